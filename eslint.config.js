@@ -1,0 +1,86 @@
+// Import boundaries of the architecture, enforced in CI (see README "Architecture").
+import tseslint from 'typescript-eslint';
+
+const LEVELS = ['risk', 'signals', 'portfolio', 'execution', 'pms', 'marketdata', 'backtest'];
+const nativeOnly = (except) =>
+  [
+    { name: 'ccxt', message: 'only src/venues/ccxt may import ccxt' },
+    { name: 'better-sqlite3', message: 'only src/store may import better-sqlite3' },
+    { name: 'electron', message: 'only main/ may import electron' },
+  ].filter((p) => p.name !== except);
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'dist/**', 'out/**', 'release/**', 'test-results/**', 'playwright-report/**', '**/*.js', '!eslint.config.js'],
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Everything but main/ and store/ and venues/ccxt: no native or shell-specific packages.
+    files: ['src/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['src/store/**', 'src/venues/ccxt/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnly() }] },
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnly('better-sqlite3') }] },
+  },
+  {
+    files: ['src/venues/ccxt/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnly('ccxt') }] },
+  },
+  {
+    // The contract is shared with the renderer: nothing of ours, no Node, no DOM assumptions.
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeOnly(),
+          patterns: [
+            { group: ['node:*'], message: 'src/contract must run in a browser: no node:* imports' },
+            { group: ['../*', '!../contract/*'], message: 'src/contract imports nothing else of ours' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Level folders: core and contract only; venues and the store through ports.
+    files: LEVELS.map((l) => `src/${l}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeOnly(),
+          patterns: [
+            { group: ['**/venues/**', '**/store/**', '**/kernel/**', '**/host/**'], message: 'level code reaches venues and the store through ports in src/core' },
+            { group: ['node:*'], message: 'level code is pure: I/O belongs to store, venues or host' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The renderer sees the engine only through the contract.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeOnly(),
+          patterns: [
+            { group: ['**/src/*', '!**/src/contract', '!**/src/contract/*'], message: 'the renderer imports only src/contract' },
+            { group: ['node:*'], message: 'the renderer runs in a browser' },
+          ],
+        },
+      ],
+    },
+  },
+);

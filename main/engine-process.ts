@@ -1,0 +1,44 @@
+/**
+ * Entry of the engine utility process (utilityProcess.fork from main/index.ts). Runs the engine
+ * off the UI thread and serves the contract on each MessagePort main hands over. Must not import
+ * 'electron': it talks to main only through process.parentPort.
+ */
+import { createEngine } from '../src/kernel/engine.ts';
+import { engineOptionsFrom, runEngineHost } from './engine-host.ts';
+import type { ParentPortLike } from './engine-host.ts';
+
+function log(message: string, err?: unknown): void {
+  const detail = err instanceof Error ? (err.stack ?? err.message) : err === undefined ? '' : String(err);
+  process.stderr.write(`[strata engine] ${message}${detail ? `: ${detail}` : ''}\n`);
+}
+
+async function main(): Promise<void> {
+  const parent = Reflect.get(process, 'parentPort') as ParentPortLike | undefined;
+  if (!parent) {
+    log('not started as an Electron utility process (process.parentPort is missing)');
+    process.exit(2);
+  }
+  const options = engineOptionsFrom(process.argv.slice(2), process.env);
+  if (!options) {
+    const message = 'no data directory given (--data-dir or STRATA_DATA_DIR)';
+    log(message);
+    parent.postMessage({ type: 'strata:fatal', message });
+    process.exit(2);
+  }
+  const engine = createEngine(options);
+  const host = await runEngineHost({
+    parent,
+    engine,
+    pid: process.pid,
+    exit: (code) => process.exit(code),
+    log,
+  });
+  // utilityProcess.kill() sends SIGTERM on POSIX: close the store cleanly before going.
+  process.once('SIGTERM', () => void host.shutdown(0));
+  process.once('SIGINT', () => void host.shutdown(0));
+}
+
+main().catch((err: unknown) => {
+  log('engine process crashed', err);
+  process.exit(1);
+});

@@ -1,0 +1,196 @@
+import { useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
+import { Blotter } from './components/Blotter.tsx';
+import { DepthBook } from './components/DepthBook.tsx';
+import { OrderTicket } from './components/OrderTicket.tsx';
+import { HelpOverlay, PanelBoundary, Toasts } from './components/Overlays.tsx';
+import { Positions } from './components/Positions.tsx';
+import { PriceChart } from './components/PriceChart.tsx';
+import { TopBar } from './components/TopBar.tsx';
+import { TradeTape } from './components/TradeTape.tsx';
+import { Watchlist } from './components/Watchlist.tsx';
+import { focusTarget } from './focus.ts';
+import { attach, detach, focusTicket, setConnState, setHelp, toast, updateTicket, useStore } from './store.ts';
+import { connect } from './transport.ts';
+import type { Connection } from './transport.ts';
+
+function isEditable(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  const tag = el.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+}
+
+/** Global shortcuts; see SHORTCUTS in Overlays.tsx for the list shown to the user. */
+function onGlobalKey(e: KeyboardEvent): void {
+  if (e.defaultPrevented) return;
+  if (e.key === 'F2' || (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyT')) {
+    e.preventDefault();
+    focusTicket();
+    return;
+  }
+  if (e.altKey && !e.ctrlKey && !e.metaKey) {
+    const map: Record<string, () => void> = {
+      KeyO: () => focusTarget('orders'),
+      KeyF: () => focusTarget('fills'),
+      KeyP: () => focusTarget('positions'),
+      KeyW: () => focusTarget('watchlist'),
+      KeyB: () => updateTicket({ side: 'buy' }),
+      KeyS: () => updateTicket({ side: 'sell' }),
+    };
+    const fn = map[e.code];
+    if (fn) {
+      e.preventDefault();
+      fn();
+    }
+    return;
+  }
+  if (e.key === '?' && !e.ctrlKey && !e.metaKey && !isEditable(e.target)) {
+    e.preventDefault();
+    setHelp(!useStore.getState().helpOpen);
+    return;
+  }
+  if (e.key === 'Escape' && useStore.getState().helpOpen) {
+    e.preventDefault();
+    setHelp(false);
+  }
+}
+
+function Handle({ dir }: { dir: 'h' | 'v' }): ReactNode {
+  return <Separator className={`sep sep-${dir}`} />;
+}
+
+function useLayout(id: string): ReturnType<typeof useDefaultLayout> {
+  return useDefaultLayout({ id: `strata.layout.${id}`, storage: window.localStorage, onlySaveAfterUserInteractions: true });
+}
+
+function Workspace(): ReactNode {
+  const outer = useLayout('outer');
+  const top = useLayout('top');
+  const left = useLayout('left');
+  const right = useLayout('right');
+  const bottom = useLayout('bottom');
+  return (
+    <Group orientation="vertical" id="g-outer" className="workspace" defaultLayout={outer.defaultLayout} onLayoutChanged={outer.onLayoutChanged}>
+      <Panel id="p-top" defaultSize="66%" minSize="240px">
+        <Group orientation="horizontal" id="g-top" defaultLayout={top.defaultLayout} onLayoutChanged={top.onLayoutChanged}>
+          <Panel id="p-left" defaultSize="300px" minSize="250px" maxSize="480px" groupResizeBehavior="preserve-pixel-size">
+            <Group orientation="vertical" id="g-left" defaultLayout={left.defaultLayout} onLayoutChanged={left.onLayoutChanged}>
+              <Panel id="p-watch" defaultSize="26%" minSize="96px">
+                <PanelBoundary name="Watchlist">
+                  <Watchlist />
+                </PanelBoundary>
+              </Panel>
+              <Handle dir="v" />
+              <Panel id="p-ticket" defaultSize="74%" minSize="300px">
+                <PanelBoundary name="Order ticket">
+                  <OrderTicket />
+                </PanelBoundary>
+              </Panel>
+            </Group>
+          </Panel>
+          <Handle dir="h" />
+          <Panel id="p-chart" minSize="320px">
+            <PanelBoundary name="Chart">
+              <PriceChart />
+            </PanelBoundary>
+          </Panel>
+          <Handle dir="h" />
+          <Panel id="p-right" defaultSize="300px" minSize="230px" maxSize="460px" groupResizeBehavior="preserve-pixel-size">
+            <Group orientation="vertical" id="g-right" defaultLayout={right.defaultLayout} onLayoutChanged={right.onLayoutChanged}>
+              <Panel id="p-book" defaultSize="58%" minSize="160px">
+                <PanelBoundary name="Order book">
+                  <DepthBook />
+                </PanelBoundary>
+              </Panel>
+              <Handle dir="v" />
+              <Panel id="p-tape" minSize="100px">
+                <PanelBoundary name="Trades">
+                  <TradeTape />
+                </PanelBoundary>
+              </Panel>
+            </Group>
+          </Panel>
+        </Group>
+      </Panel>
+      <Handle dir="v" />
+      <Panel id="p-bottom" minSize="140px">
+        <Group orientation="horizontal" id="g-bottom" defaultLayout={bottom.defaultLayout} onLayoutChanged={bottom.onLayoutChanged}>
+          <Panel id="p-blotter" defaultSize="62%" minSize="360px">
+            <PanelBoundary name="Blotter">
+              <Blotter />
+            </PanelBoundary>
+          </Panel>
+          <Handle dir="h" />
+          <Panel id="p-positions" minSize="300px">
+            <PanelBoundary name="Positions">
+              <Positions />
+            </PanelBoundary>
+          </Panel>
+        </Group>
+      </Panel>
+    </Group>
+  );
+}
+
+function StatusLine(): ReactNode {
+  const loading = useStore((s) => s.loading);
+  const phase = useStore((s) => s.conn.phase);
+  const detail = useStore((s) => s.conn.detail);
+  const session = useStore((s) => s.session);
+  const openOrders = useStore((s) => s.openOrders);
+  return (
+    <footer className="statusline">
+      <span>{phase === 'open' ? (loading ? 'Loading snapshots…' : 'Live') : (detail ?? 'Offline')}</span>
+      {session && (
+        <span className="muted">
+          {session.venue} · {session.instruments.length} instruments · max order {session.limits.maxOrderNotional.toLocaleString('en-US')} {session.currency}
+        </span>
+      )}
+      <span className="muted">{openOrders} open order{openOrders === 1 ? '' : 's'}</span>
+      <span className="spacer" />
+      <span className="muted">
+        <kbd>F2</kbd> ticket · <kbd>Alt+O</kbd> orders · <kbd>Del</kbd> cancel · <kbd>?</kbd> shortcuts
+      </span>
+    </footer>
+  );
+}
+
+export function App(): ReactNode {
+  const connRef = useRef<Connection | null>(null);
+
+  useEffect(() => {
+    let wasUp = false;
+    const conn = connect({
+      onUp(client) {
+        if (wasUp) toast('info', 'Reconnected to the engine');
+        wasUp = true;
+        attach(client);
+      },
+      onDown() {
+        detach();
+        toast('warn', 'Lost the connection to the engine');
+      },
+      onState: setConnState,
+    });
+    connRef.current = conn;
+    window.addEventListener('keydown', onGlobalKey);
+    return () => {
+      window.removeEventListener('keydown', onGlobalKey);
+      conn.close();
+      connRef.current = null;
+    };
+  }, []);
+
+  return (
+    <div className="app">
+      <TopBar onRetry={() => connRef.current?.retryNow()} />
+      <main className="main">
+        <Workspace />
+      </main>
+      <StatusLine />
+      <Toasts />
+      <HelpOverlay />
+    </div>
+  );
+}

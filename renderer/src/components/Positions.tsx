@@ -1,0 +1,104 @@
+import { useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import type { InstrumentDto, PositionDto } from '../../../src/contract/index.ts';
+import { fmtMoney, fmtNum, fmtSigned, pnlClass } from '../format.ts';
+import { registerFocus } from '../focus.ts';
+import { selectSymbol, useStore } from '../store.ts';
+import { VirtualGrid } from './VirtualGrid.tsx';
+import type { Column } from './VirtualGrid.tsx';
+
+function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
+  const pd = (s: string): number | undefined => inst[s]?.priceDecimals;
+  const qd = (s: string): number | undefined => inst[s]?.qtyDecimals;
+  return [
+    { key: 'symbol', header: 'Symbol', width: 'minmax(80px, 1fr)', render: (p) => <strong>{p.symbol}</strong> },
+    {
+      key: 'qty',
+      header: 'Qty',
+      width: 'minmax(70px, 1fr)',
+      align: 'right',
+      render: (p) => fmtNum(p.qty, qd(p.symbol)),
+      className: (p) => (p.qty > 0 ? 'long' : p.qty < 0 ? 'short' : 'muted'),
+    },
+    { key: 'avg', header: 'Avg price', width: 'minmax(80px, 1fr)', align: 'right', render: (p) => fmtNum(p.avgPrice, pd(p.symbol)) },
+    { key: 'mark', header: 'Mark', width: 'minmax(80px, 1fr)', align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
+    { key: 'value', header: 'Value', width: 'minmax(80px, 1fr)', align: 'right', render: (p) => fmtMoney(p.marketValue) },
+    {
+      key: 'realized',
+      header: 'Realized',
+      width: 'minmax(76px, 1fr)',
+      align: 'right',
+      render: (p) => fmtSigned(p.realizedPnl),
+      className: (p) => pnlClass(p.realizedPnl),
+    },
+    {
+      key: 'unrealized',
+      header: 'Unrealized',
+      width: 'minmax(76px, 1fr)',
+      align: 'right',
+      render: (p) => fmtSigned(p.unrealizedPnl),
+      className: (p) => pnlClass(p.unrealizedPnl),
+    },
+  ];
+}
+
+export function Positions(): ReactNode {
+  const positions = useStore((s) => s.positions);
+  const inst = useStore((s) => s.instruments);
+  const currency = useStore((s) => s.session?.currency ?? '');
+  const [selected, setSelected] = useState<string | null>(null);
+  const cols = useMemo(() => columns(inst), [inst]);
+  // Open positions first, then flat ones that still carry realized P&L.
+  const rows = useMemo(
+    () =>
+      Object.values(positions)
+        .filter((p) => p.qty !== 0 || p.realizedPnl !== 0 || p.fees !== 0)
+        .sort((a, b) => Number(b.qty !== 0) - Number(a.qty !== 0) || a.symbol.localeCompare(b.symbol)),
+    [positions],
+  );
+  const totals = useMemo(() => {
+    let u = 0;
+    let r = 0;
+    for (const p of rows) {
+      u += Number.isFinite(p.unrealizedPnl) ? p.unrealizedPnl : 0;
+      r += Number.isFinite(p.realizedPnl) ? p.realizedPnl : 0;
+    }
+    return { u, r };
+  }, [rows]);
+  const index = useMemo(() => new Map(rows.map((p, i) => [p.symbol, i])), [rows]);
+
+  return (
+    <section className="panel positions" aria-label="Positions panel">
+      <header className="panel-head">
+        <h2 className="panel-title">Positions</h2>
+        <div className="panel-tools totals">
+          <span>
+            Realized <b className={pnlClass(totals.r)}>{fmtSigned(totals.r)}</b>
+          </span>
+          <span>
+            Unrealized <b className={pnlClass(totals.u)}>{fmtSigned(totals.u)}</b> <span className="muted">{currency}</span>
+          </span>
+        </div>
+      </header>
+      <div className="panel-body">
+        <VirtualGrid<PositionDto>
+          label="Positions"
+          columns={cols}
+          rowCount={rows.length}
+          rowAt={(i) => rows[i]}
+          rowKey={(p) => p.symbol}
+          indexOf={(k) => index.get(k) ?? -1}
+          rev={rows.length}
+          selectedKey={selected}
+          onSelect={(k) => {
+            setSelected(k);
+            if (k) selectSymbol(k);
+          }}
+          rowClassName={(p) => (p.qty === 0 ? 'done' : undefined)}
+          emptyText="No positions"
+          gridRef={(el) => registerFocus('positions', el)}
+        />
+      </div>
+    </section>
+  );
+}

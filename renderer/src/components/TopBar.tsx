@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { fmtMoney, fmtSigned, pnlClass } from '../format.ts';
+import { setHelp, useStore } from '../store.ts';
+import type { ConnectionState } from '../transport.ts';
+
+function useNow(periodMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(t);
+  }, [periodMs]);
+  return now;
+}
+
+function ConnectionBadge({ conn, onRetry }: { conn: ConnectionState; onRetry: () => void }): ReactNode {
+  const now = useNow(500);
+  let text: string;
+  let cls: string;
+  switch (conn.phase) {
+    case 'open':
+      text = conn.kind === 'ipc' ? 'Connected (IPC)' : 'Connected';
+      cls = 'ok';
+      break;
+    case 'connecting':
+      text = 'Connecting…';
+      cls = 'warn';
+      break;
+    case 'reconnecting': {
+      const secs = conn.retryAt ? Math.max(0, Math.ceil((conn.retryAt - now) / 1000)) : 0;
+      text = conn.retryAt ? `Reconnecting in ${secs}s` : 'Reconnecting…';
+      cls = 'warn';
+      break;
+    }
+    case 'unauthorized':
+      text = 'Not authorized';
+      cls = 'bad';
+      break;
+  }
+  return (
+    <div className={`conn conn-${cls}`} role="status" aria-label={`Connection: ${text}`} title={conn.detail ?? text}>
+      <span className="dot" aria-hidden="true" />
+      <span>{text}</span>
+      {conn.phase === 'reconnecting' && conn.retryAt && (
+        <button type="button" className="link-btn" onClick={onRetry}>
+          Retry now
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Stat({ label, value, cls }: { label: string; value: string; cls?: string }): ReactNode {
+  return (
+    <div className="stat">
+      <span className="stat-label">{label}</span>
+      <span className={`stat-value mono ${cls ?? ''}`}>{value}</span>
+    </div>
+  );
+}
+
+export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
+  const session = useStore((s) => s.session);
+  const account = useStore((s) => s.account);
+  const conn = useStore((s) => s.conn);
+  const now = useNow(1000);
+  const mode = session?.mode ?? null;
+  const venue = session?.venue ?? '';
+  const cur = account?.currency ?? session?.currency ?? '';
+  const day = account ? account.equity - account.initialCash : null;
+
+  return (
+    <header className="topbar" role="banner">
+      <div className="brand">
+        <span className="logo" aria-hidden="true">
+          ◢◤
+        </span>
+        <span className="brand-name">STRATA</span>
+      </div>
+      {mode && (
+        <span className={`mode mode-${mode}`} title={`Engine mode ${mode}, venue ${venue}`} aria-label={`Mode: ${mode} on ${venue}`}>
+          {mode.toUpperCase()} · {venue.toUpperCase()}
+        </span>
+      )}
+      <ConnectionBadge conn={conn} onRetry={onRetry} />
+      <div className="stats" aria-label="Account">
+        <Stat label={`Cash ${cur}`} value={fmtMoney(account?.cash)} />
+        <Stat label="Reserved" value={fmtMoney(account?.reservedCash)} />
+        <Stat label={`Equity ${cur}`} value={fmtMoney(account?.equity)} />
+        <Stat label="Total P&L" value={fmtSigned(day)} cls={pnlClass(day)} />
+        <Stat label="Realized" value={fmtSigned(account?.realizedPnl)} cls={pnlClass(account?.realizedPnl)} />
+        <Stat label="Unrealized" value={fmtSigned(account?.unrealizedPnl)} cls={pnlClass(account?.unrealizedPnl)} />
+        <Stat label="Fees" value={fmtMoney(account?.fees)} />
+      </div>
+      <div className="topbar-right">
+        <span className="clock mono" title="Local time">
+          {new Date(now).toLocaleTimeString('en-GB', { hour12: false })}
+        </span>
+        {session?.version && <span className="muted version">v{session.version}</span>}
+        <button type="button" className="icon-btn help-btn" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+          ?
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,178 @@
+import { useCallback, useEffect, useId, useRef } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+
+export interface Column<T> {
+  key: string;
+  header: string;
+  /** A CSS grid track, e.g. '90px' or 'minmax(120px, 1fr)'. */
+  width: string;
+  align?: 'left' | 'right' | 'center';
+  render: (row: T) => ReactNode;
+  title?: (row: T) => string | undefined;
+  className?: (row: T) => string | undefined;
+}
+
+export interface VirtualGridProps<T> {
+  label: string;
+  columns: Column<T>[];
+  rowCount: number;
+  /** Row at visual position i (0 = first row under the header). */
+  rowAt: (i: number) => T | undefined;
+  rowKey: (row: T) => string;
+  /** Visual position of a key, or -1. */
+  indexOf: (key: string) => number;
+  /** Changes whenever rows change; forces a re-render of visible rows. */
+  rev: number;
+  selectedKey: string | null;
+  onSelect: (key: string | null) => void;
+  /** Delete/Backspace on the selected row. */
+  onDeleteRow?: (row: T) => void;
+  rowClassName?: (row: T) => string | undefined;
+  emptyText: string;
+  rowHeight?: number;
+  gridRef?: (el: HTMLDivElement | null) => void;
+}
+
+/**
+ * A virtualised ARIA grid: role=grid > rowgroup > row > gridcell, with aria-rowcount/aria-rowindex so
+ * assistive tech knows the full size. The grid itself holds focus (tabIndex 0) and points at the
+ * selected row with aria-activedescendant; arrows, Home/End and PageUp/PageDown move the selection.
+ */
+export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
+  const { label, columns, rowCount, rowAt, rowKey, indexOf, rev, selectedKey, onSelect, onDeleteRow, rowClassName, emptyText } = props;
+  const rowHeight = props.rowHeight ?? 26;
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const baseId = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const template = columns.map((c) => c.width).join(' ');
+
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+  });
+
+  const selectedIndex = selectedKey === null ? -1 : indexOf(selectedKey);
+
+  // Keep the selected row in view when it moves (new rows arrive on top, or keyboard navigation).
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
+  const externalRef = useRef(props.gridRef);
+  externalRef.current = props.gridRef;
+  const setRef = useCallback((el: HTMLDivElement | null) => {
+    scrollRef.current = el;
+    externalRef.current?.(el);
+  }, []);
+
+  const move = (to: number): void => {
+    if (rowCount === 0) return;
+    const i = Math.max(0, Math.min(rowCount - 1, to));
+    const row = rowAt(i);
+    if (row !== undefined) onSelect(rowKey(row));
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (e.target !== e.currentTarget) return;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 260) / rowHeight) - 2);
+    switch (e.key) {
+      case 'ArrowDown':
+        move(selectedIndex < 0 ? 0 : selectedIndex + 1);
+        break;
+      case 'ArrowUp':
+        move(selectedIndex < 0 ? 0 : selectedIndex - 1);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(rowCount - 1);
+        break;
+      case 'PageDown':
+        move((selectedIndex < 0 ? 0 : selectedIndex) + page);
+        break;
+      case 'PageUp':
+        move((selectedIndex < 0 ? 0 : selectedIndex) - page);
+        break;
+      case 'Delete':
+      case 'Backspace': {
+        const row = selectedIndex >= 0 ? rowAt(selectedIndex) : undefined;
+        if (row === undefined || !onDeleteRow) return;
+        onDeleteRow(row);
+        break;
+      }
+      case 'Escape':
+        if (selectedKey === null) return;
+        onSelect(null);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  const rowId = (key: string): string => `${baseId}-r-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+  const items = virtualizer.getVirtualItems();
+  const activeRow = selectedIndex >= 0 ? rowAt(selectedIndex) : undefined;
+
+  return (
+    <div
+      ref={setRef}
+      className="vgrid"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={rowCount + 1}
+      aria-colcount={columns.length}
+      aria-activedescendant={activeRow !== undefined ? rowId(rowKey(activeRow)) : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      data-rev={rev}
+    >
+      <div role="rowgroup" className="vgrid-head">
+        <div role="row" aria-rowindex={1} className="vgrid-row" style={{ gridTemplateColumns: template }}>
+          {columns.map((c, ci) => (
+            <div key={c.key} role="columnheader" aria-colindex={ci + 1} className={`vgrid-cell ${c.align ?? 'left'}`}>
+              {c.header}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div role="rowgroup" className="vgrid-body" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((vi) => {
+          const row = rowAt(vi.index);
+          if (row === undefined) return null;
+          const key = rowKey(row);
+          const selected = key === selectedKey;
+          return (
+            <div
+              key={key}
+              id={rowId(key)}
+              role="row"
+              aria-rowindex={vi.index + 2}
+              aria-selected={selected}
+              className={`vgrid-row ${selected ? 'selected' : ''} ${rowClassName?.(row) ?? ''}`}
+              style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${vi.start}px)` }}
+              onMouseDown={() => onSelect(key)}
+            >
+              {columns.map((c, ci) => (
+                <div
+                  key={c.key}
+                  role="gridcell"
+                  aria-colindex={ci + 1}
+                  className={`vgrid-cell ${c.align ?? 'left'} ${c.className?.(row) ?? ''}`}
+                  title={c.title?.(row)}
+                >
+                  {c.render(row)}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+      {rowCount === 0 && <div className="vgrid-empty">{emptyText}</div>}
+    </div>
+  );
+}

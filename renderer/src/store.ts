@@ -1,0 +1,508 @@
+import { create } from 'zustand';
+import { RpcError, isTerminal } from '../../src/contract/index.ts';
+import type {
+  AccountDto,
+  BookDto,
+  CandleDto,
+  Client,
+  EventName,
+  Events,
+  FillDto,
+  InstrumentDto,
+  MethodName,
+  OrderDto,
+  OrderType,
+  ParamsIn,
+  PositionDto,
+  QuoteDto,
+  Result,
+  RiskLimitsDto,
+  SessionDto,
+  Side,
+  TimeInForce,
+  TradeDto,
+} from '../../src/contract/index.ts';
+import { KeyedList } from './keyed-list.ts';
+import type { ConnectionState } from './transport.ts';
+
+/**
+ * The renderer's state. Fed by the contract client's pushed events; every handler is O(1) per event
+ * (market data is coalesced and flushed at most every FLUSH_MS; orders and fills live in KeyedLists
+ * mutated in place, with a revision number in the store).
+ */
+
+export const TRADES_CAP = 200;
+export const FILLS_CAP = 5000;
+export const ORDERS_CAP = 5000;
+const FLUSH_MS = 50;
+const TOASTS_MAX = 5;
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'warn' | 'info';
+  text: string;
+}
+
+export interface TicketState {
+  side: Side;
+  qty: string;
+  type: OrderType;
+  price: string;
+  tif: TimeInForce;
+}
+
+export interface State {
+  conn: ConnectionState;
+  /** Bumped on every new connection; views that fetch history depend on it. */
+  epoch: number;
+  loading: boolean;
+  session: SessionDto | null;
+  limits: RiskLimitsDto | null;
+  instruments: Record<string, InstrumentDto>;
+  symbols: string[];
+  selected: string | null;
+  quotes: Record<string, QuoteDto>;
+  /** Reference price per symbol for the watchlist change column (oldest candle open we know). */
+  refPrice: Record<string, number>;
+  books: Record<string, BookDto>;
+  /** Newest first, at most TRADES_CAP per symbol. */
+  trades: Record<string, TradeDto[]>;
+  ordersRev: number;
+  /** Orders not yet in a terminal state, kept incrementally. */
+  openOrders: number;
+  fillsRev: number;
+  positions: Record<string, PositionDto>;
+  account: AccountDto | null;
+  toasts: Toast[];
+  ticket: TicketState;
+  /** Incremented to ask the ticket to focus its quantity field. */
+  ticketFocus: number;
+  helpOpen: boolean;
+  lastEventAt: number;
+}
+
+const initialTicket: TicketState = { side: 'buy', qty: '', type: 'market', price: '', tif: 'gtc' };
+
+export const useStore = create<State>()(() => ({
+  conn: { phase: 'connecting', kind: 'ws', attempt: 0, retryAt: null, detail: null },
+  epoch: 0,
+  loading: true,
+  session: null,
+  limits: null,
+  instruments: {},
+  symbols: [],
+  selected: null,
+  quotes: {},
+  refPrice: {},
+  books: {},
+  trades: {},
+  ordersRev: 0,
+  openOrders: 0,
+  fillsRev: 0,
+  positions: {},
+  account: null,
+  toasts: [],
+  ticket: initialTicket,
+  ticketFocus: 0,
+  helpOpen: false,
+  lastEventAt: 0,
+}));
+
+const set = useStore.setState;
+const get = useStore.getState;
+
+// ---------------------------------------------------------------------------------------------
+// Orders and fills: in-place lists + revisions.
+
+function newerOrder(old: OrderDto, inc: OrderDto): boolean {
+  if (inc.updatedAt !== old.updatedAt) return inc.updatedAt > old.updatedAt;
+  // Same timestamp: never step back from a terminal state or to less filled quantity.
+  if (isTerminal(old.status) && !isTerminal(inc.status)) return false;
+  return inc.filledQty >= old.filledQty;
+}
+
+export const orders = new KeyedList<OrderDto>((o) => o.id, ORDERS_CAP, (o) => !isTerminal(o.status));
+export const fills = new KeyedList<FillDto>((f) => f.id, FILLS_CAP);
+
+// ---------------------------------------------------------------------------------------------
+// Guards: the UI must not crash on malformed pushes.
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function hasStr(x: Record<string, unknown>, k: string): boolean {
+  return typeof x[k] === 'string' && (x[k] as string).length > 0;
+}
+const valid = {
+  quote: (d: unknown): d is QuoteDto => isObj(d) && hasStr(d, 'symbol'),
+  book: (d: unknown): d is BookDto => isObj(d) && hasStr(d, 'symbol') && Array.isArray(d.bids) && Array.isArray(d.asks),
+  trade: (d: unknown): d is TradeDto => isObj(d) && hasStr(d, 'symbol') && typeof d.price === 'number',
+  candle: (d: unknown): d is CandleDto => isObj(d) && hasStr(d, 'symbol') && typeof d.time === 'number' && typeof d.close === 'number',
+  order: (d: unknown): d is OrderDto => isObj(d) && hasStr(d, 'id') && hasStr(d, 'symbol') && typeof d.status === 'string',
+  fill: (d: unknown): d is FillDto => isObj(d) && hasStr(d, 'id') && hasStr(d, 'symbol') && typeof d.price === 'number',
+  position: (d: unknown): d is PositionDto => isObj(d) && hasStr(d, 'symbol'),
+  account: (d: unknown): d is AccountDto => isObj(d) && typeof d.equity === 'number',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Toasts.
+
+let toastSeq = 0;
+const toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
+
+export function toast(kind: Toast['kind'], text: string, ttlMs = kind === 'error' ? 8000 : 5000): void {
+  const id = ++toastSeq;
+  set((s) => ({ toasts: [...s.toasts, { id, kind, text }].slice(-TOASTS_MAX) }));
+  toastTimers.set(
+    id,
+    setTimeout(() => dismissToast(id), ttlMs),
+  );
+}
+
+export function dismissToast(id: number): void {
+  const t = toastTimers.get(id);
+  if (t) clearTimeout(t);
+  toastTimers.delete(id);
+  set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) }));
+}
+
+export function errorText(err: unknown): { code: string; message: string } {
+  if (err instanceof RpcError) return { code: err.code, message: err.message };
+  if (err instanceof Error) return { code: 'ERROR', message: err.message };
+  return { code: 'ERROR', message: String(err) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Market data coalescing.
+
+let pendingQuotes: Record<string, QuoteDto> = {};
+let pendingBooks: Record<string, BookDto> = {};
+let pendingTrades: Record<string, TradeDto[]> = {};
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+function scheduleFlush(): void {
+  if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_MS);
+}
+
+function flush(): void {
+  flushTimer = null;
+  const q = pendingQuotes;
+  const b = pendingBooks;
+  const t = pendingTrades;
+  pendingQuotes = {};
+  pendingBooks = {};
+  pendingTrades = {};
+  set((s) => {
+    const next: Partial<State> = { lastEventAt: Date.now() };
+    if (Object.keys(q).length) {
+      next.quotes = { ...s.quotes, ...q };
+      let ref: Record<string, number> | null = null;
+      for (const [sym, quote] of Object.entries(q)) {
+        if (s.refPrice[sym] === undefined && typeof quote.last === 'number') {
+          ref ??= { ...s.refPrice };
+          ref[sym] = quote.last;
+        }
+      }
+      if (ref) next.refPrice = ref;
+    }
+    if (Object.keys(b).length) next.books = { ...s.books, ...b };
+    const tSyms = Object.keys(t);
+    if (tSyms.length) {
+      const trades = { ...s.trades };
+      for (const sym of tSyms) {
+        // pending is oldest-first; the store keeps newest-first.
+        const fresh = (t[sym] ?? []).slice().reverse();
+        trades[sym] = fresh.concat(trades[sym] ?? []).slice(0, TRADES_CAP);
+      }
+      next.trades = trades;
+    }
+    return next;
+  });
+}
+
+function onQuote(d: unknown): void {
+  if (!valid.quote(d)) return;
+  pendingQuotes[d.symbol] = d;
+  scheduleFlush();
+}
+
+function onBook(d: unknown): void {
+  if (!valid.book(d)) return;
+  pendingBooks[d.symbol] = d;
+  scheduleFlush();
+}
+
+function onTrade(d: unknown): void {
+  if (!valid.trade(d)) return;
+  let arr = pendingTrades[d.symbol];
+  if (!arr) pendingTrades[d.symbol] = arr = [];
+  arr.push(d);
+  if (arr.length > TRADES_CAP * 2) pendingTrades[d.symbol] = arr.slice(-TRADES_CAP);
+  scheduleFlush();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Candles go straight to the chart (it calls series.update), not through React state.
+
+const candleListeners = new Set<(c: CandleDto) => void>();
+
+export function onCandle(cb: (c: CandleDto) => void): () => void {
+  candleListeners.add(cb);
+  return () => candleListeners.delete(cb);
+}
+
+function onCandleEvent(d: unknown): void {
+  if (!valid.candle(d)) return;
+  for (const l of candleListeners) {
+    try {
+      l(d);
+    } catch {
+      // A broken listener must not stop the others.
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trading state.
+
+export function applyOrder(o: unknown): void {
+  if (!valid.order(o)) return;
+  const prev = orders.get(o.id);
+  if (!orders.upsert(o, newerOrder)) return;
+  const delta = (isTerminal(o.status) ? 0 : 1) - (prev && !isTerminal(prev.status) ? 1 : 0);
+  set((s) => ({ ordersRev: s.ordersRev + 1, openOrders: s.openOrders + delta }));
+}
+
+function onOrderUpdated(o: unknown): void {
+  if (!valid.order(o)) return;
+  const prev = orders.get(o.id);
+  applyOrder(o);
+  if (o.status === 'REJECTED' && prev?.status !== 'REJECTED') {
+    toast('error', `Order ${o.id} ${o.symbol} rejected${o.reason ? `: ${o.reason.code} — ${o.reason.message}` : ''}`);
+  }
+}
+
+function onOrderDenied(o: unknown): void {
+  if (!valid.order(o)) return;
+  const known = orders.has(o.id);
+  applyOrder(o);
+  // Manual orders show their denial in the ticket; others (API, strategies) get a toast.
+  if (!known && o.source !== 'manual') {
+    toast('warn', `Order ${o.id} ${o.side.toUpperCase()} ${o.qty} ${o.symbol} denied: ${o.reason?.code ?? ''} ${o.reason?.message ?? ''}`);
+  }
+}
+
+function onFill(f: unknown): void {
+  if (!valid.fill(f)) return;
+  if (fills.upsert(f, () => false)) set((s) => ({ fillsRev: s.fillsRev + 1 }));
+}
+
+function onPosition(p: unknown): void {
+  if (!valid.position(p)) return;
+  set((s) => ({ positions: { ...s.positions, [p.symbol]: p } }));
+}
+
+function onAccount(a: unknown): void {
+  if (!valid.account(a)) return;
+  const cur = get().account;
+  if (cur && typeof a.ts === 'number' && a.ts < cur.ts) return;
+  set({ account: a });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection lifecycle.
+
+let client: Client | null = null;
+let unsubs: (() => void)[] = [];
+
+export function call<M extends MethodName>(method: M, params?: ParamsIn<M>): Promise<Result<M>> {
+  if (!client) return Promise.reject(new RpcError('NOT_CONNECTED', 'not connected to the engine'));
+  return client.call(method, params);
+}
+
+export function setConnState(conn: ConnectionState): void {
+  set({ conn });
+}
+
+function listen<E extends EventName>(c: Client, event: E, fn: (d: Events[E]) => void): void {
+  unsubs.push(
+    c.on(event, (d) => {
+      try {
+        fn(d);
+      } catch (err) {
+        console.error(`strata: handling ${event} failed`, err);
+      }
+    }),
+  );
+}
+
+export function attach(c: Client): void {
+  detach();
+  client = c;
+  listen(c, 'quote', onQuote);
+  listen(c, 'book', onBook);
+  listen(c, 'trade', onTrade);
+  listen(c, 'candle', onCandleEvent);
+  listen(c, 'order.updated', onOrderUpdated);
+  listen(c, 'order.denied', onOrderDenied);
+  listen(c, 'fill', onFill);
+  listen(c, 'position.updated', onPosition);
+  listen(c, 'account.updated', onAccount);
+  set((s) => ({ epoch: s.epoch + 1, loading: true }));
+  void loadSnapshots(c);
+}
+
+export function detach(): void {
+  for (const u of unsubs) u();
+  unsubs = [];
+  client = null;
+}
+
+async function settle<T>(p: Promise<T>, what: string): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    const e = errorText(err);
+    if (e.code !== 'NOT_CONNECTED') toast('error', `Loading ${what} failed: ${e.code} — ${e.message}`);
+    return null;
+  }
+}
+
+async function loadSnapshots(c: Client): Promise<void> {
+  const session = await settle(c.call('session.info', {}), 'session');
+  if (client !== c) return;
+  if (!session) {
+    set({ loading: false });
+    return;
+  }
+  const prev = get().session;
+  if (prev && prev.startedAt !== session.startedAt) {
+    // A different engine run: drop what we knew about the old one.
+    orders.clear();
+    fills.clear();
+    set((s) => ({ positions: {}, account: null, ordersRev: s.ordersRev + 1, openOrders: 0, fillsRev: s.fillsRev + 1, trades: {}, refPrice: {} }));
+  }
+  const instruments: Record<string, InstrumentDto> = {};
+  const list = Array.isArray(session.instruments) ? session.instruments : [];
+  for (const i of list) if (i && typeof i.symbol === 'string') instruments[i.symbol] = i;
+  const symbols = list.map((i) => i.symbol);
+  const cur = get().selected;
+  set({
+    session,
+    limits: session.limits ?? null,
+    instruments,
+    symbols,
+    selected: cur && instruments[cur] ? cur : (symbols[0] ?? null),
+  });
+
+  // Replies travel on the same ordered stream as events, so each snapshot is applied the moment it
+  // arrives: it is newer than every push received before it, and later pushes apply on top.
+  const loadOrders = settle(c.call('orders.list', { scope: 'all', limit: ORDERS_CAP }), 'orders').then((list) => {
+    if (client !== c || !list) return;
+    const byId = new Map<string, OrderDto>();
+    for (const o of orders.toArray()) byId.set(o.id, o);
+    for (const o of list) {
+      if (!valid.order(o)) continue;
+      const old = byId.get(o.id);
+      if (!old || newerOrder(old, o)) byId.set(o.id, o);
+    }
+    const all = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    orders.reset(all);
+    const openOrders = all.filter((o) => !isTerminal(o.status)).length;
+    set((s) => ({ ordersRev: s.ordersRev + 1, openOrders }));
+  });
+  const loadFills = settle(c.call('fills.list', { limit: FILLS_CAP }), 'fills').then((list) => {
+    if (client !== c || !list) return;
+    const byId = new Map<string, FillDto>();
+    for (const f of fills.toArray()) byId.set(f.id, f);
+    for (const f of list) if (valid.fill(f)) byId.set(f.id, f);
+    fills.reset([...byId.values()].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : 1)));
+    set((s) => ({ fillsRev: s.fillsRev + 1 }));
+  });
+  const loadPositions = settle(c.call('positions.list', {}), 'positions').then((list) => {
+    if (client !== c || !list) return;
+    const positions: Record<string, PositionDto> = {};
+    for (const p of list) if (valid.position(p)) positions[p.symbol] = p;
+    set({ positions });
+  });
+  const loadAccount = settle(c.call('account.get', {}), 'account').then((account) => {
+    if (client !== c || !account) return;
+    set({ account });
+  });
+  await Promise.all([loadOrders, loadFills, loadPositions, loadAccount]);
+  if (client !== c) return;
+
+  // Market snapshots and a reference price for the change column.
+  await Promise.all(
+    symbols.map(async (sym) => {
+      const snap = await settle(c.call('market.snapshot', { symbol: sym }), `${sym} market`);
+      if (client !== c || !snap) return;
+      set((s) => ({
+        quotes: s.quotes[sym] ? s.quotes : { ...s.quotes, [sym]: snap.quote },
+        books: s.books[sym] ? s.books : { ...s.books, [sym]: snap.book },
+        trades: s.trades[sym]?.length
+          ? s.trades
+          : { ...s.trades, [sym]: (Array.isArray(snap.trades) ? snap.trades : []).slice().sort((a, b) => b.ts - a.ts).slice(0, TRADES_CAP) },
+      }));
+      const candles = await settle(c.call('market.candles', { symbol: sym, interval: '5m', limit: 288 }), `${sym} candles`);
+      const first = candles?.[0];
+      if (client !== c || !first) return;
+      set((s) => ({ refPrice: { ...s.refPrice, [sym]: first.open } }));
+    }),
+  );
+  if (client === c) set({ loading: false });
+}
+
+// ---------------------------------------------------------------------------------------------
+// UI actions.
+
+export function selectSymbol(symbol: string): void {
+  if (!get().instruments[symbol]) return;
+  if (get().selected === symbol) return;
+  set((s) => ({ selected: symbol, ticket: { ...s.ticket, price: '' } }));
+}
+
+export function updateTicket(patch: Partial<TicketState>): void {
+  set((s) => ({ ticket: { ...s.ticket, ...patch } }));
+}
+
+export function clearTicket(): void {
+  set((s) => ({ ticket: { ...initialTicket, side: s.ticket.side, type: s.ticket.type, tif: s.ticket.tif } }));
+}
+
+export function focusTicket(): void {
+  set((s) => ({ ticketFocus: s.ticketFocus + 1 }));
+}
+
+/** A click on a book level: limit order at that price, on the side that would rest there. */
+export function pickBookLevel(price: number, bookSide: 'bid' | 'ask'): void {
+  const inst = get().selected ? get().instruments[get().selected as string] : undefined;
+  const decimals = inst?.priceDecimals ?? 2;
+  set((s) => ({
+    ticket: { ...s.ticket, type: 'limit', price: price.toFixed(decimals), side: bookSide === 'bid' ? 'buy' : 'sell' },
+  }));
+}
+
+export function setHelp(open: boolean): void {
+  set({ helpOpen: open });
+}
+
+export async function cancelOrder(id: string): Promise<void> {
+  try {
+    await call('orders.cancel', { orderId: id });
+  } catch (err) {
+    const e = errorText(err);
+    toast('error', `Cancel ${id} failed: ${e.code} — ${e.message}`);
+  }
+}
+
+export async function cancelAll(symbol?: string): Promise<void> {
+  try {
+    const res = await call('orders.cancelAll', symbol ? { symbol } : {});
+    const n = Array.isArray(res?.requested) ? res.requested.length : 0;
+    toast('info', n ? `Cancel requested for ${n} order${n === 1 ? '' : 's'}` : 'No open orders to cancel');
+  } catch (err) {
+    const e = errorText(err);
+    toast('error', `Cancel all failed: ${e.code} — ${e.message}`);
+  }
+}

@@ -1,0 +1,207 @@
+import { createClient } from '../../src/contract/index.ts';
+import type { Client, Endpoint } from '../../src/contract/index.ts';
+
+/**
+ * Picks how the renderer talks to the engine:
+ * - inside Electron, the preload bridge `window.strata` (IPC frames);
+ * - in a browser, a WebSocket to `/ws?token=…` on the page's own host, reconnecting with backoff.
+ *
+ * Each successful (re)connection yields a fresh contract Client: the contract's client is dead once
+ * its endpoint closes, so a reconnect means a new client, and the store refetches its snapshots.
+ */
+
+export interface StrataBridge {
+  send(frame: string): void;
+  onMessage(cb: (frame: string) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    strata?: StrataBridge;
+  }
+}
+
+export type ConnectionPhase = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
+
+export interface ConnectionState {
+  phase: ConnectionPhase;
+  /** 'ipc' inside Electron, 'ws' in a browser. */
+  kind: 'ipc' | 'ws';
+  /** Consecutive failed attempts since the last open connection. */
+  attempt: number;
+  /** When phase is 'reconnecting': epoch ms of the next attempt. */
+  retryAt: number | null;
+  /** Human-readable reason of the last drop, if any. */
+  detail: string | null;
+}
+
+export interface ConnectionHandlers {
+  /** A new connection is open; `client` is valid until onDown. */
+  onUp(client: Client): void;
+  /** The connection dropped (the client given to onUp is closed). */
+  onDown(): void;
+  onState(state: ConnectionState): void;
+}
+
+export interface Connection {
+  /** Try now instead of waiting for the backoff timer. */
+  retryNow(): void;
+  close(): void;
+}
+
+const TOKEN_KEY = 'strata.token';
+
+/** Reads `?token=` from the address bar, keeps it in sessionStorage, and strips it from the URL. */
+export function takeToken(): string | null {
+  let fromUrl: string | null = null;
+  try {
+    const url = new URL(window.location.href);
+    fromUrl = url.searchParams.get('token');
+    if (fromUrl !== null) {
+      url.searchParams.delete('token');
+      window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    }
+  } catch {
+    // A malformed location is not worth crashing for.
+  }
+  try {
+    if (fromUrl) {
+      window.sessionStorage.setItem(TOKEN_KEY, fromUrl);
+      return fromUrl;
+    }
+    return window.sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    // sessionStorage can throw in locked-down contexts.
+    return fromUrl;
+  }
+}
+
+function bridgeEndpoint(bridge: StrataBridge): Endpoint {
+  const closeListeners = new Set<() => void>();
+  return {
+    send: (frame) => bridge.send(frame),
+    onMessage: (listener) => bridge.onMessage(listener),
+    onClose(listener) {
+      closeListeners.add(listener);
+      return () => closeListeners.delete(listener);
+    },
+    close() {
+      for (const l of closeListeners) l();
+      closeListeners.clear();
+    },
+  };
+}
+
+function socketEndpoint(ws: WebSocket): Endpoint {
+  return {
+    send(frame) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+    },
+    onMessage(listener) {
+      const h = (ev: MessageEvent): void => {
+        if (typeof ev.data === 'string') listener(ev.data);
+      };
+      ws.addEventListener('message', h);
+      return () => ws.removeEventListener('message', h);
+    },
+    onClose(listener) {
+      const h = (): void => listener();
+      ws.addEventListener('close', h);
+      return () => ws.removeEventListener('close', h);
+    },
+    close() {
+      ws.close();
+    },
+  };
+}
+
+/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s, … capped at 10 s. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(10_000, 500 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+export function connect(handlers: ConnectionHandlers): Connection {
+  const bridge = typeof window !== 'undefined' ? window.strata : undefined;
+  if (bridge) {
+    handlers.onState({ phase: 'open', kind: 'ipc', attempt: 0, retryAt: null, detail: null });
+    const client = createClient(bridgeEndpoint(bridge));
+    handlers.onUp(client);
+    return {
+      retryNow() {},
+      close() {
+        client.close();
+        handlers.onDown();
+      },
+    };
+  }
+
+  const token = takeToken();
+  let attempt = 0;
+  let stopped = false;
+  let socket: WebSocket | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const state = (s: Omit<ConnectionState, 'kind'>): void => handlers.onState({ ...s, kind: 'ws' });
+
+  if (!token) {
+    state({ phase: 'unauthorized', attempt: 0, retryAt: null, detail: 'No access token: open the URL printed by `strata serve`.' });
+    return { retryNow() {}, close() {} };
+  }
+
+  function open(): void {
+    if (stopped) return;
+    timer = null;
+    state({ phase: attempt === 0 ? 'connecting' : 'reconnecting', attempt, retryAt: null, detail: null });
+    const proto = window.location.protocol === 'https:' ? 'wss' : 'ws';
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(`${proto}://${window.location.host}/ws?token=${encodeURIComponent(token ?? '')}`);
+    } catch (err) {
+      scheduleRetry(err instanceof Error ? err.message : 'cannot open WebSocket');
+      return;
+    }
+    socket = ws;
+    let wasOpen = false;
+    ws.addEventListener('open', () => {
+      if (stopped) return;
+      wasOpen = true;
+      attempt = 0;
+      state({ phase: 'open', attempt: 0, retryAt: null, detail: null });
+      handlers.onUp(createClient(socketEndpoint(ws)));
+    });
+    ws.addEventListener('close', (ev) => {
+      if (socket === ws) socket = null;
+      if (stopped) return;
+      if (wasOpen) handlers.onDown();
+      // 4401 / 1008: the server refused our token; retrying with the same token is pointless.
+      if (ev.code === 4401 || ev.code === 1008) {
+        state({ phase: 'unauthorized', attempt, retryAt: null, detail: ev.reason || 'The engine refused the access token.' });
+        return;
+      }
+      scheduleRetry(ev.reason || (wasOpen ? 'connection lost' : 'engine unreachable'));
+    });
+  }
+
+  function scheduleRetry(detail: string): void {
+    attempt += 1;
+    const wait = backoffMs(attempt);
+    state({ phase: 'reconnecting', attempt, retryAt: Date.now() + wait, detail });
+    timer = setTimeout(open, wait);
+  }
+
+  open();
+
+  return {
+    retryNow() {
+      if (stopped || socket) return;
+      if (timer) clearTimeout(timer);
+      open();
+    },
+    close() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      socket?.close();
+    },
+  };
+}

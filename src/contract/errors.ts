@@ -1,0 +1,37 @@
+/** Error codes a request can fail with. A failed request never changes engine state. */
+export const ERROR_CODES = [
+  'BAD_FRAME',
+  'BAD_REQUEST',
+  'UNKNOWN_METHOD',
+  'UNKNOWN_SYMBOL',
+  'UNKNOWN_ORDER',
+  'ORDER_NOT_OPEN',
+  'UNAUTHORIZED',
+  'NOT_CONNECTED',
+  'TIMEOUT',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorDto {
+  code: ErrorCode;
+  message: string;
+  /** Field-level problems for BAD_REQUEST: path and message. */
+  issues?: { path: string; message: string }[];
+}
+
+/** Thrown by handlers and rejected by clients; carries a code so callers can branch on it. */
+export class RpcError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: ErrorDto['issues'];
+  constructor(code: ErrorCode, message: string, issues?: ErrorDto['issues']) {
+    super(message);
+    this.name = 'RpcError';
+    this.code = code;
+    this.issues = issues;
+  }
+
+  toDto(): ErrorDto {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './dto.ts';
+export * from './errors.ts';
+export * from './api.ts';
+export * from './envelope.ts';
+export * from './rpc.ts';
+export * from './memory.ts';

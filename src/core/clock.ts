@@ -1,0 +1,173 @@
+/**
+ * Time for the whole engine. Nothing else reads the wall clock: live and paper run on WallClock,
+ * replay and backtest on SimClock, and the code above cannot tell which.
+ */
+export interface Clock {
+  now(): number;
+  /** Runs fn once at time `at` (epoch ms). Timers due at the same time run in scheduling order. */
+  schedule(at: number, fn: () => void): number;
+  cancel(id: number): void;
+}
+
+export function every(clock: Clock, periodMs: number, fn: () => void): () => void {
+  let id = 0;
+  let stopped = false;
+  const tick = (at: number): void => {
+    id = clock.schedule(at, () => {
+      if (stopped) return;
+      fn();
+      tick(at + periodMs);
+    });
+  };
+  tick(clock.now() + periodMs);
+  return () => {
+    stopped = true;
+    clock.cancel(id);
+  };
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  id: number;
+  fn: () => void;
+}
+
+/** Binary heap on (at, seq): deterministic order for simultaneous timers. */
+class TimerHeap {
+  private readonly items: Timer[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): Timer | undefined {
+    return this.items[0];
+  }
+  push(t: Timer): void {
+    const a = this.items;
+    a.push(t);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): Timer | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && less(a[l]!, a[m]!)) m = l;
+        if (r < a.length && less(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function less(x: Timer, y: Timer): boolean {
+  return x.at < y.at || (x.at === y.at && x.seq < y.seq);
+}
+
+/**
+ * Simulated time: advances only when told to. `advanceTo` runs every timer due up to the target in
+ * (at, seq) order, so a replay or backtest is a pure function of its inputs.
+ */
+export class SimClock implements Clock {
+  private t: number;
+  private seq = 0;
+  private nextId = 1;
+  private readonly heap = new TimerHeap();
+  private readonly cancelled = new Set<number>();
+
+  constructor(startMs: number) {
+    this.t = startMs;
+  }
+
+  now(): number {
+    return this.t;
+  }
+
+  schedule(at: number, fn: () => void): number {
+    const id = this.nextId++;
+    this.heap.push({ at: Math.max(at, this.t), seq: this.seq++, id, fn });
+    return id;
+  }
+
+  cancel(id: number): void {
+    this.cancelled.add(id);
+  }
+
+  /** Time of the next pending timer, if any. */
+  nextAt(): number | undefined {
+    this.dropCancelled();
+    return this.heap.peek()?.at;
+  }
+
+  advanceTo(target: number): void {
+    for (;;) {
+      this.dropCancelled();
+      const next = this.heap.peek();
+      if (!next || next.at > target) break;
+      this.heap.pop();
+      this.t = next.at;
+      next.fn();
+    }
+    if (target > this.t) this.t = target;
+  }
+
+  advanceBy(ms: number): void {
+    this.advanceTo(this.t + ms);
+  }
+
+  private dropCancelled(): void {
+    let top = this.heap.peek();
+    while (top && this.cancelled.has(top.id)) {
+      this.cancelled.delete(top.id);
+      this.heap.pop();
+      top = this.heap.peek();
+    }
+  }
+}
+
+/** Wall time. Timers go through setTimeout; same-time timers keep their order via one queue. */
+export class WallClock implements Clock {
+  private readonly handles = new Map<number, ReturnType<typeof setTimeout>>();
+  private nextId = 1;
+
+  now(): number {
+    return Date.now();
+  }
+
+  schedule(at: number, fn: () => void): number {
+    const id = this.nextId++;
+    const h = setTimeout(() => {
+      this.handles.delete(id);
+      fn();
+    }, Math.max(0, at - Date.now()));
+    this.handles.set(id, h);
+    return id;
+  }
+
+  cancel(id: number): void {
+    const h = this.handles.get(id);
+    if (h !== undefined) clearTimeout(h);
+    this.handles.delete(id);
+  }
+
+  /** Stops every pending timer (engine shutdown). */
+  dispose(): void {
+    for (const h of this.handles.values()) clearTimeout(h);
+    this.handles.clear();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Synchronous, deterministic event bus. An event published while another is being dispatched is
+ * queued and delivered after it (FIFO), so handlers never see events out of causal order and
+ * recursion depth stays flat.
+ */
+export type Handler<T> = (payload: T) => void;
+
+export class EventBus<E extends Record<string, unknown>> {
+  private readonly handlers = new Map<keyof E, Handler<never>[]>();
+  private readonly anyHandlers: ((type: keyof E, payload: E[keyof E]) => void)[] = [];
+  private readonly queueTypes: (keyof E)[] = [];
+  private readonly queuePayloads: unknown[] = [];
+  private head = 0;
+  private dispatching = false;
+  onError: (err: unknown, type: keyof E) => void = (err) => {
+    throw err;
+  };
+
+  on<K extends keyof E>(type: K, h: Handler<E[K]>): () => void {
+    let list = this.handlers.get(type);
+    if (!list) {
+      list = [];
+      this.handlers.set(type, list);
+    }
+    list.push(h as Handler<never>);
+    return () => {
+      const l = this.handlers.get(type);
+      if (l) this.handlers.set(type, l.filter((x) => x !== h));
+    };
+  }
+
+  onAny(h: (type: keyof E, payload: E[keyof E]) => void): () => void {
+    this.anyHandlers.push(h);
+    return () => {
+      const i = this.anyHandlers.indexOf(h);
+      if (i >= 0) this.anyHandlers.splice(i, 1);
+    };
+  }
+
+  publish<K extends keyof E>(type: K, payload: E[K]): void {
+    this.queueTypes.push(type);
+    this.queuePayloads.push(payload);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (this.head < this.queueTypes.length) {
+        const t = this.queueTypes[this.head]!;
+        const p = this.queuePayloads[this.head];
+        this.head++;
+        this.deliver(t, p as E[keyof E]);
+      }
+    } finally {
+      this.queueTypes.length = 0;
+      this.queuePayloads.length = 0;
+      this.head = 0;
+      this.dispatching = false;
+    }
+  }
+
+  private deliver(type: keyof E, payload: E[keyof E]): void {
+    const list = this.handlers.get(type);
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        try {
+          (list[i] as Handler<E[keyof E]>)(payload);
+        } catch (err) {
+          this.onError(err, type);
+        }
+      }
+    }
+    for (let i = 0; i < this.anyHandlers.length; i++) {
+      try {
+        this.anyHandlers[i]!(type, payload);
+      } catch (err) {
+        this.onError(err, type);
+      }
+    }
+  }
+}

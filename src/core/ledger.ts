@@ -1,0 +1,112 @@
+import { CASH_DECIMALS, notionalUnits } from './instrument.ts';
+import type { Instrument } from './instrument.ts';
+import { absBig, divRound } from './precision.ts';
+import type { Side } from '../contract/dto.ts';
+
+/**
+ * Cash, positions and fees derived from fills only. Every amount is an exact bigint:
+ * quantities in the instrument's qty units, money in cash units (10^-CASH_DECIMALS).
+ */
+export interface PositionState {
+  symbol: string;
+  qtyUnits: bigint;
+  /** Cost of the open quantity (signed like qty), cash units. */
+  costUnits: bigint;
+  realizedUnits: bigint;
+  feeUnits: bigint;
+}
+
+export interface LedgerFill {
+  symbol: string;
+  side: Side;
+  priceUnits: bigint;
+  qtyUnits: bigint;
+  feeUnits: bigint;
+}
+
+export class Ledger {
+  readonly initialCashUnits: bigint;
+  cashUnits: bigint;
+  feeUnits = 0n;
+  realizedUnits = 0n;
+  private readonly positions = new Map<string, PositionState>();
+  private readonly instrumentOf: (symbol: string) => Instrument | undefined;
+
+  constructor(initialCashUnits: bigint, instrumentOf: (symbol: string) => Instrument | undefined) {
+    this.instrumentOf = instrumentOf;
+    this.initialCashUnits = initialCashUnits;
+    this.cashUnits = initialCashUnits;
+  }
+
+  position(symbol: string): PositionState {
+    let p = this.positions.get(symbol);
+    if (!p) {
+      p = { symbol, qtyUnits: 0n, costUnits: 0n, realizedUnits: 0n, feeUnits: 0n };
+      this.positions.set(symbol, p);
+    }
+    return p;
+  }
+
+  allPositions(): PositionState[] {
+    return [...this.positions.values()];
+  }
+
+  /**
+   * Average-cost accounting. Opening or adding moves the fill's notional into cost; reducing
+   * releases cost pro rata and books the difference as realized P&L; a flip does both.
+   * Fees are charged to cash and to realized P&L at the fill.
+   */
+  apply(fill: LedgerFill): PositionState {
+    const inst = this.instrumentOf(fill.symbol);
+    if (!inst) throw new Error(`ledger: unknown instrument ${fill.symbol}`);
+    const notional = notionalUnits(inst, fill.priceUnits, fill.qtyUnits);
+    const signedQty = fill.side === 'buy' ? fill.qtyUnits : -fill.qtyUnits;
+    const signedNotional = fill.side === 'buy' ? notional : -notional;
+    const p = this.position(fill.symbol);
+
+    this.cashUnits -= signedNotional + fill.feeUnits;
+    this.feeUnits += fill.feeUnits;
+    p.feeUnits += fill.feeUnits;
+    p.realizedUnits -= fill.feeUnits;
+    this.realizedUnits -= fill.feeUnits;
+
+    const sameDirection = p.qtyUnits === 0n || (p.qtyUnits > 0n) === (signedQty > 0n);
+    if (sameDirection) {
+      p.qtyUnits += signedQty;
+      p.costUnits += signedNotional;
+      return p;
+    }
+    const closing = absBig(signedQty) <= absBig(p.qtyUnits) ? absBig(signedQty) : absBig(p.qtyUnits);
+    // Cost released for the closed part; rounding stays inside cost so cost + realized stays exact.
+    const releasedCost = divRound(p.costUnits * closing, absBig(p.qtyUnits));
+    const closedNotional = divRound(signedNotional * closing, absBig(signedQty));
+    // Closing a long: proceeds (-closedNotional) minus released cost. Closing a short: symmetric.
+    const pnl = -closedNotional - releasedCost;
+    p.realizedUnits += pnl;
+    this.realizedUnits += pnl;
+    p.costUnits -= releasedCost;
+    p.qtyUnits += signedQty;
+    if (absBig(signedQty) > closing) {
+      // Flip: the rest opens a position on the other side at the fill price.
+      p.costUnits = signedNotional - closedNotional;
+    }
+    if (p.qtyUnits === 0n) p.costUnits = 0n;
+    return p;
+  }
+
+  /** Market value of a position at a mark price, cash units. */
+  marketValue(p: PositionState, markUnits: bigint | undefined): bigint {
+    if (markUnits === undefined || p.qtyUnits === 0n) return markUnits === undefined ? p.costUnits : 0n;
+    const inst = this.instrumentOf(p.symbol);
+    if (!inst) return 0n;
+    return notionalUnits(inst, markUnits, p.qtyUnits);
+  }
+
+  equity(markOf: (symbol: string) => bigint | undefined): bigint {
+    let e = this.cashUnits;
+    for (const p of this.positions.values()) e += this.marketValue(p, markOf(p.symbol));
+    return e;
+  }
+}
+
+export { CASH_DECIMALS };

@@ -1,0 +1,64 @@
+import type { OrderStatus, ReasonDto } from '../contract/dto.ts';
+import type { OrderRecord } from './ports.ts';
+
+/** The legal moves of an order. Anything else is a bug and is refused. */
+const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  NEW: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'],
+  PENDING: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'],
+  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'EXPIRED'],
+  FILLED: [],
+  CANCELLED: [],
+  REJECTED: [],
+  EXPIRED: [],
+  DENIED: [],
+};
+
+export class IllegalTransitionError extends Error {
+  readonly orderId: string;
+  readonly from: OrderStatus;
+  readonly to: OrderStatus;
+  constructor(orderId: string, from: OrderStatus, to: OrderStatus) {
+    super(`order ${orderId}: illegal transition ${from} -> ${to}`);
+    this.orderId = orderId;
+    this.from = from;
+    this.to = to;
+  }
+}
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function isOpen(status: OrderStatus): boolean {
+  return status === 'NEW' || status === 'PENDING' || status === 'PARTIALLY_FILLED';
+}
+
+/** An order inside the engine: exact integer units, never floats. */
+export type Order = OrderRecord;
+
+export function transition(order: Order, to: OrderStatus, at: number, reason?: ReasonDto): void {
+  if (!canTransition(order.status, to)) throw new IllegalTransitionError(order.id, order.status, to);
+  order.status = to;
+  order.updatedAt = at;
+  if (reason) order.reason = reason;
+}
+
+export function remainingUnits(order: Order): bigint {
+  return order.qtyUnits - order.filledUnits;
+}
+
+/**
+ * Applies one fill's quantity to the order and moves it to PARTIALLY_FILLED or FILLED.
+ * Refuses an overfill: filled can never exceed quantity.
+ */
+export function applyFillToOrder(order: Order, qtyUnits: bigint, notionalUnits: bigint, feeUnits: bigint, at: number): void {
+  if (qtyUnits <= 0n) throw new Error(`order ${order.id}: fill quantity must be positive`);
+  if (order.filledUnits + qtyUnits > order.qtyUnits) {
+    throw new Error(`order ${order.id}: fill of ${qtyUnits} would overfill (${order.filledUnits}/${order.qtyUnits})`);
+  }
+  const next: OrderStatus = order.filledUnits + qtyUnits === order.qtyUnits ? 'FILLED' : 'PARTIALLY_FILLED';
+  transition(order, next, at);
+  order.filledUnits += qtyUnits;
+  order.filledNotionalUnits += notionalUnits;
+  order.feeUnits += feeUnits;
+}

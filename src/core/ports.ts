@@ -1,0 +1,141 @@
+import type { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../contract/dto.ts';
+
+/**
+ * Ports: what the order path needs from a venue and from durable storage. Level code depends on
+ * these interfaces only; the simulated venue, ccxt and SQLite implement them.
+ */
+
+export interface VenueOrderRequest {
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  tif: TimeInForce;
+  qtyUnits: bigint;
+  priceUnits: bigint | null;
+}
+
+export type VenueOrderState = 'open' | 'filled' | 'cancelled' | 'rejected' | 'expired';
+
+export interface VenueOrderStatus {
+  clientOrderId: string;
+  venueOrderId: string;
+  state: VenueOrderState;
+  filledUnits: bigint;
+  reason?: { code: string; message: string };
+}
+
+export interface VenueFill {
+  fillId: string;
+  clientOrderId: string;
+  venueOrderId: string;
+  symbol: string;
+  side: Side;
+  priceUnits: bigint;
+  qtyUnits: bigint;
+  feeUnits: bigint;
+  liquidity: Liquidity;
+  ts: number;
+}
+
+/** What a venue reports about our orders, in the order it happened. */
+export type VenueEvent =
+  | { type: 'accepted'; clientOrderId: string; venueOrderId: string; ts: number }
+  | { type: 'rejected'; clientOrderId: string; code: string; message: string; ts: number }
+  | { type: 'fill'; fill: VenueFill }
+  | { type: 'cancelled'; clientOrderId: string; ts: number }
+  | { type: 'expired'; clientOrderId: string; ts: number }
+  | { type: 'cancelRejected'; clientOrderId: string; code: string; message: string; ts: number };
+
+/** Market data a venue publishes, in exact units. */
+export interface BookLevel {
+  priceUnits: bigint;
+  qtyUnits: bigint;
+}
+export interface MarketBook {
+  symbol: string;
+  bids: BookLevel[];
+  asks: BookLevel[];
+  ts: number;
+}
+export interface MarketTrade {
+  symbol: string;
+  id: string;
+  priceUnits: bigint;
+  qtyUnits: bigint;
+  side: Side;
+  ts: number;
+}
+export type MarketEvent = { type: 'book'; book: MarketBook } | { type: 'trade'; trade: MarketTrade };
+
+export interface VenuePort {
+  readonly name: string;
+  /** Sends an order. Never throws for venue-side refusals: those arrive as 'rejected' events. */
+  submit(req: VenueOrderRequest): void;
+  cancel(clientOrderId: string, symbol: string): void;
+  /** Reconciliation after a restart or a timeout: what the venue knows of an order, if anything. */
+  fetchOrder(clientOrderId: string): Promise<VenueOrderStatus | undefined>;
+  fetchFills(clientOrderId: string): Promise<VenueFill[]>;
+  onEvent(listener: (e: VenueEvent) => void): () => void;
+  onMarket(listener: (e: MarketEvent) => void): () => void;
+  book(symbol: string): MarketBook | undefined;
+  start(): void;
+  stop(): void;
+}
+
+/** A fill as the engine keeps it. */
+export interface FillRecord {
+  id: string;
+  orderId: string;
+  symbol: string;
+  side: Side;
+  priceUnits: bigint;
+  qtyUnits: bigint;
+  feeUnits: bigint;
+  liquidity: Liquidity;
+  ts: number;
+}
+
+/**
+ * The order journal: the durable record of every order and fill. Writes return only once the
+ * data is committed, so "journal before send" is a plain call before venue.submit().
+ */
+export interface JournalPort {
+  nextOrderSeq(): number;
+  insertOrder(order: OrderRecord, event: string): void;
+  updateOrder(order: OrderRecord, event: string, detail?: string): void;
+  /** Records a fill with the order's new state in one transaction; false if the fill id is known. */
+  recordFill(fill: FillRecord, order: OrderRecord): boolean;
+  loadOrders(): OrderRecord[];
+  loadFills(): FillRecord[];
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+}
+
+/** Stored shape of an order (same fields as core/order Order, kept here to keep ports self-contained). */
+export interface OrderRecord {
+  id: string;
+  seq: number;
+  venueOrderId: string | null;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  tif: TimeInForce;
+  qtyUnits: bigint;
+  priceUnits: bigint | null;
+  requestedQty: string;
+  requestedPrice: string | null;
+  filledUnits: bigint;
+  filledNotionalUnits: bigint;
+  feeUnits: bigint;
+  status: OrderStatus;
+  reason: { code: string; message: string } | null;
+  cancelRequested: boolean;
+  source: 'manual' | 'api';
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** L1's answer for one order, as the order path sees it. */
+export type PreTradeDecision = { ok: true; reservePriceUnits: bigint } | { ok: false; code: string; message: string };
+export type PreTradeCheck = (order: OrderRecord) => PreTradeDecision;

@@ -1,0 +1,345 @@
+import type { OrderType, Side, TimeInForce } from '../contract/dto.ts';
+import { RpcError } from '../contract/errors.ts';
+import type { Clock } from '../core/clock.ts';
+import { notionalUnits } from '../core/instrument.ts';
+import type { InstrumentRegistry } from '../core/instrument.ts';
+import type { Ledger, PositionState } from '../core/ledger.ts';
+import { applyFillToOrder, isOpen, remainingUnits, transition } from '../core/order.ts';
+import type { Order } from '../core/order.ts';
+import type { FillRecord, JournalPort, PreTradeCheck, VenueEvent, VenueFill, VenuePort } from '../core/ports.ts';
+import { PrecisionError, toUnits } from '../core/precision.ts';
+
+export interface PlaceRequest {
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  tif: TimeInForce;
+  qty: number | string;
+  price?: number | string | undefined;
+  source: 'manual' | 'api';
+}
+
+/** What the OMS tells the rest of the engine, after state is durable. */
+export interface OmsListener {
+  orderUpdated(order: Order): void;
+  orderDenied(order: Order): void;
+  fillApplied(fill: FillRecord, order: Order, position: PositionState): void;
+  /** Something the venue sent that does not fit our records (unknown order, overfill). */
+  anomaly(message: string): void;
+}
+
+export interface OmsDeps {
+  clock: Clock;
+  journal: JournalPort;
+  venue: VenuePort;
+  instruments: InstrumentRegistry;
+  ledger: Ledger;
+  check: PreTradeCheck;
+  listener: OmsListener;
+  /** Prefix of client order ids; unique per database so two installs never collide at a venue. */
+  idPrefix: string;
+}
+
+/**
+ * The order management system: owns every order's state machine, journals intent before the venue
+ * sees it, applies fills exactly once, and reconciles with the venue after a restart.
+ */
+export class Oms {
+  private readonly orders = new Map<string, Order>();
+  private readonly open = new Map<string, Order>();
+  private readonly fillIds = new Set<string>();
+  /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
+  private readonly reservePrice = new Map<string, bigint>();
+  private readonly deps: OmsDeps;
+  private offVenue: (() => void) | undefined;
+
+  constructor(deps: OmsDeps) {
+    this.deps = deps;
+  }
+
+  attach(): void {
+    this.offVenue = this.deps.venue.onEvent((e) => this.onVenueEvent(e));
+  }
+
+  detach(): void {
+    this.offVenue?.();
+  }
+
+  get(id: string): Order | undefined {
+    return this.orders.get(id);
+  }
+
+  list(scope: 'open' | 'all', limit: number): Order[] {
+    const src = scope === 'open' ? this.open : this.orders;
+    const all = [...src.values()].sort((a, b) => b.seq - a.seq);
+    return all.slice(0, limit);
+  }
+
+  openOrders(): Order[] {
+    return [...this.open.values()];
+  }
+
+  /** Remaining quantity of working orders on one side of an instrument. */
+  workingUnits(symbol: string, side: Side): bigint {
+    let sum = 0n;
+    for (const o of this.open.values()) if (o.symbol === symbol && o.side === side) sum += remainingUnits(o);
+    return sum;
+  }
+
+  /** Cash held back for working buys: remaining qty at the reserve price plus the taker fee. */
+  reservedCashUnits(): bigint {
+    let sum = 0n;
+    for (const o of this.open.values()) {
+      if (o.side !== 'buy') continue;
+      const inst = this.deps.instruments.get(o.symbol);
+      const px = this.reservePrice.get(o.id) ?? o.priceUnits;
+      if (!inst || px === undefined || px === null) continue;
+      const n = notionalUnits(inst, px, remainingUnits(o));
+      sum += n + (n * BigInt(Math.round(inst.takerFeeBps * 100))) / 1_000_000n;
+    }
+    return sum;
+  }
+
+  place(req: PlaceRequest): Order {
+    const inst = this.deps.instruments.get(req.symbol);
+    if (!inst) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
+    const now = this.deps.clock.now();
+    const seq = this.deps.journal.nextOrderSeq();
+    const order: Order = {
+      id: `${this.deps.idPrefix}-${String(seq).padStart(6, '0')}`,
+      seq,
+      venueOrderId: null,
+      symbol: inst.symbol,
+      side: req.side,
+      type: req.type,
+      tif: req.tif,
+      qtyUnits: 0n,
+      priceUnits: null,
+      requestedQty: String(req.qty),
+      requestedPrice: req.price === undefined ? null : String(req.price),
+      filledUnits: 0n,
+      filledNotionalUnits: 0n,
+      feeUnits: 0n,
+      status: 'NEW',
+      reason: null,
+      cancelRequested: false,
+      source: req.source,
+      createdAt: now,
+      updatedAt: now,
+    };
+
+    // Precision failures are L1 denials (the order is recorded, never sent), not request errors.
+    const precision = this.parsePrecision(order, req, inst.qtyDecimals, inst.priceDecimals);
+    if (precision) return this.deny(order, precision.code, precision.message);
+
+    const decision = this.deps.check(order);
+    if (!decision.ok) return this.deny(order, decision.code, decision.message);
+
+    // Journal before send: the intent is committed before the venue can know the order.
+    this.deps.journal.insertOrder(order, 'created');
+    this.orders.set(order.id, order);
+    this.open.set(order.id, order);
+    if (order.side === 'buy') this.reservePrice.set(order.id, decision.reservePriceUnits);
+    this.deps.listener.orderUpdated(order);
+    try {
+      this.deps.venue.submit({
+        clientOrderId: order.id,
+        symbol: order.symbol,
+        side: order.side,
+        type: order.type,
+        tif: order.tif,
+        qtyUnits: order.qtyUnits,
+        priceUnits: order.priceUnits,
+      });
+    } catch (err) {
+      this.finish(order, 'REJECTED', 'rejected', { code: 'VENUE_REJECTED', message: err instanceof Error ? err.message : String(err) });
+    }
+    return order;
+  }
+
+  private parsePrecision(order: Order, req: PlaceRequest, qtyDecimals: number, priceDecimals: number): { code: string; message: string } | undefined {
+    try {
+      order.qtyUnits = toUnits(req.qty, qtyDecimals);
+    } catch (err) {
+      if (err instanceof PrecisionError) return { code: 'QTY_NOT_ON_LOT', message: `quantity ${String(req.qty)}: ${err.message}` };
+      throw err;
+    }
+    if (req.price !== undefined) {
+      try {
+        order.priceUnits = toUnits(req.price, priceDecimals);
+      } catch (err) {
+        if (err instanceof PrecisionError) return { code: 'PRICE_NOT_ON_TICK', message: `price ${String(req.price)}: ${err.message}` };
+        throw err;
+      }
+    }
+    return undefined;
+  }
+
+  private deny(order: Order, code: string, message: string): Order {
+    transition(order, 'DENIED', this.deps.clock.now(), { code, message });
+    this.deps.journal.insertOrder(order, 'denied');
+    this.orders.set(order.id, order);
+    this.deps.listener.orderDenied(order);
+    this.deps.listener.orderUpdated(order);
+    return order;
+  }
+
+  cancel(id: string): Order {
+    const order = this.orders.get(id);
+    if (!order) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (!isOpen(order.status)) throw new RpcError('ORDER_NOT_OPEN', `order ${id} is ${order.status} and cannot be cancelled`);
+    if (!order.cancelRequested) {
+      order.cancelRequested = true;
+      order.updatedAt = this.deps.clock.now();
+      this.deps.journal.updateOrder(order, 'cancel_requested');
+      this.deps.listener.orderUpdated(order);
+      this.deps.venue.cancel(order.id, order.symbol);
+    }
+    return order;
+  }
+
+  cancelAll(symbol?: string): string[] {
+    const ids: string[] = [];
+    for (const o of [...this.open.values()]) {
+      if (symbol !== undefined && o.symbol !== symbol) continue;
+      this.cancel(o.id);
+      ids.push(o.id);
+    }
+    return ids;
+  }
+
+  onVenueEvent(e: VenueEvent): void {
+    if (e.type === 'fill') {
+      this.applyFill(e.fill);
+      return;
+    }
+    const order = this.orders.get(e.clientOrderId);
+    if (!order) {
+      this.deps.listener.anomaly(`venue event ${e.type} for unknown order ${e.clientOrderId}`);
+      return;
+    }
+    switch (e.type) {
+      case 'accepted':
+        order.venueOrderId = e.venueOrderId;
+        if (order.status === 'NEW') transition(order, 'PENDING', e.ts);
+        this.deps.journal.updateOrder(order, 'accepted', e.venueOrderId);
+        this.deps.listener.orderUpdated(order);
+        break;
+      case 'rejected':
+        if (isOpen(order.status)) this.finish(order, 'REJECTED', 'rejected', { code: e.code, message: e.message });
+        break;
+      case 'cancelled':
+        if (isOpen(order.status)) this.finish(order, 'CANCELLED', 'cancelled');
+        break;
+      case 'expired':
+        if (isOpen(order.status)) this.finish(order, 'EXPIRED', 'expired');
+        break;
+      case 'cancelRejected':
+        order.cancelRequested = false;
+        order.updatedAt = e.ts;
+        this.deps.journal.updateOrder(order, 'cancel_rejected', `${e.code}: ${e.message}`);
+        this.deps.listener.orderUpdated(order);
+        break;
+    }
+  }
+
+  private finish(order: Order, to: 'REJECTED' | 'CANCELLED' | 'EXPIRED', event: string, reason?: { code: string; message: string }): void {
+    transition(order, to, this.deps.clock.now(), reason);
+    this.deps.journal.updateOrder(order, event, reason ? `${reason.code}: ${reason.message}` : undefined);
+    this.close(order);
+    this.deps.listener.orderUpdated(order);
+  }
+
+  private close(order: Order): void {
+    this.open.delete(order.id);
+    this.reservePrice.delete(order.id);
+  }
+
+  /** Applies a venue fill exactly once: dedupe by fill id, journal, then ledger, then tell. */
+  applyFill(f: VenueFill): boolean {
+    if (this.fillIds.has(f.fillId)) return false;
+    const order = this.orders.get(f.clientOrderId);
+    if (!order) {
+      this.deps.listener.anomaly(`fill ${f.fillId} for unknown order ${f.clientOrderId}`);
+      return false;
+    }
+    const inst = this.deps.instruments.get(order.symbol);
+    if (!inst) return false;
+    const next: Order = { ...order };
+    try {
+      applyFillToOrder(next, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, f.ts);
+    } catch (err) {
+      this.deps.listener.anomaly(`fill ${f.fillId} refused: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+    if (order.venueOrderId === null) next.venueOrderId = f.venueOrderId;
+    const record: FillRecord = {
+      id: f.fillId,
+      orderId: order.id,
+      symbol: order.symbol,
+      side: order.side,
+      priceUnits: f.priceUnits,
+      qtyUnits: f.qtyUnits,
+      feeUnits: f.feeUnits,
+      liquidity: f.liquidity,
+      ts: f.ts,
+    };
+    if (!this.deps.journal.recordFill(record, next)) {
+      this.fillIds.add(f.fillId);
+      return false;
+    }
+    Object.assign(order, next);
+    this.fillIds.add(f.fillId);
+    if (!isOpen(order.status)) this.close(order);
+    const position = this.deps.ledger.apply(record);
+    this.deps.listener.fillApplied(record, order, position);
+    this.deps.listener.orderUpdated(order);
+    return true;
+  }
+
+  /**
+   * Crash-only recovery: rebuild orders and the ledger from the journal, then ask the venue about
+   * every order that was still open. Fills missed while down are applied once; nothing is resent.
+   */
+  async recover(): Promise<{ orders: number; fills: number; reconciled: number; fillsRecovered: number }> {
+    const orders = this.deps.journal.loadOrders();
+    for (const o of orders) {
+      this.orders.set(o.id, o);
+      if (isOpen(o.status)) this.open.set(o.id, o);
+    }
+    const fills = this.deps.journal.loadFills();
+    const filledByOrder = new Map<string, bigint>();
+    for (const f of fills) {
+      this.fillIds.add(f.id);
+      this.deps.ledger.apply(f);
+      filledByOrder.set(f.orderId, (filledByOrder.get(f.orderId) ?? 0n) + f.qtyUnits);
+    }
+    for (const o of orders) {
+      const sum = filledByOrder.get(o.id) ?? 0n;
+      if (sum !== o.filledUnits) this.deps.listener.anomaly(`order ${o.id}: journal filled ${o.filledUnits} but fills sum to ${sum}`);
+    }
+    let reconciled = 0;
+    let fillsRecovered = 0;
+    for (const o of [...this.open.values()]) {
+      reconciled++;
+      const status = await this.deps.venue.fetchOrder(o.id);
+      if (!status) {
+        // Journaled but the venue never saw it: it died before sending. Never resend blindly.
+        this.finish(o, 'REJECTED', 'lost', {
+          code: o.status === 'NEW' ? 'UNKNOWN_AT_VENUE' : 'LOST_IN_RECOVERY',
+          message: 'the venue has no record of this order after the restart; it was not resent',
+        });
+        continue;
+      }
+      if (o.status === 'NEW') this.onVenueEvent({ type: 'accepted', clientOrderId: o.id, venueOrderId: status.venueOrderId, ts: this.deps.clock.now() });
+      for (const f of await this.deps.venue.fetchFills(o.id)) if (this.applyFill(f)) fillsRecovered++;
+      if (!isOpen(o.status)) continue;
+      const ts = this.deps.clock.now();
+      if (status.state === 'cancelled') this.onVenueEvent({ type: 'cancelled', clientOrderId: o.id, ts });
+      else if (status.state === 'expired') this.onVenueEvent({ type: 'expired', clientOrderId: o.id, ts });
+      else if (status.state === 'rejected') this.onVenueEvent({ type: 'rejected', clientOrderId: o.id, code: status.reason?.code ?? 'VENUE_REJECTED', message: status.reason?.message ?? 'rejected by the venue', ts });
+      else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
+    }
+    return { orders: orders.length, fills: fills.length, reconciled, fillsRecovered };
+  }
+}

@@ -1,0 +1,289 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Events, Handlers } from '../contract/api.ts';
+import type { RiskLimitsDto, SessionDto } from '../contract/dto.ts';
+import { RpcError } from '../contract/errors.ts';
+import type { EventFeed } from '../contract/rpc.ts';
+import calibration from '../../assets/demo/calibration.json' with { type: 'json' };
+import { WallClock } from '../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
+import { EventBus } from '../core/event-bus.ts';
+import { CASH_DECIMALS, InstrumentRegistry } from '../core/instrument.ts';
+import type { Instrument } from '../core/instrument.ts';
+import { Ledger } from '../core/ledger.ts';
+import type { FillRecord, PreTradeDecision } from '../core/ports.ts';
+import { toUnits } from '../core/precision.ts';
+import { Oms } from '../execution/oms.ts';
+import { MarketDataHub } from '../marketdata/market-data-hub.ts';
+import { checkOrder } from '../risk/pre-trade-gate.ts';
+import type { RiskLimits } from '../risk/pre-trade-gate.ts';
+import { SqliteOrderJournal } from '../store/order-journal.ts';
+import { SqliteSimVenueStore } from '../store/sim-venue-store.ts';
+import type { DemoCalibration } from '../venues/sim/calibration.ts';
+import { DEMO_INSTRUMENTS, demoModels } from '../venues/sim/demo-market.ts';
+import { SimVenue } from '../venues/sim/sim-venue.ts';
+import { accountDto, bookDto, fillDto, instrumentDto, orderDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
+
+export const ENGINE_VERSION = '0.1.0';
+
+export interface EngineOptions {
+  dataDir: string;
+  seed?: number;
+  /** Defaults to the wall clock (paper mode). Replay and backtests pass a SimClock. */
+  clock?: Clock;
+  initialCash?: string;
+  /** Minutes of demo market history generated at start (0 for none). */
+  warmUpMinutes?: number;
+  limits?: Partial<{ maxOrderNotional: string; maxPositionNotional: string }>;
+  /** Receives anomalies and internal errors; defaults to stderr. */
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+export interface Engine {
+  handlers: Handlers;
+  feed: EventFeed;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Recovery summary of the last start. */
+  readonly recovery: { orders: number; fills: number; reconciled: number; fillsRecovered: number } | undefined;
+}
+
+const ACCOUNT_CURRENCY = 'USD';
+
+/**
+ * The composition root: builds one engine for a mode from its parts. Only the clock and the
+ * venue differ between modes; everything between the contract and the venue is the same code.
+ */
+export function createEngine(opts: EngineOptions): Engine {
+  const log = opts.log ?? ((level, msg) => process.stderr.write(`[strata ${level}] ${msg}\n`));
+  const clock = opts.clock ?? new WallClock();
+  const seed = opts.seed ?? 42;
+  const journal = new SqliteOrderJournal(join(opts.dataDir, 'strata.sqlite'));
+  const venueStore = new SqliteSimVenueStore(join(opts.dataDir, 'sim-venue.sqlite'));
+  const instruments = new InstrumentRegistry(DEMO_INSTRUMENTS);
+  const inst = (symbol: string): Instrument | undefined => instruments.get(symbol);
+
+  // Facts fixed at the first start of a data directory, so later defaults never rewrite history.
+  let idPrefix = journal.getMeta('id_prefix');
+  if (!idPrefix) {
+    idPrefix = 'S' + randomBytes(3).toString('hex').toUpperCase();
+    journal.setMeta('id_prefix', idPrefix);
+  }
+  let initialCash = journal.getMeta('initial_cash');
+  if (!initialCash) {
+    initialCash = opts.initialCash ?? '1000000';
+    journal.setMeta('initial_cash', initialCash);
+  }
+
+  const limits: RiskLimits = {
+    maxOrderNotionalUnits: toUnits(opts.limits?.maxOrderNotional ?? '250000', CASH_DECIMALS),
+    maxPositionNotionalUnits: toUnits(opts.limits?.maxPositionNotional ?? '500000', CASH_DECIMALS),
+  };
+
+  const bus = new EventBus<Events & Record<string, unknown>>();
+  bus.onError = (err, type) => log('error', `event handler for ${String(type)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  const ledger = new Ledger(toUnits(initialCash, CASH_DECIMALS), inst);
+  const venue = new SimVenue({ clock, instruments, models: demoModels(calibration as DemoCalibration), store: venueStore, seed });
+  const hub = new MarketDataHub(instruments.all(), {
+    book(book, last) {
+      const i = inst(book.symbol);
+      if (!i) return;
+      bus.publish('book', bookDto(book, i));
+      bus.publish('quote', quoteDto(book, i, last));
+    },
+    trade(t) {
+      const i = inst(t.symbol);
+      if (i) bus.publish('trade', tradeDto(t, i));
+    },
+    candle(c) {
+      bus.publish('candle', c);
+    },
+  });
+  venue.onMarket((e) => hub.on(e));
+
+  // Fills in arrival order, in memory for listing; the journal is their durable home.
+  const fillLog: FillRecord[] = [];
+
+  const oms: Oms = new Oms({
+    clock,
+    journal,
+    venue,
+    instruments,
+    ledger,
+    idPrefix,
+    check: (order): PreTradeDecision => {
+      const i = inst(order.symbol);
+      if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
+      const d = checkOrder(order, i, limits, {
+        positionUnits: (s) => ledger.position(s).qtyUnits,
+        workingUnits: (s, side) => oms.workingUnits(s, side),
+        availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(),
+        oppositeLevels: (s, side) => {
+          const b = hub.book(s);
+          return b ? (side === 'buy' ? b.asks : b.bids) : [];
+        },
+        referencePriceUnits: (s) => hub.mark(s),
+      }, i.takerFeeBps);
+      return d.ok ? { ok: true, reservePriceUnits: d.estimatedPriceUnits } : d;
+    },
+    listener: {
+      orderUpdated: (o) => bus.publish('order.updated', orderDto(o, inst(o.symbol))),
+      orderDenied: (o) => bus.publish('order.denied', orderDto(o, inst(o.symbol))),
+      fillApplied: (f, _o, p) => {
+        fillLog.push(f);
+        const i = inst(f.symbol);
+        if (!i) return;
+        bus.publish('fill', fillDto(f, i));
+        const mark = hub.mark(p.symbol);
+        bus.publish('position.updated', positionDto(p, i, mark, ledger.marketValue(p, mark)));
+        bus.publish('account.updated', account());
+      },
+      anomaly: (m) => log('warn', m),
+    },
+  });
+
+  function account() {
+    let mv = 0n;
+    let unreal = 0n;
+    for (const p of ledger.allPositions()) {
+      const v = ledger.marketValue(p, hub.mark(p.symbol));
+      mv += v;
+      if (p.qtyUnits !== 0n) unreal += v - p.costUnits;
+    }
+    return accountDto({
+      currency: ACCOUNT_CURRENCY,
+      initialCashUnits: ledger.initialCashUnits,
+      cashUnits: ledger.cashUnits,
+      reservedUnits: oms.reservedCashUnits(),
+      marketValueUnits: mv,
+      realizedUnits: ledger.realizedUnits,
+      unrealizedUnits: unreal,
+      feeUnits: ledger.feeUnits,
+      ts: clock.now(),
+    });
+  }
+
+  function positions() {
+    const out = [];
+    for (const p of ledger.allPositions()) {
+      const i = inst(p.symbol);
+      if (!i) continue;
+      const mark = hub.mark(p.symbol);
+      out.push(positionDto(p, i, mark, ledger.marketValue(p, mark)));
+    }
+    return out.sort((a, b) => a.symbol.localeCompare(b.symbol));
+  }
+
+  function requireInstrument(symbol: string): Instrument {
+    const i = inst(symbol);
+    if (!i) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
+    return i;
+  }
+
+  const limitsDto = (): RiskLimitsDto => ({
+    maxOrderNotional: Number(limits.maxOrderNotionalUnits) / 10 ** CASH_DECIMALS,
+    maxPositionNotional: Number(limits.maxPositionNotionalUnits) / 10 ** CASH_DECIMALS,
+  });
+  const startedAt = clock.now();
+
+  const handlers: Handlers = {
+    'session.info': (): SessionDto => ({
+      version: ENGINE_VERSION,
+      mode: 'paper',
+      venue: venue.name,
+      startedAt,
+      serverTime: clock.now(),
+      currency: ACCOUNT_CURRENCY,
+      instruments: instruments.all().map(instrumentDto),
+      limits: limitsDto(),
+    }),
+    'instruments.list': () => instruments.all().map(instrumentDto),
+    'market.snapshot': ({ symbol }) => {
+      const i = requireInstrument(symbol);
+      const book = hub.book(symbol) ?? { symbol, bids: [], asks: [], ts: clock.now() };
+      return { quote: quoteDto(book, i, hub.last(symbol)), book: bookDto(book, i), trades: hub.tape(symbol, 50).map((t) => tradeDto(t, i)) };
+    },
+    'market.candles': ({ symbol, interval, limit }) => {
+      requireInstrument(symbol);
+      return hub.candles(symbol, interval, limit);
+    },
+    'orders.place': (p) => {
+      const o = oms.place({ symbol: p.symbol, side: p.side, type: p.type, tif: p.tif, qty: p.qty, price: p.price, source: p.source });
+      return orderDto(o, inst(o.symbol));
+    },
+    'orders.cancel': ({ orderId }) => {
+      const o = oms.cancel(orderId);
+      return orderDto(o, inst(o.symbol));
+    },
+    'orders.cancelAll': ({ symbol }) => {
+      if (symbol !== undefined) requireInstrument(symbol);
+      return { requested: oms.cancelAll(symbol) };
+    },
+    'orders.get': ({ orderId }) => {
+      const o = oms.get(orderId);
+      if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
+      return orderDto(o, inst(o.symbol));
+    },
+    'orders.list': ({ scope, limit }) => oms.list(scope, limit).map((o) => orderDto(o, inst(o.symbol))),
+    'fills.list': ({ orderId, limit }) => {
+      if (orderId !== undefined && !oms.get(orderId)) throw new RpcError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
+      const out = [];
+      const all = fillLog;
+      for (let k = all.length - 1; k >= 0 && out.length < limit; k--) {
+        const f = all[k]!;
+        if (orderId !== undefined && f.orderId !== orderId) continue;
+        const i = inst(f.symbol);
+        if (i) out.push(fillDto(f, i));
+      }
+      return out;
+    },
+    'positions.list': () => positions(),
+    'account.get': () => account(),
+    'risk.limits.get': () => limitsDto(),
+  };
+
+
+  let periodic: number | undefined;
+  let running = false;
+  let recovery: Engine['recovery'];
+
+  function tickPeriodic(): void {
+    // Marks move: refresh account and open positions once a second.
+    bus.publish('account.updated', account());
+    for (const p of positions()) if (p.qty !== 0) bus.publish('position.updated', p);
+    periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
+  }
+
+  const engine: Engine = {
+    handlers,
+    feed: {
+      subscribe: (listener) => bus.onAny((type, payload) => listener(type as keyof Events, payload as Events[keyof Events])),
+    },
+    get recovery() {
+      return recovery;
+    },
+    async start() {
+      if (running) return;
+      running = true;
+      const warm = opts.warmUpMinutes ?? 30;
+      if (warm > 0) venue.warmUp(warm * 60_000);
+      oms.attach();
+      fillLog.push(...journal.loadFills());
+      recovery = await oms.recover();
+      venue.start();
+      periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
+      if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      if (periodic !== undefined) clock.cancel(periodic);
+      venue.stop();
+      oms.detach();
+      if (clock instanceof WallClock) clock.dispose();
+      journal.close();
+      venueStore.close();
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,206 @@
+/**
+ * Builds OHLCV bars from trades in exact integer units.
+ *
+ * Bars are aligned to multiples of the interval since the epoch (UTC). Open is the first trade of the
+ * bar, high / low the extremes, close the last trade, volume the sum of quantities: the rule exchanges
+ * such as Binance use for their klines. A bar in which nothing traded is a "flat carry": open = high =
+ * low = close = the previous bar's close, volume 0. Before the first trade there is no price, so no bar.
+ *
+ * The builder is pure and driven by the caller's time: `addTrade` for each trade in time order, and
+ * `advanceTo(ts)` as the clock moves, so bars close (and empty bars appear) even when nothing trades.
+ * Both return the events to publish, in order: closed bars first, then an update of the open bar.
+ */
+import type { CandleDto, CandleInterval } from '../contract/dto.ts';
+import { fromUnits, toUnits } from '../core/precision.ts';
+
+export const CANDLE_INTERVAL_MS: Readonly<Record<CandleInterval, number>> = {
+  '1s': 1_000,
+  '5s': 5_000,
+  '1m': 60_000,
+  '5m': 300_000,
+};
+
+export interface CandleBuilderOptions {
+  symbol: string;
+  interval: CandleInterval;
+  /** Decimals of the price units (`toUnits(price, priceDecimals)`). */
+  priceDecimals: number;
+  /** Decimals of the quantity units. */
+  qtyDecimals: number;
+  /** Closed bars kept in the history ring (default 1000). */
+  maxBars?: number;
+}
+
+export interface CandleEvent {
+  /** 'update': the open bar changed (or was opened); 'close': the bar is final. */
+  kind: 'update' | 'close';
+  candle: CandleDto;
+}
+
+/** A bar in exact units. */
+export interface UnitCandle {
+  /** Bar open time, epoch ms. */
+  time: number;
+  open: bigint;
+  high: bigint;
+  low: bigint;
+  close: bigint;
+  volume: bigint;
+  trades: number;
+}
+
+export class CandleBuilder {
+  readonly symbol: string;
+  readonly interval: CandleInterval;
+  readonly intervalMs: number;
+  readonly priceDecimals: number;
+  readonly qtyDecimals: number;
+  readonly maxBars: number;
+
+  /** Ring of closed bars; `#head` is the slot the next closed bar goes to. */
+  readonly #ring: (UnitCandle | undefined)[];
+  #head = 0;
+  #count = 0;
+  #current: UnitCandle | null = null;
+  /** Latest time seen through addTrade / advanceTo. */
+  #now = -Infinity;
+
+  constructor(options: CandleBuilderOptions) {
+    const { symbol, interval, priceDecimals, qtyDecimals, maxBars = 1000 } = options;
+    const intervalMs = CANDLE_INTERVAL_MS[interval];
+    if (intervalMs === undefined) throw new RangeError(`unsupported candle interval ${String(interval)}`);
+    for (const [name, d] of [['priceDecimals', priceDecimals], ['qtyDecimals', qtyDecimals]] as const) {
+      if (!Number.isInteger(d) || d < 0 || d > 30) throw new RangeError(`${name} must be an integer in [0, 30], got ${d}`);
+    }
+    if (!Number.isSafeInteger(maxBars) || maxBars < 1) throw new RangeError(`maxBars must be a positive integer, got ${maxBars}`);
+    this.symbol = symbol;
+    this.interval = interval;
+    this.intervalMs = intervalMs;
+    this.priceDecimals = priceDecimals;
+    this.qtyDecimals = qtyDecimals;
+    this.maxBars = maxBars;
+    this.#ring = new Array<UnitCandle | undefined>(maxBars);
+  }
+
+  /** Open time of the bar containing `ts`. */
+  barTime(ts: number): number {
+    return Math.floor(ts / this.intervalMs) * this.intervalMs;
+  }
+
+  /**
+   * Adds a trade (price and qty in units). Trades must come in time order as far as bars go: a trade
+   * for a bar already closed throws a RangeError (a trade earlier than the clock but inside the open bar
+   * is fine). Returns the bars this closed, then the update of the bar the trade went into.
+   */
+  addTrade(ts: number, price: bigint, qty: bigint): CandleEvent[] {
+    if (!Number.isFinite(ts)) throw new RangeError(`trade time must be finite, got ${ts}`);
+    if (price <= 0n) throw new RangeError(`trade price must be positive, got ${price} units`);
+    if (qty <= 0n) throw new RangeError(`trade qty must be positive, got ${qty} units`);
+    const events = this.advanceTo(ts);
+    const bar = this.#current;
+    const start = this.barTime(ts);
+    if (bar !== null && start < bar.time) {
+      throw new RangeError(`trade at ${ts} is for a bar already closed (open bar starts ${bar.time})`);
+    }
+    if (bar === null || bar.time !== start) {
+      // Only possible before the first trade: advanceTo opened no bar because there was no price yet.
+      this.#current = { time: start, open: price, high: price, low: price, close: price, volume: qty, trades: 1 };
+    } else if (bar.trades === 0) {
+      // A flat carry receiving its first trade becomes a traded bar: open is the first trade.
+      bar.open = price;
+      bar.high = price;
+      bar.low = price;
+      bar.close = price;
+      bar.volume = qty;
+      bar.trades = 1;
+    } else {
+      if (price > bar.high) bar.high = price;
+      if (price < bar.low) bar.low = price;
+      bar.close = price;
+      bar.volume += qty;
+      bar.trades += 1;
+    }
+    events.push({ kind: 'update', candle: this.#toDto(this.#current as UnitCandle) });
+    return events;
+  }
+
+  /** `addTrade` with decimal prices and quantities (strings or numbers), converted exactly. */
+  addDecimalTrade(ts: number, price: string | number, qty: string | number): CandleEvent[] {
+    return this.addTrade(ts, toUnits(price, this.priceDecimals), toUnits(qty, this.qtyDecimals));
+  }
+
+  /**
+   * Moves the clock to `ts`. If that passes the end of the open bar, the bar closes, every interval
+   * passed without trades becomes a closed flat carry, and a flat carry opens for the interval holding
+   * `ts` (an 'update' event). Going back in time is a no-op. Before the first trade nothing happens.
+   *
+   * A gap longer than the history ring only materialises the last `maxBars` flat bars (older ones would
+   * fall out of the ring at once), so a long pause costs O(maxBars), not O(gap).
+   */
+  advanceTo(ts: number): CandleEvent[] {
+    if (!Number.isFinite(ts)) throw new RangeError(`time must be finite, got ${ts}`);
+    const events: CandleEvent[] = [];
+    if (ts <= this.#now) return events;
+    this.#now = ts;
+    const bar = this.#current;
+    if (bar === null) return events;
+    const target = this.barTime(ts);
+    if (target <= bar.time) return events;
+
+    this.#close(bar, events);
+    const carry = bar.close;
+    const firstGap = bar.time + this.intervalMs;
+    const gapBars = (target - firstGap) / this.intervalMs;
+    const from = gapBars > this.maxBars ? target - this.maxBars * this.intervalMs : firstGap;
+    for (let t = from; t < target; t += this.intervalMs) {
+      this.#close({ time: t, open: carry, high: carry, low: carry, close: carry, volume: 0n, trades: 0 }, events);
+    }
+    const open: UnitCandle = { time: target, open: carry, high: carry, low: carry, close: carry, volume: 0n, trades: 0 };
+    this.#current = open;
+    events.push({ kind: 'update', candle: this.#toDto(open) });
+    return events;
+  }
+
+  /** The open bar, or null before the first trade. */
+  current(): CandleDto | null {
+    return this.#current === null ? null : this.#toDto(this.#current);
+  }
+
+  /** Closed bars, oldest first (at most `maxBars`), followed by the open bar unless `includeCurrent` is false. */
+  history(options: { includeCurrent?: boolean } = {}): CandleDto[] {
+    const out = this.unitHistory().map((b) => this.#toDto(b));
+    if (options.includeCurrent !== false && this.#current !== null) out.push(this.#toDto(this.#current));
+    return out;
+  }
+
+  /** Closed bars in exact units, oldest first (copies). */
+  unitHistory(): UnitCandle[] {
+    const out: UnitCandle[] = [];
+    const start = (this.#head - this.#count + this.maxBars) % this.maxBars;
+    for (let i = 0; i < this.#count; i++) {
+      const b = this.#ring[(start + i) % this.maxBars];
+      if (b !== undefined) out.push({ ...b });
+    }
+    return out;
+  }
+
+  #close(bar: UnitCandle, events: CandleEvent[]): void {
+    this.#ring[this.#head] = bar;
+    this.#head = (this.#head + 1) % this.maxBars;
+    if (this.#count < this.maxBars) this.#count++;
+    events.push({ kind: 'close', candle: this.#toDto(bar) });
+  }
+
+  #toDto(b: UnitCandle): CandleDto {
+    return {
+      symbol: this.symbol,
+      interval: this.interval,
+      time: b.time,
+      open: fromUnits(b.open, this.priceDecimals),
+      high: fromUnits(b.high, this.priceDecimals),
+      low: fromUnits(b.low, this.priceDecimals),
+      close: fromUnits(b.close, this.priceDecimals),
+      volume: fromUnits(b.volume, this.qtyDecimals),
+    };
+  }
+}

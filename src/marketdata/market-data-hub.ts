@@ -1,0 +1,112 @@
+import type { CandleDto, CandleInterval } from '../contract/dto.ts';
+import { CANDLE_INTERVALS } from '../contract/dto.ts';
+import type { Instrument } from '../core/instrument.ts';
+import type { MarketBook, MarketEvent, MarketTrade } from '../core/ports.ts';
+import { CandleBuilder } from './candles.ts';
+
+/**
+ * The engine's view of the market: latest book, recent tape, last price and candles for every
+ * interval, fed by the venue's market events. Candle updates are batched per book step so the UI
+ * gets at most one update per interval per step, while closes are reported at once.
+ */
+export interface HubListener {
+  book(book: MarketBook, last: bigint | undefined): void;
+  trade(trade: MarketTrade): void;
+  candle(candle: CandleDto): void;
+}
+
+interface SymbolData {
+  inst: Instrument;
+  book: MarketBook | undefined;
+  tape: MarketTrade[];
+  last: bigint | undefined;
+  builders: Map<CandleInterval, CandleBuilder>;
+  dirty: Set<CandleInterval>;
+}
+
+const TAPE_SIZE = 200;
+
+export class MarketDataHub {
+  private readonly data = new Map<string, SymbolData>();
+  private readonly listener: HubListener;
+
+  constructor(instruments: readonly Instrument[], listener: HubListener, maxBars = 2000) {
+    this.listener = listener;
+    for (const inst of instruments) {
+      const builders = new Map<CandleInterval, CandleBuilder>();
+      for (const interval of CANDLE_INTERVALS) {
+        builders.set(interval, new CandleBuilder({ symbol: inst.symbol, interval, priceDecimals: inst.priceDecimals, qtyDecimals: inst.qtyDecimals, maxBars }));
+      }
+      this.data.set(inst.symbol, { inst, book: undefined, tape: [], last: undefined, builders, dirty: new Set() });
+    }
+  }
+
+  on(e: MarketEvent): void {
+    if (e.type === 'trade') this.onTrade(e.trade);
+    else this.onBook(e.book);
+  }
+
+  private onTrade(t: MarketTrade): void {
+    const d = this.data.get(t.symbol);
+    if (!d) return;
+    d.last = t.priceUnits;
+    d.tape.push(t);
+    if (d.tape.length > TAPE_SIZE * 2) d.tape.splice(0, d.tape.length - TAPE_SIZE);
+    for (const [interval, b] of d.builders) {
+      for (const ev of b.addTrade(t.ts, t.priceUnits, t.qtyUnits)) {
+        if (ev.kind === 'close') this.listener.candle(ev.candle);
+        else d.dirty.add(interval);
+      }
+    }
+    this.listener.trade(t);
+  }
+
+  private onBook(book: MarketBook): void {
+    const d = this.data.get(book.symbol);
+    if (!d) return;
+    d.book = book;
+    for (const [interval, b] of d.builders) {
+      for (const ev of b.advanceTo(book.ts)) {
+        if (ev.kind === 'close') this.listener.candle(ev.candle);
+        else d.dirty.add(interval);
+      }
+    }
+    for (const interval of d.dirty) {
+      const c = d.builders.get(interval)?.current();
+      if (c) this.listener.candle(c);
+    }
+    d.dirty.clear();
+    this.listener.book(book, d.last);
+  }
+
+  book(symbol: string): MarketBook | undefined {
+    return this.data.get(symbol)?.book;
+  }
+
+  last(symbol: string): bigint | undefined {
+    return this.data.get(symbol)?.last;
+  }
+
+  /** Mark price: last trade, else mid of the book. */
+  mark(symbol: string): bigint | undefined {
+    const d = this.data.get(symbol);
+    if (!d) return undefined;
+    if (d.last !== undefined) return d.last;
+    const bid = d.book?.bids[0]?.priceUnits;
+    const ask = d.book?.asks[0]?.priceUnits;
+    if (bid !== undefined && ask !== undefined) return (bid + ask) / 2n;
+    return bid ?? ask;
+  }
+
+  tape(symbol: string, limit: number): MarketTrade[] {
+    const t = this.data.get(symbol)?.tape ?? [];
+    return t.slice(Math.max(0, t.length - limit)).reverse();
+  }
+
+  candles(symbol: string, interval: CandleInterval, limit: number): CandleDto[] {
+    const b = this.data.get(symbol)?.builders.get(interval);
+    if (!b) return [];
+    const h = b.history({ includeCurrent: true });
+    return h.slice(Math.max(0, h.length - limit));
+  }
+}

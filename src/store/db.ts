@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** FULL makes each commit durable against power loss (the order journal); NORMAL only against crashes. */
+  synchronous: 'FULL' | 'NORMAL';
+}
+
+/** Opens (creating if needed) a SQLite file in WAL mode and applies pending migrations in order. */
+export function openDb(path: string, migrations: readonly string[], opts: OpenOptions): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${opts.synchronous}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > migrations.length) {
+    db.close();
+    throw new Error(`${path}: schema version ${current} is newer than this build (${migrations.length})`);
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}

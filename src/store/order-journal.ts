@@ -1,0 +1,259 @@
+import type { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../contract/dto.ts';
+import type { FillRecord, JournalPort, OrderRecord } from '../core/ports.ts';
+import { openDb } from './db.ts';
+import type { Db } from './db.ts';
+
+/** Schema of the engine database. Append only: each entry is one migration. */
+export const ENGINE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  CREATE TABLE orders (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    venue_order_id TEXT,
+    symbol TEXT NOT NULL,
+    side TEXT NOT NULL CHECK (side IN ('buy','sell')),
+    type TEXT NOT NULL CHECK (type IN ('market','limit')),
+    tif TEXT NOT NULL CHECK (tif IN ('gtc','ioc')),
+    qty_units INTEGER NOT NULL,
+    price_units INTEGER,
+    requested_qty TEXT NOT NULL,
+    requested_price TEXT,
+    filled_units INTEGER NOT NULL,
+    filled_notional_units INTEGER NOT NULL,
+    fee_units INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    reason_code TEXT,
+    reason_message TEXT,
+    cancel_requested INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    CHECK (filled_units <= qty_units OR status = 'DENIED')
+  );
+  CREATE INDEX orders_open ON orders(status) WHERE status IN ('NEW','PENDING','PARTIALLY_FILLED');
+  CREATE TABLE order_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id TEXT NOT NULL REFERENCES orders(id),
+    ts INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    status TEXT NOT NULL,
+    detail TEXT
+  );
+  CREATE TABLE fills (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    order_id TEXT NOT NULL REFERENCES orders(id),
+    symbol TEXT NOT NULL,
+    side TEXT NOT NULL,
+    price_units INTEGER NOT NULL,
+    qty_units INTEGER NOT NULL CHECK (qty_units > 0),
+    fee_units INTEGER NOT NULL,
+    liquidity TEXT NOT NULL,
+    ts INTEGER NOT NULL
+  );
+  CREATE INDEX fills_order ON fills(order_id);
+  `,
+];
+
+interface OrderRow {
+  id: string;
+  seq: bigint;
+  venue_order_id: string | null;
+  symbol: string;
+  side: string;
+  type: string;
+  tif: string;
+  qty_units: bigint;
+  price_units: bigint | null;
+  requested_qty: string;
+  requested_price: string | null;
+  filled_units: bigint;
+  filled_notional_units: bigint;
+  fee_units: bigint;
+  status: string;
+  reason_code: string | null;
+  reason_message: string | null;
+  cancel_requested: bigint;
+  source: string;
+  created_at: bigint;
+  updated_at: bigint;
+}
+
+interface FillRow {
+  id: string;
+  order_id: string;
+  symbol: string;
+  side: string;
+  price_units: bigint;
+  qty_units: bigint;
+  fee_units: bigint;
+  liquidity: string;
+  ts: bigint;
+}
+
+function orderParams(o: OrderRecord): Record<string, unknown> {
+  return {
+    id: o.id,
+    seq: o.seq,
+    venue_order_id: o.venueOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    tif: o.tif,
+    qty_units: o.qtyUnits,
+    price_units: o.priceUnits,
+    requested_qty: o.requestedQty,
+    requested_price: o.requestedPrice,
+    filled_units: o.filledUnits,
+    filled_notional_units: o.filledNotionalUnits,
+    fee_units: o.feeUnits,
+    status: o.status,
+    reason_code: o.reason?.code ?? null,
+    reason_message: o.reason?.message ?? null,
+    cancel_requested: o.cancelRequested ? 1 : 0,
+    source: o.source,
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+  };
+}
+
+function rowToOrder(r: OrderRow): OrderRecord {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    venueOrderId: r.venue_order_id,
+    symbol: r.symbol,
+    side: r.side as Side,
+    type: r.type as OrderType,
+    tif: r.tif as TimeInForce,
+    qtyUnits: r.qty_units,
+    priceUnits: r.price_units,
+    requestedQty: r.requested_qty,
+    requestedPrice: r.requested_price,
+    filledUnits: r.filled_units,
+    filledNotionalUnits: r.filled_notional_units,
+    feeUnits: r.fee_units,
+    status: r.status as OrderStatus,
+    reason: r.reason_code !== null ? { code: r.reason_code, message: r.reason_message ?? '' } : null,
+    cancelRequested: r.cancel_requested !== 0n,
+    source: r.source as 'manual' | 'api',
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+/**
+ * The order journal on SQLite with synchronous=FULL: every write is committed (and fsynced)
+ * before the call returns, which is what lets the OMS send only what is already durable.
+ */
+export class SqliteOrderJournal implements JournalPort {
+  readonly db: Db;
+  private readonly stmts;
+  private fillSeq: number;
+
+  constructor(path: string) {
+    this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: 'FULL' });
+    const db = this.db;
+    const cols =
+      'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at';
+    const vals = cols
+      .split(', ')
+      .map((c) => '@' + c)
+      .join(', ');
+    this.stmts = {
+      nextSeq: db.prepare(
+        `INSERT INTO sequences(name, value) VALUES ('order', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
+      ),
+      insertOrder: db.prepare(`INSERT INTO orders (${cols}) VALUES (${vals})`),
+      updateOrder: db.prepare(
+        `UPDATE orders SET venue_order_id=@venue_order_id, filled_units=@filled_units, filled_notional_units=@filled_notional_units,
+         fee_units=@fee_units, status=@status, reason_code=@reason_code, reason_message=@reason_message,
+         cancel_requested=@cancel_requested, updated_at=@updated_at WHERE id=@id`,
+      ),
+      insertEvent: db.prepare(`INSERT INTO order_events (order_id, ts, event, status, detail) VALUES (?, ?, ?, ?, ?)`),
+      insertFill: db.prepare(
+        `INSERT OR IGNORE INTO fills (id, seq, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts)
+         VALUES (@id, @seq, @order_id, @symbol, @side, @price_units, @qty_units, @fee_units, @liquidity, @ts)`,
+      ),
+      loadOrders: db.prepare(`SELECT ${cols} FROM orders ORDER BY seq`).safeIntegers(true),
+      loadFills: db.prepare(`SELECT id, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts FROM fills ORDER BY seq`).safeIntegers(true),
+      maxFillSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS m FROM fills`),
+      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
+      setMeta: db.prepare(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+    };
+    this.fillSeq = Number((this.stmts.maxFillSeq.get() as { m: number }).m);
+  }
+
+  nextOrderSeq(): number {
+    return Number((this.stmts.nextSeq.get() as { value: number }).value);
+  }
+
+  insertOrder(order: OrderRecord, event: string): void {
+    this.db.transaction(() => {
+      this.stmts.insertOrder.run(orderParams(order));
+      this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, order.reason ? `${order.reason.code}: ${order.reason.message}` : null);
+    })();
+  }
+
+  updateOrder(order: OrderRecord, event: string, detail?: string): void {
+    this.db.transaction(() => {
+      this.stmts.updateOrder.run(orderParams(order));
+      this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, detail ?? null);
+    })();
+  }
+
+  recordFill(fill: FillRecord, order: OrderRecord): boolean {
+    return this.db.transaction(() => {
+      const seq = this.fillSeq + 1;
+      const res = this.stmts.insertFill.run({
+        id: fill.id,
+        seq,
+        order_id: fill.orderId,
+        symbol: fill.symbol,
+        side: fill.side,
+        price_units: fill.priceUnits,
+        qty_units: fill.qtyUnits,
+        fee_units: fill.feeUnits,
+        liquidity: fill.liquidity,
+        ts: fill.ts,
+      });
+      if (res.changes === 0) return false;
+      this.fillSeq = seq;
+      this.stmts.updateOrder.run(orderParams(order));
+      this.stmts.insertEvent.run(order.id, fill.ts, 'fill', order.status, fill.id);
+      return true;
+    })();
+  }
+
+  loadOrders(): OrderRecord[] {
+    return (this.stmts.loadOrders.all() as OrderRow[]).map(rowToOrder);
+  }
+
+  loadFills(): FillRecord[] {
+    return (this.stmts.loadFills.all() as FillRow[]).map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      symbol: r.symbol,
+      side: r.side as Side,
+      priceUnits: r.price_units,
+      qtyUnits: r.qty_units,
+      feeUnits: r.fee_units,
+      liquidity: r.liquidity as Liquidity,
+      ts: Number(r.ts),
+    }));
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.setMeta.run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,165 @@
+import type { Liquidity, OrderType, Side, TimeInForce } from '../contract/dto.ts';
+import type { VenueFill, VenueOrderState } from '../core/ports.ts';
+import type { SimOrder, SimVenueStore } from '../venues/sim/sim-store.ts';
+import { openDb } from './db.ts';
+import type { Db } from './db.ts';
+
+const SIM_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE venue_orders (
+    client_order_id TEXT PRIMARY KEY,
+    venue_order_id TEXT NOT NULL UNIQUE,
+    symbol TEXT NOT NULL, side TEXT NOT NULL, type TEXT NOT NULL, tif TEXT NOT NULL,
+    qty_units INTEGER NOT NULL, price_units INTEGER, filled_units INTEGER NOT NULL,
+    state TEXT NOT NULL, reason_code TEXT, reason_message TEXT,
+    queue_ahead_units INTEGER NOT NULL, created_at INTEGER NOT NULL
+  );
+  CREATE TABLE venue_fills (
+    id TEXT PRIMARY KEY, client_order_id TEXT NOT NULL REFERENCES venue_orders(client_order_id),
+    venue_order_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
+    price_units INTEGER NOT NULL, qty_units INTEGER NOT NULL, fee_units INTEGER NOT NULL,
+    liquidity TEXT NOT NULL, ts INTEGER NOT NULL
+  );
+  CREATE INDEX venue_fills_order ON venue_fills(client_order_id);
+  `,
+];
+
+interface OrderRow {
+  client_order_id: string;
+  venue_order_id: string;
+  symbol: string;
+  side: string;
+  type: string;
+  tif: string;
+  qty_units: bigint;
+  price_units: bigint | null;
+  filled_units: bigint;
+  state: string;
+  reason_code: string | null;
+  reason_message: string | null;
+  queue_ahead_units: bigint;
+  created_at: bigint;
+}
+
+interface FillRow {
+  id: string;
+  client_order_id: string;
+  venue_order_id: string;
+  symbol: string;
+  side: string;
+  price_units: bigint;
+  qty_units: bigint;
+  fee_units: bigint;
+  liquidity: string;
+  ts: bigint;
+}
+
+/** SQLite books of the simulated venue. synchronous=NORMAL: survives a process kill, like the venue would. */
+export class SqliteSimVenueStore implements SimVenueStore {
+  private readonly db: Db;
+  private readonly stmts;
+
+  constructor(path: string) {
+    this.db = openDb(path, SIM_MIGRATIONS, { synchronous: 'NORMAL' });
+    const db = this.db;
+    this.stmts = {
+      upsertOrder: db.prepare(`INSERT INTO venue_orders VALUES (@client_order_id, @venue_order_id, @symbol, @side, @type, @tif,
+        @qty_units, @price_units, @filled_units, @state, @reason_code, @reason_message, @queue_ahead_units, @created_at)
+        ON CONFLICT(client_order_id) DO UPDATE SET filled_units = excluded.filled_units, state = excluded.state,
+        reason_code = excluded.reason_code, reason_message = excluded.reason_message, queue_ahead_units = excluded.queue_ahead_units`),
+      insertFill: db.prepare(`INSERT INTO venue_fills VALUES (@id, @client_order_id, @venue_order_id, @symbol, @side,
+        @price_units, @qty_units, @fee_units, @liquidity, @ts)`),
+      loadOrders: db.prepare(`SELECT * FROM venue_orders ORDER BY created_at, venue_order_id`).safeIntegers(true),
+      loadFills: db.prepare(`SELECT * FROM venue_fills ORDER BY rowid`).safeIntegers(true),
+      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
+      setMeta: db.prepare(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+    };
+  }
+
+  private orderParams(o: SimOrder): Record<string, unknown> {
+    return {
+      client_order_id: o.clientOrderId,
+      venue_order_id: o.venueOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      tif: o.tif,
+      qty_units: o.qtyUnits,
+      price_units: o.priceUnits,
+      filled_units: o.filledUnits,
+      state: o.state,
+      reason_code: o.reason?.code ?? null,
+      reason_message: o.reason?.message ?? null,
+      queue_ahead_units: o.queueAheadUnits,
+      created_at: o.createdAt,
+    };
+  }
+
+  loadOrders(): SimOrder[] {
+    return (this.stmts.loadOrders.all() as OrderRow[]).map((r) => ({
+      clientOrderId: r.client_order_id,
+      venueOrderId: r.venue_order_id,
+      symbol: r.symbol,
+      side: r.side as Side,
+      type: r.type as OrderType,
+      tif: r.tif as TimeInForce,
+      qtyUnits: r.qty_units,
+      priceUnits: r.price_units,
+      filledUnits: r.filled_units,
+      state: r.state as VenueOrderState,
+      reason: r.reason_code ? { code: r.reason_code, message: r.reason_message ?? '' } : null,
+      queueAheadUnits: r.queue_ahead_units,
+      createdAt: Number(r.created_at),
+    }));
+  }
+
+  loadFills(): VenueFill[] {
+    return (this.stmts.loadFills.all() as FillRow[]).map((r) => ({
+      fillId: r.id,
+      clientOrderId: r.client_order_id,
+      venueOrderId: r.venue_order_id,
+      symbol: r.symbol,
+      side: r.side as Side,
+      priceUnits: r.price_units,
+      qtyUnits: r.qty_units,
+      feeUnits: r.fee_units,
+      liquidity: r.liquidity as Liquidity,
+      ts: Number(r.ts),
+    }));
+  }
+
+  saveOrder(order: SimOrder): void {
+    this.stmts.upsertOrder.run(this.orderParams(order));
+  }
+
+  recordFill(fill: VenueFill, order: SimOrder): void {
+    this.db.transaction(() => {
+      this.stmts.insertFill.run({
+        id: fill.fillId,
+        client_order_id: fill.clientOrderId,
+        venue_order_id: fill.venueOrderId,
+        symbol: fill.symbol,
+        side: fill.side,
+        price_units: fill.priceUnits,
+        qty_units: fill.qtyUnits,
+        fee_units: fill.feeUnits,
+        liquidity: fill.liquidity,
+        ts: fill.ts,
+      });
+      this.stmts.upsertOrder.run(this.orderParams(order));
+    })();
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.setMeta.run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
