@@ -8,6 +8,8 @@ const chromium = process.env.STRATA_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Builds the renderer (dist/renderer/, served by the engine) once, unless it is up to date.
+  globalSetup: './tests/e2e/global-setup.ts',
   outputDir: 'test-results/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },

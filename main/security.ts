@@ -30,14 +30,16 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
 };
 
 /**
- * The Content-Security-Policy sent with every response of the app scheme. Scripts and styles
- * come from the bundle only (no inline code, no eval); the renderer reaches the engine through
- * window.strata, so it needs no network at all beyond its own origin.
+ * The Content-Security-Policy sent with every response of the app scheme. Scripts come from the
+ * bundle only (no inline script, no eval); the renderer reaches the engine through window.strata,
+ * so it needs no network beyond its own origin. Inline styles are allowed (not inline scripts):
+ * lightweight-charts injects a <style> element for its attribution logo and React may hoist
+ * <style> tags; with connect-src/img-src limited to 'self', inline CSS cannot leak anything out.
  */
 export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
-  'style-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],

@@ -37,6 +37,8 @@ function onGlobalKey(e: KeyboardEvent): void {
       KeyW: () => focusTarget('watchlist'),
       KeyB: () => updateTicket({ side: 'buy' }),
       KeyS: () => updateTicket({ side: 'sell' }),
+      KeyL: () => updateTicket({ type: 'limit' }),
+      KeyM: () => updateTicket({ type: 'market' }),
     };
     const fn = map[e.code];
     if (fn) {
@@ -65,67 +67,72 @@ function useLayout(id: string): ReturnType<typeof useDefaultLayout> {
 }
 
 function Workspace(): ReactNode {
-  const outer = useLayout('outer');
-  const top = useLayout('top');
+  const main = useLayout('main');
   const left = useLayout('left');
+  const center = useLayout('center');
+  const top = useLayout('top');
   const right = useLayout('right');
   const bottom = useLayout('bottom');
   return (
-    <Group orientation="vertical" id="g-outer" className="workspace" defaultLayout={outer.defaultLayout} onLayoutChanged={outer.onLayoutChanged}>
-      <Panel id="p-top" defaultSize="66%" minSize="240px">
-        <Group orientation="horizontal" id="g-top" defaultLayout={top.defaultLayout} onLayoutChanged={top.onLayoutChanged}>
-          <Panel id="p-left" defaultSize="300px" minSize="250px" maxSize="480px" groupResizeBehavior="preserve-pixel-size">
-            <Group orientation="vertical" id="g-left" defaultLayout={left.defaultLayout} onLayoutChanged={left.onLayoutChanged}>
-              <Panel id="p-watch" defaultSize="26%" minSize="96px">
-                <PanelBoundary name="Watchlist">
-                  <Watchlist />
-                </PanelBoundary>
-              </Panel>
-              <Handle dir="v" />
-              <Panel id="p-ticket" defaultSize="74%" minSize="300px">
-                <PanelBoundary name="Order ticket">
-                  <OrderTicket />
-                </PanelBoundary>
-              </Panel>
-            </Group>
-          </Panel>
-          <Handle dir="h" />
-          <Panel id="p-chart" minSize="320px">
-            <PanelBoundary name="Chart">
-              <PriceChart />
+    <Group orientation="horizontal" id="g-main" className="workspace" defaultLayout={main.defaultLayout} onLayoutChanged={main.onLayoutChanged}>
+      <Panel id="p-left" defaultSize="340px" minSize="280px" maxSize="460px" groupResizeBehavior="preserve-pixel-size">
+        <Group orientation="vertical" id="g-left" defaultLayout={left.defaultLayout} onLayoutChanged={left.onLayoutChanged}>
+          <Panel id="p-watch" defaultSize="172px" minSize="100px" groupResizeBehavior="preserve-pixel-size">
+            <PanelBoundary name="Watchlist">
+              <Watchlist />
             </PanelBoundary>
           </Panel>
-          <Handle dir="h" />
-          <Panel id="p-right" defaultSize="300px" minSize="230px" maxSize="460px" groupResizeBehavior="preserve-pixel-size">
-            <Group orientation="vertical" id="g-right" defaultLayout={right.defaultLayout} onLayoutChanged={right.onLayoutChanged}>
-              <Panel id="p-book" defaultSize="58%" minSize="160px">
-                <PanelBoundary name="Order book">
-                  <DepthBook />
-                </PanelBoundary>
-              </Panel>
-              <Handle dir="v" />
-              <Panel id="p-tape" minSize="100px">
-                <PanelBoundary name="Trades">
-                  <TradeTape />
-                </PanelBoundary>
-              </Panel>
-            </Group>
+          <Handle dir="v" />
+          <Panel id="p-ticket" minSize="320px">
+            <PanelBoundary name="Order ticket">
+              <OrderTicket />
+            </PanelBoundary>
           </Panel>
         </Group>
       </Panel>
-      <Handle dir="v" />
-      <Panel id="p-bottom" minSize="140px">
-        <Group orientation="horizontal" id="g-bottom" defaultLayout={bottom.defaultLayout} onLayoutChanged={bottom.onLayoutChanged}>
-          <Panel id="p-blotter" defaultSize="62%" minSize="360px">
-            <PanelBoundary name="Blotter">
-              <Blotter />
-            </PanelBoundary>
+      <Handle dir="h" />
+      <Panel id="p-center" minSize="600px">
+        <Group orientation="vertical" id="g-center" defaultLayout={center.defaultLayout} onLayoutChanged={center.onLayoutChanged}>
+          <Panel id="p-top" defaultSize="64%" minSize="240px">
+            <Group orientation="horizontal" id="g-top" defaultLayout={top.defaultLayout} onLayoutChanged={top.onLayoutChanged}>
+              <Panel id="p-chart" minSize="320px">
+                <PanelBoundary name="Chart">
+                  <PriceChart />
+                </PanelBoundary>
+              </Panel>
+              <Handle dir="h" />
+              <Panel id="p-right" defaultSize="300px" minSize="230px" maxSize="460px" groupResizeBehavior="preserve-pixel-size">
+                <Group orientation="vertical" id="g-right" defaultLayout={right.defaultLayout} onLayoutChanged={right.onLayoutChanged}>
+                  <Panel id="p-book" defaultSize="60%" minSize="160px">
+                    <PanelBoundary name="Order book">
+                      <DepthBook />
+                    </PanelBoundary>
+                  </Panel>
+                  <Handle dir="v" />
+                  <Panel id="p-tape" minSize="100px">
+                    <PanelBoundary name="Trades">
+                      <TradeTape />
+                    </PanelBoundary>
+                  </Panel>
+                </Group>
+              </Panel>
+            </Group>
           </Panel>
-          <Handle dir="h" />
-          <Panel id="p-positions" minSize="300px">
-            <PanelBoundary name="Positions">
-              <Positions />
-            </PanelBoundary>
+          <Handle dir="v" />
+          <Panel id="p-bottom" minSize="140px">
+            <Group orientation="horizontal" id="g-bottom" defaultLayout={bottom.defaultLayout} onLayoutChanged={bottom.onLayoutChanged}>
+              <Panel id="p-blotter" defaultSize="63%" minSize="360px">
+                <PanelBoundary name="Blotter">
+                  <Blotter />
+                </PanelBoundary>
+              </Panel>
+              <Handle dir="h" />
+              <Panel id="p-positions" minSize="280px">
+                <PanelBoundary name="Positions">
+                  <Positions />
+                </PanelBoundary>
+              </Panel>
+            </Group>
           </Panel>
         </Group>
       </Panel>

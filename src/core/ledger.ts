@@ -38,6 +38,11 @@ export class Ledger {
     this.cashUnits = initialCashUnits;
   }
 
+  /** Signed quantity held; does not create an entry for an instrument never traded. */
+  qtyUnits(symbol: string): bigint {
+    return this.positions.get(symbol)?.qtyUnits ?? 0n;
+  }
+
   position(symbol: string): PositionState {
     let p = this.positions.get(symbol);
     if (!p) {

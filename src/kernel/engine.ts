@@ -115,7 +115,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const i = inst(order.symbol);
       if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
       const d = checkOrder(order, i, limits, {
-        positionUnits: (s) => ledger.position(s).qtyUnits,
+        positionUnits: (s) => ledger.qtyUnits(s),
         workingUnits: (s, side) => oms.workingUnits(s, side),
         availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(),
         oppositeLevels: (s, side) => {

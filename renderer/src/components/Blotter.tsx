@@ -24,25 +24,36 @@ function SideCell({ side }: { side: string }): ReactNode {
 
 function orderColumns(inst: Record<string, InstrumentDto>): Column<OrderDto>[] {
   return [
-    { key: 'time', header: 'Time', width: '72px', render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
-    { key: 'id', header: 'ID', width: 'minmax(84px, 0.8fr)', render: (o) => <span className="mono">{o.id}</span>, title: (o) => o.id },
-    { key: 'symbol', header: 'Symbol', width: 'minmax(76px, 0.7fr)', render: (o) => o.symbol },
-    { key: 'side', header: 'Side', width: '48px', render: (o) => <SideCell side={o.side} /> },
-    { key: 'type', header: 'Type', width: '54px', render: (o) => o.type.toUpperCase() + (o.tif === 'ioc' ? ' IOC' : '') },
-    { key: 'qty', header: 'Qty', width: 'minmax(70px, 0.7fr)', align: 'right', render: (o) => fmtNum(o.qty, qd(inst, o.symbol)) },
-    { key: 'filled', header: 'Filled', width: 'minmax(70px, 0.7fr)', align: 'right', render: (o) => fmtNum(o.filledQty, qd(inst, o.symbol)) },
+    { key: 'time', header: 'Time', width: '64px', render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
+    { key: 'id', header: 'ID', width: 'minmax(112px, 0.6fr)', render: (o) => <span className="mono">{o.id}</span>, title: (o) => o.id },
+    { key: 'symbol', header: 'Symbol', width: 'minmax(74px, 0.6fr)', render: (o) => o.symbol },
+    { key: 'side', header: 'Side', width: '44px', render: (o) => <SideCell side={o.side} /> },
+    {
+      key: 'type',
+      header: 'Type',
+      width: '52px',
+      render: (o) => (
+        <span className="muted">
+          {o.type === 'limit' ? 'LMT' : 'MKT'}
+          {o.tif === 'ioc' ? ' IOC' : ''}
+        </span>
+      ),
+      title: (o) => `${o.type} ${o.tif.toUpperCase()}${o.source === 'api' ? ' · via API' : ''}`,
+    },
+    { key: 'qty', header: 'Qty', width: 'minmax(66px, 0.6fr)', align: 'right', render: (o) => fmtNum(o.qty, qd(inst, o.symbol)) },
+    { key: 'filled', header: 'Filled', width: 'minmax(66px, 0.6fr)', align: 'right', render: (o) => fmtNum(o.filledQty, qd(inst, o.symbol)) },
     {
       key: 'price',
       header: 'Price',
-      width: 'minmax(80px, 0.8fr)',
+      width: 'minmax(78px, 0.7fr)',
       align: 'right',
       render: (o) => (o.type === 'market' ? <span className="muted">MKT</span> : fmtNum(o.price, pd(inst, o.symbol))),
     },
-    { key: 'avg', header: 'Avg price', width: 'minmax(80px, 0.8fr)', align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
+    { key: 'avg', header: 'Avg price', width: 'minmax(78px, 0.7fr)', align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
     {
       key: 'status',
       header: 'Status',
-      width: 'minmax(150px, 2fr)',
+      width: 'minmax(120px, 2fr)',
       render: (o) => (
         <>
           <span className={`status st-${o.status}`}>{o.status.replace('_', ' ')}</span>
@@ -59,8 +70,9 @@ function orderColumns(inst: Record<string, InstrumentDto>): Column<OrderDto>[] {
     },
     {
       key: 'actions',
-      header: '',
-      width: '30px',
+      header: 'Actions',
+      hideHeader: true,
+      width: '28px',
       align: 'center',
       render: (o) =>
         isTerminal(o.status) ? null : (
@@ -85,9 +97,9 @@ function orderColumns(inst: Record<string, InstrumentDto>): Column<OrderDto>[] {
 
 function fillColumns(inst: Record<string, InstrumentDto>, currency: string): Column<FillDto>[] {
   return [
-    { key: 'time', header: 'Time', width: '92px', render: (f) => fmtTime(f.ts, true), title: (f) => new Date(f.ts).toString() },
-    { key: 'id', header: 'Fill ID', width: 'minmax(90px, 1fr)', render: (f) => <span className="mono">{f.id}</span>, title: (f) => f.id },
-    { key: 'order', header: 'Order ID', width: 'minmax(84px, 0.9fr)', render: (f) => <span className="mono">{f.orderId}</span> },
+    { key: 'time', header: 'Time', width: '96px', render: (f) => fmtTime(f.ts, true), title: (f) => new Date(f.ts).toString() },
+    { key: 'id', header: 'Fill ID', width: 'minmax(80px, 0.8fr)', render: (f) => <span className="mono">{f.id}</span>, title: (f) => f.id },
+    { key: 'order', header: 'Order ID', width: 'minmax(112px, 0.9fr)', render: (f) => <span className="mono">{f.orderId}</span> },
     { key: 'symbol', header: 'Symbol', width: 'minmax(76px, 0.7fr)', render: (f) => f.symbol },
     { key: 'side', header: 'Side', width: '48px', render: (f) => <SideCell side={f.side} /> },
     { key: 'qty', header: 'Qty', width: 'minmax(70px, 0.7fr)', align: 'right', render: (f) => fmtNum(f.qty, qd(inst, f.symbol)) },

@@ -1,9 +1,29 @@
-import type { CSSProperties, ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { CSSProperties, ReactNode, RefObject } from 'react';
 import type { BookLevelDto } from '../../../src/contract/index.ts';
 import { fmtCompact, fmtNum, isNum } from '../format.ts';
 import { pickBookLevel, useStore } from '../store.ts';
 
-const LEVELS = 16;
+const MAX_LEVELS = 25;
+const LEVEL_PX = 19;
+const MID_PX = 30;
+
+/** How many whole levels fit on each side of the spread line. */
+function useLevelsThatFit(): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement | null>(null);
+  const [n, setN] = useState(10);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => {
+      const h = el.clientHeight;
+      setN(Math.max(1, Math.min(MAX_LEVELS, Math.floor((h - MID_PX) / 2 / LEVEL_PX))));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, n];
+}
 
 interface Level {
   price: number;
@@ -11,12 +31,12 @@ interface Level {
   cum: number;
 }
 
-function accumulate(levels: BookLevelDto[] | undefined): Level[] {
+function accumulate(levels: BookLevelDto[] | undefined, max: number): Level[] {
   const out: Level[] = [];
   let cum = 0;
   if (!Array.isArray(levels)) return out;
   for (const l of levels) {
-    if (out.length >= LEVELS) break;
+    if (out.length >= max) break;
     if (!l || !isNum(l.price) || !isNum(l.qty)) continue;
     cum += l.qty;
     out.push({ price: l.price, qty: l.qty, cum });
@@ -47,8 +67,9 @@ export function DepthBook(): ReactNode {
   const symbol = useStore((s) => s.selected);
   const book = useStore((s) => (s.selected ? s.books[s.selected] : undefined));
   const inst = useStore((s) => (s.selected ? s.instruments[s.selected] : undefined));
-  const bids = accumulate(book?.bids);
-  const asks = accumulate(book?.asks);
+  const [bodyRef, fit] = useLevelsThatFit();
+  const bids = accumulate(book?.bids, fit);
+  const asks = accumulate(book?.asks, fit);
   const max = Math.max(bids[bids.length - 1]?.cum ?? 0, asks[asks.length - 1]?.cum ?? 0);
   const bestBid = bids[0]?.price;
   const bestAsk = asks[0]?.price;
@@ -68,7 +89,7 @@ export function DepthBook(): ReactNode {
         <span>Size</span>
         <span>Total</span>
       </div>
-      <div className="panel-body book-body">
+      <div className="panel-body book-body" ref={bodyRef}>
         <div className="book-side asks">
           {asks.map((l) => (
             <LevelRow key={l.price} l={l} side="ask" max={max} pd={pd} qd={qd} />

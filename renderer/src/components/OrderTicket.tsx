@@ -56,6 +56,9 @@ function OutcomeView({ outcome, inst }: { outcome: Outcome | null; inst: Instrum
       <div className="ticket-outcome denied" role="alert">
         <div className="outcome-head">
           <span className="status st-DENIED">DENIED</span> <strong className="mono">{outcome.code}</strong>
+          <span className="muted">
+            order <span className="mono">{outcome.orderId}</span>
+          </span>
         </div>
         <div className="outcome-msg">{outcome.message}</div>
       </div>

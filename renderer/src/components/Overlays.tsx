@@ -8,6 +8,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Esc', 'Clear the ticket / close this help'],
   ['↑ / ↓ in Quantity, Limit price', 'Step by lot / tick (Shift: ×10)'],
   ['Alt+B  /  Alt+S', 'Ticket side Buy / Sell'],
+  ['Alt+L  /  Alt+M', 'Ticket order type Limit / Market'],
   ['Alt+O', 'Focus the Orders grid'],
   ['Alt+F', 'Focus the Fills grid'],
   ['Alt+P', 'Focus the Positions grid'],

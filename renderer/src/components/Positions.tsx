@@ -11,22 +11,28 @@ function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
   const pd = (s: string): number | undefined => inst[s]?.priceDecimals;
   const qd = (s: string): number | undefined => inst[s]?.qtyDecimals;
   return [
-    { key: 'symbol', header: 'Symbol', width: 'minmax(80px, 1fr)', render: (p) => <strong>{p.symbol}</strong> },
+    { key: 'symbol', header: 'Symbol', width: 'minmax(74px, 1fr)', render: (p) => <strong>{p.symbol}</strong> },
     {
       key: 'qty',
       header: 'Qty',
-      width: 'minmax(70px, 1fr)',
+      width: 'minmax(64px, 1fr)',
       align: 'right',
       render: (p) => fmtNum(p.qty, qd(p.symbol)),
       className: (p) => (p.qty > 0 ? 'long' : p.qty < 0 ? 'short' : 'muted'),
     },
-    { key: 'avg', header: 'Avg price', width: 'minmax(80px, 1fr)', align: 'right', render: (p) => fmtNum(p.avgPrice, pd(p.symbol)) },
-    { key: 'mark', header: 'Mark', width: 'minmax(80px, 1fr)', align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
-    { key: 'value', header: 'Value', width: 'minmax(80px, 1fr)', align: 'right', render: (p) => fmtMoney(p.marketValue) },
+    {
+      key: 'avg',
+      header: 'Avg price',
+      width: 'minmax(76px, 1fr)',
+      align: 'right',
+      render: (p) => fmtNum(p.avgPrice, pd(p.symbol)),
+      title: (p) => `Cost basis ${fmtMoney(p.costBasis)} · market value ${fmtMoney(p.marketValue)} · fees ${fmtMoney(p.fees, 4)}`,
+    },
+    { key: 'mark', header: 'Mark', width: 'minmax(76px, 1fr)', align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
     {
       key: 'realized',
       header: 'Realized',
-      width: 'minmax(76px, 1fr)',
+      width: 'minmax(70px, 1fr)',
       align: 'right',
       render: (p) => fmtSigned(p.realizedPnl),
       className: (p) => pnlClass(p.realizedPnl),

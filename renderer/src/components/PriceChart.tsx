@@ -130,10 +130,10 @@ export function PriceChart(): ReactNode {
     chart.priceScale('vol').applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
     markersRef.current = createSeriesMarkers(candles, []);
     chart.subscribeCrosshairMove((p) => {
-      const d = p.time !== undefined ? p.seriesData.get(candles) : undefined;
-      if (d && 'open' in d && typeof p.time === 'number') {
-        const v = p.seriesData.get(volume);
-        setLegend({ time: p.time * 1000, open: d.open, high: d.high, low: d.low, close: d.close, volume: v && 'value' in v ? v.value : 0 });
+      const d = (p.time !== undefined ? p.seriesData.get(candles) : undefined) as Partial<CandlestickData<Time>> | undefined;
+      if (d && isNum(d.open) && isNum(d.high) && isNum(d.low) && isNum(d.close) && typeof p.time === 'number') {
+        const v = p.seriesData.get(volume) as Partial<HistogramData<Time>> | undefined;
+        setLegend({ time: p.time * 1000, open: d.open, high: d.high, low: d.low, close: d.close, volume: isNum(v?.value) ? v.value : 0 });
       } else setLegend(null);
     });
     chartRef.current = chart;

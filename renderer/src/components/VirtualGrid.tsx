@@ -8,6 +8,8 @@ export interface Column<T> {
   /** A CSS grid track, e.g. '90px' or 'minmax(120px, 1fr)'. */
   width: string;
   align?: 'left' | 'right' | 'center';
+  /** Header text for assistive tech only (e.g. an actions column). */
+  hideHeader?: boolean;
   render: (row: T) => ReactNode;
   title?: (row: T) => string | undefined;
   className?: (row: T) => string | undefined;
@@ -34,6 +36,12 @@ export interface VirtualGridProps<T> {
   gridRef?: (el: HTMLDivElement | null) => void;
 }
 
+/** The minimum pixel width of a grid track: '90px' → 90, 'minmax(80px, 1fr)' → 80, '1fr' → 40. */
+function minPx(track: string): number {
+  const m = /^(?:minmax\()?\s*(\d+(?:\.\d+)?)px/.exec(track);
+  return m ? Number(m[1]) : 40;
+}
+
 /**
  * A virtualised ARIA grid: role=grid > rowgroup > row > gridcell, with aria-rowcount/aria-rowindex so
  * assistive tech knows the full size. The grid itself holds focus (tabIndex 0) and points at the
@@ -45,6 +53,8 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const baseId = useId().replace(/[^a-zA-Z0-9_-]/g, '');
   const template = columns.map((c) => c.width).join(' ');
+  // Below the columns' minimum widths the grid scrolls sideways instead of squashing cells.
+  const minWidth = columns.reduce((sum, c) => sum + minPx(c.width), 0);
 
   const virtualizer = useVirtualizer({
     count: rowCount,
@@ -131,16 +141,16 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
       onKeyDown={onKeyDown}
       data-rev={rev}
     >
-      <div role="rowgroup" className="vgrid-head">
+      <div role="rowgroup" className="vgrid-head" style={{ minWidth }}>
         <div role="row" aria-rowindex={1} className="vgrid-row" style={{ gridTemplateColumns: template }}>
           {columns.map((c, ci) => (
             <div key={c.key} role="columnheader" aria-colindex={ci + 1} className={`vgrid-cell ${c.align ?? 'left'}`}>
-              {c.header}
+              {c.hideHeader ? <span className="sr-only">{c.header}</span> : c.header}
             </div>
           ))}
         </div>
       </div>
-      <div role="rowgroup" className="vgrid-body" style={{ height: virtualizer.getTotalSize() }}>
+      <div role="rowgroup" className="vgrid-body" style={{ height: virtualizer.getTotalSize(), minWidth }}>
         {items.map((vi) => {
           const row = rowAt(vi.index);
           if (row === undefined) return null;

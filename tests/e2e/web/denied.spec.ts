@@ -1,0 +1,40 @@
+import { expect, test } from '../fixtures.ts';
+
+test('an order below the minimum notional is DENIED with its reason in the ticket and the Orders row', async ({ terminal }) => {
+  const { ticket, blotter } = terminal;
+  // 0.00001 BTC is one lot, worth far less than the 5 USDT minimum notional.
+  await ticket.fill({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.00001', type: 'Market' });
+  // The ticket warns first, but the engine is the authority: the order still goes out.
+  await expect(ticket.root).toContainText(/below the minimum/i);
+  await ticket.submitButton.click();
+
+  await expect(ticket.alert).toContainText('DENIED');
+  await expect(ticket.alert).toContainText('BELOW_MIN_NOTIONAL');
+  const orderId = await ticket.lastOrderId();
+
+  const orders = await blotter.showOrders();
+  const status = await orders.cell(orderId, 'Status');
+  await expect(status).toContainText('DENIED');
+  await expect(status).toContainText('BELOW_MIN_NOTIONAL');
+  await expect(blotter.cancelButton(orderId)).toHaveCount(0);
+});
+
+test('an order off the lot size is DENIED with QTY_NOT_ON_LOT', async ({ terminal }) => {
+  const { ticket, blotter } = terminal;
+  // SPY trades in whole shares.
+  await ticket.fill({ symbol: 'SPY', side: 'Buy', quantity: '1.5', type: 'Market' });
+  await ticket.submitButton.click();
+  await expect(ticket.alert).toContainText('QTY_NOT_ON_LOT');
+  const orderId = await ticket.lastOrderId();
+  const orders = await blotter.showOrders();
+  await expect(await orders.cell(orderId, 'Status')).toContainText(/DENIED.*QTY_NOT_ON_LOT/);
+});
+
+test('a malformed ticket is not sent and says why', async ({ terminal }) => {
+  const { ticket, blotter } = terminal;
+  await ticket.quantity.fill('abc');
+  await ticket.submitButton.click();
+  await expect(ticket.alert).toContainText(/positive number/i);
+  await blotter.showOrders();
+  await expect(blotter.orders.rows()).toHaveCount(0);
+});

@@ -1,0 +1,25 @@
+import { expect, test } from '../fixtures.ts';
+
+test('a limit buy far below the market works, then is cancelled from its row', async ({ terminal }) => {
+  const { ticket, blotter } = terminal;
+  const { bid } = await terminal.quote('BTC/USDT');
+  const farBelow = (Math.floor(bid * 0.5 * 100) / 100).toFixed(2);
+
+  const orderId = await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.01', type: 'Limit', limitPrice: farBelow });
+
+  const orders = await blotter.showOrders();
+  await expect(await orders.cell(orderId, 'Status')).toHaveText(/PENDING/);
+  await expect(await orders.cell(orderId, 'Filled')).toHaveText(/^0(\.0+)?$/);
+
+  await blotter.cancelButton(orderId).click();
+  await expect(await orders.cell(orderId, 'Status')).toHaveText(/CANCELLED/);
+  await expect(blotter.cancelButton(orderId)).toHaveCount(0);
+});
+
+test('the limit price field is enabled only for limit orders', async ({ terminal }) => {
+  const { ticket } = terminal;
+  await ticket.orderType.selectOption({ label: 'Market' });
+  await expect(ticket.limitPrice).toBeDisabled();
+  await ticket.orderType.selectOption({ label: 'Limit' });
+  await expect(ticket.limitPrice).toBeEnabled();
+});

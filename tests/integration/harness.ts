@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Client } from '../../src/contract/rpc.ts';
+import { createClient, serveEndpoint } from '../../src/contract/rpc.ts';
+import { createMemoryPair } from '../../src/contract/memory.ts';
+import { createEngine } from '../../src/kernel/engine.ts';
+import type { Engine } from '../../src/kernel/engine.ts';
+import { startServer } from '../../src/host/server.ts';
+import { connectWs } from '../../src/host/ws-endpoint.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export function tempDataDir(tag: string): string {
+  return mkdtempSync(join(tmpdir(), `strata-${tag}-`));
+}
+
+export interface Connected {
+  engine: Engine;
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** A real engine on a real SQLite file, reached over one of the transports. */
+export async function connect(transport: 'memory' | 'websocket', dataDir = tempDataDir(transport)): Promise<Connected> {
+  const engine = createEngine({ dataDir, seed: 7, warmUpMinutes: 2, log: () => undefined });
+  await engine.start();
+  if (transport === 'memory') {
+    const [server, clientEnd] = createMemoryPair();
+    serveEndpoint(server, engine.handlers, engine.feed);
+    const client = createClient(clientEnd);
+    return { engine, client, close: async () => { client.close(); await engine.stop(); } };
+  }
+  const token = 'test-token-' + Math.random().toString(36).slice(2);
+  const server = await startServer({ handlers: engine.handlers, feed: engine.feed, token, port: 0, staticDir: join(ROOT, 'dist', 'renderer') });
+  const endpoint = await connectWs(`ws://127.0.0.1:${server.port}/ws?token=${token}`);
+  const client = createClient(endpoint);
+  return {
+    engine,
+    client,
+    close: async () => {
+      client.close();
+      await server.close();
+      await engine.stop();
+    },
+  };
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The real host process (`strata serve`), for tests that kill it. */
+export interface ServeProcess {
+  child: ChildProcess;
+  port: number;
+  token: string;
+  dataDir: string;
+}
+
+export async function spawnServe(dataDir: string, extra: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'src/host/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir, '--seed', '11', '--warm-up', '1', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const file = join(dataDir, 'connection.json');
+  await waitFor(() => {
+    if (child.exitCode !== null) throw new Error(`serve exited early: ${out}`);
+    if (!existsSync(file)) return undefined;
+    const info = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string; pid: number };
+    return info.pid === child.pid ? info : undefined;
+  }, 20_000, 'connection.json');
+  const info = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string };
+  return { child, port: info.port, token: info.token, dataDir };
+}
+
+export async function clientFor(p: ServeProcess): Promise<Client> {
+  return createClient(await connectWs(`ws://127.0.0.1:${p.port}/ws?token=${p.token}`));
+}
+
+export function killHard(p: ServeProcess): Promise<void> {
+  return new Promise((r) => {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return r();
+    p.child.once('exit', () => r());
+    p.child.kill('SIGKILL');
+  });
+}

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServeProcess } from './harness.ts';
+import { ROOT, killHard, spawnServe, tempDataDir } from './harness.ts';
+
+const run = promisify(execFile);
+
+function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function wsOpen(url: string, headers: Record<string, string> = {}): Promise<{ ok: boolean; status?: number; ws?: WebSocket }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => resolve({ ok: true, ws }));
+    ws.once('unexpected-response', (_req, res) => resolve({ ok: false, status: res.statusCode }));
+    ws.once('error', () => resolve({ ok: false }));
+  });
+}
+
+describe('web host and CLI', () => {
+  let p: ServeProcess;
+  let dir: string;
+  beforeAll(async () => {
+    dir = tempDataDir('host');
+    p = await spawnServe(dir);
+  });
+  afterAll(async () => {
+    await killHard(p);
+  });
+
+  it('when the engine starts then the connection file is private to the user', () => {
+    const mode = statSync(join(dir, 'connection.json')).mode & 0o777;
+    expect(mode).toBe(0o600);
+  });
+
+  it('when a WebSocket has no or a wrong token then it is refused', async () => {
+    expect((await wsOpen(`ws://127.0.0.1:${p.port}/ws`)).status).toBe(401);
+    expect((await wsOpen(`ws://127.0.0.1:${p.port}/ws?token=wrong`)).status).toBe(401);
+    expect((await wsOpen(`ws://127.0.0.1:${p.port}/ws?token=${p.token}`, { Origin: 'http://evil.example' })).status).toBe(403);
+    const good = await wsOpen(`ws://127.0.0.1:${p.port}/ws?token=${p.token}`);
+    expect(good.ok).toBe(true);
+    good.ws?.close();
+  });
+
+  it('when a request names a foreign host then it is refused (DNS rebinding)', async () => {
+    expect((await get(p.port, '/healthz', 'attacker.example:80')).status).toBe(403);
+    const ok = await get(p.port, '/healthz');
+    expect(ok.status).toBe(200);
+  });
+
+  it('when garbage frames arrive then each gets BAD_FRAME and the connection keeps serving', async () => {
+    const { ws } = await wsOpen(`ws://127.0.0.1:${p.port}/ws?token=${p.token}`);
+    const replies: { t: string; id?: number; ok?: boolean; error?: { code: string } }[] = [];
+    ws!.on('message', (d) => {
+      const f = JSON.parse(d.toString()) as { t: string };
+      if (f.t === 'res') replies.push(f);
+    });
+    ws!.send('not json at all');
+    ws!.send('{"t":"req"}');
+    ws!.send('[1,2,3]');
+    ws!.send(Buffer.from([0xff, 0xfe, 0x00]));
+    ws!.send(JSON.stringify({ t: 'req', id: 9, method: 'account.get', params: {} }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(replies.filter((r) => r.error?.code === 'BAD_FRAME')).toHaveLength(4);
+    expect(replies.find((r) => r.id === 9)?.ok).toBe(true);
+    ws!.close();
+  });
+
+  it('when the CLI runs against the engine then it places, lists and reports with exit codes', async () => {
+    const cli = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+    const placed = await cli('orders', 'place', '--symbol', 'SPY', '--side', 'buy', '--qty', '3', '--json');
+    expect(placed.code).toBe(0);
+    const order = JSON.parse(placed.stdout) as { id: string; symbol: string };
+    expect(order.symbol).toBe('SPY');
+    await new Promise((r) => setTimeout(r, 200));
+    const fills = JSON.parse((await cli('fills', '--json')).stdout) as { orderId: string }[];
+    expect(fills.some((f) => f.orderId === order.id)).toBe(true);
+    const positions = await cli('positions');
+    expect(positions.stdout).toMatch(/SPY\s+3/);
+    expect((await cli('account', '--json')).code).toBe(0);
+    const list = await cli('orders', 'list');
+    expect(list.stdout).toContain(order.id);
+
+    const denied = await cli('orders', 'place', '--symbol', 'SPY', '--side', 'sell', '--qty', '50');
+    expect(denied.code).toBe(3);
+    expect(denied.stderr).toContain('INSUFFICIENT_POSITION');
+    const badSymbol = await cli('orders', 'place', '--symbol', 'NOPE', '--side', 'buy', '--qty', '1');
+    expect(badSymbol.code).toBe(1);
+    expect(badSymbol.stderr).toContain('UNKNOWN_SYMBOL');
+    const badQty = await cli('orders', 'place', '--symbol', 'SPY', '--side', 'buy', '--qty', '-4');
+    expect(badQty.code).toBe(1);
+    expect(badQty.stderr).toContain('BAD_REQUEST');
+    const usage = await cli('orders', 'place', '--symbol', 'SPY');
+    expect(usage.code).toBe(2);
+    const unknown = await cli('orders', 'cancel', 'nope');
+    expect(unknown.stderr).toContain('UNKNOWN_ORDER');
+    const none = await run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', tempDataDir('none'), 'account']).catch((e: { code: number; stderr: string }) => e);
+    expect((none as { code: number }).code).toBe(2);
+    expect((none as { stderr: string }).stderr).toContain('no running engine');
+    const cancelAll = await cli('orders', 'cancel-all', '--json');
+    expect(cancelAll.code).toBe(0);
+  });
+
+  it('when a second engine starts on the same data directory then it refuses', async () => {
+    const r = await run(process.execPath, [join(ROOT, 'src/host/main.ts'), 'serve', '--data-dir', dir, '--port', '0']).catch((e: { code: number; stderr: string }) => e);
+    expect((r as { code: number }).code).not.toBe(0);
+    expect((r as { stderr: string }).stderr).toContain('already running');
+  });
+});

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engineArgs, parseAppArgs, resolveDataDir } from '../../../main/config.ts';
+import { isFromEngine, isToEngine } from '../../../main/messages.ts';
+
+describe('parseAppArgs', () => {
+  it('when both option forms are used then both are read', () => {
+    expect(parseAppArgs(['.', '--data-dir', '/d', '--seed=12'])).toEqual({ dataDir: '/d', seed: 12 });
+    expect(parseAppArgs(['--data-dir=/x'])).toEqual({ dataDir: '/x' });
+  });
+
+  it('when a value is missing or not a number then the option is ignored', () => {
+    expect(parseAppArgs(['--data-dir', '--seed', 'abc'])).toEqual({});
+    expect(parseAppArgs(['--seed', '-1'])).toEqual({});
+  });
+});
+
+describe('resolveDataDir', () => {
+  const base = { env: {}, userData: '/home/u/.config/Strata', cwd: '/work' };
+  it('when --data-dir is given then it wins, resolved against the cwd', () => {
+    expect(resolveDataDir({ ...base, argDir: 'data', env: { STRATA_DATA_DIR: '/env' } })).toBe(path.resolve('/work', 'data'));
+  });
+  it('when only STRATA_DATA_DIR is set then it is used', () => {
+    expect(resolveDataDir({ ...base, env: { STRATA_DATA_DIR: '/env' } })).toBe(path.resolve('/env'));
+  });
+  it('when nothing is set then Electron userData is used', () => {
+    expect(resolveDataDir(base)).toBe(path.resolve('/home/u/.config/Strata'));
+  });
+});
+
+describe('engine messages', () => {
+  it('when args are built then the seed is optional', () => {
+    expect(engineArgs('/d')).toEqual(['--data-dir', '/d']);
+    expect(engineArgs('/d', 3)).toEqual(['--data-dir', '/d', '--seed', '3']);
+  });
+  it('when a message is checked then only our shapes pass', () => {
+    expect(isToEngine({ type: 'strata:connect' })).toBe(true);
+    expect(isToEngine({ type: 'strata:ready', pid: 1 })).toBe(false);
+    expect(isFromEngine({ type: 'strata:ready', pid: 1 })).toBe(true);
+    expect(isFromEngine({ type: 'strata:ready' })).toBe(false);
+    expect(isFromEngine({ type: 'strata:fatal', message: 'x' })).toBe(true);
+    expect(isFromEngine(null)).toBe(false);
+  });
+});
