@@ -75,6 +75,9 @@ export function startApp(argv: readonly string[] = process.argv): AppHandles {
     return handles;
   }
 
+  // Windows ties notifications to the installer's shortcut through this id (electron-builder's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('dev.strata.terminal');
+
   app.on('second-instance', () => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();

@@ -35,6 +35,8 @@ export interface EngineOptions {
   /** Minutes of demo market history generated at start (0 for none). */
   warmUpMinutes?: number;
   limits?: Partial<{ maxOrderNotional: string; maxPositionNotional: string }>;
+  /** Median venue message latency in ms (default 4; 0 for benchmarks of the engine alone). */
+  venueLatencyMs?: number;
   /** Receives anomalies and internal errors; defaults to stderr. */
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
@@ -83,7 +85,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const bus = new EventBus<Events & Record<string, unknown>>();
   bus.onError = (err, type) => log('error', `event handler for ${String(type)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   const ledger = new Ledger(toUnits(initialCash, CASH_DECIMALS), inst);
-  const venue = new SimVenue({ clock, instruments, models: demoModels(calibration as DemoCalibration), store: venueStore, seed });
+  const venue = new SimVenue({ clock, instruments, models: demoModels(calibration as DemoCalibration), store: venueStore, seed, latencyMs: opts.venueLatencyMs });
   const hub = new MarketDataHub(instruments.all(), {
     book(book, last) {
       const i = inst(book.symbol);

@@ -102,7 +102,7 @@ export function PriceChart(): ReactNode {
         background: { type: ColorType.Solid, color: '#0f141b' },
         textColor: '#8b98a9',
         fontSize: 11,
-        fontFamily: 'Inter, system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif',
+        fontFamily: 'Inter, -apple-system, "Segoe UI", Roboto, "Liberation Sans", Arial, sans-serif',
         attributionLogo: false,
       },
       grid: { vertLines: { color: 'rgba(42, 52, 66, 0.55)' }, horzLines: { color: 'rgba(42, 52, 66, 0.55)' } },

@@ -70,7 +70,7 @@ export class SimVenue implements VenuePort {
   private warmAt: number | undefined;
 
   constructor(opts: SimVenueOptions) {
-    this.o = { stepMs: 250, latencyMs: 4, ...opts };
+    this.o = { ...opts, stepMs: opts.stepMs ?? 250, latencyMs: opts.latencyMs ?? 4 };
     const restarts = Number(this.o.store.getMeta('restarts') ?? '-1') + 1;
     this.o.store.setMeta('restarts', String(restarts));
     // A restart continues from the last persisted mids with a fresh stream, so a fresh data dir
@@ -173,6 +173,7 @@ export class SimVenue implements VenuePort {
   // ---- order handling ----
 
   private latency(): number {
+    if (this.o.latencyMs <= 0) return 0;
     return Math.max(1, Math.round(this.o.latencyMs * this.latencyRng.lognormal(0, 0.35)));
   }
 

@@ -24,6 +24,14 @@ interface Bridge {
 
 test.describe.configure({ mode: 'serial' });
 
+/** The test's environment for the app, minus ELECTRON_RUN_AS_NODE (which would make it plain Node). */
+function launchEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ELECTRON_RUN_AS_NODE') env[k] = v;
+  env.STRATA_DATA_DIR = dataDir;
+  return env;
+}
+
 let app: ElectronApplication;
 let page: Page;
 let dataDir = '';
@@ -41,7 +49,7 @@ test.beforeAll(async () => {
   app = await electron.launch({
     executablePath: lookup.binary,
     args: [ROOT, ...rootArgs, '--data-dir', dataDir, '--seed', '7'],
-    env: { ...process.env, STRATA_DATA_DIR: dataDir, ELECTRON_RUN_AS_NODE: '' },
+    env: launchEnv(),
     timeout: 30_000,
   });
   page = await app.firstWindow();

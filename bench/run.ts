@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: engine figures reported as medians over repeated runs (never from unit tests).
+ *   1. kernel event throughput (EventBus publish → handler), target ≥ 1M events/s
+ *   2. in-process place → acknowledged → filled round trip over the in-memory transport, p50 / p99
+ *   3. durable journal inserts/s with synchronous=FULL, target ≥ 3k orders/s
+ * Pass --json to print the figures as JSON as well.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createMemoryPair } from '../src/contract/memory.ts';
+import { createClient, serveEndpoint } from '../src/contract/rpc.ts';
+import { EventBus } from '../src/core/event-bus.ts';
+import type { OrderRecord } from '../src/core/ports.ts';
+import { createEngine } from '../src/kernel/engine.ts';
+import { SqliteOrderJournal } from '../src/store/order-journal.ts';
+import { fmt, median, percentile } from './stats.ts';
+
+const RUNS = 5;
+
+function benchEventBus(): number {
+  const rates: number[] = [];
+  const n = 2_000_000;
+  for (let r = 0; r < RUNS; r++) {
+    const bus = new EventBus<{ tick: { seq: number }; other: number }>();
+    let sum = 0;
+    bus.on('tick', (p) => {
+      sum += p.seq;
+      // A handler that publishes exercises the re-entrant queue path as well.
+      if ((p.seq & 1023) === 0) bus.publish('other', p.seq);
+    });
+    bus.on('other', (v) => {
+      sum -= v;
+    });
+    const payload = { seq: 0 };
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      payload.seq = i;
+      bus.publish('tick', payload);
+    }
+    const dt = (performance.now() - t0) / 1000;
+    if (sum === Number.MIN_SAFE_INTEGER) console.log(sum);
+    rates.push(n / dt);
+  }
+  return median(rates);
+}
+
+async function benchRoundTrip(): Promise<{ p50: number; p99: number; n: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-bench-rt-'));
+  const engine = createEngine({ dataDir: dir, seed: 1, warmUpMinutes: 1, venueLatencyMs: 0, initialCash: '100000000', log: () => undefined });
+  await engine.start();
+  const [server, clientEnd] = createMemoryPair();
+  serveEndpoint(server, engine.handlers, engine.feed);
+  const client = createClient(clientEnd);
+  const waiting = new Map<string, (t: number) => void>();
+  client.on('order.updated', (o) => {
+    if (o.status === 'FILLED') waiting.get(o.id)?.(performance.now());
+  });
+  const samples: number[] = [];
+  const total = 600;
+  for (let i = 0; i < total; i++) {
+    const t0 = performance.now();
+    let resolveFilled!: (t: number) => void;
+    const filled = new Promise<number>((r) => (resolveFilled = r));
+    const placed = await client.call('orders.place', { symbol: 'SPY', side: i % 2 === 0 ? 'buy' : 'sell', qty: 1, type: 'market' });
+    waiting.set(placed.id, resolveFilled);
+    // The fill may already have arrived before the id was known.
+    const already = await client.call('orders.get', { orderId: placed.id });
+    const t1 = already.status === 'FILLED' ? performance.now() : await filled;
+    waiting.delete(placed.id);
+    if (i >= 50) samples.push(t1 - t0); // first 50 warm the JIT
+  }
+  client.close();
+  await engine.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length };
+}
+
+function benchJournal(): number {
+  const rates: number[] = [];
+  const n = 3_000;
+  for (let r = 0; r < 3; r++) {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-bench-journal-'));
+    const journal = new SqliteOrderJournal(join(dir, 'journal.sqlite'));
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const seq = journal.nextOrderSeq();
+      const o: OrderRecord = {
+        id: `B-${seq}`, seq, venueOrderId: null, symbol: 'SPY', side: 'buy', type: 'limit', tif: 'gtc',
+        qtyUnits: 10n, priceUnits: 51234n, requestedQty: '10', requestedPrice: '512.34', filledUnits: 0n,
+        filledNotionalUnits: 0n, feeUnits: 0n, status: 'NEW', reason: null, cancelRequested: false, source: 'api',
+        createdAt: i, updatedAt: i,
+      };
+      journal.insertOrder(o, 'created');
+    }
+    const dt = (performance.now() - t0) / 1000;
+    journal.close();
+    rmSync(dir, { recursive: true, force: true });
+    rates.push(n / dt);
+  }
+  return median(rates);
+}
+
+const bus = benchEventBus();
+const rt = await benchRoundTrip();
+const journal = benchJournal();
+
+const rows: [string, string, string, string][] = [
+  ['kernel events/s (median of 5 × 2M)', fmt(bus), '≥ 1,000,000', bus >= 1e6 ? 'ok' : 'BELOW'],
+  [`place→ack→filled p50 ms (n=${rt.n})`, fmt(rt.p50, 3), '', ''],
+  [`place→ack→filled p99 ms (n=${rt.n})`, fmt(rt.p99, 3), '', ''],
+  ['journal inserts/s, synchronous=FULL (median of 3 × 3k)', fmt(journal), '≥ 3,000', journal >= 3000 ? 'ok' : 'BELOW'],
+];
+const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['figure', 'median', 'target', ''][i]!.length));
+console.log(['figure', 'median', 'target', ''].map((h, i) => h.padEnd(w[i]!)).join('  '));
+for (const r of rows) console.log(r.map((c, i) => (i === 1 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  '));
+if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal }));

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../../src/core/rng.ts';
+import { MarketModel } from '../../../../src/venues/sim/market-model.ts';
+import { px, testInstrument } from '../../../fixtures/engine/instruments.ts';
+import { quietParams } from '../../../fixtures/engine/sim.ts';
+
+const BTC = testInstrument('BTC/USD'); // tick 0.01, lot 0.001
+const ETH = testInstrument('ETH/USD'); // tick 0.05, lot 0.01
+
+describe('MarketModel book', () => {
+  it('when the mid is 100 with a 2-tick spread then the best bid is 99.99 and the best ask 100.01', () => {
+    const m = new MarketModel(BTC, quietParams(), createRng(1));
+    expect(m.bestBidUnits()).toBe(px(BTC, '99.99'));
+    expect(m.bestAskUnits()).toBe(px(BTC, '100.01'));
+  });
+
+  it('when the tick is not one unit then best prices are on the tick grid', () => {
+    const m = new MarketModel(ETH, quietParams({ startPrice: 3000.12, spreadTicks: 1 }), createRng(1));
+    expect(m.bestBidUnits() % ETH.tickUnits).toBe(0n);
+    expect(m.bestAskUnits() - m.bestBidUnits()).toBe(ETH.tickUnits);
+    expect(m.bestBidUnits()).toBeLessThanOrEqual(px(ETH, '3000.10'));
+  });
+
+  it('when levels are listed then they are best first, spaced by the level spacing, on the lot grid and at least one lot', () => {
+    const m = new MarketModel(BTC, quietParams({ levels: 8, levelSpacingTicks: 3 }), createRng(1));
+    for (const side of ['bid', 'ask'] as const) {
+      const lv = m.levels(side);
+      expect(lv).toHaveLength(8);
+      expect(lv[0]!.priceUnits).toBe(side === 'bid' ? m.bestBidUnits() : m.bestAskUnits());
+      for (let i = 1; i < lv.length; i++) {
+        expect(lv[i]!.priceUnits - lv[i - 1]!.priceUnits).toBe(side === 'bid' ? -3n : 3n);
+      }
+      for (const l of lv) {
+        expect(l.qtyUnits % BTC.lotUnits).toBe(0n);
+        expect(l.qtyUnits).toBeGreaterThanOrEqual(BTC.lotUnits);
+        // levelQty x (1 + 0.35 i) x [0.5, 1.5): bounded per depth.
+        const i = lv.indexOf(l);
+        expect(Number(l.qtyUnits) / 1000).toBeLessThanOrEqual(1.5 * (1 + 0.35 * i) + 0.001);
+        expect(Number(l.qtyUnits) / 1000).toBeGreaterThanOrEqual(0.5 * (1 + 0.35 * i) - 0.001);
+      }
+    }
+  });
+
+  it('when the same price level is seen again then it has the same size (no flicker)', () => {
+    const a = new MarketModel(BTC, quietParams(), createRng(1));
+    const b = new MarketModel(BTC, quietParams(), createRng(999));
+    expect(a.levels('bid')).toEqual(b.levels('bid'));
+    expect(a.levels('ask')).toEqual(a.levels('ask'));
+  });
+
+  it('when the book would reach zero or below then levels stop above zero', () => {
+    const m = new MarketModel(BTC, quietParams({ startPrice: 0.05, levels: 50, levelSpacingTicks: 1 }), createRng(1));
+    for (const l of m.levels('bid')) expect(l.priceUnits).toBeGreaterThan(0n);
+  });
+});
+
+describe('MarketModel step', () => {
+  it('when volatility and trade rate are zero then the mid stays and the crowd does not trade', () => {
+    const m = new MarketModel(BTC, quietParams(), createRng(3));
+    for (let i = 0; i < 1000; i++) expect(m.step(250)).toEqual([]);
+    expect(m.mid).toBe(100);
+  });
+
+  it('when started from a saved mid then it continues from there', () => {
+    const m = new MarketModel(BTC, quietParams(), createRng(3), 123.45);
+    expect(m.mid).toBe(123.45);
+    expect(m.bestBidUnits()).toBe(px(BTC, '123.44'));
+  });
+
+  it('when two models share params and seed then their paths and trades are identical; another seed differs', () => {
+    const p = quietParams({ volPerSqrtSecond: 0.001, tradesPerSecond: 5, tradeSizeLogSd: 1 });
+    const path = (seed: number): string[] => {
+      const m = new MarketModel(BTC, p, createRng(seed));
+      const out: string[] = [];
+      for (let i = 0; i < 500; i++) out.push(`${m.mid}:${m.step(250).map((t) => `${t.side}${t.qtyUnits}`).join(',')}`);
+      return out;
+    };
+    expect(path(4)).toEqual(path(4));
+    expect(path(5)).not.toEqual(path(4));
+  });
+
+  it('when the path falls very low then the mid is held at 100 ticks', () => {
+    const m = new MarketModel(BTC, quietParams({ volPerSqrtSecond: 2 }), createRng(8));
+    let low = Infinity;
+    for (let i = 0; i < 2000; i++) {
+      m.step(250);
+      low = Math.min(low, m.mid);
+      expect(m.bestBidUnits()).toBeGreaterThan(0n);
+    }
+    // Tick 0.01 x 100 = 1.00: reached, never undercut.
+    expect(low).toBe(1);
+  });
+
+  it('when many steps run then trades arrive at the Poisson rate with sizes on the lot grid around the median', () => {
+    const m = new MarketModel(BTC, quietParams({ tradesPerSecond: 2, medianTradeQty: 0.05, tradeSizeLogSd: 0.5 }), createRng(21));
+    const trades = [];
+    const steps = 40_000; // 10,000 s at 250 ms: expect 20,000 trades (sd ~141)
+    for (let i = 0; i < steps; i++) trades.push(...m.step(250));
+    expect(trades.length).toBeGreaterThan(19_400);
+    expect(trades.length).toBeLessThan(20_600);
+    const buys = trades.filter((t) => t.side === 'buy').length;
+    expect(Math.abs(buys / trades.length - 0.5)).toBeLessThan(0.02);
+    const sizes = trades.map((t) => Number(t.qtyUnits)).sort((a, b) => a - b);
+    for (const t of trades) expect(t.qtyUnits % BTC.lotUnits === 0n && t.qtyUnits >= BTC.lotUnits).toBe(true);
+    const median = sizes[Math.floor(sizes.length / 2)]! / 1000;
+    expect(median).toBeGreaterThan(0.045);
+    expect(median).toBeLessThan(0.055);
+  });
+
+  it('when the mid moves then log returns have the calibrated volatility and no drift in price (a martingale)', () => {
+    const sigma = 0.01;
+    const m = new MarketModel(BTC, quietParams({ startPrice: 1000, volPerSqrtSecond: sigma }), createRng(33));
+    const rets: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const before = m.mid;
+      m.step(1000);
+      rets.push(Math.log(m.mid / before));
+    }
+    const mean = rets.reduce((a, b) => a + b, 0) / rets.length;
+    const sd = Math.sqrt(rets.reduce((a, r) => a + (r - mean) ** 2, 0) / (rets.length - 1));
+    expect(Math.abs(sd - sigma) / sigma).toBeLessThan(0.03);
+    // E[log return] = -sigma^2/2 per second, so E[price ratio] = 1.
+    expect(Math.abs(mean + (sigma * sigma) / 2)).toBeLessThan(3 * (sigma / Math.sqrt(rets.length)));
+  });
+});
