@@ -25,6 +25,8 @@ export default defineConfig({
     {
       name: 'web',
       testMatch: /web\/.*\.spec\.ts$/,
+      // Own output dir: a concurrent run of another project must not wipe this one's traces.
+      outputDir: 'test-results/e2e-web',
       use: {
         browserName: 'chromium',
         viewport: { width: 1600, height: 960 },

@@ -140,6 +140,16 @@ function Workspace(): ReactNode {
   );
 }
 
+function AuthBanner(): ReactNode {
+  const conn = useStore((s) => s.conn);
+  if (conn.phase !== 'unauthorized') return null;
+  return (
+    <div className="banner banner-bad" role="alert">
+      <strong>Not connected to the engine.</strong> {conn.detail ?? 'The access token was refused.'}
+    </div>
+  );
+}
+
 function StatusLine(): ReactNode {
   const loading = useStore((s) => s.loading);
   const phase = useStore((s) => s.conn.phase);
@@ -192,6 +202,7 @@ export function App(): ReactNode {
   return (
     <div className="app">
       <TopBar onRetry={() => connRef.current?.retryNow()} />
+      <AuthBanner />
       <main className="main">
         <Workspace />
       </main>

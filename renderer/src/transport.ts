@@ -179,8 +179,30 @@ export function connect(handlers: ConnectionHandlers): Connection {
         state({ phase: 'unauthorized', attempt, retryAt: null, detail: ev.reason || 'The engine refused the access token.' });
         return;
       }
-      scheduleRetry(ev.reason || (wasOpen ? 'connection lost' : 'engine unreachable'));
+      if (wasOpen) {
+        scheduleRetry(ev.reason || 'connection lost');
+        return;
+      }
+      // The browser hides why an upgrade failed (401 and "nothing listening" both read as 1006).
+      // If the page's own server answers, the engine is up and refused us: the token is wrong.
+      void engineAnswers().then((up) => {
+        if (stopped) return;
+        if (up && attempt >= 1) {
+          state({ phase: 'unauthorized', attempt, retryAt: null, detail: 'The engine refused the access token: open the URL that `strata serve` printed.' });
+          return;
+        }
+        scheduleRetry(ev.reason || 'engine unreachable');
+      });
     });
+  }
+
+  async function engineAnswers(): Promise<boolean> {
+    try {
+      const res = await fetch('./healthz', { cache: 'no-store' });
+      return res.ok;
+    } catch {
+      return false;
+    }
   }
 
   function scheduleRetry(detail: string): void {
@@ -196,6 +218,7 @@ export function connect(handlers: ConnectionHandlers): Connection {
     retryNow() {
       if (stopped || socket) return;
       if (timer) clearTimeout(timer);
+      attempt = Math.max(attempt, 1);
       open();
     },
     close() {

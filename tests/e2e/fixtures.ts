@@ -23,6 +23,8 @@ export interface Engine {
   dataDir: string;
   /** Everything the engine printed so far. */
   output(): string;
+  /** Stops the engine now (the fixture would otherwise stop it after the test). */
+  stop(): Promise<void>;
 }
 
 interface ConnectionFile {
@@ -86,7 +88,15 @@ export async function startEngine(extraArgs: string[] = []): Promise<{ engine: E
     conn = await readConnection(join(dataDir, 'connection.json'));
     if (!conn) await new Promise((r) => setTimeout(r, 100));
   }
-  const engine: Engine = { url: conn.url, port: conn.port, token: conn.token, pid: conn.pid, dataDir, output: () => output };
+  const engine: Engine = {
+    url: conn.url,
+    port: conn.port,
+    token: conn.token,
+    pid: conn.pid,
+    dataDir,
+    output: () => output,
+    stop: () => stop(child),
+  };
   return { engine, stop: cleanup };
 }
 

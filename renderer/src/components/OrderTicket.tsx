@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
 import type { InstrumentDto, OrderDto, QuoteDto, RiskLimitsDto } from '../../../src/contract/index.ts';
-import { fmtMoney, fmtNum, isNum, onStep, parseDecimal, roundToStep } from '../format.ts';
+import { fmtMoney, fmtNum, fmtSigned, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../format.ts';
 import { registerFocus } from '../focus.ts';
 import { applyOrder, call, clearTicket, errorText, orders, selectSymbol, updateTicket, useStore } from '../store.ts';
 import type { TicketState } from '../store.ts';
@@ -111,6 +111,7 @@ export function OrderTicket(): ReactNode {
   const inst = useStore((s) => (s.selected ? s.instruments[s.selected] : undefined));
   const quote = useStore((s) => (s.selected ? s.quotes[s.selected] : undefined));
   const limits = useStore((s) => s.limits);
+  const position = useStore((s) => (s.selected ? s.positions[s.selected] : undefined));
   const ticket = useStore((s) => s.ticket);
   const focusReq = useStore((s) => s.ticketFocus);
   const connected = useStore((s) => s.conn.phase === 'open');
@@ -337,6 +338,19 @@ export function OrderTicket(): ReactNode {
           <div>
             <dt>Fee maker / taker</dt>
             <dd className="mono">{inst ? `${inst.makerFeeBps} / ${inst.takerFeeBps} bps` : '—'}</dd>
+          </div>
+          <div className="spec-wide">
+            <dt>Position</dt>
+            <dd className="mono">
+              {position && position.qty !== 0 ? (
+                <>
+                  <span className={position.qty > 0 ? 'long' : 'short'}>{fmtNum(position.qty, qd)}</span> {inst?.base} @ {fmtNum(position.avgPrice, pd)}{' '}
+                  <span className={pnlClass(position.unrealizedPnl)}>{fmtSigned(position.unrealizedPnl)}</span>
+                </>
+              ) : (
+                <span className="muted">flat</span>
+              )}
+            </dd>
           </div>
         </dl>
 

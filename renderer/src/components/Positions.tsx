@@ -40,7 +40,7 @@ function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
     {
       key: 'unrealized',
       header: 'Unrealized',
-      width: 'minmax(76px, 1fr)',
+      width: 'minmax(86px, 1fr)',
       align: 'right',
       render: (p) => fmtSigned(p.unrealizedPnl),
       className: (p) => pnlClass(p.unrealizedPnl),

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { GridObject, num } from './grid.ts';
@@ -73,7 +74,9 @@ export class TerminalPage {
     return { bid: num(cells[0] ?? null), ask: num(cells[1] ?? null), last: num(cells[2] ?? null) };
   }
 
+  /** Saves test-results/screenshots/NAME.png (the folder is made if something removed it). */
   async screenshot(name: string): Promise<void> {
+    mkdirSync('test-results/screenshots', { recursive: true });
     await this.page.screenshot({ path: `test-results/screenshots/${name}.png` });
   }
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { expect, test } from '../fixtures.ts';
 
 /**
@@ -7,7 +6,6 @@ import { expect, test } from '../fixtures.ts';
  */
 test('screenshots of the terminal after some trading', async ({ terminal }) => {
   test.setTimeout(90_000);
-  mkdirSync('test-results/screenshots', { recursive: true });
   const { ticket, blotter, page } = terminal;
 
   await ticket.place({ symbol: 'ETH/USDT', side: 'Buy', quantity: '1.5', type: 'Market' });
