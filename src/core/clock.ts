@@ -171,3 +171,68 @@ export class WallClock implements Clock {
     this.handles.clear();
   }
 }
+
+/**
+ * Drives a SimClock. `runToEnd` is the backtest mode (as fast as possible: jump from timer to
+ * timer); `pace` is the replay mode (simulated time follows wall time times a speed factor, with
+ * pause, resume and speed changes). The code running on the SimClock cannot tell the difference.
+ */
+export class SimClockDriver {
+  private readonly clock: SimClock;
+  private handle: ReturnType<typeof setInterval> | undefined;
+  private speed = 1;
+  private lastWall = 0;
+  private readonly wallNow: () => number;
+
+  constructor(clock: SimClock, wallNow: () => number = () => performance.now()) {
+    this.clock = clock;
+    this.wallNow = wallNow;
+  }
+
+  /** Runs every timer up to `until` (or until none is left), as fast as possible. Returns the count. */
+  runToEnd(until = Number.POSITIVE_INFINITY, maxTimers = Number.POSITIVE_INFINITY): number {
+    let n = 0;
+    for (;;) {
+      const next = this.clock.nextAt();
+      if (next === undefined || next > until || n >= maxTimers) break;
+      this.clock.advanceTo(next);
+      n++;
+    }
+    if (Number.isFinite(until) && until > this.clock.now()) this.clock.advanceTo(until);
+    return n;
+  }
+
+  get paced(): boolean {
+    return this.handle !== undefined;
+  }
+
+  /** Starts pacing at `speed` × wall time, checking every `tickMs` of wall time. */
+  pace(speed: number, tickMs = 10): void {
+    this.setSpeed(speed);
+    if (this.handle) return;
+    this.lastWall = this.wallNow();
+    this.handle = setInterval(() => this.tick(), tickMs);
+  }
+
+  setSpeed(speed: number): void {
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+    this.tick();
+    this.speed = speed;
+  }
+
+  pause(): void {
+    if (!this.handle) return;
+    this.tick();
+    clearInterval(this.handle);
+    this.handle = undefined;
+  }
+
+  /** Advances simulated time by the wall time elapsed since the last tick, times the speed. */
+  tick(): void {
+    if (!this.handle) return;
+    const wall = this.wallNow();
+    const elapsed = wall - this.lastWall;
+    this.lastWall = wall;
+    if (elapsed > 0) this.clock.advanceTo(this.clock.now() + elapsed * this.speed);
+  }
+}
