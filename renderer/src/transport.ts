@@ -121,20 +121,77 @@ export function backoffMs(attempt: number): number {
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
+const HEARTBEAT_MS = 5000;
+const HEARTBEAT_TIMEOUT_MS = 4000;
+
+/**
+ * Electron: the bridge never closes, but the engine behind it can restart (main switches the port).
+ * A heartbeat on session.info notices both an unresponsive engine and a new engine run
+ * (startedAt changed); either way the store re-attaches and refetches its snapshots.
+ */
+function connectBridge(bridge: StrataBridge, handlers: ConnectionHandlers): Connection {
+  const client = createClient(bridgeEndpoint(bridge));
+  let startedAt: number | null = null;
+  let healthy = true;
+  let misses = 0;
+  let stopped = false;
+  handlers.onState({ phase: 'open', kind: 'ipc', attempt: 0, retryAt: null, detail: null });
+  handlers.onUp(client);
+
+  const beat = async (): Promise<void> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const info = await Promise.race([
+        client.call('session.info', {}),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer')), HEARTBEAT_TIMEOUT_MS);
+        }),
+      ]);
+      if (stopped) return;
+      const restarted = startedAt !== null && info.startedAt !== startedAt;
+      startedAt = info.startedAt;
+      misses = 0;
+      if (!healthy || restarted) {
+        healthy = true;
+        handlers.onState({ phase: 'open', kind: 'ipc', attempt: 0, retryAt: null, detail: null });
+        handlers.onUp(client);
+      }
+    } catch (err) {
+      if (stopped) return;
+      misses++;
+      if (healthy) {
+        healthy = false;
+        handlers.onDown();
+      }
+      handlers.onState({
+        phase: 'reconnecting',
+        kind: 'ipc',
+        attempt: misses,
+        retryAt: Date.now() + HEARTBEAT_MS,
+        detail: err instanceof Error ? err.message : 'engine not answering',
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const interval = setInterval(() => void beat(), HEARTBEAT_MS);
+  void beat();
+
+  return {
+    retryNow() {
+      void beat();
+    },
+    close() {
+      stopped = true;
+      clearInterval(interval);
+      client.close();
+    },
+  };
+}
+
 export function connect(handlers: ConnectionHandlers): Connection {
   const bridge = typeof window !== 'undefined' ? window.strata : undefined;
-  if (bridge) {
-    handlers.onState({ phase: 'open', kind: 'ipc', attempt: 0, retryAt: null, detail: null });
-    const client = createClient(bridgeEndpoint(bridge));
-    handlers.onUp(client);
-    return {
-      retryNow() {},
-      close() {
-        client.close();
-        handlers.onDown();
-      },
-    };
-  }
+  if (bridge) return connectBridge(bridge, handlers);
 
   const token = takeToken();
   let attempt = 0;

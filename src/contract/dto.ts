@@ -40,7 +40,8 @@ export type DenialCode =
   | 'MAX_POSITION'
   | 'INSUFFICIENT_CASH'
   | 'INSUFFICIENT_POSITION'
-  | 'NO_MARKET';
+  | 'NO_MARKET'
+  | 'VALUE_OUT_OF_RANGE';
 
 export type RejectCode = 'VENUE_REJECTED' | 'NO_LIQUIDITY' | 'LOST_IN_RECOVERY' | 'UNKNOWN_AT_VENUE';
 

@@ -7,7 +7,10 @@ import type { Ledger, PositionState } from '../core/ledger.ts';
 import { applyFillToOrder, isOpen, remainingUnits, transition } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, JournalPort, PreTradeCheck, VenueEvent, VenueFill, VenuePort } from '../core/ports.ts';
-import { PrecisionError, toUnits } from '../core/precision.ts';
+import { PrecisionError, divRound, toUnits } from '../core/precision.ts';
+
+/** SQLite INTEGER is 64-bit; anything larger cannot be journaled and is certainly not a real order. */
+const MAX_UNITS = 2n ** 63n - 1n;
 
 export interface PlaceRequest {
   symbol: string;
@@ -95,7 +98,7 @@ export class Oms {
       const px = this.reservePrice.get(o.id) ?? o.priceUnits;
       if (!inst || px === undefined || px === null) continue;
       const n = notionalUnits(inst, px, remainingUnits(o));
-      sum += n + (n * BigInt(Math.round(inst.takerFeeBps * 100))) / 1_000_000n;
+      sum += n + divRound(n * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
     }
     return sum;
   }
@@ -164,9 +167,17 @@ export class Oms {
       if (err instanceof PrecisionError) return { code: 'QTY_NOT_ON_LOT', message: `quantity ${String(req.qty)}: ${err.message}` };
       throw err;
     }
+    if (order.qtyUnits > MAX_UNITS) {
+      order.qtyUnits = 0n;
+      return { code: 'VALUE_OUT_OF_RANGE', message: `quantity ${String(req.qty)} is out of range` };
+    }
     if (req.price !== undefined) {
       try {
         order.priceUnits = toUnits(req.price, priceDecimals);
+        if (order.priceUnits > MAX_UNITS) {
+          order.priceUnits = null;
+          return { code: 'VALUE_OUT_OF_RANGE', message: `price ${String(req.price)} is out of range` };
+        }
       } catch (err) {
         if (err instanceof PrecisionError) return { code: 'PRICE_NOT_ON_TICK', message: `price ${String(req.price)}: ${err.message}` };
         throw err;
@@ -324,11 +335,13 @@ export class Oms {
       reconciled++;
       const status = await this.deps.venue.fetchOrder(o.id);
       if (!status) {
-        // Journaled but the venue never saw it: it died before sending. Never resend blindly.
-        this.finish(o, 'REJECTED', 'lost', {
+        // Journaled but the venue has no record: it died before sending (NEW), or the venue lost it.
+        // Never resend blindly. A partly filled order keeps its fills and ends EXPIRED.
+        const reason = {
           code: o.status === 'NEW' ? 'UNKNOWN_AT_VENUE' : 'LOST_IN_RECOVERY',
           message: 'the venue has no record of this order after the restart; it was not resent',
-        });
+        };
+        this.finish(o, o.status === 'PARTIALLY_FILLED' ? 'EXPIRED' : 'REJECTED', 'lost', reason);
         continue;
       }
       if (o.status === 'NEW') this.onVenueEvent({ type: 'accepted', clientOrderId: o.id, venueOrderId: status.venueOrderId, ts: this.deps.clock.now() });

@@ -48,14 +48,15 @@ type Outcome =
   | { kind: 'error'; code: string; message: string }
   | { kind: 'invalid'; messages: string[] };
 
-function OutcomeView({ outcome, inst }: { outcome: Outcome | null; inst: InstrumentDto | undefined }): ReactNode {
+function OutcomeView({ outcome }: { outcome: Outcome | null }): ReactNode {
   useStore((s) => s.ordersRev);
+  const instruments = useStore((s) => s.instruments);
   if (!outcome) return <div className="ticket-outcome" aria-live="polite" />;
   if (outcome.kind === 'denied') {
     return (
       <div className="ticket-outcome denied" role="alert">
         <div className="outcome-head">
-          <span className="status st-DENIED">DENIED</span> <strong className="mono">{outcome.code}</strong>
+          <span className="status st-DENIED">DENIED</span> <strong className="mono">{outcome.code}</strong>{' '}
           <span className="muted">
             order <span className="mono">{outcome.orderId}</span>
           </span>
@@ -85,10 +86,16 @@ function OutcomeView({ outcome, inst }: { outcome: Outcome | null; inst: Instrum
   }
   // Placed: follow the order live.
   const o: OrderDto | undefined = orders.get(outcome.orderId);
+  const inst: InstrumentDto | undefined = o ? instruments[o.symbol] : undefined;
   return (
     <div className="ticket-outcome placed" role="status">
       <div className="outcome-head">
         Order <span className="mono">{outcome.orderId}</span>{' '}
+        {o && (
+          <span className="muted">
+            {o.side === 'buy' ? 'BUY' : 'SELL'} {fmtNum(o.qty, inst?.qtyDecimals)} {o.symbol}
+          </span>
+        )}{' '}
         {o && <span className={`status st-${o.status}`}>{o.status.replace('_', ' ')}</span>}
       </div>
       {o && o.filledQty > 0 && (
@@ -303,14 +310,14 @@ export function OrderTicket(): ReactNode {
             />
             <span className="affix">{inst?.quote ?? ''}</span>
           </div>
-          <div className="px-shortcuts" aria-label="Price from the market">
-            <button type="button" className="chip" onClick={() => setPriceFrom(quote?.bid)} tabIndex={-1}>
+          <div className="px-shortcuts" role="group" aria-label="Price from the market">
+            <button type="button" className="chip" onClick={() => setPriceFrom(quote?.bid)}>
               Bid
             </button>
-            <button type="button" className="chip" onClick={() => setPriceFrom(mid)} tabIndex={-1}>
+            <button type="button" className="chip" onClick={() => setPriceFrom(mid)}>
               Mid
             </button>
-            <button type="button" className="chip" onClick={() => setPriceFrom(quote?.ask)} tabIndex={-1}>
+            <button type="button" className="chip" onClick={() => setPriceFrom(quote?.ask)}>
               Ask
             </button>
           </div>
@@ -369,7 +376,7 @@ export function OrderTicket(): ReactNode {
           </ul>
         )}
 
-        <OutcomeView outcome={outcome} inst={inst} />
+        <OutcomeView outcome={outcome} />
 
         <button
           type="submit"

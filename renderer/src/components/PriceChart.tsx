@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { CandlestickSeries, ColorType, CrosshairMode, HistogramSeries, createChart, createSeriesMarkers } from 'lightweight-charts';
+import { CandlestickSeries, ColorType, CrosshairMode, HistogramSeries, TickMarkType, createChart, createSeriesMarkers } from 'lightweight-charts';
 import type { CandlestickData, HistogramData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
 import { CANDLE_INTERVALS } from '../../../src/contract/index.ts';
 import type { CandleDto, CandleInterval, FillDto } from '../../../src/contract/index.ts';
@@ -32,12 +32,31 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** Chart axis labels in local time (the library works in UTC seconds). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Chart labels in local time (the library works in UTC seconds). */
 function localLabel(t: Time, withSeconds: boolean): string {
   if (typeof t !== 'number') return '';
   const d = new Date(t * 1000);
   const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
   return withSeconds ? `${hm}:${pad2(d.getSeconds())}` : hm;
+}
+
+function tickLabel(t: Time, kind: TickMarkType): string {
+  if (typeof t !== 'number') return '';
+  const d = new Date(t * 1000);
+  switch (kind) {
+    case TickMarkType.Year:
+      return String(d.getFullYear());
+    case TickMarkType.Month:
+      return MONTHS[d.getMonth()] ?? '';
+    case TickMarkType.DayOfMonth:
+      return `${d.getDate()} ${MONTHS[d.getMonth()] ?? ''}`;
+    case TickMarkType.TimeWithSeconds:
+      return localLabel(t, true);
+    default:
+      return localLabel(t, false);
+  }
 }
 
 /** One marker per (bar, side): buys below the bar, sells above. */
@@ -114,7 +133,7 @@ export function PriceChart(): ReactNode {
         secondsVisible: true,
         rightOffset: 6,
         barSpacing: 8,
-        tickMarkFormatter: (t: Time) => localLabel(t, false),
+        tickMarkFormatter: (t: Time, kind: TickMarkType) => tickLabel(t, kind),
       },
       localization: { timeFormatter: (t: Time) => localLabel(t, true) },
     });

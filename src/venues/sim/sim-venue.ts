@@ -66,6 +66,8 @@ export class SimVenue implements VenuePort {
   private tradeSeq = 0;
   private stopTimer: (() => void) | undefined;
   private lastPersist = 0;
+  private readonly inbox: { at: number; fn: () => void }[] = [];
+  private lastArrival = 0;
   /** Set while generating history before the start: timestamps come from here, our orders sit out. */
   private warmAt: number | undefined;
 
@@ -149,13 +151,28 @@ export class SimVenue implements VenuePort {
   }
 
   submit(req: VenueOrderRequest): void {
-    const at = this.o.clock.now() + this.latency();
-    this.o.clock.schedule(at, () => this.accept(req));
+    this.deliver(() => this.accept(req));
   }
 
   cancel(clientOrderId: string): void {
-    const at = this.o.clock.now() + this.latency();
-    this.o.clock.schedule(at, () => this.doCancel(clientOrderId));
+    this.deliver(() => this.doCancel(clientOrderId));
+  }
+
+  /**
+   * Our messages reach the venue in the order sent, like on one TCP session: each gets a random
+   * latency but never arrives before the one sent earlier, and one queue processes them FIFO, so a
+   * cancel sent right after its order can never overtake it.
+   */
+  private deliver(fn: () => void): void {
+    const at = Math.max(this.o.clock.now() + this.latency(), this.lastArrival);
+    this.lastArrival = at;
+    this.inbox.push({ at, fn });
+    this.o.clock.schedule(at, () => this.drainInbox());
+  }
+
+  private drainInbox(): void {
+    const now = this.o.clock.now();
+    while (this.inbox.length > 0 && this.inbox[0]!.at <= now) this.inbox.shift()!.fn();
   }
 
   async fetchOrder(clientOrderId: string): Promise<VenueOrderStatus | undefined> {
@@ -221,7 +238,13 @@ export class SimVenue implements VenuePort {
     this.o.store.saveOrder(order);
     this.emit({ type: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, ts: now });
 
+    const before = order.filledUnits;
     this.takeLiquidity(st, order);
+    if (order.filledUnits !== before) {
+      // The book changed now, not at the next market step.
+      st.book = this.composeBook(st);
+      this.emitMarket({ type: 'book', book: st.book });
+    }
     if (order.state !== 'open') return;
     if (order.type === 'market' || order.tif === 'ioc') {
       this.finish(order, 'expired');

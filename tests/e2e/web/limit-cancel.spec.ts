@@ -23,3 +23,21 @@ test('the limit price field is enabled only for limit orders', async ({ terminal
   await ticket.orderType.selectOption({ label: 'Limit' });
   await expect(ticket.limitPrice).toBeEnabled();
 });
+
+test('clicking a book level prices a limit order at that level', async ({ terminal }) => {
+  const { ticket, page } = terminal;
+  const book = page.getByRole('region', { name: 'Order book' });
+  const level = book.getByRole('button', { name: /^Bid / }).nth(2);
+  await expect(level).toBeVisible();
+  // The book moves several times a second: read the level's price and click it in one step.
+  const name = await level.evaluate((el: HTMLElement) => {
+    el.click();
+    return el.getAttribute('aria-label') ?? '';
+  });
+  const price = /^Bid ([\d,.]+),/.exec(name)?.[1]?.replace(/,/g, '');
+  expect(price).toBeTruthy();
+  await expect(ticket.orderType).toHaveValue('limit');
+  await expect(ticket.limitPrice).toBeEnabled();
+  await expect(ticket.limitPrice).toHaveValue(price ?? '');
+  await expect(ticket.side('Buy')).toBeChecked();
+});

@@ -38,6 +38,12 @@ test('screenshots of the terminal after some trading', async ({ terminal }) => {
   await terminal.screenshot('help');
   await page.keyboard.press('Escape');
 
+  // Another symbol and interval: the chart must rebuild from history, not stay empty.
+  await terminal.watchRow('ETH/USDT').click();
+  await page.getByRole('radio', { name: '1s' }).click();
+  await page.waitForTimeout(3000);
+  await terminal.screenshot('eth-1s');
+
   await page.setViewportSize({ width: 1280, height: 760 });
   await page.waitForTimeout(500);
   await terminal.screenshot('small');

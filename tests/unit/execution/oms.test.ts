@@ -310,10 +310,7 @@ describe('Oms.recover', () => {
     expect(h.log.matching('venue.submit')).toEqual([]);
   });
 
-  // BUG: PARTIALLY_FILLED -> REJECTED is not a legal transition, so recover() throws
-  // IllegalTransitionError and the engine cannot start (src/execution/oms.ts recover(), the
-  // `this.finish(o, 'REJECTED', 'lost', ...)` branch; table in src/core/order.ts).
-  it.fails('when a journaled PARTIALLY_FILLED order is unknown at the venue then recovery still completes and closes it', async () => {
+  it('when a journaled PARTIALLY_FILLED order is unknown at the venue then recovery still completes and closes it', async () => {
     const h = omsHarness();
     h.journal.seedOrder(makeOrder({ id: 'T-000001', status: 'PARTIALLY_FILLED', venueOrderId: 'V1', qtyUnits: 2000n, filledUnits: 500n, filledNotionalUnits: cash('50') }));
     h.journal.seedFill(makeFillRecord({ id: 'F1', orderId: 'T-000001', qtyUnits: 500n }));

@@ -108,24 +108,26 @@ describe('MarketModel step', () => {
   });
 
   it('when the mid moves then log returns have the calibrated volatility, the -sigma^2/2 drift, and the price is a martingale', () => {
-    // Independent one-second steps from the same mid: 20,000 draws of one GBM step.
-    const sigma = 0.3;
+    // Independent 250 ms steps from the same mid: 20,000 draws of one GBM step (sd sigma*sqrt(dt)).
+    const sigma = 0.6;
+    const dt = 0.25;
     const m = new MarketModel(BTC, quietParams({ startPrice: 1000, volPerSqrtSecond: sigma }), createRng(33));
     const rets: number[] = [];
     for (let i = 0; i < 20_000; i++) {
       m.mid = 1000;
-      m.step(1000);
+      m.step(250);
       rets.push(Math.log(m.mid / 1000));
     }
     const n = rets.length;
     const mean = rets.reduce((a, b) => a + b, 0) / n;
     const sd = Math.sqrt(rets.reduce((a, r) => a + (r - mean) ** 2, 0) / (n - 1));
-    const se = sigma / Math.sqrt(n); // ~0.0021
-    expect(Math.abs(sd - sigma) / sigma).toBeLessThan(0.03);
-    // E[log return] = -sigma^2/2 = -0.045 (about 21 standard errors from zero).
-    expect(Math.abs(mean + (sigma * sigma) / 2)).toBeLessThan(4 * se);
+    const stepSd = sigma * Math.sqrt(dt); // 0.3
+    const se = stepSd / Math.sqrt(n); // ~0.0021
+    expect(Math.abs(sd - stepSd) / stepSd).toBeLessThan(0.03);
+    // E[log return] = -sigma^2 dt / 2 = -0.045 (about 21 standard errors from zero).
+    expect(Math.abs(mean + (sigma * sigma * dt) / 2)).toBeLessThan(4 * se);
     // E[price ratio] = 1.
     const ratio = rets.reduce((a, r) => a + Math.exp(r), 0) / n;
-    expect(Math.abs(ratio - 1)).toBeLessThan(4 * Math.sqrt(Math.exp(sigma * sigma) - 1) / Math.sqrt(n));
+    expect(Math.abs(ratio - 1)).toBeLessThan(4 * Math.sqrt(Math.exp(stepSd * stepSd) - 1) / Math.sqrt(n));
   });
 });
