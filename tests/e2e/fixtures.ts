@@ -4,6 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test as base, expect } from '@playwright/test';
+import WebSocket from 'ws';
+import { createClient } from '../../src/contract/index.ts';
+import type { Client, Endpoint } from '../../src/contract/index.ts';
 import { TerminalPage } from './pages/terminal-page.ts';
 
 /**
@@ -98,6 +101,32 @@ export async function startEngine(extraArgs: string[] = []): Promise<{ engine: E
     stop: () => stop(child),
   };
   return { engine, stop: cleanup };
+}
+
+/**
+ * A second, programmatic connection to the same engine (as an API user would have), for setting up
+ * state the UI should then show, e.g. hundreds of orders.
+ */
+export async function apiClient(engine: Engine): Promise<Client> {
+  const ws = new WebSocket(`ws://127.0.0.1:${engine.port}/ws?token=${encodeURIComponent(engine.token)}`);
+  await new Promise<void>((resolveOpen, rejectOpen) => {
+    ws.once('open', () => resolveOpen());
+    ws.once('error', rejectOpen);
+  });
+  const endpoint: Endpoint = {
+    send: (frame) => ws.send(frame),
+    onMessage(listener) {
+      const h = (data: WebSocket.RawData): void => listener(data.toString());
+      ws.on('message', h);
+      return () => ws.off('message', h);
+    },
+    onClose(listener) {
+      ws.on('close', listener);
+      return () => ws.off('close', listener);
+    },
+    close: () => ws.close(),
+  };
+  return createClient(endpoint);
 }
 
 export const test = base.extend<{ engine: Engine; terminal: TerminalPage }>({

@@ -50,7 +50,7 @@ export function Watchlist(): ReactNode {
     <section className="panel watchlist" aria-label="Watchlist">
       <header className="panel-head">
         <h2 className="panel-title">Watchlist</h2>
-        <span className="panel-hint muted">chg since open</span>
+        <span className="panel-hint muted" title="Change against the oldest 5m bar of the last 24 h">chg 24h</span>
       </header>
       <div className="panel-body scroll">
         <table className="table wl-table" tabIndex={0} onKeyDown={onKeyDown} aria-label="Watchlist" ref={(el) => registerFocus('watchlist', el)}>

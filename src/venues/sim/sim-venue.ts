@@ -90,6 +90,11 @@ export class SimVenue implements VenuePort {
       st.book = this.composeBook(st);
     }
     for (const ord of this.o.store.loadOrders()) {
+      if (ord.state === 'open' && (ord.type === 'market' || ord.tif === 'ioc')) {
+        // The venue died while matching an immediate order: what did not execute then never will.
+        ord.state = 'expired';
+        this.o.store.saveOrder(ord);
+      }
       this.orders.set(ord.clientOrderId, ord);
       if (ord.state === 'open' && ord.type === 'limit') this.resting.set(ord.clientOrderId, ord);
       this.orderSeq = Math.max(this.orderSeq, Number(ord.venueOrderId.slice(1)) || 0);
