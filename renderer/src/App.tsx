@@ -26,6 +26,7 @@ function onGlobalKey(e: KeyboardEvent): void {
   if (e.defaultPrevented) return;
   if (e.key === 'F2' || (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyT')) {
     e.preventDefault();
+    if (useStore.getState().helpOpen) setHelp(false);
     focusTicket();
     return;
   }

@@ -437,13 +437,19 @@ async function loadSnapshots(c: Client): Promise<void> {
     symbols.map(async (sym) => {
       const snap = await settle(c.call('market.snapshot', { symbol: sym }), `${sym} market`);
       if (client !== c || !snap) return;
-      set((s) => ({
-        quotes: s.quotes[sym] ? s.quotes : { ...s.quotes, [sym]: snap.quote },
-        books: s.books[sym] ? s.books : { ...s.books, [sym]: snap.book },
-        trades: s.trades[sym]?.length
-          ? s.trades
-          : { ...s.trades, [sym]: (Array.isArray(snap.trades) ? snap.trades : []).slice().sort((a, b) => b.ts - a.ts).slice(0, TRADES_CAP) },
-      }));
+      set((s) => {
+        // The snapshot is newer than anything pushed before its reply; trades merge by id.
+        const seen = new Set<string>();
+        const trades = [...(Array.isArray(snap.trades) ? snap.trades : []), ...(s.trades[sym] ?? [])]
+          .filter((t) => valid.trade(t) && !seen.has(t.id) && seen.add(t.id))
+          .sort((a, b) => b.ts - a.ts)
+          .slice(0, TRADES_CAP);
+        return {
+          quotes: valid.quote(snap.quote) ? { ...s.quotes, [sym]: snap.quote } : s.quotes,
+          books: valid.book(snap.book) ? { ...s.books, [sym]: snap.book } : s.books,
+          trades: { ...s.trades, [sym]: trades },
+        };
+      });
       const candles = await settle(c.call('market.candles', { symbol: sym, interval: '5m', limit: 288 }), `${sym} candles`);
       const first = candles?.[0];
       if (client !== c || !first) return;
@@ -474,13 +480,11 @@ export function focusTicket(): void {
   set((s) => ({ ticketFocus: s.ticketFocus + 1 }));
 }
 
-/** A click on a book level: limit order at that price, on the side that would rest there. */
-export function pickBookLevel(price: number, bookSide: 'bid' | 'ask'): void {
-  const inst = get().selected ? get().instruments[get().selected as string] : undefined;
-  const decimals = inst?.priceDecimals ?? 2;
-  set((s) => ({
-    ticket: { ...s.ticket, type: 'limit', price: price.toFixed(decimals), side: bookSide === 'bid' ? 'buy' : 'sell' },
-  }));
+/** A click on a book level: a limit order at that price (the side stays what the trader chose). */
+export function pickBookLevel(price: number): void {
+  const sym = get().selected;
+  const decimals = (sym ? get().instruments[sym]?.priceDecimals : undefined) ?? 2;
+  set((s) => ({ ticket: { ...s.ticket, type: 'limit', price: price.toFixed(decimals) } }));
 }
 
 export function setHelp(open: boolean): void {

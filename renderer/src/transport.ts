@@ -195,6 +195,7 @@ export function connect(handlers: ConnectionHandlers): Connection {
 
   const token = takeToken();
   let attempt = 0;
+  let everOpen = false;
   let stopped = false;
   let socket: WebSocket | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -223,6 +224,7 @@ export function connect(handlers: ConnectionHandlers): Connection {
     ws.addEventListener('open', () => {
       if (stopped) return;
       wasOpen = true;
+      everOpen = true;
       attempt = 0;
       state({ phase: 'open', attempt: 0, retryAt: null, detail: null });
       handlers.onUp(createClient(socketEndpoint(ws)));
@@ -236,7 +238,8 @@ export function connect(handlers: ConnectionHandlers): Connection {
         state({ phase: 'unauthorized', attempt, retryAt: null, detail: ev.reason || 'The engine refused the access token.' });
         return;
       }
-      if (wasOpen) {
+      if (wasOpen || everOpen) {
+        // This token worked before: a drop is transient (engine busy, network), keep trying.
         scheduleRetry(ev.reason || 'connection lost');
         return;
       }

@@ -129,7 +129,13 @@ export function createEngine(opts: EngineOptions): Engine {
       return d.ok ? { ok: true, reservePriceUnits: d.estimatedPriceUnits } : d;
     },
     listener: {
-      orderUpdated: (o) => bus.publish('order.updated', orderDto(o, inst(o.symbol))),
+      orderUpdated: (o) => {
+        bus.publish('order.updated', orderDto(o, inst(o.symbol)));
+        // Reserved cash moves when a buy starts or stops working; fills publish the account anyway.
+        if (o.side === 'buy' && (o.status === 'NEW' || o.status === 'CANCELLED' || o.status === 'EXPIRED' || o.status === 'REJECTED')) {
+          bus.publish('account.updated', account());
+        }
+      },
       orderDenied: (o) => bus.publish('order.denied', orderDto(o, inst(o.symbol))),
       fillApplied: (f, _o, p) => {
         fillLog.push(f);

@@ -68,7 +68,7 @@ export async function startEngine(extraArgs: string[] = []): Promise<{ engine: E
   const child = spawn(process.execPath, ['src/host/main.ts', 'serve', '--port', '0', '--data-dir', dataDir, '--seed', '42', ...extraArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: process.env,
   });
   child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (output += b.toString()));

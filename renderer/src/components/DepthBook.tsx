@@ -52,7 +52,7 @@ function LevelRow({ l, side, max, pd, qd }: { l: Level; side: 'bid' | 'ask'; max
       type="button"
       className={`lvl lvl-${side}`}
       style={{ '--depth': `${pct}%` } as CSSProperties}
-      onClick={() => pickBookLevel(l.price, side)}
+      onClick={() => pickBookLevel(l.price)}
       aria-label={`${side === 'bid' ? 'Bid' : 'Ask'} ${price}, size ${fmtNum(l.qty, qd)}: use as limit price`}
       tabIndex={-1}
     >

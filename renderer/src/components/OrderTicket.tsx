@@ -235,162 +235,164 @@ export function OrderTicket(): ReactNode {
         </span>
       </header>
       <form className="panel-body ticket-form" onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate autoComplete="off">
-        <div className="field">
-          <label htmlFor={`${id}-sym`}>Symbol</label>
-          <select id={`${id}-sym`} value={selected ?? ''} onChange={(e) => selectSymbol(e.target.value)}>
-            {symbols.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-
-        <div className="side-toggle" role="radiogroup" aria-label="Side">
-          {(['buy', 'sell'] as const).map((s) => (
-            <label key={s} className={`side-opt side-opt-${s} ${ticket.side === s ? 'checked' : ''}`}>
-              <input type="radio" name={`${id}-side`} value={s} checked={ticket.side === s} onChange={() => updateTicket({ side: s })} />
-              <span>{s === 'buy' ? 'Buy' : 'Sell'}</span>
-              <span className="side-px mono">{fmtNum(s === 'buy' ? quote?.ask : quote?.bid, pd)}</span>
-            </label>
-          ))}
-        </div>
-
-        <div className="field-row">
+        <div className="ticket-fields">
           <div className="field">
-            <label htmlFor={`${id}-type`}>Order type</label>
-            <select id={`${id}-type`} value={ticket.type} onChange={(e) => updateTicket({ type: e.target.value === 'limit' ? 'limit' : 'market' })}>
-              <option value="market">Market</option>
-              <option value="limit">Limit</option>
+            <label htmlFor={`${id}-sym`}>Symbol</label>
+            <select id={`${id}-sym`} value={selected ?? ''} onChange={(e) => selectSymbol(e.target.value)}>
+              {symbols.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
             </select>
           </div>
+
+          <div className="side-toggle" role="radiogroup" aria-label="Side">
+            {(['buy', 'sell'] as const).map((s) => (
+              <label key={s} className={`side-opt side-opt-${s} ${ticket.side === s ? 'checked' : ''}`}>
+                <input type="radio" name={`${id}-side`} value={s} checked={ticket.side === s} onChange={() => updateTicket({ side: s })} />
+                <span>{s === 'buy' ? 'Buy' : 'Sell'}</span>
+                <span className="side-px mono">{fmtNum(s === 'buy' ? quote?.ask : quote?.bid, pd)}</span>
+              </label>
+            ))}
+          </div>
+
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor={`${id}-type`}>Order type</label>
+              <select id={`${id}-type`} value={ticket.type} onChange={(e) => updateTicket({ type: e.target.value === 'limit' ? 'limit' : 'market' })}>
+                <option value="market">Market</option>
+                <option value="limit">Limit</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-tif`}>Time in force</label>
+              <select id={`${id}-tif`} value={ticket.tif} onChange={(e) => updateTicket({ tif: e.target.value === 'ioc' ? 'ioc' : 'gtc' })}>
+                <option value="gtc">GTC</option>
+                <option value="ioc">IOC</option>
+              </select>
+            </div>
+          </div>
+
           <div className="field">
-            <label htmlFor={`${id}-tif`}>Time in force</label>
-            <select id={`${id}-tif`} value={ticket.tif} onChange={(e) => updateTicket({ tif: e.target.value === 'ioc' ? 'ioc' : 'gtc' })}>
-              <option value="gtc">GTC</option>
-              <option value="ioc">IOC</option>
-            </select>
+            <label htmlFor={`${id}-qty`}>Quantity</label>
+            <div className="input-affix">
+              <input
+                id={`${id}-qty`}
+                ref={qtyRef}
+                type="text"
+                inputMode="decimal"
+                spellCheck={false}
+                placeholder={inst ? fmtNum(inst.lotSize, inst.qtyDecimals) : ''}
+                value={ticket.qty}
+                onChange={(e) => updateTicket({ qty: e.target.value })}
+                onKeyDown={stepper('qty')}
+                aria-invalid={touched && check.errors.some((m) => m.includes('uantity'))}
+                aria-describedby={`${id}-spec`}
+              />
+              <span className="affix">{inst?.base ?? ''}</span>
+            </div>
           </div>
+
+          <div className="field">
+            <label htmlFor={`${id}-px`}>Limit price</label>
+            <div className="input-affix">
+              <input
+                id={`${id}-px`}
+                type="text"
+                inputMode="decimal"
+                spellCheck={false}
+                disabled={ticket.type !== 'limit'}
+                placeholder={ticket.type === 'limit' ? fmtNum(quote?.last, pd).replace(/,/g, '') : 'Market'}
+                value={ticket.type === 'limit' ? ticket.price : ''}
+                onChange={(e) => updateTicket({ price: e.target.value })}
+                onKeyDown={stepper('price')}
+                aria-invalid={touched && check.errors.some((m) => m.includes('price'))}
+              />
+              <span className="affix">{inst?.quote ?? ''}</span>
+            </div>
+            <div className="px-shortcuts" role="group" aria-label="Price from the market">
+              <button type="button" className="chip" onClick={() => setPriceFrom(quote?.bid)}>
+                Bid
+              </button>
+              <button type="button" className="chip" onClick={() => setPriceFrom(mid)}>
+                Mid
+              </button>
+              <button type="button" className="chip" onClick={() => setPriceFrom(quote?.ask)}>
+                Ask
+              </button>
+            </div>
+          </div>
+
+          <dl className="ticket-spec" id={`${id}-spec`}>
+            <div>
+              <dt>Est. notional</dt>
+              <dd className="mono">
+                {check.notional !== null ? `${fmtMoney(check.notional)} ${inst?.quote ?? ''}` : '—'}
+              </dd>
+            </div>
+            <div>
+              <dt>Tick</dt>
+              <dd className="mono">{inst ? fmtNum(inst.tickSize, inst.priceDecimals) : '—'}</dd>
+            </div>
+            <div>
+              <dt>Lot</dt>
+              <dd className="mono">{inst ? fmtNum(inst.lotSize, inst.qtyDecimals) : '—'}</dd>
+            </div>
+            <div>
+              <dt>Min notional</dt>
+              <dd className="mono">{inst ? `${fmtMoney(inst.minNotional)} ${inst.quote}` : '—'}</dd>
+            </div>
+            <div>
+              <dt>Fee maker / taker</dt>
+              <dd className="mono">{inst ? `${inst.makerFeeBps} / ${inst.takerFeeBps} bps` : '—'}</dd>
+            </div>
+            <div className="spec-wide">
+              <dt>Position</dt>
+              <dd className="mono">
+                {position && position.qty !== 0 ? (
+                  <>
+                    <span className={position.qty > 0 ? 'long' : 'short'}>{fmtNum(position.qty, qd)}</span> {inst?.base} @ {fmtNum(position.avgPrice, pd)}{' '}
+                    <span className={pnlClass(position.unrealizedPnl)}>{fmtSigned(position.unrealizedPnl)}</span>
+                  </>
+                ) : (
+                  <span className="muted">flat</span>
+                )}
+              </dd>
+            </div>
+          </dl>
         </div>
+        <div className="ticket-foot">
+          {check.warnings.length > 0 && (
+            <ul className="ticket-warnings" aria-live="polite">
+              {check.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
+          {showErrors && (
+            <ul className="ticket-errors">
+              {check.errors.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
+          <OutcomeView outcome={outcome} />
 
-        <div className="field">
-          <label htmlFor={`${id}-qty`}>Quantity</label>
-          <div className="input-affix">
-            <input
-              id={`${id}-qty`}
-              ref={qtyRef}
-              type="text"
-              inputMode="decimal"
-              spellCheck={false}
-              placeholder={inst ? fmtNum(inst.lotSize, inst.qtyDecimals) : ''}
-              value={ticket.qty}
-              onChange={(e) => updateTicket({ qty: e.target.value })}
-              onKeyDown={stepper('qty')}
-              aria-invalid={touched && check.errors.some((m) => m.includes('uantity'))}
-              aria-describedby={`${id}-spec`}
-            />
-            <span className="affix">{inst?.base ?? ''}</span>
+          <button
+            type="submit"
+            className={`btn submit submit-${ticket.side}`}
+            aria-label={`Submit order: ${summary}`}
+            disabled={!connected}
+            aria-busy={busy}
+            title="Submit (Enter)"
+          >
+            {busy ? 'Sending…' : summary}
+            <span className="submit-type">{ticket.type === 'limit' ? `LMT ${ticket.price || ''} ${ticket.tif.toUpperCase()}` : `MKT ${ticket.tif.toUpperCase()}`}</span>
+          </button>
+          <div className="ticket-keys muted">
+            <kbd>Enter</kbd> submit · <kbd>Esc</kbd> clear · <kbd>↑</kbd>/<kbd>↓</kbd> step
           </div>
-        </div>
-
-        <div className="field">
-          <label htmlFor={`${id}-px`}>Limit price</label>
-          <div className="input-affix">
-            <input
-              id={`${id}-px`}
-              type="text"
-              inputMode="decimal"
-              spellCheck={false}
-              disabled={ticket.type !== 'limit'}
-              placeholder={ticket.type === 'limit' ? fmtNum(quote?.last, pd).replace(/,/g, '') : 'Market'}
-              value={ticket.type === 'limit' ? ticket.price : ''}
-              onChange={(e) => updateTicket({ price: e.target.value })}
-              onKeyDown={stepper('price')}
-              aria-invalid={touched && check.errors.some((m) => m.includes('price'))}
-            />
-            <span className="affix">{inst?.quote ?? ''}</span>
-          </div>
-          <div className="px-shortcuts" role="group" aria-label="Price from the market">
-            <button type="button" className="chip" onClick={() => setPriceFrom(quote?.bid)}>
-              Bid
-            </button>
-            <button type="button" className="chip" onClick={() => setPriceFrom(mid)}>
-              Mid
-            </button>
-            <button type="button" className="chip" onClick={() => setPriceFrom(quote?.ask)}>
-              Ask
-            </button>
-          </div>
-        </div>
-
-        <dl className="ticket-spec" id={`${id}-spec`}>
-          <div>
-            <dt>Est. notional</dt>
-            <dd className="mono">
-              {check.notional !== null ? `${fmtMoney(check.notional)} ${inst?.quote ?? ''}` : '—'}
-            </dd>
-          </div>
-          <div>
-            <dt>Tick</dt>
-            <dd className="mono">{inst ? fmtNum(inst.tickSize, inst.priceDecimals) : '—'}</dd>
-          </div>
-          <div>
-            <dt>Lot</dt>
-            <dd className="mono">{inst ? fmtNum(inst.lotSize, inst.qtyDecimals) : '—'}</dd>
-          </div>
-          <div>
-            <dt>Min notional</dt>
-            <dd className="mono">{inst ? `${fmtMoney(inst.minNotional)} ${inst.quote}` : '—'}</dd>
-          </div>
-          <div>
-            <dt>Fee maker / taker</dt>
-            <dd className="mono">{inst ? `${inst.makerFeeBps} / ${inst.takerFeeBps} bps` : '—'}</dd>
-          </div>
-          <div className="spec-wide">
-            <dt>Position</dt>
-            <dd className="mono">
-              {position && position.qty !== 0 ? (
-                <>
-                  <span className={position.qty > 0 ? 'long' : 'short'}>{fmtNum(position.qty, qd)}</span> {inst?.base} @ {fmtNum(position.avgPrice, pd)}{' '}
-                  <span className={pnlClass(position.unrealizedPnl)}>{fmtSigned(position.unrealizedPnl)}</span>
-                </>
-              ) : (
-                <span className="muted">flat</span>
-              )}
-            </dd>
-          </div>
-        </dl>
-
-        {check.warnings.length > 0 && (
-          <ul className="ticket-warnings" aria-live="polite">
-            {check.warnings.map((w) => (
-              <li key={w}>{w}</li>
-            ))}
-          </ul>
-        )}
-        {showErrors && (
-          <ul className="ticket-errors">
-            {check.errors.map((w) => (
-              <li key={w}>{w}</li>
-            ))}
-          </ul>
-        )}
-
-        <OutcomeView outcome={outcome} />
-
-        <button
-          type="submit"
-          className={`btn submit submit-${ticket.side}`}
-          aria-label={`Submit order: ${summary}`}
-          disabled={!connected}
-          aria-busy={busy}
-          title="Submit (Enter)"
-        >
-          {busy ? 'Sending…' : summary}
-          <span className="submit-type">{ticket.type === 'limit' ? `LMT ${ticket.price || ''} ${ticket.tif.toUpperCase()}` : `MKT ${ticket.tif.toUpperCase()}`}</span>
-        </button>
-        <div className="ticket-keys muted">
-          <kbd>Enter</kbd> submit · <kbd>Esc</kbd> clear · <kbd>↑</kbd>/<kbd>↓</kbd> step
         </div>
       </form>
     </section>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { CandlestickSeries, ColorType, CrosshairMode, HistogramSeries, TickMarkType, createChart, createSeriesMarkers } from 'lightweight-charts';
 import type { CandlestickData, HistogramData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
@@ -9,6 +9,9 @@ import { call, errorText, fills, onCandle, useStore } from '../store.ts';
 
 const INTERVAL_MS: Record<CandleInterval, number> = { '1s': 1000, '5s': 5000, '1m': 60_000, '5m': 300_000 };
 const HISTORY = 600;
+/** Live bars kept on the chart; past this it is trimmed back to KEEP_BARS (a day of 1s bars is 86,400). */
+const MAX_BARS = 6000;
+const KEEP_BARS = 4000;
 const MARKER_FILLS = 400;
 
 const UP = '#26a69a';
@@ -103,13 +106,16 @@ export function PriceChart(): ReactNode {
   const [status, setStatus] = useState<'loading' | 'ready' | 'empty' | 'error'>('loading');
   const [legend, setLegend] = useState<Ohlc | null>(null);
   const [latest, setLatest] = useState<Ohlc | null>(null);
+  const [markerCount, setMarkerCount] = useState(0);
   const [loadedKey, setLoadedKey] = useState('');
   const box = useRef<HTMLDivElement | null>(null);
+  const descId = useId();
   const chartRef = useRef<IChartApi | null>(null);
   const candleRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volRef = useRef<ISeriesApi<'Histogram'> | null>(null);
   const markersRef = useRef<ISeriesMarkersPluginApi<Time> | null>(null);
   const lastBar = useRef<Ohlc | null>(null);
+  const bars = useRef<CandleDto[]>([]);
 
   // The chart itself: created once.
   useEffect(() => {
@@ -182,6 +188,7 @@ export function PriceChart(): ReactNode {
     let ready = false;
     const buffered: CandleDto[] = [];
     lastBar.current = null;
+    bars.current = [];
     setLatest(null);
     series.setData([]);
     volume.setData([]);
@@ -191,8 +198,17 @@ export function PriceChart(): ReactNode {
     const apply = (c: CandleDto): void => {
       const last = lastBar.current;
       if (last && c.time < last.time) return; // the library refuses to rewrite older bars
-      series.update(candleData(c));
-      volume.update(volumeData(c));
+      const list = bars.current;
+      if (last && c.time === last.time) list[list.length - 1] = c;
+      else list.push(c);
+      if (list.length > MAX_BARS) {
+        bars.current = list.slice(-KEEP_BARS);
+        series.setData(bars.current.map(candleData));
+        volume.setData(bars.current.map(volumeData));
+      } else {
+        series.update(candleData(c));
+        volume.update(volumeData(c));
+      }
       lastBar.current = { time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
       setLatest(lastBar.current);
     };
@@ -210,13 +226,14 @@ export function PriceChart(): ReactNode {
     call('market.candles', { symbol, interval, limit: HISTORY })
       .then((list) => {
         if (!live) return;
-        const bars = (Array.isArray(list) ? list : []).filter(saneCandle).sort((a, b) => a.time - b.time);
+        const sorted = (Array.isArray(list) ? list : []).filter(saneCandle).sort((a, b) => a.time - b.time);
         // Deduplicate by time (keep the last).
         const dedup: CandleDto[] = [];
-        for (const c of bars) {
+        for (const c of sorted) {
           if (dedup.length && dedup[dedup.length - 1]?.time === c.time) dedup[dedup.length - 1] = c;
           else dedup.push(c);
         }
+        bars.current = dedup;
         series.setData(dedup.map(candleData));
         volume.setData(dedup.map(volumeData));
         const last = dedup[dedup.length - 1];
@@ -250,11 +267,14 @@ export function PriceChart(): ReactNode {
     if (!m) return;
     if (!symbol || !loadedKey) {
       m.setMarkers([]);
+      setMarkerCount(0);
       return;
     }
     const mine = fills.filterNewest((f) => f.symbol === symbol, MARKER_FILLS);
     try {
-      m.setMarkers(fillMarkers(mine, interval, inst?.qtyDecimals));
+      const markers = fillMarkers(mine, interval, inst?.qtyDecimals);
+      m.setMarkers(markers);
+      setMarkerCount(markers.length);
     } catch {
       // Markers are decoration; never let them break the chart.
     }
@@ -265,7 +285,12 @@ export function PriceChart(): ReactNode {
   const chg = shown ? shown.close - shown.open : 0;
 
   return (
-    <section className="panel chart" aria-label="Chart">
+    <section className="panel chart" aria-label="Chart" aria-describedby={descId}>
+      <p id={descId} className="sr-only">
+        {latest
+          ? `${symbol ?? ''} ${interval} candles, ${bars.current.length} bars, last bar ${fmtTime(latest.time)}: open ${fmtNum(latest.open, pd)}, high ${fmtNum(latest.high, pd)}, low ${fmtNum(latest.low, pd)}, close ${fmtNum(latest.close, pd)}. ${markerCount} fill marker${markerCount === 1 ? '' : 's'}.`
+          : `${symbol ?? ''} ${interval} candles: none yet.`}
+      </p>
       <header className="panel-head">
         <h2 className="panel-title">
           {symbol ?? 'Chart'} <span className="muted">· {interval}</span>
@@ -292,9 +317,30 @@ export function PriceChart(): ReactNode {
             </>
           )}
         </div>
-        <div className="seg" role="radiogroup" aria-label="Candle interval">
+        <div
+          className="seg"
+          role="radiogroup"
+          aria-label="Candle interval"
+          onKeyDown={(e) => {
+            if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+            e.preventDefault();
+            const i = CANDLE_INTERVALS.indexOf(interval) + (e.key === 'ArrowRight' ? 1 : -1);
+            const next = CANDLE_INTERVALS[(i + CANDLE_INTERVALS.length) % CANDLE_INTERVALS.length] ?? interval;
+            setInterval_(next);
+            (e.currentTarget.querySelector(`[data-iv="${next}"]`) as HTMLElement | null)?.focus();
+          }}
+        >
           {CANDLE_INTERVALS.map((iv) => (
-            <button key={iv} type="button" role="radio" aria-checked={iv === interval} className={iv === interval ? 'on' : ''} onClick={() => setInterval_(iv)}>
+            <button
+              key={iv}
+              type="button"
+              role="radio"
+              data-iv={iv}
+              aria-checked={iv === interval}
+              tabIndex={iv === interval ? 0 : -1}
+              className={iv === interval ? 'on' : ''}
+              onClick={() => setInterval_(iv)}
+            >
               {iv}
             </button>
           ))}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef } from 'react';
+import { useCallback, useId, useRef } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 
@@ -65,10 +65,6 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
 
   const selectedIndex = selectedKey === null ? -1 : indexOf(selectedKey);
 
-  // Keep the selected row in view when it moves (new rows arrive on top, or keyboard navigation).
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
 
   const externalRef = useRef(props.gridRef);
   externalRef.current = props.gridRef;
@@ -81,7 +77,10 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
     if (rowCount === 0) return;
     const i = Math.max(0, Math.min(rowCount - 1, to));
     const row = rowAt(i);
-    if (row !== undefined) onSelect(rowKey(row));
+    if (row === undefined) return;
+    onSelect(rowKey(row));
+    // Keyboard moves bring the row into view; new rows arriving never yank the scroll position.
+    virtualizer.scrollToIndex(i, { align: 'auto' });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
@@ -126,7 +125,8 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
 
   const rowId = (key: string): string => `${baseId}-r-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
   const items = virtualizer.getVirtualItems();
-  const activeRow = selectedIndex >= 0 ? rowAt(selectedIndex) : undefined;
+  // aria-activedescendant may only name a row that is in the DOM.
+  const activeRow = selectedIndex >= 0 && items.some((vi) => vi.index === selectedIndex) ? rowAt(selectedIndex) : undefined;
 
   return (
     <div

@@ -26,18 +26,28 @@ test('the limit price field is enabled only for limit orders', async ({ terminal
 
 test('clicking a book level prices a limit order at that level', async ({ terminal }) => {
   const { ticket, page } = terminal;
+  await ticket.side('Sell').check({ force: true });
   const book = page.getByRole('region', { name: 'Order book' });
   const level = book.getByRole('button', { name: /^Bid / }).nth(2);
   await expect(level).toBeVisible();
-  // The book moves several times a second: read the level's price and click it in one step.
-  const name = await level.evaluate((el: HTMLElement) => {
-    el.click();
-    return el.getAttribute('aria-label') ?? '';
-  });
+  // The book moves several times a second: read the level's price and click it in one step, on a
+  // level that is still on screen (a level that just left the book is a detached node).
+  let name = '';
+  await expect
+    .poll(async () => {
+      name = await level.evaluate((el: HTMLElement) => {
+        if (!el.isConnected) return '';
+        el.click();
+        return el.getAttribute('aria-label') ?? '';
+      });
+      return name;
+    })
+    .toMatch(/^Bid /);
   const price = /^Bid ([\d,.]+),/.exec(name)?.[1]?.replace(/,/g, '');
   expect(price).toBeTruthy();
   await expect(ticket.orderType).toHaveValue('limit');
   await expect(ticket.limitPrice).toBeEnabled();
   await expect(ticket.limitPrice).toHaveValue(price ?? '');
-  await expect(ticket.side('Buy')).toBeChecked();
+  // Only the price is taken from the book; the side stays the trader's choice.
+  await expect(ticket.side('Sell')).toBeChecked();
 });

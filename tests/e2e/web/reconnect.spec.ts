@@ -1,22 +1,41 @@
+import type { WebSocketRoute } from '@playwright/test';
 import { apiClient, expect, test } from '../fixtures.ts';
 
-test('after a dropped connection the terminal reconnects and refetches what it missed', async ({ terminal, engine, context }) => {
-  const { ticket, blotter } = terminal;
+test('after a dropped connection the terminal reconnects and refetches what it missed', async ({ terminal, engine }) => {
+  const { page, ticket, blotter } = terminal;
+  // Route the terminal's WebSocket through Playwright so the test can cut it; the far end is the
+  // real engine.
+  let unreachable = false;
+  const sockets: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/ws\?/, (ws) => {
+    if (unreachable) {
+      void ws.close({ code: 4000, reason: 'test: engine unreachable' });
+      return;
+    }
+    ws.connectToServer();
+    sockets.push(ws);
+  });
+  await page.reload();
+  await expect(terminal.connection).toHaveAccessibleName('Connection: Connected');
+
   const first = await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.01', type: 'Market' });
   await expect(ticket.status).toContainText('FILLED');
 
-  await context.setOffline(true);
+  unreachable = true;
+  for (const ws of sockets.splice(0)) await ws.close({ code: 1001, reason: 'test: connection dropped' });
   await expect(terminal.connection).toHaveAccessibleName(/Connection: Reconnecting/);
+  await expect(ticket.submitButton).toBeDisabled();
 
-  // Meanwhile another client trades: the UI cannot see these events live.
+  // Meanwhile another client trades: the terminal cannot see these events live.
   const api = await apiClient(engine);
   const missed = await api.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 5, type: 'market' });
   api.close();
 
-  await context.setOffline(false);
-  await terminal.page.getByRole('button', { name: 'Retry now' }).click().catch(() => undefined);
-  await expect(terminal.connection).toHaveAccessibleName('Connection: Connected', { timeout: 20_000 });
+  unreachable = false;
+  await page.getByRole('button', { name: 'Retry now' }).click();
+  await expect(terminal.connection).toHaveAccessibleName('Connection: Connected');
   await expect(await blotter.orders.cell(missed.id, 'Status')).toHaveText(/FILLED/);
   await expect(await blotter.orders.cell(first, 'Status')).toHaveText(/FILLED/);
   await expect.poll(async () => Number(await terminal.positions.cellText('SPY', 'Qty'))).toBe(5);
+  await expect(ticket.submitButton).toBeEnabled();
 });

@@ -22,12 +22,18 @@ test('screenshots of the terminal after some trading', async ({ terminal }) => {
   await expect(ticket.status).toContainText('PENDING');
   await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.00001', type: 'Market' });
   await expect(ticket.alert).toContainText('BELOW_MIN_NOTIONAL');
+  await terminal.screenshot('denied');
   await page.waitForTimeout(6000);
   await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.05', type: 'Market' });
   await expect(ticket.status).toContainText('FILLED');
   await page.waitForTimeout(4000);
 
   await blotter.showOrders();
+  // A keyboard-selected row, as a trader working the blotter would see it.
+  await page.keyboard.press('Alt+O');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
   await terminal.screenshot('main');
 
   await blotter.showFills();
