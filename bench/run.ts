@@ -90,7 +90,8 @@ function benchJournal(): number {
         id: `B-${seq}`, seq, venueOrderId: null, symbol: 'SPY', side: 'buy', type: 'limit', tif: 'gtc',
         qtyUnits: 10n, priceUnits: 51234n, requestedQty: '10', requestedPrice: '512.34', filledUnits: 0n,
         filledNotionalUnits: 0n, feeUnits: 0n, status: 'NEW', reason: null, cancelRequested: false, source: 'api',
-        createdAt: i, updatedAt: i,
+        createdAt: i, updatedAt: i, parentId: null, urgency: 'immediate', algo: null, algoParams: null, algoState: null,
+        paused: false, decisionPriceUnits: null, decisionTs: null, arrivalPriceUnits: null, arrivalTs: null,
       };
       journal.insertOrder(o, 'created');
     }

@@ -4,6 +4,7 @@ import type {
   BookDto,
   CancelAllResultDto,
   CandleDto,
+  ExecutionPlanDto,
   FillDto,
   InstrumentDto,
   MarketSnapshotDto,
@@ -11,10 +12,12 @@ import type {
   PositionDto,
   QuoteDto,
   RiskLimitsDto,
+  RoutingDto,
   SessionDto,
+  TcaDto,
   TradeDto,
 } from './dto.ts';
-import { CANDLE_INTERVALS } from './dto.ts';
+import { CANDLE_INTERVALS, EXECUTION_STYLES, URGENCIES } from './dto.ts';
 
 /**
  * The whole contract: every method with its params schema, and every pushed event.
@@ -35,6 +38,54 @@ const positiveDecimal = z.union([
 
 const empty = z.strictObject({});
 
+const fraction = (max: number) => z.number().min(0).max(max);
+
+/** Algorithm parameters as the ticket gives them; routing fills in what is missing. */
+const algoParams = z.strictObject({
+  durationSec: z.number().positive().max(7 * 86_400).optional(),
+  startAt: z.number().int().nonnegative().optional(),
+  endAt: z.number().int().positive().optional(),
+  slices: z.number().int().min(1).max(500).optional(),
+  jitterPct: fraction(0.5).optional(),
+  participation: z.number().positive().max(0.5).optional(),
+  minChildQty: positiveDecimal.optional(),
+  maxChildQty: positiveDecimal.optional(),
+  displayQty: positiveDecimal.optional(),
+  displayJitterPct: fraction(0.5).optional(),
+});
+
+const placeSchema = z
+  .strictObject({
+    symbol,
+    side: z.enum(['buy', 'sell']),
+    qty: positiveDecimal,
+    type: z.enum(['market', 'limit']).default('market'),
+    /** Limit price of a direct order, or the price cap of an algorithm. */
+    price: positiveDecimal.optional(),
+    tif: z.enum(['gtc', 'ioc']).default('gtc'),
+    source: z.enum(['manual', 'api']).default('api'),
+    urgency: z.enum(URGENCIES).default('immediate'),
+    /** Overrides routing: a direct order type or an algorithm. */
+    algo: z.enum(EXECUTION_STYLES).optional(),
+    algoParams: algoParams.optional(),
+    /** Price the trader saw when deciding (TCA decision price), and when. */
+    decisionPrice: positiveDecimal.optional(),
+    decisionTs: z.number().int().nonnegative().optional(),
+  })
+  .refine((p) => p.type !== 'limit' || p.price !== undefined || (p.algo !== undefined && p.algo !== 'limit'), {
+    message: 'a limit order needs a price',
+    path: ['price'],
+  })
+  .refine((p) => p.algo !== 'limit' || p.price !== undefined, { message: 'a limit order needs a price', path: ['price'] })
+  .refine((p) => p.price === undefined || !(p.algo === 'market' || (p.algo === undefined && p.type === 'market' && p.urgency === 'immediate')), {
+    message: 'a market order takes no price',
+    path: ['price'],
+  })
+  .refine((p) => p.algoParams?.endAt === undefined || p.algoParams.startAt === undefined || p.algoParams.endAt > p.algoParams.startAt, {
+    message: 'endAt must be after startAt',
+    path: ['algoParams', 'endAt'],
+  });
+
 export const paramsSchemas = {
   'session.info': empty,
   'instruments.list': empty,
@@ -44,24 +95,14 @@ export const paramsSchemas = {
     interval: z.enum(CANDLE_INTERVALS).default('5s'),
     limit: z.number().int().min(1).max(5000).default(500),
   }),
-  'orders.place': z
-    .strictObject({
-      symbol,
-      side: z.enum(['buy', 'sell']),
-      qty: positiveDecimal,
-      type: z.enum(['market', 'limit']).default('market'),
-      price: positiveDecimal.optional(),
-      tif: z.enum(['gtc', 'ioc']).default('gtc'),
-      source: z.enum(['manual', 'api']).default('api'),
-    })
-    .refine((p) => p.type !== 'limit' || p.price !== undefined, {
-      message: 'a limit order needs a price',
-      path: ['price'],
-    })
-    .refine((p) => p.type !== 'market' || p.price === undefined, {
-      message: 'a market order takes no price',
-      path: ['price'],
-    }),
+  'orders.place': placeSchema,
+  'orders.preview': placeSchema,
+  'orders.pause': z.strictObject({ orderId }),
+  'orders.resume': z.strictObject({ orderId }),
+  'orders.modify': z.strictObject({ orderId, qty: positiveDecimal }),
+  'orders.children': z.strictObject({ orderId }),
+  'orders.tca': z.strictObject({ orderId }),
+  'exec.routing': empty,
   'orders.cancel': z.strictObject({ orderId }),
   'orders.cancelAll': z.strictObject({ symbol: symbol.optional() }),
   'orders.get': z.strictObject({ orderId }),
@@ -91,6 +132,13 @@ export interface Results {
   'market.snapshot': MarketSnapshotDto;
   'market.candles': CandleDto[];
   'orders.place': OrderDto;
+  'orders.preview': ExecutionPlanDto;
+  'orders.pause': OrderDto;
+  'orders.resume': OrderDto;
+  'orders.modify': OrderDto;
+  'orders.children': OrderDto[];
+  'orders.tca': TcaDto;
+  'exec.routing': RoutingDto;
   'orders.cancel': OrderDto;
   'orders.cancelAll': CancelAllResultDto;
   'orders.get': OrderDto;
@@ -114,6 +162,8 @@ export interface Events {
   book: BookDto;
   trade: TradeDto;
   candle: CandleDto;
+  /** Final execution quality of a parent order, when it ends. */
+  tca: TcaDto;
 }
 
 export type EventName = keyof Events;
@@ -128,6 +178,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'book',
   'trade',
   'candle',
+  'tca',
 ];
 
 /** The engine side of the contract: one handler per method. */

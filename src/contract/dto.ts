@@ -9,6 +9,16 @@ export type TimeInForce = 'gtc' | 'ioc';
 export type Liquidity = 'maker' | 'taker';
 export type EngineMode = 'live' | 'paper' | 'replay' | 'backtest';
 
+/** How urgently the trader wants it done; routing picks the algorithm from it. */
+export const URGENCIES = ['immediate', 'high', 'medium', 'low'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+/** Execution algorithms that work a parent order through child orders. */
+export const ALGO_KINDS = ['twap', 'vwap', 'pov', 'passive', 'iceberg', 'adaptive'] as const;
+export type AlgoKind = (typeof ALGO_KINDS)[number];
+/** What the ticket may ask for: a direct order type or an algorithm. */
+export const EXECUTION_STYLES = ['market', 'limit', ...ALGO_KINDS] as const;
+export type ExecutionStyle = (typeof EXECUTION_STYLES)[number];
+
 export const ORDER_STATUSES = [
   'NEW',
   'PENDING',
@@ -84,6 +94,30 @@ export interface OrderDto {
   source: 'manual' | 'api';
   createdAt: number;
   updatedAt: number;
+  urgency: Urgency;
+  /** Set on children: the parent they work for (ids are {parentId}-C{n}). */
+  parentId: string | null;
+  /** Set on parents: how they are worked. */
+  execution: ExecutionDto | null;
+}
+
+export interface ExecutionDto {
+  algo: AlgoKind;
+  paused: boolean;
+  startAt: number;
+  endAt: number;
+  /** How much the schedule wants done by now (scheduled algorithms), for the progress bar. */
+  scheduledQty: number | null;
+  childCount: number;
+  workingQty: number;
+  params: AlgoParamsDto;
+}
+
+export interface RoutingDto {
+  byUrgency: Record<Urgency, { algo: ExecutionStyle; horizonSec: number }>;
+  maxParticipation: number;
+  maxHorizonMultiple: number;
+  sliceSec: number;
 }
 
 export interface FillDto {
@@ -196,4 +230,74 @@ export interface SessionDto {
 
 export interface CancelAllResultDto {
   requested: string[];
+}
+
+/** Execution quality of one parent order (implementation shortfall, Perold's decomposition). */
+export interface TcaDto {
+  orderId: string;
+  symbol: string;
+  side: Side;
+  algo: string;
+  qty: number;
+  filledQty: number;
+  decisionPrice: number | null;
+  arrivalPrice: number | null;
+  avgFillPrice: number | null;
+  endPrice: number | null;
+  /** Market VWAP between arrival and the end, our own prints excluded. */
+  intervalVwap: number | null;
+  /** All in basis points of the decision value (qty × decision price); positive = cost. */
+  shortfallBps: number;
+  delayBps: number;
+  impactBps: number;
+  timingBps: number;
+  opportunityBps: number;
+  feesBps: number;
+  /** Average fill vs interval VWAP, bps; positive = worse than VWAP. */
+  slippageVsVwapBps: number | null;
+  fillRate: number;
+  /** Our share of all volume traded in the interval. */
+  participation: number | null;
+  marketVolume: number;
+  arrivalTs: number | null;
+  endTs: number;
+  durationMs: number | null;
+  final: boolean;
+}
+
+/** One planned child of an algorithm's schedule (preview before submit). */
+export interface ScheduleSliceDto {
+  at: number;
+  qty: number;
+  cumulativeQty: number;
+}
+
+export interface ExecutionPlanDto {
+  symbol: string;
+  side: Side;
+  qty: number;
+  urgency: Urgency;
+  algo: ExecutionStyle;
+  startAt: number;
+  endAt: number;
+  /** Why routing picked this algorithm and horizon (e.g. "large vs recent volume: horizon ×2"). */
+  rationale: string;
+  params: AlgoParamsDto;
+  /** Planned slices for scheduled algorithms; empty for market, limit, passive, POV, iceberg. */
+  schedule: ScheduleSliceDto[];
+  expectedParticipation: number | null;
+}
+
+/** Algorithm parameters as the ticket and the CLI give them (seconds, decimals). */
+export interface AlgoParamsDto {
+  durationSec?: number;
+  startAt?: number;
+  endAt?: number;
+  slices?: number;
+  jitterPct?: number;
+  participation?: number;
+  minChildQty?: number;
+  maxChildQty?: number;
+  displayQty?: number;
+  displayJitterPct?: number;
 }

@@ -1,4 +1,4 @@
-import type { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../contract/dto.ts';
+import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
 
 /**
  * Ports: what the order path needs from a venue and from durable storage. Level code depends on
@@ -94,6 +94,8 @@ export interface FillRecord {
   feeUnits: bigint;
   liquidity: Liquidity;
   ts: number;
+  /** Mid price when the fill happened, for splitting shortfall into impact and timing. */
+  midUnits: bigint | null;
 }
 
 /**
@@ -104,8 +106,10 @@ export interface JournalPort {
   nextOrderSeq(): number;
   insertOrder(order: OrderRecord, event: string): void;
   updateOrder(order: OrderRecord, event: string, detail?: string): void;
-  /** Records a fill with the order's new state in one transaction; false if the fill id is known. */
-  recordFill(fill: FillRecord, order: OrderRecord): boolean;
+  /** Records a fill with the order's (and its parent's) new state in one transaction; false if the fill id is known. */
+  recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean;
+  saveTca(parentId: string, json: string, ts: number): void;
+  loadTca(parentId: string): string | undefined;
   loadOrders(): OrderRecord[];
   loadFills(): FillRecord[];
   getMeta(key: string): string | undefined;
@@ -134,6 +138,20 @@ export interface OrderRecord {
   source: 'manual' | 'api';
   createdAt: number;
   updatedAt: number;
+  /** Set on child orders of an execution algorithm. */
+  parentId: string | null;
+  urgency: Urgency;
+  /** Parents only: the algorithm working the order (parents never go to a venue themselves). */
+  algo: AlgoKind | null;
+  /** Parents only: JSON of the algorithm's parameters and of its persisted progress. */
+  algoParams: string | null;
+  algoState: string | null;
+  paused: boolean;
+  /** Price and time when the trader (or signal) decided, and when the order reached L3 (TCA). */
+  decisionPriceUnits: bigint | null;
+  decisionTs: number | null;
+  arrivalPriceUnits: bigint | null;
+  arrivalTs: number | null;
 }
 
 /** L1's answer for one order, as the order path sees it. */

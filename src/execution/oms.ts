@@ -1,4 +1,4 @@
-import type { OrderType, Side, TimeInForce } from '../contract/dto.ts';
+import type { AlgoKind, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { notionalUnits } from '../core/instrument.ts';
@@ -20,6 +20,24 @@ export interface PlaceRequest {
   qty: number | string;
   price?: number | string | undefined;
   source: 'manual' | 'api';
+  urgency?: Urgency;
+  /** Price the trader saw when deciding (TCA's decision price), and when. */
+  decisionPriceUnits?: bigint | null;
+  decisionTs?: number | null;
+}
+
+/** A parent order: worked by an algorithm through children, never sent to a venue itself. */
+export interface ParentRequest extends Omit<PlaceRequest, 'type' | 'tif'> {
+  algo: AlgoKind;
+  /** Serialised AlgoParams. */
+  algoParams: string;
+}
+
+export interface ChildRequest {
+  qtyUnits: bigint;
+  type: OrderType;
+  priceUnits: bigint | null;
+  tif: TimeInForce;
 }
 
 /** What the OMS tells the rest of the engine, after state is durable. */
@@ -32,6 +50,8 @@ export interface OmsListener {
 }
 
 export interface OmsDeps {
+  /** Mid price now, recorded on fills and as a parent's arrival price. */
+  midOf?: (symbol: string) => bigint | undefined;
   clock: Clock;
   journal: JournalPort;
   venue: VenuePort;
@@ -51,6 +71,8 @@ export class Oms {
   private readonly orders = new Map<string, Order>();
   private readonly open = new Map<string, Order>();
   private readonly fillIds = new Set<string>();
+  private readonly childrenOf = new Map<string, string[]>();
+  private readonly fillsByOrder = new Map<string, FillRecord[]>();
   /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
   private readonly reservePrice = new Map<string, bigint>();
   private readonly deps: OmsDeps;
@@ -72,9 +94,9 @@ export class Oms {
     return this.orders.get(id);
   }
 
-  list(scope: 'open' | 'all', limit: number): Order[] {
+  list(scope: 'open' | 'all', limit: number, includeChildren = false): Order[] {
     const src = scope === 'open' ? this.open : this.orders;
-    const all = [...src.values()].sort((a, b) => b.seq - a.seq);
+    const all = [...src.values()].filter((o) => includeChildren || o.parentId === null).sort((a, b) => b.seq - a.seq);
     return all.slice(0, limit);
   }
 
@@ -82,18 +104,25 @@ export class Oms {
     return [...this.open.values()];
   }
 
-  /** Remaining quantity of working orders on one side of an instrument. */
-  workingUnits(symbol: string, side: Side): bigint {
+  /**
+   * Remaining quantity of working orders on one side of an instrument, counting a working algo by
+   * its parent's whole remainder (its children are part of it, not in addition to it). A child
+   * being checked may use its own parent's share: pass that parent as `except`.
+   */
+  workingUnits(symbol: string, side: Side, except?: string | null): bigint {
     let sum = 0n;
-    for (const o of this.open.values()) if (o.symbol === symbol && o.side === side) sum += remainingUnits(o);
+    for (const o of this.open.values()) {
+      if (o.parentId !== null || o.id === except) continue;
+      if (o.symbol === symbol && o.side === side) sum += remainingUnits(o);
+    }
     return sum;
   }
 
-  /** Cash held back for working buys: remaining qty at the reserve price plus the taker fee. */
-  reservedCashUnits(): bigint {
+  /** Cash held back for working buys (direct orders and algo parents): remaining qty at the reserve price plus the taker fee. */
+  reservedCashUnits(except?: string | null): bigint {
     let sum = 0n;
     for (const o of this.open.values()) {
-      if (o.side !== 'buy') continue;
+      if (o.side !== 'buy' || o.parentId !== null || o.id === except) continue;
       const inst = this.deps.instruments.get(o.symbol);
       const px = this.reservePrice.get(o.id) ?? o.priceUnits;
       if (!inst || px === undefined || px === null) continue;
@@ -103,47 +132,147 @@ export class Oms {
     return sum;
   }
 
+  /** Fills of one order, in arrival order. */
+  fillsOf(orderId: string): FillRecord[] {
+    return this.fillsByOrder.get(orderId) ?? [];
+  }
+
+  private rememberFill(f: FillRecord): void {
+    let l = this.fillsByOrder.get(f.orderId);
+    if (!l) {
+      l = [];
+      this.fillsByOrder.set(f.orderId, l);
+    }
+    l.push(f);
+  }
+
+  /** Children of a parent, oldest first. */
+  children(parentId: string): Order[] {
+    return (this.childrenOf.get(parentId) ?? []).map((id) => this.orders.get(id)!).filter((o) => o !== undefined);
+  }
+
   place(req: PlaceRequest): Order {
-    const inst = this.deps.instruments.get(req.symbol);
-    if (!inst) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
+    const order = this.draft(req, req.type, req.tif, null);
+    if ('denied' in order) return order.denied;
+    return this.admit(order.order, true);
+  }
+
+  /** Creates a parent order (checked by L1 as a whole, journaled, never sent). */
+  placeParent(req: ParentRequest): Order {
+    const d = this.draft(req, req.price === undefined ? 'market' : 'limit', 'gtc', null);
+    if ('denied' in d) return d.denied;
+    const parent = d.order;
+    parent.algo = req.algo;
+    parent.algoParams = req.algoParams;
+    parent.algoState = '{}';
+    parent.arrivalTs = this.deps.clock.now();
+    parent.arrivalPriceUnits = this.deps.midOf?.(parent.symbol) ?? null;
+    return this.admit(parent, false);
+  }
+
+  /** Places a child of a working parent: id {parentId}-C{n}, checked by L1, journaled, sent. */
+  placeChild(parent: Order, spec: ChildRequest): Order {
+    const n = (this.childrenOf.get(parent.id)?.length ?? 0) + 1;
     const now = this.deps.clock.now();
-    const seq = this.deps.journal.nextOrderSeq();
-    const order: Order = {
-      id: `${this.deps.idPrefix}-${String(seq).padStart(6, '0')}`,
-      seq,
+    const child: Order = {
+      ...this.blank(parent.symbol, parent.side, spec.type, spec.tif, parent.source, now),
+      id: `${parent.id}-C${n}`,
+      seq: this.deps.journal.nextOrderSeq(),
+      qtyUnits: spec.qtyUnits,
+      priceUnits: spec.priceUnits,
+      requestedQty: spec.qtyUnits.toString(),
+      requestedPrice: spec.priceUnits === null ? null : spec.priceUnits.toString(),
+      parentId: parent.id,
+      urgency: parent.urgency,
+    };
+    this.linkChild(child);
+    const decision = this.deps.check(child);
+    if (!decision.ok) return this.deny(child, decision.code, decision.message);
+    return this.admit(child, true, decision.reservePriceUnits);
+  }
+
+  private linkChild(child: Order): void {
+    if (child.parentId === null) return;
+    let list = this.childrenOf.get(child.parentId);
+    if (!list) {
+      list = [];
+      this.childrenOf.set(child.parentId, list);
+    }
+    if (!list.includes(child.id)) list.push(child.id);
+  }
+
+  private blank(symbol: string, side: Side, type: OrderType, tif: TimeInForce, source: 'manual' | 'api', now: number): Order {
+    return {
+      id: '',
+      seq: 0,
       venueOrderId: null,
-      symbol: inst.symbol,
-      side: req.side,
-      type: req.type,
-      tif: req.tif,
+      symbol,
+      side,
+      type,
+      tif,
       qtyUnits: 0n,
       priceUnits: null,
-      requestedQty: String(req.qty),
-      requestedPrice: req.price === undefined ? null : String(req.price),
+      requestedQty: '',
+      requestedPrice: null,
       filledUnits: 0n,
       filledNotionalUnits: 0n,
       feeUnits: 0n,
       status: 'NEW',
       reason: null,
       cancelRequested: false,
-      source: req.source,
+      source,
       createdAt: now,
       updatedAt: now,
+      parentId: null,
+      urgency: 'immediate',
+      algo: null,
+      algoParams: null,
+      algoState: null,
+      paused: false,
+      decisionPriceUnits: null,
+      decisionTs: null,
+      arrivalPriceUnits: null,
+      arrivalTs: null,
     };
+  }
 
-    // Precision failures are L1 denials (the order is recorded, never sent), not request errors.
+  /** Builds and validates a new top-level order; a precision or L1 failure comes back denied. */
+  private draft(req: Omit<PlaceRequest, 'type' | 'tif'>, type: OrderType, tif: TimeInForce, parentId: string | null): { order: Order } | { denied: Order } {
+    const inst = this.deps.instruments.get(req.symbol);
+    if (!inst) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
+    const now = this.deps.clock.now();
+    const seq = this.deps.journal.nextOrderSeq();
+    const order: Order = {
+      ...this.blank(inst.symbol, req.side, type, tif, req.source, now),
+      id: `${this.deps.idPrefix}-${String(seq).padStart(6, '0')}`,
+      seq,
+      requestedQty: String(req.qty),
+      requestedPrice: req.price === undefined ? null : String(req.price),
+      parentId,
+      urgency: req.urgency ?? 'immediate',
+      decisionPriceUnits: req.decisionPriceUnits ?? null,
+      decisionTs: req.decisionTs ?? null,
+    };
     const precision = this.parsePrecision(order, req, inst.qtyDecimals, inst.priceDecimals);
-    if (precision) return this.deny(order, precision.code, precision.message);
-
+    if (precision) return { denied: this.deny(order, precision.code, precision.message) };
     const decision = this.deps.check(order);
-    if (!decision.ok) return this.deny(order, decision.code, decision.message);
+    if (!decision.ok) return { denied: this.deny(order, decision.code, decision.message) };
+    if (order.side === 'buy') this.reservePrice.set(order.id, decision.reservePriceUnits);
+    if (order.decisionPriceUnits === null) {
+      order.decisionPriceUnits = this.deps.midOf?.(order.symbol) ?? null;
+      order.decisionTs = now;
+    }
+    return { order };
+  }
 
-    // Journal before send: the intent is committed before the venue can know the order.
+  /** Journal before send, then (for venue orders) submit. */
+  private admit(order: Order, send: boolean, reserve?: bigint): Order {
     this.deps.journal.insertOrder(order, 'created');
     this.orders.set(order.id, order);
     this.open.set(order.id, order);
-    if (order.side === 'buy') this.reservePrice.set(order.id, decision.reservePriceUnits);
+    if (reserve !== undefined && order.side === 'buy') this.reservePrice.set(order.id, reserve);
     this.deps.listener.orderUpdated(order);
+    if (!send) return order;
     try {
       this.deps.venue.submit({
         clientOrderId: order.id,
@@ -160,7 +289,27 @@ export class Oms {
     return order;
   }
 
-  private parsePrecision(order: Order, req: PlaceRequest, qtyDecimals: number, priceDecimals: number): { code: string; message: string } | undefined {
+  /** Persists an order's changed state (used by the algo runner for parents). */
+  persist(order: Order, event: string, detail?: string): void {
+    order.updatedAt = this.deps.clock.now();
+    this.deps.journal.updateOrder(order, event, detail);
+    this.deps.listener.orderUpdated(order);
+  }
+
+  /** Ends a parent (or any open order the OMS does not send) with a terminal status. */
+  finishParent(order: Order, to: 'CANCELLED' | 'EXPIRED' | 'REJECTED', event: string, reason?: { code: string; message: string }): void {
+    if (!isOpen(order.status)) return;
+    this.finish(order, to, event, reason);
+  }
+
+  /** Moves a NEW parent to PENDING once its algorithm runs. */
+  startParent(order: Order): void {
+    if (order.status !== 'NEW') return;
+    transition(order, 'PENDING', this.deps.clock.now());
+    this.persist(order, 'algo_started');
+  }
+
+  private parsePrecision(order: Order, req: Pick<PlaceRequest, 'qty' | 'price'>, qtyDecimals: number, priceDecimals: number): { code: string; message: string } | undefined {
     try {
       order.qtyUnits = toUnits(req.qty, qtyDecimals);
     } catch (err) {
@@ -187,6 +336,7 @@ export class Oms {
   }
 
   private deny(order: Order, code: string, message: string): Order {
+    this.reservePrice.delete(order.id);
     transition(order, 'DENIED', this.deps.clock.now(), { code, message });
     this.deps.journal.insertOrder(order, 'denied');
     this.orders.set(order.id, order);
@@ -199,6 +349,7 @@ export class Oms {
     const order = this.orders.get(id);
     if (!order) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
     if (!isOpen(order.status)) throw new RpcError('ORDER_NOT_OPEN', `order ${id} is ${order.status} and cannot be cancelled`);
+    if (order.algo !== null) throw new Error(`order ${id} is an algo parent: cancel it through the algo runner`);
     if (!order.cancelRequested) {
       order.cancelRequested = true;
       order.updatedAt = this.deps.clock.now();
@@ -209,10 +360,12 @@ export class Oms {
     return order;
   }
 
+  /** Cancels every working direct order (parents and their children go through the algo runner). */
   cancelAll(symbol?: string): string[] {
     const ids: string[] = [];
     for (const o of [...this.open.values()]) {
       if (symbol !== undefined && o.symbol !== symbol) continue;
+      if (o.algo !== null || o.parentId !== null) continue;
       this.cancel(o.id);
       ids.push(o.id);
     }
@@ -284,6 +437,18 @@ export class Oms {
       return false;
     }
     if (order.venueOrderId === null) next.venueOrderId = f.venueOrderId;
+    // A child's fill is also the parent's, committed in the same transaction.
+    const parent = order.parentId !== null ? this.orders.get(order.parentId) : undefined;
+    let nextParent: Order | undefined;
+    if (parent) {
+      nextParent = { ...parent };
+      try {
+        applyFillToOrder(nextParent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, f.ts);
+      } catch (err) {
+        this.deps.listener.anomaly(`fill ${f.fillId} would overfill parent ${parent.id}: ${err instanceof Error ? err.message : String(err)}`);
+        return false;
+      }
+    }
     const record: FillRecord = {
       id: f.fillId,
       orderId: order.id,
@@ -294,17 +459,24 @@ export class Oms {
       feeUnits: f.feeUnits,
       liquidity: f.liquidity,
       ts: f.ts,
+      midUnits: this.deps.midOf?.(order.symbol) ?? null,
     };
-    if (!this.deps.journal.recordFill(record, next)) {
+    if (!this.deps.journal.recordFill(record, next, nextParent)) {
       this.fillIds.add(f.fillId);
       return false;
     }
     Object.assign(order, next);
     this.fillIds.add(f.fillId);
+    this.rememberFill(record);
     if (!isOpen(order.status)) this.close(order);
+    if (parent && nextParent) {
+      Object.assign(parent, nextParent);
+      if (!isOpen(parent.status)) this.close(parent);
+    }
     const position = this.deps.ledger.apply(record);
     this.deps.listener.fillApplied(record, order, position);
     this.deps.listener.orderUpdated(order);
+    if (parent) this.deps.listener.orderUpdated(parent);
     return true;
   }
 
@@ -316,12 +488,14 @@ export class Oms {
     const orders = this.deps.journal.loadOrders();
     for (const o of orders) {
       this.orders.set(o.id, o);
+      this.linkChild(o);
       if (isOpen(o.status)) this.open.set(o.id, o);
     }
     const fills = this.deps.journal.loadFills();
     const filledByOrder = new Map<string, bigint>();
     for (const f of fills) {
       this.fillIds.add(f.id);
+      this.rememberFill(f);
       this.deps.ledger.apply(f);
       filledByOrder.set(f.orderId, (filledByOrder.get(f.orderId) ?? 0n) + f.qtyUnits);
     }
@@ -332,6 +506,7 @@ export class Oms {
     let reconciled = 0;
     let fillsRecovered = 0;
     for (const o of [...this.open.values()]) {
+      if (o.algo !== null) continue; // parents live here only; the algo runner resumes them
       reconciled++;
       const status = await this.deps.venue.fetchOrder(o.id);
       if (!status) {

@@ -1,4 +1,5 @@
-import type { AccountDto, BookDto, FillDto, InstrumentDto, OrderDto, PositionDto, QuoteDto, TradeDto } from '../contract/dto.ts';
+import type { AccountDto, AlgoParamsDto, BookDto, ExecutionDto, FillDto, InstrumentDto, OrderDto, PositionDto, QuoteDto, TradeDto } from '../contract/dto.ts';
+import type { AlgoParams } from '../execution/algos/types.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { PositionState } from '../core/ledger.ts';
@@ -39,7 +40,42 @@ export function instrumentDto(i: Instrument): InstrumentDto {
   };
 }
 
-export function orderDto(o: Order, inst: Instrument | undefined): OrderDto {
+/** What only the algo runner knows about a working parent. */
+export interface ExecutionFacts {
+  scheduledUnits: bigint | undefined;
+  childCount: number;
+  workingUnits: bigint;
+}
+
+function executionDto(o: Order, inst: Instrument | undefined, facts: ExecutionFacts | undefined): ExecutionDto | null {
+  if (o.algo === null) return null;
+  const qd = inst?.qtyDecimals ?? 0;
+  const p = JSON.parse(o.algoParams ?? '{}') as AlgoParams;
+  const qty = (u: string | undefined) => (u === undefined ? undefined : fromUnits(BigInt(u), qd));
+  const params: AlgoParamsDto = { startAt: p.startAt, endAt: p.endAt, durationSec: Math.round((p.endAt - p.startAt) / 1000) };
+  if (p.slices !== undefined) params.slices = p.slices;
+  if (p.jitterPct !== undefined) params.jitterPct = p.jitterPct;
+  if (p.participation !== undefined) params.participation = p.participation;
+  const minChild = qty(p.minChildUnits);
+  if (minChild !== undefined) params.minChildQty = minChild;
+  const maxChild = qty(p.maxChildUnits);
+  if (maxChild !== undefined) params.maxChildQty = maxChild;
+  const display = qty(p.displayUnits);
+  if (display !== undefined) params.displayQty = display;
+  if (p.displayJitterPct !== undefined) params.displayJitterPct = p.displayJitterPct;
+  return {
+    algo: o.algo,
+    paused: o.paused,
+    startAt: p.startAt,
+    endAt: p.endAt,
+    scheduledQty: facts?.scheduledUnits !== undefined ? fromUnits(facts.scheduledUnits, qd) : null,
+    childCount: facts?.childCount ?? 0,
+    workingQty: facts ? fromUnits(facts.workingUnits, qd) : 0,
+    params,
+  };
+}
+
+export function orderDto(o: Order, inst: Instrument | undefined, facts?: ExecutionFacts): OrderDto {
   const qd = inst?.qtyDecimals ?? 0;
   const pd = inst?.priceDecimals ?? 0;
   const unparsedQty = o.status === 'DENIED' && o.qtyUnits === 0n;
@@ -62,6 +98,9 @@ export function orderDto(o: Order, inst: Instrument | undefined): OrderDto {
     source: o.source,
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
+    urgency: o.urgency,
+    parentId: o.parentId,
+    execution: executionDto(o, inst, facts),
   };
 }
 

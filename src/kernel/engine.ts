@@ -13,7 +13,10 @@ import type { Instrument } from '../core/instrument.ts';
 import { Ledger } from '../core/ledger.ts';
 import type { FillRecord, PreTradeDecision } from '../core/ports.ts';
 import { toUnits } from '../core/precision.ts';
+import { AlgoRunner } from '../execution/algo-runner.ts';
+import { createAlgo } from '../execution/algos/index.ts';
 import { Oms } from '../execution/oms.ts';
+import { ExecutionService } from './execution-service.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { RiskLimits } from '../risk/pre-trade-gate.ts';
@@ -22,7 +25,7 @@ import { SqliteSimVenueStore } from '../store/sim-venue-store.ts';
 import type { DemoCalibration } from '../venues/sim/calibration.ts';
 import { DEMO_INSTRUMENTS, demoModels } from '../venues/sim/demo-market.ts';
 import { SimVenue } from '../venues/sim/sim-venue.ts';
-import { accountDto, bookDto, fillDto, instrumentDto, orderDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
+import { accountDto, bookDto, fillDto, instrumentDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -92,9 +95,11 @@ export function createEngine(opts: EngineOptions): Engine {
       if (!i) return;
       bus.publish('book', bookDto(book, i));
       bus.publish('quote', quoteDto(book, i, last));
+      runner.onBook(book.symbol);
     },
     trade(t) {
       const i = inst(t.symbol);
+      runner.onTrade(t.symbol, t.priceUnits, t.qtyUnits);
       if (i) bus.publish('trade', tradeDto(t, i));
     },
     candle(c) {
@@ -107,6 +112,12 @@ export function createEngine(opts: EngineOptions): Engine {
   const fillLog: FillRecord[] = [];
 
   const oms: Oms = new Oms({
+    midOf: (s) => {
+      const b = hub.book(s);
+      const bid = b?.bids[0]?.priceUnits;
+      const ask = b?.asks[0]?.priceUnits;
+      return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : hub.mark(s);
+    },
     clock,
     journal,
     venue,
@@ -116,10 +127,11 @@ export function createEngine(opts: EngineOptions): Engine {
     check: (order): PreTradeDecision => {
       const i = inst(order.symbol);
       if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
+      // A child may use its own parent's share of working quantity and reserved cash.
       const d = checkOrder(order, i, limits, {
         positionUnits: (s) => ledger.qtyUnits(s),
-        workingUnits: (s, side) => oms.workingUnits(s, side),
-        availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(),
+        workingUnits: (s, side) => oms.workingUnits(s, side, order.parentId),
+        availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(order.parentId),
         oppositeLevels: (s, side) => {
           const b = hub.book(s);
           return b ? (side === 'buy' ? b.asks : b.bids) : [];
@@ -130,13 +142,14 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     listener: {
       orderUpdated: (o) => {
-        bus.publish('order.updated', orderDto(o, inst(o.symbol)));
+        bus.publish('order.updated', exec.dto(o));
+        runner.onOrderUpdated(o);
         // Reserved cash moves when a buy starts or stops working; fills publish the account anyway.
         if (o.side === 'buy' && (o.status === 'NEW' || o.status === 'CANCELLED' || o.status === 'EXPIRED' || o.status === 'REJECTED')) {
           bus.publish('account.updated', account());
         }
       },
-      orderDenied: (o) => bus.publish('order.denied', orderDto(o, inst(o.symbol))),
+      orderDenied: (o) => bus.publish('order.denied', exec.dto(o)),
       fillApplied: (f, _o, p) => {
         fillLog.push(f);
         const i = inst(f.symbol);
@@ -147,6 +160,45 @@ export function createEngine(opts: EngineOptions): Engine {
         bus.publish('account.updated', account());
       },
       anomaly: (m) => log('warn', m),
+    },
+  });
+
+  const bookOf = (s: string) => hub.book(s);
+  const runner: AlgoRunner = new AlgoRunner({
+    clock,
+    oms,
+    journal,
+    instruments,
+    createAlgo,
+    market: {
+      bestBid: (s) => bookOf(s)?.bids[0]?.priceUnits,
+      bestAsk: (s) => bookOf(s)?.asks[0]?.priceUnits,
+      bestBidQty: (s) => bookOf(s)?.bids[0]?.qtyUnits ?? 0n,
+      bestAskQty: (s) => bookOf(s)?.asks[0]?.qtyUnits ?? 0n,
+      last: (s) => hub.last(s),
+      mid: (s) => {
+        const b = bookOf(s);
+        const bid = b?.bids[0]?.priceUnits;
+        const ask = b?.asks[0]?.priceUnits;
+        return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : hub.mark(s);
+      },
+      shortTermVol: (s) => hub.shortTermVol(s),
+    },
+    // Hook for L1 trading state and PMS flags (ACTIVE/REDUCING/HALTED, breaches): every child asks.
+    guard: () => ({ ok: true }),
+    onTca: (t) => bus.publish('tca', t),
+    log,
+  });
+  const exec = new ExecutionService({
+    clock,
+    oms,
+    runner,
+    instruments,
+    seed,
+    volumePerSecond: (s) => hub.volumePerSecond(s),
+    volumeProfile: (i) => {
+      const cal = (calibration as DemoCalibration)[i.kind === 'crypto' ? 'crypto' : 'equity'];
+      return { profile: cal.intradayVolumeProfile, bucketMinutes: cal.profileBucketMinutes };
     },
   });
 
@@ -215,24 +267,25 @@ export function createEngine(opts: EngineOptions): Engine {
       requireInstrument(symbol);
       return hub.candles(symbol, interval, limit);
     },
-    'orders.place': (p) => {
-      const o = oms.place({ symbol: p.symbol, side: p.side, type: p.type, tif: p.tif, qty: p.qty, price: p.price, source: p.source });
-      return orderDto(o, inst(o.symbol));
-    },
-    'orders.cancel': ({ orderId }) => {
-      const o = oms.cancel(orderId);
-      return orderDto(o, inst(o.symbol));
-    },
+    'orders.place': (p) => exec.place(p),
+    'orders.preview': (p) => exec.preview(p),
+    'orders.cancel': ({ orderId }) => exec.cancel(orderId),
     'orders.cancelAll': ({ symbol }) => {
       if (symbol !== undefined) requireInstrument(symbol);
-      return { requested: oms.cancelAll(symbol) };
+      return { requested: exec.cancelAll(symbol) };
     },
+    'orders.pause': ({ orderId }) => exec.pause(orderId),
+    'orders.resume': ({ orderId }) => exec.resume(orderId),
+    'orders.modify': ({ orderId, qty }) => exec.modify(orderId, qty),
+    'orders.children': ({ orderId }) => exec.children(orderId),
+    'orders.tca': ({ orderId }) => exec.tca(orderId),
+    'exec.routing': () => exec.routing,
     'orders.get': ({ orderId }) => {
       const o = oms.get(orderId);
       if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
-      return orderDto(o, inst(o.symbol));
+      return exec.dto(o);
     },
-    'orders.list': ({ scope, limit }) => oms.list(scope, limit).map((o) => orderDto(o, inst(o.symbol))),
+    'orders.list': ({ scope, limit }) => oms.list(scope, limit).map((o) => exec.dto(o)),
     'fills.list': ({ orderId, limit }) => {
       if (orderId !== undefined && !oms.get(orderId)) throw new RpcError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
       const out = [];
@@ -278,6 +331,9 @@ export function createEngine(opts: EngineOptions): Engine {
       oms.attach();
       fillLog.push(...journal.loadFills());
       recovery = await oms.recover();
+      // Children are reconciled first; then each working parent resumes from what it has done.
+      const resumed = runner.recover();
+      if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);
       venue.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
@@ -286,6 +342,7 @@ export function createEngine(opts: EngineOptions): Engine {
       if (!running) return;
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
+      runner.stop();
       venue.stop();
       oms.detach();
       if (clock instanceof WallClock) clock.dispose();

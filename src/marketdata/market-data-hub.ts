@@ -98,6 +98,33 @@ export class MarketDataHub {
     return bid ?? ask;
   }
 
+  /** Average traded quantity per second over the last `minutes` closed 1m bars, qty units. */
+  volumePerSecond(symbol: string, minutes = 30): number | undefined {
+    const b = this.data.get(symbol)?.builders.get('1m');
+    if (!b) return undefined;
+    const bars = b.unitHistory().slice(-minutes);
+    if (bars.length === 0) return undefined;
+    let v = 0n;
+    for (const bar of bars) v += bar.volume;
+    return Number(v) / (bars.length * 60);
+  }
+
+  /**
+   * Short-term volatility of the price: σ of 5-second log returns over the last five minutes,
+   * per √second. 0 when there is not enough history.
+   */
+  shortTermVol(symbol: string): number {
+    const b = this.data.get(symbol)?.builders.get('5s');
+    if (!b) return 0;
+    const bars = b.unitHistory().slice(-61);
+    if (bars.length < 5) return 0;
+    const r: number[] = [];
+    for (let i = 1; i < bars.length; i++) r.push(Math.log(Number(bars[i]!.close) / Number(bars[i - 1]!.close)));
+    const mean = r.reduce((a, x) => a + x, 0) / r.length;
+    const variance = r.reduce((a, x) => a + (x - mean) * (x - mean), 0) / Math.max(1, r.length - 1);
+    return Math.sqrt(variance / 5);
+  }
+
   tape(symbol: string, limit: number): MarketTrade[] {
     const t = this.data.get(symbol)?.tape ?? [];
     return t.slice(Math.max(0, t.length - limit)).reverse();

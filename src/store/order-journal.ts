@@ -1,4 +1,4 @@
-import type { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../contract/dto.ts';
+import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
 import type { FillRecord, JournalPort, OrderRecord } from '../core/ports.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
@@ -54,6 +54,22 @@ export const ENGINE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX fills_order ON fills(order_id);
   `,
+  // 2: parent/child orders worked by execution algorithms, and execution quality per parent.
+  `
+  ALTER TABLE orders ADD COLUMN parent_id TEXT REFERENCES orders(id);
+  ALTER TABLE orders ADD COLUMN urgency TEXT NOT NULL DEFAULT 'immediate';
+  ALTER TABLE orders ADD COLUMN algo TEXT;
+  ALTER TABLE orders ADD COLUMN algo_params TEXT;
+  ALTER TABLE orders ADD COLUMN algo_state TEXT;
+  ALTER TABLE orders ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE orders ADD COLUMN decision_price_units INTEGER;
+  ALTER TABLE orders ADD COLUMN decision_ts INTEGER;
+  ALTER TABLE orders ADD COLUMN arrival_price_units INTEGER;
+  ALTER TABLE orders ADD COLUMN arrival_ts INTEGER;
+  CREATE INDEX orders_parent ON orders(parent_id) WHERE parent_id IS NOT NULL;
+  ALTER TABLE fills ADD COLUMN mid_units INTEGER;
+  CREATE TABLE tca (parent_id TEXT PRIMARY KEY REFERENCES orders(id), json TEXT NOT NULL, updated_at INTEGER NOT NULL);
+  `,
 ];
 
 interface OrderRow {
@@ -78,6 +94,16 @@ interface OrderRow {
   source: string;
   created_at: bigint;
   updated_at: bigint;
+  parent_id: string | null;
+  urgency: string;
+  algo: string | null;
+  algo_params: string | null;
+  algo_state: string | null;
+  paused: bigint;
+  decision_price_units: bigint | null;
+  decision_ts: bigint | null;
+  arrival_price_units: bigint | null;
+  arrival_ts: bigint | null;
 }
 
 interface FillRow {
@@ -90,6 +116,7 @@ interface FillRow {
   fee_units: bigint;
   liquidity: string;
   ts: bigint;
+  mid_units: bigint | null;
 }
 
 function orderParams(o: OrderRecord): Record<string, unknown> {
@@ -115,6 +142,16 @@ function orderParams(o: OrderRecord): Record<string, unknown> {
     source: o.source,
     created_at: o.createdAt,
     updated_at: o.updatedAt,
+    parent_id: o.parentId,
+    urgency: o.urgency,
+    algo: o.algo,
+    algo_params: o.algoParams,
+    algo_state: o.algoState,
+    paused: o.paused ? 1 : 0,
+    decision_price_units: o.decisionPriceUnits,
+    decision_ts: o.decisionTs,
+    arrival_price_units: o.arrivalPriceUnits,
+    arrival_ts: o.arrivalTs,
   };
 }
 
@@ -140,6 +177,16 @@ function rowToOrder(r: OrderRow): OrderRecord {
     source: r.source as 'manual' | 'api',
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+    parentId: r.parent_id,
+    urgency: r.urgency as Urgency,
+    algo: r.algo as AlgoKind | null,
+    algoParams: r.algo_params,
+    algoState: r.algo_state,
+    paused: r.paused !== 0n,
+    decisionPriceUnits: r.decision_price_units,
+    decisionTs: r.decision_ts === null ? null : Number(r.decision_ts),
+    arrivalPriceUnits: r.arrival_price_units,
+    arrivalTs: r.arrival_ts === null ? null : Number(r.arrival_ts),
   };
 }
 
@@ -157,7 +204,8 @@ export class SqliteOrderJournal implements JournalPort {
     this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: 'FULL' });
     const db = this.db;
     const cols =
-      'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at';
+      'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at, ' +
+      'parent_id, urgency, algo, algo_params, algo_state, paused, decision_price_units, decision_ts, arrival_price_units, arrival_ts';
     const vals = cols
       .split(', ')
       .map((c) => '@' + c)
@@ -168,15 +216,18 @@ export class SqliteOrderJournal implements JournalPort {
       updateOrder: db.prepare(
         `UPDATE orders SET venue_order_id=@venue_order_id, filled_units=@filled_units, filled_notional_units=@filled_notional_units,
          fee_units=@fee_units, status=@status, reason_code=@reason_code, reason_message=@reason_message,
-         cancel_requested=@cancel_requested, updated_at=@updated_at WHERE id=@id`,
+         cancel_requested=@cancel_requested, updated_at=@updated_at, qty_units=@qty_units, algo_state=@algo_state,
+         paused=@paused, arrival_price_units=@arrival_price_units, arrival_ts=@arrival_ts WHERE id=@id`,
       ),
       insertEvent: db.prepare(`INSERT INTO order_events (order_id, ts, event, status, detail) VALUES (?, ?, ?, ?, ?)`),
       insertFill: db.prepare(
-        `INSERT OR IGNORE INTO fills (id, seq, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts)
-         VALUES (@id, @seq, @order_id, @symbol, @side, @price_units, @qty_units, @fee_units, @liquidity, @ts)`,
+        `INSERT OR IGNORE INTO fills (id, seq, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts, mid_units)
+         VALUES (@id, @seq, @order_id, @symbol, @side, @price_units, @qty_units, @fee_units, @liquidity, @ts, @mid_units)`,
       ),
       loadOrders: db.prepare(`SELECT ${cols} FROM orders ORDER BY seq`).safeIntegers(true),
-      loadFills: db.prepare(`SELECT id, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts FROM fills ORDER BY seq`).safeIntegers(true),
+      loadFills: db.prepare(`SELECT id, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts, mid_units FROM fills ORDER BY seq`).safeIntegers(true),
+      saveTca: db.prepare(`INSERT INTO tca(parent_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(parent_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`),
+      loadTca: db.prepare(`SELECT json FROM tca WHERE parent_id = ?`),
       maxFillSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS m FROM fills`),
       getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
       setMeta: db.prepare(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
@@ -208,7 +259,15 @@ export class SqliteOrderJournal implements JournalPort {
     })();
   }
 
-  recordFill(fill: FillRecord, order: OrderRecord): boolean {
+  saveTca(parentId: string, json: string, ts: number): void {
+    this.stmts.saveTca.run(parentId, json, ts);
+  }
+
+  loadTca(parentId: string): string | undefined {
+    return (this.stmts.loadTca.get(parentId) as { json: string } | undefined)?.json;
+  }
+
+  recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean {
     return this.db.transaction(() => {
       const seq = this.fillSeq + 1;
       const res = this.stmts.insertFill.run({
@@ -222,11 +281,16 @@ export class SqliteOrderJournal implements JournalPort {
         fee_units: fill.feeUnits,
         liquidity: fill.liquidity,
         ts: fill.ts,
+        mid_units: fill.midUnits,
       });
       if (res.changes === 0) return false;
       this.fillSeq = seq;
       this.stmts.updateOrder.run(orderParams(order));
       this.stmts.insertEvent.run(order.id, fill.ts, 'fill', order.status, fill.id);
+      if (parent) {
+        this.stmts.updateOrder.run(orderParams(parent));
+        this.stmts.insertEvent.run(parent.id, fill.ts, 'child_fill', parent.status, fill.id);
+      }
       return true;
     })();
   }
@@ -246,6 +310,7 @@ export class SqliteOrderJournal implements JournalPort {
       feeUnits: r.fee_units,
       liquidity: r.liquidity as Liquidity,
       ts: Number(r.ts),
+      midUnits: r.mid_units,
     }));
   }
 

@@ -1,5 +1,10 @@
 import type { Instrument } from '../../core/instrument.ts';
 import type { Rng } from '../../core/rng.ts';
+import type { BookSide, CrowdTrade, ImpactScale, MarketSource, SyntheticLevel } from './market-source.ts';
+import { bestBidUnits, bookLevels, tickSize, toLots } from './synthetic-book.ts';
+import type { BookShape } from './synthetic-book.ts';
+
+export type { CrowdTrade, SyntheticLevel } from './market-source.ts';
 
 /**
  * The demo market's stochastic model for one instrument: a geometric Brownian mid price, a
@@ -22,31 +27,23 @@ export interface MarketModelParams {
   levelSpacingTicks: number;
 }
 
-export interface CrowdTrade {
-  side: 'buy' | 'sell';
-  qtyUnits: bigint;
-}
-
-export interface SyntheticLevel {
-  priceUnits: bigint;
-  qtyUnits: bigint;
-}
-
-export class MarketModel {
+export class MarketModel implements MarketSource {
   mid: number;
-  private readonly inst: Instrument;
+  readonly inst: Instrument;
   private readonly p: MarketModelParams;
   private readonly rng: Rng;
   private readonly tick: number;
-  private readonly lot: number;
+  private readonly shape: BookShape;
+  /** Model time of the last step; undefined until positioned. */
+  private at: number | undefined;
 
   constructor(inst: Instrument, params: MarketModelParams, rng: Rng, startMid?: number) {
     this.inst = inst;
     this.p = params;
     this.rng = rng;
     this.mid = startMid ?? params.startPrice;
-    this.tick = Number(inst.tickUnits) / 10 ** inst.priceDecimals;
-    this.lot = Number(inst.lotUnits) / 10 ** inst.qtyDecimals;
+    this.tick = tickSize(inst);
+    this.shape = { spreadTicks: params.spreadTicks, levelSpacingTicks: params.levelSpacingTicks, levels: params.levels, levelQty: params.levelQty };
   }
 
   /** Advances the mid by dt and returns the crowd's trades in that interval. */
@@ -61,43 +58,68 @@ export class MarketModel {
     for (let i = 0; i < n; i++) {
       const side = this.rng.next() < 0.5 ? 'buy' : 'sell';
       const qty = this.p.medianTradeQty * Math.exp(this.p.tradeSizeLogSd * this.rng.normal());
-      trades.push({ side, qtyUnits: this.toQtyUnits(qty) });
+      trades.push({ side, qtyUnits: toLots(this.inst, qty) });
     }
     return trades;
   }
 
-  /** Best bid in price units; the ask is spreadTicks above it. */
-  bestBidUnits(): bigint {
-    const half = (this.p.spreadTicks * this.tick) / 2;
-    const ticks = Math.floor((this.mid - half) / this.tick + 1e-9);
-    return BigInt(Math.max(1, ticks)) * this.inst.tickUnits;
+  // ---- MarketSource ----
+
+  referencePrice(): number {
+    return this.mid;
   }
 
-  bestAskUnits(): bigint {
-    return this.bestBidUnits() + BigInt(this.p.spreadTicks) * this.inst.tickUnits;
+  skipTo(atMs: number): void {
+    this.at = atMs;
   }
 
   /**
-   * The crowd's resting liquidity on one side, best first. Sizes grow with depth and vary by
-   * price level deterministically (a hash of the price), so a level keeps its size while the
-   * market stays around it instead of flickering every step.
+   * Steps by the time elapsed since the last call. The venue calls it on its fixed step grid, so the
+   * model always advances by whole steps and a seed gives one path whatever the wall clock does.
    */
-  levels(side: 'bid' | 'ask'): SyntheticLevel[] {
-    const out: SyntheticLevel[] = [];
-    const best = side === 'bid' ? this.bestBidUnits() : this.bestAskUnits();
-    const step = BigInt(this.p.levelSpacingTicks) * this.inst.tickUnits;
-    for (let i = 0; i < this.p.levels; i++) {
-      const price = side === 'bid' ? best - BigInt(i) * step : best + BigInt(i) * step;
-      if (price <= 0n) break;
-      const qty = this.p.levelQty * (1 + 0.35 * i) * (0.5 + hashUnit(price));
-      out.push({ priceUnits: price, qtyUnits: this.toQtyUnits(qty) });
-    }
-    return out;
+  advance(toMs: number): CrowdTrade[] {
+    const dt = this.at === undefined ? 0 : toMs - this.at;
+    this.at = toMs;
+    return dt > 0 ? this.step(dt) : [];
   }
 
-  private toQtyUnits(qty: number): bigint {
-    const lots = Math.max(1, Math.round(qty / this.lot));
-    return BigInt(lots) * this.inst.lotUnits;
+  nextEventAt(): undefined {
+    return undefined;
+  }
+
+  /**
+   * Volume per second is the trade rate times the *mean* lognormal size, median·exp(σ²/2): that is
+   * the expected volume (the median alone would understate it ~6× at the crypto dispersion σ ≈ 1.9).
+   */
+  impactScale(): ImpactScale {
+    const meanQty = this.p.medianTradeQty * Math.exp((this.p.tradeSizeLogSd * this.p.tradeSizeLogSd) / 2);
+    return { volPerSqrtSecond: this.p.volPerSqrtSecond, volumePerSecond: this.p.tradesPerSecond * meanQty };
+  }
+
+  /** The mid, as text; a restart continues from it with a fresh random stream. */
+  save(): string {
+    return String(this.mid);
+  }
+
+  restore(saved: string): void {
+    const mid = Number(saved);
+    if (Number.isFinite(mid) && mid > 0) this.mid = mid;
+  }
+
+  // ---- book ----
+
+  /** Best bid in price units (around the mid unless another centre is given); the ask is spreadTicks above it. */
+  bestBidUnits(centre: number = this.mid): bigint {
+    return bestBidUnits(this.inst, this.shape, centre);
+  }
+
+  bestAskUnits(centre: number = this.mid): bigint {
+    return this.bestBidUnits(centre) + BigInt(this.p.spreadTicks) * this.inst.tickUnits;
+  }
+
+  /** The crowd's resting liquidity on one side, best first (see synthetic-book.ts for the shape). */
+  levels(side: BookSide, centre: number = this.mid): SyntheticLevel[] {
+    return bookLevels(this.inst, this.shape, centre, side);
   }
 
   private poisson(lambda: number): number {
@@ -111,13 +133,4 @@ export class MarketModel {
       k++;
     }
   }
-}
-
-/** A stable pseudo-random number in [0, 1) for a price level. */
-function hashUnit(price: bigint): number {
-  let h = Number(price % 2147483647n) | 0;
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
 }

@@ -26,6 +26,9 @@ const ORDER: OrderDto = {
   source: 'api',
   createdAt: 1,
   updatedAt: 1,
+  urgency: 'immediate',
+  parentId: null,
+  execution: null,
 };
 
 /** Handlers that record what they were called with; methods a test does not override fail loudly. */
@@ -180,7 +183,7 @@ describe('serveEndpoint: params validation', () => {
   it('when params are valid then the handler receives them with defaults applied', async () => {
     const r = rig();
     await expect(r.client.call('orders.place', PLACE)).resolves.toEqual(ORDER);
-    expect(r.calls).toEqual([{ method: 'orders.place', params: { symbol: 'BTC/USDT', side: 'buy', qty: 0.5, type: 'market', tif: 'gtc', source: 'api' } }]);
+    expect(r.calls).toEqual([{ method: 'orders.place', params: { symbol: 'BTC/USDT', side: 'buy', qty: 0.5, type: 'market', tif: 'gtc', source: 'api', urgency: 'immediate' } }]);
   });
 
   it('when the quantity is a plain decimal string then it is accepted as is', async () => {

@@ -50,7 +50,7 @@ describe('DTOs', () => {
   });
 
   it('when a fill is mapped then price, qty and fee are decimals', () => {
-    const dto = fillDto({ id: 'F', orderId: 'O', symbol: 'BTC/USD', side: 'sell', priceUnits: 6_425_001n, qtyUnits: 123n, feeUnits: cash('0.39513756'), liquidity: 'maker', ts: 5 }, BTC);
+    const dto = fillDto({ id: 'F', orderId: 'O', symbol: 'BTC/USD', side: 'sell', priceUnits: 6_425_001n, qtyUnits: 123n, feeUnits: cash('0.39513756'), liquidity: 'maker', ts: 5, midUnits: null }, BTC);
     expect(dto).toEqual({ id: 'F', orderId: 'O', symbol: 'BTC/USD', side: 'sell', qty: 0.123, price: 64250.01, fee: 0.39513756, liquidity: 'maker', ts: 5 });
   });
 

@@ -59,7 +59,7 @@ async function stop(r: Running): Promise<void> {
 }
 
 function place(r: Running, p: Partial<Params<'orders.place'>> & Pick<Params<'orders.place'>, 'symbol' | 'side' | 'qty'>) {
-  return r.engine.handlers['orders.place']({ type: 'market', tif: 'gtc', source: 'api', ...p });
+  return r.engine.handlers['orders.place']({ type: 'market', tif: 'gtc', source: 'api', urgency: 'immediate', ...p });
 }
 
 async function rpcCode(fn: () => unknown): Promise<string> {

@@ -1,0 +1,463 @@
+import type { AlgoKind } from '../contract/dto.ts';
+import type { TcaDto } from '../contract/dto.ts';
+import { RpcError } from '../contract/errors.ts';
+import type { Clock } from '../core/clock.ts';
+import { CASH_DECIMALS, notionalUnits } from '../core/instrument.ts';
+import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
+import { isOpen, remainingUnits, transition } from '../core/order.ts';
+import type { Order } from '../core/order.ts';
+import type { JournalPort } from '../core/ports.ts';
+import { divRound, fromUnits, pow10 } from '../core/precision.ts';
+import type { AlgoContext, AlgoParams, AlgoState, ChildView, DecisionReason, ExecAlgo, GuardVerdict } from './algos/types.ts';
+import type { Oms } from './oms.ts';
+import { computeTca } from './tca.ts';
+
+/** Market facts an algorithm may read, per symbol, in exact units. */
+export interface RunnerMarket {
+  bestBid(symbol: string): bigint | undefined;
+  bestAsk(symbol: string): bigint | undefined;
+  bestBidQty(symbol: string): bigint;
+  bestAskQty(symbol: string): bigint;
+  last(symbol: string): bigint | undefined;
+  mid(symbol: string): bigint | undefined;
+  shortTermVol(symbol: string): number;
+}
+
+export interface AlgoRunnerDeps {
+  clock: Clock;
+  oms: Oms;
+  journal: JournalPort;
+  instruments: InstrumentRegistry;
+  market: RunnerMarket;
+  createAlgo: (kind: AlgoKind) => ExecAlgo;
+  /** Trading state and PMS flags, read before every child (the L1/PMS hooks). */
+  guard: (parent: Order) => GuardVerdict;
+  onTca?: (tca: TcaDto) => void;
+  log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+interface Running {
+  parent: Order;
+  inst: Instrument;
+  algo: ExecAlgo;
+  params: AlgoParams;
+  state: AlgoState;
+  timerId: number | undefined;
+  timerAt: number | undefined;
+  /** Tape volume and Σ price×qty (price units × qty units) since arrival, our prints included. */
+  tapeVolume: bigint;
+  tapeNotional: bigint;
+  deciding: boolean;
+  pending: boolean;
+}
+
+/** How often a running parent persists its market counters without another reason to. */
+const END_GRACE_MS = 2_000;
+
+/**
+ * Runs execution algorithms: one ExecAlgo per working parent, woken by its timers, by market
+ * updates (for market-driven algos) and by its children's updates. It owns a parent's life cycle
+ * (start, pause, resume, modify, cancel, end time) and writes its TCA when it ends.
+ */
+export class AlgoRunner {
+  private readonly running = new Map<string, Running>();
+  private readonly deps: AlgoRunnerDeps;
+
+  constructor(deps: AlgoRunnerDeps) {
+    this.deps = deps;
+  }
+
+  isRunning(parentId: string): boolean {
+    return this.running.has(parentId);
+  }
+
+  /** Starts a freshly placed parent (status NEW) or resumes one after a restart. */
+  start(parent: Order): void {
+    if (parent.algo === null || !isOpen(parent.status) || this.running.has(parent.id)) return;
+    const inst = this.deps.instruments.get(parent.symbol);
+    if (!inst) return;
+    const params = JSON.parse(parent.algoParams ?? '{}') as AlgoParams;
+    const state = JSON.parse(parent.algoState ?? '{}') as AlgoState;
+    const r: Running = {
+      parent,
+      inst,
+      algo: this.deps.createAlgo(parent.algo),
+      params,
+      state,
+      timerId: undefined,
+      timerAt: undefined,
+      tapeVolume: BigInt(String(state.tapeVolume ?? '0')),
+      tapeNotional: BigInt(String(state.tapeNotional ?? '0')),
+      deciding: false,
+      pending: false,
+    };
+    this.running.set(parent.id, r);
+    this.deps.oms.startParent(parent);
+    this.schedule(r, 'start');
+  }
+
+  /** Resumes every open parent after the OMS has reconciled their children. */
+  recover(): number {
+    let n = 0;
+    for (const o of this.deps.oms.openOrders()) {
+      if (o.algo === null) continue;
+      this.start(o);
+      n++;
+    }
+    return n;
+  }
+
+  pause(parentId: string): Order {
+    const r = this.require(parentId);
+    if (!r.parent.paused) {
+      r.parent.paused = true;
+      this.cancelWorking(r);
+      this.deps.oms.persist(r.parent, 'paused');
+    }
+    return r.parent;
+  }
+
+  resume(parentId: string): Order {
+    const r = this.require(parentId);
+    if (r.parent.paused) {
+      r.parent.paused = false;
+      r.parent.reason = null;
+      this.deps.oms.persist(r.parent, 'resumed');
+      this.schedule(r, 'start');
+    }
+    return r.parent;
+  }
+
+  cancel(parentId: string): Order {
+    const r = this.require(parentId);
+    if (!r.parent.cancelRequested) {
+      r.parent.cancelRequested = true;
+      this.deps.oms.persist(r.parent, 'cancel_requested');
+      this.cancelWorking(r);
+    }
+    this.settle(r);
+    return r.parent;
+  }
+
+  cancelAll(symbol?: string): string[] {
+    const ids: string[] = [];
+    for (const r of [...this.running.values()]) {
+      if (symbol !== undefined && r.parent.symbol !== symbol) continue;
+      this.cancel(r.parent.id);
+      ids.push(r.parent.id);
+    }
+    return ids;
+  }
+
+  /** Changes the total quantity. It may not go below what is already filled. */
+  modify(parentId: string, qtyUnits: bigint): Order {
+    const r = this.require(parentId);
+    const p = r.parent;
+    if (qtyUnits <= 0n || qtyUnits % r.inst.lotUnits !== 0n) throw new RpcError('BAD_REQUEST', `quantity must be a positive multiple of the lot size ${r.inst.lotSize}`);
+    if (qtyUnits < p.filledUnits) throw new RpcError('BAD_REQUEST', `quantity cannot go below the filled ${fromUnits(p.filledUnits, r.inst.qtyDecimals)}`);
+    const working = this.workingUnits(r);
+    if (qtyUnits < p.filledUnits + working) this.cancelWorking(r);
+    p.qtyUnits = qtyUnits;
+    p.requestedQty = fromUnits(qtyUnits, r.inst.qtyDecimals).toString();
+    if (p.filledUnits === qtyUnits && p.filledUnits > 0n) {
+      transition(p, 'FILLED', this.deps.clock.now());
+    }
+    this.deps.oms.persist(p, 'modified', `qty ${p.requestedQty}`);
+    if (!isOpen(p.status)) this.finalize(r);
+    else this.schedule(r, 'start');
+    return p;
+  }
+
+  /** Child or parent changed (called for every order update). */
+  onOrderUpdated(order: Order): void {
+    const parentId = order.parentId ?? (order.algo !== null ? order.id : null);
+    if (parentId === null) return;
+    const r = this.running.get(parentId);
+    if (!r) return;
+    if (!isOpen(r.parent.status)) {
+      this.finalize(r);
+      return;
+    }
+    if (order.parentId !== null && !isOpen(order.status)) {
+      if (order.status === 'DENIED') return; // handled where it was placed
+      this.settle(r);
+      this.schedule(r, 'child');
+    }
+  }
+
+  /** A print on the tape (ours included; ours are subtracted when reported). */
+  onTrade(symbol: string, priceUnits: bigint, qtyUnits: bigint): void {
+    for (const r of this.running.values()) {
+      if (r.parent.symbol !== symbol) continue;
+      r.tapeVolume += qtyUnits;
+      r.tapeNotional += priceUnits * qtyUnits;
+    }
+  }
+
+  /** A book update: market-driven algorithms decide now. */
+  onBook(symbol: string): void {
+    for (const r of this.running.values()) {
+      if (r.parent.symbol === symbol && r.algo.marketDriven) this.decide(r, 'market');
+      else if (r.parent.symbol === symbol && r.params.endAt <= this.deps.clock.now()) this.decide(r, 'timer');
+    }
+  }
+
+  /** Live or final TCA of a parent. */
+  tca(parentId: string): TcaDto | undefined {
+    const r = this.running.get(parentId);
+    if (r) return this.computeTca(r, false);
+    const saved = this.deps.journal.loadTca(parentId);
+    return saved ? (JSON.parse(saved) as TcaDto) : undefined;
+  }
+
+  /** Quantity the schedule wants done by now (for the blotter's progress bar). */
+  scheduledUnits(parent: Order): bigint | undefined {
+    if (parent.algo === null || parent.algoParams === null) return undefined;
+    const p = JSON.parse(parent.algoParams) as AlgoParams;
+    if (parent.algo === 'twap' || parent.algo === 'adaptive' || parent.algo === 'vwap') {
+      const now = this.deps.clock.now();
+      const f = Math.min(1, Math.max(0, (now - p.startAt) / Math.max(1, p.endAt - p.startAt)));
+      return BigInt(Math.floor(Number(parent.qtyUnits) * f));
+    }
+    return undefined;
+  }
+
+  stop(): void {
+    for (const r of this.running.values()) if (r.timerId !== undefined) this.deps.clock.cancel(r.timerId);
+    this.running.clear();
+  }
+
+  // ---- internals ----
+
+  private require(parentId: string): Running {
+    const r = this.running.get(parentId);
+    if (r) return r;
+    const o = this.deps.oms.get(parentId);
+    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${parentId}"`);
+    if (o.algo === null) throw new RpcError('BAD_REQUEST', `order ${parentId} is not worked by an algorithm`);
+    throw new RpcError('ORDER_NOT_OPEN', `order ${parentId} is ${o.status}`);
+  }
+
+  private working(r: Running): Order[] {
+    return this.deps.oms.children(r.parent.id).filter((c) => isOpen(c.status));
+  }
+
+  private workingUnits(r: Running): bigint {
+    let s = 0n;
+    for (const c of this.working(r)) s += remainingUnits(c);
+    return s;
+  }
+
+  private cancelWorking(r: Running): void {
+    for (const c of this.working(r)) {
+      if (!c.cancelRequested) this.deps.oms.cancel(c.id);
+    }
+  }
+
+  /** Ends a cancelled or expired parent once no child is working. */
+  private settle(r: Running): void {
+    const p = r.parent;
+    if (!isOpen(p.status)) return this.finalize(r);
+    if (this.working(r).length > 0) return;
+    if (p.cancelRequested) {
+      this.deps.oms.finishParent(p, 'CANCELLED', 'cancelled');
+      this.finalize(r);
+    }
+  }
+
+  /** Decisions are deferred to the clock so they never run inside an OMS callback. */
+  private schedule(r: Running, reason: DecisionReason): void {
+    if (r.pending) return;
+    r.pending = true;
+    this.deps.clock.schedule(this.deps.clock.now(), () => {
+      r.pending = false;
+      this.decide(r, reason);
+    });
+  }
+
+  private decide(r: Running, reason: DecisionReason): void {
+    const p = r.parent;
+    if (!this.running.has(p.id) || r.deciding) return;
+    if (!isOpen(p.status)) return this.finalize(r);
+    if (p.paused || p.cancelRequested) return this.settle(r);
+    const now = this.deps.clock.now();
+    if (now >= r.params.endAt) {
+      // Out of time: stop working; what is left expires once the children are done.
+      this.cancelWorking(r);
+      if (this.working(r).length === 0) {
+        this.deps.oms.finishParent(p, 'EXPIRED', 'expired', { code: 'END_TIME', message: 'end time reached with quantity left' });
+        this.finalize(r);
+      } else this.arm(r, now + END_GRACE_MS);
+      return;
+    }
+    const verdict = this.deps.guard(p);
+    if (!verdict.ok) {
+      if (verdict.action === 'pause') {
+        p.paused = true;
+        p.reason = { code: 'GUARD_PAUSED', message: verdict.reason };
+        this.cancelWorking(r);
+        this.deps.oms.persist(p, 'paused', verdict.reason);
+      } else this.arm(r, now + 5_000);
+      return;
+    }
+    r.deciding = true;
+    let wake: number | undefined;
+    const before = JSON.stringify(r.state);
+    try {
+      r.algo.decide(this.context(r, (t) => (wake = wake === undefined ? t : Math.min(wake, t))), reason);
+    } catch (err) {
+      this.deps.log('error', `algo ${p.algo} on ${p.id} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      p.paused = true;
+      p.reason = { code: 'ALGO_ERROR', message: err instanceof Error ? err.message : String(err) };
+      this.deps.oms.persist(p, 'paused', 'algo error');
+    } finally {
+      r.deciding = false;
+    }
+    r.state.tapeVolume = r.tapeVolume.toString();
+    r.state.tapeNotional = r.tapeNotional.toString();
+    const after = JSON.stringify(r.state);
+    if (after !== before && reason !== 'market') {
+      p.algoState = after;
+      this.deps.oms.persist(p, 'algo_state');
+    } else p.algoState = after;
+    this.arm(r, Math.min(wake ?? r.params.endAt, r.params.endAt));
+  }
+
+  private arm(r: Running, at: number): void {
+    if (r.timerId !== undefined && r.timerAt === at) return;
+    if (r.timerId !== undefined) this.deps.clock.cancel(r.timerId);
+    r.timerAt = at;
+    r.timerId = this.deps.clock.schedule(at, () => {
+      r.timerId = undefined;
+      r.timerAt = undefined;
+      this.decide(r, 'timer');
+    });
+  }
+
+  private context(r: Running, wakeAt: (t: number) => void): AlgoContext {
+    const p = r.parent;
+    const m = this.deps.market;
+    const sym = p.symbol;
+    const inst = r.inst;
+    const self = this;
+    return {
+      parentId: p.id,
+      symbol: sym,
+      side: p.side,
+      urgency: p.urgency,
+      qtyUnits: p.qtyUnits,
+      filledUnits: p.filledUnits,
+      limitUnits: p.priceUnits,
+      params: r.params,
+      state: r.state,
+      lotUnits: inst.lotUnits,
+      tickUnits: inst.tickUnits,
+      minChildUnits(priceUnits: bigint): bigint {
+        if (priceUnits <= 0n) return inst.lotUnits;
+        // Smallest multiple of the lot whose notional reaches the minimum.
+        const perLot = notionalUnits(inst, priceUnits, inst.lotUnits);
+        const lots = perLot > 0n ? (inst.minNotionalUnits + perLot - 1n) / perLot : 1n;
+        return (lots < 1n ? 1n : lots) * inst.lotUnits;
+      },
+      now: () => this.deps.clock.now(),
+      market: {
+        bestBid: () => m.bestBid(sym),
+        bestAsk: () => m.bestAsk(sym),
+        bestBidQty: () => m.bestBidQty(sym),
+        bestAskQty: () => m.bestAskQty(sym),
+        last: () => m.last(sym),
+        volumeSinceArrival: () => {
+          const others = r.tapeVolume - p.filledUnits;
+          return others > 0n ? others : 0n;
+        },
+        shortTermVol: () => m.shortTermVol(sym),
+      },
+      working: (): ChildView[] =>
+        self.working(r).map((c) => ({
+          id: c.id,
+          qtyUnits: c.qtyUnits,
+          filledUnits: c.filledUnits,
+          priceUnits: c.priceUnits,
+          type: c.type,
+          tif: c.tif,
+          cancelRequested: c.cancelRequested,
+          createdAt: c.createdAt,
+        })),
+      workingUnits: () => self.workingUnits(r),
+      placeChild(spec) {
+        const remaining = p.qtyUnits - p.filledUnits - self.workingUnits(r);
+        if (spec.qtyUnits <= 0n || spec.qtyUnits > remaining) {
+          // Never more in flight than the parent has left: filled + working ≤ quantity.
+          return { ok: false, code: 'CHILD_EXCEEDS_PARENT', message: `child ${spec.qtyUnits} > remaining ${remaining}` };
+        }
+        const child = self.deps.oms.placeChild(p, { qtyUnits: spec.qtyUnits, type: spec.type, priceUnits: spec.priceUnits ?? null, tif: spec.tif });
+        if (child.status === 'DENIED') {
+          p.paused = true;
+          p.reason = child.reason ?? { code: 'CHILD_DENIED', message: 'a child order was denied' };
+          self.deps.oms.persist(p, 'paused', `child ${child.id} denied: ${child.reason?.code ?? ''}`);
+          return { ok: false, code: child.reason?.code ?? 'DENIED', message: child.reason?.message ?? 'denied' };
+        }
+        return { ok: true, id: child.id };
+      },
+      cancelChild(id: string) {
+        const c = self.deps.oms.get(id);
+        if (c && c.parentId === p.id && isOpen(c.status) && !c.cancelRequested) self.deps.oms.cancel(id);
+      },
+      wakeAt,
+      guard: () => self.deps.guard(p),
+      random: (n: number) => hashUnit(r.params.seed, p.seq, n),
+    };
+  }
+
+  private finalize(r: Running): void {
+    if (!this.running.has(r.parent.id)) return;
+    if (r.timerId !== undefined) this.deps.clock.cancel(r.timerId);
+    this.running.delete(r.parent.id);
+    const tca = this.computeTca(r, true);
+    this.deps.journal.saveTca(r.parent.id, JSON.stringify(tca), this.deps.clock.now());
+    this.deps.onTca?.(tca);
+  }
+
+  private computeTca(r: Running, final: boolean): TcaDto {
+    const p = r.parent;
+    const inst = r.inst;
+    const price = (u: bigint | null | undefined) => (u === null || u === undefined ? null : fromUnits(u, inst.priceDecimals));
+    const fills = this.deps.oms.children(p.id).flatMap((c) => this.deps.oms.fillsOf(c.id));
+    const ourNotional = fills.reduce((a, f) => a + f.priceUnits * f.qtyUnits, 0n);
+    const ourQty = fills.reduce((a, f) => a + f.qtyUnits, 0n);
+    const mktQty = r.tapeVolume - ourQty;
+    const mktNotional = r.tapeNotional - ourNotional;
+    const scale = pow10(inst.priceDecimals + inst.qtyDecimals);
+    return computeTca({
+      orderId: p.id,
+      symbol: p.symbol,
+      side: p.side,
+      algo: p.algo ?? 'direct',
+      qty: fromUnits(p.qtyUnits, inst.qtyDecimals),
+      decisionPrice: price(p.decisionPriceUnits),
+      arrivalPrice: price(p.arrivalPriceUnits),
+      arrivalTs: p.arrivalTs,
+      endPrice: price(this.deps.market.mid(p.symbol)),
+      endTs: this.deps.clock.now(),
+      fills: fills.map((f) => ({
+        price: fromUnits(f.priceUnits, inst.priceDecimals),
+        qty: fromUnits(f.qtyUnits, inst.qtyDecimals),
+        fee: fromUnits(f.feeUnits, CASH_DECIMALS),
+        mid: price(f.midUnits),
+        ts: f.ts,
+      })),
+      marketVolume: mktQty > 0n ? fromUnits(mktQty, inst.qtyDecimals) : 0,
+      marketNotional: mktNotional > 0n ? Number(divRound(mktNotional * 100n, scale)) / 100 : 0,
+      final,
+    });
+  }
+}
+
+/** Deterministic uniform in [0, 1) from (seed, parent seq, decision n). */
+function hashUnit(seed: number, seq: number, n: number): number {
+  let h = (seed ^ Math.imul(seq, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}

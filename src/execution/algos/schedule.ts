@@ -1,0 +1,72 @@
+/**
+ * Schedules shared by the scheduled algorithms: slice times and cumulative targets.
+ * Targets are cumulative (how much should be done by slice k), so being behind after a slice is
+ * caught up by the next one and a restart simply recomputes where the schedule is.
+ */
+
+/** Slice start times: start + k·interval, each moved by up to ±jitter·interval (never past end). */
+export function sliceTimes(startAt: number, endAt: number, slices: number, jitterPct: number, random: (k: number) => number): number[] {
+  const n = Math.max(1, Math.floor(slices));
+  const interval = (endAt - startAt) / n;
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const j = k === 0 || jitterPct <= 0 ? 0 : (random(k) * 2 - 1) * jitterPct * interval;
+    out.push(Math.round(Math.min(endAt - 1, Math.max(startAt, startAt + k * interval + j))));
+  }
+  // Jitter must not reorder slices.
+  for (let k = 1; k < n; k++) if (out[k]! < out[k - 1]!) out[k] = out[k - 1]!;
+  return out;
+}
+
+/** Index of the slice in force at `now` (-1 before the first). */
+export function currentSlice(times: readonly number[], now: number): number {
+  let k = -1;
+  for (let i = 0; i < times.length; i++) if (times[i]! <= now) k = i;
+  return k;
+}
+
+/** Cumulative share of the quantity due by the end of slice k, equal slices (TWAP). */
+export function twapFraction(k: number, slices: number): number {
+  return Math.min(1, (k + 1) / slices);
+}
+
+/**
+ * Cumulative share due by the end of each slice when volume follows an intraday profile (VWAP):
+ * the profile is integrated over each slice's time span (UTC buckets of `bucketMinutes`).
+ */
+export function profileFractions(startAt: number, endAt: number, slices: number, profile: readonly number[], bucketMinutes: number): number[] {
+  const n = Math.max(1, Math.floor(slices));
+  const bucketMs = bucketMinutes * 60_000;
+  const dayMs = 86_400_000;
+  const weightAt = (t: number): number => {
+    if (profile.length === 0) return 1;
+    const idx = Math.floor(((t % dayMs) + dayMs) % dayMs / bucketMs) % profile.length;
+    return Math.max(profile[idx] ?? 0, 1e-9);
+  };
+  const interval = (endAt - startAt) / n;
+  const weights: number[] = [];
+  for (let k = 0; k < n; k++) {
+    // Integrate with a few samples per slice: buckets are long compared with slices.
+    const samples = 8;
+    let w = 0;
+    for (let s = 0; s < samples; s++) w += weightAt(startAt + k * interval + ((s + 0.5) / samples) * interval);
+    weights.push(w / samples);
+  }
+  const total = weights.reduce((a, b) => a + b, 0);
+  const out: number[] = [];
+  let acc = 0;
+  for (const w of weights) {
+    acc += w / total;
+    out.push(Math.min(1, acc));
+  }
+  out[n - 1] = 1;
+  return out;
+}
+
+/** qty × fraction rounded down to the lot (the last slice always asks for everything). */
+export function targetUnits(qtyUnits: bigint, fraction: number, lotUnits: bigint): bigint {
+  if (fraction >= 1) return qtyUnits;
+  const raw = BigInt(Math.floor(Number(qtyUnits) * fraction));
+  const t = raw - (raw % lotUnits);
+  return t > qtyUnits ? qtyUnits : t;
+}

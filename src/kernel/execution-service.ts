@@ -1,0 +1,226 @@
+import type { Params } from '../contract/api.ts';
+import type { ExecutionPlanDto, OrderDto, ScheduleSliceDto, TcaDto } from '../contract/dto.ts';
+import { ALGO_KINDS } from '../contract/dto.ts';
+import { RpcError } from '../contract/errors.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
+import { isOpen, remainingUnits } from '../core/order.ts';
+import type { Order } from '../core/order.ts';
+import { PrecisionError, divRound, fromUnits, pow10, toUnits } from '../core/precision.ts';
+import type { AlgoRunner } from '../execution/algo-runner.ts';
+import { profileFractions, sliceTimes, targetUnits, twapFraction } from '../execution/algos/schedule.ts';
+import type { Oms } from '../execution/oms.ts';
+import { DEFAULT_ROUTING, route } from '../execution/routing.ts';
+import type { RoutePlan, RoutingTable } from '../execution/routing.ts';
+import { orderDto } from './dto-mapping.ts';
+
+type PlaceParams = Params<'orders.place'>;
+
+export interface ExecutionServiceDeps {
+  clock: Clock;
+  oms: Oms;
+  runner: AlgoRunner;
+  instruments: InstrumentRegistry;
+  volumePerSecond: (symbol: string) => number | undefined;
+  volumeProfile: (inst: Instrument) => { profile: number[]; bucketMinutes: number } | undefined;
+  seed: number;
+  routing?: RoutingTable;
+}
+
+/**
+ * The order-entry side of the contract: routes each request by urgency to a direct order or an
+ * algorithm, and exposes the parent controls (pause, resume, modify, cancel) and TCA.
+ */
+export class ExecutionService {
+  private readonly d: ExecutionServiceDeps;
+  readonly routing: RoutingTable;
+
+  constructor(deps: ExecutionServiceDeps) {
+    this.d = deps;
+    this.routing = deps.routing ?? DEFAULT_ROUTING;
+  }
+
+  dto(o: Order): OrderDto {
+    const inst = this.d.instruments.get(o.symbol);
+    if (o.algo === null) return orderDto(o, inst);
+    let working = 0n;
+    const children = this.d.oms.children(o.id);
+    for (const c of children) if (isOpen(c.status)) working += remainingUnits(c);
+    return orderDto(o, inst, { scheduledUnits: isOpen(o.status) ? this.d.runner.scheduledUnits(o) : undefined, childCount: children.length, workingUnits: working });
+  }
+
+  private inst(symbol: string): Instrument {
+    const i = this.d.instruments.get(symbol);
+    if (!i) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
+    return i;
+  }
+
+  private qtyParam(inst: Instrument, v: number | string | undefined, name: string): bigint | undefined {
+    if (v === undefined) return undefined;
+    try {
+      const u = toUnits(v, inst.qtyDecimals);
+      if (u <= 0n || u % inst.lotUnits !== 0n) throw new RpcError('BAD_REQUEST', `${name} must be a positive multiple of the lot size ${inst.lotSize}`);
+      return u;
+    } catch (err) {
+      if (err instanceof PrecisionError) throw new RpcError('BAD_REQUEST', `${name}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  plan(p: PlaceParams): { inst: Instrument; plan: RoutePlan; qtyUnits: bigint } {
+    const inst = this.inst(p.symbol);
+    let qtyUnits: bigint;
+    try {
+      qtyUnits = toUnits(p.qty, inst.qtyDecimals);
+    } catch {
+      // Precision problems are reported as L1 denials by the OMS; plan with the nearest lot.
+      qtyUnits = BigInt(Math.max(1, Math.floor(Number(p.qty) * 10 ** inst.qtyDecimals)));
+    }
+    const ap = p.algoParams;
+    const plan = route(
+      {
+        urgency: p.urgency,
+        qtyUnits,
+        limitGiven: p.price !== undefined,
+        override: p.algo ?? (p.type === 'limit' && p.urgency === 'immediate' ? 'limit' : undefined),
+        params: ap,
+        minChildUnits: this.qtyParam(inst, ap?.minChildQty, 'minChildQty'),
+        maxChildUnits: this.qtyParam(inst, ap?.maxChildQty, 'maxChildQty'),
+        displayUnits: this.qtyParam(inst, ap?.displayQty, 'displayQty'),
+      },
+      { now: this.d.clock.now(), volumePerSec: this.d.volumePerSecond(inst.symbol), seed: this.d.seed, volumeProfile: this.d.volumeProfile(inst) },
+      this.routing,
+    );
+    if (plan.style === 'iceberg' && plan.params.displayUnits === undefined) {
+      throw new RpcError('BAD_REQUEST', 'an iceberg needs algoParams.displayQty');
+    }
+    if (plan.params.minChildUnits !== undefined && plan.params.maxChildUnits !== undefined && BigInt(plan.params.minChildUnits) > BigInt(plan.params.maxChildUnits)) {
+      throw new RpcError('BAD_REQUEST', 'minChildQty must not exceed maxChildQty');
+    }
+    return { inst, plan, qtyUnits };
+  }
+
+  private decisionUnits(inst: Instrument, v: number | string | undefined): bigint | null {
+    if (v === undefined) return null;
+    try {
+      // The trader may have seen a mid between ticks: keep it to the tick's precision, rounded.
+      return divRound(toUnits(v, inst.priceDecimals + 6), pow10(6));
+    } catch (err) {
+      if (err instanceof PrecisionError) throw new RpcError('BAD_REQUEST', `decisionPrice: ${err.message}`);
+      throw err;
+    }
+  }
+
+  place(p: PlaceParams): OrderDto {
+    const { inst, plan } = this.plan(p);
+    const common = {
+      symbol: inst.symbol,
+      side: p.side,
+      qty: p.qty,
+      price: p.price,
+      source: p.source,
+      urgency: p.urgency,
+      decisionPriceUnits: this.decisionUnits(inst, p.decisionPrice),
+      decisionTs: p.decisionTs ?? null,
+    };
+    if (plan.style === 'market' || plan.style === 'limit') {
+      const o = this.d.oms.place({ ...common, type: plan.style, tif: plan.style === 'market' ? 'gtc' : p.tif, price: plan.style === 'market' ? undefined : p.price });
+      return this.dto(o);
+    }
+    const parent = this.d.oms.placeParent({ ...common, algo: plan.style, algoParams: JSON.stringify(plan.params) });
+    if (parent.status !== 'DENIED') this.d.runner.start(parent);
+    return this.dto(parent);
+  }
+
+  preview(p: PlaceParams): ExecutionPlanDto {
+    const { inst, plan, qtyUnits } = this.plan(p);
+    const pp = plan.params;
+    const schedule: ScheduleSliceDto[] = [];
+    const style = plan.style;
+    if (style === 'twap' || style === 'vwap' || style === 'adaptive') {
+      const n = pp.slices ?? 10;
+      // Preview jitter is shown without randomness: the live schedule draws it per parent.
+      const times = sliceTimes(pp.startAt, pp.endAt, n, 0, () => 0.5);
+      const fr = style === 'vwap' && pp.volumeProfile ? profileFractions(pp.startAt, pp.endAt, n, pp.volumeProfile, pp.profileBucketMinutes ?? 60) : times.map((_, k) => twapFraction(k, n));
+      let prev = 0n;
+      times.forEach((at, k) => {
+        const cum = targetUnits(qtyUnits, fr[k] ?? 1, inst.lotUnits);
+        schedule.push({ at, qty: fromUnits(cum - prev, inst.qtyDecimals), cumulativeQty: fromUnits(cum, inst.qtyDecimals) });
+        prev = cum;
+      });
+    }
+    const params: ExecutionPlanDto['params'] = { startAt: pp.startAt, endAt: pp.endAt, durationSec: Math.round((pp.endAt - pp.startAt) / 1000) };
+    if (pp.slices !== undefined && (style === 'twap' || style === 'vwap' || style === 'adaptive')) params.slices = pp.slices;
+    if (pp.participation !== undefined) params.participation = pp.participation;
+    if (pp.jitterPct !== undefined) params.jitterPct = pp.jitterPct;
+    if (pp.displayUnits !== undefined) params.displayQty = fromUnits(BigInt(pp.displayUnits), inst.qtyDecimals);
+    return {
+      symbol: inst.symbol,
+      side: p.side,
+      qty: fromUnits(qtyUnits, inst.qtyDecimals),
+      urgency: p.urgency,
+      algo: style,
+      startAt: pp.startAt,
+      endAt: style === 'market' || style === 'limit' ? pp.startAt : pp.endAt,
+      rationale: plan.rationale,
+      params,
+      schedule,
+      expectedParticipation: plan.expectedParticipation,
+    };
+  }
+
+  private parent(id: string): Order {
+    const o = this.d.oms.get(id);
+    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (o.algo === null) throw new RpcError('BAD_REQUEST', `order ${id} is a direct order, not worked by an algorithm`);
+    if (!isOpen(o.status)) throw new RpcError('ORDER_NOT_OPEN', `order ${id} is ${o.status}`);
+    return o;
+  }
+
+  pause(id: string): OrderDto {
+    this.parent(id);
+    return this.dto(this.d.runner.pause(id));
+  }
+
+  resume(id: string): OrderDto {
+    this.parent(id);
+    return this.dto(this.d.runner.resume(id));
+  }
+
+  modify(id: string, qty: number | string): OrderDto {
+    const o = this.parent(id);
+    const inst = this.inst(o.symbol);
+    const units = this.qtyParam(inst, qty, 'qty');
+    return this.dto(this.d.runner.modify(id, units!));
+  }
+
+  cancel(id: string): OrderDto {
+    const o = this.d.oms.get(id);
+    if (o && o.algo !== null) {
+      this.parent(id);
+      return this.dto(this.d.runner.cancel(id));
+    }
+    return this.dto(this.d.oms.cancel(id));
+  }
+
+  cancelAll(symbol?: string): string[] {
+    return [...this.d.runner.cancelAll(symbol), ...this.d.oms.cancelAll(symbol)];
+  }
+
+  children(id: string): OrderDto[] {
+    const o = this.d.oms.get(id);
+    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    return this.d.oms.children(id).map((c) => this.dto(c));
+  }
+
+  tca(id: string): TcaDto {
+    const o = this.d.oms.get(id);
+    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (o.algo === null) throw new RpcError('BAD_REQUEST', `order ${id} is a direct order; TCA is kept per parent order`);
+    const t = this.d.runner.tca(id);
+    if (!t) throw new RpcError('UNKNOWN_ORDER', `no execution record for ${id}`);
+    return t;
+  }
+
+  static readonly ALGOS = ALGO_KINDS;
+}
