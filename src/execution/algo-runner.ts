@@ -339,7 +339,6 @@ export class AlgoRunner {
     const m = this.deps.market;
     const sym = p.symbol;
     const inst = r.inst;
-    const self = this;
     return {
       parentId: p.id,
       symbol: sym,
@@ -373,7 +372,7 @@ export class AlgoRunner {
         shortTermVol: () => m.shortTermVol(sym),
       },
       working: (): ChildView[] =>
-        self.working(r).map((c) => ({
+        this.working(r).map((c) => ({
           id: c.id,
           qtyUnits: c.qtyUnits,
           filledUnits: c.filledUnits,
@@ -383,28 +382,28 @@ export class AlgoRunner {
           cancelRequested: c.cancelRequested,
           createdAt: c.createdAt,
         })),
-      workingUnits: () => self.workingUnits(r),
-      placeChild(spec) {
-        const remaining = p.qtyUnits - p.filledUnits - self.workingUnits(r);
+      workingUnits: () => this.workingUnits(r),
+      placeChild: (spec) => {
+        const remaining = p.qtyUnits - p.filledUnits - this.workingUnits(r);
         if (spec.qtyUnits <= 0n || spec.qtyUnits > remaining) {
           // Never more in flight than the parent has left: filled + working ≤ quantity.
           return { ok: false, code: 'CHILD_EXCEEDS_PARENT', message: `child ${spec.qtyUnits} > remaining ${remaining}` };
         }
-        const child = self.deps.oms.placeChild(p, { qtyUnits: spec.qtyUnits, type: spec.type, priceUnits: spec.priceUnits ?? null, tif: spec.tif });
+        const child = this.deps.oms.placeChild(p, { qtyUnits: spec.qtyUnits, type: spec.type, priceUnits: spec.priceUnits ?? null, tif: spec.tif });
         if (child.status === 'DENIED') {
           p.paused = true;
           p.reason = child.reason ?? { code: 'CHILD_DENIED', message: 'a child order was denied' };
-          self.deps.oms.persist(p, 'paused', `child ${child.id} denied: ${child.reason?.code ?? ''}`);
+          this.deps.oms.persist(p, 'paused', `child ${child.id} denied: ${child.reason?.code ?? ''}`);
           return { ok: false, code: child.reason?.code ?? 'DENIED', message: child.reason?.message ?? 'denied' };
         }
         return { ok: true, id: child.id };
       },
-      cancelChild(id: string) {
-        const c = self.deps.oms.get(id);
-        if (c && c.parentId === p.id && isOpen(c.status) && !c.cancelRequested) self.deps.oms.cancel(id);
+      cancelChild: (id: string) => {
+        const c = this.deps.oms.get(id);
+        if (c && c.parentId === p.id && isOpen(c.status) && !c.cancelRequested) this.deps.oms.cancel(id);
       },
       wakeAt,
-      guard: () => self.deps.guard(p),
+      guard: () => this.deps.guard(p),
       random: (n: number) => hashUnit(r.params.seed, p.seq, n),
     };
   }
