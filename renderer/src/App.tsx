@@ -3,15 +3,16 @@ import type { ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { Blotter } from './components/Blotter.tsx';
 import { DepthBook } from './components/DepthBook.tsx';
+import { SidePanel } from './components/OrderDetail.tsx';
 import { OrderTicket } from './components/OrderTicket.tsx';
 import { HelpOverlay, PanelBoundary, Toasts } from './components/Overlays.tsx';
-import { Positions } from './components/Positions.tsx';
 import { PriceChart } from './components/PriceChart.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { TradeTape } from './components/TradeTape.tsx';
 import { Watchlist } from './components/Watchlist.tsx';
+import { URGENCIES } from '../../src/contract/index.ts';
 import { focusTarget } from './focus.ts';
-import { attach, detach, focusTicket, setConnState, setHelp, toast, updateTicket, useStore } from './store.ts';
+import { attach, detach, focusTicket, setConnState, setHelp, setOrderType, toast, updateTicket, useStore } from './store.ts';
 import { connect } from './transport.ts';
 import type { Connection } from './transport.ts';
 
@@ -19,6 +20,12 @@ function isEditable(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
   const tag = el.tagName;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+}
+
+function cycleUrgency(): void {
+  const cur = useStore.getState().ticket.urgency;
+  const next = URGENCIES[(URGENCIES.indexOf(cur) + 1) % URGENCIES.length] ?? 'immediate';
+  updateTicket({ urgency: next });
 }
 
 /** Global shortcuts; see SHORTCUTS in Overlays.tsx for the list shown to the user. */
@@ -38,8 +45,10 @@ function onGlobalKey(e: KeyboardEvent): void {
       KeyW: () => focusTarget('watchlist'),
       KeyB: () => updateTicket({ side: 'buy' }),
       KeyS: () => updateTicket({ side: 'sell' }),
-      KeyL: () => updateTicket({ type: 'limit' }),
-      KeyM: () => updateTicket({ type: 'market' }),
+      KeyL: () => setOrderType('limit'),
+      KeyM: () => setOrderType('market'),
+      KeyU: () => cycleUrgency(),
+      KeyD: () => focusTarget('detail'),
     };
     const fn = map[e.code];
     if (fn) {
@@ -94,7 +103,7 @@ function Workspace(): ReactNode {
       <Handle dir="h" />
       <Panel id="p-center" minSize="600px">
         <Group orientation="vertical" id="g-center" defaultLayout={center.defaultLayout} onLayoutChanged={center.onLayoutChanged}>
-          <Panel id="p-top" defaultSize="64%" minSize="240px">
+          <Panel id="p-top" defaultSize="61%" minSize="240px">
             <Group orientation="horizontal" id="g-top" defaultLayout={top.defaultLayout} onLayoutChanged={top.onLayoutChanged}>
               <Panel id="p-chart" minSize="320px">
                 <PanelBoundary name="Chart">
@@ -122,15 +131,15 @@ function Workspace(): ReactNode {
           <Handle dir="v" />
           <Panel id="p-bottom" minSize="140px">
             <Group orientation="horizontal" id="g-bottom" defaultLayout={bottom.defaultLayout} onLayoutChanged={bottom.onLayoutChanged}>
-              <Panel id="p-blotter" defaultSize="63%" minSize="360px">
+              <Panel id="p-blotter" defaultSize="67%" minSize="360px">
                 <PanelBoundary name="Blotter">
                   <Blotter />
                 </PanelBoundary>
               </Panel>
               <Handle dir="h" />
               <Panel id="p-positions" minSize="280px">
-                <PanelBoundary name="Positions">
-                  <Positions />
+                <PanelBoundary name="Positions and order detail">
+                  <SidePanel />
                 </PanelBoundary>
               </Panel>
             </Group>

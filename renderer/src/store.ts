@@ -7,6 +7,7 @@ import type {
   Client,
   EventName,
   Events,
+  ExecutionStyle,
   FillDto,
   InstrumentDto,
   MethodName,
@@ -17,10 +18,13 @@ import type {
   QuoteDto,
   Result,
   RiskLimitsDto,
+  RoutingDto,
   SessionDto,
   Side,
+  TcaDto,
   TimeInForce,
   TradeDto,
+  Urgency,
 } from '../../src/contract/index.ts';
 import { KeyedList } from './keyed-list.ts';
 import type { ConnectionState } from './transport.ts';
@@ -46,10 +50,25 @@ export interface Toast {
 export interface TicketState {
   side: Side;
   qty: string;
+  /** Order type of a direct order (market or limit); algorithms take `price` as their cap. */
   type: OrderType;
   price: string;
   tif: TimeInForce;
+  urgency: Urgency;
+  /** 'auto' lets routing pick from the urgency; anything else overrides it. */
+  algo: 'auto' | ExecutionStyle;
+  /** Algorithm parameters as typed (empty = routing's default). */
+  durationSec: string;
+  slices: string;
+  jitterPct: string;
+  participationPct: string;
+  displayQty: string;
+  minChildQty: string;
+  maxChildQty: string;
 }
+
+/** What the bottom-right panel shows. */
+export type SideTab = 'positions' | 'detail';
 
 export interface State {
   conn: ConnectionState;
@@ -79,9 +98,33 @@ export interface State {
   ticketFocus: number;
   helpOpen: boolean;
   lastEventAt: number;
+  /** Urgency → algorithm table of the engine (null until loaded, or with an engine without it). */
+  routing: RoutingDto | null;
+  /** The order (parent, child or direct) selected in the blotter, shown in the order detail. */
+  selectedOrder: string | null;
+  /** Parents whose children are shown in the blotter. */
+  expanded: Record<string, true>;
+  /** Final TCA of parents that ended while we were connected (the `tca` event). */
+  tca: Record<string, TcaDto>;
+  sideTab: SideTab;
 }
 
-const initialTicket: TicketState = { side: 'buy', qty: '', type: 'market', price: '', tif: 'gtc' };
+const initialTicket: TicketState = {
+  side: 'buy',
+  qty: '',
+  type: 'market',
+  price: '',
+  tif: 'gtc',
+  urgency: 'immediate',
+  algo: 'auto',
+  durationSec: '',
+  slices: '',
+  jitterPct: '',
+  participationPct: '',
+  displayQty: '',
+  minChildQty: '',
+  maxChildQty: '',
+};
 
 export const useStore = create<State>()(() => ({
   conn: { phase: 'connecting', kind: 'ws', attempt: 0, retryAt: null, detail: null },
@@ -106,6 +149,11 @@ export const useStore = create<State>()(() => ({
   ticketFocus: 0,
   helpOpen: false,
   lastEventAt: 0,
+  routing: null,
+  selectedOrder: null,
+  expanded: {},
+  tca: {},
+  sideTab: 'positions',
 }));
 
 const set = useStore.setState;
@@ -121,8 +169,53 @@ function newerOrder(old: OrderDto, inc: OrderDto): boolean {
   return inc.filledQty >= old.filledQty;
 }
 
+/** Top-level orders: parents and direct orders (what orders.list returns). Children live apart. */
 export const orders = new KeyedList<OrderDto>((o) => o.id, ORDERS_CAP, (o) => !isTerminal(o.status));
 export const fills = new KeyedList<FillDto>((f) => f.id, FILLS_CAP);
+
+/** Children of algorithm parents, by parent id, in placement order (C1, C2, …). */
+const childLists = new Map<string, OrderDto[]>();
+const childById = new Map<string, OrderDto>();
+
+function childSeq(id: string): number {
+  const m = /-C(\d+)$/.exec(id);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+
+/** Children of a parent we know of, oldest first. */
+export function childrenOf(parentId: string): readonly OrderDto[] {
+  return childLists.get(parentId) ?? [];
+}
+
+/** Any order we know by id: top-level or child. */
+export function findOrder(id: string): OrderDto | undefined {
+  return orders.get(id) ?? childById.get(id);
+}
+
+function upsertChild(o: OrderDto & { parentId: string }): boolean {
+  const old = childById.get(o.id);
+  if (old && !newerOrder(old, o)) return false;
+  childById.set(o.id, o);
+  let list = childLists.get(o.parentId);
+  if (!list) {
+    list = [];
+    childLists.set(o.parentId, list);
+  }
+  const i = list.findIndex((c) => c.id === o.id);
+  if (i >= 0) list[i] = o;
+  else {
+    // Children arrive in order almost always: append, and sort only when one came late.
+    const last = list[list.length - 1];
+    list.push(o);
+    if (last && childSeq(last.id) > childSeq(o.id)) list.sort((a, b) => childSeq(a.id) - childSeq(b.id));
+  }
+  return true;
+}
+
+function clearChildren(): void {
+  childLists.clear();
+  childById.clear();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Guards: the UI must not crash on malformed pushes.
@@ -267,6 +360,11 @@ function onCandleEvent(d: unknown): void {
 
 export function applyOrder(o: unknown): void {
   if (!valid.order(o)) return;
+  if (typeof o.parentId === 'string' && o.parentId.length > 0) {
+    // A child: shown under its parent, not counted as an order of its own.
+    if (upsertChild(o as OrderDto & { parentId: string })) set((s) => ({ ordersRev: s.ordersRev + 1 }));
+    return;
+  }
   const prev = orders.get(o.id);
   if (!orders.upsert(o, newerOrder)) return;
   const delta = (isTerminal(o.status) ? 0 : 1) - (prev && !isTerminal(prev.status) ? 1 : 0);
@@ -275,9 +373,10 @@ export function applyOrder(o: unknown): void {
 
 function onOrderUpdated(o: unknown): void {
   if (!valid.order(o)) return;
-  const prev = orders.get(o.id);
+  const prev = findOrder(o.id);
   applyOrder(o);
-  if (o.status === 'REJECTED' && prev?.status !== 'REJECTED') {
+  // A rejected child is its parent's business (the algorithm reacts); only top-level rejections toast.
+  if (o.status === 'REJECTED' && prev?.status !== 'REJECTED' && !o.parentId) {
     toast('error', `Order ${o.id} ${o.symbol} rejected${o.reason ? `: ${o.reason.code} — ${o.reason.message}` : ''}`);
   }
 }
@@ -295,6 +394,12 @@ function onOrderDenied(o: unknown): void {
 function onFill(f: unknown): void {
   if (!valid.fill(f)) return;
   if (fills.upsert(f, () => false)) set((s) => ({ fillsRev: s.fillsRev + 1 }));
+}
+
+function onTca(t: unknown): void {
+  if (!isObj(t) || !hasStr(t, 'orderId') || typeof t.shortfallBps !== 'number') return;
+  const tca = t as unknown as TcaDto;
+  set((s) => ({ tca: { ...s.tca, [tca.orderId]: tca } }));
 }
 
 function onPosition(p: unknown): void {
@@ -348,6 +453,7 @@ export function attach(c: Client): void {
   listen(c, 'fill', onFill);
   listen(c, 'position.updated', onPosition);
   listen(c, 'account.updated', onAccount);
+  listen(c, 'tca', onTca);
   set((s) => ({ epoch: s.epoch + 1, loading: true }));
   void loadSnapshots(c);
 }
@@ -380,7 +486,19 @@ async function loadSnapshots(c: Client): Promise<void> {
     // A different engine run: drop what we knew about the old one.
     orders.clear();
     fills.clear();
-    set((s) => ({ positions: {}, account: null, ordersRev: s.ordersRev + 1, openOrders: 0, fillsRev: s.fillsRev + 1, trades: {}, refPrice: {} }));
+    clearChildren();
+    set((s) => ({
+      positions: {},
+      account: null,
+      ordersRev: s.ordersRev + 1,
+      openOrders: 0,
+      fillsRev: s.fillsRev + 1,
+      trades: {},
+      refPrice: {},
+      selectedOrder: null,
+      expanded: {},
+      tca: {},
+    }));
   }
   const instruments: Record<string, InstrumentDto> = {};
   const list = Array.isArray(session.instruments) ? session.instruments : [];
@@ -410,7 +528,17 @@ async function loadSnapshots(c: Client): Promise<void> {
     orders.reset(all);
     const openOrders = all.filter((o) => !isTerminal(o.status)).length;
     set((s) => ({ ordersRev: s.ordersRev + 1, openOrders }));
+    // Children we may have missed while away: refetch those the blotter shows.
+    for (const id of Object.keys(get().expanded)) void loadChildren(id);
   });
+  const loadRouting = c
+    .call('exec.routing', {})
+    .then((routing) => {
+      if (client === c && isObj(routing) && isObj(routing.byUrgency)) set({ routing });
+    })
+    .catch(() => {
+      // An engine without routing: the ticket still works with urgency and explicit algorithms.
+    });
   const loadFills = settle(c.call('fills.list', { limit: FILLS_CAP }), 'fills').then((list) => {
     if (client !== c || !list) return;
     const byId = new Map<string, FillDto>();
@@ -429,7 +557,7 @@ async function loadSnapshots(c: Client): Promise<void> {
     if (client !== c || !account) return;
     set({ account });
   });
-  await Promise.all([loadOrders, loadFills, loadPositions, loadAccount]);
+  await Promise.all([loadOrders, loadFills, loadPositions, loadAccount, loadRouting]);
   if (client !== c) return;
 
   // Market snapshots and a reference price for the change column.
@@ -472,8 +600,14 @@ export function updateTicket(patch: Partial<TicketState>): void {
   set((s) => ({ ticket: { ...s.ticket, ...patch } }));
 }
 
+/** Esc: clears quantity and price; keeps side, type, urgency, algorithm and its parameters. */
 export function clearTicket(): void {
-  set((s) => ({ ticket: { ...initialTicket, side: s.ticket.side, type: s.ticket.type, tif: s.ticket.tif } }));
+  set((s) => ({ ticket: { ...s.ticket, qty: '', price: '' } }));
+}
+
+/** Market or limit for a direct order; an explicit market/limit algorithm choice follows it. */
+export function setOrderType(type: OrderType): void {
+  set((s) => ({ ticket: { ...s.ticket, type, algo: s.ticket.algo === 'market' || s.ticket.algo === 'limit' ? type : s.ticket.algo } }));
 }
 
 export function focusTicket(): void {
@@ -484,7 +618,7 @@ export function focusTicket(): void {
 export function pickBookLevel(price: number): void {
   const sym = get().selected;
   const decimals = (sym ? get().instruments[sym]?.priceDecimals : undefined) ?? 2;
-  set((s) => ({ ticket: { ...s.ticket, type: 'limit', price: price.toFixed(decimals) } }));
+  set((s) => ({ ticket: { ...s.ticket, type: 'limit', algo: s.ticket.algo === 'market' ? 'limit' : s.ticket.algo, price: price.toFixed(decimals) } }));
 }
 
 export function setHelp(open: boolean): void {
@@ -493,7 +627,7 @@ export function setHelp(open: boolean): void {
 
 export async function cancelOrder(id: string): Promise<void> {
   try {
-    await call('orders.cancel', { orderId: id });
+    applyOrder(await call('orders.cancel', { orderId: id }));
   } catch (err) {
     const e = errorText(err);
     toast('error', `Cancel ${id} failed: ${e.code} — ${e.message}`);
@@ -509,4 +643,56 @@ export async function cancelAll(symbol?: string): Promise<void> {
     const e = errorText(err);
     toast('error', `Cancel all failed: ${e.code} — ${e.message}`);
   }
+}
+
+export async function pauseOrder(id: string): Promise<void> {
+  try {
+    applyOrder(await call('orders.pause', { orderId: id }));
+  } catch (err) {
+    const e = errorText(err);
+    toast('error', `Pause ${id} failed: ${e.code} — ${e.message}`);
+  }
+}
+
+export async function resumeOrder(id: string): Promise<void> {
+  try {
+    applyOrder(await call('orders.resume', { orderId: id }));
+  } catch (err) {
+    const e = errorText(err);
+    toast('error', `Resume ${id} failed: ${e.code} — ${e.message}`);
+  }
+}
+
+/** Fetches a parent's children (the live events only bring those placed while we listen). */
+export async function loadChildren(parentId: string): Promise<void> {
+  try {
+    const list = await call('orders.children', { orderId: parentId });
+    let changed = false;
+    for (const c of Array.isArray(list) ? list : []) {
+      if (valid.order(c) && typeof c.parentId === 'string' && c.parentId.length > 0) changed = upsertChild(c as OrderDto & { parentId: string }) || changed;
+    }
+    if (changed) set((s) => ({ ordersRev: s.ordersRev + 1 }));
+  } catch (err) {
+    const e = errorText(err);
+    if (e.code !== 'NOT_CONNECTED') toast('error', `Loading the children of ${parentId} failed: ${e.code} — ${e.message}`);
+  }
+}
+
+export function setExpanded(parentId: string, open: boolean): void {
+  const cur = get().expanded;
+  if (open === Boolean(cur[parentId])) return;
+  const next = { ...cur };
+  if (open) next[parentId] = true;
+  else delete next[parentId];
+  set({ expanded: next });
+  if (open) void loadChildren(parentId);
+}
+
+/** Selects an order in the blotter; a selection by the trader also brings up its detail. */
+export function selectOrder(id: string | null, showDetail = true): void {
+  set((s) => ({ selectedOrder: id, sideTab: id !== null && showDetail ? 'detail' : s.sideTab }));
+}
+
+export function setSideTab(tab: SideTab): void {
+  set({ sideTab: tab });
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { MethodName, ParamsIn, Result } from '../contract/api.ts';
-import type { AccountDto, FillDto, OrderDto, PositionDto } from '../contract/dto.ts';
+import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto } from '../contract/dto.ts';
+import { EXECUTION_STYLES } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import { createClient } from '../contract/rpc.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
@@ -30,6 +31,32 @@ function intArg(name: string, min: number, max: number) {
     if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}]`);
     return n;
   };
+}
+
+function floatArg(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= min || n > max) throw new InvalidArgumentError(`${name} must be a number in (${min}, ${max}]`);
+    return n;
+  };
+}
+
+/** "600", "90s", "10m", "1h" → seconds. */
+export function durationArg(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('duration must look like 600, 90s, 10m or 1h');
+  const n = Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+  if (n <= 0) throw new InvalidArgumentError('duration must be positive');
+  return n;
+}
+
+/** ISO time, epoch ms, or an offset from the tape start ("+30m", "+2h"). */
+export function parseStart(v: string, tapeStart: number): number {
+  if (v.startsWith('+')) return tapeStart + durationArg(v.slice(1)) * 1000;
+  if (/^\d+$/.test(v)) return Number(v);
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new CliExit(EXIT.usage, `--start: cannot read "${v}" as a time`);
+  return t;
 }
 
 /** Left-aligned columns; numbers right-aligned. */
@@ -138,6 +165,64 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .action(async (o: { symbol?: string; json?: boolean }) => {
       const res = await call('orders.cancelAll', o.symbol ? { symbol: o.symbol } : {});
       print(!!o.json, res, () => `cancel requested for ${res.requested.length} order(s)${res.requested.length ? ': ' + res.requested.join(', ') : ''}`);
+    });
+
+  const exec = program.command('exec').description('execution algorithms');
+  exec
+    .command('simulate')
+    .description('run one order against a recorded trade tape through the real OMS, algos and simulated venue (offline)')
+    .requiredOption('--data <file>', 'trade tape CSV (timestamp_ms, trade_id, taker_side, price, amount)')
+    .requiredOption('--symbol <s>', 'name of the instrument on the tape, e.g. XRP/ETH')
+    .addOption(new Option('--side <side>', 'buy or sell').choices(['buy', 'sell']).makeOptionMandatory())
+    .requiredOption('--qty <q>', 'quantity in base units')
+    .addOption(new Option('--algo <algo>', 'execution algorithm').choices([...EXECUTION_STYLES]).default('twap'))
+    .option('--duration <d>', 'horizon: seconds, or with a unit (90s, 10m, 1h)', durationArg)
+    .option('--start <t>', 'when to place it: ISO time, epoch ms, or an offset into the tape (+30m)')
+    .option('--participation <p>', 'POV participation rate (0..0.5]', floatArg('participation', 0, 0.5))
+    .option('--display <q>', 'iceberg display quantity')
+    .option('--limit <p>', 'price cap')
+    .option('--seed <n>', 'seed', intArg('seed', 0, 2 ** 31 - 1), 42)
+    .option('--json', 'print JSON')
+    .action(async (o: { data: string; symbol: string; side: 'buy' | 'sell'; qty: string; algo: ExecutionStyle; duration?: number; start?: string; participation?: number; display?: string; limit?: string; seed: number; json?: boolean }) => {
+      const [{ readFileSync }, { parseTradesCsv }, { simulateExecution }] = await Promise.all([
+        import('node:fs'),
+        import('../marketdata/csv.ts'),
+        import('../kernel/exec-simulate.ts'),
+      ]);
+      let text: string;
+      try {
+        text = readFileSync(o.data, 'utf8');
+      } catch (err) {
+        throw new CliExit(EXIT.usage, `cannot read ${o.data}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const rows = parseTradesCsv(text);
+      const startAt = o.start === undefined ? undefined : parseStart(o.start, rows[0]?.timestampMs ?? 0);
+      const r = await simulateExecution({
+        rows,
+        symbol: o.symbol,
+        side: o.side,
+        qty: o.qty,
+        algo: o.algo,
+        seed: o.seed,
+        ...(startAt !== undefined ? { startAt } : {}),
+        ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
+        ...(o.participation !== undefined ? { participation: o.participation } : {}),
+        ...(o.display !== undefined ? { displayQty: o.display } : {}),
+        ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      });
+      print(!!o.json, r, () => {
+        const t = r.tca;
+        const lines = [
+          `${r.order.id} ${o.algo} ${o.side} ${r.order.qty} ${o.symbol}: ${r.order.status}, filled ${r.order.filledQty} @ ${r.order.avgPrice ?? '-'} in ${r.children.length} child order(s), ${r.fills.length} fill(s)`,
+          `completion ${r.completionMs === null ? '-' : (r.completionMs / 1000).toFixed(1) + ' s'}${r.complete ? '' : ' (incomplete)'}`,
+          table(
+            ['SHORTFALL', 'DELAY', 'IMPACT', 'TIMING', 'OPPORTUNITY', 'FEES', 'VS VWAP', 'FILL RATE', 'PARTICIPATION'],
+            [[t.shortfallBps, t.delayBps, t.impactBps, t.timingBps, t.opportunityBps, t.feesBps, t.slippageVsVwapBps, Math.round(t.fillRate * 1000) / 1000, t.participation === null ? null : Math.round(t.participation * 1000) / 1000]],
+          ),
+          '(basis points of the decision value; positive = cost)',
+        ];
+        return lines.join('\n');
+      });
     });
 
   program

@@ -9,6 +9,7 @@ import { WallClock } from '../core/clock.ts';
 import type { Clock } from '../core/clock.ts';
 import { EventBus } from '../core/event-bus.ts';
 import { CASH_DECIMALS, InstrumentRegistry } from '../core/instrument.ts';
+import type { InstrumentSpec } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { Ledger } from '../core/ledger.ts';
 import type { FillRecord, PreTradeDecision } from '../core/ports.ts';
@@ -25,9 +26,18 @@ import { SqliteSimVenueStore } from '../store/sim-venue-store.ts';
 import type { DemoCalibration } from '../venues/sim/calibration.ts';
 import { DEMO_INSTRUMENTS, demoModels } from '../venues/sim/demo-market.ts';
 import { SimVenue } from '../venues/sim/sim-venue.ts';
+import { tapeSource } from '../venues/sim/tape-source.ts';
+import type { TapeTrade } from '../venues/sim/tape-source.ts';
 import { accountDto, bookDto, fillDto, instrumentDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 
 export const ENGINE_VERSION = '0.1.0';
+
+/**
+ * Depth of the book synthesised around a recorded tape. A recorded market had far more resting
+ * depth than the dozen levels a screen shows; with 12 a large market order would run out of book
+ * and expire part-filled, which no real venue with that tape's volume would do.
+ */
+const TAPE_BOOK_LEVELS = 60;
 
 export interface EngineOptions {
   dataDir: string;
@@ -37,6 +47,11 @@ export interface EngineOptions {
   initialCash?: string;
   /** Minutes of demo market history generated at start (0 for none). */
   warmUpMinutes?: number;
+  /**
+   * What drives the simulated venue: the demo market (default), or a recorded trade tape for one
+   * instrument (replay, `strata exec simulate`), played on the engine's clock.
+   */
+  market?: { kind: 'demo' } | { kind: 'tape'; instrument: InstrumentSpec; trades: readonly TapeTrade[]; currency?: string };
   limits?: Partial<{ maxOrderNotional: string; maxPositionNotional: string }>;
   /** Median venue message latency in ms (default 4; 0 for benchmarks of the engine alone). */
   venueLatencyMs?: number;
@@ -53,7 +68,6 @@ export interface Engine {
   readonly recovery: { orders: number; fills: number; reconciled: number; fillsRecovered: number } | undefined;
 }
 
-const ACCOUNT_CURRENCY = 'USD';
 
 /**
  * The composition root: builds one engine for a mode from its parts. Only the clock and the
@@ -65,7 +79,9 @@ export function createEngine(opts: EngineOptions): Engine {
   const seed = opts.seed ?? 42;
   const journal = new SqliteOrderJournal(join(opts.dataDir, 'strata.sqlite'));
   const venueStore = new SqliteSimVenueStore(join(opts.dataDir, 'sim-venue.sqlite'));
-  const instruments = new InstrumentRegistry(DEMO_INSTRUMENTS);
+  const market = opts.market ?? { kind: 'demo' };
+  const instruments = new InstrumentRegistry(market.kind === 'tape' ? [market.instrument] : DEMO_INSTRUMENTS);
+  const ACCOUNT_CURRENCY = market.kind === 'tape' ? (market.currency ?? market.instrument.quote) : 'USD';
   const inst = (symbol: string): Instrument | undefined => instruments.get(symbol);
 
   // Facts fixed at the first start of a data directory, so later defaults never rewrite history.
@@ -88,7 +104,10 @@ export function createEngine(opts: EngineOptions): Engine {
   const bus = new EventBus<Events & Record<string, unknown>>();
   bus.onError = (err, type) => log('error', `event handler for ${String(type)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   const ledger = new Ledger(toUnits(initialCash, CASH_DECIMALS), inst);
-  const venue = new SimVenue({ clock, instruments, models: demoModels(calibration as DemoCalibration), store: venueStore, seed, latencyMs: opts.venueLatencyMs });
+  const venue =
+    market.kind === 'tape'
+      ? new SimVenue({ clock, instruments, sources: { [market.instrument.symbol]: tapeSource(market.trades, { levels: TAPE_BOOK_LEVELS }) }, store: venueStore, seed, latencyMs: opts.venueLatencyMs })
+      : new SimVenue({ clock, instruments, models: demoModels(calibration as DemoCalibration), store: venueStore, seed, latencyMs: opts.venueLatencyMs });
   const hub = new MarketDataHub(instruments.all(), {
     book(book, last) {
       const i = inst(book.symbol);
@@ -249,7 +268,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const handlers: Handlers = {
     'session.info': (): SessionDto => ({
       version: ENGINE_VERSION,
-      mode: 'paper',
+      mode: market.kind === 'tape' ? 'replay' : 'paper',
       venue: venue.name,
       startedAt,
       serverTime: clock.now(),

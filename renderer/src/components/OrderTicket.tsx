@@ -1,9 +1,26 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
-import type { InstrumentDto, OrderDto, QuoteDto, RiskLimitsDto } from '../../../src/contract/index.ts';
-import { fmtMoney, fmtNum, fmtSigned, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../format.ts';
+import { ALGO_KINDS, URGENCIES } from '../../../src/contract/index.ts';
+import type { ExecutionPlanDto, ExecutionStyle, InstrumentDto, OrderDto, ParamsIn, QuoteDto, RiskLimitsDto, RoutingDto } from '../../../src/contract/index.ts';
+import {
+  PARAMS_OF,
+  PARAM_LABEL,
+  STYLE_HINT,
+  STYLE_LABEL,
+  URGENCY_LABEL,
+  checkAlgoParams,
+  decisionMid,
+  fmtDuration,
+  horizonOf,
+  isAlgo,
+  placeParams,
+  routedStyle,
+  ticketStyle,
+} from '../exec.ts';
+import type { AlgoCheck, ParamKey } from '../exec.ts';
+import { fmtMoney, fmtNum, fmtSigned, fmtTime, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../format.ts';
 import { registerFocus } from '../focus.ts';
-import { applyOrder, call, clearTicket, errorText, orders, selectSymbol, updateTicket, useStore } from '../store.ts';
+import { applyOrder, call, clearTicket, errorText, orders, selectSymbol, setOrderType, updateTicket, useStore } from '../store.ts';
 import type { TicketState } from '../store.ts';
 
 interface Check {
@@ -14,9 +31,16 @@ interface Check {
   qty: number | null;
   price: number | null;
   notional: number | null;
+  algo: AlgoCheck;
 }
 
-export function checkTicket(t: TicketState, inst: InstrumentDto | undefined, quote: QuoteDto | undefined, limits: RiskLimitsDto | null): Check {
+export function checkTicket(
+  t: TicketState,
+  inst: InstrumentDto | undefined,
+  quote: QuoteDto | undefined,
+  limits: RiskLimitsDto | null,
+  style: ExecutionStyle = t.type,
+): Check {
   const errors: string[] = [];
   const warnings: string[] = [];
   if (!inst) errors.push('Choose a symbol.');
@@ -24,13 +48,18 @@ export function checkTicket(t: TicketState, inst: InstrumentDto | undefined, quo
   if (t.qty.trim() === '') errors.push('Enter a quantity.');
   else if (qty === null || qty <= 0) errors.push('Quantity must be a positive number.');
   let price: number | null = null;
-  if (t.type === 'limit') {
+  if (style === 'limit') {
     price = t.price.trim() === '' ? null : parseDecimal(t.price);
     if (t.price.trim() === '') errors.push('Enter a limit price.');
     else if (price === null || price <= 0) errors.push('Limit price must be a positive number.');
+  } else if (isAlgo(style) && t.price.trim() !== '') {
+    price = parseDecimal(t.price);
+    if (price === null || price <= 0) errors.push('Price cap must be a positive number (or empty for no cap).');
   }
-  const ref =
-    t.type === 'limit' ? price : t.side === 'buy' ? (quote?.ask ?? quote?.last ?? null) : (quote?.bid ?? quote?.last ?? null);
+  const algo = checkAlgoParams(t, style);
+  errors.push(...algo.errors);
+  const touch = t.side === 'buy' ? (quote?.ask ?? quote?.last ?? null) : (quote?.bid ?? quote?.last ?? null);
+  const ref = price ?? (style === 'limit' ? null : touch);
   const notional = qty !== null && qty > 0 && isNum(ref) ? qty * ref : null;
   if (inst) {
     if (!inst.tradable) warnings.push(`${inst.symbol} is not tradable right now.`);
@@ -39,7 +68,7 @@ export function checkTicket(t: TicketState, inst: InstrumentDto | undefined, quo
     if (notional !== null && notional < inst.minNotional) warnings.push(`Notional is below the minimum of ${fmtMoney(inst.minNotional)} ${inst.quote}.`);
     if (notional !== null && limits && notional > limits.maxOrderNotional) warnings.push(`Notional is above the order limit of ${fmtMoney(limits.maxOrderNotional, 0)}.`);
   }
-  return { errors, warnings, qty, price, notional };
+  return { errors, warnings, qty, price, notional, algo };
 }
 
 type Outcome =
@@ -87,6 +116,7 @@ function OutcomeView({ outcome }: { outcome: Outcome | null }): ReactNode {
   // Placed: follow the order live.
   const o: OrderDto | undefined = orders.get(outcome.orderId);
   const inst: InstrumentDto | undefined = o ? instruments[o.symbol] : undefined;
+  const ex = o?.execution ?? null;
   return (
     <div className="ticket-outcome placed" role="status">
       <div className="outcome-head">
@@ -96,11 +126,19 @@ function OutcomeView({ outcome }: { outcome: Outcome | null }): ReactNode {
             {o.side === 'buy' ? 'BUY' : 'SELL'} {fmtNum(o.qty, inst?.qtyDecimals)} {o.symbol}
           </span>
         )}{' '}
+        {ex && <span className="algo-tag">{STYLE_LABEL[ex.algo] ?? ex.algo}</span>}
         {o && <span className={`status st-${o.status}`}>{o.status.replace('_', ' ')}</span>}
+        {ex?.paused && <span className="status st-PAUSED">PAUSED</span>}
       </div>
       {o && o.filledQty > 0 && (
         <div className="outcome-msg">
-          Filled {fmtNum(o.filledQty, inst?.qtyDecimals)} @ {fmtNum(o.avgPrice, inst?.priceDecimals)}
+          Filled {fmtNum(o.filledQty, inst?.qtyDecimals)}
+          {ex ? ` of ${fmtNum(o.qty, inst?.qtyDecimals)}` : ''} @ {fmtNum(o.avgPrice, inst?.priceDecimals)}
+        </div>
+      )}
+      {ex && (
+        <div className="outcome-msg muted">
+          {ex.childCount} child order{ex.childCount === 1 ? '' : 's'} · until {fmtTime(ex.endAt)}
         </div>
       )}
       {o?.reason && (
@@ -112,6 +150,258 @@ function OutcomeView({ outcome }: { outcome: Outcome | null }): ReactNode {
   );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Schedule preview: orders.preview as the ticket changes (debounced), refreshed while it stands.
+
+type Preview =
+  | { status: 'idle' }
+  | { status: 'loading'; plan: ExecutionPlanDto | null }
+  | { status: 'ready'; plan: ExecutionPlanDto }
+  | { status: 'error'; code: string; message: string };
+
+const PREVIEW_DEBOUNCE_MS = 300;
+const PREVIEW_REFRESH_MS = 15_000;
+
+function usePreview(params: ParamsIn<'orders.preview'> | null, connected: boolean): Preview {
+  const [state, setState] = useState<Preview>({ status: 'idle' });
+  const key = params && connected ? JSON.stringify(params) : '';
+  useEffect(() => {
+    if (!key) {
+      setState({ status: 'idle' });
+      return;
+    }
+    const req = JSON.parse(key) as ParamsIn<'orders.preview'>;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    setState((s) => ({ status: 'loading', plan: s.status === 'ready' ? s.plan : s.status === 'loading' ? s.plan : null }));
+    const run = (): void => {
+      call('orders.preview', req)
+        .then((plan) => {
+          if (live) setState({ status: 'ready', plan });
+        })
+        .catch((err: unknown) => {
+          if (!live) return;
+          const e = errorText(err);
+          setState({ status: 'error', code: e.code, message: e.message });
+        })
+        .finally(() => {
+          if (live) timer = setTimeout(run, PREVIEW_REFRESH_MS);
+        });
+    };
+    timer = setTimeout(run, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [key]);
+  return state;
+}
+
+function Sparkline({ plan, qd, base }: { plan: ExecutionPlanDto; qd: number | undefined; base: string }): ReactNode {
+  const slices = plan.schedule;
+  const n = slices.length;
+  const max = Math.max(...slices.map((s) => s.qty), 0);
+  if (n === 0 || max <= 0) return null;
+  const W = 100;
+  const H = 30;
+  const gap = n > 40 ? 0 : Math.min(1.2, (W / n) * 0.18);
+  const bw = W / n - gap;
+  const total = plan.qty > 0 ? plan.qty : (slices[n - 1]?.cumulativeQty ?? 1);
+  const cum = slices.map((s, k) => `${((k + 1) * W) / n},${H - (s.cumulativeQty / total) * (H - 2)}`).join(' ');
+  const every = n > 1 ? ((slices[n - 1]?.at ?? 0) - (slices[0]?.at ?? 0)) / (n - 1) / 1000 : 0;
+  const sizes = new Set(slices.map((s) => s.qty));
+  const sizeText = sizes.size === 1 ? `${fmtNum(slices[0]?.qty, qd)} ${base}` : `${fmtNum(Math.min(...sizes), qd)}–${fmtNum(max, qd)} ${base}`;
+  return (
+    <svg
+      className="pv-spark"
+      viewBox={`0 0 ${W} ${H}`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={`${n} planned slices of ${sizeText}${every > 0 ? `, every ${fmtDuration(every)}` : ''}`}
+    >
+      {slices.map((s, k) => {
+        const h = Math.max(1, (s.qty / max) * (H - 4));
+        return (
+          <rect key={k} x={(k * W) / n + gap / 2} y={H - h} width={Math.max(0.4, bw)} height={h} className="pv-bar">
+            <title>{`#${k + 1} ${fmtTime(s.at)}: ${fmtNum(s.qty, qd)} (cum. ${fmtNum(s.cumulativeQty, qd)})`}</title>
+          </rect>
+        );
+      })}
+      <polyline points={`0,${H} ${cum}`} className="pv-cum" vectorEffect="non-scaling-stroke" />
+    </svg>
+  );
+}
+
+function SchedulePreview({ preview, inst, style }: { preview: Preview; inst: InstrumentDto | undefined; style: ExecutionStyle }): ReactNode {
+  const qd = inst?.qtyDecimals;
+  const base = inst?.base ?? '';
+  const plan = preview.status === 'ready' || preview.status === 'loading' ? (preview.status === 'ready' ? preview.plan : preview.plan) : null;
+  const busy = preview.status === 'loading';
+  let body: ReactNode;
+  if (preview.status === 'idle') {
+    body = <div className="pv-empty muted">Enter a quantity to see how the order will be worked.</div>;
+  } else if (preview.status === 'error') {
+    body = (
+      <div className="pv-error">
+        Preview unavailable: <strong className="mono">{preview.code}</strong> {preview.message}
+      </div>
+    );
+  } else if (!plan) {
+    body = <div className="pv-empty muted">Planning…</div>;
+  } else {
+    const direct = plan.algo === 'market' || plan.algo === 'limit';
+    const dur = Math.max(0, (plan.endAt - plan.startAt) / 1000);
+    const n = plan.schedule.length;
+    body = (
+      <>
+        <div className="pv-head">
+          <span className="algo-tag">{STYLE_LABEL[plan.algo] ?? plan.algo}</span>
+          {direct ? (
+            <span>{plan.algo === 'market' ? 'sent now, walks the book' : 'rests at the limit price'}</span>
+          ) : (
+            <span>
+              {n > 0 ? `${n} slice${n === 1 ? '' : 's'} · ` : ''}
+              {fmtDuration(dur)}
+            </span>
+          )}
+          {!direct && (
+            <span className="muted mono pv-window">
+              {fmtTime(plan.startAt)} → {fmtTime(plan.endAt)}
+            </span>
+          )}
+        </div>
+        <div className="pv-why">
+          <span className="muted">Routing:</span> {plan.rationale}
+        </div>
+        {n > 0 && <Sparkline plan={plan} qd={qd} base={base} />}
+        {!direct && n === 0 && (
+          <div className="pv-note muted">No fixed schedule: {STYLE_LABEL[plan.algo] ?? plan.algo} {STYLE_HINT[plan.algo] ?? ''}.</div>
+        )}
+        {!direct && (
+          <div className="pv-meta muted">
+            Expected participation{' '}
+            <b className="mono">{isNum(plan.expectedParticipation) ? `${(plan.expectedParticipation * 100).toFixed(1)}%` : '—'}</b> of market volume
+            {isNum(plan.params.participation) ? ` · target ${(plan.params.participation * 100).toFixed(1)}%` : ''}
+          </div>
+        )}
+        {n > 0 && (
+          <details className="pv-details">
+            <summary>Slices ({n})</summary>
+            <table className="table pv-table">
+              <thead>
+                <tr>
+                  <th className="num">#</th>
+                  <th>At</th>
+                  <th className="num">Qty</th>
+                  <th className="num">Cumulative</th>
+                </tr>
+              </thead>
+              <tbody>
+                {plan.schedule.map((s, k) => (
+                  <tr key={k}>
+                    <td className="num">{k + 1}</td>
+                    <td className="mono">
+                      {fmtTime(s.at)} <span className="muted">+{Math.round((s.at - plan.startAt) / 1000)}s</span>
+                    </td>
+                    <td className="num">{fmtNum(s.qty, qd)}</td>
+                    <td className="num">{fmtNum(s.cumulativeQty, qd)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        )}
+      </>
+    );
+  }
+  return (
+    <section className={`preview ${busy ? 'busy' : ''} ${isAlgo(style) ? 'algo' : 'direct'}`} aria-label="Schedule preview" aria-busy={busy}>
+      <h3 className="pv-title">Schedule preview</h3>
+      {body}
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Algorithm parameters.
+
+const PARAM_AFFIX: Record<ParamKey, (base: string) => string> = {
+  durationSec: () => 'sec',
+  slices: () => '',
+  jitterPct: () => '%',
+  participationPct: () => '%',
+  displayQty: (b) => b,
+  minChildQty: (b) => b,
+  maxChildQty: (b) => b,
+};
+
+function paramPlaceholder(key: ParamKey, plan: ExecutionPlanDto | null, horizon: number, routing: RoutingDto | null): string {
+  switch (key) {
+    case 'durationSec':
+      return String(plan?.params.durationSec ?? (horizon || 120));
+    case 'slices':
+      return String(plan?.params.slices ?? Math.min(60, Math.max(4, Math.round((horizon || 120) / (routing?.sliceSec ?? 15)))));
+    case 'jitterPct':
+      return '0';
+    case 'participationPct':
+      return String(Math.round((plan?.params.participation ?? routing?.maxParticipation ?? 0.1) * 1000) / 10);
+    case 'displayQty':
+      return 'required';
+    default:
+      return 'auto';
+  }
+}
+
+function AlgoParams(props: {
+  style: ExecutionStyle;
+  ticket: TicketState;
+  inst: InstrumentDto | undefined;
+  plan: ExecutionPlanDto | null;
+  routing: RoutingDto | null;
+  touched: boolean;
+  errors: string[];
+}): ReactNode {
+  const { style, ticket, inst, plan, routing, touched, errors } = props;
+  const id = useId();
+  if (!isAlgo(style)) return null;
+  const keys = PARAMS_OF[style];
+  const samePlan = plan && plan.algo === style ? plan : null;
+  const horizon = horizonOf(ticket.urgency, routing);
+  return (
+    <fieldset className="algo-params">
+      <legend>{STYLE_LABEL[style]} parameters</legend>
+      <div className="algo-grid">
+        {keys.map((k) => {
+          const label = PARAM_LABEL[k];
+          const affix = PARAM_AFFIX[k](inst?.base ?? '');
+          const bad = touched && errors.some((e) => e.startsWith(label));
+          return (
+            <div className="field" key={k}>
+              <label htmlFor={`${id}-${k}`}>{label}</label>
+              <div className="input-affix">
+                <input
+                  id={`${id}-${k}`}
+                  type="text"
+                  inputMode={k === 'durationSec' ? 'text' : 'decimal'}
+                  spellCheck={false}
+                  placeholder={paramPlaceholder(k, samePlan, horizon, routing)}
+                  value={ticket[k]}
+                  onChange={(e) => updateTicket({ [k]: e.target.value })}
+                  aria-invalid={bad}
+                  title={k === 'durationSec' ? 'Seconds, or with a unit: 90s, 2m, 1h' : undefined}
+                />
+                {affix && <span className="affix">{affix}</span>}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
 export function OrderTicket(): ReactNode {
   const symbols = useStore((s) => s.symbols);
   const selected = useStore((s) => s.selected);
@@ -120,6 +410,7 @@ export function OrderTicket(): ReactNode {
   const limits = useStore((s) => s.limits);
   const position = useStore((s) => (s.selected ? s.positions[s.selected] : undefined));
   const ticket = useStore((s) => s.ticket);
+  const routing = useStore((s) => s.routing);
   const focusReq = useStore((s) => s.ticketFocus);
   const connected = useStore((s) => s.conn.phase === 'open');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -136,11 +427,20 @@ export function OrderTicket(): ReactNode {
     }
   }, [focusReq]);
 
-  const check = checkTicket(ticket, inst, quote, limits);
+  const style = ticketStyle(ticket, routing);
+  const routed = routedStyle(ticket, routing);
+  const algoMode = isAlgo(style);
+  const check = checkTicket(ticket, inst, quote, limits, style);
   const qd = inst?.qtyDecimals;
   const pd = inst?.priceDecimals;
   const sideLabel = ticket.side === 'buy' ? 'Buy' : 'Sell';
   const summary = `${sideLabel} ${check.qty !== null && check.qty > 0 ? fmtNum(check.qty, qd) : ''} ${selected ?? ''}`.replace(/\s+/g, ' ').trim();
+
+  // The preview asks for what would be sent (without the decision price, which is taken at submit).
+  const previewParams =
+    selected && check.errors.length === 0 && check.qty !== null ? placeParams(ticket, style, check.algo, { symbol: selected, qty: check.qty, price: check.price }) : null;
+  const preview = usePreview(previewParams, connected);
+  const plan = preview.status === 'ready' ? preview.plan : preview.status === 'loading' ? preview.plan : null;
 
   const submit = async (): Promise<void> => {
     if (busy) return;
@@ -152,10 +452,13 @@ export function OrderTicket(): ReactNode {
     setBusy(true);
     setOutcome(null);
     try {
-      const params =
-        ticket.type === 'limit'
-          ? { symbol: selected, side: ticket.side, qty: check.qty, type: 'limit' as const, price: check.price ?? undefined, tif: ticket.tif, source: 'manual' as const }
-          : { symbol: selected, side: ticket.side, qty: check.qty, type: 'market' as const, tif: ticket.tif, source: 'manual' as const };
+      const params = placeParams(ticket, style, check.algo, {
+        symbol: selected,
+        qty: check.qty,
+        price: check.price,
+        decisionPrice: decisionMid(quote?.bid, quote?.ask, pd),
+        decisionTs: Date.now(),
+      });
       const order = await call('orders.place', params);
       applyOrder(order);
       if (order.status === 'DENIED') {
@@ -185,8 +488,8 @@ export function OrderTicket(): ReactNode {
   const onKeyDown = (e: KeyboardEvent<HTMLFormElement>): void => {
     const target = e.target as HTMLElement;
     if (e.key === 'Enter' && !e.altKey && !e.ctrlKey && !e.metaKey) {
-      // Buttons handle Enter themselves (price shortcuts must not submit).
-      if (target.tagName === 'BUTTON') return;
+      // Buttons (and the slice list's disclosure) handle Enter themselves.
+      if (target.tagName === 'BUTTON' || target.tagName === 'SUMMARY') return;
       e.preventDefault();
       void submit();
     } else if (e.key === 'Escape') {
@@ -212,11 +515,27 @@ export function OrderTicket(): ReactNode {
 
   const setPriceFrom = (p: number | null | undefined): void => {
     if (!isNum(p) || !inst) return;
-    updateTicket({ type: 'limit', price: roundToStep(p, inst.tickSize, inst.priceDecimals) });
+    const price = roundToStep(p, inst.tickSize, inst.priceDecimals);
+    // For an algorithm the price is its cap; a direct market order becomes a limit order.
+    if (algoMode) updateTicket({ price });
+    else {
+      setOrderType('limit');
+      updateTicket({ price });
+    }
   };
   const mid = isNum(quote?.bid) && isNum(quote?.ask) ? ((quote.bid as number) + (quote.ask as number)) / 2 : null;
 
   const showErrors = touched && check.errors.length > 0 && outcome?.kind !== 'invalid';
+  const priceEnabled = style === 'limit' || algoMode;
+  const priceLabel = algoMode ? 'Price cap' : 'Limit price';
+  const horizon = horizonOf(ticket.urgency, routing);
+  const routeText = `${URGENCY_LABEL[ticket.urgency]} urgency → ${STYLE_LABEL[routed]}${isAlgo(routed) && horizon > 0 ? ` over ~${fmtDuration(horizon)}` : ''}`;
+  const durText = plan && plan.algo === style && isAlgo(style) ? fmtDuration((plan.endAt - plan.startAt) / 1000) : null;
+  const subLabel = algoMode
+    ? `${STYLE_LABEL[style].toUpperCase()}${durText ? ` ${durText}` : ''}${plan?.algo === style && plan.schedule.length ? ` · ${plan.schedule.length} slices` : ''}${check.price !== null ? ` · cap ${ticket.price}` : ''}`
+    : style === 'limit'
+      ? `LMT ${ticket.price || ''} ${ticket.tif.toUpperCase()}`
+      : `MKT ${ticket.tif.toUpperCase()}`;
 
   return (
     <section
@@ -259,20 +578,80 @@ export function OrderTicket(): ReactNode {
 
           <div className="field-row">
             <div className="field">
-              <label htmlFor={`${id}-type`}>Order type</label>
-              <select id={`${id}-type`} value={ticket.type} onChange={(e) => updateTicket({ type: e.target.value === 'limit' ? 'limit' : 'market' })}>
-                <option value="market">Market</option>
-                <option value="limit">Limit</option>
+              <label htmlFor={`${id}-urg`}>Urgency</label>
+              <select
+                id={`${id}-urg`}
+                value={ticket.urgency}
+                onChange={(e) => updateTicket({ urgency: URGENCIES.find((u) => u === e.target.value) ?? 'immediate' })}
+                title="Alt+U cycles"
+              >
+                {URGENCIES.map((u) => (
+                  <option key={u} value={u}>
+                    {URGENCY_LABEL[u]}
+                  </option>
+                ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor={`${id}-tif`}>Time in force</label>
-              <select id={`${id}-tif`} value={ticket.tif} onChange={(e) => updateTicket({ tif: e.target.value === 'ioc' ? 'ioc' : 'gtc' })}>
-                <option value="gtc">GTC</option>
-                <option value="ioc">IOC</option>
+            <div className="field field-wide">
+              <label htmlFor={`${id}-algo`}>Algorithm</label>
+              <select
+                id={`${id}-algo`}
+                value={ticket.algo}
+                aria-describedby={`${id}-route`}
+                onChange={(e) => {
+                  const v = e.target.value;
+                  const algo: TicketState['algo'] = v === 'market' || v === 'limit' ? v : (ALGO_KINDS.find((a) => a === v) ?? 'auto');
+                  updateTicket(algo === 'market' || algo === 'limit' ? { algo, type: algo } : { algo });
+                }}
+              >
+                <option value="auto">Auto (from urgency): {STYLE_LABEL[routed]}</option>
+                <optgroup label="Direct">
+                  <option value="market">Market</option>
+                  <option value="limit">Limit</option>
+                </optgroup>
+                <optgroup label="Algorithms">
+                  {ALGO_KINDS.map((a) => (
+                    <option key={a} value={a}>
+                      {STYLE_LABEL[a]}
+                    </option>
+                  ))}
+                </optgroup>
               </select>
             </div>
           </div>
+          <div className={`route-hint ${ticket.algo === 'auto' ? '' : 'override'}`} id={`${id}-route`}>
+            {ticket.algo === 'auto' ? (
+              <>
+                <span className="muted">Auto:</span> {routeText}
+              </>
+            ) : (
+              <>
+                <span className="muted">Override:</span> {STYLE_LABEL[ticket.algo]} <span className="muted">(routing would pick {STYLE_LABEL[routed]})</span>{' '}
+                <button type="button" className="link-btn" onClick={() => updateTicket({ algo: 'auto' })}>
+                  Auto
+                </button>
+              </>
+            )}
+          </div>
+
+          {!algoMode && (
+            <div className="field-row">
+              <div className="field">
+                <label htmlFor={`${id}-type`}>Order type</label>
+                <select id={`${id}-type`} value={style === 'limit' ? 'limit' : 'market'} onChange={(e) => setOrderType(e.target.value === 'limit' ? 'limit' : 'market')}>
+                  <option value="market">Market</option>
+                  <option value="limit">Limit</option>
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor={`${id}-tif`}>Time in force</label>
+                <select id={`${id}-tif`} value={ticket.tif} onChange={(e) => updateTicket({ tif: e.target.value === 'ioc' ? 'ioc' : 'gtc' })}>
+                  <option value="gtc">GTC</option>
+                  <option value="ioc">IOC</option>
+                </select>
+              </div>
+            </div>
+          )}
 
           <div className="field">
             <label htmlFor={`${id}-qty`}>Quantity</label>
@@ -295,22 +674,28 @@ export function OrderTicket(): ReactNode {
           </div>
 
           <div className="field">
-            <label htmlFor={`${id}-px`}>Limit price</label>
+            <label htmlFor={`${id}-px`}>{priceLabel}</label>
             <div className="input-affix">
               <input
                 id={`${id}-px`}
                 type="text"
                 inputMode="decimal"
                 spellCheck={false}
-                disabled={ticket.type !== 'limit'}
-                placeholder={ticket.type === 'limit' ? fmtNum(quote?.last, pd).replace(/,/g, '') : 'Market'}
-                value={ticket.type === 'limit' ? ticket.price : ''}
+                disabled={!priceEnabled}
+                placeholder={algoMode ? 'No cap' : style === 'limit' ? fmtNum(quote?.last, pd).replace(/,/g, '') : 'Market'}
+                value={priceEnabled ? ticket.price : ''}
                 onChange={(e) => updateTicket({ price: e.target.value })}
                 onKeyDown={stepper('price')}
-                aria-invalid={touched && check.errors.some((m) => m.includes('price'))}
+                aria-invalid={touched && check.errors.some((m) => m.includes('rice'))}
+                aria-describedby={algoMode ? `${id}-cap` : undefined}
               />
               <span className="affix">{inst?.quote ?? ''}</span>
             </div>
+            {algoMode && (
+              <div className="field-note muted" id={`${id}-cap`}>
+                {ticket.side === 'buy' ? 'Never buys above it' : 'Never sells below it'}; empty for no cap.
+              </div>
+            )}
             <div className="px-shortcuts" role="group" aria-label="Price from the market">
               <button type="button" className="chip" onClick={() => setPriceFrom(quote?.bid)}>
                 Bid
@@ -323,6 +708,10 @@ export function OrderTicket(): ReactNode {
               </button>
             </div>
           </div>
+
+          <AlgoParams style={style} ticket={ticket} inst={inst} plan={plan} routing={routing} touched={touched} errors={check.errors} />
+
+          <SchedulePreview preview={preview} inst={inst} style={style} />
 
           <dl className="ticket-spec" id={`${id}-spec`}>
             <div>
@@ -382,16 +771,16 @@ export function OrderTicket(): ReactNode {
           <button
             type="submit"
             className={`btn submit submit-${ticket.side}`}
-            aria-label={`Submit order: ${summary}`}
+            aria-label={`Submit order: ${summary}${algoMode ? ` by ${STYLE_LABEL[style]}` : ''}`}
             disabled={!connected}
             aria-busy={busy}
             title="Submit (Enter)"
           >
             {busy ? 'Sending…' : summary}
-            <span className="submit-type">{ticket.type === 'limit' ? `LMT ${ticket.price || ''} ${ticket.tif.toUpperCase()}` : `MKT ${ticket.tif.toUpperCase()}`}</span>
+            <span className="submit-type">{subLabel}</span>
           </button>
           <div className="ticket-keys muted">
-            <kbd>Enter</kbd> submit · <kbd>Esc</kbd> clear · <kbd>↑</kbd>/<kbd>↓</kbd> step
+            <kbd>Enter</kbd> submit · <kbd>Esc</kbd> clear · <kbd>↑</kbd>/<kbd>↓</kbd> step · <kbd>Alt+U</kbd> urgency
           </div>
         </div>
       </form>

@@ -9,12 +9,16 @@ export const SHORTCUTS: [string, string][] = [
   ['↑ / ↓ in Quantity, Limit price', 'Step by lot / tick (Shift: ×10)'],
   ['Alt+B  /  Alt+S', 'Ticket side Buy / Sell'],
   ['Alt+L  /  Alt+M', 'Ticket order type Limit / Market'],
+  ['Alt+U', 'Ticket urgency: Immediate → High → Medium → Low'],
   ['Alt+O', 'Focus the Orders grid'],
   ['Alt+F', 'Focus the Fills grid'],
   ['Alt+P', 'Focus the Positions grid'],
+  ['Alt+D', 'Show the order detail of the selected order'],
   ['Alt+W', 'Focus the watchlist (↑ / ↓ change symbol)'],
   ['↑ ↓ Home End PgUp PgDn', 'Move through grid rows'],
   ['Delete', 'Cancel the selected open order'],
+  ['→ / ← / Enter on a parent order', 'Show / hide its child orders'],
+  ['P on a parent order', 'Pause / resume the algorithm'],
   ['?', 'Show this help'],
 ];
 

@@ -11,11 +11,11 @@ function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
   const pd = (s: string): number | undefined => inst[s]?.priceDecimals;
   const qd = (s: string): number | undefined => inst[s]?.qtyDecimals;
   return [
-    { key: 'symbol', header: 'Symbol', width: 'minmax(74px, 1fr)', render: (p) => <strong>{p.symbol}</strong> },
+    { key: 'symbol', header: 'Symbol', width: 'minmax(70px, 1fr)', render: (p) => <strong>{p.symbol}</strong> },
     {
       key: 'qty',
       header: 'Qty',
-      width: 'minmax(64px, 1fr)',
+      width: 'minmax(58px, 1fr)',
       align: 'right',
       render: (p) => fmtNum(p.qty, qd(p.symbol)),
       className: (p) => (p.qty > 0 ? 'long' : p.qty < 0 ? 'short' : 'muted'),
@@ -23,16 +23,16 @@ function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
     {
       key: 'avg',
       header: 'Avg price',
-      width: 'minmax(76px, 1fr)',
+      width: 'minmax(74px, 1fr)',
       align: 'right',
       render: (p) => fmtNum(p.avgPrice, pd(p.symbol)),
       title: (p) => `Cost basis ${fmtMoney(p.costBasis)} · market value ${fmtMoney(p.marketValue)} · fees ${fmtMoney(p.fees, 4)}`,
     },
-    { key: 'mark', header: 'Mark', width: 'minmax(76px, 1fr)', align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
+    { key: 'mark', header: 'Mark', width: 'minmax(74px, 1fr)', align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
     {
       key: 'realized',
       header: 'Realized',
-      width: 'minmax(70px, 1fr)',
+      width: 'minmax(62px, 1fr)',
       align: 'right',
       render: (p) => fmtSigned(p.realizedPnl),
       className: (p) => pnlClass(p.realizedPnl),
@@ -40,7 +40,7 @@ function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
     {
       key: 'unrealized',
       header: 'Unrealized',
-      width: 'minmax(86px, 1fr)',
+      width: 'minmax(74px, 1fr)',
       align: 'right',
       render: (p) => fmtSigned(p.unrealizedPnl),
       className: (p) => pnlClass(p.unrealizedPnl),
@@ -48,20 +48,22 @@ function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
   ];
 }
 
-export function Positions(): ReactNode {
+function usePositionRows(): PositionDto[] {
   const positions = useStore((s) => s.positions);
-  const inst = useStore((s) => s.instruments);
-  const currency = useStore((s) => s.session?.currency ?? '');
-  const [selected, setSelected] = useState<string | null>(null);
-  const cols = useMemo(() => columns(inst), [inst]);
   // Open positions first, then flat ones that still carry realized P&L.
-  const rows = useMemo(
+  return useMemo(
     () =>
       Object.values(positions)
         .filter((p) => p.qty !== 0 || p.realizedPnl !== 0 || p.fees !== 0)
         .sort((a, b) => Number(b.qty !== 0) - Number(a.qty !== 0) || a.symbol.localeCompare(b.symbol)),
     [positions],
   );
+}
+
+/** Realized and unrealized P&L over all positions, for a panel header. */
+export function PositionsTotals(): ReactNode {
+  const rows = usePositionRows();
+  const currency = useStore((s) => s.session?.currency ?? '');
   const totals = useMemo(() => {
     let u = 0;
     let r = 0;
@@ -71,40 +73,41 @@ export function Positions(): ReactNode {
     }
     return { u, r };
   }, [rows]);
-  const index = useMemo(() => new Map(rows.map((p, i) => [p.symbol, i])), [rows]);
-
   return (
-    <section className="panel positions" aria-label="Positions panel">
-      <header className="panel-head">
-        <h2 className="panel-title">Positions</h2>
-        <div className="panel-tools totals">
-          <span>
-            Realized <b className={pnlClass(totals.r)}>{fmtSigned(totals.r)}</b>
-          </span>
-          <span>
-            Unrealized <b className={pnlClass(totals.u)}>{fmtSigned(totals.u)}</b> <span className="muted">{currency}</span>
-          </span>
-        </div>
-      </header>
-      <div className="panel-body">
-        <VirtualGrid<PositionDto>
-          label="Positions"
-          columns={cols}
-          rowCount={rows.length}
-          rowAt={(i) => rows[i]}
-          rowKey={(p) => p.symbol}
-          indexOf={(k) => index.get(k) ?? -1}
-          rev={rows.length}
-          selectedKey={selected}
-          onSelect={(k) => {
-            setSelected(k);
-            if (k) selectSymbol(k);
-          }}
-          rowClassName={(p) => (p.qty === 0 ? 'done' : undefined)}
-          emptyText="No positions"
-          gridRef={(el) => registerFocus('positions', el)}
-        />
-      </div>
-    </section>
+    <div className="panel-tools totals">
+      <span>
+        Realized <b className={pnlClass(totals.r)}>{fmtSigned(totals.r)}</b>
+      </span>
+      <span>
+        Unrealized <b className={pnlClass(totals.u)}>{fmtSigned(totals.u)}</b> <span className="muted">{currency}</span>
+      </span>
+    </div>
+  );
+}
+
+export function PositionsGrid(): ReactNode {
+  const rows = usePositionRows();
+  const inst = useStore((s) => s.instruments);
+  const [selected, setSelected] = useState<string | null>(null);
+  const cols = useMemo(() => columns(inst), [inst]);
+  const index = useMemo(() => new Map(rows.map((p, i) => [p.symbol, i])), [rows]);
+  return (
+    <VirtualGrid<PositionDto>
+      label="Positions"
+      columns={cols}
+      rowCount={rows.length}
+      rowAt={(i) => rows[i]}
+      rowKey={(p) => p.symbol}
+      indexOf={(k) => index.get(k) ?? -1}
+      rev={rows.length}
+      selectedKey={selected}
+      onSelect={(k) => {
+        setSelected(k);
+        if (k) selectSymbol(k);
+      }}
+      rowClassName={(p) => (p.qty === 0 ? 'done' : undefined)}
+      emptyText="No positions"
+      gridRef={(el) => registerFocus('positions', el)}
+    />
   );
 }

@@ -30,6 +30,10 @@ export interface VirtualGridProps<T> {
   onSelect: (key: string | null) => void;
   /** Delete/Backspace on the selected row. */
   onDeleteRow?: (row: T) => void;
+  /** Other keys on the selected row (arrows to expand, shortcuts); true when handled. */
+  onRowKey?: (row: T, e: KeyboardEvent<HTMLDivElement>) => boolean;
+  /** Extra ARIA state of a row (e.g. aria-expanded of a parent, aria-level of a child). */
+  rowAria?: (row: T) => { expanded?: boolean; level?: number } | undefined;
   rowClassName?: (row: T) => string | undefined;
   emptyText: string;
   rowHeight?: number;
@@ -48,7 +52,7 @@ function minPx(track: string): number {
  * selected row with aria-activedescendant; arrows, Home/End and PageUp/PageDown move the selection.
  */
 export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
-  const { label, columns, rowCount, rowAt, rowKey, indexOf, rev, selectedKey, onSelect, onDeleteRow, rowClassName, emptyText } = props;
+  const { label, columns, rowCount, rowAt, rowKey, indexOf, rev, selectedKey, onSelect, onDeleteRow, onRowKey, rowAria, rowClassName, emptyText } = props;
   const rowHeight = props.rowHeight ?? 26;
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const baseId = useId().replace(/[^a-zA-Z0-9_-]/g, '');
@@ -86,6 +90,12 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (e.target !== e.currentTarget) return;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 260) / rowHeight) - 2);
+    const current = selectedIndex >= 0 ? rowAt(selectedIndex) : undefined;
+    if (current !== undefined && onRowKey?.(current, e)) {
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    }
     switch (e.key) {
       case 'ArrowDown':
         move(selectedIndex < 0 ? 0 : selectedIndex + 1);
@@ -156,6 +166,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
           if (row === undefined) return null;
           const key = rowKey(row);
           const selected = key === selectedKey;
+          const aria = rowAria?.(row);
           return (
             <div
               key={key}
@@ -163,6 +174,8 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
               role="row"
               aria-rowindex={vi.index + 2}
               aria-selected={selected}
+              aria-expanded={aria?.expanded}
+              aria-level={aria?.level}
               className={`vgrid-row ${selected ? 'selected' : ''} ${rowClassName?.(row) ?? ''}`}
               style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${vi.start}px)` }}
               onMouseDown={() => onSelect(key)}

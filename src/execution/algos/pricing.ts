@@ -11,6 +11,11 @@ export function capPrice(ctx: AlgoContext, price: bigint): bigint {
   return ctx.side === 'buy' ? (price > ctx.limitUnits ? ctx.limitUnits : price) : price < ctx.limitUnits ? ctx.limitUnits : price;
 }
 
+/** How far through the far touch a marketable child may go (COLLAR_BPS of it), price units. */
+export function collarUnits(far: bigint): bigint {
+  return (far * COLLAR_BPS) / 10_000n;
+}
+
 function onTick(price: bigint, tick: bigint, up: boolean): bigint {
   const r = price % tick;
   if (r === 0n) return price;
@@ -21,7 +26,7 @@ function onTick(price: bigint, tick: bigint, up: boolean): bigint {
 export function aggressivePrice(ctx: AlgoContext): bigint | undefined {
   const far = ctx.side === 'buy' ? ctx.market.bestAsk() : ctx.market.bestBid();
   if (far === undefined) return undefined;
-  const collar = (far * COLLAR_BPS) / 10_000n;
+  const collar = collarUnits(far);
   const raw = ctx.side === 'buy' ? far + collar : far - collar;
   return capPrice(ctx, onTick(raw, ctx.tickUnits, ctx.side === 'sell'));
 }

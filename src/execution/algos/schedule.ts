@@ -63,10 +63,15 @@ export function profileFractions(startAt: number, endAt: number, slices: number,
   return out;
 }
 
-/** qty × fraction rounded down to the lot (the last slice always asks for everything). */
+/**
+ * qty × fraction rounded down to the lot (the last slice always asks for everything). Cumulative
+ * fractions are sums of floats (0.9 may come out as 0.8999999999999999): a tolerance far below one
+ * unit keeps such a target from losing a unit.
+ */
 export function targetUnits(qtyUnits: bigint, fraction: number, lotUnits: bigint): bigint {
   if (fraction >= 1) return qtyUnits;
-  const raw = BigInt(Math.floor(Number(qtyUnits) * fraction));
+  if (!(fraction > 0)) return 0n;
+  const raw = BigInt(Math.floor(Number(qtyUnits) * fraction + 1e-6));
   const t = raw - (raw % lotUnits);
   return t > qtyUnits ? qtyUnits : t;
 }

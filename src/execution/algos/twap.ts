@@ -1,3 +1,4 @@
+import { numState, placeGuarded, reachesFarTouch, sizeChild, waitForStart } from './common.ts';
 import { aggressivePrice } from './pricing.ts';
 import { currentSlice, sliceTimes, targetUnits, twapFraction } from './schedule.ts';
 import type { AlgoContext, DecisionReason, ExecAlgo } from './types.ts';
@@ -12,32 +13,51 @@ export class TwapAlgo implements ExecAlgo {
   readonly marketDriven = false;
 
   decide(ctx: AlgoContext, _reason: DecisionReason): void {
+    if (waitForStart(ctx)) return;
     const p = ctx.params;
     const n = p.slices ?? 10;
     const times = sliceTimes(p.startAt, p.endAt, n, p.jitterPct ?? 0, (k) => ctx.random(k));
-    const now = ctx.now();
-    const k = currentSlice(times, now);
+    const k = currentSlice(times, ctx.now());
     if (k < 0) {
       ctx.wakeAt(times[0]!);
       return;
     }
     if (k + 1 < times.length) ctx.wakeAt(times[k + 1]!);
-    sendDue(ctx, targetUnits(ctx.qtyUnits, twapFraction(k, n), ctx.lotUnits));
+    sendDue(ctx, targetUnits(ctx.qtyUnits, twapFraction(k, n), ctx.lotUnits), k);
   }
 }
 
-/** Sends one marketable child for what is due and not yet filled or working. */
-export function sendDue(ctx: AlgoContext, dueUnits: bigint): void {
+/**
+ * A slice whose IOC child did not fill completely (thin book) tries again after this long, not at
+ * once: an IOC that cannot fill would otherwise be re-sent as fast as the venue answers.
+ */
+export const RETRY_MS = 1_000;
+
+/**
+ * Sends one marketable child for what is due and not yet filled or working. `slice` identifies the
+ * schedule step: the first child of a slice goes at once, a retry within the same slice waits
+ * RETRY_MS. Nothing is sent while the cap keeps the price from reaching the far touch (it could
+ * not fill); the algorithm looks again after RETRY_MS.
+ */
+export function sendDue(ctx: AlgoContext, dueUnits: bigint, slice: number): void {
   if (ctx.workingUnits() > 0n) return; // an IOC child is still in flight: decide when it ends
   const need = dueUnits - ctx.filledUnits;
   if (need <= 0n) return;
+  const now = ctx.now();
+  const lastAt = numState(ctx, 'lastChildAt');
+  if (numState(ctx, 'lastSlice') === slice && lastAt !== undefined && now < lastAt + RETRY_MS) {
+    ctx.wakeAt(lastAt + RETRY_MS);
+    return;
+  }
   const price = aggressivePrice(ctx);
-  if (price === undefined) return;
-  let qty = need - (need % ctx.lotUnits);
-  const remaining = ctx.qtyUnits - ctx.filledUnits;
-  const min = ctx.minChildUnits(price);
-  // A remainder below the minimum child is folded into this child when possible.
-  if (remaining - qty < min && remaining - qty > 0n) qty = remaining;
-  if (qty < min || qty <= 0n) return;
-  ctx.placeChild({ qtyUnits: qty, type: 'limit', priceUnits: price, tif: 'ioc' });
+  if (price === undefined || !reachesFarTouch(ctx, price)) {
+    ctx.wakeAt(now + RETRY_MS);
+    return;
+  }
+  const qty = sizeChild(ctx, need, ctx.minChildUnits(price));
+  if (qty === undefined) return;
+  if (placeGuarded(ctx, { qtyUnits: qty, type: 'limit', priceUnits: price, tif: 'ioc' }) !== undefined) {
+    ctx.state.lastSlice = slice;
+    ctx.state.lastChildAt = now;
+  }
 }

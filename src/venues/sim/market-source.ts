@@ -56,7 +56,10 @@ export interface MarketSource {
   advance(toMs: number): CrowdTrade[];
   /** Time of the source's next own event (a recorded trade) after its current time; undefined for a source that only steps. */
   nextEventAt(): number | undefined;
-  /** The crowd's resting liquidity on one side, best first, for a book centred on `centre` (quote per base). */
+  /**
+   * The crowd's resting liquidity on one side, best first, for a book centred on `centre` (quote per
+   * base). A pure function of its arguments: the venue reuses the result while the centre stays put.
+   */
   levels(side: BookSide, centre: number): SyntheticLevel[];
   impactScale(): ImpactScale;
   /** State to persist across venue restarts (opaque text), and its restore. */

@@ -1,8 +1,7 @@
 import type { Side } from '../../contract/dto.ts';
 import type { Clock } from '../../core/clock.ts';
-import { every } from '../../core/clock.ts';
 import { notionalUnits } from '../../core/instrument.ts';
-import type { Instrument, InstrumentRegistry } from '../../core/instrument.ts';
+import type { InstrumentRegistry } from '../../core/instrument.ts';
 import type {
   BookLevel,
   MarketBook,
@@ -17,54 +16,82 @@ import type {
 import { divRound, isMultipleOf } from '../../core/precision.ts';
 import { createRng } from '../../core/rng.ts';
 import type { Rng } from '../../core/rng.ts';
+import { DEFAULT_IMPACT } from './market-impact.ts';
+import type { ImpactParams } from './market-impact.ts';
 import { MarketModel } from './market-model.ts';
-import type { MarketModelParams, SyntheticLevel } from './market-model.ts';
+import type { MarketModelParams } from './market-model.ts';
+import type { BookSide, CrowdTrade, MarketSourceFactory, SyntheticLevel } from './market-source.ts';
+import { DEFAULT_CROWD_CANCEL_PER_SECOND, cancelledAhead, shrinkAhead } from './queue-position.ts';
 import type { SimOrder, SimVenueStore } from './sim-store.ts';
+import { SymbolMarket } from './symbol-market.ts';
+import type { CrowdLevels } from './symbol-market.ts';
+import { qtyOf } from './synthetic-book.ts';
 
+/**
+ * Options of the simulated venue. Per symbol, a market comes from `sources` or else `models`:
+ *
+ *   // the demo market (what the engine does)
+ *   new SimVenue({ clock, instruments, store, seed, models: demoModels(calibration) });
+ *   // a recorded tape for XRP/ETH, played from the clock's current time, alongside the demo
+ *   const trades = parseTradesCsv(readFileSync('assets/demo/binance_XRPETH_trades_20191011-13.csv', 'utf8'));
+ *   new SimVenue({ clock, instruments, store, seed, models, sources: { 'XRP/ETH': tapeSource(trades, { startMs: clock.now() }) } });
+ */
 export interface SimVenueOptions {
   clock: Clock;
   instruments: InstrumentRegistry;
-  models: Record<string, MarketModelParams>;
+  /** Demo market model parameters per symbol; each becomes a MarketModel source. */
+  models?: Record<string, MarketModelParams>;
+  /**
+   * Market sources per symbol (e.g. `tapeSource(trades)`); the factory gets the instrument and a
+   * stream seeded by the venue. A symbol listed here wins over `models`.
+   */
+  sources?: Record<string, MarketSourceFactory>;
   store: SimVenueStore;
   seed: number;
-  /** Market step; the model always advances by exactly this much so a seed gives one path. */
+  /** Market step, ms. A stochastic source advances by whole steps on a fixed grid, so a seed gives one path. */
   stepMs?: number;
   /** Median one-way latency of order messages, ms (lognormal around it). */
   latencyMs?: number;
+  /** Square-root impact of our aggressive orders (market-impact.ts); `{ k: 0 }` turns it off. */
+  impact?: Partial<ImpactParams>;
+  /** Rate at which each crowd order resting at a price cancels, per second (queue-position.ts). */
+  crowdCancelPerSecond?: number;
 }
 
-interface SymbolState {
-  inst: Instrument;
-  model: MarketModel;
-  /** Crowd liquidity our aggressive orders have taken, by price; it refills over time. */
-  depleted: Map<bigint, bigint>;
-  lastTradeUnits: bigint | undefined;
-  book: MarketBook;
-}
-
-/** Fraction of taken liquidity that comes back per second. */
-const REFILL_PER_SECOND = 0.5;
+/** Resting state is persisted this often (ms of market time) and at stop. */
+const PERSIST_EVERY_MS = 5_000;
 
 /**
- * A simulated exchange driven by the demo market model: market orders walk the book and can fill
- * at several prices, limit orders rest and fill when the crowd trades through them (after the
- * queue ahead at their price), maker/taker fees, a seeded latency, and books of its own that
- * survive a restart so the engine can reconcile against it like against a real venue.
+ * A simulated exchange over pluggable market sources (market-source.ts): the demo's stochastic
+ * model or a recorded tape. Market orders walk the crowd's book, which our buying pushes up by a
+ * decaying square-root impact (market-impact.ts) as they go; limit orders rest and keep their place
+ * in the queue (queue-position.ts); crowd trades fill them after the queue ahead; maker/taker fees;
+ * a seeded FIFO latency; and books of its own that survive a restart so the engine can reconcile
+ * against it like against a real venue.
  */
 export class SimVenue implements VenuePort {
   readonly name = 'sim';
-  private readonly o: Required<Omit<SimVenueOptions, 'models'>> & { models: Record<string, MarketModelParams> };
-  private readonly symbols = new Map<string, SymbolState>();
+  private readonly clock: Clock;
+  private readonly store: SimVenueStore;
+  private readonly stepMs: number;
+  private readonly latencyMs: number;
+  private readonly cancelRate: number;
+  private readonly symbols = new Map<string, SymbolMarket>();
   private readonly orders = new Map<string, SimOrder>();
+  /** Open limit orders in arrival order (time priority). */
   private readonly resting = new Map<string, SimOrder>();
+  /** Resting orders the crowd book has already swept through and still crosses. */
+  private readonly crossedOrders = new Set<string>();
   private readonly fillsByOrder = new Map<string, VenueFill[]>();
   private readonly eventListeners = new Set<(e: VenueEvent) => void>();
   private readonly marketListeners = new Set<(e: MarketEvent) => void>();
   private readonly latencyRng: Rng;
+  private readonly queueRng: Rng;
   private orderSeq = 0;
   private fillSeq = 0;
   private tradeSeq = 0;
-  private stopTimer: (() => void) | undefined;
+  private running = false;
+  private stepTimer: number | undefined;
   private lastPersist = 0;
   private readonly inbox: { at: number; fn: () => void }[] = [];
   private lastArrival = 0;
@@ -72,69 +99,82 @@ export class SimVenue implements VenuePort {
   private warmAt: number | undefined;
 
   constructor(opts: SimVenueOptions) {
-    this.o = { ...opts, stepMs: opts.stepMs ?? 250, latencyMs: opts.latencyMs ?? 4 };
-    const restarts = Number(this.o.store.getMeta('restarts') ?? '-1') + 1;
-    this.o.store.setMeta('restarts', String(restarts));
-    // A restart continues from the last persisted mids with a fresh stream, so a fresh data dir
+    this.clock = opts.clock;
+    this.store = opts.store;
+    this.stepMs = opts.stepMs ?? 250;
+    this.latencyMs = opts.latencyMs ?? 4;
+    this.cancelRate = opts.crowdCancelPerSecond ?? DEFAULT_CROWD_CANCEL_PER_SECOND;
+    const impact: ImpactParams = { ...DEFAULT_IMPACT, ...opts.impact };
+    const restarts = Number(this.store.getMeta('restarts') ?? '-1') + 1;
+    this.store.setMeta('restarts', String(restarts));
+    // A restart continues from the last persisted state with a fresh stream, so a fresh data dir
     // and a given seed always produce the same market.
-    const streamSeed = (this.o.seed + restarts * 7919) >>> 0;
+    const streamSeed = (opts.seed + restarts * 7919) >>> 0;
     this.latencyRng = createRng(streamSeed ^ 0x5bd1e995);
+    this.queueRng = createRng(streamSeed ^ 0x2545f491);
+    const now = this.clock.now();
     let i = 0;
-    for (const inst of this.o.instruments.all()) {
-      const params = this.o.models[inst.symbol];
-      if (!params) continue;
-      const savedMid = this.o.store.getMeta(`mid:${inst.symbol}`);
-      const model = new MarketModel(inst, params, createRng((streamSeed + 1013 * ++i) >>> 0), savedMid ? Number(savedMid) : undefined);
-      const st: SymbolState = { inst, model, depleted: new Map(), lastTradeUnits: undefined, book: { symbol: inst.symbol, bids: [], asks: [], ts: this.o.clock.now() } };
+    for (const inst of opts.instruments.all()) {
+      const factory = opts.sources?.[inst.symbol] ?? modelFactory(opts.models?.[inst.symbol]);
+      if (!factory) continue;
+      const st = new SymbolMarket(inst, factory(inst, createRng((streamSeed + 1013 * ++i) >>> 0)), impact, now);
+      st.restore(this.store);
+      st.source.skipTo(now);
       this.symbols.set(inst.symbol, st);
       st.book = this.composeBook(st);
     }
-    for (const ord of this.o.store.loadOrders()) {
+    for (const ord of this.store.loadOrders()) {
       if (ord.state === 'open' && (ord.type === 'market' || ord.tif === 'ioc')) {
         // The venue died while matching an immediate order: what did not execute then never will.
         ord.state = 'expired';
-        this.o.store.saveOrder(ord);
+        this.store.saveOrder(ord);
       }
       this.orders.set(ord.clientOrderId, ord);
       if (ord.state === 'open' && ord.type === 'limit') this.resting.set(ord.clientOrderId, ord);
       this.orderSeq = Math.max(this.orderSeq, Number(ord.venueOrderId.slice(1)) || 0);
     }
-    for (const f of this.o.store.loadFills()) {
+    for (const f of this.store.loadFills()) {
       this.listFills(f.clientOrderId).push(f);
       this.fillSeq = Math.max(this.fillSeq, Number(f.fillId.slice(3)) || 0);
     }
   }
 
   start(): void {
-    if (this.stopTimer) return;
-    this.stopTimer = every(this.o.clock, this.o.stepMs, () => this.step());
+    if (this.running) return;
+    this.running = true;
+    this.scheduleStep(this.clock.now() + this.stepMs);
+    for (const st of this.symbols.values()) this.scheduleEvent(st);
   }
 
   /**
    * Generates `durationMs` of market history ending now, instantly, so charts and volatility
-   * estimates have data from the first second. Our resting orders take no part in it.
+   * estimates have data from the first second. Our resting orders take no part in it. A tape plays
+   * its recorded trades of that window, if it has any.
    */
   warmUp(durationMs: number): void {
-    const end = this.o.clock.now();
-    const steps = Math.floor(durationMs / this.o.stepMs);
+    const end = this.clock.now();
+    const steps = Math.floor(durationMs / this.stepMs);
+    const from = end - (steps + 1) * this.stepMs;
+    for (const st of this.symbols.values()) {
+      st.source.skipTo(from);
+      st.steppedAt = from;
+    }
     try {
       for (let k = steps; k >= 1; k--) {
-        this.warmAt = end - k * this.o.stepMs;
-        this.step();
+        this.warmAt = end - k * this.stepMs;
+        for (const st of this.symbols.values()) this.stepSymbol(st, this.warmAt);
       }
     } finally {
       this.warmAt = undefined;
     }
   }
 
-  private now(): number {
-    return this.warmAt ?? this.o.clock.now();
-  }
-
   stop(): void {
-    this.stopTimer?.();
-    this.stopTimer = undefined;
-    this.persistMids();
+    this.running = false;
+    if (this.stepTimer !== undefined) this.clock.cancel(this.stepTimer);
+    this.stepTimer = undefined;
+    for (const st of this.symbols.values()) this.cancelEvent(st);
+    this.persistState();
   }
 
   onEvent(listener: (e: VenueEvent) => void): () => void {
@@ -155,29 +195,28 @@ export class SimVenue implements VenuePort {
     return this.symbols.get(symbol)?.lastTradeUnits;
   }
 
+  /**
+   * The market's state for a symbol, for analysis: the source's reference price, our impact on it
+   * (signed fraction, + after our buys) and the centre the crowd's book is built around.
+   */
+  marketState(symbol: string): { referencePrice: number; impact: number; centre: number } | undefined {
+    const st = this.symbols.get(symbol);
+    if (!st) return undefined;
+    const now = this.now();
+    return { referencePrice: st.source.referencePrice(), impact: st.impact.current(now), centre: st.centre(now) };
+  }
+
+  /** Crowd quantity ahead of an open resting order at its price, or undefined if it is not resting. */
+  queueAheadUnits(clientOrderId: string): bigint | undefined {
+    return this.resting.get(clientOrderId)?.queueAheadUnits;
+  }
+
   submit(req: VenueOrderRequest): void {
     this.deliver(() => this.accept(req));
   }
 
   cancel(clientOrderId: string): void {
     this.deliver(() => this.doCancel(clientOrderId));
-  }
-
-  /**
-   * Our messages reach the venue in the order sent, like on one TCP session: each gets a random
-   * latency but never arrives before the one sent earlier, and one queue processes them FIFO, so a
-   * cancel sent right after its order can never overtake it.
-   */
-  private deliver(fn: () => void): void {
-    const at = Math.max(this.o.clock.now() + this.latency(), this.lastArrival);
-    this.lastArrival = at;
-    this.inbox.push({ at, fn });
-    this.o.clock.schedule(at, () => this.drainInbox());
-  }
-
-  private drainInbox(): void {
-    const now = this.o.clock.now();
-    while (this.inbox.length > 0 && this.inbox[0]!.at <= now) this.inbox.shift()!.fn();
   }
 
   async fetchOrder(clientOrderId: string): Promise<VenueOrderStatus | undefined> {
@@ -192,11 +231,32 @@ export class SimVenue implements VenuePort {
     return [...(this.fillsByOrder.get(clientOrderId) ?? [])];
   }
 
-  // ---- order handling ----
+  private now(): number {
+    return this.warmAt ?? this.clock.now();
+  }
+
+  // ---- our messages ----
+
+  /**
+   * Our messages reach the venue in the order sent, like on one TCP session: each gets a random
+   * latency but never arrives before the one sent earlier, and one queue processes them FIFO, so a
+   * cancel sent right after its order can never overtake it.
+   */
+  private deliver(fn: () => void): void {
+    const at = Math.max(this.clock.now() + this.latency(), this.lastArrival);
+    this.lastArrival = at;
+    this.inbox.push({ at, fn });
+    this.clock.schedule(at, () => this.drainInbox());
+  }
+
+  private drainInbox(): void {
+    const now = this.clock.now();
+    while (this.inbox.length > 0 && this.inbox[0]!.at <= now) this.inbox.shift()!.fn();
+  }
 
   private latency(): number {
-    if (this.o.latencyMs <= 0) return 0;
-    return Math.max(1, Math.round(this.o.latencyMs * this.latencyRng.lognormal(0, 0.35)));
+    if (this.latencyMs <= 0) return 0;
+    return Math.max(1, Math.round(this.latencyMs * this.latencyRng.lognormal(0, 0.35)));
   }
 
   private emit(e: VenueEvent): void {
@@ -207,12 +267,17 @@ export class SimVenue implements VenuePort {
     for (const l of this.marketListeners) l(e);
   }
 
+  private publishBook(st: SymbolMarket): void {
+    st.book = this.composeBook(st);
+    this.emitMarket({ type: 'book', book: st.book });
+  }
+
   private reject(req: VenueOrderRequest, code: string, message: string): void {
-    this.emit({ type: 'rejected', clientOrderId: req.clientOrderId, code, message, ts: this.o.clock.now() });
+    this.emit({ type: 'rejected', clientOrderId: req.clientOrderId, code, message, ts: this.clock.now() });
   }
 
   private accept(req: VenueOrderRequest): void {
-    const now = this.o.clock.now();
+    const now = this.clock.now();
     if (this.orders.has(req.clientOrderId)) {
       // A venue refuses a client order id it has seen: the engine must reconcile, not resend.
       this.reject(req, 'DUPLICATE_CLIENT_ORDER_ID', `client order id ${req.clientOrderId} already exists`);
@@ -240,32 +305,28 @@ export class SimVenue implements VenuePort {
       createdAt: now,
     };
     this.orders.set(order.clientOrderId, order);
-    this.o.store.saveOrder(order);
+    this.store.saveOrder(order);
     this.emit({ type: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, ts: now });
 
     const before = order.filledUnits;
     this.takeLiquidity(st, order);
-    if (order.filledUnits !== before) {
-      // The book changed now, not at the next market step.
-      st.book = this.composeBook(st);
-      this.emitMarket({ type: 'book', book: st.book });
-    }
+    // The book changed now, not at the next market step.
+    if (order.filledUnits !== before) this.publishBook(st);
     if (order.state !== 'open') return;
     if (order.type === 'market' || order.tif === 'ioc') {
       this.finish(order, 'expired');
       return;
     }
-    // Rest. Crowd liquidity already at this price is ahead of us.
-    const same = this.crowdSide(st, order.side === 'buy' ? 'bid' : 'ask').find((l) => l.priceUnits === order.priceUnits);
+    // Rest, behind the crowd already at this price (queue-position.ts).
+    const same = this.crowdLevels(st, order.side === 'buy' ? 'bid' : 'ask').net.find((l) => l.priceUnits === order.priceUnits);
     order.queueAheadUnits = same ? same.qtyUnits : 0n;
-    this.o.store.saveOrder(order);
+    this.store.saveOrder(order);
     this.resting.set(order.clientOrderId, order);
-    st.book = this.composeBook(st);
-    this.emitMarket({ type: 'book', book: st.book });
+    this.publishBook(st);
   }
 
   private doCancel(clientOrderId: string): void {
-    const now = this.o.clock.now();
+    const now = this.clock.now();
     const o = this.orders.get(clientOrderId);
     if (!o) {
       this.emit({ type: 'cancelRejected', clientOrderId, code: 'UNKNOWN_ORDER', message: 'unknown order', ts: now });
@@ -277,35 +338,45 @@ export class SimVenue implements VenuePort {
     }
     this.finish(o, 'cancelled');
     const st = this.symbols.get(o.symbol);
-    if (st) {
-      st.book = this.composeBook(st);
-      this.emitMarket({ type: 'book', book: st.book });
-    }
+    if (st) this.publishBook(st);
   }
 
   private finish(o: SimOrder, state: 'cancelled' | 'expired'): void {
     o.state = state;
     this.resting.delete(o.clientOrderId);
-    this.o.store.saveOrder(o);
-    this.emit({ type: state, clientOrderId: o.clientOrderId, ts: this.o.clock.now() });
+    this.store.saveOrder(o);
+    this.emit({ type: state, clientOrderId: o.clientOrderId, ts: this.clock.now() });
   }
 
-  /** Our order takes crowd liquidity up to its limit (if any), level by level. */
-  private takeLiquidity(st: SymbolState, order: SimOrder): void {
-    const levels = this.crowdSide(st, order.side === 'buy' ? 'ask' : 'bid');
-    for (const l of levels) {
+  /**
+   * Our order takes crowd liquidity up to its limit (if any), best level first. After each level
+   * the book is rebuilt around the reference moved by our impact so far, so a large order pays its
+   * own impact on the later levels; the levels it emptied stay empty (taken-liquidity.ts), so the
+   * prices it pays only get worse, and it can take at most the crowd's listed depth. It never trades
+   * with our own resting orders (self-trade prevention), but takes the crowd queued ahead of them.
+   */
+  private takeLiquidity(st: SymbolMarket, order: SimOrder): void {
+    const side: BookSide = order.side === 'buy' ? 'ask' : 'bid';
+    const now = this.clock.now();
+    for (;;) {
       const left = order.qtyUnits - order.filledUnits;
       if (left <= 0n) break;
+      const { raw, net } = this.crowdLevels(st, side);
+      const depth = net.findIndex((l) => l.qtyUnits > 0n);
+      if (depth < 0) break;
+      const l = net[depth]!;
       if (order.priceUnits !== null && (order.side === 'buy' ? l.priceUnits > order.priceUnits : l.priceUnits < order.priceUnits)) break;
       const take = l.qtyUnits < left ? l.qtyUnits : left;
-      if (take <= 0n) continue;
-      st.depleted.set(l.priceUnits, (st.depleted.get(l.priceUnits) ?? 0n) + take);
+      st.taken.take(side, depth, take, raw[depth]!.qtyUnits);
+      // The crowd taken there was at the front of the queue: ahead of any resting order of ours at that price.
+      this.forOurs(st, order.side === 'buy' ? 'sell' : 'buy', l.priceUnits, (o) => shrinkAhead(o, take));
       this.fill(st, order, l.priceUnits, take, 'taker');
-      this.print(st, l.priceUnits, take, order.side);
+      this.print(st, l.priceUnits, take, order.side, this.now());
+      st.impact.add(now, order.side, qtyOf(st.inst, take));
     }
   }
 
-  private fill(st: SymbolState, order: SimOrder, priceUnits: bigint, qtyUnits: bigint, liquidity: 'maker' | 'taker'): void {
+  private fill(st: SymbolMarket, order: SimOrder, priceUnits: bigint, qtyUnits: bigint, liquidity: 'maker' | 'taker'): void {
     const bps = liquidity === 'maker' ? st.inst.makerFeeBps : st.inst.takerFeeBps;
     const notional = notionalUnits(st.inst, priceUnits, qtyUnits);
     const fee = divRound(notional * BigInt(Math.round(bps * 100)), 1_000_000n);
@@ -324,9 +395,9 @@ export class SimVenue implements VenuePort {
       qtyUnits,
       feeUnits: fee,
       liquidity,
-      ts: this.o.clock.now(),
+      ts: this.clock.now(),
     };
-    this.o.store.recordFill(f, order);
+    this.store.recordFill(f, order);
     this.listFills(order.clientOrderId).push(f);
     this.emit({ type: 'fill', fill: f });
   }
@@ -340,141 +411,257 @@ export class SimVenue implements VenuePort {
     return l;
   }
 
-  private print(st: SymbolState, priceUnits: bigint, qtyUnits: bigint, side: Side): void {
+  private print(st: SymbolMarket, priceUnits: bigint, qtyUnits: bigint, side: Side, ts: number): void {
     st.lastTradeUnits = priceUnits;
-    const trade: MarketTrade = { symbol: st.inst.symbol, id: `${st.inst.symbol}:${++this.tradeSeq}`, priceUnits, qtyUnits, side, ts: this.now() };
+    const trade: MarketTrade = { symbol: st.inst.symbol, id: `${st.inst.symbol}:${++this.tradeSeq}`, priceUnits, qtyUnits, side, ts };
     this.emitMarket({ type: 'trade', trade });
+  }
+
+  /** Runs fn on our open resting orders of a symbol on one side at one price, in time priority; saves those it changed. */
+  private forOurs(st: SymbolMarket, side: Side, priceUnits: bigint, fn: (o: SimOrder) => boolean): void {
+    for (const o of this.resting.values()) {
+      if (o.symbol === st.inst.symbol && o.side === side && o.priceUnits === priceUnits && fn(o)) this.store.saveOrder(o);
+    }
   }
 
   // ---- market ----
 
-  /** Crowd levels net of what we took, best first. */
-  private crowdSide(st: SymbolState, side: 'bid' | 'ask'): SyntheticLevel[] {
-    const raw = st.model.levels(side);
-    if (st.depleted.size === 0) return raw;
-    return raw.map((l) => {
-      const d = st.depleted.get(l.priceUnits) ?? 0n;
-      return d === 0n ? l : { priceUnits: l.priceUnits, qtyUnits: l.qtyUnits > d ? l.qtyUnits - d : 0n };
+  private crowdLevels(st: SymbolMarket, side: BookSide): CrowdLevels {
+    return st.levels(side, this.now());
+  }
+
+  private scheduleStep(at: number): void {
+    this.stepTimer = this.clock.schedule(at, () => {
+      if (!this.running) return;
+      this.step(at);
+      this.scheduleStep(at + this.stepMs);
     });
   }
 
-  private step(): void {
-    const dt = this.o.stepMs;
+  /** A source with events of its own (a tape) also steps at each of them, so every recorded trade plays at its time. */
+  private scheduleEvent(st: SymbolMarket): void {
+    const next = st.source.nextEventAt();
+    if (!this.running || next === st.eventAt) return;
+    this.cancelEvent(st);
+    if (next === undefined) return;
+    st.eventAt = next;
+    st.eventTimer = this.clock.schedule(next, () => {
+      st.eventTimer = undefined;
+      st.eventAt = undefined;
+      if (!this.running) return;
+      this.stepSymbol(st, next);
+      this.scheduleEvent(st);
+    });
+  }
+
+  private cancelEvent(st: SymbolMarket): void {
+    if (st.eventTimer !== undefined) this.clock.cancel(st.eventTimer);
+    st.eventTimer = undefined;
+    st.eventAt = undefined;
+  }
+
+  /** One fixed step of every symbol at market time `at` (the step grid, whatever the wall clock's jitter). */
+  private step(at: number): void {
     for (const st of this.symbols.values()) {
-      const crowd = st.model.step(dt);
-      this.refill(st, dt);
-      if (this.warmAt === undefined) this.crossResting(st);
-      for (const t of crowd) this.crowdTrade(st, t.side, t.qtyUnits);
-      st.book = this.composeBook(st);
-      this.emitMarket({ type: 'book', book: st.book });
+      this.stepSymbol(st, at);
+      this.scheduleEvent(st);
     }
-    const now = this.now();
-    if (this.warmAt === undefined && now - this.lastPersist >= 5_000) {
-      this.lastPersist = now;
-      this.persistMids();
+    if (at - this.lastPersist >= PERSIST_EVERY_MS) {
+      this.lastPersist = at;
+      this.persistState();
     }
   }
 
-  private persistMids(): void {
-    for (const st of this.symbols.values()) this.o.store.setMeta(`mid:${st.inst.symbol}`, String(st.model.mid));
+  /**
+   * Advances one symbol to `at`: taken liquidity refills, the crowd ahead of our resting orders
+   * cancels, the source moves and sends its trades (each meets our resting orders first where they
+   * are as good or better), then whatever of the crowd's book now lies through our resting orders
+   * fills them, and the book is published.
+   */
+  private stepSymbol(st: SymbolMarket, at: number): void {
+    const live = this.warmAt === undefined;
+    const dt = at - st.steppedAt;
+    if (dt > 0) {
+      st.steppedAt = at;
+      st.taken.refill(dt);
+      if (live) this.cancelCrowdAhead(st, dt);
+    }
+    for (const t of st.source.advance(at)) this.crowdTrade(st, t);
+    if (live) {
+      this.crossResting(st);
+      this.capQueues(st);
+    }
+    this.publishBook(st);
   }
 
-  private refill(st: SymbolState, dtMs: number): void {
-    if (st.depleted.size === 0) return;
-    const keep = Math.pow(1 - REFILL_PER_SECOND, dtMs / 1000);
-    for (const [p, d] of st.depleted) {
-      const next = BigInt(Math.floor(Number(d) * keep));
-      if (next <= 0n) st.depleted.delete(p);
-      else st.depleted.set(p, next);
+  private cancelCrowdAhead(st: SymbolMarket, dtMs: number): void {
+    for (const o of this.resting.values()) {
+      if (o.symbol !== st.inst.symbol) continue;
+      if (shrinkAhead(o, cancelledAhead(o, this.cancelRate, dtMs, this.queueRng))) this.store.saveOrder(o);
     }
   }
 
-  /** When the crowd's book moves through a resting order, the crowd on the other side hits it. */
-  private crossResting(st: SymbolState): void {
-    for (const o of [...this.resting.values()]) {
-      if (o.symbol !== st.inst.symbol || o.state !== 'open' || o.priceUnits === null) continue;
-      const limit = o.priceUnits;
-      const opposite = this.crowdSide(st, o.side === 'buy' ? 'ask' : 'bid');
-      for (const l of opposite) {
+  /** What is ahead of us cannot exceed the crowd the book shows at our price (queue-position.ts, rule 3). */
+  private capQueues(st: SymbolMarket): void {
+    let shown: Record<BookSide, Map<bigint, bigint>> | undefined;
+    for (const o of this.resting.values()) {
+      if (o.symbol !== st.inst.symbol || o.priceUnits === null || o.queueAheadUnits <= 0n) continue;
+      shown ??= { bid: levelMap(this.crowdLevels(st, 'bid').net), ask: levelMap(this.crowdLevels(st, 'ask').net) };
+      const visible = shown[o.side === 'buy' ? 'bid' : 'ask'].get(o.priceUnits);
+      if (visible !== undefined && visible < o.queueAheadUnits && shrinkAhead(o, o.queueAheadUnits - visible)) this.store.saveOrder(o);
+    }
+  }
+
+  private persistState(): void {
+    for (const st of this.symbols.values()) st.persist(this.store, this.now());
+  }
+
+  /** When the crowd's book moves through a resting order, the crowd on the other side hits it (queue-position.ts). */
+  private crossResting(st: SymbolMarket): void {
+    const ours = [...this.resting.values()]
+      .filter((o) => o.symbol === st.inst.symbol && o.priceUnits !== null)
+      // Price priority per side; the sort is stable, so arrival order (time priority) breaks ties.
+      .sort((a, b) => (a.side !== b.side ? (a.side === 'buy' ? -1 : 1) : a.side === 'buy' ? cmp(b.priceUnits!, a.priceUnits!) : cmp(a.priceUnits!, b.priceUnits!)));
+    for (const o of ours) {
+      if (o.state !== 'open') continue;
+      const limit = o.priceUnits!;
+      const side: BookSide = o.side === 'buy' ? 'ask' : 'bid';
+      const best = this.crowdLevels(st, side).net.find((l) => l.qtyUnits > 0n);
+      const crossed = best !== undefined && (o.side === 'buy' ? best.priceUnits <= limit : best.priceUnits >= limit);
+      if (!crossed) {
+        this.crossedOrders.delete(o.clientOrderId);
+        continue;
+      }
+      // A crossing is one sweep: the crowd liquidity that moved through us trades once. While the
+      // book stays crossed, refilled crowd levels are not new sellers hitting us again and again
+      // (that would fill a passive order from nothing); only crowd trades fill it until it uncrosses.
+      if (this.crossedOrders.has(o.clientOrderId)) continue;
+      this.crossedOrders.add(o.clientOrderId);
+      for (;;) {
         const left = o.qtyUnits - o.filledUnits;
         if (left <= 0n) break;
+        const { raw, net } = this.crowdLevels(st, side);
+        const depth = net.findIndex((l) => l.qtyUnits > 0n);
+        if (depth < 0) break;
+        const l = net[depth]!;
         const crosses = o.side === 'buy' ? l.priceUnits <= limit : l.priceUnits >= limit;
         if (!crosses) break;
         const take = l.qtyUnits < left ? l.qtyUnits : left;
-        if (take <= 0n) continue;
-        st.depleted.set(l.priceUnits, (st.depleted.get(l.priceUnits) ?? 0n) + take);
+        st.taken.take(side, depth, take, raw[depth]!.qtyUnits);
         o.queueAheadUnits = 0n;
         this.fill(st, o, limit, take, 'maker');
-        this.print(st, limit, take, o.side === 'buy' ? 'sell' : 'buy');
+        this.print(st, limit, take, o.side === 'buy' ? 'sell' : 'buy', this.now());
       }
     }
   }
 
   /**
-   * A crowd market order: it meets our resting orders first where they are better priced than
-   * the crowd's best, then walks crowd levels; at a level holding our order, the crowd queue ahead
-   * of us fills first.
+   * A crowd aggressor. The model's walks the crowd's book like a market order; the tape's trades at
+   * its recorded price (moved by our impact, so a market we pushed up stays up for the tape too).
+   * Either way it meets our resting orders at prices better than a crowd level before that level,
+   * and at any price holding our orders the crowd queued ahead of each trades first
+   * (queue-position.ts): our orders never pass the crowd ahead of them, at any price.
    */
-  private crowdTrade(st: SymbolState, side: Side, qtyUnits: bigint): void {
-    let left = qtyUnits;
+  private crowdTrade(st: SymbolMarket, t: CrowdTrade): void {
+    const side = t.side;
+    const ts = t.ts ?? this.now();
+    let left = t.qtyUnits;
     const ours = (this.warmAt !== undefined ? [] : [...this.resting.values()])
       .filter((o) => o.symbol === st.inst.symbol && o.state === 'open' && o.side !== side && o.priceUnits !== null)
       .sort((a, b) => (side === 'buy' ? cmp(a.priceUnits!, b.priceUnits!) : cmp(b.priceUnits!, a.priceUnits!)) || a.createdAt - b.createdAt);
-    const crowd = this.crowdSide(st, side === 'buy' ? 'ask' : 'bid');
+    const levels =
+      t.priceUnits === undefined
+        ? this.crowdLevels(st, side === 'buy' ? 'ask' : 'bid').net
+        : [{ priceUnits: st.withImpact(t.priceUnits, this.now()), qtyUnits: t.qtyUnits }];
     let oi = 0;
-    for (const l of crowd) {
+    const takeOursAt = (price: bigint): SimOrder[] => {
+      const here: SimOrder[] = [];
+      while (oi < ours.length && ours[oi]!.priceUnits === price) here.push(ours[oi++]!);
+      return here;
+    };
+    for (const l of levels) {
       if (left <= 0n) break;
-      // Our orders priced better than this crowd level trade first.
       while (left > 0n && oi < ours.length && better(ours[oi]!.priceUnits!, l.priceUnits, side)) {
-        left = this.hitOurs(st, ours[oi]!, left, side);
-        oi++;
+        const price = ours[oi]!.priceUnits!;
+        left = this.meetOursAt(st, takeOursAt(price), price, left, side, ts).left;
       }
       if (left <= 0n) break;
-      let crowdQty = l.qtyUnits;
-      // Our orders at this level: queue ahead first, then us, then the crowd behind us.
-      while (left > 0n && oi < ours.length && ours[oi]!.priceUnits === l.priceUnits) {
-        const o = ours[oi]!;
-        const ahead = o.queueAheadUnits < left ? o.queueAheadUnits : left;
-        o.queueAheadUnits -= ahead;
-        left -= ahead;
-        crowdQty -= ahead < crowdQty ? ahead : crowdQty;
-        if (ahead > 0n) this.print(st, l.priceUnits, ahead, side);
-        if (left > 0n) left = this.hitOurs(st, o, left, side);
-        else this.o.store.saveOrder(o);
-        oi++;
-      }
-      const take = crowdQty < left ? crowdQty : left;
+      const met = this.meetOursAt(st, takeOursAt(l.priceUnits), l.priceUnits, left, side, ts);
+      left = met.left;
+      // The crowd ahead of us was part of this level; the aggressor then takes the crowd behind us.
+      const crowdLeft = l.qtyUnits > met.consumed ? l.qtyUnits - met.consumed : 0n;
+      const take = crowdLeft < left ? crowdLeft : left;
       if (take > 0n) {
         left -= take;
-        this.print(st, l.priceUnits, take, side);
+        this.print(st, l.priceUnits, take, side, ts);
       }
     }
   }
 
-  private hitOurs(st: SymbolState, o: SimOrder, left: bigint, aggressor: Side): bigint {
+  /**
+   * An aggressor with `left` to trade meets our resting orders at one price, in time priority: for
+   * each, the crowd queued ahead of it trades first (printed), then it fills. Crowd that traded
+   * ahead of an earlier order of ours was ahead of the later ones too, so theirs shrinks as well.
+   * Returns what is left of the aggressor and how much crowd it took here.
+   */
+  private meetOursAt(st: SymbolMarket, here: SimOrder[], price: bigint, left: bigint, side: Side, ts: number): { left: bigint; consumed: bigint } {
+    let consumed = 0n;
+    for (const o of here) {
+      let changed = shrinkAhead(o, consumed);
+      if (left > 0n) {
+        const ahead = o.queueAheadUnits < left ? o.queueAheadUnits : left;
+        if (ahead > 0n) {
+          changed = shrinkAhead(o, ahead) || changed;
+          left -= ahead;
+          consumed += ahead;
+          this.print(st, price, ahead, side, ts);
+        }
+        if (left > 0n) left = this.hitOurs(st, o, left, side, ts);
+      }
+      if (changed && o.state === 'open') this.store.saveOrder(o);
+    }
+    return { left, consumed };
+  }
+
+  private hitOurs(st: SymbolMarket, o: SimOrder, left: bigint, aggressor: Side, ts: number): bigint {
     const rem = o.qtyUnits - o.filledUnits;
     const take = rem < left ? rem : left;
     if (take <= 0n) return left;
     this.fill(st, o, o.priceUnits!, take, 'maker');
-    this.print(st, o.priceUnits!, take, aggressor);
+    this.print(st, o.priceUnits!, take, aggressor, ts);
     return left - take;
   }
 
-  /** The public book: crowd levels plus our resting orders at their prices. */
-  private composeBook(st: SymbolState): MarketBook {
-    const side = (s: 'bid' | 'ask'): BookLevel[] => {
-      const map = new Map<bigint, bigint>();
-      for (const l of this.crowdSide(st, s)) if (l.qtyUnits > 0n) map.set(l.priceUnits, l.qtyUnits);
+  /** The public book: crowd levels plus our resting orders at their prices, best first, 20 levels a side. */
+  private composeBook(st: SymbolMarket): MarketBook {
+    const side = (s: BookSide): BookLevel[] => {
+      // The crowd's levels come sorted best first; our few resting orders are merged into them.
+      const levels: BookLevel[] = [];
+      for (const l of this.crowdLevels(st, s).net) if (l.qtyUnits > 0n) levels.push({ priceUnits: l.priceUnits, qtyUnits: l.qtyUnits });
+      let unsorted = false;
       for (const o of this.resting.values()) {
         if (o.symbol !== st.inst.symbol || o.priceUnits === null || (s === 'bid') !== (o.side === 'buy')) continue;
-        map.set(o.priceUnits, (map.get(o.priceUnits) ?? 0n) + (o.qtyUnits - o.filledUnits));
+        const left = o.qtyUnits - o.filledUnits;
+        const at = levels.find((l) => l.priceUnits === o.priceUnits);
+        if (at) at.qtyUnits += left;
+        else {
+          levels.push({ priceUnits: o.priceUnits, qtyUnits: left });
+          unsorted = true;
+        }
       }
-      const levels = [...map.entries()].map(([priceUnits, qtyUnits]) => ({ priceUnits, qtyUnits }));
-      levels.sort((a, b) => (s === 'bid' ? cmp(b.priceUnits, a.priceUnits) : cmp(a.priceUnits, b.priceUnits)));
-      return levels.slice(0, 20);
+      if (unsorted) levels.sort((a, b) => (s === 'bid' ? cmp(b.priceUnits, a.priceUnits) : cmp(a.priceUnits, b.priceUnits)));
+      return levels.length > 20 ? levels.slice(0, 20) : levels;
     };
     return { symbol: st.inst.symbol, bids: side('bid'), asks: side('ask'), ts: this.now() };
   }
+}
+
+function modelFactory(params: MarketModelParams | undefined): MarketSourceFactory | undefined {
+  return params ? (inst, rng) => new MarketModel(inst, params, rng) : undefined;
+}
+
+function levelMap(levels: SyntheticLevel[]): Map<bigint, bigint> {
+  return new Map(levels.map((l) => [l.priceUnits, l.qtyUnits]));
 }
 
 function cmp(a: bigint, b: bigint): number {

@@ -31,12 +31,12 @@ export function bookLevels(inst: Instrument, shape: BookShape, centre: number, s
   const out: SyntheticLevel[] = [];
   const bid = bestBidUnits(inst, shape, centre);
   const best = side === 'bid' ? bid : bid + BigInt(shape.spreadTicks) * inst.tickUnits;
-  const step = BigInt(shape.levelSpacingTicks) * inst.tickUnits;
-  for (let i = 0; i < shape.levels; i++) {
-    const price = side === 'bid' ? best - BigInt(i) * step : best + BigInt(i) * step;
-    if (price <= 0n) break;
+  const step = (side === 'bid' ? -1n : 1n) * BigInt(shape.levelSpacingTicks) * inst.tickUnits;
+  const lot = lotSize(inst);
+  let price = best;
+  for (let i = 0; i < shape.levels && price > 0n; i++, price += step) {
     const qty = shape.levelQty * (1 + DEPTH_GROWTH * i) * (0.5 + hashUnit(price));
-    out.push({ priceUnits: price, qtyUnits: toLots(inst, qty) });
+    out.push({ priceUnits: price, qtyUnits: BigInt(Math.max(1, Math.round(qty / lot))) * inst.lotUnits });
   }
   return out;
 }
@@ -47,9 +47,12 @@ export function tickSize(inst: Instrument): number {
 
 /** A base quantity rounded to whole lots, at least one lot, in quantity units. */
 export function toLots(inst: Instrument, qty: number): bigint {
-  const lot = Number(inst.lotUnits) / 10 ** inst.qtyDecimals;
-  const lots = Math.max(1, Math.round(qty / lot));
+  const lots = Math.max(1, Math.round(qty / lotSize(inst)));
   return BigInt(lots) * inst.lotUnits;
+}
+
+function lotSize(inst: Instrument): number {
+  return Number(inst.lotUnits) / 10 ** inst.qtyDecimals;
 }
 
 /** Quantity units as a base quantity (float; for model arithmetic only, never for fills). */

@@ -87,7 +87,8 @@ export class TapeMarketSource implements MarketSource {
     const spreadTicks = opts.spreadTicks ?? this.calibration.spreadTicks;
     this.shape = {
       spreadTicks,
-      // Levels half a spread apart: the visible depth spans about six spreads on each side.
+      // Levels half a spread apart (ticks): the 12 visible levels then span about six spreads a side,
+      // and a market order of a few median trades walks one or two of them, as the demo book's do.
       levelSpacingTicks: opts.levelSpacingTicks ?? Math.max(1, Math.round(spreadTicks / 2)),
       levels: opts.levels ?? DEFAULT_LEVELS,
       levelQty: this.calibration.medianQty * (opts.levelTrades ?? DEFAULT_LEVEL_TRADES),

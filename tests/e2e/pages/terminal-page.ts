@@ -37,6 +37,67 @@ export class BlotterObject {
   async orderStatus(orderId: string): Promise<string> {
     return this.orders.cellText(orderId, 'Status');
   }
+
+  /** The row of exactly this order (a parent's row, not its children's, whose ids extend it). */
+  orderRow(orderId: string): Locator {
+    return this.orders.rows().filter({ has: this.page.getByText(orderId, { exact: true }) });
+  }
+
+  async orderCell(orderId: string, header: string): Promise<Locator> {
+    return this.orderRow(orderId).getByRole('gridcell').nth(await this.orders.columnIndex(header));
+  }
+
+  /** Child rows shown under an expanded parent (ids {parentId}-C{n}). */
+  childRows(parentId: string): Locator {
+    return this.orders.rows().filter({ hasText: new RegExp(`${parentId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-C\\d+`) });
+  }
+
+  expandButton(parentId: string): Locator {
+    return this.orders.root.getByRole('button', { name: `Child orders of ${parentId}` });
+  }
+
+  pauseButton(orderId: string): Locator {
+    return this.orders.root.getByRole('button', { name: `Pause order ${orderId}` });
+  }
+
+  resumeButton(orderId: string): Locator {
+    return this.orders.root.getByRole('button', { name: `Resume order ${orderId}` });
+  }
+
+  progress(orderId: string): Locator {
+    return this.orders.root.getByRole('progressbar', { name: `Progress of order ${orderId}` });
+  }
+}
+
+/** The order detail region (bottom right, beside Positions), with its TCA. */
+export class OrderDetailObject {
+  readonly page: Page;
+  readonly root: Locator;
+  readonly tab: Locator;
+  readonly tca: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.root = page.getByRole('region', { name: 'Order detail' });
+    this.tab = page.getByRole('tab', { name: 'Order detail' });
+    this.tca = this.root.getByRole('region', { name: 'Transaction cost analysis' });
+  }
+
+  /** The value shown under a field label (e.g. "Children", "Arrival price"). */
+  field(label: string): Locator {
+    return this.root.locator('dl > div').filter({ has: this.page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+  }
+
+  /** How many children the selected parent has placed, as the detail shows it. */
+  async childCount(): Promise<number> {
+    const text = await this.field('Children').innerText();
+    return Number(/^\s*(\d+)/.exec(text)?.[1] ?? Number.NaN);
+  }
+
+  /** A row of the shortfall breakdown (Delay, Impact, Timing, Opportunity, Fees). */
+  shortfallPart(name: string): Locator {
+    return this.tca.getByRole('table', { name: 'Shortfall breakdown' }).getByRole('row', { name: new RegExp(`^${name}`) });
+  }
 }
 
 export class TerminalPage {
@@ -44,6 +105,8 @@ export class TerminalPage {
   readonly ticket: TicketObject;
   readonly blotter: BlotterObject;
   readonly positions: GridObject;
+  readonly detail: OrderDetailObject;
+  readonly chart: Locator;
   readonly watchlist: Locator;
   readonly connection: Locator;
 
@@ -52,6 +115,8 @@ export class TerminalPage {
     this.ticket = new TicketObject(page);
     this.blotter = new BlotterObject(page);
     this.positions = new GridObject(page.getByRole('grid', { name: 'Positions' }));
+    this.detail = new OrderDetailObject(page);
+    this.chart = page.getByRole('region', { name: 'Chart' });
     this.watchlist = page.getByRole('table', { name: 'Watchlist' });
     this.connection = page.getByRole('status', { name: /^Connection:/ });
   }
@@ -72,6 +137,12 @@ export class TerminalPage {
   async quote(symbol: string): Promise<{ bid: number; ask: number; last: number }> {
     const cells = await this.watchRow(symbol).locator('td').allInnerTexts();
     return { bid: num(cells[0] ?? null), ask: num(cells[1] ?? null), last: num(cells[2] ?? null) };
+  }
+
+  /** The chart's text summary (symbol, interval, bars, fill markers). */
+  async chartSummary(): Promise<string> {
+    const id = await this.chart.getAttribute('aria-describedby');
+    return id ? ((await this.page.locator(`[id="${id}"]`).textContent()) ?? '') : '';
   }
 
   /** Saves test-results/screenshots/NAME.png (the folder is made if something removed it). */

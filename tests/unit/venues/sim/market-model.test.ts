@@ -131,3 +131,43 @@ describe('MarketModel step', () => {
     expect(Math.abs(ratio - 1)).toBeLessThan(4 * Math.sqrt(Math.exp(stepSd * stepSd) - 1) / Math.sqrt(n));
   });
 });
+
+describe('MarketModel as a market source', () => {
+  it('when advanced on a step grid then it steps by the time elapsed, exactly as step(dt) would', () => {
+    const p = quietParams({ volPerSqrtSecond: 0.001, tradesPerSecond: 5, tradeSizeLogSd: 1 });
+    const a = new MarketModel(BTC, p, createRng(4));
+    const b = new MarketModel(BTC, p, createRng(4));
+    a.skipTo(1_000);
+    for (let i = 1; i <= 200; i++) expect(a.advance(1_000 + i * 250)).toEqual(b.step(250));
+    expect(a.referencePrice()).toBe(b.mid);
+    // Not positioned yet, or no time elapsed: nothing happens.
+    const c = new MarketModel(BTC, p, createRng(4));
+    expect(c.advance(5_000)).toEqual([]);
+    expect(c.advance(5_000)).toEqual([]);
+    expect(c.mid).toBe(100);
+    expect(c.nextEventAt()).toBeUndefined();
+  });
+
+  it('when asked for levels around another centre then the book is the same shape around it', () => {
+    const m = new MarketModel(BTC, quietParams(), createRng(1));
+    expect(m.levels('bid', 101)[0]!.priceUnits).toBe(px(BTC, '100.99'));
+    expect(m.levels('ask', 101)[0]!.priceUnits).toBe(px(BTC, '101.01'));
+    expect(m.levels('bid')).toEqual(m.levels('bid', m.mid));
+  });
+
+  it('when the impact law asks for its scale then volume is trade rate times the mean lognormal size', () => {
+    const m = new MarketModel(BTC, quietParams({ volPerSqrtSecond: 2e-4, tradesPerSecond: 3, medianTradeQty: 0.05, tradeSizeLogSd: 1 }), createRng(1));
+    expect(m.impactScale().volPerSqrtSecond).toBe(2e-4);
+    expect(m.impactScale().volumePerSecond).toBeCloseTo(3 * 0.05 * Math.exp(0.5), 12);
+  });
+
+  it('when saved and restored then the mid carries over; a damaged value is ignored', () => {
+    const a = new MarketModel(BTC, quietParams({ volPerSqrtSecond: 0.001 }), createRng(2));
+    a.step(60_000);
+    const b = new MarketModel(BTC, quietParams(), createRng(9));
+    b.restore(a.save());
+    expect(b.mid).toBe(a.mid);
+    b.restore('garbage');
+    expect(b.mid).toBe(a.mid);
+  });
+});

@@ -5,6 +5,8 @@ import type { MarketEvent, VenueEvent, VenueFill, VenueOrderRequest } from '../.
 import { px, qty, testInstrument } from '../../../fixtures/engine/instruments.ts';
 import { SIM_START_MS, quietParams, simHarness } from '../../../fixtures/engine/sim.ts';
 import type { SimHarness } from '../../../fixtures/engine/sim.ts';
+import { venueHarness } from './harness.ts';
+import type { VenueHarness } from './harness.ts';
 
 const BTC = testInstrument('BTC/USD'); // maker 1 bp, taker 5 bps
 
@@ -26,7 +28,7 @@ function fee(priceUnits: bigint, qtyUnits: bigint, bps: number): bigint {
   return divRound(notionalUnits(BTC, priceUnits, qtyUnits) * BigInt(Math.round(bps * 100)), 1_000_000n);
 }
 
-function book(s: SimHarness) {
+function book(s: SimHarness | VenueHarness) {
   const b = s.venue.book('BTC/USD');
   if (!b) throw new Error('no book');
   return b;
@@ -167,8 +169,8 @@ describe('SimVenue order entry', () => {
   });
 
   it('when crowd sells reach our bid at the best price then the queue ahead of us trades first', () => {
-    // Fixed-size crowd trades at a fixed mid: the only thing between us and a fill is the queue.
-    const s = simHarness({ seed: 9, models: { 'BTC/USD': quietParams({ tradesPerSecond: 8, medianTradeQty: 0.1, tradeSizeLogSd: 0 }) } });
+    // Fixed-size crowd trades at a fixed mid and no crowd cancellations: the only thing between us and a fill is the queue.
+    const s = venueHarness({ seed: 9, crowdCancelPerSecond: 0, models: { 'BTC/USD': quietParams({ tradesPerSecond: 8, medianTradeQty: 0.1, tradeSizeLogSd: 0 }) } });
     const bestBid = book(s).bids[0]!;
     s.venue.submit(order({ clientOrderId: 'Q', priceUnits: bestBid.priceUnits, qtyUnits: qty(BTC, '0.3') }));
     s.clock.advanceBy(10);
@@ -257,7 +259,13 @@ describe('SimVenue market determinism', () => {
     const s = simHarness({ seed, models: lively });
     s.venue.warmUp(30_000);
     s.venue.start();
-    if (withOrder) s.venue.submit(order({ clientOrderId: 'O1', type: 'market', priceUnits: null, qtyUnits: qty(BTC, '0.3') }));
+    if (withOrder) {
+      // A market order (walks the book, moves it by its impact) and resting orders at the touch (queue, crowd cancellations, crowd fills).
+      s.venue.submit(order({ clientOrderId: 'O1', type: 'market', priceUnits: null, qtyUnits: qty(BTC, '0.3') }));
+      const b = book(s);
+      s.venue.submit(order({ clientOrderId: 'O2', priceUnits: b.bids[0]!.priceUnits, qtyUnits: qty(BTC, '0.2') }));
+      s.venue.submit(order({ clientOrderId: 'O3', side: 'sell', priceUnits: b.asks[0]!.priceUnits, qtyUnits: qty(BTC, '0.2') }));
+    }
     s.clock.advanceBy(30_000);
     s.venue.stop();
     return [...marketTape(s.market), ...s.events.map((e) => JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))];
@@ -269,6 +277,7 @@ describe('SimVenue market determinism', () => {
     expect(a.length).toBeGreaterThan(200);
     expect(a.some((l) => l.startsWith('T '))).toBe(true);
     expect(a.some((l) => l.includes('"fill"'))).toBe(true);
+    expect(a.some((l) => l.includes('"maker"'))).toBe(true);
     expect(b).toEqual(a);
   });
 
