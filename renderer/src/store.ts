@@ -303,9 +303,12 @@ function flush(): void {
     if (tSyms.length) {
       const trades = { ...s.trades };
       for (const sym of tSyms) {
-        // pending is oldest-first; the store keeps newest-first.
-        const fresh = (t[sym] ?? []).slice().reverse();
-        trades[sym] = fresh.concat(trades[sym] ?? []).slice(0, TRADES_CAP);
+        // pending is oldest-first; the store keeps newest-first. A trade may already be in the list
+        // (a snapshot reply applied while it waited here): ids must stay unique, they are row keys.
+        const have = trades[sym] ?? [];
+        const seen = new Set(have.map((x) => x.id));
+        const fresh = (t[sym] ?? []).slice().reverse().filter((x) => !seen.has(x.id) && Boolean(seen.add(x.id)));
+        if (fresh.length) trades[sym] = fresh.concat(have).slice(0, TRADES_CAP);
       }
       next.trades = trades;
     }

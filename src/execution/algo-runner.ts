@@ -10,6 +10,7 @@ import type { JournalPort } from '../core/ports.ts';
 import { divRound, fromUnits, pow10 } from '../core/precision.ts';
 import type { AlgoContext, AlgoParams, AlgoState, ChildView, DecisionReason, ExecAlgo, GuardVerdict } from './algos/types.ts';
 import type { Oms } from './oms.ts';
+import { currentSlice, profileFractions, sliceTimes, targetUnits, twapFraction } from './algos/schedule.ts';
 import { computeTca } from './tca.ts';
 
 /** Market facts an algorithm may read, per symbol, in exact units. */
@@ -175,7 +176,8 @@ export class AlgoRunner {
     const r = this.running.get(parentId);
     if (!r) return;
     if (!isOpen(r.parent.status)) {
-      this.finalize(r);
+      // After this update has reached everyone (the parent's own FILLED comes next), not before.
+      this.deps.clock.schedule(this.deps.clock.now(), () => this.finalize(r));
       return;
     }
     if (order.parentId !== null && !isOpen(order.status)) {
@@ -210,16 +212,22 @@ export class AlgoRunner {
     return saved ? (JSON.parse(saved) as TcaDto) : undefined;
   }
 
-  /** Quantity the schedule wants done by now (for the blotter's progress bar). */
+  /**
+   * Quantity the schedule wants done by now (for the blotter's progress bar): the algorithm's own
+   * cumulative target at the current slice, jitter included, so the bar and the children agree.
+   */
   scheduledUnits(parent: Order): bigint | undefined {
     if (parent.algo === null || parent.algoParams === null) return undefined;
+    if (parent.algo !== 'twap' && parent.algo !== 'adaptive' && parent.algo !== 'vwap') return undefined;
+    const inst = this.deps.instruments.get(parent.symbol);
+    if (!inst) return undefined;
     const p = JSON.parse(parent.algoParams) as AlgoParams;
-    if (parent.algo === 'twap' || parent.algo === 'adaptive' || parent.algo === 'vwap') {
-      const now = this.deps.clock.now();
-      const f = Math.min(1, Math.max(0, (now - p.startAt) / Math.max(1, p.endAt - p.startAt)));
-      return BigInt(Math.floor(Number(parent.qtyUnits) * f));
-    }
-    return undefined;
+    const n = p.slices ?? 10;
+    const times = sliceTimes(p.startAt, p.endAt, n, parent.algo === 'twap' ? (p.jitterPct ?? 0) : 0, (k) => hashUnit(p.seed, parent.seq, k));
+    const k = currentSlice(times, this.deps.clock.now());
+    if (k < 0) return 0n;
+    const fraction = parent.algo === 'vwap' && p.volumeProfile ? (profileFractions(p.startAt, p.endAt, n, p.volumeProfile, p.profileBucketMinutes ?? 60)[k] ?? 1) : twapFraction(k, n);
+    return targetUnits(parent.qtyUnits, fraction, inst.lotUnits);
   }
 
   stop(): void {

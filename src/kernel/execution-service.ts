@@ -104,7 +104,9 @@ export class ExecutionService {
     if (v === undefined) return null;
     try {
       // The trader may have seen a mid between ticks: keep it to the tick's precision, rounded.
-      return divRound(toUnits(v, inst.priceDecimals + 6), pow10(6));
+      // Parse at a precision no double can exceed (a JS mid like 3166.0150000000003), then round.
+      const extra = 30;
+      return divRound(toUnits(v, inst.priceDecimals + extra), pow10(extra));
     } catch (err) {
       if (err instanceof PrecisionError) throw new RpcError('BAD_REQUEST', `decisionPrice: ${err.message}`);
       throw err;
@@ -149,7 +151,10 @@ export class ExecutionService {
         prev = cum;
       });
     }
-    const params: ExecutionPlanDto['params'] = { startAt: pp.startAt, endAt: pp.endAt, durationSec: Math.round((pp.endAt - pp.startAt) / 1000) };
+    const direct = style === 'market' || style === 'limit';
+    const params: ExecutionPlanDto['params'] = direct
+      ? { startAt: pp.startAt, endAt: pp.startAt, durationSec: 0 }
+      : { startAt: pp.startAt, endAt: pp.endAt, durationSec: Math.round((pp.endAt - pp.startAt) / 1000) };
     if (pp.slices !== undefined && (style === 'twap' || style === 'vwap' || style === 'adaptive')) params.slices = pp.slices;
     if (pp.participation !== undefined) params.participation = pp.participation;
     if (pp.jitterPct !== undefined) params.jitterPct = pp.jitterPct;
@@ -161,7 +166,7 @@ export class ExecutionService {
       urgency: p.urgency,
       algo: style,
       startAt: pp.startAt,
-      endAt: style === 'market' || style === 'limit' ? pp.startAt : pp.endAt,
+      endAt: direct ? pp.startAt : pp.endAt,
       rationale: plan.rationale,
       params,
       schedule,

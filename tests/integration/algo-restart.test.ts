@@ -59,18 +59,18 @@ describe('algo parent across a host crash', () => {
       type: 'market',
       urgency: 'medium',
       algo: 'twap',
-      algoParams: { durationSec: 30, slices: 10 },
+      algoParams: { durationSec: 40, slices: 10 },
     });
     expect(parent.execution?.algo).toBe('twap');
 
-    // Once three children have filled, kill the host the moment the next child is created, so
-    // that (most of the time) it is still in flight.
+    // Once two children have filled, kill the host the moment the next child is created, so that
+    // it is still in flight (journaled; maybe not yet at the venue, maybe already filled there).
     let armed = false;
     let killed: Promise<void> | undefined;
     c1.on('order.updated', (o) => {
       if (armed && !killed && o.parentId === parent.id && o.status === 'NEW') killed = killHard(first);
     });
-    await waitFor(async () => ((await children(c1, parent.id)).filter((k) => k.status === 'FILLED').length >= 3 ? true : undefined), 25_000, 'three filled children');
+    await waitFor(async () => ((await children(c1, parent.id)).filter((k) => k.status === 'FILLED').length >= 2 ? true : undefined), 25_000, 'two filled children');
     armed = true;
     await waitFor(() => (killed ? true : undefined), 10_000, 'the next child');
     await killed;
@@ -85,17 +85,14 @@ describe('algo parent across a host crash', () => {
     const second = await spawnServe(dir);
     running.push(second);
     const c2 = await clientFor(second);
-    // The restart applied exactly the fills of the in-flight children that the journal had missed.
     const resumed = await c2.call('orders.get', { orderId: parent.id });
-    const reconciled = await children(c2, parent.id);
-    const missed = reconciled.filter((k) => inFlight.includes(k.id)).reduce((a, k) => a + units(k.filledQty) - atKill.find((x) => x.id === k.id)!.filled, 0);
-    expect(units(resumed.filledQty)).toBe(filledAtKill + missed);
-    expect(units(resumed.filledQty)).toBeLessThan(units(2));
+    expect(resumed.execution?.paused).toBe(false);
+    expect(units(resumed.filledQty)).toBeGreaterThanOrEqual(filledAtKill);
 
     const done = await waitFor(async () => {
       const p = await c2.call('orders.get', { orderId: parent.id });
       return OPEN.includes(p.status) ? undefined : p;
-    }, 40_000, 'the parent to finish');
+    }, 60_000, 'the parent to finish');
     expect(done.status).toBe('FILLED');
     expect(done.filledQty).toBe(2);
 
@@ -103,8 +100,13 @@ describe('algo parent across a host crash', () => {
     // Ids are unique and consecutive: C1..Cn, none reused after the restart.
     expect(childNumbers(parent.id, kids)).toEqual(kids.map((_, i) => i + 1));
     expect(new Set(kids.map((k) => k.id)).size).toBe(kids.length);
-    // More children were needed after the restart: it resumed with what was left.
+    // More children were needed after the restart, and each asked only for what was left.
     expect(kids.length).toBeGreaterThan(atKill.length);
+    let filledBefore = 0;
+    for (const k of kids) {
+      expect(filledBefore + units(k.qty)).toBeLessThanOrEqual(units(done.qty));
+      filledBefore += units(k.filledQty);
+    }
     // Σ child fills == parent filled ≤ quantity, and each child's fills add up to its filled quantity.
     const fills = await c2.call('fills.list', { limit: 10_000 });
     expect(kids.reduce((a, k) => a + units(k.filledQty), 0)).toBe(units(done.filledQty));
@@ -134,7 +136,7 @@ describe('algo parent across a host crash', () => {
       venue.close();
       engineDb.close();
     }
-  }, 90_000);
+  }, 120_000);
 
   it('when a paused parent’s host is killed and restarted then it stays paused, sends nothing, and completes once resumed', async () => {
     const dir = tempDataDir('algo-pause');
@@ -148,7 +150,7 @@ describe('algo parent across a host crash', () => {
       type: 'market',
       urgency: 'medium',
       algo: 'twap',
-      algoParams: { durationSec: 30, slices: 10 },
+      algoParams: { durationSec: 40, slices: 10 },
     });
     await waitFor(async () => ((await children(c1, parent.id)).filter((k) => k.status === 'FILLED').length >= 2 ? true : undefined), 25_000, 'two filled children');
     const paused = await c1.call('orders.pause', { orderId: parent.id });
@@ -165,8 +167,8 @@ describe('algo parent across a host crash', () => {
     const p = await c2.call('orders.get', { orderId: parent.id });
     expect(p.execution?.paused).toBe(true);
     expect(OPEN).toContain(p.status);
-    // Longer than a slice (3 s): a running TWAP would have sent a child by now.
-    await new Promise((r) => setTimeout(r, 4_000));
+    // Longer than a slice (4 s): a running TWAP would have sent a child by now.
+    await new Promise((r) => setTimeout(r, 5_000));
     expect((await children(c2, parent.id)).map((k) => k.id)).toEqual(before.map((k) => k.id));
     expect((await c2.call('orders.get', { orderId: parent.id })).execution?.paused).toBe(true);
 
@@ -175,12 +177,12 @@ describe('algo parent across a host crash', () => {
     const done = await waitFor(async () => {
       const x = await c2.call('orders.get', { orderId: parent.id });
       return OPEN.includes(x.status) ? undefined : x;
-    }, 40_000, 'the parent to finish');
+    }, 60_000, 'the parent to finish');
     expect(done.status).toBe('FILLED');
     const kids = await children(c2, parent.id);
     expect(childNumbers(parent.id, kids)).toEqual(kids.map((_, i) => i + 1));
     expect(kids.length).toBeGreaterThan(before.length);
     expect(kids.reduce((a, k) => a + units(k.filledQty), 0)).toBe(units(1));
     c2.close();
-  }, 90_000);
+  }, 120_000);
 });

@@ -74,11 +74,11 @@ export function ProgressBar({ o, now }: { o: OrderDto; now: number }): ReactNode
 
 function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded: Record<string, true>): Column<OrderDto>[] {
   return [
-    { key: 'time', header: 'Time', width: '58px', render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
+    { key: 'time', header: 'Time', width: '56px', render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
     {
       key: 'id',
       header: 'ID',
-      width: 'minmax(124px, 0.9fr)',
+      width: 'minmax(118px, 0.4fr)',
       render: (o) => {
         if (o.parentId) {
           // Under its parent the child shows its suffix; the full id is in the text for search and AT.
@@ -117,12 +117,12 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       },
       title: (o) => (o.execution ? `${o.id} · ${o.execution.childCount} child order${o.execution.childCount === 1 ? '' : 's'}` : o.id),
     },
-    { key: 'symbol', header: 'Symbol', width: 'minmax(66px, 0.6fr)', render: (o) => o.symbol },
-    { key: 'side', header: 'Side', width: '36px', render: (o) => <SideCell side={o.side} /> },
+    { key: 'symbol', header: 'Symbol', width: 'minmax(68px, 0.6fr)', render: (o) => o.symbol },
+    { key: 'side', header: 'Side', width: '40px', render: (o) => <SideCell side={o.side} /> },
     {
       key: 'type',
       header: 'Type',
-      width: '56px',
+      width: '58px',
       render: (o) => <TypeCell o={o} />,
       title: (o) =>
         o.execution
@@ -131,11 +131,11 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
     },
     { key: 'qty', header: 'Qty', width: 'minmax(60px, 0.6fr)', align: 'right', render: (o) => fmtNum(o.qty, qd(inst, o.symbol)) },
     { key: 'filled', header: 'Filled', width: 'minmax(60px, 0.6fr)', align: 'right', render: (o) => fmtNum(o.filledQty, qd(inst, o.symbol)) },
-    { key: 'progress', header: 'Progress', width: 'minmax(64px, 0.7fr)', render: (o) => <ProgressBar o={o} now={now} /> },
+    { key: 'progress', header: 'Progress', width: 'minmax(72px, 1.4fr)', render: (o) => <ProgressBar o={o} now={now} /> },
     {
       key: 'price',
       header: 'Price',
-      width: 'minmax(68px, 0.7fr)',
+      width: 'minmax(70px, 0.7fr)',
       align: 'right',
       render: (o) =>
         o.execution ? (
@@ -157,7 +157,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
     {
       key: 'status',
       header: 'Status',
-      width: 'minmax(96px, 2fr)',
+      width: 'minmax(94px, 1.6fr)',
       render: (o) => (
         <>
           {o.execution?.paused && !isTerminal(o.status) ? (
@@ -181,7 +181,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       key: 'actions',
       header: 'Actions',
       hideHeader: true,
-      width: '46px',
+      width: '44px',
       align: 'center',
       render: (o) => {
         if (isTerminal(o.status) || o.parentId) return null;
@@ -362,6 +362,7 @@ export function OrdersGrid({ openOnly }: { openOnly: boolean }): ReactNode {
   return (
     <VirtualGrid<OrderDto>
       label="Orders"
+      className="orders-grid"
       columns={columns}
       rowCount={rowCount}
       rowAt={rowAt}

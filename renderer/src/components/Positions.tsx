@@ -32,7 +32,7 @@ function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
     {
       key: 'realized',
       header: 'Realized',
-      width: 'minmax(62px, 1fr)',
+      width: 'minmax(60px, 1fr)',
       align: 'right',
       render: (p) => fmtSigned(p.realizedPnl),
       className: (p) => pnlClass(p.realizedPnl),
@@ -40,7 +40,7 @@ function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
     {
       key: 'unrealized',
       header: 'Unrealized',
-      width: 'minmax(74px, 1fr)',
+      width: 'minmax(70px, 1fr)',
       align: 'right',
       render: (p) => fmtSigned(p.unrealizedPnl),
       className: (p) => pnlClass(p.unrealizedPnl),

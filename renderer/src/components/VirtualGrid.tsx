@@ -17,6 +17,8 @@ export interface Column<T> {
 
 export interface VirtualGridProps<T> {
   label: string;
+  /** Extra class on the grid element (e.g. tighter cells). */
+  className?: string;
   columns: Column<T>[];
   rowCount: number;
   /** Row at visual position i (0 = first row under the header). */
@@ -141,7 +143,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   return (
     <div
       ref={setRef}
-      className="vgrid"
+      className={`vgrid ${props.className ?? ''}`}
       role="grid"
       aria-label={label}
       aria-rowcount={rowCount + 1}

@@ -145,6 +145,12 @@ export class TerminalPage {
     return id ? ((await this.page.locator(`[id="${id}"]`).textContent()) ?? '') : '';
   }
 
+  /** Saves test-results/screenshots/NAME.png of one part of the screen (a close-up). */
+  async screenshotOf(part: Locator, name: string): Promise<void> {
+    mkdirSync('test-results/screenshots', { recursive: true });
+    await part.screenshot({ path: `test-results/screenshots/${name}.png` });
+  }
+
   /** Saves test-results/screenshots/NAME.png (the folder is made if something removed it). */
   async screenshot(name: string): Promise<void> {
     mkdirSync('test-results/screenshots', { recursive: true });

@@ -28,6 +28,7 @@ test('a TWAP from the ticket: preview, progress and children, pause, resume, FIL
   await expect(ticket.preview.getByRole('img')).toHaveAccessibleName(/^5 planned slices of 1(\.0+)? ETH, every 4 s$/);
   await expect(ticket.submitButton).toContainText('TWAP');
   await terminal.screenshot('ticket-twap-preview');
+  await terminal.screenshotOf(ticket.root, 'ticket-twap-preview-closeup');
 
   await ticket.submitButton.click();
   const id = await ticket.lastOrderId();
@@ -60,6 +61,7 @@ test('a TWAP from the ticket: preview, progress and children, pause, resume, FIL
   expect(await detail.childCount()).toBe(whilePaused);
   await page.waitForTimeout(6_000);
   await expect(blotter.childRows(id)).toHaveCount(whilePaused);
+  await terminal.screenshotOf(page.getByRole('region', { name: 'Blotter' }), 'blotter-twap-paused-closeup');
   expect(await detail.childCount()).toBe(whilePaused);
   // Live TCA while it works.
   await expect(detail.tca).toContainText(/live/);
@@ -92,6 +94,8 @@ test('a TWAP from the ticket: preview, progress and children, pause, resume, FIL
   await expect.poll(() => terminal.chartSummary()).toMatch(/^ETH\/USDT .* [1-9]\d* fill markers?\./);
   await detail.tca.scrollIntoViewIfNeeded();
   await terminal.screenshot('blotter-twap-tca');
+  await terminal.screenshotOf(page.getByRole('region', { name: 'Blotter' }), 'blotter-twap-closeup');
+  await terminal.screenshotOf(page.getByRole('region', { name: 'Positions panel' }), 'order-detail-tca-closeup');
   const fills = await blotter.showFills();
   await expect(fills.row(`${id}-C1`)).toHaveCount(1);
 });
