@@ -108,7 +108,7 @@ export function summaryTable(summary: ExecSummary[]): string[] {
   return out;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (import.meta.main) {
   const { windows, summary } = await benchExecutionWindows(WINDOW_OFFSETS_H);
   const r = windows[0]!;
   console.log(`XRP/ETH tape, one buy of ~20% of the hour's volume, ${windows.length} one-hour windows (seed 7)`);

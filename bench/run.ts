@@ -3,7 +3,10 @@
  *   1. kernel event throughput (EventBus publish → handler), target ≥ 1M events/s
  *   2. in-process place → acknowledged → filled round trip over the in-memory transport, p50 / p99
  *   3. durable journal inserts/s with synchronous=FULL, target ≥ 3k orders/s
- * Pass --json to print the figures as JSON as well.
+ *   4. simulated venue matching throughput (market events/s) on the demo model and the XRP/ETH tape
+ *   5. algorithm decision cost per market event, and the cost of placing a child
+ *   6. execution quality of each algorithm on the real XRP/ETH tape (shortfall, completion)
+ * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +19,9 @@ import type { OrderRecord } from '../src/core/ports.ts';
 import { createEngine } from '../src/kernel/engine.ts';
 import { SqliteOrderJournal } from '../src/store/order-journal.ts';
 import { fmt, median, percentile } from './stats.ts';
+import { benchVenue } from './venue.ts';
+import { benchAlgoDecisions } from './algo.ts';
+import { WINDOW_OFFSETS_H, benchExecutionWindows, summaryTable } from './exec.ts';
 
 const RUNS = 5;
 
@@ -116,4 +122,23 @@ const rows: [string, string, string, string][] = [
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['figure', 'median', 'target', ''][i]!.length));
 console.log(['figure', 'median', 'target', ''].map((h, i) => h.padEnd(w[i]!)).join('  '));
 for (const r of rows) console.log(r.map((c, i) => (i === 1 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  '));
-if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal }));
+
+const venue = benchVenue();
+console.log('');
+console.log(`venue matching, demo model (3 symbols, 30 min): ${fmt(venue.demo.eventsPerSecond)} market events/s median, ${fmt(venue.demo.speedup)}× real time`);
+console.log(`venue matching, XRP/ETH tape (59 h):            ${fmt(venue.tape.eventsPerSecond)} market events/s median, ${fmt(venue.tape.speedup)}× real time`);
+
+const algos = await benchAlgoDecisions();
+console.log('');
+console.log('algo decision cost per market event (median of 3 runs; child placement = L1 + journal FULL + submit):');
+for (const a of algos) console.log(`  ${a.algo.padEnd(9)} ${fmt(a.nsPerDecision).padStart(7)} ns/decision   ${fmt(a.usPerChild).padStart(5)} µs/child`);
+
+let exec: Awaited<ReturnType<typeof benchExecutionWindows>>['summary'] | undefined;
+if (!process.argv.includes('--quick')) {
+  const r = await benchExecutionWindows(WINDOW_OFFSETS_H);
+  exec = r.summary;
+  console.log('');
+  console.log(`execution on the XRP/ETH tape: buy ~20% of an hour's volume, ${WINDOW_OFFSETS_H.length} one-hour windows`);
+  for (const line of summaryTable(r.summary)) console.log(line);
+}
+if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, exec }));

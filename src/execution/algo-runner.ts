@@ -247,7 +247,7 @@ export class AlgoRunner {
   }
 
   private working(r: Running): Order[] {
-    return this.deps.oms.children(r.parent.id).filter((c) => isOpen(c.status));
+    return this.deps.oms.openChildren(r.parent.id);
   }
 
   private workingUnits(r: Running): bigint {

@@ -73,6 +73,8 @@ export class Oms {
   private readonly fillIds = new Set<string>();
   private readonly childrenOf = new Map<string, string[]>();
   private readonly fillsByOrder = new Map<string, FillRecord[]>();
+  /** Working children per parent: algorithms ask for them on every decision. */
+  private readonly openChildrenOf = new Map<string, Set<string>>();
   /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
   private readonly reservePrice = new Map<string, bigint>();
   private readonly deps: OmsDeps;
@@ -144,6 +146,29 @@ export class Oms {
       this.fillsByOrder.set(f.orderId, l);
     }
     l.push(f);
+  }
+
+  /** Working (open) children of a parent, oldest first; O(working), not O(all children). */
+  openChildren(parentId: string): Order[] {
+    const ids = this.openChildrenOf.get(parentId);
+    if (!ids) return [];
+    const out: Order[] = [];
+    for (const id of ids) {
+      const o = this.open.get(id);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+
+  private trackOpen(o: Order): void {
+    this.open.set(o.id, o);
+    if (o.parentId === null) return;
+    let set = this.openChildrenOf.get(o.parentId);
+    if (!set) {
+      set = new Set();
+      this.openChildrenOf.set(o.parentId, set);
+    }
+    set.add(o.id);
   }
 
   /** Children of a parent, oldest first. */
@@ -269,7 +294,7 @@ export class Oms {
   private admit(order: Order, send: boolean, reserve?: bigint): Order {
     this.deps.journal.insertOrder(order, 'created');
     this.orders.set(order.id, order);
-    this.open.set(order.id, order);
+    this.trackOpen(order);
     if (reserve !== undefined && order.side === 'buy') this.reservePrice.set(order.id, reserve);
     this.deps.listener.orderUpdated(order);
     if (!send) return order;
@@ -416,6 +441,7 @@ export class Oms {
 
   private close(order: Order): void {
     this.open.delete(order.id);
+    if (order.parentId !== null) this.openChildrenOf.get(order.parentId)?.delete(order.id);
     this.reservePrice.delete(order.id);
   }
 
@@ -489,7 +515,7 @@ export class Oms {
     for (const o of orders) {
       this.orders.set(o.id, o);
       this.linkChild(o);
-      if (isOpen(o.status)) this.open.set(o.id, o);
+      if (isOpen(o.status)) this.trackOpen(o);
     }
     const fills = this.deps.journal.loadFills();
     const filledByOrder = new Map<string, bigint>();

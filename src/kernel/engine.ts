@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Events, Handlers } from '../contract/api.ts';
-import type { RiskLimitsDto, SessionDto } from '../contract/dto.ts';
+import type { AlgoKind, RiskLimitsDto, SessionDto } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { EventFeed } from '../contract/rpc.ts';
 import calibration from '../../assets/demo/calibration.json' with { type: 'json' };
@@ -16,6 +16,7 @@ import type { FillRecord, PreTradeDecision } from '../core/ports.ts';
 import { toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
+import type { ExecAlgo } from '../execution/algos/types.ts';
 import { Oms } from '../execution/oms.ts';
 import { ExecutionService } from './execution-service.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
@@ -53,6 +54,8 @@ export interface EngineOptions {
    */
   market?: { kind: 'demo' } | { kind: 'tape'; instrument: InstrumentSpec; trades: readonly TapeTrade[]; currency?: string };
   limits?: Partial<{ maxOrderNotional: string; maxPositionNotional: string }>;
+  /** Builds the algorithm for a parent (default: the real ones); benchmarks wrap it to time decisions. */
+  createAlgo?: (kind: AlgoKind) => ExecAlgo;
   /** Median venue message latency in ms (default 4; 0 for benchmarks of the engine alone). */
   venueLatencyMs?: number;
   /** Receives anomalies and internal errors; defaults to stderr. */
@@ -188,7 +191,7 @@ export function createEngine(opts: EngineOptions): Engine {
     oms,
     journal,
     instruments,
-    createAlgo,
+    createAlgo: opts.createAlgo ?? createAlgo,
     market: {
       bestBid: (s) => bookOf(s)?.bids[0]?.priceUnits,
       bestAsk: (s) => bookOf(s)?.asks[0]?.priceUnits,

@@ -59,7 +59,7 @@ describe('algo parent across a host crash', () => {
       type: 'market',
       urgency: 'medium',
       algo: 'twap',
-      algoParams: { durationSec: 40, slices: 10 },
+      algoParams: { durationSec: 24, slices: 6 },
     });
     expect(parent.execution?.algo).toBe('twap');
 
@@ -150,7 +150,7 @@ describe('algo parent across a host crash', () => {
       type: 'market',
       urgency: 'medium',
       algo: 'twap',
-      algoParams: { durationSec: 40, slices: 10 },
+      algoParams: { durationSec: 24, slices: 6 },
     });
     await waitFor(async () => ((await children(c1, parent.id)).filter((k) => k.status === 'FILLED').length >= 2 ? true : undefined), 25_000, 'two filled children');
     const paused = await c1.call('orders.pause', { orderId: parent.id });
