@@ -157,7 +157,16 @@ export class AlgoRunner {
     if (qtyUnits <= 0n || qtyUnits % r.inst.lotUnits !== 0n) throw new RpcError('BAD_REQUEST', `quantity must be a positive multiple of the lot size ${r.inst.lotSize}`);
     if (qtyUnits < p.filledUnits) throw new RpcError('BAD_REQUEST', `quantity cannot go below the filled ${fromUnits(p.filledUnits, r.inst.qtyDecimals)}`);
     const working = this.workingUnits(r);
-    if (qtyUnits < p.filledUnits + working) this.cancelWorking(r);
+    if (qtyUnits < p.filledUnits + working) {
+      // Children in flight may still fill before their cancels land: a fill the venue made must
+      // never be refused, so the quantity is lowered once they are done (settle), not now.
+      r.state.modifyTo = qtyUnits.toString();
+      p.algoState = JSON.stringify(r.state);
+      this.deps.oms.persist(p, 'modify_requested', `qty ${fromUnits(qtyUnits, r.inst.qtyDecimals)}`);
+      this.cancelWorking(r);
+      this.settle(r);
+      return p;
+    }
     p.qtyUnits = qtyUnits;
     p.requestedQty = fromUnits(qtyUnits, r.inst.qtyDecimals).toString();
     if (p.filledUnits === qtyUnits && p.filledUnits > 0n) {
@@ -262,11 +271,22 @@ export class AlgoRunner {
     }
   }
 
-  /** Ends a cancelled or expired parent once no child is working. */
+  /** Ends a cancelled or expired parent, or applies a pending modify, once no child is working. */
   private settle(r: Running): void {
     const p = r.parent;
     if (!isOpen(p.status)) return this.finalize(r);
     if (this.working(r).length > 0) return;
+    if (r.state.modifyTo !== undefined && r.state.modifyTo !== null) {
+      const target = BigInt(String(r.state.modifyTo));
+      delete r.state.modifyTo;
+      p.qtyUnits = target > p.filledUnits ? target : p.filledUnits;
+      p.requestedQty = fromUnits(p.qtyUnits, r.inst.qtyDecimals).toString();
+      p.algoState = JSON.stringify(r.state);
+      if (p.filledUnits === p.qtyUnits && p.filledUnits > 0n) transition(p, 'FILLED', this.deps.clock.now());
+      this.deps.oms.persist(p, 'modified', `qty ${p.requestedQty}`);
+      if (!isOpen(p.status)) return this.finalize(r);
+      if (!p.cancelRequested) this.schedule(r, 'start');
+    }
     if (p.cancelRequested) {
       this.deps.oms.finishParent(p, 'CANCELLED', 'cancelled');
       this.finalize(r);
@@ -287,8 +307,13 @@ export class AlgoRunner {
     const p = r.parent;
     if (!this.running.has(p.id) || r.deciding) return;
     if (!isOpen(p.status)) return this.finalize(r);
-    if (p.paused || p.cancelRequested) return this.settle(r);
+    if (p.cancelRequested || r.state.modifyTo !== undefined) return this.settle(r);
     const now = this.deps.clock.now();
+    if (p.paused && now < r.params.endAt) {
+      // Paused: no decisions, but the end time still stands (a paused order expires on time).
+      this.arm(r, r.params.endAt);
+      return this.settle(r);
+    }
     if (now >= r.params.endAt) {
       // Out of time: stop working; what is left expires once the children are done.
       this.cancelWorking(r);
@@ -441,6 +466,7 @@ export class AlgoRunner {
       side: p.side,
       algo: p.algo ?? 'direct',
       qty: fromUnits(p.qtyUnits, inst.qtyDecimals),
+      filledQty: fromUnits(p.filledUnits, inst.qtyDecimals),
       decisionPrice: price(p.decisionPriceUnits),
       arrivalPrice: price(p.arrivalPriceUnits),
       arrivalTs: p.arrivalTs,

@@ -468,12 +468,12 @@ export class Oms {
     let nextParent: Order | undefined;
     if (parent) {
       nextParent = { ...parent };
-      try {
-        applyFillToOrder(nextParent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, f.ts);
-      } catch (err) {
-        this.deps.listener.anomaly(`fill ${f.fillId} would overfill parent ${parent.id}: ${err instanceof Error ? err.message : String(err)}`);
-        return false;
+      if (nextParent.filledUnits + f.qtyUnits > nextParent.qtyUnits) {
+        // The venue executed it, so it stands: positions follow the venue. Widen the parent and say so.
+        this.deps.listener.anomaly(`fill ${f.fillId} overfills parent ${parent.id} (${parent.filledUnits}+${f.qtyUnits} > ${parent.qtyUnits}); parent quantity raised`);
+        nextParent.qtyUnits = nextParent.filledUnits + f.qtyUnits;
       }
+      applyFillToOrder(nextParent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, f.ts);
     }
     const record: FillRecord = {
       id: f.fillId,
@@ -524,6 +524,9 @@ export class Oms {
       this.rememberFill(f);
       this.deps.ledger.apply(f);
       filledByOrder.set(f.orderId, (filledByOrder.get(f.orderId) ?? 0n) + f.qtyUnits);
+      // A child's fill is also its parent's.
+      const parentId = this.orders.get(f.orderId)?.parentId;
+      if (parentId) filledByOrder.set(parentId, (filledByOrder.get(parentId) ?? 0n) + f.qtyUnits);
     }
     for (const o of orders) {
       const sum = filledByOrder.get(o.id) ?? 0n;

@@ -70,7 +70,7 @@ export function route(req: RouteRequest, ctx: RouteContext, table: RoutingTable 
   let expected = style === 'market' || style === 'limit' ? null : partOf(horizonSec);
 
   // Large against recent volume: stretch the horizon, then hand it to POV (only when routing chose).
-  if (!req.override && p.durationSec === undefined && expected !== null && expected > table.maxParticipation && (style === 'twap' || style === 'vwap' || style === 'adaptive')) {
+  if (!req.override && p.durationSec === undefined && p.endAt === undefined && expected !== null && expected > table.maxParticipation && (style === 'twap' || style === 'vwap' || style === 'adaptive')) {
     const needed = horizonSec * (expected / table.maxParticipation);
     const stretched = Math.min(needed, horizonSec * table.maxHorizonMultiple);
     why.push(`large vs recent volume (${(expected * 100).toFixed(1)}% of it): horizon ${Math.round(horizonSec)}s → ${Math.round(stretched)}s`);

@@ -20,6 +20,8 @@ export interface TcaInput {
   side: Side;
   algo: string;
   qty: number;
+  /** Exact filled quantity when known (the sum of fills in floats may be 1.9999999999999998). */
+  filledQty?: number;
   decisionPrice: number | null;
   arrivalPrice: number | null;
   arrivalTs: number | null;
@@ -32,7 +34,7 @@ export interface TcaInput {
   final: boolean;
 }
 
-const bps = (x: number): number => Math.round(x * 1e4 * 100) / 100;
+const bps = (x: number): number => Math.round(x * 1e4 * 100) / 100 || 0; // `|| 0`: no -0 in JSON
 
 export function computeTca(i: TcaInput): TcaDto {
   const s = i.side === 'buy' ? 1 : -1;
@@ -65,7 +67,7 @@ export function computeTca(i: TcaInput): TcaDto {
     side: i.side,
     algo: i.algo,
     qty: i.qty,
-    filledQty: filled,
+    filledQty: i.filledQty ?? filled,
     decisionPrice: decision,
     arrivalPrice: arrival,
     avgFillPrice: avg,

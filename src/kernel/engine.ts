@@ -15,6 +15,7 @@ import { Ledger } from '../core/ledger.ts';
 import type { FillRecord, PreTradeDecision } from '../core/ports.ts';
 import { toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
+import type { RunnerMarket } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
 import type { ExecAlgo } from '../execution/algos/types.ts';
 import { Oms } from '../execution/oms.ts';
@@ -186,13 +187,7 @@ export function createEngine(opts: EngineOptions): Engine {
   });
 
   const bookOf = (s: string) => hub.book(s);
-  const runner: AlgoRunner = new AlgoRunner({
-    clock,
-    oms,
-    journal,
-    instruments,
-    createAlgo: opts.createAlgo ?? createAlgo,
-    market: {
+  const runnerMarket: RunnerMarket = {
       bestBid: (s) => bookOf(s)?.bids[0]?.priceUnits,
       bestAsk: (s) => bookOf(s)?.asks[0]?.priceUnits,
       bestBidQty: (s) => bookOf(s)?.bids[0]?.qtyUnits ?? 0n,
@@ -205,7 +200,14 @@ export function createEngine(opts: EngineOptions): Engine {
         return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : hub.mark(s);
       },
       shortTermVol: (s) => hub.shortTermVol(s),
-    },
+  };
+  const runner: AlgoRunner = new AlgoRunner({
+    clock,
+    oms,
+    journal,
+    instruments,
+    createAlgo: opts.createAlgo ?? createAlgo,
+    market: runnerMarket,
     // Hook for L1 trading state and PMS flags (ACTIVE/REDUCING/HALTED, breaches): every child asks.
     guard: () => ({ ok: true }),
     onTca: (t) => bus.publish('tca', t),
@@ -218,6 +220,7 @@ export function createEngine(opts: EngineOptions): Engine {
     instruments,
     seed,
     volumePerSecond: (s) => hub.volumePerSecond(s),
+    midOf: (s) => runnerMarket.mid(s),
     volumeProfile: (i) => {
       const cal = (calibration as DemoCalibration)[i.kind === 'crypto' ? 'crypto' : 'equity'];
       return { profile: cal.intradayVolumeProfile, bucketMinutes: cal.profileBucketMinutes };

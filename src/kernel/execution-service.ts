@@ -3,6 +3,7 @@ import type { ExecutionPlanDto, OrderDto, ScheduleSliceDto, TcaDto } from '../co
 import { ALGO_KINDS } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { Clock } from '../core/clock.ts';
+import { notionalUnits } from '../core/instrument.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import { isOpen, remainingUnits } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
@@ -16,12 +17,21 @@ import { orderDto } from './dto-mapping.ts';
 
 type PlaceParams = Params<'orders.place'>;
 
+function safeUnits(v: number | string, decimals: number): bigint | undefined {
+  try {
+    return toUnits(v, decimals);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ExecutionServiceDeps {
   clock: Clock;
   oms: Oms;
   runner: AlgoRunner;
   instruments: InstrumentRegistry;
   volumePerSecond: (symbol: string) => number | undefined;
+  midOf: (symbol: string) => bigint | undefined;
   volumeProfile: (inst: Instrument) => { profile: number[]; bucketMinutes: number } | undefined;
   seed: number;
   routing?: RoutingTable;
@@ -93,6 +103,13 @@ export class ExecutionService {
     );
     if (plan.style === 'iceberg' && plan.params.displayUnits === undefined) {
       throw new RpcError('BAD_REQUEST', 'an iceberg needs algoParams.displayQty');
+    }
+    if (plan.style === 'iceberg' && plan.params.displayUnits !== undefined) {
+      // A slice below the venue's minimum could never be shown: refuse now, not by silent expiry.
+      const px = p.price !== undefined ? safeUnits(p.price, inst.priceDecimals) : this.d.midOf(inst.symbol);
+      if (px !== undefined && notionalUnits(inst, px, BigInt(plan.params.displayUnits)) < inst.minNotionalUnits) {
+        throw new RpcError('BAD_REQUEST', `displayQty is below the minimum notional ${inst.minNotional} at ${fromUnits(px, inst.priceDecimals)}`);
+      }
     }
     if (plan.params.minChildUnits !== undefined && plan.params.maxChildUnits !== undefined && BigInt(plan.params.minChildUnits) > BigInt(plan.params.maxChildUnits)) {
       throw new RpcError('BAD_REQUEST', 'minChildQty must not exceed maxChildQty');

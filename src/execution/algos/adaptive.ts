@@ -33,7 +33,7 @@ import type { AlgoContext, DecisionReason, ExecAlgo } from './types.ts';
  * One child at a time, for what is due and not filled. A resting child is cancelled and re-priced
  * when it is behind schedule (a new slice made more due than it holds) or when the wanted price has
  * moved a tick or more from it after it rested MIN_REST_MS. The algorithm also looks again a few
- * times per slice (behind grows with time) and on every market update.
+ * times per slice (lateness grows with time) and on every market update.
  */
 export const URGENCY_BASE: Readonly<Record<Urgency, number>> = { low: 0.1, medium: 0.35, high: 0.6, immediate: 0.9 };
 export const W_RISK = 0.4;
@@ -55,8 +55,10 @@ export interface AggressionInputs {
 }
 
 export function aggression(i: AggressionInputs): number {
-  const m = i.vol > 0 && i.tauSec > 0 ? i.vol * Math.sqrt(i.tauSec) : 0;
-  const rho = m <= 0 ? 0.5 : i.halfSpread <= 0 ? 1 : m / (m + i.halfSpread);
+  // σ = 0 is "unknown": neutral. Otherwise ρ is continuous in σ (even where σ√τ underflows).
+  const known = i.vol > 0 && i.tauSec > 0;
+  const m = known ? i.vol * Math.sqrt(i.tauSec) : 0;
+  const rho = !known ? 0.5 : i.halfSpread <= 0 ? 1 : m / (m + i.halfSpread);
   const behind = Math.min(Math.max(i.lateness, 0), MAX_BEHIND);
   const a = URGENCY_BASE[i.urgency] + W_RISK * (rho - 0.5) + W_BEHIND * behind;
   return Number.isFinite(a) ? Math.min(1, Math.max(0, a)) : URGENCY_BASE[i.urgency];
@@ -122,7 +124,6 @@ export class AdaptiveAlgo implements ExecAlgo {
       tauSec: interval / 1000,
       lateness: lateness(ctx, now),
     });
-    ctx.state.aggression = Math.round(a * 1000) / 1000;
     const want = adaptivePrice(ctx, a);
     const w = soleWorking(ctx);
     if (w) {
@@ -137,7 +138,7 @@ export class AdaptiveAlgo implements ExecAlgo {
     const need = due - ctx.filledUnits;
     if (need <= 0n) return;
     const lastAt = numState(ctx, 'lastChildAt');
-    if (want.tif === 'ioc' && numState(ctx, 'lastSlice') === k && numState(ctx, 'lastTif') === 1 && lastAt !== undefined && now < lastAt + RETRY_MS) {
+    if (want.tif === 'ioc' && numState(ctx, 'lastSlice') === k && numState(ctx, 'lastTif') === 1 && lastAt !== undefined && now >= lastAt && now < lastAt + RETRY_MS) {
       ctx.wakeAt(lastAt + RETRY_MS);
       return;
     }

@@ -31,7 +31,7 @@ export class PovAlgo implements ExecAlgo {
     if (typeof ctx.state.volumeAtStart !== 'string') ctx.state.volumeAtStart = volume.toString();
     if (ctx.workingUnits() > 0n) return;
     const lastAt = numState(ctx, 'lastChildAt');
-    if (lastAt !== undefined && now < lastAt + POV_MIN_GAP_MS) {
+    if (lastAt !== undefined && now >= lastAt && now < lastAt + POV_MIN_GAP_MS) {
       ctx.wakeAt(lastAt + POV_MIN_GAP_MS);
       return;
     }
@@ -52,8 +52,13 @@ export function participationOf(ctx: AlgoContext): number {
 }
 
 /** target − filled − working, target = ⌊p × others' volume⌋ in lots. */
+/**
+ * Participation is our share of all volume, ours included (the usual POV definition and what TCA
+ * reports): q / (q + others) = p  ⇒  q = others · p / (1 − p).
+ */
 export function povChildWant(ctx: AlgoContext, othersUnits: bigint): bigint {
-  const ppm = BigInt(Math.round(participationOf(ctx) * 1_000_000));
+  const p = participationOf(ctx);
+  const ppm = BigInt(Math.round((p / (1 - p)) * 1_000_000));
   const target = floorLot((othersUnits * ppm) / 1_000_000n, ctx.lotUnits);
   return target - ctx.filledUnits - ctx.workingUnits();
 }

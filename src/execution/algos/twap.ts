@@ -45,7 +45,7 @@ export function sendDue(ctx: AlgoContext, dueUnits: bigint, slice: number): void
   if (need <= 0n) return;
   const now = ctx.now();
   const lastAt = numState(ctx, 'lastChildAt');
-  if (numState(ctx, 'lastSlice') === slice && lastAt !== undefined && now < lastAt + RETRY_MS) {
+  if (numState(ctx, 'lastSlice') === slice && lastAt !== undefined && now >= lastAt && now < lastAt + RETRY_MS) {
     ctx.wakeAt(lastAt + RETRY_MS);
     return;
   }

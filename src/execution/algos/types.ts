@@ -89,7 +89,12 @@ export interface AlgoContext {
   /** Places a child; returns its id, or the denial reason (the runner pauses the parent on denial). */
   placeChild(spec: ChildSpec): { ok: true; id: string } | { ok: false; code: string; message: string };
   cancelChild(id: string): void;
-  /** Asks for a decision at time t (timers are not persisted: the runner re-arms on restart). */
+  /**
+   * Asks for a decision at time t (timers are not persisted: the runner re-arms on restart). The
+   * runner keeps one timer per parent and re-arms it after every decision at the earliest wakeAt
+   * of that decision (else the end time), so an algorithm asks again on every decision — market
+   * ones included — for the next time it needs.
+   */
   wakeAt(t: number): void;
   guard(): GuardVerdict;
   /** A deterministic random number in [0, 1) for decision n of this parent. */

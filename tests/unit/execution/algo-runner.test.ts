@@ -213,7 +213,8 @@ describe('AlgoRunner', () => {
       h.clock.advanceBy(120_000);
       expect(h.decisions.length).toBe(before);
       expect(h.children(p.id)).toHaveLength(1);
-      expect(p.status).toBe('PENDING'); // paused, not expired
+      // Paused orders make no decisions, but their end time stands: past it they expire.
+      expect(p.status).toBe('EXPIRED');
     });
 
     it('when resumed then it decides again at once and sends a new child', () => {
@@ -266,10 +267,24 @@ describe('AlgoRunner', () => {
       const p = h.place();
       h.fill(`${p.id}-C1`, 2_000n); // C2 (2 BTC) now works
       h.runner.modify(p.id, 3_000n);
-      expect(p.qtyUnits).toBe(3_000n);
+      // C2 may still fill before its cancel lands: the quantity comes down once it is done.
       expect(h.venue.cancelled).toEqual([`${p.id}-C2`]);
+      expect(h.events(p.id)).toContain('modify_requested');
+      h.confirmCancel(`${p.id}-C2`);
+      expect(p.qtyUnits).toBe(3_000n);
       expect(h.events(p.id)).toContain('modified');
       expect(h.journal.order(p.id).qtyUnits).toBe(3_000n);
+    });
+
+    it('when a working child fills before its cancel lands after a modify down then the fill stands and the parent keeps it', () => {
+      const h = harness({ plan: restingPlan(2_000n) });
+      const p = h.place();
+      h.fill(`${p.id}-C1`, 2_000n); // C2 (2 BTC) now works
+      h.runner.modify(p.id, 3_000n);
+      h.fill(`${p.id}-C2`, 2_000n); // the venue filled it before the cancel
+      expect(p.filledUnits).toBe(4_000n);
+      expect(p.qtyUnits).toBeGreaterThanOrEqual(p.filledUnits);
+      expect(p.status).toBe('FILLED');
     });
 
     it('when the quantity still covers filled + working then nothing is cancelled', () => {
@@ -297,8 +312,10 @@ describe('AlgoRunner', () => {
       const p = h.place();
       h.fill(`${p.id}-C1`, 1_000n);
       h.runner.modify(p.id, 1_000n);
-      expect(p.status).toBe('FILLED');
       expect(h.venue.cancelled).toEqual([`${p.id}-C2`]);
+      h.confirmCancel(`${p.id}-C2`);
+      h.settle();
+      expect(p.status).toBe('FILLED');
       expect(h.runner.isRunning(p.id)).toBe(false);
       expect(h.tcas).toHaveLength(1);
     });
@@ -480,16 +497,17 @@ describe('AlgoRunner', () => {
       await second.oms.recover();
       second.runner.recover();
       second.settle();
-      clock.advanceBy(120_000);
+      clock.advanceBy(10_000);
       const q = second.oms.get(p.id)!;
       expect(q.paused).toBe(true);
       expect(q.status).toBe('PENDING');
       expect(second.decisions).toEqual([]);
       expect(second.children(p.id)).toHaveLength(1);
-      second.runner.resume(p.id);
-      second.settle();
-      // Resumed after its end time: it expires rather than trading.
+      // Still paused at its end time: it expires on time, having traded nothing more.
+      clock.advanceBy(120_000);
       expect(q.status).toBe('EXPIRED');
+      expect(second.decisions).toEqual([]);
+      expect(second.children(p.id)).toHaveLength(1);
     });
   });
 });

@@ -4,8 +4,10 @@ import { POV_MIN_GAP_MS, PovAlgo } from '../../../../src/execution/algos/pov.ts'
 import { T0, deepStepArb, sideArb, stepArb } from './arbitraries.ts';
 import { FakeHarness } from './fake-context.ts';
 
-const ppm = (p: number) => BigInt(Math.round(p * 1_000_000));
-/** The participation target of the algorithm, hand-computed: ⌊p × others⌋ on the lot. */
+/** Participation p of all volume means p/(1−p) of others' volume. */
+const rate = (p: number) => p / (1 - p);
+const ppm = (p: number) => BigInt(Math.round(rate(p) * 1_000_000));
+/** The participation target of the algorithm, hand-computed: ⌊others × p/(1−p)⌋ on the lot. */
 const target = (p: number, others: bigint, lot: bigint) => {
   const t = (others * ppm(p)) / 1_000_000n;
   return t - (t % lot);
@@ -41,8 +43,8 @@ describe('POV', () => {
             const a = marketSamples[i]!;
             const b = marketSamples[i + 40]!;
             const got = Number((b.filled + b.working) - (a.filled + a.working));
-            const want = p * Number(b.others - a.others);
-            expect(Math.abs(got - want)).toBeLessThanOrEqual(p * Number(maxStep) + Number(lot) + 1e-9);
+            const want = rate(p) * Number(b.others - a.others);
+            expect(Math.abs(got - want)).toBeLessThanOrEqual(rate(p) * Number(maxStep) + Number(lot) + 1e-9);
           }
         },
       ),
@@ -88,11 +90,11 @@ describe('POV', () => {
     const h = new FakeHarness(() => new PovAlgo(), {
       side: 'buy',
       qtyUnits: 30n,
-      params: { startAt: T0, endAt: T0 + 60_000, participation: 0.25 },
+      params: { startAt: T0, endAt: T0 + 60_000, participation: 0.2 },
       steps: [{ drift: 0, spread: 1, volumeLots: 8, touchLots: 1_000, vol: 0 }],
     }).run();
     expect(h.violations).toEqual([]);
-    // 8 lots a step at 25%: 2 lots a step, 15 steps.
+    // 20% of all volume is 25% of others': 8 lots a step → 2 lots a step, 15 steps.
     expect(h.children.map((c) => c.qtyUnits)).toEqual(Array.from({ length: 15 }, () => 2n));
     expect(h.filled).toBe(30n);
     expect(h.children.every((c) => c.priceUnits! >= c.ask!)).toBe(true);
@@ -102,7 +104,7 @@ describe('POV', () => {
     const h = new FakeHarness(() => new PovAlgo(), {
       side: 'sell',
       qtyUnits: 100n,
-      params: { startAt: T0, endAt: T0 + 60_000, participation: 0.5, maxChildUnits: '4' },
+      params: { startAt: T0, endAt: T0 + 60_000, participation: 1 / 3, maxChildUnits: '4' },
       steps: [{ drift: 0, spread: 1, volumeLots: 40, touchLots: 1_000, vol: 0 }, ...Array.from({ length: 20 }, () => ({ drift: 0, spread: 1, volumeLots: 0, touchLots: 1_000, vol: 0 }))],
     }).run(T0 + 5_000);
     expect(h.violations).toEqual([]);
