@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { MethodName, ParamsIn, Result } from '../contract/api.ts';
-import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto } from '../contract/dto.ts';
-import { EXECUTION_STYLES } from '../contract/dto.ts';
+import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, Urgency } from '../contract/dto.ts';
+import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import { createClient } from '../contract/rpc.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
@@ -71,7 +71,19 @@ export function table(headers: string[], rows: (string | number | null)[][]): st
 const orderRows = (orders: OrderDto[]) =>
   table(
     ['ID', 'SYMBOL', 'SIDE', 'TYPE', 'TIF', 'QTY', 'PRICE', 'FILLED', 'AVG', 'STATUS', 'REASON'],
-    orders.map((o) => [o.id, o.symbol, o.side, o.type, o.tif, o.qty, o.price, o.filledQty, o.avgPrice, o.status, o.reason ? o.reason.code : null]),
+    orders.map((o) => [
+      o.id,
+      o.symbol,
+      o.side,
+      o.execution ? `${o.execution.algo}${o.execution.paused ? ' (paused)' : ''}` : o.type,
+      o.execution ? '-' : o.tif,
+      o.qty,
+      o.price,
+      o.filledQty,
+      o.avgPrice,
+      o.status,
+      o.reason ? o.reason.code : null,
+    ]),
   );
 
 export async function runCli(argv: string[], io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }): Promise<number> {
@@ -129,10 +141,23 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .addOption(new Option('--type <type>', 'order type').choices(['market', 'limit']).default('market'))
     .option('--price <p>', 'limit price')
     .addOption(new Option('--tif <tif>', 'time in force').choices(['gtc', 'ioc']).default('gtc'))
+    .addOption(new Option('--urgency <u>', 'urgency; routing picks the algorithm from it').choices([...URGENCIES]).default('immediate'))
+    .addOption(new Option('--algo <algo>', 'override routing: a direct type or an algorithm').choices([...EXECUTION_STYLES]))
+    .option('--duration <d>', 'algo horizon: seconds, or 90s, 10m, 1h', durationArg)
+    .option('--slices <n>', 'TWAP/VWAP/adaptive slices', intArg('slices', 1, 500))
+    .option('--participation <p>', 'POV participation (0..0.5]', floatArg('participation', 0, 0.5))
+    .option('--display <q>', 'iceberg display quantity')
     .option('--json', 'print JSON')
-    .action(async (o: { symbol: string; side: 'buy' | 'sell'; qty: string; type: 'market' | 'limit'; price?: string; tif: 'gtc' | 'ioc'; json?: boolean }) => {
-      const params: ParamsIn<'orders.place'> = { symbol: o.symbol, side: o.side, qty: o.qty, type: o.type, tif: o.tif, source: 'api' };
+    .action(async (o: { symbol: string; side: 'buy' | 'sell'; qty: string; type: 'market' | 'limit'; price?: string; tif: 'gtc' | 'ioc'; urgency: Urgency; algo?: ExecutionStyle; duration?: number; slices?: number; participation?: number; display?: string; json?: boolean }) => {
+      const params: ParamsIn<'orders.place'> = { symbol: o.symbol, side: o.side, qty: o.qty, type: o.type, tif: o.tif, source: 'api', urgency: o.urgency };
       if (o.price !== undefined) params.price = o.price;
+      if (o.algo !== undefined) params.algo = o.algo;
+      const ap: NonNullable<ParamsIn<'orders.place'>['algoParams']> = {};
+      if (o.duration !== undefined) ap.durationSec = o.duration;
+      if (o.slices !== undefined) ap.slices = o.slices;
+      if (o.participation !== undefined) ap.participation = o.participation;
+      if (o.display !== undefined) ap.displayQty = o.display;
+      if (Object.keys(ap).length > 0) params.algoParams = ap;
       const order = await call('orders.place', params);
       print(!!o.json, order, () => orderRows([order]));
       if (order.status === 'DENIED' || order.status === 'REJECTED') {
@@ -156,6 +181,63 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .action(async (id: string, o: { json?: boolean }) => {
       const order = await call('orders.cancel', { orderId: id });
       print(!!o.json, order, () => `cancel requested for ${order.id} (${order.status})`);
+    });
+  const parentCommand = (name: 'pause' | 'resume', what: string) =>
+    orders
+      .command(`${name} <id>`)
+      .description(`${what} a working algo order`)
+      .option('--json', 'print JSON')
+      .action(async (id: string, o: { json?: boolean }) => {
+        const order = await call(`orders.${name}`, { orderId: id });
+        print(!!o.json, order, () => `${order.id} ${order.execution?.paused ? 'paused' : 'working'} (${order.status}, filled ${order.filledQty}/${order.qty})`);
+      });
+  parentCommand('pause', 'pause');
+  parentCommand('resume', 'resume');
+  orders
+    .command('modify <id>')
+    .description('change the total quantity of a working algo order')
+    .requiredOption('--qty <q>', 'new total quantity (not below what is filled)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { qty: string; json?: boolean }) => {
+      const order = await call('orders.modify', { orderId: id, qty: o.qty });
+      print(!!o.json, order, () => `${order.id} quantity ${order.qty} (filled ${order.filledQty})`);
+    });
+  orders
+    .command('children <id>')
+    .description('child orders of an algo order')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const list = await call('orders.children', { orderId: id });
+      print(!!o.json, list, () => orderRows(list));
+    });
+  orders
+    .command('tca <id>')
+    .description('execution quality of an algo order (implementation shortfall and its parts, bps)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const t = await call('orders.tca', { orderId: id });
+      print(!!o.json, t, () =>
+        table(
+          ['FIELD', 'VALUE'],
+          [
+            ['algo', t.algo],
+            ['filled', `${t.filledQty} / ${t.qty}`],
+            ['decision price', t.decisionPrice],
+            ['arrival price', t.arrivalPrice],
+            ['avg fill price', t.avgFillPrice],
+            ['interval VWAP', t.intervalVwap],
+            ['shortfall bps', t.shortfallBps],
+            ['  delay', t.delayBps],
+            ['  impact', t.impactBps],
+            ['  timing', t.timingBps],
+            ['  opportunity', t.opportunityBps],
+            ['  fees', t.feesBps],
+            ['vs VWAP bps', t.slippageVsVwapBps],
+            ['participation', t.participation],
+            ['final', String(t.final)],
+          ],
+        ),
+      );
     });
   orders
     .command('cancel-all')

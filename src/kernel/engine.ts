@@ -55,6 +55,11 @@ export interface EngineOptions {
    */
   market?: { kind: 'demo' } | { kind: 'tape'; instrument: InstrumentSpec; trades: readonly TapeTrade[]; currency?: string };
   limits?: Partial<{ maxOrderNotional: string; maxPositionNotional: string }>;
+  /**
+   * Prefix of client order ids for a new data directory (default: random, so two installs never
+   * collide at a venue). Simulations fix it so that a seed reproduces every id.
+   */
+  idPrefix?: string;
   /** Builds the algorithm for a parent (default: the real ones); benchmarks wrap it to time decisions. */
   createAlgo?: (kind: AlgoKind) => ExecAlgo;
   /** Median venue message latency in ms (default 4; 0 for benchmarks of the engine alone). */
@@ -91,7 +96,7 @@ export function createEngine(opts: EngineOptions): Engine {
   // Facts fixed at the first start of a data directory, so later defaults never rewrite history.
   let idPrefix = journal.getMeta('id_prefix');
   if (!idPrefix) {
-    idPrefix = 'S' + randomBytes(3).toString('hex').toUpperCase();
+    idPrefix = opts.idPrefix ?? 'S' + randomBytes(3).toString('hex').toUpperCase();
     journal.setMeta('id_prefix', idPrefix);
   }
   let initialCash = journal.getMeta('initial_cash');

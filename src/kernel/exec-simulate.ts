@@ -57,6 +57,7 @@ export async function simulateExecution(o: SimulateOptions): Promise<SimulateRes
     dataDir: dir,
     clock,
     seed: o.seed ?? 42,
+    idPrefix: 'SIM',
     warmUpMinutes: 0,
     venueLatencyMs: 4,
     market: { kind: 'tape', instrument, trades: o.rows },

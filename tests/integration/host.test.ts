@@ -117,6 +117,52 @@ describe('web host and CLI', () => {
     expect(cancelAll.code).toBe(0);
   });
 
+  it('when the CLI places an algo order then children, pause/resume and TCA are reachable', async () => {
+    const cli = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+    const placed = await cli('orders', 'place', '--symbol', 'ETH/USDT', '--side', 'buy', '--qty', '2', '--algo', 'twap', '--duration', '6s', '--slices', '3', '--json');
+    expect(placed.code).toBe(0);
+    const parent = JSON.parse(placed.stdout) as { id: string; execution: { algo: string } | null };
+    expect(parent.execution?.algo).toBe('twap');
+    const paused = JSON.parse((await cli('orders', 'pause', parent.id, '--json')).stdout) as { execution: { paused: boolean } };
+    expect(paused.execution.paused).toBe(true);
+    const resumed = JSON.parse((await cli('orders', 'resume', parent.id, '--json')).stdout) as { execution: { paused: boolean } };
+    expect(resumed.execution.paused).toBe(false);
+    const deadline = Date.now() + 20_000;
+    let status = '';
+    while (Date.now() < deadline) {
+      status = (JSON.parse((await cli('orders', 'list', '--json')).stdout) as { id: string; status: string }[]).find((o) => o.id === parent.id)!.status;
+      if (status === 'FILLED' || status === 'EXPIRED') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(['FILLED', 'EXPIRED']).toContain(status);
+    const children = JSON.parse((await cli('orders', 'children', parent.id, '--json')).stdout) as { id: string }[];
+    expect(children.length).toBeGreaterThan(0);
+    expect(children.every((c, i) => c.id === `${parent.id}-C${i + 1}`)).toBe(true);
+    const tca = await cli('orders', 'tca', parent.id);
+    expect(tca.code).toBe(0);
+    expect(tca.stdout).toMatch(/shortfall bps/);
+    const notAlgo = await cli('orders', 'pause', 'nope');
+    expect(notAlgo.stderr).toContain('UNKNOWN_ORDER');
+  });
+
+  it('when exec simulate runs twice with the same seed then the results are identical', async () => {
+    const sim = () =>
+      run(process.execPath, [join(ROOT, 'bin/strata.js'), 'exec', 'simulate', '--data', join(ROOT, 'tests/fixtures/data/crypto/binance_XRPETH_trades_20191011-13.csv'), '--symbol', 'XRP/ETH', '--side', 'buy', '--qty', '3000', '--algo', 'pov', '--participation', '0.2', '--duration', '20m', '--start', '+1h', '--seed', '5', '--json']);
+    const a = JSON.parse((await sim()).stdout) as { order: { status: string; filledQty: number }; children: unknown[]; fills: unknown[]; tca: { shortfallBps: number; participation: number } };
+    const b = JSON.parse((await sim()).stdout) as typeof a;
+    expect(b).toEqual(a);
+    expect(a.children.length).toBeGreaterThan(0);
+    expect(a.fills.length).toBeGreaterThan(0);
+    expect(a.tca.participation).toBeGreaterThan(0.1);
+    expect(a.tca.participation).toBeLessThan(0.3);
+    const bad = await run(process.execPath, [join(ROOT, 'bin/strata.js'), 'exec', 'simulate', '--data', '/nonexistent.csv', '--symbol', 'X/Y', '--side', 'buy', '--qty', '1']).catch((e: { code: number; stderr: string }) => e);
+    expect((bad as { code: number }).code).toBe(2);
+    expect((bad as { stderr: string }).stderr).toContain('cannot read');
+  });
+
   it('when a second engine starts on the same data directory then it refuses', async () => {
     const r = await run(process.execPath, [join(ROOT, 'src/host/main.ts'), 'serve', '--data-dir', dir, '--port', '0']).catch((e: { code: number; stderr: string }) => e);
     expect((r as { code: number }).code).not.toBe(0);
