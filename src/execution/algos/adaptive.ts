@@ -41,6 +41,8 @@ export const W_BEHIND = 0.3;
 export const MAX_BEHIND = 2;
 export const CROSS_AT = 0.6;
 export const MIN_REST_MS = 1_000;
+/** A change of aggression this large re-prices a resting child even if the far touch has not moved. */
+export const AGGRESSION_STEP = 0.15;
 
 export interface AggressionInputs {
   urgency: Urgency;
@@ -128,8 +130,24 @@ export class AdaptiveAlgo implements ExecAlgo {
     const w = soleWorking(ctx);
     if (w) {
       if (w.tif === 'ioc' || w.cancelRequested) return;
-      const behindSchedule = ctx.filledUnits + (w.qtyUnits - w.filledUnits) < due;
-      const moved = want !== undefined && w.priceUnits !== null && abs(want.priceUnits - w.priceUnits) >= ctx.tickUnits && now - w.createdAt >= MIN_REST_MS;
+      // Behind only once a new slice has made more due than when this child went out: a child the
+      // size rules kept below `due` must not be cancelled and re-placed identically, forever.
+      const dueAtPlacement = BigInt(String(ctx.state.childDue ?? '0'));
+      const behindSchedule = due > dueAtPlacement && ctx.filledUnits + (w.qtyUnits - w.filledUnits) < due;
+      // Re-price only for a move that matters: a tick on a 1-tick market, a tenth of the spread on a
+      // wide one (XRP/ETH's ~100-tick spread re-priced a child every second, each a journal commit).
+      const far = ctx.side === 'buy' ? ctx.market.bestAsk() : ctx.market.bestBid();
+      const near = ctx.side === 'buy' ? ctx.market.bestBid() : ctx.market.bestAsk();
+      const spread = far !== undefined && near !== undefined ? abs(far - near) : ctx.tickUnits;
+      const threshold = spread / 10n > ctx.tickUnits ? spread / 10n : ctx.tickUnits;
+      // Measured on the far touch: the near touch is often our own child, and measuring against it
+      // made the child chase itself (cancel, the touch drops back, re-place, again every second).
+      const farAtPlacement = ctx.state.childFar === undefined || ctx.state.childFar === null ? undefined : BigInt(String(ctx.state.childFar));
+      const farMoved = far !== undefined && farAtPlacement !== undefined ? abs(far - farAtPlacement) >= threshold : false;
+      // Or the aggression itself changed (falling behind, volatility): then the new price is ours to take.
+      const aAtPlacement = typeof ctx.state.childAggression === 'number' ? ctx.state.childAggression : a;
+      const reason = farMoved || Math.abs(a - aAtPlacement) >= AGGRESSION_STEP;
+      const moved = want !== undefined && w.priceUnits !== null && reason && abs(want.priceUnits - w.priceUnits) >= threshold && now - w.createdAt >= MIN_REST_MS;
       const refPrice = want?.priceUnits ?? w.priceUnits ?? 0n;
       if ((behindSchedule || moved) && ctx.qtyUnits - ctx.filledUnits >= ctx.minChildUnits(refPrice)) ctx.cancelChild(w.id);
       return;
@@ -147,6 +165,10 @@ export class AdaptiveAlgo implements ExecAlgo {
     if (placeGuarded(ctx, { qtyUnits: qty, type: 'limit', priceUnits: want.priceUnits, tif: want.tif }) !== undefined) {
       ctx.state.lastSlice = k;
       ctx.state.lastChildAt = now;
+      ctx.state.childDue = due.toString();
+      ctx.state.childAggression = a;
+      const farNow = ctx.side === 'buy' ? ctx.market.bestAsk() : ctx.market.bestBid();
+      ctx.state.childFar = farNow === undefined ? null : farNow.toString();
       ctx.state.lastTif = want.tif === 'ioc' ? 1 : 0;
     }
   }

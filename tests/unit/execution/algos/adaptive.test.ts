@@ -121,10 +121,10 @@ describe('adaptive', () => {
     }).run();
     expect(h.violations).toEqual([]);
     // a = 0.35 + 0.3 × b, b = 40 / (40 × (1 − t/40 s)) − 1; inside = ⌊a/0.6 × 3⌋ ticks; cancels land 5 ms later.
-    expect(h.children.slice(0, 4).map((c) => [c.createdAt - T0, c.tif, c.priceUnits, c.qtyUnits, c.status])).toEqual([
+    // A resting child is re-priced only for a new slice, a far-touch move or an aggression change ≥ AGGRESSION_STEP.
+    expect(h.children.slice(0, 3).map((c) => [c.createdAt - T0, c.tif, c.priceUnits, c.qtyUnits, c.status])).toEqual([
       [0, 'gtc', 10_001n, 10n, 'cancelled'], // a = 0.35 → 1 tick in
-      [5_755, 'gtc', 10_002n, 10n, 'cancelled'], // a ≥ 0.4 from t = 5.71 s (next step 5.75 s) → 2 ticks in
-      [10_005, 'gtc', 10_002n, 20n, 'cancelled'], // slice 2 made 20 due: re-sent for the whole due
+      [10_005, 'gtc', 10_002n, 20n, 'cancelled'], // slice 2 made 20 due: re-sent for the whole due, a ≈ 0.45 → 2 ticks in
       [18_255, 'ioc', 10_004n, 20n, 'filled'], // a ≥ 0.6 from t = 18.18 s: takes at the ask
     ]);
     expect(h.filled).toBe(40n);
