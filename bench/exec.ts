@@ -112,7 +112,7 @@ if (import.meta.main) {
   const { windows, summary } = await benchExecutionWindows(WINDOW_OFFSETS_H);
   const r = windows[0]!;
   console.log(`XRP/ETH tape, one buy of ~20% of the hour's volume, ${windows.length} one-hour windows (seed 7)`);
-  console.log(...summaryTable(summary).map((l) => l + '\n'));
+  console.log(summaryTable(summary).join('\n') + '\n');
   console.log(`First window: buy ${r.qty} XRP (20% of ${Math.round(r.windowVolume)} XRP traded ${new Date(r.start).toISOString()} + 1 h)`);
   console.log('| algo | shortfall bps | impact | timing | opportunity | fees | fill rate | completion | children |');
   console.log('|---|---|---|---|---|---|---|---|---|');
