@@ -73,6 +73,7 @@ export class Oms {
   private readonly fillIds = new Set<string>();
   private readonly childrenOf = new Map<string, string[]>();
   private readonly fillsByOrder = new Map<string, FillRecord[]>();
+  private readonly fillLog: FillRecord[] = [];
   /** Working children per parent: algorithms ask for them on every decision. */
   private readonly openChildrenOf = new Map<string, Set<string>>();
   /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
@@ -139,7 +140,13 @@ export class Oms {
     return this.fillsByOrder.get(orderId) ?? [];
   }
 
+  /** Every fill in arrival order (journal order after a restart). */
+  fills(): readonly FillRecord[] {
+    return this.fillLog;
+  }
+
   private rememberFill(f: FillRecord): void {
+    this.fillLog.push(f);
     let l = this.fillsByOrder.get(f.orderId);
     if (!l) {
       l = [];

@@ -12,7 +12,7 @@ import { CASH_DECIMALS, InstrumentRegistry } from '../core/instrument.ts';
 import type { InstrumentSpec } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { Ledger } from '../core/ledger.ts';
-import type { FillRecord, PreTradeDecision } from '../core/ports.ts';
+import type { PreTradeDecision } from '../core/ports.ts';
 import { toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
 import type { RunnerMarket } from '../execution/algo-runner.ts';
@@ -136,9 +136,6 @@ export function createEngine(opts: EngineOptions): Engine {
   });
   venue.onMarket((e) => hub.on(e));
 
-  // Fills in arrival order, in memory for listing; the journal is their durable home.
-  const fillLog: FillRecord[] = [];
-
   const oms: Oms = new Oms({
     midOf: (s) => {
       const b = hub.book(s);
@@ -179,7 +176,6 @@ export function createEngine(opts: EngineOptions): Engine {
       },
       orderDenied: (o) => bus.publish('order.denied', exec.dto(o)),
       fillApplied: (f, _o, p) => {
-        fillLog.push(f);
         const i = inst(f.symbol);
         if (!i) return;
         bus.publish('fill', fillDto(f, i));
@@ -319,7 +315,7 @@ export function createEngine(opts: EngineOptions): Engine {
     'fills.list': ({ orderId, limit }) => {
       if (orderId !== undefined && !oms.get(orderId)) throw new RpcError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
       const out = [];
-      const all = fillLog;
+      const all = oms.fills();
       for (let k = all.length - 1; k >= 0 && out.length < limit; k--) {
         const f = all[k]!;
         if (orderId !== undefined && f.orderId !== orderId) continue;
@@ -359,7 +355,6 @@ export function createEngine(opts: EngineOptions): Engine {
       const warm = opts.warmUpMinutes ?? 30;
       if (warm > 0) venue.warmUp(warm * 60_000);
       oms.attach();
-      fillLog.push(...journal.loadFills());
       recovery = await oms.recover();
       // Children are reconciled first; then each working parent resumes from what it has done.
       const resumed = runner.recover();
