@@ -1,0 +1,101 @@
+/**
+ * Sliding-window order counts for the runaway-loop guard: the gate's max_orders_per_minute/hour
+ * limits and the order-rate circuit breaker. Pure and clock-fed; times are epoch ms and are
+ * expected in non-decreasing order (an earlier time is treated as the latest one seen).
+ */
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+
+/** Orders already sent in each window, the one being checked not included. */
+export interface OrderRates {
+  minute: number;
+  hour: number;
+  symbolMinute: number;
+  symbolHour: number;
+}
+
+export const NO_ORDERS: OrderRates = { minute: 0, hour: 0, symbolMinute: 0, symbolHour: 0 };
+
+class TimeQueue {
+  private times: number[] = [];
+  private head = 0;
+
+  push(t: number): void {
+    const last = this.times[this.times.length - 1];
+    this.times.push(last !== undefined && t < last ? last : t);
+  }
+
+  /** Drops times at or before `cutoff`. */
+  prune(cutoff: number): void {
+    while (this.head < this.times.length && this.times[this.head]! <= cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** How many times are after `cutoff`. */
+  countAfter(cutoff: number): number {
+    let lo = this.head;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.times[mid]! <= cutoff) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.times.length - lo;
+  }
+
+  get size(): number {
+    return this.times.length - this.head;
+  }
+}
+
+export class OrderRateWindow {
+  private readonly all = new TimeQueue();
+  private readonly bySymbol = new Map<string, TimeQueue>();
+  private readonly retainMs: number;
+
+  /** Keeps `retainMs` of history (the longest window asked about; an hour by default). */
+  constructor(retainMs: number = HOUR_MS) {
+    this.retainMs = retainMs;
+  }
+
+  record(now: number, symbol?: string): void {
+    this.all.push(now);
+    if (symbol !== undefined) {
+      let q = this.bySymbol.get(symbol);
+      if (!q) {
+        q = new TimeQueue();
+        this.bySymbol.set(symbol, q);
+      }
+      q.push(now);
+    }
+    this.prune(now);
+  }
+
+  /** Orders recorded in (now - windowMs, now], for one symbol or all. */
+  count(now: number, windowMs: number, symbol?: string): number {
+    const q = symbol === undefined ? this.all : this.bySymbol.get(symbol);
+    return q ? q.countAfter(now - windowMs) : 0;
+  }
+
+  rates(now: number, symbol: string): OrderRates {
+    return {
+      minute: this.count(now, MINUTE_MS),
+      hour: this.count(now, HOUR_MS),
+      symbolMinute: this.count(now, MINUTE_MS, symbol),
+      symbolHour: this.count(now, HOUR_MS, symbol),
+    };
+  }
+
+  private prune(now: number): void {
+    const cutoff = now - this.retainMs;
+    this.all.prune(cutoff);
+    for (const [s, q] of this.bySymbol) {
+      q.prune(cutoff);
+      if (q.size === 0) this.bySymbol.delete(s);
+    }
+  }
+}

@@ -1,0 +1,258 @@
+import type { Urgency } from '../contract/dto.ts';
+import { CircuitBreakers, DEFAULT_BREAKERS } from './circuit-breakers.ts';
+import type { BreakerConfig, BreakerEvent, BreakerStatus } from './circuit-breakers.ts';
+import { EquityWatermarks, watermarksFromJson, watermarksToJson } from './drawdown.ts';
+import type { LossView } from './drawdown.ts';
+import { EMPTY_LIMIT_BOOK, applyLimitCommand, defaultLimitBook, diffLimitBooks, parseLimitCommand, validateLimitBook } from './limits.ts';
+import type { AppliedCommand, LimitBook, LimitCommand } from './limits.ts';
+import { OrderRateWindow } from './order-rate.ts';
+import type { OrderRates } from './order-rate.ts';
+import type { AuditMeta, RiskStorePort } from './ports.ts';
+import { buildProjectedState } from './projected-state.ts';
+import type { ExposureSource, InstrumentOf, ProjectedState } from './projected-state.ts';
+import { DEFAULT_GATE_CONFIG, evaluateOrder } from './risk-gate.ts';
+import type { RiskDecision, RiskGateConfig, RiskOrder } from './risk-gate.ts';
+import { effectiveLimitTable, strictnessFor } from './tiers.ts';
+import type { EffectiveLimitRow, VolObservation } from './tiers.ts';
+import { TradingState } from './trading-state.ts';
+import type { StateCause, StateTransition, TradingMode, TransitionResult } from './trading-state.ts';
+
+/**
+ * L1 assembled: limits (persisted, audited), trading state (persisted, restored), circuit breakers,
+ * equity watermarks and order rates around the pure gate. Everything comes in through ports and
+ * arguments (no clock, no I/O of its own): the engine feeds observations and asks for decisions.
+ */
+
+export interface RiskMarketPort {
+  /** Reference (mark) price. */
+  ref(symbol: string): bigint | undefined;
+  bid(symbol: string): bigint | undefined;
+  ask(symbol: string): bigint | undefined;
+  /** Current and baseline volatility; undefined: the regime is unknown (no scaling). */
+  volatility?(symbol: string): VolObservation | undefined;
+}
+
+export interface RiskListener {
+  stateChanged?(t: StateTransition): void;
+  breaker?(e: BreakerEvent): void;
+  limitsChanged?(book: LimitBook, meta: AuditMeta): void;
+}
+
+export interface RiskServiceDeps {
+  store: RiskStorePort;
+  instrumentOf: InstrumentOf;
+  exposure: ExposureSource;
+  market: RiskMarketPort;
+  /** Seeded on the first start of a database (default: defaultLimitBook()). */
+  defaults?: LimitBook;
+  gate?: RiskGateConfig;
+  breakers?: BreakerConfig;
+  /** Trading day boundary offset from UTC midnight, ms. */
+  dayOffsetMs?: number;
+  /** Symbols limit updates may name (default: any). */
+  isKnownSymbol?: (symbol: string) => boolean;
+  listener?: RiskListener;
+}
+
+export interface RiskStatus {
+  mode: TradingMode;
+  since: number | null;
+  cause: StateCause | null;
+  resumeToken: string | null;
+  breakers: BreakerStatus[];
+  blocked: { symbol: string; cause: string }[];
+  loss: LossView | null;
+}
+
+const WATERMARK_KEY = 'equity_watermarks';
+/** Persist watermarks at most this often (ms) unless a period rolls over. */
+const WATERMARK_PERSIST_MS = 5_000;
+
+export type LimitUpdateResult = AppliedCommand;
+
+export class RiskService {
+  private readonly deps: RiskServiceDeps;
+  private readonly gateConfig: RiskGateConfig;
+  private book: LimitBook;
+  private readonly state: TradingState;
+  private readonly breakers: CircuitBreakers;
+  private readonly watermarks: EquityWatermarks;
+  private readonly rates = new OrderRateWindow();
+  private lastPersist = -Infinity;
+  private lastDayStart: number | undefined;
+
+  constructor(deps: RiskServiceDeps, now: number) {
+    this.deps = deps;
+    this.gateConfig = deps.gate ?? DEFAULT_GATE_CONFIG;
+    this.breakers = new CircuitBreakers(deps.breakers ?? DEFAULT_BREAKERS);
+    const loaded = deps.store.loadLimits();
+    if (loaded) {
+      this.book = loaded;
+    } else {
+      const defaults = deps.defaults ?? defaultLimitBook();
+      const problems = validateLimitBook(defaults);
+      if (problems.length > 0) throw new Error(`default limits are invalid: ${problems.map((p) => p.message).join('; ')}`);
+      deps.store.commitLimitChanges(diffLimitBooks(EMPTY_LIMIT_BOOK, defaults), { at: now, actor: 'system', source: 'defaults', reason: 'first start: default limits' });
+      this.book = defaults;
+    }
+    this.state = new TradingState(deps.store.lastStateTransition());
+    const snap = deps.store.getMeta(WATERMARK_KEY);
+    const restored = snap !== undefined ? watermarksFromJson(snap) : undefined;
+    this.watermarks = new EquityWatermarks({ snapshot: restored, dayOffsetMs: deps.dayOffsetMs });
+  }
+
+  get limits(): LimitBook {
+    return this.book;
+  }
+
+  get mode(): TradingMode {
+    return this.state.mode;
+  }
+
+  /** The projected state L1 checks against right now. */
+  projectedState(): ProjectedState {
+    return buildProjectedState(this.deps.exposure, this.deps.instrumentOf, (s) => this.deps.market.ref(s));
+  }
+
+  /**
+   * Checks one order. Counts the attempt for the runaway breaker (which may halt trading) and, when
+   * the verdict is pass, the order for the rate limits: call it once per order actually to be sent,
+   * after the structural checks (checkOrder) passed.
+   */
+  check(order: RiskOrder, now: number): RiskDecision {
+    const inst = this.deps.instrumentOf(order.symbol);
+    if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
+    const m = this.deps.market;
+    const decision = evaluateOrder(
+      order,
+      inst,
+      {
+        state: this.projectedState(),
+        limits: this.book,
+        mode: this.state.mode,
+        blocked: this.breakers.blockedSymbols(),
+        market: { refPriceUnits: m.ref(order.symbol), bidUnits: m.bid(order.symbol), askUnits: m.ask(order.symbol) },
+        rates: this.rates.rates(now, order.symbol),
+        loss: this.watermarks.view(),
+        volatility: m.volatility?.(order.symbol),
+      },
+      this.gateConfig,
+    );
+    this.handle(this.breakers.recordOrderAttempt(now), now);
+    if (decision.verdict === 'pass') this.rates.record(now, order.symbol);
+    return decision;
+  }
+
+  /** Orders already sent in each window for a symbol (what the rate limits see). */
+  orderRates(symbol: string, now: number): OrderRates {
+    return this.rates.rates(now, symbol);
+  }
+
+  /** Records an order sent without check() (e.g. replayed from the journal at start for the rate windows). */
+  recordSent(symbol: string, at: number): void {
+    this.rates.record(at, symbol);
+  }
+
+  /** Parses and applies `set NAME VALUE [--symbol S]`-style text; persisted with its audit entry. */
+  updateLimits(command: string | LimitCommand, meta: AuditMeta): LimitUpdateResult {
+    let cmd: LimitCommand;
+    if (typeof command === 'string') {
+      const parsed = parseLimitCommand(command);
+      if (!parsed.ok) return parsed;
+      cmd = parsed.command;
+    } else cmd = command;
+    if (meta.reason === null && cmd.reason !== null) meta = { ...meta, reason: cmd.reason };
+    const applied = applyLimitCommand(this.book, cmd, { isKnownSymbol: this.deps.isKnownSymbol });
+    if (!applied.ok || applied.changes.length === 0) return applied;
+    this.deps.store.commitLimitChanges(applied.changes, meta);
+    this.book = applied.book;
+    this.deps.listener?.limitsChanged?.(this.book, meta);
+    return applied;
+  }
+
+  /** Every limit governing orders in a symbol, with tier and volatility scaling, for the UI. */
+  effectiveLimits(symbol: string, urgency: Urgency): EffectiveLimitRow[] {
+    const s = strictnessFor(urgency, this.deps.market.volatility?.(symbol), this.gateConfig.tiers);
+    return effectiveLimitTable(this.book, symbol, s);
+  }
+
+  /** Equity now (cash + positions at mark): updates watermarks and the drawdown breaker. */
+  onEquity(equityUnits: bigint, now: number): BreakerEvent[] {
+    const view = this.watermarks.observe(equityUnits, now);
+    const snap = this.watermarks.snapshot()!;
+    const dayStart = snap.marks.daily.start;
+    if (dayStart !== this.lastDayStart || now - this.lastPersist >= WATERMARK_PERSIST_MS) {
+      this.deps.store.setMeta(WATERMARK_KEY, watermarksToJson(snap));
+      this.lastPersist = now;
+      this.lastDayStart = dayStart;
+    }
+    return this.handle(this.breakers.observeDrawdown(view.drawdownPct.daily, now), now);
+  }
+
+  onPrice(symbol: string, priceUnits: bigint, now: number): BreakerEvent[] {
+    return this.handle(this.breakers.observePrice(symbol, priceUnits, now), now);
+  }
+
+  onVenue(connected: boolean, now: number): BreakerEvent[] {
+    return this.handle(this.breakers.observeVenue(connected, now), now);
+  }
+
+  /** Time-driven breaker work; call about once a second. */
+  tick(now: number): BreakerEvent[] {
+    return this.handle(this.breakers.tick(now), now);
+  }
+
+  /** Halts at once; the caller must then cancel every working order and pause every algo. */
+  killSwitch(cause: StateCause, now: number): { transition: StateTransition | null; cancelAll: true } {
+    const r = this.state.killSwitch(cause, now);
+    if (r.transition) this.logTransition(r.transition);
+    return r;
+  }
+
+  /** ACTIVE → REDUCING, anything → HALTED. */
+  tighten(to: TradingMode, cause: StateCause, now: number): TransitionResult {
+    const r = this.state.tighten(to, cause, now);
+    if (r.ok && r.transition) this.logTransition(r.transition);
+    return r;
+  }
+
+  resumeToken(): string | null {
+    return this.state.resumeToken();
+  }
+
+  resume(to: TradingMode, confirm: string | undefined, cause: StateCause, now: number): TransitionResult {
+    const r = this.state.resume(to, confirm, cause, now);
+    if (r.ok && r.transition) this.logTransition(r.transition);
+    return r;
+  }
+
+  status(): RiskStatus {
+    const t = this.state.current;
+    return {
+      mode: this.state.mode,
+      since: t?.at ?? null,
+      cause: t?.cause ?? null,
+      resumeToken: this.state.resumeToken(),
+      breakers: this.breakers.status(),
+      blocked: [...this.breakers.blockedSymbols()].map(([symbol, cause]) => ({ symbol, cause })),
+      loss: this.watermarks.view() ?? null,
+    };
+  }
+
+  private handle(events: BreakerEvent[], now: number): BreakerEvent[] {
+    for (const e of events) {
+      this.deps.store.appendBreakerEvent(e);
+      this.deps.listener?.breaker?.(e);
+      if (e.type === 'trip' && e.action.kind === 'trading_state') {
+        const r = this.state.tighten(e.action.to, { source: 'breaker', code: e.code, message: e.cause }, now);
+        if (r.ok && r.transition) this.logTransition(r.transition);
+      }
+    }
+    return events;
+  }
+
+  private logTransition(t: StateTransition): void {
+    this.deps.store.appendStateTransition(t);
+    this.deps.listener?.stateChanged?.(t);
+  }
+}
