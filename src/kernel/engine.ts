@@ -137,12 +137,7 @@ export function createEngine(opts: EngineOptions): Engine {
   venue.onMarket((e) => hub.on(e));
 
   const oms: Oms = new Oms({
-    midOf: (s) => {
-      const b = hub.book(s);
-      const bid = b?.bids[0]?.priceUnits;
-      const ask = b?.asks[0]?.priceUnits;
-      return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : hub.mark(s);
-    },
+    midOf: (s) => hub.mid(s),
     clock,
     journal,
     venue,
@@ -194,12 +189,7 @@ export function createEngine(opts: EngineOptions): Engine {
       bestBidQty: (s) => bookOf(s)?.bids[0]?.qtyUnits ?? 0n,
       bestAskQty: (s) => bookOf(s)?.asks[0]?.qtyUnits ?? 0n,
       last: (s) => hub.last(s),
-      mid: (s) => {
-        const b = bookOf(s);
-        const bid = b?.bids[0]?.priceUnits;
-        const ask = b?.asks[0]?.priceUnits;
-        return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : hub.mark(s);
-      },
+      mid: (s) => hub.mid(s),
       shortTermVol: (s) => hub.shortTermVol(s),
   };
   const runner: AlgoRunner = new AlgoRunner({

@@ -87,6 +87,14 @@ export class MarketDataHub {
     return this.data.get(symbol)?.last;
   }
 
+  /** Mid of the best bid and ask, else the mark (used for decision/arrival prices and TCA). */
+  mid(symbol: string): bigint | undefined {
+    const b = this.data.get(symbol)?.book;
+    const bid = b?.bids[0]?.priceUnits;
+    const ask = b?.asks[0]?.priceUnits;
+    return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : this.mark(symbol);
+  }
+
   /** Mark price: last trade, else mid of the book. */
   mark(symbol: string): bigint | undefined {
     const d = this.data.get(symbol);
