@@ -1,3 +1,4 @@
+import { EMPTY_LIMIT_BOOK } from '../src/risk/limits.ts';
 /**
  * Algorithm decision cost per market event: each market-driven algorithm works a parent on the
  * demo market (SimClock, as fast as possible) while every decide() call is timed. Reported as the
@@ -64,7 +65,7 @@ async function once(kind: AlgoKind, seed: number): Promise<{ n: number; ms: numb
   };
   const dir = mkdtempSync(join(tmpdir(), 'strata-bench-algo-'));
   const clock = new SimClock(Date.UTC(2026, 0, 5, 14, 0));
-  const engine = createEngine({ dataDir: dir, clock, seed, warmUpMinutes: 10, createAlgo: timed, initialCash: '100000000', limits: { maxOrderNotional: '100000000', maxPositionNotional: '100000000' }, log: () => undefined });
+  const engine = createEngine({ dataDir: dir, clock, seed, warmUpMinutes: 10, createAlgo: timed, initialCash: '100000000', risk: { limits: EMPTY_LIMIT_BOOK }, log: () => undefined });
   await engine.start();
   const algoParams = kind === 'iceberg' ? { durationSec: 600, displayQty: 5 } : { durationSec: 600 };
   await engine.handlers['orders.place']({ symbol: 'ETH/USDT', side: 'buy', qty: 400, type: 'market', tif: 'gtc', source: 'api', urgency: 'medium', algo: kind, algoParams });

@@ -11,13 +11,25 @@ import type {
   OrderDto,
   PositionDto,
   QuoteDto,
-  RiskLimitsDto,
   RoutingDto,
   SessionDto,
   TcaDto,
   TradeDto,
 } from './dto.ts';
 import { CANDLE_INTERVALS, EXECUTION_STYLES, URGENCIES } from './dto.ts';
+import type {
+  BreakerEventDto,
+  LimitAuditDto,
+  LimitsDto,
+  RiskFlagDto,
+  RiskMetricsDto,
+  RiskStatusDto,
+  StateTransitionDto,
+  StressDto,
+  TradingStateDto,
+  WhatIfDto,
+} from './risk-dto.ts';
+import { ORDER_SOURCES, TRADING_MODES } from './risk-dto.ts';
 
 /**
  * The whole contract: every method with its params schema, and every pushed event.
@@ -63,7 +75,10 @@ const placeSchema = z
     /** Limit price of a direct order, or the price cap of an algorithm. */
     price: positiveDecimal.optional(),
     tif: z.enum(['gtc', 'ioc']).default('gtc'),
-    source: z.enum(['manual', 'api']).default('api'),
+    /** Who sent it: only manual orders can confirm a soft limit breach; api and signal orders are denied. */
+    source: z.enum(ORDER_SOURCES).default('api'),
+    /** The operator confirmed the soft limit breaches the ticket showed (manual orders only). */
+    confirm: z.boolean().optional(),
     urgency: z.enum(URGENCIES).default('immediate'),
     /** Overrides routing: a direct order type or an algorithm. */
     algo: z.enum(EXECUTION_STYLES).optional(),
@@ -116,7 +131,41 @@ export const paramsSchemas = {
   }),
   'positions.list': empty,
   'account.get': empty,
+  'risk.status': empty,
   'risk.limits.get': empty,
+  /** Sets a limit's hard level and/or soft level ("none" clears the soft level); scope by symbol or group, else global. */
+  'risk.limits.set': z
+    .strictObject({
+      name: z.string().min(1).max(64),
+      hard: z.string().min(1).max(40).optional(),
+      soft: z.string().min(1).max(40).optional(),
+      symbol: symbol.optional(),
+      group: z.string().min(1).max(32).optional(),
+      reason: z.string().max(200).optional(),
+    })
+    .refine((p) => p.hard !== undefined || p.soft !== undefined, { message: 'give a hard level, a soft level, or both', path: ['hard'] })
+    .refine((p) => p.symbol === undefined || p.group === undefined, { message: 'a limit is scoped to a symbol or a group, not both', path: ['group'] }),
+  'risk.limits.unset': z.strictObject({ name: z.string().min(1).max(64), symbol: symbol.optional(), group: z.string().min(1).max(32).optional(), reason: z.string().max(200).optional() }),
+  'risk.limits.audit': z.strictObject({ limit: z.number().int().min(1).max(10000).default(100) }),
+  /** Tightens at once; loosening (a resume) must quote the current resume token as `confirm`. */
+  'risk.state.set': z.strictObject({ mode: z.enum(TRADING_MODES), reason: z.string().max(200).optional(), confirm: z.string().max(64).optional() }),
+  'risk.state.log': z.strictObject({ limit: z.number().int().min(1).max(10000).default(100) }),
+  /** Halts trading and cancels every working order and algo in one action. */
+  'risk.killSwitch': z.strictObject({ reason: z.string().max(200).optional() }),
+  'risk.breakers.log': z.strictObject({ limit: z.number().int().min(1).max(10000).default(100) }),
+  'risk.flags': empty,
+  'risk.metrics': empty,
+  'risk.stress': z.strictObject({
+    /** Reverse stress targets: losses as fractions of NAV (default 5%, 10%, 20%). */
+    lossFractions: z.array(z.number().positive().max(1)).min(1).max(10).optional(),
+    /** Extra hypothetical shocks; `all` moves every instrument, `shocks` named ones (fractions, ≥ −1). */
+    scenarios: z
+      .array(z.strictObject({ name: z.string().min(1).max(64), all: z.number().min(-1).max(10).optional(), shocks: z.record(symbol, z.number().min(-1).max(10)).optional() }))
+      .max(20)
+      .optional(),
+  }),
+  /** The order's effect on position, exposure, leverage and VaR, and L1's verdict, without placing it. */
+  'risk.whatIf': placeSchema,
 } as const;
 
 export type MethodName = keyof typeof paramsSchemas;
@@ -146,7 +195,19 @@ export interface Results {
   'fills.list': FillDto[];
   'positions.list': PositionDto[];
   'account.get': AccountDto;
-  'risk.limits.get': RiskLimitsDto;
+  'risk.status': RiskStatusDto;
+  'risk.limits.get': LimitsDto;
+  'risk.limits.set': LimitsDto;
+  'risk.limits.unset': LimitsDto;
+  'risk.limits.audit': LimitAuditDto[];
+  'risk.state.set': TradingStateDto;
+  'risk.state.log': StateTransitionDto[];
+  'risk.killSwitch': { state: TradingStateDto; cancelled: string[] };
+  'risk.breakers.log': BreakerEventDto[];
+  'risk.flags': RiskFlagDto[];
+  'risk.metrics': RiskMetricsDto;
+  'risk.stress': StressDto;
+  'risk.whatIf': WhatIfDto;
 }
 
 export type Result<M extends MethodName> = Results[M];
@@ -164,6 +225,16 @@ export interface Events {
   candle: CandleDto;
   /** Final execution quality of a parent order, when it ends. */
   tca: TcaDto;
+  /** The trading state changed (operator, kill switch or breaker). */
+  'risk.state': TradingStateDto;
+  /** A circuit breaker tripped or reset. */
+  'risk.breaker': BreakerEventDto;
+  /** The current set of PMS flags, whenever it changes. */
+  'risk.flags': RiskFlagDto[];
+  /** One PMS cycle's metrics (navHistory left empty; ask risk.metrics for it). */
+  'risk.metrics': RiskMetricsDto;
+  /** Limits changed (any source). */
+  'risk.limits': LimitsDto;
 }
 
 export type EventName = keyof Events;
@@ -179,6 +250,11 @@ export const EVENT_NAMES: readonly EventName[] = [
   'trade',
   'candle',
   'tca',
+  'risk.state',
+  'risk.breaker',
+  'risk.flags',
+  'risk.metrics',
+  'risk.limits',
 ];
 
 /** The engine side of the contract: one handler per method. */

@@ -1,3 +1,4 @@
+import type { OrderSourceDto } from './risk-dto.ts';
 /**
  * Plain-JSON payloads of the contract. No classes, no bigint, timestamps as epoch ms.
  * Prices and quantities are decimal numbers already rounded to the instrument's precision.
@@ -91,7 +92,7 @@ export interface OrderDto {
   status: OrderStatus;
   reason: ReasonDto | null;
   cancelRequested: boolean;
-  source: 'manual' | 'api';
+  source: OrderSourceDto;
   createdAt: number;
   updatedAt: number;
   urgency: Urgency;
@@ -212,11 +213,6 @@ export interface MarketSnapshotDto {
   trades: TradeDto[];
 }
 
-export interface RiskLimitsDto {
-  maxOrderNotional: number;
-  maxPositionNotional: number;
-}
-
 export interface SessionDto {
   version: string;
   mode: EngineMode;
@@ -225,7 +221,6 @@ export interface SessionDto {
   serverTime: number;
   currency: string;
   instruments: InstrumentDto[];
-  limits: RiskLimitsDto;
 }
 
 export interface CancelAllResultDto {

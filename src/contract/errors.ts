@@ -6,6 +6,12 @@ export const ERROR_CODES = [
   'UNKNOWN_SYMBOL',
   'UNKNOWN_ORDER',
   'ORDER_NOT_OPEN',
+  /** A manual order breached soft limits: resubmit with confirm: true (issues list the breaches). */
+  'RISK_CONFIRM_REQUIRED',
+  /** A limit update was refused (issues[0].path is the limit error code). */
+  'LIMIT_REJECTED',
+  /** A trading-state change was refused: CONFIRM_REQUIRED, BAD_CONFIRMATION, NOT_A_RESUME in issues. */
+  'STATE_REJECTED',
   'UNAUTHORIZED',
   'NOT_CONNECTED',
   'TIMEOUT',

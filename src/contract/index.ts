@@ -1,4 +1,5 @@
 export * from './dto.ts';
+export * from './risk-dto.ts';
 export * from './errors.ts';
 export * from './api.ts';
 export * from './envelope.ts';

@@ -1,4 +1,5 @@
 import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
+import type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
 
 /**
  * Ports: what the order path needs from a venue and from durable storage. Level code depends on
@@ -135,7 +136,7 @@ export interface OrderRecord {
   status: OrderStatus;
   reason: { code: string; message: string } | null;
   cancelRequested: boolean;
-  source: 'manual' | 'api';
+  source: OrderSource;
   createdAt: number;
   updatedAt: number;
   /** Set on child orders of an execution algorithm. */

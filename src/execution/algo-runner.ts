@@ -108,14 +108,21 @@ export class AlgoRunner {
     return n;
   }
 
-  pause(parentId: string): Order {
+  /** Pauses a parent (cancelling its working children); `reason` says who paused it when not the operator. */
+  pause(parentId: string, reason?: { code: string; message: string }): Order {
     const r = this.require(parentId);
     if (!r.parent.paused) {
       r.parent.paused = true;
+      if (reason) r.parent.reason = reason;
       this.cancelWorking(r);
-      this.deps.oms.persist(r.parent, 'paused');
+      this.deps.oms.persist(r.parent, 'paused', reason?.message);
     }
     return r.parent;
+  }
+
+  /** Ids of the parents being worked (paused ones included). */
+  runningIds(): string[] {
+    return [...this.running.keys()];
   }
 
   resume(parentId: string): Order {

@@ -1,4 +1,5 @@
 import type { AlgoKind, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
+import type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { notionalUnits } from '../core/instrument.ts';
@@ -19,7 +20,7 @@ export interface PlaceRequest {
   tif: TimeInForce;
   qty: number | string;
   price?: number | string | undefined;
-  source: 'manual' | 'api';
+  source: OrderSource;
   urgency?: Urgency;
   /** Price the trader saw when deciding (TCA's decision price), and when. */
   decisionPriceUnits?: bigint | null;
@@ -233,7 +234,7 @@ export class Oms {
     if (!list.includes(child.id)) list.push(child.id);
   }
 
-  private blank(symbol: string, side: Side, type: OrderType, tif: TimeInForce, source: 'manual' | 'api', now: number): Order {
+  private blank(symbol: string, side: Side, type: OrderType, tif: TimeInForce, source: OrderSource, now: number): Order {
     return {
       id: '',
       seq: 0,

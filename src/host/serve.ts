@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../kernel/engine.ts';
 import { processAlive, readConnectionFile, removeConnectionFile, writeConnectionFile } from './data-dir.ts';
+import { loadDailyHistory } from './history.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 
@@ -26,6 +27,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     dataDir: opts.dataDir,
     seed: opts.seed,
     warmUpMinutes: opts.warmUpMinutes,
+    pms: { dailyHistory: loadDailyHistory() },
     log: (level, msg) => logger[level](msg),
   });
   await engine.start();

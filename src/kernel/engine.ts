@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Events, Handlers } from '../contract/api.ts';
-import type { AlgoKind, RiskLimitsDto, SessionDto } from '../contract/dto.ts';
+import type { Events, Handlers, Params } from '../contract/api.ts';
+import type { WhatIfDto } from '../contract/risk-dto.ts';
+import type { AlgoKind, SessionDto } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { EventFeed } from '../contract/rpc.ts';
 import calibration from '../../assets/demo/calibration.json' with { type: 'json' };
@@ -22,6 +23,14 @@ import { Oms } from '../execution/oms.ts';
 import { ExecutionService } from './execution-service.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
+import { SqliteRiskStore } from '../store/risk-store.ts';
+import { RiskControl, checkDto } from './risk-control.ts';
+import type { RiskControlOptions } from './risk-control.ts';
+import { PmsLoop } from './pms-loop.ts';
+import type { PmsLoopOptions } from './pms-loop.ts';
+import type { PmsPortfolio } from '../pms/monitor.ts';
+import { riskOrderFromRecord } from '../risk/risk-gate.ts';
+import { fromUnits } from '../core/precision.ts';
 import type { RiskLimits } from '../risk/pre-trade-gate.ts';
 import { SqliteOrderJournal } from '../store/order-journal.ts';
 import { SqliteSimVenueStore } from '../store/sim-venue-store.ts';
@@ -33,6 +42,9 @@ import type { TapeTrade } from '../venues/sim/tape-source.ts';
 import { accountDto, bookDto, fillDto, instrumentDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 
 export const ENGINE_VERSION = '0.1.0';
+
+/** Who changes limits and the trading state over the contract: one operator per terminal. */
+const OPERATOR = 'operator';
 
 /**
  * Depth of the book synthesised around a recorded tape. A recorded market had far more resting
@@ -47,14 +59,20 @@ export interface EngineOptions {
   /** Defaults to the wall clock (paper mode). Replay and backtests pass a SimClock. */
   clock?: Clock;
   initialCash?: string;
-  /** Minutes of demo market history generated at start (0 for none). */
+  /** Minutes of demo market history generated at start (default 60; 0 for none). */
   warmUpMinutes?: number;
   /**
    * What drives the simulated venue: the demo market (default), or a recorded trade tape for one
    * instrument (replay, `strata exec simulate`), played on the engine's clock.
    */
   market?: { kind: 'demo' } | { kind: 'tape'; instrument: InstrumentSpec; trades: readonly TapeTrade[]; currency?: string };
-  limits?: Partial<{ maxOrderNotional: string; maxPositionNotional: string }>;
+  /**
+   * L1 configuration: limits seeded on the first start of a data directory (later starts use the
+   * stored ones), tiers and soft-breach policy, breaker thresholds.
+   */
+  risk?: RiskControlOptions;
+  /** The PMS monitor: interval, thresholds, escalation, daily history for historical stress. */
+  pms?: PmsLoopOptions;
   /**
    * Prefix of client order ids for a new data directory (default: random, so two installs never
    * collide at a venue). Simulations fix it so that a seed reproduces every id.
@@ -105,10 +123,9 @@ export function createEngine(opts: EngineOptions): Engine {
     journal.setMeta('initial_cash', initialCash);
   }
 
-  const limits: RiskLimits = {
-    maxOrderNotionalUnits: toUnits(opts.limits?.maxOrderNotional ?? '250000', CASH_DECIMALS),
-    maxPositionNotionalUnits: toUnits(opts.limits?.maxPositionNotional ?? '500000', CASH_DECIMALS),
-  };
+  // Structural checks only (lot, tick, min notional, cash, no shorting): sizes and exposure are L1's limits.
+  const NO_LIMIT = 10n ** 40n;
+  const structural: RiskLimits = { maxOrderNotionalUnits: NO_LIMIT, maxPositionNotionalUnits: NO_LIMIT };
 
   const bus = new EventBus<Events & Record<string, unknown>>();
   bus.onError = (err, type) => log('error', `event handler for ${String(type)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -148,7 +165,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const i = inst(order.symbol);
       if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
       // A child may use its own parent's share of working quantity and reserved cash.
-      const d = checkOrder(order, i, limits, {
+      const d = checkOrder(order, i, structural, {
         positionUnits: (s) => ledger.qtyUnits(s),
         workingUnits: (s, side) => oms.workingUnits(s, side, order.parentId),
         availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(order.parentId),
@@ -158,7 +175,9 @@ export function createEngine(opts: EngineOptions): Engine {
         },
         referencePriceUnits: (s) => hub.mark(s),
       }, i.takerFeeBps);
-      return d.ok ? { ok: true, reservePriceUnits: d.estimatedPriceUnits } : d;
+      if (!d.ok) return d;
+      const r = risk.check(order, order.type === 'market' ? d.estimatedPriceUnits : null);
+      return r.ok ? { ok: true, reservePriceUnits: d.estimatedPriceUnits } : r;
     },
     listener: {
       orderUpdated: (o) => {
@@ -199,8 +218,8 @@ export function createEngine(opts: EngineOptions): Engine {
     instruments,
     createAlgo: opts.createAlgo ?? createAlgo,
     market: runnerMarket,
-    // Hook for L1 trading state and PMS flags (ACTIVE/REDUCING/HALTED, breaches): every child asks.
-    guard: () => ({ ok: true }),
+    // L1 trading state and PMS flags: every child asks.
+    guard: (p) => risk.guard(p),
     onTca: (t) => bus.publish('tca', t),
     log,
   });
@@ -217,6 +236,70 @@ export function createEngine(opts: EngineOptions): Engine {
       return { profile: cal.intradayVolumeProfile, bucketMinutes: cal.profileBucketMinutes };
     },
   });
+
+  const riskStore = new SqliteRiskStore(join(opts.dataDir, 'strata.sqlite'));
+  const equityUnits = (): bigint => {
+    let mv = 0n;
+    for (const p of ledger.allPositions()) mv += ledger.marketValue(p, hub.mark(p.symbol));
+    return ledger.cashUnits + mv;
+  };
+  const risk: RiskControl = new RiskControl({
+    clock,
+    store: riskStore,
+    oms: () => oms,
+    instrumentOf: inst,
+    positions: () => ledger.allPositions(),
+    cashUnits: () => ledger.cashUnits,
+    equityUnits,
+    market: {
+      ref: (s) => hub.mark(s),
+      bid: (s) => bookOf(s)?.bids[0]?.priceUnits,
+      ask: (s) => bookOf(s)?.asks[0]?.priceUnits,
+      shortTermVol: (s) => hub.shortTermVol(s),
+    },
+    symbols: () => symbols,
+    venueConnected: () => running,
+    runningParents: () => runner.runningIds(),
+    pauseParent: (id, reason) => runner.pause(id, { code: 'RISK_PAUSED', message: reason }),
+    cancelAll: () => exec.cancelAll(),
+    publish: {
+      state: (x) => bus.publish('risk.state', x),
+      breaker: (x) => bus.publish('risk.breaker', x),
+      limits: (x) => bus.publish('risk.limits', x),
+    },
+    log,
+    options: opts.risk,
+  });
+  const symbols = instruments.all().map((i) => i.symbol);
+  const toNum = (u: bigint, d: number): number => Number(fromUnits(u, d));
+  const pmsPortfolio = (): PmsPortfolio => {
+    const a = account();
+    return {
+      cash: a.cash,
+      realizedPnl: a.realizedPnl,
+      unrealizedPnl: a.unrealizedPnl,
+      positions: positions().map((p) => ({ symbol: p.symbol, qty: p.qty, marketValue: p.marketValue, realizedPnl: p.realizedPnl, unrealizedPnl: p.unrealizedPnl })),
+    };
+  };
+  const pms = new PmsLoop({
+    clock,
+    symbols: () => symbols,
+    markOf: (s) => {
+      const i = inst(s);
+      const m = hub.mark(s);
+      return i && m !== undefined ? toNum(m, i.priceDecimals) : undefined;
+    },
+    portfolio: pmsPortfolio,
+    seed: (s) => hub.candles(s, '1m', 1440).map((c) => ({ time: c.time + 60_000, price: c.close })),
+    escalate: (action, f) => {
+      const to = action === 'halt' ? 'HALTED' : 'REDUCING';
+      risk.service.tighten(to, { source: 'breaker', code: `PMS_${f.code.toUpperCase()}`, message: `PMS escalation (${f.severity} ${f.code}${f.subject ? ` on ${f.subject}` : ''}): ${f.message}` }, clock.now());
+    },
+    publish: { metrics: (m) => bus.publish('risk.metrics', m), flags: (f) => bus.publish('risk.flags', f) },
+    log,
+    options: { ...opts.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...opts.pms?.config } },
+  });
+  risk.flagGuard = (p) => pms.guard(p, risk.parentReduces(p));
 
   function account() {
     let mv = 0n;
@@ -256,10 +339,39 @@ export function createEngine(opts: EngineOptions): Engine {
     return i;
   }
 
-  const limitsDto = (): RiskLimitsDto => ({
-    maxOrderNotional: Number(limits.maxOrderNotionalUnits) / 10 ** CASH_DECIMALS,
-    maxPositionNotional: Number(limits.maxPositionNotionalUnits) / 10 ** CASH_DECIMALS,
-  });
+  function whatIf(p: Params<'risk.whatIf'>): WhatIfDto {
+    const i = requireInstrument(p.symbol);
+    const { plan, qtyUnits } = exec.plan(p);
+    const style = plan.style;
+    const direct = style === 'market' || style === 'limit';
+    let priceUnits: bigint | null = null;
+    if (p.price !== undefined) {
+      try {
+        priceUnits = toUnits(p.price, i.priceDecimals);
+      } catch (err) {
+        throw new RpcError('BAD_REQUEST', `price: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const touch = p.side === 'buy' ? bookOf(p.symbol)?.asks[0]?.priceUnits : bookOf(p.symbol)?.bids[0]?.priceUnits;
+    const type = style === 'market' || (!direct && priceUnits === null) ? 'market' : 'limit';
+    const d = risk.evaluate({
+      symbol: i.symbol,
+      side: p.side,
+      qtyUnits,
+      type,
+      limitPriceUnits: type === 'limit' ? priceUnits : null,
+      estimatedPriceUnits: touch ?? hub.mark(p.symbol) ?? null,
+      urgency: p.urgency,
+      source: p.source,
+      kind: direct ? 'direct' : 'parent',
+      parentId: null,
+      confirm: p.confirm ?? false,
+    });
+    const px = priceUnits ?? touch ?? hub.mark(p.symbol);
+    const qty = toNum(qtyUnits, i.qtyDecimals);
+    const impact = pms.impact(i.symbol, p.side === 'buy' ? qty : -qty, px !== undefined ? toNum(px, i.priceDecimals) : NaN);
+    return { symbol: i.symbol, side: p.side, qty, check: checkDto(d), ...impact };
+  }
   const startedAt = clock.now();
 
   const handlers: Handlers = {
@@ -271,7 +383,6 @@ export function createEngine(opts: EngineOptions): Engine {
       serverTime: clock.now(),
       currency: ACCOUNT_CURRENCY,
       instruments: instruments.all().map(instrumentDto),
-      limits: limitsDto(),
     }),
     'instruments.list': () => instruments.all().map(instrumentDto),
     'market.snapshot': ({ symbol }) => {
@@ -283,7 +394,7 @@ export function createEngine(opts: EngineOptions): Engine {
       requireInstrument(symbol);
       return hub.candles(symbol, interval, limit);
     },
-    'orders.place': (p) => exec.place(p),
+    'orders.place': (p) => risk.withRequest({ source: p.source, confirm: p.confirm === true && p.source === 'manual' }, () => exec.place(p)),
     'orders.preview': (p) => exec.preview(p),
     'orders.cancel': ({ orderId }) => exec.cancel(orderId),
     'orders.cancelAll': ({ symbol }) => {
@@ -316,7 +427,19 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     'positions.list': () => positions(),
     'account.get': () => account(),
-    'risk.limits.get': () => limitsDto(),
+    'risk.status': () => risk.status(),
+    'risk.limits.get': () => risk.limitsDto(),
+    'risk.limits.set': (p) => risk.setLimit(p, OPERATOR, 'contract'),
+    'risk.limits.unset': (p) => risk.unsetLimit(p, OPERATOR, 'contract'),
+    'risk.limits.audit': ({ limit }) => risk.audit(limit),
+    'risk.state.set': (p) => risk.setState(p, OPERATOR),
+    'risk.state.log': ({ limit }) => risk.stateLog(limit),
+    'risk.killSwitch': ({ reason }) => risk.killSwitch(reason, OPERATOR),
+    'risk.breakers.log': ({ limit }) => risk.breakerLog(limit),
+    'risk.flags': () => pms.currentFlags(),
+    'risk.metrics': () => pms.metrics(),
+    'risk.stress': (p) => pms.stress(p),
+    'risk.whatIf': (p) => whatIf(p),
   };
 
 
@@ -328,6 +451,8 @@ export function createEngine(opts: EngineOptions): Engine {
     // Marks move: refresh account and open positions once a second.
     bus.publish('account.updated', account());
     for (const p of positions()) if (p.qty !== 0) bus.publish('position.updated', p);
+    risk.tick();
+    pms.sample();
     periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
   }
 
@@ -342,7 +467,8 @@ export function createEngine(opts: EngineOptions): Engine {
     async start() {
       if (running) return;
       running = true;
-      const warm = opts.warmUpMinutes ?? 30;
+      // An hour of history: the PMS needs 30 one-minute returns before it reports VaR.
+      const warm = opts.warmUpMinutes ?? 60;
       if (warm > 0) venue.warmUp(warm * 60_000);
       oms.attach();
       recovery = await oms.recover();
@@ -350,6 +476,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const resumed = runner.recover();
       if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);
       venue.start();
+      pms.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -357,11 +484,13 @@ export function createEngine(opts: EngineOptions): Engine {
       if (!running) return;
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
+      pms.stop();
       runner.stop();
       venue.stop();
       oms.detach();
       if (clock instanceof WallClock) clock.dispose();
       journal.close();
+      riskStore.close();
       venueStore.close();
     },
   };

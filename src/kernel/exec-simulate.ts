@@ -1,3 +1,4 @@
+import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,9 @@ export async function simulateExecution(o: SimulateOptions): Promise<SimulateRes
     market: { kind: 'tape', instrument, trades: o.rows },
     // A simulation measures execution, not the account: cash and limits never bind.
     initialCash: '1000000000',
-    limits: { maxOrderNotional: '1000000000', maxPositionNotional: '1000000000' },
+    risk: { limits: EMPTY_LIMIT_BOOK },
+    // The PMS watches an account the simulation does not have: a slow cycle keeps it out of the figures.
+    pms: { intervalMs: 300_000 },
     log: () => undefined,
   });
   try {

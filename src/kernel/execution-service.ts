@@ -146,7 +146,9 @@ export class ExecutionService {
       const o = this.d.oms.place({ ...common, type: plan.style, tif: plan.style === 'market' ? 'gtc' : p.tif, price: plan.style === 'market' ? undefined : p.price });
       return this.dto(o);
     }
-    const parent = this.d.oms.placeParent({ ...common, algo: plan.style, algoParams: JSON.stringify(plan.params) });
+    // The operator's confirmation of soft breaches travels with the parent: its children are checked with it.
+    const confirmed = p.confirm === true && p.source === 'manual';
+    const parent = this.d.oms.placeParent({ ...common, algo: plan.style, algoParams: JSON.stringify(confirmed ? { ...plan.params, riskConfirmed: true } : plan.params) });
     if (parent.status !== 'DENIED') this.d.runner.start(parent);
     return this.dto(parent);
   }

@@ -31,7 +31,8 @@ import type { TradingMode } from './trading-state.ts';
  * pre-trade-gate.ts checkOrder, which runs first.
  */
 
-export type OrderSource = 'manual' | 'api' | 'signal';
+export type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
+import type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
 export type SoftPolicy = 'confirm' | 'deny' | 'allow';
 
 export interface RiskOrder {

@@ -143,6 +143,31 @@ export class RiskService {
     return decision;
   }
 
+  /**
+   * The decision check() would give, without counting the order anywhere (no rate window, no
+   * runaway-breaker attempt): the ticket's what-if.
+   */
+  preview(order: RiskOrder, now: number): RiskDecision {
+    const inst = this.deps.instrumentOf(order.symbol);
+    if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
+    const m = this.deps.market;
+    return evaluateOrder(
+      order,
+      inst,
+      {
+        state: this.projectedState(),
+        limits: this.book,
+        mode: this.state.mode,
+        blocked: this.breakers.blockedSymbols(),
+        market: { refPriceUnits: m.ref(order.symbol), bidUnits: m.bid(order.symbol), askUnits: m.ask(order.symbol) },
+        rates: this.rates.rates(now, order.symbol),
+        loss: this.watermarks.view(),
+        volatility: m.volatility?.(order.symbol),
+      },
+      this.gateConfig,
+    );
+  }
+
   /** Orders already sent in each window for a symbol (what the rate limits see). */
   orderRates(symbol: string, now: number): OrderRates {
     return this.rates.rates(now, symbol);

@@ -1,4 +1,5 @@
 import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
+import type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
 import type { FillRecord, JournalPort, OrderRecord } from '../core/ports.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
@@ -174,7 +175,7 @@ function rowToOrder(r: OrderRow): OrderRecord {
     status: r.status as OrderStatus,
     reason: r.reason_code !== null ? { code: r.reason_code, message: r.reason_message ?? '' } : null,
     cancelRequested: r.cancel_requested !== 0n,
-    source: r.source as 'manual' | 'api',
+    source: r.source as OrderSource,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     parentId: r.parent_id,

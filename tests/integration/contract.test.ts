@@ -115,7 +115,8 @@ describe.each(['memory', 'websocket'] as const)('contract over %s', (transport) 
     expect(offLot.reason?.code).toBe('QTY_NOT_ON_LOT');
     const offTick = await c.client.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 1, type: 'limit', price: '100.005' });
     expect(offTick.reason?.code).toBe('PRICE_NOT_ON_TICK');
-    const tooBig = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 10, type: 'market' });
+    // 90 ETH is within the quantity limit (100) but ~280k notional, over the hard 250k.
+    const tooBig = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 90, type: 'market' });
     expect(tooBig.reason?.code).toBe('MAX_ORDER_NOTIONAL');
     const naked = await c.client.call('orders.place', { symbol: 'SPY', side: 'sell', qty: 5, type: 'market' });
     expect(naked.reason?.code).toBe('INSUFFICIENT_POSITION');

@@ -7,7 +7,7 @@ import type { Client } from '../../src/contract/rpc.ts';
 import { createClient, serveEndpoint } from '../../src/contract/rpc.ts';
 import { createMemoryPair } from '../../src/contract/memory.ts';
 import { createEngine } from '../../src/kernel/engine.ts';
-import type { Engine } from '../../src/kernel/engine.ts';
+import type { Engine, EngineOptions } from '../../src/kernel/engine.ts';
 import { startServer } from '../../src/host/server.ts';
 import { connectWs } from '../../src/host/ws-endpoint.ts';
 
@@ -24,8 +24,8 @@ export interface Connected {
 }
 
 /** A real engine on a real SQLite file, reached over one of the transports. */
-export async function connect(transport: 'memory' | 'websocket', dataDir = tempDataDir(transport)): Promise<Connected> {
-  const engine = createEngine({ dataDir, seed: 7, warmUpMinutes: 2, log: () => undefined });
+export async function connect(transport: 'memory' | 'websocket', dataDir = tempDataDir(transport), options: Partial<EngineOptions> = {}): Promise<Connected> {
+  const engine = createEngine({ dataDir, seed: 7, warmUpMinutes: 2, log: () => undefined, ...options });
   await engine.start();
   if (transport === 'memory') {
     const [server, clientEnd] = createMemoryPair();

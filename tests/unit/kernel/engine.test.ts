@@ -8,6 +8,7 @@ import { SimClock } from '../../../src/core/clock.ts';
 import { CASH_DECIMALS } from '../../../src/core/instrument.ts';
 import { toUnits } from '../../../src/core/precision.ts';
 import { createEngine } from '../../../src/kernel/engine.ts';
+import { EMPTY_LIMIT_BOOK } from '../../../src/risk/limits.ts';
 import type { Engine } from '../../../src/kernel/engine.ts';
 
 const START = Date.UTC(2025, 0, 6, 14, 30);
@@ -38,7 +39,10 @@ function newDir(): string {
 async function boot(dir = newDir(), opts: { seed?: number; at?: number } = {}): Promise<Running> {
   const clock = new SimClock(opts.at ?? START);
   const logs: string[] = [];
-  const engine = createEngine({ dataDir: dir, clock, seed: opts.seed ?? 7, warmUpMinutes: 1, initialCash: '100000', log: (level, msg) => logs.push(`${level}: ${msg}`) });
+  const engine = createEngine({ dataDir: dir, clock, seed: opts.seed ?? 7, warmUpMinutes: 1, initialCash: '100000',
+    // The default limits are sized for the 1M demo account (cash buffer 100k soft): these tests are about fills and cash.
+    risk: { limits: EMPTY_LIMIT_BOOK },
+    log: (level, msg) => logs.push(`${level}: ${msg}`) });
   const events: Running['events'] = [];
   engine.feed.subscribe((event, data) => events.push({ event, data }));
   await engine.start();

@@ -1,0 +1,140 @@
+import type { Params } from '../contract/api.ts';
+import type { ImpactDto, RiskFlagDto, RiskMetricsDto, StressDto } from '../contract/risk-dto.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Order } from '../core/order.ts';
+import type { GuardVerdict } from '../execution/algos/types.ts';
+import { PmsMonitor } from '../pms/monitor.ts';
+import type { PmsConfig, PmsPortfolio } from '../pms/monitor.ts';
+
+/**
+ * The PMS monitor in the engine: samples marks every second and runs a cycle on its own interval
+ * (default 2 s) from the engine clock, outside the order path. It publishes metrics and, when they
+ * change, flags; the escalation matrix turns a flag's action into a trading-state change (force
+ * reduce → REDUCING, halt → HALTED) through L1, which is what stops the book; algos read the flags
+ * before every child.
+ */
+
+export interface PmsLoopOptions {
+  intervalMs?: number;
+  config?: Partial<PmsConfig>;
+  /** Apply force_reduce / halt escalations to the trading state (default true). */
+  escalate?: boolean;
+  /** Alerts at this severity or above slow algos that add exposure (default: alerts only alert). */
+  slowOn?: 'info' | 'warning' | 'critical' | null;
+  /** Daily closes per symbol for historical stress, with where they come from. */
+  dailyHistory?: Record<string, { series: { time: number; close: number }[]; source: string }>;
+}
+
+export interface PmsLoopDeps {
+  clock: Clock;
+  symbols: () => readonly string[];
+  markOf: (symbol: string) => number | undefined;
+  portfolio: () => PmsPortfolio;
+  /** Earlier 1-minute closes per symbol (the hub's candles) to start with. */
+  seed: (symbol: string) => { time: number; price: number }[];
+  escalate: (action: 'force_reduce' | 'halt', flag: RiskFlagDto) => void;
+  publish: { metrics(m: RiskMetricsDto): void; flags(f: RiskFlagDto[]): void };
+  log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  options?: PmsLoopOptions;
+}
+
+export class PmsLoop {
+  readonly monitor: PmsMonitor;
+  private readonly d: PmsLoopDeps;
+  private readonly intervalMs: number;
+  private timer: number | undefined;
+  private last: RiskMetricsDto | undefined;
+  private flags: RiskFlagDto[] = [];
+
+  constructor(deps: PmsLoopDeps) {
+    this.d = deps;
+    this.intervalMs = deps.options?.intervalMs ?? 2_000;
+    this.monitor = new PmsMonitor(deps.options?.config);
+    for (const [symbol, h] of Object.entries(deps.options?.dailyHistory ?? {})) this.monitor.setDailyHistory(symbol, h.series, h.source);
+  }
+
+  start(): void {
+    for (const s of this.d.symbols()) {
+      const series = this.d.seed(s);
+      if (series.length > 0) this.monitor.seedPrices(s, series);
+    }
+    this.runCycle();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) this.d.clock.cancel(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Called once a second by the engine's periodic tick. */
+  sample(): void {
+    const prices: Record<string, number> = {};
+    for (const s of this.d.symbols()) {
+      const p = this.d.markOf(s);
+      if (p !== undefined && p > 0) prices[s] = p;
+    }
+    this.monitor.observePrices(this.d.clock.now(), prices);
+  }
+
+  private runCycle(): void {
+    try {
+      this.cycle();
+    } catch (err) {
+      // The monitor watches; it must never take the engine down with it.
+      this.d.log('error', `PMS cycle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+    this.timer = this.d.clock.schedule(this.d.clock.now() + this.intervalMs, () => this.runCycle());
+  }
+
+  cycle(): RiskMetricsDto {
+    const t0 = performance.now();
+    const r = this.monitor.cycle(this.d.clock.now(), this.d.portfolio());
+    r.metrics.cycleMs = performance.now() - t0;
+    this.last = r.metrics;
+    this.d.publish.metrics({ ...r.metrics, navHistory: [] });
+    if (r.changed) {
+      const raisedNow = r.flags.filter((f) => !this.flags.some((o) => o.code === f.code && o.subject === f.subject && o.severity === f.severity));
+      this.flags = r.flags;
+      this.d.publish.flags(r.flags);
+      for (const f of raisedNow) {
+        this.d.log(f.severity === 'critical' ? 'warn' : 'info', `PMS flag ${f.code} ${f.severity}${f.subject ? ` (${f.subject})` : ''}: ${f.message}`);
+        if ((this.d.options?.escalate ?? true) && (f.action === 'halt' || f.action === 'force_reduce')) this.d.escalate(f.action, f);
+      }
+    }
+    return r.metrics;
+  }
+
+  metrics(): RiskMetricsDto {
+    return this.last ?? this.cycle();
+  }
+
+  currentFlags(): RiskFlagDto[] {
+    return this.flags;
+  }
+
+  stress(p: Params<'risk.stress'>): StressDto {
+    return this.monitor.stress(this.d.clock.now(), this.d.portfolio(), { lossFractions: p.lossFractions, scenarios: p.scenarios });
+  }
+
+  impact(symbol: string, deltaQty: number, price: number): { before: ImpactDto; after: ImpactDto } {
+    return this.monitor.impact(this.d.portfolio(), symbol, deltaQty, price);
+  }
+
+  /**
+   * Algos read the flags before each child: a force_reduce or halt flag on the parent's instrument
+   * or on the whole book pauses an algo that adds exposure (it resumes only by the operator); with
+   * `slowOn` set, an alert at that severity or above makes it wait before its next child.
+   */
+  guard(parent: Order, reduces: boolean): GuardVerdict | undefined {
+    if (reduces) return undefined;
+    const slowOn = this.d.options?.slowOn ?? null;
+    const rank = { info: 0, warning: 1, critical: 2 } as const;
+    let slow: RiskFlagDto | undefined;
+    for (const f of this.flags) {
+      if (f.symbol !== null && f.symbol !== parent.symbol) continue;
+      if (f.action === 'halt' || f.action === 'force_reduce') return { ok: false, action: 'pause', reason: `PMS flag ${f.code} (${f.severity}): ${f.message}` };
+      if (slowOn !== null && rank[f.severity] >= rank[slowOn]) slow = f;
+    }
+    return slow ? { ok: false, action: 'slow', reason: `PMS flag ${slow.code} (${slow.severity}): ${slow.message}` } : undefined;
+  }
+}

@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RpcError } from '../../src/contract/errors.ts';
+import { createEngine } from '../../src/kernel/engine.ts';
+import { connect, tempDataDir, waitFor } from './harness.ts';
+import type { Connected } from './harness.ts';
+
+/**
+ * L1 in the running engine (real SQLite file, demo venue, in-memory transport): soft and hard
+ * breaches, confirmation, the projected state with working algos, trading states, the kill switch,
+ * persisted limits, and the PMS read side.
+ */
+
+let c: Connected | undefined;
+afterEach(async () => {
+  await c?.close();
+  c = undefined;
+});
+
+async function rejection(p: Promise<unknown>): Promise<RpcError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RpcError);
+  return err as RpcError;
+}
+
+describe('L1 risk in the engine', () => {
+  it('when a manual order breaches a soft limit then it is held for confirmation (nothing journaled) and sent once confirmed', async () => {
+    c = await connect('memory');
+    const before = await c.client.call('orders.list', { scope: 'all' });
+    // 3 BTC is over the soft order quantity (2) and under the hard one (5).
+    const err = await rejection(c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 3, type: 'market', source: 'manual' }));
+    expect(err.code).toBe('RISK_CONFIRM_REQUIRED');
+    expect(err.issues?.map((i) => i.path)).toContain('MAX_ORDER_QTY');
+    expect(await c.client.call('orders.list', { scope: 'all' })).toHaveLength(before.length);
+
+    const sent = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 3, type: 'market', source: 'manual', confirm: true });
+    expect(sent.status).not.toBe('DENIED');
+    await waitFor(async () => (await c!.client.call('orders.get', { orderId: sent.id })).status === 'FILLED' || undefined);
+  });
+
+  it('when an api or signal order breaches a soft limit then it is denied with the reason code, even with confirm', async () => {
+    c = await connect('memory');
+    for (const source of ['api', 'signal'] as const) {
+      const o = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 3, type: 'market', source, confirm: true });
+      expect(o.status).toBe('DENIED');
+      expect(o.reason?.code).toBe('MAX_ORDER_QTY');
+    }
+  });
+
+  it('when an order breaches a hard limit then it is denied even if confirmed', async () => {
+    c = await connect('memory');
+    const o = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 6, type: 'market', source: 'manual', confirm: true });
+    expect(o.status).toBe('DENIED');
+    expect(o.reason?.code).toBe('MAX_ORDER_QTY');
+  });
+
+  it("when a working algo's unplaced remainder plus a new order exceed the position limit then the new order is denied (projected state, not positions)", async () => {
+    c = await connect('memory');
+    await c.client.call('risk.limits.set', { name: 'max_position_notional', hard: '300000', symbol: 'BTC/USDT', reason: 'test' });
+    const twap = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 3, type: 'market', source: 'manual', confirm: true, urgency: 'low', algo: 'twap', algoParams: { durationSec: 3600, slices: 60 } });
+    expect(twap.status).not.toBe('DENIED');
+    // Nothing is held yet, but 3 BTC (~193k) are committed: 2 more (~129k) would take the projection over 300k.
+    const o = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 2, type: 'market', source: 'api' });
+    expect(o.status).toBe('DENIED');
+    expect(o.reason?.code).toBe('MAX_POSITION');
+    const small = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 0.5, type: 'market', source: 'api' });
+    expect(small.status).not.toBe('DENIED');
+  });
+
+  it('when trading is REDUCING then buys that add exposure are denied and a sell of a held position passes', async () => {
+    c = await connect('memory');
+    const buy = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 2, type: 'market' });
+    await waitFor(async () => (await c!.client.call('orders.get', { orderId: buy.id })).status === 'FILLED' || undefined);
+    const st = await c.client.call('risk.state.set', { mode: 'REDUCING', reason: 'test' });
+    expect(st.mode).toBe('REDUCING');
+    const more = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 1, type: 'market' });
+    expect(more.reason?.code).toBe('REDUCING_ONLY');
+    const sell = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'sell', qty: 1, type: 'market' });
+    expect(sell.status).not.toBe('DENIED');
+  });
+
+  it('when the kill switch is pressed then trading halts, resting orders and algos are cancelled, and resuming needs the token', async () => {
+    c = await connect('memory');
+    const events: string[] = [];
+    const off = c.client.on('risk.state', (s) => events.push(s.mode));
+    const snap = await c.client.call('market.snapshot', { symbol: 'ETH/USDT' });
+    const resting = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 1, type: 'limit', price: Math.round(snap.quote.bid! * 0.995 * 100) / 100 });
+    const twap = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 5, type: 'market', urgency: 'low', algo: 'twap', algoParams: { durationSec: 3600 } });
+    const r = await c.client.call('risk.killSwitch', { reason: 'test kill' });
+    expect(r.state.mode).toBe('HALTED');
+    expect(r.cancelled).toEqual(expect.arrayContaining([resting.id, twap.id]));
+    await waitFor(async () => (await c!.client.call('orders.get', { orderId: resting.id })).status === 'CANCELLED' || undefined);
+    expect((await c.client.call('orders.get', { orderId: twap.id })).status).toBe('CANCELLED');
+    const denied = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 1, type: 'market' });
+    expect(denied.reason?.code).toBe('TRADING_HALTED');
+
+    const noToken = await rejection(c.client.call('risk.state.set', { mode: 'ACTIVE' }));
+    expect(noToken.code).toBe('STATE_REJECTED');
+    expect(noToken.issues?.[0]?.path).toBe('CONFIRM_REQUIRED');
+    const bad = await rejection(c.client.call('risk.state.set', { mode: 'ACTIVE', confirm: 'RESUME-HALTED-0' }));
+    expect(bad.issues?.[0]?.path).toBe('BAD_CONFIRMATION');
+    const token = (await c.client.call('risk.status')).state.resumeToken!;
+    const resumed = await c.client.call('risk.state.set', { mode: 'ACTIVE', confirm: token, reason: 'checked' });
+    expect(resumed.mode).toBe('ACTIVE');
+    const log = await c.client.call('risk.state.log', { limit: 10 });
+    expect(log.map((t) => [t.to, t.cause.code, t.killSwitch])).toEqual([
+      ['ACTIVE', 'OPERATOR_RESUME', false],
+      ['HALTED', 'KILL_SWITCH', true],
+    ]);
+    await waitFor(() => (events.includes('ACTIVE') ? true : undefined));
+    expect(events).toEqual(['HALTED', 'ACTIVE']);
+    off();
+  });
+
+  it('when a limit is changed then it is audited, refused values carry their code, and the limits and the halt survive a restart', async () => {
+    const dir = tempDataDir('risk-restart');
+    c = await connect('memory', dir);
+    const set = await c.client.call('risk.limits.set', { name: 'max-order-notional', hard: '150000', soft: '50000', reason: 'tighter' });
+    expect(set.limits.find((l) => l.name === 'max_order_notional' && l.scope === 'global')).toMatchObject({ hard: '150000', soft: '50000' });
+    const refused = await rejection(c.client.call('risk.limits.set', { name: 'max_order_notional', soft: '200000' }));
+    expect(refused.code).toBe('LIMIT_REJECTED');
+    expect(refused.issues?.[0]?.path).toBe('SOFT_ABOVE_HARD');
+    const unknown = await rejection(c.client.call('risk.limits.set', { name: 'max_vibes', hard: '1' }));
+    expect(unknown.issues?.[0]?.path).toBe('UNKNOWN_LIMIT');
+    const audit = await c.client.call('risk.limits.audit', { limit: 5 });
+    expect(audit[0]).toMatchObject({ name: 'max_order_notional', scope: 'global', reason: 'tighter', after: '150000 (soft 50000)' });
+    await c.client.call('risk.state.set', { mode: 'HALTED', reason: 'before restart' });
+    await c.close();
+
+    c = await connect('memory', dir);
+    const limits = await c.client.call('risk.limits.get');
+    expect(limits.limits.find((l) => l.name === 'max_order_notional' && l.scope === 'global')).toMatchObject({ hard: '150000', soft: '50000' });
+    expect((await c.client.call('risk.status')).state).toMatchObject({ mode: 'HALTED', cause: { code: 'OPERATOR', message: 'before restart' } });
+  });
+
+  it('when asked what an order would do then the ticket gets the verdict and position, exposure, leverage before and after', async () => {
+    c = await connect('memory');
+    const w = await c.client.call('risk.whatIf', { symbol: 'BTC/USDT', side: 'buy', qty: 3, type: 'market', source: 'manual' });
+    expect(w.check.verdict).toBe('soft_breach');
+    expect(w.check.breaches.map((b) => b.code)).toContain('MAX_ORDER_QTY');
+    expect(w.before.positionQty).toBe(0);
+    expect(w.after.positionQty).toBe(3);
+    expect(w.after.grossExposure).toBeGreaterThan(w.before.grossExposure + 150_000);
+    expect(w.after.leverage!).toBeGreaterThan(w.before.leverage ?? 0);
+    expect(w.after.positionPctNav!).toBeGreaterThan(0.15);
+    // A what-if is not an order: nothing counted, nothing journaled.
+    expect(await c.client.call('orders.list', { scope: 'all' })).toHaveLength(0);
+  });
+
+  it('when the PMS has run then metrics, flags and stress are served with their documented fields', async () => {
+    // An hour of demo market gives the 1-minute returns VaR needs (30 at least).
+    c = await connect('memory', tempDataDir('risk-pms'), { warmUpMinutes: 60 });
+    const buy = await c.client.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 100, type: 'market' });
+    await waitFor(async () => (await c!.client.call('orders.get', { orderId: buy.id })).status === 'FILLED' || undefined);
+    const m = await waitFor(async () => {
+      const x = await c!.client.call('risk.metrics');
+      return x.grossExposure > 0 ? x : undefined;
+    });
+    expect(m.nav).toBeGreaterThan(900_000);
+    expect(m.exposures.map((e) => e.symbol)).toContain('SPY');
+    expect(m.var.map((v) => `${v.method}:${v.confidence}`).sort()).toEqual(['historical:0.95', 'historical:0.99', 'parametric:0.95', 'parametric:0.99']);
+    expect(Array.isArray(await c.client.call('risk.flags'))).toBe(true);
+    const s = await c.client.call('risk.stress', { lossFractions: [0.1] });
+    expect(s.scenarios.length).toBeGreaterThan(0);
+    expect(s.reverse[0]!.lossFraction).toBe(0.1);
+    // The reverse move that loses 10% of NAV on a ~51k SPY long is about −195%: infeasible.
+    expect(s.reverse[0]!.feasible).toBe(false);
+  });
+
+  it('when bad risk input arrives then it is refused with a code and the engine keeps running', async () => {
+    c = await connect('memory');
+    expect((await rejection(c.client.call('risk.state.set', { mode: 'PANIC' } as never))).code).toBe('BAD_REQUEST');
+    expect((await rejection(c.client.call('risk.limits.set', { name: 'max_leverage' } as never))).code).toBe('BAD_REQUEST');
+    expect((await rejection(c.client.call('risk.limits.set', { name: 'max_order_qty', hard: '1', symbol: 'NOPE' }))).code).toBe('UNKNOWN_SYMBOL');
+    expect((await rejection(c.client.call('risk.limits.set', { name: 'max_leverage', hard: 'lots' }))).code).toBe('LIMIT_REJECTED');
+    expect((await c.client.call('risk.status')).state.mode).toBe('ACTIVE');
+  });
+});
+
+describe('L1 defaults', () => {
+  it('when an engine starts on a fresh data directory then the default limits are seeded once and audited as defaults', async () => {
+    const dir = tempDataDir('risk-defaults');
+    const e = createEngine({ dataDir: dir, seed: 3, warmUpMinutes: 0, log: () => undefined });
+    await e.start();
+    const audit = await e.handlers['risk.limits.audit']({ limit: 100 });
+    expect(audit.length).toBeGreaterThan(15);
+    expect(new Set(audit.map((a) => a.source))).toEqual(new Set(['defaults']));
+    await e.stop();
+  });
+});
