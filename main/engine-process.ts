@@ -3,6 +3,9 @@
  * off the UI thread and serves the contract on each MessagePort main hands over. Must not import
  * 'electron': it talks to main only through process.parentPort.
  */
+import { join } from 'node:path';
+import { loadDailyHistory } from '../src/host/history.ts';
+import { loadRiskConfig } from '../src/host/risk-config.ts';
 import { createEngine } from '../src/kernel/engine.ts';
 import { engineOptionsFrom, runEngineHost } from './engine-host.ts';
 import type { ParentPortLike } from './engine-host.ts';
@@ -25,7 +28,19 @@ async function main(): Promise<void> {
     parent.postMessage({ type: 'strata:fatal', message });
     process.exit(2);
   }
-  const engine = createEngine(options);
+  // Packaged, assets/demo ships as resources/demo (electron-builder extraResources); in development next to src/.
+  const resources = Reflect.get(process, 'resourcesPath') as string | undefined;
+  let engine;
+  try {
+    const cfg = loadRiskConfig(options.dataDir);
+    const history = loadDailyHistory(resources ? join(resources, 'demo', 'history') : undefined);
+    engine = createEngine({ ...options, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: history } });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log('cannot start the engine', err);
+    parent.postMessage({ type: 'strata:fatal', message });
+    process.exit(2);
+  }
   const host = await runEngineHost({
     parent,
     engine,

@@ -3,43 +3,18 @@ import type { MethodName, ParamsIn, Result } from '../contract/api.ts';
 import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, Urgency } from '../contract/dto.ts';
 import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
+import type { OrderSourceDto } from '../contract/risk-dto.ts';
+import { ORDER_SOURCES } from '../contract/risk-dto.ts';
 import { createClient } from '../contract/rpc.ts';
+import type { CliContext, CliIo } from './cli-common.ts';
+import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, shellWord, table } from './cli-common.ts';
+import { confirmRequired, refusalText, registerRiskCommands } from './cli-risk.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
-import { ENGINE_VERSION } from '../kernel/engine.ts';
+import { ENGINE_VERSION } from '../kernel/version.ts';
 import { connectWs } from './ws-endpoint.ts';
 
-/** Exit codes: 0 ok, 1 request failed, 2 usage or engine not reachable, 3 order denied or rejected. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, denied: 3 } as const;
-
-export interface CliIo {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-class CliExit extends Error {
-  readonly code: number;
-  constructor(code: number, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-function intArg(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}]`);
-    return n;
-  };
-}
-
-function floatArg(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= min || n > max) throw new InvalidArgumentError(`${name} must be a number in (${min}, ${max}]`);
-    return n;
-  };
-}
+export { EXIT, table };
+export type { CliIo };
 
 /** "600", "90s", "10m", "1h" → seconds. */
 export function durationArg(v: string): number {
@@ -59,13 +34,14 @@ export function parseStart(v: string, tapeStart: number): number {
   return t;
 }
 
-/** Left-aligned columns; numbers right-aligned. */
-export function table(headers: string[], rows: (string | number | null)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (c === null ? '-' : String(c))));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const line = (r: string[], isNum: (i: number) => boolean) => r.map((c, i) => (isNum(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null));
-  return [line(headers, (i) => numeric[i]!), ...cells.map((r) => line(r, (i) => numeric[i]!))].join('\n');
+/** argv minus the global --data-dir (self() puts it back first). */
+function withoutDataDir(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--data-dir') i++;
+    else if (!argv[i]!.startsWith('--data-dir=')) out.push(argv[i]!);
+  }
+  return out;
 }
 
 const orderRows = (orders: OrderDto[]) =>
@@ -92,7 +68,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .version(ENGINE_VERSION)
     .option('--data-dir <dir>', 'data directory (default: $STRATA_DATA_DIR or the per-user data folder)')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText('after', EXIT_CODES_HELP);
 
   const dataDir = () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env);
 
@@ -117,6 +94,13 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
   }
 
   const print = (json: boolean, value: unknown, human: () => string) => io.out((json ? JSON.stringify(value, null, 2) : human()) + '\n');
+
+  /** `strata` as the user spelled it (with --data-dir when given), for commands we suggest they run. */
+  const self = () => {
+    const dir = program.opts<{ dataDir?: string }>().dataDir;
+    return dir === undefined ? 'strata' : `strata --data-dir ${shellWord(dir)}`;
+  };
+  const ctx: CliContext = { io, call, print, self };
 
   program
     .command('serve')
@@ -147,9 +131,18 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--slices <n>', 'TWAP/VWAP/adaptive slices', intArg('slices', 1, 500))
     .option('--participation <p>', 'POV participation (0..0.5]', floatArg('participation', 0, 0.5))
     .option('--display <q>', 'iceberg display quantity')
+    .addOption(new Option('--source <s>', 'who sends it: soft limit breaches of manual orders can be confirmed, of api and signal orders are denied (default api; manual with --confirm)').choices([...ORDER_SOURCES]))
+    .option('--confirm', 'confirm the soft limit breaches L1 reported for this order (manual orders)')
     .option('--json', 'print JSON')
-    .action(async (o: { symbol: string; side: 'buy' | 'sell'; qty: string; type: 'market' | 'limit'; price?: string; tif: 'gtc' | 'ioc'; urgency: Urgency; algo?: ExecutionStyle; duration?: number; slices?: number; participation?: number; display?: string; json?: boolean }) => {
-      const params: ParamsIn<'orders.place'> = { symbol: o.symbol, side: o.side, qty: o.qty, type: o.type, tif: o.tif, source: 'api', urgency: o.urgency };
+    .addHelpText('after', '\nA manual order that breaches soft limits is held back (RISK_CONFIRM_REQUIRED, exit 3) with each\nbreach listed; rerun it with --confirm. Hard limits and the trading state (TRADING_HALTED,\nREDUCING_ONLY) deny the order: status DENIED with its reason code, exit 3.')
+    .action(async (o: { symbol: string; side: 'buy' | 'sell'; qty: string; type: 'market' | 'limit'; price?: string; tif: 'gtc' | 'ioc'; urgency: Urgency; algo?: ExecutionStyle; duration?: number; slices?: number; participation?: number; display?: string; source?: OrderSourceDto; confirm?: boolean; json?: boolean }) => {
+      if (o.confirm && o.source !== undefined && o.source !== 'manual') {
+        throw new CliExit(EXIT.usage, `--confirm applies to manual orders only (soft limit breaches of ${o.source} orders are denied)`);
+      }
+      // Confirming is the operator's act, so --confirm alone means a manual order.
+      const source: OrderSourceDto = o.source ?? (o.confirm ? 'manual' : 'api');
+      const params: ParamsIn<'orders.place'> = { symbol: o.symbol, side: o.side, qty: o.qty, type: o.type, tif: o.tif, source, urgency: o.urgency };
+      if (o.confirm) params.confirm = true;
       if (o.price !== undefined) params.price = o.price;
       if (o.algo !== undefined) params.algo = o.algo;
       const ap: NonNullable<ParamsIn<'orders.place'>['algoParams']> = {};
@@ -158,7 +151,16 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       if (o.participation !== undefined) ap.participation = o.participation;
       if (o.display !== undefined) ap.displayQty = o.display;
       if (Object.keys(ap).length > 0) params.algoParams = ap;
-      const order = await call('orders.place', params);
+      let order: OrderDto;
+      try {
+        order = await call('orders.place', params);
+      } catch (err) {
+        if (err instanceof RpcError && err.code === 'RISK_CONFIRM_REQUIRED') {
+          const rerun = [self(), ...withoutDataDir(argv).map(shellWord), ...(o.confirm ? [] : ['--confirm'])];
+          throw confirmRequired(err, rerun.join(' '));
+        }
+        throw err;
+      }
       print(!!o.json, order, () => orderRows([order]));
       if (order.status === 'DENIED' || order.status === 'REJECTED') {
         throw new CliExit(EXIT.denied, `order ${order.id} ${order.status}: ${order.reason?.code ?? ''} ${order.reason?.message ?? ''}`.trim());
@@ -349,6 +351,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       );
     });
 
+  registerRiskCommands(program, ctx);
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
@@ -362,7 +366,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       return err.code;
     }
     if (err instanceof RpcError) {
-      io.err(`strata: ${err.code}: ${err.message}\n`);
+      // Refusals carry their detailed code in the first issue (LIMIT_REJECTED SOFT_ABOVE_HARD).
+      io.err(`strata: ${err.code === 'LIMIT_REJECTED' || err.code === 'STATE_REJECTED' ? refusalText(err) : `${err.code}: ${err.message}`}\n`);
       return EXIT.failed;
     }
     io.err(`strata: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine } from '../kernel/engine.ts';
 import { processAlive, readConnectionFile, removeConnectionFile, writeConnectionFile } from './data-dir.ts';
 import { loadDailyHistory } from './history.ts';
+import { loadRiskConfig } from './risk-config.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 
@@ -23,11 +24,14 @@ export async function serve(opts: ServeOptions): Promise<void> {
     throw new Error(`an engine is already running on this data directory (pid ${existing.pid}): ${existing.url}`);
   }
   const logger = createLogger(opts.dataDir);
+  const cfg = loadRiskConfig(opts.dataDir);
+  if (cfg.path) logger.info({ path: cfg.path }, 'risk configuration loaded');
   const engine = createEngine({
     dataDir: opts.dataDir,
     seed: opts.seed,
     warmUpMinutes: opts.warmUpMinutes,
-    pms: { dailyHistory: loadDailyHistory() },
+    risk: cfg.risk,
+    pms: { ...cfg.pms, dailyHistory: loadDailyHistory() },
     log: (level, msg) => logger[level](msg),
   });
   await engine.start();

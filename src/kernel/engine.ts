@@ -29,7 +29,6 @@ import type { RiskControlOptions } from './risk-control.ts';
 import { PmsLoop } from './pms-loop.ts';
 import type { PmsLoopOptions } from './pms-loop.ts';
 import type { PmsPortfolio } from '../pms/monitor.ts';
-import { riskOrderFromRecord } from '../risk/risk-gate.ts';
 import { fromUnits } from '../core/precision.ts';
 import type { RiskLimits } from '../risk/pre-trade-gate.ts';
 import { SqliteOrderJournal } from '../store/order-journal.ts';
@@ -41,7 +40,8 @@ import { tapeSource } from '../venues/sim/tape-source.ts';
 import type { TapeTrade } from '../venues/sim/tape-source.ts';
 import { accountDto, bookDto, fillDto, instrumentDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 
-export const ENGINE_VERSION = '0.1.0';
+export { ENGINE_VERSION } from './version.ts';
+import { ENGINE_VERSION } from './version.ts';
 
 /** Who changes limits and the trading state over the contract: one operator per terminal. */
 const OPERATOR = 'operator';
