@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'ORDER_NOT_OPEN',
   /** A manual order breached soft limits: resubmit with confirm: true (issues list the breaches). */
   'RISK_CONFIRM_REQUIRED',
+  /** L1 refused a change to a working order (a larger algo quantity, resuming an algo while halted); issues list the breaches. */
+  'RISK_DENIED',
   /** A limit update was refused (issues[0].path is the limit error code). */
   'LIMIT_REJECTED',
   /** A trading-state change was refused: CONFIRM_REQUIRED, BAD_CONFIRMATION, NOT_A_RESUME in issues. */

@@ -13,6 +13,7 @@ import { CASH_DECIMALS, InstrumentRegistry } from '../core/instrument.ts';
 import type { InstrumentSpec } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { Ledger } from '../core/ledger.ts';
+import { isOpen } from '../core/order.ts';
 import type { PreTradeDecision } from '../core/ports.ts';
 import { toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
@@ -402,8 +403,25 @@ export function createEngine(opts: EngineOptions): Engine {
       return { requested: exec.cancelAll(symbol) };
     },
     'orders.pause': ({ orderId }) => exec.pause(orderId),
-    'orders.resume': ({ orderId }) => exec.resume(orderId),
-    'orders.modify': ({ orderId, qty }) => exec.modify(orderId, qty),
+    'orders.resume': ({ orderId }) => {
+      const o = oms.get(orderId);
+      if (o && o.algo !== null && o.paused && isOpen(o.status)) risk.checkAmend(o, null, undefined);
+      return exec.resume(orderId);
+    },
+    'orders.modify': ({ orderId, qty }) => {
+      const o = oms.get(orderId);
+      const i = o ? inst(o.symbol) : undefined;
+      if (o && i && o.algo !== null && isOpen(o.status)) {
+        let units: bigint | undefined;
+        try {
+          units = toUnits(qty, i.qtyDecimals);
+        } catch {
+          units = undefined; // exec.modify reports the malformed quantity
+        }
+        if (units !== undefined) risk.checkAmend(o, units, o.side === 'buy' ? bookOf(o.symbol)?.asks[0]?.priceUnits : bookOf(o.symbol)?.bids[0]?.priceUnits);
+      }
+      return exec.modify(orderId, qty);
+    },
     'orders.children': ({ orderId }) => exec.children(orderId),
     'orders.tca': ({ orderId }) => exec.tca(orderId),
     'exec.routing': () => exec.routing,

@@ -227,6 +227,43 @@ export class RiskControl {
     return { ok: false, code: d.code ?? 'RISK_DENIED', message: d.message };
   }
 
+  /**
+   * A working algo asked to grow (modify up) or to resume: the increase is checked as a new parent
+   * order of the difference, with the parent's confirmation; resuming is checked against the trading
+   * state. Throws RISK_DENIED with the breaches; a smaller or equal quantity always passes.
+   */
+  checkAmend(parent: Order, newQtyUnits: bigint | null, touchUnits: bigint | undefined): void {
+    const mode = this.service.mode;
+    if (newQtyUnits === null) {
+      if (mode === 'HALTED' || (mode === 'REDUCING' && !this.parentReduces(parent))) {
+        const code = mode === 'HALTED' ? 'TRADING_HALTED' : 'REDUCING_ONLY';
+        throw new RpcError('RISK_DENIED', `${code}: trading is ${mode}; the algo stays paused`, [{ path: code, message: `trading is ${mode}` }]);
+      }
+      return;
+    }
+    if (newQtyUnits <= parent.qtyUnits) return;
+    const ro: RiskOrder = {
+      symbol: parent.symbol,
+      side: parent.side,
+      qtyUnits: newQtyUnits - parent.qtyUnits,
+      type: parent.priceUnits === null ? 'market' : 'limit',
+      limitPriceUnits: parent.priceUnits,
+      estimatedPriceUnits: touchUnits ?? null,
+      urgency: parent.urgency,
+      source: parent.source,
+      kind: 'parent',
+      parentId: null,
+      confirm: parentConfirmed(parent),
+    };
+    const d = this.service.check(ro, this.d.clock.now());
+    if (d.verdict === 'pass') return;
+    throw new RpcError(
+      'RISK_DENIED',
+      `${d.code ?? 'RISK_DENIED'}: ${d.message}`,
+      d.breaches.map((b) => ({ path: b.code, message: b.message })),
+    );
+  }
+
   /** The gate's verdict on a hypothetical order, without counting it anywhere (what-if). */
   evaluate(ro: RiskOrder): RiskDecision {
     return this.service.preview(ro, this.d.clock.now());

@@ -114,6 +114,26 @@ describe('L1 risk in the engine', () => {
     off();
   });
 
+  it('when a working algo is modified up or resumed then L1 checks the increase and the trading state', async () => {
+    c = await connect('memory');
+    const twap = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 1, type: 'market', urgency: 'low', algo: 'twap', algoParams: { durationSec: 3600 } });
+    // 1 → 4.5 BTC: the 3.5 increase is over the soft order quantity (2), and api orders cannot confirm.
+    const up = await rejection(c.client.call('orders.modify', { orderId: twap.id, qty: 4.5 }));
+    expect(up.code).toBe('RISK_DENIED');
+    expect(up.issues?.map((i) => i.path)).toContain('MAX_ORDER_QTY');
+    expect((await c.client.call('orders.get', { orderId: twap.id })).qty).toBe(1);
+    expect((await c.client.call('orders.modify', { orderId: twap.id, qty: 2 })).qty).toBe(2);
+
+    await c.client.call('orders.pause', { orderId: twap.id });
+    await c.client.call('risk.state.set', { mode: 'HALTED', reason: 'test' });
+    const resume = await rejection(c.client.call('orders.resume', { orderId: twap.id }));
+    expect(resume.code).toBe('RISK_DENIED');
+    expect(resume.issues?.[0]?.path).toBe('TRADING_HALTED');
+    expect((await c.client.call('orders.get', { orderId: twap.id })).execution?.paused).toBe(true);
+    // Cancelling is always allowed.
+    expect((await c.client.call('orders.cancel', { orderId: twap.id })).status).toBe('CANCELLED');
+  });
+
   it('when a limit is changed then it is audited, refused values carry their code, and the limits and the halt survive a restart', async () => {
     const dir = tempDataDir('risk-restart');
     c = await connect('memory', dir);
