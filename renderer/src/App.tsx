@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { Blotter } from './components/Blotter.tsx';
@@ -12,7 +12,8 @@ import { TradeTape } from './components/TradeTape.tsx';
 import { Watchlist } from './components/Watchlist.tsx';
 import { URGENCIES } from '../../src/contract/index.ts';
 import { focusTarget } from './focus.ts';
-import { attach, detach, focusTicket, setConnState, setHelp, setOrderType, toast, updateTicket, useStore } from './store.ts';
+import { ResumeDialog } from './components/RiskPanel.tsx';
+import { attach, detach, focusTicket, orderNotionalLimit, pressKillSwitch, setConnState, setHelp, setOrderType, toast, updateTicket, useStore } from './store.ts';
 import { connect } from './transport.ts';
 import type { Connection } from './transport.ts';
 
@@ -31,6 +32,12 @@ function cycleUrgency(): void {
 /** Global shortcuts; see SHORTCUTS in Overlays.tsx for the list shown to the user. */
 function onGlobalKey(e: KeyboardEvent): void {
   if (e.defaultPrevented) return;
+  // The kill switch works from anywhere, inputs and dialogs included: it only ever makes things safer.
+  if (e.ctrlKey && e.shiftKey && !e.altKey && !e.metaKey && e.code === 'KeyK') {
+    e.preventDefault();
+    void pressKillSwitch('Kill switch (Ctrl+Shift+K)');
+    return;
+  }
   if (e.key === 'F2' || (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyT')) {
     e.preventDefault();
     if (useStore.getState().helpOpen) setHelp(false);
@@ -49,6 +56,7 @@ function onGlobalKey(e: KeyboardEvent): void {
       KeyM: () => setOrderType('market'),
       KeyU: () => cycleUrgency(),
       KeyD: () => focusTarget('detail'),
+      KeyR: () => focusTarget('risk'),
     };
     const fn = map[e.code];
     if (fn) {
@@ -166,18 +174,22 @@ function StatusLine(): ReactNode {
   const detail = useStore((s) => s.conn.detail);
   const session = useStore((s) => s.session);
   const openOrders = useStore((s) => s.openOrders);
+  const riskLimits = useStore((s) => s.riskLimits);
+  const maxOrder = useMemo(() => orderNotionalLimit(riskLimits, null), [riskLimits]);
   return (
     <footer className="statusline">
       <span>{phase === 'open' ? (loading ? 'Loading snapshots…' : 'Live') : (detail ?? 'Offline')}</span>
       {session && (
         <span className="muted">
-          {session.venue} · {session.instruments.length} instruments · max order {session.limits.maxOrderNotional.toLocaleString('en-US')} {session.currency}
+          {session.venue} · {session.instruments.length} instruments
+          {maxOrder ? ` · max order ${maxOrder.hard.toLocaleString('en-US')} ${session.currency}` : ''}
+          {maxOrder && maxOrder.soft !== null ? ` (confirm above ${maxOrder.soft.toLocaleString('en-US')})` : ''}
         </span>
       )}
       <span className="muted">{openOrders} open order{openOrders === 1 ? '' : 's'}</span>
       <span className="spacer" />
       <span className="muted">
-        <kbd>F2</kbd> ticket · <kbd>Alt+O</kbd> orders · <kbd>Del</kbd> cancel · <kbd>?</kbd> shortcuts
+        <kbd>F2</kbd> ticket · <kbd>Alt+O</kbd> orders · <kbd>Alt+R</kbd> risk · <kbd>Ctrl+Shift+K</kbd> kill · <kbd>?</kbd> shortcuts
       </span>
     </footer>
   );
@@ -219,6 +231,7 @@ export function App(): ReactNode {
       <StatusLine />
       <Toasts />
       <HelpOverlay />
+      <ResumeDialog />
     </div>
   );
 }

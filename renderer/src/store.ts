@@ -16,14 +16,21 @@ import type {
   ParamsIn,
   PositionDto,
   QuoteDto,
+  BreakerEventDto,
+  LimitsDto,
   Result,
-  RiskLimitsDto,
+  RiskFlagDto,
+  RiskMetricsDto,
+  RiskStatusDto,
   RoutingDto,
   SessionDto,
   Side,
+  StateTransitionDto,
   TcaDto,
   TimeInForce,
   TradeDto,
+  TradingModeDto,
+  TradingStateDto,
   Urgency,
 } from '../../src/contract/index.ts';
 import { KeyedList } from './keyed-list.ts';
@@ -68,7 +75,12 @@ export interface TicketState {
 }
 
 /** What the bottom-right panel shows. */
-export type SideTab = 'positions' | 'detail';
+export type SideTab = 'positions' | 'detail' | 'risk';
+
+export const BREAKER_LOG_CAP = 200;
+export const STATE_LOG_CAP = 100;
+/** NAV points kept for the drawdown chart (the full history comes from risk.metrics). */
+const NAV_POINTS_CAP = 2000;
 
 export interface State {
   conn: ConnectionState;
@@ -76,7 +88,6 @@ export interface State {
   epoch: number;
   loading: boolean;
   session: SessionDto | null;
-  limits: RiskLimitsDto | null;
   instruments: Record<string, InstrumentDto>;
   symbols: string[];
   selected: string | null;
@@ -107,6 +118,22 @@ export interface State {
   /** Final TCA of parents that ended while we were connected (the `tca` event). */
   tca: Record<string, TcaDto>;
   sideTab: SideTab;
+  /** L1 trading state (ACTIVE / REDUCING / HALTED); null until loaded. */
+  tradingState: TradingStateDto | null;
+  riskStatus: RiskStatusDto | null;
+  riskLimits: LimitsDto | null;
+  /** Bumped whenever riskLimits is replaced (what-if asks again). */
+  limitsRev: number;
+  riskFlags: RiskFlagDto[];
+  riskMetrics: RiskMetricsDto | null;
+  /** Breaker trips and resets, newest first. */
+  breakerLog: BreakerEventDto[];
+  /** Trading-state transitions, newest first. */
+  stateLog: StateTransitionDto[];
+  /** The resume confirmation dialog is open. */
+  resumeOpen: boolean;
+  /** A kill switch request is in flight. */
+  killBusy: boolean;
 }
 
 const initialTicket: TicketState = {
@@ -131,7 +158,6 @@ export const useStore = create<State>()(() => ({
   epoch: 0,
   loading: true,
   session: null,
-  limits: null,
   instruments: {},
   symbols: [],
   selected: null,
@@ -154,6 +180,16 @@ export const useStore = create<State>()(() => ({
   expanded: {},
   tca: {},
   sideTab: 'positions',
+  tradingState: null,
+  riskStatus: null,
+  riskLimits: null,
+  limitsRev: 0,
+  riskFlags: [],
+  riskMetrics: null,
+  breakerLog: [],
+  stateLog: [],
+  resumeOpen: false,
+  killBusy: false,
 }));
 
 const set = useStore.setState;
@@ -235,6 +271,11 @@ const valid = {
   fill: (d: unknown): d is FillDto => isObj(d) && hasStr(d, 'id') && hasStr(d, 'symbol') && typeof d.price === 'number',
   position: (d: unknown): d is PositionDto => isObj(d) && hasStr(d, 'symbol'),
   account: (d: unknown): d is AccountDto => isObj(d) && typeof d.equity === 'number',
+  tradingState: (d: unknown): d is TradingStateDto => isObj(d) && (d.mode === 'ACTIVE' || d.mode === 'REDUCING' || d.mode === 'HALTED'),
+  limits: (d: unknown): d is LimitsDto => isObj(d) && Array.isArray(d.limits),
+  metrics: (d: unknown): d is RiskMetricsDto => isObj(d) && typeof d.ts === 'number' && typeof d.nav === 'number' && Array.isArray(d.exposures) && Array.isArray(d.var),
+  breaker: (d: unknown): d is BreakerEventDto => isObj(d) && hasStr(d, 'breaker') && (d.type === 'trip' || d.type === 'reset') && typeof d.at === 'number',
+  flag: (d: unknown): d is RiskFlagDto => isObj(d) && hasStr(d, 'code') && typeof d.severity === 'string',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -418,6 +459,181 @@ function onAccount(a: unknown): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// L1 risk and the PMS.
+
+function applyTradingState(st: TradingStateDto): void {
+  set((s) => ({ tradingState: st, riskStatus: s.riskStatus ? { ...s.riskStatus, state: st } : s.riskStatus }));
+}
+
+function onRiskState(d: unknown): void {
+  if (!valid.tradingState(d)) return;
+  const prev = get().tradingState;
+  applyTradingState(d);
+  if (prev && prev.mode !== d.mode) {
+    const why = d.cause ? ` (${d.cause.code}${d.cause.message ? `: ${d.cause.message}` : ''})` : '';
+    toast(d.mode === 'ACTIVE' ? 'info' : 'warn', `Trading state ${prev.mode} → ${d.mode}${why}`);
+  }
+  // The log and the breakers' view follow the state; both are small.
+  void refreshStateLog();
+  void refreshRiskStatus();
+}
+
+function onRiskBreaker(d: unknown): void {
+  if (!valid.breaker(d)) return;
+  set((s) => ({ breakerLog: [d, ...s.breakerLog].slice(0, BREAKER_LOG_CAP) }));
+  if (d.type === 'trip') toast('warn', `Circuit breaker ${d.breaker} tripped: ${d.code} — ${d.cause}${d.action && d.action !== 'none' ? ` (${d.action})` : ''}`);
+  void refreshRiskStatus();
+}
+
+function onRiskFlags(d: unknown): void {
+  if (!Array.isArray(d)) return;
+  set({ riskFlags: d.filter(valid.flag) });
+}
+
+/** A pushed cycle has no NAV history: extend the one we have with its point instead. */
+function mergeMetrics(prev: RiskMetricsDto | null, next: RiskMetricsDto): RiskMetricsDto {
+  if (Array.isArray(next.navHistory) && next.navHistory.length > 0) return next;
+  const hist = prev?.navHistory ?? [];
+  const last = hist[hist.length - 1];
+  const point = { time: next.ts, nav: next.nav, drawdown: next.drawdown.current };
+  const navHistory = last && last.time >= next.ts ? hist : [...hist, point].slice(-NAV_POINTS_CAP);
+  return { ...next, navHistory };
+}
+
+function onRiskMetrics(d: unknown): void {
+  if (!valid.metrics(d)) return;
+  const cur = get().riskMetrics;
+  if (cur && d.ts < cur.ts) return;
+  set({ riskMetrics: mergeMetrics(cur, d) });
+}
+
+function onRiskLimits(d: unknown): void {
+  if (!valid.limits(d)) return;
+  set((s) => ({ riskLimits: d, limitsRev: s.limitsRev + 1 }));
+}
+
+/** Quiet refreshers: the panel polls them while visible; failures leave the last good view. */
+export async function refreshRiskStatus(): Promise<void> {
+  try {
+    const st = await call('risk.status', {});
+    if (isObj(st) && valid.tradingState(st.state)) set({ riskStatus: st, tradingState: st.state });
+  } catch {
+    // Shown as stale by the panel's timestamp; the next poll retries.
+  }
+}
+
+export async function refreshLimits(): Promise<void> {
+  try {
+    onRiskLimits(await call('risk.limits.get', {}));
+  } catch {
+    // As above.
+  }
+}
+
+export async function refreshMetrics(): Promise<void> {
+  try {
+    const m = await call('risk.metrics', {});
+    if (valid.metrics(m)) set((s) => ({ riskMetrics: s.riskMetrics && s.riskMetrics.ts > m.ts ? mergeMetrics(m, s.riskMetrics) : m }));
+  } catch {
+    // As above.
+  }
+}
+
+export async function refreshStateLog(): Promise<void> {
+  try {
+    const log = await call('risk.state.log', { limit: STATE_LOG_CAP });
+    if (Array.isArray(log)) set({ stateLog: [...log].sort((a, b) => b.seq - a.seq) });
+  } catch {
+    // As above.
+  }
+}
+
+async function loadRisk(c: Client): Promise<void> {
+  const quiet = <T>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
+  const [status, limits, flags, metrics, breakers, states] = await Promise.all([
+    settle(c.call('risk.status', {}), 'risk status'),
+    settle(c.call('risk.limits.get', {}), 'risk limits'),
+    quiet(c.call('risk.flags', {})),
+    quiet(c.call('risk.metrics', {})),
+    quiet(c.call('risk.breakers.log', { limit: BREAKER_LOG_CAP })),
+    quiet(c.call('risk.state.log', { limit: STATE_LOG_CAP })),
+  ]);
+  if (client !== c) return;
+  const next: Partial<State> = {};
+  if (status && valid.tradingState(status.state)) {
+    next.riskStatus = status;
+    next.tradingState = status.state;
+  }
+  if (valid.limits(limits)) next.riskLimits = limits;
+  if (Array.isArray(flags)) next.riskFlags = flags.filter(valid.flag);
+  if (valid.metrics(metrics)) next.riskMetrics = mergeMetrics(null, metrics);
+  if (Array.isArray(breakers)) next.breakerLog = breakers.filter(valid.breaker).sort((a, b) => b.at - a.at);
+  if (Array.isArray(states)) next.stateLog = [...states].sort((a, b) => b.seq - a.seq);
+  set((s) => ({ ...next, limitsRev: next.riskLimits ? s.limitsRev + 1 : s.limitsRev }));
+}
+
+/** One click: HALTED, and every working order and algo cancelled by the engine. */
+export async function pressKillSwitch(reason = 'Kill switch pressed in the terminal'): Promise<void> {
+  if (get().killBusy) return;
+  set({ killBusy: true });
+  try {
+    const res = await call('risk.killSwitch', { reason });
+    if (isObj(res) && valid.tradingState(res.state)) applyTradingState(res.state);
+    const n = Array.isArray(res?.cancelled) ? res.cancelled.length : 0;
+    toast('warn', `Kill switch: trading HALTED, ${n} order${n === 1 ? '' : 's'} cancelled`);
+    void refreshStateLog();
+  } catch (err) {
+    const e = errorText(err);
+    toast('error', `Kill switch failed: ${e.code} — ${e.message}`);
+  } finally {
+    set({ killBusy: false });
+  }
+}
+
+/**
+ * Tightens at once (ACTIVE → REDUCING → HALTED); a resume must quote the engine's resume token.
+ * Throws the engine's refusal (STATE_REJECTED with its reason in issues) for the caller to show.
+ */
+export async function setTradingMode(mode: TradingModeDto, reason: string | undefined, confirm?: string): Promise<TradingStateDto> {
+  const params: ParamsIn<'risk.state.set'> = { mode };
+  if (reason) params.reason = reason;
+  if (confirm !== undefined) params.confirm = confirm;
+  const st = await call('risk.state.set', params);
+  if (valid.tradingState(st)) applyTradingState(st);
+  void refreshStateLog();
+  return st;
+}
+
+/** Splits a limit row's scope ('global', 'symbol:BTC/USDT', 'group:crypto') into set/unset params. */
+export function scopeParams(scope: string): { symbol?: string; group?: string } {
+  if (scope.startsWith('symbol:')) return { symbol: scope.slice('symbol:'.length) };
+  if (scope.startsWith('group:')) return { group: scope.slice('group:'.length) };
+  return {};
+}
+
+/** Throws the engine's refusal (LIMIT_REJECTED, its code in issues[0].path) for the editor to show. */
+export async function setLimit(params: ParamsIn<'risk.limits.set'>): Promise<LimitsDto> {
+  const res = await call('risk.limits.set', params);
+  onRiskLimits(res);
+  return res;
+}
+
+export function setResumeOpen(open: boolean): void {
+  set({ resumeOpen: open });
+}
+
+/** The order-notional limit that applies to a symbol (its own entry, else the global one). */
+export function orderNotionalLimit(limits: LimitsDto | null, symbol: string | null): { hard: number; soft: number | null } | null {
+  if (!limits) return null;
+  const rows = limits.limits.filter((r) => r.name === 'max_order_notional');
+  const row = rows.find((r) => symbol !== null && r.scope === `symbol:${symbol}`) ?? rows.find((r) => r.scope === 'global');
+  if (!row) return null;
+  const hard = Number(row.hard);
+  const soft = row.soft === null ? null : Number(row.soft);
+  return Number.isFinite(hard) ? { hard, soft: soft !== null && Number.isFinite(soft) ? soft : null } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Connection lifecycle.
 
 let client: Client | null = null;
@@ -457,6 +673,11 @@ export function attach(c: Client): void {
   listen(c, 'position.updated', onPosition);
   listen(c, 'account.updated', onAccount);
   listen(c, 'tca', onTca);
+  listen(c, 'risk.state', onRiskState);
+  listen(c, 'risk.breaker', onRiskBreaker);
+  listen(c, 'risk.flags', onRiskFlags);
+  listen(c, 'risk.metrics', onRiskMetrics);
+  listen(c, 'risk.limits', onRiskLimits);
   set((s) => ({ epoch: s.epoch + 1, loading: true }));
   void loadSnapshots(c);
 }
@@ -501,6 +722,9 @@ async function loadSnapshots(c: Client): Promise<void> {
       selectedOrder: null,
       expanded: {},
       tca: {},
+      riskMetrics: null,
+      breakerLog: [],
+      stateLog: [],
     }));
   }
   const instruments: Record<string, InstrumentDto> = {};
@@ -510,7 +734,6 @@ async function loadSnapshots(c: Client): Promise<void> {
   const cur = get().selected;
   set({
     session,
-    limits: session.limits ?? null,
     instruments,
     symbols,
     selected: cur && instruments[cur] ? cur : (symbols[0] ?? null),
@@ -560,7 +783,7 @@ async function loadSnapshots(c: Client): Promise<void> {
     if (client !== c || !account) return;
     set({ account });
   });
-  await Promise.all([loadOrders, loadFills, loadPositions, loadAccount, loadRouting]);
+  await Promise.all([loadOrders, loadFills, loadPositions, loadAccount, loadRouting, loadRisk(c)]);
   if (client !== c) return;
 
   // Market snapshots and a reference price for the change column.

@@ -31,7 +31,7 @@ import { PmsLoop } from './pms-loop.ts';
 import type { PmsLoopOptions } from './pms-loop.ts';
 import type { PmsPortfolio } from '../pms/monitor.ts';
 import { fromUnits } from '../core/precision.ts';
-import type { RiskLimits } from '../risk/pre-trade-gate.ts';
+import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
 import { SqliteOrderJournal } from '../store/order-journal.ts';
 import { SqliteSimVenueStore } from '../store/sim-venue-store.ts';
 import type { DemoCalibration } from '../venues/sim/calibration.ts';
@@ -154,6 +154,20 @@ export function createEngine(opts: EngineOptions): Engine {
   });
   venue.onMarket((e) => hub.on(e));
 
+  /** Lot, tick, minimum notional, cash and no-short checks; a child may use its own parent's share of working quantity and reserved cash. */
+  function structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision {
+    return checkOrder(order, i, structural, {
+      positionUnits: (s) => ledger.qtyUnits(s),
+      workingUnits: (s, side) => oms.workingUnits(s, side, parentId),
+      availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(parentId),
+      oppositeLevels: (s, side) => {
+        const b = hub.book(s);
+        return b ? (side === 'buy' ? b.asks : b.bids) : [];
+      },
+      referencePriceUnits: (s) => hub.mark(s),
+    }, i.takerFeeBps);
+  }
+
   const oms: Oms = new Oms({
     midOf: (s) => hub.mid(s),
     clock,
@@ -165,17 +179,7 @@ export function createEngine(opts: EngineOptions): Engine {
     check: (order): PreTradeDecision => {
       const i = inst(order.symbol);
       if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
-      // A child may use its own parent's share of working quantity and reserved cash.
-      const d = checkOrder(order, i, structural, {
-        positionUnits: (s) => ledger.qtyUnits(s),
-        workingUnits: (s, side) => oms.workingUnits(s, side, order.parentId),
-        availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(order.parentId),
-        oppositeLevels: (s, side) => {
-          const b = hub.book(s);
-          return b ? (side === 'buy' ? b.asks : b.bids) : [];
-        },
-        referencePriceUnits: (s) => hub.mark(s),
-      }, i.takerFeeBps);
+      const d = structuralCheck(order, i, order.parentId);
       if (!d.ok) return d;
       const r = risk.check(order, order.type === 'market' ? d.estimatedPriceUnits : null);
       return r.ok ? { ok: true, reservePriceUnits: d.estimatedPriceUnits } : r;
@@ -355,6 +359,9 @@ export function createEngine(opts: EngineOptions): Engine {
     }
     const touch = p.side === 'buy' ? bookOf(p.symbol)?.asks[0]?.priceUnits : bookOf(p.symbol)?.bids[0]?.priceUnits;
     const type = style === 'market' || (!direct && priceUnits === null) ? 'market' : 'limit';
+    const qtyNum = Number(p.qty);
+    const px = priceUnits ?? touch ?? hub.mark(p.symbol);
+    const impact = pms.impact(i.symbol, p.side === 'buy' ? qtyNum : -qtyNum, px !== undefined ? toNum(px, i.priceDecimals) : NaN);
     const d = risk.evaluate({
       symbol: i.symbol,
       side: p.side,
@@ -368,10 +375,26 @@ export function createEngine(opts: EngineOptions): Engine {
       parentId: null,
       confirm: p.confirm ?? false,
     });
-    const px = priceUnits ?? touch ?? hub.mark(p.symbol);
-    const qty = toNum(qtyUnits, i.qtyDecimals);
-    const impact = pms.impact(i.symbol, p.side === 'buy' ? qty : -qty, px !== undefined ? toNum(px, i.priceDecimals) : NaN);
-    return { symbol: i.symbol, side: p.side, qty, check: checkDto(d), ...impact };
+    const check = checkDto(d);
+    // The same order of checks as a real placement: precision and structure first, then the limits.
+    let exact: bigint | undefined;
+    try {
+      exact = toUnits(p.qty, i.qtyDecimals);
+    } catch {
+      exact = undefined;
+    }
+    const structuralDenial =
+      exact === undefined
+        ? { code: 'QTY_NOT_ON_LOT', message: `quantity ${String(p.qty)} has more decimals than the lot size ${i.lotSize} allows` }
+        : (() => {
+            const g = structuralCheck({ symbol: i.symbol, side: p.side, type, qtyUnits: exact, priceUnits: type === 'limit' ? priceUnits : null }, i, null);
+            return g.ok ? undefined : { code: g.code, message: g.message };
+          })();
+    if (structuralDenial) {
+      const b = { ...structuralDenial, level: 'hard' as const, check: 'structure', limit: null, scope: `symbol:${i.symbol}`, observed: null, threshold: null, factor: 1 };
+      return { symbol: i.symbol, side: p.side, qty: qtyNum, check: { ...check, verdict: 'deny', code: b.code, message: b.message, breaches: [b], confirmable: false, confirmed: false }, ...impact };
+    }
+    return { symbol: i.symbol, side: p.side, qty: toNum(qtyUnits, i.qtyDecimals), check, ...impact };
   }
   const startedAt = clock.now();
 

@@ -165,6 +165,12 @@ describe('L1 risk in the engine', () => {
     expect(w.after.grossExposure).toBeGreaterThan(w.before.grossExposure + 150_000);
     expect(w.after.leverage!).toBeGreaterThan(w.before.leverage ?? 0);
     expect(w.after.positionPctNav!).toBeGreaterThan(0.15);
+    // Structure first, as on a real placement: off the lot, below the minimum notional.
+    const offLot = await c.client.call('risk.whatIf', { symbol: 'SPY', side: 'buy', qty: 1.5, type: 'market', source: 'manual' });
+    expect(offLot.check).toMatchObject({ verdict: 'deny', code: 'QTY_NOT_ON_LOT' });
+    expect(offLot.qty).toBe(1.5);
+    const tiny = await c.client.call('risk.whatIf', { symbol: 'BTC/USDT', side: 'buy', qty: 0.00001, type: 'market', source: 'manual' });
+    expect(tiny.check).toMatchObject({ verdict: 'deny', code: 'BELOW_MIN_NOTIONAL' });
     // A what-if is not an order: nothing counted, nothing journaled.
     expect(await c.client.call('orders.list', { scope: 'all' })).toHaveLength(0);
   });

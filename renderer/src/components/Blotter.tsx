@@ -2,11 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { isTerminal } from '../../../src/contract/index.ts';
-import type { FillDto, InstrumentDto, OrderDto } from '../../../src/contract/index.ts';
+import type { FillDto, InstrumentDto, OrderDto, RiskFlagDto } from '../../../src/contract/index.ts';
 import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from '../exec.ts';
 import { fmtMoney, fmtNum, fmtTime } from '../format.ts';
 import { onBeforeFocus, registerFocus } from '../focus.ts';
 import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, selectOrder, setExpanded, useStore } from '../store.ts';
+import { flagsBySymbol } from '../risk-format.ts';
 import { VirtualGrid } from './VirtualGrid.tsx';
 import type { Column } from './VirtualGrid.tsx';
 
@@ -21,6 +22,18 @@ const qd = (inst: Record<string, InstrumentDto>, sym: string): number | undefine
 
 function SideCell({ side }: { side: string }): ReactNode {
   return <span className={`side side-${side}`}>{side === 'buy' ? 'BUY' : side === 'sell' ? 'SELL' : side}</span>;
+}
+
+/** A small severity marker for a symbol with active PMS flags; the codes are in its name and title. */
+export function FlagMarker({ symbol, flags }: { symbol: string; flags: readonly RiskFlagDto[] | undefined }): ReactNode {
+  const worst = flags?.[0];
+  if (!flags || !worst) return null;
+  const text = `Risk flag${flags.length === 1 ? '' : 's'} on ${symbol}: ${flags.map((f) => `${f.code} (${f.severity}, ${f.action.replace('_', ' ')}) ${f.message}`).join('; ')}`;
+  return (
+    <span className={`flag-mark sev-${worst.severity}`} role="img" aria-label={text} title={text}>
+      {worst.severity === 'critical' ? '!!' : '!'}
+    </span>
+  );
 }
 
 /** Status as the blotter prints it (PARTIALLY_FILLED is shortened to fit the column). */
@@ -72,7 +85,7 @@ export function ProgressBar({ o, now }: { o: OrderDto; now: number }): ReactNode
   );
 }
 
-function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded: Record<string, true>): Column<OrderDto>[] {
+function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded: Record<string, true>, flags: Record<string, RiskFlagDto[]>): Column<OrderDto>[] {
   return [
     { key: 'time', header: 'Time', width: '56px', render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
     {
@@ -117,7 +130,17 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       },
       title: (o) => (o.execution ? `${o.id} · ${o.execution.childCount} child order${o.execution.childCount === 1 ? '' : 's'}` : o.id),
     },
-    { key: 'symbol', header: 'Symbol', width: 'minmax(68px, 0.6fr)', render: (o) => o.symbol },
+    {
+      key: 'symbol',
+      header: 'Symbol',
+      width: 'minmax(84px, 0.7fr)',
+      render: (o) => (
+        <span className="sym-cell">
+          <span className="sym-text">{o.symbol}</span>
+          <FlagMarker symbol={o.symbol} flags={flags[o.symbol]} />
+        </span>
+      ),
+    },
     { key: 'side', header: 'Side', width: '40px', render: (o) => <SideCell side={o.side} /> },
     {
       key: 'type',
@@ -225,12 +248,22 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
   ];
 }
 
-function fillColumns(inst: Record<string, InstrumentDto>, currency: string): Column<FillDto>[] {
+function fillColumns(inst: Record<string, InstrumentDto>, currency: string, flags: Record<string, RiskFlagDto[]>): Column<FillDto>[] {
   return [
     { key: 'time', header: 'Time', width: '96px', render: (f) => fmtTime(f.ts, true), title: (f) => new Date(f.ts).toString() },
     { key: 'id', header: 'Fill ID', width: 'minmax(80px, 0.8fr)', render: (f) => <span className="mono">{f.id}</span>, title: (f) => f.id },
     { key: 'order', header: 'Order ID', width: 'minmax(112px, 0.9fr)', render: (f) => <span className="mono">{f.orderId}</span> },
-    { key: 'symbol', header: 'Symbol', width: 'minmax(76px, 0.7fr)', render: (f) => f.symbol },
+    {
+      key: 'symbol',
+      header: 'Symbol',
+      width: 'minmax(76px, 0.7fr)',
+      render: (f) => (
+        <span className="sym-cell">
+          <span className="sym-text">{f.symbol}</span>
+          <FlagMarker symbol={f.symbol} flags={flags[f.symbol]} />
+        </span>
+      ),
+    },
     { key: 'side', header: 'Side', width: '48px', render: (f) => <SideCell side={f.side} /> },
     { key: 'qty', header: 'Qty', width: 'minmax(70px, 0.7fr)', align: 'right', render: (f) => fmtNum(f.qty, qd(inst, f.symbol)) },
     { key: 'price', header: 'Price', width: 'minmax(80px, 0.8fr)', align: 'right', render: (f) => fmtNum(f.price, pd(inst, f.symbol)) },
@@ -242,6 +275,11 @@ function fillColumns(inst: Record<string, InstrumentDto>, currency: string): Col
       render: (f) => <span className={`liq liq-${f.liquidity}`}>{f.liquidity === 'maker' ? 'Maker' : f.liquidity === 'taker' ? 'Taker' : f.liquidity}</span>,
     },
   ];
+}
+
+export function useFlagsBySymbol(): Record<string, RiskFlagDto[]> {
+  const flags = useStore((s) => s.riskFlags);
+  return useMemo(() => flagsBySymbol(flags), [flags]);
 }
 
 /** Re-renders every `ms` while `on` (schedule markers move with time). */
@@ -270,7 +308,8 @@ export function OrdersGrid({ openOnly }: { openOnly: boolean }): ReactNode {
   const selected = useStore((s) => s.selectedOrder);
   const inst = useInstruments();
   const now = useNow(openCount > 0);
-  const columns = useMemo(() => orderColumns(inst, now, expanded), [inst, now, expanded]);
+  const flags = useFlagsBySymbol();
+  const columns = useMemo(() => orderColumns(inst, now, expanded, flags), [inst, now, expanded, flags]);
 
   // With "open only" the rows are a filtered copy (O(n) per change, only while the filter is on).
   const openRows = useMemo(() => (openOnly ? orders.filterNewest((o) => !isTerminal(o.status)) : null), [openOnly, rev]);
@@ -389,7 +428,8 @@ export function FillsGrid(): ReactNode {
   const inst = useInstruments();
   const currency = useStore((s) => s.session?.currency ?? '');
   const [selected, setSelected] = useState<string | null>(null);
-  const columns = useMemo(() => fillColumns(inst, currency), [inst, currency]);
+  const flags = useFlagsBySymbol();
+  const columns = useMemo(() => fillColumns(inst, currency, flags), [inst, currency, flags]);
   const indexOf = (id: string): number => fills.positionOf(id);
   return (
     <VirtualGrid<FillDto>

@@ -2,12 +2,14 @@ import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { isTerminal } from '../../../src/contract/index.ts';
-import type { InstrumentDto, OrderDto, TcaDto } from '../../../src/contract/index.ts';
+import type { InstrumentDto, OrderDto, RiskFlagDto, TcaDto } from '../../../src/contract/index.ts';
 import { STYLE_LABEL, URGENCY_LABEL, fmtDuration, isWorkingParent, scheduledNow } from '../exec.ts';
 import { DASH, fmtMoney, fmtNum, fmtTime, isNum } from '../format.ts';
 import { onBeforeFocus, registerFocus } from '../focus.ts';
 import { call, childrenOf, errorText, findOrder, selectOrder, setSideTab, useStore } from '../store.ts';
 import { PositionsGrid, PositionsTotals } from './Positions.tsx';
+import { RiskPanel } from './RiskPanel.tsx';
+import { severityRank } from '../risk-format.ts';
 
 const TCA_POLL_MS = 2000;
 
@@ -276,11 +278,16 @@ export function SidePanel(): ReactNode {
   useEffect(() => {
     const a = onBeforeFocus('positions', () => flushSync(() => setSideTab('positions')));
     const b = onBeforeFocus('detail', () => flushSync(() => setSideTab('detail')));
+    const c = onBeforeFocus('risk', () => flushSync(() => setSideTab('risk')));
     return () => {
       a();
       b();
+      c();
     };
   }, []);
+  const flags = useStore((s) => s.riskFlags);
+  const mode = useStore((s) => s.tradingState?.mode ?? null);
+  const worst = flags.reduce<RiskFlagDto['severity'] | null>((w, f) => (w === null || severityRank(f.severity) > severityRank(w) ? f.severity : w), null);
   return (
     <section className="panel side-panel" aria-label="Positions panel">
       <header className="panel-head">
@@ -307,6 +314,24 @@ export function SidePanel(): ReactNode {
           >
             Order detail
           </button>
+          <button
+            type="button"
+            role="tab"
+            id="tab-risk"
+            aria-selected={tab === 'risk'}
+            aria-controls="tabpanel-risk"
+            className={`tab ${tab === 'risk' ? 'active' : ''}`}
+            onClick={() => setSideTab('risk')}
+            title="Risk: trading state, limits, flags, VaR (Alt+R)"
+          >
+            Risk
+            {mode && mode !== 'ACTIVE' && <span className={`tab-mode tab-mode-${mode}`}>{mode}</span>}
+            {flags.length > 0 && (
+              <span className={`count sev-count sev-count-${worst ?? 'info'}`} aria-label={`${flags.length} flag${flags.length === 1 ? '' : 's'}`}>
+                {flags.length}
+              </span>
+            )}
+          </button>
         </div>
         {tab === 'positions' && <PositionsTotals />}
       </header>
@@ -315,6 +340,9 @@ export function SidePanel(): ReactNode {
       </div>
       <div className="panel-body scroll" id="tabpanel-detail" role="tabpanel" aria-labelledby="tab-detail" hidden={tab !== 'detail'}>
         <OrderDetail />
+      </div>
+      <div className="panel-body scroll" id="tabpanel-risk" role="tabpanel" aria-labelledby="tab-risk" hidden={tab !== 'risk'}>
+        <RiskPanel visible={tab === 'risk'} />
       </div>
     </section>
   );

@@ -1,7 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { Fragment, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
-import { ALGO_KINDS, URGENCIES } from '../../../src/contract/index.ts';
-import type { ExecutionPlanDto, ExecutionStyle, InstrumentDto, OrderDto, ParamsIn, QuoteDto, RiskLimitsDto, RoutingDto } from '../../../src/contract/index.ts';
+import { ALGO_KINDS, RpcError, URGENCIES, isTerminal } from '../../../src/contract/index.ts';
+import type { ExecutionPlanDto, ExecutionStyle, InstrumentDto, OrderDto, ParamsIn, QuoteDto, RoutingDto } from '../../../src/contract/index.ts';
 import {
   PARAMS_OF,
   PARAM_LABEL,
@@ -20,7 +20,9 @@ import {
 import type { AlgoCheck, ParamKey } from '../exec.ts';
 import { fmtMoney, fmtNum, fmtSigned, fmtTime, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../format.ts';
 import { registerFocus } from '../focus.ts';
-import { applyOrder, call, clearTicket, errorText, orders, selectSymbol, setOrderType, updateTicket, useStore } from '../store.ts';
+import { applyOrder, call, clearTicket, errorText, orderNotionalLimit, orders, selectSymbol, setOrderType, updateTicket, useStore } from '../store.ts';
+import { WhatIfView, useWhatIf, whatIfGate } from './WhatIf.tsx';
+import type { HeldBreaches } from './WhatIf.tsx';
 import type { TicketState } from '../store.ts';
 
 interface Check {
@@ -38,7 +40,8 @@ export function checkTicket(
   t: TicketState,
   inst: InstrumentDto | undefined,
   quote: QuoteDto | undefined,
-  limits: RiskLimitsDto | null,
+  /** The order-notional limit in force for the symbol (hard, and soft when set). */
+  notionalLimit: { hard: number; soft: number | null } | null,
   style: ExecutionStyle = t.type,
 ): Check {
   const errors: string[] = [];
@@ -66,7 +69,7 @@ export function checkTicket(
     if (qty !== null && qty > 0 && !onStep(qty, inst.lotSize)) warnings.push(`Quantity is not a multiple of the lot size ${fmtNum(inst.lotSize, inst.qtyDecimals)}.`);
     if (price !== null && price > 0 && !onStep(price, inst.tickSize)) warnings.push(`Price is not on the tick size ${fmtNum(inst.tickSize, inst.priceDecimals)}.`);
     if (notional !== null && notional < inst.minNotional) warnings.push(`Notional is below the minimum of ${fmtMoney(inst.minNotional)} ${inst.quote}.`);
-    if (notional !== null && limits && notional > limits.maxOrderNotional) warnings.push(`Notional is above the order limit of ${fmtMoney(limits.maxOrderNotional, 0)}.`);
+    if (notional !== null && notionalLimit && notional > notionalLimit.hard) warnings.push(`Notional is above the order limit of ${fmtMoney(notionalLimit.hard, 0)}.`);
   }
   return { errors, warnings, qty, price, notional, algo };
 }
@@ -128,7 +131,7 @@ function OutcomeView({ outcome }: { outcome: Outcome | null }): ReactNode {
         )}{' '}
         {ex && <span className="algo-tag">{STYLE_LABEL[ex.algo] ?? ex.algo}</span>}
         {o && <span className={`status st-${o.status}`}>{o.status.replace('_', ' ')}</span>}
-        {ex?.paused && <span className="status st-PAUSED">PAUSED</span>}
+        {ex?.paused && o && !isTerminal(o.status) && <span className="status st-PAUSED">PAUSED</span>}
       </div>
       {o && o.filledQty > 0 && (
         <div className="outcome-msg">
@@ -407,7 +410,8 @@ export function OrderTicket(): ReactNode {
   const selected = useStore((s) => s.selected);
   const inst = useStore((s) => (s.selected ? s.instruments[s.selected] : undefined));
   const quote = useStore((s) => (s.selected ? s.quotes[s.selected] : undefined));
-  const limits = useStore((s) => s.limits);
+  const riskLimits = useStore((s) => s.riskLimits);
+  const notionalLimit = useMemo(() => orderNotionalLimit(riskLimits, selected), [riskLimits, selected]);
   const position = useStore((s) => (s.selected ? s.positions[s.selected] : undefined));
   const ticket = useStore((s) => s.ticket);
   const routing = useStore((s) => s.routing);
@@ -430,7 +434,7 @@ export function OrderTicket(): ReactNode {
   const style = ticketStyle(ticket, routing);
   const routed = routedStyle(ticket, routing);
   const algoMode = isAlgo(style);
-  const check = checkTicket(ticket, inst, quote, limits, style);
+  const check = checkTicket(ticket, inst, quote, notionalLimit, style);
   const qd = inst?.qtyDecimals;
   const pd = inst?.priceDecimals;
   const sideLabel = ticket.side === 'buy' ? 'Buy' : 'Sell';
@@ -442,11 +446,33 @@ export function OrderTicket(): ReactNode {
   const preview = usePreview(previewParams, connected);
   const plan = preview.status === 'ready' ? preview.plan : preview.status === 'loading' ? preview.plan : null;
 
+  // L1's what-if for exactly these parameters; a soft breach must be confirmed, a hard one blocks.
+  const riskKey = previewParams ? JSON.stringify(previewParams) : '';
+  const whatIf = useWhatIf(previewParams, connected);
+  const [held, setHeld] = useState<HeldBreaches | null>(null);
+  const [confirmedKey, setConfirmedKey] = useState<string | null>(null);
+  const confirmRef = useRef<HTMLInputElement | null>(null);
+  const gate = whatIfGate(whatIf, riskKey, held);
+  const confirmed = gate.needsConfirm && confirmedKey === riskKey;
+  useEffect(() => {
+    // Any change to the order withdraws the confirmation: it was given for other numbers.
+    setConfirmedKey((k) => (k === riskKey ? k : null));
+  }, [riskKey]);
+
   const submit = async (): Promise<void> => {
     if (busy) return;
     setTouched(true);
     if (check.errors.length || !selected || check.qty === null) {
       setOutcome({ kind: 'invalid', messages: check.errors });
+      return;
+    }
+    if (gate.denied) {
+      setOutcome({ kind: 'invalid', messages: [`L1 would deny this order: ${gate.denied.code} — ${gate.denied.message}`] });
+      return;
+    }
+    if (gate.needsConfirm && !confirmed) {
+      // Enter from a field lands on the confirmation: Space ticks it, Enter sends.
+      confirmRef.current?.focus();
       return;
     }
     setBusy(true);
@@ -459,7 +485,10 @@ export function OrderTicket(): ReactNode {
         decisionPrice: decisionMid(quote?.bid, quote?.ask, pd),
         decisionTs: Date.now(),
       });
+      if (confirmed) params.confirm = true;
       const order = await call('orders.place', params);
+      setConfirmedKey(null);
+      setHeld(null);
       applyOrder(order);
       if (order.status === 'DENIED') {
         setOutcome({ kind: 'denied', orderId: order.id, code: order.reason?.code ?? 'DENIED', message: order.reason?.message ?? 'The order was refused.' });
@@ -467,8 +496,15 @@ export function OrderTicket(): ReactNode {
         setOutcome({ kind: 'placed', orderId: order.id });
       }
     } catch (err) {
-      const e = errorText(err);
-      setOutcome({ kind: 'error', code: e.code, message: e.message });
+      if (err instanceof RpcError && err.code === 'RISK_CONFIRM_REQUIRED') {
+        // The engine saw soft breaches the what-if had not shown yet: hold and ask.
+        setHeld({ key: riskKey, message: err.message, breaches: (err.issues ?? []).map((i) => ({ code: i.path, message: i.message })) });
+        setConfirmedKey(null);
+        requestAnimationFrame(() => confirmRef.current?.focus());
+      } else {
+        const e = errorText(err);
+        setOutcome({ kind: 'error', code: e.code, message: e.message });
+      }
     } finally {
       setBusy(false);
     }
@@ -483,6 +519,8 @@ export function OrderTicket(): ReactNode {
     clearTicket();
     setOutcome(null);
     setTouched(false);
+    setHeld(null);
+    setConfirmedKey(null);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLFormElement>): void => {
@@ -711,6 +749,8 @@ export function OrderTicket(): ReactNode {
 
           <AlgoParams style={style} ticket={ticket} inst={inst} plan={plan} routing={routing} touched={touched} errors={check.errors} />
 
+          <WhatIfView whatIf={whatIf} riskKey={riskKey} inst={inst} />
+
           <SchedulePreview preview={preview} inst={inst} style={style} />
 
           <dl className="ticket-spec" id={`${id}-spec`}>
@@ -768,15 +808,47 @@ export function OrderTicket(): ReactNode {
           )}
           <OutcomeView outcome={outcome} />
 
+          {gate.denied && (
+            <div className="risk-gate risk-deny" id={`${id}-gate`}>
+              <span className="verdict v-deny">L1 DENY</span> <strong className="mono">{gate.denied.code}</strong> {gate.denied.message}
+            </div>
+          )}
+          {gate.needsConfirm && (
+            <div className="risk-gate risk-soft" id={`${id}-gate`}>
+              <label className="confirm-check">
+                <input
+                  ref={confirmRef}
+                  type="checkbox"
+                  checked={confirmed}
+                  onChange={(e) => setConfirmedKey(e.target.checked ? riskKey : null)}
+                  aria-describedby={`${id}-gate-msg`}
+                />
+                <span>
+                  I confirm the soft limit breach{gate.breaches.length === 1 ? '' : 'es'}:{' '}
+                  {gate.breaches.map((b, i) => (
+                    <Fragment key={b.code}>
+                      {i > 0 && ', '}
+                      <strong className="mono">{b.code}</strong>
+                    </Fragment>
+                  ))}
+                </span>
+              </label>
+              <div className="risk-gate-msg" id={`${id}-gate-msg`}>
+                {gate.breaches.map((b) => b.message).join(' · ')}
+              </div>
+            </div>
+          )}
+
           <button
             type="submit"
-            className={`btn submit submit-${ticket.side}`}
-            aria-label={`Submit order: ${summary}${algoMode ? ` by ${STYLE_LABEL[style]}` : ''}`}
-            disabled={!connected}
+            className={`btn submit submit-${ticket.side} ${gate.needsConfirm ? 'submit-confirm' : ''}`}
+            aria-label={`Submit order${gate.needsConfirm ? ' with confirmation' : ''}: ${summary}${algoMode ? ` by ${STYLE_LABEL[style]}` : ''}`}
+            aria-describedby={gate.denied || gate.needsConfirm ? `${id}-gate` : undefined}
+            disabled={!connected || Boolean(gate.denied) || (gate.needsConfirm && !confirmed)}
             aria-busy={busy}
-            title="Submit (Enter)"
+            title={gate.denied ? `L1 would deny it: ${gate.denied.code}` : gate.needsConfirm ? 'Tick the confirmation first, then Enter' : 'Submit (Enter)'}
           >
-            {busy ? 'Sending…' : summary}
+            {busy ? 'Sending…' : gate.needsConfirm ? `Confirm and send · ${summary}` : summary}
             <span className="submit-type">{subLabel}</span>
           </button>
           <div className="ticket-keys muted">

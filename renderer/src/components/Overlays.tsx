@@ -14,6 +14,8 @@ export const SHORTCUTS: [string, string][] = [
   ['Alt+F', 'Focus the Fills grid'],
   ['Alt+P', 'Focus the Positions grid'],
   ['Alt+D', 'Show the order detail of the selected order'],
+  ['Alt+R', 'Show and focus the Risk panel'],
+  ['Ctrl+Shift+K', 'Kill switch: halt trading, cancel every order and algo'],
   ['Alt+W', 'Focus the watchlist (↑ / ↓ change symbol)'],
   ['↑ ↓ Home End PgUp PgDn', 'Move through grid rows'],
   ['Delete', 'Cancel the selected open order'],

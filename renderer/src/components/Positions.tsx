@@ -1,17 +1,28 @@
 import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import type { InstrumentDto, PositionDto } from '../../../src/contract/index.ts';
+import type { InstrumentDto, PositionDto, RiskFlagDto } from '../../../src/contract/index.ts';
 import { fmtMoney, fmtNum, fmtSigned, pnlClass } from '../format.ts';
 import { registerFocus } from '../focus.ts';
 import { selectSymbol, useStore } from '../store.ts';
+import { FlagMarker, useFlagsBySymbol } from './Blotter.tsx';
 import { VirtualGrid } from './VirtualGrid.tsx';
 import type { Column } from './VirtualGrid.tsx';
 
-function columns(inst: Record<string, InstrumentDto>): Column<PositionDto>[] {
+function columns(inst: Record<string, InstrumentDto>, flags: Record<string, RiskFlagDto[]>): Column<PositionDto>[] {
   const pd = (s: string): number | undefined => inst[s]?.priceDecimals;
   const qd = (s: string): number | undefined => inst[s]?.qtyDecimals;
   return [
-    { key: 'symbol', header: 'Symbol', width: 'minmax(70px, 1fr)', render: (p) => <strong>{p.symbol}</strong> },
+    {
+      key: 'symbol',
+      header: 'Symbol',
+      width: 'minmax(70px, 1fr)',
+      render: (p) => (
+        <span className="sym-cell">
+          <strong className="sym-text">{p.symbol}</strong>
+          <FlagMarker symbol={p.symbol} flags={flags[p.symbol]} />
+        </span>
+      ),
+    },
     {
       key: 'qty',
       header: 'Qty',
@@ -89,7 +100,8 @@ export function PositionsGrid(): ReactNode {
   const rows = usePositionRows();
   const inst = useStore((s) => s.instruments);
   const [selected, setSelected] = useState<string | null>(null);
-  const cols = useMemo(() => columns(inst), [inst]);
+  const flags = useFlagsBySymbol();
+  const cols = useMemo(() => columns(inst, flags), [inst, flags]);
   const index = useMemo(() => new Map(rows.map((p, i) => [p.symbol, i])), [rows]);
   return (
     <VirtualGrid<PositionDto>

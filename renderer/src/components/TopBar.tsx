@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { fmtMoney, fmtSigned, pnlClass } from '../format.ts';
-import { setHelp, useStore } from '../store.ts';
+import { focusTarget } from '../focus.ts';
+import { pressKillSwitch, setHelp, setResumeOpen, useStore } from '../store.ts';
 import type { ConnectionState } from '../transport.ts';
 
 function useNow(periodMs: number): number {
@@ -50,6 +51,58 @@ function ConnectionBadge({ conn, onRetry }: { conn: ConnectionState; onRetry: ()
   );
 }
 
+/** The L1 trading state, always in view; a click opens the Risk panel. */
+function TradingStateBadge(): ReactNode {
+  const st = useStore((s) => s.tradingState);
+  const mode = st?.mode ?? null;
+  const cause = st?.cause ? `${st.cause.code}${st.cause.message ? `: ${st.cause.message}` : ''}` : '';
+  const label = mode ? `Trading state: ${mode}${cause ? ` (${cause})` : ''}` : 'Trading state: unknown';
+  return (
+    <div className="tstate-wrap">
+      <button
+        type="button"
+        className={`tstate tstate-${mode ?? 'unknown'}`}
+        aria-label={label}
+        title={`${label}. Open the Risk panel (Alt+R)`}
+        onClick={() => focusTarget('risk')}
+      >
+        <span className="tstate-dot" aria-hidden="true" />
+        {mode ?? '…'}
+      </button>
+      <span className="sr-only" role="status" aria-live="assertive">
+        {mode ? `Trading ${mode}` : ''}
+      </span>
+      {mode && mode !== 'ACTIVE' && (
+        <button type="button" className="btn resume-btn" onClick={() => setResumeOpen(true)} title="Resume trading (asks for confirmation)">
+          Resume…
+        </button>
+      )}
+    </div>
+  );
+}
+
+function KillSwitch(): ReactNode {
+  const busy = useStore((s) => s.killBusy);
+  const connected = useStore((s) => s.conn.phase === 'open');
+  return (
+    <button
+      type="button"
+      className="kill-btn"
+      aria-label="Kill switch"
+      aria-keyshortcuts="Control+Shift+K"
+      aria-busy={busy}
+      disabled={!connected}
+      title="Kill switch: halt trading and cancel every order and algo at once (Ctrl+Shift+K)"
+      onClick={() => void pressKillSwitch()}
+    >
+      <span className="kill-icon" aria-hidden="true">
+        ■
+      </span>
+      KILL
+    </button>
+  );
+}
+
 function Stat({ label, value, cls }: { label: string; value: string; cls?: string }): ReactNode {
   return (
     <div className="stat">
@@ -83,6 +136,7 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
         </span>
       )}
       <ConnectionBadge conn={conn} onRetry={onRetry} />
+      <TradingStateBadge />
       <div className="stats" aria-label="Account">
         <Stat label={`Cash ${cur}`} value={fmtMoney(account?.cash)} />
         <Stat label="Reserved" value={fmtMoney(account?.reservedCash)} />
@@ -93,6 +147,7 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
         <Stat label="Fees" value={fmtMoney(account?.fees)} />
       </div>
       <div className="topbar-right">
+        <KillSwitch />
         <span className="clock mono" title="Local time">
           {new Date(now).toLocaleTimeString('en-GB', { hour12: false })}
         </span>
