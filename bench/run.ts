@@ -6,6 +6,10 @@
  *   4. simulated venue matching throughput (market events/s) on the demo model and the XRP/ETH tape
  *   5. algorithm decision cost per market event, and the cost of placing a child
  *   6. execution quality of each algorithm on the real XRP/ETH tape (shortfall, completion)
+ *   7. L1 pre-trade check latency, RiskService.check on 100 positions with working orders, algo
+ *      parents and 25 limit entries, p50 / p99 in µs, target p99 ≤ 20 µs (bench/risk.ts)
+ *   8. PMS monitor cycle time, PmsMonitor.cycle on 100 held instruments with a day of one-minute
+ *      returns, median / p99 in ms (bench/risk.ts)
  * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { createMemoryPair } from '../src/contract/memory.ts';
 import { createClient, serveEndpoint } from '../src/contract/rpc.ts';
 import { EventBus } from '../src/core/event-bus.ts';
+import { EMPTY_LIMIT_BOOK } from '../src/risk/limits.ts';
 import type { OrderRecord } from '../src/core/ports.ts';
 import { createEngine } from '../src/kernel/engine.ts';
 import { SqliteOrderJournal } from '../src/store/order-journal.ts';
@@ -22,6 +27,7 @@ import { fmt, median, percentile } from './stats.ts';
 import { benchVenue } from './venue.ts';
 import { benchAlgoDecisions } from './algo.ts';
 import { WINDOW_OFFSETS_H, benchExecutionWindows, summaryTable } from './exec.ts';
+import { CHECK_MODES, benchPmsCycle, benchPreTradeCheck, riskReport } from './risk.ts';
 
 const RUNS = 5;
 
@@ -54,27 +60,41 @@ function benchEventBus(): number {
 
 async function benchRoundTrip(): Promise<{ p50: number; p99: number; n: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-bench-rt-'));
-  const engine = createEngine({ dataDir: dir, seed: 1, warmUpMinutes: 1, venueLatencyMs: 0, initialCash: '100000000', log: () => undefined });
+  // No limits: 600 orders in a few seconds would pass the default 240/minute rate limit, and this
+  // measures the order path, not L1's refusals (section 7 times L1 itself).
+  const engine = createEngine({ dataDir: dir, seed: 1, warmUpMinutes: 1, venueLatencyMs: 0, initialCash: '100000000', risk: { limits: EMPTY_LIMIT_BOOK }, log: () => undefined });
   await engine.start();
   const [server, clientEnd] = createMemoryPair();
   serveEndpoint(server, engine.handlers, engine.feed);
   const client = createClient(clientEnd);
   const waiting = new Map<string, (t: number) => void>();
+  const failed = new Map<string, (why: Error) => void>();
   client.on('order.updated', (o) => {
     if (o.status === 'FILLED') waiting.get(o.id)?.(performance.now());
+    // An order that ends unfilled would leave the loop waiting for ever: fail the bench instead.
+    else if (o.status === 'DENIED' || o.status === 'REJECTED' || o.status === 'CANCELLED' || o.status === 'EXPIRED') failed.get(o.id)?.(new Error(`round trip order ${o.id} ended ${o.status}: ${o.reason ?? ''}`));
   });
   const samples: number[] = [];
   const total = 600;
   for (let i = 0; i < total; i++) {
     const t0 = performance.now();
     let resolveFilled!: (t: number) => void;
-    const filled = new Promise<number>((r) => (resolveFilled = r));
+    let rejectFilled!: (why: Error) => void;
+    const filled = new Promise<number>((res, rej) => {
+      resolveFilled = res;
+      rejectFilled = rej;
+    });
     const placed = await client.call('orders.place', { symbol: 'SPY', side: i % 2 === 0 ? 'buy' : 'sell', qty: 1, type: 'market' });
     waiting.set(placed.id, resolveFilled);
+    failed.set(placed.id, rejectFilled);
     // The fill may already have arrived before the id was known.
     const already = await client.call('orders.get', { orderId: placed.id });
+    if (already.status !== 'FILLED' && already.status !== 'NEW' && already.status !== 'PENDING' && already.status !== 'PARTIALLY_FILLED') {
+      throw new Error(`round trip order ${placed.id} ended ${already.status}: ${already.reason ?? ''}`);
+    }
     const t1 = already.status === 'FILLED' ? performance.now() : await filled;
     waiting.delete(placed.id);
+    failed.delete(placed.id);
     if (i >= 50) samples.push(t1 - t0); // first 50 warm the JIT
   }
   client.close();
@@ -141,4 +161,10 @@ if (!process.argv.includes('--quick')) {
   console.log(`execution on the XRP/ETH tape: buy ~20% of an hour's volume, ${WINDOW_OFFSETS_H.length} one-hour windows`);
   for (const line of summaryTable(r.summary)) console.log(line);
 }
-if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, exec }));
+
+const riskChecks = CHECK_MODES.map((mode) => benchPreTradeCheck({ mode }));
+const pms = benchPmsCycle();
+console.log('');
+for (const line of riskReport(riskChecks, pms)) console.log(line);
+
+if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec }));

@@ -154,6 +154,12 @@ export function createEngine(opts: EngineOptions): Engine {
   });
   venue.onMarket((e) => hub.on(e));
 
+  /**
+   * Bumped by every order update and fill (the only ways positions, cash, working orders and algo
+   * remainders change), and once a second as a backstop: L1 reuses its projected state in between.
+   */
+  let exposureVersion = 0;
+
   /** Lot, tick, minimum notional, cash and no-short checks; a child may use its own parent's share of working quantity and reserved cash. */
   function structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision {
     return checkOrder(order, i, structural, {
@@ -186,6 +192,7 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     listener: {
       orderUpdated: (o) => {
+        exposureVersion++;
         bus.publish('order.updated', exec.dto(o));
         runner.onOrderUpdated(o);
         // Reserved cash moves when a buy starts or stops working; fills publish the account anyway.
@@ -195,6 +202,7 @@ export function createEngine(opts: EngineOptions): Engine {
       },
       orderDenied: (o) => bus.publish('order.denied', exec.dto(o)),
       fillApplied: (f, _o, p) => {
+        exposureVersion++;
         const i = inst(f.symbol);
         if (!i) return;
         bus.publish('fill', fillDto(f, i));
@@ -255,6 +263,7 @@ export function createEngine(opts: EngineOptions): Engine {
     instrumentOf: inst,
     positions: () => ledger.allPositions(),
     cashUnits: () => ledger.cashUnits,
+    exposureVersion: () => exposureVersion,
     equityUnits,
     market: {
       ref: (s) => hub.mark(s),
@@ -492,6 +501,7 @@ export function createEngine(opts: EngineOptions): Engine {
     // Marks move: refresh account and open positions once a second.
     bus.publish('account.updated', account());
     for (const p of positions()) if (p.qty !== 0) bus.publish('position.updated', p);
+    exposureVersion++;
     risk.tick();
     pms.sample();
     periodic = clock.schedule(clock.now() + 1000, tickPeriodic);

@@ -54,6 +54,8 @@ export interface RiskControlDeps {
   instrumentOf: (symbol: string) => Instrument | undefined;
   positions: () => Iterable<PositionView>;
   cashUnits: () => bigint;
+  /** Changes whenever an order, a parent, a fill or cash changes: L1 reuses its projected state while it holds. */
+  exposureVersion: () => number;
   equityUnits: () => bigint;
   market: { ref(s: string): bigint | undefined; bid(s: string): bigint | undefined; ask(s: string): bigint | undefined; shortTermVol(s: string): number };
   symbols: () => readonly string[];
@@ -133,6 +135,7 @@ export class RiskControl {
       positions: () => deps.positions(),
       workingOrders: () => this.workingOrders(),
       algoParents: () => this.algoParents(),
+      version: () => deps.exposureVersion(),
     };
     const market: RiskMarketPort = {
       ref: (s) => deps.market.ref(s),

@@ -11,3 +11,4 @@ export * from './var.ts';
 export * from './stress.ts';
 export * from './portfolio-metrics.ts';
 export * from './flags.ts';
+export * from './monitor.ts';

@@ -151,8 +151,16 @@ export function parseScopeKey(key: string): LimitScope | undefined {
   return undefined;
 }
 
+/** scopeKey(a) === scopeKey(b), without building the two strings (the gate looks entries up on every order). */
 function sameScope(a: LimitScope, b: LimitScope): boolean {
-  return scopeKey(a) === scopeKey(b);
+  switch (a.kind) {
+    case 'global':
+      return b.kind === 'global';
+    case 'symbol':
+      return b.kind === 'symbol' && a.symbol === b.symbol;
+    case 'group':
+      return b.kind === 'group' && a.group === b.group;
+  }
 }
 
 export function getEntry(book: LimitBook, name: LimitName, scope: LimitScope): LimitEntry | undefined {
@@ -171,10 +179,23 @@ export function limitFor(book: LimitBook, name: LimitName, symbol: string): Limi
   return getEntry(book, name, GLOBAL);
 }
 
+/** Per book (books are never modified, only replaced), the groups of each symbol asked about. */
+const groupsCache = new WeakMap<LimitBook, Map<string, readonly string[]>>();
+
 export function groupsOf(book: LimitBook, symbol: string): string[] {
-  return Object.keys(book.groups)
-    .filter((g) => book.groups[g]!.includes(symbol))
-    .sort();
+  let perBook = groupsCache.get(book);
+  if (!perBook) {
+    perBook = new Map();
+    groupsCache.set(book, perBook);
+  }
+  let groups = perBook.get(symbol);
+  if (!groups) {
+    groups = Object.keys(book.groups)
+      .filter((g) => book.groups[g]!.includes(symbol))
+      .sort();
+    perBook.set(symbol, groups);
+  }
+  return [...groups];
 }
 
 /** Plain decimal text of a value ("250000", "2.5"): how values are stored and typed. */

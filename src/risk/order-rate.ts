@@ -56,6 +56,7 @@ export class OrderRateWindow {
   private readonly all = new TimeQueue();
   private readonly bySymbol = new Map<string, TimeQueue>();
   private readonly retainMs: number;
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   /** Keeps `retainMs` of history (the longest window asked about; an hour by default). */
   constructor(retainMs: number = HOUR_MS) {
@@ -72,7 +73,7 @@ export class OrderRateWindow {
       }
       q.push(now);
     }
-    this.prune(now);
+    this.prune(now, symbol);
   }
 
   /** Orders recorded in (now - windowMs, now], for one symbol or all. */
@@ -90,9 +91,19 @@ export class OrderRateWindow {
     };
   }
 
-  private prune(now: number): void {
+  /**
+   * Drops times older than the retention. Counts never depend on it (they binary-search the window);
+   * it bounds memory. The symbol just recorded is pruned every time, the others once a minute: a
+   * sweep of every symbol on every order cost more than the rest of the gate's rate work.
+   */
+  private prune(now: number, symbol: string | undefined): void {
     const cutoff = now - this.retainMs;
     this.all.prune(cutoff);
+    if (now - this.lastSweep < MINUTE_MS) {
+      if (symbol !== undefined) this.bySymbol.get(symbol)?.prune(cutoff);
+      return;
+    }
+    this.lastSweep = now;
     for (const [s, q] of this.bySymbol) {
       q.prune(cutoff);
       if (q.size === 0) this.bySymbol.delete(s);

@@ -1,7 +1,7 @@
 import type { Side } from '../contract/dto.ts';
-import { notionalUnits } from '../core/instrument.ts';
+import { CASH_DECIMALS, notionalUnits } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
-import { absBig, maxBig } from '../core/precision.ts';
+import { absBig, maxBig, pow10 } from '../core/precision.ts';
 
 /**
  * The projected state L1 checks against: positions plus everything already committed to change
@@ -49,6 +49,12 @@ export interface ExposureSource {
   positions(): Iterable<PositionView>;
   workingOrders(): Iterable<WorkingOrderView>;
   algoParents(): Iterable<AlgoParentView>;
+  /**
+   * Optional: a value that changes (!==) whenever cash, a position, a working order or a parent
+   * changes. With it, ProjectedStateCache reuses the last state while it is unchanged and only
+   * revalues the symbols whose reference price moved; without it, every check rebuilds.
+   */
+  version?(): unknown;
 }
 
 export interface SymbolExposure {
@@ -109,11 +115,16 @@ function emptyRaw(): Raw {
 }
 
 function finish(symbol: string, r: Raw, inst: Instrument | undefined, ref: bigint | undefined): SymbolExposure {
-  const longCase = r.positionUnits + r.workingBuyUnits + r.algoBuyUnits;
-  const shortCase = r.positionUnits - r.workingSellUnits - r.algoSellUnits;
-  const value = (q: bigint): bigint => (inst && ref !== undefined ? notionalUnits(inst, ref, q) : 0n);
-  const longValue = value(longCase);
-  const shortValue = value(shortCase);
+  // Bigint arithmetic allocates: a symbol with nothing working (the usual case) skips the sums
+  // and values its position once; notionalUnits(inst, ref, q) multiplies the price side once.
+  const idle = r.workingBuyUnits === 0n && r.algoBuyUnits === 0n && r.workingSellUnits === 0n && r.algoSellUnits === 0n;
+  const longCase = idle ? r.positionUnits : r.positionUnits + r.workingBuyUnits + r.algoBuyUnits;
+  const shortCase = idle ? r.positionUnits : r.positionUnits - r.workingSellUnits - r.algoSellUnits;
+  const unit = inst && ref !== undefined ? ref * pow10(CASH_DECIMALS - inst.priceDecimals - inst.qtyDecimals) : 0n;
+  const value = (q: bigint): bigint => (q === 0n ? 0n : unit * q);
+  const positionValue = value(r.positionUnits);
+  const longValue = idle ? positionValue : value(longCase);
+  const shortValue = idle ? positionValue : value(shortCase);
   return {
     symbol,
     positionUnits: r.positionUnits,
@@ -124,11 +135,11 @@ function finish(symbol: string, r: Raw, inst: Instrument | undefined, ref: bigin
     refPriceUnits: ref,
     longCaseUnits: longCase,
     shortCaseUnits: shortCase,
-    positionValueUnits: value(r.positionUnits),
+    positionValueUnits: positionValue,
     longCaseValueUnits: longValue,
     shortCaseValueUnits: shortValue,
-    grossValueUnits: maxBig(absBig(longValue), absBig(shortValue)),
-    pendingBuyCashUnits: r.pendingBuyCashUnits + value(r.unpricedBuyUnits),
+    grossValueUnits: idle ? absBig(positionValue) : maxBig(absBig(longValue), absBig(shortValue)),
+    pendingBuyCashUnits: r.unpricedBuyUnits === 0n ? r.pendingBuyCashUnits : r.pendingBuyCashUnits + value(r.unpricedBuyUnits),
   };
 }
 
@@ -150,8 +161,26 @@ function addBuyCash(r: Raw, inst: Instrument | undefined, qty: bigint, price: bi
   else r.unpricedBuyUnits += qty;
 }
 
-/** Builds the projected state from the engine's port. Pure: reads the port, returns data. */
-export function buildProjectedState(source: ExposureSource, instrumentOf: InstrumentOf, priceOf: PriceOf): ProjectedState {
+/**
+ * The symbols in localeCompare order. Sorting is a large share of a rebuild and the symbol set
+ * rarely changes between two builds, so the last order is reused when the set is the same.
+ */
+let lastOrder: readonly string[] = [];
+
+function symbolOrder(raw: ReadonlyMap<string, unknown>): readonly string[] {
+  if (raw.size === lastOrder.length && lastOrder.every((s) => raw.has(s))) return lastOrder;
+  lastOrder = [...raw.keys()].sort((a, b) => a.localeCompare(b));
+  return lastOrder;
+}
+
+interface RawBook {
+  raw: Map<string, Raw>;
+  parents: Map<string, AlgoParentView>;
+  /** Symbols in the state's order (localeCompare). */
+  order: readonly string[];
+}
+
+function readSource(source: ExposureSource, instrumentOf: InstrumentOf): RawBook {
   const raw = new Map<string, Raw>();
   const at = (s: string): Raw => {
     let r = raw.get(s);
@@ -180,15 +209,102 @@ export function buildProjectedState(source: ExposureSource, instrumentOf: Instru
       addBuyCash(r, instrumentOf(p.symbol), p.unplacedUnits, p.limitPriceUnits);
     } else r.algoSellUnits += p.unplacedUnits;
   }
+  return { raw, parents, order: symbolOrder(raw) };
+}
+
+function stateOfRaw(book: RawBook, cash: bigint, instrumentOf: InstrumentOf, priceOf: PriceOf): ProjectedState {
   const symbols = new Map<string, SymbolExposure>();
   const unpriced: string[] = [];
-  for (const [s, r] of [...raw.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const s of book.order) {
     const ref = priceOf(s);
-    const e = finish(s, r, instrumentOf(s), ref);
+    const e = finish(s, book.raw.get(s)!, instrumentOf(s), ref);
     if (ref === undefined && (e.longCaseUnits !== 0n || e.shortCaseUnits !== 0n)) unpriced.push(s);
     symbols.set(s, e);
   }
-  return assemble(source.cashUnits(), symbols, parents, unpriced);
+  return assemble(cash, symbols, book.parents, unpriced);
+}
+
+/** Builds the projected state from the engine's port. Pure: reads the port, returns data. */
+export function buildProjectedState(source: ExposureSource, instrumentOf: InstrumentOf, priceOf: PriceOf): ProjectedState {
+  return stateOfRaw(readSource(source, instrumentOf), source.cashUnits(), instrumentOf, priceOf);
+}
+
+const MAX_OVERLAYS = 8;
+
+/**
+ * buildProjectedState for a caller that asks once per order: while the source's version() is
+ * unchanged, the raw sums are kept and only the symbols whose reference price moved are revalued;
+ * when nothing moved at all, the same state object comes back (its exposure sums stay cached).
+ * Equal, field for field, to a fresh buildProjectedState. A source without version() rebuilds.
+ */
+export class ProjectedStateCache {
+  private version: unknown;
+  private book: RawBook | undefined;
+  private state: ProjectedState | undefined;
+  /** OverlayMap layers on the cached state's map. */
+  private layers = 0;
+  /** The reference price each symbol of book.order is valued at. */
+  private refs: (bigint | undefined)[] = [];
+
+  get(source: ExposureSource, instrumentOf: InstrumentOf, priceOf: PriceOf): ProjectedState {
+    const v = source.version?.();
+    if (v === undefined || v !== this.version || !this.book || !this.state) {
+      this.book = readSource(source, instrumentOf);
+      this.state = stateOfRaw(this.book, source.cashUnits(), instrumentOf, priceOf);
+      this.version = v;
+      this.layers = 0;
+      if (v !== undefined) {
+        const symbols = this.state.symbols;
+        this.refs = this.book.order.map((s) => symbols.get(s)!.refPriceUnits);
+      }
+      return this.state;
+    }
+    const prev = this.state;
+    const order = this.book.order;
+    let changed: string[] | undefined;
+    let changedRefs: (bigint | undefined)[] | undefined;
+    for (let i = 0; i < order.length; i++) {
+      const ref = priceOf(order[i]!);
+      if (ref !== this.refs[i]) {
+        (changed ??= []).push(order[i]!);
+        (changedRefs ??= []).push(ref);
+        this.refs[i] = ref;
+      }
+    }
+    if (!changed || !changedRefs) return prev;
+    // A few moved prices are overlaid on the previous map; past MAX_OVERLAYS layers it is copied flat
+    // again, so lookups stay short and no chain of earlier maps is kept alive.
+    const updates = new Map<string, SymbolExposure>();
+    let nav = prev.navUnits;
+    let projectedCash = prev.projectedCashUnits;
+    for (let i = 0; i < changed.length; i++) {
+      const s = changed[i]!;
+      const old = prev.symbols.get(s)!;
+      const e = finish(s, this.book.raw.get(s)!, instrumentOf(s), changedRefs[i]);
+      updates.set(s, e);
+      nav += e.positionValueUnits - old.positionValueUnits;
+      projectedCash -= e.pendingBuyCashUnits - old.pendingBuyCashUnits;
+    }
+    let symbols: ReadonlyMap<string, SymbolExposure>;
+    if (this.layers + changed.length > MAX_OVERLAYS) {
+      const flat = new Map<string, SymbolExposure>();
+      for (const s of this.book.order) flat.set(s, updates.get(s) ?? prev.symbols.get(s)!);
+      symbols = flat;
+      this.layers = 0;
+    } else {
+      symbols = prev.symbols;
+      for (const [s, e] of updates) symbols = new OverlayMap(symbols, s, e);
+      this.layers += changed.length;
+    }
+    const isUnpriced = (e: SymbolExposure): boolean => e.refPriceUnits === undefined && (e.longCaseUnits !== 0n || e.shortCaseUnits !== 0n);
+    let unpriced = prev.unpriced;
+    if (changed.some((s) => isUnpriced(prev.symbols.get(s)!) !== isUnpriced(symbols.get(s)!))) unpriced = this.book.order.filter((s) => isUnpriced(symbols.get(s)!));
+    const next: ProjectedState = { cashUnits: prev.cashUnits, navUnits: nav, projectedCashUnits: projectedCash, symbols, parents: prev.parents, unpriced };
+    // Sums carried over now rather than through derivedFrom: a chain of revaluations would keep every earlier state alive.
+    carrySums(prev, next, changed);
+    this.state = next;
+    return next;
+  }
 }
 
 function assemble(cash: bigint, symbols: ReadonlyMap<string, SymbolExposure>, parents: ReadonlyMap<string, AlgoParentView>, unpriced: readonly string[]): ProjectedState {
@@ -222,7 +338,7 @@ export function withOrder(state: ProjectedState, order: ProjectedOrder, inst: In
   const current = state.symbols.get(order.symbol);
   const ref = current?.refPriceUnits ?? refPriceUnits;
   const r = current ? toRaw(current) : emptyRaw();
-  const parents = new Map(state.parents);
+  let parents: Map<string, AlgoParentView> | undefined;
   const buy = order.side === 'buy';
   const add = (qty: bigint, price: bigint | null, asAlgo: boolean): void => {
     if (qty <= 0n) return;
@@ -235,9 +351,10 @@ export function withOrder(state: ProjectedState, order: ProjectedOrder, inst: In
   };
   let qty = order.qtyUnits;
   if (order.kind === 'child' && order.parentId) {
-    const parent = parents.get(order.parentId);
+    const parent = state.parents.get(order.parentId);
     if (parent && parent.symbol === order.symbol && parent.side === order.side && parent.unplacedUnits > 0n) {
       const take = qty < parent.unplacedUnits ? qty : parent.unplacedUnits;
+      parents = new Map(state.parents);
       parents.set(parent.id, { ...parent, unplacedUnits: parent.unplacedUnits - take });
       if (buy) {
         r.algoBuyUnits -= take;
@@ -254,11 +371,78 @@ export function withOrder(state: ProjectedState, order: ProjectedOrder, inst: In
     }
   }
   add(qty, order.priceUnits, order.kind === 'parent');
-  const symbols = new Map(state.symbols);
   const e = finish(order.symbol, r, inst, ref);
-  symbols.set(order.symbol, e);
+  // One symbol changes: overlay it on the state's map and adjust the totals, rather than copying
+  // and re-summing every symbol (this runs once per order checked).
+  const symbols = new OverlayMap(state.symbols, order.symbol, e);
   const unpriced = state.unpriced.includes(order.symbol) || ref !== undefined ? state.unpriced : [...state.unpriced, order.symbol];
-  return assemble(state.cashUnits, symbols, parents, unpriced);
+  const oldValue = current?.positionValueUnits ?? 0n;
+  const oldPending = current?.pendingBuyCashUnits ?? 0n;
+  const next: ProjectedState = {
+    cashUnits: state.cashUnits,
+    navUnits: state.navUnits - oldValue + e.positionValueUnits,
+    projectedCashUnits: state.projectedCashUnits + oldPending - e.pendingBuyCashUnits,
+    symbols,
+    parents: parents ?? state.parents,
+    unpriced,
+  };
+  derivedFrom.set(next, { base: state, changed: [order.symbol] });
+  return next;
+}
+
+/**
+ * A map equal to `base` with `key` set to `value` (in place when `base` has the key, else last),
+ * without copying `base`. The state maps are never written after they are built.
+ */
+class OverlayMap<K, V> implements ReadonlyMap<K, V> {
+  private readonly base: ReadonlyMap<K, V>;
+  private readonly key: K;
+  private readonly value: V;
+
+  constructor(base: ReadonlyMap<K, V>, key: K, value: V) {
+    this.base = base;
+    this.key = key;
+    this.value = value;
+  }
+
+  get size(): number {
+    return this.base.has(this.key) ? this.base.size : this.base.size + 1;
+  }
+
+  get(k: K): V | undefined {
+    return k === this.key ? this.value : this.base.get(k);
+  }
+
+  has(k: K): boolean {
+    return k === this.key || this.base.has(k);
+  }
+
+  forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    let seen = false;
+    for (const [k, v] of this.base.entries()) {
+      if (k === this.key) {
+        seen = true;
+        yield [k, this.value];
+      } else yield [k, v];
+    }
+    if (!seen) yield [this.key, this.value];
+  }
+
+  *keys(): MapIterator<K> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
 }
 
 /** The symbol's exposure in a state; zero when the symbol has none. */
@@ -295,21 +479,89 @@ export function isReducing(before: ProjectedState, after: ProjectedState, order:
   return order.side === 'sell' ? pos > 0n && a.shortCaseUnits >= 0n : pos < 0n && a.longCaseUnits <= 0n;
 }
 
+interface Sums {
+  gross: bigint;
+  long: bigint;
+  short: bigint;
+}
+
+/** States made from another by changing a few symbols (withOrder, a revaluation): their sums follow from the base's. */
+const derivedFrom = new WeakMap<ProjectedState, { base: ProjectedState; changed: readonly string[] }>();
+const ALL: readonly string[] = [];
+/** Exposure sums per state and symbol list (by identity: a book's group lists are not rewritten). */
+const sumsCache = new WeakMap<ProjectedState, Map<readonly string[], Sums>>();
+/** Beyond this many lists cached on one state (a caller passing fresh arrays), start over. */
+const SUMS_PER_STATE = 16;
+
+function addTo(acc: Sums, e: SymbolExposure | undefined, sign: 1 | -1): void {
+  if (!e) return;
+  if (sign > 0) {
+    acc.gross += e.grossValueUnits;
+    acc.long += e.longCaseValueUnits;
+    acc.short += e.shortCaseValueUnits;
+  } else {
+    acc.gross -= e.grossValueUnits;
+    acc.long -= e.longCaseValueUnits;
+    acc.short -= e.shortCaseValueUnits;
+  }
+}
+
+/**
+ * Σ gross value and the two worst-case net values over the symbols of `only` (all without it).
+ * Cached per state; a derived state adjusts its base's sums by the symbols that changed. Bigint
+ * sums are exact, so every route gives the same numbers as summing afresh.
+ */
+function sumsOf(state: ProjectedState, only: readonly string[] | undefined): Sums {
+  const key = only ?? ALL;
+  let perState = sumsCache.get(state);
+  if (!perState) {
+    perState = new Map();
+    sumsCache.set(state, perState);
+  }
+  const hit = perState.get(key);
+  if (hit) return hit;
+  let out: Sums;
+  const d = derivedFrom.get(state);
+  if (d) {
+    out = adjusted(sumsOf(d.base, only), d.base, state, d.changed, only);
+  } else {
+    out = { gross: 0n, long: 0n, short: 0n };
+    if (only) {
+      // Walk the members, not every symbol: a group is usually smaller than the book.
+      for (const s of new Set(only)) addTo(out, state.symbols.get(s), 1);
+    } else for (const e of state.symbols.values()) addTo(out, e, 1);
+  }
+  if (perState.size >= SUMS_PER_STATE) perState.clear();
+  perState.set(key, out);
+  return out;
+}
+
+function adjusted(base: Sums, from: ProjectedState, to: ProjectedState, changed: readonly string[], only: readonly string[] | undefined): Sums {
+  const out = { ...base };
+  for (const s of changed) {
+    if (only && !only.includes(s)) continue;
+    addTo(out, from.symbols.get(s), -1);
+    addTo(out, to.symbols.get(s), 1);
+  }
+  return out;
+}
+
+/** Gives `to` every sum already known for `from`, adjusted for the symbols that changed. */
+function carrySums(from: ProjectedState, to: ProjectedState, changed: readonly string[]): void {
+  const known = sumsCache.get(from);
+  if (!known) return;
+  const m = new Map<readonly string[], Sums>();
+  for (const [key, sums] of known) m.set(key, adjusted(sums, from, to, changed, key === ALL ? undefined : key));
+  sumsCache.set(to, m);
+}
+
 /** Gross exposure (sum of each symbol's worst case), optionally over some symbols only. */
 export function grossExposure(state: ProjectedState, only?: readonly string[]): bigint {
-  let sum = 0n;
-  for (const e of state.symbols.values()) if (!only || only.includes(e.symbol)) sum += e.grossValueUnits;
-  return sum;
+  return sumsOf(state, only).gross;
 }
 
 /** The larger |net exposure| of the two worst cases: every buy fills, or every sell fills. */
 export function netExposure(state: ProjectedState, only?: readonly string[]): bigint {
-  let long = 0n;
-  let short = 0n;
-  for (const e of state.symbols.values()) {
-    if (only && !only.includes(e.symbol)) continue;
-    long += e.longCaseValueUnits;
-    short += e.shortCaseValueUnits;
-  }
-  return maxBig(absBig(long), absBig(short));
+  const s = sumsOf(state, only);
+  return maxBig(absBig(s.long), absBig(s.short));
 }

@@ -164,9 +164,10 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
 
   /**
    * Tests one entry. `over(level)` says whether the observation is beyond a level (in the limit's
-   * direction, exactly); `observed` is the value shown. The code is the limit's own or its group code.
+   * direction, exactly); `shown` formats the value shown, only for a breach (formatting every
+   * observation cost more than the comparisons). The code is the limit's own or its group code.
    */
-  const test = (entry: LimitEntry | undefined, over: (level: bigint) => boolean, observed: string): void => {
+  const test = (entry: LimitEntry | undefined, over: (level: bigint) => boolean, shown: () => string): void => {
     if (!entry) return;
     const def = LIMIT_DEFS[entry.name];
     const eff: LimitLevels = effectiveLevels(entry, strictness);
@@ -178,6 +179,7 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
     const code = entry.scope.kind === 'group' && def.groupCode ? def.groupCode : def.code;
     const verb = def.direction === 'max' ? 'exceeds' : 'is below';
     const scaled = factor !== 1 ? `, x${Number(factor.toFixed(4))} for ${strictness.tier}${strictness.vol.regime === 'high' ? ' in high volatility' : ''}` : '';
+    const observed = shown();
     breaches.push({
       code,
       level,
@@ -198,8 +200,8 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
   if (runs('order_size')) {
     checked.push('order_size');
     const q = order.qtyUnits * pow10(UNIT_DECIMALS.qty - inst.qtyDecimals);
-    test(limitFor(book, 'max_order_qty', sym), (l) => q > l, describeValue('qty', q));
-    test(limitFor(book, 'max_order_notional', sym), (l) => notional > l, money(notional));
+    test(limitFor(book, 'max_order_qty', sym), (l) => q > l, () => describeValue('qty', q));
+    test(limitFor(book, 'max_order_notional', sym), (l) => notional > l, () => money(notional));
   }
 
   // Fat finger: price through the reference on the aggressive side.
@@ -213,8 +215,8 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
     } else if (ref !== undefined && ref > 0n) {
       const dev = order.side === 'buy' ? bandPrice - ref : ref - bandPrice;
       const d = dev > 0n ? dev : 0n;
-      test(pctEntry, (l) => d * PCT_ONE_HUNDRED > ref * l, describeValue('pct', ceilDiv(d * PCT_ONE_HUNDRED, ref)));
-      test(tickEntry, (l) => d > l * inst.tickUnits, describeValue('ticks', ceilDiv(d, inst.tickUnits)));
+      test(pctEntry, (l) => d * PCT_ONE_HUNDRED > ref * l, () => describeValue('pct', ceilDiv(d * PCT_ONE_HUNDRED, ref)));
+      test(tickEntry, (l) => d > l * inst.tickUnits, () => describeValue('ticks', ceilDiv(d, inst.tickUnits)));
     }
   }
 
@@ -232,7 +234,7 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
       } else {
         const spread = ask - bid;
         const scaled = spread * 2n * 10_000n * BPS_ONE;
-        test(entry, (l) => scaled > (ask + bid) * l, describeValue('bps', ceilDiv(scaled, ask + bid)));
+        test(entry, (l) => scaled > (ask + bid) * l, () => describeValue('bps', ceilDiv(scaled, ask + bid)));
       }
     }
   }
@@ -242,10 +244,10 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
     checked.push('order_rate');
     const r = inputs.rates;
     const count = (n: number): bigint => BigInt(n + 1);
-    test(getEntry(book, 'max_orders_per_minute', { kind: 'global' }), (l) => count(r.minute) > l, String(r.minute + 1));
-    test(getEntry(book, 'max_orders_per_minute', { kind: 'symbol', symbol: sym }), (l) => count(r.symbolMinute) > l, String(r.symbolMinute + 1));
-    test(getEntry(book, 'max_orders_per_hour', { kind: 'global' }), (l) => count(r.hour) > l, String(r.hour + 1));
-    test(getEntry(book, 'max_orders_per_hour', { kind: 'symbol', symbol: sym }), (l) => count(r.symbolHour) > l, String(r.symbolHour + 1));
+    test(getEntry(book, 'max_orders_per_minute', { kind: 'global' }), (l) => count(r.minute) > l, () => String(r.minute + 1));
+    test(getEntry(book, 'max_orders_per_minute', { kind: 'symbol', symbol: sym }), (l) => count(r.symbolMinute) > l, () => String(r.symbolMinute + 1));
+    test(getEntry(book, 'max_orders_per_hour', { kind: 'global' }), (l) => count(r.hour) > l, () => String(r.hour + 1));
+    test(getEntry(book, 'max_orders_per_hour', { kind: 'symbol', symbol: sym }), (l) => count(r.symbolHour) > l, () => String(r.symbolHour + 1));
   }
 
   if (!reducing) {
@@ -258,8 +260,8 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
       const b = exposureOf(state, sym).grossValueUnits;
       const a = exposureOf(after, sym).grossValueUnits;
       if (a > b) {
-        test(limitFor(book, 'max_position_pct_nav', sym), (l) => overPct(a, l), pctOf(a, nav));
-        test(limitFor(book, 'max_position_notional', sym), (l) => a > l, money(a));
+        test(limitFor(book, 'max_position_pct_nav', sym), (l) => overPct(a, l), () => pctOf(a, nav));
+        test(limitFor(book, 'max_position_notional', sym), (l) => a > l, () => money(a));
       }
     }
 
@@ -275,21 +277,21 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
         const gb = members ? grossExposure(state, members) : grossBefore;
         const ga = members ? grossExposure(after, members) : grossAfter;
         if (ga > gb) {
-          test(getEntry(book, 'max_gross_exposure_pct_nav', scope), (l) => overPct(ga, l), pctOf(ga, nav));
-          test(getEntry(book, 'max_gross_exposure', scope), (l) => ga > l, money(ga));
+          test(getEntry(book, 'max_gross_exposure_pct_nav', scope), (l) => overPct(ga, l), () => pctOf(ga, nav));
+          test(getEntry(book, 'max_gross_exposure', scope), (l) => ga > l, () => money(ga));
         }
         const nb = netExposure(state, members);
         const na = netExposure(after, members);
         if (na > nb) {
-          test(getEntry(book, 'max_net_exposure_pct_nav', scope), (l) => overPct(na, l), pctOf(na, nav));
-          test(getEntry(book, 'max_net_exposure', scope), (l) => na > l, money(na));
+          test(getEntry(book, 'max_net_exposure_pct_nav', scope), (l) => overPct(na, l), () => pctOf(na, nav));
+          test(getEntry(book, 'max_net_exposure', scope), (l) => na > l, () => money(na));
         }
       }
     }
 
     if (runs('leverage') && grossAfter > grossBefore) {
       checked.push('leverage');
-      const shown = nav > 0n ? describeValue('ratio', ceilDiv(grossAfter * RATIO_ONE, nav)) : 'n/a (NAV <= 0)';
+      const shown = (): string => (nav > 0n ? describeValue('ratio', ceilDiv(grossAfter * RATIO_ONE, nav)) : 'n/a (NAV <= 0)');
       test(getEntry(book, 'max_leverage', { kind: 'global' }), (l) => nav <= 0n || grossAfter * RATIO_ONE > nav * l, shown);
     }
 
@@ -297,19 +299,19 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
       checked.push('cash_buffer');
       const fee = divRound(notional * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
       const cashAfter = after.projectedCashUnits - fee;
-      if (cashAfter < state.projectedCashUnits) test(getEntry(book, 'min_cash_buffer', { kind: 'global' }), (l) => cashAfter < l, money(cashAfter));
+      if (cashAfter < state.projectedCashUnits) test(getEntry(book, 'min_cash_buffer', { kind: 'global' }), (l) => cashAfter < l, () => money(cashAfter));
     }
 
     if (runs('loss') && inputs.loss) {
       checked.push('loss');
       const loss = inputs.loss;
-      test(getEntry(book, 'max_daily_loss', { kind: 'global' }), (l) => loss.dailyLossUnits > l, money(loss.dailyLossUnits));
+      test(getEntry(book, 'max_daily_loss', { kind: 'global' }), (l) => loss.dailyLossUnits > l, () => money(loss.dailyLossUnits));
       const dd: [LimitName, Period][] = [
         ['max_drawdown_daily_pct', 'daily'],
         ['max_drawdown_weekly_pct', 'weekly'],
         ['max_drawdown_monthly_pct', 'monthly'],
       ];
-      for (const [name, p] of dd) test(getEntry(book, name, { kind: 'global' }), (l) => loss.drawdownPct[p] > l, describeValue('pct', loss.drawdownPct[p]));
+      for (const [name, p] of dd) test(getEntry(book, name, { kind: 'global' }), (l) => loss.drawdownPct[p] > l, () => describeValue('pct', loss.drawdownPct[p]));
     }
   }
 

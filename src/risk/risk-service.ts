@@ -8,7 +8,7 @@ import type { AppliedCommand, LimitBook, LimitCommand } from './limits.ts';
 import { OrderRateWindow } from './order-rate.ts';
 import type { OrderRates } from './order-rate.ts';
 import type { AuditMeta, RiskStorePort } from './ports.ts';
-import { buildProjectedState } from './projected-state.ts';
+import { ProjectedStateCache } from './projected-state.ts';
 import type { ExposureSource, InstrumentOf, ProjectedState } from './projected-state.ts';
 import { DEFAULT_GATE_CONFIG, evaluateOrder } from './risk-gate.ts';
 import type { RiskDecision, RiskGateConfig, RiskOrder } from './risk-gate.ts';
@@ -78,6 +78,7 @@ export class RiskService {
   private readonly breakers: CircuitBreakers;
   private readonly watermarks: EquityWatermarks;
   private readonly rates = new OrderRateWindow();
+  private readonly stateCache = new ProjectedStateCache();
   private lastPersist = -Infinity;
   private lastDayStart: number | undefined;
 
@@ -109,9 +110,13 @@ export class RiskService {
     return this.state.mode;
   }
 
-  /** The projected state L1 checks against right now. */
+  /**
+   * The projected state L1 checks against right now: rebuilt from the exposure port on every call,
+   * unless the port has version(), then kept while the version is unchanged (moved reference
+   * prices are still revalued on every call).
+   */
   projectedState(): ProjectedState {
-    return buildProjectedState(this.deps.exposure, this.deps.instrumentOf, (s) => this.deps.market.ref(s));
+    return this.stateCache.get(this.deps.exposure, this.deps.instrumentOf, (s) => this.deps.market.ref(s));
   }
 
   /**

@@ -1,0 +1,347 @@
+/**
+ * Risk figures for `npm run bench` (sections 7 and 8 of bench/run.ts); `node bench/risk.ts` runs them alone.
+ *   7. L1 pre-trade check latency: RiskService.check() on a book of 100 instruments, 100 positions,
+ *      working orders, algo parents and 25 limit entries, p50 / p99 in µs (target p99 ≤ 20 µs)
+ *   8. PMS cycle time: PmsMonitor.cycle() on 100 held instruments with a day of one-minute returns,
+ *      for a cycle inside a minute and for the cycle after a minute closed (covariance,
+ *      correlations and volatility recomputed), median / p99 in ms; plus the ticket's what-if.
+ */
+import { performance } from 'node:perf_hooks';
+import { resolveInstrument } from '../src/core/instrument.ts';
+import type { Instrument } from '../src/core/instrument.ts';
+import { toUnits } from '../src/core/precision.ts';
+import { PmsMonitor } from '../src/pms/monitor.ts';
+import type { PmsPortfolio } from '../src/pms/monitor.ts';
+import type { BreakerEvent } from '../src/risk/circuit-breakers.ts';
+import { EMPTY_LIMIT_BOOK, UNIT_DECIMALS, LIMIT_DEFS, applyLimitChanges, defaultLimitBook } from '../src/risk/limits.ts';
+import type { LimitBook, LimitEntry, LimitName, LimitScope } from '../src/risk/limits.ts';
+import type { AuditMeta, LimitAuditEntry, RiskStorePort } from '../src/risk/ports.ts';
+import type { AlgoParentView, PositionView, WorkingOrderView } from '../src/risk/projected-state.ts';
+import type { RiskOrder } from '../src/risk/risk-gate.ts';
+import { RiskService } from '../src/risk/risk-service.ts';
+import type { StateTransition } from '../src/risk/trading-state.ts';
+import { median, percentile } from './stats.ts';
+
+/** The smallest RiskStorePort: everything in memory, nothing durable. */
+class MemoryStore implements RiskStorePort {
+  private book: LimitBook | undefined;
+  private readonly audit: LimitAuditEntry[] = [];
+  private readonly states: StateTransition[] = [];
+  private readonly breakers: BreakerEvent[] = [];
+  private readonly meta = new Map<string, string>();
+  loadLimits(): LimitBook | undefined {
+    return this.book;
+  }
+  commitLimitChanges(changes: Parameters<RiskStorePort['commitLimitChanges']>[0], meta: AuditMeta): void {
+    this.book = applyLimitChanges(this.book ?? EMPTY_LIMIT_BOOK, changes);
+    for (const change of changes) this.audit.push({ ...meta, seq: this.audit.length + 1, change });
+  }
+  limitAudit(): LimitAuditEntry[] {
+    return [...this.audit].reverse();
+  }
+  appendStateTransition(t: StateTransition): void {
+    this.states.push(t);
+  }
+  stateLog(limit = 1000): StateTransition[] {
+    return this.states.slice(-limit);
+  }
+  lastStateTransition(): StateTransition | undefined {
+    return this.states[this.states.length - 1];
+  }
+  appendBreakerEvent(e: BreakerEvent): void {
+    this.breakers.push(e);
+  }
+  breakerLog(limit = 1000): BreakerEvent[] {
+    return this.breakers.slice(-limit);
+  }
+  getMeta(key: string): string | undefined {
+    return this.meta.get(key);
+  }
+  setMeta(key: string, value: string): void {
+    this.meta.set(key, value);
+  }
+}
+
+/** Deterministic uniform draws in [0, 1). */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return (s - 1) / 2147483646;
+  };
+}
+
+const N_INSTRUMENTS = 100;
+const symbolOf = (i: number): string => `SYN${String(i).padStart(3, '0')}/USD`;
+
+function entry(name: LimitName, scope: LimitScope, hard: string, soft: string | null): LimitEntry {
+  const d = UNIT_DECIMALS[LIMIT_DEFS[name].unit];
+  return { name, scope, hard: toUnits(hard, d), soft: soft === null ? null : toUnits(soft, d) };
+}
+
+export interface CheckLatency {
+  mode: CheckMode;
+  /** Checks timed per run, runs. */
+  checks: number;
+  runs: number;
+  limitEntries: number;
+  positions: number;
+  workingOrders: number;
+  algoParents: number;
+  /** Median over runs of each run's p50 / p99, µs. */
+  p50Us: number;
+  p99Us: number;
+  /** Share of the timed checks that passed (every check ran). */
+  passShare: number;
+}
+
+/**
+ * How the book is seen between checks: 'rebuild' — the exposure port has no version(), so the
+ * projected state is rebuilt from the port on every check (what happens after every fill or new
+ * working order); 'cached' — the port has version() and nothing changed; 'quote' — cached, but one
+ * instrument's reference price moves before every check (its exposure is revalued).
+ */
+export type CheckMode = 'rebuild' | 'cached' | 'quote';
+
+/** L1 pre-trade check latency on a 100-instrument book. */
+export function benchPreTradeCheck(opts: { checks?: number; runs?: number; mode?: CheckMode } = {}): CheckLatency {
+  const mode = opts.mode ?? 'rebuild';
+  const checks = opts.checks ?? 20_000;
+  const runs = opts.runs ?? 5;
+  const rnd = lcg(42);
+  const instruments = new Map<string, Instrument>();
+  const refs = new Map<string, bigint>();
+  for (let i = 0; i < N_INSTRUMENTS; i++) {
+    const symbol = symbolOf(i);
+    const inst = resolveInstrument({ symbol, base: symbol.slice(0, 6), quote: 'USD', kind: i % 4 === 0 ? 'equity' : 'crypto', tickSize: '0.01', lotSize: '0.001', minNotional: '10', makerFeeBps: 1, takerFeeBps: 5, tradable: true });
+    instruments.set(symbol, inst);
+    refs.set(symbol, toUnits((50 + Math.floor(rnd() * 450)).toFixed(2), inst.priceDecimals));
+  }
+  // 100 positions of ±5,000 to 15,000 notional: gross about 1M on 10M of cash.
+  const positions: PositionView[] = [...instruments.values()].map((inst, i) => {
+    const notional = 5_000 + rnd() * 10_000;
+    const qty = toUnits((notional / Number(refs.get(inst.symbol)! / 100n)).toFixed(3), inst.qtyDecimals);
+    return { symbol: inst.symbol, qtyUnits: i % 3 === 0 ? -qty : qty };
+  });
+  const working: WorkingOrderView[] = Array.from({ length: 60 }, (_, k) => {
+    const symbol = symbolOf((k * 7) % N_INSTRUMENTS);
+    return { id: `W${k}`, symbol, side: k % 2 === 0 ? 'buy' : 'sell', remainingUnits: 10_000n + BigInt(k) * 100n, priceUnits: k % 3 === 0 ? null : refs.get(symbol)!, parentId: k < 10 ? `P${k}` : null };
+  });
+  const parents: AlgoParentView[] = Array.from({ length: 12 }, (_, k) => {
+    const symbol = symbolOf((k * 7) % N_INSTRUMENTS);
+    return { id: `P${k}`, symbol, side: k % 2 === 0 ? 'buy' : 'sell', unplacedUnits: 50_000n, limitPriceUnits: k % 2 === 0 ? refs.get(symbol)! : null };
+  });
+  // The default book (19 entries, on the demo symbols) plus limits on the synthetic instruments.
+  const base = defaultLimitBook();
+  const synA = Array.from({ length: 50 }, (_, i) => symbolOf(i));
+  const synB = Array.from({ length: 50 }, (_, i) => symbolOf(50 + i));
+  const book: LimitBook = {
+    groups: { ...base.groups, synA, synB },
+    entries: [
+      ...base.entries,
+      entry('max_order_qty', { kind: 'symbol', symbol: symbolOf(0) }, '1000', '500'),
+      entry('max_order_qty', { kind: 'symbol', symbol: symbolOf(1) }, '1000', '500'),
+      entry('max_position_notional', { kind: 'symbol', symbol: symbolOf(2) }, '200000', '100000'),
+      entry('max_gross_exposure_pct_nav', { kind: 'group', group: 'synA' }, '60', '40'),
+      entry('max_net_exposure_pct_nav', { kind: 'group', group: 'synB' }, '60', '40'),
+      entry('max_orders_per_minute', { kind: 'symbol', symbol: symbolOf(3) }, '60', '30'),
+    ],
+  };
+  const store = new MemoryStore();
+  const t0 = Date.UTC(2026, 0, 5, 14, 0);
+  const service = new RiskService(
+    {
+      store,
+      instrumentOf: (s) => instruments.get(s),
+      exposure: {
+        cashUnits: () => toUnits('10000000', 8),
+        positions: () => positions,
+        workingOrders: () => working,
+        algoParents: () => parents,
+        ...(mode === 'rebuild' ? {} : { version: () => 1 }),
+      },
+      market: {
+        ref: (s) => refs.get(s),
+        bid: (s) => (refs.has(s) ? refs.get(s)! - 1n : undefined),
+        ask: (s) => (refs.has(s) ? refs.get(s)! + 1n : undefined),
+        volatility: () => ({ baseline: 1, current: 1.1 }),
+      },
+      defaults: book,
+    },
+    t0,
+  );
+  service.onEquity(toUnits('10000000', 8), t0);
+
+  const orders: RiskOrder[] = Array.from({ length: 1024 }, (_, k) => {
+    const symbol = symbolOf(Math.floor(rnd() * N_INSTRUMENTS));
+    const ref = refs.get(symbol)!;
+    const side = rnd() < 0.5 ? ('buy' as const) : ('sell' as const);
+    const market = rnd() < 0.3;
+    return {
+      symbol,
+      side,
+      qtyUnits: 1_000n + BigInt(Math.floor(rnd() * 20_000)),
+      type: market ? 'market' : 'limit',
+      limitPriceUnits: market ? null : ref + (side === 'buy' ? -1n : 1n) * BigInt(Math.floor(rnd() * 20)),
+      estimatedPriceUnits: market ? ref : null,
+      urgency: (['immediate', 'high', 'medium', 'low'] as const)[k % 4]!,
+      source: 'manual',
+      kind: 'direct',
+    };
+  });
+
+  let now = t0;
+  let passes = 0;
+  let timed = 0;
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  const samples = new Float64Array(checks);
+  // One warm-up run for the JIT, then the timed runs. A second per check keeps the rate limits quiet.
+  for (let r = -1; r < runs; r++) {
+    for (let i = 0; i < checks; i++) {
+      const o = orders[i & 1023]!;
+      now += 1000;
+      if (mode === 'quote') {
+        const s = symbolOf(i % N_INSTRUMENTS);
+        refs.set(s, refs.get(s)! + (Math.floor(i / N_INSTRUMENTS) & 1 ? 1n : -1n));
+      }
+      const a = process.hrtime.bigint();
+      const d = service.check(o, now);
+      const b = process.hrtime.bigint();
+      samples[i] = Number(b - a) / 1000;
+      if (r >= 0) {
+        timed++;
+        if (d.verdict === 'pass') passes++;
+      }
+    }
+    if (r >= 0) {
+      const s = [...samples];
+      p50s.push(percentile(s, 50));
+      p99s.push(percentile(s, 99));
+    }
+  }
+  return {
+    mode,
+    checks,
+    runs,
+    limitEntries: service.limits.entries.length,
+    positions: positions.length,
+    workingOrders: working.length,
+    algoParents: parents.length,
+    p50Us: median(p50s),
+    p99Us: median(p99s),
+    passShare: passes / timed,
+  };
+}
+
+export interface PmsCycleTime {
+  instruments: number;
+  returns: number;
+  /** A cycle inside a minute: caches hold, only positions and NAV changed. */
+  steady: { n: number; medianMs: number; p99Ms: number };
+  /** The first cycle after a minute closed: every window analytic recomputed. */
+  newMinute: { n: number; medianMs: number; p99Ms: number };
+  impactUs: number;
+  stressMs: number;
+}
+
+/** PmsMonitor.cycle() on 100 held instruments with a day (1,440) of one-minute returns. */
+export function benchPmsCycle(opts: { newMinuteCycles?: number; steadyCycles?: number } = {}): PmsCycleTime {
+  const newMinuteCycles = opts.newMinuteCycles ?? 120;
+  const steadyCycles = opts.steadyCycles ?? 600;
+  const u = lcg(7);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u());
+  const symbols = Array.from({ length: N_INSTRUMENTS }, (_, i) => symbolOf(i));
+  const monitor = new PmsMonitor({ groups: Object.fromEntries(symbols.map((s, i) => [s, i % 4 === 0 ? 'equity' : 'crypto'])) });
+  const prices = symbols.map(() => 50 + u() * 450);
+  const step = (): Record<string, number> => {
+    const m = gauss();
+    const rec: Record<string, number> = {};
+    symbols.forEach((s, i) => {
+      prices[i]! *= 1 + 0.0008 * (0.6 * m + 0.8 * gauss());
+      rec[s] = prices[i]!;
+    });
+    return rec;
+  };
+  const t0 = Date.UTC(2026, 0, 5, 0, 0);
+  let now = t0;
+  for (let k = 0; k <= 1440; k++) {
+    now = t0 + k * 60_000 + 500;
+    monitor.observePrices(now, step());
+  }
+  const qty = symbols.map((_, i) => (i % 3 === 0 ? -1 : 1) * Math.round(10_000 / prices[i]!));
+  const portfolio = (): PmsPortfolio => ({
+    cash: 9_000_000,
+    positions: symbols.map((symbol, i) => ({ symbol, qty: qty[i]!, marketValue: qty[i]! * prices[i]!, realizedPnl: 0, unrealizedPnl: 0 })),
+    realizedPnl: 0,
+    unrealizedPnl: 0,
+  });
+  const timeCycle = (at: number): number => {
+    const p = portfolio();
+    const a = performance.now();
+    monitor.cycle(at, p);
+    return performance.now() - a;
+  };
+  const newMinute: number[] = [];
+  const steady: number[] = [];
+  // A minute of one-second cycles, the first right after the minute closed: the engine's loop.
+  const perMinute = Math.max(1, Math.round(steadyCycles / newMinuteCycles));
+  for (let k = -5; k < newMinuteCycles; k++) {
+    const minute = t0 + (1441 + k + 5) * 60_000;
+    monitor.observePrices(minute + 100, step());
+    const first = timeCycle(minute + 200);
+    if (k >= 0) newMinute.push(first);
+    for (let s = 1; s <= perMinute; s++) {
+      monitor.observePrices(minute + 100 + s * 1000, step());
+      const dt = timeCycle(minute + 200 + s * 1000);
+      if (k >= 0) steady.push(dt);
+    }
+    now = minute + 200 + perMinute * 1000;
+  }
+  const p = portfolio();
+  const impacts: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const a = performance.now();
+    monitor.impact(p, symbols[i % N_INSTRUMENTS]!, 10, prices[i % N_INSTRUMENTS]!);
+    impacts.push((performance.now() - a) * 1000);
+  }
+  const stress: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const a = performance.now();
+    monitor.stress(now, p);
+    stress.push(performance.now() - a);
+  }
+  const summary = (xs: number[]): { n: number; medianMs: number; p99Ms: number } => ({ n: xs.length, medianMs: median(xs), p99Ms: percentile(xs, 99) });
+  return { instruments: N_INSTRUMENTS, returns: 1440, steady: summary(steady), newMinute: summary(newMinute), impactUs: median(impacts), stressMs: median(stress) };
+}
+
+const MODE_LABEL: Record<CheckMode, string> = {
+  rebuild: 'book rebuilt from the port every check',
+  cached: 'versioned port, book unchanged',
+  quote: 'versioned port, one quote moved per check',
+};
+
+/** Report lines in bench/run.ts's style. */
+export function riskReport(checks: readonly CheckLatency[], pms: PmsCycleTime): string[] {
+  const f = (n: number, d = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const c0 = checks[0]!;
+  return [
+    `L1 pre-trade check (RiskService.check: ${c0.positions} positions, ${c0.workingOrders} working orders, ${c0.algoParents} algo parents, ${c0.limitEntries} limit entries; median of ${c0.runs} runs × ${c0.checks.toLocaleString('en-US')} checks):`,
+    ...checks.map(
+      (c) => `  ${MODE_LABEL[c.mode].padEnd(43)} p50 ${f(c.p50Us).padStart(6)} µs   p99 ${f(c.p99Us).padStart(6)} µs   target p99 ≤ 20 µs: ${c.p99Us <= 20 ? 'ok' : 'ABOVE'}   (${f(c.passShare * 100, 0)}% passed every check)`,
+    ),
+    `PMS cycle (PmsMonitor.cycle, ${pms.instruments} held instruments, ${pms.returns.toLocaleString('en-US')} one-minute returns):`,
+    `  first cycle after a minute closed: median ${f(pms.newMinute.medianMs)} ms   p99 ${f(pms.newMinute.p99Ms)} ms   (n=${pms.newMinute.n})`,
+    `  later cycles within the minute:    median ${f(pms.steady.medianMs)} ms   p99 ${f(pms.steady.p99Ms)} ms   (n=${pms.steady.n})`,
+    `  what-if impact ${f(pms.impactUs, 0)} µs median, stress report ${f(pms.stressMs)} ms median`,
+  ];
+}
+
+export const CHECK_MODES: readonly CheckMode[] = ['rebuild', 'cached', 'quote'];
+
+if (import.meta.main) {
+  const checks = CHECK_MODES.map((mode) => benchPreTradeCheck({ mode }));
+  const pms = benchPmsCycle();
+  for (const line of riskReport(checks, pms)) console.log(line);
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ checks, pms }));
+}
