@@ -37,6 +37,9 @@ import type { VolatilityRegime } from './volatility.ts';
  */
 
 /** A hypothetical shock: `all` for every held instrument, `groups` by `PmsConfig.groups`, `shocks` by symbol (the most specific wins). */
+/** Rows below which no correlation is shown at all (a matrix of a handful of returns is noise). */
+const MIN_CORRELATION_ROWS = 20;
+
 export interface ScenarioSpec {
   name: string;
   all?: number;
@@ -202,7 +205,7 @@ interface PanelEntry {
   key: string;
   panel: Panel;
   cov?: Matrix;
-  corr?: { matrix: Matrix; current: number; baseline: number } | null;
+  corr?: { matrix: Matrix; current: number; baseline: number | null } | null;
 }
 
 interface SymbolStats {
@@ -707,8 +710,11 @@ export class PmsMonitor {
     const { correlationWindow: w, correlationBaselineRows: b } = this.config;
     if (n < 2) throw new RangeError(`covariance needs at least 2 returns, got ${n}`);
     if (n < 2 * w) {
-      entry.cov = toCovariance(comoments(rows, 0, n, k), k);
-      entry.corr = null;
+      // Too short for a baseline: the correlation of every row so far is shown, and never flagged.
+      const all = comoments(rows, 0, n, k);
+      entry.cov = toCovariance(all, k);
+      const corr = covarianceToCorrelation(entry.cov);
+      entry.corr = k >= 2 && n >= MIN_CORRELATION_ROWS ? { matrix: corr, current: averagePairwiseCorrelation(corr), baseline: null } : null;
     } else {
       const from = Math.max(0, n - w - b);
       const base = comoments(rows, from, n - w, k);

@@ -163,8 +163,34 @@ function sameScope(a: LimitScope, b: LimitScope): boolean {
   }
 }
 
+/**
+ * Per book (books are never modified, only replaced), its entries by name and then by scope id
+ * ('' global, 's:SYMBOL', 'g:GROUP'): the gate looks up a few dozen entries per order.
+ */
+const entryIndex = new WeakMap<LimitBook, Map<LimitName, Map<string, LimitEntry>>>();
+
+function scopeId(scope: LimitScope): string {
+  return scope.kind === 'global' ? '' : scope.kind === 'symbol' ? 's:' + scope.symbol : 'g:' + scope.group;
+}
+
+function indexOf(book: LimitBook): Map<LimitName, Map<string, LimitEntry>> {
+  let idx = entryIndex.get(book);
+  if (!idx) {
+    idx = new Map();
+    for (const e of book.entries) {
+      let byScope = idx.get(e.name);
+      if (!byScope) idx.set(e.name, (byScope = new Map()));
+      // The first entry wins, as a linear find would.
+      const id = scopeId(e.scope);
+      if (!byScope.has(id)) byScope.set(id, e);
+    }
+    entryIndex.set(book, idx);
+  }
+  return idx;
+}
+
 export function getEntry(book: LimitBook, name: LimitName, scope: LimitScope): LimitEntry | undefined {
-  return book.entries.find((e) => e.name === name && sameScope(e.scope, scope));
+  return indexOf(book).get(name)?.get(scopeId(scope));
 }
 
 /**
@@ -172,11 +198,13 @@ export function getEntry(book: LimitBook, name: LimitName, scope: LimitScope): L
  * global one. For 'separate' limits this is the global entry only; ask getEntry for the symbol's.
  */
 export function limitFor(book: LimitBook, name: LimitName, symbol: string): LimitEntry | undefined {
+  const byScope = indexOf(book).get(name);
+  if (!byScope) return undefined;
   if (LIMIT_DEFS[name].symbolMode === 'override') {
-    const own = getEntry(book, name, { kind: 'symbol', symbol });
+    const own = byScope.get('s:' + symbol);
     if (own) return own;
   }
-  return getEntry(book, name, GLOBAL);
+  return byScope.get('');
 }
 
 /** Per book (books are never modified, only replaced), the groups of each symbol asked about. */

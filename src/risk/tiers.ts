@@ -104,9 +104,29 @@ export function volRegime(obs: VolObservation | undefined, cfg: VolRegimeConfig)
   return { regime: 'high', ratio, factor: Math.min(1, Math.max(cfg.minFactor, obs.baseline / obs.current)) };
 }
 
+/** Per configuration and urgency, the strictness without volatility scaling (the common case, asked per order). */
+const unscaled = new WeakMap<TierConfig, Map<string, Strictness>>();
+
 export function strictnessFor(urgency: Urgency, vol: VolObservation | undefined, cfg: TierConfig = DEFAULT_TIERS): Strictness {
   const tier = cfg.byUrgency[urgency];
   const regime = volRegime(vol, cfg.volatility);
+  if (regime.factor === 1) {
+    let byKey = unscaled.get(cfg);
+    if (!byKey) unscaled.set(cfg, (byKey = new Map()));
+    const key = urgency + '|' + regime.regime;
+    const hit = byKey.get(key);
+    // The ratio differs between calls; everything the gate uses from it is the same.
+    if (hit) return hit.vol.ratio === regime.ratio ? hit : { ...hit, vol: regime };
+    // Shared between decisions: frozen so no caller can change another's.
+    const s = build(urgency, tier, regime, cfg);
+    Object.freeze(s.factors);
+    byKey.set(key, Object.freeze(s));
+    return s;
+  }
+  return build(urgency, tier, regime, cfg);
+}
+
+function build(urgency: Urgency, tier: TierDef, regime: VolRegime, cfg: TierConfig): Strictness {
   const factors = {} as Record<LimitName, number>;
   for (const n of LIMIT_NAMES) {
     const t = tier.factors[n] ?? 1;

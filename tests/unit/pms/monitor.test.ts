@@ -335,6 +335,23 @@ describe('PmsMonitor volatility and correlation', () => {
     expect(flags.map((f) => f.code)).toContain('correlation_spike');
   });
 
+  it('when there are fewer returns than two correlation windows then the correlation of all of them is shown without a baseline, and never flagged', () => {
+    const m = new PmsMonitor({ thresholds: { correlationChange: { info: -2 } } });
+    const p = paths(['A', 'B'], 41, { common: 0.9 });
+    const t = feed(m, p);
+    const { metrics, flags } = m.cycle(t, book(1000, { A: { qty: 1, price: last(p.A!) }, B: { qty: 1, price: last(p.B!) } }));
+    const rows = alignedReturns({ A: seriesOf(p.A!), B: seriesOf(p.B!) });
+    const expected = sampleCorrelationMatrix(rows.values);
+    expect(metrics.correlation.matrix[0]![1]).toBeCloseTo(expected[0]![1]!, 10);
+    expect(metrics.correlation.average).toBeCloseTo(averagePairwiseCorrelation(expected), 10);
+    expect(metrics.correlation.baseline).toBeNull();
+    expect(flags.filter((f) => f.code === 'correlation_spike')).toEqual([]);
+    // Under 20 returns nothing is shown.
+    const few = new PmsMonitor();
+    const q = paths(['A', 'B'], 15);
+    expect(few.cycle(feed(few, q), book(1000, { A: { qty: 1, price: last(q.A!) }, B: { qty: 1, price: last(q.B!) } })).metrics.correlation.matrix).toEqual([]);
+  });
+
   it('when fewer than two instruments are held then the matrix covers the observed ones and no correlation flag is raised', () => {
     const m = new PmsMonitor({ thresholds: { correlationChange: { info: -2 } } });
     const at = feed(m, paths(['A', 'B', 'C'], 200));
