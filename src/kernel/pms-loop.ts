@@ -98,7 +98,9 @@ export class PmsLoop {
       this.d.publish.flags(r.flags);
       for (const f of raisedNow) {
         this.d.log(f.severity === 'critical' ? 'warn' : 'info', `PMS flag ${f.code} ${f.severity}${f.subject ? ` (${f.subject})` : ''}: ${f.message}`);
-        if ((this.d.options?.escalate ?? true) && (f.action === 'halt' || f.action === 'force_reduce')) this.d.escalate(f.action, f);
+        // A flag about one instrument acts on that instrument (the guard pauses algos adding to it);
+        // only a flag about the whole book moves the book's trading state.
+        if ((this.d.options?.escalate ?? true) && f.symbol === null && (f.action === 'halt' || f.action === 'force_reduce')) this.d.escalate(f.action, f);
       }
     }
     return r.metrics;

@@ -33,14 +33,16 @@ export type FlagAction = (typeof FLAG_ACTIONS)[number];
 export type EscalationMatrix = Readonly<Record<FlagCode, Readonly<Record<Severity, FlagAction>>>>;
 export type EscalationOverrides = Partial<Record<FlagCode, Partial<Record<Severity, FlagAction>>>>;
 
-/** Default escalation: hard P&L, exposure and drawdown limits can halt; model-driven flags at most reduce. */
+/** Default escalation: hard P&L, exposure and drawdown limits can halt; model-driven flags at most reduce, the volatility regime only alerts. */
 export const DEFAULT_ESCALATION: EscalationMatrix = {
   pnl_breach: { info: 'alert', warning: 'force_reduce', critical: 'halt' },
   exposure_breach: { info: 'alert', warning: 'force_reduce', critical: 'halt' },
   drawdown_warning: { info: 'alert', warning: 'force_reduce', critical: 'halt' },
   concentration: { info: 'alert', warning: 'alert', critical: 'force_reduce' },
   correlation_spike: { info: 'alert', warning: 'alert', critical: 'force_reduce' },
-  volatility_regime_high: { info: 'alert', warning: 'alert', critical: 'force_reduce' },
+  // A volatility percentile reaches 0.99 by chance in any long enough calm stretch, and L1 already
+  // tightens size limits in a high regime: on its own it only alerts.
+  volatility_regime_high: { info: 'alert', warning: 'alert', critical: 'alert' },
   var_breach: { info: 'alert', warning: 'alert', critical: 'force_reduce' },
 };
 

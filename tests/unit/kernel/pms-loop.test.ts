@@ -33,22 +33,34 @@ const parent = (symbol: string, side: 'buy' | 'sell'): Order => ({ symbol, side 
 const concentrated = (): PmsPortfolio => ({ cash: 300_000, realizedPnl: 0, unrealizedPnl: 0, positions: [{ symbol: 'BTC/USDT', qty: 700_000 / 60_000, marketValue: 700_000, realizedPnl: 0, unrealizedPnl: 0 }] });
 
 describe('PmsLoop', () => {
-  it('when a cycle raises a force_reduce flag then it is published, escalated once, and algos adding exposure in that symbol are paused', () => {
+  it('when a cycle raises a force_reduce flag on one instrument then it is published, algos adding exposure in that symbol are paused, and the book is not escalated', () => {
     const { l, clock, escalations, published } = loop(concentrated);
     l.start();
-    expect(escalations).toEqual([{ action: 'force_reduce', code: 'concentration' }]);
+    expect(escalations).toEqual([]);
     expect(published.at(-1)!.map((f) => [f.code, f.severity, f.symbol])).toContainEqual(['concentration', 'critical', 'BTC/USDT']);
     expect(l.guard(parent('BTC/USDT', 'buy'), false)).toMatchObject({ ok: false, action: 'pause' });
     // A reducing algo goes on; another instrument is not concerned by a per-instrument flag.
     expect(l.guard(parent('BTC/USDT', 'sell'), true)).toBeUndefined();
     expect(l.guard(parent('SPY', 'buy'), false)).toBeUndefined();
+    clock.advanceBy(10_000);
+    expect(escalations).toEqual([]);
+  });
+
+  it('when a flag about the whole book asks to force a reduction then the trading state is escalated once', () => {
+    // 2.5M of BTC on 1M of NAV (1.5M borrowed): leverage 2.5, exposure_breach warning → force_reduce.
+    const levered = (): PmsPortfolio => ({ cash: -1_500_000, realizedPnl: 0, unrealizedPnl: 0, positions: [{ symbol: 'BTC/USDT', qty: 2_500_000 / 60_000, marketValue: 2_500_000, realizedPnl: 0, unrealizedPnl: 0 }] });
+    const { l, clock, escalations } = loop(levered);
+    l.start();
+    expect(escalations).toEqual([{ action: 'force_reduce', code: 'exposure_breach' }]);
+    expect(l.guard(parent('SPY', 'buy'), false)).toMatchObject({ ok: false, action: 'pause' });
     // The same flag on later cycles is not escalated again.
     clock.advanceBy(10_000);
     expect(escalations).toHaveLength(1);
   });
 
   it('when escalation is off then flags are still published and read by algos but the trading state is left alone', () => {
-    const { l, escalations, published } = loop(concentrated, { escalate: false });
+    const levered = (): PmsPortfolio => ({ cash: -1_500_000, realizedPnl: 0, unrealizedPnl: 0, positions: [{ symbol: 'BTC/USDT', qty: 2_500_000 / 60_000, marketValue: 2_500_000, realizedPnl: 0, unrealizedPnl: 0 }] });
+    const { l, escalations, published } = loop(levered, { escalate: false });
     l.start();
     expect(escalations).toEqual([]);
     expect(published).toHaveLength(1);

@@ -89,11 +89,11 @@ describe('evaluateFlags', () => {
     expect(flags[0]).toMatchObject({ code: 'concentration', subject: 'BTC/USDT', severity: 'warning', action: 'alert', message: 'BTC/USDT is 45.00% of NAV, reached 40.00% (warning: alert)' });
   });
 
-  it('when correlation jumps 0.4 above baseline and volatility is at its 99.5th percentile then both are critical and force a reduction', () => {
+  it('when correlation jumps 0.4 above baseline and volatility is at its 99.5th percentile then both are critical: the correlation spike forces a reduction, the volatility regime alerts', () => {
     const flags = evaluateFlags({ ...calm, correlation: { current: 0.8, baseline: 0.4, change: 0.4 }, volatility: [{ subject: 'BTC/USDT', percentile: 0.995 }] });
     expect(flags.map((f) => [f.code, f.subject, f.severity, f.action])).toEqual([
       ['correlation_spike', null, 'critical', 'force_reduce'],
-      ['volatility_regime_high', 'BTC/USDT', 'critical', 'force_reduce'],
+      ['volatility_regime_high', 'BTC/USDT', 'critical', 'alert'],
     ]);
     expect(flags[0]?.message).toBe('average pairwise correlation 0.80 is 0.40 above its baseline 0.40, reached 0.35 (critical: force_reduce)');
   });
