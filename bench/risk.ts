@@ -12,55 +12,14 @@ import type { Instrument } from '../src/core/instrument.ts';
 import { toUnits } from '../src/core/precision.ts';
 import { PmsMonitor } from '../src/pms/monitor.ts';
 import type { PmsPortfolio } from '../src/pms/monitor.ts';
-import type { BreakerEvent } from '../src/risk/circuit-breakers.ts';
-import { EMPTY_LIMIT_BOOK, UNIT_DECIMALS, LIMIT_DEFS, applyLimitChanges, defaultLimitBook } from '../src/risk/limits.ts';
+import { UNIT_DECIMALS, LIMIT_DEFS, defaultLimitBook } from '../src/risk/limits.ts';
 import type { LimitBook, LimitEntry, LimitName, LimitScope } from '../src/risk/limits.ts';
-import type { AuditMeta, LimitAuditEntry, RiskStorePort } from '../src/risk/ports.ts';
 import type { AlgoParentView, PositionView, WorkingOrderView } from '../src/risk/projected-state.ts';
 import type { RiskOrder } from '../src/risk/risk-gate.ts';
+import { MemoryRiskStore } from '../src/risk/memory-store.ts';
 import { RiskService } from '../src/risk/risk-service.ts';
-import type { StateTransition } from '../src/risk/trading-state.ts';
 import { median, percentile } from './stats.ts';
 
-/** The smallest RiskStorePort: everything in memory, nothing durable. */
-class MemoryStore implements RiskStorePort {
-  private book: LimitBook | undefined;
-  private readonly audit: LimitAuditEntry[] = [];
-  private readonly states: StateTransition[] = [];
-  private readonly breakers: BreakerEvent[] = [];
-  private readonly meta = new Map<string, string>();
-  loadLimits(): LimitBook | undefined {
-    return this.book;
-  }
-  commitLimitChanges(changes: Parameters<RiskStorePort['commitLimitChanges']>[0], meta: AuditMeta): void {
-    this.book = applyLimitChanges(this.book ?? EMPTY_LIMIT_BOOK, changes);
-    for (const change of changes) this.audit.push({ ...meta, seq: this.audit.length + 1, change });
-  }
-  limitAudit(): LimitAuditEntry[] {
-    return [...this.audit].reverse();
-  }
-  appendStateTransition(t: StateTransition): void {
-    this.states.push(t);
-  }
-  stateLog(limit = 1000): StateTransition[] {
-    return this.states.slice(-limit);
-  }
-  lastStateTransition(): StateTransition | undefined {
-    return this.states[this.states.length - 1];
-  }
-  appendBreakerEvent(e: BreakerEvent): void {
-    this.breakers.push(e);
-  }
-  breakerLog(limit = 1000): BreakerEvent[] {
-    return this.breakers.slice(-limit);
-  }
-  getMeta(key: string): string | undefined {
-    return this.meta.get(key);
-  }
-  setMeta(key: string, value: string): void {
-    this.meta.set(key, value);
-  }
-}
 
 /** Deterministic uniform draws in [0, 1). */
 function lcg(seed: number): () => number {
@@ -147,7 +106,7 @@ export function benchPreTradeCheck(opts: { checks?: number; runs?: number; mode?
       entry('max_orders_per_minute', { kind: 'symbol', symbol: symbolOf(3) }, '60', '30'),
     ],
   };
-  const store = new MemoryStore();
+  const store = new MemoryRiskStore();
   const t0 = Date.UTC(2026, 0, 5, 14, 0);
   const service = new RiskService(
     {

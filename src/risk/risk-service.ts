@@ -125,24 +125,7 @@ export class RiskService {
    * after the structural checks (checkOrder) passed.
    */
   check(order: RiskOrder, now: number): RiskDecision {
-    const inst = this.deps.instrumentOf(order.symbol);
-    if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
-    const m = this.deps.market;
-    const decision = evaluateOrder(
-      order,
-      inst,
-      {
-        state: this.projectedState(),
-        limits: this.book,
-        mode: this.state.mode,
-        blocked: this.breakers.blockedSymbols(),
-        market: { refPriceUnits: m.ref(order.symbol), bidUnits: m.bid(order.symbol), askUnits: m.ask(order.symbol) },
-        rates: this.rates.rates(now, order.symbol),
-        loss: this.watermarks.view(),
-        volatility: m.volatility?.(order.symbol),
-      },
-      this.gateConfig,
-    );
+    const decision = this.evaluate(order, now);
     this.handle(this.breakers.recordOrderAttempt(now), now);
     if (decision.verdict === 'pass') this.rates.record(now, order.symbol);
     return decision;
@@ -153,6 +136,10 @@ export class RiskService {
    * runaway-breaker attempt): the ticket's what-if.
    */
   preview(order: RiskOrder, now: number): RiskDecision {
+    return this.evaluate(order, now);
+  }
+
+  private evaluate(order: RiskOrder, now: number): RiskDecision {
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
     const m = this.deps.market;

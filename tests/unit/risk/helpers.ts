@@ -1,16 +1,13 @@
 import type { Side } from '../../../src/contract/dto.ts';
 import type { Instrument } from '../../../src/core/instrument.ts';
-import type { BreakerEvent } from '../../../src/risk/circuit-breakers.ts';
 import { NO_LOSS } from '../../../src/risk/drawdown.ts';
 import type { LossView } from '../../../src/risk/drawdown.ts';
-import { LIMIT_DEFS, UNIT_DECIMALS, applyLimitChanges, EMPTY_LIMIT_BOOK } from '../../../src/risk/limits.ts';
+import { EMPTY_LIMIT_BOOK, LIMIT_DEFS, UNIT_DECIMALS } from '../../../src/risk/limits.ts';
 import type { LimitBook, LimitEntry, LimitName, LimitScope } from '../../../src/risk/limits.ts';
 import { NO_ORDERS } from '../../../src/risk/order-rate.ts';
-import type { AuditMeta, AuditQuery, LimitAuditEntry, RiskStorePort } from '../../../src/risk/ports.ts';
 import { buildProjectedState } from '../../../src/risk/projected-state.ts';
 import type { AlgoParentView, PositionView, ProjectedState, WorkingOrderView } from '../../../src/risk/projected-state.ts';
 import type { RiskInputs, RiskOrder } from '../../../src/risk/risk-gate.ts';
-import type { StateTransition } from '../../../src/risk/trading-state.ts';
 import { toUnits } from '../../../src/core/precision.ts';
 import { cash, px, qty, testInstrument } from '../../fixtures/engine/instruments.ts';
 
@@ -117,46 +114,4 @@ export function lossOf(over: { dailyLoss?: string; daily?: string; weekly?: stri
   return { equityUnits: cash('1000000') - dl, dayStartEquityUnits: cash('1000000'), dayPnlUnits: -dl, dailyLossUnits: dl, drawdownPct: { daily: p(over.daily), weekly: p(over.weekly), monthly: p(over.monthly) } };
 }
 
-/** A RiskStorePort in memory, for service tests. */
-export class MemoryRiskStore implements RiskStorePort {
-  book: LimitBook | undefined;
-  audit: LimitAuditEntry[] = [];
-  states: StateTransition[] = [];
-  breakers: BreakerEvent[] = [];
-  meta = new Map<string, string>();
-
-  loadLimits(): LimitBook | undefined {
-    return this.book;
-  }
-  commitLimitChanges(changes: Parameters<RiskStorePort['commitLimitChanges']>[0], meta: AuditMeta): void {
-    this.book = applyLimitChanges(this.book ?? EMPTY_LIMIT_BOOK, changes);
-    for (const change of changes) this.audit.push({ ...meta, seq: this.audit.length + 1, change });
-  }
-  limitAudit(q: AuditQuery = {}): LimitAuditEntry[] {
-    return this.audit
-      .filter((e) => q.name === undefined || (e.change.kind === 'limit' && e.change.name === q.name))
-      .reverse()
-      .slice(0, q.limit ?? 100);
-  }
-  appendStateTransition(t: StateTransition): void {
-    this.states.push(t);
-  }
-  stateLog(limit = 1000): StateTransition[] {
-    return this.states.slice(-limit);
-  }
-  lastStateTransition(): StateTransition | undefined {
-    return this.states[this.states.length - 1];
-  }
-  appendBreakerEvent(e: BreakerEvent): void {
-    this.breakers.push(e);
-  }
-  breakerLog(limit = 1000): BreakerEvent[] {
-    return this.breakers.slice(-limit);
-  }
-  getMeta(key: string): string | undefined {
-    return this.meta.get(key);
-  }
-  setMeta(key: string, value: string): void {
-    this.meta.set(key, value);
-  }
-}
+export { MemoryRiskStore } from '../../../src/risk/memory-store.ts';
