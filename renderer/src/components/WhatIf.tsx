@@ -80,6 +80,9 @@ export interface Gate {
 export function whatIfGate(w: WhatIfState, key: string, held: HeldBreaches | null): Gate {
   const fresh = w.data && w.dataKey === key && key !== '' ? w.data : null;
   const check = fresh?.check;
+  // Lot, tick and minimum-notional problems are the ticket's own warnings; the order still goes out
+  // and the engine records the denial, as for any order. Only L1's limits and states hold it back.
+  if (check?.verdict === 'deny' && check.breaches.length > 0 && check.breaches.every((b) => b.check === 'structure')) return { denied: null, needsConfirm: false, breaches: [] };
   if (check?.verdict === 'deny') {
     const hard = check.breaches.find((b) => b.level === 'hard') ?? check.breaches[0];
     return { denied: { code: check.code ?? hard?.code ?? 'DENIED', message: hard?.message ?? check.message }, needsConfirm: false, breaches: [] };

@@ -6,6 +6,9 @@ test('an order below the minimum notional is DENIED with its reason in the ticke
   await ticket.fill({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.00001', type: 'Market' });
   // The ticket warns first, but the engine is the authority: the order still goes out.
   await expect(ticket.root).toContainText(/below the minimum/i);
+  // The engine's what-if agrees (structure first, as on a real placement) without holding the order back.
+  await expect(ticket.root.getByText('BELOW_MIN_NOTIONAL').first()).toBeVisible();
+  await expect(ticket.submitButton).toBeEnabled();
   await ticket.submitButton.click();
 
   await expect(ticket.alert).toContainText('DENIED');
