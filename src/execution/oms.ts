@@ -75,6 +75,8 @@ export class Oms {
   private readonly childrenOf = new Map<string, string[]>();
   private readonly fillsByOrder = new Map<string, FillRecord[]>();
   private readonly fillLog: FillRecord[] = [];
+  /** Open orders per symbol, in the order they opened: L1 reads one symbol's book after a change. */
+  private readonly openBySymbol = new Map<string, Map<string, Order>>();
   /** Working children per parent: algorithms ask for them on every decision. */
   private readonly openChildrenOf = new Map<string, Set<string>>();
   /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
@@ -106,6 +108,12 @@ export class Oms {
 
   openOrders(): Order[] {
     return [...this.open.values()];
+  }
+
+  /** openOrders() of one symbol, in the same order. */
+  openOrdersOf(symbol: string): Order[] {
+    const m = this.openBySymbol.get(symbol);
+    return m ? [...m.values()] : [];
   }
 
   /**
@@ -170,6 +178,12 @@ export class Oms {
 
   private trackOpen(o: Order): void {
     this.open.set(o.id, o);
+    let bySymbol = this.openBySymbol.get(o.symbol);
+    if (!bySymbol) {
+      bySymbol = new Map();
+      this.openBySymbol.set(o.symbol, bySymbol);
+    }
+    bySymbol.set(o.id, o);
     if (o.parentId === null) return;
     let set = this.openChildrenOf.get(o.parentId);
     if (!set) {
@@ -449,6 +463,8 @@ export class Oms {
 
   private close(order: Order): void {
     this.open.delete(order.id);
+    const bySymbol = this.openBySymbol.get(order.symbol);
+    if (bySymbol?.delete(order.id) && bySymbol.size === 0) this.openBySymbol.delete(order.symbol);
     if (order.parentId !== null) this.openChildrenOf.get(order.parentId)?.delete(order.id);
     this.reservePrice.delete(order.id);
   }

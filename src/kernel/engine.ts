@@ -22,6 +22,7 @@ import { createAlgo } from '../execution/algos/index.ts';
 import type { ExecAlgo } from '../execution/algos/types.ts';
 import { Oms } from '../execution/oms.ts';
 import { ExecutionService } from './execution-service.ts';
+import { ExposureLog } from './exposure-log.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import { SqliteRiskStore } from '../store/risk-store.ts';
@@ -155,10 +156,11 @@ export function createEngine(opts: EngineOptions): Engine {
   venue.onMarket((e) => hub.on(e));
 
   /**
-   * Bumped by every order update and fill (the only ways positions, cash, working orders and algo
-   * remainders change), and once a second as a backstop: L1 reuses its projected state in between.
+   * Moved by every order update and fill (the only ways positions, cash, working orders and algo
+   * remainders change), naming the symbol, and once a second for every symbol as a backstop: L1
+   * reuses its projected state in between and reads back only the symbols named since.
    */
-  let exposureVersion = 0;
+  const exposureLog = new ExposureLog();
 
   /** Lot, tick, minimum notional, cash and no-short checks; a child may use its own parent's share of working quantity and reserved cash. */
   function structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision {
@@ -192,7 +194,7 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     listener: {
       orderUpdated: (o) => {
-        exposureVersion++;
+        exposureLog.changed(o.symbol);
         bus.publish('order.updated', exec.dto(o));
         runner.onOrderUpdated(o);
         // Reserved cash moves when a buy starts or stops working; fills publish the account anyway.
@@ -202,7 +204,7 @@ export function createEngine(opts: EngineOptions): Engine {
       },
       orderDenied: (o) => bus.publish('order.denied', exec.dto(o)),
       fillApplied: (f, _o, p) => {
-        exposureVersion++;
+        exposureLog.changed(f.symbol);
         const i = inst(f.symbol);
         if (!i) return;
         bus.publish('fill', fillDto(f, i));
@@ -262,8 +264,10 @@ export function createEngine(opts: EngineOptions): Engine {
     oms: () => oms,
     instrumentOf: inst,
     positions: () => ledger.allPositions(),
+    positionUnits: (s) => ledger.qtyUnits(s),
     cashUnits: () => ledger.cashUnits,
-    exposureVersion: () => exposureVersion,
+    exposureVersion: () => exposureLog.version,
+    exposureChangedSince: (since) => exposureLog.changedSince(since),
     equityUnits,
     market: {
       ref: (s) => hub.mark(s),
@@ -501,7 +505,7 @@ export function createEngine(opts: EngineOptions): Engine {
     // Marks move: refresh account and open positions once a second.
     bus.publish('account.updated', account());
     for (const p of positions()) if (p.qty !== 0) bus.publish('position.updated', p);
-    exposureVersion++;
+    exposureLog.changedAll();
     risk.tick();
     pms.sample();
     periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
@@ -523,6 +527,8 @@ export function createEngine(opts: EngineOptions): Engine {
       if (warm > 0) venue.warmUp(warm * 60_000);
       oms.attach();
       recovery = await oms.recover();
+      // Recovery loads orders and fills without telling the listener.
+      exposureLog.changedAll();
       // Children are reconciled first; then each working parent resumes from what it has done.
       const resumed = runner.recover();
       if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);

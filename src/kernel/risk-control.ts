@@ -53,9 +53,17 @@ export interface RiskControlDeps {
   oms: () => Oms;
   instrumentOf: (symbol: string) => Instrument | undefined;
   positions: () => Iterable<PositionView>;
+  /** Signed quantity held in one symbol, 0 when flat or never traded; without it one symbol's position is found among all. */
+  positionUnits?: (symbol: string) => bigint;
   cashUnits: () => bigint;
   /** Changes whenever an order, a parent, a fill or cash changes: L1 reuses its projected state while it holds. */
   exposureVersion: () => number;
+  /**
+   * The symbols whose orders or positions changed since exposureVersion() returned `since`, or
+   * 'all' (see ExposureBySymbol.changedSince): L1 then reads back only those symbols. Without it,
+   * every version change rebuilds the projected state.
+   */
+  exposureChangedSince?: (since: unknown) => readonly string[] | 'all';
   equityUnits: () => bigint;
   market: { ref(s: string): bigint | undefined; bid(s: string): bigint | undefined; ask(s: string): bigint | undefined; shortTermVol(s: string): number };
   symbols: () => readonly string[];
@@ -133,10 +141,19 @@ export class RiskControl {
     const exposure: ExposureSource = {
       cashUnits: () => deps.cashUnits(),
       positions: () => deps.positions(),
-      workingOrders: () => this.workingOrders(),
-      algoParents: () => this.algoParents(),
+      workingOrders: () => this.workingOrders(this.d.oms().openOrders()),
+      algoParents: () => this.algoParents(this.d.oms().openOrders()),
       version: () => deps.exposureVersion(),
     };
+    const changedSince = deps.exposureChangedSince;
+    if (changedSince) {
+      exposure.bySymbol = {
+        changedSince: (since) => changedSince(since),
+        positions: (s) => this.positionsOf(s),
+        workingOrders: (s) => this.workingOrders(this.d.oms().openOrdersOf(s)),
+        algoParents: (s) => this.algoParents(this.d.oms().openOrdersOf(s)),
+      };
+    }
     const market: RiskMarketPort = {
       ref: (s) => deps.market.ref(s),
       bid: (s) => deps.market.bid(s),
@@ -165,8 +182,9 @@ export class RiskControl {
 
   // -- exposure port ------------------------------------------------------------------------
 
-  private *workingOrders(): Iterable<WorkingOrderView> {
-    for (const o of this.d.oms().openOrders()) {
+  /** Direct orders and algo children among `open` (the OMS's open orders, or one symbol's). */
+  private *workingOrders(open: Iterable<Order>): Iterable<WorkingOrderView> {
+    for (const o of open) {
       if (o.algo !== null) continue;
       const rem = remainingUnits(o);
       if (rem <= 0n) continue;
@@ -174,15 +192,25 @@ export class RiskControl {
     }
   }
 
-  private *algoParents(): Iterable<AlgoParentView> {
+  /** Algo parents among `open`, with what their working children do not already cover. */
+  private *algoParents(open: Iterable<Order>): Iterable<AlgoParentView> {
     const oms = this.d.oms();
-    for (const o of oms.openOrders()) {
+    for (const o of open) {
       if (o.algo === null) continue;
       let working = 0n;
       for (const c of oms.openChildren(o.id)) working += remainingUnits(c);
       const unplaced = remainingUnits(o) - working;
       yield { id: o.id, symbol: o.symbol, side: o.side, unplacedUnits: unplaced > 0n ? unplaced : 0n, limitPriceUnits: o.priceUnits };
     }
+  }
+
+  private positionsOf(symbol: string): Iterable<PositionView> {
+    const q = this.d.positionUnits?.(symbol);
+    if (q !== undefined && q !== 0n) return [{ symbol, qtyUnits: q }];
+    // Flat and never traded look alike by quantity, but a flat position still puts the symbol in the book.
+    const out: PositionView[] = [];
+    for (const p of this.d.positions()) if (p.symbol === symbol) out.push(p);
+    return out;
   }
 
   private volatility(symbol: string): VolObservation | undefined {

@@ -55,6 +55,31 @@ export interface ExposureSource {
    * revalues the symbols whose reference price moved; without it, every check rebuilds.
    */
   version?(): unknown;
+  /**
+   * Optional, used only with version(): what changed between two versions and the book of one
+   * symbol. With it, a version change that touched a few symbols recomputes only those; without
+   * it, a version change rebuilds the whole state.
+   */
+  bySymbol?: ExposureBySymbol;
+}
+
+/**
+ * Per-symbol reads of an ExposureSource. Each read returns exactly what the full read returns for
+ * that symbol. The full algoParents() must keep a stable order (a parent that stays keeps its
+ * place relative to the others, as in a Map's insertion order): the cache keeps its parents map in
+ * the order of the last full read and only updates, removes or (through a rebuild) adds entries.
+ */
+export interface ExposureBySymbol {
+  /**
+   * Every symbol whose positions, working orders or algo parents may differ from when version()
+   * returned `since` (naming more is harmless; naming fewer leaves the cache wrong), or 'all' when
+   * the source cannot tell (e.g. `since` is older than what it remembers). Cash needs no naming:
+   * it is re-read on every version change.
+   */
+  changedSince(since: unknown): readonly string[] | 'all';
+  positions(symbol: string): Iterable<PositionView>;
+  workingOrders(symbol: string): Iterable<WorkingOrderView>;
+  algoParents(symbol: string): Iterable<AlgoParentView>;
 }
 
 export interface SymbolExposure {
@@ -180,6 +205,22 @@ interface RawBook {
   order: readonly string[];
 }
 
+/** Adds a working order's remainder (the caller skips orders with nothing remaining). */
+function addWorking(r: Raw, o: WorkingOrderView, inst: Instrument | undefined): void {
+  if (o.side === 'buy') {
+    r.workingBuyUnits += o.remainingUnits;
+    addBuyCash(r, inst, o.remainingUnits, o.priceUnits);
+  } else r.workingSellUnits += o.remainingUnits;
+}
+
+/** Adds a parent's unplaced remainder (the caller skips parents with nothing unplaced). */
+function addParent(r: Raw, p: AlgoParentView, inst: Instrument | undefined): void {
+  if (p.side === 'buy') {
+    r.algoBuyUnits += p.unplacedUnits;
+    addBuyCash(r, inst, p.unplacedUnits, p.limitPriceUnits);
+  } else r.algoSellUnits += p.unplacedUnits;
+}
+
 function readSource(source: ExposureSource, instrumentOf: InstrumentOf): RawBook {
   const raw = new Map<string, Raw>();
   const at = (s: string): Raw => {
@@ -192,24 +233,26 @@ function readSource(source: ExposureSource, instrumentOf: InstrumentOf): RawBook
   };
   for (const p of source.positions()) at(p.symbol).positionUnits += p.qtyUnits;
   for (const o of source.workingOrders()) {
-    if (o.remainingUnits <= 0n) continue;
-    const r = at(o.symbol);
-    if (o.side === 'buy') {
-      r.workingBuyUnits += o.remainingUnits;
-      addBuyCash(r, instrumentOf(o.symbol), o.remainingUnits, o.priceUnits);
-    } else r.workingSellUnits += o.remainingUnits;
+    if (o.remainingUnits > 0n) addWorking(at(o.symbol), o, instrumentOf(o.symbol));
   }
   const parents = new Map<string, AlgoParentView>();
   for (const p of source.algoParents()) {
     parents.set(p.id, p);
-    if (p.unplacedUnits <= 0n) continue;
-    const r = at(p.symbol);
-    if (p.side === 'buy') {
-      r.algoBuyUnits += p.unplacedUnits;
-      addBuyCash(r, instrumentOf(p.symbol), p.unplacedUnits, p.limitPriceUnits);
-    } else r.algoSellUnits += p.unplacedUnits;
+    if (p.unplacedUnits > 0n) addParent(at(p.symbol), p, instrumentOf(p.symbol));
   }
   return { raw, parents, order: symbolOrder(raw) };
+}
+
+const sameParent = (a: AlgoParentView, b: AlgoParentView): boolean =>
+  a.id === b.id && a.symbol === b.symbol && a.side === b.side && a.unplacedUnits === b.unplacedUnits && a.limitPriceUnits === b.limitPriceUnits;
+
+/** One changed symbol read back from the source. */
+interface SymbolRead {
+  symbol: string;
+  /** undefined: the symbol has nothing (no position entry, nothing working or unplaced). */
+  raw: Raw | undefined;
+  /** Its parents now, in the source's order. */
+  parents: AlgoParentView[];
 }
 
 function stateOfRaw(book: RawBook, cash: bigint, instrumentOf: InstrumentOf, priceOf: PriceOf): ProjectedState {
@@ -229,38 +272,58 @@ export function buildProjectedState(source: ExposureSource, instrumentOf: Instru
   return stateOfRaw(readSource(source, instrumentOf), source.cashUnits(), instrumentOf, priceOf);
 }
 
-const MAX_OVERLAYS = 8;
+/** More changed symbols than this since the cached version rebuild: reading back that many saves little. */
+const MAX_CHANGED_SYMBOLS = 8;
+const NO_SYMBOLS: readonly string[] = [];
 
 /**
  * buildProjectedState for a caller that asks once per order: while the source's version() is
  * unchanged, the raw sums are kept and only the symbols whose reference price moved are revalued;
  * when nothing moved at all, the same state object comes back (its exposure sums stay cached).
- * Equal, field for field, to a fresh buildProjectedState. A source without version() rebuilds.
+ * When the version changed and the source has bySymbol, only the symbols it names are read again
+ * (with their parents and the cash); a symbol entering or leaving the book, a new parent, 'all' or
+ * more than MAX_CHANGED_SYMBOLS symbols rebuild. Equal, field for field, to a fresh
+ * buildProjectedState. A source without version() rebuilds on every call.
  */
 export class ProjectedStateCache {
   private version: unknown;
   private book: RawBook | undefined;
   private state: ProjectedState | undefined;
-  /** OverlayMap layers on the cached state's map. */
-  private layers = 0;
   /** The reference price each symbol of book.order is valued at. */
   private refs: (bigint | undefined)[] = [];
+  /** The cached state's exposures, in book.order; never written once a state holds it. */
+  private exposures: readonly SymbolExposure[] = [];
+  /** Position of each symbol in book.order (a new map whenever book.order changes: states share it). */
+  private indexOf: ReadonlyMap<string, number> = new Map();
+  private indexedOrder: readonly string[] | undefined;
+  /** Ids of the parents map's entries per symbol; kept only when the last rebuild's source had bySymbol. */
+  private parentIds = new Map<string, string[]>();
+  private symbolIndex = false;
+  /** How get() answered: a full rebuild, or reading back only the changed symbols. For tests and benchmarks. */
+  readonly stats = { rebuilds: 0, symbolReads: 0 };
 
   get(source: ExposureSource, instrumentOf: InstrumentOf, priceOf: PriceOf): ProjectedState {
     const v = source.version?.();
-    if (v === undefined || v !== this.version || !this.book || !this.state) {
-      this.book = readSource(source, instrumentOf);
-      this.state = stateOfRaw(this.book, source.cashUnits(), instrumentOf, priceOf);
-      this.version = v;
-      this.layers = 0;
-      if (v !== undefined) {
-        const symbols = this.state.symbols;
-        this.refs = this.book.order.map((s) => symbols.get(s)!.refPriceUnits);
-      }
-      return this.state;
-    }
+    if (v === undefined || !this.book || !this.state) return this.rebuild(source, v, instrumentOf, priceOf);
     const prev = this.state;
-    const order = this.book.order;
+    const book = this.book;
+    let reads: SymbolRead[] | undefined;
+    let cash = prev.cashUnits;
+    let parents = book.parents;
+    if (v !== this.version) {
+      reads = source.bySymbol && this.symbolIndex ? this.readChanged(source.bySymbol, instrumentOf) : undefined;
+      if (!reads) return this.rebuild(source, v, instrumentOf, priceOf);
+      // Everything read is consistent with the cached book: only now is the book changed.
+      for (const r of reads) {
+        if (r.raw) book.raw.set(r.symbol, r.raw);
+        parents = this.replaceParents(parents, r);
+      }
+      book.parents = parents;
+      cash = source.cashUnits();
+      this.version = v;
+      this.stats.symbolReads++;
+    }
+    const order = book.order;
     let changed: string[] | undefined;
     let changedRefs: (bigint | undefined)[] | undefined;
     for (let i = 0; i < order.length; i++) {
@@ -271,38 +334,123 @@ export class ProjectedStateCache {
         this.refs[i] = ref;
       }
     }
-    if (!changed || !changedRefs) return prev;
-    // A few moved prices are overlaid on the previous map; past MAX_OVERLAYS layers it is copied flat
-    // again, so lookups stay short and no chain of earlier maps is kept alive.
-    const updates = new Map<string, SymbolExposure>();
-    let nav = prev.navUnits;
-    let projectedCash = prev.projectedCashUnits;
-    for (let i = 0; i < changed.length; i++) {
-      const s = changed[i]!;
-      const old = prev.symbols.get(s)!;
-      const e = finish(s, this.book.raw.get(s)!, instrumentOf(s), changedRefs[i]);
-      updates.set(s, e);
-      nav += e.positionValueUnits - old.positionValueUnits;
-      projectedCash -= e.pendingBuyCashUnits - old.pendingBuyCashUnits;
+    if (reads) {
+      for (const r of reads) {
+        if (!r.raw || changed?.includes(r.symbol)) continue;
+        (changed ??= []).push(r.symbol);
+        (changedRefs ??= []).push(this.refs[this.indexOf.get(r.symbol)!]);
+      }
     }
-    let symbols: ReadonlyMap<string, SymbolExposure>;
-    if (this.layers + changed.length > MAX_OVERLAYS) {
-      const flat = new Map<string, SymbolExposure>();
-      for (const s of this.book.order) flat.set(s, updates.get(s) ?? prev.symbols.get(s)!);
-      symbols = flat;
-      this.layers = 0;
-    } else {
-      symbols = prev.symbols;
-      for (const [s, e] of updates) symbols = new OverlayMap(symbols, s, e);
-      this.layers += changed.length;
+    if ((!changed || !changedRefs) && cash === prev.cashUnits && parents === prev.parents) return prev;
+    changed ??= [];
+    changedRefs ??= [];
+    let nav = prev.navUnits + (cash - prev.cashUnits);
+    let projectedCash = prev.projectedCashUnits + (cash - prev.cashUnits);
+    let symbols = prev.symbols;
+    if (changed.length > 0) {
+      // The previous state keeps its array: copying pointers is cheaper than any map of 100 symbols.
+      const exposures = this.exposures.slice();
+      for (let i = 0; i < changed.length; i++) {
+        const s = changed[i]!;
+        const k = this.indexOf.get(s)!;
+        const old = exposures[k]!;
+        const e = finish(s, book.raw.get(s)!, instrumentOf(s), changedRefs[i]);
+        exposures[k] = e;
+        nav += e.positionValueUnits - old.positionValueUnits;
+        projectedCash -= e.pendingBuyCashUnits - old.pendingBuyCashUnits;
+      }
+      this.exposures = exposures;
+      symbols = new OrderedExposures(order, this.indexOf, exposures);
     }
     const isUnpriced = (e: SymbolExposure): boolean => e.refPriceUnits === undefined && (e.longCaseUnits !== 0n || e.shortCaseUnits !== 0n);
     let unpriced = prev.unpriced;
-    if (changed.some((s) => isUnpriced(prev.symbols.get(s)!) !== isUnpriced(symbols.get(s)!))) unpriced = this.book.order.filter((s) => isUnpriced(symbols.get(s)!));
-    const next: ProjectedState = { cashUnits: prev.cashUnits, navUnits: nav, projectedCashUnits: projectedCash, symbols, parents: prev.parents, unpriced };
+    if (changed.some((s) => isUnpriced(prev.symbols.get(s)!) !== isUnpriced(symbols.get(s)!))) unpriced = order.filter((s) => isUnpriced(symbols.get(s)!));
+    const next: ProjectedState = { cashUnits: cash, navUnits: nav, projectedCashUnits: projectedCash, symbols, parents, unpriced };
     // Sums carried over now rather than through derivedFrom: a chain of revaluations would keep every earlier state alive.
     carrySums(prev, next, changed);
     this.state = next;
+    return next;
+  }
+
+  private rebuild(source: ExposureSource, v: unknown, instrumentOf: InstrumentOf, priceOf: PriceOf): ProjectedState {
+    const book = readSource(source, instrumentOf);
+    const state = stateOfRaw(book, source.cashUnits(), instrumentOf, priceOf);
+    this.book = book;
+    this.state = state;
+    this.version = v;
+    this.stats.rebuilds++;
+    this.symbolIndex = v !== undefined && source.bySymbol !== undefined;
+    if (v !== undefined) {
+      this.exposures = book.order.map((s) => state.symbols.get(s)!);
+      this.refs = this.exposures.map((e) => e.refPriceUnits);
+      if (book.order !== this.indexedOrder) {
+        this.indexOf = new Map(book.order.map((s, i) => [s, i]));
+        this.indexedOrder = book.order;
+      }
+      if (this.symbolIndex) {
+        this.parentIds.clear();
+        for (const p of book.parents.values()) {
+          const ids = this.parentIds.get(p.symbol);
+          if (ids) ids.push(p.id);
+          else this.parentIds.set(p.symbol, [p.id]);
+        }
+      }
+    }
+    return state;
+  }
+
+  /**
+   * Reads back the symbols changed since the cached version, without touching the cache;
+   * undefined when the change cannot be applied symbol by symbol.
+   */
+  private readChanged(by: ExposureBySymbol, instrumentOf: InstrumentOf): SymbolRead[] | undefined {
+    const named = by.changedSince(this.version);
+    if (named === 'all' || named.length > MAX_CHANGED_SYMBOLS) return undefined;
+    const book = this.book!;
+    const reads: SymbolRead[] = [];
+    for (const symbol of named.length > 1 ? new Set(named) : named) {
+      const inst = instrumentOf(symbol);
+      const r = emptyRaw();
+      let present = false;
+      for (const p of by.positions(symbol)) {
+        r.positionUnits += p.qtyUnits;
+        present = true;
+      }
+      for (const o of by.workingOrders(symbol)) {
+        if (o.remainingUnits <= 0n) continue;
+        addWorking(r, o, inst);
+        present = true;
+      }
+      const parents: AlgoParentView[] = [];
+      for (const p of by.algoParents(symbol)) {
+        // A parent new to the cached map: where it goes in the map's order only a full read says.
+        if (book.parents.get(p.id)?.symbol !== symbol) return undefined;
+        parents.push(p);
+        if (p.unplacedUnits <= 0n) continue;
+        addParent(r, p, inst);
+        present = true;
+      }
+      // A symbol entering or leaving the book changes the symbol order: rebuild.
+      if (present !== book.raw.has(symbol)) return undefined;
+      reads.push({ symbol, raw: present ? r : undefined, parents });
+    }
+    return reads;
+  }
+
+  /** The parents map with one symbol's parents replaced; the same map when they did not change. */
+  private replaceParents(parents: Map<string, AlgoParentView>, read: SymbolRead): Map<string, AlgoParentView> {
+    const oldIds = this.parentIds.get(read.symbol) ?? NO_SYMBOLS;
+    if (oldIds.length === read.parents.length && read.parents.every((p) => sameParent(p, parents.get(p.id)!))) return parents;
+    // States handed out keep their maps: copy, then update in place (an existing key keeps its place).
+    const next = parents === this.state!.parents ? new Map(parents) : parents;
+    const ids: string[] = [];
+    for (const p of read.parents) {
+      next.set(p.id, p);
+      ids.push(p.id);
+    }
+    for (const id of oldIds) if (!ids.includes(id)) next.delete(id);
+    if (ids.length > 0) this.parentIds.set(read.symbol, ids);
+    else this.parentIds.delete(read.symbol);
     return next;
   }
 }
@@ -441,6 +589,55 @@ class OverlayMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+}
+
+/**
+ * The cache's symbols map: exposures in a fixed symbol order, looked up through an index shared by
+ * every state of that order. A revaluation copies the array (pointers), not a map.
+ */
+class OrderedExposures implements ReadonlyMap<string, SymbolExposure> {
+  private readonly order: readonly string[];
+  private readonly indexOf: ReadonlyMap<string, number>;
+  private readonly exposures: readonly SymbolExposure[];
+
+  constructor(order: readonly string[], indexOf: ReadonlyMap<string, number>, exposures: readonly SymbolExposure[]) {
+    this.order = order;
+    this.indexOf = indexOf;
+    this.exposures = exposures;
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  get(k: string): SymbolExposure | undefined {
+    const i = this.indexOf.get(k);
+    return i === undefined ? undefined : this.exposures[i];
+  }
+
+  has(k: string): boolean {
+    return this.indexOf.has(k);
+  }
+
+  forEach(fn: (value: SymbolExposure, key: string, map: ReadonlyMap<string, SymbolExposure>) => void, thisArg?: unknown): void {
+    for (let i = 0; i < this.order.length; i++) fn.call(thisArg, this.exposures[i]!, this.order[i]!, this);
+  }
+
+  *entries(): MapIterator<[string, SymbolExposure]> {
+    for (let i = 0; i < this.order.length; i++) yield [this.order[i]!, this.exposures[i]!];
+  }
+
+  *keys(): MapIterator<string> {
+    yield* this.order;
+  }
+
+  *values(): MapIterator<SymbolExposure> {
+    yield* this.exposures;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, SymbolExposure]> {
     return this.entries();
   }
 }

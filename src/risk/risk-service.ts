@@ -119,6 +119,11 @@ export class RiskService {
     return this.stateCache.get(this.deps.exposure, this.deps.instrumentOf, (s) => this.deps.market.ref(s));
   }
 
+  /** How projectedState() has answered after a change: full rebuilds, or reading back the changed symbols only. */
+  projectedStateStats(): { rebuilds: number; symbolReads: number } {
+    return { ...this.stateCache.stats };
+  }
+
   /**
    * Checks one order. Counts the attempt for the runaway breaker (which may halt trading) and, when
    * the verdict is pass, the order for the rate limits: call it once per order actually to be sent,

@@ -26,6 +26,14 @@ async function rejection(p: Promise<unknown>): Promise<RpcError> {
   return err as RpcError;
 }
 
+/** The order once it reached a final state (a market order may expire part-filled on a thin demo book). */
+async function settled(orderId: string) {
+  return waitFor(async () => {
+    const o = await c!.client.call('orders.get', { orderId });
+    return isTerminal(o.status) ? o : undefined;
+  }, 20_000, `order ${orderId} to settle`);
+}
+
 describe('L1 risk in the engine', () => {
   it('when a manual order breaches a soft limit then it is held for confirmation (nothing journaled) and sent once confirmed', async () => {
     c = await connect('memory');
@@ -39,10 +47,7 @@ describe('L1 risk in the engine', () => {
     const sent = await c.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 3, type: 'market', source: 'manual', confirm: true });
     expect(sent.status).not.toBe('DENIED');
     // Sent and executed at the venue: 3 BTC may walk past the demo book's depth and expire part-filled.
-    const done = await waitFor(async () => {
-      const o = await c!.client.call('orders.get', { orderId: sent.id });
-      return isTerminal(o.status) ? o : undefined;
-    });
+    const done = await settled(sent.id);
     expect(done.filledQty).toBeGreaterThan(0);
   });
 
@@ -78,12 +83,13 @@ describe('L1 risk in the engine', () => {
   it('when trading is REDUCING then buys that add exposure are denied and a sell of a held position passes', async () => {
     c = await connect('memory');
     const buy = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 2, type: 'market' });
-    await waitFor(async () => (await c!.client.call('orders.get', { orderId: buy.id })).status === 'FILLED' || undefined);
+    const bought = (await settled(buy.id)).filledQty;
+    expect(bought).toBeGreaterThan(0);
     const st = await c.client.call('risk.state.set', { mode: 'REDUCING', reason: 'test' });
     expect(st.mode).toBe('REDUCING');
     const more = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 1, type: 'market' });
     expect(more.reason?.code).toBe('REDUCING_ONLY');
-    const sell = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'sell', qty: 1, type: 'market' });
+    const sell = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'sell', qty: Math.floor(bought * 5_000) / 10_000, type: 'market' });
     expect(sell.status).not.toBe('DENIED');
   });
 
@@ -185,7 +191,7 @@ describe('L1 risk in the engine', () => {
     // An hour of demo market gives the 1-minute returns VaR needs (30 at least).
     c = await connect('memory', tempDataDir('risk-pms'), { warmUpMinutes: 60 });
     const buy = await c.client.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 100, type: 'market' });
-    await waitFor(async () => (await c!.client.call('orders.get', { orderId: buy.id })).status === 'FILLED' || undefined);
+    expect((await settled(buy.id)).filledQty).toBeGreaterThan(0);
     const m = await waitFor(async () => {
       const x = await c!.client.call('risk.metrics');
       return x.grossExposure > 0 ? x : undefined;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Side } from '../../../src/contract/dto.ts';
-import { notionalUnits } from '../../../src/core/instrument.ts';
+import { notionalUnits, resolveInstrument } from '../../../src/core/instrument.ts';
+import type { Instrument } from '../../../src/core/instrument.ts';
 import { ProjectedStateCache, buildProjectedState, grossExposure, netExposure, withOrder } from '../../../src/risk/projected-state.ts';
 import type { AlgoParentView, ExposureSource, PositionView, ProjectedOrder, ProjectedState, WorkingOrderView } from '../../../src/risk/projected-state.ts';
 import { inst, instrumentOf } from './helpers.ts';
@@ -204,5 +205,387 @@ describe('ProjectedStateCache and the exposure shortcuts', () => {
     expect(second.symbols.get('BTC/USD')!.positionUnits).toBe(2_000n);
     // Without version() every call rebuilds.
     expect(cache.get(sourceOf(world, false), instrumentOf, priceOf)).not.toBe(cache.get(sourceOf(world, false), instrumentOf, priceOf));
+  });
+});
+
+/*
+ * The book changing under the cache: a mutable source that names the symbols each change touched
+ * (ExposureSource.bySymbol), and a cache that reads back only those symbols.
+ */
+
+const EXTRA = new Map<string, Instrument>(
+  [
+    { symbol: 'S1', lot: '1', tick: '0.01' },
+    { symbol: 'S2', lot: '0.001', tick: '0.5' },
+    { symbol: 'S3', lot: '0.01', tick: '0.05' },
+    { symbol: 'S4', lot: '1', tick: '0.01' },
+    { symbol: 'S5', lot: '0.001', tick: '0.01' },
+    { symbol: 'S6', lot: '0.1', tick: '0.1' },
+  ].map(({ symbol, lot, tick }) => [symbol, resolveInstrument({ symbol, base: symbol, quote: 'USD', kind: 'crypto', tickSize: tick, lotSize: lot, minNotional: '1', makerFeeBps: 1, takerFeeBps: 5, tradable: true })]),
+);
+const instOf = (s: string): Instrument | undefined => EXTRA.get(s) ?? instrumentOf(s);
+/** Ten symbols, so that more than eight can change at once; GHOST has no instrument (valued at 0). */
+const BOOK_SYMBOLS = ['BTC/USD', 'ETH/USD', 'ACME', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'GHOST'] as const;
+const BOOK_GROUPS: readonly (readonly string[])[] = [['BTC/USD', 'S1', 'S2'], ['GHOST', 'ACME'], ['S3', 'S3', 'ETH/USD', 'S6'], ['S4', 'NOT_HELD']];
+
+interface ParentRow {
+  id: string;
+  symbol: string;
+  side: Side;
+  /** Parent quantity not yet filled; its children's remainders are part of it. */
+  remaining: bigint;
+  limit: bigint | null;
+}
+
+interface Book {
+  version: number;
+  /** What each version step changed, oldest first. */
+  steps: { version: number; symbols: readonly string[] | 'all' }[];
+  cash: bigint;
+  refs: Map<string, bigint | undefined>;
+  positions: PositionView[];
+  /** Direct orders and children (parentId set). */
+  working: WorkingOrderView[];
+  parents: ParentRow[];
+  nextId: number;
+}
+
+/** Parents as the engine reports them: the unplaced remainder is what working children do not cover. */
+function parentViews(b: Book, symbol?: string): AlgoParentView[] {
+  const out: AlgoParentView[] = [];
+  for (const p of b.parents) {
+    if (symbol !== undefined && p.symbol !== symbol) continue;
+    let children = 0n;
+    for (const o of b.working) if (o.parentId === p.id) children += o.remainingUnits;
+    const unplaced = p.remaining - children;
+    out.push({ id: p.id, symbol: p.symbol, side: p.side, unplacedUnits: unplaced > 0n ? unplaced : 0n, limitPriceUnits: p.limit });
+  }
+  return out;
+}
+
+function bookSource(b: Book): ExposureSource {
+  return {
+    cashUnits: () => b.cash,
+    positions: () => b.positions,
+    workingOrders: () => b.working,
+    algoParents: () => parentViews(b),
+    version: () => b.version,
+    bySymbol: {
+      changedSince: (since) => {
+        if (typeof since !== 'number') return 'all';
+        const named = new Set<string>();
+        for (const st of b.steps) {
+          if (st.version <= since) continue;
+          if (st.symbols === 'all') return 'all';
+          for (const x of st.symbols) named.add(x);
+        }
+        return [...named];
+      },
+      positions: (s) => b.positions.filter((p) => p.symbol === s),
+      workingOrders: (s) => b.working.filter((o) => o.symbol === s),
+      algoParents: (s) => parentViews(b, s),
+    },
+  };
+}
+
+/** The same book, read whole (no version: buildProjectedState's input). */
+function wholeSource(b: Book): ExposureSource {
+  return { cashUnits: () => b.cash, positions: () => b.positions, workingOrders: () => b.working, algoParents: () => parentViews(b) };
+}
+
+type Change =
+  | { kind: 'price'; symbol: string; price: bigint | null }
+  | { kind: 'fill'; symbol: string; qty: bigint; cash: bigint }
+  | { kind: 'flatten'; pick: number }
+  | { kind: 'dropPosition'; pick: number }
+  | { kind: 'order'; symbol: string; side: Side; qty: bigint; price: bigint | null }
+  | { kind: 'amendOrder'; pick: number; qty: bigint }
+  | { kind: 'cancelOrder'; pick: number }
+  | { kind: 'parent'; symbol: string; side: Side; qty: bigint; limit: bigint | null }
+  | { kind: 'child'; pick: number; qty: bigint; price: bigint | null }
+  | { kind: 'childFill'; pick: number; qty: bigint }
+  | { kind: 'amendParent'; pick: number; qty: bigint }
+  | { kind: 'endParent'; pick: number }
+  | { kind: 'cash'; delta: bigint }
+  | { kind: 'many'; symbols: string[]; qty: bigint };
+
+const bookSymArb = fc.constantFrom(...BOOK_SYMBOLS);
+const qtyArb = fc.bigInt({ min: 0n, max: 30_000n });
+const optPriceArb = fc.option(priceArb, { nil: null });
+
+const changeArb: fc.Arbitrary<Change> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('price' as const), symbol: bookSymArb, price: fc.option(priceArb, { nil: null, freq: 6 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('fill' as const), symbol: bookSymArb, qty: fc.bigInt({ min: -20_000n, max: 20_000n }), cash: fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('flatten' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropPosition' as const), pick: fc.nat() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('order' as const), symbol: bookSymArb, side: sideArb, qty: qtyArb, price: optPriceArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('amendOrder' as const), pick: fc.nat(), qty: qtyArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancelOrder' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('parent' as const), symbol: bookSymArb, side: sideArb, qty: qtyArb, limit: optPriceArb }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('child' as const), pick: fc.nat(), qty: qtyArb, price: optPriceArb }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('childFill' as const), pick: fc.nat(), qty: fc.bigInt({ min: 1n, max: 20_000n }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('amendParent' as const), pick: fc.nat(), qty: qtyArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('endParent' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cash' as const), delta: fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('many' as const), symbols: fc.uniqueArray(bookSymArb, { minLength: 2, maxLength: BOOK_SYMBOLS.length }), qty: fc.bigInt({ min: -5_000n, max: 5_000n }) }) },
+);
+
+const bookArb: fc.Arbitrary<Book> = fc
+  .record({
+    cash: fc.bigInt({ min: 0n, max: 10n ** 14n }),
+    refs: fc.tuple(...BOOK_SYMBOLS.map(() => fc.option(priceArb, { nil: undefined, freq: 6 }))),
+    // Mostly held: a symbol new to the book rebuilds, and this is about the other changes.
+    held: fc.subarray([...BOOK_SYMBOLS], { minLength: 7 }),
+    qty: fc.array(fc.bigInt({ min: -50_000n, max: 50_000n }), { minLength: BOOK_SYMBOLS.length, maxLength: BOOK_SYMBOLS.length }),
+  })
+  .map((w) => ({
+    version: 0,
+    steps: [],
+    cash: w.cash,
+    refs: new Map(BOOK_SYMBOLS.map((s, k) => [s, w.refs[k]])),
+    positions: w.held.map((symbol) => ({ symbol, qtyUnits: w.qty[BOOK_SYMBOLS.indexOf(symbol)]! })),
+    working: [],
+    parents: [],
+    nextId: 0,
+  }));
+
+function addPosition(b: Book, symbol: string, qty: bigint): void {
+  const p = b.positions.find((x) => x.symbol === symbol);
+  b.positions = p ? b.positions.map((x) => (x === p ? { symbol, qtyUnits: x.qtyUnits + qty } : x)) : [...b.positions, { symbol, qtyUnits: qty }];
+}
+
+/** Applies a change; returns the symbols it touched (undefined: no version step, a price move). */
+function applyChange(b: Book, c: Change): string[] | undefined {
+  const pick = <T>(xs: readonly T[], k: number): T | undefined => (xs.length === 0 ? undefined : xs[k % xs.length]);
+  switch (c.kind) {
+    case 'price':
+      b.refs.set(c.symbol, c.price ?? undefined);
+      return undefined;
+    case 'fill':
+      addPosition(b, c.symbol, c.qty);
+      b.cash += c.cash;
+      return [c.symbol];
+    case 'flatten': {
+      const p = pick(b.positions, c.pick);
+      if (!p) return [];
+      b.positions = b.positions.map((x) => (x === p ? { symbol: x.symbol, qtyUnits: 0n } : x));
+      return [p.symbol];
+    }
+    case 'dropPosition': {
+      const p = pick(b.positions, c.pick);
+      if (!p) return [];
+      b.positions = b.positions.filter((x) => x !== p);
+      return [p.symbol];
+    }
+    case 'order':
+      b.working = [...b.working, { id: `O${b.nextId++}`, symbol: c.symbol, side: c.side, remainingUnits: c.qty, priceUnits: c.price, parentId: null }];
+      return [c.symbol];
+    case 'amendOrder': {
+      const o = pick(b.working, c.pick);
+      if (!o) return [];
+      b.working = b.working.map((x) => (x === o ? { ...x, remainingUnits: c.qty } : x));
+      return [o.symbol];
+    }
+    case 'cancelOrder': {
+      const o = pick(b.working, c.pick);
+      if (!o) return [];
+      b.working = b.working.filter((x) => x !== o);
+      return [o.symbol];
+    }
+    case 'parent':
+      b.parents = [...b.parents, { id: `P${b.nextId++}`, symbol: c.symbol, side: c.side, remaining: c.qty, limit: c.limit }];
+      return [c.symbol];
+    case 'child': {
+      const p = pick(b.parents, c.pick);
+      if (!p) return [];
+      b.working = [...b.working, { id: `C${b.nextId++}`, symbol: p.symbol, side: p.side, remainingUnits: c.qty, priceUnits: c.price, parentId: p.id }];
+      return [p.symbol];
+    }
+    case 'childFill': {
+      const o = pick(
+        b.working.filter((x) => x.parentId !== null),
+        c.pick,
+      );
+      if (!o) return [];
+      const q = c.qty < o.remainingUnits ? c.qty : o.remainingUnits;
+      b.working = b.working.map((x) => (x === o ? { ...x, remainingUnits: x.remainingUnits - q } : x));
+      b.parents = b.parents.map((p) => (p.id === o.parentId ? { ...p, remaining: p.remaining - q } : p));
+      addPosition(b, o.symbol, o.side === 'buy' ? q : -q);
+      b.cash += o.side === 'buy' ? -q * 100n : q * 100n;
+      return [o.symbol];
+    }
+    case 'amendParent': {
+      const p = pick(b.parents, c.pick);
+      if (!p) return [];
+      b.parents = b.parents.map((x) => (x === p ? { ...x, remaining: c.qty } : x));
+      return [p.symbol];
+    }
+    case 'endParent': {
+      const p = pick(b.parents, c.pick);
+      if (!p) return [];
+      b.parents = b.parents.filter((x) => x !== p);
+      b.working = b.working.filter((x) => x.parentId !== p.id);
+      return [p.symbol];
+    }
+    case 'cash':
+      b.cash += c.delta;
+      return [];
+    case 'many':
+      for (const s of c.symbols) addPosition(b, s, c.qty);
+      return c.symbols;
+  }
+}
+
+function step(b: Book, symbols: readonly string[] | 'all'): void {
+  b.version++;
+  b.steps.push({ version: b.version, symbols });
+}
+
+function bookSums(s: ProjectedState): bigint[] {
+  return [grossExposure(s), netExposure(s), ...BOOK_GROUPS.flatMap((g) => [grossExposure(s, g), netExposure(s, g)])];
+}
+
+/** Everything a state says, as plain data: its map read by iteration and by lookup (also of symbols it lacks). */
+function plainBook(s: ProjectedState): unknown {
+  return {
+    cash: s.cashUnits,
+    nav: s.navUnits,
+    projectedCash: s.projectedCashUnits,
+    symbols: [...s.symbols.entries()],
+    size: s.symbols.size,
+    byGet: [...BOOK_SYMBOLS, 'NOT_HELD'].map((x) => [s.symbols.has(x), s.symbols.get(x)]),
+    parents: [...s.parents.entries()],
+    unpriced: [...s.unpriced],
+  };
+}
+
+/** Σ over the state's symbols, straight from its entries (not through the sums cache). */
+function sumsByHand(s: ProjectedState, only?: readonly string[]): { gross: bigint; long: bigint; short: bigint } {
+  const acc = { gross: 0n, long: 0n, short: 0n };
+  for (const [k, e] of s.symbols) {
+    if (only && !only.includes(k)) continue;
+    acc.gross += e.grossValueUnits;
+    acc.long += e.longCaseValueUnits;
+    acc.short += e.shortCaseValueUnits;
+  }
+  return acc;
+}
+
+const totals = { symbolReads: 0, rebuilds: 0, checks: 0 };
+const BOOK_RUNS = 400;
+
+/**
+ * Runs a sequence of changes; after each one marked `check`, the cached state equals a fresh
+ * build, the states handed out before are untouched, and the exposure sums agree.
+ */
+function runBook(book: Book, changes: readonly [Change, boolean, boolean, number][], report: (touched: string[], extra: number) => readonly string[] | 'all'): void {
+  const cache = new ProjectedStateCache();
+  const priceOf = (s: string): bigint | undefined => book.refs.get(s);
+  let held: { state: ProjectedState; snapshot: unknown } | undefined;
+  const checkNow = (askSums: boolean): void => {
+    const cached = cache.get(bookSource(book), instOf, priceOf);
+    const fresh = buildProjectedState(wholeSource(book), instOf, priceOf);
+    expect(plainBook(cached)).toEqual(plainBook(fresh));
+    // Earlier states are data: reading back symbols must not have changed them.
+    if (held) expect(plainBook(held.state)).toEqual(held.snapshot);
+    for (const only of [undefined, ...BOOK_GROUPS]) expect(sumsByHand(cached, only)).toEqual(sumsByHand(fresh, only));
+    // Sums asked on some states only: the next state carries what is known and derives the rest.
+    if (askSums) expect(bookSums(cached)).toEqual(bookSums(fresh));
+    const order: ProjectedOrder = { symbol: 'S2', side: 'buy', qtyUnits: 1_000n, priceUnits: null, kind: 'child', parentId: book.parents[0]?.id ?? null };
+    const a = withOrder(cached, order, instOf('S2'), 700n);
+    const b = withOrder(fresh, order, instOf('S2'), 700n);
+    expect(plainBook(a)).toEqual(plainBook(b));
+    expect(bookSums(a)).toEqual(bookSums(b));
+    held = { state: cached, snapshot: plainBook(cached) };
+    totals.checks++;
+  };
+  checkNow(true);
+  for (const [change, check, askSums, extra] of changes) {
+    const touched = applyChange(book, change);
+    if (touched) step(book, report(touched, extra));
+    if (check) checkNow(askSums);
+  }
+  checkNow(true);
+  totals.symbolReads += cache.stats.symbolReads;
+  totals.rebuilds += cache.stats.rebuilds;
+}
+
+const changesArb = fc.array(fc.tuple(changeArb, fc.boolean(), fc.boolean(), fc.nat({ max: 9 })), { minLength: 1, maxLength: 40 });
+
+describe('ProjectedStateCache reading back changed symbols', () => {
+  it('when positions, orders, parents, children, cash and prices change and the source names the symbols touched then the cached state equals a fresh build after every change', () => {
+    totals.symbolReads = 0;
+    totals.rebuilds = 0;
+    fc.assert(
+      fc.property(bookArb, changesArb, (book, changes) => runBook(book, changes, (touched) => touched)),
+      { numRuns: BOOK_RUNS },
+    );
+    // The property is about the incremental path: most version changes must have taken it.
+    expect(totals.symbolReads).toBeGreaterThan(500);
+    expect(totals.symbolReads).toBeGreaterThan(totals.rebuilds - BOOK_RUNS);
+  });
+
+  it('when the source sometimes says all or names more symbols than changed then the cached state still equals a fresh build', () => {
+    fc.assert(
+      fc.property(bookArb, changesArb, (book, changes) =>
+        runBook(book, changes, (touched, extra) => (extra === 0 ? 'all' : extra < 4 ? [...touched, BOOK_SYMBOLS[extra]!, 'NOT_HELD'] : touched)),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('when one symbol changes then only it is read back; a new symbol, a new parent, all, too many symbols or a source without bySymbol rebuild', () => {
+    const book: Book = {
+      version: 0,
+      steps: [],
+      cash: 10n ** 12n,
+      refs: new Map(BOOK_SYMBOLS.map((s) => [s, 1_000n])),
+      positions: BOOK_SYMBOLS.slice(0, 9).map((symbol) => ({ symbol, qtyUnits: 1_000n })),
+      working: [],
+      parents: [{ id: 'P0', symbol: 'S1', side: 'buy', remaining: 5_000n, limit: null }],
+      nextId: 1,
+    };
+    const cache = new ProjectedStateCache();
+    const priceOf = (s: string): bigint | undefined => book.refs.get(s);
+    const get = (src: ExposureSource = bookSource(book)): ProjectedState => cache.get(src, instOf, priceOf);
+    const agree = (s: ProjectedState): void => expect(plainBook(s)).toEqual(plainBook(buildProjectedState(wholeSource(book), instOf, priceOf)));
+    const first = get();
+    expect(cache.stats).toEqual({ rebuilds: 1, symbolReads: 0 });
+    expect(get()).toBe(first);
+
+    step(book, applyChange(book, { kind: 'order', symbol: 'BTC/USD', side: 'buy', qty: 2_000n, price: null })!);
+    agree(get());
+    step(book, applyChange(book, { kind: 'child', pick: 0, qty: 1_000n, price: 900n })!);
+    const afterChild = get();
+    agree(afterChild);
+    expect(afterChild.parents.get('P0')!.unplacedUnits).toBe(4_000n);
+    expect(first.parents.get('P0')!.unplacedUnits).toBe(5_000n);
+    step(book, applyChange(book, { kind: 'cash', delta: -5n })!);
+    const afterCash = get();
+    agree(afterCash);
+    expect(afterCash.symbols).toBe(afterChild.symbols);
+    expect(cache.stats).toEqual({ rebuilds: 1, symbolReads: 3 });
+
+    // A symbol new to the book changes the symbol order.
+    step(book, applyChange(book, { kind: 'order', symbol: 'GHOST', side: 'sell', qty: 1n, price: null })!);
+    agree(get());
+    expect(cache.stats.rebuilds).toBe(2);
+    // A new parent: its place in the parents map is the source's.
+    step(book, applyChange(book, { kind: 'parent', symbol: 'S2', side: 'sell', qty: 10n, limit: null })!);
+    agree(get());
+    expect(cache.stats.rebuilds).toBe(3);
+    step(book, 'all');
+    agree(get());
+    expect(cache.stats.rebuilds).toBe(4);
+    step(book, applyChange(book, { kind: 'many', symbols: BOOK_SYMBOLS.slice(0, 9), qty: 1n })!);
+    agree(get());
+    expect(cache.stats.rebuilds).toBe(5);
+    step(book, applyChange(book, { kind: 'many', symbols: BOOK_SYMBOLS.slice(0, 8), qty: 1n })!);
+    agree(get());
+    expect(cache.stats).toEqual({ rebuilds: 5, symbolReads: 4 });
+    const { bySymbol: _ignored, ...withoutBySymbol } = bookSource(book);
+    step(book, applyChange(book, { kind: 'fill', symbol: 'S3', qty: 7n, cash: 1n })!);
+    agree(get(withoutBySymbol));
+    expect(cache.stats).toEqual({ rebuilds: 6, symbolReads: 4 });
   });
 });
