@@ -1,28 +1,18 @@
-import type { WebSocketRoute } from '@playwright/test';
 import { apiClient, expect, test } from '../fixtures.ts';
+import { CuttableSocket } from '../pages/cuttable-socket.ts';
 
 test('after a dropped connection the terminal reconnects and refetches what it missed', async ({ terminal, engine }) => {
   const { page, ticket, blotter } = terminal;
   // Route the terminal's WebSocket through Playwright so the test can cut it; the far end is the
   // real engine.
-  let unreachable = false;
-  const sockets: WebSocketRoute[] = [];
-  await page.routeWebSocket(/\/ws\?/, (ws) => {
-    if (unreachable) {
-      void ws.close({ code: 4000, reason: 'test: engine unreachable' });
-      return;
-    }
-    ws.connectToServer();
-    sockets.push(ws);
-  });
+  const socket = await CuttableSocket.install(page);
   await page.reload();
   await expect(terminal.connection).toHaveAccessibleName('Connection: Connected');
 
   const first = await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.01', type: 'Market' });
   await expect(ticket.status).toContainText('FILLED');
 
-  unreachable = true;
-  for (const ws of sockets.splice(0)) await ws.close({ code: 1001, reason: 'test: connection dropped' });
+  await socket.cut();
   await expect(terminal.connection).toHaveAccessibleName(/Connection: Reconnecting/);
   await expect(ticket.submitButton).toBeDisabled();
 
@@ -31,7 +21,7 @@ test('after a dropped connection the terminal reconnects and refetches what it m
   const missed = await api.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 5, type: 'market' });
   api.close();
 
-  unreachable = false;
+  socket.restore();
   await page.getByRole('button', { name: 'Retry now' }).click();
   await expect(terminal.connection).toHaveAccessibleName('Connection: Connected');
   await expect(await blotter.orders.cell(missed.id, 'Status')).toHaveText(/FILLED/);

@@ -1,6 +1,6 @@
-import type { WebSocketRoute } from '@playwright/test';
 import { apiClient, expect, test } from '../fixtures.ts';
 import { ResumeDialogObject, RiskBarObject, RiskPanelObject, TicketRiskObject } from '../pages/risk-panel.ts';
+import { CuttableSocket } from '../pages/cuttable-socket.ts';
 
 /**
  * The kill switch from the top bar: one click halts trading and cancels every working order and
@@ -173,24 +173,14 @@ test('go reducing and halt from the Risk panel; a stale resume token is refused'
 test('after a dropped connection the top bar and the Risk panel show the halt and the limit change made meanwhile', async ({ terminal, page, engine }) => {
   const bar = new RiskBarObject(page);
   const risk = new RiskPanelObject(page);
-  let unreachable = false;
-  const sockets: WebSocketRoute[] = [];
-  await page.routeWebSocket(/\/ws\?/, (ws) => {
-    if (unreachable) {
-      void ws.close({ code: 4000, reason: 'test: engine unreachable' });
-      return;
-    }
-    ws.connectToServer();
-    sockets.push(ws);
-  });
+  const socket = await CuttableSocket.install(page);
   await page.reload();
   await expect(terminal.connection).toHaveAccessibleName('Connection: Connected');
   await bar.expectMode('ACTIVE');
   await risk.open();
   expect(await risk.levels('max_order_notional')).toEqual({ soft: 100_000, hard: 250_000 });
 
-  unreachable = true;
-  for (const ws of sockets.splice(0)) await ws.close({ code: 1001, reason: 'test: connection dropped' });
+  await socket.cut();
   await expect(terminal.connection).toHaveAccessibleName(/Connection: Reconnecting/);
   await expect(bar.killSwitch).toBeDisabled();
 
@@ -203,7 +193,7 @@ test('after a dropped connection the top bar and the Risk panel show the halt an
     api.close();
   }
 
-  unreachable = false;
+  socket.restore();
   await page.getByRole('button', { name: 'Retry now' }).click();
   await expect(terminal.connection).toHaveAccessibleName('Connection: Connected');
   await bar.expectMode('HALTED');
