@@ -59,7 +59,7 @@ export interface LimitRowDto {
   soft: string | null;
   /** Current value of what the limit measures, same unit, when it is observable without an order. */
   used: number | null;
-  /** used / hard for a max limit (1 = at the hard level), hard / used for a min limit; null when not observable. */
+  /** used / hard for a max limit (1 = at the hard level), hard / used for a min limit; null when not observable; capped at 999 (a hard level of 0 with something used). */
   usage: number | null;
   description: string;
 }

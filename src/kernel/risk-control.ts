@@ -21,7 +21,7 @@ import type { GuardVerdict } from '../execution/algos/types.ts';
 import type { Oms } from '../execution/oms.ts';
 import type { BreakerEvent } from '../risk/circuit-breakers.ts';
 import type { LossView } from '../risk/drawdown.ts';
-import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, groupsOf, isLimitName, normalizeLimitName, parseLimitValue, scopeKey } from '../risk/limits.ts';
+import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, isLimitName, normalizeLimitName, parseLimitValue, scopeKey } from '../risk/limits.ts';
 import type { LimitBook, LimitCommand, LimitEntry, LimitLevels, LimitScope } from '../risk/limits.ts';
 import { exposureOf, grossExposure, netExposure } from '../risk/projected-state.ts';
 import type { AlgoParentView, ExposureSource, PositionView, ProjectedState, WorkingOrderView } from '../risk/projected-state.ts';
@@ -93,6 +93,9 @@ const VOL_BASELINE_SAMPLES = 3600;
 const VOL_MIN_BASELINE_SAMPLES = 300;
 
 const num = (units: bigint, decimals: number): number => Number(units) / 10 ** decimals;
+
+/** JSON has no Infinity: a limit with a hard level of 0 and something used reports this usage. */
+const USAGE_CAP = 999;
 
 export function checkDto(d: RiskDecision): RiskCheckDto {
   return {
@@ -486,7 +489,7 @@ export class RiskControl {
         hard: formatLimitValue(e.name, e.hard),
         soft: e.soft === null ? null : formatLimitValue(e.name, e.soft),
         used: usedNum,
-        usage: usage !== null && Number.isFinite(usage) ? usage : usage === null ? null : 999,
+        usage: usage === null ? null : Math.min(usage, USAGE_CAP),
         description: def.description,
       };
     });
@@ -554,10 +557,6 @@ export class RiskControl {
       default:
         return null;
     }
-  }
-
-  groupsOf(symbol: string): string[] {
-    return groupsOf(this.service.limits, symbol);
   }
 }
 
