@@ -30,3 +30,25 @@ export function openDb(path: string, migrations: readonly string[], opts: OpenOp
   }
   return db;
 }
+
+/**
+ * A store's key/value table (`key TEXT PRIMARY KEY, value TEXT NOT NULL`): small durable facts such
+ * as the id prefix or the initial cash. Writes join the caller's transaction when there is one.
+ */
+export class MetaTable {
+  private readonly getStmt: Database.Statement;
+  private readonly setStmt: Database.Statement;
+
+  constructor(db: Db, table: string) {
+    this.getStmt = db.prepare(`SELECT value FROM ${table} WHERE key = ?`);
+    this.setStmt = db.prepare(`INSERT INTO ${table} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+  }
+
+  get(key: string): string | undefined {
+    return (this.getStmt.get(key) as { value: string } | undefined)?.value;
+  }
+
+  set(key: string, value: string): void {
+    this.setStmt.run(key, value);
+  }
+}

@@ -1,7 +1,7 @@
 import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
 import type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
 import type { FillRecord, JournalPort, OrderRecord } from '../core/ports.ts';
-import { openDb } from './db.ts';
+import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 
 /** Schema of the engine database. Append only: each entry is one migration. */
@@ -198,6 +198,7 @@ function rowToOrder(r: OrderRow): OrderRecord {
 export class SqliteOrderJournal implements JournalPort {
   readonly db: Db;
   private readonly stmts;
+  private readonly meta: MetaTable;
   private fillSeq: number;
   private orderSeq: number;
 
@@ -211,6 +212,7 @@ export class SqliteOrderJournal implements JournalPort {
       .split(', ')
       .map((c) => '@' + c)
       .join(', ');
+    this.meta = new MetaTable(db, 'meta');
     this.stmts = {
       maxOrderSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS m FROM orders`),
       insertOrder: db.prepare(`INSERT INTO orders (${cols}) VALUES (${vals})`),
@@ -230,8 +232,6 @@ export class SqliteOrderJournal implements JournalPort {
       saveTca: db.prepare(`INSERT INTO tca(parent_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(parent_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`),
       loadTca: db.prepare(`SELECT json FROM tca WHERE parent_id = ?`),
       maxFillSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS m FROM fills`),
-      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
-      setMeta: db.prepare(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
     };
     this.fillSeq = Number((this.stmts.maxFillSeq.get() as { m: number }).m);
     this.orderSeq = Number((this.stmts.maxOrderSeq.get() as { m: number }).m);
@@ -316,11 +316,11 @@ export class SqliteOrderJournal implements JournalPort {
   }
 
   getMeta(key: string): string | undefined {
-    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+    return this.meta.get(key);
   }
 
   setMeta(key: string, value: string): void {
-    this.stmts.setMeta.run(key, value);
+    this.meta.set(key, value);
   }
 
   close(): void {

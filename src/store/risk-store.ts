@@ -5,7 +5,7 @@ import type { LimitBook, LimitChange, LimitEntry, LimitLevels, LimitName } from 
 import type { AuditMeta, AuditQuery, LimitAuditEntry, RiskStorePort } from '../risk/ports.ts';
 import type { StateCause, StateTransition, TradingMode } from '../risk/trading-state.ts';
 import { toUnits } from '../core/precision.ts';
-import { openDb } from './db.ts';
+import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 import { ENGINE_MIGRATIONS } from './order-journal.ts';
 
@@ -153,15 +153,15 @@ function rowToTransition(r: StateRow): StateTransition {
 export class SqliteRiskStore implements RiskStorePort {
   readonly db: Db;
   private readonly stmts;
+  private readonly meta: MetaTable;
 
   /** Opens (creating if needed) the database at `path`, normally the engine's strata.sqlite. */
   constructor(path: string) {
     this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: 'FULL' });
     migrateRisk(this.db);
     const db = this.db;
+    this.meta = new MetaTable(db, 'risk_meta');
     this.stmts = {
-      getMeta: db.prepare('SELECT value FROM risk_meta WHERE key = ?'),
-      setMeta: db.prepare('INSERT INTO risk_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       limits: db.prepare('SELECT name, scope, soft, hard FROM risk_limits ORDER BY name, scope'),
       groups: db.prepare('SELECT name, symbols FROM risk_groups ORDER BY name'),
       upsertLimit: db.prepare(
@@ -236,7 +236,7 @@ export class SqliteRiskStore implements RiskStorePort {
           });
         }
       }
-      this.stmts.setMeta.run(INITIALISED, String(meta.at));
+      this.meta.set(INITIALISED, String(meta.at));
     })();
   }
 
@@ -304,11 +304,11 @@ export class SqliteRiskStore implements RiskStorePort {
   }
 
   getMeta(key: string): string | undefined {
-    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+    return this.meta.get(key);
   }
 
   setMeta(key: string, value: string): void {
-    this.stmts.setMeta.run(key, value);
+    this.meta.set(key, value);
   }
 
   close(): void {

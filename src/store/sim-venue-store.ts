@@ -1,7 +1,7 @@
 import type { Liquidity, OrderType, Side, TimeInForce } from '../contract/dto.ts';
 import type { VenueFill, VenueOrderState } from '../core/ports.ts';
 import type { SimOrder, SimVenueStore } from '../venues/sim/sim-store.ts';
-import { openDb } from './db.ts';
+import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 
 const SIM_MIGRATIONS: readonly string[] = [
@@ -59,10 +59,12 @@ interface FillRow {
 export class SqliteSimVenueStore implements SimVenueStore {
   private readonly db: Db;
   private readonly stmts;
+  private readonly meta: MetaTable;
 
   constructor(path: string) {
     this.db = openDb(path, SIM_MIGRATIONS, { synchronous: 'NORMAL' });
     const db = this.db;
+    this.meta = new MetaTable(db, 'meta');
     this.stmts = {
       upsertOrder: db.prepare(`INSERT INTO venue_orders VALUES (@client_order_id, @venue_order_id, @symbol, @side, @type, @tif,
         @qty_units, @price_units, @filled_units, @state, @reason_code, @reason_message, @queue_ahead_units, @created_at)
@@ -72,8 +74,6 @@ export class SqliteSimVenueStore implements SimVenueStore {
         @price_units, @qty_units, @fee_units, @liquidity, @ts)`),
       loadOrders: db.prepare(`SELECT * FROM venue_orders ORDER BY created_at, venue_order_id`).safeIntegers(true),
       loadFills: db.prepare(`SELECT * FROM venue_fills ORDER BY rowid`).safeIntegers(true),
-      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
-      setMeta: db.prepare(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
     };
   }
 
@@ -152,11 +152,11 @@ export class SqliteSimVenueStore implements SimVenueStore {
   }
 
   getMeta(key: string): string | undefined {
-    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+    return this.meta.get(key);
   }
 
   setMeta(key: string, value: string): void {
-    this.stmts.setMeta.run(key, value);
+    this.meta.set(key, value);
   }
 
   close(): void {
