@@ -226,6 +226,8 @@ export function createEngine(opts: EngineOptions): Engine {
       mid: (s) => hub.mid(s),
       shortTermVol: (s) => hub.shortTermVol(s),
   };
+  /** The price an order on `side` would take liquidity at: the best ask for a buy, the best bid for a sell. */
+  const farTouch = (s: string, side: 'buy' | 'sell'): bigint | undefined => (side === 'buy' ? runnerMarket.bestAsk(s) : runnerMarket.bestBid(s));
   const runner: AlgoRunner = new AlgoRunner({
     clock,
     oms,
@@ -271,8 +273,8 @@ export function createEngine(opts: EngineOptions): Engine {
     equityUnits,
     market: {
       ref: (s) => hub.mark(s),
-      bid: (s) => bookOf(s)?.bids[0]?.priceUnits,
-      ask: (s) => bookOf(s)?.asks[0]?.priceUnits,
+      bid: runnerMarket.bestBid,
+      ask: runnerMarket.bestAsk,
       shortTermVol: (s) => hub.shortTermVol(s),
     },
     symbols: () => symbols,
@@ -370,7 +372,7 @@ export function createEngine(opts: EngineOptions): Engine {
         throw new RpcError('BAD_REQUEST', `price: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    const touch = p.side === 'buy' ? bookOf(p.symbol)?.asks[0]?.priceUnits : bookOf(p.symbol)?.bids[0]?.priceUnits;
+    const touch = farTouch(p.symbol, p.side);
     const type = style === 'market' || (!direct && priceUnits === null) ? 'market' : 'limit';
     const qtyNum = Number(p.qty);
     const px = priceUnits ?? touch ?? hub.mark(p.symbol);
@@ -454,7 +456,7 @@ export function createEngine(opts: EngineOptions): Engine {
         } catch {
           units = undefined; // exec.modify reports the malformed quantity
         }
-        if (units !== undefined) risk.checkAmend(o, units, o.side === 'buy' ? bookOf(o.symbol)?.asks[0]?.priceUnits : bookOf(o.symbol)?.bids[0]?.priceUnits);
+        if (units !== undefined) risk.checkAmend(o, units, farTouch(o.symbol, o.side));
       }
       return exec.modify(orderId, qty);
     },
