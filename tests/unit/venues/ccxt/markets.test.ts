@@ -4,6 +4,7 @@ import { resolveInstrument } from '../../../../src/core/instrument.ts';
 import { PRECISION_MODE, accountFromBalances, instrumentsFromMarkets, plainDecimal, venueUnits } from '../../../../src/venues/ccxt/markets.ts';
 import { OrderTracker } from '../../../../src/venues/ccxt/order-tracker.ts';
 
+type MarketPrecision = NonNullable<Market>['precision'];
 const market = (over: Partial<Market>): Market => ({ id: 'BTCUSDT', symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', spot: true, type: 'spot', active: true, precision: { amount: 0.00001, price: 0.01 }, limits: { cost: { min: 5 } }, maker: 0.001, taker: 0.001, ...over }) as unknown as Market;
 
 describe('markets → instruments', () => {
@@ -15,12 +16,12 @@ describe('markets → instruments', () => {
   });
 
   it('when ccxt gives decimal places then they become steps', () => {
-    const { specs } = instrumentsFromMarkets([market({ precision: { amount: 3, price: 2 } as Market['precision'] })], PRECISION_MODE.DECIMAL_PLACES);
+    const { specs } = instrumentsFromMarkets([market({ precision: { amount: 3, price: 2 } as MarketPrecision })], PRECISION_MODE.DECIMAL_PLACES);
     expect(specs[0]).toMatchObject({ tickSize: '0.01', lotSize: '0.001' });
   });
 
   it('when a market needs more decimals than the cash scale, or is not spot, then it is skipped with the reason', () => {
-    const { specs, skipped } = instrumentsFromMarkets([market({ symbol: 'SHIB/USDT', precision: { amount: 0.0001, price: 1e-8 } as Market['precision'] }), market({ symbol: 'BTC/USDT:USDT', spot: false, type: 'swap' })], PRECISION_MODE.TICK_SIZE);
+    const { specs, skipped } = instrumentsFromMarkets([market({ symbol: 'SHIB/USDT', precision: { amount: 0.0001, price: 1e-8 } as MarketPrecision }), market({ symbol: 'BTC/USDT:USDT', spot: false, type: 'swap' })], PRECISION_MODE.TICK_SIZE);
     expect(specs).toEqual([]);
     expect(skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/more than 8 decimals/), expect.stringMatching(/not a spot market/)]);
   });
