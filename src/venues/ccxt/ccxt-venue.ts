@@ -7,6 +7,7 @@ import type { MarketBook, MarketEvent, VenueEvent, VenueFill, VenueOrderRequest,
 import { toDecimalString } from '../../core/precision.ts';
 import { createVerdict } from './errors.ts';
 import { MarketFeed } from './market-feed.ts';
+import type { UnitBar, UnitTicker } from './market-feed.ts';
 import type { SkippedMarket, VenueAccount } from './markets.ts';
 import { accountFromBalances, venueUnits } from './markets.ts';
 import { OrderTracker, stateOf } from './order-tracker.ts';
@@ -128,6 +129,21 @@ export class CcxtVenue implements LiveVenuePort {
 
   book(symbol: string): MarketBook | undefined {
     return this.feed.book(symbol);
+  }
+
+  /** Ticker and OHLCV on demand (chart history, watchlist); book and trades stream through onMarket. */
+  async fetchTicker(symbol: string): Promise<UnitTicker> {
+    return this.feed.ticker(this.instrumentOf(symbol));
+  }
+
+  async fetchCandles(symbol: string, timeframe: string, since?: number, limit?: number): Promise<UnitBar[]> {
+    return this.feed.candles(this.instrumentOf(symbol), timeframe, since, limit);
+  }
+
+  private instrumentOf(symbol: string): Instrument {
+    const inst = this.registry.get(symbol);
+    if (!inst) throw new VenueRequestError('UNKNOWN_SYMBOL', `${this.exchange.id} has no spot market ${symbol}`, 'rejected');
+    return inst;
   }
 
   start(): void {

@@ -1,4 +1,4 @@
-import type { OrderBook, Trade } from 'ccxt';
+import type { OHLCV, OrderBook, Ticker, Trade } from 'ccxt';
 import type { Clock } from '../../core/clock.ts';
 import type { Instrument } from '../../core/instrument.ts';
 import type { BookLevel, MarketBook, MarketEvent, MarketTrade } from '../../core/ports.ts';
@@ -41,6 +41,49 @@ export function tradeFromCcxt(inst: Instrument, t: Trade): MarketTrade | undefin
     side: t.side === 'sell' ? 'sell' : 'buy',
     ts: t.timestamp ?? 0,
   };
+}
+
+/** A ticker in exact units (undefined where the venue sent nothing). */
+export interface UnitTicker {
+  symbol: string;
+  lastUnits: bigint | undefined;
+  bidUnits: bigint | undefined;
+  askUnits: bigint | undefined;
+  /** Base volume over the venue's window (24 h on Binance). */
+  volumeUnits: bigint | undefined;
+  ts: number;
+}
+
+/** One OHLCV bar in exact units. */
+export interface UnitBar {
+  time: number;
+  open: bigint;
+  high: bigint;
+  low: bigint;
+  close: bigint;
+  volume: bigint;
+}
+
+export function tickerFromCcxt(inst: Instrument, t: Ticker, now: number): UnitTicker {
+  const p = (v: number | undefined) => (v === undefined || v === null ? undefined : venueUnits(v, inst.priceDecimals));
+  return {
+    symbol: inst.symbol,
+    lastUnits: p(t.last),
+    bidUnits: p(t.bid),
+    askUnits: p(t.ask),
+    volumeUnits: t.baseVolume === undefined || t.baseVolume === null ? undefined : venueUnits(t.baseVolume, inst.qtyDecimals),
+    ts: t.timestamp ?? now,
+  };
+}
+
+export function barsFromCcxt(inst: Instrument, rows: readonly OHLCV[]): UnitBar[] {
+  const out: UnitBar[] = [];
+  for (const [time, o, h, l, c, v] of rows) {
+    if (time === undefined || o === undefined || h === undefined || l === undefined || c === undefined) continue;
+    const px = (x: number) => venueUnits(x, inst.priceDecimals);
+    out.push({ time, open: px(o), high: px(h), low: px(l), close: px(c), volume: venueUnits(v ?? 0, inst.qtyDecimals) });
+  }
+  return out;
 }
 
 /**
@@ -106,6 +149,18 @@ export class MarketFeed {
       if (!first) this.opts.emit({ type: 'trade', trade: mt });
     }
     this.lastTrade.set(inst.symbol, { ts: maxTs, ids: idsAtMax });
+  }
+
+  /** The ticker, on demand (the watchlist's last price and 24 h volume). */
+  async ticker(inst: Instrument): Promise<UnitTicker> {
+    const t = await this.opts.session.read(PRIORITY.data, (ex) => ex.fetchTicker(inst.symbol));
+    return tickerFromCcxt(inst, t, this.opts.clock.now());
+  }
+
+  /** OHLCV history for the chart, on demand. */
+  async candles(inst: Instrument, timeframe: string, since?: number, limit?: number): Promise<UnitBar[]> {
+    const rows = await this.opts.session.read(PRIORITY.data, (ex) => ex.fetchOHLCV(inst.symbol, timeframe, since, limit));
+    return barsFromCcxt(inst, rows);
   }
 
   private loop(poll: () => Promise<unknown>, periodMs: number): void {
