@@ -178,10 +178,9 @@ export class CcxtVenue implements LiveVenuePort {
     if (req.type === 'limit') params['timeInForce'] = req.tif === 'ioc' ? 'IOC' : 'GTC';
     const t = this.tracker.track(req, 'sending');
     for (let attempt = 1; ; attempt++) {
+      let order: Order;
       try {
-        const order = await this.session.once(PRIORITY.order, (ex) => ex.createOrder(req.symbol, req.type, req.side, amount, req.type === 'limit' ? price : undefined, params), { private: true });
-        await this.absorb(t, order);
-        return;
+        order = await this.session.once(PRIORITY.order, (ex) => ex.createOrder(req.symbol, req.type, req.side, amount, req.type === 'limit' ? price : undefined, params), { private: true });
       } catch (err) {
         if (!(err instanceof VenueFaultError)) {
           this.tracker.forget(t);
@@ -211,6 +210,9 @@ export class CcxtVenue implements LiveVenuePort {
         this.tracker.forget(t);
         throw new VenueRequestError(err.fault.code, err.fault.message, verdict);
       }
+      // The order exists now. If reading its trades fails, the order poll completes the report.
+      await this.absorb(t, order).catch((e: unknown) => this.opts.log?.('warn', `order ${req.clientOrderId} made; its fills will follow from the poll (${e instanceof Error ? e.message : String(e)})`));
+      return;
     }
   }
 
