@@ -138,6 +138,21 @@ describe('the fault table, against the real ccxt client', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(990);
   });
 
+  it('when the exchange is slow then a read within the timeout succeeds, and one past it is retried', async () => {
+    t = await startLoopbackVenue();
+    t.lb.addFault({ method: 'GET', path: '/api/v3/openOrders', action: { kind: 'latency', ms: 300 } });
+    expect(await t.venue.fetchOpenOrders()).toEqual([]);
+    t.lb.addFault({ method: 'GET', path: '/api/v3/openOrders', action: { kind: 'latency', ms: 3_000 } });
+    const t1 = Date.now();
+    expect(await t.venue.fetchOpenOrders()).toEqual([]);
+    // The slow one timed out at the client (1 s) and the retry was answered well before the fake's late answer.
+    const took = Date.now() - t1;
+    expect(took).toBeGreaterThanOrEqual(1_000);
+    expect(took).toBeLessThan(3_000);
+    expect(t.lb.requests.filter((r) => r.path === '/api/v3/openOrders' && r.status === 200)).toHaveLength(2);
+    expect(t.venue.connection()).toBe('connected');
+  });
+
   it('when a create gets 429 then nothing was made and the outcome is retry', async () => {
     t = await startLoopbackVenue();
     t.lb.addFault({ method: 'POST', path: '/api/v3/order', action: { kind: 'status', status: 429, retryAfterSec: 1 } });
