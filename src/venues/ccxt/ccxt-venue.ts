@@ -239,7 +239,14 @@ export class CcxtVenue implements LiveVenuePort {
     const symbols = symbol ? [symbol] : this.opts.symbols;
     const out: string[] = [];
     for (const s of symbols) {
-      const res = await this.session.read(PRIORITY.order, (ex) => ex.cancelAllOrders(s), { private: true, attempts: 3 });
+      let res: unknown;
+      try {
+        res = await this.session.read(PRIORITY.order, (ex) => ex.cancelAllOrders(s), { private: true, attempts: 3 });
+      } catch (err) {
+        // Binance answers "unknown order" when the symbol has nothing open: nothing to cancel.
+        if (err instanceof VenueFaultError && err.fault.kind === 'order_not_found') continue;
+        throw err;
+      }
       for (const o of (Array.isArray(res) ? res : []) as Order[]) {
         // A cancel answer's clientOrderId is the cancel request's own; the order's is origClientOrderId.
         const info = (o.info ?? {}) as Record<string, unknown>;

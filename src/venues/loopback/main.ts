@@ -32,7 +32,7 @@ export async function runLoopbackExchange(o: LoopbackCliOptions, out: (s: string
   out(`  account: api key ${apiKey}\n`);
   if (!o.secret) out(`           secret  ${secret}   (fake exchange credentials, generated for this run)\n`);
   out(`  admin:   header X-Loopback-Admin: ${lb.adminToken}  (POST /_loopback/faults | /trade | /skew | /restart, GET /_loopback/state)\n`);
-  out(`  use it:  strata serve --venue ccxt:binance --venue-url ${url}   (Ctrl+C to stop)\n`);
+  out(`  use it:  any ccxt binance client with every urls.api host rewritten to ${url} (CcxtVenueConfig.apiUrl)   (Ctrl+C to stop)\n`);
   const stop = () => void lb.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
