@@ -10,6 +10,8 @@
  *      parents and 25 limit entries, p50 / p99 in µs, target p99 ≤ 20 µs (bench/risk.ts)
  *   8. PMS monitor cycle time, PmsMonitor.cycle on 100 held instruments with a day of one-minute
  *      returns, median / p99 in ms (bench/risk.ts)
+ *   9. L4 ccxt on the loopback exchange: order round trip through CcxtVenue p50 / p99, the overhead
+ *      it adds over a bare ccxt createOrder (target ≤ 1 ms p50), ccxt load time (bench/ccxt.ts)
  * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +30,7 @@ import { benchVenue } from './venue.ts';
 import { benchAlgoDecisions } from './algo.ts';
 import { WINDOW_OFFSETS_H, benchExecutionWindows, summaryTable } from './exec.ts';
 import { CHECK_MODES, benchPmsCycle, benchPreTradeCheck, riskReport } from './risk.ts';
+import { benchCcxt, ccxtReport } from './ccxt.ts';
 
 const RUNS = 5;
 
@@ -167,4 +170,8 @@ const pms = benchPmsCycle();
 console.log('');
 for (const line of riskReport(riskChecks, pms)) console.log(line);
 
-if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec }));
+const ccxt = await benchCcxt();
+console.log('');
+for (const line of ccxtReport(ccxt)) console.log(line);
+
+if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));

@@ -9,6 +9,7 @@ import { createClient } from '../contract/rpc.ts';
 import type { CliContext, CliIo } from './cli-common.ts';
 import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, shellWord, table } from './cli-common.ts';
 import { confirmRequired, refusalText, registerRiskCommands } from './cli-risk.ts';
+import { registerKeysCommands } from './vault/cli.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { connectWs } from './ws-endpoint.ts';
@@ -114,6 +115,21 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       // serve() returns once listening; the process lives on its signals.
       await new Promise<never>(() => undefined);
     });
+
+  program
+    .command('loopback-exchange')
+    .description('run a fake Binance spot exchange on 127.0.0.1 for tests and demos (real matching, signatures, weights, fault injection)')
+    .option('--port <n>', 'port (0 picks a free one)', intArg('port', 0, 65535), 0)
+    .option('--seed <n>', 'seed of its market', intArg('seed', 0, 2 ** 31 - 1), 42)
+    .option('--still', 'a market that trades only when trades are injected (tests)')
+    .option('--weight-limit <n>', 'request weight per minute per IP', intArg('weight-limit', 1, 1_000_000), 6000)
+    .action(async (o: { port: number; seed: number; still?: boolean; weightLimit: number }) => {
+      const { runLoopbackExchange } = await import('../venues/loopback/main.ts');
+      const creds = { apiKey: io.env['STRATA_LOOPBACK_KEY'], secret: io.env['STRATA_LOOPBACK_SECRET'] };
+      await runLoopbackExchange({ port: o.port, seed: o.seed, still: !!o.still, weightLimit: o.weightLimit, ...(creds.apiKey && creds.secret ? { apiKey: creds.apiKey, secret: creds.secret } : {}) }, io.out);
+      await new Promise<never>(() => undefined);
+    });
+  registerKeysCommands(program, ctx);
 
   const orders = program.command('orders').description('place, list and cancel orders');
   orders
