@@ -260,6 +260,15 @@ export const EVENT_NAMES: readonly EventName[] = [
 /** The engine side of the contract: one handler per method. */
 export type Handlers = { [M in MethodName]: (params: Params<M>) => Result<M> | Promise<Result<M>> };
 
+/**
+ * Whether a method takes parameters. Only a method without any may omit `params` (or send null):
+ * for the others, null or a missing object is a BAD_REQUEST, never "all defaults" (a null
+ * `orders.cancelAll` would otherwise cancel everything, a null `risk.killSwitch` halt trading).
+ */
+export function takesParams(m: MethodName): boolean {
+  return paramsSchemas[m] !== empty;
+}
+
 export function isMethodName(x: string): x is MethodName {
   return Object.prototype.hasOwnProperty.call(paramsSchemas, x);
 }

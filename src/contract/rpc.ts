@@ -1,4 +1,4 @@
-import { isMethodName, paramsSchemas } from './api.ts';
+import { isMethodName, paramsSchemas, takesParams } from './api.ts';
 import type { EventName, Events, Handlers, MethodName, ParamsIn, Result } from './api.ts';
 import type { Endpoint, RequestFrame, ResponseFrame } from './envelope.ts';
 import { requestFrameSchema } from './envelope.ts';
@@ -59,6 +59,13 @@ export function serveEndpoint(endpoint: Endpoint, handlers: Handlers, feed?: Eve
   async function dispatch(req: RequestFrame): Promise<string> {
     if (!isMethodName(req.method)) {
       return errorFrame(req.id, { code: 'UNKNOWN_METHOD', message: `unknown method "${req.method}"` });
+    }
+    if ((req.params === undefined || req.params === null) && takesParams(req.method)) {
+      return errorFrame(req.id, {
+        code: 'BAD_REQUEST',
+        message: `${req.method}: (params): the params object is required (send {} for the defaults)`,
+        issues: [{ path: '(params)', message: 'the params object is required' }],
+      });
     }
     const schema = paramsSchemas[req.method];
     const params = schema.safeParse(req.params ?? {});

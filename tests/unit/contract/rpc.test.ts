@@ -332,3 +332,20 @@ describe('events and connection lifecycle', () => {
     client.close();
   });
 });
+
+describe('serveEndpoint: null or missing params (issue 8, D4)', () => {
+  it.each(['orders.cancelAll', 'risk.killSwitch', 'orders.list', 'orders.cancel'])('when %s is sent with params null or missing then BAD_REQUEST and the handler is not called', async (method) => {
+    const r = rig({ 'orders.cancelAll': () => ({ cancelled: [] }) as never, 'risk.killSwitch': () => ({}) as never, 'orders.list': () => [] });
+    const withNull = await r.send(JSON.stringify({ t: 'req', id: 31, method, params: null }));
+    expect(withNull).toMatchObject({ id: 31, ok: false, error: { code: 'BAD_REQUEST', issues: [{ path: '(params)' }] } });
+    const missing = await r.send(JSON.stringify({ t: 'req', id: 32, method }));
+    expect(missing).toMatchObject({ id: 32, ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(r.calls).toEqual([]);
+  });
+
+  it('when a method without parameters is sent with params null then it still runs', async () => {
+    const r = rig();
+    const reply = await r.send(JSON.stringify({ t: 'req', id: 33, method: 'session.info', params: null }));
+    expect(reply).toMatchObject({ id: 33, ok: true });
+  });
+});
