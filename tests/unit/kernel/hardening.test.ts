@@ -113,3 +113,53 @@ describe('D2: groups named after Object.prototype members', () => {
     expect(b.logs.filter((l) => l.startsWith('INTERNAL'))).toEqual([]);
   });
 });
+
+describe('D3: unbounded fields never reach the journal; orders.list pages', () => {
+  it.each([
+    ['a 900 KB quantity string', { qty: '9'.repeat(900_000) }, 'qty'],
+    ['a quantity with 40 decimals', { qty: '0.' + '1'.repeat(40) }, 'qty'],
+    ['a quantity of 1e300', { qty: 1e300 }, 'qty'],
+    ['a 900 KB price string', { type: 'limit', price: '1' + '0'.repeat(900_000) }, 'price'],
+    ['a decision time far in the future', { decisionTs: 1e17 }, 'decisionTs'],
+  ] as const)('when an order comes with %s then BAD_REQUEST with a short message, and nothing is journaled', async (_what, over, path) => {
+    const b = await boot(newDir());
+    b.clock.advanceBy(2_000);
+    const before = await b.client.call('orders.list', { scope: 'all' });
+    const err = await failure(b.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: '0.01', ...over } as never));
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.issues?.map((i) => i.path)).toContain(path);
+    expect(JSON.stringify(err.toDto()).length).toBeLessThan(2_000);
+    expect(await b.client.call('orders.list', { scope: 'all' })).toHaveLength(before.length);
+  });
+
+  it('when a limit level is 1e999 then LIMIT_REJECTED BAD_VALUE and the limit is unchanged', async () => {
+    const b = await boot(newDir());
+    const before = await b.client.call('risk.limits.get', {});
+    for (const hard of ['1e999', '1e16', 'Infinity']) {
+      const err = await failure(b.client.call('risk.limits.set', { name: 'max_order_notional', hard }));
+      expect(err.code).toBe('LIMIT_REJECTED');
+      expect(err.issues?.[0]?.path).toBe('BAD_VALUE');
+    }
+    expect((await b.client.call('risk.limits.get', {})).limits).toEqual(before.limits);
+  });
+
+  it('when more orders exist than a page holds then pages with the before cursor list each order once, newest first', async () => {
+    const b = await boot(newDir(), { risk: { limits: { entries: [], groups: Object.create(null) as Record<string, string[]> } } });
+    b.clock.advanceBy(2_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await b.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: '0.01', type: 'limit', price: String(1000 + i) })).id);
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await b.client.call('orders.list', { scope: 'all', limit: 3, ...(before ? { before } : {}) });
+      seen.push(...page.map((o) => o.id));
+      if (page.length < 3) break;
+      before = page.at(-1)!.id;
+    }
+    expect(seen).toEqual([...ids].reverse());
+    const err = await failure(b.client.call('orders.list', { scope: 'all', before: 'NO-SUCH' }));
+    expect(err.code).toBe('UNKNOWN_ORDER');
+    const tooMany = await failure(b.client.call('orders.list', { scope: 'all', limit: 5001 }));
+    expect(tooMany.code).toBe('BAD_REQUEST');
+  });
+});
