@@ -110,9 +110,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--port <n>', 'port (0 picks a free one)', intArg('port', 0, 65535), 0)
     .option('--seed <n>', 'seed of the demo market', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--warm-up <minutes>', 'minutes of demo history generated at start', intArg('warm-up', 0, 24 * 60), 30)
-    .action(async (o: { port: number; seed: number; warmUp: number }) => {
+    .option('--fresh', 'start a new account although the journal is missing or empty beside an old account (its files are moved aside)')
+    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean }) => {
       const { serve } = await import('./serve.ts');
-      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp });
+      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, say: (line) => io.err(line + '\n') });
       // serve() returns once listening; the process lives on its signals.
       await new Promise<never>(() => undefined);
     });
