@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -22,8 +22,10 @@ export interface ServeChild {
   stop(): Promise<void>;
 }
 
-export async function startServeChild(tag: string, extra: string[] = []): Promise<ServeChild> {
+/** `files`: written into the new data directory before the start (risk-config.json, say). */
+export async function startServeChild(tag: string, extra: string[] = [], files: Record<string, string> = {}): Promise<ServeChild> {
   const dataDir = mkdtempSync(join(tmpdir(), `strata-${tag}-`));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dataDir, name), text, { mode: 0o600 });
   const child = spawn(process.execPath, [join(ROOT, 'src/host/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir, '--warm-up', '5', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
