@@ -135,6 +135,8 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
     },
   };
 
+  // Average prices on the price grid: one fill's price comes back as written, not as cost/qty noise.
+  const vwap = (value: number, qty: number) => Number((value / qty).toFixed(pd));
   const fills: BacktestFill[] = [];
   const trades: RoundTrip[] = [];
   let open: { entryBar: number; entryTime: number; bought: number; cost: number; sold: number; proceeds: number; fees: number } | null = null;
@@ -169,7 +171,7 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
       open.proceeds += qty * price;
       open.fees += feeF;
       if (position === 0n) {
-        trades.push({ instrument: config.instrument, entryBar: open.entryBar, entryTime: open.entryTime, entryPrice: open.cost / open.bought, exitBar: i, exitTime: bars.time[i]!, exitPrice: open.proceeds / open.sold, size: open.bought, commission: open.fees, pnl: open.proceeds - open.cost - open.fees, exitReason: f.reason });
+        trades.push({ instrument: config.instrument, entryBar: open.entryBar, entryTime: open.entryTime, entryPrice: vwap(open.cost, open.bought), exitBar: i, exitTime: bars.time[i]!, exitPrice: vwap(open.proceeds, open.sold), size: open.bought, commission: open.fees, pnl: open.proceeds - open.cost - open.fees, exitReason: f.reason });
         open = null;
       }
     }
@@ -198,7 +200,7 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
     const o = open as { entryBar: number; entryTime: number; bought: number; cost: number; sold: number; proceeds: number; fees: number };
     const last = bars.close[n - 1]!;
     const held = o.bought - o.sold;
-    trades.push({ instrument: config.instrument, entryBar: o.entryBar, entryTime: o.entryTime, entryPrice: o.cost / o.bought, exitBar: null, exitTime: null, exitPrice: null, size: o.bought, commission: o.fees, pnl: o.proceeds + held * last - o.cost - o.fees, exitReason: null });
+    trades.push({ instrument: config.instrument, entryBar: o.entryBar, entryTime: o.entryTime, entryPrice: vwap(o.cost, o.bought), exitBar: null, exitTime: null, exitPrice: null, size: o.bought, commission: o.fees, pnl: o.proceeds + held * last - o.cost - o.fees, exitReason: null });
   }
 
   const lastClose = n > 0 ? toUnits(String(bars.close[n - 1]!), pd) : 0n;
