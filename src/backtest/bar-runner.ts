@@ -34,6 +34,8 @@ export interface BarRunConfig {
   sizing: Sizing;
   costs?: Partial<Omit<CostParams, 'commission'>>;
   periodsPerYear?: number;
+  /** No decision before this bar (walk-forward: the strategy warms up on data before its window). */
+  tradeFrom?: number;
   /** Deflated Sharpe: the sweep this run belongs to. */
   trials?: { count: number; sharpeVariance: number };
 }
@@ -179,10 +181,11 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
 
   strategy.prepare(bars);
   const exactPrices = config.fidelity === 'bar';
+  const firstDecision = Math.max(strategy.warmup, config.tradeFrom ?? 0);
   for (let i = 0; i < n; i++) {
     const atOpen = exec.atOpen(i, account);
     for (const f of atOpen) book(i, f, exactPrices);
-    if (i >= strategy.warmup) {
+    if (i >= firstDecision) {
       const target = strategy.decide(i, position > 0n);
       if (target !== null) {
         decisions[i] = target === 1 ? 1 : -1;

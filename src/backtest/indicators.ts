@@ -9,27 +9,38 @@
  * fsum(window) / n, and a cross decided on the last bit of a naive running sum would differ from it.
  */
 export class ExactSum {
-  private readonly partials: number[] = [];
+  // Partials in increasing magnitude, non-overlapping; a handful for prices, 64 is far beyond need.
+  private p = new Float64Array(64);
+  private n = 0;
 
   add(value: number): void {
-    const p = this.partials;
+    const p = this.p;
     let x = value;
     let i = 0;
-    for (let j = 0; j < p.length; j++) {
+    for (let j = 0; j < this.n; j++) {
       let y = p[j]!;
-      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      if (Math.abs(x) < Math.abs(y)) {
+        const t = x;
+        x = y;
+        y = t;
+      }
       const hi = x + y;
       const lo = y - (hi - x);
       if (lo !== 0) p[i++] = lo;
       x = hi;
     }
-    p.length = i;
-    p.push(x);
+    if (i >= p.length) {
+      const grown = new Float64Array(p.length * 2);
+      grown.set(p);
+      this.p = grown;
+    }
+    this.p[i] = x;
+    this.n = i + 1;
   }
 
   value(): number {
-    const p = this.partials;
-    let n = p.length;
+    const p = this.p;
+    let n = this.n;
     if (n === 0) return 0;
     let hi = p[--n]!;
     let lo = 0;

@@ -379,7 +379,157 @@ function metricRowsLite(m: ReportView['metrics']): (string | null)[][] {
   ];
 }
 
-/** Look-ahead, sweeps and walk-forward: in cli-research.ts once written; a no-op hook until then. */
-function registerResearchCommands(_bt: Command, _ctx: CliContext, _dataDir: () => Promise<string>, _load: typeof loadData): void {}
+interface SpecOpts {
+  strategy: string;
+  param: Record<string, number>;
+  fidelity: 'bar' | 'l1' | 'l2';
+  cash: string;
+  commission: string;
+  haircutBps: number;
+  sizing: string;
+  from?: number;
+  to?: number;
+  seed: number;
+}
+
+function specOptions(c: Command): Command {
+  return c
+    .requiredOption('--data <file>', 'a CSV file, or the name or hash of an imported series')
+    .option('--strategy <s>', 'strategy (sma-cross, peek-ahead)', 'sma-cross')
+    .option('--param <k=v>', 'strategy parameter, repeatable', paramArg, {})
+    .addOption(new Option('--fidelity <f>', 'bar, l1 or l2').choices(['bar', 'l1', 'l2']).default('bar'))
+    .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
+    .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
+    .option('--haircut-bps <n>', 'L1 haircut, bps', numberArg('haircut-bps', 0, 10_000), 0)
+    .option('--sizing <s>', 'all-in or fixed:N', 'all-in')
+    .option('--from <date>', 'first bar', timeArg('--from'))
+    .option('--to <date>', 'last bar', timeArg('--to'))
+    .option('--seed <n>', 'seed (random search draws from it)', intArg('seed', 0, 2 ** 31 - 1), 42);
+}
+
+async function specFrom(o: SpecOpts, instrument: string) {
+  const [{ sizingArg }, { strategyDef }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts')]);
+  const def = strategyDef(o.strategy);
+  return {
+    def,
+    spec: {
+      strategy: o.strategy,
+      params: { ...def.defaults, ...o.param },
+      fidelity: o.fidelity,
+      cash: o.cash,
+      commission: o.commission,
+      sizing: sizingArg(o.sizing),
+      haircutBps: o.haircutBps,
+      ...(o.from !== undefined ? { fromMs: o.from } : {}),
+      ...(o.to !== undefined ? { toMs: o.to } : {}),
+      seed: o.seed,
+      instrument,
+    },
+  };
+}
+
+/** `backtest lookahead`, `backtest sweep`, `backtest walkforward`. */
+function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => Promise<string>, load: typeof loadData): void {
+  const bars = async (data: string) => {
+    const d = await load(await dataDir(), data, undefined, undefined);
+    if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${data} is a trade tape; this command needs bars`);
+    return { d, series: d.series };
+  };
+  specOptions(bt.command('lookahead'))
+    .description('run the strategy on the data cut off at several points and check that no decision before a cut changes (exit 1 when one does)')
+    .option('--json', 'print JSON')
+    .action((o: SpecOpts & { data: string; json?: boolean }) =>
+      guarded(async () => {
+        const [{ lookaheadCheck }, { configOf }, { barsBetween }] = await Promise.all([import('../backtest/lookahead.ts'), import('../backtest/run-spec.ts'), import('../backtest/data/series.ts')]);
+        const { d, series } = await bars(o.data);
+        const { def, spec } = await specFrom(o, d.info.name);
+        const r = lookaheadCheck(barsBetween(series, spec.fromMs, spec.toMs), def, spec.params, configOf(spec));
+        ctx.print(!!o.json, r, () =>
+          r.biased
+            ? [`LOOK-AHEAD BIAS: ${o.strategy} changed ${r.mismatches.length}${r.mismatches.length >= 50 ? '+' : ''} earlier decision(s) when later data was cut off`, table(['CUT AT BAR', 'BAR', 'DATE', 'FULL', 'TRUNCATED'], r.mismatches.slice(0, 10).map((m) => [m.cut, m.bar, iso(m.time), m.full, m.truncated]))].join('\n')
+            : `no look-ahead: ${r.decisionsCompared} decisions identical with the data cut at bars ${r.cuts.join(', ')} (warm-up ${def.create(spec.params).warmup} bars)`,
+        );
+        if (r.biased) throw new CliExit(EXIT.failed, 'LOOKAHEAD_BIAS: the strategy reads data after the bar it decides on');
+      }),
+    );
+  specOptions(bt.command('sweep'))
+    .description('run a grid (or --random N points of it) of parameters on worker_threads; Ctrl-C cancels and keeps the rows done')
+    .option('--grid <k=spec>', 'K=a,b,c or K=from:to:step, repeatable', gridArg, {})
+    .option('--random <n>', 'draw N points of the grid at random (by --seed) instead of all', intArg('random', 1, 1_000_000))
+    .option('--workers <n>', 'worker threads (default: one per core)', intArg('workers', 1, 256))
+    .addOption(new Option('--sort <m>', 'sort the table by').choices(['sharpe', 'return', 'drawdown', 'index']).default('sharpe'))
+    .option('--json', 'print JSON')
+    .action((o: SpecOpts & { data: string; grid: Record<string, number[]>; random?: number; workers?: number; sort: string; json?: boolean }) =>
+      guarded(async () => {
+        if (Object.keys(o.grid).length === 0) throw new CliExit(EXIT.usage, 'give at least one --grid K=values');
+        const [{ gridPoints, randomPoints, summarise }, { sweepOnWorkers }] = await Promise.all([import('../backtest/sweep.ts'), import('./backtest-sweep.ts')]);
+        const { d, series } = await bars(o.data);
+        const { spec } = await specFrom(o, d.info.name);
+        const points = o.random !== undefined ? randomPoints(o.grid, o.random, o.seed) : gridPoints(o.grid);
+        const ac = new AbortController();
+        const onSigint = () => ac.abort();
+        process.once('SIGINT', onSigint);
+        const t0 = performance.now();
+        const tty = !o.json && process.stderr.isTTY;
+        let r;
+        try {
+          r = await sweepOnWorkers(spec, series, points, {
+            ...(o.workers !== undefined ? { workers: o.workers } : {}),
+            signal: ac.signal,
+            onProgress: ({ done, total }) => {
+              if (!tty) return;
+              const w = 30;
+              const f = Math.round((done / total) * w);
+              const el = (performance.now() - t0) / 1000;
+              ctx.io.err(`\r[${'#'.repeat(f)}${'.'.repeat(w - f)}] ${done}/${total}  ETA ${((el / done) * (total - done)).toFixed(1)} s `);
+            },
+          });
+        } finally {
+          process.off('SIGINT', onSigint);
+          if (tty) ctx.io.err('\n');
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const { barsBetween } = await import('../backtest/data/series.ts');
+        const s = summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec);
+        const key = (x: (typeof s.rows)[number]) => (o.sort === 'return' ? -x.totalReturn : o.sort === 'drawdown' ? x.maxDrawdown : o.sort === 'index' ? x.index : -(x.sharpe ?? -Infinity));
+        const rows = [...s.rows].sort((a, b) => key(a) - key(b) || a.index - b.index);
+        ctx.print(!!o.json, { points: points.length, done: r.rows.length, cancelled: r.cancelled, workers: r.workers, seconds, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, rows }, () =>
+          [
+            table(
+              [...Object.keys(o.grid).map((k) => k.toUpperCase()), 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'TRADES', 'NOTE'],
+              rows.map((x) => [...Object.keys(o.grid).map((k) => x.params[k] ?? null), x.error ? null : num(x.finalValue, 2), x.error ? null : pct(x.totalReturn), num(x.sharpe), x.error ? null : pct(x.maxDrawdown), x.trades, x.error]),
+            ),
+            `${r.rows.length}/${points.length} points${r.cancelled ? ' (CANCELLED)' : ''} on ${r.workers} worker(s) in ${seconds.toFixed(2)} s` +
+              (s.best ? `; best ${Object.entries(s.best.params).map(([k, v]) => `${k}=${v}`).join(' ')}: Sharpe ${num(s.best.sharpe)}, probabilistic ${num(s.probabilisticSharpe, 4)}, deflated over ${s.rows.filter((x) => !x.error).length} trials ${num(s.deflatedSharpe, 4)}` : ''),
+          ].join('\n'),
+        );
+        if (r.cancelled) throw new CliExit(EXIT.failed, 'CANCELLED: the sweep was interrupted; the rows above are the points finished');
+      }),
+    );
+  specOptions(bt.command('walkforward'))
+    .description('walk-forward: sweep the grid on each in-sample window, trade the best point on the next out-of-sample window')
+    .option('--grid <k=spec>', 'K=a,b,c or K=from:to:step, repeatable', gridArg, {})
+    .requiredOption('--in-sample <n>', 'bars per in-sample window', intArg('in-sample', 10, 10_000_000))
+    .requiredOption('--out-of-sample <n>', 'bars per out-of-sample window', intArg('out-of-sample', 2, 10_000_000))
+    .option('--json', 'print JSON')
+    .action((o: SpecOpts & { data: string; grid: Record<string, number[]>; inSample: number; outOfSample: number; json?: boolean }) =>
+      guarded(async () => {
+        if (Object.keys(o.grid).length === 0) throw new CliExit(EXIT.usage, 'give at least one --grid K=values');
+        const { walkForward } = await import('../backtest/walk-forward.ts');
+        const { d, series } = await bars(o.data);
+        const { spec } = await specFrom(o, d.info.name);
+        const r = walkForward(spec, series, o.grid, o.inSample, o.outOfSample);
+        ctx.print(!!o.json, r, () =>
+          [
+            table(
+              ['IN-SAMPLE', 'OUT-OF-SAMPLE', 'BEST', 'IS SHARPE', 'OOS RETURN', 'OOS SHARPE', 'OOS TRADES'],
+              r.windows.map((w) => [`${iso(w.inSample.from)}..${iso(w.inSample.to)}`, `${iso(w.outOfSample.from)}..${iso(w.outOfSample.to)}`, w.best ? Object.entries(w.best).map(([k, v]) => `${k}=${v}`).join(' ') : null, num(w.inSampleSharpe), pct(w.outOfSampleReturn), num(w.outOfSampleSharpe), w.outOfSampleTrades]),
+            ),
+            `out-of-sample return, chained over ${r.windows.length} windows: ${pct(r.outOfSampleReturn)}`,
+          ].join('\n'),
+        );
+      }),
+    );
+}
 
 export { gridArg, paramArg };

@@ -1,7 +1,7 @@
 import { normalCdf, normalQuantile } from '../../pms/stats.ts';
 import type { BacktestFill, FillAssumptions, RoundTrip } from '../types.ts';
 import type { Breakdown } from './periods.ts';
-import { periodKey } from './periods.ts';
+import { periodBounds, periodKey } from './periods.ts';
 
 /**
  * The metrics of one run. Conventions (stated because every backtester picks its own):
@@ -190,14 +190,21 @@ export function periodReturns(time: ArrayLike<number>, equity: ArrayLike<number>
   let start = initial;
   let key: string | null = null;
   let end = initial;
+  // The key is computed only when a bar leaves the current period's [from, until) window.
+  let until = -Infinity;
+  let from = Infinity;
   for (let i = 0; i < time.length; i++) {
-    const k = periodKey(period, time[i]!);
-    if (k !== key) {
-      if (key !== null) {
-        out.push({ period: key, startEquity: start, endEquity: end, return: end / start - 1 });
-        start = end;
+    const t = time[i]!;
+    if (t >= until || t < from) {
+      const k = periodKey(period, t);
+      if (k !== key) {
+        if (key !== null) {
+          out.push({ period: key, startEquity: start, endEquity: end, return: end / start - 1 });
+          start = end;
+        }
+        key = k;
       }
-      key = k;
+      [from, until] = periodBounds(period, t);
     }
     end = equity[i]!;
   }

@@ -30,3 +30,24 @@ export function periodKey(period: Breakdown, ms: number): string {
       return isoWeek(ms);
   }
 }
+
+/** [start, end) in epoch ms of the period holding `ms`. */
+export function periodBounds(period: Breakdown, ms: number): [number, number] {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  switch (period) {
+    case 'day': {
+      const s = Math.floor(ms / DAY) * DAY;
+      return [s, s + DAY];
+    }
+    case 'week': {
+      const s = Math.floor(ms / DAY) * DAY - ((d.getUTCDay() + 6) % 7) * DAY;
+      return [s, s + 7 * DAY];
+    }
+    case 'month':
+      return [Date.UTC(y, m, 1), Date.UTC(y, m + 1, 1)];
+    case 'year':
+      return [Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1)];
+  }
+}
