@@ -184,14 +184,14 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
   const firstDecision = Math.max(strategy.warmup, config.tradeFrom ?? 0);
   for (let i = 0; i < n; i++) {
     const atOpen = exec.atOpen(i, account);
-    for (const f of atOpen) book(i, f, exactPrices);
+    for (let k = 0; k < atOpen.length; k++) book(i, atOpen[k]!, exactPrices);
     if (i >= firstDecision) {
       const target = strategy.decide(i, position > 0n);
       if (target !== null) {
         decisions[i] = target === 1 ? 1 : -1;
         const side = target === 1 ? 'buy' : 'sell';
         const now = exec.submit({ bar: i, side, reason: target === 1 ? 'entry' : 'exit', reference: bars.close[i]! }, account);
-        for (const f of now) book(i, f, false);
+        for (let k = 0; k < now.length; k++) book(i, now[k]!, false);
       }
     }
     const close = bars.close[i]!;

@@ -34,6 +34,9 @@ export interface AccountView {
   readonly qtyScale: number;
 }
 
+/** Most bars fill nothing: one shared empty answer instead of an allocation per bar. */
+const NONE: readonly ProposedFill[] = Object.freeze([]);
+
 export interface ProposedFill {
   side: 'buy' | 'sell';
   qty: bigint;
@@ -44,9 +47,9 @@ export interface ProposedFill {
 export interface ExecutionPort {
   readonly assumptions: FillAssumptions;
   /** A new decision (replaces whatever is still working). Returns fills that happen at once (L1). */
-  submit(intent: OrderIntent, account: AccountView): ProposedFill[];
+  submit(intent: OrderIntent, account: AccountView): readonly ProposedFill[];
   /** Fills of the working order at bar i's open. */
-  atOpen(i: number, account: AccountView): ProposedFill[];
+  atOpen(i: number, account: AccountView): readonly ProposedFill[];
 }
 
 function costsText(c: CostParams, fidelity: 'bar' | 'l1' | 'l2'): string {
@@ -67,14 +70,14 @@ export class ClassicBarExecution implements ExecutionPort {
     this.assumptions = { fidelity: 'bar', fills: 'market order on close, filled at next bar open, no slippage', costs: costsText(costs, 'bar') };
   }
 
-  submit(intent: OrderIntent): ProposedFill[] {
+  submit(intent: OrderIntent): readonly ProposedFill[] {
     this.pending = intent;
-    return [];
+    return NONE;
   }
 
-  atOpen(i: number, account: AccountView): ProposedFill[] {
+  atOpen(i: number, account: AccountView): readonly ProposedFill[] {
     const p = this.pending;
-    if (!p || i <= p.bar) return [];
+    if (!p || i <= p.bar) return NONE;
     this.pending = null;
     const open = this.bars.open[i]!;
     if (p.side === 'sell') {
@@ -84,7 +87,7 @@ export class ClassicBarExecution implements ExecutionPort {
     const qty = account.entrySize(open);
     if (qty <= 0n || qty > account.maxBuy(open)) {
       account.refuse();
-      return [];
+      return NONE;
     }
     return [{ side: 'buy', qty, priced: barFill(open), reason: p.reason }];
   }
@@ -100,7 +103,7 @@ export class SignalOnlyExecution implements ExecutionPort {
     this.assumptions = { fidelity: 'l1', fills: 'filled at the signal close plus a flat haircut', costs: costsText(costs, 'l1') };
   }
 
-  submit(intent: OrderIntent, account: AccountView): ProposedFill[] {
+  submit(intent: OrderIntent, account: AccountView): readonly ProposedFill[] {
     const priced = l1Fill(intent.reference, intent.side, this.costs.haircutBps);
     if (intent.side === 'sell') {
       const qty = account.position();
@@ -109,13 +112,13 @@ export class SignalOnlyExecution implements ExecutionPort {
     const qty = account.entrySize(priced.price);
     if (qty <= 0n || qty > account.maxBuy(priced.price)) {
       account.refuse();
-      return [];
+      return NONE;
     }
     return [{ side: 'buy', qty, priced, reason: intent.reason }];
   }
 
-  atOpen(): ProposedFill[] {
-    return [];
+  atOpen(): readonly ProposedFill[] {
+    return NONE;
   }
 }
 
@@ -136,14 +139,14 @@ export class ExecutionAwareExecution implements ExecutionPort {
     this.assumptions = { fidelity: 'l2', fills: 'from next bar open, capped by bar volume, with spread and square-root impact', costs: costsText(costs, 'l2') };
   }
 
-  submit(intent: OrderIntent): ProposedFill[] {
+  submit(intent: OrderIntent): readonly ProposedFill[] {
     this.working = { intent, remaining: null };
-    return [];
+    return NONE;
   }
 
-  atOpen(i: number, account: AccountView): ProposedFill[] {
+  atOpen(i: number, account: AccountView): readonly ProposedFill[] {
     const w = this.working;
-    if (!w || i <= w.intent.bar) return [];
+    if (!w || i <= w.intent.bar) return NONE;
     const open = this.bars.open[i]!;
     const volume = this.bars.volume[i]!;
     const scale = 10 ** account.qtyScale;
@@ -154,7 +157,7 @@ export class ExecutionAwareExecution implements ExecutionPort {
     let qty = w.remaining < capUnits ? w.remaining : capUnits;
     if (qty <= 0n) {
       if (w.remaining <= 0n) this.working = null;
-      return [];
+      return NONE;
     }
     let priced = l2Fill(open, w.intent.side, Number(qty) / scale, volume, this.costs);
     if (w.intent.side === 'buy') {
@@ -169,7 +172,7 @@ export class ExecutionAwareExecution implements ExecutionPort {
       if (qty <= 0n) {
         this.working = null;
         account.refuse();
-        return [];
+        return NONE;
       }
     }
     w.remaining -= qty;
