@@ -1,9 +1,12 @@
 import { createRng } from '../core/rng.ts';
 import type { BarRunResult } from './bar-runner.ts';
+import { runBars } from './bar-runner.ts';
+import { barsBetween } from './data/series.ts';
 import type { BarSeries } from './data/series.ts';
+import { strategyDef } from './strategies/index.ts';
 import { expectedMaxSharpe, moments, probabilisticSharpe, simpleReturns } from './metrics/metrics.ts';
 import type { RunSpec } from './run-spec.ts';
-import { runSpec } from './run-spec.ts';
+import { configOf, runSpec } from './run-spec.ts';
 
 /**
  * Parameter sweeps: the points (a grid, or random draws from it with a seed), one run per point,
@@ -83,7 +86,10 @@ export function sweepRow(index: number, params: Record<string, number>, result: 
 /** Runs one point of a sweep (what a worker does). */
 export function runPoint(base: RunSpec, bars: BarSeries, index: number, params: Record<string, number>): SweepRow {
   try {
-    const { result } = runSpec({ ...base, params: { ...base.params, ...params } }, bars);
+    // The runner alone: a sweep row needs no report (breakdowns, trade list), only the figures.
+    const spec = { ...base, params: { ...base.params, ...params } };
+    const window = barsBetween(bars, spec.fromMs, spec.toMs);
+    const result = runBars(window, strategyDef(spec.strategy).create(spec.params), configOf(spec));
     return sweepRow(index, params, result, null);
   } catch (err) {
     return sweepRow(index, params, null, err instanceof Error ? err.message : String(err));

@@ -5,6 +5,7 @@ import type { BarRunConfig } from '../../../src/backtest/bar-runner.ts';
 import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
+import { toUnits } from '../../../src/core/precision.ts';
 
 const fixture = (f: string) => readFileSync(new URL(`../../fixtures/data/backtrader/${f}`, import.meta.url), 'utf8');
 const ORCL_TEXT = fixture('orcl-1995-2014.txt');
@@ -155,5 +156,46 @@ describe('fidelity levels', () => {
     const low = runBars(orcl, smaCross.create({}), { ...base, fidelity: 'l2', costs: { urgency: 'low' } });
     const high = runBars(orcl, smaCross.create({}), { ...base, fidelity: 'l2', costs: { urgency: 'immediate' } });
     expect(high.metrics.costs.impact).toBeGreaterThan(low.metrics.costs.impact);
+  });
+});
+
+describe('ledger invariants', () => {
+  const barsOf = (steps: number[], vol: number[]): BarSeries => {
+    let p = 50;
+    const rows = steps.map((s, i) => {
+      const o = p;
+      p = Math.max(0.01, Math.round(p * (1 + s) * 100) / 100);
+      return { time: Date.UTC(2020, 0, 1) + i * 86_400_000, open: o, high: Math.max(o, p), low: Math.min(o, p), close: p, volume: vol[i % vol.length]! };
+    });
+    return { kind: 'bars', time: Float64Array.from(rows.map((r) => r.time)), open: Float64Array.from(rows.map((r) => r.open)), high: Float64Array.from(rows.map((r) => r.high)), low: Float64Array.from(rows.map((r) => r.low)), close: Float64Array.from(rows.map((r) => r.close)), volume: Float64Array.from(rows.map((r) => r.volume)), priceDecimals: 2 };
+  };
+
+  it('property: at every fidelity, cash never goes negative when all-in, the position is never short, and final value = cash + position × last close exactly', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.08, max: 0.08, noNaN: true }), { minLength: 40, maxLength: 200 }),
+        fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 7 }),
+        fc.constantFrom('bar' as const, 'l1' as const, 'l2' as const),
+        fc.constantFrom('0', '0.001', '0.0025'),
+        (steps, vol, fidelity, commission) => {
+          const bars = barsOf(steps, vol.map((v) => v + 1));
+          const r = runBars(bars, smaCross.create({ fast: 3, slow: 8 }), { instrument: 'X', fidelity, cash: '10000', commission, sizing: { kind: 'all-in' }, costs: { haircutBps: 3 } });
+          expect(Number(r.finalCash)).toBeGreaterThanOrEqual(0);
+          let pos = 0;
+          for (const f of r.fills) {
+            pos += f.side === 'buy' ? f.qty : -f.qty;
+            expect(pos).toBeGreaterThanOrEqual(0);
+            expect(Number.isInteger(f.qty)).toBe(true);
+          }
+          expect(Number(r.position['X'])).toBe(pos);
+          const last = bars.close.at(-1)!;
+          // Exact decimal identity in integer units of 10^-20.
+          expect(toUnits(r.finalValue, 20)).toBe(toUnits(r.finalCash, 20) + BigInt(pos) * toUnits(String(last), 20));
+          expect(rel(r.equity.at(-1)!, Number(r.finalValue))).toBeLessThan(1e-12);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
