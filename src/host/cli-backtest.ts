@@ -269,15 +269,20 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
   bt.command('show <id>')
     .description('one kept run: config, data hash, metrics (labelled with fidelity and fill assumptions), yearly returns')
     .option('--trades', 'list the trades')
+    .addOption(new Option('--period <p>', 'also print returns by this calendar period (UTC), from the kept equity curve').choices(['day', 'week', 'month', 'year']))
     .option('--json', 'print JSON')
-    .action((id: string, o: { trades?: boolean; json?: boolean }) =>
+    .action((id: string, o: { trades?: boolean; period?: 'day' | 'week' | 'month' | 'year'; json?: boolean }) =>
       guarded(async () => {
+        const { periodReturns } = await import('../backtest/metrics/metrics.ts');
         const runs = (await openStores(await dataDir())).runs();
         try {
           const r = runs.get(Number(id));
           if (!r) throw new CliExit(EXIT.failed, `RUN_NOT_FOUND: no run ${id} (see strata backtest list)`);
-          const out = { runId: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, dataName: r.dataName, dataHash: r.dataHash, resultHash: r.resultHash, ...r.report };
-          ctx.print(!!o.json, o.trades ? out : { ...out, trades: undefined, tradeCount: out.trades.length }, () => reportText(out, !!o.trades));
+          const byPeriod = o.period ? periodReturns(r.time, r.equity, r.report.metrics.startEquity, o.period) : undefined;
+          const out = { runId: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, dataName: r.dataName, dataHash: r.dataHash, resultHash: r.resultHash, ...r.report, ...(byPeriod ? { byPeriod } : {}) };
+          ctx.print(!!o.json, o.trades ? out : { ...out, trades: undefined, tradeCount: out.trades.length }, () =>
+            [reportText(out, !!o.trades), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
+          );
         } finally {
           runs.close();
         }
