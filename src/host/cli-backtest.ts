@@ -457,6 +457,33 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         if (r.biased) throw new CliExit(EXIT.failed, 'LOOKAHEAD_BIAS: the strategy reads data after the bar it decides on');
       }),
     );
+  specOptions(bt.command('fidelities'))
+    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains')
+    .option('--spread-bps <n>', 'L2 quoted spread, bps', numberArg('spread-bps', 0, 10_000))
+    .option('--impact-k <k>', 'L2 impact coefficient', numberArg('impact-k', 0, 100))
+    .option('--json', 'print JSON')
+    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; json?: boolean }) =>
+      guarded(async () => {
+        const { runSpec } = await import('../backtest/run-spec.ts');
+        const { d, series } = await bars(o.data);
+        const { spec } = await specFrom(o, d.info.name);
+        const levels = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || series.volume.some((v) => v > 0));
+        const out = levels.map((fidelity) => {
+          const r = runSpec({ ...spec, fidelity, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) }, series).report;
+          return { fidelity, finalValue: r.finalValue, fills: r.fills, metrics: r.metrics };
+        });
+        ctx.print(!!o.json, out, () =>
+          [
+            table(
+              ['FIDELITY', 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'FEES', 'SPREAD', 'IMPACT', 'FILLS', 'FILL ASSUMPTION'],
+              out.map((x) => [x.fidelity, num(x.finalValue, 2), pct(x.metrics.totalReturn), num(x.metrics.sharpe), pct(x.metrics.maxDrawdown), num(x.metrics.costs.fees, 2), num(x.metrics.costs.spread, 2), num(x.metrics.costs.impact, 2), x.fills, x.metrics.assumptions.fills]),
+            ),
+            ...out.map((x) => `${x.fidelity}: ${x.metrics.assumptions.costs}`),
+            ...(levels.length < 3 ? ['l2 skipped: the series has no volume'] : []),
+          ].join('\n'),
+        );
+      }),
+    );
   specOptions(bt.command('sweep'))
     .description('run a grid (or --random N points of it) of parameters on worker_threads; Ctrl-C cancels and keeps the rows done')
     .option('--grid <k=spec>', 'K=a,b,c or K=from:to:step, repeatable', gridArg, {})

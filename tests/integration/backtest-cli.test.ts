@@ -106,6 +106,14 @@ describe('strata backtest CLI', () => {
     expect(r.stderr).toContain('LOOKAHEAD_BIAS');
   });
 
+  it('when the three fidelities run side by side then each is labelled and only l2 pays impact', async () => {
+    const out = await json<{ fidelity: string; metrics: { costs: { impact: number; spread: number }; assumptions: { fidelity: string } } }[]>('backtest', 'fidelities', '--data', 'orcl', '--commission', '0.001', '--haircut-bps', '5');
+    expect(out.map((x) => x.fidelity)).toEqual(['bar', 'l1', 'l2']);
+    expect(out.map((x) => x.metrics.assumptions.fidelity)).toEqual(['bar', 'l1', 'l2']);
+    expect(out.map((x) => x.metrics.costs.impact > 0)).toEqual([false, false, true]);
+    expect(out[1]!.metrics.costs.spread).toBeGreaterThan(0);
+  });
+
   it('when a sweep runs on two workers then its table equals the inline one', async () => {
     const out = await json<{ rows: { params: Record<string, number>; finalValue: number }[]; done: number; workers: number }>('backtest', 'sweep', '--data', 'orcl', '--commission', '0.001', '--grid', 'fast=5,10', '--grid', 'slow=20:30:10', '--workers', '2', '--sort', 'index');
     const inline = sweepInline({ ...spec, instrument: 'orcl', seed: 42 }, orcl, gridPoints({ fast: [5, 10], slow: [20, 30] }));
