@@ -107,7 +107,7 @@ describe('strata backtest CLI', () => {
   });
 
   it('when the three fidelities run side by side then each is labelled and only l2 pays impact', async () => {
-    const out = await json<{ fidelity: string; metrics: { costs: { impact: number; spread: number }; assumptions: { fidelity: string } } }[]>('backtest', 'fidelities', '--data', 'orcl', '--commission', '0.001', '--haircut-bps', '5');
+    const out = await json<{ fidelity: string; metrics: { costs: { impact: number; spread: number }; assumptions: { fidelity: string } } }[]>('backtest', 'fidelities', '--data', ORCL, '--commission', '0.001', '--haircut-bps', '5');
     expect(out.map((x) => x.fidelity)).toEqual(['bar', 'l1', 'l2']);
     expect(out.map((x) => x.metrics.assumptions.fidelity)).toEqual(['bar', 'l1', 'l2']);
     expect(out.map((x) => x.metrics.costs.impact > 0)).toEqual([false, false, true]);
