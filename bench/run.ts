@@ -173,5 +173,6 @@ for (const line of riskReport(riskChecks, pms)) console.log(line);
 const ccxt = await benchCcxt();
 console.log('');
 for (const line of ccxtReport(ccxt)) console.log(line);
+await (await import('./backtest.ts')).printBacktestBench();
 
 if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));

@@ -374,6 +374,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     });
 
   registerRiskCommands(program, ctx);
+  (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
