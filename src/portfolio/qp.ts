@@ -110,11 +110,16 @@ export function solveQpWith(highs: Highs, p: QpProblem, limits: SolverLimits = D
       output_flag: false,
       time_limit: limits.timeLimitSeconds,
       qp_iteration_limit: limits.qpIterationLimit,
-      primal_feasibility_tolerance: 1e-10,
-      dual_feasibility_tolerance: 1e-10,
     });
     m.passModel(hessian ? { ...model, hessian } : model);
-    const { modelStatus } = m.run();
+    // Default feasibility tolerances (1e-7): tighter ones make HiGHS reject its own optimal QP
+    // point ("claims optimality, but with infeasibilities"); the polish below supplies precision.
+    let modelStatus: number;
+    try {
+      modelStatus = m.run().modelStatus;
+    } catch (e) {
+      throw new PortfolioError('SOLVER', `${p.what}: the solver failed (${(e as Error).message})`);
+    }
     if (modelStatus !== 7) throw statusError(modelStatus, p.what);
     const raw = Array.from(m.getSolution().colValue);
     const x = p.hessian ? polish(p, raw) : raw;
@@ -136,7 +141,7 @@ function objectiveAt(p: QpProblem, x: readonly number[]): number {
   return v;
 }
 
-const ACTIVE_TOL = 1e-8;
+const ACTIVE_TOL = 1e-7;
 
 /**
  * Active-set polish: HiGHS stops at its feasibility tolerances (~1e-8 in weights). Taking the
