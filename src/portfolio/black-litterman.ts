@@ -115,7 +115,8 @@ export function blackLitterman(input: BlackLittermanInput): BlackLittermanResult
   // Σ_post = Σ + τΣ − τΣPᵀ (PτΣPᵀ + Ω)⁻¹ PτΣ.
   const M = solveMatrix(A, transpose(tauSPt), 'the view matrix PτΣPᵀ + Ω'); // k×n
   const corr = matMul(tauSPt, M);
-  const postCov = S.map((r, i) => r.map((v, j) => v + tauS[i]![j]! - corr[i]![j]!));
+  const raw = S.map((r, i) => r.map((v, j) => v + tauS[i]![j]! - corr[i]![j]!));
+  const postCov = raw.map((r, i) => r.map((v, j) => (v + raw[j]![i]!) / 2));
   return { posteriorReturns: post, posteriorCov: postCov, P, Q, omega };
 }
 

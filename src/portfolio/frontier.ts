@@ -35,7 +35,8 @@ function checkMu(mu: readonly number[], n: number): void {
 function checkDefinite(cov: Mat, rc: ResolvedConstraints): void {
   const n = cov.length;
   const regularised = rc.l2Gamma > 0 || (rc.stayClose?.kind === 'l2' && rc.stayClose.k > 0);
-  const m = new Matrix(cov);
+  // ml-matrix's Cholesky wants exact symmetry; checkCovariance allowed rounding-level asymmetry.
+  const m = new Matrix(cov.map((r, i) => r.map((v, j) => (v + cov[j]![i]!) / 2)));
   let meanDiag = 0;
   for (let i = 0; i < n; i++) meanDiag += cov[i]![i]! / n;
   if (!(meanDiag > 0)) throw badInput('the covariance matrix has no variance on its diagonal');
