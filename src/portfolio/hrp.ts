@@ -3,15 +3,16 @@ import type { AgglomerationMethod, Cluster } from 'ml-hclust';
 import { badInput } from './errors.ts';
 import type { Frame } from './frame.ts';
 import type { Mat } from './linalg.ts';
-import { covarianceMatrix } from './risk-models.ts';
+import { pairwiseMoments } from './risk-models.ts';
 
 /**
  * Hierarchical Risk Parity (López de Prado 2016): cluster the assets on the correlation distance
  * √((1 − ρ)/2), order them so similar assets sit together (quasi-diagonalisation), then split the
  * ordered list in halves recursively, giving each half weight in inverse proportion to its
  * inverse-variance cluster variance. Needs no matrix inversion, so it works where Σ is singular.
- * Linkage by ml-hclust; the leaf order follows SciPy's convention (the earlier-formed child
- * first) so results match PyPortfolioOpt's.
+ * Single linkage by SciPy's own O(n²) minimum-spanning-tree method; the other linkages by
+ * ml-hclust. The leaf order follows SciPy's convention (the smaller cluster id first) so results
+ * match PyPortfolioOpt's.
  */
 
 export type LinkageName = 'single' | 'complete' | 'average' | 'weighted' | 'centroid' | 'median' | 'ward';
@@ -22,44 +23,71 @@ const AGNES: Record<LinkageName, AgglomerationMethod> = { single: 'single', comp
 
 /** Pairwise-complete correlation (pandas `DataFrame.corr()`): each pair's own overlap. */
 export function correlationMatrix(returns: Frame): Mat {
-  const cols = returns.columns;
-  const n = cols.length;
-  const out: Mat = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let a = 0; a < n; a++) {
-    out[a]![a] = 1;
-    for (let b = a + 1; b < n; b++) {
-      const x = cols[a]!;
-      const y = cols[b]!;
-      let sx = 0;
-      let sy = 0;
-      let k = 0;
-      for (let i = 0; i < x.length; i++) {
-        const u = x[i]!;
-        const v = y[i]!;
-        if (Number.isNaN(u) || Number.isNaN(v)) continue;
-        sx += u;
-        sy += v;
-        k++;
+  return pairwiseMoments(returns, true).corr!;
+}
+
+/**
+ * Single linkage as SciPy computes it (Prim's minimum spanning tree, O(n²), then the edges sorted
+ * by distance, stable, and relabelled with union-find, smaller cluster id first); returns the
+ * linkage rows [left, right] in merge order. O(n²) where a general agglomeration is O(n³): at 500
+ * assets this is what keeps HRP inside its budget.
+ */
+function singleLinkage(dist: Mat): [number, number][] {
+  const n = dist.length;
+  const merged = new Uint8Array(n);
+  const D = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const edges: { x: number; y: number; d: number; k: number }[] = [];
+  let x = 0;
+  for (let k = 0; k < n - 1; k++) {
+    let best = Number.POSITIVE_INFINITY;
+    let y = -1;
+    merged[x] = 1;
+    const row = dist[x]!;
+    for (let i = 0; i < n; i++) {
+      if (merged[i]) continue;
+      if (D[i]! > row[i]!) D[i] = row[i]!;
+      if (D[i]! < best || y < 0) {
+        y = i;
+        best = D[i]!;
       }
-      const mx = sx / k;
-      const my = sy / k;
-      let sxy = 0;
-      let sxx = 0;
-      let syy = 0;
-      for (let i = 0; i < x.length; i++) {
-        const u = x[i]!;
-        const v = y[i]!;
-        if (Number.isNaN(u) || Number.isNaN(v)) continue;
-        sxy += (u - mx) * (v - my);
-        sxx += (u - mx) * (u - mx);
-        syy += (v - my) * (v - my);
-      }
-      const r = k >= 2 && sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
-      out[a]![b] = r;
-      out[b]![a] = r;
+    }
+    edges.push({ x, y, d: best, k });
+    x = y;
+  }
+  edges.sort((p, q) => p.d - q.d || p.k - q.k);
+  const parent = Array.from({ length: 2 * n - 1 }, (_, i) => i);
+  const find = (i: number): number => {
+    let r = i;
+    while (parent[r] !== r) r = parent[r]!;
+    while (parent[i] !== r) {
+      const next = parent[i]!;
+      parent[i] = r;
+      i = next;
+    }
+    return r;
+  };
+  return edges.map((e, i) => {
+    const a = find(e.x);
+    const b = find(e.y);
+    parent[a] = n + i;
+    parent[b] = n + i;
+    return a < b ? [a, b] : [b, a];
+  });
+}
+
+/** Pre-order leaves of linkage rows (node n + i has children rows[i]). */
+function preOrder(rows: readonly [number, number][], n: number): number[] {
+  const order: number[] = [];
+  const stack = [n + rows.length - 1];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (id < n) order.push(id);
+    else {
+      const [l, r] = rows[id - n]!;
+      stack.push(r, l);
     }
   }
-  return out;
+  return order;
 }
 
 /** Leaf order of the dendrogram, SciPy `to_tree(linkage).pre_order()`. */
@@ -67,6 +95,7 @@ export function quasiDiagonalOrder(corr: Mat, linkage: LinkageName = 'single'): 
   const n = corr.length;
   if (n === 1) return [0];
   const dist = corr.map((r) => r.map((v) => Math.sqrt(Math.min(Math.max((1 - v) / 2, 0), 1))));
+  if (linkage === 'single') return preOrder(singleLinkage(dist), n);
   const root = agnes(dist, { isDistanceMatrix: true, method: AGNES[linkage] });
   // SciPy numbers merged clusters n, n+1, … in order of height, and puts the smaller id left.
   const internal: { node: Cluster; depth: number }[] = [];
@@ -143,8 +172,9 @@ export function hrp(returns: Frame, opts: { linkage?: LinkageName; cov?: Mat } =
   const n = returns.tickers.length;
   if (n === 0) throw badInput('HRP needs at least one asset');
   if (returns.dates.length < 2) throw badInput(`HRP needs at least 2 return rows, got ${returns.dates.length}`);
-  const cov = opts.cov ?? covarianceMatrix(returns);
-  const corr = correlationMatrix(returns);
+  const moments = pairwiseMoments(returns, true);
+  const cov = opts.cov ?? moments.cov;
+  const corr = moments.corr!;
   for (let i = 0; i < n; i++) {
     if (!(cov[i]![i]! > 0)) throw badInput(`${returns.tickers[i]} has no return variance: HRP weighs by inverse variance`);
     for (let j = 0; j < n; j++) if (!Number.isFinite(corr[i]![j]!) || !Number.isFinite(cov[i]![j]!)) throw badInput(`${returns.tickers[i]} and ${returns.tickers[j]} share too few return observations for a correlation`);

@@ -94,7 +94,7 @@ export function solveQpWith(highs: Highs, p: QpProblem, limits: SolverLimits = D
     });
     starts.push(indices.length);
   }
-  const model: ModelData = {
+  const modelFor = (s: number): ModelData => ({
     numCols: n,
     numRows: p.rows.length,
     colCost: p.c.map((v) => v / s),
@@ -103,28 +103,34 @@ export function solveQpWith(highs: Highs, p: QpProblem, limits: SolverLimits = D
     rowLower: p.rows.map((r) => (r.lo === -INF ? -highs.infinity : r.lo)),
     rowUpper: p.rows.map((r) => (r.hi === INF ? highs.infinity : r.hi)),
     matrix: { format: 'csr', numRows: p.rows.length, numCols: n, starts, indices, values },
-  };
-  const hessian = p.hessian ? lowerTriangle(p.hessian, n, s, p.what) : undefined;
-  return highs.withModel((m) => {
-    m.options.set({
-      output_flag: false,
-      time_limit: limits.timeLimitSeconds,
-      qp_iteration_limit: limits.qpIterationLimit,
-    });
-    m.passModel(hessian ? { ...model, hessian } : model);
-    // Default feasibility tolerances (1e-7): tighter ones make HiGHS reject its own optimal QP
-    // point ("claims optimality, but with infeasibilities"); the polish below supplies precision.
-    let modelStatus: number;
-    try {
-      modelStatus = m.run().modelStatus;
-    } catch (e) {
-      throw new PortfolioError('SOLVER', `${p.what}: the solver failed (${(e as Error).message})`);
-    }
-    if (modelStatus !== 7) throw statusError(modelStatus, p.what);
-    const raw = Array.from(m.getSolution().colValue);
-    const x = p.hessian ? polish(p, raw) : raw;
-    return { x, objective: objectiveAt(p, x) };
   });
+  const attempt = (scale: number, presolve: 'choose' | 'off'): { status: number; x: number[] | null; error?: string } =>
+    highs.withModel((m) => {
+      m.options.set({ output_flag: false, time_limit: limits.timeLimitSeconds, qp_iteration_limit: limits.qpIterationLimit, presolve });
+      const model = modelFor(scale);
+      m.passModel(p.hessian ? { ...model, hessian: lowerTriangle(p.hessian, n, scale, p.what) } : model);
+      // Default feasibility tolerances (1e-7): tighter ones make HiGHS reject its own optimal QP
+      // point ("claims optimality, but with infeasibilities"); the polish supplies precision.
+      try {
+        const status = m.run().modelStatus;
+        return { status, x: status === 7 ? Array.from(m.getSolution().colValue) : null };
+      } catch (e) {
+        return { status: -1, x: null, error: (e as Error).message };
+      }
+    });
+  // HiGHS's active-set QP solver now and then fails on a plainly bounded convex QP (reporting
+  // "unbounded" or a solve error) depending on scaling; the same problem is then retried without
+  // presolve and at other scales before it is reported. A proven infeasibility is final.
+  const tries: [number, 'choose' | 'off'][] = p.hessian ? [[s, 'choose'], [s, 'off'], [1, 'choose'], [s * 10, 'off'], [s / 10, 'off']] : [[s, 'choose']];
+  let r: { status: number; x: number[] | null; error?: string } = { status: 0, x: null };
+  for (const [scale, presolve] of tries) {
+    r = attempt(scale, presolve);
+    if (r.status === 7 || r.status === 8) break;
+  }
+  if (r.status === -1) throw new PortfolioError('SOLVER', `${p.what}: the solver failed (${r.error ?? 'unknown error'})`);
+  if (r.status !== 7 || !r.x) throw statusError(r.status, p.what);
+  const x = p.hessian ? polish(p, r.x) : r.x;
+  return { x, objective: objectiveAt(p, x) };
 }
 
 function objectiveAt(p: QpProblem, x: readonly number[]): number {

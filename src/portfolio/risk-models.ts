@@ -59,45 +59,135 @@ export function pairCovariance(x: Float64Array, y: Float64Array): number {
 /**
  * Daily covariance matrix on pairwise-complete observations (pandas `DataFrame.cov()`).
  * Fast path: columns whose only gap is before their listing overlap on a suffix, so the pair's
- * means come from prefix sums and one multiply-add pass does the rest.
+ * means come from suffix sums and one multiply-add pass does the rest.
  */
 export function covarianceMatrix(returns: Frame): Mat {
+  return pairwiseMoments(returns, false).cov;
+}
+
+/**
+ * Pairwise-complete covariance (ddof 1) and, when asked, correlation (pandas `DataFrame.corr()`:
+ * each pair's correlation from its own overlap, its own means and variances), in one pass.
+ */
+export function pairwiseMoments(returns: Frame, withCorrelation = true): { cov: Mat; corr: Mat | null } {
   const cols = returns.columns;
   const n = cols.length;
   const t = returns.dates.length;
   const shapes = cols.map(shapeOf);
-  // Suffix sums: sum of column j over rows ≥ s.
-  const suffix = cols.map((c, j) => {
+  // Fast-path columns are centred once on their own mean; a pair's overlap mean differs by d, and
+  // Σ(x − m_x)(y − m_y) over the overlap = Σx'y' − k·d_x·d_y (x' the centred column). The inner
+  // loop is then a plain dot product. Suffix sums of x' and x'² give d and the overlap variances.
+  const centred = cols.map((c, j) => {
     if (!shapes[j]!.contiguous) return null;
-    const s = new Float64Array(t + 1);
-    for (let i = t - 1; i >= 0; i--) s[i] = s[i + 1]! + (Number.isNaN(c[i]!) ? 0 : c[i]!);
-    return s;
+    const from = shapes[j]!.start;
+    let s = 0;
+    for (let i = from; i < t; i++) s += c[i]!;
+    const m = t - from > 0 ? s / (t - from) : 0;
+    const x = new Float64Array(t);
+    for (let i = from; i < t; i++) x[i] = c[i]! - m;
+    const s1 = new Float64Array(t + 1);
+    const s2 = new Float64Array(t + 1);
+    for (let i = t - 1; i >= 0; i--) {
+      s1[i] = s1[i + 1]! + x[i]!;
+      s2[i] = s2[i + 1]! + x[i]! * x[i]!;
+    }
+    return { x, s1, s2 };
   });
-  const out = zeros(n, n);
+  // Σx'y' for every fast-path pair, by row blocks: one block of every column (~1 KB each) stays in
+  // cache while all pairs use it, instead of streaming two whole columns per pair.
+  const dots = new Float64Array(n * n);
+  const fast = centred.map((c, j) => (c ? j : -1)).filter((j) => j >= 0);
+  const BLOCK = 128;
+  for (let r0 = 0; r0 < t; r0 += BLOCK) {
+    const r1 = Math.min(r0 + BLOCK, t);
+    for (let ia = 0; ia < fast.length; ia++) {
+      const a = fast[ia]!;
+      const x = centred[a]!.x;
+      for (let ib = ia + 1; ib < fast.length; ib++) {
+        const b = fast[ib]!;
+        const y = centred[b]!.x;
+        const from = Math.max(shapes[a]!.start, shapes[b]!.start, r0);
+        let s0 = 0;
+        let s1 = 0;
+        let i = from;
+        for (; i + 1 < r1; i += 2) {
+          s0 += x[i]! * y[i]!;
+          s1 += x[i + 1]! * y[i + 1]!;
+        }
+        if (i < r1) s0 += x[i]! * y[i]!;
+        dots[a * n + b]! += s0 + s1;
+      }
+    }
+  }
+  const cov = zeros(n, n);
+  const corr = withCorrelation ? zeros(n, n) : null;
   for (let a = 0; a < n; a++) {
+    const ca = centred[a];
     for (let b = a; b < n; b++) {
       let v: number;
-      const sa = suffix[a];
-      const sb = suffix[b];
-      if (sa && sb) {
+      let r = NaN;
+      const cb = centred[b];
+      if (ca && cb) {
         const from = Math.max(shapes[a]!.start, shapes[b]!.start);
         const k = t - from;
         if (k < 2) v = NaN;
         else {
-          const ma = sa[from]! / k;
-          const mb = sb[from]! / k;
-          const x = cols[a]!;
-          const y = cols[b]!;
-          let s = 0;
-          for (let i = from; i < t; i++) s += (x[i]! - ma) * (y[i]! - mb);
-          v = s / (k - 1);
+          const da = ca.s1[from]! / k;
+          const db = cb.s1[from]! / k;
+          let dot: number;
+          if (a === b) dot = ca.s2[from]!;
+          else dot = dots[a * n + b]!;
+          const sxy = dot - k * da * db;
+          v = sxy / (k - 1);
+          if (corr) {
+            const va = ca.s2[from]! - k * da * da;
+            const vb = cb.s2[from]! - k * db * db;
+            r = va > 0 && vb > 0 ? sxy / Math.sqrt(va * vb) : NaN;
+          }
         }
-      } else v = pairCovariance(cols[a]!, cols[b]!);
-      out[a]![b] = v;
-      out[b]![a] = v;
+      } else {
+        v = pairCovariance(cols[a]!, cols[b]!);
+        if (corr) r = pairCorrelation(cols[a]!, cols[b]!);
+      }
+      cov[a]![b] = v;
+      cov[b]![a] = v;
+      if (corr) {
+        corr[a]![b] = a === b ? 1 : r;
+        corr[b]![a] = a === b ? 1 : r;
+      }
     }
   }
-  return out;
+  return { cov, corr };
+}
+
+/** Pairwise-complete correlation of two aligned columns; NaN with < 2 overlaps or no variance. */
+export function pairCorrelation(x: Float64Array, y: Float64Array): number {
+  let sx = 0;
+  let sy = 0;
+  let k = 0;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i]!;
+    const v = y[i]!;
+    if (Number.isNaN(u) || Number.isNaN(v)) continue;
+    sx += u;
+    sy += v;
+    k++;
+  }
+  if (k < 2) return NaN;
+  const mx = sx / k;
+  const my = sy / k;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i]!;
+    const v = y[i]!;
+    if (Number.isNaN(u) || Number.isNaN(v)) continue;
+    sxy += (u - mx) * (v - my);
+    sxx += (u - mx) * (u - mx);
+    syy += (v - my) * (v - my);
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
 
 function checkReturnsMatrix(cov: Mat, tickers: readonly string[], what: string): void {
