@@ -174,7 +174,6 @@ const ccxt = await benchCcxt();
 console.log('');
 for (const line of ccxtReport(ccxt)) console.log(line);
 
-console.log('');
-for (const line of (await import('./portfolio.ts')).portfolioReport(await (await import('./portfolio.ts')).benchPortfolio())) console.log(line);
+await import('./portfolio.ts').then(async (p) => console.log(['', ...p.portfolioReport(await p.benchPortfolio())].join('\n')));
 
 if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));
