@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meanHistoricalReturn } from '../../../src/portfolio/expected-returns.ts';
-import { efficientReturn, efficientRisk, maxQuadraticUtility, maxSharpe, minVolatility } from '../../../src/portfolio/frontier.ts';
+import { efficientFrontierPoints, efficientReturn, efficientRisk, maxQuadraticUtility, maxSharpe, minVolatility } from '../../../src/portfolio/frontier.ts';
 import type { FrontierOptions } from '../../../src/portfolio/frontier.ts';
 import { portfolioPerformance } from '../../../src/portfolio/performance.ts';
 import { sampleCov } from '../../../src/portfolio/risk-models.ts';
@@ -130,5 +130,49 @@ describe('refusals are typed, with a reason', () => {
   });
   it('max Sharpe with every return below the risk-free rate is INFEASIBLE', async () => {
     await expect(code(maxSharpe([0.01, 0.01], [[0.04, 0], [0, 0.09]], 0.02))).resolves.toBe('INFEASIBLE');
+  });
+});
+
+describe('constraints beyond the reference cases', () => {
+  const idx = (t: string) => stockPrices().tickers.indexOf(t);
+  it('group caps: a tech cap of 30% holds in max Sharpe and min volatility', async () => {
+    const tech = new Set(['GOOG', 'AAPL', 'FB', 'AMZN', 'AMD', 'MA']);
+    const of = stockPrices().tickers.map((t) => (tech.has(t) ? 'tech' : 'other'));
+    for (const w of [await maxSharpe(mu, S, 0.02, { groups: { of, limits: { tech: [0, 0.3] } } }), await efficientReturn(mu, S, 0.2, { groups: { of, limits: { tech: [0.1, 0.3] } } })]) {
+      const t = w.reduce((a, x, i) => a + (of[i] === 'tech' ? x : 0), 0);
+      expect(t).toBeLessThanOrEqual(0.3 + 1e-9);
+      expect(sumOf(w)).toBeCloseTo(1, 9);
+    }
+  });
+  it('max single weight and a cash buffer: weights ≤ 10% and summing to 95%', async () => {
+    const w = await maxSharpe(mu, S, 0.02, { maxWeight: 0.1, cashBuffer: 0.05 });
+    expect(Math.max(...w)).toBeLessThanOrEqual(0.1 + 1e-9);
+    expect(sumOf(w)).toBeCloseTo(0.95, 9);
+  });
+  it('stay close: a strong tracking penalty keeps max-utility weights near the base; none leaves them free', async () => {
+    const base = new Array(n).fill(1 / n);
+    const free = await maxQuadraticUtility(mu, S, 2);
+    const tied = await maxQuadraticUtility(mu, S, 2, { stayClose: { base, k: 100, kind: 'l2' } });
+    const dist = (w: number[]) => Math.sqrt(w.reduce((a, x, i) => a + (x - base[i]!) ** 2, 0));
+    expect(dist(tied)).toBeLessThan(dist(free) / 10);
+    const turnover = await maxQuadraticUtility(mu, S, 2, { stayClose: { base, k: 0.05, kind: 'l1' } });
+    expect(dist(turnover)).toBeLessThan(dist(free));
+  });
+  it('efficient risk lands on the target volatility when it binds', async () => {
+    const w = await efficientRisk(mu, S, 0.25);
+    expect(portfolioPerformance(w, mu, S).volatility).toBeCloseTo(0.25, 9);
+    expect(w[idx('MA')]).toBeGreaterThan(0);
+  });
+});
+
+describe('the efficient frontier for drawing', () => {
+  it('points run from the minimum-volatility portfolio upwards, volatility rising with return', async () => {
+    const pts = await efficientFrontierPoints(mu, S, 6);
+    expect(pts).toHaveLength(6);
+    for (let i = 1; i < pts.length; i++) {
+      expect(pts[i]!.expectedReturn).toBeGreaterThan(pts[i - 1]!.expectedReturn);
+      expect(pts[i]!.volatility).toBeGreaterThanOrEqual(pts[i - 1]!.volatility - 1e-12);
+    }
+    expect(pts[0]!.volatility).toBeCloseTo(refCase('ef_min_vol_long').expected instanceof Array ? (refCase('ef_min_vol_long').expected as number[])[1]! : 0, 9);
   });
 });
