@@ -77,22 +77,40 @@ export function pairwiseMoments(returns: Frame, withCorrelation = true): { cov: 
   // Fast-path columns are centred once on their own mean; a pair's overlap mean differs by d, and
   // Σ(x − m_x)(y − m_y) over the overlap = Σx'y' − k·d_x·d_y (x' the centred column). The inner
   // loop is then a plain dot product. Suffix sums of x' and x'² give d and the overlap variances.
-  const centred = cols.map((c, j) => {
-    if (!shapes[j]!.contiguous) return null;
-    const from = shapes[j]!.start;
-    let s = 0;
-    for (let i = from; i < t; i++) s += c[i]!;
-    const m = t - from > 0 ? s / (t - from) : 0;
-    const x = new Float64Array(t);
-    for (let i = from; i < t; i++) x[i] = c[i]! - m;
-    const s1 = new Float64Array(t + 1);
-    const s2 = new Float64Array(t + 1);
-    for (let i = t - 1; i >= 0; i--) {
-      s1[i] = s1[i + 1]! + x[i]!;
-      s2[i] = s2[i + 1]! + x[i]! * x[i]!;
+  // One buffer for every centred column, and their suffix sums only at the distinct listing
+  // starts (the only places a pair's overlap can begin): no per-column allocations.
+  const starts = [...new Set(shapes.map((sh) => sh.start))].sort((x, y) => x - y);
+  const startIndex = new Map(starts.map((st, i) => [st, i]));
+  const buf = new Float64Array(n * t);
+  const sums1 = new Float64Array(n * starts.length);
+  const sums2 = new Float64Array(n * starts.length);
+  const centred: ({ x: Float64Array; j: number } | null)[] = new Array(n);
+  for (let j = 0; j < n; j++) {
+    const sh = shapes[j]!;
+    if (!sh.contiguous) {
+      centred[j] = null;
+      continue;
     }
-    return { x, s1, s2 };
-  });
+    const c = cols[j]!;
+    const x = buf.subarray(j * t, (j + 1) * t);
+    centreInto(c, x, sh.start, t);
+    let s1 = 0;
+    let s2 = 0;
+    let k = starts.length - 1;
+    for (let i = t - 1; i >= 0 && k >= 0; i--) {
+      const v = x[i]!;
+      s1 += v;
+      s2 += v * v;
+      while (k >= 0 && starts[k] === i) {
+        sums1[j * starts.length + k] = s1;
+        sums2[j * starts.length + k] = s2;
+        k--;
+      }
+    }
+    centred[j] = { x, j };
+  }
+  const s1At = (j: number, from: number) => sums1[j * starts.length + startIndex.get(from)!]!;
+  const s2At = (j: number, from: number) => sums2[j * starts.length + startIndex.get(from)!]!;
   // Σx'y' for every fast-path pair, by row blocks: one block of every column (~1 KB each) stays in
   // cache while all pairs use it, instead of streaming two whole columns per pair.
   const dots = new Float64Array(n * n);
@@ -132,16 +150,16 @@ export function pairwiseMoments(returns: Frame, withCorrelation = true): { cov: 
         const k = t - from;
         if (k < 2) v = NaN;
         else {
-          const da = ca.s1[from]! / k;
-          const db = cb.s1[from]! / k;
+          const da = s1At(a, from) / k;
+          const db = s1At(b, from) / k;
           let dot: number;
-          if (a === b) dot = ca.s2[from]!;
+          if (a === b) dot = s2At(a, from);
           else dot = dots[a * n + b]!;
           const sxy = dot - k * da * db;
           v = sxy / (k - 1);
           if (corr) {
-            const va = ca.s2[from]! - k * da * da;
-            const vb = cb.s2[from]! - k * db * db;
+            const va = s2At(a, from) - k * da * da;
+            const vb = s2At(b, from) - k * db * db;
             r = va > 0 && vb > 0 ? sxy / Math.sqrt(va * vb) : NaN;
           }
         }
@@ -158,6 +176,14 @@ export function pairwiseMoments(returns: Frame, withCorrelation = true): { cov: 
     }
   }
   return { cov, corr };
+}
+
+/** x = c − mean(c) over rows ≥ start (zeros before). */
+function centreInto(c: Float64Array, x: Float64Array, start: number, t: number): void {
+  let s = 0;
+  for (let i = start; i < t; i++) s += c[i]!;
+  const m = t - start > 0 ? s / (t - start) : 0;
+  for (let i = start; i < t; i++) x[i] = c[i]! - m;
 }
 
 /** Pairwise-complete correlation of two aligned columns; NaN with < 2 overlaps or no variance. */
