@@ -202,15 +202,30 @@ export async function efficientRisk(mu: readonly number[], cov: Mat, targetVolat
     lo /= 4;
     wLo = await at(lo);
   }
-  for (let i = 0; i < 200 && (hi - lo) / hi > 1e-14; i++) {
-    const mid = Math.sqrt(lo * hi);
-    const w = await at(mid);
-    const v = vol(w);
-    if (Math.abs(v - targetVolatility) <= 1e-13 * targetVolatility) return w;
-    if (v > targetVolatility) lo = mid;
-    else {
-      hi = mid;
+  // Illinois regula falsi on u = ln ν, f(u) = vol − σ (f(lo) > 0 ≥ f(hi)): superlinear where
+  // bisection needs ~45 solves; falls back to a bisection step when interpolation stalls.
+  let uLo = Math.log(lo);
+  let uHi = Math.log(hi);
+  let fLo = vol(wLo) - targetVolatility;
+  let fHi = vol(wHi) - targetVolatility;
+  let side = 0;
+  for (let i = 0; i < 200 && uHi - uLo > 1e-14; i++) {
+    let u = uHi - (fHi * (uHi - uLo)) / (fHi - fLo);
+    if (!(u > uLo && u < uHi) || i % 8 === 7) u = (uLo + uHi) / 2;
+    const w = await at(Math.exp(u));
+    const f = vol(w) - targetVolatility;
+    if (Math.abs(f) <= 1e-13 * targetVolatility) return w;
+    if (f > 0) {
+      uLo = u;
+      fLo = f;
+      if (side === -1) fHi /= 2;
+      side = -1;
+    } else {
+      uHi = u;
+      fHi = f;
       wHi = w;
+      if (side === 1) fLo /= 2;
+      side = 1;
     }
   }
   return wHi;
