@@ -68,6 +68,23 @@ export default tseslint.config(
     },
   },
   {
+    // L2 portfolio construction is pure maths: no risk limits (L1 stays the only gate), no engine.
+    files: ['src/portfolio/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeOnly(),
+          patterns: [
+            { group: ['**/venues/**', '**/store/**', '**/kernel/**', '**/host/**'], message: 'level code reaches venues and the store through ports in src/core' },
+            { group: ['node:*'], message: 'level code is pure: I/O belongs to store, venues or host' },
+            { group: ['**/risk/**', '**/execution/**', '**/pms/**'], message: 'src/portfolio is pure L2: no risk limits, no execution, no engine' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The renderer sees the engine only through the contract.
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {

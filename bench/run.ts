@@ -175,4 +175,6 @@ console.log('');
 for (const line of ccxtReport(ccxt)) console.log(line);
 await (await import('./backtest.ts')).printBacktestBench();
 
+await import('./portfolio.ts').then(async (p) => console.log(['', ...p.portfolioReport(await p.benchPortfolio())].join('\n')));
+
 if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));

@@ -375,6 +375,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
 
   registerRiskCommands(program, ctx);
   (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
+  (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
