@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { baseShape, defineAlpha, universeOf, universeSchema } from '../alpha.ts';
+import type { Alpha, AlphaDiagnostics } from '../alpha.ts';
+import type { Bar } from '../bars.ts';
+import { fitRidge, predict } from '../ridge.ts';
+import type { RidgeModel } from '../ridge.ts';
+import { clamp01 } from '../signal.ts';
+import type { Signal } from '../signal.ts';
+import type { AlphaView } from '../view.ts';
+
+/**
+ * Statistical model wrapper: ridge regression of the next `horizonBars` return on the last `lags`
+ * one-bar returns and the realised volatility of the last `volWindow` returns, refitted walk-forward
+ * every `refitEvery` bars on the latest `fitWindow` samples whose outcome was known at fit time.
+ *
+ * Every prediction is made by a model fitted before it, so the hit rate (sign of the prediction =
+ * sign of the outcome) is out of sample. The alpha walks forward over history the first time it
+ * sees an instrument, then one bar at a time, so the figures are there from the first cycle.
+ *
+ * It signals only when the edge clears costs: |EV| − fees > threshold, where EV is the predicted
+ * return over the horizon and fees the round-trip cost. Long: target `targetWeight`; short side:
+ * target 0 (exit), or −targetWeight with allowShort. Conviction = min(edge / convictionScale, 1).
+ */
+export const statisticalModelSchema = z.strictObject({
+  ...baseShape({ weight: 1, cadence: 'bar', urgency: 'medium' }),
+  universe: universeSchema,
+  model: z.literal('ridge').default('ridge'),
+  lags: z.number().int().min(1).max(20).default(5),
+  volWindow: z.number().int().min(2).default(20),
+  fitWindow: z.number().int().min(10).default(252),
+  minFitSamples: z.number().int().min(10).default(60),
+  refitEvery: z.number().int().min(1).default(21),
+  horizonBars: z.number().int().min(1).default(1),
+  lambda: z.number().positive().default(1),
+  /** Round-trip cost in basis points of notional. */
+  feeBps: z.number().min(0).default(10),
+  thresholdBps: z.number().min(0).default(5),
+  convictionScaleBps: z.number().positive().default(50),
+  targetWeight: z.number().positive().max(1).nullable().default(null),
+  allowShort: z.boolean().default(false),
+});
+export type StatisticalModelParams = z.output<typeof statisticalModelSchema>;
+
+interface Pending {
+  t: number;
+  pred: number;
+}
+
+interface InstrumentModel {
+  /** Bars processed so far (the next bar index to walk to). */
+  processed: number;
+  model: RidgeModel | null;
+  fitAt: number;
+  fitFrom: number;
+  fitTo: number;
+  fitFromTime: number;
+  fitToTime: number;
+  pending: Pending[];
+  hits: number;
+  total: number;
+  lastPrediction: number | null;
+  lastFeatures: number[] | null;
+}
+
+function freshState(): InstrumentModel {
+  return { processed: 0, model: null, fitAt: -1, fitFrom: -1, fitTo: -1, fitFromTime: 0, fitToTime: 0, pending: [], hits: 0, total: 0, lastPrediction: null, lastFeatures: null };
+}
+
+export function featureNames(p: StatisticalModelParams): string[] {
+  return [...Array.from({ length: p.lags }, (_, i) => `ret_lag${i}`), `vol${p.volWindow}`];
+}
+
+export class StatisticalModelAlpha implements Alpha<StatisticalModelParams> {
+  readonly kind = 'statistical-model';
+  readonly name: string;
+  readonly params: Readonly<StatisticalModelParams>;
+  readonly #state = new Map<string, InstrumentModel>();
+
+  constructor(name: string, params: StatisticalModelParams) {
+    this.name = name;
+    this.params = params;
+  }
+
+  generate(view: AlphaView): Signal[] {
+    const p = this.params;
+    const universe = universeOf(p.universe, view);
+    const weight = p.targetWeight ?? (universe.length > 0 ? 1 / universe.length : 0);
+    const now = view.now();
+    const out: Signal[] = [];
+    for (const instrument of universe) {
+      const bars = view.bars(instrument);
+      const st = this.#walk(instrument, bars);
+      if (!st.model || st.lastPrediction === null || st.processed !== bars.length) continue;
+      const ev = st.lastPrediction;
+      const fees = p.feeBps / 1e4;
+      const edge = Math.abs(ev) - fees;
+      if (!(edge > p.thresholdBps / 1e4)) continue;
+      const last = bars[bars.length - 1]!;
+      out.push({
+        instrument,
+        kind: 'target',
+        value: ev > 0 ? weight : p.allowShort ? -weight : 0,
+        urgency: p.urgency,
+        horizonMs: p.horizonBars * (last.closeTime - last.time),
+        alpha: this.name,
+        conviction: clamp01(edge / (p.convictionScaleBps / 1e4)),
+        expectedReturn: ev,
+        time: now,
+        inputs: {
+          features: st.lastFeatures ?? [],
+          coefficients: st.model.coefficients,
+          intercept: st.model.intercept,
+          fitFrom: st.fitFromTime,
+          fitTo: st.fitToTime,
+          fitSamples: st.model.samples,
+          oosHitRate: st.total > 0 ? st.hits / st.total : null,
+          fees,
+        },
+      });
+    }
+    return out;
+  }
+
+  diagnostics(): AlphaDiagnostics {
+    const byInstrument: Record<string, unknown> = {};
+    for (const [sym, st] of this.#state) {
+      byInstrument[sym] = {
+        coefficients: st.model?.coefficients ?? null,
+        intercept: st.model?.intercept ?? null,
+        r2: st.model?.r2 ?? null,
+        fitWindow: st.model ? { from: st.fitFromTime, to: st.fitToTime, samples: st.model.samples } : null,
+        oosHitRate: st.total > 0 ? st.hits / st.total : null,
+        oosPredictions: st.total,
+        lastPrediction: st.lastPrediction,
+      };
+    }
+    return { model: this.params.model, features: featureNames(this.params), instruments: byInstrument };
+  }
+
+  /** Walks the model forward over bars not yet seen; resets if the history got shorter (a seek back). */
+  #walk(instrument: string, bars: readonly Bar[]): InstrumentModel {
+    const p = this.params;
+    let st = this.#state.get(instrument);
+    if (!st || bars.length < st.processed) {
+      st = freshState();
+      this.#state.set(instrument, st);
+    }
+    const n = bars.length;
+    if (st.processed >= n) return st;
+    const closes = bars.map((b) => b.close);
+    // ret[t] = return into bar t (t ≥ 1); vol[t] = population std of ret over (t − volWindow, t].
+    const ret = new Float64Array(n);
+    for (let t = 1; t < n; t++) ret[t] = closes[t]! / closes[t - 1]! - 1;
+    const w = p.volWindow;
+    const vol = new Float64Array(n).fill(Number.NaN);
+    let s = 0;
+    let q = 0;
+    for (let t = 1; t < n; t++) {
+      s += ret[t]!;
+      q += ret[t]! * ret[t]!;
+      if (t - w >= 1) {
+        s -= ret[t - w]!;
+        q -= ret[t - w]! * ret[t - w]!;
+      }
+      if (t >= w) vol[t] = Math.sqrt(Math.max(0, q / w - (s / w) ** 2));
+    }
+    const tMin = Math.max(p.lags, w);
+    const h = p.horizonBars;
+    const features = (t: number): number[] => {
+      const row = new Array<number>(p.lags + 1);
+      for (let i = 0; i < p.lags; i++) row[i] = ret[t - i]!;
+      row[p.lags] = vol[t]!;
+      return row;
+    };
+    const outcome = (t: number): number => closes[t + h]! / closes[t]! - 1;
+    for (let T = st.processed; T < n; T++) {
+      // 1. Predictions whose outcome bar has now closed are scored (out of sample).
+      while (st.pending.length > 0 && st.pending[0]!.t + h <= T) {
+        const { t, pred } = st.pending.shift()!;
+        const y = outcome(t);
+        st.total++;
+        if (pred * y > 0) st.hits++;
+      }
+      // 2. Refit on the latest fitWindow samples whose outcome is known at T.
+      if (!st.model || T - st.fitAt >= p.refitEvery) {
+        const to = T - h;
+        const from = Math.max(tMin, to - p.fitWindow + 1);
+        if (to - from + 1 >= p.minFitSamples) {
+          const x: number[][] = [];
+          const y: number[] = [];
+          for (let t = from; t <= to; t++) {
+            x.push(features(t));
+            y.push(outcome(t));
+          }
+          st.model = fitRidge(x, y, p.lambda);
+          st.fitAt = T;
+          st.fitFrom = from;
+          st.fitTo = to;
+          st.fitFromTime = bars[from]!.closeTime;
+          st.fitToTime = bars[to]!.closeTime;
+        }
+      }
+      // 3. Predict from bar T with the model fitted so far.
+      if (st.model && T >= tMin) {
+        const row = features(T);
+        const pred = predict(st.model, row);
+        st.pending.push({ t: T, pred });
+        st.lastPrediction = pred;
+        st.lastFeatures = row;
+      }
+    }
+    st.processed = n;
+    return st;
+  }
+}
+
+export const statisticalModel = defineAlpha(
+  'statistical-model',
+  'Ridge regression on lagged returns and volatility, walk-forward refit; signals when EV − fees > threshold',
+  statisticalModelSchema,
+  (name, params) => new StatisticalModelAlpha(name, params),
+);
