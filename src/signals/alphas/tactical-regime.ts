@@ -11,7 +11,7 @@ import type { AlphaView } from '../view.ts';
  *   momentum   close[t − skip] / close[t − lookback] − 1 (12-1 months on daily bars: 252 and 21);
  *   trend      close[t] > SMA(trendPeriod);
  *   regime     the instrument's realised volatility over `volWindow` returns, ranked within its own
- *              last `volHistory` values; at or above `highVolPercentile` the regime is high and the
+ *              last `volHistory` values (mid-rank); at or above `highVolPercentile` the regime is high and the
  *              instrument's exposure is multiplied by `highVolExposure`.
  * Instruments with positive momentum and an up trend are held (the best `topN` by momentum, all if
  * 0), equally within `grossExposure`; the rest get a target of 0. Conviction = min(|momentum| /
@@ -42,7 +42,7 @@ export interface RegimeReading {
   sma: number;
   /** Realised volatility of the last volWindow returns (per bar, population). */
   vol: number;
-  /** Share of the last volHistory rolling volatilities at or below the current one. */
+  /** Mid-rank of the current volatility among the last volHistory rolling ones (ties count half). */
   volPercentile: number;
   highVol: boolean;
 }
@@ -82,8 +82,9 @@ export function readRegime(closes: readonly number[], p: TacticalRegimeParams): 
     }
   }
   const vol = vols[vols.length - 1]!;
+  // Mid-rank: ties count half, so a volatility that never changes sits at 0.5, not at the top.
   let below = 0;
-  for (const v of vols) if (v <= vol) below++;
+  for (const v of vols) below += v < vol ? 1 : v === vol ? 0.5 : 0;
   const volPercentile = below / vols.length;
   return { momentum, trendUp: last > sma, sma, vol, volPercentile, highVol: volPercentile >= p.highVolPercentile };
 }
