@@ -152,8 +152,8 @@ export class AlphaRegistry {
 }
 
 /** The built-in alphas with default parameters: strategic allocation enabled, the others off until configured. */
-export function defaultAlphaRegistry(): AlphaRegistry {
-  const r = new AlphaRegistry();
+export function defaultAlphaRegistry(definitions: readonly AlphaDefinition[] = BUILT_IN_ALPHAS): AlphaRegistry {
+  const r = new AlphaRegistry(definitions);
   r.add('strategic', 'strategic-allocation');
   r.add('tactical', 'tactical-regime', {}, false);
   r.add('sma-cross', 'sma-cross', {}, false);
