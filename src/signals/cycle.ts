@@ -3,6 +3,7 @@ import type { Aggregate, AlphaSignals } from './aggregator.ts';
 import type { Alpha } from './alpha.ts';
 import { isDue } from './alpha.ts';
 import { SignalError } from './errors.ts';
+import { freezeCycle } from './journal.ts';
 import type { AlphaFailure, CycleRecord, SignalJournalPort } from './journal.ts';
 import type { AlphaRegistry } from './registry.ts';
 import { signalStands } from './signal.ts';
@@ -85,7 +86,8 @@ export class SignalCycle {
       }
       return { alpha: alpha.name, weight: alpha.params.weight, signals: [...live, ...(deltas.get(alpha.name) ?? [])] };
     });
-    const record: CycleRecord = { id, seq, at, ran, failed, signals, aggregate: aggregate(inputs, at) };
+    // Frozen: the record is journaled and returned, and neither reader may change the other's copy.
+    const record = freezeCycle({ id, seq, at, ran, failed, signals, aggregate: aggregate(inputs, at) });
     this.#journal.appendCycle(record);
     return record;
   }

@@ -48,7 +48,21 @@ export interface SignalJournalPort {
   lastCycle(): CycleRecord | undefined;
 }
 
-/** Keeps everything in memory; copies through JSON so a caller cannot change what was journaled. */
+/** Freezes a cycle record all the way down: once journaled it is a fact, shared without copies. */
+export function freezeCycle(c: CycleRecord): CycleRecord {
+  const freeze = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+    Object.freeze(v);
+    for (const x of Object.values(v)) freeze(x);
+  };
+  freeze(c);
+  return c;
+}
+
+/**
+ * Keeps everything in memory (backtests, tests). Records are deep-frozen on append, so what a caller
+ * gets back cannot change what was journaled, and reads need no copies.
+ */
 export class MemorySignalJournal implements SignalJournalPort {
   readonly #cycles: CycleRecord[] = [];
 
@@ -59,7 +73,7 @@ export class MemorySignalJournal implements SignalJournalPort {
   appendCycle(cycle: CycleRecord): void {
     const last = this.#cycles[this.#cycles.length - 1];
     if (last && cycle.seq <= last.seq) throw new RangeError(`cycle seq ${cycle.seq} is not after ${last.seq}`);
-    this.#cycles.push(JSON.parse(JSON.stringify(cycle)) as CycleRecord);
+    this.#cycles.push(freezeCycle(structuredCloneIfNeeded(cycle)));
   }
 
   signals(query: SignalQuery = {}): JournaledSignal[] {
@@ -69,18 +83,22 @@ export class MemorySignalJournal implements SignalJournalPort {
       const sigs = this.#cycles[i]!.signals;
       for (let j = sigs.length - 1; j >= 0 && out.length < limit; j--) {
         const s = sigs[j]!;
-        if ((query.alpha === undefined || s.alpha === query.alpha) && (query.instrument === undefined || s.instrument === query.instrument)) out.push(structuredClone(s));
+        if ((query.alpha === undefined || s.alpha === query.alpha) && (query.instrument === undefined || s.instrument === query.instrument)) out.push(s);
       }
     }
     return out;
   }
 
   cycles(limit = 20): CycleRecord[] {
-    return this.#cycles.slice(-limit).reverse().map((c) => structuredClone(c));
+    return this.#cycles.slice(-limit).reverse();
   }
 
   lastCycle(): CycleRecord | undefined {
-    const c = this.#cycles[this.#cycles.length - 1];
-    return c ? structuredClone(c) : undefined;
+    return this.#cycles[this.#cycles.length - 1];
   }
+}
+
+/** A record the cycle froze is stored as is; anything else is copied first so the caller keeps its own. */
+function structuredCloneIfNeeded(c: CycleRecord): CycleRecord {
+  return Object.isFrozen(c) ? c : structuredClone(c);
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { baseShape, defineAlpha, universeOf, universeSchema } from '../alpha.ts';
 import type { Alpha, AlphaDiagnostics } from '../alpha.ts';
-import type { Bar } from '../bars.ts';
 import { fitRidge, predict } from '../ridge.ts';
 import type { RidgeModel } from '../ridge.ts';
 import { clamp01 } from '../signal.ts';
@@ -88,14 +87,14 @@ export class StatisticalModelAlpha implements Alpha<StatisticalModelParams> {
     const now = view.now();
     const out: Signal[] = [];
     for (const instrument of universe) {
-      const bars = view.bars(instrument);
-      const st = this.#walk(instrument, bars);
-      if (!st.model || st.lastPrediction === null || st.processed !== bars.length) continue;
+      const n = view.barCount(instrument);
+      const st = this.#walk(instrument, view, n);
+      if (!st.model || st.lastPrediction === null || st.processed !== n || n === 0) continue;
       const ev = st.lastPrediction;
       const fees = p.feeBps / 1e4;
       const edge = Math.abs(ev) - fees;
       if (!(edge > p.thresholdBps / 1e4)) continue;
-      const last = bars[bars.length - 1]!;
+      const last = view.lastBar(instrument)!;
       out.push({
         instrument,
         kind: 'target',
@@ -137,42 +136,55 @@ export class StatisticalModelAlpha implements Alpha<StatisticalModelParams> {
     return { model: this.params.model, features: featureNames(this.params), instruments: byInstrument };
   }
 
-  /** Walks the model forward over bars not yet seen; resets if the history got shorter (a seek back). */
-  #walk(instrument: string, bars: readonly Bar[]): InstrumentModel {
+  /**
+   * Walks the model forward over bars not yet seen; resets if the history got shorter (a seek back).
+   * Only the tail that the new bars' features, outcomes and a refit can reach is read, so a cycle
+   * costs O(fitWindow), not O(history).
+   */
+  #walk(instrument: string, view: AlphaView, n: number): InstrumentModel {
     const p = this.params;
     let st = this.#state.get(instrument);
-    if (!st || bars.length < st.processed) {
+    if (!st || n < st.processed) {
       st = freshState();
       this.#state.set(instrument, st);
     }
-    const n = bars.length;
     if (st.processed >= n) return st;
-    const closes = bars.map((b) => b.close);
-    // ret[t] = return into bar t (t ≥ 1); vol[t] = population std of ret over (t − volWindow, t].
-    const ret = new Float64Array(n);
-    for (let t = 1; t < n; t++) ret[t] = closes[t]! / closes[t - 1]! - 1;
-    const w = p.volWindow;
-    const vol = new Float64Array(n).fill(Number.NaN);
-    let s = 0;
-    let q = 0;
-    for (let t = 1; t < n; t++) {
-      s += ret[t]!;
-      q += ret[t]! * ret[t]!;
-      if (t - w >= 1) {
-        s -= ret[t - w]!;
-        q -= ret[t - w]! * ret[t - w]!;
-      }
-      if (t >= w) vol[t] = Math.sqrt(Math.max(0, q / w - (s / w) ** 2));
-    }
-    const tMin = Math.max(p.lags, w);
     const h = p.horizonBars;
-    const features = (t: number): number[] => {
+    const w = p.volWindow;
+    // Local index i is global index start + i. A refit at T reads samples down to
+    // T − h − fitWindow + 1, whose features reach back max(lags, volWindow) + 1 more bars.
+    const reach = p.fitWindow + h + Math.max(p.lags, w) + 2;
+    const start = Math.max(0, st.processed - reach);
+    const bars = view.bars(instrument, n - start);
+    const m = bars.length;
+    const closes = new Float64Array(m);
+    for (let i = 0; i < m; i++) closes[i] = bars[i]!.close;
+    // ret[i] = return into local bar i (i ≥ 1); vol[i] = population std of ret over (i − volWindow, i].
+    const ret = new Float64Array(m);
+    for (let i = 1; i < m; i++) ret[i] = closes[i]! / closes[i - 1]! - 1;
+    // Each window is summed afresh (not rolled): a feature must not depend on where the tail
+    // starts, or a bar-by-bar run and one walk over the history would fit different models.
+    const vol = new Float64Array(m).fill(Number.NaN);
+    for (let i = w; i < m; i++) {
+      let s = 0;
+      for (let k = i - w + 1; k <= i; k++) s += ret[k]!;
+      const mean = s / w;
+      let q = 0;
+      for (let k = i - w + 1; k <= i; k++) q += (ret[k]! - mean) ** 2;
+      vol[i] = Math.sqrt(q / w);
+    }
+    // The first global index with full features; locally the tail must also hold them.
+    const tMin = Math.max(p.lags, w);
+    const local = (g: number): number => g - start;
+    const usable = (g: number): boolean => g >= tMin && local(g) >= tMin;
+    const features = (g: number): number[] => {
+      const i = local(g);
       const row = new Array<number>(p.lags + 1);
-      for (let i = 0; i < p.lags; i++) row[i] = ret[t - i]!;
-      row[p.lags] = vol[t]!;
+      for (let k = 0; k < p.lags; k++) row[k] = ret[i - k]!;
+      row[p.lags] = vol[i]!;
       return row;
     };
-    const outcome = (t: number): number => closes[t + h]! / closes[t]! - 1;
+    const outcome = (g: number): number => closes[local(g) + h]! / closes[local(g)]! - 1;
     for (let T = st.processed; T < n; T++) {
       // 1. Predictions whose outcome bar has now closed are scored (out of sample).
       while (st.pending.length > 0 && st.pending[0]!.t + h <= T) {
@@ -184,7 +196,8 @@ export class StatisticalModelAlpha implements Alpha<StatisticalModelParams> {
       // 2. Refit on the latest fitWindow samples whose outcome is known at T.
       if (!st.model || T - st.fitAt >= p.refitEvery) {
         const to = T - h;
-        const from = Math.max(tMin, to - p.fitWindow + 1);
+        let from = Math.max(tMin, to - p.fitWindow + 1);
+        while (from <= to && !usable(from)) from++;
         if (to - from + 1 >= p.minFitSamples) {
           const x: number[][] = [];
           const y: number[] = [];
@@ -196,12 +209,12 @@ export class StatisticalModelAlpha implements Alpha<StatisticalModelParams> {
           st.fitAt = T;
           st.fitFrom = from;
           st.fitTo = to;
-          st.fitFromTime = bars[from]!.closeTime;
-          st.fitToTime = bars[to]!.closeTime;
+          st.fitFromTime = bars[local(from)]!.closeTime;
+          st.fitToTime = bars[local(to)]!.closeTime;
         }
       }
       // 3. Predict from bar T with the model fitted so far.
-      if (st.model && T >= tMin) {
+      if (st.model && usable(T)) {
         const row = features(T);
         const pred = predict(st.model, row);
         st.pending.push({ t: T, pred });

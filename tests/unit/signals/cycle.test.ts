@@ -169,7 +169,12 @@ describe('SignalCycle', () => {
     expect(journal.cycles().map((c) => c.id)).toEqual(['C-2', 'C-1']);
     expect(journal.signals({ instrument: 'SPY', limit: 1 })[0]!.alpha).toBe('strategic');
     // What was journaled cannot be changed through what a caller got back.
-    journal.lastCycle()!.signals.length = 0;
+    expect(() => {
+      journal.lastCycle()!.signals.length = 0;
+    }).toThrow(TypeError);
+    expect(() => {
+      (c1.signals[0]!.inputs as Record<string, unknown>).momentum = 1;
+    }).toThrow(TypeError);
     expect(journal.cycles(1)[0]!.id).toBe('C-2');
     expect(journal.signals({ alpha: 'tactical' })).toHaveLength(4);
   });
