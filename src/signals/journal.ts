@@ -1,4 +1,5 @@
 import type { Aggregate } from './aggregator.ts';
+import type { AlphaConfig } from './registry.ts';
 import type { JournaledSignal } from './signal.ts';
 
 /**
@@ -46,6 +47,9 @@ export interface SignalJournalPort {
   /** Cycles newest first, at most `limit` (default 20). */
   cycles(limit?: number): CycleRecord[];
   lastCycle(): CycleRecord | undefined;
+  /** The alpha registry's configuration as last saved; undefined if never saved (use the defaults). */
+  loadAlphaConfig(): AlphaConfig[] | undefined;
+  saveAlphaConfig(config: readonly AlphaConfig[]): void;
 }
 
 /** Freezes a cycle record all the way down: once journaled it is a fact, shared without copies. */
@@ -65,6 +69,15 @@ export function freezeCycle(c: CycleRecord): CycleRecord {
  */
 export class MemorySignalJournal implements SignalJournalPort {
   readonly #cycles: CycleRecord[] = [];
+  #config: string | undefined;
+
+  loadAlphaConfig(): AlphaConfig[] | undefined {
+    return this.#config === undefined ? undefined : (JSON.parse(this.#config) as AlphaConfig[]);
+  }
+
+  saveAlphaConfig(config: readonly AlphaConfig[]): void {
+    this.#config = JSON.stringify(config);
+  }
 
   nextCycleSeq(): number {
     return (this.#cycles[this.#cycles.length - 1]?.seq ?? 0) + 1;

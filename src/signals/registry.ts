@@ -25,6 +25,14 @@ export interface AlphaInfo {
   diagnostics: AlphaDiagnostics | null;
 }
 
+/** What survives a restart: which alphas exist, whether they are on, and their parameters. */
+export interface AlphaConfig {
+  name: string;
+  kind: string;
+  enabled: boolean;
+  params: Readonly<AlphaBaseParams>;
+}
+
 interface Entry {
   definition: AlphaDefinition;
   alpha: Alpha;
@@ -116,6 +124,24 @@ export class AlphaRegistry {
     e.alpha = this.#build(e.definition, name, next);
     this.#version++;
     return this.info(name);
+  }
+
+  /** The registry as plain JSON, for the journal to keep across restarts. */
+  exportConfig(): AlphaConfig[] {
+    return [...this.#entries.entries()].map(([name, e]) => ({ name, kind: e.definition.kind, enabled: e.enabled, params: e.alpha.params }));
+  }
+
+  /**
+   * Replaces the registry with a saved configuration. Every entry is validated first; if any is
+   * refused (a kind this build lacks, a parameter its schema no longer accepts) nothing changes and
+   * the error says which.
+   */
+  importConfig(config: readonly AlphaConfig[]): void {
+    const staged = new AlphaRegistry([...this.#kinds.values()]);
+    for (const c of config) staged.add(c.name, c.kind, c.params, c.enabled);
+    this.#entries.clear();
+    for (const [name, e] of staged.#entries) this.#entries.set(name, e);
+    this.#version++;
   }
 
   /** The enabled alphas, in registration order. */

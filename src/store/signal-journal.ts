@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Urgency } from '../contract/dto.ts';
 import type { Aggregate } from '../signals/aggregator.ts';
 import type { AlphaFailure, CycleRecord, SignalJournalPort, SignalQuery } from '../signals/journal.ts';
+import type { AlphaConfig } from '../signals/registry.ts';
 import type { JournaledSignal, SignalInputs, SignalKind } from '../signals/signal.ts';
-import { openDb } from './db.ts';
+import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 import { ENGINE_MIGRATIONS } from './order-journal.ts';
 
@@ -42,8 +43,11 @@ export const SIGNAL_MIGRATIONS: readonly string[] = [
   CREATE INDEX signal_signals_cycle ON signal_signals(cycle_seq, ord);
   CREATE INDEX signal_signals_alpha ON signal_signals(alpha, cycle_seq);
   CREATE INDEX signal_signals_instrument ON signal_signals(instrument, cycle_seq);
+  CREATE TABLE signal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
 ];
+
+const ALPHA_CONFIG = 'alpha_config';
 
 export function migrateSignals(db: Db, migrations: readonly string[] = SIGNAL_MIGRATIONS): void {
   db.exec('CREATE TABLE IF NOT EXISTS signal_schema (version INTEGER NOT NULL)');
@@ -105,12 +109,14 @@ const SIGNAL_COLUMNS = 's.id, s.cycle_seq, s.alpha, s.instrument, s.kind, s.valu
 export class SqliteSignalJournal implements SignalJournalPort {
   readonly db: Db;
   private readonly stmts: Record<string, Database.Statement>;
+  private readonly meta: MetaTable;
 
   /** Opens (creating if needed) the database at `path`, normally the engine's strata.sqlite. */
   constructor(path: string) {
     this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: 'NORMAL' });
     migrateSignals(this.db);
     const db = this.db;
+    this.meta = new MetaTable(db, 'signal_meta');
     this.stmts = {
       maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM signal_cycles'),
       insertCycle: db.prepare('INSERT INTO signal_cycles (seq, id, at, ran, failed, aggregate) VALUES (@seq, @id, @at, @ran, @failed, @aggregate)'),
@@ -126,6 +132,15 @@ export class SqliteSignalJournal implements SignalJournalPort {
          ORDER BY s.cycle_seq DESC, s.ord DESC LIMIT @limit`,
       ),
     };
+  }
+
+  loadAlphaConfig(): AlphaConfig[] | undefined {
+    const v = this.meta.get(ALPHA_CONFIG);
+    return v === undefined ? undefined : (JSON.parse(v) as AlphaConfig[]);
+  }
+
+  saveAlphaConfig(config: readonly AlphaConfig[]): void {
+    this.meta.set(ALPHA_CONFIG, JSON.stringify(config));
   }
 
   nextCycleSeq(): number {

@@ -91,6 +91,21 @@ describe('signal journal: SQLite and memory implementations of one port', () => 
     expect(tables).toEqual(expect.arrayContaining(['orders', 'risk_limits', 'signal_cycles', 'signal_signals', 'signal_schema']));
   });
 
+  it('when the alpha configuration is saved then a reopened journal gives it back and a registry restores from it', () => {
+    const path = dbPath();
+    const first = new SqliteSignalJournal(path);
+    expect(first.loadAlphaConfig()).toBeUndefined();
+    const r = defaultAlphaRegistry();
+    r.enable('model');
+    r.set('model', 'lambda', '3');
+    first.saveAlphaConfig(r.exportConfig());
+    first.close();
+    const again = sqlite(path);
+    const restored = defaultAlphaRegistry();
+    restored.importConfig(again.loadAlphaConfig()!);
+    expect(restored.info('model')).toMatchObject({ enabled: true, params: { lambda: 3 } });
+  });
+
   it('when a cycle sequence is reused then the write fails and nothing of it is kept', () => {
     const j = sqlite(dbPath());
     const [c1] = runCycles(j);

@@ -78,6 +78,27 @@ describe('AlphaRegistry', () => {
     }
   });
 
+  it('when the configuration is exported and imported into a fresh registry then names, switches and parameters come back', () => {
+    const r = defaultAlphaRegistry();
+    r.enable('sma-cross');
+    r.set('sma-cross', 'slow', '40');
+    r.disable('strategic');
+    r.add('fast-cross', 'sma-cross', { fast: 5, slow: 10, mode: 'state' }, true);
+    const saved = JSON.parse(JSON.stringify(r.exportConfig())) as ReturnType<typeof r.exportConfig>;
+    const fresh = defaultAlphaRegistry();
+    fresh.importConfig(saved);
+    expect(fresh.list().map((a) => [a.name, a.enabled, a.params])).toEqual(r.list().map((a) => [a.name, a.enabled, a.params]));
+  });
+
+  it('when an imported configuration holds a bad entry then the import fails and the registry keeps what it had', () => {
+    const r = defaultAlphaRegistry();
+    const before = JSON.stringify(r.exportConfig());
+    const saved = r.exportConfig().map((c) => ({ ...c, enabled: !c.enabled }));
+    saved.push({ name: 'x', kind: 'sma-cross', enabled: true, params: { weight: 1, cadence: 'bar', urgency: 'low', slow: 1 } as never });
+    expect(codeOf(() => r.importConfig(saved))).toBe('BAD_PARAM');
+    expect(JSON.stringify(r.exportConfig())).toBe(before);
+  });
+
   it('parseParamValue reads JSON when it parses and keeps other text as is', () => {
     expect(parseParamValue('0.25')).toBe(0.25);
     expect(parseParamValue('true')).toBe(true);
