@@ -91,7 +91,10 @@ describe('SignalCycle', () => {
     const rerun = cycle.run();
     expect(rerun.ran).toEqual(['strategic']);
     expect(rerun.aggregate.targets.find((t) => t.instrument === 'SPY')!.target).toBeCloseTo(0.2, 15);
+    // current() aggregates the standing intent without running anything or journaling.
+    expect(cycle.current().targets).toEqual(rerun.aggregate.targets);
     registry.disable('strategic');
+    expect(cycle.current().targets).toEqual([]);
     expect(cycle.run().aggregate.targets).toEqual([]);
   });
 
