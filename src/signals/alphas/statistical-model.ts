@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { baseShape, defineAlpha, universeOf, universeSchema } from '../alpha.ts';
 import type { Alpha, AlphaDiagnostics } from '../alpha.ts';
+import { fitLogistic, probabilityUp } from '../logistic.ts';
 import { fitRidge, predict } from '../ridge.ts';
-import type { RidgeModel } from '../ridge.ts';
 import { clamp01 } from '../signal.ts';
 import type { Signal } from '../signal.ts';
 import type { AlphaView } from '../view.ts';
 
 /**
- * Statistical model wrapper: ridge regression of the next `horizonBars` return on the last `lags`
+ * Statistical model wrapper: ridge regression (or logistic, on its sign) of the next `horizonBars` return on the last `lags`
  * one-bar returns and the realised volatility of the last `volWindow` returns, refitted walk-forward
  * every `refitEvery` bars on the latest `fitWindow` samples whose outcome was known at fit time.
  *
@@ -23,7 +23,8 @@ import type { AlphaView } from '../view.ts';
 export const statisticalModelSchema = z.strictObject({
   ...baseShape({ weight: 1, cadence: 'bar', urgency: 'medium' }),
   universe: universeSchema,
-  model: z.literal('ridge').default('ridge'),
+  /** ridge: regress the return; logistic: P(up), EV = (2p − 1) × mean |return| of the fit sample. */
+  model: z.enum(['ridge', 'logistic']).default('ridge'),
   lags: z.number().int().min(1).max(20).default(5),
   volWindow: z.number().int().min(2).default(20),
   fitWindow: z.number().int().min(10).default(252),
@@ -40,6 +41,26 @@ export const statisticalModelSchema = z.strictObject({
 });
 export type StatisticalModelParams = z.output<typeof statisticalModelSchema>;
 
+/** A fitted model as the alpha uses it: coefficients to show, and the expected return it predicts. */
+interface FittedModel {
+  intercept: number;
+  coefficients: number[];
+  samples: number;
+  /** In-sample R² (ridge) or null (logistic). */
+  r2: number | null;
+  expectedReturn(row: readonly number[]): number;
+}
+
+function fitModel(kind: 'ridge' | 'logistic', x: number[][], y: number[], lambda: number): FittedModel {
+  if (kind === 'ridge') {
+    const m = fitRidge(x, y, lambda);
+    return { intercept: m.intercept, coefficients: m.coefficients, samples: m.samples, r2: m.r2, expectedReturn: (row) => predict(m, row) };
+  }
+  const m = fitLogistic(x, y.map((v) => (v > 0 ? 1 : 0)), lambda);
+  const meanAbs = y.reduce((a, v) => a + Math.abs(v), 0) / y.length;
+  return { intercept: m.intercept, coefficients: m.coefficients, samples: m.samples, r2: null, expectedReturn: (row) => (2 * probabilityUp(m, row) - 1) * meanAbs };
+}
+
 interface Pending {
   t: number;
   pred: number;
@@ -48,7 +69,7 @@ interface Pending {
 interface InstrumentModel {
   /** Bars processed so far (the next bar index to walk to). */
   processed: number;
-  model: RidgeModel | null;
+  model: FittedModel | null;
   fitAt: number;
   fitFrom: number;
   fitTo: number;
@@ -205,7 +226,7 @@ export class StatisticalModelAlpha implements Alpha<StatisticalModelParams> {
             x.push(features(t));
             y.push(outcome(t));
           }
-          st.model = fitRidge(x, y, p.lambda);
+          st.model = fitModel(p.model, x, y, p.lambda);
           st.fitAt = T;
           st.fitFrom = from;
           st.fitTo = to;
@@ -216,7 +237,7 @@ export class StatisticalModelAlpha implements Alpha<StatisticalModelParams> {
       // 3. Predict from bar T with the model fitted so far.
       if (st.model && usable(T)) {
         const row = features(T);
-        const pred = predict(st.model, row);
+        const pred = st.model.expectedReturn(row);
         st.pending.push({ t: T, pred });
         st.lastPrediction = pred;
         st.lastFeatures = row;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimClock } from '../../../../src/core/clock.ts';
 import { BarHistory } from '../../../../src/signals/bars.ts';
 import { StatisticalModelAlpha, statisticalModelSchema } from '../../../../src/signals/alphas/statistical-model.ts';
+import { fitLogistic, probabilityUp } from '../../../../src/signals/logistic.ts';
 import { fitRidge, predict } from '../../../../src/signals/ridge.ts';
 import { createAlphaView } from '../../../../src/signals/view.ts';
 
@@ -53,7 +54,45 @@ describe('ridge regression (ml-matrix)', () => {
   });
 });
 
+describe('logistic regression (IRLS, ml-matrix)', () => {
+  it('when labels follow a known logit then the coefficients are recovered and probabilities are calibrated', () => {
+    const g = lcgGauss(3);
+    const x: number[][] = [];
+    const y: (0 | 1)[] = [];
+    let state = 99;
+    const uniform = (): number => {
+      state = (Math.imul(state, 22695477) + 1) >>> 0;
+      return (state + 0.5) / 2 ** 32;
+    };
+    for (let i = 0; i < 4000; i++) {
+      const a = g();
+      const b = g();
+      const p = 1 / (1 + Math.exp(-(0.3 + 1.5 * a - 0.8 * b)));
+      x.push([a, b]);
+      y.push(uniform() < p ? 1 : 0);
+    }
+    const m = fitLogistic(x, y, 1e-6);
+    expect(m.coefficients[0]).toBeGreaterThan(1.2);
+    expect(m.coefficients[0]).toBeLessThan(1.8);
+    expect(m.coefficients[1]).toBeLessThan(-0.55);
+    expect(m.coefficients[1]).toBeGreaterThan(-1.05);
+    expect(probabilityUp(m, [0, 0])).toBeGreaterThan(0.5);
+    expect(() => fitLogistic(x, y.slice(1), 1)).toThrow(RangeError);
+  });
+});
+
 describe('statistical model alpha', () => {
+  it('when the logistic model is chosen then it also finds autocorrelation out of sample and reports no R²', () => {
+    const h = ar1History(0.5, 600);
+    const alpha = new StatisticalModelAlpha('model', statisticalModelSchema.parse({ model: 'logistic', feeBps: 0, thresholdBps: 0 }));
+    const sigs = alpha.generate(createAlphaView(h, new SimClock(T0 + 600 * DAY)));
+    const ar = (alpha.diagnostics().instruments as Record<string, { coefficients: number[]; oosHitRate: number; r2: number | null }>).AR!;
+    expect(ar.coefficients[0]).toBeGreaterThan(0);
+    expect(ar.oosHitRate).toBeGreaterThan(0.6);
+    expect(ar.r2).toBeNull();
+    expect(sigs).toHaveLength(1);
+  });
+
   it('when returns are autocorrelated then the walk-forward model finds it, out of sample', () => {
     const h = ar1History(0.5, 600);
     const alpha = new StatisticalModelAlpha('model', statisticalModelSchema.parse({ feeBps: 0, thresholdBps: 0 }));
