@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import type { InstrumentDto, PositionDto, RiskFlagDto } from '../../../src/contract/index.ts';
-import { fmtMoney, fmtNum, fmtSigned, pnlClass } from '../format.ts';
-import { registerFocus } from '../focus.ts';
-import { selectSymbol, useStore } from '../store.ts';
+import type { InstrumentDto, PositionDto, RiskFlagDto } from '../../../../src/contract/index.ts';
+import { fmtMoney, fmtNum, fmtSigned, pnlClass } from '../../shared/format.ts';
+import { registerFocus } from '../../shared/focus.ts';
+import { selectSymbol, useStore } from '../../state/index.ts';
 import { FlagMarker, useFlagsBySymbol } from './Blotter.tsx';
-import { VirtualGrid } from './VirtualGrid.tsx';
-import type { Column } from './VirtualGrid.tsx';
+import { VirtualGrid } from '../../shared/VirtualGrid.tsx';
+import type { Column } from '../../shared/VirtualGrid.tsx';
 
 function columns(inst: Record<string, InstrumentDto>, flags: Record<string, RiskFlagDto[]>): Column<PositionDto>[] {
   const pd = (s: string): number | undefined => inst[s]?.priceDecimals;

@@ -1,4 +1,4 @@
-import type { FlagSeverity, LimitRowDto, RiskFlagDto } from '../../src/contract/index.ts';
+import type { FlagSeverity, LimitRowDto, RiskFlagDto } from '../../../src/contract/index.ts';
 import { DASH, fmtMoney, isNum } from './format.ts';
 
 /** Display of L1 limit levels and PMS figures, shared by the Risk panel, the ticket and the blotter. */

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CSSProperties, ReactNode, RefObject } from 'react';
-import type { BookLevelDto } from '../../../src/contract/index.ts';
-import { fmtCompact, fmtNum, isNum } from '../format.ts';
-import { pickBookLevel, useStore } from '../store.ts';
+import type { BookLevelDto } from '../../../../src/contract/index.ts';
+import { fmtCompact, fmtNum, isNum } from '../../shared/format.ts';
+import { pickBookLevel, useStore } from '../../state/index.ts';
 
 const MAX_LEVELS = 25;
 const LEVEL_PX = 19;

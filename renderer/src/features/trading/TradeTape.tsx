@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { fmtNum, fmtTime } from '../format.ts';
-import { useStore } from '../store.ts';
+import { fmtNum, fmtTime } from '../../shared/format.ts';
+import { useStore } from '../../state/index.ts';
 
 const SHOWN = 80;
 

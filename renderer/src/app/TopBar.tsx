@@ -1,21 +1,14 @@
-import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
-import { fmtMoney, fmtSigned, pnlClass } from '../format.ts';
-import { focusTarget } from '../focus.ts';
-import { pressKillSwitch, setHelp, setResumeOpen, useStore } from '../store.ts';
-import type { ConnectionState } from '../transport.ts';
-
-function useNow(periodMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), periodMs);
-    return () => clearInterval(t);
-  }, [periodMs]);
-  return now;
-}
+import { fmtMoney, fmtSigned, pnlClass } from '../shared/format.ts';
+import { focusTarget } from '../shared/focus.ts';
+import { useEngineNow, useWallNow } from '../shared/time.ts';
+import { ScreenNav } from './screens.tsx';
+import { pressKillSwitch, setHelp, setResumeOpen, useStore } from '../state/index.ts';
+import type { ConnectionState } from '../state/index.ts';
 
 function ConnectionBadge({ conn, onRetry }: { conn: ConnectionState; onRetry: () => void }): ReactNode {
-  const now = useNow(500);
+  // The retry time is the browser's own clock.
+  const now = useWallNow(500);
   let text: string;
   let cls: string;
   switch (conn.phase) {
@@ -116,7 +109,7 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
   const session = useStore((s) => s.session);
   const account = useStore((s) => s.account);
   const conn = useStore((s) => s.conn);
-  const now = useNow(1000);
+  const now = useEngineNow(1000);
   const mode = session?.mode ?? null;
   const venue = session?.venue ?? '';
   const cur = account?.currency ?? session?.currency ?? '';
@@ -130,6 +123,7 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
         </span>
         <span className="brand-name">STRATA</span>
       </div>
+      <ScreenNav />
       {mode && (
         <span className={`mode mode-${mode}`} title={`Engine mode ${mode}, venue ${venue}`} aria-label={`Mode: ${mode} on ${venue}`}>
           {mode.toUpperCase()} · {venue.toUpperCase()}
@@ -148,7 +142,7 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
       </div>
       <div className="topbar-right">
         <KillSwitch />
-        <span className="clock mono" title="Local time">
+        <span className="clock mono" title="Engine time">
           {new Date(now).toLocaleTimeString('en-GB', { hour12: false })}
         </span>
         {session?.version && <span className="muted version">v{session.version}</span>}

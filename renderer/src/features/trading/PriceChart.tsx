@@ -2,10 +2,10 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { CandlestickSeries, ColorType, CrosshairMode, HistogramSeries, TickMarkType, createChart, createSeriesMarkers } from 'lightweight-charts';
 import type { CandlestickData, HistogramData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
-import { CANDLE_INTERVALS } from '../../../src/contract/index.ts';
-import type { CandleDto, CandleInterval, FillDto } from '../../../src/contract/index.ts';
-import { fmtNum, fmtTime, isNum } from '../format.ts';
-import { call, errorText, fills, onCandle, useStore } from '../store.ts';
+import { CANDLE_INTERVALS } from '../../../../src/contract/index.ts';
+import type { CandleDto, CandleInterval, FillDto } from '../../../../src/contract/index.ts';
+import { fmtNum, fmtTime, isNum } from '../../shared/format.ts';
+import { call, errorText, fills, onCandle, useStore } from '../../state/index.ts';
 
 const INTERVAL_MS: Record<CandleInterval, number> = { '1s': 1000, '5s': 5000, '1m': 60_000, '5m': 300_000 };
 const HISTORY = 600;

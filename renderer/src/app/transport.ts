@@ -1,5 +1,6 @@
-import { createClient } from '../../src/contract/index.ts';
-import type { Client, Endpoint } from '../../src/contract/index.ts';
+import { createClient } from '../../../src/contract/index.ts';
+import type { Client, Endpoint } from '../../../src/contract/index.ts';
+import type { ConnectionState } from '../state/index.ts';
 
 /**
  * Picks how the renderer talks to the engine:
@@ -19,20 +20,6 @@ declare global {
   interface Window {
     strata?: StrataBridge;
   }
-}
-
-export type ConnectionPhase = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
-
-export interface ConnectionState {
-  phase: ConnectionPhase;
-  /** 'ipc' inside Electron, 'ws' in a browser. */
-  kind: 'ipc' | 'ws';
-  /** Consecutive failed attempts since the last open connection. */
-  attempt: number;
-  /** When phase is 'reconnecting': epoch ms of the next attempt. */
-  retryAt: number | null;
-  /** Human-readable reason of the last drop, if any. */
-  detail: string | null;
 }
 
 export interface ConnectionHandlers {

@@ -1,15 +1,17 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import { isTerminal } from '../../../src/contract/index.ts';
-import type { FillDto, InstrumentDto, OrderDto, RiskFlagDto } from '../../../src/contract/index.ts';
-import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from '../exec.ts';
-import { fmtMoney, fmtNum, fmtTime } from '../format.ts';
-import { onBeforeFocus, registerFocus } from '../focus.ts';
-import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, selectOrder, setExpanded, useStore } from '../store.ts';
-import { flagsBySymbol } from '../risk-format.ts';
-import { VirtualGrid } from './VirtualGrid.tsx';
-import type { Column } from './VirtualGrid.tsx';
+import { isTerminal } from '../../../../src/contract/index.ts';
+import type { FillDto, InstrumentDto, OrderDto, RiskFlagDto } from '../../../../src/contract/index.ts';
+import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.ts';
+import { fmtMoney, fmtNum, fmtTime } from '../../shared/format.ts';
+import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
+import { Tabs } from '../../shared/Tabs.tsx';
+import { useEngineNow } from '../../shared/time.ts';
+import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, selectOrder, setExpanded, useStore } from '../../state/index.ts';
+import { flagsBySymbol } from '../../shared/risk-format.ts';
+import { VirtualGrid } from '../../shared/VirtualGrid.tsx';
+import type { Column } from '../../shared/VirtualGrid.tsx';
 
 type Tab = 'orders' | 'fills';
 
@@ -282,18 +284,6 @@ export function useFlagsBySymbol(): Record<string, RiskFlagDto[]> {
   return useMemo(() => flagsBySymbol(flags), [flags]);
 }
 
-/** Re-renders every `ms` while `on` (schedule markers move with time). */
-function useNow(on: boolean, ms = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!on) return;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [on, ms]);
-  return now;
-}
-
 interface Expansion {
   /** Newest-first position of the parent among the top-level rows. */
   pos: number;
@@ -307,7 +297,8 @@ export function OrdersGrid({ openOnly }: { openOnly: boolean }): ReactNode {
   const expanded = useStore((s) => s.expanded);
   const selected = useStore((s) => s.selectedOrder);
   const inst = useInstruments();
-  const now = useNow(openCount > 0);
+  // Schedule markers move with engine time while something is open.
+  const now = useEngineNow(1000, openCount > 0);
   const flags = useFlagsBySymbol();
   const columns = useMemo(() => orderColumns(inst, now, expanded, flags), [inst, now, expanded, flags]);
 
@@ -469,30 +460,15 @@ export function Blotter(): ReactNode {
   return (
     <section className="panel blotter" aria-label="Blotter">
       <header className="panel-head">
-        <div role="tablist" aria-label="Blotter views" className="tabs">
-          <button
-            type="button"
-            role="tab"
-            id="tab-orders"
-            aria-selected={tab === 'orders'}
-            aria-controls="tabpanel-orders"
-            className={`tab ${tab === 'orders' ? 'active' : ''}`}
-            onClick={() => setTab('orders')}
-          >
-            Orders <span className="count">{counts.open > 0 ? `${counts.open} open / ${counts.total}` : counts.total}</span>
-          </button>
-          <button
-            type="button"
-            role="tab"
-            id="tab-fills"
-            aria-selected={tab === 'fills'}
-            aria-controls="tabpanel-fills"
-            className={`tab ${tab === 'fills' ? 'active' : ''}`}
-            onClick={() => setTab('fills')}
-          >
-            Fills <span className="count">{fillCount}</span>
-          </button>
-        </div>
+        <Tabs
+          label="Blotter views"
+          active={tab}
+          onSelect={setTab}
+          tabs={[
+            { id: 'orders', label: <>Orders <span className="count">{counts.open > 0 ? `${counts.open} open / ${counts.total}` : counts.total}</span></> },
+            { id: 'fills', label: <>Fills <span className="count">{fillCount}</span></> },
+          ]}
+        />
         <div className="panel-tools">
           {tab === 'orders' && (
             <label className="check">

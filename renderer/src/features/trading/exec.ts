@@ -1,6 +1,6 @@
-import type { AlgoKind, ExecutionStyle, OrderDto, ParamsIn, RoutingDto, Urgency } from '../../src/contract/index.ts';
-import { isNum, parseDecimal } from './format.ts';
-import type { TicketState } from './store.ts';
+import type { AlgoKind, ExecutionStyle, OrderDto, ParamsIn, RoutingDto, Urgency } from '../../../../src/contract/index.ts';
+import { isNum, parseDecimal } from '../../shared/format.ts';
+import type { TicketState } from '../../state/index.ts';
 
 /** Execution styles and urgencies as the ticket and the blotter name them. */
 

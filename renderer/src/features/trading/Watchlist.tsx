@@ -1,8 +1,8 @@
 import { useRef } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
-import { fmtNum, fmtPct, isNum, pnlClass } from '../format.ts';
-import { registerFocus } from '../focus.ts';
-import { selectSymbol, useStore } from '../store.ts';
+import { fmtNum, fmtPct, isNum, pnlClass } from '../../shared/format.ts';
+import { registerFocus } from '../../shared/focus.ts';
+import { selectSymbol, useStore } from '../../state/index.ts';
 
 function Row({ symbol, selected }: { symbol: string; selected: boolean }): ReactNode {
   const inst = useStore((s) => s.instruments[symbol]);

@@ -1,29 +1,17 @@
 import { Fragment, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
-import { ALGO_KINDS, RpcError, URGENCIES, isTerminal } from '../../../src/contract/index.ts';
-import type { ExecutionPlanDto, ExecutionStyle, InstrumentDto, OrderDto, ParamsIn, QuoteDto, RoutingDto } from '../../../src/contract/index.ts';
-import {
-  PARAMS_OF,
-  PARAM_LABEL,
-  STYLE_HINT,
-  STYLE_LABEL,
-  URGENCY_LABEL,
-  checkAlgoParams,
-  decisionMid,
-  fmtDuration,
-  horizonOf,
-  isAlgo,
-  placeParams,
-  routedStyle,
-  ticketStyle,
-} from '../exec.ts';
-import type { AlgoCheck, ParamKey } from '../exec.ts';
-import { fmtMoney, fmtNum, fmtSigned, fmtTime, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../format.ts';
-import { registerFocus } from '../focus.ts';
-import { applyOrder, call, clearTicket, errorText, orderNotionalLimit, orders, selectSymbol, setOrderType, updateTicket, useStore } from '../store.ts';
+import { ALGO_KINDS, RpcError, URGENCIES, isTerminal } from '../../../../src/contract/index.ts';
+import type { ExecutionStyle, InstrumentDto, OrderDto, QuoteDto } from '../../../../src/contract/index.ts';
+import { STYLE_LABEL, URGENCY_LABEL, checkAlgoParams, decisionMid, fmtDuration, horizonOf, isAlgo, placeParams, routedStyle, ticketStyle } from './exec.ts';
+import type { AlgoCheck } from './exec.ts';
+import { fmtMoney, fmtNum, fmtSigned, fmtTime, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../../shared/format.ts';
+import { registerFocus } from '../../shared/focus.ts';
+import { applyOrder, call, clearTicket, errorText, orderNotionalLimit, orders, selectSymbol, setOrderType, updateTicket, useStore } from '../../state/index.ts';
 import { WhatIfView, useWhatIf, whatIfGate } from './WhatIf.tsx';
 import type { HeldBreaches } from './WhatIf.tsx';
-import type { TicketState } from '../store.ts';
+import type { TicketState } from '../../state/index.ts';
+import { AlgoParams } from './AlgoParams.tsx';
+import { SchedulePreview, usePreview } from './SchedulePreview.tsx';
 
 interface Check {
   /** Blocking: the form is malformed and is not sent. */
@@ -154,256 +142,6 @@ function OutcomeView({ outcome }: { outcome: Outcome | null }): ReactNode {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Schedule preview: orders.preview as the ticket changes (debounced), refreshed while it stands.
-
-type Preview =
-  | { status: 'idle' }
-  | { status: 'loading'; plan: ExecutionPlanDto | null }
-  | { status: 'ready'; plan: ExecutionPlanDto }
-  | { status: 'error'; code: string; message: string };
-
-const PREVIEW_DEBOUNCE_MS = 300;
-const PREVIEW_REFRESH_MS = 15_000;
-
-function usePreview(params: ParamsIn<'orders.preview'> | null, connected: boolean): Preview {
-  const [state, setState] = useState<Preview>({ status: 'idle' });
-  const key = params && connected ? JSON.stringify(params) : '';
-  useEffect(() => {
-    if (!key) {
-      setState({ status: 'idle' });
-      return;
-    }
-    const req = JSON.parse(key) as ParamsIn<'orders.preview'>;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    setState((s) => ({ status: 'loading', plan: s.status === 'ready' ? s.plan : s.status === 'loading' ? s.plan : null }));
-    const run = (): void => {
-      call('orders.preview', req)
-        .then((plan) => {
-          if (live) setState({ status: 'ready', plan });
-        })
-        .catch((err: unknown) => {
-          if (!live) return;
-          const e = errorText(err);
-          setState({ status: 'error', code: e.code, message: e.message });
-        })
-        .finally(() => {
-          if (live) timer = setTimeout(run, PREVIEW_REFRESH_MS);
-        });
-    };
-    timer = setTimeout(run, PREVIEW_DEBOUNCE_MS);
-    return () => {
-      live = false;
-      if (timer !== undefined) clearTimeout(timer);
-    };
-  }, [key]);
-  return state;
-}
-
-function Sparkline({ plan, qd, base }: { plan: ExecutionPlanDto; qd: number | undefined; base: string }): ReactNode {
-  const slices = plan.schedule;
-  const n = slices.length;
-  const max = Math.max(...slices.map((s) => s.qty), 0);
-  if (n === 0 || max <= 0) return null;
-  const W = 100;
-  const H = 30;
-  const gap = n > 40 ? 0 : Math.min(1.2, (W / n) * 0.18);
-  const bw = W / n - gap;
-  const total = plan.qty > 0 ? plan.qty : (slices[n - 1]?.cumulativeQty ?? 1);
-  const cum = slices.map((s, k) => `${((k + 1) * W) / n},${H - (s.cumulativeQty / total) * (H - 2)}`).join(' ');
-  const every = n > 1 ? ((slices[n - 1]?.at ?? 0) - (slices[0]?.at ?? 0)) / (n - 1) / 1000 : 0;
-  const sizes = new Set(slices.map((s) => s.qty));
-  const sizeText = sizes.size === 1 ? `${fmtNum(slices[0]?.qty, qd)} ${base}` : `${fmtNum(Math.min(...sizes), qd)}–${fmtNum(max, qd)} ${base}`;
-  return (
-    <svg
-      className="pv-spark"
-      viewBox={`0 0 ${W} ${H}`}
-      preserveAspectRatio="none"
-      role="img"
-      aria-label={`${n} planned slices of ${sizeText}${every > 0 ? `, every ${fmtDuration(every)}` : ''}`}
-    >
-      {slices.map((s, k) => {
-        const h = Math.max(1, (s.qty / max) * (H - 4));
-        return (
-          <rect key={k} x={(k * W) / n + gap / 2} y={H - h} width={Math.max(0.4, bw)} height={h} className="pv-bar">
-            <title>{`#${k + 1} ${fmtTime(s.at)}: ${fmtNum(s.qty, qd)} (cum. ${fmtNum(s.cumulativeQty, qd)})`}</title>
-          </rect>
-        );
-      })}
-      <polyline points={`0,${H} ${cum}`} className="pv-cum" vectorEffect="non-scaling-stroke" />
-    </svg>
-  );
-}
-
-function SchedulePreview({ preview, inst, style }: { preview: Preview; inst: InstrumentDto | undefined; style: ExecutionStyle }): ReactNode {
-  const qd = inst?.qtyDecimals;
-  const base = inst?.base ?? '';
-  const plan = preview.status === 'ready' || preview.status === 'loading' ? (preview.status === 'ready' ? preview.plan : preview.plan) : null;
-  const busy = preview.status === 'loading';
-  let body: ReactNode;
-  if (preview.status === 'idle') {
-    body = <div className="pv-empty muted">Enter a quantity to see how the order will be worked.</div>;
-  } else if (preview.status === 'error') {
-    body = (
-      <div className="pv-error">
-        Preview unavailable: <strong className="mono">{preview.code}</strong> {preview.message}
-      </div>
-    );
-  } else if (!plan) {
-    body = <div className="pv-empty muted">Planning…</div>;
-  } else {
-    const direct = plan.algo === 'market' || plan.algo === 'limit';
-    const dur = Math.max(0, (plan.endAt - plan.startAt) / 1000);
-    const n = plan.schedule.length;
-    body = (
-      <>
-        <div className="pv-head">
-          <span className="algo-tag">{STYLE_LABEL[plan.algo] ?? plan.algo}</span>
-          {direct ? (
-            <span>{plan.algo === 'market' ? 'sent now, walks the book' : 'rests at the limit price'}</span>
-          ) : (
-            <span>
-              {n > 0 ? `${n} slice${n === 1 ? '' : 's'} · ` : ''}
-              {fmtDuration(dur)}
-            </span>
-          )}
-          {!direct && (
-            <span className="muted mono pv-window">
-              {fmtTime(plan.startAt)} → {fmtTime(plan.endAt)}
-            </span>
-          )}
-        </div>
-        <div className="pv-why">
-          <span className="muted">Routing:</span> {plan.rationale}
-        </div>
-        {n > 0 && <Sparkline plan={plan} qd={qd} base={base} />}
-        {!direct && n === 0 && (
-          <div className="pv-note muted">No fixed schedule: {STYLE_LABEL[plan.algo] ?? plan.algo} {STYLE_HINT[plan.algo] ?? ''}.</div>
-        )}
-        {!direct && (
-          <div className="pv-meta muted">
-            Expected participation{' '}
-            <b className="mono">{isNum(plan.expectedParticipation) ? `${(plan.expectedParticipation * 100).toFixed(1)}%` : '—'}</b> of market volume
-            {isNum(plan.params.participation) ? ` · target ${(plan.params.participation * 100).toFixed(1)}%` : ''}
-          </div>
-        )}
-        {n > 0 && (
-          <details className="pv-details">
-            <summary>Slices ({n})</summary>
-            <table className="table pv-table">
-              <thead>
-                <tr>
-                  <th className="num">#</th>
-                  <th>At</th>
-                  <th className="num">Qty</th>
-                  <th className="num">Cumulative</th>
-                </tr>
-              </thead>
-              <tbody>
-                {plan.schedule.map((s, k) => (
-                  <tr key={k}>
-                    <td className="num">{k + 1}</td>
-                    <td className="mono">
-                      {fmtTime(s.at)} <span className="muted">+{Math.round((s.at - plan.startAt) / 1000)}s</span>
-                    </td>
-                    <td className="num">{fmtNum(s.qty, qd)}</td>
-                    <td className="num">{fmtNum(s.cumulativeQty, qd)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </details>
-        )}
-      </>
-    );
-  }
-  return (
-    <section className={`preview ${busy ? 'busy' : ''} ${isAlgo(style) ? 'algo' : 'direct'}`} aria-label="Schedule preview" aria-busy={busy}>
-      <h3 className="pv-title">Schedule preview</h3>
-      {body}
-    </section>
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Algorithm parameters.
-
-const PARAM_AFFIX: Record<ParamKey, (base: string) => string> = {
-  durationSec: () => 'sec',
-  slices: () => '',
-  jitterPct: () => '%',
-  participationPct: () => '%',
-  displayQty: (b) => b,
-  minChildQty: (b) => b,
-  maxChildQty: (b) => b,
-};
-
-function paramPlaceholder(key: ParamKey, plan: ExecutionPlanDto | null, horizon: number, routing: RoutingDto | null): string {
-  switch (key) {
-    case 'durationSec':
-      return String(plan?.params.durationSec ?? (horizon || 120));
-    case 'slices':
-      return String(plan?.params.slices ?? Math.min(60, Math.max(4, Math.round((horizon || 120) / (routing?.sliceSec ?? 15)))));
-    case 'jitterPct':
-      return '0';
-    case 'participationPct':
-      return String(Math.round((plan?.params.participation ?? routing?.maxParticipation ?? 0.1) * 1000) / 10);
-    case 'displayQty':
-      return 'required';
-    default:
-      return 'auto';
-  }
-}
-
-function AlgoParams(props: {
-  style: ExecutionStyle;
-  ticket: TicketState;
-  inst: InstrumentDto | undefined;
-  plan: ExecutionPlanDto | null;
-  routing: RoutingDto | null;
-  touched: boolean;
-  errors: string[];
-}): ReactNode {
-  const { style, ticket, inst, plan, routing, touched, errors } = props;
-  const id = useId();
-  if (!isAlgo(style)) return null;
-  const keys = PARAMS_OF[style];
-  const samePlan = plan && plan.algo === style ? plan : null;
-  const horizon = horizonOf(ticket.urgency, routing);
-  return (
-    <fieldset className="algo-params">
-      <legend>{STYLE_LABEL[style]} parameters</legend>
-      <div className="algo-grid">
-        {keys.map((k) => {
-          const label = PARAM_LABEL[k];
-          const affix = PARAM_AFFIX[k](inst?.base ?? '');
-          const bad = touched && errors.some((e) => e.startsWith(label));
-          return (
-            <div className="field" key={k}>
-              <label htmlFor={`${id}-${k}`}>{label}</label>
-              <div className="input-affix">
-                <input
-                  id={`${id}-${k}`}
-                  type="text"
-                  inputMode={k === 'durationSec' ? 'text' : 'decimal'}
-                  spellCheck={false}
-                  placeholder={paramPlaceholder(k, samePlan, horizon, routing)}
-                  value={ticket[k]}
-                  onChange={(e) => updateTicket({ [k]: e.target.value })}
-                  aria-invalid={bad}
-                  title={k === 'durationSec' ? 'Seconds, or with a unit: 90s, 2m, 1h' : undefined}
-                />
-                {affix && <span className="affix">{affix}</span>}
-              </div>
-            </div>
-          );
-        })}
-      </div>
-    </fieldset>
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
 
 export function OrderTicket(): ReactNode {
   const symbols = useStore((s) => s.symbols);
@@ -424,8 +162,11 @@ export function OrderTicket(): ReactNode {
   const sectionRef = useRef<HTMLElement | null>(null);
   const id = useId();
 
+  // Focus on a new request only: a ticket mounting again (screen switch) must not take the focus.
+  const focusSeen = useRef(focusReq);
   useEffect(() => {
-    if (focusReq > 0) {
+    if (focusReq !== focusSeen.current) {
+      focusSeen.current = focusReq;
       qtyRef.current?.focus();
       qtyRef.current?.select();
     }

@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import { isTerminal } from '../../../src/contract/index.ts';
-import type { InstrumentDto, OrderDto, RiskFlagDto, TcaDto } from '../../../src/contract/index.ts';
-import { STYLE_LABEL, URGENCY_LABEL, fmtDuration, isWorkingParent, scheduledNow } from '../exec.ts';
-import { DASH, fmtMoney, fmtNum, fmtTime, isNum } from '../format.ts';
-import { onBeforeFocus, registerFocus } from '../focus.ts';
-import { call, childrenOf, errorText, findOrder, selectOrder, setSideTab, useStore } from '../store.ts';
+import { isTerminal } from '../../../../src/contract/index.ts';
+import type { InstrumentDto, OrderDto, RiskFlagDto, TcaDto } from '../../../../src/contract/index.ts';
+import { STYLE_LABEL, URGENCY_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.ts';
+import { DASH, fmtMoney, fmtNum, fmtTime, isNum } from '../../shared/format.ts';
+import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
+import { Tabs } from '../../shared/Tabs.tsx';
+import { useEngineNow } from '../../shared/time.ts';
+import { call, childrenOf, errorText, findOrder, selectOrder, setSideTab, useStore } from '../../state/index.ts';
 import { PositionsGrid, PositionsTotals } from './Positions.tsx';
-import { RiskPanel } from './RiskPanel.tsx';
-import { severityRank } from '../risk-format.ts';
+import { severityRank } from '../../shared/risk-format.ts';
 
 const TCA_POLL_MS = 2000;
 
@@ -146,12 +147,7 @@ function Detail({ o, inst }: { o: OrderDto; inst: InstrumentDto | undefined }): 
   const ex = o.execution;
   const working = isWorkingParent(o);
   const tca = useTca(o);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!working) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [working]);
+  const now = useEngineNow(1000, working);
   const known = ex ? childrenOf(o.id) : [];
   const childFilled = known.filter((c) => c.status === 'FILLED').length;
   const sched = scheduledNow(o, now);
@@ -272,8 +268,11 @@ export function OrderDetail(): ReactNode {
   );
 }
 
-/** Bottom-right: Positions, and the detail of the order selected in the blotter. */
-export function SidePanel(): ReactNode {
+/**
+ * Bottom-right of the trading screen: Positions, the detail of the order selected in the blotter, and
+ * the compact Risk panel. The risk view belongs to the risk feature, so the shell hands it in.
+ */
+export function SidePanel({ risk }: { risk: (visible: boolean) => ReactNode }): ReactNode {
   const tab = useStore((s) => s.sideTab);
   useEffect(() => {
     const a = onBeforeFocus('positions', () => flushSync(() => setSideTab('positions')));
@@ -288,51 +287,30 @@ export function SidePanel(): ReactNode {
   const flags = useStore((s) => s.riskFlags);
   const mode = useStore((s) => s.tradingState?.mode ?? null);
   const worst = flags.reduce<RiskFlagDto['severity'] | null>((w, f) => (w === null || severityRank(f.severity) > severityRank(w) ? f.severity : w), null);
+  const riskLabel = (
+    <>
+      Risk
+      {mode && mode !== 'ACTIVE' && <span className={`tab-mode tab-mode-${mode}`}>{mode}</span>}
+      {flags.length > 0 && (
+        <span className={`count sev-count sev-count-${worst ?? 'info'}`} aria-label={`${flags.length} flag${flags.length === 1 ? '' : 's'}`}>
+          {flags.length}
+        </span>
+      )}
+    </>
+  );
   return (
     <section className="panel side-panel" aria-label="Positions panel">
       <header className="panel-head">
-        <div role="tablist" aria-label="Positions and order detail" className="tabs">
-          <button
-            type="button"
-            role="tab"
-            id="tab-positions"
-            aria-selected={tab === 'positions'}
-            aria-controls="tabpanel-positions"
-            className={`tab ${tab === 'positions' ? 'active' : ''}`}
-            onClick={() => setSideTab('positions')}
-          >
-            Positions
-          </button>
-          <button
-            type="button"
-            role="tab"
-            id="tab-detail"
-            aria-selected={tab === 'detail'}
-            aria-controls="tabpanel-detail"
-            className={`tab ${tab === 'detail' ? 'active' : ''}`}
-            onClick={() => setSideTab('detail')}
-          >
-            Order detail
-          </button>
-          <button
-            type="button"
-            role="tab"
-            id="tab-risk"
-            aria-selected={tab === 'risk'}
-            aria-controls="tabpanel-risk"
-            className={`tab ${tab === 'risk' ? 'active' : ''}`}
-            onClick={() => setSideTab('risk')}
-            title="Risk: trading state, limits, flags, VaR (Alt+R)"
-          >
-            Risk
-            {mode && mode !== 'ACTIVE' && <span className={`tab-mode tab-mode-${mode}`}>{mode}</span>}
-            {flags.length > 0 && (
-              <span className={`count sev-count sev-count-${worst ?? 'info'}`} aria-label={`${flags.length} flag${flags.length === 1 ? '' : 's'}`}>
-                {flags.length}
-              </span>
-            )}
-          </button>
-        </div>
+        <Tabs
+          label="Positions and order detail"
+          active={tab}
+          onSelect={setSideTab}
+          tabs={[
+            { id: 'positions', label: 'Positions' },
+            { id: 'detail', label: 'Order detail' },
+            { id: 'risk', label: riskLabel, title: 'Risk: trading state, limits, flags, VaR (Alt+R; full screen: Ctrl+2)' },
+          ]}
+        />
         {tab === 'positions' && <PositionsTotals />}
       </header>
       <div className="panel-body" id="tabpanel-positions" role="tabpanel" aria-labelledby="tab-positions" hidden={tab !== 'positions'}>
@@ -342,7 +320,7 @@ export function SidePanel(): ReactNode {
         <OrderDetail />
       </div>
       <div className="panel-body scroll" id="tabpanel-risk" role="tabpanel" aria-labelledby="tab-risk" hidden={tab !== 'risk'}>
-        <RiskPanel visible={tab === 'risk'} />
+        {risk(tab === 'risk')}
       </div>
     </section>
   );

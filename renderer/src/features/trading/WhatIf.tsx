@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
-import type { ImpactDto, InstrumentDto, ParamsIn, RiskBreachDto, WhatIfDto } from '../../../src/contract/index.ts';
-import { DASH, fmtMoney, fmtNum, isNum } from '../format.ts';
-import { pct } from '../risk-format.ts';
-import { call, errorText, useStore } from '../store.ts';
+import type { ImpactDto, InstrumentDto, ParamsIn, RiskBreachDto, WhatIfDto } from '../../../../src/contract/index.ts';
+import { DASH, fmtMoney, fmtNum, isNum } from '../../shared/format.ts';
+import { pct } from '../../shared/risk-format.ts';
+import { call, errorText, useStore } from '../../state/index.ts';
 
 /**
  * The ticket's pre-trade what-if: L1's verdict on exactly the order the ticket would send, and the
