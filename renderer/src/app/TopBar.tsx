@@ -96,9 +96,10 @@ function KillSwitch(): ReactNode {
   );
 }
 
-function Stat({ label, value, cls }: { label: string; value: string; cls?: string }): ReactNode {
+/** `optional` stats (reserved cash, fees) give way first when the window is narrow (fees stay per fill in the Fills grid). */
+function Stat({ label, value, cls, optional }: { label: string; value: string; cls?: string; optional?: boolean }): ReactNode {
   return (
-    <div className="stat">
+    <div className={`stat ${optional ? 'stat-optional' : ''}`} title={`${label}: ${value}`}>
       <span className="stat-label">{label}</span>
       <span className={`stat-value mono ${cls ?? ''}`}>{value}</span>
     </div>
@@ -133,12 +134,12 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
       <TradingStateBadge />
       <div className="stats" aria-label="Account">
         <Stat label={`Cash ${cur}`} value={fmtMoney(account?.cash)} />
-        <Stat label="Reserved" value={fmtMoney(account?.reservedCash)} />
+        <Stat label="Reserved" value={fmtMoney(account?.reservedCash)} optional />
         <Stat label={`Equity ${cur}`} value={fmtMoney(account?.equity)} />
         <Stat label="Total P&L" value={fmtSigned(day)} cls={pnlClass(day)} />
         <Stat label="Realized" value={fmtSigned(account?.realizedPnl)} cls={pnlClass(account?.realizedPnl)} />
         <Stat label="Unrealized" value={fmtSigned(account?.unrealizedPnl)} cls={pnlClass(account?.unrealizedPnl)} />
-        <Stat label="Fees" value={fmtMoney(account?.fees)} />
+        <Stat label="Fees" value={fmtMoney(account?.fees)} optional />
       </div>
       <div className="topbar-right">
         <KillSwitch />
