@@ -27,8 +27,8 @@ export const BREAKER_LOG_CAP = 200;
 export const STATE_LOG_CAP = 100;
 /** NAV points kept for the drawdown chart (the full history comes from risk.metrics). */
 const NAV_POINTS_CAP = 2000;
-/** At most one usage refresh per this many ms, however fast the account moves. */
-const USAGE_REFRESH_MS = 2000;
+/** At most one usage refresh per this many ms however fast the account moves (the old poll's period, now only when something changed). */
+const USAGE_REFRESH_MS = 5000;
 
 export interface RiskSlice {
   /** L1 trading state (ACTIVE / REDUCING / HALTED); null until loaded. */
