@@ -50,10 +50,18 @@ export function hasKeys<T>(x: unknown, keys: readonly (keyof T)[] | undefined): 
   return (keys ?? []).every((k) => o[k] !== undefined && o[k] !== null);
 }
 
-/** The payload of `event` if it has the contract's shape (arrays: the elements that do), else null. */
+/** Events whose payload the contract types as a list; the type makes this table exhaustive. */
+type ListEvent = { [E in EventName]: Events[E] extends readonly unknown[] ? E : never }[EventName];
+const LIST_EVENTS: Record<ListEvent, true> = { 'risk.flags': true };
+
+function isListEvent(event: EventName): boolean {
+  return Object.prototype.hasOwnProperty.call(LIST_EVENTS, event);
+}
+
+/** The payload of `event` if it has the contract's shape (lists: the elements that do), else null. */
 export function conform<E extends EventName>(event: E, data: unknown): Events[E] | null {
   const keys = PAYLOAD_KEYS[event] as readonly PropertyKey[] | undefined;
-  if (Array.isArray(data)) return data.filter((x) => hasKeys<Record<PropertyKey, unknown>>(x, keys)) as unknown as Events[E];
+  if (isListEvent(event)) return Array.isArray(data) ? (data.filter((x) => hasKeys<Record<PropertyKey, unknown>>(x, keys)) as unknown as Events[E]) : null;
   return hasKeys<Record<PropertyKey, unknown>>(data, keys) ? (data as unknown as Events[E]) : null;
 }
 

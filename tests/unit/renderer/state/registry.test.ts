@@ -163,9 +163,13 @@ describe('state registry', () => {
     eng.emit('order.updated', { id: 'X1', status: 'NEW' }); // no symbol
     eng.emit('order.updated', 'not an order');
     eng.emit('risk.flags', [{ code: 'ok', severity: 'warn' }, { severity: 'warn' }, null]);
+    // A list event that is not a list, and an object event that is one, are dropped whole.
+    eng.emit('risk.flags', { code: 'single', severity: 'warn' });
+    eng.emit('order.updated', [order('L1')]);
     eng.emit('order.updated', order('C1'));
     await vi.waitFor(() => expect(findOrder('C1')).toBeDefined());
     expect(findOrder('X1')).toBeUndefined();
+    expect(findOrder('L1')).toBeUndefined();
     expect(useStore.getState().ordersRev).toBe(rev + 1);
     expect(useStore.getState().riskFlags.map((f) => f.code)).toEqual(['ok']);
   });
