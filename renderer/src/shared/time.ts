@@ -1,4 +1,4 @@
-import { useRef, useSyncExternalStore } from 'react';
+import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useStore } from '../state/index.ts';
 
 /**
@@ -58,7 +58,9 @@ function snapshot(periodMs: number): number {
 /** Wall-clock ms, re-rendering every `periodMs` while `active` (inactive: the time of the last render). */
 export function useWallNow(periodMs: number, active = true): number {
   const last = useRef(0);
-  const now = useSyncExternalStore(active ? (cb) => subscribe(periodMs, cb) : idle, () => (active || last.current === 0 ? snapshot(periodMs) : last.current));
+  // A stable subscribe: a new one each render would resubscribe and restart the interval every render.
+  const sub = useCallback((cb: () => void) => (active ? subscribe(periodMs, cb) : idle()), [periodMs, active]);
+  const now = useSyncExternalStore(sub, () => (active || last.current === 0 ? snapshot(periodMs) : last.current));
   last.current = now;
   return now;
 }
