@@ -5,6 +5,7 @@ import type { ExecutionStyle, InstrumentDto, OrderDto, QuoteDto } from '../../..
 import { STYLE_LABEL, URGENCY_LABEL, checkAlgoParams, decisionMid, fmtDuration, horizonOf, isAlgo, placeParams, routedStyle, ticketStyle } from './exec.ts';
 import type { AlgoCheck } from './exec.ts';
 import { fmtMoney, fmtNum, fmtSigned, fmtTime, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../../shared/format.ts';
+import { engineNow } from '../../shared/time.ts';
 import { registerFocus } from '../../shared/focus.ts';
 import { applyOrder, call, clearTicket, errorText, orderNotionalLimit, orders, selectSymbol, setOrderType, updateTicket, useStore } from '../../state/index.ts';
 import { WhatIfView, useWhatIf, whatIfGate } from './WhatIf.tsx';
@@ -224,7 +225,8 @@ export function OrderTicket(): ReactNode {
         qty: check.qty,
         price: check.price,
         decisionPrice: decisionMid(quote?.bid, quote?.ask, pd),
-        decisionTs: Date.now(),
+        // In the engine's clock, like the quote it was decided on.
+        decisionTs: engineNow(),
       });
       if (confirmed) params.confirm = true;
       const order = await call('orders.place', params);
