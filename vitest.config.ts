@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
           environment: 'node',
+          // Property tests run hundreds of cases: a bound for two shared cores, not a speed check.
+          testTimeout: 60_000,
         },
       },
       {

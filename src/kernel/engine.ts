@@ -44,6 +44,8 @@ import { accountDto, bookDto, fillDto, instrumentDto, positionDto, quoteDto, tra
 
 export { ENGINE_VERSION } from './version.ts';
 import { ENGINE_VERSION } from './version.ts';
+import { OrderWatchdog } from '../execution/order-watchdog.ts';
+import type { WatchdogOptions } from '../execution/order-watchdog.ts';
 
 /** Who changes limits and the trading state over the contract: one operator per terminal. */
 const OPERATOR = 'operator';
@@ -84,6 +86,12 @@ export interface EngineOptions {
   createAlgo?: (kind: AlgoKind) => ExecAlgo;
   /** Median venue message latency in ms (default 4; 0 for benchmarks of the engine alone). */
   venueLatencyMs?: number;
+  /**
+   * The order watchdog (orders not acknowledged, cancels not confirmed). On by default on the wall
+   * clock, where messages can stall; off on a SimClock, whose venue cannot stall (and whose runs
+   * must stay a pure function of their inputs). `false` turns it off.
+   */
+  watchdog?: WatchdogOptions | false;
   /** Receives anomalies and internal errors; defaults to stderr. */
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
@@ -288,8 +296,22 @@ export function createEngine(opts: EngineOptions): Engine {
       limits: (x) => bus.publish('risk.limits', x),
     },
     log,
+    alert: (code, message) => bus.publish('engine.alert', { code, severity: 'error', message, orderId: null, at: clock.now() }),
     options: opts.risk,
   });
+  const watchdogOpts = opts.watchdog ?? (clock instanceof WallClock ? {} : false);
+  const watchdog =
+    watchdogOpts === false
+      ? undefined
+      : new OrderWatchdog(
+          {
+            clock,
+            oms,
+            alert: (a) => bus.publish('engine.alert', { code: a.code, severity: a.code === 'ORDER_LOST' ? 'error' : 'warn', message: a.message, orderId: a.orderId, at: clock.now() }),
+            log,
+          },
+          watchdogOpts,
+        );
   const symbols = instruments.all().map((i) => i.symbol);
   const toNum = (u: bigint, d: number): number => Number(fromUnits(u, d));
   const pmsPortfolio = (): PmsPortfolio => {
@@ -536,6 +558,7 @@ export function createEngine(opts: EngineOptions): Engine {
       if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);
       venue.start();
       pms.start();
+      watchdog?.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -543,6 +566,7 @@ export function createEngine(opts: EngineOptions): Engine {
       if (!running) return;
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
+      watchdog?.stop();
       pms.stop();
       runner.stop();
       venue.stop();

@@ -33,6 +33,7 @@ import type { BreakerConfig } from '../risk/circuit-breakers.ts';
 import type { StateCause, StateTransition, TradingMode } from '../risk/trading-state.ts';
 import type { VolObservation } from '../risk/tiers.ts';
 import type { SqliteRiskStore } from '../store/risk-store.ts';
+import { KillSwitchCheck } from './kill-switch-check.ts';
 
 /**
  * L1 in the engine: the RiskService fed from the OMS, the ledger and the market data hub. Every
@@ -79,6 +80,8 @@ export interface RiskControlDeps {
     limits(l: LimitsDto): void;
   };
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** Something the operator must see now (the kill-switch check's escalation). */
+  alert?: (code: string, message: string) => void;
   options?: RiskControlOptions;
 }
 
@@ -137,9 +140,19 @@ export class RiskControl {
   /** Set by the execution service around a top-level placement; children use their parent's. */
   private ctx: RequestContext | undefined;
   private readonly volSamples = new Map<string, number[]>();
+  private readonly killCheck: KillSwitchCheck;
 
   constructor(deps: RiskControlDeps) {
     this.d = deps;
+    this.killCheck = new KillSwitchCheck({
+      clock: deps.clock,
+      openOrders: () => this.d.oms().openOrders(),
+      cancelAgain: (id) => this.d.oms().cancel(id),
+      settle: (id) => this.d.oms().settle(id, false),
+      publish: () => this.d.publish.state(this.stateDto()),
+      log: deps.log,
+      alert: (code, message) => deps.alert?.(code, message),
+    });
     this.gate = deps.options?.gate ?? DEFAULT_GATE_CONFIG;
     const exposure: ExposureSource = {
       cashUnits: () => deps.cashUnits(),
@@ -362,7 +375,7 @@ export class RiskControl {
 
   stateDto(): TradingStateDto {
     const s = this.service.status();
-    return { mode: s.mode, since: s.since, cause: s.cause ? stateCauseDto(s.cause) : null, resumeToken: s.resumeToken };
+    return { mode: s.mode, since: s.since, cause: s.cause ? stateCauseDto(s.cause) : null, resumeToken: s.resumeToken, killSwitchCheck: this.killCheck.dto() };
   }
 
   status(): RiskStatusDto {
@@ -405,6 +418,7 @@ export class RiskControl {
     this.service.killSwitch({ source: 'operator', code: 'KILL_SWITCH', message: reason ?? 'kill switch', actor }, this.d.clock.now());
     const cancelled = this.d.cancelAll();
     this.d.log('warn', `kill switch: trading HALTED, ${cancelled.length} order(s) and algo(s) cancelled`);
+    this.killCheck.begin();
     return { state: this.stateDto(), cancelled };
   }
 

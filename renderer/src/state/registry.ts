@@ -7,13 +7,13 @@ import { riskSlice } from './risk.ts';
 import { conform } from './slice.ts';
 import type { SliceDef } from './slice.ts';
 import { get, set } from './store.ts';
-import { settle } from './toasts.ts';
+import { settle, toastsSlice } from './toasts.ts';
 
 /**
  * The one place slices are plugged in. A new pushed event is one entry in its slice's `events`; a new
  * slice is one line here (and its type in store.ts).
  */
-export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice];
+export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice];
 
 let unsubs: (() => void)[] = [];
 

@@ -73,6 +73,11 @@ function applyTradingState(st: TradingStateDto): void {
 function onRiskState(d: TradingStateDto): void {
   const prev = get().tradingState;
   applyTradingState(d);
+  const check = d.killSwitchCheck ?? null;
+  if (check && check.status !== 'verifying' && prev?.killSwitchCheck?.status === 'verifying') {
+    if (check.status === 'confirmed') toast('info', 'Kill switch: every cancel confirmed by the venue');
+    else toast('error', `Kill switch: ${check.pending.length} order(s) still open after ${check.rounds} checks: ${check.pending.join(', ')}`, 30_000);
+  }
   if (prev && prev.mode !== d.mode) {
     const why = d.cause ? ` (${d.cause.code}${d.cause.message ? `: ${d.cause.message}` : ''})` : '';
     toast(d.mode === 'ACTIVE' ? 'info' : 'warn', `Trading state ${prev.mode} → ${d.mode}${why}`);
@@ -240,7 +245,7 @@ export async function pressKillSwitch(reason = 'Kill switch pressed in the termi
     const res = await call('risk.killSwitch', { reason });
     if (res && isState(res.state)) applyTradingState(res.state);
     const n = Array.isArray(res?.cancelled) ? res.cancelled.length : 0;
-    toast('warn', `Kill switch: trading HALTED, ${n} order${n === 1 ? '' : 's'} cancelled`);
+    toast('warn', `Kill switch: trading HALTED, cancel requested for ${n} order${n === 1 ? '' : 's'}; verifying with the venue`);
     void refreshStateLog();
   } catch (err) {
     const e = errorText(err);

@@ -41,6 +41,7 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'risk.flags': ['code', 'severity'],
   'risk.metrics': ['ts', 'nav', 'exposures', 'var'],
   'risk.limits': ['limits'],
+  'engine.alert': ['code', 'message'],
 };
 
 /** A JSON object carrying every one of `keys` (not null). */

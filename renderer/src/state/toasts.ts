@@ -1,4 +1,6 @@
 import { RpcError } from '../../../src/contract/index.ts';
+import type { EngineAlertDto } from '../../../src/contract/index.ts';
+import type { SliceDef } from './slice.ts';
 import { set } from './store.ts';
 
 export const TOASTS_MAX = 5;
@@ -52,3 +54,13 @@ export async function settle<T>(p: Promise<T>, what: string): Promise<T | null> 
     return null;
   }
 }
+
+/** What the engine wants the operator to know now (watchdog, kill switch problems): a toast that stays longer. */
+function onEngineAlert(a: EngineAlertDto): void {
+  toast(a.severity === 'error' ? 'error' : 'warn', `${a.code}: ${a.message}`, a.severity === 'error' ? 30_000 : 10_000);
+}
+
+export const toastsSlice: SliceDef = {
+  name: 'toasts',
+  events: { 'engine.alert': onEngineAlert },
+};
