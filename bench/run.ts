@@ -12,6 +12,7 @@
  *      returns, median / p99 in ms (bench/risk.ts)
  *   9. L4 ccxt on the loopback exchange: order round trip through CcxtVenue p50 / p99, the overhead
  *      it adds over a bare ccxt createOrder (target ≤ 1 ms p50), ccxt load time (bench/ccxt.ts)
+ *  10. L2 signal cycle: 3 alphas over 100 instruments, median wall / CPU ms, target ≤ 5 ms (bench/signals.ts)
  * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -173,5 +174,9 @@ for (const line of riskReport(riskChecks, pms)) console.log(line);
 const ccxt = await benchCcxt();
 console.log('');
 for (const line of ccxtReport(ccxt)) console.log(line);
+await (await import('./backtest.ts')).printBacktestBench();
 
+await import('./portfolio.ts').then(async (p) => console.log(['', ...p.portfolioReport(await p.benchPortfolio())].join('\n')));
+
+{ const sig = await import('./signals.ts'); console.log(''); for (const l of sig.signalsReport(sig.benchSignals())) console.log(l); } // 10. L2 signal cycle (bench/signals.ts)
 if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));

@@ -21,7 +21,7 @@ import type { GuardVerdict } from '../execution/algos/types.ts';
 import type { Oms } from '../execution/oms.ts';
 import type { BreakerEvent } from '../risk/circuit-breakers.ts';
 import type { LossView } from '../risk/drawdown.ts';
-import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, isLimitName, normalizeLimitName, parseLimitValue, scopeKey } from '../risk/limits.ts';
+import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, groupMembers, isLimitName, normalizeLimitName, parseLimitValue, scopeKey } from '../risk/limits.ts';
 import type { LimitBook, LimitCommand, LimitEntry, LimitLevels, LimitScope } from '../risk/limits.ts';
 import { exposureOf, grossExposure, netExposure } from '../risk/projected-state.ts';
 import type { AlgoParentView, ExposureSource, PositionView, ProjectedState, WorkingOrderView } from '../risk/projected-state.ts';
@@ -507,7 +507,8 @@ export class RiskControl {
         description: def.description,
       };
     });
-    const groups: Record<string, string[]> = {};
+    // A null-prototype record: a group named `__proto__` stays an ordinary key on its way to JSON.
+    const groups = Object.create(null) as Record<string, string[]>;
     for (const [g, members] of Object.entries(book.groups)) groups[g] = [...members];
     return {
       limits,
@@ -523,7 +524,7 @@ export class RiskControl {
   private usedUnits(e: LimitEntry, book: LimitBook, state: ProjectedState, now: number, loss: LossView | undefined): bigint | null {
     const nav = state.navUnits;
     const pctOfNav = (v: bigint): bigint | null => (nav > 0n ? (v * PCT_ONE_HUNDRED) / nav : null);
-    const members = (): string[] | undefined => (e.scope.kind === 'group' ? [...(book.groups[e.scope.group] ?? [])] : undefined);
+    const members = (): string[] | undefined => (e.scope.kind === 'group' ? [...(groupMembers(book, e.scope.group) ?? [])] : undefined);
     const maxPosition = (): bigint => {
       if (e.scope.kind === 'symbol') return exposureOf(state, e.scope.symbol).grossValueUnits;
       let m = 0n;
