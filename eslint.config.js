@@ -9,6 +9,13 @@ const nativeOnly = (except) =>
     { name: 'electron', message: 'only main/ may import electron' },
   ].filter((p) => p.name !== except);
 
+/** Renderer feature rooms (renderer/src/features/*); a new room is one entry here. */
+const RENDERER_FEATURES = ['trading', 'risk', 'signals', 'portfolio', 'approvals', 'backtest', 'replay', 'settings'];
+const rendererPatterns = [
+  { group: ['**/src/*', '!**/src/contract', '!**/src/contract/*'], message: 'the renderer imports only src/contract' },
+  { group: ['node:*'], message: 'the renderer runs in a browser' },
+];
+
 export default tseslint.config(
   {
     ignores: ['node_modules/**', 'dist/**', 'out/**', 'release/**', 'test-results/**', 'playwright-report/**', '**/*.js', '!eslint.config.js'],
@@ -110,10 +117,37 @@ export default tseslint.config(
         'error',
         {
           paths: nativeOnly(),
+          patterns: rendererPatterns,
+        },
+      ],
+    },
+  },
+  // Renderer rooms: a feature never imports another feature (they share through state/ and shared/);
+  // state/ and shared/ import no feature and not the app shell, so the shell composes, never the reverse.
+  ...RENDERER_FEATURES.map((f) => ({
+    files: [`renderer/src/features/${f}/**/*.ts`, `renderer/src/features/${f}/**/*.tsx`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeOnly(),
           patterns: [
-            { group: ['**/src/*', '!**/src/contract', '!**/src/contract/*'], message: 'the renderer imports only src/contract' },
-            { group: ['node:*'], message: 'the renderer runs in a browser' },
+            ...rendererPatterns,
+            { group: RENDERER_FEATURES.filter((o) => o !== f).flatMap((o) => [`**/features/${o}/**`, `../${o}`, `../${o}/**`]), message: 'renderer features do not import each other: share through state/ or shared/' },
+            { group: ['**/app/**'], message: 'features do not reach into the app shell: the shell composes them' },
           ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['renderer/src/state/**/*.ts', 'renderer/src/state/**/*.tsx', 'renderer/src/shared/**/*.ts', 'renderer/src/shared/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeOnly(),
+          patterns: [...rendererPatterns, { group: ['**/features/**', '**/app/**'], message: 'state/ and shared/ sit below the features and the shell' }],
         },
       ],
     },

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
-import { toast } from './store.ts';
+import { App } from './app/App.tsx';
+import { toast } from './state/index.ts';
 import './styles.css';
 
 // Last-resort reporting: anything that escapes a handler becomes a toast, never a blank screen.

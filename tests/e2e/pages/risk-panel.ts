@@ -46,7 +46,10 @@ export class ResumeDialogObject {
   }
 }
 
-/** The Risk tab of the bottom-right panel. */
+/**
+ * The risk view: the Risk tab of the trading screen's bottom-right panel (open()), or the Risk screen
+ * (openScreen(), Ctrl+2). Both are the region "Risk" with the same sections; one is on the page at a time.
+ */
 export class RiskPanelObject {
   readonly page: Page;
   readonly tab: Locator;
@@ -86,6 +89,13 @@ export class RiskPanelObject {
 
   async open(): Promise<void> {
     await this.tab.click();
+    await expect(this.root).toBeVisible();
+  }
+
+  /** The Risk screen, full size, from the keyboard. */
+  async openScreen(): Promise<void> {
+    await this.page.keyboard.press('Control+2');
+    await expect(this.page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Risk', exact: true })).toHaveAttribute('aria-current', 'page');
     await expect(this.root).toBeVisible();
   }
 

@@ -1,0 +1,96 @@
+import type { ReactNode } from 'react';
+import { RiskPanel, RiskScreen } from '../features/risk/RiskPanel.tsx';
+import { TradingScreen } from '../features/trading/TradingScreen.tsx';
+import { resetLayout, setScreen, toast, useStore } from '../state/index.ts';
+
+/**
+ * The screen router: every screen the operator can switch to, in keyboard order (Ctrl+1, Ctrl+2, …).
+ * A new screen (signals, portfolio, approvals, backtest, replay) is one entry here.
+ */
+export interface ScreenDef {
+  id: string;
+  label: string;
+  /** What the screen is for (the help list and the button's tooltip). */
+  description: string;
+  render(): ReactNode;
+}
+
+export const SCREENS: readonly ScreenDef[] = [
+  {
+    id: 'trading',
+    label: 'Trading',
+    description: 'Trading screen: watchlist, ticket, chart, book, blotter, positions',
+    render: () => <TradingScreen risk={(visible) => <RiskPanel visible={visible} />} />,
+  },
+  {
+    id: 'risk',
+    label: 'Risk',
+    description: 'Risk screen: trading state, limits, breakers, flags, VaR, exposure, stress',
+    render: () => <RiskScreen />,
+  },
+];
+
+export const SCREEN_IDS: readonly string[] = SCREENS.map((s) => s.id);
+
+export function screenShortcut(i: number): string {
+  return `Ctrl+${i + 1}`;
+}
+
+/** Ctrl+<n>: the n-th screen, if there is one. */
+export function switchToScreen(n: number): boolean {
+  const s = SCREENS[n - 1];
+  if (!s) return false;
+  setScreen(s.id);
+  return true;
+}
+
+export function resetScreenLayout(id: string): void {
+  resetLayout(id);
+  const s = SCREENS.find((x) => x.id === id);
+  toast('info', `${s?.label ?? id} screen layout reset to its defaults`);
+}
+
+/** The screen shown; remounted (`key`) when its layout is reset so the default sizes apply. */
+export function ScreenView(): ReactNode {
+  const id = useStore((s) => s.screen);
+  const rev = useStore((s) => s.layoutRev[s.screen] ?? 0);
+  const screen = SCREENS.find((s) => s.id === id) ?? SCREENS[0];
+  if (!screen) return null;
+  return (
+    <div className="screen" key={`${screen.id}:${rev}`} data-screen={screen.id}>
+      {screen.render()}
+    </div>
+  );
+}
+
+/** The screen switcher in the top bar: one button per screen, the current one marked, and a layout reset. */
+export function ScreenNav(): ReactNode {
+  const current = useStore((s) => s.screen);
+  const label = SCREENS.find((s) => s.id === current)?.label ?? current;
+  return (
+    <nav className="screen-nav" aria-label="Screens">
+      {SCREENS.map((s, i) => (
+        <button
+          key={s.id}
+          type="button"
+          className={`screen-btn ${s.id === current ? 'active' : ''}`}
+          aria-current={s.id === current ? 'page' : undefined}
+          aria-keyshortcuts={`Control+${i + 1}`}
+          title={`${s.description} (${screenShortcut(i)})`}
+          onClick={() => setScreen(s.id)}
+        >
+          {s.label}
+        </button>
+      ))}
+      <button
+        type="button"
+        className="icon-btn screen-reset"
+        aria-label={`Reset layout of the ${label} screen`}
+        title={`Reset the ${label} screen's panel sizes to the defaults`}
+        onClick={() => resetScreenLayout(current)}
+      >
+        ⟲
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,84 @@
+import { useRef } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
+import { fmtNum, fmtPct, isNum, pnlClass } from '../../shared/format.ts';
+import { registerFocus } from '../../shared/focus.ts';
+import { selectSymbol, useStore } from '../../state/index.ts';
+
+function Row({ symbol, selected }: { symbol: string; selected: boolean }): ReactNode {
+  const inst = useStore((s) => s.instruments[symbol]);
+  const q = useStore((s) => s.quotes[symbol]);
+  const ref = useStore((s) => s.refPrice[symbol]);
+  const prevLast = useRef<number | null>(null);
+  const dir = useRef<'up' | 'down' | ''>('');
+  const last = q?.last ?? null;
+  if (isNum(last) && isNum(prevLast.current) && last !== prevLast.current) dir.current = last > prevLast.current ? 'up' : 'down';
+  prevLast.current = last;
+  const chg = isNum(last) && isNum(ref) && ref !== 0 ? (last - ref) / ref : null;
+  const pd = inst?.priceDecimals;
+  return (
+    <tr
+      aria-selected={selected}
+      className={selected ? 'selected' : ''}
+      onMouseDown={() => selectSymbol(symbol)}
+      data-symbol={symbol}
+    >
+      <th scope="row">
+        <span className="wl-sym">{symbol}</span>
+        <span className="wl-kind">{inst?.kind === 'equity' ? 'EQ' : 'CRYPTO'}</span>
+      </th>
+      <td className="num bid">{fmtNum(q?.bid, pd)}</td>
+      <td className="num ask">{fmtNum(q?.ask, pd)}</td>
+      <td className={`num last tick-${dir.current}`}>{fmtNum(last, pd)}</td>
+      <td className={`num ${pnlClass(chg)}`}>{fmtPct(chg)}</td>
+    </tr>
+  );
+}
+
+export function Watchlist(): ReactNode {
+  const symbols = useStore((s) => s.symbols);
+  const selected = useStore((s) => s.selected);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTableElement>): void => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const i = selected ? symbols.indexOf(selected) : -1;
+    const next = symbols[Math.max(0, Math.min(symbols.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+    if (next) selectSymbol(next);
+  };
+
+  return (
+    <section className="panel watchlist" aria-label="Watchlist">
+      <header className="panel-head">
+        <h2 className="panel-title">Watchlist</h2>
+        <span className="panel-hint muted" title="Change against the oldest 5m bar of the last 24 h">chg 24h</span>
+      </header>
+      <div className="panel-body scroll">
+        <table className="table wl-table" tabIndex={0} onKeyDown={onKeyDown} aria-label="Watchlist" ref={(el) => registerFocus('watchlist', el)}>
+          <thead>
+            <tr>
+              <th scope="col">Symbol</th>
+              <th scope="col" className="num">
+                Bid
+              </th>
+              <th scope="col" className="num">
+                Ask
+              </th>
+              <th scope="col" className="num">
+                Last
+              </th>
+              <th scope="col" className="num">
+                Chg
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {symbols.map((s) => (
+              <Row key={s} symbol={s} selected={s === selected} />
+            ))}
+          </tbody>
+        </table>
+        {symbols.length === 0 && <div className="empty">Waiting for instruments…</div>}
+      </div>
+    </section>
+  );
+}

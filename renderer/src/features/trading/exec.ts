@@ -1,0 +1,222 @@
+import type { AlgoKind, ExecutionStyle, OrderDto, ParamsIn, RoutingDto, Urgency } from '../../../../src/contract/index.ts';
+import { isNum, parseDecimal } from '../../shared/format.ts';
+import type { TicketState } from '../../state/index.ts';
+
+/** Execution styles and urgencies as the ticket and the blotter name them. */
+
+export const STYLE_LABEL: Record<ExecutionStyle, string> = {
+  market: 'Market',
+  limit: 'Limit',
+  twap: 'TWAP',
+  vwap: 'VWAP',
+  pov: 'POV',
+  passive: 'Passive',
+  iceberg: 'Iceberg',
+  adaptive: 'Adaptive',
+};
+
+export const STYLE_HINT: Record<ExecutionStyle, string> = {
+  market: 'direct order, walks the book now',
+  limit: 'direct order, rests at the limit',
+  twap: 'equal slices over time',
+  vwap: 'slices follow the volume profile',
+  pov: 'a share of market volume',
+  passive: 'rests at the touch, reprices',
+  iceberg: 'shows only part of the size',
+  adaptive: 'schedule that speeds up or waits',
+};
+
+export const URGENCY_LABEL: Record<Urgency, string> = {
+  immediate: 'Immediate',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+};
+
+/** Routing's table when the engine did not send one (same defaults as the engine). */
+export const FALLBACK_ROUTING: RoutingDto['byUrgency'] = {
+  immediate: { algo: 'market', horizonSec: 0 },
+  high: { algo: 'twap', horizonSec: 120 },
+  medium: { algo: 'twap', horizonSec: 600 },
+  low: { algo: 'passive', horizonSec: 3600 },
+};
+
+export function isAlgo(style: ExecutionStyle): style is AlgoKind {
+  return style !== 'market' && style !== 'limit';
+}
+
+/** What routing picks for an urgency (a market order becomes a limit one when a price is typed). */
+export function routedStyle(t: Pick<TicketState, 'urgency' | 'type'>, routing: RoutingDto | null): ExecutionStyle {
+  const rule = (routing?.byUrgency ?? FALLBACK_ROUTING)[t.urgency];
+  const algo = rule?.algo ?? 'market';
+  return algo === 'market' && t.type === 'limit' ? 'limit' : algo;
+}
+
+/** The style the ticket asks for: the trader's override, or routing's pick. */
+export function ticketStyle(t: TicketState, routing: RoutingDto | null): ExecutionStyle {
+  return t.algo === 'auto' ? routedStyle(t, routing) : t.algo;
+}
+
+export function horizonOf(urgency: Urgency, routing: RoutingDto | null): number {
+  return (routing?.byUrgency ?? FALLBACK_ROUTING)[urgency]?.horizonSec ?? 0;
+}
+
+/** "45 s", "2 min", "1 h 30 min". */
+export function fmtDuration(sec: unknown): string {
+  if (!isNum(sec) || sec < 0) return '—';
+  if (sec < 90) return `${Math.round(sec)} s`;
+  if (sec < 5400) {
+    const m = Math.floor(sec / 60);
+    const s = Math.round(sec - m * 60);
+    return s ? `${m} min ${s} s` : `${m} min`;
+  }
+  const h = Math.floor(sec / 3600);
+  const m = Math.round((sec - h * 3600) / 60);
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+export type ParamKey = 'durationSec' | 'slices' | 'jitterPct' | 'participationPct' | 'displayQty' | 'minChildQty' | 'maxChildQty';
+
+/** The parameters each algorithm reads (the others are not shown for it). */
+export const PARAMS_OF: Record<AlgoKind, ParamKey[]> = {
+  twap: ['durationSec', 'slices', 'jitterPct'],
+  vwap: ['durationSec', 'slices', 'jitterPct'],
+  adaptive: ['durationSec', 'slices', 'jitterPct'],
+  pov: ['durationSec', 'participationPct', 'minChildQty', 'maxChildQty'],
+  passive: ['durationSec', 'maxChildQty'],
+  iceberg: ['durationSec', 'displayQty'],
+};
+
+export const PARAM_LABEL: Record<ParamKey, string> = {
+  durationSec: 'Duration',
+  slices: 'Slices',
+  jitterPct: 'Jitter',
+  participationPct: 'Participation',
+  displayQty: 'Display quantity',
+  minChildQty: 'Min child',
+  maxChildQty: 'Max child',
+};
+
+/** Seconds from "90", "90s", "2m", "1.5h" (null when it is not a duration). */
+export function parseDuration(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(s|sec|m|min|h)?\s*$/i.exec(text);
+  if (!m) return null;
+  const v = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  const sec = unit.startsWith('h') ? v * 3600 : unit.startsWith('m') ? v * 60 : v;
+  return Number.isFinite(sec) ? sec : null;
+}
+
+export interface AlgoCheck {
+  errors: string[];
+  /** algoParams to send (only what the trader typed and the algorithm reads). */
+  params: NonNullable<ParamsIn<'orders.place'>['algoParams']>;
+}
+
+/** Validates the typed parameters of an algorithm. Empty fields are left to routing. */
+export function checkAlgoParams(t: TicketState, style: ExecutionStyle): AlgoCheck {
+  const errors: string[] = [];
+  const params: AlgoCheck['params'] = {};
+  if (!isAlgo(style)) return { errors, params };
+  for (const key of PARAMS_OF[style]) {
+    const raw = t[key].trim();
+    if (raw === '') continue;
+    switch (key) {
+      case 'durationSec': {
+        const v = parseDuration(raw);
+        if (v === null || v <= 0 || v > 7 * 86_400) errors.push('Duration must be a positive time up to 7 days (e.g. 20, 90s, 2m, 1h).');
+        else params.durationSec = v;
+        break;
+      }
+      case 'slices': {
+        const v = Number(raw);
+        if (!Number.isInteger(v) || v < 1 || v > 500) errors.push('Slices must be a whole number from 1 to 500.');
+        else params.slices = v;
+        break;
+      }
+      case 'jitterPct': {
+        const v = parseDecimal(raw);
+        if (v === null || v < 0 || v > 50) errors.push('Jitter must be between 0 and 50 %.');
+        else params.jitterPct = Number((v / 100).toFixed(6));
+        break;
+      }
+      case 'participationPct': {
+        const v = parseDecimal(raw);
+        if (v === null || v <= 0 || v > 50) errors.push('Participation must be above 0 and at most 50 %.');
+        else params.participation = Number((v / 100).toFixed(6));
+        break;
+      }
+      case 'displayQty':
+      case 'minChildQty':
+      case 'maxChildQty': {
+        const v = parseDecimal(raw);
+        if (v === null || v <= 0) errors.push(`${PARAM_LABEL[key]} must be a positive quantity.`);
+        else if (key === 'displayQty') params.displayQty = v;
+        else if (key === 'minChildQty') params.minChildQty = v;
+        else params.maxChildQty = v;
+        break;
+      }
+    }
+  }
+  if (params.minChildQty !== undefined && params.maxChildQty !== undefined && Number(params.minChildQty) > Number(params.maxChildQty)) {
+    errors.push('Min child must not exceed max child.');
+  }
+  return { errors, params };
+}
+
+export interface PlaceInput {
+  symbol: string;
+  qty: number;
+  price: number | null;
+  /** Mid price the trader saw, already rounded. */
+  decisionPrice?: number | null;
+  decisionTs?: number;
+}
+
+/** orders.place / orders.preview params for the ticket as it stands. */
+export function placeParams(t: TicketState, style: ExecutionStyle, algo: AlgoCheck, input: PlaceInput): ParamsIn<'orders.place'> {
+  const base: ParamsIn<'orders.place'> = { symbol: input.symbol, side: t.side, qty: input.qty, source: 'manual', urgency: t.urgency };
+  if (t.algo !== 'auto') base.algo = t.algo;
+  if (style === 'market') {
+    base.type = 'market';
+    base.tif = t.tif;
+  } else if (style === 'limit') {
+    base.type = 'limit';
+    base.tif = t.tif;
+    if (input.price !== null) base.price = input.price;
+  } else {
+    if (input.price !== null) base.price = input.price;
+    if (Object.keys(algo.params).length > 0) base.algoParams = algo.params;
+  }
+  if (isNum(input.decisionPrice) && input.decisionPrice > 0) {
+    base.decisionPrice = input.decisionPrice;
+    base.decisionTs = input.decisionTs ?? Date.now();
+  }
+  return base;
+}
+
+/** Mid price rounded so the engine takes it (two digits beyond the tick: no float noise). */
+export function decisionMid(bid: number | null | undefined, ask: number | null | undefined, priceDecimals: number | undefined): number | null {
+  if (!isNum(bid) || !isNum(ask) || bid <= 0 || ask <= 0) return null;
+  const d = Math.min(12, Math.max(0, (priceDecimals ?? 2) + 2));
+  return Number(((bid + ask) / 2).toFixed(d));
+}
+
+/** A working parent order (worked by an algorithm and not yet done). */
+export function isWorkingParent(o: OrderDto): boolean {
+  return o.execution !== null && o.execution !== undefined && !['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'].includes(o.status);
+}
+
+/**
+ * Quantity the schedule wants done by `now`. The engine reports it when it publishes the order;
+ * between updates it moves with time, so it is recomputed here the way the engine does (linear in
+ * the parent's window) for the algorithms that have one.
+ */
+export function scheduledNow(o: OrderDto, now: number): number | null {
+  const ex = o.execution;
+  if (!ex || ex.scheduledQty === null || ex.scheduledQty === undefined) return null;
+  if (!isWorkingParent(o)) return ex.scheduledQty;
+  const span = Math.max(1, ex.endAt - ex.startAt);
+  const f = Math.min(1, Math.max(0, (now - ex.startAt) / span));
+  return o.qty * f;
+}

@@ -1,0 +1,44 @@
+import { create } from 'zustand';
+import type { AccountSlice } from './account.ts';
+import type { ConnectionSlice } from './connection.ts';
+import type { LayoutSlice } from './layout.ts';
+import type { MarketSlice } from './market.ts';
+import type { OrdersSlice } from './orders.ts';
+import type { RiskSlice } from './risk.ts';
+import type { TicketSlice } from './ticket.ts';
+import type { ToastsSlice } from './toasts.ts';
+import { accountInitial } from './account.ts';
+import { connectionInitial } from './connection.ts';
+import { layoutInitial } from './layout.ts';
+import { marketInitial } from './market.ts';
+import { ordersInitial } from './orders.ts';
+import { riskInitial } from './risk.ts';
+import { ticketInitial } from './ticket.ts';
+import { toastsInitial } from './toasts.ts';
+
+/**
+ * The renderer's one zustand store, made of one slice per domain. Each slice file owns its fields,
+ * its actions, the pushed events it handles and the snapshots it loads (see registry.ts).
+ *
+ * The slices import this module for `set`/`get` and this module imports their initial values: the
+ * `*Initial` are function declarations (hoisted), so the cycle is safe whichever module loads first.
+ */
+export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice;
+
+export function initialState(): State {
+  return {
+    ...connectionInitial(),
+    ...marketInitial(),
+    ...ordersInitial(),
+    ...accountInitial(),
+    ...riskInitial(),
+    ...toastsInitial(),
+    ...ticketInitial(),
+    ...layoutInitial(),
+  };
+}
+
+export const useStore = create<State>()(() => initialState());
+
+export const set = useStore.setState;
+export const get = useStore.getState;
