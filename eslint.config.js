@@ -45,11 +45,26 @@ export default tseslint.config(
           paths: nativeOnly(),
           patterns: [
             { group: ['node:*'], message: 'src/contract must run in a browser: no node:* imports' },
-            { group: ['../*', '!../contract/*'], message: 'src/contract imports nothing else of ours' },
+            { group: ['../*/**', '!../contract/**', '!../core/enums.ts'], message: 'src/contract imports nothing else of ours but the domain enums (src/core/enums.ts)' },
           ],
         },
       ],
     },
+  },
+  {
+    // The domain core is below the wire: it never imports the contract (the contract imports its enums).
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: nativeOnly(), patterns: [{ group: ['**/contract/**', '**/kernel/**', '**/host/**'], message: 'src/core is the bottom layer: no contract, kernel or host imports' }] },
+      ],
+    },
+  },
+  {
+    // The enums are shared with the renderer through the contract: they import nothing at all.
+    files: ['src/core/enums.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['./*', '../*'], message: 'src/core/enums.ts imports nothing' }] }] },
   },
   {
     // Level folders: core and contract only; venues and the store through ports.

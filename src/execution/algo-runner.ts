@@ -1,6 +1,6 @@
 import type { AlgoKind } from '../contract/dto.ts';
 import type { TcaDto } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { CASH_DECIMALS, notionalUnits } from '../core/instrument.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
@@ -161,8 +161,8 @@ export class AlgoRunner {
   modify(parentId: string, qtyUnits: bigint): Order {
     const r = this.require(parentId);
     const p = r.parent;
-    if (qtyUnits <= 0n || qtyUnits % r.inst.lotUnits !== 0n) throw new RpcError('BAD_REQUEST', `quantity must be a positive multiple of the lot size ${r.inst.lotSize}`);
-    if (qtyUnits < p.filledUnits) throw new RpcError('BAD_REQUEST', `quantity cannot go below the filled ${fromUnits(p.filledUnits, r.inst.qtyDecimals)}`);
+    if (qtyUnits <= 0n || qtyUnits % r.inst.lotUnits !== 0n) throw new DomainError('BAD_REQUEST', `quantity must be a positive multiple of the lot size ${r.inst.lotSize}`);
+    if (qtyUnits < p.filledUnits) throw new DomainError('BAD_REQUEST', `quantity cannot go below the filled ${fromUnits(p.filledUnits, r.inst.qtyDecimals)}`);
     const working = this.workingUnits(r);
     if (qtyUnits < p.filledUnits + working) {
       // Children in flight may still fill before their cancels land: a fill the venue made must
@@ -257,9 +257,9 @@ export class AlgoRunner {
     const r = this.running.get(parentId);
     if (r) return r;
     const o = this.deps.oms.get(parentId);
-    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${parentId}"`);
-    if (o.algo === null) throw new RpcError('BAD_REQUEST', `order ${parentId} is not worked by an algorithm`);
-    throw new RpcError('ORDER_NOT_OPEN', `order ${parentId} is ${o.status}`);
+    if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${parentId}"`);
+    if (o.algo === null) throw new DomainError('BAD_REQUEST', `order ${parentId} is not worked by an algorithm`);
+    throw new DomainError('ORDER_NOT_OPEN', `order ${parentId} is ${o.status}`);
   }
 
   private working(r: Running): Order[] {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Events, Handlers, Params } from '../contract/api.ts';
 import type { WhatIfDto } from '../contract/risk-dto.ts';
 import type { AlgoKind, SessionDto } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import type { EventFeed } from '../contract/rpc.ts';
 import calibration from '../../assets/demo/calibration.json' with { type: 'json' };
 import { WallClock } from '../core/clock.ts';
@@ -23,6 +23,7 @@ import type { ExecAlgo } from '../execution/algos/types.ts';
 import { Oms } from '../execution/oms.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
+import { wireHandlers } from './wire.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import { SqliteRiskStore } from '../store/risk-store.ts';
@@ -355,7 +356,7 @@ export function createEngine(opts: EngineOptions): Engine {
 
   function requireInstrument(symbol: string): Instrument {
     const i = inst(symbol);
-    if (!i) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
+    if (!i) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
     return i;
   }
 
@@ -369,7 +370,7 @@ export function createEngine(opts: EngineOptions): Engine {
       try {
         priceUnits = toUnits(p.price, i.priceDecimals);
       } catch (err) {
-        throw new RpcError('BAD_REQUEST', `price: ${err instanceof Error ? err.message : String(err)}`);
+        throw new DomainError('BAD_REQUEST', `price: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     const touch = farTouch(p.symbol, p.side);
@@ -465,12 +466,12 @@ export function createEngine(opts: EngineOptions): Engine {
     'exec.routing': () => exec.routing,
     'orders.get': ({ orderId }) => {
       const o = oms.get(orderId);
-      if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
+      if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
       return exec.dto(o);
     },
     'orders.list': ({ scope, limit }) => oms.list(scope, limit).map((o) => exec.dto(o)),
     'fills.list': ({ orderId, limit }) => {
-      if (orderId !== undefined && !oms.get(orderId)) throw new RpcError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
+      if (orderId !== undefined && !oms.get(orderId)) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
       const out = [];
       const all = oms.fills();
       for (let k = all.length - 1; k >= 0 && out.length < limit; k--) {
@@ -514,7 +515,7 @@ export function createEngine(opts: EngineOptions): Engine {
   }
 
   const engine: Engine = {
-    handlers,
+    handlers: wireHandlers(handlers),
     feed: {
       subscribe: (listener) => bus.onAny((type, payload) => listener(type as keyof Events, payload as Events[keyof Events])),
     },

@@ -1,6 +1,6 @@
 import type { Params } from '../contract/api.ts';
 import type { Urgency } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import type {
   BreakerEventDto,
   LimitAuditDto,
@@ -252,7 +252,7 @@ export class RiskControl {
     const d = this.service.check(ro, this.d.clock.now());
     if (d.verdict === 'pass') return { ok: true };
     if (d.verdict === 'soft_breach') {
-      throw new RpcError(
+      throw new DomainError(
         'RISK_CONFIRM_REQUIRED',
         d.message,
         d.breaches.map((b) => ({ path: b.code, message: b.message })),
@@ -271,7 +271,7 @@ export class RiskControl {
     if (newQtyUnits === null) {
       if (mode === 'HALTED' || (mode === 'REDUCING' && !this.parentReduces(parent))) {
         const code = mode === 'HALTED' ? 'TRADING_HALTED' : 'REDUCING_ONLY';
-        throw new RpcError('RISK_DENIED', `${code}: trading is ${mode}; the algo stays paused`, [{ path: code, message: `trading is ${mode}` }]);
+        throw new DomainError('RISK_DENIED', `${code}: trading is ${mode}; the algo stays paused`, [{ path: code, message: `trading is ${mode}` }]);
       }
       return;
     }
@@ -291,7 +291,7 @@ export class RiskControl {
     };
     const d = this.service.check(ro, this.d.clock.now());
     if (d.verdict === 'pass') return;
-    throw new RpcError(
+    throw new DomainError(
       'RISK_DENIED',
       `${d.code ?? 'RISK_DENIED'}: ${d.message}`,
       d.breaches.map((b) => ({ path: b.code, message: b.message })),
@@ -397,7 +397,7 @@ export class RiskControl {
     const cause: StateCause = { source: 'operator', code: p.mode === 'ACTIVE' ? 'OPERATOR_RESUME' : 'OPERATOR', message: p.reason ?? `set to ${p.mode} by the operator`, actor };
     const order: Record<TradingMode, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
     const r = order[p.mode] >= order[this.service.mode] ? this.service.tighten(p.mode, cause, now) : this.service.resume(p.mode, p.confirm, cause, now);
-    if (!r.ok) throw new RpcError('STATE_REJECTED', `${r.code}: ${r.message}`, [{ path: r.code, message: r.message }]);
+    if (!r.ok) throw new DomainError('STATE_REJECTED', `${r.code}: ${r.message}`, [{ path: r.code, message: r.message }]);
     return this.stateDto();
   }
 
@@ -418,7 +418,7 @@ export class RiskControl {
 
   private scopeOf(p: { symbol?: string; group?: string }): LimitScope {
     if (p.symbol !== undefined) {
-      if (!this.d.instrumentOf(p.symbol)) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${p.symbol}"`);
+      if (!this.d.instrumentOf(p.symbol)) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${p.symbol}"`);
       return { kind: 'symbol', symbol: p.symbol };
     }
     if (p.group !== undefined) return { kind: 'group', group: p.group };
@@ -427,13 +427,13 @@ export class RiskControl {
 
   private limitName(raw: string): (typeof LIMIT_NAMES)[number] {
     const n = normalizeLimitName(raw);
-    if (!isLimitName(n)) throw new RpcError('LIMIT_REJECTED', `UNKNOWN_LIMIT: no limit named "${raw}" (known: ${LIMIT_NAMES.join(', ')})`, [{ path: 'UNKNOWN_LIMIT', message: `no limit named "${raw}"` }]);
+    if (!isLimitName(n)) throw new DomainError('LIMIT_REJECTED', `UNKNOWN_LIMIT: no limit named "${raw}" (known: ${LIMIT_NAMES.join(', ')})`, [{ path: 'UNKNOWN_LIMIT', message: `no limit named "${raw}"` }]);
     return n;
   }
 
   private level(name: (typeof LIMIT_NAMES)[number], text: string): bigint {
     const v = parseLimitValue(name, text);
-    if (!v.ok) throw new RpcError('LIMIT_REJECTED', `${v.error.code}: ${v.error.message}`, [{ path: v.error.code, message: v.error.message }]);
+    if (!v.ok) throw new DomainError('LIMIT_REJECTED', `${v.error.code}: ${v.error.message}`, [{ path: v.error.code, message: v.error.message }]);
     return v.units;
   }
 
@@ -452,7 +452,7 @@ export class RiskControl {
 
   private apply(cmd: LimitCommand, actor: string, source: string): LimitsDto {
     const r = this.service.updateLimits(cmd, { at: this.d.clock.now(), actor, source, reason: cmd.reason });
-    if (!r.ok) throw new RpcError('LIMIT_REJECTED', `${r.error.code}: ${r.error.message}`, [{ path: r.error.code, message: r.error.message }]);
+    if (!r.ok) throw new DomainError('LIMIT_REJECTED', `${r.error.code}: ${r.error.message}`, [{ path: r.error.code, message: r.error.message }]);
     return this.limitsDto();
   }
 
