@@ -24,7 +24,7 @@ import { EventBus } from '../src/core/event-bus.ts';
 import { EMPTY_LIMIT_BOOK } from '../src/risk/limits.ts';
 import type { OrderRecord } from '../src/core/ports.ts';
 import { createEngine } from '../src/kernel/engine.ts';
-import { SqliteOrderJournal } from '../src/store/order-journal.ts';
+import { SqliteOrderJournal } from '../src/store/sqlite/order-journal.ts';
 import { fmt, median, percentile } from './stats.ts';
 import { benchVenue } from './venue.ts';
 import { benchAlgoDecisions } from './algo.ts';

@@ -32,7 +32,7 @@ import { RiskService } from '../risk/risk-service.ts';
 import type { BreakerConfig } from '../risk/circuit-breakers.ts';
 import type { StateCause, StateTransition, TradingMode } from '../risk/trading-state.ts';
 import type { VolObservation } from '../risk/tiers.ts';
-import type { SqliteRiskStore } from '../store/risk-store.ts';
+import type { RiskStorePort } from '../risk/ports.ts';
 
 /**
  * L1 in the engine: the RiskService fed from the OMS, the ledger and the market data hub. Every
@@ -49,7 +49,7 @@ export interface RiskControlOptions {
 
 export interface RiskControlDeps {
   clock: Clock;
-  store: SqliteRiskStore;
+  store: RiskStorePort;
   oms: () => Oms;
   instrumentOf: (symbol: string) => Instrument | undefined;
   positions: () => Iterable<PositionView>;

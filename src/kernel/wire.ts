@@ -12,8 +12,16 @@ export function toWireError(err: unknown): unknown {
   return err;
 }
 
-export function wireHandlers(handlers: Handlers): Handlers {
+/**
+ * `settle`, when given, says when what a request wrote is durable (group commit): the reply then
+ * waits for it, so a client never hears of an order the journal could still lose.
+ */
+export function wireHandlers(handlers: Handlers, settle?: () => Promise<void> | undefined): Handlers {
   const out: Partial<Record<MethodName, (p: unknown) => unknown>> = {};
+  const after = (v: unknown): unknown => {
+    const done = settle?.();
+    return done ? done.then(() => v) : v;
+  };
   for (const name of Object.keys(handlers) as MethodName[]) {
     const h = handlers[name] as (p: unknown) => unknown;
     out[name] = (p: unknown): unknown => {
@@ -23,8 +31,9 @@ export function wireHandlers(handlers: Handlers): Handlers {
       } catch (err) {
         throw toWireError(err);
       }
-      // Async handlers (a placement waiting for its commit) fail later: map the rejection too.
-      return r instanceof Promise ? r.catch((err: unknown) => Promise.reject(toWireError(err))) : r;
+      // Async handlers fail later: map the rejection too.
+      if (r instanceof Promise) return r.then(after, (err: unknown) => Promise.reject(toWireError(err)));
+      return after(r);
     };
   }
   return out as Handlers;
