@@ -12,6 +12,8 @@ import { PrecisionError, divRound, toUnits } from '../core/precision.ts';
 
 /** SQLite INTEGER is 64-bit; anything larger cannot be journaled and is certainly not a real order. */
 const MAX_UNITS = 2n ** 63n - 1n;
+/** A cancel asked for again after this long (engine time) is sent again. */
+export const CANCEL_RESEND_MS = 2_000;
 
 export interface PlaceRequest {
   symbol: string;
@@ -81,6 +83,8 @@ export class Oms {
   private readonly openChildrenOf = new Map<string, Set<string>>();
   /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
   private readonly reservePrice = new Map<string, bigint>();
+  /** When the last cancel of each open order went to the venue (not persisted: a restart re-sends). */
+  private readonly cancelSentAt = new Map<string, number>();
   private readonly deps: OmsDeps;
   private offVenue: (() => void) | undefined;
 
@@ -397,11 +401,20 @@ export class Oms {
     if (!order) throw new DomainError('UNKNOWN_ORDER', `unknown order "${id}"`);
     if (!isOpen(order.status)) throw new DomainError('ORDER_NOT_OPEN', `order ${id} is ${order.status} and cannot be cancelled`);
     if (order.algo !== null) throw new Error(`order ${id} is an algo parent: cancel it through the algo runner`);
+    const now = this.deps.clock.now();
     if (!order.cancelRequested) {
       order.cancelRequested = true;
-      order.updatedAt = this.deps.clock.now();
+      order.updatedAt = now;
+      this.cancelSentAt.set(order.id, now);
       this.deps.journal.updateOrder(order, 'cancel_requested');
       this.deps.listener.orderUpdated(order);
+      this.deps.venue.cancel(order.id, order.symbol);
+    } else if (now - (this.cancelSentAt.get(order.id) ?? Number.NEGATIVE_INFINITY) >= CANCEL_RESEND_MS) {
+      // A cancel can be lost on the way (or sit in a stuck queue): asking again after a while
+      // re-sends it rather than trusting the first request (issue 8, D1). Venues answer a
+      // duplicate cancel with "unknown order" or a no-op, both harmless.
+      this.cancelSentAt.set(order.id, now);
+      this.deps.journal.updateOrder(order, 'cancel_resent');
       this.deps.venue.cancel(order.id, order.symbol);
     }
     return order;
@@ -463,6 +476,7 @@ export class Oms {
 
   private close(order: Order): void {
     this.open.delete(order.id);
+    this.cancelSentAt.delete(order.id);
     const bySymbol = this.openBySymbol.get(order.symbol);
     if (bySymbol?.delete(order.id) && bySymbol.size === 0) this.openBySymbol.delete(order.symbol);
     if (order.parentId !== null) this.openChildrenOf.get(order.parentId)?.delete(order.id);

@@ -249,9 +249,17 @@ export class SimVenue implements VenuePort {
     this.clock.schedule(at, () => this.drainInbox());
   }
 
+  /**
+   * Delivers every message that is due and re-arms for the first that is not. Without the re-arm a
+   * drain that ran early (or a message queued behind one that was not due) waits for some unrelated
+   * later message to push it through: orders stayed NEW for seconds and a kill-switch cancel for
+   * minutes (issue 8, D1).
+   */
   private drainInbox(): void {
     const now = this.clock.now();
     while (this.inbox.length > 0 && this.inbox[0]!.at <= now) this.inbox.shift()!.fn();
+    const head = this.inbox[0];
+    if (head) this.clock.schedule(head.at, () => this.drainInbox());
   }
 
   private latency(): number {

@@ -161,3 +161,33 @@ describe('WallClock', () => {
     expect(ran).toEqual(['a', 'b']);
   });
 });
+
+describe('WallClock never runs a timer before its time (issue 8, D1)', () => {
+  /** A wall clock running at half the speed of the timer source: every timer wakes up early. */
+  function halfSpeed(): () => number {
+    const base = Date.now();
+    return () => base + Math.floor((Date.now() - base) / 2);
+  }
+
+  it('when setTimeout wakes up before now() reaches the time then the timer re-arms and runs only once it has', async () => {
+    const c = new WallClock(halfSpeed());
+    const at = c.now() + 10;
+    const ranAt = await new Promise<number>((resolve) => c.schedule(at, () => resolve(c.now())));
+    expect(ranAt).toBeGreaterThanOrEqual(at);
+    c.dispose();
+  });
+
+  it('when a timer is cancelled while it is re-arming then it never runs', async () => {
+    const c = new WallClock(halfSpeed());
+    let ran = false;
+    const id = c.schedule(c.now() + 20, () => {
+      ran = true;
+    });
+    // At 25 ms of timer time the clock reads ~12 ms: the 20 ms wake-up has re-armed by then.
+    await new Promise((r) => setTimeout(r, 25));
+    c.cancel(id);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(ran).toBe(false);
+    c.dispose();
+  });
+});

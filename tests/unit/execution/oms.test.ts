@@ -4,6 +4,8 @@ import type { PlaceRequest } from '../../../src/execution/oms.ts';
 import type { PreTradeCheck } from '../../../src/core/ports.ts';
 import type { SimVenue } from '../../../src/venues/sim/sim-venue.ts';
 import { cash, px, qty, testInstrument } from '../../fixtures/engine/instruments.ts';
+import { SimClock } from '../../../src/core/clock.ts';
+import { CANCEL_RESEND_MS } from '../../../src/execution/oms.ts';
 import { omsHarness } from '../../fixtures/engine/oms-harness.ts';
 import { makeFillRecord, makeOrder, makeVenueFill } from '../../fixtures/engine/orders.ts';
 import { simHarness } from '../../fixtures/engine/sim.ts';
@@ -211,6 +213,20 @@ describe('Oms.cancel', () => {
     expect(o.status).toBe('CANCELLED');
     expect(h.journal.order(o.id).status).toBe('CANCELLED');
     expect(h.oms.openOrders()).toEqual([]);
+  });
+
+  it('when a cancel gets no answer and is asked again after the re-send interval then it is journaled and sent again (issue 8, D1)', () => {
+    const clock = new SimClock(1_700_000_000_000);
+    const h = omsHarness({ clock });
+    const o = h.oms.place(req());
+    h.oms.cancel(o.id);
+    clock.advanceBy(CANCEL_RESEND_MS - 1);
+    h.oms.cancel(o.id);
+    expect(h.venue.cancelled).toEqual([o.id]);
+    clock.advanceBy(1);
+    h.oms.cancel(o.id);
+    expect(h.venue.cancelled).toEqual([o.id, o.id]);
+    expect(h.log.entries.slice(-2)).toEqual([`journal.updateOrder ${o.id} cancel_resent NEW`, `venue.cancel ${o.id}`]);
   });
 
   it('when the venue refuses a cancel then the order stays open and can be cancelled again', () => {
