@@ -12,6 +12,8 @@
  *      returns, median / p99 in ms (bench/risk.ts)
  *   9. L4 ccxt on the loopback exchange: order round trip through CcxtVenue p50 / p99, the overhead
  *      it adds over a bare ccxt createOrder (target ≤ 1 ms p50), ccxt load time (bench/ccxt.ts)
+ *  10. kernel (issue 9): place → fill at each durability, the WebSocket burst with and without group
+ *      commit, the XRP/ETH tape through the whole kernel in memory (bench/kernel.ts)
  * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +33,7 @@ import { benchAlgoDecisions } from './algo.ts';
 import { WINDOW_OFFSETS_H, benchExecutionWindows, summaryTable } from './exec.ts';
 import { CHECK_MODES, benchPmsCycle, benchPreTradeCheck, riskReport } from './risk.ts';
 import { benchCcxt, ccxtReport } from './ccxt.ts';
+import { benchKernel, kernelReport } from './kernel.ts';
 
 const RUNS = 5;
 
@@ -174,4 +177,8 @@ const ccxt = await benchCcxt();
 console.log('');
 for (const line of ccxtReport(ccxt)) console.log(line);
 
-if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));
+const kernel = await benchKernel();
+console.log('');
+for (const line of kernelReport(kernel.rt, kernel.burst, kernel.tape)) console.log(line);
+
+if (process.argv.includes('--json')) console.log(JSON.stringify({ kernel, eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));

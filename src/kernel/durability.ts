@@ -6,7 +6,7 @@ import type { Closable, CommitBarrier, Log } from './parts.ts';
  * Durability levels (parts.durability), picked by the mode:
  * - `full`: the journal is SQLite with synchronous=FULL and nothing reaches the venue before the
  *   write that describes it is committed. On a wall clock, commits are grouped: every order that
- *   arrives while a commit is in flight joins the next one (one fsync for the batch), the venue
+ *   arrives while a commit is in flight joins the next one (one fsync for the batch, committed at the end of the current task), the venue
  *   hears of the batch's orders and cancels after its COMMIT returns, and each request is answered
  *   after the commit that made its writes durable.
  * - `fast`: SQLite with synchronous=NORMAL, one commit per write: survives a crash of the process,

@@ -195,9 +195,9 @@ export interface JournalOptions {
   /** FULL (default): a commit survives power loss; NORMAL: it survives a crash of the process. */
   synchronous?: 'FULL' | 'NORMAL';
   /**
-   * Group commit: order, fill and TCA writes join one open transaction that is committed on the
-   * next turn of the event loop (setImmediate), so every order that arrives while a commit is in
-   * flight joins the next one and one fsync covers them all. Callers hold venue traffic and replies
+   * Group commit: order, fill and TCA writes join one open transaction that is committed at the
+   * end of the current task (a microtask), so every order that arrives while a commit is in flight
+   * joins the next one and one fsync covers them all. Callers hold venue traffic and replies
    * until `afterCommit` / `committed` say the batch is durable (src/kernel/durability.ts).
    */
   groupCommit?: boolean;
@@ -272,7 +272,11 @@ export class SqliteOrderJournal implements JournalPort {
     if (!this.groupCommit || this.inBatch) return;
     this.db.exec('BEGIN IMMEDIATE');
     this.inBatch = true;
-    setImmediate(() => this.flush());
+    // At the end of the current task: every request handled in it (all the frames one socket read
+    // delivered) joins this commit, and whatever arrives while the fsync blocks waits in the socket
+    // buffer for the next one. A microtask, not setImmediate, so no timer runs between a request
+    // and its commit: the engine's ordering of timers and requests stays what it was.
+    queueMicrotask(() => this.flush());
   }
 
   /** Commits the open batch, then releases what waited for it, in order. */
