@@ -9,7 +9,8 @@ import { isOpen, remainingUnits } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import { PrecisionError, divRound, fromUnits, pow10, toUnits } from '../core/precision.ts';
 import type { AlgoRunner } from '../execution/algo-runner.ts';
-import { profileFractions, sliceTimes, targetUnits, twapFraction } from '../execution/algos/schedule.ts';
+import { createAlgo } from '../execution/algos/index.ts';
+import { targetUnits } from '../execution/algos/schedule.ts';
 import type { Oms } from '../execution/oms.ts';
 import { DEFAULT_ROUTING, route } from '../execution/routing.ts';
 import type { RoutePlan, RoutingTable } from '../execution/routing.ts';
@@ -158,14 +159,14 @@ export class ExecutionService {
     const pp = plan.params;
     const schedule: ScheduleSliceDto[] = [];
     const style = plan.style;
-    if (style === 'twap' || style === 'vwap' || style === 'adaptive') {
-      const n = pp.slices ?? 10;
-      // Preview jitter is shown without randomness: the live schedule draws it per parent.
-      const times = sliceTimes(pp.startAt, pp.endAt, n, 0, () => 0.5);
-      const fr = style === 'vwap' && pp.volumeProfile ? profileFractions(pp.startAt, pp.endAt, n, pp.volumeProfile, pp.profileBucketMinutes ?? 60) : times.map((_, k) => twapFraction(k, n));
+    const algo = style === 'market' || style === 'limit' ? undefined : createAlgo(style);
+    if (algo?.schedule) {
+      // The algorithm's own schedule; jitter is shown without randomness (a draw of 0.5 moves a
+      // slice by nothing): the live schedule draws it per parent.
+      const s = algo.schedule(pp, () => 0.5);
       let prev = 0n;
-      times.forEach((at, k) => {
-        const cum = targetUnits(qtyUnits, fr[k] ?? 1, inst.lotUnits);
+      s.times.forEach((at, k) => {
+        const cum = targetUnits(qtyUnits, s.fractions[k] ?? 1, inst.lotUnits);
         schedule.push({ at, qty: fromUnits(cum - prev, inst.qtyDecimals), cumulativeQty: fromUnits(cum, inst.qtyDecimals) });
         prev = cum;
       });
