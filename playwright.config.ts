@@ -11,8 +11,10 @@ export default defineConfig({
   // Builds the renderer (dist/renderer/, served by the engine) once, unless it is up to date.
   globalSetup: './tests/e2e/global-setup.ts',
   outputDir: 'test-results/e2e',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Bounds, not sleeps (every wait ends as soon as the UI shows what it waits for): generous enough
+  // for CI's two cores shared with other CPU-heavy jobs.
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,

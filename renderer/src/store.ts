@@ -469,6 +469,11 @@ function onRiskState(d: unknown): void {
   if (!valid.tradingState(d)) return;
   const prev = get().tradingState;
   applyTradingState(d);
+  const check = d.killSwitchCheck ?? null;
+  if (check && check.status !== 'verifying' && prev?.killSwitchCheck?.status === 'verifying') {
+    if (check.status === 'confirmed') toast('info', 'Kill switch: every cancel confirmed by the venue');
+    else toast('error', `Kill switch: ${check.pending.length} order(s) still open after ${check.rounds} checks: ${check.pending.join(', ')}`, 30_000);
+  }
   if (prev && prev.mode !== d.mode) {
     const why = d.cause ? ` (${d.cause.code}${d.cause.message ? `: ${d.cause.message}` : ''})` : '';
     toast(d.mode === 'ACTIVE' ? 'info' : 'warn', `Trading state ${prev.mode} → ${d.mode}${why}`);
@@ -580,7 +585,7 @@ export async function pressKillSwitch(reason = 'Kill switch pressed in the termi
     const res = await call('risk.killSwitch', { reason });
     if (isObj(res) && valid.tradingState(res.state)) applyTradingState(res.state);
     const n = Array.isArray(res?.cancelled) ? res.cancelled.length : 0;
-    toast('warn', `Kill switch: trading HALTED, ${n} order${n === 1 ? '' : 's'} cancelled`);
+    toast('warn', `Kill switch: trading HALTED, cancel requested for ${n} order${n === 1 ? '' : 's'}; verifying with the venue`);
     void refreshStateLog();
   } catch (err) {
     const e = errorText(err);
@@ -678,6 +683,7 @@ export function attach(c: Client): void {
   listen(c, 'risk.flags', onRiskFlags);
   listen(c, 'risk.metrics', onRiskMetrics);
   listen(c, 'risk.limits', onRiskLimits);
+  listen(c, 'engine.alert', (a) => toast(a.severity === 'error' ? 'error' : 'warn', `${a.code}: ${a.message}`, a.severity === 'error' ? 30_000 : 10_000));
   set((s) => ({ epoch: s.epoch + 1, loading: true }));
   void loadSnapshots(c);
 }

@@ -20,6 +20,7 @@ import { CANDLE_INTERVALS, EXECUTION_STYLES, URGENCIES } from './dto.ts';
 import type {
   BreakerEventDto,
   LimitAuditDto,
+  EngineAlertDto,
   LimitsDto,
   RiskFlagDto,
   RiskMetricsDto,
@@ -235,6 +236,8 @@ export interface Events {
   'risk.metrics': RiskMetricsDto;
   /** Limits changed (any source). */
   'risk.limits': LimitsDto;
+  /** Something the operator must see now: an order not acknowledged, a cancel not confirmed. */
+  'engine.alert': EngineAlertDto;
 }
 
 export type EventName = keyof Events;

@@ -79,6 +79,8 @@ export interface ExecutionDto {
   endAt: number;
   /** How much the schedule wants done by now (scheduled algorithms), for the progress bar. */
   scheduledQty: number | null;
+  /** Filled + working trails the schedule by more than the engine's tolerance (10% of the quantity, at least a lot). */
+  behindSchedule: boolean;
   childCount: number;
   workingQty: number;
   params: AlgoParamsDto;

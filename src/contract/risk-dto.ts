@@ -103,6 +103,31 @@ export interface TradingStateDto {
   cause: StateCauseDto | null;
   /** What a resume must quote; null when ACTIVE. */
   resumeToken: string | null;
+  /** The engine's check that every cancel of the last kill switch reached a final state; null before any. */
+  killSwitchCheck: KillSwitchCheckDto | null;
+}
+
+/**
+ * After the kill switch the engine verifies that every order it cancelled is final at the venue,
+ * re-sending cancels and asking the venue about what is not, for a few rounds; what is still open
+ * after the last round is escalated ('unconfirmed') with its ids.
+ */
+export interface KillSwitchCheckDto {
+  status: 'verifying' | 'confirmed' | 'unconfirmed';
+  startedAt: number;
+  checkedAt: number;
+  rounds: number;
+  /** Orders (and algo parents) still open at the last check. */
+  pending: string[];
+}
+
+/** Something the operator must see now (the order watchdog, the kill-switch check). */
+export interface EngineAlertDto {
+  code: string;
+  severity: 'warn' | 'error';
+  message: string;
+  orderId: string | null;
+  at: number;
 }
 
 export interface StateTransitionDto {

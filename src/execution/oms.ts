@@ -7,7 +7,7 @@ import type { InstrumentRegistry } from '../core/instrument.ts';
 import type { Ledger, PositionState } from '../core/ledger.ts';
 import { applyFillToOrder, isOpen, remainingUnits, transition } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
-import type { FillRecord, JournalPort, PreTradeCheck, VenueEvent, VenueFill, VenuePort } from '../core/ports.ts';
+import type { FillRecord, JournalPort, PreTradeCheck, VenueEvent, VenueFill, VenueOrderStatus, VenuePort } from '../core/ports.ts';
 import { PrecisionError, divRound, toUnits } from '../core/precision.ts';
 
 /** SQLite INTEGER is 64-bit; anything larger cannot be journaled and is certainly not a real order. */
@@ -586,15 +586,49 @@ export class Oms {
         this.finish(o, o.status === 'PARTIALLY_FILLED' ? 'EXPIRED' : 'REJECTED', 'lost', reason);
         continue;
       }
-      if (o.status === 'NEW') this.onVenueEvent({ type: 'accepted', clientOrderId: o.id, venueOrderId: status.venueOrderId, ts: this.deps.clock.now() });
-      for (const f of await this.deps.venue.fetchFills(o.id)) if (this.applyFill(f)) fillsRecovered++;
-      if (!isOpen(o.status)) continue;
-      const ts = this.deps.clock.now();
-      if (status.state === 'cancelled') this.onVenueEvent({ type: 'cancelled', clientOrderId: o.id, ts });
-      else if (status.state === 'expired') this.onVenueEvent({ type: 'expired', clientOrderId: o.id, ts });
-      else if (status.state === 'rejected') this.onVenueEvent({ type: 'rejected', clientOrderId: o.id, code: status.reason?.code ?? 'VENUE_REJECTED', message: status.reason?.message ?? 'rejected by the venue', ts });
-      else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
+      fillsRecovered += await this.applyVenueStatus(o, status);
     }
     return { orders: orders.length, fills: fills.length, reconciled, fillsRecovered };
+  }
+
+  /**
+   * Asks the venue what it knows of one open order and applies it (acceptance, missed fills, a
+   * final state): the watchdog and the kill-switch check use it when an answer is overdue.
+   * `giveUpUnknown`: an order the venue still has no record of is ended as NOT_ACKNOWLEDGED, and a
+   * cancel follows it in case it is only late (on one session the cancel cannot overtake it).
+   */
+  async settle(id: string, giveUpUnknown: boolean, reasonMessage = 'the venue has no record of this order long after it was sent'): Promise<'final' | 'open' | 'unknown' | 'lost'> {
+    const o = this.orders.get(id);
+    if (!o || !isOpen(o.status) || o.algo !== null) return 'final';
+    const status = await this.deps.venue.fetchOrder(id);
+    if (!isOpen(o.status)) return 'final';
+    if (!status) {
+      if (!giveUpUnknown) return 'unknown';
+      this.deps.venue.cancel(o.id, o.symbol);
+      this.finish(o, o.status === 'PARTIALLY_FILLED' ? 'EXPIRED' : 'REJECTED', 'lost', { code: 'NOT_ACKNOWLEDGED', message: reasonMessage });
+      return 'lost';
+    }
+    await this.applyVenueStatus(o, status);
+    return isOpen(o.status) ? 'open' : 'final';
+  }
+
+  /** When a cancel of an open order was last sent, if one is outstanding. */
+  cancelPendingSince(id: string): number | undefined {
+    const o = this.orders.get(id);
+    return o?.cancelRequested ? this.cancelSentAt.get(id) : undefined;
+  }
+
+  /** Applies what the venue reports of an open order; returns how many missed fills it applied. */
+  private async applyVenueStatus(o: Order, status: VenueOrderStatus): Promise<number> {
+    let applied = 0;
+    if (o.status === 'NEW') this.onVenueEvent({ type: 'accepted', clientOrderId: o.id, venueOrderId: status.venueOrderId, ts: this.deps.clock.now() });
+    for (const f of await this.deps.venue.fetchFills(o.id)) if (this.applyFill(f)) applied++;
+    if (!isOpen(o.status)) return applied;
+    const ts = this.deps.clock.now();
+    if (status.state === 'cancelled') this.onVenueEvent({ type: 'cancelled', clientOrderId: o.id, ts });
+    else if (status.state === 'expired') this.onVenueEvent({ type: 'expired', clientOrderId: o.id, ts });
+    else if (status.state === 'rejected') this.onVenueEvent({ type: 'rejected', clientOrderId: o.id, code: status.reason?.code ?? 'VENUE_REJECTED', message: status.reason?.message ?? 'rejected by the venue', ts });
+    else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
+    return applied;
   }
 }

@@ -334,6 +334,16 @@ export function registerRiskCommands(program: Command, ctx: CliContext): void {
     ['cause', causeText(s.cause)],
     ['resume token', s.resumeToken],
     ...(s.resumeToken ? ([['to resume', resumeHint(s.resumeToken)]] as [string, string][]) : []),
+    ...(s.killSwitchCheck
+      ? ([
+          [
+            'kill switch cancels',
+            s.killSwitchCheck.status === 'unconfirmed'
+              ? `UNCONFIRMED (${s.killSwitchCheck.pending.join(', ')}) after ${s.killSwitchCheck.rounds} checks`
+              : `${s.killSwitchCheck.status} (${s.killSwitchCheck.rounds} check(s))`,
+          ],
+        ] as [string, string][])
+      : []),
   ];
   const stateText = (s: TradingStateDto) => fields(stateRows(s));
 
@@ -421,13 +431,30 @@ export function registerRiskCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { reason?: string; json?: boolean }) => {
       const r = await call('risk.killSwitch', o.reason !== undefined ? { reason: o.reason } : {});
-      print(!!o.json, r, () =>
+      // The engine verifies every cancel reached a final state (re-sending and asking the venue);
+      // wait for its verdict so the operator knows, not hopes, that nothing is left working.
+      let state = r.state;
+      const deadline = Date.now() + 30_000;
+      while (state.killSwitchCheck?.status === 'verifying' && Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 250));
+        state = (await call('risk.status', {})).state;
+      }
+      const check = state.killSwitchCheck;
+      const verdict =
+        !check || check.status === 'verifying'
+          ? 'cancels: still being verified by the engine (see `strata risk state`)'
+          : check.status === 'confirmed'
+            ? `cancels: all confirmed final by the venue (${check.rounds} check(s))`
+            : `cancels: UNCONFIRMED for ${check.pending.length} order(s) after ${check.rounds} checks: ${check.pending.join(', ')}`;
+      print(!!o.json, { ...r, state }, () =>
         [
-          `kill switch: trading ${r.state.mode}`,
+          `kill switch: trading ${state.mode}`,
           r.cancelled.length === 0 ? 'no working orders to cancel' : `cancel requested for ${r.cancelled.length} order(s): ${r.cancelled.join(', ')}`,
-          ...(r.state.resumeToken ? [`to resume: ${resumeHint(r.state.resumeToken)}`] : []),
+          verdict,
+          ...(state.resumeToken ? [`to resume: ${resumeHint(state.resumeToken)}`] : []),
         ].join('\n'),
       );
+      if (check?.status === 'unconfirmed') throw new CliExit(EXIT.failed, verdict);
     });
 
   risk

@@ -3,6 +3,7 @@ import type { AlgoParams } from '../execution/algos/types.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { PositionState } from '../core/ledger.ts';
+import { isOpen } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, MarketBook, MarketTrade } from '../core/ports.ts';
 import { divRound, fromUnits, pow10 } from '../core/precision.ts';
@@ -47,6 +48,20 @@ export interface ExecutionFacts {
   workingUnits: bigint;
 }
 
+/** How far filled + working may trail the schedule before a parent is "behind schedule": 10% of its quantity, at least a lot. */
+export const BEHIND_SCHEDULE_TOLERANCE_PCT = 10n;
+
+/**
+ * A working, unpaused parent whose filled + working quantity trails what its schedule wants by now
+ * by more than the tolerance (issue 8: a TWAP sat at 12% against a 39% schedule, unnoticed).
+ */
+function behindSchedule(o: Order, inst: Instrument | undefined, facts: ExecutionFacts | undefined): boolean {
+  if (!facts || facts.scheduledUnits === undefined || o.paused || !isOpen(o.status)) return false;
+  const tolerance = (o.qtyUnits * BEHIND_SCHEDULE_TOLERANCE_PCT) / 100n;
+  const lot = inst?.lotUnits ?? 0n;
+  return o.filledUnits + facts.workingUnits + (tolerance > lot ? tolerance : lot) < facts.scheduledUnits;
+}
+
 function executionDto(o: Order, inst: Instrument | undefined, facts: ExecutionFacts | undefined): ExecutionDto | null {
   if (o.algo === null) return null;
   const qd = inst?.qtyDecimals ?? 0;
@@ -69,6 +84,7 @@ function executionDto(o: Order, inst: Instrument | undefined, facts: ExecutionFa
     startAt: p.startAt,
     endAt: p.endAt,
     scheduledQty: facts?.scheduledUnits !== undefined ? fromUnits(facts.scheduledUnits, qd) : null,
+    behindSchedule: behindSchedule(o, inst, facts),
     childCount: facts?.childCount ?? 0,
     workingQty: facts ? fromUnits(facts.workingUnits, qd) : 0,
     params,

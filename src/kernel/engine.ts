@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import { SimClock } from '../core/clock.ts';
 import type { Durability } from '../core/enums.ts';
 import type { ExecAlgo } from '../execution/algos/types.ts';
+import type { WatchdogOptions } from '../execution/order-watchdog.ts';
 import { buildKernel } from './kernel.ts';
 import type { Engine } from './kernel.ts';
 import { backtestParts } from './modes/backtest.ts';
@@ -59,6 +60,12 @@ export interface EngineOptions {
   createAlgo?: (kind: AlgoKind) => ExecAlgo;
   /** Median venue message latency in ms (default 4; 0 for benchmarks of the engine alone). */
   venueLatencyMs?: number;
+  /**
+   * The order watchdog (orders not acknowledged, cancels not confirmed). On by default on the wall
+   * clock, where messages can stall; off on a SimClock, whose venue cannot stall (and whose runs
+   * must stay a pure function of their inputs). `false` turns it off.
+   */
+  watchdog?: WatchdogOptions | false;
   /** Receives anomalies and internal errors; defaults to stderr. */
   log?: Log;
 }

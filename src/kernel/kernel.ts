@@ -11,6 +11,7 @@ import { AlgoRunner } from '../execution/algo-runner.ts';
 import type { RunnerMarket } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
 import { Oms } from '../execution/oms.ts';
+import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
@@ -204,8 +205,22 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       limits: (x) => bus.publish('risk.limits', x),
     },
     log,
+    alert: (code, message) => bus.publish('engine.alert', { code, severity: 'error', message, orderId: null, at: clock.now() }),
     options: config.risk,
   });
+  const watchdogOpts = config.watchdog ?? (clock instanceof WallClock ? {} : false);
+  const watchdog =
+    watchdogOpts === false
+      ? undefined
+      : new OrderWatchdog(
+          {
+            clock,
+            oms,
+            alert: (a) => bus.publish('engine.alert', { code: a.code, severity: a.code === 'ORDER_LOST' ? 'error' : 'warn', message: a.message, orderId: a.orderId, at: clock.now() }),
+            log,
+          },
+          watchdogOpts,
+        );
   const pms = new PmsLoop({
     clock,
     symbols: () => symbols,
@@ -289,6 +304,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);
       venue.start();
       pms.start();
+      watchdog?.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -296,6 +312,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       if (!running) return;
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
+      watchdog?.stop();
       pms.stop();
       runner.stop();
       venue.stop();

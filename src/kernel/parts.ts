@@ -4,6 +4,7 @@ import type { Durability, EngineMode } from '../core/enums.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import type { JournalPort, VenuePort } from '../core/ports.ts';
 import type { ExecAlgo } from '../execution/algos/types.ts';
+import type { WatchdogOptions } from '../execution/order-watchdog.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
 import type { RiskControlOptions } from './risk-control.ts';
 import type { PmsLoopOptions } from './pms-loop.ts';
@@ -76,4 +77,6 @@ export interface KernelConfig {
   warmUpMinutes?: number;
   /** Builds the algorithm for a parent (default: the real ones); benchmarks wrap it to time decisions. */
   createAlgo?: (kind: AlgoKind) => ExecAlgo;
+  /** The order watchdog: default on for a wall clock, off on a SimClock; `false` turns it off. */
+  watchdog?: WatchdogOptions | false;
 }

@@ -10,7 +10,7 @@ import type { GuardVerdict } from '../execution/algos/types.ts';
 import type { Oms } from '../execution/oms.ts';
 import { LIMIT_NAMES, isLimitName, normalizeLimitName, parseLimitValue } from '../risk/limits.ts';
 import type { LimitBook, LimitCommand, LimitScope } from '../risk/limits.ts';
-import type { AlgoParentView, ExposureSource, PositionView, WorkingOrderView } from '../risk/projected-state.ts';
+import type { ExposureSource, PositionView } from '../risk/projected-state.ts';
 import { DEFAULT_GATE_CONFIG, riskOrderFromRecord } from '../risk/risk-gate.ts';
 import type { RiskDecision, RiskGateConfig, RiskOrder } from '../risk/risk-gate.ts';
 import type { RiskMarketPort } from '../risk/risk-service.ts';
@@ -19,6 +19,8 @@ import type { BreakerConfig } from '../risk/circuit-breakers.ts';
 import type { StateCause, StateTransition, TradingMode } from '../risk/trading-state.ts';
 import type { VolObservation } from '../risk/tiers.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
+import { KillSwitchCheck } from './kill-switch-check.ts';
+import { algoParentViews, workingOrderViews } from './exposure-views.ts';
 
 /**
  * L1 in the engine: the RiskService fed from the OMS, the ledger and the market data hub. Every
@@ -65,6 +67,8 @@ export interface RiskControlDeps {
     limits(l: LimitsDto): void;
   };
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** Something the operator must see now (the kill-switch check's escalation). */
+  alert?: (code: string, message: string) => void;
   options?: RiskControlOptions;
 }
 
@@ -88,15 +92,25 @@ export class RiskControl {
   /** Set by the execution service around a top-level placement; children use their parent's. */
   private ctx: RequestContext | undefined;
   private readonly volSamples = new Map<string, number[]>();
+  private readonly killCheck: KillSwitchCheck;
 
   constructor(deps: RiskControlDeps) {
     this.d = deps;
+    this.killCheck = new KillSwitchCheck({
+      clock: deps.clock,
+      openOrders: () => this.d.oms().openOrders(),
+      cancelAgain: (id) => this.d.oms().cancel(id),
+      settle: (id) => this.d.oms().settle(id, false),
+      publish: () => this.d.publish.state(this.stateDto()),
+      log: deps.log,
+      alert: (code, message) => deps.alert?.(code, message),
+    });
     this.gate = deps.options?.gate ?? DEFAULT_GATE_CONFIG;
     const exposure: ExposureSource = {
       cashUnits: () => deps.cashUnits(),
       positions: () => deps.positions(),
-      workingOrders: () => this.workingOrders(this.d.oms().openOrders()),
-      algoParents: () => this.algoParents(this.d.oms().openOrders()),
+      workingOrders: () => workingOrderViews(this.d.oms().openOrders()),
+      algoParents: () => algoParentViews(this.d.oms().openOrders(), this.d.oms()),
       version: () => deps.exposureVersion(),
     };
     const changedSince = deps.exposureChangedSince;
@@ -104,8 +118,8 @@ export class RiskControl {
       exposure.bySymbol = {
         changedSince: (since) => changedSince(since),
         positions: (s) => this.positionsOf(s),
-        workingOrders: (s) => this.workingOrders(this.d.oms().openOrdersOf(s)),
-        algoParents: (s) => this.algoParents(this.d.oms().openOrdersOf(s)),
+        workingOrders: (s) => workingOrderViews(this.d.oms().openOrdersOf(s)),
+        algoParents: (s) => algoParentViews(this.d.oms().openOrdersOf(s), this.d.oms()),
       };
     }
     const market: RiskMarketPort = {
@@ -135,28 +149,6 @@ export class RiskControl {
   }
 
   // -- exposure port ------------------------------------------------------------------------
-
-  /** Direct orders and algo children among `open` (the OMS's open orders, or one symbol's). */
-  private *workingOrders(open: Iterable<Order>): Iterable<WorkingOrderView> {
-    for (const o of open) {
-      if (o.algo !== null) continue;
-      const rem = remainingUnits(o);
-      if (rem <= 0n) continue;
-      yield { id: o.id, symbol: o.symbol, side: o.side, remainingUnits: rem, priceUnits: o.priceUnits, parentId: o.parentId };
-    }
-  }
-
-  /** Algo parents among `open`, with what their working children do not already cover. */
-  private *algoParents(open: Iterable<Order>): Iterable<AlgoParentView> {
-    const oms = this.d.oms();
-    for (const o of open) {
-      if (o.algo === null) continue;
-      let working = 0n;
-      for (const c of oms.openChildren(o.id)) working += remainingUnits(c);
-      const unplaced = remainingUnits(o) - working;
-      yield { id: o.id, symbol: o.symbol, side: o.side, unplacedUnits: unplaced > 0n ? unplaced : 0n, limitPriceUnits: o.priceUnits };
-    }
-  }
 
   private positionsOf(symbol: string): Iterable<PositionView> {
     const q = this.d.positionUnits?.(symbol);
@@ -313,7 +305,7 @@ export class RiskControl {
 
   stateDto(): TradingStateDto {
     const s = this.service.status();
-    return { mode: s.mode, since: s.since, cause: s.cause ? stateCauseDto(s.cause) : null, resumeToken: s.resumeToken };
+    return { mode: s.mode, since: s.since, cause: s.cause ? stateCauseDto(s.cause) : null, resumeToken: s.resumeToken, killSwitchCheck: this.killCheck.dto() };
   }
 
   status(): RiskStatusDto {
@@ -333,6 +325,7 @@ export class RiskControl {
     this.service.killSwitch({ source: 'operator', code: 'KILL_SWITCH', message: reason ?? 'kill switch', actor }, this.d.clock.now());
     const cancelled = this.d.cancelAll();
     this.d.log('warn', `kill switch: trading HALTED, ${cancelled.length} order(s) and algo(s) cancelled`);
+    this.killCheck.begin();
     return { state: this.stateDto(), cancelled };
   }
 

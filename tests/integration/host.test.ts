@@ -122,7 +122,7 @@ describe('web host and CLI', () => {
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
-    const placed = await cli('orders', 'place', '--symbol', 'ETH/USDT', '--side', 'buy', '--qty', '2', '--algo', 'twap', '--duration', '6s', '--slices', '3', '--json');
+    const placed = await cli('orders', 'place', '--symbol', 'ETH/USDT', '--side', 'buy', '--qty', '2', '--algo', 'twap', '--duration', '30s', '--slices', '3', '--json');
     expect(placed.code).toBe(0);
     const parent = JSON.parse(placed.stdout) as { id: string; execution: { algo: string } | null };
     expect(parent.execution?.algo).toBe('twap');
@@ -130,7 +130,9 @@ describe('web host and CLI', () => {
     expect(paused.execution.paused).toBe(true);
     const resumed = JSON.parse((await cli('orders', 'resume', parent.id, '--json')).stdout) as { execution: { paused: boolean } };
     expect(resumed.execution.paused).toBe(false);
-    const deadline = Date.now() + 20_000;
+    // The TWAP lasts 30 s so that pause and resume reach it while it works even when each CLI call
+    // takes seconds on a loaded machine; the wait below is a bound, not a sleep.
+    const deadline = Date.now() + 120_000;
     let status = '';
     while (Date.now() < deadline) {
       status = (JSON.parse((await cli('orders', 'list', '--json')).stdout) as { id: string; status: string }[]).find((o) => o.id === parent.id)!.status;

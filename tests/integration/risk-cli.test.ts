@@ -218,6 +218,8 @@ describe('strata risk CLI', () => {
     const kill = await json<{ state: TradingStateDto; cancelled: string[] }>('risk', 'kill', '--reason', 'cli kill test');
     expect(kill.state.mode).toBe('HALTED');
     expect(kill.cancelled).toContain(order.id);
+    // The CLI waits for the engine's verification of every cancel (issue 8, D1).
+    expect(kill.state.killSwitchCheck).toMatchObject({ status: 'confirmed', pending: [] });
     const status = await waitFor(async () => {
       const o = (await json<OrderDto[]>('orders', 'list')).find((x) => x.id === order.id);
       return o && o.status === 'CANCELLED' ? o.status : undefined;
@@ -228,6 +230,7 @@ describe('strata risk CLI', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('kill switch: trading HALTED');
     expect(again.stdout).toContain('no working orders to cancel');
+    expect(again.stdout).toContain('cancels: all confirmed final by the venue');
     expect(again.stdout).toMatch(/to resume: strata --data-dir \S+ risk state active --confirm RESUME-\S+/);
     const log = await json<{ killSwitch: boolean; cause: { message: string } }[]>('risk', 'state', '--log', '--limit', '1');
     expect(log[0]).toMatchObject({ killSwitch: true, cause: { message: 'cli kill test' } });

@@ -62,8 +62,9 @@ export function ProgressBar({ o, now }: { o: OrderDto; now: number }): ReactNode
   const schedPct = sched !== null ? Math.max(0, Math.min(100, (sched / q) * 100)) : null;
   // Whole percent, rounded down: 100 means every lot is filled.
   const shown = o.filledQty >= o.qty ? 100 : Math.min(99, Math.floor(pct));
-  const text = `${shown}% filled${work > 0 ? `, ${Math.round(work)}% working` : ''}${schedPct !== null ? `, schedule at ${Math.round(schedPct)}%` : ''}${ex.paused ? ', paused' : ''}`;
-  const behind = schedPct !== null && schedPct - pct > 15 && isWorkingParent(o);
+  // The engine says when a parent is behind (its own schedule and tolerance); the bar only shows it.
+  const behind = ex.behindSchedule === true && isWorkingParent(o);
+  const text = `${shown}% filled${work > 0 ? `, ${Math.round(work)}% working` : ''}${schedPct !== null ? `, schedule at ${Math.round(schedPct)}%` : ''}${ex.paused ? ', paused' : ''}${behind ? ', behind schedule' : ''}`;
   return (
     <div
       className={`prog ${ex.paused ? 'paused' : ''} ${behind ? 'behind' : ''} ${isWorkingParent(o) ? 'working' : 'ended'}`}

@@ -72,12 +72,35 @@ function TradingStateBadge(): ReactNode {
       <span className="sr-only" role="status" aria-live="assertive">
         {mode ? `Trading ${mode}` : ''}
       </span>
+      <KillSwitchCheckChip />
       {mode && mode !== 'ACTIVE' && (
         <button type="button" className="btn resume-btn" onClick={() => setResumeOpen(true)} title="Resume trading (asks for confirmation)">
           Resume…
         </button>
       )}
     </div>
+  );
+}
+
+/** Whether the last kill switch's cancels are all confirmed final by the venue (while HALTED). */
+function KillSwitchCheckChip(): ReactNode {
+  const st = useStore((s) => s.tradingState);
+  const check = st?.killSwitchCheck ?? null;
+  if (!check || st?.mode === 'ACTIVE') return null;
+  const text =
+    check.status === 'verifying'
+      ? 'Cancels: verifying…'
+      : check.status === 'confirmed'
+        ? 'Cancels: all confirmed'
+        : `Cancels: ${check.pending.length} UNCONFIRMED`;
+  const title =
+    check.status === 'unconfirmed'
+      ? `Still open after ${check.rounds} checks (cancels re-sent, venue asked): ${check.pending.join(', ')}`
+      : `Kill switch check: ${check.status}, ${check.rounds} check(s)`;
+  return (
+    <span className={`kill-check kill-check-${check.status}`} role="status" aria-label={`Kill switch ${text}`} title={title}>
+      {text}
+    </span>
   );
 }
 

@@ -7,7 +7,7 @@ import { CuttableSocket } from '../pages/cuttable-socket.ts';
  * algorithm; new orders are denied with TRADING_HALTED; only a confirmed resume lifts the halt.
  */
 test('kill switch: a resting limit and a TWAP are cancelled, trading HALTED, new orders denied, resume through the dialog', async ({ terminal, page, engine }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const { ticket, blotter } = terminal;
   const bar = new RiskBarObject(page);
   const risk = new RiskPanelObject(page);

@@ -22,7 +22,7 @@ const test = base.extend<{ engine: Engine }>({
 });
 
 test('risk panel: flags inline on rows, metrics and VaR, exposure, correlation, breakers, tiers, stress on demand', async ({ terminal, page, engine }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const { blotter } = terminal;
   const risk = new RiskPanelObject(page);
 
@@ -50,7 +50,9 @@ test('risk panel: flags inline on rows, metrics and VaR, exposure, correlation, 
   const btcMarker = blotter.orders.root.getByRole('img', { name: /^Risk flags? on BTC\/USDT: .*concentration/ });
   await expect(btcMarker.first()).toBeVisible({ timeout: 20_000 });
   await expect(btcMarker).toHaveCount(3);
-  await expect(blotter.orders.root.getByRole('img', { name: /on SPY:/ })).toHaveCount(0);
+  // SPY is far below the concentration limit. (Other flags on it, e.g. a stale mark when a loaded
+  // machine delays the market loop, are not what this checks.)
+  await expect(blotter.orders.root.getByRole('img', { name: /on SPY: .*concentration/ })).toHaveCount(0);
   await expect(btcMarker.first()).toHaveAttribute('title', /concentration \(info/);
   const positions = new GridObject(page.getByRole('grid', { name: 'Positions' }));
   await page.getByRole('tab', { name: 'Positions' }).click();

@@ -6,26 +6,28 @@ import { num } from '../pages/grid.ts';
  * the test is quick. The engine's slices are 4 s apart; the first child goes at the start.
  */
 test('a TWAP from the ticket: preview, progress and children, pause, resume, FILLED with TCA', async ({ terminal, page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const { ticket, blotter, detail } = terminal;
 
-  await ticket.fill({ symbol: 'ETH/USDT', side: 'Buy', quantity: '5', urgency: 'High', algorithm: 'TWAP', duration: '20', slices: '5', jitter: '0' });
+  await ticket.fill({ symbol: 'ETH/USDT', side: 'Buy', quantity: '5', urgency: 'High', algorithm: 'TWAP', duration: '40', slices: '5', jitter: '0' });
+  // 40 s leaves room for the UI steps before the pause on a loaded machine; the TWAP must still
+  // finish inside its window after the pause.
 
   // An algorithm hides the direct order's type; the price field is its cap, and optional.
   await expect(ticket.orderType).toHaveCount(0);
   await expect(ticket.priceCap).toBeEnabled();
   await expect(ticket.priceCap).toHaveValue('');
   // Only the parameters TWAP reads.
-  await expect(ticket.param('Duration')).toHaveValue('20');
+  await expect(ticket.param('Duration')).toHaveValue('40');
   await expect(ticket.param('Participation')).toHaveCount(0);
   await expect(ticket.param('Display quantity')).toHaveCount(0);
 
   // The planned schedule before anything is sent.
   await expect(ticket.preview).toContainText('TWAP');
   await expect(ticket.preview).toContainText('5 slices');
-  await expect(ticket.preview).toContainText('20 s');
+  await expect(ticket.preview).toContainText('40 s');
   await expect(ticket.preview).toContainText(/Routing:\s*twap chosen by the trader/i);
-  await expect(ticket.preview.getByRole('img')).toHaveAccessibleName(/^5 planned slices of 1(\.0+)? ETH, every 4 s$/);
+  await expect(ticket.preview.getByRole('img')).toHaveAccessibleName(/^5 planned slices of 1(\.0+)? ETH, every 8 s$/);
   await expect(ticket.submitButton).toContainText('TWAP');
   await terminal.screenshot('ticket-twap-preview');
   await terminal.screenshotOf(ticket.root, 'ticket-twap-preview-closeup');
@@ -49,7 +51,7 @@ test('a TWAP from the ticket: preview, progress and children, pause, resume, FIL
   await expect(blotter.childRows(id).first()).toBeVisible();
   await expect(blotter.childRows(id).first()).toContainText(`${id}-C1`);
 
-  // Pause: the algorithm sends nothing while paused, though its slices (4 s apart) come due.
+  // Pause: the algorithm sends nothing while paused, though its slices (8 s apart) come due.
   await blotter.pauseButton(id).click();
   await expect(await blotter.orderCell(id, 'Status')).toContainText('PAUSED');
   await expect(blotter.resumeButton(id)).toBeVisible();
@@ -59,7 +61,7 @@ test('a TWAP from the ticket: preview, progress and children, pause, resume, FIL
   await expect(detail.root).toContainText('PAUSED');
   const whilePaused = await blotter.childRows(id).count();
   expect(await detail.childCount()).toBe(whilePaused);
-  await page.waitForTimeout(6_000);
+  await page.waitForTimeout(9_000); // longer than a slice: absence can only be shown by waiting
   await expect(blotter.childRows(id)).toHaveCount(whilePaused);
   await terminal.screenshotOf(page.getByRole('region', { name: 'Blotter' }), 'blotter-twap-paused-closeup');
   expect(await detail.childCount()).toBe(whilePaused);

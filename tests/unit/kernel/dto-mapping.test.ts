@@ -85,3 +85,23 @@ describe('DTOs', () => {
     expect(quoteDto(b, BTC, undefined)).toEqual({ symbol: 'BTC/USD', bid: 100, ask: null, bidSize: 1, askSize: 0, last: null, ts: 3 });
   });
 });
+
+describe('behind schedule (issue 8, D1)', () => {
+  const params = JSON.stringify({ startAt: 0, endAt: 60_000, slices: 10 });
+  // 10 BTC parent; tolerance 10% = 1 BTC.
+  const parent = (over: Parameters<typeof makeOrder>[0] = {}) =>
+    makeOrder({ qtyUnits: qty(BTC, '10'), algo: 'twap', algoParams: params, status: 'PARTIALLY_FILLED', ...over });
+
+  it('when filled + working trails the schedule by more than the tolerance then the parent is behind schedule', () => {
+    const o = parent({ filledUnits: qty(BTC, '1.2') });
+    expect(orderDto(o, BTC, { scheduledUnits: qty(BTC, '3.9'), childCount: 2, workingUnits: qty(BTC, '1') }).execution?.behindSchedule).toBe(true);
+  });
+
+  it('when it trails by no more than the tolerance, is paused or has ended then it is not', () => {
+    const facts = { scheduledUnits: qty(BTC, '3.9'), childCount: 2, workingUnits: qty(BTC, '1') };
+    expect(orderDto(parent({ filledUnits: qty(BTC, '1.9') }), BTC, facts).execution?.behindSchedule).toBe(false);
+    expect(orderDto(parent({ filledUnits: qty(BTC, '1.2'), paused: true }), BTC, facts).execution?.behindSchedule).toBe(false);
+    expect(orderDto(parent({ filledUnits: qty(BTC, '1.2'), status: 'EXPIRED' }), BTC, facts).execution?.behindSchedule).toBe(false);
+    expect(orderDto(parent({ filledUnits: qty(BTC, '1.2') }), BTC, { ...facts, scheduledUnits: undefined }).execution?.behindSchedule).toBe(false);
+  });
+});
