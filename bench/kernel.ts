@@ -186,7 +186,7 @@ export function kernelReport(rt: RoundTripBench[], burst: BurstBench[], tape: Ta
   }
   lines.push('kernel: WebSocket burst, 1,000 limit orders from 4 clients, 64 in flight, full durability (target ≥ 3,000/s, p99 ≤ 50 ms):');
   for (const b of burst) {
-    lines.push(`  ${(b.groupCommit ? 'group commit' : 'one commit per write').padEnd(20)} ${fmt(b.ordersPerSecond).padStart(6)} orders/s  p50 ${fmt(b.p50ms, 1)} ms  p99 ${fmt(b.p99ms, 1)} ms${b.commits !== undefined ? `  ${fmt(b.commits)} commits` : ''}`);
+    lines.push(`  ${(b.groupCommit ? 'group commit' : 'one commit per write').padEnd(20)} ${fmt(b.ordersPerSecond).padStart(6)} orders/s  p50 ${fmt(b.p50ms, 1)} ms  p99 ${fmt(b.p99ms, 1)} ms${b.groupCommit && b.commits !== undefined ? `  ${fmt(b.commits)} commits` : ''}`);
   }
   lines.push(`kernel: XRP/ETH tape (59 h) as a backtest in memory, PMS every 5 min: ${fmt(tape.eventsPerSecond)} market events/s (${fmt(tape.events)} events in ${fmt(tape.seconds, 2)} s)`);
   return lines;
