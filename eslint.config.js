@@ -94,6 +94,41 @@ export default tseslint.config(
     },
   },
   {
+    // L2 portfolio construction is pure maths: no risk limits (L1 stays the only gate), no engine.
+    files: ['src/portfolio/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeOnly(),
+          patterns: [
+            { group: ['**/venues/**', '**/store/**', '**/kernel/**', '**/host/**'], message: 'level code reaches venues and the store through ports in src/core' },
+            { group: ['node:*'], message: 'level code is pure: I/O belongs to store, venues or host' },
+            { group: ['**/risk/**', '**/execution/**', '**/pms/**'], message: 'src/portfolio is pure L2: no risk limits, no execution, no engine' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // L2 signals are intent only: no risk limits (L1 is the only gate), no execution, no engine.
+    // This block replaces the level rule for src/signals, so it repeats it and adds the L2 edges.
+    files: ['src/signals/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeOnly(),
+          patterns: [
+            { group: ['**/venues/**', '**/store/**', '**/kernel/**', '**/host/**'], message: 'level code reaches venues and the store through ports in src/core' },
+            { group: ['node:*'], message: 'level code is pure: I/O belongs to store, venues or host' },
+            { group: ['**/risk/**', '**/execution/**', '**/pms/**', '**/portfolio/**', '**/approval/**', '**/backtest/**'], message: 'src/signals is pure L2 intent: core, contract and ml-matrix/zod only' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The renderer sees the engine only through the contract.
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {

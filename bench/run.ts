@@ -12,7 +12,8 @@
  *      returns, median / p99 in ms (bench/risk.ts)
  *   9. L4 ccxt on the loopback exchange: order round trip through CcxtVenue p50 / p99, the overhead
  *      it adds over a bare ccxt createOrder (target ≤ 1 ms p50), ccxt load time (bench/ccxt.ts)
- *  10. kernel (issue 9): place → fill at each durability, the WebSocket burst with and without group
+ *  10. L2 signal cycle: 3 alphas over 100 instruments, median wall / CPU ms, target ≤ 5 ms (bench/signals.ts)
+ *  11. kernel (issue 9): place → fill at each durability, the WebSocket burst with and without group
  *      commit, the XRP/ETH tape through the whole kernel in memory (bench/kernel.ts)
  * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
@@ -176,7 +177,11 @@ for (const line of riskReport(riskChecks, pms)) console.log(line);
 const ccxt = await benchCcxt();
 console.log('');
 for (const line of ccxtReport(ccxt)) console.log(line);
+await (await import('./backtest.ts')).printBacktestBench();
 
+await import('./portfolio.ts').then(async (p) => console.log(['', ...p.portfolioReport(await p.benchPortfolio())].join('\n')));
+
+{ const sig = await import('./signals.ts'); console.log(''); for (const l of sig.signalsReport(sig.benchSignals())) console.log(l); } // 10. L2 signal cycle (bench/signals.ts)
 const kernel = await benchKernel();
 console.log('');
 for (const line of kernelReport(kernel.rt, kernel.burst, kernel.tape)) console.log(line);

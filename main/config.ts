@@ -47,3 +47,23 @@ export function resolveDataDir(input: { argDir?: string; env: Readonly<Record<st
 export function engineArgs(dataDir: string, seed?: number): string[] {
   return seed === undefined ? ['--data-dir', dataDir] : ['--data-dir', dataDir, '--seed', String(seed)];
 }
+
+/**
+ * What the engine's utility process may inherit of main's environment: locale, time zone, home
+ * and temp folders, the platform's per-user folders, and Strata's own settings. Nothing else, so
+ * NODE_OPTIONS (--require of any file), NODE_*, ELECTRON_RUN_AS_NODE or LD_PRELOAD set in the
+ * user's shell never reach the process that holds the journal and the venue keys.
+ */
+const ENGINE_ENV_KEYS = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']);
+const ENGINE_ENV_PREFIXES = ['LC_', 'XDG_', 'STRATA_'];
+
+export function engineEnv(env: Readonly<Record<string, string | undefined>>, dataDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) continue;
+    const key = k.toUpperCase();
+    if (ENGINE_ENV_KEYS.has(key) || ENGINE_ENV_PREFIXES.some((p) => key.startsWith(p))) out[k] = v;
+  }
+  out.STRATA_DATA_DIR = dataDir;
+  return out;
+}

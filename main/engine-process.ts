@@ -4,6 +4,7 @@
  * 'electron': it talks to main only through process.parentPort.
  */
 import { join } from 'node:path';
+import { prepareDataDir } from '../src/host/data-dir.ts';
 import { loadDailyHistory } from '../src/host/history.ts';
 import { loadRiskConfig } from '../src/host/risk-config.ts';
 import { createEngine } from '../src/kernel/engine.ts';
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
   const resources = Reflect.get(process, 'resourcesPath') as string | undefined;
   let engine;
   try {
+    // The same checks as `strata serve` before any store opens (issue 8, D5/D7): no silent reset of
+    // an account whose journal is gone, one clear line for a path that cannot hold data, 0600 files.
+    process.umask(0o077);
+    prepareDataDir(options.dataDir, { say: (line) => log(line) });
     const cfg = loadRiskConfig(options.dataDir);
     const history = loadDailyHistory(resources ? join(resources, 'demo', 'history') : undefined);
     engine = createEngine({ ...options, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: history } });

@@ -8,7 +8,7 @@ import type { MessagePortMain, WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createAppProtocolHandler } from './app-protocol.ts';
-import { engineArgs, parseAppArgs, resolveDataDir } from './config.ts';
+import { engineArgs, engineEnv, parseAppArgs, resolveDataDir } from './config.ts';
 import { createEngineSupervisor, describeEngineStatus } from './engine-supervisor.ts';
 import type { ClientHandle, EngineStatus, EngineSupervisor } from './engine-supervisor.ts';
 import { PORT_CHANNEL } from './messages.ts';
@@ -161,7 +161,7 @@ export function startApp(argv: readonly string[] = process.argv): AppHandles {
           utilityProcess.fork(paths.engine, engineArgs(dataDir, args.seed), {
             serviceName: 'Strata Engine',
             stdio: 'inherit',
-            env: { ...process.env, STRATA_DATA_DIR: dataDir },
+            env: engineEnv(process.env, dataDir),
           }),
         createChannel: () => new MessageChannelMain(),
         now: () => Date.now(),

@@ -55,11 +55,50 @@ function parseSecretFile(text: string, file: string): SecretFile {
   }
   const shape = raw as Partial<SecretFile> | null;
   if (!shape || shape.version !== 1 || typeof shape.secrets !== 'object' || shape.secrets === null) throw new Error(`${file} is not a Strata secret file`);
-  const secrets: Record<string, string> = {};
+  // No prototype: a secret named `constructor` is an ordinary key, never Object.prototype.constructor.
+  const secrets = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(shape.secrets)) {
     if (isValidSecretName(name) && typeof value === 'string') secrets[name] = value;
   }
   return { version: 1, secrets };
+}
+
+/** The file operations writeFileDurably uses (node:fs/promises; tests record the order). */
+export interface DurableFs {
+  open(path: string, flags: string, mode?: number): Promise<{ writeFile(data: string): Promise<void>; sync(): Promise<void>; close(): Promise<void> }>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, opts: { force: boolean }): Promise<void>;
+}
+
+/**
+ * Replaces `file` with `text` so that a crash or power cut leaves the old file or the new one,
+ * never a truncated one: a temporary file written and fsynced, renamed over the old one, and the
+ * folder fsynced so the rename itself is on disk (POSIX; Windows cannot open a folder for sync).
+ */
+export async function writeFileDurably(file: string, text: string, opts: { platform: NodeJS.Platform; fs?: DurableFs }): Promise<void> {
+  const ops: DurableFs = opts.fs ?? fs;
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const h = await ops.open(tmp, 'wx', 0o600);
+    try {
+      await h.writeFile(text);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    await ops.rename(tmp, file);
+  } catch (err) {
+    await ops.rm(tmp, { force: true });
+    throw err;
+  }
+  if (opts.platform !== 'win32') {
+    const dir = await ops.open(path.dirname(file), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
 }
 
 export function createSecretStore(opts: SecretStoreOptions): SecretStore {
@@ -92,17 +131,15 @@ export function createSecretStore(opts: SecretStoreOptions): SecretStore {
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, secrets: {} };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, secrets: Object.create(null) as Record<string, string> };
       throw err;
     }
     return parseSecretFile(text, file);
   };
 
   const write = async (data: SecretFile): Promise<void> => {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    await fs.writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-    await fs.rename(tmp, file);
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await writeFileDurably(file, `${JSON.stringify(data, null, 2)}\n`, { platform: opts.platform });
   };
 
   const checkName = (name: string): void => {
@@ -124,7 +161,7 @@ export function createSecretStore(opts: SecretStoreOptions): SecretStore {
       serial(async () => {
         checkName(name);
         const data = await read();
-        const stored = data.secrets[name];
+        const stored = Object.hasOwn(data.secrets, name) ? data.secrets[name] : undefined;
         if (stored === undefined) return null;
         await requireUsable();
         const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(stored, 'base64'));
@@ -138,7 +175,7 @@ export function createSecretStore(opts: SecretStoreOptions): SecretStore {
       serial(async () => {
         checkName(name);
         const data = await read();
-        if (!(name in data.secrets)) return false;
+        if (!Object.hasOwn(data.secrets, name)) return false;
         delete data.secrets[name];
         await write(data);
         return true;

@@ -46,6 +46,15 @@ function stringList(x: unknown): string[] {
   return Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : [];
 }
 
+/** Electron fuses the packaged app must have, and their settings (the Electron security checklist). */
+export const REQUIRED_FUSES: Readonly<Record<string, boolean>> = {
+  runAsNode: false,
+  enableNodeOptionsEnvironmentVariable: false,
+  enableNodeCliInspectArguments: false,
+  enableEmbeddedAsarIntegrityValidation: true,
+  onlyLoadAppFromAsar: true,
+};
+
 /** Problems with the parsed electron-builder.yml; empty when it is fine. */
 export function validateBuilderConfig(cfg: unknown, exists: (relPath: string) => boolean = () => true): string[] {
   if (!isRecord(cfg)) return ['electron-builder.yml is not a mapping'];
@@ -56,6 +65,9 @@ export function validateBuilderConfig(cfg: unknown, exists: (relPath: string) =>
     const names = targetNames(cfg[platform]);
     for (const t of required) if (!names.includes(t)) problems.push(`${platform}.target lacks ${t}`);
   }
+  const fuses = cfg.electronFuses;
+  if (!isRecord(fuses)) problems.push('electronFuses is missing');
+  else for (const [fuse, want] of Object.entries(REQUIRED_FUSES)) if (fuses[fuse] !== want) problems.push(`electronFuses.${fuse} must be ${want}`);
   if (cfg.npmRebuild !== false) problems.push('npmRebuild must be false (better-sqlite3 is N-API, prebuilt)');
   if (cfg.asar === false) problems.push('asar must be on');
   if (!stringList(cfg.asarUnpack).includes('**/*.node')) problems.push('asarUnpack must include "**/*.node"');
@@ -202,6 +214,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const electronVersion = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
     placeholderElectron(path.join(tmp, 'electron-dist'), electronVersion);
     const output = path.join(tmp, 'release');
+    // The placeholder binary has no fuse wire to flip: package it with the same config minus the
+    // fuses (their settings are checked in the config above; electron-builder flips them on release).
+    const placeholderConfig = path.join(tmp, 'builder-config.json');
+    fs.writeFileSync(placeholderConfig, JSON.stringify({ ...(cfg as Record<string, unknown>), electronFuses: null }));
     run(
       'electron-builder --linux dir',
       [
@@ -211,6 +227,8 @@ async function main(argv: readonly string[]): Promise<number> {
         `--${arch}`,
         '--publish',
         'never',
+        '--config',
+        placeholderConfig,
         `-c.electronDist=${path.join(tmp, 'electron-dist')}`,
         `-c.directories.output=${output}`,
       ],

@@ -40,24 +40,40 @@ import { ORDER_SOURCES, TRADING_MODES } from './risk-dto.ts';
 const symbol = z.string().min(1).max(32);
 const orderId = z.string().min(1).max(64);
 
+/**
+ * The largest price or quantity the contract carries, and the digits a decimal string may have:
+ * far beyond any market, small enough that a request can never put megabytes of digits into the
+ * journal (a 900 KB quantity once did, twice per order).
+ */
+export const MAX_DECIMAL_VALUE = 1e15;
+export const MAX_INT_DIGITS = 15;
+export const MAX_FRACTION_DIGITS = 18;
+/** Epoch ms up to the year 2286: bounds start/end times without ruling out any real one. */
+const MAX_EPOCH_MS = 9_999_999_999_999;
+
 /** A strictly positive decimal given as a JSON number or a plain decimal string ("0.5"). */
 const positiveDecimal = z.union([
-  z.number().positive(),
+  z.number().positive().max(MAX_DECIMAL_VALUE),
   z
     .string()
-    .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal like "0.25"')
+    .max(MAX_INT_DIGITS + 1 + MAX_FRACTION_DIGITS, `must have at most ${MAX_INT_DIGITS} digits before the point and ${MAX_FRACTION_DIGITS} after`)
+    .regex(new RegExp(`^\\d{1,${MAX_INT_DIGITS}}(\\.\\d{1,${MAX_FRACTION_DIGITS}})?$`), `must be a plain decimal like "0.25" (at most ${MAX_INT_DIGITS} digits before the point and ${MAX_FRACTION_DIGITS} after)`)
     .refine((s) => Number(s) > 0, 'must be greater than zero'),
 ]);
 
 const empty = z.strictObject({});
+
+/** orders.list pages: the default, and the most a caller may ask for (the renderer's cap). */
+export const ORDERS_PAGE_DEFAULT = 500;
+export const ORDERS_PAGE_MAX = 5000;
 
 const fraction = (max: number) => z.number().min(0).max(max);
 
 /** Algorithm parameters as the ticket gives them; routing fills in what is missing. */
 const algoParams = z.strictObject({
   durationSec: z.number().positive().max(7 * 86_400).optional(),
-  startAt: z.number().int().nonnegative().optional(),
-  endAt: z.number().int().positive().optional(),
+  startAt: z.number().int().nonnegative().max(MAX_EPOCH_MS).optional(),
+  endAt: z.number().int().positive().max(MAX_EPOCH_MS).optional(),
   slices: z.number().int().min(1).max(500).optional(),
   jitterPct: fraction(0.5).optional(),
   participation: z.number().positive().max(0.5).optional(),
@@ -86,7 +102,7 @@ const placeSchema = z
     algoParams: algoParams.optional(),
     /** Price the trader saw when deciding (TCA decision price), and when. */
     decisionPrice: positiveDecimal.optional(),
-    decisionTs: z.number().int().nonnegative().optional(),
+    decisionTs: z.number().int().nonnegative().max(MAX_EPOCH_MS).optional(),
   })
   .refine((p) => p.type !== 'limit' || p.price !== undefined || (p.algo !== undefined && p.algo !== 'limit'), {
     message: 'a limit order needs a price',
@@ -122,9 +138,15 @@ export const paramsSchemas = {
   'orders.cancel': z.strictObject({ orderId }),
   'orders.cancelAll': z.strictObject({ symbol: symbol.optional() }),
   'orders.get': z.strictObject({ orderId }),
+  /**
+   * Newest first, one page at a time: at most ORDERS_PAGE_MAX orders, the default page small enough
+   * that a reply stays far below the slow-client cut. `before`: the id of the last order of the
+   * previous page; the next page starts after it.
+   */
   'orders.list': z.strictObject({
     scope: z.enum(['open', 'all']).default('all'),
-    limit: z.number().int().min(1).max(10000).default(500),
+    limit: z.number().int().min(1).max(ORDERS_PAGE_MAX).default(ORDERS_PAGE_DEFAULT),
+    before: orderId.optional(),
   }),
   'fills.list': z.strictObject({
     orderId: orderId.optional(),
@@ -161,7 +183,16 @@ export const paramsSchemas = {
     lossFractions: z.array(z.number().positive().max(1)).min(1).max(10).optional(),
     /** Extra hypothetical shocks; `all` moves every instrument, `shocks` named ones (fractions, ≥ −1). */
     scenarios: z
-      .array(z.strictObject({ name: z.string().min(1).max(64), all: z.number().min(-1).max(10).optional(), shocks: z.record(symbol, z.number().min(-1).max(10)).optional() }))
+      .array(
+        z.strictObject({
+          name: z.string().min(1).max(64),
+          all: z.number().min(-1).max(10).optional(),
+          shocks: z
+            .record(symbol, z.number().min(-1).max(10))
+            .refine((r) => Object.keys(r).length <= 100, 'at most 100 shocked symbols')
+            .optional(),
+        }),
+      )
       .max(20)
       .optional(),
   }),
@@ -262,6 +293,15 @@ export const EVENT_NAMES: readonly EventName[] = [
 
 /** The engine side of the contract: one handler per method. */
 export type Handlers = { [M in MethodName]: (params: Params<M>) => Result<M> | Promise<Result<M>> };
+
+/**
+ * Whether a method takes parameters. Only a method without any may omit `params` (or send null):
+ * for the others, null or a missing object is a BAD_REQUEST, never "all defaults" (a null
+ * `orders.cancelAll` would otherwise cancel everything, a null `risk.killSwitch` halt trading).
+ */
+export function takesParams(m: MethodName): boolean {
+  return paramsSchemas[m] !== empty;
+}
 
 export function isMethodName(x: string): x is MethodName {
   return Object.prototype.hasOwnProperty.call(paramsSchemas, x);

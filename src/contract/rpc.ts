@@ -1,4 +1,4 @@
-import { isMethodName, paramsSchemas } from './api.ts';
+import { isMethodName, paramsSchemas, takesParams } from './api.ts';
 import type { EventName, Events, Handlers, MethodName, ParamsIn, Result } from './api.ts';
 import type { Endpoint, RequestFrame, ResponseFrame } from './envelope.ts';
 import { requestFrameSchema } from './envelope.ts';
@@ -14,6 +14,36 @@ export interface ServeOptions {
   /** Called for failures that are not the caller's fault (bugs), after replying INTERNAL. */
   onInternalError?: (err: unknown, method: string) => void;
 }
+
+/**
+ * The largest request frame, on every transport (the WebSocket's maxPayload says the same), and
+ * the deepest nesting of its JSON: no method's params nest beyond a handful of levels, and a
+ * hostile run of very large, very deep frames grew the engine's memory run after run.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+export const MAX_FRAME_DEPTH = 32;
+/** At most this many field problems go back in one BAD_REQUEST, each message at most MAX_ISSUE_TEXT long. */
+const MAX_ISSUES = 10;
+const MAX_ISSUE_TEXT = 300;
+
+/** Nesting depth of JSON text (brackets outside strings), stopping as soon as it passes `limit`. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+const clipText = (t: string): string => (t.length <= MAX_ISSUE_TEXT ? t : `${t.slice(0, MAX_ISSUE_TEXT)}…`);
 
 function errorFrame(id: number, error: ErrorDto): string {
   const f: ResponseFrame = { t: 'res', id, ok: false, error };
@@ -39,6 +69,14 @@ export function serveEndpoint(endpoint: Endpoint, handlers: Handlers, feed?: Eve
   }
 
   async function handleFrame(text: string): Promise<void> {
+    if (text.length > MAX_FRAME_BYTES) {
+      endpoint.send(errorFrame(-1, { code: 'BAD_FRAME', message: `frame is longer than ${MAX_FRAME_BYTES} characters` }));
+      return;
+    }
+    if (jsonDepthExceeds(text, MAX_FRAME_DEPTH)) {
+      endpoint.send(errorFrame(-1, { code: 'BAD_FRAME', message: `frame nests deeper than ${MAX_FRAME_DEPTH} levels` }));
+      return;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -60,10 +98,18 @@ export function serveEndpoint(endpoint: Endpoint, handlers: Handlers, feed?: Eve
     if (!isMethodName(req.method)) {
       return errorFrame(req.id, { code: 'UNKNOWN_METHOD', message: `unknown method "${req.method}"` });
     }
+    if ((req.params === undefined || req.params === null) && takesParams(req.method)) {
+      return errorFrame(req.id, {
+        code: 'BAD_REQUEST',
+        message: `${req.method}: (params): the params object is required (send {} for the defaults)`,
+        issues: [{ path: '(params)', message: 'the params object is required' }],
+      });
+    }
     const schema = paramsSchemas[req.method];
     const params = schema.safeParse(req.params ?? {});
     if (!params.success) {
-      const issues = params.error.issues.map((i) => ({ path: i.path.join('.') || '(params)', message: i.message }));
+      // Bounded: a frame with thousands of unknown keys must not come back as a reply of the same size.
+      const issues = params.error.issues.slice(0, MAX_ISSUES).map((i) => ({ path: clipText(i.path.join('.')) || '(params)', message: clipText(i.message) }));
       const first = issues[0];
       return errorFrame(req.id, {
         code: 'BAD_REQUEST',

@@ -23,12 +23,30 @@ export function pow10(n: number): bigint {
   return p;
 }
 
+/**
+ * The longest decimal text and the largest exponent accepted: far beyond any price, quantity or
+ * amount, and small enough that hostile input ("1e999999999", a 900 KB digit string) can neither
+ * allocate without bound nor end up stored.
+ */
+export const MAX_DECIMAL_TEXT = 80;
+export const MAX_DECIMAL_EXPONENT = 60;
+
+/** Caller's text cut short for an error message: a message never echoes unbounded input. */
+function shown(value: number | string): string {
+  const t = String(value);
+  return t.length <= 40 ? t : `${t.slice(0, 40)}… (${t.length} characters)`;
+}
+
 /** Parses a decimal (number or string) into units of 10^-decimals without any rounding. */
 export function toUnits(value: number | string, decimals: number): bigint {
   const text = typeof value === 'number' ? numberToPlain(value) : value.trim();
+  if (text.length > MAX_DECIMAL_TEXT) throw new PrecisionError('OUT_OF_RANGE', `"${shown(value)}" is longer than ${MAX_DECIMAL_TEXT} characters`);
   const m = DECIMAL_RE.exec(text);
-  if (!m) throw new PrecisionError('NOT_A_NUMBER', `"${String(value)}" is not a decimal number`);
+  if (!m) throw new PrecisionError('NOT_A_NUMBER', `"${shown(value)}" is not a decimal number`);
   const [, sign, intPart = '0', fracPart = '', expPart] = m;
+  if (expPart !== undefined && Math.abs(Number(expPart)) > MAX_DECIMAL_EXPONENT) {
+    throw new PrecisionError('OUT_OF_RANGE', `"${shown(value)}" has an exponent beyond ±${MAX_DECIMAL_EXPONENT}`);
+  }
   let digits = intPart + fracPart;
   let scale = fracPart.length - (expPart ? Number(expPart) : 0);
   if (scale < 0) {
@@ -41,7 +59,7 @@ export function toUnits(value: number | string, decimals: number): bigint {
     scale--;
   }
   if (scale > decimals) {
-    throw new PrecisionError('TOO_MANY_DECIMALS', `${String(value)} has more than ${decimals} decimals`);
+    throw new PrecisionError('TOO_MANY_DECIMALS', `${shown(value)} has more than ${decimals} decimals`);
   }
   const units = BigInt(digits === '' ? '0' : digits) * pow10(decimals - scale);
   return sign === '-' ? -units : units;

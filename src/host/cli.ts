@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { MethodName, ParamsIn, Result } from '../contract/api.ts';
+import { ORDERS_PAGE_MAX } from '../contract/api.ts';
 import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, Urgency } from '../contract/dto.ts';
 import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
@@ -109,9 +110,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--port <n>', 'port (0 picks a free one)', intArg('port', 0, 65535), 0)
     .option('--seed <n>', 'seed of the demo market', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--warm-up <minutes>', 'minutes of demo history generated at start', intArg('warm-up', 0, 24 * 60), 30)
-    .action(async (o: { port: number; seed: number; warmUp: number }) => {
+    .option('--fresh', 'start a new account although the journal is missing or empty beside an old account (its files are moved aside)')
+    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean }) => {
       const { serve } = await import('./serve.ts');
-      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp });
+      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, say: (line) => io.err(line + '\n') });
       // serve() returns once listening; the process lives on its signals.
       await new Promise<never>(() => undefined);
     });
@@ -186,11 +188,15 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .command('list')
     .description('list orders, newest first')
     .option('--open', 'only working orders')
-    .option('--limit <n>', 'how many', intArg('limit', 1, 10000), 100)
+    .option('--limit <n>', `how many, one page (at most ${ORDERS_PAGE_MAX})`, intArg('limit', 1, ORDERS_PAGE_MAX), 100)
+    .option('--before <id>', 'the page after this order (the last id of the previous page)')
     .option('--json', 'print JSON')
-    .action(async (o: { open?: boolean; limit: number; json?: boolean }) => {
-      const list = await call('orders.list', { scope: o.open ? 'open' : 'all', limit: o.limit });
+    .action(async (o: { open?: boolean; limit: number; before?: string; json?: boolean }) => {
+      const list = await call('orders.list', { scope: o.open ? 'open' : 'all', limit: o.limit, ...(o.before !== undefined ? { before: o.before } : {}) });
       print(!!o.json, list, () => orderRows(list));
+      // A full page may have more behind it: say how to get the next one (on stderr, so --json stays clean).
+      const last = list.at(-1);
+      if (list.length === o.limit && last) process.stderr.write(`${list.length} shown; next page: strata orders list${o.open ? ' --open' : ''} --limit ${o.limit} --before ${last.id}\n`);
     });
   orders
     .command('cancel <id>')
@@ -368,6 +374,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     });
 
   registerRiskCommands(program, ctx);
+  (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
+  (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { Handlers } from '../contract/api.ts';
+import { RpcError } from '../contract/errors.ts';
+import type { EventFeed } from '../contract/rpc.ts';
 import { createEngine } from '../kernel/engine.ts';
-import { processAlive, readConnectionFile, removeConnectionFile, writeConnectionFile } from './data-dir.ts';
+import type { Engine } from '../kernel/engine.ts';
+import { DataDirError, prepareDataDir, processAlive, readConnectionFile, removeConnectionFile, writeConnectionFile } from './data-dir.ts';
+import { engineAnswers } from './engine-probe.ts';
 import { loadDailyHistory } from './history.ts';
 import { loadRiskConfig } from './risk-config.ts';
 import { createLogger } from './logger.ts';
+import type { Logger } from './logger.ts';
 import { startServer } from './server.ts';
 
 export interface ServeOptions {
@@ -13,39 +19,84 @@ export interface ServeOptions {
   seed: number;
   staticDir?: string;
   warmUpMinutes?: number;
+  /** Start a new account although history lies beside a missing or empty journal (the old files are moved aside). */
+  fresh?: boolean;
+  /** One line for the operator; defaults to stderr. */
+  say?: (line: string) => void;
 }
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
-/** Runs the engine with the web UI until SIGINT/SIGTERM. One engine per data directory. */
+/**
+ * Runs the engine with the web UI until SIGINT/SIGTERM. One engine per data directory.
+ * Everything that can refuse the start (the data directory, another engine, the port) is checked
+ * before the engine opens its stores, so a failed start writes nothing.
+ */
 export async function serve(opts: ServeOptions): Promise<void> {
+  const say = opts.say ?? ((line: string) => void process.stderr.write(line + '\n'));
+  // Files the engine creates (journal, WAL, logs) are for this user only.
+  process.umask(0o077);
   const existing = readConnectionFile(opts.dataDir);
   if (existing && existing.pid !== process.pid && processAlive(existing.pid)) {
-    throw new Error(`an engine is already running on this data directory (pid ${existing.pid}): ${existing.url}`);
+    if (await engineAnswers(existing)) throw new DataDirError(`an engine is already running on this data directory (pid ${existing.pid}): ${existing.url}`);
+    say(`strata: ${opts.dataDir}: connection.json names pid ${existing.pid}, which is not a Strata engine answering on port ${existing.port}; treating the file as stale`);
   }
-  const logger = createLogger(opts.dataDir);
+  prepareDataDir(opts.dataDir, { fresh: opts.fresh, say });
   const cfg = loadRiskConfig(opts.dataDir);
-  if (cfg.path) logger.info({ path: cfg.path }, 'risk configuration loaded');
-  const engine = createEngine({
-    dataDir: opts.dataDir,
-    seed: opts.seed,
-    warmUpMinutes: opts.warmUpMinutes,
-    risk: cfg.risk,
-    pms: { ...cfg.pms, dailyHistory: loadDailyHistory() },
-    log: (level, msg) => logger[level](msg),
+
+  // The port first, with the engine bound late: a port in use refuses the start before any store is opened.
+  let engine: Engine | undefined;
+  const handlers = new Proxy({} as Handlers, {
+    get(_t, method: string) {
+      return (params: unknown) => {
+        if (!engine) throw new RpcError('NOT_CONNECTED', 'the engine is starting');
+        return (engine.handlers[method as keyof Handlers] as (p: unknown) => unknown)(params);
+      };
+    },
   });
-  await engine.start();
+  const listeners = new Set<Parameters<EventFeed['subscribe']>[0]>();
+  const feed: EventFeed = {
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
   const token = randomBytes(24).toString('base64url');
+  // The log opens once the port is ours: a refused start leaves no log file behind.
+  const logger: { current?: Logger } = {};
   const server = await startServer({
-    handlers: engine.handlers,
-    feed: engine.feed,
+    handlers,
+    feed,
     token,
     port: opts.port,
     staticDir: opts.staticDir ?? DEFAULT_STATIC_DIR,
-    onInternalError: (err, method) => logger.error({ err, method }, 'internal error'),
+    onInternalError: (err, method) => logger.current?.error({ err, method }, 'internal error'),
+  }).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DataDirError(code === 'EADDRINUSE' ? `port ${opts.port} is in use; choose another --port (0 picks a free one)` : `cannot listen on 127.0.0.1:${opts.port}: ${err instanceof Error ? err.message : String(err)}`);
   });
+  const log = (logger.current = createLogger(opts.dataDir, say));
+  if (cfg.path) log.info({ path: cfg.path }, 'risk configuration loaded');
+  try {
+    engine = createEngine({
+      dataDir: opts.dataDir,
+      seed: opts.seed,
+      warmUpMinutes: opts.warmUpMinutes,
+      risk: cfg.risk,
+      pms: { ...cfg.pms, dailyHistory: loadDailyHistory() },
+      log: (level, msg) => log[level](msg),
+    });
+    engine.feed.subscribe((event, data) => {
+      for (const l of listeners) l(event, data);
+    });
+    await engine.start();
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const running = engine;
   writeConnectionFile(opts.dataDir, { port: server.port, token, url: server.url, pid: process.pid });
-  logger.info({ port: server.port, dataDir: opts.dataDir, recovery: engine.recovery }, 'engine serving');
+  log.info({ port: server.port, dataDir: opts.dataDir, recovery: running.recovery }, 'engine serving');
   process.stdout.write(`Strata web UI: ${server.url}\n`);
   process.stdout.write(`data: ${opts.dataDir}  (Ctrl+C to stop)\n`);
 
@@ -53,9 +104,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    log.info({ signal }, 'stopping');
     await server.close();
-    await engine.stop();
+    await running.stop();
     removeConnectionFile(opts.dataDir, process.pid);
     process.exit(0);
   };

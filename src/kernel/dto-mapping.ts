@@ -91,6 +91,13 @@ function executionDto(o: Order, inst: Instrument | undefined, facts: ExecutionFa
   };
 }
 
+/**
+ * The longest reason text an order carries on the wire. Messages are built from bounded fields,
+ * but a journal written before they were bounded can hold a reason quoting a 900 KB quantity: the
+ * orders list must stay loadable.
+ */
+export const MAX_REASON_TEXT = 500;
+
 export function orderDto(o: Order, inst: Instrument | undefined, facts?: ExecutionFacts): OrderDto {
   const qd = inst?.qtyDecimals ?? 0;
   const pd = inst?.priceDecimals ?? 0;
@@ -109,7 +116,7 @@ export function orderDto(o: Order, inst: Instrument | undefined, facts?: Executi
     avgPrice: inst ? averagePrice(inst, o.filledNotionalUnits, o.filledUnits) : null,
     fees: cash(o.feeUnits),
     status: o.status,
-    reason: o.reason,
+    reason: o.reason !== null && o.reason.message.length > MAX_REASON_TEXT ? { ...o.reason, message: `${o.reason.message.slice(0, MAX_REASON_TEXT)}… (cut from ${o.reason.message.length} characters)` } : o.reason,
     cancelRequested: o.cancelRequested,
     source: o.source,
     createdAt: o.createdAt,

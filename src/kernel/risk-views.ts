@@ -13,7 +13,7 @@ import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { BreakerEvent } from '../risk/circuit-breakers.ts';
 import type { Order } from '../core/order.ts';
 import type { LossView } from '../risk/drawdown.ts';
-import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, scopeKey } from '../risk/limits.ts';
+import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, groupMembers, scopeKey } from '../risk/limits.ts';
 import type { LimitBook, LimitEntry, LimitLevels } from '../risk/limits.ts';
 import type { LimitAuditEntry } from '../risk/ports.ts';
 import { exposureOf, grossExposure, netExposure } from '../risk/projected-state.ts';
@@ -126,7 +126,8 @@ export function limitsDto(service: RiskService, symbols: readonly string[], now:
       description: def.description,
     };
   });
-  const groups: Record<string, string[]> = {};
+  // A null-prototype record: a group named `__proto__` stays an ordinary key on its way to JSON.
+  const groups = Object.create(null) as Record<string, string[]>;
   for (const [g, members] of Object.entries(book.groups)) groups[g] = [...members];
   return {
     limits,
@@ -142,7 +143,7 @@ export function limitsDto(service: RiskService, symbols: readonly string[], now:
 function usedUnits(service: RiskService, symbols: readonly string[], e: LimitEntry, book: LimitBook, state: ProjectedState, now: number, loss: LossView | undefined): bigint | null {
   const nav = state.navUnits;
   const pctOfNav = (v: bigint): bigint | null => (nav > 0n ? (v * PCT_ONE_HUNDRED) / nav : null);
-  const members = (): string[] | undefined => (e.scope.kind === 'group' ? [...(book.groups[e.scope.group] ?? [])] : undefined);
+  const members = (): string[] | undefined => (e.scope.kind === 'group' ? [...(groupMembers(book, e.scope.group) ?? [])] : undefined);
   const maxPosition = (): bigint => {
     if (e.scope.kind === 'symbol') return exposureOf(state, e.scope.symbol).grossValueUnits;
     let m = 0n;

@@ -90,6 +90,21 @@ export interface LimitDef {
 
 const pct = (n: number): bigint => BigInt(n) * pow10(PCT_DECIMALS);
 
+/**
+ * The largest level of each unit when a limit names none: a level beyond it is a typo or an attempt
+ * to switch the limit off by an absurd number (`--hard 1e999`), which `unset` does honestly.
+ * Money 1e15 (a quadrillion in the account currency), quantities 1e12, counts and ticks 1e9.
+ */
+export const UNIT_MAX: Readonly<Record<LimitUnit, bigint>> = {
+  money: 10n ** 15n * pow10(CASH_DECIMALS),
+  qty: 10n ** 12n * pow10(8),
+  pct: 1_000_000n * pow10(4),
+  bps: 1_000_000n * pow10(2),
+  ratio: 10_000n * pow10(4),
+  count: 1_000_000_000n,
+  ticks: 1_000_000_000n,
+};
+
 const DEFS: readonly LimitDef[] = [
   { name: 'max_order_qty', label: 'order quantity', unit: 'qty', direction: 'max', scopes: ['symbol'], symbolMode: 'override', check: 'order_size', code: 'MAX_ORDER_QTY', allowZero: true, description: 'Largest quantity of one order, in the instrument unit (fat finger).' },
   { name: 'max_order_notional', label: 'order notional', unit: 'money', direction: 'max', scopes: ['global', 'symbol'], symbolMode: 'override', check: 'order_size', code: 'MAX_ORDER_NOTIONAL', allowZero: true, description: 'Largest notional of one order at its price or estimated fill price (fat finger).' },
@@ -138,7 +153,44 @@ export interface LimitBook {
   groups: Readonly<Record<string, readonly string[]>>;
 }
 
-export const EMPTY_LIMIT_BOOK: LimitBook = { entries: [], groups: {} };
+/**
+ * Group names are the operator's words, so the groups are kept in a record with no prototype: a
+ * group called `constructor`, `toString` or `__proto__` is then an ordinary key, never a member of
+ * Object.prototype (a plain `{}` answered `groups['constructor']` with a function, which broke the
+ * limits for good). Build group records only with this, and read them only with groupMembers/hasGroup.
+ */
+export function groupRecord(entries: Iterable<readonly [string, readonly string[]]> = []): Record<string, readonly string[]> {
+  const out = Object.create(null) as Record<string, readonly string[]>;
+  for (const [name, symbols] of entries) out[name] = symbols;
+  return out;
+}
+
+/** The members of a group, or undefined when there is no such group (own keys only, whatever the record's prototype). */
+export function groupMembers(book: LimitBook, group: string): readonly string[] | undefined {
+  return Object.hasOwn(book.groups, group) ? book.groups[group] : undefined;
+}
+
+export function hasGroup(book: LimitBook, group: string): boolean {
+  return groupMembers(book, group) !== undefined;
+}
+
+/** A group name: letters, digits, `_ . -`, at most this long (it is also a stored key and a CLI word). */
+export const GROUP_NAME_MAX = 32;
+const GROUP_NAME_RE = /^[A-Za-z0-9_.-]+$/;
+
+export function checkGroupName(group: string): LimitError | undefined {
+  if (group.length === 0 || group.length > GROUP_NAME_MAX || !GROUP_NAME_RE.test(group)) {
+    return { code: 'BAD_VALUE', message: `"${clip(group)}" is not a group name (1 to ${GROUP_NAME_MAX} letters, digits, _ . -)` };
+  }
+  return undefined;
+}
+
+/** Text the caller typed, cut short for a message: an error never echoes unbounded input. */
+export function clip(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+export const EMPTY_LIMIT_BOOK: LimitBook = { entries: [], groups: groupRecord() };
 
 export function scopeKey(scope: LimitScope): string {
   return scope.kind === 'global' ? 'global' : scope.kind === 'symbol' ? `symbol:${scope.symbol}` : `group:${scope.group}`;
@@ -219,7 +271,7 @@ export function groupsOf(book: LimitBook, symbol: string): string[] {
   let groups = perBook.get(symbol);
   if (!groups) {
     groups = Object.keys(book.groups)
-      .filter((g) => book.groups[g]!.includes(symbol))
+      .filter((g) => groupMembers(book, g)!.includes(symbol))
       .sort();
     perBook.set(symbol, groups);
   }
@@ -261,8 +313,8 @@ export function parseLimitValue(name: LimitName, text: string): ParsedValue {
   try {
     units = toUnits(text, UNIT_DECIMALS[def.unit]);
   } catch (e) {
-    const why = e instanceof PrecisionError && e.code === 'TOO_MANY_DECIMALS' ? `at most ${UNIT_DECIMALS[def.unit]} decimals` : 'a decimal number';
-    return { ok: false, error: { code: 'BAD_VALUE', message: `${name}: "${text}" is not a valid value (${why})` } };
+    const why = e instanceof PrecisionError && e.code === 'TOO_MANY_DECIMALS' ? `at most ${UNIT_DECIMALS[def.unit]} decimals` : e instanceof PrecisionError && e.code === 'OUT_OF_RANGE' ? 'far too large' : 'a decimal number';
+    return { ok: false, error: { code: 'BAD_VALUE', message: `${name}: "${clip(text)}" is not a valid value (${why})` } };
   }
   const bad = checkValue(def, units);
   return bad ? { ok: false, error: bad } : { ok: true, units };
@@ -271,8 +323,9 @@ export function parseLimitValue(name: LimitName, text: string): ParsedValue {
 function checkValue(def: LimitDef, units: bigint): LimitError | undefined {
   if (units < 0n) return { code: 'BAD_VALUE', message: `${def.name}: the value must not be negative` };
   if (units === 0n && !def.allowZero) return { code: 'BAD_VALUE', message: `${def.name}: the value must be above 0` };
-  if (def.maxValue !== undefined && units > def.maxValue) {
-    return { code: 'BAD_VALUE', message: `${def.name}: ${describeValue(def.unit, units)} is above the largest accepted ${describeValue(def.unit, def.maxValue)}` };
+  const max = def.maxValue ?? UNIT_MAX[def.unit];
+  if (units > max) {
+    return { code: 'BAD_VALUE', message: `${def.name}: ${clip(describeValue(def.unit, units))} is above the largest accepted ${describeValue(def.unit, max)}` };
   }
   return undefined;
 }
@@ -306,7 +359,7 @@ export function validateLimitBook(book: LimitBook): LimitError[] {
     if (seen.has(key)) out.push({ code: 'BAD_SCOPE', message: `${key} is set twice` });
     seen.add(key);
     if (!def.scopes.includes(e.scope.kind)) out.push({ code: 'BAD_SCOPE', message: `${e.name} cannot be set per ${e.scope.kind}` });
-    if (e.scope.kind === 'group' && !book.groups[e.scope.group]) out.push({ code: 'UNKNOWN_GROUP', message: `${e.name}: no group ${e.scope.group}` });
+    if (e.scope.kind === 'group' && !hasGroup(book, e.scope.group)) out.push({ code: 'UNKNOWN_GROUP', message: `${e.name}: no group ${e.scope.group}` });
     const bad = checkLevels(e.name, e);
     if (bad) out.push(bad);
   }
@@ -380,7 +433,8 @@ export function parseLimitArgs(args: readonly string[]): ParsedCommand {
     for (const f of ['soft', 'hard', 'symbol', 'group']) if (flags.has(f)) return syntax(`${verb} takes no --${f}`);
     const [group, ...symbolArgs] = rest;
     if (group === undefined) return syntax(`${verb} needs a group name`);
-    if (!/^[A-Za-z0-9_.-]+$/.test(group)) return { ok: false, error: { code: 'BAD_VALUE', message: `"${group}" is not a group name (letters, digits, _ . -)` } };
+    const badName = checkGroupName(group);
+    if (badName) return { ok: false, error: badName };
     if (verb === 'ungroup') {
       if (symbolArgs.length > 0) return syntax('ungroup takes only the group name');
       return { ok: true, command: { op: 'ungroup', group, reason } };
@@ -459,16 +513,22 @@ function withEntry(book: LimitBook, name: LimitName, scope: LimitScope, levels: 
 /** Validates a command against the book and returns the new book with the changes it makes. */
 export function applyLimitCommand(book: LimitBook, cmd: LimitCommand, opts: ApplyOptions = {}): AppliedCommand {
   const fail = (code: LimitErrorCode, message: string): AppliedCommand => ({ ok: false, error: { code, message } });
+  if (cmd.op === 'group' || cmd.op === 'ungroup' || cmd.scope.kind === 'group') {
+    const badName = checkGroupName(cmd.op === 'group' || cmd.op === 'ungroup' ? cmd.group : (cmd.scope as { group: string }).group);
+    if (badName) return { ok: false, error: badName };
+  }
   if (cmd.op === 'group') {
     if (cmd.symbols.length === 0) return fail('BAD_VALUE', `group ${cmd.group} needs at least one symbol`);
     for (const s of cmd.symbols) if (opts.isKnownSymbol && !opts.isKnownSymbol(s)) return fail('UNKNOWN_SYMBOL', `unknown symbol "${s}"`);
-    const before = book.groups[cmd.group] ?? null;
+    const before = groupMembers(book, cmd.group) ?? null;
     const after = [...new Set(cmd.symbols)];
     if (before && before.length === after.length && before.every((s, i) => s === after[i])) return { ok: true, book, changes: [] };
-    return { ok: true, book: { entries: book.entries, groups: { ...book.groups, [cmd.group]: after } }, changes: [{ kind: 'group', group: cmd.group, before, after }] };
+    const groups = groupRecord(Object.entries(book.groups));
+    groups[cmd.group] = after;
+    return { ok: true, book: { entries: book.entries, groups }, changes: [{ kind: 'group', group: cmd.group, before, after }] };
   }
   if (cmd.op === 'ungroup') {
-    const before = book.groups[cmd.group];
+    const before = groupMembers(book, cmd.group);
     if (!before) return fail('UNKNOWN_GROUP', `no group "${cmd.group}"`);
     // Limits on the group go with it, each recorded.
     const changes: LimitChange[] = [];
@@ -479,7 +539,7 @@ export function applyLimitCommand(book: LimitBook, cmd: LimitCommand, opts: Appl
         next = withEntry(next, e.name, e.scope, null);
       }
     }
-    const groups = { ...next.groups };
+    const groups = groupRecord(Object.entries(next.groups));
     delete groups[cmd.group];
     changes.push({ kind: 'group', group: cmd.group, before, after: null });
     return { ok: true, book: { entries: next.entries, groups }, changes };
@@ -489,7 +549,7 @@ export function applyLimitCommand(book: LimitBook, cmd: LimitCommand, opts: Appl
   if (!def) return fail('UNKNOWN_LIMIT', `unknown limit "${String(cmd.name)}"`);
   if (!def.scopes.includes(cmd.scope.kind)) return { ok: false, error: badScope(cmd.name, cmd.scope.kind) };
   if (cmd.scope.kind === 'symbol' && opts.isKnownSymbol && !opts.isKnownSymbol(cmd.scope.symbol)) return fail('UNKNOWN_SYMBOL', `unknown symbol "${cmd.scope.symbol}"`);
-  if (cmd.scope.kind === 'group' && !book.groups[cmd.scope.group]) return fail('UNKNOWN_GROUP', `no group "${cmd.scope.group}" (define it with: group ${cmd.scope.group} SYMBOL,...)`);
+  if (cmd.scope.kind === 'group' && !hasGroup(book, cmd.scope.group)) return fail('UNKNOWN_GROUP', `no group "${cmd.scope.group}" (define it with: group ${cmd.scope.group} SYMBOL,...)`);
   const existing = getEntry(book, cmd.name, cmd.scope);
   const before: LimitLevels | null = existing ? { soft: existing.soft, hard: existing.hard } : null;
 
@@ -516,7 +576,7 @@ export function applyLimitChanges(book: LimitBook, changes: readonly LimitChange
   for (const c of changes) {
     if (c.kind === 'limit') next = withEntry(next, c.name, c.scope, c.after);
     else {
-      const groups = { ...next.groups };
+      const groups = groupRecord(Object.entries(next.groups));
       if (c.after) groups[c.group] = [...c.after];
       else delete groups[c.group];
       next = { entries: next.entries, groups };
@@ -531,8 +591,8 @@ export function diffLimitBooks(before: LimitBook, after: LimitBook): LimitChange
   const groupNames = [...new Set([...Object.keys(before.groups), ...Object.keys(after.groups)])].sort();
   const removedGroups: LimitChange[] = [];
   for (const g of groupNames) {
-    const b = before.groups[g] ?? null;
-    const a = after.groups[g] ?? null;
+    const b = groupMembers(before, g) ?? null;
+    const a = groupMembers(after, g) ?? null;
     if (b && a && b.length === a.length && b.every((s, i) => s === a[i])) continue;
     (a === null ? removedGroups : out).push({ kind: 'group', group: g, before: b, after: a });
   }
@@ -567,7 +627,10 @@ const grp = (group: string): LimitScope => ({ kind: 'group', group });
  */
 export function defaultLimitBook(): LimitBook {
   return {
-    groups: { crypto: ['BTC/USDT', 'ETH/USDT'], equity: ['SPY'] },
+    groups: groupRecord([
+      ['crypto', ['BTC/USDT', 'ETH/USDT']],
+      ['equity', ['SPY']],
+    ]),
     entries: [
       entry('max_order_notional', GLOBAL, '250000', '100000'),
       entry('max_order_qty', sym('BTC/USDT'), '5', '2'),

@@ -5,7 +5,7 @@ import type { OrderRecord } from '../core/ports.ts';
 import { divRound, pow10 } from '../core/precision.ts';
 import type { RiskCode } from './codes.ts';
 import type { LossView, Period } from './drawdown.ts';
-import { BPS_ONE, EXPOSURE_CHECKS, LIMIT_DEFS, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, describeValue, getEntry, groupsOf, limitFor, scopeKey } from './limits.ts';
+import { BPS_ONE, EXPOSURE_CHECKS, LIMIT_DEFS, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, describeValue, getEntry, groupMembers, groupsOf, limitFor, scopeKey } from './limits.ts';
 import type { BreachLevel, CheckName, LimitBook, LimitEntry, LimitLevels, LimitName } from './limits.ts';
 import type { OrderRates } from './order-rate.ts';
 import { exposureOf, grossExposure, isReducing, netExposure, withOrder } from './projected-state.ts';
@@ -271,7 +271,7 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
       checked.push('exposure');
       const scopes: { members: readonly string[] | undefined; scope: { kind: 'global' } | { kind: 'group'; group: string } }[] = [
         { members: undefined, scope: { kind: 'global' } },
-        ...groupsOf(book, sym).map((g) => ({ members: book.groups[g]!, scope: { kind: 'group' as const, group: g } })),
+        ...groupsOf(book, sym).map((g) => ({ members: groupMembers(book, g)!, scope: { kind: 'group' as const, group: g } })),
       ];
       for (const { members, scope } of scopes) {
         const gb = members ? grossExposure(state, members) : grossBefore;

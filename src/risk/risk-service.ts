@@ -186,6 +186,10 @@ export class RiskService {
     if (meta.reason === null && cmd.reason !== null) meta = { ...meta, reason: cmd.reason };
     const applied = applyLimitCommand(this.book, cmd, { isKnownSymbol: this.deps.isKnownSymbol });
     if (!applied.ok || applied.changes.length === 0) return applied;
+    // Never save a book that would then fail: a problem the change introduces refuses the change.
+    const known = new Set(validateLimitBook(this.book).map((p) => p.message));
+    const introduced = validateLimitBook(applied.book).find((p) => !known.has(p.message));
+    if (introduced) return { ok: false, error: introduced };
     this.deps.store.commitLimitChanges(applied.changes, meta);
     this.book = applied.book;
     this.deps.listener?.limitsChanged?.(this.book, meta);

@@ -123,7 +123,7 @@ describe.each(['memory', 'websocket'] as const)('contract over %s', (transport) 
   });
 
   it('when requests are malformed then each gets a typed error and the engine state is untouched', async () => {
-    const before = await c.client.call('orders.list', { scope: 'all', limit: 10000 });
+    const before = await c.client.call('orders.list', { scope: 'all', limit: 5000 });
     const acctBefore = await c.client.call('account.get');
     const bad: [string, Record<string, unknown>][] = [
       ['wrong type', { symbol: 'BTC/USDT', side: 'buy', qty: 'abc' }],
@@ -145,7 +145,7 @@ describe.each(['memory', 'websocket'] as const)('contract over %s', (transport) 
     await expectError(c.client.call('orders.cancel', { orderId: 'does-not-exist' }), 'UNKNOWN_ORDER');
     await expectError(c.client.call('market.snapshot', { symbol: 'NOPE' }), 'UNKNOWN_SYMBOL');
     await expectError(c.client.call('no.such.method' as never), 'UNKNOWN_METHOD');
-    const after = await c.client.call('orders.list', { scope: 'all', limit: 10000 });
+    const after = await c.client.call('orders.list', { scope: 'all', limit: 5000 });
     expect(after.map((o) => o.id)).toEqual(before.map((o) => o.id));
     const acctAfter = await c.client.call('account.get');
     expect(acctAfter.cash).toBe(acctBefore.cash);

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function snapshot(c: Client) {
-  const orders = await c.call('orders.list', { scope: 'all', limit: 10000 });
+  const orders = await c.call('orders.list', { scope: 'all', limit: 5000 });
   const fills = await c.call('fills.list', { limit: 10000 });
   const positions = await c.call('positions.list');
   const account = await c.call('account.get');
@@ -77,7 +77,7 @@ describe('crash-only recovery', () => {
     const second = await spawnServe(dir);
     running.push(second);
     const c2 = await clientFor(second);
-    const orders = await c2.call('orders.list', { scope: 'all', limit: 10000 });
+    const orders = await c2.call('orders.list', { scope: 'all', limit: 5000 });
     const fills = await c2.call('fills.list', { limit: 10000 });
     expect(new Set(fills.map((f) => f.id)).size).toBe(fills.length);
     for (const o of orders) {

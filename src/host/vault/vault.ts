@@ -51,7 +51,7 @@ export class Vault {
     const why = await protector.unavailable();
     if (why) throw new VaultError('PROTECTOR_UNAVAILABLE', `${protector.kind}: ${why}`);
     const key = randomBytes(32);
-    this.doc = { version: 1, key: await protector.wrap(key), secrets: {} };
+    this.doc = { version: 1, key: await protector.wrap(key), secrets: Object.create(null) as Record<string, string> };
     this.dataKey = key;
     this.write();
   }
@@ -97,7 +97,8 @@ export class Vault {
 
   get(name: string): Credentials | undefined {
     const { key, doc } = this.unlocked();
-    const sealed = doc.secrets[name];
+    // Own keys only: an exchange called `constructor` is not Object.prototype.constructor.
+    const sealed = Object.hasOwn(doc.secrets, name) ? doc.secrets[name] : undefined;
     if (sealed === undefined) return undefined;
     const parsed = JSON.parse(open(key, sealed, name).toString('utf8')) as Partial<Credentials>;
     if (typeof parsed.apiKey !== 'string' || typeof parsed.secret !== 'string') throw new VaultError('VAULT_CORRUPT', `entry ${name} is malformed`);
@@ -106,7 +107,7 @@ export class Vault {
 
   delete(name: string): boolean {
     const { doc } = this.unlocked();
-    if (!(name in doc.secrets)) return false;
+    if (!Object.hasOwn(doc.secrets, name)) return false;
     delete doc.secrets[name];
     this.write();
     return true;
@@ -130,7 +131,8 @@ export class Vault {
     if (!d || d.version !== 1 || !d.key || typeof d.key.kind !== 'string' || typeof d.secrets !== 'object' || d.secrets === null) {
       throw new VaultError('VAULT_CORRUPT', `${this.file} is not a Strata vault`);
     }
-    return d as VaultFile;
+    // A null-prototype record: a name such as `__proto__` is then stored as an ordinary key.
+    return { ...(d as VaultFile), secrets: Object.assign(Object.create(null) as Record<string, string>, d.secrets) };
   }
 
   private write(): void {

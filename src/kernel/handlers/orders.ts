@@ -62,7 +62,20 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
       if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
       return exec.dto(o);
     },
-    'orders.list': ({ scope, limit }) => oms.list(scope, limit).map((o) => exec.dto(o)),
+    'orders.list': ({ scope, limit, before }) => {
+      if (before === undefined) return oms.list(scope, limit).map((o) => exec.dto(o));
+      // The page after the order `before` (newest first); an order that left the open scope since
+      // the previous page is still found by its place in the whole list.
+      const all = oms.list(scope, Number.MAX_SAFE_INTEGER);
+      let start = all.findIndex((o) => o.id === before);
+      if (start < 0) {
+        const anchor = oms.get(before);
+        if (!anchor) throw new DomainError('UNKNOWN_ORDER', `unknown order "${before}" (the cursor is the id of the last order of the previous page)`);
+        start = all.findIndex((o) => o.seq < anchor.seq) - 1;
+        if (start < -1) start = all.length - 1;
+      }
+      return all.slice(start + 1, start + 1 + limit).map((o) => exec.dto(o));
+    },
     'fills.list': ({ orderId, limit }) => {
       if (orderId !== undefined && !oms.get(orderId)) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
       const out = [];

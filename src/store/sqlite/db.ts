@@ -11,24 +11,29 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) a SQLite file in WAL mode and applies pending migrations in order. */
 export function openDb(path: string, migrations: readonly string[], opts: OpenOptions): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${opts.synchronous}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const current = Number(db.pragma('user_version', { simple: true }));
-  if (current > migrations.length) {
-    db.close();
-    throw new Error(`${path}: schema version ${current} is newer than this build (${migrations.length})`);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${opts.synchronous}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const current = Number(db.pragma('user_version', { simple: true }));
+    if (current > migrations.length) throw new Error(`schema version ${current} is newer than this build (${migrations.length})`);
+    for (let v = current; v < migrations.length; v++) {
+      db.transaction(() => {
+        db!.exec(migrations[v]!);
+        db!.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+    return db;
+  } catch (err) {
+    db?.close();
+    // A start-up error names the file it concerns ("file is not a database" alone names nothing).
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(message.includes(path) ? message : `${path}: ${message}`, { cause: err });
   }
-  for (let v = current; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-  return db;
 }
 
 /**

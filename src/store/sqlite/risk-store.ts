@@ -1,6 +1,6 @@
 import type { BreakerAction, BreakerEvent, BreakerName } from '../../risk/circuit-breakers.ts';
 import type { BreakerCode } from '../../risk/codes.ts';
-import { LIMIT_DEFS, UNIT_DECIMALS, formatLimitValue, isLimitName, parseScopeKey, scopeKey } from '../../risk/limits.ts';
+import { LIMIT_DEFS, UNIT_DECIMALS, formatLimitValue, groupRecord, isLimitName, parseScopeKey, scopeKey } from '../../risk/limits.ts';
 import type { LimitBook, LimitChange, LimitEntry, LimitLevels, LimitName } from '../../risk/limits.ts';
 import type { AuditMeta, AuditQuery, LimitAuditEntry, RiskStorePort } from '../../risk/ports.ts';
 import type { StateCause, StateTransition, TradingMode } from '../../risk/trading-state.ts';
@@ -193,8 +193,7 @@ export class SqliteRiskStore implements RiskStorePort {
       if (!isLimitName(r.name) || !scope) continue;
       entries.push({ name: r.name, scope, ...levelsFrom(r.name, r.soft, r.hard)! });
     }
-    const groups: Record<string, string[]> = {};
-    for (const g of this.stmts.groups.all() as GroupRow[]) groups[g.name] = JSON.parse(g.symbols) as string[];
+    const groups = groupRecord((this.stmts.groups.all() as GroupRow[]).map((g) => [g.name, JSON.parse(g.symbols) as string[]] as const));
     return { entries, groups };
   }
 

@@ -32,6 +32,11 @@ export interface Endpoint {
 const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
 const bad = (code: number, msg: string, status = 400): ApiError => ({ status, code, msg });
 
+/** A table entry by a caller's key, own keys only (`?type=constructor` is not Object.prototype.constructor). */
+export function own<T>(table: Readonly<Record<string, T>>, key: string | null): T | undefined {
+  return key !== null && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const ORDER_TYPES: Record<string, OrderType> = { LIMIT: 'limit', MARKET: 'market' };
 const TIFS: Record<string, TimeInForce> = { GTC: 'gtc', IOC: 'ioc' };
 const CLIENT_ID_RE = /^[.A-Za-z0-9:/_-]{1,36}$/;
@@ -194,7 +199,7 @@ export const ENDPOINTS: Record<string, Endpoint> = {
     handle: (r, engine) => {
       const inst = symbolParam(r.params, engine, true);
       if (isErr(inst) || !inst) return inst ?? bad(-1121, 'Invalid symbol.');
-      const ms = INTERVALS[r.params.get('interval') ?? ''];
+      const ms = own(INTERVALS, r.params.get('interval'));
       if (ms === undefined) return bad(-1120, 'Invalid interval.');
       const limit = Math.min(1000, num(r.params, 'limit') ?? 500);
       const start = num(r.params, 'startTime');
@@ -283,10 +288,10 @@ export const ENDPOINTS: Record<string, Endpoint> = {
       if (isErr(inst) || !inst) return inst ?? bad(-1121, 'Invalid symbol.');
       const side = (p.get('side') ?? '').toLowerCase();
       if (side !== 'buy' && side !== 'sell') return bad(-1100, "Illegal characters found in parameter 'side'.");
-      const type = ORDER_TYPES[p.get('type') ?? ''];
+      const type = own(ORDER_TYPES, p.get('type'));
       if (!type) return bad(-1116, 'Invalid orderType.');
       const tifRaw = p.get('timeInForce');
-      const tif = tifRaw === null ? 'gtc' : TIFS[tifRaw];
+      const tif = tifRaw === null ? 'gtc' : own(TIFS, tifRaw);
       if (!tif) return bad(-1115, 'Invalid timeInForce.');
       if (type === 'limit' && tifRaw === null) return bad(-1102, "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed.");
       const quantity = p.get('quantity');

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import type { InstrumentSpec } from '../../core/instrument.ts';
 import type { MarketModelParams } from '../sim/market-model.ts';
 import { verifySigned } from './auth.ts';
-import { ENDPOINTS } from './binance-api.ts';
+import { ENDPOINTS, own } from './binance-api.ts';
 import type { ApiAnswer } from './binance-api.ts';
 import { LoopbackEngine } from './engine.ts';
 import { WeightCounter } from './weights.ts';
@@ -203,7 +203,7 @@ export class LoopbackExchange {
     const body = await readBody(req);
     if (url.pathname.startsWith('/_loopback/')) return this.admin(method, url.pathname, body, req, res);
     const ip = req.socket.remoteAddress ?? '?';
-    const endpoint = ENDPOINTS[`${method} ${url.pathname}`];
+    const endpoint = own(ENDPOINTS, `${method} ${url.pathname}`);
     const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
     const params = new URLSearchParams(method === 'POST' ? `${rawQuery}${rawQuery && body ? '&' : ''}${body}` : rawQuery);
     const now = Date.now();

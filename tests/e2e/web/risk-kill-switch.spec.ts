@@ -36,7 +36,9 @@ test('kill switch: a resting limit and a TWAP are cancelled, trading HALTED, new
   await expect(bar.state).toHaveAccessibleName(/KILL_SWITCH/);
   await expect(await blotter.orderCell(limitId, 'Status')).toContainText('CANCELLED');
   await expect(await blotter.orderCell(twapId, 'Status')).toContainText('CANCELLED');
-  await expect(page.getByRole('status', { name: 'Notifications' })).toContainText(/Kill switch: trading HALTED, \d+ orders? cancelled/);
+  await expect(page.getByRole('status', { name: 'Notifications' })).toContainText(/Kill switch: trading HALTED, cancel requested for \d+ orders?; verifying/);
+  // The engine verifies every cancel reached a final state at the venue and says so (issue 8, D1).
+  await expect(page.getByRole('banner').getByRole('status', { name: /^Kill switch Cancels:/ })).toHaveAccessibleName('Kill switch Cancels: all confirmed');
 
   // The Risk panel says why and since when; the state history records the kill switch.
   await risk.open();

@@ -5,7 +5,7 @@ import type { OrderDto } from '../../../src/contract/dto.ts';
 import type { Endpoint } from '../../../src/contract/envelope.ts';
 import { RpcError } from '../../../src/contract/errors.ts';
 import { createMemoryPair } from '../../../src/contract/memory.ts';
-import { createClient, serveEndpoint } from '../../../src/contract/rpc.ts';
+import { MAX_FRAME_BYTES, createClient, jsonDepthExceeds, serveEndpoint } from '../../../src/contract/rpc.ts';
 import type { Client, EventFeed } from '../../../src/contract/rpc.ts';
 
 const ORDER: OrderDto = {
@@ -330,5 +330,52 @@ describe('events and connection lifecycle', () => {
     const err = await rejection(client.call('session.info'));
     expect(err.code).toBe('TIMEOUT');
     client.close();
+  });
+});
+
+describe('serveEndpoint: null or missing params (issue 8, D4)', () => {
+  it.each(['orders.cancelAll', 'risk.killSwitch', 'orders.list', 'orders.cancel'])('when %s is sent with params null or missing then BAD_REQUEST and the handler is not called', async (method) => {
+    const r = rig({ 'orders.cancelAll': () => ({ cancelled: [] }) as never, 'risk.killSwitch': () => ({}) as never, 'orders.list': () => [] });
+    const withNull = await r.send(JSON.stringify({ t: 'req', id: 31, method, params: null }));
+    expect(withNull).toMatchObject({ id: 31, ok: false, error: { code: 'BAD_REQUEST', issues: [{ path: '(params)' }] } });
+    const missing = await r.send(JSON.stringify({ t: 'req', id: 32, method }));
+    expect(missing).toMatchObject({ id: 32, ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(r.calls).toEqual([]);
+  });
+
+  it('when a method without parameters is sent with params null then it still runs', async () => {
+    const r = rig();
+    const reply = await r.send(JSON.stringify({ t: 'req', id: 33, method: 'session.info', params: null }));
+    expect(reply).toMatchObject({ id: 33, ok: true });
+  });
+});
+
+describe('serveEndpoint: hostile frames are bounded (issue 8, D8 memory)', () => {
+  it('when a frame nests deeper than the limit then BAD_FRAME without parsing it, and the server goes on', async () => {
+    const r = rig();
+    const deep = `{"t":"req","id":41,"method":"orders.place","params":{"symbol":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    expect(await r.send(deep)).toMatchObject({ ok: false, error: { code: 'BAD_FRAME', message: expect.stringMatching(/deeper than 32/) } });
+    expect(await r.send(JSON.stringify({ t: 'req', id: 42, method: 'session.info', params: {} }))).toMatchObject({ id: 42, ok: true });
+    expect(r.calls.map((c) => c.method)).toEqual(['session.info']);
+  });
+
+  it('when brackets sit inside strings then they do not count as depth', () => {
+    expect(jsonDepthExceeds(JSON.stringify({ a: '['.repeat(1000), b: '\\"{{{{' }), 3)).toBe(false);
+    expect(jsonDepthExceeds('[[[[1]]]]', 3)).toBe(true);
+  });
+
+  it('when a frame is over the size limit then BAD_FRAME', async () => {
+    const r = rig();
+    const big = JSON.stringify({ t: 'req', id: 43, method: 'orders.place', params: { symbol: 'x'.repeat(MAX_FRAME_BYTES) } });
+    expect(await r.send(big)).toMatchObject({ ok: false, error: { code: 'BAD_FRAME' } });
+  });
+
+  it('when params carry thousands of unknown keys then the BAD_REQUEST reply stays small', async () => {
+    const r = rig();
+    const params: Record<string, number> = { symbol: 1 };
+    for (let i = 0; i < 20_000; i++) params[`k${i}`] = i;
+    const reply = await r.send(JSON.stringify({ t: 'req', id: 44, method: 'orders.place', params }));
+    expect(reply).toMatchObject({ id: 44, ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(JSON.stringify(reply).length).toBeLessThan(5_000);
   });
 });

@@ -31,6 +31,15 @@ describe('electron-builder.yml', () => {
     );
   });
 
+  it('when a security fuse is missing or flipped the wrong way then each is reported (issue 8, Electron)', () => {
+    const cfg = config();
+    expect(cfg.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true });
+    cfg.electronFuses = { ...(cfg.electronFuses as object), runAsNode: true, onlyLoadAppFromAsar: undefined };
+    expect(validateBuilderConfig(cfg)).toEqual(expect.arrayContaining(['electronFuses.runAsNode must be false', 'electronFuses.onlyLoadAppFromAsar must be true']));
+    delete cfg.electronFuses;
+    expect(validateBuilderConfig(cfg)).toContain('electronFuses is missing');
+  });
+
   it('when targets are objects or a single string then their names are read', () => {
     expect(targetNames({ target: [{ target: 'AppImage', arch: ['x64'] }, 'deb'] })).toEqual(['AppImage', 'deb']);
     expect(targetNames({ target: 'nsis' })).toEqual(['nsis']);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineArgs, parseAppArgs, resolveDataDir } from '../../../main/config.ts';
+import { engineArgs, engineEnv, parseAppArgs, resolveDataDir } from '../../../main/config.ts';
 import { isFromEngine, isToEngine } from '../../../main/messages.ts';
 
 describe('parseAppArgs', () => {
@@ -40,5 +40,30 @@ describe('engine messages', () => {
     expect(isFromEngine({ type: 'strata:ready' })).toBe(false);
     expect(isFromEngine({ type: 'strata:fatal', message: 'x' })).toBe(true);
     expect(isFromEngine(null)).toBe(false);
+  });
+});
+
+describe('engineEnv (issue 8, Electron)', () => {
+  it('when main has NODE_OPTIONS, ELECTRON_RUN_AS_NODE and LD_PRELOAD then the engine gets none of them, only the allow-listed variables and its data dir', () => {
+    const env = engineEnv(
+      {
+        NODE_OPTIONS: '--require /tmp/evil.js',
+        NODE_EXTRA_CA_CERTS: '/tmp/ca.pem',
+        ELECTRON_RUN_AS_NODE: '1',
+        LD_PRELOAD: '/tmp/x.so',
+        AWS_SECRET_ACCESS_KEY: 'nope',
+        PATH: '/usr/bin',
+        HOME: '/home/me',
+        LANG: 'en_GB.UTF-8',
+        LC_ALL: 'C',
+        TZ: 'UTC',
+        XDG_RUNTIME_DIR: '/run/user/1000',
+        STRATA_LOG_LEVEL: 'debug',
+        STRATA_DATA_DIR: '/elsewhere',
+        EMPTY: undefined,
+      },
+      '/data/strata',
+    );
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/me', LANG: 'en_GB.UTF-8', LC_ALL: 'C', TZ: 'UTC', XDG_RUNTIME_DIR: '/run/user/1000', STRATA_LOG_LEVEL: 'debug', STRATA_DATA_DIR: '/data/strata' });
   });
 });

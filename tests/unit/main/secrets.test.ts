@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretStore, isValidSecretName } from '../../../main/secrets.ts';
-import type { SafeStorageLike } from '../../../main/secrets.ts';
+import { createSecretStore, isValidSecretName, writeFileDurably } from '../../../main/secrets.ts';
+import type { DurableFs, SafeStorageLike } from '../../../main/secrets.ts';
 
 /** A stand-in for safeStorage: XOR with a key, so the file never shows the plain text. */
 function fakeSafeStorage(opts: { available?: boolean; backend?: ReturnType<SafeStorageLike['getSelectedStorageBackend']> } = {}) {
@@ -93,5 +93,59 @@ describe('secret store', () => {
     const store = createSecretStore({ safeStorage: fakeSafeStorage().storage, file, platform: 'linux' });
     await expect(store.names()).rejects.toThrow(/not a Strata secret file/);
     await expect(store.set('k', 'v')).rejects.toThrow(/not a Strata secret file/);
+  });
+});
+
+describe('durable writes and prototype names (issue 8, Electron)', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-secrets-durable-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('when a file is written then its data is fsynced before the rename, and the folder after it', async () => {
+    const steps: string[] = [];
+    const real = fs.promises;
+    const recording: DurableFs = {
+      async open(p, flags, mode) {
+        const h = await real.open(p, flags, mode);
+        const what = p === dir ? 'dir' : 'tmp';
+        steps.push(`open ${what}`);
+        return {
+          writeFile: async (d: string) => {
+            steps.push(`write ${what}`);
+            await h.writeFile(d);
+          },
+          sync: async () => {
+            steps.push(`sync ${what}`);
+            await h.sync();
+          },
+          close: async () => {
+            steps.push(`close ${what}`);
+            await h.close();
+          },
+        };
+      },
+      rename: async (a, b) => {
+        steps.push('rename');
+        await real.rename(a, b);
+      },
+      rm: (p, o) => real.rm(p, o),
+    };
+    const file = path.join(dir, 'secrets.json');
+    await writeFileDurably(file, '{"version":1}\n', { platform: 'linux', fs: recording });
+    expect(steps).toEqual(['open tmp', 'write tmp', 'sync tmp', 'close tmp', 'rename', 'open dir', 'sync dir', 'close dir']);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"version":1}\n');
+    expect(fs.readdirSync(dir)).toEqual(['secrets.json']);
+  });
+
+  it('when secrets are named constructor or toString then they are ordinary entries', async () => {
+    const { storage } = fakeSafeStorage();
+    const store = createSecretStore({ safeStorage: storage, file: path.join(dir, 'secrets.json'), platform: 'linux' });
+    expect(await store.get('constructor')).toBeNull();
+    expect(await store.delete('toString')).toBe(false);
+    await store.set('constructor', 'k1');
+    expect(await store.get('constructor')).toBe('k1');
+    expect(await store.names()).toEqual(['constructor']);
   });
 });

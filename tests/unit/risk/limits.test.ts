@@ -11,6 +11,8 @@ import {
   diffLimitBooks,
   formatLimitValue,
   getEntry,
+  groupMembers,
+  groupsOf,
   limitFor,
   parseLimitArgs,
   parseLimitCommand,
@@ -206,5 +208,67 @@ describe('levels', () => {
     expect(scaleLevel(LIMIT_DEFS.min_cash_buffer, 100n, 0.3)).toBe(334n);
     expect(scaleLevel(LIMIT_DEFS.max_order_notional, 1000n, 1)).toBe(1000n);
     expect(() => scaleLevel(LIMIT_DEFS.max_order_notional, 1000n, 0)).toThrow(RangeError);
+  });
+});
+
+describe('group names that are Object.prototype members (issue 8, D2)', () => {
+  const PROTO_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+
+  it.each(PROTO_NAMES)('when a limit is set on the undefined group %s then UNKNOWN_GROUP, and the book is unchanged', (g) => {
+    const book = defaultLimitBook();
+    const r = applyLimitCommand(book, { op: 'set', name: 'max_gross_exposure_pct_nav', scope: { kind: 'group', group: g }, hard: 50n * 10_000n, reason: null });
+    expect(r.ok ? 'saved' : r.error.code).toBe('UNKNOWN_GROUP');
+    expect(groupMembers(book, g)).toBeUndefined();
+    expect(groupsOf(book, 'BTC/USDT')).toEqual(['crypto']);
+  });
+
+  it.each(PROTO_NAMES)('when the group %s is defined and limited then it is an ordinary group, and Object.prototype is untouched', (g) => {
+    const grouped = applyLimitCommand(defaultLimitBook(), cmd(`group ${g} BTC/USDT,SPY`));
+    if (!grouped.ok) throw new Error(grouped.error.message);
+    const limited = applyLimitCommand(grouped.book, cmd(`set max_gross_exposure_pct_nav 50 --group ${g}`));
+    if (!limited.ok) throw new Error(limited.error.message);
+    const book = limited.book;
+    expect(groupMembers(book, g)).toEqual(['BTC/USDT', 'SPY']);
+    expect(groupsOf(book, 'SPY')).toEqual([g, 'equity'].sort());
+    expect(getEntry(book, 'max_gross_exposure_pct_nav', { kind: 'group', group: g })?.hard).toBe(50n * 10_000n);
+    expect(validateLimitBook(book)).toEqual([]);
+    // Replaying the recorded changes (a restart) gives the same groups.
+    const replayed = applyLimitChanges(EMPTY_LIMIT_BOOK, diffLimitBooks(EMPTY_LIMIT_BOOK, book));
+    expect(groupMembers(replayed, g)).toEqual(['BTC/USDT', 'SPY']);
+    const removed = applyLimitCommand(book, cmd(`ungroup ${g}`));
+    if (!removed.ok) throw new Error(removed.error.message);
+    expect(groupMembers(removed.book, g)).toBeUndefined();
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each(['', 'x'.repeat(33), 'a b', 'a/b', 'ü'])('when a group name is %j then BAD_VALUE before anything is changed', (g) => {
+    const r = applyLimitCommand(defaultLimitBook(), { op: 'group', group: g, symbols: ['SPY'], reason: null });
+    expect(r.ok ? 'saved' : r.error.code).toBe('BAD_VALUE');
+    const s = applyLimitCommand(defaultLimitBook(), { op: 'set', name: 'max_gross_exposure', scope: { kind: 'group', group: g }, hard: 1n, reason: null });
+    expect(s.ok ? 'saved' : s.error.code).toBe('BAD_VALUE');
+  });
+});
+
+describe('absurd and non-finite limit levels (issue 8, D8)', () => {
+  it.each([
+    ['max_order_notional', '1e999', '1e999'],
+    ['max_order_notional', '1e16', '1e16'],
+    ['max_order_qty', '1e13', '1e13'],
+    ['max_orders_per_minute', '1e10', '1e10'],
+    ['max_spread_bps', '1e7', '1e7'],
+    ['max_order_notional', 'Infinity', 'Infinity'],
+    ['max_order_notional', 'NaN', 'NaN'],
+    ['max_order_notional', '1,000 nines', '9'.repeat(1000)],
+    ['max_order_notional', '1e999999999', '1e999999999'],
+  ] as const)('when %s is given %s then BAD_VALUE with a short message', (name, _label, text) => {
+    const v = parseLimitValue(name, text);
+    expect(v.ok ? 'accepted' : v.error.code).toBe('BAD_VALUE');
+    if (!v.ok) expect(v.error.message.length).toBeLessThan(200);
+  });
+
+  it('when a level is large but sane then it is accepted', () => {
+    expect(parseLimitValue('max_order_notional', '1e12').ok).toBe(true);
+    expect(parseLimitValue('max_orders_per_hour', '1000000').ok).toBe(true);
   });
 });

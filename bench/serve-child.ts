@@ -1,0 +1,123 @@
+/**
+ * A fresh `strata serve` in a child process on a temporary data directory, bound to 127.0.0.1:
+ * the tools in this folder that need the real host (hostile frames, bursts) measure it from outside.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import WebSocket from 'ws';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export interface ServeChild {
+  child: ChildProcess;
+  port: number;
+  token: string;
+  dataDir: string;
+  url: string;
+  /** Resident set size of the engine process in MB (Linux /proc), or NaN elsewhere. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** `files`: written into the new data directory before the start (risk-config.json, say). */
+export async function startServeChild(tag: string, extra: string[] = [], files: Record<string, string> = {}): Promise<ServeChild> {
+  const dataDir = mkdtempSync(join(tmpdir(), `strata-${tag}-`));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dataDir, name), text, { mode: 0o600 });
+  const child = spawn(process.execPath, [join(ROOT, 'src/host/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir, '--warm-up', '5', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const file = join(dataDir, 'connection.json');
+  const end = Date.now() + 60_000;
+  let info: { port: number; token: string; pid: number } | undefined;
+  while (!info) {
+    if (child.exitCode !== null) throw new Error(`serve exited: ${out}`);
+    if (Date.now() > end) throw new Error(`serve did not start: ${out}`);
+    if (existsSync(file)) {
+      const v = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string; pid: number };
+      if (v.pid === child.pid) info = v;
+    }
+    if (!info) await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid!;
+  return {
+    child,
+    port: info.port,
+    token: info.token,
+    dataDir,
+    url: `ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`,
+    rssMb() {
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return m ? Number(m[1]) / 1024 : Number.NaN;
+      } catch {
+        return Number.NaN;
+      }
+    },
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => {
+          rmSync(dataDir, { recursive: true, force: true });
+          r();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A raw WebSocket to the engine: send text frames, await the reply to each request id. */
+export interface RawConn {
+  ws: WebSocket;
+  /** Sends a frame and resolves with the next response frame (t: 'res'), or 'closed'. */
+  request(frame: string, timeoutMs?: number): Promise<{ id?: number; ok?: boolean; result?: unknown; error?: { code: string; message: string } } | 'closed' | 'timeout'>;
+  onEvent(l: (event: string, data: unknown) => void): void;
+  close(): void;
+}
+
+type Reply = Awaited<ReturnType<RawConn['request']>>;
+
+export function rawConnect(url: string): Promise<RawConn> {
+  return new Promise((resolveConn, reject) => {
+    const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
+    const waiting: ((f: Reply) => void)[] = [];
+    const listeners: ((event: string, data: unknown) => void)[] = [];
+    ws.on('message', (data) => {
+      const f = JSON.parse(data.toString()) as { t: string; event?: string; data?: unknown };
+      if (f.t === 'evt') {
+        for (const l of listeners) l(f.event!, f.data);
+        return;
+      }
+      waiting.shift()?.(f as never);
+    });
+    ws.on('close', () => {
+      for (const w of waiting.splice(0)) w('closed');
+    });
+    ws.once('error', reject);
+    ws.once('open', () =>
+      resolveConn({
+        ws,
+        request(frame, timeoutMs = 10_000) {
+          if (ws.readyState !== WebSocket.OPEN) return Promise.resolve('closed');
+          return new Promise((r) => {
+            const timer = setTimeout(() => {
+              const i = waiting.indexOf(done);
+              if (i >= 0) waiting.splice(i, 1);
+              r('timeout');
+            }, timeoutMs);
+            const done = (f: Reply) => {
+              clearTimeout(timer);
+              r(f);
+            };
+            waiting.push(done);
+            ws.send(frame);
+          });
+        },
+        onEvent: (l) => listeners.push(l),
+        close: () => ws.close(),
+      }),
+    );
+  });
+}

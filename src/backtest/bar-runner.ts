@@ -1,0 +1,240 @@
+import { divFloor, pow10, toDecimalString, toUnits } from '../core/precision.ts';
+import type { CostParams } from './costs.ts';
+import { DEFAULT_COSTS } from './costs.ts';
+import type { BarSeries } from './data/series.ts';
+import type { AccountView, ExecutionPort, ProposedFill } from './execution.ts';
+import { ClassicBarExecution, ExecutionAwareExecution, SignalOnlyExecution } from './execution.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import { computeMetrics } from './metrics/metrics.ts';
+import type { Strategy } from './strategies/strategy.ts';
+import type { BacktestFill, Fidelity, FillAssumptions, RoundTrip } from './types.ts';
+
+/**
+ * The bar runner: one instrument, long or flat, bar by bar.
+ *
+ * Per bar i: (1) the execution port fills what was working at bar i's open; (2) the strategy
+ * decides at bar i's close and the intent goes to the port (L1 fills it at once); (3) the
+ * portfolio is marked at the close. An open position at the end stays open (marked, not sold).
+ *
+ * Cash and the position are exact integers (src/core/precision.ts): quantity in 10^-q units
+ * (q = 0 for all-in sizing: whole units), prices in 10^-p (p = the data's decimals + 2), cash in
+ * 10^-(q+p+8) so that qty × price × commission (commission in 10^-8) is exact. The equity curve
+ * the metrics read is float, derived from those integers after each fill.
+ */
+
+export type Sizing = { kind: 'all-in' } | { kind: 'fixed'; qty: string };
+
+export interface BarRunConfig {
+  instrument: string;
+  fidelity: Fidelity;
+  /** Starting cash, decimal text. */
+  cash: string;
+  /** Commission as a fraction of traded value, decimal text (at most 8 decimals). */
+  commission: string;
+  sizing: Sizing;
+  costs?: Partial<Omit<CostParams, 'commission'>>;
+  periodsPerYear?: number;
+  /** No decision before this bar (walk-forward: the strategy warms up on data before its window). */
+  tradeFrom?: number;
+  /** Deflated Sharpe: the sweep this run belongs to. */
+  trials?: { count: number; sharpeVariance: number };
+}
+
+export interface BarRunResult {
+  instrument: string;
+  fidelity: Fidelity;
+  assumptions: FillAssumptions;
+  bars: number;
+  /** Exact decimal text. */
+  finalValue: string;
+  finalCash: string;
+  /** Position per instrument, decimal text. */
+  position: Record<string, string>;
+  fills: BacktestFill[];
+  trades: RoundTrip[];
+  /** Orders the cash could not pay for (refused, as a broker would). */
+  refused: number;
+  metrics: Metrics;
+  time: Float64Array;
+  equity: Float64Array;
+  /** Decision at each bar's close: 1 go long, -1 go flat, 0 nothing (for the look-ahead check). */
+  decisions: Int8Array;
+}
+
+const RATE_DECIMALS = 8;
+
+function decimalsOf(text: string): number {
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+export class BacktestConfigError extends Error {
+  readonly code = 'BAD_BACKTEST_CONFIG';
+}
+
+export function executionFor(fidelity: Fidelity, bars: BarSeries, costs: CostParams): ExecutionPort {
+  switch (fidelity) {
+    case 'bar':
+      return new ClassicBarExecution(bars, costs);
+    case 'l1':
+      return new SignalOnlyExecution(costs);
+    case 'l2':
+      if (!bars.volume.some((v) => v > 0)) throw new BacktestConfigError('fidelity l2 needs bar volume, and this series has none');
+      return new ExecutionAwareExecution(bars, costs);
+  }
+}
+
+export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfig, port?: ExecutionPort): BarRunResult {
+  const n = bars.time.length;
+  const commissionRate = Number(config.commission);
+  if (!(commissionRate >= 0 && commissionRate < 1)) throw new BacktestConfigError(`commission must be in [0, 1), got ${config.commission}`);
+  let rateUnits: bigint;
+  let cash: bigint;
+  let fixedQty = 0n;
+  const qd = config.sizing.kind === 'fixed' ? decimalsOf(config.sizing.qty) : 0;
+  const pd = bars.priceDecimals + 2;
+  const cd = qd + pd + RATE_DECIMALS;
+  try {
+    rateUnits = toUnits(config.commission, RATE_DECIMALS);
+    cash = toUnits(config.cash, cd);
+    if (config.sizing.kind === 'fixed') fixedQty = toUnits(config.sizing.qty, qd);
+  } catch (err) {
+    throw new BacktestConfigError(err instanceof Error ? err.message : String(err));
+  }
+  if (cash <= 0n) throw new BacktestConfigError(`cash must be positive, got ${config.cash}`);
+  if (config.sizing.kind === 'fixed' && fixedQty <= 0n) throw new BacktestConfigError(`fixed size must be positive, got ${config.sizing.qty}`);
+  const costs: CostParams = { ...DEFAULT_COSTS, ...config.costs, commission: commissionRate };
+  const exec = port ?? executionFor(config.fidelity, bars, costs);
+
+  const rateScale = pow10(RATE_DECIMALS);
+  const cashScale = 10 ** cd;
+  const qtyScaleF = 10 ** qd;
+  const initialCash = cash;
+  let position = 0n;
+  let cashF = Number(cash) / cashScale;
+  let posF = 0;
+  let refused = 0;
+
+  const priceUnits = (p: number, exact: boolean) => toUnits(exact ? String(p) : p.toFixed(pd), pd);
+  // qty(units 10^-qd) × price(10^-pd) × 10^8 → cash units (10^-cd).
+  const grossUnits = (qty: bigint, price: bigint) => qty * price * rateScale;
+  const account: AccountView = {
+    qtyScale: qd,
+    position: () => position,
+    maxBuy(price: number): bigint {
+      if (!(price > 0)) return 0n;
+      const pu = priceUnits(price, false);
+      const perUnit = pu * (rateScale + rateUnits); // cash units per qty unit
+      const q = divFloor(cash, perUnit);
+      // Whole units when all-in; a fixed size keeps its own decimals.
+      return q > 0n ? q : 0n;
+    },
+    entrySize(price: number): bigint {
+      return config.sizing.kind === 'fixed' ? fixedQty : this.maxBuy(price);
+    },
+    refuse() {
+      refused++;
+    },
+  };
+
+  // Average prices on the price grid: one fill's price comes back as written, not as cost/qty noise.
+  const vwap = (value: number, qty: number) => Number((value / qty).toFixed(pd));
+  const fills: BacktestFill[] = [];
+  const trades: RoundTrip[] = [];
+  let open: { entryBar: number; entryTime: number; bought: number; cost: number; sold: number; proceeds: number; fees: number } | null = null;
+  const equity = new Float64Array(n);
+  const exposure = new Float64Array(n);
+  const decisions = new Int8Array(n);
+
+  const book = (i: number, f: ProposedFill, exact: boolean) => {
+    const pu = priceUnits(f.priced.price, exact);
+    const gross = grossUnits(f.qty, pu);
+    const fee = f.qty * pu * rateUnits;
+    if (f.side === 'buy') {
+      cash -= gross + fee;
+      position += f.qty;
+    } else {
+      cash += gross - fee;
+      position -= f.qty;
+    }
+    cashF = Number(cash) / cashScale;
+    posF = Number(position) / qtyScaleF;
+    const qty = Number(f.qty) / qtyScaleF;
+    const price = Number(toDecimalString(pu, pd));
+    const feeF = Number(fee) / cashScale;
+    fills.push({ bar: i, time: bars.time[i]!, instrument: config.instrument, side: f.side, qty, price, fee: feeF, spreadCost: qty * f.priced.spreadPerUnit, impactCost: qty * f.priced.impactPerUnit, reason: f.reason });
+    if (f.side === 'buy') {
+      open ??= { entryBar: i, entryTime: bars.time[i]!, bought: 0, cost: 0, sold: 0, proceeds: 0, fees: 0 };
+      open.bought += qty;
+      open.cost += qty * price;
+      open.fees += feeF;
+    } else if (open) {
+      open.sold += qty;
+      open.proceeds += qty * price;
+      open.fees += feeF;
+      if (position === 0n) {
+        trades.push({ instrument: config.instrument, entryBar: open.entryBar, entryTime: open.entryTime, entryPrice: vwap(open.cost, open.bought), exitBar: i, exitTime: bars.time[i]!, exitPrice: vwap(open.proceeds, open.sold), size: open.bought, commission: open.fees, pnl: open.proceeds - open.cost - open.fees, exitReason: f.reason });
+        open = null;
+      }
+    }
+  };
+
+  strategy.prepare(bars);
+  const exactPrices = config.fidelity === 'bar';
+  const firstDecision = Math.max(strategy.warmup, config.tradeFrom ?? 0);
+  for (let i = 0; i < n; i++) {
+    const atOpen = exec.atOpen(i, account);
+    for (let k = 0; k < atOpen.length; k++) book(i, atOpen[k]!, exactPrices);
+    if (i >= firstDecision) {
+      const target = strategy.decide(i, position > 0n);
+      if (target !== null) {
+        decisions[i] = target === 1 ? 1 : -1;
+        const side = target === 1 ? 'buy' : 'sell';
+        const now = exec.submit({ bar: i, side, reason: target === 1 ? 'entry' : 'exit', reference: bars.close[i]! }, account);
+        for (let k = 0; k < now.length; k++) book(i, now[k]!, false);
+      }
+    }
+    const close = bars.close[i]!;
+    equity[i] = cashF + posF * close;
+    exposure[i] = Math.abs(posF * close);
+  }
+
+  if (open) {
+    const o = open as { entryBar: number; entryTime: number; bought: number; cost: number; sold: number; proceeds: number; fees: number };
+    const last = bars.close[n - 1]!;
+    const held = o.bought - o.sold;
+    trades.push({ instrument: config.instrument, entryBar: o.entryBar, entryTime: o.entryTime, entryPrice: vwap(o.cost, o.bought), exitBar: null, exitTime: null, exitPrice: null, size: o.bought, commission: o.fees, pnl: o.proceeds + held * last - o.cost - o.fees, exitReason: null });
+  }
+
+  const lastClose = n > 0 ? toUnits(String(bars.close[n - 1]!), pd) : 0n;
+  const finalValueUnits = cash + grossUnits(position, lastClose);
+  const assumptions = exec.assumptions;
+  const metrics = computeMetrics({
+    time: bars.time,
+    equity,
+    initialEquity: Number(initialCash) / cashScale,
+    exposure,
+    fills,
+    trades,
+    assumptions,
+    ...(config.periodsPerYear !== undefined ? { periodsPerYear: config.periodsPerYear } : {}),
+    ...(config.trials ? { trials: config.trials } : {}),
+  });
+  return {
+    instrument: config.instrument,
+    fidelity: config.fidelity,
+    assumptions,
+    bars: n,
+    finalValue: toDecimalString(finalValueUnits, cd),
+    finalCash: toDecimalString(cash, cd),
+    position: { [config.instrument]: toDecimalString(position, qd) },
+    fills,
+    trades,
+    refused,
+    metrics,
+    time: bars.time,
+    equity,
+    decisions,
+  };
+}
+

@@ -1,0 +1,104 @@
+/**
+ * Indicators computed over a whole series at once (backtrader's "runonce" mode): value i uses
+ * inputs 0..i only, and is NaN before the first valid index. backtrader's conventions.
+ */
+
+/**
+ * A running sum that is exact: the value is the correctly rounded sum of everything added (and
+ * subtracted), as Python's math.fsum gives (Shewchuk's partials). backtrader's SMA is
+ * fsum(window) / n, and a cross decided on the last bit of a naive running sum would differ from it.
+ */
+export class ExactSum {
+  // Partials in increasing magnitude, non-overlapping; a handful for prices, 64 is far beyond need.
+  private p = new Float64Array(64);
+  private n = 0;
+
+  add(value: number): void {
+    const p = this.p;
+    let x = value;
+    let i = 0;
+    for (let j = 0; j < this.n; j++) {
+      let y = p[j]!;
+      if (Math.abs(x) < Math.abs(y)) {
+        const t = x;
+        x = y;
+        y = t;
+      }
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) p[i++] = lo;
+      x = hi;
+    }
+    if (i >= p.length) {
+      const grown = new Float64Array(p.length * 2);
+      grown.set(p);
+      this.p = grown;
+    }
+    this.p[i] = x;
+    this.n = i + 1;
+  }
+
+  value(): number {
+    const p = this.p;
+    let n = this.n;
+    if (n === 0) return 0;
+    let hi = p[--n]!;
+    let lo = 0;
+    while (n > 0) {
+      const x = hi;
+      const y = p[--n]!;
+      hi = x + y;
+      const yr = hi - x;
+      lo = y - yr;
+      if (lo !== 0) break;
+    }
+    // Round half-even correctly when the rest of the partials push past the halfway point.
+    if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
+      const y = lo * 2;
+      const x = hi + y;
+      if (y === x - hi) hi = x;
+    }
+    return hi;
+  }
+}
+
+/** SMA(n) = fsum(last n) / n, first valid at index n-1 (NaN before), as backtrader computes it. */
+export function sma(x: ArrayLike<number>, n: number): Float64Array {
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`SMA period must be an integer ≥ 1, got ${n}`);
+  const out = new Float64Array(x.length).fill(NaN);
+  if (n === 1) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]!;
+    return out;
+  }
+  const sum = new ExactSum();
+  for (let i = 0; i < x.length; i++) {
+    sum.add(x[i]!);
+    if (i >= n) sum.add(-x[i - n]!);
+    if (i >= n - 1) out[i] = sum.value() / n;
+  }
+  return out;
+}
+
+/**
+ * backtrader's CrossOver(a, b): +1 when a crosses above b, -1 below, else 0. With nzd the last
+ * non-zero a - b (seeded with a - b at the first index where both are valid), an up-cross at t
+ * needs nzd[t-1] < 0 and a[t] > b[t]; so a touch (a == b) followed by a move back is no cross, and
+ * a touch followed by a move through is a cross at the bar that moves through.
+ */
+export function crossOver(a: ArrayLike<number>, b: ArrayLike<number>): Int8Array {
+  const n = a.length;
+  const out = new Int8Array(n);
+  let nzd = NaN;
+  for (let t = 0; t < n; t++) {
+    const at = a[t]!;
+    const bt = b[t]!;
+    if (Number.isNaN(at) || Number.isNaN(bt)) continue;
+    const d = at - bt;
+    if (!Number.isNaN(nzd)) {
+      if (nzd < 0 && at > bt) out[t] = 1;
+      else if (nzd > 0 && at < bt) out[t] = -1;
+    }
+    nzd = Number.isNaN(nzd) ? d : d !== 0 ? d : nzd;
+  }
+  return out;
+}

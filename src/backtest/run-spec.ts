@@ -1,0 +1,114 @@
+import type { Urgency } from '../contract/dto.ts';
+import type { BarRunConfig, BarRunResult, Sizing } from './bar-runner.ts';
+import { BacktestConfigError, runBars } from './bar-runner.ts';
+import { barsBetween } from './data/series.ts';
+import type { BarSeries } from './data/series.ts';
+import type { PeriodReturn } from './metrics/metrics.ts';
+import { periodReturns } from './metrics/metrics.ts';
+import { strategyDef } from './strategies/index.ts';
+import type { Fidelity, RoundTrip } from './types.ts';
+
+/**
+ * One backtest as data: everything that decides its result (with the data's content hash), so a
+ * run can be stored, shown, compared and repeated bit for bit. JSON-safe.
+ */
+export interface RunSpec {
+  strategy: string;
+  params: Record<string, number>;
+  fidelity: Fidelity;
+  cash: string;
+  commission: string;
+  sizing: Sizing;
+  haircutBps: number;
+  spreadBps?: number;
+  impactK?: number;
+  urgency?: Urgency;
+  participationCap?: number;
+  /** Inclusive bounds on bar time, epoch ms. */
+  fromMs?: number;
+  toMs?: number;
+  /** Recorded with the run; the bar strategies are deterministic and do not draw from it. */
+  seed: number;
+  instrument: string;
+}
+
+export interface TradeOut {
+  entryDate: string;
+  exitDate: string | null;
+  entryPrice: number;
+  exitPrice: number | null;
+  size: number;
+  commission: number;
+  pnl: number;
+  exitReason: string | null;
+}
+
+/** What `backtest run --json` prints and the runs store keeps (without timing). */
+export interface BacktestReport {
+  spec: RunSpec;
+  bars: number;
+  firstBar: string | null;
+  lastBar: string | null;
+  finalValue: number;
+  finalCash: number;
+  /** Exact decimal text of the two above. */
+  finalValueExact: string;
+  finalCashExact: string;
+  position: Record<string, number>;
+  fills: number;
+  refused: number;
+  trades: TradeOut[];
+  metrics: BarRunResult['metrics'];
+  periods: { month: PeriodReturn[]; year: PeriodReturn[] };
+}
+
+const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, ms % 86_400_000 === 0 ? 10 : 19));
+
+export function sizingArg(text: string): Sizing {
+  if (text === 'all-in') return { kind: 'all-in' };
+  const m = /^fixed:(\d+(?:\.\d+)?)$/.exec(text);
+  if (!m) throw new BacktestConfigError(`sizing must be all-in or fixed:N, got "${text}"`);
+  return { kind: 'fixed', qty: m[1]! };
+}
+
+export function configOf(spec: RunSpec): BarRunConfig {
+  const costs: BarRunConfig['costs'] = { haircutBps: spec.haircutBps };
+  if (spec.spreadBps !== undefined) costs.spreadBps = spec.spreadBps;
+  if (spec.impactK !== undefined) costs.impactK = spec.impactK;
+  if (spec.urgency !== undefined) costs.urgency = spec.urgency;
+  if (spec.participationCap !== undefined) costs.participationCap = spec.participationCap;
+  return { instrument: spec.instrument, fidelity: spec.fidelity, cash: spec.cash, commission: spec.commission, sizing: spec.sizing, costs };
+}
+
+export function tradeOut(t: RoundTrip): TradeOut {
+  return { entryDate: day(t.entryTime)!, exitDate: day(t.exitTime), entryPrice: t.entryPrice, exitPrice: t.exitPrice, size: t.size, commission: t.commission, pnl: t.pnl, exitReason: t.exitReason };
+}
+
+/** Runs a spec on a bar series: the window, the strategy, the runner, the report. */
+export function runSpec(spec: RunSpec, all: BarSeries, trials?: { count: number; sharpeVariance: number }): { result: BarRunResult; report: BacktestReport } {
+  const bars = barsBetween(all, spec.fromMs, spec.toMs);
+  if (bars.time.length < 2) throw new BacktestConfigError(`the window has ${bars.time.length} bar(s); a backtest needs at least 2`);
+  const strategy = strategyDef(spec.strategy).create(spec.params);
+  const result = runBars(bars, strategy, { ...configOf(spec), ...(trials ? { trials } : {}) });
+  const n = bars.time.length;
+  const report: BacktestReport = {
+    spec,
+    bars: n,
+    firstBar: day(bars.time[0]!),
+    lastBar: day(bars.time[n - 1]!),
+    finalValue: Number(result.finalValue),
+    finalCash: Number(result.finalCash),
+    finalValueExact: result.finalValue,
+    finalCashExact: result.finalCash,
+    position: Object.fromEntries(Object.entries(result.position).map(([k, v]) => [k, Number(v)])),
+    fills: result.fills.length,
+    refused: result.refused,
+    trades: result.trades.map(tradeOut),
+    metrics: result.metrics,
+    periods: {
+      month: periodReturns(bars.time, result.equity, result.metrics.startEquity, 'month'),
+      year: periodReturns(bars.time, result.equity, result.metrics.startEquity, 'year'),
+    },
+  };
+  return { result, report };
+}

@@ -1,0 +1,72 @@
+import type { BarSeries } from './data/series.ts';
+import { barsBetween, sliceBars } from './data/series.ts';
+import { computeMetrics } from './metrics/metrics.ts';
+import type { RunSpec } from './run-spec.ts';
+import { configOf } from './run-spec.ts';
+import { runBars } from './bar-runner.ts';
+import { strategyDef } from './strategies/index.ts';
+import type { Grid, SweepRow } from './sweep.ts';
+import { gridPoints, sweepInline } from './sweep.ts';
+
+/**
+ * Walk-forward: rolling windows of `inSample` bars on which the grid is swept and the best point
+ * (by Sharpe) chosen, each followed by `outOfSample` bars on which that point is traded untouched.
+ * Out-of-sample windows follow each other without overlap; their returns chain into the figure a
+ * trader can believe. In an out-of-sample window the strategy warms up on the bars before it
+ * (the in-sample ones) but may not trade there.
+ */
+export interface WalkForwardWindow {
+  inSample: { from: number; to: number };
+  outOfSample: { from: number; to: number };
+  best: Record<string, number> | null;
+  inSampleSharpe: number | null;
+  outOfSampleReturn: number;
+  outOfSampleSharpe: number | null;
+  outOfSampleTrades: number;
+}
+
+export interface WalkForwardReport {
+  windows: WalkForwardWindow[];
+  /** Compounded out-of-sample return over all windows. */
+  outOfSampleReturn: number;
+}
+
+export function walkForward(base: RunSpec, all: BarSeries, grid: Grid, inSample: number, outOfSample: number, sweep: (spec: RunSpec, bars: BarSeries, points: Record<string, number>[]) => SweepRow[] = sweepInline): WalkForwardReport {
+  const bars = barsBetween(all, base.fromMs, base.toMs);
+  const spec: RunSpec = { ...base };
+  delete spec.fromMs;
+  delete spec.toMs;
+  const n = bars.time.length;
+  const points = gridPoints(grid);
+  const windows: WalkForwardWindow[] = [];
+  let chained = 1;
+  for (let start = 0; start + inSample + 1 < n; start += outOfSample) {
+    const isBars = sliceBars(bars, start, start + inSample);
+    const rows = sweep(spec, isBars, points).filter((r) => r.error === null && r.sharpe !== null);
+    const best = rows.reduce<SweepRow | null>((b, r) => (b === null || r.sharpe! > b.sharpe! ? r : b), null);
+    const oosEnd = Math.min(n, start + inSample + outOfSample);
+    const w: WalkForwardWindow = {
+      inSample: { from: bars.time[start]!, to: bars.time[start + inSample - 1]! },
+      outOfSample: { from: bars.time[start + inSample]!, to: bars.time[oosEnd - 1]! },
+      best: best ? best.params : null,
+      inSampleSharpe: best ? best.sharpe : null,
+      outOfSampleReturn: 0,
+      outOfSampleSharpe: null,
+      outOfSampleTrades: 0,
+    };
+    if (best) {
+      const params = { ...spec.params, ...best.params };
+      const window = sliceBars(bars, start, oosEnd);
+      const result = runBars(window, strategyDef(spec.strategy).create(params), { ...configOf({ ...spec, params }), tradeFrom: inSample });
+      const eq = result.equity.subarray(inSample - 1);
+      const m = computeMetrics({ time: window.time.subarray(inSample), equity: eq.subarray(1), initialEquity: eq[0]!, exposure: new Float64Array(eq.length - 1), fills: [], trades: result.trades.filter((t) => t.entryBar >= inSample), assumptions: result.assumptions });
+      w.outOfSampleReturn = m.totalReturn;
+      w.outOfSampleSharpe = m.sharpe;
+      w.outOfSampleTrades = m.trades;
+      chained *= 1 + m.totalReturn;
+    }
+    windows.push(w);
+    if (oosEnd >= n) break;
+  }
+  return { windows, outOfSampleReturn: chained - 1 };
+}

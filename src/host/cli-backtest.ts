@@ -1,0 +1,567 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { URGENCIES } from '../contract/dto.ts';
+import type { Urgency } from '../contract/dto.ts';
+import type { CliContext } from './cli-common.ts';
+import { CliExit, EXIT, fields, intArg, table } from './cli-common.ts';
+
+/**
+ * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
+ * the data directory's SQLite files (series.db, backtests.db) and need no serving engine. Every
+ * heavy module is imported inside the action, so the rest of the CLI does not pay for them.
+ */
+
+type Io = CliContext['io'];
+
+function paramArg(v: string, prev: Record<string, number> = {}): Record<string, number> {
+  const m = /^([A-Za-z_][\w-]*)=(-?\d+(?:\.\d+)?)$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError(`--param must look like K=V with a number V, got "${v}"`);
+  return { ...prev, [m[1]!]: Number(m[2]) };
+}
+
+function gridArg(v: string, prev: Record<string, number[]> = {}): Record<string, number[]> {
+  const m = /^([A-Za-z_][\w-]*)=(.+)$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError(`--grid must look like K=a,b,c or K=from:to:step, got "${v}"`);
+  const spec = m[2]!;
+  let values: number[];
+  const range = /^(-?\d+(?:\.\d+)?):(-?\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(spec);
+  if (range) {
+    const [a, b, s] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (!(s > 0) || b < a) throw new InvalidArgumentError(`--grid ${m[1]}: range needs from ≤ to and a positive step`);
+    values = [];
+    for (let k = 0; a + k * s <= b + 1e-9; k++) values.push(Number((a + k * s).toFixed(10)));
+  } else {
+    values = spec.split(',').map((x) => Number(x));
+    if (values.some((x) => !Number.isFinite(x))) throw new InvalidArgumentError(`--grid ${m[1]}: "${spec}" is not a list of numbers`);
+  }
+  return { ...prev, [m[1]!]: values };
+}
+
+function timeArg(name: string) {
+  return (v: string): number => {
+    const t = /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00Z`) : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    if (Number.isNaN(t)) throw new InvalidArgumentError(`${name}: cannot read "${v}" as a date`);
+    return t;
+  };
+}
+
+function decimalArg(name: string, min: number, max: number) {
+  return (v: string): string => {
+    if (!/^\d+(?:\.\d+)?$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a plain decimal in [${min}, ${max}], got "${v}"`);
+    return v;
+  };
+}
+
+function numberArg(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}]`);
+    return n;
+  };
+}
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? null : `${(x * 100).toFixed(2)}%`);
+const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? null : x.toFixed(d));
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, 10));
+
+async function openStores(dataDir: string) {
+  const [{ join }, { SqliteSeriesStore }, { SqliteBacktestRunStore }] = await Promise.all([import('node:path'), import('../store/sqlite/series-store.ts'), import('../store/sqlite/backtest-run-store.ts')]);
+  return { series: () => new SqliteSeriesStore(join(dataDir, 'series.db')), runs: () => new SqliteBacktestRunStore(join(dataDir, 'backtests.db')) };
+}
+
+/** Turns the library's typed errors into exits with their code. */
+async function guarded(fn: () => Promise<void>): Promise<void> {
+  const [{ DataError }, { BacktestConfigError }, { StrategyParamError }] = await Promise.all([import('../backtest/data/errors.ts'), import('../backtest/bar-runner.ts'), import('../backtest/strategies/strategy.ts')]);
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof DataError) throw new CliExit(EXIT.failed, `${err.code}: ${err.file}${err.line > 0 ? `:${err.line}` : ''}: ${err.reason}`);
+    if (err instanceof BacktestConfigError || err instanceof StrategyParamError) throw new CliExit(EXIT.usage, `${err.code}: ${err.message}`);
+    throw err;
+  }
+}
+
+const FORMATS = ['yahoo', 'backtrader', 'binance-klines', 'generic', 'binance-trades', 'trades'] as const;
+
+/** A file path (parsed and stored) or the name / hash of an imported series. */
+async function loadData(dataDir: string, data: string, format: (typeof FORMATS)[number] | undefined, name: string | undefined) {
+  const [{ existsSync, readFileSync }, { basename }, { parseSeries, detectFormat }, { findGaps }, { DataError }] = await Promise.all([
+    import('node:fs'),
+    import('node:path'),
+    import('../backtest/data/formats.ts'),
+    import('../backtest/data/gaps.ts'),
+    import('../backtest/data/errors.ts'),
+  ]);
+  const stores = await openStores(dataDir);
+  const store = stores.series();
+  try {
+    if (existsSync(data)) {
+      const text = readFileSync(data, 'utf8');
+      const fmt = format ?? detectFormat(text, data);
+      const series = parseSeries(text, data, fmt);
+      const { info, created } = store.put(name ?? basename(data), series, { format: fmt, source: data, importedAt: Date.now() });
+      return { info, created, series, gaps: findGaps(series.time) };
+    }
+    const got = store.get(data);
+    if (!got) throw new DataError('SERIES_NOT_FOUND', data, 0, 'no such file, and no imported series has this name or hash (see strata data list)');
+    return { info: got.info, created: false, series: got.series, gaps: findGaps(got.series.time) };
+  } finally {
+    store.close();
+  }
+}
+
+export function registerBacktestCommands(program: Command, ctx: CliContext): void {
+  const io: Io = ctx.io;
+  const dataDir = async () => {
+    const { resolveDataDir } = await import('./data-dir.ts');
+    return resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env);
+  };
+
+  const data = program.command('data').description('historical data for backtests: import files into the data directory (series.db), list them');
+  data
+    .command('import <file>')
+    .description('parse a CSV (Yahoo/backtrader daily, Binance klines or trades, generic time,open,high,low,close,volume), refuse bad rows with file, line and reason, report gaps, store it once by content hash')
+    .option('--name <n>', 'name to store it under (default: the file name)')
+    .addOption(new Option('--format <f>', 'file format (default: detected from the header)').choices([...FORMATS]))
+    .option('--json', 'print JSON')
+    .action((file: string, o: { name?: string; format?: (typeof FORMATS)[number]; json?: boolean }) =>
+      guarded(async () => {
+        const { existsSync } = await import('node:fs');
+        if (!existsSync(file)) throw new CliExit(EXIT.usage, `cannot read ${file}: no such file`);
+        const r = await loadData(await dataDir(), file, o.format, o.name);
+        const g = r.gaps;
+        ctx.print(!!o.json, { ...r.info, created: r.created, gaps: { intervalMs: g.intervalMs, count: g.count, missingBars: g.missingBars, largest: g.largest, first: g.gaps } }, () =>
+          [
+            fields([
+              ['name', r.info.name],
+              ['hash', r.info.hash],
+              ['format', r.info.format],
+              ['rows', r.info.rows],
+              ['from', iso(r.info.firstMs)],
+              ['to', iso(r.info.lastMs)],
+              ['stored', r.created ? 'new content' : 'content already stored (same hash)'],
+              ['gaps', g.count === 0 ? 'none' : `${g.count} (${g.missingBars} ${g.daily ? 'weekdays' : 'bars'} missing; largest ${g.largest!.missing} after ${new Date(g.largest!.fromMs).toISOString()})`],
+            ]),
+          ].join('\n'),
+        );
+      }),
+    );
+  data
+    .command('list')
+    .description('imported series')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) =>
+      guarded(async () => {
+        const store = (await openStores(await dataDir())).series();
+        try {
+          const list = store.list();
+          ctx.print(!!o.json, list, () => table(['NAME', 'KIND', 'FORMAT', 'ROWS', 'FROM', 'TO', 'HASH'], list.map((i) => [i.name, i.kind, i.format, i.rows, iso(i.firstMs), iso(i.lastMs), i.hash.slice(0, 12)])));
+        } finally {
+          store.close();
+        }
+      }),
+    );
+
+  const bt = program.command('backtest').description('backtests on historical bars (offline; runs kept in backtests.db)');
+  bt.command('run')
+    .description('run a strategy on bars at a fidelity level and keep the run')
+    .requiredOption('--data <file>', 'a CSV file, or the name or hash of an imported series')
+    .addOption(new Option('--format <f>', 'file format (default: detected)').choices([...FORMATS]))
+    .option('--strategy <s>', 'strategy: sma-cross (fast, slow) or peek-ahead (a look-ahead example)', 'sma-cross')
+    .option('--param <k=v>', 'strategy parameter, repeatable (sma-cross: fast=10 slow=30)', paramArg, {})
+    .addOption(new Option('--fidelity <f>', 'bar: next-open fills, no slippage (the textbook mode); l1: signal close + haircut; l2: bar volume, spread, √-impact, participation cap').choices(['bar', 'l1', 'l2']).default('bar'))
+    .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
+    .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
+    .option('--haircut-bps <n>', 'L1 haircut against the signal price, bps', numberArg('haircut-bps', 0, 10_000), 0)
+    .option('--spread-bps <n>', 'L2 quoted spread, bps (half is paid)', numberArg('spread-bps', 0, 10_000))
+    .option('--impact-k <k>', 'L2 impact coefficient k in k·urgency·√(size/volume)', numberArg('impact-k', 0, 100))
+    .addOption(new Option('--urgency <u>', 'L2 urgency (impact scale immediate 3, high 2, medium 1, low 0.5)').choices([...URGENCIES]))
+    .option('--participation <p>', 'L2 cap on the fraction of a bar volume one order takes', numberArg('participation', 0.0001, 1))
+    .option('--sizing <s>', 'all-in (floor(cash / (next open × (1 + commission)))) or fixed:N', 'all-in')
+    .option('--from <date>', 'first bar (YYYY-MM-DD or ISO)', timeArg('--from'))
+    .option('--to <date>', 'last bar (inclusive)', timeArg('--to'))
+    .option('--seed <n>', 'seed recorded with the run', intArg('seed', 0, 2 ** 31 - 1), 42)
+    .option('--name <n>', 'name to store the data under when --data is a file')
+    .option('--no-save', 'do not keep the run')
+    .option('--json', 'print JSON')
+    .action(
+      (o: {
+        data: string;
+        format?: (typeof FORMATS)[number];
+        strategy: string;
+        param: Record<string, number>;
+        fidelity: 'bar' | 'l1' | 'l2';
+        cash: string;
+        commission: string;
+        haircutBps: number;
+        spreadBps?: number;
+        impactK?: number;
+        urgency?: Urgency;
+        participation?: number;
+        sizing: string;
+        from?: number;
+        to?: number;
+        seed: number;
+        name?: string;
+        save: boolean;
+        json?: boolean;
+      }) =>
+        guarded(async () => {
+          const [{ runSpec, sizingArg }, { strategyDef }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto')]);
+          const dir = await dataDir();
+          const d = await loadData(dir, o.data, o.format, o.name);
+          if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${o.data} is a trade tape; backtest run needs bars (the tape replays through exec simulate and, later, L3)`);
+          const def = strategyDef(o.strategy);
+          const spec = {
+            strategy: o.strategy,
+            params: { ...def.defaults, ...o.param },
+            fidelity: o.fidelity,
+            cash: o.cash,
+            commission: o.commission,
+            sizing: sizingArg(o.sizing),
+            haircutBps: o.haircutBps,
+            ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}),
+            ...(o.impactK !== undefined ? { impactK: o.impactK } : {}),
+            ...(o.urgency !== undefined ? { urgency: o.urgency } : {}),
+            ...(o.participation !== undefined ? { participationCap: o.participation } : {}),
+            ...(o.from !== undefined ? { fromMs: o.from } : {}),
+            ...(o.to !== undefined ? { toMs: o.to } : {}),
+            seed: o.seed,
+            instrument: d.info.name,
+          };
+          const t0 = performance.now();
+          const { result, report } = runSpec(spec, d.series);
+          const seconds = (performance.now() - t0) / 1000;
+          const resultHash = createHash('sha256').update(JSON.stringify(report)).update(Buffer.from(result.equity.buffer, result.equity.byteOffset, result.equity.byteLength)).digest('hex');
+          let runId: number | null = null;
+          if (o.save) {
+            const runs = (await openStores(dir)).runs();
+            try {
+              runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, report, resultHash, time: new Float64Array(result.time), equity: result.equity }).id;
+            } finally {
+              runs.close();
+            }
+          }
+          const out = { runId, engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, resultHash, barsPerSecond: Math.round(report.bars / Math.max(seconds, 1e-9)), ...report };
+          ctx.print(!!o.json, out, () => reportText(out));
+        }),
+    );
+  bt.command('list')
+    .description('kept runs, newest first')
+    .option('--limit <n>', 'how many', intArg('limit', 1, 10_000), 50)
+    .option('--json', 'print JSON')
+    .action((o: { limit: number; json?: boolean }) =>
+      guarded(async () => {
+        const runs = (await openStores(await dataDir())).runs();
+        try {
+          const list = runs.list(o.limit);
+          ctx.print(!!o.json, list, () =>
+            table(
+              ['ID', 'CREATED', 'STRATEGY', 'PARAMS', 'FIDELITY', 'DATA', 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD'],
+              list.map((r) => [r.id, new Date(r.createdAt).toISOString().slice(0, 19) + 'Z', r.strategy, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '), r.fidelity, r.dataName, num(r.finalValue, 2), pct(r.totalReturn), num(r.sharpe), pct(r.maxDrawdown)]),
+            ),
+          );
+        } finally {
+          runs.close();
+        }
+      }),
+    );
+  bt.command('show <id>')
+    .description('one kept run: config, data hash, metrics (labelled with fidelity and fill assumptions), yearly returns')
+    .option('--trades', 'list the trades')
+    .addOption(new Option('--period <p>', 'also print returns by this calendar period (UTC), from the kept equity curve').choices(['day', 'week', 'month', 'year']))
+    .option('--json', 'print JSON')
+    .action((id: string, o: { trades?: boolean; period?: 'day' | 'week' | 'month' | 'year'; json?: boolean }) =>
+      guarded(async () => {
+        const { periodReturns } = await import('../backtest/metrics/metrics.ts');
+        const runs = (await openStores(await dataDir())).runs();
+        try {
+          const r = runs.get(Number(id));
+          if (!r) throw new CliExit(EXIT.failed, `RUN_NOT_FOUND: no run ${id} (see strata backtest list)`);
+          const byPeriod = o.period ? periodReturns(r.time, r.equity, r.report.metrics.startEquity, o.period) : undefined;
+          const out = { runId: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, dataName: r.dataName, dataHash: r.dataHash, resultHash: r.resultHash, ...r.report, ...(byPeriod ? { byPeriod } : {}) };
+          ctx.print(!!o.json, o.trades ? out : { ...out, trades: undefined, tradeCount: out.trades.length }, () =>
+            [reportText(out, !!o.trades), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
+          );
+        } finally {
+          runs.close();
+        }
+      }),
+    );
+  bt.command('compare <a> <b>')
+    .description('two kept runs side by side')
+    .option('--json', 'print JSON')
+    .action((a: string, b: string, o: { json?: boolean }) =>
+      guarded(async () => {
+        const { metricRows } = await import('../backtest/metrics/metrics.ts');
+        const runs = (await openStores(await dataDir())).runs();
+        try {
+          const ra = runs.get(Number(a));
+          const rb = runs.get(Number(b));
+          if (!ra || !rb) throw new CliExit(EXIT.failed, `RUN_NOT_FOUND: no run ${ra ? b : a}`);
+          const ma = metricRows(ra.report.metrics);
+          const mb = metricRows(rb.report.metrics);
+          const cfg = (r: typeof ra) => `${r.spec.strategy} ${Object.entries(r.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')} ${r.spec.fidelity} ${r.dataName}`;
+          const rows = [['config', cfg(ra), cfg(rb)], ['data hash', ra.dataHash.slice(0, 12), rb.dataHash.slice(0, 12)], ['fills', r0(ra.report.metrics.assumptions.fills), r0(rb.report.metrics.assumptions.fills)], ['costs model', ra.report.metrics.assumptions.costs, rb.report.metrics.assumptions.costs], ['final value', ra.report.finalValueExact, rb.report.finalValueExact], ...ma.map((m, i) => [m[0], m[1], mb[i]![1]])];
+          ctx.print(!!o.json, { a: { id: ra.id, spec: ra.spec, metrics: ra.report.metrics, finalValue: ra.report.finalValue }, b: { id: rb.id, spec: rb.spec, metrics: rb.report.metrics, finalValue: rb.report.finalValue }, sameResult: ra.resultHash === rb.resultHash }, () =>
+            [table(['', `RUN ${ra.id}`, `RUN ${rb.id}`], rows as (string | null)[][]), ra.resultHash === rb.resultHash ? '(identical results, bit for bit)' : ''].join('\n').trimEnd(),
+          );
+        } finally {
+          runs.close();
+        }
+      }),
+    );
+  registerResearchCommands(bt, ctx, dataDir, loadData);
+}
+
+const r0 = (s: string) => s;
+
+interface ReportView {
+  runId: number | null;
+  dataName: string;
+  dataHash: string;
+  bars: number;
+  firstBar: string | null;
+  lastBar: string | null;
+  finalValueExact: string;
+  finalCashExact: string;
+  position: Record<string, number>;
+  fills: number;
+  refused: number;
+  trades: { entryDate: string; exitDate: string | null; entryPrice: number; exitPrice: number | null; size: number; commission: number; pnl: number }[];
+  metrics: import('../backtest/metrics/metrics.ts').Metrics;
+  periods: { year: { period: string; return: number }[] };
+  barsPerSecond?: number;
+  spec: { strategy: string; params: Record<string, number>; fidelity: string };
+}
+
+function reportText(r: ReportView, withTrades = true): string {
+  const m = r.metrics;
+  const lines = [
+    fields([
+      ['run', r.runId === null ? 'not kept (--no-save)' : r.runId],
+      ['strategy', `${r.spec.strategy} ${Object.entries(r.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
+      ['data', `${r.dataName} (${r.dataHash.slice(0, 12)}), ${r.bars} bars ${r.firstBar} .. ${r.lastBar}`],
+      ['fidelity', `${m.assumptions.fidelity}: ${m.assumptions.fills}`],
+      ['costs', m.assumptions.costs],
+      ['final value', r.finalValueExact],
+      ['final cash', r.finalCashExact],
+      ['position', Object.entries(r.position).map(([k, v]) => `${k} ${v}`).join(', ')],
+      ['fills', `${r.fills}${r.refused ? ` (${r.refused} entries refused: not enough cash)` : ''}`],
+      ...(r.barsPerSecond !== undefined ? ([['bars/s', Math.round(r.barsPerSecond).toLocaleString('en-US')]] as [string, number | string][]) : []),
+    ]),
+    '',
+    table(['METRIC', 'VALUE'], metricRowsLite(m)),
+    `(every metric: fidelity ${m.assumptions.fidelity}; ${m.assumptions.fills}; ${m.assumptions.costs})`,
+    '',
+    table(['YEAR', 'RETURN'], r.periods.year.map((p) => [p.period, pct(p.return)]), [undefined, 'r']),
+  ];
+  if (withTrades && r.trades.length > 0) {
+    lines.push('', table(['ENTRY', 'EXIT', 'ENTRY PRICE', 'EXIT PRICE', 'SIZE', 'COMMISSION', 'PNL'], r.trades.map((t) => [t.entryDate, t.exitDate ?? 'open', t.entryPrice, t.exitPrice, t.size, Number(t.commission.toFixed(2)), Number(t.pnl.toFixed(2))])));
+  }
+  return lines.join('\n');
+}
+
+function metricRowsLite(m: ReportView['metrics']): (string | null)[][] {
+  return [
+    ['total return', pct(m.totalReturn)],
+    ['CAGR', pct(m.cagr)],
+    ['volatility', pct(m.volatility)],
+    ['Sharpe', num(m.sharpe)],
+    ['Sortino', num(m.sortino)],
+    ['Calmar', num(m.calmar)],
+    ['max drawdown', `${pct(m.maxDrawdown)} over ${m.maxDrawdownBars} bars`],
+    ['turnover', num(m.turnover, 2)],
+    ['costs fees / spread / impact', `${num(m.costs.fees, 2)} / ${num(m.costs.spread, 2)} / ${num(m.costs.impact, 2)}`],
+    ['trades (closed / open)', `${m.trades} / ${m.openTrades}`],
+    ['win rate', pct(m.winRate)],
+    ['profit factor', num(m.profitFactor)],
+    ['avg win / loss', `${num(m.avgWin, 2)} / ${num(m.avgLoss, 2)}`],
+    ['exposure time', pct(m.exposureTime)],
+    ['avg holding (bars)', num(m.avgHoldingBars, 1)],
+    ['Herfindahl', num(m.herfindahl)],
+    ['probabilistic Sharpe', num(m.probabilisticSharpe, 4)],
+  ];
+}
+
+interface SpecOpts {
+  strategy: string;
+  param: Record<string, number>;
+  fidelity: 'bar' | 'l1' | 'l2';
+  cash: string;
+  commission: string;
+  haircutBps: number;
+  sizing: string;
+  from?: number;
+  to?: number;
+  seed: number;
+}
+
+function specOptions(c: Command): Command {
+  return c
+    .requiredOption('--data <file>', 'a CSV file, or the name or hash of an imported series')
+    .option('--strategy <s>', 'strategy (sma-cross, peek-ahead)', 'sma-cross')
+    .option('--param <k=v>', 'strategy parameter, repeatable', paramArg, {})
+    .addOption(new Option('--fidelity <f>', 'bar, l1 or l2').choices(['bar', 'l1', 'l2']).default('bar'))
+    .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
+    .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
+    .option('--haircut-bps <n>', 'L1 haircut, bps', numberArg('haircut-bps', 0, 10_000), 0)
+    .option('--sizing <s>', 'all-in or fixed:N', 'all-in')
+    .option('--from <date>', 'first bar', timeArg('--from'))
+    .option('--to <date>', 'last bar', timeArg('--to'))
+    .option('--seed <n>', 'seed (random search draws from it)', intArg('seed', 0, 2 ** 31 - 1), 42);
+}
+
+async function specFrom(o: SpecOpts, instrument: string) {
+  const [{ sizingArg }, { strategyDef }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts')]);
+  const def = strategyDef(o.strategy);
+  return {
+    def,
+    spec: {
+      strategy: o.strategy,
+      params: { ...def.defaults, ...o.param },
+      fidelity: o.fidelity,
+      cash: o.cash,
+      commission: o.commission,
+      sizing: sizingArg(o.sizing),
+      haircutBps: o.haircutBps,
+      ...(o.from !== undefined ? { fromMs: o.from } : {}),
+      ...(o.to !== undefined ? { toMs: o.to } : {}),
+      seed: o.seed,
+      instrument,
+    },
+  };
+}
+
+/** `backtest lookahead`, `backtest sweep`, `backtest walkforward`. */
+function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => Promise<string>, load: typeof loadData): void {
+  const bars = async (data: string) => {
+    const d = await load(await dataDir(), data, undefined, undefined);
+    if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${data} is a trade tape; this command needs bars`);
+    return { d, series: d.series };
+  };
+  specOptions(bt.command('lookahead'))
+    .description('run the strategy on the data cut off at several points and check that no decision before a cut changes (exit 1 when one does)')
+    .option('--json', 'print JSON')
+    .action((o: SpecOpts & { data: string; json?: boolean }) =>
+      guarded(async () => {
+        const [{ lookaheadCheck }, { configOf }, { barsBetween }] = await Promise.all([import('../backtest/lookahead.ts'), import('../backtest/run-spec.ts'), import('../backtest/data/series.ts')]);
+        const { d, series } = await bars(o.data);
+        const { def, spec } = await specFrom(o, d.info.name);
+        const r = lookaheadCheck(barsBetween(series, spec.fromMs, spec.toMs), def, spec.params, configOf(spec));
+        ctx.print(!!o.json, r, () =>
+          r.biased
+            ? [`LOOK-AHEAD BIAS: ${o.strategy} changed ${r.mismatches.length}${r.mismatches.length >= 50 ? '+' : ''} earlier decision(s) when later data was cut off`, table(['CUT AT BAR', 'BAR', 'DATE', 'FULL', 'TRUNCATED'], r.mismatches.slice(0, 10).map((m) => [m.cut, m.bar, iso(m.time), m.full, m.truncated]))].join('\n')
+            : `no look-ahead: ${r.decisionsCompared} decisions identical with the data cut at bars ${r.cuts.join(', ')} (warm-up ${def.create(spec.params).warmup} bars)`,
+        );
+        if (r.biased) throw new CliExit(EXIT.failed, 'LOOKAHEAD_BIAS: the strategy reads data after the bar it decides on');
+      }),
+    );
+  specOptions(bt.command('fidelities'))
+    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains')
+    .option('--spread-bps <n>', 'L2 quoted spread, bps', numberArg('spread-bps', 0, 10_000))
+    .option('--impact-k <k>', 'L2 impact coefficient', numberArg('impact-k', 0, 100))
+    .option('--json', 'print JSON')
+    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; json?: boolean }) =>
+      guarded(async () => {
+        const { runSpec } = await import('../backtest/run-spec.ts');
+        const { d, series } = await bars(o.data);
+        const { spec } = await specFrom(o, d.info.name);
+        const levels = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || series.volume.some((v) => v > 0));
+        const out = levels.map((fidelity) => {
+          const r = runSpec({ ...spec, fidelity, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) }, series).report;
+          return { fidelity, finalValue: r.finalValue, fills: r.fills, metrics: r.metrics };
+        });
+        ctx.print(!!o.json, out, () =>
+          [
+            table(
+              ['FIDELITY', 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'FEES', 'SPREAD', 'IMPACT', 'FILLS', 'FILL ASSUMPTION'],
+              out.map((x) => [x.fidelity, num(x.finalValue, 2), pct(x.metrics.totalReturn), num(x.metrics.sharpe), pct(x.metrics.maxDrawdown), num(x.metrics.costs.fees, 2), num(x.metrics.costs.spread, 2), num(x.metrics.costs.impact, 2), x.fills, x.metrics.assumptions.fills]),
+            ),
+            ...out.map((x) => `${x.fidelity}: ${x.metrics.assumptions.costs}`),
+            ...(levels.length < 3 ? ['l2 skipped: the series has no volume'] : []),
+          ].join('\n'),
+        );
+      }),
+    );
+  specOptions(bt.command('sweep'))
+    .description('run a grid (or --random N points of it) of parameters on worker_threads; Ctrl-C cancels and keeps the rows done')
+    .option('--grid <k=spec>', 'K=a,b,c or K=from:to:step, repeatable', gridArg, {})
+    .option('--random <n>', 'draw N points of the grid at random (by --seed) instead of all', intArg('random', 1, 1_000_000))
+    .option('--workers <n>', 'worker threads (default: one per core)', intArg('workers', 1, 256))
+    .addOption(new Option('--sort <m>', 'sort the table by').choices(['sharpe', 'return', 'drawdown', 'index']).default('sharpe'))
+    .option('--json', 'print JSON')
+    .action((o: SpecOpts & { data: string; grid: Record<string, number[]>; random?: number; workers?: number; sort: string; json?: boolean }) =>
+      guarded(async () => {
+        if (Object.keys(o.grid).length === 0) throw new CliExit(EXIT.usage, 'give at least one --grid K=values');
+        const [{ gridPoints, randomPoints, summarise }, { sweepOnWorkers }] = await Promise.all([import('../backtest/sweep.ts'), import('./backtest-sweep.ts')]);
+        const { d, series } = await bars(o.data);
+        const { spec } = await specFrom(o, d.info.name);
+        const points = o.random !== undefined ? randomPoints(o.grid, o.random, o.seed) : gridPoints(o.grid);
+        const ac = new AbortController();
+        const onSigint = () => ac.abort();
+        process.once('SIGINT', onSigint);
+        const t0 = performance.now();
+        const tty = !o.json && process.stderr.isTTY;
+        let r;
+        try {
+          r = await sweepOnWorkers(spec, series, points, {
+            ...(o.workers !== undefined ? { workers: o.workers } : {}),
+            signal: ac.signal,
+            onProgress: ({ done, total }) => {
+              if (!tty) return;
+              const w = 30;
+              const f = Math.round((done / total) * w);
+              const el = (performance.now() - t0) / 1000;
+              ctx.io.err(`\r[${'#'.repeat(f)}${'.'.repeat(w - f)}] ${done}/${total}  ETA ${((el / done) * (total - done)).toFixed(1)} s `);
+            },
+          });
+        } finally {
+          process.off('SIGINT', onSigint);
+          if (tty) ctx.io.err('\n');
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const { barsBetween } = await import('../backtest/data/series.ts');
+        const s = summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec);
+        const key = (x: (typeof s.rows)[number]) => (o.sort === 'return' ? -x.totalReturn : o.sort === 'drawdown' ? x.maxDrawdown : o.sort === 'index' ? x.index : -(x.sharpe ?? -Infinity));
+        const rows = [...s.rows].sort((a, b) => key(a) - key(b) || a.index - b.index);
+        ctx.print(!!o.json, { points: points.length, done: r.rows.length, cancelled: r.cancelled, workers: r.workers, seconds, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, rows }, () =>
+          [
+            table(
+              [...Object.keys(o.grid).map((k) => k.toUpperCase()), 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'TRADES', 'NOTE'],
+              rows.map((x) => [...Object.keys(o.grid).map((k) => x.params[k] ?? null), x.error ? null : num(x.finalValue, 2), x.error ? null : pct(x.totalReturn), num(x.sharpe), x.error ? null : pct(x.maxDrawdown), x.trades, x.error]),
+            ),
+            `${r.rows.length}/${points.length} points${r.cancelled ? ' (CANCELLED)' : ''} on ${r.workers} worker(s) in ${seconds.toFixed(2)} s` +
+              (s.best ? `; best ${Object.entries(s.best.params).map(([k, v]) => `${k}=${v}`).join(' ')}: Sharpe ${num(s.best.sharpe)}, probabilistic ${num(s.probabilisticSharpe, 4)}, deflated over ${s.rows.filter((x) => !x.error).length} trials ${num(s.deflatedSharpe, 4)}` : ''),
+          ].join('\n'),
+        );
+        if (r.cancelled) throw new CliExit(EXIT.failed, 'CANCELLED: the sweep was interrupted; the rows above are the points finished');
+      }),
+    );
+  specOptions(bt.command('walkforward'))
+    .description('walk-forward: sweep the grid on each in-sample window, trade the best point on the next out-of-sample window')
+    .option('--grid <k=spec>', 'K=a,b,c or K=from:to:step, repeatable', gridArg, {})
+    .requiredOption('--in-sample <n>', 'bars per in-sample window', intArg('in-sample', 10, 10_000_000))
+    .requiredOption('--out-of-sample <n>', 'bars per out-of-sample window', intArg('out-of-sample', 2, 10_000_000))
+    .option('--json', 'print JSON')
+    .action((o: SpecOpts & { data: string; grid: Record<string, number[]>; inSample: number; outOfSample: number; json?: boolean }) =>
+      guarded(async () => {
+        if (Object.keys(o.grid).length === 0) throw new CliExit(EXIT.usage, 'give at least one --grid K=values');
+        const { walkForward } = await import('../backtest/walk-forward.ts');
+        const { d, series } = await bars(o.data);
+        const { spec } = await specFrom(o, d.info.name);
+        const r = walkForward(spec, series, o.grid, o.inSample, o.outOfSample);
+        ctx.print(!!o.json, r, () =>
+          [
+            table(
+              ['IN-SAMPLE', 'OUT-OF-SAMPLE', 'BEST', 'IS SHARPE', 'OOS RETURN', 'OOS SHARPE', 'OOS TRADES'],
+              r.windows.map((w) => [`${iso(w.inSample.from)}..${iso(w.inSample.to)}`, `${iso(w.outOfSample.from)}..${iso(w.outOfSample.to)}`, w.best ? Object.entries(w.best).map(([k, v]) => `${k}=${v}`).join(' ') : null, num(w.inSampleSharpe), pct(w.outOfSampleReturn), num(w.outOfSampleSharpe), w.outOfSampleTrades]),
+            ),
+            `out-of-sample return, chained over ${r.windows.length} windows: ${pct(r.outOfSampleReturn)}`,
+          ].join('\n'),
+        );
+      }),
+    );
+}
+
+export { gridArg, paramArg };

@@ -1,0 +1,89 @@
+import type Database from 'better-sqlite3';
+import type { BacktestReport, RunSpec } from '../../backtest/run-spec.ts';
+import type { BacktestRunStore, NewRun, RunRecord, RunSummary } from '../../backtest/runs.ts';
+import { summaryOf } from '../../backtest/runs.ts';
+import { openDb } from './db.ts';
+import type { Db } from './db.ts';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL, engine_version TEXT NOT NULL,
+    data_name TEXT NOT NULL, data_hash TEXT NOT NULL, seed INTEGER NOT NULL,
+    spec TEXT NOT NULL, report TEXT NOT NULL, result_hash TEXT NOT NULL,
+    time BLOB NOT NULL, equity BLOB NOT NULL
+  );
+  `,
+];
+
+interface Row {
+  id: number;
+  created_at: number;
+  engine_version: string;
+  data_name: string;
+  data_hash: string;
+  seed: number;
+  spec: string;
+  report: string;
+  result_hash: string;
+  time: Buffer;
+  equity: Buffer;
+}
+
+const f64 = (b: Buffer) => {
+  const copy = new Uint8Array(b.length);
+  copy.set(b);
+  return new Float64Array(copy.buffer);
+};
+const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function toRecord(r: Row): RunRecord {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    engineVersion: r.engine_version,
+    dataName: r.data_name,
+    dataHash: r.data_hash,
+    spec: JSON.parse(r.spec) as RunSpec,
+    report: JSON.parse(r.report) as BacktestReport,
+    resultHash: r.result_hash,
+    time: f64(r.time),
+    equity: f64(r.equity),
+  };
+}
+
+/** Kept backtest runs (`backtests.db`). synchronous=NORMAL: a lost run is rerun, not lost money. */
+export class SqliteBacktestRunStore implements BacktestRunStore {
+  private readonly db: Db;
+  private readonly stmts: Record<'insert' | 'get' | 'list', Database.Statement>;
+
+  constructor(path: string) {
+    this.db = openDb(path, MIGRATIONS, { synchronous: 'NORMAL' });
+    this.stmts = {
+      insert: this.db.prepare(`INSERT INTO runs (created_at, engine_version, data_name, data_hash, seed, spec, report, result_hash, time, equity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      get: this.db.prepare(`SELECT * FROM runs WHERE id = ?`),
+      list: this.db.prepare(`SELECT id, created_at, engine_version, data_name, data_hash, seed, spec, report, result_hash FROM runs ORDER BY id DESC LIMIT ?`),
+    };
+  }
+
+  save(run: NewRun): RunRecord {
+    const info = this.stmts.insert.run(run.createdAt, run.engineVersion, run.dataName, run.dataHash, run.spec.seed, JSON.stringify(run.spec), JSON.stringify(run.report), run.resultHash, bytes(run.time), bytes(run.equity));
+    return { ...run, id: Number(info.lastInsertRowid) };
+  }
+
+  get(id: number): RunRecord | undefined {
+    const r = this.stmts.get.get(id) as Row | undefined;
+    return r ? toRecord(r) : undefined;
+  }
+
+  list(limit: number): RunSummary[] {
+    return (this.stmts.list.all(limit) as Omit<Row, 'time' | 'equity'>[]).map((r) =>
+      summaryOf({ id: r.id, createdAt: r.created_at, dataName: r.data_name, dataHash: r.data_hash, spec: JSON.parse(r.spec) as RunSpec, report: JSON.parse(r.report) as BacktestReport, resultHash: r.result_hash }),
+    );
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runBars } from '../../../src/backtest/bar-runner.ts';
+import { parseSeries } from '../../../src/backtest/data/formats.ts';
+import type { BarSeries } from '../../../src/backtest/data/series.ts';
+import { ExactSum, crossOver, sma } from '../../../src/backtest/indicators.ts';
+import { lookaheadCheck } from '../../../src/backtest/lookahead.ts';
+import type { RunSpec } from '../../../src/backtest/run-spec.ts';
+import { configOf, runSpec } from '../../../src/backtest/run-spec.ts';
+import { peekAhead } from '../../../src/backtest/strategies/peek-ahead.ts';
+import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
+import { gridPoints, randomPoints, summarise, sweepInline } from '../../../src/backtest/sweep.ts';
+import { walkForward } from '../../../src/backtest/walk-forward.ts';
+
+const orcl = parseSeries(readFileSync(new URL('../../fixtures/data/backtrader/orcl-1995-2014.txt', import.meta.url), 'utf8')) as BarSeries;
+const spec: RunSpec = { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' }, haircutBps: 0, seed: 7, instrument: 'ORCL' };
+
+describe('indicators', () => {
+  it('when values are summed exactly then the result is the correctly rounded sum, where a naive sum is not', () => {
+    const s = new ExactSum();
+    for (const x of [1e16, 1, -1e16, 0.1, 0.2]) s.add(x);
+    expect(s.value()).toBe(1.3);
+    let naive = 0;
+    for (const x of [1e16, 1, -1e16]) naive += x;
+    expect(naive).not.toBe(1);
+  });
+
+  it("when a line touches the other and moves back then it is no cross (backtrader's CrossOver); moving through is", () => {
+    expect([...crossOver([1, 2, 2, 1, 2, 3], [2, 2, 2, 2, 2, 2])]).toEqual([0, 0, 0, 0, 0, 1]);
+    expect([...crossOver([1, 2, 3], [2, 2, 2])]).toEqual([0, 0, 1]);
+    expect([...sma([1, 2, 3, 4], 2)].slice(1)).toEqual([1.5, 2.5, 3.5]);
+  });
+});
+
+describe('look-ahead check', () => {
+  const config = configOf(spec);
+  it('when the SMA cross is checked then no decision changes with the future cut off', () => {
+    const r = lookaheadCheck(orcl, smaCross, { fast: 10, slow: 30 }, config);
+    expect(r.biased).toBe(false);
+    expect(r.decisionsCompared).toBeGreaterThan(100);
+  });
+
+  it('when a strategy reads the next close then it is caught', () => {
+    const r = lookaheadCheck(orcl, peekAhead, { lead: 1 }, config);
+    expect(r.biased).toBe(true);
+    expect(r.mismatches[0]!.bar).toBe(r.mismatches[0]!.cut - 1);
+  });
+});
+
+describe('sweeps', () => {
+  it('when a grid is expanded then every combination appears once, the first key slowest', () => {
+    expect(gridPoints({ a: [1, 2], b: [3, 4, 5] })).toEqual([
+      { a: 1, b: 3 }, { a: 1, b: 4 }, { a: 1, b: 5 }, { a: 2, b: 3 }, { a: 2, b: 4 }, { a: 2, b: 5 },
+    ]);
+  });
+
+  it('when random points are drawn with a seed then the same seed draws the same distinct points', () => {
+    const grid = { a: [1, 2, 3, 4], b: [5, 6, 7] };
+    const x = randomPoints(grid, 5, 11);
+    expect(randomPoints(grid, 5, 11)).toEqual(x);
+    expect(new Set(x.map((p) => JSON.stringify(p))).size).toBe(5);
+    expect(randomPoints(grid, 5, 12)).not.toEqual(x);
+  });
+
+  it('when a point is invalid (fast ≥ slow) then its row carries the reason and the rest run', () => {
+    const rows = sweepInline(spec, orcl, [{ fast: 30, slow: 20 }, { fast: 5, slow: 20 }]);
+    expect(rows[0]!.error).toContain('fast');
+    expect(rows[1]!.error).toBeNull();
+    expect(rows[1]!.finalValue).toBe(Number(runSpec({ ...spec, params: { fast: 5, slow: 20 } }, orcl).report.finalValueExact));
+  });
+
+  it('when the best of many points is deflated then its deflated Sharpe is below its probabilistic Sharpe', () => {
+    const rows = sweepInline(spec, orcl, gridPoints({ fast: [5, 10, 15], slow: [30, 40, 50] }));
+    const s = summarise(rows, orcl, spec);
+    expect(s.best).not.toBeNull();
+    expect(s.deflatedSharpe!).toBeLessThan(s.probabilisticSharpe!);
+  });
+
+});
+
+describe('walk-forward', () => {
+  it('when windows roll then out-of-sample windows follow each other without overlap and the best point is chosen in sample', () => {
+    const r = walkForward(spec, orcl, { fast: [5, 10], slow: [30, 50] }, 1000, 500);
+    expect(r.windows.length).toBeGreaterThan(5);
+    for (let i = 1; i < r.windows.length; i++) expect(r.windows[i]!.outOfSample.from).toBeGreaterThan(r.windows[i - 1]!.outOfSample.to);
+    for (const w of r.windows) expect(w.outOfSample.from).toBeGreaterThan(w.inSample.to);
+    const chained = r.windows.reduce((a, w) => a * (1 + w.outOfSampleReturn), 1) - 1;
+    expect(r.outOfSampleReturn).toBeCloseTo(chained, 12);
+  });
+
+  it('when tradeFrom is set then no fill happens before it', () => {
+    const r = runBars(orcl, smaCross.create({}), { ...configOf(spec), tradeFrom: 2000 });
+    expect(r.fills.length).toBeGreaterThan(0);
+    expect(Math.min(...r.fills.map((f) => f.bar))).toBeGreaterThan(2000);
+  });
+});
