@@ -5,7 +5,7 @@ const LEVELS = ['risk', 'signals', 'portfolio', 'execution', 'pms', 'marketdata'
 const nativeOnly = (except) =>
   [
     { name: 'ccxt', message: 'only src/venues/ccxt may import ccxt' },
-    { name: 'better-sqlite3', message: 'only src/store may import better-sqlite3' },
+    { name: 'better-sqlite3', message: 'only src/store/sqlite may import better-sqlite3' },
     { name: 'electron', message: 'only main/ may import electron' },
   ].filter((p) => p.name !== except);
 
@@ -29,14 +29,25 @@ export default tseslint.config(
     },
   },
   {
-    // Everything but main/ and store/ and venues/ccxt: no native or shell-specific packages.
+    // Everything but main/ and store/sqlite and venues/ccxt: no native or shell-specific packages
+    // (src/store/memory included: the in-memory stores must load where SQLite cannot).
     files: ['src/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
-    ignores: ['src/store/**', 'src/venues/ccxt/**'],
+    ignores: ['src/store/sqlite/**', 'src/venues/ccxt/**', 'src/core/**', 'src/kernel/handlers/**'],
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnly() }] },
   },
   {
-    files: ['src/store/**/*.ts'],
+    files: ['src/store/sqlite/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnly('better-sqlite3') }] },
+  },
+  {
+    // Kernel handler modules read the kernel context and domain modules, never each other.
+    files: ['src/kernel/handlers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: nativeOnly(), patterns: [{ group: ['./*'], message: 'a kernel handler module does not import another: share through src/kernel/context.ts' }] },
+      ],
+    },
   },
   {
     files: ['src/venues/ccxt/**/*.ts'],
@@ -52,11 +63,26 @@ export default tseslint.config(
           paths: nativeOnly(),
           patterns: [
             { group: ['node:*'], message: 'src/contract must run in a browser: no node:* imports' },
-            { group: ['../*', '!../contract/*'], message: 'src/contract imports nothing else of ours' },
+            { group: ['../*/**', '!../contract/**', '!../core/enums.ts'], message: 'src/contract imports nothing else of ours but the domain enums (src/core/enums.ts)' },
           ],
         },
       ],
     },
+  },
+  {
+    // The domain core is below the wire: it never imports the contract (the contract imports its enums).
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: nativeOnly(), patterns: [{ group: ['**/contract/**', '**/kernel/**', '**/host/**'], message: 'src/core is the bottom layer: no contract, kernel or host imports' }] },
+      ],
+    },
+  },
+  {
+    // The enums are shared with the renderer through the contract: they import nothing at all.
+    files: ['src/core/enums.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['./*', '../*'], message: 'src/core/enums.ts imports nothing' }] }] },
   },
   {
     // Level folders: core and contract only; venues and the store through ports.

@@ -16,7 +16,7 @@ import { UNIT_DECIMALS, LIMIT_DEFS, defaultLimitBook } from '../src/risk/limits.
 import type { LimitBook, LimitEntry, LimitName, LimitScope } from '../src/risk/limits.ts';
 import type { AlgoParentView, ExposureSource, PositionView, WorkingOrderView } from '../src/risk/projected-state.ts';
 import type { RiskOrder } from '../src/risk/risk-gate.ts';
-import { MemoryRiskStore } from '../src/risk/memory-store.ts';
+import { MemoryRiskStore } from '../src/store/memory/risk-store.ts';
 import { RiskService } from '../src/risk/risk-service.ts';
 import { median, percentile } from './stats.ts';
 

@@ -13,6 +13,8 @@
  *   9. L4 ccxt on the loopback exchange: order round trip through CcxtVenue p50 / p99, the overhead
  *      it adds over a bare ccxt createOrder (target ≤ 1 ms p50), ccxt load time (bench/ccxt.ts)
  *  10. L2 signal cycle: 3 alphas over 100 instruments, median wall / CPU ms, target ≤ 5 ms (bench/signals.ts)
+ *  11. kernel (issue 9): place → fill at each durability, the WebSocket burst with and without group
+ *      commit, the XRP/ETH tape through the whole kernel in memory (bench/kernel.ts)
  * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,13 +27,14 @@ import { EventBus } from '../src/core/event-bus.ts';
 import { EMPTY_LIMIT_BOOK } from '../src/risk/limits.ts';
 import type { OrderRecord } from '../src/core/ports.ts';
 import { createEngine } from '../src/kernel/engine.ts';
-import { SqliteOrderJournal } from '../src/store/order-journal.ts';
+import { SqliteOrderJournal } from '../src/store/sqlite/order-journal.ts';
 import { fmt, median, percentile } from './stats.ts';
 import { benchVenue } from './venue.ts';
 import { benchAlgoDecisions } from './algo.ts';
 import { WINDOW_OFFSETS_H, benchExecutionWindows, summaryTable } from './exec.ts';
 import { CHECK_MODES, benchPmsCycle, benchPreTradeCheck, riskReport } from './risk.ts';
 import { benchCcxt, ccxtReport } from './ccxt.ts';
+import { benchKernel, kernelReport } from './kernel.ts';
 
 const RUNS = 5;
 
@@ -179,4 +182,8 @@ await (await import('./backtest.ts')).printBacktestBench();
 await import('./portfolio.ts').then(async (p) => console.log(['', ...p.portfolioReport(await p.benchPortfolio())].join('\n')));
 
 { const sig = await import('./signals.ts'); console.log(''); for (const l of sig.signalsReport(sig.benchSignals())) console.log(l); } // 10. L2 signal cycle (bench/signals.ts)
-if (process.argv.includes('--json')) console.log(JSON.stringify({ eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));
+const kernel = await benchKernel();
+console.log('');
+for (const line of kernelReport(kernel.rt, kernel.burst, kernel.tape)) console.log(line);
+
+if (process.argv.includes('--json')) console.log(JSON.stringify({ kernel, eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));

@@ -19,7 +19,7 @@ import { MemorySignalJournal } from '../src/signals/journal.ts';
 import type { SignalJournalPort } from '../src/signals/journal.ts';
 import { AlphaRegistry } from '../src/signals/registry.ts';
 import { createAlphaView } from '../src/signals/view.ts';
-import { SqliteSignalJournal } from '../src/store/signal-journal.ts';
+import { SqliteSignalJournal } from '../src/store/sqlite/signal-journal.ts';
 import { fmt, median, percentile } from './stats.ts';
 
 const DAY = 86_400_000;

@@ -1,42 +1,12 @@
-import type { OrderSourceDto } from './risk-dto.ts';
 /**
  * Plain-JSON payloads of the contract. No classes, no bigint, timestamps as epoch ms.
  * Prices and quantities are decimal numbers already rounded to the instrument's precision.
  */
 
-export type Side = 'buy' | 'sell';
-export type OrderType = 'market' | 'limit';
-export type TimeInForce = 'gtc' | 'ioc';
-export type Liquidity = 'maker' | 'taker';
-export type EngineMode = 'live' | 'paper' | 'replay' | 'backtest';
-
-/** How urgently the trader wants it done; routing picks the algorithm from it. */
-export const URGENCIES = ['immediate', 'high', 'medium', 'low'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-/** Execution algorithms that work a parent order through child orders. */
-export const ALGO_KINDS = ['twap', 'vwap', 'pov', 'passive', 'iceberg', 'adaptive'] as const;
-export type AlgoKind = (typeof ALGO_KINDS)[number];
-/** What the ticket may ask for: a direct order type or an algorithm. */
-export const EXECUTION_STYLES = ['market', 'limit', ...ALGO_KINDS] as const;
-export type ExecutionStyle = (typeof EXECUTION_STYLES)[number];
-
-export const ORDER_STATUSES = [
-  'NEW',
-  'PENDING',
-  'PARTIALLY_FILLED',
-  'FILLED',
-  'CANCELLED',
-  'REJECTED',
-  'EXPIRED',
-  'DENIED',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'];
-
-export function isTerminal(s: OrderStatus): boolean {
-  return TERMINAL_STATUSES.includes(s);
-}
+// The domain's closed sets live in the core; the contract names them for its clients.
+export type { AlgoKind, EngineMode, ExecutionStyle, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../core/enums.ts';
+export { ALGO_KINDS, EXECUTION_STYLES, ORDER_STATUSES, TERMINAL_STATUSES, URGENCIES, isTerminal } from '../core/enums.ts';
+import type { AlgoKind, EngineMode, ExecutionStyle, Liquidity, OrderSource as OrderSourceDto, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../core/enums.ts';
 
 /** Why L1 refused an order (never sent) or why the venue rejected it. */
 export type DenialCode =
@@ -194,8 +164,9 @@ export interface TradeDto {
   ts: number;
 }
 
-export const CANDLE_INTERVALS = ['1s', '5s', '1m', '5m'] as const;
-export type CandleInterval = (typeof CANDLE_INTERVALS)[number];
+export { CANDLE_INTERVALS } from '../core/enums.ts';
+export type { CandleInterval } from '../core/enums.ts';
+import type { CandleInterval } from '../core/enums.ts';
 
 export interface CandleDto {
   symbol: string;

@@ -1,4 +1,3 @@
-import type { Side, Urgency } from './dto.ts';
 
 /**
  * The L1 risk and PMS side of the contract: limits, trading state, breakers, flags, metrics,
@@ -6,11 +5,9 @@ import type { Side, Urgency } from './dto.ts';
  * limit levels also come as the exact decimal text the engine compares with.
  */
 
-export const TRADING_MODES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
-export type TradingModeDto = (typeof TRADING_MODES)[number];
-
-export const ORDER_SOURCES = ['manual', 'api', 'signal'] as const;
-export type OrderSourceDto = (typeof ORDER_SOURCES)[number];
+export { ORDER_SOURCES, TRADING_MODES } from '../core/enums.ts';
+export type { OrderSource as OrderSourceDto, TradingMode as TradingModeDto } from '../core/enums.ts';
+import type { OrderSource as OrderSourceDto, Side, TradingMode as TradingModeDto, Urgency } from '../core/enums.ts';
 
 export type RiskVerdict = 'pass' | 'soft_breach' | 'deny';
 

@@ -1,7 +1,7 @@
 import { CASH_DECIMALS, notionalUnits } from './instrument.ts';
 import type { Instrument } from './instrument.ts';
 import { absBig, divRound } from './precision.ts';
-import type { Side } from '../contract/dto.ts';
+import type { Side } from './enums.ts';
 
 /**
  * Cash, positions and fees derived from fills only. Every amount is an exact bigint:

@@ -1,4 +1,10 @@
-import type { OrderStatus, ReasonDto } from '../contract/dto.ts';
+import type { OrderStatus } from './enums.ts';
+
+/** Why an order was refused or ended: a code callers branch on and a message for people. */
+export interface OrderReason {
+  code: string;
+  message: string;
+}
 import type { OrderRecord } from './ports.ts';
 
 /** The legal moves of an order. Anything else is a bug and is refused. */
@@ -36,7 +42,7 @@ export function isOpen(status: OrderStatus): boolean {
 /** An order inside the engine: exact integer units, never floats. */
 export type Order = OrderRecord;
 
-export function transition(order: Order, to: OrderStatus, at: number, reason?: ReasonDto): void {
+export function transition(order: Order, to: OrderStatus, at: number, reason?: OrderReason): void {
   if (!canTransition(order.status, to)) throw new IllegalTransitionError(order.id, order.status, to);
   order.status = to;
   order.updatedAt = at;

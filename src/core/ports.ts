@@ -1,5 +1,4 @@
-import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
-import type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
+import type { AlgoKind, Liquidity, OrderSource, OrderStatus, OrderType, Side, TimeInForce, Urgency } from './enums.ts';
 
 /**
  * Ports: what the order path needs from a venue and from durable storage. Level code depends on

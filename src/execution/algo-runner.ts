@@ -1,6 +1,6 @@
 import type { AlgoKind } from '../contract/dto.ts';
 import type { TcaDto } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { CASH_DECIMALS, notionalUnits } from '../core/instrument.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
@@ -10,7 +10,7 @@ import type { JournalPort } from '../core/ports.ts';
 import { divRound, fromUnits, pow10 } from '../core/precision.ts';
 import type { AlgoContext, AlgoParams, AlgoState, ChildView, DecisionReason, ExecAlgo, GuardVerdict } from './algos/types.ts';
 import type { Oms } from './oms.ts';
-import { currentSlice, profileFractions, sliceTimes, targetUnits, twapFraction } from './algos/schedule.ts';
+import { scheduledAt } from './algos/schedule.ts';
 import { computeTca } from './tca.ts';
 
 /** Market facts an algorithm may read, per symbol, in exact units. */
@@ -161,8 +161,8 @@ export class AlgoRunner {
   modify(parentId: string, qtyUnits: bigint): Order {
     const r = this.require(parentId);
     const p = r.parent;
-    if (qtyUnits <= 0n || qtyUnits % r.inst.lotUnits !== 0n) throw new RpcError('BAD_REQUEST', `quantity must be a positive multiple of the lot size ${r.inst.lotSize}`);
-    if (qtyUnits < p.filledUnits) throw new RpcError('BAD_REQUEST', `quantity cannot go below the filled ${fromUnits(p.filledUnits, r.inst.qtyDecimals)}`);
+    if (qtyUnits <= 0n || qtyUnits % r.inst.lotUnits !== 0n) throw new DomainError('BAD_REQUEST', `quantity must be a positive multiple of the lot size ${r.inst.lotSize}`);
+    if (qtyUnits < p.filledUnits) throw new DomainError('BAD_REQUEST', `quantity cannot go below the filled ${fromUnits(p.filledUnits, r.inst.qtyDecimals)}`);
     const working = this.workingUnits(r);
     if (qtyUnits < p.filledUnits + working) {
       // Children in flight may still fill before their cancels land: a fill the venue made must
@@ -234,16 +234,15 @@ export class AlgoRunner {
    */
   scheduledUnits(parent: Order): bigint | undefined {
     if (parent.algo === null || parent.algoParams === null) return undefined;
-    if (parent.algo !== 'twap' && parent.algo !== 'adaptive' && parent.algo !== 'vwap') return undefined;
     const inst = this.deps.instruments.get(parent.symbol);
     if (!inst) return undefined;
+    // The algorithm's own schedule, with the parent's own jitter: the marker the ticket shows is
+    // what the children are sent against.
+    const algo = this.running.get(parent.id)?.algo ?? this.deps.createAlgo(parent.algo);
+    if (!algo.schedule) return undefined;
     const p = JSON.parse(parent.algoParams) as AlgoParams;
-    const n = p.slices ?? 10;
-    const times = sliceTimes(p.startAt, p.endAt, n, parent.algo === 'twap' ? (p.jitterPct ?? 0) : 0, (k) => hashUnit(p.seed, parent.seq, k));
-    const k = currentSlice(times, this.deps.clock.now());
-    if (k < 0) return 0n;
-    const fraction = parent.algo === 'vwap' && p.volumeProfile ? (profileFractions(p.startAt, p.endAt, n, p.volumeProfile, p.profileBucketMinutes ?? 60)[k] ?? 1) : twapFraction(k, n);
-    return targetUnits(parent.qtyUnits, fraction, inst.lotUnits);
+    const s = algo.schedule(p, (k) => hashUnit(p.seed, parent.seq, k));
+    return scheduledAt(s, this.deps.clock.now(), parent.qtyUnits, inst.lotUnits).dueUnits;
   }
 
   stop(): void {
@@ -257,9 +256,9 @@ export class AlgoRunner {
     const r = this.running.get(parentId);
     if (r) return r;
     const o = this.deps.oms.get(parentId);
-    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${parentId}"`);
-    if (o.algo === null) throw new RpcError('BAD_REQUEST', `order ${parentId} is not worked by an algorithm`);
-    throw new RpcError('ORDER_NOT_OPEN', `order ${parentId} is ${o.status}`);
+    if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${parentId}"`);
+    if (o.algo === null) throw new DomainError('BAD_REQUEST', `order ${parentId} is not worked by an algorithm`);
+    throw new DomainError('ORDER_NOT_OPEN', `order ${parentId} is ${o.status}`);
   }
 
   private working(r: Running): Order[] {

@@ -1,6 +1,6 @@
 import type { AlgoKind, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
 import type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { notionalUnits } from '../core/instrument.ts';
 import type { InstrumentRegistry } from '../core/instrument.ts';
@@ -290,7 +290,7 @@ export class Oms {
   /** Builds and validates a new top-level order; a precision or L1 failure comes back denied. */
   private draft(req: Omit<PlaceRequest, 'type' | 'tif'>, type: OrderType, tif: TimeInForce, parentId: string | null): { order: Order } | { denied: Order } {
     const inst = this.deps.instruments.get(req.symbol);
-    if (!inst) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
+    if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
     const now = this.deps.clock.now();
     const seq = this.deps.journal.nextOrderSeq();
     const order: Order = {
@@ -398,8 +398,8 @@ export class Oms {
 
   cancel(id: string): Order {
     const order = this.orders.get(id);
-    if (!order) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
-    if (!isOpen(order.status)) throw new RpcError('ORDER_NOT_OPEN', `order ${id} is ${order.status} and cannot be cancelled`);
+    if (!order) throw new DomainError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (!isOpen(order.status)) throw new DomainError('ORDER_NOT_OPEN', `order ${id} is ${order.status} and cannot be cancelled`);
     if (order.algo !== null) throw new Error(`order ${id} is an algo parent: cancel it through the algo runner`);
     const now = this.deps.clock.now();
     if (!order.cancelRequested) {

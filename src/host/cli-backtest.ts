@@ -65,7 +65,7 @@ const num = (x: number | null | undefined, d = 3) => (x === null || x === undefi
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, 10));
 
 async function openStores(dataDir: string) {
-  const [{ join }, { SqliteSeriesStore }, { SqliteBacktestRunStore }] = await Promise.all([import('node:path'), import('../store/series-store.ts'), import('../store/backtest-run-store.ts')]);
+  const [{ join }, { SqliteSeriesStore }, { SqliteBacktestRunStore }] = await Promise.all([import('node:path'), import('../store/sqlite/series-store.ts'), import('../store/sqlite/backtest-run-store.ts')]);
   return { series: () => new SqliteSeriesStore(join(dataDir, 'series.db')), runs: () => new SqliteBacktestRunStore(join(dataDir, 'backtests.db')) };
 }
 

@@ -1,7 +1,4 @@
 import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ExecutionStyle, FillDto, OrderDto, Side, TcaDto } from '../contract/dto.ts';
 import { SimClock, SimClockDriver } from '../core/clock.ts';
 import { isTerminal } from '../contract/dto.ts';
@@ -49,13 +46,14 @@ export async function simulateExecution(o: SimulateOptions): Promise<SimulateRes
   const startAt = o.startAt ?? first + 3_600_000;
   if (startAt < first || startAt >= last) throw new Error(`start ${new Date(startAt).toISOString()} is outside the tape (${new Date(first).toISOString()} .. ${new Date(last).toISOString()})`);
   const instrument = inferTapeInstrument(o.symbol, o.rows);
-  const dir = mkdtempSync(join(tmpdir(), 'strata-exec-sim-'));
   // The venue positions the tape at the clock's first step: half an hour of tape before the
   // order is enough for the recent-volume estimates routing uses, and skips replaying the rest.
   const clock = new SimClock(Math.max(first - 1_000, startAt - WARM_UP_MS));
   const driver = new SimClockDriver(clock);
+  // A backtest in memory: no data directory, nothing written anywhere.
   const engine = createEngine({
-    dataDir: dir,
+    mode: 'backtest',
+    durability: 'memory',
     clock,
     seed: o.seed ?? 42,
     idPrefix: 'SIM',
@@ -147,6 +145,5 @@ export async function simulateExecution(o: SimulateOptions): Promise<SimulateRes
     };
   } finally {
     await engine.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

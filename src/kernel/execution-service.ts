@@ -1,7 +1,7 @@
 import type { Params } from '../contract/api.ts';
 import type { ExecutionPlanDto, OrderDto, ScheduleSliceDto, TcaDto } from '../contract/dto.ts';
 import { ALGO_KINDS } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { notionalUnits } from '../core/instrument.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
@@ -9,7 +9,8 @@ import { isOpen, remainingUnits } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import { PrecisionError, divRound, fromUnits, pow10, toUnits } from '../core/precision.ts';
 import type { AlgoRunner } from '../execution/algo-runner.ts';
-import { profileFractions, sliceTimes, targetUnits, twapFraction } from '../execution/algos/schedule.ts';
+import { createAlgo } from '../execution/algos/index.ts';
+import { targetUnits } from '../execution/algos/schedule.ts';
 import type { Oms } from '../execution/oms.ts';
 import { DEFAULT_ROUTING, route } from '../execution/routing.ts';
 import type { RoutePlan, RoutingTable } from '../execution/routing.ts';
@@ -61,7 +62,7 @@ export class ExecutionService {
 
   private inst(symbol: string): Instrument {
     const i = this.d.instruments.get(symbol);
-    if (!i) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
+    if (!i) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
     return i;
   }
 
@@ -69,10 +70,10 @@ export class ExecutionService {
     if (v === undefined) return undefined;
     try {
       const u = toUnits(v, inst.qtyDecimals);
-      if (u <= 0n || u % inst.lotUnits !== 0n) throw new RpcError('BAD_REQUEST', `${name} must be a positive multiple of the lot size ${inst.lotSize}`);
+      if (u <= 0n || u % inst.lotUnits !== 0n) throw new DomainError('BAD_REQUEST', `${name} must be a positive multiple of the lot size ${inst.lotSize}`);
       return u;
     } catch (err) {
-      if (err instanceof PrecisionError) throw new RpcError('BAD_REQUEST', `${name}: ${err.message}`);
+      if (err instanceof PrecisionError) throw new DomainError('BAD_REQUEST', `${name}: ${err.message}`);
       throw err;
     }
   }
@@ -102,17 +103,17 @@ export class ExecutionService {
       this.routing,
     );
     if (plan.style === 'iceberg' && plan.params.displayUnits === undefined) {
-      throw new RpcError('BAD_REQUEST', 'an iceberg needs algoParams.displayQty');
+      throw new DomainError('BAD_REQUEST', 'an iceberg needs algoParams.displayQty');
     }
     if (plan.style === 'iceberg' && plan.params.displayUnits !== undefined) {
       // A slice below the venue's minimum could never be shown: refuse now, not by silent expiry.
       const px = p.price !== undefined ? safeUnits(p.price, inst.priceDecimals) : this.d.midOf(inst.symbol);
       if (px !== undefined && notionalUnits(inst, px, BigInt(plan.params.displayUnits)) < inst.minNotionalUnits) {
-        throw new RpcError('BAD_REQUEST', `displayQty is below the minimum notional ${inst.minNotional} at ${fromUnits(px, inst.priceDecimals)}`);
+        throw new DomainError('BAD_REQUEST', `displayQty is below the minimum notional ${inst.minNotional} at ${fromUnits(px, inst.priceDecimals)}`);
       }
     }
     if (plan.params.minChildUnits !== undefined && plan.params.maxChildUnits !== undefined && BigInt(plan.params.minChildUnits) > BigInt(plan.params.maxChildUnits)) {
-      throw new RpcError('BAD_REQUEST', 'minChildQty must not exceed maxChildQty');
+      throw new DomainError('BAD_REQUEST', 'minChildQty must not exceed maxChildQty');
     }
     return { inst, plan, qtyUnits };
   }
@@ -125,7 +126,7 @@ export class ExecutionService {
       const extra = 30;
       return divRound(toUnits(v, inst.priceDecimals + extra), pow10(extra));
     } catch (err) {
-      if (err instanceof PrecisionError) throw new RpcError('BAD_REQUEST', `decisionPrice: ${err.message}`);
+      if (err instanceof PrecisionError) throw new DomainError('BAD_REQUEST', `decisionPrice: ${err.message}`);
       throw err;
     }
   }
@@ -158,14 +159,14 @@ export class ExecutionService {
     const pp = plan.params;
     const schedule: ScheduleSliceDto[] = [];
     const style = plan.style;
-    if (style === 'twap' || style === 'vwap' || style === 'adaptive') {
-      const n = pp.slices ?? 10;
-      // Preview jitter is shown without randomness: the live schedule draws it per parent.
-      const times = sliceTimes(pp.startAt, pp.endAt, n, 0, () => 0.5);
-      const fr = style === 'vwap' && pp.volumeProfile ? profileFractions(pp.startAt, pp.endAt, n, pp.volumeProfile, pp.profileBucketMinutes ?? 60) : times.map((_, k) => twapFraction(k, n));
+    const algo = style === 'market' || style === 'limit' ? undefined : createAlgo(style);
+    if (algo?.schedule) {
+      // The algorithm's own schedule; jitter is shown without randomness (a draw of 0.5 moves a
+      // slice by nothing): the live schedule draws it per parent.
+      const s = algo.schedule(pp, () => 0.5);
       let prev = 0n;
-      times.forEach((at, k) => {
-        const cum = targetUnits(qtyUnits, fr[k] ?? 1, inst.lotUnits);
+      s.times.forEach((at, k) => {
+        const cum = targetUnits(qtyUnits, s.fractions[k] ?? 1, inst.lotUnits);
         schedule.push({ at, qty: fromUnits(cum - prev, inst.qtyDecimals), cumulativeQty: fromUnits(cum, inst.qtyDecimals) });
         prev = cum;
       });
@@ -195,9 +196,9 @@ export class ExecutionService {
 
   private parent(id: string): Order {
     const o = this.d.oms.get(id);
-    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
-    if (o.algo === null) throw new RpcError('BAD_REQUEST', `order ${id} is a direct order, not worked by an algorithm`);
-    if (!isOpen(o.status)) throw new RpcError('ORDER_NOT_OPEN', `order ${id} is ${o.status}`);
+    if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (o.algo === null) throw new DomainError('BAD_REQUEST', `order ${id} is a direct order, not worked by an algorithm`);
+    if (!isOpen(o.status)) throw new DomainError('ORDER_NOT_OPEN', `order ${id} is ${o.status}`);
     return o;
   }
 
@@ -233,16 +234,16 @@ export class ExecutionService {
 
   children(id: string): OrderDto[] {
     const o = this.d.oms.get(id);
-    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${id}"`);
     return this.d.oms.children(id).map((c) => this.dto(c));
   }
 
   tca(id: string): TcaDto {
     const o = this.d.oms.get(id);
-    if (!o) throw new RpcError('UNKNOWN_ORDER', `unknown order "${id}"`);
-    if (o.algo === null) throw new RpcError('BAD_REQUEST', `order ${id} is a direct order; TCA is kept per parent order`);
+    if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (o.algo === null) throw new DomainError('BAD_REQUEST', `order ${id} is a direct order; TCA is kept per parent order`);
     const t = this.d.runner.tca(id);
-    if (!t) throw new RpcError('UNKNOWN_ORDER', `no execution record for ${id}`);
+    if (!t) throw new DomainError('UNKNOWN_ORDER', `no execution record for ${id}`);
     return t;
   }
 

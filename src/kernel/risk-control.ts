@@ -1,30 +1,16 @@
 import type { Params } from '../contract/api.ts';
-import type { Urgency } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
-import type {
-  BreakerEventDto,
-  LimitAuditDto,
-  LimitRowDto,
-  LimitsDto,
-  RiskCheckDto,
-  RiskStatusDto,
-  StateTransitionDto,
-  TradingStateDto,
-} from '../contract/risk-dto.ts';
+import { DomainError } from '../core/errors.ts';
+import type { BreakerEventDto, LimitAuditDto, LimitsDto, RiskStatusDto, StateTransitionDto, TradingStateDto } from '../contract/risk-dto.ts';
 import type { Clock } from '../core/clock.ts';
-import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { remainingUnits } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { OrderRecord, PreTradeDecision } from '../core/ports.ts';
 import type { GuardVerdict } from '../execution/algos/types.ts';
 import type { Oms } from '../execution/oms.ts';
-import type { BreakerEvent } from '../risk/circuit-breakers.ts';
-import type { LossView } from '../risk/drawdown.ts';
-import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, groupMembers, isLimitName, normalizeLimitName, parseLimitValue, scopeKey } from '../risk/limits.ts';
-import type { LimitBook, LimitCommand, LimitEntry, LimitLevels, LimitScope } from '../risk/limits.ts';
-import { exposureOf, grossExposure, netExposure } from '../risk/projected-state.ts';
-import type { AlgoParentView, ExposureSource, PositionView, ProjectedState, WorkingOrderView } from '../risk/projected-state.ts';
+import { LIMIT_NAMES, isLimitName, normalizeLimitName, parseLimitValue } from '../risk/limits.ts';
+import type { LimitBook, LimitCommand, LimitScope } from '../risk/limits.ts';
+import type { ExposureSource, PositionView } from '../risk/projected-state.ts';
 import { DEFAULT_GATE_CONFIG, riskOrderFromRecord } from '../risk/risk-gate.ts';
 import type { RiskDecision, RiskGateConfig, RiskOrder } from '../risk/risk-gate.ts';
 import type { RiskMarketPort } from '../risk/risk-service.ts';
@@ -32,8 +18,9 @@ import { RiskService } from '../risk/risk-service.ts';
 import type { BreakerConfig } from '../risk/circuit-breakers.ts';
 import type { StateCause, StateTransition, TradingMode } from '../risk/trading-state.ts';
 import type { VolObservation } from '../risk/tiers.ts';
-import type { SqliteRiskStore } from '../store/risk-store.ts';
+import type { RiskStorePort } from '../risk/ports.ts';
 import { KillSwitchCheck } from './kill-switch-check.ts';
+import { algoParentViews, workingOrderViews } from './exposure-views.ts';
 
 /**
  * L1 in the engine: the RiskService fed from the OMS, the ledger and the market data hub. Every
@@ -50,7 +37,7 @@ export interface RiskControlOptions {
 
 export interface RiskControlDeps {
   clock: Clock;
-  store: SqliteRiskStore;
+  store: RiskStorePort;
   oms: () => Oms;
   instrumentOf: (symbol: string) => Instrument | undefined;
   positions: () => Iterable<PositionView>;
@@ -95,43 +82,8 @@ export interface RequestContext {
 const VOL_BASELINE_SAMPLES = 3600;
 const VOL_MIN_BASELINE_SAMPLES = 300;
 
-const num = (units: bigint, decimals: number): number => Number(units) / 10 ** decimals;
-
-/** JSON has no Infinity: a limit with a hard level of 0 and something used reports this usage. */
-const USAGE_CAP = 999;
-
-export function checkDto(d: RiskDecision): RiskCheckDto {
-  return {
-    verdict: d.verdict,
-    code: d.code,
-    message: d.message,
-    breaches: d.breaches.map((b) => ({ code: b.code, level: b.level, check: b.check, limit: b.limit, scope: b.scope, observed: b.observed, threshold: b.threshold, factor: b.factor, message: b.message })),
-    confirmable: d.confirmable,
-    confirmed: d.confirmed,
-    reducing: d.reducing,
-    tier: d.strictness.tier,
-    volRegime: d.strictness.vol.regime,
-    volRatio: d.strictness.vol.ratio,
-    checked: [...d.checked],
-    deferred: [...d.deferred],
-  };
-}
-
-function stateCauseDto(c: StateCause): TradingStateDto['cause'] {
-  return c.actor !== undefined ? { source: c.source, code: c.code, message: c.message, actor: c.actor } : { source: c.source, code: c.code, message: c.message };
-}
-
-export function transitionDto(t: StateTransition): StateTransitionDto {
-  return { seq: t.seq, from: t.from, to: t.to, at: t.at, cause: stateCauseDto(t.cause)!, killSwitch: t.killSwitch };
-}
-
-export function breakerEventDto(e: BreakerEvent): BreakerEventDto {
-  const a = e.action;
-  const action = a.kind === 'trading_state' ? a.to : a.kind === 'block_symbol' ? `block ${a.symbol} until ${new Date(a.until).toISOString()}` : a.kind === 'unblock_symbol' ? `unblock ${a.symbol}` : 'none';
-  const out: BreakerEventDto = { breaker: e.breaker, type: e.type, at: e.at, code: e.code, cause: e.cause, action };
-  if (e.symbol !== undefined) out.symbol = e.symbol;
-  return out;
-}
+export { breakerEventDto, checkDto, parentConfirmed, transitionDto } from './risk-views.ts';
+import { breakerEventDto, limitAuditDto, limitsDto, parentConfirmed, riskStatusDto, stateCauseDto, transitionDto } from './risk-views.ts';
 
 export class RiskControl {
   readonly service: RiskService;
@@ -157,8 +109,8 @@ export class RiskControl {
     const exposure: ExposureSource = {
       cashUnits: () => deps.cashUnits(),
       positions: () => deps.positions(),
-      workingOrders: () => this.workingOrders(this.d.oms().openOrders()),
-      algoParents: () => this.algoParents(this.d.oms().openOrders()),
+      workingOrders: () => workingOrderViews(this.d.oms().openOrders()),
+      algoParents: () => algoParentViews(this.d.oms().openOrders(), this.d.oms()),
       version: () => deps.exposureVersion(),
     };
     const changedSince = deps.exposureChangedSince;
@@ -166,8 +118,8 @@ export class RiskControl {
       exposure.bySymbol = {
         changedSince: (since) => changedSince(since),
         positions: (s) => this.positionsOf(s),
-        workingOrders: (s) => this.workingOrders(this.d.oms().openOrdersOf(s)),
-        algoParents: (s) => this.algoParents(this.d.oms().openOrdersOf(s)),
+        workingOrders: (s) => workingOrderViews(this.d.oms().openOrdersOf(s)),
+        algoParents: (s) => algoParentViews(this.d.oms().openOrdersOf(s), this.d.oms()),
       };
     }
     const market: RiskMarketPort = {
@@ -197,28 +149,6 @@ export class RiskControl {
   }
 
   // -- exposure port ------------------------------------------------------------------------
-
-  /** Direct orders and algo children among `open` (the OMS's open orders, or one symbol's). */
-  private *workingOrders(open: Iterable<Order>): Iterable<WorkingOrderView> {
-    for (const o of open) {
-      if (o.algo !== null) continue;
-      const rem = remainingUnits(o);
-      if (rem <= 0n) continue;
-      yield { id: o.id, symbol: o.symbol, side: o.side, remainingUnits: rem, priceUnits: o.priceUnits, parentId: o.parentId };
-    }
-  }
-
-  /** Algo parents among `open`, with what their working children do not already cover. */
-  private *algoParents(open: Iterable<Order>): Iterable<AlgoParentView> {
-    const oms = this.d.oms();
-    for (const o of open) {
-      if (o.algo === null) continue;
-      let working = 0n;
-      for (const c of oms.openChildren(o.id)) working += remainingUnits(c);
-      const unplaced = remainingUnits(o) - working;
-      yield { id: o.id, symbol: o.symbol, side: o.side, unplacedUnits: unplaced > 0n ? unplaced : 0n, limitPriceUnits: o.priceUnits };
-    }
-  }
 
   private positionsOf(symbol: string): Iterable<PositionView> {
     const q = this.d.positionUnits?.(symbol);
@@ -265,7 +195,7 @@ export class RiskControl {
     const d = this.service.check(ro, this.d.clock.now());
     if (d.verdict === 'pass') return { ok: true };
     if (d.verdict === 'soft_breach') {
-      throw new RpcError(
+      throw new DomainError(
         'RISK_CONFIRM_REQUIRED',
         d.message,
         d.breaches.map((b) => ({ path: b.code, message: b.message })),
@@ -284,7 +214,7 @@ export class RiskControl {
     if (newQtyUnits === null) {
       if (mode === 'HALTED' || (mode === 'REDUCING' && !this.parentReduces(parent))) {
         const code = mode === 'HALTED' ? 'TRADING_HALTED' : 'REDUCING_ONLY';
-        throw new RpcError('RISK_DENIED', `${code}: trading is ${mode}; the algo stays paused`, [{ path: code, message: `trading is ${mode}` }]);
+        throw new DomainError('RISK_DENIED', `${code}: trading is ${mode}; the algo stays paused`, [{ path: code, message: `trading is ${mode}` }]);
       }
       return;
     }
@@ -304,7 +234,7 @@ export class RiskControl {
     };
     const d = this.service.check(ro, this.d.clock.now());
     if (d.verdict === 'pass') return;
-    throw new RpcError(
+    throw new DomainError(
       'RISK_DENIED',
       `${d.code ?? 'RISK_DENIED'}: ${d.message}`,
       d.breaches.map((b) => ({ path: b.code, message: b.message })),
@@ -379,30 +309,7 @@ export class RiskControl {
   }
 
   status(): RiskStatusDto {
-    const s = this.service.status();
-    const dec = CASH_DECIMALS;
-    const pct = UNIT_DECIMALS.pct;
-    const tiers = this.gate.tiers;
-    return {
-      state: this.stateDto(),
-      breakers: s.breakers.map((b) => ({ ...b, symbols: b.symbols?.map((x) => ({ ...x })), thresholds: { ...b.thresholds } })),
-      blocked: s.blocked,
-      loss: s.loss
-        ? {
-            equity: num(s.loss.equityUnits, dec),
-            dayStartEquity: num(s.loss.dayStartEquityUnits, dec),
-            dayPnl: num(s.loss.dayPnlUnits, dec),
-            dailyLoss: num(s.loss.dailyLossUnits, dec),
-            drawdownPct: { daily: num(s.loss.drawdownPct.daily, pct), weekly: num(s.loss.drawdownPct.weekly, pct), monthly: num(s.loss.drawdownPct.monthly, pct) },
-          }
-        : null,
-      tiers: (Object.keys(tiers.byUrgency) as Urgency[]).map((u) => {
-        const t = tiers.byUrgency[u];
-        return { urgency: u, name: t.name, deferred: [...t.deferred], factors: { ...t.factors } as Record<string, number>, description: t.description };
-      }),
-      volatilityScaling: { highRatio: tiers.volatility.highRatio, minFactor: tiers.volatility.minFactor, appliesTo: [...tiers.volatility.appliesTo] },
-      softPolicy: { ...this.gate.softPolicy },
-    };
+    return riskStatusDto(this.service, this.gate, this.stateDto());
   }
 
   setState(p: Params<'risk.state.set'>, actor: string): TradingStateDto {
@@ -410,7 +317,7 @@ export class RiskControl {
     const cause: StateCause = { source: 'operator', code: p.mode === 'ACTIVE' ? 'OPERATOR_RESUME' : 'OPERATOR', message: p.reason ?? `set to ${p.mode} by the operator`, actor };
     const order: Record<TradingMode, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
     const r = order[p.mode] >= order[this.service.mode] ? this.service.tighten(p.mode, cause, now) : this.service.resume(p.mode, p.confirm, cause, now);
-    if (!r.ok) throw new RpcError('STATE_REJECTED', `${r.code}: ${r.message}`, [{ path: r.code, message: r.message }]);
+    if (!r.ok) throw new DomainError('STATE_REJECTED', `${r.code}: ${r.message}`, [{ path: r.code, message: r.message }]);
     return this.stateDto();
   }
 
@@ -432,7 +339,7 @@ export class RiskControl {
 
   private scopeOf(p: { symbol?: string; group?: string }): LimitScope {
     if (p.symbol !== undefined) {
-      if (!this.d.instrumentOf(p.symbol)) throw new RpcError('UNKNOWN_SYMBOL', `unknown symbol "${p.symbol}"`);
+      if (!this.d.instrumentOf(p.symbol)) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${p.symbol}"`);
       return { kind: 'symbol', symbol: p.symbol };
     }
     if (p.group !== undefined) return { kind: 'group', group: p.group };
@@ -441,13 +348,13 @@ export class RiskControl {
 
   private limitName(raw: string): (typeof LIMIT_NAMES)[number] {
     const n = normalizeLimitName(raw);
-    if (!isLimitName(n)) throw new RpcError('LIMIT_REJECTED', `UNKNOWN_LIMIT: no limit named "${raw}" (known: ${LIMIT_NAMES.join(', ')})`, [{ path: 'UNKNOWN_LIMIT', message: `no limit named "${raw}"` }]);
+    if (!isLimitName(n)) throw new DomainError('LIMIT_REJECTED', `UNKNOWN_LIMIT: no limit named "${raw}" (known: ${LIMIT_NAMES.join(', ')})`, [{ path: 'UNKNOWN_LIMIT', message: `no limit named "${raw}"` }]);
     return n;
   }
 
   private level(name: (typeof LIMIT_NAMES)[number], text: string): bigint {
     const v = parseLimitValue(name, text);
-    if (!v.ok) throw new RpcError('LIMIT_REJECTED', `${v.error.code}: ${v.error.message}`, [{ path: v.error.code, message: v.error.message }]);
+    if (!v.ok) throw new DomainError('LIMIT_REJECTED', `${v.error.code}: ${v.error.message}`, [{ path: v.error.code, message: v.error.message }]);
     return v.units;
   }
 
@@ -466,122 +373,16 @@ export class RiskControl {
 
   private apply(cmd: LimitCommand, actor: string, source: string): LimitsDto {
     const r = this.service.updateLimits(cmd, { at: this.d.clock.now(), actor, source, reason: cmd.reason });
-    if (!r.ok) throw new RpcError('LIMIT_REJECTED', `${r.error.code}: ${r.error.message}`, [{ path: r.error.code, message: r.error.message }]);
+    if (!r.ok) throw new DomainError('LIMIT_REJECTED', `${r.error.code}: ${r.error.message}`, [{ path: r.error.code, message: r.error.message }]);
     return this.limitsDto();
   }
 
   audit(limit: number): LimitAuditDto[] {
-    return this.d.store.limitAudit({ limit }).map((e) => {
-      const c = e.change;
-      const base = { seq: e.seq, at: e.at, actor: e.actor, source: e.source, reason: e.reason };
-      if (c.kind === 'group') return { ...base, name: `group:${c.group}`, scope: `group:${c.group}`, before: c.before ? c.before.join(',') : null, after: c.after ? c.after.join(',') : null };
-      const text = (l: LimitLevels | null): string | null => (l ? `${formatLimitValue(c.name, l.hard)}${l.soft !== null ? ` (soft ${formatLimitValue(c.name, l.soft)})` : ''}` : null);
-      return { ...base, name: c.name, scope: scopeKey(c.scope), before: text(c.before), after: text(c.after) };
-    });
+    return this.d.store.limitAudit({ limit }).map(limitAuditDto);
   }
 
   /** Limits with what each one measures now (usage), for the panel and the CLI. */
   limitsDto(): LimitsDto {
-    const book = this.service.limits;
-    const state = this.service.projectedState();
-    const now = this.d.clock.now();
-    const loss = this.service.status().loss ?? undefined;
-    const limits: LimitRowDto[] = book.entries.map((e) => {
-      const def = LIMIT_DEFS[e.name];
-      const dec = UNIT_DECIMALS[def.unit];
-      const used = this.usedUnits(e, book, state, now, loss);
-      const hard = num(e.hard, dec);
-      const usedNum = used === null ? null : num(used, dec);
-      const usage = usedNum === null ? null : def.direction === 'max' ? (hard > 0 ? usedNum / hard : usedNum > 0 ? Infinity : 0) : usedNum > 0 ? hard / usedNum : null;
-      return {
-        name: e.name,
-        label: def.label,
-        unit: def.unit,
-        direction: def.direction,
-        check: def.check,
-        scope: scopeKey(e.scope),
-        hard: formatLimitValue(e.name, e.hard),
-        soft: e.soft === null ? null : formatLimitValue(e.name, e.soft),
-        used: usedNum,
-        usage: usage === null ? null : Math.min(usage, USAGE_CAP),
-        description: def.description,
-      };
-    });
-    // A null-prototype record: a group named `__proto__` stays an ordinary key on its way to JSON.
-    const groups = Object.create(null) as Record<string, string[]>;
-    for (const [g, members] of Object.entries(book.groups)) groups[g] = [...members];
-    return {
-      limits,
-      groups,
-      catalogue: LIMIT_NAMES.map((n) => {
-        const d = LIMIT_DEFS[n];
-        return { name: n, label: d.label, unit: d.unit, direction: d.direction, scopes: [...d.scopes], description: d.description };
-      }),
-    };
-  }
-
-  /** The current value a limit measures, in its units; null for order-level limits (they measure an order). */
-  private usedUnits(e: LimitEntry, book: LimitBook, state: ProjectedState, now: number, loss: LossView | undefined): bigint | null {
-    const nav = state.navUnits;
-    const pctOfNav = (v: bigint): bigint | null => (nav > 0n ? (v * PCT_ONE_HUNDRED) / nav : null);
-    const members = (): string[] | undefined => (e.scope.kind === 'group' ? [...(groupMembers(book, e.scope.group) ?? [])] : undefined);
-    const maxPosition = (): bigint => {
-      if (e.scope.kind === 'symbol') return exposureOf(state, e.scope.symbol).grossValueUnits;
-      let m = 0n;
-      for (const [sym, x] of state.symbols) {
-        // A symbol with its own entry is governed by it, not by the global one.
-        if (book.entries.some((o) => o.name === e.name && o.scope.kind === 'symbol' && o.scope.symbol === sym)) continue;
-        if (x.grossValueUnits > m) m = x.grossValueUnits;
-      }
-      return m;
-    };
-    const abs = (v: bigint): bigint => (v < 0n ? -v : v);
-    switch (e.name) {
-      case 'max_position_pct_nav':
-        return pctOfNav(maxPosition());
-      case 'max_position_notional':
-        return maxPosition();
-      case 'max_gross_exposure_pct_nav':
-        return pctOfNav(grossExposure(state, members()));
-      case 'max_gross_exposure':
-        return grossExposure(state, members());
-      case 'max_net_exposure_pct_nav':
-        return pctOfNav(abs(netExposure(state, members())));
-      case 'max_net_exposure':
-        return abs(netExposure(state, members()));
-      case 'max_leverage':
-        return nav > 0n ? (grossExposure(state) * RATIO_ONE) / nav : null;
-      case 'min_cash_buffer':
-        return state.projectedCashUnits;
-      case 'max_orders_per_minute':
-      case 'max_orders_per_hour': {
-        const sym = e.scope.kind === 'symbol' ? e.scope.symbol : (this.d.symbols()[0] ?? '');
-        const r = this.service.orderRates(sym, now);
-        const perMin = e.name === 'max_orders_per_minute';
-        return BigInt(e.scope.kind === 'symbol' ? (perMin ? r.symbolMinute : r.symbolHour) : perMin ? r.minute : r.hour);
-      }
-      case 'max_daily_loss':
-        return loss ? loss.dailyLossUnits : 0n;
-      case 'max_drawdown_daily_pct':
-      case 'max_drawdown_weekly_pct':
-      case 'max_drawdown_monthly_pct': {
-        if (!loss) return 0n;
-        const p = e.name === 'max_drawdown_daily_pct' ? 'daily' : e.name === 'max_drawdown_weekly_pct' ? 'weekly' : 'monthly';
-        return loss.drawdownPct[p];
-      }
-      default:
-        return null;
-    }
-  }
-}
-
-/** A parent carries its operator confirmation in its journaled parameters, so children (and restarts) keep it. */
-export function parentConfirmed(parent: Order): boolean {
-  if (parent.algoParams === null) return false;
-  try {
-    const p = JSON.parse(parent.algoParams) as { riskConfirmed?: unknown };
-    return p.riskConfirmed === true;
-  } catch {
-    return false;
+    return limitsDto(this.service, this.d.symbols(), this.d.clock.now());
   }
 }

@@ -4,7 +4,7 @@ import type { StateTransition } from './trading-state.ts';
 
 /**
  * The storage port of L1: limits with an audit log of every change, the trading-state log and the
- * breaker log. src/store/risk-store.ts implements it on SQLite; every write is committed before
+ * breaker log. src/store/sqlite/risk-store.ts implements it on SQLite (src/store/memory/risk-store.ts in memory); every write is committed before
  * the call returns.
  */
 

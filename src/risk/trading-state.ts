@@ -11,8 +11,10 @@ import type { StateErrorCode } from './codes.ts';
  * can never lift a newer halt. Every transition carries its cause; the caller logs it to the store.
  */
 
-export const TRADING_MODES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
-export type TradingMode = (typeof TRADING_MODES)[number];
+export { TRADING_MODES } from '../core/enums.ts';
+export type { TradingMode } from '../core/enums.ts';
+import { TRADING_MODES } from '../core/enums.ts';
+import type { TradingMode } from '../core/enums.ts';
 
 const SEVERITY: Record<TradingMode, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
 

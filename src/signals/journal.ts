@@ -5,7 +5,7 @@ import type { JournaledSignal } from './signal.ts';
 /**
  * The signal journal port: every cycle is written with the signals it produced (each with the
  * inputs behind it) and the combined targets with their attribution, so a proposal made from them
- * can always be explained later. src/store/signal-journal.ts implements it on SQLite; the memory
+ * can always be explained later. src/store/sqlite/signal-journal.ts implements it on SQLite; the memory
  * implementation below serves backtests and tests.
  */
 

@@ -9,8 +9,8 @@ import { EMPTY_LIMIT_BOOK, GLOBAL, applyLimitCommand, defaultLimitBook, diffLimi
 import type { LimitBook } from '../../src/risk/limits.ts';
 import { RiskService } from '../../src/risk/risk-service.ts';
 import { TradingState } from '../../src/risk/trading-state.ts';
-import { ENGINE_MIGRATIONS, SqliteOrderJournal } from '../../src/store/order-journal.ts';
-import { RISK_MIGRATIONS, SqliteRiskStore } from '../../src/store/risk-store.ts';
+import { ENGINE_MIGRATIONS, SqliteOrderJournal } from '../../src/store/sqlite/order-journal.ts';
+import { RISK_MIGRATIONS, SqliteRiskStore } from '../../src/store/sqlite/risk-store.ts';
 
 const T0 = Date.UTC(2026, 0, 7, 10, 0);
 const cash = (s: string): bigint => toUnits(s, CASH_DECIMALS);

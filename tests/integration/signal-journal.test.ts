@@ -8,9 +8,9 @@ import { MemorySignalJournal } from '../../src/signals/journal.ts';
 import type { CycleRecord, SignalJournalPort } from '../../src/signals/journal.ts';
 import { defaultAlphaRegistry } from '../../src/signals/registry.ts';
 import { createAlphaView } from '../../src/signals/view.ts';
-import { SqliteOrderJournal } from '../../src/store/order-journal.ts';
-import { SqliteRiskStore } from '../../src/store/risk-store.ts';
-import { SqliteSignalJournal } from '../../src/store/signal-journal.ts';
+import { SqliteOrderJournal } from '../../src/store/sqlite/order-journal.ts';
+import { SqliteRiskStore } from '../../src/store/sqlite/risk-store.ts';
+import { SqliteSignalJournal } from '../../src/store/sqlite/signal-journal.ts';
 import { syntheticHistory } from '../fixtures/signals/bars.ts';
 
 const DAY = 86_400_000;

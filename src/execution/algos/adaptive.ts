@@ -1,7 +1,8 @@
 import type { Urgency } from '../../contract/dto.ts';
 import { abs, numState, placeGuarded, reachesFarTouch, sizeChild, soleWorking, waitForStart } from './common.ts';
 import { capPrice, collarUnits, passivePrice } from './pricing.ts';
-import { currentSlice, sliceTimes, targetUnits, twapFraction } from './schedule.ts';
+import { evenSchedule, scheduledAt } from './schedule.ts';
+import type { AlgoSchedule, ScheduleParams } from './schedule.ts';
 import { RETRY_MS } from './twap.ts';
 import type { AlgoContext, DecisionReason, ExecAlgo } from './types.ts';
 
@@ -102,13 +103,19 @@ export class AdaptiveAlgo implements ExecAlgo {
   readonly kind = 'adaptive' as const;
   readonly marketDriven = true;
 
+  /** Equal slices like TWAP; adaptive moves how aggressively each slice is worked, not how much is due. */
+  schedule(p: ScheduleParams, random: (k: number) => number): AlgoSchedule {
+    return evenSchedule({ ...p, slices: Math.max(1, Math.floor(p.slices ?? 10)) }, random);
+  }
+
   decide(ctx: AlgoContext, _reason: DecisionReason): void {
     if (waitForStart(ctx)) return;
     const p = ctx.params;
     const n = Math.max(1, Math.floor(p.slices ?? 10));
-    const times = sliceTimes(p.startAt, p.endAt, n, p.jitterPct ?? 0, (k) => ctx.random(k));
     const now = ctx.now();
-    const k = currentSlice(times, now);
+    const s = this.schedule(p, (j) => ctx.random(j));
+    const times = s.times;
+    const { slice: k, dueUnits: due } = scheduledAt(s, now, ctx.qtyUnits, ctx.lotUnits);
     if (k < 0) {
       ctx.wakeAt(times[0]!);
       return;
@@ -118,7 +125,6 @@ export class AdaptiveAlgo implements ExecAlgo {
     const recheck = now + Math.min(5_000, Math.max(250, Math.round(interval / 4)));
     ctx.wakeAt(k + 1 < n ? Math.min(times[k + 1]!, recheck) : recheck);
 
-    const due = targetUnits(ctx.qtyUnits, twapFraction(k, n), ctx.lotUnits);
     const a = aggression({
       urgency: ctx.urgency,
       halfSpread: halfSpread(ctx),

@@ -4,6 +4,40 @@
  * caught up by the next one and a restart simply recomputes where the schedule is.
  */
 
+/** The schedule of a scheduled algorithm: when each slice starts and how much is due by its end. */
+export interface AlgoSchedule {
+  /** Slice start times, epoch ms, non-decreasing. */
+  times: number[];
+  /** Cumulative share of the quantity due by the end of each slice; the last is 1. */
+  fractions: number[];
+}
+
+/** What a schedule is computed from (a subset of AlgoParams). */
+export interface ScheduleParams {
+  startAt: number;
+  endAt: number;
+  slices?: number;
+  jitterPct?: number;
+  volumeProfile?: number[];
+  profileBucketMinutes?: number;
+}
+
+/** Equal slices over [start, end] with optional jitter of the slice times (TWAP, adaptive). */
+export function evenSchedule(p: ScheduleParams, random: (k: number) => number): AlgoSchedule {
+  const n = p.slices ?? 10;
+  const times = sliceTimes(p.startAt, p.endAt, n, p.jitterPct ?? 0, random);
+  return { times, fractions: times.map((_, k) => twapFraction(k, n)) };
+}
+
+/**
+ * What the schedule asks to be done at `now`, in units rounded down to the lot: 0 before the
+ * first slice. The runner's progress marker, the preview and the algorithms read the same figure.
+ */
+export function scheduledAt(s: AlgoSchedule, now: number, qtyUnits: bigint, lotUnits: bigint): { slice: number; dueUnits: bigint } {
+  const k = currentSlice(s.times, now);
+  return { slice: k, dueUnits: k < 0 ? 0n : targetUnits(qtyUnits, s.fractions[k] ?? 1, lotUnits) };
+}
+
 /** Slice start times: start + k·interval, each moved by up to ±jitter·interval (never past end). */
 export function sliceTimes(startAt: number, endAt: number, slices: number, jitterPct: number, random: (k: number) => number): number[] {
   const n = Math.max(1, Math.floor(slices));

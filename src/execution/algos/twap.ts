@@ -1,6 +1,7 @@
 import { numState, placeGuarded, reachesFarTouch, sizeChild, waitForStart } from './common.ts';
 import { aggressivePrice } from './pricing.ts';
-import { currentSlice, sliceTimes, targetUnits, twapFraction } from './schedule.ts';
+import { evenSchedule, scheduledAt } from './schedule.ts';
+import type { AlgoSchedule, ScheduleParams } from './schedule.ts';
 import type { AlgoContext, DecisionReason, ExecAlgo } from './types.ts';
 
 /**
@@ -14,16 +15,18 @@ export class TwapAlgo implements ExecAlgo {
 
   decide(ctx: AlgoContext, _reason: DecisionReason): void {
     if (waitForStart(ctx)) return;
-    const p = ctx.params;
-    const n = p.slices ?? 10;
-    const times = sliceTimes(p.startAt, p.endAt, n, p.jitterPct ?? 0, (k) => ctx.random(k));
-    const k = currentSlice(times, ctx.now());
+    const s = this.schedule(ctx.params, (k) => ctx.random(k));
+    const { slice: k, dueUnits } = scheduledAt(s, ctx.now(), ctx.qtyUnits, ctx.lotUnits);
     if (k < 0) {
-      ctx.wakeAt(times[0]!);
+      ctx.wakeAt(s.times[0]!);
       return;
     }
-    if (k + 1 < times.length) ctx.wakeAt(times[k + 1]!);
-    sendDue(ctx, targetUnits(ctx.qtyUnits, twapFraction(k, n), ctx.lotUnits), k);
+    if (k + 1 < s.times.length) ctx.wakeAt(s.times[k + 1]!);
+    sendDue(ctx, dueUnits, k);
+  }
+
+  schedule(p: ScheduleParams, random: (k: number) => number): AlgoSchedule {
+    return evenSchedule(p, random);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { AlgoSchedule, ScheduleParams } from './schedule.ts';
 import type { AlgoKind, Side, Urgency } from '../../contract/dto.ts';
 
 /**
@@ -108,4 +109,9 @@ export interface ExecAlgo {
   /** Does it need a decision on every market update (passive repricing, POV, adaptive)? */
   readonly marketDriven: boolean;
   decide(ctx: AlgoContext, reason: DecisionReason): void;
+  /**
+   * Scheduled algorithms (TWAP, VWAP, adaptive): their one schedule, used by their own decisions,
+   * the runner's progress marker, the preview and (through the preview DTO) the ticket.
+   */
+  schedule?(params: ScheduleParams, random: (k: number) => number): AlgoSchedule;
 }

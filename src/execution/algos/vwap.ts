@@ -1,5 +1,6 @@
 import { waitForStart } from './common.ts';
-import { currentSlice, profileFractions, sliceTimes, targetUnits } from './schedule.ts';
+import { profileFractions, scheduledAt, sliceTimes } from './schedule.ts';
+import type { AlgoSchedule, ScheduleParams } from './schedule.ts';
 import { sendDue } from './twap.ts';
 import type { AlgoContext, DecisionReason, ExecAlgo } from './types.ts';
 
@@ -17,22 +18,23 @@ export class VwapAlgo implements ExecAlgo {
 
   decide(ctx: AlgoContext, _reason: DecisionReason): void {
     if (waitForStart(ctx)) return;
-    const p = ctx.params;
-    const n = Math.max(1, Math.floor(p.slices ?? 10));
-    const times = sliceTimes(p.startAt, p.endAt, n, p.jitterPct ?? 0, (k) => ctx.random(k));
-    const k = currentSlice(times, ctx.now());
+    const s = this.schedule(ctx.params, (k) => ctx.random(k));
+    const { slice: k, dueUnits } = scheduledAt(s, ctx.now(), ctx.qtyUnits, ctx.lotUnits);
     if (k < 0) {
-      ctx.wakeAt(times[0]!);
+      ctx.wakeAt(s.times[0]!);
       return;
     }
-    if (k + 1 < times.length) ctx.wakeAt(times[k + 1]!);
-    const fractions = this.fractions(ctx);
-    sendDue(ctx, targetUnits(ctx.qtyUnits, fractions[k] ?? 1, ctx.lotUnits), k);
+    if (k + 1 < s.times.length) ctx.wakeAt(s.times[k + 1]!);
+    sendDue(ctx, dueUnits, k);
+  }
+
+  schedule(p: ScheduleParams, random: (k: number) => number): AlgoSchedule {
+    const n = Math.max(1, Math.floor(p.slices ?? 10));
+    return { times: sliceTimes(p.startAt, p.endAt, n, p.jitterPct ?? 0, random), fractions: this.fractions(p) };
   }
 
   /** Cumulative profile share due by the end of each slice (cached: the inputs never change). */
-  private fractions(ctx: AlgoContext): number[] {
-    const p = ctx.params;
+  private fractions(p: ScheduleParams): number[] {
     const key = `${p.startAt}:${p.endAt}:${p.slices ?? 10}:${p.profileBucketMinutes ?? 60}:${(p.volumeProfile ?? []).join(',')}`;
     if (this.cache?.key !== key) {
       this.cache = { key, fractions: profileFractions(p.startAt, p.endAt, p.slices ?? 10, p.volumeProfile ?? [], p.profileBucketMinutes ?? 60) };

@@ -10,7 +10,7 @@ import { LoopbackAccounts } from './accounts.ts';
 import type { LoopbackOrder, LoopbackTrade } from './accounts.ts';
 import { controlledSources } from './controlled-source.ts';
 import type { ControlledSource } from './controlled-source.ts';
-import { MemorySimVenueStore } from './memory-store.ts';
+import { MemorySimVenueStore } from '../../store/memory/venue-store.ts';
 
 /** An error in Binance's shape: HTTP status, code and message. */
 export interface ApiError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TcaDto } from '../../../src/contract/dto.ts';
-import { RpcError } from '../../../src/contract/errors.ts';
+import { DomainError } from '../../../src/core/errors.ts';
 import { SimClock } from '../../../src/core/clock.ts';
 import { CASH_DECIMALS } from '../../../src/core/instrument.ts';
 import { Ledger } from '../../../src/core/ledger.ts';
@@ -159,7 +159,7 @@ function rpcCode(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof RpcError) return err.code;
+    if (err instanceof DomainError) return err.code;
     throw err;
   }
   return 'no error';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RpcError } from '../../../src/contract/errors.ts';
+import { DomainError } from '../../../src/core/errors.ts';
 import type { PlaceRequest } from '../../../src/execution/oms.ts';
 import type { PreTradeCheck } from '../../../src/core/ports.ts';
 import type { SimVenue } from '../../../src/venues/sim/sim-venue.ts';
@@ -20,7 +20,7 @@ function rpcCode(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof RpcError) return err.code;
+    if (err instanceof DomainError) return err.code;
     throw err;
   }
   return 'no error';
@@ -75,7 +75,7 @@ describe('Oms.place', () => {
     expect(h.journal.order(o.id).status).toBe('DENIED');
   });
 
-  it('when the symbol is unknown then it throws RpcError UNKNOWN_SYMBOL and records nothing', () => {
+  it('when the symbol is unknown then it throws DomainError UNKNOWN_SYMBOL and records nothing', () => {
     const h = omsHarness();
     expect(rpcCode(() => h.oms.place(req({ symbol: 'DOGE/USD' })))).toBe('UNKNOWN_SYMBOL');
     expect(h.log.entries).toEqual([]);
@@ -186,12 +186,12 @@ describe('Oms venue events and fills', () => {
 });
 
 describe('Oms.cancel', () => {
-  it('when cancelling an unknown order then RpcError UNKNOWN_ORDER', () => {
+  it('when cancelling an unknown order then DomainError UNKNOWN_ORDER', () => {
     const h = omsHarness();
     expect(rpcCode(() => h.oms.cancel('T-999999'))).toBe('UNKNOWN_ORDER');
   });
 
-  it('when cancelling a filled or denied order then RpcError ORDER_NOT_OPEN and nothing is sent', () => {
+  it('when cancelling a filled or denied order then DomainError ORDER_NOT_OPEN and nothing is sent', () => {
     const h = omsHarness();
     const filled = h.oms.place(req());
     h.venue.emit({ type: 'fill', fill: makeVenueFill({ fillId: 'F1', clientOrderId: filled.id, qtyUnits: 2000n }) });

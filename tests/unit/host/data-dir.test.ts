@@ -126,7 +126,7 @@ describe('prepareDataDir', () => {
 
 describe('start-up errors name the file (issue 8, D7)', () => {
   it('when the journal is not a database then the error names strata.sqlite', async () => {
-    const { SqliteOrderJournal } = await import('../../../src/store/order-journal.ts');
+    const { SqliteOrderJournal } = await import('../../../src/store/sqlite/order-journal.ts');
     const d = tmp();
     const f = join(d, 'strata.sqlite');
     writeFileSync(f, 'this is not a database, just some text long enough to have a header page '.repeat(20));

@@ -1,17 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryPair } from '../../../src/contract/memory.ts';
 import { createClient, serveEndpoint } from '../../../src/contract/rpc.ts';
 import { SimClock, SimClockDriver } from '../../../src/core/clock.ts';
 import { createEngine } from '../../../src/kernel/engine.ts';
 
-/** The same engine on a simulated clock: a run is a pure function of seed and inputs. */
+/** The same engine on a simulated clock, as a backtest in memory (no filesystem): a run is a pure function of seed and inputs. */
 async function run(seed: number) {
   const clock = new SimClock(Date.UTC(2026, 0, 5, 14, 30));
   const driver = new SimClockDriver(clock);
-  const engine = createEngine({ dataDir: mkdtempSync(join(tmpdir(), 'strata-det-')), seed, clock, warmUpMinutes: 5, log: () => undefined });
+  const engine = createEngine({ mode: 'backtest', durability: 'memory', seed, clock, warmUpMinutes: 5, log: () => undefined });
   await engine.start();
   const [s, c] = createMemoryPair();
   serveEndpoint(s, engine.handlers, engine.feed);

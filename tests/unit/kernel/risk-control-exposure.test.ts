@@ -11,7 +11,7 @@ import { ExposureLog } from '../../../src/kernel/exposure-log.ts';
 import { RiskControl } from '../../../src/kernel/risk-control.ts';
 import type { RiskControlDeps } from '../../../src/kernel/risk-control.ts';
 import type { ProjectedState } from '../../../src/risk/projected-state.ts';
-import { SqliteRiskStore } from '../../../src/store/risk-store.ts';
+import { SqliteRiskStore } from '../../../src/store/sqlite/risk-store.ts';
 import { FakeVenue } from '../../fixtures/engine/fake-venue.ts';
 import { cash, testRegistry } from '../../fixtures/engine/instruments.ts';
 import { MemoryJournal } from '../../fixtures/engine/memory-journal.ts';

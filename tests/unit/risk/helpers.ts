@@ -114,4 +114,4 @@ export function lossOf(over: { dailyLoss?: string; daily?: string; weekly?: stri
   return { equityUnits: cash('1000000') - dl, dayStartEquityUnits: cash('1000000'), dayPnlUnits: -dl, dailyLossUnits: dl, drawdownPct: { daily: p(over.daily), weekly: p(over.weekly), monthly: p(over.monthly) } };
 }
 
-export { MemoryRiskStore } from '../../../src/risk/memory-store.ts';
+export { MemoryRiskStore } from '../../../src/store/memory/risk-store.ts';

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
-import type { BacktestRunStore, NewRun, RunRecord, RunSummary } from '../backtest/runs.ts';
-import { summaryOf } from '../backtest/runs.ts';
+import type { BacktestReport, RunSpec } from '../../backtest/run-spec.ts';
+import type { BacktestRunStore, NewRun, RunRecord, RunSummary } from '../../backtest/runs.ts';
+import { summaryOf } from '../../backtest/runs.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
 

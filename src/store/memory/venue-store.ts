@@ -1,5 +1,5 @@
 import type { VenueFill } from '../../core/ports.ts';
-import type { SimOrder, SimVenueStore } from '../sim/sim-store.ts';
+import type { SimOrder, SimVenueStore } from '../../venues/sim/sim-store.ts';
 
 /**
  * The loopback exchange's books, in memory: unlike EphemeralSimVenueStore it keeps orders, fills

@@ -1,6 +1,6 @@
-import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../contract/dto.ts';
-import type { OrderSourceDto as OrderSource } from '../contract/risk-dto.ts';
-import type { FillRecord, JournalPort, OrderRecord } from '../core/ports.ts';
+import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../../contract/dto.ts';
+import type { OrderSourceDto as OrderSource } from '../../contract/risk-dto.ts';
+import type { FillRecord, JournalPort, OrderRecord } from '../../core/ports.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 
@@ -191,9 +191,22 @@ function rowToOrder(r: OrderRow): OrderRecord {
   };
 }
 
+export interface JournalOptions {
+  /** FULL (default): a commit survives power loss; NORMAL: it survives a crash of the process. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Group commit: order, fill and TCA writes join one open transaction that is committed at the
+   * end of the current task (a microtask), so every order that arrives while a commit is in flight
+   * joins the next one and one fsync covers them all. Callers hold venue traffic and replies
+   * until `afterCommit` / `committed` say the batch is durable (src/kernel/durability.ts).
+   */
+  groupCommit?: boolean;
+}
+
 /**
  * The order journal on SQLite with synchronous=FULL: every write is committed (and fsynced)
- * before the call returns, which is what lets the OMS send only what is already durable.
+ * before the call returns, which is what lets the OMS send only what is already durable. With
+ * group commit, writes are durable when the batch commits; nothing is sent before that.
  */
 export class SqliteOrderJournal implements JournalPort {
   readonly db: Db;
@@ -201,9 +214,17 @@ export class SqliteOrderJournal implements JournalPort {
   private readonly meta: MetaTable;
   private fillSeq: number;
   private orderSeq: number;
+  private readonly groupCommit: boolean;
+  /** A group-commit batch is open (BEGIN issued, COMMIT scheduled). */
+  private inBatch = false;
+  private readonly waiting: (() => void)[] = [];
+  private batchDone: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** Commits counted, for benchmarks and tests of the batching. */
+  commits = 0;
 
-  constructor(path: string) {
-    this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: 'FULL' });
+  constructor(path: string, opts: JournalOptions = {}) {
+    this.groupCommit = opts.groupCommit ?? false;
+    this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: opts.synchronous ?? 'FULL' });
     const db = this.db;
     const cols =
       'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at, ' +
@@ -246,7 +267,47 @@ export class SqliteOrderJournal implements JournalPort {
     return ++this.orderSeq;
   }
 
+  /** Opens the group-commit batch if there is none (a no-op without group commit). */
+  private batch(): void {
+    if (!this.groupCommit || this.inBatch) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    this.inBatch = true;
+    // At the end of the current task: every request handled in it (all the frames one socket read
+    // delivered) joins this commit, and whatever arrives while the fsync blocks waits in the socket
+    // buffer for the next one. A microtask, not setImmediate, so no timer runs between a request
+    // and its commit: the engine's ordering of timers and requests stays what it was.
+    queueMicrotask(() => this.flush());
+  }
+
+  /** Commits the open batch, then releases what waited for it, in order. */
+  flush(): void {
+    if (!this.inBatch) return;
+    if (this.db.open) this.db.exec('COMMIT');
+    this.inBatch = false;
+    this.commits++;
+    const done = this.batchDone;
+    this.batchDone = undefined;
+    for (const fn of this.waiting.splice(0)) fn();
+    done?.resolve();
+  }
+
+  afterCommit(fn: () => void): void {
+    if (this.inBatch) this.waiting.push(fn);
+    else fn();
+  }
+
+  committed(): Promise<void> | undefined {
+    if (!this.inBatch) return undefined;
+    if (!this.batchDone) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.batchDone = { promise, resolve };
+    }
+    return this.batchDone.promise;
+  }
+
   insertOrder(order: OrderRecord, event: string): void {
+    this.batch();
     this.db.transaction(() => {
       this.stmts.insertOrder.run(orderParams(order));
       this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, order.reason ? `${order.reason.code}: ${order.reason.message}` : null);
@@ -254,6 +315,7 @@ export class SqliteOrderJournal implements JournalPort {
   }
 
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
+    this.batch();
     this.db.transaction(() => {
       this.stmts.updateOrder.run(orderParams(order));
       this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, detail ?? null);
@@ -261,6 +323,7 @@ export class SqliteOrderJournal implements JournalPort {
   }
 
   saveTca(parentId: string, json: string, ts: number): void {
+    this.batch();
     this.stmts.saveTca.run(parentId, json, ts);
   }
 
@@ -269,6 +332,7 @@ export class SqliteOrderJournal implements JournalPort {
   }
 
   recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean {
+    this.batch();
     return this.db.transaction(() => {
       const seq = this.fillSeq + 1;
       const res = this.stmts.insertFill.run({
@@ -324,6 +388,7 @@ export class SqliteOrderJournal implements JournalPort {
   }
 
   close(): void {
+    this.flush();
     if (this.db.open) this.db.close();
   }
 }

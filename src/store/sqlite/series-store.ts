@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { SeriesInfo, SeriesStore } from '../backtest/data/series-store.ts';
-import type { Series, SeriesFormat } from '../backtest/data/series.ts';
+import type { SeriesInfo, SeriesStore } from '../../backtest/data/series-store.ts';
+import type { Series, SeriesFormat } from '../../backtest/data/series.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
-import { contentHash, decodeSeries, encodeSeries } from './series-codec.ts';
+import { contentHash, decodeSeries, encodeSeries } from '../series-codec.ts';
 
 const MIGRATIONS: readonly string[] = [
   `

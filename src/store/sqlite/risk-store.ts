@@ -1,10 +1,10 @@
-import type { BreakerAction, BreakerEvent, BreakerName } from '../risk/circuit-breakers.ts';
-import type { BreakerCode } from '../risk/codes.ts';
-import { LIMIT_DEFS, UNIT_DECIMALS, formatLimitValue, groupRecord, isLimitName, parseScopeKey, scopeKey } from '../risk/limits.ts';
-import type { LimitBook, LimitChange, LimitEntry, LimitLevels, LimitName } from '../risk/limits.ts';
-import type { AuditMeta, AuditQuery, LimitAuditEntry, RiskStorePort } from '../risk/ports.ts';
-import type { StateCause, StateTransition, TradingMode } from '../risk/trading-state.ts';
-import { toUnits } from '../core/precision.ts';
+import type { BreakerAction, BreakerEvent, BreakerName } from '../../risk/circuit-breakers.ts';
+import type { BreakerCode } from '../../risk/codes.ts';
+import { LIMIT_DEFS, UNIT_DECIMALS, formatLimitValue, groupRecord, isLimitName, parseScopeKey, scopeKey } from '../../risk/limits.ts';
+import type { LimitBook, LimitChange, LimitEntry, LimitLevels, LimitName } from '../../risk/limits.ts';
+import type { AuditMeta, AuditQuery, LimitAuditEntry, RiskStorePort } from '../../risk/ports.ts';
+import type { StateCause, StateTransition, TradingMode } from '../../risk/trading-state.ts';
+import { toUnits } from '../../core/precision.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 import { ENGINE_MIGRATIONS } from './order-journal.ts';
@@ -156,8 +156,8 @@ export class SqliteRiskStore implements RiskStorePort {
   private readonly meta: MetaTable;
 
   /** Opens (creating if needed) the database at `path`, normally the engine's strata.sqlite. */
-  constructor(path: string) {
-    this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: 'FULL' });
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+    this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: opts.synchronous ?? 'FULL' });
     migrateRisk(this.db);
     const db = this.db;
     this.meta = new MetaTable(db, 'risk_meta');

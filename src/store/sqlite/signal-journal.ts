@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Urgency } from '../contract/dto.ts';
-import type { Aggregate } from '../signals/aggregator.ts';
-import type { AlphaFailure, CycleRecord, SignalJournalPort, SignalQuery } from '../signals/journal.ts';
-import type { AlphaConfig } from '../signals/registry.ts';
-import type { JournaledSignal, SignalInputs, SignalKind } from '../signals/signal.ts';
+import type { Urgency } from '../../contract/dto.ts';
+import type { Aggregate } from '../../signals/aggregator.ts';
+import type { AlphaFailure, CycleRecord, SignalJournalPort, SignalQuery } from '../../signals/journal.ts';
+import type { AlphaConfig } from '../../signals/registry.ts';
+import type { JournaledSignal, SignalInputs, SignalKind } from '../../signals/signal.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 import { ENGINE_MIGRATIONS } from './order-journal.ts';

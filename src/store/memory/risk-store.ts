@@ -1,8 +1,8 @@
-import type { BreakerEvent } from './circuit-breakers.ts';
-import { EMPTY_LIMIT_BOOK, applyLimitChanges } from './limits.ts';
-import type { LimitBook } from './limits.ts';
-import type { AuditMeta, AuditQuery, LimitAuditEntry, RiskStorePort } from './ports.ts';
-import type { StateTransition } from './trading-state.ts';
+import type { BreakerEvent } from '../../risk/circuit-breakers.ts';
+import { EMPTY_LIMIT_BOOK, applyLimitChanges } from '../../risk/limits.ts';
+import type { LimitBook } from '../../risk/limits.ts';
+import type { AuditMeta, AuditQuery, LimitAuditEntry, RiskStorePort } from '../../risk/ports.ts';
+import type { StateTransition } from '../../risk/trading-state.ts';
 
 /**
  * A RiskStorePort kept in memory, nothing durable: for backtests and simulations that need L1 without
@@ -49,4 +49,5 @@ export class MemoryRiskStore implements RiskStorePort {
   setMeta(key: string, value: string): void {
     this.meta.set(key, value);
   }
+  close(): void {}
 }

@@ -1,6 +1,6 @@
-import type { Liquidity, OrderType, Side, TimeInForce } from '../contract/dto.ts';
-import type { VenueFill, VenueOrderState } from '../core/ports.ts';
-import type { SimOrder, SimVenueStore } from '../venues/sim/sim-store.ts';
+import type { Liquidity, OrderType, Side, TimeInForce } from '../../contract/dto.ts';
+import type { VenueFill, VenueOrderState } from '../../core/ports.ts';
+import type { SimOrder, SimVenueStore } from '../../venues/sim/sim-store.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 

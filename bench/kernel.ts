@@ -1,0 +1,216 @@
+/**
+ * Kernel figures (issue 9), run alone with `node bench/kernel.ts` or as part of `npm run bench`:
+ *   a. in-process place → fill round trip at each durability (full, fast, memory): the engine's
+ *      handlers called directly on a SimClock, the simulated venue with no latency; orders/s and
+ *      p50 / p99 µs per order. Anchor: `full` (synchronous=FULL, one commit per write).
+ *   b. WebSocket burst: 1,000 limit orders from 4 clients, 64 in flight, `full` durability, wall
+ *      clock, with group commit and without (the anchor): acknowledged orders/s and p50 / p99 ms.
+ *      Target with group commit: ≥ 3,000 orders/s, p99 ≤ 50 ms.
+ *   c. kernel-only run of the recorded XRP/ETH tape as a backtest in memory: market events/s
+ *      through venue, hub, runner and the event bus.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createClient } from '../src/contract/rpc.ts';
+import type { Client } from '../src/contract/rpc.ts';
+import { SimClock, SimClockDriver } from '../src/core/clock.ts';
+import type { Durability } from '../src/core/enums.ts';
+import { startServer } from '../src/host/server.ts';
+import { connectWs } from '../src/host/ws-endpoint.ts';
+import { buildKernel, createEngine } from '../src/kernel/engine.ts';
+import { simMarket } from '../src/kernel/modes/markets.ts';
+import { openStores, resolveIds } from '../src/kernel/modes/stores.ts';
+import { WallClock } from '../src/core/clock.ts';
+import { parseTradesCsv } from '../src/marketdata/csv.ts';
+import { inferTapeInstrument } from '../src/marketdata/tape-instrument.ts';
+import { DEFAULT_BREAKERS } from '../src/risk/circuit-breakers.ts';
+import { EMPTY_LIMIT_BOOK } from '../src/risk/limits.ts';
+import { fmt, median, percentile } from './stats.ts';
+
+const quiet = () => undefined;
+/**
+ * No limits and no order-rate breaker: thousands of orders in seconds would trip the runaway-loop
+ * breaker (600/min) and halt trading; this measures the order path, bench/risk.ts times L1.
+ */
+const RISK = { limits: EMPTY_LIMIT_BOOK, breakers: { ...DEFAULT_BREAKERS, orderRate: { enabled: false, maxPerMinute: 600 } } };
+
+export interface RoundTripBench {
+  durability: Durability;
+  ordersPerSecond: number;
+  p50us: number;
+  p99us: number;
+  n: number;
+}
+
+/** Place a market order and run the simulated clock until it fills, `n` times. */
+export async function benchRoundTripAt(durability: Durability, n = 3_000, warm = 300): Promise<RoundTripBench> {
+  const dir = durability === 'memory' ? undefined : mkdtempSync(join(tmpdir(), `strata-bench-${durability}-`));
+  const clock = new SimClock(Date.UTC(2026, 0, 5, 14, 30));
+  const driver = new SimClockDriver(clock);
+  const engine = createEngine({
+    mode: 'backtest',
+    durability,
+    dataDir: dir,
+    clock,
+    seed: 1,
+    warmUpMinutes: 1,
+    venueLatencyMs: 0,
+    initialCash: '100000000',
+    risk: RISK,
+    pms: { intervalMs: 3_600_000 },
+    log: quiet,
+  });
+  await engine.start();
+  const h = engine.handlers;
+  const samples: number[] = [];
+  const t0 = performance.now();
+  let timed = 0;
+  for (let i = 0; i < n + warm; i++) {
+    if (i === warm) timed = performance.now();
+    const s = performance.now();
+    const placed = await h['orders.place']({ symbol: 'SPY', side: i % 2 === 0 ? 'buy' : 'sell', qty: 1, type: 'market', tif: 'gtc', source: 'api', urgency: 'immediate', algo: 'market' });
+    driver.runToEnd(clock.now());
+    let o = await h['orders.get']({ orderId: placed.id });
+    for (let k = 0; o.status !== 'FILLED' && k < 100; k++) {
+      driver.runToEnd(clock.now() + 1);
+      o = await h['orders.get']({ orderId: placed.id });
+    }
+    if (o.status !== 'FILLED') throw new Error(`order ${o.id} ended ${o.status}: ${o.reason?.message ?? ''}`);
+    if (i >= warm) samples.push((performance.now() - s) * 1000);
+  }
+  const elapsed = (performance.now() - timed) / 1000;
+  void t0;
+  await engine.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  return { durability, ordersPerSecond: n / elapsed, p50us: percentile(samples, 50), p99us: percentile(samples, 99), n };
+}
+
+export interface BurstBench {
+  groupCommit: boolean;
+  ordersPerSecond: number;
+  p50ms: number;
+  p99ms: number;
+  commits: number | undefined;
+}
+
+/** 1,000 resting limit orders from 4 WebSocket clients, 64 in flight in total, `full` durability on the wall clock. */
+export async function benchWsBurst(groupCommit: boolean, total = 1_000, clients = 4, inFlight = 64): Promise<BurstBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-bench-burst-'));
+  const clock = new WallClock();
+  const stores = openStores('full', dir, groupCommit);
+  const ids = resolveIds(stores.journal, { initialCash: '1000000000' });
+  const { venue, marketData } = simMarket({ kind: 'demo' }, { clock, store: stores.venueStore, seed: 3, latencyMs: 0 });
+  const engine = buildKernel({ mode: 'paper', clock, venue, marketData, ...stores, ids, log: quiet, durability: 'full' }, { seed: 3, warmUpMinutes: 1, risk: RISK, pms: { intervalMs: 3_600_000 } });
+  await engine.start();
+  const token = 'bench-token';
+  const server = await startServer({ handlers: engine.handlers, feed: engine.feed, token, port: 0, staticDir: join(dir, 'none') });
+  const conns: Client[] = [];
+  for (let c = 0; c < clients; c++) conns.push(createClient(await connectWs(`ws://127.0.0.1:${server.port}/ws?token=${token}`), { timeoutMs: 60_000 }));
+  const snap = await conns[0]!.call('market.snapshot', { symbol: 'SPY' });
+  // Far below the market: every order rests, so the figure is acknowledgement, not matching.
+  const price = Math.round(snap.book.bids[0]!.price * 0.8);
+  const per = Math.ceil(total / clients);
+  const perInFlight = Math.max(1, Math.floor(inFlight / clients));
+  const latencies: number[] = [];
+  const commitsBefore = 'commits' in stores.journal ? (stores.journal as { commits: number }).commits : undefined;
+  const t0 = performance.now();
+  await Promise.all(
+    conns.map(async (client) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < per) {
+          next++;
+          const s = performance.now();
+          await client.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 1, type: 'limit', price });
+          latencies.push(performance.now() - s);
+        }
+      };
+      await Promise.all(Array.from({ length: perInFlight }, worker));
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const commitsAfter = 'commits' in stores.journal ? (stores.journal as { commits: number }).commits : undefined;
+  for (const c of conns) c.close();
+  await server.close();
+  await engine.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    groupCommit,
+    ordersPerSecond: latencies.length / elapsed,
+    p50ms: percentile(latencies, 50),
+    p99ms: percentile(latencies, 99),
+    commits: commitsAfter !== undefined && commitsBefore !== undefined ? commitsAfter - commitsBefore : undefined,
+  };
+}
+
+export interface TapeBench {
+  eventsPerSecond: number;
+  events: number;
+  seconds: number;
+}
+
+/** The XRP/ETH tape through the whole kernel as a backtest in memory, no orders: market events/s. */
+export async function benchKernelTape(runs = 1): Promise<TapeBench> {
+  const rows = parseTradesCsv(readFileSync(new URL('../assets/demo/binance_XRPETH_trades_20191011-13.csv', import.meta.url), 'utf8'));
+  const first = rows[0]!.timestampMs;
+  const last = rows[rows.length - 1]!.timestampMs;
+  const out: TapeBench[] = [];
+  for (let r = 0; r < runs; r++) {
+    const clock = new SimClock(first - 1_000);
+    const driver = new SimClockDriver(clock);
+    const engine = createEngine({ mode: 'backtest', clock, seed: r + 1, warmUpMinutes: 0, market: { kind: 'tape', instrument: inferTapeInstrument('XRP/ETH', rows), trades: rows }, risk: RISK, pms: { intervalMs: 300_000 }, log: quiet });
+    let events = 0;
+    const off = engine.feed.subscribe((type) => {
+      if (type === 'trade' || type === 'book') events++;
+    });
+    await engine.start();
+    const t0 = performance.now();
+    driver.runToEnd(last + 1_000);
+    const seconds = (performance.now() - t0) / 1000;
+    off();
+    await engine.stop();
+    out.push({ eventsPerSecond: events / seconds, events, seconds });
+  }
+  const m = median(out.map((o) => o.eventsPerSecond));
+  return out.find((o) => o.eventsPerSecond === m) ?? out[0]!;
+}
+
+export function kernelReport(rt: RoundTripBench[], burst: BurstBench[], tape: TapeBench): string[] {
+  const anchor = rt.find((r) => r.durability === 'full');
+  const lines = ['kernel: in-process place → fill round trip on a SimClock (handlers called directly, venue latency 0):'];
+  for (const r of rt) {
+    const ratio = anchor ? ` (${fmt(r.ordersPerSecond / anchor.ordersPerSecond, 1)}× full)` : '';
+    lines.push(`  ${r.durability.padEnd(6)} ${fmt(r.ordersPerSecond).padStart(8)} orders/s${ratio.padEnd(14)} p50 ${fmt(r.p50us, 1)} µs  p99 ${fmt(r.p99us, 1)} µs  (n=${r.n})`);
+  }
+  lines.push('kernel: WebSocket burst, 1,000 limit orders from 4 clients, 64 in flight, full durability (target ≥ 3,000/s, p99 ≤ 50 ms):');
+  for (const b of burst) {
+    lines.push(`  ${(b.groupCommit ? 'group commit' : 'one commit per write').padEnd(20)} ${fmt(b.ordersPerSecond).padStart(6)} orders/s  p50 ${fmt(b.p50ms, 1)} ms  p99 ${fmt(b.p99ms, 1)} ms${b.groupCommit && b.commits !== undefined ? `  ${fmt(b.commits)} commits` : ''}`);
+  }
+  lines.push(`kernel: XRP/ETH tape (59 h) as a backtest in memory, PMS every 5 min: ${fmt(tape.eventsPerSecond)} market events/s (${fmt(tape.events)} events in ${fmt(tape.seconds, 2)} s)`);
+  return lines;
+}
+
+export async function benchKernel(): Promise<{ rt: RoundTripBench[]; burst: BurstBench[]; tape: TapeBench }> {
+  const rt: RoundTripBench[] = [];
+  const progress = (x: unknown) => process.stderr.write(`[bench kernel] ${JSON.stringify(x)}\n`);
+  for (const d of ['full', 'fast', 'memory'] as const) {
+    rt.push(await benchRoundTripAt(d, d === 'full' ? 1_000 : 3_000));
+    progress(rt[rt.length - 1]);
+  }
+  const burst: BurstBench[] = [];
+  for (const g of [false, true]) {
+    burst.push(await benchWsBurst(g));
+    progress(burst[burst.length - 1]);
+  }
+  const tape = await benchKernelTape();
+  progress(tape);
+  return { rt, burst, tape };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchKernel();
+  for (const line of kernelReport(r.rt, r.burst, r.tape)) console.log(line);
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ kernel: r }));
+}

@@ -1,0 +1,45 @@
+/**
+ * Errors of the domain: what execution, risk and the kernel throw when a request cannot be done.
+ * They carry a code callers branch on and whether trying again later may succeed (a timeout or a
+ * lost connection may; an unknown order never will). The wire's RpcError is made from them at the
+ * contract edge (src/kernel/wire.ts), so domain code never depends on the transport.
+ */
+
+export const DOMAIN_ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNKNOWN_SYMBOL',
+  'UNKNOWN_ORDER',
+  'ORDER_NOT_OPEN',
+  /** A manual order breached soft limits: resubmit with confirm: true (issues list the breaches). */
+  'RISK_CONFIRM_REQUIRED',
+  /** L1 refused a change to a working order; issues list the breaches. */
+  'RISK_DENIED',
+  'LIMIT_REJECTED',
+  'STATE_REJECTED',
+  'NOT_CONNECTED',
+  'TIMEOUT',
+  'INTERNAL',
+] as const;
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+/** Codes whose requests may succeed when tried again unchanged. */
+const RETRYABLE: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>(['NOT_CONNECTED', 'TIMEOUT']);
+
+export interface DomainIssue {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly retryable: boolean;
+  /** Field-level or per-breach detail: path (a field or a breach code) and message. */
+  readonly issues: DomainIssue[] | undefined;
+  constructor(code: DomainErrorCode, message: string, issues?: DomainIssue[], retryable = RETRYABLE.has(code)) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.issues = issues;
+    this.retryable = retryable;
+  }
+}

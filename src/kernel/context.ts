@@ -1,0 +1,49 @@
+import type { Clock } from '../core/clock.ts';
+import type { EngineMode } from '../core/enums.ts';
+import { DomainError } from '../core/errors.ts';
+import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
+import type { AlgoRunner, RunnerMarket } from '../execution/algo-runner.ts';
+import type { Oms } from '../execution/oms.ts';
+import type { MarketDataHub } from '../marketdata/market-data-hub.ts';
+import type { GateDecision, GateOrder } from '../risk/pre-trade-gate.ts';
+import type { ExecutionService } from './execution-service.ts';
+import type { PmsLoop } from './pms-loop.ts';
+import type { RiskControl } from './risk-control.ts';
+import type { PortfolioValuation } from './valuation.ts';
+
+/**
+ * What the per-domain handler modules (src/kernel/handlers/*) see of a built kernel. Handler
+ * modules read this and the domain modules; they never import each other.
+ */
+export interface KernelContext {
+  mode: EngineMode;
+  clock: Clock;
+  venueName: string;
+  currency: string;
+  startedAt: number;
+  instruments: InstrumentRegistry;
+  hub: MarketDataHub;
+  market: RunnerMarket;
+  oms: Oms;
+  runner: AlgoRunner;
+  exec: ExecutionService;
+  risk: RiskControl;
+  pms: PmsLoop;
+  valuation: PortfolioValuation;
+  /** Lot, tick, minimum notional, cash and no-short checks (a child may use its parent's share). */
+  structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision;
+}
+
+/** Who changes limits and the trading state over the contract: one operator per terminal. */
+export const OPERATOR = 'operator';
+
+export function requireInstrument(ctx: KernelContext, symbol: string): Instrument {
+  const i = ctx.instruments.get(symbol);
+  if (!i) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
+  return i;
+}
+
+/** The price an order on `side` would take liquidity at: the best ask for a buy, the best bid for a sell. */
+export function farTouch(ctx: KernelContext, symbol: string, side: 'buy' | 'sell'): bigint | undefined {
+  return side === 'buy' ? ctx.market.bestAsk(symbol) : ctx.market.bestBid(symbol);
+}

@@ -1,0 +1,69 @@
+import type { VenuePort } from '../core/ports.ts';
+import type { RiskStorePort } from '../risk/ports.ts';
+import type { Closable, CommitBarrier, Log } from './parts.ts';
+
+/**
+ * Durability levels (parts.durability), picked by the mode:
+ * - `full`: the journal is SQLite with synchronous=FULL and nothing reaches the venue before the
+ *   write that describes it is committed. On a wall clock, commits are grouped: every order that
+ *   arrives while a commit is in flight joins the next one (one fsync for the batch, committed at the end of the current task), the venue
+ *   hears of the batch's orders and cancels after its COMMIT returns, and each request is answered
+ *   after the commit that made its writes durable.
+ * - `fast`: SQLite with synchronous=NORMAL, one commit per write: survives a crash of the process,
+ *   not a power loss. For replays that should be resumable.
+ * - `memory`: the in-memory stores (src/store/memory): nothing on disk. Backtests, `exec simulate`.
+ */
+
+/** The venue port with submit and cancel held until the journal has committed what they act on. */
+export function gateVenue(venue: VenuePort, commits: CommitBarrier, log?: Log): VenuePort {
+  const later = (what: string, fn: () => void) =>
+    commits.afterCommit(() => {
+      try {
+        fn();
+      } catch (err) {
+        // Released after the placement returned: the venue's answer (or a reconcile) settles the order.
+        log?.('error', `venue ${what} after commit failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  return {
+    get name() {
+      return venue.name;
+    },
+    submit: (req) => later(`submit ${req.clientOrderId}`, () => venue.submit(req)),
+    cancel: (id, symbol) => later(`cancel ${id}`, () => venue.cancel(id, symbol)),
+    fetchOrder: (id) => venue.fetchOrder(id),
+    fetchFills: (id) => venue.fetchFills(id),
+    onEvent: (l) => venue.onEvent(l),
+    onMarket: (l) => venue.onMarket(l),
+    book: (s) => venue.book(s),
+    start: () => venue.start(),
+    stop: () => venue.stop(),
+  };
+}
+
+/**
+ * L1's store shares the engine database with the journal but writes through its own connection:
+ * an open journal batch holds the write lock, so the batch is committed before any risk write
+ * (a halt or a limit change is rare and must not wait behind a busy timeout).
+ */
+export function guardRiskStore(store: RiskStorePort & Closable, commits: CommitBarrier): RiskStorePort & Closable {
+  const flushed =
+    <A extends unknown[], R>(fn: (...a: A) => R) =>
+    (...a: A): R => {
+      commits.flush();
+      return fn(...a);
+    };
+  return {
+    loadLimits: () => store.loadLimits(),
+    commitLimitChanges: flushed((c, m) => store.commitLimitChanges(c, m)),
+    limitAudit: (q) => store.limitAudit(q),
+    appendStateTransition: flushed((t) => store.appendStateTransition(t)),
+    stateLog: (l) => store.stateLog(l),
+    lastStateTransition: () => store.lastStateTransition(),
+    appendBreakerEvent: flushed((e) => store.appendBreakerEvent(e)),
+    breakerLog: (l) => store.breakerLog(l),
+    getMeta: (k) => store.getMeta(k),
+    setMeta: flushed((k, v) => store.setMeta(k, v)),
+    close: () => store.close(),
+  };
+}

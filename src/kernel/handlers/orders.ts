@@ -1,0 +1,94 @@
+import type { Handlers } from '../../contract/api.ts';
+import { DomainError } from '../../core/errors.ts';
+import { isOpen } from '../../core/order.ts';
+import { toUnits } from '../../core/precision.ts';
+import { fillDto } from '../dto-mapping.ts';
+import { farTouch, requireInstrument } from '../context.ts';
+import type { KernelContext } from '../context.ts';
+
+type OrderMethods =
+  | 'orders.place'
+  | 'orders.preview'
+  | 'orders.cancel'
+  | 'orders.cancelAll'
+  | 'orders.pause'
+  | 'orders.resume'
+  | 'orders.modify'
+  | 'orders.children'
+  | 'orders.tca'
+  | 'exec.routing'
+  | 'orders.get'
+  | 'orders.list'
+  | 'fills.list'
+  | 'positions.list'
+  | 'account.get';
+
+/** Order entry, parent controls, the order and fill books, positions and the account. */
+export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> {
+  const { exec, oms, risk } = ctx;
+  return {
+    'orders.place': (p) => risk.withRequest({ source: p.source, confirm: p.confirm === true && p.source === 'manual' }, () => exec.place(p)),
+    'orders.preview': (p) => exec.preview(p),
+    'orders.cancel': ({ orderId }) => exec.cancel(orderId),
+    'orders.cancelAll': ({ symbol }) => {
+      if (symbol !== undefined) requireInstrument(ctx, symbol);
+      return { requested: exec.cancelAll(symbol) };
+    },
+    'orders.pause': ({ orderId }) => exec.pause(orderId),
+    'orders.resume': ({ orderId }) => {
+      const o = oms.get(orderId);
+      if (o && o.algo !== null && o.paused && isOpen(o.status)) risk.checkAmend(o, null, undefined);
+      return exec.resume(orderId);
+    },
+    'orders.modify': ({ orderId, qty }) => {
+      const o = oms.get(orderId);
+      const i = o ? ctx.instruments.get(o.symbol) : undefined;
+      if (o && i && o.algo !== null && isOpen(o.status)) {
+        let units: bigint | undefined;
+        try {
+          units = toUnits(qty, i.qtyDecimals);
+        } catch {
+          units = undefined; // exec.modify reports the malformed quantity
+        }
+        if (units !== undefined) risk.checkAmend(o, units, farTouch(ctx, o.symbol, o.side));
+      }
+      return exec.modify(orderId, qty);
+    },
+    'orders.children': ({ orderId }) => exec.children(orderId),
+    'orders.tca': ({ orderId }) => exec.tca(orderId),
+    'exec.routing': () => exec.routing,
+    'orders.get': ({ orderId }) => {
+      const o = oms.get(orderId);
+      if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
+      return exec.dto(o);
+    },
+    'orders.list': ({ scope, limit, before }) => {
+      if (before === undefined) return oms.list(scope, limit).map((o) => exec.dto(o));
+      // The page after the order `before` (newest first); an order that left the open scope since
+      // the previous page is still found by its place in the whole list.
+      const all = oms.list(scope, Number.MAX_SAFE_INTEGER);
+      let start = all.findIndex((o) => o.id === before);
+      if (start < 0) {
+        const anchor = oms.get(before);
+        if (!anchor) throw new DomainError('UNKNOWN_ORDER', `unknown order "${before}" (the cursor is the id of the last order of the previous page)`);
+        start = all.findIndex((o) => o.seq < anchor.seq) - 1;
+        if (start < -1) start = all.length - 1;
+      }
+      return all.slice(start + 1, start + 1 + limit).map((o) => exec.dto(o));
+    },
+    'fills.list': ({ orderId, limit }) => {
+      if (orderId !== undefined && !oms.get(orderId)) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
+      const out = [];
+      const all = oms.fills();
+      for (let k = all.length - 1; k >= 0 && out.length < limit; k--) {
+        const f = all[k]!;
+        if (orderId !== undefined && f.orderId !== orderId) continue;
+        const i = ctx.instruments.get(f.symbol);
+        if (i) out.push(fillDto(f, i));
+      }
+      return out;
+    },
+    'positions.list': () => ctx.valuation.positions(),
+    'account.get': () => ctx.valuation.account(),
+  };
+}

@@ -1,0 +1,21 @@
+import type { Handlers } from '../../contract/api.ts';
+import type { SessionDto } from '../../contract/dto.ts';
+import { ENGINE_VERSION } from '../version.ts';
+import { instrumentDto } from '../dto-mapping.ts';
+import type { KernelContext } from '../context.ts';
+
+/** The session: which engine, which mode (declared by the mode that built it), which venue and instruments. */
+export function sessionHandlers(ctx: KernelContext): Pick<Handlers, 'session.info' | 'instruments.list'> {
+  return {
+    'session.info': (): SessionDto => ({
+      version: ENGINE_VERSION,
+      mode: ctx.mode,
+      venue: ctx.venueName,
+      startedAt: ctx.startedAt,
+      serverTime: ctx.clock.now(),
+      currency: ctx.currency,
+      instruments: ctx.instruments.all().map(instrumentDto),
+    }),
+    'instruments.list': () => ctx.instruments.all().map(instrumentDto),
+  };
+}

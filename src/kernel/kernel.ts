@@ -1,0 +1,327 @@
+import type { Events, Handlers } from '../contract/api.ts';
+import type { EventFeed } from '../contract/rpc.ts';
+import { WallClock } from '../core/clock.ts';
+import { EventBus } from '../core/event-bus.ts';
+import { CASH_DECIMALS } from '../core/instrument.ts';
+import type { Instrument } from '../core/instrument.ts';
+import { Ledger } from '../core/ledger.ts';
+import type { PreTradeDecision } from '../core/ports.ts';
+import { fromUnits, toUnits } from '../core/precision.ts';
+import { AlgoRunner } from '../execution/algo-runner.ts';
+import type { RunnerMarket } from '../execution/algo-runner.ts';
+import { createAlgo } from '../execution/algos/index.ts';
+import { Oms } from '../execution/oms.ts';
+import { OrderWatchdog } from '../execution/order-watchdog.ts';
+import { MarketDataHub } from '../marketdata/market-data-hub.ts';
+import { checkOrder } from '../risk/pre-trade-gate.ts';
+import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
+import type { KernelContext } from './context.ts';
+import { gateVenue, guardRiskStore } from './durability.ts';
+import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
+import { ExecutionService } from './execution-service.ts';
+import { ExposureLog } from './exposure-log.ts';
+import { marketHandlers } from './handlers/market.ts';
+import { orderHandlers } from './handlers/orders.ts';
+import { pmsHandlers } from './handlers/pms.ts';
+import { riskHandlers } from './handlers/risk.ts';
+import { sessionHandlers } from './handlers/session.ts';
+import type { KernelConfig, KernelParts } from './parts.ts';
+import { PmsLoop } from './pms-loop.ts';
+import { RiskControl } from './risk-control.ts';
+import { PortfolioValuation } from './valuation.ts';
+import { wireHandlers } from './wire.ts';
+
+export interface Engine {
+  handlers: Handlers;
+  feed: EventFeed;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Recovery summary of the last start. */
+  readonly recovery: { orders: number; fills: number; reconciled: number; fillsRecovered: number } | undefined;
+}
+
+/** Structural checks only (lot, tick, min notional, cash, no shorting): sizes and exposure are L1's limits. */
+const NO_LIMIT = 10n ** 40n;
+const STRUCTURAL: RiskLimits = { maxOrderNotionalUnits: NO_LIMIT, maxPositionNotionalUnits: NO_LIMIT };
+
+/**
+ * The composition root: one engine from its parts. Only the parts differ between modes (clock,
+ * venue, market data, stores, durability); everything between the contract and the venue is the
+ * same code, wired here once, in dependency order, with no lazy getters or late mutation beyond
+ * the listener callbacks that close the OMS ↔ runner ↔ L1 loop.
+ */
+export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engine {
+  const { clock, journal, log, marketData, commits } = parts;
+  const instruments = marketData.instruments;
+  const inst = (symbol: string): Instrument | undefined => instruments.get(symbol);
+  const symbols = instruments.all().map((i) => i.symbol);
+  // Group commit: the venue hears of an order only once the journal has committed it.
+  const venue = commits ? gateVenue(parts.venue, commits, log) : parts.venue;
+  const riskStore = commits ? guardRiskStore(parts.riskStore, commits) : parts.riskStore;
+
+  const bus = new EventBus<Events & Record<string, unknown>>();
+  bus.onError = (err, type) => log('error', `event handler for ${String(type)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  const ledger = new Ledger(toUnits(parts.ids.initialCash, CASH_DECIMALS), inst);
+  const hub = new MarketDataHub(instruments.all(), {
+    book(book, last) {
+      const i = inst(book.symbol);
+      if (!i) return;
+      bus.publish('book', bookDto(book, i));
+      bus.publish('quote', quoteDto(book, i, last));
+      runner.onBook(book.symbol);
+    },
+    trade(t) {
+      const i = inst(t.symbol);
+      runner.onTrade(t.symbol, t.priceUnits, t.qtyUnits);
+      if (i) bus.publish('trade', tradeDto(t, i));
+    },
+    candle(c) {
+      bus.publish('candle', c);
+    },
+  });
+  venue.onMarket((e) => hub.on(e));
+
+  /**
+   * Moved by every order update and fill (the only ways positions, cash, working orders and algo
+   * remainders change), naming the symbol, and once a second for every symbol as a backstop: L1
+   * reuses its projected state in between and reads back only the symbols named since.
+   */
+  const exposureLog = new ExposureLog();
+
+  function structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision {
+    return checkOrder(order, i, STRUCTURAL, {
+      positionUnits: (s) => ledger.qtyUnits(s),
+      workingUnits: (s, side) => oms.workingUnits(s, side, parentId),
+      availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(parentId),
+      oppositeLevels: (s, side) => {
+        const b = hub.book(s);
+        return b ? (side === 'buy' ? b.asks : b.bids) : [];
+      },
+      referencePriceUnits: (s) => hub.mark(s),
+    }, i.takerFeeBps);
+  }
+
+  const oms: Oms = new Oms({
+    midOf: (s) => hub.mid(s),
+    clock,
+    journal,
+    venue,
+    instruments,
+    ledger,
+    idPrefix: parts.ids.prefix,
+    check: (order): PreTradeDecision => {
+      const i = inst(order.symbol);
+      if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
+      const d = structuralCheck(order, i, order.parentId);
+      if (!d.ok) return d;
+      const r = risk.check(order, order.type === 'market' ? d.estimatedPriceUnits : null);
+      return r.ok ? { ok: true, reservePriceUnits: d.estimatedPriceUnits } : r;
+    },
+    listener: {
+      orderUpdated: (o) => {
+        exposureLog.changed(o.symbol);
+        bus.publish('order.updated', exec.dto(o));
+        runner.onOrderUpdated(o);
+        // Reserved cash moves when a buy starts or stops working; fills publish the account anyway.
+        if (o.side === 'buy' && (o.status === 'NEW' || o.status === 'CANCELLED' || o.status === 'EXPIRED' || o.status === 'REJECTED')) {
+          bus.publish('account.updated', valuation.account());
+        }
+      },
+      orderDenied: (o) => bus.publish('order.denied', exec.dto(o)),
+      fillApplied: (f, _o, p) => {
+        exposureLog.changed(f.symbol);
+        const i = inst(f.symbol);
+        if (!i) return;
+        bus.publish('fill', fillDto(f, i));
+        const mark = hub.mark(p.symbol);
+        bus.publish('position.updated', positionDto(p, i, mark, ledger.marketValue(p, mark)));
+        bus.publish('account.updated', valuation.account());
+      },
+      anomaly: (m) => log('warn', m),
+    },
+  });
+  const valuation = new PortfolioValuation({
+    clock,
+    ledger,
+    currency: marketData.currency,
+    instrumentOf: inst,
+    markOf: (s) => hub.mark(s),
+    reservedCashUnits: () => oms.reservedCashUnits(),
+  });
+
+  const bookOf = (s: string) => hub.book(s);
+  const market: RunnerMarket = {
+    bestBid: (s) => bookOf(s)?.bids[0]?.priceUnits,
+    bestAsk: (s) => bookOf(s)?.asks[0]?.priceUnits,
+    bestBidQty: (s) => bookOf(s)?.bids[0]?.qtyUnits ?? 0n,
+    bestAskQty: (s) => bookOf(s)?.asks[0]?.qtyUnits ?? 0n,
+    last: (s) => hub.last(s),
+    mid: (s) => hub.mid(s),
+    shortTermVol: (s) => hub.shortTermVol(s),
+  };
+  const runner: AlgoRunner = new AlgoRunner({
+    clock,
+    oms,
+    journal,
+    instruments,
+    createAlgo: config.createAlgo ?? createAlgo,
+    market,
+    // L1 trading state and PMS flags: every child asks.
+    guard: (p) => risk.guard(p),
+    onTca: (t) => bus.publish('tca', t),
+    log,
+  });
+  const exec = new ExecutionService({
+    clock,
+    oms,
+    runner,
+    instruments,
+    seed: config.seed ?? 42,
+    volumePerSecond: (s) => hub.volumePerSecond(s),
+    midOf: (s) => market.mid(s),
+    volumeProfile: (i) => marketData.volumeProfile(i),
+  });
+
+  const risk: RiskControl = new RiskControl({
+    clock,
+    store: riskStore,
+    oms: () => oms,
+    instrumentOf: inst,
+    positions: () => ledger.allPositions(),
+    positionUnits: (s) => ledger.qtyUnits(s),
+    cashUnits: () => ledger.cashUnits,
+    exposureVersion: () => exposureLog.version,
+    exposureChangedSince: (since) => exposureLog.changedSince(since),
+    equityUnits: () => valuation.equityUnits(),
+    market: { ref: (s) => hub.mark(s), bid: market.bestBid, ask: market.bestAsk, shortTermVol: (s) => hub.shortTermVol(s) },
+    symbols: () => symbols,
+    venueConnected: () => running,
+    runningParents: () => runner.runningIds(),
+    pauseParent: (id, reason) => runner.pause(id, { code: 'RISK_PAUSED', message: reason }),
+    cancelAll: () => exec.cancelAll(),
+    publish: {
+      state: (x) => bus.publish('risk.state', x),
+      breaker: (x) => bus.publish('risk.breaker', x),
+      limits: (x) => bus.publish('risk.limits', x),
+    },
+    log,
+    alert: (code, message) => bus.publish('engine.alert', { code, severity: 'error', message, orderId: null, at: clock.now() }),
+    options: config.risk,
+  });
+  const watchdogOpts = config.watchdog ?? (clock instanceof WallClock ? {} : false);
+  const watchdog =
+    watchdogOpts === false
+      ? undefined
+      : new OrderWatchdog(
+          {
+            clock,
+            oms,
+            alert: (a) => bus.publish('engine.alert', { code: a.code, severity: a.code === 'ORDER_LOST' ? 'error' : 'warn', message: a.message, orderId: a.orderId, at: clock.now() }),
+            log,
+          },
+          watchdogOpts,
+        );
+  const pms = new PmsLoop({
+    clock,
+    symbols: () => symbols,
+    markOf: (s) => {
+      const i = inst(s);
+      const m = hub.mark(s);
+      return i && m !== undefined ? Number(fromUnits(m, i.priceDecimals)) : undefined;
+    },
+    portfolio: () => valuation.pmsPortfolio(),
+    seed: (s) => hub.candles(s, '1m', 1440).map((c) => ({ time: c.time + 60_000, price: c.close })),
+    escalate: (action, f) => {
+      const to = action === 'halt' ? 'HALTED' : 'REDUCING';
+      risk.service.tighten(to, { source: 'breaker', code: `PMS_${f.code.toUpperCase()}`, message: `PMS escalation (${f.severity} ${f.code}${f.subject ? ` on ${f.subject}` : ''}): ${f.message}` }, clock.now());
+    },
+    publish: { metrics: (m) => bus.publish('risk.metrics', m), flags: (f) => bus.publish('risk.flags', f) },
+    log,
+    options: { ...config.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...config.pms?.config } },
+  });
+  risk.flagGuard = (p) => pms.guard(p, risk.parentReduces(p));
+
+  const ctx: KernelContext = {
+    mode: parts.mode,
+    clock,
+    venueName: venue.name,
+    currency: marketData.currency,
+    startedAt: clock.now(),
+    instruments,
+    hub,
+    market,
+    oms,
+    runner,
+    exec,
+    risk,
+    pms,
+    valuation,
+    structuralCheck,
+  };
+  const handlers: Handlers = {
+    ...sessionHandlers(ctx),
+    ...marketHandlers(ctx),
+    ...orderHandlers(ctx),
+    ...riskHandlers(ctx),
+    ...pmsHandlers(ctx),
+  };
+
+  let periodic: number | undefined;
+  let running = false;
+  let recovery: Engine['recovery'];
+
+  function tickPeriodic(): void {
+    // Marks move: refresh account and open positions once a second.
+    bus.publish('account.updated', valuation.account());
+    for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
+    exposureLog.changedAll();
+    risk.tick();
+    pms.sample();
+    periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
+  }
+
+  return {
+    // A request is answered once what it journaled is committed (at once unless commits are grouped).
+    handlers: wireHandlers(handlers, commits ? () => commits.committed() : undefined),
+    feed: {
+      subscribe: (listener) => bus.onAny((type, payload) => listener(type as keyof Events, payload as Events[keyof Events])),
+    },
+    get recovery() {
+      return recovery;
+    },
+    async start() {
+      if (running) return;
+      running = true;
+      // An hour of history: the PMS needs 30 one-minute returns before it reports VaR.
+      const warm = config.warmUpMinutes ?? 60;
+      if (warm > 0) marketData.warmUp?.(warm * 60_000);
+      oms.attach();
+      recovery = await oms.recover();
+      // Recovery loads orders and fills without telling the listener.
+      exposureLog.changedAll();
+      // Children are reconciled first; then each working parent resumes from what it has done.
+      const resumed = runner.recover();
+      if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);
+      venue.start();
+      pms.start();
+      watchdog?.start();
+      periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
+      if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      if (periodic !== undefined) clock.cancel(periodic);
+      watchdog?.stop();
+      pms.stop();
+      runner.stop();
+      venue.stop();
+      oms.detach();
+      commits?.flush();
+      if (clock instanceof WallClock) clock.dispose();
+      journal.close();
+      riskStore.close();
+      parts.venueStore.close();
+    },
+  };
+}

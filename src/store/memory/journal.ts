@@ -1,0 +1,78 @@
+import type { FillRecord, JournalPort, OrderRecord } from '../../core/ports.ts';
+
+/**
+ * The order journal in memory: the same port as the SQLite journal with nothing written anywhere.
+ * For backtests, `exec simulate` and tests that need no recovery: a run is then a pure function
+ * of its inputs and touches no filesystem. Records are copied in and out, as a database would,
+ * so a caller mutating its order after a write cannot rewrite history.
+ */
+export class MemoryOrderJournal implements JournalPort {
+  private readonly orders = new Map<string, OrderRecord>();
+  private readonly fills: FillRecord[] = [];
+  private readonly fillIds = new Set<string>();
+  private readonly tca = new Map<string, string>();
+  private readonly meta = new Map<string, string>();
+  private orderSeq = 0;
+  /** Order events kept as the SQLite journal keeps them in order_events, for inspection in tests. */
+  readonly events: { orderId: string; ts: number; event: string; status: string; detail: string | null }[] = [];
+
+  nextOrderSeq(): number {
+    return ++this.orderSeq;
+  }
+
+  insertOrder(order: OrderRecord, event: string): void {
+    if (this.orders.has(order.id)) throw new Error(`order ${order.id} is already journaled`);
+    if (order.seq > this.orderSeq) this.orderSeq = order.seq;
+    this.orders.set(order.id, copyOrder(order));
+    this.events.push({ orderId: order.id, ts: order.updatedAt, event, status: order.status, detail: order.reason ? `${order.reason.code}: ${order.reason.message}` : null });
+  }
+
+  updateOrder(order: OrderRecord, event: string, detail?: string): void {
+    if (!this.orders.has(order.id)) throw new Error(`order ${order.id} is not journaled`);
+    this.orders.set(order.id, copyOrder(order));
+    this.events.push({ orderId: order.id, ts: order.updatedAt, event, status: order.status, detail: detail ?? null });
+  }
+
+  recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean {
+    if (this.fillIds.has(fill.id)) return false;
+    this.fillIds.add(fill.id);
+    this.fills.push({ ...fill });
+    this.orders.set(order.id, copyOrder(order));
+    this.events.push({ orderId: order.id, ts: fill.ts, event: 'fill', status: order.status, detail: fill.id });
+    if (parent) {
+      this.orders.set(parent.id, copyOrder(parent));
+      this.events.push({ orderId: parent.id, ts: fill.ts, event: 'child_fill', status: parent.status, detail: fill.id });
+    }
+    return true;
+  }
+
+  saveTca(parentId: string, json: string): void {
+    this.tca.set(parentId, json);
+  }
+
+  loadTca(parentId: string): string | undefined {
+    return this.tca.get(parentId);
+  }
+
+  loadOrders(): OrderRecord[] {
+    return [...this.orders.values()].sort((a, b) => a.seq - b.seq).map(copyOrder);
+  }
+
+  loadFills(): FillRecord[] {
+    return this.fills.map((f) => ({ ...f }));
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.meta.get(key);
+  }
+
+  setMeta(key: string, value: string): void {
+    this.meta.set(key, value);
+  }
+
+  close(): void {}
+}
+
+function copyOrder(o: OrderRecord): OrderRecord {
+  return { ...o, reason: o.reason ? { ...o.reason } : null };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryOrderJournal } from '../../../../src/store/memory/journal.ts';
+import { fillRecord, orderRecord } from '../order-record.ts';
+
+describe('MemoryOrderJournal', () => {
+  it('when orders are inserted, updated and filled then they load back by sequence with their last state', () => {
+    const j = new MemoryOrderJournal();
+    const b = orderRecord('B', j.nextOrderSeq() + 1);
+    const a = orderRecord('A', 1);
+    j.insertOrder(b, 'placed');
+    j.insertOrder(a, 'placed');
+    a.status = 'PENDING';
+    j.updateOrder(a, 'accepted');
+    a.filledUnits = 400n;
+    a.status = 'PARTIALLY_FILLED';
+    expect(j.recordFill(fillRecord('F1', 'A', 400n), a)).toBe(true);
+    const loaded = j.loadOrders();
+    expect(loaded.map((o) => o.id)).toEqual(['A', 'B']);
+    expect(loaded[0]).toMatchObject({ status: 'PARTIALLY_FILLED', filledUnits: 400n });
+    expect(j.loadFills().map((f) => f.id)).toEqual(['F1']);
+  });
+
+  it('when a fill id is recorded twice then the second is refused and nothing changes', () => {
+    const j = new MemoryOrderJournal();
+    const a = orderRecord('A', j.nextOrderSeq());
+    j.insertOrder(a, 'placed');
+    expect(j.recordFill(fillRecord('F1', 'A', 100n), { ...a, filledUnits: 100n })).toBe(true);
+    expect(j.recordFill(fillRecord('F1', 'A', 100n), { ...a, filledUnits: 200n })).toBe(false);
+    expect(j.loadFills()).toHaveLength(1);
+    expect(j.loadOrders()[0]!.filledUnits).toBe(100n);
+  });
+
+  it('when the caller mutates an order after writing it then the journal keeps what was written', () => {
+    const j = new MemoryOrderJournal();
+    const a = orderRecord('A', 1, { reason: { code: 'X', message: 'x' } });
+    j.insertOrder(a, 'placed');
+    a.status = 'FILLED';
+    a.reason!.code = 'Y';
+    expect(j.loadOrders()[0]).toMatchObject({ status: 'NEW', reason: { code: 'X' } });
+  });
+
+  it('when an order id is inserted twice or an unknown one updated then it throws', () => {
+    const j = new MemoryOrderJournal();
+    j.insertOrder(orderRecord('A', 1), 'placed');
+    expect(() => j.insertOrder(orderRecord('A', 2), 'placed')).toThrow(/already journaled/);
+    expect(() => j.updateOrder(orderRecord('Z', 3), 'accepted')).toThrow(/not journaled/);
+  });
+
+  it('when meta and TCA are set then they read back; sequence numbers continue after the highest inserted', () => {
+    const j = new MemoryOrderJournal();
+    j.setMeta('id_prefix', 'SIM');
+    j.saveTca('P', '{"x":1}');
+    j.insertOrder(orderRecord('A', 7), 'placed');
+    expect(j.getMeta('id_prefix')).toBe('SIM');
+    expect(j.loadTca('P')).toBe('{"x":1}');
+    expect(j.nextOrderSeq()).toBe(8);
+  });
+});
