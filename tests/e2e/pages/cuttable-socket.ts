@@ -1,44 +1,54 @@
-import type { Page, WebSocketRoute } from '@playwright/test';
+import type { Page } from '@playwright/test';
 
 /**
- * The terminal's WebSocket routed through Playwright so a test can cut it and keep the engine
- * unreachable for a while; the far end is the real engine. Every frame the engine sends crosses the
- * test runner, and the market data stream (books, trades, candles: well over a hundred frames a
- * second) can back the runner up until new sockets stop being routed at all. Those frames are not
- * relayed: the tests that cut the connection are about requests, responses and state events.
+ * Lets a test cut the terminal's WebSocket and keep the engine unreachable for a while, then
+ * restore it; the far end is the real engine throughout.
+ *
+ * It works inside the page: an init script wraps the browser's WebSocket so that `cut()` closes
+ * every live socket and, until `restore()`, new ones are pointed at a closed port (the browser
+ * sees "connection refused", as when the engine is down). An earlier version relayed every frame
+ * through Playwright's WebSocket routing; under load that relay backed up and then refused new
+ * sockets for good, so the terminal could never reconnect and the tests failed for the harness's
+ * sake, not the product's.
  */
-const NOT_RELAYED = /^\{"t":"evt","event":"(book|trade|candle)"/;
-
 export class CuttableSocket {
-  private unreachable = false;
-  private readonly live: WebSocketRoute[] = [];
+  private readonly page: Page;
 
-  private constructor() {}
+  private constructor(page: Page) {
+    this.page = page;
+  }
 
+  /** Installs the wrapper for the next navigation (call `page.reload()` after it). */
   static async install(page: Page): Promise<CuttableSocket> {
-    const s = new CuttableSocket();
-    await page.routeWebSocket(/\/ws\?/, (ws) => {
-      if (s.unreachable) {
-        void ws.close({ code: 4000, reason: 'test: engine unreachable' });
-        return;
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      const cut = { unreachable: false, live: [] as WebSocket[] };
+      (window as unknown as { __strataCut: typeof cut }).__strataCut = cut;
+      class Cuttable extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          // Port 1 on loopback has nothing listening: the attempt fails like a dead engine.
+          const target = cut.unreachable ? String(url).replace(/^(wss?:\/\/[^/:]+)(:\d+)?\//, '$1:1/') : url;
+          super(target, protocols);
+          cut.live.push(this);
+        }
       }
-      const server = ws.connectToServer();
-      server.onMessage((m) => {
-        if (typeof m === 'string' && NOT_RELAYED.test(m)) return;
-        ws.send(m);
-      });
-      s.live.push(ws);
+      window.WebSocket = Cuttable;
     });
-    return s;
+    return new CuttableSocket(page);
   }
 
-  /** Drops every live connection; new ones are refused until restore(). */
+  /** Drops every live connection; new ones fail until restore(). */
   async cut(): Promise<void> {
-    this.unreachable = true;
-    for (const ws of this.live.splice(0)) await ws.close({ code: 1001, reason: 'test: connection dropped' });
+    await this.page.evaluate(() => {
+      const cut = (window as unknown as { __strataCut: { unreachable: boolean; live: WebSocket[] } }).__strataCut;
+      cut.unreachable = true;
+      for (const ws of cut.live.splice(0)) ws.close(4000, 'test: connection dropped');
+    });
   }
 
-  restore(): void {
-    this.unreachable = false;
+  async restore(): Promise<void> {
+    await this.page.evaluate(() => {
+      (window as unknown as { __strataCut: { unreachable: boolean } }).__strataCut.unreachable = false;
+    });
   }
 }
