@@ -63,6 +63,13 @@ export interface OrderDto {
   reason: ReasonDto | null;
   cancelRequested: boolean;
   source: OrderSourceDto;
+  /**
+   * How the order entered (the intake): its origin (the same as `source`), and for a signal order
+   * the operator approved, who approved it and the proposal it came from. Journaled as columns.
+   */
+  origin?: OrderSourceDto;
+  approvedBy?: string;
+  proposalId?: string;
   createdAt: number;
   updatedAt: number;
   urgency: Urgency;

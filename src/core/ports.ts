@@ -152,8 +152,23 @@ export interface OrderRecord {
   decisionTs: number | null;
   arrivalPriceUnits: bigint | null;
   arrivalTs: number | null;
+  /**
+   * How the order entered (src/execution/intake.ts). `source` above is its origin (manual, api,
+   * signal); a signal order approved by the operator names who approved it and the proposal it
+   * came from. `riskConfirmed`: the operator confirmed its soft limit breaches (manual orders only);
+   * children carry their parent's, so L1 checks them with it after a restart too.
+   */
+  approvedBy: string | null;
+  proposalId: string | null;
+  riskConfirmed: boolean;
 }
 
-/** L1's answer for one order, as the order path sees it. */
-export type PreTradeDecision = { ok: true; reservePriceUnits: bigint } | { ok: false; code: string; message: string };
+/**
+ * L1's answer for one order, as the order path sees it. `held`: only soft breaches that the
+ * operator may still confirm (a manual order without confirmation): nothing is journaled and the
+ * intake hands the breaches back as data; resubmitting with confirmation sends it.
+ */
+export type PreTradeDecision =
+  | { ok: true; reservePriceUnits: bigint }
+  | { ok: false; code: string; message: string; held?: readonly { code: string; message: string }[] };
 export type PreTradeCheck = (order: OrderRecord) => PreTradeDecision;

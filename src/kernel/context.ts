@@ -3,6 +3,7 @@ import type { EngineMode } from '../core/enums.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import type { AlgoRunner, RunnerMarket } from '../execution/algo-runner.ts';
+import type { OrderIntake } from '../execution/intake.ts';
 import type { Oms } from '../execution/oms.ts';
 import type { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { GateDecision, GateOrder } from '../risk/pre-trade-gate.ts';
@@ -27,6 +28,15 @@ export interface KernelContext {
   oms: Oms;
   runner: AlgoRunner;
   exec: ExecutionService;
+  /**
+   * The one way an order enters (manual ticket, API/CLI, approved signal proposals):
+   * `intake.submit({ order, origin: 'manual' | 'api' | 'signal', approvedBy?, proposalId?, confirmSoft })`
+   * returns `{ kind: 'admitted' | 'denied', order }` or `{ kind: 'held', code, message, breaches }`
+   * (soft breaches to confirm, nothing journaled). The approval queue calls it with
+   * `{ order, origin: 'signal', approvedBy: 'operator', proposalId, confirmSoft: false }`; origin,
+   * approver and proposal are journaled as the order's columns and shown on its OrderDto.
+   */
+  intake: OrderIntake;
   risk: RiskControl;
   pms: PmsLoop;
   valuation: PortfolioValuation;

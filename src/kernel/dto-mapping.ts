@@ -102,7 +102,7 @@ export function orderDto(o: Order, inst: Instrument | undefined, facts?: Executi
   const qd = inst?.qtyDecimals ?? 0;
   const pd = inst?.priceDecimals ?? 0;
   const unparsedQty = o.status === 'DENIED' && o.qtyUnits === 0n;
-  return {
+  const dto: OrderDto = {
     id: o.id,
     venueOrderId: o.venueOrderId,
     symbol: o.symbol,
@@ -119,12 +119,16 @@ export function orderDto(o: Order, inst: Instrument | undefined, facts?: Executi
     reason: o.reason !== null && o.reason.message.length > MAX_REASON_TEXT ? { ...o.reason, message: `${o.reason.message.slice(0, MAX_REASON_TEXT)}… (cut from ${o.reason.message.length} characters)` } : o.reason,
     cancelRequested: o.cancelRequested,
     source: o.source,
+    origin: o.source,
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
     urgency: o.urgency,
     parentId: o.parentId,
     execution: executionDto(o, inst, facts),
   };
+  if (o.approvedBy !== null) dto.approvedBy = o.approvedBy;
+  if (o.proposalId !== null) dto.proposalId = o.proposalId;
+  return dto;
 }
 
 export function fillDto(f: FillRecord, inst: Instrument): FillDto {

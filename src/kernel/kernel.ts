@@ -10,6 +10,7 @@ import { fromUnits, toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
 import type { RunnerMarket } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
+import { OrderIntake } from '../execution/intake.ts';
 import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
@@ -181,6 +182,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     midOf: (s) => market.mid(s),
     volumeProfile: (i) => marketData.volumeProfile(i),
   });
+  const intake = new OrderIntake({
+    instruments,
+    oms,
+    route: (t, i, qtyUnits) => exec.plan(t, qtyUnits).plan,
+    startAlgo: (parent) => runner.start(parent),
+  });
 
   const risk: RiskControl = new RiskControl({
     clock,
@@ -253,6 +260,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     oms,
     runner,
     exec,
+    intake,
     risk,
     pms,
     valuation,

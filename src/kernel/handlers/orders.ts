@@ -25,9 +25,16 @@ type OrderMethods =
 
 /** Order entry, parent controls, the order and fill books, positions and the account. */
 export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> {
-  const { exec, oms, risk } = ctx;
+  const { exec, oms, risk, intake } = ctx;
   return {
-    'orders.place': (p) => risk.withRequest({ source: p.source, confirm: p.confirm === true && p.source === 'manual' }, () => exec.place(p)),
+    'orders.place': (p) => {
+      const { source, confirm, ...order } = p;
+      const r = intake.submit({ order, origin: source, confirmSoft: confirm === true });
+      // The contract edge: soft breaches to confirm reach the client as RISK_CONFIRM_REQUIRED with
+      // each breach; the ticket asks the operator and resubmits with confirm.
+      if (r.kind === 'held') throw new DomainError('RISK_CONFIRM_REQUIRED', r.message, r.breaches.map((b) => ({ path: b.code, message: b.message })));
+      return exec.dto(r.order);
+    },
     'orders.preview': (p) => exec.preview(p),
     'orders.cancel': ({ orderId }) => exec.cancel(orderId),
     'orders.cancelAll': ({ symbol }) => {

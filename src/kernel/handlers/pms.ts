@@ -4,6 +4,7 @@ import { DomainError } from '../../core/errors.ts';
 import { fromUnits, toUnits } from '../../core/precision.ts';
 import { checkDto } from '../risk-control.ts';
 import { farTouch, requireInstrument } from '../context.ts';
+import { parseAmounts, plannedUnits } from '../../execution/amounts.ts';
 import type { KernelContext } from '../context.ts';
 
 const toNum = (u: bigint, d: number): number => Number(fromUnits(u, d));
@@ -23,7 +24,9 @@ export function pmsHandlers(ctx: KernelContext): Pick<Handlers, 'risk.flags' | '
 function whatIf(ctx: KernelContext, p: Params<'risk.whatIf'>): WhatIfDto {
   const { hub, risk, pms } = ctx;
   const i = requireInstrument(ctx, p.symbol);
-  const { plan, qtyUnits } = ctx.exec.plan(p);
+  // Quantity parsed once: routing plans with it, the structural check below reads it.
+  const parsed = parseAmounts(i, p.qty, undefined);
+  const { plan, qtyUnits } = ctx.exec.plan(p, plannedUnits(parsed, p.qty, i.qtyDecimals));
   const style = plan.style;
   const direct = style === 'market' || style === 'limit';
   let priceUnits: bigint | null = null;
@@ -54,12 +57,7 @@ function whatIf(ctx: KernelContext, p: Params<'risk.whatIf'>): WhatIfDto {
   });
   const check = checkDto(d);
   // The same order of checks as a real placement: precision and structure first, then the limits.
-  let exact: bigint | undefined;
-  try {
-    exact = toUnits(p.qty, i.qtyDecimals);
-  } catch {
-    exact = undefined;
-  }
+  const exact = parsed.ok ? parsed.qtyUnits : undefined;
   const structuralDenial =
     exact === undefined
       ? { code: 'QTY_NOT_ON_LOT', message: `quantity ${String(p.qty)} has more decimals than the lot size ${i.lotSize} allows` }

@@ -71,6 +71,19 @@ export const ENGINE_MIGRATIONS: readonly string[] = [
   ALTER TABLE fills ADD COLUMN mid_units INTEGER;
   CREATE TABLE tca (parent_id TEXT PRIMARY KEY REFERENCES orders(id), json TEXT NOT NULL, updated_at INTEGER NOT NULL);
   `,
+  // 3: how an order entered (the intake). Its origin stays in \`source\` (manual, api, signal); a signal
+  // order approved by the operator names the approver and the proposal; the operator's confirmation
+  // of soft breaches becomes a column (it was JSON inside a parent's algo_params, and children read
+  // it from there): carried over from that JSON, and onto the children of a confirmed parent.
+  `
+  ALTER TABLE orders ADD COLUMN approved_by TEXT;
+  ALTER TABLE orders ADD COLUMN proposal_id TEXT;
+  ALTER TABLE orders ADD COLUMN risk_confirmed INTEGER NOT NULL DEFAULT 0;
+  UPDATE orders SET risk_confirmed = 1
+    WHERE algo_params IS NOT NULL AND json_valid(algo_params) AND json_extract(algo_params, '$.riskConfirmed') = 1;
+  UPDATE orders SET risk_confirmed = 1
+    WHERE parent_id IN (SELECT id FROM orders WHERE risk_confirmed = 1);
+  `,
 ];
 
 interface OrderRow {
@@ -105,6 +118,9 @@ interface OrderRow {
   decision_ts: bigint | null;
   arrival_price_units: bigint | null;
   arrival_ts: bigint | null;
+  approved_by: string | null;
+  proposal_id: string | null;
+  risk_confirmed: bigint;
 }
 
 interface FillRow {
@@ -153,6 +169,9 @@ function orderParams(o: OrderRecord): Record<string, unknown> {
     decision_ts: o.decisionTs,
     arrival_price_units: o.arrivalPriceUnits,
     arrival_ts: o.arrivalTs,
+    approved_by: o.approvedBy,
+    proposal_id: o.proposalId,
+    risk_confirmed: o.riskConfirmed ? 1 : 0,
   };
 }
 
@@ -188,6 +207,9 @@ function rowToOrder(r: OrderRow): OrderRecord {
     decisionTs: r.decision_ts === null ? null : Number(r.decision_ts),
     arrivalPriceUnits: r.arrival_price_units,
     arrivalTs: r.arrival_ts === null ? null : Number(r.arrival_ts),
+    approvedBy: r.approved_by,
+    proposalId: r.proposal_id,
+    riskConfirmed: r.risk_confirmed !== 0n,
   };
 }
 
@@ -228,7 +250,8 @@ export class SqliteOrderJournal implements JournalPort {
     const db = this.db;
     const cols =
       'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at, ' +
-      'parent_id, urgency, algo, algo_params, algo_state, paused, decision_price_units, decision_ts, arrival_price_units, arrival_ts';
+      'parent_id, urgency, algo, algo_params, algo_state, paused, decision_price_units, decision_ts, arrival_price_units, arrival_ts, ' +
+      'approved_by, proposal_id, risk_confirmed';
     const vals = cols
       .split(', ')
       .map((c) => '@' + c)

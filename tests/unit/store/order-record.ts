@@ -33,6 +33,9 @@ export function orderRecord(id: string, seq: number, over: Partial<OrderRecord> 
     decisionTs: null,
     arrivalPriceUnits: null,
     arrivalTs: null,
+    approvedBy: null,
+    proposalId: null,
+    riskConfirmed: false,
     ...over,
   };
 }
