@@ -35,6 +35,12 @@ import { wireHandlers } from './wire.ts';
 export interface Engine {
   handlers: Handlers;
   feed: EventFeed;
+  /**
+   * Where every order enters, for in-process callers (the approval queue, backtest runners):
+   * `intake.submit({ order, origin, approvedBy?, proposalId?, confirmSoft })`, outcome as data.
+   * Over the contract, `orders.place` calls the same.
+   */
+  readonly intake: OrderIntake;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Recovery summary of the last start. */
@@ -291,6 +297,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   return {
     // A request is answered once what it journaled is committed (at once unless commits are grouped).
     handlers: wireHandlers(handlers, commits ? () => commits.committed() : undefined),
+    intake,
     feed: {
       subscribe: (listener) => bus.onAny((type, payload) => listener(type as keyof Events, payload as Events[keyof Events])),
     },
