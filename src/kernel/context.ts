@@ -8,7 +8,7 @@ import type { Oms } from '../execution/oms.ts';
 import type { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { GateDecision, GateOrder } from '../risk/pre-trade-gate.ts';
 import type { ExecutionService } from './execution-service.ts';
-import type { PmsLoop } from './pms-loop.ts';
+import type { PmsLoop } from '../pms/loop.ts';
 import type { RiskControl } from './risk-control.ts';
 import type { PortfolioValuation } from './valuation.ts';
 

@@ -11,7 +11,7 @@ import type { SimMarket } from './modes/markets.ts';
 import { paperParts } from './modes/paper.ts';
 import { replayParts } from './modes/replay.ts';
 import type { KernelParts, Log } from './parts.ts';
-import type { PmsLoopOptions } from './pms-loop.ts';
+import type { PmsLoopOptions } from '../pms/loop.ts';
 import type { RiskControlOptions } from './risk-control.ts';
 
 export { ENGINE_VERSION } from './version.ts';

@@ -27,7 +27,8 @@ import { pmsHandlers } from './handlers/pms.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
-import { PmsLoop } from './pms-loop.ts';
+import { PmsLoop } from '../pms/loop.ts';
+import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
 import { RiskControl } from './risk-control.ts';
 import { PortfolioValuation } from './valuation.ts';
 import { wireHandlers } from './wire.ts';
@@ -173,8 +174,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     instruments,
     createAlgo: config.createAlgo ?? createAlgo,
     market,
-    // L1 trading state and PMS flags: every child asks.
-    guard: (p) => risk.guard(p),
+    // The guard chain (trading state, breakers, PMS flags): every child asks.
+    guard: (p) => guard.check(p),
     onTca: (t) => bus.publish('tca', t),
     log,
   });
@@ -209,8 +210,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     market: { ref: (s) => hub.mark(s), bid: market.bestBid, ask: market.bestAsk, shortTermVol: (s) => hub.shortTermVol(s) },
     symbols: () => symbols,
     venueConnected: () => running,
-    runningParents: () => runner.runningIds(),
-    pauseParent: (id, reason) => runner.pause(id, { code: 'RISK_PAUSED', message: reason }),
+    guardChanged: () => guard.enforce(),
     cancelAll: () => exec.cancelAll(),
     publish: {
       state: (x) => bus.publish('risk.state', x),
@@ -248,11 +248,24 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       const to = action === 'halt' ? 'HALTED' : 'REDUCING';
       risk.service.tighten(to, { source: 'breaker', code: `PMS_${f.code.toUpperCase()}`, message: `PMS escalation (${f.severity} ${f.code}${f.subject ? ` on ${f.subject}` : ''}): ${f.message}` }, clock.now());
     },
-    publish: { metrics: (m) => bus.publish('risk.metrics', m), flags: (f) => bus.publish('risk.flags', f) },
+    publish: {
+      metrics: (m) => bus.publish('risk.metrics', m),
+      flags: (f) => {
+        bus.publish('risk.flags', f);
+        // A new flag acts on working algos now, not at their next wake.
+        guard.enforce();
+      },
+    },
     log,
     options: { ...config.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...config.pms?.config } },
   });
-  risk.flagGuard = (p) => pms.guard(p, risk.parentReduces(p));
+  /** One chain, assembled here once: the trading state, the breakers' instrument blocks, the PMS flags. */
+  const guard = new TradingGuard({
+    links: [tradingStateLink(() => risk.service.mode, () => risk.service.stateCauseCode()), instrumentBlockLink((s) => risk.service.blockOf(s)), pms],
+    reduces: (p) => risk.reduces(p),
+    working: () => runner.workingParents(),
+    pause: (id, reason) => runner.pause(id, { code: 'GUARD_PAUSED', message: reason }),
+  });
 
   const ctx: KernelContext = {
     mode: parts.mode,

@@ -7,7 +7,7 @@ import type { ExecAlgo } from '../execution/algos/types.ts';
 import type { WatchdogOptions } from '../execution/order-watchdog.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
 import type { RiskControlOptions } from './risk-control.ts';
-import type { PmsLoopOptions } from './pms-loop.ts';
+import type { PmsLoopOptions } from '../pms/loop.ts';
 
 /**
  * What a kernel is built from. A mode (src/kernel/modes/*) is a small function that picks these;
