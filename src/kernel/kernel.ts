@@ -20,11 +20,14 @@ import { gateVenue, guardRiskStore } from './durability.ts';
 import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
+import { approvalsHandlers } from './handlers/approvals.ts';
 import { marketHandlers } from './handlers/market.ts';
 import { orderHandlers } from './handlers/orders.ts';
 import { pmsHandlers } from './handlers/pms.ts';
+import { portfolioHandlers } from './handlers/portfolio.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
+import { signalsHandlers } from './handlers/signals.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
 import { PmsLoop } from './pms-loop.ts';
 import { RiskControl } from './risk-control.ts';
@@ -264,6 +267,9 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     ...orderHandlers(ctx),
     ...riskHandlers(ctx),
     ...pmsHandlers(ctx),
+    ...signalsHandlers(ctx),
+    ...portfolioHandlers(ctx),
+    ...approvalsHandlers(ctx),
   };
 
   let periodic: number | undefined;
