@@ -243,7 +243,7 @@ export interface ApprovalOutcomeDto {
   ok: boolean;
   status: ProposalStatus | null;
   orderId: string | null;
-  /** Why not (e.g. QUEUE_FROZEN, PROPOSAL_EXPIRED, the L1 code), null when sent. */
+  /** Why not (QUEUE_FROZEN, PROPOSAL_EXPIRED, the L1 code...); ALREADY_APPROVED (ok, nothing sent again); the order's status if it was denied at once; null when sent. */
   code: string | null;
   message: string;
 }

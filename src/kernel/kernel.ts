@@ -15,8 +15,8 @@ import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
-import type { KernelContext } from './context.ts';
-import { gateVenue, guardRiskStore } from './durability.ts';
+import type { EngineCore, KernelContext } from './context.ts';
+import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
 import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
@@ -28,6 +28,8 @@ import { portfolioHandlers } from './handlers/portfolio.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import { signalsHandlers } from './handlers/signals.ts';
+import { L2Service } from './l2-service.ts';
+import { memoryL2Stores } from './modes/stores.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
 import { PmsLoop } from './pms-loop.ts';
 import { RiskControl } from './risk-control.ts';
@@ -244,7 +246,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   });
   risk.flagGuard = (p) => pms.guard(p, risk.parentReduces(p));
 
-  const ctx: KernelContext = {
+  const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
+  const core: EngineCore = {
     mode: parts.mode,
     clock,
     venueName: venue.name,
@@ -261,6 +264,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     valuation,
     structuralCheck,
   };
+  const l2 = new L2Service(core, l2Stores, {
+    signals: (c) => bus.publish('signal.generated', c),
+    created: (p) => bus.publish('proposal.created', p),
+    updated: (p) => bus.publish('proposal.updated', p),
+  }, log, config.l2);
+  const ctx: KernelContext = { ...core, l2 };
   const handlers: Handlers = {
     ...sessionHandlers(ctx),
     ...marketHandlers(ctx),
@@ -311,6 +320,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       venue.start();
       pms.start();
       watchdog?.start();
+      l2.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -319,6 +329,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
       watchdog?.stop();
+      l2.stop();
       pms.stop();
       runner.stop();
       venue.stop();
@@ -328,6 +339,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       journal.close();
       riskStore.close();
       parts.venueStore.close();
+      l2Stores.signals.close();
+      l2Stores.approvals.close();
     },
   };
 }

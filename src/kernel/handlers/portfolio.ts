@@ -1,13 +1,14 @@
 import type { Handlers } from '../../contract/api.ts';
-import { DomainError } from '../../core/errors.ts';
 import type { KernelContext } from '../context.ts';
 
 type PortfolioMethods = 'portfolio.target' | 'portfolio.rebalance' | 'portfolio.frontier';
 
-const todo = (): never => {
-  throw new DomainError('INTERNAL', 'NOT_IMPLEMENTED: the L2 engine wiring lands in the next commit');
-};
-
-export function portfolioHandlers(_ctx: KernelContext): Pick<Handlers, PortfolioMethods> {
-  return { 'portfolio.target': todo, 'portfolio.rebalance': todo, 'portfolio.frontier': todo };
+/** L2 portfolio over the contract: the sized combined target, the rebalance into proposals, the frontier. */
+export function portfolioHandlers(ctx: KernelContext): Pick<Handlers, PortfolioMethods> {
+  const { l2 } = ctx;
+  return {
+    'portfolio.target': () => l2.target(),
+    'portfolio.rebalance': ({ dryRun }) => l2.rebalance(dryRun),
+    'portfolio.frontier': ({ points, riskFreeRate }) => l2.frontier(points, riskFreeRate),
+  };
 }

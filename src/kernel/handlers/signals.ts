@@ -1,13 +1,15 @@
 import type { Handlers } from '../../contract/api.ts';
-import { DomainError } from '../../core/errors.ts';
 import type { KernelContext } from '../context.ts';
 
 type SignalsMethods = 'signals.list' | 'signals.enable' | 'signals.disable' | 'signals.set';
 
-const todo = (): never => {
-  throw new DomainError('INTERNAL', 'NOT_IMPLEMENTED: the L2 engine wiring lands in the next commit');
-};
-
-export function signalsHandlers(_ctx: KernelContext): Pick<Handlers, SignalsMethods> {
-  return { 'signals.list': todo, 'signals.enable': todo, 'signals.disable': todo, 'signals.set': todo };
+/** L2 alphas over the contract: list with recent signals, switch on or off, set a parameter (saved). */
+export function signalsHandlers(ctx: KernelContext): Pick<Handlers, SignalsMethods> {
+  const { l2 } = ctx;
+  return {
+    'signals.list': ({ limit }) => l2.signals(limit),
+    'signals.enable': ({ name }) => l2.enable(name),
+    'signals.disable': ({ name }) => l2.disable(name),
+    'signals.set': ({ name, key, value }) => l2.set(name, key, value),
+  };
 }
