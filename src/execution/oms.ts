@@ -284,6 +284,10 @@ export class Oms {
       decisionTs: null,
       arrivalPriceUnits: null,
       arrivalTs: null,
+      trigger: null,
+      ocoGroup: null,
+      replacesId: null,
+      rootId: null,
     };
   }
 
