@@ -173,10 +173,13 @@ export class ExecutionService {
     return this.dto(this.d.runner.resume(id));
   }
 
-  modify(id: string, qty: number | string): OrderDto {
+  modify(id: string, m: { qty?: number | string | undefined; price?: number | string | undefined; stopPrice?: number | string | undefined }): OrderDto {
     const o = this.parent(id);
+    if (m.price !== undefined || m.stopPrice !== undefined || m.qty === undefined) {
+      throw new DomainError('BAD_REQUEST', `order ${id} is worked by an algorithm: only its quantity can be modified`);
+    }
     const inst = this.inst(o.symbol);
-    const units = this.qtyParam(inst, qty, 'qty');
+    const units = this.qtyParam(inst, m.qty, 'qty');
     return this.dto(this.d.runner.modify(id, units!));
   }
 

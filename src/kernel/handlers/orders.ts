@@ -47,10 +47,10 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
       if (o && o.algo !== null && o.paused && isOpen(o.status)) risk.checkAmend(o, null, undefined);
       return exec.resume(orderId);
     },
-    'orders.modify': ({ orderId, qty }) => {
+    'orders.modify': ({ orderId, qty, price, stopPrice }) => {
       const o = oms.get(orderId);
       const i = o ? ctx.instruments.get(o.symbol) : undefined;
-      if (o && i && o.algo !== null && isOpen(o.status)) {
+      if (o && i && o.algo !== null && isOpen(o.status) && qty !== undefined && price === undefined && stopPrice === undefined) {
         let units: bigint | undefined;
         try {
           units = toUnits(qty, i.qtyDecimals);
@@ -59,7 +59,7 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
         }
         if (units !== undefined) risk.checkAmend(o, units, farTouch(ctx, o.symbol, o.side));
       }
-      return exec.modify(orderId, qty);
+      return exec.modify(orderId, { qty, price, stopPrice });
     },
     'orders.children': ({ orderId }) => exec.children(orderId),
     'orders.tca': ({ orderId }) => exec.tca(orderId),
