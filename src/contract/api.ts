@@ -8,6 +8,8 @@ import type { RiskEvents, RiskResults } from './api/risk.ts';
 import { riskSchemas } from './api/risk.ts';
 import type { SessionResults } from './api/session.ts';
 import { sessionSchemas } from './api/session.ts';
+import type { VenueEvents, VenueResults } from './api/venue.ts';
+import { venueSchemas } from './api/venue.ts';
 
 export { MAX_DECIMAL_VALUE, MAX_FRACTION_DIGITS, MAX_INT_DIGITS, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from './api/common.ts';
 
@@ -21,6 +23,7 @@ export const paramsSchemas = {
   ...marketSchemas,
   ...ordersSchemas,
   ...riskSchemas,
+  ...venueSchemas,
 } as const;
 
 export type MethodName = keyof typeof paramsSchemas;
@@ -31,12 +34,12 @@ export type ParamsIn<M extends MethodName> = z.input<(typeof paramsSchemas)[M]>;
 export type Params<M extends MethodName> = z.output<(typeof paramsSchemas)[M]>;
 
 /** Each method's result. */
-export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults {}
+export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, VenueResults {}
 
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends MarketEvents, OrdersEvents, RiskEvents {}
+export interface Events extends MarketEvents, OrdersEvents, RiskEvents, VenueEvents {}
 
 export type EventName = keyof Events;
 
@@ -56,6 +59,8 @@ export const EVENT_NAMES: readonly EventName[] = [
   'risk.flags',
   'risk.metrics',
   'risk.limits',
+  'venue.reconciled',
+  'venue.info',
 ];
 
 /** The engine side of the contract: one handler per method. */

@@ -25,10 +25,12 @@ import { orderHandlers } from './handlers/orders.ts';
 import { pmsHandlers } from './handlers/pms.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
+import { venueHandlers } from './handlers/venue.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
 import { PmsLoop } from './pms-loop.ts';
 import { RiskControl } from './risk-control.ts';
 import { PortfolioValuation } from './valuation.ts';
+import { wireVenue } from './venue-wiring.ts';
 import { wireHandlers } from './wire.ts';
 
 export interface Engine {
@@ -195,7 +197,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     equityUnits: () => valuation.equityUnits(),
     market: { ref: (s) => hub.mark(s), bid: market.bestBid, ask: market.bestAsk, shortTermVol: (s) => hub.shortTermVol(s) },
     symbols: () => symbols,
-    venueConnected: () => running,
+    // The real connection state on an exchange (the venue-disconnect breaker reads it).
+    venueConnected: () => running && venueSide.connected(),
     runningParents: () => runner.runningIds(),
     pauseParent: (id, reason) => runner.pause(id, { code: 'RISK_PAUSED', message: reason }),
     cancelAll: () => exec.cancelAll(),
@@ -241,8 +244,17 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   });
   risk.flagGuard = (p) => pms.guard(p, risk.parentReduces(p));
 
+  const venueSide = wireVenue(parts, config, {
+    clock,
+    oms,
+    instruments: () => instruments.all(),
+    cashUnits: () => ledger.cashUnits,
+    positionUnits: (s) => ledger.qtyUnits(s),
+    publish: (type, payload) => bus.publish(type, payload as (Events & Record<string, unknown>)[typeof type]),
+  });
   const ctx: KernelContext = {
     mode: parts.mode,
+    venue: venueSide.ctx,
     clock,
     venueName: venue.name,
     currency: marketData.currency,
@@ -264,6 +276,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     ...orderHandlers(ctx),
     ...riskHandlers(ctx),
     ...pmsHandlers(ctx),
+    ...venueHandlers(ctx),
   };
 
   let periodic: number | undefined;
@@ -303,6 +316,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       const resumed = runner.recover();
       if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);
       venue.start();
+      venueSide.start();
       pms.start();
       watchdog?.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
@@ -315,6 +329,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       watchdog?.stop();
       pms.stop();
       runner.stop();
+      venueSide.stop();
       venue.stop();
       oms.detach();
       commits?.flush();

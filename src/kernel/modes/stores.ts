@@ -16,6 +16,7 @@ import type { Closable, CommitBarrier, IdsPart } from '../parts.ts';
 export interface SessionStores {
   journal: JournalPort & Closable;
   riskStore: RiskStorePort & Closable;
+  /** The simulated venue's books; a session on a real venue has none (its books are the exchange's). */
   venueStore: SimVenueStore;
   commits?: CommitBarrier;
 }
@@ -25,7 +26,7 @@ export interface SessionStores {
  * applies to `full` and only makes sense on a wall clock, where requests arrive concurrently (a
  * simulated clock runs synchronously and would never let a batch close).
  */
-export function openStores(durability: Durability, dataDir: string | undefined, groupCommit: boolean): SessionStores {
+export function openStores(durability: Durability, dataDir: string | undefined, groupCommit: boolean, simVenue = true): SessionStores {
   if (durability === 'memory') return { journal: new MemoryOrderJournal(), riskStore: new MemoryRiskStore(), venueStore: new EphemeralSimVenueStore() };
   if (dataDir === undefined) throw new Error(`durability '${durability}' needs a data directory`);
   const synchronous = durability === 'full' ? 'FULL' : 'NORMAL';
@@ -33,7 +34,8 @@ export function openStores(durability: Durability, dataDir: string | undefined, 
   const journal = new SqliteOrderJournal(db, { synchronous, groupCommit: durability === 'full' && groupCommit });
   // Opened before any journal write so its migrations never wait on a group-commit batch.
   const riskStore = new SqliteRiskStore(db, { synchronous });
-  const venueStore = new SqliteSimVenueStore(join(dataDir, 'sim-venue.sqlite'));
+  // A real venue keeps its own books: no sim-venue file is created beside its journal.
+  const venueStore = simVenue ? new SqliteSimVenueStore(join(dataDir, 'sim-venue.sqlite')) : new EphemeralSimVenueStore();
   return { journal, riskStore, venueStore, commits: durability === 'full' && groupCommit ? journal : undefined };
 }
 
