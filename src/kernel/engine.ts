@@ -10,7 +10,7 @@ import { backtestParts } from './modes/backtest.ts';
 import type { SimMarket } from './modes/markets.ts';
 import { paperParts } from './modes/paper.ts';
 import { replayParts } from './modes/replay.ts';
-import type { KernelParts, Log } from './parts.ts';
+import type { KernelParts, Log, VenueAdmin } from './parts.ts';
 import type { PmsLoopOptions } from './pms-loop.ts';
 import type { RiskControlOptions } from './risk-control.ts';
 
@@ -66,6 +66,8 @@ export interface EngineOptions {
    * must stay a pure function of their inputs). `false` turns it off.
    */
   watchdog?: WatchdogOptions | false;
+  /** The host's venue configuration and key vault (strata serve); absent, those methods refuse. */
+  venueAdmin?: VenueAdmin;
   /** Receives anomalies and internal errors; defaults to stderr. */
   log?: Log;
 }

@@ -66,9 +66,10 @@ export interface ServeProcess {
   dataDir: string;
 }
 
-export async function spawnServe(dataDir: string, extra: string[] = []): Promise<ServeProcess> {
+export async function spawnServe(dataDir: string, extra: string[] = [], env?: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'src/host/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir, '--seed', '11', '--warm-up', '1', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

@@ -25,10 +25,12 @@ export interface PaperOnLiveOptions {
   initialCash?: string;
   idPrefix?: string;
   log?: Log;
+  /** The clock the feed runs on (one wall clock per session). */
+  clock?: WallClock;
 }
 
 export function paperOnLiveParts(o: PaperOnLiveOptions): KernelParts {
-  const clock = new WallClock();
+  const clock = o.clock ?? new WallClock();
   const stores = openStores('full', o.dataDir, true);
   const symbols = o.instruments.all().map((i) => i.symbol);
   const live = liveSources(o.feed, symbols);
