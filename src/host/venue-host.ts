@@ -3,7 +3,7 @@ import type { VenueConfigDto } from '../contract/api/venue.ts';
 import { WallClock } from '../core/clock.ts';
 import { DomainError } from '../core/errors.ts';
 import { CASH_DECIMALS, InstrumentRegistry } from '../core/instrument.ts';
-import { toDecimalString } from '../core/precision.ts';
+import { rescale, toDecimalString } from '../core/precision.ts';
 import { liveParts } from '../kernel/modes/live.ts';
 import { paperOnLiveParts } from '../kernel/modes/paper-live.ts';
 import type { KernelParts, Log, VenueAdmin, VenueLink } from '../kernel/parts.ts';
@@ -123,7 +123,12 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
   // The journal's starting cash is the exchange's (read once per start; kept only by a new journal).
   const account = await venue.fetchAccount();
   const port = new CcxtVenuePort(venue, clock, o.log);
-  const parts = liveParts({ dataDir: o.dataDir, venue: port, link, instruments, currency: venue.currency, initialCash: toDecimalString(account.cashUnits, CASH_DECIMALS), log: o.log, clock });
+  const baseline: Record<string, string> = { [account.currency]: rescale(account.cashUnits, CASH_DECIMALS, 8).toString() };
+  for (const h of account.holdings) {
+    const inst = venue.registry.get(h.symbol);
+    if (inst) baseline[inst.base] = rescale(h.qtyUnits, inst.qtyDecimals, 8).toString();
+  }
+  const parts = liveParts({ dataDir: o.dataDir, venue: port, link, instruments, currency: venue.currency, initialCash: toDecimalString(account.cashUnits, CASH_DECIMALS), baseline, log: o.log, clock });
   return { parts, venue, settings, reconcileEveryMs: t.reconcileEveryMs };
 }
 

@@ -10,6 +10,7 @@ import type { Oms } from '../execution/oms.ts';
 import { reconcile } from '../venues/ccxt/reconcile.ts';
 import type { BalanceView, ReconcileAction, ReconcileDifference } from '../venues/ccxt/reconcile.ts';
 import type { JournalSnapshot } from '../venues/ccxt/reconcile-run.ts';
+import { VENUE_BASELINE_KEY } from './modes/live.ts';
 import type { Log, VenueLink } from './parts.ts';
 
 export interface ReconcilerDeps {
@@ -32,7 +33,7 @@ export interface ReconcilerDeps {
 const KEEP_RUNS = 50;
 /** Trades re-read before the newest known one: fills of several symbols do not arrive in time order. */
 const TRADE_OVERLAP_MS = 10 * 60_000;
-const BASELINE_KEY = 'venue_baseline';
+const BASELINE_KEY = VENUE_BASELINE_KEY;
 
 type Item = ReconItemDto & { action: ReconcileAction };
 
@@ -123,8 +124,9 @@ export class VenueReconciler {
     const run: ReconRunDto = { id, at: this.d.clock.now(), trigger, ok: true, error: null, items: [] };
     try {
       const input = await this.d.link.gather(this.snapshot());
-      // A first run of a journal with no trades yet: the venue's balances are where this account starts.
-      if (this.baseline() === undefined && input.balances) this.d.journal.setMeta(BASELINE_KEY, JSON.stringify(Object.fromEntries(input.balances.venue.map((b) => [b.asset, b.units.toString()]))));
+      // A journal without a baseline (opened before baselines were kept) that has not traded yet:
+      // the venue's balances now are where it starts. One that has traded cannot know its start.
+      if (this.baseline() === undefined && input.balances && this.d.oms.fills().length === 0 && this.d.oms.openOrders().length === 0) this.d.journal.setMeta(BASELINE_KEY, JSON.stringify(Object.fromEntries(input.balances.venue.map((b) => [b.asset, b.units.toString()]))));
       if (input.balances) input.balances = { ...input.balances, journal: this.journalBalances() };
       input.notFoundCounts = this.notFound;
       const result = reconcile(input);

@@ -22,10 +22,21 @@ export interface LiveOptions {
   idPrefix?: string;
   log?: Log;
   clock?: WallClock;
+  /**
+   * The account's balances per asset (10^-8 units) read with the initial cash, before any order:
+   * kept by a new journal as where it met the exchange, so reconciliation compares balances with
+   * this baseline moved by the journal's fills.
+   */
+  baseline?: Record<string, string>;
 }
+
+/** Journal meta key of the balances a journal started from on its exchange. */
+export const VENUE_BASELINE_KEY = 'venue_baseline';
 
 export function liveParts(o: LiveOptions): KernelParts {
   const stores = openStores('full', o.dataDir, true, false);
+  const ids = resolveIds(stores.journal, o);
+  if (o.baseline && stores.journal.getMeta(VENUE_BASELINE_KEY) === undefined) stores.journal.setMeta(VENUE_BASELINE_KEY, JSON.stringify(o.baseline));
   return {
     mode: 'live',
     clock: o.clock ?? new WallClock(),
@@ -36,7 +47,7 @@ export function liveParts(o: LiveOptions): KernelParts {
     riskStore: stores.riskStore,
     venueStore: { close: () => undefined },
     commits: stores.commits,
-    ids: resolveIds(stores.journal, o),
+    ids,
     log: o.log ?? stderrLog,
     durability: 'full',
   };
