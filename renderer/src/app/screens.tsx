@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { RiskPanel, RiskScreen } from '../features/risk/RiskPanel.tsx';
+import { ReconciliationScreen } from '../features/reconciliation/ReconciliationScreen.tsx';
+import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { TradingScreen } from '../features/trading/TradingScreen.tsx';
 import { resetLayout, setScreen, toast, useStore } from '../state/index.ts';
 
@@ -27,6 +29,18 @@ export const SCREENS: readonly ScreenDef[] = [
     label: 'Risk',
     description: 'Risk screen: trading state, limits, breakers, flags, VaR, exposure, stress',
     render: () => <RiskScreen />,
+  },
+  {
+    id: 'reconciliation',
+    label: 'Reconciliation',
+    description: 'Reconciliation: differences between the journal and the exchange, what was done, what needs you',
+    render: () => <ReconciliationScreen />,
+  },
+  {
+    id: 'settings',
+    label: 'Settings',
+    description: 'Settings: exchange, live or paper, symbols, rate limit, API URL, API keys',
+    render: () => <SettingsScreen />,
   },
 ];
 

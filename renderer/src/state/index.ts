@@ -10,4 +10,5 @@ export * from './orders.ts';
 export * from './risk.ts';
 export * from './ticket.ts';
 export * from './toasts.ts';
+export * from './venue.ts';
 export { attach, detach, SLICES } from './registry.ts';

@@ -42,6 +42,8 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'risk.metrics': ['ts', 'nav', 'exposures', 'var'],
   'risk.limits': ['limits'],
   'engine.alert': ['code', 'message'],
+  'venue.reconciled': ['id', 'items'],
+  'venue.info': ['kind', 'mode'],
 };
 
 /** A JSON object carrying every one of `keys` (not null). */

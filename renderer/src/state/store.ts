@@ -7,6 +7,7 @@ import type { OrdersSlice } from './orders.ts';
 import type { RiskSlice } from './risk.ts';
 import type { TicketSlice } from './ticket.ts';
 import type { ToastsSlice } from './toasts.ts';
+import type { VenueSlice } from './venue.ts';
 import { accountInitial } from './account.ts';
 import { connectionInitial } from './connection.ts';
 import { layoutInitial } from './layout.ts';
@@ -15,6 +16,7 @@ import { ordersInitial } from './orders.ts';
 import { riskInitial } from './risk.ts';
 import { ticketInitial } from './ticket.ts';
 import { toastsInitial } from './toasts.ts';
+import { venueInitial } from './venue.ts';
 
 /**
  * The renderer's one zustand store, made of one slice per domain. Each slice file owns its fields,
@@ -23,7 +25,7 @@ import { toastsInitial } from './toasts.ts';
  * The slices import this module for `set`/`get` and this module imports their initial values: the
  * `*Initial` are function declarations (hoisted), so the cycle is safe whichever module loads first.
  */
-export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice;
+export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & VenueSlice;
 
 export function initialState(): State {
   return {
@@ -35,6 +37,7 @@ export function initialState(): State {
     ...toastsInitial(),
     ...ticketInitial(),
     ...layoutInitial(),
+    ...venueInitial(),
   };
 }
 
