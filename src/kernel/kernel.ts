@@ -10,24 +10,31 @@ import { fromUnits, toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
 import type { RunnerMarket } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
+import { OrderIntake } from '../execution/intake.ts';
 import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
-import type { KernelContext } from './context.ts';
-import { gateVenue, guardRiskStore } from './durability.ts';
+import type { EngineCore, KernelContext } from './context.ts';
+import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
 import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
+import { approvalsHandlers } from './handlers/approvals.ts';
 import { marketHandlers } from './handlers/market.ts';
 import { orderHandlers } from './handlers/orders.ts';
 import { pmsHandlers } from './handlers/pms.ts';
+import { portfolioHandlers } from './handlers/portfolio.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import { venueHandlers } from './handlers/venue.ts';
+import { signalsHandlers } from './handlers/signals.ts';
+import { L2Service } from './l2-service.ts';
+import { memoryL2Stores } from './modes/stores.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
-import { PmsLoop } from './pms-loop.ts';
+import { PmsLoop } from '../pms/loop.ts';
+import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
 import { RiskControl } from './risk-control.ts';
 import { PortfolioValuation } from './valuation.ts';
 import { wireVenue } from './venue-wiring.ts';
@@ -36,6 +43,12 @@ import { wireHandlers } from './wire.ts';
 export interface Engine {
   handlers: Handlers;
   feed: EventFeed;
+  /**
+   * Where every order enters, for in-process callers (the approval queue, backtest runners):
+   * `intake.submit({ order, origin, approvedBy?, proposalId?, confirmSoft })`, outcome as data.
+   * Over the contract, `orders.place` calls the same.
+   */
+  readonly intake: OrderIntake;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Recovery summary of the last start. */
@@ -168,8 +181,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     instruments,
     createAlgo: config.createAlgo ?? createAlgo,
     market,
-    // L1 trading state and PMS flags: every child asks.
-    guard: (p) => risk.guard(p),
+    // The guard chain (trading state, breakers, PMS flags): every child asks.
+    guard: (p) => guard.check(p),
     onTca: (t) => bus.publish('tca', t),
     log,
   });
@@ -182,6 +195,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     volumePerSecond: (s) => hub.volumePerSecond(s),
     midOf: (s) => market.mid(s),
     volumeProfile: (i) => marketData.volumeProfile(i),
+  });
+  const intake = new OrderIntake({
+    instruments,
+    oms,
+    route: (t, i, qtyUnits) => exec.plan(t, qtyUnits).plan,
+    startAlgo: (parent) => runner.start(parent),
   });
 
   const risk: RiskControl = new RiskControl({
@@ -199,8 +218,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     symbols: () => symbols,
     // The real connection state on an exchange (the venue-disconnect breaker reads it).
     venueConnected: () => running && venueSide.connected(),
-    runningParents: () => runner.runningIds(),
-    pauseParent: (id, reason) => runner.pause(id, { code: 'RISK_PAUSED', message: reason }),
+    guardChanged: () => guard.enforce(),
     cancelAll: () => exec.cancelAll(),
     publish: {
       state: (x) => bus.publish('risk.state', x),
@@ -238,11 +256,24 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       const to = action === 'halt' ? 'HALTED' : 'REDUCING';
       risk.service.tighten(to, { source: 'breaker', code: `PMS_${f.code.toUpperCase()}`, message: `PMS escalation (${f.severity} ${f.code}${f.subject ? ` on ${f.subject}` : ''}): ${f.message}` }, clock.now());
     },
-    publish: { metrics: (m) => bus.publish('risk.metrics', m), flags: (f) => bus.publish('risk.flags', f) },
+    publish: {
+      metrics: (m) => bus.publish('risk.metrics', m),
+      flags: (f) => {
+        bus.publish('risk.flags', f);
+        // A new flag acts on working algos now, not at their next wake.
+        guard.enforce();
+      },
+    },
     log,
     options: { ...config.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...config.pms?.config } },
   });
-  risk.flagGuard = (p) => pms.guard(p, risk.parentReduces(p));
+  /** One chain, assembled here once: the trading state, the breakers' instrument blocks, the PMS flags. */
+  const guard = new TradingGuard({
+    links: [tradingStateLink(() => risk.service.mode, () => risk.service.stateCauseCode()), instrumentBlockLink((s) => risk.service.blockOf(s)), pms],
+    reduces: (p) => risk.reduces(p),
+    working: () => runner.workingParents(),
+    pause: (id, reason) => runner.pause(id, { code: 'GUARD_PAUSED', message: reason }),
+  });
 
   const venueSide = wireVenue(parts, config, {
     clock,
@@ -252,7 +283,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     positionUnits: (s) => ledger.qtyUnits(s),
     publish: (type, payload) => bus.publish(type, payload as (Events & Record<string, unknown>)[typeof type]),
   });
-  const ctx: KernelContext = {
+  const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
+  const core: EngineCore = {
     mode: parts.mode,
     venue: venueSide.ctx,
     clock,
@@ -265,11 +297,18 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     oms,
     runner,
     exec,
+    intake,
     risk,
     pms,
     valuation,
     structuralCheck,
   };
+  const l2 = new L2Service(core, l2Stores, {
+    signals: (c) => bus.publish('signal.generated', c),
+    created: (p) => bus.publish('proposal.created', p),
+    updated: (p) => bus.publish('proposal.updated', p),
+  }, log, config.l2);
+  const ctx: KernelContext = { ...core, l2 };
   const handlers: Handlers = {
     ...sessionHandlers(ctx),
     ...marketHandlers(ctx),
@@ -277,6 +316,9 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     ...riskHandlers(ctx),
     ...pmsHandlers(ctx),
     ...venueHandlers(ctx),
+    ...signalsHandlers(ctx),
+    ...portfolioHandlers(ctx),
+    ...approvalsHandlers(ctx),
   };
 
   let periodic: number | undefined;
@@ -296,6 +338,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   return {
     // A request is answered once what it journaled is committed (at once unless commits are grouped).
     handlers: wireHandlers(handlers, commits ? () => commits.committed() : undefined),
+    intake,
     feed: {
       subscribe: (listener) => bus.onAny((type, payload) => listener(type as keyof Events, payload as Events[keyof Events])),
     },
@@ -319,6 +362,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       venueSide.start();
       pms.start();
       watchdog?.start();
+      l2.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -327,6 +371,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
       watchdog?.stop();
+      l2.stop();
       pms.stop();
       runner.stop();
       venueSide.stop();
@@ -337,6 +382,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       journal.close();
       riskStore.close();
       parts.venueStore.close();
+      l2Stores.signals.close();
+      l2Stores.approvals.close();
     },
   };
 }
