@@ -144,6 +144,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       },
       orderDenied: (o) => bus.publish('order.denied', exec.dto(o)),
       fillApplied: (f, _o, p) => {
+        venueSide.fillApplied(f);
         exposureLog.changed(f.symbol);
         const i = inst(f.symbol);
         if (!i) return;
@@ -352,7 +353,9 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       const warm = config.warmUpMinutes ?? 60;
       if (warm > 0) marketData.warmUp?.(warm * 60_000);
       oms.attach();
+      venueSide.recovering(true);
       recovery = await oms.recover();
+      venueSide.recovering(false);
       // Recovery loads orders and fills without telling the listener.
       exposureLog.changedAll();
       // Children are reconciled first; then each working parent resumes from what it has done.

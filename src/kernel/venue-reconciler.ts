@@ -4,8 +4,8 @@ import { DomainError } from '../core/errors.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { isOpen } from '../core/order.ts';
-import type { JournalPort } from '../core/ports.ts';
-import { rescale } from '../core/precision.ts';
+import type { FillRecord, JournalPort } from '../core/ports.ts';
+import { rescale, toDecimalString } from '../core/precision.ts';
 import type { Oms } from '../execution/oms.ts';
 import { reconcile } from '../venues/ccxt/reconcile.ts';
 import type { BalanceView, ReconcileAction, ReconcileDifference } from '../venues/ccxt/reconcile.ts';
@@ -78,6 +78,40 @@ export class VenueReconciler {
   view(limit = 20): ReconciliationDto {
     const open = [...this.items.values()].filter((i) => i.status === 'needs_operator').sort((a, b) => b.at - a.at).map(strip);
     return { runs: this.runs.slice(0, limit), open };
+  }
+
+  /**
+   * Fills the OMS's start-up recovery applied (it asks the exchange about every order open in the
+   * journal before anything else runs): they were missed while Strata was down, so they are listed
+   * here as what they are, a difference found and settled at start.
+   */
+  noteRecovered(fills: readonly FillRecord[]): void {
+    const id = `R${++this.seq}-${this.d.clock.now().toString(36)}`;
+    const run: ReconRunDto = { id, at: this.d.clock.now(), trigger: 'start', ok: true, error: null, items: [] };
+    for (const f of fills) {
+      const inst = this.d.instruments().find((i) => i.symbol === f.symbol);
+      const qty = inst ? toDecimalString(f.qtyUnits, inst.qtyDecimals) : String(f.qtyUnits);
+      const px = inst ? toDecimalString(f.priceUnits, inst.priceDecimals) : String(f.priceUnits);
+      const item: Item = {
+        id: `${id}-${run.items.length + 1}`,
+        runId: id,
+        at: run.at,
+        kind: 'missed_fill',
+        clientOrderId: f.orderId,
+        symbol: f.symbol,
+        detail: `trade ${f.id} (${f.side} ${qty} @ ${px}) happened at the exchange while Strata was down`,
+        outcome: 'fill applied at start (order recovery asked the exchange)',
+        status: 'done',
+        actions: [],
+        action: { kind: 'fetch_fills', clientOrderId: f.orderId, symbol: f.symbol },
+      };
+      this.items.set(item.id, item);
+      run.items.push(strip(item));
+    }
+    this.runs.unshift(run);
+    this.runs.length = Math.min(this.runs.length, KEEP_RUNS);
+    this.d.log('info', `reconciliation at start: ${fills.length} fill(s) missed while down were applied`);
+    this.d.publish(run);
   }
 
   /** One run; a run already going is joined rather than doubled. */

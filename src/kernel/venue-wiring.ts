@@ -1,6 +1,7 @@
 import type { VenueAlertDto, VenueInfoDto } from '../contract/api/venue.ts';
 import type { Events } from '../contract/api.ts';
 import type { Clock } from '../core/clock.ts';
+import type { FillRecord } from '../core/ports.ts';
 import { toUnits } from '../core/precision.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
@@ -15,6 +16,9 @@ export interface VenueWiring {
   ctx: VenueContext;
   /** Whether the venue counts as connected for the venue-disconnect breaker. */
   connected(): boolean;
+  /** Fills applied while the OMS recovers (missed while Strata was down) are reported by reconciliation. */
+  recovering(on: boolean): void;
+  fillApplied(f: FillRecord): void;
   start(): void;
   stop(): void;
 }
@@ -61,8 +65,19 @@ export function wireVenue(
     alerts: [...alerts],
     lastReconciledAt: reconciler?.lastAt ?? null,
   });
+  let recovered: FillRecord[] | undefined;
   return {
     ctx: { info, reconciler, admin: config.venueAdmin },
+    recovering(on) {
+      if (on) recovered = [];
+      else {
+        if (recovered && recovered.length > 0) reconciler?.noteRecovered(recovered);
+        recovered = undefined;
+      }
+    },
+    fillApplied(f) {
+      recovered?.push(f);
+    },
     connected: () => !link || link.connection() !== 'disconnected',
     start() {
       offAlerts = link?.onAlert((a) => {
