@@ -10,7 +10,7 @@ const nativeOnly = (except) =>
   ].filter((p) => p.name !== except);
 
 /** Renderer feature rooms (renderer/src/features/*); a new room is one entry here. */
-const RENDERER_FEATURES = ['trading', 'risk', 'signals', 'portfolio', 'approvals', 'backtest', 'replay', 'settings'];
+const RENDERER_FEATURES = ['trading', 'risk', 'signals', 'portfolio', 'approvals', 'backtest', 'replay', 'settings', 'reconciliation'];
 const rendererPatterns = [
   { group: ['**/src/*', '!**/src/contract', '!**/src/contract/*'], message: 'the renderer imports only src/contract' },
   { group: ['node:*'], message: 'the renderer runs in a browser' },

@@ -14,6 +14,8 @@ import type { SignalsEvents, SignalsResults } from './api/signals.ts';
 import { signalsSchemas } from './api/signals.ts';
 import type { SessionResults } from './api/session.ts';
 import { sessionSchemas } from './api/session.ts';
+import type { VenueEvents, VenueResults } from './api/venue.ts';
+import { venueSchemas } from './api/venue.ts';
 
 export { MAX_DECIMAL_VALUE, MAX_FRACTION_DIGITS, MAX_INT_DIGITS, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from './api/common.ts';
 
@@ -27,6 +29,7 @@ export const paramsSchemas = {
   ...marketSchemas,
   ...ordersSchemas,
   ...riskSchemas,
+  ...venueSchemas,
   ...signalsSchemas,
   ...portfolioSchemas,
   ...approvalsSchemas,
@@ -40,12 +43,12 @@ export type ParamsIn<M extends MethodName> = z.input<(typeof paramsSchemas)[M]>;
 export type Params<M extends MethodName> = z.output<(typeof paramsSchemas)[M]>;
 
 /** Each method's result. */
-export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, SignalsResults, PortfolioResults, ApprovalsResults {}
+export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, SignalsResults, PortfolioResults, ApprovalsResults, VenueResults {}
 
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends MarketEvents, OrdersEvents, RiskEvents, SignalsEvents, ApprovalsEvents {}
+export interface Events extends MarketEvents, OrdersEvents, RiskEvents, SignalsEvents, ApprovalsEvents, VenueEvents {}
 
 export type EventName = keyof Events;
 
@@ -68,6 +71,8 @@ export const EVENT_NAMES: readonly EventName[] = [
   'signal.generated',
   'proposal.created',
   'proposal.updated',
+  'venue.reconciled',
+  'venue.info',
 ];
 
 /** The engine side of the contract: one handler per method. */

@@ -275,6 +275,9 @@ export interface SessionDto {
   version: string;
   mode: EngineMode;
   venue: string;
+  /** On an exchange: whose account, and whether orders are real (live) or paper on its live data. */
+  account?: string;
+  venueMode?: 'live' | 'paper';
   startedAt: number;
   serverTime: number;
   currency: string;

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'LIMIT_REJECTED',
   /** A trading-state change was refused: CONFIRM_REQUIRED, BAD_CONFIRMATION, NOT_A_RESUME in issues. */
   'STATE_REJECTED',
+  /** A venue request was refused: a configuration, keys, or a reconciliation action that does not apply (issues[0].path names the reason). */
+  'VENUE_REJECTED',
   'UNAUTHORIZED',
   /** L2: no alpha of that name, no such parameter, or a value its schema refuses (issues say why). */
   'UNKNOWN_ALPHA',

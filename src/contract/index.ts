@@ -6,3 +6,4 @@ export * from './api.ts';
 export * from './envelope.ts';
 export * from './rpc.ts';
 export * from './memory.ts';
+export * from './api/venue.ts';

@@ -16,6 +16,8 @@ export const DOMAIN_ERROR_CODES = [
   'RISK_DENIED',
   'LIMIT_REJECTED',
   'STATE_REJECTED',
+  /** A venue request was refused: a configuration, keys, or a reconciliation action that does not apply (issues[0].path names the reason). */
+  'VENUE_REJECTED',
   /** L2: no alpha of that name, no such parameter, or a value its schema refuses (issues say why). */
   'UNKNOWN_ALPHA',
   'UNKNOWN_PARAM',

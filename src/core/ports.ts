@@ -73,9 +73,12 @@ export interface VenuePort {
   /** Sends an order. Never throws for venue-side refusals: those arrive as 'rejected' events. */
   submit(req: VenueOrderRequest): void;
   cancel(clientOrderId: string, symbol: string): void;
-  /** Reconciliation after a restart or a timeout: what the venue knows of an order, if anything. */
-  fetchOrder(clientOrderId: string): Promise<VenueOrderStatus | undefined>;
-  fetchFills(clientOrderId: string): Promise<VenueFill[]>;
+  /**
+   * Reconciliation after a restart or a timeout: what the venue knows of an order, if anything.
+   * The symbol is given because exchanges key orders by symbol; a venue that does not need it ignores it.
+   */
+  fetchOrder(clientOrderId: string, symbol?: string): Promise<VenueOrderStatus | undefined>;
+  fetchFills(clientOrderId: string, symbol?: string): Promise<VenueFill[]>;
   onEvent(listener: (e: VenueEvent) => void): () => void;
   onMarket(listener: (e: MarketEvent) => void): () => void;
   book(symbol: string): MarketBook | undefined;

@@ -8,7 +8,7 @@ import type { Ledger, PositionState } from '../core/ledger.ts';
 import { applyFillToOrder, isOpen, remainingUnits, transition } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, JournalPort, PreTradeCheck, VenueEvent, VenueFill, VenueOrderStatus, VenuePort } from '../core/ports.ts';
-import { divRound } from '../core/precision.ts';
+import { divRound, toDecimalString } from '../core/precision.ts';
 import { parseAmounts } from './amounts.ts';
 import type { ParsedAmounts } from './amounts.ts';
 /** A cancel asked for again after this long (engine time) is sent again. */
@@ -597,7 +597,7 @@ export class Oms {
     for (const o of [...this.open.values()]) {
       if (o.algo !== null) continue; // parents live here only; the algo runner resumes them
       reconciled++;
-      const status = await this.deps.venue.fetchOrder(o.id);
+      const status = await this.deps.venue.fetchOrder(o.id, o.symbol);
       if (!status) {
         // Journaled but the venue has no record: it died before sending (NEW), or the venue lost it.
         // Never resend blindly. A partly filled order keeps its fills and ends EXPIRED.
@@ -622,7 +622,7 @@ export class Oms {
   async settle(id: string, giveUpUnknown: boolean, reasonMessage = 'the venue has no record of this order long after it was sent'): Promise<'final' | 'open' | 'unknown' | 'lost'> {
     const o = this.orders.get(id);
     if (!o || !isOpen(o.status) || o.algo !== null) return 'final';
-    const status = await this.deps.venue.fetchOrder(id);
+    const status = await this.deps.venue.fetchOrder(id, o.symbol);
     if (!isOpen(o.status)) return 'final';
     if (!status) {
       if (!giveUpUnknown) return 'unknown';
@@ -632,6 +632,42 @@ export class Oms {
     }
     await this.applyVenueStatus(o, status);
     return isOpen(o.status) ? 'open' : 'final';
+  }
+
+  /**
+   * An order the venue has open that Strata did not place (found by reconciliation): journaled as an
+   * open order under the venue's client id, its reason marked EXTERNAL, never sent. From then on it
+   * is visible, cancellable and counted in exposure like any working order; its fills arrive as the
+   * venue reports them. Returns undefined when the id is already known.
+   */
+  adoptExternal(o: { clientOrderId: string; venueOrderId: string; symbol: string; side: Side; type: OrderType; tif: TimeInForce; qtyUnits: bigint; priceUnits: bigint | null; createdAt: number }): Order | undefined {
+    const inst = this.deps.instruments.get(o.symbol);
+    if (this.orders.has(o.clientOrderId) || !inst || o.qtyUnits <= 0n) return undefined;
+    const now = this.deps.clock.now();
+    const order: Order = {
+      ...this.blank(o.symbol, o.side, o.type, o.tif, 'api', o.createdAt > 0 ? o.createdAt : now),
+      id: o.clientOrderId,
+      seq: this.deps.journal.nextOrderSeq(),
+      venueOrderId: o.venueOrderId,
+      qtyUnits: o.qtyUnits,
+      priceUnits: o.priceUnits,
+      requestedQty: toDecimalString(o.qtyUnits, inst.qtyDecimals),
+      requestedPrice: o.priceUnits === null ? null : toDecimalString(o.priceUnits, inst.priceDecimals),
+      status: 'PENDING',
+      reason: { code: 'EXTERNAL', message: 'placed outside Strata; adopted by reconciliation' },
+      updatedAt: now,
+    };
+    this.deps.journal.insertOrder(order, 'adopted_external');
+    this.orders.set(order.id, order);
+    this.trackOpen(order);
+    if (order.side === 'buy' && order.priceUnits !== null) this.reservePrice.set(order.id, order.priceUnits);
+    this.deps.listener.orderUpdated(order);
+    return order;
+  }
+
+  /** The venue's fills of one order (reconciliation asks through the same port recovery uses). */
+  venueFills(id: string, symbol: string): Promise<VenueFill[]> {
+    return this.deps.venue.fetchFills(id, symbol);
   }
 
   /** When a cancel of an open order was last sent, if one is outstanding. */
@@ -644,7 +680,7 @@ export class Oms {
   private async applyVenueStatus(o: Order, status: VenueOrderStatus): Promise<number> {
     let applied = 0;
     if (o.status === 'NEW') this.onVenueEvent({ type: 'accepted', clientOrderId: o.id, venueOrderId: status.venueOrderId, ts: this.deps.clock.now() });
-    for (const f of await this.deps.venue.fetchFills(o.id)) if (this.applyFill(f)) applied++;
+    for (const f of await this.deps.venue.fetchFills(o.id, o.symbol)) if (this.applyFill(f)) applied++;
     if (!isOpen(o.status)) return applied;
     const ts = this.deps.clock.now();
     if (status.state === 'cancelled') this.onVenueEvent({ type: 'cancelled', clientOrderId: o.id, ts });

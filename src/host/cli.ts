@@ -111,9 +111,33 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--seed <n>', 'seed of the demo market', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--warm-up <minutes>', 'minutes of demo history generated at start', intArg('warm-up', 0, 24 * 60), 30)
     .option('--fresh', 'start a new account although the journal is missing or empty beside an old account (its files are moved aside)')
-    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean }) => {
+    .option('--venue <venue>', 'sim (the demo venue) or ccxt:EXCHANGE, e.g. ccxt:binance; stored in the data directory (venue.json)')
+    .option('--venue-url <url>', 'API base URL override: rewrites the host of every API URL, keeps the paths (testnets, gateways, the loopback exchange)')
+    .addOption(new Option('--mode <mode>', 'on an exchange: live (real orders) or paper (simulated fills against its live data)').choices(['live', 'paper']))
+    .option('--symbols <list>', 'watched symbols on an exchange, comma separated (e.g. BTC/USDT,ETH/USDT)')
+    .option('--rate-limit-factor <f>', "share of the exchange's request-weight budget Strata may use, (0, 1]")
+    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean; venue?: string; venueUrl?: string; mode?: 'live' | 'paper'; symbols?: string; rateLimitFactor?: string }) => {
       const { serve } = await import('./serve.ts');
-      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, say: (line) => io.err(line + '\n') });
+      const { parseVenueFlag } = await import('./venue-config.ts');
+      let venue: import('./serve.ts').VenueFlags | null | undefined;
+      try {
+        const id = o.venue === undefined ? undefined : parseVenueFlag(o.venue);
+        if (o.venue !== undefined) venue = id === undefined ? null : { exchangeId: id };
+        else if (o.venueUrl || o.mode || o.symbols || o.rateLimitFactor) throw new Error('--venue-url, --mode, --symbols and --rate-limit-factor go with --venue ccxt:EXCHANGE');
+      } catch (err) {
+        throw new CliExit(EXIT.usage, err instanceof Error ? err.message : String(err));
+      }
+      if (venue) {
+        if (o.mode) venue.mode = o.mode;
+        if (o.venueUrl) venue.apiUrl = o.venueUrl;
+        if (o.symbols) venue.symbols = o.symbols.split(',').map((x) => x.trim().toUpperCase()).filter((x) => x.length > 0);
+        if (o.rateLimitFactor !== undefined) {
+          const f = Number(o.rateLimitFactor);
+          if (!(f > 0 && f <= 1)) throw new CliExit(EXIT.usage, `--rate-limit-factor must be in (0, 1], got ${o.rateLimitFactor}`);
+          venue.rateLimitFactor = f;
+        }
+      }
+      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, say: (line) => io.err(line + '\n'), env: io.env, ...(venue !== undefined ? { venue } : {}) });
       // serve() returns once listening; the process lives on its signals.
       await new Promise<never>(() => undefined);
     });

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { Handlers } from '../contract/api.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { EventFeed } from '../contract/rpc.ts';
-import { createEngine } from '../kernel/engine.ts';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildKernel, createEngine } from '../kernel/engine.ts';
 import type { Engine } from '../kernel/engine.ts';
 import { DataDirError, prepareDataDir, processAlive, readConnectionFile, removeConnectionFile, writeConnectionFile } from './data-dir.ts';
 import { engineAnswers } from './engine-probe.ts';
@@ -12,6 +14,9 @@ import { loadRiskConfig } from './risk-config.ts';
 import { createLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { startServer } from './server.ts';
+import { VENUE_FILE, readVenueSettings, writeVenueSettings } from './venue-config.ts';
+import { HostVenueAdmin, openExchangeSession } from './venue-host.ts';
+import type { ExchangeSession } from './venue-host.ts';
 
 export interface ServeOptions {
   dataDir: string;
@@ -23,6 +28,21 @@ export interface ServeOptions {
   fresh?: boolean;
   /** One line for the operator; defaults to stderr. */
   say?: (line: string) => void;
+  /**
+   * The venue, from `--venue ccxt:ID [--venue-url URL] [--mode live|paper] [--symbols A,B]`: stored
+   * in the data directory's venue.json (the Settings view edits the same file). `null` goes back to
+   * the demo venue; absent, venue.json decides (no file: the demo venue).
+   */
+  venue?: VenueFlags | null;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface VenueFlags {
+  exchangeId: string;
+  mode?: 'live' | 'paper';
+  apiUrl?: string;
+  symbols?: string[];
+  rateLimitFactor?: number;
 }
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
@@ -43,6 +63,20 @@ export async function serve(opts: ServeOptions): Promise<void> {
   }
   prepareDataDir(opts.dataDir, { fresh: opts.fresh, say });
   const cfg = loadRiskConfig(opts.dataDir);
+  const env = opts.env ?? process.env;
+  if (opts.venue === null) rmSync(join(opts.dataDir, VENUE_FILE), { force: true });
+  else if (opts.venue) {
+    const old = readVenueSettings(opts.dataDir);
+    const same = old?.exchangeId === opts.venue.exchangeId;
+    writeVenueSettings(opts.dataDir, {
+      exchangeId: opts.venue.exchangeId,
+      mode: opts.venue.mode ?? (same ? old.mode : 'paper'),
+      symbols: opts.venue.symbols ?? (same ? old.symbols : ['BTC/USDT']),
+      rateLimitFactor: opts.venue.rateLimitFactor ?? (same ? old.rateLimitFactor : 0.8),
+      apiUrl: opts.venue.apiUrl ?? (same ? old.apiUrl : null),
+      ...(old?.tuning ? { tuning: old.tuning } : {}),
+    });
+  }
 
   // The port first, with the engine bound late: a port in use refuses the start before any store is opened.
   let engine: Engine | undefined;
@@ -77,26 +111,68 @@ export async function serve(opts: ServeOptions): Promise<void> {
   });
   const log = (logger.current = createLogger(opts.dataDir, say));
   if (cfg.path) log.info({ path: cfg.path }, 'risk configuration loaded');
-  try {
-    engine = createEngine({
-      dataDir: opts.dataDir,
-      seed: opts.seed,
-      warmUpMinutes: opts.warmUpMinutes,
-      risk: cfg.risk,
-      pms: { ...cfg.pms, dailyHistory: loadDailyHistory() },
-      log: (level, msg) => log[level](msg),
-    });
-    engine.feed.subscribe((event, data) => {
+  let exchange: ExchangeSession | undefined;
+  const venueAdmin = new HostVenueAdmin({
+    dataDir: opts.dataDir,
+    env,
+    running: () => exchange?.settings,
+    current: () => exchange?.venue,
+    apply: () => setImmediate(() => void restart()),
+  });
+  const engineLog = (level: 'info' | 'warn' | 'error', msg: string) => log[level](msg);
+  /** Builds the engine the data directory's venue configuration asks for (the demo venue without one). */
+  const build = async (): Promise<Engine> => {
+    const settings = readVenueSettings(opts.dataDir);
+    const kernelCfg = { seed: opts.seed, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: loadDailyHistory() }, venueAdmin };
+    if (!settings) {
+      exchange = undefined;
+      return createEngine({ dataDir: opts.dataDir, warmUpMinutes: opts.warmUpMinutes, log: engineLog, ...kernelCfg });
+    }
+    exchange = await openExchangeSession(settings, { dataDir: opts.dataDir, env, log: engineLog, seed: opts.seed });
+    say(`strata: venue ${settings.exchangeId} (${settings.mode === 'live' ? 'LIVE: real orders' : 'paper on live data'})${settings.apiUrl ? ` at ${settings.apiUrl}` : ''}, symbols ${settings.symbols.join(', ')}`);
+    return buildKernel(exchange.parts, { ...kernelCfg, warmUpMinutes: 0, ...(exchange.reconcileEveryMs !== undefined ? { reconcileEveryMs: exchange.reconcileEveryMs } : {}) });
+  };
+  const attach = (e: Engine) =>
+    e.feed.subscribe((event, data) => {
       for (const l of listeners) l(event, data);
     });
+  /** Settings → apply: the engine stops and starts again on the stored venue; the journal is kept. */
+  let restarting = false;
+  const restart = async () => {
+    if (restarting || !engine) return;
+    restarting = true;
+    const old = engine;
+    engine = undefined;
+    try {
+      await old.stop();
+      exchange?.venue.session.throttle.close('venue switched');
+      const next = await build();
+      attach(next);
+      await next.start();
+      engine = next;
+      log.info({ venue: exchange?.settings.exchangeId ?? 'sim' }, 'engine restarted on the configured venue');
+    } catch (err) {
+      log.error({ err }, 'the configured venue could not start; back on the demo venue');
+      say(`strata: the configured venue could not start (${err instanceof Error ? err.message : String(err)}); serving the demo venue`);
+      exchange = undefined;
+      const demo = createEngine({ dataDir: opts.dataDir, seed: opts.seed, warmUpMinutes: opts.warmUpMinutes, risk: cfg.risk, log: engineLog, venueAdmin });
+      attach(demo);
+      await demo.start();
+      engine = demo;
+    } finally {
+      restarting = false;
+    }
+  };
+  try {
+    engine = await build();
+    attach(engine);
     await engine.start();
   } catch (err) {
     await server.close();
     throw err;
   }
-  const running = engine;
   writeConnectionFile(opts.dataDir, { port: server.port, token, url: server.url, pid: process.pid });
-  log.info({ port: server.port, dataDir: opts.dataDir, recovery: running.recovery }, 'engine serving');
+  log.info({ port: server.port, dataDir: opts.dataDir, recovery: engine.recovery }, 'engine serving');
   process.stdout.write(`Strata web UI: ${server.url}\n`);
   process.stdout.write(`data: ${opts.dataDir}  (Ctrl+C to stop)\n`);
 
@@ -106,7 +182,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     await server.close();
-    await running.stop();
+    await engine?.stop();
     removeConnectionFile(opts.dataDir, process.pid);
     process.exit(0);
   };

@@ -1,3 +1,4 @@
+import type { VenueInfoDto } from '../contract/api/venue.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EngineMode } from '../core/enums.ts';
 import { DomainError } from '../core/errors.ts';
@@ -10,8 +11,17 @@ import type { GateDecision, GateOrder } from '../risk/pre-trade-gate.ts';
 import type { ExecutionService } from './execution-service.ts';
 import type { L2Service } from './l2-service.ts';
 import type { PmsLoop } from '../pms/loop.ts';
+import type { VenueAdmin } from './parts.ts';
+import type { VenueReconciler } from './venue-reconciler.ts';
 import type { RiskControl } from './risk-control.ts';
 import type { PortfolioValuation } from './valuation.ts';
+
+/** The venue beyond its port: info for the UI, reconciliation (live exchanges), the host's config and keys. */
+export interface VenueContext {
+  info(): VenueInfoDto;
+  reconciler: VenueReconciler | undefined;
+  admin: VenueAdmin | undefined;
+}
 
 /**
  * What the per-domain handler modules (src/kernel/handlers/*) see of a built kernel. Handler
@@ -41,6 +51,7 @@ export interface EngineCore {
   risk: RiskControl;
   pms: PmsLoop;
   valuation: PortfolioValuation;
+  venue: VenueContext;
   /** Lot, tick, minimum notional, cash and no-short checks (a child may use its parent's share). */
   structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision;
 }

@@ -28,6 +28,7 @@ import { pmsHandlers } from './handlers/pms.ts';
 import { portfolioHandlers } from './handlers/portfolio.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
+import { venueHandlers } from './handlers/venue.ts';
 import { signalsHandlers } from './handlers/signals.ts';
 import { L2Service } from './l2-service.ts';
 import { memoryL2Stores } from './modes/stores.ts';
@@ -36,6 +37,7 @@ import { PmsLoop } from '../pms/loop.ts';
 import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
 import { RiskControl } from './risk-control.ts';
 import { PortfolioValuation } from './valuation.ts';
+import { wireVenue } from './venue-wiring.ts';
 import { wireHandlers } from './wire.ts';
 
 export interface Engine {
@@ -142,6 +144,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       },
       orderDenied: (o) => bus.publish('order.denied', exec.dto(o)),
       fillApplied: (f, _o, p) => {
+        venueSide.fillApplied(f);
         exposureLog.changed(f.symbol);
         const i = inst(f.symbol);
         if (!i) return;
@@ -214,7 +217,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     equityUnits: () => valuation.equityUnits(),
     market: { ref: (s) => hub.mark(s), bid: market.bestBid, ask: market.bestAsk, shortTermVol: (s) => hub.shortTermVol(s) },
     symbols: () => symbols,
-    venueConnected: () => running,
+    // The real connection state on an exchange (the venue-disconnect breaker reads it).
+    venueConnected: () => running && venueSide.connected(),
     guardChanged: () => guard.enforce(),
     cancelAll: () => exec.cancelAll(),
     publish: {
@@ -272,9 +276,18 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     pause: (id, reason) => runner.pause(id, { code: 'GUARD_PAUSED', message: reason }),
   });
 
+  const venueSide = wireVenue(parts, config, {
+    clock,
+    oms,
+    instruments: () => instruments.all(),
+    cashUnits: () => ledger.cashUnits,
+    positionUnits: (s) => ledger.qtyUnits(s),
+    publish: (type, payload) => bus.publish(type, payload as (Events & Record<string, unknown>)[typeof type]),
+  });
   const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
   const core: EngineCore = {
     mode: parts.mode,
+    venue: venueSide.ctx,
     clock,
     venueName: venue.name,
     currency: marketData.currency,
@@ -303,6 +316,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     ...orderHandlers(ctx),
     ...riskHandlers(ctx),
     ...pmsHandlers(ctx),
+    ...venueHandlers(ctx),
     ...signalsHandlers(ctx),
     ...portfolioHandlers(ctx),
     ...approvalsHandlers(ctx),
@@ -339,13 +353,16 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       const warm = config.warmUpMinutes ?? 60;
       if (warm > 0) marketData.warmUp?.(warm * 60_000);
       oms.attach();
+      venueSide.recovering(true);
       recovery = await oms.recover();
+      venueSide.recovering(false);
       // Recovery loads orders and fills without telling the listener.
       exposureLog.changedAll();
       // Children are reconciled first; then each working parent resumes from what it has done.
       const resumed = runner.recover();
       if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);
       venue.start();
+      venueSide.start();
       pms.start();
       watchdog?.start();
       l2.start();
@@ -360,6 +377,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       l2.stop();
       pms.stop();
       runner.stop();
+      venueSide.stop();
       venue.stop();
       oms.detach();
       commits?.flush();

@@ -1,3 +1,5 @@
+import type { Params } from '../contract/api.ts';
+import type { VenueConfigDto } from '../contract/api/venue.ts';
 import type { AlgoKind } from '../contract/dto.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Durability, EngineMode } from '../core/enums.ts';
@@ -7,6 +9,8 @@ import type { ExecAlgo } from '../execution/algos/types.ts';
 import type { WatchdogOptions } from '../execution/order-watchdog.ts';
 import type { ApprovalStorePort } from '../approval/store.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
+import type { ReconcileInput } from '../venues/ccxt/reconcile.ts';
+import type { JournalSnapshot } from '../venues/ccxt/reconcile-run.ts';
 import type { SignalJournalPort } from '../signals/journal.ts';
 import type { RiskControlOptions } from './risk-control.ts';
 import type { L2Options } from './l2-service.ts';
@@ -56,6 +60,36 @@ export interface CommitBarrier {
   flush(): void;
 }
 
+/** A venue alert the operator must see (a ban, refused keys, a lost order). */
+export interface VenueAlertPart {
+  level: 'warn' | 'error';
+  code: string;
+  message: string;
+  ts: number;
+}
+
+/**
+ * What a session on a real exchange adds to the venue port: its connection state (the
+ * venue-disconnect breaker reads it), its alerts, and the reads reconciliation compares with the
+ * journal. Paper-on-live sessions have the connection of their market feed and nothing to reconcile.
+ */
+export interface VenueLink {
+  /** e.g. "binance" */
+  exchangeId: string;
+  /** Whose account, shown to the operator ("binance · key …7f3a", "paper on binance"). */
+  account: string;
+  /** The real mode at the exchange: live orders, or paper orders against live data. */
+  venueMode: 'live' | 'paper';
+  apiUrl: string | null;
+  symbols: string[];
+  connection(): 'connected' | 'connecting' | 'disconnected';
+  onAlert(listener: (a: VenueAlertPart) => void): () => void;
+  /** Live only: what reconciliation compares (the journal side given). */
+  gather?(journal: JournalSnapshot): Promise<ReconcileInput>;
+  /** Live only: tells the venue to follow an order it has open (an adopted external order). */
+  follow?(clientOrderId: string, symbol: string): Promise<void>;
+}
+
 /** L2's stores: the signal journal (cycles, signals, alpha configuration) and the approval journal. */
 export interface L2Stores {
   signals: SignalJournalPort & Closable;
@@ -63,6 +97,8 @@ export interface L2Stores {
 }
 
 export interface KernelParts {
+  /** Present for sessions on a real exchange (live, or paper on its live data). */
+  venueLink?: VenueLink;
   mode: EngineMode;
   clock: Clock;
   venue: VenuePort;
@@ -79,8 +115,22 @@ export interface KernelParts {
   l2?: L2Stores;
 }
 
+/**
+ * The host's side of the venue contract: the configuration in the data directory and the key vault
+ * (both outside the engine, which only runs what it was built with). Absent: those methods refuse.
+ */
+export interface VenueAdmin {
+  getConfig(): VenueConfigDto;
+  setConfig(p: Params<'venue.config.set'>): VenueConfigDto | Promise<VenueConfigDto>;
+  /** Stores the keys (encrypted) and hands them to the running venue; never returns or logs them. */
+  setKeys(p: Params<'venue.keys.set'>): void | Promise<void>;
+}
+
 /** What the kernel does with its parts: seeds, L1 and PMS configuration, the algorithms. */
 export interface KernelConfig {
+  venueAdmin?: VenueAdmin;
+  /** Period of reconciliation with a live exchange, ms (default 60 s; 0: only at start and on request). */
+  reconcileEveryMs?: number;
   seed?: number;
   risk?: RiskControlOptions;
   pms?: PmsLoopOptions;

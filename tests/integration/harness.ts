@@ -66,9 +66,10 @@ export interface ServeProcess {
   dataDir: string;
 }
 
-export async function spawnServe(dataDir: string, extra: string[] = []): Promise<ServeProcess> {
+export async function spawnServe(dataDir: string, extra: string[] = [], env?: NodeJS.ProcessEnv, startTimeoutMs = 20_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'src/host/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir, '--seed', '11', '--warm-up', '1', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -79,7 +80,7 @@ export async function spawnServe(dataDir: string, extra: string[] = []): Promise
     if (!existsSync(file)) return undefined;
     const info = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string; pid: number };
     return info.pid === child.pid ? info : undefined;
-  }, 20_000, 'connection.json');
+  }, startTimeoutMs, 'connection.json');
   const info = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string };
   return { child, port: info.port, token: info.token, dataDir };
 }

@@ -168,8 +168,9 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
       </div>
       <ScreenNav />
       {mode && (
-        <span className={`mode mode-${mode}`} title={`Engine mode ${mode}, venue ${venue}`} aria-label={`Mode: ${mode} on ${venue}`}>
+        <span className={`mode mode-${mode}`} title={`Engine mode ${mode}, venue ${venue}${session?.account ? `, account ${session.account}` : ''}`} aria-label={`Mode: ${mode} on ${venue}${session?.account ? `, account ${session.account}` : ''}`}>
           {mode.toUpperCase()} · {venue.toUpperCase()}
+          {session?.account ? ` · ${session.account}` : ''}
         </span>
       )}
       <ConnectionBadge conn={conn} onRetry={onRetry} />

@@ -3,6 +3,8 @@ import { flushSync } from 'react-dom';
 import { ApprovalsScreen } from '../features/approvals/ApprovalsScreen.tsx';
 import { PortfolioScreen } from '../features/portfolio/PortfolioScreen.tsx';
 import { RiskPanel, RiskScreen } from '../features/risk/RiskPanel.tsx';
+import { ReconciliationScreen } from '../features/reconciliation/ReconciliationScreen.tsx';
+import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SignalsScreen } from '../features/signals/SignalsScreen.tsx';
 import { TradingScreen } from '../features/trading/TradingScreen.tsx';
 import { focusTarget } from '../shared/focus.ts';
@@ -50,6 +52,18 @@ export const SCREENS: readonly ScreenDef[] = [
     label: 'Approvals',
     description: 'Approvals screen: the queue of proposed orders (A approve, R reject, M modify)',
     render: () => <ApprovalsScreen />,
+  },
+  {
+    id: 'reconciliation',
+    label: 'Reconciliation',
+    description: 'Reconciliation: differences between the journal and the exchange, what was done, what needs you',
+    render: () => <ReconciliationScreen />,
+  },
+  {
+    id: 'settings',
+    label: 'Settings',
+    description: 'Settings: exchange, live or paper, symbols, rate limit, API URL, API keys',
+    render: () => <SettingsScreen />,
   },
 ];
 

@@ -13,4 +13,5 @@ export * from './risk.ts';
 export * from './signals.ts';
 export * from './ticket.ts';
 export * from './toasts.ts';
+export * from './venue.ts';
 export { attach, detach, SLICES } from './registry.ts';

@@ -11,12 +11,13 @@ import { conform } from './slice.ts';
 import type { SliceDef } from './slice.ts';
 import { get, set } from './store.ts';
 import { settle, toastsSlice } from './toasts.ts';
+import { venueSlice } from './venue.ts';
 
 /**
  * The one place slices are plugged in. A new pushed event is one entry in its slice's `events`; a new
  * slice is one line here (and its type in store.ts).
  */
-export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, signalsSlice, portfolioSlice, approvalsSlice];
+export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, signalsSlice, portfolioSlice, approvalsSlice, venueSlice];
 
 let unsubs: (() => void)[] = [];
 

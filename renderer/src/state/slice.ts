@@ -45,6 +45,8 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'signal.generated': ['id', 'at', 'signals'],
   'proposal.created': ['id', 'status', 'symbol', 'updatedAt'],
   'proposal.updated': ['id', 'status', 'symbol', 'updatedAt'],
+  'venue.reconciled': ['id', 'items'],
+  'venue.info': ['kind', 'mode'],
 };
 
 /** A JSON object carrying every one of `keys` (not null). */

@@ -10,6 +10,7 @@ import type { RiskSlice } from './risk.ts';
 import type { SignalsSlice } from './signals.ts';
 import type { TicketSlice } from './ticket.ts';
 import type { ToastsSlice } from './toasts.ts';
+import type { VenueSlice } from './venue.ts';
 import { accountInitial } from './account.ts';
 import { approvalsInitial } from './approvals.ts';
 import { connectionInitial } from './connection.ts';
@@ -21,6 +22,7 @@ import { riskInitial } from './risk.ts';
 import { signalsInitial } from './signals.ts';
 import { ticketInitial } from './ticket.ts';
 import { toastsInitial } from './toasts.ts';
+import { venueInitial } from './venue.ts';
 
 /**
  * The renderer's one zustand store, made of one slice per domain. Each slice file owns its fields,
@@ -29,7 +31,7 @@ import { toastsInitial } from './toasts.ts';
  * The slices import this module for `set`/`get` and this module imports their initial values: the
  * `*Initial` are function declarations (hoisted), so the cycle is safe whichever module loads first.
  */
-export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & SignalsSlice & PortfolioSlice & ApprovalsSlice;
+export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & SignalsSlice & PortfolioSlice & ApprovalsSlice & VenueSlice;
 
 export function initialState(): State {
   return {
@@ -44,6 +46,7 @@ export function initialState(): State {
     ...signalsInitial(),
     ...portfolioInitial(),
     ...approvalsInitial(),
+    ...venueInitial(),
   };
 }
 

@@ -11,6 +11,7 @@ export function sessionHandlers(ctx: KernelContext): Pick<Handlers, 'session.inf
       version: ENGINE_VERSION,
       mode: ctx.mode,
       venue: ctx.venueName,
+      ...sessionVenue(ctx),
       startedAt: ctx.startedAt,
       serverTime: ctx.clock.now(),
       currency: ctx.currency,
@@ -18,4 +19,10 @@ export function sessionHandlers(ctx: KernelContext): Pick<Handlers, 'session.inf
     }),
     'instruments.list': () => ctx.instruments.all().map(instrumentDto),
   };
+}
+
+/** On an exchange: the account and whether its orders are real or paper (the top bar shows both). */
+function sessionVenue(ctx: KernelContext): { account?: string; venueMode?: 'live' | 'paper' } {
+  const v = ctx.venue.info();
+  return { ...(v.account ? { account: v.account } : {}), ...(v.venueMode ? { venueMode: v.venueMode } : {}) };
 }

@@ -20,6 +20,7 @@ import type { Closable, CommitBarrier, IdsPart, L2Stores } from '../parts.ts';
 export interface SessionStores {
   journal: JournalPort & Closable;
   riskStore: RiskStorePort & Closable;
+  /** The simulated venue's books; a session on a real venue has none (its books are the exchange's). */
   venueStore: SimVenueStore;
   commits?: CommitBarrier;
   l2: L2Stores;
@@ -36,7 +37,7 @@ export function memoryL2Stores(): L2Stores {
  * applies to `full` and only makes sense on a wall clock, where requests arrive concurrently (a
  * simulated clock runs synchronously and would never let a batch close).
  */
-export function openStores(durability: Durability, dataDir: string | undefined, groupCommit: boolean): SessionStores {
+export function openStores(durability: Durability, dataDir: string | undefined, groupCommit: boolean, simVenue = true): SessionStores {
   if (durability === 'memory') return { journal: new MemoryOrderJournal(), riskStore: new MemoryRiskStore(), venueStore: new EphemeralSimVenueStore(), l2: memoryL2Stores() };
   if (dataDir === undefined) throw new Error(`durability '${durability}' needs a data directory`);
   const synchronous = durability === 'full' ? 'FULL' : 'NORMAL';
@@ -46,7 +47,8 @@ export function openStores(durability: Durability, dataDir: string | undefined, 
   const riskStore = new SqliteRiskStore(db, { synchronous });
   // Signals are intent, not money (NORMAL, as the signal journal chooses); an approval must be durable before its order leaves.
   const l2: L2Stores = { signals: new SqliteSignalJournal(db), approvals: new SqliteApprovalStore(db, { synchronous }) };
-  const venueStore = new SqliteSimVenueStore(join(dataDir, 'sim-venue.sqlite'));
+  // A real venue keeps its own books: no sim-venue file is created beside its journal.
+  const venueStore = simVenue ? new SqliteSimVenueStore(join(dataDir, 'sim-venue.sqlite')) : new EphemeralSimVenueStore();
   return { journal, riskStore, venueStore, commits: durability === 'full' && groupCommit ? journal : undefined, l2 };
 }
 
