@@ -121,11 +121,8 @@ function bookPort(positions: readonly PositionView[], working: readonly WorkingO
   };
 }
 
-/** L1 pre-trade check latency on a 100-instrument book. */
-export function benchPreTradeCheck(opts: { checks?: number; runs?: number; mode?: CheckMode } = {}): CheckLatency {
-  const mode = opts.mode ?? 'rebuild';
-  const checks = opts.checks ?? 20_000;
-  const runs = opts.runs ?? 5;
+/** The bench's book, limits and orders behind a RiskService, for the latency run and for allocation probes. */
+export function preTradeFixture(mode: CheckMode) {
   const rnd = lcg(42);
   const instruments = new Map<string, Instrument>();
   const refs = new Map<string, bigint>();
@@ -211,6 +208,28 @@ export function benchPreTradeCheck(opts: { checks?: number; runs?: number; mode?
     };
   });
 
+  /** Moves the book the way `mode` says before check `i`. */
+  const before = (i: number): void => {
+    if (mode === 'quote') {
+      const s = symbolOf(i % N_INSTRUMENTS);
+      refs.set(s, refs.get(s)! + (Math.floor(i / N_INSTRUMENTS) & 1 ? 1n : -1n));
+    }
+  };
+  /** What follows a check: in 'admit', a passed order joins the book. */
+  const after = (o: RiskOrder, passed: boolean, id: string): void => {
+    if (mode === 'admit' && passed) {
+      book$.admit({ id, symbol: o.symbol, side: o.side, remainingUnits: o.qtyUnits, priceUnits: o.limitPriceUnits ?? o.estimatedPriceUnits ?? null, parentId: null });
+    }
+  };
+  return { service, orders, t0, before, after, book$, positions, working, parents };
+}
+
+/** L1 pre-trade check latency on a 100-instrument book. */
+export function benchPreTradeCheck(opts: { checks?: number; runs?: number; mode?: CheckMode } = {}): CheckLatency {
+  const mode = opts.mode ?? 'rebuild';
+  const checks = opts.checks ?? 20_000;
+  const runs = opts.runs ?? 5;
+  const { service, orders, t0, before, after, book$, positions, working, parents } = preTradeFixture(mode);
   let now = t0;
   let passes = 0;
   let timed = 0;
@@ -222,17 +241,12 @@ export function benchPreTradeCheck(opts: { checks?: number; runs?: number; mode?
     for (let i = 0; i < checks; i++) {
       const o = orders[i & 1023]!;
       now += 1000;
-      if (mode === 'quote') {
-        const s = symbolOf(i % N_INSTRUMENTS);
-        refs.set(s, refs.get(s)! + (Math.floor(i / N_INSTRUMENTS) & 1 ? 1n : -1n));
-      }
+      before(i);
       const a = process.hrtime.bigint();
       const d = service.check(o, now);
       const b = process.hrtime.bigint();
       samples[i] = Number(b - a) / 1000;
-      if (mode === 'admit' && d.verdict === 'pass') {
-        book$.admit({ id: `A${r}-${i}`, symbol: o.symbol, side: o.side, remainingUnits: o.qtyUnits, priceUnits: o.limitPriceUnits ?? o.estimatedPriceUnits ?? null, parentId: null });
-      }
+      after(o, d.verdict === 'pass', `A${r}-${i}`);
       if (r >= 0) {
         timed++;
         if (d.verdict === 'pass') passes++;
