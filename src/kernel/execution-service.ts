@@ -173,11 +173,16 @@ export class ExecutionService {
     return this.dto(this.d.runner.resume(id));
   }
 
-  modify(id: string, qty: number | string): OrderDto {
-    const o = this.parent(id);
-    const inst = this.inst(o.symbol);
-    const units = this.qtyParam(inst, qty, 'qty');
-    return this.dto(this.d.runner.modify(id, units!));
+  /** A modify request checked and parsed once: the working parent and the new quantity in units. */
+  modifyRequest(id: string, qty: number | string): { parent: Order; qtyUnits: bigint } {
+    const parent = this.parent(id);
+    const inst = this.inst(parent.symbol);
+    return { parent, qtyUnits: this.qtyParam(inst, qty, 'qty')! };
+  }
+
+  modify(id: string, qtyUnits: bigint): OrderDto {
+    this.parent(id);
+    return this.dto(this.d.runner.modify(id, qtyUnits));
   }
 
   cancel(id: string): OrderDto {
