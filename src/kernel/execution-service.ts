@@ -173,14 +173,19 @@ export class ExecutionService {
     return this.dto(this.d.runner.resume(id));
   }
 
-  modify(id: string, m: { qty?: number | string | undefined; price?: number | string | undefined; stopPrice?: number | string | undefined }): OrderDto {
-    const o = this.parent(id);
+  /** A modify request checked and parsed once: the working parent and the new quantity in units. */
+  modifyRequest(id: string, m: { qty?: number | string | undefined; price?: number | string | undefined; stopPrice?: number | string | undefined }): { parent: Order; qtyUnits: bigint } {
+    const parent = this.parent(id);
     if (m.price !== undefined || m.stopPrice !== undefined || m.qty === undefined) {
       throw new DomainError('BAD_REQUEST', `order ${id} is worked by an algorithm: only its quantity can be modified`);
     }
-    const inst = this.inst(o.symbol);
-    const units = this.qtyParam(inst, m.qty, 'qty');
-    return this.dto(this.d.runner.modify(id, units!));
+    const inst = this.inst(parent.symbol);
+    return { parent, qtyUnits: this.qtyParam(inst, m.qty, 'qty')! };
+  }
+
+  modify(id: string, qtyUnits: bigint): OrderDto {
+    this.parent(id);
+    return this.dto(this.d.runner.modify(id, qtyUnits));
   }
 
   cancel(id: string): OrderDto {

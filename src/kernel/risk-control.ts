@@ -83,6 +83,8 @@ export class RiskControl {
   private readonly d: RiskControlDeps;
   private readonly gate: RiskGateConfig;
   private readonly volSamples = new Map<string, number[]>();
+  /** Mean of each symbol's samples, recomputed when a sample is added (once a second), read per order. */
+  private readonly volBaseline = new Map<string, number>();
   private readonly killCheck: KillSwitchCheck;
 
   constructor(deps: RiskControlDeps) {
@@ -155,13 +157,11 @@ export class RiskControl {
   }
 
   private volatility(symbol: string): VolObservation | undefined {
-    const samples = this.volSamples.get(symbol);
-    if (!samples || samples.length < VOL_MIN_BASELINE_SAMPLES) return undefined;
+    const baseline = this.volBaseline.get(symbol);
+    if (baseline === undefined) return undefined;
     const current = this.d.market.shortTermVol(symbol);
     if (!(current > 0)) return undefined;
-    let sum = 0;
-    for (const v of samples) sum += v;
-    return { baseline: sum / samples.length, current };
+    return { baseline, current };
   }
 
   // -- order path -----------------------------------------------------------------------------
@@ -243,6 +243,12 @@ export class RiskControl {
         if (!list) this.volSamples.set(s, (list = []));
         list.push(v);
         if (list.length > VOL_BASELINE_SAMPLES) list.splice(0, list.length - VOL_BASELINE_SAMPLES);
+        if (list.length >= VOL_MIN_BASELINE_SAMPLES) {
+          // Summed here, once a second, rather than over up to an hour of samples on every order.
+          let sum = 0;
+          for (const x of list) sum += x;
+          this.volBaseline.set(s, sum / list.length);
+        }
       }
     }
     this.service.onVenue(this.d.venueConnected(), now);

@@ -147,6 +147,9 @@ class PriceWindow {
   }
 }
 
+/** No events: shared, frozen (callers only read the list). */
+const NO_EVENTS: BreakerEvent[] = Object.freeze([]) as unknown as BreakerEvent[];
+
 export class CircuitBreakers {
   readonly config: BreakerConfig;
   private readonly haltPctUnits: bigint;
@@ -158,6 +161,8 @@ export class CircuitBreakers {
   private disconnectTrip: BreakerEvent | null = null;
   private readonly attempts = new OrderRateWindow(MINUTE_MS);
   private rateTrip: BreakerEvent | null = null;
+  /** blockedSymbols() until a block starts or ends: the gate asks for it on every order. */
+  private blockedView: ReadonlyMap<string, string> | undefined;
 
   constructor(config: BreakerConfig = DEFAULT_BREAKERS) {
     const problems = validateBreakerConfig(config);
@@ -214,8 +219,10 @@ export class CircuitBreakers {
         symbol,
       );
       this.blocks.set(symbol, { until, trip });
+      this.blockedView = undefined;
       w.clear();
-      out.push(trip);
+      // tick()'s list may be the shared empty one: a new list for the trip.
+      return [...out, trip];
     }
     return out;
   }
@@ -241,30 +248,33 @@ export class CircuitBreakers {
 
   /** Time-driven evaluation: disconnect duration, block expiry, order-rate reset. Call about once a second. */
   tick(now: number): BreakerEvent[] {
-    const out: BreakerEvent[] = [];
-    for (const [symbol, b] of [...this.blocks.entries()]) {
+    // Called on every order attempt: allocates only when something happens.
+    let out: BreakerEvent[] | undefined;
+    for (const [symbol, b] of this.blocks) {
       if (now >= b.until) {
+        // Deleting the entry being visited is safe in a Map iteration.
         this.blocks.delete(symbol);
-        out.push(this.event('instrument_move', 'reset', now, `${symbol} block ended`, { kind: 'unblock_symbol', symbol }, symbol));
+        this.blockedView = undefined;
+        (out ??= []).push(this.event('instrument_move', 'reset', now, `${symbol} block ended`, { kind: 'unblock_symbol', symbol }, symbol));
       }
     }
     const d = this.config.venueDisconnect;
     if (d.enabled && this.disconnectedSince !== null && this.disconnectTrip === null && now - this.disconnectedSince > d.maxDisconnectedMs) {
       this.disconnectTrip = this.event('venue_disconnect', 'trip', now, `venue disconnected for ${Math.round((now - this.disconnectedSince) / 1000)} s (threshold ${d.maxDisconnectedMs / 1000} s)`, { kind: 'trading_state', to: 'REDUCING' });
-      out.push(this.disconnectTrip);
+      (out ??= []).push(this.disconnectTrip);
     }
     const r = this.config.orderRate;
     if (r.enabled) {
       const n = this.attempts.count(now, MINUTE_MS);
       if (this.rateTrip === null && n > r.maxPerMinute) {
         this.rateTrip = this.event('order_rate', 'trip', now, `${n} order attempts in the last minute (threshold ${r.maxPerMinute})`, { kind: 'trading_state', to: 'HALTED' });
-        out.push(this.rateTrip);
+        (out ??= []).push(this.rateTrip);
       } else if (this.rateTrip !== null && n <= r.maxPerMinute) {
         this.rateTrip = null;
-        out.push(this.event('order_rate', 'reset', now, `${n} order attempts in the last minute, back within ${r.maxPerMinute}`, { kind: 'none' }));
+        (out ??= []).push(this.event('order_rate', 'reset', now, `${n} order attempts in the last minute, back within ${r.maxPerMinute}`, { kind: 'none' }));
       }
     }
-    return out;
+    return out ?? NO_EVENTS;
   }
 
   /** Why new exposure in one symbol is blocked, or undefined (the trading guard asks per child: no map built). */
@@ -274,7 +284,7 @@ export class CircuitBreakers {
 
   /** Symbols where new exposure is blocked, with the cause: feed RiskInputs.blocked. */
   blockedSymbols(): ReadonlyMap<string, string> {
-    return new Map([...this.blocks.entries()].map(([s, b]) => [s, b.trip.cause]));
+    return (this.blockedView ??= new Map([...this.blocks.entries()].map(([s, b]) => [s, b.trip.cause])));
   }
 
   status(): BreakerStatus[] {

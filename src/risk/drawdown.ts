@@ -64,6 +64,8 @@ export function drawdownPct(peakUnits: bigint, equityUnits: bigint): bigint {
 export class EquityWatermarks {
   private snap: WatermarkSnapshot | undefined;
   private readonly dayOffsetMs: number;
+  /** view() of the current snapshot: the gate reads it on every order, equity moves once a second. */
+  private viewOfSnap: LossView | undefined;
 
   constructor(opts: { snapshot?: WatermarkSnapshot; dayOffsetMs?: number } = {}) {
     this.snap = opts.snapshot;
@@ -86,6 +88,7 @@ export class EquityWatermarks {
       }
     }
     this.snap = { marks, lastEquityUnits: equityUnits, at: now };
+    this.viewOfSnap = undefined;
     return this.view()!;
   }
 
@@ -93,9 +96,10 @@ export class EquityWatermarks {
   view(): LossView | undefined {
     const s = this.snap;
     if (!s) return undefined;
+    if (this.viewOfSnap) return this.viewOfSnap;
     const day = s.marks.daily;
     const pnl = s.lastEquityUnits - day.startEquityUnits;
-    return {
+    return (this.viewOfSnap = {
       equityUnits: s.lastEquityUnits,
       dayStartEquityUnits: day.startEquityUnits,
       dayPnlUnits: pnl,
@@ -105,7 +109,7 @@ export class EquityWatermarks {
         weekly: drawdownPct(s.marks.weekly.peakEquityUnits, s.lastEquityUnits),
         monthly: drawdownPct(s.marks.monthly.peakEquityUnits, s.lastEquityUnits),
       },
-    };
+    });
   }
 
   snapshot(): WatermarkSnapshot | undefined {

@@ -216,25 +216,33 @@ function sameScope(a: LimitScope, b: LimitScope): boolean {
 }
 
 /**
- * Per book (books are never modified, only replaced), its entries by name and then by scope id
- * ('' global, 's:SYMBOL', 'g:GROUP'): the gate looks up a few dozen entries per order.
+ * Per book (books are never modified, only replaced), its entries by scope kind, then name, then
+ * symbol or group: the gate looks up a few dozen entries per order, and keying by the plain symbol
+ * or group (rather than a built 's:SYMBOL' id) makes a lookup allocate nothing.
  */
-const entryIndex = new WeakMap<LimitBook, Map<LimitName, Map<string, LimitEntry>>>();
-
-function scopeId(scope: LimitScope): string {
-  return scope.kind === 'global' ? '' : scope.kind === 'symbol' ? 's:' + scope.symbol : 'g:' + scope.group;
+interface EntryIndex {
+  global: Map<LimitName, LimitEntry>;
+  symbol: Map<LimitName, Map<string, LimitEntry>>;
+  group: Map<LimitName, Map<string, LimitEntry>>;
 }
 
-function indexOf(book: LimitBook): Map<LimitName, Map<string, LimitEntry>> {
+const entryIndex = new WeakMap<LimitBook, EntryIndex>();
+
+function indexOf(book: LimitBook): EntryIndex {
   let idx = entryIndex.get(book);
   if (!idx) {
-    idx = new Map();
+    idx = { global: new Map(), symbol: new Map(), group: new Map() };
     for (const e of book.entries) {
-      let byScope = idx.get(e.name);
-      if (!byScope) idx.set(e.name, (byScope = new Map()));
       // The first entry wins, as a linear find would.
-      const id = scopeId(e.scope);
-      if (!byScope.has(id)) byScope.set(id, e);
+      if (e.scope.kind === 'global') {
+        if (!idx.global.has(e.name)) idx.global.set(e.name, e);
+        continue;
+      }
+      const byKind = e.scope.kind === 'symbol' ? idx.symbol : idx.group;
+      const key = e.scope.kind === 'symbol' ? e.scope.symbol : e.scope.group;
+      let byKey = byKind.get(e.name);
+      if (!byKey) byKind.set(e.name, (byKey = new Map()));
+      if (!byKey.has(key)) byKey.set(key, e);
     }
     entryIndex.set(book, idx);
   }
@@ -242,7 +250,21 @@ function indexOf(book: LimitBook): Map<LimitName, Map<string, LimitEntry>> {
 }
 
 export function getEntry(book: LimitBook, name: LimitName, scope: LimitScope): LimitEntry | undefined {
-  return indexOf(book).get(name)?.get(scopeId(scope));
+  if (scope.kind === 'global') return globalEntry(book, name);
+  if (scope.kind === 'symbol') return symbolEntry(book, name, scope.symbol);
+  return groupEntry(book, name, scope.group);
+}
+
+export function globalEntry(book: LimitBook, name: LimitName): LimitEntry | undefined {
+  return indexOf(book).global.get(name);
+}
+
+export function symbolEntry(book: LimitBook, name: LimitName, symbol: string): LimitEntry | undefined {
+  return indexOf(book).symbol.get(name)?.get(symbol);
+}
+
+export function groupEntry(book: LimitBook, name: LimitName, group: string): LimitEntry | undefined {
+  return indexOf(book).group.get(name)?.get(group);
 }
 
 /**
@@ -250,13 +272,12 @@ export function getEntry(book: LimitBook, name: LimitName, scope: LimitScope): L
  * global one. For 'separate' limits this is the global entry only; ask getEntry for the symbol's.
  */
 export function limitFor(book: LimitBook, name: LimitName, symbol: string): LimitEntry | undefined {
-  const byScope = indexOf(book).get(name);
-  if (!byScope) return undefined;
+  const idx = indexOf(book);
   if (LIMIT_DEFS[name].symbolMode === 'override') {
-    const own = byScope.get('s:' + symbol);
+    const own = idx.symbol.get(name)?.get(symbol);
     if (own) return own;
   }
-  return byScope.get('');
+  return idx.global.get(name);
 }
 
 /** Per book (books are never modified, only replaced), the groups of each symbol asked about. */

@@ -82,6 +82,15 @@ export class OrderRateWindow {
     return q ? q.countAfter(now - windowMs) : 0;
   }
 
+  /** rates() written into `out` (the gate's per-check scratch), allocating nothing. */
+  ratesInto(now: number, symbol: string, out: OrderRates): OrderRates {
+    out.minute = this.count(now, MINUTE_MS);
+    out.hour = this.count(now, HOUR_MS);
+    out.symbolMinute = this.count(now, MINUTE_MS, symbol);
+    out.symbolHour = this.count(now, HOUR_MS, symbol);
+    return out;
+  }
+
   rates(now: number, symbol: string): OrderRates {
     return {
       minute: this.count(now, MINUTE_MS),

@@ -2,6 +2,7 @@ import type { Side } from '../contract/dto.ts';
 import { CASH_DECIMALS, notionalUnits } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { absBig, maxBig, pow10 } from '../core/precision.ts';
+import { OrderedExposures, OverlayMap } from './exposure-maps.ts';
 
 /**
  * The projected state L1 checks against: positions plus everything already committed to change
@@ -484,46 +485,18 @@ export interface ProjectedOrder {
  */
 export function withOrder(state: ProjectedState, order: ProjectedOrder, inst: Instrument | undefined, refPriceUnits?: bigint): ProjectedState {
   const current = state.symbols.get(order.symbol);
-  const ref = current?.refPriceUnits ?? refPriceUnits;
-  const r = current ? toRaw(current) : emptyRaw();
+  const e = projectSymbol(state, order, order.priceUnits, inst, refPriceUnits);
   let parents: Map<string, AlgoParentView> | undefined;
-  const buy = order.side === 'buy';
-  const add = (qty: bigint, price: bigint | null, asAlgo: boolean): void => {
-    if (qty <= 0n) return;
-    if (buy) {
-      if (asAlgo) r.algoBuyUnits += qty;
-      else r.workingBuyUnits += qty;
-      addBuyCash(r, inst, qty, price);
-    } else if (asAlgo) r.algoSellUnits += qty;
-    else r.workingSellUnits += qty;
-  };
-  let qty = order.qtyUnits;
-  if (order.kind === 'child' && order.parentId) {
-    const parent = state.parents.get(order.parentId);
-    if (parent && parent.symbol === order.symbol && parent.side === order.side && parent.unplacedUnits > 0n) {
-      const take = qty < parent.unplacedUnits ? qty : parent.unplacedUnits;
-      parents = new Map(state.parents);
-      parents.set(parent.id, { ...parent, unplacedUnits: parent.unplacedUnits - take });
-      if (buy) {
-        r.algoBuyUnits -= take;
-        r.workingBuyUnits += take;
-        // Cash: the parent's share at its price moves to the child's price.
-        const parentPrice = parent.limitPriceUnits ?? ref ?? null;
-        if (inst && parentPrice !== null) r.pendingBuyCashUnits -= notionalUnits(inst, parentPrice, take);
-        addBuyCash(r, inst, take, order.priceUnits);
-      } else {
-        r.algoSellUnits -= take;
-        r.workingSellUnits += take;
-      }
-      qty -= take;
-    }
+  const parent = childsParent(state, order);
+  if (parent) {
+    const take = order.qtyUnits < parent.unplacedUnits ? order.qtyUnits : parent.unplacedUnits;
+    parents = new Map(state.parents);
+    parents.set(parent.id, { ...parent, unplacedUnits: parent.unplacedUnits - take });
   }
-  add(qty, order.priceUnits, order.kind === 'parent');
-  const e = finish(order.symbol, r, inst, ref);
   // One symbol changes: overlay it on the state's map and adjust the totals, rather than copying
   // and re-summing every symbol (this runs once per order checked).
   const symbols = new OverlayMap(state.symbols, order.symbol, e);
-  const unpriced = state.unpriced.includes(order.symbol) || ref !== undefined ? state.unpriced : [...state.unpriced, order.symbol];
+  const unpriced = state.unpriced.includes(order.symbol) || e.refPriceUnits !== undefined ? state.unpriced : [...state.unpriced, order.symbol];
   const oldValue = current?.positionValueUnits ?? 0n;
   const oldPending = current?.pendingBuyCashUnits ?? 0n;
   const next: ProjectedState = {
@@ -538,108 +511,64 @@ export function withOrder(state: ProjectedState, order: ProjectedOrder, inst: In
   return next;
 }
 
-/**
- * A map equal to `base` with `key` set to `value` (in place when `base` has the key, else last),
- * without copying `base`. The state maps are never written after they are built.
- */
-class OverlayMap<K, V> implements ReadonlyMap<K, V> {
-  private readonly base: ReadonlyMap<K, V>;
-  private readonly key: K;
-  private readonly value: V;
-
-  constructor(base: ReadonlyMap<K, V>, key: K, value: V) {
-    this.base = base;
-    this.key = key;
-    this.value = value;
-  }
-
-  get size(): number {
-    return this.base.has(this.key) ? this.base.size : this.base.size + 1;
-  }
-
-  get(k: K): V | undefined {
-    return k === this.key ? this.value : this.base.get(k);
-  }
-
-  has(k: K): boolean {
-    return k === this.key || this.base.has(k);
-  }
-
-  forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
-  }
-
-  *entries(): MapIterator<[K, V]> {
-    let seen = false;
-    for (const [k, v] of this.base.entries()) {
-      if (k === this.key) {
-        seen = true;
-        yield [k, this.value];
-      } else yield [k, v];
-    }
-    if (!seen) yield [this.key, this.value];
-  }
-
-  *keys(): MapIterator<K> {
-    for (const [k] of this.entries()) yield k;
-  }
-
-  *values(): MapIterator<V> {
-    for (const [, v] of this.entries()) yield v;
-  }
-
-  [Symbol.iterator](): MapIterator<[K, V]> {
-    return this.entries();
-  }
+/** The working parent a child order takes its quantity from, if it has unplaced quantity on the same side. */
+function childsParent(state: ProjectedState, order: Pick<ProjectedOrder, 'symbol' | 'side' | 'kind' | 'parentId'>): AlgoParentView | undefined {
+  if (order.kind !== 'child' || !order.parentId) return undefined;
+  const parent = state.parents.get(order.parentId);
+  return parent && parent.symbol === order.symbol && parent.side === order.side && parent.unplacedUnits > 0n ? parent : undefined;
 }
 
 /**
- * The cache's symbols map: exposures in a fixed symbol order, looked up through an index shared by
- * every state of that order. A revaluation copies the array (pointers), not a map.
+ * The exposure of the order's symbol with `order` working: what withOrder puts in its state for
+ * that symbol, without building the state. L1 runs this once per order and derives everything else
+ * (totals, the reducing test) from it and the state's cached sums, so a check leaves no derived
+ * state, map or cache entry behind.
  */
-class OrderedExposures implements ReadonlyMap<string, SymbolExposure> {
-  private readonly order: readonly string[];
-  private readonly indexOf: ReadonlyMap<string, number>;
-  private readonly exposures: readonly SymbolExposure[];
-
-  constructor(order: readonly string[], indexOf: ReadonlyMap<string, number>, exposures: readonly SymbolExposure[]) {
-    this.order = order;
-    this.indexOf = indexOf;
-    this.exposures = exposures;
+export function projectSymbol(
+  state: ProjectedState,
+  order: Pick<ProjectedOrder, 'symbol' | 'side' | 'qtyUnits' | 'kind' | 'parentId'>,
+  priceUnits: bigint | null,
+  inst: Instrument | undefined,
+  refPriceUnits?: bigint,
+): SymbolExposure {
+  const current = state.symbols.get(order.symbol);
+  const ref = current?.refPriceUnits ?? refPriceUnits;
+  const r = current ? toRaw(current) : emptyRaw();
+  const buy = order.side === 'buy';
+  let qty = order.qtyUnits;
+  const parent = childsParent(state, order);
+  if (parent) {
+    const take = qty < parent.unplacedUnits ? qty : parent.unplacedUnits;
+    if (buy) {
+      r.algoBuyUnits -= take;
+      r.workingBuyUnits += take;
+      // Cash: the parent's share at its price moves to the child's price.
+      const parentPrice = parent.limitPriceUnits ?? ref ?? null;
+      if (inst && parentPrice !== null) r.pendingBuyCashUnits -= notionalUnits(inst, parentPrice, take);
+      addBuyCash(r, inst, take, priceUnits);
+    } else {
+      r.algoSellUnits -= take;
+      r.workingSellUnits += take;
+    }
+    qty -= take;
   }
-
-  get size(): number {
-    return this.order.length;
+  if (qty > 0n) {
+    const asAlgo = order.kind === 'parent';
+    if (buy) {
+      if (asAlgo) r.algoBuyUnits += qty;
+      else r.workingBuyUnits += qty;
+      addBuyCash(r, inst, qty, priceUnits);
+    } else if (asAlgo) r.algoSellUnits += qty;
+    else r.workingSellUnits += qty;
   }
+  return finish(order.symbol, r, inst, ref);
+}
 
-  get(k: string): SymbolExposure | undefined {
-    const i = this.indexOf.get(k);
-    return i === undefined ? undefined : this.exposures[i];
-  }
-
-  has(k: string): boolean {
-    return this.indexOf.has(k);
-  }
-
-  forEach(fn: (value: SymbolExposure, key: string, map: ReadonlyMap<string, SymbolExposure>) => void, thisArg?: unknown): void {
-    for (let i = 0; i < this.order.length; i++) fn.call(thisArg, this.exposures[i]!, this.order[i]!, this);
-  }
-
-  *entries(): MapIterator<[string, SymbolExposure]> {
-    for (let i = 0; i < this.order.length; i++) yield [this.order[i]!, this.exposures[i]!];
-  }
-
-  *keys(): MapIterator<string> {
-    yield* this.order;
-  }
-
-  *values(): MapIterator<SymbolExposure> {
-    yield* this.exposures;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, SymbolExposure]> {
-    return this.entries();
-  }
+/** isReducing for a state and its symbol's exposure after the order (projectSymbol). */
+export function reducesWith(before: ProjectedState, after: SymbolExposure, order: Pick<ProjectedOrder, 'symbol' | 'side' | 'qtyUnits'>): boolean {
+  if (order.qtyUnits <= 0n) return false;
+  const pos = before.symbols.get(order.symbol)?.positionUnits ?? 0n;
+  return order.side === 'sell' ? pos > 0n && after.shortCaseUnits >= 0n : pos < 0n && after.longCaseUnits <= 0n;
 }
 
 /** The symbol's exposure in a state; zero when the symbol has none. */
@@ -684,10 +613,18 @@ export function sideReduces(positionUnits: bigint, e: Pick<SymbolExposure, 'long
   return side === 'sell' ? positionUnits > 0n && e.shortCaseUnits >= 0n : positionUnits < 0n && e.longCaseUnits <= 0n;
 }
 
-interface Sums {
+export interface Sums {
   gross: bigint;
   long: bigint;
   short: bigint;
+}
+
+/**
+ * Σ gross value and the two worst-case net values over `only` (all symbols without it), cached per
+ * state: never write to the result.
+ */
+export function exposureSums(state: ProjectedState, only?: readonly string[]): Readonly<Sums> {
+  return sumsOf(state, only);
 }
 
 /** States made from another by changing a few symbols (withOrder, a revaluation): their sums follow from the base's. */

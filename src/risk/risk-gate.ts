@@ -2,14 +2,14 @@ import type { OrderType, Side, Urgency } from '../contract/dto.ts';
 import { notionalUnits } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { OrderRecord } from '../core/ports.ts';
-import { divRound, pow10 } from '../core/precision.ts';
+import { absBig, divRound, maxBig, pow10 } from '../core/precision.ts';
 import type { RiskCode } from './codes.ts';
 import type { LossView, Period } from './drawdown.ts';
-import { BPS_ONE, EXPOSURE_CHECKS, LIMIT_DEFS, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, describeValue, getEntry, groupMembers, groupsOf, limitFor, scopeKey } from './limits.ts';
-import type { BreachLevel, CheckName, LimitBook, LimitEntry, LimitLevels, LimitName } from './limits.ts';
+import { BPS_ONE, EXPOSURE_CHECKS, LIMIT_DEFS, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, describeValue, globalEntry, groupEntry, groupMembers, groupsOf, limitFor, scopeKey, symbolEntry } from './limits.ts';
+import type { BreachLevel, CheckName, LimitBook, LimitEntry, LimitLevels, LimitName, LimitUnit } from './limits.ts';
 import type { OrderRates } from './order-rate.ts';
-import { exposureOf, grossExposure, isReducing, netExposure, withOrder } from './projected-state.ts';
-import type { ProjectedOrder, ProjectedState } from './projected-state.ts';
+import { exposureSums, projectSymbol, reducesWith } from './projected-state.ts';
+import type { ProjectedState } from './projected-state.ts';
 import { DEFAULT_TIERS, effectiveLevels, strictnessFor } from './tiers.ts';
 import type { Strictness, TierConfig, VolObservation } from './tiers.ts';
 import { permits } from './trading-state.ts';
@@ -133,54 +133,94 @@ function scopeLabel(scope: string): string {
   return scope === 'global' ? '' : ` for ${scope.replace(/^symbol:/, '').replace(/^group:/, 'group ')}`;
 }
 
+/** The gate's only per-order allocations are the decision and what a breach needs: shared empties otherwise. */
+const NO_CHECKS: readonly CheckName[] = Object.freeze([]);
+const DRAWDOWNS: readonly (readonly [LimitName, Period])[] = [
+  ['max_drawdown_daily_pct', 'daily'],
+  ['max_drawdown_weekly_pct', 'weekly'],
+  ['max_drawdown_monthly_pct', 'monthly'],
+];
+const NAV_NOT_POSITIVE = 'n/a (NAV <= 0)';
+
+function runs(deferred: readonly CheckName[], c: CheckName): boolean {
+  return deferred.length === 0 || !deferred.includes(c);
+}
+
+/**
+ * A limit's levels under a strictness. Strictness objects of the unscaled tiers are shared and
+ * frozen, so their scaled levels are kept per entry (books are replaced, never edited): the
+ * steady-state check scales nothing.
+ */
+const scaledLevels = new WeakMap<Readonly<Record<LimitName, number>>, Map<LimitEntry, LimitLevels>>();
+
+function levelsOf(entry: LimitEntry, s: Strictness): LimitLevels {
+  if (s.factors[entry.name] === 1) return entry;
+  if (!Object.isFrozen(s.factors)) return effectiveLevels(entry, s);
+  let m = scaledLevels.get(s.factors);
+  if (!m) scaledLevels.set(s.factors, (m = new Map()));
+  let l = m.get(entry);
+  if (!l) m.set(entry, (l = effectiveLevels(entry, s)));
+  return l;
+}
+
+/** Whether num/den (den null: 1) is beyond `level` in the limit's direction, exactly (no division). */
+function beyondLevel(max: boolean, num: bigint, den: bigint | null, level: bigint): boolean {
+  const bound = den === null ? level : den * level;
+  return max ? num > bound : num < bound;
+}
+
 export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskInputs, config: RiskGateConfig = DEFAULT_GATE_CONFIG): RiskDecision {
   const { state, limits: book, market } = inputs;
+  const sym = order.symbol;
   const strictness = strictnessFor(order.urgency, inputs.volatility, config.tiers);
-  const deferred = order.kind === 'parent' ? [...strictness.deferred] : [];
-  const runs = (c: CheckName): boolean => !deferred.includes(c);
-  const ref = market.refPriceUnits ?? exposureOf(state, order.symbol).refPriceUnits;
+  const deferred: readonly CheckName[] = order.kind === 'parent' ? strictness.deferred : NO_CHECKS;
+  const current = state.symbols.get(sym);
+  const ref = market.refPriceUnits ?? current?.refPriceUnits;
   const est = order.type === 'market' ? (order.estimatedPriceUnits ?? null) : null;
   const price = order.limitPriceUnits ?? est ?? ref ?? null;
 
-  const projected: ProjectedOrder = { symbol: order.symbol, side: order.side, qtyUnits: order.qtyUnits, priceUnits: price, kind: order.kind, parentId: order.parentId ?? null };
-  const after = withOrder(state, projected, inst, ref ?? price ?? undefined);
-  const reducing = isReducing(state, after, order);
+  // The order's symbol after it, and from it every total: no derived state is built per check.
+  const after = projectSymbol(state, order, price, inst, ref ?? price ?? undefined);
+  const reducing = reducesWith(state, after, order);
   const notional = price !== null ? notionalUnits(inst, price, order.qtyUnits) : null;
-  const base = { reducing, priceUnits: price, notionalUnits: notional, strictness, deferred };
 
-  const stop = (b: Breach): RiskDecision => ({ ...base, verdict: 'deny', code: b.code, message: b.message, breaches: [b], confirmable: false, confirmed: false, checked: [] });
-  const perm = permits(inputs.mode, { kind: 'new', reducing });
+  const stop = (b: Breach): RiskDecision => ({ reducing, priceUnits: price, notionalUnits: notional, strictness, deferred: [...deferred], verdict: 'deny', code: b.code, message: b.message, breaches: [b], confirmable: false, confirmed: false, checked: [] });
+  const perm = permits(inputs.mode, reducing ? NEW_REDUCING : NEW_ADDING);
   if (!perm.ok) return stop({ code: perm.code, level: 'hard', check: 'trading_state', limit: null, scope: null, observed: inputs.mode, threshold: null, factor: 1, message: perm.message });
-  const block = inputs.blocked?.get(order.symbol);
+  const block = inputs.blocked?.get(sym);
   if (block !== undefined && !reducing) {
-    return stop({ code: 'INSTRUMENT_BLOCKED', level: 'hard', check: 'instrument_block', limit: null, scope: `symbol:${order.symbol}`, observed: null, threshold: null, factor: 1, message: `no new exposure in ${order.symbol}: ${block}` });
+    return stop({ code: 'INSTRUMENT_BLOCKED', level: 'hard', check: 'instrument_block', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no new exposure in ${sym}: ${block}` });
   }
   if (price === null || notional === null) {
-    return stop({ code: 'NO_REFERENCE_PRICE', level: 'hard', check: 'reference', limit: null, scope: `symbol:${order.symbol}`, observed: null, threshold: null, factor: 1, message: `no reference price for ${order.symbol} to value the order` });
+    return stop({ code: 'NO_REFERENCE_PRICE', level: 'hard', check: 'reference', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no reference price for ${sym} to value the order` });
   }
 
-  const breaches: Breach[] = [];
+  let breaches: Breach[] | undefined;
   const checked: CheckName[] = [];
 
   /**
-   * Tests one entry. `over(level)` says whether the observation is beyond a level (in the limit's
-   * direction, exactly); `shown` formats the value shown, only for a breach (formatting every
-   * observation cost more than the comparisons). The code is the limit's own or its group code.
+   * Tests one entry against the observation num/den in `unit` (den null: 1; den <= 0: a ratio to a
+   * NAV that is not positive, breached by any growth). Compared exactly, without division; the
+   * value shown is formatted only for a breach (formatting every observation cost more than the
+   * comparisons). One closure per check, no closure per limit: the ok path allocates only what
+   * bigint arithmetic must. The code is the limit's own or its group code.
    */
-  const test = (entry: LimitEntry | undefined, over: (level: bigint) => boolean, shown: () => string): void => {
+  const test = (entry: LimitEntry | undefined, unit: LimitUnit, num: bigint, den: bigint | null = null): void => {
     if (!entry) return;
     const def = LIMIT_DEFS[entry.name];
-    const eff: LimitLevels = effectiveLevels(entry, strictness);
-    const level: BreachLevel | null = over(eff.hard) ? 'hard' : eff.soft !== null && over(eff.soft) ? 'soft' : null;
+    const eff = levelsOf(entry, strictness);
+    const max = def.direction === 'max';
+    const navless = den !== null && den <= 0n;
+    const level: BreachLevel | null = navless || beyondLevel(max, num, den, eff.hard) ? 'hard' : eff.soft !== null && beyondLevel(max, num, den, eff.soft) ? 'soft' : null;
     if (level === null) return;
     const threshold = describeValue(def.unit, level === 'hard' ? eff.hard : eff.soft!);
     const scope = scopeKey(entry.scope);
     const factor = strictness.factors[entry.name];
     const code = entry.scope.kind === 'group' && def.groupCode ? def.groupCode : def.code;
-    const verb = def.direction === 'max' ? 'exceeds' : 'is below';
+    const verb = max ? 'exceeds' : 'is below';
     const scaled = factor !== 1 ? `, x${Number(factor.toFixed(4))} for ${strictness.tier}${strictness.vol.regime === 'high' ? ' in high volatility' : ''}` : '';
-    const observed = shown();
-    breaches.push({
+    const observed = navless ? NAV_NOT_POSITIVE : describeValue(unit, den === null ? num : ceilDiv(num, den));
+    (breaches ??= []).push({
       code,
       level,
       check: def.check,
@@ -192,37 +232,35 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
       message: `${def.label}: ${observed} ${verb} the ${level} limit ${threshold} (${entry.name}${scopeLabel(scope)}${scaled})`,
     });
   };
-  const money = (u: bigint): string => describeValue('money', u);
-  const pctOf = (num: bigint, den: bigint): string => (den > 0n ? describeValue('pct', ceilDiv(num * PCT_ONE_HUNDRED, den)) : 'n/a (NAV <= 0)');
-  const sym = order.symbol;
 
   // Fat finger: size.
-  if (runs('order_size')) {
+  if (runs(deferred, 'order_size')) {
     checked.push('order_size');
-    const q = order.qtyUnits * pow10(UNIT_DECIMALS.qty - inst.qtyDecimals);
-    test(limitFor(book, 'max_order_qty', sym), (l) => q > l, () => describeValue('qty', q));
-    test(limitFor(book, 'max_order_notional', sym), (l) => notional > l, () => money(notional));
+    const qtyEntry = limitFor(book, 'max_order_qty', sym);
+    if (qtyEntry) test(qtyEntry, 'qty', order.qtyUnits * pow10(UNIT_DECIMALS.qty - inst.qtyDecimals));
+    test(limitFor(book, 'max_order_notional', sym), 'money', notional);
   }
 
   // Fat finger: price through the reference on the aggressive side.
   const bandPrice = order.limitPriceUnits ?? est;
-  if (runs('price_band') && bandPrice !== null) {
+  if (runs(deferred, 'price_band') && bandPrice !== null) {
     checked.push('price_band');
     const pctEntry = limitFor(book, 'price_band_pct', sym);
     const tickEntry = limitFor(book, 'price_band_ticks', sym);
     if ((pctEntry || tickEntry) && ref === undefined) {
-      breaches.push({ code: 'NO_REFERENCE_PRICE', level: 'hard', check: 'reference', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no reference price for ${sym} to check the price band` });
+      (breaches ??= []).push({ code: 'NO_REFERENCE_PRICE', level: 'hard', check: 'reference', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no reference price for ${sym} to check the price band` });
     } else if (ref !== undefined && ref > 0n) {
       const dev = order.side === 'buy' ? bandPrice - ref : ref - bandPrice;
       const d = dev > 0n ? dev : 0n;
-      test(pctEntry, (l) => d * PCT_ONE_HUNDRED > ref * l, () => describeValue('pct', ceilDiv(d * PCT_ONE_HUNDRED, ref)));
-      test(tickEntry, (l) => d > l * inst.tickUnits, () => describeValue('ticks', ceilDiv(d, inst.tickUnits)));
+      if (pctEntry) test(pctEntry, 'pct', d * PCT_ONE_HUNDRED, ref);
+      test(tickEntry, 'ticks', d, inst.tickUnits);
     }
   }
 
   // Spread an aggressive order would cross.
-  if (runs('spread')) {
-    const { bidUnits: bid, askUnits: ask } = market;
+  if (runs(deferred, 'spread')) {
+    const bid = market.bidUnits;
+    const ask = market.askUnits;
     const aggressive =
       order.type === 'market' ||
       (order.limitPriceUnits !== null && (order.side === 'buy' ? ask !== undefined && order.limitPriceUnits >= ask : bid !== undefined && order.limitPriceUnits <= bid));
@@ -230,116 +268,142 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
     if (aggressive && entry) {
       checked.push('spread');
       if (bid === undefined || ask === undefined || bid + ask <= 0n) {
-        breaches.push({ code: 'MAX_SPREAD', level: 'hard', check: 'spread', limit: 'max_spread_bps', scope: scopeKey(entry.scope), observed: null, threshold: null, factor: 1, message: `no two-sided quote in ${sym}: the spread an aggressive order crosses is unknown` });
+        (breaches ??= []).push({ code: 'MAX_SPREAD', level: 'hard', check: 'spread', limit: 'max_spread_bps', scope: scopeKey(entry.scope), observed: null, threshold: null, factor: 1, message: `no two-sided quote in ${sym}: the spread an aggressive order crosses is unknown` });
       } else {
-        const spread = ask - bid;
-        const scaled = spread * 2n * 10_000n * BPS_ONE;
-        test(entry, (l) => scaled > (ask + bid) * l, () => describeValue('bps', ceilDiv(scaled, ask + bid)));
+        test(entry, 'bps', (ask - bid) * SPREAD_SCALE, ask + bid);
       }
     }
   }
 
   // Runaway-loop guard: orders in the window, this one included.
-  if (runs('order_rate')) {
+  if (runs(deferred, 'order_rate')) {
     checked.push('order_rate');
     const r = inputs.rates;
-    const count = (n: number): bigint => BigInt(n + 1);
-    test(getEntry(book, 'max_orders_per_minute', { kind: 'global' }), (l) => count(r.minute) > l, () => String(r.minute + 1));
-    test(getEntry(book, 'max_orders_per_minute', { kind: 'symbol', symbol: sym }), (l) => count(r.symbolMinute) > l, () => String(r.symbolMinute + 1));
-    test(getEntry(book, 'max_orders_per_hour', { kind: 'global' }), (l) => count(r.hour) > l, () => String(r.hour + 1));
-    test(getEntry(book, 'max_orders_per_hour', { kind: 'symbol', symbol: sym }), (l) => count(r.symbolHour) > l, () => String(r.symbolHour + 1));
+    const rate = (entry: LimitEntry | undefined, n: number): void => {
+      if (entry) test(entry, 'count', BigInt(n + 1));
+    };
+    rate(globalEntry(book, 'max_orders_per_minute'), r.minute);
+    rate(symbolEntry(book, 'max_orders_per_minute', sym), r.symbolMinute);
+    rate(globalEntry(book, 'max_orders_per_hour'), r.hour);
+    rate(symbolEntry(book, 'max_orders_per_hour', sym), r.symbolHour);
   }
 
   if (!reducing) {
     const nav = state.navUnits;
-    // A % of NAV limit is breached by any growth when NAV is not positive.
-    const overPct = (value: bigint, l: bigint): boolean => nav <= 0n || value * PCT_ONE_HUNDRED > nav * l;
+    const grossBefore = current?.grossValueUnits ?? 0n;
+    const grossDelta = after.grossValueUnits - grossBefore;
 
-    if (runs('position')) {
+    if (runs(deferred, 'position')) {
       checked.push('position');
-      const b = exposureOf(state, sym).grossValueUnits;
-      const a = exposureOf(after, sym).grossValueUnits;
-      if (a > b) {
-        test(limitFor(book, 'max_position_pct_nav', sym), (l) => overPct(a, l), () => pctOf(a, nav));
-        test(limitFor(book, 'max_position_notional', sym), (l) => a > l, () => money(a));
+      const a = after.grossValueUnits;
+      if (grossDelta > 0n) {
+        const pctEntry = limitFor(book, 'max_position_pct_nav', sym);
+        if (pctEntry) test(pctEntry, 'pct', a * PCT_ONE_HUNDRED, nav);
+        test(limitFor(book, 'max_position_notional', sym), 'money', a);
       }
     }
 
-    const grossBefore = grossExposure(state);
-    const grossAfter = grossExposure(after);
-    if (runs('exposure')) {
-      checked.push('exposure');
-      const scopes: { members: readonly string[] | undefined; scope: { kind: 'global' } | { kind: 'group'; group: string } }[] = [
-        { members: undefined, scope: { kind: 'global' } },
-        ...groupsOf(book, sym).map((g) => ({ members: groupMembers(book, g)!, scope: { kind: 'group' as const, group: g } })),
-      ];
-      for (const { members, scope } of scopes) {
-        const gb = members ? grossExposure(state, members) : grossBefore;
-        const ga = members ? grossExposure(after, members) : grossAfter;
-        if (ga > gb) {
-          test(getEntry(book, 'max_gross_exposure_pct_nav', scope), (l) => overPct(ga, l), () => pctOf(ga, nav));
-          test(getEntry(book, 'max_gross_exposure', scope), (l) => ga > l, () => money(ga));
-        }
-        const nb = netExposure(state, members);
-        const na = netExposure(after, members);
+    // Every scope the symbol is in changes by the symbol's own change: before + delta.
+    const longDelta = after.longCaseValueUnits - (current?.longCaseValueUnits ?? 0n);
+    const shortDelta = after.shortCaseValueUnits - (current?.shortCaseValueUnits ?? 0n);
+    const scoped = (members: readonly string[] | undefined, gross: LimitEntry | undefined, grossPct: LimitEntry | undefined, net: LimitEntry | undefined, netPct: LimitEntry | undefined): void => {
+      if (!gross && !grossPct && !net && !netPct) return;
+      const sums = exposureSums(state, members);
+      if (grossDelta > 0n && (gross || grossPct)) {
+        const ga = sums.gross + grossDelta;
+        if (grossPct) test(grossPct, 'pct', ga * PCT_ONE_HUNDRED, nav);
+        test(gross, 'money', ga);
+      }
+      if (net || netPct) {
+        const nb = maxBig(absBig(sums.long), absBig(sums.short));
+        const na = maxBig(absBig(sums.long + longDelta), absBig(sums.short + shortDelta));
         if (na > nb) {
-          test(getEntry(book, 'max_net_exposure_pct_nav', scope), (l) => overPct(na, l), () => pctOf(na, nav));
-          test(getEntry(book, 'max_net_exposure', scope), (l) => na > l, () => money(na));
+          if (netPct) test(netPct, 'pct', na * PCT_ONE_HUNDRED, nav);
+          test(net, 'money', na);
         }
+      }
+    };
+    if (runs(deferred, 'exposure')) {
+      checked.push('exposure');
+      scoped(undefined, globalEntry(book, 'max_gross_exposure'), globalEntry(book, 'max_gross_exposure_pct_nav'), globalEntry(book, 'max_net_exposure'), globalEntry(book, 'max_net_exposure_pct_nav'));
+      for (const g of groupsOf(book, sym)) {
+        scoped(groupMembers(book, g), groupEntry(book, 'max_gross_exposure', g), groupEntry(book, 'max_gross_exposure_pct_nav', g), groupEntry(book, 'max_net_exposure', g), groupEntry(book, 'max_net_exposure_pct_nav', g));
       }
     }
 
-    if (runs('leverage') && grossAfter > grossBefore) {
+    if (runs(deferred, 'leverage') && grossDelta > 0n) {
       checked.push('leverage');
-      const shown = (): string => (nav > 0n ? describeValue('ratio', ceilDiv(grossAfter * RATIO_ONE, nav)) : 'n/a (NAV <= 0)');
-      test(getEntry(book, 'max_leverage', { kind: 'global' }), (l) => nav <= 0n || grossAfter * RATIO_ONE > nav * l, shown);
+      const entry = globalEntry(book, 'max_leverage');
+      if (entry) test(entry, 'ratio', (exposureSums(state).gross + grossDelta) * RATIO_ONE, nav);
     }
 
-    if (runs('cash_buffer') && order.side === 'buy') {
+    if (runs(deferred, 'cash_buffer') && order.side === 'buy') {
       checked.push('cash_buffer');
-      const fee = divRound(notional * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
-      const cashAfter = after.projectedCashUnits - fee;
-      if (cashAfter < state.projectedCashUnits) test(getEntry(book, 'min_cash_buffer', { kind: 'global' }), (l) => cashAfter < l, () => money(cashAfter));
+      const entry = globalEntry(book, 'min_cash_buffer');
+      if (entry) {
+        const fee = divRound(notional * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
+        const cashAfter = state.projectedCashUnits + (current?.pendingBuyCashUnits ?? 0n) - after.pendingBuyCashUnits - fee;
+        if (cashAfter < state.projectedCashUnits) test(entry, 'money', cashAfter);
+      }
     }
 
-    if (runs('loss') && inputs.loss) {
+    if (runs(deferred, 'loss') && inputs.loss) {
       checked.push('loss');
       const loss = inputs.loss;
-      test(getEntry(book, 'max_daily_loss', { kind: 'global' }), (l) => loss.dailyLossUnits > l, () => money(loss.dailyLossUnits));
-      const dd: [LimitName, Period][] = [
-        ['max_drawdown_daily_pct', 'daily'],
-        ['max_drawdown_weekly_pct', 'weekly'],
-        ['max_drawdown_monthly_pct', 'monthly'],
-      ];
-      for (const [name, p] of dd) test(getEntry(book, name, { kind: 'global' }), (l) => loss.drawdownPct[p] > l, () => describeValue('pct', loss.drawdownPct[p]));
+      test(globalEntry(book, 'max_daily_loss'), 'money', loss.dailyLossUnits);
+      for (const [name, p] of DRAWDOWNS) test(globalEntry(book, name), 'pct', loss.drawdownPct[p]);
     }
   }
 
-  return decide(order, breaches, checked, base, config);
+  return decide(order, breaches, checked, reducing, price, notional, strictness, deferred, config);
 }
+
+/** (ask - bid) * 2 * 10,000 bps in the bps unit: the spread over the mid, compared against (ask + bid). */
+const SPREAD_SCALE = 2n * 10_000n * BPS_ONE;
+const NEW_REDUCING = { kind: 'new', reducing: true } as const;
+const NEW_ADDING = { kind: 'new', reducing: false } as const;
 
 function decide(
   order: RiskOrder,
-  breaches: Breach[],
+  found: Breach[] | undefined,
   checked: CheckName[],
-  base: Pick<RiskDecision, 'reducing' | 'priceUnits' | 'notionalUnits' | 'strictness' | 'deferred'>,
+  reducing: boolean,
+  priceUnits: bigint | null,
+  notionalUnits: bigint | null,
+  strictness: Strictness,
+  deferredChecks: readonly CheckName[],
   config: RiskGateConfig,
 ): RiskDecision {
-  const common = { ...base, breaches, checked };
+  const deferred = deferredChecks.length === 0 ? [] : [...deferredChecks];
+  const breaches = found ?? [];
+  const out = (verdict: Verdict, code: RiskCode | null, message: string, confirmable: boolean, confirmed: boolean): RiskDecision => ({
+    verdict,
+    code,
+    message,
+    breaches,
+    confirmable,
+    confirmed,
+    reducing,
+    priceUnits,
+    notionalUnits,
+    strictness,
+    checked,
+    deferred,
+  });
+  if (!found) return out('pass', null, 'within every limit', false, false);
   const hard = breaches.find((b) => b.level === 'hard');
-  if (hard) return { ...common, verdict: 'deny', code: hard.code, message: hard.message, confirmable: false, confirmed: false };
-  const soft = breaches[0];
-  if (!soft) return { ...common, verdict: 'pass', code: null, message: 'within every limit', confirmable: false, confirmed: false };
+  if (hard) return out('deny', hard.code, hard.message, false, false);
+  const soft = breaches[0]!;
   const list = breaches.map((b) => b.code).join(', ');
   const policy = config.softPolicy[order.source];
-  if (policy === 'allow') return { ...common, verdict: 'pass', code: null, message: `soft limits breached, allowed for ${order.source} orders: ${list}`, confirmable: false, confirmed: false };
+  if (policy === 'allow') return out('pass', null, `soft limits breached, allowed for ${order.source} orders: ${list}`, false, false);
   if (policy === 'confirm') {
-    if (order.confirm === true) return { ...common, verdict: 'pass', code: null, message: `soft limits breached and confirmed: ${list}`, confirmable: false, confirmed: true };
+    if (order.confirm === true) return out('pass', null, `soft limits breached and confirmed: ${list}`, false, true);
     // Nobody can be asked about a child mid-schedule: without its parent's confirmation it is denied.
-    if (order.kind === 'child') return { ...common, verdict: 'deny', code: soft.code, message: `${soft.message}; a child order cannot wait for confirmation (its parent was not confirmed)`, confirmable: false, confirmed: false };
-    return { ...common, verdict: 'soft_breach', code: soft.code, message: `confirm to send: ${soft.message}${breaches.length > 1 ? ` (and ${breaches.length - 1} more)` : ''}`, confirmable: true, confirmed: false };
+    if (order.kind === 'child') return out('deny', soft.code, `${soft.message}; a child order cannot wait for confirmation (its parent was not confirmed)`, false, false);
+    return out('soft_breach', soft.code, `confirm to send: ${soft.message}${breaches.length > 1 ? ` (and ${breaches.length - 1} more)` : ''}`, true, false);
   }
-  return { ...common, verdict: 'deny', code: soft.code, message: `${soft.message}; soft limits cannot be confirmed for ${order.source} orders`, confirmable: false, confirmed: false };
+  return out('deny', soft.code, `${soft.message}; soft limits cannot be confirmed for ${order.source} orders`, false, false);
 }
 
 /** Whether a breach is about exposure or losses (what a reducing order is exempt from). */

@@ -11,7 +11,7 @@ import type { AuditMeta, RiskStorePort } from './ports.ts';
 import { ProjectedStateCache, exposureOf, sideReduces } from './projected-state.ts';
 import type { ExposureSource, InstrumentOf, ProjectedState } from './projected-state.ts';
 import { DEFAULT_GATE_CONFIG, evaluateOrder } from './risk-gate.ts';
-import type { RiskDecision, RiskGateConfig, RiskOrder } from './risk-gate.ts';
+import type { MarketView, RiskDecision, RiskGateConfig, RiskInputs, RiskOrder } from './risk-gate.ts';
 import { effectiveLimitTable, strictnessFor } from './tiers.ts';
 import type { EffectiveLimitRow, VolObservation } from './tiers.ts';
 import { TradingState } from './trading-state.ts';
@@ -159,25 +159,33 @@ export class RiskService {
     return this.evaluate(order, now);
   }
 
+  /**
+   * The gate's inputs, reused from one check to the next: evaluateOrder reads them and keeps none
+   * of them in its decision, and a check allocates nothing it does not have to.
+   */
+  private readonly scratch: { market: MarketView; rates: OrderRates; inputs: RiskInputs | undefined } = {
+    market: { refPriceUnits: undefined, bidUnits: undefined, askUnits: undefined },
+    rates: { minute: 0, hour: 0, symbolMinute: 0, symbolHour: 0 },
+    inputs: undefined,
+  };
+
   private evaluate(order: RiskOrder, now: number): RiskDecision {
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
     const m = this.deps.market;
-    return evaluateOrder(
-      order,
-      inst,
-      {
-        state: this.projectedState(),
-        limits: this.book,
-        mode: this.state.mode,
-        blocked: this.breakers.blockedSymbols(),
-        market: { refPriceUnits: m.ref(order.symbol), bidUnits: m.bid(order.symbol), askUnits: m.ask(order.symbol) },
-        rates: this.rates.rates(now, order.symbol),
-        loss: this.watermarks.view(),
-        volatility: m.volatility?.(order.symbol),
-      },
-      this.gateConfig,
-    );
+    const sc = this.scratch;
+    sc.market.refPriceUnits = m.ref(order.symbol);
+    sc.market.bidUnits = m.bid(order.symbol);
+    sc.market.askUnits = m.ask(order.symbol);
+    this.rates.ratesInto(now, order.symbol, sc.rates);
+    const inputs = (sc.inputs ??= { state: this.projectedState(), limits: this.book, mode: this.state.mode, market: sc.market, rates: sc.rates, loss: undefined });
+    inputs.state = this.projectedState();
+    inputs.limits = this.book;
+    inputs.mode = this.state.mode;
+    inputs.blocked = this.breakers.blockedSymbols();
+    inputs.loss = this.watermarks.view();
+    inputs.volatility = m.volatility?.(order.symbol);
+    return evaluateOrder(order, inst, inputs, this.gateConfig);
   }
 
   /** Orders already sent in each window for a symbol (what the rate limits see). */

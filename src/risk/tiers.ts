@@ -105,15 +105,31 @@ export function volRegime(obs: VolObservation | undefined, cfg: VolRegimeConfig)
 }
 
 /** Per configuration and urgency, the strictness without volatility scaling (the common case, asked per order). */
-const unscaled = new WeakMap<TierConfig, Map<string, Strictness>>();
+const unscaled = new WeakMap<TierConfig, Map<Urgency, Map<VolRegime['regime'], Strictness>>>();
+
+/** current/baseline, or null when the observation is unusable (the regime is then unknown). */
+function ratioOf(obs: VolObservation | undefined): number | null {
+  if (!obs || !(obs.baseline > 0) || !(obs.current >= 0) || !Number.isFinite(obs.current) || !Number.isFinite(obs.baseline)) return null;
+  return obs.current / obs.baseline;
+}
 
 export function strictnessFor(urgency: Urgency, vol: VolObservation | undefined, cfg: TierConfig = DEFAULT_TIERS): Strictness {
+  // The common case (no volatility scaling, same ratio as last time): the shared strictness,
+  // found without building a regime or a key.
+  const ratio = ratioOf(vol);
+  if (ratio === null || ratio < cfg.volatility.highRatio) {
+    const hit = unscaled.get(cfg)?.get(urgency)?.get(ratio === null ? 'unknown' : 'normal');
+    if (hit && hit.vol.ratio === ratio) return hit;
+  }
   const tier = cfg.byUrgency[urgency];
   const regime = volRegime(vol, cfg.volatility);
   if (regime.factor === 1) {
-    let byKey = unscaled.get(cfg);
-    if (!byKey) unscaled.set(cfg, (byKey = new Map()));
-    const key = urgency + '|' + regime.regime;
+    let byUrgency = unscaled.get(cfg);
+    if (!byUrgency) unscaled.set(cfg, (byUrgency = new Map()));
+    // Keyed by urgency, then regime: no key string built per order.
+    let byKey = byUrgency.get(urgency);
+    if (!byKey) byUrgency.set(urgency, (byKey = new Map()));
+    const key = regime.regime;
     const hit = byKey.get(key);
     // The ratio differs between calls; everything the gate uses from it is the same.
     if (hit) return hit.vol.ratio === regime.ratio ? hit : { ...hit, vol: regime };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Side } from '../../../src/contract/dto.ts';
 import { notionalUnits, resolveInstrument } from '../../../src/core/instrument.ts';
 import type { Instrument } from '../../../src/core/instrument.ts';
-import { ProjectedStateCache, buildProjectedState, grossExposure, netExposure, withOrder } from '../../../src/risk/projected-state.ts';
+import { ProjectedStateCache, buildProjectedState, exposureSums, grossExposure, isReducing, netExposure, projectSymbol, reducesWith, withOrder } from '../../../src/risk/projected-state.ts';
 import type { AlgoParentView, ExposureSource, PositionView, ProjectedOrder, ProjectedState, WorkingOrderView } from '../../../src/risk/projected-state.ts';
 import { inst, instrumentOf } from './helpers.ts';
 
@@ -587,5 +587,31 @@ describe('ProjectedStateCache reading back changed symbols', () => {
     step(book, applyChange(book, { kind: 'fill', symbol: 'S3', qty: 7n, cash: 1n })!);
     agree(get(withoutBySymbol));
     expect(cache.stats).toEqual({ rebuilds: 6, symbolReads: 4 });
+  });
+});
+
+describe('projectSymbol: what L1 derives per order without building a state', () => {
+  it('when any order is projected on any state then its symbol, the reducing test and every scope total equal withOrder', () => {
+    fc.assert(
+      fc.property(worldArb, orderArb, fc.option(priceArb, { nil: undefined }), (world, order, ref) => {
+        const priceOf = (s: string): bigint | undefined => world.refs.get(s);
+        const state = buildProjectedState(sourceOf(world, false), instrumentOf, priceOf);
+        const i = inst(order.symbol);
+        const after = withOrder(state, order, i, ref);
+        const e = projectSymbol(state, order, order.priceUnits, i, ref);
+        expect(e).toEqual(after.symbols.get(order.symbol));
+        expect(reducesWith(state, e, order)).toBe(isReducing(state, after, order));
+        const cur = state.symbols.get(order.symbol);
+        for (const members of [undefined, ...GROUPS.filter((g) => g.includes(order.symbol))]) {
+          const sums = exposureSums(state, members);
+          expect(sums.gross + e.grossValueUnits - (cur?.grossValueUnits ?? 0n)).toBe(grossExposure(after, members));
+          const long = sums.long + e.longCaseValueUnits - (cur?.longCaseValueUnits ?? 0n);
+          const short = sums.short + e.shortCaseValueUnits - (cur?.shortCaseValueUnits ?? 0n);
+          expect(absB(long) > absB(short) ? absB(long) : absB(short)).toBe(netExposure(after, members));
+        }
+        expect(state.projectedCashUnits + (cur?.pendingBuyCashUnits ?? 0n) - e.pendingBuyCashUnits).toBe(after.projectedCashUnits);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
