@@ -6,9 +6,10 @@ import type { OrdersEvents, OrdersResults } from './api/orders.ts';
 import { ordersSchemas } from './api/orders.ts';
 import type { RiskEvents, RiskResults } from './api/risk.ts';
 import { riskSchemas } from './api/risk.ts';
-import type { SessionResults } from './api/session.ts';
+import type { SessionEvents, SessionResults } from './api/session.ts';
 import { sessionSchemas } from './api/session.ts';
 
+export type { ClockDto, SessionInfoDto } from './api/session.ts';
 export { MAX_DECIMAL_VALUE, MAX_FRACTION_DIGITS, MAX_INT_DIGITS, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from './api/common.ts';
 
 /**
@@ -36,11 +37,12 @@ export interface Results extends SessionResults, MarketResults, OrdersResults, R
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends MarketEvents, OrdersEvents, RiskEvents {}
+export interface Events extends SessionEvents, MarketEvents, OrdersEvents, RiskEvents {}
 
 export type EventName = keyof Events;
 
 export const EVENT_NAMES: readonly EventName[] = [
+  'clock',
   'order.updated',
   'order.denied',
   'fill',

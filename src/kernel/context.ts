@@ -1,3 +1,4 @@
+import type { ClockDto } from '../contract/api/session.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EngineMode } from '../core/enums.ts';
 import { DomainError } from '../core/errors.ts';
@@ -18,6 +19,8 @@ import type { PortfolioValuation } from './valuation.ts';
 export interface KernelContext {
   mode: EngineMode;
   clock: Clock;
+  /** The engine's clock as pushed in `clock` (time, speed, pause). */
+  clockDto(): ClockDto;
   venueName: string;
   currency: string;
   startedAt: number;

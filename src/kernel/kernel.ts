@@ -17,6 +17,7 @@ import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
 import type { KernelContext } from './context.ts';
 import { gateVenue, guardRiskStore } from './durability.ts';
+import { ClockFeed } from './clock-feed.ts';
 import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
@@ -254,9 +255,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     pause: (id, reason) => runner.pause(id, { code: 'GUARD_PAUSED', message: reason }),
   });
 
+  const clockFeed = new ClockFeed({ mode: parts.mode, clock, pace: parts.pace, publish: (c) => bus.publish('clock', c) });
+
   const ctx: KernelContext = {
     mode: parts.mode,
     clock,
+    clockDto: () => clockFeed.dto(),
     venueName: venue.name,
     currency: marketData.currency,
     startedAt: clock.now(),
@@ -284,6 +288,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   let recovery: Engine['recovery'];
 
   function tickPeriodic(): void {
+    clockFeed.tick();
     // Marks move: refresh account and open positions once a second.
     bus.publish('account.updated', valuation.account());
     for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
@@ -318,6 +323,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       venue.start();
       pms.start();
       watchdog?.start();
+      clockFeed.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -325,6 +331,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       if (!running) return;
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
+      clockFeed.stop();
       watchdog?.stop();
       pms.stop();
       runner.stop();

@@ -1,5 +1,5 @@
 import type { AlgoKind } from '../contract/dto.ts';
-import type { Clock } from '../core/clock.ts';
+import type { Clock, ClockPace } from '../core/clock.ts';
 import type { Durability, EngineMode } from '../core/enums.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import type { JournalPort, VenuePort } from '../core/ports.ts';
@@ -66,6 +66,8 @@ export interface KernelParts {
   durability: Durability;
   /** Present when the journal groups commits (`full` durability on a wall clock). */
   commits?: CommitBarrier;
+  /** How engine time moves against wall time (a replay's driver); default: 1× on a wall clock, as fast as driven on a SimClock. */
+  pace?: ClockPace;
 }
 
 /** What the kernel does with its parts: seeds, L1 and PMS configuration, the algorithms. */
