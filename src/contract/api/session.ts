@@ -1,5 +1,4 @@
-import type { EngineMode } from '../../core/enums.ts';
-import type { SessionDto } from '../dto.ts';
+import type { EngineMode, SessionDto } from '../dto.ts';
 import { empty } from './common.ts';
 
 /** The session: what engine this is, in which mode, on which venue, and its clock. */
