@@ -3,6 +3,7 @@ export { useStore } from './store.ts';
 export type { State } from './store.ts';
 export * from './account.ts';
 export * from './client.ts';
+export * from './clock.ts';
 export * from './connection.ts';
 export * from './layout.ts';
 export * from './market.ts';

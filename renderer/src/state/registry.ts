@@ -1,6 +1,7 @@
 import type { Client, EventName, Events } from '../../../src/contract/index.ts';
 import { accountSlice } from './account.ts';
 import { isCurrent, setClient } from './client.ts';
+import { applySessionClock, clockSlice } from './clock.ts';
 import { applySession, marketSlice } from './market.ts';
 import { ordersSlice } from './orders.ts';
 import { riskSlice } from './risk.ts';
@@ -13,7 +14,7 @@ import { settle, toastsSlice } from './toasts.ts';
  * The one place slices are plugged in. A new pushed event is one entry in its slice's `events`; a new
  * slice is one line here (and its type in store.ts).
  */
-export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice];
+export const SLICES: readonly SliceDef[] = [clockSlice, marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice];
 
 let unsubs: (() => void)[] = [];
 
@@ -73,6 +74,7 @@ async function loadSnapshots(c: Client): Promise<void> {
   // A different engine run: drop what we knew about the old one.
   if (prev && prev.startedAt !== session.startedAt) for (const s of SLICES) s.reset?.();
   applySession(session);
+  applySessionClock(session);
   await Promise.all(SLICES.filter((s) => !s.late).map((s) => s.load?.(c, current)));
   if (!current()) return;
   await Promise.all(SLICES.filter((s) => s.late).map((s) => s.load?.(c, current)));

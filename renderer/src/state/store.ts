@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { AccountSlice } from './account.ts';
+import type { ClockSlice } from './clock.ts';
 import type { ConnectionSlice } from './connection.ts';
 import type { LayoutSlice } from './layout.ts';
 import type { MarketSlice } from './market.ts';
@@ -8,6 +9,7 @@ import type { RiskSlice } from './risk.ts';
 import type { TicketSlice } from './ticket.ts';
 import type { ToastsSlice } from './toasts.ts';
 import { accountInitial } from './account.ts';
+import { clockInitial } from './clock.ts';
 import { connectionInitial } from './connection.ts';
 import { layoutInitial } from './layout.ts';
 import { marketInitial } from './market.ts';
@@ -23,11 +25,12 @@ import { toastsInitial } from './toasts.ts';
  * The slices import this module for `set`/`get` and this module imports their initial values: the
  * `*Initial` are function declarations (hoisted), so the cycle is safe whichever module loads first.
  */
-export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice;
+export type State = ConnectionSlice & ClockSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice;
 
 export function initialState(): State {
   return {
     ...connectionInitial(),
+    ...clockInitial(),
     ...marketInitial(),
     ...ordersInitial(),
     ...accountInitial(),

@@ -1,6 +1,7 @@
 import type { AlgoKind, ExecutionStyle, OrderDto, ParamsIn, RoutingDto, Urgency } from '../../../../src/contract/index.ts';
 import { isNum, parseDecimal } from '../../shared/format.ts';
 import type { TicketState } from '../../state/index.ts';
+import { engineNow } from '../../shared/time.ts';
 
 /** Execution styles and urgencies as the ticket and the blotter name them. */
 
@@ -190,7 +191,7 @@ export function placeParams(t: TicketState, style: ExecutionStyle, algo: AlgoChe
   }
   if (isNum(input.decisionPrice) && input.decisionPrice > 0) {
     base.decisionPrice = input.decisionPrice;
-    base.decisionTs = input.decisionTs ?? Date.now();
+    base.decisionTs = input.decisionTs ?? engineNow();
   }
   return base;
 }
