@@ -40,8 +40,19 @@ export function engineTickMs(clock: ClockDto | null, periodMs: number): number |
   return Math.max(100, Math.round(periodMs / Math.max(1, clock.speed)));
 }
 
+/**
+ * How far (engine ms) a pushed time may be from the interpolated one before the base is replaced.
+ * A push that agrees (same pace, within this) keeps the stored object, so views reading the clock do
+ * not re-render once a second for nothing; their own ticker moves the time they show.
+ */
+export const CLOCK_DRIFT_MS = 250;
+
 export function applyClock(clock: ClockDto, wallNow: number = Date.now()): void {
   if (typeof clock.serverTime !== 'number' || !Number.isFinite(clock.serverTime)) return;
+  const cur = get().clock;
+  if (cur && cur.mode === clock.mode && cur.speed === clock.speed && cur.paused === clock.paused && cur.speed !== null && !cur.paused) {
+    if (Math.abs(interpolateClock(cur, get().clockAt, wallNow) - clock.serverTime) <= CLOCK_DRIFT_MS) return;
+  }
   set({ clock, clockAt: wallNow });
 }
 

@@ -38,6 +38,26 @@ describe('engine time in the renderer (useEngineNow interpolates the pushed cloc
     expect(engineTime(20_000)).toBe(T + 5_000);
   });
 
+  it('when a push agrees with the interpolated time then the stored clock is kept (views do not re-render), and a jump replaces it', () => {
+    applyClock(clock(), 1_000);
+    const first = useStore.getState().clock;
+    applyClock(clock({ serverTime: T + 1_030 }), 2_000);
+    expect(useStore.getState().clock).toBe(first);
+    expect(engineTime(2_000)).toBe(T + 1_000);
+    // A seek (or a stalled engine catching up) moves the base.
+    applyClock(clock({ serverTime: T + 60_000 }), 3_000);
+    expect(useStore.getState().clock?.serverTime).toBe(T + 60_000);
+    expect(engineTime(3_500)).toBe(T + 60_500);
+  });
+
+  it('when a paused replay pushes the same time again then nothing changes; a backtest push always moves the time', () => {
+    applyClock(clock({ paused: true }), 1_000);
+    applyClock(clock({ paused: true, serverTime: T + 5 }), 2_000);
+    expect(engineTime(9_000)).toBe(T + 5);
+    applyClock(clock({ mode: 'backtest', speed: null, serverTime: T + 3_600_000 }), 3_000);
+    expect(engineTime(9_000)).toBe(T + 3_600_000);
+  });
+
   it('when the `clock` event reaches the registered slice then the store holds it', () => {
     const slice = SLICES.find((s) => s.name === 'clock');
     expect(slice?.events?.clock).toBeDefined();
