@@ -12,11 +12,12 @@ import type { PortfolioResults } from './api/portfolio.ts';
 import { portfolioSchemas } from './api/portfolio.ts';
 import type { SignalsEvents, SignalsResults } from './api/signals.ts';
 import { signalsSchemas } from './api/signals.ts';
-import type { SessionResults } from './api/session.ts';
+import type { SessionEvents, SessionResults } from './api/session.ts';
 import { sessionSchemas } from './api/session.ts';
 import type { VenueEvents, VenueResults } from './api/venue.ts';
 import { venueSchemas } from './api/venue.ts';
 
+export type { ClockDto, SessionInfoDto } from './api/session.ts';
 export { MAX_DECIMAL_VALUE, MAX_FRACTION_DIGITS, MAX_INT_DIGITS, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from './api/common.ts';
 
 /**
@@ -48,11 +49,12 @@ export interface Results extends SessionResults, MarketResults, OrdersResults, R
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends MarketEvents, OrdersEvents, RiskEvents, SignalsEvents, ApprovalsEvents, VenueEvents {}
+export interface Events extends SessionEvents, MarketEvents, OrdersEvents, RiskEvents, SignalsEvents, ApprovalsEvents, VenueEvents {}
 
 export type EventName = keyof Events;
 
 export const EVENT_NAMES: readonly EventName[] = [
+  'clock',
   'order.updated',
   'order.denied',
   'fill',

@@ -164,6 +164,12 @@ export interface ExecutionDto {
   endAt: number;
   /** How much the schedule wants done by now (scheduled algorithms), for the progress bar. */
   scheduledQty: number | null;
+  /**
+   * A working parent's own schedule (scheduled algorithms; null otherwise and once done): from each
+   * step's `at`, `cumulativeQty` is due — what scheduledQty reads at that time. Clients step through
+   * it between updates rather than drawing a schedule of their own.
+   */
+  schedule?: ScheduleStepDto[] | null;
   /** Filled + working trails the schedule by more than the engine's tolerance (10% of the quantity, at least a lot). */
   behindSchedule: boolean;
   childCount: number;
@@ -319,6 +325,12 @@ export interface TcaDto {
   endTs: number;
   durationMs: number | null;
   final: boolean;
+}
+
+/** One step of a working parent's schedule. */
+export interface ScheduleStepDto {
+  at: number;
+  cumulativeQty: number;
 }
 
 /** One planned child of an algorithm's schedule (preview before submit). */

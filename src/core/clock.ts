@@ -9,6 +9,23 @@ export interface Clock {
   cancel(id: number): void;
 }
 
+/**
+ * How engine time moves against wall time, for the clock the engine pushes to its clients: `speed`
+ * engine ms per wall ms (null: as fast as it can, a backtest), `paused` while it stands still. A
+ * replay's driver reports its play/pause/speed here; the wall clock is speed 1, never paused.
+ */
+export interface ClockPace {
+  readonly speed: number | null;
+  readonly paused: boolean;
+  /** Called on every change of speed or pause; returns the unsubscribe. */
+  onChange(fn: () => void): () => void;
+}
+
+/** The pace of a clock nobody drives interactively: the wall clock at 1×, a SimClock as fast as it runs. */
+export function fixedPace(speed: number | null): ClockPace {
+  return { speed, paused: false, onChange: () => () => undefined };
+}
+
 export function every(clock: Clock, periodMs: number, fn: () => void): () => void {
   let id = 0;
   let stopped = false;
@@ -198,12 +215,13 @@ export class WallClock implements Clock {
  * timer); `pace` is the replay mode (simulated time follows wall time times a speed factor, with
  * pause, resume and speed changes). The code running on the SimClock cannot tell the difference.
  */
-export class SimClockDriver {
+export class SimClockDriver implements ClockPace {
   private readonly clock: SimClock;
   private handle: ReturnType<typeof setInterval> | undefined;
-  private speed = 1;
+  private factor = 1;
   private lastWall = 0;
   private readonly wallNow: () => number;
+  private readonly listeners = new Set<() => void>();
 
   constructor(clock: SimClock, wallNow: () => number = () => performance.now()) {
     this.clock = clock;
@@ -227,18 +245,36 @@ export class SimClockDriver {
     return this.handle !== undefined;
   }
 
+  /** The pacing factor (ClockPace): engine ms per wall ms while paced. */
+  get speed(): number {
+    return this.factor;
+  }
+
+  /** Not pacing (ClockPace): engine time moves only when someone runs it. */
+  get paused(): boolean {
+    return this.handle === undefined;
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   /** Starts pacing at `speed` × wall time, checking every `tickMs` of wall time. */
   pace(speed: number, tickMs = 10): void {
     this.setSpeed(speed);
     if (this.handle) return;
     this.lastWall = this.wallNow();
     this.handle = setInterval(() => this.tick(), tickMs);
+    this.changed();
   }
 
   setSpeed(speed: number): void {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
     this.tick();
-    this.speed = speed;
+    if (speed === this.factor) return;
+    this.factor = speed;
+    this.changed();
   }
 
   pause(): void {
@@ -246,6 +282,11 @@ export class SimClockDriver {
     this.tick();
     clearInterval(this.handle);
     this.handle = undefined;
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const fn of [...this.listeners]) fn();
   }
 
   /** Advances simulated time by the wall time elapsed since the last tick, times the speed. */
@@ -254,6 +295,6 @@ export class SimClockDriver {
     const wall = this.wallNow();
     const elapsed = wall - this.lastWall;
     this.lastWall = wall;
-    if (elapsed > 0) this.clock.advanceTo(this.clock.now() + elapsed * this.speed);
+    if (elapsed > 0) this.clock.advanceTo(this.clock.now() + elapsed * this.factor);
   }
 }

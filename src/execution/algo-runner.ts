@@ -10,7 +10,8 @@ import type { JournalPort } from '../core/ports.ts';
 import { divRound, fromUnits, pow10 } from '../core/precision.ts';
 import type { AlgoContext, AlgoParams, AlgoState, ChildView, DecisionReason, ExecAlgo, GuardVerdict } from './algos/types.ts';
 import type { Oms } from './oms.ts';
-import { scheduledAt } from './algos/schedule.ts';
+import { scheduledAt, targetUnits } from './algos/schedule.ts';
+import type { AlgoSchedule } from './algos/schedule.ts';
 import { computeTca } from './tca.ts';
 
 /** Market facts an algorithm may read, per symbol, in exact units. */
@@ -240,6 +241,23 @@ export class AlgoRunner {
    * cumulative target at the current slice, jitter included, so the bar and the children agree.
    */
   scheduledUnits(parent: Order): bigint | undefined {
+    const x = this.scheduleOf(parent);
+    return x && scheduledAt(x.schedule, this.deps.clock.now(), parent.qtyUnits, x.lotUnits).dueUnits;
+  }
+
+  /**
+   * Every step of the parent's schedule: from `at`, `dueUnits` is due (the same figure
+   * scheduledUnits gives at that time). The blotter's progress marker steps through them between
+   * order updates, so it moves when the children are sent, not along a line of its own.
+   */
+  scheduleSteps(parent: Order): { at: number; dueUnits: bigint }[] | undefined {
+    const x = this.scheduleOf(parent);
+    if (!x) return undefined;
+    const { times, fractions } = x.schedule;
+    return times.map((at, k) => ({ at, dueUnits: targetUnits(parent.qtyUnits, fractions[k] ?? 1, x.lotUnits) }));
+  }
+
+  private scheduleOf(parent: Order): { schedule: AlgoSchedule; lotUnits: bigint } | undefined {
     if (parent.algo === null || parent.algoParams === null) return undefined;
     const inst = this.deps.instruments.get(parent.symbol);
     if (!inst) return undefined;
@@ -248,8 +266,7 @@ export class AlgoRunner {
     const algo = this.running.get(parent.id)?.algo ?? this.deps.createAlgo(parent.algo);
     if (!algo.schedule) return undefined;
     const p = JSON.parse(parent.algoParams) as AlgoParams;
-    const s = algo.schedule(p, (k) => hashUnit(p.seed, parent.seq, k));
-    return scheduledAt(s, this.deps.clock.now(), parent.qtyUnits, inst.lotUnits).dueUnits;
+    return { schedule: algo.schedule(p, (k) => hashUnit(p.seed, parent.seq, k)), lotUnits: inst.lotUnits };
   }
 
   stop(): void {

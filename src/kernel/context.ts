@@ -1,4 +1,5 @@
 import type { VenueInfoDto } from '../contract/api/venue.ts';
+import type { ClockDto } from '../contract/api/session.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EngineMode } from '../core/enums.ts';
 import { DomainError } from '../core/errors.ts';
@@ -30,6 +31,8 @@ export interface VenueContext {
 export interface EngineCore {
   mode: EngineMode;
   clock: Clock;
+  /** The engine's clock as pushed in `clock` (time, speed, pause). */
+  clockDto(): ClockDto;
   venueName: string;
   currency: string;
   startedAt: number;

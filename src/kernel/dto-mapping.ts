@@ -44,6 +44,8 @@ export function instrumentDto(i: Instrument): InstrumentDto {
 /** What only the algo runner knows about a working parent. */
 export interface ExecutionFacts {
   scheduledUnits: bigint | undefined;
+  /** The working parent's schedule steps (scheduled algorithms). */
+  scheduleSteps?: readonly { at: number; dueUnits: bigint }[];
   childCount: number;
   workingUnits: bigint;
 }
@@ -84,6 +86,7 @@ function executionDto(o: Order, inst: Instrument | undefined, facts: ExecutionFa
     startAt: p.startAt,
     endAt: p.endAt,
     scheduledQty: facts?.scheduledUnits !== undefined ? fromUnits(facts.scheduledUnits, qd) : null,
+    schedule: facts?.scheduleSteps ? facts.scheduleSteps.map((s) => ({ at: s.at, cumulativeQty: fromUnits(s.dueUnits, qd) })) : null,
     behindSchedule: behindSchedule(o, inst, facts),
     childCount: facts?.childCount ?? 0,
     workingQty: facts ? fromUnits(facts.workingUnits, qd) : 0,

@@ -1,5 +1,5 @@
 import type { AlgoKind } from '../contract/dto.ts';
-import type { Clock } from '../core/clock.ts';
+import type { Clock, ClockPace } from '../core/clock.ts';
 import { SimClock } from '../core/clock.ts';
 import type { Durability } from '../core/enums.ts';
 import type { ExecAlgo } from '../execution/algos/types.ts';
@@ -73,6 +73,8 @@ export interface EngineOptions {
   l2?: L2Options;
   /** Receives anomalies and internal errors; defaults to stderr. */
   log?: Log;
+  /** How engine time moves against wall time (a replay's SimClockDriver): pushed to clients in `clock`. */
+  pace?: ClockPace;
 }
 
 /** The parts the options describe. */
@@ -91,5 +93,6 @@ export function engineParts(opts: EngineOptions): KernelParts {
 }
 
 export function createEngine(opts: EngineOptions): Engine {
-  return buildKernel(engineParts(opts), opts);
+  const parts = engineParts(opts);
+  return buildKernel(opts.pace ? { ...parts, pace: opts.pace } : parts, opts);
 }

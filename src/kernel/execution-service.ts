@@ -59,7 +59,13 @@ export class ExecutionService {
     let working = 0n;
     const children = this.d.oms.children(o.id);
     for (const c of children) if (isOpen(c.status)) working += remainingUnits(c);
-    return orderDto(o, inst, { scheduledUnits: isOpen(o.status) ? this.d.runner.scheduledUnits(o) : undefined, childCount: children.length, workingUnits: working });
+    const open = isOpen(o.status);
+    return orderDto(o, inst, {
+      scheduledUnits: open ? this.d.runner.scheduledUnits(o) : undefined,
+      scheduleSteps: open ? this.d.runner.scheduleSteps(o) : undefined,
+      childCount: children.length,
+      workingUnits: working,
+    });
   }
 
   private inst(symbol: string): Instrument {

@@ -18,6 +18,7 @@ import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
 import type { EngineCore, KernelContext } from './context.ts';
 import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
+import { ClockFeed } from './clock-feed.ts';
 import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
@@ -285,10 +286,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     publish: (type, payload) => bus.publish(type, payload as (Events & Record<string, unknown>)[typeof type]),
   });
   const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
+  const clockFeed = new ClockFeed({ mode: parts.mode, clock, pace: parts.pace, publish: (c) => bus.publish('clock', c) });
   const core: EngineCore = {
     mode: parts.mode,
     venue: venueSide.ctx,
     clock,
+    clockDto: () => clockFeed.dto(),
     venueName: venue.name,
     currency: marketData.currency,
     startedAt: clock.now(),
@@ -327,6 +330,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   let recovery: Engine['recovery'];
 
   function tickPeriodic(): void {
+    clockFeed.tick();
     // Marks move: refresh account and open positions once a second.
     bus.publish('account.updated', valuation.account());
     for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
@@ -366,6 +370,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       pms.start();
       watchdog?.start();
       l2.start();
+      clockFeed.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -373,6 +378,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       if (!running) return;
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
+      clockFeed.stop();
       watchdog?.stop();
       l2.stop();
       pms.stop();

@@ -1,7 +1,7 @@
 import type { Params } from '../contract/api.ts';
 import type { VenueConfigDto } from '../contract/api/venue.ts';
 import type { AlgoKind } from '../contract/dto.ts';
-import type { Clock } from '../core/clock.ts';
+import type { Clock, ClockPace } from '../core/clock.ts';
 import type { Durability, EngineMode } from '../core/enums.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import type { JournalPort, VenuePort } from '../core/ports.ts';
@@ -113,6 +113,8 @@ export interface KernelParts {
   commits?: CommitBarrier;
   /** L2's stores; absent: kept in memory for the session. */
   l2?: L2Stores;
+  /** How engine time moves against wall time (a replay's driver); default: 1× on a wall clock, as fast as driven on a SimClock. */
+  pace?: ClockPace;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import { useStore } from '../state/index.ts';
+import { engineTickMs, engineTime, interpolateClock, useStore } from '../state/index.ts';
 
 /**
  * Time for views: one shared ticker per period (instead of an interval per component).
- * `useEngineNow` is the engine's clock — the wall clock plus the offset measured from session.info's
- * serverTime — which is what order, schedule and risk timestamps are in; when the engine pushes its
- * clock (replay, backtest) only `engineNow` changes. `useWallNow` is for local timers (reconnect
- * countdowns), which are in the browser's own clock.
+ * `useEngineNow` is the engine's clock — interpolated from the last `clock` the engine pushed
+ * (state/clock.ts: its time, speed and pause) — which is what order, schedule and risk timestamps
+ * are in, so a replay or a backtest shows its own time. `useWallNow` is only for local timers
+ * (reconnect countdowns), which are in the browser's own clock.
  */
 
 interface Ticker {
@@ -17,8 +17,9 @@ interface Ticker {
 
 const tickers = new Map<number, Ticker>();
 
+/** Engine time now, outside React. */
 export function engineNow(): number {
-  return Date.now() + useStore.getState().clockOffset;
+  return engineTime();
 }
 
 function ticker(periodMs: number): Ticker {
@@ -65,8 +66,15 @@ export function useWallNow(periodMs: number, active = true): number {
   return now;
 }
 
-/** Engine-clock ms, re-rendering every `periodMs` while `active`. */
+/**
+ * Engine-clock ms, re-rendering every `periodMs` of wall time while `active` and on every pushed
+ * clock. A replay sped up shows its seconds pass at its own pace (engineTickMs); a paused one, or a
+ * backtest running flat out, stands still between pushes.
+ */
 export function useEngineNow(periodMs: number, active = true): number {
-  const offset = useStore((s) => s.clockOffset);
-  return useWallNow(periodMs, active) + offset;
+  const clock = useStore((s) => s.clock);
+  const clockAt = useStore((s) => s.clockAt);
+  const period = engineTickMs(clock, periodMs);
+  const wall = useWallNow(period ?? periodMs, active && period !== null);
+  return interpolateClock(clock, clockAt, wall);
 }

@@ -22,8 +22,6 @@ export interface ConnectionSlice {
   loading: boolean;
   session: SessionDto | null;
   lastEventAt: number;
-  /** Engine clock minus the wall clock, measured when session.info arrived (see shared/time.ts). */
-  clockOffset: number;
 }
 
 export function connectionInitial(): ConnectionSlice {
@@ -33,7 +31,6 @@ export function connectionInitial(): ConnectionSlice {
     loading: true,
     session: null,
     lastEventAt: 0,
-    clockOffset: 0,
   };
 }
 

@@ -4,6 +4,7 @@ export type { State } from './store.ts';
 export * from './account.ts';
 export * from './approvals.ts';
 export * from './client.ts';
+export * from './clock.ts';
 export * from './connection.ts';
 export * from './layout.ts';
 export * from './market.ts';

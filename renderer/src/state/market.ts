@@ -120,8 +120,7 @@ export function applySession(session: SessionDto): void {
   for (const i of list) if (i && typeof i.symbol === 'string') instruments[i.symbol] = i;
   const symbols = list.map((i) => i.symbol);
   const cur = get().selected;
-  const clockOffset = typeof session.serverTime === 'number' && Number.isFinite(session.serverTime) ? session.serverTime - Date.now() : 0;
-  set({ session, clockOffset, instruments, symbols, selected: cur && instruments[cur] ? cur : (symbols[0] ?? null) });
+  set({ session, instruments, symbols, selected: cur && instruments[cur] ? cur : (symbols[0] ?? null) });
 }
 
 /** Market snapshots and a reference price for the change column. */

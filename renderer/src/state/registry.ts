@@ -2,6 +2,7 @@ import type { Client, EventName, Events } from '../../../src/contract/index.ts';
 import { accountSlice } from './account.ts';
 import { approvalsSlice } from './approvals.ts';
 import { isCurrent, setClient } from './client.ts';
+import { applySessionClock, clockSlice } from './clock.ts';
 import { applySession, marketSlice } from './market.ts';
 import { ordersSlice } from './orders.ts';
 import { portfolioSlice } from './portfolio.ts';
@@ -17,7 +18,7 @@ import { venueSlice } from './venue.ts';
  * The one place slices are plugged in. A new pushed event is one entry in its slice's `events`; a new
  * slice is one line here (and its type in store.ts).
  */
-export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, signalsSlice, portfolioSlice, approvalsSlice, venueSlice];
+export const SLICES: readonly SliceDef[] = [clockSlice, marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, signalsSlice, portfolioSlice, approvalsSlice, venueSlice];
 
 let unsubs: (() => void)[] = [];
 
@@ -77,6 +78,7 @@ async function loadSnapshots(c: Client): Promise<void> {
   // A different engine run: drop what we knew about the old one.
   if (prev && prev.startedAt !== session.startedAt) for (const s of SLICES) s.reset?.();
   applySession(session);
+  applySessionClock(session);
   await Promise.all(SLICES.filter((s) => !s.late).map((s) => s.load?.(c, current)));
   if (!current()) return;
   await Promise.all(SLICES.filter((s) => s.late).map((s) => s.load?.(c, current)));

@@ -26,6 +26,7 @@ type Row<T> = T extends readonly (infer U)[] ? U : T;
  * push must not break the terminal. Events not listed only need to be JSON objects.
  */
 export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[] } = {
+  clock: ['serverTime'],
   quote: ['symbol'],
   book: ['symbol', 'bids', 'asks'],
   trade: ['symbol', 'price', 'id'],

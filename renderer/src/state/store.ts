@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AccountSlice } from './account.ts';
 import type { ApprovalsSlice } from './approvals.ts';
+import type { ClockSlice } from './clock.ts';
 import type { ConnectionSlice } from './connection.ts';
 import type { LayoutSlice } from './layout.ts';
 import type { MarketSlice } from './market.ts';
@@ -13,6 +14,7 @@ import type { ToastsSlice } from './toasts.ts';
 import type { VenueSlice } from './venue.ts';
 import { accountInitial } from './account.ts';
 import { approvalsInitial } from './approvals.ts';
+import { clockInitial } from './clock.ts';
 import { connectionInitial } from './connection.ts';
 import { layoutInitial } from './layout.ts';
 import { marketInitial } from './market.ts';
@@ -31,11 +33,12 @@ import { venueInitial } from './venue.ts';
  * The slices import this module for `set`/`get` and this module imports their initial values: the
  * `*Initial` are function declarations (hoisted), so the cycle is safe whichever module loads first.
  */
-export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & SignalsSlice & PortfolioSlice & ApprovalsSlice & VenueSlice;
+export type State = ConnectionSlice & ClockSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & SignalsSlice & PortfolioSlice & ApprovalsSlice & VenueSlice;
 
 export function initialState(): State {
   return {
     ...connectionInitial(),
+    ...clockInitial(),
     ...marketInitial(),
     ...ordersInitial(),
     ...accountInitial(),

@@ -1,5 +1,5 @@
 import type { Handlers } from '../../contract/api.ts';
-import type { SessionDto } from '../../contract/dto.ts';
+import type { SessionInfoDto } from '../../contract/api/session.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { instrumentDto } from '../dto-mapping.ts';
 import type { KernelContext } from '../context.ts';
@@ -7,7 +7,7 @@ import type { KernelContext } from '../context.ts';
 /** The session: which engine, which mode (declared by the mode that built it), which venue and instruments. */
 export function sessionHandlers(ctx: KernelContext): Pick<Handlers, 'session.info' | 'instruments.list'> {
   return {
-    'session.info': (): SessionDto => ({
+    'session.info': (): SessionInfoDto => ({
       version: ENGINE_VERSION,
       mode: ctx.mode,
       venue: ctx.venueName,
@@ -16,6 +16,7 @@ export function sessionHandlers(ctx: KernelContext): Pick<Handlers, 'session.inf
       serverTime: ctx.clock.now(),
       currency: ctx.currency,
       instruments: ctx.instruments.all().map(instrumentDto),
+      clock: ctx.clockDto(),
     }),
     'instruments.list': () => ctx.instruments.all().map(instrumentDto),
   };

@@ -89,7 +89,7 @@ function rig(over: Partial<Handlers> = {}): Rig {
   const internal: unknown[] = [];
   const handlers = stubHandlers(
     {
-      'session.info': () => ({ version: 't', mode: 'paper', venue: 'sim', startedAt: 0, serverTime: 0, currency: 'USD', instruments: [], limits: { maxOrderNotional: 1, maxPositionNotional: 2 } }),
+      'session.info': () => ({ version: 't', mode: 'paper', venue: 'sim', startedAt: 0, serverTime: 0, currency: 'USD', instruments: [], clock: { serverTime: 0, mode: 'paper', speed: 1, paused: false }, limits: { maxOrderNotional: 1, maxPositionNotional: 2 } }),
       'orders.place': () => ORDER,
       'orders.get': ({ orderId }) => {
         throw new RpcError('UNKNOWN_ORDER', `unknown order "${orderId}"`);

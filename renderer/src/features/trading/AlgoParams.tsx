@@ -19,16 +19,20 @@ const PARAM_AFFIX: Record<ParamKey, (base: string) => string> = {
   maxChildQty: (b) => b,
 };
 
-function paramPlaceholder(key: ParamKey, plan: ExecutionPlanDto | null, horizon: number, routing: RoutingDto | null): string {
+/** What an empty field means: the engine's plan for this ticket (orders.preview), else routing's table, else 'auto'. */
+function paramPlaceholder(key: ParamKey, plan: ExecutionPlanDto | null, horizon: number | null, routing: RoutingDto | null): string {
+  const known = (v: number | null | undefined): string => (v === null || v === undefined ? 'auto' : String(v));
   switch (key) {
     case 'durationSec':
-      return String(plan?.params.durationSec ?? (horizon || 120));
+      return known(plan?.params.durationSec ?? (horizon !== null && horizon > 0 ? horizon : null));
     case 'slices':
-      return String(plan?.params.slices ?? Math.min(60, Math.max(4, Math.round((horizon || 120) / (routing?.sliceSec ?? 15)))));
+      return known(plan?.params.slices);
     case 'jitterPct':
       return '0';
-    case 'participationPct':
-      return String(Math.round((plan?.params.participation ?? routing?.maxParticipation ?? 0.1) * 1000) / 10);
+    case 'participationPct': {
+      const p = plan?.params.participation ?? routing?.maxParticipation;
+      return p === undefined ? 'auto' : String(Math.round(p * 1000) / 10);
+    }
     case 'displayQty':
       return 'required';
     default:

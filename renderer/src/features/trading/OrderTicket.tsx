@@ -2,7 +2,7 @@ import { Fragment, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
 import { ALGO_KINDS, RpcError, URGENCIES, isTerminal } from '../../../../src/contract/index.ts';
 import type { ExecutionStyle, InstrumentDto, OrderDto, QuoteDto } from '../../../../src/contract/index.ts';
-import { STYLE_LABEL, URGENCY_LABEL, checkAlgoParams, decisionMid, fmtDuration, horizonOf, isAlgo, placeParams, routedStyle, ticketStyle } from './exec.ts';
+import { STYLE_LABEL, URGENCY_LABEL, checkAlgoParams, decisionMid, fmtDuration, horizonOf, isAlgo, placeParams, formStyle, routedStyle } from './exec.ts';
 import type { AlgoCheck } from './exec.ts';
 import { fmtMoney, fmtNum, fmtSigned, fmtTime, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../../shared/format.ts';
 import { engineNow } from '../../shared/time.ts';
@@ -173,7 +173,7 @@ export function OrderTicket(): ReactNode {
     }
   }, [focusReq]);
 
-  const style = ticketStyle(ticket, routing);
+  const style = formStyle(ticket, routing);
   const routed = routedStyle(ticket, routing);
   const algoMode = isAlgo(style);
   const check = checkTicket(ticket, inst, quote, notionalLimit, style);
@@ -310,7 +310,10 @@ export function OrderTicket(): ReactNode {
   const priceEnabled = style === 'limit' || algoMode;
   const priceLabel = algoMode ? 'Price cap' : 'Limit price';
   const horizon = horizonOf(ticket.urgency, routing);
-  const routeText = `${URGENCY_LABEL[ticket.urgency]} urgency → ${STYLE_LABEL[routed]}${isAlgo(routed) && horizon > 0 ? ` over ~${fmtDuration(horizon)}` : ''}`;
+  const routeText =
+    routed === null
+      ? `${URGENCY_LABEL[ticket.urgency]} urgency → routing loading…`
+      : `${URGENCY_LABEL[ticket.urgency]} urgency → ${STYLE_LABEL[routed]}${isAlgo(routed) && horizon !== null && horizon > 0 ? ` over ~${fmtDuration(horizon)}` : ''}`;
   const durText = plan && plan.algo === style && isAlgo(style) ? fmtDuration((plan.endAt - plan.startAt) / 1000) : null;
   const subLabel = algoMode
     ? `${STYLE_LABEL[style].toUpperCase()}${durText ? ` ${durText}` : ''}${plan?.algo === style && plan.schedule.length ? ` · ${plan.schedule.length} slices` : ''}${check.price !== null ? ` · cap ${ticket.price}` : ''}`
@@ -385,7 +388,7 @@ export function OrderTicket(): ReactNode {
                   updateTicket(algo === 'market' || algo === 'limit' ? { algo, type: algo } : { algo });
                 }}
               >
-                <option value="auto">Auto (from urgency): {STYLE_LABEL[routed]}</option>
+                <option value="auto">Auto (from urgency){routed !== null ? `: ${STYLE_LABEL[routed]}` : ''}</option>
                 <optgroup label="Direct">
                   <option value="market">Market</option>
                   <option value="limit">Limit</option>
@@ -407,7 +410,7 @@ export function OrderTicket(): ReactNode {
               </>
             ) : (
               <>
-                <span className="muted">Override:</span> {STYLE_LABEL[ticket.algo]} <span className="muted">(routing would pick {STYLE_LABEL[routed]})</span>{' '}
+                <span className="muted">Override:</span> {STYLE_LABEL[ticket.algo]} {routed !== null && <span className="muted">(routing would pick {STYLE_LABEL[routed]})</span>}{' '}
                 <button type="button" className="link-btn" onClick={() => updateTicket({ algo: 'auto' })}>
                   Auto
                 </button>

@@ -1,6 +1,7 @@
 import type { AlgoKind, ExecutionStyle, OrderDto, ParamsIn, RoutingDto, Urgency } from '../../../../src/contract/index.ts';
 import { isNum, parseDecimal } from '../../shared/format.ts';
 import type { TicketState } from '../../state/index.ts';
+import { engineNow } from '../../shared/time.ts';
 
 /** Execution styles and urgencies as the ticket and the blotter name them. */
 
@@ -33,32 +34,37 @@ export const URGENCY_LABEL: Record<Urgency, string> = {
   low: 'Low',
 };
 
-/** Routing's table when the engine did not send one (same defaults as the engine). */
-export const FALLBACK_ROUTING: RoutingDto['byUrgency'] = {
-  immediate: { algo: 'market', horizonSec: 0 },
-  high: { algo: 'twap', horizonSec: 120 },
-  medium: { algo: 'twap', horizonSec: 600 },
-  low: { algo: 'passive', horizonSec: 3600 },
-};
-
 export function isAlgo(style: ExecutionStyle): style is AlgoKind {
   return style !== 'market' && style !== 'limit';
 }
 
-/** What routing picks for an urgency (a market order becomes a limit one when a price is typed). */
-export function routedStyle(t: Pick<TicketState, 'urgency' | 'type'>, routing: RoutingDto | null): ExecutionStyle {
-  const rule = (routing?.byUrgency ?? FALLBACK_ROUTING)[t.urgency];
-  const algo = rule?.algo ?? 'market';
-  return algo === 'market' && t.type === 'limit' ? 'limit' : algo;
+/**
+ * What the engine's routing table (exec.routing) picks for an urgency; a market order becomes a
+ * limit one when a price is typed. Null until the table has arrived: there is one table, the
+ * engine's, and no copy of it here.
+ */
+export function routedStyle(t: Pick<TicketState, 'urgency' | 'type'>, routing: RoutingDto | null): ExecutionStyle | null {
+  const rule = routing?.byUrgency[t.urgency];
+  if (!rule) return null;
+  return rule.algo === 'market' && t.type === 'limit' ? 'limit' : rule.algo;
 }
 
-/** The style the ticket asks for: the trader's override, or routing's pick. */
-export function ticketStyle(t: TicketState, routing: RoutingDto | null): ExecutionStyle {
+/** The style the ticket asks for: the trader's override, or routing's pick (null while routing is unknown). */
+export function ticketStyle(t: TicketState, routing: RoutingDto | null): ExecutionStyle | null {
   return t.algo === 'auto' ? routedStyle(t, routing) : t.algo;
 }
 
-export function horizonOf(urgency: Urgency, routing: RoutingDto | null): number {
-  return (routing?.byUrgency ?? FALLBACK_ROUTING)[urgency]?.horizonSec ?? 0;
+/**
+ * The style the ticket's fields follow: while routing is unknown an Auto ticket is edited as the
+ * direct order its type says, and sent with its urgency only, so the engine still routes it.
+ */
+export function formStyle(t: TicketState, routing: RoutingDto | null): ExecutionStyle {
+  return ticketStyle(t, routing) ?? (t.type === 'limit' ? 'limit' : 'market');
+}
+
+/** Routing's horizon for an urgency, seconds; null while the table is unknown. */
+export function horizonOf(urgency: Urgency, routing: RoutingDto | null): number | null {
+  return routing?.byUrgency[urgency]?.horizonSec ?? null;
 }
 
 /** "45 s", "2 min", "1 h 30 min". */
@@ -190,7 +196,7 @@ export function placeParams(t: TicketState, style: ExecutionStyle, algo: AlgoChe
   }
   if (isNum(input.decisionPrice) && input.decisionPrice > 0) {
     base.decisionPrice = input.decisionPrice;
-    base.decisionTs = input.decisionTs ?? Date.now();
+    base.decisionTs = input.decisionTs ?? engineNow();
   }
   return base;
 }
@@ -208,15 +214,19 @@ export function isWorkingParent(o: OrderDto): boolean {
 }
 
 /**
- * Quantity the schedule wants done by `now`. The engine reports it when it publishes the order;
- * between updates it moves with time, so it is recomputed here the way the engine does (linear in
- * the parent's window) for the algorithms that have one.
+ * Quantity the schedule wants done by `now` (engine time). The engine reports it with every order
+ * update, with the parent's own schedule steps; between updates the marker steps through those
+ * (the step in force at `now`, 0 before the first), so it moves when the children are sent.
  */
 export function scheduledNow(o: OrderDto, now: number): number | null {
   const ex = o.execution;
   if (!ex || ex.scheduledQty === null || ex.scheduledQty === undefined) return null;
-  if (!isWorkingParent(o)) return ex.scheduledQty;
-  const span = Math.max(1, ex.endAt - ex.startAt);
-  const f = Math.min(1, Math.max(0, (now - ex.startAt) / span));
-  return o.qty * f;
+  const steps = ex.schedule;
+  if (!isWorkingParent(o) || !steps || steps.length === 0) return ex.scheduledQty;
+  let due = 0;
+  for (const s of steps) {
+    if (s.at > now) break;
+    due = s.cumulativeQty;
+  }
+  return due;
 }

@@ -11,7 +11,7 @@ import type {
   PortfolioTargetDto,
   ProposalDto,
   RiskCheckDto,
-  SessionDto,
+  SessionInfoDto,
   SignalCycleDto,
   SignalDto,
 } from '../../../../src/contract/index.ts';
@@ -120,7 +120,7 @@ function fakeEngine(): FakeEngine {
       return () => listeners.delete(l as (event: EventName, data: never) => void);
     },
   };
-  const session: SessionDto = { version: 't', mode: 'paper', venue: 'sim', startedAt: 1, serverTime: 1, currency: 'USDT', instruments: [] };
+  const session: SessionInfoDto = { version: 't', mode: 'paper', venue: 'sim', startedAt: 1, serverTime: 1, currency: 'USDT', instruments: [], clock: { serverTime: 1, mode: 'paper', speed: 1, paused: false } };
   const calls: { method: string; params: unknown }[] = [];
   const queue = new Map<string, ProposalDto>([
     ['P1', proposal('P1', { createdAt: 100 })],

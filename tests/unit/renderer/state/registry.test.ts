@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient, createMemoryPair, serveEndpoint } from '../../../../src/contract/index.ts';
-import type { Client, EventFeed, EventName, Events, Handlers, InstrumentDto, OrderDto, SessionDto } from '../../../../src/contract/index.ts';
+import type { Client, EventFeed, EventName, Events, Handlers, InstrumentDto, OrderDto, SessionInfoDto } from '../../../../src/contract/index.ts';
 import { SLICES, attach, detach, findOrder, orders, useStore } from '../../../../renderer/src/state/index.ts';
 import { initialState } from '../../../../renderer/src/state/store.ts';
 
@@ -60,7 +60,7 @@ function order(id: string, patch: Partial<OrderDto> = {}): OrderDto {
 interface FakeEngine {
   client: Client;
   emit<E extends EventName>(event: E, data: Events[E] | unknown): void;
-  session: SessionDto;
+  session: SessionInfoDto;
   calls: string[];
 }
 
@@ -73,7 +73,7 @@ function fakeEngine(startedAt: number, listed: OrderDto[] = []): FakeEngine {
       return () => listeners.delete(l as (event: EventName, data: never) => void);
     },
   };
-  const session: SessionDto = { version: 't', mode: 'paper', venue: 'sim', startedAt, serverTime: startedAt, currency: 'USDT', instruments: [btc] };
+  const session: SessionInfoDto = { version: 't', mode: 'paper', venue: 'sim', startedAt, serverTime: startedAt, currency: 'USDT', instruments: [btc], clock: { serverTime: startedAt, mode: 'paper', speed: 1, paused: false } };
   const calls: string[] = [];
   const handlers: Partial<Handlers> = {
     'session.info': () => session,
