@@ -116,7 +116,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .addOption(new Option('--mode <mode>', 'on an exchange: live (real orders) or paper (simulated fills against its live data)').choices(['live', 'paper']))
     .option('--symbols <list>', 'watched symbols on an exchange, comma separated (e.g. BTC/USDT,ETH/USDT)')
     .option('--rate-limit-factor <f>', "share of the exchange's request-weight budget Strata may use, (0, 1]")
-    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean; venue?: string; venueUrl?: string; mode?: 'live' | 'paper'; symbols?: string; rateLimitFactor?: string }) => {
+    .option('--signal-cycle <seconds>', 'seconds between L2 signal cycles, each turning new targets into proposals (0: only on request)', intArg('signal-cycle', 0, 7 * 86_400), 60)
+    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean; venue?: string; venueUrl?: string; mode?: 'live' | 'paper'; symbols?: string; rateLimitFactor?: string; signalCycle: number }) => {
       const { serve } = await import('./serve.ts');
       const { parseVenueFlag } = await import('./venue-config.ts');
       let venue: import('./serve.ts').VenueFlags | null | undefined;
@@ -137,7 +138,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
           venue.rateLimitFactor = f;
         }
       }
-      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, say: (line) => io.err(line + '\n'), env: io.env, ...(venue !== undefined ? { venue } : {}) });
+      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, signalCycleSec: o.signalCycle, say: (line) => io.err(line + '\n'), env: io.env, ...(venue !== undefined ? { venue } : {}) });
       // serve() returns once listening; the process lives on its signals.
       await new Promise<never>(() => undefined);
     });
@@ -399,7 +400,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
 
   registerRiskCommands(program, ctx);
   (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
-  (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
+  const portfolio = (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
+  const l2 = await import('./cli-l2.ts');
+  l2.registerPortfolioEngineCommands(portfolio, ctx);
+  l2.registerL2Commands(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

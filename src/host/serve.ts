@@ -26,6 +26,8 @@ export interface ServeOptions {
   warmUpMinutes?: number;
   /** Start a new account although history lies beside a missing or empty journal (the old files are moved aside). */
   fresh?: boolean;
+  /** Seconds between L2 signal cycles (default 60; 0: cycles and proposals only on request). */
+  signalCycleSec?: number;
   /** One line for the operator; defaults to stderr. */
   say?: (line: string) => void;
   /**
@@ -123,7 +125,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   /** Builds the engine the data directory's venue configuration asks for (the demo venue without one). */
   const build = async (): Promise<Engine> => {
     const settings = readVenueSettings(opts.dataDir);
-    const kernelCfg = { seed: opts.seed, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: loadDailyHistory() }, venueAdmin };
+    const kernelCfg = { seed: opts.seed, l2: { cycleEveryMs: (opts.signalCycleSec ?? 60) * 1000 }, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: loadDailyHistory() }, venueAdmin };
     if (!settings) {
       exchange = undefined;
       return createEngine({ dataDir: opts.dataDir, warmUpMinutes: opts.warmUpMinutes, log: engineLog, ...kernelCfg });
@@ -155,7 +157,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       log.error({ err }, 'the configured venue could not start; back on the demo venue');
       say(`strata: the configured venue could not start (${err instanceof Error ? err.message : String(err)}); serving the demo venue`);
       exchange = undefined;
-      const demo = createEngine({ dataDir: opts.dataDir, seed: opts.seed, warmUpMinutes: opts.warmUpMinutes, risk: cfg.risk, log: engineLog, venueAdmin });
+      const demo = createEngine({ dataDir: opts.dataDir, seed: opts.seed, warmUpMinutes: opts.warmUpMinutes, l2: { cycleEveryMs: (opts.signalCycleSec ?? 60) * 1000 }, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: loadDailyHistory() }, log: engineLog, venueAdmin });
       attach(demo);
       await demo.start();
       engine = demo;
