@@ -28,7 +28,7 @@ function columns(inst: Record<string, InstrumentDto>, now: number): Column<Propo
   return [
     { key: 'time', header: 'Time', width: '62px', render: (p) => fmtTime(p.createdAt) },
     { key: 'id', header: 'ID', width: 'minmax(96px, 0.6fr)', render: (p) => <span className="mono">{p.id}</span> },
-    { key: 'symbol', header: 'Symbol', width: 'minmax(78px, 0.6fr)', render: (p) => <strong>{p.symbol}</strong> },
+    { key: 'symbol', header: 'Symbol', width: 'minmax(78px, 0.5fr)', render: (p) => <strong>{p.symbol}</strong> },
     { key: 'side', header: 'Side', width: '46px', render: (p) => <span className={`side side-${p.side}`}>{p.side.toUpperCase()}</span> },
     { key: 'qty', header: 'Qty', width: 'minmax(72px, 0.5fr)', align: 'right', render: (p) => <span className="mono">{fmtNum(Number(p.qty), inst[p.symbol]?.qtyDecimals, 8)}</span> },
     {
@@ -43,11 +43,11 @@ function columns(inst: Record<string, InstrumentDto>, now: number): Column<Propo
       ),
       title: (p) => `Current ${weightPct(p.currentWeight, 2)} of NAV, target ${weightPct(p.targetWeight, 2)}`,
     },
-    { key: 'conv', header: 'Conviction', width: '72px', align: 'right', render: (p) => <span className="mono">{convictionPct(p.conviction)}</span> },
+    { key: 'conv', header: 'Conviction', width: '86px', align: 'right', render: (p) => <span className="mono">{convictionPct(p.conviction)}</span> },
     {
       key: 'exec',
       header: 'Execution',
-      width: 'minmax(104px, 0.7fr)',
+      width: 'minmax(150px, 0.9fr)',
       render: (p) => (
         <span>
           {p.urgency} → <span className="algo-tag small">{STYLE_LABELS[p.algo]}</span>
