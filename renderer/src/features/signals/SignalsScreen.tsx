@@ -8,7 +8,7 @@ import { URGENCY_LABELS, cadenceText, convictionPct, valueText, weightPct } from
 import { PanelBoundary } from '../../shared/Panel.tsx';
 import { fmtAge } from '../../shared/risk-format.ts';
 import { useEngineNow } from '../../shared/time.ts';
-import { errorText, layoutId, layoutStorage, refreshTarget, setAlphaEnabled, toast, useStore } from '../../state/index.ts';
+import { errorText, layoutId, layoutStorage, setAlphaEnabled, toast, useStore, watchTarget } from '../../state/index.ts';
 import { AlphaParams } from './AlphaParams.tsx';
 
 /**
@@ -184,8 +184,10 @@ export function SignalsScreen(): ReactNode {
   const [picked, setPicked] = useState<string | null>(null);
   const layout = useDefaultLayout({ id: layoutId('signals', 'columns'), storage: layoutStorage, onlySaveAfterUserInteractions: true });
   const alpha = alphas.find((a) => a.name === picked) ?? alphas[0] ?? null;
-  // Contributions come with the combined target; ask for it when the screen opens.
-  useEffect(() => void refreshTarget(), []);
+  const connected = useStore((s) => s.conn.phase === 'open');
+  const epoch = useStore((s) => s.epoch);
+  // Contributions come with the combined target: kept current while this screen is up.
+  useEffect(() => (connected ? watchTarget() : undefined), [connected, epoch]);
 
   return (
     <div className="sg" role="region" aria-label="Signals" tabIndex={-1} ref={(el) => registerFocus('signals', el)}>
