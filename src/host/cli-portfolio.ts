@@ -52,7 +52,7 @@ interface OptimizeFlags {
 }
 
 export function registerPortfolioCommands(program: Command, ctx: CliContext): Command {
-  const portfolio = program.command('portfolio').description('portfolio construction: optimise target weights from prices (offline)');
+  const portfolio = program.command('portfolio').description("portfolio: the engine's combined target and its rebalance into proposals; optimise weights from prices (offline)");
   portfolio
     .command('optimize')
     .description('optimise weights on a wide CSV of prices (first column the date, one column per ticker); no engine needed')

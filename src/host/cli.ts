@@ -111,9 +111,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--seed <n>', 'seed of the demo market', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--warm-up <minutes>', 'minutes of demo history generated at start', intArg('warm-up', 0, 24 * 60), 30)
     .option('--fresh', 'start a new account although the journal is missing or empty beside an old account (its files are moved aside)')
-    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean }) => {
+    .option('--signal-cycle <seconds>', 'seconds between L2 signal cycles, each turning new targets into proposals (0: only on request)', intArg('signal-cycle', 0, 7 * 86_400), 60)
+    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean; signalCycle: number }) => {
       const { serve } = await import('./serve.ts');
-      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, say: (line) => io.err(line + '\n') });
+      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, signalCycleSec: o.signalCycle, say: (line) => io.err(line + '\n') });
       // serve() returns once listening; the process lives on its signals.
       await new Promise<never>(() => undefined);
     });
@@ -375,7 +376,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
 
   registerRiskCommands(program, ctx);
   (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
-  (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
+  const portfolio = (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
+  const l2 = await import('./cli-l2.ts');
+  l2.registerPortfolioEngineCommands(portfolio, ctx);
+  l2.registerL2Commands(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

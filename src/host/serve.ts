@@ -19,6 +19,8 @@ export interface ServeOptions {
   seed: number;
   staticDir?: string;
   warmUpMinutes?: number;
+  /** Seconds between L2 signal cycles (default 60; 0: cycles and proposals only on request). */
+  signalCycleSec?: number;
   /** Start a new account although history lies beside a missing or empty journal (the old files are moved aside). */
   fresh?: boolean;
   /** One line for the operator; defaults to stderr. */
@@ -82,6 +84,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       dataDir: opts.dataDir,
       seed: opts.seed,
       warmUpMinutes: opts.warmUpMinutes,
+      l2: { cycleEveryMs: (opts.signalCycleSec ?? 60) * 1000 },
       risk: cfg.risk,
       pms: { ...cfg.pms, dailyHistory: loadDailyHistory() },
       log: (level, msg) => log[level](msg),

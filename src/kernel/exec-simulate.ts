@@ -65,6 +65,8 @@ export async function simulateExecution(o: SimulateOptions): Promise<SimulateRes
     risk: { limits: EMPTY_LIMIT_BOOK },
     // The PMS watches an account the simulation does not have: a slow cycle keeps it out of the figures.
     pms: { intervalMs: 300_000 },
+    // One order's execution: no signal cycle, no proposals.
+    l2: { cycleEveryMs: 0 },
     log: () => undefined,
   });
   try {

@@ -33,7 +33,7 @@ export const DEFAULT_PORTFOLIO_OPTIONS: PortfolioOptions = { driftThreshold: 0.0
 
 /** L1 checks whose refusal gates a signal (exposure, concentration, volatility regime, drawdown, state). */
 const GATE_CHECKS = new Set(['position', 'exposure', 'leverage', 'loss', 'trading_state', 'instrument_block', 'volatility']);
-const HORIZON_SEC: Record<string, number> = { immediate: 60, high: 120, medium: 600, low: 3600 };
+const DAY_SEC = 86_400;
 const YEAR_SEC = 365 * 86_400;
 
 interface Book {
@@ -141,7 +141,9 @@ export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView,
       const vol = annualVol(view, t.instrument);
       const vps = ctx.hub.volumePerSecond(t.instrument);
       const i = ctx.instruments.get(t.instrument)!;
-      const capacity = vps !== undefined && vps > 0 ? (o.maxParticipation * (vps / 10 ** i.qtyDecimals) * (HORIZON_SEC[t.urgency] ?? 600) * price) / book.nav : Math.abs(delta);
+      // Capacity over the signal's horizon (an intent that stands until replaced: a day of volume).
+      const horizonSec = t.horizonMs !== null ? Math.min(t.horizonMs / 1000, DAY_SEC) : DAY_SEC;
+      const capacity = vps !== undefined && vps > 0 ? (o.maxParticipation * (vps / 10 ** i.qtyDecimals) * horizonSec * price) / book.nav : Math.abs(delta);
       const s = dynamicSize({
         baseWeight: delta,
         // The aggregator already scaled each alpha's intent by its conviction: not applied twice.

@@ -25,7 +25,7 @@ import type { L2Stores, Log } from './parts.ts';
  * order intake (L1, then L3). A backtest or replay drives the same code by advancing its SimClock.
  */
 export interface L2Options {
-  /** Engine ms between signal cycles (default 60 s). */
+  /** Engine ms between signal cycles (default 60 s; 0: cycles only on request — portfolio.target / rebalance). */
   cycleEveryMs?: number;
   /** After a cycle in which an alpha ran, turn the targets into proposals (default true). */
   autoPropose?: boolean;
@@ -68,7 +68,8 @@ export class L2Service {
   readonly #portfolio: PortfolioOptions;
   readonly #lastRun = new Map<string, number>();
   readonly #lastBar = new Map<string, number>();
-  #ranThisSession = false;
+  /** Registry version the last cycle ran with (-1: none this session). */
+  #ranVersion = -1;
   #pinned: number | undefined;
   #timers: number[] = [];
   #running = false;
@@ -129,12 +130,12 @@ export class L2Service {
       this.#guarded('approval expiry sweep', () => this.queue.expireDue());
       this.#timers[1] = clock.schedule(clock.now() + this.#sweepMs, sweepTick);
     };
-    this.#timers = [clock.schedule(clock.now() + this.#everyMs, cycleTick), clock.schedule(clock.now() + this.#sweepMs, sweepTick)];
+    this.#timers = [this.#everyMs > 0 ? clock.schedule(clock.now() + this.#everyMs, cycleTick) : -1, clock.schedule(clock.now() + this.#sweepMs, sweepTick)];
   }
 
   stop(): void {
     this.#running = false;
-    for (const t of this.#timers) this.#ctx.clock.cancel(t);
+    for (const t of this.#timers) if (t >= 0) this.#ctx.clock.cancel(t);
     this.#timers = [];
   }
 
@@ -148,7 +149,7 @@ export class L2Service {
     } finally {
       this.#pinned = undefined;
     }
-    this.#ranThisSession = true;
+    this.#ranVersion = this.registry.version;
     for (const a of rec.ran) this.#lastRun.set(a, rec.at);
     if (rec.signals.length > 0) this.#publish.signals(cycleDto(rec));
     for (const f of rec.failed) this.#log('warn', `alpha ${f.alpha} failed in ${rec.id}: ${f.code} ${f.message}`);
@@ -176,7 +177,8 @@ export class L2Service {
 
   // ── portfolio.* ──
   target(): PortfolioTargetDto {
-    if (!this.#ranThisSession) this.runCycle(false);
+    // No cycle yet this session, or alphas changed since: run one so the target reflects them now.
+    if (this.#ranVersion !== this.registry.version) this.runCycle(false);
     const drawdown = (this.#ctx.risk.status().loss?.drawdownPct.daily ?? 0) / 100;
     return computeTargets(this.#ctx, this.#cycle.current(), this.#view, Math.max(0, drawdown), this.#stores.signals.lastCycle()?.id ?? null, this.#portfolio);
   }

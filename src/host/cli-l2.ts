@@ -1,0 +1,223 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
+import type { ExecutionStyle, Urgency } from '../contract/dto.ts';
+import type { AlphaDto, ApprovalQueueDto, ApprovalResultDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalsDto } from '../contract/l2-dto.ts';
+import type { CliContext } from './cli-common.ts';
+import { CliExit, EXIT, fields, isoTime, table } from './cli-common.ts';
+
+/**
+ * `strata signals …`, `strata portfolio target|rebalance` and `strata approvals …`: L2 over the
+ * running engine. Every approval is re-checked by L1 in the engine; the CLI only asks.
+ */
+
+const pct = (f: number | null, digits = 2) => (f === null ? null : `${(f * 100).toFixed(digits)}%`);
+const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const cadence = (c: AlphaDto['cadence']) => (typeof c === 'string' ? c : `every ${c.everyMs} ms`);
+const codes = (p: ProposalDto) => (p.verdict.breaches.length > 0 ? p.verdict.breaches.map((b) => `${b.level === 'hard' ? '' : 'soft '}${b.code}`).join(',') : null);
+
+function alphasTable(alphas: AlphaDto[]): string {
+  return table(
+    ['NAME', 'KIND', 'ENABLED', 'WEIGHT', 'CADENCE', 'LAST RUN'],
+    alphas.map((a) => [a.name, a.kind, a.enabled ? 'yes' : 'no', a.weight, cadence(a.cadence), isoTime(a.lastRunAt)]),
+  );
+}
+
+function signalsText(s: SignalsDto): string {
+  const parts = [alphasTable(s.alphas)];
+  if (s.lastCycle) parts.push(`last cycle ${s.lastCycle.id} at ${isoTime(s.lastCycle.at)}: ran ${s.lastCycle.ran.join(', ') || 'none'}${s.lastCycle.failed.length ? `; failed ${s.lastCycle.failed.map((f) => `${f.alpha} (${f.code})`).join(', ')}` : ''}`);
+  if (s.recent.length > 0) {
+    parts.push(
+      table(
+        ['TIME', 'ALPHA', 'INSTRUMENT', 'KIND', 'VALUE', 'CONVICTION', 'URGENCY', 'EXP. RETURN'],
+        s.recent.map((x) => [isoTime(x.time), x.alpha, x.instrument, x.kind, x.value, x.conviction, x.urgency, pct(x.expectedReturn)]),
+      ),
+    );
+  } else parts.push('no signals yet');
+  return parts.join('\n\n');
+}
+
+function alphaText(a: AlphaDto): string {
+  return fields([
+    ['name', a.name],
+    ['kind', a.kind],
+    ['enabled', a.enabled ? 'yes' : 'no'],
+    ['weight', a.weight],
+    ['cadence', cadence(a.cadence)],
+    ['params', JSON.stringify(a.params)],
+  ]);
+}
+
+function targetText(t: PortfolioTargetDto): string {
+  const head = `NAV ${money(t.nav)} ${t.currency}; cash ${pct(t.currentCash)} now → ${pct(t.cash)} at target${t.cycleId ? ` (signal cycle ${t.cycleId})` : ''}`;
+  if (t.rows.length === 0) return `${head}\nno targets: no enabled alpha holds an intent`;
+  const rows = table(
+    ['SYMBOL', 'CURRENT', 'COMBINED', 'TARGET', 'SUPPORT', 'ALPHAS (share × conviction × value)', 'GATE'],
+    t.rows.map((r) => [
+      r.symbol,
+      pct(r.currentWeight),
+      pct(r.combinedTarget),
+      pct(r.targetWeight),
+      r.support.toFixed(3),
+      r.contributions.map((c) => `${c.alpha} ${pct(c.contribution)}`).join(', ') || null,
+      r.gate.refused ? `refused ${r.gate.codes.join(',')}` : null,
+    ]),
+    [undefined, 'r', 'r', 'r', 'r', undefined, undefined],
+  );
+  const sized = t.rows.filter((r) => r.sizing.length > 0).map((r) => `  ${r.symbol}: ${r.sizing.map((f) => `${f.name} ×${f.effect.toFixed(3)}`).join(', ')}`);
+  return [head, rows, ...(sized.length ? ['sizing:', ...sized] : [])].join('\n');
+}
+
+function proposalsTable(ps: ProposalDto[]): string {
+  if (ps.length === 0) return 'no proposals';
+  return table(
+    ['ID', 'STATUS', 'SYMBOL', 'SIDE', 'QTY', 'URGENCY', 'ALGO', 'WEIGHT', 'L1', 'CODES', 'COST bps', 'EXPIRES', 'ORDER'],
+    ps.map((p) => [
+      p.id,
+      p.status,
+      p.symbol,
+      p.side,
+      p.qty,
+      p.urgency,
+      p.algo,
+      `${pct(p.currentWeight)} → ${pct(p.targetWeight)}`,
+      p.verdict.verdict,
+      codes(p),
+      p.expectedCost ? p.expectedCost.bps.toFixed(1) : null,
+      p.status === 'PROPOSED' || p.status === 'MODIFIED' ? isoTime(p.expiresAt) : null,
+      p.orderId ?? p.reason,
+    ]),
+    [undefined, undefined, undefined, undefined, 'r', undefined, undefined, 'r', undefined, undefined, 'r', undefined, undefined],
+  );
+}
+
+function rebalanceText(r: RebalanceDto): string {
+  const head = r.dryRun ? 'dry run: nothing queued' : r.batchId ? `batch ${r.batchId} queued for approval` : 'nothing to propose';
+  const lines = [`${head}; NAV ${money(r.nav)}, turnover ${pct(r.turnover)}`, proposalsTable(r.proposals)];
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  if (r.batchId) lines.push(`approve all: strata approvals approve --batch ${r.batchId}`);
+  return lines.join('\n');
+}
+
+function queueText(q: ApprovalQueueDto): string {
+  const lines = [q.frozen ? `QUEUE FROZEN: ${q.frozenReason}` : `${q.pending} waiting`, proposalsTable(q.proposals)];
+  const on = q.autoApprove.filter((p) => p.enabled);
+  lines.push(on.length ? `auto-approve: ${on.map((p) => `${p.alpha} ≤ ${money(p.maxNotional)}`).join(', ')}` : 'auto-approve: off');
+  return lines.join('\n');
+}
+
+function resultText(r: ApprovalResultDto): string {
+  return table(
+    ['ID', 'RESULT', 'ORDER', 'MESSAGE'],
+    r.results.map((x) => [x.id, x.ok ? (x.code === 'ALREADY_APPROVED' ? 'already approved' : 'sent') : `refused ${x.code ?? ''}`.trim(), x.orderId, x.message]),
+  );
+}
+
+const qtyArg = (v: string): string => {
+  if (!/^\d{1,15}(\.\d{1,18})?$/.test(v) || !(Number(v) > 0)) throw new InvalidArgumentError('--qty must be a positive plain decimal like 12 or 0.5');
+  return v;
+};
+
+/** Adds `target` and `rebalance` to the `portfolio` command (whose `optimize` runs offline). */
+export function registerPortfolioEngineCommands(portfolio: Command, ctx: CliContext): void {
+  const { call, print } = ctx;
+  portfolio
+    .command('target')
+    .description("combined targets from the enabled alphas, each alpha's share, the gate and sizing (engine)")
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const t = await call('portfolio.target', {});
+      print(!!o.json, t, () => targetText(t));
+    });
+  portfolio
+    .command('rebalance')
+    .description('turn the current targets into proposals for the approval queue (engine)')
+    .option('--dry-run', 'show what would be proposed without queueing anything')
+    .option('--json', 'print JSON')
+    .action(async (o: { dryRun?: boolean; json?: boolean }) => {
+      const r = await call('portfolio.rebalance', { dryRun: !!o.dryRun });
+      print(!!o.json, r, () => rebalanceText(r));
+    });
+}
+
+export function registerL2Commands(program: Command, ctx: CliContext): void {
+  const { call, print } = ctx;
+  const signals = program.command('signals').description('L2 alphas: list, enable, disable, set a parameter');
+  signals
+    .command('list')
+    .description('alphas with their state and the most recent signals')
+    .option('--limit <n>', 'recent signals to show (default 20)', (v) => Number(v), 20)
+    .option('--json', 'print JSON')
+    .action(async (o: { limit: number; json?: boolean }) => {
+      const s = await call('signals.list', { limit: o.limit });
+      print(!!o.json, s, () => signalsText(s));
+    });
+  for (const verb of ['enable', 'disable'] as const) {
+    signals
+      .command(`${verb} <name>`)
+      .description(`${verb} an alpha (saved across restarts)`)
+      .option('--json', 'print JSON')
+      .action(async (name: string, o: { json?: boolean }) => {
+        const a = await call(`signals.${verb}`, { name });
+        print(!!o.json, a, () => alphaText(a));
+      });
+  }
+  signals
+    .command('set <name> <key> <value>')
+    .description('set one parameter (KEY may be a dotted path like targets.SPY; VALUE is JSON or text)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, key: string, value: string, o: { json?: boolean }) => {
+      const a = await call('signals.set', { name, key, value });
+      print(!!o.json, a, () => alphaText(a));
+    });
+
+  const approvals = program.command('approvals').description('the approval queue: every signal-generated order waits here for the operator');
+  approvals
+    .command('list')
+    .description('proposals waiting (or all with --all), newest first')
+    .option('--all', 'include approved, rejected and expired proposals')
+    .option('--limit <n>', 'at most this many (default 200)', (v) => Number(v), 200)
+    .option('--json', 'print JSON')
+    .action(async (o: { all?: boolean; limit: number; json?: boolean }) => {
+      const q = await call('approvals.list', { scope: o.all ? 'all' : 'pending', limit: o.limit });
+      print(!!o.json, q, () => queueText(q));
+    });
+  approvals
+    .command('approve [ids...]')
+    .description('approve proposals by id, or a whole batch with --batch; L1 checks each again before it is sent')
+    .option('--batch <id>', 'approve every waiting proposal of this rebalance batch')
+    .option('--json', 'print JSON')
+    .action(async (ids: string[], o: { batch?: string; json?: boolean }) => {
+      if ((ids.length === 0) === (o.batch === undefined)) throw new CliExit(EXIT.usage, 'give proposal ids or --batch ID (not both)');
+      const r = await call('approvals.approve', o.batch !== undefined ? { batchId: o.batch } : { ids });
+      print(!!o.json, r, () => resultText(r));
+      if (r.refused > 0) {
+        // An L1 refusal is a denial (exit 3); frozen, expired or unknown proposals are refusals (exit 1).
+        const queueCodes = new Set(['QUEUE_FROZEN', 'PROPOSAL_EXPIRED', 'PROPOSAL_NOT_PENDING', 'UNKNOWN_PROPOSAL']);
+        const denied = r.results.some((x) => !x.ok && x.code !== null && !queueCodes.has(x.code));
+        throw new CliExit(denied ? EXIT.denied : EXIT.failed, `${r.refused} of ${r.results.length} not approved`);
+      }
+    });
+  approvals
+    .command('reject <id>')
+    .description('reject a proposal; nothing is sent')
+    .requiredOption('--reason <text>', 'why (kept in the audit)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { reason: string; json?: boolean }) => {
+      const p = await call('approvals.reject', { id, reason: o.reason });
+      print(!!o.json, p, () => proposalsTable([p]));
+    });
+  approvals
+    .command('modify <id>')
+    .description("change a waiting proposal's quantity, urgency or algorithm; L1's verdict is re-run")
+    .option('--qty <q>', 'new quantity', qtyArg)
+    .addOption(new Option('--urgency <u>', 'new urgency').choices([...URGENCIES]))
+    .addOption(new Option('--algo <a>', 'execution algorithm').choices(EXECUTION_STYLES.filter((s) => s !== 'limit')))
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { qty?: string; urgency?: Urgency; algo?: ExecutionStyle; json?: boolean }) => {
+      if (o.qty === undefined && o.urgency === undefined && o.algo === undefined) throw new CliExit(EXIT.usage, 'give --qty, --urgency or --algo');
+      const p = await call('approvals.modify', { id, ...(o.qty !== undefined && { qty: o.qty }), ...(o.urgency !== undefined && { urgency: o.urgency }), ...(o.algo !== undefined && { algo: o.algo }) });
+      print(!!o.json, p, () => `${proposalsTable([p])}\n${p.verdict.message}`);
+    });
+}

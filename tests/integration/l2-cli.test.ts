@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlphaDto, ApprovalQueueDto, ApprovalResultDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalsDto } from '../../src/contract/l2-dto.ts';
+import type { ServeProcess } from './harness.ts';
+import { ROOT, killHard, spawnServe, tempDataDir } from './harness.ts';
+
+/** `strata signals|portfolio target|portfolio rebalance|approvals …` against a real engine process, as an operator runs them. */
+
+const run = promisify(execFile);
+
+describe('strata L2 CLI', () => {
+  let dir: string;
+  let p: ServeProcess;
+  const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+  const json = async <T,>(...args: string[]): Promise<T> => {
+    const r = await cli(...args, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as T;
+  };
+
+  beforeAll(async () => {
+    dir = tempDataDir('l2-cli');
+    // No automatic cycle: the test makes every proposal itself.
+    p = await spawnServe(dir, ['--signal-cycle', '0']);
+  });
+  afterAll(async () => {
+    await killHard(p);
+  });
+
+  it('signals: list, set a parameter, disable and enable; bad names and parameters are typed errors', async () => {
+    const s = await json<SignalsDto>('signals', 'list');
+    expect(s.alphas.map((a) => [a.name, a.enabled])).toEqual([
+      ['strategic', true],
+      ['tactical', false],
+      ['sma-cross', false],
+      ['model', false],
+    ]);
+    const a = await json<AlphaDto>('signals', 'set', 'strategic', 'targets', JSON.stringify({ SPY: 0.02, 'BTC/USDT': 0.015, CASH: 0.965 }));
+    expect(a.params).toMatchObject({ targets: { SPY: 0.02, 'BTC/USDT': 0.015, CASH: 0.965 } });
+    expect((await json<AlphaDto>('signals', 'disable', 'sma-cross')).enabled).toBe(false);
+    expect((await json<AlphaDto>('signals', 'enable', 'strategic')).enabled).toBe(true);
+    const human = await cli('signals', 'list');
+    expect(human.stdout).toMatch(/strategic\s+strategic-allocation\s+yes/);
+
+    const unknown = await cli('signals', 'enable', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('UNKNOWN_ALPHA');
+    const badKey = await cli('signals', 'set', 'strategic', 'colour', 'blue');
+    expect(badKey.stderr).toContain('UNKNOWN_PARAM');
+    const badValue = await cli('signals', 'set', 'strategic', 'targets', '{"SPY": 2}');
+    expect(badValue.code).toBe(1);
+    expect(badValue.stderr).toContain('BAD_PARAM');
+  });
+
+  it('portfolio target and rebalance, then approvals: list, modify, reject, approve once', async () => {
+    const t = await json<PortfolioTargetDto>('portfolio', 'target');
+    expect(t.rows.map((r) => r.symbol)).toEqual(['BTC/USDT', 'SPY']);
+    expect(t.rows.every((r) => r.contributions[0]?.alpha === 'strategic')).toBe(true);
+
+    const dry = await json<RebalanceDto>('portfolio', 'rebalance', '--dry-run');
+    expect(dry).toMatchObject({ dryRun: true, batchId: null });
+    expect(dry.proposals).toHaveLength(2);
+    expect((await json<ApprovalQueueDto>('approvals', 'list')).proposals).toEqual([]);
+
+    const r = await json<RebalanceDto>('portfolio', 'rebalance');
+    expect(r.batchId).toMatch(/^B-\d+$/);
+    const human = await cli('approvals', 'list');
+    expect(human.stdout).toContain('2 waiting');
+    expect(human.stdout).toContain('auto-approve: off');
+    const [btc, spy] = [r.proposals.find((x) => x.symbol === 'BTC/USDT')!, r.proposals.find((x) => x.symbol === 'SPY')!];
+
+    const m = await json<ProposalDto>('approvals', 'modify', spy.id, '--urgency', 'immediate');
+    expect(m).toMatchObject({ status: 'MODIFIED', urgency: 'immediate', algo: 'market' });
+    const rj = await json<ProposalDto>('approvals', 'reject', btc.id, '--reason', 'crypto later');
+    expect(rj).toMatchObject({ status: 'REJECTED', reason: 'crypto later' });
+
+    const ok = await json<ApprovalResultDto>('approvals', 'approve', spy.id);
+    expect(ok.results[0]).toMatchObject({ ok: true, code: null });
+    const again = await cli('approvals', 'approve', spy.id);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already approved');
+    const refused = await cli('approvals', 'approve', btc.id);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('PROPOSAL_NOT_PENDING');
+    expect((await cli('approvals', 'approve')).code).toBe(2);
+    expect((await cli('approvals', 'reject', spy.id)).code).toBe(2);
+
+    const all = await json<ApprovalQueueDto>('approvals', 'list', '--all');
+    expect(all.proposals.filter((x) => x.batchId === r.batchId).map((x) => [x.symbol, x.status]).sort()).toEqual([
+      ['BTC/USDT', 'REJECTED'],
+      ['SPY', 'APPROVED'],
+    ]);
+  });
+});
