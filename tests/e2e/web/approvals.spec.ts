@@ -1,4 +1,5 @@
-import { expect, test } from '../fixtures.ts';
+import { expect, startEngine, test as base } from '../fixtures.ts';
+import type { Engine } from '../fixtures.ts';
 import { ApprovalsObject, PortfolioObject, SignalsObject } from '../pages/l2.ts';
 import type { ProposalRow } from '../pages/l2.ts';
 
@@ -9,14 +10,26 @@ import type { ProposalRow } from '../pages/l2.ts';
  * approved (its order reaches the blotter). Screenshots of the three views are saved for a person
  * to look at (test-results/screenshots/l2-*.png).
  *
- * The engine runs a signal cycle every 60 s of engine time and proposes after a cycle in which an
- * alpha ran; the waits below are bounds on those events, not sleeps.
+ * The engine here runs a signal cycle every 10 s (`serve --signal-cycle 10`; 60 s by default) and
+ * proposes after a cycle in which an alpha ran; the waits below are bounds on those events, not sleeps.
  */
 
-const CYCLE_BOUND_MS = 150_000;
+const test = base.extend<{ engine: Engine }>({
+  engine: async ({}, use, testInfo) => {
+    const { engine, stop } = await startEngine(['--signal-cycle', '10']);
+    try {
+      await use(engine);
+    } finally {
+      await stop();
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('engine-output.txt', { body: engine.output(), contentType: 'text/plain' });
+    }
+  },
+});
+
+const CYCLE_BOUND_MS = 90_000;
 
 test('proposals from the strategic alpha: modify and reject one, approve another from the keyboard', async ({ terminal, page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(240_000);
   const signals = new SignalsObject(page);
   const portfolio = new PortfolioObject(page);
   const queue = new ApprovalsObject(page);
