@@ -220,4 +220,19 @@ export function registerL2Commands(program: Command, ctx: CliContext): void {
       const p = await call('approvals.modify', { id, ...(o.qty !== undefined && { qty: o.qty }), ...(o.urgency !== undefined && { urgency: o.urgency }), ...(o.algo !== undefined && { algo: o.algo }) });
       print(!!o.json, p, () => `${proposalsTable([p])}\n${p.verdict.message}`);
     });
+  approvals
+    .command('auto-approve <alpha>')
+    .description("let an alpha's proposals under a notional go through without the operator (still through L1); off by default")
+    .option('--max-notional <n>', 'largest proposal notional approved automatically', (v) => {
+      const n = Number(v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('--max-notional must be a positive number');
+      return n;
+    })
+    .option('--off', 'turn it off')
+    .option('--json', 'print JSON')
+    .action(async (alpha: string, o: { maxNotional?: number; off?: boolean; json?: boolean }) => {
+      if ((o.maxNotional === undefined) === !o.off) throw new CliExit(EXIT.usage, 'give --max-notional N, or --off');
+      const ps = await call('approvals.autoApprove', { alpha, enabled: !o.off, ...(o.maxNotional !== undefined && { maxNotional: o.maxNotional }) });
+      print(!!o.json, ps, () => table(['ALPHA', 'AUTO-APPROVE', 'MAX NOTIONAL'], ps.map((p) => [p.alpha, p.enabled ? 'on' : 'off', p.maxNotional])));
+    });
 }

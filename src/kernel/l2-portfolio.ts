@@ -31,8 +31,8 @@ export interface PortfolioOptions {
 
 export const DEFAULT_PORTFOLIO_OPTIONS: PortfolioOptions = { driftThreshold: 0.01, cashBuffer: 0.01, referenceVolatility: 0.8, maxParticipation: 0.1 };
 
-/** L1 checks whose refusal gates a signal (exposure, concentration, volatility regime, drawdown, state). */
-const GATE_CHECKS = new Set(['position', 'exposure', 'leverage', 'loss', 'trading_state', 'instrument_block', 'volatility']);
+/** L1 checks whose refusal gates a signal: concentration, exposure, leverage, loss/drawdown, trading state, a blocked instrument (the volatility regime acts by tightening these). */
+const GATE_CHECKS = new Set(['position', 'exposure', 'leverage', 'loss', 'trading_state', 'instrument_block']);
 const DAY_SEC = 86_400;
 const YEAR_SEC = 365 * 86_400;
 

@@ -96,5 +96,9 @@ describe('strata L2 CLI', () => {
       ['BTC/USDT', 'REJECTED'],
       ['SPY', 'APPROVED'],
     ]);
+
+    expect(await json('approvals', 'auto-approve', 'strategic', '--max-notional', '1000')).toEqual([{ alpha: 'strategic', enabled: true, maxNotional: 1000 }]);
+    expect(await json('approvals', 'auto-approve', 'strategic', '--off')).toEqual([{ alpha: 'strategic', enabled: false, maxNotional: 1000 }]);
+    expect((await cli('approvals', 'auto-approve', 'strategic')).code).toBe(2);
   });
 });
