@@ -195,3 +195,13 @@ export async function modifyProposal(id: string, patch: ModifyPatch): Promise<Pr
     busy([id], false);
   }
 }
+
+/**
+ * The per-alpha auto-approve policy (off by default): proposals of that alpha up to `maxNotional`
+ * go through without the operator, still through L1. Throws the engine's refusal.
+ */
+export async function setAutoApprove(alpha: string, enabled: boolean, maxNotional?: number): Promise<AutoApprovePolicyDto[]> {
+  const list = await call('approvals.autoApprove', maxNotional === undefined ? { alpha, enabled } : { alpha, enabled, maxNotional });
+  if (Array.isArray(list)) set({ autoApprove: list });
+  return list;
+}
