@@ -121,6 +121,8 @@ export const approvalsSlice: SliceDef = {
   name: 'approvals',
   events: { 'proposal.created': onProposal, 'proposal.updated': onProposal, 'risk.state': onRiskState },
   load: (c, current) => refreshQueue(c, current),
+  // After the market and the book, like signals.
+  late: true,
   reset: () => set({ proposals: {}, waitingCount: 0, queueFrozen: { frozen: false, reason: null }, autoApprove: [], selectedProposal: null, proposalBusy: {} }),
 };
 
