@@ -3,12 +3,13 @@ import type { EngineMode } from '../core/enums.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import type { AlgoRunner, RunnerMarket } from '../execution/algo-runner.ts';
+import type { OrderIntake } from '../execution/intake.ts';
 import type { Oms } from '../execution/oms.ts';
 import type { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { GateDecision, GateOrder } from '../risk/pre-trade-gate.ts';
 import type { ExecutionService } from './execution-service.ts';
 import type { L2Service } from './l2-service.ts';
-import type { PmsLoop } from './pms-loop.ts';
+import type { PmsLoop } from '../pms/loop.ts';
 import type { RiskControl } from './risk-control.ts';
 import type { PortfolioValuation } from './valuation.ts';
 
@@ -28,6 +29,15 @@ export interface EngineCore {
   oms: Oms;
   runner: AlgoRunner;
   exec: ExecutionService;
+  /**
+   * The one way an order enters (manual ticket, API/CLI, approved signal proposals):
+   * `intake.submit({ order, origin: 'manual' | 'api' | 'signal', approvedBy?, proposalId?, confirmSoft })`
+   * returns `{ kind: 'admitted' | 'denied', order }` or `{ kind: 'held', code, message, breaches }`
+   * (soft breaches to confirm, nothing journaled). The approval queue calls it with
+   * `{ order, origin: 'signal', approvedBy: 'operator', proposalId, confirmSoft: false }`; origin,
+   * approver and proposal are journaled as the order's columns and shown on its OrderDto.
+   */
+  intake: OrderIntake;
   risk: RiskControl;
   pms: PmsLoop;
   valuation: PortfolioValuation;

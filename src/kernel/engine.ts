@@ -12,7 +12,7 @@ import { paperParts } from './modes/paper.ts';
 import { replayParts } from './modes/replay.ts';
 import type { L2Options } from './l2-service.ts';
 import type { KernelParts, Log } from './parts.ts';
-import type { PmsLoopOptions } from './pms-loop.ts';
+import type { PmsLoopOptions } from '../pms/loop.ts';
 import type { RiskControlOptions } from './risk-control.ts';
 
 export { ENGINE_VERSION } from './version.ts';

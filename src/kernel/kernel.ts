@@ -10,6 +10,7 @@ import { fromUnits, toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
 import type { RunnerMarket } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
+import { OrderIntake } from '../execution/intake.ts';
 import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
@@ -31,7 +32,8 @@ import { signalsHandlers } from './handlers/signals.ts';
 import { L2Service } from './l2-service.ts';
 import { memoryL2Stores } from './modes/stores.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
-import { PmsLoop } from './pms-loop.ts';
+import { PmsLoop } from '../pms/loop.ts';
+import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
 import { RiskControl } from './risk-control.ts';
 import { PortfolioValuation } from './valuation.ts';
 import { wireHandlers } from './wire.ts';
@@ -39,6 +41,12 @@ import { wireHandlers } from './wire.ts';
 export interface Engine {
   handlers: Handlers;
   feed: EventFeed;
+  /**
+   * Where every order enters, for in-process callers (the approval queue, backtest runners):
+   * `intake.submit({ order, origin, approvedBy?, proposalId?, confirmSoft })`, outcome as data.
+   * Over the contract, `orders.place` calls the same.
+   */
+  readonly intake: OrderIntake;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Recovery summary of the last start. */
@@ -171,8 +179,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     instruments,
     createAlgo: config.createAlgo ?? createAlgo,
     market,
-    // L1 trading state and PMS flags: every child asks.
-    guard: (p) => risk.guard(p),
+    // The guard chain (trading state, breakers, PMS flags): every child asks.
+    guard: (p) => guard.check(p),
     onTca: (t) => bus.publish('tca', t),
     log,
   });
@@ -185,6 +193,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     volumePerSecond: (s) => hub.volumePerSecond(s),
     midOf: (s) => market.mid(s),
     volumeProfile: (i) => marketData.volumeProfile(i),
+  });
+  const intake = new OrderIntake({
+    instruments,
+    oms,
+    route: (t, i, qtyUnits) => exec.plan(t, qtyUnits).plan,
+    startAlgo: (parent) => runner.start(parent),
   });
 
   const risk: RiskControl = new RiskControl({
@@ -201,8 +215,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     market: { ref: (s) => hub.mark(s), bid: market.bestBid, ask: market.bestAsk, shortTermVol: (s) => hub.shortTermVol(s) },
     symbols: () => symbols,
     venueConnected: () => running,
-    runningParents: () => runner.runningIds(),
-    pauseParent: (id, reason) => runner.pause(id, { code: 'RISK_PAUSED', message: reason }),
+    guardChanged: () => guard.enforce(),
     cancelAll: () => exec.cancelAll(),
     publish: {
       state: (x) => bus.publish('risk.state', x),
@@ -240,11 +253,24 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       const to = action === 'halt' ? 'HALTED' : 'REDUCING';
       risk.service.tighten(to, { source: 'breaker', code: `PMS_${f.code.toUpperCase()}`, message: `PMS escalation (${f.severity} ${f.code}${f.subject ? ` on ${f.subject}` : ''}): ${f.message}` }, clock.now());
     },
-    publish: { metrics: (m) => bus.publish('risk.metrics', m), flags: (f) => bus.publish('risk.flags', f) },
+    publish: {
+      metrics: (m) => bus.publish('risk.metrics', m),
+      flags: (f) => {
+        bus.publish('risk.flags', f);
+        // A new flag acts on working algos now, not at their next wake.
+        guard.enforce();
+      },
+    },
     log,
     options: { ...config.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...config.pms?.config } },
   });
-  risk.flagGuard = (p) => pms.guard(p, risk.parentReduces(p));
+  /** One chain, assembled here once: the trading state, the breakers' instrument blocks, the PMS flags. */
+  const guard = new TradingGuard({
+    links: [tradingStateLink(() => risk.service.mode, () => risk.service.stateCauseCode()), instrumentBlockLink((s) => risk.service.blockOf(s)), pms],
+    reduces: (p) => risk.reduces(p),
+    working: () => runner.workingParents(),
+    pause: (id, reason) => runner.pause(id, { code: 'GUARD_PAUSED', message: reason }),
+  });
 
   const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
   const core: EngineCore = {
@@ -259,6 +285,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     oms,
     runner,
     exec,
+    intake,
     risk,
     pms,
     valuation,
@@ -298,6 +325,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   return {
     // A request is answered once what it journaled is committed (at once unless commits are grouped).
     handlers: wireHandlers(handlers, commits ? () => commits.committed() : undefined),
+    intake,
     feed: {
       subscribe: (listener) => bus.onAny((type, payload) => listener(type as keyof Events, payload as Events[keyof Events])),
     },

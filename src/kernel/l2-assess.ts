@@ -1,9 +1,11 @@
 import type { Assessment, Proposal, ProposedOrder, SentOrder } from '../approval/proposal.ts';
 import type { ExpectedCostDto } from '../contract/l2-dto.ts';
+import { DomainError } from '../core/errors.ts';
 import { fromUnits } from '../core/precision.ts';
 import type { EngineCore } from './context.ts';
 import { requireInstrument } from './context.ts';
 import { whatIf } from './what-if.ts';
+import { parseAmounts, plannedUnits } from '../execution/amounts.ts';
 
 /**
  * The approval queue's view of L1 and L3, built from the kernel: the verdict and what-if for an
@@ -16,7 +18,8 @@ const num = (u: bigint | undefined, d: number): number | undefined => (u === und
 export function assessOrder(ctx: EngineCore, o: ProposedOrder): Assessment {
   const params = { symbol: o.symbol, side: o.side, qty: o.qty, type: 'market' as const, tif: 'gtc' as const, source: 'signal' as const, urgency: o.urgency, algo: o.algo };
   const w = whatIf(ctx, params);
-  const { plan } = ctx.exec.plan(params);
+  const i = requireInstrument(ctx, o.symbol);
+  const { plan } = ctx.exec.plan(params, plannedUnits(parseAmounts(i, o.qty, undefined), o.qty, i.qtyDecimals));
   const horizonSec = plan.style === 'market' || plan.style === 'limit' ? 0 : Math.max(1, (plan.params.endAt - plan.params.startAt) / 1000);
   return { verdict: w.check, before: w.before, after: w.after, algo: plan.style, routing: plan.rationale, expectedCost: expectedCost(ctx, o, plan.style, horizonSec) };
 }
@@ -47,23 +50,32 @@ export function expectedCost(ctx: EngineCore, o: ProposedOrder, style: string, h
 }
 
 /**
- * The order intake for approved proposals: one function, so that switching to
- * `OrderIntake.submit({order, origin: 'signal', approvedBy, proposalId, confirmSoft: false})` when
- * it lands is one edit. Signal orders never confirm soft breaches: L1 denies them.
+ * Sends an approved proposal into the one order intake, as a signal order approved by the operator
+ * (journaled with its approver and proposal id). Signal orders never confirm soft breaches: L1
+ * denies them, and the proposal records the denial.
  */
-export function sendProposal(ctx: EngineCore, p: Proposal): SentOrder {
-  const o = ctx.exec.place({
-    symbol: p.symbol,
-    side: p.side,
-    qty: p.qty,
-    type: 'market',
-    tif: 'gtc',
-    source: 'signal',
-    urgency: p.urgency,
-    algo: p.algoChosen ? p.algo : undefined,
-    decisionPrice: p.decisionPrice > 0 ? p.decisionPrice : undefined,
-    decisionTs: p.createdAt,
+export function sendProposal(ctx: EngineCore, p: Proposal, approvedBy = 'operator'): SentOrder {
+  const r = ctx.intake.submit({
+    order: {
+      symbol: p.symbol,
+      side: p.side,
+      qty: p.qty,
+      type: 'market',
+      tif: 'gtc',
+      urgency: p.urgency,
+      algo: p.algoChosen ? p.algo : undefined,
+      decisionPrice: p.decisionPrice > 0 ? p.decisionPrice : undefined,
+      decisionTs: p.createdAt,
+    },
+    origin: 'signal',
+    approvedBy,
+    proposalId: p.id,
+    confirmSoft: false,
   });
+  // A signal order cannot confirm soft breaches, so L1 denies rather than holds; should it ever
+  // hold, nothing was placed and the proposal waits again (the queue records the refusal).
+  if (r.kind === 'held') throw new DomainError('RISK_DENIED', `${r.code}: ${r.message}`);
+  const o = r.order;
   return { orderId: o.id, status: o.status, reason: o.status === 'DENIED' || o.status === 'REJECTED' ? `${o.reason?.code ?? o.status}: ${o.reason?.message ?? ''}` : null };
 }
 

@@ -105,7 +105,8 @@ export class L2Service {
       now: () => ctx.clock.now(),
       store: stores.approvals,
       assess: (order) => assessOrder(ctx, order),
-      send: (p) => sendProposal(ctx, p),
+      // The approver (the operator, or auto:<alpha>) travels with the order into the intake's journal.
+      send: (p) => sendProposal(ctx, p, p.decidedBy ?? 'operator'),
       price: (s) => priceOf(ctx, s),
       frozen: () => {
         const st = ctx.risk.stateDto();

@@ -10,7 +10,7 @@ import type { RiskStorePort } from '../risk/ports.ts';
 import type { SignalJournalPort } from '../signals/journal.ts';
 import type { RiskControlOptions } from './risk-control.ts';
 import type { L2Options } from './l2-service.ts';
-import type { PmsLoopOptions } from './pms-loop.ts';
+import type { PmsLoopOptions } from '../pms/loop.ts';
 
 /**
  * What a kernel is built from. A mode (src/kernel/modes/*) is a small function that picks these;

@@ -4,6 +4,7 @@ import { DomainError } from '../core/errors.ts';
 import { fromUnits, toUnits } from '../core/precision.ts';
 import { checkDto } from './risk-control.ts';
 import { farTouch, requireInstrument } from './context.ts';
+import { parseAmounts, plannedUnits } from '../execution/amounts.ts';
 import type { EngineCore } from './context.ts';
 
 const toNum = (u: bigint, d: number): number => Number(fromUnits(u, d));
@@ -15,7 +16,9 @@ const toNum = (u: bigint, d: number): number => Number(fromUnits(u, d));
 export function whatIf(ctx: EngineCore, p: Params<'risk.whatIf'>): WhatIfDto {
   const { hub, risk, pms } = ctx;
   const i = requireInstrument(ctx, p.symbol);
-  const { plan, qtyUnits } = ctx.exec.plan(p);
+  // Quantity parsed once: routing plans with it, the structural check below reads it.
+  const parsed = parseAmounts(i, p.qty, undefined);
+  const { plan, qtyUnits } = ctx.exec.plan(p, plannedUnits(parsed, p.qty, i.qtyDecimals));
   const style = plan.style;
   const direct = style === 'market' || style === 'limit';
   let priceUnits: bigint | null = null;
@@ -46,12 +49,7 @@ export function whatIf(ctx: EngineCore, p: Params<'risk.whatIf'>): WhatIfDto {
   });
   const check = checkDto(d);
   // The same order of checks as a real placement: precision and structure first, then the limits.
-  let exact: bigint | undefined;
-  try {
-    exact = toUnits(p.qty, i.qtyDecimals);
-  } catch {
-    exact = undefined;
-  }
+  const exact = parsed.ok ? parsed.qtyUnits : undefined;
   const structuralDenial =
     exact === undefined
       ? { code: 'QTY_NOT_ON_LOT', message: `quantity ${String(p.qty)} has more decimals than the lot size ${i.lotSize} allows` }

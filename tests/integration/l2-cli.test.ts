@@ -101,4 +101,17 @@ describe('strata L2 CLI', () => {
     expect(await json('approvals', 'auto-approve', 'strategic', '--off')).toEqual([{ alpha: 'strategic', enabled: false, maxNotional: 1000 }]);
     expect((await cli('approvals', 'auto-approve', 'strategic')).code).toBe(2);
   });
+
+  it('when the engine process is killed after an approval then, restarted, the queue is intact and approving again sends nothing', async () => {
+    const before = await json<ApprovalQueueDto>('approvals', 'list', '--all');
+    const approved = before.proposals.find((x) => x.status === 'APPROVED')!;
+    await killHard(p);
+    p = await spawnServe(dir, ['--signal-cycle', '0']);
+    const after = await json<ApprovalQueueDto>('approvals', 'list', '--all');
+    expect(after.proposals.map((x) => [x.id, x.status, x.orderId])).toEqual(before.proposals.map((x) => [x.id, x.status, x.orderId]));
+    const again = await json<ApprovalResultDto>('approvals', 'approve', approved.id);
+    expect(again.results[0]).toMatchObject({ ok: true, code: 'ALREADY_APPROVED', orderId: approved.orderId });
+    const orders = await json<{ id: string; source: string; parentId: string | null }[]>('orders', 'list');
+    expect(orders.filter((o) => o.source === 'signal' && o.parentId === null).map((o) => o.id)).toEqual([approved.orderId]);
+  });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { ResumeDialog } from '../features/risk/ResumeDialog.tsx';
-import { attach, detach, orderNotionalLimit, restoreScreen, setConnState, toast, useStore } from '../state/index.ts';
+import { attach, detach, orderNotionalLimit, restoreScreen, restoreSideTab, setConnState, toast, useStore } from '../state/index.ts';
 import { onGlobalKey } from './keyboard.ts';
 import { HelpOverlay, Toasts } from './Overlays.tsx';
 import { SCREEN_IDS, ScreenView } from './screens.tsx';
@@ -70,6 +70,7 @@ export function App(): ReactNode {
     });
     connRef.current = conn;
     restoreScreen(SCREEN_IDS);
+    restoreSideTab();
     window.addEventListener('keydown', onGlobalKey);
     return () => {
       window.removeEventListener('keydown', onGlobalKey);
