@@ -121,6 +121,8 @@ export const approvalsSlice: SliceDef = {
   name: 'approvals',
   events: { 'proposal.created': onProposal, 'proposal.updated': onProposal, 'risk.state': onRiskState },
   load: (c, current) => refreshQueue(c, current),
+  // After the market and the book, like signals.
+  late: true,
   reset: () => set({ proposals: {}, waitingCount: 0, queueFrozen: { frozen: false, reason: null }, autoApprove: [], selectedProposal: null, proposalBusy: {} }),
 };
 
@@ -194,4 +196,14 @@ export async function modifyProposal(id: string, patch: ModifyPatch): Promise<Pr
   } finally {
     busy([id], false);
   }
+}
+
+/**
+ * The per-alpha auto-approve policy (off by default): proposals of that alpha up to `maxNotional`
+ * go through without the operator, still through L1. Throws the engine's refusal.
+ */
+export async function setAutoApprove(alpha: string, enabled: boolean, maxNotional?: number): Promise<AutoApprovePolicyDto[]> {
+  const list = await call('approvals.autoApprove', maxNotional === undefined ? { alpha, enabled } : { alpha, enabled, maxNotional });
+  if (Array.isArray(list)) set({ autoApprove: list });
+  return list;
 }

@@ -1,4 +1,4 @@
-import type { Client, FrontierDto, PortfolioTargetDto, RebalanceDto } from '../../../src/contract/index.ts';
+import type { FrontierDto, PortfolioTargetDto, RebalanceDto } from '../../../src/contract/index.ts';
 import { call } from './client.ts';
 import type { SliceDef } from './slice.ts';
 import { get, set } from './store.ts';
@@ -7,9 +7,10 @@ import { errorText, toast } from './toasts.ts';
 /**
  * L2 portfolio: the combined target (current vs target weight per instrument, each alpha's share,
  * the sizing inputs and L1's gate), the efficient frontier, and the last rebalance. The contract
- * pushes none of these: the target is asked again after a signal cycle, and while a portfolio view
- * is shown also when the book moves (at most every TARGET_REFRESH_MS). The frontier costs an
- * optimisation per point, so it is computed when the view opens and on request.
+ * pushes none of these, and the first target of an engine run costs a signal cycle: nothing is
+ * asked at connect. While a view showing the target is up (watchTarget) it is asked again after a
+ * signal cycle and when the book moves, at most every TARGET_REFRESH_MS. The frontier costs an
+ * optimisation per point, so it is computed when the Portfolio view opens and on request.
  */
 
 const TARGET_REFRESH_MS = 3000;
@@ -53,13 +54,8 @@ function scheduleTarget(): void {
   }, wait);
 }
 
-/** A new signal cycle restates the targets, whoever is looking. */
-function onSignalCycle(): void {
-  scheduleTarget();
-}
-
-/** The book moved: current weights changed. Only while a portfolio view is shown. */
-function onBookChanged(): void {
+/** A new signal cycle restates the targets; the book moving changes the current weights. */
+function onTargetInputs(): void {
   if (watchers > 0) scheduleTarget();
 }
 
@@ -78,13 +74,12 @@ export async function refreshFrontier(): Promise<void> {
 }
 
 /**
- * A portfolio view is on screen: bring the target and the frontier up to date now and keep the
- * target current while the book moves. Returns the unwatch function (a React effect's cleanup).
+ * A view showing the target is on screen: ask for it now and keep it current after signal cycles
+ * and book moves. Returns the unwatch function (a React effect's cleanup).
  */
-export function watchPortfolio(): () => void {
+export function watchTarget(): () => void {
   watchers++;
   void refreshTarget();
-  void refreshFrontier();
   return () => {
     watchers = Math.max(0, watchers - 1);
     if (watchers === 0 && targetTimer !== null) {
@@ -94,15 +89,16 @@ export function watchPortfolio(): () => void {
   };
 }
 
-async function load(c: Client, current: () => boolean): Promise<void> {
-  const t = await c.call('portfolio.target', {}).catch(() => null);
-  if (t && current() && Array.isArray(t.rows)) set({ portfolioTarget: t });
+/** The Portfolio view: the target kept current, and the frontier computed once as it opens. */
+export function watchPortfolio(): () => void {
+  const unwatch = watchTarget();
+  void refreshFrontier();
+  return unwatch;
 }
 
 export const portfolioSlice: SliceDef = {
   name: 'portfolio',
-  events: { 'signal.generated': onSignalCycle, 'position.updated': onBookChanged, 'account.updated': onBookChanged },
-  load,
+  events: { 'signal.generated': onTargetInputs, 'position.updated': onTargetInputs, 'account.updated': onTargetInputs },
   reset: () => set(portfolioInitial()),
 };
 

@@ -69,6 +69,8 @@ export const signalsSlice: SliceDef = {
   name: 'signals',
   events: { 'signal.generated': onSignalCycle },
   load,
+  // After the market and the book: what the trader needs first must not wait behind L2.
+  late: true,
   reset: () => set(signalsInitial()),
 };
 

@@ -26,15 +26,15 @@ type DialogState = { kind: 'reject' | 'modify'; id: string } | null;
 
 function columns(inst: Record<string, InstrumentDto>, now: number): Column<ProposalDto>[] {
   return [
-    { key: 'time', header: 'Time', width: '62px', render: (p) => fmtTime(p.createdAt) },
-    { key: 'id', header: 'ID', width: 'minmax(96px, 0.6fr)', render: (p) => <span className="mono">{p.id}</span> },
-    { key: 'symbol', header: 'Symbol', width: 'minmax(78px, 0.6fr)', render: (p) => <strong>{p.symbol}</strong> },
+    { key: 'time', header: 'Time', width: '58px', render: (p) => fmtTime(p.createdAt) },
+    { key: 'id', header: 'ID', width: 'minmax(76px, 0.5fr)', render: (p) => <span className="mono">{p.id}</span> },
+    { key: 'symbol', header: 'Symbol', width: 'minmax(78px, 0.5fr)', render: (p) => <strong>{p.symbol}</strong> },
     { key: 'side', header: 'Side', width: '46px', render: (p) => <span className={`side side-${p.side}`}>{p.side.toUpperCase()}</span> },
     { key: 'qty', header: 'Qty', width: 'minmax(72px, 0.5fr)', align: 'right', render: (p) => <span className="mono">{fmtNum(Number(p.qty), inst[p.symbol]?.qtyDecimals, 8)}</span> },
     {
       key: 'weight',
       header: 'Weight',
-      width: 'minmax(104px, 0.7fr)',
+      width: 'minmax(100px, 0.7fr)',
       align: 'right',
       render: (p) => (
         <span className="mono">
@@ -43,11 +43,11 @@ function columns(inst: Record<string, InstrumentDto>, now: number): Column<Propo
       ),
       title: (p) => `Current ${weightPct(p.currentWeight, 2)} of NAV, target ${weightPct(p.targetWeight, 2)}`,
     },
-    { key: 'conv', header: 'Conviction', width: '72px', align: 'right', render: (p) => <span className="mono">{convictionPct(p.conviction)}</span> },
+    { key: 'conv', header: 'Conv.', width: '52px', title: () => 'Conviction: Σ share × conviction of the alphas behind it', align: 'right', render: (p) => <span className="mono">{convictionPct(p.conviction)}</span> },
     {
       key: 'exec',
       header: 'Execution',
-      width: 'minmax(104px, 0.7fr)',
+      width: 'minmax(140px, 0.9fr)',
       render: (p) => (
         <span>
           {p.urgency} → <span className="algo-tag small">{STYLE_LABELS[p.algo]}</span>
@@ -71,7 +71,7 @@ function columns(inst: Record<string, InstrumentDto>, now: number): Column<Propo
     {
       key: 'status',
       header: 'Status',
-      width: 'minmax(120px, 0.7fr)',
+      width: 'minmax(116px, 0.7fr)',
       render: (p) => (
         <span className="ap-status-cell">
           <StatusChip p={p} />
@@ -205,7 +205,7 @@ export function ApprovalsScreen(): ReactNode {
   return (
     <div className="ap" role="region" aria-label="Approvals">
       <Group orientation="horizontal" id="g-approvals" className="workspace" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
-        <Panel id="p-ap-queue" defaultSize="58%" minSize="480px">
+        <Panel id="p-ap-queue" defaultSize="62%" minSize="480px">
           <PanelBoundary name="Approval queue">
             <div className="panel">
               <header className="panel-head">

@@ -20,10 +20,16 @@ export interface FrontierMarker extends RiskReturnPoint {
 
 const W = 420;
 const H = 240;
-const PAD = { left: 46, right: 14, top: 12, bottom: 32 };
+const PAD = { left: 64, right: 14, top: 12, bottom: 32 };
 
 function pctText(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
+}
+
+/** Tick text: as few decimals as the step needs. */
+function tickText(x: number, step: number): string {
+  const d = step * 100 >= 1 ? 0 : step * 100 >= 0.1 ? 1 : 2;
+  return `${(x * 100).toFixed(d)}%`;
 }
 
 /** Round tick steps (1, 2, 5 × 10^k) spanning [lo, hi] with about `n` ticks. */
@@ -69,7 +75,7 @@ export function FrontierChart({ points, markers, label }: { points: readonly Ris
           <g key={`y${y}`}>
             <line className="pf-grid" x1={PAD.left} x2={W - PAD.right} y1={sy(y)} y2={sy(y)} />
             <text className="pf-tick" x={PAD.left - 5} y={sy(y) + 3} textAnchor="end">
-              {pctText(y)}
+              {tickText(y, (yt[1] ?? y) - (yt[0] ?? 0))}
             </text>
           </g>
         ))}
@@ -77,7 +83,7 @@ export function FrontierChart({ points, markers, label }: { points: readonly Ris
           <g key={`x${x}`}>
             <line className="pf-grid" x1={sx(x)} x2={sx(x)} y1={PAD.top} y2={H - PAD.bottom} />
             <text className="pf-tick" x={sx(x)} y={H - PAD.bottom + 13} textAnchor="middle">
-              {pctText(x)}
+              {tickText(x, (xt[1] ?? x) - (xt[0] ?? 0))}
             </text>
           </g>
         ))}
@@ -88,14 +94,20 @@ export function FrontierChart({ points, markers, label }: { points: readonly Ris
           Expected return
         </text>
         {path && <path className="pf-curve" d={path} />}
-        {markers.map((m) => (
-          <g key={m.label} className={`pf-mark pf-mark-${m.kind}`}>
-            <circle cx={sx(m.volatility)} cy={sy(m.expectedReturn)} r={5} />
-            <text x={sx(m.volatility) + 8} y={sy(m.expectedReturn) - 6}>
-              {m.label}
-            </text>
-          </g>
-        ))}
+        {markers.map((m, i) => {
+          const cx = sx(m.volatility);
+          const cy = sy(m.expectedReturn);
+          // Markers close together (current ≈ target): later labels step down so none overlaps.
+          const crowded = markers.slice(0, i).filter((o) => Math.hypot(sx(o.volatility) - cx, sy(o.expectedReturn) - cy) < 18).length;
+          return (
+            <g key={m.label} className={`pf-mark pf-mark-${m.kind}`}>
+              <circle cx={cx} cy={cy} r={crowded ? 3.5 : 5} />
+              <text x={cx + 8} y={cy - 6 + crowded * 13}>
+                {m.label}
+              </text>
+            </g>
+          );
+        })}
       </svg>
       <figcaption id={descId} className="pf-caption muted">
         {curve.length} frontier point{curve.length === 1 ? '' : 's'}

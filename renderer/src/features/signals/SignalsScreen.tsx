@@ -8,7 +8,7 @@ import { URGENCY_LABELS, cadenceText, convictionPct, valueText, weightPct } from
 import { PanelBoundary } from '../../shared/Panel.tsx';
 import { fmtAge } from '../../shared/risk-format.ts';
 import { useEngineNow } from '../../shared/time.ts';
-import { errorText, layoutId, layoutStorage, refreshTarget, setAlphaEnabled, toast, useStore } from '../../state/index.ts';
+import { errorText, layoutId, layoutStorage, setAlphaEnabled, setAutoApprove, toast, useStore, watchTarget } from '../../state/index.ts';
 import { AlphaParams } from './AlphaParams.tsx';
 
 /**
@@ -87,6 +87,60 @@ function Diagnostics({ alpha }: { alpha: AlphaDto }): ReactNode {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** Auto-approve for one alpha: off by default; on, its proposals up to a notional skip the operator (never L1). */
+function AutoApprove({ alpha }: { alpha: string }): ReactNode {
+  const policy = useStore((s) => s.autoApprove.find((p) => p.alpha === alpha) ?? null);
+  const cur = useStore((s) => s.session?.currency ?? '');
+  const [limit, setLimit] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const on = policy?.enabled === true;
+  const apply = async (enabled: boolean): Promise<void> => {
+    const n = limit.trim() === '' ? undefined : Number(limit.replace(/,/g, ''));
+    if (n !== undefined && !(n > 0)) {
+      setError('The notional must be a positive number.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await setAutoApprove(alpha, enabled, n);
+      toast(enabled ? 'warn' : 'info', `Auto-approve for ${alpha} ${enabled ? 'ON' : 'off'}`);
+    } catch (err) {
+      const e = errorText(err);
+      setError(`${e.code}: ${e.message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="sg-auto" role="group" aria-label={`Auto-approve of ${alpha}`}>
+      <label className="check">
+        <input type="checkbox" checked={on} disabled={busy} onChange={(e) => void apply(e.target.checked)} />
+        Auto-approve {alpha}&apos;s proposals up to
+      </label>
+      <input
+        className="sg-input mono sg-auto-limit"
+        type="text"
+        inputMode="decimal"
+        aria-label={`Auto-approve notional limit of ${alpha}`}
+        placeholder={policy ? String(policy.maxNotional) : 'notional'}
+        value={limit}
+        onChange={(e) => setLimit(e.target.value)}
+        disabled={busy}
+      />
+      <span className="muted">
+        {cur} · {on ? 'ON: still checked by L1' : 'off (every proposal waits for you)'}
+      </span>
+      {error && (
+        <div className="sg-error" role="alert">
+          {error}
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -184,8 +238,10 @@ export function SignalsScreen(): ReactNode {
   const [picked, setPicked] = useState<string | null>(null);
   const layout = useDefaultLayout({ id: layoutId('signals', 'columns'), storage: layoutStorage, onlySaveAfterUserInteractions: true });
   const alpha = alphas.find((a) => a.name === picked) ?? alphas[0] ?? null;
-  // Contributions come with the combined target; ask for it when the screen opens.
-  useEffect(() => void refreshTarget(), []);
+  const connected = useStore((s) => s.conn.phase === 'open');
+  const epoch = useStore((s) => s.epoch);
+  // Contributions come with the combined target: kept current while this screen is up.
+  useEffect(() => (connected ? watchTarget() : undefined), [connected, epoch]);
 
   return (
     <div className="sg" role="region" aria-label="Signals" tabIndex={-1} ref={(el) => registerFocus('signals', el)}>
@@ -219,6 +275,7 @@ export function SignalsScreen(): ReactNode {
                     <p className="muted sg-desc">{alpha.description}</p>
                     <Diagnostics alpha={alpha} />
                     <AlphaParams alpha={alpha} />
+                    <AutoApprove alpha={alpha.name} />
                   </section>
                 )}
               </div>

@@ -27,6 +27,7 @@ import {
   setAlphaEnabled,
   setAlphaParam,
   useStore,
+  watchTarget,
 } from '../../../../renderer/src/state/index.ts';
 import { initialState } from '../../../../renderer/src/state/store.ts';
 
@@ -304,14 +305,18 @@ describe('signals slice', () => {
 });
 
 describe('portfolio slice', () => {
-  it('when a signal cycle is pushed then the target is asked again; a rebalance keeps its result', async () => {
+  it('when a view watches the target then it is asked, and again after a signal cycle; a rebalance keeps its result', async () => {
     const eng = await connected();
     const asked = (): number => eng.calls.filter((c) => c.method === 'portfolio.target').length;
-    expect(useStore.getState().portfolioTarget?.at).toBe(1);
+    // Nothing at connect: the first target of a run costs the engine a signal cycle.
+    expect(asked()).toBe(0);
+    const unwatch = watchTarget();
+    await vi.waitFor(() => expect(useStore.getState().portfolioTarget?.at).toBe(1));
     const n = asked();
     eng.emit('signal.generated', { id: 'C3', at: 70, ran: [], failed: [], signals: [] } satisfies SignalCycleDto);
     await vi.waitFor(() => expect(asked()).toBe(n + 1), { timeout: 10_000 });
     await vi.waitFor(() => expect(useStore.getState().portfolioTarget?.at).toBe(n + 1));
+    unwatch();
 
     const r = await rebalance(true);
     expect(r?.dryRun).toBe(true);
