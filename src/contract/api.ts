@@ -4,11 +4,15 @@ import type { MarketEvents, MarketResults } from './api/market.ts';
 import { marketSchemas } from './api/market.ts';
 import type { OrdersEvents, OrdersResults } from './api/orders.ts';
 import { ordersSchemas } from './api/orders.ts';
+import type { ReplayEvents, ReplayResults } from './api/replay.ts';
+import { replaySchemas } from './api/replay.ts';
 import type { RiskEvents, RiskResults } from './api/risk.ts';
 import { riskSchemas } from './api/risk.ts';
 import type { SessionResults } from './api/session.ts';
 import { sessionSchemas } from './api/session.ts';
 
+export { REPLAY_SPEEDS } from './api/replay.ts';
+export type { ReplaySpeed, ReplayStateDto } from './api/replay.ts';
 export { MAX_DECIMAL_VALUE, MAX_FRACTION_DIGITS, MAX_INT_DIGITS, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from './api/common.ts';
 
 /**
@@ -21,6 +25,7 @@ export const paramsSchemas = {
   ...marketSchemas,
   ...ordersSchemas,
   ...riskSchemas,
+  ...replaySchemas,
 } as const;
 
 export type MethodName = keyof typeof paramsSchemas;
@@ -31,12 +36,12 @@ export type ParamsIn<M extends MethodName> = z.input<(typeof paramsSchemas)[M]>;
 export type Params<M extends MethodName> = z.output<(typeof paramsSchemas)[M]>;
 
 /** Each method's result. */
-export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults {}
+export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, ReplayResults {}
 
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends MarketEvents, OrdersEvents, RiskEvents {}
+export interface Events extends MarketEvents, OrdersEvents, RiskEvents, ReplayEvents {}
 
 export type EventName = keyof Events;
 
@@ -56,6 +61,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'risk.flags',
   'risk.metrics',
   'risk.limits',
+  'replay.state',
 ];
 
 /** The engine side of the contract: one handler per method. */

@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'NOT_CONNECTED',
   'TIMEOUT',
+  /** A file (a replay tape, a recording, a data file) cannot be read or is malformed; the message names the line. */
+  'BAD_FILE',
+  /** A replay control was sent while no replay is loaded. */
+  'REPLAY_NOT_LOADED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

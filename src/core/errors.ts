@@ -18,6 +18,10 @@ export const DOMAIN_ERROR_CODES = [
   'STATE_REJECTED',
   'NOT_CONNECTED',
   'TIMEOUT',
+  /** A file (a replay tape, a recording, a data file) cannot be read or is malformed; the message names the line. */
+  'BAD_FILE',
+  /** A replay control was sent while no replay is loaded. */
+  'REPLAY_NOT_LOADED',
   'INTERNAL',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { MethodName, ParamsIn, Result } from '../contract/api.ts';
+import type { MethodName, ParamsIn, ReplaySpeed, Result } from '../contract/api.ts';
 import { ORDERS_PAGE_MAX } from '../contract/api.ts';
 import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, Urgency } from '../contract/dto.ts';
 import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
@@ -11,6 +11,7 @@ import type { CliContext, CliIo } from './cli-common.ts';
 import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, shellWord, table } from './cli-common.ts';
 import { confirmRequired, refusalText, registerRiskCommands } from './cli-risk.ts';
 import { registerKeysCommands } from './vault/cli.ts';
+import { registerReplayCommands, speedArg } from './cli-replay.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { connectWs } from './ws-endpoint.ts';
@@ -111,9 +112,13 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--seed <n>', 'seed of the demo market', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--warm-up <minutes>', 'minutes of demo history generated at start', intArg('warm-up', 0, 24 * 60), 30)
     .option('--fresh', 'start a new account although the journal is missing or empty beside an old account (its files are moved aside)')
-    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean }) => {
-      const { serve } = await import('./serve.ts');
-      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, say: (line) => io.err(line + '\n') });
+    .option('--replay <file>', 'load a recorded market (trade tape CSV or Strata recording) at start, on a replay account apart from paper')
+    .option('--replay-symbol <s>', 'instrument of a single-instrument tape (default: from the file name)')
+    .addOption(new Option('--speed <x>', 'replay speed: 1, 2, 5, 10, 60 or max').argParser(speedArg).default('1'))
+    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean; replay?: string; replaySymbol?: string; speed: ReplaySpeed }) => {
+      const [{ serve }, { resolve }] = await Promise.all([import('./serve.ts'), import('node:path')]);
+      const replay = o.replay === undefined ? undefined : { path: resolve(o.replay), speed: o.speed, ...(o.replaySymbol ? { symbol: o.replaySymbol } : {}) };
+      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, replay, say: (line) => io.err(line + '\n') });
       // serve() returns once listening; the process lives on its signals.
       await new Promise<never>(() => undefined);
     });
@@ -374,6 +379,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     });
 
   registerRiskCommands(program, ctx);
+  registerReplayCommands(program, ctx);
   (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
   (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
 

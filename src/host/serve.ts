@@ -4,7 +4,8 @@ import type { Handlers } from '../contract/api.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { EventFeed } from '../contract/rpc.ts';
 import { createEngine } from '../kernel/engine.ts';
-import type { Engine } from '../kernel/engine.ts';
+import { EngineSwitch } from './engine-switch.ts';
+import type { ReplayLoad } from './engine-switch.ts';
 import { DataDirError, prepareDataDir, processAlive, readConnectionFile, removeConnectionFile, writeConnectionFile } from './data-dir.ts';
 import { engineAnswers } from './engine-probe.ts';
 import { loadDailyHistory } from './history.ts';
@@ -23,6 +24,11 @@ export interface ServeOptions {
   fresh?: boolean;
   /** One line for the operator; defaults to stderr. */
   say?: (line: string) => void;
+  /**
+   * Load this recorded market at start (`strata serve --replay FILE`): the UI and the CLI then talk
+   * to the replay's engine and account (in memory) until `replay.stop`; the paper account is untouched.
+   */
+  replay?: ReplayLoad;
 }
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
@@ -45,7 +51,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const cfg = loadRiskConfig(opts.dataDir);
 
   // The port first, with the engine bound late: a port in use refuses the start before any store is opened.
-  let engine: Engine | undefined;
+  let engine: EngineSwitch | undefined;
   const handlers = new Proxy({} as Handlers, {
     get(_t, method: string) {
       return (params: unknown) => {
@@ -78,25 +84,37 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const log = (logger.current = createLogger(opts.dataDir, say));
   if (cfg.path) log.info({ path: cfg.path }, 'risk configuration loaded');
   try {
-    engine = createEngine({
+    const engineLog = (level: 'info' | 'warn' | 'error', msg: string) => log[level](msg);
+    const paper = createEngine({
       dataDir: opts.dataDir,
       seed: opts.seed,
       warmUpMinutes: opts.warmUpMinutes,
       risk: cfg.risk,
       pms: { ...cfg.pms, dailyHistory: loadDailyHistory() },
-      log: (level, msg) => log[level](msg),
+      log: engineLog,
     });
-    engine.feed.subscribe((event, data) => {
+    await paper.start();
+    const sw = new EngineSwitch({ paper, seed: opts.seed, risk: cfg.risk, pms: cfg.pms, log: engineLog });
+    sw.feed.subscribe((event, data) => {
       for (const l of listeners) l(event, data);
     });
-    await engine.start();
+    if (opts.replay) {
+      try {
+        await sw.load(opts.replay);
+      } catch (err) {
+        await sw.close();
+        throw err;
+      }
+    }
+    engine = sw;
   } catch (err) {
     await server.close();
     throw err;
   }
   const running = engine;
+  const recovery = running.paper.recovery;
   writeConnectionFile(opts.dataDir, { port: server.port, token, url: server.url, pid: process.pid });
-  log.info({ port: server.port, dataDir: opts.dataDir, recovery: running.recovery }, 'engine serving');
+  log.info({ port: server.port, dataDir: opts.dataDir, recovery }, 'engine serving');
   process.stdout.write(`Strata web UI: ${server.url}\n`);
   process.stdout.write(`data: ${opts.dataDir}  (Ctrl+C to stop)\n`);
 
@@ -106,7 +124,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     await server.close();
-    await running.stop();
+    await running.close();
     removeConnectionFile(opts.dataDir, process.pid);
     process.exit(0);
   };

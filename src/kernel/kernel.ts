@@ -23,6 +23,7 @@ import { ExposureLog } from './exposure-log.ts';
 import { marketHandlers } from './handlers/market.ts';
 import { orderHandlers } from './handlers/orders.ts';
 import { pmsHandlers } from './handlers/pms.ts';
+import { replayHandlers } from './handlers/replay.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
@@ -264,6 +265,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     ...orderHandlers(ctx),
     ...riskHandlers(ctx),
     ...pmsHandlers(ctx),
+    ...replayHandlers(ctx),
   };
 
   let periodic: number | undefined;

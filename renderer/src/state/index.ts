@@ -7,6 +7,7 @@ export * from './connection.ts';
 export * from './layout.ts';
 export * from './market.ts';
 export * from './orders.ts';
+export * from './replay.ts';
 export * from './risk.ts';
 export * from './ticket.ts';
 export * from './toasts.ts';

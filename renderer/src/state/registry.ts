@@ -3,6 +3,8 @@ import { accountSlice } from './account.ts';
 import { isCurrent, setClient } from './client.ts';
 import { applySession, marketSlice } from './market.ts';
 import { ordersSlice } from './orders.ts';
+import { replaySlice } from './replay.ts';
+import { setResyncHandler } from './resync.ts';
 import { riskSlice } from './risk.ts';
 import { conform } from './slice.ts';
 import type { SliceDef } from './slice.ts';
@@ -13,7 +15,7 @@ import { settle, toastsSlice } from './toasts.ts';
  * The one place slices are plugged in. A new pushed event is one entry in its slice's `events`; a new
  * slice is one line here (and its type in store.ts).
  */
-export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice];
+export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, replaySlice];
 
 let unsubs: (() => void)[] = [];
 
@@ -50,6 +52,7 @@ function handlersByEvent(): Map<EventName, ((d: never) => void)[]> {
 export function attach(c: Client): void {
   detach();
   setClient(c);
+  setResyncHandler(() => resync(c));
   for (const [event, handlers] of handlersByEvent()) listen(c, event, handlers as ((d: Events[typeof event]) => void)[]);
   set((s) => ({ epoch: s.epoch + 1, loading: true }));
   void loadSnapshots(c);
@@ -59,9 +62,18 @@ export function detach(): void {
   for (const u of unsubs) u();
   unsubs = [];
   setClient(null);
+  setResyncHandler(null);
 }
 
-async function loadSnapshots(c: Client): Promise<void> {
+/** The engine's state was replaced (a replay loaded, stopped, or rebuilt by a seek): forget it all and load it again. */
+function resync(c: Client): void {
+  if (!isCurrent(c)) return;
+  for (const s of SLICES) s.reset?.();
+  set((s) => ({ epoch: s.epoch + 1, loading: true }));
+  void loadSnapshots(c, true);
+}
+
+async function loadSnapshots(c: Client, fresh = false): Promise<void> {
   const current = (): boolean => isCurrent(c);
   const session = await settle(c.call('session.info', {}), 'session');
   if (!current()) return;
@@ -71,7 +83,7 @@ async function loadSnapshots(c: Client): Promise<void> {
   }
   const prev = get().session;
   // A different engine run: drop what we knew about the old one.
-  if (prev && prev.startedAt !== session.startedAt) for (const s of SLICES) s.reset?.();
+  if (!fresh && prev && prev.startedAt !== session.startedAt) for (const s of SLICES) s.reset?.();
   applySession(session);
   await Promise.all(SLICES.filter((s) => !s.late).map((s) => s.load?.(c, current)));
   if (!current()) return;

@@ -42,6 +42,7 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'risk.metrics': ['ts', 'nav', 'exposures', 'var'],
   'risk.limits': ['limits'],
   'engine.alert': ['code', 'message'],
+  'replay.state': ['loaded', 'position', 'generation'],
 };
 
 /** A JSON object carrying every one of `keys` (not null). */

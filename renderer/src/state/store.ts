@@ -4,6 +4,7 @@ import type { ConnectionSlice } from './connection.ts';
 import type { LayoutSlice } from './layout.ts';
 import type { MarketSlice } from './market.ts';
 import type { OrdersSlice } from './orders.ts';
+import type { ReplaySlice } from './replay.ts';
 import type { RiskSlice } from './risk.ts';
 import type { TicketSlice } from './ticket.ts';
 import type { ToastsSlice } from './toasts.ts';
@@ -12,6 +13,7 @@ import { connectionInitial } from './connection.ts';
 import { layoutInitial } from './layout.ts';
 import { marketInitial } from './market.ts';
 import { ordersInitial } from './orders.ts';
+import { replayInitial } from './replay.ts';
 import { riskInitial } from './risk.ts';
 import { ticketInitial } from './ticket.ts';
 import { toastsInitial } from './toasts.ts';
@@ -23,7 +25,7 @@ import { toastsInitial } from './toasts.ts';
  * The slices import this module for `set`/`get` and this module imports their initial values: the
  * `*Initial` are function declarations (hoisted), so the cycle is safe whichever module loads first.
  */
-export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice;
+export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & ReplaySlice;
 
 export function initialState(): State {
   return {
@@ -35,6 +37,7 @@ export function initialState(): State {
     ...toastsInitial(),
     ...ticketInitial(),
     ...layoutInitial(),
+    ...replayInitial(),
   };
 }
 
