@@ -380,6 +380,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
 
   registerRiskCommands(program, ctx);
   registerReplayCommands(program, ctx);
+  (await import('./cli-record.ts')).registerRecordCommand(program, ctx, dataDir);
   (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
   (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
 

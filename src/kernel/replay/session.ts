@@ -105,8 +105,9 @@ export class ReplaySession {
     await s.build();
     const from = o.from ?? s.start;
     if (from < s.start || from > s.end) throw new DomainError('BAD_REQUEST', `--from ${new Date(from).toISOString()} is outside the recording (${new Date(s.start).toISOString()} .. ${new Date(s.end).toISOString()})`);
-    s.runTo(from);
     s.attach();
+    // Positioned just before the first trade: the first step, or play, prints it.
+    if (from > s.start) s.runConflated(from);
     return s;
   }
 
@@ -203,7 +204,9 @@ export class ReplaySession {
     const i = this.playedAt(this.clock.now());
     if (i >= this.times.length) return this.publishState();
     const target = this.times[Math.min(this.times.length - 1, i + n - 1)]!;
-    this.runConflated(target);
+    // A few steps show every print; a long run of them is a jump like a seek.
+    if (n > 1_000) this.runConflated(target);
+    else this.runTo(target);
     return this.publishState();
   }
 
