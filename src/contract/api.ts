@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { BacktestEvents, BacktestResults } from './api/backtest.ts';
+import { backtestSchemas } from './api/backtest.ts';
 import { empty } from './api/common.ts';
 import type { MarketEvents, MarketResults } from './api/market.ts';
 import { marketSchemas } from './api/market.ts';
@@ -11,6 +13,8 @@ import { riskSchemas } from './api/risk.ts';
 import type { SessionResults } from './api/session.ts';
 import { sessionSchemas } from './api/session.ts';
 
+export { BACKTEST_FIDELITIES } from './api/backtest.ts';
+export type { BacktestDataDto, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSeriesDto, BacktestStrategyDto, BacktestTradeDto } from './api/backtest.ts';
 export { REPLAY_SPEEDS } from './api/replay.ts';
 export type { ReplaySpeed, ReplayStateDto } from './api/replay.ts';
 export { MAX_DECIMAL_VALUE, MAX_FRACTION_DIGITS, MAX_INT_DIGITS, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from './api/common.ts';
@@ -26,6 +30,7 @@ export const paramsSchemas = {
   ...ordersSchemas,
   ...riskSchemas,
   ...replaySchemas,
+  ...backtestSchemas,
 } as const;
 
 export type MethodName = keyof typeof paramsSchemas;
@@ -36,12 +41,12 @@ export type ParamsIn<M extends MethodName> = z.input<(typeof paramsSchemas)[M]>;
 export type Params<M extends MethodName> = z.output<(typeof paramsSchemas)[M]>;
 
 /** Each method's result. */
-export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, ReplayResults {}
+export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, ReplayResults, BacktestResults {}
 
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends MarketEvents, OrdersEvents, RiskEvents, ReplayEvents {}
+export interface Events extends MarketEvents, OrdersEvents, RiskEvents, ReplayEvents, BacktestEvents {}
 
 export type EventName = keyof Events;
 
@@ -62,6 +67,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'risk.metrics',
   'risk.limits',
   'replay.state',
+  'backtest.progress',
 ];
 
 /** The engine side of the contract: one handler per method. */

@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'BAD_FILE',
   /** A replay control was sent while no replay is loaded. */
   'REPLAY_NOT_LOADED',
+  /** Backtests: no kept run or running job by that id, or no backtest service on this host. */
+  'BACKTEST_NOT_FOUND',
+  'BACKTEST_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -22,6 +22,9 @@ export const DOMAIN_ERROR_CODES = [
   'BAD_FILE',
   /** A replay control was sent while no replay is loaded. */
   'REPLAY_NOT_LOADED',
+  /** Backtests: no kept run or running job by that id, or no backtest service on this host. */
+  'BACKTEST_NOT_FOUND',
+  'BACKTEST_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

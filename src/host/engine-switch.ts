@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Handlers, MethodName } from '../contract/api.ts';
+import type { BacktestProgressDto, Params } from '../contract/api.ts';
 import type { ReplayStateDto } from '../contract/api/replay.ts';
+import type { BacktestService } from './backtest-service.ts';
 import type { EventFeed } from '../contract/rpc.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Engine } from '../kernel/engine.ts';
@@ -30,6 +32,8 @@ export interface EngineSwitchOptions {
   log?: Log;
   /** Base for relative replay paths (default the process's working directory). */
   cwd?: string;
+  /** Answers backtest.* (the data directory's series and runs); without it the kernel refuses them. */
+  backtests?: (publish: (p: BacktestProgressDto) => void) => BacktestService;
 }
 
 export interface ReplayLoad {
@@ -45,6 +49,7 @@ export class EngineSwitch {
   private replayHandlers: Handlers | undefined;
   private readonly listeners = new Set<Listener>();
   private generation = 0;
+  private readonly backtests: BacktestService | undefined;
   readonly handlers: Handlers;
   readonly feed: EventFeed;
 
@@ -53,7 +58,17 @@ export class EngineSwitch {
     o.paper.feed.subscribe((type, data) => {
       if (!this.replay) this.emit(type, data);
     });
+    const bt = (this.backtests = o.backtests?.((p) => this.emit('backtest.progress', p)));
     const own: Partial<Record<MethodName, AnyHandler>> = {
+      ...(bt
+        ? {
+            'backtest.data': () => bt.data(),
+            'backtest.run': (p: unknown) => bt.run(p as Params<'backtest.run'>),
+            'backtest.list': (p: unknown) => bt.list((p as Params<'backtest.list'>).limit),
+            'backtest.show': (p: unknown) => bt.show((p as Params<'backtest.show'>).id),
+            'backtest.cancel': (p: unknown) => bt.cancel((p as Params<'backtest.cancel'>).jobId),
+          }
+        : {}),
       'replay.load': (p) => this.load(p as ReplayLoad),
       'replay.stop': () => this.stop(),
       'replay.status': () => (this.replay ? this.adj(this.replay.state()) : this.idleState()),
@@ -126,6 +141,7 @@ export class EngineSwitch {
 
   /** Stops the replay (if any) and the paper engine. */
   async close(): Promise<void> {
+    this.backtests?.close();
     await this.closeReplay();
     await this.o.paper.stop();
   }

@@ -4,6 +4,7 @@ import type { Handlers } from '../contract/api.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { EventFeed } from '../contract/rpc.ts';
 import { createEngine } from '../kernel/engine.ts';
+import { BacktestService } from './backtest-service.ts';
 import { EngineSwitch } from './engine-switch.ts';
 import type { ReplayLoad } from './engine-switch.ts';
 import { DataDirError, prepareDataDir, processAlive, readConnectionFile, removeConnectionFile, writeConnectionFile } from './data-dir.ts';
@@ -94,7 +95,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       log: engineLog,
     });
     await paper.start();
-    const sw = new EngineSwitch({ paper, seed: opts.seed, risk: cfg.risk, pms: cfg.pms, log: engineLog });
+    const sw = new EngineSwitch({ paper, seed: opts.seed, risk: cfg.risk, pms: cfg.pms, log: engineLog, backtests: (publish) => new BacktestService(opts.dataDir, publish) });
     sw.feed.subscribe((event, data) => {
       for (const l of listeners) l(event, data);
     });

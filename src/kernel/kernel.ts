@@ -20,6 +20,7 @@ import { gateVenue, guardRiskStore } from './durability.ts';
 import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
+import { backtestHandlers } from './handlers/backtest.ts';
 import { marketHandlers } from './handlers/market.ts';
 import { orderHandlers } from './handlers/orders.ts';
 import { pmsHandlers } from './handlers/pms.ts';
@@ -266,6 +267,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     ...riskHandlers(ctx),
     ...pmsHandlers(ctx),
     ...replayHandlers(ctx),
+    ...backtestHandlers(ctx),
   };
 
   let periodic: number | undefined;

@@ -73,7 +73,7 @@ export function ReplayBar(): ReactNode {
         aria-valuetext={fmt(position)}
         min={r.start}
         max={r.end}
-        step={1000}
+        step="any"
         value={position}
         onChange={(e) => onSlide(Number(e.target.value))}
         style={{ ['--pct' as string]: `${pct}%` }}
