@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { BacktestScreen } from '../features/backtest/BacktestScreen.tsx';
 import { RiskPanel, RiskScreen } from '../features/risk/RiskPanel.tsx';
 import { TradingScreen } from '../features/trading/TradingScreen.tsx';
 import { resetLayout, setScreen, toast, useStore } from '../state/index.ts';
@@ -27,6 +28,12 @@ export const SCREENS: readonly ScreenDef[] = [
     label: 'Risk',
     description: 'Risk screen: trading state, limits, breakers, flags, VaR, exposure, stress',
     render: () => <RiskScreen />,
+  },
+  {
+    id: 'backtest',
+    label: 'Backtest',
+    description: 'Backtest screen: run a strategy on imported data, equity and drawdown, metrics, monthly returns, kept runs',
+    render: () => <BacktestScreen />,
   },
 ];
 

@@ -2,6 +2,7 @@
 export { useStore } from './store.ts';
 export type { State } from './store.ts';
 export * from './account.ts';
+export * from './backtest.ts';
 export * from './client.ts';
 export * from './connection.ts';
 export * from './layout.ts';

@@ -1,5 +1,6 @@
 import type { Client, EventName, Events } from '../../../src/contract/index.ts';
 import { accountSlice } from './account.ts';
+import { backtestSlice } from './backtest.ts';
 import { isCurrent, setClient } from './client.ts';
 import { applySession, marketSlice } from './market.ts';
 import { ordersSlice } from './orders.ts';
@@ -15,7 +16,7 @@ import { settle, toastsSlice } from './toasts.ts';
  * The one place slices are plugged in. A new pushed event is one entry in its slice's `events`; a new
  * slice is one line here (and its type in store.ts).
  */
-export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, replaySlice];
+export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, replaySlice, backtestSlice];
 
 let unsubs: (() => void)[] = [];
 

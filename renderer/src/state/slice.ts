@@ -43,6 +43,7 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'risk.limits': ['limits'],
   'engine.alert': ['code', 'message'],
   'replay.state': ['loaded', 'position', 'generation'],
+  'backtest.progress': ['jobId', 'status'],
 };
 
 /** A JSON object carrying every one of `keys` (not null). */

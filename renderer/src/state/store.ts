@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { AccountSlice } from './account.ts';
+import type { BacktestSlice } from './backtest.ts';
 import type { ConnectionSlice } from './connection.ts';
 import type { LayoutSlice } from './layout.ts';
 import type { MarketSlice } from './market.ts';
@@ -9,6 +10,7 @@ import type { RiskSlice } from './risk.ts';
 import type { TicketSlice } from './ticket.ts';
 import type { ToastsSlice } from './toasts.ts';
 import { accountInitial } from './account.ts';
+import { backtestInitial } from './backtest.ts';
 import { connectionInitial } from './connection.ts';
 import { layoutInitial } from './layout.ts';
 import { marketInitial } from './market.ts';
@@ -25,7 +27,7 @@ import { toastsInitial } from './toasts.ts';
  * The slices import this module for `set`/`get` and this module imports their initial values: the
  * `*Initial` are function declarations (hoisted), so the cycle is safe whichever module loads first.
  */
-export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & ReplaySlice;
+export type State = ConnectionSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & ReplaySlice & BacktestSlice;
 
 export function initialState(): State {
   return {
@@ -38,6 +40,7 @@ export function initialState(): State {
     ...ticketInitial(),
     ...layoutInitial(),
     ...replayInitial(),
+    ...backtestInitial(),
   };
 }
 
