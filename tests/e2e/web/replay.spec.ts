@@ -5,6 +5,9 @@ import { ReplayBarObject } from '../pages/replay-bar.ts';
 
 const TAPE = resolve(import.meta.dirname, '..', '..', 'fixtures', 'data', 'crypto', 'binance_XRPETH_trades_20191011-13.csv');
 
+// A replay rebuilds its account on a seek back and plays a 59 h tape: more engine work than the other specs.
+test.setTimeout(300_000);
+
 test('a replay loads into the running terminal: play, pause, speed, seek, and a manual order fills against the recorded flow', async ({ terminal, engine, page }) => {
   const bar = new ReplayBarObject(page);
   await expect(bar.root).toHaveCount(0);
