@@ -58,6 +58,8 @@ type AnyHandler = (p: unknown) => unknown;
 
 /** Wall ms one full-speed chunk may take before the event loop gets a turn (requests, sockets). */
 const MAX_SPEED_SLICE_MS = 25;
+/** The most wall time one paced step plays (see advancePaced). */
+const MAX_STEP_WALL_MS = 100;
 /** How often a playing replay reports its position, wall ms. */
 const STATE_EVERY_MS = 250;
 
@@ -324,7 +326,9 @@ export class ReplaySession {
   /** Simulated time follows wall time × speed since the last step, never past the end. */
   private advancePaced(): void {
     const wall = this.wallNow();
-    const elapsed = wall - this.lastWall;
+    // A machine too slow for the speed falls behind instead of catching up in ever longer steps
+    // (each blocking requests, such as Pause, for longer): one step covers at most MAX_STEP_WALL_MS.
+    const elapsed = Math.min(wall - this.lastWall, MAX_STEP_WALL_MS);
     this.lastWall = wall;
     if (this.speed === 'max' || elapsed <= 0) return;
     this.runTo(Math.min(this.end, this.clock.now() + elapsed * Number(this.speed)));
