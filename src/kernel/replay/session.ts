@@ -60,6 +60,8 @@ type AnyHandler = (p: unknown) => unknown;
 const MAX_SPEED_SLICE_MS = 25;
 /** The most wall time one paced step plays (see advancePaced). */
 const MAX_STEP_WALL_MS = 100;
+/** How often conflated market data reaches clients while playing, wall ms. */
+const FLUSH_EVERY_MS = 100;
 /** How often a playing replay reports its position, wall ms. */
 const STATE_EVERY_MS = 250;
 
@@ -81,6 +83,7 @@ export class ReplaySession {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastWall = 0;
   private lastStateAt = 0;
+  private lastFlush = 0;
   private closed = false;
   /** Settles when no rebuild is under way; requests wait on it. */
   private idle: Promise<void> = Promise.resolve();
@@ -360,7 +363,13 @@ export class ReplaySession {
       this.publishState();
       return;
     }
-    this.conflater.flush();
+    // Conflated market data goes out at most every FLUSH_EVERY_MS: a screen needs no more, and a
+    // browser on a busy machine drowns in more.
+    const flushWall = this.wallNow();
+    if (flushWall - this.lastFlush >= FLUSH_EVERY_MS) {
+      this.lastFlush = flushWall;
+      this.conflater.flush();
+    }
     if (this.clock.now() >= this.end) {
       this.stopLoop();
       this.publishState();

@@ -24,7 +24,7 @@ test('a replay loads into the running terminal: play, pause, speed, seek, and a 
   // Step plays the next recorded trade; play moves the time on; pause stops it.
   await bar.step.click();
   await expect.poll(async () => (await terminal.quote('XRP/ETH')).bid).toBeGreaterThan(0);
-  await bar.speed.selectOption('60');
+  await bar.speed.selectOption('10');
   await bar.play.click();
   await expect(bar.pause).toBeEnabled();
   const t0 = await bar.positionMs();
@@ -33,10 +33,10 @@ test('a replay loads into the running terminal: play, pause, speed, seek, and a 
   await bar.pause.click();
   await expect(bar.play).toBeEnabled();
   const paused = await bar.positionMs();
-  await expect(bar.speed).toHaveValue('60');
-  // Paused means paused: the position holds while other things happen.
-  await bar.speed.selectOption('10');
   await expect(bar.speed).toHaveValue('10');
+  // Paused means paused: the position holds while other things happen.
+  await bar.speed.selectOption('60');
+  await expect(bar.speed).toHaveValue('60');
   expect(await bar.positionMs()).toBe(paused);
 
   // Seek forwards an hour into the tape.
