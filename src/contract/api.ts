@@ -1,9 +1,13 @@
 import type { z } from 'zod';
+import type { BacktestEvents, BacktestResults } from './api/backtest.ts';
+import { backtestSchemas } from './api/backtest.ts';
 import { empty } from './api/common.ts';
 import type { MarketEvents, MarketResults } from './api/market.ts';
 import { marketSchemas } from './api/market.ts';
 import type { OrdersEvents, OrdersResults } from './api/orders.ts';
 import { ordersSchemas } from './api/orders.ts';
+import type { ReplayEvents, ReplayResults } from './api/replay.ts';
+import { replaySchemas } from './api/replay.ts';
 import type { RiskEvents, RiskResults } from './api/risk.ts';
 import { riskSchemas } from './api/risk.ts';
 import type { ApprovalsEvents, ApprovalsResults } from './api/approvals.ts';
@@ -18,6 +22,10 @@ import type { VenueEvents, VenueResults } from './api/venue.ts';
 import { venueSchemas } from './api/venue.ts';
 
 export type { ClockDto, SessionInfoDto } from './api/session.ts';
+export { BACKTEST_FIDELITIES } from './api/backtest.ts';
+export type { BacktestDataDto, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSeriesDto, BacktestStrategyDto, BacktestTradeDto } from './api/backtest.ts';
+export { REPLAY_SPEEDS } from './api/replay.ts';
+export type { ReplaySpeed, ReplayStateDto } from './api/replay.ts';
 export { MAX_DECIMAL_VALUE, MAX_FRACTION_DIGITS, MAX_INT_DIGITS, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from './api/common.ts';
 
 /**
@@ -34,6 +42,8 @@ export const paramsSchemas = {
   ...signalsSchemas,
   ...portfolioSchemas,
   ...approvalsSchemas,
+  ...replaySchemas,
+  ...backtestSchemas,
 } as const;
 
 export type MethodName = keyof typeof paramsSchemas;
@@ -44,12 +54,12 @@ export type ParamsIn<M extends MethodName> = z.input<(typeof paramsSchemas)[M]>;
 export type Params<M extends MethodName> = z.output<(typeof paramsSchemas)[M]>;
 
 /** Each method's result. */
-export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, SignalsResults, PortfolioResults, ApprovalsResults, VenueResults {}
+export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, SignalsResults, PortfolioResults, ApprovalsResults, VenueResults, ReplayResults, BacktestResults {}
 
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends SessionEvents, MarketEvents, OrdersEvents, RiskEvents, SignalsEvents, ApprovalsEvents, VenueEvents {}
+export interface Events extends SessionEvents, MarketEvents, OrdersEvents, RiskEvents, SignalsEvents, ApprovalsEvents, VenueEvents, ReplayEvents, BacktestEvents {}
 
 export type EventName = keyof Events;
 
@@ -75,6 +85,8 @@ export const EVENT_NAMES: readonly EventName[] = [
   'proposal.updated',
   'venue.reconciled',
   'venue.info',
+  'replay.state',
+  'backtest.progress',
 ];
 
 /** The engine side of the contract: one handler per method. */

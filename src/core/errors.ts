@@ -31,6 +31,13 @@ export const DOMAIN_ERROR_CODES = [
   'QUEUE_FROZEN',
   'NOT_CONNECTED',
   'TIMEOUT',
+  /** A file (a replay tape, a recording, a data file) cannot be read or is malformed; the message names the line. */
+  'BAD_FILE',
+  /** A replay control was sent while no replay is loaded. */
+  'REPLAY_NOT_LOADED',
+  /** Backtests: no kept run or running job by that id, or no backtest service on this host. */
+  'BACKTEST_NOT_FOUND',
+  'BACKTEST_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

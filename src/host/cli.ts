@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { MethodName, ParamsIn, Result } from '../contract/api.ts';
+import type { MethodName, ParamsIn, ReplaySpeed, Result } from '../contract/api.ts';
 import { ORDERS_PAGE_MAX } from '../contract/api.ts';
 import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, Urgency } from '../contract/dto.ts';
 import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
@@ -11,6 +11,7 @@ import type { CliContext, CliIo } from './cli-common.ts';
 import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, shellWord, table } from './cli-common.ts';
 import { confirmRequired, refusalText, registerRiskCommands } from './cli-risk.ts';
 import { registerKeysCommands } from './vault/cli.ts';
+import { registerReplayCommands, speedArg } from './cli-replay.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { connectWs } from './ws-endpoint.ts';
@@ -117,8 +118,12 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--symbols <list>', 'watched symbols on an exchange, comma separated (e.g. BTC/USDT,ETH/USDT)')
     .option('--rate-limit-factor <f>', "share of the exchange's request-weight budget Strata may use, (0, 1]")
     .option('--signal-cycle <seconds>', 'seconds between L2 signal cycles, each turning new targets into proposals (0: only on request)', intArg('signal-cycle', 0, 7 * 86_400), 60)
-    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean; venue?: string; venueUrl?: string; mode?: 'live' | 'paper'; symbols?: string; rateLimitFactor?: string; signalCycle: number }) => {
-      const { serve } = await import('./serve.ts');
+    .option('--replay <file>', 'load a recorded market (trade tape CSV or Strata recording) at start, on a replay account apart from paper')
+    .option('--replay-symbol <s>', 'instrument of a single-instrument tape (default: from the file name)')
+    .addOption(new Option('--speed <x>', 'replay speed: 1, 2, 5, 10, 60 or max').argParser(speedArg).default('1'))
+    .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean; venue?: string; venueUrl?: string; mode?: 'live' | 'paper'; symbols?: string; rateLimitFactor?: string; signalCycle: number; replay?: string; replaySymbol?: string; speed: ReplaySpeed }) => {
+      const [{ serve }, { resolve }] = await Promise.all([import('./serve.ts'), import('node:path')]);
+      const replay = o.replay === undefined ? undefined : { path: resolve(o.replay), speed: o.speed, ...(o.replaySymbol ? { symbol: o.replaySymbol } : {}) };
       const { parseVenueFlag } = await import('./venue-config.ts');
       let venue: import('./serve.ts').VenueFlags | null | undefined;
       try {
@@ -138,7 +143,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
           venue.rateLimitFactor = f;
         }
       }
-      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, signalCycleSec: o.signalCycle, say: (line) => io.err(line + '\n'), env: io.env, ...(venue !== undefined ? { venue } : {}) });
+      await serve({ dataDir: dataDir(), port: o.port, seed: o.seed, warmUpMinutes: o.warmUp, fresh: o.fresh === true, signalCycleSec: o.signalCycle, replay, say: (line) => io.err(line + '\n'), env: io.env, ...(venue !== undefined ? { venue } : {}) });
       // serve() returns once listening; the process lives on its signals.
       await new Promise<never>(() => undefined);
     });
@@ -399,6 +404,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     });
 
   registerRiskCommands(program, ctx);
+  registerReplayCommands(program, ctx);
+  (await import('./cli-record.ts')).registerRecordCommand(program, ctx, dataDir);
   (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
   const portfolio = (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
   const l2 = await import('./cli-l2.ts');

@@ -7,6 +7,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildKernel, createEngine } from '../kernel/engine.ts';
 import type { Engine } from '../kernel/engine.ts';
+import { BacktestService } from './backtest-service.ts';
+import { EngineSwitch } from './engine-switch.ts';
+import type { ReplayLoad } from './engine-switch.ts';
 import { DataDirError, prepareDataDir, processAlive, readConnectionFile, removeConnectionFile, writeConnectionFile } from './data-dir.ts';
 import { engineAnswers } from './engine-probe.ts';
 import { loadDailyHistory } from './history.ts';
@@ -37,6 +40,11 @@ export interface ServeOptions {
    */
   venue?: VenueFlags | null;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Load this recorded market at start (`strata serve --replay FILE`): the UI and the CLI then talk
+   * to the replay's engine and account (in memory) until `replay.stop`; the paper account is untouched.
+   */
+  replay?: ReplayLoad;
 }
 
 export interface VenueFlags {
@@ -81,7 +89,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   }
 
   // The port first, with the engine bound late: a port in use refuses the start before any store is opened.
-  let engine: Engine | undefined;
+  let engine: EngineSwitch | undefined;
   const handlers = new Proxy({} as Handlers, {
     get(_t, method: string) {
       return (params: unknown) => {
@@ -134,47 +142,55 @@ export async function serve(opts: ServeOptions): Promise<void> {
     say(`strata: venue ${settings.exchangeId} (${settings.mode === 'live' ? 'LIVE: real orders' : 'paper on live data'})${settings.apiUrl ? ` at ${settings.apiUrl}` : ''}, symbols ${settings.symbols.join(', ')}`);
     return buildKernel(exchange.parts, { ...kernelCfg, warmUpMinutes: 0, ...(exchange.reconcileEveryMs !== undefined ? { reconcileEveryMs: exchange.reconcileEveryMs } : {}) });
   };
-  const attach = (e: Engine) =>
-    e.feed.subscribe((event, data) => {
-      for (const l of listeners) l(event, data);
-    });
   /** Settings → apply: the engine stops and starts again on the stored venue; the journal is kept. */
   let restarting = false;
   const restart = async () => {
     if (restarting || !engine) return;
     restarting = true;
-    const old = engine;
-    engine = undefined;
+    const sw = engine;
+    const old = sw.paper;
     try {
       await old.stop();
       exchange?.venue.session.throttle.close('venue switched');
       const next = await build();
-      attach(next);
       await next.start();
-      engine = next;
+      sw.replacePaper(next);
       log.info({ venue: exchange?.settings.exchangeId ?? 'sim' }, 'engine restarted on the configured venue');
     } catch (err) {
       log.error({ err }, 'the configured venue could not start; back on the demo venue');
       say(`strata: the configured venue could not start (${err instanceof Error ? err.message : String(err)}); serving the demo venue`);
       exchange = undefined;
       const demo = createEngine({ dataDir: opts.dataDir, seed: opts.seed, warmUpMinutes: opts.warmUpMinutes, l2: { cycleEveryMs: (opts.signalCycleSec ?? 60) * 1000 }, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: loadDailyHistory() }, log: engineLog, venueAdmin });
-      attach(demo);
       await demo.start();
-      engine = demo;
+      sw.replacePaper(demo);
     } finally {
       restarting = false;
     }
   };
   try {
-    engine = await build();
-    attach(engine);
-    await engine.start();
+    const paper = await build();
+    await paper.start();
+    const sw = new EngineSwitch({ paper, seed: opts.seed, risk: cfg.risk, pms: cfg.pms, log: engineLog, backtests: (publish) => new BacktestService(opts.dataDir, publish) });
+    sw.feed.subscribe((event, data) => {
+      for (const l of listeners) l(event, data);
+    });
+    if (opts.replay) {
+      try {
+        await sw.load(opts.replay);
+      } catch (err) {
+        await sw.close();
+        throw err;
+      }
+    }
+    engine = sw;
   } catch (err) {
     await server.close();
     throw err;
   }
+  const running = engine;
+  const recovery = running.paper.recovery;
   writeConnectionFile(opts.dataDir, { port: server.port, token, url: server.url, pid: process.pid });
-  log.info({ port: server.port, dataDir: opts.dataDir, recovery: engine.recovery }, 'engine serving');
+  log.info({ port: server.port, dataDir: opts.dataDir, recovery }, 'engine serving');
   process.stdout.write(`Strata web UI: ${server.url}\n`);
   process.stdout.write(`data: ${opts.dataDir}  (Ctrl+C to stop)\n`);
 
@@ -184,7 +200,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     await server.close();
-    await engine?.stop();
+    await running.close();
     removeConnectionFile(opts.dataDir, process.pid);
     process.exit(0);
   };

@@ -80,7 +80,7 @@ export interface EngineOptions {
 /** The parts the options describe. */
 export function engineParts(opts: EngineOptions): KernelParts {
   const market = opts.market ?? { kind: 'demo' };
-  const mode = opts.mode ?? (market.kind === 'tape' ? 'replay' : 'paper');
+  const mode = opts.mode ?? (market.kind !== 'demo' ? 'replay' : 'paper');
   if (mode === 'backtest') {
     if (!(opts.clock instanceof SimClock)) throw new Error('a backtest runs on a SimClock');
     return backtestParts({ ...opts, clock: opts.clock, market });

@@ -27,6 +27,8 @@ import { marketHandlers } from './handlers/market.ts';
 import { orderHandlers } from './handlers/orders.ts';
 import { pmsHandlers } from './handlers/pms.ts';
 import { portfolioHandlers } from './handlers/portfolio.ts';
+import { backtestHandlers } from './handlers/backtest.ts';
+import { replayHandlers } from './handlers/replay.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import { venueHandlers } from './handlers/venue.ts';
@@ -323,6 +325,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     ...signalsHandlers(ctx),
     ...portfolioHandlers(ctx),
     ...approvalsHandlers(ctx),
+    ...replayHandlers(ctx),
+    ...backtestHandlers(ctx),
   };
 
   let periodic: number | undefined;

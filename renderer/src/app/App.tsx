@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ReactNode } from 'react';
+import { ReplayBar } from '../features/replay/ReplayBar.tsx';
 import { ResumeDialog } from '../features/risk/ResumeDialog.tsx';
 import { attach, detach, orderNotionalLimit, restoreScreen, restoreSideTab, setConnState, toast, useStore } from '../state/index.ts';
 import { onGlobalKey } from './keyboard.ts';
@@ -82,6 +83,7 @@ export function App(): ReactNode {
   return (
     <div className="app">
       <TopBar onRetry={() => connRef.current?.retryNow()} />
+      <ReplayBar />
       <AuthBanner />
       <main className="main">
         <ScreenView />

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { ApprovalsScreen } from '../features/approvals/ApprovalsScreen.tsx';
 import { PortfolioScreen } from '../features/portfolio/PortfolioScreen.tsx';
+import { BacktestScreen } from '../features/backtest/BacktestScreen.tsx';
 import { RiskPanel, RiskScreen } from '../features/risk/RiskPanel.tsx';
 import { ReconciliationScreen } from '../features/reconciliation/ReconciliationScreen.tsx';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
@@ -64,6 +65,12 @@ export const SCREENS: readonly ScreenDef[] = [
     label: 'Settings',
     description: 'Settings: exchange, live or paper, symbols, rate limit, API URL, API keys',
     render: () => <SettingsScreen />,
+  },
+  {
+    id: 'backtest',
+    label: 'Backtest',
+    description: 'Backtest screen: run a strategy on imported data, equity and drawdown, metrics, monthly returns, kept runs',
+    render: () => <BacktestScreen />,
   },
 ];
 

@@ -1,11 +1,14 @@
 import type { Client, EventName, Events } from '../../../src/contract/index.ts';
 import { accountSlice } from './account.ts';
 import { approvalsSlice } from './approvals.ts';
+import { backtestSlice } from './backtest.ts';
 import { isCurrent, setClient } from './client.ts';
 import { applySessionClock, clockSlice } from './clock.ts';
 import { applySession, marketSlice } from './market.ts';
 import { ordersSlice } from './orders.ts';
 import { portfolioSlice } from './portfolio.ts';
+import { replaySlice } from './replay.ts';
+import { setResyncHandler } from './resync.ts';
 import { riskSlice } from './risk.ts';
 import { signalsSlice } from './signals.ts';
 import { conform } from './slice.ts';
@@ -18,7 +21,7 @@ import { venueSlice } from './venue.ts';
  * The one place slices are plugged in. A new pushed event is one entry in its slice's `events`; a new
  * slice is one line here (and its type in store.ts).
  */
-export const SLICES: readonly SliceDef[] = [clockSlice, marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, signalsSlice, portfolioSlice, approvalsSlice, venueSlice];
+export const SLICES: readonly SliceDef[] = [clockSlice, marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, signalsSlice, portfolioSlice, approvalsSlice, venueSlice, replaySlice, backtestSlice];
 
 let unsubs: (() => void)[] = [];
 
@@ -55,6 +58,7 @@ function handlersByEvent(): Map<EventName, ((d: never) => void)[]> {
 export function attach(c: Client): void {
   detach();
   setClient(c);
+  setResyncHandler(() => resync(c));
   for (const [event, handlers] of handlersByEvent()) listen(c, event, handlers as ((d: Events[typeof event]) => void)[]);
   set((s) => ({ epoch: s.epoch + 1, loading: true }));
   void loadSnapshots(c);
@@ -64,9 +68,18 @@ export function detach(): void {
   for (const u of unsubs) u();
   unsubs = [];
   setClient(null);
+  setResyncHandler(null);
 }
 
-async function loadSnapshots(c: Client): Promise<void> {
+/** The engine's state was replaced (a replay loaded, stopped, or rebuilt by a seek): forget it all and load it again. */
+function resync(c: Client): void {
+  if (!isCurrent(c)) return;
+  for (const s of SLICES) s.reset?.();
+  set((s) => ({ epoch: s.epoch + 1, loading: true }));
+  void loadSnapshots(c, true);
+}
+
+async function loadSnapshots(c: Client, fresh = false): Promise<void> {
   const current = (): boolean => isCurrent(c);
   const session = await settle(c.call('session.info', {}), 'session');
   if (!current()) return;
@@ -76,7 +89,7 @@ async function loadSnapshots(c: Client): Promise<void> {
   }
   const prev = get().session;
   // A different engine run: drop what we knew about the old one.
-  if (prev && prev.startedAt !== session.startedAt) for (const s of SLICES) s.reset?.();
+  if (!fresh && prev && prev.startedAt !== session.startedAt) for (const s of SLICES) s.reset?.();
   applySession(session);
   applySessionClock(session);
   await Promise.all(SLICES.filter((s) => !s.late).map((s) => s.load?.(c, current)));

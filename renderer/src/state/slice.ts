@@ -48,6 +48,8 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'proposal.updated': ['id', 'status', 'symbol', 'updatedAt'],
   'venue.reconciled': ['id', 'items'],
   'venue.info': ['kind', 'mode'],
+  'replay.state': ['loaded', 'position', 'generation'],
+  'backtest.progress': ['jobId', 'status'],
 };
 
 /** A JSON object carrying every one of `keys` (not null). */

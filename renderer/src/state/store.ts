@@ -2,11 +2,13 @@ import { create } from 'zustand';
 import type { AccountSlice } from './account.ts';
 import type { ApprovalsSlice } from './approvals.ts';
 import type { ClockSlice } from './clock.ts';
+import type { BacktestSlice } from './backtest.ts';
 import type { ConnectionSlice } from './connection.ts';
 import type { LayoutSlice } from './layout.ts';
 import type { MarketSlice } from './market.ts';
 import type { OrdersSlice } from './orders.ts';
 import type { PortfolioSlice } from './portfolio.ts';
+import type { ReplaySlice } from './replay.ts';
 import type { RiskSlice } from './risk.ts';
 import type { SignalsSlice } from './signals.ts';
 import type { TicketSlice } from './ticket.ts';
@@ -15,11 +17,13 @@ import type { VenueSlice } from './venue.ts';
 import { accountInitial } from './account.ts';
 import { approvalsInitial } from './approvals.ts';
 import { clockInitial } from './clock.ts';
+import { backtestInitial } from './backtest.ts';
 import { connectionInitial } from './connection.ts';
 import { layoutInitial } from './layout.ts';
 import { marketInitial } from './market.ts';
 import { ordersInitial } from './orders.ts';
 import { portfolioInitial } from './portfolio.ts';
+import { replayInitial } from './replay.ts';
 import { riskInitial } from './risk.ts';
 import { signalsInitial } from './signals.ts';
 import { ticketInitial } from './ticket.ts';
@@ -33,7 +37,7 @@ import { venueInitial } from './venue.ts';
  * The slices import this module for `set`/`get` and this module imports their initial values: the
  * `*Initial` are function declarations (hoisted), so the cycle is safe whichever module loads first.
  */
-export type State = ConnectionSlice & ClockSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & SignalsSlice & PortfolioSlice & ApprovalsSlice & VenueSlice;
+export type State = ConnectionSlice & ClockSlice & MarketSlice & OrdersSlice & AccountSlice & RiskSlice & ToastsSlice & TicketSlice & LayoutSlice & SignalsSlice & PortfolioSlice & ApprovalsSlice & VenueSlice & ReplaySlice & BacktestSlice;
 
 export function initialState(): State {
   return {
@@ -50,6 +54,8 @@ export function initialState(): State {
     ...portfolioInitial(),
     ...approvalsInitial(),
     ...venueInitial(),
+    ...replayInitial(),
+    ...backtestInitial(),
   };
 }
 

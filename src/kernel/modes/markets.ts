@@ -17,8 +17,20 @@ import type { MarketDataPart } from '../parts.ts';
  */
 const TAPE_BOOK_LEVELS = 60;
 
-/** What drives a simulated venue: the demo market, or a recorded trade tape for one instrument. */
-export type SimMarket = { kind: 'demo' } | { kind: 'tape'; instrument: InstrumentSpec; trades: readonly TapeTrade[]; currency?: string };
+/** One instrument's recorded trades. */
+export interface RecordedTape {
+  instrument: InstrumentSpec;
+  trades: readonly TapeTrade[];
+}
+
+/**
+ * What drives a simulated venue: the demo market, a recorded trade tape for one instrument, or
+ * several recorded tapes on one clock (a recording of the demo market, src/marketdata/recording.ts).
+ */
+export type SimMarket =
+  | { kind: 'demo' }
+  | { kind: 'tape'; instrument: InstrumentSpec; trades: readonly TapeTrade[]; currency?: string }
+  | { kind: 'tapes'; tapes: readonly RecordedTape[]; currency: string };
 
 export interface SimMarketOptions {
   clock: Clock;
@@ -38,16 +50,17 @@ export function volumeProfile(kind: 'crypto' | 'equity'): { profile: number[]; b
 
 /** The simulated venue for a market and the market-data part that goes with it. */
 export function simMarket(market: SimMarket, o: SimMarketOptions): { venue: SimVenue; marketData: MarketDataPart } {
-  const instruments = new InstrumentRegistry(market.kind === 'tape' ? [market.instrument] : DEMO_INSTRUMENTS);
+  const tapes: readonly RecordedTape[] = market.kind === 'tape' ? [market] : market.kind === 'tapes' ? market.tapes : [];
+  const instruments = new InstrumentRegistry(market.kind === 'demo' ? DEMO_INSTRUMENTS : tapes.map((t) => t.instrument));
   const venue =
-    market.kind === 'tape'
-      ? new SimVenue({ clock: o.clock, instruments, sources: { [market.instrument.symbol]: tapeSource(market.trades, { levels: TAPE_BOOK_LEVELS }) }, store: o.store, seed: o.seed, latencyMs: o.latencyMs })
-      : new SimVenue({ clock: o.clock, instruments, models: demoModels(demoCalibration), store: o.store, seed: o.seed, latencyMs: o.latencyMs });
+    market.kind === 'demo'
+      ? new SimVenue({ clock: o.clock, instruments, models: demoModels(demoCalibration), store: o.store, seed: o.seed, latencyMs: o.latencyMs })
+      : new SimVenue({ clock: o.clock, instruments, sources: Object.fromEntries(tapes.map((t) => [t.instrument.symbol, tapeSource(t.trades, { levels: TAPE_BOOK_LEVELS })])), store: o.store, seed: o.seed, latencyMs: o.latencyMs });
   return {
     venue,
     marketData: {
       instruments,
-      currency: market.kind === 'tape' ? (market.currency ?? market.instrument.quote) : 'USD',
+      currency: market.kind === 'tape' ? (market.currency ?? market.instrument.quote) : market.kind === 'tapes' ? market.currency : 'USD',
       volumeProfile: (i) => volumeProfile(i.kind === 'crypto' ? 'crypto' : 'equity'),
       warmUp: (ms) => venue.warmUp(ms),
     },

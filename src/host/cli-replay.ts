@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { REPLAY_SPEEDS } from '../contract/api.ts';
+import type { ReplaySpeed, ReplayStateDto } from '../contract/api.ts';
+import type { CliContext } from './cli-common.ts';
+import { CliExit, EXIT, fields, intArg } from './cli-common.ts';
+
+/**
+ * `strata replay …`: VCR controls of the replay loaded in the running engine (`strata serve
+ * --replay FILE`, or `strata replay load FILE`). While a replay is loaded, `strata orders`,
+ * `positions`, `account` and the UI all talk to the replay account; `replay stop` goes back to paper.
+ */
+
+/** "10", "10x", "max" → a replay speed. */
+export function speedArg(v: string): ReplaySpeed {
+  const s = v.trim().toLowerCase().replace(/x$/, '');
+  if (!(REPLAY_SPEEDS as readonly string[]).includes(s)) throw new InvalidArgumentError(`speed must be one of ${REPLAY_SPEEDS.join(', ')}`);
+  return s as ReplaySpeed;
+}
+
+/** An ISO time, epoch ms, or an offset from the recording's start ("+30m", "+2h"). */
+function timeWithin(v: string, start: number): number {
+  const off = /^\+(\d+(?:\.\d+)?)(s|m|h)?$/.exec(v.trim());
+  if (off) return start + Number(off[1]) * (off[2] === 'h' ? 3_600_000 : off[2] === 'm' ? 60_000 : 1000);
+  if (/^\d+$/.test(v)) return Number(v);
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new CliExit(EXIT.usage, `cannot read "${v}" as a time (ISO, epoch ms or +30m)`);
+  return t;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function replayStateText(s: ReplayStateDto): string {
+  if (!s.loaded) return 'no replay loaded (the engine is on its paper account)';
+  const pct = s.end > s.start ? ((s.position - s.start) / (s.end - s.start)) * 100 : 100;
+  return fields([
+    ['file', s.file],
+    ['instruments', s.symbols.join(', ')],
+    ['position', `${iso(s.position)} (${pct.toFixed(1)}%)`],
+    ['range', `${iso(s.start)} .. ${iso(s.end)}`],
+    ['state', s.ended ? 'ended' : s.playing ? 'playing' : 'paused'],
+    ['speed', s.speed === 'max' ? 'max' : `${s.speed}x`],
+    ['trades played', `${s.played} / ${s.events}`],
+  ]);
+}
+
+export function registerReplayCommands(program: Command, ctx: CliContext): void {
+  const show = (json: boolean | undefined, s: ReplayStateDto) => ctx.print(!!json, s, () => replayStateText(s));
+  const rp = program.command('replay').description('replay a recorded market through the engine and the UI on a replay account of its own (VCR controls)');
+  rp.command('load <file>')
+    .description('load a trade tape CSV or a Strata recording into the running engine (the UI switches to the replay account)')
+    .option('--symbol <s>', 'instrument of a single-instrument tape (default: read from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .addOption(new Option('--speed <x>', `speed: ${REPLAY_SPEEDS.join(', ')}`).argParser(speedArg).default('1'))
+    .option('--from <t>', 'start here: ISO time, epoch ms, or an offset into the recording (+30m); what precedes it plays at full speed')
+    .option('--play', 'start playing at once')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { symbol?: string; speed: ReplaySpeed; from?: string; play?: boolean; json?: boolean }) => {
+      const { resolve } = await import('node:path');
+      // The engine resolves paths against its own directory: send an absolute one.
+      let s = await ctx.call('replay.load', { path: resolve(file), speed: o.speed, ...(o.symbol ? { symbol: o.symbol } : {}) });
+      if (o.from !== undefined) s = await ctx.call('replay.seek', { time: timeWithin(o.from, s.start) });
+      if (o.play) s = await ctx.call('replay.play', {});
+      show(o.json, s);
+    });
+  for (const [name, what] of [
+    ['play', 'play at the current speed'],
+    ['pause', 'pause'],
+    ['status', 'where the replay is'],
+    ['stop', 'unload the replay and go back to the paper account'],
+  ] as const) {
+    rp.command(name)
+      .description(what)
+      .option('--json', 'print JSON')
+      .action(async (o: { json?: boolean }) => show(o.json, await ctx.call(`replay.${name}`, {})));
+  }
+  rp.command('step')
+    .description('play the next recorded trade(s), then pause')
+    .option('--events <n>', 'how many recorded trades', intArg('events', 1, 100_000), 1)
+    .option('--json', 'print JSON')
+    .action(async (o: { events: number; json?: boolean }) => show(o.json, await ctx.call('replay.step', { events: o.events })));
+  rp.command('speed <x>')
+    .description(`set the speed: ${REPLAY_SPEEDS.join(', ')}`)
+    .option('--json', 'print JSON')
+    .action(async (x: string, o: { json?: boolean }) => {
+      let speed: ReplaySpeed;
+      try {
+        speed = speedArg(x);
+      } catch (err) {
+        throw new CliExit(EXIT.usage, err instanceof Error ? err.message : String(err));
+      }
+      show(o.json, await ctx.call('replay.speed', { speed }));
+    });
+  rp.command('seek <time>')
+    .description('move to a time (ISO, epoch ms, or +30m from the start); backwards resets the replay account to what it held then')
+    .option('--json', 'print JSON')
+    .action(async (t: string, o: { json?: boolean }) => {
+      const st = await ctx.call('replay.status', {});
+      if (!st.loaded) throw new CliExit(EXIT.failed, 'REPLAY_NOT_LOADED: no replay is loaded');
+      show(o.json, await ctx.call('replay.seek', { time: timeWithin(t, st.start) }));
+    });
+}

@@ -1,0 +1,389 @@
+import type { Handlers, MethodName } from '../../contract/api.ts';
+import type { ReplaySpeed, ReplayStateDto } from '../../contract/api/replay.ts';
+import { SimClock, SimClockDriver } from '../../core/clock.ts';
+import { DomainError } from '../../core/errors.ts';
+import type { LoadedMarket } from '../../marketdata/recording.ts';
+import { createEngine } from '../engine.ts';
+import type { Engine } from '../engine.ts';
+import type { Log } from '../parts.ts';
+import type { PmsLoopOptions } from '../../pms/loop.ts';
+import type { RiskControlOptions } from '../risk-control.ts';
+import { MarketConflater } from './conflate.ts';
+
+/**
+ * A replay: the live engine (L1, OMS, algos, PMS, the simulated venue) driven by a recorded market
+ * on a SimClock, with VCR controls. The replay account lives in memory, apart from the paper
+ * account (which keeps its own engine and files): a replay is a pure function of its file, its
+ * seed and the operator's actions at their engine times.
+ *
+ * Seeking backwards rebuilds the account the way it stood at the target (as NinjaTrader's Market
+ * Replay resets its playback account): a fresh engine plays the recording from the start to the
+ * target at full speed, re-applying each state-changing request the operator made before it at
+ * the engine time it was made; actions after the target are forgotten. Forwards, the current engine
+ * plays on. Either way the state at a time depends only on the actions before it, so the same seek
+ * gives the same state, and seeking to a time gives the state of playing to it.
+ */
+
+export interface ReplaySessionOptions {
+  market: LoadedMarket;
+  /** The file as the operator named it (shown in the status). */
+  file: string;
+  seed?: number;
+  speed?: ReplaySpeed;
+  /** Start here (epoch ms) instead of the first recorded trade; the recording before it plays at full speed. */
+  from?: number;
+  initialCash?: string;
+  risk?: RiskControlOptions;
+  pms?: PmsLoopOptions;
+  /** Median venue latency in ms (default 4). */
+  venueLatencyMs?: number;
+  log?: Log;
+  /** Wall clock for pacing (tests inject one); default performance.now. */
+  wallNow?: () => number;
+  /** Wall ms between two pacing steps (default 20). */
+  tickMs?: number;
+}
+
+/** Requests that only read: never re-applied on a rebuild. Everything else changes state and is. */
+const READ_ONLY = /\.(list|get|snapshot|candles|info|status|log|audit|preview|whatIf|stress|children|tca|metrics|routing)$/;
+
+interface Action {
+  at: number;
+  method: MethodName;
+  params: unknown;
+}
+
+type Listener = (type: string, payload: unknown) => void;
+type AnyHandler = (p: unknown) => unknown;
+
+/** Wall ms one full-speed chunk may take before the event loop gets a turn (requests, sockets). */
+const MAX_SPEED_SLICE_MS = 25;
+/** The most wall time one paced step plays (see advancePaced). */
+const MAX_STEP_WALL_MS = 100;
+/** How often conflated market data reaches clients while playing, wall ms. */
+const FLUSH_EVERY_MS = 100;
+/** How often a playing replay reports its position, wall ms. */
+const STATE_EVERY_MS = 250;
+
+export class ReplaySession {
+  readonly file: string;
+  readonly market: LoadedMarket;
+  private readonly o: ReplaySessionOptions;
+  private readonly times: Float64Array;
+  private engine!: Engine;
+  private clock!: SimClock;
+  private driver!: SimClockDriver;
+  private unsubscribe: (() => void) | undefined;
+  private readonly listeners = new Set<Listener>();
+  private readonly conflater: MarketConflater;
+  private actions: Action[] = [];
+  private speed: ReplaySpeed;
+  private playing = false;
+  private generation = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastWall = 0;
+  private lastStateAt = 0;
+  private lastFlush = 0;
+  private closed = false;
+  /** Settles when no rebuild is under way; requests wait on it. */
+  private idle: Promise<void> = Promise.resolve();
+  private readonly wallNow: () => number;
+
+  private constructor(o: ReplaySessionOptions) {
+    this.o = o;
+    this.file = o.file;
+    this.market = o.market;
+    this.speed = o.speed ?? '1';
+    this.wallNow = o.wallNow ?? (() => performance.now());
+    const times = new Float64Array(o.market.events);
+    let k = 0;
+    for (const t of o.market.tapes) for (const tr of t.trades) times[k++] = tr.timestampMs;
+    this.times = times.sort();
+    this.conflater = new MarketConflater((type, payload) => {
+      for (const l of this.listeners) l(type, payload);
+    });
+  }
+
+  /** Builds the replay engine and positions it at `from` (default the first recorded trade). */
+  static async open(o: ReplaySessionOptions): Promise<ReplaySession> {
+    const s = new ReplaySession(o);
+    await s.build();
+    const from = o.from ?? s.start;
+    if (from < s.start || from > s.end) throw new DomainError('BAD_REQUEST', `--from ${new Date(from).toISOString()} is outside the recording (${new Date(s.start).toISOString()} .. ${new Date(s.end).toISOString()})`);
+    s.attach();
+    // Positioned just before the first trade: the first step, or play, prints it.
+    if (from > s.start) s.runConflated(from);
+    return s;
+  }
+
+  get start(): number {
+    return this.market.start;
+  }
+
+  get end(): number {
+    return this.market.end;
+  }
+
+  /** The current replay engine's requests; state-changing ones are kept for rebuilds. */
+  handlers(): Handlers {
+    const out: Partial<Record<MethodName, AnyHandler>> = {};
+    for (const name of Object.keys(this.engine.handlers) as MethodName[]) {
+      if (name.startsWith('replay.')) continue;
+      out[name] = async (params: unknown) => {
+        await this.idle;
+        if (this.closed) throw new DomainError('REPLAY_NOT_LOADED', 'the replay was stopped');
+        if (!READ_ONLY.test(name)) this.actions.push({ at: this.clock.now(), method: name, params: structuredClone(params) });
+        return (this.engine.handlers[name] as AnyHandler)(params);
+      };
+    }
+    return out as Handlers;
+  }
+
+  /** Events of whichever engine is current, plus `replay.state`. */
+  subscribe(l: Listener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  state(): ReplayStateDto {
+    const now = this.clock.now();
+    const position = Math.min(this.end, Math.max(this.start, now));
+    return {
+      loaded: !this.closed,
+      file: this.file,
+      format: this.market.format,
+      symbols: this.market.tapes.map((t) => t.instrument.symbol),
+      position,
+      start: this.start,
+      end: this.end,
+      speed: this.speed,
+      playing: this.playing,
+      events: this.times.length,
+      played: this.playedAt(now),
+      generation: this.generation,
+      ended: now >= this.end,
+    };
+  }
+
+  /** The engine time now (for the clock event and tests). */
+  now(): number {
+    return this.clock.now();
+  }
+
+  play(): ReplayStateDto {
+    if (this.clock.now() >= this.end) return this.publishState();
+    if (!this.playing) {
+      this.playing = true;
+      this.lastWall = this.wallNow();
+      this.conflater.active = this.speed === 'max' || this.speed === '60';
+      this.schedule();
+    }
+    return this.publishState();
+  }
+
+  pause(): ReplayStateDto {
+    if (this.playing) {
+      this.advancePaced();
+      this.stopLoop();
+    }
+    return this.publishState();
+  }
+
+  setSpeed(speed: ReplaySpeed): ReplayStateDto {
+    // Time played so far counts at the old speed.
+    if (this.playing) this.advancePaced();
+    this.speed = speed;
+    this.conflater.active = this.playing && (speed === 'max' || speed === '60');
+    if (this.playing) {
+      this.stopLoop();
+      this.playing = true;
+      this.lastWall = this.wallNow();
+      this.schedule();
+    }
+    return this.publishState();
+  }
+
+  /** Plays the next `n` recorded trades (and what the engine does meanwhile), then pauses. */
+  step(n = 1): ReplayStateDto {
+    this.pause();
+    const i = this.playedAt(this.clock.now());
+    if (i >= this.times.length) return this.publishState();
+    const target = this.times[Math.min(this.times.length - 1, i + n - 1)]!;
+    // A few steps show every print; a long run of them is a jump like a seek.
+    if (n > 1_000) this.runConflated(target);
+    else this.runTo(target);
+    return this.publishState();
+  }
+
+  async seek(time: number): Promise<ReplayStateDto> {
+    await this.idle;
+    const target = Math.min(this.end, Math.max(this.start, time));
+    const wasPlaying = this.playing;
+    this.pause();
+    if (target >= this.clock.now()) {
+      this.runConflated(target);
+    } else {
+      const rebuilt = this.rebuild(target);
+      this.idle = rebuilt.catch(() => undefined);
+      await rebuilt;
+    }
+    if (wasPlaying && target < this.end) return this.play();
+    return this.publishState();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.idle;
+    this.stopLoop();
+    this.closed = true;
+    this.unsubscribe?.();
+    await this.engine.stop();
+    this.publishState();
+    this.listeners.clear();
+  }
+
+  // ---- internals ----
+
+  private async build(): Promise<void> {
+    const o = this.o;
+    this.clock = new SimClock(this.start - 1);
+    this.driver = new SimClockDriver(this.clock);
+    this.engine = createEngine({
+      mode: 'replay',
+      durability: 'memory',
+      clock: this.clock,
+      seed: o.seed ?? 42,
+      // Fixed: the same actions give the same order ids on every rebuild.
+      idPrefix: 'RPL',
+      warmUpMinutes: 0,
+      venueLatencyMs: o.venueLatencyMs,
+      market: { kind: 'tapes', tapes: this.market.tapes, currency: this.market.currency },
+      ...(o.initialCash !== undefined ? { initialCash: o.initialCash } : {}),
+      ...(o.risk ? { risk: o.risk } : {}),
+      ...(o.pms ? { pms: o.pms } : {}),
+      log: o.log ?? (() => undefined),
+    });
+    await this.engine.start();
+  }
+
+  private attach(): void {
+    this.unsubscribe = this.engine.feed.subscribe((type, payload) => this.conflater.push(type, payload));
+  }
+
+  private async rebuild(target: number): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.engine.stop();
+    this.generation++;
+    this.actions = this.actions.filter((a) => a.at <= target);
+    await this.build();
+    const h = this.engine.handlers as unknown as Record<MethodName, AnyHandler>;
+    for (const a of this.actions) {
+      this.runTo(a.at);
+      try {
+        await h[a.method](a.params);
+      } catch {
+        // It failed the first time too (a refusal is an answer, not a change): nothing to re-apply.
+      }
+    }
+    this.runTo(target);
+    this.attach();
+  }
+
+  private runTo(t: number): void {
+    if (t > this.clock.now()) this.driver.runToEnd(t);
+  }
+
+  private runConflated(t: number): void {
+    const was = this.conflater.active;
+    this.conflater.active = true;
+    this.runTo(t);
+    this.conflater.flush();
+    this.conflater.active = was;
+  }
+
+  private playedAt(now: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.times[mid]! <= now) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private schedule(): void {
+    const delay = this.speed === 'max' ? 0 : (this.o.tickMs ?? 20);
+    this.timer = setTimeout(() => this.loopStep(), delay);
+  }
+
+  private stopLoop(): void {
+    this.playing = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.conflater.flush();
+    this.conflater.active = false;
+  }
+
+  /** Simulated time follows wall time × speed since the last step, never past the end. */
+  private advancePaced(): void {
+    const wall = this.wallNow();
+    // A machine too slow for the speed falls behind instead of catching up in ever longer steps
+    // (each blocking requests, such as Pause, for longer): one step covers at most MAX_STEP_WALL_MS.
+    const elapsed = Math.min(wall - this.lastWall, MAX_STEP_WALL_MS);
+    this.lastWall = wall;
+    if (this.speed === 'max' || elapsed <= 0) return;
+    this.runTo(Math.min(this.end, this.clock.now() + elapsed * Number(this.speed)));
+  }
+
+  private loopStep(): void {
+    this.timer = undefined;
+    if (!this.playing) return;
+    try {
+      if (this.speed === 'max') {
+        const until = this.wallNow() + MAX_SPEED_SLICE_MS;
+        // Timer by timer (not runToEnd(end), which would run to the end in one go), checking the wall clock every 2,000.
+        for (let n = 0; ; n++) {
+          const next = this.clock.nextAt();
+          if (next === undefined || next > this.end) {
+            this.runTo(this.end);
+            break;
+          }
+          this.clock.advanceTo(next);
+          if (n % 2_000 === 1_999 && this.wallNow() >= until) break;
+        }
+        this.lastWall = this.wallNow();
+      } else {
+        this.advancePaced();
+      }
+    } catch (err) {
+      this.o.log?.('error', `replay step failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.stopLoop();
+      this.publishState();
+      return;
+    }
+    // Conflated market data goes out at most every FLUSH_EVERY_MS: a screen needs no more, and a
+    // browser on a busy machine drowns in more.
+    const flushWall = this.wallNow();
+    if (flushWall - this.lastFlush >= FLUSH_EVERY_MS) {
+      this.lastFlush = flushWall;
+      this.conflater.flush();
+    }
+    if (this.clock.now() >= this.end) {
+      this.stopLoop();
+      this.publishState();
+      return;
+    }
+    const wall = this.wallNow();
+    if (wall - this.lastStateAt >= STATE_EVERY_MS) this.publishState();
+    this.schedule();
+  }
+
+  private publishState(): ReplayStateDto {
+    this.lastStateAt = this.wallNow();
+    const s = this.state();
+    for (const l of this.listeners) l('replay.state', s);
+    return s;
+  }
+}

@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { apiClient, expect, test } from '../fixtures.ts';
+import { num } from '../pages/grid.ts';
+import { ReplayBarObject } from '../pages/replay-bar.ts';
+
+const TAPE = resolve(import.meta.dirname, '..', '..', 'fixtures', 'data', 'crypto', 'binance_XRPETH_trades_20191011-13.csv');
+
+// A replay rebuilds its account on a seek back and plays a 59 h tape: more engine work than the other specs.
+test.setTimeout(300_000);
+
+test('a replay loads into the running terminal: play, pause, speed, seek, and a manual order fills against the recorded flow', async ({ terminal, engine, page }) => {
+  const bar = new ReplayBarObject(page);
+  await expect(bar.root).toHaveCount(0);
+
+  // Loaded over the contract, as `strata replay load FILE` does: the terminal switches to the replay account.
+  const api = await apiClient(engine);
+  const loaded = await api.call('replay.load', { path: TAPE, speed: '1' });
+  api.close();
+  await expect(bar.root).toBeVisible();
+  await expect(page.getByLabel(/^Mode: replay/)).toBeVisible();
+  await expect(terminal.ticket.symbol.locator('option')).toHaveText(['XRP/ETH']);
+  expect(await bar.timeMs()).toBe(Math.floor(loaded.start / 1000) * 1000);
+
+  // Step plays the next recorded trade; play moves the time on; pause stops it.
+  await bar.step.click();
+  await expect.poll(async () => (await terminal.quote('XRP/ETH')).bid).toBeGreaterThan(0);
+  await bar.speed.selectOption('10');
+  await bar.play.click();
+  await expect(bar.pause).toBeEnabled();
+  const t0 = await bar.positionMs();
+  // The replay's time moves on (how fast depends on the machine's load: a bound, not a rate).
+  await expect.poll(() => bar.positionMs(), { timeout: 60_000 }).toBeGreaterThan(t0 + 5_000);
+  await bar.pause.click();
+  await expect(bar.play).toBeEnabled();
+  const paused = await bar.positionMs();
+  await expect(bar.speed).toHaveValue('10');
+  // Paused means paused: the position holds while other things happen.
+  await bar.speed.selectOption('60');
+  await expect(bar.speed).toHaveValue('60');
+  expect(await bar.positionMs()).toBe(paused);
+
+  // Seek forwards an hour into the tape.
+  const hourIn = loaded.start + 3_600_000;
+  await bar.seek(hourIn);
+
+  // A manual market buy while playing fills against the replay's venue.
+  await bar.speed.selectOption('1');
+  await bar.play.click();
+  const orderId = await terminal.ticket.place({ symbol: 'XRP/ETH', side: 'Buy', quantity: '500', type: 'Market' });
+  await expect(terminal.ticket.status).toContainText('FILLED');
+  await bar.pause.click();
+  const orders = await terminal.blotter.showOrders();
+  await expect(await orders.cell(orderId, 'Status')).toHaveText(/FILLED/);
+  await expect.poll(async () => num(await terminal.positions.cellText('XRP/ETH', 'Qty'))).toBeCloseTo(500, 8);
+
+  // Seek back to before the order: the replay account is as it was then (no order, no position).
+  await bar.seek(loaded.start + 1_800_000);
+  await expect(orders.row(orderId)).toHaveCount(0);
+  await expect(terminal.positions.row('XRP/ETH')).toHaveCount(0);
+
+  // Stop: back to the paper account, whose market never saw any of it.
+  await bar.stop.click();
+  await expect(bar.root).toHaveCount(0);
+  await expect(page.getByLabel(/^Mode: paper/)).toBeVisible();
+  await expect.poll(async () => (await terminal.quote('BTC/USDT')).bid).toBeGreaterThan(0);
+});
