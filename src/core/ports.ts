@@ -183,4 +183,5 @@ export interface TriggerRecord {
 
 /** L1's answer for one order, as the order path sees it. */
 export type PreTradeDecision = { ok: true; reservePriceUnits: bigint } | { ok: false; code: string; message: string };
-export type PreTradeCheck = (order: OrderRecord) => PreTradeDecision;
+/** `exceptId`: an order the checked one replaces (cancel/replace), left out of what is already working. */
+export type PreTradeCheck = (order: OrderRecord, exceptId?: string | null) => PreTradeDecision;
