@@ -1,12 +1,15 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { MethodName, ParamsIn, Result } from '../contract/api.ts';
 import { ORDERS_PAGE_MAX } from '../contract/limits.ts';
-import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, Urgency } from '../contract/dto.ts';
-import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
+import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, TriggerSource, Urgency } from '../contract/dto.ts';
+import { EXECUTION_STYLES, TRIGGER_SOURCES, URGENCIES, isTerminal } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { OrderSourceDto } from '../contract/risk-dto.ts';
 import { ORDER_SOURCES } from '../contract/risk-dto.ts';
 import { createClient } from '../contract/client.ts';
+import type { Client } from '../contract/client.ts';
+import { fillRows, orderLinks, orderRows, positionRows } from './cli-format.ts';
+import type { Precision } from './cli-format.ts';
 import type { CliContext, CliIo } from './cli-common.ts';
 import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, shellWord, table } from './cli-common.ts';
 import { confirmRequired, refusalText, registerRiskCommands } from './cli-risk.ts';
@@ -58,24 +61,6 @@ function firstCommand(argv: string[]): string | undefined {
   return undefined;
 }
 
-const orderRows = (orders: OrderDto[]) =>
-  table(
-    ['ID', 'SYMBOL', 'SIDE', 'TYPE', 'TIF', 'QTY', 'PRICE', 'FILLED', 'AVG', 'STATUS', 'REASON'],
-    orders.map((o) => [
-      o.id,
-      o.symbol,
-      o.side,
-      o.execution ? `${o.execution.algo}${o.execution.paused ? ' (paused)' : ''}` : o.type,
-      o.execution ? '-' : o.tif,
-      o.qty,
-      o.price,
-      o.filledQty,
-      o.avgPrice,
-      o.status,
-      o.reason ? o.reason.code : null,
-    ]),
-  );
-
 export async function runCli(argv: string[], io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }): Promise<number> {
   const program = new Command('strata')
     .description('Strata trading terminal: engine host and command-line client')
@@ -87,7 +72,13 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
 
   const dataDir = () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env);
 
+  // One connection per command, however many calls it makes (a market order's wait polls).
+  let client: Promise<Client> | undefined;
   async function call<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<Result<M>> {
+    client ??= connect();
+    return (await client).call(method, params);
+  }
+  async function connect(): Promise<Client> {
     const dir = dataDir();
     const info = readConnectionFile(dir);
     if (!info || !processAlive(info.pid)) {
@@ -99,12 +90,13 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     } catch (err) {
       throw new CliExit(EXIT.usage, `cannot reach the engine at 127.0.0.1:${info.port}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const client = createClient(endpoint, { timeoutMs: 10_000 });
-    try {
-      return await client.call(method, params);
-    } finally {
-      client.close();
-    }
+    return createClient(endpoint, { timeoutMs: 10_000 });
+  }
+  /** Instruments' decimals for human output (one more call on the same connection). */
+  let precision: Precision | undefined;
+  async function prec(): Promise<Precision> {
+    if (!precision) precision = new Map((await call('session.info', {})).instruments.map((i) => [i.symbol, i]));
+    return precision;
   }
 
   const print = (json: boolean, value: unknown, human: () => string) => io.out((json ? JSON.stringify(value, null, 2) : human()) + '\n');
@@ -151,8 +143,16 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .requiredOption('--symbol <s>', 'instrument, e.g. BTC/USDT')
     .addOption(new Option('--side <side>', 'buy or sell').choices(['buy', 'sell']).makeOptionMandatory())
     .requiredOption('--qty <q>', 'quantity in base units')
-    .addOption(new Option('--type <type>', 'order type').choices(['market', 'limit']).default('market'))
-    .option('--price <p>', 'limit price')
+    .addOption(new Option('--type <type>', 'order type (stops are held by Strata and sent as market / limit orders when triggered)').choices(['market', 'limit', 'stop', 'stop-limit', 'trailing-stop']).default('market'))
+    .option('--price <p>', 'limit price (of a limit or stop-limit order)')
+    .option('--stop-price <p>', 'stop price (stop, stop-limit; a trailing stop\'s initial stop)')
+    .option('--trail <pct>', 'trailing stop distance in percent of the price (1.5 = 1.5%)', floatArg('trail', 0, 50))
+    .option('--trail-amount <p>', 'trailing stop distance as a price amount')
+    .addOption(new Option('--trigger <by>', 'what a stop watches: last trade, or bid/ask').choices([...TRIGGER_SOURCES]))
+    .option('--take-profit <p>', 'bracket: take-profit limit price (one cancels other with --stop-loss)')
+    .option('--stop-loss <p>', 'bracket: stop-loss stop price')
+    .option('--no-wait', 'return at once instead of waiting for a market order to end')
+    .option('--wait <seconds>', 'how long a market order is waited for', floatArg('wait', 0, 600), 10)
     .addOption(new Option('--tif <tif>', 'time in force').choices(['gtc', 'ioc']).default('gtc'))
     .addOption(new Option('--urgency <u>', 'urgency; routing picks the algorithm from it').choices([...URGENCIES]).default('immediate'))
     .addOption(new Option('--algo <algo>', 'override routing: a direct type or an algorithm').choices([...EXECUTION_STYLES]))
@@ -164,7 +164,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--confirm', 'confirm the soft limit breaches L1 reported for this order (manual orders)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nA manual order that breaches soft limits is held back (RISK_CONFIRM_REQUIRED, exit 3) with each\nbreach listed; rerun it with --confirm. Hard limits and the trading state (TRADING_HALTED,\nREDUCING_ONLY) deny the order: status DENIED with its reason code, exit 3.')
-    .action(async (o: { symbol: string; side: 'buy' | 'sell'; qty: string; type: 'market' | 'limit'; price?: string; tif: 'gtc' | 'ioc'; urgency: Urgency; algo?: ExecutionStyle; duration?: number; slices?: number; participation?: number; display?: string; source?: OrderSourceDto; confirm?: boolean; json?: boolean }) => {
+    .action(async (o: { symbol: string; side: 'buy' | 'sell'; qty: string; type: 'market' | 'limit' | 'stop' | 'stop-limit' | 'trailing-stop'; price?: string; stopPrice?: string; trail?: number; trailAmount?: string; trigger?: TriggerSource; takeProfit?: string; stopLoss?: string; wait: boolean | number; tif: 'gtc' | 'ioc'; urgency: Urgency; algo?: ExecutionStyle; duration?: number; slices?: number; participation?: number; display?: string; source?: OrderSourceDto; confirm?: boolean; json?: boolean }) => {
       if (o.confirm && o.source !== undefined && o.source !== 'manual') {
         throw new CliExit(EXIT.usage, `--confirm applies to manual orders only (soft limit breaches of ${o.source} orders are denied)`);
       }
@@ -173,6 +173,12 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       const params: ParamsIn<'orders.place'> = { symbol: o.symbol, side: o.side, qty: o.qty, type: o.type, tif: o.tif, source, urgency: o.urgency };
       if (o.confirm) params.confirm = true;
       if (o.price !== undefined) params.price = o.price;
+      if (o.stopPrice !== undefined) params.stopPrice = o.stopPrice;
+      if (o.trail !== undefined) params.trailPercent = o.trail;
+      if (o.trailAmount !== undefined) params.trailAmount = o.trailAmount;
+      if (o.trigger !== undefined) params.trigger = o.trigger;
+      if (o.takeProfit !== undefined) params.takeProfit = o.takeProfit;
+      if (o.stopLoss !== undefined) params.stopLoss = o.stopLoss;
       if (o.algo !== undefined) params.algo = o.algo;
       const ap: NonNullable<ParamsIn<'orders.place'>['algoParams']> = {};
       if (o.duration !== undefined) ap.durationSec = o.duration;
@@ -190,7 +196,18 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
         }
         throw err;
       }
-      print(!!o.json, order, () => orderRows([order]));
+      // A market order ends in moments: wait (bounded) and show how it ended and its fills.
+      let fills: FillDto[] = [];
+      if (o.wait !== false && order.orderKind === 'market' && order.execution === null && !isTerminal(order.status)) {
+        const until = Date.now() + (typeof o.wait === 'number' ? o.wait : 10) * 1000;
+        while (!isTerminal(order.status) && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 50));
+          order = await call('orders.get', { orderId: order.id });
+        }
+      }
+      if (!o.json && order.filledQty > 0) fills = await call('fills.list', { orderId: order.id, limit: 10000 });
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, order, () => [orderRows([order], p), ...orderLinks(order), ...(fills.length > 0 ? ['', fillRows(fills, p)] : [])].join('\n'));
       if (order.status === 'DENIED' || order.status === 'REJECTED') {
         throw new CliExit(EXIT.denied, `order ${order.id} ${order.status}: ${order.reason?.code ?? ''} ${order.reason?.message ?? ''}`.trim());
       }
@@ -204,7 +221,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (o: { open?: boolean; limit: number; before?: string; json?: boolean }) => {
       const list = await call('orders.list', { scope: o.open ? 'open' : 'all', limit: o.limit, ...(o.before !== undefined ? { before: o.before } : {}) });
-      print(!!o.json, list, () => orderRows(list));
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, list, () => orderRows(list, p));
       // A full page may have more behind it: say how to get the next one (on stderr, so --json stays clean).
       const last = list.at(-1);
       if (list.length === o.limit && last) process.stderr.write(`${list.length} shown; next page: strata orders list${o.open ? ' --open' : ''} --limit ${o.limit} --before ${last.id}\n`);
@@ -230,12 +248,23 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
   parentCommand('resume', 'resume');
   orders
     .command('modify <id>')
-    .description('change the total quantity of a working algo order')
-    .requiredOption('--qty <q>', 'new total quantity (not below what is filled)')
+    .description('modify a working order: a venue order is cancelled and replaced (a new id in the same lineage), a held stop is changed in place, an algo order takes a new total quantity')
+    .option('--qty <q>', 'new total quantity (filled included; not below what is filled)')
+    .option('--price <p>', 'new limit price')
+    .option('--stop-price <p>', 'new stop price (stops)')
+    .option('--confirm', 'confirm the soft limit breaches L1 reported for the replacement (manual orders)')
     .option('--json', 'print JSON')
-    .action(async (id: string, o: { qty: string; json?: boolean }) => {
-      const order = await call('orders.modify', { orderId: id, qty: o.qty });
-      print(!!o.json, order, () => `${order.id} quantity ${order.qty} (filled ${order.filledQty})`);
+    .action(async (id: string, o: { qty?: string; price?: string; stopPrice?: string; confirm?: boolean; json?: boolean }) => {
+      if (o.qty === undefined && o.price === undefined && o.stopPrice === undefined) throw new CliExit(EXIT.usage, 'give --qty, --price or --stop-price');
+      const params: ParamsIn<'orders.modify'> = { orderId: id };
+      if (o.qty !== undefined) params.qty = o.qty;
+      if (o.price !== undefined) params.price = o.price;
+      if (o.stopPrice !== undefined) params.stopPrice = o.stopPrice;
+      if (o.confirm) params.confirm = true;
+      const order = await call('orders.modify', params);
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, order, () => [orderRows([order], p), ...orderLinks(order)].join('\n'));
+      if (order.status === 'DENIED') throw new CliExit(EXIT.denied, `replacement ${order.id} DENIED: ${order.reason?.code ?? ''} ${order.reason?.message ?? ''}`.trim());
     });
   orders
     .command('children <id>')
@@ -243,7 +272,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
       const list = await call('orders.children', { orderId: id });
-      print(!!o.json, list, () => orderRows(list));
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, list, () => orderRows(list, p));
     });
   orders
     .command('tca <id>')
@@ -301,9 +331,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--seed <n>', 'seed', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--json', 'print JSON')
     .action(async (o: { data: string; symbol: string; side: 'buy' | 'sell'; qty: string; algo: ExecutionStyle; duration?: number; start?: string; participation?: number; display?: string; limit?: string; seed: number; json?: boolean }) => {
-      const [{ readFileSync }, { parseTradesCsv }, { simulateExecution }] = await Promise.all([
+      const [{ readFileSync }, { parseTradesCsv }, { tapeSymbol }, { simulateExecution }] = await Promise.all([
         import('node:fs'),
         import('../marketdata/csv.ts'),
+        import('../marketdata/tape-instrument.ts'),
         import('../kernel/exec-simulate.ts'),
       ]);
       let text: string;
@@ -311,6 +342,12 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
         text = readFileSync(o.data, 'utf8');
       } catch (err) {
         throw new CliExit(EXIT.usage, `cannot read ${o.data}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      // A tape records one instrument: simulating another on it would price it with foreign trades.
+      const onTape = tapeSymbol(text);
+      const norm = (x: string) => x.toUpperCase().replace(/[^A-Z0-9]/g, '');
+      if (onTape !== undefined && norm(onTape) !== norm(o.symbol)) {
+        throw new CliExit(EXIT.usage, `${o.symbol} is not on this tape: ${o.data} records ${onTape} (pass --symbol ${onTape})`);
       }
       const rows = parseTradesCsv(text);
       const startAt = o.start === undefined ? undefined : parseStart(o.start, rows[0]?.timestampMs ?? 0);
@@ -350,9 +387,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (o: { order?: string; limit: number; json?: boolean }) => {
       const fills: FillDto[] = await call('fills.list', o.order ? { orderId: o.order, limit: o.limit } : { limit: o.limit });
-      print(!!o.json, fills, () =>
-        table(['ID', 'ORDER', 'SYMBOL', 'SIDE', 'QTY', 'PRICE', 'FEE', 'LIQ', 'TIME'], fills.map((f) => [f.id, f.orderId, f.symbol, f.side, f.qty, f.price, f.fee, f.liquidity, new Date(f.ts).toISOString()])),
-      );
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, fills, () => fillRows(fills, p));
     });
   program
     .command('positions')
@@ -360,9 +396,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const ps: PositionDto[] = await call('positions.list', {});
-      print(!!o.json, ps, () =>
-        table(['SYMBOL', 'QTY', 'AVG', 'MARK', 'VALUE', 'REALIZED', 'UNREALIZED', 'FEES'], ps.map((p) => [p.symbol, p.qty, p.avgPrice, p.markPrice, p.marketValue, p.realizedPnl, p.unrealizedPnl, p.fees])),
-      );
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, ps, () => positionRows(ps, p));
     });
   program
     .command('account')
@@ -377,7 +412,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
           ['reserved', a.reservedCash],
           ['market value', a.marketValue],
           ['equity', a.equity],
-          ['realized P&L', a.realizedPnl],
+          ['realized P&L (net of fees)', a.realizedPnl],
           ['unrealized P&L', a.unrealizedPnl],
           ['fees', a.fees],
         ]),
@@ -397,6 +432,12 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
+    return report(err);
+  } finally {
+    if (client) void client.then((c) => c.close(), () => undefined);
+  }
+
+  function report(err: unknown): number {
     if (err instanceof CommanderError) {
       // --help and --version end here with exitCode 0; usage errors were already printed.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
