@@ -1,10 +1,9 @@
 import type { FillDto, InstrumentDto, OrderDto, PositionDto } from '../contract/dto.ts';
-import { DISPLAY_STATUS_LABELS } from '../contract/dto.ts';
 import { table } from './cli-common.ts';
 
 /**
  * Human output of orders, fills and positions: aligned columns, prices and quantities at the
- * instrument's precision (0.000001 and 50 read as such), status names as the blotter shows them.
+ * instrument's precision (0.000001 and 50 read as such), the contract's display status names.
  * `--json` never goes through here: it prints the contract's numbers as they are.
  */
 
@@ -42,7 +41,8 @@ export function orderRows(orders: OrderDto[], prec: Precision): string {
         fmt(o.filledQty, p?.qtyDecimals),
         // an average between ticks keeps two more digits
         fmt(o.avgPrice, p === undefined ? undefined : p.priceDecimals + 2),
-        o.displayStatus ? DISPLAY_STATUS_LABELS[o.displayStatus] : o.status,
+        // The contract's display names (DISPLAY_STATUSES), in capitals as blotters print them.
+        (o.displayStatus ?? o.status).toUpperCase(),
         o.reason ? o.reason.code : null,
       ];
     }),
