@@ -15,6 +15,8 @@
  *  10. L2 signal cycle: 3 alphas over 100 instruments, median wall / CPU ms, target ≤ 5 ms (bench/signals.ts)
  *  11. kernel (issue 9): place → fill at each durability, the WebSocket burst with and without group
  *      commit, the XRP/ETH tape through the whole kernel in memory (bench/kernel.ts)
+ *  12. orders (issue 10): `strata orders list` round trip against a running engine (spawned CLI), and
+ *      a held stop's trigger → child at the venue, wall µs on a SimClock (bench/orders.ts)
  * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -187,5 +189,10 @@ await import('./portfolio.ts').then(async (p) => console.log(['', ...p.portfolio
 const kernel = await benchKernel();
 console.log('');
 for (const line of kernelReport(kernel.rt, kernel.burst, kernel.tape)) console.log(line);
+const ordersBench = await import('./orders.ts');
+const cliRt = await ordersBench.benchCliRoundTrip();
+const stopLatency = { memory: await ordersBench.benchStopTrigger('memory'), full: await ordersBench.benchStopTrigger('full') };
+console.log('');
+for (const line of ordersBench.ordersReport(cliRt, stopLatency)) console.log(line);
 
-if (process.argv.includes('--json')) console.log(JSON.stringify({ kernel, eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt }));
+if (process.argv.includes('--json')) console.log(JSON.stringify({ kernel, eventsPerSecond: bus, roundTripMs: rt, journalInsertsPerSecond: journal, venue, algos, risk: { checks: riskChecks, pms }, exec, ccxt, orders: { cliRoundTripMs: cliRt, stopTriggerUs: stopLatency } }));

@@ -204,8 +204,14 @@ export interface PositionDto {
   costBasis: number;
   markPrice: number | null;
   marketValue: number;
+  /**
+   * Realized P&L NET of fees: every fee is booked against realized P&L when its fill happens (one
+   * convention for ledger, contract, UI and CLI, as TWS books commissions). `fees` shows how much
+   * of it fees were; realized before fees = realizedPnl + fees.
+   */
   realizedPnl: number;
   unrealizedPnl: number;
+  /** Fees paid on this instrument's fills, already inside realizedPnl. */
   fees: number;
 }
 
@@ -217,8 +223,10 @@ export interface AccountDto {
   reservedCash: number;
   equity: number;
   marketValue: number;
+  /** Net of fees, like PositionDto.realizedPnl. */
   realizedPnl: number;
   unrealizedPnl: number;
+  /** Fees paid, already inside realizedPnl (and out of cash). */
   fees: number;
   ts: number;
 }

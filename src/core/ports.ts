@@ -201,4 +201,5 @@ export interface TriggerRecord {
 export type PreTradeDecision =
   | { ok: true; reservePriceUnits: bigint }
   | { ok: false; code: string; message: string; held?: readonly { code: string; message: string }[] };
-export type PreTradeCheck = (order: OrderRecord) => PreTradeDecision;
+/** `exceptId`: an order the checked one replaces (cancel/replace), left out of what is already working. */
+export type PreTradeCheck = (order: OrderRecord, exceptId?: string | null) => PreTradeDecision;

@@ -6,7 +6,10 @@ import type { Order } from '../core/order.ts';
 import { PrecisionError, divRound, pow10, toUnits } from '../core/precision.ts';
 import { parseAmounts, plannedUnits } from './amounts.ts';
 import type { ParsedAmounts } from './amounts.ts';
-import type { HeldOrder, ParentRequest, PlaceRequest, SubmitOutcome } from './oms.ts';
+import type { HeldOrder, HeldRequest, ParentRequest, PlaceRequest, SubmitOutcome } from './oms.ts';
+import { bracketExits, isStopKind, stopTrigger } from './intake-triggers.ts';
+import type { StopKind } from './intake-triggers.ts';
+import type { TriggerPrices } from './trigger-rules.ts';
 import type { RoutePlan } from './routing.ts';
 
 /** The order itself, as the ticket, the API or an approved proposal gives it (the contract's shape without who sent it). */
@@ -44,11 +47,15 @@ export type IntakeOutcome =
 export interface IntakeDeps {
   instruments: InstrumentRegistry;
   oms: {
-    submit(req: PlaceRequest): SubmitOutcome;
+    submit(req: PlaceRequest, beforeSend?: (o: Order) => void): SubmitOutcome;
     submitParent(req: ParentRequest): SubmitOutcome;
   };
   /** Routing by urgency (or the ticket's override) to a direct order or an algorithm. */
   route(ticket: OrderTicket, inst: Instrument, qtyUnits: bigint): RoutePlan;
+  /** Orders Strata holds until they trigger (stops, a bracket's exits). */
+  triggers: { submit(req: HeldRequest): SubmitOutcome };
+  /** Last trade and touch, for a trailing stop's first trail. */
+  triggerPrices(symbol: string): TriggerPrices;
   /** Starts the algorithm working an admitted parent. */
   startAlgo(parent: Order): void;
 }
@@ -71,13 +78,13 @@ export class OrderIntake {
 
   submit(req: IntakeRequest): IntakeOutcome {
     const t = req.order;
-    if ((t.type !== 'market' && t.type !== 'limit') || t.takeProfit !== undefined || t.stopLoss !== undefined) {
-      throw new DomainError('BAD_REQUEST', `${t.type} orders and brackets are not available in this build`);
-    }
     const approvedBy = approvalField(req, 'approvedBy');
     const proposalId = approvalField(req, 'proposalId');
     const inst = this.d.instruments.get(t.symbol);
     if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${t.symbol}"`);
+    if (isStopKind(t.type)) return this.submitStop(req, t.type, inst, approvedBy, proposalId);
+    // A bracket's exits are validated before anything is journaled, and journaled with the entry.
+    const exits = bracketExits(t, inst, (h) => void this.d.triggers.submit(h));
     const amounts = parseAmounts(inst, t.qty, t.price);
     if (!amounts.ok && amounts.malformed) throw new DomainError('BAD_REQUEST', `${amounts.field}: ${amounts.message}`, [{ path: amounts.field, message: amounts.message }]);
     if (amounts.ok && amounts.qtyUnits <= 0n) throw new DomainError('BAD_REQUEST', `qty must be greater than zero (got ${String(t.qty)})`, [{ path: 'qty', message: 'must be greater than zero' }]);
@@ -99,11 +106,38 @@ export class OrderIntake {
     };
     if (plan.style === 'market' || plan.style === 'limit') {
       const market = plan.style === 'market';
-      const r = this.d.oms.submit({ ...common, type: plan.style, tif: market ? 'gtc' : t.tif, price: market ? undefined : t.price, amounts: market ? withoutPrice(amounts) : amounts });
+      const r = this.d.oms.submit({ ...common, type: plan.style, tif: market ? 'gtc' : t.tif, price: market ? undefined : t.price, amounts: market ? withoutPrice(amounts) : amounts }, exits);
       return outcome(r);
     }
     const r = this.d.oms.submitParent({ ...common, algo: plan.style, algoParams: JSON.stringify(plan.params) });
-    if ('order' in r && r.order.status !== 'DENIED') this.d.startAlgo(r.order);
+    if ('order' in r && r.order.status !== 'DENIED') {
+      exits?.(r.order);
+      this.d.startAlgo(r.order);
+    }
+    return outcome(r);
+  }
+
+  /** A stop, stop-limit or trailing stop: held by Strata, checked by L1 now and its child when it triggers. */
+  private submitStop(req: IntakeRequest, kind: StopKind, inst: Instrument, approvedBy: string | null, proposalId: string | null): IntakeOutcome {
+    const t = req.order;
+    if (t.takeProfit !== undefined || t.stopLoss !== undefined) throw new DomainError('BAD_REQUEST', 'a stop order cannot carry a bracket: attach take-profit and stop-loss to a market or limit entry');
+    const trigger = stopTrigger(t, inst, kind, this.d.triggerPrices(inst.symbol));
+    const r = this.d.triggers.submit({
+      symbol: inst.symbol,
+      side: t.side,
+      qty: t.qty,
+      price: kind === 'stop-limit' ? t.price : undefined,
+      source: req.origin,
+      urgency: t.urgency,
+      decisionPriceUnits: decisionUnits(inst, t.decisionPrice),
+      decisionTs: t.decisionTs ?? null,
+      approvedBy,
+      proposalId,
+      riskConfirmed: req.confirmSoft && req.origin === 'manual',
+      childType: kind === 'stop-limit' ? 'limit' : 'market',
+      trigger,
+      check: true,
+    });
     return outcome(r);
   }
 }

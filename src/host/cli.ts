@@ -1,20 +1,21 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { MethodName, ParamsIn, ReplaySpeed, Result } from '../contract/api.ts';
-import { ORDERS_PAGE_MAX } from '../contract/api.ts';
-import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, Urgency } from '../contract/dto.ts';
-import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
+import { ORDERS_PAGE_MAX } from '../contract/limits.ts';
+import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, TriggerSource, Urgency } from '../contract/dto.ts';
+import { EXECUTION_STYLES, TRIGGER_SOURCES, URGENCIES, isTerminal } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { OrderSourceDto } from '../contract/risk-dto.ts';
 import { ORDER_SOURCES } from '../contract/risk-dto.ts';
-import { createClient } from '../contract/rpc.ts';
+import { createClient } from '../contract/client.ts';
+import type { Client } from '../contract/client.ts';
+import { fillRows, orderLinks, orderRows, positionRows } from './cli-format.ts';
+import type { Precision } from './cli-format.ts';
 import type { CliContext, CliIo } from './cli-common.ts';
 import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, shellWord, table } from './cli-common.ts';
 import { confirmRequired, refusalText, registerRiskCommands } from './cli-risk.ts';
-import { registerKeysCommands } from './vault/cli.ts';
-import { registerReplayCommands, speedArg } from './cli-replay.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
-import { connectWs } from './ws-endpoint.ts';
+import { connectWsClient } from './ws-client.ts';
 
 export { EXIT, table };
 export type { CliIo };
@@ -47,23 +48,18 @@ function withoutDataDir(argv: string[]): string[] {
   return out;
 }
 
-const orderRows = (orders: OrderDto[]) =>
-  table(
-    ['ID', 'SYMBOL', 'SIDE', 'TYPE', 'TIF', 'QTY', 'PRICE', 'FILLED', 'AVG', 'STATUS', 'REASON'],
-    orders.map((o) => [
-      o.id,
-      o.symbol,
-      o.side,
-      o.execution ? `${o.execution.algo}${o.execution.paused ? ' (paused)' : ''}` : o.type,
-      o.execution ? '-' : o.tif,
-      o.qty,
-      o.price,
-      o.filledQty,
-      o.avgPrice,
-      o.status,
-      o.reason ? o.reason.code : null,
-    ]),
-  );
+/** Commands cli.ts knows without loading a group module. */
+const CORE_COMMANDS = new Set(['serve', 'loopback-exchange', 'orders', 'exec', 'fills', 'positions', 'account', 'risk', 'keys', 'data', 'backtest', 'portfolio', 'signals', 'approvals', 'replay', 'record']);
+
+/** The command word: the first argument that is not a global option (--data-dir takes a value). */
+function firstCommand(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--data-dir') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
 
 export async function runCli(argv: string[], io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }): Promise<number> {
   const program = new Command('strata')
@@ -76,7 +72,13 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
 
   const dataDir = () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env);
 
+  // One connection per command, however many calls it makes (a market order's wait polls).
+  let client: Promise<Client> | undefined;
   async function call<M extends MethodName>(method: M, params: ParamsIn<M>): Promise<Result<M>> {
+    client ??= connect();
+    return (await client).call(method, params);
+  }
+  async function connect(): Promise<Client> {
     const dir = dataDir();
     const info = readConnectionFile(dir);
     if (!info || !processAlive(info.pid)) {
@@ -84,16 +86,17 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     }
     let endpoint;
     try {
-      endpoint = await connectWs(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`);
+      endpoint = await connectWsClient(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`);
     } catch (err) {
       throw new CliExit(EXIT.usage, `cannot reach the engine at 127.0.0.1:${info.port}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const client = createClient(endpoint, { timeoutMs: 10_000 });
-    try {
-      return await client.call(method, params);
-    } finally {
-      client.close();
-    }
+    return createClient(endpoint, { timeoutMs: 10_000 });
+  }
+  /** Instruments' decimals for human output (one more call on the same connection). */
+  let precision: Precision | undefined;
+  async function prec(): Promise<Precision> {
+    if (!precision) precision = new Map((await call('session.info', {})).instruments.map((i) => [i.symbol, i]));
+    return precision;
   }
 
   const print = (json: boolean, value: unknown, human: () => string) => io.out((json ? JSON.stringify(value, null, 2) : human()) + '\n');
@@ -120,7 +123,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--signal-cycle <seconds>', 'seconds between L2 signal cycles, each turning new targets into proposals (0: only on request)', intArg('signal-cycle', 0, 7 * 86_400), 60)
     .option('--replay <file>', 'load a recorded market (trade tape CSV or Strata recording) at start, on a replay account apart from paper')
     .option('--replay-symbol <s>', 'instrument of a single-instrument tape (default: from the file name)')
-    .addOption(new Option('--speed <x>', 'replay speed: 1, 2, 5, 10, 60 or max').argParser(speedArg).default('1'))
+    .addOption(new Option('--speed <x>', 'replay speed').choices(['1', '2', '5', '10', '60', 'max']).default('1'))
     .action(async (o: { port: number; seed: number; warmUp: number; fresh?: boolean; venue?: string; venueUrl?: string; mode?: 'live' | 'paper'; symbols?: string; rateLimitFactor?: string; signalCycle: number; replay?: string; replaySymbol?: string; speed: ReplaySpeed }) => {
       const [{ serve }, { resolve }] = await Promise.all([import('./serve.ts'), import('node:path')]);
       const replay = o.replay === undefined ? undefined : { path: resolve(o.replay), speed: o.speed, ...(o.replaySymbol ? { symbol: o.replaySymbol } : {}) };
@@ -161,7 +164,6 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       await runLoopbackExchange({ port: o.port, seed: o.seed, still: !!o.still, weightLimit: o.weightLimit, ...(creds.apiKey && creds.secret ? { apiKey: creds.apiKey, secret: creds.secret } : {}) }, io.out);
       await new Promise<never>(() => undefined);
     });
-  registerKeysCommands(program, ctx);
 
   const orders = program.command('orders').description('place, list and cancel orders');
   orders
@@ -170,8 +172,16 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .requiredOption('--symbol <s>', 'instrument, e.g. BTC/USDT')
     .addOption(new Option('--side <side>', 'buy or sell').choices(['buy', 'sell']).makeOptionMandatory())
     .requiredOption('--qty <q>', 'quantity in base units')
-    .addOption(new Option('--type <type>', 'order type').choices(['market', 'limit']).default('market'))
-    .option('--price <p>', 'limit price')
+    .addOption(new Option('--type <type>', 'order type (stops are held by Strata and sent as market / limit orders when triggered)').choices(['market', 'limit', 'stop', 'stop-limit', 'trailing-stop']).default('market'))
+    .option('--price <p>', 'limit price (of a limit or stop-limit order)')
+    .option('--stop-price <p>', 'stop price (stop, stop-limit; a trailing stop\'s initial stop)')
+    .option('--trail <pct>', 'trailing stop distance in percent of the price (1.5 = 1.5%)', floatArg('trail', 0, 50))
+    .option('--trail-amount <p>', 'trailing stop distance as a price amount')
+    .addOption(new Option('--trigger <by>', 'what a stop watches: last trade, or bid/ask').choices([...TRIGGER_SOURCES]))
+    .option('--take-profit <p>', 'bracket: take-profit limit price (one cancels other with --stop-loss)')
+    .option('--stop-loss <p>', 'bracket: stop-loss stop price')
+    .option('--no-wait', 'return at once instead of waiting for a market order to end')
+    .option('--wait <seconds>', 'how long a market order is waited for', floatArg('wait', 0, 600), 10)
     .addOption(new Option('--tif <tif>', 'time in force').choices(['gtc', 'ioc']).default('gtc'))
     .addOption(new Option('--urgency <u>', 'urgency; routing picks the algorithm from it').choices([...URGENCIES]).default('immediate'))
     .addOption(new Option('--algo <algo>', 'override routing: a direct type or an algorithm').choices([...EXECUTION_STYLES]))
@@ -183,7 +193,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--confirm', 'confirm the soft limit breaches L1 reported for this order (manual orders)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nA manual order that breaches soft limits is held back (RISK_CONFIRM_REQUIRED, exit 3) with each\nbreach listed; rerun it with --confirm. Hard limits and the trading state (TRADING_HALTED,\nREDUCING_ONLY) deny the order: status DENIED with its reason code, exit 3.')
-    .action(async (o: { symbol: string; side: 'buy' | 'sell'; qty: string; type: 'market' | 'limit'; price?: string; tif: 'gtc' | 'ioc'; urgency: Urgency; algo?: ExecutionStyle; duration?: number; slices?: number; participation?: number; display?: string; source?: OrderSourceDto; confirm?: boolean; json?: boolean }) => {
+    .action(async (o: { symbol: string; side: 'buy' | 'sell'; qty: string; type: 'market' | 'limit' | 'stop' | 'stop-limit' | 'trailing-stop'; price?: string; stopPrice?: string; trail?: number; trailAmount?: string; trigger?: TriggerSource; takeProfit?: string; stopLoss?: string; wait: boolean | number; tif: 'gtc' | 'ioc'; urgency: Urgency; algo?: ExecutionStyle; duration?: number; slices?: number; participation?: number; display?: string; source?: OrderSourceDto; confirm?: boolean; json?: boolean }) => {
       if (o.confirm && o.source !== undefined && o.source !== 'manual') {
         throw new CliExit(EXIT.usage, `--confirm applies to manual orders only (soft limit breaches of ${o.source} orders are denied)`);
       }
@@ -192,6 +202,12 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       const params: ParamsIn<'orders.place'> = { symbol: o.symbol, side: o.side, qty: o.qty, type: o.type, tif: o.tif, source, urgency: o.urgency };
       if (o.confirm) params.confirm = true;
       if (o.price !== undefined) params.price = o.price;
+      if (o.stopPrice !== undefined) params.stopPrice = o.stopPrice;
+      if (o.trail !== undefined) params.trailPercent = o.trail;
+      if (o.trailAmount !== undefined) params.trailAmount = o.trailAmount;
+      if (o.trigger !== undefined) params.trigger = o.trigger;
+      if (o.takeProfit !== undefined) params.takeProfit = o.takeProfit;
+      if (o.stopLoss !== undefined) params.stopLoss = o.stopLoss;
       if (o.algo !== undefined) params.algo = o.algo;
       const ap: NonNullable<ParamsIn<'orders.place'>['algoParams']> = {};
       if (o.duration !== undefined) ap.durationSec = o.duration;
@@ -209,7 +225,18 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
         }
         throw err;
       }
-      print(!!o.json, order, () => orderRows([order]));
+      // A market order ends in moments: wait (bounded) and show how it ended and its fills.
+      let fills: FillDto[] = [];
+      if (o.wait !== false && order.orderKind === 'market' && order.execution === null && !isTerminal(order.status)) {
+        const until = Date.now() + (typeof o.wait === 'number' ? o.wait : 10) * 1000;
+        while (!isTerminal(order.status) && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 50));
+          order = await call('orders.get', { orderId: order.id });
+        }
+      }
+      if (!o.json && order.filledQty > 0) fills = await call('fills.list', { orderId: order.id, limit: 10000 });
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, order, () => [orderRows([order], p), ...orderLinks(order), ...(fills.length > 0 ? ['', fillRows(fills, p)] : [])].join('\n'));
       if (order.status === 'DENIED' || order.status === 'REJECTED') {
         throw new CliExit(EXIT.denied, `order ${order.id} ${order.status}: ${order.reason?.code ?? ''} ${order.reason?.message ?? ''}`.trim());
       }
@@ -223,7 +250,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (o: { open?: boolean; limit: number; before?: string; json?: boolean }) => {
       const list = await call('orders.list', { scope: o.open ? 'open' : 'all', limit: o.limit, ...(o.before !== undefined ? { before: o.before } : {}) });
-      print(!!o.json, list, () => orderRows(list));
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, list, () => orderRows(list, p));
       // A full page may have more behind it: say how to get the next one (on stderr, so --json stays clean).
       const last = list.at(-1);
       if (list.length === o.limit && last) process.stderr.write(`${list.length} shown; next page: strata orders list${o.open ? ' --open' : ''} --limit ${o.limit} --before ${last.id}\n`);
@@ -249,12 +277,23 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
   parentCommand('resume', 'resume');
   orders
     .command('modify <id>')
-    .description('change the total quantity of a working algo order')
-    .requiredOption('--qty <q>', 'new total quantity (not below what is filled)')
+    .description('modify a working order: a venue order is cancelled and replaced (a new id in the same lineage), a held stop is changed in place, an algo order takes a new total quantity')
+    .option('--qty <q>', 'new total quantity (filled included; not below what is filled)')
+    .option('--price <p>', 'new limit price')
+    .option('--stop-price <p>', 'new stop price (stops)')
+    .option('--confirm', 'confirm the soft limit breaches L1 reported for the replacement (manual orders)')
     .option('--json', 'print JSON')
-    .action(async (id: string, o: { qty: string; json?: boolean }) => {
-      const order = await call('orders.modify', { orderId: id, qty: o.qty });
-      print(!!o.json, order, () => `${order.id} quantity ${order.qty} (filled ${order.filledQty})`);
+    .action(async (id: string, o: { qty?: string; price?: string; stopPrice?: string; confirm?: boolean; json?: boolean }) => {
+      if (o.qty === undefined && o.price === undefined && o.stopPrice === undefined) throw new CliExit(EXIT.usage, 'give --qty, --price or --stop-price');
+      const params: ParamsIn<'orders.modify'> = { orderId: id };
+      if (o.qty !== undefined) params.qty = o.qty;
+      if (o.price !== undefined) params.price = o.price;
+      if (o.stopPrice !== undefined) params.stopPrice = o.stopPrice;
+      if (o.confirm) params.confirm = true;
+      const order = await call('orders.modify', params);
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, order, () => [orderRows([order], p), ...orderLinks(order)].join('\n'));
+      if (order.status === 'DENIED') throw new CliExit(EXIT.denied, `replacement ${order.id} DENIED: ${order.reason?.code ?? ''} ${order.reason?.message ?? ''}`.trim());
     });
   orders
     .command('children <id>')
@@ -262,7 +301,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
       const list = await call('orders.children', { orderId: id });
-      print(!!o.json, list, () => orderRows(list));
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, list, () => orderRows(list, p));
     });
   orders
     .command('tca <id>')
@@ -320,9 +360,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--seed <n>', 'seed', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--json', 'print JSON')
     .action(async (o: { data: string; symbol: string; side: 'buy' | 'sell'; qty: string; algo: ExecutionStyle; duration?: number; start?: string; participation?: number; display?: string; limit?: string; seed: number; json?: boolean }) => {
-      const [{ readFileSync }, { parseTradesCsv }, { simulateExecution }] = await Promise.all([
+      const [{ readFileSync }, { parseTradesCsv }, { tapeSymbol }, { simulateExecution }] = await Promise.all([
         import('node:fs'),
         import('../marketdata/csv.ts'),
+        import('../marketdata/tape-instrument.ts'),
         import('../kernel/exec-simulate.ts'),
       ]);
       let text: string;
@@ -330,6 +371,12 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
         text = readFileSync(o.data, 'utf8');
       } catch (err) {
         throw new CliExit(EXIT.usage, `cannot read ${o.data}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      // A tape records one instrument: simulating another on it would price it with foreign trades.
+      const onTape = tapeSymbol(text);
+      const norm = (x: string) => x.toUpperCase().replace(/[^A-Z0-9]/g, '');
+      if (onTape !== undefined && norm(onTape) !== norm(o.symbol)) {
+        throw new CliExit(EXIT.usage, `${o.symbol} is not on this tape: ${o.data} records ${onTape} (pass --symbol ${onTape})`);
       }
       const rows = parseTradesCsv(text);
       const startAt = o.start === undefined ? undefined : parseStart(o.start, rows[0]?.timestampMs ?? 0);
@@ -369,9 +416,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (o: { order?: string; limit: number; json?: boolean }) => {
       const fills: FillDto[] = await call('fills.list', o.order ? { orderId: o.order, limit: o.limit } : { limit: o.limit });
-      print(!!o.json, fills, () =>
-        table(['ID', 'ORDER', 'SYMBOL', 'SIDE', 'QTY', 'PRICE', 'FEE', 'LIQ', 'TIME'], fills.map((f) => [f.id, f.orderId, f.symbol, f.side, f.qty, f.price, f.fee, f.liquidity, new Date(f.ts).toISOString()])),
-      );
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, fills, () => fillRows(fills, p));
     });
   program
     .command('positions')
@@ -379,9 +425,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const ps: PositionDto[] = await call('positions.list', {});
-      print(!!o.json, ps, () =>
-        table(['SYMBOL', 'QTY', 'AVG', 'MARK', 'VALUE', 'REALIZED', 'UNREALIZED', 'FEES'], ps.map((p) => [p.symbol, p.qty, p.avgPrice, p.markPrice, p.marketValue, p.realizedPnl, p.unrealizedPnl, p.fees])),
-      );
+      const p = o.json ? new Map() : await prec();
+      print(!!o.json, ps, () => positionRows(ps, p));
     });
   program
     .command('account')
@@ -396,7 +441,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
           ['reserved', a.reservedCash],
           ['market value', a.marketValue],
           ['equity', a.equity],
-          ['realized P&L', a.realizedPnl],
+          ['realized P&L (net of fees)', a.realizedPnl],
           ['unrealized P&L', a.unrealizedPnl],
           ['fees', a.fees],
         ]),
@@ -404,18 +449,31 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     });
 
   registerRiskCommands(program, ctx);
-  registerReplayCommands(program, ctx);
-  (await import('./cli-record.ts')).registerRecordCommand(program, ctx, dataDir);
-  (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
-  const portfolio = (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
-  const l2 = await import('./cli-l2.ts');
-  l2.registerPortfolioEngineCommands(portfolio, ctx);
-  l2.registerL2Commands(program, ctx);
+  // Offline and engine command groups load only when asked for (or for help): a trader types
+  // `strata orders list` many times a minute, and every module on its path is start-up time.
+  const first = firstCommand(argv);
+  const all = first === undefined || first === 'help' || !CORE_COMMANDS.has(first);
+  if (all || first === 'keys') (await import('./vault/cli.ts')).registerKeysCommands(program, ctx);
+  if (all || first === 'replay') (await import('./cli-replay.ts')).registerReplayCommands(program, ctx);
+  if (all || first === 'record') (await import('./cli-record.ts')).registerRecordCommand(program, ctx, dataDir);
+  if (all || first === 'data' || first === 'backtest') (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
+  if (all || first === 'portfolio' || first === 'signals' || first === 'approvals') {
+    const portfolio = (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
+    const l2 = await import('./cli-l2.ts');
+    l2.registerPortfolioEngineCommands(portfolio, ctx);
+    l2.registerL2Commands(program, ctx);
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
+    return report(err);
+  } finally {
+    if (client) void client.then((c) => c.close(), () => undefined);
+  }
+
+  function report(err: unknown): number {
     if (err instanceof CommanderError) {
       // --help and --version end here with exitCode 0; usage errors were already printed.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;

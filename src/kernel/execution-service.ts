@@ -1,4 +1,4 @@
-import type { ExecutionPlanDto, OrderDto, ScheduleSliceDto, TcaDto } from '../contract/dto.ts';
+import type { BracketDto, ExecutionPlanDto, OrderDto, ScheduleSliceDto, TcaDto } from '../contract/dto.ts';
 import { ALGO_KINDS } from '../contract/dto.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
@@ -12,10 +12,14 @@ import { createAlgo } from '../execution/algos/index.ts';
 import { targetUnits } from '../execution/algos/schedule.ts';
 import { parseAmounts, plannedUnits } from '../execution/amounts.ts';
 import type { OrderTicket } from '../execution/intake.ts';
+import { priceParam } from '../execution/intake-triggers.ts';
 import type { Oms } from '../execution/oms.ts';
+import type { TriggerBook } from '../execution/trigger-book.ts';
+import type { TriggerPrices } from '../execution/trigger-rules.ts';
 import { DEFAULT_ROUTING, route } from '../execution/routing.ts';
 import type { RoutePlan, RoutingTable } from '../execution/routing.ts';
 import { orderDto } from './dto-mapping.ts';
+import type { OrderLinks } from './dto-mapping.ts';
 
 type PlaceParams = OrderTicket;
 
@@ -31,6 +35,9 @@ export interface ExecutionServiceDeps {
   clock: Clock;
   oms: Oms;
   runner: AlgoRunner;
+  triggers: TriggerBook;
+  /** What held stops watch (last trade, bid, ask). */
+  triggerPrices: (symbol: string) => TriggerPrices;
   instruments: InstrumentRegistry;
   volumePerSecond: (symbol: string) => number | undefined;
   midOf: (symbol: string) => bigint | undefined;
@@ -55,7 +62,8 @@ export class ExecutionService {
 
   dto(o: Order): OrderDto {
     const inst = this.d.instruments.get(o.symbol);
-    if (o.algo === null) return orderDto(o, inst);
+    const links = this.links(o);
+    if (o.algo === null) return orderDto(o, inst, undefined, links);
     let working = 0n;
     const children = this.d.oms.children(o.id);
     for (const c of children) if (isOpen(c.status)) working += remainingUnits(c);
@@ -65,7 +73,23 @@ export class ExecutionService {
       scheduleSteps: open ? this.d.runner.scheduleSteps(o) : undefined,
       childCount: children.length,
       workingUnits: working,
-    });
+    }, links);
+  }
+
+  private links(o: Order): OrderLinks {
+    const oms = this.d.oms;
+    let bracket: BracketDto | null = null;
+    const entryId = o.trigger?.entryId ?? (oms.exitsOf(o.id).length > 0 ? o.id : null);
+    if (entryId !== null) {
+      const exits = oms.exitsOf(entryId);
+      bracket = {
+        role: o.trigger?.role ?? 'entry',
+        entryId,
+        takeProfitId: exits.find((x) => x.trigger?.role === 'take-profit')?.id ?? null,
+        stopLossId: exits.find((x) => x.trigger?.role === 'stop-loss')?.id ?? null,
+      };
+    }
+    return { replacedBy: oms.replacedBy(o.id) ?? null, bracket };
   }
 
   private inst(symbol: string): Instrument {
@@ -179,7 +203,31 @@ export class ExecutionService {
     return this.dto(this.d.runner.resume(id));
   }
 
-  /** A modify request checked and parsed once: the working parent and the new quantity in units. */
+  /**
+   * Modify a direct order: a held trigger in place; a working venue order by cancel/replace (the
+   * reply is the replacement: a new id in the same lineage, checked by L1 like a new order of the
+   * same origin; `confirmSoft` confirms its soft breaches, for manual orders only). An algo parent's
+   * quantity goes through modifyRequest and modify.
+   */
+  modifyOrder(id: string, m: { qty?: number | string | undefined; price?: number | string | undefined; stopPrice?: number | string | undefined }, confirmSoft: boolean): OrderDto {
+    const found = this.d.oms.get(id);
+    if (!found) throw new DomainError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (found.algo === null) {
+      const inst = this.inst(found.symbol);
+      const qtyUnits = this.qtyParam(inst, m.qty, 'qty');
+      const priceUnits = m.price !== undefined ? priceParam(inst, m.price, 'price') : undefined;
+      const stopPriceUnits = m.stopPrice !== undefined ? priceParam(inst, m.stopPrice, 'stopPrice') : undefined;
+      const amend = { ...(qtyUnits !== undefined ? { qtyUnits } : {}), ...(priceUnits !== undefined ? { priceUnits } : {}) };
+      if (found.trigger !== null) return this.dto(this.d.triggers.modify(id, { ...amend, ...(stopPriceUnits !== undefined ? { stopPriceUnits } : {}) }));
+      if (found.parentId !== null) throw new DomainError('BAD_REQUEST', `order ${id} is a child: modify its parent ${found.parentId}`);
+      if (stopPriceUnits !== undefined) throw new DomainError('BAD_REQUEST', `order ${id} is not a stop: it has no stop price`);
+      return this.dto(this.d.oms.replace(id, { ...amend, confirmSoft }));
+    }
+    const { qtyUnits } = this.modifyRequest(id, m);
+    return this.modify(id, qtyUnits);
+  }
+
+  /** An algo parent's modify, checked and parsed once: the working parent and the new quantity in units. */
   modifyRequest(id: string, m: { qty?: number | string | undefined; price?: number | string | undefined; stopPrice?: number | string | undefined }): { parent: Order; qtyUnits: bigint } {
     const parent = this.parent(id);
     if (m.price !== undefined || m.stopPrice !== undefined || m.qty === undefined) {
@@ -200,11 +248,12 @@ export class ExecutionService {
       this.parent(id);
       return this.dto(this.d.runner.cancel(id));
     }
+    if (o && o.trigger !== null) return this.dto(this.d.triggers.cancel(id));
     return this.dto(this.d.oms.cancel(id));
   }
 
   cancelAll(symbol?: string): string[] {
-    return [...this.d.runner.cancelAll(symbol), ...this.d.oms.cancelAll(symbol)];
+    return [...this.d.runner.cancelAll(symbol), ...this.d.triggers.cancelAll(symbol), ...this.d.oms.cancelAll(symbol)];
   }
 
   children(id: string): OrderDto[] {

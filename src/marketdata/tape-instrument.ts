@@ -36,3 +36,21 @@ export function inferTapeInstrument(symbol: string, rows: readonly TradeRow[], f
     tradable: true,
   };
 }
+
+/**
+ * The instrument a trade tape names, from its header (`price_eth`, `amount_xrp` → XRP/ETH) or a
+ * `symbol` column's first value; undefined when the file does not say.
+ */
+export function tapeSymbol(text: string): string | undefined {
+  const nl = text.indexOf('\n');
+  const header = (nl < 0 ? text : text.slice(0, nl)).trim().toLowerCase().split(',').map((c) => c.trim());
+  const iSymbol = header.indexOf('symbol');
+  if (iSymbol >= 0) {
+    const line = text.slice(nl + 1, text.indexOf('\n', nl + 1) < 0 ? undefined : text.indexOf('\n', nl + 1));
+    const v = line.split(',')[iSymbol]?.trim();
+    if (v) return v.toUpperCase();
+  }
+  const quote = header.find((c) => c.startsWith('price_'))?.slice('price_'.length);
+  const base = header.find((c) => c.startsWith('amount_'))?.slice('amount_'.length);
+  return quote && base ? `${base.toUpperCase()}/${quote.toUpperCase()}` : undefined;
+}

@@ -100,7 +100,14 @@ export const ordersSchemas = {
    * `qty` is the order's new total (filled included).
    */
   'orders.modify': z
-    .strictObject({ orderId, qty: positiveDecimal.optional(), price: positiveDecimal.optional(), stopPrice: positiveDecimal.optional() })
+    .strictObject({
+      orderId,
+      qty: positiveDecimal.optional(),
+      price: positiveDecimal.optional(),
+      stopPrice: positiveDecimal.optional(),
+      /** The operator confirmed the soft limit breaches of the replacement (manual orders only). */
+      confirm: z.boolean().optional(),
+    })
     .refine((p) => p.qty !== undefined || p.price !== undefined || p.stopPrice !== undefined, { message: 'give qty, price or stopPrice', path: ['qty'] }),
   'orders.children': z.strictObject({ orderId }),
   'orders.tca': z.strictObject({ orderId }),

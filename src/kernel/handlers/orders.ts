@@ -46,11 +46,16 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
       if (o && o.algo !== null && o.paused && isOpen(o.status)) risk.checkAmend(o, null, undefined);
       return exec.resume(orderId);
     },
-    'orders.modify': ({ orderId, qty, price, stopPrice }) => {
-      // Parsed once: L1 checks the increase and the runner applies the same units.
-      const { parent, qtyUnits } = exec.modifyRequest(orderId, { qty, price, stopPrice });
-      risk.checkAmend(parent, qtyUnits, farTouch(ctx, parent.symbol, parent.side));
-      return exec.modify(orderId, qtyUnits);
+    'orders.modify': ({ orderId, qty, price, stopPrice, confirm }) => {
+      const o = oms.get(orderId);
+      if (o && o.algo !== null) {
+        // Parsed once: L1 checks the increase and the runner applies the same units.
+        const { parent, qtyUnits } = exec.modifyRequest(orderId, { qty, price, stopPrice });
+        risk.checkAmend(parent, qtyUnits, farTouch(ctx, parent.symbol, parent.side));
+        return exec.modify(orderId, qtyUnits);
+      }
+      // A replacement is checked by L1 like a new order of the same origin.
+      return exec.modifyOrder(orderId, { qty, price, stopPrice }, confirm === true);
     },
     'orders.children': ({ orderId }) => exec.children(orderId),
     'orders.tca': ({ orderId }) => exec.tca(orderId),

@@ -149,6 +149,8 @@ describe('OrderIntake on its own', () => {
         routed.push(qtyUnits);
         return route({ urgency: t.urgency, qtyUnits, limitGiven: t.price !== undefined, override: 'limit' }, { now: 0, volumePerSec: undefined, seed: 1 });
       },
+      triggers: { submit: () => { throw new Error('this test places no stop'); } },
+      triggerPrices: () => ({}),
       startAlgo: () => undefined,
     });
     const r = intake.submit({ order: { symbol: 'BTC/USD', side: 'buy', qty: '2', price: '100', type: 'limit', tif: 'gtc', urgency: 'immediate' }, origin: 'api', confirmSoft: false });
@@ -164,6 +166,8 @@ describe('OrderIntake on its own', () => {
       instruments: h.instruments,
       oms: h.oms,
       route: (t, _inst, qtyUnits) => route({ urgency: t.urgency, qtyUnits, limitGiven: true, override: 'limit' }, { now: 0, volumePerSec: undefined, seed: 1 }),
+      triggers: { submit: () => { throw new Error('this test places no stop'); } },
+      triggerPrices: () => ({}),
       startAlgo: () => undefined,
     });
     const req: IntakeRequest = { order: { symbol: 'BTC/USD', side: 'buy', qty: '1', price: '100', type: 'limit', tif: 'gtc', urgency: 'immediate' }, origin: 'signal', approvedBy: 'operator', proposalId: 'P-9', confirmSoft: false };
