@@ -37,6 +37,16 @@ export class EventBus<E extends Record<string, unknown>> {
     };
   }
 
+  /**
+   * Whether anyone listens to `type` (its own handlers or catch-all ones). A producer asks before
+   * building a payload: with no subscriber (a backtest, a benchmark) no DTO is built at all.
+   */
+  wants(type: keyof E): boolean {
+    if (this.anyHandlers.length > 0) return true;
+    const list = this.handlers.get(type);
+    return list !== undefined && list.length > 0;
+  }
+
   publish<K extends keyof E>(type: K, payload: E[K]): void {
     this.queueTypes.push(type);
     this.queuePayloads.push(payload);

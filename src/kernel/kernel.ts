@@ -68,14 +68,15 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     book(book, last) {
       const i = inst(book.symbol);
       if (!i) return;
-      bus.publish('book', bookDto(book, i));
-      bus.publish('quote', quoteDto(book, i, last));
+      // DTOs are built only for a subscriber: a backtest without one pays for none.
+      if (bus.wants('book')) bus.publish('book', bookDto(book, i));
+      if (bus.wants('quote')) bus.publish('quote', quoteDto(book, i, last));
       runner.onBook(book.symbol);
     },
     trade(t) {
       const i = inst(t.symbol);
       runner.onTrade(t.symbol, t.priceUnits, t.qtyUnits);
-      if (i) bus.publish('trade', tradeDto(t, i));
+      if (i && bus.wants('trade')) bus.publish('trade', tradeDto(t, i));
     },
     candle(c) {
       bus.publish('candle', c);
@@ -122,22 +123,26 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     listener: {
       orderUpdated: (o) => {
         exposureLog.changed(o.symbol);
-        bus.publish('order.updated', exec.dto(o));
+        if (bus.wants('order.updated')) bus.publish('order.updated', exec.dto(o));
         runner.onOrderUpdated(o);
         // Reserved cash moves when a buy starts or stops working; fills publish the account anyway.
-        if (o.side === 'buy' && (o.status === 'NEW' || o.status === 'CANCELLED' || o.status === 'EXPIRED' || o.status === 'REJECTED')) {
+        if (o.side === 'buy' && (o.status === 'NEW' || o.status === 'CANCELLED' || o.status === 'EXPIRED' || o.status === 'REJECTED') && bus.wants('account.updated')) {
           bus.publish('account.updated', valuation.account());
         }
       },
-      orderDenied: (o) => bus.publish('order.denied', exec.dto(o)),
+      orderDenied: (o) => {
+        if (bus.wants('order.denied')) bus.publish('order.denied', exec.dto(o));
+      },
       fillApplied: (f, _o, p) => {
         exposureLog.changed(f.symbol);
         const i = inst(f.symbol);
         if (!i) return;
-        bus.publish('fill', fillDto(f, i));
-        const mark = hub.mark(p.symbol);
-        bus.publish('position.updated', positionDto(p, i, mark, ledger.marketValue(p, mark)));
-        bus.publish('account.updated', valuation.account());
+        if (bus.wants('fill')) bus.publish('fill', fillDto(f, i));
+        if (bus.wants('position.updated')) {
+          const mark = hub.mark(p.symbol);
+          bus.publish('position.updated', positionDto(p, i, mark, ledger.marketValue(p, mark)));
+        }
+        if (bus.wants('account.updated')) bus.publish('account.updated', valuation.account());
       },
       anomaly: (m) => log('warn', m),
     },
@@ -290,8 +295,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   function tickPeriodic(): void {
     clockFeed.tick();
     // Marks move: refresh account and open positions once a second.
-    bus.publish('account.updated', valuation.account());
-    for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
+    if (bus.wants('account.updated')) bus.publish('account.updated', valuation.account());
+    if (bus.wants('position.updated')) for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
     exposureLog.changedAll();
     risk.tick();
     pms.sample();

@@ -104,4 +104,18 @@ describe('EventBus', () => {
     bus.publish('a', 2);
     expect(seen).toEqual(['one:1', 'two:1', 'any:a:1', 'two:2']);
   });
+
+  it('when nobody listens to a type then wants() is false, so a producer builds no payload; a catch-all listener wants every type', () => {
+    const bus = new EventBus<Ev>();
+    expect(bus.wants('a')).toBe(false);
+    const off = bus.on('a', () => undefined);
+    expect(bus.wants('a')).toBe(true);
+    expect(bus.wants('b')).toBe(false);
+    off();
+    expect(bus.wants('a')).toBe(false);
+    const offAny = bus.onAny(() => undefined);
+    expect(bus.wants('b')).toBe(true);
+    offAny();
+    expect(bus.wants('b')).toBe(false);
+  });
 });

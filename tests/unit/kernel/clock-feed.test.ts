@@ -51,3 +51,26 @@ describe('the engine pushes its clock', () => {
     expect(pushed).toHaveLength(n);
   });
 });
+
+describe('DTOs only for a subscriber', () => {
+  it('when no client subscribes then orders still fill (no DTO built); once one subscribes, every update reaches it', async () => {
+    const clock = new SimClock(T0);
+    const driver = new SimClockDriver(clock);
+    const e = createEngine({ mode: 'backtest', durability: 'memory', clock, seed: 3, warmUpMinutes: 1, log: () => undefined });
+    await e.start();
+    driver.runToEnd(clock.now() + 2_000);
+    const a = await e.handlers['orders.place']({ symbol: 'ETH/USDT', side: 'buy', qty: 1, type: 'market', tif: 'gtc', source: 'api', urgency: 'immediate', algo: 'market' });
+    driver.runToEnd(clock.now() + 2_000);
+    expect((await e.handlers['orders.get']({ orderId: a.id })).status).toBe('FILLED');
+    const seen: string[] = [];
+    const off = e.feed.subscribe((type, payload) => {
+      if (type === 'order.updated') seen.push((payload as { status: string }).status);
+    });
+    const b = await e.handlers['orders.place']({ symbol: 'ETH/USDT', side: 'buy', qty: 1, type: 'market', tif: 'gtc', source: 'api', urgency: 'immediate', algo: 'market' });
+    driver.runToEnd(clock.now() + 2_000);
+    off();
+    expect((await e.handlers['orders.get']({ orderId: b.id })).status).toBe('FILLED');
+    expect(seen.at(-1)).toBe('FILLED');
+    await e.stop();
+  });
+});
