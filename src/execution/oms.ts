@@ -8,10 +8,9 @@ import type { Ledger, PositionState } from '../core/ledger.ts';
 import { applyFillToOrder, isOpen, remainingUnits, transition } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, JournalPort, PreTradeCheck, VenueEvent, VenueFill, VenueOrderStatus, VenuePort } from '../core/ports.ts';
-import { PrecisionError, divRound, toUnits } from '../core/precision.ts';
-
-/** SQLite INTEGER is 64-bit; anything larger cannot be journaled and is certainly not a real order. */
-const MAX_UNITS = 2n ** 63n - 1n;
+import { divRound } from '../core/precision.ts';
+import { parseAmounts } from './amounts.ts';
+import type { ParsedAmounts } from './amounts.ts';
 /** A cancel asked for again after this long (engine time) is sent again. */
 export const CANCEL_RESEND_MS = 2_000;
 
@@ -27,7 +26,24 @@ export interface PlaceRequest {
   /** Price the trader saw when deciding (TCA's decision price), and when. */
   decisionPriceUnits?: bigint | null;
   decisionTs?: number | null;
+  /** Quantity and price already parsed (by the intake); without it the OMS parses qty and price. */
+  amounts?: ParsedAmounts;
+  /** A signal order approved by the operator: who approved it, and the proposal it came from. */
+  approvedBy?: string | null;
+  proposalId?: string | null;
+  /** The operator confirmed soft limit breaches (the intake allows it for manual orders only). */
+  riskConfirmed?: boolean;
 }
+
+/** Soft limit breaches the operator may still confirm: nothing was journaled. */
+export interface HeldOrder {
+  code: string;
+  message: string;
+  breaches: readonly { code: string; message: string }[];
+}
+
+/** What a top-level submission came to: an order (working, or DENIED and journaled), or held for confirmation. */
+export type SubmitOutcome = { order: Order } | { held: HeldOrder };
 
 /** A parent order: worked by an algorithm through children, never sent to a venue itself. */
 export interface ParentRequest extends Omit<PlaceRequest, 'type' | 'tif'> {
@@ -202,23 +218,35 @@ export class Oms {
     return (this.childrenOf.get(parentId) ?? []).map((id) => this.orders.get(id)!).filter((o) => o !== undefined);
   }
 
+  /** A direct order: drafted, checked (structure, L1), journaled, sent; or denied or held as data. */
+  submit(req: PlaceRequest): SubmitOutcome {
+    const d = this.draft(req, req.type, req.tif, null);
+    if ('denied' in d) return { order: d.denied };
+    if ('held' in d) return d;
+    return { order: this.admit(d.order, true) };
+  }
+
+  /** submit() for a caller whose check never holds (tools, tests): a held order is a programming error there. */
   place(req: PlaceRequest): Order {
-    const order = this.draft(req, req.type, req.tif, null);
-    if ('denied' in order) return order.denied;
-    return this.admit(order.order, true);
+    return orderOf(this.submit(req));
+  }
+
+  placeParent(req: ParentRequest): Order {
+    return orderOf(this.submitParent(req));
   }
 
   /** Creates a parent order (checked by L1 as a whole, journaled, never sent). */
-  placeParent(req: ParentRequest): Order {
+  submitParent(req: ParentRequest): SubmitOutcome {
     const d = this.draft(req, req.price === undefined ? 'market' : 'limit', 'gtc', null);
-    if ('denied' in d) return d.denied;
+    if ('denied' in d) return { order: d.denied };
+    if ('held' in d) return d;
     const parent = d.order;
     parent.algo = req.algo;
     parent.algoParams = req.algoParams;
     parent.algoState = '{}';
     parent.arrivalTs = this.deps.clock.now();
     parent.arrivalPriceUnits = this.deps.midOf?.(parent.symbol) ?? null;
-    return this.admit(parent, false);
+    return { order: this.admit(parent, false) };
   }
 
   /** Places a child of a working parent: id {parentId}-C{n}, checked by L1, journaled, sent. */
@@ -235,6 +263,10 @@ export class Oms {
       requestedPrice: spec.priceUnits === null ? null : spec.priceUnits.toString(),
       parentId: parent.id,
       urgency: parent.urgency,
+      // A child is part of its parent's order: same origin, approval and confirmation.
+      approvedBy: parent.approvedBy,
+      proposalId: parent.proposalId,
+      riskConfirmed: parent.riskConfirmed,
     };
     this.linkChild(child);
     const decision = this.deps.check(child);
@@ -284,11 +316,18 @@ export class Oms {
       decisionTs: null,
       arrivalPriceUnits: null,
       arrivalTs: null,
+      approvedBy: null,
+      proposalId: null,
+      riskConfirmed: false,
+      trigger: null,
+      ocoGroup: null,
+      replacesId: null,
+      rootId: null,
     };
   }
 
-  /** Builds and validates a new top-level order; a precision or L1 failure comes back denied. */
-  private draft(req: Omit<PlaceRequest, 'type' | 'tif'>, type: OrderType, tif: TimeInForce, parentId: string | null): { order: Order } | { denied: Order } {
+  /** Builds and validates a new top-level order; a precision or L1 failure comes back denied, soft breaches to confirm held. */
+  private draft(req: Omit<PlaceRequest, 'type' | 'tif'>, type: OrderType, tif: TimeInForce, parentId: string | null): { order: Order } | { denied: Order } | { held: HeldOrder } {
     const inst = this.deps.instruments.get(req.symbol);
     if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
     const now = this.deps.clock.now();
@@ -303,10 +342,19 @@ export class Oms {
       urgency: req.urgency ?? 'immediate',
       decisionPriceUnits: req.decisionPriceUnits ?? null,
       decisionTs: req.decisionTs ?? null,
+      approvedBy: req.approvedBy ?? null,
+      proposalId: req.proposalId ?? null,
+      riskConfirmed: req.riskConfirmed ?? false,
     };
-    const precision = this.parsePrecision(order, req, inst.qtyDecimals, inst.priceDecimals);
-    if (precision) return { denied: this.deny(order, precision.code, precision.message) };
+    const amounts = req.amounts ?? parseAmounts(inst, req.qty, req.price);
+    if (!amounts.ok) {
+      order.qtyUnits = amounts.qtyUnits;
+      return { denied: this.deny(order, amounts.code, amounts.message) };
+    }
+    order.qtyUnits = amounts.qtyUnits;
+    order.priceUnits = amounts.priceUnits;
     const decision = this.deps.check(order);
+    if (!decision.ok && decision.held) return { held: { code: decision.code, message: decision.message, breaches: decision.held } };
     if (!decision.ok) return { denied: this.deny(order, decision.code, decision.message) };
     if (order.side === 'buy') this.reservePrice.set(order.id, decision.reservePriceUnits);
     if (order.decisionPriceUnits === null) {
@@ -358,32 +406,6 @@ export class Oms {
     if (order.status !== 'NEW') return;
     transition(order, 'PENDING', this.deps.clock.now());
     this.persist(order, 'algo_started');
-  }
-
-  private parsePrecision(order: Order, req: Pick<PlaceRequest, 'qty' | 'price'>, qtyDecimals: number, priceDecimals: number): { code: string; message: string } | undefined {
-    try {
-      order.qtyUnits = toUnits(req.qty, qtyDecimals);
-    } catch (err) {
-      if (err instanceof PrecisionError) return { code: 'QTY_NOT_ON_LOT', message: `quantity ${String(req.qty)}: ${err.message}` };
-      throw err;
-    }
-    if (order.qtyUnits > MAX_UNITS) {
-      order.qtyUnits = 0n;
-      return { code: 'VALUE_OUT_OF_RANGE', message: `quantity ${String(req.qty)} is out of range` };
-    }
-    if (req.price !== undefined) {
-      try {
-        order.priceUnits = toUnits(req.price, priceDecimals);
-        if (order.priceUnits > MAX_UNITS) {
-          order.priceUnits = null;
-          return { code: 'VALUE_OUT_OF_RANGE', message: `price ${String(req.price)} is out of range` };
-        }
-      } catch (err) {
-        if (err instanceof PrecisionError) return { code: 'PRICE_NOT_ON_TICK', message: `price ${String(req.price)}: ${err.message}` };
-        throw err;
-      }
-    }
-    return undefined;
   }
 
   private deny(order: Order, code: string, message: string): Order {
@@ -631,4 +653,9 @@ export class Oms {
     else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
     return applied;
   }
+}
+
+function orderOf(r: SubmitOutcome): Order {
+  if ('held' in r) throw new Error(`order held for confirmation (${r.held.code}): this caller cannot hold orders; submit through the intake`);
+  return r.order;
 }

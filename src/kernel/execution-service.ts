@@ -1,4 +1,3 @@
-import type { Params } from '../contract/api.ts';
 import type { ExecutionPlanDto, OrderDto, ScheduleSliceDto, TcaDto } from '../contract/dto.ts';
 import { ALGO_KINDS } from '../contract/dto.ts';
 import { DomainError } from '../core/errors.ts';
@@ -7,16 +6,18 @@ import { notionalUnits } from '../core/instrument.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import { isOpen, remainingUnits } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
-import { PrecisionError, divRound, fromUnits, pow10, toUnits } from '../core/precision.ts';
+import { PrecisionError, fromUnits, toUnits } from '../core/precision.ts';
 import type { AlgoRunner } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
 import { targetUnits } from '../execution/algos/schedule.ts';
+import { parseAmounts, plannedUnits } from '../execution/amounts.ts';
+import type { OrderTicket } from '../execution/intake.ts';
 import type { Oms } from '../execution/oms.ts';
 import { DEFAULT_ROUTING, route } from '../execution/routing.ts';
 import type { RoutePlan, RoutingTable } from '../execution/routing.ts';
 import { orderDto } from './dto-mapping.ts';
 
-type PlaceParams = Params<'orders.place'>;
+type PlaceParams = OrderTicket;
 
 function safeUnits(v: number | string, decimals: number): bigint | undefined {
   try {
@@ -39,8 +40,9 @@ export interface ExecutionServiceDeps {
 }
 
 /**
- * The order-entry side of the contract: routes each request by urgency to a direct order or an
- * algorithm, and exposes the parent controls (pause, resume, modify, cancel) and TCA.
+ * The execution side of the contract: routes orders by urgency to a direct order or an algorithm
+ * (orders enter through OrderIntake, which asks `plan`), previews the schedule, and exposes the
+ * parent controls (pause, resume, modify, cancel) and TCA.
  */
 export class ExecutionService {
   private readonly d: ExecutionServiceDeps;
@@ -84,15 +86,9 @@ export class ExecutionService {
     }
   }
 
-  plan(p: PlaceParams): { inst: Instrument; plan: RoutePlan; qtyUnits: bigint } {
+  /** Routes an order of `qtyUnits` (parsed once by the intake, or by the preview). */
+  plan(p: OrderTicket, qtyUnits: bigint): { inst: Instrument; plan: RoutePlan; qtyUnits: bigint } {
     const inst = this.inst(p.symbol);
-    let qtyUnits: bigint;
-    try {
-      qtyUnits = toUnits(p.qty, inst.qtyDecimals);
-    } catch {
-      // Precision problems are reported as L1 denials by the OMS; plan with the nearest lot.
-      qtyUnits = BigInt(Math.max(1, Math.floor(Number(p.qty) * 10 ** inst.qtyDecimals)));
-    }
     const ap = p.algoParams;
     const plan = route(
       {
@@ -124,44 +120,9 @@ export class ExecutionService {
     return { inst, plan, qtyUnits };
   }
 
-  private decisionUnits(inst: Instrument, v: number | string | undefined): bigint | null {
-    if (v === undefined) return null;
-    try {
-      // The trader may have seen a mid between ticks: keep it to the tick's precision, rounded.
-      // Parse at a precision no double can exceed (a JS mid like 3166.0150000000003), then round.
-      const extra = 30;
-      return divRound(toUnits(v, inst.priceDecimals + extra), pow10(extra));
-    } catch (err) {
-      if (err instanceof PrecisionError) throw new DomainError('BAD_REQUEST', `decisionPrice: ${err.message}`);
-      throw err;
-    }
-  }
-
-  place(p: PlaceParams): OrderDto {
-    const { inst, plan } = this.plan(p);
-    const common = {
-      symbol: inst.symbol,
-      side: p.side,
-      qty: p.qty,
-      price: p.price,
-      source: p.source,
-      urgency: p.urgency,
-      decisionPriceUnits: this.decisionUnits(inst, p.decisionPrice),
-      decisionTs: p.decisionTs ?? null,
-    };
-    if (plan.style === 'market' || plan.style === 'limit') {
-      const o = this.d.oms.place({ ...common, type: plan.style, tif: plan.style === 'market' ? 'gtc' : p.tif, price: plan.style === 'market' ? undefined : p.price });
-      return this.dto(o);
-    }
-    // The operator's confirmation of soft breaches travels with the parent: its children are checked with it.
-    const confirmed = p.confirm === true && p.source === 'manual';
-    const parent = this.d.oms.placeParent({ ...common, algo: plan.style, algoParams: JSON.stringify(confirmed ? { ...plan.params, riskConfirmed: true } : plan.params) });
-    if (parent.status !== 'DENIED') this.d.runner.start(parent);
-    return this.dto(parent);
-  }
-
   preview(p: PlaceParams): ExecutionPlanDto {
-    const { inst, plan, qtyUnits } = this.plan(p);
+    const i = this.inst(p.symbol);
+    const { inst, plan, qtyUnits } = this.plan(p, plannedUnits(parseAmounts(i, p.qty, undefined), p.qty, i.qtyDecimals));
     const pp = plan.params;
     const schedule: ScheduleSliceDto[] = [];
     const style = plan.style;
@@ -218,10 +179,13 @@ export class ExecutionService {
     return this.dto(this.d.runner.resume(id));
   }
 
-  modify(id: string, qty: number | string): OrderDto {
+  modify(id: string, m: { qty?: number | string | undefined; price?: number | string | undefined; stopPrice?: number | string | undefined }): OrderDto {
     const o = this.parent(id);
+    if (m.price !== undefined || m.stopPrice !== undefined || m.qty === undefined) {
+      throw new DomainError('BAD_REQUEST', `order ${id} is worked by an algorithm: only its quantity can be modified`);
+    }
     const inst = this.inst(o.symbol);
-    const units = this.qtyParam(inst, qty, 'qty');
+    const units = this.qtyParam(inst, m.qty, 'qty');
     return this.dto(this.d.runner.modify(id, units!));
   }
 

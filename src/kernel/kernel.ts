@@ -10,22 +10,28 @@ import { fromUnits, toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
 import type { RunnerMarket } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
+import { OrderIntake } from '../execution/intake.ts';
 import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
-import type { KernelContext } from './context.ts';
-import { gateVenue, guardRiskStore } from './durability.ts';
+import type { EngineCore, KernelContext } from './context.ts';
+import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
 import { ClockFeed } from './clock-feed.ts';
 import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
+import { approvalsHandlers } from './handlers/approvals.ts';
 import { marketHandlers } from './handlers/market.ts';
 import { orderHandlers } from './handlers/orders.ts';
 import { pmsHandlers } from './handlers/pms.ts';
+import { portfolioHandlers } from './handlers/portfolio.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
+import { signalsHandlers } from './handlers/signals.ts';
+import { L2Service } from './l2-service.ts';
+import { memoryL2Stores } from './modes/stores.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
 import { PmsLoop } from '../pms/loop.ts';
 import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
@@ -36,6 +42,12 @@ import { wireHandlers } from './wire.ts';
 export interface Engine {
   handlers: Handlers;
   feed: EventFeed;
+  /**
+   * Where every order enters, for in-process callers (the approval queue, backtest runners):
+   * `intake.submit({ order, origin, approvedBy?, proposalId?, confirmSoft })`, outcome as data.
+   * Over the contract, `orders.place` calls the same.
+   */
+  readonly intake: OrderIntake;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Recovery summary of the last start. */
@@ -188,6 +200,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     midOf: (s) => market.mid(s),
     volumeProfile: (i) => marketData.volumeProfile(i),
   });
+  const intake = new OrderIntake({
+    instruments,
+    oms,
+    route: (t, i, qtyUnits) => exec.plan(t, qtyUnits).plan,
+    startAlgo: (parent) => runner.start(parent),
+  });
 
   const risk: RiskControl = new RiskControl({
     clock,
@@ -261,8 +279,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   });
 
   const clockFeed = new ClockFeed({ mode: parts.mode, clock, pace: parts.pace, publish: (c) => bus.publish('clock', c) });
-
-  const ctx: KernelContext = {
+  const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
+  const core: EngineCore = {
     mode: parts.mode,
     clock,
     clockDto: () => clockFeed.dto(),
@@ -275,17 +293,27 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     oms,
     runner,
     exec,
+    intake,
     risk,
     pms,
     valuation,
     structuralCheck,
   };
+  const l2 = new L2Service(core, l2Stores, {
+    signals: (c) => bus.publish('signal.generated', c),
+    created: (p) => bus.publish('proposal.created', p),
+    updated: (p) => bus.publish('proposal.updated', p),
+  }, log, config.l2);
+  const ctx: KernelContext = { ...core, l2 };
   const handlers: Handlers = {
     ...sessionHandlers(ctx),
     ...marketHandlers(ctx),
     ...orderHandlers(ctx),
     ...riskHandlers(ctx),
     ...pmsHandlers(ctx),
+    ...signalsHandlers(ctx),
+    ...portfolioHandlers(ctx),
+    ...approvalsHandlers(ctx),
   };
 
   let periodic: number | undefined;
@@ -306,6 +334,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   return {
     // A request is answered once what it journaled is committed (at once unless commits are grouped).
     handlers: wireHandlers(handlers, commits ? () => commits.committed() : undefined),
+    intake,
     feed: {
       subscribe: (listener) => bus.onAny((type, payload) => listener(type as keyof Events, payload as Events[keyof Events])),
     },
@@ -329,6 +358,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       pms.start();
       watchdog?.start();
       clockFeed.start();
+      l2.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -338,6 +368,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       if (periodic !== undefined) clock.cancel(periodic);
       clockFeed.stop();
       watchdog?.stop();
+      l2.stop();
       pms.stop();
       runner.stop();
       venue.stop();
@@ -347,6 +378,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       journal.close();
       riskStore.close();
       parts.venueStore.close();
+      l2Stores.signals.close();
+      l2Stores.approvals.close();
     },
   };
 }

@@ -5,8 +5,11 @@ import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import type { JournalPort, VenuePort } from '../core/ports.ts';
 import type { ExecAlgo } from '../execution/algos/types.ts';
 import type { WatchdogOptions } from '../execution/order-watchdog.ts';
+import type { ApprovalStorePort } from '../approval/store.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
+import type { SignalJournalPort } from '../signals/journal.ts';
 import type { RiskControlOptions } from './risk-control.ts';
+import type { L2Options } from './l2-service.ts';
 import type { PmsLoopOptions } from '../pms/loop.ts';
 
 /**
@@ -53,6 +56,12 @@ export interface CommitBarrier {
   flush(): void;
 }
 
+/** L2's stores: the signal journal (cycles, signals, alpha configuration) and the approval journal. */
+export interface L2Stores {
+  signals: SignalJournalPort & Closable;
+  approvals: ApprovalStorePort & Closable;
+}
+
 export interface KernelParts {
   mode: EngineMode;
   clock: Clock;
@@ -68,6 +77,8 @@ export interface KernelParts {
   commits?: CommitBarrier;
   /** How engine time moves against wall time (a replay's driver); default: 1× on a wall clock, as fast as driven on a SimClock. */
   pace?: ClockPace;
+  /** L2's stores; absent: kept in memory for the session. */
+  l2?: L2Stores;
 }
 
 /** What the kernel does with its parts: seeds, L1 and PMS configuration, the algorithms. */
@@ -81,4 +92,6 @@ export interface KernelConfig {
   createAlgo?: (kind: AlgoKind) => ExecAlgo;
   /** The order watchdog: default on for a wall clock, off on a SimClock; `false` turns it off. */
   watchdog?: WatchdogOptions | false;
+  /** L2: signal cycle cadence, auto-proposals, the queue's TTL and price band, sizing. */
+  l2?: L2Options;
 }

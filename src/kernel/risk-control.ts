@@ -71,25 +71,17 @@ export interface RiskControlDeps {
   options?: RiskControlOptions;
 }
 
-/** What a top-level request adds to the order L1 sees (who sent it, whether soft breaches were confirmed). */
-export interface RequestContext {
-  source: 'manual' | 'api' | 'signal';
-  confirm: boolean;
-}
-
 /** Minutes of short-term volatility kept as the baseline the volatility regime compares against. */
 const VOL_BASELINE_SAMPLES = 3600;
 const VOL_MIN_BASELINE_SAMPLES = 300;
 
-export { breakerEventDto, checkDto, parentConfirmed, transitionDto } from './risk-views.ts';
-import { breakerEventDto, limitAuditDto, limitsDto, parentConfirmed, riskStatusDto, stateCauseDto, transitionDto } from './risk-views.ts';
+export { breakerEventDto, checkDto, transitionDto } from './risk-views.ts';
+import { breakerEventDto, limitAuditDto, limitsDto, riskStatusDto, stateCauseDto, transitionDto } from './risk-views.ts';
 
 export class RiskControl {
   readonly service: RiskService;
   private readonly d: RiskControlDeps;
   private readonly gate: RiskGateConfig;
-  /** Set by the execution service around a top-level placement; children use their parent's. */
-  private ctx: RequestContext | undefined;
   private readonly volSamples = new Map<string, number[]>();
   private readonly killCheck: KillSwitchCheck;
 
@@ -174,36 +166,18 @@ export class RiskControl {
 
   // -- order path -----------------------------------------------------------------------------
 
-  /** Runs `fn` (a top-level placement) with the request's source and confirmation. */
-  withRequest<T>(ctx: RequestContext, fn: () => T): T {
-    const prev = this.ctx;
-    this.ctx = ctx;
-    try {
-      return fn();
-    } finally {
-      this.ctx = prev;
-    }
-  }
-
   /**
-   * L1 on an order about to be journaled (after the structural checks passed). A soft breach on a
-   * manual order without confirmation throws RISK_CONFIRM_REQUIRED: nothing is journaled, the ticket
-   * asks the operator and resubmits with confirm.
+   * L1 on an order about to be journaled (after the structural checks passed). The verdict is data:
+   * soft breaches the operator may still confirm come back `held` (nothing is journaled; the
+   * intake returns them and the contract edge asks for confirmation). Who sent the order and
+   * whether the operator confirmed are the order's own columns (a child has its parent's), so no
+   * request context travels beside it.
    */
   check(order: OrderRecord, estimatedPriceUnits: bigint | null): PreTradeDecision | { ok: true } {
-    const parent = order.parentId !== null ? this.d.oms().get(order.parentId) : undefined;
-    const confirm = parent ? parentConfirmed(parent) : (this.ctx?.confirm ?? false);
-    const source = parent ? parent.source : (this.ctx?.source ?? order.source);
-    const ro: RiskOrder = riskOrderFromRecord(order, { estimatedPriceUnits, confirm, source });
+    const ro: RiskOrder = riskOrderFromRecord(order, { estimatedPriceUnits, confirm: order.riskConfirmed, source: order.source });
     const d = this.service.check(ro, this.d.clock.now());
     if (d.verdict === 'pass') return { ok: true };
-    if (d.verdict === 'soft_breach') {
-      throw new DomainError(
-        'RISK_CONFIRM_REQUIRED',
-        d.message,
-        d.breaches.map((b) => ({ path: b.code, message: b.message })),
-      );
-    }
+    if (d.verdict === 'soft_breach') return { ok: false, code: d.code ?? 'RISK_SOFT_BREACH', message: d.message, held: d.breaches.map((b) => ({ code: b.code, message: b.message })) };
     return { ok: false, code: d.code ?? 'RISK_DENIED', message: d.message };
   }
 
@@ -233,7 +207,7 @@ export class RiskControl {
       source: parent.source,
       kind: 'parent',
       parentId: null,
-      confirm: parentConfirmed(parent),
+      confirm: parent.riskConfirmed,
     };
     const d = this.service.check(ro, this.d.clock.now());
     if (d.verdict === 'pass') return;

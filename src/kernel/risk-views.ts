@@ -11,7 +11,6 @@ import type {
 import type { Urgency } from '../core/enums.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { BreakerEvent } from '../risk/circuit-breakers.ts';
-import type { Order } from '../core/order.ts';
 import type { LossView } from '../risk/drawdown.ts';
 import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, groupMembers, scopeKey } from '../risk/limits.ts';
 import type { LimitBook, LimitEntry, LimitLevels } from '../risk/limits.ts';
@@ -190,16 +189,5 @@ function usedUnits(service: RiskService, symbols: readonly string[], e: LimitEnt
     }
     default:
       return null;
-  }
-}
-
-/** A parent carries its operator confirmation in its journaled parameters, so children (and restarts) keep it. */
-export function parentConfirmed(parent: Order): boolean {
-  if (parent.algoParams === null) return false;
-  try {
-    const p = JSON.parse(parent.algoParams) as { riskConfirmed?: unknown };
-    return p.riskConfirmed === true;
-  } catch {
-    return false;
   }
 }

@@ -25,9 +25,16 @@ type OrderMethods =
 
 /** Order entry, parent controls, the order and fill books, positions and the account. */
 export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> {
-  const { exec, oms, risk } = ctx;
+  const { exec, oms, risk, intake } = ctx;
   return {
-    'orders.place': (p) => risk.withRequest({ source: p.source, confirm: p.confirm === true && p.source === 'manual' }, () => exec.place(p)),
+    'orders.place': (p) => {
+      const { source, confirm, ...order } = p;
+      const r = intake.submit({ order, origin: source, confirmSoft: confirm === true });
+      // The contract edge: soft breaches to confirm reach the client as RISK_CONFIRM_REQUIRED with
+      // each breach; the ticket asks the operator and resubmits with confirm.
+      if (r.kind === 'held') throw new DomainError('RISK_CONFIRM_REQUIRED', r.message, r.breaches.map((b) => ({ path: b.code, message: b.message })));
+      return exec.dto(r.order);
+    },
     'orders.preview': (p) => exec.preview(p),
     'orders.cancel': ({ orderId }) => exec.cancel(orderId),
     'orders.cancelAll': ({ symbol }) => {
@@ -40,10 +47,10 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
       if (o && o.algo !== null && o.paused && isOpen(o.status)) risk.checkAmend(o, null, undefined);
       return exec.resume(orderId);
     },
-    'orders.modify': ({ orderId, qty }) => {
+    'orders.modify': ({ orderId, qty, price, stopPrice }) => {
       const o = oms.get(orderId);
       const i = o ? ctx.instruments.get(o.symbol) : undefined;
-      if (o && i && o.algo !== null && isOpen(o.status)) {
+      if (o && i && o.algo !== null && isOpen(o.status) && qty !== undefined && price === undefined && stopPrice === undefined) {
         let units: bigint | undefined;
         try {
           units = toUnits(qty, i.qtyDecimals);
@@ -52,7 +59,7 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
         }
         if (units !== undefined) risk.checkAmend(o, units, farTouch(ctx, o.symbol, o.side));
       }
-      return exec.modify(orderId, qty);
+      return exec.modify(orderId, { qty, price, stopPrice });
     },
     'orders.children': ({ orderId }) => exec.children(orderId),
     'orders.tca': ({ orderId }) => exec.tca(orderId),

@@ -33,6 +33,13 @@ export function orderRecord(id: string, seq: number, over: Partial<OrderRecord> 
     decisionTs: null,
     arrivalPriceUnits: null,
     arrivalTs: null,
+    approvedBy: null,
+    proposalId: null,
+    riskConfirmed: false,
+    trigger: null,
+    ocoGroup: null,
+    replacesId: null,
+    rootId: null,
     ...over,
   };
 }
