@@ -678,7 +678,9 @@ export class Oms {
     if (!inst) return false;
     const next: Order = { ...order };
     try {
-      applyFillToOrder(next, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, f.ts);
+      // An exchange stamps a trade with its own clock, often before we processed the order's
+      // acceptance: an order's state time never goes backwards (views keep the newest update).
+      applyFillToOrder(next, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, order.updatedAt));
     } catch (err) {
       this.deps.listener.anomaly(`fill ${f.fillId} refused: ${err instanceof Error ? err.message : String(err)}`);
       return false;
@@ -694,7 +696,7 @@ export class Oms {
         this.deps.listener.anomaly(`fill ${f.fillId} overfills parent ${parent.id} (${parent.filledUnits}+${f.qtyUnits} > ${parent.qtyUnits}); parent quantity raised`);
         nextParent.qtyUnits = nextParent.filledUnits + f.qtyUnits;
       }
-      applyFillToOrder(nextParent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, f.ts);
+      applyFillToOrder(nextParent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, nextParent.updatedAt));
     }
     const record: FillRecord = {
       id: f.fillId,

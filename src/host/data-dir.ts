@@ -155,7 +155,10 @@ export function prepareDataDir(dir: string, opts: PrepareOptions): PreparedDataD
   const journalSize = Math.max(sizeOf(journal), 0) + Math.max(sizeOf(`${journal}-wal`), 0);
   let movedAsideTo: string | undefined;
   if (journalSize === 0) {
-    const signs = HISTORY_SIGNS.filter((f) => sizeOf(join(path, f)) > 0);
+    // Exchange accounts keep their journals under accounts/: the host's connection file and logs
+    // then say nothing about the demo account, whose own sign is its sim-venue books.
+    const exchangeAccounts = existsSync(join(path, 'accounts'));
+    const signs = HISTORY_SIGNS.filter((f) => sizeOf(join(path, f)) > 0 && (!exchangeAccounts || f.startsWith('sim-venue')));
     if (signs.length > 0 && !opts.fresh) {
       const state = existsSync(journal) ? 'is empty' : 'is missing';
       throw new DataDirError(

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Params } from '../contract/api.ts';
 import type { VenueConfigDto } from '../contract/api/venue.ts';
 import { WallClock } from '../core/clock.ts';
@@ -103,6 +105,10 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
     throw new DomainError('VENUE_REJECTED', `cannot open ${settings.exchangeId}: ${err instanceof Error ? err.message : String(err)}`, [{ path: typeof code === 'string' ? code : 'VENUE_UNAVAILABLE', message: 'open failed' }]);
   }
   const instruments = new InstrumentRegistry(venue.instruments());
+  // One journal per account: an exchange's live or paper account never shares a journal (cash,
+  // positions, client order ids) with the demo venue or with another exchange.
+  const journalDir = join(o.dataDir, 'accounts', `${settings.exchangeId}-${settings.mode}`);
+  mkdirSync(journalDir, { recursive: true, mode: 0o700 });
   const link: VenueLink = {
     exchangeId: venue.session.exchange.id,
     account: settings.mode === 'live' ? `${settings.exchangeId} · key …${creds!.apiKey.slice(-4)}` : `paper on ${settings.exchangeId}`,
@@ -113,7 +119,7 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
     onAlert: (l) => venue.onAlert(l),
   };
   if (settings.mode === 'paper') {
-    const parts = paperOnLiveParts({ dataDir: o.dataDir, feed: venue, link, instruments, currency: venue.currency, seed: o.seed, clock, log: o.log });
+    const parts = paperOnLiveParts({ dataDir: journalDir, feed: venue, link, instruments, currency: venue.currency, seed: o.seed, clock, log: o.log });
     return { parts, venue, settings, reconcileEveryMs: t.reconcileEveryMs };
   }
   link.gather = (snap) => gatherReconcileInput(venue, snap);
@@ -128,7 +134,7 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
     const inst = venue.registry.get(h.symbol);
     if (inst) baseline[inst.base] = rescale(h.qtyUnits, inst.qtyDecimals, 8).toString();
   }
-  const parts = liveParts({ dataDir: o.dataDir, venue: port, link, instruments, currency: venue.currency, initialCash: toDecimalString(account.cashUnits, CASH_DECIMALS), baseline, log: o.log, clock });
+  const parts = liveParts({ dataDir: journalDir, venue: port, link, instruments, currency: venue.currency, initialCash: toDecimalString(account.cashUnits, CASH_DECIMALS), baseline, log: o.log, clock });
   return { parts, venue, settings, reconcileEveryMs: t.reconcileEveryMs };
 }
 

@@ -62,8 +62,8 @@ async function stop(child: ChildProcess): Promise<void> {
   }
 }
 
-export async function startEngine(extraArgs: string[] = []): Promise<{ engine: Engine; stop: () => Promise<void> }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'strata-e2e-'));
+export async function startEngine(extraArgs: string[] = [], opts: { dataDir?: string; startTimeoutMs?: number } = {}): Promise<{ engine: Engine; stop: () => Promise<void> }> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'strata-e2e-')));
   let output = '';
   const child = spawn(process.execPath, ['src/host/main.ts', 'serve', '--port', '0', '--data-dir', dataDir, '--seed', '42', ...extraArgs], {
     cwd: root,
@@ -74,10 +74,11 @@ export async function startEngine(extraArgs: string[] = []): Promise<{ engine: E
   child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
   const cleanup = async (): Promise<void> => {
     await stop(child);
-    await rm(dataDir, { recursive: true, force: true });
+    // A data dir the caller gave is the caller's (a restart on the same account).
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  const deadline = Date.now() + (opts.startTimeoutMs ?? START_TIMEOUT_MS);
   let conn: ConnectionFile | null = null;
   while (!conn) {
     if (exited(child)) {

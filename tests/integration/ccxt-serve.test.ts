@@ -128,4 +128,24 @@ describe('strata serve on a ccxt exchange (loopback Binance, real ccxt)', () => 
     const again = await c.call('venue.reconcile');
     expect(again.items.filter((i) => i.kind === 'external_order')).toHaveLength(0);
   });
+
+  it('when the mode is paper then orders fill against the live book in the simulated venue and never reach the exchange', async () => {
+    const url = await startLoopback();
+    const dir = dataDirFor('ccxt-paper', url);
+    const p = await spawnServe(dir, ['--venue', 'ccxt:binance', '--venue-url', url, '--mode', 'paper', '--symbols', BTC], { ...process.env, STRATA_API_KEY: '', STRATA_API_SECRET: '' }, 120_000);
+    running.push(p);
+    const c = await clientFor(p);
+    clients.push(c);
+    expect(await c.call('session.info')).toMatchObject({ mode: 'paper', venue: 'paper:binance', venueMode: 'paper', account: 'paper on binance' });
+    // The live book reaches the paper venue (its crowd), then a market buy walks it.
+    await waitFor(async () => ((await c.call('market.snapshot', { symbol: BTC })).book.asks[0]?.price === 64000 ? true : undefined), 60_000, 'the live book in the paper venue');
+    const buy = await c.call('orders.place', { symbol: BTC, side: 'buy', qty: '0.01', type: 'market', source: 'manual', confirm: true });
+    const o = await waitFor(async () => {
+      const x = await c.call('orders.get', { orderId: buy.id });
+      return x.status === 'FILLED' ? x : undefined;
+    }, 30_000, 'the paper fill');
+    expect(o.avgPrice).toBe(64000);
+    expect(lb!.engine.orders()).toHaveLength(0);
+    await expect(c.call('venue.reconcile')).rejects.toMatchObject({ code: 'VENUE_REJECTED' });
+  });
 });

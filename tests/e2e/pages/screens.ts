@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 
-export type ScreenLabel = 'Trading' | 'Risk';
+export type ScreenLabel = 'Trading' | 'Risk' | 'Signals' | 'Portfolio' | 'Approvals' | 'Reconciliation' | 'Settings';
 
 /** The screen switcher in the top bar, and the panels whose sizes a screen keeps. */
 export class ScreensObject {

@@ -16,6 +16,9 @@ describe('ccxt is loaded lazily', () => {
       let n = 0;
       registerHooks({ resolve(spec, ctx, next) { if (spec === 'ccxt') n++; return next(spec, ctx); } });
       await import('./src/kernel/engine.ts');
+      // The host's serve path (the demo venue's start): the exchange session is imported lazily too.
+      await import('./src/host/serve.ts');
+      await import('./src/host/venue-host.ts');
       await import('./src/venues/ccxt/index.ts');
       await import('./src/venues/loopback/loopback-exchange.ts');
       const before = n;
