@@ -21,14 +21,14 @@ export function replayInitial(): ReplaySlice {
 function apply(r: ReplayStateDto): void {
   const prev = get().replay;
   // The engine clock of a replay moves at its own speed: follow its position (shared/time.ts reads clockOffset).
-  set(r.loaded ? { replay: r, clockOffset: r.position - Date.now() } : { replay: r });
+  set(r.loaded ? { replay: r, clockOffset: Math.round(r.position - Date.now()) } : { replay: r });
   if (prev && prev.generation !== r.generation) requestResync();
 }
 
 async function load(c: Client, current: () => boolean): Promise<void> {
   const r = await settle(c.call('replay.status', {}), 'replay');
   if (!current() || !r) return;
-  set(r.loaded ? { replay: r, clockOffset: r.position - Date.now() } : { replay: r });
+  set(r.loaded ? { replay: r, clockOffset: Math.round(r.position - Date.now()) } : { replay: r });
 }
 
 async function control(p: Promise<ReplayStateDto>, what: string): Promise<void> {
