@@ -84,6 +84,7 @@ export class ReplaySession {
   private lastWall = 0;
   private lastStateAt = 0;
   private lastFlush = 0;
+  private carry = 0;
   private closed = false;
   /** Settles when no rebuild is under way; requests wait on it. */
   private idle: Promise<void> = Promise.resolve();
@@ -334,7 +335,11 @@ export class ReplaySession {
     const elapsed = Math.min(wall - this.lastWall, MAX_STEP_WALL_MS);
     this.lastWall = wall;
     if (this.speed === 'max' || elapsed <= 0) return;
-    this.runTo(Math.min(this.end, this.clock.now() + elapsed * Number(this.speed)));
+    // Engine time stays in whole ms (timestamps are integers on the wire): the fraction carries over.
+    this.carry += elapsed * Number(this.speed);
+    const whole = Math.floor(this.carry);
+    this.carry -= whole;
+    if (whole > 0) this.runTo(Math.min(this.end, this.clock.now() + whole));
   }
 
   private loopStep(): void {
