@@ -132,7 +132,7 @@ export function PriceChart(): ReactNode {
       },
       grid: { vertLines: { color: 'rgba(42, 52, 66, 0.55)' }, horzLines: { color: 'rgba(42, 52, 66, 0.55)' } },
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { borderColor: '#243040', scaleMargins: { top: 0.12, bottom: 0.22 } },
+      rightPriceScale: { borderColor: '#243040', scaleMargins: { top: 0.08, bottom: 0.22 } },
       timeScale: {
         borderColor: '#243040',
         timeVisible: true,
