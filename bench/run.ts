@@ -125,6 +125,7 @@ function benchJournal(): number {
         filledNotionalUnits: 0n, feeUnits: 0n, status: 'NEW', reason: null, cancelRequested: false, source: 'api',
         createdAt: i, updatedAt: i, parentId: null, urgency: 'immediate', algo: null, algoParams: null, algoState: null,
         paused: false, decisionPriceUnits: null, decisionTs: null, arrivalPriceUnits: null, arrivalTs: null,
+        trigger: null, ocoGroup: null, replacesId: null, rootId: null,
       };
       journal.insertOrder(o, 'created');
     }

@@ -1,5 +1,5 @@
 import { isMethodName, paramsSchemas, takesParams } from './api.ts';
-import type { EventName, Events, Handlers, MethodName, ParamsIn, Result } from './api.ts';
+import type { EventName, Events, Handlers } from './api.ts';
 import type { Endpoint, RequestFrame, ResponseFrame } from './envelope.ts';
 import { requestFrameSchema } from './envelope.ts';
 import { RpcError } from './errors.ts';
@@ -133,78 +133,6 @@ export function serveEndpoint(endpoint: Endpoint, handlers: Handlers, feed?: Eve
   return stop;
 }
 
-export interface Client {
-  call<M extends MethodName>(method: M, params?: ParamsIn<M>): Promise<Result<M>>;
-  on<E extends EventName>(event: E, listener: (data: Events[E]) => void): () => void;
-  close(): void;
-}
-
-export interface ClientOptions {
-  timeoutMs?: number;
-}
-
-/** The caller side: typed calls and event listeners over any endpoint. */
-export function createClient(endpoint: Endpoint, opts: ClientOptions = {}): Client {
-  const timeoutMs = opts.timeoutMs ?? 15_000;
-  let nextId = 1;
-  let closed = false;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: RpcError) => void; timer: ReturnType<typeof setTimeout> }>();
-  const listeners = new Map<string, Set<(data: never) => void>>();
-
-  endpoint.onMessage((text) => {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (typeof frame !== 'object' || frame === null) return;
-    const f = frame as { t?: string; id?: number; ok?: boolean; result?: unknown; error?: ErrorDto; event?: string; data?: unknown };
-    if (f.t === 'res' && typeof f.id === 'number') {
-      const p = pending.get(f.id);
-      if (!p) return;
-      pending.delete(f.id);
-      clearTimeout(p.timer);
-      if (f.ok) p.resolve(f.result);
-      else p.reject(new RpcError(f.error?.code ?? 'INTERNAL', f.error?.message ?? 'request failed', f.error?.issues));
-    } else if (f.t === 'evt' && typeof f.event === 'string') {
-      const set = listeners.get(f.event);
-      if (set) for (const l of set) (l as (d: unknown) => void)(f.data);
-    }
-  });
-  endpoint.onClose(() => {
-    closed = true;
-    for (const [, p] of pending) {
-      clearTimeout(p.timer);
-      p.reject(new RpcError('NOT_CONNECTED', 'connection to the engine closed'));
-    }
-    pending.clear();
-  });
-
-  return {
-    call(method, params) {
-      if (closed) return Promise.reject(new RpcError('NOT_CONNECTED', 'connection to the engine is closed'));
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new RpcError('TIMEOUT', `${method} got no reply within ${timeoutMs} ms`));
-        }, timeoutMs);
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-        endpoint.send(JSON.stringify({ t: 'req', id, method, params: params ?? {} }));
-      });
-    },
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) {
-        set = new Set();
-        listeners.set(event, set);
-      }
-      set.add(listener as (data: never) => void);
-      return () => set.delete(listener as (data: never) => void);
-    },
-    close() {
-      endpoint.close();
-    },
-  };
-}
+// The caller side lives in client.ts (no zod, no schemas: the CLI loads it alone); re-exported here.
+export { createClient } from './client.ts';
+export type { Client, ClientOptions } from './client.ts';

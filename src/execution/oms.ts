@@ -5,13 +5,12 @@ import type { Clock } from '../core/clock.ts';
 import { notionalUnits } from '../core/instrument.ts';
 import type { InstrumentRegistry } from '../core/instrument.ts';
 import type { Ledger, PositionState } from '../core/ledger.ts';
-import { applyFillToOrder, isOpen, remainingUnits, transition } from '../core/order.ts';
+import { applyFillToOrder, isOpen, remainingUnits, transition, worksChildren } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
-import type { FillRecord, JournalPort, PreTradeCheck, VenueEvent, VenueFill, VenueOrderStatus, VenuePort } from '../core/ports.ts';
-import { PrecisionError, divRound, toUnits } from '../core/precision.ts';
+import type { FillRecord, JournalPort, PreTradeCheck, TriggerRecord, VenueEvent, VenueFill, VenueOrderStatus, VenuePort } from '../core/ports.ts';
+import { divRound, fromUnits, toDecimalString, toUnits } from '../core/precision.ts';
+import { blankOrder, parsePrecision } from './order-draft.ts';
 
-/** SQLite INTEGER is 64-bit; anything larger cannot be journaled and is certainly not a real order. */
-const MAX_UNITS = 2n ** 63n - 1n;
 /** A cancel asked for again after this long (engine time) is sent again. */
 export const CANCEL_RESEND_MS = 2_000;
 
@@ -36,6 +35,24 @@ export interface ParentRequest extends Omit<PlaceRequest, 'type' | 'tif'> {
   algoParams: string;
 }
 
+/** An order Strata holds until it triggers (a stop, a bracket's exit): journaled, never sent itself. */
+export interface HeldRequest extends Omit<PlaceRequest, 'type' | 'tif'> {
+  /** What the child is when it goes out: market, or limit at `price`. */
+  childType: OrderType;
+  trigger: TriggerRecord;
+  ocoGroup?: string | null;
+  /** A bracket exit's id ({entryId}-TP / -SL); others get the next sequence id. */
+  id?: string;
+  /** A bracket exit starts at quantity 0 (it grows with its entry's fills) and is checked per child. */
+  check: boolean;
+}
+
+/** A cancel/replace: the new total quantity (filled included) and/or limit price. */
+export interface ReplaceRequest {
+  qtyUnits?: bigint;
+  priceUnits?: bigint;
+}
+
 export interface ChildRequest {
   qtyUnits: bigint;
   type: OrderType;
@@ -50,6 +67,12 @@ export interface OmsListener {
   fillApplied(fill: FillRecord, order: Order, position: PositionState): void;
   /** Something the venue sent that does not fit our records (unknown order, overfill). */
   anomaly(message: string): void;
+}
+
+/** Who replaced an order, and a bracket's exits by entry: rebuilt from the journal's lineage columns. */
+interface Links {
+  replacedBy: Map<string, string>;
+  exitsOf: Map<string, string[]>;
 }
 
 export interface OmsDeps {
@@ -87,6 +110,9 @@ export class Oms {
   private readonly cancelSentAt = new Map<string, number>();
   private readonly deps: OmsDeps;
   private offVenue: (() => void) | undefined;
+  private readonly links: Links = { replacedBy: new Map(), exitsOf: new Map() };
+  /** Replacements journaled but held until the order they replace is done at the venue. */
+  private readonly awaitingRelease = new Set<string>();
 
   constructor(deps: OmsDeps) {
     this.deps = deps;
@@ -127,25 +153,76 @@ export class Oms {
    */
   workingUnits(symbol: string, side: Side, except?: string | null): bigint {
     let sum = 0n;
-    for (const o of this.open.values()) {
-      if (o.parentId !== null || o.id === except) continue;
-      if (o.symbol === symbol && o.side === side) sum += remainingUnits(o);
+    // One-cancels-other members count once (the largest), and a member being checked (or its
+    // child) leaves its whole group out: a bracket's take-profit and stop-loss close one position.
+    const exceptGroup = except ? (this.orders.get(except)?.ocoGroup ?? null) : null;
+    const groups = new Map<string, bigint>();
+    for (const o of this.openBySymbol.get(symbol)?.values() ?? []) {
+      if (o.parentId !== null || o.id === except || o.side !== side || this.awaitingRelease.has(o.id)) continue;
+      const rem = remainingUnits(o);
+      if (o.ocoGroup === null) sum += rem;
+      else if (o.ocoGroup !== exceptGroup && rem > (groups.get(o.ocoGroup) ?? 0n)) groups.set(o.ocoGroup, rem);
     }
+    for (const v of groups.values()) sum += v;
     return sum;
   }
 
   /** Cash held back for working buys (direct orders and algo parents): remaining qty at the reserve price plus the taker fee. */
   reservedCashUnits(except?: string | null): bigint {
     let sum = 0n;
+    const exceptGroup = except ? (this.orders.get(except)?.ocoGroup ?? null) : null;
+    const groups = new Map<string, bigint>();
     for (const o of this.open.values()) {
-      if (o.side !== 'buy' || o.parentId !== null || o.id === except) continue;
+      if (o.side !== 'buy' || o.parentId !== null || o.id === except || this.awaitingRelease.has(o.id)) continue;
       const inst = this.deps.instruments.get(o.symbol);
-      const px = this.reservePrice.get(o.id) ?? o.priceUnits;
+      const px = this.reservePrice.get(o.id) ?? o.priceUnits ?? o.trigger?.stopPriceUnits;
       if (!inst || px === undefined || px === null) continue;
       const n = notionalUnits(inst, px, remainingUnits(o));
-      sum += n + divRound(n * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
+      const cash = n + divRound(n * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
+      if (o.ocoGroup === null) sum += cash;
+      else if (o.ocoGroup !== exceptGroup && cash > (groups.get(o.ocoGroup) ?? 0n)) groups.set(o.ocoGroup, cash);
     }
+    for (const v of groups.values()) sum += v;
     return sum;
+  }
+
+  /** The order that replaced `id` (cancel/replace), if any. */
+  replacedBy(id: string): string | undefined {
+    return this.links.replacedBy.get(id);
+  }
+
+  /** A bracket entry's exits (take-profit, stop-loss), in the order they were journaled. */
+  exitsOf(entryId: string): Order[] {
+    return (this.links.exitsOf.get(entryId) ?? []).map((id) => this.orders.get(id)).filter((o): o is Order => o !== undefined);
+  }
+
+  /** Open members of a one-cancels-other group other than `id`. */
+  ocoSiblings(o: Order): Order[] {
+    if (o.ocoGroup === null) return [];
+    const out: Order[] = [];
+    for (const x of this.openBySymbol.get(o.symbol)?.values() ?? []) if (x.ocoGroup === o.ocoGroup && x.id !== o.id) out.push(x);
+    return out;
+  }
+
+  /** L1 (structural checks and the gate) on an amended copy of a working order, its own share left out. */
+  checkAmended(o: Order): { ok: true } | { ok: false; code: string; message: string } {
+    const d = this.deps.check(o, o.id);
+    return d.ok ? { ok: true } : d;
+  }
+
+  /** Strata holds it (an algo parent, a trigger, a replacement waiting for its predecessor): the venue does not know it. */
+  heldByStrata(o: Order): boolean {
+    return worksChildren(o) || this.awaitingRelease.has(o.id);
+  }
+
+  private link(o: Order): void {
+    if (o.replacesId !== null) this.links.replacedBy.set(o.replacesId, o.id);
+    const entry = o.trigger?.entryId;
+    if (entry) {
+      const l = this.links.exitsOf.get(entry) ?? [];
+      if (!l.includes(o.id)) l.push(o.id);
+      this.links.exitsOf.set(entry, l);
+    }
   }
 
   /** Fills of one order, in arrival order. */
@@ -202,10 +279,94 @@ export class Oms {
     return (this.childrenOf.get(parentId) ?? []).map((id) => this.orders.get(id)!).filter((o) => o !== undefined);
   }
 
-  place(req: PlaceRequest): Order {
+  /** `beforeSend`: journals what must exist before the venue can fill the order (a bracket's exits). */
+  place(req: PlaceRequest, beforeSend?: (o: Order) => void): Order {
     const order = this.draft(req, req.type, req.tif, null);
     if ('denied' in order) return order.denied;
-    return this.admit(order.order, true);
+    return this.admit(order.order, true, undefined, beforeSend);
+  }
+
+  /** Journals an order Strata holds until its trigger (checked by L1 unless it starts empty); never sent itself. */
+  placeHeld(req: HeldRequest): Order {
+    const d = this.draft(req, req.childType, 'gtc', null, req.check, req.id);
+    if ('denied' in d) return d.denied;
+    const o = d.order;
+    o.trigger = req.trigger;
+    o.ocoGroup = req.ocoGroup ?? null;
+    this.admit(o, false);
+    this.startParent(o);
+    return o;
+  }
+
+  /**
+   * Cancel/replace of a working venue order (the sim venue has no amend): the replacement is a new
+   * client order id in the same lineage, checked by L1 like a new order (its predecessor's share
+   * left out) and journaled now, but sent only once the predecessor is done at the venue, sized to
+   * what it left unfilled, so the two never work at once.
+   */
+  replace(id: string, r: ReplaceRequest): Order {
+    const old = this.orders.get(id);
+    if (!old) throw new DomainError('UNKNOWN_ORDER', `unknown order "${id}"`);
+    if (!isOpen(old.status)) throw new DomainError('ORDER_NOT_OPEN', `order ${id} is ${old.status} and cannot be modified`);
+    if (this.heldByStrata(old) || old.parentId !== null) throw new DomainError('BAD_REQUEST', `order ${id} is not a working venue order`);
+    if (old.cancelRequested || this.links.replacedBy.has(id)) throw new DomainError('ORDER_NOT_OPEN', `order ${id} is already being cancelled or replaced`);
+    const inst = this.deps.instruments.get(old.symbol)!;
+    const total = r.qtyUnits ?? old.qtyUnits;
+    if (total <= old.filledUnits) throw new DomainError('BAD_REQUEST', `quantity must exceed the filled ${fromUnits(old.filledUnits, inst.qtyDecimals)}`);
+    if (r.priceUnits !== undefined && old.type !== 'limit') throw new DomainError('BAD_REQUEST', `order ${id} is a market order: it has no price to modify`);
+    const price = r.priceUnits ?? old.priceUnits;
+    const req: PlaceRequest = {
+      symbol: old.symbol,
+      side: old.side,
+      type: old.type,
+      tif: old.tif,
+      qty: toDecimalString(total - old.filledUnits, inst.qtyDecimals),
+      price: price === null ? undefined : toDecimalString(price, inst.priceDecimals),
+      source: old.source,
+      urgency: old.urgency,
+      decisionPriceUnits: old.decisionPriceUnits,
+      decisionTs: old.decisionTs,
+    };
+    const d = this.draft(req, old.type, old.tif, null, true, undefined, old);
+    const next = 'denied' in d ? d.denied : d.order;
+    if ('denied' in d) return next; // a denial is data; the working order is left as it was
+    next.requestedQty = toDecimalString(total, inst.qtyDecimals);
+    this.awaitingRelease.add(next.id);
+    this.admit(next, false);
+    this.cancel(old.id);
+    return next;
+  }
+
+  /** The predecessor of a held replacement is done: send the replacement for what it left, or end it. */
+  private releaseReplacement(old: Order): void {
+    const nextId = this.links.replacedBy.get(old.id);
+    const next = nextId !== undefined ? this.orders.get(nextId) : undefined;
+    if (!next || !this.awaitingRelease.has(next.id)) return;
+    this.awaitingRelease.delete(next.id);
+    if (!isOpen(next.status)) return;
+    // requestedQty of a replacement is the lineage's total as the trader asked for it.
+    const inst = this.deps.instruments.get(next.symbol)!;
+    const left = toUnits(next.requestedQty, inst.qtyDecimals) - this.lineageFilledBefore(next);
+    if (old.status === 'FILLED' || left <= 0n) {
+      this.finish(next, 'CANCELLED', 'cancelled', { code: 'REPLACED_ORDER_FILLED', message: `${old.id} filled before its cancel landed; nothing left to replace` });
+      return;
+    }
+    if (left !== next.qtyUnits) {
+      next.qtyUnits = left;
+      this.persist(next, 'resized', `${old.id} filled more before its cancel landed`);
+    }
+    this.send(next);
+  }
+
+  /** Filled by the orders this one replaced (their fills stay theirs). */
+  private lineageFilledBefore(o: Order): bigint {
+    let sum = 0n;
+    let prev = o.replacesId !== null ? this.orders.get(o.replacesId) : undefined;
+    while (prev) {
+      sum += prev.filledUnits;
+      prev = prev.replacesId !== null ? this.orders.get(prev.replacesId) : undefined;
+    }
+    return sum;
   }
 
   /** Creates a parent order (checked by L1 as a whole, journaled, never sent). */
@@ -226,7 +387,7 @@ export class Oms {
     const n = (this.childrenOf.get(parent.id)?.length ?? 0) + 1;
     const now = this.deps.clock.now();
     const child: Order = {
-      ...this.blank(parent.symbol, parent.side, spec.type, spec.tif, parent.source, now),
+      ...blankOrder(parent.symbol, parent.side, spec.type, spec.tif, parent.source, now),
       id: `${parent.id}-C${n}`,
       seq: this.deps.journal.nextOrderSeq(),
       qtyUnits: spec.qtyUnits,
@@ -252,51 +413,26 @@ export class Oms {
     if (!list.includes(child.id)) list.push(child.id);
   }
 
-  private blank(symbol: string, side: Side, type: OrderType, tif: TimeInForce, source: OrderSource, now: number): Order {
-    return {
-      id: '',
-      seq: 0,
-      venueOrderId: null,
-      symbol,
-      side,
-      type,
-      tif,
-      qtyUnits: 0n,
-      priceUnits: null,
-      requestedQty: '',
-      requestedPrice: null,
-      filledUnits: 0n,
-      filledNotionalUnits: 0n,
-      feeUnits: 0n,
-      status: 'NEW',
-      reason: null,
-      cancelRequested: false,
-      source,
-      createdAt: now,
-      updatedAt: now,
-      parentId: null,
-      urgency: 'immediate',
-      algo: null,
-      algoParams: null,
-      algoState: null,
-      paused: false,
-      decisionPriceUnits: null,
-      decisionTs: null,
-      arrivalPriceUnits: null,
-      arrivalTs: null,
-    };
-  }
-
   /** Builds and validates a new top-level order; a precision or L1 failure comes back denied. */
-  private draft(req: Omit<PlaceRequest, 'type' | 'tif'>, type: OrderType, tif: TimeInForce, parentId: string | null): { order: Order } | { denied: Order } {
+  private draft(
+    req: Omit<PlaceRequest, 'type' | 'tif'>,
+    type: OrderType,
+    tif: TimeInForce,
+    parentId: string | null,
+    check = true,
+    id?: string,
+    replaces?: Order,
+  ): { order: Order } | { denied: Order } {
     const inst = this.deps.instruments.get(req.symbol);
     if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
     const now = this.deps.clock.now();
     const seq = this.deps.journal.nextOrderSeq();
     const order: Order = {
-      ...this.blank(inst.symbol, req.side, type, tif, req.source, now),
-      id: `${this.deps.idPrefix}-${String(seq).padStart(6, '0')}`,
+      ...blankOrder(inst.symbol, req.side, type, tif, req.source, now),
+      id: id ?? `${this.deps.idPrefix}-${String(seq).padStart(6, '0')}`,
       seq,
+      replacesId: replaces?.id ?? null,
+      rootId: replaces ? (replaces.rootId ?? replaces.id) : null,
       requestedQty: String(req.qty),
       requestedPrice: req.price === undefined ? null : String(req.price),
       parentId,
@@ -304,11 +440,13 @@ export class Oms {
       decisionPriceUnits: req.decisionPriceUnits ?? null,
       decisionTs: req.decisionTs ?? null,
     };
-    const precision = this.parsePrecision(order, req, inst.qtyDecimals, inst.priceDecimals);
+    const precision = parsePrecision(order, req, inst.qtyDecimals, inst.priceDecimals);
     if (precision) return { denied: this.deny(order, precision.code, precision.message) };
-    const decision = this.deps.check(order);
-    if (!decision.ok) return { denied: this.deny(order, decision.code, decision.message) };
-    if (order.side === 'buy') this.reservePrice.set(order.id, decision.reservePriceUnits);
+    if (check) {
+      const decision = this.deps.check(order, replaces?.id);
+      if (!decision.ok) return { denied: this.deny(order, decision.code, decision.message) };
+      if (order.side === 'buy') this.reservePrice.set(order.id, decision.reservePriceUnits);
+    }
     if (order.decisionPriceUnits === null) {
       order.decisionPriceUnits = this.deps.midOf?.(order.symbol) ?? null;
       order.decisionTs = now;
@@ -317,13 +455,19 @@ export class Oms {
   }
 
   /** Journal before send, then (for venue orders) submit. */
-  private admit(order: Order, send: boolean, reserve?: bigint): Order {
-    this.deps.journal.insertOrder(order, 'created');
+  private admit(order: Order, send: boolean, reserve?: bigint, beforeSend?: (o: Order) => void): Order {
+    this.deps.journal.insertOrder(order, order.replacesId !== null ? 'created_replacing' : 'created');
     this.orders.set(order.id, order);
+    this.link(order);
     this.trackOpen(order);
     if (reserve !== undefined && order.side === 'buy') this.reservePrice.set(order.id, reserve);
     this.deps.listener.orderUpdated(order);
-    if (!send) return order;
+    beforeSend?.(order);
+    if (send) this.send(order);
+    return order;
+  }
+
+  private send(order: Order): void {
     try {
       this.deps.venue.submit({
         clientOrderId: order.id,
@@ -337,7 +481,6 @@ export class Oms {
     } catch (err) {
       this.finish(order, 'REJECTED', 'rejected', { code: 'VENUE_REJECTED', message: err instanceof Error ? err.message : String(err) });
     }
-    return order;
   }
 
   /** Persists an order's changed state (used by the algo runner for parents). */
@@ -360,37 +503,12 @@ export class Oms {
     this.persist(order, 'algo_started');
   }
 
-  private parsePrecision(order: Order, req: Pick<PlaceRequest, 'qty' | 'price'>, qtyDecimals: number, priceDecimals: number): { code: string; message: string } | undefined {
-    try {
-      order.qtyUnits = toUnits(req.qty, qtyDecimals);
-    } catch (err) {
-      if (err instanceof PrecisionError) return { code: 'QTY_NOT_ON_LOT', message: `quantity ${String(req.qty)}: ${err.message}` };
-      throw err;
-    }
-    if (order.qtyUnits > MAX_UNITS) {
-      order.qtyUnits = 0n;
-      return { code: 'VALUE_OUT_OF_RANGE', message: `quantity ${String(req.qty)} is out of range` };
-    }
-    if (req.price !== undefined) {
-      try {
-        order.priceUnits = toUnits(req.price, priceDecimals);
-        if (order.priceUnits > MAX_UNITS) {
-          order.priceUnits = null;
-          return { code: 'VALUE_OUT_OF_RANGE', message: `price ${String(req.price)} is out of range` };
-        }
-      } catch (err) {
-        if (err instanceof PrecisionError) return { code: 'PRICE_NOT_ON_TICK', message: `price ${String(req.price)}: ${err.message}` };
-        throw err;
-      }
-    }
-    return undefined;
-  }
-
   private deny(order: Order, code: string, message: string): Order {
     this.reservePrice.delete(order.id);
     transition(order, 'DENIED', this.deps.clock.now(), { code, message });
     this.deps.journal.insertOrder(order, 'denied');
     this.orders.set(order.id, order);
+    this.link(order);
     this.deps.listener.orderDenied(order);
     this.deps.listener.orderUpdated(order);
     return order;
@@ -400,7 +518,13 @@ export class Oms {
     const order = this.orders.get(id);
     if (!order) throw new DomainError('UNKNOWN_ORDER', `unknown order "${id}"`);
     if (!isOpen(order.status)) throw new DomainError('ORDER_NOT_OPEN', `order ${id} is ${order.status} and cannot be cancelled`);
-    if (order.algo !== null) throw new Error(`order ${id} is an algo parent: cancel it through the algo runner`);
+    if (worksChildren(order)) throw new Error(`order ${id} is worked by Strata: cancel it through the algo runner or the trigger book`);
+    if (this.awaitingRelease.has(order.id)) {
+      // Never sent: it ends here; its predecessor's cancel goes on.
+      this.awaitingRelease.delete(order.id);
+      this.finish(order, 'CANCELLED', 'cancelled');
+      return order;
+    }
     const now = this.deps.clock.now();
     if (!order.cancelRequested) {
       order.cancelRequested = true;
@@ -425,7 +549,7 @@ export class Oms {
     const ids: string[] = [];
     for (const o of [...this.open.values()]) {
       if (symbol !== undefined && o.symbol !== symbol) continue;
-      if (o.algo !== null || o.parentId !== null) continue;
+      if (worksChildren(o) || o.parentId !== null) continue;
       this.cancel(o.id);
       ids.push(o.id);
     }
@@ -458,12 +582,19 @@ export class Oms {
       case 'expired':
         if (isOpen(order.status)) this.finish(order, 'EXPIRED', 'expired');
         break;
-      case 'cancelRejected':
+      case 'cancelRejected': {
         order.cancelRequested = false;
         order.updatedAt = e.ts;
         this.deps.journal.updateOrder(order, 'cancel_rejected', `${e.code}: ${e.message}`);
         this.deps.listener.orderUpdated(order);
+        // A replace whose cancel the venue refused does not happen: the order works on as it was.
+        const nextId = this.links.replacedBy.get(order.id);
+        const next = nextId !== undefined ? this.orders.get(nextId) : undefined;
+        if (next && this.awaitingRelease.delete(next.id) && isOpen(next.status)) {
+          this.finish(next, 'CANCELLED', 'cancelled', { code: 'REPLACE_REFUSED', message: `the venue refused to cancel ${order.id}: ${e.message}` });
+        }
         break;
+      }
     }
   }
 
@@ -472,6 +603,7 @@ export class Oms {
     this.deps.journal.updateOrder(order, event, reason ? `${reason.code}: ${reason.message}` : undefined);
     this.close(order);
     this.deps.listener.orderUpdated(order);
+    this.releaseReplacement(order);
   }
 
   private close(order: Order): void {
@@ -541,6 +673,7 @@ export class Oms {
     this.deps.listener.fillApplied(record, order, position);
     this.deps.listener.orderUpdated(order);
     if (parent) this.deps.listener.orderUpdated(parent);
+    if (!isOpen(order.status)) this.releaseReplacement(order);
     return true;
   }
 
@@ -553,7 +686,13 @@ export class Oms {
     for (const o of orders) {
       this.orders.set(o.id, o);
       this.linkChild(o);
+      this.link(o);
       if (isOpen(o.status)) this.trackOpen(o);
+    }
+    // A replacement whose predecessor was still open at the crash was never sent: it waits again.
+    for (const o of this.open.values()) {
+      const prev = o.replacesId !== null ? this.orders.get(o.replacesId) : undefined;
+      if (prev && isOpen(prev.status) && o.status === 'NEW') this.awaitingRelease.add(o.id);
     }
     const fills = this.deps.journal.loadFills();
     const filledByOrder = new Map<string, bigint>();
@@ -573,7 +712,7 @@ export class Oms {
     let reconciled = 0;
     let fillsRecovered = 0;
     for (const o of [...this.open.values()]) {
-      if (o.algo !== null) continue; // parents live here only; the algo runner resumes them
+      if (!isOpen(o.status) || this.heldByStrata(o)) continue; // parents and triggers live here only; their owners resume them
       reconciled++;
       const status = await this.deps.venue.fetchOrder(o.id);
       if (!status) {
@@ -599,7 +738,8 @@ export class Oms {
    */
   async settle(id: string, giveUpUnknown: boolean, reasonMessage = 'the venue has no record of this order long after it was sent'): Promise<'final' | 'open' | 'unknown' | 'lost'> {
     const o = this.orders.get(id);
-    if (!o || !isOpen(o.status) || o.algo !== null) return 'final';
+    if (!o || !isOpen(o.status) || worksChildren(o)) return 'final';
+    if (this.awaitingRelease.has(o.id)) return 'open';
     const status = await this.deps.venue.fetchOrder(id);
     if (!isOpen(o.status)) return 'final';
     if (!status) {

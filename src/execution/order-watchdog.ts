@@ -27,6 +27,8 @@ export interface WatchdogDeps {
     cancel(id: string): unknown;
     cancelPendingSince(id: string): number | undefined;
     settle(id: string, giveUpUnknown: boolean, reasonMessage?: string): Promise<'final' | 'open' | 'unknown' | 'lost'>;
+    /** Orders the venue does not know (algo parents, held triggers, replacements not yet sent). */
+    heldByStrata?(o: Order): boolean;
   };
   alert(a: WatchdogAlert): void;
   log(level: 'info' | 'warn' | 'error', msg: string): void;
@@ -74,7 +76,7 @@ export class OrderWatchdog {
     const now = this.d.clock.now();
     const open = new Set<string>();
     for (const o of this.d.oms.openOrders()) {
-      if (o.algo !== null) continue;
+      if (this.d.oms.heldByStrata?.(o) ?? o.algo !== null) continue;
       open.add(o.id);
       if (this.asking.has(o.id)) continue;
       const cancelSince = this.d.oms.cancelPendingSince(o.id);

@@ -1,19 +1,18 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { MethodName, ParamsIn, Result } from '../contract/api.ts';
-import { ORDERS_PAGE_MAX } from '../contract/api.ts';
+import { ORDERS_PAGE_MAX } from '../contract/limits.ts';
 import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, Urgency } from '../contract/dto.ts';
 import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { OrderSourceDto } from '../contract/risk-dto.ts';
 import { ORDER_SOURCES } from '../contract/risk-dto.ts';
-import { createClient } from '../contract/rpc.ts';
+import { createClient } from '../contract/client.ts';
 import type { CliContext, CliIo } from './cli-common.ts';
 import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, shellWord, table } from './cli-common.ts';
 import { confirmRequired, refusalText, registerRiskCommands } from './cli-risk.ts';
-import { registerKeysCommands } from './vault/cli.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
-import { connectWs } from './ws-endpoint.ts';
+import { connectWsClient } from './ws-client.ts';
 
 export { EXIT, table };
 export type { CliIo };
@@ -44,6 +43,19 @@ function withoutDataDir(argv: string[]): string[] {
     else if (!argv[i]!.startsWith('--data-dir=')) out.push(argv[i]!);
   }
   return out;
+}
+
+/** Commands cli.ts knows without loading a group module. */
+const CORE_COMMANDS = new Set(['serve', 'loopback-exchange', 'orders', 'exec', 'fills', 'positions', 'account', 'risk', 'keys', 'data', 'backtest', 'portfolio']);
+
+/** The command word: the first argument that is not a global option (--data-dir takes a value). */
+function firstCommand(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--data-dir') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
 }
 
 const orderRows = (orders: OrderDto[]) =>
@@ -83,7 +95,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     }
     let endpoint;
     try {
-      endpoint = await connectWs(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`);
+      endpoint = await connectWsClient(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`);
     } catch (err) {
       throw new CliExit(EXIT.usage, `cannot reach the engine at 127.0.0.1:${info.port}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -131,7 +143,6 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       await runLoopbackExchange({ port: o.port, seed: o.seed, still: !!o.still, weightLimit: o.weightLimit, ...(creds.apiKey && creds.secret ? { apiKey: creds.apiKey, secret: creds.secret } : {}) }, io.out);
       await new Promise<never>(() => undefined);
     });
-  registerKeysCommands(program, ctx);
 
   const orders = program.command('orders').description('place, list and cancel orders');
   orders
@@ -374,8 +385,13 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     });
 
   registerRiskCommands(program, ctx);
-  (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
-  (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
+  // Offline command groups load only when asked for (or for help): a trader types `strata orders
+  // list` many times a minute, and every module on its path is start-up time.
+  const first = firstCommand(argv);
+  const all = first === undefined || first === 'help' || !CORE_COMMANDS.has(first);
+  if (all || first === 'keys') (await import('./vault/cli.ts')).registerKeysCommands(program, ctx);
+  if (all || first === 'data' || first === 'backtest') (await import('./cli-backtest.ts')).registerBacktestCommands(program, ctx);
+  if (all || first === 'portfolio') (await import('./cli-portfolio.ts')).registerPortfolioCommands(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

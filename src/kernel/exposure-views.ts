@@ -1,4 +1,4 @@
-import { remainingUnits } from '../core/order.ts';
+import { remainingUnits, worksChildren } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { Oms } from '../execution/oms.ts';
 import type { AlgoParentView, WorkingOrderView } from '../risk/projected-state.ts';
@@ -8,20 +8,44 @@ import type { AlgoParentView, WorkingOrderView } from '../risk/projected-state.t
 /** Direct orders and algo children among `open` (the OMS's open orders, or one symbol's). */
 export function* workingOrderViews(open: Iterable<Order>): Iterable<WorkingOrderView> {
   for (const o of open) {
-    if (o.algo !== null) continue;
+    if (worksChildren(o)) continue;
     const rem = remainingUnits(o);
     if (rem <= 0n) continue;
     yield { id: o.id, symbol: o.symbol, side: o.side, remainingUnits: rem, priceUnits: o.priceUnits, parentId: o.parentId };
   }
 }
 
-/** Algo parents among `open`, with what their working children do not already cover. */
+/**
+ * Algo parents and held triggers among `open`, with what their working children do not already
+ * cover. One-cancels-other members close one position: together they count as the largest of them
+ * (working children included), handed out in journal order.
+ */
 export function* algoParentViews(open: Iterable<Order>, oms: Pick<Oms, 'openChildren'>): Iterable<AlgoParentView> {
+  const parents: { o: Order; working: bigint }[] = [];
+  const groups = new Map<string, { max: bigint; working: bigint }>();
   for (const o of open) {
-    if (o.algo === null) continue;
+    if (!worksChildren(o)) continue;
     let working = 0n;
     for (const c of oms.openChildren(o.id)) working += remainingUnits(c);
-    const unplaced = remainingUnits(o) - working;
-    yield { id: o.id, symbol: o.symbol, side: o.side, unplacedUnits: unplaced > 0n ? unplaced : 0n, limitPriceUnits: o.priceUnits };
+    parents.push({ o, working });
+    if (o.ocoGroup !== null) {
+      const g = groups.get(o.ocoGroup) ?? { max: 0n, working: 0n };
+      const rem = remainingUnits(o);
+      if (rem > g.max) g.max = rem;
+      g.working += working;
+      groups.set(o.ocoGroup, g);
+    }
+  }
+  const budget = new Map<string, bigint>();
+  for (const [k, g] of groups) budget.set(k, g.max > g.working ? g.max - g.working : 0n);
+  for (const { o, working } of parents) {
+    let unplaced = remainingUnits(o) - working;
+    if (unplaced < 0n) unplaced = 0n;
+    if (o.ocoGroup !== null) {
+      const left = budget.get(o.ocoGroup) ?? 0n;
+      if (unplaced > left) unplaced = left;
+      budget.set(o.ocoGroup, left - unplaced);
+    }
+    yield { id: o.id, symbol: o.symbol, side: o.side, unplacedUnits: unplaced, limitPriceUnits: o.priceUnits };
   }
 }

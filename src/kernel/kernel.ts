@@ -12,6 +12,7 @@ import type { RunnerMarket } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
 import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
+import { TriggerBook } from '../execution/trigger-book.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
@@ -68,12 +69,14 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       if (!i) return;
       bus.publish('book', bookDto(book, i));
       bus.publish('quote', quoteDto(book, i, last));
+      triggers.onMarket(book.symbol);
       runner.onBook(book.symbol);
     },
     trade(t) {
       const i = inst(t.symbol);
       runner.onTrade(t.symbol, t.priceUnits, t.qtyUnits);
       if (i) bus.publish('trade', tradeDto(t, i));
+      triggers.onMarket(t.symbol);
     },
     candle(c) {
       bus.publish('candle', c);
@@ -109,10 +112,10 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     instruments,
     ledger,
     idPrefix: parts.ids.prefix,
-    check: (order): PreTradeDecision => {
+    check: (order, exceptId): PreTradeDecision => {
       const i = inst(order.symbol);
       if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
-      const d = structuralCheck(order, i, order.parentId);
+      const d = structuralCheck(order, i, exceptId ?? order.parentId);
       if (!d.ok) return d;
       const r = risk.check(order, order.type === 'market' ? d.estimatedPriceUnits : null);
       return r.ok ? { ok: true, reservePriceUnits: d.estimatedPriceUnits } : r;
@@ -122,6 +125,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
         exposureLog.changed(o.symbol);
         bus.publish('order.updated', exec.dto(o));
         runner.onOrderUpdated(o);
+        triggers.onOrderUpdated(o);
         // Reserved cash moves when a buy starts or stops working; fills publish the account anyway.
         if (o.side === 'buy' && (o.status === 'NEW' || o.status === 'CANCELLED' || o.status === 'EXPIRED' || o.status === 'REJECTED')) {
           bus.publish('account.updated', valuation.account());
@@ -171,10 +175,14 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     onTca: (t) => bus.publish('tca', t),
     log,
   });
+  const triggerPrices = (s: string) => ({ last: hub.last(s), bid: market.bestBid(s), ask: market.bestAsk(s) });
+  const triggers: TriggerBook = new TriggerBook({ clock, oms, instruments, prices: triggerPrices, log });
   const exec = new ExecutionService({
     clock,
     oms,
     runner,
+    triggers,
+    triggerPrices,
     instruments,
     seed: config.seed ?? 42,
     volumePerSecond: (s) => hub.volumePerSecond(s),
@@ -302,6 +310,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       // Children are reconciled first; then each working parent resumes from what it has done.
       const resumed = runner.recover();
       if (resumed > 0) log('info', `resumed ${resumed} working algo order(s)`);
+      const held = triggers.recover();
+      if (held > 0) log('info', `holding ${held} stop / bracket order(s) again`);
       venue.start();
       pms.start();
       watchdog?.start();

@@ -88,7 +88,7 @@ export class KillSwitchCheck {
     }
     this.d.log('warn', `kill switch: ${open.length} order(s) not yet final; re-sending their cancels and asking the venue`);
     for (const o of open) {
-      if (o.algo !== null) continue; // a parent ends when its children do
+      if (o.algo !== null || o.trigger !== null) continue; // a parent ends when its children do
       this.d.cancelAgain(o.id);
       void this.d.settle(o.id).catch((err: unknown) => this.d.log('error', `kill switch: asking the venue about ${o.id} failed: ${err instanceof Error ? err.message : String(err)}`));
     }

@@ -1,6 +1,7 @@
 import type { OrderType, Side, Urgency } from '../contract/dto.ts';
 import { notionalUnits } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
+import { worksChildren } from '../core/order.ts';
 import type { OrderRecord } from '../core/ports.ts';
 import { divRound, pow10 } from '../core/precision.ts';
 import type { RiskCode } from './codes.ts';
@@ -362,7 +363,7 @@ export function riskOrderFromRecord(o: OrderRecord, extra: { estimatedPriceUnits
     estimatedPriceUnits: extra.estimatedPriceUnits ?? null,
     urgency: o.urgency,
     source: extra.source ?? o.source,
-    kind: o.parentId !== null ? 'child' : o.algo !== null ? 'parent' : 'direct',
+    kind: o.parentId !== null ? 'child' : worksChildren(o) ? 'parent' : 'direct',
     parentId: o.parentId,
     confirm: extra.confirm ?? false,
   };

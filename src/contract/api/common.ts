@@ -28,8 +28,7 @@ export const positiveDecimal = z.union([
 
 export const empty = z.strictObject({});
 
-/** orders.list pages: the default, and the most a caller may ask for (the renderer's cap). */
-export const ORDERS_PAGE_DEFAULT = 500;
-export const ORDERS_PAGE_MAX = 5000;
+// orders.list pages (default and cap) live in a zod-free module so the CLI can read them cheaply.
+export { ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from '../limits.ts';
 
 export const fraction = (max: number) => z.number().min(0).max(max);

@@ -1,6 +1,6 @@
 import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../../contract/dto.ts';
 import type { OrderSourceDto as OrderSource } from '../../contract/risk-dto.ts';
-import type { FillRecord, JournalPort, OrderRecord } from '../../core/ports.ts';
+import type { FillRecord, JournalPort, OrderRecord, TriggerRecord } from '../../core/ports.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 
@@ -71,6 +71,14 @@ export const ENGINE_MIGRATIONS: readonly string[] = [
   ALTER TABLE fills ADD COLUMN mid_units INTEGER;
   CREATE TABLE tca (parent_id TEXT PRIMARY KEY REFERENCES orders(id), json TEXT NOT NULL, updated_at INTEGER NOT NULL);
   `,
+  // 3: triggers held by Strata (stops, bracket exits), one-cancels-other groups, cancel/replace lineage.
+  `
+  ALTER TABLE orders ADD COLUMN trigger_json TEXT;
+  ALTER TABLE orders ADD COLUMN oco_group TEXT;
+  ALTER TABLE orders ADD COLUMN replaces_id TEXT REFERENCES orders(id);
+  ALTER TABLE orders ADD COLUMN root_id TEXT;
+  CREATE INDEX orders_oco ON orders(oco_group) WHERE oco_group IS NOT NULL;
+  `,
 ];
 
 interface OrderRow {
@@ -105,6 +113,10 @@ interface OrderRow {
   decision_ts: bigint | null;
   arrival_price_units: bigint | null;
   arrival_ts: bigint | null;
+  trigger_json: string | null;
+  oco_group: string | null;
+  replaces_id: string | null;
+  root_id: string | null;
 }
 
 interface FillRow {
@@ -153,6 +165,10 @@ function orderParams(o: OrderRecord): Record<string, unknown> {
     decision_ts: o.decisionTs,
     arrival_price_units: o.arrivalPriceUnits,
     arrival_ts: o.arrivalTs,
+    trigger_json: triggerToJson(o.trigger),
+    oco_group: o.ocoGroup,
+    replaces_id: o.replacesId,
+    root_id: o.rootId,
   };
 }
 
@@ -188,7 +204,23 @@ function rowToOrder(r: OrderRow): OrderRecord {
     decisionTs: r.decision_ts === null ? null : Number(r.decision_ts),
     arrivalPriceUnits: r.arrival_price_units,
     arrivalTs: r.arrival_ts === null ? null : Number(r.arrival_ts),
+    trigger: triggerFromJson(r.trigger_json),
+    ocoGroup: r.oco_group,
+    replacesId: r.replaces_id,
+    rootId: r.root_id,
   };
+}
+
+/** A trigger as JSON text: bigints as decimal strings. */
+export function triggerToJson(t: TriggerRecord | null): string | null {
+  if (t === null) return null;
+  return JSON.stringify({ ...t, stopPriceUnits: t.stopPriceUnits?.toString() ?? null, trailUnits: t.trailUnits?.toString() ?? null });
+}
+
+export function triggerFromJson(s: string | null): TriggerRecord | null {
+  if (s === null) return null;
+  const j = JSON.parse(s) as Omit<TriggerRecord, 'stopPriceUnits' | 'trailUnits'> & { stopPriceUnits: string | null; trailUnits: string | null };
+  return { ...j, stopPriceUnits: j.stopPriceUnits === null ? null : BigInt(j.stopPriceUnits), trailUnits: j.trailUnits === null ? null : BigInt(j.trailUnits) };
 }
 
 export interface JournalOptions {
@@ -228,7 +260,8 @@ export class SqliteOrderJournal implements JournalPort {
     const db = this.db;
     const cols =
       'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at, ' +
-      'parent_id, urgency, algo, algo_params, algo_state, paused, decision_price_units, decision_ts, arrival_price_units, arrival_ts';
+      'parent_id, urgency, algo, algo_params, algo_state, paused, decision_price_units, decision_ts, arrival_price_units, arrival_ts, ' +
+      'trigger_json, oco_group, replaces_id, root_id';
     const vals = cols
       .split(', ')
       .map((c) => '@' + c)
@@ -241,7 +274,8 @@ export class SqliteOrderJournal implements JournalPort {
         `UPDATE orders SET venue_order_id=@venue_order_id, filled_units=@filled_units, filled_notional_units=@filled_notional_units,
          fee_units=@fee_units, status=@status, reason_code=@reason_code, reason_message=@reason_message,
          cancel_requested=@cancel_requested, updated_at=@updated_at, qty_units=@qty_units, algo_state=@algo_state,
-         paused=@paused, arrival_price_units=@arrival_price_units, arrival_ts=@arrival_ts WHERE id=@id`,
+         paused=@paused, arrival_price_units=@arrival_price_units, arrival_ts=@arrival_ts,
+         price_units=@price_units, requested_qty=@requested_qty, requested_price=@requested_price, trigger_json=@trigger_json WHERE id=@id`,
       ),
       insertEvent: db.prepare(`INSERT INTO order_events (order_id, ts, event, status, detail) VALUES (?, ?, ?, ?, ?)`),
       insertFill: db.prepare(

@@ -4,7 +4,7 @@ import type { Order } from '../../../src/core/order.ts';
 import { KillSwitchCheck } from '../../../src/kernel/kill-switch-check.ts';
 
 function order(id: string, algo: Order['algo'] = null): Order {
-  return { id, algo } as Order;
+  return { id, algo, trigger: null } as Order;
 }
 
 function setup(open: Order[]) {

@@ -33,6 +33,10 @@ export function orderRecord(id: string, seq: number, over: Partial<OrderRecord> 
     decisionTs: null,
     arrivalPriceUnits: null,
     arrivalTs: null,
+    trigger: null,
+    ocoGroup: null,
+    replacesId: null,
+    rootId: null,
     ...over,
   };
 }
