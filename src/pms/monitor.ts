@@ -10,7 +10,7 @@ import { applyScenario, historicalStress, reverseStress } from './stress.ts';
 import type { ShockScenario } from './stress.ts';
 import { historicalFromLosses, parametricVaR, scenarioPnl } from './var.ts';
 import type { Positions, RiskEstimate } from './var.ts';
-import { DEFAULT_EWMA_SEED, annualiseVolatility, ewmaVolatility, volatilityRegime } from './volatility.ts';
+import { DEFAULT_EWMA_SEED, annualiseVolatility, ewmaVolatility, hasRegimeHistory, volatilityRegime } from './volatility.ts';
 import type { VolatilityRegime } from './volatility.ts';
 
 /**
@@ -754,7 +754,7 @@ export class PmsMonitor {
 
   private regimeOf(series: readonly number[], what: string): VolatilityRegime | null {
     const { volRegimeWindow: w, volRegimeLookback: lookback } = this.config;
-    if (series.length < w + 1) return null;
+    if (!hasRegimeHistory(series.length, w, lookback)) return null;
     // Only the returns the ranked windows cover: the rolling cost stays bounded by the lookback.
     const tail = series.slice(-(w + lookback));
     return this.attempt(what, () => volatilityRegime(tail, w, { lookback }), null);
