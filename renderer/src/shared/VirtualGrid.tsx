@@ -108,8 +108,12 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   const measureReq = useRef(0);
   const prefsRef = useRef(prefs);
   prefsRef.current = prefs;
+  // Only when what is shown changed (rows, room, columns): a re-render for the clock is not measured.
+  const measureSig = `${rev}|${rowCount}|${avail ?? 0}|${plan.tracks.join(' ')}`;
+  const measuredSig = useRef('');
   useEffect(() => {
-    if (measureReq.current) return;
+    if (measureReq.current || measuredSig.current === measureSig) return;
+    measuredSig.current = measureSig;
     measureReq.current = requestAnimationFrame(() => {
       measureReq.current = 0;
       const el = scrollRef.current;

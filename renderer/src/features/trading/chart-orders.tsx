@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode, RefObject } from 'react';
 import { LineStyle } from 'lightweight-charts';
 import type { IChartApi, IPriceLine, ISeriesApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
@@ -99,7 +99,7 @@ export function useOrderLines(
   const [pending, setPending] = useState<Pending | null>(null);
   const pendingRef = useRef<Pending | null>(null);
   pendingRef.current = pending;
-  const working = workingOrders(symbol);
+  const working = useMemo(() => workingOrders(symbol), [rev, symbol]);
 
   // Lines follow the working orders (and a proposed price while a modify waits for the trader).
   useEffect(() => {
