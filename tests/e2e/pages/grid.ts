@@ -49,7 +49,8 @@ export class GridObject {
   }
 
   async headers(): Promise<string[]> {
-    return (await this.root.getByRole('columnheader').allInnerTexts()).map((h) => h.trim());
+    // Text content, not innerText: the header row is upper-cased by CSS only.
+    return (await this.root.getByRole('columnheader').allTextContents()).map((h) => h.trim());
   }
 
   /**
