@@ -66,7 +66,8 @@ export class GridObject {
         const head = heads[col] ?? '';
         if (skip.includes(head)) continue;
         // Cut children count too (a flex cell can hide an ellipsised span).
-        const parts = [cell, ...cell.querySelectorAll<HTMLElement>('*')];
+        // Screen-reader-only text is clipped on purpose (1 px box); it is not what a trader reads.
+        const parts = [cell, ...cell.querySelectorAll<HTMLElement>('*')].filter((el) => !el.classList.contains('sr-only'));
         if (parts.some((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')) {
           out.push(`${head || '(header)'}: "${cell.innerText.trim()}" (${cell.scrollWidth} > ${cell.clientWidth})`);
         }
