@@ -58,6 +58,10 @@ export interface VirtualGridProps<T> {
 /** Content wider than this is not worth widening a column for (free text): it is cut with a title. */
 const NEED_CAP_PX = 420;
 const RESIZE_STEP_PX = 8;
+/** Room added when a column widens, so a price ticking one digit wider does not widen it again at once. */
+const GROW_SLACK_PX = 6;
+/** Widenings per column before it stops growing (content that overflows at any width). */
+const MAX_GROWS = 24;
 
 /**
  * A virtualised ARIA grid: role=grid > rowgroup > row > gridcell, with aria-rowcount/aria-rowindex so
@@ -121,8 +125,8 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
       const found: Record<string, number> = {};
       for (const cell of el.querySelectorAll<HTMLElement>('[data-col]')) {
         const key = cell.dataset.col ?? '';
-        if (prefsRef.current.widths[key] !== undefined || cell.scrollWidth <= cell.clientWidth + 1 || (grows.current[key] ?? 0) >= 8) continue;
-        found[key] = Math.max(found[key] ?? 0, Math.min(NEED_CAP_PX, Math.ceil(cell.scrollWidth) + 1));
+        if (prefsRef.current.widths[key] !== undefined || cell.scrollWidth <= cell.clientWidth + 1 || (grows.current[key] ?? 0) >= MAX_GROWS) continue;
+        found[key] = Math.max(found[key] ?? 0, Math.min(NEED_CAP_PX, Math.ceil(cell.scrollWidth) + GROW_SLACK_PX));
       }
       const keys = Object.keys(found);
       if (keys.length === 0) return;
