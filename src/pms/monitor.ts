@@ -15,7 +15,7 @@ import { stressReport } from './stress-report.ts';
 import type { StressOptions } from './stress-report.ts';
 import { historicalFromLosses, parametricVaR, scenarioPnl } from './var.ts';
 import type { RiskEstimate } from './var.ts';
-import { DEFAULT_EWMA_SEED, annualiseVolatility, ewmaVolatility, volatilityRegime } from './volatility.ts';
+import { DEFAULT_EWMA_SEED, annualiseVolatility, ewmaVolatility, hasRegimeHistory, volatilityRegime } from './volatility.ts';
 import type { VolatilityRegime } from './volatility.ts';
 import { bookImpact } from './what-if.ts';
 
@@ -286,7 +286,7 @@ export class PmsMonitor {
 
   private regimeOf(series: readonly number[], what: string): VolatilityRegime | null {
     const { volRegimeWindow: w, volRegimeLookback: lookback } = this.config;
-    if (series.length < w + 1) return null;
+    if (!hasRegimeHistory(series.length, w, lookback)) return null;
     // Only the returns the ranked windows cover: the rolling cost stays bounded by the lookback.
     const tail = series.slice(-(w + lookback));
     return this.attempt(what, () => volatilityRegime(tail, w, { lookback }), null);

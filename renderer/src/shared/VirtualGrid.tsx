@@ -1,4 +1,4 @@
-import { useCallback, useId, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, PointerEvent as ReactPointerEvent, ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { gridPrefs, setGridPrefs, useStore } from '../state/index.ts';
@@ -58,6 +58,10 @@ export interface VirtualGridProps<T> {
 /** Content wider than this is not worth widening a column for (free text): it is cut with a title. */
 const NEED_CAP_PX = 420;
 const RESIZE_STEP_PX = 8;
+/** Room added when a column widens, so a price ticking one digit wider does not widen it again at once. */
+const GROW_SLACK_PX = 6;
+/** Widenings per column before it stops growing (content that overflows at any width). */
+const MAX_GROWS = 24;
 
 /**
  * A virtualised ARIA grid: role=grid > rowgroup > row > gridcell, with aria-rowcount/aria-rowindex so
@@ -74,6 +78,9 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   const stored = useStore((s) => (gridId ? s.gridPrefs[gridId] : undefined));
   const prefs = gridId ? (stored ?? gridPrefs(gridId)) : EMPTY_GRID_PREFS;
   const [need, setNeed] = useState<Record<string, number>>({});
+  // Times each column was widened: content that overflows whatever the width (a bar at 100% plus a
+  // margin) would otherwise widen it on every render; after a few tries the column stops growing.
+  const grows = useRef<Record<string, number>>({});
   const [avail, setAvail] = useState<number | null>(null);
   const [drag, setDrag] = useState<{ key: string; width: number } | null>(null);
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
@@ -87,26 +94,56 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setAvail(el.clientWidth));
+    // A hidden grid (a tab not shown) measures 0: its columns are planned when it shows.
+    const measure = (): void => {
+      const w = el.clientWidth > 0 ? el.clientWidth : null;
+      setAvail((cur) => (cur === w ? cur : w));
+    };
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
-    setAvail(el.clientWidth);
+    measure();
     return () => ro.disconnect();
   }, []);
 
   // A cell whose content is wider than its track widens the column (ratchet: widths only grow, so
   // this settles). Free text past NEED_CAP_PX stays cut; its full text is in the cell's title.
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    let grown: Record<string, number> | null = null;
-    for (const cell of el.querySelectorAll<HTMLElement>('[data-col]')) {
-      const key = cell.dataset.col ?? '';
-      if (prefs.widths[key] !== undefined || cell.scrollWidth <= cell.clientWidth) continue;
-      const want = Math.min(NEED_CAP_PX, Math.ceil(cell.scrollWidth) + 1);
-      if (want > ((grown ?? need)[key] ?? 0)) (grown ??= { ...need })[key] = want;
-    }
-    if (grown) setNeed(grown);
+  // Measured in the next frame, not during commit: reading scrollWidth forces a layout, and rows
+  // change many times a second; one read per frame at most.
+  const measureReq = useRef(0);
+  const prefsRef = useRef(prefs);
+  prefsRef.current = prefs;
+  // Only when what is shown changed (rows, room, columns): a re-render for the clock is not measured.
+  const measureSig = `${rev}|${rowCount}|${avail ?? 0}|${plan.tracks.join(' ')}`;
+  const measuredSig = useRef('');
+  useEffect(() => {
+    if (measureReq.current || measuredSig.current === measureSig) return;
+    measuredSig.current = measureSig;
+    measureReq.current = requestAnimationFrame(() => {
+      measureReq.current = 0;
+      const el = scrollRef.current;
+      if (!el || el.clientWidth === 0) return;
+      const found: Record<string, number> = {};
+      for (const cell of el.querySelectorAll<HTMLElement>('[data-col]')) {
+        const key = cell.dataset.col ?? '';
+        if (prefsRef.current.widths[key] !== undefined || cell.scrollWidth <= cell.clientWidth + 1 || (grows.current[key] ?? 0) >= MAX_GROWS) continue;
+        found[key] = Math.max(found[key] ?? 0, Math.min(NEED_CAP_PX, Math.ceil(cell.scrollWidth) + GROW_SLACK_PX));
+      }
+      const keys = Object.keys(found);
+      if (keys.length === 0) return;
+      setNeed((cur) => {
+        let next: Record<string, number> | null = null;
+        for (const k of keys) {
+          const want = found[k] ?? 0;
+          if (want > (cur[k] ?? 0)) {
+            (next ??= { ...cur })[k] = want;
+            grows.current[k] = (grows.current[k] ?? 0) + 1;
+          }
+        }
+        return next ?? cur;
+      });
+    });
   });
+  useEffect(() => () => cancelAnimationFrame(measureReq.current), []);
 
   const virtualizer = useVirtualizer({
     count: rowCount,

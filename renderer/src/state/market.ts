@@ -4,6 +4,8 @@ import type { SliceDef } from './slice.ts';
 import { get, set } from './store.ts';
 import type { State } from './store.ts';
 import { settle } from './toasts.ts';
+import { call } from './client.ts';
+import { operatorId } from './layout.ts';
 
 /**
  * Instruments, quotes, books, trades and candles. Market data is coalesced and flushed at most
@@ -23,10 +25,14 @@ export interface MarketSlice {
   books: Record<string, BookDto>;
   /** Newest first, at most TRADES_CAP per symbol. */
   trades: Record<string, TradeDto[]>;
+  /** The operator's watchlist, in their order; null = every instrument of the session (the default). */
+  watchlist: string[] | null;
+  /** What the venue offers (instruments.list), loaded when the trader asks to add one. */
+  offered: InstrumentDto[];
 }
 
 export function marketInitial(): MarketSlice {
-  return { instruments: {}, symbols: [], selected: null, quotes: {}, refPrice: {}, books: {}, trades: {} };
+  return { instruments: {}, symbols: [], selected: null, quotes: {}, refPrice: {}, books: {}, trades: {}, watchlist: null, offered: [] };
 }
 
 let pendingQuotes: Record<string, QuoteDto> = {};
@@ -157,6 +163,60 @@ export const marketSlice: SliceDef = {
   late: true,
   reset: () => set({ trades: {}, refPrice: {} }),
 };
+
+// ---------------------------------------------------------------------------------------------
+// The watchlist, kept per operator (not part of a screen's layout: a layout reset keeps it).
+
+function watchKey(): string {
+  return `strata.watchlist.${operatorId()}`;
+}
+
+/** Reads the operator's saved watchlist (at start; not during store creation, see layoutInitial). */
+export function restoreWatchlist(): void {
+  set({ watchlist: readWatchlist() });
+}
+
+function readWatchlist(): string[] | null {
+  try {
+    const raw = typeof window !== 'undefined' ? window.localStorage.getItem(watchKey()) : null;
+    const v: unknown = raw === null ? null : JSON.parse(raw);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveWatchlist(list: string[]): void {
+  set({ watchlist: list });
+  try {
+    window.localStorage.setItem(watchKey(), JSON.stringify(list));
+  } catch {
+    // Locked storage: kept until reload.
+  }
+}
+
+/** The symbols the watchlist shows: the operator's choice among instruments the session has. */
+export function watchedSymbols(s: { watchlist: string[] | null; symbols: string[] }): string[] {
+  return s.watchlist === null ? s.symbols : s.watchlist.filter((x) => s.symbols.includes(x));
+}
+
+export function addToWatchlist(symbol: string): void {
+  const s = get();
+  const cur = watchedSymbols(s);
+  if (cur.includes(symbol)) return;
+  saveWatchlist([...(s.watchlist ?? s.symbols), symbol]);
+}
+
+export function removeFromWatchlist(symbol: string): void {
+  const s = get();
+  saveWatchlist((s.watchlist ?? s.symbols).filter((x) => x !== symbol));
+}
+
+/** Loads what the venue offers (instruments.list) for the watchlist's Add menu. */
+export async function loadOffered(): Promise<void> {
+  const list = await settle(call('instruments.list', {}), 'instruments');
+  if (list) set({ offered: list.filter((i) => i && typeof i.symbol === 'string') });
+}
 
 export function selectSymbol(symbol: string): void {
   if (!get().instruments[symbol]) return;

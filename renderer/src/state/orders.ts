@@ -204,6 +204,7 @@ export async function cancelAll(symbol?: string): Promise<void> {
 export async function pauseOrder(id: string): Promise<void> {
   try {
     applyOrder(await call('orders.pause', { orderId: id }));
+    toast('info', `Paused ${id}: no new child orders until resumed`);
   } catch (err) {
     const e = errorText(err);
     toast('error', `Pause ${id} failed: ${e.code} — ${e.message}`);
@@ -213,6 +214,7 @@ export async function pauseOrder(id: string): Promise<void> {
 export async function resumeOrder(id: string): Promise<void> {
   try {
     applyOrder(await call('orders.resume', { orderId: id }));
+    toast('info', `Resumed ${id}`);
   } catch (err) {
     const e = errorText(err);
     toast('error', `Resume ${id} failed: ${e.code} — ${e.message}`);

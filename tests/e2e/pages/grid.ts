@@ -47,4 +47,41 @@ export class GridObject {
   async focus(): Promise<void> {
     await this.root.focus();
   }
+
+  async headers(): Promise<string[]> {
+    // Text content, not innerText: the header row is upper-cased by CSS only.
+    return (await this.root.getByRole('columnheader').allTextContents()).map((h) => h.trim());
+  }
+
+  /**
+   * Cells (and headers) whose text is cut: content wider than the cell (scrollWidth > clientWidth).
+   * `except` names columns (header text) allowed to cut free text, e.g. a reason message with a title.
+   */
+  async truncatedCells(except: readonly string[] = []): Promise<string[]> {
+    return this.root.evaluate((grid, skip) => {
+      const heads = [...grid.querySelectorAll<HTMLElement>('[role="columnheader"]')].map((h) => h.innerText.trim().toLowerCase());
+      const out: string[] = [];
+      for (const cell of grid.querySelectorAll<HTMLElement>('[role="columnheader"], [role="gridcell"]')) {
+        const col = Number(cell.getAttribute('aria-colindex')) - 1;
+        const head = heads[col] ?? '';
+        if (skip.includes(head)) continue;
+        // Cut children count too (a flex cell can hide an ellipsised span).
+        // Screen-reader-only text is clipped on purpose (1 px box); it is not what a trader reads.
+        const parts = [cell, ...cell.querySelectorAll<HTMLElement>('*')].filter((el) => !el.classList.contains('sr-only'));
+        if (parts.some((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')) {
+          out.push(`${head || '(header)'}: "${cell.innerText.trim()}" (${cell.scrollWidth} > ${cell.clientWidth})`);
+        }
+      }
+      return out;
+    }, except.map((e) => e.toLowerCase()));
+  }
+
+  /** The grid's Columns menu (opened from its corner button). */
+  async openColumnsMenu(): Promise<Locator> {
+    const label = (await this.root.getAttribute('aria-label')) ?? '';
+    await this.root.locator('xpath=..').getByRole('button', { name: new RegExp(`^Columns of ${label}`) }).click();
+    const menu = this.root.page().getByRole('dialog', { name: `Columns of ${label}` });
+    await menu.waitFor();
+    return menu;
+  }
 }

@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seriesReturns, simpleReturns } from '../../../src/pms/returns.ts';
 import {
+  MIN_REGIME_HISTORY,
   PERIODS_PER_YEAR,
   annualiseVolatility,
   deannualiseVolatility,
   ewmaVariance,
   ewmaVariancePath,
   ewmaVolatility,
+  hasRegimeHistory,
   rollingVolatility,
   sampleVolatility,
   scaleVolatility,
@@ -122,5 +124,18 @@ describe('volatilityRegime', () => {
         expect(reg.label).toBe(reg.percentile < 0.25 ? 'low' : reg.percentile > 0.75 ? 'high' : 'normal');
       }),
     );
+  });
+});
+
+describe('hasRegimeHistory', () => {
+  it('when a start leaves only a few rolling windows, then the regime is not yet meaningful', () => {
+    // 31 returns over a 30-return window: one earlier window; a new high would read the 100th percentile.
+    expect(hasRegimeHistory(31, 30)).toBe(false);
+    expect(hasRegimeHistory(30 + MIN_REGIME_HISTORY - 1, 30)).toBe(false);
+    expect(hasRegimeHistory(30 + MIN_REGIME_HISTORY, 30)).toBe(true);
+  });
+  it('when the lookback ranks fewer windows than the minimum, then a full lookback is enough', () => {
+    expect(hasRegimeHistory(30 + 20, 30, 20)).toBe(true);
+    expect(hasRegimeHistory(30 + 19, 30, 20)).toBe(false);
   });
 });

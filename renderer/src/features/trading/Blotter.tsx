@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import { isTerminal } from '../../../../src/contract/index.ts';
+import { DISPLAY_STATUS_LABELS, isTerminal } from '../../../../src/contract/index.ts';
 import type { FillDto, InstrumentDto, OrderDto, RiskFlagDto } from '../../../../src/contract/index.ts';
 import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.ts';
 import { fmtMoney, fmtNum, fmtQty, fmtTime } from '../../shared/format.ts';
@@ -37,9 +37,9 @@ export function FlagMarker({ symbol, flags }: { symbol: string; flags: readonly 
   );
 }
 
-/** Status as the blotter prints it (PARTIALLY_FILLED is shortened to fit the column). */
-function statusText(s: string): string {
-  return s === 'PARTIALLY_FILLED' ? 'PARTIAL' : s.replace('_', ' ');
+/** Status as the blotter prints it: the contract's display name (one mapping for UI and CLI). */
+function statusText(o: OrderDto): string {
+  return (DISPLAY_STATUS_LABELS[o.displayStatus] ?? o.status.replace('_', ' ')).toUpperCase();
 }
 
 function TypeCell({ o }: { o: OrderDto }): ReactNode {
@@ -188,7 +188,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
     {
       key: 'status',
       header: 'Status',
-      width: '94px',
+      width: 'minmax(94px, 0.5fr)',
       priority: 1,
       required: true,
       render: (o) => (
@@ -197,7 +197,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
             // A paused parent says so first; how much is filled shows beside it.
             <span className="status st-PAUSED">PAUSED</span>
           ) : (
-            <span className={`status st-${o.status}`}>{statusText(o.status)}</span>
+            <span className={`status st-${o.status}`}>{statusText(o)}</span>
           )}
           {o.cancelRequested && !isTerminal(o.status) && <span className="muted"> cancelling…</span>}
         </>

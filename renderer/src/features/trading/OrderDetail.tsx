@@ -8,7 +8,7 @@ import { DASH, fmtMoney, fmtNum, fmtTime, isNum } from '../../shared/format.ts';
 import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useEngineNow } from '../../shared/time.ts';
-import { call, childrenOf, errorText, findOrder, selectOrder, setSideTab, useStore } from '../../state/index.ts';
+import { call, childrenOf, errorText, findOrder, loadChildren, selectOrder, setSideTab, useStore } from '../../state/index.ts';
 import { PositionsGrid, PositionsTotals } from './Positions.tsx';
 import { severityRank } from '../../shared/risk-format.ts';
 
@@ -148,6 +148,13 @@ function Detail({ o, inst }: { o: OrderDto; inst: InstrumentDto | undefined }): 
   const working = isWorkingParent(o);
   const tca = useTca(o);
   const now = useEngineNow(1000, working);
+  // The children come from the engine (orders.children), not from the events this page happened to
+  // see since it loaded: refetched when the parent is shown and whenever its child count changes.
+  const childCount = ex?.childCount ?? 0;
+  const epoch = useStore((s) => s.epoch);
+  useEffect(() => {
+    if (ex) void loadChildren(o.id);
+  }, [o.id, childCount, ex !== null, epoch]);
   const known = ex ? childrenOf(o.id) : [];
   const childFilled = known.filter((c) => c.status === 'FILLED').length;
   const sched = scheduledNow(o, now);
@@ -227,7 +234,12 @@ function Detail({ o, inst }: { o: OrderDto; inst: InstrumentDto | undefined }): 
               <span className="mono" data-testid="child-count">
                 {ex.childCount}
               </span>
-              {known.length > 0 && <span className="muted"> ({childFilled} filled)</span>}
+              {known.length > 0 && (
+                <span className="muted">
+                  {' '}
+                  ({childFilled} filled{known.length < ex.childCount ? `, ${known.length} loaded` : ''})
+                </span>
+              )}
             </Field>
             <Field label="Working">
               <span className="mono">{fmtNum(ex.workingQty, qd)}</span>

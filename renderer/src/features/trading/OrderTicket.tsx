@@ -201,6 +201,18 @@ export function OrderTicket(): ReactNode {
     setConfirmedKey((k) => (k === riskKey ? k : null));
   }, [riskKey]);
 
+  // A new input withdraws the verdict on the old one: an error, a denial or a validation message
+  // stays only until the trader changes the order (a placed order keeps being followed).
+  const ticketKey = JSON.stringify(ticket);
+  const shownFor = useRef(ticketKey);
+  useEffect(() => {
+    if (shownFor.current === ticketKey) return;
+    shownFor.current = ticketKey;
+    setOutcome((o) => (o && o.kind !== 'placed' ? null : o));
+  }, [ticketKey]);
+  // A limit order without a (valid) price is not sent at all; the what-if says why.
+  const limitWithoutPrice = style === 'limit' && check.price === null;
+
   const submit = async (): Promise<void> => {
     if (busy) return;
     setTouched(true);
@@ -495,7 +507,7 @@ export function OrderTicket(): ReactNode {
 
           <AlgoParams style={style} ticket={ticket} inst={inst} plan={plan} routing={routing} touched={touched} errors={check.errors} />
 
-          <WhatIfView whatIf={whatIf} riskKey={riskKey} inst={inst} />
+          <WhatIfView whatIf={whatIf} riskKey={riskKey} inst={inst} blocked={check.errors[0] ?? null} />
 
           <SchedulePreview preview={preview} inst={inst} style={style} />
 
@@ -590,9 +602,9 @@ export function OrderTicket(): ReactNode {
             className={`btn submit submit-${ticket.side} ${gate.needsConfirm ? 'submit-confirm' : ''}`}
             aria-label={`Submit order${gate.needsConfirm ? ' with confirmation' : ''}: ${summary}${algoMode ? ` by ${STYLE_LABEL[style]}` : ''}`}
             aria-describedby={gate.denied || gate.needsConfirm ? `${id}-gate` : undefined}
-            disabled={!connected || Boolean(gate.denied) || (gate.needsConfirm && !confirmed)}
+            disabled={!connected || limitWithoutPrice || Boolean(gate.denied) || (gate.needsConfirm && !confirmed)}
             aria-busy={busy}
-            title={gate.denied ? `L1 would deny it: ${gate.denied.code}` : gate.needsConfirm ? 'Tick the confirmation first, then Enter' : 'Submit (Enter)'}
+            title={limitWithoutPrice ? 'A limit order needs a limit price' : gate.denied ? `L1 would deny it: ${gate.denied.code}` : gate.needsConfirm ? 'Tick the confirmation first, then Enter' : 'Submit (Enter)'}
           >
             {busy ? 'Sending…' : gate.needsConfirm ? `Confirm and send · ${summary}` : summary}
             <span className="submit-type">{subLabel}</span>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { InstrumentDto, PositionDto, RiskFlagDto } from '../../../../src/contract/index.ts';
 import { fmtMoney, fmtNum, fmtQty, fmtSigned, pnlClass } from '../../shared/format.ts';
@@ -108,6 +108,9 @@ export function PositionsGrid(): ReactNode {
   const flags = useFlagsBySymbol();
   const cols = useMemo(() => columns(inst, flags), [inst, flags]);
   const index = useMemo(() => new Map(rows.map((p, i) => [p.symbol, i])), [rows]);
+  // Marks move the numbers (and their widths): a new revision whenever the rows do.
+  const revRef = useRef(0);
+  const rev = useMemo(() => ++revRef.current, [rows]);
   return (
     <VirtualGrid<PositionDto>
       label="Positions"
@@ -117,7 +120,7 @@ export function PositionsGrid(): ReactNode {
       rowAt={(i) => rows[i]}
       rowKey={(p) => p.symbol}
       indexOf={(k) => index.get(k) ?? -1}
-      rev={rows.length}
+      rev={rev}
       selectedKey={selected}
       onSelect={(k) => {
         setSelected(k);

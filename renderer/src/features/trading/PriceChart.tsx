@@ -1,10 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { CandlestickSeries, ColorType, CrosshairMode, HistogramSeries, TickMarkType, createChart, createSeriesMarkers } from 'lightweight-charts';
-import type { CandlestickData, HistogramData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
+import type { CandlestickData, HistogramData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, Time, UTCTimestamp } from 'lightweight-charts';
 import { CANDLE_INTERVALS } from '../../../../src/contract/index.ts';
-import type { CandleDto, CandleInterval, FillDto } from '../../../../src/contract/index.ts';
+import type { CandleDto, CandleInterval } from '../../../../src/contract/index.ts';
 import { fmtNum, fmtTime, isNum } from '../../shared/format.ts';
+import { ModifyPrompt, WorkingOrdersList, fillMarkers, useOrderLines } from './chart-orders.tsx';
 import { call, errorText, fills, onCandle, useStore } from '../../state/index.ts';
 
 const INTERVAL_MS: Record<CandleInterval, number> = { '1s': 1000, '5s': 5000, '1m': 60_000, '5m': 300_000 };
@@ -62,32 +63,6 @@ function tickLabel(t: Time, kind: TickMarkType): string {
   }
 }
 
-/** One marker per (bar, side): buys below the bar, sells above. */
-export function fillMarkers(list: FillDto[], interval: CandleInterval, qtyDecimals: number | undefined): SeriesMarker<Time>[] {
-  const step = INTERVAL_MS[interval];
-  const agg = new Map<string, { time: number; side: 'buy' | 'sell'; qty: number; n: number }>();
-  for (const f of list) {
-    if (!isNum(f.ts) || !isNum(f.qty)) continue;
-    const bar = Math.floor(f.ts / step) * step;
-    const key = `${bar}:${f.side}`;
-    const a = agg.get(key);
-    if (a) {
-      a.qty += f.qty;
-      a.n++;
-    } else agg.set(key, { time: bar, side: f.side, qty: f.qty, n: 1 });
-  }
-  return [...agg.values()]
-    .sort((a, b) => a.time - b.time || (a.side === 'buy' ? -1 : 1))
-    .map((a) => ({
-      time: toTime(a.time),
-      position: a.side === 'buy' ? ('belowBar' as const) : ('aboveBar' as const),
-      shape: a.side === 'buy' ? ('arrowUp' as const) : ('arrowDown' as const),
-      color: a.side === 'buy' ? '#4caf50' : '#ff5252',
-      text: `${a.side === 'buy' ? 'B' : 'S'} ${fmtNum(a.qty, qtyDecimals)}`,
-      size: 1,
-    }));
-}
-
 interface Ohlc {
   time: number;
   open: number;
@@ -132,7 +107,7 @@ export function PriceChart(): ReactNode {
       },
       grid: { vertLines: { color: 'rgba(42, 52, 66, 0.55)' }, horzLines: { color: 'rgba(42, 52, 66, 0.55)' } },
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { borderColor: '#243040', scaleMargins: { top: 0.12, bottom: 0.22 } },
+      rightPriceScale: { borderColor: '#243040', scaleMargins: { top: 0.08, bottom: 0.22 } },
       timeScale: {
         borderColor: '#243040',
         timeVisible: true,
@@ -272,13 +247,15 @@ export function PriceChart(): ReactNode {
     }
     const mine = fills.filterNewest((f) => f.symbol === symbol, MARKER_FILLS);
     try {
-      const markers = fillMarkers(mine, interval, inst?.qtyDecimals);
+      const markers = fillMarkers(mine, interval, inst, INTERVAL_MS[interval]);
       m.setMarkers(markers);
       setMarkerCount(markers.length);
     } catch {
       // Markers are decoration; never let them break the chart.
     }
   }, [fillsRev, symbol, interval, loadedKey, inst]);
+
+  const { pending, propose, working } = useOrderLines(box, chartRef, candleRef, symbol, inst, loadedKey);
 
   const shown = legend ?? latest;
   const pd = inst?.priceDecimals;
@@ -288,7 +265,7 @@ export function PriceChart(): ReactNode {
     <section className="panel chart" aria-label="Chart" aria-describedby={descId}>
       <p id={descId} className="sr-only">
         {latest
-          ? `${symbol ?? ''} ${interval} candles, ${bars.current.length} bars, last bar ${fmtTime(latest.time)}: open ${fmtNum(latest.open, pd)}, high ${fmtNum(latest.high, pd)}, low ${fmtNum(latest.low, pd)}, close ${fmtNum(latest.close, pd)}. ${markerCount} fill marker${markerCount === 1 ? '' : 's'}.`
+          ? `${symbol ?? ''} ${interval} candles, ${bars.current.length} bars, last bar ${fmtTime(latest.time)}: open ${fmtNum(latest.open, pd)}, high ${fmtNum(latest.high, pd)}, low ${fmtNum(latest.low, pd)}, close ${fmtNum(latest.close, pd)}. ${markerCount} fill marker${markerCount === 1 ? '' : 's'}. ${working.length} working order line${working.length === 1 ? '' : 's'}.`
           : `${symbol ?? ''} ${interval} candles: none yet.`}
       </p>
       <header className="panel-head">
@@ -349,6 +326,8 @@ export function PriceChart(): ReactNode {
             </>
           )}
         </div>
+        <WorkingOrdersList working={working} inst={inst} propose={propose} />
+        {pending && <ModifyPrompt key={`${pending.order.id}:${pending.to}`} pending={pending} inst={inst} onDone={() => propose(null)} />}
         {status !== 'ready' && (
           <div className="chart-overlay">
             {status === 'loading' ? 'Loading candles…' : status === 'empty' ? 'Waiting for the first candle…' : 'Candles unavailable'}

@@ -1,8 +1,8 @@
-import { useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { fmtNum, fmtPct, isNum, pnlClass } from '../../shared/format.ts';
 import { registerFocus } from '../../shared/focus.ts';
-import { selectSymbol, useStore } from '../../state/index.ts';
+import { addToWatchlist, loadOffered, removeFromWatchlist, restoreWatchlist, selectSymbol, useStore, watchedSymbols } from '../../state/index.ts';
 
 function Row({ symbol, selected }: { symbol: string; selected: boolean }): ReactNode {
   const inst = useStore((s) => s.instruments[symbol]);
@@ -30,13 +30,59 @@ function Row({ symbol, selected }: { symbol: string; selected: boolean }): React
       <td className="num ask">{fmtNum(q?.ask, pd)}</td>
       <td className={`num last tick-${dir.current}`}>{fmtNum(last, pd)}</td>
       <td className={`num ${pnlClass(chg)}`}>{fmtPct(chg)}</td>
+      <td className="wl-act">
+        <button
+          type="button"
+          className="icon-btn wl-remove"
+          aria-label={`Remove ${symbol} from the watchlist`}
+          title={`Remove ${symbol} from the watchlist`}
+          tabIndex={-1}
+          onMouseDown={(e) => e.stopPropagation()}
+          onClick={() => removeFromWatchlist(symbol)}
+        >
+          ×
+        </button>
+      </td>
     </tr>
   );
 }
 
+/** Instruments the venue offers that the watchlist does not show yet (loaded when the menu opens). */
+function AddInstrument({ shown }: { shown: readonly string[] }): ReactNode {
+  const offered = useStore((s) => s.offered);
+  const known = useStore((s) => s.instruments);
+  const choices = offered.filter((i) => !shown.includes(i.symbol) && known[i.symbol] !== undefined);
+  return (
+    <select
+      className="wl-add"
+      aria-label="Add an instrument to the watchlist"
+      value=""
+      onFocus={() => void loadOffered()}
+      onMouseDown={() => void loadOffered()}
+      onChange={(e) => {
+        if (e.target.value) addToWatchlist(e.target.value);
+      }}
+    >
+      <option value="">＋ Add</option>
+      {choices.map((i) => (
+        <option key={i.symbol} value={i.symbol}>
+          {i.symbol}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function Watchlist(): ReactNode {
-  const symbols = useStore((s) => s.symbols);
+  // Two plain selections and a memo: a selector building a new array would re-render forever.
+  const all = useStore((s) => s.symbols);
+  const watch = useStore((s) => s.watchlist);
+  const symbols = useMemo(() => watchedSymbols({ symbols: all, watchlist: watch }), [all, watch]);
   const selected = useStore((s) => s.selected);
+  useEffect(() => {
+    restoreWatchlist();
+    void loadOffered();
+  }, []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableElement>): void => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -51,6 +97,7 @@ export function Watchlist(): ReactNode {
       <header className="panel-head">
         <h2 className="panel-title">Watchlist</h2>
         <span className="panel-hint muted" title="Change against the oldest 5m bar of the last 24 h">chg 24h</span>
+        <AddInstrument shown={symbols} />
       </header>
       <div className="panel-body scroll">
         <table className="table wl-table" tabIndex={0} onKeyDown={onKeyDown} aria-label="Watchlist" ref={(el) => registerFocus('watchlist', el)}>
@@ -69,6 +116,9 @@ export function Watchlist(): ReactNode {
               <th scope="col" className="num">
                 Chg
               </th>
+              <th scope="col">
+                <span className="sr-only">Remove</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -77,7 +127,7 @@ export function Watchlist(): ReactNode {
             ))}
           </tbody>
         </table>
-        {symbols.length === 0 && <div className="empty">Waiting for instruments…</div>}
+        {symbols.length === 0 && <div className="empty">{all.length ? 'No instruments: add one with ＋ Add' : 'Waiting for instruments…'}</div>}
       </div>
     </section>
   );

@@ -119,14 +119,29 @@ function Breach({ b }: { b: RiskBreachDto }): ReactNode {
 
 const VERDICT_TEXT = { pass: 'PASS', soft_breach: 'SOFT BREACH', deny: 'DENY' } as const;
 
-export function WhatIfView({ whatIf, riskKey, inst }: { whatIf: WhatIfState; riskKey: string; inst: InstrumentDto | undefined }): ReactNode {
+export function WhatIfView({
+  whatIf,
+  riskKey,
+  inst,
+  blocked,
+}: {
+  whatIf: WhatIfState;
+  riskKey: string;
+  inst: InstrumentDto | undefined;
+  /** Why the ticket cannot be checked yet (its first validation error), shown instead of a verdict. */
+  blocked?: string | null;
+}): ReactNode {
   const cur = useStore((s) => s.session?.currency ?? '');
   const d = whatIf.data;
   const stale = !d || whatIf.dataKey !== riskKey;
   const busy = whatIf.loading || (riskKey !== '' && stale);
   let body: ReactNode;
   if (riskKey === '') {
-    body = <div className="pv-empty muted">Enter a quantity to see the order's risk impact.</div>;
+    body = (
+      <div className="pv-empty muted">
+        {blocked && !/quantity/i.test(blocked) ? `Not checked: ${blocked}` : "Enter a quantity to see the order's risk impact."}
+      </div>
+    );
   } else if (whatIf.error && whatIf.error.key === riskKey && stale) {
     body = (
       <div className="pv-error">
