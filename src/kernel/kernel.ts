@@ -1,5 +1,4 @@
 import type { Events, Handlers } from '../contract/api.ts';
-import type { EventFeed } from '../contract/rpc.ts';
 import { WallClock } from '../core/clock.ts';
 import { EventBus } from '../core/event-bus.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
@@ -15,8 +14,6 @@ import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { TriggerBook } from '../execution/trigger-book.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
-import { checkOrder } from '../risk/pre-trade-gate.ts';
-import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
 import type { EngineCore, KernelContext } from './context.ts';
 import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
 import { ClockFeed } from './clock-feed.ts';
@@ -43,25 +40,10 @@ import { RiskControl } from './risk-control.ts';
 import { PortfolioValuation } from './valuation.ts';
 import { wireVenue } from './venue-wiring.ts';
 import { wireHandlers } from './wire.ts';
+import { structuralChecker } from './structural-check.ts';
+import type { Engine } from './engine-port.ts';
 
-export interface Engine {
-  handlers: Handlers;
-  feed: EventFeed;
-  /**
-   * Where every order enters, for in-process callers (the approval queue, backtest runners):
-   * `intake.submit({ order, origin, approvedBy?, proposalId?, confirmSoft })`, outcome as data.
-   * Over the contract, `orders.place` calls the same.
-   */
-  readonly intake: OrderIntake;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Recovery summary of the last start. */
-  readonly recovery: { orders: number; fills: number; reconciled: number; fillsRecovered: number } | undefined;
-}
-
-/** Structural checks only (lot, tick, min notional, cash, no shorting): sizes and exposure are L1's limits. */
-const NO_LIMIT = 10n ** 40n;
-const STRUCTURAL: RiskLimits = { maxOrderNotionalUnits: NO_LIMIT, maxPositionNotionalUnits: NO_LIMIT };
+export type { Engine } from './engine-port.ts';
 
 /**
  * The composition root: one engine from its parts. Only the parts differ between modes (clock,
@@ -110,18 +92,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
    */
   const exposureLog = new ExposureLog();
 
-  function structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision {
-    return checkOrder(order, i, STRUCTURAL, {
-      positionUnits: (s) => ledger.qtyUnits(s),
-      workingUnits: (s, side) => oms.workingUnits(s, side, parentId),
-      availableCashUnits: () => ledger.cashUnits - oms.reservedCashUnits(parentId),
-      oppositeLevels: (s, side) => {
-        const b = hub.book(s);
-        return b ? (side === 'buy' ? b.asks : b.bids) : [];
-      },
-      referencePriceUnits: (s) => hub.mark(s),
-    }, i.takerFeeBps);
-  }
+  const structuralCheck = structuralChecker({ ledger, book: (s) => hub.book(s), mark: (s) => hub.mark(s), oms: () => oms });
 
   const oms: Oms = new Oms({
     midOf: (s) => hub.mid(s),

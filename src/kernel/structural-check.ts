@@ -1,0 +1,33 @@
+import type { Instrument } from '../core/instrument.ts';
+import type { Ledger } from '../core/ledger.ts';
+import type { Oms } from '../execution/oms.ts';
+import type { MarketBook } from '../core/ports.ts';
+import { checkOrder } from '../risk/pre-trade-gate.ts';
+import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
+
+/** Structural checks only (lot, tick, min notional, cash, no shorting): sizes and exposure are L1's limits. */
+const NO_LIMIT = 10n ** 40n;
+const STRUCTURAL: RiskLimits = { maxOrderNotionalUnits: NO_LIMIT, maxPositionNotionalUnits: NO_LIMIT };
+
+export interface StructuralDeps {
+  ledger: Ledger;
+  book(symbol: string): MarketBook | undefined;
+  mark(symbol: string): bigint | undefined;
+  /** The OMS is built after the check it uses: read it late. */
+  oms(): Oms;
+}
+
+/** Lot, tick, minimum notional, cash and no-short checks for one order (a child may use its parent's share). */
+export function structuralChecker(d: StructuralDeps): (order: GateOrder, i: Instrument, parentId: string | null) => GateDecision {
+  return (order, i, parentId) =>
+    checkOrder(order, i, STRUCTURAL, {
+      positionUnits: (s) => d.ledger.qtyUnits(s),
+      workingUnits: (s, side) => d.oms().workingUnits(s, side, parentId),
+      availableCashUnits: () => d.ledger.cashUnits - d.oms().reservedCashUnits(parentId),
+      oppositeLevels: (s, side) => {
+        const b = d.book(s);
+        return b ? (side === 'buy' ? b.asks : b.bids) : [];
+      },
+      referencePriceUnits: (s) => d.mark(s),
+    }, i.takerFeeBps);
+}
