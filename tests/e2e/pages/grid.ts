@@ -36,8 +36,15 @@ export class GridObject {
     return i;
   }
 
+  /**
+   * The row's cell under `header`, located by the column's key (data-col), not its position: the
+   * grid re-plans its columns as content and room change (a reason appears, a column gives way).
+   */
   async cell(rowText: string, header: string): Promise<Locator> {
-    return this.row(rowText).getByRole('gridcell').nth(await this.columnIndex(header));
+    const i = await this.columnIndex(header);
+    const key = await this.root.getByRole('columnheader').nth(i).getAttribute('data-col');
+    if (key) return this.row(rowText).locator(`[role="gridcell"][data-col="${key}"]`);
+    return this.row(rowText).getByRole('gridcell').nth(i);
   }
 
   async cellText(rowText: string, header: string): Promise<string> {

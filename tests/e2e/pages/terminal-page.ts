@@ -44,7 +44,11 @@ export class BlotterObject {
   }
 
   async orderCell(orderId: string, header: string): Promise<Locator> {
-    return this.orderRow(orderId).getByRole('gridcell').nth(await this.orders.columnIndex(header));
+    // By the column's key, not its position: the grid re-plans columns as content and room change.
+    const i = await this.orders.columnIndex(header);
+    const key = await this.orders.root.getByRole('columnheader').nth(i).getAttribute('data-col');
+    if (key) return this.orderRow(orderId).locator(`[role="gridcell"][data-col="${key}"]`);
+    return this.orderRow(orderId).getByRole('gridcell').nth(i);
   }
 
   /** Child rows shown under an expanded parent (ids {parentId}-C{n}). */

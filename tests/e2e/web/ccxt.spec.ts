@@ -42,7 +42,7 @@ test('connect the loopback exchange from Settings, trade, and see a missed fill 
     const orders = await terminal.blotter.showOrders();
     await expect(await orders.cell(bought, 'Status')).toHaveText(/FILLED/, { timeout: 30_000 });
     const resting = await terminal.ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.01', type: 'Limit', limitPrice: '63990.00' });
-    await expect(await orders.cell(resting, 'Status')).toHaveText(/PENDING/, { timeout: 30_000 });
+    await expect(await orders.cell(resting, 'Status')).toHaveText(/WORKING/, { timeout: 30_000 });
     expect(lb.engine.orders().map((o) => o.clientOrderId)).toEqual([bought, resting]);
 
     // Strata goes down; meanwhile the exchange fills the resting order.

@@ -8,7 +8,7 @@ test('a limit buy far below the market works, then is cancelled from its row', a
   const orderId = await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.01', type: 'Limit', limitPrice: farBelow });
 
   const orders = await blotter.showOrders();
-  await expect(await orders.cell(orderId, 'Status')).toHaveText(/PENDING/);
+  await expect(await orders.cell(orderId, 'Status')).toHaveText(/WORKING/);
   await expect(await orders.cell(orderId, 'Filled')).toHaveText(/^0(\.0+)?$/);
 
   await blotter.cancelButton(orderId).click();

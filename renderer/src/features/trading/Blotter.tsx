@@ -89,7 +89,8 @@ export function ProgressBar({ o, now }: { o: OrderDto; now: number }): ReactNode
 
 function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded: Record<string, true>, flags: Record<string, RiskFlagDto[]>): Column<OrderDto>[] {
   return [
-    { key: 'time', header: 'Time', width: '56px', priority: 3, render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
+    // Time is on the row's title too: it is the first column to give way when room is short.
+    { key: 'time', header: 'Time', width: '56px', priority: 5, render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
     {
       key: 'id',
       header: 'ID',
@@ -152,7 +153,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       key: 'type',
       header: 'Type',
       width: '58px',
-      priority: 4,
+      priority: 3,
       render: (o) => <TypeCell o={o} />,
       title: (o) =>
         o.execution
@@ -160,8 +161,9 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           : `${o.type} ${o.tif.toUpperCase()}${o.source === 'api' ? ' · via API' : ''}`,
     },
     { key: 'qty', header: 'Qty', width: 'minmax(60px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
-    { key: 'filled', header: 'Filled', width: 'minmax(60px, 0.6fr)', priority: 3, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
-    { key: 'progress', header: 'Progress', width: 'minmax(72px, 1.4fr)', priority: 6, render: (o) => <ProgressBar o={o} now={now} /> },
+    { key: 'filled', header: 'Filled', width: 'minmax(60px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
+    // An algo's progress against its schedule and the average fill price are what a trader watches.
+    { key: 'progress', header: 'Progress', width: 'minmax(72px, 1.4fr)', priority: 2, render: (o) => <ProgressBar o={o} now={now} /> },
     {
       key: 'price',
       header: 'Price',
@@ -184,7 +186,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           fmtNum(o.price, pd(inst, o.symbol))
         ),
     },
-    { key: 'avg', header: 'Avg price', width: 'minmax(70px, 0.7fr)', priority: 4, align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
+    { key: 'avg', header: 'Avg price', width: 'minmax(70px, 0.7fr)', priority: 2, align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
     {
       key: 'status',
       header: 'Status',
@@ -202,7 +204,8 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           {o.cancelRequested && !isTerminal(o.status) && <span className="muted"> cancelling…</span>}
         </>
       ),
-      title: (o) => `${o.status}${o.execution?.paused ? ' (paused)' : ''}${o.cancelRequested && !isTerminal(o.status) ? ' · cancel requested' : ''}`,
+      // The engine's status, and the reason on hover even when the Reason column is hidden for room.
+      title: (o) => `${o.status}${o.execution?.paused ? ' (paused)' : ''}${o.cancelRequested && !isTerminal(o.status) ? ' · cancel requested' : ''}${o.reason ? ` · ${o.reason.code}: ${o.reason.message}` : ''}`,
     },
     {
       // Why an order was denied, rejected or cancelled: the code in full, the message as room allows

@@ -86,7 +86,7 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
               </Panel>
               <Handle dir="h" />
               {/* Wide enough for the six position columns in full at 1280 px; the blotter takes the rest. */}
-              <Panel id="p-positions" defaultSize="450px" minSize="300px" groupResizeBehavior="preserve-pixel-size">
+              <Panel id="p-positions" defaultSize="380px" minSize="300px" groupResizeBehavior="preserve-pixel-size">
                 <PanelBoundary name="Positions and order detail">
                   <SidePanel risk={risk} />
                 </PanelBoundary>
