@@ -223,8 +223,9 @@ export class ExecutionService {
       if (stopPriceUnits !== undefined) throw new DomainError('BAD_REQUEST', `order ${id} is not a stop: it has no stop price`);
       return this.dto(this.d.oms.replace(id, { ...amend, confirmSoft }));
     }
-    const { qtyUnits } = this.modifyRequest(id, m);
-    return this.modify(id, qtyUnits);
+    // An algo parent's quantity change must pass L1's amend check first: the contract edge does
+    // modifyRequest → risk.checkAmend → modify; there is no way around it here.
+    throw new DomainError('BAD_REQUEST', `order ${id} is worked by an algorithm: modify its quantity (L1 checks the increase)`);
   }
 
   /** An algo parent's modify, checked and parsed once: the working parent and the new quantity in units. */
