@@ -40,11 +40,29 @@ export class GridObject {
    * The row's cell under `header`, located by the column's key (data-col), not its position: the
    * grid re-plans its columns as content and room change (a reason appears, a column gives way).
    */
+  /**
+   * A column's position and key (data-col), read in one step: reading the index first and the key
+   * after raced with a re-plan (a Reason column appearing after a cancel shifted the headers between).
+   */
+  async column(header: string): Promise<{ index: number; key: string | null }> {
+    const found = await this.root.evaluate((grid, wanted) => {
+      const heads = [...grid.querySelectorAll<HTMLElement>('[role="columnheader"]')];
+      const i = heads.findIndex((h) => h.innerText.trim().toLowerCase() === wanted);
+      return { i, key: i < 0 ? null : (heads[i]?.getAttribute('data-col') ?? null), all: heads.map((h) => h.innerText.trim()) };
+    }, header.toLowerCase());
+    if (found.i < 0) throw new Error(`no column "${header}" in grid; columns: ${found.all.join(' | ')}`);
+    return { index: found.i, key: found.key };
+  }
+
+  /** The cell of `row` under `header`, by the column's key where it has one, not its position. */
+  async cellIn(row: Locator, header: string): Promise<Locator> {
+    const { index, key } = await this.column(header);
+    return key ? row.locator(`[role="gridcell"][data-col="${key}"]`) : row.getByRole('gridcell').nth(index);
+  }
+
+  /** The row's cell under `header` (the grid re-plans its columns as content and room change). */
   async cell(rowText: string, header: string): Promise<Locator> {
-    const i = await this.columnIndex(header);
-    const key = await this.root.getByRole('columnheader').nth(i).getAttribute('data-col');
-    if (key) return this.row(rowText).locator(`[role="gridcell"][data-col="${key}"]`);
-    return this.row(rowText).getByRole('gridcell').nth(i);
+    return this.cellIn(this.row(rowText), header);
   }
 
   async cellText(rowText: string, header: string): Promise<string> {

@@ -44,11 +44,7 @@ export class BlotterObject {
   }
 
   async orderCell(orderId: string, header: string): Promise<Locator> {
-    // By the column's key, not its position: the grid re-plans columns as content and room change.
-    const i = await this.orders.columnIndex(header);
-    const key = await this.orders.root.getByRole('columnheader').nth(i).getAttribute('data-col');
-    if (key) return this.orderRow(orderId).locator(`[role="gridcell"][data-col="${key}"]`);
-    return this.orderRow(orderId).getByRole('gridcell').nth(i);
+    return this.orders.cellIn(this.orderRow(orderId), header);
   }
 
   /** Child rows shown under an expanded parent (ids {parentId}-C{n}). */
