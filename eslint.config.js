@@ -1,7 +1,7 @@
 // Import boundaries of the architecture, enforced in CI (see README "Architecture").
 import tseslint from 'typescript-eslint';
 
-const LEVELS = ['risk', 'signals', 'portfolio', 'execution', 'pms', 'marketdata', 'backtest'];
+const LEVELS = ['risk', 'signals', 'portfolio', 'approval', 'execution', 'pms', 'marketdata', 'backtest'];
 const nativeOnly = (except) =>
   [
     { name: 'ccxt', message: 'only src/venues/ccxt may import ccxt' },

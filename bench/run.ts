@@ -126,6 +126,7 @@ function benchJournal(): number {
         createdAt: i, updatedAt: i, parentId: null, urgency: 'immediate', algo: null, algoParams: null, algoState: null,
         paused: false, decisionPriceUnits: null, decisionTs: null, arrivalPriceUnits: null, arrivalTs: null,
         approvedBy: null, proposalId: null, riskConfirmed: false,
+        trigger: null, ocoGroup: null, replacesId: null, rootId: null,
       };
       journal.insertOrder(o, 'created');
     }

@@ -3,7 +3,7 @@ import type { BacktestReport, RunSpec } from './run-spec.ts';
 /**
  * Kept runs: config, data name and content hash, seed, engine version, the report, the equity
  * curve, and a hash of the report (same inputs → same hash, bit for bit). Implementations: SQLite
- * (src/store/sqlite/backtest-run-store.ts) and in memory (src/store/memory-backtest-run-store.ts).
+ * (src/store/sqlite/backtest-run-store.ts) and in memory (src/store/memory/backtest-run-store.ts).
  */
 export interface RunRecord {
   id: number;

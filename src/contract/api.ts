@@ -6,6 +6,12 @@ import type { OrdersEvents, OrdersResults } from './api/orders.ts';
 import { ordersSchemas } from './api/orders.ts';
 import type { RiskEvents, RiskResults } from './api/risk.ts';
 import { riskSchemas } from './api/risk.ts';
+import type { ApprovalsEvents, ApprovalsResults } from './api/approvals.ts';
+import { approvalsSchemas } from './api/approvals.ts';
+import type { PortfolioResults } from './api/portfolio.ts';
+import { portfolioSchemas } from './api/portfolio.ts';
+import type { SignalsEvents, SignalsResults } from './api/signals.ts';
+import { signalsSchemas } from './api/signals.ts';
 import type { SessionResults } from './api/session.ts';
 import { sessionSchemas } from './api/session.ts';
 
@@ -21,6 +27,9 @@ export const paramsSchemas = {
   ...marketSchemas,
   ...ordersSchemas,
   ...riskSchemas,
+  ...signalsSchemas,
+  ...portfolioSchemas,
+  ...approvalsSchemas,
 } as const;
 
 export type MethodName = keyof typeof paramsSchemas;
@@ -31,12 +40,12 @@ export type ParamsIn<M extends MethodName> = z.input<(typeof paramsSchemas)[M]>;
 export type Params<M extends MethodName> = z.output<(typeof paramsSchemas)[M]>;
 
 /** Each method's result. */
-export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults {}
+export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, SignalsResults, PortfolioResults, ApprovalsResults {}
 
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends MarketEvents, OrdersEvents, RiskEvents {}
+export interface Events extends MarketEvents, OrdersEvents, RiskEvents, SignalsEvents, ApprovalsEvents {}
 
 export type EventName = keyof Events;
 
@@ -56,6 +65,9 @@ export const EVENT_NAMES: readonly EventName[] = [
   'risk.flags',
   'risk.metrics',
   'risk.limits',
+  'signal.generated',
+  'proposal.created',
+  'proposal.updated',
 ];
 
 /** The engine side of the contract: one handler per method. */

@@ -4,9 +4,9 @@
  */
 
 // The domain's closed sets live in the core; the contract names them for its clients.
-export type { AlgoKind, EngineMode, ExecutionStyle, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../core/enums.ts';
-export { ALGO_KINDS, EXECUTION_STYLES, ORDER_STATUSES, TERMINAL_STATUSES, URGENCIES, isTerminal } from '../core/enums.ts';
-import type { AlgoKind, EngineMode, ExecutionStyle, Liquidity, OrderSource as OrderSourceDto, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../core/enums.ts';
+export type { AlgoKind, EngineMode, ExecutionStyle, Liquidity, OrderKind, OrderStatus, OrderType, Side, TimeInForce, TriggerKind, TriggerSource, Urgency } from '../core/enums.ts';
+export { ALGO_KINDS, EXECUTION_STYLES, ORDER_KINDS, ORDER_STATUSES, TERMINAL_STATUSES, TRIGGER_SOURCES, URGENCIES, isTerminal } from '../core/enums.ts';
+import type { AlgoKind, EngineMode, ExecutionStyle, Liquidity, OrderKind, OrderSource as OrderSourceDto, OrderStatus, OrderType, Side, TimeInForce, TriggerKind, TriggerSource, Urgency } from '../core/enums.ts';
 
 /** Why L1 refused an order (never sent) or why the venue rejected it. */
 export type DenialCode =
@@ -77,6 +77,84 @@ export interface OrderDto {
   parentId: string | null;
   /** Set on parents: how they are worked. */
   execution: ExecutionDto | null;
+  /** The order type the trader chose (`type` is what goes to the venue: a stop's child is a market order). */
+  orderKind: OrderKind;
+  /** The blotter's status name (one mapping for UI and CLI); `status` keeps the engine's lifecycle. */
+  displayStatus: DisplayStatus;
+  /** Held by Strata until it triggers: stops, stop-limits, trailing stops and a bracket's exits. */
+  trigger: TriggerDto | null;
+  /** One-cancels-other group (a bracket's take-profit and stop-loss share it). */
+  ocoGroup: string | null;
+  /** Set on a bracket's entry and exits. */
+  bracket: BracketDto | null;
+  /** Cancel/replace chain: every modify at the venue is a new client order id in one lineage. */
+  lineage: LineageDto;
+}
+
+// Order types (ORDER_KINDS: stops are held by Strata, the venue has none, and go out as market or
+// limit children) and trigger sources (TRIGGER_SOURCES) are the core's closed sets, re-exported above.
+
+/**
+ * Status names as professional blotters show them, derived from `status` (NEW → PENDING →
+ * PARTIALLY_FILLED → FILLED / CANCELLED / REJECTED / EXPIRED, DENIED by L1):
+ * pending-new = journaled, not yet acknowledged; working = acknowledged and resting (or an algo
+ * parent at work); waiting-trigger = held by Strata until its trigger (or its bracket entry) fires;
+ * pending-cancel = a cancel (or a replace) is on its way.
+ */
+export const DISPLAY_STATUSES = [
+  'pending-new',
+  'working',
+  'waiting-trigger',
+  'partially-filled',
+  'pending-cancel',
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+  'denied',
+] as const;
+export type DisplayStatus = (typeof DISPLAY_STATUSES)[number];
+
+/** How UI and CLI print a display status. */
+export const DISPLAY_STATUS_LABELS: Record<DisplayStatus, string> = {
+  'pending-new': 'Pending new',
+  working: 'Working',
+  'waiting-trigger': 'Waiting for trigger',
+  'partially-filled': 'Partially filled',
+  'pending-cancel': 'Pending cancel',
+  filled: 'Filled',
+  cancelled: 'Cancelled',
+  rejected: 'Rejected',
+  expired: 'Expired',
+  denied: 'Denied',
+};
+
+export interface TriggerDto {
+  kind: TriggerKind;
+  by: TriggerSource;
+  /** Current stop price (a trailing stop's ratchets); null for a take-profit (it rests at `price`). */
+  stopPrice: number | null;
+  /** Trailing distance: percent of the reference price, or an absolute price distance. */
+  trailPercent: number | null;
+  trailAmount: number | null;
+  /** Set once triggered (a take-profit: once its entry first filled). */
+  triggeredAt: number | null;
+}
+
+export interface BracketDto {
+  role: 'entry' | 'take-profit' | 'stop-loss';
+  entryId: string;
+  takeProfitId: string | null;
+  stopLossId: string | null;
+}
+
+export interface LineageDto {
+  /** The first order of the chain (its own id when never replaced). */
+  rootId: string;
+  /** The order this one replaced. */
+  replaces: string | null;
+  /** The order that replaced this one. */
+  replacedBy: string | null;
 }
 
 export interface ExecutionDto {

@@ -15,6 +15,17 @@ export const ERROR_CODES = [
   /** A trading-state change was refused: CONFIRM_REQUIRED, BAD_CONFIRMATION, NOT_A_RESUME in issues. */
   'STATE_REJECTED',
   'UNAUTHORIZED',
+  /** L2: no alpha of that name, no such parameter, or a value its schema refuses (issues say why). */
+  'UNKNOWN_ALPHA',
+  'UNKNOWN_PARAM',
+  'BAD_PARAM',
+  /** Portfolio construction: inputs that cannot describe a portfolio, or constraints nothing satisfies. */
+  'BAD_INPUT',
+  'INFEASIBLE',
+  /** Approval queue: no such proposal; it is no longer waiting; the queue is frozen (kill switch / HALTED). */
+  'UNKNOWN_PROPOSAL',
+  'PROPOSAL_NOT_PENDING',
+  'QUEUE_FROZEN',
   'NOT_CONNECTED',
   'TIMEOUT',
   'INTERNAL',

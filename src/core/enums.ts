@@ -26,6 +26,15 @@ export type AlgoKind = (typeof ALGO_KINDS)[number];
 export const EXECUTION_STYLES = ['market', 'limit', ...ALGO_KINDS] as const;
 export type ExecutionStyle = (typeof EXECUTION_STYLES)[number];
 
+/** Order types the trader asks for; stops are held by Strata and reach the venue as market or limit orders. */
+export const ORDER_KINDS = ['market', 'limit', 'stop', 'stop-limit', 'trailing-stop', 'take-profit'] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
+export type TriggerKind = Exclude<OrderKind, 'market' | 'limit'>;
+
+/** What a held stop watches: the last trade, or the touch (bid for a sell stop, ask for a buy stop). */
+export const TRIGGER_SOURCES = ['last', 'bid-ask'] as const;
+export type TriggerSource = (typeof TRIGGER_SOURCES)[number];
+
 export const ORDER_STATUSES = ['NEW', 'PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

@@ -16,6 +16,17 @@ export const DOMAIN_ERROR_CODES = [
   'RISK_DENIED',
   'LIMIT_REJECTED',
   'STATE_REJECTED',
+  /** L2: no alpha of that name, no such parameter, or a value its schema refuses (issues say why). */
+  'UNKNOWN_ALPHA',
+  'UNKNOWN_PARAM',
+  'BAD_PARAM',
+  /** Portfolio construction: inputs that cannot describe a portfolio, or constraints nothing satisfies. */
+  'BAD_INPUT',
+  'INFEASIBLE',
+  /** Approval queue: no such proposal; it is no longer waiting; the queue is frozen (kill switch / HALTED). */
+  'UNKNOWN_PROPOSAL',
+  'PROPOSAL_NOT_PENDING',
+  'QUEUE_FROZEN',
   'NOT_CONNECTED',
   'TIMEOUT',
   'INTERNAL',

@@ -1,4 +1,4 @@
-import type { OrderStatus } from './enums.ts';
+import type { OrderKind, OrderStatus } from './enums.ts';
 
 /** Why an order was refused or ended: a code callers branch on and a message for people. */
 export interface OrderReason {
@@ -67,4 +67,41 @@ export function applyFillToOrder(order: Order, qtyUnits: bigint, notionalUnits: 
   order.filledUnits += qtyUnits;
   order.filledNotionalUnits += notionalUnits;
   order.feeUnits += feeUnits;
+}
+
+/**
+ * Strata works it itself (an algo parent, or a held trigger): it is never sent to a venue, its
+ * children are. L1 counts it by its unplaced remainder, like an algo parent.
+ */
+export function worksChildren(o: Pick<Order, 'algo' | 'trigger'>): boolean {
+  return o.algo !== null || o.trigger !== null;
+}
+
+/** The type the trader chose. */
+export function orderKind(o: Pick<Order, 'type' | 'trigger'>): OrderKind {
+  return o.trigger ? o.trigger.kind : o.type;
+}
+
+/** The blotter's status name (see DISPLAY_STATUSES in the contract). */
+export function displayStatus(o: Pick<Order, 'status' | 'cancelRequested' | 'trigger' | 'filledUnits'>): 'pending-new' | 'working' | 'waiting-trigger' | 'partially-filled' | 'pending-cancel' | 'filled' | 'cancelled' | 'rejected' | 'expired' | 'denied' {
+  switch (o.status) {
+    case 'FILLED':
+      return 'filled';
+    case 'CANCELLED':
+      return 'cancelled';
+    case 'REJECTED':
+      return 'rejected';
+    case 'EXPIRED':
+      return 'expired';
+    case 'DENIED':
+      return 'denied';
+    default:
+      break;
+  }
+  if (o.cancelRequested) return 'pending-cancel';
+  if (o.trigger && o.trigger.triggeredAt === null) return 'waiting-trigger';
+  if (o.status === 'PARTIALLY_FILLED') return 'partially-filled';
+  // A held order is working as soon as Strata holds it; a venue order once acknowledged.
+  if (o.status === 'NEW') return o.trigger ? 'working' : 'pending-new';
+  return 'working';
 }

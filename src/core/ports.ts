@@ -1,4 +1,4 @@
-import type { AlgoKind, Liquidity, OrderSource, OrderStatus, OrderType, Side, TimeInForce, Urgency } from './enums.ts';
+import type { AlgoKind, Liquidity, OrderSource, OrderStatus, OrderType, Side, TimeInForce, TriggerKind, TriggerSource, Urgency } from './enums.ts';
 
 /**
  * Ports: what the order path needs from a venue and from durable storage. Level code depends on
@@ -161,6 +161,33 @@ export interface OrderRecord {
   approvedBy: string | null;
   proposalId: string | null;
   riskConfirmed: boolean;
+  /** Held by Strata until it triggers (stops, a bracket's exits); null for orders the venue or an algo works. */
+  trigger: TriggerRecord | null;
+  /** One-cancels-other group: a bracket's take-profit and stop-loss. */
+  ocoGroup: string | null;
+  /** Cancel/replace lineage: the order this one replaced, and the chain's first order (null: none). */
+  replacesId: string | null;
+  rootId: string | null;
+}
+
+/**
+ * A trigger Strata holds because the venue has none. The order record's `type` and `priceUnits`
+ * describe the child it sends when triggered (market, or limit at the price); `qtyUnits` is what
+ * it may send in all (a bracket exit's grows with its entry's fills).
+ */
+export interface TriggerRecord {
+  kind: TriggerKind;
+  by: TriggerSource;
+  /** Current stop price; a trailing stop ratchets it. Null for a take-profit (it rests at its limit). */
+  stopPriceUnits: bigint | null;
+  /** Trailing distance: percent of the reference price, or price units. */
+  trailPercent: number | null;
+  trailUnits: bigint | null;
+  /** When it triggered; a take-profit triggers at its entry's first fill. */
+  triggeredAt: number | null;
+  /** A bracket exit: the entry whose fills size and activate it, and its role. */
+  entryId: string | null;
+  role: 'take-profit' | 'stop-loss' | null;
 }
 
 /**

@@ -121,6 +121,13 @@ export class AlgoRunner {
   }
 
   /** Ids of the parents being worked (paused ones included). */
+  /** The parents being worked now (paused ones included): what the guard chain sweeps. */
+  workingParents(): Order[] {
+    const out: Order[] = [];
+    for (const r of this.running.values()) out.push(r.parent);
+    return out;
+  }
+
   runningIds(): string[] {
     return [...this.running.keys()];
   }

@@ -71,6 +71,9 @@ export class OrderIntake {
 
   submit(req: IntakeRequest): IntakeOutcome {
     const t = req.order;
+    if ((t.type !== 'market' && t.type !== 'limit') || t.takeProfit !== undefined || t.stopLoss !== undefined) {
+      throw new DomainError('BAD_REQUEST', `${t.type} orders and brackets are not available in this build`);
+    }
     const approvedBy = approvalField(req, 'approvedBy');
     const proposalId = approvalField(req, 'proposalId');
     const inst = this.d.instruments.get(t.symbol);

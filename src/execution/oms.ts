@@ -319,6 +319,10 @@ export class Oms {
       approvedBy: null,
       proposalId: null,
       riskConfirmed: false,
+      trigger: null,
+      ocoGroup: null,
+      replacesId: null,
+      rootId: null,
     };
   }
 

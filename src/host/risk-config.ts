@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { URGENCIES } from '../contract/dto.ts';
 import type { Urgency } from '../contract/dto.ts';
-import type { PmsLoopOptions } from '../kernel/pms-loop.ts';
+import type { PmsLoopOptions } from '../pms/loop.ts';
 import type { RiskControlOptions } from '../kernel/risk-control.ts';
 import { DEFAULT_FLAG_THRESHOLDS } from '../pms/flags.ts';
 import { DEFAULT_BREAKERS, validateBreakerConfig } from '../risk/circuit-breakers.ts';

@@ -8,7 +8,8 @@ import type { Oms } from '../execution/oms.ts';
 import type { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { GateDecision, GateOrder } from '../risk/pre-trade-gate.ts';
 import type { ExecutionService } from './execution-service.ts';
-import type { PmsLoop } from './pms-loop.ts';
+import type { L2Service } from './l2-service.ts';
+import type { PmsLoop } from '../pms/loop.ts';
 import type { RiskControl } from './risk-control.ts';
 import type { PortfolioValuation } from './valuation.ts';
 
@@ -16,7 +17,7 @@ import type { PortfolioValuation } from './valuation.ts';
  * What the per-domain handler modules (src/kernel/handlers/*) see of a built kernel. Handler
  * modules read this and the domain modules; they never import each other.
  */
-export interface KernelContext {
+export interface EngineCore {
   mode: EngineMode;
   clock: Clock;
   venueName: string;
@@ -44,16 +45,21 @@ export interface KernelContext {
   structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision;
 }
 
+/** The core plus L2 (signal cycle, portfolio target, rebalance, approval queue), which is built on the core. */
+export interface KernelContext extends EngineCore {
+  l2: L2Service;
+}
+
 /** Who changes limits and the trading state over the contract: one operator per terminal. */
 export const OPERATOR = 'operator';
 
-export function requireInstrument(ctx: KernelContext, symbol: string): Instrument {
+export function requireInstrument(ctx: EngineCore, symbol: string): Instrument {
   const i = ctx.instruments.get(symbol);
   if (!i) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
   return i;
 }
 
 /** The price an order on `side` would take liquidity at: the best ask for a buy, the best bid for a sell. */
-export function farTouch(ctx: KernelContext, symbol: string, side: 'buy' | 'sell'): bigint | undefined {
+export function farTouch(ctx: EngineCore, symbol: string, side: 'buy' | 'sell'): bigint | undefined {
   return side === 'buy' ? ctx.market.bestAsk(symbol) : ctx.market.bestBid(symbol);
 }

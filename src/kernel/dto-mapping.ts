@@ -1,9 +1,9 @@
-import type { AccountDto, AlgoParamsDto, BookDto, ExecutionDto, FillDto, InstrumentDto, OrderDto, PositionDto, QuoteDto, TradeDto } from '../contract/dto.ts';
+import type { AccountDto, AlgoParamsDto, BookDto, BracketDto, ExecutionDto, FillDto, InstrumentDto, OrderDto, PositionDto, QuoteDto, TradeDto, TriggerDto } from '../contract/dto.ts';
 import type { AlgoParams } from '../execution/algos/types.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { PositionState } from '../core/ledger.ts';
-import { isOpen } from '../core/order.ts';
+import { displayStatus, isOpen, orderKind } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, MarketBook, MarketTrade } from '../core/ports.ts';
 import { divRound, fromUnits, pow10 } from '../core/precision.ts';
@@ -98,7 +98,26 @@ function executionDto(o: Order, inst: Instrument | undefined, facts: ExecutionFa
  */
 export const MAX_REASON_TEXT = 500;
 
-export function orderDto(o: Order, inst: Instrument | undefined, facts?: ExecutionFacts): OrderDto {
+/** What only the OMS's indexes know: who replaced an order, and a bracket's members. */
+export interface OrderLinks {
+  replacedBy: string | null;
+  bracket: BracketDto | null;
+}
+
+function triggerDto(o: Order, pd: number): TriggerDto | null {
+  const t = o.trigger;
+  if (t === null) return null;
+  return {
+    kind: t.kind,
+    by: t.by,
+    stopPrice: t.stopPriceUnits === null ? null : fromUnits(t.stopPriceUnits, pd),
+    trailPercent: t.trailPercent,
+    trailAmount: t.trailUnits === null ? null : fromUnits(t.trailUnits, pd),
+    triggeredAt: t.triggeredAt,
+  };
+}
+
+export function orderDto(o: Order, inst: Instrument | undefined, facts?: ExecutionFacts, links?: OrderLinks): OrderDto {
   const qd = inst?.qtyDecimals ?? 0;
   const pd = inst?.priceDecimals ?? 0;
   const unparsedQty = o.status === 'DENIED' && o.qtyUnits === 0n;
@@ -125,6 +144,12 @@ export function orderDto(o: Order, inst: Instrument | undefined, facts?: Executi
     urgency: o.urgency,
     parentId: o.parentId,
     execution: executionDto(o, inst, facts),
+    orderKind: orderKind(o),
+    displayStatus: displayStatus(o),
+    trigger: triggerDto(o, pd),
+    ocoGroup: o.ocoGroup,
+    bracket: links?.bracket ?? null,
+    lineage: { rootId: o.rootId ?? o.id, replaces: o.replacesId, replacedBy: links?.replacedBy ?? null },
   };
   if (o.approvedBy !== null) dto.approvedBy = o.approvedBy;
   if (o.proposalId !== null) dto.proposalId = o.proposalId;

@@ -1,6 +1,6 @@
 import type { VenuePort } from '../core/ports.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
-import type { Closable, CommitBarrier, Log } from './parts.ts';
+import type { Closable, CommitBarrier, L2Stores, Log } from './parts.ts';
 
 /**
  * Durability levels (parts.durability), picked by the mode:
@@ -65,5 +65,39 @@ export function guardRiskStore(store: RiskStorePort & Closable, commits: CommitB
     getMeta: (k) => store.getMeta(k),
     setMeta: flushed((k, v) => store.setMeta(k, v)),
     close: () => store.close(),
+  };
+}
+
+/** L2's stores share the engine database too: like L1's, they commit an open journal batch before writing. */
+export function guardL2Stores(stores: L2Stores, commits: CommitBarrier): L2Stores {
+  const flushed =
+    <A extends unknown[], R>(fn: (...a: A) => R) =>
+    (...a: A): R => {
+      commits.flush();
+      return fn(...a);
+    };
+  const s = stores.signals;
+  const a = stores.approvals;
+  return {
+    signals: {
+      nextCycleSeq: () => s.nextCycleSeq(),
+      appendCycle: flushed((c) => s.appendCycle(c)),
+      signals: (q) => s.signals(q),
+      cycles: (l) => s.cycles(l),
+      lastCycle: () => s.lastCycle(),
+      loadAlphaConfig: () => s.loadAlphaConfig(),
+      saveAlphaConfig: flushed((c) => s.saveAlphaConfig(c)),
+      close: () => s.close(),
+    },
+    approvals: {
+      takeSeq: flushed(() => a.takeSeq()),
+      save: flushed((p) => a.save(p)),
+      get: (id) => a.get(id),
+      list: (q) => a.list(q),
+      pending: () => a.pending(),
+      loadPolicies: () => a.loadPolicies(),
+      savePolicies: flushed((p) => a.savePolicies(p)),
+      close: () => a.close(),
+    },
   };
 }

@@ -10,8 +10,9 @@ import { backtestParts } from './modes/backtest.ts';
 import type { SimMarket } from './modes/markets.ts';
 import { paperParts } from './modes/paper.ts';
 import { replayParts } from './modes/replay.ts';
+import type { L2Options } from './l2-service.ts';
 import type { KernelParts, Log } from './parts.ts';
-import type { PmsLoopOptions } from './pms-loop.ts';
+import type { PmsLoopOptions } from '../pms/loop.ts';
 import type { RiskControlOptions } from './risk-control.ts';
 
 export { ENGINE_VERSION } from './version.ts';
@@ -66,6 +67,8 @@ export interface EngineOptions {
    * must stay a pure function of their inputs). `false` turns it off.
    */
   watchdog?: WatchdogOptions | false;
+  /** L2: signal cycle cadence, auto-proposals, the queue's TTL and price band, sizing. */
+  l2?: L2Options;
   /** Receives anomalies and internal errors; defaults to stderr. */
   log?: Log;
 }

@@ -173,16 +173,14 @@ export class ExecutionService {
     return this.dto(this.d.runner.resume(id));
   }
 
-  /** A modify request checked and parsed once: the working parent and the new quantity in units. */
-  modifyRequest(id: string, qty: number | string): { parent: Order; qtyUnits: bigint } {
-    const parent = this.parent(id);
-    const inst = this.inst(parent.symbol);
-    return { parent, qtyUnits: this.qtyParam(inst, qty, 'qty')! };
-  }
-
-  modify(id: string, qtyUnits: bigint): OrderDto {
-    this.parent(id);
-    return this.dto(this.d.runner.modify(id, qtyUnits));
+  modify(id: string, m: { qty?: number | string | undefined; price?: number | string | undefined; stopPrice?: number | string | undefined }): OrderDto {
+    const o = this.parent(id);
+    if (m.price !== undefined || m.stopPrice !== undefined || m.qty === undefined) {
+      throw new DomainError('BAD_REQUEST', `order ${id} is worked by an algorithm: only its quantity can be modified`);
+    }
+    const inst = this.inst(o.symbol);
+    const units = this.qtyParam(inst, m.qty, 'qty');
+    return this.dto(this.d.runner.modify(id, units!));
   }
 
   cancel(id: string): OrderDto {

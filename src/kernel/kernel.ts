@@ -16,18 +16,24 @@ import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
 import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
-import type { KernelContext } from './context.ts';
-import { gateVenue, guardRiskStore } from './durability.ts';
+import type { EngineCore, KernelContext } from './context.ts';
+import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
 import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
+import { approvalsHandlers } from './handlers/approvals.ts';
 import { marketHandlers } from './handlers/market.ts';
 import { orderHandlers } from './handlers/orders.ts';
 import { pmsHandlers } from './handlers/pms.ts';
+import { portfolioHandlers } from './handlers/portfolio.ts';
 import { riskHandlers } from './handlers/risk.ts';
 import { sessionHandlers } from './handlers/session.ts';
+import { signalsHandlers } from './handlers/signals.ts';
+import { L2Service } from './l2-service.ts';
+import { memoryL2Stores } from './modes/stores.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
-import { PmsLoop } from './pms-loop.ts';
+import { PmsLoop } from '../pms/loop.ts';
+import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
 import { RiskControl } from './risk-control.ts';
 import { PortfolioValuation } from './valuation.ts';
 import { wireHandlers } from './wire.ts';
@@ -173,8 +179,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     instruments,
     createAlgo: config.createAlgo ?? createAlgo,
     market,
-    // L1 trading state and PMS flags: every child asks.
-    guard: (p) => risk.guard(p),
+    // The guard chain (trading state, breakers, PMS flags): every child asks.
+    guard: (p) => guard.check(p),
     onTca: (t) => bus.publish('tca', t),
     log,
   });
@@ -209,8 +215,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     market: { ref: (s) => hub.mark(s), bid: market.bestBid, ask: market.bestAsk, shortTermVol: (s) => hub.shortTermVol(s) },
     symbols: () => symbols,
     venueConnected: () => running,
-    runningParents: () => runner.runningIds(),
-    pauseParent: (id, reason) => runner.pause(id, { code: 'RISK_PAUSED', message: reason }),
+    guardChanged: () => guard.enforce(),
     cancelAll: () => exec.cancelAll(),
     publish: {
       state: (x) => bus.publish('risk.state', x),
@@ -248,13 +253,27 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       const to = action === 'halt' ? 'HALTED' : 'REDUCING';
       risk.service.tighten(to, { source: 'breaker', code: `PMS_${f.code.toUpperCase()}`, message: `PMS escalation (${f.severity} ${f.code}${f.subject ? ` on ${f.subject}` : ''}): ${f.message}` }, clock.now());
     },
-    publish: { metrics: (m) => bus.publish('risk.metrics', m), flags: (f) => bus.publish('risk.flags', f) },
+    publish: {
+      metrics: (m) => bus.publish('risk.metrics', m),
+      flags: (f) => {
+        bus.publish('risk.flags', f);
+        // A new flag acts on working algos now, not at their next wake.
+        guard.enforce();
+      },
+    },
     log,
     options: { ...config.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...config.pms?.config } },
   });
-  risk.flagGuard = (p) => pms.guard(p, risk.parentReduces(p));
+  /** One chain, assembled here once: the trading state, the breakers' instrument blocks, the PMS flags. */
+  const guard = new TradingGuard({
+    links: [tradingStateLink(() => risk.service.mode, () => risk.service.stateCauseCode()), instrumentBlockLink((s) => risk.service.blockOf(s)), pms],
+    reduces: (p) => risk.reduces(p),
+    working: () => runner.workingParents(),
+    pause: (id, reason) => runner.pause(id, { code: 'GUARD_PAUSED', message: reason }),
+  });
 
-  const ctx: KernelContext = {
+  const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
+  const core: EngineCore = {
     mode: parts.mode,
     clock,
     venueName: venue.name,
@@ -272,12 +291,21 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     valuation,
     structuralCheck,
   };
+  const l2 = new L2Service(core, l2Stores, {
+    signals: (c) => bus.publish('signal.generated', c),
+    created: (p) => bus.publish('proposal.created', p),
+    updated: (p) => bus.publish('proposal.updated', p),
+  }, log, config.l2);
+  const ctx: KernelContext = { ...core, l2 };
   const handlers: Handlers = {
     ...sessionHandlers(ctx),
     ...marketHandlers(ctx),
     ...orderHandlers(ctx),
     ...riskHandlers(ctx),
     ...pmsHandlers(ctx),
+    ...signalsHandlers(ctx),
+    ...portfolioHandlers(ctx),
+    ...approvalsHandlers(ctx),
   };
 
   let periodic: number | undefined;
@@ -320,6 +348,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       venue.start();
       pms.start();
       watchdog?.start();
+      l2.start();
       periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
@@ -328,6 +357,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       running = false;
       if (periodic !== undefined) clock.cancel(periodic);
       watchdog?.stop();
+      l2.stop();
       pms.stop();
       runner.stop();
       venue.stop();
@@ -337,6 +367,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       journal.close();
       riskStore.close();
       parts.venueStore.close();
+      l2Stores.signals.close();
+      l2Stores.approvals.close();
     },
   };
 }

@@ -5,9 +5,12 @@ import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
 import type { JournalPort, VenuePort } from '../core/ports.ts';
 import type { ExecAlgo } from '../execution/algos/types.ts';
 import type { WatchdogOptions } from '../execution/order-watchdog.ts';
+import type { ApprovalStorePort } from '../approval/store.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
+import type { SignalJournalPort } from '../signals/journal.ts';
 import type { RiskControlOptions } from './risk-control.ts';
-import type { PmsLoopOptions } from './pms-loop.ts';
+import type { L2Options } from './l2-service.ts';
+import type { PmsLoopOptions } from '../pms/loop.ts';
 
 /**
  * What a kernel is built from. A mode (src/kernel/modes/*) is a small function that picks these;
@@ -53,6 +56,12 @@ export interface CommitBarrier {
   flush(): void;
 }
 
+/** L2's stores: the signal journal (cycles, signals, alpha configuration) and the approval journal. */
+export interface L2Stores {
+  signals: SignalJournalPort & Closable;
+  approvals: ApprovalStorePort & Closable;
+}
+
 export interface KernelParts {
   mode: EngineMode;
   clock: Clock;
@@ -66,6 +75,8 @@ export interface KernelParts {
   durability: Durability;
   /** Present when the journal groups commits (`full` durability on a wall clock). */
   commits?: CommitBarrier;
+  /** L2's stores; absent: kept in memory for the session. */
+  l2?: L2Stores;
 }
 
 /** What the kernel does with its parts: seeds, L1 and PMS configuration, the algorithms. */
@@ -79,4 +90,6 @@ export interface KernelConfig {
   createAlgo?: (kind: AlgoKind) => ExecAlgo;
   /** The order watchdog: default on for a wall clock, off on a SimClock; `false` turns it off. */
   watchdog?: WatchdogOptions | false;
+  /** L2: signal cycle cadence, auto-proposals, the queue's TTL and price band, sizing. */
+  l2?: L2Options;
 }

@@ -3,10 +3,8 @@ import { DomainError } from '../core/errors.ts';
 import type { BreakerEventDto, LimitAuditDto, LimitsDto, RiskStatusDto, StateTransitionDto, TradingStateDto } from '../contract/risk-dto.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
-import { remainingUnits } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { OrderRecord, PreTradeDecision } from '../core/ports.ts';
-import type { GuardVerdict } from '../execution/algos/types.ts';
 import type { Oms } from '../execution/oms.ts';
 import { LIMIT_NAMES, isLimitName, normalizeLimitName, parseLimitValue } from '../risk/limits.ts';
 import type { LimitBook, LimitCommand, LimitScope } from '../risk/limits.ts';
@@ -24,8 +22,10 @@ import { algoParentViews, workingOrderViews } from './exposure-views.ts';
 
 /**
  * L1 in the engine: the RiskService fed from the OMS, the ledger and the market data hub. Every
- * order (direct, parent, child) passes `check` before it is journaled; the algo runner asks `guard`
- * before every child; breakers are fed once a second by `tick`. The trading state and the limits are
+ * order (direct, parent, child) passes `check` before it is journaled; breakers are fed once a
+ * second by `tick`. Working algos ask the TradingGuard chain (src/risk/trading-guard.ts), which the
+ * kernel assembles from the trading state, the breakers and the PMS flags; L1 tells it when the
+ * state or a breaker changed (`guardChanged`) so it acts at once. The trading state and the limits are
  * persisted in the engine database through SqliteRiskStore.
  */
 
@@ -56,9 +56,8 @@ export interface RiskControlDeps {
   market: { ref(s: string): bigint | undefined; bid(s: string): bigint | undefined; ask(s: string): bigint | undefined; shortTermVol(s: string): number };
   symbols: () => readonly string[];
   venueConnected: () => boolean;
-  /** Parent ids of running algos (to pause them when trading halts). */
-  runningParents: () => readonly string[];
-  pauseParent: (id: string, reason: string) => void;
+  /** The trading state changed or a breaker tripped: the guard chain re-asks every working algo now. */
+  guardChanged?: () => void;
   /** Cancels every working order and algo (the kill switch). */
   cancelAll: () => string[];
   publish: {
@@ -134,7 +133,11 @@ export class RiskControl {
         isKnownSymbol: (s) => deps.instrumentOf(s) !== undefined,
         listener: {
           stateChanged: (t) => this.onStateChanged(t),
-          breaker: (e) => deps.publish.breaker(breakerEventDto(e)),
+          breaker: (e) => {
+            deps.publish.breaker(breakerEventDto(e));
+            // An instrument block acts on the algos adding to it now (a state change does through stateChanged).
+            if (e.action.kind === 'block_symbol') deps.guardChanged?.();
+          },
           limitsChanged: () => deps.publish.limits(this.limitsDto()),
         },
       },
@@ -186,7 +189,7 @@ export class RiskControl {
   checkAmend(parent: Order, newQtyUnits: bigint | null, touchUnits: bigint | undefined): void {
     const mode = this.service.mode;
     if (newQtyUnits === null) {
-      if (mode === 'HALTED' || (mode === 'REDUCING' && !this.parentReduces(parent))) {
+      if (mode === 'HALTED' || (mode === 'REDUCING' && !this.reduces(parent))) {
         const code = mode === 'HALTED' ? 'TRADING_HALTED' : 'REDUCING_ONLY';
         throw new DomainError('RISK_DENIED', `${code}: trading is ${mode}; the algo stays paused`, [{ path: code, message: `trading is ${mode}` }]);
       }
@@ -220,24 +223,9 @@ export class RiskControl {
     return this.service.preview(ro, this.d.clock.now());
   }
 
-  /** Before each child: the trading state and the instrument's block decide whether the algo may go on. */
-  guard(parent: Order): GuardVerdict {
-    const mode = this.service.mode;
-    if (mode === 'HALTED') return { ok: false, action: 'pause', reason: 'trading is HALTED: algo paused' };
-    if (mode === 'REDUCING' && !this.parentReduces(parent)) return { ok: false, action: 'pause', reason: 'trading is REDUCING and this algo adds exposure: paused' };
-    const flag = this.flagGuard?.(parent);
-    if (flag && !flag.ok) return flag;
-    return { ok: true };
-  }
-
-  /** PMS flags the guard also reads (set by the PMS loop). */
-  flagGuard: ((parent: Order) => GuardVerdict | undefined) | undefined;
-
-  parentReduces(parent: Order): boolean {
-    let pos = 0n;
-    for (const p of this.d.positions()) if (p.symbol === parent.symbol) pos = p.qtyUnits;
-    const rem = remainingUnits(parent);
-    return parent.side === 'sell' ? pos > 0n && rem <= pos : pos < 0n && rem <= -pos;
+  /** Whether a working parent only reduces its position (the guard chain's and resume's rule). */
+  reduces(parent: Pick<Order, 'symbol' | 'side'>): boolean {
+    return this.service.reduces(parent.symbol, parent.side);
   }
 
   // -- feeds ----------------------------------------------------------------------------------
@@ -270,15 +258,8 @@ export class RiskControl {
   private onStateChanged(t: StateTransition): void {
     this.d.log(t.to === 'ACTIVE' ? 'info' : 'warn', `trading state ${t.from} → ${t.to} (${t.cause.code}: ${t.cause.message})`);
     this.d.publish.state(this.stateDto());
-    if (t.to === 'HALTED' || t.to === 'REDUCING') {
-      // Algos stop at once, not at their next child: pausing cancels their working children.
-      for (const id of this.d.runningParents()) {
-        const p = this.d.oms().get(id);
-        if (!p || p.paused) continue;
-        if (t.to === 'REDUCING' && this.parentReduces(p)) continue;
-        this.d.pauseParent(id, `trading ${t.to}: ${t.cause.code}`);
-      }
-    }
+    // Algos stop at once, not at their next child: the guard pauses them and pulls their children.
+    if (t.to === 'HALTED' || t.to === 'REDUCING') this.d.guardChanged?.();
   }
 
   // -- contract ---------------------------------------------------------------------------------

@@ -277,6 +277,11 @@ export class CircuitBreakers {
     return out ?? NO_EVENTS;
   }
 
+  /** Why new exposure in one symbol is blocked, or undefined (the trading guard asks per child: no map built). */
+  blockOf(symbol: string): string | undefined {
+    return this.blocks.get(symbol)?.trip.cause;
+  }
+
   /** Symbols where new exposure is blocked, with the cause: feed RiskInputs.blocked. */
   blockedSymbols(): ReadonlyMap<string, string> {
     return (this.blockedView ??= new Map([...this.blocks.entries()].map(([s, b]) => [s, b.trip.cause])));

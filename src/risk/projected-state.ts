@@ -600,9 +600,17 @@ export function exposureOf(state: ProjectedState, symbol: string): SymbolExposur
  */
 export function isReducing(before: ProjectedState, after: ProjectedState, order: Pick<ProjectedOrder, 'symbol' | 'side' | 'qtyUnits'>): boolean {
   if (order.qtyUnits <= 0n) return false;
-  const pos = exposureOf(before, order.symbol).positionUnits;
-  const a = exposureOf(after, order.symbol);
-  return order.side === 'sell' ? pos > 0n && a.shortCaseUnits >= 0n : pos < 0n && a.longCaseUnits <= 0n;
+  return sideReduces(exposureOf(before, order.symbol).positionUnits, exposureOf(after, order.symbol), order.side);
+}
+
+/**
+ * The one rule of "reducing": from a position `side` reduces, every order counted in `e` on that
+ * side filling at once leaves the position on its side of zero (or at zero). L1 applies it to the
+ * state with a new order added (isReducing); the trading guard to the state as it stands, where a
+ * working algo's remainder is already counted.
+ */
+export function sideReduces(positionUnits: bigint, e: Pick<SymbolExposure, 'longCaseUnits' | 'shortCaseUnits'>, side: 'buy' | 'sell'): boolean {
+  return side === 'sell' ? positionUnits > 0n && e.shortCaseUnits >= 0n : positionUnits < 0n && e.longCaseUnits <= 0n;
 }
 
 export interface Sums {

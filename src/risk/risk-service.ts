@@ -8,7 +8,7 @@ import type { AppliedCommand, LimitBook, LimitCommand } from './limits.ts';
 import { OrderRateWindow } from './order-rate.ts';
 import type { OrderRates } from './order-rate.ts';
 import type { AuditMeta, RiskStorePort } from './ports.ts';
-import { ProjectedStateCache } from './projected-state.ts';
+import { ProjectedStateCache, exposureOf, sideReduces } from './projected-state.ts';
 import type { ExposureSource, InstrumentOf, ProjectedState } from './projected-state.ts';
 import { DEFAULT_GATE_CONFIG, evaluateOrder } from './risk-gate.ts';
 import type { MarketView, RiskDecision, RiskGateConfig, RiskInputs, RiskOrder } from './risk-gate.ts';
@@ -117,6 +117,21 @@ export class RiskService {
    */
   projectedState(): ProjectedState {
     return this.stateCache.get(this.deps.exposure, this.deps.instrumentOf, (s) => this.deps.market.ref(s));
+  }
+
+  /**
+   * Whether a working order already counted in the projected state (an algo parent's remainder)
+   * only reduces its position, with every other order on its side: the trading guard's question,
+   * answered by the same rule L1 applies to a new order (sideReduces).
+   */
+  reduces(symbol: string, side: 'buy' | 'sell'): boolean {
+    const e = exposureOf(this.projectedState(), symbol);
+    return sideReduces(e.positionUnits, e, side);
+  }
+
+  /** Why new exposure in `symbol` is blocked by a breaker, or undefined. */
+  blockOf(symbol: string): string | undefined {
+    return this.breakers.blockOf(symbol);
   }
 
   /** How projectedState() has answered after a change: full rebuilds, or reading back the changed symbols only. */
@@ -248,6 +263,11 @@ export class RiskService {
     const r = this.state.tighten(to, cause, now);
     if (r.ok && r.transition) this.logTransition(r.transition);
     return r;
+  }
+
+  /** What moved the trading state last (a reason code), or undefined at a fresh start. */
+  stateCauseCode(): string | undefined {
+    return this.state.current?.cause.code;
   }
 
   resumeToken(): string | null {

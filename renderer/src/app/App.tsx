@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { ResumeDialog } from '../features/risk/ResumeDialog.tsx';
-import { attach, detach, orderNotionalLimit, restoreScreen, setConnState, toast, useStore } from '../state/index.ts';
+import { attach, detach, orderNotionalLimit, restoreScreen, restoreSideTab, setConnState, toast, useStore } from '../state/index.ts';
 import { onGlobalKey } from './keyboard.ts';
 import { HelpOverlay, Toasts } from './Overlays.tsx';
 import { SCREEN_IDS, ScreenView } from './screens.tsx';
@@ -45,7 +45,7 @@ function StatusLine(): ReactNode {
       <span className="muted">{openOrders} open order{openOrders === 1 ? '' : 's'}</span>
       <span className="spacer" />
       <span className="muted">
-        <kbd>Ctrl+1</kbd>/<kbd>Ctrl+2</kbd> screens · <kbd>F2</kbd> ticket · <kbd>Alt+O</kbd> orders · <kbd>Alt+R</kbd> risk · <kbd>Ctrl+Shift+K</kbd> kill · <kbd>?</kbd> shortcuts
+        <kbd>Ctrl+1</kbd>…<kbd>Ctrl+5</kbd> screens · <kbd>F2</kbd> ticket · <kbd>Alt+O</kbd> orders · <kbd>Alt+R</kbd> risk · <kbd>Ctrl+Shift+K</kbd> kill · <kbd>?</kbd> shortcuts
       </span>
     </footer>
   );
@@ -70,6 +70,7 @@ export function App(): ReactNode {
     });
     connRef.current = conn;
     restoreScreen(SCREEN_IDS);
+    restoreSideTab();
     window.addEventListener('keydown', onGlobalKey);
     return () => {
       window.removeEventListener('keydown', onGlobalKey);

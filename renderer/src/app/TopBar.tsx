@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { fmtMoney, fmtSigned, pnlClass } from '../shared/format.ts';
 import { focusTarget } from '../shared/focus.ts';
 import { useEngineNow, useWallNow } from '../shared/time.ts';
-import { ScreenNav } from './screens.tsx';
+import { ScreenNav, openApprovals } from './screens.tsx';
 import { pressKillSwitch, setHelp, setResumeOpen, useStore } from '../state/index.ts';
 import type { ConnectionState } from '../state/index.ts';
 
@@ -97,6 +97,25 @@ function KillSwitchCheckChip(): ReactNode {
   );
 }
 
+/** Proposals waiting for the operator; a click (or Ctrl+5) opens the approval queue with the keyboard in it. */
+function ProposalsBadge(): ReactNode {
+  const n = useStore((s) => s.waitingCount);
+  const frozen = useStore((s) => s.queueFrozen.frozen || s.tradingState?.mode === 'HALTED');
+  const label = `Proposals waiting: ${n}`;
+  return (
+    <button
+      type="button"
+      className={`proposals-badge ${n > 0 ? 'has' : ''} ${frozen ? 'frozen' : ''}`}
+      aria-label={label}
+      title={`${label}${frozen ? ' (queue frozen)' : ''}. Open the approval queue`}
+      onClick={() => openApprovals()}
+    >
+      <span className="pb-label">Proposals</span>
+      <span className="pb-count mono">{n}</span>
+    </button>
+  );
+}
+
 function KillSwitch(): ReactNode {
   const busy = useStore((s) => s.killBusy);
   const connected = useStore((s) => s.conn.phase === 'open');
@@ -155,6 +174,7 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
       )}
       <ConnectionBadge conn={conn} onRetry={onRetry} />
       <TradingStateBadge />
+      <ProposalsBadge />
       <div className="stats" aria-label="Account">
         <Stat label={`Cash ${cur}`} value={fmtMoney(account?.cash)} />
         <Stat label="Reserved" value={fmtMoney(account?.reservedCash)} optional />

@@ -29,6 +29,8 @@ export const SHORTCUTS: [string, string][] = [
   ['Delete', 'Cancel the selected open order'],
   ['→ / ← / Enter on a parent order', 'Show / hide its child orders'],
   ['P on a parent order', 'Pause / resume the algorithm'],
+  ['↑ / ↓ in Proposals', 'Move through the approval queue'],
+  ['A  /  R  /  M in Proposals', 'Approve / reject (asks why) / modify the selected proposal'],
   ['?', 'Show this help'],
 ];
 

@@ -1,6 +1,11 @@
 import type { ReactNode } from 'react';
+import { flushSync } from 'react-dom';
+import { ApprovalsScreen } from '../features/approvals/ApprovalsScreen.tsx';
+import { PortfolioScreen } from '../features/portfolio/PortfolioScreen.tsx';
 import { RiskPanel, RiskScreen } from '../features/risk/RiskPanel.tsx';
+import { SignalsScreen } from '../features/signals/SignalsScreen.tsx';
 import { TradingScreen } from '../features/trading/TradingScreen.tsx';
+import { focusTarget } from '../shared/focus.ts';
 import { resetLayout, setScreen, toast, useStore } from '../state/index.ts';
 
 /**
@@ -28,6 +33,24 @@ export const SCREENS: readonly ScreenDef[] = [
     description: 'Risk screen: trading state, limits, breakers, flags, VaR, exposure, stress',
     render: () => <RiskScreen />,
   },
+  {
+    id: 'signals',
+    label: 'Signals',
+    description: 'Signals screen: alphas on/off and their parameters, last signals, contributions',
+    render: () => <SignalsScreen />,
+  },
+  {
+    id: 'portfolio',
+    label: 'Portfolio',
+    description: 'Portfolio screen: current vs target weights, rebalance, efficient frontier, risk contributions',
+    render: () => <PortfolioScreen />,
+  },
+  {
+    id: 'approvals',
+    label: 'Approvals',
+    description: 'Approvals screen: the queue of proposed orders (A approve, R reject, M modify)',
+    render: () => <ApprovalsScreen />,
+  },
 ];
 
 export const SCREEN_IDS: readonly string[] = SCREENS.map((s) => s.id);
@@ -36,12 +59,26 @@ export function screenShortcut(i: number): string {
   return `Ctrl+${i + 1}`;
 }
 
+/** Where the keyboard goes when a screen comes up (the approval queue's grid: A / R / M act at once). */
+const FOCUS_ON_OPEN: Record<string, Parameters<typeof focusTarget>[0]> = { signals: 'signals', portfolio: 'portfolio', approvals: 'proposals' };
+
 /** Ctrl+<n>: the n-th screen, if there is one. */
 export function switchToScreen(n: number): boolean {
   const s = SCREENS[n - 1];
   if (!s) return false;
-  setScreen(s.id);
+  showScreen(s.id);
   return true;
+}
+
+/** Brings a screen up, rendered now (flushSync) so its focus target exists, and puts the keyboard in it. */
+export function showScreen(id: string): void {
+  if (useStore.getState().screen !== id) flushSync(() => setScreen(id));
+  const target = FOCUS_ON_OPEN[id];
+  if (target) focusTarget(target);
+}
+
+export function openApprovals(): void {
+  showScreen('approvals');
 }
 
 export function resetScreenLayout(id: string): void {

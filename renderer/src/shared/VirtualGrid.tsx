@@ -1,12 +1,20 @@
-import { useCallback, useId, useRef } from 'react';
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useCallback, useId, useLayoutEffect, useRef, useState } from 'react';
+import type { KeyboardEvent, PointerEvent as ReactPointerEvent, ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { gridPrefs, setGridPrefs, useStore } from '../state/index.ts';
+import { EMPTY_GRID_PREFS } from '../state/index.ts';
+import { ColumnsMenu } from './ColumnsMenu.tsx';
+import { MENU_TRACK_PX as MENU_TRACK, minPx, moveBefore, orderColumns, planColumns } from './grid-layout.ts';
 
 export interface Column<T> {
   key: string;
   header: string;
-  /** A CSS grid track, e.g. '90px' or 'minmax(120px, 1fr)'. */
+  /** A CSS grid track, e.g. '90px' or 'minmax(120px, 1fr)': its px is the minimum, fr the share of spare room. */
   width: string;
+  /** 1 = always shown; larger numbers give way first when the grid is too narrow (default 5). */
+  priority?: number;
+  /** Cannot be hidden from the Columns menu. */
+  required?: boolean;
   align?: 'left' | 'right' | 'center';
   /** Header text for assistive tech only (e.g. an actions column). */
   hideHeader?: boolean;
@@ -40,13 +48,16 @@ export interface VirtualGridProps<T> {
   emptyText: string;
   rowHeight?: number;
   gridRef?: (el: HTMLDivElement | null) => void;
+  /**
+   * '<screen>.<name>': the operator can hide, reorder and resize columns, kept per operator under this
+   * id (and dropped by the screen's layout reset). Without it the columns are as declared.
+   */
+  gridId?: string;
 }
 
-/** The minimum pixel width of a grid track: '90px' → 90, 'minmax(80px, 1fr)' → 80, '1fr' → 40. */
-function minPx(track: string): number {
-  const m = /^(?:minmax\()?\s*(\d+(?:\.\d+)?)px/.exec(track);
-  return m ? Number(m[1]) : 40;
-}
+/** Content wider than this is not worth widening a column for (free text): it is cut with a title. */
+const NEED_CAP_PX = 420;
+const RESIZE_STEP_PX = 8;
 
 /**
  * A virtualised ARIA grid: role=grid > rowgroup > row > gridcell, with aria-rowcount/aria-rowindex so
@@ -54,13 +65,48 @@ function minPx(track: string): number {
  * selected row with aria-activedescendant; arrows, Home/End and PageUp/PageDown move the selection.
  */
 export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
-  const { label, columns, rowCount, rowAt, rowKey, indexOf, rev, selectedKey, onSelect, onDeleteRow, onRowKey, rowAria, rowClassName, emptyText } = props;
+  const { label, rowCount, rowAt, rowKey, indexOf, rev, selectedKey, onSelect, onDeleteRow, onRowKey, rowAria, rowClassName, emptyText, gridId } = props;
   const rowHeight = props.rowHeight ?? 26;
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const baseId = useId().replace(/[^a-zA-Z0-9_-]/g, '');
-  const template = columns.map((c) => c.width).join(' ');
+
+  // Column layout: the operator's choices, measured content widths and the room there is.
+  const stored = useStore((s) => (gridId ? s.gridPrefs[gridId] : undefined));
+  const prefs = gridId ? (stored ?? gridPrefs(gridId)) : EMPTY_GRID_PREFS;
+  const [need, setNeed] = useState<Record<string, number>>({});
+  const [avail, setAvail] = useState<number | null>(null);
+  const [drag, setDrag] = useState<{ key: string; width: number } | null>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const effPrefs = drag ? { ...prefs, widths: { ...prefs.widths, [drag.key]: drag.width } } : prefs;
+  const plan = planColumns(props.columns, effPrefs, need, avail);
+  const columns = plan.shown;
+  const template = `${plan.tracks.join(' ')} ${MENU_TRACK}px`;
   // Below the columns' minimum widths the grid scrolls sideways instead of squashing cells.
-  const minWidth = columns.reduce((sum, c) => sum + minPx(c.width), 0);
+  const minWidth = plan.minWidth;
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setAvail(el.clientWidth));
+    ro.observe(el);
+    setAvail(el.clientWidth);
+    return () => ro.disconnect();
+  }, []);
+
+  // A cell whose content is wider than its track widens the column (ratchet: widths only grow, so
+  // this settles). Free text past NEED_CAP_PX stays cut; its full text is in the cell's title.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    let grown: Record<string, number> | null = null;
+    for (const cell of el.querySelectorAll<HTMLElement>('[data-col]')) {
+      const key = cell.dataset.col ?? '';
+      if (prefs.widths[key] !== undefined || cell.scrollWidth <= cell.clientWidth) continue;
+      const want = Math.min(NEED_CAP_PX, Math.ceil(cell.scrollWidth) + 1);
+      if (want > ((grown ?? need)[key] ?? 0)) (grown ??= { ...need })[key] = want;
+    }
+    if (grown) setNeed(grown);
+  });
 
   const virtualizer = useVirtualizer({
     count: rowCount,
@@ -140,7 +186,59 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   // aria-activedescendant may only name a row that is in the DOM.
   const activeRow = selectedIndex >= 0 && items.some((vi) => vi.index === selectedIndex) ? rowAt(selectedIndex) : undefined;
 
+  // Resizing: a drag on the header's edge, or arrows on the focused handle; Enter/Delete = automatic.
+  const widthOf = (key: string): number => {
+    const cell = scrollRef.current?.querySelector<HTMLElement>(`[role="columnheader"][data-col="${key}"]`);
+    return Math.round(cell?.getBoundingClientRect().width ?? 80);
+  };
+  const saveWidth = (key: string, width: number | null): void => {
+    if (!gridId) return;
+    setGridPrefs(gridId, (p) => {
+      const widths = { ...p.widths };
+      if (width === null) delete widths[key];
+      else widths[key] = Math.max(24, Math.min(1200, Math.round(width)));
+      return { ...p, widths };
+    });
+  };
+  const startResize = (key: string, e: ReactPointerEvent<HTMLDivElement>): void => {
+    e.preventDefault();
+    e.stopPropagation();
+    const x0 = e.clientX;
+    const w0 = widthOf(key);
+    const target = e.currentTarget;
+    target.setPointerCapture(e.pointerId);
+    let last = w0;
+    const moveTo = (ev: PointerEvent): void => {
+      last = Math.max(24, w0 + ev.clientX - x0);
+      setDrag({ key, width: last });
+    };
+    const end = (): void => {
+      target.removeEventListener('pointermove', moveTo);
+      target.removeEventListener('pointerup', end);
+      target.removeEventListener('pointercancel', end);
+      setDrag(null);
+      if (last !== w0) saveWidth(key, last);
+    };
+    target.addEventListener('pointermove', moveTo);
+    target.addEventListener('pointerup', end);
+    target.addEventListener('pointercancel', end);
+  };
+  const resizeKey = (key: string, e: KeyboardEvent<HTMLDivElement>): void => {
+    const step = e.shiftKey ? RESIZE_STEP_PX * 4 : RESIZE_STEP_PX;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') saveWidth(key, widthOf(key) + (e.key === 'ArrowRight' ? step : -step));
+    else if (e.key === 'Enter' || e.key === 'Delete' || e.key === 'Backspace') saveWidth(key, null);
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  const dropOn = (target: string, dragged: string): void => {
+    if (!gridId || dragged === target) return;
+    setGridPrefs(gridId, (p) => ({ ...p, order: moveBefore(orderColumns(props.columns, p.order).map((c) => c.key), dragged, target) }));
+  };
+  const menuColumns = props.columns.map((c) => ({ key: c.key, header: c.header, required: c.required }));
+
   return (
+    <div className="vgrid-wrap">
     <div
       ref={setRef}
       className={`vgrid ${props.className ?? ''}`}
@@ -154,10 +252,61 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
       data-rev={rev}
     >
       <div role="rowgroup" className="vgrid-head" style={{ minWidth }}>
-        <div role="row" aria-rowindex={1} className="vgrid-row" style={{ gridTemplateColumns: template }}>
+        <div
+          role="row"
+          aria-rowindex={1}
+          className="vgrid-row"
+          style={{ gridTemplateColumns: template }}
+          onContextMenu={(e) => {
+            if (!gridId) return;
+            e.preventDefault();
+            setMenu({ x: e.clientX, y: e.clientY });
+          }}
+        >
           {columns.map((c, ci) => (
-            <div key={c.key} role="columnheader" aria-colindex={ci + 1} className={`vgrid-cell ${c.align ?? 'left'}`}>
+            <div
+              key={c.key}
+              role="columnheader"
+              aria-colindex={ci + 1}
+              data-col={c.key}
+              className={`vgrid-cell ${c.align ?? 'left'} ${drag?.key === c.key ? 'resizing' : ''}`}
+              draggable={gridId !== undefined}
+              onDragStart={(e) => {
+                e.dataTransfer.setData('text/x-strata-col', c.key);
+                e.dataTransfer.effectAllowed = 'move';
+              }}
+              onDragOver={(e) => {
+                if (e.dataTransfer.types.includes('text/x-strata-col')) e.preventDefault();
+              }}
+              onDrop={(e) => {
+                const k = e.dataTransfer.getData('text/x-strata-col');
+                if (k) {
+                  e.preventDefault();
+                  dropOn(c.key, k);
+                }
+              }}
+              title={gridId ? `${c.header}: drag to move, drag the edge to resize, right-click for the Columns menu` : undefined}
+            >
               {c.hideHeader ? <span className="sr-only">{c.header}</span> : c.header}
+              {gridId && (
+                <div
+                  className="vgrid-resize"
+                  role="separator"
+                  aria-orientation="vertical"
+                  aria-label={`Resize column ${c.header}`}
+                  aria-valuenow={prefs.widths[c.key] ?? minPx(plan.tracks[ci] ?? c.width)}
+                  tabIndex={0}
+                  title="Drag, or ←/→ when focused (Enter: automatic width)"
+                  onPointerDown={(e) => startResize(c.key, e)}
+                  onDoubleClick={() => saveWidth(c.key, null)}
+                  onKeyDown={(e) => resizeKey(c.key, e)}
+                  draggable={false}
+                  onDragStart={(e) => {
+                    e.preventDefault();
+                    e.stopPropagation();
+                  }}
+                />
+              )}
             </div>
           ))}
         </div>
@@ -187,6 +336,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
                   key={c.key}
                   role="gridcell"
                   aria-colindex={ci + 1}
+                  data-col={c.key}
                   className={`vgrid-cell ${c.align ?? 'left'} ${c.className?.(row) ?? ''}`}
                   title={c.title?.(row)}
                 >
@@ -198,6 +348,26 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
         })}
       </div>
       {rowCount === 0 && <div className="vgrid-empty">{emptyText}</div>}
+    </div>
+      {gridId && (
+        <button
+          type="button"
+          className="vgrid-colbtn"
+          aria-label={`Columns of ${label}${plan.squeezed.length ? ` (${plan.squeezed.length} left out for room)` : ''}`}
+          aria-haspopup="dialog"
+          aria-expanded={menu !== null}
+          title={`Columns: show, hide, reorder${plan.squeezed.length ? ` · ${plan.squeezed.length} left out for room` : ''}`}
+          onClick={(e) => {
+            const r = e.currentTarget.getBoundingClientRect();
+            setMenu(menu ? null : { x: r.right - 260, y: r.bottom + 2 });
+          }}
+        >
+          ⋮{plan.squeezed.length > 0 && <span className="vgrid-squeezed">{plan.squeezed.length}</span>}
+        </button>
+      )}
+      {gridId && menu && (
+        <ColumnsMenu gridId={gridId} label={label} columns={menuColumns} squeezed={plan.squeezed} at={menu} onClose={() => setMenu(null)} />
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 /** Elements that global keyboard shortcuts can focus (the grids and the ticket register here). */
 
-export type FocusTarget = 'ticket' | 'orders' | 'fills' | 'positions' | 'watchlist' | 'detail' | 'risk';
+export type FocusTarget = 'ticket' | 'orders' | 'fills' | 'positions' | 'watchlist' | 'detail' | 'risk' | 'proposals' | 'signals' | 'portfolio';
 
 const targets = new Map<FocusTarget, HTMLElement>();
 const beforeFocus = new Map<FocusTarget, () => void>();

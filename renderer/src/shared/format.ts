@@ -34,6 +34,17 @@ export function fmtNum(x: unknown, decimals: number | undefined, fallback = 2): 
   return nf(d, d, false).format(x);
 }
 
+/**
+ * A quantity with as many decimals as the instrument's lot needs (0.00001 BTC, 50 SPY). Without a
+ * known instrument, the shortest exact form up to 8 decimals, never a rounding to 2 that would read
+ * 0.000001 as 0.00.
+ */
+export function fmtQty(x: unknown, inst: { qtyDecimals: number } | undefined): string {
+  if (!isNum(x)) return DASH;
+  if (inst && isNum(inst.qtyDecimals)) return fmtNum(x, inst.qtyDecimals);
+  return nf(0, 8, false).format(x);
+}
+
 /** A signed amount (P&L): "+12.30", "−4.00", "0.00". */
 export function fmtSigned(x: unknown, decimals = 2): string {
   if (!isNum(x)) return DASH;

@@ -17,11 +17,26 @@ export interface LayoutSlice {
   helpOpen: boolean;
   /** Bumped per screen when its layout is reset: the screen remounts with its default sizes. */
   layoutRev: Record<string, number>;
+  /** Column choices per grid id ('trading.orders', …), as the operator left them (loaded on first use). */
+  gridPrefs: Record<string, GridPrefs>;
+  /** Active tab per tab set ('trading.blotter', …), kept per operator. */
+  tabs: Record<string, string>;
 }
+
+/** What the operator chose for one grid's columns; anything unset follows the grid's defaults. */
+export interface GridPrefs {
+  /** Column keys in the operator's order (keys the grid no longer has are ignored, new ones appended). */
+  order: string[];
+  hidden: string[];
+  /** Pixel widths the operator dragged or keyed; other columns size themselves. */
+  widths: Record<string, number>;
+}
+
+export const EMPTY_GRID_PREFS: GridPrefs = { order: [], hidden: [], widths: {} };
 
 export function layoutInitial(): LayoutSlice {
   // Literal only: this runs while store.ts is created, possibly before this module's constants exist.
-  return { screen: 'trading', sideTab: 'positions', helpOpen: false, layoutRev: {} };
+  return { screen: 'trading', sideTab: 'positions', helpOpen: false, layoutRev: {}, gridPrefs: {}, tabs: {} };
 }
 
 const OPERATOR_KEY = 'strata.operator';
@@ -102,20 +117,115 @@ export function setScreen(screen: string): void {
 export function resetLayout(screen: string): void {
   const s = storage();
   if (s) {
-    const own = `${PANELS_PREFIX}strata.layout.${operatorId()}.${screen}.`;
+    const mine = `strata.layout.${operatorId()}.${screen}.`;
+    const own = `${PANELS_PREFIX}${mine}`;
     const drop: string[] = [];
     for (let i = 0; i < s.length; i++) {
       const k = s.key(i);
-      // The pre-screen keys belong to the trading screen; a reset must not bring them back.
-      if (k && (k.startsWith(own) || (screen === 'trading' && /^react-resizable-panels:strata\.layout\.[\w-]+$/.test(k)))) drop.push(k);
+      // Panel sizes (the library's prefix), grid columns and tabs (ours); the pre-screen keys belong
+      // to the trading screen and a reset must not bring them back.
+      if (k && (k.startsWith(own) || k.startsWith(mine) || (screen === 'trading' && /^react-resizable-panels:strata\.layout\.[\w-]+$/.test(k)))) drop.push(k);
     }
     for (const k of drop) s.removeItem(k);
   }
-  set((st) => ({ layoutRev: { ...st.layoutRev, [screen]: (st.layoutRev[screen] ?? 0) + 1 } }));
+  const prefix = `${screen}.`;
+  const keep = <T,>(rec: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(rec).filter(([k]) => !k.startsWith(prefix)));
+  set((st) => ({
+    layoutRev: { ...st.layoutRev, [screen]: (st.layoutRev[screen] ?? 0) + 1 },
+    gridPrefs: keep(st.gridPrefs),
+    tabs: keep(st.tabs),
+    sideTab: screen === 'trading' ? 'positions' : st.sideTab,
+  }));
 }
 
 export function setSideTab(tab: SideTab): void {
   set({ sideTab: tab });
+  saveItem(`strata.layout.${operatorId()}.trading.side-tab`, tab);
+}
+
+/** The side tab the operator left (Positions unless they chose another), read once at start. */
+export function restoreSideTab(): void {
+  const t = readItem(`strata.layout.${operatorId()}.trading.side-tab`);
+  if (t === 'positions' || t === 'detail' || t === 'risk') set({ sideTab: t });
+}
+
+function readItem(key: string): string | null {
+  try {
+    return storage()?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function saveItem(key: string, value: string | null): void {
+  try {
+    const s = storage();
+    if (!s) return;
+    if (value === null) s.removeItem(key);
+    else s.setItem(key, value);
+  } catch {
+    // Full or locked storage: the choice lasts until reload.
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grid columns and tabs, per operator. Ids are '<screen>.<name>' so a screen's reset drops them.
+
+function gridKey(id: string): string {
+  return `strata.layout.${operatorId()}.${id}.columns`;
+}
+
+function isStringArray(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((v) => typeof v === 'string');
+}
+
+/** Saved prefs, tolerating anything storage may hold (a hand-edited or older value reads as defaults). */
+function readGridPrefs(id: string): GridPrefs {
+  const raw = readItem(gridKey(id));
+  if (raw === null) return EMPTY_GRID_PREFS;
+  try {
+    const v = JSON.parse(raw) as Partial<Record<keyof GridPrefs, unknown>>;
+    const widths: Record<string, number> = {};
+    if (typeof v.widths === 'object' && v.widths !== null) {
+      for (const [k, w] of Object.entries(v.widths)) if (typeof w === 'number' && Number.isFinite(w) && w >= 16 && w <= 2000) widths[k] = Math.round(w);
+    }
+    return { order: isStringArray(v.order) ? v.order : [], hidden: isStringArray(v.hidden) ? v.hidden : [], widths };
+  } catch {
+    return EMPTY_GRID_PREFS;
+  }
+}
+
+/** The column prefs of a grid (read from storage the first time it is asked for). */
+export function gridPrefs(id: string): GridPrefs {
+  const have = get().gridPrefs[id];
+  if (have) return have;
+  const p = readGridPrefs(id);
+  // Cached without notifying: this may run during a render.
+  get().gridPrefs[id] = p;
+  return p;
+}
+
+export function setGridPrefs(id: string, update: (p: GridPrefs) => GridPrefs): void {
+  const next = update(gridPrefs(id));
+  set((s) => ({ gridPrefs: { ...s.gridPrefs, [id]: next } }));
+  saveItem(gridKey(id), JSON.stringify(next));
+}
+
+/** Back to the grid's default columns (order, visibility, widths). */
+export function resetGridPrefs(id: string): void {
+  set((s) => ({ gridPrefs: { ...s.gridPrefs, [id]: EMPTY_GRID_PREFS } }));
+  saveItem(gridKey(id), null);
+}
+
+/** The active tab of a tab set, as the operator left it. */
+export function savedTab<T extends string>(id: string, allowed: readonly T[], fallback: T): T {
+  const have = get().tabs[id] ?? readItem(`strata.layout.${operatorId()}.${id}.tab`);
+  return allowed.find((t) => t === have) ?? fallback;
+}
+
+export function setSavedTab(id: string, tab: string): void {
+  set((s) => ({ tabs: { ...s.tabs, [id]: tab } }));
+  saveItem(`strata.layout.${operatorId()}.${id}.tab`, tab);
 }
 
 export function setHelp(open: boolean): void {

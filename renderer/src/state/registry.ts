@@ -1,9 +1,12 @@
 import type { Client, EventName, Events } from '../../../src/contract/index.ts';
 import { accountSlice } from './account.ts';
+import { approvalsSlice } from './approvals.ts';
 import { isCurrent, setClient } from './client.ts';
 import { applySession, marketSlice } from './market.ts';
 import { ordersSlice } from './orders.ts';
+import { portfolioSlice } from './portfolio.ts';
 import { riskSlice } from './risk.ts';
+import { signalsSlice } from './signals.ts';
 import { conform } from './slice.ts';
 import type { SliceDef } from './slice.ts';
 import { get, set } from './store.ts';
@@ -13,7 +16,7 @@ import { settle, toastsSlice } from './toasts.ts';
  * The one place slices are plugged in. A new pushed event is one entry in its slice's `events`; a new
  * slice is one line here (and its type in store.ts).
  */
-export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice];
+export const SLICES: readonly SliceDef[] = [marketSlice, ordersSlice, accountSlice, riskSlice, toastsSlice, signalsSlice, portfolioSlice, approvalsSlice];
 
 let unsubs: (() => void)[] = [];
 

@@ -42,6 +42,9 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'risk.metrics': ['ts', 'nav', 'exposures', 'var'],
   'risk.limits': ['limits'],
   'engine.alert': ['code', 'message'],
+  'signal.generated': ['id', 'at', 'signals'],
+  'proposal.created': ['id', 'status', 'symbol', 'updatedAt'],
+  'proposal.updated': ['id', 'status', 'symbol', 'updatedAt'],
 };
 
 /** A JSON object carrying every one of `keys` (not null). */

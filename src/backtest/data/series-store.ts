@@ -4,7 +4,7 @@ import type { Series, SeriesFormat } from './series.ts';
  * Where imported series live: each content stored once, addressed by its hash (sha256 of the
  * columns), and named. Two names may point at one content; re-importing a file under its name
  * moves the name to the new content and keeps the old content for the runs that used it.
- * Implementations: SQLite (src/store/sqlite/series-store.ts) and in memory (src/store/memory-series-store.ts).
+ * Implementations: SQLite (src/store/sqlite/series-store.ts) and in memory (src/store/memory/series-store.ts).
  */
 export interface SeriesInfo {
   name: string;

@@ -9,7 +9,7 @@ import type {
   RoutingDto,
   TcaDto,
 } from '../dto.ts';
-import { EXECUTION_STYLES, URGENCIES } from '../dto.ts';
+import { EXECUTION_STYLES, ORDER_KINDS, TRIGGER_SOURCES, URGENCIES } from '../dto.ts';
 import { ORDER_SOURCES } from '../risk-dto.ts';
 import { empty, fraction, MAX_EPOCH_MS, orderId, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX, positiveDecimal, symbol } from './common.ts';
 
@@ -34,9 +34,20 @@ export const placeSchema = z
     symbol,
     side: z.enum(['buy', 'sell']),
     qty: positiveDecimal,
-    type: z.enum(['market', 'limit']).default('market'),
-    /** Limit price of a direct order, or the price cap of an algorithm. */
+    /** stop, stop-limit and trailing-stop are held by Strata and sent as a market (limit) order when triggered. */
+    type: z.enum(ORDER_KINDS.filter((k) => k !== 'take-profit') as ['market', 'limit', 'stop', 'stop-limit', 'trailing-stop']).default('market'),
+    /** Limit price of a direct order (and of a stop-limit once triggered), or the price cap of an algorithm. */
     price: positiveDecimal.optional(),
+    /** Trigger price of a stop or stop-limit; the initial stop of a trailing stop (else it starts one trail from the market). */
+    stopPrice: positiveDecimal.optional(),
+    /** What the stop watches: the last trade (when not given) or the touch (bid for a sell stop, ask for a buy stop). */
+    trigger: z.enum(TRIGGER_SOURCES).optional(),
+    /** Trailing stop distance: percent of the reference price (1.5 = 1.5%), or an absolute price distance. */
+    trailPercent: z.number().positive().max(50).optional(),
+    trailAmount: positiveDecimal.optional(),
+    /** Bracket: the exits, activated by the entry's fills and sized to them, one-cancels-other. */
+    takeProfit: positiveDecimal.optional(),
+    stopLoss: positiveDecimal.optional(),
     tif: z.enum(['gtc', 'ioc']).default('gtc'),
     /** Who sent it: only manual orders can confirm a soft limit breach; api and signal orders are denied. */
     source: z.enum(ORDER_SOURCES).default('api'),
@@ -55,6 +66,20 @@ export const placeSchema = z
     path: ['price'],
   })
   .refine((p) => p.algo !== 'limit' || p.price !== undefined, { message: 'a limit order needs a price', path: ['price'] })
+  .refine((p) => p.type !== 'stop-limit' || p.price !== undefined, { message: 'a stop-limit order needs a limit price', path: ['price'] })
+  .refine((p) => (p.type !== 'stop' && p.type !== 'stop-limit') || p.stopPrice !== undefined, { message: 'a stop order needs a stop price', path: ['stopPrice'] })
+  .refine((p) => p.type !== 'stop' || p.price === undefined, { message: 'a stop order takes no limit price (use stop-limit)', path: ['price'] })
+  .refine((p) => p.type !== 'trailing-stop' || (p.trailPercent === undefined) !== (p.trailAmount === undefined), {
+    message: 'a trailing stop needs exactly one of trailPercent and trailAmount',
+    path: ['trailPercent'],
+  })
+  .refine((p) => p.type === 'trailing-stop' || (p.trailPercent === undefined && p.trailAmount === undefined), { message: 'only a trailing stop trails', path: ['trailPercent'] })
+  .refine((p) => p.type === 'trailing-stop' || p.type === 'stop' || p.type === 'stop-limit' || p.stopPrice === undefined, { message: 'only stop orders take a stop price', path: ['stopPrice'] })
+  .refine((p) => p.algo === undefined || p.type === 'market' || p.type === 'limit', { message: 'stop orders are not worked by an algorithm', path: ['algo'] })
+  .refine((p) => (p.takeProfit === undefined && p.stopLoss === undefined) || ((p.type === 'market' || p.type === 'limit') && (p.algo === undefined || p.algo === 'market' || p.algo === 'limit')), {
+    message: 'a bracket entry is a market or limit order',
+    path: ['takeProfit'],
+  })
   .refine((p) => p.price === undefined || !(p.algo === 'market' || (p.algo === undefined && p.type === 'market' && p.urgency === 'immediate')), {
     message: 'a market order takes no price',
     path: ['price'],
@@ -69,7 +94,14 @@ export const ordersSchemas = {
   'orders.preview': placeSchema,
   'orders.pause': z.strictObject({ orderId }),
   'orders.resume': z.strictObject({ orderId }),
-  'orders.modify': z.strictObject({ orderId, qty: positiveDecimal }),
+  /**
+   * A working algo parent: its quantity. A working direct order: price and/or quantity (cancel/replace
+   * at the venue, one lineage). A held stop: its stop price, limit price or quantity, in place.
+   * `qty` is the order's new total (filled included).
+   */
+  'orders.modify': z
+    .strictObject({ orderId, qty: positiveDecimal.optional(), price: positiveDecimal.optional(), stopPrice: positiveDecimal.optional() })
+    .refine((p) => p.qty !== undefined || p.price !== undefined || p.stopPrice !== undefined, { message: 'give qty, price or stopPrice', path: ['qty'] }),
   'orders.children': z.strictObject({ orderId }),
   'orders.tca': z.strictObject({ orderId }),
   'exec.routing': empty,

@@ -64,8 +64,9 @@ export interface MarketView {
   shortTermVol(): number;
 }
 
-/** Why an algorithm should hold off (trading state or PMS flags, read before each child). */
-export type GuardVerdict = { ok: true } | { ok: false; action: 'pause' | 'slow'; reason: string };
+/** Why an algorithm should hold off: the TradingGuard chain's verdict, read before each child. */
+export type { GuardVerdict } from '../../risk/trading-guard.ts';
+import type { GuardVerdict } from '../../risk/trading-guard.ts';
 
 export interface AlgoContext {
   readonly parentId: string;

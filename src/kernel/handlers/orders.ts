@@ -1,6 +1,7 @@
 import type { Handlers } from '../../contract/api.ts';
 import { DomainError } from '../../core/errors.ts';
 import { isOpen } from '../../core/order.ts';
+import { toUnits } from '../../core/precision.ts';
 import { fillDto } from '../dto-mapping.ts';
 import { farTouch, requireInstrument } from '../context.ts';
 import type { KernelContext } from '../context.ts';
@@ -46,11 +47,19 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
       if (o && o.algo !== null && o.paused && isOpen(o.status)) risk.checkAmend(o, null, undefined);
       return exec.resume(orderId);
     },
-    'orders.modify': ({ orderId, qty }) => {
-      // Parsed once: L1 checks the increase and the runner applies the same units.
-      const { parent, qtyUnits } = exec.modifyRequest(orderId, qty);
-      risk.checkAmend(parent, qtyUnits, farTouch(ctx, parent.symbol, parent.side));
-      return exec.modify(orderId, qtyUnits);
+    'orders.modify': ({ orderId, qty, price, stopPrice }) => {
+      const o = oms.get(orderId);
+      const i = o ? ctx.instruments.get(o.symbol) : undefined;
+      if (o && i && o.algo !== null && isOpen(o.status) && qty !== undefined && price === undefined && stopPrice === undefined) {
+        let units: bigint | undefined;
+        try {
+          units = toUnits(qty, i.qtyDecimals);
+        } catch {
+          units = undefined; // exec.modify reports the malformed quantity
+        }
+        if (units !== undefined) risk.checkAmend(o, units, farTouch(ctx, o.symbol, o.side));
+      }
+      return exec.modify(orderId, { qty, price, stopPrice });
     },
     'orders.children': ({ orderId }) => exec.children(orderId),
     'orders.tca': ({ orderId }) => exec.tca(orderId),

@@ -33,6 +33,7 @@ export function liveParts(o: LiveOptions): KernelParts {
     riskStore: stores.riskStore,
     venueStore: { close: () => undefined },
     commits: stores.commits,
+    l2: stores.l2,
     ids: resolveIds(stores.journal, o),
     log: o.log ?? stderrLog,
     durability: 'full',

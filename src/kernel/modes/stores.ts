@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import type { Durability } from '../../core/enums.ts';
 import type { JournalPort } from '../../core/ports.ts';
 import type { RiskStorePort } from '../../risk/ports.ts';
+import { MemorySignalJournal } from '../../signals/journal.ts';
+import { MemoryApprovalStore } from '../../store/memory/approval-store.ts';
+import { SqliteApprovalStore } from '../../store/sqlite/approval-store.ts';
+import { SqliteSignalJournal } from '../../store/sqlite/signal-journal.ts';
 import { MemoryOrderJournal } from '../../store/memory/journal.ts';
 import { MemoryRiskStore } from '../../store/memory/risk-store.ts';
 import { SqliteOrderJournal } from '../../store/sqlite/order-journal.ts';
@@ -10,7 +14,7 @@ import { SqliteRiskStore } from '../../store/sqlite/risk-store.ts';
 import { SqliteSimVenueStore } from '../../store/sqlite/sim-venue-store.ts';
 import { EphemeralSimVenueStore } from '../../venues/sim/sim-store.ts';
 import type { SimVenueStore } from '../../venues/sim/sim-store.ts';
-import type { Closable, CommitBarrier, IdsPart } from '../parts.ts';
+import type { Closable, CommitBarrier, IdsPart, L2Stores } from '../parts.ts';
 
 /** The three stores of a session at a durability level, and the commit barrier when commits are grouped. */
 export interface SessionStores {
@@ -18,6 +22,13 @@ export interface SessionStores {
   riskStore: RiskStorePort & Closable;
   venueStore: SimVenueStore;
   commits?: CommitBarrier;
+  l2: L2Stores;
+}
+
+/** L2 in memory: nothing survives the session (backtests, tests). */
+export function memoryL2Stores(): L2Stores {
+  const signals = new MemorySignalJournal();
+  return { signals: Object.assign(signals, { close: () => undefined }), approvals: new MemoryApprovalStore() };
 }
 
 /**
@@ -26,15 +37,17 @@ export interface SessionStores {
  * simulated clock runs synchronously and would never let a batch close).
  */
 export function openStores(durability: Durability, dataDir: string | undefined, groupCommit: boolean): SessionStores {
-  if (durability === 'memory') return { journal: new MemoryOrderJournal(), riskStore: new MemoryRiskStore(), venueStore: new EphemeralSimVenueStore() };
+  if (durability === 'memory') return { journal: new MemoryOrderJournal(), riskStore: new MemoryRiskStore(), venueStore: new EphemeralSimVenueStore(), l2: memoryL2Stores() };
   if (dataDir === undefined) throw new Error(`durability '${durability}' needs a data directory`);
   const synchronous = durability === 'full' ? 'FULL' : 'NORMAL';
   const db = join(dataDir, 'strata.sqlite');
   const journal = new SqliteOrderJournal(db, { synchronous, groupCommit: durability === 'full' && groupCommit });
   // Opened before any journal write so its migrations never wait on a group-commit batch.
   const riskStore = new SqliteRiskStore(db, { synchronous });
+  // Signals are intent, not money (NORMAL, as the signal journal chooses); an approval must be durable before its order leaves.
+  const l2: L2Stores = { signals: new SqliteSignalJournal(db), approvals: new SqliteApprovalStore(db, { synchronous }) };
   const venueStore = new SqliteSimVenueStore(join(dataDir, 'sim-venue.sqlite'));
-  return { journal, riskStore, venueStore, commits: durability === 'full' && groupCommit ? journal : undefined };
+  return { journal, riskStore, venueStore, commits: durability === 'full' && groupCommit ? journal : undefined, l2 };
 }
 
 /**

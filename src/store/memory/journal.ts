@@ -74,5 +74,5 @@ export class MemoryOrderJournal implements JournalPort {
 }
 
 function copyOrder(o: OrderRecord): OrderRecord {
-  return { ...o, reason: o.reason ? { ...o.reason } : null };
+  return { ...o, reason: o.reason ? { ...o.reason } : null, trigger: o.trigger ? { ...o.trigger } : null };
 }

@@ -1,6 +1,6 @@
 import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../../contract/dto.ts';
 import type { OrderSourceDto as OrderSource } from '../../contract/risk-dto.ts';
-import type { FillRecord, JournalPort, OrderRecord } from '../../core/ports.ts';
+import type { FillRecord, JournalPort, OrderRecord, TriggerRecord } from '../../core/ports.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 
@@ -84,6 +84,14 @@ export const ENGINE_MIGRATIONS: readonly string[] = [
   UPDATE orders SET risk_confirmed = 1
     WHERE parent_id IN (SELECT id FROM orders WHERE risk_confirmed = 1);
   `,
+  // 4: triggers held by Strata (stops, bracket exits), one-cancels-other groups, cancel/replace lineage.
+  `
+  ALTER TABLE orders ADD COLUMN trigger_json TEXT;
+  ALTER TABLE orders ADD COLUMN oco_group TEXT;
+  ALTER TABLE orders ADD COLUMN replaces_id TEXT REFERENCES orders(id);
+  ALTER TABLE orders ADD COLUMN root_id TEXT;
+  CREATE INDEX orders_oco ON orders(oco_group) WHERE oco_group IS NOT NULL;
+  `,
 ];
 
 interface OrderRow {
@@ -121,6 +129,10 @@ interface OrderRow {
   approved_by: string | null;
   proposal_id: string | null;
   risk_confirmed: bigint;
+  trigger_json: string | null;
+  oco_group: string | null;
+  replaces_id: string | null;
+  root_id: string | null;
 }
 
 interface FillRow {
@@ -172,6 +184,10 @@ function orderParams(o: OrderRecord): Record<string, unknown> {
     approved_by: o.approvedBy,
     proposal_id: o.proposalId,
     risk_confirmed: o.riskConfirmed ? 1 : 0,
+    trigger_json: triggerToJson(o.trigger),
+    oco_group: o.ocoGroup,
+    replaces_id: o.replacesId,
+    root_id: o.rootId,
   };
 }
 
@@ -210,7 +226,23 @@ function rowToOrder(r: OrderRow): OrderRecord {
     approvedBy: r.approved_by,
     proposalId: r.proposal_id,
     riskConfirmed: r.risk_confirmed !== 0n,
+    trigger: triggerFromJson(r.trigger_json),
+    ocoGroup: r.oco_group,
+    replacesId: r.replaces_id,
+    rootId: r.root_id,
   };
+}
+
+/** A trigger as JSON text: bigints as decimal strings. */
+export function triggerToJson(t: TriggerRecord | null): string | null {
+  if (t === null) return null;
+  return JSON.stringify({ ...t, stopPriceUnits: t.stopPriceUnits?.toString() ?? null, trailUnits: t.trailUnits?.toString() ?? null });
+}
+
+export function triggerFromJson(s: string | null): TriggerRecord | null {
+  if (s === null) return null;
+  const j = JSON.parse(s) as Omit<TriggerRecord, 'stopPriceUnits' | 'trailUnits'> & { stopPriceUnits: string | null; trailUnits: string | null };
+  return { ...j, stopPriceUnits: j.stopPriceUnits === null ? null : BigInt(j.stopPriceUnits), trailUnits: j.trailUnits === null ? null : BigInt(j.trailUnits) };
 }
 
 export interface JournalOptions {
@@ -251,7 +283,8 @@ export class SqliteOrderJournal implements JournalPort {
     const cols =
       'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at, ' +
       'parent_id, urgency, algo, algo_params, algo_state, paused, decision_price_units, decision_ts, arrival_price_units, arrival_ts, ' +
-      'approved_by, proposal_id, risk_confirmed';
+      'approved_by, proposal_id, risk_confirmed, ' +
+      'trigger_json, oco_group, replaces_id, root_id';
     const vals = cols
       .split(', ')
       .map((c) => '@' + c)
@@ -264,7 +297,8 @@ export class SqliteOrderJournal implements JournalPort {
         `UPDATE orders SET venue_order_id=@venue_order_id, filled_units=@filled_units, filled_notional_units=@filled_notional_units,
          fee_units=@fee_units, status=@status, reason_code=@reason_code, reason_message=@reason_message,
          cancel_requested=@cancel_requested, updated_at=@updated_at, qty_units=@qty_units, algo_state=@algo_state,
-         paused=@paused, arrival_price_units=@arrival_price_units, arrival_ts=@arrival_ts WHERE id=@id`,
+         paused=@paused, arrival_price_units=@arrival_price_units, arrival_ts=@arrival_ts,
+         price_units=@price_units, requested_qty=@requested_qty, requested_price=@requested_price, trigger_json=@trigger_json WHERE id=@id`,
       ),
       insertEvent: db.prepare(`INSERT INTO order_events (order_id, ts, event, status, detail) VALUES (?, ?, ?, ?, ?)`),
       insertFill: db.prepare(

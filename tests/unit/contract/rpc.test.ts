@@ -29,6 +29,12 @@ const ORDER: OrderDto = {
   urgency: 'immediate',
   parentId: null,
   execution: null,
+  orderKind: 'market',
+  displayStatus: 'pending-new',
+  trigger: null,
+  ocoGroup: null,
+  bracket: null,
+  lineage: { rootId: 'S-000001', replaces: null, replacedBy: null },
 };
 
 /** Handlers that record what they were called with; methods a test does not override fail loudly. */

@@ -86,8 +86,6 @@ function rig() {
     market: { ref: (s) => refs.get(s), bid: () => undefined, ask: () => undefined, shortTermVol: () => 0 },
     symbols: () => SYMBOLS,
     venueConnected: () => true,
-    runningParents: () => [],
-    pauseParent: () => undefined,
     cancelAll: () => [],
     publish: { state: () => undefined, breaker: () => undefined, limits: () => undefined },
     log: () => undefined,

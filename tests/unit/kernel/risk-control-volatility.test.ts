@@ -35,8 +35,6 @@ function rig() {
     market: { ref: () => 10_000n, bid: () => 9_999n, ask: () => 10_001n, shortTermVol: () => vol },
     symbols: () => ['BTC/USD'],
     venueConnected: () => true,
-    runningParents: () => [],
-    pauseParent: () => undefined,
     cancelAll: () => [],
     publish: { state: () => undefined, breaker: () => undefined, limits: () => undefined },
     log: () => undefined,

@@ -36,6 +36,10 @@ export function orderRecord(id: string, seq: number, over: Partial<OrderRecord> 
     approvedBy: null,
     proposalId: null,
     riskConfirmed: false,
+    trigger: null,
+    ocoGroup: null,
+    replacesId: null,
+    rootId: null,
     ...over,
   };
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SeriesStore } from '../../../src/backtest/data/series-store.ts';
 import { barsFromRows } from '../../../src/backtest/data/series.ts';
 import type { BarSeries, TradeTape } from '../../../src/backtest/data/series.ts';
-import { MemorySeriesStore } from '../../../src/store/memory-series-store.ts';
+import { MemorySeriesStore } from '../../../src/store/memory/series-store.ts';
 import { SqliteSeriesStore } from '../../../src/store/sqlite/series-store.ts';
 
 const bars = (k: number) => barsFromRows([1, 2, 3].map((i) => ({ time: i * 1000, open: i + k, high: i + k + 1, low: i + k - 0.5, close: i + k + 0.25, volume: 10 * i })), 2);

@@ -4,11 +4,11 @@ import { flushSync } from 'react-dom';
 import { isTerminal } from '../../../../src/contract/index.ts';
 import type { FillDto, InstrumentDto, OrderDto, RiskFlagDto } from '../../../../src/contract/index.ts';
 import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.ts';
-import { fmtMoney, fmtNum, fmtTime } from '../../shared/format.ts';
+import { fmtMoney, fmtNum, fmtQty, fmtTime } from '../../shared/format.ts';
 import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useEngineNow } from '../../shared/time.ts';
-import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, selectOrder, setExpanded, useStore } from '../../state/index.ts';
+import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, savedTab, selectOrder, setExpanded, setSavedTab, useStore } from '../../state/index.ts';
 import { flagsBySymbol } from '../../shared/risk-format.ts';
 import { VirtualGrid } from '../../shared/VirtualGrid.tsx';
 import type { Column } from '../../shared/VirtualGrid.tsx';
@@ -20,7 +20,6 @@ function useInstruments(): Record<string, InstrumentDto> {
 }
 
 const pd = (inst: Record<string, InstrumentDto>, sym: string): number | undefined => inst[sym]?.priceDecimals;
-const qd = (inst: Record<string, InstrumentDto>, sym: string): number | undefined => inst[sym]?.qtyDecimals;
 
 function SideCell({ side }: { side: string }): ReactNode {
   return <span className={`side side-${side}`}>{side === 'buy' ? 'BUY' : side === 'sell' ? 'SELL' : side}</span>;
@@ -90,11 +89,13 @@ export function ProgressBar({ o, now }: { o: OrderDto; now: number }): ReactNode
 
 function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded: Record<string, true>, flags: Record<string, RiskFlagDto[]>): Column<OrderDto>[] {
   return [
-    { key: 'time', header: 'Time', width: '56px', render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
+    { key: 'time', header: 'Time', width: '56px', priority: 3, render: (o) => fmtTime(o.createdAt), title: (o) => new Date(o.createdAt).toString() },
     {
       key: 'id',
       header: 'ID',
       width: 'minmax(118px, 0.4fr)',
+      priority: 1,
+      required: true,
       render: (o) => {
         if (o.parentId) {
           // Under its parent the child shows its suffix; the full id is in the text for search and AT.
@@ -137,6 +138,8 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       key: 'symbol',
       header: 'Symbol',
       width: 'minmax(84px, 0.7fr)',
+      priority: 1,
+      required: true,
       render: (o) => (
         <span className="sym-cell">
           <span className="sym-text">{o.symbol}</span>
@@ -144,24 +147,26 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
         </span>
       ),
     },
-    { key: 'side', header: 'Side', width: '40px', render: (o) => <SideCell side={o.side} /> },
+    { key: 'side', header: 'Side', width: '40px', priority: 1, render: (o) => <SideCell side={o.side} /> },
     {
       key: 'type',
       header: 'Type',
       width: '58px',
+      priority: 4,
       render: (o) => <TypeCell o={o} />,
       title: (o) =>
         o.execution
           ? `${STYLE_LABEL[o.execution.algo] ?? o.execution.algo} · ${o.urgency} urgency · ${fmtDuration((o.execution.endAt - o.execution.startAt) / 1000)}`
           : `${o.type} ${o.tif.toUpperCase()}${o.source === 'api' ? ' · via API' : ''}`,
     },
-    { key: 'qty', header: 'Qty', width: 'minmax(60px, 0.6fr)', align: 'right', render: (o) => fmtNum(o.qty, qd(inst, o.symbol)) },
-    { key: 'filled', header: 'Filled', width: 'minmax(60px, 0.6fr)', align: 'right', render: (o) => fmtNum(o.filledQty, qd(inst, o.symbol)) },
-    { key: 'progress', header: 'Progress', width: 'minmax(72px, 1.4fr)', render: (o) => <ProgressBar o={o} now={now} /> },
+    { key: 'qty', header: 'Qty', width: 'minmax(60px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
+    { key: 'filled', header: 'Filled', width: 'minmax(60px, 0.6fr)', priority: 3, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
+    { key: 'progress', header: 'Progress', width: 'minmax(72px, 1.4fr)', priority: 6, render: (o) => <ProgressBar o={o} now={now} /> },
     {
       key: 'price',
       header: 'Price',
       width: 'minmax(70px, 0.7fr)',
+      priority: 2,
       align: 'right',
       render: (o) =>
         o.execution ? (
@@ -179,11 +184,13 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           fmtNum(o.price, pd(inst, o.symbol))
         ),
     },
-    { key: 'avg', header: 'Avg price', width: 'minmax(70px, 0.7fr)', align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
+    { key: 'avg', header: 'Avg price', width: 'minmax(70px, 0.7fr)', priority: 4, align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
     {
       key: 'status',
       header: 'Status',
-      width: 'minmax(94px, 1.6fr)',
+      width: '94px',
+      priority: 1,
+      required: true,
       render: (o) => (
         <>
           {o.execution?.paused && !isTerminal(o.status) ? (
@@ -193,21 +200,34 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
             <span className={`status st-${o.status}`}>{statusText(o.status)}</span>
           )}
           {o.cancelRequested && !isTerminal(o.status) && <span className="muted"> cancelling…</span>}
-          {o.reason && (
-            <span className="reason">
-              {' '}
-              <strong>{o.reason.code}</strong> {o.reason.message}
-            </span>
-          )}
         </>
       ),
-      title: (o) => `${o.status}${o.execution?.paused ? ' (paused)' : ''}${o.reason ? ` · ${o.reason.code}: ${o.reason.message}` : ''}`,
+      title: (o) => `${o.status}${o.execution?.paused ? ' (paused)' : ''}${o.cancelRequested && !isTerminal(o.status) ? ' · cancel requested' : ''}`,
+    },
+    {
+      // Why an order was denied, rejected or cancelled: the code in full, the message as room allows
+      // (all of it in the title).
+      key: 'reason',
+      header: 'Reason',
+      width: 'minmax(110px, 2fr)',
+      priority: 5,
+      className: () => 'reason-cell',
+      render: (o) =>
+        o.reason ? (
+          <>
+            <strong className="reason-code mono">{o.reason.code}</strong>
+            <span className="reason-msg">{o.reason.message}</span>
+          </>
+        ) : null,
+      title: (o) => (o.reason ? `${o.reason.code}: ${o.reason.message}` : undefined),
     },
     {
       key: 'actions',
       header: 'Actions',
       hideHeader: true,
       width: '44px',
+      priority: 1,
+      required: true,
       align: 'center',
       render: (o) => {
         if (isTerminal(o.status) || o.parentId) return null;
@@ -253,13 +273,15 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
 
 function fillColumns(inst: Record<string, InstrumentDto>, currency: string, flags: Record<string, RiskFlagDto[]>): Column<FillDto>[] {
   return [
-    { key: 'time', header: 'Time', width: '96px', render: (f) => fmtTime(f.ts, true), title: (f) => new Date(f.ts).toString() },
-    { key: 'id', header: 'Fill ID', width: 'minmax(80px, 0.8fr)', render: (f) => <span className="mono">{f.id}</span>, title: (f) => f.id },
-    { key: 'order', header: 'Order ID', width: 'minmax(112px, 0.9fr)', render: (f) => <span className="mono">{f.orderId}</span> },
+    { key: 'time', header: 'Time', width: '96px', priority: 2, render: (f) => fmtTime(f.ts, true), title: (f) => new Date(f.ts).toString() },
+    { key: 'id', header: 'Fill ID', width: 'minmax(80px, 0.8fr)', priority: 6, render: (f) => <span className="mono">{f.id}</span>, title: (f) => f.id },
+    { key: 'order', header: 'Order ID', width: 'minmax(112px, 0.9fr)', priority: 3, render: (f) => <span className="mono">{f.orderId}</span> },
     {
       key: 'symbol',
       header: 'Symbol',
       width: 'minmax(76px, 0.7fr)',
+      priority: 1,
+      required: true,
       render: (f) => (
         <span className="sym-cell">
           <span className="sym-text">{f.symbol}</span>
@@ -267,14 +289,15 @@ function fillColumns(inst: Record<string, InstrumentDto>, currency: string, flag
         </span>
       ),
     },
-    { key: 'side', header: 'Side', width: '48px', render: (f) => <SideCell side={f.side} /> },
-    { key: 'qty', header: 'Qty', width: 'minmax(70px, 0.7fr)', align: 'right', render: (f) => fmtNum(f.qty, qd(inst, f.symbol)) },
-    { key: 'price', header: 'Price', width: 'minmax(80px, 0.8fr)', align: 'right', render: (f) => fmtNum(f.price, pd(inst, f.symbol)) },
-    { key: 'fee', header: `Fee (${currency})`, width: 'minmax(70px, 0.7fr)', align: 'right', render: (f) => fmtMoney(f.fee, 4) },
+    { key: 'side', header: 'Side', width: '48px', priority: 1, render: (f) => <SideCell side={f.side} /> },
+    { key: 'qty', header: 'Qty', width: 'minmax(70px, 0.7fr)', priority: 1, align: 'right', render: (f) => fmtQty(f.qty, inst[f.symbol]) },
+    { key: 'price', header: 'Price', width: 'minmax(80px, 0.8fr)', priority: 1, align: 'right', render: (f) => fmtNum(f.price, pd(inst, f.symbol)) },
+    { key: 'fee', header: `Fee (${currency})`, width: 'minmax(70px, 0.7fr)', priority: 4, align: 'right', render: (f) => fmtMoney(f.fee, 4) },
     {
       key: 'liq',
       header: 'Liquidity',
       width: '70px',
+      priority: 5,
       render: (f) => <span className={`liq liq-${f.liquidity}`}>{f.liquidity === 'maker' ? 'Maker' : f.liquidity === 'taker' ? 'Taker' : f.liquidity}</span>,
     },
   ];
@@ -393,6 +416,7 @@ export function OrdersGrid({ openOnly }: { openOnly: boolean }): ReactNode {
   return (
     <VirtualGrid<OrderDto>
       label="Orders"
+      gridId="trading.orders"
       className="orders-grid"
       columns={columns}
       rowCount={rowCount}
@@ -426,6 +450,7 @@ export function FillsGrid(): ReactNode {
   return (
     <VirtualGrid<FillDto>
       label="Fills"
+      gridId="trading.fills"
       columns={columns}
       rowCount={fills.size}
       rowAt={(i) => fills.newest(i)}
@@ -441,7 +466,10 @@ export function FillsGrid(): ReactNode {
 }
 
 export function Blotter(): ReactNode {
-  const [tab, setTab] = useState<Tab>('orders');
+  // Re-render when the saved tab changes; savedTab reads it (or the operator's stored choice).
+  useStore((s) => s.tabs['trading.blotter']);
+  const tab = savedTab<Tab>('trading.blotter', ['orders', 'fills'], 'orders');
+  const setTab = (t: Tab): void => setSavedTab('trading.blotter', t);
   const [openOnly, setOpenOnly] = useState(false);
   // Subscribing to the revisions re-renders the counts when the lists change.
   useStore((s) => s.ordersRev);

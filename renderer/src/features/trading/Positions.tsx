@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { InstrumentDto, PositionDto, RiskFlagDto } from '../../../../src/contract/index.ts';
-import { fmtMoney, fmtNum, fmtSigned, pnlClass } from '../../shared/format.ts';
+import { fmtMoney, fmtNum, fmtQty, fmtSigned, pnlClass } from '../../shared/format.ts';
 import { registerFocus } from '../../shared/focus.ts';
 import { selectSymbol, useStore } from '../../state/index.ts';
 import { FlagMarker, useFlagsBySymbol } from './Blotter.tsx';
@@ -10,12 +10,13 @@ import type { Column } from '../../shared/VirtualGrid.tsx';
 
 function columns(inst: Record<string, InstrumentDto>, flags: Record<string, RiskFlagDto[]>): Column<PositionDto>[] {
   const pd = (s: string): number | undefined => inst[s]?.priceDecimals;
-  const qd = (s: string): number | undefined => inst[s]?.qtyDecimals;
   return [
     {
       key: 'symbol',
       header: 'Symbol',
       width: 'minmax(70px, 1fr)',
+      priority: 1,
+      required: true,
       render: (p) => (
         <span className="sym-cell">
           <strong className="sym-text">{p.symbol}</strong>
@@ -27,23 +28,26 @@ function columns(inst: Record<string, InstrumentDto>, flags: Record<string, Risk
       key: 'qty',
       header: 'Qty',
       width: 'minmax(58px, 1fr)',
+      priority: 1,
       align: 'right',
-      render: (p) => fmtNum(p.qty, qd(p.symbol)),
+      render: (p) => fmtQty(p.qty, inst[p.symbol]),
       className: (p) => (p.qty > 0 ? 'long' : p.qty < 0 ? 'short' : 'muted'),
     },
     {
       key: 'avg',
       header: 'Avg price',
       width: 'minmax(74px, 1fr)',
+      priority: 1,
       align: 'right',
       render: (p) => fmtNum(p.avgPrice, pd(p.symbol)),
       title: (p) => `Cost basis ${fmtMoney(p.costBasis)} · market value ${fmtMoney(p.marketValue)} · fees ${fmtMoney(p.fees, 4)}`,
     },
-    { key: 'mark', header: 'Mark', width: 'minmax(74px, 1fr)', align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
+    { key: 'mark', header: 'Mark', width: 'minmax(74px, 1fr)', priority: 1, align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
     {
       key: 'realized',
       header: 'Realized',
       width: 'minmax(60px, 1fr)',
+      priority: 1,
       align: 'right',
       render: (p) => fmtSigned(p.realizedPnl),
       className: (p) => pnlClass(p.realizedPnl),
@@ -52,6 +56,7 @@ function columns(inst: Record<string, InstrumentDto>, flags: Record<string, Risk
       key: 'unrealized',
       header: 'Unrealized',
       width: 'minmax(70px, 1fr)',
+      priority: 1,
       align: 'right',
       render: (p) => fmtSigned(p.unrealizedPnl),
       className: (p) => pnlClass(p.unrealizedPnl),
@@ -106,6 +111,7 @@ export function PositionsGrid(): ReactNode {
   return (
     <VirtualGrid<PositionDto>
       label="Positions"
+      gridId="trading.positions"
       columns={cols}
       rowCount={rows.length}
       rowAt={(i) => rows[i]}

@@ -132,7 +132,7 @@ export function PriceChart(): ReactNode {
       },
       grid: { vertLines: { color: 'rgba(42, 52, 66, 0.55)' }, horzLines: { color: 'rgba(42, 52, 66, 0.55)' } },
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { borderColor: '#243040', scaleMargins: { top: 0.08, bottom: 0.22 } },
+      rightPriceScale: { borderColor: '#243040', scaleMargins: { top: 0.12, bottom: 0.22 } },
       timeScale: {
         borderColor: '#243040',
         timeVisible: true,
@@ -295,28 +295,6 @@ export function PriceChart(): ReactNode {
         <h2 className="panel-title">
           {symbol ?? 'Chart'} <span className="muted">· {interval}</span>
         </h2>
-        <div className="ohlc mono" aria-hidden="true">
-          {shown && (
-            <>
-              <span className="muted">{fmtTime(shown.time)}</span>
-              <span>
-                O <b>{fmtNum(shown.open, pd)}</b>
-              </span>
-              <span>
-                H <b>{fmtNum(shown.high, pd)}</b>
-              </span>
-              <span>
-                L <b>{fmtNum(shown.low, pd)}</b>
-              </span>
-              <span>
-                C <b className={chg >= 0 ? 'pos' : 'neg'}>{fmtNum(shown.close, pd)}</b>
-              </span>
-              <span>
-                V <b>{fmtNum(shown.volume, inst?.qtyDecimals)}</b>
-              </span>
-            </>
-          )}
-        </div>
         <div
           className="seg"
           role="radiogroup"
@@ -348,6 +326,29 @@ export function PriceChart(): ReactNode {
       </header>
       <div className="panel-body chart-body">
         <div ref={box} className="chart-canvas" />
+        {/* Over the chart, like a trading chart's legend: the header has no room for it at 1280 px. */}
+        <div className="ohlc chart-legend mono" aria-hidden="true">
+          {shown && (
+            <>
+              <span className="muted">{fmtTime(shown.time)}</span>
+              <span>
+                O <b>{fmtNum(shown.open, pd)}</b>
+              </span>
+              <span>
+                H <b>{fmtNum(shown.high, pd)}</b>
+              </span>
+              <span>
+                L <b>{fmtNum(shown.low, pd)}</b>
+              </span>
+              <span>
+                C <b className={chg >= 0 ? 'pos' : 'neg'}>{fmtNum(shown.close, pd)}</b>
+              </span>
+              <span>
+                V <b>{fmtNum(shown.volume, inst?.qtyDecimals)}</b>
+              </span>
+            </>
+          )}
+        </div>
         {status !== 'ready' && (
           <div className="chart-overlay">
             {status === 'loading' ? 'Loading candles…' : status === 'empty' ? 'Waiting for the first candle…' : 'Candles unavailable'}

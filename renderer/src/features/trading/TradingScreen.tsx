@@ -79,13 +79,14 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
           <Handle dir="v" />
           <Panel id="p-bottom" minSize="140px">
             <Group orientation="horizontal" id="g-bottom" defaultLayout={bottom.defaultLayout} onLayoutChanged={bottom.onLayoutChanged}>
-              <Panel id="p-blotter" defaultSize="67%" minSize="360px">
+              <Panel id="p-blotter" minSize="360px">
                 <PanelBoundary name="Blotter">
                   <Blotter />
                 </PanelBoundary>
               </Panel>
               <Handle dir="h" />
-              <Panel id="p-positions" minSize="280px">
+              {/* Wide enough for the six position columns in full at 1280 px; the blotter takes the rest. */}
+              <Panel id="p-positions" defaultSize="450px" minSize="300px" groupResizeBehavior="preserve-pixel-size">
                 <PanelBoundary name="Positions and order detail">
                   <SidePanel risk={risk} />
                 </PanelBoundary>

@@ -47,6 +47,12 @@ function order(id: string, patch: Partial<OrderDto> = {}): OrderDto {
     urgency: 'immediate',
     parentId: null,
     execution: null,
+    orderKind: 'limit',
+    displayStatus: 'pending-new',
+    trigger: null,
+    ocoGroup: null,
+    bracket: null,
+    lineage: { rootId: id, replaces: null, replacedBy: null },
     ...patch,
   };
 }

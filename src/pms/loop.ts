@@ -1,17 +1,18 @@
 import type { Params } from '../contract/api.ts';
 import type { ImpactDto, RiskFlagDto, RiskMetricsDto, StressDto } from '../contract/risk-dto.ts';
 import type { Clock } from '../core/clock.ts';
-import type { Order } from '../core/order.ts';
-import type { GuardVerdict } from '../execution/algos/types.ts';
-import { PmsMonitor } from '../pms/monitor.ts';
-import type { PmsConfig, PmsPortfolio } from '../pms/monitor.ts';
+import { flagVerdict } from '../risk/trading-guard.ts';
+import type { GuardLink, GuardVerdict, GuardedOrder } from '../risk/trading-guard.ts';
+import { PmsMonitor } from './monitor.ts';
+import type { PmsConfig, PmsPortfolio } from './monitor.ts';
 
 /**
  * The PMS monitor in the engine: samples marks every second and runs a cycle on its own interval
  * (default 2 s) from the engine clock, outside the order path. It publishes metrics and, when they
  * change, flags; the escalation matrix turns a flag's action into a trading-state change (force
- * reduce → REDUCING, halt → HALTED) through L1, which is what stops the book; algos read the flags
- * before every child.
+ * reduce → REDUCING, halt → HALTED) through L1, which is what stops the book. The loop is also the
+ * PMS link of the TradingGuard chain (src/risk/trading-guard.ts): algos ask it before every child,
+ * and the kernel has the chain enforce at once whenever the flags change (`publish.flags`).
  */
 
 export interface PmsLoopOptions {
@@ -38,7 +39,8 @@ export interface PmsLoopDeps {
   options?: PmsLoopOptions;
 }
 
-export class PmsLoop {
+export class PmsLoop implements GuardLink {
+  readonly name = 'PMS flags';
   readonly monitor: PmsMonitor;
   private readonly d: PmsLoopDeps;
   private readonly intervalMs: number;
@@ -123,20 +125,18 @@ export class PmsLoop {
   }
 
   /**
-   * Algos read the flags before each child: a force_reduce or halt flag on the parent's instrument
-   * or on the whole book pauses an algo that adds exposure (it resumes only by the operator); with
-   * `slowOn` set, an alert at that severity or above makes it wait before its next child.
+   * The guard link: a force_reduce or halt flag on the parent's instrument or on the whole book
+   * pauses an algo that adds exposure (it resumes only by the operator); with `slowOn` set, an alert
+   * at that severity or above makes it wait before its next child. `reduces` is asked only when a
+   * flag concerns the order.
    */
-  guard(parent: Order, reduces: boolean): GuardVerdict | undefined {
-    if (reduces) return undefined;
-    const slowOn = this.d.options?.slowOn ?? null;
-    const rank = { info: 0, warning: 1, critical: 2 } as const;
-    let slow: RiskFlagDto | undefined;
-    for (const f of this.flags) {
-      if (f.symbol !== null && f.symbol !== parent.symbol) continue;
-      if (f.action === 'halt' || f.action === 'force_reduce') return { ok: false, action: 'pause', reason: `PMS flag ${f.code} (${f.severity}): ${f.message}` };
-      if (slowOn !== null && rank[f.severity] >= rank[slowOn]) slow = f;
-    }
-    return slow ? { ok: false, action: 'slow', reason: `PMS flag ${slow.code} (${slow.severity}): ${slow.message}` } : undefined;
+  ask(parent: GuardedOrder, reduces: () => boolean): GuardVerdict | undefined {
+    if (this.flags.length === 0) return undefined;
+    const v = flagVerdict(this.flags, parent.symbol, this.d.options?.slowOn ?? null);
+    return v === undefined || reduces() ? undefined : v;
+  }
+
+  guard(parent: GuardedOrder, reduces: boolean): GuardVerdict | undefined {
+    return this.ask(parent, () => reduces);
   }
 }

@@ -1,6 +1,6 @@
-import type { SeriesInfo, SeriesStore } from '../backtest/data/series-store.ts';
-import type { Series, SeriesFormat } from '../backtest/data/series.ts';
-import { contentHash, encodeSeries } from './series-codec.ts';
+import type { SeriesInfo, SeriesStore } from '../../backtest/data/series-store.ts';
+import type { Series, SeriesFormat } from '../../backtest/data/series.ts';
+import { contentHash, encodeSeries } from '../series-codec.ts';
 
 /** The series store in memory (tests, one-off CLI runs): same addressing as the SQLite one. */
 export class MemorySeriesStore implements SeriesStore {

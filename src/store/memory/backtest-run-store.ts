@@ -1,5 +1,5 @@
-import type { BacktestRunStore, NewRun, RunRecord, RunSummary } from '../backtest/runs.ts';
-import { summaryOf } from '../backtest/runs.ts';
+import type { BacktestRunStore, NewRun, RunRecord, RunSummary } from '../../backtest/runs.ts';
+import { summaryOf } from '../../backtest/runs.ts';
 
 /** Kept runs in memory (tests, sweeps that keep nothing): same contract as the SQLite store. */
 export class MemoryBacktestRunStore implements BacktestRunStore {

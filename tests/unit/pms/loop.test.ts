@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RiskFlagDto } from '../../../src/contract/risk-dto.ts';
 import { SimClock } from '../../../src/core/clock.ts';
 import type { Order } from '../../../src/core/order.ts';
-import { PmsLoop } from '../../../src/kernel/pms-loop.ts';
-import type { PmsLoopOptions } from '../../../src/kernel/pms-loop.ts';
+import { PmsLoop } from '../../../src/pms/loop.ts';
+import type { PmsLoopOptions } from '../../../src/pms/loop.ts';
 import type { PmsPortfolio } from '../../../src/pms/monitor.ts';
 
 const T0 = Date.UTC(2026, 10, 2, 12);

@@ -1,0 +1,14 @@
+import type { Handlers } from '../../contract/api.ts';
+import type { KernelContext } from '../context.ts';
+
+type PortfolioMethods = 'portfolio.target' | 'portfolio.rebalance' | 'portfolio.frontier';
+
+/** L2 portfolio over the contract: the sized combined target, the rebalance into proposals, the frontier. */
+export function portfolioHandlers(ctx: KernelContext): Pick<Handlers, PortfolioMethods> {
+  const { l2 } = ctx;
+  return {
+    'portfolio.target': () => l2.target(),
+    'portfolio.rebalance': ({ dryRun }) => l2.rebalance(dryRun),
+    'portfolio.frontier': ({ points, riskFreeRate }) => l2.frontier(points, riskFreeRate),
+  };
+}

@@ -1,0 +1,253 @@
+import type { ProposalDraft } from '../approval/proposal.ts';
+import type { FrontierDto, FrontierPointDto, GateDto, PortfolioTargetDto, SizingFactorDto, TargetRowDto } from '../contract/l2-dto.ts';
+import { DomainError } from '../core/errors.ts';
+import { toDecimalString, toUnits } from '../core/precision.ts';
+import { byTicker, dynamicSize, efficientFrontierPoints, frameFromRows, meanHistoricalReturnFromReturns, portfolioPerformance, PortfolioError, rebalance, returnsFromPrices, sampleCovFromReturns } from '../portfolio/index.ts';
+import type { RebalancePlan } from '../portfolio/index.ts';
+import { CASH } from '../signals/signal.ts';
+import type { Aggregate } from '../signals/aggregator.ts';
+import type { AlphaView } from '../signals/view.ts';
+import type { EngineCore } from './context.ts';
+import { priceOf } from './l2-assess.ts';
+import { whatIf } from './what-if.ts';
+
+/**
+ * L2 portfolio construction in the engine: the aggregator's combined targets → the gate (seed 001
+ * "gate, not filter") → dynamic sizing of each risk-adding trade → the rebalancer → proposal drafts.
+ * No limits live here: the gate only asks L1 whether it would refuse the instrument now, so that
+ * nothing is sized into a proposal that can only be denied.
+ */
+
+export interface PortfolioOptions {
+  /** |target − current| below which nothing trades. */
+  driftThreshold: number;
+  /** Fraction of NAV always kept in cash. */
+  cashBuffer: number;
+  /** Annual volatility at which full size is taken; above it risk-adding trades shrink. */
+  referenceVolatility: number;
+  /** Largest share of the volume expected over an order's horizon a trade may plan to take. */
+  maxParticipation: number;
+}
+
+export const DEFAULT_PORTFOLIO_OPTIONS: PortfolioOptions = { driftThreshold: 0.01, cashBuffer: 0.01, referenceVolatility: 0.8, maxParticipation: 0.1 };
+
+/** L1 checks whose refusal gates a signal (exposure, concentration, volatility regime, drawdown, state). */
+const GATE_CHECKS = new Set(['position', 'exposure', 'leverage', 'loss', 'trading_state', 'instrument_block', 'volatility']);
+const HORIZON_SEC: Record<string, number> = { immediate: 60, high: 120, medium: 600, low: 3600 };
+const YEAR_SEC = 365 * 86_400;
+
+interface Book {
+  nav: number;
+  cash: number;
+  weights: Record<string, number>;
+  qty: Record<string, number>;
+}
+
+export function bookOf(ctx: EngineCore): Book {
+  const a = ctx.valuation.account();
+  const nav = a.equity;
+  const weights: Record<string, number> = {};
+  const qty: Record<string, number> = {};
+  for (const p of ctx.valuation.positions()) {
+    if (p.qty === 0) continue;
+    qty[p.symbol] = p.qty;
+    if (nav > 0) weights[p.symbol] = p.marketValue / nav;
+  }
+  return { nav, cash: a.cash, weights, qty };
+}
+
+/** Annualised volatility of 1m closes over the view (the bars' own spacing), null without enough. */
+function annualVol(view: AlphaView, symbol: string): number | null {
+  const bars = view.bars(symbol, 240);
+  if (bars.length < 10) return null;
+  const r: number[] = [];
+  for (let i = 1; i < bars.length; i++) r.push(Math.log(bars[i]!.close / bars[i - 1]!.close));
+  const m = r.reduce((a, x) => a + x, 0) / r.length;
+  const v = r.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, r.length - 1);
+  const spacingSec = (bars[bars.length - 1]!.closeTime - bars[0]!.closeTime) / 1000 / (bars.length - 1);
+  return spacingSec > 0 ? Math.sqrt((v * YEAR_SEC) / spacingSec) : null;
+}
+
+/** Correlation of a symbol's 1m returns with the held book's (weight-weighted), 0 without history. */
+function correlationWithBook(view: AlphaView, symbol: string, weights: Record<string, number>): number {
+  const held = Object.entries(weights).filter(([s, w]) => s !== symbol && s !== CASH && w !== 0);
+  if (held.length === 0) return 0;
+  const rets = (s: string): number[] => {
+    const c = view.closes(s, 121);
+    return c.slice(1).map((x, i) => Math.log(x / c[i]!));
+  };
+  const x = rets(symbol);
+  const cols = held.map(([s, w]) => ({ w, r: rets(s) }));
+  const n = Math.min(x.length, ...cols.map((c) => c.r.length));
+  if (n < 10) return 0;
+  const xs = x.slice(-n);
+  const book = Array.from({ length: n }, (_, i) => cols.reduce((a, c) => a + c.w * c.r[c.r.length - n + i]!, 0));
+  const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+  const mx = mean(xs);
+  const mb = mean(book);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (book[i]! - mb);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (book[i]! - mb) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+}
+
+/**
+ * Would L1 refuse any risk-adding trade in this instrument now, on gate grounds? Asked with the
+ * smallest order the venue takes (one lot, at least the minimum notional): a refusal then comes
+ * from the state of the book (exposure or concentration at its limit, a drawdown, the volatility
+ * regime, the trading state, a blocked instrument), not from this trade's size — the full-size
+ * verdict is shown on the proposal, where the operator can modify the quantity.
+ */
+function gate(ctx: EngineCore, symbol: string, price: number): GateDto {
+  const i = ctx.instruments.get(symbol);
+  if (!i || !(price > 0)) return { refused: false, codes: [], message: null };
+  const lot = Number(i.lotSize);
+  const lots = Math.max(1, Math.ceil(Number(i.minNotional) / price / lot));
+  const qty = toDecimalString(i.lotUnits * BigInt(lots), i.qtyDecimals);
+  try {
+    const w = whatIf(ctx, { symbol, side: 'buy', qty, type: 'market', tif: 'gtc', source: 'signal', urgency: 'medium' });
+    const hits = w.check.verdict === 'pass' ? [] : w.check.breaches.filter((b) => GATE_CHECKS.has(b.check));
+    return { refused: hits.length > 0, codes: hits.map((b) => b.code), message: hits.length > 0 ? w.check.message : null };
+  } catch (err) {
+    return { refused: false, codes: [], message: err instanceof Error ? `gate not asked: ${err.message}` : null };
+  }
+}
+
+/** Combined targets, gated and sized, per instrument (held instruments no alpha speaks of keep their weight). */
+export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView, drawdown: number, cycleId: string | null, o: PortfolioOptions): PortfolioTargetDto {
+  const book = bookOf(ctx);
+  const rows: TargetRowDto[] = [];
+  const seen = new Set<string>();
+  for (const t of agg.targets) {
+    if (t.instrument === CASH || !ctx.instruments.get(t.instrument)) continue;
+    seen.add(t.instrument);
+    const current = book.weights[t.instrument] ?? 0;
+    // The rebalancer is long-only: a negative combined target is held at zero.
+    const combined = t.target ?? current + t.delta;
+    const wanted = Math.max(0, combined);
+    const delta = wanted - current;
+    const price = priceOf(ctx, t.instrument);
+    const adds = wanted > current;
+    let g: GateDto = { refused: false, codes: [], message: null };
+    let sizing: SizingFactorDto[] = [];
+    let target = wanted;
+    if (adds && price !== undefined && book.nav > 0) {
+      g = gate(ctx, t.instrument, price);
+      const vol = annualVol(view, t.instrument);
+      const vps = ctx.hub.volumePerSecond(t.instrument);
+      const i = ctx.instruments.get(t.instrument)!;
+      const capacity = vps !== undefined && vps > 0 ? (o.maxParticipation * (vps / 10 ** i.qtyDecimals) * (HORIZON_SEC[t.urgency] ?? 600) * price) / book.nav : Math.abs(delta);
+      const s = dynamicSize({
+        baseWeight: delta,
+        // The aggregator already scaled each alpha's intent by its conviction: not applied twice.
+        confidence: 1,
+        volatility: vol !== null && vol > 0 ? vol : o.referenceVolatility,
+        referenceVolatility: o.referenceVolatility,
+        drawdown,
+        correlationWithBook: correlationWithBook(view, t.instrument, book.weights),
+        capacityWeight: capacity,
+        gate: g,
+      });
+      sizing = s.factors;
+      target = current + s.weight;
+    } else if (!adds && delta !== 0) {
+      sizing = [{ name: 'confidence', input: 1, effect: 1, note: 'reduces risk: not sized down' }];
+    }
+    rows.push({ symbol: t.instrument, currentWeight: current, combinedTarget: t.target, targetWeight: target, support: t.support, expectedReturn: t.expectedReturn, urgency: t.urgency, contributions: t.contributions, sizing, gate: g });
+  }
+  for (const [symbol, w] of Object.entries(book.weights)) {
+    if (seen.has(symbol)) continue;
+    rows.push({ symbol, currentWeight: w, combinedTarget: null, targetWeight: w, support: 0, expectedReturn: null, urgency: 'low', contributions: [], sizing: [], gate: { refused: false, codes: [], message: null } });
+  }
+  rows.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const invested = rows.reduce((a, r) => a + r.targetWeight, 0);
+  return { at: ctx.clock.now(), nav: book.nav, currency: ctx.currency, cash: 1 - invested, currentCash: book.nav > 0 ? book.cash / book.nav : 1, rows, cycleId };
+}
+
+/** The rebalancer over the sized targets; intents for symbols in `skip` (already waiting or working) are dropped. */
+export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip: ReadonlySet<string>, o: PortfolioOptions): { plan: RebalancePlan; drafts: ProposalDraft[] } {
+  const book = bookOf(ctx);
+  const insts = ctx.instruments.all();
+  const dec = Math.max(0, ...insts.map((i) => i.qtyDecimals));
+  const prices: Record<string, number | undefined> = {};
+  const lotSizes: Record<string, string> = {};
+  for (const i of insts) {
+    prices[i.symbol] = priceOf(ctx, i.symbol);
+    lotSizes[i.symbol] = i.lotSize;
+  }
+  const acct = ctx.valuation.account();
+  const free = Math.max(0, acct.cash - acct.reservedCash);
+  const holdings = Object.entries(book.qty)
+    .filter(([, q]) => q > 0)
+    .map(([symbol, q]) => ({ symbol, qty: toDecimalString(toUnits(String(q), dec), dec) }));
+  const minTrade = Math.max(0, ...insts.map((i) => Number(i.minNotional)));
+  let plan: RebalancePlan;
+  try {
+    plan = rebalance({
+      proposalId: 'batch',
+      holdings,
+      cash: free.toFixed(dec),
+      prices,
+      targets: target.rows.map((r) => ({ symbol: r.symbol, weight: r.targetWeight, urgency: r.urgency })),
+      options: { driftThreshold: o.driftThreshold, cashBuffer: o.cashBuffer, lotSizes, qtyDecimals: dec, minTradeValue: minTrade, cadence: 'on-drift' },
+    });
+  } catch (err) {
+    if (err instanceof PortfolioError) throw new DomainError(err.code === 'INFEASIBLE' ? 'INFEASIBLE' : 'BAD_INPUT', err.message);
+    throw err;
+  }
+  const byRow = new Map(target.rows.map((r) => [r.symbol, r]));
+  const drafts: ProposalDraft[] = [];
+  for (const it of plan.intents) {
+    if (skip.has(it.symbol)) {
+      plan.notes.push(`${it.symbol}: a proposal or signal order is already waiting or working; not proposed again`);
+      continue;
+    }
+    const r = byRow.get(it.symbol);
+    drafts.push({
+      symbol: it.symbol,
+      side: it.side,
+      qty: it.qty.includes('.') ? it.qty.replace(/0+$/, '').replace(/\.$/, '') : it.qty,
+      urgency: it.urgency,
+      currentWeight: it.currentWeight,
+      targetWeight: it.targetWeight,
+      conviction: r?.support ?? 0,
+      contributions: r?.contributions ?? [],
+      sizing: r?.sizing ?? [],
+      estimatedValue: it.estimatedValue,
+    });
+  }
+  return { plan, drafts };
+}
+
+/** The long-only efficient frontier over the instruments' closed 1m bars, with the current and target books on it. */
+export async function computeFrontier(view: AlphaView, symbols: readonly string[], current: Record<string, number>, target: Record<string, number>, points: number, riskFreeRate: number): Promise<FrontierDto> {
+  const usable = symbols.filter((s) => view.barCount(s) >= 21);
+  const n = Math.min(240, ...usable.map((s) => view.barCount(s)));
+  const empty = (why: string): FrontierDto => ({ symbols: usable, observations: 0, barMs: 60_000, riskFreeRate, points: [], current: null, target: null, unavailable: why });
+  if (usable.length < 2) return empty(`the frontier needs at least two instruments with 21 closed 1m bars; ${usable.length} have them`);
+  const closes = usable.map((s) => view.closes(s, n));
+  const rows = Array.from({ length: n }, (_, k) => closes.map((c) => c[k]!));
+  const bars = view.bars(usable[0]!, n);
+  const barMs = bars.length > 1 ? (bars[bars.length - 1]!.closeTime - bars[0]!.closeTime) / (bars.length - 1) : 60_000;
+  const frequency = (YEAR_SEC * 1000) / barMs;
+  try {
+    const returns = returnsFromPrices(frameFromRows(usable, rows));
+    const mu = meanHistoricalReturnFromReturns(returns, { compounding: false, frequency });
+    const cov = sampleCovFromReturns(returns, { frequency });
+    const pts = await efficientFrontierPoints(mu, cov, points, { bounds: [0, 1] });
+    const point = (w: number[]): FrontierPointDto => {
+      const perf = portfolioPerformance(w, mu, cov, riskFreeRate);
+      return { expectedReturn: perf.expectedReturn, volatility: perf.volatility, sharpe: perf.sharpe, weights: byTicker(usable, w) };
+    };
+    const book = (weights: Record<string, number>): FrontierPointDto | null => (Object.keys(weights).length === 0 ? null : point(usable.map((s) => weights[s] ?? 0)));
+    return { symbols: usable, observations: n, barMs, riskFreeRate, points: pts.map((p) => point(p.weights)), current: book(current), target: book(target), unavailable: null };
+  } catch (err) {
+    if (err instanceof PortfolioError) return empty(`${err.code}: ${err.message}`);
+    throw err;
+  }
+}
