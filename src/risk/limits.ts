@@ -284,6 +284,11 @@ export function limitFor(book: LimitBook, name: LimitName, symbol: string): Limi
 const groupsCache = new WeakMap<LimitBook, Map<string, readonly string[]>>();
 
 export function groupsOf(book: LimitBook, symbol: string): string[] {
+  return [...sharedGroupsOf(book, symbol)];
+}
+
+/** groupsOf() without the copy, for the gate's per-order read: never write to it. */
+export function sharedGroupsOf(book: LimitBook, symbol: string): readonly string[] {
   let perBook = groupsCache.get(book);
   if (!perBook) {
     perBook = new Map();
@@ -296,7 +301,7 @@ export function groupsOf(book: LimitBook, symbol: string): string[] {
       .sort();
     perBook.set(symbol, groups);
   }
-  return [...groups];
+  return groups;
 }
 
 /** Plain decimal text of a value ("250000", "2.5"): how values are stored and typed. */

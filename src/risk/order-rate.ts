@@ -17,38 +17,56 @@ export interface OrderRates {
 
 export const NO_ORDERS: OrderRates = { minute: 0, hour: 0, symbolMinute: 0, symbolHour: 0 };
 
+/**
+ * Non-decreasing times in a ring buffer: recording, pruning and counting allocate nothing once the
+ * buffer has grown to the window's size (it doubles when full), so the per-order rate work leaves
+ * no garbage behind.
+ */
 class TimeQueue {
-  private times: number[] = [];
+  private buf = new Float64Array(64);
   private head = 0;
+  private len = 0;
+
+  private at(i: number): number {
+    const k = this.head + i;
+    return this.buf[k < this.buf.length ? k : k - this.buf.length]!;
+  }
 
   push(t: number): void {
-    const last = this.times[this.times.length - 1];
-    this.times.push(last !== undefined && t < last ? last : t);
+    const last = this.len > 0 ? this.at(this.len - 1) : undefined;
+    if (this.len === this.buf.length) {
+      const next = new Float64Array(this.buf.length * 2);
+      for (let i = 0; i < this.len; i++) next[i] = this.at(i);
+      this.buf = next;
+      this.head = 0;
+    }
+    const k = this.head + this.len;
+    this.buf[k < this.buf.length ? k : k - this.buf.length] = last !== undefined && t < last ? last : t;
+    this.len++;
   }
 
   /** Drops times at or before `cutoff`. */
   prune(cutoff: number): void {
-    while (this.head < this.times.length && this.times[this.head]! <= cutoff) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
+    while (this.len > 0 && this.buf[this.head]! <= cutoff) {
+      this.head = this.head + 1 === this.buf.length ? 0 : this.head + 1;
+      this.len--;
     }
   }
 
   /** How many times are after `cutoff`. */
   countAfter(cutoff: number): number {
-    let lo = this.head;
-    let hi = this.times.length;
+    let lo = 0;
+    let hi = this.len;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.times[mid]! <= cutoff) lo = mid + 1;
+      if (this.at(mid) <= cutoff) lo = mid + 1;
       else hi = mid;
     }
-    return this.times.length - lo;
+    return this.len - lo;
   }
 
   get size(): number {
-    return this.times.length - this.head;
+    return this.len;
   }
 }
 

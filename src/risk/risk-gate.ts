@@ -6,7 +6,7 @@ import type { OrderRecord } from '../core/ports.ts';
 import { absBig, divRound, maxBig, pow10 } from '../core/precision.ts';
 import type { RiskCode } from './codes.ts';
 import type { LossView, Period } from './drawdown.ts';
-import { BPS_ONE, EXPOSURE_CHECKS, LIMIT_DEFS, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, describeValue, globalEntry, groupEntry, groupMembers, groupsOf, limitFor, scopeKey, symbolEntry } from './limits.ts';
+import { BPS_ONE, EXPOSURE_CHECKS, LIMIT_DEFS, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, describeValue, globalEntry, groupEntry, groupMembers, limitFor, scopeKey, sharedGroupsOf, symbolEntry } from './limits.ts';
 import type { BreachLevel, CheckName, LimitBook, LimitEntry, LimitLevels, LimitName, LimitUnit } from './limits.ts';
 import type { OrderRates } from './order-rate.ts';
 import { exposureSums, projectSymbol, reducesWith } from './projected-state.ts';
@@ -327,7 +327,7 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
     if (runs(deferred, 'exposure')) {
       checked.push('exposure');
       scoped(undefined, globalEntry(book, 'max_gross_exposure'), globalEntry(book, 'max_gross_exposure_pct_nav'), globalEntry(book, 'max_net_exposure'), globalEntry(book, 'max_net_exposure_pct_nav'));
-      for (const g of groupsOf(book, sym)) {
+      for (const g of sharedGroupsOf(book, sym)) {
         scoped(groupMembers(book, g), groupEntry(book, 'max_gross_exposure', g), groupEntry(book, 'max_gross_exposure_pct_nav', g), groupEntry(book, 'max_net_exposure', g), groupEntry(book, 'max_net_exposure_pct_nav', g));
       }
     }

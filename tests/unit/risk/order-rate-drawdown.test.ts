@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, EquityWatermarks, drawdownPct, periodStart, watermarksFromJson, watermarksToJson } from '../../../src/risk/drawdown.ts';
 import { HOUR_MS, MINUTE_MS, OrderRateWindow } from '../../../src/risk/order-rate.ts';
@@ -72,5 +73,29 @@ describe('EquityWatermarks', () => {
     expect(drawdownPct(0n, -1n)).toBe(1_000_000n);
     expect(drawdownPct(0n, 0n)).toBe(0n);
     expect(drawdownPct(100n, 100n)).toBe(0n);
+  });
+});
+
+describe('OrderRateWindow against a plain list', () => {
+  it('when orders arrive at any pace (the ring buffer wrapping and growing) then every count equals counting a plain list', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 20_000 }), fc.constantFrom('A', 'B', 'C')), { minLength: 1, maxLength: 400 }), fc.integer({ min: 1_000, max: 120_000 }), (steps, retainMs) => {
+        const w = new OrderRateWindow(retainMs);
+        const all: { t: number; s: string }[] = [];
+        let now = 1_000_000;
+        for (const [dt, s] of steps) {
+          now += dt;
+          w.record(now, s);
+          all.push({ t: now, s });
+          for (const win of [1_000, 30_000, retainMs].filter((x) => x <= retainMs)) {
+            const expected = all.filter((x) => x.t > now - win).length;
+            const expectedSym = all.filter((x) => x.s === s && x.t > now - win).length;
+            expect(w.count(now, win)).toBe(expected);
+            expect(w.count(now, win, s)).toBe(expectedSym);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
