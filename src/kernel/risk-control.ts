@@ -82,7 +82,7 @@ export class RiskControl {
   readonly service: RiskService;
   private readonly d: RiskControlDeps;
   private readonly gate: RiskGateConfig;
-  private readonly volSamples = new Map<string, number[]>();
+  private readonly volSamples = new Map<string, RollingMean>();
   /** Mean of each symbol's samples, recomputed when a sample is added (once a second), read per order. */
   private readonly volBaseline = new Map<string, number>();
   private readonly killCheck: KillSwitchCheck;
@@ -239,16 +239,11 @@ export class RiskControl {
       if (px !== undefined) this.service.onPrice(s, px, now);
       const v = this.d.market.shortTermVol(s);
       if (v > 0) {
-        let list = this.volSamples.get(s);
-        if (!list) this.volSamples.set(s, (list = []));
-        list.push(v);
-        if (list.length > VOL_BASELINE_SAMPLES) list.splice(0, list.length - VOL_BASELINE_SAMPLES);
-        if (list.length >= VOL_MIN_BASELINE_SAMPLES) {
-          // Summed here, once a second, rather than over up to an hour of samples on every order.
-          let sum = 0;
-          for (const x of list) sum += x;
-          this.volBaseline.set(s, sum / list.length);
-        }
+        let samples = this.volSamples.get(s);
+        if (!samples) this.volSamples.set(s, (samples = new RollingMean(VOL_BASELINE_SAMPLES)));
+        samples.push(v);
+        // O(1) a second: a replay or backtest ticks this a few hundred thousand times.
+        if (samples.count >= VOL_MIN_BASELINE_SAMPLES) this.volBaseline.set(s, samples.mean());
       }
     }
     this.service.onVenue(this.d.venueConnected(), now);
@@ -345,5 +340,38 @@ export class RiskControl {
   /** Limits with what each one measures now (usage), for the panel and the CLI. */
   limitsDto(): LimitsDto {
     return limitsDto(this.service, this.d.symbols(), this.d.clock.now());
+  }
+}
+
+/**
+ * The mean of the last `size` samples in a ring, with a running sum (re-summed exactly each time the
+ * ring wraps, so rounding never accumulates past one window).
+ */
+class RollingMean {
+  private readonly ring: Float64Array;
+  private head = 0;
+  private sum = 0;
+  count = 0;
+
+  constructor(size: number) {
+    this.ring = new Float64Array(size);
+  }
+
+  push(x: number): void {
+    const size = this.ring.length;
+    if (this.count === size) this.sum -= this.ring[this.head]!;
+    else this.count++;
+    this.ring[this.head] = x;
+    this.sum += x;
+    this.head = (this.head + 1) % size;
+    if (this.head === 0) {
+      let exact = 0;
+      for (let i = 0; i < this.count; i++) exact += this.ring[i]!;
+      this.sum = exact;
+    }
+  }
+
+  mean(): number {
+    return this.count > 0 ? this.sum / this.count : 0;
   }
 }

@@ -173,11 +173,13 @@ export class CandleBuilder {
     return out;
   }
 
-  /** Closed bars in exact units, oldest first (copies). */
-  unitHistory(): UnitCandle[] {
+  /** Closed bars in exact units, oldest first (copies); `last` keeps only the newest that many. */
+  unitHistory(last = Number.POSITIVE_INFINITY): UnitCandle[] {
     const out: UnitCandle[] = [];
+    // Readers that want the last minutes (volatility, volume once a second) copy only those, not the whole ring.
+    const skip = last < this.#count ? this.#count - Math.max(0, Math.floor(last)) : 0;
     const start = (this.#head - this.#count + this.maxBars) % this.maxBars;
-    for (let i = 0; i < this.#count; i++) {
+    for (let i = skip; i < this.#count; i++) {
       const b = this.#ring[(start + i) % this.maxBars];
       if (b !== undefined) out.push({ ...b });
     }

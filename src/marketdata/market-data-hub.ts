@@ -110,7 +110,7 @@ export class MarketDataHub {
   volumePerSecond(symbol: string, minutes = 30): number | undefined {
     const b = this.data.get(symbol)?.builders.get('1m');
     if (!b) return undefined;
-    const bars = b.unitHistory().slice(-minutes);
+    const bars = b.unitHistory(minutes);
     if (bars.length === 0) return undefined;
     let v = 0n;
     for (const bar of bars) v += bar.volume;
@@ -124,7 +124,7 @@ export class MarketDataHub {
   shortTermVol(symbol: string): number {
     const b = this.data.get(symbol)?.builders.get('5s');
     if (!b) return 0;
-    const bars = b.unitHistory().slice(-61);
+    const bars = b.unitHistory(61);
     if (bars.length < 5) return 0;
     const r: number[] = [];
     for (let i = 1; i < bars.length; i++) r.push(Math.log(Number(bars[i]!.close) / Number(bars[i - 1]!.close)));

@@ -90,10 +90,12 @@ export class PmsLoop implements GuardLink {
 
   cycle(): RiskMetricsDto {
     const t0 = performance.now();
-    const r = this.monitor.cycle(this.d.clock.now(), this.d.portfolio());
+    // Published without the NAV chart (every 2 s of engine time, it would walk the whole path each
+    // time); risk.metrics asks for it (metrics()).
+    const r = this.monitor.cycle(this.d.clock.now(), this.d.portfolio(), { chart: false });
     r.metrics.cycleMs = performance.now() - t0;
     this.last = r.metrics;
-    this.d.publish.metrics({ ...r.metrics, navHistory: [] });
+    this.d.publish.metrics(r.metrics);
     if (r.changed) {
       const raisedNow = r.flags.filter((f) => !this.flags.some((o) => o.code === f.code && o.subject === f.subject && o.severity === f.severity));
       this.flags = r.flags;
@@ -109,7 +111,8 @@ export class PmsLoop implements GuardLink {
   }
 
   metrics(): RiskMetricsDto {
-    return this.last ?? this.cycle();
+    const m = this.last ?? this.cycle();
+    return { ...m, navHistory: this.monitor.navChart() };
   }
 
   currentFlags(): RiskFlagDto[] {

@@ -131,13 +131,18 @@ export class PmsMonitor {
     return this.lastFlags;
   }
 
+  /** The NAV path for the metrics chart, as the last cycle left it. */
+  navChart(): RiskMetricsDto['navHistory'] {
+    return this.navs.chart();
+  }
+
   // ---- the cycle --------------------------------------------------------------------------------
 
   /**
    * One monitoring cycle on a portfolio snapshot at `now`. `metrics.cycleMs` is 0: the monitor has
    * no clock, so the caller times the call and fills it in.
    */
-  cycle(now: number, portfolio: PmsPortfolio): CycleResult {
+  cycle(now: number, portfolio: PmsPortfolio, opts: { chart?: boolean } = {}): CycleResult {
     this.problems = [];
     if (Number.isFinite(now)) this.prices.advance(now);
     const ts = this.prices.timeOf(now);
@@ -222,7 +227,8 @@ export class PmsMonitor {
       varBasis: risk.basis,
       correlation: corr,
       regime: risk.regime?.label ?? 'unknown',
-      navHistory: this.navs.chart(),
+      // The chart walks the whole NAV path: a caller that publishes without it (the loop) skips it.
+      navHistory: opts.chart === false ? [] : this.navs.chart(),
       cycleMs: 0,
     };
     return { metrics, flags, changed };

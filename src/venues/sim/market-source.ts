@@ -57,6 +57,13 @@ export interface MarketSource {
   /** Time of the source's next own event (a recorded trade) after its current time; undefined for a source that only steps. */
   nextEventAt(): number | undefined;
   /**
+   * True for a source whose market only changes at its own events (a recorded tape): between them
+   * the venue need not step it at all unless our orders, impact or taken liquidity are in play
+   * there (SimVenue steps on the grid only then). Absent or false: the source moves with time and
+   * is stepped on the grid (the stochastic model, a live feed).
+   */
+  readonly eventDriven?: boolean;
+  /**
    * The crowd's resting liquidity on one side, best first, for a book centred on `centre` (quote per
    * base). A pure function of its arguments: the venue reuses the result while the centre stays put.
    */

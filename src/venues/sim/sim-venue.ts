@@ -60,6 +60,11 @@ export interface SimVenueOptions {
 
 /** Resting state is persisted this often (ms of market time) and at stop. */
 const PERSIST_EVERY_MS = 5_000;
+/**
+ * Impact (log-price offset) below which it no longer moves anything: far under a tick of any
+ * instrument (1e-9 of the price), so an event-driven symbol with nothing else in play is idle.
+ */
+const IMPACT_IDLE = 1e-9;
 
 /**
  * A simulated exchange over pluggable market sources (market-source.ts): the demo's stochastic
@@ -92,6 +97,8 @@ export class SimVenue implements VenuePort {
   private tradeSeq = 0;
   private running = false;
   private stepTimer: number | undefined;
+  /** The step grid is origin + k·stepMs (set at start), whenever it is armed. */
+  private gridOrigin = 0;
   private lastPersist = 0;
   private readonly inbox: { at: number; fn: () => void }[] = [];
   private lastArrival = 0;
@@ -142,7 +149,8 @@ export class SimVenue implements VenuePort {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.scheduleStep(this.clock.now() + this.stepMs);
+    this.gridOrigin = this.clock.now();
+    this.armGrid();
     for (const st of this.symbols.values()) this.scheduleEvent(st);
   }
 
@@ -315,7 +323,12 @@ export class SimVenue implements VenuePort {
     this.orders.set(order.clientOrderId, order);
     this.store.saveOrder(order);
     this.emit({ type: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, ts: now });
+    this.acceptTail(st, order);
+    // Our order rests, or took liquidity and moved the price: the symbol needs its time steps now.
+    this.armGrid();
+  }
 
+  private acceptTail(st: SymbolMarket, order: SimOrder): void {
     const before = order.filledUnits;
     this.takeLiquidity(st, order);
     // The book changed now, not at the next market step.
@@ -440,10 +453,42 @@ export class SimVenue implements VenuePort {
 
   private scheduleStep(at: number): void {
     this.stepTimer = this.clock.schedule(at, () => {
+      this.stepTimer = undefined;
       if (!this.running) return;
       this.step(at);
-      this.scheduleStep(at + this.stepMs);
+      if (this.anyNeedsGrid()) this.scheduleStep(at + this.stepMs);
     });
+  }
+
+  /**
+   * Arms the fixed step grid if some symbol needs it and it is not armed, at the grid's next point
+   * after now (the same grid as ever: a run stays a function of its inputs and the clock).
+   */
+  private armGrid(): void {
+    if (!this.running || this.stepTimer !== undefined || !this.anyNeedsGrid()) return;
+    const k = Math.floor((this.clock.now() - this.gridOrigin) / this.stepMs) + 1;
+    this.scheduleStep(this.gridOrigin + k * this.stepMs);
+  }
+
+  private anyNeedsGrid(): boolean {
+    for (const st of this.symbols.values()) if (this.needsGrid(st)) return true;
+    return false;
+  }
+
+  /**
+   * Whether a symbol must be stepped on the time grid. A source that moves with time always does.
+   * An event-driven one (a recorded tape) changes only at its events, except for what our orders
+   * do to it over time: resting orders (crowd cancellations ahead, the book moving through them),
+   * liquidity we took refilling, our impact decaying. With none of those in play, a step between
+   * two recorded trades would publish the same book again and nothing else: replays and L3
+   * backtests then cost per recorded event, not per 250 ms of market time.
+   */
+  private needsGrid(st: SymbolMarket): boolean {
+    if (st.source.eventDriven !== true) return true;
+    if (!st.taken.empty) return true;
+    if (Math.abs(st.impact.current(this.clock.now())) > IMPACT_IDLE) return true;
+    for (const o of this.resting.values()) if (o.symbol === st.inst.symbol) return true;
+    return false;
   }
 
   /** A source with events of its own (a tape) also steps at each of them, so every recorded trade plays at its time. */
@@ -459,6 +504,12 @@ export class SimVenue implements VenuePort {
       if (!this.running) return;
       this.stepSymbol(st, next);
       this.scheduleEvent(st);
+      this.armGrid();
+      if (this.stepTimer === undefined && next - this.lastPersist >= PERSIST_EVERY_MS) {
+        // No grid step persists while the grid is idle: the tape's events do.
+        this.lastPersist = next;
+        this.persistState();
+      }
     });
   }
 
@@ -471,6 +522,7 @@ export class SimVenue implements VenuePort {
   /** One fixed step of every symbol at market time `at` (the step grid, whatever the wall clock's jitter). */
   private step(at: number): void {
     for (const st of this.symbols.values()) {
+      if (!this.needsGrid(st)) continue;
       this.stepSymbol(st, at);
       this.scheduleEvent(st);
     }

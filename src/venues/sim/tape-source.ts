@@ -67,6 +67,8 @@ export class TapeMarketSource implements MarketSource {
   readonly prints: readonly TapePrint[];
   readonly calibration: TapeCalibration;
   readonly shape: BookShape;
+  /** Between two recorded trades the tape's market stands still (market-source.ts). */
+  readonly eventDriven = true;
   private readonly volPerSqrtSecond: number;
   /** Index of the next print to play. */
   private cursor = 0;
