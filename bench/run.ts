@@ -17,6 +17,7 @@
  *      commit, the XRP/ETH tape through the whole kernel in memory (bench/kernel.ts)
  *  12. orders (issue 10): `strata orders list` round trip against a running engine (spawned CLI), and
  *      a held stop's trigger → child at the venue, wall µs on a SimClock (bench/orders.ts)
+ *  13. replay (issue 12): the XRP/ETH tape at max speed, recorded events/s (bench/replay.ts)
  * Pass --json to print the figures as JSON as well; --quick skips 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -182,6 +183,8 @@ const ccxt = await benchCcxt();
 console.log('');
 for (const line of ccxtReport(ccxt)) console.log(line);
 await (await import('./backtest.ts')).printBacktestBench();
+// 13. replay (issue 12): the XRP/ETH tape at max speed through the replay session (bench/replay.ts)
+await (await import('./replay.ts')).printReplayBench();
 
 await import('./portfolio.ts').then(async (p) => console.log(['', ...p.portfolioReport(await p.benchPortfolio())].join('\n')));
 

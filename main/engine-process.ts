@@ -3,11 +3,7 @@
  * off the UI thread and serves the contract on each MessagePort main hands over. Must not import
  * 'electron': it talks to main only through process.parentPort.
  */
-import { join } from 'node:path';
-import { prepareDataDir } from '../src/host/data-dir.ts';
-import { loadDailyHistory } from '../src/host/history.ts';
-import { loadRiskConfig } from '../src/host/risk-config.ts';
-import { createEngine } from '../src/kernel/engine.ts';
+import { buildProcessEngine } from './engine-build.ts';
 import { engineOptionsFrom, runEngineHost } from './engine-host.ts';
 import type { ParentPortLike } from './engine-host.ts';
 
@@ -33,13 +29,9 @@ async function main(): Promise<void> {
   const resources = Reflect.get(process, 'resourcesPath') as string | undefined;
   let engine;
   try {
-    // The same checks as `strata serve` before any store opens (issue 8, D5/D7): no silent reset of
-    // an account whose journal is gone, one clear line for a path that cannot hold data, 0600 files.
     process.umask(0o077);
-    prepareDataDir(options.dataDir, { say: (line) => log(line) });
-    const cfg = loadRiskConfig(options.dataDir);
-    const history = loadDailyHistory(resources ? join(resources, 'demo', 'history') : undefined);
-    engine = createEngine({ ...options, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: history } });
+    // The paper engine behind the EngineSwitch: replay.* and backtest.* work as in web mode.
+    engine = buildProcessEngine(options, { ...(resources ? { resources } : {}), say: (line) => log(line), log: (level, msg) => log(`${level}: ${msg}`) }).hosted();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log('cannot start the engine', err);

@@ -81,6 +81,9 @@ export function executionFor(fidelity: Fidelity, bars: BarSeries, costs: CostPar
     case 'l2':
       if (!bars.volume.some((v) => v > 0)) throw new BacktestConfigError('fidelity l2 needs bar volume, and this series has none');
       return new ExecutionAwareExecution(bars, costs);
+    case 'l3':
+      // The simulated venue on a recorded tape lives in the kernel: its port is passed to runBars (src/kernel/backtest-l3.ts).
+      throw new BacktestConfigError('fidelity l3 runs through the kernel on a recorded trade tape (runL3 in src/kernel/backtest-l3.ts)');
   }
 }
 

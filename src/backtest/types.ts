@@ -3,7 +3,8 @@
  * exact integer units while it runs (src/core/precision.ts); these are the values it reports.
  */
 
-export type Fidelity = 'bar' | 'l1' | 'l2';
+/** l3 runs through the kernel (src/kernel/backtest-l3.ts): the simulated venue on a recorded tape. */
+export type Fidelity = 'bar' | 'l1' | 'l2' | 'l3';
 
 /** One execution. Costs are in cash (account currency), all ≥ 0. */
 export interface BacktestFill {

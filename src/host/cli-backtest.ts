@@ -169,7 +169,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .addOption(new Option('--format <f>', 'file format (default: detected)').choices([...FORMATS]))
     .option('--strategy <s>', 'strategy: sma-cross (fast, slow) or peek-ahead (a look-ahead example)', 'sma-cross')
     .option('--param <k=v>', 'strategy parameter, repeatable (sma-cross: fast=10 slow=30)', paramArg, {})
-    .addOption(new Option('--fidelity <f>', 'bar: next-open fills, no slippage (the textbook mode); l1: signal close + haircut; l2: bar volume, spread, √-impact, participation cap').choices(['bar', 'l1', 'l2']).default('bar'))
+    .addOption(new Option('--fidelity <f>', 'bar: next-open fills, no slippage (the textbook mode); l1: signal close + haircut; l2: bar volume, spread, √-impact, participation cap; l3: the engine (L1, OMS, algos by --urgency) on the simulated venue driven by a trade tape').choices(['bar', 'l1', 'l2', 'l3']).default('bar'))
+    .option('--bar <interval>', 'l3: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
     .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
     .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
     .option('--haircut-bps <n>', 'L1 haircut against the signal price, bps', numberArg('haircut-bps', 0, 10_000), 0)
@@ -190,7 +191,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
         format?: (typeof FORMATS)[number];
         strategy: string;
         param: Record<string, number>;
-        fidelity: 'bar' | 'l1' | 'l2';
+        fidelity: 'bar' | 'l1' | 'l2' | 'l3';
+        bar: string;
         cash: string;
         commission: string;
         haircutBps: number;
@@ -208,6 +210,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
       }) =>
         guarded(async () => {
           const [{ runSpec, sizingArg }, { strategyDef }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto')]);
+          if (o.fidelity === 'l3') return runL3Command(o, ctx);
           const dir = await dataDir();
           const d = await loadData(dir, o.data, o.format, o.name);
           if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${o.data} is a trade tape; backtest run needs bars (the tape replays through exec simulate and, later, L3)`);
@@ -565,3 +568,79 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
 }
 
 export { gridArg, paramArg };
+
+/**
+ * `backtest run --fidelity l3`: the strategy decides on bars built from a trade tape and its orders
+ * run through the engine (src/kernel/backtest-l3.ts). Not kept in backtests.db yet: a kept run's
+ * store is keyed on bar series, and an L3 run's data is a tape.
+ */
+async function runL3Command(
+  o: { data: string; strategy: string; param: Record<string, number>; bar: string; cash: string; commission: string; urgency?: Urgency; sizing: string; from?: number; to?: number; seed: number; json?: boolean },
+  ctx: CliContext,
+): Promise<void> {
+  const [{ existsSync, readFileSync }, { basename }, { parseTradesCsv }, { loadMarketFile }, { runL3 }, { strategyDef }, { sizingArg, tradeOut }] = await Promise.all([
+    import('node:fs'),
+    import('node:path'),
+    import('../marketdata/csv.ts'),
+    import('../marketdata/recording.ts'),
+    import('../kernel/backtest-l3.ts'),
+    import('../backtest/strategies/index.ts'),
+    import('../backtest/run-spec.ts'),
+  ]);
+  const m = /^(\d+)(s|m|h)$/.exec(o.bar);
+  if (!m || Number(m[1]) <= 0) throw new CliExit(EXIT.usage, `--bar must look like 30s, 1m, 5m or 1h, got "${o.bar}"`);
+  const barMs = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+  if (!existsSync(o.data)) throw new CliExit(EXIT.usage, `--fidelity l3 needs a trade tape file (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); cannot read ${o.data}`);
+  const text = readFileSync(o.data, 'utf8');
+  let symbol: string;
+  let rows: ReturnType<typeof parseTradesCsv>;
+  try {
+    symbol = loadMarketFile(text, o.data).tapes[0]!.instrument.symbol;
+    rows = parseTradesCsv(text).filter((r) => (o.from === undefined || r.timestampMs >= o.from) && (o.to === undefined || r.timestampMs <= o.to));
+  } catch (err) {
+    throw new CliExit(EXIT.failed, `BAD_FILE: ${o.data}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (rows.length < 2) throw new CliExit(EXIT.usage, `the window holds ${rows.length} recorded trade(s); an L3 backtest needs more`);
+  const def = strategyDef(o.strategy);
+  const params = { ...def.defaults, ...o.param };
+  const t0 = performance.now();
+  const run = await runL3(def.create(params), { instrument: symbol, cash: o.cash, commission: o.commission, sizing: sizingArg(o.sizing) }, { rows, symbol, barMs, urgency: o.urgency ?? 'immediate', seed: o.seed });
+  const seconds = Math.max((performance.now() - t0) / 1000, 1e-9);
+  const r = run.result;
+  const out = {
+    runId: null,
+    fidelity: 'l3' as const,
+    dataName: basename(o.data),
+    instrument: symbol,
+    strategy: o.strategy,
+    params,
+    bars: r.bars,
+    finalValue: Number(r.finalValue),
+    finalCash: Number(r.finalCash),
+    finalValueExact: r.finalValue,
+    finalCashExact: r.finalCash,
+    position: Object.fromEntries(Object.entries(r.position).map(([k, v]) => [k, Number(v)])),
+    fills: r.fills.length,
+    partiallyFilledOrders: [...run.fillsPerOrder.values()].filter((n) => n > 1).length,
+    refused: r.refused,
+    denied: run.denied,
+    trades: r.trades.map(tradeOut),
+    metrics: r.metrics,
+    barsPerSecond: Math.round(r.bars / seconds),
+    eventsPerSecond: Math.round(rows.length / seconds),
+  };
+  ctx.print(!!o.json, out, () =>
+    fields([
+      ['fidelity', `l3: ${r.metrics.assumptions.fills}`],
+      ['costs model', r.metrics.assumptions.costs],
+      ['data', `${out.dataName} (${symbol}, ${rows.length} trades, ${r.bars} bars of ${o.bar})`],
+      ['final value', out.finalValueExact],
+      ['final cash', out.finalCashExact],
+      ['position', Object.entries(out.position).map(([k, v]) => `${k} ${v}`).join(', ')],
+      ['fills', `${out.fills} (${out.partiallyFilledOrders} order(s) filled in parts)`],
+      ['trades', out.trades.length],
+      ['costs', `fees ${r.metrics.costs.fees.toFixed(6)}, impact ${r.metrics.costs.impact.toFixed(6)}`],
+      ['speed', `${out.barsPerSecond} bars/s, ${out.eventsPerSecond} recorded trades/s`],
+    ]),
+  );
+}

@@ -156,6 +156,15 @@ export class EngineSwitch {
     return this.announce(this.idleState());
   }
 
+  /**
+   * The switch as an engine to a host that serves one (the Electron utility process,
+   * main/engine-host.ts): start starts the paper engine, stop closes everything. Every host then
+   * goes through the same switch.
+   */
+  hosted(): { handlers: Handlers; feed: EventFeed; start(): Promise<void>; stop(): Promise<void> } {
+    return { handlers: this.handlers, feed: this.feed, start: () => this.current.start(), stop: () => this.close() };
+  }
+
   /** Stops the replay (if any) and the paper engine. */
   async close(): Promise<void> {
     this.backtests?.close();

@@ -1,0 +1,193 @@
+import type { Params } from '../contract/api.ts';
+import type { FillDto, Urgency } from '../contract/dto.ts';
+import { SimClock, SimClockDriver } from '../core/clock.ts';
+import type { BarRunConfig, BarRunResult } from '../backtest/bar-runner.ts';
+import { runBars } from '../backtest/bar-runner.ts';
+import { barsFromRows } from '../backtest/data/series.ts';
+import type { BarSeries } from '../backtest/data/series.ts';
+import type { AccountView, ExecutionPort, OrderIntent, ProposedFill } from '../backtest/execution.ts';
+import type { Strategy } from '../backtest/strategies/strategy.ts';
+import type { FillAssumptions } from '../backtest/types.ts';
+import type { TradeRow } from '../marketdata/csv.ts';
+import { inferTapeInstrument } from '../marketdata/tape-instrument.ts';
+import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
+import { createEngine } from './engine.ts';
+import type { Engine } from './engine.ts';
+
+/**
+ * Fidelity L3: the bar strategy decides on bars built from a recorded trade tape, exactly as at
+ * L1/L2 (same bars, same runner, same ledger), but its orders go through the real engine: intake,
+ * L1, the OMS, routing to the real execution algorithms by urgency, and the simulated venue driven
+ * by the tape on a SimClock, with message latency, queue position, partial fills, square-root
+ * impact and maker/taker fees. The runner books each fill the venue reports, in the bar during
+ * which it happened. Nothing is priced here: fills are the venue's.
+ */
+
+export interface L3Options {
+  rows: readonly TradeRow[];
+  /** The tape's instrument, e.g. XRP/ETH (the venue's symbol). */
+  symbol: string;
+  /** Bar length the strategy decides on, ms (bars are aligned to multiples of it since the epoch). */
+  barMs: number;
+  /** Urgency of every order (routing picks the algorithm: immediate → market, high → TWAP 2 min, …). Default immediate. */
+  urgency?: Urgency;
+  seed?: number;
+  /** Median venue message latency, ms (default 4). */
+  latencyMs?: number;
+}
+
+/** Time bars (OHLCV) of a tape; a bar in which nothing traded carries the last close with no volume. */
+export function tapeBars(rows: readonly TradeRow[], barMs: number, priceDecimals: number): BarSeries {
+  if (!(barMs > 0)) throw new RangeError(`bar length must be positive, got ${barMs}`);
+  const out: { time: number; open: number; high: number; low: number; close: number; volume: number }[] = [];
+  for (const r of rows) {
+    const t = Math.floor(r.timestampMs / barMs) * barMs;
+    let bar = out[out.length - 1];
+    while (bar && bar.time + barMs < t) {
+      out.push({ time: bar.time + barMs, open: bar.close, high: bar.close, low: bar.close, close: bar.close, volume: 0 });
+      bar = out[out.length - 1];
+    }
+    if (!bar || bar.time !== t) out.push({ time: t, open: r.price, high: r.price, low: r.price, close: r.price, volume: r.amount });
+    else {
+      bar.high = Math.max(bar.high, r.price);
+      bar.low = Math.min(bar.low, r.price);
+      bar.close = r.price;
+      bar.volume += r.amount;
+    }
+  }
+  return barsFromRows(out, priceDecimals);
+}
+
+/** A buy is sized for the close plus this much, since its fill price is the venue's, not known in advance. */
+const BUY_PRICE_BUFFER = 0.01;
+
+/** The bar runner's execution port over a running kernel on a SimClock. */
+export class KernelExecution implements ExecutionPort {
+  readonly assumptions: FillAssumptions;
+  private readonly fills: { fill: FillDto; reference: number; reason: 'entry' | 'exit' }[] = [];
+  private readonly working = new Map<string, { reference: number; reason: 'entry' | 'exit' }>();
+  /** Orders the venue filled, by how many fills each took (partial fills show here). */
+  readonly fillsPerOrder = new Map<string, number>();
+  denied = 0;
+  private readonly engine: Engine;
+  private readonly driver: SimClockDriver;
+  private readonly bars: BarSeries;
+  private readonly o: L3Options;
+
+  constructor(engine: Engine, driver: SimClockDriver, bars: BarSeries, o: L3Options, commission: number) {
+    this.engine = engine;
+    this.driver = driver;
+    this.bars = bars;
+    this.o = o;
+    this.assumptions = {
+      fidelity: 'l3',
+      fills: `the engine's simulated venue on the recorded tape: orders through L1 and the OMS at urgency ${o.urgency ?? 'immediate'} (routing picks the algorithm), ${o.latencyMs ?? 4} ms median latency, queue position, partial fills, square-root impact`,
+      costs: `commission ${commission * 100}% of value (the venue's maker and taker fee); slippage against the signal close reported as impact (L3 does not separate spread from impact)`,
+    };
+    engine.feed.subscribe((type, payload) => {
+      if (type !== 'fill') return;
+      const f = payload as FillDto;
+      const w = this.working.get(this.rootOf(f.orderId));
+      if (!w) return;
+      this.fills.push({ fill: f, ...w });
+      this.fillsPerOrder.set(f.orderId, (this.fillsPerOrder.get(f.orderId) ?? 0) + 1);
+    });
+  }
+
+  submit(intent: OrderIntent, account: AccountView): readonly ProposedFill[] {
+    // A new decision replaces what is still working.
+    if (this.working.size > 0) void this.engine.handlers['orders.cancelAll']({ symbol: this.o.symbol });
+    const scale = 10 ** account.qtyScale;
+    let units: bigint;
+    if (intent.side === 'sell') units = account.position();
+    else {
+      const price = intent.reference * (1 + BUY_PRICE_BUFFER);
+      const want = account.entrySize(price);
+      const afford = account.maxBuy(price);
+      units = want <= afford ? want : 0n;
+      if (units <= 0n) {
+        account.refuse();
+        return [];
+      }
+    }
+    if (units <= 0n) return [];
+    const ticket: Omit<Params<'orders.place'>, 'source' | 'confirm'> = { symbol: this.o.symbol, side: intent.side, qty: String(Number(units) / scale), type: 'market', tif: 'gtc', urgency: this.o.urgency ?? 'immediate' };
+    const r = this.engine.intake.submit({ order: ticket as Params<'orders.place'>, origin: 'api', confirmSoft: false });
+    if (r.kind !== 'admitted') {
+      this.denied++;
+      if (intent.side === 'buy') account.refuse();
+      return [];
+    }
+    this.working.set(r.order.id, { reference: intent.reference, reason: intent.reason });
+    return [];
+  }
+
+  /** Plays the tape through bar i and hands the runner the fills that happened in it. */
+  atOpen(i: number, account: AccountView): readonly ProposedFill[] {
+    this.driver.runToEnd(this.bars.time[i]! + this.o.barMs);
+    if (this.fills.length === 0) return [];
+    const scale = 10 ** account.qtyScale;
+    const out: ProposedFill[] = [];
+    for (const { fill, reference, reason } of this.fills.splice(0)) {
+      const slip = fill.side === 'buy' ? fill.price - reference : reference - fill.price;
+      out.push({ side: fill.side, qty: BigInt(Math.round(fill.qty * scale)), priced: { price: fill.price, spreadPerUnit: 0, impactPerUnit: Math.max(0, slip) }, reason });
+    }
+    return out;
+  }
+
+  /** An algo child's fills count for its parent's decision (`{parentId}-C{n}`). */
+  private rootOf(orderId: string): string {
+    const c = orderId.lastIndexOf('-C');
+    return c > 0 && this.working.has(orderId.slice(0, c)) ? orderId.slice(0, c) : orderId;
+  }
+}
+
+export interface L3Run {
+  result: BarRunResult;
+  bars: BarSeries;
+  /** Every fill the venue reported for the run's orders, and how many fills each order took. */
+  venueFills: number;
+  fillsPerOrder: Map<string, number>;
+  denied: number;
+  /** The kernel's own account at the end (cash in the quote currency), to check against the runner's ledger. */
+  kernelCash: number;
+}
+
+/** Runs a bar strategy at L3 on a tape: the kernel in memory, the clock as fast as it goes. */
+export async function runL3(strategy: Strategy, config: Omit<BarRunConfig, 'fidelity'>, o: L3Options): Promise<L3Run> {
+  const commission = Number(config.commission);
+  const feeBps = commission * 10_000;
+  const instrument = inferTapeInstrument(o.symbol, o.rows, { makerFeeBps: feeBps, takerFeeBps: feeBps });
+  const tick = instrument.tickSize.replace(/0+$/, '');
+  const bars = tapeBars(o.rows, o.barMs, tick.includes('.') ? tick.length - tick.indexOf('.') - 1 : 0);
+  const clock = new SimClock(o.rows[0]!.timestampMs - 1);
+  const driver = new SimClockDriver(clock);
+  const engine = createEngine({
+    mode: 'backtest',
+    durability: 'memory',
+    clock,
+    seed: o.seed ?? 42,
+    idPrefix: 'L3',
+    warmUpMinutes: 0,
+    venueLatencyMs: o.latencyMs ?? 4,
+    market: { kind: 'tape', instrument, trades: o.rows },
+    initialCash: config.cash,
+    // The run's own limits: the strategy's account, with no operator limits configured.
+    risk: { limits: EMPTY_LIMIT_BOOK },
+    // The PMS watches a book the run does not need flagged every 2 s; no signal cycle of its own.
+    pms: { intervalMs: 300_000 },
+    l2: { cycleEveryMs: 0 },
+    log: () => undefined,
+  });
+  await engine.start();
+  try {
+    const port = new KernelExecution(engine, driver, bars, o, commission);
+    const result = runBars(bars, strategy, { ...config, fidelity: 'l3' }, port);
+    const account = await engine.handlers['account.get']({});
+    let venueFills = 0;
+    for (const n of port.fillsPerOrder.values()) venueFills += n;
+    return { result, bars, venueFills, fillsPerOrder: port.fillsPerOrder, denied: port.denied, kernelCash: account.cash };
+  } finally {
+    await engine.stop();
+  }
+}
