@@ -44,7 +44,8 @@ interface CliLevel {
   metrics: { sharpe: number; costs: { fees: number; spread: number; impact: number } };
 }
 
-test('from the UI: the same settings at every fidelity level, a small sweep with its heatmap and sortable table, trades on the price chart, and two runs side by side', async ({ engine, page }) => {
+test('from the UI: the same settings at every fidelity level, a small sweep with its heatmap and sortable table, trades on the price chart, and two runs side by side', async ({ terminal, engine, page }) => {
+  expect(terminal.page).toBe(page);
   test.setTimeout(300_000);
   strata(engine.dataDir, 'data', 'import', ORCL, '--name', 'ORCL');
   // The CLI's own comparison of the same settings, for the numbers the UI must show.
@@ -77,6 +78,8 @@ test('from the UI: the same settings at every fidelity level, a small sweep with
   await expect(bt.heatmap.locator('tbody td button')).toHaveCount(4);
   await expect(bt.sweepResults.locator('tbody tr')).toHaveCount(4);
   await expect(bt.heatmap.getByRole('button', { name: `fast=10 slow=30: Sharpe ${level('bar').metrics.sharpe.toFixed(3)}` })).toBeVisible();
+  // A new column sorts best first (highest Sharpe); a second click reverses it.
+  await bt.sortSweepBy('Return');
   await bt.sortSweepBy('Sharpe');
   const desc = await bt.sweepColumn('Sharpe');
   await bt.sortSweepBy('Sharpe');
