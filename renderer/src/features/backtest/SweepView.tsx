@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import type { BacktestSweepDto, BacktestSweepRowDto } from '../../../../src/contract/index.ts';
+import type { BACKTEST_FIDELITIES, BacktestSweepDto, BacktestSweepRowDto } from '../../../../src/contract/index.ts';
 import { call, errorText, useStore } from '../../state/index.ts';
 import { fix, money, paramText, parseAxis, pct } from './bt-format.ts';
 import type { RunSettings } from './bt-format.ts';
@@ -31,7 +31,7 @@ function cellColour(v: number | null, min: number, max: number, higherIsBetter: 
  * progress bar (ETA) and cancel; then a heatmap of the chosen metric over the two parameters (a
  * cell picks that point into the form) and a sortable results table with the deflated Sharpe.
  */
-export function SweepView({ settings, fidelity, paramNames, onPick }: { settings: RunSettings | null; fidelity: string; paramNames: string[]; onPick: (p: Record<string, number>) => void }): ReactNode {
+export function SweepView({ settings, fidelity, paramNames, onPick }: { settings: RunSettings | null; fidelity: (typeof BACKTEST_FIDELITIES)[number]; paramNames: string[]; onPick: (p: Record<string, number>) => void }): ReactNode {
   const [xKey, setXKey] = useState(paramNames[0] ?? '');
   const [yKey, setYKey] = useState(paramNames[1] ?? '');
   const [xText, setXText] = useState('5:20:5');
@@ -69,7 +69,7 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
     try {
       const grid: Record<string, number[]> = { [xKey]: xs };
       if (yKey) grid[yKey] = ys;
-      const started = await call('backtest.sweep', { ...settings, fidelity: fidelity as 'bar', grid });
+      const started = await call('backtest.sweep', { ...settings, fidelity, grid });
       setJobId(started.jobId);
     } catch (err) {
       setError(`${errorText(err).code}: ${errorText(err).message}`);
