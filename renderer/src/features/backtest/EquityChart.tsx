@@ -15,7 +15,8 @@ export function EquityChart({ run }: { run: BacktestRunDto }): ReactNode {
       layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa4b2', attributionLogo: false },
       grid: { vertLines: { color: '#1f2530' }, horzLines: { color: '#1f2530' } },
       rightPriceScale: { scaleMargins: { top: 0.05, bottom: 0.35 } },
-      timeScale: { timeVisible: false },
+      // The whole history stays in view when the window resizes (the default keeps bar spacing and cuts the left off).
+      timeScale: { timeVisible: false, lockVisibleTimeRangeOnResize: true },
     });
     const equity = chart.addSeries(LineSeries, { color: '#4ea1ff', lineWidth: 2, priceLineVisible: false });
     const dd = chart.addSeries(AreaSeries, { priceScaleId: 'dd', lineColor: '#e5534b', topColor: 'rgba(229,83,75,0.05)', bottomColor: 'rgba(229,83,75,0.4)', lineWidth: 1, priceLineVisible: false, priceFormat: { type: 'percent' } });

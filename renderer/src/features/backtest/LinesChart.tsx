@@ -22,7 +22,8 @@ export function LinesChart({ lines, label }: { lines: Line[]; label: string }): 
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa4b2', attributionLogo: false },
       grid: { vertLines: { color: '#1f2530' }, horzLines: { color: '#1f2530' } },
-      timeScale: { timeVisible: false },
+      // The whole history stays in view when the window resizes (the default keeps bar spacing and cuts the left off).
+      timeScale: { timeVisible: false, lockVisibleTimeRangeOnResize: true },
     });
     lines.forEach((l, i) => {
       const s = chart.addSeries(LineSeries, { color: LINE_COLOURS[i % LINE_COLOURS.length]!, lineWidth: 2, priceLineVisible: false, priceFormat: { type: 'percent' }, title: l.label });

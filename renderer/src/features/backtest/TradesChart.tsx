@@ -45,7 +45,8 @@ export function TradesChart({ run, focus }: { run: BacktestRunDto; focus: Backte
       layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa4b2', attributionLogo: false },
       grid: { vertLines: { color: '#1f2530' }, horzLines: { color: '#1f2530' } },
       crosshair: { mode: CrosshairMode.Normal },
-      timeScale: { timeVisible: false },
+      // The whole history stays in view when the window resizes (the default keeps bar spacing and cuts the left off).
+      timeScale: { timeVisible: false, lockVisibleTimeRangeOnResize: true },
     });
     const candles = chart.addSeries(CandlestickSeries, { upColor: '#26a69a', downColor: '#ef5350', borderVisible: false, wickUpColor: '#26a69a', wickDownColor: '#ef5350' });
     const seen = new Map<number, { open: number; high: number; low: number; close: number }>();
@@ -78,6 +79,8 @@ export function TradesChart({ run, focus }: { run: BacktestRunDto; focus: Backte
     const from = focus.entryTime - 60 * 86_400_000;
     const to = (focus.exitTime ?? focus.entryTime) + 60 * 86_400_000;
     chart.timeScale().setVisibleRange({ from: sec(from), to: sec(to) });
+    // The Trades table is below the chart: bring the chart into view where the trade is drawn.
+    el.current?.scrollIntoView({ block: 'nearest' });
     setHover({ time: focus.entryTime, ev: { entries: [focus], exits: [] } });
   }, [focus]);
 
