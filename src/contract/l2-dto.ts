@@ -116,6 +116,42 @@ export interface TargetRowDto {
   gate: GateDto;
 }
 
+/** One instrument's part of a book's volatility (Euler): contributions sum to the book's volatility. */
+export interface RiskContributionRowDto {
+  symbol: string;
+  weight: number;
+  /** Its own annualised volatility. */
+  volatility: number;
+  /** w_i (Σw)_i / σ_p, annualised; Σ over the rows = the book's volatility. */
+  contribution: number;
+  /** contribution / σ_p; Σ = 1 (negative for a hedge). */
+  share: number;
+}
+
+export interface BookRiskDto {
+  /** √(w'Σw), annualised. */
+  volatility: number;
+  rows: RiskContributionRowDto[];
+}
+
+/**
+ * Risk contributions of the current and target books, computed by the engine from the daily
+ * history (sample covariance of daily log returns on common dates, annualised by the calendar).
+ */
+export interface RiskContributionsDto {
+  symbols: string[];
+  /** Daily returns used, their interval and the annualisation factor applied. */
+  observations: number;
+  barMs: number;
+  periodsPerYear: number;
+  current: BookRiskDto | null;
+  target: BookRiskDto | null;
+  /** Weighted instruments left out for want of history. */
+  missing: string[];
+  /** Why nothing could be computed (too little history), else null. */
+  unavailable: string | null;
+}
+
 export interface PortfolioTargetDto {
   at: number;
   nav: number;
@@ -126,6 +162,8 @@ export interface PortfolioTargetDto {
   rows: TargetRowDto[];
   /** The signal cycle the target comes from, null if none has run. */
   cycleId: string | null;
+  /** Risk contributions of the current and target books (the renderer only displays them). */
+  risk: RiskContributionsDto;
 }
 
 export interface FrontierPointDto {
