@@ -29,9 +29,16 @@ export interface PortfolioOptions {
   referenceVolatility: number;
   /** Largest share of the volume expected over an order's horizon a trade may plan to take. */
   maxParticipation: number;
+  /**
+   * Largest trade per instrument per rebalance, fraction of NAV: a larger move is proposed in
+   * tranches, the next once the previous one has been worked. 8% keeps each tranche inside the
+   * default L1 order-size limits (max_order_notional soft 100,000 = 10% of the 1M demo NAV; SPY
+   * max_order_qty soft 300 ≈ 15%) — a choice of pacing, not a limit: L1 stays the only gate.
+   */
+  maxTradeWeight: number;
 }
 
-export const DEFAULT_PORTFOLIO_OPTIONS: PortfolioOptions = { driftThreshold: 0.01, cashBuffer: 0.01, referenceVolatility: 0.8, maxParticipation: 0.1 };
+export const DEFAULT_PORTFOLIO_OPTIONS: PortfolioOptions = { driftThreshold: 0.01, cashBuffer: 0.01, referenceVolatility: 0.8, maxParticipation: 0.1, maxTradeWeight: 0.08 };
 
 /** L1 checks whose refusal gates a signal: concentration, exposure, leverage, loss/drawdown, trading state, a blocked instrument (the volatility regime acts by tightening these). */
 const GATE_CHECKS = new Set(['position', 'exposure', 'leverage', 'loss', 'trading_state', 'instrument_block']);
@@ -247,7 +254,7 @@ export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip:
       cash: free.toFixed(dec),
       prices,
       targets: target.rows.map((r) => ({ symbol: r.symbol, weight: r.targetWeight, urgency: r.urgency })),
-      options: { driftThreshold: o.driftThreshold, cashBuffer: o.cashBuffer, lotSizes, qtyDecimals: dec, minTradeValue: minTrade, cadence: 'on-drift' },
+      options: { driftThreshold: o.driftThreshold, cashBuffer: o.cashBuffer, maxTradeWeight: o.maxTradeWeight, lotSizes, qtyDecimals: dec, minTradeValue: minTrade, cadence: 'on-drift' },
     });
   } catch (err) {
     if (err instanceof PortfolioError) throw new DomainError(err.code === 'INFEASIBLE' ? 'INFEASIBLE' : 'BAD_INPUT', err.message);
