@@ -210,7 +210,8 @@ export interface ExpectedCostDto {
 export interface ProposalAuditDto {
   at: number;
   by: string;
-  action: 'created' | 'modified' | 'approved' | 'rejected' | 'expired' | 'refused' | 'auto-approved';
+  /** `recovered`: settled at start after an approval the process stopped in the middle of (linked to its order, or waiting again). */
+  action: 'created' | 'modified' | 'approved' | 'rejected' | 'expired' | 'refused' | 'auto-approved' | 'recovered';
   /** What the operator was shown when acting: quantity, verdict, price. */
   shown: { qty: string; urgency: Urgency; algo: ExecutionStyle; verdict: RiskCheckDto['verdict']; codes: string[]; price: number | null };
   note: string | null;

@@ -131,6 +131,7 @@ export class L2Service {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#settleInterrupted();
     this.#seedDaily();
     const clock = this.#ctx.clock;
     const cycleTick = (): void => {
@@ -214,6 +215,18 @@ export class L2Service {
     const busy = this.queue.pendingSymbols();
     for (const o of this.#ctx.oms.openOrders()) if (o.source === 'signal' && o.parentId === null) busy.add(o.symbol);
     return busy;
+  }
+
+  /** Approvals a stopped engine left without an order: linked to the order the journal holds for them, or waiting again (the kernel starts L2 after the order journal is recovered). */
+  #settleInterrupted(): void {
+    this.#guarded('settling interrupted approvals', () => {
+      const settled = this.queue.settleInterrupted((proposalId) => {
+        const o = this.#ctx.oms.list('all', Number.MAX_SAFE_INTEGER).find((x) => x.proposalId === proposalId && x.parentId === null);
+        if (!o) return undefined;
+        return { orderId: o.id, status: o.status, reason: o.status === 'DENIED' || o.status === 'REJECTED' ? `${o.reason?.code ?? o.status}: ${o.reason?.message ?? ''}` : null };
+      });
+      for (const p of settled) this.#log('warn', `approval of ${p.id} was interrupted by a stop: ${p.orderId !== null ? `linked to order ${p.orderId}` : `no order was created; ${p.id} is ${p.status} again`}`);
+    });
   }
 
   /** Where each symbol's daily history before the session came from. */
