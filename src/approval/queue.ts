@@ -207,6 +207,31 @@ export class ApprovalQueue {
     return this.#write(next);
   }
 
+  /**
+   * Settles approvals a stopped process left half done (run at start, after the order journal is
+   * recovered). APPROVED is journaled before the order is created, and the order's id is written
+   * back after: a crash between the two leaves an APPROVED proposal with no order id. Either the
+   * order was journaled (it carries the proposal id): it is linked, and never sent again; or it
+   * never was: nothing reached the venue, and the proposal waits for the operator again (PROPOSED,
+   * or MODIFIED if it had been modified), its verdict re-run at the next approval and its TTL and
+   * price band still applying. Never lost silently, never sent twice.
+   */
+  settleInterrupted(findOrder: (proposalId: string) => SentOrder | undefined): Proposal[] {
+    const out: Proposal[] = [];
+    for (const p of this.#d.store.unlinked()) {
+      const price = this.#d.price(p.symbol) ?? null;
+      const o = findOrder(p.id);
+      if (o) {
+        out.push(this.#write({ ...p, orderId: o.orderId, reason: o.reason, audit: this.#audit(p, this.#entry(p, 'recovered', 'engine', price, `the engine stopped after approving; its order ${o.orderId} (${o.status}) was found in the order journal and linked, not sent again`)) }));
+        continue;
+      }
+      const back = p.audit.some((e) => e.action === 'modified') ? 'MODIFIED' : 'PROPOSED';
+      const note = `the engine stopped after journaling the approval by ${p.decidedBy ?? '?'} and before creating its order: nothing was sent; waiting for approval again`;
+      out.push(this.#write({ ...p, status: back, decidedBy: null, decidedAt: null, autoApproved: false, updatedAt: this.#d.now(), audit: this.#audit(p, this.#entry(p, 'recovered', 'engine', price, note)) }));
+    }
+    return out;
+  }
+
   /** Expires every waiting proposal past its TTL or beyond its price band; returns them. */
   expireDue(): Proposal[] {
     const out: Proposal[] = [];

@@ -17,6 +17,11 @@ export interface ApprovalStorePort {
   list(query: { pendingOnly: boolean; limit: number }): Proposal[];
   /** Every proposal still waiting (oldest first), for expiry. */
   pending(): Proposal[];
+  /**
+   * APPROVED proposals with no order linked (oldest first): the approval was journaled but the
+   * process stopped before the order's id was written back. Settled at start (ApprovalQueue.settleInterrupted).
+   */
+  unlinked(): Proposal[];
   loadPolicies(): AutoApprovePolicyDto[];
   savePolicies(policies: readonly AutoApprovePolicyDto[]): void;
 }

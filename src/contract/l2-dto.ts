@@ -116,6 +116,42 @@ export interface TargetRowDto {
   gate: GateDto;
 }
 
+/** One instrument's part of a book's volatility (Euler): contributions sum to the book's volatility. */
+export interface RiskContributionRowDto {
+  symbol: string;
+  weight: number;
+  /** Its own annualised volatility. */
+  volatility: number;
+  /** w_i (Σw)_i / σ_p, annualised; Σ over the rows = the book's volatility. */
+  contribution: number;
+  /** contribution / σ_p; Σ = 1 (negative for a hedge). */
+  share: number;
+}
+
+export interface BookRiskDto {
+  /** √(w'Σw), annualised. */
+  volatility: number;
+  rows: RiskContributionRowDto[];
+}
+
+/**
+ * Risk contributions of the current and target books, computed by the engine from the daily
+ * history (sample covariance of daily log returns on common dates, annualised by the calendar).
+ */
+export interface RiskContributionsDto {
+  symbols: string[];
+  /** Daily returns used, their interval and the annualisation factor applied. */
+  observations: number;
+  barMs: number;
+  periodsPerYear: number;
+  current: BookRiskDto | null;
+  target: BookRiskDto | null;
+  /** Weighted instruments left out for want of history. */
+  missing: string[];
+  /** Why nothing could be computed (too little history), else null. */
+  unavailable: string | null;
+}
+
 export interface PortfolioTargetDto {
   at: number;
   nav: number;
@@ -126,6 +162,8 @@ export interface PortfolioTargetDto {
   rows: TargetRowDto[];
   /** The signal cycle the target comes from, null if none has run. */
   cycleId: string | null;
+  /** Risk contributions of the current and target books (the renderer only displays them). */
+  risk: RiskContributionsDto;
 }
 
 export interface FrontierPointDto {
@@ -172,7 +210,8 @@ export interface ExpectedCostDto {
 export interface ProposalAuditDto {
   at: number;
   by: string;
-  action: 'created' | 'modified' | 'approved' | 'rejected' | 'expired' | 'refused' | 'auto-approved';
+  /** `recovered`: settled at start after an approval the process stopped in the middle of (linked to its order, or waiting again). */
+  action: 'created' | 'modified' | 'approved' | 'rejected' | 'expired' | 'refused' | 'auto-approved' | 'recovered';
   /** What the operator was shown when acting: quantity, verdict, price. */
   shown: { qty: string; urgency: Urgency; algo: ExecutionStyle; verdict: RiskCheckDto['verdict']; codes: string[]; price: number | null };
   note: string | null;

@@ -95,6 +95,7 @@ export function guardL2Stores(stores: L2Stores, commits: CommitBarrier): L2Store
       get: (id) => a.get(id),
       list: (q) => a.list(q),
       pending: () => a.pending(),
+      unlinked: () => a.unlinked(),
       loadPolicies: () => a.loadPolicies(),
       savePolicies: flushed((p) => a.savePolicies(p)),
       close: () => a.close(),

@@ -296,7 +296,11 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     signals: (c) => bus.publish('signal.generated', c),
     created: (p) => bus.publish('proposal.created', p),
     updated: (p) => bus.publish('proposal.updated', p),
-  }, log, config.l2);
+  }, log, {
+    ...config.l2,
+    // L2 reads daily bars: the market's history before the session (real where the host loaded it), then the live days.
+    dailyHistory: config.l2?.dailyHistory ?? (marketData.dailyHistory ? (endTime, endPrice) => marketData.dailyHistory!({ endTime, endPrice, real: config.pms?.dailyHistory ?? {} }) : undefined),
+  });
   const ctx: KernelContext = { ...core, l2 };
   const handlers: Handlers = {
     ...sessionHandlers(ctx),

@@ -1,8 +1,10 @@
 import type { ProposalDraft } from '../approval/proposal.ts';
-import type { FrontierDto, FrontierPointDto, GateDto, PortfolioTargetDto, SizingFactorDto, TargetRowDto } from '../contract/l2-dto.ts';
+import type { BookRiskDto, FrontierDto, FrontierPointDto, GateDto, PortfolioTargetDto, RiskContributionsDto, SizingFactorDto, TargetRowDto } from '../contract/l2-dto.ts';
+import { annualisedVolatility, calendarOf, DAY_MS, periodsPerYear } from '../marketdata/daily.ts';
+import type { TradingCalendar } from '../marketdata/daily.ts';
 import { DomainError } from '../core/errors.ts';
 import { toDecimalString, toUnits } from '../core/precision.ts';
-import { byTicker, dynamicSize, efficientFrontierPoints, frameFromRows, meanHistoricalReturnFromReturns, portfolioPerformance, PortfolioError, rebalance, returnsFromPrices, sampleCovFromReturns } from '../portfolio/index.ts';
+import { byTicker, dynamicSize, efficientFrontierPoints, frameFromRows, meanHistoricalReturnFromReturns, portfolioPerformance, PortfolioError, rebalance, returnsFromPrices, sampleCovFromReturns, volatilityContributions } from '../portfolio/index.ts';
 import type { RebalancePlan } from '../portfolio/index.ts';
 import { CASH } from '../signals/signal.ts';
 import type { Aggregate } from '../signals/aggregator.ts';
@@ -27,14 +29,20 @@ export interface PortfolioOptions {
   referenceVolatility: number;
   /** Largest share of the volume expected over an order's horizon a trade may plan to take. */
   maxParticipation: number;
+  /**
+   * Largest trade per instrument per rebalance, fraction of NAV: a larger move is proposed in
+   * tranches, the next once the previous one has been worked. 8% keeps each tranche inside the
+   * default L1 order-size limits (max_order_notional soft 100,000 = 10% of the 1M demo NAV; SPY
+   * max_order_qty soft 300 ≈ 15%) — a choice of pacing, not a limit: L1 stays the only gate.
+   */
+  maxTradeWeight: number;
 }
 
-export const DEFAULT_PORTFOLIO_OPTIONS: PortfolioOptions = { driftThreshold: 0.01, cashBuffer: 0.01, referenceVolatility: 0.8, maxParticipation: 0.1 };
+export const DEFAULT_PORTFOLIO_OPTIONS: PortfolioOptions = { driftThreshold: 0.01, cashBuffer: 0.01, referenceVolatility: 0.8, maxParticipation: 0.1, maxTradeWeight: 0.08 };
 
 /** L1 checks whose refusal gates a signal: concentration, exposure, leverage, loss/drawdown, trading state, a blocked instrument (the volatility regime acts by tightening these). */
 const GATE_CHECKS = new Set(['position', 'exposure', 'leverage', 'loss', 'trading_state', 'instrument_block']);
 const DAY_SEC = 86_400;
-const YEAR_SEC = 365 * 86_400;
 
 interface Book {
   nav: number;
@@ -56,32 +64,52 @@ export function bookOf(ctx: EngineCore): Book {
   return { nav, cash: a.cash, weights, qty };
 }
 
-/** Annualised volatility of 1m closes over the view (the bars' own spacing), null without enough. */
-function annualVol(view: AlphaView, symbol: string): number | null {
-  const bars = view.bars(symbol, 240);
-  if (bars.length < 10) return null;
-  const r: number[] = [];
-  for (let i = 1; i < bars.length; i++) r.push(Math.log(bars[i]!.close / bars[i - 1]!.close));
-  const m = r.reduce((a, x) => a + x, 0) / r.length;
-  const v = r.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, r.length - 1);
-  const spacingSec = (bars[bars.length - 1]!.closeTime - bars[0]!.closeTime) / 1000 / (bars.length - 1);
-  return spacingSec > 0 ? Math.sqrt((v * YEAR_SEC) / spacingSec) : null;
+/** Days of daily history an instrument's current volatility and its correlation with the book are measured over (a quarter). */
+const RECENT_DAYS = 63;
+/** Days of aligned daily history the frontier and the risk contributions use (two years). */
+const RISK_DAYS = 504;
+
+function calendarOfSymbol(ctx: EngineCore, symbol: string): TradingCalendar {
+  return calendarOf(ctx.instruments.get(symbol)?.kind ?? 'equity');
 }
 
-/** Correlation of a symbol's 1m returns with the held book's (weight-weighted), 0 without history. */
-function correlationWithBook(view: AlphaView, symbol: string, weights: Record<string, number>): number {
+/** Annualised volatility of the instrument's recent daily closes (by its calendar: 365 crypto, 252 equity), null without enough. */
+function annualVol(ctx: EngineCore, view: AlphaView, symbol: string): number | null {
+  return annualisedVolatility(view.closes(symbol, RECENT_DAYS + 1), DAY_MS, calendarOfSymbol(ctx, symbol));
+}
+
+/**
+ * The last `maxRows` daily closes of `symbols` on the dates they all have (a crypto pair trades on
+ * weekends, SPY does not: returns are taken between common dates, so a Friday→Monday return spans
+ * the weekend for both), and the number of bars a year of that common calendar.
+ */
+export function alignedDailyCloses(ctx: EngineCore, view: AlphaView, symbols: readonly string[], maxRows: number): { rows: number[][]; periodsPerYear: number } {
+  const maps = symbols.map((s) => {
+    const m = new Map<number, number>();
+    for (const b of view.bars(s)) m.set(b.closeTime, b.close);
+    return m;
+  });
+  const first = maps[0];
+  const times = first ? [...first.keys()].filter((t) => maps.every((m) => m.has(t))).sort((a, b) => a - b).slice(-maxRows) : [];
+  const rows = times.map((t) => maps.map((m) => m.get(t)!));
+  const calendar: TradingCalendar = symbols.every((s) => calendarOfSymbol(ctx, s) === 'every-day') ? 'every-day' : 'weekdays';
+  return { rows, periodsPerYear: periodsPerYear(DAY_MS, calendar) };
+}
+
+/** Correlation of a symbol's daily returns with the held book's (weight-weighted), on common dates; 0 without history. */
+function correlationWithBook(ctx: EngineCore, view: AlphaView, symbol: string, weights: Record<string, number>): number {
   const held = Object.entries(weights).filter(([s, w]) => s !== symbol && s !== CASH && w !== 0);
   if (held.length === 0) return 0;
-  const rets = (s: string): number[] => {
-    const c = view.closes(s, 121);
-    return c.slice(1).map((x, i) => Math.log(x / c[i]!));
-  };
-  const x = rets(symbol);
-  const cols = held.map(([s, w]) => ({ w, r: rets(s) }));
-  const n = Math.min(x.length, ...cols.map((c) => c.r.length));
+  const { rows } = alignedDailyCloses(ctx, view, [symbol, ...held.map(([s]) => s)], RECENT_DAYS + 1);
+  const n = rows.length - 1;
   if (n < 10) return 0;
-  const xs = x.slice(-n);
-  const book = Array.from({ length: n }, (_, i) => cols.reduce((a, c) => a + c.w * c.r[c.r.length - n + i]!, 0));
+  const xs: number[] = [];
+  const book: number[] = [];
+  for (let k = 1; k <= n; k++) {
+    const r = rows[k]!.map((c, j) => Math.log(c / rows[k - 1]![j]!));
+    xs.push(r[0]!);
+    book.push(held.reduce((a, [, w], j) => a + w * r[j + 1]!, 0));
+  }
   const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
   const mx = mean(xs);
   const mb = mean(book);
@@ -94,6 +122,35 @@ function correlationWithBook(view: AlphaView, symbol: string, weights: Record<st
     syy += (book[i]! - mb) ** 2;
   }
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+}
+
+/**
+ * Risk contributions of the current and target books (Euler, in volatility units: they sum to the
+ * book's volatility), from the sample covariance of daily log returns on common dates, annualised
+ * by the common calendar. Computed here so every client shows the same figures.
+ */
+export function bookRisk(ctx: EngineCore, view: AlphaView, current: Readonly<Record<string, number>>, target: Readonly<Record<string, number>>): RiskContributionsDto {
+  const weighted = [...new Set([...Object.keys(current), ...Object.keys(target)])].filter((s) => s !== CASH && ((current[s] ?? 0) !== 0 || (target[s] ?? 0) !== 0)).sort();
+  const symbols = weighted.filter((s) => view.barCount(s) >= 22);
+  const missing = weighted.filter((s) => !symbols.includes(s));
+  const none = (why: string | null): RiskContributionsDto => ({ symbols, observations: 0, barMs: DAY_MS, periodsPerYear: 0, current: null, target: null, missing, unavailable: why });
+  if (symbols.length === 0) return none(weighted.length === 0 ? null : `no weighted instrument has 21 daily returns yet (${weighted.join(', ')})`);
+  const { rows, periodsPerYear: ppy } = alignedDailyCloses(ctx, view, symbols, RISK_DAYS + 1);
+  if (rows.length < 22) return none(`only ${Math.max(0, rows.length - 1)} daily returns on dates all of ${symbols.join(', ')} share; 21 needed`);
+  let cov: number[][];
+  try {
+    cov = sampleCovFromReturns(returnsFromPrices(frameFromRows(symbols, rows)), { frequency: ppy });
+  } catch (err) {
+    if (err instanceof PortfolioError) return none(`${err.code}: ${err.message}`);
+    throw err;
+  }
+  const book = (weights: Readonly<Record<string, number>>): BookRiskDto | null => {
+    const w = symbols.map((s) => weights[s] ?? 0);
+    if (w.every((x) => x === 0)) return null;
+    const d = volatilityContributions(w, cov);
+    return { volatility: d.volatility, rows: symbols.map((s, i) => ({ symbol: s, weight: w[i]!, volatility: Math.sqrt(Math.max(0, cov[i]![i]!)), contribution: d.contributions[i]!, share: d.shares[i]! })) };
+  };
+  return { symbols, observations: rows.length - 1, barMs: DAY_MS, periodsPerYear: ppy, current: book(current), target: book(target), missing, unavailable: null };
 }
 
 /**
@@ -138,7 +195,7 @@ export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView,
     let target = wanted;
     if (adds && price !== undefined && book.nav > 0) {
       g = gate(ctx, t.instrument, price);
-      const vol = annualVol(view, t.instrument);
+      const vol = annualVol(ctx, view, t.instrument);
       const vps = ctx.hub.volumePerSecond(t.instrument);
       const i = ctx.instruments.get(t.instrument)!;
       // Capacity over the signal's horizon (an intent that stands until replaced: a day of volume).
@@ -151,7 +208,7 @@ export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView,
         volatility: vol !== null && vol > 0 ? vol : o.referenceVolatility,
         referenceVolatility: o.referenceVolatility,
         drawdown,
-        correlationWithBook: correlationWithBook(view, t.instrument, book.weights),
+        correlationWithBook: correlationWithBook(ctx, view, t.instrument, book.weights),
         capacityWeight: capacity,
         gate: g,
       });
@@ -168,7 +225,8 @@ export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView,
   }
   rows.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   const invested = rows.reduce((a, r) => a + r.targetWeight, 0);
-  return { at: ctx.clock.now(), nav: book.nav, currency: ctx.currency, cash: 1 - invested, currentCash: book.nav > 0 ? book.cash / book.nav : 1, rows, cycleId };
+  const risk = bookRisk(ctx, view, Object.fromEntries(rows.map((r) => [r.symbol, r.currentWeight])), Object.fromEntries(rows.map((r) => [r.symbol, r.targetWeight])));
+  return { at: ctx.clock.now(), nav: book.nav, currency: ctx.currency, cash: 1 - invested, currentCash: book.nav > 0 ? book.cash / book.nav : 1, rows, cycleId, risk };
 }
 
 /** The rebalancer over the sized targets; intents for symbols in `skip` (already waiting or working) are dropped. */
@@ -196,7 +254,7 @@ export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip:
       cash: free.toFixed(dec),
       prices,
       targets: target.rows.map((r) => ({ symbol: r.symbol, weight: r.targetWeight, urgency: r.urgency })),
-      options: { driftThreshold: o.driftThreshold, cashBuffer: o.cashBuffer, lotSizes, qtyDecimals: dec, minTradeValue: minTrade, cadence: 'on-drift' },
+      options: { driftThreshold: o.driftThreshold, cashBuffer: o.cashBuffer, maxTradeWeight: o.maxTradeWeight, lotSizes, qtyDecimals: dec, minTradeValue: minTrade, cadence: 'on-drift' },
     });
   } catch (err) {
     if (err instanceof PortfolioError) throw new DomainError(err.code === 'INFEASIBLE' ? 'INFEASIBLE' : 'BAD_INPUT', err.message);
@@ -226,17 +284,17 @@ export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip:
   return { plan, drafts };
 }
 
-/** The long-only efficient frontier over the instruments' closed 1m bars, with the current and target books on it. */
-export async function computeFrontier(view: AlphaView, symbols: readonly string[], current: Record<string, number>, target: Record<string, number>, points: number, riskFreeRate: number): Promise<FrontierDto> {
-  const usable = symbols.filter((s) => view.barCount(s) >= 21);
-  const n = Math.min(240, ...usable.map((s) => view.barCount(s)));
-  const empty = (why: string): FrontierDto => ({ symbols: usable, observations: 0, barMs: 60_000, riskFreeRate, points: [], current: null, target: null, unavailable: why });
-  if (usable.length < 2) return empty(`the frontier needs at least two instruments with 21 closed 1m bars; ${usable.length} have them`);
-  const closes = usable.map((s) => view.closes(s, n));
-  const rows = Array.from({ length: n }, (_, k) => closes.map((c) => c[k]!));
-  const bars = view.bars(usable[0]!, n);
-  const barMs = bars.length > 1 ? (bars[bars.length - 1]!.closeTime - bars[0]!.closeTime) / (bars.length - 1) : 60_000;
-  const frequency = (YEAR_SEC * 1000) / barMs;
+/**
+ * The long-only efficient frontier over the instruments' daily history (the last two years of
+ * common dates), with the current and target books on it; annualised by the common calendar
+ * (252 when an equity is in the set, 365 for crypto alone).
+ */
+export async function computeFrontier(ctx: EngineCore, view: AlphaView, symbols: readonly string[], current: Record<string, number>, target: Record<string, number>, points: number, riskFreeRate: number): Promise<FrontierDto> {
+  const usable = symbols.filter((s) => view.barCount(s) >= 22);
+  const empty = (why: string, n = 0): FrontierDto => ({ symbols: usable, observations: n, barMs: DAY_MS, riskFreeRate, points: [], current: null, target: null, unavailable: why });
+  if (usable.length < 2) return empty(`the frontier needs at least two instruments with 21 daily returns; ${usable.length} have them`);
+  const { rows, periodsPerYear: frequency } = alignedDailyCloses(ctx, view, usable, RISK_DAYS + 1);
+  if (rows.length < 22) return empty(`only ${Math.max(0, rows.length - 1)} daily returns on dates all of ${usable.join(', ')} share; 21 needed`, rows.length);
   try {
     const returns = returnsFromPrices(frameFromRows(usable, rows));
     const mu = meanHistoricalReturnFromReturns(returns, { compounding: false, frequency });
@@ -247,9 +305,9 @@ export async function computeFrontier(view: AlphaView, symbols: readonly string[
       return { expectedReturn: perf.expectedReturn, volatility: perf.volatility, sharpe: perf.sharpe, weights: byTicker(usable, w) };
     };
     const book = (weights: Record<string, number>): FrontierPointDto | null => (Object.keys(weights).length === 0 ? null : point(usable.map((s) => weights[s] ?? 0)));
-    return { symbols: usable, observations: n, barMs, riskFreeRate, points: pts.map((p) => point(p.weights)), current: book(current), target: book(target), unavailable: null };
+    return { symbols: usable, observations: rows.length - 1, barMs: DAY_MS, riskFreeRate, points: pts.map((p) => point(p.weights)), current: book(current), target: book(target), unavailable: null };
   } catch (err) {
-    if (err instanceof PortfolioError) return empty(`${err.code}: ${err.message}`);
+    if (err instanceof PortfolioError) return empty(`${err.code}: ${err.message}`, rows.length - 1);
     throw err;
   }
 }

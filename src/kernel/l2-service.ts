@@ -3,6 +3,8 @@ import type { QueueOptions } from '../approval/queue.ts';
 import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalCycleDto, SignalDto, SignalsDto } from '../contract/l2-dto.ts';
 import { DomainError } from '../core/errors.ts';
 import type { DomainErrorCode } from '../core/errors.ts';
+import { aggregateDaily, DAY_MS, utcDayStart } from '../marketdata/daily.ts';
+import type { DailyBar } from '../marketdata/daily.ts';
 import { BarHistory } from '../signals/bars.ts';
 import { SignalCycle } from '../signals/cycle.ts';
 import { SignalError } from '../signals/errors.ts';
@@ -20,9 +22,9 @@ import type { L2Stores, Log } from './parts.ts';
 
 /**
  * L2 in the engine, on the engine clock: a signal cycle every `cycleEveryMs` (alphas read a view of
- * the market data hub's closed 1m bars and the ledger's weights) → aggregator → gate and sizing →
- * rebalancer → proposals in the approval queue, which sends what the operator approves through the
- * order intake (L1, then L3). A backtest or replay drives the same code by advancing its SimClock.
+ * daily bars — the market's history before the session, then each UTC day aggregated from the hub's
+ * 1m candles — and the ledger's weights) → aggregator → gate and sizing → rebalancer → proposals
+ * in the approval queue, which sends what the operator approves through the order intake (L1, then L3). A backtest or replay drives the same code by advancing its SimClock.
  */
 export interface L2Options {
   /** Engine ms between signal cycles (default 60 s; 0: cycles only on request — portfolio.target / rebalance). */
@@ -33,6 +35,8 @@ export interface L2Options {
   sweepEveryMs?: number;
   queue?: Partial<QueueOptions>;
   portfolio?: Partial<PortfolioOptions>;
+  /** Daily bars before the session (the kernel asks the market for them); absent: daily bars only from the live market. */
+  dailyHistory?: (endTime: number, endPrice: (symbol: string) => number | undefined) => Record<string, { bars: DailyBar[]; source: string }>;
 }
 
 export interface L2Publish {
@@ -41,7 +45,6 @@ export interface L2Publish {
   updated(p: ProposalDto): void;
 }
 
-const BAR_MS = 60_000;
 const SIGNAL_CODES: Record<string, DomainErrorCode> = { UNKNOWN_ALPHA: 'UNKNOWN_ALPHA', UNKNOWN_PARAM: 'UNKNOWN_PARAM', BAD_PARAM: 'BAD_PARAM', DUPLICATE_ALPHA: 'BAD_PARAM', BAD_INPUT: 'BAD_INPUT' };
 
 function signalDto(s: JournaledSignal): SignalDto {
@@ -67,7 +70,12 @@ export class L2Service {
   readonly #autoPropose: boolean;
   readonly #portfolio: PortfolioOptions;
   readonly #lastRun = new Map<string, number>();
+  /** closeTime of each symbol's last daily bar held. */
   readonly #lastBar = new Map<string, number>();
+  readonly #dailyHistory: L2Options['dailyHistory'];
+  /** Where each symbol's daily history before the session came from (real, synthetic), for the operator. */
+  readonly #dailySources = new Map<string, string>();
+  #seeded = false;
   /** Registry version the last cycle ran with (-1: none this session). */
   #ranVersion = -1;
   #pinned: number | undefined;
@@ -82,6 +90,7 @@ export class L2Service {
     this.#everyMs = o.cycleEveryMs ?? 60_000;
     this.#sweepMs = o.sweepEveryMs ?? 1000;
     this.#autoPropose = o.autoPropose ?? true;
+    this.#dailyHistory = o.dailyHistory;
     this.#portfolio = { ...DEFAULT_PORTFOLIO_OPTIONS, ...o.portfolio };
     this.registry = defaultAlphaRegistry();
     const saved = stores.signals.loadAlphaConfig();
@@ -122,6 +131,8 @@ export class L2Service {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#settleInterrupted();
+    this.#seedDaily();
     const clock = this.#ctx.clock;
     const cycleTick = (): void => {
       this.#guarded('signal cycle', () => this.runCycle(this.#autoPropose));
@@ -196,7 +207,7 @@ export class L2Service {
     const t = this.target();
     const current = Object.fromEntries(t.rows.map((r) => [r.symbol, r.currentWeight]));
     const target = Object.fromEntries(t.rows.map((r) => [r.symbol, r.targetWeight]));
-    return computeFrontier(this.#view, this.#ctx.instruments.all().map((i) => i.symbol), current, target, points, riskFreeRate);
+    return computeFrontier(this.#ctx, this.#view, this.#ctx.instruments.all().map((i) => i.symbol), current, target, points, riskFreeRate);
   }
 
   /** Symbols with a proposal waiting or a signal order still working: not proposed again. */
@@ -206,19 +217,71 @@ export class L2Service {
     return busy;
   }
 
-  /** Appends the hub's newly closed 1m bars (the forming bar stays out until it closes). */
+  /** Approvals a stopped engine left without an order: linked to the order the journal holds for them, or waiting again (the kernel starts L2 after the order journal is recovered). */
+  #settleInterrupted(): void {
+    this.#guarded('settling interrupted approvals', () => {
+      const settled = this.queue.settleInterrupted((proposalId) => {
+        const o = this.#ctx.oms.list('all', Number.MAX_SAFE_INTEGER).find((x) => x.proposalId === proposalId && x.parentId === null);
+        if (!o) return undefined;
+        return { orderId: o.id, status: o.status, reason: o.status === 'DENIED' || o.status === 'REJECTED' ? `${o.reason?.code ?? o.status}: ${o.reason?.message ?? ''}` : null };
+      });
+      for (const p of settled) this.#log('warn', `approval of ${p.id} was interrupted by a stop: ${p.orderId !== null ? `linked to order ${p.orderId}` : `no order was created; ${p.id} is ${p.status} again`}`);
+    });
+  }
+
+  /** Where each symbol's daily history before the session came from. */
+  dailySources(): Record<string, string> {
+    return Object.fromEntries(this.#dailySources);
+  }
+
+  /**
+   * Daily history up to the session's start, once: it ends with the day before today and at the
+   * price today's first 1m candle opened at, so the live days continue it without a jump.
+   */
+  #seedDaily(): void {
+    if (this.#seeded) return;
+    this.#seeded = true;
+    if (!this.#dailyHistory) return;
+    const now = this.#ctx.clock.now();
+    const today = utcDayStart(now);
+    const opened = (symbol: string): number | undefined => this.#ctx.hub.candles(symbol, '1m', 2000).find((c) => c.time >= today)?.open ?? priceOf(this.#ctx, symbol);
+    let seeded: Record<string, { bars: DailyBar[]; source: string }>;
+    try {
+      seeded = this.#dailyHistory(now, opened);
+    } catch (err) {
+      this.#log('warn', `daily history before the session not loaded: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    for (const [symbol, h] of Object.entries(seeded)) {
+      if (!this.#ctx.instruments.get(symbol)) continue;
+      try {
+        for (const b of h.bars) if (b.closeTime <= today) this.#history.append(symbol, b);
+        const last = h.bars.filter((b) => b.closeTime <= today).at(-1);
+        if (last) this.#lastBar.set(symbol, last.closeTime);
+        this.#dailySources.set(symbol, h.source);
+      } catch (err) {
+        this.#log('warn', `daily history of ${symbol} not used: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  /**
+   * Appends the UTC days that have closed since the last daily bar, aggregated from the hub's 1m
+   * candles (today's bar stays out until midnight UTC). The hub keeps ~33 h of candles, so the
+   * engine's own cycle (every minute by default) sees every day whole.
+   */
   #syncBars(): void {
+    this.#seedDaily();
     const now = this.#ctx.clock.now();
     for (const i of this.#ctx.instruments.all()) {
       const last = this.#lastBar.get(i.symbol) ?? -Infinity;
-      for (const c of this.#ctx.hub.candles(i.symbol, '1m', 2000)) {
-        const closeTime = c.time + BAR_MS;
-        if (closeTime <= last || closeTime > now) continue;
+      if (now - last < DAY_MS) continue;
+      for (const b of aggregateDaily(this.#ctx.hub.candles(i.symbol, '1m', 2000), now, last)) {
         try {
-          this.#history.append(i.symbol, { time: c.time, closeTime, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume });
-          this.#lastBar.set(i.symbol, closeTime);
+          this.#history.append(i.symbol, b);
+          this.#lastBar.set(i.symbol, b.closeTime);
         } catch (err) {
-          this.#log('warn', `bar of ${i.symbol} at ${c.time} not used: ${err instanceof Error ? err.message : String(err)}`);
+          this.#log('warn', `daily bar of ${i.symbol} at ${b.time} not used: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
     }

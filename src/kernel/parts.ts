@@ -14,6 +14,7 @@ import type { JournalSnapshot } from '../venues/ccxt/reconcile-run.ts';
 import type { SignalJournalPort } from '../signals/journal.ts';
 import type { RiskControlOptions } from './risk-control.ts';
 import type { L2Options } from './l2-service.ts';
+import type { DailyBar } from '../marketdata/daily.ts';
 import type { PmsLoopOptions } from '../pms/loop.ts';
 
 /**
@@ -37,6 +38,20 @@ export interface MarketDataPart {
   volumeProfile(i: Instrument): { profile: number[]; bucketMinutes: number } | undefined;
   /** Generates or replays history before the session starts (the simulated venue), if the market can. */
   warmUp?(ms: number): void;
+  /**
+   * Daily bars before the session (L2 reads daily bars), if the market has them: the demo market
+   * lays real daily returns where it has them and a calibrated synthetic path where it has not.
+   */
+  dailyHistory?(o: DailyHistoryRequest): Record<string, { bars: DailyBar[]; source: string }>;
+}
+
+export interface DailyHistoryRequest {
+  /** The session's start: the history ends with the day before it. */
+  endTime: number;
+  /** The price each symbol's history must end at (the session's opening price), if known. */
+  endPrice(symbol: string): number | undefined;
+  /** Real daily closes per symbol (the host loads assets/demo/history). */
+  real: Readonly<Record<string, { series: readonly { time: number; close: number }[]; source: string }>>;
 }
 
 /** Facts fixed at the first start of a journal, so later defaults never rewrite history. */

@@ -36,6 +36,11 @@ export interface RebalanceOptions {
   groups?: { of: Readonly<Record<string, string>>; caps: Readonly<Record<string, number>> };
   /** Max two-sided turnover Σ|trade| / NAV per rebalance; trades are scaled down to fit. */
   turnoverCap?: number;
+  /**
+   * Largest trade in one instrument per rebalance, as a fraction of NAV: a bigger move is worked in
+   * tranches — this one is cut to the cap (whole lots, towards zero) and later rebalances finish it.
+   */
+  maxTradeWeight?: number;
   /** Lot size per symbol as a decimal string (default "1"). */
   lotSizes?: Readonly<Record<string, string>>;
   /** Quantity decimals (default 8; must cover every lot size). */
@@ -208,6 +213,17 @@ export function rebalance(input: RebalanceInput): RebalancePlan {
     const k = o.turnoverCap / turnover;
     for (const l of lines) if (l.tradeUnits !== 0n) l.tradeUnits = toLots(l, (l.tradeUnits < 0n ? -1 : 1) * valueOf(l, l.tradeUnits) * k);
     notes.push(`turnover ${turnover.toFixed(4)} above the cap ${o.turnoverCap}: trades scaled by ${k.toFixed(4)}`);
+  }
+  // Tranches: no single trade above the per-trade cap.
+  if (o.maxTradeWeight !== undefined) {
+    if (!(o.maxTradeWeight > 0)) throw badInput(`maximum trade weight must be > 0, got ${o.maxTradeWeight}`);
+    const cap = o.maxTradeWeight * nav;
+    for (const l of lines) {
+      const v = valueOf(l, l.tradeUnits);
+      if (l.tradeUnits === 0n || v <= cap) continue;
+      l.tradeUnits = toLots(l, (l.tradeUnits < 0n ? -1 : 1) * cap);
+      notes.push(`${l.symbol}: trade of ${v.toFixed(2)} above the per-trade cap ${o.maxTradeWeight} of NAV (${cap.toFixed(2)}): this tranche is cut to ${valueOf(l, l.tradeUnits).toFixed(2)}, the rest follows in later rebalances`);
+    }
   }
   // Minimum trade size.
   for (const l of lines) {

@@ -43,6 +43,20 @@ export function riskContributions(w: readonly number[], cov: Mat): number[] {
 }
 
 /**
+ * Euler decomposition of portfolio volatility: σ_p = √(w'Σw), and each asset's contribution
+ * c_i = w_i (Σw)_i / σ_p, which sum to σ_p (volatility is homogeneous of degree 1 in w); the share
+ * c_i / σ_p sums to 1 and is negative for a hedge. A book with no variance has no contributions.
+ */
+export function volatilityContributions(w: readonly number[], cov: Mat): { volatility: number; contributions: number[]; shares: number[] } {
+  const sw = matVec(cov, w);
+  const variance = w.reduce((a, x, i) => a + x * sw[i]!, 0);
+  if (!(variance > 0)) return { volatility: 0, contributions: w.map(() => 0), shares: w.map(() => 0) };
+  const vol = Math.sqrt(variance);
+  const contributions = w.map((x, i) => (x * sw[i]!) / vol);
+  return { volatility: vol, contributions, shares: contributions.map((c) => c / vol) };
+}
+
+/**
  * Risk parity (equal risk contribution, or contributions in proportion to `budgets`): long-only
  * weights whose risk contributions match the budgets. Solved by cyclical coordinate descent on
  * ½y'Σy − Σ b_i ln y_i (Griveau-Billion, Richard & Roncalli 2013), which is convex and whose

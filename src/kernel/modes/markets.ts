@@ -4,6 +4,7 @@ import { InstrumentRegistry } from '../../core/instrument.ts';
 import type { InstrumentSpec } from '../../core/instrument.ts';
 import type { DemoCalibration } from '../../venues/sim/calibration.ts';
 import { DEMO_INSTRUMENTS, demoModels } from '../../venues/sim/demo-market.ts';
+import { demoDailyBars } from '../../venues/sim/demo-daily.ts';
 import { SimVenue } from '../../venues/sim/sim-venue.ts';
 import type { SimVenueStore } from '../../venues/sim/sim-store.ts';
 import { tapeSource } from '../../venues/sim/tape-source.ts';
@@ -63,6 +64,7 @@ export function simMarket(market: SimMarket, o: SimMarketOptions): { venue: SimV
       currency: market.kind === 'tape' ? (market.currency ?? market.instrument.quote) : market.kind === 'tapes' ? market.currency : 'USD',
       volumeProfile: (i) => volumeProfile(i.kind === 'crypto' ? 'crypto' : 'equity'),
       warmUp: (ms) => venue.warmUp(ms),
+      ...(market.kind === 'demo' ? { dailyHistory: (r) => demoDailyBars(demoCalibration, { endTime: r.endTime, endPrice: r.endPrice, real: r.real, seed: o.seed }) } : {}),
     },
   };
 }

@@ -10,11 +10,19 @@ import type { AlphaView } from '../view.ts';
  * default) or as soon as any holding drifts from its target by more than `driftThreshold`. It is
  * the policy portfolio, so conviction is 1 and the intent stands until the next restatement.
  */
+/** The demo policy: a quarter in SPY, a tenth in the two crypto pairs, the rest in cash. */
+export const DEFAULT_POLICY: Readonly<Record<string, number>> = Object.freeze({ SPY: 0.25, 'BTC/USDT': 0.05, 'ETH/USDT': 0.05, CASH: 0.65 });
+
 export const strategicAllocationSchema = z
   .strictObject({
     ...baseShape({ weight: 1, cadence: 'monthly', urgency: 'low' }),
-    /** Weight of NAV per instrument, CASH included; they must sum to 1. */
-    targets: z.record(z.string().min(1), z.number().min(-1).max(1)).default({ SPY: 0.6, CASH: 0.4 }),
+    /**
+     * Weight of NAV per instrument, CASH included; they must sum to 1. The default policy sits inside
+     * the default L1 limits of the demo account (src/risk/limits.ts: position soft 30% / hard 50% of
+     * NAV, crypto group gross soft 50%, equity soft 60%, gross soft 80%), so a fresh start proposes
+     * trades the operator can approve; a desk sets its policy and its limits together.
+     */
+    targets: z.record(z.string().min(1), z.number().min(-1).max(1)).default(DEFAULT_POLICY),
     /** Absolute drift of any weight from its target that triggers a restatement off-cadence; null: cadence only. */
     driftThreshold: z.number().positive().max(1).nullable().default(0.05),
   })

@@ -35,6 +35,10 @@ export class MemoryApprovalStore implements ApprovalStorePort {
     return [...this.#byId.values()].filter((p) => isPending(p.status)).map((p) => structuredClone(p));
   }
 
+  unlinked(): Proposal[] {
+    return [...this.#byId.values()].filter((p) => p.status === 'APPROVED' && p.orderId === null).map((p) => structuredClone(p));
+  }
+
   loadPolicies(): AutoApprovePolicyDto[] {
     return structuredClone(this.#policies);
   }

@@ -50,7 +50,7 @@ function migrate(db: Db): void {
 export class SqliteApprovalStore implements ApprovalStorePort {
   readonly db: Db;
   private readonly meta: MetaTable;
-  private readonly stmts: Record<'upsert' | 'get' | 'all' | 'pendingDesc' | 'pending', Database.Statement>;
+  private readonly stmts: Record<'upsert' | 'get' | 'all' | 'pendingDesc' | 'pending' | 'unlinked', Database.Statement>;
 
   /** Opens (creating if needed) the database at `path`, normally the engine's strata.sqlite. */
   constructor(path: string, opts: { synchronous: 'FULL' | 'NORMAL' } = { synchronous: 'FULL' }) {
@@ -67,6 +67,8 @@ export class SqliteApprovalStore implements ApprovalStorePort {
       all: db.prepare('SELECT body FROM approval_proposals ORDER BY seq DESC LIMIT ?'),
       pendingDesc: db.prepare("SELECT body FROM approval_proposals WHERE status IN ('PROPOSED', 'MODIFIED') ORDER BY seq DESC LIMIT ?"),
       pending: db.prepare("SELECT body FROM approval_proposals WHERE status IN ('PROPOSED', 'MODIFIED') ORDER BY seq"),
+      // Few APPROVED rows lack an order (only after a crash): the status index narrows, the JSON test finishes.
+      unlinked: db.prepare("SELECT body FROM approval_proposals WHERE status = 'APPROVED' AND json_extract(body, '$.orderId') IS NULL ORDER BY seq"),
     };
   }
 
@@ -98,6 +100,10 @@ export class SqliteApprovalStore implements ApprovalStorePort {
 
   pending(): Proposal[] {
     return (this.stmts.pending.all() as { body: string }[]).map((r) => JSON.parse(r.body) as Proposal);
+  }
+
+  unlinked(): Proposal[] {
+    return (this.stmts.unlinked.all() as { body: string }[]).map((r) => JSON.parse(r.body) as Proposal);
   }
 
   loadPolicies(): AutoApprovePolicyDto[] {

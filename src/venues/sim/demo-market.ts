@@ -47,6 +47,11 @@ function params(shape: Shape, cal: ProfileCalibration): MarketModelParams {
   };
 }
 
+/** The demo market's opening mid for a symbol (undefined for a symbol it does not trade). */
+export function demoStartPrice(symbol: string): number | undefined {
+  return SHAPES[symbol]?.startPrice;
+}
+
 export function demoModels(cal: DemoCalibration): Record<string, MarketModelParams> {
   const out: Record<string, MarketModelParams> = {};
   for (const spec of DEMO_INSTRUMENTS) {

@@ -92,7 +92,7 @@ describe('L2 on the engine clock', () => {
     }
   });
 
-  it('the efficient frontier is drawn from the 1m bars with the current and target books on it', async () => {
+  it('the efficient frontier is drawn from the daily bars with the current and target books on it', async () => {
     const t = await session({ cycleEveryMs: 0 });
     try {
       await t.client.call('signals.set', { name: 'strategic', key: 'targets', value: { SPY: 0.3, 'BTC/USDT': 0.2, CASH: 0.5 } });

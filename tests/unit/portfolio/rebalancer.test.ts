@@ -33,6 +33,29 @@ describe('rebalancer', () => {
     ]);
     expect(plan.intents.every((i) => i.source === 'signal' && i.proposalId === 'P-1')).toBe(true);
   });
+  it('when a move exceeds the per-trade cap then this tranche is cut to the cap (whole lots) and later rebalances finish it', () => {
+    const input: RebalanceInput = { proposalId: 'P', holdings: [{ symbol: 'AAA', qty: '10' }], cash: '9900', prices: { AAA: 10, BBB: 7 }, targets: [{ symbol: 'AAA', weight: 0 }, { symbol: 'BBB', weight: 0.3 }], options: { maxTradeWeight: 0.08 } };
+    const first = rebalance(input);
+    // NAV 10,000: BBB's 2,996 buy (428 lots) is cut to 800 → 114 lots of 7 (798); AAA's 100 sale is under the cap.
+    expect(first.intents.map((i) => [i.side, i.symbol, i.qty])).toEqual([
+      ['sell', 'AAA', '10'],
+      ['buy', 'BBB', '114'],
+    ]);
+    expect(first.intents.every((i) => i.estimatedValue <= 800)).toBe(true);
+    expect(first.notes.join(' ')).toMatch(/BBB: trade of 2996\.00 above the per-trade cap 0\.08/);
+    // Applying tranches one after another converges on the target.
+    let holdings = [{ symbol: 'BBB', qty: '114' }];
+    let cash = 9900 + 100 - 798;
+    for (let k = 0; k < 10; k++) {
+      const p = rebalance({ ...input, holdings, cash: cash.toFixed(2) });
+      const buy = p.intents.find((i) => i.symbol === 'BBB');
+      if (!buy) break;
+      holdings = [{ symbol: 'BBB', qty: String(Number(holdings[0]!.qty) + Number(buy.qty)) }];
+      cash -= Number(buy.qty) * 7;
+    }
+    expect((Number(holdings[0]!.qty) * 7) / 10_000).toBeCloseTo(0.3, 2);
+    expect(() => rebalance({ ...input, options: { maxTradeWeight: 0 } })).toThrow(/maximum trade weight/);
+  });
   it('an instrument without a price is skipped with a warning', () => {
     const plan = rebalance({ proposalId: 'P', holdings: [], cash: '1000', prices: { AAA: 10 }, targets: [{ symbol: 'AAA', weight: 0.5 }, { symbol: 'ZZZ', weight: 0.5 }] });
     expect(plan.intents.map((i) => i.symbol)).toEqual(['AAA']);

@@ -85,7 +85,7 @@ describe('SignalCycle', () => {
     clock.advanceTo(T0 + 41 * DAY);
     const held = cycle.run();
     expect(held.ran).toEqual([]);
-    expect(held.aggregate.targets.find((t) => t.instrument === 'SPY')!.target).toBeCloseTo(0.6, 15);
+    expect(held.aggregate.targets.find((t) => t.instrument === 'SPY')!.target).toBeCloseTo(0.25, 15);
     registry.set('strategic', 'targets', '{"SPY":0.2,"CASH":0.8}');
     clock.advanceTo(T0 + 41 * DAY + 1);
     const rerun = cycle.run();
@@ -103,9 +103,9 @@ describe('SignalCycle', () => {
     clock.advanceTo(T0 + 10 * DAY);
     expect(cycle.run().ran).toEqual(['strategic']);
     clock.advanceTo(T0 + 11 * DAY);
-    setWeights({ SPY: 0.62, CASH: 0.38 });
+    setWeights({ SPY: 0.27, 'BTC/USDT': 0.05, 'ETH/USDT': 0.05, CASH: 0.63 });
     expect(cycle.run().ran).toEqual([]);
-    setWeights({ SPY: 0.7, CASH: 0.3 });
+    setWeights({ SPY: 0.35, 'BTC/USDT': 0.05, 'ETH/USDT': 0.05, CASH: 0.55 });
     expect(cycle.run().ran).toEqual(['strategic']);
   });
 

@@ -44,9 +44,9 @@ describe('AlphaRegistry', () => {
 
   it('when a record entry is set by a dotted path then the whole record is re-validated', () => {
     const r = defaultAlphaRegistry();
-    // SPY 0.6 + CASH 0.4 → SPY 0.5 alone would not sum to 1.
+    // The default policy (SPY 0.25, BTC 0.05, ETH 0.05, CASH 0.65) with SPY 0.5 would not sum to 1.
     expect(codeOf(() => r.set('strategic', 'targets.SPY', '0.5'))).toBe('BAD_PARAM');
-    expect(r.info('strategic').params).toMatchObject({ targets: { SPY: 0.6, CASH: 0.4 } });
+    expect(r.info('strategic').params).toMatchObject({ targets: { SPY: 0.25, 'BTC/USDT': 0.05, 'ETH/USDT': 0.05, CASH: 0.65 } });
     r.set('strategic', 'targets', '{"SPY":0.5,"TLT":0.3,"CASH":0.2}');
     r.set('strategic', 'targets.GLD', '0');
     expect(r.info('strategic').params).toMatchObject({ targets: { SPY: 0.5, TLT: 0.3, CASH: 0.2, GLD: 0 } });

@@ -1,17 +1,15 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
-import type { FrontierDto, PortfolioTargetDto, RebalanceDto, RiskMetricsDto } from '../../../../src/contract/index.ts';
+import type { FrontierDto, PortfolioTargetDto, RebalanceDto } from '../../../../src/contract/index.ts';
 import { ContributionsTable, SizingTable } from '../../shared/Contributions.tsx';
-import { DASH, fmtMoney, fmtTime, isNum } from '../../shared/format.ts';
+import { DASH, fmtMoney, fmtTime } from '../../shared/format.ts';
 import { registerFocus } from '../../shared/focus.ts';
 import { URGENCY_LABELS, STYLE_LABELS, convictionPct, weightDelta, weightPct } from '../../shared/l2-format.ts';
 import { PanelBoundary } from '../../shared/Panel.tsx';
-import { layoutId, layoutStorage, rebalance, refreshFrontier, setScreen, useStore, watchPortfolio, watchRisk } from '../../state/index.ts';
+import { layoutId, layoutStorage, rebalance, refreshFrontier, setScreen, useStore, watchPortfolio } from '../../state/index.ts';
 import { FrontierChart } from './FrontierChart.tsx';
 import type { FrontierMarker } from './FrontierChart.tsx';
-import { riskContributions } from './risk-contrib.ts';
-import type { RiskContributions } from './risk-contrib.ts';
 
 /**
  * The Portfolio screen: current against target weight per instrument (with each alpha's share, the
@@ -195,32 +193,19 @@ function Frontier({ f, busy, error }: { f: FrontierDto | null; busy: boolean; er
   );
 }
 
-function useRiskContribs(t: PortfolioTargetDto | null, m: RiskMetricsDto | null): { current: RiskContributions | null; target: RiskContributions | null } {
-  return useMemo(() => {
-    if (!t || !m) return { current: null, target: null };
-    const vols: Record<string, number | null> = {};
-    for (const e of m.exposures) vols[e.symbol] = e.ewmaVol;
-    const cur: Record<string, number> = {};
-    const tgt: Record<string, number> = {};
-    for (const r of t.rows) {
-      cur[r.symbol] = r.currentWeight;
-      tgt[r.symbol] = r.targetWeight;
-    }
-    return { current: riskContributions(cur, vols, m.correlation), target: riskContributions(tgt, vols, m.correlation) };
-  }, [t, m]);
-}
-
-function RiskContribTable({ t, m }: { t: PortfolioTargetDto | null; m: RiskMetricsDto | null }): ReactNode {
-  const { current, target } = useRiskContribs(t, m);
-  const symbols = [...new Set([...(current?.rows ?? []), ...(target?.rows ?? [])].map((r) => r.symbol))];
-  const missing = [...new Set([...(current?.missing ?? []), ...(target?.missing ?? [])])];
+/** The engine's risk contributions (src/kernel/l2-portfolio.ts bookRisk): displayed as sent, nothing computed here. */
+function RiskContribTable({ t }: { t: PortfolioTargetDto | null }): ReactNode {
+  const r = t?.risk ?? null;
+  const current = r?.current ?? null;
+  const target = r?.target ?? null;
+  const symbols = [...new Set([...(current?.rows ?? []), ...(target?.rows ?? [])].map((x) => x.symbol))];
   return (
     <section className="pf-sec" aria-label="Risk contributions">
       <h3 className="ap-sec-title">Risk contributions</h3>
       {symbols.length === 0 ? (
-        <div className="l2-empty muted">No risk to attribute yet: the PMS measures volatility of held instruments.</div>
+        <div className="l2-empty muted">{r?.unavailable ?? 'No risk to attribute: neither book holds an instrument.'}</div>
       ) : (
-        <table className="table l2-table" aria-label="Share of portfolio variance">
+        <table className="table l2-table" aria-label="Share of portfolio volatility">
           <thead>
             <tr>
               <th>Instrument</th>
@@ -231,14 +216,14 @@ function RiskContribTable({ t, m }: { t: PortfolioTargetDto | null; m: RiskMetri
           </thead>
           <tbody>
             {symbols.map((s) => {
-              const c = current?.rows.find((r) => r.symbol === s);
-              const g = target?.rows.find((r) => r.symbol === s);
+              const c = current?.rows.find((x) => x.symbol === s);
+              const g = target?.rows.find((x) => x.symbol === s);
               return (
                 <tr key={s}>
                   <th scope="row">{s}</th>
                   <td className="num">{weightPct(c?.volatility ?? g?.volatility, 1)}</td>
-                  <td className="num">{c ? weightPct(c.share, 1) : DASH}</td>
-                  <td className="num">{g ? weightPct(g.share, 1) : DASH}</td>
+                  <td className="num" title={c ? `${weightPct(c.contribution, 2)} of volatility` : undefined}>{c ? weightPct(c.share, 1) : DASH}</td>
+                  <td className="num" title={g ? `${weightPct(g.contribution, 2)} of volatility` : undefined}>{g ? weightPct(g.share, 1) : DASH}</td>
                 </tr>
               );
             })}
@@ -254,8 +239,8 @@ function RiskContribTable({ t, m }: { t: PortfolioTargetDto | null; m: RiskMetri
         </table>
       )}
       <div className="muted pf-note">
-        Euler shares of variance from the PMS's EWMA volatilities and correlation{current?.assumedUncorrelated || target?.assumedUncorrelated ? ' (pairs without a correlation yet counted as uncorrelated)' : ''}.
-        {missing.length > 0 ? ` No volatility yet for ${missing.join(', ')} (not held): left out.` : ''}
+        {r && r.observations > 0 ? `Euler shares of volatility from ${r.observations} daily returns (sample covariance, ×${r.periodsPerYear} a year).` : ''}
+        {r && r.missing.length > 0 ? ` No daily history yet for ${r.missing.join(', ')}: left out.` : ''}
       </div>
     </section>
   );
@@ -269,13 +254,10 @@ export function PortfolioScreen(): ReactNode {
   const last = useStore((s) => s.lastRebalance);
   const busy = useStore((s) => s.rebalanceBusy);
   const waiting = useStore((s) => s.waitingCount);
-  const metrics = useStore((s) => s.riskMetrics);
   const connected = useStore((s) => s.conn.phase === 'open');
   const epoch = useStore((s) => s.epoch);
   const layout = useDefaultLayout({ id: layoutId('portfolio', 'columns'), storage: layoutStorage, onlySaveAfterUserInteractions: true });
   useEffect(() => (connected ? watchPortfolio() : undefined), [connected, epoch]);
-  // Risk contributions read the PMS metrics; keep them current while this screen is up.
-  useEffect(() => (connected ? watchRisk() : undefined), [connected, epoch]);
 
   return (
     <div className="pf" role="region" aria-label="Portfolio" tabIndex={-1} ref={(el) => registerFocus('portfolio', el)}>
@@ -321,11 +303,11 @@ export function PortfolioScreen(): ReactNode {
             <div className="panel">
               <header className="panel-head">
                 <h2 className="panel-title">Risk</h2>
-                <span className="muted">{isNum(metrics?.nav) ? `PMS at ${fmtTime(metrics?.ts)}` : ''}</span>
+                <span className="muted">{t ? `daily history · as of ${fmtTime(t.at)}` : ''}</span>
               </header>
               <div className="panel-body scroll pf-right">
                 <Frontier f={f} busy={fBusy} error={fError} />
-                <RiskContribTable t={t} m={metrics} />
+                <RiskContribTable t={t} />
               </div>
             </div>
           </PanelBoundary>

@@ -102,7 +102,7 @@ function signal(id: string, time: number, patch: Partial<SignalDto> = {}): Signa
 }
 
 function target(at: number): PortfolioTargetDto {
-  return { at, nav: 1_000_000, currency: 'USDT', cash: 0.4, currentCash: 1, rows: [], cycleId: 'C1' };
+  return { at, nav: 1_000_000, currency: 'USDT', cash: 0.4, currentCash: 1, rows: [], cycleId: 'C1', risk: { symbols: [], observations: 0, barMs: 86_400_000, periodsPerYear: 0, current: null, target: null, missing: [], unavailable: null } };
 }
 
 interface FakeEngine {
