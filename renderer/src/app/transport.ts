@@ -102,6 +102,9 @@ function socketEndpoint(ws: WebSocket): Endpoint {
   };
 }
 
+/** How long one connection attempt may take before it is abandoned and retried. */
+export const CONNECT_TIMEOUT_MS = 8_000;
+
 /** Exponential backoff with jitter: 0.5 s, 1 s, 2 s, … capped at 10 s. */
 export function backoffMs(attempt: number): number {
   const base = Math.min(10_000, 500 * 2 ** Math.max(0, attempt - 1));
@@ -208,7 +211,22 @@ export function connect(handlers: ConnectionHandlers): Connection {
     }
     socket = ws;
     let wasOpen = false;
+    // An attempt that neither opens nor fails (a blackholed network, a connection the browser
+    // blocks without an event) is abandoned after CONNECT_TIMEOUT_MS and retried, instead of
+    // leaving the terminal "Reconnecting…" for good.
+    const connectTimer = setTimeout(() => {
+      if (wasOpen || socket !== ws) return;
+      socket = null;
+      ws.close();
+      if (!stopped) scheduleRetry('connection attempt timed out');
+    }, CONNECT_TIMEOUT_MS);
     ws.addEventListener('open', () => {
+      clearTimeout(connectTimer);
+      if (socket !== ws) {
+        // Opened after it was given up: the newer attempt owns the connection.
+        ws.close();
+        return;
+      }
       if (stopped) return;
       wasOpen = true;
       everOpen = true;
@@ -217,7 +235,10 @@ export function connect(handlers: ConnectionHandlers): Connection {
       handlers.onUp(createClient(socketEndpoint(ws)));
     });
     ws.addEventListener('close', (ev) => {
-      if (socket === ws) socket = null;
+      clearTimeout(connectTimer);
+      // An attempt already abandoned (timed out, or replaced by "Retry now") has been dealt with.
+      if (socket !== ws) return;
+      socket = null;
       if (stopped) return;
       if (wasOpen) handlers.onDown();
       // 4401 / 1008: the server refused our token; retrying with the same token is pointless.
@@ -263,7 +284,14 @@ export function connect(handlers: ConnectionHandlers): Connection {
 
   return {
     retryNow() {
-      if (stopped || socket) return;
+      if (stopped) return;
+      if (socket) {
+        // Connected: nothing to retry. Still connecting: give up that attempt and start afresh.
+        if (socket.readyState === WebSocket.OPEN) return;
+        const pending = socket;
+        socket = null;
+        pending.close();
+      }
       if (timer) clearTimeout(timer);
       attempt = Math.max(attempt, 1);
       open();

@@ -5,8 +5,8 @@ import type { Page } from '@playwright/test';
  * restore it; the far end is the real engine throughout.
  *
  * It works inside the page: an init script wraps the browser's WebSocket so that `cut()` closes
- * every live socket and, until `restore()`, new ones are pointed at a closed port (the browser
- * sees "connection refused", as when the engine is down). An earlier version relayed every frame
+ * every live socket and, until `restore()`, new ones are pointed at a path the engine refuses (the browser
+ * sees the connection refused, as when the engine is down). An earlier version relayed every frame
  * through Playwright's WebSocket routing; under load that relay backed up and then refused new
  * sockets for good, so the terminal could never reconnect and the tests failed for the harness's
  * sake, not the product's.
@@ -26,8 +26,10 @@ export class CuttableSocket {
       (window as unknown as { __strataCut: typeof cut }).__strataCut = cut;
       class Cuttable extends Native {
         constructor(url: string | URL, protocols?: string | string[]) {
-          // Port 1 on loopback has nothing listening: the attempt fails like a dead engine.
-          const target = cut.unreachable ? String(url).replace(/^(wss?:\/\/[^/:]+)(:\d+)?\//, '$1:1/') : url;
+          // A path the engine does not serve: the upgrade is refused at once, as when the engine is
+          // down. (Port 1 was used before; the page's CSP blocks it, and Chromium then leaves the
+          // socket connecting without an event: the transport's connect timeout now covers that.)
+          const target = cut.unreachable ? String(url).replace('/ws?', '/ws-unreachable?') : url;
           super(target, protocols);
           cut.live.push(this);
         }

@@ -32,11 +32,12 @@ test('kill switch: a resting limit and a TWAP are cancelled, trading HALTED, new
 
   // One click.
   await bar.killSwitch.click();
+  // The toast first: it leaves after a few seconds, and under load the waits below can outlast it.
+  await expect(page.getByRole('status', { name: 'Notifications' })).toContainText(/Kill switch: trading HALTED, cancel requested for \d+ orders?; verifying/);
   await bar.expectMode('HALTED');
   await expect(bar.state).toHaveAccessibleName(/KILL_SWITCH/);
   await expect(await blotter.orderCell(limitId, 'Status')).toContainText('CANCELLED');
   await expect(await blotter.orderCell(twapId, 'Status')).toContainText('CANCELLED');
-  await expect(page.getByRole('status', { name: 'Notifications' })).toContainText(/Kill switch: trading HALTED, cancel requested for \d+ orders?; verifying/);
   // The engine verifies every cancel reached a final state at the venue and says so (issue 8, D1).
   await expect(page.getByRole('banner').getByRole('status', { name: /^Kill switch Cancels:/ })).toHaveAccessibleName('Kill switch Cancels: all confirmed');
 
