@@ -22,11 +22,12 @@ import { ROOT, startServeChild } from './serve-child.ts';
 import { fmt, median, percentile } from './stats.ts';
 
 /** One spawn to exit: wall ms, and the child's CPU ms (user + sys, from /usr/bin/time where it exists). */
-function runOnce(args: string[]): Promise<{ wall: number; cpu: number | undefined }> {
+function runOnce(args: string[], bare = false): Promise<{ wall: number; cpu: number | undefined }> {
   const timed = existsSync('/usr/bin/time');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const argv = [join(ROOT, 'bin/strata.js'), ...args];
+    // `bare`: Node itself doing nothing, the anchor every CLI figure is compared with.
+    const argv = bare ? ['-e', ''] : [join(ROOT, 'bin/strata.js'), ...args];
     const child = timed ? spawn('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -39,7 +40,7 @@ function runOnce(args: string[]): Promise<{ wall: number; cpu: number | undefine
   });
 }
 
-export async function benchCliRoundTrip(n = 15): Promise<{ p50: number; p90: number; cpuP50: number | null; n: number; load: number }> {
+export async function benchCliRoundTrip(n = 15): Promise<{ p50: number; p90: number; cpuP50: number | null; n: number; load: number; nodeP50: number }> {
   const s = await startServeChild('bench-cli');
   try {
     // --limit 1000 so no "next page" line: a full page is not an error but says so on stderr.
@@ -47,12 +48,15 @@ export async function benchCliRoundTrip(n = 15): Promise<{ p50: number; p90: num
     await runOnce(args); // fills the compile cache, as every run after the first finds it
     const walls: number[] = [];
     const cpus: number[] = [];
+    const bare: number[] = [];
+    // Interleaved with the anchor (a bare `node -e ''`), so both see the same machine load.
     for (let i = 0; i < n; i++) {
       const r = await runOnce(args);
       walls.push(r.wall);
       if (r.cpu !== undefined) cpus.push(r.cpu);
+      bare.push((await runOnce([], true)).wall);
     }
-    return { p50: median(walls), p90: percentile(walls, 90), cpuP50: cpus.length ? median(cpus) : null, n, load: loadavg()[0] ?? 0 };
+    return { p50: median(walls), p90: percentile(walls, 90), cpuP50: cpus.length ? median(cpus) : null, n, load: loadavg()[0] ?? 0, nodeP50: median(bare) };
   } finally {
     await s.stop();
   }
@@ -101,7 +105,7 @@ export async function benchStopTrigger(durability: 'memory' | 'full', n = 30): P
 
 export function ordersReport(cli: Awaited<ReturnType<typeof benchCliRoundTrip>>, stops: { memory: Awaited<ReturnType<typeof benchStopTrigger>>; full: Awaited<ReturnType<typeof benchStopTrigger>> }): string[] {
   return [
-    `CLI round trip, \`node bin/strata.js orders list\` against a running engine (spawn to exit, n=${cli.n}, load average ${cli.load.toFixed(1)}): wall p50 ${fmt(cli.p50)} ms, p90 ${fmt(cli.p90)} ms; CPU p50 ${cli.cpuP50 === null ? '-' : fmt(cli.cpuP50)} ms (target ≤ 200 ms p50 on an idle machine; on a loaded one the wall time is mostly waiting for a core)`,
+    `CLI round trip, \`node bin/strata.js orders list\` against a running engine (spawn to exit, n=${cli.n}, load average ${cli.load.toFixed(1)}): wall p50 ${fmt(cli.p50)} ms, p90 ${fmt(cli.p90)} ms; CPU p50 ${cli.cpuP50 === null ? '-' : fmt(cli.cpuP50)} ms; anchor \`node -e ''\` wall p50 ${fmt(cli.nodeP50)} ms, ratio ${(cli.p50 / cli.nodeP50).toFixed(2)}× (target ≤ 200 ms p50 on an idle machine; on a loaded one the wall time is mostly waiting for a core)`,
     `stop trigger → child at the venue (wall, engine on a SimClock): memory p50 ${fmt(stops.memory.p50)} µs p99 ${fmt(stops.memory.p99)} µs (n=${stops.memory.n}); full (SQLite FULL, journaled before send) p50 ${fmt(stops.full.p50)} µs p99 ${fmt(stops.full.p99)} µs (n=${stops.full.n})`,
   ];
 }

@@ -189,6 +189,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     exposureChangedSince: (since) => exposureLog.changedSince(since),
     equityUnits: () => valuation.equityUnits(),
     market: { ref: (s) => hub.mark(s), bid: market.bestBid, ask: market.bestAsk, shortTermVol: (s) => hub.shortTermVol(s) },
+    // The PMS (built below, asked only once orders flow) holds the return history the shared rule reads.
+    volatilityKnown: (s) => pms.monitor.volatilityKnown(s),
     symbols: () => symbols,
     // The real connection state on an exchange (the venue-disconnect breaker reads it).
     venueConnected: () => running && venueSide.connected(),

@@ -54,6 +54,12 @@ export interface RiskControlDeps {
   exposureChangedSince?: (since: unknown) => readonly string[] | 'all';
   equityUnits: () => bigint;
   market: { ref(s: string): bigint | undefined; bid(s: string): bigint | undefined; ask(s: string): bigint | undefined; shortTermVol(s: string): number };
+  /**
+   * Whether a symbol's volatility is known by the one shared rule (src/core/volatility-known.ts, as the
+   * PMS applies it to its return history): while it is not, the regime is 'unknown' whatever the
+   * short-term samples say, as the PMS then raises no volatility flag. Without it, the samples decide.
+   */
+  volatilityKnown?: (symbol: string) => boolean;
   symbols: () => readonly string[];
   venueConnected: () => boolean;
   /** The trading state changed or a breaker tripped: the guard chain re-asks every working algo now. */
@@ -157,6 +163,8 @@ export class RiskControl {
   }
 
   private volatility(symbol: string): VolObservation | undefined {
+    // One rule for L1 and the PMS flag (src/core/volatility-known.ts): unknown to one, unknown to both.
+    if (this.d.volatilityKnown && !this.d.volatilityKnown(symbol)) return undefined;
     const baseline = this.volBaseline.get(symbol);
     if (baseline === undefined) return undefined;
     const current = this.d.market.shortTermVol(symbol);

@@ -12,7 +12,7 @@ import type { Urgency } from '../core/enums.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { BreakerEvent } from '../risk/circuit-breakers.ts';
 import type { LossView } from '../risk/drawdown.ts';
-import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, formatLimitValue, groupMembers, scopeKey } from '../risk/limits.ts';
+import { LIMIT_DEFS, LIMIT_NAMES, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, compareLimitEntries, formatLimitValue, groupMembers, scopeKey } from '../risk/limits.ts';
 import type { LimitBook, LimitEntry, LimitLevels } from '../risk/limits.ts';
 import type { LimitAuditEntry } from '../risk/ports.ts';
 import { exposureOf, grossExposure, netExposure } from '../risk/projected-state.ts';
@@ -104,7 +104,7 @@ export function limitsDto(service: RiskService, symbols: readonly string[], now:
   const book = service.limits;
   const state = service.projectedState();
   const loss = service.status().loss ?? undefined;
-  const limits: LimitRowDto[] = book.entries.map((e) => {
+  const limits: LimitRowDto[] = [...book.entries].sort(compareLimitEntries).map((e) => {
     const def = LIMIT_DEFS[e.name];
     const dec = UNIT_DECIMALS[def.unit];
     const used = usedUnits(service, symbols, e, book, state, now, loss);

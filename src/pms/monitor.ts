@@ -82,6 +82,7 @@ export class PmsMonitor {
   private readonly navs: NavHistory;
   private readonly daily = new Map<string, { series: Observation[]; source: string }>();
   private readonly stats = new Map<string, SymbolStats>();
+  private readonly known = new Map<string, { version: number; known: boolean }>();
   private readonly since = new Map<string, number>();
   private lastFlagKeys = '';
   private lastFlags: RiskFlagDto[] = [];
@@ -119,6 +120,20 @@ export class PmsMonitor {
   /** Loads an earlier NAV path (e.g. the day's start equity after a restart); points at or after the first held one are ignored. */
   seedNavHistory(points: readonly { time: number; nav: number }[]): void {
     this.navs.seed(points);
+  }
+
+  /**
+   * Whether `symbol`'s volatility is known (the shared rule of src/core/volatility-known.ts on the
+   * returns held): exactly when its regime, and so its volatility flag, can exist. L1 asks this too.
+   */
+  volatilityKnown(symbol: string): boolean {
+    // Asked on every order: counted once per change of the price history, not per call.
+    const v = this.prices.version;
+    const hit = this.known.get(symbol);
+    if (hit && hit.version === v) return hit.known;
+    const known = hasRegimeHistory(this.prices.ownReturns(symbol).length, this.config.volRegimeWindow, this.config.volRegimeLookback);
+    this.known.set(symbol, { version: v, known });
+    return known;
   }
 
   /** What could not be computed in the last call, for the engine's log. */

@@ -1,4 +1,5 @@
 import { sampleStd, sampleVariance } from './stats.ts';
+import { MIN_VOL_HISTORY, volatilityKnown } from '../core/volatility-known.ts';
 
 /**
  * Volatility for the PMS: EWMA (RiskMetrics), sample and rolling volatility, annualisation, and the
@@ -117,16 +118,12 @@ export interface VolatilityRegimeOptions {
   lookback?: number;
 }
 
-/**
- * Fewest earlier rolling volatilities a regime percentile must be ranked against before it means
- * anything: against n of them a new high reads 1.0 whatever n is, so right after a start (n = 1) any
- * wiggle looked "critical". A 99th-percentile flag needs at least 100 to tell the 99th from the max.
- */
-export const MIN_REGIME_HISTORY = 100;
+/** The shared rule (src/core/volatility-known.ts): the PMS regime exists exactly when volatility is known. */
+export const MIN_REGIME_HISTORY = MIN_VOL_HISTORY;
 
 /** True when `returns` returns give a regime with enough history (capped at the lookback ranked). */
 export function hasRegimeHistory(returns: number, window: number, lookback = Number.POSITIVE_INFINITY): boolean {
-  return returns - window >= Math.max(1, Math.min(MIN_REGIME_HISTORY, lookback));
+  return volatilityKnown(returns, window, lookback);
 }
 
 export interface VolatilityRegime {

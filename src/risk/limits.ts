@@ -530,10 +530,31 @@ function levelsEqual(a: LimitLevels | null, b: LimitLevels | null): boolean {
   return a.hard === b.hard && a.soft === b.soft;
 }
 
+/** A changed entry keeps its place in the book (an edit must not move its row); a new one goes last. */
 function withEntry(book: LimitBook, name: LimitName, scope: LimitScope, levels: LimitLevels | null): LimitBook {
-  const entries = book.entries.filter((e) => !(e.name === name && sameScope(e.scope, scope)));
-  if (levels) entries.push({ name, scope, soft: levels.soft, hard: levels.hard });
+  const at = book.entries.findIndex((e) => e.name === name && sameScope(e.scope, scope));
+  const entries = [...book.entries];
+  if (levels && at >= 0) entries[at] = { name, scope, soft: levels.soft, hard: levels.hard };
+  else if (levels) entries.push({ name, scope, soft: levels.soft, hard: levels.hard });
+  else if (at >= 0) entries.splice(at, 1);
   return { entries, groups: book.groups };
+}
+
+const SCOPE_RANK: Readonly<Record<ScopeKind, number>> = { global: 0, group: 1, symbol: 2 };
+
+/**
+ * The order limits are shown in (Risk panel, CLI): by limit, then global, group, symbol scope, then
+ * the scope's name. It depends on the entries only, not on how the book was built (defaults, a
+ * journal read back ordered by name, edits), so a row stays where it was after an edit or a restart.
+ */
+export function compareLimitEntries(a: Pick<LimitEntry, 'name' | 'scope'>, b: Pick<LimitEntry, 'name' | 'scope'>): number {
+  const byName = LIMIT_NAMES.indexOf(a.name) - LIMIT_NAMES.indexOf(b.name);
+  if (byName !== 0) return byName;
+  const byKind = SCOPE_RANK[a.scope.kind] - SCOPE_RANK[b.scope.kind];
+  if (byKind !== 0) return byKind;
+  const ka = scopeKey(a.scope);
+  const kb = scopeKey(b.scope);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** Validates a command against the book and returns the new book with the changes it makes. */

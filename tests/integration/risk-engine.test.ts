@@ -152,7 +152,11 @@ describe('L1 risk in the engine', () => {
   it('when a limit is changed then it is audited, refused values carry their code, and the limits and the halt survive a restart', async () => {
     const dir = tempDataDir('risk-restart');
     c = await connect('memory', dir);
+    const rowOrder = (l: { limits: { name: string; scope: string }[] }): string[] => l.limits.map((r) => `${r.name}@${r.scope}`);
+    const order0 = rowOrder(await c.client.call('risk.limits.get'));
     const set = await c.client.call('risk.limits.set', { name: 'max-order-notional', hard: '150000', soft: '50000', reason: 'tighter' });
+    // An edit keeps every row where it was (the Risk panel must not jump under the operator's cursor).
+    expect(rowOrder(set)).toEqual(order0);
     expect(set.limits.find((l) => l.name === 'max_order_notional' && l.scope === 'global')).toMatchObject({ hard: '150000', soft: '50000' });
     const refused = await rejection(c.client.call('risk.limits.set', { name: 'max_order_notional', soft: '200000' }));
     expect(refused.code).toBe('LIMIT_REJECTED');
@@ -167,6 +171,8 @@ describe('L1 risk in the engine', () => {
     c = await connect('memory', dir);
     const limits = await c.client.call('risk.limits.get');
     expect(limits.limits.find((l) => l.name === 'max_order_notional' && l.scope === 'global')).toMatchObject({ hard: '150000', soft: '50000' });
+    // Read back from the journal (stored ordered by name), the rows are still in the same order.
+    expect(rowOrder(limits)).toEqual(order0);
     expect((await c.client.call('risk.status')).state).toMatchObject({ mode: 'HALTED', cause: { code: 'OPERATOR', message: 'before restart' } });
   });
 

@@ -100,6 +100,51 @@ export class OrderDetailObject {
   }
 }
 
+/** Working-order lines on the price chart: found, grabbed and dragged the way a trader's mouse does. */
+export class ChartOrdersObject {
+  readonly page: Page;
+  readonly canvas: Locator;
+  readonly list: Locator;
+
+  constructor(page: Page, chart: Locator) {
+    this.page = page;
+    this.canvas = chart.locator('.chart-canvas');
+    this.list = chart.getByRole('list', { name: 'Working orders on the chart' });
+  }
+
+  /** The line item (cancel button, price field) of a working order. */
+  priceField(orderId: string): Locator {
+    return this.list.getByRole('textbox', { name: new RegExp(`for order ${orderId}$`) });
+  }
+
+  modifyDialog(orderId: string): Locator {
+    return this.page.getByRole('dialog', { name: `Modify order ${orderId}` });
+  }
+
+  /**
+   * The y (page px) of a working-order line: the pointer sweeps down the chart until the chart offers
+   * to grab a line (its resize cursor), as a trader's mouse finds it. Lines are canvas drawings, not DOM.
+   */
+  async findLineY(): Promise<{ x: number; y: number }> {
+    const box = await this.canvas.boundingBox();
+    if (!box) throw new Error('chart canvas not visible');
+    const x = box.x + box.width * 0.4;
+    for (let y = box.y + 4; y < box.y + box.height - 4; y += 4) {
+      await this.page.mouse.move(x, y);
+      if ((await this.canvas.evaluate((el) => el.style.cursor)) === 'ns-resize') return { x, y };
+    }
+    throw new Error('no working-order line found on the chart');
+  }
+
+  /** Drags the (only) working-order line by `dy` px (positive = down = a lower price). */
+  async dragLine(dy: number): Promise<void> {
+    const { x, y } = await this.findLineY();
+    await this.page.mouse.down();
+    for (let i = 1; i <= 5; i++) await this.page.mouse.move(x, y + (dy * i) / 5);
+    await this.page.mouse.up();
+  }
+}
+
 export class TerminalPage {
   readonly page: Page;
   readonly ticket: TicketObject;
@@ -107,6 +152,7 @@ export class TerminalPage {
   readonly positions: GridObject;
   readonly detail: OrderDetailObject;
   readonly chart: Locator;
+  readonly chartOrders: ChartOrdersObject;
   readonly watchlist: Locator;
   readonly connection: Locator;
 
@@ -117,6 +163,7 @@ export class TerminalPage {
     this.positions = new GridObject(page.getByRole('grid', { name: 'Positions' }));
     this.detail = new OrderDetailObject(page);
     this.chart = page.getByRole('region', { name: 'Chart' });
+    this.chartOrders = new ChartOrdersObject(page, this.chart);
     this.watchlist = page.getByRole('table', { name: 'Watchlist' });
     this.connection = page.getByRole('status', { name: /^Connection:/ });
   }
@@ -143,6 +190,71 @@ export class TerminalPage {
   async chartSummary(): Promise<string> {
     const id = await this.chart.getAttribute('aria-describedby');
     return id ? ((await this.page.locator(`[id="${id}"]`).textContent()) ?? '') : '';
+  }
+
+  /** The top bar (banner): screens, mode, connection, trading state, account figures, kill switch. */
+  topBar(): Locator {
+    return this.page.getByRole('banner');
+  }
+
+  /**
+   * What in the top bar cannot be read: text that overlaps other text, or is cut by a box that clips
+   * it (an ellipsis, a clipped row of figures) or by the window. Measured on the text itself (one
+   * rectangle per text node), so nested elements and padding do not count, only what a trader sees.
+   */
+  async topBarProblems(): Promise<string[]> {
+    return this.topBar().evaluate((bar) => {
+      const texts: { text: string; r: DOMRect }[] = [];
+      const out: string[] = [];
+      const walker = document.createTreeWalker(bar, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = (n.textContent ?? '').trim();
+        const el = n.parentElement;
+        if (!text || !el || el.closest('.sr-only, [hidden], [aria-hidden="true"]')) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        const r = range.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue; // not rendered (display: none)
+        texts.push({ text, r });
+        if (r.left < -1 || r.right > window.innerWidth + 1) out.push(`"${text}" outside the window`);
+        for (let a: HTMLElement | null = el; a && a !== bar.parentElement; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX === 'visible') continue;
+          const b = a.getBoundingClientRect();
+          if (r.left < b.left - 1 || r.right > b.right + 1) {
+            out.push(`"${text}" cut by its box (${Math.round(r.left)}–${Math.round(r.right)} in ${Math.round(b.left)}–${Math.round(b.right)})`);
+            break;
+          }
+        }
+      }
+      for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+          const a = texts[i]!;
+          const b = texts[j]!;
+          const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+          const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+          if (w > 1 && h > 1) out.push(`"${a.text}" overlaps "${b.text}"`);
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Tab labels that wrap onto a second line or leave their box or the window ("ORDERS 1 open / 5" on two lines). */
+  async brokenTabs(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const out: string[] = [];
+      for (const tab of document.querySelectorAll<HTMLElement>('[role="tab"]')) {
+        const box = tab.getBoundingClientRect();
+        if (box.width === 0) continue;
+        const range = document.createRange();
+        range.selectNodeContents(tab);
+        const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        const r = range.getBoundingClientRect();
+        if (lines.size > 1) out.push(`"${tab.innerText.trim()}" wraps onto ${lines.size} lines`);
+        else if (r.right > box.right + 1 || r.right > window.innerWidth + 1) out.push(`"${tab.innerText.trim()}" cut`);
+      }
+      return out;
+    });
   }
 
   /** Saves test-results/screenshots/NAME.png of one part of the screen (a close-up). */

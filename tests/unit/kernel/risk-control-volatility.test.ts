@@ -23,6 +23,7 @@ function rig() {
   const ledger = new Ledger(cash('1000000'), (s) => instruments.get(s));
   const oms = new Oms({ clock, journal: new MemoryJournal(), venue: new FakeVenue(), instruments, ledger, idPrefix: 'T', check: acceptAll, listener: { orderUpdated: () => undefined, orderDenied: () => undefined, fillApplied: () => undefined, anomaly: () => undefined } });
   let vol = 1;
+  let known: boolean | undefined;
   const risk = new RiskControl({
     clock,
     store: new MemoryRiskStore(),
@@ -33,6 +34,7 @@ function rig() {
     exposureVersion: () => 0,
     equityUnits: () => ledger.cashUnits,
     market: { ref: () => 10_000n, bid: () => 9_999n, ask: () => 10_001n, shortTermVol: () => vol },
+    volatilityKnown: () => known ?? true,
     symbols: () => ['BTC/USD'],
     venueConnected: () => true,
     cancelAll: () => [],
@@ -43,6 +45,7 @@ function rig() {
   const order: RiskOrder = { symbol: 'BTC/USD', side: 'buy', qtyUnits: 1n, type: 'limit', limitPriceUnits: 10_000n, urgency: 'immediate', source: 'api', kind: 'direct' };
   return {
     setVol: (v: number) => (vol = v),
+    setKnown: (k: boolean) => (known = k),
     tick: (n: number) => {
       for (let k = 0; k < n; k++) {
         clock.advanceBy(1000);
@@ -72,5 +75,15 @@ describe('RiskControl volatility baseline', () => {
     // The four-valued samples have left the window: the baseline is 1.
     r.setVol(1.2);
     expect(r.regime()).toMatchObject({ regime: 'normal', ratio: 1.2 });
+  });
+
+  it('when the shared rule says the volatility is not known yet then the regime is unknown, however many samples L1 has', () => {
+    const r = rig();
+    r.setKnown(false);
+    r.tick(400);
+    r.setVol(3);
+    expect(r.regime()).toMatchObject({ regime: 'unknown', ratio: null, factor: 1 });
+    r.setKnown(true);
+    expect(r.regime()).toMatchObject({ regime: 'high', ratio: 3 });
   });
 });

@@ -7,6 +7,7 @@ import type { Observation } from '../../../src/pms/returns.ts';
 import { extremeMoves } from '../../../src/pms/stress.ts';
 import { parametricVaR, varReport } from '../../../src/pms/var.ts';
 import { ewmaVolatility, volatilityRegime } from '../../../src/pms/volatility.ts';
+import { MIN_VOL_HISTORY, volatilityKnown } from '../../../src/core/volatility-known.ts';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -304,6 +305,28 @@ describe('PmsMonitor volatility and correlation', () => {
       ['A', 'A'],
       [PORTFOLIO_SUBJECT, null],
     ]);
+  });
+
+  it('when the volatility is known is one rule: unknown (no regime, no flag) below 30 + 100 one-minute returns, known (regime, flag) from there', () => {
+    const monitor = (): PmsMonitor => new PmsMonitor({ thresholds: { volatilityPercentile: { info: 0.5 } } });
+    const volatileEnd = (n: number): Record<string, number[]> => paths(['A'], n, { vol: (k) => (k > n - 20 ? 0.01 : 0.001), seed: 3 });
+    // Arrange: 30 + 100 prices, so 129 returns at most: one short of the rule.
+    const short = monitor();
+    const p = volatileEnd(30 + MIN_VOL_HISTORY);
+    // Act
+    const before = short.cycle(feed(short, p), book(1_000_000, { A: { qty: 10, price: last(p.A!) } }));
+    // Assert: not known, so no regime and no flag, as L1 (asking the same rule) says "unknown".
+    expect(short.volatilityKnown('A')).toBe(false);
+    expect(volatilityKnown(30 + MIN_VOL_HISTORY - 1, 30, 240)).toBe(false);
+    expect(before.metrics.exposures[0]!.volPercentile).toBeNull();
+    expect(before.flags.filter((f) => f.code === 'volatility_regime_high' && f.symbol === 'A')).toEqual([]);
+    // Two more minutes: known to both, the regime exists and the flag fires on the volatile end.
+    const full = monitor();
+    const q = volatileEnd(30 + MIN_VOL_HISTORY + 2);
+    const after = full.cycle(feed(full, q), book(1_000_000, { A: { qty: 10, price: last(q.A!) } }));
+    expect(full.volatilityKnown('A')).toBe(true);
+    expect(after.metrics.exposures[0]!.volPercentile).not.toBeNull();
+    expect(after.flags.some((f) => f.code === 'volatility_regime_high' && f.symbol === 'A')).toBe(true);
   });
 
   it('when two held instruments start moving together then the current correlation rises above its baseline and correlation_spike is raised', () => {

@@ -7,6 +7,7 @@ import {
   applyLimitChanges,
   applyLimitCommand,
   classify,
+  compareLimitEntries,
   defaultLimitBook,
   diffLimitBooks,
   formatLimitValue,
@@ -146,6 +147,28 @@ describe('applying limit updates', () => {
     if (!a.ok) return;
     expect(getEntry(a.book, 'max_order_notional', GLOBAL)).toMatchObject({ hard: cash('250000'), soft: cash('50000') });
     expect(a.changes).toEqual([{ kind: 'limit', name: 'max_order_notional', scope: GLOBAL, before: { hard: cash('250000'), soft: cash('100000') }, after: { hard: cash('250000'), soft: cash('50000') } }]);
+  });
+
+  it('when a limit is edited then its entry keeps its place in the book; a new one goes last', () => {
+    const book = defaultLimitBook();
+    const keys = (b: LimitBook): string[] => b.entries.map((e) => `${e.name}@${scopeKey(e.scope)}`);
+    const edited = applyLimitCommand(book, cmd('set max_order_notional 150000 --soft 50000'));
+    expect(edited.ok && keys(edited.book)).toEqual(keys(book));
+    const added = applyLimitCommand(book, cmd('set max_order_qty 9 --symbol ETH/USDT --soft 1'));
+    expect(added.ok && keys(added.book)).toEqual(keys(book));
+    const fresh = applyLimitCommand(book, cmd('set max_position_notional 1000'));
+    expect(fresh.ok && keys(fresh.book)).toEqual([...keys(book), 'max_position_notional@global']);
+  });
+
+  it('when limits are listed then the order depends on the entries only (limit, then global, group, symbol scope)', () => {
+    const book = defaultLimitBook();
+    const sorted = (entries: LimitBook['entries']): string[] => [...entries].sort(compareLimitEntries).map((e) => `${e.name}@${scopeKey(e.scope)}`);
+    const shown = sorted(book.entries);
+    // However the book was built: reversed, or read back from a store ordered by name and scope key.
+    expect(sorted([...book.entries].reverse())).toEqual(shown);
+    expect(shown.slice(0, 4)).toEqual(['max_order_qty@symbol:BTC/USDT', 'max_order_qty@symbol:ETH/USDT', 'max_order_qty@symbol:SPY', 'max_order_notional@global']);
+    const gross = shown.filter((k) => k.startsWith('max_gross_exposure_pct_nav@'));
+    expect(gross).toEqual(['max_gross_exposure_pct_nav@global', 'max_gross_exposure_pct_nav@group:crypto', 'max_gross_exposure_pct_nav@group:equity']);
   });
 
   it('when the new levels equal the old ones then nothing changes', () => {

@@ -503,8 +503,8 @@ export function Blotter(): ReactNode {
         />
         <div className="panel-tools">
           {tab === 'orders' && (
-            <label className="check">
-              <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} /> Open only
+            <label className="check" title="Open only: hide finished orders">
+              <input type="checkbox" aria-label="Open only" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} /> <span className="check-text">Open only</span>
             </label>
           )}
           <button
