@@ -45,7 +45,13 @@ export type VenueEvent =
   | { type: 'fill'; fill: VenueFill }
   | { type: 'cancelled'; clientOrderId: string; ts: number }
   | { type: 'expired'; clientOrderId: string; ts: number }
-  | { type: 'cancelRejected'; clientOrderId: string; code: string; message: string; ts: number };
+  | { type: 'cancelRejected'; clientOrderId: string; code: string; message: string; ts: number }
+  /**
+   * The request may or may not have made the order (a create that timed out, a dropped connection,
+   * a 5xx): the OMS shows it UNRESOLVED, never resends it, and waits for the venue's answer by
+   * client order id (accepted, fills, an end, or rejected once the venue certainly has none).
+   */
+  | { type: 'unresolved'; clientOrderId: string; code: string; message: string; ts: number };
 
 /** Market data a venue publishes, in exact units. */
 export interface BookLevel {
