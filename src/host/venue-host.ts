@@ -134,6 +134,14 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
     const inst = venue.registry.get(h.symbol);
     if (inst) baseline[inst.base] = rescale(h.qtyUnits, inst.qtyDecimals, 8).toString();
   }
+  // The marks at connect: the cost basis of opening positions (the holdings a new journal starts with).
+  const marks = new Map<string, bigint>();
+  for (const s of settings.symbols) {
+    const tk = await venue.fetchTicker(s).catch(() => undefined);
+    const mark = tk?.lastUnits ?? (tk?.bidUnits !== undefined && tk.askUnits !== undefined ? (tk.bidUnits + tk.askUnits) / 2n : undefined);
+    if (mark !== undefined) marks.set(s, mark);
+  }
+  link.openingPrice = (s) => marks.get(s);
   const parts = liveParts({ dataDir: journalDir, venue: port, link, instruments, currency: venue.currency, initialCash: toDecimalString(account.cashUnits, CASH_DECIMALS), baseline, log: o.log, clock });
   return { parts, venue, settings, reconcileEveryMs: t.reconcileEveryMs };
 }
