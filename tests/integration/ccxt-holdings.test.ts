@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderDto } from '../../src/contract/dto.ts';
 import { createMemoryPair } from '../../src/contract/memory.ts';
 import type { Client } from '../../src/contract/rpc.ts';
 import { createClient, serveEndpoint } from '../../src/contract/rpc.ts';
 import { orderRows } from '../../src/host/cli-format.ts';
+import { DataDirError } from '../../src/host/data-dir.ts';
 import type { VenueSettings } from '../../src/host/venue-config.ts';
 import { openExchangeSession } from '../../src/host/venue-host.ts';
 import type { ExchangeSession } from '../../src/host/venue-host.ts';
@@ -110,6 +113,14 @@ describe('exchange holdings on a live ccxt venue', () => {
     const again = await c2.call('venue.reconcile');
     expect(again.items.filter((i) => i.kind === 'balance' || i.kind === 'opening_position')).toEqual([]);
     expect((await c2.call('venue.reconciliation', {})).runs.flatMap((r) => r.items).filter((i) => i.kind === 'opening_position')).toEqual([]);
+
+    // A zero-byte account journal beside the account's history refuses the start (issue 8's guard, per account).
+    await stop(open.pop()!);
+    const journal = join(dir, 'accounts', 'binance-live', 'strata.sqlite');
+    for (const f of [journal, `${journal}-wal`, `${journal}-shm`]) writeFileSync(f, '');
+    const refused = await openExchangeSession(settings(url), { dataDir: dir, env: { STRATA_API_KEY: KEY, STRATA_API_SECRET: SECRET }, log: () => undefined, seed: 3 }).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(DataDirError);
+    expect((refused as Error).message).toMatch(/strata\.sqlite is empty .*--fresh/);
   });
 });
 

@@ -312,7 +312,7 @@ export class SqliteOrderJournal implements JournalPort {
       insertAdjustment: db.prepare(
         `INSERT OR IGNORE INTO position_adjustments (id, ts, symbol, asset, qty_units, price_units, source, detail) VALUES (@id, @ts, @symbol, @asset, @qty_units, @price_units, @source, @detail)`,
       ),
-      loadAdjustments: db.prepare(`SELECT id, ts, symbol, asset, qty_units, price_units, source, detail FROM position_adjustments ORDER BY seq`),
+      loadAdjustments: db.prepare(`SELECT id, ts, symbol, asset, qty_units, price_units, source, detail FROM position_adjustments ORDER BY seq`).safeIntegers(true),
       insertOrder: db.prepare(`INSERT INTO orders (${cols}) VALUES (${vals})`),
       updateOrder: db.prepare(
         `UPDATE orders SET venue_order_id=@venue_order_id, filled_units=@filled_units, filled_notional_units=@filled_notional_units,
