@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   /** Backtests: no kept run or running job by that id, or no backtest service on this host. */
   'BACKTEST_NOT_FOUND',
   'BACKTEST_UNAVAILABLE',
+  /** A sweep's result was asked for while it still runs. */
+  'BACKTEST_RUNNING',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,7 +13,20 @@ export interface EventFeed {
 export interface ServeOptions {
   /** Called for failures that are not the caller's fault (bugs), after replying INTERNAL. */
   onInternalError?: (err: unknown, method: string) => void;
+  /**
+   * Whether the peer is behind (its transport's send buffer is backing up). While it is, snapshot
+   * events it can miss (CONFLATED_EVENTS) are skipped instead of queued: a starved browser then
+   * catches up on the next snapshot rather than being cut off, and order events are never skipped.
+   */
+  congested?: () => boolean;
 }
+
+/**
+ * Events whose every frame is a whole snapshot (a book, a quote, an account, one position, the
+ * clock) or market colour (trades, candles, metrics), so a later frame replaces a skipped one.
+ * Orders, fills, risk state and flags, alerts and proposals are never in this set.
+ */
+export const CONFLATED_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['book', 'quote', 'trade', 'candle', 'clock', 'risk.metrics', 'account.updated', 'position.updated']);
 
 /**
  * The largest request frame, on every transport (the WebSocket's maxPayload says the same), and
@@ -59,6 +72,7 @@ export function serveEndpoint(endpoint: Endpoint, handlers: Handlers, feed?: Eve
     void handleFrame(text);
   });
   const offFeed = feed?.subscribe((event, data) => {
+    if (opts.congested !== undefined && CONFLATED_EVENTS.has(event) && opts.congested()) return;
     endpoint.send(JSON.stringify({ t: 'evt', event, data }));
   });
   const offClose = endpoint.onClose(() => stop());

@@ -38,6 +38,8 @@ export const DOMAIN_ERROR_CODES = [
   /** Backtests: no kept run or running job by that id, or no backtest service on this host. */
   'BACKTEST_NOT_FOUND',
   'BACKTEST_UNAVAILABLE',
+  /** A sweep's result was asked for while it still runs. */
+  'BACKTEST_RUNNING',
   'INTERNAL',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

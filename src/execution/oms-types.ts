@@ -6,6 +6,7 @@ import type { Ledger, PositionState } from '../core/ledger.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, JournalPort, PreTradeCheck, TriggerRecord, VenuePort } from '../core/ports.ts';
 import type { ParsedAmounts } from './amounts.ts';
+import type { OrderEventName } from './order-events.ts';
 
 /** What callers hand the OMS and what it needs (src/execution/oms.ts re-exports them). */
 
@@ -76,7 +77,8 @@ export interface ChildRequest {
 
 /** What the OMS tells the rest of the engine, after state is durable. */
 export interface OmsListener {
-  orderUpdated(order: Order): void;
+  /** `event` names what happened (past tense), from the change the OMS journaled. */
+  orderUpdated(order: Order, event: OrderEventName): void;
   orderDenied(order: Order): void;
   fillApplied(fill: FillRecord, order: Order, position: PositionState): void;
   /** Something the venue sent that does not fit our records (unknown order, overfill). */

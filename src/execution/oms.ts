@@ -8,6 +8,7 @@ import { divRound, fromUnits, toDecimalString, toUnits } from '../core/precision
 import { parseAmounts } from './amounts.ts';
 import { blankOrder, externalOrder } from './order-draft.ts';
 import type { ExternalOrderSpec } from './order-draft.ts';
+import { orderEventOf } from './order-events.ts';
 import type { ChildRequest, HeldOrder, HeldRequest, OmsDeps, ParentRequest, PlaceRequest, ReplaceRequest, SubmitOutcome } from './oms-types.ts';
 
 export type { ChildRequest, HeldOrder, HeldRequest, OmsDeps, OmsListener, ParentRequest, PlaceRequest, ReplaceRequest, SubmitOutcome } from './oms-types.ts';
@@ -423,7 +424,7 @@ export class Oms {
     this.link(order);
     this.trackOpen(order);
     if (reserve !== undefined && order.side === 'buy') this.reservePrice.set(order.id, reserve);
-    this.deps.listener.orderUpdated(order);
+    this.deps.listener.orderUpdated(order, 'OrderSubmitted');
     beforeSend?.(order);
     if (send) this.send(order);
     return order;
@@ -449,7 +450,7 @@ export class Oms {
   persist(order: Order, event: string, detail?: string): void {
     order.updatedAt = this.deps.clock.now();
     this.deps.journal.updateOrder(order, event, detail);
-    this.deps.listener.orderUpdated(order);
+    this.deps.listener.orderUpdated(order, orderEventOf(event, order));
   }
 
   /** Ends a parent (or any open order the OMS does not send) with a terminal status. */
@@ -472,7 +473,7 @@ export class Oms {
     this.orders.set(order.id, order);
     this.link(order);
     this.deps.listener.orderDenied(order);
-    this.deps.listener.orderUpdated(order);
+    this.deps.listener.orderUpdated(order, 'OrderDenied');
     return order;
   }
 
@@ -493,7 +494,7 @@ export class Oms {
       order.updatedAt = now;
       this.cancelSentAt.set(order.id, now);
       this.deps.journal.updateOrder(order, 'cancel_requested');
-      this.deps.listener.orderUpdated(order);
+      this.deps.listener.orderUpdated(order, 'OrderCancelRequested');
       this.deps.venue.cancel(order.id, order.symbol);
     } else if (now - (this.cancelSentAt.get(order.id) ?? Number.NEGATIVE_INFINITY) >= CANCEL_RESEND_MS) {
       // A cancel can be lost on the way (or sit in a stuck queue): asking again after a while
@@ -534,7 +535,7 @@ export class Oms {
         if (order.status === 'NEW') transition(order, 'PENDING', e.ts);
         else if (order.status === 'UNRESOLVED') this.resolvedWorking(order, e.ts);
         this.deps.journal.updateOrder(order, 'accepted', e.venueOrderId);
-        this.deps.listener.orderUpdated(order);
+        this.deps.listener.orderUpdated(order, 'OrderAccepted');
         break;
       case 'unresolved':
         this.markUnresolved(order, e.code, e.message);
@@ -552,7 +553,7 @@ export class Oms {
         order.cancelRequested = false;
         order.updatedAt = e.ts;
         this.deps.journal.updateOrder(order, 'cancel_rejected', `${e.code}: ${e.message}`);
-        this.deps.listener.orderUpdated(order);
+        this.deps.listener.orderUpdated(order, 'OrderCancelRejected');
         // A replace whose cancel the venue refused does not happen: the order works on as it was.
         const nextId = this.links.replacedBy.get(order.id);
         const next = nextId !== undefined ? this.orders.get(nextId) : undefined;
@@ -572,7 +573,7 @@ export class Oms {
     if (!isOpen(order.status) || order.status === 'UNRESOLVED' || this.heldByStrata(order)) return;
     transition(order, 'UNRESOLVED', this.deps.clock.now(), { code, message });
     this.deps.journal.updateOrder(order, 'unresolved', `${code}: ${message}`);
-    this.deps.listener.orderUpdated(order);
+    this.deps.listener.orderUpdated(order, 'OrderUnresolved');
   }
 
   /** The venue showed an UNRESOLVED order working: back to PENDING or PARTIALLY_FILLED, its doubt cleared. */
@@ -585,7 +586,7 @@ export class Oms {
     transition(order, to, this.deps.clock.now(), reason);
     this.deps.journal.updateOrder(order, event, reason ? `${reason.code}: ${reason.message}` : undefined);
     this.close(order);
-    this.deps.listener.orderUpdated(order);
+    this.deps.listener.orderUpdated(order, orderEventOf(event, order));
     this.releaseReplacement(order);
   }
 
@@ -656,8 +657,8 @@ export class Oms {
     }
     const position = this.deps.ledger.apply(record);
     this.deps.listener.fillApplied(record, order, position);
-    this.deps.listener.orderUpdated(order);
-    if (parent) this.deps.listener.orderUpdated(parent);
+    this.deps.listener.orderUpdated(order, orderEventOf('filled', order));
+    if (parent) this.deps.listener.orderUpdated(parent, orderEventOf('filled', parent));
     if (!isOpen(order.status)) this.releaseReplacement(order);
     return true;
   }
@@ -759,7 +760,7 @@ export class Oms {
     this.orders.set(order.id, order);
     this.trackOpen(order);
     if (order.side === 'buy' && order.priceUnits !== null) this.reservePrice.set(order.id, order.priceUnits);
-    this.deps.listener.orderUpdated(order);
+    this.deps.listener.orderUpdated(order, 'OrderAdopted');
     return order;
   }
 

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { BacktestDataDto, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, Params } from '../contract/api.ts';
+import { MAX_SWEEP_POINTS } from '../contract/api.ts';
+import type { BacktestDataDto, BacktestFidelitiesDto, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSweepDto, Params } from '../contract/api.ts';
+import { barsBetween } from '../backtest/data/series.ts';
 import type { BarSeries } from '../backtest/data/series.ts';
+import type { SeriesInfo } from '../backtest/data/series-store.ts';
 import { metricRows } from '../backtest/metrics/metrics.ts';
-import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
+import type { RunSpec } from '../backtest/run-spec.ts';
 import { sizingArg } from '../backtest/run-spec.ts';
 import type { RunRecord, RunSummary } from '../backtest/runs.ts';
 import { STRATEGIES } from '../backtest/strategies/index.ts';
@@ -12,6 +14,8 @@ import { DomainError } from '../core/errors.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { SqliteBacktestRunStore } from '../store/sqlite/backtest-run-store.ts';
 import { SqliteSeriesStore } from '../store/sqlite/series-store.ts';
+import { KEPT_SWEEPS, compareFidelities, runOnWorker, startSweep } from './backtest-research.ts';
+import type { RunSettings } from './backtest-research.ts';
 
 /**
  * backtest.* for a serving host: the data directory's imported series (series.db) and kept runs
@@ -20,17 +24,17 @@ import { SqliteSeriesStore } from '../store/sqlite/series-store.ts';
  * pushed as `backtest.progress`, and the finished run is kept like a CLI run.
  */
 
-type WorkerReply = { ok: true; report: BacktestReport; time: Float64Array; equity: Float64Array; seconds: number } | { ok: false; error: string };
-
 interface Job {
-  worker: Worker;
-  startedAt: number;
+  cancel(): void;
+  kind: BacktestProgressDto['kind'];
 }
 
 export class BacktestService {
   private readonly dataDir: string;
   private readonly publish: (p: BacktestProgressDto) => void;
   private readonly jobs = new Map<string, Job>();
+  /** Finished sweeps, newest last, for backtest.sweepResult (kept in memory, the last few). */
+  private readonly sweeps = new Map<string, BacktestSweepDto>();
   private seq = 0;
 
   constructor(dataDir: string, publish: (p: BacktestProgressDto) => void) {
@@ -50,7 +54,8 @@ export class BacktestService {
     }
   }
 
-  run(p: Params<'backtest.run'>): BacktestProgressDto {
+  /** The request's strategy checked, its bars loaded, and the spec every level or point starts from. */
+  private prepare(p: RunSettings, fidelity: RunSpec['fidelity']): { spec: RunSpec; bars: BarSeries; info: SeriesInfo } {
     const def = STRATEGIES[p.strategy];
     if (!def) throw new DomainError('BAD_REQUEST', `unknown strategy "${p.strategy}" (${Object.keys(STRATEGIES).join(', ')})`);
     const params = { ...def.defaults, ...p.params };
@@ -71,7 +76,7 @@ export class BacktestService {
     const spec: RunSpec = {
       strategy: p.strategy,
       params,
-      fidelity: p.fidelity,
+      fidelity,
       cash: p.cash,
       commission: String(p.commission),
       sizing: sizingArg(p.sizing),
@@ -81,42 +86,79 @@ export class BacktestService {
       seed: 42,
       instrument: got.info.name,
     };
+    return { spec, bars: got.series, info: got.info };
+  }
+
+  run(p: Params<'backtest.run'>): BacktestProgressDto {
+    const { spec, bars, info } = this.prepare(p, p.fidelity);
     const jobId = `BT${++this.seq}`;
-    const info = got.info;
-    const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, bars: got.series as BarSeries } });
-    this.jobs.set(jobId, { worker, startedAt: performance.now() });
-    const progress = (x: Partial<BacktestProgressDto>): BacktestProgressDto => ({ jobId, status: 'running', progress: 0, etaMs: null, runId: null, error: null, ...x });
-    worker.once('message', (r: WorkerReply) => {
-      this.jobs.delete(jobId);
-      void worker.terminate();
+    const { worker, reply } = runOnWorker(spec, bars);
+    this.jobs.set(jobId, { kind: 'run', cancel: () => void worker.terminate() });
+    const progress = (x: Partial<BacktestProgressDto>): BacktestProgressDto => ({ jobId, kind: 'run', status: 'running', progress: 0, done: 0, total: 1, etaMs: null, runId: null, error: null, ...x });
+    void reply.then((r) => {
+      // Cancelled: cancel() answered and published already.
+      if (!this.jobs.delete(jobId)) return;
       if (!r.ok) return this.publish(progress({ status: 'failed', error: r.error }));
       const runs = new SqliteBacktestRunStore(join(this.dataDir, 'backtests.db'));
       try {
         const equity = new Float64Array(r.equity);
         const resultHash = createHash('sha256').update(JSON.stringify(r.report)).update(Buffer.from(equity.buffer, equity.byteOffset, equity.byteLength)).digest('hex');
         const saved = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: info.name, dataHash: info.hash, spec, report: r.report, resultHash, time: new Float64Array(r.time), equity });
-        this.publish(progress({ status: 'done', progress: 1, runId: saved.id }));
+        this.publish(progress({ status: 'done', progress: 1, done: 1, runId: saved.id }));
       } catch (err) {
         this.publish(progress({ status: 'failed', error: err instanceof Error ? err.message : String(err) }));
       } finally {
         runs.close();
       }
     });
-    worker.once('error', (err) => {
-      this.jobs.delete(jobId);
-      this.publish(progress({ status: 'failed', error: err.message }));
-    });
     const started = progress({});
     this.publish(started);
     return started;
   }
 
+  /** The same run at bar, L1, L2 (and L3 where the data allows), each on its own worker thread. */
+  fidelities(p: Params<'backtest.fidelities'>): Promise<BacktestFidelitiesDto> {
+    const { spec, bars, info } = this.prepare(p, 'bar');
+    return compareFidelities(spec, bars, info.name);
+  }
+
+  sweep(p: Params<'backtest.sweep'>): BacktestProgressDto {
+    const { spec, bars } = this.prepare(p, p.fidelity);
+    const known = Object.keys(STRATEGIES[p.strategy]!.defaults);
+    const unknown = Object.keys(p.grid).filter((k) => !known.includes(k));
+    if (unknown.length > 0) throw new DomainError('BAD_REQUEST', `${p.strategy} has no parameter ${unknown.join(', ')} (it has ${known.join(', ')})`);
+    const size = Object.values(p.grid).reduce((n, v) => n * v.length, 1);
+    // Random draws shuffle the whole grid, so even then the grid itself is bounded.
+    if (size > (p.random !== undefined ? 100 * MAX_SWEEP_POINTS : MAX_SWEEP_POINTS)) throw new DomainError('BAD_REQUEST', `the grid has ${size} points; a sweep takes at most ${MAX_SWEEP_POINTS} (narrow it, or draw some with random)`);
+    const jobId = `SW${++this.seq}`;
+    const job = startSweep(jobId, spec, bars, p, this.publish, (result) => {
+      this.jobs.delete(jobId);
+      this.sweeps.set(jobId, result);
+      while (this.sweeps.size > KEPT_SWEEPS) this.sweeps.delete(this.sweeps.keys().next().value!);
+    });
+    this.jobs.set(jobId, { kind: 'sweep', cancel: job.cancel });
+    return job.started;
+  }
+
+  sweepResult(jobId: string): BacktestSweepDto {
+    const r = this.sweeps.get(jobId);
+    if (r) return r;
+    if (this.jobs.has(jobId)) throw new DomainError('BACKTEST_RUNNING', `sweep ${jobId} is still running (wait for its backtest.progress done)`);
+    throw new DomainError('BACKTEST_NOT_FOUND', `no sweep ${jobId} (the host keeps the last ${KEPT_SWEEPS})`);
+  }
+
   cancel(jobId: string): BacktestProgressDto {
     const job = this.jobs.get(jobId);
     if (!job) throw new DomainError('BACKTEST_NOT_FOUND', `no running backtest ${jobId}`);
+    if (job.kind === 'sweep') {
+      // The pool stops and keeps the rows finished so far; its own progress says "cancelled" once
+      // that partial table can be read.
+      job.cancel();
+      return { jobId, kind: 'sweep', status: 'cancelled', progress: 0, done: 0, total: 0, etaMs: null, runId: null, error: null };
+    }
     this.jobs.delete(jobId);
-    void job.worker.terminate();
-    const out: BacktestProgressDto = { jobId, status: 'cancelled', progress: 0, etaMs: null, runId: null, error: null };
+    job.cancel();
+    const out: BacktestProgressDto = { jobId, kind: 'run', status: 'cancelled', progress: 0, done: 0, total: 1, etaMs: null, runId: null, error: null };
     this.publish(out);
     return out;
   }
@@ -152,19 +194,42 @@ export class BacktestService {
       metrics: metricRows(m).map(([name, value, fidelity, fills]) => ({ name, value, fidelity, fills })),
       equity,
       monthly: r.report.periods.month.map((x) => ({ period: x.period, return: x.return })),
-      trades: r.report.trades.map((t) => ({ entryDate: t.entryDate, exitDate: t.exitDate, entryPrice: t.entryPrice, exitPrice: t.exitPrice, size: t.size, commission: t.commission, pnl: t.pnl })),
+      trades: r.report.trades.map((t) => ({ entryTime: dateMs(t.entryDate), exitTime: t.exitDate === null ? null : dateMs(t.exitDate), entryDate: t.entryDate, exitDate: t.exitDate, entryPrice: t.entryPrice, exitPrice: t.exitPrice, size: t.size, commission: t.commission, pnl: t.pnl })),
       finalValue: r.report.finalValue,
       fills: r.report.fills,
       bars: r.report.bars,
       costs: m.assumptions.costs,
+      costSplit: { ...m.costs },
+      prices: this.prices(r.dataHash, r.spec),
     };
+  }
+
+  /** The run's window of its series, by content hash (the name may since point at other data). */
+  private prices(hash: string, spec: RunSpec): BacktestRunDto['prices'] {
+    const store = new SqliteSeriesStore(join(this.dataDir, 'series.db'));
+    let got;
+    try {
+      got = store.get(hash);
+    } finally {
+      store.close();
+    }
+    if (!got || got.series.kind !== 'bars') return null;
+    const b = barsBetween(got.series, spec.fromMs, spec.toMs);
+    const out: NonNullable<BacktestRunDto['prices']> = [];
+    for (let i = 0; i < b.time.length; i++) out.push({ time: b.time[i]!, open: b.open[i]!, high: b.high[i]!, low: b.low[i]!, close: b.close[i]! });
+    return out;
   }
 
   /** Stops running jobs (host shutdown). */
   close(): void {
-    for (const j of this.jobs.values()) void j.worker.terminate();
+    for (const j of this.jobs.values()) j.cancel();
     this.jobs.clear();
   }
+}
+
+/** A report's trade date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS for intraday bars, both UTC) as epoch ms. */
+function dateMs(d: string): number {
+  return Date.parse(d.length === 10 ? `${d}T00:00:00Z` : `${d}Z`);
 }
 
 function summaryDto(s: RunSummary): BacktestRunSummaryDto {

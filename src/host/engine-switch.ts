@@ -65,6 +65,9 @@ export class EngineSwitch {
         ? {
             'backtest.data': () => bt.data(),
             'backtest.run': (p: unknown) => bt.run(p as Params<'backtest.run'>),
+            'backtest.fidelities': (p: unknown) => bt.fidelities(p as Params<'backtest.fidelities'>),
+            'backtest.sweep': (p: unknown) => bt.sweep(p as Params<'backtest.sweep'>),
+            'backtest.sweepResult': (p: unknown) => bt.sweepResult((p as Params<'backtest.sweepResult'>).jobId),
             'backtest.list': (p: unknown) => bt.list((p as Params<'backtest.list'>).limit),
             'backtest.show': (p: unknown) => bt.show((p as Params<'backtest.show'>).id),
             'backtest.cancel': (p: unknown) => bt.cancel((p as Params<'backtest.cancel'>).jobId),

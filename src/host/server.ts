@@ -40,7 +40,12 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** A slow or stuck client is cut off rather than buffering market data without bound. */
+/**
+ * A client more than this behind gets no more market-data snapshots until it catches up (see
+ * CONFLATED_EVENTS): a browser starved of CPU for a few seconds stays connected.
+ */
+const CONFLATE_ABOVE_BYTES = 1024 * 1024;
+/** A stuck client is cut off rather than buffering order events without bound. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export function tokenMatches(given: string | null, expected: string): boolean {
@@ -154,7 +159,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
           endpoint.send(frame);
         },
       };
-      serveEndpoint(guarded, opts.handlers, opts.feed, { onInternalError: opts.onInternalError });
+      serveEndpoint(guarded, opts.handlers, opts.feed, { onInternalError: opts.onInternalError, congested: () => ws.bufferedAmount > CONFLATE_ABOVE_BYTES });
     });
   });
 

@@ -3,6 +3,7 @@ import { WallClock } from '../core/clock.ts';
 import { EventBus } from '../core/event-bus.ts';
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
+import type { Order } from '../core/order.ts';
 import { Ledger } from '../core/ledger.ts';
 import type { PreTradeDecision } from '../core/ports.ts';
 import { fromUnits, toUnits } from '../core/precision.ts';
@@ -17,7 +18,9 @@ import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { EngineCore, KernelContext } from './context.ts';
 import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
 import { ClockFeed } from './clock-feed.ts';
-import { bookDto, fillDto, positionDto, quoteDto, tradeDto } from './dto-mapping.ts';
+import { bookDto, quoteDto, tradeDto } from './dto-mapping.ts';
+import { DomainBus } from './domain-bus.ts';
+import { projectAccountOnOrders, projectFills, projectOrders, projectRisk } from './projections.ts';
 import { ExecutionService } from './execution-service.ts';
 import { ExposureLog } from './exposure-log.ts';
 import { approvalsHandlers } from './handlers/approvals.ts';
@@ -61,7 +64,9 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   const riskStore = commits ? guardRiskStore(parts.riskStore, commits) : parts.riskStore;
 
   const bus = new EventBus<Events & Record<string, unknown>>();
-  bus.onError = (err, type) => log('error', `event handler for ${String(type)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  const failed = (err: unknown, type: string): void => log('error', `event handler for ${type} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  bus.onError = (err, type) => failed(err, String(type));
+  const domain = new DomainBus(failed);
   const ledger = new Ledger(toUnits(parts.ids.initialCash, CASH_DECIMALS), inst);
   const hub = new MarketDataHub(instruments.all(), {
     book(book, last) {
@@ -110,32 +115,11 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       const r = risk.check(order, order.type === 'market' ? d.estimatedPriceUnits : null);
       return r.ok ? { ok: true, reservePriceUnits: d.estimatedPriceUnits } : r;
     },
+    // What the OMS did, as domain events; the reactions are registered below, in this order.
     listener: {
-      orderUpdated: (o) => {
-        exposureLog.changed(o.symbol);
-        if (bus.wants('order.updated')) bus.publish('order.updated', exec.dto(o));
-        runner.onOrderUpdated(o);
-        triggers.onOrderUpdated(o);
-        // Reserved cash moves when a buy starts or stops working; fills publish the account anyway.
-        if (o.side === 'buy' && (o.status === 'NEW' || o.status === 'CANCELLED' || o.status === 'EXPIRED' || o.status === 'REJECTED') && bus.wants('account.updated')) {
-          bus.publish('account.updated', valuation.account());
-        }
-      },
-      orderDenied: (o) => {
-        if (bus.wants('order.denied')) bus.publish('order.denied', exec.dto(o));
-      },
-      fillApplied: (f, _o, p) => {
-        venueSide.fillApplied(f);
-        exposureLog.changed(f.symbol);
-        const i = inst(f.symbol);
-        if (!i) return;
-        if (bus.wants('fill')) bus.publish('fill', fillDto(f, i));
-        if (bus.wants('position.updated')) {
-          const mark = hub.mark(p.symbol);
-          bus.publish('position.updated', positionDto(p, i, mark, ledger.marketValue(p, mark)));
-        }
-        if (bus.wants('account.updated')) bus.publish('account.updated', valuation.account());
-      },
+      orderUpdated: (o, event) => domain.order(o, event),
+      orderDenied: () => undefined,
+      fillApplied: (fill, order, position) => domain.publish('FillReceived', { fill, order, position }),
       anomaly: (m) => log('warn', m),
     },
   });
@@ -211,9 +195,9 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     guardChanged: () => guard.enforce(),
     cancelAll: () => exec.cancelAll(),
     publish: {
-      state: (x) => bus.publish('risk.state', x),
-      breaker: (x) => bus.publish('risk.breaker', x),
-      limits: (x) => bus.publish('risk.limits', x),
+      state: (state) => domain.publish('TradingStateChanged', { state }),
+      breaker: (event) => domain.publish('BreakerTripped', { event }),
+      limits: (limits) => domain.publish('LimitsChanged', { limits }),
     },
     log,
     alert: (code, message) => bus.publish('engine.alert', { code, severity: 'error', message, orderId: null, at: clock.now() }),
@@ -248,11 +232,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     },
     publish: {
       metrics: (m) => bus.publish('risk.metrics', m),
-      flags: (f) => {
-        bus.publish('risk.flags', f);
-        // A new flag acts on working algos now, not at their next wake.
-        guard.enforce();
-      },
+      flags: (flags) => domain.publish('FlagsChanged', { flags }),
     },
     log,
     options: { ...config.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...config.pms?.config } },
@@ -264,6 +244,23 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     working: () => runner.workingParents(),
     pause: (id, reason) => runner.pause(id, { code: 'GUARD_PAUSED', message: reason }),
   });
+
+  // The reactions to domain events, in the order each must see them: exposure first (L1 reads it),
+  // then the wire's view, then the algos and held stops, then what depends on all of them.
+  const projection = { instrumentOf: inst, orderDto: (o: Order) => exec.dto(o), mark: (s: string) => hub.mark(s), ledger, valuation };
+  domain.onOrder((o) => exposureLog.changed(o.symbol));
+  projectOrders(domain, bus, projection);
+  domain.onOrder((o) => runner.onOrderUpdated(o));
+  domain.onOrder((o) => triggers.onOrderUpdated(o));
+  projectAccountOnOrders(domain, bus, projection);
+  domain.on('FillReceived', ({ fill }) => {
+    venueSide.fillApplied(fill);
+    exposureLog.changed(fill.symbol);
+  });
+  projectFills(domain, bus, projection);
+  projectRisk(domain, bus);
+  // A new flag acts on working algos now, not at their next wake.
+  domain.on('FlagsChanged', () => guard.enforce());
 
   const venueSide = wireVenue(parts, config, {
     clock,

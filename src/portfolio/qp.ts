@@ -3,6 +3,7 @@ import type { Highs, ModelData } from 'highs';
 import { badInput, infeasible, PortfolioError } from './errors.ts';
 import type { Mat } from './linalg.ts';
 import { Matrix, solve } from 'ml-matrix';
+import { solveDenseQp } from './dense-qp.ts';
 
 /**
  * The one door to HiGHS (WebAssembly build of the Edinburgh LP/QP solver, MIT). Portfolio
@@ -119,18 +120,66 @@ export function solveQpWith(highs: Highs, p: QpProblem, limits: SolverLimits = D
       }
     });
   // HiGHS's active-set QP solver now and then fails on a plainly bounded convex QP (reporting
-  // "unbounded" or a solve error) depending on scaling; the same problem is then retried without
-  // presolve and at other scales before it is reported. A proven infeasibility is final.
+  // "unbounded", or "run failed" with status -1) depending on scaling; the same problem is then
+  // retried without presolve and at other scales. If all of those fail, Goldfarb–Idnani's dual
+  // method (dense-qp.ts) solves it, with a ridge where the Hessian is only semidefinite; its answer
+  // is polished on its active set and kept only if the Frank–Wolfe gap proves it optimal for the
+  // exact problem. The sizing property test found problems HiGHS 1.x fails on every time.
   const tries: [number, 'choose' | 'off'][] = p.hessian ? [[s, 'choose'], [s, 'off'], [1, 'choose'], [s * 10, 'off'], [s / 10, 'off']] : [[s, 'choose']];
   let r: { status: number; x: number[] | null; error?: string } = { status: 0, x: null };
   for (const [scale, presolve] of tries) {
     r = attempt(scale, presolve);
-    if (r.status === 7 || r.status === 8) break;
+    if (r.status === 7 && r.x) {
+      const x = p.hessian ? polish(p, r.x) : r.x;
+      return { x, objective: objectiveAt(p, x) };
+    }
+    if (r.status === 8 && !p.hessian) break;
+  }
+  if (p.hessian) {
+    // HiGHS's QP solver also reports "infeasible" for bounded feasible problems: the LP over the
+    // same constraints (a zero objective) says which it is.
+    if (!feasible(highs, p, limits)) throw statusError(8, p.what);
+    const H = p.hessian;
+    for (const ridge of [0, 1e-12, 1e-9, 1e-7]) {
+      const ridged = ridge === 0 ? H : H.map((row, i) => row.map((v, j) => (i === j ? v + ridge * s : v)));
+      const q = solveDenseQp({ hessian: ridged, c: p.c, lower: p.lower, upper: p.upper, rows: p.rows });
+      if ('error' in q) continue;
+      const x = polish(p, q.x);
+      if (optimalByGap(highs, p, x, limits)) return { x, objective: objectiveAt(p, x) };
+    }
+    if (r.status === 7 || r.status === 8 || r.status === -1) throw new PortfolioError('SOLVER', `${p.what}: neither solver reached a point it could prove optimal${r.error ? ` (${r.error})` : ''}`);
   }
   if (r.status === -1) throw new PortfolioError('SOLVER', `${p.what}: the solver failed (${r.error ?? 'unknown error'})`);
-  if (r.status !== 7 || !r.x) throw statusError(r.status, p.what);
-  const x = p.hessian ? polish(p, r.x) : r.x;
-  return { x, objective: objectiveAt(p, x) };
+  throw statusError(r.status, p.what);
+}
+
+function feasible(highs: Highs, p: QpProblem, limits: SolverLimits): boolean {
+  try {
+    solveQpWith(highs, { c: new Array<number>(p.c.length).fill(0), lower: p.lower, upper: p.upper, rows: p.rows, what: `${p.what} (feasibility)` }, limits);
+    return true;
+  } catch (e) {
+    if (e instanceof PortfolioError && e.code !== 'SOLVER') return false;
+    throw e;
+  }
+}
+
+/**
+ * A certificate for a convex QP: with g = Hx + c, the Frank–Wolfe gap g'x − min{g'y : y feasible}
+ * bounds f(x) − f* from above, and is 0 exactly at an optimum. The inner problem is an LP over the
+ * same bounds and rows, which HiGHS's simplex solves reliably where its QP solver may not.
+ */
+function optimalByGap(highs: Highs, p: QpProblem, x: readonly number[], limits: SolverLimits): boolean {
+  const n = x.length;
+  const g = [...p.c];
+  if (p.hessian) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) g[i]! += p.hessian[i]![j]! * x[j]!;
+  const y = solveQpWith(highs, { c: g, lower: p.lower, upper: p.upper, rows: p.rows, what: `${p.what} (optimality check)` }, limits).x;
+  let gap = 0;
+  let size = 0;
+  for (let j = 0; j < n; j++) {
+    gap += g[j]! * (x[j]! - y[j]!);
+    size += Math.abs(g[j]!) * (Math.abs(x[j]!) + Math.abs(y[j]!));
+  }
+  return gap <= 1e-9 * (1 + size);
 }
 
 function objectiveAt(p: QpProblem, x: readonly number[]): number {

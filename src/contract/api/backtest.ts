@@ -4,7 +4,9 @@ import { empty } from './common.ts';
 /**
  * Backtests from the UI: the imported series and strategies to pick from, a run (in a worker
  * thread of the host, never on the engine's event loop) with progress events, the kept runs, one
- * run's results (metrics, equity and drawdown, monthly returns, trades), and cancel.
+ * run's results (metrics, equity and drawdown, monthly returns, trades on the price chart), the
+ * same run at each fidelity level side by side, parameter sweeps (progress, cancel, the table),
+ * and cancel.
  */
 
 export const BACKTEST_FIDELITIES = ['bar', 'l1', 'l2'] as const;
@@ -43,6 +45,9 @@ export interface BacktestRunSummaryDto {
 }
 
 export interface BacktestTradeDto {
+  /** Bar times of the entry and exit, epoch ms (the chart's trade markers). */
+  entryTime: number;
+  exitTime: number | null;
   entryDate: string;
   exitDate: string | null;
   entryPrice: number;
@@ -64,10 +69,98 @@ export interface BacktestRunDto {
   fills: number;
   bars: number;
   costs: string;
+  /** Costs paid, in cash: fees, spread (or L1 haircut) and impact. */
+  costSplit: BacktestCostsDto;
+  /** The run's bars (its window of the series), for the price chart; null if the series is no longer stored. */
+  prices: { time: number; open: number; high: number; low: number; close: number }[] | null;
+}
+
+export interface BacktestCostsDto {
+  fees: number;
+  spread: number;
+  impact: number;
+  total: number;
+}
+
+/** Fidelity levels a comparison shows: the textbook bar mode, then L1, L2 and L3. */
+export type BacktestLevel = 'bar' | 'l1' | 'l2' | 'l3';
+
+/** One level of a fidelity comparison, or why it could not run on this data. */
+export interface BacktestFidelityDto {
+  fidelity: BacktestLevel;
+  available: boolean;
+  /** Why the level did not run (e.g. L3 needs a recorded trade tape), else null. */
+  reason: string | null;
+  /** How fills were assumed to happen, and the cost model, as the run's metrics label them. */
+  fillAssumption: string;
+  costModel: string;
+  finalValue: number | null;
+  totalReturn: number | null;
+  sharpe: number | null;
+  maxDrawdown: number | null;
+  costs: BacktestCostsDto | null;
+  fills: number | null;
+  trades: number | null;
+  /** Equity at each bar close (empty when not available). */
+  equity: { time: number; value: number }[];
+}
+
+/**
+ * From one level to the next: the change in final value and how much of it each assumption
+ * explains. fees + spread + impact are the differences in costs paid (negative when the next level
+ * pays more); `rest` is what the fill price and timing explain (reference close vs next open,
+ * participation caps, the different sizes those lead to). They sum to `change`.
+ */
+export interface BacktestAttributionDto {
+  from: BacktestLevel;
+  to: BacktestLevel;
+  change: number;
+  fees: number;
+  spread: number;
+  impact: number;
+  rest: number;
+}
+
+export interface BacktestFidelitiesDto {
+  levels: BacktestFidelityDto[];
+  attribution: BacktestAttributionDto[];
+}
+
+export interface BacktestSweepRowDto {
+  index: number;
+  params: Record<string, number>;
+  finalValue: number | null;
+  totalReturn: number | null;
+  sharpe: number | null;
+  maxDrawdown: number | null;
+  trades: number;
+  winRate: number | null;
+  /** A point that could not run (e.g. fast ≥ slow), with its reason. */
+  error: string | null;
+}
+
+export interface BacktestSweepDto {
+  jobId: string;
+  status: 'done' | 'cancelled' | 'failed';
+  /** The swept parameters, in the order given (the heatmap's axes are the first two). */
+  keys: string[];
+  points: number;
+  rows: BacktestSweepRowDto[];
+  best: BacktestSweepRowDto | null;
+  deflatedSharpe: number | null;
+  probabilisticSharpe: number | null;
+  workers: number;
+  seconds: number;
+  fidelity: string;
 }
 
 export interface BacktestProgressDto {
   jobId: string;
+  /** A single run (its result is a kept run, runId) or a sweep (backtest.sweepResult). */
+  kind: 'run' | 'sweep';
+  /** Points finished and in all (a run counts as one). */
+  done: number;
+  total: number;
   status: 'running' | 'done' | 'failed' | 'cancelled';
   /** 0..1 */
   progress: number;
@@ -79,21 +172,39 @@ export interface BacktestProgressDto {
 
 const num = (min: number, max: number) => z.number().min(min).max(max);
 
+/** What decides a run besides its fidelity: the data, the strategy and its parameters, the costs. */
+const settings = {
+  /** Name or hash of an imported series (strata data import FILE). */
+  data: z.string().min(1).max(200),
+  strategy: z.string().min(1).max(64),
+  params: z.record(z.string().max(64), z.number().finite()).default({}),
+  cash: z.string().regex(/^\d{1,15}(\.\d{1,8})?$/).default('100000'),
+  commission: num(0, 0.5).default(0),
+  haircutBps: num(0, 10_000).default(0),
+  spreadBps: num(0, 10_000).optional(),
+  impactK: num(0, 100).optional(),
+  sizing: z.string().regex(/^(all-in|fixed:\d+(\.\d+)?)$/).default('all-in'),
+};
+
+/** The most points one sweep may have: a 100 × 100 grid. */
+export const MAX_SWEEP_POINTS = 10_000;
+
 export const backtestSchemas = {
   'backtest.data': empty,
-  'backtest.run': z.strictObject({
-    /** Name or hash of an imported series (strata data import FILE). */
-    data: z.string().min(1).max(200),
-    strategy: z.string().min(1).max(64),
-    params: z.record(z.string().max(64), z.number().finite()).default({}),
+  'backtest.run': z.strictObject({ ...settings, fidelity: z.enum(BACKTEST_FIDELITIES).default('bar') }),
+  /** The same run at every fidelity level the data allows, side by side. */
+  'backtest.fidelities': z.strictObject(settings),
+  /** A grid of parameters (every combination, or `random` points of it), on the host's worker pool. */
+  'backtest.sweep': z.strictObject({
+    ...settings,
     fidelity: z.enum(BACKTEST_FIDELITIES).default('bar'),
-    cash: z.string().regex(/^\d{1,15}(\.\d{1,8})?$/).default('100000'),
-    commission: num(0, 0.5).default(0),
-    haircutBps: num(0, 10_000).default(0),
-    spreadBps: num(0, 10_000).optional(),
-    impactK: num(0, 100).optional(),
-    sizing: z.string().regex(/^(all-in|fixed:\d+(\.\d+)?)$/).default('all-in'),
+    grid: z
+      .record(z.string().min(1).max(64), z.array(z.number().finite()).min(1).max(1000))
+      .refine((g) => Object.keys(g).length >= 1 && Object.keys(g).length <= 4, 'give 1 to 4 parameters to sweep'),
+    random: z.number().int().min(1).max(MAX_SWEEP_POINTS).optional(),
+    workers: z.number().int().min(1).max(64).optional(),
   }),
+  'backtest.sweepResult': z.strictObject({ jobId: z.string().min(1).max(64) }),
   'backtest.list': z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
   'backtest.show': z.strictObject({ id: z.number().int().positive() }),
   'backtest.cancel': z.strictObject({ jobId: z.string().min(1).max(64) }),
@@ -102,6 +213,9 @@ export const backtestSchemas = {
 export interface BacktestResults {
   'backtest.data': BacktestDataDto;
   'backtest.run': BacktestProgressDto;
+  'backtest.fidelities': BacktestFidelitiesDto;
+  'backtest.sweep': BacktestProgressDto;
+  'backtest.sweepResult': BacktestSweepDto;
   'backtest.list': BacktestRunSummaryDto[];
   'backtest.show': BacktestRunDto;
   'backtest.cancel': BacktestProgressDto;

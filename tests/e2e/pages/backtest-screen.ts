@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 
-/** The Backtest screen (region "Backtest"). */
+/** The Backtest screen (region "Backtest"): the settings form, its views (tabs) and the kept runs. */
 export class BacktestScreenObject {
   readonly page: Page;
   readonly root: Locator;
@@ -9,10 +9,19 @@ export class BacktestScreenObject {
   readonly strategy: Locator;
   readonly fidelity: Locator;
   readonly commission: Locator;
+  readonly haircut: Locator;
   readonly run: Locator;
   readonly progress: Locator;
   readonly metrics: Locator;
   readonly runs: Locator;
+  readonly trades: Locator;
+  readonly tradeTip: Locator;
+  readonly fidelityTable: Locator;
+  readonly attribution: Locator;
+  readonly sweepProgress: Locator;
+  readonly heatmap: Locator;
+  readonly sweepResults: Locator;
+  readonly comparison: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -21,10 +30,19 @@ export class BacktestScreenObject {
     this.strategy = this.root.getByLabel('Strategy', { exact: true });
     this.fidelity = this.root.getByLabel('Fidelity', { exact: true });
     this.commission = this.root.getByLabel('Commission', { exact: true });
+    this.haircut = this.root.getByLabel('Haircut bps', { exact: true });
     this.run = this.root.getByRole('button', { name: 'Run backtest' });
-    this.progress = this.root.getByRole('progressbar');
+    this.progress = this.root.getByRole('progressbar', { name: 'Backtest progress' });
     this.metrics = this.root.getByRole('table', { name: 'Metrics' });
     this.runs = this.root.getByRole('table', { name: 'Runs' });
+    this.trades = this.root.getByRole('table', { name: 'Trades' });
+    this.tradeTip = this.root.getByRole('status', { name: 'Trade at cursor' });
+    this.fidelityTable = this.root.getByRole('table', { name: 'Fidelity comparison' });
+    this.attribution = this.root.getByRole('table', { name: 'Fidelity attribution' });
+    this.sweepProgress = this.root.getByRole('progressbar', { name: 'Sweep progress' });
+    this.heatmap = this.root.getByRole('table', { name: 'Sweep heatmap' });
+    this.sweepResults = this.root.getByRole('table', { name: 'Sweep results' });
+    this.comparison = this.root.getByRole('table', { name: 'Run comparison' });
   }
 
   async open(): Promise<void> {
@@ -36,10 +54,71 @@ export class BacktestScreenObject {
     return this.root.getByLabel(`Parameter ${name}`, { exact: true });
   }
 
+  async view(name: 'Run' | 'Fidelities' | 'Sweep' | 'Compare'): Promise<void> {
+    const tab = this.root.getByRole('tab', { name, exact: true });
+    await tab.click();
+    await expect(tab).toHaveAttribute('aria-selected', 'true');
+  }
+
   /** A metric's value in the first run column of the Metrics table. */
   async metric(name: string): Promise<string> {
-    const row = this.metrics.getByRole('row').filter({ has: this.page.getByRole('rowheader', { name, exact: true }) });
-    await expect(row).toHaveCount(1);
-    return (await row.getByRole('cell').first().innerText()).trim();
+    return this.cell(this.metrics, name, 1);
+  }
+
+  /** The text of a table's cell in the row headed `row`, `col` columns right of the row header. */
+  async cell(table: Locator, row: string, col: number): Promise<string> {
+    const r = table.getByRole('row').filter({ has: this.page.getByRole('rowheader', { name: row, exact: true }) });
+    await expect(r).toHaveCount(1);
+    return (await r.getByRole('cell').nth(col - 1).innerText()).trim();
+  }
+
+  /** The index (0-based) of the column whose header contains `text`. */
+  async column(table: Locator, text: string): Promise<number> {
+    const heads = await table.getByRole('columnheader').allInnerTexts();
+    const i = heads.findIndex((h) => h.includes(text));
+    expect(i, `column "${text}" in ${heads.join(' | ')}`).toBeGreaterThanOrEqual(0);
+    return i;
+  }
+
+  /** Fidelities view: runs the form's settings at every level and waits for the table. */
+  async compareFidelities(): Promise<void> {
+    await this.view('Fidelities');
+    await this.root.getByRole('button', { name: 'Compare fidelities' }).click();
+    await expect(this.fidelityTable).toBeVisible({ timeout: 60_000 });
+  }
+
+  /** Sweep view: one or two parameters, then waits for the sweep to finish and its heatmap. */
+  async sweep(x: string, xValues: string, y: string, yValues: string): Promise<void> {
+    await this.view('Sweep');
+    await this.root.getByLabel('Sweep X parameter').selectOption(x);
+    await this.root.getByLabel('Sweep X values').fill(xValues);
+    await this.root.getByLabel('Sweep Y parameter').selectOption(y);
+    if (y) await this.root.getByLabel('Sweep Y values').fill(yValues);
+    await this.root.getByRole('button', { name: 'Run sweep' }).click();
+    await expect(this.sweepProgress).toHaveAttribute('aria-valuetext', 'done', { timeout: 120_000 });
+    await expect(this.heatmap).toBeVisible();
+  }
+
+  /** Clicks a Sweep results column header to sort by it. */
+  async sortSweepBy(label: string): Promise<void> {
+    await this.sweepResults.getByRole('columnheader').getByRole('button', { name: label }).click();
+  }
+
+  /** The Sweep results table's column as numbers, top to bottom. */
+  async sweepColumn(label: string): Promise<number[]> {
+    const col = await this.column(this.sweepResults, label);
+    const rows = this.sweepResults.locator('tbody tr');
+    const out: number[] = [];
+    for (let i = 0; i < (await rows.count()); i++) out.push(Number((await rows.nth(i).getByRole('cell').nth(col).innerText()).replace(/[,%]/g, '')));
+    return out;
+  }
+
+  async pickRun(id: number): Promise<void> {
+    await this.runs.getByRole('checkbox', { name: `Pick run ${id}`, exact: true }).check();
+  }
+
+  async compareRuns(): Promise<void> {
+    await this.root.getByRole('button', { name: 'Compare runs', exact: true }).click();
+    await expect(this.comparison).toBeVisible();
   }
 }

@@ -36,3 +36,84 @@ test('a backtest run from the UI shows the same result as the CLI, with its metr
   await expect(bt.root.getByRole('table', { name: 'Monthly returns' })).toBeVisible();
   await expect(bt.runs.getByRole('row')).toHaveCount(2);
 });
+
+interface CliLevel {
+  fidelity: string;
+  finalValue: number;
+  fills: number;
+  metrics: { sharpe: number; costs: { fees: number; spread: number; impact: number } };
+}
+
+test('from the UI: the same settings at every fidelity level, a small sweep with its heatmap and sortable table, trades on the price chart, and two runs side by side', async ({ terminal, engine, page }) => {
+  expect(terminal.page).toBe(page);
+  test.setTimeout(300_000);
+  strata(engine.dataDir, 'data', 'import', ORCL, '--name', 'ORCL');
+  // The CLI's own comparison of the same settings, for the numbers the UI must show.
+  const cli = JSON.parse(strata(engine.dataDir, 'backtest', 'fidelities', '--data', 'ORCL', '--param', 'fast=10', '--param', 'slow=30', '--commission', '0.001', '--haircut-bps', '5', '--json')) as CliLevel[];
+  const level = (f: string) => cli.find((x) => x.fidelity === f)!;
+
+  const bt = new BacktestScreenObject(page);
+  await bt.open();
+  await bt.data.selectOption('ORCL');
+  await bt.param('fast').fill('10');
+  await bt.param('slow').fill('30');
+  await bt.commission.fill('0.001');
+  await bt.haircut.fill('5');
+
+  // Fidelities: bar, L1 and L2 ran and match the CLI to the cent; L3 says why it did not run.
+  await bt.compareFidelities();
+  for (const [f, head] of [['bar', 'bar'], ['l1', 'L1'], ['l2', 'L2']] as const) {
+    const col = await bt.column(bt.fidelityTable, head);
+    expect(Number((await bt.cell(bt.fidelityTable, 'final value', col)).replace(/,/g, ''))).toBeCloseTo(level(f).finalValue, 2);
+    expect(Number(await bt.cell(bt.fidelityTable, 'fills', col))).toBe(level(f).fills);
+    expect(Number((await bt.cell(bt.fidelityTable, 'costs: impact', col)).replace(/,/g, ''))).toBeCloseTo(level(f).metrics.costs.impact, 2);
+  }
+  expect(await bt.cell(bt.fidelityTable, 'fill assumption', await bt.column(bt.fidelityTable, 'L3'))).toContain('Not run');
+  await expect(bt.attribution.getByRole('row')).toHaveCount(3);
+  await bt.page.setViewportSize({ width: 1600, height: 900 });
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-fidelities-1600.png' });
+
+  // A 2 × 2 sweep: four cells, four rows, and the (10, 30) point is the bar-level run above.
+  await bt.sweep('fast', '5,10', 'slow', '20,30');
+  await expect(bt.heatmap.locator('tbody td button')).toHaveCount(4);
+  await expect(bt.sweepResults.locator('tbody tr')).toHaveCount(4);
+  await expect(bt.heatmap.getByRole('button', { name: `fast=10 slow=30: Sharpe ${level('bar').metrics.sharpe.toFixed(3)}` })).toBeVisible();
+  // A new column sorts best first (highest Sharpe); a second click reverses it.
+  await bt.sortSweepBy('Return');
+  await bt.sortSweepBy('Sharpe');
+  const desc = await bt.sweepColumn('Sharpe');
+  await bt.sortSweepBy('Sharpe');
+  const asc = await bt.sweepColumn('Sharpe');
+  expect(asc).toEqual([...desc].reverse());
+  expect(desc).toEqual([...desc].sort((a, b) => b - a));
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-sweep-1600.png' });
+
+  // Two runs (bar, then L2), their trades on the price chart, then both side by side.
+  await bt.view('Run');
+  await bt.fidelity.selectOption('bar');
+  await bt.run.click();
+  await expect(bt.progress).toHaveAttribute('aria-valuetext', 'done');
+  await expect(bt.runs.getByRole('row')).toHaveCount(2);
+  await bt.fidelity.selectOption('l2');
+  await bt.run.click();
+  await expect(bt.runs.getByRole('row')).toHaveCount(3);
+  await expect(bt.root.getByRole('heading', { name: /^Run 2: .* l2 / })).toBeVisible();
+  await bt.trades.getByRole('button', { name: 'Show trade 1 on the chart' }).click();
+  await expect(bt.tradeTip).toContainText('entry');
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-run-1600.png' });
+  await bt.pickRun(1);
+  await bt.pickRun(2);
+  await bt.compareRuns();
+  expect(Number(await bt.cell(bt.comparison, 'final value', 1))).toBeCloseTo(level('bar').finalValue, 2);
+  expect(Number(await bt.cell(bt.comparison, 'final value', 2))).toBeCloseTo(level('l2').finalValue, 2);
+  await expect(bt.root.getByRole('img', { name: 'Equity of runs 1 and 2 (return %)' })).toBeVisible();
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-compare-1600.png' });
+
+  // The same views at 1280 × 720: nothing cut off (a person looks at these).
+  await bt.page.setViewportSize({ width: 1280, height: 720 });
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-compare-1280.png' });
+  for (const v of ['Run', 'Fidelities', 'Sweep'] as const) {
+    await bt.view(v);
+    await bt.page.screenshot({ path: `test-results/screenshots/backtest-${v.toLowerCase()}-1280.png` });
+  }
+});

@@ -5,7 +5,7 @@ import type { OrderDto } from '../../../src/contract/dto.ts';
 import type { Endpoint } from '../../../src/contract/envelope.ts';
 import { RpcError } from '../../../src/contract/errors.ts';
 import { createMemoryPair } from '../../../src/contract/memory.ts';
-import { MAX_FRAME_BYTES, createClient, jsonDepthExceeds, serveEndpoint } from '../../../src/contract/rpc.ts';
+import { CONFLATED_EVENTS, MAX_FRAME_BYTES, createClient, jsonDepthExceeds, serveEndpoint } from '../../../src/contract/rpc.ts';
 import type { Client, EventFeed } from '../../../src/contract/rpc.ts';
 
 const ORDER: OrderDto = {
@@ -318,6 +318,23 @@ describe('events and connection lifecycle', () => {
     r.feed.push('order.updated', ORDER);
     await new Promise((res) => setTimeout(res, 0));
     expect(got).toHaveLength(1);
+  });
+
+  it('when a client falls behind then snapshot events are skipped for it until it catches up, and order events never are', () => {
+    const feed = testFeed();
+    const sent: string[] = [];
+    let behind = false;
+    const endpoint: Endpoint = { send: (f) => sent.push((JSON.parse(f) as { event: string }).event), onMessage: () => () => undefined, onClose: () => () => undefined, close: () => undefined };
+    serveEndpoint(endpoint, stubHandlers({}, []), feed, { congested: () => behind });
+    const quote = { symbol: 'BTC/USDT', bid: '1', ask: '2', last: '1.5', ts: 0 } as unknown as Events['quote'];
+    feed.push('quote', quote);
+    behind = true;
+    feed.push('quote', quote);
+    feed.push('order.updated', ORDER);
+    behind = false;
+    feed.push('quote', quote);
+    expect(sent).toEqual(['quote', 'order.updated', 'quote']);
+    for (const e of CONFLATED_EVENTS) expect(['order.updated', 'order.denied', 'fill', 'risk.state', 'risk.flags', 'engine.alert', 'proposal.created', 'proposal.updated']).not.toContain(e);
   });
 
   it('when a connection closes then its server stops forwarding events and pending calls fail NOT_CONNECTED', async () => {

@@ -70,3 +70,49 @@ describe('optimiser invariants (property): weights within bounds, summing to 1 (
     );
   });
 });
+
+describe('optimiser regressions', () => {
+  it('when HiGHS fails outright on a strictly convex market-neutral utility problem then the ridged retry and polish give the exact optimum', async () => {
+    // Found by the property above (seed 313944760): HiGHS 1.x reports "run failed" on it.
+    const a = [[-0.276887462097269, 0, 0, 0, -0.3], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]];
+    const cov = a.map((r, i) => a.map((s, j) => r.reduce((acc, x, k) => acc + x * s[k]!, 0) + (i === j ? 0.01 : 0)));
+    const mu = [0, 0, 0, 0, -0.012272459874889632];
+    const w = await maxQuadraticUtility(mu, cov, 2, { bounds: [-0.3, 0.3], marketNeutral: true });
+    // KKT by hand: w4 sits on its lower bound; the free weights share one multiplier λ with
+    // 2Σ_ff w_f + 2Σ_f4 w4 − μ_f = λ and Σ w = 0. Assets 1–3 are alike (σ² = 0.01, uncorrelated).
+    expect(w[4]).toBeCloseTo(-0.3, 12);
+    expect(w.reduce((s, x) => s + x, 0)).toBeCloseTo(0, 12);
+    expect(w[1]).toBeCloseTo(w[2]!, 12);
+    expect(w[2]).toBeCloseTo(w[3]!, 12);
+    const grad = (i: number) => 2 * cov[i]!.reduce((s, c, j) => s + c * w[j]!, 0) - mu[i]!;
+    expect(grad(0)).toBeCloseTo(grad(1), 10);
+    // Moving weight off the bound would raise the objective: its gradient exceeds the multiplier.
+    expect(grad(4)).toBeGreaterThan(grad(1) - 1e-12);
+  });
+
+  it('when HiGHS fails on every retry then the fallback solver\'s answer is optimal: no transfer between two weights lowers the objective', async () => {
+    // Two more problems the property found (HiGHS reports "run failed" or a false "infeasible").
+    const cases = [
+      { a: [[0.26946782852002776, 0, 0, 0, 0], [-0.23730942575251068, 0, 0, 0, -0.25555555556651477], [0, 0, 0, 0, 0], [0, 0, 0, -1.686696920196976e-8, 0.3], [0, 0, 0, 0, 0]], mu: [0, 0, 0, 0, -0.0980337681100622], hi: 0.3 },
+      { a: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, -0.2732808324047067, 0, 0], [0, 0, 0.3, 0, 0]], mu: [0, 0, 0, -0.07619054983284688, 0], hi: 0.3 },
+    ];
+    for (const { a, mu, hi } of cases) {
+      const cov = a.map((r, i) => a.map((s, j) => r.reduce((acc, x, k) => acc + x * s[k]!, 0) + (i === j ? 0.01 : 0)));
+      const w = await maxQuadraticUtility(mu, cov, 2, { bounds: [-hi, hi], marketNeutral: true });
+      const f = (x: readonly number[]) => cov.reduce((acc, row, i) => acc + x[i]! * row.reduce((t, c, j) => t + c * x[j]!, 0), 0) - mu.reduce((acc, m, i) => acc + m * x[i]!, 0);
+      expect(w.reduce((s, x) => s + x, 0)).toBeCloseTo(0, 12);
+      const best = f(w);
+      for (let i = 0; i < 5; i++) {
+        for (let j = 0; j < 5; j++) {
+          if (i === j) continue;
+          const e = Math.min(1e-4, hi - w[i]!, w[j]! + hi);
+          if (e <= 0) continue;
+          const x = [...w];
+          x[i]! += e;
+          x[j]! -= e;
+          expect(f(x)).toBeGreaterThanOrEqual(best - 1e-15);
+        }
+      }
+    }
+  });
+});

@@ -26,13 +26,13 @@ type DialogState = { kind: 'reject' | 'modify'; id: string } | null;
 
 function columns(inst: Record<string, InstrumentDto>, now: number): Column<ProposalDto>[] {
   return [
-    { key: 'time', header: 'Time', width: '58px', render: (p) => fmtTime(p.createdAt) },
-    { key: 'id', header: 'ID', width: 'minmax(76px, 0.5fr)', render: (p) => <span className="mono">{p.id}</span> },
-    { key: 'symbol', header: 'Symbol', width: 'minmax(78px, 0.5fr)', render: (p) => <strong>{p.symbol}</strong> },
-    { key: 'side', header: 'Side', width: '46px', render: (p) => <span className={`side side-${p.side}`}>{p.side.toUpperCase()}</span> },
-    { key: 'qty', header: 'Qty', width: 'minmax(72px, 0.5fr)', align: 'right', render: (p) => <span className="mono">{fmtNum(Number(p.qty), inst[p.symbol]?.qtyDecimals, 8)}</span> },
+    { key: 'time', priority: 5, header: 'Time', width: '58px', render: (p) => fmtTime(p.createdAt) },
+    { key: 'id', priority: 1, header: 'ID', width: 'minmax(76px, 0.5fr)', render: (p) => <span className="mono">{p.id}</span> },
+    { key: 'symbol', priority: 1, header: 'Symbol', width: 'minmax(78px, 0.5fr)', render: (p) => <strong>{p.symbol}</strong> },
+    { key: 'side', priority: 1, header: 'Side', width: '46px', render: (p) => <span className={`side side-${p.side}`}>{p.side.toUpperCase()}</span> },
+    { key: 'qty', priority: 2, header: 'Qty', width: 'minmax(72px, 0.5fr)', align: 'right', render: (p) => <span className="mono">{fmtNum(Number(p.qty), inst[p.symbol]?.qtyDecimals, 8)}</span> },
     {
-      key: 'weight',
+      key: 'weight', priority: 3,
       header: 'Weight',
       width: 'minmax(100px, 0.7fr)',
       align: 'right',
@@ -43,9 +43,9 @@ function columns(inst: Record<string, InstrumentDto>, now: number): Column<Propo
       ),
       title: (p) => `Current ${weightPct(p.currentWeight, 2)} of NAV, target ${weightPct(p.targetWeight, 2)}`,
     },
-    { key: 'conv', header: 'Conv.', width: '52px', title: () => 'Conviction: Σ share × conviction of the alphas behind it', align: 'right', render: (p) => <span className="mono">{convictionPct(p.conviction)}</span> },
+    { key: 'conv', priority: 4, header: 'Conv.', width: '52px', title: () => 'Conviction: Σ share × conviction of the alphas behind it', align: 'right', render: (p) => <span className="mono">{convictionPct(p.conviction)}</span> },
     {
-      key: 'exec',
+      key: 'exec', priority: 3,
       header: 'Execution',
       width: 'minmax(140px, 0.9fr)',
       render: (p) => (
@@ -56,7 +56,7 @@ function columns(inst: Record<string, InstrumentDto>, now: number): Column<Propo
       title: (p) => p.routing,
     },
     {
-      key: 'l1',
+      key: 'l1', priority: 2,
       header: 'L1',
       width: 'minmax(92px, 0.6fr)',
       render: (p) => (
@@ -67,9 +67,9 @@ function columns(inst: Record<string, InstrumentDto>, now: number): Column<Propo
       ),
       title: (p) => (p.verdict.breaches.length ? p.verdict.breaches.map((b) => `${b.level} ${b.code}: ${b.message}`).join('\n') : p.verdict.message),
     },
-    { key: 'cost', header: 'Cost', width: '70px', align: 'right', render: (p) => <span className="mono">{p.expectedCost ? bps(p.expectedCost.bps) : DASH}</span> },
+    { key: 'cost', priority: 4, header: 'Cost', width: '70px', align: 'right', render: (p) => <span className="mono">{p.expectedCost ? bps(p.expectedCost.bps) : DASH}</span> },
     {
-      key: 'status',
+      key: 'status', priority: 1,
       header: 'Status',
       width: 'minmax(116px, 0.7fr)',
       render: (p) => (

@@ -1,19 +1,31 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { BACKTEST_FIDELITIES } from '../../../../src/contract/index.ts';
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
-import { EquityChart } from './EquityChart.tsx';
-import { MonthlyHeatmap } from './MonthlyHeatmap.tsx';
+import { Tabs } from '../../shared/Tabs.tsx';
+import { fix, paramText, pct } from './bt-format.ts';
+import type { RunSettings } from './bt-format.ts';
+import { CompareView } from './CompareView.tsx';
+import { FidelityView } from './FidelityView.tsx';
+import { RunView } from './RunView.tsx';
+import { SweepView } from './SweepView.tsx';
 import './backtest.css';
 
-const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
-const fix = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));
+type View = 'run' | 'fidelities' | 'sweep' | 'compare';
+const VIEWS: { id: View; label: string }[] = [
+  { id: 'run', label: 'Run' },
+  { id: 'fidelities', label: 'Fidelities' },
+  { id: 'sweep', label: 'Sweep' },
+  { id: 'compare', label: 'Compare' },
+];
 
 /**
  * The Backtest screen: pick an imported series, a strategy and its parameters, the fidelity and
- * costs; run it (in the host's worker thread, progress pushed); then the equity curve and drawdown,
- * the metrics labelled with their fidelity, monthly returns, trades, and the kept runs to compare.
+ * costs; run it (in the host's worker thread, progress pushed) and see the run (equity, drawdown,
+ * trades on the price chart, metrics labelled with their fidelity, monthly returns); compare the
+ * same settings across fidelity levels; sweep parameters (heatmap, sortable table); and pick two
+ * kept runs to compare side by side.
  */
 export function BacktestScreen(): ReactNode {
   const epoch = useStore((s) => s.epoch);
@@ -27,10 +39,14 @@ export function BacktestScreen(): ReactNode {
   const [cash, setCash] = useState('100000');
   const [commission, setCommission] = useState('0.001');
   const [haircut, setHaircut] = useState('0');
+  const [spread, setSpread] = useState('');
+  const [impact, setImpact] = useState('');
   const [sizing, setSizing] = useState('all-in');
   const [jobId, setJobId] = useState<string | null>(null);
   const [run, setRun] = useState<BacktestRunDto | null>(null);
-  const [compare, setCompare] = useState<BacktestRunDto | null>(null);
+  const [view, setView] = useState<View>('run');
+  const [picked, setPicked] = useState<number[]>([]);
+  const [pair, setPair] = useState<[BacktestRunDto, BacktestRunDto] | null>(null);
 
   const refreshRuns = useCallback(() => {
     call('backtest.list', { limit: 50 })
@@ -49,14 +65,14 @@ export function BacktestScreen(): ReactNode {
   }, [epoch, refreshRuns]);
 
   const def = data?.strategies.find((s) => s.name === strategy);
+  const paramNames = useMemo(() => Object.keys(def?.defaults ?? {}), [def]);
   const job = jobId ? jobs[jobId] : undefined;
   const running = job?.status === 'running';
 
-  const show = useCallback(async (id: number, asCompare = false) => {
+  const show = useCallback(async (id: number) => {
     try {
-      const r = await call('backtest.show', { id });
-      if (asCompare) setCompare(r);
-      else setRun(r);
+      setRun(await call('backtest.show', { id }));
+      setView('run');
     } catch (err) {
       toast('error', `Cannot show run ${id}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -71,18 +87,47 @@ export function BacktestScreen(): ReactNode {
     } else if (job.status === 'failed') toast('error', `Backtest failed: ${job.error ?? 'unknown error'}`);
   }, [job, show, refreshRuns]);
 
-  const submit = async () => {
+  /** The form as the contract takes it (a run adds its fidelity, a sweep its grid). */
+  const settings = useMemo((): RunSettings | null => {
+    if (!series) return null;
     const p: Record<string, number> = {};
     for (const [k, v] of Object.entries(params)) if (v.trim() !== '') p[k] = Number(v);
+    return {
+      data: series,
+      strategy,
+      params: p,
+      cash,
+      commission: Number(commission),
+      haircutBps: Number(haircut),
+      sizing,
+      ...(spread.trim() !== '' ? { spreadBps: Number(spread) } : {}),
+      ...(impact.trim() !== '' ? { impactK: Number(impact) } : {}),
+    };
+  }, [series, strategy, params, cash, commission, haircut, sizing, spread, impact]);
+
+  const submit = async () => {
+    if (!settings) return;
     try {
-      const started = await call('backtest.run', { data: series, strategy, params: p, fidelity, cash, commission: Number(commission), haircutBps: Number(haircut), sizing });
-      setCompare(null);
+      const started = await call('backtest.run', { ...settings, fidelity });
       setJobId(started.jobId);
     } catch (err) {
       toast('error', `Backtest refused: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
 
+  const pick = (id: number, on: boolean) => setPicked((cur) => (on ? [...cur.filter((x) => x !== id), id].slice(-2) : cur.filter((x) => x !== id)));
+  const comparePicked = async () => {
+    if (picked.length !== 2) return;
+    try {
+      const [a, b] = await Promise.all(picked.map((id) => call('backtest.show', { id })));
+      setPair([a!, b!]);
+      setView('compare');
+    } catch (err) {
+      toast('error', `Cannot compare: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  const runPct = Math.round((job?.progress ?? 0) * 100);
   return (
     <section className="bt-screen panel" role="region" aria-label="Backtest">
       <form
@@ -135,11 +180,19 @@ export function BacktestScreen(): ReactNode {
         </label>
         <label>
           Commission
-          <input aria-label="Commission" value={commission} onChange={(e) => setCommission(e.target.value)} />
+          <input aria-label="Commission" value={commission} onChange={(e) => setCommission(e.target.value)} title="fraction of traded value (0.001 = 0.1%)" />
         </label>
         <label>
           Haircut bps
-          <input aria-label="Haircut bps" value={haircut} onChange={(e) => setHaircut(e.target.value)} />
+          <input aria-label="Haircut bps" value={haircut} onChange={(e) => setHaircut(e.target.value)} title="L1: flat haircut against the signal's price" />
+        </label>
+        <label>
+          Spread bps
+          <input aria-label="Spread bps" value={spread} placeholder="2" onChange={(e) => setSpread(e.target.value)} title="L2: quoted spread; a fill pays half" />
+        </label>
+        <label>
+          Impact k
+          <input aria-label="Impact k" value={impact} placeholder="0.1" onChange={(e) => setImpact(e.target.value)} title="L2: impact k·urgency·√(size / bar volume)" />
         </label>
         <label>
           Sizing
@@ -153,88 +206,70 @@ export function BacktestScreen(): ReactNode {
             Cancel
           </button>
         )}
-        <div className="bt-progress" role="progressbar" aria-label="Backtest progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((job?.progress ?? 0) * 100)} aria-valuetext={job ? job.status : 'idle'}>
-          <div className="bt-progress-fill" style={{ width: `${(job?.progress ?? 0) * 100}%` }} />
+        <div className="bt-progress" role="progressbar" aria-label="Backtest progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={runPct} aria-valuetext={job ? job.status : 'idle'}>
+          <div className="bt-progress-fill" style={{ width: `${runPct}%` }} />
           <span className="bt-progress-text">{job ? (job.status === 'running' ? 'running…' : job.status) : ''}</span>
         </div>
       </form>
       <div className="bt-body">
-        <div className="bt-results">
-          {run ? (
-            <>
-              <h2>
-                Run {run.summary.id}: {run.summary.strategy} {Object.entries(run.summary.params).map(([k, v]) => `${k}=${v}`).join(' ')} · {run.summary.fidelity} · {run.summary.dataName}
-              </h2>
-              <EquityChart run={run} />
-              <table className="bt-metrics" aria-label="Metrics">
-                <thead>
-                  <tr>
-                    <th scope="col">Metric</th>
-                    <th scope="col">Run {run.summary.id}</th>
-                    {compare && <th scope="col">Run {compare.summary.id}</th>}
-                    <th scope="col">Fidelity</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <tr>
-                    <th scope="row">final value</th>
-                    <td>{fix(run.finalValue)}</td>
-                    {compare && <td>{fix(compare.finalValue)}</td>}
-                    <td>{run.summary.fidelity}</td>
-                  </tr>
-                  {run.metrics.map((m, i) => (
-                    <tr key={m.name}>
-                      <th scope="row">{m.name}</th>
-                      <td>{m.value ?? '–'}</td>
-                      {compare && <td>{compare.metrics[i]?.value ?? '–'}</td>}
-                      <td title={m.fills}>{m.fidelity}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <p className="muted bt-assume">Costs: {run.costs}</p>
-              <MonthlyHeatmap monthly={run.monthly} />
-            </>
-          ) : (
-            <p className="muted">Pick data and a strategy, then Run backtest. Import data with <code>strata data import FILE</code>.</p>
-          )}
+        <div className="bt-main">
+          <Tabs label="Backtest views" tabs={VIEWS} active={view} onSelect={setView} idPrefix="bt-" />
+          <div className="bt-results" id="tabpanel-bt-run" role="tabpanel" aria-labelledby="tab-bt-run" hidden={view !== 'run'}>
+            {run ? <RunView run={run} /> : <p className="muted">Pick data and a strategy, then Run backtest. Import data with <code>strata data import FILE</code>.</p>}
+          </div>
+          <div className="bt-results" id="tabpanel-bt-fidelities" role="tabpanel" aria-labelledby="tab-bt-fidelities" hidden={view !== 'fidelities'}>
+            <FidelityView settings={settings} />
+          </div>
+          <div className="bt-results" id="tabpanel-bt-sweep" role="tabpanel" aria-labelledby="tab-bt-sweep" hidden={view !== 'sweep'}>
+            <SweepView settings={settings} fidelity={fidelity} paramNames={paramNames} onPick={(p) => setParams(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])))} />
+          </div>
+          <div className="bt-results" id="tabpanel-bt-compare" role="tabpanel" aria-labelledby="tab-bt-compare" hidden={view !== 'compare'}>
+            {pair ? <CompareView a={pair[0]} b={pair[1]} /> : <p className="muted">Tick two runs in the Runs list, then Compare runs.</p>}
+          </div>
         </div>
-        <aside className="bt-runs">
-          <h2>Runs</h2>
+        <aside className="bt-runs" aria-label="Kept runs">
+          <div className="bt-runs-head">
+            <h2>Runs</h2>
+            <button type="button" className="btn" disabled={picked.length !== 2} onClick={() => void comparePicked()}>
+              Compare runs
+            </button>
+          </div>
           <table aria-label="Runs">
             <thead>
               <tr>
+                <th scope="col">Pick</th>
                 <th scope="col">ID</th>
                 <th scope="col">Strategy</th>
                 <th scope="col">Fid.</th>
                 <th scope="col">Return</th>
                 <th scope="col">Sharpe</th>
                 <th scope="col">Max DD</th>
-                <th scope="col">Compare</th>
               </tr>
             </thead>
             <tbody>
               {runs.map((r) => (
                 <tr key={r.id} className={run?.summary.id === r.id ? 'active' : ''} onClick={() => void show(r.id)}>
-                  <td>{r.id}</td>
-                  <td title={`${r.dataName} ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')}`}>{r.strategy}</td>
-                  <td>{r.fidelity}</td>
-                  <td>{pct(r.totalReturn)}</td>
-                  <td>{fix(r.sharpe, 3)}</td>
-                  <td>{pct(r.maxDrawdown)}</td>
+                  <td onClick={(e) => e.stopPropagation()}>
+                    <input type="checkbox" aria-label={`Pick run ${r.id}`} checked={picked.includes(r.id)} onChange={(e) => pick(r.id, e.target.checked)} />
+                  </td>
                   <td>
                     <button
                       type="button"
                       className="link-btn"
-                      aria-label={`Compare run ${r.id}`}
+                      aria-label={`Show run ${r.id}`}
                       onClick={(e) => {
                         e.stopPropagation();
-                        void show(r.id, true);
+                        void show(r.id);
                       }}
                     >
-                      ⇄
+                      {r.id}
                     </button>
                   </td>
+                  <td title={`${r.dataName} ${paramText(r.params)}`}>{r.strategy}</td>
+                  <td>{r.fidelity}</td>
+                  <td>{pct(r.totalReturn)}</td>
+                  <td>{fix(r.sharpe, 3)}</td>
+                  <td>{pct(r.maxDrawdown)}</td>
                 </tr>
               ))}
             </tbody>

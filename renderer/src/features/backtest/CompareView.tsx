@@ -1,0 +1,70 @@
+import { useMemo } from 'react';
+import type { ReactNode } from 'react';
+import type { BacktestRunDto } from '../../../../src/contract/index.ts';
+import { fix, paramText } from './bt-format.ts';
+import { LinesChart } from './LinesChart.tsx';
+
+/** Two kept runs side by side: their settings, every metric, and both equity curves on one axis. */
+export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }): ReactNode {
+  const lines = useMemo(
+    () => [
+      { label: `Run ${a.summary.id}`, points: a.equity },
+      { label: `Run ${b.summary.id}`, points: b.equity },
+    ],
+    [a, b],
+  );
+  const config = (r: BacktestRunDto) => `${r.summary.strategy} ${paramText(r.summary.params)} · ${r.summary.dataName}`;
+  const valueOf = (r: BacktestRunDto, name: string) => r.metrics.find((m) => m.name === name)?.value ?? '–';
+  const names = [...new Set([...a.metrics.map((m) => m.name), ...b.metrics.map((m) => m.name)])];
+  return (
+    <div className="bt-compare">
+      <table className="bt-metrics bt-compare-table" aria-label="Run comparison">
+        <thead>
+          <tr>
+            <th scope="col">Metric</th>
+            <th scope="col">Run {a.summary.id}</th>
+            <th scope="col">Run {b.summary.id}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">config</th>
+            <td>{config(a)}</td>
+            <td>{config(b)}</td>
+          </tr>
+          <tr>
+            <th scope="row">fidelity</th>
+            <td title={a.metrics[0]?.fills}>{a.summary.fidelity}</td>
+            <td title={b.metrics[0]?.fills}>{b.summary.fidelity}</td>
+          </tr>
+          <tr>
+            <th scope="row">final value</th>
+            <td>{fix(a.finalValue)}</td>
+            <td>{fix(b.finalValue)}</td>
+          </tr>
+          <tr>
+            <th scope="row">fills</th>
+            <td>{a.fills}</td>
+            <td>{b.fills}</td>
+          </tr>
+          {names.map((n) => (
+            <tr key={n}>
+              <th scope="row">{n}</th>
+              <td>{valueOf(a, n)}</td>
+              <td>{valueOf(b, n)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="bt-compare-chart">
+        <h3>Equity (return %)</h3>
+        <LinesChart lines={lines} label={`Equity of runs ${a.summary.id} and ${b.summary.id} (return %)`} />
+        <p className="muted bt-assume">
+          Run {a.summary.id}: {a.costs}
+          <br />
+          Run {b.summary.id}: {b.costs}
+        </p>
+      </div>
+    </div>
+  );
+}

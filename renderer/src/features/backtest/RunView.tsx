@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import type { ReactNode } from 'react';
+import type { BacktestRunDto, BacktestTradeDto } from '../../../../src/contract/index.ts';
+import { fix, money, paramText } from './bt-format.ts';
+import { EquityChart } from './EquityChart.tsx';
+import { MonthlyHeatmap } from './MonthlyHeatmap.tsx';
+import { TradesChart } from './TradesChart.tsx';
+
+/** Trades listed at most; the chart marks them all. */
+const TRADE_ROWS = 500;
+
+/**
+ * One kept run: equity and drawdown, prices with the trades marked, the metrics (each labelled with
+ * the fidelity and fill assumption that produced it), monthly returns and the trades.
+ */
+export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
+  const [focus, setFocus] = useState<BacktestTradeDto | null>(null);
+  const fidelityRow = (name: string, value: string) => (
+    <tr>
+      <th scope="row">{name}</th>
+      <td>{value}</td>
+      <td>{run.summary.fidelity}</td>
+    </tr>
+  );
+  return (
+    <div className="bt-run">
+      <h2>
+        Run {run.summary.id}: {run.summary.strategy} {paramText(run.summary.params)} · {run.summary.fidelity} · {run.summary.dataName}
+      </h2>
+      <div className="bt-charts">
+        <section aria-label="Equity and drawdown">
+          <h3>Equity and drawdown</h3>
+          <EquityChart run={run} />
+        </section>
+        <section aria-label="Trades on price">
+          <h3>Trades on price</h3>
+          <TradesChart run={run} focus={focus} />
+        </section>
+      </div>
+      <div className="bt-tables">
+        <div>
+          <table className="bt-metrics" aria-label="Metrics">
+            <thead>
+              <tr>
+                <th scope="col">Metric</th>
+                <th scope="col">Run {run.summary.id}</th>
+                <th scope="col">Fidelity</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fidelityRow('final value', fix(run.finalValue))}
+              {run.metrics.map((m) => (
+                <tr key={m.name}>
+                  <th scope="row">{m.name}</th>
+                  <td>{m.value ?? '–'}</td>
+                  <td title={m.fills}>{m.fidelity}</td>
+                </tr>
+              ))}
+              {fidelityRow('fills', String(run.fills))}
+            </tbody>
+          </table>
+          <p className="muted bt-assume">
+            Fills: {run.metrics[0]?.fills ?? '–'}. Costs: {run.costs}
+          </p>
+        </div>
+        <div className="bt-side-tables">
+          <h3>Monthly returns (%)</h3>
+          <MonthlyHeatmap monthly={run.monthly} />
+          <h3>
+            Trades ({run.trades.length}
+            {run.trades.length > TRADE_ROWS ? `, first ${TRADE_ROWS} listed` : ''})
+          </h3>
+          <div className="bt-scroll">
+            <table className="bt-trades" aria-label="Trades">
+              <thead>
+                <tr>
+                  <th scope="col">Entry</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Exit</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">Fees</th>
+                  <th scope="col">P&amp;L</th>
+                </tr>
+              </thead>
+              <tbody>
+                {run.trades.slice(0, TRADE_ROWS).map((t, i) => (
+                  <tr key={i} className={focus === t ? 'active' : ''}>
+                    <td>
+                      <button type="button" className="link-btn" aria-label={`Show trade ${i + 1} on the chart`} onClick={() => setFocus(t)}>
+                        {t.entryDate}
+                      </button>
+                    </td>
+                    <td>{fix(t.entryPrice, 4)}</td>
+                    <td>{t.exitDate ?? 'open'}</td>
+                    <td>{fix(t.exitPrice, 4)}</td>
+                    <td>{t.size}</td>
+                    <td>{fix(t.commission)}</td>
+                    <td className={t.pnl >= 0 ? 'pos' : 'neg'}>{money(t.pnl)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

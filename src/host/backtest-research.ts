@@ -1,0 +1,144 @@
+import { Worker } from 'node:worker_threads';
+import type { BacktestFidelitiesDto, BacktestFidelityDto, BacktestLevel, BacktestProgressDto, BacktestSweepDto, BacktestSweepRowDto, Params } from '../contract/api.ts';
+import { barsBetween } from '../backtest/data/series.ts';
+import type { BarSeries } from '../backtest/data/series.ts';
+import { attribute } from '../backtest/fidelity-attribution.ts';
+import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
+import { gridPoints, randomPoints, summarise } from '../backtest/sweep.ts';
+import type { SweepRow } from '../backtest/sweep.ts';
+import { sweepOnWorkers } from './backtest-sweep.ts';
+
+/**
+ * The research jobs a serving host runs for the Backtest screen, off the engine's event loop: the
+ * same run at each fidelity level side by side (one worker thread per level), and parameter sweeps
+ * on the sweep worker pool (src/host/backtest-sweep.ts) with throttled progress, ETA and cancel.
+ */
+
+/** What decides a run besides its fidelity (the shared fields of backtest.run, .fidelities, .sweep). */
+export type RunSettings = Params<'backtest.fidelities'>;
+
+export type WorkerReply = { ok: true; report: BacktestReport; time: Float64Array; equity: Float64Array; seconds: number } | { ok: false; error: string };
+
+/** How many finished sweeps the host keeps for backtest.sweepResult. */
+export const KEPT_SWEEPS = 8;
+
+/** At most this often a sweep pushes its progress (a 10,000-point sweep would otherwise flood the socket). */
+const PROGRESS_EVERY_MS = 100;
+
+/** One spec on a worker thread (src/host/backtest-run-worker.ts); the worker ends with its reply. */
+export function runOnWorker(spec: RunSpec, bars: BarSeries): { worker: Worker; reply: Promise<WorkerReply> } {
+  const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, bars } });
+  const reply = new Promise<WorkerReply>((resolve) => {
+    worker.once('message', (r: WorkerReply) => {
+      void worker.terminate();
+      resolve(r);
+    });
+    worker.once('error', (err) => resolve({ ok: false, error: err.message }));
+    // Terminated (cancelled) before it answered; a promise resolves once, so after a reply this is a no-op.
+    worker.once('exit', () => resolve({ ok: false, error: 'CANCELLED: the run was stopped' }));
+  });
+  return { worker, reply };
+}
+
+/** Stated for a level that does not run here, so the comparison says what it would assume. */
+const L3_ASSUMPTION = 'simulated venue driven by a recorded tape: queue position, partial fills, latency, the real execution algos';
+
+function unavailable(fidelity: BacktestLevel, reason: string, fillAssumption: string): BacktestFidelityDto {
+  return { fidelity, available: false, reason, fillAssumption, costModel: '', finalValue: null, totalReturn: null, sharpe: null, maxDrawdown: null, costs: null, fills: null, trades: null, equity: [] };
+}
+
+/**
+ * bar, L1 and L2 on the same data and settings (L2 needs bar volume to size impact), each on a
+ * worker thread; L3 is listed with the reason it did not run: it drives the simulated venue from a
+ * recorded trade tape, and a bar series has none.
+ */
+export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName: string): Promise<BacktestFidelitiesDto> {
+  const window = barsBetween(bars, base.fromMs, base.toMs);
+  const hasVolume = window.volume.some((v) => v > 0);
+  const runnable = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || hasVolume);
+  const replies = await Promise.all(runnable.map((fidelity) => runOnWorker({ ...base, fidelity }, bars).reply.then((r) => ({ fidelity, r }))));
+  const levels: BacktestFidelityDto[] = [];
+  for (const { fidelity, r } of replies) {
+    if (!r.ok) {
+      levels.push(unavailable(fidelity, r.error, ''));
+      continue;
+    }
+    const m = r.report.metrics;
+    const equity: BacktestFidelityDto['equity'] = [];
+    for (let i = 0; i < r.time.length; i++) equity.push({ time: r.time[i]!, value: r.equity[i]! });
+    levels.push({
+      fidelity,
+      available: true,
+      reason: null,
+      fillAssumption: m.assumptions.fills,
+      costModel: m.assumptions.costs,
+      finalValue: r.report.finalValue,
+      totalReturn: m.totalReturn,
+      sharpe: m.sharpe,
+      maxDrawdown: m.maxDrawdown,
+      costs: { ...m.costs },
+      fills: r.report.fills,
+      trades: r.report.trades.length,
+      equity,
+    });
+  }
+  if (!hasVolume) levels.push(unavailable('l2', `${dataName} has no volume: L2 sizes impact and participation by bar volume`, 'next bar open, worse by half the spread and impact k·urgency·√(size / bar volume)'));
+  levels.push(unavailable('l3', `${dataName} is a bar series: L3 needs a recorded trade tape (and the book where the file has it)`, L3_ASSUMPTION));
+  const ran = levels.filter((l) => l.available && l.finalValue !== null && l.costs !== null).map((l) => ({ fidelity: l.fidelity, finalValue: l.finalValue!, costs: l.costs! }));
+  return { levels, attribution: attribute(ran) };
+}
+
+function rowDto(r: SweepRow): BacktestSweepRowDto {
+  const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
+  return { index: r.index, params: r.params, finalValue: finite(r.finalValue), totalReturn: finite(r.totalReturn), sharpe: finite(r.sharpe), maxDrawdown: finite(r.maxDrawdown), trades: r.trades, winRate: finite(r.winRate), error: r.error };
+}
+
+/**
+ * Starts a sweep on the worker pool. Progress goes out at most every PROGRESS_EVERY_MS with an ETA
+ * from the pace so far; `cancel` stops the pool, and the rows finished by then are kept as a
+ * cancelled result. `finished` stores the result before the last progress is pushed, so a client
+ * that reads it on that event finds it.
+ */
+export function startSweep(
+  jobId: string,
+  spec: RunSpec,
+  bars: BarSeries,
+  p: Pick<Params<'backtest.sweep'>, 'grid' | 'random' | 'workers'>,
+  publish: (x: BacktestProgressDto) => void,
+  finished: (r: BacktestSweepDto) => void,
+): { started: BacktestProgressDto; cancel: () => void } {
+  const points = p.random !== undefined ? randomPoints(p.grid, p.random, spec.seed) : gridPoints(p.grid);
+  const total = points.length;
+  const progress = (x: Partial<BacktestProgressDto>): BacktestProgressDto => ({ jobId, kind: 'sweep', status: 'running', progress: 0, done: 0, total, etaMs: null, runId: null, error: null, ...x });
+  const ac = new AbortController();
+  const t0 = performance.now();
+  let lastPush = 0;
+  const keys = Object.keys(p.grid);
+  const base = { jobId, keys, points: total, fidelity: spec.fidelity };
+  const work = async (): Promise<void> => {
+    const r = await sweepOnWorkers(spec, bars, points, {
+      ...(p.workers !== undefined ? { workers: p.workers } : {}),
+      signal: ac.signal,
+      onProgress: ({ done }) => {
+        const now = performance.now();
+        if (done === total || now - lastPush < PROGRESS_EVERY_MS) return;
+        lastPush = now;
+        publish(progress({ progress: done / total, done, etaMs: Math.round(((now - t0) / done) * (total - done)) }));
+      },
+    });
+    // The best point is rerun once here for its return moments (the deflated Sharpe): one run, not
+    // the sweep, on this thread.
+    const s = summarise(r.rows, barsBetween(bars, spec.fromMs, spec.toMs), spec);
+    const status = r.cancelled ? 'cancelled' : 'done';
+    finished({ ...base, status, rows: s.rows.map(rowDto), best: s.best ? rowDto(s.best) : null, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, workers: r.workers, seconds: (performance.now() - t0) / 1000 });
+    publish(progress({ status, progress: r.rows.length / (total || 1), done: r.rows.length, etaMs: null }));
+  };
+  // A failure anywhere (a worker crashing, the summary) ends the job as failed, never the host.
+  work().catch((err: unknown) => {
+    finished({ ...base, status: 'failed', rows: [], best: null, deflatedSharpe: null, probabilisticSharpe: null, workers: 0, seconds: (performance.now() - t0) / 1000 });
+    publish(progress({ status: 'failed', error: err instanceof Error ? err.message : String(err) }));
+  });
+  const started = progress({});
+  publish(started);
+  return { started, cancel: () => ac.abort() };
+}
