@@ -99,7 +99,8 @@ export interface OrderDto {
  * PARTIALLY_FILLED → FILLED / CANCELLED / REJECTED / EXPIRED, DENIED by L1):
  * pending-new = journaled, not yet acknowledged; working = acknowledged and resting (or an algo
  * parent at work); waiting-trigger = held by Strata until its trigger (or its bracket entry) fires;
- * pending-cancel = a cancel (or a replace) is on its way.
+ * pending-cancel = a cancel (or a replace) is on its way; unresolved = the venue may or may not have
+ * it (a create that timed out, a venue that could not be asked): possibly working until settled.
  */
 export const DISPLAY_STATUSES = [
   'pending-new',
@@ -107,6 +108,7 @@ export const DISPLAY_STATUSES = [
   'waiting-trigger',
   'partially-filled',
   'pending-cancel',
+  'unresolved',
   'filled',
   'cancelled',
   'rejected',
@@ -122,6 +124,7 @@ export const DISPLAY_STATUS_LABELS: Record<DisplayStatus, string> = {
   'waiting-trigger': 'Waiting for trigger',
   'partially-filled': 'Partially filled',
   'pending-cancel': 'Pending cancel',
+  unresolved: 'Unresolved',
   filled: 'Filled',
   cancelled: 'Cancelled',
   rejected: 'Rejected',

@@ -35,7 +35,12 @@ export type TriggerKind = Exclude<OrderKind, 'market' | 'limit'>;
 export const TRIGGER_SOURCES = ['last', 'bid-ask'] as const;
 export type TriggerSource = (typeof TRIGGER_SOURCES)[number];
 
-export const ORDER_STATUSES = ['NEW', 'PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'] as const;
+/**
+ * UNRESOLVED: the venue may or may not have the order (a create that timed out, a venue that could
+ * not be asked at recovery). It is neither guessed REJECTED nor NEW: it counts as possibly working
+ * (L1, algos) until the venue's answer, asked by client order id, settles it.
+ */
+export const ORDER_STATUSES = ['NEW', 'PENDING', 'PARTIALLY_FILLED', 'UNRESOLVED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'];

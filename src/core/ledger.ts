@@ -99,6 +99,35 @@ export class Ledger {
     return p;
   }
 
+  /**
+   * A position or cash that did not come from a fill (an exchange's holdings when Strata met it, a
+   * deposit or withdrawal taken over by reconciliation): quantity and cost basis move (at the given
+   * price, or at no cost), cash does not. Reducing releases cost pro rata and books no P&L: a
+   * transfer out is not a trade. `symbol` null moves cash only (units of 10^-CASH_DECIMALS).
+   */
+  adjust(a: { symbol: string | null; qtyUnits: bigint; priceUnits: bigint | null }): PositionState | undefined {
+    if (a.symbol === null) {
+      this.cashUnits += a.qtyUnits;
+      return undefined;
+    }
+    const inst = this.instrumentOf(a.symbol);
+    if (!inst) throw new Error(`ledger: unknown instrument ${a.symbol}`);
+    const p = this.position(a.symbol);
+    const signedCost = a.priceUnits === null ? 0n : notionalUnits(inst, a.priceUnits, a.qtyUnits);
+    if (a.qtyUnits === 0n) return p;
+    if (p.qtyUnits === 0n || (p.qtyUnits > 0n) === (a.qtyUnits > 0n)) {
+      p.qtyUnits += a.qtyUnits;
+      p.costUnits += signedCost;
+      return p;
+    }
+    const closing = absBig(a.qtyUnits) <= absBig(p.qtyUnits) ? absBig(a.qtyUnits) : absBig(p.qtyUnits);
+    p.costUnits -= divRound(p.costUnits * closing, absBig(p.qtyUnits));
+    p.qtyUnits += a.qtyUnits;
+    if (absBig(a.qtyUnits) > closing) p.costUnits = divRound(signedCost * (absBig(a.qtyUnits) - closing), absBig(a.qtyUnits));
+    if (p.qtyUnits === 0n) p.costUnits = 0n;
+    return p;
+  }
+
   /** Market value of a position at a mark price, cash units. */
   marketValue(p: PositionState, markUnits: bigint | undefined): bigint {
     if (markUnits === undefined || p.qtyUnits === 0n) return markUnits === undefined ? p.costUnits : 0n;

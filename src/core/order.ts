@@ -9,9 +9,11 @@ import type { OrderRecord } from './ports.ts';
 
 /** The legal moves of an order. Anything else is a bug and is refused. */
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
-  NEW: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'],
-  PENDING: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'],
-  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'EXPIRED'],
+  NEW: ['PENDING', 'PARTIALLY_FILLED', 'UNRESOLVED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'],
+  PENDING: ['PARTIALLY_FILLED', 'UNRESOLVED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'],
+  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'UNRESOLVED', 'FILLED', 'CANCELLED', 'EXPIRED'],
+  // Settled by the venue's answer: working (with or without fills) or ended. Never DENIED (L1 passed it).
+  UNRESOLVED: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'],
   FILLED: [],
   CANCELLED: [],
   REJECTED: [],
@@ -36,7 +38,7 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 }
 
 export function isOpen(status: OrderStatus): boolean {
-  return status === 'NEW' || status === 'PENDING' || status === 'PARTIALLY_FILLED';
+  return status === 'NEW' || status === 'PENDING' || status === 'PARTIALLY_FILLED' || status === 'UNRESOLVED';
 }
 
 /** An order inside the engine: exact integer units, never floats. */
@@ -83,8 +85,11 @@ export function orderKind(o: Pick<Order, 'type' | 'trigger'>): OrderKind {
 }
 
 /** The blotter's status name (see DISPLAY_STATUSES in the contract). */
-export function displayStatus(o: Pick<Order, 'status' | 'cancelRequested' | 'trigger' | 'filledUnits'>): 'pending-new' | 'working' | 'waiting-trigger' | 'partially-filled' | 'pending-cancel' | 'filled' | 'cancelled' | 'rejected' | 'expired' | 'denied' {
+export function displayStatus(o: Pick<Order, 'status' | 'cancelRequested' | 'trigger' | 'filledUnits'>): 'pending-new' | 'working' | 'waiting-trigger' | 'partially-filled' | 'pending-cancel' | 'unresolved' | 'filled' | 'cancelled' | 'rejected' | 'expired' | 'denied' {
   switch (o.status) {
+    case 'UNRESOLVED':
+      // Before pending-cancel: a cancel sent after it does not tell whether the order exists.
+      return 'unresolved';
     case 'FILLED':
       return 'filled';
     case 'CANCELLED':

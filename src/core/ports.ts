@@ -45,7 +45,13 @@ export type VenueEvent =
   | { type: 'fill'; fill: VenueFill }
   | { type: 'cancelled'; clientOrderId: string; ts: number }
   | { type: 'expired'; clientOrderId: string; ts: number }
-  | { type: 'cancelRejected'; clientOrderId: string; code: string; message: string; ts: number };
+  | { type: 'cancelRejected'; clientOrderId: string; code: string; message: string; ts: number }
+  /**
+   * The request may or may not have made the order (a create that timed out, a dropped connection,
+   * a 5xx): the OMS shows it UNRESOLVED, never resends it, and waits for the venue's answer by
+   * client order id (accepted, fills, an end, or rejected once the venue certainly has none).
+   */
+  | { type: 'unresolved'; clientOrderId: string; code: string; message: string; ts: number };
 
 /** Market data a venue publishes, in exact units. */
 export interface BookLevel {
@@ -102,6 +108,27 @@ export interface FillRecord {
 }
 
 /**
+ * A position (or cash) that did not come from a fill: what the exchange account already held when
+ * Strata met it (opening), or a difference reconciliation or the operator took over from the
+ * exchange's balances (adjusting: a deposit, a withdrawal, a trade outside Strata). It moves the
+ * position, never cash (cash moves only with a cash adjustment, `symbol` null). Journaled with its source.
+ */
+export interface PositionAdjustment {
+  id: string;
+  ts: number;
+  /** The instrument whose position moves; null for the account currency (cash). */
+  symbol: string | null;
+  /** The asset as the exchange names it (the instrument's base, or the currency). */
+  asset: string;
+  /** Signed: the instrument's qty units, or cash units for cash. */
+  qtyUnits: bigint;
+  /** Price the quantity enters the cost basis at (the mark when it was taken over); null: at no cost. */
+  priceUnits: bigint | null;
+  source: 'opening' | 'reconciliation' | 'operator';
+  detail: string;
+}
+
+/**
  * The order journal: the durable record of every order and fill. Writes return only once the
  * data is committed, so "journal before send" is a plain call before venue.submit().
  */
@@ -117,6 +144,9 @@ export interface JournalPort {
   loadFills(): FillRecord[];
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
+  /** Records a position adjustment once (false if its id is known). */
+  recordAdjustment(a: PositionAdjustment): boolean;
+  loadAdjustments(): PositionAdjustment[];
 }
 
 /** Stored shape of an order (same fields as core/order Order, kept here to keep ports self-contained). */

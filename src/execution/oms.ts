@@ -6,7 +6,8 @@ import type { Order } from '../core/order.ts';
 import type { FillRecord, VenueEvent, VenueFill, VenueOrderStatus } from '../core/ports.ts';
 import { divRound, fromUnits, toDecimalString, toUnits } from '../core/precision.ts';
 import { parseAmounts } from './amounts.ts';
-import { blankOrder } from './order-draft.ts';
+import { blankOrder, externalOrder } from './order-draft.ts';
+import type { ExternalOrderSpec } from './order-draft.ts';
 import { orderEventOf } from './order-events.ts';
 import type { ChildRequest, HeldOrder, HeldRequest, OmsDeps, ParentRequest, PlaceRequest, ReplaceRequest, SubmitOutcome } from './oms-types.ts';
 
@@ -532,8 +533,12 @@ export class Oms {
       case 'accepted':
         order.venueOrderId = e.venueOrderId;
         if (order.status === 'NEW') transition(order, 'PENDING', e.ts);
+        else if (order.status === 'UNRESOLVED') this.resolvedWorking(order, e.ts);
         this.deps.journal.updateOrder(order, 'accepted', e.venueOrderId);
         this.deps.listener.orderUpdated(order, 'OrderAccepted');
+        break;
+      case 'unresolved':
+        this.markUnresolved(order, e.code, e.message);
         break;
       case 'rejected':
         if (isOpen(order.status)) this.finish(order, 'REJECTED', 'rejected', { code: e.code, message: e.message });
@@ -558,6 +563,23 @@ export class Oms {
         break;
       }
     }
+  }
+
+  /**
+   * The venue may or may not have this order (see the 'unresolved' venue event; or the venue could
+   * not be asked at recovery). Still open: L1 and the algos count it as possibly working.
+   */
+  private markUnresolved(order: Order, code: string, message: string): void {
+    if (!isOpen(order.status) || order.status === 'UNRESOLVED' || this.heldByStrata(order)) return;
+    transition(order, 'UNRESOLVED', this.deps.clock.now(), { code, message });
+    this.deps.journal.updateOrder(order, 'unresolved', `${code}: ${message}`);
+    this.deps.listener.orderUpdated(order, 'OrderUnresolved');
+  }
+
+  /** The venue showed an UNRESOLVED order working: back to PENDING or PARTIALLY_FILLED, its doubt cleared. */
+  private resolvedWorking(order: Order, ts: number): void {
+    transition(order, order.filledUnits > 0n ? 'PARTIALLY_FILLED' : 'PENDING', ts);
+    order.reason = null;
   }
 
   private finish(order: Order, to: 'REJECTED' | 'CANCELLED' | 'EXPIRED', event: string, reason?: { code: string; message: string }): void {
@@ -645,7 +667,7 @@ export class Oms {
    * Crash-only recovery: rebuild orders and the ledger from the journal, then ask the venue about
    * every order that was still open. Fills missed while down are applied once; nothing is resent.
    */
-  async recover(): Promise<{ orders: number; fills: number; reconciled: number; fillsRecovered: number }> {
+  async recover(): Promise<{ orders: number; fills: number; reconciled: number; fillsRecovered: number; unresolved: number }> {
     const orders = this.deps.journal.loadOrders();
     for (const o of orders) {
       this.orders.set(o.id, o);
@@ -675,23 +697,31 @@ export class Oms {
     }
     let reconciled = 0;
     let fillsRecovered = 0;
+    let unresolved = 0;
     for (const o of [...this.open.values()]) {
       if (!isOpen(o.status) || this.heldByStrata(o)) continue; // parents and triggers live here only; their owners resume them
       reconciled++;
-      const status = await this.deps.venue.fetchOrder(o.id, o.symbol);
+      let status: VenueOrderStatus | undefined;
+      try {
+        status = await this.deps.venue.fetchOrder(o.id, o.symbol);
+        if (status) fillsRecovered += await this.applyVenueStatus(o, status);
+      } catch (err) {
+        // The venue could not be asked: the order's state is not known, so it is not guessed either.
+        unresolved++;
+        this.markUnresolved(o, 'VENUE_UNREACHABLE', `the venue could not be asked about this order at recovery (${err instanceof Error ? err.message : String(err)}); it is settled when the venue answers`);
+        continue;
+      }
       if (!status) {
         // Journaled but the venue has no record: it died before sending (NEW), or the venue lost it.
         // Never resend blindly. A partly filled order keeps its fills and ends EXPIRED.
         const reason = {
-          code: o.status === 'NEW' ? 'UNKNOWN_AT_VENUE' : 'LOST_IN_RECOVERY',
+          code: o.venueOrderId === null && o.filledUnits === 0n ? 'UNKNOWN_AT_VENUE' : 'LOST_IN_RECOVERY',
           message: 'the venue has no record of this order after the restart; it was not resent',
         };
-        this.finish(o, o.status === 'PARTIALLY_FILLED' ? 'EXPIRED' : 'REJECTED', 'lost', reason);
-        continue;
+        this.finish(o, o.filledUnits > 0n ? 'EXPIRED' : 'REJECTED', 'lost', reason);
       }
-      fillsRecovered += await this.applyVenueStatus(o, status);
     }
-    return { orders: orders.length, fills: fills.length, reconciled, fillsRecovered };
+    return { orders: orders.length, fills: fills.length, reconciled, fillsRecovered, unresolved };
   }
 
   /**
@@ -709,7 +739,7 @@ export class Oms {
     if (!status) {
       if (!giveUpUnknown) return 'unknown';
       this.deps.venue.cancel(o.id, o.symbol);
-      this.finish(o, o.status === 'PARTIALLY_FILLED' ? 'EXPIRED' : 'REJECTED', 'lost', { code: 'NOT_ACKNOWLEDGED', message: reasonMessage });
+      this.finish(o, o.filledUnits > 0n ? 'EXPIRED' : 'REJECTED', 'lost', { code: 'NOT_ACKNOWLEDGED', message: reasonMessage });
       return 'lost';
     }
     await this.applyVenueStatus(o, status);
@@ -722,23 +752,10 @@ export class Oms {
    * is visible, cancellable and counted in exposure like any working order; its fills arrive as the
    * venue reports them. Returns undefined when the id is already known.
    */
-  adoptExternal(o: { clientOrderId: string; venueOrderId: string; symbol: string; side: Side; type: OrderType; tif: TimeInForce; qtyUnits: bigint; priceUnits: bigint | null; createdAt: number }): Order | undefined {
+  adoptExternal(o: ExternalOrderSpec): Order | undefined {
     const inst = this.deps.instruments.get(o.symbol);
     if (this.orders.has(o.clientOrderId) || !inst || o.qtyUnits <= 0n) return undefined;
-    const now = this.deps.clock.now();
-    const order: Order = {
-      ...blankOrder(o.symbol, o.side, o.type, o.tif, 'api', o.createdAt > 0 ? o.createdAt : now),
-      id: o.clientOrderId,
-      seq: this.deps.journal.nextOrderSeq(),
-      venueOrderId: o.venueOrderId,
-      qtyUnits: o.qtyUnits,
-      priceUnits: o.priceUnits,
-      requestedQty: toDecimalString(o.qtyUnits, inst.qtyDecimals),
-      requestedPrice: o.priceUnits === null ? null : toDecimalString(o.priceUnits, inst.priceDecimals),
-      status: 'PENDING',
-      reason: { code: 'EXTERNAL', message: 'placed outside Strata; adopted by reconciliation' },
-      updatedAt: now,
-    };
+    const order = externalOrder(o, inst, this.deps.journal.nextOrderSeq(), this.deps.clock.now());
     this.deps.journal.insertOrder(order, 'adopted_external');
     this.orders.set(order.id, order);
     this.trackOpen(order);
@@ -761,7 +778,7 @@ export class Oms {
   /** Applies what the venue reports of an open order; returns how many missed fills it applied. */
   private async applyVenueStatus(o: Order, status: VenueOrderStatus): Promise<number> {
     let applied = 0;
-    if (o.status === 'NEW') this.onVenueEvent({ type: 'accepted', clientOrderId: o.id, venueOrderId: status.venueOrderId, ts: this.deps.clock.now() });
+    if (o.status === 'NEW' || o.status === 'UNRESOLVED') this.onVenueEvent({ type: 'accepted', clientOrderId: o.id, venueOrderId: status.venueOrderId, ts: this.deps.clock.now() });
     for (const f of await this.deps.venue.fetchFills(o.id, o.symbol)) if (this.applyFill(f)) applied++;
     if (!isOpen(o.status)) return applied;
     const ts = this.deps.clock.now();

@@ -1,5 +1,7 @@
 import type { OrderSource, OrderType, Side, TimeInForce } from '../core/enums.ts';
+import type { Instrument } from '../core/instrument.ts';
 import type { Order } from '../core/order.ts';
+import { toDecimalString } from '../core/precision.ts';
 
 /** The empty shape of a new order record (quantity and price are parsed once, by src/execution/amounts.ts). */
 
@@ -42,5 +44,35 @@ export function blankOrder(symbol: string, side: Side, type: OrderType, tif: Tim
     ocoGroup: null,
     replacesId: null,
     rootId: null,
+  };
+}
+
+/** An order the venue has open that Strata did not place, as reconciliation found it. */
+export interface ExternalOrderSpec {
+  clientOrderId: string;
+  venueOrderId: string;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  tif: TimeInForce;
+  qtyUnits: bigint;
+  priceUnits: bigint | null;
+  createdAt: number;
+}
+
+/** The journal record of an adopted external order: working (PENDING) under the venue's client id, marked EXTERNAL. */
+export function externalOrder(o: ExternalOrderSpec, inst: Instrument, seq: number, now: number): Order {
+  return {
+    ...blankOrder(o.symbol, o.side, o.type, o.tif, 'api', o.createdAt > 0 ? o.createdAt : now),
+    id: o.clientOrderId,
+    seq,
+    venueOrderId: o.venueOrderId,
+    qtyUnits: o.qtyUnits,
+    priceUnits: o.priceUnits,
+    requestedQty: toDecimalString(o.qtyUnits, inst.qtyDecimals),
+    requestedPrice: o.priceUnits === null ? null : toDecimalString(o.priceUnits, inst.priceDecimals),
+    status: 'PENDING',
+    reason: { code: 'EXTERNAL', message: 'placed outside Strata; adopted by reconciliation' },
+    updatedAt: now,
   };
 }

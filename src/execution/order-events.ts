@@ -22,6 +22,8 @@ export const ORDER_EVENT_NAMES = [
   'OrderExpired',
   'OrderDenied',
   'OrderAdopted',
+  /** The venue may or may not have it (a create that timed out, a venue unreachable at recovery). */
+  'OrderUnresolved',
   'AlgoStarted',
   'AlgoPaused',
   'AlgoResumed',
@@ -49,6 +51,7 @@ const BY_JOURNAL_EVENT: Readonly<Record<string, OrderEventName>> = Object.assign
   lost: 'OrderRejected',
   denied: 'OrderDenied',
   adopted_external: 'OrderAdopted',
+  unresolved: 'OrderUnresolved',
   algo_started: 'AlgoStarted',
   paused: 'AlgoPaused',
   resumed: 'AlgoResumed',

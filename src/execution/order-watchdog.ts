@@ -38,7 +38,7 @@ export const DEFAULT_ACK_TIMEOUT_MS = 5_000;
 
 /**
  * Nothing the engine sent may stay unanswered without someone noticing. An order still NEW (sent,
- * not acknowledged) past the ack timeout, or a cancel not confirmed past it, raises an alert and
+ * not acknowledged) or UNRESOLVED (the venue may or may not have it) past the ack timeout, or a cancel not confirmed past it, raises an alert and
  * is settled by asking the venue what it knows; the cancel is re-sent. An order the venue never
  * heard of is ended after `giveUpMs` with a cancel behind it, so a late arrival cannot rest
  * unseen. (Issue 8, D1: an order stayed NEW for seconds, a kill-switch cancel for minutes.)
@@ -80,8 +80,9 @@ export class OrderWatchdog {
       open.add(o.id);
       if (this.asking.has(o.id)) continue;
       const cancelSince = this.d.oms.cancelPendingSince(o.id);
-      if (o.status === 'NEW' && now - o.createdAt >= this.ackTimeoutMs) {
-        const giveUp = now - o.createdAt >= this.giveUpMs;
+      if ((o.status === 'NEW' || o.status === 'UNRESOLVED') && now - o.createdAt >= this.ackTimeoutMs) {
+        // An order the venue once acknowledged is never given up here (reconciliation counts its not-founds).
+        const giveUp = now - o.createdAt >= this.giveUpMs && o.venueOrderId === null;
         this.raise({ code: 'NOT_ACKNOWLEDGED', orderId: o.id, message: `order ${o.id} not acknowledged by the venue after ${secs(now - o.createdAt)}; asking the venue` });
         this.ask(o.id, giveUp, `the venue has no record of this order ${secs(now - o.createdAt)} after it was sent; a cancel follows it in case it arrives late`);
       } else if (cancelSince !== undefined && now - cancelSince >= this.ackTimeoutMs) {

@@ -151,36 +151,67 @@ export function prepareDataDir(dir: string, opts: PrepareOptions): PreparedDataD
     throw new DataDirError(`${path}: the data directory is not writable (${code}); fix its permissions or choose another --data-dir`);
   }
 
+  // Exchange accounts keep their journals under accounts/: the host's connection file and logs
+  // then say nothing about the demo account, whose own sign is its sim-venue books.
+  const exchangeAccounts = existsSync(join(path, 'accounts'));
+  const movedAsideTo = guardJournal(path, HISTORY_SIGNS.filter((f) => !exchangeAccounts || f.startsWith('sim-venue')), opts, 'choose another --data-dir for a new account');
+  tightenPermissions(path);
+  return { path, created, ...(movedAsideTo !== undefined ? { movedAsideTo } : {}) };
+}
+
+/**
+ * A missing or empty journal beside the history of an account (any of `signs` non-empty) refuses
+ * the start; with `fresh` the old files are moved aside into before-fresh-<time>/ and a new account
+ * starts. `fresh` beside a journal that holds an account is refused too. Returns where files went.
+ */
+function guardJournal(path: string, signs: readonly string[], opts: Pick<PrepareOptions, 'fresh' | 'say' | 'now'>, otherwise: string): string | undefined {
   const journal = join(path, JOURNAL_FILE);
   const journalSize = Math.max(sizeOf(journal), 0) + Math.max(sizeOf(`${journal}-wal`), 0);
-  let movedAsideTo: string | undefined;
-  if (journalSize === 0) {
-    // Exchange accounts keep their journals under accounts/: the host's connection file and logs
-    // then say nothing about the demo account, whose own sign is its sim-venue books.
-    const exchangeAccounts = existsSync(join(path, 'accounts'));
-    const signs = HISTORY_SIGNS.filter((f) => sizeOf(join(path, f)) > 0 && (!exchangeAccounts || f.startsWith('sim-venue')));
-    if (signs.length > 0 && !opts.fresh) {
-      const state = existsSync(journal) ? 'is empty' : 'is missing';
-      throw new DataDirError(
-        `${journal} ${state} but ${path} holds the history of an account (${signs.join(', ')}): starting would silently reset its orders, fills and positions. ` +
-          `Restore ${JOURNAL_FILE} from a backup, or start a new account here with --fresh (the old files are moved aside, not deleted).`,
-      );
-    }
-    if (signs.length > 0) {
-      const stamp = new Date((opts.now ?? Date.now)()).toISOString().replace(/[:.]/g, '-');
-      movedAsideTo = join(path, `before-fresh-${stamp}`);
-      mkdirSync(movedAsideTo, { mode: 0o700 });
-      for (const name of readdirSync(path)) {
-        if (name.startsWith('before-fresh-') || name === 'risk-config.json') continue;
-        renameSync(join(path, name), join(movedAsideTo, name));
-      }
-      opts.say(`strata: --fresh: a new account starts in ${path}; the old files are in ${movedAsideTo}`);
-    }
-  } else if (opts.fresh) {
-    throw new DataDirError(`${path}: --fresh starts over only when ${JOURNAL_FILE} is missing or empty, and this one holds an account; choose another --data-dir for a new account`);
+  if (journalSize > 0) {
+    if (opts.fresh) throw new DataDirError(`${path}: --fresh starts over only when ${JOURNAL_FILE} is missing or empty, and this one holds an account; ${otherwise}`);
+    return undefined;
   }
-  tightenPermissions(path);
-  return { path, created, movedAsideTo };
+  const found = signs.filter((f) => sizeOf(join(path, f)) > 0);
+  if (found.length === 0) return undefined;
+  if (!opts.fresh) {
+    const state = existsSync(journal) ? 'is empty' : 'is missing';
+    throw new DataDirError(
+      `${journal} ${state} but ${path} holds the history of an account (${found.join(', ')}): starting would silently reset its orders, fills and positions. ` +
+        `Restore ${JOURNAL_FILE} from a backup, or start a new account here with --fresh (the old files are moved aside, not deleted).`,
+    );
+  }
+  const stamp = new Date((opts.now ?? Date.now)()).toISOString().replace(/[:.]/g, '-');
+  const movedAsideTo = join(path, `before-fresh-${stamp}`);
+  mkdirSync(movedAsideTo, { mode: 0o700 });
+  for (const name of readdirSync(path)) {
+    if (name.startsWith('before-fresh-') || name === 'risk-config.json') continue;
+    renameSync(join(path, name), join(movedAsideTo, name));
+  }
+  opts.say(`strata: --fresh: a new account starts in ${path}; the old files are in ${movedAsideTo}`);
+  return movedAsideTo;
+}
+
+/** Written beside an exchange account's journal when it is created: the sign that an account lived there. */
+export const ACCOUNT_MARKER = 'account.json';
+
+/**
+ * The same guard for an exchange account's journal under accounts/ (issue 13): a missing or
+ * zero-byte strata.sqlite beside the account's marker or its paper venue books refuses the start
+ * (the exchange's orders and fills would be forgotten and the account re-opened from its balances),
+ * unless `fresh`. Creates the directory 0700; returns where old files went with `fresh`.
+ */
+export function prepareAccountDir(dir: string, opts: Pick<PrepareOptions, 'fresh' | 'say' | 'now'>): string | undefined {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const moved = guardJournal(dir, [ACCOUNT_MARKER, 'sim-venue.sqlite', 'sim-venue.sqlite-wal'], opts, 'move the account directory away for a new account');
+  tightenPermissions(dir);
+  return moved;
+}
+
+/** Marks an account directory once its journal exists (see prepareAccountDir). */
+export function markAccountDir(dir: string, about: Record<string, string>, now: number = Date.now()): void {
+  const file = join(dir, ACCOUNT_MARKER);
+  if (existsSync(file)) return;
+  writeFileSync(file, JSON.stringify({ ...about, createdAt: new Date(now).toISOString() }, null, 2) + '\n', { mode: 0o600 });
 }
 
 /** The data directory 0700 and what the engine keeps in it 0600 (journal, WAL, logs), as the connection file already is. */

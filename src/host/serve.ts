@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Handlers } from '../contract/api.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { EventFeed } from '../contract/rpc.ts';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildKernel, createEngine } from '../kernel/engine.ts';
 import type { Engine } from '../kernel/engine.ts';
@@ -71,7 +71,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
     if (await engineAnswers(existing)) throw new DataDirError(`an engine is already running on this data directory (pid ${existing.pid}): ${existing.url}`);
     say(`strata: ${opts.dataDir}: connection.json names pid ${existing.pid}, which is not a Strata engine answering on port ${existing.port}; treating the file as stale`);
   }
-  prepareDataDir(opts.dataDir, { fresh: opts.fresh, say });
+  // On an exchange, --fresh is about that exchange account's journal (under accounts/), not the demo's.
+  const onExchange = opts.venue !== undefined ? opts.venue !== null : existsSync(join(opts.dataDir, VENUE_FILE));
+  prepareDataDir(opts.dataDir, { fresh: opts.fresh === true && !onExchange, say });
+  let freshAccount = opts.fresh === true && onExchange;
   const cfg = loadRiskConfig(opts.dataDir);
   const env = opts.env ?? process.env;
   if (opts.venue === null) rmSync(join(opts.dataDir, VENUE_FILE), { force: true });
@@ -138,7 +141,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
       exchange = undefined;
       return createEngine({ dataDir: opts.dataDir, warmUpMinutes: opts.warmUpMinutes, log: engineLog, ...kernelCfg });
     }
-    exchange = await openExchangeSession(settings, { dataDir: opts.dataDir, env, log: engineLog, seed: opts.seed });
+    // --fresh applies to the first start only, never to a later switch from Settings.
+    exchange = await openExchangeSession(settings, { dataDir: opts.dataDir, env, log: engineLog, seed: opts.seed, fresh: freshAccount, say });
+    freshAccount = false;
     say(`strata: venue ${settings.exchangeId} (${settings.mode === 'live' ? 'LIVE: real orders' : 'paper on live data'})${settings.apiUrl ? ` at ${settings.apiUrl}` : ''}, symbols ${settings.symbols.join(', ')}`);
     return buildKernel(exchange.parts, { ...kernelCfg, warmUpMinutes: 0, ...(exchange.reconcileEveryMs !== undefined ? { reconcileEveryMs: exchange.reconcileEveryMs } : {}) });
   };

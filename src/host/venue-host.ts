@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Params } from '../contract/api.ts';
 import type { VenueConfigDto } from '../contract/api/venue.ts';
@@ -10,6 +9,7 @@ import { liveParts } from '../kernel/modes/live.ts';
 import { paperOnLiveParts } from '../kernel/modes/paper-live.ts';
 import type { KernelParts, Log, VenueAdmin, VenueLink } from '../kernel/parts.ts';
 import type { CcxtVenue } from '../venues/ccxt/ccxt-venue.ts';
+import { markAccountDir, prepareAccountDir } from './data-dir.ts';
 import type { VenueSettings } from './venue-config.ts';
 import { readVenueSettings, writeVenueSettings } from './venue-config.ts';
 import { KeyringProtector, PassphraseProtector, Vault, VaultError, credentialsFromEnv } from './vault/vault.ts';
@@ -73,11 +73,17 @@ export interface ExchangeSession {
  * through ccxt) or paper on its live data. ccxt is loaded here, lazily, only when an exchange is
  * configured: the demo venue's start never pays for it.
  */
-export async function openExchangeSession(settings: VenueSettings, o: { dataDir: string; env: NodeJS.ProcessEnv; log: Log; seed: number }): Promise<ExchangeSession> {
+export async function openExchangeSession(settings: VenueSettings, o: { dataDir: string; env: NodeJS.ProcessEnv; log: Log; seed: number; fresh?: boolean; say?: (line: string) => void }): Promise<ExchangeSession> {
   const creds = await loadCredentials(o.dataDir, settings.exchangeId, o.env);
   if (settings.mode === 'live' && !creds) {
     throw new DomainError('VENUE_REJECTED', `live trading on ${settings.exchangeId} needs API keys: strata keys set ${settings.exchangeId}, Settings → Keys, or STRATA_API_KEY/STRATA_API_SECRET`, [{ path: 'NO_KEYS', message: 'no keys' }]);
   }
+  // One journal per account: an exchange's live or paper account never shares a journal (cash,
+  // positions, client order ids) with the demo venue or with another exchange. Issue 8's guard holds
+  // per account, checked before anything connects or is written: an empty or missing journal beside
+  // an account's history refuses the start (--fresh moves the old files aside).
+  const journalDir = join(o.dataDir, 'accounts', `${settings.exchangeId}-${settings.mode}`);
+  prepareAccountDir(journalDir, { fresh: o.fresh === true, say: o.say ?? ((line) => o.log('warn', line)) });
   const { openCcxtVenue } = await import('../venues/ccxt/index.ts');
   const { CcxtVenuePort } = await import('../venues/ccxt/venue-port-adapter.ts');
   const { gatherReconcileInput } = await import('../venues/ccxt/reconcile-run.ts');
@@ -105,10 +111,7 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
     throw new DomainError('VENUE_REJECTED', `cannot open ${settings.exchangeId}: ${err instanceof Error ? err.message : String(err)}`, [{ path: typeof code === 'string' ? code : 'VENUE_UNAVAILABLE', message: 'open failed' }]);
   }
   const instruments = new InstrumentRegistry(venue.instruments());
-  // One journal per account: an exchange's live or paper account never shares a journal (cash,
-  // positions, client order ids) with the demo venue or with another exchange.
-  const journalDir = join(o.dataDir, 'accounts', `${settings.exchangeId}-${settings.mode}`);
-  mkdirSync(journalDir, { recursive: true, mode: 0o700 });
+  const mark = () => markAccountDir(journalDir, { exchangeId: settings.exchangeId, mode: settings.mode });
   const link: VenueLink = {
     exchangeId: venue.session.exchange.id,
     account: settings.mode === 'live' ? `${settings.exchangeId} · key …${creds!.apiKey.slice(-4)}` : `paper on ${settings.exchangeId}`,
@@ -120,6 +123,7 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
   };
   if (settings.mode === 'paper') {
     const parts = paperOnLiveParts({ dataDir: journalDir, feed: venue, link, instruments, currency: venue.currency, seed: o.seed, clock, log: o.log });
+    mark();
     return { parts, venue, settings, reconcileEveryMs: t.reconcileEveryMs };
   }
   link.gather = (snap) => gatherReconcileInput(venue, snap);
@@ -134,7 +138,16 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
     const inst = venue.registry.get(h.symbol);
     if (inst) baseline[inst.base] = rescale(h.qtyUnits, inst.qtyDecimals, 8).toString();
   }
+  // The marks at connect: the cost basis of opening positions (the holdings a new journal starts with).
+  const marks = new Map<string, bigint>();
+  for (const s of settings.symbols) {
+    const tk = await venue.fetchTicker(s).catch(() => undefined);
+    const mark = tk?.lastUnits ?? (tk?.bidUnits !== undefined && tk.askUnits !== undefined ? (tk.bidUnits + tk.askUnits) / 2n : undefined);
+    if (mark !== undefined) marks.set(s, mark);
+  }
+  link.openingPrice = (s) => marks.get(s);
   const parts = liveParts({ dataDir: journalDir, venue: port, link, instruments, currency: venue.currency, initialCash: toDecimalString(account.cashUnits, CASH_DECIMALS), baseline, log: o.log, clock });
+  mark();
   return { parts, venue, settings, reconcileEveryMs: t.reconcileEveryMs };
 }
 

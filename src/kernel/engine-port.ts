@@ -15,5 +15,5 @@ export interface Engine {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Recovery summary of the last start. */
-  readonly recovery: { orders: number; fills: number; reconciled: number; fillsRecovered: number } | undefined;
+  readonly recovery: { orders: number; fills: number; reconciled: number; fillsRecovered: number; unresolved: number } | undefined;
 }

@@ -267,9 +267,13 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   const venueSide = wireVenue(parts, config, {
     clock,
     oms,
+    ledger,
     instruments: () => instruments.all(),
     cashUnits: () => ledger.cashUnits,
     positionUnits: (s) => ledger.qtyUnits(s),
+    markOf: (s) => hub.mark(s),
+    // The once-a-second tick publishes positions and the account; L1 re-reads the symbol now.
+    changed: (s) => (s === null ? exposureLog.changedAll() : exposureLog.changed(s)),
     publish: (type, payload) => bus.publish(type, payload as (Events & Record<string, unknown>)[typeof type]),
   });
   const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();

@@ -103,6 +103,8 @@ export interface VenueLink {
   gather?(journal: JournalSnapshot): Promise<ReconcileInput>;
   /** Live only: tells the venue to follow an order it has open (an adopted external order). */
   follow?(clientOrderId: string, symbol: string): Promise<void>;
+  /** Live only: the mark read at connect (price units), the cost basis of opening positions. */
+  openingPrice?(symbol: string): bigint | undefined;
 }
 
 /** L2's stores: the signal journal (cycles, signals, alpha configuration) and the approval journal. */

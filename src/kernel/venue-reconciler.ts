@@ -12,6 +12,8 @@ import type { BalanceView, ReconcileAction, ReconcileDifference } from '../venue
 import type { JournalSnapshot } from '../venues/ccxt/reconcile-run.ts';
 import { VENUE_BASELINE_KEY } from './modes/live.ts';
 import type { Log, VenueLink } from './parts.ts';
+import type { PositionAdjuster } from './position-adjuster.ts';
+import type { PositionAdjustment } from '../core/ports.ts';
 
 export interface ReconcilerDeps {
   clock: Clock;
@@ -27,6 +29,9 @@ export interface ReconcilerDeps {
   log: Log;
   /** Period of the timer, ms (default 60 s); 0 turns the timer off. */
   everyMs?: number;
+  /** Takes balance differences over into positions and cash (journaled adjustments). */
+  adjuster?: PositionAdjuster;
+  markOf?: (symbol: string) => bigint | undefined;
 }
 
 /** Runs kept for the view; items waiting for the operator are kept until resolved. */
@@ -51,6 +56,8 @@ export class VenueReconciler {
   private readonly items = new Map<string, Item>();
   private readonly notFound = new Map<string, number>();
   private running: Promise<ReconRunDto> | undefined;
+  /** Balance differences of the last run (asset → venue − journal): one seen twice in a row is real, not a fill in flight. */
+  private lastBalanceDiff = new Map<string, bigint>();
   private timer: number | undefined;
   private seq = 0;
   private stopped = false;
@@ -114,6 +121,20 @@ export class VenueReconciler {
     this.d.publish(run);
   }
 
+  /** Opening positions taken from the exchange's balances at start: listed as what they are, with their source. */
+  noteOpening(adjs: readonly PositionAdjustment[]): void {
+    const id = `R${++this.seq}-${this.d.clock.now().toString(36)}`;
+    const run: ReconRunDto = { id, at: this.d.clock.now(), trigger: 'start', ok: true, error: null, items: [] };
+    for (const a of adjs) {
+      const item: Item = { id: `${id}-${run.items.length + 1}`, runId: id, at: run.at, kind: 'opening_position', clientOrderId: null, symbol: a.symbol, detail: a.detail, outcome: `opening position journaled (source: ${a.source})`, status: 'done', actions: [], action: { kind: 'report_balance', asset: a.asset, journalUnits: 0n, venueUnits: 0n } };
+      this.items.set(item.id, item);
+      run.items.push(strip(item));
+    }
+    this.runs.unshift(run);
+    this.runs.length = Math.min(this.runs.length, KEEP_RUNS);
+    this.d.publish(run);
+  }
+
   /** One run; a run already going is joined rather than doubled. */
   run(trigger: ReconRunDto['trigger']): Promise<ReconRunDto> {
     this.running ??= this.runOnce(trigger).finally(() => {
@@ -139,6 +160,10 @@ export class VenueReconciler {
     } else if (action === 'adopt' && a.kind === 'adopt_external_fill') {
       this.adoptFill(a.fill);
       this.resolve(item, 'trade adopted into positions by the operator');
+    } else if (action === 'adopt' && a.kind === 'report_balance' && this.d.adjuster) {
+      const adj = this.d.adjuster.fromBalance(a.asset, a.venueUnits - a.journalUnits, 'operator', this.mark, 'the exchange balance taken over by the operator');
+      this.lastBalanceDiff.delete(a.asset);
+      this.resolve(item, adj ? `position adjusted to the exchange by the operator (${adj.id})` : 'nothing to adjust');
     } else {
       throw new DomainError('VENUE_REJECTED', `"${action}" does not apply to ${item.kind}`);
     }
@@ -160,7 +185,11 @@ export class VenueReconciler {
       const input = await this.d.link.gather(this.snapshot());
       // A journal without a baseline (opened before baselines were kept) that has not traded yet:
       // the venue's balances now are where it starts. One that has traded cannot know its start.
-      if (this.baseline() === undefined && input.balances && this.d.oms.fills().length === 0 && this.d.oms.openOrders().length === 0) this.d.journal.setMeta(BASELINE_KEY, JSON.stringify(Object.fromEntries(input.balances.venue.map((b) => [b.asset, b.units.toString()]))));
+      if (this.baseline() === undefined && input.balances && this.d.oms.fills().length === 0 && this.d.oms.openOrders().length === 0) {
+        this.d.journal.setMeta(BASELINE_KEY, JSON.stringify(Object.fromEntries(input.balances.venue.map((b) => [b.asset, b.units.toString()]))));
+        const opened = this.d.adjuster?.opening(this.baseline(), this.mark) ?? [];
+        if (opened.length > 0) this.noteOpening(opened);
+      }
       if (input.balances) input.balances = { ...input.balances, journal: this.journalBalances() };
       input.notFoundCounts = this.notFound;
       const result = reconcile(input);
@@ -236,11 +265,22 @@ export class VenueReconciler {
           item.actions = ['close', 'dismiss'];
           item.status = 'needs_operator';
           break;
-        case 'report_balance':
-          item.outcome = 'balances differ: check deposits, withdrawals or trades outside Strata';
-          item.actions = ['dismiss'];
+        case 'report_balance': {
+          const diff = a.venueUnits - a.journalUnits;
+          const seen = this.lastBalanceDiff.get(a.asset);
+          this.lastBalanceDiff.set(a.asset, diff);
+          // Seen twice in a row, the same: not a fill in flight between the trade and balance reads.
+          const adj = seen === diff ? this.d.adjuster?.fromBalance(a.asset, diff, 'reconciliation', this.mark, 'the exchange balance differed the same way in two runs in a row (a deposit, a withdrawal or a trade outside Strata)') : undefined;
+          if (adj) {
+            this.lastBalanceDiff.delete(a.asset);
+            item.outcome = `position adjusted to the exchange (journaled as ${adj.id}, source: reconciliation)`;
+            break;
+          }
+          item.outcome = this.d.adjuster ? 'balances differ: taken over if the next run finds the same difference; adopt takes it over now' : 'balances differ: check deposits, withdrawals or trades outside Strata';
+          item.actions = this.d.adjuster && seen === undefined ? ['adopt', 'dismiss'] : ['dismiss'];
           item.status = 'needs_operator';
           break;
+        }
       }
     } catch (err) {
       item.status = 'failed';
@@ -286,6 +326,8 @@ export class VenueReconciler {
     return snap;
   }
 
+  private readonly mark = (symbol: string): bigint | undefined => this.d.markOf?.(symbol);
+
   private baseline(): Record<string, string> | undefined {
     const raw = this.d.journal.getMeta(BASELINE_KEY);
     return raw ? (JSON.parse(raw) as Record<string, string>) : undefined;
@@ -300,7 +342,11 @@ export class VenueReconciler {
     const out = new Map<string, bigint>(Object.entries(base).map(([k, v]) => [k, BigInt(v)]));
     const cash = rescale(this.d.cashUnits() - this.d.initialCashUnits, CASH_DECIMALS, 8);
     out.set(this.d.currency, (out.get(this.d.currency) ?? 0n) + cash);
-    for (const i of this.d.instruments()) out.set(i.base, (out.get(i.base) ?? 0n) + rescale(this.d.positionUnits(i.symbol), i.qtyDecimals, 8));
+    // A watched instrument's position holds its base asset whole: opening holdings are in it (journaled adjustments).
+    for (const i of this.d.instruments()) {
+      const pos = rescale(this.d.positionUnits(i.symbol), i.qtyDecimals, 8);
+      out.set(i.base, this.d.adjuster ? pos : (out.get(i.base) ?? 0n) + pos);
+    }
     return [...out].map(([asset, units]) => ({ asset, units }));
   }
 }

@@ -8,6 +8,9 @@ import type { Instrument } from '../core/instrument.ts';
 import type { Oms } from '../execution/oms.ts';
 import type { VenueContext } from './context.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
+import type { Ledger } from '../core/ledger.ts';
+import { VENUE_BASELINE_KEY } from './modes/live.ts';
+import { PositionAdjuster } from './position-adjuster.ts';
 import { VenueReconciler } from './venue-reconciler.ts';
 
 const KEEP_ALERTS = 20;
@@ -31,14 +34,33 @@ export interface VenueWiring {
 export function wireVenue(
   parts: KernelParts,
   config: KernelConfig,
-  d: { clock: Clock; oms: Oms; instruments: () => Instrument[]; cashUnits: () => bigint; positionUnits: (s: string) => bigint; publish: <K extends keyof Events>(type: K, payload: Events[K]) => void },
+  d: {
+    clock: Clock;
+    oms: Oms;
+    ledger: Pick<Ledger, 'adjust'>;
+    instruments: () => Instrument[];
+    cashUnits: () => bigint;
+    positionUnits: (s: string) => bigint;
+    markOf: (s: string) => bigint | undefined;
+    changed: (s: string | null) => void;
+    publish: <K extends keyof Events>(type: K, payload: Events[K]) => void;
+  },
 ): VenueWiring {
   const link = parts.venueLink;
   const alerts: VenueAlertDto[] = [];
   let offAlerts: (() => void) | undefined;
+  // Positions that did not come from fills go into the ledger now, before recovery replays the fills.
+  const adjuster = new PositionAdjuster({ clock: d.clock, journal: parts.journal, ledger: d.ledger, instruments: d.instruments, currency: parts.marketData.currency, changed: d.changed, log: parts.log });
+  const adjustments = adjuster.load();
+  const live = link?.gather !== undefined && link.venueMode === 'live';
+  // A live account's holdings when its journal first met the exchange are its opening positions.
+  const baseline = live ? parts.journal.getMeta(VENUE_BASELINE_KEY) : undefined;
+  const opened = live ? adjuster.opening(baseline ? (JSON.parse(baseline) as Record<string, string>) : undefined, (s) => link?.openingPrice?.(s), adjustments) : [];
   const reconciler =
-    link?.gather && link.venueMode === 'live'
+    link?.gather && live
       ? new VenueReconciler({
+          adjuster,
+          markOf: d.markOf,
           clock: d.clock,
           oms: d.oms,
           journal: parts.journal,
@@ -86,6 +108,7 @@ export function wireVenue(
         d.publish('engine.alert', { code: a.code, severity: a.level, message: a.message, orderId: null, at: a.ts });
         d.publish('venue.info', info());
       });
+      if (opened.length > 0) reconciler?.noteOpening(opened);
       reconciler?.start();
     },
     stop() {

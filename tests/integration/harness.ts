@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Client } from '../../src/contract/rpc.ts';
@@ -75,13 +75,26 @@ export async function spawnServe(dataDir: string, extra: string[] = [], env?: No
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const file = join(dataDir, 'connection.json');
-  await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`serve exited early: ${out}`);
-    if (!existsSync(file)) return undefined;
-    const info = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string; pid: number };
-    return info.pid === child.pid ? info : undefined;
-  }, startTimeoutMs, 'connection.json');
-  const info = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string };
+  // Ready when serve says so on stdout (it prints its URL after writing connection.json): an event, not a poll.
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`timed out waiting for connection.json: ${out}`)), startTimeoutMs);
+    const onData = () => {
+      if (/Strata web UI: /.test(out)) done();
+    };
+    const onExit = () => done(new Error(`serve exited early: ${out}`));
+    function done(err?: Error): void {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    }
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+    onData();
+  });
+  const info = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string; pid: number };
+  if (info.pid !== child.pid) throw new Error(`connection.json names pid ${info.pid}, not the serve just started (${child.pid})`);
   return { child, port: info.port, token: info.token, dataDir };
 }
 

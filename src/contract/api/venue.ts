@@ -61,7 +61,7 @@ export interface ReconItemDto {
   id: string;
   runId: string;
   at: number;
-  kind: 'missed_fill' | 'fills_behind' | 'closed_at_venue' | 'external_order' | 'external_fill' | 'missing_at_venue' | 'balance';
+  kind: 'missed_fill' | 'fills_behind' | 'closed_at_venue' | 'external_order' | 'external_fill' | 'missing_at_venue' | 'balance' | 'opening_position';
   clientOrderId: string | null;
   symbol: string | null;
   detail: string;

@@ -1,4 +1,4 @@
-import type { FillRecord, JournalPort, OrderRecord } from '../../core/ports.ts';
+import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment } from '../../core/ports.ts';
 
 /**
  * The order journal in memory: the same port as the SQLite journal with nothing written anywhere.
@@ -60,6 +60,18 @@ export class MemoryOrderJournal implements JournalPort {
 
   loadFills(): FillRecord[] {
     return this.fills.map((f) => ({ ...f }));
+  }
+
+  private readonly adjustments: PositionAdjustment[] = [];
+
+  recordAdjustment(a: PositionAdjustment): boolean {
+    if (this.adjustments.some((x) => x.id === a.id)) return false;
+    this.adjustments.push({ ...a });
+    return true;
+  }
+
+  loadAdjustments(): PositionAdjustment[] {
+    return this.adjustments.map((a) => ({ ...a }));
   }
 
   getMeta(key: string): string | undefined {

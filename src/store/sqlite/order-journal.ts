@@ -1,6 +1,6 @@
 import type { AlgoKind, Liquidity, OrderStatus, OrderType, Side, TimeInForce, Urgency } from '../../contract/dto.ts';
 import type { OrderSourceDto as OrderSource } from '../../contract/risk-dto.ts';
-import type { FillRecord, JournalPort, OrderRecord, TriggerRecord } from '../../core/ports.ts';
+import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment, TriggerRecord } from '../../core/ports.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
 
@@ -91,6 +91,23 @@ export const ENGINE_MIGRATIONS: readonly string[] = [
   ALTER TABLE orders ADD COLUMN replaces_id TEXT REFERENCES orders(id);
   ALTER TABLE orders ADD COLUMN root_id TEXT;
   CREATE INDEX orders_oco ON orders(oco_group) WHERE oco_group IS NOT NULL;
+  `,
+  // 5: positions that did not come from a fill (an exchange account's holdings when Strata met it,
+  // differences taken over by reconciliation), and UNRESOLVED among the open statuses.
+  `
+  CREATE TABLE position_adjustments (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    ts INTEGER NOT NULL,
+    symbol TEXT,
+    asset TEXT NOT NULL,
+    qty_units INTEGER NOT NULL,
+    price_units INTEGER,
+    source TEXT NOT NULL CHECK (source IN ('opening','reconciliation','operator')),
+    detail TEXT NOT NULL
+  );
+  DROP INDEX orders_open;
+  CREATE INDEX orders_open ON orders(status) WHERE status IN ('NEW','PENDING','PARTIALLY_FILLED','UNRESOLVED');
   `,
 ];
 
@@ -292,6 +309,10 @@ export class SqliteOrderJournal implements JournalPort {
     this.meta = new MetaTable(db, 'meta');
     this.stmts = {
       maxOrderSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS m FROM orders`),
+      insertAdjustment: db.prepare(
+        `INSERT OR IGNORE INTO position_adjustments (id, ts, symbol, asset, qty_units, price_units, source, detail) VALUES (@id, @ts, @symbol, @asset, @qty_units, @price_units, @source, @detail)`,
+      ),
+      loadAdjustments: db.prepare(`SELECT id, ts, symbol, asset, qty_units, price_units, source, detail FROM position_adjustments ORDER BY seq`).safeIntegers(true),
       insertOrder: db.prepare(`INSERT INTO orders (${cols}) VALUES (${vals})`),
       updateOrder: db.prepare(
         `UPDATE orders SET venue_order_id=@venue_order_id, filled_units=@filled_units, filled_notional_units=@filled_notional_units,
@@ -434,6 +455,15 @@ export class SqliteOrderJournal implements JournalPort {
       ts: Number(r.ts),
       midUnits: r.mid_units,
     }));
+  }
+
+  recordAdjustment(a: PositionAdjustment): boolean {
+    return this.stmts.insertAdjustment.run({ id: a.id, ts: a.ts, symbol: a.symbol, asset: a.asset, qty_units: a.qtyUnits, price_units: a.priceUnits, source: a.source, detail: a.detail }).changes > 0;
+  }
+
+  loadAdjustments(): PositionAdjustment[] {
+    type Row = { id: string; ts: bigint; symbol: string | null; asset: string; qty_units: bigint; price_units: bigint | null; source: PositionAdjustment['source']; detail: string };
+    return (this.stmts.loadAdjustments.all() as Row[]).map((r) => ({ id: r.id, ts: Number(r.ts), symbol: r.symbol, asset: r.asset, qtyUnits: r.qty_units, priceUnits: r.price_units, source: r.source, detail: r.detail }));
   }
 
   getMeta(key: string): string | undefined {

@@ -15,9 +15,10 @@ const READ_ATTEMPTS = 5;
  * - 'rejected' (never sent, or refused for certain): a `rejected` event, the OMS ends the order;
  * - 'retry' (nothing reached the venue): sent again with the same client order id, after a backoff;
  *   a duplicate at the venue would be adopted, never doubled;
- * - 'unresolved' (timeout, disconnect, 5xx on create): nothing is resent. The order stays NEW in the
- *   OMS (unacknowledged) while the venue's order poll settles it by client order id: found → the
- *   usual accepted/fill events; absent after several checks → rejected UNKNOWN_AT_VENUE.
+ * - 'unresolved' (timeout, disconnect, 5xx on create): nothing is resent. An `unresolved` event makes
+ *   the order UNRESOLVED in the OMS (possibly working) while the venue's order poll settles it by
+ *   client order id: found → the usual accepted/fill events; absent after several checks → rejected
+ *   UNKNOWN_AT_VENUE.
  */
 export class CcxtVenuePort implements VenuePort {
   readonly venue: CcxtVenue;
@@ -134,6 +135,7 @@ export class CcxtVenuePort implements VenuePort {
       }
       if (err.outcome === 'unresolved') {
         this.log('warn', `order ${req.clientOrderId} UNRESOLVED (${err.code}: ${err.message}): settling it by client order id, never resending`);
+        this.emit({ type: 'unresolved', clientOrderId: req.clientOrderId, code: err.code, message: err.message, ts: this.clock.now() });
         return;
       }
       this.emit({ type: 'rejected', clientOrderId: req.clientOrderId, code: err.code, message: err.message, ts: this.clock.now() });

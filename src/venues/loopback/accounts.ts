@@ -88,6 +88,13 @@ export class LoopbackAccounts {
     return b;
   }
 
+  /** A deposit (or, negative, a withdrawal) outside any order: what reconciliation must find. */
+  deposit(account: string, asset: string, amount: string): void {
+    const b = this.bal(account, asset);
+    b.free += toUnits(amount, ASSET_DECIMALS);
+    if (b.free < 0n) throw new RangeError(`${asset}: withdrawal of more than is free`);
+  }
+
   /** What an order must lock, or undefined when the account cannot cover it. `estPriceUnits` prices a market buy. */
   lock(o: LoopbackOrder, inst: Instrument, estPriceUnits: bigint | undefined): boolean {
     if (o.side === 'sell') {

@@ -7,9 +7,11 @@ import { makeOrder } from '../../fixtures/engine/orders.ts';
 
 /** The specified state machine, written out independently of the implementation's table. */
 const ALLOWED: Record<OrderStatus, readonly OrderStatus[]> = {
-  NEW: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'],
-  PENDING: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'],
-  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'EXPIRED'],
+  NEW: ['PENDING', 'PARTIALLY_FILLED', 'UNRESOLVED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'DENIED'],
+  PENDING: ['PARTIALLY_FILLED', 'UNRESOLVED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'],
+  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'UNRESOLVED', 'FILLED', 'CANCELLED', 'EXPIRED'],
+  // The venue may or may not have it: settled by the venue's answer, never denied (L1 passed it).
+  UNRESOLVED: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'],
   FILLED: [],
   CANCELLED: [],
   REJECTED: [],
@@ -20,8 +22,8 @@ const ALLOWED: Record<OrderStatus, readonly OrderStatus[]> = {
 const PAIRS = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to, ALLOWED[from].includes(to)] as const));
 
 describe('order state machine', () => {
-  it('covers all 64 (from, to) pairs', () => {
-    expect(PAIRS).toHaveLength(64);
+  it('covers all 81 (from, to) pairs', () => {
+    expect(PAIRS).toHaveLength(81);
   });
 
   it.each(PAIRS)('when an order moves %s -> %s then allowed is %s', (from, to, allowed) => {
@@ -53,7 +55,7 @@ describe('order state machine', () => {
     for (const to of ORDER_STATUSES) expect(canTransition(s, to)).toBe(false);
   });
 
-  it.each(['NEW', 'PENDING', 'PARTIALLY_FILLED'] as const)('when an order is %s then it is open and can still be cancelled', (s) => {
+  it.each(['NEW', 'PENDING', 'PARTIALLY_FILLED', 'UNRESOLVED'] as const)('when an order is %s then it is open and can still be cancelled', (s) => {
     expect(isOpen(s)).toBe(true);
     expect(isTerminal(s)).toBe(false);
     expect(canTransition(s, 'CANCELLED')).toBe(true);

@@ -272,7 +272,7 @@ describe('Oms.recover', () => {
     h.journal.seedFill(makeFillRecord({ id: 'F1', orderId: 'T-000001', qtyUnits: 500n, priceUnits: 10_000n, feeUnits: cash('0.01') }));
     h.journal.seedFill(makeFillRecord({ id: 'F2', orderId: 'T-000001', qtyUnits: 1500n, priceUnits: 10_200n }));
     const r = await h.oms.recover();
-    expect(r).toEqual({ orders: 1, fills: 2, reconciled: 0, fillsRecovered: 0 });
+    expect(r).toEqual({ orders: 1, fills: 2, reconciled: 0, fillsRecovered: 0, unresolved: 0 });
     expect(h.oms.get('T-000001')?.status).toBe('FILLED');
     expect(h.ledger.position('BTC/USD')).toMatchObject({ qtyUnits: 2000n, costUnits: cash('203') });
     expect(h.ledger.cashUnits).toBe(cash('796.99'));
@@ -292,7 +292,7 @@ describe('Oms.recover', () => {
     h.venue.known.set('T-000001', { status: { clientOrderId: 'T-000001', venueOrderId: 'V1', state: 'filled', filledUnits: 2000n }, fills: [f1, f2] });
 
     const r = await h.oms.recover();
-    expect(r).toEqual({ orders: 1, fills: 1, reconciled: 1, fillsRecovered: 1 });
+    expect(r).toEqual({ orders: 1, fills: 1, reconciled: 1, fillsRecovered: 1, unresolved: 0 });
     const o = h.oms.get('T-000001')!;
     expect(o).toMatchObject({ status: 'FILLED', filledUnits: 2000n });
     expect(h.ledger.position('BTC/USD').qtyUnits).toBe(2000n);

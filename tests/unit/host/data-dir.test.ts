@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirError, prepareDataDir } from '../../../src/host/data-dir.ts';
+import { DataDirError, markAccountDir, prepareAccountDir, prepareDataDir } from '../../../src/host/data-dir.ts';
 
 /** Issue 8, D5-D8: what a start checks about its data directory before the engine writes anything. */
 
@@ -131,5 +131,42 @@ describe('start-up errors name the file (issue 8, D7)', () => {
     const f = join(d, 'strata.sqlite');
     writeFileSync(f, 'this is not a database, just some text long enough to have a header page '.repeat(20));
     expect(() => new SqliteOrderJournal(f)).toThrow(new RegExp(`^${f}: file is not a database`));
+  });
+});
+
+describe('prepareAccountDir (issue 13: the same guard for exchange accounts under accounts/)', () => {
+  it('when an account journal is zero bytes beside the account marker then the start is refused with the way forward; --fresh moves the old files aside', () => {
+    const d = join(tmp(), 'accounts', 'binance-live');
+    expect(prepareAccountDir(d, { say: () => undefined })).toBeUndefined();
+    markAccountDir(d, { exchangeId: 'binance', mode: 'live' });
+    writeFileSync(join(d, 'strata.sqlite'), '');
+    const err = refusal(() => prepareAccountDir(d, { say: () => undefined }));
+    expect(err).toBeInstanceOf(DataDirError);
+    expect(err.message).toContain(`${join(d, 'strata.sqlite')} is empty`);
+    expect(err.message).toMatch(/account\.json/);
+    expect(err.message).toMatch(/--fresh/);
+    rmSync(join(d, 'strata.sqlite'));
+    expect(refusal(() => prepareAccountDir(d, { say: () => undefined })).message).toContain('is missing');
+    const lines: string[] = [];
+    const moved = prepareAccountDir(d, { fresh: true, say: (l) => lines.push(l), now: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
+    expect(moved).toBe(join(d, 'before-fresh-2026-01-02T03-04-05-000Z'));
+    expect(readdirSync(moved!)).toEqual(['account.json']);
+    expect(lines).toEqual([expect.stringContaining('--fresh: a new account starts in')]);
+  });
+
+  it('when a paper account journal is missing beside its venue books then the start is refused', () => {
+    const d = join(tmp(), 'accounts', 'binance-paper');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'sim-venue.sqlite'), 'books');
+    expect(refusal(() => prepareAccountDir(d, { say: () => undefined })).message).toMatch(/sim-venue\.sqlite/);
+  });
+
+  it('when an account journal holds an account then it starts, and --fresh is refused', () => {
+    const d = join(tmp(), 'accounts', 'binance-live');
+    mkdirSync(d, { recursive: true });
+    markAccountDir(d, { exchangeId: 'binance', mode: 'live' });
+    writeFileSync(join(d, 'strata.sqlite'), 'journal');
+    expect(prepareAccountDir(d, { say: () => undefined })).toBeUndefined();
+    expect(refusal(() => prepareAccountDir(d, { fresh: true, say: () => undefined })).message).toMatch(/--fresh starts over only when/);
   });
 });

@@ -13,6 +13,7 @@ const KIND_TEXT: Record<ReconItemDto['kind'], string> = {
   external_fill: 'External trade',
   missing_at_venue: 'Missing at venue',
   balance: 'Balance',
+  opening_position: 'Opening position',
 };
 
 const ACTION_TEXT: Record<ReconOperatorAction, string> = { cancel: 'Cancel', adopt: 'Adopt', close: 'Close as lost', dismiss: 'Dismiss' };
