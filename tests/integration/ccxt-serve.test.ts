@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 async function startLoopback(): Promise<string> {
-  lb = new LoopbackExchange({ accounts: [{ apiKey: KEY, secret: SECRET, balances: { USDT: '100000', BTC: '2' } }] });
+  lb = new LoopbackExchange({ accounts: [{ apiKey: KEY, secret: SECRET, balances: { USDT: '100000', BTC: '0.5' } }] });
   return lb.start();
 }
 
@@ -74,6 +74,9 @@ describe('strata serve on a ccxt exchange (loopback Binance, real ccxt)', () => 
       return v.connection === 'connected' && v.lastReconciledAt !== null ? v : undefined;
     }, 20_000, 'a connected venue, reconciled at start');
     expect(vinfo).toMatchObject({ kind: 'ccxt', exchangeId: 'binance', venueMode: 'live', apiUrl: url });
+    // The exchange's holdings are the opening position (issue 13): L1 and the PMS count them. With
+    // 2 BTC (56% of NAV) the default 50% position limit rightly denied the buy below.
+    expect((await c.call('positions.list')).find((p) => p.symbol === BTC)?.qty).toBe(0.5);
 
     const buy = await c.call('orders.place', { symbol: BTC, side: 'buy', qty: '0.01', type: 'market', source: 'manual', confirm: true });
     const filled = await waitFor(async () => {
