@@ -40,15 +40,15 @@ test('proposals from the strategic alpha: modify and reject one, approve another
   await expect(signals.enabled('strategic')).toBeChecked();
   await expect(signals.enabled('tactical')).not.toBeChecked();
   await signals.pick('strategic');
+  // The default policy already holds SPY, BTC/USDT and ETH/USDT (inside the default L1 limits):
+  // shrink SPY, trim ETH/USDT, and the rest to cash (BTC/USDT stays at its default 0.05).
   await signals.param('strategic', 'targets.SPY').fill('0.05');
-  await signals.param('strategic', 'targets.CASH').fill('0.91');
-  const entry = signals.newEntry('strategic', 'targets');
-  await entry.key.fill('ETH/USDT');
-  await entry.value.fill('0.04');
+  await signals.param('strategic', 'targets.ETH/USDT').fill('0.04');
+  await signals.param('strategic', 'targets.CASH').fill('0.86');
   await signals.param('strategic', 'urgency').fill('immediate');
   await expect(signals.applyButton).toHaveText('Apply 2 changes');
   await signals.applyButton.click();
-  // The engine's answer: the record now has the new entry, and the urgency stuck.
+  // The engine's answer: the record has the new weights, and the urgency stuck.
   await expect(signals.param('strategic', 'targets.ETH/USDT')).toHaveValue('0.04');
   await expect(signals.param('strategic', 'urgency')).toHaveValue('immediate');
   await expect(signals.params('strategic').getByRole('alert')).toHaveCount(0);
