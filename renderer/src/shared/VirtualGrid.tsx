@@ -64,46 +64,6 @@ const GROW_SLACK_PX = 6;
 const MAX_GROWS = 24;
 
 /**
- * How many px a cell's content is cut by: the cell's own overflow, or that of a part inside it that
- * clips (a symbol with an ellipsis beside a flag marker shrinks to the cell and never overflows it).
- * Measured on the text itself with fractional widths: scrollWidth is rounded, so text 0.1 px wider
- * than its box reads as fitting while the browser paints it with an ellipsis ("63,489.…").
- */
-const px = (v: string): number => parseFloat(v) || 0;
-
-/** Width of the text inside `el` (its text nodes only: a resize handle or an icon box is not text). */
-function textWidth(el: HTMLElement, range: Range): number {
-  let left = Infinity;
-  let right = -Infinity;
-  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    if (!n.textContent?.trim() || n.parentElement?.closest('.sr-only')) continue;
-    range.selectNodeContents(n);
-    const r = range.getBoundingClientRect();
-    if (r.width === 0) continue;
-    left = Math.min(left, r.left);
-    right = Math.max(right, r.right);
-  }
-  return right > left ? right - left : 0;
-}
-
-function overflowOf(cell: HTMLElement, range: Range): number {
-  let over = cell.scrollWidth - cell.clientWidth;
-  const parts = [cell, ...cell.querySelectorAll<HTMLElement>('*')];
-  for (const part of parts) {
-    if (part.clientWidth === 0 || part.classList.contains('sr-only')) continue;
-    const cs = getComputedStyle(part);
-    // Only a part that clips hides text; one that lets its content spill over cuts nothing.
-    if (cs.overflowX === 'visible') continue;
-    const text = textWidth(part, range);
-    // The box's fractional width (clientWidth is rounded too), less padding and borders.
-    const box = part.getBoundingClientRect().width - px(cs.paddingLeft) - px(cs.paddingRight) - px(cs.borderLeftWidth) - px(cs.borderRightWidth);
-    over = Math.max(over, part.scrollWidth - part.clientWidth, text - box);
-  }
-  return over;
-}
-
-/**
  * A virtualised ARIA grid: role=grid > rowgroup > row > gridcell, with aria-rowcount/aria-rowindex so
  * assistive tech knows the full size. The grid itself holds focus (tabIndex 0) and points at the
  * selected row with aria-activedescendant; arrows, Home/End and PageUp/PageDown move the selection.
@@ -163,13 +123,10 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
       const el = scrollRef.current;
       if (!el || el.clientWidth === 0) return;
       const found: Record<string, number> = {};
-      const range = document.createRange();
       for (const cell of el.querySelectorAll<HTMLElement>('[data-col]')) {
         const key = cell.dataset.col ?? '';
-        if (prefsRef.current.widths[key] !== undefined || (grows.current[key] ?? 0) >= MAX_GROWS) continue;
-        const over = overflowOf(cell, range);
-        if (over <= 0.05) continue;
-        found[key] = Math.max(found[key] ?? 0, Math.min(NEED_CAP_PX, Math.ceil(cell.clientWidth + over) + GROW_SLACK_PX));
+        if (prefsRef.current.widths[key] !== undefined || cell.scrollWidth <= cell.clientWidth + 1 || (grows.current[key] ?? 0) >= MAX_GROWS) continue;
+        found[key] = Math.max(found[key] ?? 0, Math.min(NEED_CAP_PX, Math.ceil(cell.scrollWidth) + GROW_SLACK_PX));
       }
       const keys = Object.keys(found);
       if (keys.length === 0) return;

@@ -13,8 +13,8 @@ test('the token leaves the address bar, and a reload stays connected', async ({ 
 test('the header shows the mode and the account', async ({ terminal }) => {
   const banner = terminal.page.getByRole('banner');
   await expect(banner).toContainText('PAPER · SIM');
-  await expect(banner.getByLabel('Account')).toContainText('Equity');
-  await expect(banner.getByLabel('Account')).toContainText(/1,000,000\.00/);
+  await expect(banner.getByLabel('Account', { exact: true })).toContainText('Equity');
+  await expect(banner.getByLabel('Account', { exact: true })).toContainText(/1,000,000\.00/);
 });
 
 test('when the engine goes away the terminal says so and keeps its data', async ({ terminal, engine }) => {

@@ -168,7 +168,9 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       key: 'price',
       header: 'Price',
       width: 'minmax(70px, 0.7fr)',
-      priority: 2,
+      // A working order's price is what a trader reads first after its side and status: it stays
+      // longer than Filled, Progress and Avg price when the blotter narrows.
+      priority: 1,
       align: 'right',
       render: (o) =>
         o.execution ? (

@@ -76,7 +76,7 @@ function usePositionRows(): PositionDto[] {
   );
 }
 
-/** Realized and unrealized P&L over all positions, a line under the Positions grid. */
+/** Realized and unrealized P&L over all positions, for a panel header. */
 export function PositionsTotals(): ReactNode {
   const rows = usePositionRows();
   const currency = useStore((s) => s.session?.currency ?? '');
@@ -90,13 +90,12 @@ export function PositionsTotals(): ReactNode {
     return { u, r };
   }, [rows]);
   return (
-    <div className="positions-totals totals" role="status" aria-label="Positions totals">
-      <span>Total {currency}</span>
-      <span title="Realized P&L is net of fees">
+    <div className="panel-tools totals">
+      <span>
         Realized <b className={pnlClass(totals.r)}>{fmtSigned(totals.r)}</b>
       </span>
       <span>
-        Unrealized <b className={pnlClass(totals.u)}>{fmtSigned(totals.u)}</b>
+        Unrealized <b className={pnlClass(totals.u)}>{fmtSigned(totals.u)}</b> <span className="muted">{currency}</span>
       </span>
     </div>
   );
@@ -115,7 +114,6 @@ export function PositionsGrid(): ReactNode {
   return (
     <VirtualGrid<PositionDto>
       label="Positions"
-      className="positions-grid"
       gridId="trading.positions"
       columns={cols}
       rowCount={rows.length}

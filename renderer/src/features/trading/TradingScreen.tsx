@@ -85,8 +85,8 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
                 </PanelBoundary>
               </Panel>
               <Handle dir="h" />
-              {/* Wide enough for the six position columns in full (BTC/USDT with its flag, prices to the cent, P&L) at 1280 px; the blotter takes the rest. */}
-              <Panel id="p-positions" defaultSize="500px" minSize="300px" groupResizeBehavior="preserve-pixel-size">
+              {/* Wide enough for the six position columns in full at 1280 px; the blotter takes the rest. */}
+              <Panel id="p-positions" defaultSize="380px" minSize="300px" groupResizeBehavior="preserve-pixel-size">
                 <PanelBoundary name="Positions and order detail">
                   <SidePanel risk={risk} />
                 </PanelBoundary>
