@@ -89,18 +89,22 @@ async function run(url: string): Promise<{ answers: Map<string, number>; untyped
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const engine = await startServeChild('hostile');
+const engine = await startServeChild('hostile', [], {}, { inspect: true });
 try {
   await settle(3_000);
   const rss = [engine.rssMb()];
+  const heap = [await engine.heapAfterGcMb()];
   const all: Awaited<ReturnType<typeof run>>[] = [];
   for (let r = 0; r < RUNS; r++) {
     const t0 = Date.now();
     all.push(await run(engine.url));
     await settle(3_000);
     rss.push(engine.rssMb());
+    heap.push(await engine.heapAfterGcMb());
     console.log(`run ${r + 1}: ${FRAMES} frames in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${all[r]!.reconnects} reconnects, ${all[r]!.untyped.length} untyped errors`);
   }
+  console.log(`live heap after a full GC, MB: ${heap.map((x) => x.toFixed(1)).join(' → ')} (before, then after each run)`);
+  if (heap.length >= 3) console.log(`live heap growth per repeat run: ${heap.slice(2).map((x, k) => (x - heap[k + 1]!).toFixed(1)).join(', ')} MB`);
   console.log(`RSS MB: ${rss.map((x) => x.toFixed(0)).join(' → ')} (before, then after each run)`);
   if (rss.length >= 3) console.log(`growth of the repeat run: ${(rss[rss.length - 1]! - rss[rss.length - 2]!).toFixed(0)} MB (first run: ${(rss[1]! - rss[0]!).toFixed(0)} MB)`);
   console.log(`alive after the runs: ${engine.child.exitCode === null ? 'yes' : `no (exit ${engine.child.exitCode})`}`);

@@ -19,14 +19,22 @@ export interface ServeChild {
   url: string;
   /** Resident set size of the engine process in MB (Linux /proc), or NaN elsewhere. */
   rssMb(): number;
+  /**
+   * V8 heap in use after a full garbage collection, in MB, asked through the inspector (only when
+   * started with `{ inspect: true }`). RSS alone cannot tell a leak from a heap V8 keeps after a
+   * peak; the live heap after a forced collection can.
+   */
+  heapAfterGcMb(): Promise<number>;
   stop(): Promise<void>;
 }
 
 /** `files`: written into the new data directory before the start (risk-config.json, say). */
-export async function startServeChild(tag: string, extra: string[] = [], files: Record<string, string> = {}): Promise<ServeChild> {
+export async function startServeChild(tag: string, extra: string[] = [], files: Record<string, string> = {}, opts: { inspect?: boolean } = {}): Promise<ServeChild> {
   const dataDir = mkdtempSync(join(tmpdir(), `strata-${tag}-`));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dataDir, name), text, { mode: 0o600 });
-  const child = spawn(process.execPath, [join(ROOT, 'src/host/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir, '--warm-up', '5', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Port 0: the inspector picks a free loopback port and prints its URL on stderr.
+  const nodeFlags = opts.inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'src/host/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir, '--warm-up', '5', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -56,6 +64,11 @@ export async function startServeChild(tag: string, extra: string[] = [], files: 
       } catch {
         return Number.NaN;
       }
+    },
+    async heapAfterGcMb() {
+      const m = /Debugger listening on (ws:\/\/\S+)/.exec(out);
+      if (!m) throw new Error('heapAfterGcMb needs startServeChild(..., { inspect: true })');
+      return inspectHeapAfterGc(m[1]!);
     },
     stop: () =>
       new Promise<void>((r) => {
@@ -120,4 +133,36 @@ export function rawConnect(url: string): Promise<RawConn> {
       }),
     );
   });
+}
+
+/** Collects garbage in the inspected process, then reads its `process.memoryUsage().heapUsed`. */
+async function inspectHeapAfterGc(inspectorUrl: string): Promise<number> {
+  const ws = new WebSocket(inspectorUrl);
+  await new Promise<void>((res, rej) => {
+    ws.once('open', () => res());
+    ws.once('error', rej);
+  });
+  let next = 1;
+  const call = (method: string, params: Record<string, unknown> = {}): Promise<unknown> =>
+    new Promise((res, rej) => {
+      const id = next++;
+      const onMsg = (d: WebSocket.RawData) => {
+        const msg = JSON.parse(d.toString()) as { id?: number; result?: unknown; error?: { message: string } };
+        if (msg.id !== id) return;
+        ws.off('message', onMsg);
+        if (msg.error) rej(new Error(msg.error.message));
+        else res(msg.result);
+      };
+      ws.on('message', onMsg);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    // Twice: the first pass can leave objects whose finalizers free more on the second.
+    await call('HeapProfiler.collectGarbage');
+    await call('HeapProfiler.collectGarbage');
+    const r = (await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true })) as { result: { value: number } };
+    return r.result.value / 1024 / 1024;
+  } finally {
+    ws.close();
+  }
 }
