@@ -244,9 +244,9 @@ describe('main process', () => {
       const key = Buffer.alloc(32, 7).toString('base64');
       child.emit('message', { type: 'strata:vault', id: 1, op: 'wrap', key });
       await flush();
-      const reply = child.postMessage.mock.calls.map((c) => c[0] as { type: string; id?: number }).find((m) => m.type === 'strata:vault-reply' && m.id === 1);
+      const reply = child.postMessage.mock.calls.map((c) => c[0] as { type: string; id?: number; value?: string }).find((m) => m.type === 'strata:vault-reply' && m.id === 1);
       expect(reply).toMatchObject({ ok: true, value: expect.any(String) });
-      child.emit('message', { type: 'strata:vault', id: 2, op: 'unwrap', wrapped: (reply as { value: string }).value });
+      child.emit('message', { type: 'strata:vault', id: 2, op: 'unwrap', wrapped: reply?.value });
       await flush();
       expect(child.postMessage).toHaveBeenCalledWith({ type: 'strata:vault-reply', id: 2, ok: true, value: key });
       // Nothing of it went to the page.
