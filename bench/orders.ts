@@ -40,7 +40,7 @@ function runOnce(args: string[], bare = false): Promise<{ wall: number; cpu: num
   });
 }
 
-export async function benchCliRoundTrip(n = 15): Promise<{ p50: number; p90: number; cpuP50: number | null; n: number; load: number; nodeP50: number }> {
+export async function benchCliRoundTrip(n = 15): Promise<{ p50: number; p90: number; cpuP50: number | null; n: number; load: number; nodeP50: number; nodeCpuP50: number | null }> {
   const s = await startServeChild('bench-cli');
   try {
     // --limit 1000 so no "next page" line: a full page is not an error but says so on stderr.
@@ -49,14 +49,17 @@ export async function benchCliRoundTrip(n = 15): Promise<{ p50: number; p90: num
     const walls: number[] = [];
     const cpus: number[] = [];
     const bare: number[] = [];
+    const bareCpus: number[] = [];
     // Interleaved with the anchor (a bare `node -e ''`), so both see the same machine load.
     for (let i = 0; i < n; i++) {
       const r = await runOnce(args);
       walls.push(r.wall);
       if (r.cpu !== undefined) cpus.push(r.cpu);
-      bare.push((await runOnce([], true)).wall);
+      const b = await runOnce([], true);
+      bare.push(b.wall);
+      if (b.cpu !== undefined) bareCpus.push(b.cpu);
     }
-    return { p50: median(walls), p90: percentile(walls, 90), cpuP50: cpus.length ? median(cpus) : null, n, load: loadavg()[0] ?? 0, nodeP50: median(bare) };
+    return { p50: median(walls), p90: percentile(walls, 90), cpuP50: cpus.length ? median(cpus) : null, n, load: loadavg()[0] ?? 0, nodeP50: median(bare), nodeCpuP50: bareCpus.length ? median(bareCpus) : null };
   } finally {
     await s.stop();
   }
@@ -105,7 +108,7 @@ export async function benchStopTrigger(durability: 'memory' | 'full', n = 30): P
 
 export function ordersReport(cli: Awaited<ReturnType<typeof benchCliRoundTrip>>, stops: { memory: Awaited<ReturnType<typeof benchStopTrigger>>; full: Awaited<ReturnType<typeof benchStopTrigger>> }): string[] {
   return [
-    `CLI round trip, \`node bin/strata.js orders list\` against a running engine (spawn to exit, n=${cli.n}, load average ${cli.load.toFixed(1)}): wall p50 ${fmt(cli.p50)} ms, p90 ${fmt(cli.p90)} ms; CPU p50 ${cli.cpuP50 === null ? '-' : fmt(cli.cpuP50)} ms; anchor \`node -e ''\` wall p50 ${fmt(cli.nodeP50)} ms, ratio ${(cli.p50 / cli.nodeP50).toFixed(2)}× (target ≤ 200 ms p50 on an idle machine; on a loaded one the wall time is mostly waiting for a core)`,
+    `CLI round trip, \`node bin/strata.js orders list\` against a running engine (spawn to exit, n=${cli.n}, load average ${cli.load.toFixed(1)}): wall p50 ${fmt(cli.p50)} ms, p90 ${fmt(cli.p90)} ms; CPU p50 ${cli.cpuP50 === null ? '-' : fmt(cli.cpuP50)} ms; anchor \`node -e ''\` wall p50 ${fmt(cli.nodeP50)} ms, CPU p50 ${cli.nodeCpuP50 === null ? '-' : fmt(cli.nodeCpuP50)} ms, wall ratio ${(cli.p50 / cli.nodeP50).toFixed(2)}× (target ≤ 200 ms p50 on an idle machine; on a loaded one the wall time is mostly waiting for a core)`,
     `stop trigger → child at the venue (wall, engine on a SimClock): memory p50 ${fmt(stops.memory.p50)} µs p99 ${fmt(stops.memory.p99)} µs (n=${stops.memory.n}); full (SQLite FULL, journaled before send) p50 ${fmt(stops.full.p50)} µs p99 ${fmt(stops.full.p99)} µs (n=${stops.full.n})`,
   ];
 }

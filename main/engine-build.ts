@@ -1,17 +1,22 @@
 import { join } from 'node:path';
 import { BacktestService } from '../src/host/backtest-service.ts';
-import { prepareDataDir } from '../src/host/data-dir.ts';
+import { DataDirError, prepareDataDir } from '../src/host/data-dir.ts';
 import { EngineSwitch } from '../src/host/engine-switch.ts';
 import { loadDailyHistory } from '../src/host/history.ts';
 import { loadRiskConfig } from '../src/host/risk-config.ts';
-import { createEngine } from '../src/kernel/engine.ts';
+import { VenueEngines } from '../src/host/venue-engine.ts';
+import type { VenueEngineOptions } from '../src/host/venue-engine.ts';
+import type { Protector } from '../src/host/vault/vault.ts';
+import type { Engine } from '../src/kernel/engine.ts';
 import type { Log } from '../src/kernel/parts.ts';
 import type { EngineOptions } from './engine-host.ts';
 
 /**
- * The engine the utility process serves: the paper engine behind the same EngineSwitch the web host
- * (src/host/serve.ts) uses, so the desktop app loads, plays and stops replays on their own account
- * and runs backtests exactly as the browser does; the paper account keeps running underneath.
+ * The engine the utility process serves: built from the data directory's venue settings by the
+ * same module as `strata serve` (src/host/venue-engine.ts: ccxt live, paper on live data, or the
+ * demo venue) and rebuilt there on Settings → apply, behind the same EngineSwitch the web host
+ * uses, so the desktop app loads, plays and stops replays on their own account and runs backtests
+ * exactly as the browser does; the paper or live account keeps running underneath.
  * Throws (before any store opens) when the data directory cannot hold an account.
  */
 export interface ProcessEngineDeps {
@@ -20,18 +25,59 @@ export interface ProcessEngineDeps {
   /** One line per event of the data directory check. */
   say: (line: string) => void;
   log?: Log;
+  /** STRATA_API_KEY/SECRET, STRATA_VAULT_* (the process's own environment by default). */
+  env?: NodeJS.ProcessEnv;
+  /** The vault's safeStorage protector, answered by main (main/vault-client.ts). */
+  protector?: Protector;
+  /** After each Settings → apply (tests wait on it; the process logs it). */
+  onRestart?: VenueEngineOptions['onRestart'];
 }
 
-export function buildProcessEngine(options: EngineOptions, deps: ProcessEngineDeps): EngineSwitch {
+export interface ProcessEngine {
+  sw: EngineSwitch;
+  venues: VenueEngines;
+}
+
+export async function buildProcessEngine(options: EngineOptions, deps: ProcessEngineDeps): Promise<ProcessEngine> {
   // The same checks as `strata serve` before any store opens (issue 8, D5/D7): no silent reset of
   // an account whose journal is gone, one clear line for a path that cannot hold data, 0600 files.
   prepareDataDir(options.dataDir, { say: deps.say });
   const cfg = loadRiskConfig(options.dataDir);
-  const history = loadDailyHistory(deps.resources ? join(deps.resources, 'demo', 'history') : undefined);
-  const paper = createEngine({ ...options, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: history }, ...(deps.log ? { log: deps.log } : {}) });
-  return new EngineSwitch({
+  const historyDir = deps.resources ? join(deps.resources, 'demo', 'history') : undefined;
+  const log: Log = deps.log ?? (() => undefined);
+  const seed = options.seed ?? 42;
+  const venues = new VenueEngines({
+    dataDir: options.dataDir,
+    seed,
+    env: deps.env ?? process.env,
+    risk: cfg.risk,
+    pms: cfg.pms,
+    dailyHistory: () => loadDailyHistory(historyDir),
+    log,
+    say: deps.say,
+    ...(deps.protector ? { protector: deps.protector } : {}),
+    onRestart: (r) => {
+      if (r.ok) log('info', `engine restarted on the configured venue (${r.venue})`);
+      else log('error', `the configured venue could not start; back on the demo venue: ${r.error instanceof Error ? r.error.message : String(r.error)}`);
+      deps.onRestart?.(r);
+    },
+  });
+  let paper: Engine;
+  try {
+    paper = await venues.build();
+  } catch (err) {
+    if (err instanceof DataDirError) throw err;
+    // Unlike `strata serve` (whose operator fixes the flags and starts again), the desktop app has
+    // only its Settings view to fix a venue that cannot start (unreachable, keys locked): serve the
+    // demo venue, said in the log, rather than a crash loop that never shows Settings. An account
+    // whose journal is gone beside its history (DataDirError) still stops the start, as in serve.
+    log('error', `the configured venue could not start; serving the demo venue: ${err instanceof Error ? err.message : String(err)}`);
+    deps.say(`the configured venue could not start (${err instanceof Error ? err.message : String(err)}); serving the demo venue`);
+    paper = venues.demo();
+  }
+  const sw = new EngineSwitch({
     paper,
-    seed: options.seed ?? 42,
+    seed,
     risk: cfg.risk,
     pms: cfg.pms,
     ...(deps.log ? { log: deps.log } : {}),
@@ -39,4 +85,6 @@ export function buildProcessEngine(options: EngineOptions, deps: ProcessEngineDe
     cwd: options.dataDir,
     backtests: (publish) => new BacktestService(options.dataDir, publish),
   });
+  venues.attach(sw);
+  return { sw, venues };
 }

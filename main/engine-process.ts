@@ -6,6 +6,7 @@
 import { buildProcessEngine } from './engine-build.ts';
 import { engineOptionsFrom, runEngineHost } from './engine-host.ts';
 import type { ParentPortLike } from './engine-host.ts';
+import { splitParentPort } from './vault-client.ts';
 
 function log(message: string, err?: unknown): void {
   const detail = err instanceof Error ? (err.stack ?? err.message) : err === undefined ? '' : String(err);
@@ -13,11 +14,13 @@ function log(message: string, err?: unknown): void {
 }
 
 async function main(): Promise<void> {
-  const parent = Reflect.get(process, 'parentPort') as ParentPortLike | undefined;
-  if (!parent) {
+  const port = Reflect.get(process, 'parentPort') as ParentPortLike | undefined;
+  if (!port) {
     log('not started as an Electron utility process (process.parentPort is missing)');
     process.exit(2);
   }
+  // The vault's safeStorage protector is answered by main over this port, during the build too.
+  const { parent, protector } = splitParentPort(port);
   const options = engineOptionsFrom(process.argv.slice(2), process.env);
   if (!options) {
     const message = 'no data directory given (--data-dir or STRATA_DATA_DIR)';
@@ -30,8 +33,10 @@ async function main(): Promise<void> {
   let engine;
   try {
     process.umask(0o077);
-    // The paper engine behind the EngineSwitch: replay.* and backtest.* work as in web mode.
-    engine = buildProcessEngine(options, { ...(resources ? { resources } : {}), say: (line) => log(line), log: (level, msg) => log(`${level}: ${msg}`) }).hosted();
+    // The venue.json engine (ccxt or the demo) behind the EngineSwitch: Settings → apply, replay.*
+    // and backtest.* work as in web mode.
+    const built = await buildProcessEngine(options, { ...(resources ? { resources } : {}), say: (line) => log(line), log: (level, msg) => log(`${level}: ${msg}`), protector });
+    engine = built.sw.hosted();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log('cannot start the engine', err);

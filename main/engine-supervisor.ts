@@ -1,5 +1,5 @@
-import { isFromEngine } from './messages.ts';
-import type { ToEngine } from './messages.ts';
+import { isFromEngine, isVaultRequest } from './messages.ts';
+import type { ToEngine, VaultReply, VaultRequest } from './messages.ts';
 
 /**
  * Runs the engine utility process, reconnects every renderer after a crash and decides whether to
@@ -61,6 +61,8 @@ export interface SupervisorDeps<P> {
   policy?: RestartPolicy;
   /** How long `stop()` waits for a clean exit before killing the process. */
   stopTimeoutMs?: number;
+  /** Answers the engine's vault requests with safeStorage (main/vault-protector.ts); without it they are refused. */
+  vault?: (req: VaultRequest) => Promise<VaultReply>;
 }
 
 export interface ClientHandle {
@@ -141,7 +143,17 @@ export function createEngineSupervisor<P>(deps: SupervisorDeps<P>): EngineSuperv
     }
     proc = child;
     child.on('message', (msg) => {
-      if (!isFromEngine(msg) || proc !== child) return;
+      if (proc !== child) return;
+      if (isVaultRequest(msg)) {
+        const refuse = (code: string, message: string): VaultReply => ({ type: 'strata:vault-reply', id: msg.id, ok: false, code, message });
+        const answer = deps.vault ? deps.vault(msg) : Promise.resolve(refuse('SAFE_STORAGE_UNAVAILABLE', 'this shell has no safeStorage'));
+        // Only to the process that asked: a restarted engine never gets its predecessor's key.
+        void answer.catch((err: unknown) => refuse('SAFE_STORAGE_FAILED', err instanceof Error ? err.message : String(err))).then((reply) => {
+          if (proc === child) child.postMessage(reply);
+        });
+        return;
+      }
+      if (!isFromEngine(msg)) return;
       if (msg.type === 'strata:ready') setStatus({ state: 'ready', pid: msg.pid });
       else lastFatal = msg.message;
     });

@@ -3,7 +3,7 @@
  * utility process. The decisions live in small modules (security, app-protocol, config,
  * engine-supervisor); this file wires them to Electron.
  */
-import { app, BrowserWindow, dialog, MessageChannelMain, Notification, protocol, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, MessageChannelMain, Notification, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
 import type { MessagePortMain, WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { engineArgs, engineEnv, parseAppArgs, resolveDataDir } from './config.ts
 import { createEngineSupervisor, describeEngineStatus } from './engine-supervisor.ts';
 import type { ClientHandle, EngineStatus, EngineSupervisor } from './engine-supervisor.ts';
 import { PORT_CHANNEL } from './messages.ts';
+import { createVaultService } from './vault-protector.ts';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -170,6 +171,8 @@ export function startApp(argv: readonly string[] = process.argv): AppHandles {
           return () => clearTimeout(t);
         },
         onStatus: onEngineStatus,
+        // The vault's data key is wrapped with safeStorage, which only main has (the engine asks).
+        vault: createVaultService(safeStorage, process.platform),
       });
       supervisor = engine;
       engine.start();

@@ -92,10 +92,19 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     }
     return createClient(endpoint, { timeoutMs: 10_000 });
   }
-  /** Instruments' decimals for human output (one more call on the same connection). */
-  let precision: Precision | undefined;
-  async function prec(): Promise<Precision> {
-    if (!precision) precision = new Map((await call('session.info', {})).instruments.map((i) => [i.symbol, i]));
+  /**
+   * Instruments' decimals for human output (one more call on the same connection). Asked for before
+   * the command's own call and awaited after it, so both requests share one round trip: on a busy
+   * engine a round trip is a good part of the command's wall time. `--json` needs none.
+   */
+  let precision: Promise<Precision> | undefined;
+  function prec(json: boolean | undefined): Promise<Precision> {
+    if (json) return Promise.resolve(new Map());
+    if (!precision) {
+      precision = call('session.info', {}).then((s) => new Map(s.instruments.map((i) => [i.symbol, i])));
+      // The command's own call reports a failed connection; this copy must not end the process first.
+      precision.catch(() => undefined);
+    }
     return precision;
   }
 
@@ -216,6 +225,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       if (o.display !== undefined) ap.displayQty = o.display;
       if (Object.keys(ap).length > 0) params.algoParams = ap;
       let order: OrderDto;
+      const pp = prec(o.json);
       try {
         order = await call('orders.place', params);
       } catch (err) {
@@ -235,7 +245,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
         }
       }
       if (!o.json && order.filledQty > 0) fills = await call('fills.list', { orderId: order.id, limit: 10000 });
-      const p = o.json ? new Map() : await prec();
+      const p = await pp;
       print(!!o.json, order, () => [orderRows([order], p), ...orderLinks(order), ...(fills.length > 0 ? ['', fillRows(fills, p)] : [])].join('\n'));
       if (order.status === 'DENIED' || order.status === 'REJECTED') {
         throw new CliExit(EXIT.denied, `order ${order.id} ${order.status}: ${order.reason?.code ?? ''} ${order.reason?.message ?? ''}`.trim());
@@ -249,8 +259,9 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--before <id>', 'the page after this order (the last id of the previous page)')
     .option('--json', 'print JSON')
     .action(async (o: { open?: boolean; limit: number; before?: string; json?: boolean }) => {
+      const pp = prec(o.json);
       const list = await call('orders.list', { scope: o.open ? 'open' : 'all', limit: o.limit, ...(o.before !== undefined ? { before: o.before } : {}) });
-      const p = o.json ? new Map() : await prec();
+      const p = await pp;
       print(!!o.json, list, () => orderRows(list, p));
       // A full page may have more behind it: say how to get the next one (on stderr, so --json stays clean).
       const last = list.at(-1);
@@ -290,8 +301,9 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
       if (o.price !== undefined) params.price = o.price;
       if (o.stopPrice !== undefined) params.stopPrice = o.stopPrice;
       if (o.confirm) params.confirm = true;
+      const pp = prec(o.json);
       const order = await call('orders.modify', params);
-      const p = o.json ? new Map() : await prec();
+      const p = await pp;
       print(!!o.json, order, () => [orderRows([order], p), ...orderLinks(order)].join('\n'));
       if (order.status === 'DENIED') throw new CliExit(EXIT.denied, `replacement ${order.id} DENIED: ${order.reason?.code ?? ''} ${order.reason?.message ?? ''}`.trim());
     });
@@ -300,8 +312,9 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .description('child orders of an algo order')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
+      const pp = prec(o.json);
       const list = await call('orders.children', { orderId: id });
-      const p = o.json ? new Map() : await prec();
+      const p = await pp;
       print(!!o.json, list, () => orderRows(list, p));
     });
   orders
@@ -415,8 +428,9 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--limit <n>', 'how many', intArg('limit', 1, 10000), 100)
     .option('--json', 'print JSON')
     .action(async (o: { order?: string; limit: number; json?: boolean }) => {
+      const pp = prec(o.json);
       const fills: FillDto[] = await call('fills.list', o.order ? { orderId: o.order, limit: o.limit } : { limit: o.limit });
-      const p = o.json ? new Map() : await prec();
+      const p = await pp;
       print(!!o.json, fills, () => fillRows(fills, p));
     });
   program
@@ -424,8 +438,9 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .description('positions with average price and P&L')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
+      const pp = prec(o.json);
       const ps: PositionDto[] = await call('positions.list', {});
-      const p = o.json ? new Map() : await prec();
+      const p = await pp;
       print(!!o.json, ps, () => positionRows(ps, p));
     });
   program

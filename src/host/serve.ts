@@ -5,8 +5,6 @@ import { RpcError } from '../contract/errors.ts';
 import type { EventFeed } from '../contract/rpc.ts';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildKernel, createEngine } from '../kernel/engine.ts';
-import type { Engine } from '../kernel/engine.ts';
 import { BacktestService } from './backtest-service.ts';
 import { EngineSwitch } from './engine-switch.ts';
 import type { ReplayLoad } from './engine-switch.ts';
@@ -18,8 +16,7 @@ import { createLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { startServer } from './server.ts';
 import { VENUE_FILE, readVenueSettings, writeVenueSettings } from './venue-config.ts';
-import { HostVenueAdmin, openExchangeSession } from './venue-host.ts';
-import type { ExchangeSession } from './venue-host.ts';
+import { VenueEngines } from './venue-engine.ts';
 
 export interface ServeOptions {
   dataDir: string;
@@ -74,7 +71,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   // On an exchange, --fresh is about that exchange account's journal (under accounts/), not the demo's.
   const onExchange = opts.venue !== undefined ? opts.venue !== null : existsSync(join(opts.dataDir, VENUE_FILE));
   prepareDataDir(opts.dataDir, { fresh: opts.fresh === true && !onExchange, say });
-  let freshAccount = opts.fresh === true && onExchange;
+  const freshAccount = opts.fresh === true && onExchange;
   const cfg = loadRiskConfig(opts.dataDir);
   const env = opts.env ?? process.env;
   if (opts.venue === null) rmSync(join(opts.dataDir, VENUE_FILE), { force: true });
@@ -124,58 +121,35 @@ export async function serve(opts: ServeOptions): Promise<void> {
   });
   const log = (logger.current = createLogger(opts.dataDir, say));
   if (cfg.path) log.info({ path: cfg.path }, 'risk configuration loaded');
-  let exchange: ExchangeSession | undefined;
-  const venueAdmin = new HostVenueAdmin({
-    dataDir: opts.dataDir,
-    env,
-    running: () => exchange?.settings,
-    current: () => exchange?.venue,
-    apply: () => setImmediate(() => void restart()),
-  });
   const engineLog = (level: 'info' | 'warn' | 'error', msg: string) => log[level](msg);
-  /** Builds the engine the data directory's venue configuration asks for (the demo venue without one). */
-  const build = async (): Promise<Engine> => {
-    const settings = readVenueSettings(opts.dataDir);
-    const kernelCfg = { seed: opts.seed, l2: { cycleEveryMs: (opts.signalCycleSec ?? 60) * 1000 }, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: loadDailyHistory() }, venueAdmin };
-    if (!settings) {
-      exchange = undefined;
-      return createEngine({ dataDir: opts.dataDir, warmUpMinutes: opts.warmUpMinutes, log: engineLog, ...kernelCfg });
-    }
+  // The engine venue.json asks for, rebuilt on Settings → apply (the same module as the desktop app's).
+  const venues = new VenueEngines({
+    dataDir: opts.dataDir,
+    seed: opts.seed,
+    env,
+    risk: cfg.risk,
+    pms: cfg.pms,
+    dailyHistory: () => loadDailyHistory(),
+    warmUpMinutes: opts.warmUpMinutes,
+    cycleEveryMs: (opts.signalCycleSec ?? 60) * 1000,
+    log: engineLog,
+    say,
     // --fresh applies to the first start only, never to a later switch from Settings.
-    exchange = await openExchangeSession(settings, { dataDir: opts.dataDir, env, log: engineLog, seed: opts.seed, fresh: freshAccount, say });
-    freshAccount = false;
-    say(`strata: venue ${settings.exchangeId} (${settings.mode === 'live' ? 'LIVE: real orders' : 'paper on live data'})${settings.apiUrl ? ` at ${settings.apiUrl}` : ''}, symbols ${settings.symbols.join(', ')}`);
-    return buildKernel(exchange.parts, { ...kernelCfg, warmUpMinutes: 0, ...(exchange.reconcileEveryMs !== undefined ? { reconcileEveryMs: exchange.reconcileEveryMs } : {}) });
-  };
-  /** Settings → apply: the engine stops and starts again on the stored venue; the journal is kept. */
-  let restarting = false;
-  const restart = async () => {
-    if (restarting || !engine) return;
-    restarting = true;
-    const sw = engine;
-    const old = sw.paper;
-    try {
-      await old.stop();
-      exchange?.venue.session.throttle.close('venue switched');
-      const next = await build();
-      await next.start();
-      sw.replacePaper(next);
-      log.info({ venue: exchange?.settings.exchangeId ?? 'sim' }, 'engine restarted on the configured venue');
-    } catch (err) {
-      log.error({ err }, 'the configured venue could not start; back on the demo venue');
-      say(`strata: the configured venue could not start (${err instanceof Error ? err.message : String(err)}); serving the demo venue`);
-      exchange = undefined;
-      const demo = createEngine({ dataDir: opts.dataDir, seed: opts.seed, warmUpMinutes: opts.warmUpMinutes, l2: { cycleEveryMs: (opts.signalCycleSec ?? 60) * 1000 }, risk: cfg.risk, pms: { ...cfg.pms, dailyHistory: loadDailyHistory() }, log: engineLog, venueAdmin });
-      await demo.start();
-      sw.replacePaper(demo);
-    } finally {
-      restarting = false;
-    }
-  };
+    fresh: freshAccount,
+    onRestart: (r) => {
+      if (r.ok) {
+        log.info({ venue: r.venue }, 'engine restarted on the configured venue');
+        return;
+      }
+      log.error({ err: r.error }, 'the configured venue could not start; back on the demo venue');
+      say(`strata: the configured venue could not start (${r.error instanceof Error ? r.error.message : String(r.error)}); serving the demo venue`);
+    },
+  });
   try {
-    const paper = await build();
+    const paper = await venues.build();
     await paper.start();
     const sw = new EngineSwitch({ paper, seed: opts.seed, risk: cfg.risk, pms: cfg.pms, log: engineLog, backtests: (publish) => new BacktestService(opts.dataDir, publish) });
+    venues.attach(sw);
     sw.feed.subscribe((event, data) => {
       for (const l of listeners) l(event, data);
     });

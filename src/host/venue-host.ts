@@ -15,47 +15,83 @@ import { readVenueSettings, writeVenueSettings } from './venue-config.ts';
 import { KeyringProtector, PassphraseProtector, Vault, VaultError, credentialsFromEnv } from './vault/vault.ts';
 import type { Credentials, Protector } from './vault/vault.ts';
 
-/** The vault's protector from the environment (headless: a passphrase; or the OS keyring). */
-function protectorFor(kind: string | undefined, env: NodeJS.ProcessEnv): Protector | undefined {
+/**
+ * The protector that opens a vault of this kind here: the OS keyring, the host's own (Electron
+ * safeStorage, through main), or a passphrase from the environment. Undefined: none on this host.
+ */
+function protectorFor(kind: string | undefined, env: NodeJS.ProcessEnv, host: Protector | undefined): Protector | undefined {
   if (kind === 'keyring') return new KeyringProtector({ account: 'vault-data-key' });
+  if (host && kind === host.kind) return host;
+  if (kind !== 'passphrase') return undefined;
   const pass = env['STRATA_VAULT_PASSPHRASE'];
   return pass ? new PassphraseProtector(pass) : undefined;
 }
 
+/**
+ * The protector of a new vault: STRATA_VAULT_PROTECTOR when set; else the host's own when usable
+ * (the desktop app needs no passphrase); else a passphrase from the environment.
+ */
+async function protectorForNewVault(env: NodeJS.ProcessEnv, host: Protector | undefined): Promise<Protector> {
+  const asked = env['STRATA_VAULT_PROTECTOR'];
+  if (asked === 'keyring' || asked === 'passphrase' || (asked && asked === host?.kind)) {
+    const p = protectorFor(asked, env, host);
+    if (p) return p;
+  }
+  const hostWhy = host ? await host.unavailable() : undefined;
+  if (host && !hostWhy && !asked) return host;
+  const pass = protectorFor('passphrase', env, host);
+  if (pass) return pass;
+  const hint = hostWhy ? `${host!.kind} cannot protect it (${hostWhy}); ` : '';
+  throw locked(`no vault yet and no way to protect one: ${hint}set STRATA_VAULT_PASSPHRASE (or STRATA_VAULT_PROTECTOR=keyring), or use strata keys set`);
+}
+
 const locked = (why: string) => new DomainError('VENUE_REJECTED', why, [{ path: 'VAULT_LOCKED', message: why }]);
 
+const noProtector = (kind: string | undefined, exchangeId?: string) =>
+  locked(
+    kind === 'passphrase'
+      ? `${exchangeId ? `the keys of ${exchangeId} are` : 'the vault is'} in the vault, protected by a passphrase this engine does not have: set STRATA_VAULT_PASSPHRASE (or use STRATA_API_KEY/STRATA_API_SECRET)`
+      : `the vault is protected by ${kind ?? 'an unknown protector'}, which this host cannot use${kind === 'safeStorage' ? ' (it was made by the desktop app: open it there, or use STRATA_API_KEY/STRATA_API_SECRET)' : ''}`,
+  );
+
+/** A vault failure as the contract's error (its code in the details), never a raw VaultError. */
+function vaultFailure(err: unknown): unknown {
+  return err instanceof VaultError ? new DomainError('VENUE_REJECTED', `${err.code}: ${err.message}`, [{ path: err.code, message: err.message }]) : err;
+}
+
 /** Keys for an exchange: STRATA_API_KEY/SECRET (headless), else the vault. Never logged. */
-export async function loadCredentials(dataDir: string, exchangeId: string, env: NodeJS.ProcessEnv): Promise<Credentials | undefined> {
+export async function loadCredentials(dataDir: string, exchangeId: string, env: NodeJS.ProcessEnv, host?: Protector): Promise<Credentials | undefined> {
   const fromEnv = credentialsFromEnv(env);
   if (fromEnv) return fromEnv;
   const vault = new Vault(dataDir);
   if (!vault.exists() || !vault.names().includes(exchangeId)) return undefined;
-  const protector = protectorFor(vault.protectorKind(), env);
-  if (!protector) throw locked(`the keys of ${exchangeId} are in the vault, protected by a passphrase: set STRATA_VAULT_PASSPHRASE (or use STRATA_API_KEY/STRATA_API_SECRET)`);
+  const kind = vault.protectorKind();
+  const protector = protectorFor(kind, env, host);
+  if (!protector) throw noProtector(kind, exchangeId);
   try {
     await vault.unlock(protector);
     return vault.get(exchangeId);
+  } catch (err) {
+    throw vaultFailure(err);
   } finally {
     vault.lock();
   }
 }
 
-export async function storeCredentials(dataDir: string, exchangeId: string, creds: Credentials, env: NodeJS.ProcessEnv): Promise<void> {
+export async function storeCredentials(dataDir: string, exchangeId: string, creds: Credentials, env: NodeJS.ProcessEnv, host?: Protector): Promise<void> {
   const vault = new Vault(dataDir);
   try {
     if (vault.exists()) {
-      const p = protectorFor(vault.protectorKind(), env);
-      if (!p) throw locked('the vault is protected by a passphrase this engine does not have: set STRATA_VAULT_PASSPHRASE, or use strata keys set');
+      const kind = vault.protectorKind();
+      const p = protectorFor(kind, env, host);
+      if (!p) throw noProtector(kind);
       await vault.unlock(p);
     } else {
-      const p = protectorFor(env['STRATA_VAULT_PROTECTOR'] === 'keyring' ? 'keyring' : 'passphrase', env);
-      if (!p) throw locked('no vault yet and no way to protect one: set STRATA_VAULT_PASSPHRASE (or STRATA_VAULT_PROTECTOR=keyring), or use strata keys set');
-      await vault.create(p);
+      await vault.create(await protectorForNewVault(env, host));
     }
     vault.set(exchangeId, creds);
   } catch (err) {
-    if (err instanceof VaultError) throw new DomainError('VENUE_REJECTED', `${err.code}: ${err.message}`, [{ path: err.code, message: err.message }]);
-    throw err;
+    throw vaultFailure(err);
   } finally {
     vault.lock();
   }
@@ -73,8 +109,11 @@ export interface ExchangeSession {
  * through ccxt) or paper on its live data. ccxt is loaded here, lazily, only when an exchange is
  * configured: the demo venue's start never pays for it.
  */
-export async function openExchangeSession(settings: VenueSettings, o: { dataDir: string; env: NodeJS.ProcessEnv; log: Log; seed: number; fresh?: boolean; say?: (line: string) => void }): Promise<ExchangeSession> {
-  const creds = await loadCredentials(o.dataDir, settings.exchangeId, o.env);
+export async function openExchangeSession(
+  settings: VenueSettings,
+  o: { dataDir: string; env: NodeJS.ProcessEnv; log: Log; seed: number; fresh?: boolean; say?: (line: string) => void; protector?: Protector },
+): Promise<ExchangeSession> {
+  const creds = await loadCredentials(o.dataDir, settings.exchangeId, o.env, o.protector);
   if (settings.mode === 'live' && !creds) {
     throw new DomainError('VENUE_REJECTED', `live trading on ${settings.exchangeId} needs API keys: strata keys set ${settings.exchangeId}, Settings → Keys, or STRATA_API_KEY/STRATA_API_SECRET`, [{ path: 'NO_KEYS', message: 'no keys' }]);
   }
@@ -153,7 +192,15 @@ export async function openExchangeSession(settings: VenueSettings, o: { dataDir:
 
 /** The host's VenueAdmin: venue.json and the vault of the data directory. */
 export class HostVenueAdmin implements VenueAdmin {
-  private readonly o: { dataDir: string; env: NodeJS.ProcessEnv; running: () => VenueSettings | undefined; current: () => CcxtVenue | undefined; apply: () => void };
+  private readonly o: {
+    dataDir: string;
+    env: NodeJS.ProcessEnv;
+    running: () => VenueSettings | undefined;
+    current: () => CcxtVenue | undefined;
+    apply: () => void;
+    /** The host's own vault protector (Electron safeStorage through main). */
+    protector?: Protector;
+  };
 
   constructor(o: HostVenueAdmin['o']) {
     this.o = o;
@@ -184,7 +231,7 @@ export class HostVenueAdmin implements VenueAdmin {
   }
 
   async setKeys(p: Params<'venue.keys.set'>): Promise<void> {
-    await storeCredentials(this.o.dataDir, p.exchangeId, { apiKey: p.apiKey, secret: p.secret }, this.o.env);
+    await storeCredentials(this.o.dataDir, p.exchangeId, { apiKey: p.apiKey, secret: p.secret }, this.o.env, this.o.protector);
     // A venue stopped for refused keys trades again with the new ones.
     const v = this.o.current();
     if (v && v.session.exchange.id === p.exchangeId) v.session.resume({ apiKey: p.apiKey, secret: p.secret });

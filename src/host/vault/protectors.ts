@@ -194,7 +194,15 @@ export class SafeStorageProtector implements Protector {
   }
 
   async unwrap(w: WrappedKey): Promise<Buffer> {
-    const out = await this.safe.decryptStringAsync(Buffer.from(w.data, 'base64'));
+    // basic_text is refused both ways: a key it could still read would invite storing more under it.
+    const why = await this.unavailable();
+    if (why) throw new VaultError('SAFE_STORAGE_UNAVAILABLE', why);
+    let out: { result: string } | string;
+    try {
+      out = await this.safe.decryptStringAsync(Buffer.from(w.data, 'base64'));
+    } catch (err) {
+      throw new VaultError('VAULT_LOCKED', `safeStorage cannot decrypt the vault's data key (${err instanceof Error ? err.message : String(err)})`);
+    }
     return Buffer.from(typeof out === 'string' ? out : out.result, 'base64');
   }
 }

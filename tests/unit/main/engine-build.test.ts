@@ -56,7 +56,7 @@ describe('the Electron engine process on the EngineSwitch', () => {
     dirs.push(dataDir);
     // A short recording (the first 300 trades) in the data directory: relative paths resolve there.
     writeFileSync(join(dataDir, 'binance_XRPETH_trades_short.csv'), readFileSync(TAPE, 'utf8').split('\n').slice(0, 301).join('\n') + '\n');
-    const sw = buildProcessEngine({ dataDir, seed: 7 }, { say: () => undefined, log: () => undefined });
+    const { sw } = await buildProcessEngine({ dataDir, seed: 7 }, { say: () => undefined, log: () => undefined });
     const parent = new FakeParent();
     const exit = vi.fn();
     const host = await runEngineHost({ parent, engine: sw.hosted(), pid: 1, exit, log: vi.fn() });
@@ -104,7 +104,7 @@ describe('the Electron engine process on the EngineSwitch', () => {
   it('when the replay file cannot be read then the load is refused with BAD_FILE and paper keeps serving', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'strata-engine-build-'));
     dirs.push(dataDir);
-    const sw = buildProcessEngine({ dataDir, seed: 7 }, { say: () => undefined, log: () => undefined });
+    const { sw } = await buildProcessEngine({ dataDir, seed: 7 }, { say: () => undefined, log: () => undefined });
     const parent = new FakeParent();
     const host = await runEngineHost({ parent, engine: sw.hosted(), pid: 1, exit: vi.fn(), log: vi.fn() });
     try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineSupervisor, decideRestart, DEFAULT_RESTART_POLICY, describeEngineStatus } from '../../../main/engine-supervisor.ts';
 import type { EngineStatus, RestartPolicy, UtilityProcessLike } from '../../../main/engine-supervisor.ts';
-import type { ToEngine } from '../../../main/messages.ts';
+import type { ToEngine, VaultReply, VaultRequest } from '../../../main/messages.ts';
 
 const policy: RestartPolicy = { maxRestarts: 3, windowMs: 60_000, baseDelayMs: 100, maxDelayMs: 1_000 };
 
@@ -61,7 +61,7 @@ class FakeChild implements UtilityProcessLike<FakePort> {
   }
 }
 
-function harness(opts: { failFork?: boolean } = {}) {
+function harness(opts: { failFork?: boolean; vault?: (req: VaultRequest) => Promise<VaultReply> } = {}) {
   let now = 0;
   let nextPort = 1;
   const children: FakeChild[] = [];
@@ -86,6 +86,7 @@ function harness(opts: { failFork?: boolean } = {}) {
     onStatus: (s) => statuses.push(s),
     policy,
     stopTimeoutMs: 5_000,
+    ...(opts.vault ? { vault: opts.vault } : {}),
   });
   const advance = (ms: number): void => {
     now += ms;
@@ -98,6 +99,35 @@ function harness(opts: { failFork?: boolean } = {}) {
 }
 
 describe('engine supervisor', () => {
+  it("when the engine asks main for the vault's key then the answer goes back to that process only", async () => {
+    const answers: ((r: VaultReply) => void)[] = [];
+    const { supervisor, children, advance } = harness({ vault: (req) => new Promise((resolve) => answers.push((r) => resolve({ ...r, id: req.id }))) });
+    supervisor.start();
+    children[0]!.send({ type: 'strata:vault', id: 1, op: 'status' });
+    answers.shift()!({ type: 'strata:vault-reply', id: 0, ok: true, value: null });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(children[0]!.posted.map((p) => p.message)).toEqual([{ type: 'strata:vault-reply', id: 1, ok: true, value: null }]);
+    // An engine that died while main was answering never passes its key to its successor.
+    children[0]!.send({ type: 'strata:vault', id: 2, op: 'unwrap', wrapped: 'AAAA' });
+    children[0]!.exit(1);
+    advance(100);
+    answers.shift()!({ type: 'strata:vault-reply', id: 0, ok: true, value: 'a-key' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(children[1]!.posted.map((p) => p.message.type)).not.toContain('strata:vault-reply');
+    expect(children[0]!.posted).toHaveLength(1);
+  });
+
+  it('when main has no safeStorage then a vault request is refused with a typed code', async () => {
+    const { supervisor, last } = harness();
+    supervisor.start();
+    last().send({ type: 'strata:vault', id: 5, op: 'wrap', key: 'AAAA' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(last().posted.map((p) => p.message)).toEqual([{ type: 'strata:vault-reply', id: 5, ok: false, code: 'SAFE_STORAGE_UNAVAILABLE', message: 'this shell has no safeStorage' }]);
+  });
+
   it('when a renderer connects then the engine gets one port and the renderer the other', () => {
     const { supervisor, last } = harness();
     supervisor.start();

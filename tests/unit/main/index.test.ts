@@ -97,6 +97,13 @@ const h = vi.hoisted(() => {
       }),
     },
     shell: { openExternal: vi.fn(async () => {}) },
+    // Main's safeStorage, behind the engine's vault protector: a reversible stand-in with a real backend.
+    safeStorage: {
+      isAsyncEncryptionAvailable: async () => true,
+      encryptStringAsync: async (s: string) => Buffer.from(`enc:${s}`),
+      decryptStringAsync: async (b: Buffer) => ({ result: b.toString().slice(4), shouldReEncrypt: false }),
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+    },
     dialog: { showMessageBox: vi.fn(async () => ({ response: 1 })), showErrorBox: vi.fn() },
   };
 });
@@ -114,6 +121,7 @@ vi.mock('electron', () => ({
   shell: h.shell,
   dialog: h.dialog,
   utilityProcess: h.utilityProcess,
+  safeStorage: h.safeStorage,
 }));
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -229,6 +237,20 @@ describe('main process', () => {
       const win = h.FakeWindow.created[0]!;
       win.webContents.emit('dom-ready');
       expect(win.webContents.posted).toHaveLength(2);
+    });
+
+    it("then the engine's vault requests are answered by main with safeStorage, to that process only", async () => {
+      const child = h.children[0]!;
+      const key = Buffer.alloc(32, 7).toString('base64');
+      child.emit('message', { type: 'strata:vault', id: 1, op: 'wrap', key });
+      await flush();
+      const reply = child.postMessage.mock.calls.map((c) => c[0] as { type: string; id?: number; value?: string }).find((m) => m.type === 'strata:vault-reply' && m.id === 1);
+      expect(reply).toMatchObject({ ok: true, value: expect.any(String) });
+      child.emit('message', { type: 'strata:vault', id: 2, op: 'unwrap', wrapped: reply?.value });
+      await flush();
+      expect(child.postMessage).toHaveBeenCalledWith({ type: 'strata:vault-reply', id: 2, ok: true, value: key });
+      // Nothing of it went to the page.
+      expect(JSON.stringify(h.FakeWindow.created[0]!.webContents.posted)).not.toContain(key);
     });
 
     it('then a page that is not ours never receives an engine port', () => {
