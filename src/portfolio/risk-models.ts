@@ -232,7 +232,8 @@ export function semicovariance(prices: Frame, opts: RiskModelOptions & { benchma
 
 /**
  * Exponentially weighted covariance (span in days, default 180): for each pair, the EWM mean of
- * (x − x̄)(y − ȳ) at the last row, x̄ and ȳ each column's full-sample mean; annualised.
+ * (x − x̄)(y − ȳ) at the last row, x̄ and ȳ each column's full-sample mean; annualised. One
+ * weighted cross product instead of an EWM pass per pair.
  */
 export function expCov(prices: Frame, opts: RiskModelOptions & { span?: number } = {}): Mat {
   const span = opts.span ?? 180;
@@ -252,14 +253,42 @@ export function expCov(prices: Frame, opts: RiskModelOptions & { span?: number }
     }
     return s / k;
   });
+  // Row weights as pandas' adjusted EWM gives them at the last row, (1 − α)^(t−1−i), built from the
+  // end by repeated multiplication as ewmLast does.
+  const decay = 1 - 2 / (span + 1);
+  const w = new Float64Array(t);
+  for (let i = t - 1, wi = 1; i >= 0; i--, wi *= decay) w[i] = wi;
+  // Columns missing only before their listing (the usual case) go through the tiled kernel: with
+  // each deviation scaled by √w_i and zero before the listing, (X'X)_ab is the pair's weighted sum
+  // over its overlap, and the overlap's weight total is a suffix sum. Other columns pair by pair.
+  const shapes = cols.map(shapeOf);
+  const suffixW = new Float64Array(t + 1);
+  for (let i = t - 1; i >= 0; i--) suffixW[i] = suffixW[i + 1]! + w[i]!;
+  const fast = shapes.map((sh, j) => (sh.contiguous ? j : -1)).filter((j) => j >= 0);
+  const slot = new Int32Array(n).fill(-1);
+  fast.forEach((j, k) => (slot[j] = k));
+  const scaled = fast.map((j) => {
+    const c = cols[j]!;
+    const x = new Float64Array(t);
+    for (let i = shapes[j]!.start; i < t; i++) x[i] = (c[i]! - means[j]!) * Math.sqrt(w[i]!);
+    return x;
+  });
+  const G = gram(scaled, t);
+  const m = fast.length;
   const out = zeros(n, n);
   const prod = new Float64Array(t);
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
-      const x = cols[a]!;
-      const y = cols[b]!;
-      for (let i = 0; i < t; i++) prod[i] = (x[i]! - means[a]!) * (y[i]! - means[b]!);
-      const v = ewmLast(prod, span) * f;
+      let v: number;
+      if (slot[a]! >= 0 && slot[b]! >= 0) {
+        const den = suffixW[Math.max(shapes[a]!.start, shapes[b]!.start)]!;
+        v = (den > 0 ? G[slot[a]! * m + slot[b]!]! / den : NaN) * f;
+      } else {
+        const x = cols[a]!;
+        const y = cols[b]!;
+        for (let i = 0; i < t; i++) prod[i] = (x[i]! - means[a]!) * (y[i]! - means[b]!);
+        v = ewmLast(prod, span) * f;
+      }
       out[a]![b] = v;
       out[b]![a] = v;
     }
