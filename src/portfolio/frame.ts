@@ -104,7 +104,11 @@ export function returnsFromPrices(prices: Frame, log = false): Frame {
     }
   }
   if (keep.length === t - 1) return { dates: prices.dates.slice(1), tickers: prices.tickers, columns: raw };
-  const columns = raw.map((r) => Float64Array.from(keep, (i) => r[i]!));
+  const columns = raw.map((r) => {
+    const c = new Float64Array(keep.length);
+    for (let k = 0; k < keep.length; k++) c[k] = r[keep[k]!]!;
+    return c;
+  });
   return { dates: keep.map((i) => prices.dates[i + 1]!), tickers: prices.tickers, columns };
 }
 

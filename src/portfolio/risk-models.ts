@@ -4,6 +4,7 @@ import { returnsFromPrices } from './frame.ts';
 import type { Mat } from './linalg.ts';
 import { zeros } from './linalg.ts';
 import { ewmLast, TRADING_DAYS } from './expected-returns.ts';
+import { crossGram, gram } from './gram.ts';
 
 /**
  * Risk models: annualised covariance estimators on daily returns (PyPortfolioOpt conventions).
@@ -109,34 +110,15 @@ export function pairwiseMoments(returns: Frame, withCorrelation = true): { cov: 
     }
     centred[j] = { x, j };
   }
-  const s1At = (j: number, from: number) => sums1[j * starts.length + startIndex.get(from)!]!;
-  const s2At = (j: number, from: number) => sums2[j * starts.length + startIndex.get(from)!]!;
-  // Σx'y' for every fast-path pair, by row blocks: one block of every column (~1 KB each) stays in
-  // cache while all pairs use it, instead of streaming two whole columns per pair.
-  const dots = new Float64Array(n * n);
+  const s1From = (j: number, from: number) => sums1[j * starts.length + startIndex.get(from)!]!;
+  const s2From = (j: number, from: number) => sums2[j * starts.length + startIndex.get(from)!]!;
+  // Σx'y' for every fast-path pair in one tiled cross product: a centred column is 0 before its
+  // listing, so the full-length product equals the product over the pair's overlap.
   const fast = centred.map((c, j) => (c ? j : -1)).filter((j) => j >= 0);
-  const BLOCK = 128;
-  for (let r0 = 0; r0 < t; r0 += BLOCK) {
-    const r1 = Math.min(r0 + BLOCK, t);
-    for (let ia = 0; ia < fast.length; ia++) {
-      const a = fast[ia]!;
-      const x = centred[a]!.x;
-      for (let ib = ia + 1; ib < fast.length; ib++) {
-        const b = fast[ib]!;
-        const y = centred[b]!.x;
-        const from = Math.max(shapes[a]!.start, shapes[b]!.start, r0);
-        let s0 = 0;
-        let s1 = 0;
-        let i = from;
-        for (; i + 1 < r1; i += 2) {
-          s0 += x[i]! * y[i]!;
-          s1 += x[i + 1]! * y[i + 1]!;
-        }
-        if (i < r1) s0 += x[i]! * y[i]!;
-        dots[a * n + b]! += s0 + s1;
-      }
-    }
-  }
+  const slot = new Int32Array(n).fill(-1);
+  fast.forEach((j, k) => (slot[j] = k));
+  const G = gram(fast.map((j) => centred[j]!.x), t);
+  const m = fast.length;
   const cov = zeros(n, n);
   const corr = withCorrelation ? zeros(n, n) : null;
   for (let a = 0; a < n; a++) {
@@ -150,16 +132,14 @@ export function pairwiseMoments(returns: Frame, withCorrelation = true): { cov: 
         const k = t - from;
         if (k < 2) v = NaN;
         else {
-          const da = s1At(a, from) / k;
-          const db = s1At(b, from) / k;
-          let dot: number;
-          if (a === b) dot = s2At(a, from);
-          else dot = dots[a * n + b]!;
+          const da = s1From(a, from) / k;
+          const db = s1From(b, from) / k;
+          const dot = a === b ? s2From(a, from) : G[slot[a]! * m + slot[b]!]!;
           const sxy = dot - k * da * db;
           v = sxy / (k - 1);
           if (corr) {
-            const va = s2At(a, from) - k * da * da;
-            const vb = s2At(b, from) - k * db * db;
+            const va = s2From(a, from) - k * da * da;
+            const vb = s2From(b, from) - k * db * db;
             r = va > 0 && vb > 0 ? sxy / Math.sqrt(va * vb) : NaN;
           }
         }
@@ -246,13 +226,14 @@ export function semicovariance(prices: Frame, opts: RiskModelOptions & { benchma
   const returns = returnsFromPrices(prices, opts.logReturns ?? false);
   const t = returns.dates.length;
   if (t < 1) throw badInput('semicovariance needs at least one return row');
-  const drops = returns.columns.map((c) => Float64Array.from(c, (v) => (Number.isNaN(v) ? 0 : Math.min(v - b, 0))));
+  const drops = returns.columns.map((c) => mapColumn(c, (v) => (Number.isNaN(v) ? 0 : Math.min(v - b, 0))));
   return scaleInPlace(crossProduct(drops), f / t);
 }
 
 /**
  * Exponentially weighted covariance (span in days, default 180): for each pair, the EWM mean of
- * (x − x̄)(y − ȳ) at the last row, x̄ and ȳ each column's full-sample mean; annualised.
+ * (x − x̄)(y − ȳ) at the last row, x̄ and ȳ each column's full-sample mean; annualised. One
+ * weighted cross product instead of an EWM pass per pair.
  */
 export function expCov(prices: Frame, opts: RiskModelOptions & { span?: number } = {}): Mat {
   const span = opts.span ?? 180;
@@ -272,14 +253,42 @@ export function expCov(prices: Frame, opts: RiskModelOptions & { span?: number }
     }
     return s / k;
   });
+  // Row weights as pandas' adjusted EWM gives them at the last row, (1 − α)^(t−1−i), built from the
+  // end by repeated multiplication as ewmLast does.
+  const decay = 1 - 2 / (span + 1);
+  const w = new Float64Array(t);
+  for (let i = t - 1, wi = 1; i >= 0; i--, wi *= decay) w[i] = wi;
+  // Columns missing only before their listing (the usual case) go through the tiled kernel: with
+  // each deviation scaled by √w_i and zero before the listing, (X'X)_ab is the pair's weighted sum
+  // over its overlap, and the overlap's weight total is a suffix sum. Other columns pair by pair.
+  const shapes = cols.map(shapeOf);
+  const suffixW = new Float64Array(t + 1);
+  for (let i = t - 1; i >= 0; i--) suffixW[i] = suffixW[i + 1]! + w[i]!;
+  const fast = shapes.map((sh, j) => (sh.contiguous ? j : -1)).filter((j) => j >= 0);
+  const slot = new Int32Array(n).fill(-1);
+  fast.forEach((j, k) => (slot[j] = k));
+  const scaled = fast.map((j) => {
+    const c = cols[j]!;
+    const x = new Float64Array(t);
+    for (let i = shapes[j]!.start; i < t; i++) x[i] = (c[i]! - means[j]!) * Math.sqrt(w[i]!);
+    return x;
+  });
+  const G = gram(scaled, t);
+  const m = fast.length;
   const out = zeros(n, n);
   const prod = new Float64Array(t);
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
-      const x = cols[a]!;
-      const y = cols[b]!;
-      for (let i = 0; i < t; i++) prod[i] = (x[i]! - means[a]!) * (y[i]! - means[b]!);
-      const v = ewmLast(prod, span) * f;
+      let v: number;
+      if (slot[a]! >= 0 && slot[b]! >= 0) {
+        const den = suffixW[Math.max(shapes[a]!.start, shapes[b]!.start)]!;
+        v = (den > 0 ? G[slot[a]! * m + slot[b]!]! / den : NaN) * f;
+      } else {
+        const x = cols[a]!;
+        const y = cols[b]!;
+        for (let i = 0; i < t; i++) prod[i] = (x[i]! - means[a]!) * (y[i]! - means[b]!);
+        v = ewmLast(prod, span) * f;
+      }
       out[a]![b] = v;
       out[b]![a] = v;
     }
@@ -288,20 +297,22 @@ export function expCov(prices: Frame, opts: RiskModelOptions & { span?: number }
   return out;
 }
 
-/** X'X of complete columns (upper triangle computed once, mirrored). */
+/** X'X of complete columns, as rows (the tiled kernel of gram.ts; exactly symmetric). */
 export function crossProduct(cols: readonly Float64Array[]): Mat {
-  const n = cols.length;
-  const out = zeros(n, n);
-  for (let a = 0; a < n; a++) {
-    const x = cols[a]!;
-    for (let b = a; b < n; b++) {
-      const y = cols[b]!;
-      let s = 0;
-      for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!;
-      out[a]![b] = s;
-      out[b]![a] = s;
-    }
-  }
+  return toMat(gram(cols), cols.length, cols.length);
+}
+
+/** A flat row-major r × c array as rows. */
+function toMat(flat: Float64Array, r: number, c: number): Mat {
+  const out: Mat = new Array(r);
+  for (let i = 0; i < r; i++) out[i] = Array.from(flat.subarray(i * c, (i + 1) * c));
+  return out;
+}
+
+/** Element-wise product of columns, a fresh column (plain loop: typed-array `from` with a map callback is slow in V8). */
+function mapColumn(c: Float64Array, f: (v: number, i: number) => number): Float64Array {
+  const out = new Float64Array(c.length);
+  for (let i = 0; i < c.length; i++) out[i] = f(c[i]!, i);
   return out;
 }
 
@@ -320,9 +331,15 @@ function scaleInPlace(m: Mat, k: number): Mat {
 function filledDemeaned(returns: Frame): { x: Float64Array[]; t: number } {
   const t = returns.dates.length;
   const x = returns.columns.map((c) => {
-    const filled = Float64Array.from(c, (v) => (Number.isNaN(v) ? 0 : v));
+    const filled = new Float64Array(t);
     let s = 0;
-    for (const v of filled) s += v;
+    for (let i = 0; i < t; i++) {
+      const v = c[i]!;
+      if (v === v) {
+        filled[i] = v;
+        s += v;
+      }
+    }
     const m = s / t;
     for (let i = 0; i < t; i++) filled[i]! -= m;
     return filled;
@@ -364,13 +381,15 @@ function lwConstantVariance(returns: Frame): Shrunk {
   let trace = 0;
   for (let i = 0; i < p; i++) trace += xtx[i]![i]! / t;
   const mu = trace / p;
-  // Σ_ij (X²ᵀX²)_ij = Σ_t (Σ_i x_ti²)²: a pass over rows instead of a p×p product.
-  let beta_ = 0;
-  for (let i = 0; i < t; i++) {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += x[j]![i]! * x[j]![i]!;
-    beta_ += s * s;
+  // Σ_ij (X²ᵀX²)_ij = Σ_t (Σ_i x_ti²)²: row sums of squares, accumulated a column at a time
+  // (contiguous reads), instead of a p × p product.
+  const rowSq = new Float64Array(t);
+  for (let j = 0; j < p; j++) {
+    const c = x[j]!;
+    for (let i = 0; i < t; i++) rowSq[i]! += c[i]! * c[i]!;
   }
+  let beta_ = 0;
+  for (let i = 0; i < t; i++) beta_ += rowSq[i]! * rowSq[i]!;
   let delta_ = 0;
   for (const row of xtx) for (const v of row) delta_ += v * v;
   delta_ /= t * t;
@@ -405,9 +424,11 @@ function lwSingleFactor(returns: Frame): Shrunk {
   const F = betas.map((bi, i) => betas.map((bj, j) => (i === j ? sample[i]![i]! : (bi * bj) / varMkt)));
   let c = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c += (sample[i]![j]! - F[i]![j]!) ** 2;
-  const y = x.map((col) => Float64Array.from(col, (v) => v * v));
-  const z = x.map((col) => Float64Array.from(col, (v, i) => v * mkt[i]!));
+  const y = x.map((col) => mapColumn(col, (v) => v * v));
+  const z = x.map((col) => mapColumn(col, (v, i) => v * mkt[i]!));
   const yty = crossProduct(y);
+  const ytz = crossGram(y, z, t);
+  const ztz = gram(z, t);
   let pHat = 0;
   let sumSample2 = 0;
   for (let i = 0; i < n; i++)
@@ -423,15 +444,8 @@ function lwSingleFactor(returns: Frame): Shrunk {
   let roff3 = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      let yz = 0;
-      let zz = 0;
-      const yi = y[i]!;
-      const zi = z[i]!;
-      const zj = z[j]!;
-      for (let k = 0; k < t; k++) {
-        yz += yi[k]! * zj[k]!;
-        zz += zi[k]! * zj[k]!;
-      }
+      const yz = ytz[i * n + j]!;
+      const zz = ztz[i * n + j]!;
       const v1 = yz / t - betas[i]! * sample[i]![j]!;
       const v3 = zz / t - varMkt * sample[i]![j]!;
       if (i !== j) {
@@ -460,9 +474,11 @@ function lwConstantCorrelation(returns: Frame): Shrunk {
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) rSum += S[i]![j]! / (std[i]! * std[j]!);
   const rBar = rSum / (n * (n - 1));
   const F = S.map((row, i) => row.map((v, j) => (i === j ? v : rBar * std[i]! * std[j]!)));
-  const y = x.map((c) => Float64Array.from(c, (v) => v * v));
+  const y = x.map((c) => mapColumn(c, (v) => v * v));
+  const cube = x.map((c) => mapColumn(c, (v) => v * v * v));
   const yty = crossProduct(y);
   const xtx = crossProduct(x);
+  const x3tx = crossGram(cube, x, t);
   let piHat = 0;
   let piDiag = 0;
   for (let i = 0; i < n; i++)
@@ -474,12 +490,9 @@ function lwConstantCorrelation(returns: Frame): Shrunk {
   // θ_ij = E[x_i³ x_j] − E[x_i²]·S_ij − E[x_i x_j]·S_ii + S_ii·S_ij, off the diagonal.
   let thetaSum = 0;
   for (let i = 0; i < n; i++) {
-    const xi = x[i]!;
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
-      const xj = x[j]!;
-      let s = 0;
-      for (let k = 0; k < t; k++) s += xi[k]! * xi[k]! * xi[k]! * xj[k]!;
+      const s = x3tx[i * n + j]!;
       const theta = s / t - (xtx[i]![i]! / t) * S[i]![j]! - (xtx[i]![j]! / t) * S[i]![i]! + S[i]![i]! * S[i]![j]!;
       thetaSum += (std[j]! / std[i]!) * theta;
     }

@@ -96,3 +96,36 @@ describe('risk models against PyPortfolioOpt', () => {
     expectClose(e.flat(), s.flat().map((v) => (v * (t - 1)) / t), 1e-9);
   });
 });
+
+describe('exponential covariance on the weighted cross product', () => {
+  it('matches the per-pair EWM (pandas adjust=True, missing products skipped) with a pre-listing gap and a mid-series gap', () => {
+    const rows: (number | null)[][] = [];
+    for (let i = 0; i < 40; i++) rows.push([100 + Math.sin(i) * 3 + i * 0.1, i < 12 ? null : 50 + Math.cos(i * 0.7) * 2, i === 20 || i === 21 ? null : 10 + Math.sin(i * 1.3)]);
+    const p = frameFromRows(['A', 'B', 'C'], rows);
+    const span = 9;
+    const got = expCov(p, { span, frequency: 1 });
+    const r = returnsFromPrices(p);
+    const t = r.dates.length;
+    const decay = 1 - 2 / (span + 1);
+    const mean = (c: Float64Array) => {
+      const v = [...c].filter((x) => !Number.isNaN(x));
+      return v.reduce((a, b) => a + b, 0) / v.length;
+    };
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) {
+        const x = r.columns[a]!;
+        const y = r.columns[b]!;
+        const mx = mean(x);
+        const my = mean(y);
+        let num = 0;
+        let den = 0;
+        for (let i = 0; i < t; i++) {
+          const v = (x[i]! - mx) * (y[i]! - my);
+          if (Number.isNaN(v)) continue;
+          num += decay ** (t - 1 - i) * v;
+          den += decay ** (t - 1 - i);
+        }
+        expect(Math.abs(got[a]![b]! - num / den)).toBeLessThanOrEqual(1e-12 * Math.abs(num / den));
+      }
+  });
+});
