@@ -148,6 +148,8 @@ function bookPort(positions: readonly PositionView[], working: readonly WorkingO
   };
 }
 
+const VOL = { baseline: 1, current: 1.1 };
+
 /** The bench's book, limits and orders behind a RiskService, for the latency run and for allocation probes. */
 export function preTradeFixture(mode: CheckMode) {
   const rnd = lcg(42);
@@ -209,7 +211,8 @@ export function preTradeFixture(mode: CheckMode) {
         ref: (s) => refs.get(s),
         bid: (s) => (refs.has(s) ? refs.get(s)! - 1n : undefined),
         ask: (s) => (refs.has(s) ? refs.get(s)! + 1n : undefined),
-        volatility: () => ({ baseline: 1, current: 1.1 }),
+        // One object, as the engine's port keeps one: the port's own allocation is not L1's.
+        volatility: () => VOL,
       },
       defaults: book,
     },

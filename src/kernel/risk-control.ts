@@ -169,8 +169,15 @@ export class RiskControl {
     if (baseline === undefined) return undefined;
     const current = this.d.market.shortTermVol(symbol);
     if (!(current > 0)) return undefined;
-    return { baseline, current };
+    // One observation rewritten per call: L1 asks on every order and only reads the two numbers
+    // (strictnessFor keeps the ratio, never the object).
+    const v = this.volScratch;
+    v.baseline = baseline;
+    v.current = current;
+    return v;
   }
+
+  private readonly volScratch: VolObservation = { baseline: 0, current: 0 };
 
   // -- order path -----------------------------------------------------------------------------
 

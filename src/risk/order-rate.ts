@@ -33,7 +33,8 @@ class TimeQueue {
   }
 
   push(t: number): void {
-    const last = this.len > 0 ? this.at(this.len - 1) : undefined;
+    const lk = this.head + this.len - 1;
+    const last = this.len > 0 ? this.buf[lk < this.buf.length ? lk : lk - this.buf.length] : undefined;
     if (this.len === this.buf.length) {
       const next = new Float64Array(this.buf.length * 2);
       for (let i = 0; i < this.len; i++) next[i] = this.at(i);
@@ -53,13 +54,16 @@ class TimeQueue {
     }
   }
 
-  /** How many times are after `cutoff`. */
+  /** How many times are after `cutoff`. The ring index is computed inline: a double returned from a call that is not inlined is boxed, once per probe. */
   countAfter(cutoff: number): number {
+    const buf = this.buf;
+    const n = buf.length;
     let lo = 0;
     let hi = this.len;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.at(mid) <= cutoff) lo = mid + 1;
+      const k = this.head + mid;
+      if (buf[k < n ? k : k - n]! <= cutoff) lo = mid + 1;
       else hi = mid;
     }
     return this.len - lo;
@@ -68,6 +72,10 @@ class TimeQueue {
   get size(): number {
     return this.len;
   }
+}
+
+function pruneTo(this: number, q: TimeQueue): void {
+  q.prune(this);
 }
 
 export class OrderRateWindow {
@@ -131,9 +139,8 @@ export class OrderRateWindow {
       return;
     }
     this.lastSweep = now;
-    for (const [s, q] of this.bySymbol) {
-      q.prune(cutoff);
-      if (q.size === 0) this.bySymbol.delete(s);
-    }
+    // An emptied queue stays (it is reused when the symbol trades again): deleting it made every
+    // sparse symbol's next order allocate a new ring buffer. Queues are bounded by the instruments.
+    this.bySymbol.forEach(pruneTo, cutoff);
   }
 }

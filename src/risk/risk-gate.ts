@@ -1,15 +1,15 @@
 import type { OrderType, Side, Urgency } from '../contract/dto.ts';
-import { notionalUnits } from '../core/instrument.ts';
+import { CASH_DECIMALS, notionalUnits } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { worksChildren } from '../core/order.ts';
 import type { OrderRecord } from '../core/ports.ts';
-import { absBig, divRound, maxBig, pow10 } from '../core/precision.ts';
+import { divRound, pow10 } from '../core/precision.ts';
 import type { RiskCode } from './codes.ts';
-import type { LossView, Period } from './drawdown.ts';
-import { BPS_ONE, EXPOSURE_CHECKS, LIMIT_DEFS, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, describeValue, globalEntry, groupEntry, groupMembers, limitFor, scopeKey, sharedGroupsOf, symbolEntry } from './limits.ts';
+import type { LossView } from './drawdown.ts';
+import { BPS_ONE, CHECK_NAMES, EXPOSURE_CHECKS, LIMIT_DEFS, PCT_ONE_HUNDRED, RATIO_ONE, UNIT_DECIMALS, describeValue, globalEntry, groupEntry, groupMembers, limitFor, scopeKey, sharedGroupsOf, symbolEntry } from './limits.ts';
 import type { BreachLevel, CheckName, LimitBook, LimitEntry, LimitLevels, LimitName, LimitUnit } from './limits.ts';
 import type { OrderRates } from './order-rate.ts';
-import { exposureSums, projectSymbol, reducesWith } from './projected-state.ts';
+import { exposureSums } from './projected-state.ts';
 import type { ProjectedState } from './projected-state.ts';
 import { DEFAULT_TIERS, effectiveLevels, strictnessFor } from './tiers.ts';
 import type { Strictness, TierConfig, VolObservation } from './tiers.ts';
@@ -136,11 +136,6 @@ function scopeLabel(scope: string): string {
 
 /** The gate's only per-order allocations are the decision and what a breach needs: shared empties otherwise. */
 const NO_CHECKS: readonly CheckName[] = Object.freeze([]);
-const DRAWDOWNS: readonly (readonly [LimitName, Period])[] = [
-  ['max_drawdown_daily_pct', 'daily'],
-  ['max_drawdown_weekly_pct', 'weekly'],
-  ['max_drawdown_monthly_pct', 'monthly'],
-];
 const NAV_NOT_POSITIVE = 'n/a (NAV <= 0)';
 
 function runs(deferred: readonly CheckName[], c: CheckName): boolean {
@@ -170,8 +165,83 @@ function beyondLevel(max: boolean, num: bigint, den: bigint | null, level: bigin
   return max ? num > bound : num < bound;
 }
 
-export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskInputs, config: RiskGateConfig = DEFAULT_GATE_CONFIG): RiskDecision {
-  const { state, limits: book, market } = inputs;
+/**
+ * What one evaluation keeps between its limit tests. evaluateOrder is synchronous and calls out to
+ * nothing that could evaluate again, so one module-level record serves every call: the clean path
+ * builds no closure and no context object per order.
+ */
+const RUN: { strictness: Strictness; breaches: Breach[] | undefined } = { strictness: undefined as unknown as Strictness, breaches: undefined };
+
+/**
+ * Tests one entry against the observation num/den in `unit` (den null: 1; den <= 0: a ratio to a
+ * NAV that is not positive, breached by any growth). Compared exactly, without division; only a
+ * breach formats anything (breachOf). Small enough to be inlined: the bigints it is handed stay
+ * unboxed in the optimised gate, so a limit that holds allocates nothing.
+ */
+function test(entry: LimitEntry | undefined, unit: LimitUnit, num: bigint, den: bigint | null): void {
+  if (entry === undefined) return;
+  const eff = levelsOf(entry, RUN.strictness);
+  const max = LIMIT_DEFS[entry.name].direction === 'max';
+  const navless = den !== null && den <= 0n;
+  if (!navless && !beyondLevel(max, num, den, eff.hard) && (eff.soft === null || !beyondLevel(max, num, den, eff.soft))) return;
+  (RUN.breaches ??= []).push(breachOf(entry, eff, unit, num, den, navless, max));
+}
+
+/** The breach a failed test() records, with its values formatted for people. The code is the limit's own or its group code. */
+function breachOf(entry: LimitEntry, eff: LimitLevels, unit: LimitUnit, num: bigint, den: bigint | null, navless: boolean, max: boolean): Breach {
+  const strictness = RUN.strictness;
+  const def = LIMIT_DEFS[entry.name];
+  const level: BreachLevel = navless || beyondLevel(max, num, den, eff.hard) ? 'hard' : 'soft';
+  const threshold = describeValue(def.unit, level === 'hard' ? eff.hard : eff.soft!);
+  const scope = scopeKey(entry.scope);
+  const factor = strictness.factors[entry.name];
+  const code = entry.scope.kind === 'group' && def.groupCode ? def.groupCode : def.code;
+  const verb = max ? 'exceeds' : 'is below';
+  const scaled = factor !== 1 ? `, x${Number(factor.toFixed(4))} for ${strictness.tier}${strictness.vol.regime === 'high' ? ' in high volatility' : ''}` : '';
+  const observed = navless ? NAV_NOT_POSITIVE : describeValue(unit, den === null ? num : ceilDiv(num, den));
+  return {
+    code,
+    level,
+    check: def.check,
+    limit: entry.name,
+    scope,
+    observed,
+    threshold,
+    factor,
+    message: `${def.label}: ${observed} ${verb} the ${level} limit ${threshold} (${entry.name}${scopeLabel(scope)}${scaled})`,
+  };
+}
+
+/** The checks in the order the gate runs them; `checked` is kept as a bit mask of this list while the gate runs. */
+const CHECK_ORDER: readonly CheckName[] = CHECK_NAMES;
+const CHECK_BIT = Object.fromEntries(CHECK_ORDER.map((c, i) => [c, 1 << i])) as Readonly<Record<CheckName, number>>;
+
+/** The checks of a mask, in the order they ran (a new array). */
+function checkedList(mask: number): CheckName[] {
+  const out: CheckName[] = [];
+  for (let i = 0; i < CHECK_ORDER.length; i++) if ((mask & (1 << i)) !== 0) out.push(CHECK_ORDER[i]!);
+  return out;
+}
+
+/** One frozen list per mask, shared by the decisions reused for a clean pass (nobody writes to a decision's lists). */
+const CHECKED_BY_MASK: (readonly CheckName[] | undefined)[] = [];
+
+function sharedChecked(mask: number): CheckName[] {
+  return (CHECKED_BY_MASK[mask] ??= Object.freeze(checkedList(mask))) as CheckName[];
+}
+
+/**
+ * The gate. Everything an order that passes cleanly needs is computed in local bigints (the
+ * order's symbol after the order is projected inline, as projectSymbol does, rather than built as
+ * an object), limit tests are small inlined functions and the checks run are a bit mask, so a
+ * clean pass allocates nothing but its decision; with `reuse` (RiskService.check's own decision,
+ * valid until its next check) not even that. A breach, a denial or a soft breach builds a fresh
+ * decision with its messages.
+ */
+export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskInputs, config: RiskGateConfig = DEFAULT_GATE_CONFIG, reuse?: RiskDecision): RiskDecision {
+  const state = inputs.state;
+  const book = inputs.limits;
+  const market = inputs.market;
   const sym = order.symbol;
   const strictness = strictnessFor(order.urgency, inputs.volatility, config.tiers);
   const deferred: readonly CheckName[] = order.kind === 'parent' ? strictness.deferred : NO_CHECKS;
@@ -179,79 +249,93 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
   const ref = market.refPriceUnits ?? current?.refPriceUnits;
   const est = order.type === 'market' ? (order.estimatedPriceUnits ?? null) : null;
   const price = order.limitPriceUnits ?? est ?? ref ?? null;
+  const buy = order.side === 'buy';
 
-  // The order's symbol after it, and from it every total: no derived state is built per check.
-  const after = projectSymbol(state, order, price, inst, ref ?? price ?? undefined);
-  const reducing = reducesWith(state, after, order);
+  // The order's symbol after it (projectSymbol's arithmetic, in locals): totals and the reducing
+  // test follow from it and the state's cached sums, so no derived state is built per check.
+  const aRef = current?.refPriceUnits ?? ref ?? price ?? undefined;
+  const pos = current === undefined ? 0n : current.positionUnits;
+  let wBuy = current === undefined ? 0n : current.workingBuyUnits;
+  let wSell = current === undefined ? 0n : current.workingSellUnits;
+  let aBuy = current === undefined ? 0n : current.algoBuyUnits;
+  let aSell = current === undefined ? 0n : current.algoSellUnits;
+  let pendingBuy = current === undefined ? 0n : current.pendingBuyCashUnits;
+  let unpricedBuy = 0n;
+  let qty = order.qtyUnits;
+  const parent = order.kind === 'child' && order.parentId ? state.parents.get(order.parentId) : undefined;
+  if (parent !== undefined && parent.symbol === sym && parent.side === order.side && parent.unplacedUnits > 0n) {
+    const take = qty < parent.unplacedUnits ? qty : parent.unplacedUnits;
+    if (buy) {
+      aBuy -= take;
+      wBuy += take;
+      // Cash: the parent's share at its price moves to the child's price.
+      const parentPrice = parent.limitPriceUnits ?? aRef ?? null;
+      if (parentPrice !== null) pendingBuy -= notionalUnits(inst, parentPrice, take);
+      if (price !== null) pendingBuy += notionalUnits(inst, price, take);
+      else unpricedBuy += take;
+    } else {
+      aSell -= take;
+      wSell += take;
+    }
+    qty -= take;
+  }
+  if (qty > 0n) {
+    const asAlgo = order.kind === 'parent';
+    if (buy) {
+      if (asAlgo) aBuy += qty;
+      else wBuy += qty;
+      if (price !== null) pendingBuy += notionalUnits(inst, price, qty);
+      else unpricedBuy += qty;
+    } else if (asAlgo) aSell += qty;
+    else wSell += qty;
+  }
+  const idle = wBuy === 0n && aBuy === 0n && wSell === 0n && aSell === 0n;
+  const longCase = idle ? pos : pos + wBuy + aBuy;
+  const shortCase = idle ? pos : pos - wSell - aSell;
+  const unit = aRef !== undefined ? aRef * pow10(CASH_DECIMALS - inst.priceDecimals - inst.qtyDecimals) : 0n;
+  const posValue = pos === 0n ? 0n : unit * pos;
+  const longValue = idle ? posValue : longCase === 0n ? 0n : unit * longCase;
+  const shortValue = idle ? posValue : shortCase === 0n ? 0n : unit * shortCase;
+  const absLong = longValue < 0n ? -longValue : longValue;
+  const absShort = shortValue < 0n ? -shortValue : shortValue;
+  const grossAfter = absLong > absShort ? absLong : absShort;
+  const pendingAfter = unpricedBuy === 0n ? pendingBuy : pendingBuy + unit * unpricedBuy;
+  // reducesWith: a sell of a long (a buy of a short) that cannot take the position through zero.
+  const reducing = order.qtyUnits > 0n && (buy ? pos < 0n && longCase <= 0n : pos > 0n && shortCase >= 0n);
   const notional = price !== null ? notionalUnits(inst, price, order.qtyUnits) : null;
 
-  const stop = (b: Breach): RiskDecision => ({ reducing, priceUnits: price, notionalUnits: notional, strictness, deferred: [...deferred], verdict: 'deny', code: b.code, message: b.message, breaches: [b], confirmable: false, confirmed: false, checked: [] });
   const perm = permits(inputs.mode, reducing ? NEW_REDUCING : NEW_ADDING);
-  if (!perm.ok) return stop({ code: perm.code, level: 'hard', check: 'trading_state', limit: null, scope: null, observed: inputs.mode, threshold: null, factor: 1, message: perm.message });
+  if (!perm.ok) return denied({ code: perm.code, level: 'hard', check: 'trading_state', limit: null, scope: null, observed: inputs.mode, threshold: null, factor: 1, message: perm.message }, reducing, price, notional, strictness, deferred);
   const block = inputs.blocked?.get(sym);
   if (block !== undefined && !reducing) {
-    return stop({ code: 'INSTRUMENT_BLOCKED', level: 'hard', check: 'instrument_block', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no new exposure in ${sym}: ${block}` });
+    return denied({ code: 'INSTRUMENT_BLOCKED', level: 'hard', check: 'instrument_block', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no new exposure in ${sym}: ${block}` }, reducing, price, notional, strictness, deferred);
   }
   if (price === null || notional === null) {
-    return stop({ code: 'NO_REFERENCE_PRICE', level: 'hard', check: 'reference', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no reference price for ${sym} to value the order` });
+    return denied({ code: 'NO_REFERENCE_PRICE', level: 'hard', check: 'reference', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no reference price for ${sym} to value the order` }, reducing, price, notional, strictness, deferred);
   }
 
-  let breaches: Breach[] | undefined;
-  const checked: CheckName[] = [];
-
-  /**
-   * Tests one entry against the observation num/den in `unit` (den null: 1; den <= 0: a ratio to a
-   * NAV that is not positive, breached by any growth). Compared exactly, without division; the
-   * value shown is formatted only for a breach (formatting every observation cost more than the
-   * comparisons). One closure per check, no closure per limit: the ok path allocates only what
-   * bigint arithmetic must. The code is the limit's own or its group code.
-   */
-  const test = (entry: LimitEntry | undefined, unit: LimitUnit, num: bigint, den: bigint | null = null): void => {
-    if (!entry) return;
-    const def = LIMIT_DEFS[entry.name];
-    const eff = levelsOf(entry, strictness);
-    const max = def.direction === 'max';
-    const navless = den !== null && den <= 0n;
-    const level: BreachLevel | null = navless || beyondLevel(max, num, den, eff.hard) ? 'hard' : eff.soft !== null && beyondLevel(max, num, den, eff.soft) ? 'soft' : null;
-    if (level === null) return;
-    const threshold = describeValue(def.unit, level === 'hard' ? eff.hard : eff.soft!);
-    const scope = scopeKey(entry.scope);
-    const factor = strictness.factors[entry.name];
-    const code = entry.scope.kind === 'group' && def.groupCode ? def.groupCode : def.code;
-    const verb = max ? 'exceeds' : 'is below';
-    const scaled = factor !== 1 ? `, x${Number(factor.toFixed(4))} for ${strictness.tier}${strictness.vol.regime === 'high' ? ' in high volatility' : ''}` : '';
-    const observed = navless ? NAV_NOT_POSITIVE : describeValue(unit, den === null ? num : ceilDiv(num, den));
-    (breaches ??= []).push({
-      code,
-      level,
-      check: def.check,
-      limit: entry.name,
-      scope,
-      observed,
-      threshold,
-      factor,
-      message: `${def.label}: ${observed} ${verb} the ${level} limit ${threshold} (${entry.name}${scopeLabel(scope)}${scaled})`,
-    });
-  };
+  RUN.strictness = strictness;
+  RUN.breaches = undefined;
+  let checked = 0;
 
   // Fat finger: size.
   if (runs(deferred, 'order_size')) {
-    checked.push('order_size');
+    checked |= CHECK_BIT.order_size;
     const qtyEntry = limitFor(book, 'max_order_qty', sym);
-    if (qtyEntry) test(qtyEntry, 'qty', order.qtyUnits * pow10(UNIT_DECIMALS.qty - inst.qtyDecimals));
-    test(limitFor(book, 'max_order_notional', sym), 'money', notional);
+    if (qtyEntry) test(qtyEntry, 'qty', order.qtyUnits * pow10(UNIT_DECIMALS.qty - inst.qtyDecimals), null);
+    test(limitFor(book, 'max_order_notional', sym), 'money', notional, null);
   }
 
   // Fat finger: price through the reference on the aggressive side.
   const bandPrice = order.limitPriceUnits ?? est;
   if (runs(deferred, 'price_band') && bandPrice !== null) {
-    checked.push('price_band');
+    checked |= CHECK_BIT.price_band;
     const pctEntry = limitFor(book, 'price_band_pct', sym);
     const tickEntry = limitFor(book, 'price_band_ticks', sym);
     if ((pctEntry || tickEntry) && ref === undefined) {
-      (breaches ??= []).push({ code: 'NO_REFERENCE_PRICE', level: 'hard', check: 'reference', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no reference price for ${sym} to check the price band` });
+      (RUN.breaches ??= []).push({ code: 'NO_REFERENCE_PRICE', level: 'hard', check: 'reference', limit: null, scope: `symbol:${sym}`, observed: null, threshold: null, factor: 1, message: `no reference price for ${sym} to check the price band` });
     } else if (ref !== undefined && ref > 0n) {
-      const dev = order.side === 'buy' ? bandPrice - ref : ref - bandPrice;
+      const dev = buy ? bandPrice - ref : ref - bandPrice;
       const d = dev > 0n ? dev : 0n;
       if (pctEntry) test(pctEntry, 'pct', d * PCT_ONE_HUNDRED, ref);
       test(tickEntry, 'ticks', d, inst.tickUnits);
@@ -264,12 +348,12 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
     const ask = market.askUnits;
     const aggressive =
       order.type === 'market' ||
-      (order.limitPriceUnits !== null && (order.side === 'buy' ? ask !== undefined && order.limitPriceUnits >= ask : bid !== undefined && order.limitPriceUnits <= bid));
+      (order.limitPriceUnits !== null && (buy ? ask !== undefined && order.limitPriceUnits >= ask : bid !== undefined && order.limitPriceUnits <= bid));
     const entry = limitFor(book, 'max_spread_bps', sym);
     if (aggressive && entry) {
-      checked.push('spread');
+      checked |= CHECK_BIT.spread;
       if (bid === undefined || ask === undefined || bid + ask <= 0n) {
-        (breaches ??= []).push({ code: 'MAX_SPREAD', level: 'hard', check: 'spread', limit: 'max_spread_bps', scope: scopeKey(entry.scope), observed: null, threshold: null, factor: 1, message: `no two-sided quote in ${sym}: the spread an aggressive order crosses is unknown` });
+        (RUN.breaches ??= []).push({ code: 'MAX_SPREAD', level: 'hard', check: 'spread', limit: 'max_spread_bps', scope: scopeKey(entry.scope), observed: null, threshold: null, factor: 1, message: `no two-sided quote in ${sym}: the spread an aggressive order crosses is unknown` });
       } else {
         test(entry, 'bps', (ask - bid) * SPREAD_SCALE, ask + bid);
       }
@@ -278,85 +362,137 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
 
   // Runaway-loop guard: orders in the window, this one included.
   if (runs(deferred, 'order_rate')) {
-    checked.push('order_rate');
+    checked |= CHECK_BIT.order_rate;
     const r = inputs.rates;
-    const rate = (entry: LimitEntry | undefined, n: number): void => {
-      if (entry) test(entry, 'count', BigInt(n + 1));
-    };
-    rate(globalEntry(book, 'max_orders_per_minute'), r.minute);
-    rate(symbolEntry(book, 'max_orders_per_minute', sym), r.symbolMinute);
-    rate(globalEntry(book, 'max_orders_per_hour'), r.hour);
-    rate(symbolEntry(book, 'max_orders_per_hour', sym), r.symbolHour);
+    testCount(globalEntry(book, 'max_orders_per_minute'), r.minute);
+    testCount(symbolEntry(book, 'max_orders_per_minute', sym), r.symbolMinute);
+    testCount(globalEntry(book, 'max_orders_per_hour'), r.hour);
+    testCount(symbolEntry(book, 'max_orders_per_hour', sym), r.symbolHour);
   }
 
   if (!reducing) {
     const nav = state.navUnits;
-    const grossBefore = current?.grossValueUnits ?? 0n;
-    const grossDelta = after.grossValueUnits - grossBefore;
+    const grossDelta = grossAfter - (current === undefined ? 0n : current.grossValueUnits);
 
     if (runs(deferred, 'position')) {
-      checked.push('position');
-      const a = after.grossValueUnits;
+      checked |= CHECK_BIT.position;
       if (grossDelta > 0n) {
         const pctEntry = limitFor(book, 'max_position_pct_nav', sym);
-        if (pctEntry) test(pctEntry, 'pct', a * PCT_ONE_HUNDRED, nav);
-        test(limitFor(book, 'max_position_notional', sym), 'money', a);
+        if (pctEntry) test(pctEntry, 'pct', grossAfter * PCT_ONE_HUNDRED, nav);
+        test(limitFor(book, 'max_position_notional', sym), 'money', grossAfter, null);
       }
     }
 
-    // Every scope the symbol is in changes by the symbol's own change: before + delta.
-    const longDelta = after.longCaseValueUnits - (current?.longCaseValueUnits ?? 0n);
-    const shortDelta = after.shortCaseValueUnits - (current?.shortCaseValueUnits ?? 0n);
-    const scoped = (members: readonly string[] | undefined, gross: LimitEntry | undefined, grossPct: LimitEntry | undefined, net: LimitEntry | undefined, netPct: LimitEntry | undefined): void => {
-      if (!gross && !grossPct && !net && !netPct) return;
-      const sums = exposureSums(state, members);
-      if (grossDelta > 0n && (gross || grossPct)) {
-        const ga = sums.gross + grossDelta;
-        if (grossPct) test(grossPct, 'pct', ga * PCT_ONE_HUNDRED, nav);
-        test(gross, 'money', ga);
-      }
-      if (net || netPct) {
-        const nb = maxBig(absBig(sums.long), absBig(sums.short));
-        const na = maxBig(absBig(sums.long + longDelta), absBig(sums.short + shortDelta));
-        if (na > nb) {
-          if (netPct) test(netPct, 'pct', na * PCT_ONE_HUNDRED, nav);
-          test(net, 'money', na);
-        }
-      }
-    };
+    // Every scope the symbol is in changes by the symbol's own change: before + delta. The global
+    // scope first (g = -1), then each group the symbol shares, in a loop rather than a closure.
     if (runs(deferred, 'exposure')) {
-      checked.push('exposure');
-      scoped(undefined, globalEntry(book, 'max_gross_exposure'), globalEntry(book, 'max_gross_exposure_pct_nav'), globalEntry(book, 'max_net_exposure'), globalEntry(book, 'max_net_exposure_pct_nav'));
-      for (const g of sharedGroupsOf(book, sym)) {
-        scoped(groupMembers(book, g), groupEntry(book, 'max_gross_exposure', g), groupEntry(book, 'max_gross_exposure_pct_nav', g), groupEntry(book, 'max_net_exposure', g), groupEntry(book, 'max_net_exposure_pct_nav', g));
+      checked |= CHECK_BIT.exposure;
+      const longDelta = longValue - (current === undefined ? 0n : current.longCaseValueUnits);
+      const shortDelta = shortValue - (current === undefined ? 0n : current.shortCaseValueUnits);
+      const groups = sharedGroupsOf(book, sym);
+      for (let g = -1; g < groups.length; g++) {
+        const group = g < 0 ? undefined : groups[g]!;
+        const gross = group === undefined ? globalEntry(book, 'max_gross_exposure') : groupEntry(book, 'max_gross_exposure', group);
+        const grossPct = group === undefined ? globalEntry(book, 'max_gross_exposure_pct_nav') : groupEntry(book, 'max_gross_exposure_pct_nav', group);
+        const net = group === undefined ? globalEntry(book, 'max_net_exposure') : groupEntry(book, 'max_net_exposure', group);
+        const netPct = group === undefined ? globalEntry(book, 'max_net_exposure_pct_nav') : groupEntry(book, 'max_net_exposure_pct_nav', group);
+        if (!gross && !grossPct && !net && !netPct) continue;
+        const sums = exposureSums(state, group === undefined ? undefined : groupMembers(book, group));
+        if (grossDelta > 0n && (gross || grossPct)) {
+          const ga = sums.gross + grossDelta;
+          if (grossPct) test(grossPct, 'pct', ga * PCT_ONE_HUNDRED, nav);
+          test(gross, 'money', ga, null);
+        }
+        if (net || netPct) {
+          const lb = sums.long < 0n ? -sums.long : sums.long;
+          const sb = sums.short < 0n ? -sums.short : sums.short;
+          const la = sums.long + longDelta;
+          const sa = sums.short + shortDelta;
+          const laAbs = la < 0n ? -la : la;
+          const saAbs = sa < 0n ? -sa : sa;
+          const nb = lb > sb ? lb : sb;
+          const na = laAbs > saAbs ? laAbs : saAbs;
+          if (na > nb) {
+            if (netPct) test(netPct, 'pct', na * PCT_ONE_HUNDRED, nav);
+            test(net, 'money', na, null);
+          }
+        }
       }
     }
 
     if (runs(deferred, 'leverage') && grossDelta > 0n) {
-      checked.push('leverage');
+      checked |= CHECK_BIT.leverage;
       const entry = globalEntry(book, 'max_leverage');
       if (entry) test(entry, 'ratio', (exposureSums(state).gross + grossDelta) * RATIO_ONE, nav);
     }
 
-    if (runs(deferred, 'cash_buffer') && order.side === 'buy') {
-      checked.push('cash_buffer');
+    if (runs(deferred, 'cash_buffer') && buy) {
+      checked |= CHECK_BIT.cash_buffer;
       const entry = globalEntry(book, 'min_cash_buffer');
       if (entry) {
         const fee = divRound(notional * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
-        const cashAfter = state.projectedCashUnits + (current?.pendingBuyCashUnits ?? 0n) - after.pendingBuyCashUnits - fee;
-        if (cashAfter < state.projectedCashUnits) test(entry, 'money', cashAfter);
+        const cashAfter = state.projectedCashUnits + (current === undefined ? 0n : current.pendingBuyCashUnits) - pendingAfter - fee;
+        if (cashAfter < state.projectedCashUnits) test(entry, 'money', cashAfter, null);
       }
     }
 
     if (runs(deferred, 'loss') && inputs.loss) {
-      checked.push('loss');
+      checked |= CHECK_BIT.loss;
       const loss = inputs.loss;
-      test(globalEntry(book, 'max_daily_loss'), 'money', loss.dailyLossUnits);
-      for (const [name, p] of DRAWDOWNS) test(globalEntry(book, name), 'pct', loss.drawdownPct[p]);
+      test(globalEntry(book, 'max_daily_loss'), 'money', loss.dailyLossUnits, null);
+      test(globalEntry(book, 'max_drawdown_daily_pct'), 'pct', loss.drawdownPct.daily, null);
+      test(globalEntry(book, 'max_drawdown_weekly_pct'), 'pct', loss.drawdownPct.weekly, null);
+      test(globalEntry(book, 'max_drawdown_monthly_pct'), 'pct', loss.drawdownPct.monthly, null);
     }
   }
 
-  return decide(order, breaches, checked, reducing, price, notional, strictness, deferred, config);
+  const found = RUN.breaches;
+  RUN.breaches = undefined;
+  if (found === undefined && reuse !== undefined) {
+    // A clean pass into the caller's decision: nothing is built.
+    reuse.verdict = 'pass';
+    reuse.code = null;
+    reuse.message = CLEAN_PASS;
+    reuse.breaches.length = 0;
+    reuse.confirmable = false;
+    reuse.confirmed = false;
+    reuse.reducing = reducing;
+    reuse.priceUnits = price;
+    reuse.notionalUnits = notional;
+    reuse.strictness = strictness;
+    // Shared, frozen lists: refilling the decision's own arrays reallocated their storage.
+    reuse.checked = sharedChecked(checked);
+    reuse.deferred = (deferred.length === 0 ? NO_CHECKS : frozenCopy(deferred)) as CheckName[];
+    return reuse;
+  }
+  return decide(order, found, checkedList(checked), reducing, price, notional, strictness, deferred, config);
+}
+
+/** A tier's deferred list, frozen once (in its own order): a reused decision hands it out without copying. */
+const frozenLists = new WeakMap<readonly CheckName[], readonly CheckName[]>();
+
+function frozenCopy(list: readonly CheckName[]): readonly CheckName[] {
+  if (Object.isFrozen(list)) return list;
+  let f = frozenLists.get(list);
+  if (!f) frozenLists.set(list, (f = Object.freeze([...list])));
+  return f;
+}
+
+/** A rate limit: the orders already in the window plus this one. */
+function testCount(entry: LimitEntry | undefined, n: number): void {
+  if (entry !== undefined) test(entry, 'count', BigInt(n + 1), null);
+}
+
+/** A decision the caller may overwrite (RiskService.check's), before its first use. */
+export function blankDecision(): RiskDecision {
+  return { verdict: 'pass', code: null, message: CLEAN_PASS, breaches: [], confirmable: false, confirmed: false, reducing: false, priceUnits: null, notionalUnits: null, strictness: strictnessFor('immediate', undefined), checked: [], deferred: [] };
+}
+
+const CLEAN_PASS = 'within every limit';
+
+/** A denial before any limit is tested (trading state, instrument block, no price). */
+function denied(b: Breach, reducing: boolean, priceUnits: bigint | null, notionalUnits: bigint | null, strictness: Strictness, deferred: readonly CheckName[]): RiskDecision {
+  return { reducing, priceUnits, notionalUnits, strictness, deferred: [...deferred], verdict: 'deny', code: b.code, message: b.message, breaches: [b], confirmable: false, confirmed: false, checked: [] };
 }
 
 /** (ask - bid) * 2 * 10,000 bps in the bps unit: the spread over the mid, compared against (ask + bid). */
@@ -391,7 +527,7 @@ function decide(
     checked,
     deferred,
   });
-  if (!found) return out('pass', null, 'within every limit', false, false);
+  if (!found) return out('pass', null, CLEAN_PASS, false, false);
   const hard = breaches.find((b) => b.level === 'hard');
   if (hard) return out('deny', hard.code, hard.message, false, false);
   const soft = breaches[0]!;

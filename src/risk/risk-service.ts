@@ -10,7 +10,7 @@ import type { OrderRates } from './order-rate.ts';
 import type { AuditMeta, RiskStorePort } from './ports.ts';
 import { ProjectedStateCache, exposureOf, sideReduces } from './projected-state.ts';
 import type { ExposureSource, InstrumentOf, ProjectedState } from './projected-state.ts';
-import { DEFAULT_GATE_CONFIG, evaluateOrder } from './risk-gate.ts';
+import { DEFAULT_GATE_CONFIG, blankDecision, evaluateOrder } from './risk-gate.ts';
 import type { MarketView, RiskDecision, RiskGateConfig, RiskInputs, RiskOrder } from './risk-gate.ts';
 import { effectiveLimitTable, strictnessFor } from './tiers.ts';
 import type { EffectiveLimitRow, VolObservation } from './tiers.ts';
@@ -116,8 +116,11 @@ export class RiskService {
    * prices are still revalued on every call).
    */
   projectedState(): ProjectedState {
-    return this.stateCache.get(this.deps.exposure, this.deps.instrumentOf, (s) => this.deps.market.ref(s));
+    return this.stateCache.get(this.deps.exposure, this.deps.instrumentOf, this.refOf);
   }
+
+  /** The market port's reference price, bound once: a closure made per check was garbage per check. */
+  private readonly refOf = (s: string): bigint | undefined => this.deps.market.ref(s);
 
   /**
    * Whether a working order already counted in the projected state (an algo parent's remainder)
@@ -145,7 +148,7 @@ export class RiskService {
    * after the structural checks (checkOrder) passed.
    */
   check(order: RiskOrder, now: number): RiskDecision {
-    const decision = this.evaluate(order, now);
+    const decision = this.evaluate(order, now, this.passDecision);
     this.handle(this.breakers.recordOrderAttempt(now), now);
     if (decision.verdict === 'pass') this.rates.record(now, order.symbol);
     return decision;
@@ -156,8 +159,15 @@ export class RiskService {
    * runaway-breaker attempt): the ticket's what-if.
    */
   preview(order: RiskOrder, now: number): RiskDecision {
-    return this.evaluate(order, now);
+    return this.evaluate(order, now, undefined);
   }
+
+  /**
+   * check()'s decision for a clean pass, overwritten by the next check(): the steady-state check
+   * (every limit holds) then allocates nothing. Callers read a check's decision at once (the order
+   * path turns it into its verdict); preview() and every breach return a decision of their own.
+   */
+  private readonly passDecision: RiskDecision = blankDecision();
 
   /**
    * The gate's inputs, reused from one check to the next: evaluateOrder reads them and keeps none
@@ -169,7 +179,7 @@ export class RiskService {
     inputs: undefined,
   };
 
-  private evaluate(order: RiskOrder, now: number): RiskDecision {
+  private evaluate(order: RiskOrder, now: number, reuse: RiskDecision | undefined): RiskDecision {
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
     const m = this.deps.market;
@@ -178,14 +188,15 @@ export class RiskService {
     sc.market.bidUnits = m.bid(order.symbol);
     sc.market.askUnits = m.ask(order.symbol);
     this.rates.ratesInto(now, order.symbol, sc.rates);
-    const inputs = (sc.inputs ??= { state: this.projectedState(), limits: this.book, mode: this.state.mode, market: sc.market, rates: sc.rates, loss: undefined });
-    inputs.state = this.projectedState();
+    const state = this.projectedState();
+    const inputs = (sc.inputs ??= { state, limits: this.book, mode: this.state.mode, market: sc.market, rates: sc.rates, loss: undefined });
+    inputs.state = state;
     inputs.limits = this.book;
     inputs.mode = this.state.mode;
     inputs.blocked = this.breakers.blockedSymbols();
     inputs.loss = this.watermarks.view();
     inputs.volatility = m.volatility?.(order.symbol);
-    return evaluateOrder(order, inst, inputs, this.gateConfig);
+    return evaluateOrder(order, inst, inputs, this.gateConfig, reuse);
   }
 
   /** Orders already sent in each window for a symbol (what the rate limits see). */
@@ -294,7 +305,9 @@ export class RiskService {
   }
 
   private handle(events: BreakerEvent[], now: number): BreakerEvent[] {
-    for (const e of events) {
+    // Indexed: called on every check, almost always with the shared empty list.
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       this.deps.store.appendBreakerEvent(e);
       this.deps.listener?.breaker?.(e);
       if (e.type === 'trip' && e.action.kind === 'trading_state') {

@@ -57,9 +57,12 @@ export type TradingAction =
 export type Permission = { ok: true } | { ok: false; code: 'TRADING_HALTED' | 'REDUCING_ONLY'; message: string };
 
 /** The rule of a mode, without any state: what passes. */
+/** The one "allowed" answer, shared: L1 asks on every order. */
+const ALLOWED: Permission = Object.freeze({ ok: true });
+
 export function permits(mode: TradingMode, action: TradingAction): Permission {
-  if (action.kind === 'cancel') return { ok: true };
-  if (action.kind === 'amend' && !action.increases) return { ok: true };
+  if (action.kind === 'cancel') return ALLOWED;
+  if (action.kind === 'amend' && !action.increases) return ALLOWED;
   if (mode === 'HALTED') return { ok: false, code: 'TRADING_HALTED', message: 'trading is halted: only cancels are accepted' };
   if (mode === 'REDUCING' && !action.reducing) {
     return { ok: false, code: 'REDUCING_ONLY', message: 'trading is in reducing mode: only orders that reduce a position are accepted' };
