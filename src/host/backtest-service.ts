@@ -11,6 +11,7 @@ import { sizingArg } from '../backtest/run-spec.ts';
 import type { RunRecord, RunSummary } from '../backtest/runs.ts';
 import { STRATEGIES } from '../backtest/strategies/index.ts';
 import { DomainError } from '../core/errors.ts';
+import { tapeBars, tapeRows } from '../kernel/backtest-l3.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { SqliteBacktestRunStore } from '../store/sqlite/backtest-run-store.ts';
 import { SqliteSeriesStore } from '../store/sqlite/series-store.ts';
@@ -213,8 +214,12 @@ export class BacktestService {
     } finally {
       store.close();
     }
-    if (!got || got.series.kind !== 'bars') return null;
-    const b = barsBetween(got.series, spec.fromMs, spec.toMs);
+    if (!got) return null;
+    let b: BarSeries;
+    if (got.series.kind === 'bars') b = barsBetween(got.series, spec.fromMs, spec.toMs);
+    // An L3 run decided on bars built from its tape: the same bars, rebuilt.
+    else if (spec.barMs !== undefined) b = tapeBars(tapeRows(got.series, spec.fromMs, spec.toMs), spec.barMs, got.series.priceDecimals);
+    else return null;
     const out: NonNullable<BacktestRunDto['prices']> = [];
     for (let i = 0; i < b.time.length; i++) out.push({ time: b.time[i]!, open: b.open[i]!, high: b.high[i]!, low: b.low[i]!, close: b.close[i]! });
     return out;

@@ -171,6 +171,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--param <k=v>', 'strategy parameter, repeatable (sma-cross: fast=10 slow=30)', paramArg, {})
     .addOption(new Option('--fidelity <f>', 'bar: next-open fills, no slippage (the textbook mode); l1: signal close + haircut; l2: bar volume, spread, √-impact, participation cap; l3: the engine (L1, OMS, algos by --urgency) on the simulated venue driven by a trade tape').choices(['bar', 'l1', 'l2', 'l3']).default('bar'))
     .option('--bar <interval>', 'l3: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
+    .option('--symbol <s>', 'l3: the tape\'s instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
     .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
     .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
     .option('--haircut-bps <n>', 'L1 haircut against the signal price, bps', numberArg('haircut-bps', 0, 10_000), 0)
@@ -193,6 +195,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
         param: Record<string, number>;
         fidelity: 'bar' | 'l1' | 'l2' | 'l3';
         bar: string;
+        symbol?: string;
+        latencyMs?: number;
         cash: string;
         commission: string;
         haircutBps: number;
@@ -210,8 +214,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
       }) =>
         guarded(async () => {
           const [{ runSpec, sizingArg }, { strategyDef }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto')]);
-          if (o.fidelity === 'l3') return runL3Command(o, ctx);
           const dir = await dataDir();
+          if (o.fidelity === 'l3') return runL3Command(o, ctx, dir);
           const d = await loadData(dir, o.data, o.format, o.name);
           if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${o.data} is a trade tape; backtest run needs bars (the tape replays through exec simulate and, later, L3)`);
           const def = strategyDef(o.strategy);
@@ -284,7 +288,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const byPeriod = o.period ? periodReturns(r.time, r.equity, r.report.metrics.startEquity, o.period) : undefined;
           const out = { runId: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, dataName: r.dataName, dataHash: r.dataHash, resultHash: r.resultHash, ...r.report, ...(byPeriod ? { byPeriod } : {}) };
           ctx.print(!!o.json, o.trades ? out : { ...out, trades: undefined, tradeCount: out.trades.length }, () =>
-            [reportText(out, !!o.trades), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
+            [reportText(out, !!o.trades), ...(r.report.l3 ? [l3Text(r.report)] : []), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
           );
         } finally {
           runs.close();
@@ -305,7 +309,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const ma = metricRows(ra.report.metrics);
           const mb = metricRows(rb.report.metrics);
           const cfg = (r: typeof ra) => `${r.spec.strategy} ${Object.entries(r.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')} ${r.spec.fidelity} ${r.dataName}`;
-          const rows = [['config', cfg(ra), cfg(rb)], ['data hash', ra.dataHash.slice(0, 12), rb.dataHash.slice(0, 12)], ['fills', r0(ra.report.metrics.assumptions.fills), r0(rb.report.metrics.assumptions.fills)], ['costs model', ra.report.metrics.assumptions.costs, rb.report.metrics.assumptions.costs], ['final value', ra.report.finalValueExact, rb.report.finalValueExact], ...ma.map((m, i) => [m[0], m[1], mb[i]![1]])];
+          const rows = [['config', cfg(ra), cfg(rb)], ['data hash', ra.dataHash.slice(0, 12), rb.dataHash.slice(0, 12)], ['fills', r0(ra.report.metrics.assumptions.fills), r0(rb.report.metrics.assumptions.fills)], ['costs model', ra.report.metrics.assumptions.costs, rb.report.metrics.assumptions.costs], ['final value', ra.report.finalValueExact, rb.report.finalValueExact], ...(ra.report.l3 || rb.report.l3 ? [['venue fills (l3)', venueCell(ra.report.l3), venueCell(rb.report.l3)]] : []), ...ma.map((m, i) => [m[0], m[1], mb[i]![1]])];
           ctx.print(!!o.json, { a: { id: ra.id, spec: ra.spec, metrics: ra.report.metrics, finalValue: ra.report.finalValue }, b: { id: rb.id, spec: rb.spec, metrics: rb.report.metrics, finalValue: rb.report.finalValue }, sameResult: ra.resultHash === rb.resultHash }, () =>
             [table(['', `RUN ${ra.id}`, `RUN ${rb.id}`], rows as (string | null)[][]), ra.resultHash === rb.resultHash ? '(identical results, bit for bit)' : ''].join('\n').trimEnd(),
           );
@@ -318,6 +322,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
 }
 
 const r0 = (s: string) => s;
+const venueCell = (x: import('../backtest/run-spec.ts').L3Stats | undefined) => (x ? `${x.venueFills} (${x.partiallyFilledOrders} in parts, ${x.denied} denied)` : null);
 
 interface ReportView {
   runId: number | null;
@@ -571,76 +576,92 @@ export { gridArg, paramArg };
 
 /**
  * `backtest run --fidelity l3`: the strategy decides on bars built from a trade tape and its orders
- * run through the engine (src/kernel/backtest-l3.ts). Not kept in backtests.db yet: a kept run's
- * store is keyed on bar series, and an L3 run's data is a tape.
+ * run through the engine (src/kernel/backtest-l3.ts). The tape is stored in series.db like any
+ * imported series (once, by content hash) and the run always reads it from there, so a kept run's
+ * data hash names exactly what it ran on; the run is kept in backtests.db like the other fidelities.
  */
 async function runL3Command(
-  o: { data: string; strategy: string; param: Record<string, number>; bar: string; cash: string; commission: string; urgency?: Urgency; sizing: string; from?: number; to?: number; seed: number; json?: boolean },
+  o: { data: string; format?: (typeof FORMATS)[number]; name?: string; symbol?: string; strategy: string; param: Record<string, number>; bar: string; latencyMs?: number; cash: string; commission: string; urgency?: Urgency; sizing: string; from?: number; to?: number; seed: number; save: boolean; json?: boolean },
   ctx: CliContext,
+  dir: string,
 ): Promise<void> {
-  const [{ existsSync, readFileSync }, { basename }, { parseTradesCsv }, { loadMarketFile }, { runL3 }, { strategyDef }, { sizingArg, tradeOut }] = await Promise.all([
-    import('node:fs'),
+  const [{ basename }, { symbolFromFileName }, { runL3Spec }, { strategyDef }, { sizingArg }, { resultHashOf }, { ENGINE_VERSION }] = await Promise.all([
     import('node:path'),
-    import('../marketdata/csv.ts'),
     import('../marketdata/recording.ts'),
     import('../kernel/backtest-l3.ts'),
     import('../backtest/strategies/index.ts'),
     import('../backtest/run-spec.ts'),
+    import('./backtest-hash.ts'),
+    import('../kernel/version.ts'),
   ]);
   const m = /^(\d+)(s|m|h)$/.exec(o.bar);
   if (!m || Number(m[1]) <= 0) throw new CliExit(EXIT.usage, `--bar must look like 30s, 1m, 5m or 1h, got "${o.bar}"`);
   const barMs = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
-  if (!existsSync(o.data)) throw new CliExit(EXIT.usage, `--fidelity l3 needs a trade tape file (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); cannot read ${o.data}`);
-  const text = readFileSync(o.data, 'utf8');
-  let symbol: string;
-  let rows: ReturnType<typeof parseTradesCsv>;
-  try {
-    symbol = loadMarketFile(text, o.data).tapes[0]!.instrument.symbol;
-    rows = parseTradesCsv(text).filter((r) => (o.from === undefined || r.timestampMs >= o.from) && (o.to === undefined || r.timestampMs <= o.to));
-  } catch (err) {
-    throw new CliExit(EXIT.failed, `BAD_FILE: ${o.data}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (rows.length < 2) throw new CliExit(EXIT.usage, `the window holds ${rows.length} recorded trade(s); an L3 backtest needs more`);
+  const d = await loadData(dir, o.data, o.format, o.name);
+  if (d.series.kind !== 'trades') throw new CliExit(EXIT.usage, `--fidelity l3 needs a recorded trade tape (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); ${o.data} is a bar series (run it at bar, l1 or l2)`);
+  const symbol = o.symbol ?? symbolFromFileName(d.info.name) ?? symbolFromFileName(basename(d.info.source));
+  if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${d.info.name} from its name; give --symbol BASE/QUOTE`);
   const def = strategyDef(o.strategy);
-  const params = { ...def.defaults, ...o.param };
-  const t0 = performance.now();
-  const run = await runL3(def.create(params), { instrument: symbol, cash: o.cash, commission: o.commission, sizing: sizingArg(o.sizing) }, { rows, symbol, barMs, urgency: o.urgency ?? 'immediate', seed: o.seed });
-  const seconds = Math.max((performance.now() - t0) / 1000, 1e-9);
-  const r = run.result;
-  const out = {
-    runId: null,
+  const spec = {
+    strategy: o.strategy,
+    params: { ...def.defaults, ...o.param },
     fidelity: 'l3' as const,
-    dataName: basename(o.data),
+    cash: o.cash,
+    commission: o.commission,
+    sizing: sizingArg(o.sizing),
+    haircutBps: 0,
+    urgency: o.urgency ?? 'immediate',
+    ...(o.from !== undefined ? { fromMs: o.from } : {}),
+    ...(o.to !== undefined ? { toMs: o.to } : {}),
+    seed: o.seed,
+    instrument: symbol,
+    barMs,
+    latencyMs: o.latencyMs ?? 4,
+  };
+  const t0 = performance.now();
+  const { run, report } = await runL3Spec(spec, d.series);
+  const seconds = Math.max((performance.now() - t0) / 1000, 1e-9);
+  const equity = run.result.equity;
+  const resultHash = resultHashOf(report, equity);
+  let runId: number | null = null;
+  if (o.save) {
+    const runs = (await openStores(dir)).runs();
+    try {
+      runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, report, resultHash, time: new Float64Array(run.result.time), equity }).id;
+    } finally {
+      runs.close();
+    }
+  }
+  const l3 = report.l3!;
+  const out = {
+    runId,
+    engineVersion: ENGINE_VERSION,
+    dataName: d.info.name,
+    dataHash: d.info.hash,
+    resultHash,
+    fidelity: 'l3' as const,
     instrument: symbol,
     strategy: o.strategy,
-    params,
-    bars: r.bars,
-    finalValue: Number(r.finalValue),
-    finalCash: Number(r.finalCash),
-    finalValueExact: r.finalValue,
-    finalCashExact: r.finalCash,
-    position: Object.fromEntries(Object.entries(r.position).map(([k, v]) => [k, Number(v)])),
-    fills: r.fills.length,
-    partiallyFilledOrders: [...run.fillsPerOrder.values()].filter((n) => n > 1).length,
-    refused: r.refused,
-    denied: run.denied,
-    trades: r.trades.map(tradeOut),
-    metrics: r.metrics,
-    barsPerSecond: Math.round(r.bars / seconds),
-    eventsPerSecond: Math.round(rows.length / seconds),
+    params: spec.params,
+    ...report,
+    partiallyFilledOrders: l3.partiallyFilledOrders,
+    denied: l3.denied,
+    barsPerSecond: Math.round(report.bars / seconds),
+    eventsPerSecond: Math.round(l3.tapeTrades / seconds),
   };
-  ctx.print(!!o.json, out, () =>
+  ctx.print(!!o.json, out, () => [reportText(out, true), l3Text(report, o.bar)].join('\n'));
+}
+
+/** The venue's side of an L3 run, under its report. */
+function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec: { instrument: string; barMs?: number; latencyMs?: number; urgency?: string } }, bar?: string): string {
+  if (!r.l3) return '';
+  const x = r.l3;
+  return [
+    '',
     fields([
-      ['fidelity', `l3: ${r.metrics.assumptions.fills}`],
-      ['costs model', r.metrics.assumptions.costs],
-      ['data', `${out.dataName} (${symbol}, ${rows.length} trades, ${r.bars} bars of ${o.bar})`],
-      ['final value', out.finalValueExact],
-      ['final cash', out.finalCashExact],
-      ['position', Object.entries(out.position).map(([k, v]) => `${k} ${v}`).join(', ')],
-      ['fills', `${out.fills} (${out.partiallyFilledOrders} order(s) filled in parts)`],
-      ['trades', out.trades.length],
-      ['costs', `fees ${r.metrics.costs.fees.toFixed(6)}, impact ${r.metrics.costs.impact.toFixed(6)}`],
-      ['speed', `${out.barsPerSecond} bars/s, ${out.eventsPerSecond} recorded trades/s`],
+      ['tape', `${r.spec.instrument}, ${x.tapeTrades} recorded trades, bars of ${bar ?? `${(r.spec.barMs ?? 0) / 1000} s`}`],
+      ['venue', `${x.venueFills} fills (${x.partiallyFilledOrders} order(s) filled in parts), ${x.denied} order(s) denied, latency ${r.spec.latencyMs ?? 4} ms, urgency ${r.spec.urgency ?? 'immediate'}`],
+      ['kernel cash', x.kernelCash],
     ]),
-  );
+  ].join('\n');
 }
