@@ -322,6 +322,29 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
 }
 
 const r0 = (s: string) => s;
+const paramText = (p: Record<string, number>) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ');
+
+type SweepRowOut = import('../backtest/sweep.ts').SweepRow;
+
+/** A sweep's table sorted for reading (kept rows are in point order; a null figure sorts last). */
+function sortRows(rows: readonly SweepRowOut[], sort: string): SweepRowOut[] {
+  const v = (x: number | null | undefined, d: number) => (x === null || x === undefined || Number.isNaN(x) ? d : x);
+  const key = (x: SweepRowOut) => (sort === 'return' ? -v(x.totalReturn, -Infinity) : sort === 'drawdown' ? v(x.maxDrawdown, Infinity) : sort === 'index' ? x.index : -v(x.sharpe, -Infinity));
+  return [...rows].sort((a, b) => key(a) - key(b) || a.index - b.index);
+}
+
+function sweepText(keys: string[], x: { jobId: string; points: number; cancelled: boolean; workers: number; seconds: number; rows: SweepRowOut[]; best: SweepRowOut | null; deflatedSharpe: number | null; probabilisticSharpe: number | null }): string {
+  const ok = x.rows.filter((r) => !r.error).length;
+  return [
+    table(
+      [...keys.map((k) => k.toUpperCase()), 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'TRADES', 'NOTE'],
+      x.rows.map((r) => [...keys.map((k) => r.params[k] ?? null), r.error ? null : num(r.finalValue, 2), r.error ? null : pct(r.totalReturn), num(r.sharpe), r.error ? null : pct(r.maxDrawdown), r.trades, r.error]),
+    ),
+    `${x.rows.length}/${x.points} points${x.cancelled ? ' (CANCELLED)' : ''} on ${x.workers} worker(s) in ${x.seconds.toFixed(2)} s` +
+      (x.best ? `; best ${paramText(x.best.params)}: Sharpe ${num(x.best.sharpe)}, probabilistic ${num(x.probabilisticSharpe, 4)}, deflated over ${ok} trials ${num(x.deflatedSharpe, 4)}` : '') +
+      `; kept as ${x.jobId}`,
+  ].join('\n');
+}
 const venueCell = (x: import('../backtest/run-spec.ts').L3Stats | undefined) => (x ? `${x.venueFills} (${x.partiallyFilledOrders} in parts, ${x.denied} denied)` : null);
 
 interface ReportView {
@@ -506,6 +529,24 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         const { d, series } = await bars(o.data);
         const { spec } = await specFrom(o, d.info.name);
         const points = o.random !== undefined ? randomPoints(o.grid, o.random, o.seed) : gridPoints(o.grid);
+        const { ENGINE_VERSION } = await import('../kernel/version.ts');
+        // Kept from its start (status running): a sweep cut short by a kill reads as interrupted.
+        const store = (await openStores(await dataDir())).runs();
+        const kept = (() => {
+          try {
+            return store.startSweep({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, grid: o.grid, random: o.random ?? null });
+          } finally {
+            store.close();
+          }
+        })();
+        const finish = async (outcome: import('../backtest/runs.ts').SweepOutcome) => {
+          const runs = (await openStores(await dataDir())).runs();
+          try {
+            runs.finishSweep(kept.id, outcome);
+          } finally {
+            runs.close();
+          }
+        };
         const ac = new AbortController();
         const onSigint = () => ac.abort();
         process.once('SIGINT', onSigint);
@@ -530,20 +571,91 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         }
         const seconds = (performance.now() - t0) / 1000;
         const { barsBetween } = await import('../backtest/data/series.ts');
-        const s = summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec);
-        const key = (x: (typeof s.rows)[number]) => (o.sort === 'return' ? -x.totalReturn : o.sort === 'drawdown' ? x.maxDrawdown : o.sort === 'index' ? x.index : -(x.sharpe ?? -Infinity));
-        const rows = [...s.rows].sort((a, b) => key(a) - key(b) || a.index - b.index);
-        ctx.print(!!o.json, { points: points.length, done: r.rows.length, cancelled: r.cancelled, workers: r.workers, seconds, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, rows }, () =>
-          [
-            table(
-              [...Object.keys(o.grid).map((k) => k.toUpperCase()), 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'TRADES', 'NOTE'],
-              rows.map((x) => [...Object.keys(o.grid).map((k) => x.params[k] ?? null), x.error ? null : num(x.finalValue, 2), x.error ? null : pct(x.totalReturn), num(x.sharpe), x.error ? null : pct(x.maxDrawdown), x.trades, x.error]),
-            ),
-            `${r.rows.length}/${points.length} points${r.cancelled ? ' (CANCELLED)' : ''} on ${r.workers} worker(s) in ${seconds.toFixed(2)} s` +
-              (s.best ? `; best ${Object.entries(s.best.params).map(([k, v]) => `${k}=${v}`).join(' ')}: Sharpe ${num(s.best.sharpe)}, probabilistic ${num(s.probabilisticSharpe, 4)}, deflated over ${s.rows.filter((x) => !x.error).length} trials ${num(s.deflatedSharpe, 4)}` : ''),
-          ].join('\n'),
-        );
+        let s;
+        try {
+          s = summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec);
+        } catch (err) {
+          await finish({ status: 'failed', points: points.length, rows: r.rows, best: null, deflatedSharpe: null, probabilisticSharpe: null, workers: r.workers, seconds, error: err instanceof Error ? err.message : String(err) });
+          throw err;
+        }
+        await finish({ status: r.cancelled ? 'cancelled' : 'done', points: points.length, rows: s.rows, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, workers: r.workers, seconds, error: null });
+        const out = { sweepId: kept.id, jobId: `SW${kept.id}`, points: points.length, done: r.rows.length, cancelled: r.cancelled, workers: r.workers, seconds, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, rows: sortRows(s.rows, o.sort) };
+        ctx.print(!!o.json, out, () => sweepText(Object.keys(o.grid), out));
         if (r.cancelled) throw new CliExit(EXIT.failed, 'CANCELLED: the sweep was interrupted; the rows above are the points finished');
+      }),
+    );
+  bt.command('sweeps')
+    .description('kept sweeps, newest first (their tables: backtest sweep-result ID)')
+    .option('--limit <n>', 'how many', intArg('limit', 1, 10_000), 50)
+    .option('--json', 'print JSON')
+    .action((o: { limit: number; json?: boolean }) =>
+      guarded(async () => {
+        const runs = (await openStores(await dataDir())).runs();
+        try {
+          const list = runs.listSweeps(o.limit);
+          ctx.print(!!o.json, list, () =>
+            table(
+              ['ID', 'CREATED', 'STRATEGY', 'GRID', 'POINTS', 'FIDELITY', 'DATA', 'STATUS', 'BEST', 'SHARPE', 'DEFLATED'],
+              list.map((x) => [`SW${x.id}`, new Date(x.createdAt).toISOString().slice(0, 19) + 'Z', x.strategy, x.keys.join(' × '), x.points, x.fidelity, x.dataName, x.status, x.bestParams ? paramText(x.bestParams) : null, num(x.bestSharpe), num(x.deflatedSharpe, 4)]),
+            ),
+          );
+        } finally {
+          runs.close();
+        }
+      }),
+    );
+  bt.command('sweep-result <id>')
+    .description('one kept sweep: its grid, every point\'s metrics, the best point and its deflated Sharpe (ID as listed: SW12 or 12)')
+    .addOption(new Option('--sort <m>', 'sort the table by').choices(['sharpe', 'return', 'drawdown', 'index']).default('sharpe'))
+    .option('--json', 'print JSON')
+    .action((id: string, o: { sort: string; json?: boolean }) =>
+      guarded(async () => {
+        const m = /^(?:SW)?(\d+)$/i.exec(id.trim());
+        if (!m) throw new CliExit(EXIT.usage, `a sweep id looks like SW12 or 12, got "${id}"`);
+        const runs = (await openStores(await dataDir())).runs();
+        try {
+          const r = runs.getSweep(Number(m[1]));
+          if (!r) throw new CliExit(EXIT.failed, `SWEEP_NOT_FOUND: no sweep ${id} (see strata backtest sweeps)`);
+          const x = r.outcome;
+          const out = {
+            sweepId: r.id,
+            jobId: `SW${r.id}`,
+            createdAt: r.createdAt,
+            engineVersion: r.engineVersion,
+            dataName: r.dataName,
+            dataHash: r.dataHash,
+            spec: r.spec,
+            grid: r.grid,
+            random: r.random,
+            status: x ? r.status : 'interrupted',
+            points: x?.points ?? null,
+            done: x?.rows.length ?? 0,
+            cancelled: r.status === 'cancelled',
+            workers: x?.workers ?? 0,
+            seconds: x?.seconds ?? null,
+            best: x?.best ?? null,
+            deflatedSharpe: x?.deflatedSharpe ?? null,
+            probabilisticSharpe: x?.probabilisticSharpe ?? null,
+            error: x ? x.error : 'the process running it stopped before the sweep finished',
+            rows: sortRows(x?.rows ?? [], o.sort),
+          };
+          ctx.print(!!o.json, out, () =>
+            [
+              fields([
+                ['sweep', `SW${r.id} (${out.status})`],
+                ['strategy', `${r.spec.strategy} ${paramText(r.spec.params)}, fidelity ${r.spec.fidelity}`],
+                ['grid', Object.entries(r.grid).map(([k, v]) => `${k}=${v.join(',')}`).join(' ') + (r.random !== null ? ` (${r.random} random points)` : '')],
+                ['data', `${r.dataName} (${r.dataHash.slice(0, 12)})`],
+                ['engine', r.engineVersion],
+                ...(out.error ? ([['error', out.error]] as [string, string][]) : []),
+              ]),
+              '',
+              sweepText(Object.keys(r.grid), { ...out, points: out.points ?? out.done, seconds: out.seconds ?? 0 }),
+            ].join('\n'),
+          );
+        } finally {
+          runs.close();
+        }
       }),
     );
   specOptions(bt.command('walkforward'))

@@ -152,6 +152,8 @@ export interface BacktestSweepDto {
   workers: number;
   seconds: number;
   fidelity: string;
+  /** Why a failed sweep failed (e.g. INTERRUPTED: its host stopped before it finished), else null. */
+  error: string | null;
 }
 
 export interface BacktestProgressDto {
@@ -204,6 +206,7 @@ export const backtestSchemas = {
     random: z.number().int().min(1).max(MAX_SWEEP_POINTS).optional(),
     workers: z.number().int().min(1).max(64).optional(),
   }),
+  /** A sweep by its job id (SW<n>, n its id in backtests.db): kept, so readable after a restart. */
   'backtest.sweepResult': z.strictObject({ jobId: z.string().min(1).max(64) }),
   'backtest.list': z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
   'backtest.show': z.strictObject({ id: z.number().int().positive() }),
