@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { BacktestFidelitiesDto, BacktestFidelityDto, BacktestLevel, BacktestProgressDto, BacktestSweepDto, BacktestSweepRowDto, Params } from '../contract/api.ts';
+import type { BacktestFidelitiesDto, BacktestFidelityDto, FidelityNotRun, BacktestLevel, BacktestProgressDto, BacktestSweepDto, BacktestSweepRowDto, Params } from '../contract/api.ts';
 import { barsBetween } from '../backtest/data/series.ts';
 import type { BarSeries } from '../backtest/data/series.ts';
 import { attribute } from '../backtest/fidelity-attribution.ts';
@@ -41,8 +41,8 @@ export function runOnWorker(spec: RunSpec, bars: BarSeries): { worker: Worker; r
 /** Stated for a level that does not run here, so the comparison says what it would assume. */
 const L3_ASSUMPTION = 'simulated venue driven by a recorded tape: queue position, partial fills, latency, the real execution algos';
 
-function unavailable(fidelity: BacktestLevel, reason: string, fillAssumption: string): BacktestFidelityDto {
-  return { fidelity, available: false, reason, fillAssumption, costModel: '', finalValue: null, totalReturn: null, sharpe: null, maxDrawdown: null, costs: null, fills: null, trades: null, equity: [] };
+function unavailable(fidelity: BacktestLevel, reasonCode: FidelityNotRun, reason: string, fillAssumption: string): BacktestFidelityDto {
+  return { fidelity, available: false, reasonCode, reason, fillAssumption, costModel: '', finalValue: null, totalReturn: null, sharpe: null, maxDrawdown: null, costs: null, fills: null, trades: null, equity: [] };
 }
 
 /**
@@ -58,7 +58,7 @@ export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName
   const levels: BacktestFidelityDto[] = [];
   for (const { fidelity, r } of replies) {
     if (!r.ok) {
-      levels.push(unavailable(fidelity, r.error, ''));
+      levels.push(unavailable(fidelity, 'RUN_FAILED', r.error, ''));
       continue;
     }
     const m = r.report.metrics;
@@ -67,6 +67,7 @@ export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName
     levels.push({
       fidelity,
       available: true,
+      reasonCode: null,
       reason: null,
       fillAssumption: m.assumptions.fills,
       costModel: m.assumptions.costs,
@@ -80,8 +81,8 @@ export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName
       equity,
     });
   }
-  if (!hasVolume) levels.push(unavailable('l2', `${dataName} has no volume: L2 sizes impact and participation by bar volume`, 'next bar open, worse by half the spread and impact k·urgency·√(size / bar volume)'));
-  levels.push(unavailable('l3', `${dataName} is a bar series: L3 needs a recorded trade tape (and the book where the file has it)`, L3_ASSUMPTION));
+  if (!hasVolume) levels.push(unavailable('l2', 'NO_VOLUME', `${dataName} has no volume: L2 sizes impact and participation by bar volume`, 'next bar open, worse by half the spread and impact k·urgency·√(size / bar volume)'));
+  levels.push(unavailable('l3', 'NO_TAPE', `${dataName} is a bar series: L3 needs a recorded trade tape (and the book where the file has it)`, L3_ASSUMPTION));
   const ran = levels.filter((l) => l.available && l.finalValue !== null && l.costs !== null).map((l) => ({ fidelity: l.fidelity, finalValue: l.finalValue!, costs: l.costs! }));
   return { levels, attribution: attribute(ran) };
 }

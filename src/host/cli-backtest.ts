@@ -489,7 +489,7 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
       }),
     );
   specOptions(bt.command('fidelities'))
-    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains')
+    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains (l3 needs a trade tape: listed as not run, NO_TAPE)')
     .option('--spread-bps <n>', 'L2 quoted spread, bps', numberArg('spread-bps', 0, 10_000))
     .option('--impact-k <k>', 'L2 impact coefficient', numberArg('impact-k', 0, 100))
     .option('--json', 'print JSON')
@@ -510,7 +510,9 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
               out.map((x) => [x.fidelity, num(x.finalValue, 2), pct(x.metrics.totalReturn), num(x.metrics.sharpe), pct(x.metrics.maxDrawdown), num(x.metrics.costs.fees, 2), num(x.metrics.costs.spread, 2), num(x.metrics.costs.impact, 2), x.fills, x.metrics.assumptions.fills]),
             ),
             ...out.map((x) => `${x.fidelity}: ${x.metrics.assumptions.costs}`),
-            ...(levels.length < 3 ? ['l2 skipped: the series has no volume'] : []),
+            ...(levels.length < 3 ? ['l2 not run (NO_VOLUME): the series has no volume; L2 sizes impact and participation by bar volume'] : []),
+            // The same typed reason the host's comparison gives (backtest.fidelities): L3 is never faked on bars.
+            `l3 not run (NO_TAPE): ${d.info.name} is a bar series; L3 drives the simulated venue from a recorded trade tape (run a tape with backtest run --fidelity l3)`,
           ].join('\n'),
         );
       }),
