@@ -30,6 +30,23 @@ export interface RunSpec {
   /** Recorded with the run; the bar strategies are deterministic and do not draw from it. */
   seed: number;
   instrument: string;
+  /** L3: the bar length the strategy decides on, built from the tape (ms). */
+  barMs?: number;
+  /** L3: the venue's median message latency (ms). */
+  latencyMs?: number;
+}
+
+/** What only an L3 run has: the venue's view of the orders (src/kernel/backtest-l3.ts). */
+export interface L3Stats {
+  /** Recorded trades in the run's window of the tape. */
+  tapeTrades: number;
+  venueFills: number;
+  /** Orders the venue filled in more than one fill. */
+  partiallyFilledOrders: number;
+  /** Orders L1 or the OMS refused. */
+  denied: number;
+  /** The kernel's own cash at the end, to check against the runner's ledger. */
+  kernelCash: number;
 }
 
 export interface TradeOut {
@@ -60,6 +77,8 @@ export interface BacktestReport {
   trades: TradeOut[];
   metrics: BarRunResult['metrics'];
   periods: { month: PeriodReturn[]; year: PeriodReturn[] };
+  /** Only at fidelity l3. */
+  l3?: L3Stats;
 }
 
 const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, ms % 86_400_000 === 0 ? 10 : 19));
@@ -90,12 +109,17 @@ export function runSpec(spec: RunSpec, all: BarSeries, trials?: { count: number;
   if (bars.time.length < 2) throw new BacktestConfigError(`the window has ${bars.time.length} bar(s); a backtest needs at least 2`);
   const strategy = strategyDef(spec.strategy).create(spec.params);
   const result = runBars(bars, strategy, { ...configOf(spec), ...(trials ? { trials } : {}) });
+  return { result, report: reportOf(spec, bars, result) };
+}
+
+/** The report of a finished run on `bars` (the run's window), at any fidelity. */
+export function reportOf(spec: RunSpec, bars: BarSeries, result: BarRunResult): BacktestReport {
   const n = bars.time.length;
-  const report: BacktestReport = {
+  return {
     spec,
     bars: n,
-    firstBar: day(bars.time[0]!),
-    lastBar: day(bars.time[n - 1]!),
+    firstBar: day(n > 0 ? bars.time[0]! : null),
+    lastBar: day(n > 0 ? bars.time[n - 1]! : null),
     finalValue: Number(result.finalValue),
     finalCash: Number(result.finalCash),
     finalValueExact: result.finalValue,
@@ -110,5 +134,4 @@ export function runSpec(spec: RunSpec, all: BarSeries, trials?: { count: number;
       year: periodReturns(bars.time, result.equity, result.metrics.startEquity, 'year'),
     },
   };
-  return { result, report };
 }

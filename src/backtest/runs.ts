@@ -1,4 +1,5 @@
 import type { BacktestReport, RunSpec } from './run-spec.ts';
+import type { SweepRow } from './sweep.ts';
 
 /**
  * Kept runs: config, data name and content hash, seed, engine version, the report, the equity
@@ -36,12 +37,94 @@ export interface RunSummary {
   resultHash: string;
 }
 
+/**
+ * A kept parameter sweep: what it ran (the base spec, the grid, random draws), on which data, and
+ * once it ended its table (every point's metrics, in point order), the best point and its deflated
+ * Sharpe. A host keeps the sweep from its start (status running), so its id is its job id and
+ * survives a restart; one that was running when its host stopped stays "running" in the file and is
+ * read as interrupted.
+ */
+export interface SweepRecord {
+  id: number;
+  createdAt: number;
+  engineVersion: string;
+  dataName: string;
+  dataHash: string;
+  spec: RunSpec;
+  grid: Record<string, number[]>;
+  random: number | null;
+  status: 'running' | SweepOutcome['status'];
+  outcome: SweepOutcome | null;
+}
+
+export type NewSweep = Omit<SweepRecord, 'id' | 'status' | 'outcome'>;
+
+/**
+ * How a sweep ended. Rows are kept as JSON: a non-finite figure (a Sharpe of a flat run) reads back
+ * as null.
+ */
+export interface SweepOutcome {
+  status: 'done' | 'cancelled' | 'failed';
+  /** Points in all, and the rows finished (all of them unless cancelled or failed). */
+  points: number;
+  rows: SweepRow[];
+  best: SweepRow | null;
+  deflatedSharpe: number | null;
+  probabilisticSharpe: number | null;
+  workers: number;
+  seconds: number;
+  error: string | null;
+}
+
+export interface SweepSummaryRow {
+  id: number;
+  createdAt: number;
+  strategy: string;
+  keys: string[];
+  points: number;
+  fidelity: string;
+  dataName: string;
+  status: SweepRecord['status'];
+  bestParams: Record<string, number> | null;
+  bestSharpe: number | null;
+  deflatedSharpe: number | null;
+}
+
 export interface BacktestRunStore {
   save(run: NewRun): RunRecord;
   get(id: number): RunRecord | undefined;
   /** Newest first. */
   list(limit: number): RunSummary[];
+  /** Keeps a sweep that starts now (status running); `finishSweep` adds how it ended. */
+  startSweep(sweep: NewSweep): SweepRecord;
+  finishSweep(id: number, outcome: SweepOutcome): void;
+  getSweep(id: number): SweepRecord | undefined;
+  /** Newest first. */
+  listSweeps(limit: number): SweepSummaryRow[];
   close(): void;
+}
+
+/** The points a sweep's grid and random draws make (for a sweep still running or interrupted). */
+export function sweepPoints(r: Pick<SweepRecord, 'grid' | 'random'>): number {
+  const size = Object.values(r.grid).reduce((n, v) => n * v.length, 1);
+  return r.random === null ? size : Math.min(size, r.random);
+}
+
+export function sweepSummaryOf(r: SweepRecord): SweepSummaryRow {
+  const best = r.outcome?.best ?? null;
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    strategy: r.spec.strategy,
+    keys: Object.keys(r.grid),
+    points: r.outcome?.points ?? sweepPoints(r),
+    fidelity: r.spec.fidelity,
+    dataName: r.dataName,
+    status: r.status,
+    bestParams: best ? best.params : null,
+    bestSharpe: best ? best.sharpe : null,
+    deflatedSharpe: r.outcome?.deflatedSharpe ?? null,
+  };
 }
 
 export function summaryOf(r: Pick<RunRecord, 'id' | 'createdAt' | 'dataName' | 'dataHash' | 'spec' | 'report' | 'resultHash'>): RunSummary {

@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import type { BacktestFidelitiesDto, BacktestFidelityDto, BacktestLevel, BacktestProgressDto, BacktestSweepDto, BacktestSweepRowDto, Params } from '../contract/api.ts';
+import type { BacktestFidelitiesDto, BacktestFidelityDto, FidelityNotRun, BacktestLevel, BacktestProgressDto, BacktestSweepDto, BacktestSweepRowDto, Params } from '../contract/api.ts';
 import { barsBetween } from '../backtest/data/series.ts';
 import type { BarSeries } from '../backtest/data/series.ts';
 import { attribute } from '../backtest/fidelity-attribution.ts';
 import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
 import { gridPoints, randomPoints, summarise } from '../backtest/sweep.ts';
 import type { SweepRow } from '../backtest/sweep.ts';
+import type { SweepOutcome, SweepRecord } from '../backtest/runs.ts';
 import { sweepOnWorkers } from './backtest-sweep.ts';
 
 /**
@@ -18,9 +19,6 @@ import { sweepOnWorkers } from './backtest-sweep.ts';
 export type RunSettings = Params<'backtest.fidelities'>;
 
 export type WorkerReply = { ok: true; report: BacktestReport; time: Float64Array; equity: Float64Array; seconds: number } | { ok: false; error: string };
-
-/** How many finished sweeps the host keeps for backtest.sweepResult. */
-export const KEPT_SWEEPS = 8;
 
 /** At most this often a sweep pushes its progress (a 10,000-point sweep would otherwise flood the socket). */
 const PROGRESS_EVERY_MS = 100;
@@ -43,8 +41,8 @@ export function runOnWorker(spec: RunSpec, bars: BarSeries): { worker: Worker; r
 /** Stated for a level that does not run here, so the comparison says what it would assume. */
 const L3_ASSUMPTION = 'simulated venue driven by a recorded tape: queue position, partial fills, latency, the real execution algos';
 
-function unavailable(fidelity: BacktestLevel, reason: string, fillAssumption: string): BacktestFidelityDto {
-  return { fidelity, available: false, reason, fillAssumption, costModel: '', finalValue: null, totalReturn: null, sharpe: null, maxDrawdown: null, costs: null, fills: null, trades: null, equity: [] };
+function unavailable(fidelity: BacktestLevel, reasonCode: FidelityNotRun, reason: string, fillAssumption: string): BacktestFidelityDto {
+  return { fidelity, available: false, reasonCode, reason, fillAssumption, costModel: '', finalValue: null, totalReturn: null, sharpe: null, maxDrawdown: null, costs: null, fills: null, trades: null, equity: [] };
 }
 
 /**
@@ -60,7 +58,7 @@ export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName
   const levels: BacktestFidelityDto[] = [];
   for (const { fidelity, r } of replies) {
     if (!r.ok) {
-      levels.push(unavailable(fidelity, r.error, ''));
+      levels.push(unavailable(fidelity, 'RUN_FAILED', r.error, ''));
       continue;
     }
     const m = r.report.metrics;
@@ -69,6 +67,7 @@ export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName
     levels.push({
       fidelity,
       available: true,
+      reasonCode: null,
       reason: null,
       fillAssumption: m.assumptions.fills,
       costModel: m.assumptions.costs,
@@ -82,15 +81,39 @@ export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName
       equity,
     });
   }
-  if (!hasVolume) levels.push(unavailable('l2', `${dataName} has no volume: L2 sizes impact and participation by bar volume`, 'next bar open, worse by half the spread and impact k·urgency·√(size / bar volume)'));
-  levels.push(unavailable('l3', `${dataName} is a bar series: L3 needs a recorded trade tape (and the book where the file has it)`, L3_ASSUMPTION));
+  if (!hasVolume) levels.push(unavailable('l2', 'NO_VOLUME', `${dataName} has no volume: L2 sizes impact and participation by bar volume`, 'next bar open, worse by half the spread and impact k·urgency·√(size / bar volume)'));
+  levels.push(unavailable('l3', 'NO_TAPE', `${dataName} is a bar series: L3 needs a recorded trade tape (and the book where the file has it)`, L3_ASSUMPTION));
   const ran = levels.filter((l) => l.available && l.finalValue !== null && l.costs !== null).map((l) => ({ fidelity: l.fidelity, finalValue: l.finalValue!, costs: l.costs! }));
   return { levels, attribution: attribute(ran) };
 }
 
 function rowDto(r: SweepRow): BacktestSweepRowDto {
-  const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
+  // A kept row read back from JSON has null where the run had a non-finite figure.
+  const finite = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
   return { index: r.index, params: r.params, finalValue: finite(r.finalValue), totalReturn: finite(r.totalReturn), sharpe: finite(r.sharpe), maxDrawdown: finite(r.maxDrawdown), trades: r.trades, winRate: finite(r.winRate), error: r.error };
+}
+
+/**
+ * A kept sweep as backtest.sweepResult answers it. One still marked running that no job of this
+ * host runs was cut short by a host stop: it reads as failed, interrupted (its rows were not kept).
+ */
+export function sweepDto(jobId: string, r: SweepRecord): BacktestSweepDto {
+  const o: SweepOutcome = r.outcome ?? { status: 'failed', points: 0, rows: [], best: null, deflatedSharpe: null, probabilisticSharpe: null, workers: 0, seconds: 0, error: 'INTERRUPTED: the host stopped before the sweep finished; run it again' };
+  const points = Object.values(r.grid).reduce((n, v) => n * v.length, 1);
+  return {
+    jobId,
+    status: o.status,
+    keys: Object.keys(r.grid),
+    points: r.outcome ? o.points : r.random === null ? points : Math.min(points, r.random),
+    rows: o.rows.map(rowDto),
+    best: o.best ? rowDto(o.best) : null,
+    deflatedSharpe: o.deflatedSharpe,
+    probabilisticSharpe: o.probabilisticSharpe,
+    workers: o.workers,
+    seconds: o.seconds,
+    fidelity: r.spec.fidelity,
+    error: o.error,
+  };
 }
 
 /**
@@ -105,7 +128,7 @@ export function startSweep(
   bars: BarSeries,
   p: Pick<Params<'backtest.sweep'>, 'grid' | 'random' | 'workers'>,
   publish: (x: BacktestProgressDto) => void,
-  finished: (r: BacktestSweepDto) => void,
+  finished: (r: SweepOutcome) => void,
 ): { started: BacktestProgressDto; cancel: () => void } {
   const points = p.random !== undefined ? randomPoints(p.grid, p.random, spec.seed) : gridPoints(p.grid);
   const total = points.length;
@@ -113,8 +136,6 @@ export function startSweep(
   const ac = new AbortController();
   const t0 = performance.now();
   let lastPush = 0;
-  const keys = Object.keys(p.grid);
-  const base = { jobId, keys, points: total, fidelity: spec.fidelity };
   const work = async (): Promise<void> => {
     const r = await sweepOnWorkers(spec, bars, points, {
       ...(p.workers !== undefined ? { workers: p.workers } : {}),
@@ -130,13 +151,14 @@ export function startSweep(
     // the sweep, on this thread.
     const s = summarise(r.rows, barsBetween(bars, spec.fromMs, spec.toMs), spec);
     const status = r.cancelled ? 'cancelled' : 'done';
-    finished({ ...base, status, rows: s.rows.map(rowDto), best: s.best ? rowDto(s.best) : null, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, workers: r.workers, seconds: (performance.now() - t0) / 1000 });
+    finished({ status, points: total, rows: s.rows, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, workers: r.workers, seconds: (performance.now() - t0) / 1000, error: null });
     publish(progress({ status, progress: r.rows.length / (total || 1), done: r.rows.length, etaMs: null }));
   };
   // A failure anywhere (a worker crashing, the summary) ends the job as failed, never the host.
   work().catch((err: unknown) => {
-    finished({ ...base, status: 'failed', rows: [], best: null, deflatedSharpe: null, probabilisticSharpe: null, workers: 0, seconds: (performance.now() - t0) / 1000 });
-    publish(progress({ status: 'failed', error: err instanceof Error ? err.message : String(err) }));
+    const error = err instanceof Error ? err.message : String(err);
+    finished({ status: 'failed', points: total, rows: [], best: null, deflatedSharpe: null, probabilisticSharpe: null, workers: 0, seconds: (performance.now() - t0) / 1000, error });
+    publish(progress({ status: 'failed', error }));
   });
   const started = progress({});
   publish(started);

@@ -11,10 +11,11 @@ import { sizingArg } from '../backtest/run-spec.ts';
 import type { RunRecord, RunSummary } from '../backtest/runs.ts';
 import { STRATEGIES } from '../backtest/strategies/index.ts';
 import { DomainError } from '../core/errors.ts';
+import { tapeBars, tapeRows } from '../kernel/backtest-l3.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { SqliteBacktestRunStore } from '../store/sqlite/backtest-run-store.ts';
 import { SqliteSeriesStore } from '../store/sqlite/series-store.ts';
-import { KEPT_SWEEPS, compareFidelities, runOnWorker, startSweep } from './backtest-research.ts';
+import { compareFidelities, runOnWorker, startSweep, sweepDto } from './backtest-research.ts';
 import type { RunSettings } from './backtest-research.ts';
 
 /**
@@ -33,8 +34,6 @@ export class BacktestService {
   private readonly dataDir: string;
   private readonly publish: (p: BacktestProgressDto) => void;
   private readonly jobs = new Map<string, Job>();
-  /** Finished sweeps, newest last, for backtest.sweepResult (kept in memory, the last few). */
-  private readonly sweeps = new Map<string, BacktestSweepDto>();
   private seq = 0;
 
   constructor(dataDir: string, publish: (p: BacktestProgressDto) => void) {
@@ -123,28 +122,44 @@ export class BacktestService {
   }
 
   sweep(p: Params<'backtest.sweep'>): BacktestProgressDto {
-    const { spec, bars } = this.prepare(p, p.fidelity);
+    const { spec, bars, info } = this.prepare(p, p.fidelity);
     const known = Object.keys(STRATEGIES[p.strategy]!.defaults);
     const unknown = Object.keys(p.grid).filter((k) => !known.includes(k));
     if (unknown.length > 0) throw new DomainError('BAD_REQUEST', `${p.strategy} has no parameter ${unknown.join(', ')} (it has ${known.join(', ')})`);
     const size = Object.values(p.grid).reduce((n, v) => n * v.length, 1);
     // Random draws shuffle the whole grid, so even then the grid itself is bounded.
     if (size > (p.random !== undefined ? 100 * MAX_SWEEP_POINTS : MAX_SWEEP_POINTS)) throw new DomainError('BAD_REQUEST', `the grid has ${size} points; a sweep takes at most ${MAX_SWEEP_POINTS} (narrow it, or draw some with random)`);
-    const jobId = `SW${++this.seq}`;
-    const job = startSweep(jobId, spec, bars, p, this.publish, (result) => {
+    // Kept from its start: its id in backtests.db is its job id, so the result outlives this host.
+    const kept = this.withRuns((runs) => runs.startSweep({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: info.name, dataHash: info.hash, spec, grid: p.grid, random: p.random ?? null }));
+    const jobId = `SW${kept.id}`;
+    const job = startSweep(jobId, spec, bars, p, this.publish, (outcome) => {
       this.jobs.delete(jobId);
-      this.sweeps.set(jobId, result);
-      while (this.sweeps.size > KEPT_SWEEPS) this.sweeps.delete(this.sweeps.keys().next().value!);
+      try {
+        this.withRuns((runs) => runs.finishSweep(kept.id, outcome));
+      } catch (err) {
+        // The table could not be kept (the file went away): say so; the sweep itself is over.
+        this.publish({ jobId, kind: 'sweep', status: 'failed', progress: 1, done: outcome.rows.length, total: outcome.points, etaMs: null, runId: null, error: `STORE_FAILED: ${err instanceof Error ? err.message : String(err)}` });
+      }
     });
     this.jobs.set(jobId, { kind: 'sweep', cancel: job.cancel });
     return job.started;
   }
 
   sweepResult(jobId: string): BacktestSweepDto {
-    const r = this.sweeps.get(jobId);
-    if (r) return r;
-    if (this.jobs.has(jobId)) throw new DomainError('BACKTEST_RUNNING', `sweep ${jobId} is still running (wait for its backtest.progress done)`);
-    throw new DomainError('BACKTEST_NOT_FOUND', `no sweep ${jobId} (the host keeps the last ${KEPT_SWEEPS})`);
+    const m = /^SW(\d+)$/.exec(jobId);
+    const r = m ? this.withRuns((runs) => runs.getSweep(Number(m[1]))) : undefined;
+    if (!r) throw new DomainError('BACKTEST_NOT_FOUND', `no sweep ${jobId} (a sweep's job id is SW and its number in backtests.db)`);
+    if (r.status === 'running' && this.jobs.has(jobId)) throw new DomainError('BACKTEST_RUNNING', `sweep ${jobId} is still running (wait for its backtest.progress done)`);
+    return sweepDto(jobId, r);
+  }
+
+  private withRuns<T>(fn: (runs: SqliteBacktestRunStore) => T): T {
+    const runs = new SqliteBacktestRunStore(join(this.dataDir, 'backtests.db'));
+    try {
+      return fn(runs);
+    } finally {
+      runs.close();
+    }
   }
 
   cancel(jobId: string): BacktestProgressDto {
@@ -213,8 +228,12 @@ export class BacktestService {
     } finally {
       store.close();
     }
-    if (!got || got.series.kind !== 'bars') return null;
-    const b = barsBetween(got.series, spec.fromMs, spec.toMs);
+    if (!got) return null;
+    let b: BarSeries;
+    if (got.series.kind === 'bars') b = barsBetween(got.series, spec.fromMs, spec.toMs);
+    // An L3 run decided on bars built from its tape: the same bars, rebuilt.
+    else if (spec.barMs !== undefined) b = tapeBars(tapeRows(got.series, spec.fromMs, spec.toMs), spec.barMs, got.series.priceDecimals);
+    else return null;
     const out: NonNullable<BacktestRunDto['prices']> = [];
     for (let i = 0; i < b.time.length; i++) out.push({ time: b.time[i]!, open: b.open[i]!, high: b.high[i]!, low: b.low[i]!, close: b.close[i]! });
     return out;

@@ -171,6 +171,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--param <k=v>', 'strategy parameter, repeatable (sma-cross: fast=10 slow=30)', paramArg, {})
     .addOption(new Option('--fidelity <f>', 'bar: next-open fills, no slippage (the textbook mode); l1: signal close + haircut; l2: bar volume, spread, √-impact, participation cap; l3: the engine (L1, OMS, algos by --urgency) on the simulated venue driven by a trade tape').choices(['bar', 'l1', 'l2', 'l3']).default('bar'))
     .option('--bar <interval>', 'l3: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
+    .option('--symbol <s>', 'l3: the tape\'s instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
     .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
     .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
     .option('--haircut-bps <n>', 'L1 haircut against the signal price, bps', numberArg('haircut-bps', 0, 10_000), 0)
@@ -193,6 +195,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
         param: Record<string, number>;
         fidelity: 'bar' | 'l1' | 'l2' | 'l3';
         bar: string;
+        symbol?: string;
+        latencyMs?: number;
         cash: string;
         commission: string;
         haircutBps: number;
@@ -210,8 +214,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
       }) =>
         guarded(async () => {
           const [{ runSpec, sizingArg }, { strategyDef }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto')]);
-          if (o.fidelity === 'l3') return runL3Command(o, ctx);
           const dir = await dataDir();
+          if (o.fidelity === 'l3') return runL3Command(o, ctx, dir);
           const d = await loadData(dir, o.data, o.format, o.name);
           if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${o.data} is a trade tape; backtest run needs bars (the tape replays through exec simulate and, later, L3)`);
           const def = strategyDef(o.strategy);
@@ -284,7 +288,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const byPeriod = o.period ? periodReturns(r.time, r.equity, r.report.metrics.startEquity, o.period) : undefined;
           const out = { runId: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, dataName: r.dataName, dataHash: r.dataHash, resultHash: r.resultHash, ...r.report, ...(byPeriod ? { byPeriod } : {}) };
           ctx.print(!!o.json, o.trades ? out : { ...out, trades: undefined, tradeCount: out.trades.length }, () =>
-            [reportText(out, !!o.trades), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
+            [reportText(out, !!o.trades), ...(r.report.l3 ? [l3Text(r.report)] : []), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
           );
         } finally {
           runs.close();
@@ -305,7 +309,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const ma = metricRows(ra.report.metrics);
           const mb = metricRows(rb.report.metrics);
           const cfg = (r: typeof ra) => `${r.spec.strategy} ${Object.entries(r.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')} ${r.spec.fidelity} ${r.dataName}`;
-          const rows = [['config', cfg(ra), cfg(rb)], ['data hash', ra.dataHash.slice(0, 12), rb.dataHash.slice(0, 12)], ['fills', r0(ra.report.metrics.assumptions.fills), r0(rb.report.metrics.assumptions.fills)], ['costs model', ra.report.metrics.assumptions.costs, rb.report.metrics.assumptions.costs], ['final value', ra.report.finalValueExact, rb.report.finalValueExact], ...ma.map((m, i) => [m[0], m[1], mb[i]![1]])];
+          const rows = [['config', cfg(ra), cfg(rb)], ['data hash', ra.dataHash.slice(0, 12), rb.dataHash.slice(0, 12)], ['fills', r0(ra.report.metrics.assumptions.fills), r0(rb.report.metrics.assumptions.fills)], ['costs model', ra.report.metrics.assumptions.costs, rb.report.metrics.assumptions.costs], ['final value', ra.report.finalValueExact, rb.report.finalValueExact], ...(ra.report.l3 || rb.report.l3 ? [['venue fills (l3)', venueCell(ra.report.l3), venueCell(rb.report.l3)]] : []), ...ma.map((m, i) => [m[0], m[1], mb[i]![1]])];
           ctx.print(!!o.json, { a: { id: ra.id, spec: ra.spec, metrics: ra.report.metrics, finalValue: ra.report.finalValue }, b: { id: rb.id, spec: rb.spec, metrics: rb.report.metrics, finalValue: rb.report.finalValue }, sameResult: ra.resultHash === rb.resultHash }, () =>
             [table(['', `RUN ${ra.id}`, `RUN ${rb.id}`], rows as (string | null)[][]), ra.resultHash === rb.resultHash ? '(identical results, bit for bit)' : ''].join('\n').trimEnd(),
           );
@@ -318,6 +322,30 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
 }
 
 const r0 = (s: string) => s;
+const paramText = (p: Record<string, number>) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ');
+
+type SweepRowOut = import('../backtest/sweep.ts').SweepRow;
+
+/** A sweep's table sorted for reading (kept rows are in point order; a null figure sorts last). */
+function sortRows(rows: readonly SweepRowOut[], sort: string): SweepRowOut[] {
+  const v = (x: number | null | undefined, d: number) => (x === null || x === undefined || Number.isNaN(x) ? d : x);
+  const key = (x: SweepRowOut) => (sort === 'return' ? -v(x.totalReturn, -Infinity) : sort === 'drawdown' ? v(x.maxDrawdown, Infinity) : sort === 'index' ? x.index : -v(x.sharpe, -Infinity));
+  return [...rows].sort((a, b) => key(a) - key(b) || a.index - b.index);
+}
+
+function sweepText(keys: string[], x: { jobId: string; points: number; cancelled: boolean; workers: number; seconds: number; rows: SweepRowOut[]; best: SweepRowOut | null; deflatedSharpe: number | null; probabilisticSharpe: number | null }): string {
+  const ok = x.rows.filter((r) => !r.error).length;
+  return [
+    table(
+      [...keys.map((k) => k.toUpperCase()), 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'TRADES', 'NOTE'],
+      x.rows.map((r) => [...keys.map((k) => r.params[k] ?? null), r.error ? null : num(r.finalValue, 2), r.error ? null : pct(r.totalReturn), num(r.sharpe), r.error ? null : pct(r.maxDrawdown), r.trades, r.error]),
+    ),
+    `${x.rows.length}/${x.points} points${x.cancelled ? ' (CANCELLED)' : ''} on ${x.workers} worker(s) in ${x.seconds.toFixed(2)} s` +
+      (x.best ? `; best ${paramText(x.best.params)}: Sharpe ${num(x.best.sharpe)}, probabilistic ${num(x.probabilisticSharpe, 4)}, deflated over ${ok} trials ${num(x.deflatedSharpe, 4)}` : '') +
+      `; kept as ${x.jobId}`,
+  ].join('\n');
+}
+const venueCell = (x: import('../backtest/run-spec.ts').L3Stats | undefined) => (x ? `${x.venueFills} (${x.partiallyFilledOrders} in parts, ${x.denied} denied)` : null);
 
 interface ReportView {
   runId: number | null;
@@ -461,7 +489,7 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
       }),
     );
   specOptions(bt.command('fidelities'))
-    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains')
+    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains (l3 needs a trade tape: listed as not run, NO_TAPE)')
     .option('--spread-bps <n>', 'L2 quoted spread, bps', numberArg('spread-bps', 0, 10_000))
     .option('--impact-k <k>', 'L2 impact coefficient', numberArg('impact-k', 0, 100))
     .option('--json', 'print JSON')
@@ -482,7 +510,9 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
               out.map((x) => [x.fidelity, num(x.finalValue, 2), pct(x.metrics.totalReturn), num(x.metrics.sharpe), pct(x.metrics.maxDrawdown), num(x.metrics.costs.fees, 2), num(x.metrics.costs.spread, 2), num(x.metrics.costs.impact, 2), x.fills, x.metrics.assumptions.fills]),
             ),
             ...out.map((x) => `${x.fidelity}: ${x.metrics.assumptions.costs}`),
-            ...(levels.length < 3 ? ['l2 skipped: the series has no volume'] : []),
+            ...(levels.length < 3 ? ['l2 not run (NO_VOLUME): the series has no volume; L2 sizes impact and participation by bar volume'] : []),
+            // The same typed reason the host's comparison gives (backtest.fidelities): L3 is never faked on bars.
+            `l3 not run (NO_TAPE): ${d.info.name} is a bar series; L3 drives the simulated venue from a recorded trade tape (run a tape with backtest run --fidelity l3)`,
           ].join('\n'),
         );
       }),
@@ -501,6 +531,24 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         const { d, series } = await bars(o.data);
         const { spec } = await specFrom(o, d.info.name);
         const points = o.random !== undefined ? randomPoints(o.grid, o.random, o.seed) : gridPoints(o.grid);
+        const { ENGINE_VERSION } = await import('../kernel/version.ts');
+        // Kept from its start (status running): a sweep cut short by a kill reads as interrupted.
+        const store = (await openStores(await dataDir())).runs();
+        const kept = (() => {
+          try {
+            return store.startSweep({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, grid: o.grid, random: o.random ?? null });
+          } finally {
+            store.close();
+          }
+        })();
+        const finish = async (outcome: import('../backtest/runs.ts').SweepOutcome) => {
+          const runs = (await openStores(await dataDir())).runs();
+          try {
+            runs.finishSweep(kept.id, outcome);
+          } finally {
+            runs.close();
+          }
+        };
         const ac = new AbortController();
         const onSigint = () => ac.abort();
         process.once('SIGINT', onSigint);
@@ -525,20 +573,91 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         }
         const seconds = (performance.now() - t0) / 1000;
         const { barsBetween } = await import('../backtest/data/series.ts');
-        const s = summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec);
-        const key = (x: (typeof s.rows)[number]) => (o.sort === 'return' ? -x.totalReturn : o.sort === 'drawdown' ? x.maxDrawdown : o.sort === 'index' ? x.index : -(x.sharpe ?? -Infinity));
-        const rows = [...s.rows].sort((a, b) => key(a) - key(b) || a.index - b.index);
-        ctx.print(!!o.json, { points: points.length, done: r.rows.length, cancelled: r.cancelled, workers: r.workers, seconds, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, rows }, () =>
-          [
-            table(
-              [...Object.keys(o.grid).map((k) => k.toUpperCase()), 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'TRADES', 'NOTE'],
-              rows.map((x) => [...Object.keys(o.grid).map((k) => x.params[k] ?? null), x.error ? null : num(x.finalValue, 2), x.error ? null : pct(x.totalReturn), num(x.sharpe), x.error ? null : pct(x.maxDrawdown), x.trades, x.error]),
-            ),
-            `${r.rows.length}/${points.length} points${r.cancelled ? ' (CANCELLED)' : ''} on ${r.workers} worker(s) in ${seconds.toFixed(2)} s` +
-              (s.best ? `; best ${Object.entries(s.best.params).map(([k, v]) => `${k}=${v}`).join(' ')}: Sharpe ${num(s.best.sharpe)}, probabilistic ${num(s.probabilisticSharpe, 4)}, deflated over ${s.rows.filter((x) => !x.error).length} trials ${num(s.deflatedSharpe, 4)}` : ''),
-          ].join('\n'),
-        );
+        let s;
+        try {
+          s = summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec);
+        } catch (err) {
+          await finish({ status: 'failed', points: points.length, rows: r.rows, best: null, deflatedSharpe: null, probabilisticSharpe: null, workers: r.workers, seconds, error: err instanceof Error ? err.message : String(err) });
+          throw err;
+        }
+        await finish({ status: r.cancelled ? 'cancelled' : 'done', points: points.length, rows: s.rows, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, workers: r.workers, seconds, error: null });
+        const out = { sweepId: kept.id, jobId: `SW${kept.id}`, points: points.length, done: r.rows.length, cancelled: r.cancelled, workers: r.workers, seconds, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, rows: sortRows(s.rows, o.sort) };
+        ctx.print(!!o.json, out, () => sweepText(Object.keys(o.grid), out));
         if (r.cancelled) throw new CliExit(EXIT.failed, 'CANCELLED: the sweep was interrupted; the rows above are the points finished');
+      }),
+    );
+  bt.command('sweeps')
+    .description('kept sweeps, newest first (their tables: backtest sweep-result ID)')
+    .option('--limit <n>', 'how many', intArg('limit', 1, 10_000), 50)
+    .option('--json', 'print JSON')
+    .action((o: { limit: number; json?: boolean }) =>
+      guarded(async () => {
+        const runs = (await openStores(await dataDir())).runs();
+        try {
+          const list = runs.listSweeps(o.limit);
+          ctx.print(!!o.json, list, () =>
+            table(
+              ['ID', 'CREATED', 'STRATEGY', 'GRID', 'POINTS', 'FIDELITY', 'DATA', 'STATUS', 'BEST', 'SHARPE', 'DEFLATED'],
+              list.map((x) => [`SW${x.id}`, new Date(x.createdAt).toISOString().slice(0, 19) + 'Z', x.strategy, x.keys.join(' × '), x.points, x.fidelity, x.dataName, x.status, x.bestParams ? paramText(x.bestParams) : null, num(x.bestSharpe), num(x.deflatedSharpe, 4)]),
+            ),
+          );
+        } finally {
+          runs.close();
+        }
+      }),
+    );
+  bt.command('sweep-result <id>')
+    .description('one kept sweep: its grid, every point\'s metrics, the best point and its deflated Sharpe (ID as listed: SW12 or 12)')
+    .addOption(new Option('--sort <m>', 'sort the table by').choices(['sharpe', 'return', 'drawdown', 'index']).default('sharpe'))
+    .option('--json', 'print JSON')
+    .action((id: string, o: { sort: string; json?: boolean }) =>
+      guarded(async () => {
+        const m = /^(?:SW)?(\d+)$/i.exec(id.trim());
+        if (!m) throw new CliExit(EXIT.usage, `a sweep id looks like SW12 or 12, got "${id}"`);
+        const runs = (await openStores(await dataDir())).runs();
+        try {
+          const r = runs.getSweep(Number(m[1]));
+          if (!r) throw new CliExit(EXIT.failed, `SWEEP_NOT_FOUND: no sweep ${id} (see strata backtest sweeps)`);
+          const x = r.outcome;
+          const out = {
+            sweepId: r.id,
+            jobId: `SW${r.id}`,
+            createdAt: r.createdAt,
+            engineVersion: r.engineVersion,
+            dataName: r.dataName,
+            dataHash: r.dataHash,
+            spec: r.spec,
+            grid: r.grid,
+            random: r.random,
+            status: x ? r.status : 'interrupted',
+            points: x?.points ?? null,
+            done: x?.rows.length ?? 0,
+            cancelled: r.status === 'cancelled',
+            workers: x?.workers ?? 0,
+            seconds: x?.seconds ?? null,
+            best: x?.best ?? null,
+            deflatedSharpe: x?.deflatedSharpe ?? null,
+            probabilisticSharpe: x?.probabilisticSharpe ?? null,
+            error: x ? x.error : 'the process running it stopped before the sweep finished',
+            rows: sortRows(x?.rows ?? [], o.sort),
+          };
+          ctx.print(!!o.json, out, () =>
+            [
+              fields([
+                ['sweep', `SW${r.id} (${out.status})`],
+                ['strategy', `${r.spec.strategy} ${paramText(r.spec.params)}, fidelity ${r.spec.fidelity}`],
+                ['grid', Object.entries(r.grid).map(([k, v]) => `${k}=${v.join(',')}`).join(' ') + (r.random !== null ? ` (${r.random} random points)` : '')],
+                ['data', `${r.dataName} (${r.dataHash.slice(0, 12)})`],
+                ['engine', r.engineVersion],
+                ...(out.error ? ([['error', out.error]] as [string, string][]) : []),
+              ]),
+              '',
+              sweepText(Object.keys(r.grid), { ...out, points: out.points ?? out.done, seconds: out.seconds ?? 0 }),
+            ].join('\n'),
+          );
+        } finally {
+          runs.close();
+        }
       }),
     );
   specOptions(bt.command('walkforward'))
@@ -571,76 +690,92 @@ export { gridArg, paramArg };
 
 /**
  * `backtest run --fidelity l3`: the strategy decides on bars built from a trade tape and its orders
- * run through the engine (src/kernel/backtest-l3.ts). Not kept in backtests.db yet: a kept run's
- * store is keyed on bar series, and an L3 run's data is a tape.
+ * run through the engine (src/kernel/backtest-l3.ts). The tape is stored in series.db like any
+ * imported series (once, by content hash) and the run always reads it from there, so a kept run's
+ * data hash names exactly what it ran on; the run is kept in backtests.db like the other fidelities.
  */
 async function runL3Command(
-  o: { data: string; strategy: string; param: Record<string, number>; bar: string; cash: string; commission: string; urgency?: Urgency; sizing: string; from?: number; to?: number; seed: number; json?: boolean },
+  o: { data: string; format?: (typeof FORMATS)[number]; name?: string; symbol?: string; strategy: string; param: Record<string, number>; bar: string; latencyMs?: number; cash: string; commission: string; urgency?: Urgency; sizing: string; from?: number; to?: number; seed: number; save: boolean; json?: boolean },
   ctx: CliContext,
+  dir: string,
 ): Promise<void> {
-  const [{ existsSync, readFileSync }, { basename }, { parseTradesCsv }, { loadMarketFile }, { runL3 }, { strategyDef }, { sizingArg, tradeOut }] = await Promise.all([
-    import('node:fs'),
+  const [{ basename }, { symbolFromFileName }, { runL3Spec }, { strategyDef }, { sizingArg }, { resultHashOf }, { ENGINE_VERSION }] = await Promise.all([
     import('node:path'),
-    import('../marketdata/csv.ts'),
     import('../marketdata/recording.ts'),
     import('../kernel/backtest-l3.ts'),
     import('../backtest/strategies/index.ts'),
     import('../backtest/run-spec.ts'),
+    import('./backtest-hash.ts'),
+    import('../kernel/version.ts'),
   ]);
   const m = /^(\d+)(s|m|h)$/.exec(o.bar);
   if (!m || Number(m[1]) <= 0) throw new CliExit(EXIT.usage, `--bar must look like 30s, 1m, 5m or 1h, got "${o.bar}"`);
   const barMs = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
-  if (!existsSync(o.data)) throw new CliExit(EXIT.usage, `--fidelity l3 needs a trade tape file (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); cannot read ${o.data}`);
-  const text = readFileSync(o.data, 'utf8');
-  let symbol: string;
-  let rows: ReturnType<typeof parseTradesCsv>;
-  try {
-    symbol = loadMarketFile(text, o.data).tapes[0]!.instrument.symbol;
-    rows = parseTradesCsv(text).filter((r) => (o.from === undefined || r.timestampMs >= o.from) && (o.to === undefined || r.timestampMs <= o.to));
-  } catch (err) {
-    throw new CliExit(EXIT.failed, `BAD_FILE: ${o.data}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (rows.length < 2) throw new CliExit(EXIT.usage, `the window holds ${rows.length} recorded trade(s); an L3 backtest needs more`);
+  const d = await loadData(dir, o.data, o.format, o.name);
+  if (d.series.kind !== 'trades') throw new CliExit(EXIT.usage, `--fidelity l3 needs a recorded trade tape (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); ${o.data} is a bar series (run it at bar, l1 or l2)`);
+  const symbol = o.symbol ?? symbolFromFileName(d.info.name) ?? symbolFromFileName(basename(d.info.source));
+  if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${d.info.name} from its name; give --symbol BASE/QUOTE`);
   const def = strategyDef(o.strategy);
-  const params = { ...def.defaults, ...o.param };
-  const t0 = performance.now();
-  const run = await runL3(def.create(params), { instrument: symbol, cash: o.cash, commission: o.commission, sizing: sizingArg(o.sizing) }, { rows, symbol, barMs, urgency: o.urgency ?? 'immediate', seed: o.seed });
-  const seconds = Math.max((performance.now() - t0) / 1000, 1e-9);
-  const r = run.result;
-  const out = {
-    runId: null,
+  const spec = {
+    strategy: o.strategy,
+    params: { ...def.defaults, ...o.param },
     fidelity: 'l3' as const,
-    dataName: basename(o.data),
+    cash: o.cash,
+    commission: o.commission,
+    sizing: sizingArg(o.sizing),
+    haircutBps: 0,
+    urgency: o.urgency ?? 'immediate',
+    ...(o.from !== undefined ? { fromMs: o.from } : {}),
+    ...(o.to !== undefined ? { toMs: o.to } : {}),
+    seed: o.seed,
+    instrument: symbol,
+    barMs,
+    latencyMs: o.latencyMs ?? 4,
+  };
+  const t0 = performance.now();
+  const { run, report } = await runL3Spec(spec, d.series);
+  const seconds = Math.max((performance.now() - t0) / 1000, 1e-9);
+  const equity = run.result.equity;
+  const resultHash = resultHashOf(report, equity);
+  let runId: number | null = null;
+  if (o.save) {
+    const runs = (await openStores(dir)).runs();
+    try {
+      runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, report, resultHash, time: new Float64Array(run.result.time), equity }).id;
+    } finally {
+      runs.close();
+    }
+  }
+  const l3 = report.l3!;
+  const out = {
+    runId,
+    engineVersion: ENGINE_VERSION,
+    dataName: d.info.name,
+    dataHash: d.info.hash,
+    resultHash,
+    fidelity: 'l3' as const,
     instrument: symbol,
     strategy: o.strategy,
-    params,
-    bars: r.bars,
-    finalValue: Number(r.finalValue),
-    finalCash: Number(r.finalCash),
-    finalValueExact: r.finalValue,
-    finalCashExact: r.finalCash,
-    position: Object.fromEntries(Object.entries(r.position).map(([k, v]) => [k, Number(v)])),
-    fills: r.fills.length,
-    partiallyFilledOrders: [...run.fillsPerOrder.values()].filter((n) => n > 1).length,
-    refused: r.refused,
-    denied: run.denied,
-    trades: r.trades.map(tradeOut),
-    metrics: r.metrics,
-    barsPerSecond: Math.round(r.bars / seconds),
-    eventsPerSecond: Math.round(rows.length / seconds),
+    params: spec.params,
+    ...report,
+    partiallyFilledOrders: l3.partiallyFilledOrders,
+    denied: l3.denied,
+    barsPerSecond: Math.round(report.bars / seconds),
+    eventsPerSecond: Math.round(l3.tapeTrades / seconds),
   };
-  ctx.print(!!o.json, out, () =>
+  ctx.print(!!o.json, out, () => [reportText(out, true), l3Text(report, o.bar)].join('\n'));
+}
+
+/** The venue's side of an L3 run, under its report. */
+function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec: { instrument: string; barMs?: number; latencyMs?: number; urgency?: string } }, bar?: string): string {
+  if (!r.l3) return '';
+  const x = r.l3;
+  return [
+    '',
     fields([
-      ['fidelity', `l3: ${r.metrics.assumptions.fills}`],
-      ['costs model', r.metrics.assumptions.costs],
-      ['data', `${out.dataName} (${symbol}, ${rows.length} trades, ${r.bars} bars of ${o.bar})`],
-      ['final value', out.finalValueExact],
-      ['final cash', out.finalCashExact],
-      ['position', Object.entries(out.position).map(([k, v]) => `${k} ${v}`).join(', ')],
-      ['fills', `${out.fills} (${out.partiallyFilledOrders} order(s) filled in parts)`],
-      ['trades', out.trades.length],
-      ['costs', `fees ${r.metrics.costs.fees.toFixed(6)}, impact ${r.metrics.costs.impact.toFixed(6)}`],
-      ['speed', `${out.barsPerSecond} bars/s, ${out.eventsPerSecond} recorded trades/s`],
+      ['tape', `${r.spec.instrument}, ${x.tapeTrades} recorded trades, bars of ${bar ?? `${(r.spec.barMs ?? 0) / 1000} s`}`],
+      ['venue', `${x.venueFills} fills (${x.partiallyFilledOrders} order(s) filled in parts), ${x.denied} order(s) denied, latency ${r.spec.latencyMs ?? 4} ms, urgency ${r.spec.urgency ?? 'immediate'}`],
+      ['kernel cash', x.kernelCash],
     ]),
-  );
+  ].join('\n');
 }

@@ -4,11 +4,16 @@ import { SimClock, SimClockDriver } from '../core/clock.ts';
 import type { BarRunConfig, BarRunResult } from '../backtest/bar-runner.ts';
 import { runBars } from '../backtest/bar-runner.ts';
 import { barsFromRows } from '../backtest/data/series.ts';
-import type { BarSeries } from '../backtest/data/series.ts';
+import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
+import { BacktestConfigError } from '../backtest/bar-runner.ts';
+import { configOf, reportOf } from '../backtest/run-spec.ts';
+import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
+import { strategyDef } from '../backtest/strategies/index.ts';
 import type { AccountView, ExecutionPort, OrderIntent, ProposedFill } from '../backtest/execution.ts';
 import type { Strategy } from '../backtest/strategies/strategy.ts';
 import type { FillAssumptions } from '../backtest/types.ts';
 import type { TradeRow } from '../marketdata/csv.ts';
+import { decimalText } from '../marketdata/recording.ts';
 import { inferTapeInstrument } from '../marketdata/tape-instrument.ts';
 import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
 import { createEngine } from './engine.ts';
@@ -190,4 +195,54 @@ export async function runL3(strategy: Strategy, config: Omit<BarRunConfig, 'fide
   } finally {
     await engine.stop();
   }
+}
+
+/**
+ * A stored tape (series.db keeps prices and amounts as float64 columns) as the venue's trade rows.
+ * The texts are rebuilt exactly: prices at the tape's decimals, amounts at their shortest round-trip
+ * text, which is the file's decimal without trailing zeros (the tick and lot the venue infers read
+ * the texts with trailing zeros dropped, so they come out as from the file). Trade ids are the row
+ * numbers: the simulated venue does not read them.
+ */
+export function tapeRows(tape: TradeTape, fromMs?: number, toMs?: number): TradeRow[] {
+  const out: TradeRow[] = [];
+  for (let i = 0; i < tape.time.length; i++) {
+    const t = tape.time[i]!;
+    if ((fromMs !== undefined && t < fromMs) || (toMs !== undefined && t > toMs)) continue;
+    const price = tape.price[i]!;
+    const amount = tape.qty[i]!;
+    const amountText = String(amount);
+    out.push({ timestampMs: t, tradeId: String(i + 1), side: tape.side[i]! > 0 ? 'buy' : 'sell', price, amount, priceText: decimalText(price, tape.priceDecimals), amountText: amountText.includes('e') ? decimalText(amount, 12) : amountText });
+  }
+  return out;
+}
+
+/**
+ * A kept-run spec at fidelity l3 on a stored tape: the window's trades, the strategy, the kernel
+ * run, and the same report the other fidelities keep, with the venue's counts beside it. The spec
+ * carries everything that decides the result (bar length, latency, urgency, seed), so the run can be
+ * stored, shown, compared and repeated.
+ */
+export async function runL3Spec(spec: RunSpec, tape: TradeTape): Promise<{ run: L3Run; report: BacktestReport }> {
+  if (spec.fidelity !== 'l3') throw new BacktestConfigError(`runL3Spec runs fidelity l3, got ${spec.fidelity}`);
+  if (spec.barMs === undefined || !(spec.barMs > 0)) throw new BacktestConfigError('an L3 run needs its bar length (barMs > 0)');
+  const rows = tapeRows(tape, spec.fromMs, spec.toMs);
+  if (rows.length < 2) throw new BacktestConfigError(`the window holds ${rows.length} recorded trade(s); an L3 backtest needs more`);
+  const strategy = strategyDef(spec.strategy).create(spec.params);
+  const { fidelity: _f, ...config } = configOf(spec);
+  const run = await runL3(strategy, config, {
+    rows,
+    symbol: spec.instrument,
+    barMs: spec.barMs,
+    urgency: spec.urgency ?? 'immediate',
+    seed: spec.seed,
+    ...(spec.latencyMs !== undefined ? { latencyMs: spec.latencyMs } : {}),
+  });
+  let partial = 0;
+  for (const n of run.fillsPerOrder.values()) if (n > 1) partial++;
+  const report: BacktestReport = {
+    ...reportOf(spec, run.bars, run.result),
+    l3: { tapeTrades: rows.length, venueFills: run.venueFills, partiallyFilledOrders: partial, denied: run.denied, kernelCash: run.kernelCash },
+  };
+  return { run, report };
 }

@@ -65,6 +65,14 @@ describe('BacktestService (host)', () => {
     expect(r.attribution[1]!.change).toBeCloseTo(l2!.finalValue! - l1!.finalValue!, 6);
   });
 
+  it('when a bar series is compared across fidelities then L3 is not run with the typed reason NO_TAPE and no figures (never faked on bars)', async () => {
+    const r = await svc.fidelities({ ...settings, params: { fast: 10, slow: 30 } });
+    const l3 = r.levels.find((l) => l.fidelity === 'l3')!;
+    expect(l3).toMatchObject({ available: false, reasonCode: 'NO_TAPE', finalValue: null, costs: null, fills: null, equity: [] });
+    for (const l of r.levels.filter((x) => x.available)) expect(l.reasonCode).toBeNull();
+    expect(r.attribution.some((s) => s.to === 'l3' || s.from === 'l3')).toBe(false);
+  });
+
   it('when a sweep runs then progress ends done and the result has every point in grid order, the best by Sharpe and its deflated Sharpe', async () => {
     const started = svc.sweep({ ...settings, fidelity: 'bar', grid: { fast: [5, 10, 15], slow: [20, 30] }, workers: 2 });
     expect(started).toMatchObject({ kind: 'sweep', status: 'running', total: 6 });

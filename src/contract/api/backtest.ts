@@ -85,10 +85,19 @@ export interface BacktestCostsDto {
 /** Fidelity levels a comparison shows: the textbook bar mode, then L1, L2 and L3. */
 export type BacktestLevel = 'bar' | 'l1' | 'l2' | 'l3';
 
+/**
+ * Why a level of a comparison did not run: NO_TAPE (L3 drives the simulated venue from a recorded
+ * trade tape, and the data is a bar series: L3 is never faked on bars), NO_VOLUME (L2 sizes impact
+ * by bar volume), RUN_FAILED (the run itself failed; the text says how).
+ */
+export type FidelityNotRun = 'NO_TAPE' | 'NO_VOLUME' | 'RUN_FAILED';
+
 /** One level of a fidelity comparison, or why it could not run on this data. */
 export interface BacktestFidelityDto {
   fidelity: BacktestLevel;
   available: boolean;
+  /** The typed reason the level did not run, else null. */
+  reasonCode: FidelityNotRun | null;
   /** Why the level did not run (e.g. L3 needs a recorded trade tape), else null. */
   reason: string | null;
   /** How fills were assumed to happen, and the cost model, as the run's metrics label them. */
@@ -152,6 +161,8 @@ export interface BacktestSweepDto {
   workers: number;
   seconds: number;
   fidelity: string;
+  /** Why a failed sweep failed (e.g. INTERRUPTED: its host stopped before it finished), else null. */
+  error: string | null;
 }
 
 export interface BacktestProgressDto {
@@ -204,6 +215,7 @@ export const backtestSchemas = {
     random: z.number().int().min(1).max(MAX_SWEEP_POINTS).optional(),
     workers: z.number().int().min(1).max(64).optional(),
   }),
+  /** A sweep by its job id (SW<n>, n its id in backtests.db): kept, so readable after a restart. */
   'backtest.sweepResult': z.strictObject({ jobId: z.string().min(1).max(64) }),
   'backtest.list': z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
   'backtest.show': z.strictObject({ id: z.number().int().positive() }),

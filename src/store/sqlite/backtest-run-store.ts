@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { BacktestReport, RunSpec } from '../../backtest/run-spec.ts';
-import type { BacktestRunStore, NewRun, RunRecord, RunSummary } from '../../backtest/runs.ts';
-import { summaryOf } from '../../backtest/runs.ts';
+import type { BacktestRunStore, NewRun, NewSweep, RunRecord, RunSummary, SweepOutcome, SweepRecord, SweepSummaryRow } from '../../backtest/runs.ts';
+import { summaryOf, sweepSummaryOf } from '../../backtest/runs.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
 
@@ -15,7 +15,44 @@ const MIGRATIONS: readonly string[] = [
     time BLOB NOT NULL, equity BLOB NOT NULL
   );
   `,
+  `
+  CREATE TABLE sweeps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL, engine_version TEXT NOT NULL,
+    data_name TEXT NOT NULL, data_hash TEXT NOT NULL, seed INTEGER NOT NULL,
+    spec TEXT NOT NULL, grid TEXT NOT NULL, random INTEGER,
+    status TEXT NOT NULL, outcome TEXT
+  );
+  `,
 ];
+
+interface SweepRow {
+  id: number;
+  created_at: number;
+  engine_version: string;
+  data_name: string;
+  data_hash: string;
+  spec: string;
+  grid: string;
+  random: number | null;
+  status: string;
+  outcome: string | null;
+}
+
+function toSweep(r: SweepRow): SweepRecord {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    engineVersion: r.engine_version,
+    dataName: r.data_name,
+    dataHash: r.data_hash,
+    spec: JSON.parse(r.spec) as RunSpec,
+    grid: JSON.parse(r.grid) as Record<string, number[]>,
+    random: r.random,
+    status: r.status as SweepRecord['status'],
+    outcome: r.outcome === null ? null : (JSON.parse(r.outcome) as SweepOutcome),
+  };
+}
 
 interface Row {
   id: number;
@@ -53,10 +90,10 @@ function toRecord(r: Row): RunRecord {
   };
 }
 
-/** Kept backtest runs (`backtests.db`). synchronous=NORMAL: a lost run is rerun, not lost money. */
+/** Kept backtest runs and sweeps (`backtests.db`). synchronous=NORMAL: a lost run is rerun, not lost money. */
 export class SqliteBacktestRunStore implements BacktestRunStore {
   private readonly db: Db;
-  private readonly stmts: Record<'insert' | 'get' | 'list', Database.Statement>;
+  private readonly stmts: Record<'insert' | 'get' | 'list' | 'insertSweep' | 'finishSweep' | 'getSweep' | 'listSweeps', Database.Statement>;
 
   constructor(path: string) {
     this.db = openDb(path, MIGRATIONS, { synchronous: 'NORMAL' });
@@ -64,6 +101,10 @@ export class SqliteBacktestRunStore implements BacktestRunStore {
       insert: this.db.prepare(`INSERT INTO runs (created_at, engine_version, data_name, data_hash, seed, spec, report, result_hash, time, equity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       get: this.db.prepare(`SELECT * FROM runs WHERE id = ?`),
       list: this.db.prepare(`SELECT id, created_at, engine_version, data_name, data_hash, seed, spec, report, result_hash FROM runs ORDER BY id DESC LIMIT ?`),
+      insertSweep: this.db.prepare(`INSERT INTO sweeps (created_at, engine_version, data_name, data_hash, seed, spec, grid, random, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')`),
+      finishSweep: this.db.prepare(`UPDATE sweeps SET status = ?, outcome = ? WHERE id = ?`),
+      getSweep: this.db.prepare(`SELECT * FROM sweeps WHERE id = ?`),
+      listSweeps: this.db.prepare(`SELECT * FROM sweeps ORDER BY id DESC LIMIT ?`),
     };
   }
 
@@ -81,6 +122,24 @@ export class SqliteBacktestRunStore implements BacktestRunStore {
     return (this.stmts.list.all(limit) as Omit<Row, 'time' | 'equity'>[]).map((r) =>
       summaryOf({ id: r.id, createdAt: r.created_at, dataName: r.data_name, dataHash: r.data_hash, spec: JSON.parse(r.spec) as RunSpec, report: JSON.parse(r.report) as BacktestReport, resultHash: r.result_hash }),
     );
+  }
+
+  startSweep(s: NewSweep): SweepRecord {
+    const info = this.stmts.insertSweep.run(s.createdAt, s.engineVersion, s.dataName, s.dataHash, s.spec.seed, JSON.stringify(s.spec), JSON.stringify(s.grid), s.random);
+    return { ...s, id: Number(info.lastInsertRowid), status: 'running', outcome: null };
+  }
+
+  finishSweep(id: number, outcome: SweepOutcome): void {
+    this.stmts.finishSweep.run(outcome.status, JSON.stringify(outcome), id);
+  }
+
+  getSweep(id: number): SweepRecord | undefined {
+    const r = this.stmts.getSweep.get(id) as SweepRow | undefined;
+    return r ? toSweep(r) : undefined;
+  }
+
+  listSweeps(limit: number): SweepSummaryRow[] {
+    return (this.stmts.listSweeps.all(limit) as SweepRow[]).map((r) => sweepSummaryOf(toSweep(r)));
   }
 
   close(): void {

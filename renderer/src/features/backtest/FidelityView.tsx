@@ -88,7 +88,7 @@ export function FidelityView({ settings }: { settings: RunSettings | null }): Re
                 {result.levels.map((l) => (
                   <td key={l.fidelity}>
                     {l.fillAssumption}
-                    {l.reason && <em className="bt-na"> Not run: {l.reason}</em>}
+                    {l.reason && <em className="bt-na"> Not run ({l.reasonCode}): {l.reason}</em>}
                   </td>
                 ))}
               </tr>

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSeries } from '../../src/backtest/data/formats.ts';
+import type { TradeTape } from '../../src/backtest/data/series.ts';
+import type { BacktestReport } from '../../src/backtest/run-spec.ts';
+import { strategyDef } from '../../src/backtest/strategies/index.ts';
+import { BacktestService } from '../../src/host/backtest-service.ts';
+import { runL3 } from '../../src/kernel/backtest-l3.ts';
+import { parseTradesCsv } from '../../src/marketdata/csv.ts';
+import { SqliteBacktestRunStore } from '../../src/store/sqlite/backtest-run-store.ts';
+import { ROOT, tempDataDir } from './harness.ts';
+
+/**
+ * L3 runs are kept like the other fidelities: `strata backtest run --fidelity l3` stores the tape in
+ * series.db and the run in backtests.db (config with bar length, latency, urgency and seed; the
+ * tape's content hash; the engine version), and list, show and compare read it back, on real SQLite
+ * files in a temporary data directory.
+ */
+
+const run = promisify(execFile);
+const TAPE = join(ROOT, 'tests/fixtures/data/crypto/binance_XRPETH_trades_20191011-13.csv');
+const TO = '2019-10-11T02:00:00Z';
+const ARGS = ['--fidelity', 'l3', '--strategy', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--cash', '20', '--commission', '0.001', '--sizing', 'fixed:3000', '--to', TO, '--seed', '3'];
+
+interface L3Out extends BacktestReport {
+  runId: number;
+  dataName: string;
+  dataHash: string;
+  resultHash: string;
+  engineVersion: string;
+}
+
+describe('kept L3 backtest runs', () => {
+  let dir: string;
+  const cli = (...args: string[]) =>
+    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+  const json = async <T,>(...args: string[]): Promise<T> => {
+    const r = await cli(...args, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as T;
+  };
+
+  beforeAll(() => {
+    dir = tempDataDir('backtest-l3-store');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('when an L3 run is made from the tape file and again by the stored name then both are kept with config, tape hash, seed and engine version, and compare says identical', { timeout: 180_000 }, async () => {
+    const a = await json<L3Out>('backtest', 'run', '--data', TAPE, ...ARGS);
+    expect(a.runId).toBeGreaterThan(0);
+    expect(a.metrics.assumptions.fidelity).toBe('l3');
+    expect(a.l3!.venueFills).toBe(a.fills);
+    expect(a.l3!.tapeTrades).toBeGreaterThan(100);
+    expect(Math.abs(a.l3!.kernelCash - a.finalCash)).toBeLessThan(1e-6);
+    const b = await json<L3Out>('backtest', 'run', '--data', 'binance_XRPETH_trades_20191011-13.csv', ...ARGS);
+    expect(b.runId).toBe(a.runId + 1);
+    expect(b.dataHash).toBe(a.dataHash);
+    expect(b.resultHash).toBe(a.resultHash);
+
+    // What the store holds: the tape's content hash, the spec that decides the result, the engine version.
+    const store = new SqliteBacktestRunStore(join(dir, 'backtests.db'));
+    const kept = store.get(a.runId)!;
+    store.close();
+    const tape = parseSeries(readFileSync(TAPE, 'utf8'), TAPE) as TradeTape;
+    expect(tape.kind).toBe('trades');
+    expect(kept.dataName).toBe('binance_XRPETH_trades_20191011-13.csv');
+    expect(kept.dataHash).toBe(a.dataHash);
+    expect(kept.engineVersion).toBe(a.engineVersion);
+    expect(kept.spec).toMatchObject({ fidelity: 'l3', instrument: 'XRP/ETH', barMs: 60_000, latencyMs: 4, urgency: 'immediate', seed: 3, toMs: Date.parse(TO) });
+    expect(kept.report.l3).toEqual(a.l3);
+    expect(kept.equity.length).toBe(a.bars);
+
+    const list = await json<{ id: number; fidelity: string; dataName: string; resultHash: string }[]>('backtest', 'list');
+    expect(list.map((r) => [r.id, r.fidelity])).toEqual([[b.runId, 'l3'], [a.runId, 'l3']]);
+    const shown = await json<L3Out>('backtest', 'show', String(a.runId));
+    expect(shown.l3).toEqual(a.l3);
+    expect(shown.finalValueExact).toBe(a.finalValueExact);
+    const cmp = await json<{ sameResult: boolean; a: { spec: { fidelity: string } } }>('backtest', 'compare', String(a.runId), String(b.runId));
+    expect(cmp).toMatchObject({ sameResult: true, a: { spec: { fidelity: 'l3' } } });
+    const text = await cli('backtest', 'show', String(a.runId));
+    expect(text.stdout).toMatch(/venue +\d+ fills/);
+  });
+
+  it('when the stored tape runs at L3 then its fills are those of the tape file read directly (the stored copy loses nothing the venue reads)', { timeout: 180_000 }, async () => {
+    const rows = parseTradesCsv(readFileSync(TAPE, 'utf8')).filter((r) => r.timestampMs <= Date.parse(TO));
+    const direct = await runL3(strategyDef('sma-cross').create({ fast: 5, slow: 20 }), { instrument: 'XRP/ETH', cash: '20', commission: '0.001', sizing: { kind: 'fixed', qty: '3000' } }, { rows, symbol: 'XRP/ETH', barMs: 60_000, seed: 3 });
+    const kept = new SqliteBacktestRunStore(join(dir, 'backtests.db'));
+    const r = kept.get(1)!;
+    kept.close();
+    expect(r.report.finalValueExact).toBe(direct.result.finalValue);
+    expect(r.report.fills).toBe(direct.result.fills.length);
+    expect(r.report.trades.map((t) => t.entryPrice)).toEqual(direct.result.trades.map((t) => t.entryPrice));
+  });
+
+  it('when the host shows a kept L3 run then it has the bars the strategy decided on and the trades on them', async () => {
+    const svc = new BacktestService(dir, () => undefined);
+    try {
+      const shown = svc.show(1);
+      expect(shown.summary.fidelity).toBe('l3');
+      expect(shown.prices).not.toBeNull();
+      expect(shown.prices).toHaveLength(shown.bars);
+      const times = new Set(shown.prices!.map((p) => p.time));
+      for (const t of shown.trades) expect(times.has(t.entryTime)).toBe(true);
+    } finally {
+      svc.close();
+    }
+  });
+
+  it('when --fidelity l3 is given a bar series then it is refused with the reason', { timeout: 60_000 }, async () => {
+    const r = await cli('backtest', 'run', '--data', join(ROOT, 'tests/fixtures/data/backtrader/orcl-1995-2014.txt'), '--fidelity', 'l3');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/needs a recorded trade tape/);
+  });
+});
