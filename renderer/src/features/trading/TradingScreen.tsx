@@ -61,6 +61,31 @@ function usePositionsFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>;
   return { ref, tell, userResized };
 }
 
+/** The watchlist and ticket column: narrower up to 1700 px windows, where the bottom row needs the room. */
+const leftWidth = (win: number): number => (win <= 1700 ? 312 : 340);
+
+/** Sizes the left column for the window's width until the operator drags it (then their size rules). */
+function useLeftFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>; userResized: () => void } {
+  const ref = usePanelRef();
+  const [winW, setWinW] = useState(() => window.innerWidth);
+  const userSized = useRef(saved);
+  useEffect(() => {
+    const onResize = (): void => setWinW(window.innerWidth);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  useEffect(() => {
+    const panel = ref.current;
+    if (!panel || userSized.current) return;
+    const want = leftWidth(winW);
+    if (Math.abs(panel.getSize().inPixels - want) >= 1) panel.resize(`${want}px`);
+  }, [winW, ref]);
+  const userResized = useCallback(() => {
+    userSized.current = true;
+  }, []);
+  return { ref, userResized };
+}
+
 /**
  * The Trading screen: watchlist and ticket, chart with book and tape, blotter beside positions /
  * order detail / compact risk. `risk` renders the risk feature's compact panel (the shell hands it in:
@@ -74,10 +99,20 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
   const right = useLayout('right');
   const bottom = useLayout('bottom');
   const fit = usePositionsFit(bottom.defaultLayout !== undefined);
+  const leftFit = useLeftFit(main.defaultLayout !== undefined);
   return (
     <PositionsWidthContext.Provider value={fit.tell}>
-    <Group orientation="horizontal" id="g-main" className="workspace" defaultLayout={main.defaultLayout} onLayoutChanged={main.onLayoutChanged}>
-      <Panel id="p-left" defaultSize="340px" minSize="280px" maxSize="460px" groupResizeBehavior="preserve-pixel-size">
+    <Group
+      orientation="horizontal"
+      id="g-main"
+      className="workspace"
+      defaultLayout={main.defaultLayout}
+      onLayoutChanged={(layout, meta) => {
+        if (meta.isUserInteraction) leftFit.userResized();
+        main.onLayoutChanged(layout, meta);
+      }}
+    >
+      <Panel id="p-left" panelRef={leftFit.ref} defaultSize={`${leftWidth(window.innerWidth)}px`} minSize="280px" maxSize="460px" groupResizeBehavior="preserve-pixel-size">
         <Group orientation="vertical" id="g-left" defaultLayout={left.defaultLayout} onLayoutChanged={left.onLayoutChanged}>
           <Panel id="p-watch" defaultSize="172px" minSize="100px" groupResizeBehavior="preserve-pixel-size">
             <PanelBoundary name="Watchlist">
