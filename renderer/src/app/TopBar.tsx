@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { fmtMoney, fmtSigned, pnlClass } from '../shared/format.ts';
+import { AccountStats } from './AccountStats.tsx';
 import { focusTarget } from '../shared/focus.ts';
 import { useEngineNow, useWallNow } from '../shared/time.ts';
 import { ScreenNav, openApprovals } from './screens.tsx';
@@ -138,25 +138,12 @@ function KillSwitch(): ReactNode {
   );
 }
 
-/** `optional` stats (reserved cash, fees) give way first when the window is narrow (fees stay per fill in the Fills grid). */
-function Stat({ label, value, cls, optional }: { label: string; value: string; cls?: string; optional?: boolean }): ReactNode {
-  return (
-    <div className={`stat ${optional ? 'stat-optional' : ''}`} title={`${label}: ${value}`}>
-      <span className="stat-label">{label}</span>
-      <span className={`stat-value mono ${cls ?? ''}`}>{value}</span>
-    </div>
-  );
-}
-
 export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
   const session = useStore((s) => s.session);
-  const account = useStore((s) => s.account);
   const conn = useStore((s) => s.conn);
   const now = useEngineNow(1000);
   const mode = session?.mode ?? null;
   const venue = session?.venue ?? '';
-  const cur = account?.currency ?? session?.currency ?? '';
-  const day = account ? account.equity - account.initialCash : null;
 
   return (
     <header className="topbar" role="banner">
@@ -176,15 +163,7 @@ export function TopBar({ onRetry }: { onRetry: () => void }): ReactNode {
       <ConnectionBadge conn={conn} onRetry={onRetry} />
       <TradingStateBadge />
       <ProposalsBadge />
-      <div className="stats" aria-label="Account">
-        <Stat label={`Cash ${cur}`} value={fmtMoney(account?.cash)} />
-        <Stat label="Reserved" value={fmtMoney(account?.reservedCash)} optional />
-        <Stat label={`Equity ${cur}`} value={fmtMoney(account?.equity)} />
-        <Stat label="Total P&L" value={fmtSigned(day)} cls={pnlClass(day)} />
-        <Stat label="Realized" value={fmtSigned(account?.realizedPnl)} cls={pnlClass(account?.realizedPnl)} />
-        <Stat label="Unrealized" value={fmtSigned(account?.unrealizedPnl)} cls={pnlClass(account?.unrealizedPnl)} />
-        <Stat label="Fees" value={fmtMoney(account?.fees)} optional />
-      </div>
+      <AccountStats />
       <div className="topbar-right">
         <KillSwitch />
         <span className="clock mono" title="Engine time">

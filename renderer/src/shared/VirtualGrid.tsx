@@ -21,6 +21,8 @@ export interface Column<T> {
   render: (row: T) => ReactNode;
   title?: (row: T) => string | undefined;
   className?: (row: T) => string | undefined;
+  /** Most px the column widens to for its content (free text: the rest is cut, in full in the title). */
+  needCap?: number;
 }
 
 export interface VirtualGridProps<T> {
@@ -53,15 +55,97 @@ export interface VirtualGridProps<T> {
    * id (and dropped by the screen's layout reset). Without it the columns are as declared.
    */
   gridId?: string;
+  /**
+   * Told the width (px, the grid's box) at which every visible column shows at its minimum, whenever
+   * it changes: a panel sized from its content (Positions) follows it.
+   */
+  onWantWidth?: (px: number) => void;
 }
 
 /** Content wider than this is not worth widening a column for (free text): it is cut with a title. */
 const NEED_CAP_PX = 420;
 const RESIZE_STEP_PX = 8;
 /** Room added when a column widens, so a price ticking one digit wider does not widen it again at once. */
-const GROW_SLACK_PX = 6;
+const GROW_SLACK_PX = 2;
 /** Widenings per column before it stops growing (content that overflows at any width). */
 const MAX_GROWS = 24;
+
+/**
+ * How many px a cell's content is cut by: the cell's own overflow, or that of a part inside it that
+ * clips (a symbol with an ellipsis beside a flag marker shrinks to the cell and never overflows it).
+ * Measured on the text itself with fractional widths: scrollWidth is rounded, so text 0.1 px wider
+ * than its box reads as fitting while the browser paints it with an ellipsis ("63,489.…").
+ */
+const px = (v: string): number => parseFloat(v) || 0;
+
+/** Width of the text inside `el` (its text nodes only: a resize handle or an icon box is not text). */
+function textWidth(el: HTMLElement, range: Range): number {
+  let left = Infinity;
+  let right = -Infinity;
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (!n.textContent?.trim() || n.parentElement?.closest('.sr-only')) continue;
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (r.width === 0) continue;
+    left = Math.min(left, r.left);
+    right = Math.max(right, r.right);
+  }
+  return right > left ? right - left : 0;
+}
+
+function overflowOf(cell: HTMLElement, range: Range): number {
+  let over = cell.scrollWidth - cell.clientWidth;
+  const parts = [cell, ...cell.querySelectorAll<HTMLElement>('*')];
+  for (const part of parts) {
+    if (part.clientWidth === 0 || part.classList.contains('sr-only')) continue;
+    const cs = getComputedStyle(part);
+    // Only a part that clips hides text; one that lets its content spill over cuts nothing.
+    if (cs.overflowX === 'visible') continue;
+    const text = textWidth(part, range);
+    // The box's fractional width (clientWidth is rounded too), less padding and borders.
+    const box = part.getBoundingClientRect().width - px(cs.paddingLeft) - px(cs.paddingRight) - px(cs.borderLeftWidth) - px(cs.borderRightWidth);
+    over = Math.max(over, part.scrollWidth - part.clientWidth, text - box);
+  }
+  return over;
+}
+
+/**
+ * The width a cell's content needs, read from where its text and inline boxes end (left-aligned) or
+ * start (right-aligned) plus the far padding. What it misses shows as overflow, which `overflowOf`
+ * measures. Read even when the cell is wide enough,
+ * so a grid knows what it needs before anything is cut (a panel sized from its content asks for it).
+ */
+function naturalWidth(cell: HTMLElement, range: Range): number {
+  let left = Infinity;
+  let right = -Infinity;
+  const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (!n.textContent?.trim() || n.parentElement?.closest('.sr-only')) continue;
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (r.width === 0) continue;
+    left = Math.min(left, r.left);
+    right = Math.max(right, r.right);
+  }
+  // Inline boxes (a status chip, a flag marker, an icon button) count with their padding and border;
+  // block parts (a progress bar at 100%) take whatever width they are given, so they say nothing.
+  for (const part of cell.querySelectorAll<HTMLElement>('*')) {
+    if (part.classList.contains('sr-only')) continue;
+    const pcs = getComputedStyle(part);
+    if (!pcs.display.startsWith('inline') || pcs.position === 'absolute') continue;
+    const r = part.getBoundingClientRect();
+    if (r.width === 0) continue;
+    left = Math.min(left, r.left);
+    right = Math.max(right, r.right);
+  }
+  if (!(right > left)) return 0;
+  const cs = getComputedStyle(cell);
+  const box = cell.getBoundingClientRect();
+  if (cs.textAlign === 'right' || cs.textAlign === 'end') return box.right - left + px(cs.paddingLeft);
+  if (cs.textAlign === 'center') return right - left + px(cs.paddingLeft) + px(cs.paddingRight);
+  return right - box.left + px(cs.paddingRight);
+}
 
 /**
  * A virtualised ARIA grid: role=grid > rowgroup > row > gridcell, with aria-rowcount/aria-rowindex so
@@ -112,6 +196,8 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   const measureReq = useRef(0);
   const prefsRef = useRef(prefs);
   prefsRef.current = prefs;
+  const capOf = useRef<Record<string, number>>({});
+  capOf.current = Object.fromEntries(props.columns.filter((c) => c.needCap !== undefined).map((c) => [c.key, c.needCap as number]));
   // Only when what is shown changed (rows, room, columns): a re-render for the clock is not measured.
   const measureSig = `${rev}|${rowCount}|${avail ?? 0}|${plan.tracks.join(' ')}`;
   const measuredSig = useRef('');
@@ -123,10 +209,19 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
       const el = scrollRef.current;
       if (!el || el.clientWidth === 0) return;
       const found: Record<string, number> = {};
+      // Columns widened because something was cut (counted against MAX_GROWS), not just measured.
+      const cut = new Set<string>();
+      const range = document.createRange();
       for (const cell of el.querySelectorAll<HTMLElement>('[data-col]')) {
         const key = cell.dataset.col ?? '';
-        if (prefsRef.current.widths[key] !== undefined || cell.scrollWidth <= cell.clientWidth + 1 || (grows.current[key] ?? 0) >= MAX_GROWS) continue;
-        found[key] = Math.max(found[key] ?? 0, Math.min(NEED_CAP_PX, Math.ceil(cell.scrollWidth) + GROW_SLACK_PX));
+        if (prefsRef.current.widths[key] !== undefined || (grows.current[key] ?? 0) >= MAX_GROWS) continue;
+        const over = overflowOf(cell, range);
+        let want = Math.ceil(naturalWidth(cell, range) + 1);
+        if (over > 0.05) {
+          want = Math.max(want, Math.ceil(cell.clientWidth + over) + GROW_SLACK_PX);
+          cut.add(key);
+        }
+        if (want > 0) found[key] = Math.max(found[key] ?? 0, Math.min(capOf.current[key] ?? NEED_CAP_PX, want));
       }
       const keys = Object.keys(found);
       if (keys.length === 0) return;
@@ -136,7 +231,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
           const want = found[k] ?? 0;
           if (want > (cur[k] ?? 0)) {
             (next ??= { ...cur })[k] = want;
-            grows.current[k] = (grows.current[k] ?? 0) + 1;
+            if (cut.has(k)) grows.current[k] = (grows.current[k] ?? 0) + 1;
           }
         }
         return next ?? cur;
@@ -144,6 +239,17 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
     });
   });
   useEffect(() => () => cancelAnimationFrame(measureReq.current), []);
+
+  // What the grid needs, told to whoever sizes its panel: the columns plus a vertical scrollbar's
+  // width (offsetWidth − clientWidth) and the grid's borders, if any.
+  const onWant = useRef(props.onWantWidth);
+  onWant.current = props.onWantWidth;
+  const wantWidth = plan.wantWidth;
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !onWant.current || avail === null) return;
+    onWant.current(wantWidth + (el.offsetWidth - el.clientWidth));
+  }, [wantWidth, avail, rowCount]);
 
   const virtualizer = useVirtualizer({
     count: rowCount,

@@ -65,6 +65,11 @@ export interface ColumnPlan<C> {
   tracks: string[];
   /** Sum of the shown columns' minimums plus the menu track: below it the grid scrolls sideways. */
   minWidth: number;
+  /**
+   * Sum of every visible column's minimum plus the menu track: the width at which nothing the operator
+   * asked for is left out (a panel sized from its content asks for this much).
+   */
+  wantWidth: number;
 }
 
 export function planColumns<C extends ColumnSpec>(
@@ -98,7 +103,7 @@ export function planColumns<C extends ColumnSpec>(
     const fr = frOf(c.width);
     return fr > 0 ? `minmax(${min(c)}px, ${fr}fr)` : `${min(c)}px`;
   });
-  return { shown, squeezed, tracks, minWidth: shown.reduce((s, c) => s + min(c), MENU_TRACK_PX) };
+  return { shown, squeezed, tracks, minWidth: shown.reduce((s, c) => s + min(c), MENU_TRACK_PX), wantWidth: visible.reduce((s, c) => s + min(c), MENU_TRACK_PX) };
 }
 
 /** The order after moving `key` one place left (-1) or right (+1) among the given order. */

@@ -86,6 +86,9 @@ export class GridObject {
     return this.root.evaluate((grid, skip) => {
       const heads = [...grid.querySelectorAll<HTMLElement>('[role="columnheader"]')].map((h) => h.innerText.trim().toLowerCase());
       const out: string[] = [];
+      // The visible part of the grid: its box less the vertical scrollbar (clientWidth), within the window.
+      const box = grid.getBoundingClientRect();
+      const view = { left: Math.max(0, box.left + grid.clientLeft), right: Math.min(window.innerWidth, box.left + grid.clientLeft + grid.clientWidth) };
       for (const cell of grid.querySelectorAll<HTMLElement>('[role="columnheader"], [role="gridcell"]')) {
         const col = Number(cell.getAttribute('aria-colindex')) - 1;
         const head = heads[col] ?? '';
@@ -93,8 +96,42 @@ export class GridObject {
         // Cut children count too (a flex cell can hide an ellipsised span).
         // Screen-reader-only text is clipped on purpose (1 px box); it is not what a trader reads.
         const parts = [cell, ...cell.querySelectorAll<HTMLElement>('*')].filter((el) => !el.classList.contains('sr-only'));
-        if (parts.some((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')) {
-          out.push(`${head || '(header)'}: "${cell.innerText.trim()}" (${cell.scrollWidth} > ${cell.clientWidth})`);
+        // The text's own width (fractional), not scrollWidth: that is rounded, so text 0.1 px wider
+        // than its box passed as fitting while the browser painted it cut with an ellipsis.
+        let cut: string | null = null;
+        for (const el of parts) {
+          const cs = getComputedStyle(el);
+          if (cs.overflowX === 'visible' || el.clientWidth === 0) continue;
+          // Its text nodes only: a resize handle or an icon box is not text.
+          let left = Infinity;
+          let right = -Infinity;
+          const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+          for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+            if (!n.textContent?.trim() || n.parentElement?.closest('.sr-only')) continue;
+            const range = document.createRange();
+            range.selectNodeContents(n);
+            const r = range.getBoundingClientRect();
+            if (r.width === 0) continue;
+            left = Math.min(left, r.left);
+            right = Math.max(right, r.right);
+          }
+          const text = right > left ? right - left : 0;
+          const px = (v: string): number => parseFloat(v) || 0;
+          const box = el.getBoundingClientRect().width - px(cs.paddingLeft) - px(cs.paddingRight) - px(cs.borderLeftWidth) - px(cs.borderRightWidth);
+          if (el.scrollWidth > el.clientWidth + 1 || text > box + 0.05) {
+            cut = `text ${text.toFixed(1)} px in ${box.toFixed(1)} px`;
+            break;
+          }
+        }
+        if (cut) {
+          out.push(`${head || '(header)'}: "${cell.innerText.trim()}" (${cut})`);
+          continue;
+        }
+        // A cell the grid's own box clips (a column scrolled out of view sideways, or only partly in
+        // it) is as unreadable as an ellipsis: a trader does not scroll a 3-row grid to see P&L.
+        const r = cell.getBoundingClientRect();
+        if (r.width > 0 && (r.right > view.right + 1 || r.left < view.left - 1)) {
+          out.push(`${head || '(header)'}: "${cell.innerText.trim()}" (outside the grid's view: ${Math.round(r.left)}–${Math.round(r.right)} not in ${Math.round(view.left)}–${Math.round(view.right)})`);
         }
       }
       return out;

@@ -248,9 +248,15 @@ export class TerminalPage {
         if (box.width === 0) continue;
         const range = document.createRange();
         range.selectNodeContents(tab);
-        const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        // Lines by vertical overlap, not by equal tops: a count badge in another font sits a pixel or
+        // two off the label's baseline on the same line (rounded tops told that apart as a wrap at 1920).
+        const lines: { top: number; bottom: number }[] = [];
+        for (const q of [...range.getClientRects()].filter((x) => x.width > 0)) {
+          const mid = (q.top + q.bottom) / 2;
+          if (!lines.some((l) => mid > l.top && mid < l.bottom)) lines.push({ top: q.top, bottom: q.bottom });
+        }
         const r = range.getBoundingClientRect();
-        if (lines.size > 1) out.push(`"${tab.innerText.trim()}" wraps onto ${lines.size} lines`);
+        if (lines.length > 1) out.push(`"${tab.innerText.trim()}" wraps onto ${lines.length} lines`);
         else if (r.right > box.right + 1 || r.right > window.innerWidth + 1) out.push(`"${tab.innerText.trim()}" cut`);
       }
       return out;

@@ -3,12 +3,14 @@ import { expect, test } from '../fixtures.ts';
 import type { TerminalPage } from '../pages/terminal-page.ts';
 
 /**
- * The trading screen fits and reads at the two window sizes traders use: nothing wider than the
- * window, Positions and the reference orders' cells never cut, status and actions always there, and
- * the operator's column choices survive a reload and a layout reset.
+ * The trading screen fits and reads at the window sizes traders use: nothing wider than the window,
+ * the top bar's groups never overlapping, tabs on one line, Positions and the reference orders' cells
+ * never cut, status and actions always there, and the operator's column choices survive a reload and
+ * a layout reset.
  */
 
 const SIZES = [
+  { width: 1920, height: 1080 },
   { width: 1600, height: 1000 },
   { width: 1280, height: 720 },
 ] as const;
@@ -35,8 +37,8 @@ async function trade(terminal: TerminalPage): Promise<{ limitId: string; deniedI
   return { limitId, deniedId };
 }
 
-test('every column reads in full at 1600×1000 and 1280×720', async ({ terminal }) => {
-  test.setTimeout(180_000);
+test('every column reads in full at 1920×1080, 1600×1000 and 1280×720', async ({ terminal }) => {
+  test.setTimeout(300_000);
   const { page, blotter, positions } = terminal;
   const { limitId, deniedId } = await trade(terminal);
   await page.getByRole('tab', { name: 'Positions' }).click();
@@ -45,20 +47,48 @@ test('every column reads in full at 1600×1000 and 1280×720', async ({ terminal
     await page.setViewportSize(size);
     await expect.poll(() => page.evaluate(() => window.innerWidth)).toBe(size.width);
     await pageFits(page);
+    const at = `${size.width}×${size.height}`;
+
+    // The top bar: no text over other text, none cut; figures without room are one click away, and
+    // the Account group keeps its exact name (specs and assistive tech find it by it).
+    await expect.poll(() => terminal.topBarProblems(), { message: `top bar at ${at}` }).toEqual([]);
+    await expect(terminal.topBar().getByLabel('Account', { exact: true })).toContainText('Equity');
+    const more = terminal.topBar().getByRole('button', { name: 'More figures', exact: true });
+    if (await more.isVisible()) {
+      await more.click();
+      const pop = page.getByRole('dialog', { name: 'More figures' });
+      await expect(pop).toBeVisible();
+      for (const label of ((await more.getAttribute('title')) ?? '').replace(/^More figures: /, '').split(', ')) await expect(pop).toContainText(label);
+      await page.keyboard.press('Escape');
+      await expect(pop).toBeHidden();
+    }
+    // Every tab label on one line (the blotter's "ORDERS 1 open / 5" broke over two).
+    await expect.poll(() => terminal.brokenTabs(), { message: `tabs at ${at}` }).toEqual([]);
 
     // Positions: all six columns, none cut, lot-precise quantities.
     await expect.poll(() => positions.headers()).toEqual(['Symbol', 'Qty', 'Avg price', 'Mark', 'Realized', 'Unrealized']);
     await expect(positions.rows()).toHaveCount(3);
-    await expect.poll(() => positions.truncatedCells(), { message: `positions at ${size.width}` }).toEqual([]);
+    await expect.poll(() => positions.truncatedCells(), { message: `positions at ${at}` }).toEqual([]);
     expect(await positions.cellText('SPY', 'Qty')).toBe('50');
     expect(await positions.cellText('BTC/USDT', 'Qty')).toBe('0.12345');
 
     // Orders: status, reason and actions visible; nothing cut but the reason's message (title has it).
     const orders = await blotter.showOrders();
+    // From 1600 px up the blotter also keeps what a trader reads on every fill. Polled: the grid
+    // re-plans its columns as it measures their content.
+    const must = ['ID', 'Symbol', 'Side', 'Price', 'Status', 'Actions', ...(size.width >= 1600 ? ['Type', 'Qty', 'Filled', 'Progress', 'Avg price'] : [])];
+    await expect
+      .poll(
+        async () => {
+          const h = await orders.headers();
+          return must.filter((x) => !h.includes(x));
+        },
+        { message: `orders columns missing at ${at}` },
+      )
+      .toEqual([]);
     const heads = await orders.headers();
-    for (const h of ['ID', 'Symbol', 'Side', 'Status', 'Actions']) expect(heads).toContain(h);
     await expect(blotter.cancelButton(limitId)).toBeVisible();
-    await expect.poll(() => orders.truncatedCells(['reason']), { message: `orders at ${size.width}` }).toEqual([]);
+    await expect.poll(() => orders.truncatedCells(['reason']), { message: `orders at ${at}` }).toEqual([]);
     if (heads.includes('Reason')) {
       const reason = await blotter.orderCell(deniedId, 'Reason');
       await expect(reason).toContainText('BELOW_MIN_NOTIONAL');
@@ -69,10 +99,11 @@ test('every column reads in full at 1600×1000 and 1280×720', async ({ terminal
     await expect(legend).toContainText('C ');
     expect(await legend.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
 
-    await terminal.screenshot(`layout-${size.width}`);
+    await terminal.screenshot(`layout-${size.width}x${size.height}`);
     const fills = await blotter.showFills();
-    await expect.poll(() => fills.truncatedCells(), { message: `fills at ${size.width}` }).toEqual([]);
-    await terminal.screenshot(`layout-${size.width}-fills`);
+    await expect.poll(() => fills.truncatedCells(), { message: `fills at ${at}` }).toEqual([]);
+    await terminal.screenshot(`layout-${size.width}x${size.height}-fills`);
+    await blotter.showOrders();
   }
 });
 

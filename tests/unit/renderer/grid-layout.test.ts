@@ -27,6 +27,15 @@ describe('planColumns', () => {
     expect(tiny.shown.map((c) => c.key)).toEqual(['id', 'status']);
   });
 
+  it('when columns give way for room, then wantWidth still asks for all the visible ones (a panel sized from content grows to it)', () => {
+    const p = planColumns(cols, none, { qty: 70 }, 290);
+    expect(p.squeezed).toEqual(['progress', 'time']);
+    expect(p.minWidth).toBe(100 + 70 + 90 + MENU_TRACK_PX);
+    expect(p.wantWidth).toBe(100 + 60 + 70 + 80 + 90 + MENU_TRACK_PX);
+    // Columns the operator hid are not asked for.
+    expect(planColumns(cols, { ...none, hidden: ['progress'] }, {}, 280).wantWidth).toBe(100 + 60 + 60 + 90 + MENU_TRACK_PX);
+  });
+
   it('when a cell was measured wider than its declared minimum, then the column keeps that width', () => {
     const p = planColumns(cols, none, { time: 75, id: 130 }, 1000);
     expect(p.tracks[0]).toBe('minmax(130px, 1fr)');

@@ -87,6 +87,12 @@ export function ProgressBar({ o, now }: { o: OrderDto; now: number }): ReactNode
   );
 }
 
+/**
+ * Declared widths are floors: the grid measures what each column's content and header need and
+ * widens it to that, so a floor only has to hold an empty column. Low floors leave the room to
+ * content: at 1600 px every column but Time and Reason fits beside a Positions panel sized for its
+ * six columns, and at 1280 px the priority-1 columns do.
+ */
 function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded: Record<string, true>, flags: Record<string, RiskFlagDto[]>): Column<OrderDto>[] {
   return [
     // Time is on the row's title too: it is the first column to give way when room is short.
@@ -94,7 +100,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
     {
       key: 'id',
       header: 'ID',
-      width: 'minmax(118px, 0.4fr)',
+      width: 'minmax(96px, 0.4fr)',
       priority: 1,
       required: true,
       render: (o) => {
@@ -138,7 +144,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
     {
       key: 'symbol',
       header: 'Symbol',
-      width: 'minmax(84px, 0.7fr)',
+      width: 'minmax(64px, 0.7fr)',
       priority: 1,
       required: true,
       render: (o) => (
@@ -152,7 +158,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
     {
       key: 'type',
       header: 'Type',
-      width: '58px',
+      width: '40px',
       priority: 3,
       render: (o) => <TypeCell o={o} />,
       title: (o) =>
@@ -160,14 +166,14 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           ? `${STYLE_LABEL[o.execution.algo] ?? o.execution.algo} · ${o.urgency} urgency · ${fmtDuration((o.execution.endAt - o.execution.startAt) / 1000)}`
           : `${o.type} ${o.tif.toUpperCase()}${o.source === 'api' ? ' · via API' : ''}`,
     },
-    { key: 'qty', header: 'Qty', width: 'minmax(60px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
-    { key: 'filled', header: 'Filled', width: 'minmax(60px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
+    { key: 'qty', header: 'Qty', width: 'minmax(40px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
+    { key: 'filled', header: 'Filled', width: 'minmax(40px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
     // An algo's progress against its schedule and the average fill price are what a trader watches.
-    { key: 'progress', header: 'Progress', width: 'minmax(72px, 1.4fr)', priority: 2, render: (o) => <ProgressBar o={o} now={now} /> },
+    { key: 'progress', header: 'Progress', width: 'minmax(64px, 1.4fr)', priority: 2, render: (o) => <ProgressBar o={o} now={now} /> },
     {
       key: 'price',
       header: 'Price',
-      width: 'minmax(70px, 0.7fr)',
+      width: 'minmax(44px, 0.7fr)',
       // A working order's price is what a trader reads first after its side and status: it stays
       // longer than Filled, Progress and Avg price when the blotter narrows.
       priority: 1,
@@ -188,11 +194,11 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           fmtNum(o.price, pd(inst, o.symbol))
         ),
     },
-    { key: 'avg', header: 'Avg price', width: 'minmax(70px, 0.7fr)', priority: 2, align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
+    { key: 'avg', header: 'Avg price', width: 'minmax(56px, 0.7fr)', priority: 2, align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
     {
       key: 'status',
       header: 'Status',
-      width: 'minmax(94px, 0.5fr)',
+      width: 'minmax(80px, 0.5fr)',
       priority: 1,
       required: true,
       render: (o) => (
@@ -215,6 +221,8 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       key: 'reason',
       header: 'Reason',
       width: 'minmax(110px, 2fr)',
+      // Wide enough for the code in full; the message takes what room is left.
+      needCap: 190,
       priority: 5,
       className: () => 'reason-cell',
       render: (o) =>

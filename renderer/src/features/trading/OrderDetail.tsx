@@ -323,10 +323,13 @@ export function SidePanel({ risk }: { risk: (visible: boolean) => ReactNode }): 
             { id: 'risk', label: riskLabel, title: 'Risk: trading state, limits, flags, VaR (Alt+R; full screen: Ctrl+2)' },
           ]}
         />
-        {tab === 'positions' && <PositionsTotals />}
       </header>
-      <div className="panel-body" id="tabpanel-positions" role="tabpanel" aria-labelledby="tab-positions" hidden={tab !== 'positions'}>
-        <PositionsGrid />
+      {/* The totals sit under the grid, not beside the tabs: there they were cut at 1280 px. */}
+      <div className="panel-body positions-body" id="tabpanel-positions" role="tabpanel" aria-labelledby="tab-positions" hidden={tab !== 'positions'}>
+        <div className="positions-grid-box">
+          <PositionsGrid />
+        </div>
+        <PositionsTotals />
       </div>
       <div className="panel-body scroll" id="tabpanel-detail" role="tabpanel" aria-labelledby="tab-detail" hidden={tab !== 'detail'}>
         <OrderDetail />

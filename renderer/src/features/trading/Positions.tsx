@@ -1,10 +1,11 @@
-import { useMemo, useRef, useState } from 'react';
+import { useContext, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { InstrumentDto, PositionDto, RiskFlagDto } from '../../../../src/contract/index.ts';
 import { fmtMoney, fmtNum, fmtQty, fmtSigned, pnlClass } from '../../shared/format.ts';
 import { registerFocus } from '../../shared/focus.ts';
 import { selectSymbol, useStore } from '../../state/index.ts';
 import { FlagMarker, useFlagsBySymbol } from './Blotter.tsx';
+import { PositionsWidthContext } from './panel-fit.ts';
 import { VirtualGrid } from '../../shared/VirtualGrid.tsx';
 import type { Column } from '../../shared/VirtualGrid.tsx';
 
@@ -14,7 +15,7 @@ function columns(inst: Record<string, InstrumentDto>, flags: Record<string, Risk
     {
       key: 'symbol',
       header: 'Symbol',
-      width: 'minmax(70px, 1fr)',
+      width: 'minmax(56px, 1fr)',
       priority: 1,
       required: true,
       render: (p) => (
@@ -27,7 +28,7 @@ function columns(inst: Record<string, InstrumentDto>, flags: Record<string, Risk
     {
       key: 'qty',
       header: 'Qty',
-      width: 'minmax(58px, 1fr)',
+      width: 'minmax(40px, 1fr)',
       priority: 1,
       align: 'right',
       render: (p) => fmtQty(p.qty, inst[p.symbol]),
@@ -36,17 +37,17 @@ function columns(inst: Record<string, InstrumentDto>, flags: Record<string, Risk
     {
       key: 'avg',
       header: 'Avg price',
-      width: 'minmax(74px, 1fr)',
+      width: 'minmax(56px, 1fr)',
       priority: 1,
       align: 'right',
       render: (p) => fmtNum(p.avgPrice, pd(p.symbol)),
       title: (p) => `Cost basis ${fmtMoney(p.costBasis)} · market value ${fmtMoney(p.marketValue)} · fees ${fmtMoney(p.fees, 4)}`,
     },
-    { key: 'mark', header: 'Mark', width: 'minmax(74px, 1fr)', priority: 1, align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
+    { key: 'mark', header: 'Mark', width: 'minmax(56px, 1fr)', priority: 1, align: 'right', render: (p) => fmtNum(p.markPrice, pd(p.symbol)) },
     {
       key: 'realized',
       header: 'Realized',
-      width: 'minmax(60px, 1fr)',
+      width: 'minmax(52px, 1fr)',
       priority: 1,
       align: 'right',
       render: (p) => fmtSigned(p.realizedPnl),
@@ -55,7 +56,7 @@ function columns(inst: Record<string, InstrumentDto>, flags: Record<string, Risk
     {
       key: 'unrealized',
       header: 'Unrealized',
-      width: 'minmax(70px, 1fr)',
+      width: 'minmax(60px, 1fr)',
       priority: 1,
       align: 'right',
       render: (p) => fmtSigned(p.unrealizedPnl),
@@ -76,7 +77,7 @@ function usePositionRows(): PositionDto[] {
   );
 }
 
-/** Realized and unrealized P&L over all positions, for a panel header. */
+/** Realized and unrealized P&L over all positions, a line under the Positions grid. */
 export function PositionsTotals(): ReactNode {
   const rows = usePositionRows();
   const currency = useStore((s) => s.session?.currency ?? '');
@@ -90,12 +91,13 @@ export function PositionsTotals(): ReactNode {
     return { u, r };
   }, [rows]);
   return (
-    <div className="panel-tools totals">
-      <span>
+    <div className="positions-totals totals" role="status" aria-label="Positions totals">
+      <span>Total {currency}</span>
+      <span title="Realized P&L is net of fees">
         Realized <b className={pnlClass(totals.r)}>{fmtSigned(totals.r)}</b>
       </span>
       <span>
-        Unrealized <b className={pnlClass(totals.u)}>{fmtSigned(totals.u)}</b> <span className="muted">{currency}</span>
+        Unrealized <b className={pnlClass(totals.u)}>{fmtSigned(totals.u)}</b>
       </span>
     </div>
   );
@@ -111,9 +113,11 @@ export function PositionsGrid(): ReactNode {
   // Marks move the numbers (and their widths): a new revision whenever the rows do.
   const revRef = useRef(0);
   const rev = useMemo(() => ++revRef.current, [rows]);
+  const tellWidth = useContext(PositionsWidthContext);
   return (
     <VirtualGrid<PositionDto>
       label="Positions"
+      className="positions-grid"
       gridId="trading.positions"
       columns={cols}
       rowCount={rows.length}
@@ -129,6 +133,7 @@ export function PositionsGrid(): ReactNode {
       rowClassName={(p) => (p.qty === 0 ? 'done' : undefined)}
       emptyText="No positions"
       gridRef={(el) => registerFocus('positions', el)}
+      onWantWidth={tellWidth ?? undefined}
     />
   );
 }

@@ -1,11 +1,13 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
+import { Group, Panel, Separator, useDefaultLayout, usePanelRef } from 'react-resizable-panels';
 import { PanelBoundary } from '../../shared/Panel.tsx';
 import { layoutId, layoutStorage } from '../../state/index.ts';
 import { Blotter } from './Blotter.tsx';
 import { DepthBook } from './DepthBook.tsx';
 import { SidePanel } from './OrderDetail.tsx';
 import { OrderTicket } from './OrderTicket.tsx';
+import { PositionsWidthContext } from './panel-fit.ts';
 import { PriceChart } from './PriceChart.tsx';
 import { TradeTape } from './TradeTape.tsx';
 import { Watchlist } from './Watchlist.tsx';
@@ -17,6 +19,71 @@ function Handle({ dir }: { dir: 'h' | 'v' }): ReactNode {
 /** A panel group of this screen whose sizes are saved per operator (only after the operator drags). */
 function useLayout(group: string): ReturnType<typeof useDefaultLayout> {
   return useDefaultLayout({ id: layoutId('trading', group), storage: layoutStorage, onlySaveAfterUserInteractions: true });
+}
+
+/** The blotter keeps at least this much beside Positions: its priority-1 columns (id, symbol, side, price, status, actions). */
+const BLOTTER_KEEP_PX = 470;
+/** Positions never narrower than this, whatever its content says. */
+const POSITIONS_MIN_PX = 300;
+
+/**
+ * The Positions panel's width follows what its grid needs (all six columns in full, measured), until
+ * the operator drags the split: then (and after a reload, from the saved layout) their size rules.
+ * Re-applied when the window's width changes, as the panel otherwise keeps its pixels.
+ */
+function usePositionsFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>; tell: (px: number) => void; userResized: () => void } {
+  const ref = usePanelRef();
+  const [want, setWant] = useState<number | null>(null);
+  const [winW, setWinW] = useState(() => window.innerWidth);
+  const userSized = useRef(saved);
+  useEffect(() => {
+    const onResize = (): void => setWinW(window.innerWidth);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  useEffect(() => {
+    const panel = ref.current;
+    if (want === null || !panel || userSized.current) return;
+    // Its box: the grid plus the panel's 1 px borders.
+    const size = panel.getSize();
+    const group = size.asPercentage > 0 ? (size.inPixels * 100) / size.asPercentage : 0;
+    // Positions' columns are all priority 1, but so are the blotter's id, status and actions: past
+    // what leaves the blotter those, Positions scrolls rather than the blotter losing them.
+    const room = group > 0 ? group - 4 - BLOTTER_KEEP_PX : Infinity;
+    const target = Math.max(POSITIONS_MIN_PX, Math.min(Math.ceil(want) + 2, room));
+    const cur = size.inPixels;
+    if (Math.abs(cur - target) >= 1) panel.resize(`${target}px`);
+  }, [want, winW, ref]);
+  const tell = useCallback((px: number) => setWant((cur) => (cur === px ? cur : px)), []);
+  const userResized = useCallback(() => {
+    userSized.current = true;
+  }, []);
+  return { ref, tell, userResized };
+}
+
+/** The watchlist and ticket column: narrower up to 1700 px windows, where the bottom row needs the room. */
+const leftWidth = (win: number): number => (win <= 1700 ? 312 : 340);
+
+/** Sizes the left column for the window's width until the operator drags it (then their size rules). */
+function useLeftFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>; userResized: () => void } {
+  const ref = usePanelRef();
+  const [winW, setWinW] = useState(() => window.innerWidth);
+  const userSized = useRef(saved);
+  useEffect(() => {
+    const onResize = (): void => setWinW(window.innerWidth);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  useEffect(() => {
+    const panel = ref.current;
+    if (!panel || userSized.current) return;
+    const want = leftWidth(winW);
+    if (Math.abs(panel.getSize().inPixels - want) >= 1) panel.resize(`${want}px`);
+  }, [winW, ref]);
+  const userResized = useCallback(() => {
+    userSized.current = true;
+  }, []);
+  return { ref, userResized };
 }
 
 /**
@@ -31,9 +98,21 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
   const top = useLayout('top');
   const right = useLayout('right');
   const bottom = useLayout('bottom');
+  const fit = usePositionsFit(bottom.defaultLayout !== undefined);
+  const leftFit = useLeftFit(main.defaultLayout !== undefined);
   return (
-    <Group orientation="horizontal" id="g-main" className="workspace" defaultLayout={main.defaultLayout} onLayoutChanged={main.onLayoutChanged}>
-      <Panel id="p-left" defaultSize="340px" minSize="280px" maxSize="460px" groupResizeBehavior="preserve-pixel-size">
+    <PositionsWidthContext.Provider value={fit.tell}>
+    <Group
+      orientation="horizontal"
+      id="g-main"
+      className="workspace"
+      defaultLayout={main.defaultLayout}
+      onLayoutChanged={(layout, meta) => {
+        if (meta.isUserInteraction) leftFit.userResized();
+        main.onLayoutChanged(layout, meta);
+      }}
+    >
+      <Panel id="p-left" panelRef={leftFit.ref} defaultSize={`${leftWidth(window.innerWidth)}px`} minSize="280px" maxSize="460px" groupResizeBehavior="preserve-pixel-size">
         <Group orientation="vertical" id="g-left" defaultLayout={left.defaultLayout} onLayoutChanged={left.onLayoutChanged}>
           <Panel id="p-watch" defaultSize="172px" minSize="100px" groupResizeBehavior="preserve-pixel-size">
             <PanelBoundary name="Watchlist">
@@ -78,15 +157,23 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
           </Panel>
           <Handle dir="v" />
           <Panel id="p-bottom" minSize="140px">
-            <Group orientation="horizontal" id="g-bottom" defaultLayout={bottom.defaultLayout} onLayoutChanged={bottom.onLayoutChanged}>
+            <Group
+              orientation="horizontal"
+              id="g-bottom"
+              defaultLayout={bottom.defaultLayout}
+              onLayoutChanged={(layout, meta) => {
+                if (meta.isUserInteraction) fit.userResized();
+                bottom.onLayoutChanged(layout, meta);
+              }}
+            >
               <Panel id="p-blotter" minSize="360px">
                 <PanelBoundary name="Blotter">
                   <Blotter />
                 </PanelBoundary>
               </Panel>
               <Handle dir="h" />
-              {/* Wide enough for the six position columns in full at 1280 px; the blotter takes the rest. */}
-              <Panel id="p-positions" defaultSize="380px" minSize="300px" groupResizeBehavior="preserve-pixel-size">
+              {/* As wide as its six columns need (usePositionsFit); the blotter takes the rest. */}
+              <Panel id="p-positions" panelRef={fit.ref} defaultSize="440px" minSize={`${POSITIONS_MIN_PX}px`} groupResizeBehavior="preserve-pixel-size">
                 <PanelBoundary name="Positions and order detail">
                   <SidePanel risk={risk} />
                 </PanelBoundary>
@@ -96,5 +183,6 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
         </Group>
       </Panel>
     </Group>
+    </PositionsWidthContext.Provider>
   );
 }

@@ -1,0 +1,8 @@
+import { createContext } from 'react';
+
+/**
+ * How the Positions grid tells the trading screen the width it needs (px, the grid's box) so that
+ * all six columns read in full: the screen sizes the Positions panel from that, not from a fixed
+ * guess, and the blotter gets the rest (its columns give way by priority). Null outside that screen.
+ */
+export const PositionsWidthContext = createContext<((px: number) => void) | null>(null);
