@@ -336,6 +336,49 @@ export interface TcaDto {
   endTs: number;
   durationMs: number | null;
   final: boolean;
+  /** The pre-trade expected cost (bps of notional) recorded when the parent started; null: no market then. */
+  estimatedBps?: number | null;
+}
+
+/** One finished parent on the execution-quality trend. */
+export interface ExecQualityPointDto {
+  orderId: string;
+  algo: string;
+  symbol: string;
+  side: Side;
+  endTs: number;
+  shortfallBps: number;
+  estimatedBps: number | null;
+  qty: number;
+  notional: number;
+}
+
+/** Deterioration band: the recent mean may exceed the baseline by at most bandBps once minCount parents exist. */
+export interface ExecQualityConfigDto {
+  bandBps: number;
+  minCount: number;
+  /** The recent window: the last N parents of a group. */
+  window: number;
+}
+
+/** Shortfall of one algorithm or instrument: all parents, the recent window and the earlier baseline. */
+export interface ExecQualityGroupDto {
+  key: string;
+  parents: number;
+  meanShortfallBps: number | null;
+  medianShortfallBps: number | null;
+  meanEstimatedBps: number | null;
+  recentMeanBps: number | null;
+  recentMedianBps: number | null;
+  baselineMeanBps: number | null;
+  status: 'insufficient' | 'ok' | 'deteriorated';
+}
+
+export interface ExecQualityDto {
+  points: ExecQualityPointDto[];
+  byAlgo: ExecQualityGroupDto[];
+  bySymbol: ExecQualityGroupDto[];
+  config: ExecQualityConfigDto;
 }
 
 /** One step of a working parent's schedule. */

@@ -140,6 +140,8 @@ export interface JournalPort {
   recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean;
   saveTca(parentId: string, json: string, ts: number): void;
   loadTca(parentId: string): string | undefined;
+  /** Every saved TCA (JSON), oldest update first: the execution-quality history. */
+  loadAllTca(): string[];
   loadOrders(): OrderRecord[];
   loadFills(): FillRecord[];
   getMeta(key: string): string | undefined;

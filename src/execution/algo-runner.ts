@@ -35,6 +35,8 @@ export interface AlgoRunnerDeps {
   /** Trading state and PMS flags, read before every child (the L1/PMS hooks). */
   guard: (parent: Order) => GuardVerdict;
   onTca?: (tca: TcaDto) => void;
+  /** The pre-trade expected cost (bps) of a parent as it starts; kept in its algo state so a restart keeps the figure of the start. */
+  estimateBps?: (parent: Order) => number | null;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
@@ -80,6 +82,8 @@ export class AlgoRunner {
     if (!inst) return;
     const params = JSON.parse(parent.algoParams ?? '{}') as AlgoParams;
     const state = JSON.parse(parent.algoState ?? '{}') as AlgoState;
+    // Recorded once, at the first start: the TCA compares the realised shortfall with it.
+    if (!('estimatedBps' in state) && this.deps.estimateBps) state.estimatedBps = this.deps.estimateBps(parent);
     const r: Running = {
       parent,
       inst,
@@ -512,6 +516,7 @@ export class AlgoRunner {
       marketVolume: mktQty > 0n ? fromUnits(mktQty, inst.qtyDecimals) : 0,
       marketNotional: mktNotional > 0n ? Number(divRound(mktNotional * 100n, scale)) / 100 : 0,
       final,
+      estimatedBps: typeof r.state.estimatedBps === 'number' ? r.state.estimatedBps : null,
     });
   }
 }

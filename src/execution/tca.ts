@@ -32,6 +32,8 @@ export interface TcaInput {
   marketVolume: number;
   marketNotional: number;
   final: boolean;
+  /** The pre-trade expected cost recorded at the start (bps), when there was one. */
+  estimatedBps?: number | null;
 }
 
 const bps = (x: number): number => Math.round(x * 1e4 * 100) / 100 || 0; // `|| 0`: no -0 in JSON
@@ -87,5 +89,6 @@ export function computeTca(i: TcaInput): TcaDto {
     endTs: i.endTs,
     durationMs: i.arrivalTs !== null ? i.endTs - i.arrivalTs : null,
     final: i.final,
+    estimatedBps: i.estimatedBps === undefined || i.estimatedBps === null ? null : Math.round(i.estimatedBps * 100) / 100,
   };
 }

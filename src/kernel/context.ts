@@ -1,4 +1,5 @@
 import type { VenueInfoDto } from '../contract/api/venue.ts';
+import type { QualityTracker } from '../execution/exec-quality.ts';
 import type { ClockDto } from '../contract/api/session.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EngineMode } from '../core/enums.ts';
@@ -55,6 +56,8 @@ export interface EngineCore {
   pms: PmsLoop;
   valuation: PortfolioValuation;
   venue: VenueContext;
+  /** Finished parents' shortfall over time and the deterioration band (exec.quality). */
+  quality: QualityTracker;
   /** Lot, tick, minimum notional, cash and no-short checks (a child may use its parent's share). */
   structuralCheck(order: GateOrder, i: Instrument, parentId: string | null): GateDecision;
 }

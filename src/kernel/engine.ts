@@ -1,4 +1,4 @@
-import type { AlgoKind } from '../contract/dto.ts';
+import type { AlgoKind, ExecQualityConfigDto } from '../contract/dto.ts';
 import type { Clock, ClockPace } from '../core/clock.ts';
 import { SimClock } from '../core/clock.ts';
 import type { Durability } from '../core/enums.ts';
@@ -71,6 +71,8 @@ export interface EngineOptions {
   venueAdmin?: VenueAdmin;
   /** L2: signal cycle cadence, auto-proposals, the queue's TTL and price band, sizing. */
   l2?: L2Options;
+  /** Execution-quality deterioration band (bps), minimum parents before it can fire, recent window. */
+  execQuality?: Partial<ExecQualityConfigDto>;
   /** Receives anomalies and internal errors; defaults to stderr. */
   log?: Log;
   /** How engine time moves against wall time (a replay's SimClockDriver): pushed to clients in `clock`. */

@@ -14,6 +14,9 @@ import { OrderIntake } from '../execution/intake.ts';
 import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { TriggerBook } from '../execution/trigger-book.ts';
+import { DEFAULT_EXEC_QUALITY, QualityTracker, qualityPoint, transitionMessage } from '../execution/exec-quality.ts';
+import type { TcaDto } from '../contract/dto.ts';
+import { expectedCost } from './l2-assess.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { EngineCore, KernelContext } from './context.ts';
 import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
@@ -142,6 +145,11 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     mid: (s) => hub.mid(s),
     shortTermVol: (s) => hub.shortTermVol(s),
   };
+  // Finished parents' TCA as history: the deterioration check starts from it without alerting for the past.
+  const quality = new QualityTracker({ ...DEFAULT_EXEC_QUALITY, ...config.execQuality });
+  quality.load(journal.loadAllTca().map((j) => JSON.parse(j) as TcaDto).filter((t) => t.final).map(qualityPoint));
+  /** Set once the core exists; a parent's estimate reads the market through it (parents start after the build). */
+  let coreRef: EngineCore | undefined;
   const runner: AlgoRunner = new AlgoRunner({
     clock,
     oms,
@@ -151,7 +159,25 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     market,
     // The guard chain (trading state, breakers, PMS flags): every child asks.
     guard: (p) => guard.check(p),
-    onTca: (t) => bus.publish('tca', t),
+    onTca: (t) => {
+      bus.publish('tca', t);
+      // A final TCA joins the trend; leaving (or re-entering) the band is an engine alert, once.
+      for (const tr of quality.add(qualityPoint(t))) {
+        const code = tr.kind === 'raised' ? 'EXEC_QUALITY_DETERIORATED' : 'EXEC_QUALITY_RECOVERED';
+        log(tr.kind === 'raised' ? 'warn' : 'info', transitionMessage(tr, quality.config));
+        bus.publish('engine.alert', { code, severity: 'warn', message: transitionMessage(tr, quality.config), orderId: t.orderId, at: clock.now() });
+      }
+    },
+    // The same square-root model the L2 assessment and the ticket's expected cost use, at the parent's start.
+    estimateBps: (p) => {
+      if (!coreRef || p.algo === null) return null;
+      const params = JSON.parse(p.algoParams ?? '{}') as { startAt?: number; endAt?: number };
+      const horizonSec = params.startAt !== undefined && params.endAt !== undefined ? Math.max(1, (params.endAt - params.startAt) / 1000) : 1;
+      const i = inst(p.symbol);
+      if (!i) return null;
+      const est = expectedCost(coreRef, { symbol: p.symbol, side: p.side, qty: String(fromUnits(p.qtyUnits, i.qtyDecimals)), urgency: p.urgency, algo: undefined }, p.algo, horizonSec);
+      return est === null ? null : Math.round(est.bps * 100) / 100;
+    },
     log,
   });
   const triggerPrices = (s: string) => ({ last: hub.last(s), bid: market.bestBid(s), ask: market.bestAsk(s) });
@@ -278,7 +304,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   });
   const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
   const clockFeed = new ClockFeed({ mode: parts.mode, clock, pace: parts.pace, publish: (c) => bus.publish('clock', c) });
-  const core: EngineCore = {
+  coreRef = {
     mode: parts.mode,
     venue: venueSide.ctx,
     clock,
@@ -297,7 +323,9 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     pms,
     valuation,
     structuralCheck,
+    quality,
   };
+  const core: EngineCore = coreRef;
   const l2 = new L2Service(core, l2Stores, {
     signals: (c) => bus.publish('signal.generated', c),
     created: (p) => bus.publish('proposal.created', p),

@@ -1,6 +1,6 @@
 import type { Params } from '../contract/api.ts';
 import type { VenueConfigDto } from '../contract/api/venue.ts';
-import type { AlgoKind } from '../contract/dto.ts';
+import type { AlgoKind, ExecQualityConfigDto } from '../contract/dto.ts';
 import type { Clock, ClockPace } from '../core/clock.ts';
 import type { Durability, EngineMode } from '../core/enums.ts';
 import type { Instrument, InstrumentRegistry } from '../core/instrument.ts';
@@ -161,4 +161,6 @@ export interface KernelConfig {
   watchdog?: WatchdogOptions | false;
   /** L2: signal cycle cadence, auto-proposals, the queue's TTL and price band, sizing. */
   l2?: L2Options;
+  /** Execution-quality deterioration band (bps), minimum parents before it can fire, recent window. */
+  execQuality?: Partial<ExecQualityConfigDto>;
 }

@@ -7,6 +7,7 @@ import type {
   OrderDto,
   PositionDto,
   RoutingDto,
+  ExecQualityDto,
   TcaDto,
 } from '../dto.ts';
 import { EXECUTION_STYLES, ORDER_KINDS, TRIGGER_SOURCES, URGENCIES } from '../dto.ts';
@@ -112,6 +113,12 @@ export const ordersSchemas = {
   'orders.children': z.strictObject({ orderId }),
   'orders.tca': z.strictObject({ orderId }),
   'exec.routing': empty,
+  /** Finished parents' shortfall over time, per algorithm and instrument; `limit`: newest points kept. */
+  'exec.quality': z.strictObject({
+    algo: z.string().min(1).max(32).optional(),
+    symbol: symbol.optional(),
+    limit: z.number().int().min(1).max(10000).optional(),
+  }),
   'orders.cancel': z.strictObject({ orderId }),
   'orders.cancelAll': z.strictObject({ symbol: symbol.optional() }),
   'orders.get': z.strictObject({ orderId }),
@@ -142,6 +149,7 @@ export interface OrdersResults {
   'orders.children': OrderDto[];
   'orders.tca': TcaDto;
   'exec.routing': RoutingDto;
+  'exec.quality': ExecQualityDto;
   'orders.cancel': OrderDto;
   'orders.cancelAll': CancelAllResultDto;
   'orders.get': OrderDto;

@@ -16,6 +16,7 @@ type OrderMethods =
   | 'orders.children'
   | 'orders.tca'
   | 'exec.routing'
+  | 'exec.quality'
   | 'orders.get'
   | 'orders.list'
   | 'fills.list'
@@ -60,6 +61,10 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
     'orders.children': ({ orderId }) => exec.children(orderId),
     'orders.tca': ({ orderId }) => exec.tca(orderId),
     'exec.routing': () => exec.routing,
+    'exec.quality': ({ algo, symbol, limit }) => {
+      if (symbol !== undefined) requireInstrument(ctx, symbol);
+      return ctx.quality.query({ algo, symbol, limit });
+    },
     'orders.get': ({ orderId }) => {
       const o = oms.get(orderId);
       if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);

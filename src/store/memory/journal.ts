@@ -54,6 +54,10 @@ export class MemoryOrderJournal implements JournalPort {
     return this.tca.get(parentId);
   }
 
+  loadAllTca(): string[] {
+    return [...this.tca.values()];
+  }
+
   loadOrders(): OrderRecord[] {
     return [...this.orders.values()].sort((a, b) => a.seq - b.seq).map(copyOrder);
   }

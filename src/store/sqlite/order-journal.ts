@@ -330,6 +330,7 @@ export class SqliteOrderJournal implements JournalPort {
       loadFills: db.prepare(`SELECT id, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts, mid_units FROM fills ORDER BY seq`).safeIntegers(true),
       saveTca: db.prepare(`INSERT INTO tca(parent_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(parent_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`),
       loadTca: db.prepare(`SELECT json FROM tca WHERE parent_id = ?`),
+      loadAllTca: db.prepare(`SELECT json FROM tca ORDER BY updated_at, parent_id`),
       maxFillSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS m FROM fills`),
     };
     this.fillSeq = Number((this.stmts.maxFillSeq.get() as { m: number }).m);
@@ -407,6 +408,10 @@ export class SqliteOrderJournal implements JournalPort {
 
   loadTca(parentId: string): string | undefined {
     return (this.stmts.loadTca.get(parentId) as { json: string } | undefined)?.json;
+  }
+
+  loadAllTca(): string[] {
+    return (this.stmts.loadAllTca.all() as { json: string }[]).map((r) => r.json);
   }
 
   recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean {
