@@ -11,7 +11,7 @@ import type { Client } from '../contract/client.ts';
 import { fillRows, orderLinks, orderRows, positionRows } from './cli-format.ts';
 import type { Precision } from './cli-format.ts';
 import type { CliContext, CliIo } from './cli-common.ts';
-import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, shellWord, table } from './cli-common.ts';
+import { CliExit, EXIT, EXIT_CODES_HELP, floatArg, intArg, isoTime, shellWord, table } from './cli-common.ts';
 import { confirmRequired, refusalText, registerRiskCommands } from './cli-risk.ts';
 import { processAlive, readConnectionFile, resolveDataDir } from './data-dir.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
@@ -418,6 +418,36 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
           '(basis points of the decision value; positive = cost)',
         ];
         return lines.join('\n');
+      });
+    });
+
+  exec
+    .command('quality')
+    .description('implementation shortfall of finished algo parents over time, per algorithm and instrument, vs the pre-trade estimate and the deterioration band')
+    .option('--algo <a>', 'only this algorithm')
+    .option('--symbol <s>', 'only this instrument')
+    .option('--limit <n>', 'newest parents listed', intArg('limit', 1, 10000), 20)
+    .option('--json', 'print JSON')
+    .action(async (o: { algo?: string; symbol?: string; limit: number; json?: boolean }) => {
+      const q = await call('exec.quality', { ...(o.algo !== undefined ? { algo: o.algo } : {}), ...(o.symbol !== undefined ? { symbol: o.symbol } : {}), limit: o.limit });
+      print(!!o.json, q, () => {
+        const groups = (title: string, gs: typeof q.byAlgo) =>
+          table(
+            [title, 'PARENTS', 'MEAN BPS', 'MEDIAN BPS', 'EST BPS', `LAST ${q.config.window} MEAN`, 'BASELINE', 'BAND'],
+            gs.map((g) => [g.key, g.parents, g.meanShortfallBps, g.medianShortfallBps, g.meanEstimatedBps, g.recentMeanBps, g.baselineMeanBps, g.status]),
+          );
+        if (q.points.length === 0) return 'no finished algo parents yet';
+        return [
+          groups('ALGO', q.byAlgo),
+          '',
+          groups('SYMBOL', q.bySymbol),
+          '',
+          table(
+            ['ENDED', 'ORDER', 'ALGO', 'SYMBOL', 'SIDE', 'QTY', 'SHORTFALL BPS', 'EST BPS'],
+            [...q.points].reverse().map((p) => [isoTime(p.endTs), p.orderId, p.algo, p.symbol, p.side, p.qty, p.shortfallBps, p.estimatedBps]),
+          ),
+          `(basis points of the decision value, positive = cost; band: last ${q.config.window} mean more than ${q.config.bandBps} bps above the earlier baseline, from ${q.config.minCount} parents)`,
+        ].join('\n');
       });
     });
 
