@@ -70,7 +70,7 @@ export interface KernelContext extends EngineCore {
 /** Who changes limits and the trading state over the contract: one operator per terminal. */
 export const OPERATOR = 'operator';
 
-export function requireInstrument(ctx: EngineCore, symbol: string): Instrument {
+export function requireInstrument(ctx: Pick<EngineCore, 'instruments'>, symbol: string): Instrument {
   const i = ctx.instruments.get(symbol);
   if (!i) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}"`);
   return i;

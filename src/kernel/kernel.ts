@@ -148,8 +148,6 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   // Finished parents' TCA as history: the deterioration check starts from it without alerting for the past.
   const quality = new QualityTracker({ ...DEFAULT_EXEC_QUALITY, ...config.execQuality });
   quality.load(journal.loadAllTca().map((j) => JSON.parse(j) as TcaDto).filter((t) => t.final).map(qualityPoint));
-  /** Set once the core exists; a parent's estimate reads the market through it (parents start after the build). */
-  let coreRef: EngineCore | undefined;
   const runner: AlgoRunner = new AlgoRunner({
     clock,
     oms,
@@ -170,12 +168,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     },
     // The same square-root model the L2 assessment and the ticket's expected cost use, at the parent's start.
     estimateBps: (p) => {
-      if (!coreRef || p.algo === null) return null;
+      if (p.algo === null) return null;
       const params = JSON.parse(p.algoParams ?? '{}') as { startAt?: number; endAt?: number };
       const horizonSec = params.startAt !== undefined && params.endAt !== undefined ? Math.max(1, (params.endAt - params.startAt) / 1000) : 1;
       const i = inst(p.symbol);
       if (!i) return null;
-      const est = expectedCost(coreRef, { symbol: p.symbol, side: p.side, qty: String(fromUnits(p.qtyUnits, i.qtyDecimals)), urgency: p.urgency, algo: undefined }, p.algo, horizonSec);
+      const est = expectedCost({ instruments, market, hub }, { symbol: p.symbol, side: p.side, qty: String(fromUnits(p.qtyUnits, i.qtyDecimals)), urgency: p.urgency, algo: undefined }, p.algo, horizonSec);
       return est === null ? null : Math.round(est.bps * 100) / 100;
     },
     log,
@@ -304,7 +302,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   });
   const l2Stores = parts.l2 ? (commits ? guardL2Stores(parts.l2, commits) : parts.l2) : memoryL2Stores();
   const clockFeed = new ClockFeed({ mode: parts.mode, clock, pace: parts.pace, publish: (c) => bus.publish('clock', c) });
-  coreRef = {
+  const core: EngineCore = {
     mode: parts.mode,
     venue: venueSide.ctx,
     clock,
@@ -325,7 +323,6 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     structuralCheck,
     quality,
   };
-  const core: EngineCore = coreRef;
   const l2 = new L2Service(core, l2Stores, {
     signals: (c) => bus.publish('signal.generated', c),
     created: (p) => bus.publish('proposal.created', p),

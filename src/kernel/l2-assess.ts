@@ -30,7 +30,7 @@ export function assessOrder(ctx: EngineCore, o: ProposedOrder): Assessment {
  * spread for styles that take liquidity, and the fee of the side of the book the style trades on.
  * Null when the market has no price.
  */
-export function expectedCost(ctx: EngineCore, o: ProposedOrder, style: string, horizonSec: number): ExpectedCostDto | null {
+export function expectedCost(ctx: Pick<EngineCore, 'instruments' | 'market' | 'hub'>, o: ProposedOrder, style: string, horizonSec: number): ExpectedCostDto | null {
   const i = requireInstrument(ctx, o.symbol);
   const bid = num(ctx.market.bestBid(o.symbol), i.priceDecimals);
   const ask = num(ctx.market.bestAsk(o.symbol), i.priceDecimals);

@@ -3,6 +3,7 @@ import { flushSync } from 'react-dom';
 import { ApprovalsScreen } from '../features/approvals/ApprovalsScreen.tsx';
 import { PortfolioScreen } from '../features/portfolio/PortfolioScreen.tsx';
 import { BacktestScreen } from '../features/backtest/BacktestScreen.tsx';
+import { ExecutionScreen } from '../features/execution/ExecutionScreen.tsx';
 import { RiskPanel, RiskScreen } from '../features/risk/RiskPanel.tsx';
 import { ReconciliationScreen } from '../features/reconciliation/ReconciliationScreen.tsx';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
@@ -71,6 +72,12 @@ export const SCREENS: readonly ScreenDef[] = [
     label: 'Backtest',
     description: 'Backtest screen: run a strategy on imported data, equity and drawdown, metrics, monthly returns, kept runs',
     render: () => <BacktestScreen />,
+  },
+  {
+    id: 'execution',
+    label: 'Execution',
+    description: 'Execution screen: implementation shortfall per algorithm and instrument over time, against the pre-trade estimate and the deterioration band',
+    render: () => <ExecutionScreen />,
   },
 ];
 
