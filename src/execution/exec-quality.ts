@@ -1,4 +1,5 @@
 import type { ExecQualityConfigDto, ExecQualityGroupDto, ExecQualityPointDto, TcaDto } from '../contract/dto.ts';
+import type { EngineAlertDto } from '../contract/risk-dto.ts';
 
 /**
  * Execution quality over time: finished parents' implementation shortfall grouped per algorithm
@@ -156,4 +157,20 @@ export function transitionMessage(t: QualityTransition, cfg: ExecQualityConfigDt
   return t.kind === 'raised'
     ? `execution quality of ${what} deteriorated: mean shortfall of the last ${Math.min(cfg.window, g.parents)} parents ${g.recentMeanBps} bps vs baseline ${g.baselineMeanBps} bps (band ${cfg.bandBps} bps)`
     : `execution quality of ${what} back inside the band: recent ${g.recentMeanBps ?? '-'} bps vs baseline ${g.baselineMeanBps ?? '-'} bps`;
+}
+
+/**
+ * What a TCA does to the trend: a non-final TCA (a live one) nothing; a final one joins the trend
+ * and each group that leaves or re-enters the band becomes one engine alert (the path the toasts
+ * and the CLI's alert list already show).
+ */
+export function qualityAlerts(tracker: QualityTracker, t: TcaDto, at: number): EngineAlertDto[] {
+  if (!t.final) return [];
+  return tracker.add(qualityPoint(t)).map((tr) => ({
+    code: tr.kind === 'raised' ? 'EXEC_QUALITY_DETERIORATED' : 'EXEC_QUALITY_RECOVERED',
+    severity: 'warn',
+    message: transitionMessage(tr, tracker.config),
+    orderId: t.orderId,
+    at,
+  }));
 }

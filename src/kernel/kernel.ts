@@ -14,7 +14,7 @@ import { OrderIntake } from '../execution/intake.ts';
 import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { TriggerBook } from '../execution/trigger-book.ts';
-import { DEFAULT_EXEC_QUALITY, QualityTracker, qualityPoint, transitionMessage } from '../execution/exec-quality.ts';
+import { DEFAULT_EXEC_QUALITY, QualityTracker, qualityAlerts, qualityPoint } from '../execution/exec-quality.ts';
 import type { TcaDto } from '../contract/dto.ts';
 import { expectedCost } from './l2-assess.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
@@ -160,10 +160,9 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     onTca: (t) => {
       bus.publish('tca', t);
       // A final TCA joins the trend; leaving (or re-entering) the band is an engine alert, once.
-      for (const tr of quality.add(qualityPoint(t))) {
-        const code = tr.kind === 'raised' ? 'EXEC_QUALITY_DETERIORATED' : 'EXEC_QUALITY_RECOVERED';
-        log(tr.kind === 'raised' ? 'warn' : 'info', transitionMessage(tr, quality.config));
-        bus.publish('engine.alert', { code, severity: 'warn', message: transitionMessage(tr, quality.config), orderId: t.orderId, at: clock.now() });
+      for (const a of qualityAlerts(quality, t, clock.now())) {
+        log(a.code === 'EXEC_QUALITY_DETERIORATED' ? 'warn' : 'info', a.message);
+        bus.publish('engine.alert', a);
       }
     },
     // The same square-root model the L2 assessment and the ticket's expected cost use, at the parent's start.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecQualityPointDto, TcaDto } from '../../../src/contract/dto.ts';
-import { DEFAULT_EXEC_QUALITY, QualityTracker, groupBy, qualityPoint, summarise } from '../../../src/execution/exec-quality.ts';
+import { DEFAULT_EXEC_QUALITY, QualityTracker, groupBy, qualityAlerts, qualityPoint, summarise } from '../../../src/execution/exec-quality.ts';
 
 let n = 0;
 const pt = (algo: string, shortfallBps: number, over: Partial<ExecQualityPointDto> = {}): ExecQualityPointDto => {
@@ -107,5 +107,25 @@ describe('deterioration check', () => {
     expect(() => new QualityTracker({ ...DEFAULT_EXEC_QUALITY, bandBps: -1 })).toThrow(RangeError);
     expect(() => new QualityTracker({ ...DEFAULT_EXEC_QUALITY, minCount: 1 })).toThrow(RangeError);
     expect(() => new QualityTracker({ ...DEFAULT_EXEC_QUALITY, window: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('engine alerts from final TCAs', () => {
+  const tca = (id: string, shortfallBps: number, final = true) => ({ orderId: id, algo: 'twap', symbol: 'ETH/USDT', side: 'buy', filledQty: 1, avgFillPrice: 10, shortfallBps, endTs: Number(id.slice(1)), final }) as TcaDto;
+
+  it('a live TCA is not a point; a final one past the band is one EXEC_QUALITY_DETERIORATED alert per group, then one RECOVERED', () => {
+    const q = new QualityTracker(cfg);
+    expect(qualityAlerts(q, tca('T9', 500, false), 1)).toEqual([]);
+    expect(q.all()).toHaveLength(0);
+    for (const [id, s] of [['T1', 0], ['T2', 0], ['T3', 30]] as const) expect(qualityAlerts(q, tca(id, s), 1)).toEqual([]);
+    const raised = qualityAlerts(q, tca('T4', 30), 7);
+    expect(raised.map((a) => [a.code, a.severity, a.orderId, a.at])).toEqual([
+      ['EXEC_QUALITY_DETERIORATED', 'warn', 'T4', 7],
+      ['EXEC_QUALITY_DETERIORATED', 'warn', 'T4', 7],
+    ]);
+    expect(raised[0]?.message).toMatch(/algorithm twap deteriorated: mean shortfall of the last 2 parents 30 bps vs baseline 0 bps \(band 10 bps\)/);
+    expect(raised[1]?.message).toMatch(/instrument ETH\/USDT/);
+    expect(qualityAlerts(q, tca('T5', 31), 8)).toEqual([]);
+    expect(qualityAlerts(q, tca('T6', 0), 9).map((a) => a.code)).toEqual(['EXEC_QUALITY_RECOVERED', 'EXEC_QUALITY_RECOVERED']);
   });
 });
