@@ -23,7 +23,8 @@ export function qualityPoint(t: TcaDto): ExecQualityPointDto {
     shortfallBps: t.shortfallBps,
     estimatedBps: t.estimatedBps ?? null,
     qty: t.filledQty,
-    notional: t.avgFillPrice !== null ? t.avgFillPrice * t.filledQty : 0,
+    // Rounded to 1e-8: avg × qty in floats carries noise (158.25175000000002).
+    notional: t.avgFillPrice !== null ? Math.round(t.avgFillPrice * t.filledQty * 1e8) / 1e8 : 0,
   };
 }
 

@@ -435,6 +435,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
           table(
             [title, 'PARENTS', 'MEAN BPS', 'MEDIAN BPS', 'EST BPS', `LAST ${q.config.window} MEAN`, 'BASELINE', 'BAND'],
             gs.map((g) => [g.key, g.parents, g.meanShortfallBps, g.medianShortfallBps, g.meanEstimatedBps, g.recentMeanBps, g.baselineMeanBps, g.status]),
+            // Numbers right-aligned even when a whole column is still '-' (no baseline yet).
+            ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
           );
         if (q.points.length === 0) return 'no finished algo parents yet';
         return [
@@ -445,6 +447,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
           table(
             ['ENDED', 'ORDER', 'ALGO', 'SYMBOL', 'SIDE', 'QTY', 'SHORTFALL BPS', 'EST BPS'],
             [...q.points].reverse().map((p) => [isoTime(p.endTs), p.orderId, p.algo, p.symbol, p.side, p.qty, p.shortfallBps, p.estimatedBps]),
+            ['l', 'l', 'l', 'l', 'l', 'r', 'r', 'r'],
           ),
           `(basis points of the decision value, positive = cost; band: last ${q.config.window} mean more than ${q.config.bandBps} bps above the earlier baseline, from ${q.config.minCount} parents)`,
         ].join('\n');
