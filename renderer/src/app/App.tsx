@@ -46,7 +46,7 @@ function StatusLine(): ReactNode {
       <span className="muted">{openOrders} open order{openOrders === 1 ? '' : 's'}</span>
       <span className="spacer" />
       <span className="muted">
-        <kbd>Ctrl+1</kbd>…<kbd>Ctrl+5</kbd> screens · <kbd>F2</kbd> ticket · <kbd>Alt+O</kbd> orders · <kbd>Alt+R</kbd> risk · <kbd>Ctrl+Shift+K</kbd> kill · <kbd>?</kbd> shortcuts
+        <kbd>Ctrl+1</kbd>…<kbd>Ctrl+{SCREEN_IDS.length}</kbd> screens · <kbd>F2</kbd> ticket · <kbd>Alt+O</kbd> orders · <kbd>Alt+R</kbd> risk · <kbd>Ctrl+Shift+K</kbd> kill · <kbd>?</kbd> shortcuts
       </span>
     </footer>
   );
