@@ -341,6 +341,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
             ['  fees', t.feesBps],
             ['vs VWAP bps', t.slippageVsVwapBps],
             ['participation', t.participation],
+            ['estimate bps (at start)', t.estimatedBps ?? null],
             ['final', String(t.final)],
           ],
         ),

@@ -136,6 +136,7 @@ function TcaView({ t, inst, working }: { t: TcaDto; inst: InstrumentDto | undefi
         <Field label="Participation">{pct(t.participation)}</Field>
         <Field label="Market volume">{fmtNum(t.marketVolume, qd)}</Field>
         <Field label="Duration">{isNum(t.durationMs) ? fmtDuration(t.durationMs / 1000) : DASH}</Field>
+        <Field label="Pre-trade estimate">{isNum(t.estimatedBps) ? <Bps v={t.estimatedBps} /> : DASH}</Field>
       </dl>
     </section>
   );
