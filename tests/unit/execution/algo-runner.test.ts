@@ -58,6 +58,7 @@ interface Options {
   journal?: MemoryJournal;
   venue?: FakeVenue;
   clock?: SimClock;
+  estimateBps?: (p: Order) => number | null;
 }
 
 function harness(opts: Options = {}) {
@@ -106,6 +107,7 @@ function harness(opts: Options = {}) {
     createAlgo: () => new ScriptedAlgo(opts.plan ?? restingPlan(1_000n), opts.marketDriven ?? false, decisions),
     guard: () => opts.guard?.() ?? { ok: true },
     onTca: (t) => tcas.push(t),
+    ...(opts.estimateBps ? { estimateBps: opts.estimateBps } : {}),
     log: () => undefined,
   });
   hooks.runner = runner;
@@ -195,6 +197,24 @@ describe('AlgoRunner', () => {
     expect(h.runner.isRunning(p.id)).toBe(false);
     expect(h.tcas.map((t) => [t.orderId, t.final, t.filledQty])).toEqual([[p.id, true, 2]]);
     expect(JSON.parse(h.journal.loadTca(p.id)!)).toMatchObject({ orderId: p.id, final: true });
+  });
+
+  it('when a parent starts then its pre-trade estimate is recorded once, kept in its algo state, and carried in its TCA; a resumed parent keeps the first figure', () => {
+    const asked: string[] = [];
+    const h = harness({ estimateBps: (p) => (asked.push(p.id), 6.125) });
+    const p = h.place('2');
+    expect(asked).toEqual([p.id]);
+    h.fill(`${p.id}-C1`, 1_000n);
+    expect(JSON.parse(h.journal.order(p.id).algoState!)).toMatchObject({ estimatedBps: 6.125 });
+    h.fill(`${p.id}-C2`, 1_000n);
+    expect(h.tcas.map((t) => [t.orderId, t.estimatedBps])).toEqual([[p.id, 6.13]]);
+    // As after a restart: the state already holds the start's estimate, so the market now is not asked.
+    const q = h.oms.placeParent({ symbol: 'BTC/USD', side: 'buy', qty: '1', source: 'api', urgency: 'medium', algo: 'twap', algoParams: JSON.stringify({ startAt: h.clock.now(), endAt: h.clock.now() + 60_000, seed: 1 }) });
+    q.algoState = JSON.stringify({ estimatedBps: 3.5 });
+    h.runner.start(q);
+    h.settle();
+    expect(asked).toEqual([p.id]);
+    expect(h.runner.tca(q.id)?.estimatedBps).toBe(3.5);
   });
 
   describe('pause and resume', () => {
