@@ -1,8 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { MethodName, ParamsIn, ReplaySpeed, Result } from '../contract/api.ts';
 import { ORDERS_PAGE_MAX } from '../contract/limits.ts';
-import type { AccountDto, ExecutionStyle, FillDto, OrderDto, PositionDto, TriggerSource, Urgency } from '../contract/dto.ts';
-import { EXECUTION_STYLES, TRIGGER_SOURCES, URGENCIES, isTerminal } from '../contract/dto.ts';
+import type { AccountDto, AlgoKind, ExecutionStyle, FillDto, OrderDto, PositionDto, TriggerSource, Urgency } from '../contract/dto.ts';
+import { ALGO_KINDS, EXECUTION_STYLES, TRIGGER_SOURCES, URGENCIES, isTerminal } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { OrderSourceDto } from '../contract/risk-dto.ts';
 import { ORDER_SOURCES } from '../contract/risk-dto.ts';
@@ -425,11 +425,11 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
   exec
     .command('quality')
     .description('implementation shortfall of finished algo parents over time, per algorithm and instrument, vs the pre-trade estimate and the deterioration band')
-    .option('--algo <a>', 'only this algorithm')
+    .addOption(new Option('--algo <a>', 'only this algorithm').choices([...ALGO_KINDS]))
     .option('--symbol <s>', 'only this instrument')
     .option('--limit <n>', 'newest parents listed', intArg('limit', 1, 10000), 20)
     .option('--json', 'print JSON')
-    .action(async (o: { algo?: string; symbol?: string; limit: number; json?: boolean }) => {
+    .action(async (o: { algo?: AlgoKind; symbol?: string; limit: number; json?: boolean }) => {
       const q = await call('exec.quality', { ...(o.algo !== undefined ? { algo: o.algo } : {}), ...(o.symbol !== undefined ? { symbol: o.symbol } : {}), limit: o.limit });
       print(!!o.json, q, () => {
         const groups = (title: string, gs: typeof q.byAlgo) =>

@@ -10,7 +10,7 @@ import type {
   ExecQualityDto,
   TcaDto,
 } from '../dto.ts';
-import { EXECUTION_STYLES, ORDER_KINDS, TRIGGER_SOURCES, URGENCIES } from '../dto.ts';
+import { ALGO_KINDS, EXECUTION_STYLES, ORDER_KINDS, TRIGGER_SOURCES, URGENCIES } from '../dto.ts';
 import { ORDER_SOURCES } from '../risk-dto.ts';
 import { empty, fraction, MAX_EPOCH_MS, orderId, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX, positiveDecimal, symbol } from './common.ts';
 
@@ -115,7 +115,7 @@ export const ordersSchemas = {
   'exec.routing': empty,
   /** Finished parents' shortfall over time, per algorithm and instrument; `limit`: newest points kept. */
   'exec.quality': z.strictObject({
-    algo: z.string().min(1).max(32).optional(),
+    algo: z.enum(ALGO_KINDS).optional(),
     symbol: symbol.optional(),
     limit: z.number().int().min(1).max(10000).optional(),
   }),
