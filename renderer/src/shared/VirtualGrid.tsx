@@ -78,8 +78,8 @@ const MAX_GROWS = 24;
  */
 const px = (v: string): number => parseFloat(v) || 0;
 
-/** Width of the text inside `el` (its text nodes only: a resize handle or an icon box is not text). */
-function textWidth(el: HTMLElement, range: Range): number {
+/** Left and right edges of the visible text inside `el` (its text nodes only: a resize handle or an icon box is not text). */
+function textExtent(el: HTMLElement, range: Range): { left: number; right: number } {
   let left = Infinity;
   let right = -Infinity;
   const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -91,6 +91,12 @@ function textWidth(el: HTMLElement, range: Range): number {
     left = Math.min(left, r.left);
     right = Math.max(right, r.right);
   }
+  return { left, right };
+}
+
+/** Width of the text inside `el`. */
+function textWidth(el: HTMLElement, range: Range): number {
+  const { left, right } = textExtent(el, range);
   return right > left ? right - left : 0;
 }
 
@@ -117,17 +123,7 @@ function overflowOf(cell: HTMLElement, range: Range): number {
  * so a grid knows what it needs before anything is cut (a panel sized from its content asks for it).
  */
 function naturalWidth(cell: HTMLElement, range: Range): number {
-  let left = Infinity;
-  let right = -Infinity;
-  const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    if (!n.textContent?.trim() || n.parentElement?.closest('.sr-only')) continue;
-    range.selectNodeContents(n);
-    const r = range.getBoundingClientRect();
-    if (r.width === 0) continue;
-    left = Math.min(left, r.left);
-    right = Math.max(right, r.right);
-  }
+  let { left, right } = textExtent(cell, range);
   // Inline boxes (a status chip, a flag marker, an icon button) count with their padding and border;
   // block parts (a progress bar at 100%) take whatever width they are given, so they say nothing.
   for (const part of cell.querySelectorAll<HTMLElement>('*')) {

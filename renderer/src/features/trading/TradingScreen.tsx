@@ -26,6 +26,17 @@ const BLOTTER_KEEP_PX = 470;
 /** Positions never narrower than this, whatever its content says. */
 const POSITIONS_MIN_PX = 300;
 
+/** The window's inner width, re-read on resize (panels sized in pixels otherwise keep them). */
+function useWindowWidth(): number {
+  const [w, setW] = useState(() => window.innerWidth);
+  useEffect(() => {
+    const onResize = (): void => setW(window.innerWidth);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  return w;
+}
+
 /**
  * The Positions panel's width follows what its grid needs (all six columns in full, measured), until
  * the operator drags the split: then (and after a reload, from the saved layout) their size rules.
@@ -34,13 +45,8 @@ const POSITIONS_MIN_PX = 300;
 function usePositionsFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>; tell: (px: number) => void; userResized: () => void } {
   const ref = usePanelRef();
   const [want, setWant] = useState<number | null>(null);
-  const [winW, setWinW] = useState(() => window.innerWidth);
+  const winW = useWindowWidth();
   const userSized = useRef(saved);
-  useEffect(() => {
-    const onResize = (): void => setWinW(window.innerWidth);
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, []);
   useEffect(() => {
     const panel = ref.current;
     if (want === null || !panel || userSized.current) return;
@@ -67,13 +73,8 @@ const leftWidth = (win: number): number => (win <= 1700 ? 312 : 340);
 /** Sizes the left column for the window's width until the operator drags it (then their size rules). */
 function useLeftFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>; userResized: () => void } {
   const ref = usePanelRef();
-  const [winW, setWinW] = useState(() => window.innerWidth);
+  const winW = useWindowWidth();
   const userSized = useRef(saved);
-  useEffect(() => {
-    const onResize = (): void => setWinW(window.innerWidth);
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, []);
   useEffect(() => {
     const panel = ref.current;
     if (!panel || userSized.current) return;
