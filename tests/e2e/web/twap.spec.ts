@@ -108,7 +108,7 @@ test('keyboard on a parent order: arrows expand and collapse, P pauses and resum
 
   // Routing from urgency: High picks TWAP over ~2 minutes (the Auto option says which).
   await ticket.fill({ symbol: 'ETH/USDT', side: 'Buy', quantity: '4', urgency: 'High', algorithm: 'Auto' });
-  await expect(ticket.algorithm.locator('option:checked')).toHaveText(/Auto \(from urgency\): TWAP/);
+  await expect(ticket.algorithm.locator('option:checked')).toHaveText(/^Auto: TWAP/);
   await expect(ticket.preview).toContainText(/high urgency → twap/i);
   await expect(ticket.preview).toContainText('2 min');
   await ticket.submitButton.click();

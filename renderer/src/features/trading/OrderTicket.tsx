@@ -400,7 +400,7 @@ export function OrderTicket(): ReactNode {
                   updateTicket(algo === 'market' || algo === 'limit' ? { algo, type: algo } : { algo });
                 }}
               >
-                <option value="auto">Auto (from urgency){routed !== null ? `: ${STYLE_LABEL[routed]}` : ''}</option>
+                <option value="auto" title="Auto: the algorithm the order's urgency routes to">Auto{routed !== null ? `: ${STYLE_LABEL[routed]}` : ''}</option>
                 <optgroup label="Direct">
                   <option value="market">Market</option>
                   <option value="limit">Limit</option>
