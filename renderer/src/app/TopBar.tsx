@@ -34,7 +34,7 @@ function ConnectionBadge({ conn, onRetry }: { conn: ConnectionState; onRetry: ()
   return (
     <div className={`conn conn-${cls}`} role="status" aria-label={`Connection: ${text}`} title={conn.detail ?? text}>
       <span className="dot" aria-hidden="true" />
-      <span>{text}</span>
+      <span className="conn-text">{text}</span>
       {conn.phase === 'reconnecting' && conn.retryAt && (
         <button type="button" className="link-btn" onClick={onRetry}>
           Retry now
