@@ -14,9 +14,6 @@ import { OrderIntake } from '../execution/intake.ts';
 import { Oms } from '../execution/oms.ts';
 import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { TriggerBook } from '../execution/trigger-book.ts';
-import { DEFAULT_EXEC_QUALITY, QualityTracker, qualityAlerts, qualityPoint } from '../execution/exec-quality.ts';
-import type { TcaDto } from '../contract/dto.ts';
-import { expectedCost } from './l2-assess.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { EngineCore, KernelContext } from './context.ts';
 import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
@@ -25,6 +22,7 @@ import { bookDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { DomainBus } from './domain-bus.ts';
 import { projectAccountOnOrders, projectFills, projectOrders, projectRisk } from './projections.ts';
 import { ExecutionService } from './execution-service.ts';
+import { wireExecQuality } from './exec-quality-wiring.ts';
 import { ExposureLog } from './exposure-log.ts';
 import { approvalsHandlers } from './handlers/approvals.ts';
 import { marketHandlers } from './handlers/market.ts';
@@ -99,7 +97,6 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
    * reuses its projected state in between and reads back only the symbols named since.
    */
   const exposureLog = new ExposureLog();
-
   const structuralCheck = structuralChecker({ ledger, book: (s) => hub.book(s), mark: (s) => hub.mark(s), oms: () => oms });
 
   const oms: Oms = new Oms({
@@ -145,9 +142,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     mid: (s) => hub.mid(s),
     shortTermVol: (s) => hub.shortTermVol(s),
   };
-  // Finished parents' TCA as history: the deterioration check starts from it without alerting for the past.
-  const quality = new QualityTracker({ ...DEFAULT_EXEC_QUALITY, ...config.execQuality });
-  quality.load(journal.loadAllTca().map((j) => JSON.parse(j) as TcaDto).filter((t) => t.final).map(qualityPoint));
+  const quality = wireExecQuality({ config: config.execQuality, journal, clock, cost: { instruments, market, hub }, publishTca: (t) => bus.publish('tca', t), alert: (a) => bus.publish('engine.alert', a), log });
   const runner: AlgoRunner = new AlgoRunner({
     clock,
     oms,
@@ -157,24 +152,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     market,
     // The guard chain (trading state, breakers, PMS flags): every child asks.
     guard: (p) => guard.check(p),
-    onTca: (t) => {
-      bus.publish('tca', t);
-      // A final TCA joins the trend; leaving (or re-entering) the band is an engine alert, once.
-      for (const a of qualityAlerts(quality, t, clock.now())) {
-        log(a.code === 'EXEC_QUALITY_DETERIORATED' ? 'warn' : 'info', a.message);
-        bus.publish('engine.alert', a);
-      }
-    },
-    // The same square-root model the L2 assessment and the ticket's expected cost use, at the parent's start.
-    estimateBps: (p) => {
-      if (p.algo === null) return null;
-      const params = JSON.parse(p.algoParams ?? '{}') as { startAt?: number; endAt?: number };
-      const horizonSec = params.startAt !== undefined && params.endAt !== undefined ? Math.max(1, (params.endAt - params.startAt) / 1000) : 1;
-      const i = inst(p.symbol);
-      if (!i) return null;
-      const est = expectedCost({ instruments, market, hub }, { symbol: p.symbol, side: p.side, qty: String(fromUnits(p.qtyUnits, i.qtyDecimals)), urgency: p.urgency, algo: undefined }, p.algo, horizonSec);
-      return est === null ? null : Math.round(est.bps * 100) / 100;
-    },
+    onTca: quality.onTca,
+    estimateBps: quality.estimateBps,
     log,
   });
   const triggerPrices = (s: string) => ({ last: hub.last(s), bid: market.bestBid(s), ask: market.bestAsk(s) });
@@ -320,7 +299,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     pms,
     valuation,
     structuralCheck,
-    quality,
+    quality: quality.tracker,
   };
   const l2 = new L2Service(core, l2Stores, {
     signals: (c) => bus.publish('signal.generated', c),
