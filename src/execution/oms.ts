@@ -609,27 +609,38 @@ export class Oms {
     }
     const inst = this.deps.instruments.get(order.symbol);
     if (!inst) return false;
-    const next: Order = { ...order };
+    // The fill is applied in place (an order has some forty fields; cloning it twice per fill was a
+    // large share of a round trip, bench/kernel.ts row a) and undone if the journal refuses or throws,
+    // so the order in memory never gets ahead of the journal.
+    const undoOrder = fillUndo(order);
     try {
       // An exchange stamps a trade with its own clock, often before we processed the order's
       // acceptance: an order's state time never goes backwards (views keep the newest update).
-      applyFillToOrder(next, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, order.updatedAt));
+      applyFillToOrder(order, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, order.updatedAt));
     } catch (err) {
       this.deps.listener.anomaly(`fill ${f.fillId} refused: ${err instanceof Error ? err.message : String(err)}`);
       return false;
     }
-    if (order.venueOrderId === null) next.venueOrderId = f.venueOrderId;
+    if (order.venueOrderId === null) order.venueOrderId = f.venueOrderId;
     // A child's fill is also the parent's, committed in the same transaction.
     const parent = order.parentId !== null ? this.orders.get(order.parentId) : undefined;
-    let nextParent: Order | undefined;
-    if (parent) {
-      nextParent = { ...parent };
-      if (nextParent.filledUnits + f.qtyUnits > nextParent.qtyUnits) {
-        // The venue executed it, so it stands: positions follow the venue. Widen the parent and say so.
-        this.deps.listener.anomaly(`fill ${f.fillId} overfills parent ${parent.id} (${parent.filledUnits}+${f.qtyUnits} > ${parent.qtyUnits}); parent quantity raised`);
-        nextParent.qtyUnits = nextParent.filledUnits + f.qtyUnits;
+    const undoParent = parent ? fillUndo(parent) : undefined;
+    const undo = (): void => {
+      restoreFill(order, undoOrder);
+      if (parent && undoParent) restoreFill(parent, undoParent);
+    };
+    try {
+      if (parent) {
+        if (parent.filledUnits + f.qtyUnits > parent.qtyUnits) {
+          // The venue executed it, so it stands: positions follow the venue. Widen the parent and say so.
+          this.deps.listener.anomaly(`fill ${f.fillId} overfills parent ${parent.id} (${parent.filledUnits}+${f.qtyUnits} > ${parent.qtyUnits}); parent quantity raised`);
+          parent.qtyUnits = parent.filledUnits + f.qtyUnits;
+        }
+        applyFillToOrder(parent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, parent.updatedAt));
       }
-      applyFillToOrder(nextParent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, nextParent.updatedAt));
+    } catch (err) {
+      undo();
+      throw err;
     }
     const record: FillRecord = {
       id: f.fillId,
@@ -643,18 +654,22 @@ export class Oms {
       ts: f.ts,
       midUnits: this.deps.midOf?.(order.symbol) ?? null,
     };
-    if (!this.deps.journal.recordFill(record, next, nextParent)) {
+    let recorded: boolean;
+    try {
+      recorded = this.deps.journal.recordFill(record, order, parent);
+    } catch (err) {
+      undo();
+      throw err;
+    }
+    if (!recorded) {
+      undo();
       this.fillIds.add(f.fillId);
       return false;
     }
-    Object.assign(order, next);
     this.fillIds.add(f.fillId);
     this.rememberFill(record);
     if (!isOpen(order.status)) this.close(order);
-    if (parent && nextParent) {
-      Object.assign(parent, nextParent);
-      if (!isOpen(parent.status)) this.close(parent);
-    }
+    if (parent && !isOpen(parent.status)) this.close(parent);
     const position = this.deps.ledger.apply(record);
     this.deps.listener.fillApplied(record, order, position);
     this.deps.listener.orderUpdated(order, orderEventOf('filled', order));
@@ -788,6 +803,31 @@ export class Oms {
     else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
     return applied;
   }
+}
+
+/** What applying a fill changes on an order, kept to undo it when the journal does not take the fill. */
+interface FillUndo {
+  status: Order['status'];
+  updatedAt: number;
+  qtyUnits: bigint;
+  filledUnits: bigint;
+  filledNotionalUnits: bigint;
+  feeUnits: bigint;
+  venueOrderId: string | null;
+}
+
+function fillUndo(o: Order): FillUndo {
+  return { status: o.status, updatedAt: o.updatedAt, qtyUnits: o.qtyUnits, filledUnits: o.filledUnits, filledNotionalUnits: o.filledNotionalUnits, feeUnits: o.feeUnits, venueOrderId: o.venueOrderId };
+}
+
+function restoreFill(o: Order, u: FillUndo): void {
+  o.status = u.status;
+  o.updatedAt = u.updatedAt;
+  o.qtyUnits = u.qtyUnits;
+  o.filledUnits = u.filledUnits;
+  o.filledNotionalUnits = u.filledNotionalUnits;
+  o.feeUnits = u.feeUnits;
+  o.venueOrderId = u.venueOrderId;
 }
 
 export function orderOf(r: SubmitOutcome): Order {
