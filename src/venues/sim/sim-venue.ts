@@ -711,16 +711,22 @@ export class SimVenue implements VenuePort {
       // published (books are read-only once published): most books after a fill repeat one side.
       const last = this.publishedSides.get(st)?.[s];
       if (!ours && last?.net === net) return last.levels;
-      // The crowd's levels come sorted best first; our few resting orders are merged into them.
-      const levels: BookLevel[] = [];
-      for (const l of net) if (l.qtyUnits > 0n) levels.push({ priceUnits: l.priceUnits, qtyUnits: l.qtyUnits });
       if (!ours) {
-        const out = levels.length > 20 ? levels.slice(0, 20) : levels;
+        // Nothing of ours to merge: the crowd's level objects are published as they are (both are
+        // read-only from here on), and the list itself too when it needs no filtering or cut.
+        let out: BookLevel[] = net;
+        if (net.length > 20 || net.some((l) => l.qtyUnits <= 0n)) {
+          out = [];
+          for (const l of net) if (l.qtyUnits > 0n && out.length < 20) out.push(l);
+        }
         let sides = this.publishedSides.get(st);
         if (!sides) this.publishedSides.set(st, (sides = { bid: undefined, ask: undefined }));
         sides[s] = { net, levels: out };
         return out;
       }
+      // The crowd's levels come sorted best first; our few resting orders are merged into them.
+      const levels: BookLevel[] = [];
+      for (const l of net) if (l.qtyUnits > 0n) levels.push({ priceUnits: l.priceUnits, qtyUnits: l.qtyUnits });
       let unsorted = false;
       for (const o of this.resting.values()) {
         if (o.symbol !== st.inst.symbol || o.priceUnits === null || (s === 'bid') !== (o.side === 'buy')) continue;
