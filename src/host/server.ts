@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { Handlers } from '../contract/api.ts';
 import { serveEndpoint } from '../contract/rpc.ts';
 import type { EventFeed } from '../contract/rpc.ts';
+import { EventFanOut, parseEventFilter } from './event-fan-out.ts';
 import { wsEndpoint } from './ws-endpoint.ts';
 
 export interface ServerOptions {
@@ -136,6 +137,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const fanOut = new EventFanOut(opts.feed);
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const origin = req.headers.origin;
@@ -147,6 +149,8 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!hostAllowed(req.headers.host, port)) return reject(403, 'Forbidden');
     if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return reject(403, 'Forbidden');
     if (!tokenMatches(url.searchParams.get('token'), opts.token)) return reject(401, 'Unauthorized');
+    const events = parseEventFilter(url.searchParams.get('events'));
+    if (events === 'invalid') return reject(400, 'Bad Request');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const endpoint = wsEndpoint(ws);
       const guarded = {
@@ -159,7 +163,10 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
           endpoint.send(frame);
         },
       };
-      serveEndpoint(guarded, opts.handlers, opts.feed, { onInternalError: opts.onInternalError, congested: () => ws.bufferedAmount > CONFLATE_ABOVE_BYTES });
+      // Events come from the server's one feed subscription (fanOut), not one per connection.
+      serveEndpoint(guarded, opts.handlers, undefined, { onInternalError: opts.onInternalError });
+      const leave = fanOut.join({ ws, events, maxBufferedBytes: MAX_BUFFERED_BYTES, conflateAboveBytes: CONFLATE_ABOVE_BYTES });
+      ws.once('close', leave);
     });
   });
 
@@ -173,6 +180,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
         connections: () => wss.clients.size,
         close: () =>
           new Promise<void>((done) => {
+            fanOut.close();
             for (const c of wss.clients) c.terminate();
             wss.close();
             http.close(() => done());
