@@ -13,6 +13,8 @@ export interface FanOutMember {
   maxBufferedBytes: number;
   /** Beyond this many bytes queued it skips snapshot events (CONFLATED_EVENTS) until it catches up. */
   conflateAboveBytes: number;
+  /** Called before each frame is written (the server batches a tick's frames per socket). */
+  beforeSend?: () => void;
 }
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
@@ -88,6 +90,7 @@ export class EventFanOut {
       }
       bytes ??= Buffer.from(JSON.stringify({ t: 'evt', event, data }));
       // A text frame from bytes already encoded: ws would otherwise encode the string per client.
+      m.beforeSend?.();
       ws.send(bytes, { binary: false });
     }
   }
