@@ -7,7 +7,8 @@ import type { Held, PmsPortfolio } from './held.ts';
 import { resolvePmsConfig } from './monitor-config.ts';
 import type { PmsConfig } from './monitor-config.ts';
 import { NavHistory } from './nav-history.ts';
-import { drawdownReport, portfolioMetrics, startOfDayNav } from './portfolio-metrics.ts';
+import { DrawdownTracker } from './drawdown-tracker.ts';
+import { portfolioMetrics } from './portfolio-metrics.ts';
 import type { DrawdownReport } from './portfolio-metrics.ts';
 import { PriceHistory } from './price-history.ts';
 import type { Observation } from './returns.ts';
@@ -84,6 +85,8 @@ export class PmsMonitor {
   private readonly stats = new Map<string, SymbolStats>();
   private readonly known = new Map<string, { version: number; known: boolean }>();
   private readonly since = new Map<string, number>();
+  /** Drawdowns and the day's opening NAV of `navs`, kept incrementally (a cycle ran them over the whole path). */
+  private readonly drawdowns: DrawdownTracker;
   private lastFlagKeys = '';
   private lastFlags: RiskFlagDto[] = [];
   private problems: string[] = [];
@@ -92,6 +95,7 @@ export class PmsMonitor {
     this.config = resolvePmsConfig(config);
     this.prices = new PriceHistory(this.config);
     this.navs = new NavHistory(this.config);
+    this.drawdowns = new DrawdownTracker(this.config.dayOffsetMs);
   }
 
   // ---- inputs -----------------------------------------------------------------------------------
@@ -164,13 +168,13 @@ export class PmsMonitor {
     const held = heldOf(portfolio, this.problems);
 
     this.navs.record(ts, navOf(held));
-    const sod = this.attempt('start-of-day NAV', () => startOfDayNav(this.navs.points, ts, this.config.dayOffsetMs), null);
+    const sod = this.attempt('start-of-day NAV', () => this.drawdowns.startOfDay(this.navs, ts), null);
     const pm = portfolioMetrics({
       cash: held.cash,
       positions: Object.entries(held.values).map(([symbol, marketValue]) => ({ symbol, marketValue })),
       startOfDayNav: sod ?? undefined,
     });
-    const dd = this.navs.points.length > 0 ? this.attempt('drawdown', () => drawdownReport(this.navs.points, this.config.dayOffsetMs), null) : null;
+    const dd = this.navs.points.length > 0 ? this.attempt('drawdown', () => this.drawdowns.report(this.navs), null) : null;
     const nav = pm.nav;
     const positive = nav > 0;
 
