@@ -52,6 +52,7 @@ export class DrawdownTracker {
   /** Time of the last folded prefix point (strictly increasing check). */
   private lastTime = Number.NEGATIVE_INFINITY;
   private valid = true;
+  private starts: Record<Period, number> | undefined;
 
   constructor(utcOffsetMs = 0) {
     this.utcOffsetMs = utcOffsetMs;
@@ -64,8 +65,9 @@ export class DrawdownTracker {
     if (last === undefined || !this.sync(path)) return drawdownReport(pts, this.utcOffsetMs);
     let { hwm, max } = this.inception ?? { hwm: pts[0]!, max: openingMax(pts[0]!) };
     for (let i = this.folded; i < pts.length; i++) ({ hwm, max } = foldInception(hwm, max, pts[i]!));
+    const starts = this.periodStarts(last.time);
     const period = (p: Period): Drawdown => {
-      const st = this.period(p, path, periodStart(p, last.time, this.utcOffsetMs));
+      const st = this.period(p, path, starts[p]);
       let { opening, best } = st;
       for (let i = st.folded; i < pts.length; i++) ({ opening, best } = foldPeriod(st.start, opening, best, pts[i]!));
       return drawdownFrom(peakOf(opening, best)!, last);
@@ -87,6 +89,15 @@ export class DrawdownTracker {
       else if (first === undefined) first = o;
     }
     return (opening ?? first)?.value ?? null;
+  }
+
+  /** Day, week and month starts of `time`; the week's and month's are computed once a day. */
+  private periodStarts(time: number): Record<Period, number> {
+    const day = dayStart(time, this.utcOffsetMs);
+    if (this.starts === undefined || this.starts.day !== day) {
+      this.starts = { day, week: periodStart('week', time, this.utcOffsetMs), month: periodStart('month', time, this.utcOffsetMs) };
+    }
+    return this.starts;
   }
 
   /** Folds new stable points; false when the path breaks the preconditions (then the pure functions answer). */
