@@ -10,6 +10,7 @@ import type { FillAssumptions } from '../backtest/types.ts';
 import { DEFAULT_BREAKERS } from '../risk/circuit-breakers.ts';
 import type { BreakerConfig } from '../risk/circuit-breakers.ts';
 import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
+import type { LimitBook } from '../risk/limits.ts';
 import { BarClock } from '../venues/sim/bar-venue.ts';
 import type { BarVenue } from '../venues/sim/bar-venue.ts';
 import { buildKernel } from './kernel.ts';
@@ -152,8 +153,13 @@ export interface KernelBarRun {
   kernelPosition: number;
 }
 
+export interface KernelBarOptions {
+  /** The run's own L1 limits (default none: the strategy's account alone bounds it). */
+  limits?: LimitBook;
+}
+
 /** Runs a bar strategy at fidelity bar, l1 or l2 with its orders through the kernel (memory durability, the bar clock). */
-export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, config: BarRunConfig): Promise<KernelBarRun> {
+export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, config: BarRunConfig, o: KernelBarOptions = {}): Promise<KernelBarRun> {
   // The model first: a bad fidelity or missing volume is refused before any kernel is built.
   const model = executionFor(config.fidelity, bars, costsOf(config));
   const commissionUnits = rateUnits(config.commission);
@@ -163,9 +169,9 @@ export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, confi
   const engine = buildKernel(parts, {
     seed: 1,
     warmUpMinutes: 0,
-    // The run's own limits: the strategy's account, with no operator limits and no breakers (a
-    // textbook backtest holds through a 5% down day; a run that wants limits configures them).
-    risk: { limits: EMPTY_LIMIT_BOOK, breakers: NO_BREAKERS },
+    // The run's own limits (none unless given: not the operator's live ones) and no breakers (a
+    // textbook backtest holds through a 5% down day).
+    risk: { limits: o.limits ?? EMPTY_LIMIT_BOOK, breakers: NO_BREAKERS },
     // The PMS observes and flags as it does live, once a simulated day (on the bar clock: at most once
     // per order); escalating its flags into the trading state is an operator's desk policy, not part
     // of the strategy's result.

@@ -6,6 +6,7 @@ import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
 import { runBarsOnKernel } from '../../../src/kernel/backtest-bars.ts';
+import { groupRecord, parseLimitValue } from '../../../src/risk/limits.ts';
 import { BarClock } from '../../../src/venues/sim/bar-venue.ts';
 
 const orcl = parseSeries(readFileSync(new URL('../../fixtures/data/backtrader/orcl-1995-2014.txt', import.meta.url), 'utf8'), 'orcl-1995-2014.txt') as BarSeries;
@@ -35,6 +36,20 @@ describe('bar backtests through the kernel', () => {
     expect(k.denied).toBe(0);
     expect(k.kernelPosition).toBe(Number(k.result.position['ORCL']));
     expect(Math.abs(k.kernelCash - Number(k.result.finalCash))).toBeLessThan(1e-6);
+  }, 60_000);
+
+  it("when the run has its own L1 limit then entries above it are denied by L1, counted as refused, and never reach the venue", async () => {
+    const hard = parseLimitValue('max_order_notional', '60000');
+    if (!hard.ok) throw new Error('limit');
+    const limits = { entries: [{ name: 'max_order_notional' as const, scope: { kind: 'global' as const }, soft: null, hard: hard.units }], groups: groupRecord() };
+    const free = await runBarsOnKernel(orcl, smaCross.create({}), base);
+    const capped = await runBarsOnKernel(orcl, smaCross.create({}), base, { limits });
+    expect(capped.denied).toBeGreaterThan(0);
+    expect(capped.result.refused).toBe(capped.denied);
+    expect(capped.orders).toBe(capped.result.fills.length);
+    expect(capped.result.fills.length).toBeLessThan(free.result.fills.length);
+    for (const f of capped.result.fills) if (f.side === 'buy') expect(f.qty * f.price).toBeLessThanOrEqual(60000);
+    expect(Math.abs(capped.kernelCash - Number(capped.result.finalCash))).toBeLessThan(1e-6);
   }, 60_000);
 
   it('when the run is repeated then the kernel path gives the same result, bit for bit', async () => {
