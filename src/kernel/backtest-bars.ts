@@ -2,7 +2,7 @@ import type { Params } from '../contract/api.ts';
 import type { Instrument, InstrumentSpec } from '../core/instrument.ts';
 import { toDecimalString, toUnits } from '../core/precision.ts';
 import type { BarEngine, BarRunConfig, BarRunResult } from '../backtest/bar-runner.ts';
-import { costsOf, executionFor, runBars } from '../backtest/bar-runner.ts';
+import { BacktestConfigError, costsOf, executionFor, runBars } from '../backtest/bar-runner.ts';
 import type { BarSeries } from '../backtest/data/series.ts';
 import type { AccountView, ExecutionPort, OrderIntent, ProposedFill } from '../backtest/execution.ts';
 import type { Strategy } from '../backtest/strategies/strategy.ts';
@@ -52,7 +52,8 @@ const step = (d: number): string => (d === 0 ? '1' : `0.${'0'.repeat(d - 1)}1`);
  * (price decimals give way first; the runner's own ledger keeps the exact price either way).
  */
 function barInstrument(config: BarRunConfig, bars: BarSeries, feeBps: number): InstrumentSpec {
-  const qd = Math.min(8, config.sizing.kind === 'fixed' ? decimalsOf(config.sizing.qty) : 0);
+  const qd = config.sizing.kind === 'fixed' ? decimalsOf(config.sizing.qty) : 0;
+  if (qd > 8) throw new BacktestConfigError(`a fixed size has at most 8 decimals (the engine keeps quantities and cash to 1e-8), got ${config.sizing.kind === 'fixed' ? config.sizing.qty : ''}`);
   const pd = Math.min(bars.priceDecimals + 2, 8 - qd);
   return {
     symbol: config.instrument,
