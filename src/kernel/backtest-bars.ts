@@ -23,8 +23,14 @@ import { barBacktestParts } from './modes/backtest.ts';
  * is a market order through OrderIntake (L1 with the run's own limits, then the OMS, which
  * journals it on the memory store and keeps the engine's ledger) to the bar venue
  * (src/venues/sim/bar-venue.ts), which fills it at the price the fidelity's execution model
- * (src/backtest/execution.ts) quotes. The runner books what the venue filled; an order L1 or the
- * OMS refused is not booked (an entry counts as refused, as a broker's margin refusal would).
+ * (src/backtest/execution.ts) quotes. The runner books the quantity the venue filled at the model's
+ * exact price (the same number as the venue's on the instrument's grid; the engine's own ledger keeps
+ * cash to 1e-8, and agrees with the runner's exact one to that); an order L1 or the OMS refused is not
+ * booked (an entry counts as refused, as a broker's margin refusal would).
+ *
+ * Cost, measured: on ORCL (195 orders) the kernel path takes ~12× the time of the model-only loop
+ * (loaded-machine bench), about 40% of it
+ * the PMS cycle that runs at each order's jump (daily bars: every order is a new simulated day).
  */
 
 const NO_BREAKERS: BreakerConfig = {
