@@ -29,8 +29,8 @@ import { barBacktestParts } from './modes/backtest.ts';
  * booked (an entry counts as refused, as a broker's margin refusal would).
  *
  * Cost, measured: on ORCL (195 orders) the kernel path takes ~12× the time of the model-only loop
- * (loaded-machine bench), about 40% of it
- * the PMS cycle that runs at each order's jump (daily bars: every order is a new simulated day).
+ * (loaded-machine bench), about 40% of it the PMS cycle that runs at each order's jump (daily
+ * bars: every order is a new simulated day).
  */
 
 const NO_BREAKERS: BreakerConfig = {
