@@ -1,0 +1,62 @@
+import { KERNELS_WASM_BASE64 } from './wasm/kernels-wasm.ts';
+
+/**
+ * The WebAssembly SIMD kernels of wasm/kernels.wat, loaded once and synchronously (the module is
+ * under 2 KB, well inside every engine's limit for synchronous compilation). Where WebAssembly or
+ * its SIMD proposal is missing, `simdKernels()` returns null and the estimators keep their
+ * pure-JS paths (gram.ts), which compute the same figures.
+ */
+export interface SimdKernels {
+  readonly memory: WebAssembly.Memory;
+  /** In place: prices → simple returns over [start, m), zeros before; returns their sum. */
+  returns(p: number, m: number, start: number): number;
+  colsum(p: number, from: number, to: number): number;
+  centre(p: number, from: number, to: number, mean: number): void;
+  /** Writes Σx and Σx² over [from, to) at out, out + 8. */
+  sum2(p: number, from: number, to: number, out: number): void;
+  /** Σ_i (Σ_j x_j[i]²)² over m rows (m even) of n columns; tmp is m f64 of scratch. */
+  rowsq(base: number, stride: number, n: number, m: number, tmp: number): number;
+  /** Adds the upper tiles of XᵀX (n a multiple of 4, m even) into the n × n f64 at out. */
+  gram(base: number, stride: number, n: number, m: number, block: number, out: number): void;
+}
+
+let kernels: SimdKernels | null | undefined;
+let enabled = true;
+
+function load(): SimdKernels | null {
+  if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
+  const bin = atob(KERNELS_WASM_BASE64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  // validate() is false where the engine lacks SIMD (f64x2 opcodes): then the JS paths run.
+  if (!WebAssembly.validate(bytes)) return null;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    return instance.exports as unknown as SimdKernels;
+  } catch {
+    return null;
+  }
+}
+
+/** The kernels, or null where WebAssembly SIMD is unavailable (or switched off for a test). */
+export function simdKernels(): SimdKernels | null {
+  if (!enabled) return null;
+  if (kernels === undefined) kernels = load();
+  return kernels;
+}
+
+/** Turns the SIMD paths off (or back on): tests compare them with the pure-JS fallback. */
+export function setSimdEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * A Float64Array view of the kernels' memory at least `bytes` long, growing the memory when it is
+ * too small. Views are taken after growing (growth detaches the old buffer). The memory is kept
+ * between calls: the next estimate of the same size allocates nothing.
+ */
+export function heap(k: SimdKernels, bytes: number): Float64Array {
+  const have = k.memory.buffer.byteLength;
+  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  return new Float64Array(k.memory.buffer);
+}
