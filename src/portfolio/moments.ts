@@ -11,8 +11,8 @@ import { heap, simdKernels } from './simd.ts';
  * same figures and the same typed errors.
  */
 
-/** Columns laid out for the kernels: column j at byte base + j·stride, `rows` rows, zero-padded. */
-interface Loaded {
+/** Columns laid out for the kernels: column j at byte j·stride, `rows` rows, zero-padded. */
+export interface Loaded {
   k: SimdKernels;
   n: number;
   /** n rounded up to a multiple of 4 (zero columns fill the Gram tile's spare lanes). */
@@ -23,8 +23,10 @@ interface Loaded {
   m: number;
   /** Bytes between columns. */
   stride: number;
-  /** Byte offsets of the n4 × n4 Gram output and of the scratch space after it. */
+  /** Byte offsets: the n4 × n4 Gram output, the Gram's column-offset and start arrays, scratch. */
   out: number;
+  cols: number;
+  colStarts: number;
   scratch: number;
   /** First valid row of each column (its listing). */
   starts: Int32Array;
@@ -34,22 +36,23 @@ interface Loaded {
 
 const even = (x: number): number => x + (x & 1);
 
-function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number): { view: Float64Array; lay: Omit<Loaded, 'starts' | 'sums' | 'rows'> } {
+function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number): Loaded {
   const n4 = (n + 3) & ~3;
-  const strideRows = even(rowsPerColumn);
-  const stride = strideRows * 8;
+  const stride = even(rowsPerColumn) * 8;
   const out = n4 * stride;
-  const scratch = out + n4 * n4 * 8;
+  const cols = out + n4 * n4 * 8;
+  const colStarts = cols + n4 * 4;
+  const scratch = colStarts + n4 * 4;
   const m = even(rows);
-  const view = heap(k, scratch + 16 + m * 8);
-  return { view, lay: { k, n, n4, m, stride, out, scratch } };
+  heap(k, scratch + 32 + m * 8);
+  return { k, n, n4, m, rows, stride, out, cols, colStarts, scratch, starts: new Int32Array(n), sums: new Float64Array(n) };
 }
 
-/** First non-NaN index of a column (its length when there is none). */
-function firstValid(c: Float64Array): number {
-  let s = 0;
-  while (s < c.length && c[s]! !== c[s]!) s++;
-  return s;
+/** Zeros the padding rows of every column and the padding columns. */
+function pad(L: Loaded, view: Float64Array): void {
+  const sr = L.stride / 8;
+  for (let j = 0; j < L.n; j++) view.fill(0, j * sr + L.rows, (j + 1) * sr);
+  view.fill(0, L.n * sr, L.n4 * sr);
 }
 
 /**
@@ -63,25 +66,22 @@ export function loadPrices(prices: Frame): Loaded | null {
   const t = prices.dates.length;
   const rows = t - 1;
   if (n === 0 || rows < 2) return null;
-  const { view, lay } = layout(k, n, t, rows);
-  const starts = new Int32Array(n);
-  const sums = new Float64Array(n);
-  const sr = lay.stride / 8;
+  const L = layout(k, n, t, rows);
+  const view = new Float64Array(k.memory.buffer);
+  const i32 = new Int32Array(k.memory.buffer);
+  const sr = L.stride / 8;
   for (let j = 0; j < n; j++) {
     const c = prices.columns[j]!;
-    const start = firstValid(c);
-    if (start > rows - 2) return null;
-    const at = j * sr;
-    view.set(c.length === t ? c : c.subarray(0, t), at);
-    const s = k.returns(at * 8, rows, start);
-    if (!Number.isFinite(s)) return null;
-    // Row `rows` still holds the last price, and the padding may hold anything from a past call.
-    view.fill(0, at + rows, at + sr);
-    starts[j] = start;
-    sums[j] = s;
+    view.set(c.length === t ? c : c.subarray(0, t), j * sr);
+    const s = k.returns(j * L.stride, rows, L.scratch);
+    const start = i32[(L.scratch + 16) >> 2]!;
+    if (!Number.isFinite(s) || start > rows - 2) return null;
+    L.starts[j] = start;
+    L.sums[j] = s;
   }
-  view.fill(0, n * sr, lay.n4 * sr);
-  return { ...lay, rows, starts, sums };
+  // Row `rows` still holds the last price, and the padding may hold anything from a past call.
+  pad(L, view);
+  return L;
 }
 
 /** Returns into the kernels' memory (missing values before a listing become zeros). */
@@ -91,25 +91,21 @@ export function loadReturns(returns: Frame): Loaded | null {
   const n = returns.columns.length;
   const rows = returns.dates.length;
   if (n === 0 || rows < 2) return null;
-  const { view, lay } = layout(k, n, rows, rows);
-  const starts = new Int32Array(n);
-  const sums = new Float64Array(n);
-  const sr = lay.stride / 8;
+  const L = layout(k, n, rows, rows);
+  const view = new Float64Array(k.memory.buffer);
+  const i32 = new Int32Array(k.memory.buffer);
+  const sr = L.stride / 8;
   for (let j = 0; j < n; j++) {
     const c = returns.columns[j]!;
-    const start = firstValid(c);
-    if (start > rows - 2) return null;
-    const at = j * sr;
-    view.set(c.length === rows ? c : c.subarray(0, rows), at);
-    view.fill(0, at, at + start);
-    view.fill(0, at + rows, at + sr);
-    const s = k.colsum(at * 8, start, rows);
-    if (!Number.isFinite(s)) return null;
-    starts[j] = start;
-    sums[j] = s;
+    view.set(c.length === rows ? c : c.subarray(0, rows), j * sr);
+    const s = k.listed(j * L.stride, rows, L.scratch);
+    const start = i32[(L.scratch + 16) >> 2]!;
+    if (!Number.isFinite(s) || start > rows - 2) return null;
+    L.starts[j] = start;
+    L.sums[j] = s;
   }
-  view.fill(0, n * sr, lay.n4 * sr);
-  return { ...lay, rows, starts, sums };
+  pad(L, view);
+  return L;
 }
 
 /** Rows per Gram block: a block of every column stays within ~1 MB of cache. */
@@ -117,13 +113,24 @@ function blockRows(n4: number): number {
   return Math.max(64, Math.floor(131072 / n4)) & ~1;
 }
 
-/** XᵀX of the loaded (centred) columns into the output area; returns a view of it (n4 × n4, upper triangle valid). */
-function gramOf(L: Loaded): Float64Array {
-  const view = new Float64Array(L.k.memory.buffer);
+/**
+ * XᵀX of the loaded columns, taken in the order `order` (a permutation of 0..n−1; null: as loaded), with column
+ * o zero before row from[o]. Returns a view of the n4 × n4 output whose upper triangle holds
+ * (XᵀX)[order[a]][order[b]] at a·n4 + b, a ≤ b.
+ */
+function gramOf(L: Loaded, order: ArrayLike<number> | null, from: (j: number) => number): Float64Array {
+  const { k, n, n4 } = L;
+  const view = new Float64Array(k.memory.buffer);
+  const i32 = new Int32Array(k.memory.buffer);
+  for (let a = 0; a < n4; a++) {
+    const j = a < n && order ? order[a]! : a;
+    i32[(L.cols >> 2) + a] = j * L.stride;
+    i32[(L.colStarts >> 2) + a] = a < n ? from(j) : L.m;
+  }
   const o = L.out / 8;
-  view.fill(0, o, o + L.n4 * L.n4);
-  L.k.gram(0, L.stride, L.n4, L.m, blockRows(L.n4), L.out);
-  return view.subarray(o, o + L.n4 * L.n4);
+  view.fill(0, o, o + n4 * n4);
+  k.gram(L.cols, L.colStarts, n4, L.m, blockRows(n4), L.out);
+  return view.subarray(o, o + n4 * n4);
 }
 
 /**
@@ -131,42 +138,49 @@ function gramOf(L: Loaded): Float64Array {
  * `DataFrame.cov()` / `.corr()` with each pair on its own overlap. A column is centred on its own
  * mean; a pair's overlap mean differs by d, and Σ(x − mₓ)(y − m_y) over the overlap is
  * Σx′y′ − k·dₓ·d_y, with x′ zero before the listing so the full-length product is the overlap's.
- * Suffix sums of x′ and x′² at the distinct listing rows give d and the overlap variances.
+ * Suffix sums of x′ and x′² at the distinct listing rows give d and the overlap variances; the
+ * same pass centres the column.
  */
 export function pairwiseFlat(L: Loaded, withCorrelation: boolean): { cov: Float64Array; corr: Float64Array | null } {
   const { k, n, rows, starts, sums, stride } = L;
-  for (let j = 0; j < n; j++) k.centre(j * stride, starts[j]!, rows, sums[j]! / (rows - starts[j]!));
   const distinct = [...new Set(starts)].sort((a, b) => a - b);
   const ns = distinct.length;
-  const slot = new Int32Array(rows + 1);
-  distinct.forEach((s, q) => (slot[s] = q));
+  const slot = new Map<number, number>();
+  distinct.forEach((s, q) => slot.set(s, q));
   const s1 = new Float64Array(n * ns);
   const s2 = new Float64Array(n * ns);
   const view = new Float64Array(k.memory.buffer);
   const sc = L.scratch / 8;
   for (let j = 0; j < n; j++) {
+    const mean = sums[j]! / (rows - starts[j]!);
     let a1 = 0;
     let a2 = 0;
-    for (let q = ns - 1; q >= slot[starts[j]!]!; q--) {
-      k.sum2(j * stride, distinct[q]!, q === ns - 1 ? rows : distinct[q + 1]!, L.scratch);
+    for (let q = ns - 1; q >= slot.get(starts[j]!)!; q--) {
+      k.centre2(j * stride, distinct[q]!, q === ns - 1 ? rows : distinct[q + 1]!, mean, L.scratch);
       a1 += view[sc]!;
       a2 += view[sc + 1]!;
       s1[j * ns + q] = a1;
       s2[j * ns + q] = a2;
     }
   }
-  const G = gramOf(L);
+  // Columns in listing order: a tile's columns then start close together and skip their zeros.
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => starts[a]! - starts[b]! || a - b);
+  const pos = new Int32Array(n);
+  order.forEach((j, a) => (pos[j] = a));
+  const G = gramOf(L, order, (j) => starts[j]!);
   const n4 = L.n4;
   const cov = new Float64Array(n * n);
   const corr = withCorrelation ? new Float64Array(n * n) : null;
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
       const from = Math.max(starts[a]!, starts[b]!);
-      const q = slot[from]!;
+      const q = slot.get(from)!;
       const kk = rows - from;
       const da = s1[a * ns + q]! / kk;
       const db = s1[b * ns + q]! / kk;
-      const dot = a === b ? s2[a * ns + q]! : G[a * n4 + b]!;
+      const pa = pos[a]!;
+      const pb = pos[b]!;
+      const dot = a === b ? s2[a * ns + q]! : pa < pb ? G[pa * n4 + pb]! : G[pb * n4 + pa]!;
       const sxy = dot - kk * da * db;
       const v = sxy / (kk - 1);
       cov[a * n + b] = v;
@@ -198,10 +212,11 @@ export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } 
   for (let j = 0; j < n; j++) first = Math.min(first, starts[j]!);
   const t = rows - first;
   if (t < 2) return null;
-  // Rows before `first` are zeros in every column, so they add nothing to the products below.
-  for (let j = 0; j < n; j++) k.centre(j * stride, first, rows, sums[j]! / t);
-  const beta_ = k.rowsq(0, stride, n, L.m, L.scratch + 16);
-  const G = gramOf(L);
+  // Rows before `first` are zeros in every column, so they add nothing to the products below;
+  // after it, a later listing's earlier rows hold −mean, so every column starts at `first`.
+  for (let j = 0; j < n; j++) k.centre2(j * stride, first, rows, sums[j]! / t, L.scratch);
+  const beta_ = k.rowsq(0, stride, n, L.m, L.scratch + 32);
+  const G = gramOf(L, null, () => first);
   const n4 = L.n4;
   let trace = 0;
   for (let i = 0; i < n; i++) trace += G[i * n4 + i]! / t;

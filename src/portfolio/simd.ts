@@ -8,16 +8,22 @@ import { KERNELS_WASM_BASE64 } from './wasm/kernels-wasm.ts';
  */
 export interface SimdKernels {
   readonly memory: WebAssembly.Memory;
-  /** In place: prices → simple returns over [start, m), zeros before; returns their sum. */
-  returns(p: number, m: number, start: number): number;
-  colsum(p: number, from: number, to: number): number;
-  centre(p: number, from: number, to: number, mean: number): void;
-  /** Writes Σx and Σx² over [from, to) at out, out + 8. */
-  sum2(p: number, from: number, to: number, out: number): void;
-  /** Σ_i (Σ_j x_j[i]²)² over m rows (m even) of n columns; tmp is m f64 of scratch. */
+  /**
+   * In place: m + 1 prices → m simple returns, zeros before the listing; the listing row goes
+   * to the i32 at out + 16, and the result is the returns' sum (non-finite: a gap or bad price).
+   */
+  returns(p: number, m: number, out: number): number;
+  /** A column of m returns in place: zeros before its listing (i32 at out + 16); returns their sum. */
+  listed(p: number, m: number, out: number): number;
+  /** x −= mean over rows [from, to); writes Σx′ and Σx′² of the centred values at out, out + 8. */
+  centre2(p: number, from: number, to: number, mean: number, out: number): void;
+  /** Σ_i (Σ_j x_j[i]²)² over m rows (m even) of n columns `stride` bytes apart; tmp is m f64 of scratch. */
   rowsq(base: number, stride: number, n: number, m: number, tmp: number): number;
-  /** Adds the upper tiles of XᵀX (n a multiple of 4, m even) into the n × n f64 at out. */
-  gram(base: number, stride: number, n: number, m: number, block: number, out: number): void;
+  /**
+   * Adds the upper tiles of XᵀX into the n × n f64 at out (n a multiple of 4, m even): column i at
+   * byte offset cols[i], zero before row starts[i] (two i32 arrays).
+   */
+  gram(cols: number, starts: number, n: number, m: number, block: number, out: number): void;
 }
 
 let kernels: SimdKernels | null | undefined;
