@@ -145,8 +145,9 @@ export function pairwiseFlat(L: Loaded, withCorrelation: boolean): { cov: Float6
   const { k, n, rows, starts, sums, stride } = L;
   const distinct = [...new Set(starts)].sort((a, b) => a - b);
   const ns = distinct.length;
-  const slot = new Map<number, number>();
-  distinct.forEach((s, q) => slot.set(s, q));
+  // Listing row → its index among the distinct listings (a typed array: the n² loop below reads it).
+  const slot = new Int32Array(rows + 1);
+  distinct.forEach((s, q) => (slot[s] = q));
   const s1 = new Float64Array(n * ns);
   const s2 = new Float64Array(n * ns);
   const view = new Float64Array(k.memory.buffer);
@@ -155,7 +156,7 @@ export function pairwiseFlat(L: Loaded, withCorrelation: boolean): { cov: Float6
     const mean = sums[j]! / (rows - starts[j]!);
     let a1 = 0;
     let a2 = 0;
-    for (let q = ns - 1; q >= slot.get(starts[j]!)!; q--) {
+    for (let q = ns - 1; q >= slot[starts[j]!]!; q--) {
       k.centre2(j * stride, distinct[q]!, q === ns - 1 ? rows : distinct[q + 1]!, mean, L.scratch);
       a1 += view[sc]!;
       a2 += view[sc + 1]!;
@@ -174,7 +175,7 @@ export function pairwiseFlat(L: Loaded, withCorrelation: boolean): { cov: Float6
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
       const from = Math.max(starts[a]!, starts[b]!);
-      const q = slot.get(from)!;
+      const q = slot[from]!;
       const kk = rows - from;
       const da = s1[a * ns + q]! / kk;
       const db = s1[b * ns + q]! / kk;

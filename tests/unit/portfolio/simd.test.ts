@@ -4,6 +4,7 @@ import type { Frame } from '../../../src/portfolio/frame.ts';
 import { returnsFromPrices } from '../../../src/portfolio/frame.ts';
 import { hrp } from '../../../src/portfolio/hrp.ts';
 import { ledoitWolf, pairwiseMoments, sampleCov } from '../../../src/portfolio/risk-models.ts';
+import { loadPrices, loadReturns } from '../../../src/portfolio/moments.ts';
 import { setSimdEnabled, simdKernels } from '../../../src/portfolio/simd.ts';
 import { KERNELS_WASM_BASE64 } from '../../../src/portfolio/wasm/kernels-wasm.ts';
 import { stockPrices } from './fixtures.ts';
@@ -55,6 +56,8 @@ describe('WebAssembly SIMD kernels', () => {
 
   it('sample covariance, Ledoit-Wolf and pairwise correlation match the pure-JS path on the PyPortfolioOpt prices', () => {
     const p = stockPrices();
+    expect(loadPrices(p), 'the fast path applies').not.toBeNull();
+    expect(loadReturns(returnsFromPrices(p))).not.toBeNull();
     const S = both(() => sampleCov(p));
     close(S.simd.flat(), S.js.flat());
     const lw = both(() => ledoitWolf(p));
@@ -70,6 +73,7 @@ describe('WebAssembly SIMD kernels', () => {
   it('odd row counts, asset counts off the 4-wide tile, staggered listings, and memory reused at a smaller size', () => {
     for (const [n, t] of [[1, 5], [3, 4], [7, 101], [9, 250], [13, 64]] as const) {
       const p = walk(n, t, (j) => (j % 3 === 1 ? Math.min(j * 3, t - 4) : 0), n + t);
+      expect(loadPrices(p)).not.toBeNull();
       const S = both(() => sampleCov(p, { frequency: 1 }));
       close(S.simd.flat(), S.js.flat());
       const lw = both(() => ledoitWolf(p));
@@ -81,8 +85,24 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
+  it('every column listed after the first row (Ledoit-Wolf drops the rows before the first listing) and HRP on staggered returns', () => {
+    const p = walk(10, 300, (j) => 7 + 13 * j);
+    expect(loadPrices(p)).not.toBeNull();
+    const lw = both(() => ledoitWolf(p));
+    close(lw.simd.cov.flat(), lw.js.cov.flat());
+    expect(lw.simd.delta).toBeCloseTo(lw.js.delta, 12);
+    const S = both(() => sampleCov(p));
+    close(S.simd.flat(), S.js.flat());
+    for (const linkage of ['single', 'ward', 'average', 'centroid'] as const) {
+      const h = both(() => hrp(returnsFromPrices(p), { linkage }));
+      expect(h.simd.order, linkage).toEqual(h.js.order);
+      close(h.simd.weights, h.js.weights, 1e-12);
+    }
+  });
+
   it('a gap inside a listed range, a zero price and log returns take the JS path and give its figures and errors', () => {
     const gap = walk(6, 80, () => 0, 5, [[2, 40]]);
+    expect(loadPrices(gap), 'a gap takes the JS path').toBeNull();
     const S = both(() => sampleCov(gap));
     close(S.simd.flat(), S.js.flat());
     const logS = both(() => sampleCov(walk(5, 60, () => 0), { logReturns: true }));
