@@ -19,7 +19,7 @@ export interface Loaded {
   n4: number;
   /** Return rows (the real ones). */
   rows: number;
-  /** Rows rounded up to even (padding rows are zeros): the kernels step two rows at a time. */
+  /** Rows rounded up to a multiple of 4 (padding rows are zeros): the Gram steps four rows at a time. */
   m: number;
   /** Bytes between columns. */
   stride: number;
@@ -34,16 +34,16 @@ export interface Loaded {
   sums: Float64Array;
 }
 
-const even = (x: number): number => x + (x & 1);
+const up4 = (x: number): number => (x + 3) & ~3;
 
 function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number): Loaded {
   const n4 = (n + 3) & ~3;
-  const stride = even(rowsPerColumn) * 8;
+  const m = up4(rows);
+  const stride = up4(Math.max(rowsPerColumn, m)) * 8;
   const out = n4 * stride;
   const cols = out + n4 * n4 * 8;
   const colStarts = cols + n4 * 4;
   const scratch = colStarts + n4 * 4;
-  const m = even(rows);
   heap(k, scratch + 32 + m * 8);
   return { k, n, n4, m, rows, stride, out, cols, colStarts, scratch, starts: new Int32Array(n), sums: new Float64Array(n) };
 }
@@ -110,7 +110,7 @@ export function loadReturns(returns: Frame): Loaded | null {
 
 /** Rows per Gram block: a block of every column stays within ~1 MB of cache. */
 function blockRows(n4: number): number {
-  return Math.max(64, Math.floor(131072 / n4)) & ~1;
+  return Math.max(64, Math.floor(131072 / n4)) & ~3;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { KERNELS_WASM_BASE64 } from './wasm/kernels-wasm.ts';
+import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels-wasm.ts';
 
 /**
  * The WebAssembly SIMD kernels of wasm/kernels.wat, loaded once and synchronously (the module is
@@ -20,7 +20,7 @@ export interface SimdKernels {
   /** Σ_i (Σ_j x_j[i]²)² over m rows (m even) of n columns `stride` bytes apart; tmp is m f64 of scratch. */
   rowsq(base: number, stride: number, n: number, m: number, tmp: number): number;
   /**
-   * Adds the upper tiles of XᵀX into the n × n f64 at out (n a multiple of 4, m even): column i at
+   * Adds the upper tiles of XᵀX into the n × n f64 at out (n a multiple of 4, m a multiple of 4): column i at
    * byte offset cols[i], zero before row starts[i] (two i32 arrays).
    */
   gram(cols: number, starts: number, n: number, m: number, block: number, out: number): void;
@@ -28,20 +28,35 @@ export interface SimdKernels {
 
 let kernels: SimdKernels | null | undefined;
 let enabled = true;
+let useFma = true;
+let fmaGram: SimdKernels['gram'] | null = null;
 
-function load(): SimdKernels | null {
-  if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
-  const bin = atob(KERNELS_WASM_BASE64);
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  // validate() is false where the engine lacks SIMD (f64x2 opcodes): then the JS paths run.
+  return bytes;
+}
+
+/** Instantiates a module when the engine validates it (false: a missing SIMD/relaxed-SIMD opcode). */
+function instantiate(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.Imports): WebAssembly.Exports | null {
   if (!WebAssembly.validate(bytes)) return null;
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    return instance.exports as unknown as SimdKernels;
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports;
   } catch {
     return null;
   }
+}
+
+function load(): SimdKernels | null {
+  if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
+  // Without SIMD the JS paths run.
+  const base = instantiate(decode(KERNELS_WASM_BASE64), {}) as unknown as SimdKernels | null;
+  if (!base) return null;
+  // The fused-multiply-add Gram when relaxed SIMD is there; otherwise the plain one.
+  const fma = useFma ? (instantiate(decode(KERNELS_FMA_WASM_BASE64), { k: { memory: base.memory } }) as unknown as Pick<SimdKernels, 'gram'> | null) : null;
+  fmaGram = fma ? fma.gram : null;
+  return fma ? { ...base, gram: fma.gram } : base;
 }
 
 /** The kernels, or null where WebAssembly SIMD is unavailable (or switched off for a test). */
@@ -54,6 +69,18 @@ export function simdKernels(): SimdKernels | null {
 /** Turns the SIMD paths off (or back on): tests compare them with the pure-JS fallback. */
 export function setSimdEnabled(on: boolean): void {
   enabled = on;
+}
+
+/** Chooses the fused (relaxed SIMD) or the plain Gram kernel; reloads the kernels. Tests and benches. */
+export function setFmaEnabled(on: boolean): void {
+  useFma = on;
+  kernels = undefined;
+}
+
+/** True when the loaded kernels use the fused-multiply-add Gram. */
+export function fmaLoaded(): boolean {
+  const k = simdKernels();
+  return k !== null && fmaGram !== null && k.gram === fmaGram;
 }
 
 /**

@@ -145,15 +145,15 @@
       (br $sl)))
     (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
 
-  ;; Gram matrix XᵀX of n columns (n a multiple of 4; m rows, m even; padding rows are zeros),
-  ;; added into out (n × n f64, row-major, zeroed by the caller). Column i lives at byte offset
+  ;; Gram matrix XᵀX of n columns (n a multiple of 4; m rows, m a multiple of 4; padding rows are
+  ;; zeros), added into out (n × n f64, row-major, zeroed by the caller). Column i lives at byte offset
   ;; cols[i] (an i32 array) and is zero before row starts[i] (i32): a tile starts at the first row
   ;; where some product of its columns can be non-zero, so late listings cost only their own
   ;; rows (the caller orders columns by listing, which keeps a tile's listings close).
-  ;; A 2 × 4 register tile of f64x2 accumulators: per two rows 6 loads and 8 multiply-adds,
+  ;; A 2 × 4 register tile of f64x2 accumulators: per two rows 6 loads and 8 multiply-adds (four rows a loop step),
   ;; 14 vector registers of x64's 16. Only tiles reaching the diagonal or above are computed (the
-  ;; caller reads the upper triangle). Rows go in blocks of `block` (even) so a block of every
-  ;; column stays in cache while the tiles walk it.
+  ;; caller reads the upper triangle). Rows go in blocks of `block` (a multiple of 4) so a block
+  ;; of every column stays in cache while the tiles walk it.
   (func (export "gram") (param $cols i32) (param $starts i32) (param $n i32) (param $m i32) (param $block i32) (param $out i32)
     (local $r0 i32) (local $r1 i32) (local $i i32) (local $j i32) (local $k i32) (local $kend i32)
     (local $a0 i32) (local $a1 i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $o i32)
@@ -182,7 +182,7 @@
           (local.set $b1 (i32.load offset=4 (local.get $o)))
           (local.set $b2 (i32.load offset=8 (local.get $o)))
           (local.set $b3 (i32.load offset=12 (local.get $o)))
-          ;; sb = min of the four right columns' starts; the tile starts at max(sa, sb), even.
+          ;; sb = min of the four right columns' starts; the tile starts at max(sa, sb), rounded down to 4.
           (local.set $o (i32.add (local.get $starts) (i32.shl (local.get $j) (i32.const 2))))
           (local.set $sb (i32.load offset=0 (local.get $o)))
           (local.set $u (i32.load offset=4 (local.get $o)))
@@ -192,7 +192,7 @@
           (local.set $u (i32.load offset=12 (local.get $o)))
           (if (i32.lt_u (local.get $u) (local.get $sb)) (then (local.set $sb (local.get $u))))
           (if (i32.lt_u (local.get $sb) (local.get $sa)) (then (local.set $sb (local.get $sa))))
-          (local.set $sb (i32.and (local.get $sb) (i32.const -2)))
+          (local.set $sb (i32.and (local.get $sb) (i32.const -4)))
           (if (i32.lt_u (local.get $sb) (local.get $r0)) (then (local.set $sb (local.get $r0))))
           (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
           (local.set $s02 (v128.const i64x2 0 0)) (local.set $s03 (v128.const i64x2 0 0))
@@ -202,6 +202,7 @@
           (local.set $kend (i32.shl (local.get $r1) (i32.const 3)))
           (block $kd (loop $kl
             (br_if $kd (i32.ge_u (local.get $k) (local.get $kend)))
+            ;; Four rows a step: the second two read at offset 16 from the same addresses.
             (local.set $x0 (v128.load (i32.add (local.get $a0) (local.get $k))))
             (local.set $x1 (v128.load (i32.add (local.get $a1) (local.get $k))))
             (local.set $y0 (v128.load (i32.add (local.get $b0) (local.get $k))))
@@ -216,7 +217,21 @@
             (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x1) (local.get $y1))))
             (local.set $s12 (f64x2.add (local.get $s12) (f64x2.mul (local.get $x1) (local.get $y2))))
             (local.set $s13 (f64x2.add (local.get $s13) (f64x2.mul (local.get $x1) (local.get $y3))))
-            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (local.set $x0 (v128.load offset=16 (i32.add (local.get $a0) (local.get $k))))
+            (local.set $x1 (v128.load offset=16 (i32.add (local.get $a1) (local.get $k))))
+            (local.set $y0 (v128.load offset=16 (i32.add (local.get $b0) (local.get $k))))
+            (local.set $y1 (v128.load offset=16 (i32.add (local.get $b1) (local.get $k))))
+            (local.set $y2 (v128.load offset=16 (i32.add (local.get $b2) (local.get $k))))
+            (local.set $y3 (v128.load offset=16 (i32.add (local.get $b3) (local.get $k))))
+            (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x0) (local.get $y0))))
+            (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x0) (local.get $y1))))
+            (local.set $s02 (f64x2.add (local.get $s02) (f64x2.mul (local.get $x0) (local.get $y2))))
+            (local.set $s03 (f64x2.add (local.get $s03) (f64x2.mul (local.get $x0) (local.get $y3))))
+            (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x1) (local.get $y0))))
+            (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x1) (local.get $y1))))
+            (local.set $s12 (f64x2.add (local.get $s12) (f64x2.mul (local.get $x1) (local.get $y2))))
+            (local.set $s13 (f64x2.add (local.get $s13) (f64x2.mul (local.get $x1) (local.get $y3))))
+            (local.set $k (i32.add (local.get $k) (i32.const 32)))
             (br $kl)))
           (local.set $o (i32.add (local.get $out)
             (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))

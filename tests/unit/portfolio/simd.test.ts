@@ -5,11 +5,14 @@ import { returnsFromPrices } from '../../../src/portfolio/frame.ts';
 import { hrp } from '../../../src/portfolio/hrp.ts';
 import { ledoitWolf, pairwiseMoments, sampleCov } from '../../../src/portfolio/risk-models.ts';
 import { loadPrices, loadReturns } from '../../../src/portfolio/moments.ts';
-import { setSimdEnabled, simdKernels } from '../../../src/portfolio/simd.ts';
-import { KERNELS_WASM_BASE64 } from '../../../src/portfolio/wasm/kernels-wasm.ts';
+import { fmaLoaded, setFmaEnabled, setSimdEnabled, simdKernels } from '../../../src/portfolio/simd.ts';
+import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../../src/portfolio/wasm/kernels-wasm.ts';
 import { stockPrices } from './fixtures.ts';
 
-afterEach(() => setSimdEnabled(true));
+afterEach(() => {
+  setSimdEnabled(true);
+  setFmaEnabled(true);
+});
 
 /** Runs fn on the SIMD kernels and on the pure-JS fallback. */
 function both<T>(fn: () => T): { simd: T; js: T } {
@@ -48,10 +51,12 @@ function walk(n: number, t: number, listing: (j: number) => number, seed = 3, ga
 
 describe('WebAssembly SIMD kernels', () => {
   it('the committed module is what kernels.wat assembles to, and it loads in Node', async () => {
-    const b64 = await assembleKernels();
-    expect(b64).toBe(KERNELS_WASM_BASE64);
-    expect(moduleSource(b64)).toContain(b64);
+    const a = await assembleKernels();
+    expect(a.kernels).toBe(KERNELS_WASM_BASE64);
+    expect(a.fma).toBe(KERNELS_FMA_WASM_BASE64);
+    expect(moduleSource(a)).toContain(a.fma);
     expect(simdKernels()).not.toBeNull();
+    expect(fmaLoaded(), 'Node 24 has relaxed SIMD').toBe(true);
   });
 
   it('sample covariance, Ledoit-Wolf and pairwise correlation match the pure-JS path on the PyPortfolioOpt prices', () => {
@@ -98,6 +103,18 @@ describe('WebAssembly SIMD kernels', () => {
       expect(h.simd.order, linkage).toEqual(h.js.order);
       close(h.simd.weights, h.js.weights, 1e-12);
     }
+  });
+
+  it('the plain (unfused) Gram kernel gives the same figures as the fused one and the JS path', () => {
+    const p = stockPrices();
+    const fused = sampleCov(p);
+    setFmaEnabled(false);
+    expect(fmaLoaded()).toBe(false);
+    const S = both(() => sampleCov(p));
+    close(S.simd.flat(), S.js.flat());
+    close(fused.flat(), S.js.flat());
+    const lw = both(() => ledoitWolf(walk(9, 200, (j) => 3 * j)));
+    close(lw.simd.cov.flat(), lw.js.cov.flat());
   });
 
   it('a gap inside a listed range, a zero price and log returns take the JS path and give its figures and errors', () => {
