@@ -49,7 +49,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const src = moduleSource(await assembleKernels());
   if (process.argv.includes('--check')) {
     const same = readFileSync(outPath, 'utf8') === src;
-    console.log(same ? 'kernels-wasm.ts matches kernels.wat' : 'kernels-wasm.ts is stale: run node scripts/build-portfolio-wasm.ts');
+    console.log(same ? 'kernels-wasm.ts matches kernels.wat and kernels-fma.wat' : 'kernels-wasm.ts is stale: run node scripts/build-portfolio-wasm.ts');
     process.exit(same ? 0 : 1);
   }
   writeFileSync(outPath, src);

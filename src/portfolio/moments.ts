@@ -242,3 +242,37 @@ export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } 
   }
   return { cov, delta: shrinkage };
 }
+
+/**
+ * AᵀB on the SIMD Gram for any column lists (the JS kernel of gram.ts otherwise): the columns of
+ * A then B go into the kernels' memory and one symmetric Gram of [A B] is read at its A × B
+ * block (with B omitted, AᵀA). Null without the kernels. Flat row-major na × nb.
+ */
+export function simdCross(a: readonly Float64Array[], b: readonly Float64Array[] | null, t: number): Float64Array | null {
+  const k = simdKernels();
+  if (!k) return null;
+  const all = b ? [...a, ...b] : a;
+  const n = all.length;
+  if (n === 0 || t === 0) return null;
+  const L = layout(k, n, t, t);
+  const view = new Float64Array(k.memory.buffer);
+  const sr = L.stride / 8;
+  for (let j = 0; j < n; j++) {
+    const c = all[j]!;
+    view.set(c.length === t ? c : c.subarray(0, t), j * sr);
+  }
+  pad(L, view);
+  const G = gramOf(L, null, () => 0);
+  const na = a.length;
+  const off = b ? na : 0;
+  const nb = b ? b.length : na;
+  const out = new Float64Array(na * nb);
+  for (let i = 0; i < na; i++) {
+    for (let j = 0; j < nb; j++) {
+      const p = i;
+      const q = off + j;
+      out[i * nb + j] = p <= q ? G[p * L.n4 + q]! : G[q * L.n4 + p]!;
+    }
+  }
+  return out;
+}

@@ -3,7 +3,8 @@ import { assembleKernels, moduleSource } from '../../../scripts/build-portfolio-
 import type { Frame } from '../../../src/portfolio/frame.ts';
 import { returnsFromPrices } from '../../../src/portfolio/frame.ts';
 import { hrp } from '../../../src/portfolio/hrp.ts';
-import { ledoitWolf, pairwiseMoments, sampleCov } from '../../../src/portfolio/risk-models.ts';
+import { crossGram, gram } from '../../../src/portfolio/gram.ts';
+import { expCov, ledoitWolf, oracleApproximating, pairwiseMoments, sampleCov, semicovariance } from '../../../src/portfolio/risk-models.ts';
 import { loadPrices, loadReturns } from '../../../src/portfolio/moments.ts';
 import { fmaLoaded, setFmaEnabled, setSimdEnabled, simdKernels } from '../../../src/portfolio/simd.ts';
 import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../../src/portfolio/wasm/kernels-wasm.ts';
@@ -115,6 +116,31 @@ describe('WebAssembly SIMD kernels', () => {
     close(fused.flat(), S.js.flat());
     const lw = both(() => ledoitWolf(walk(9, 200, (j) => 3 * j)));
     close(lw.simd.cov.flat(), lw.js.cov.flat());
+  });
+
+  it('gram and crossGram (every other estimator\'s cross products) match the JS kernel at odd sizes', () => {
+    let seed = 11;
+    const u = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646 - 0.5;
+    const col = (t: number) => Float64Array.from({ length: t }, u);
+    for (const [na, nb, t] of [[1, 1, 1], [3, 5, 7], [6, 2, 33], [17, 9, 130]] as const) {
+      const a = Array.from({ length: na }, () => col(t));
+      const b = Array.from({ length: nb }, () => col(t));
+      const g = both(() => gram(a, t));
+      close([...g.simd], [...g.js], 1e-12);
+      const c = both(() => crossGram(a, b, t));
+      close([...c.simd], [...c.js], 1e-12);
+    }
+    const p = stockPrices();
+    for (const target of ['single_factor', 'constant_correlation'] as const) {
+      const lw = both(() => ledoitWolf(p, { target }));
+      close(lw.simd.cov.flat(), lw.js.cov.flat());
+      expect(lw.simd.delta, target).toBeCloseTo(lw.js.delta, 10);
+    }
+    const oas = both(() => oracleApproximating(p));
+    close(oas.simd.cov.flat(), oas.js.cov.flat());
+    close(both(() => semicovariance(p)).simd.flat(), both(() => semicovariance(p)).js.flat());
+    const e = both(() => expCov(p));
+    close(e.simd.flat(), e.js.flat());
   });
 
   it('a gap inside a listed range, a zero price and log returns take the JS path and give its figures and errors', () => {
