@@ -17,7 +17,7 @@ import type { Oms } from '../execution/oms.ts';
 import type { TriggerBook } from '../execution/trigger-book.ts';
 import type { TriggerPrices } from '../execution/trigger-rules.ts';
 import { DEFAULT_ROUTING, route } from '../execution/routing.ts';
-import type { RoutePlan, RoutingTable } from '../execution/routing.ts';
+import type { RouteContext, RoutePlan, RoutingTable } from '../execution/routing.ts';
 import { orderDto } from './dto-mapping.ts';
 import type { OrderLinks } from './dto-mapping.ts';
 
@@ -110,6 +110,27 @@ export class ExecutionService {
     }
   }
 
+  /**
+   * What routing may read of the market, read only if it does: a direct order (market or limit,
+   * most orders) never needs the recent volume, whose 30 one-minute bars were copied per order.
+   */
+  private routeContext(inst: Instrument): RouteContext {
+    const d = this.d;
+    let volume: { v: number | undefined } | undefined;
+    return {
+      now: d.clock.now(),
+      seed: d.seed,
+      // Read once however often routing asks (it reads it up to six times for an algo).
+      get volumePerSec() {
+        volume ??= { v: d.volumePerSecond(inst.symbol) };
+        return volume.v;
+      },
+      get volumeProfile() {
+        return d.volumeProfile(inst);
+      },
+    };
+  }
+
   /** Routes an order of `qtyUnits` (parsed once by the intake, or by the preview). */
   plan(p: OrderTicket, qtyUnits: bigint): { inst: Instrument; plan: RoutePlan; qtyUnits: bigint } {
     const inst = this.inst(p.symbol);
@@ -125,7 +146,7 @@ export class ExecutionService {
         maxChildUnits: this.qtyParam(inst, ap?.maxChildQty, 'maxChildQty'),
         displayUnits: this.qtyParam(inst, ap?.displayQty, 'displayQty'),
       },
-      { now: this.d.clock.now(), volumePerSec: this.d.volumePerSecond(inst.symbol), seed: this.d.seed, volumeProfile: this.d.volumeProfile(inst) },
+      this.routeContext(inst),
       this.routing,
     );
     if (plan.style === 'iceberg' && plan.params.displayUnits === undefined) {

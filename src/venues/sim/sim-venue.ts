@@ -256,8 +256,11 @@ export class SimVenue implements VenuePort {
     const at = Math.max(this.clock.now() + this.latency(), this.lastArrival);
     this.lastArrival = at;
     this.inbox.push({ at, fn });
-    this.clock.schedule(at, () => this.drainInbox());
+    this.clock.schedule(at, this.drain);
   }
+
+  /** drainInbox as one function for every timer it arms (not a new closure per message). */
+  private readonly drain = (): void => this.drainInbox();
 
   /**
    * Delivers every message that is due and re-arms for the first that is not. Without the re-arm a
@@ -269,7 +272,7 @@ export class SimVenue implements VenuePort {
     const now = this.clock.now();
     while (this.inbox.length > 0 && this.inbox[0]!.at <= now) this.inbox.shift()!.fn();
     const head = this.inbox[0];
-    if (head) this.clock.schedule(head.at, () => this.drainInbox());
+    if (head) this.clock.schedule(head.at, this.drain);
   }
 
   private latency(): number {
