@@ -110,27 +110,6 @@ export class ExecutionService {
     }
   }
 
-  /**
-   * What routing may read of the market, read only if it does: a direct order (market or limit,
-   * most orders) never needs the recent volume, whose 30 one-minute bars were copied per order.
-   */
-  private routeContext(inst: Instrument): RouteContext {
-    const d = this.d;
-    let volume: { v: number | undefined } | undefined;
-    return {
-      now: d.clock.now(),
-      seed: d.seed,
-      // Read once however often routing asks (it reads it up to six times for an algo).
-      get volumePerSec() {
-        volume ??= { v: d.volumePerSecond(inst.symbol) };
-        return volume.v;
-      },
-      get volumeProfile() {
-        return d.volumeProfile(inst);
-      },
-    };
-  }
-
   /** Routes an order of `qtyUnits` (parsed once by the intake, or by the preview). */
   plan(p: OrderTicket, qtyUnits: bigint): { inst: Instrument; plan: RoutePlan; qtyUnits: bigint } {
     const inst = this.inst(p.symbol);
@@ -146,7 +125,7 @@ export class ExecutionService {
         maxChildUnits: this.qtyParam(inst, ap?.maxChildQty, 'maxChildQty'),
         displayUnits: this.qtyParam(inst, ap?.displayQty, 'displayQty'),
       },
-      this.routeContext(inst),
+      new LazyRouteContext(this.d, inst),
       this.routing,
     );
     if (plan.style === 'iceberg' && plan.params.displayUnits === undefined) {
@@ -294,4 +273,34 @@ export class ExecutionService {
   }
 
   static readonly ALGOS = ALGO_KINDS;
+}
+
+/**
+ * What routing may read of the market, read only if it does: a direct order (market or limit, most
+ * orders) never needs the recent volume, whose one-minute bars were copied per order. The volume is
+ * read once however often routing asks. A class, not an object literal with getters (V8 builds
+ * those slowly, per object).
+ */
+class LazyRouteContext implements RouteContext {
+  readonly now: number;
+  readonly seed: number;
+  private readonly d: ExecutionServiceDeps;
+  private readonly inst: Instrument;
+  private volume: { v: number | undefined } | undefined;
+
+  constructor(d: ExecutionServiceDeps, inst: Instrument) {
+    this.d = d;
+    this.inst = inst;
+    this.now = d.clock.now();
+    this.seed = d.seed;
+  }
+
+  get volumePerSec(): number | undefined {
+    this.volume ??= { v: this.d.volumePerSecond(this.inst.symbol) };
+    return this.volume.v;
+  }
+
+  get volumeProfile(): { profile: number[]; bucketMinutes: number } | undefined {
+    return this.d.volumeProfile(this.inst);
+  }
 }
