@@ -2,7 +2,10 @@
  * Kernel figures (issue 9), run alone with `node bench/kernel.ts` or as part of `npm run bench`:
  *   a. in-process place → fill round trip at each durability (full, fast, memory): the engine's
  *      handlers called directly on a SimClock, the simulated venue with no latency; orders/s and
- *      p50 / p99 µs per order. Anchor: `full` (synchronous=FULL, one commit per write).
+ *      p50 / p99 µs per order, with CPU time per order (process, and the engine's main thread
+ *      alone), GC count and bytes allocated per order over the timed loop: on a loaded machine
+ *      wall time is noisy, CPU time and allocation much less so. Anchor: `full` (synchronous=FULL,
+ *      one commit per write). Issue 9's aim for `memory`: ≥ 100k orders/s.
  *   b. WebSocket burst: 1,000 limit orders from 4 clients, 64 in flight, `full` durability, wall
  *      clock, with group commit and without (the anchor): acknowledged orders/s and p50 / p99 ms.
  *      Target with group commit: ≥ 3,000 orders/s, p99 ≤ 50 ms.
@@ -272,7 +275,11 @@ export async function benchKernel(): Promise<{ rt: RoundTripBench[]; burst: Burs
   const rt: RoundTripBench[] = [];
   const progress = (x: unknown) => process.stderr.write(`[bench kernel] ${JSON.stringify(x)}\n`);
   for (const d of ['full', 'fast', 'memory'] as const) {
-    rt.push(await benchRoundTripAt(d, d === 'full' ? 1_000 : 3_000));
+    // `memory` takes a fraction of a second a run: the median of three (by orders/s) is reported.
+    const runs: RoundTripBench[] = [];
+    for (let r = 0; r < (d === 'memory' ? 3 : 1); r++) runs.push(await benchRoundTripAt(d, d === 'full' ? 1_000 : 3_000));
+    const m = median(runs.map((x) => x.ordersPerSecond));
+    rt.push(runs.find((x) => x.ordersPerSecond === m) ?? runs[0]!);
     progress(rt[rt.length - 1]);
   }
   const burst: BurstBench[] = [];
