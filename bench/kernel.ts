@@ -2,7 +2,10 @@
  * Kernel figures (issue 9), run alone with `node bench/kernel.ts` or as part of `npm run bench`:
  *   a. in-process place → fill round trip at each durability (full, fast, memory): the engine's
  *      handlers called directly on a SimClock, the simulated venue with no latency; orders/s and
- *      p50 / p99 µs per order. Anchor: `full` (synchronous=FULL, one commit per write).
+ *      p50 / p99 µs per order, with CPU time per order (process, and the engine's main thread
+ *      alone), GC count and bytes allocated per order over the timed loop: on a loaded machine
+ *      wall time is noisy, CPU time and allocation much less so. Anchor: `full` (synchronous=FULL,
+ *      one commit per write). Issue 9's aim for `memory`: ≥ 100k orders/s.
  *   b. WebSocket burst: 1,000 limit orders from 4 clients, 64 in flight, `full` durability, wall
  *      clock, with group commit and without (the anchor): acknowledged orders/s and p50 / p99 ms.
  *      Target with group commit: ≥ 3,000 orders/s, p99 ≤ 50 ms.
@@ -95,7 +98,8 @@ export async function benchRoundTripAt(durability: Durability, n = 3_000, warm =
     if (o.status !== 'FILLED') throw new Error(`order ${o.id} ended ${o.status}: ${o.reason?.message ?? ''}`);
     if (i >= warm) {
       samples.push((performance.now() - s) * 1000);
-      gc.sample();
+      // Every 16th order: often enough to see each GC's drop (there are a few per thousand orders).
+      if ((i & 15) === 0) gc.sample();
     }
   }
   const elapsed = (performance.now() - timed) / 1000;
@@ -120,9 +124,9 @@ export async function benchRoundTripAt(durability: Durability, n = 3_000, warm =
 /**
  * Counts GCs (a PerformanceObserver on 'gc') and estimates bytes allocated: the heap's growth over
  * the window plus what GC reclaimed. V8 exposes no allocation counter, so the reclaimed part is the
- * drop in used heap seen between two per-order samples; what was allocated and collected within one
- * order is missed, so the figure is a lower bound (close, as one order allocates far less than a
- * young-generation collection frees).
+ * drop in used heap seen between two samples (every 16 orders); what was allocated and collected
+ * between two samples is missed, so the figure is a lower bound (close, as 16 orders allocate far
+ * less than a young-generation collection frees).
  */
 class GcMeter {
   private obs: PerformanceObserver | undefined;
@@ -142,7 +146,7 @@ class GcMeter {
     this.obs.observe({ entryTypes: ['gc'] });
   }
 
-  /** Called once per order (a heap statistics read, no syscall) to see the drops a GC left. */
+  /** Called every few orders (a heap statistics read, no syscall) to see the drops a GC left. */
   sample(): void {
     const h = getHeapStatistics().used_heap_size;
     if (h < this.lastHeap) this.reclaimed += this.lastHeap - h;
@@ -297,7 +301,11 @@ export async function benchKernel(): Promise<{ rt: RoundTripBench[]; burst: Burs
   const rt: RoundTripBench[] = [];
   const progress = (x: unknown) => process.stderr.write(`[bench kernel] ${JSON.stringify(x)}\n`);
   for (const d of ['full', 'fast', 'memory'] as const) {
-    rt.push(await benchRoundTripAt(d, d === 'full' ? 1_000 : 3_000));
+    // `memory` takes a fraction of a second a run: the median of three (by orders/s) is reported.
+    const runs: RoundTripBench[] = [];
+    for (let r = 0; r < (d === 'memory' ? 3 : 1); r++) runs.push(await benchRoundTripAt(d, d === 'full' ? 1_000 : 3_000));
+    const m = median(runs.map((x) => x.ordersPerSecond));
+    rt.push(runs.find((x) => x.ordersPerSecond === m) ?? runs[0]!);
     progress(rt[rt.length - 1]);
   }
   const burst: BurstBench[] = [];

@@ -39,6 +39,11 @@ function shown(value: number | string): string {
 
 /** Parses a decimal (number or string) into units of 10^-decimals without any rounding. */
 export function toUnits(value: number | string, decimals: number): bigint {
+  // A whole number is exact as it is (a safe integer is its own shortest text, never an exponent
+  // form), so it skips the text: most quantities are whole lots like 1 or 100.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && decimals >= 0 && decimals <= 40) {
+    return BigInt(value) * pow10(decimals);
+  }
   const text = typeof value === 'number' ? numberToPlain(value) : value.trim();
   if (text.length > MAX_DECIMAL_TEXT) throw new PrecisionError('OUT_OF_RANGE', `"${shown(value)}" is longer than ${MAX_DECIMAL_TEXT} characters`);
   const m = DECIMAL_RE.exec(text);

@@ -1,11 +1,12 @@
 import type { OrderType, Side, TimeInForce } from '../contract/dto.ts';
 import { DomainError } from '../core/errors.ts';
 import { notionalUnits } from '../core/instrument.ts';
-import { applyFillToOrder, isOpen, remainingUnits, transition, worksChildren } from '../core/order.ts';
+import { isOpen, remainingUnits, transition, worksChildren } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, VenueEvent, VenueFill, VenueOrderStatus } from '../core/ports.ts';
 import { divRound, fromUnits, toDecimalString, toUnits } from '../core/precision.ts';
 import { parseAmounts } from './amounts.ts';
+import { applyFillInPlace, undoFill } from './fill-in-place.ts';
 import { blankOrder, externalOrder } from './order-draft.ts';
 import type { ExternalOrderSpec } from './order-draft.ts';
 import { orderEventOf } from './order-events.ts';
@@ -78,10 +79,7 @@ export class Oms {
     return m ? [...m.values()] : [];
   }
 
-  /**
-   * The open orders of one symbol as a live view of the OMS's index, in openOrdersOf's order: for a
-   * reader that finishes before the OMS next changes (L1's exposure views), without a copy.
-   */
+  /** openOrdersOf() as a live view, not a copy: for a reader done before the OMS next changes (L1's exposure views). */
   openValuesOf(symbol: string): Iterable<Order> {
     return this.openBySymbol.get(symbol)?.values() ?? NO_ORDERS;
   }
@@ -96,11 +94,8 @@ export class Oms {
     // One-cancels-other members count once (the largest), and a member being checked (or its
     // child) leaves its whole group out: a bracket's take-profit and stop-loss close one position.
     const exceptGroup = except ? (this.orders.get(except)?.ocoGroup ?? null) : null;
-    // Built only when a group is met: this runs on every order's structural check.
-    let groups: Map<string, bigint> | undefined;
-    const open = this.openBySymbol.get(symbol);
-    if (!open) return 0n;
-    for (const o of open.values()) {
+    let groups: Map<string, bigint> | undefined; // built only when a group is met (this runs per order)
+    for (const o of this.openValuesOf(symbol)) {
       if (o.parentId !== null || o.id === except || o.side !== side || this.awaitingRelease.has(o.id)) continue;
       const rem = remainingUnits(o);
       if (o.ocoGroup === null) sum += rem;
@@ -137,21 +132,12 @@ export class Oms {
   /** A bracket entry's exits (take-profit, stop-loss), in the order they were journaled. */
   exitsOf(entryId: string): Order[] {
     const ids = this.links.exitsOf.get(entryId);
-    if (!ids) return [];
-    const out: Order[] = [];
-    for (const id of ids) {
-      const o = this.orders.get(id);
-      if (o) out.push(o);
-    }
-    return out;
+    return ids ? ids.map((id) => this.orders.get(id)).filter((o): o is Order => o !== undefined) : [];
   }
 
   /** Whether an order is a bracket entry with exits (asked for every order's DTO: no list built). */
   hasExits(entryId: string): boolean {
-    const ids = this.links.exitsOf.get(entryId);
-    if (!ids) return false;
-    for (const id of ids) if (this.orders.has(id)) return true;
-    return false;
+    return this.links.exitsOf.get(entryId)?.some((id) => this.orders.has(id)) ?? false;
   }
 
   /** Open members of a one-cancels-other group other than `id`. */
@@ -618,8 +604,7 @@ export class Oms {
   private close(order: Order): void {
     this.open.delete(order.id);
     this.cancelSentAt.delete(order.id);
-    // An emptied symbol keeps its (empty) map: symbols are the instruments', so nothing grows, and
-    // the next order there does not build a new one (it did, once per order, on a round trip).
+    // An emptied symbol keeps its map (symbols are the instruments'): no new Map per order.
     this.openBySymbol.get(order.symbol)?.delete(order.id);
     if (order.parentId !== null) this.openChildrenOf.get(order.parentId)?.delete(order.id);
     this.reservePrice.delete(order.id);
@@ -635,38 +620,12 @@ export class Oms {
     }
     const inst = this.deps.instruments.get(order.symbol);
     if (!inst) return false;
-    // The fill is applied in place (an order has some forty fields; cloning it twice per fill was a
-    // large share of a round trip, bench/kernel.ts row a) and undone if the journal refuses or throws,
-    // so the order in memory never gets ahead of the journal.
-    const undoOrder = fillUndo(order);
-    try {
-      // An exchange stamps a trade with its own clock, often before we processed the order's
-      // acceptance: an order's state time never goes backwards (views keep the newest update).
-      applyFillToOrder(order, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, order.updatedAt));
-    } catch (err) {
-      this.deps.listener.anomaly(`fill ${f.fillId} refused: ${err instanceof Error ? err.message : String(err)}`);
-      return false;
-    }
-    if (order.venueOrderId === null) order.venueOrderId = f.venueOrderId;
-    // A child's fill is also the parent's, committed in the same transaction.
+    // A child's fill is also the parent's, committed in the same transaction (fill-in-place.ts).
     const parent = order.parentId !== null ? this.orders.get(order.parentId) : undefined;
-    const undoParent = parent ? fillUndo(parent) : undefined;
-    const undo = (): void => {
-      restoreFill(order, undoOrder);
-      if (parent && undoParent) restoreFill(parent, undoParent);
-    };
-    try {
-      if (parent) {
-        if (parent.filledUnits + f.qtyUnits > parent.qtyUnits) {
-          // The venue executed it, so it stands: positions follow the venue. Widen the parent and say so.
-          this.deps.listener.anomaly(`fill ${f.fillId} overfills parent ${parent.id} (${parent.filledUnits}+${f.qtyUnits} > ${parent.qtyUnits}); parent quantity raised`);
-          parent.qtyUnits = parent.filledUnits + f.qtyUnits;
-        }
-        applyFillToOrder(parent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, parent.updatedAt));
-      }
-    } catch (err) {
-      undo();
-      throw err;
+    const applied = applyFillInPlace(order, parent, f, inst, (m) => this.deps.listener.anomaly(m));
+    if (typeof applied === 'string') {
+      this.deps.listener.anomaly(`fill ${f.fillId} refused: ${applied}`);
+      return false;
     }
     const record: FillRecord = {
       id: f.fillId,
@@ -684,11 +643,11 @@ export class Oms {
     try {
       recorded = this.deps.journal.recordFill(record, order, parent);
     } catch (err) {
-      undo();
+      undoFill(applied);
       throw err;
     }
     if (!recorded) {
-      undo();
+      undoFill(applied);
       this.fillIds.add(f.fillId);
       return false;
     }
@@ -832,31 +791,6 @@ export class Oms {
 }
 
 const NO_ORDERS: readonly Order[] = Object.freeze([]);
-
-/** What applying a fill changes on an order, kept to undo it when the journal does not take the fill. */
-interface FillUndo {
-  status: Order['status'];
-  updatedAt: number;
-  qtyUnits: bigint;
-  filledUnits: bigint;
-  filledNotionalUnits: bigint;
-  feeUnits: bigint;
-  venueOrderId: string | null;
-}
-
-function fillUndo(o: Order): FillUndo {
-  return { status: o.status, updatedAt: o.updatedAt, qtyUnits: o.qtyUnits, filledUnits: o.filledUnits, filledNotionalUnits: o.filledNotionalUnits, feeUnits: o.feeUnits, venueOrderId: o.venueOrderId };
-}
-
-function restoreFill(o: Order, u: FillUndo): void {
-  o.status = u.status;
-  o.updatedAt = u.updatedAt;
-  o.qtyUnits = u.qtyUnits;
-  o.filledUnits = u.filledUnits;
-  o.filledNotionalUnits = u.filledNotionalUnits;
-  o.feeUnits = u.feeUnits;
-  o.venueOrderId = u.venueOrderId;
-}
 
 export function orderOf(r: SubmitOutcome): Order {
   if ('held' in r) throw new Error(`order held for confirmation (${r.held.code}): this caller cannot hold orders; submit through the intake`);

@@ -58,8 +58,16 @@ export class TriggerBook {
     return n;
   }
 
+  private anyWaiting(symbol: string): boolean {
+    for (const o of this.d.oms.openValuesOf(symbol)) if (o.trigger !== null && o.trigger.triggeredAt === null) return true;
+    return false;
+  }
+
   /** A book or trade update: waiting triggers of the symbol look at the market. */
   onMarket(symbol: string): void {
+    // Every book and trade of the symbol comes here: with no waiting trigger there (the usual case)
+    // nothing is copied or looked up. The loop below works on a copy, as firing places orders.
+    if (!this.anyWaiting(symbol)) return;
     const inst = this.d.instruments.get(symbol);
     if (!inst) return;
     let px: TriggerPrices | undefined;

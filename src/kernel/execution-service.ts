@@ -17,7 +17,7 @@ import type { Oms } from '../execution/oms.ts';
 import type { TriggerBook } from '../execution/trigger-book.ts';
 import type { TriggerPrices } from '../execution/trigger-rules.ts';
 import { DEFAULT_ROUTING, route } from '../execution/routing.ts';
-import type { RoutePlan, RoutingTable } from '../execution/routing.ts';
+import type { RouteContext, RoutePlan, RoutingTable } from '../execution/routing.ts';
 import { orderDto } from './dto-mapping.ts';
 import type { OrderLinks } from './dto-mapping.ts';
 
@@ -125,7 +125,7 @@ export class ExecutionService {
         maxChildUnits: this.qtyParam(inst, ap?.maxChildQty, 'maxChildQty'),
         displayUnits: this.qtyParam(inst, ap?.displayQty, 'displayQty'),
       },
-      { now: this.d.clock.now(), volumePerSec: this.d.volumePerSecond(inst.symbol), seed: this.d.seed, volumeProfile: this.d.volumeProfile(inst) },
+      new LazyRouteContext(this.d, inst),
       this.routing,
     );
     if (plan.style === 'iceberg' && plan.params.displayUnits === undefined) {
@@ -273,4 +273,34 @@ export class ExecutionService {
   }
 
   static readonly ALGOS = ALGO_KINDS;
+}
+
+/**
+ * What routing may read of the market, read only if it does: a direct order (market or limit, most
+ * orders) never needs the recent volume, whose one-minute bars were copied per order. The volume is
+ * read once however often routing asks. A class, not an object literal with getters (V8 builds
+ * those slowly, per object).
+ */
+class LazyRouteContext implements RouteContext {
+  readonly now: number;
+  readonly seed: number;
+  private readonly d: ExecutionServiceDeps;
+  private readonly inst: Instrument;
+  private volume: { v: number | undefined } | undefined;
+
+  constructor(d: ExecutionServiceDeps, inst: Instrument) {
+    this.d = d;
+    this.inst = inst;
+    this.now = d.clock.now();
+    this.seed = d.seed;
+  }
+
+  get volumePerSec(): number | undefined {
+    this.volume ??= { v: this.d.volumePerSecond(this.inst.symbol) };
+    return this.volume.v;
+  }
+
+  get volumeProfile(): { profile: number[]; bucketMinutes: number } | undefined {
+    return this.d.volumeProfile(this.inst);
+  }
 }

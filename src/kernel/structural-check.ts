@@ -3,7 +3,7 @@ import type { Ledger } from '../core/ledger.ts';
 import type { Oms } from '../execution/oms.ts';
 import type { MarketBook } from '../core/ports.ts';
 import { checkOrder } from '../risk/pre-trade-gate.ts';
-import type { GateDecision, GateOrder, RiskLimits } from '../risk/pre-trade-gate.ts';
+import type { GateDecision, GateOrder, GateStateView, RiskLimits } from '../risk/pre-trade-gate.ts';
 
 /** Structural checks only (lot, tick, min notional, cash, no shorting): sizes and exposure are L1's limits. */
 const NO_LIMIT = 10n ** 40n;
@@ -19,15 +19,21 @@ export interface StructuralDeps {
 
 /** Lot, tick, minimum notional, cash and no-short checks for one order (a child may use its parent's share). */
 export function structuralChecker(d: StructuralDeps): (order: GateOrder, i: Instrument, parentId: string | null) => GateDecision {
-  return (order, i, parentId) =>
-    checkOrder(order, i, STRUCTURAL, {
-      positionUnits: (s) => d.ledger.qtyUnits(s),
-      workingUnits: (s, side) => d.oms().workingUnits(s, side, parentId),
-      availableCashUnits: () => d.ledger.cashUnits - d.oms().reservedCashUnits(parentId),
-      oppositeLevels: (s, side) => {
-        const b = d.book(s);
-        return b ? (side === 'buy' ? b.asks : b.bids) : [];
-      },
-      referencePriceUnits: (s) => d.mark(s),
-    }, i.takerFeeBps);
+  // One state view for every check, reading the parent of the order being checked (set just before
+  // the synchronous check), rather than five closures built per order.
+  let parentId: string | null = null;
+  const state: GateStateView = {
+    positionUnits: (s) => d.ledger.qtyUnits(s),
+    workingUnits: (s, side) => d.oms().workingUnits(s, side, parentId),
+    availableCashUnits: () => d.ledger.cashUnits - d.oms().reservedCashUnits(parentId),
+    oppositeLevels: (s, side) => {
+      const b = d.book(s);
+      return b ? (side === 'buy' ? b.asks : b.bids) : [];
+    },
+    referencePriceUnits: (s) => d.mark(s),
+  };
+  return (order, i, pid) => {
+    parentId = pid;
+    return checkOrder(order, i, STRUCTURAL, state, i.takerFeeBps);
+  };
 }

@@ -28,8 +28,9 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
   const { exec, oms, risk, intake } = ctx;
   return {
     'orders.place': (p) => {
-      const { source, confirm, ...order } = p;
-      const r = intake.submit({ order, origin: source, confirmSoft: confirm === true });
+      // The ticket goes in as it came (no rest-copy without source and confirm, which cost a copy
+      // of every field per order): the intake reads it as an OrderTicket, which has neither.
+      const r = intake.submit({ order: p, origin: p.source, confirmSoft: p.confirm === true });
       // The contract edge: soft breaches to confirm reach the client as RISK_CONFIRM_REQUIRED with
       // each breach; the ticket asks the operator and resubmits with confirm.
       if (r.kind === 'held') throw new DomainError('RISK_CONFIRM_REQUIRED', r.message, r.breaches.map((b) => ({ path: b.code, message: b.message })));

@@ -1,6 +1,6 @@
 import type { Instrument } from '../../core/instrument.ts';
 import type { BookSide, SyntheticLevel } from './market-source.ts';
-import { bestBidUnits, bookLevels } from './synthetic-book.ts';
+import { bestBidTicks, bookLevels } from './synthetic-book.ts';
 import type { BookShape } from './synthetic-book.ts';
 
 /** Books kept per side: enough for a centre that swings between neighbouring ticks (buys then sells). */
@@ -18,7 +18,7 @@ export class BookLevelsMemo {
   private readonly inst: Instrument;
   private readonly shape: BookShape;
   /** Most recently used first. */
-  private readonly recent: Record<BookSide, { bid: bigint; levels: SyntheticLevel[] }[]> = { bid: [], ask: [] };
+  private readonly recent: Record<BookSide, { bid: number; levels: SyntheticLevel[] }[]> = { bid: [], ask: [] };
 
   constructor(inst: Instrument, shape: BookShape) {
     this.inst = inst;
@@ -26,7 +26,7 @@ export class BookLevelsMemo {
   }
 
   levels(centre: number, side: BookSide): SyntheticLevel[] {
-    const bid = bestBidUnits(this.inst, this.shape, centre);
+    const bid = bestBidTicks(this.inst, this.shape, centre);
     const recent = this.recent[side];
     for (let i = 0; i < recent.length; i++) {
       const e = recent[i]!;

@@ -3,7 +3,6 @@ import type { Clock } from '../../core/clock.ts';
 import { notionalUnits } from '../../core/instrument.ts';
 import type { InstrumentRegistry } from '../../core/instrument.ts';
 import type {
-  BookLevel,
   MarketBook,
   MarketEvent,
   MarketTrade,
@@ -16,6 +15,7 @@ import type {
 import { divRound, isMultipleOf } from '../../core/precision.ts';
 import { createRng } from '../../core/rng.ts';
 import type { Rng } from '../../core/rng.ts';
+import { BookSides } from './book-sides.ts';
 import { DEFAULT_IMPACT } from './market-impact.ts';
 import type { ImpactParams } from './market-impact.ts';
 import { MarketModel } from './market-model.ts';
@@ -88,8 +88,7 @@ export class SimVenue implements VenuePort {
   /** Resting orders the crowd book has already swept through and still crosses. */
   private readonly crossedOrders = new Set<string>();
   private readonly fillsByOrder = new Map<string, VenueFill[]>();
-  /** Per symbol, each side of the book last published with none of ours in it, and the crowd levels it was built from. */
-  private readonly publishedSides = new Map<SymbolMarket, Record<BookSide, { net: SyntheticLevel[]; levels: BookLevel[] } | undefined>>();
+  private readonly bookSides = new BookSides();
   private readonly eventListeners = new Set<(e: VenueEvent) => void>();
   private readonly marketListeners = new Set<(e: MarketEvent) => void>();
   private readonly latencyRng: Rng;
@@ -256,8 +255,11 @@ export class SimVenue implements VenuePort {
     const at = Math.max(this.clock.now() + this.latency(), this.lastArrival);
     this.lastArrival = at;
     this.inbox.push({ at, fn });
-    this.clock.schedule(at, () => this.drainInbox());
+    this.clock.schedule(at, this.drain);
   }
+
+  /** drainInbox as one function for every timer it arms (not a new closure per message). */
+  private readonly drain = (): void => this.drainInbox();
 
   /**
    * Delivers every message that is due and re-arms for the first that is not. Without the re-arm a
@@ -269,7 +271,7 @@ export class SimVenue implements VenuePort {
     const now = this.clock.now();
     while (this.inbox.length > 0 && this.inbox[0]!.at <= now) this.inbox.shift()!.fn();
     const head = this.inbox[0];
-    if (head) this.clock.schedule(head.at, () => this.drainInbox());
+    if (head) this.clock.schedule(head.at, this.drain);
   }
 
   private latency(): number {
@@ -574,14 +576,6 @@ export class SimVenue implements VenuePort {
     }
   }
 
-  /** Whether any of our resting orders is on one side of a symbol's book. */
-  private restingOn(st: SymbolMarket, s: BookSide): boolean {
-    for (const o of this.resting.values()) {
-      if (o.symbol === st.inst.symbol && o.priceUnits !== null && (s === 'bid') === (o.side === 'buy')) return true;
-    }
-    return false;
-  }
-
   private persistState(): void {
     for (const st of this.symbols.values()) st.persist(this.store, this.now());
   }
@@ -702,46 +696,15 @@ export class SimVenue implements VenuePort {
     return left - take;
   }
 
-  /** The public book: crowd levels plus our resting orders at their prices, best first, 20 levels a side. */
+  /** The public book: crowd levels plus our resting orders at their prices, best first, 20 levels a side (book-sides.ts). */
   private composeBook(st: SymbolMarket): MarketBook {
-    const side = (s: BookSide): BookLevel[] => {
-      const net = this.crowdLevels(st, s).net;
-      const ours = this.restingOn(st, s);
-      // With none of ours resting there, a side whose crowd levels did not change is the one last
-      // published (books are read-only once published): most books after a fill repeat one side.
-      const last = this.publishedSides.get(st)?.[s];
-      if (!ours && last?.net === net) return last.levels;
-      if (!ours) {
-        // Nothing of ours to merge: the crowd's level objects are published as they are (both are
-        // read-only from here on), and the list itself too when it needs no filtering or cut.
-        let out: BookLevel[] = net;
-        if (net.length > 20 || net.some((l) => l.qtyUnits <= 0n)) {
-          out = [];
-          for (const l of net) if (l.qtyUnits > 0n && out.length < 20) out.push(l);
-        }
-        let sides = this.publishedSides.get(st);
-        if (!sides) this.publishedSides.set(st, (sides = { bid: undefined, ask: undefined }));
-        sides[s] = { net, levels: out };
-        return out;
-      }
-      // The crowd's levels come sorted best first; our few resting orders are merged into them.
-      const levels: BookLevel[] = [];
-      for (const l of net) if (l.qtyUnits > 0n) levels.push({ priceUnits: l.priceUnits, qtyUnits: l.qtyUnits });
-      let unsorted = false;
-      for (const o of this.resting.values()) {
-        if (o.symbol !== st.inst.symbol || o.priceUnits === null || (s === 'bid') !== (o.side === 'buy')) continue;
-        const left = o.qtyUnits - o.filledUnits;
-        const at = levels.find((l) => l.priceUnits === o.priceUnits);
-        if (at) at.qtyUnits += left;
-        else {
-          levels.push({ priceUnits: o.priceUnits, qtyUnits: left });
-          unsorted = true;
-        }
-      }
-      if (unsorted) levels.sort((a, b) => (s === 'bid' ? cmp(b.priceUnits, a.priceUnits) : cmp(a.priceUnits, b.priceUnits)));
-      return levels.length > 20 ? levels.slice(0, 20) : levels;
+    const symbol = st.inst.symbol;
+    return {
+      symbol,
+      bids: this.bookSides.compose(symbol, 'bid', this.crowdLevels(st, 'bid').net, this.resting),
+      asks: this.bookSides.compose(symbol, 'ask', this.crowdLevels(st, 'ask').net, this.resting),
+      ts: this.now(),
     };
-    return { symbol: st.inst.symbol, bids: side('bid'), asks: side('ask'), ts: this.now() };
   }
 }
 

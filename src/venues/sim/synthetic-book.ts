@@ -21,10 +21,14 @@ const DEPTH_GROWTH = 0.35;
 
 /** Best bid in price units for a book centred on `centre`; the ask is spreadTicks above it. Never below one tick. */
 export function bestBidUnits(inst: Instrument, shape: BookShape, centre: number): bigint {
+  return BigInt(bestBidTicks(inst, shape, centre)) * inst.tickUnits;
+}
+
+/** bestBidUnits in whole ticks, as a plain number (what BookLevelsMemo keys on: no bigint per call). */
+export function bestBidTicks(inst: Instrument, shape: BookShape, centre: number): number {
   const tick = tickSize(inst);
   const half = (shape.spreadTicks * tick) / 2;
-  const ticks = Math.floor((centre - half) / tick + 1e-9);
-  return BigInt(Math.max(1, ticks)) * inst.tickUnits;
+  return Math.max(1, Math.floor((centre - half) / tick + 1e-9));
 }
 
 export function bookLevels(inst: Instrument, shape: BookShape, centre: number, side: BookSide): SyntheticLevel[] {

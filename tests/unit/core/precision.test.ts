@@ -123,6 +123,15 @@ describe('fromUnits and toDecimalString', () => {
     );
   });
 
+  it('when a whole number is parsed then it gives what its decimal text gives (the fast path changes nothing)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.constant(-0)), fc.integer({ min: 0, max: 40 }), (n, decimals) => {
+        expect(toUnits(n, decimals)).toBe(toUnits(String(n), decimals));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('when any bigint is shown as a number then it equals the number its decimal text parses to (the fast path changes nothing)', () => {
     const edge = BigInt(Number.MAX_SAFE_INTEGER);
     fc.assert(

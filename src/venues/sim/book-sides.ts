@@ -1,0 +1,65 @@
+import type { BookLevel } from '../../core/ports.ts';
+import type { BookSide, SyntheticLevel } from './market-source.ts';
+import type { SimOrder } from './sim-store.ts';
+
+/** Levels a side of the public book shows. */
+const DEPTH = 20;
+
+/**
+ * One side of a symbol's public book: the crowd's levels (net of what we took) plus our resting
+ * orders at their prices, best first, DEPTH levels. Published books are read-only, so a side with
+ * none of ours in it is the crowd's level objects as they are, and the very list last published
+ * while the crowd's levels did not change: after a fill only the side we took from is rebuilt
+ * (rebuilding both per book was a large share of a round trip, bench/kernel.ts row a).
+ */
+export class BookSides {
+  private readonly last = new Map<string, Record<BookSide, { net: SyntheticLevel[]; levels: BookLevel[] } | undefined>>();
+
+  compose(symbol: string, s: BookSide, net: SyntheticLevel[], resting: ReadonlyMap<string, SimOrder>): BookLevel[] {
+    let ours = false;
+    for (const o of resting.values()) {
+      if (o.symbol === symbol && o.priceUnits !== null && (s === 'bid') === (o.side === 'buy')) {
+        ours = true;
+        break;
+      }
+    }
+    if (ours) return merged(symbol, s, net, resting);
+    let sides = this.last.get(symbol);
+    const last = sides?.[s];
+    if (last !== undefined && last.net === net) return last.levels;
+    let out: BookLevel[] = net;
+    let cut = net.length > DEPTH;
+    for (let i = 0; !cut && i < net.length; i++) if (net[i]!.qtyUnits <= 0n) cut = true;
+    if (cut) {
+      out = [];
+      for (const l of net) if (l.qtyUnits > 0n && out.length < DEPTH) out.push(l);
+    }
+    if (!sides) this.last.set(symbol, (sides = { bid: undefined, ask: undefined }));
+    sides[s] = { net, levels: out };
+    return out;
+  }
+}
+
+/** The crowd's levels with our resting orders merged in (copies: our quantities are added to them). */
+function merged(symbol: string, s: BookSide, net: SyntheticLevel[], resting: ReadonlyMap<string, SimOrder>): BookLevel[] {
+  // The crowd's levels come sorted best first; our few resting orders are merged into them.
+  const levels: BookLevel[] = [];
+  for (const l of net) if (l.qtyUnits > 0n) levels.push({ priceUnits: l.priceUnits, qtyUnits: l.qtyUnits });
+  let unsorted = false;
+  for (const o of resting.values()) {
+    if (o.symbol !== symbol || o.priceUnits === null || (s === 'bid') !== (o.side === 'buy')) continue;
+    const left = o.qtyUnits - o.filledUnits;
+    const at = levels.find((l) => l.priceUnits === o.priceUnits);
+    if (at) at.qtyUnits += left;
+    else {
+      levels.push({ priceUnits: o.priceUnits, qtyUnits: left });
+      unsorted = true;
+    }
+  }
+  if (unsorted) levels.sort((a, b) => (s === 'bid' ? cmp(b.priceUnits, a.priceUnits) : cmp(a.priceUnits, b.priceUnits)));
+  return levels.length > DEPTH ? levels.slice(0, DEPTH) : levels;
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
