@@ -14,8 +14,9 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { SimClock, SimClockDriver } from '../src/core/clock.ts';
 import type { Durability } from '../src/core/enums.ts';
@@ -45,6 +46,13 @@ export interface RoundTripBench {
   p50us: number;
   p99us: number;
   n: number;
+  /** CPU time (user + system) per order over the timed loop, µs: steadier than wall time on a loaded machine. */
+  cpuUsPerOrder: number;
+  /** The same on the engine's (main) thread only, without V8's concurrent GC helpers. */
+  mainCpuUsPerOrder: number;
+  /** Garbage collections during the timed loop, and bytes allocated per order (heap growth plus what GC reclaimed). */
+  gcCount: number;
+  bytesPerOrder: number;
 }
 
 /** Place a market order and run the simulated clock until it fills, `n` times. */
@@ -68,10 +76,17 @@ export async function benchRoundTripAt(durability: Durability, n = 3_000, warm =
   await engine.start();
   const h = engine.handlers;
   const samples: number[] = [];
-  const t0 = performance.now();
   let timed = 0;
+  let cpu0 = process.cpuUsage();
+  let main0 = process.threadCpuUsage();
+  const gc = new GcMeter();
   for (let i = 0; i < n + warm; i++) {
-    if (i === warm) timed = performance.now();
+    if (i === warm) {
+      timed = performance.now();
+      cpu0 = process.cpuUsage();
+      main0 = process.threadCpuUsage();
+      gc.start();
+    }
     const s = performance.now();
     const placed = await h['orders.place']({ symbol: 'SPY', side: i % 2 === 0 ? 'buy' : 'sell', qty: 1, type: 'market', tif: 'gtc', source: 'api', urgency: 'immediate', algo: 'market' });
     driver.runToEnd(clock.now());
@@ -81,13 +96,70 @@ export async function benchRoundTripAt(durability: Durability, n = 3_000, warm =
       o = await h['orders.get']({ orderId: placed.id });
     }
     if (o.status !== 'FILLED') throw new Error(`order ${o.id} ended ${o.status}: ${o.reason?.message ?? ''}`);
-    if (i >= warm) samples.push((performance.now() - s) * 1000);
+    if (i >= warm) {
+      samples.push((performance.now() - s) * 1000);
+      gc.sample();
+    }
   }
   const elapsed = (performance.now() - timed) / 1000;
-  void t0;
+  const cpu = process.cpuUsage(cpu0);
+  const mainCpu = process.threadCpuUsage(main0);
+  const { count: gcCount, bytes } = await gc.stop();
   await engine.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  return { durability, ordersPerSecond: n / elapsed, p50us: percentile(samples, 50), p99us: percentile(samples, 99), n };
+  return {
+    durability,
+    ordersPerSecond: n / elapsed,
+    p50us: percentile(samples, 50),
+    p99us: percentile(samples, 99),
+    n,
+    cpuUsPerOrder: (cpu.user + cpu.system) / n,
+    mainCpuUsPerOrder: (mainCpu.user + mainCpu.system) / n,
+    gcCount,
+    bytesPerOrder: bytes / n,
+  };
+}
+
+/**
+ * Counts GCs (a PerformanceObserver on 'gc') and estimates bytes allocated: the heap's growth over
+ * the window plus what GC reclaimed. V8 exposes no allocation counter, so the reclaimed part is the
+ * drop in used heap seen between two per-order samples; what was allocated and collected within one
+ * order is missed, so the figure is a lower bound (close, as one order allocates far less than a
+ * young-generation collection frees).
+ */
+class GcMeter {
+  private obs: PerformanceObserver | undefined;
+  private count = 0;
+  private heap0 = 0;
+  private lastHeap = 0;
+  private reclaimed = 0;
+
+  start(): void {
+    this.count = 0;
+    this.reclaimed = 0;
+    this.heap0 = getHeapStatistics().used_heap_size;
+    this.lastHeap = this.heap0;
+    this.obs = new PerformanceObserver((list) => {
+      this.count += list.getEntries().length;
+    });
+    this.obs.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Called once per order (a heap statistics read, no syscall) to see the drops a GC left. */
+  sample(): void {
+    const h = getHeapStatistics().used_heap_size;
+    if (h < this.lastHeap) this.reclaimed += this.lastHeap - h;
+    this.lastHeap = h;
+  }
+
+  async stop(): Promise<{ count: number; bytes: number }> {
+    this.sample();
+    // GC entries are delivered on a later turn of the event loop (a setImmediate is too early):
+    // give the observer a timer tick before reading the count.
+    await new Promise((r) => setTimeout(r, 20));
+    this.obs?.disconnect();
+    return { count: this.count, bytes: this.lastHeap - this.heap0 + this.reclaimed };
+  }
 }
 
 export interface BurstBench {
@@ -240,7 +312,10 @@ export function kernelReport(rt: RoundTripBench[], burst: BurstBench[], tape: Ta
   const lines = ['kernel: in-process place → fill round trip on a SimClock (handlers called directly, venue latency 0):'];
   for (const r of rt) {
     const ratio = anchor ? ` (${fmt(r.ordersPerSecond / anchor.ordersPerSecond, 1)}× full)` : '';
-    lines.push(`  ${r.durability.padEnd(6)} ${fmt(r.ordersPerSecond).padStart(8)} orders/s${ratio.padEnd(14)} p50 ${fmt(r.p50us, 1)} µs  p99 ${fmt(r.p99us, 1)} µs  (n=${r.n})`);
+    lines.push(
+      `  ${r.durability.padEnd(6)} ${fmt(r.ordersPerSecond).padStart(8)} orders/s${ratio.padEnd(14)} p50 ${fmt(r.p50us, 1)} µs  p99 ${fmt(r.p99us, 1)} µs  ` +
+        `CPU ${fmt(r.cpuUsPerOrder, 1)} µs/order (main thread ${fmt(r.mainCpuUsPerOrder, 1)})  ${fmt(r.gcCount)} GCs  ${fmt(r.bytesPerOrder / 1024, 1)} KiB/order  (n=${r.n})`,
+    );
   }
   lines.push('kernel: WebSocket burst, 1,000 limit orders from 4 clients, 64 in flight, full durability (target ≥ 3,000/s, p99 ≤ 50 ms):');
   for (const b of burst) {
