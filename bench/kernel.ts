@@ -7,7 +7,10 @@
  *      wall time is noisy, CPU time and allocation much less so. Anchor: `full` (synchronous=FULL,
  *      one commit per write). Issue 9's aim for `memory`: ≥ 100k orders/s.
  *   b. WebSocket burst: 1,000 limit orders from 4 clients, 64 in flight, `full` durability, wall
- *      clock, with group commit and without (the anchor): acknowledged orders/s and p50 / p99 ms.
+ *      clock, with group commit and without (the anchor): acknowledged orders/s and p50 / p99 ms,
+ *      CPU of the process and of the engine's thread. The clients follow their order events
+ *      (`?events=`) and run in the engine's thread, or in a worker thread beside it (as separate
+ *      programs would); one line has them take every event, as the UI does.
  *      Target with group commit: ≥ 3,000 orders/s, p99 ≤ 50 ms.
  *   c. kernel-only run of the recorded XRP/ETH tape as a backtest in memory: market events/s
  *      through venue, hub, runner and the event bus.
@@ -17,12 +20,10 @@ import { tmpdir } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { createClient } from '../src/contract/rpc.ts';
-import type { Client } from '../src/contract/rpc.ts';
+import { Worker } from 'node:worker_threads';
 import { SimClock, SimClockDriver } from '../src/core/clock.ts';
 import type { Durability } from '../src/core/enums.ts';
 import { startServer } from '../src/host/server.ts';
-import { connectWs } from '../src/host/ws-endpoint.ts';
 import { buildKernel, createEngine } from '../src/kernel/engine.ts';
 import { simMarket } from '../src/kernel/modes/markets.ts';
 import { openStores, resolveIds } from '../src/kernel/modes/stores.ts';
@@ -31,6 +32,8 @@ import { parseTradesCsv } from '../src/marketdata/csv.ts';
 import { inferTapeInstrument } from '../src/marketdata/tape-instrument.ts';
 import { DEFAULT_BREAKERS } from '../src/risk/circuit-breakers.ts';
 import { EMPTY_LIMIT_BOOK } from '../src/risk/limits.ts';
+import { connectBurstClients } from './burst-clients.ts';
+import type { BurstClients, BurstPlan, BurstRun } from './burst-clients.ts';
 import { fmt, median, percentile } from './stats.ts';
 
 const quiet = () => undefined;
@@ -175,6 +178,10 @@ export interface BurstBench {
   syncs: number | undefined;
   /** CPU time of this process (server and clients) during the burst, ms: the figure that a loaded machine distorts least. */
   cpuMs: number;
+  /** CPU time of the engine's thread alone during the burst, ms (Linux; 10 ms ticks). */
+  engineThreadMs: number;
+  /** Where the clients ran: the engine's thread, or a worker thread beside it (as separate programs would). */
+  clientsIn: 'process' | 'worker';
 }
 
 /**
@@ -187,7 +194,14 @@ export const ORDER_ENTRY_EVENTS = 'order.updated,order.denied,fill';
  * 1,000 resting limit orders from 4 WebSocket clients, 64 in flight in total, `full` durability on
  * the wall clock. `events`: what each client subscribes to (null: every event, as the UI does).
  */
-export async function benchWsBurst(groupCommit: boolean, total = 1_000, clients = 4, inFlight = 64, events: string | null = ORDER_ENTRY_EVENTS): Promise<BurstBench> {
+export async function benchWsBurst(
+  groupCommit: boolean,
+  total = 1_000,
+  clients = 4,
+  inFlight = 64,
+  events: string | null = ORDER_ENTRY_EVENTS,
+  clientsIn: 'process' | 'worker' = 'process',
+): Promise<BurstBench> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-bench-burst-'));
   const clock = new WallClock();
   const stores = openStores('full', dir, groupCommit);
@@ -197,39 +211,24 @@ export async function benchWsBurst(groupCommit: boolean, total = 1_000, clients 
   await engine.start();
   const token = 'bench-token';
   const server = await startServer({ handlers: engine.handlers, feed: engine.feed, token, port: 0, staticDir: join(dir, 'none') });
-  const conns: Client[] = [];
   const filter = events === null ? '' : `&events=${encodeURIComponent(events)}`;
-  for (let c = 0; c < clients; c++) conns.push(createClient(await connectWs(`ws://127.0.0.1:${server.port}/ws?token=${token}${filter}`), { timeoutMs: 60_000 }));
-  const snap = await conns[0]!.call('market.snapshot', { symbol: 'SPY' });
+  const url = `ws://127.0.0.1:${server.port}/ws?token=${token}${filter}`;
+  const snap = await engine.handlers['market.snapshot']({ symbol: 'SPY' });
   // Far below the market: every order rests, so the figure is acknowledgement, not matching.
-  const price = Math.round(snap.book.bids[0]!.price * 0.8);
-  const per = Math.ceil(total / clients);
-  const perInFlight = Math.max(1, Math.floor(inFlight / clients));
-  const latencies: number[] = [];
+  const plan: BurstPlan = { url, clients, per: Math.ceil(total / clients), perInFlight: Math.max(1, Math.floor(inFlight / clients)), price: Math.round(snap.book.bids[0]!.price * 0.8) };
+  const side = clientsIn === 'worker' ? await workerClients(plan) : await connectBurstClients(plan);
   const counters = stores.journal as Partial<Record<'commits' | 'syncs', number>>;
   const commitsBefore = counters.commits;
   const syncsBefore = counters.syncs;
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await Promise.all(
-    conns.map(async (client) => {
-      let next = 0;
-      const worker = async () => {
-        while (next < per) {
-          next++;
-          const s = performance.now();
-          await client.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 1, type: 'limit', price });
-          latencies.push(performance.now() - s);
-        }
-      };
-      await Promise.all(Array.from({ length: perInFlight }, worker));
-    }),
-  );
-  const elapsed = (performance.now() - t0) / 1000;
+  const thread0 = threadCpuMs();
+  const { latencies, elapsedMs } = await side.run();
+  const elapsed = elapsedMs / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const engineThreadMs = threadCpuMs() - thread0;
+  side.close();
   const commitsAfter = counters.commits;
   const syncsAfter = counters.syncs;
-  for (const c of conns) c.close();
   await server.close();
   await engine.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -242,6 +241,41 @@ export async function benchWsBurst(groupCommit: boolean, total = 1_000, clients 
     commits: commitsAfter !== undefined && commitsBefore !== undefined ? commitsAfter - commitsBefore : undefined,
     syncs: groupCommit && syncsAfter !== undefined && syncsBefore !== undefined ? syncsAfter - syncsBefore : undefined,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    engineThreadMs,
+    clientsIn,
+  };
+}
+
+/** CPU time of the calling thread, ms, from /proc (Linux); NaN elsewhere. Ticks of 10 ms. */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) of stat(5); f starts at field 3.
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The burst's clients in a worker thread (bench/burst-clients.ts). */
+async function workerClients(plan: BurstPlan): Promise<BurstClients> {
+  const w = new Worker(new URL('./burst-clients.ts', import.meta.url), { workerData: { burstPlan: plan } });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+  await next();
+  return {
+    async run() {
+      const r = next();
+      w.postMessage('go');
+      return (await r) as BurstRun;
+    },
+    close() {
+      w.postMessage('close');
+    },
   };
 }
 
@@ -289,9 +323,9 @@ export function kernelReport(rt: RoundTripBench[], burst: BurstBench[], tape: Ta
   }
   lines.push('kernel: WebSocket burst, 1,000 limit orders from 4 clients, 64 in flight, full durability (target ≥ 3,000/s, p99 ≤ 50 ms):');
   for (const b of burst) {
-    const what = `${b.groupCommit ? 'group commit' : 'one commit per write'}, ${b.events === null ? 'all events' : 'order events'}`;
+    const what = `${b.groupCommit ? 'group commit' : 'one commit per write'}, ${b.events === null ? 'all events' : 'order events'}${b.clientsIn === 'worker' ? ', clients in a worker' : ''}`;
     const counts = b.groupCommit && b.commits !== undefined ? `  ${fmt(b.commits)} commits${b.syncs !== undefined ? `, ${fmt(b.syncs)} WAL syncs` : ''}` : '';
-    lines.push(`  ${what.padEnd(36)} ${fmt(b.ordersPerSecond).padStart(6)} orders/s  p50 ${fmt(b.p50ms, 1)} ms  p99 ${fmt(b.p99ms, 1)} ms  CPU ${fmt(b.cpuMs)} ms${counts}`);
+    lines.push(`  ${what.padEnd(58)} ${fmt(b.ordersPerSecond).padStart(6)} orders/s  p50 ${fmt(b.p50ms, 1)} ms  p99 ${fmt(b.p99ms, 1)} ms  CPU ${fmt(b.cpuMs)} ms (engine thread ${fmt(b.engineThreadMs)} ms)${counts}`);
   }
   lines.push(`kernel: XRP/ETH tape (59 h) as a backtest in memory, PMS every 5 min: ${fmt(tape.eventsPerSecond)} market events/s (${fmt(tape.events)} events in ${fmt(tape.seconds, 2)} s)`);
   return lines;
@@ -310,15 +344,17 @@ export async function benchKernel(): Promise<{ rt: RoundTripBench[]; burst: Burs
   }
   const burst: BurstBench[] = [];
   // The anchor (one commit per write), then group commit with clients that follow their order
-  // events (the target row, median of 3 by orders/s) and with clients that take every event, as the UI does.
-  const cases: [boolean, string | null, number][] = [
-    [false, ORDER_ENTRY_EVENTS, 1],
-    [true, ORDER_ENTRY_EVENTS, 3],
-    [true, null, 1],
+  // events (the target rows, median of 3 by orders/s), with the clients in the engine's thread and
+  // in a worker beside it, and with clients that take every event, as the UI does.
+  const cases: [boolean, string | null, 'process' | 'worker', number][] = [
+    [false, ORDER_ENTRY_EVENTS, 'process', 1],
+    [true, ORDER_ENTRY_EVENTS, 'process', 3],
+    [true, ORDER_ENTRY_EVENTS, 'worker', 3],
+    [true, null, 'process', 1],
   ];
-  for (const [g, events, runs] of cases) {
+  for (const [g, events, clientsIn, runs] of cases) {
     const rs: BurstBench[] = [];
-    for (let r = 0; r < runs; r++) rs.push(await benchWsBurst(g, 1_000, 4, 64, events));
+    for (let r = 0; r < runs; r++) rs.push(await benchWsBurst(g, 1_000, 4, 64, events, clientsIn));
     const m = median(rs.map((r) => r.ordersPerSecond));
     burst.push(rs.find((r) => r.ordersPerSecond === m) ?? rs[0]!);
     progress(burst[burst.length - 1]);

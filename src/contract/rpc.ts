@@ -7,7 +7,11 @@ import type { ErrorDto } from './errors.ts';
 
 /** Something that emits contract events; the engine is one. */
 export interface EventFeed {
-  subscribe(listener: <E extends EventName>(event: E, data: Events[E]) => void): () => void;
+  /**
+   * `events`: only these are wanted, and a feed may then skip building the others (the engine's
+   * does); a feed that ignores it delivers everything and the subscriber filters. Absent: all.
+   */
+  subscribe(listener: <E extends EventName>(event: E, data: Events[E]) => void, events?: readonly EventName[]): () => void;
 }
 
 export interface ServeOptions {

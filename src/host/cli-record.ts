@@ -38,7 +38,8 @@ export function registerRecordCommand(program: Command, ctx: CliContext, dataDir
         const dir = dataDir();
         const info = readConnectionFile(dir);
         if (!info || !processAlive(info.pid)) throw new CliExit(EXIT.usage, `no running engine found for data directory ${dir} (start one with: strata serve, or record --offline)`);
-        const client = createClient(await connectWs(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`), { timeoutMs: 10_000 });
+        // Only the trades are recorded: the engine pushes this connection nothing else.
+        const client = createClient(await connectWs(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}&events=trade`), { timeoutMs: 10_000 });
         try {
           const session = await client.call('session.info', {});
           const rec = new MarketRecorder(session.instruments, session.currency, write, session.serverTime);

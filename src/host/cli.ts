@@ -86,7 +86,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     }
     let endpoint;
     try {
-      endpoint = await connectWsClient(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`);
+      // `events=` (none): a command only calls methods; the engine need not push it the market.
+      endpoint = await connectWsClient(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}&events=`);
     } catch (err) {
       throw new CliExit(EXIT.usage, `cannot reach the engine at 127.0.0.1:${info.port}: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -39,12 +39,14 @@ export function parseEventFilter(param: string | null): ReadonlySet<EventName> |
  * One subscription to the engine's feed for the whole server, and each pushed event serialised and
  * UTF-8 encoded once for every client that wants it. With a subscription per connection, a burst
  * from four clients serialised every order update four times and encoded it four more. The
- * subscription exists only while some client wants events: without one, the engine builds no event
- * DTOs at all (its bus asks whether anyone listens before building them).
+ * subscription names the events the clients asked for (all of them if one client did not filter):
+ * the engine builds no DTO for an event nobody wants (its bus asks before building one).
  */
 export class EventFanOut {
   private readonly members = new Set<FanOutMember>();
   private off: (() => void) | undefined;
+  /** The subscription's events: '*' for all, '' for none (no subscription), else sorted names. */
+  private key = '';
   private readonly feed: EventFeed;
 
   constructor(feed: EventFeed) {
@@ -66,14 +68,25 @@ export class EventFanOut {
     this.resubscribe();
   }
 
+  /**
+   * Subscribes to the union of what the members want: everything if one wants everything, nothing
+   * if none wants anything. Renewed only when that union changes.
+   */
   private resubscribe(): void {
-    let wanted = false;
-    for (const m of this.members) if (m.events === undefined || m.events.size > 0) wanted = true;
-    if (wanted && !this.off) this.off = this.feed.subscribe((event, data) => this.push(event, data));
-    else if (!wanted && this.off) {
-      this.off();
-      this.off = undefined;
+    let all = false;
+    const union = new Set<EventName>();
+    for (const m of this.members) {
+      if (m.events === undefined) all = true;
+      else for (const e of m.events) union.add(e);
     }
+    const key = all ? '*' : [...union].sort().join(',');
+    if (key === this.key) return;
+    this.off?.();
+    this.off = undefined;
+    this.key = key;
+    if (key === '') return;
+    const push = (event: EventName, data: unknown) => this.push(event, data);
+    this.off = all ? this.feed.subscribe(push) : this.feed.subscribe(push, [...union]);
   }
 
   private push(event: EventName, data: unknown): void {

@@ -78,11 +78,15 @@ export function contentSecurityPolicy(port: number): string {
   ].join('; ');
 }
 
+/** Corked bytes beyond which a tick's frames are handed to the socket at once rather than at the tick's end. */
+const FLUSH_CORKED_ABOVE_BYTES = 64 * 1024;
+
 /**
  * Returns a function to call before each frame written to `socket`: the first one in a tick corks
  * the socket, and it is uncorked once the tick's microtasks have run, so every frame written in
  * between (a group commit releases dozens of replies at once, each event goes out with them) leaves
- * in one writev instead of one system call per frame.
+ * in one writev instead of one system call per frame. Past FLUSH_CORKED_ABOVE_BYTES the frames so far
+ * go at once: a large tick must not sit in memory and count against the client's buffer limits.
  */
 export function writesPerTick(socket: Duplex): () => void {
   let corked = false;
@@ -91,7 +95,10 @@ export function writesPerTick(socket: Duplex): () => void {
     socket.uncork();
   };
   return () => {
-    if (corked) return;
+    if (corked) {
+      if (socket.writableLength < FLUSH_CORKED_ABOVE_BYTES) return;
+      uncork();
+    }
     corked = true;
     socket.cork();
     process.nextTick(uncork);

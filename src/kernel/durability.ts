@@ -4,11 +4,13 @@ import type { Closable, CommitBarrier, L2Stores, Log } from './parts.ts';
 
 /**
  * Durability levels (parts.durability), picked by the mode:
- * - `full`: the journal is SQLite with synchronous=FULL and nothing reaches the venue before the
- *   write that describes it is committed. On a wall clock, commits are grouped: every order that
- *   arrives while a commit is in flight joins the next one (one fsync for the batch, committed at the end of the current task), the venue
- *   hears of the batch's orders and cancels after its COMMIT returns, and each request is answered
- *   after the commit that made its writes durable.
+ * - `full`: the journal is SQLite and nothing reaches the venue before the write that describes it
+ *   is durable. Off a wall clock every write is its own synchronous=FULL commit. On a wall clock,
+ *   commits are grouped: the writes of one task form a batch, COMMITted under synchronous=NORMAL at
+ *   its end, and the -wal file is then fdatasynced off the event loop; every order that arrives while
+ *   that sync is in flight joins the next batch (one COMMIT and one sync for all of them). The venue
+ *   hears of a batch's orders and cancels, and each request is answered, only when the sync covering
+ *   its batch has returned: a crash between COMMIT and sync loses only what nobody was told of.
  * - `fast`: SQLite with synchronous=NORMAL, one commit per write: survives a crash of the process,
  *   not a power loss. For replays that should be resumable.
  * - `memory`: the in-memory stores (src/store/memory): nothing on disk. Backtests, `exec simulate`.

@@ -17,6 +17,7 @@ import { TriggerBook } from '../execution/trigger-book.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { EngineCore, KernelContext } from './context.ts';
 import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
+import { busFeed } from './bus-feed.ts';
 import { ClockFeed } from './clock-feed.ts';
 import { bookDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { DomainBus } from './domain-bus.ts';
@@ -345,9 +346,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     // A request is answered once what it journaled is committed (at once unless commits are grouped).
     handlers: wireHandlers(handlers, commits ? () => commits.committed() : undefined),
     intake,
-    feed: {
-      subscribe: (listener) => bus.onAny((type, payload) => listener(type as keyof Events, payload as Events[keyof Events])),
-    },
+    feed: busFeed(bus),
     get recovery() {
       return recovery;
     },

@@ -3,7 +3,7 @@ import type { OrderSourceDto as OrderSource } from '../../contract/risk-dto.ts';
 import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment, TriggerRecord } from '../../core/ports.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
-import { fileWalSync } from './wal-sync.ts';
+import { COMMIT_IS_DURABLE, fileWalSync } from './wal-sync.ts';
 import type { WalSync } from './wal-sync.ts';
 
 /** Schema of the engine database. Append only: each entry is one migration. */
@@ -359,7 +359,16 @@ export class SqliteOrderJournal implements JournalPort {
     // Under group commit the COMMIT itself does not fsync: the WAL sync after it makes it durable.
     const synchronous = this.groupCommit ? 'NORMAL' : (opts.synchronous ?? 'FULL');
     this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous });
-    this.walSync = this.groupCommit ? (opts.walSync ?? fileWalSync(path)) : undefined;
+    let walSync = opts.walSync;
+    if (this.groupCommit && walSync === undefined) {
+      if (this.db.pragma('journal_mode', { simple: true }) === 'wal') walSync = fileWalSync(path);
+      else {
+        // Not in WAL mode, there is no -wal file to sync: each COMMIT pays its own fsync instead.
+        this.db.pragma('synchronous = FULL');
+        walSync = COMMIT_IS_DURABLE;
+      }
+    }
+    this.walSync = walSync;
     const db = this.db;
     const cols = ORDER_COLS;
     const vals = cols

@@ -35,9 +35,15 @@ export function fileWalSync(dbPath: string): WalSync {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
   };
-  const open = (): number => {
+  /** The WAL's descriptor; undefined while there is no WAL file, hence nothing in it to sync. */
+  const open = (): number | undefined => {
     if (fd === undefined) {
-      fd = openSync(walPath, 'r');
+      try {
+        fd = openSync(walPath, 'r');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
       const dir = openSync(dirname(walPath), 'r');
       try {
         fsyncSync(dir);
@@ -49,11 +55,16 @@ export function fileWalSync(dbPath: string): WalSync {
   };
   return {
     begin(done) {
-      let f: number;
+      let f: number | undefined;
       try {
         f = open();
       } catch (err) {
         queueMicrotask(() => done(err as Error));
+        return;
+      }
+      if (f === undefined) {
+        // A COMMIT in WAL mode wrote this file: its absence means the data is not where we sync.
+        queueMicrotask(() => done(new Error(`${walPath} does not exist`)));
         return;
       }
       inFlight++;
@@ -63,7 +74,8 @@ export function fileWalSync(dbPath: string): WalSync {
       });
     },
     now() {
-      fdatasyncSync(open());
+      const f = open();
+      if (f !== undefined) fdatasyncSync(f);
     },
     close() {
       closing = true;
@@ -71,3 +83,13 @@ export function fileWalSync(dbPath: string): WalSync {
     },
   };
 }
+
+/**
+ * For a database SQLite could not put in WAL mode (a file system without shared memory): its commits
+ * run under synchronous=FULL, so each is durable when it returns and there is nothing left to sync.
+ */
+export const COMMIT_IS_DURABLE: WalSync = {
+  begin: (done) => queueMicrotask(() => done(null)),
+  now: () => undefined,
+  close: () => undefined,
+};

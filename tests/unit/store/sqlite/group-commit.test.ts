@@ -4,7 +4,24 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteOrderJournal } from '../../../../src/store/sqlite/order-journal.ts';
+import type { WalSync } from '../../../../src/store/sqlite/wal-sync.ts';
 import { orderRecord } from '../order-record.ts';
+
+/** A WAL sync the test answers: each begin() waits until answer() (null: durable, an Error: failed). */
+class ManualWalSync implements WalSync {
+  readonly pending: ((err: Error | null) => void)[] = [];
+  nowCalls = 0;
+  begin(done: (err: Error | null) => void): void {
+    this.pending.push(done);
+  }
+  now(): void {
+    this.nowCalls++;
+  }
+  close(): void {}
+  answer(err: Error | null = null): void {
+    this.pending.shift()!(err);
+  }
+}
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'strata-gc-')), 'strata.sqlite');
 const countOn = (path: string): number => {
@@ -74,5 +91,72 @@ describe('SqliteOrderJournal with group commit', () => {
     expect(countOn(path)).toBe(1);
     expect(j.committed()).toBeUndefined();
     j.close();
+  });
+
+  it('when the COMMIT has run but the WAL sync has not returned then nothing waiting is released; when it returns, all is', async () => {
+    const sync = new ManualWalSync();
+    const j = new SqliteOrderJournal(file(), { groupCommit: true, walSync: sync });
+    const sent: string[] = [];
+    j.insertOrder(orderRecord('A', j.nextOrderSeq()), 'placed');
+    j.afterCommit(() => sent.push('A'));
+    const done = j.committed()!;
+    let resolved = false;
+    void done.then(() => (resolved = true));
+    await nextTurn();
+    expect(j.commits).toBe(1);
+    expect(sync.pending).toHaveLength(1);
+    expect(sent).toEqual([]);
+    expect(resolved).toBe(false);
+    // Written meanwhile: joins a batch that stays open until the sync returns.
+    j.insertOrder(orderRecord('B', j.nextOrderSeq()), 'placed');
+    j.afterCommit(() => sent.push('B'));
+    await nextTurn();
+    expect(j.commits).toBe(1);
+    sync.answer();
+    await done;
+    expect(sent).toEqual(['A']);
+    // The answer committed B's batch and started its sync.
+    expect(j.commits).toBe(2);
+    expect(sync.pending).toHaveLength(1);
+    sync.answer();
+    await nextTurn();
+    expect(sent).toEqual(['A', 'B']);
+    j.close();
+  });
+
+  it('when a WAL sync fails then what waited is never released, its requests fail, and the journal refuses further writes', async () => {
+    const sync = new ManualWalSync();
+    const j = new SqliteOrderJournal(file(), { groupCommit: true, walSync: sync });
+    const sent: string[] = [];
+    j.insertOrder(orderRecord('A', j.nextOrderSeq()), 'placed');
+    j.afterCommit(() => sent.push('A'));
+    const done = j.committed()!;
+    await nextTurn();
+    sync.answer(new Error('EIO'));
+    await expect(done).rejects.toThrow(/WAL sync failed: EIO/);
+    expect(sent).toEqual([]);
+    expect(() => j.insertOrder(orderRecord('B', j.nextOrderSeq()), 'placed')).toThrow(/earlier WAL sync failed/);
+    j.close();
+    expect(sent).toEqual([]);
+  });
+
+  it('when closed while a sync is in flight then close syncs itself and releases everything, in order', async () => {
+    const sync = new ManualWalSync();
+    const path = file();
+    const j = new SqliteOrderJournal(path, { groupCommit: true, walSync: sync });
+    const nowAtOpen = sync.nowCalls;
+    const sent: string[] = [];
+    j.insertOrder(orderRecord('A', j.nextOrderSeq()), 'placed');
+    j.afterCommit(() => sent.push('A'));
+    await nextTurn();
+    j.insertOrder(orderRecord('B', j.nextOrderSeq()), 'placed');
+    j.afterCommit(() => sent.push('B'));
+    j.close();
+    expect(sync.nowCalls).toBe(nowAtOpen + 1);
+    expect(sent).toEqual(['A', 'B']);
+    expect(countOn(path)).toBe(2);
+    // The superseded sync's late answer changes nothing.
+    sync.answer();
+    expect(sent).toEqual(['A', 'B']);
   });
 });

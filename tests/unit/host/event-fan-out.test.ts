@@ -1,0 +1,115 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { EventName, Events, Handlers } from '../../../src/contract/api.ts';
+import { createClient } from '../../../src/contract/rpc.ts';
+import type { EventFeed } from '../../../src/contract/rpc.ts';
+import { EventFanOut, parseEventFilter } from '../../../src/host/event-fan-out.ts';
+import type { FanOutMember } from '../../../src/host/event-fan-out.ts';
+import { startServer } from '../../../src/host/server.ts';
+import { connectWs } from '../../../src/host/ws-endpoint.ts';
+
+type Listener = <E extends EventName>(event: E, data: Events[E]) => void;
+
+/** A feed that records its subscriptions and lets the test publish. */
+class FakeFeed implements EventFeed {
+  subs: { listener: Listener; events: readonly EventName[] | undefined }[] = [];
+  subscribe(listener: Listener, events?: readonly EventName[]): () => void {
+    const s = { listener, events };
+    this.subs.push(s);
+    return () => (this.subs = this.subs.filter((x) => x !== s));
+  }
+  publish(event: EventName, data: unknown): void {
+    for (const s of this.subs) if (s.events === undefined || s.events.includes(event)) s.listener(event, data as never);
+  }
+}
+
+/** A socket stand-in: what was sent, as the bytes object handed over. */
+function fakeWs(buffered = 0) {
+  const sent: unknown[] = [];
+  const ws = { readyState: WebSocket.OPEN, bufferedAmount: buffered, send: (b: unknown) => sent.push(b), terminate: () => undefined };
+  return { ws: ws as unknown as WebSocket, sent };
+}
+
+const member = (ws: WebSocket, events: EventName[] | undefined): FanOutMember => ({ ws, events: events && new Set(events), maxBufferedBytes: 8 << 20, conflateAboveBytes: 1 << 20 });
+
+describe('the server pushes events through one feed subscription', () => {
+  it('when clients ask for different events then the feed is subscribed once to their union and a shared event is encoded once', () => {
+    const feed = new FakeFeed();
+    const fan = new EventFanOut(feed);
+    const a = fakeWs();
+    const b = fakeWs();
+    fan.join(member(a.ws, ['order.updated', 'fill']));
+    fan.join(member(b.ws, ['order.updated', 'quote']));
+    expect(feed.subs).toHaveLength(1);
+    expect([...feed.subs[0]!.events!].sort()).toEqual(['fill', 'order.updated', 'quote']);
+    feed.publish('order.updated', { id: 'X' });
+    feed.publish('quote', { symbol: 'SPY' });
+    expect(a.sent).toHaveLength(1);
+    expect(b.sent).toHaveLength(2);
+    // The very same bytes went to both: serialised and encoded once.
+    expect(a.sent[0]).toBe(b.sent[0]);
+    expect(JSON.parse((a.sent[0] as Buffer).toString('utf8'))).toEqual({ t: 'evt', event: 'order.updated', data: { id: 'X' } });
+  });
+
+  it('when a client takes every event then the subscription is to all; when none wants any there is no subscription', () => {
+    const feed = new FakeFeed();
+    const fan = new EventFanOut(feed);
+    const quiet = fan.join(member(fakeWs().ws, []));
+    expect(feed.subs).toHaveLength(0);
+    const all = fan.join(member(fakeWs().ws, undefined));
+    expect(feed.subs).toHaveLength(1);
+    expect(feed.subs[0]!.events).toBeUndefined();
+    all();
+    expect(feed.subs).toHaveLength(0);
+    quiet();
+    expect(feed.subs).toHaveLength(0);
+  });
+
+  it('when a client is behind then it skips snapshot events but still gets its order events', () => {
+    const feed = new FakeFeed();
+    const fan = new EventFanOut(feed);
+    const slow = fakeWs(2 << 20);
+    fan.join(member(slow.ws, undefined));
+    feed.publish('book', { symbol: 'SPY' });
+    feed.publish('order.updated', { id: 'X' });
+    expect(slow.sent).toHaveLength(1);
+  });
+
+  it('the events parameter: absent is all, empty is none, an unknown name is refused', () => {
+    expect(parseEventFilter(null)).toBeUndefined();
+    expect(parseEventFilter('')).toEqual(new Set());
+    expect(parseEventFilter('order.updated, fill')).toEqual(new Set(['order.updated', 'fill']));
+    expect(parseEventFilter('order.updated,orders.updated')).toBe('invalid');
+  });
+
+  it('when two WebSocket clients filter differently then each receives only what it asked for, and an unknown event name gets 400', async () => {
+    const feed = new FakeFeed();
+    const handlers = { 'session.info': () => ({}) } as unknown as Handlers;
+    const server = await startServer({ handlers, feed, token: 't', port: 0, staticDir: mkdtempSync(join(tmpdir(), 'strata-fan-')) });
+    try {
+      const url = `ws://127.0.0.1:${server.port}/ws?token=t`;
+      const orders = createClient(await connectWs(`${url}&events=order.updated`));
+      const quotes = createClient(await connectWs(`${url}&events=quote`));
+      const got: string[] = [];
+      const orderSeen = new Promise<void>((r) => orders.on('order.updated', () => (got.push('orders:order.updated'), r())));
+      orders.on('quote', () => got.push('orders:quote'));
+      const quoteSeen = new Promise<void>((r) => quotes.on('quote', () => (got.push('quotes:quote'), r())));
+      quotes.on('order.updated', () => got.push('quotes:order.updated'));
+      feed.publish('quote', { symbol: 'SPY' });
+      feed.publish('order.updated', { id: 'X' });
+      await Promise.all([orderSeen, quoteSeen]);
+      // A request after the events: its reply comes after them on each socket, so nothing else is in flight.
+      await orders.call('session.info');
+      await quotes.call('session.info');
+      expect(got.sort()).toEqual(['orders:order.updated', 'quotes:quote']);
+      orders.close();
+      quotes.close();
+      await expect(connectWs(`${url}&events=nope`)).rejects.toThrow(/400/);
+    } finally {
+      await server.close();
+    }
+  });
+});
