@@ -190,6 +190,7 @@ function bookPort(positions: readonly PositionView[], working: readonly WorkingO
 }
 
 const VOL = { baseline: 1, current: 1.1 };
+const CASH = toUnits('10000000', 8);
 
 /** The bench's book, limits and orders behind a RiskService, for the latency run and for allocation probes. */
 export function preTradeFixture(mode: CheckMode) {
@@ -232,11 +233,15 @@ export function preTradeFixture(mode: CheckMode) {
       entry('max_orders_per_minute', { kind: 'symbol', symbol: symbolOf(3) }, '60', '30'),
     ],
   };
+  // The market port quotes one tick either side of the reference; its bigints are made when a
+  // quote moves, not on every read (the port's garbage would be counted as the check's).
+  const bids = new Map([...refs].map(([s, r]) => [s, r - 1n]));
+  const asks = new Map([...refs].map(([s, r]) => [s, r + 1n]));
   const store = new MemoryRiskStore();
   const t0 = Date.UTC(2026, 0, 5, 14, 0);
   const book$ = bookPort(positions, working, parents);
   const exposure: ExposureSource = {
-    cashUnits: () => toUnits('10000000', 8),
+    cashUnits: () => CASH,
     positions: () => positions,
     workingOrders: () => book$.working(),
     algoParents: () => parents,
@@ -250,8 +255,8 @@ export function preTradeFixture(mode: CheckMode) {
       exposure,
       market: {
         ref: (s) => refs.get(s),
-        bid: (s) => (refs.has(s) ? refs.get(s)! - 1n : undefined),
-        ask: (s) => (refs.has(s) ? refs.get(s)! + 1n : undefined),
+        bid: (s) => bids.get(s),
+        ask: (s) => asks.get(s),
         // One object, as the engine's port keeps one: the port's own allocation is not L1's.
         volatility: () => VOL,
       },
@@ -282,13 +287,17 @@ export function preTradeFixture(mode: CheckMode) {
   // A moved quote alternates between its price less one tick and its price (made once: a bigint
   // made per check would be the bench's allocation, counted as the check's).
   const symbols = [...instruments.keys()];
-  const lows = symbols.map((s) => refs.get(s)! - 1n);
-  const highs = symbols.map((s) => refs.get(s)!);
+  const quotes = (delta: bigint): [bigint, bigint, bigint][] => symbols.map((s) => [refs.get(s)! + delta, refs.get(s)! + delta - 1n, refs.get(s)! + delta + 1n]);
+  const lows = quotes(-1n);
+  const highs = quotes(0n);
   /** Moves the book the way `mode` says before check `i`. */
   const before = (i: number): void => {
     if (mode === 'quote') {
       const k = i % N_INSTRUMENTS;
-      refs.set(symbols[k]!, Math.floor(i / N_INSTRUMENTS) & 1 ? highs[k]! : lows[k]!);
+      const [ref, bid, ask] = Math.floor(i / N_INSTRUMENTS) & 1 ? highs[k]! : lows[k]!;
+      refs.set(symbols[k]!, ref);
+      bids.set(symbols[k]!, bid);
+      asks.set(symbols[k]!, ask);
     }
   };
   /** What follows a check: in 'admit', a passed order joins the book. */

@@ -18,45 +18,43 @@ import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, Pr
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const MAX_BIG = BigInt(MAX);
+/** Kept rather than written -MAX_BIG: negating a bigint makes a new one on every comparison. */
+const MIN_BIG = -MAX_BIG;
 
 // Columns of a slot.
-const POS = 0;
-const W_BUY = 1;
-const W_SELL = 2;
-const A_BUY = 3;
-const A_SELL = 4;
+export const POS = 0;
+export const W_BUY = 1;
+export const W_SELL = 2;
+export const A_BUY = 3;
+export const A_SELL = 4;
 /** Cash of buys with a price of their own (at that price). */
 const PRICED = 5;
 /** Buy quantity with no price of its own (valued at the reference). */
 const UNPRICED = 6;
 /** 10^(cash - price - qty decimals) of the instrument; 0: unknown instrument (valued at 0). */
 const SCALE = 7;
-const POS_VALUE = 8;
-const LONG_VALUE = 9;
-const SHORT_VALUE = 10;
-const GROSS_VALUE = 11;
+export const POS_VALUE = 8;
+export const LONG_VALUE = 9;
+export const SHORT_VALUE = 10;
+export const GROSS_VALUE = 11;
 /** pendingBuyCashUnits: PRICED plus UNPRICED at the reference. */
-const PENDING = 12;
+export const PENDING = 12;
 /** 1 when every column above is an exact integer. */
 const EXACT = 13;
 /** 1 when the symbol is in the projected state (a position entry, or something working or unplaced). */
-const PRESENT = 14;
-const WIDTH = 16;
+export const PRESENT = 14;
+export const WIDTH = 16;
+
+export const T_NAV = 0;
+export const T_PROJECTED_CASH = 1;
+export const T_GROSS = 2;
+export const T_LONG = 3;
+export const T_SHORT = 4;
 
 /** How sync() found the source last time: nothing read yet. */
 const UNSYNCED: unique symbol = Symbol('unsynced');
 /** More changed symbols than this re-read everything (as ProjectedStateCache does). */
 const MAX_CHANGED = 8;
-
-/** A bigint as a double, or NaN when it is not exactly representable. */
-function exactNumber(x: bigint): number {
-  return x <= MAX_BIG && x >= -MAX_BIG ? Number(x) : Number.NaN;
-}
-
-/** Whether a double is an exact integer in range (NaN is not). */
-function safe(x: number): boolean {
-  return x <= MAX && x >= -MAX;
-}
 
 export class ExposureSlots {
   private readonly index = new Map<string, number>();
@@ -82,12 +80,13 @@ export class ExposureSlots {
   /** gross, long, short per group. */
   private groupSums = new Float64Array(0);
 
-  cash = 0;
-  nav = 0;
-  projectedCash = 0;
-  gross = 0;
-  long = 0;
-  short = 0;
+  private cash = 0;
+  /**
+   * NAV, projected cash and the book's gross/long/short (T_NAV ...), and per group gross, long,
+   * short (groupSums): typed arrays, so the gate reads them as raw doubles (a double read from an
+   * object field or returned from a call may be boxed).
+   */
+  readonly totals = new Float64Array(5);
 
   /** How often sync() read the whole source, for tests and benchmarks. */
   readonly stats = { fullReads: 0, symbolReads: 0 };
@@ -107,8 +106,8 @@ export class ExposureSlots {
       if (named === 'all' || named.length > MAX_CHANGED || !this.readNamed(by!, named, instrumentOf)) this.readAll(source, instrumentOf, book);
       else this.stats.symbolReads++;
       const cash = source.cashUnits();
-      this.cash = exactNumber(cash);
-      this.cashExact = safe(this.cash);
+      this.cashExact = cash <= MAX_BIG && cash >= MIN_BIG;
+      this.cash = this.cashExact ? Number(cash) : 0;
       this.version = v;
       dirty = true;
     }
@@ -148,33 +147,9 @@ export class ExposureSlots {
     return this.refs[k];
   }
 
-  /** Column readers for the gate (slot k must exist). */
-  position(k: number): number {
-    return this.f[k * WIDTH + POS]!;
-  }
-  workingBuy(k: number): number {
-    return this.f[k * WIDTH + W_BUY]!;
-  }
-  workingSell(k: number): number {
-    return this.f[k * WIDTH + W_SELL]!;
-  }
-  algoBuy(k: number): number {
-    return this.f[k * WIDTH + A_BUY]!;
-  }
-  algoSell(k: number): number {
-    return this.f[k * WIDTH + A_SELL]!;
-  }
-  pendingBuyCash(k: number): number {
-    return this.f[k * WIDTH + PENDING]!;
-  }
-  longValue(k: number): number {
-    return this.f[k * WIDTH + LONG_VALUE]!;
-  }
-  shortValue(k: number): number {
-    return this.f[k * WIDTH + SHORT_VALUE]!;
-  }
-  grossValue(k: number): number {
-    return this.f[k * WIDTH + GROSS_VALUE]!;
+  /** The slots, WIDTH columns each (POS, W_BUY, ...): the gate reads them in place. */
+  get columns(): Float64Array {
+    return this.f;
   }
 
   /** The index of a limit group of the current book, or -1. */
@@ -182,14 +157,9 @@ export class ExposureSlots {
     const g = this.groupIndex.get(group);
     return g === undefined ? -1 : g;
   }
-  groupGross(g: number): number {
-    return this.groupSums[g * 3]!;
-  }
-  groupLong(g: number): number {
-    return this.groupSums[g * 3 + 1]!;
-  }
-  groupShort(g: number): number {
-    return this.groupSums[g * 3 + 2]!;
+  /** Gross, long and short of group g at g x 3 + 0, 1, 2. */
+  get groups(): Float64Array {
+    return this.groupSums;
   }
 
   private slotFor(symbol: string, instrumentOf: InstrumentOf): number {
@@ -234,21 +204,22 @@ export class ExposureSlots {
   private add(k: number, col: number, qty: bigint, buy: boolean, price: bigint | null): void {
     const f = this.f;
     const base = k * WIDTH;
-    const q = exactNumber(qty);
+    // Doubles stay local (no helper returns one: it would be boxed); NaN marks a bigint beyond 2^53.
+    const q = qty <= MAX_BIG && qty >= MIN_BIG ? Number(qty) : Number.NaN;
     const v = f[base + col]! + q;
     f[base + col] = v;
-    let ok = safe(v);
+    let ok = v <= MAX && v >= -MAX;
     if (buy) {
       const scale = f[base + SCALE]!;
       if (price !== null && scale > 0) {
-        const cash = exactNumber(price) * q * scale;
+        const cash = (price <= MAX_BIG && price >= MIN_BIG ? Number(price) : Number.NaN) * q * scale;
         const p = f[base + PRICED]! + cash;
         f[base + PRICED] = p;
-        ok = ok && safe(cash) && safe(p);
+        ok = ok && cash <= MAX && cash >= -MAX && p <= MAX && p >= -MAX;
       } else {
         const u = f[base + UNPRICED]! + q;
         f[base + UNPRICED] = u;
-        ok = ok && safe(u);
+        ok = ok && u <= MAX && u >= -MAX;
       }
     }
     // An inexact raw sum stays inexact until the symbol is read again (revalue keeps -2).
@@ -350,7 +321,8 @@ export class ExposureSlots {
     if (f[base + EXACT] === -2) return;
     const ref = this.refs[k];
     const scale = f[base + SCALE]!;
-    const unit = scale > 0 && ref !== undefined ? exactNumber(ref) * scale : 0;
+    // A reference beyond 2^53 makes the unit NaN: the slot is then inexact.
+    const unit = scale > 0 && ref !== undefined ? (ref <= MAX_BIG && ref >= MIN_BIG ? Number(ref) : Number.NaN) * scale : 0;
     const pos = f[base + POS]!;
     const longCase = pos + f[base + W_BUY]! + f[base + A_BUY]!;
     const shortCase = pos - f[base + W_SELL]! - f[base + A_SELL]!;
@@ -366,7 +338,9 @@ export class ExposureSlots {
     f[base + SHORT_VALUE] = shortValue;
     f[base + GROSS_VALUE] = absLong > absShort ? absLong : absShort;
     f[base + PENDING] = pending;
-    const ok = safe(unit) && safe(longCase) && safe(shortCase) && safe(posValue) && safe(longValue) && safe(shortValue) && safe(unpricedCash) && safe(pending);
+    const ok =
+      unit <= MAX && unit >= -MAX && longCase <= MAX && longCase >= -MAX && shortCase <= MAX && shortCase >= -MAX && posValue <= MAX && posValue >= -MAX &&
+      longValue <= MAX && longValue >= -MAX && shortValue <= MAX && shortValue >= -MAX && unpricedCash <= MAX && unpricedCash >= -MAX && pending <= MAX && pending >= -MAX;
     this.setExact(k, ok ? 1 : 0);
   }
 
@@ -391,23 +365,27 @@ export class ExposureSlots {
       gross += g;
       long += l;
       short += s;
-      ok = ok && safe(nav) && safe(pending) && safe(gross) && safe(long) && safe(short);
+      ok = ok && nav <= MAX && nav >= -MAX && pending <= MAX && pending >= -MAX && gross <= MAX && long <= MAX && long >= -MAX && short <= MAX && short >= -MAX;
       const groups = this.slotGroups[k]!;
       for (let i = 0; i < groups.length; i++) {
         const at = groups[i]! * 3;
-        gs[at] = gs[at]! + g;
-        gs[at + 1] = gs[at + 1]! + l;
-        gs[at + 2] = gs[at + 2]! + s;
-        ok = ok && safe(gs[at]!) && safe(gs[at + 1]!) && safe(gs[at + 2]!);
+        const ga = gs[at]! + g;
+        const la = gs[at + 1]! + l;
+        const sa = gs[at + 2]! + s;
+        gs[at] = ga;
+        gs[at + 1] = la;
+        gs[at + 2] = sa;
+        ok = ok && ga <= MAX && la <= MAX && la >= -MAX && sa <= MAX && sa >= -MAX;
       }
     }
     const projectedCash = this.cash - pending;
-    this.nav = nav;
-    this.projectedCash = projectedCash;
-    this.gross = gross;
-    this.long = long;
-    this.short = short;
-    this.totalsExact = ok && safe(projectedCash);
+    const t = this.totals;
+    t[T_NAV] = nav;
+    t[T_PROJECTED_CASH] = projectedCash;
+    t[T_GROSS] = gross;
+    t[T_LONG] = long;
+    t[T_SHORT] = short;
+    this.totalsExact = ok && projectedCash <= MAX && projectedCash >= -MAX;
   }
 
   private indexGroups(book: LimitBook): void {

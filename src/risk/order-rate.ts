@@ -34,7 +34,8 @@ class TimeQueue {
 
   push(t: number): void {
     const lk = this.head + this.len - 1;
-    const last = this.len > 0 ? this.buf[lk < this.buf.length ? lk : lk - this.buf.length] : undefined;
+    // -Infinity rather than undefined for "none": a double-or-undefined is boxed on every push.
+    const last = this.len > 0 ? this.buf[lk < this.buf.length ? lk : lk - this.buf.length]! : Number.NEGATIVE_INFINITY;
     if (this.len === this.buf.length) {
       const next = new Float64Array(this.buf.length * 2);
       for (let i = 0; i < this.len; i++) next[i] = this.at(i);
@@ -42,7 +43,7 @@ class TimeQueue {
       this.head = 0;
     }
     const k = this.head + this.len;
-    this.buf[k < this.buf.length ? k : k - this.buf.length] = last !== undefined && t < last ? last : t;
+    this.buf[k < this.buf.length ? k : k - this.buf.length] = t < last ? last : t;
     this.len++;
   }
 
@@ -74,8 +75,11 @@ class TimeQueue {
   }
 }
 
-function pruneTo(this: number, q: TimeQueue): void {
-  q.prune(this);
+/** The cutoff of the sweep under way: a number handed to forEach as its `this` is boxed per sweep. */
+let sweepCutoff = 0;
+
+function pruneTo(q: TimeQueue): void {
+  q.prune(sweepCutoff);
 }
 
 export class OrderRateWindow {
@@ -141,6 +145,7 @@ export class OrderRateWindow {
     this.lastSweep = now;
     // An emptied queue stays (it is reused when the symbol trades again): deleting it made every
     // sparse symbol's next order allocate a new ring buffer. Queues are bounded by the instruments.
-    this.bySymbol.forEach(pruneTo, cutoff);
+    sweepCutoff = cutoff;
+    this.bySymbol.forEach(pruneTo);
   }
 }
