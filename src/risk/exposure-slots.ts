@@ -1,7 +1,7 @@
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import { groupMembers } from './limits.ts';
 import type { LimitBook } from './limits.ts';
-import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PriceOf } from './projected-state.ts';
+import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, WorkingOrderView } from './projected-state.ts';
 
 /**
  * The projected state as the L1 fast path reads it (gate-fast.ts): one preallocated slot of doubles
@@ -266,20 +266,28 @@ export class ExposureSlots {
       const symbol = named[i]!;
       const k = this.slotFor(symbol, instrumentOf);
       this.clearRaw(k);
-      const f = this.f;
-      for (const p of by.positions(symbol)) {
-        this.add(k, POS, p.qtyUnits, false, null);
-        f[k * WIDTH + PRESENT] = 1;
-      }
-      for (const o of by.workingOrders(symbol)) {
-        if (o.remainingUnits <= 0n) continue;
-        const buy = o.side === 'buy';
-        this.add(k, buy ? W_BUY : W_SELL, o.remainingUnits, buy, o.priceUnits);
-        f[k * WIDTH + PRESENT] = 1;
-      }
+      // Arrays (the usual answer) are walked by index: for..of made an iterator per list.
+      const positions = by.positions(symbol);
+      if (Array.isArray(positions)) for (let j = 0; j < positions.length; j++) this.addPosition(k, positions[j] as PositionView);
+      else for (const p of positions) this.addPosition(k, p);
+      const working = by.workingOrders(symbol);
+      if (Array.isArray(working)) for (let j = 0; j < working.length; j++) this.addWorking(k, working[j] as WorkingOrderView);
+      else for (const o of working) this.addWorking(k, o);
       if (!this.readParents(by, symbol, k)) return false;
     }
     return true;
+  }
+
+  private addPosition(k: number, p: PositionView): void {
+    this.add(k, POS, p.qtyUnits, false, null);
+    this.f[k * WIDTH + PRESENT] = 1;
+  }
+
+  private addWorking(k: number, o: WorkingOrderView): void {
+    if (o.remainingUnits <= 0n) return;
+    const buy = o.side === 'buy';
+    this.add(k, buy ? W_BUY : W_SELL, o.remainingUnits, buy, o.priceUnits);
+    this.f[k * WIDTH + PRESENT] = 1;
   }
 
   /** One symbol's parents replaced in the parents map, in place (a parent that stays keeps its key). */
@@ -290,7 +298,10 @@ export class ExposureSlots {
     const old = this.oldIds;
     for (let i = 0; i < before; i++) old[i] = list[i]!.id;
     let n = 0;
-    for (const p of by.algoParents(symbol)) {
+    const read = by.algoParents(symbol);
+    const arr = Array.isArray(read) ? (read as readonly AlgoParentView[]) : [...read];
+    for (let j = 0; j < arr.length; j++) {
+      const p = arr[j]!;
       if (p.symbol !== symbol) return false;
       const known = this.parents.get(p.id);
       if (known !== undefined && known.symbol !== symbol) return false;

@@ -47,8 +47,9 @@ class TimeQueue {
     this.len++;
   }
 
-  /** Drops times at or before `cutoff`. */
-  prune(cutoff: number): void {
+  /** Drops times at or before CUTOFF[0]. */
+  prune(): void {
+    const cutoff = CUTOFF[0]!;
     while (this.len > 0 && this.buf[this.head]! <= cutoff) {
       this.head = this.head + 1 === this.buf.length ? 0 : this.head + 1;
       this.len--;
@@ -75,11 +76,14 @@ class TimeQueue {
   }
 }
 
-/** The cutoff of the sweep under way: a number handed to forEach as its `this` is boxed per sweep. */
-let sweepCutoff = 0;
+/**
+ * The cutoff a prune drops up to, in a typed array: a double handed to a call that is not inlined
+ * (or to forEach as its `this`) is boxed, and every recorded order prunes.
+ */
+const CUTOFF = new Float64Array(1);
 
 function pruneTo(q: TimeQueue): void {
-  q.prune(sweepCutoff);
+  q.prune();
 }
 
 export class OrderRateWindow {
@@ -136,16 +140,15 @@ export class OrderRateWindow {
    * sweep of every symbol on every order cost more than the rest of the gate's rate work.
    */
   private prune(now: number, symbol: string | undefined): void {
-    const cutoff = now - this.retainMs;
-    this.all.prune(cutoff);
+    CUTOFF[0] = now - this.retainMs;
+    this.all.prune();
     if (now - this.lastSweep < MINUTE_MS) {
-      if (symbol !== undefined) this.bySymbol.get(symbol)?.prune(cutoff);
+      if (symbol !== undefined) this.bySymbol.get(symbol)?.prune();
       return;
     }
     this.lastSweep = now;
     // An emptied queue stays (it is reused when the symbol trades again): deleting it made every
     // sparse symbol's next order allocate a new ring buffer. Queues are bounded by the instruments.
-    sweepCutoff = cutoff;
     this.bySymbol.forEach(pruneTo);
   }
 }
