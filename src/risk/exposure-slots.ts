@@ -50,6 +50,8 @@ export const T_PROJECTED_CASH = 1;
 export const T_GROSS = 2;
 export const T_LONG = 3;
 export const T_SHORT = 4;
+/** The source's cash, as read at the last version change. */
+const T_CASH = 5;
 
 /** How sync() found the source last time: nothing read yet. */
 const UNSYNCED: unique symbol = Symbol('unsynced');
@@ -67,6 +69,7 @@ export class ExposureSlots {
   private inexactSlots = 0;
   private totalsExact = false;
   private cashExact = false;
+  private cashRead: bigint | undefined;
   /** Parents as the source last gave them, by id (the gate moves a child's quantity out of its parent). */
   readonly parents = new Map<string, AlgoParentView>();
   /** Each symbol's parents in the source's order, for replacing them when the symbol changes. */
@@ -80,13 +83,12 @@ export class ExposureSlots {
   /** gross, long, short per group. */
   private groupSums = new Float64Array(0);
 
-  private cash = 0;
   /**
    * NAV, projected cash and the book's gross/long/short (T_NAV ...), and per group gross, long,
    * short (groupSums): typed arrays, so the gate reads them as raw doubles (a double read from an
    * object field or returned from a call may be boxed).
    */
-  readonly totals = new Float64Array(5);
+  readonly totals = new Float64Array(6);
 
   /** How often sync() read the whole source, for tests and benchmarks. */
   readonly stats = { fullReads: 0, symbolReads: 0 };
@@ -106,8 +108,13 @@ export class ExposureSlots {
       if (named === 'all' || named.length > MAX_CHANGED || !this.readNamed(by!, named, instrumentOf)) this.readAll(source, instrumentOf, book);
       else this.stats.symbolReads++;
       const cash = source.cashUnits();
-      this.cashExact = cash <= MAX_BIG && cash >= MIN_BIG;
-      this.cash = this.cashExact ? Number(cash) : 0;
+      // Converted when it changes: Number() of a bigint beyond 2^30 makes a heap number, and the
+      // version moves with every order while the cash moves with fills only.
+      if (cash !== this.cashRead) {
+        this.cashRead = cash;
+        this.cashExact = cash <= MAX_BIG && cash >= MIN_BIG;
+        this.totals[T_CASH] = this.cashExact ? Number(cash) : 0;
+      }
       this.version = v;
       dirty = true;
     }
@@ -360,7 +367,8 @@ export class ExposureSlots {
     const f = this.f;
     const gs = this.groupSums;
     gs.fill(0);
-    let nav = this.cash;
+    const cash = this.totals[T_CASH]!;
+    let nav = cash;
     let pending = 0;
     let gross = 0;
     let long = 0;
@@ -389,7 +397,7 @@ export class ExposureSlots {
         ok = ok && ga <= MAX && la <= MAX && la >= -MAX && sa <= MAX && sa >= -MAX;
       }
     }
-    const projectedCash = this.cash - pending;
+    const projectedCash = cash - pending;
     const t = this.totals;
     t[T_NAV] = nav;
     t[T_PROJECTED_CASH] = projectedCash;
