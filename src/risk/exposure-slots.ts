@@ -1,7 +1,8 @@
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import { groupMembers } from './limits.ts';
 import type { LimitBook } from './limits.ts';
-import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, WorkingOrderView } from './projected-state.ts';
+import { seedSums } from './projected-state.ts';
+import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, ProjectedState, SymbolExposure, WorkingOrderView } from './projected-state.ts';
 
 /**
  * The projected state as the L1 fast path reads it (gate-fast.ts): one preallocated slot of doubles
@@ -70,6 +71,8 @@ export class ExposureSlots {
   private totalsExact = false;
   private cashExact = false;
   private cashRead: bigint | undefined;
+  /** state() until the slots change. */
+  private asState: ProjectedState | undefined;
   /** Parents as the source last gave them, by id (the gate moves a child's quantity out of its parent). */
   readonly parents = new Map<string, AlgoParentView>();
   /** Each symbol's parents in the source's order, for replacing them when the symbol changes. */
@@ -131,8 +134,75 @@ export class ExposureSlots {
         dirty = true;
       }
     }
-    if (dirty) this.sumTotals();
+    if (dirty) {
+      this.sumTotals();
+      this.asState = undefined;
+    }
     return this.exact();
+  }
+
+  /**
+   * The slots as a ProjectedState (exact() must be true), for the exact gate when the fast path
+   * could not decide: equal, value for value, to what ProjectedStateCache would build from the same
+   * source and prices, with the exposure sums already known. Made once per change of the slots
+   * (a breach allocates; a clean pass never asks), so the exact path does not have to bring a
+   * cache that fell behind over many clean passes up to date.
+   */
+  state(): ProjectedState {
+    if (this.asState) return this.asState;
+    const f = this.f;
+    const t = this.totals;
+    const unpriced: string[] = [];
+    for (let k = 0; k < this.symbols.length; k++) {
+      const base = k * WIDTH;
+      if (f[base + PRESENT] !== 1 || this.refs[k] !== undefined) continue;
+      const pos = f[base + POS]!;
+      if (pos + f[base + W_BUY]! + f[base + A_BUY]! !== 0 || pos - f[base + W_SELL]! - f[base + A_SELL]! !== 0) unpriced.push(this.symbols[k]!);
+    }
+    const state: ProjectedState = {
+      cashUnits: this.cashRead ?? 0n,
+      navUnits: BigInt(t[T_NAV]!),
+      projectedCashUnits: BigInt(t[T_PROJECTED_CASH]!),
+      symbols: new SlotExposures(this, this.index),
+      parents: new Map(this.parents),
+      unpriced,
+    };
+    seedSums(state, undefined, { gross: BigInt(t[T_GROSS]!), long: BigInt(t[T_LONG]!), short: BigInt(t[T_SHORT]!) });
+    const gs = this.groupSums;
+    for (let g = 0; g < this.groupLists.length; g++) {
+      seedSums(state, this.groupLists[g], { gross: BigInt(gs[g * 3]!), long: BigInt(gs[g * 3 + 1]!), short: BigInt(gs[g * 3 + 2]!) });
+    }
+    return (this.asState = state);
+  }
+
+  /** Slot k as projected-state.ts's finish() makes it (slot k present and exact). */
+  exposureAt(k: number): SymbolExposure {
+    const f = this.f;
+    const base = k * WIDTH;
+    const pos = f[base + POS]!;
+    return {
+      symbol: this.symbols[k]!,
+      positionUnits: BigInt(pos),
+      workingBuyUnits: BigInt(f[base + W_BUY]!),
+      workingSellUnits: BigInt(f[base + W_SELL]!),
+      algoBuyUnits: BigInt(f[base + A_BUY]!),
+      algoSellUnits: BigInt(f[base + A_SELL]!),
+      refPriceUnits: this.refs[k],
+      longCaseUnits: BigInt(pos + f[base + W_BUY]! + f[base + A_BUY]!),
+      shortCaseUnits: BigInt(pos - f[base + W_SELL]! - f[base + A_SELL]!),
+      positionValueUnits: BigInt(f[base + POS_VALUE]!),
+      longCaseValueUnits: BigInt(f[base + LONG_VALUE]!),
+      shortCaseValueUnits: BigInt(f[base + SHORT_VALUE]!),
+      grossValueUnits: BigInt(f[base + GROSS_VALUE]!),
+      pendingBuyCashUnits: BigInt(f[base + PENDING]!),
+    };
+  }
+
+  /** Symbols of the present slots, in slot order. */
+  presentSymbols(): string[] {
+    const out: string[] = [];
+    for (let k = 0; k < this.symbols.length; k++) if (this.f[k * WIDTH + PRESENT] === 1) out.push(this.symbols[k]!);
+    return out;
   }
 
   /** Whether every slot and total is an exact integer (the fast path may decide). */
@@ -420,5 +490,65 @@ export class ExposureSlots {
     const out: number[] = [];
     for (let g = 0; g < this.groupLists.length; g++) if (this.groupLists[g]!.includes(symbol)) out.push(g);
     return out;
+  }
+}
+
+/**
+ * The symbols map of ExposureSlots.state(): each present slot's exposure, made when first asked
+ * for. The slots do not change while the state is in use (it is dropped at their next change);
+ * the state copies nothing else.
+ */
+class SlotExposures implements ReadonlyMap<string, SymbolExposure> {
+  private readonly slots: ExposureSlots;
+  private readonly index: ReadonlyMap<string, number>;
+  private readonly made = new Map<string, SymbolExposure>();
+  private order: string[] | undefined;
+
+  constructor(slots: ExposureSlots, index: ReadonlyMap<string, number>) {
+    this.slots = slots;
+    this.index = index;
+  }
+
+  private keysInOrder(): string[] {
+    return (this.order ??= this.slots.presentSymbols());
+  }
+
+  get size(): number {
+    return this.keysInOrder().length;
+  }
+
+  get(k: string): SymbolExposure | undefined {
+    let e = this.made.get(k);
+    if (e !== undefined) return e;
+    const i = this.index.get(k);
+    if (i === undefined || !this.slots.present(i)) return undefined;
+    e = this.slots.exposureAt(i);
+    this.made.set(k, e);
+    return e;
+  }
+
+  has(k: string): boolean {
+    const i = this.index.get(k);
+    return i !== undefined && this.slots.present(i);
+  }
+
+  forEach(fn: (value: SymbolExposure, key: string, map: ReadonlyMap<string, SymbolExposure>) => void, thisArg?: unknown): void {
+    for (const k of this.keysInOrder()) fn.call(thisArg, this.get(k)!, k, this);
+  }
+
+  *entries(): MapIterator<[string, SymbolExposure]> {
+    for (const k of this.keysInOrder()) yield [k, this.get(k)!];
+  }
+
+  *keys(): MapIterator<string> {
+    yield* this.keysInOrder();
+  }
+
+  *values(): MapIterator<SymbolExposure> {
+    for (const k of this.keysInOrder()) yield this.get(k)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, SymbolExposure]> {
+    return this.entries();
   }
 }

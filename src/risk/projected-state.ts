@@ -688,6 +688,20 @@ function adjusted(base: Sums, from: ProjectedState, to: ProjectedState, changed:
   return out;
 }
 
+/**
+ * Records sums already known for a state built elsewhere (ExposureSlots.state(): the slots keep
+ * them), so exposureSums() answers without walking the symbols. `only` must be the list the
+ * caller will ask with (the book's own group list, by identity); undefined: the whole book.
+ */
+export function seedSums(state: ProjectedState, only: readonly string[] | undefined, sums: Sums): void {
+  let perState = sumsCache.get(state);
+  if (!perState) {
+    perState = new Map();
+    sumsCache.set(state, perState);
+  }
+  perState.set(only ?? ALL, sums);
+}
+
 /** Gives `to` every sum already known for `from`, adjusted for the symbols that changed. */
 function carrySums(from: ProjectedState, to: ProjectedState, changed: readonly string[]): void {
   const known = sumsCache.get(from);

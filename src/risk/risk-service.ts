@@ -186,7 +186,7 @@ export class RiskService {
    * after the structural checks (checkOrder) passed.
    */
   check(order: RiskOrder, now: number): RiskDecision {
-    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision);
+    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision, this.slotsReady);
     this.handle(this.breakers.recordOrderAttempt(now), now);
     if (decision.verdict === 'pass') this.rates.record(now, order.symbol);
     return decision;
@@ -212,6 +212,8 @@ export class RiskService {
   /** The projected state in doubles, updated in place, for the fast path (gate-fast.ts). */
   private readonly slots = new ExposureSlots();
   private readonly strictnessMemo = new StrictnessMemo();
+  /** The slots were synced and exact for the order being checked: the exact path may read them (slots.state()). */
+  private slotsReady = false;
   private fastInputs: FastInputs | undefined;
   /** How check() decided: a clean pass settled by the fast path, or the exact path. For tests and benchmarks. */
   readonly checkStats = { fast: 0, exact: 0 };
@@ -222,9 +224,11 @@ export class RiskService {
    * exact path then decides.
    */
   private fastCheck(order: RiskOrder, now: number): RiskDecision | undefined {
+    this.slotsReady = false;
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) return undefined;
-    if (!this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book)) {
+    this.slotsReady = this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book);
+    if (!this.slotsReady) {
       this.checkStats.exact++;
       return undefined;
     }
@@ -278,7 +282,7 @@ export class RiskService {
     inputs: undefined,
   };
 
-  private evaluate(order: RiskOrder, now: number, reuse: RiskDecision | undefined): RiskDecision {
+  private evaluate(order: RiskOrder, now: number, reuse: RiskDecision | undefined, fromSlots = false): RiskDecision {
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
     const m = this.deps.market;
@@ -287,7 +291,9 @@ export class RiskService {
     sc.market.bidUnits = m.bid(order.symbol);
     sc.market.askUnits = m.ask(order.symbol);
     this.rates.ratesInto(now, order.symbol, sc.rates);
-    const state = this.projectedState();
+    // After the fast path synced the slots, they are the state (ProjectedStateCache may be many
+    // versions behind after a run of clean passes); preview() and a port without version() use the cache.
+    const state = fromSlots ? this.slots.state() : this.projectedState();
     const inputs = (sc.inputs ??= { state, limits: this.book, mode: this.state.mode, market: sc.market, rates: sc.rates, loss: undefined });
     inputs.state = state;
     inputs.limits = this.book;
