@@ -71,6 +71,8 @@ export class ExposureSlots {
   private totalsExact = false;
   private cashExact = false;
   private cashRead: bigint | undefined;
+  /** The totals must be summed again from the slots (they could not follow a change exactly). */
+  private needSum = true;
   /** state() until the slots change. */
   private asState: ProjectedState | undefined;
   /** Parents as the source last gave them, by id (the gate moves a child's quantity out of its parent). */
@@ -115,6 +117,7 @@ export class ExposureSlots {
       // version moves with every order while the cash moves with fills only.
       if (cash !== this.cashRead) {
         this.cashRead = cash;
+        this.needSum = true;
         this.cashExact = cash <= MAX_BIG && cash >= MIN_BIG;
         this.totals[T_CASH] = this.cashExact ? Number(cash) : 0;
       }
@@ -135,7 +138,7 @@ export class ExposureSlots {
       }
     }
     if (dirty) {
-      this.sumTotals();
+      if (this.needSum) this.sumTotals();
       this.asState = undefined;
     }
     return this.exact();
@@ -307,6 +310,7 @@ export class ExposureSlots {
   /** Reads everything again (readSource), every slot then revalued. */
   private readAll(source: ExposureSource, instrumentOf: InstrumentOf, book: LimitBook): void {
     this.stats.fullReads++;
+    this.needSum = true;
     if (book !== this.groupsBook) this.indexGroups(book);
     for (let k = 0; k < this.symbols.length; k++) this.clearRaw(k);
     for (const p of source.positions()) {
@@ -406,7 +410,10 @@ export class ExposureSlots {
   private revalue(k: number): void {
     const f = this.f;
     const base = k * WIDTH;
-    if (f[base + EXACT] === -2) return;
+    if (f[base + EXACT] === -2) {
+      this.needSum = true;
+      return;
+    }
     const ref = this.refs[k];
     const scale = f[base + SCALE]!;
     // A reference beyond 2^53 makes the unit NaN: the slot is then inexact.
@@ -421,15 +428,42 @@ export class ExposureSlots {
     const absShort = shortValue < 0 ? -shortValue : shortValue;
     const unpricedCash = unit * f[base + UNPRICED]!;
     const pending = f[base + PRICED]! + unpricedCash;
-    f[base + POS_VALUE] = posValue;
-    f[base + LONG_VALUE] = longValue;
-    f[base + SHORT_VALUE] = shortValue;
-    f[base + GROSS_VALUE] = absLong > absShort ? absLong : absShort;
-    f[base + PENDING] = pending;
+    const gross = absLong > absShort ? absLong : absShort;
     const ok =
       unit <= MAX && unit >= -MAX && longCase <= MAX && longCase >= -MAX && shortCase <= MAX && shortCase >= -MAX && posValue <= MAX && posValue >= -MAX &&
       longValue <= MAX && longValue >= -MAX && shortValue <= MAX && shortValue >= -MAX && unpricedCash <= MAX && unpricedCash >= -MAX && pending <= MAX && pending >= -MAX;
+    // The totals follow the slot by its change (old values out, new in) while every step stays an
+    // exact integer; otherwise sync() sums them again from the slots.
+    if (ok && !this.needSum) {
+      const t = this.totals;
+      this.needSum = !(
+        this.shift(t, T_NAV, f[base + POS_VALUE]!, posValue) &&
+        this.shift(t, T_PROJECTED_CASH, -f[base + PENDING]!, -pending) &&
+        this.shift(t, T_GROSS, f[base + GROSS_VALUE]!, gross) &&
+        this.shift(t, T_LONG, f[base + LONG_VALUE]!, longValue) &&
+        this.shift(t, T_SHORT, f[base + SHORT_VALUE]!, shortValue)
+      );
+      const groups = this.slotGroups[k]!;
+      const gs = this.groupSums;
+      for (let i = 0; i < groups.length && !this.needSum; i++) {
+        const at = groups[i]! * 3;
+        this.needSum = !(this.shift(gs, at, f[base + GROSS_VALUE]!, gross) && this.shift(gs, at + 1, f[base + LONG_VALUE]!, longValue) && this.shift(gs, at + 2, f[base + SHORT_VALUE]!, shortValue));
+      }
+    } else this.needSum = true;
+    f[base + POS_VALUE] = posValue;
+    f[base + LONG_VALUE] = longValue;
+    f[base + SHORT_VALUE] = shortValue;
+    f[base + GROSS_VALUE] = gross;
+    f[base + PENDING] = pending;
     this.setExact(k, ok ? 1 : 0);
+  }
+
+  /** a[i] - old + now, in place; false when a step leaves exact integers (a[i] is then unusable). */
+  private shift(a: Float64Array, i: number, old: number, now: number): boolean {
+    const out = a[i]! - old;
+    const back = out + now;
+    a[i] = back;
+    return out <= MAX && out >= -MAX && back <= MAX && back >= -MAX;
   }
 
   /** NAV, projected cash and the exposure sums, re-summed from the slots (order-free: exact integers). */
@@ -475,10 +509,12 @@ export class ExposureSlots {
     t[T_LONG] = long;
     t[T_SHORT] = short;
     this.totalsExact = ok && projectedCash <= MAX && projectedCash >= -MAX;
+    this.needSum = !this.totalsExact;
   }
 
   private indexGroups(book: LimitBook): void {
     this.groupsBook = book;
+    this.needSum = true;
     const names = Object.keys(book.groups);
     this.groupIndex = new Map(names.map((g, i) => [g, i]));
     this.groupLists = names.map((g) => groupMembers(book, g) ?? []);
