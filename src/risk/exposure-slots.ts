@@ -1,8 +1,8 @@
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import { groupMembers } from './limits.ts';
 import type { LimitBook } from './limits.ts';
-import { seedSums } from './projected-state.ts';
-import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, ProjectedState, SymbolExposure, WorkingOrderView } from './projected-state.ts';
+import { sumsFrom } from './projected-state.ts';
+import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, ProjectedState, Sums, SymbolExposure, WorkingOrderView } from './projected-state.ts';
 
 /**
  * The projected state as the L1 fast path reads it (gate-fast.ts): one preallocated slot of doubles
@@ -153,29 +153,52 @@ export class ExposureSlots {
    */
   state(): ProjectedState {
     if (this.asState) return this.asState;
-    const f = this.f;
     const t = this.totals;
-    const unpriced: string[] = [];
-    for (let k = 0; k < this.symbols.length; k++) {
-      const base = k * WIDTH;
-      if (f[base + PRESENT] !== 1 || this.refs[k] !== undefined) continue;
-      const pos = f[base + POS]!;
-      if (pos + f[base + W_BUY]! + f[base + A_BUY]! !== 0 || pos - f[base + W_SELL]! - f[base + A_SELL]! !== 0) unpriced.push(this.symbols[k]!);
-    }
-    const state: ProjectedState = {
+    const unpricedOf = (): string[] => this.unpricedSymbols();
+    let unpriced: string[] | undefined;
+    const state = {
       cashUnits: this.cashRead ?? 0n,
       navUnits: BigInt(t[T_NAV]!),
       projectedCashUnits: BigInt(t[T_PROJECTED_CASH]!),
       symbols: new SlotExposures(this, this.index),
-      parents: new Map(this.parents),
-      unpriced,
-    };
-    seedSums(state, undefined, { gross: BigInt(t[T_GROSS]!), long: BigInt(t[T_LONG]!), short: BigInt(t[T_SHORT]!) });
-    const gs = this.groupSums;
-    for (let g = 0; g < this.groupLists.length; g++) {
-      seedSums(state, this.groupLists[g], { gross: BigInt(gs[g * 3]!), long: BigInt(gs[g * 3 + 1]!), short: BigInt(gs[g * 3 + 2]!) });
-    }
+      // The live map: the state is the exact gate's for one check and dropped when the slots change.
+      parents: this.parents,
+      // Not read by the gate: listed when someone asks.
+      get unpriced(): readonly string[] {
+        return (unpriced ??= unpricedOf());
+      },
+    } satisfies ProjectedState;
+    sumsFrom(state, (only) => this.sumsOf(only));
     return (this.asState = state);
+  }
+
+  /** The book's sums (only undefined) or a group's (only: the book's own member list), as bigints. */
+  private sumsOf(only: readonly string[] | undefined): Sums | undefined {
+    let at: number;
+    let a: Float64Array;
+    if (only === undefined) {
+      a = this.totals;
+      at = T_GROSS;
+    } else {
+      const g = this.groupLists.indexOf(only);
+      if (g < 0) return undefined;
+      a = this.groupSums;
+      at = g * 3;
+    }
+    return { gross: BigInt(a[at]!), long: BigInt(a[at + 1]!), short: BigInt(a[at + 2]!) };
+  }
+
+  /** Present symbols with exposure and no reference price (ProjectedState.unpriced). */
+  private unpricedSymbols(): string[] {
+    const f = this.f;
+    const out: string[] = [];
+    for (let k = 0; k < this.symbols.length; k++) {
+      const base = k * WIDTH;
+      if (f[base + PRESENT] !== 1 || this.refs[k] !== undefined) continue;
+      const pos = f[base + POS]!;
+      if (pos + f[base + W_BUY]! + f[base + A_BUY]! !== 0 || pos - f[base + W_SELL]! - f[base + A_SELL]! !== 0) out.push(this.symbols[k]!);
+    }
+    return out;
   }
 
   /** Slot k as projected-state.ts's finish() makes it (slot k present and exact). */

@@ -662,9 +662,11 @@ function sumsOf(state: ProjectedState, only: readonly string[] | undefined): Sum
   }
   const hit = perState.get(key);
   if (hit) return hit;
-  let out: Sums;
-  const d = derivedFrom.get(state);
-  if (d) {
+  let out: Sums | undefined = sumsSources.get(state)?.(only);
+  const d = out ? undefined : derivedFrom.get(state);
+  if (out) {
+    // Known where the state was built.
+  } else if (d) {
     out = adjusted(sumsOf(d.base, only), d.base, state, d.changed, only);
   } else {
     out = { gross: 0n, long: 0n, short: 0n };
@@ -688,18 +690,17 @@ function adjusted(base: Sums, from: ProjectedState, to: ProjectedState, changed:
   return out;
 }
 
+/** Where a state built elsewhere (ExposureSlots.state()) finds sums it already knows, asked on a miss. */
+export type SumsSource = (only: readonly string[] | undefined) => Sums | undefined;
+const sumsSources = new WeakMap<ProjectedState, SumsSource>();
+
 /**
- * Records sums already known for a state built elsewhere (ExposureSlots.state(): the slots keep
- * them), so exposureSums() answers without walking the symbols. `only` must be the list the
- * caller will ask with (the book's own group list, by identity); undefined: the whole book.
+ * Lets exposureSums() on `state` answer from `source` (by the list asked with: the book's own
+ * group lists, by identity; undefined for the whole book) without walking the symbols; a list the
+ * source does not know is summed as usual.
  */
-export function seedSums(state: ProjectedState, only: readonly string[] | undefined, sums: Sums): void {
-  let perState = sumsCache.get(state);
-  if (!perState) {
-    perState = new Map();
-    sumsCache.set(state, perState);
-  }
-  perState.set(only ?? ALL, sums);
+export function sumsFrom(state: ProjectedState, source: SumsSource): void {
+  sumsSources.set(state, source);
 }
 
 /** Gives `to` every sum already known for `from`, adjusted for the symbols that changed. */
