@@ -224,6 +224,16 @@ export class ExposureSlots {
     };
   }
 
+  /** sideReduces() for a symbol as it stands (exact() must be true): false when the symbol has nothing. */
+  reduces(symbol: string, side: 'buy' | 'sell'): boolean {
+    const k = this.slotOf(symbol);
+    if (k < 0 || !this.present(k)) return false;
+    const f = this.f;
+    const base = k * WIDTH;
+    const pos = f[base + POS]!;
+    return side === 'sell' ? pos > 0 && pos - f[base + W_SELL]! - f[base + A_SELL]! >= 0 : pos < 0 && pos + f[base + W_BUY]! + f[base + A_BUY]! <= 0;
+  }
+
   /** Symbols of the present slots, in slot order. */
   presentSymbols(): string[] {
     const out: string[] = [];

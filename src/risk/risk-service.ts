@@ -166,6 +166,9 @@ export class RiskService {
    * answered by the same rule L1 applies to a new order (sideReduces).
    */
   reduces(symbol: string, side: 'buy' | 'sell'): boolean {
+    // The slots when they can answer: check() keeps them current, and ProjectedStateCache, which
+    // clean passes no longer touch, may be far behind (catching it up can be a full rebuild).
+    if (this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book)) return this.slots.reduces(symbol, side);
     const e = exposureOf(this.projectedState(), symbol);
     return sideReduces(e.positionUnits, e, side);
   }
