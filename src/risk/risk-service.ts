@@ -203,13 +203,14 @@ export class RiskService {
     return this.evaluate(order, now, undefined);
   }
 
+  /** The clean pass's notional, computed when read (a bigint product is an allocation per check). */
+  private readonly notional: LazyNotional = { inst: undefined, price: 0n, qty: 0n, value: null, ready: true };
+
   /**
    * check()'s decision for a clean pass, overwritten by the next check(): the steady-state check
    * (every limit holds) then allocates nothing. Callers read a check's decision at once (the order
    * path turns it into its verdict); preview() and every breach return a decision of their own.
    */
-  /** The clean pass's notional, computed when read (a bigint product is an allocation per check). */
-  private readonly notional: LazyNotional = { inst: undefined, price: 0n, qty: 0n, value: null, ready: true };
   private readonly passDecision: RiskDecision = lazyNotional(blankDecision(), this.notional);
 
   /** The projected state in doubles, updated in place, for the fast path (gate-fast.ts). */
