@@ -570,7 +570,10 @@ export class ExposureSlots {
 class SlotExposures implements ReadonlyMap<string, SymbolExposure> {
   private readonly slots: ExposureSlots;
   private readonly index: ReadonlyMap<string, number>;
-  private readonly made = new Map<string, SymbolExposure>();
+  /** The order's symbol is usually the only one asked for: one entry before a map. */
+  private lastKey: string | undefined;
+  private lastMade: SymbolExposure | undefined;
+  private made: Map<string, SymbolExposure> | undefined;
   private order: string[] | undefined;
 
   constructor(slots: ExposureSlots, index: ReadonlyMap<string, number>) {
@@ -587,12 +590,15 @@ class SlotExposures implements ReadonlyMap<string, SymbolExposure> {
   }
 
   get(k: string): SymbolExposure | undefined {
-    let e = this.made.get(k);
+    if (k === this.lastKey) return this.lastMade;
+    let e = this.made?.get(k);
     if (e !== undefined) return e;
     const i = this.index.get(k);
     if (i === undefined || !this.slots.present(i)) return undefined;
     e = this.slots.exposureAt(i);
-    this.made.set(k, e);
+    if (this.lastKey !== undefined) (this.made ??= new Map()).set(this.lastKey, this.lastMade!);
+    this.lastKey = k;
+    this.lastMade = e;
     return e;
   }
 

@@ -654,6 +654,9 @@ function addTo(acc: Sums, e: SymbolExposure | undefined, sign: 1 | -1): void {
  * sums are exact, so every route gives the same numbers as summing afresh.
  */
 function sumsOf(state: ProjectedState, only: readonly string[] | undefined): Sums {
+  // A state that knows its sums answers first (and leaves nothing in the cache).
+  const known = (state as { [SUMS_SOURCE]?: SumsSource })[SUMS_SOURCE]?.(only);
+  if (known) return known;
   const key = only ?? ALL;
   let perState = sumsCache.get(state);
   if (!perState) {
@@ -662,11 +665,9 @@ function sumsOf(state: ProjectedState, only: readonly string[] | undefined): Sum
   }
   const hit = perState.get(key);
   if (hit) return hit;
-  let out: Sums | undefined = sumsSources.get(state)?.(only);
-  const d = out ? undefined : derivedFrom.get(state);
-  if (out) {
-    // Known where the state was built.
-  } else if (d) {
+  let out: Sums;
+  const d = derivedFrom.get(state);
+  if (d) {
     out = adjusted(sumsOf(d.base, only), d.base, state, d.changed, only);
   } else {
     out = { gross: 0n, long: 0n, short: 0n };
@@ -692,7 +693,8 @@ function adjusted(base: Sums, from: ProjectedState, to: ProjectedState, changed:
 
 /** Where a state built elsewhere (ExposureSlots.state()) finds sums it already knows, asked on a miss. */
 export type SumsSource = (only: readonly string[] | undefined) => Sums | undefined;
-const sumsSources = new WeakMap<ProjectedState, SumsSource>();
+/** Kept on the state itself (not enumerable): a WeakMap entry per state cost more than the sums. */
+const SUMS_SOURCE = Symbol('sumsSource');
 
 /**
  * Lets exposureSums() on `state` answer from `source` (by the list asked with: the book's own
@@ -700,7 +702,7 @@ const sumsSources = new WeakMap<ProjectedState, SumsSource>();
  * source does not know is summed as usual.
  */
 export function sumsFrom(state: ProjectedState, source: SumsSource): void {
-  sumsSources.set(state, source);
+  Object.defineProperty(state, SUMS_SOURCE, { value: source, enumerable: false });
 }
 
 /** Gives `to` every sum already known for `from`, adjusted for the symbols that changed. */

@@ -291,10 +291,13 @@ export class RiskService {
     if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
     const m = this.deps.market;
     const sc = this.scratch;
-    sc.market.refPriceUnits = m.ref(order.symbol);
-    sc.market.bidUnits = m.bid(order.symbol);
-    sc.market.askUnits = m.ask(order.symbol);
-    this.rates.ratesInto(now, order.symbol, sc.rates);
+    // After the fast path, its quote and rates for this order are in the scratch already.
+    if (!fromSlots) {
+      sc.market.refPriceUnits = m.ref(order.symbol);
+      sc.market.bidUnits = m.bid(order.symbol);
+      sc.market.askUnits = m.ask(order.symbol);
+      this.rates.ratesInto(now, order.symbol, sc.rates);
+    }
     // After the fast path synced the slots, they are the state (ProjectedStateCache may be many
     // versions behind after a run of clean passes); preview() and a port without version() use the cache.
     const state = fromSlots ? this.slots.state() : this.projectedState();
