@@ -88,6 +88,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     candle(c) {
       bus.publish('candle', c);
     },
+    wantsCandles: () => bus.wants('candle'),
   });
   venue.onMarket((e) => hub.on(e));
 

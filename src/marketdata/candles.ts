@@ -59,7 +59,11 @@ export class CandleBuilder {
 
   /** Ring of closed bars; `#head` is the slot the next closed bar goes to. */
   readonly #ring: (UnitCandle | undefined)[];
+  /** The DTO of each closed bar in the ring, built at most once (slots match `#ring`). */
+  readonly #dtos: (CandleDto | undefined)[];
   #head = 0;
+  /** Bars closed since construction (only grows). */
+  #closed = 0;
   #count = 0;
   #current: UnitCandle | null = null;
   /** Latest time seen through addTrade / advanceTo. */
@@ -80,7 +84,11 @@ export class CandleBuilder {
     this.qtyDecimals = qtyDecimals;
     this.maxBars = maxBars;
     this.#ring = new Array<UnitCandle | undefined>(maxBars);
+    this.#dtos = new Array<CandleDto | undefined>(maxBars);
   }
+
+  /** Moves on every change of the bars (a trade, a bar opened): readers cache on it. */
+  version = 0;
 
   /** Open time of the bar containing `ts`. */
   barTime(ts: number): number {
@@ -93,10 +101,22 @@ export class CandleBuilder {
    * is fine). Returns the bars this closed, then the update of the bar the trade went into.
    */
   addTrade(ts: number, price: bigint, qty: bigint): CandleEvent[] {
+    const events: CandleEvent[] = [];
+    this.trade(ts, price, qty, (candle) => events.push({ kind: 'close', candle }));
+    events.push({ kind: 'update', candle: this.#toDto(this.#current as UnitCandle) });
+    return events;
+  }
+
+  /**
+   * `addTrade` without the events: each bar it closes goes to `onClose` (its DTO is built only when
+   * one is given); the open bar always changes. For a caller that reads the open bar only when it
+   * publishes it (the hub): at full replay speed the per-trade update DTOs were never read.
+   */
+  trade(ts: number, price: bigint, qty: bigint, onClose?: (candle: CandleDto) => void): void {
     if (!Number.isFinite(ts)) throw new RangeError(`trade time must be finite, got ${ts}`);
     if (price <= 0n) throw new RangeError(`trade price must be positive, got ${price} units`);
     if (qty <= 0n) throw new RangeError(`trade qty must be positive, got ${qty} units`);
-    const events = this.advanceTo(ts);
+    this.advance(ts, onClose);
     const bar = this.#current;
     const start = this.barTime(ts);
     if (bar !== null && start < bar.time) {
@@ -120,8 +140,7 @@ export class CandleBuilder {
       bar.volume += qty;
       bar.trades += 1;
     }
-    events.push({ kind: 'update', candle: this.#toDto(this.#current as UnitCandle) });
-    return events;
+    this.version++;
   }
 
   /** `addTrade` with decimal prices and quantities (strings or numbers), converted exactly. */
@@ -138,27 +157,35 @@ export class CandleBuilder {
    * fall out of the ring at once), so a long pause costs O(maxBars), not O(gap).
    */
   advanceTo(ts: number): CandleEvent[] {
-    if (!Number.isFinite(ts)) throw new RangeError(`time must be finite, got ${ts}`);
     const events: CandleEvent[] = [];
-    if (ts <= this.#now) return events;
+    if (this.advance(ts, (candle) => events.push({ kind: 'close', candle }))) events.push({ kind: 'update', candle: this.#toDto(this.#current as UnitCandle) });
+    return events;
+  }
+
+  /**
+   * `advanceTo` without the events: each bar it closes goes to `onClose` (its DTO built only when one
+   * is given); returns whether a new open bar was opened (what advanceTo reports as an 'update').
+   */
+  advance(ts: number, onClose?: (candle: CandleDto) => void): boolean {
+    if (!Number.isFinite(ts)) throw new RangeError(`time must be finite, got ${ts}`);
+    if (ts <= this.#now) return false;
     this.#now = ts;
     const bar = this.#current;
-    if (bar === null) return events;
+    if (bar === null) return false;
     const target = this.barTime(ts);
-    if (target <= bar.time) return events;
+    if (target <= bar.time) return false;
 
-    this.#close(bar, events);
+    this.#close(bar, onClose);
     const carry = bar.close;
     const firstGap = bar.time + this.intervalMs;
     const gapBars = (target - firstGap) / this.intervalMs;
     const from = gapBars > this.maxBars ? target - this.maxBars * this.intervalMs : firstGap;
     for (let t = from; t < target; t += this.intervalMs) {
-      this.#close({ time: t, open: carry, high: carry, low: carry, close: carry, volume: 0n, trades: 0 }, events);
+      this.#close({ time: t, open: carry, high: carry, low: carry, close: carry, volume: 0n, trades: 0 }, onClose);
     }
-    const open: UnitCandle = { time: target, open: carry, high: carry, low: carry, close: carry, volume: 0n, trades: 0 };
-    this.#current = open;
-    events.push({ kind: 'update', candle: this.#toDto(open) });
-    return events;
+    this.#current = { time: target, open: carry, high: carry, low: carry, close: carry, volume: 0n, trades: 0 };
+    this.version++;
+    return true;
   }
 
   /** The open bar, or null before the first trade. */
@@ -166,10 +193,38 @@ export class CandleBuilder {
     return this.#current === null ? null : this.#toDto(this.#current);
   }
 
-  /** Closed bars, oldest first (at most `maxBars`), followed by the open bar unless `includeCurrent` is false. */
+  /** The open bar's close in units (the last price), or null before the first trade. */
+  currentClose(): bigint | null {
+    return this.#current === null ? null : this.#current.close;
+  }
+
+  /** Closed bars, oldest first (at most `maxBars`), followed by the open bar unless `includeCurrent` is false. Closed bars' DTOs are frozen and shared. */
   history(options: { includeCurrent?: boolean } = {}): CandleDto[] {
-    const out = this.unitHistory().map((b) => this.#toDto(b));
-    if (options.includeCurrent !== false && this.#current !== null) out.push(this.#toDto(this.#current));
+    return this.recent(Number.POSITIVE_INFINITY, options.includeCurrent !== false);
+  }
+
+  /**
+   * The newest `limit` bars of `history`, building DTOs only for those. A closed bar never changes,
+   * so its DTO is built once, frozen and shared by every later reader (the L2 cycle reads 2,000
+   * one-minute bars every minute).
+   */
+  recent(limit: number, includeCurrent = true): CandleDto[] {
+    const out: CandleDto[] = [];
+    const cur = includeCurrent && this.#current !== null ? 1 : 0;
+    const closed = Math.max(0, Math.min(this.#count, Math.floor(limit) - cur));
+    const start = (this.#head - this.#count + this.maxBars) % this.maxBars;
+    for (let i = this.#count - closed; i < this.#count; i++) {
+      const at = (start + i) % this.maxBars;
+      let dto = this.#dtos[at];
+      if (dto === undefined) {
+        const b = this.#ring[at];
+        if (b === undefined) continue;
+        dto = Object.freeze(this.#toDto(b));
+        this.#dtos[at] = dto;
+      }
+      out.push(dto);
+    }
+    if (cur === 1 && limit >= 1) out.push(this.#toDto(this.#current as UnitCandle));
     return out;
   }
 
@@ -186,11 +241,42 @@ export class CandleBuilder {
     return out;
   }
 
-  #close(bar: UnitCandle, events: CandleEvent[]): void {
+  /** Closes of the newest `last` closed bars in units, oldest first, without copying the bars. */
+  closes(last: number): bigint[] {
+    const n = Math.min(this.#count, Math.max(0, Math.floor(last)));
+    const out = new Array<bigint>(n);
+    const start = (this.#head - n + this.maxBars) % this.maxBars;
+    for (let i = 0; i < n; i++) out[i] = this.#ring[(start + i) % this.maxBars]!.close;
+    return out;
+  }
+
+  /** Volumes of the newest `last` closed bars in units, oldest first. */
+  volumes(last: number): bigint[] {
+    const n = Math.min(this.#count, Math.max(0, Math.floor(last)));
+    const out = new Array<bigint>(n);
+    const start = (this.#head - n + this.maxBars) % this.maxBars;
+    for (let i = 0; i < n; i++) out[i] = this.#ring[(start + i) % this.maxBars]!.volume;
+    return out;
+  }
+
+  /** How many bars have closed so far (readers of closed bars cache on it). */
+  get closedCount(): number {
+    return this.#closed;
+  }
+
+  #close(bar: UnitCandle, onClose: ((candle: CandleDto) => void) | undefined): void {
     this.#ring[this.#head] = bar;
+    if (onClose !== undefined) {
+      // Built once and frozen: the same DTO serves the close event and every later history read.
+      const dto = Object.freeze(this.#toDto(bar));
+      this.#dtos[this.#head] = dto;
+      onClose(dto);
+    } else {
+      this.#dtos[this.#head] = undefined;
+    }
     this.#head = (this.#head + 1) % this.maxBars;
     if (this.#count < this.maxBars) this.#count++;
-    events.push({ kind: 'close', candle: this.#toDto(bar) });
+    this.#closed++;
   }
 
   #toDto(b: UnitCandle): CandleDto {

@@ -13,6 +13,11 @@ export interface HubListener {
   book(book: MarketBook, last: bigint | undefined): void;
   trade(trade: MarketTrade): void;
   candle(candle: CandleDto): void;
+  /**
+   * Whether anyone takes candle events now (default: yes). With no one, no candle DTO is built:
+   * bars still close into the history, which builds a DTO when it is read.
+   */
+  wantsCandles?(): boolean;
 }
 
 interface SymbolData {
@@ -29,6 +34,9 @@ const TAPE_SIZE = 200;
 export class MarketDataHub {
   private readonly data = new Map<string, SymbolData>();
   private readonly listener: HubListener;
+  private readonly closed = (c: CandleDto): void => this.listener.candle(c);
+  /** shortTermVol per symbol, kept until the 5 s bars move on (it reads closed bars only). */
+  private readonly volCache = new Map<string, { closed: number; vol: number }>();
 
   constructor(instruments: readonly Instrument[], listener: HubListener, maxBars = 2000) {
     this.listener = listener;
@@ -52,11 +60,11 @@ export class MarketDataHub {
     d.last = t.priceUnits;
     d.tape.push(t);
     if (d.tape.length > TAPE_SIZE * 2) d.tape.splice(0, d.tape.length - TAPE_SIZE);
+    const want = this.wantsCandles();
     for (const [interval, b] of d.builders) {
-      for (const ev of b.addTrade(t.ts, t.priceUnits, t.qtyUnits)) {
-        if (ev.kind === 'close') this.listener.candle(ev.candle);
-        else d.dirty.add(interval);
-      }
+      // A trade always changes the open bar; its update goes out with the next book step.
+      b.trade(t.ts, t.priceUnits, t.qtyUnits, want ? this.closed : undefined);
+      if (want) d.dirty.add(interval);
     }
     this.listener.trade(t);
   }
@@ -65,11 +73,9 @@ export class MarketDataHub {
     const d = this.data.get(book.symbol);
     if (!d) return;
     d.book = book;
+    const want = this.wantsCandles();
     for (const [interval, b] of d.builders) {
-      for (const ev of b.advanceTo(book.ts)) {
-        if (ev.kind === 'close') this.listener.candle(ev.candle);
-        else d.dirty.add(interval);
-      }
+      if (b.advance(book.ts, want ? this.closed : undefined) && want) d.dirty.add(interval);
     }
     for (const interval of d.dirty) {
       const c = d.builders.get(interval)?.current();
@@ -77,6 +83,10 @@ export class MarketDataHub {
     }
     d.dirty.clear();
     this.listener.book(book, d.last);
+  }
+
+  private wantsCandles(): boolean {
+    return this.listener.wantsCandles?.() ?? true;
   }
 
   book(symbol: string): MarketBook | undefined {
@@ -110,27 +120,34 @@ export class MarketDataHub {
   volumePerSecond(symbol: string, minutes = 30): number | undefined {
     const b = this.data.get(symbol)?.builders.get('1m');
     if (!b) return undefined;
-    const bars = b.unitHistory(minutes);
-    if (bars.length === 0) return undefined;
+    const vols = b.volumes(minutes);
+    if (vols.length === 0) return undefined;
     let v = 0n;
-    for (const bar of bars) v += bar.volume;
-    return Number(v) / (bars.length * 60);
+    for (const x of vols) v += x;
+    return Number(v) / (vols.length * 60);
   }
 
   /**
    * Short-term volatility of the price: σ of 5-second log returns over the last five minutes,
-   * per √second. 0 when there is not enough history.
+   * per √second. 0 when there is not enough history. It reads closed 5 s bars only, so the figure
+   * is kept until the next one closes (L1 asks once a second per symbol).
    */
   shortTermVol(symbol: string): number {
     const b = this.data.get(symbol)?.builders.get('5s');
     if (!b) return 0;
-    const bars = b.unitHistory(61);
-    if (bars.length < 5) return 0;
-    const r: number[] = [];
-    for (let i = 1; i < bars.length; i++) r.push(Math.log(Number(bars[i]!.close) / Number(bars[i - 1]!.close)));
-    const mean = r.reduce((a, x) => a + x, 0) / r.length;
-    const variance = r.reduce((a, x) => a + (x - mean) * (x - mean), 0) / Math.max(1, r.length - 1);
-    return Math.sqrt(variance / 5);
+    const cached = this.volCache.get(symbol);
+    if (cached !== undefined && cached.closed === b.closedCount) return cached.vol;
+    const closes = b.closes(61);
+    let vol = 0;
+    if (closes.length >= 5) {
+      const r: number[] = [];
+      for (let i = 1; i < closes.length; i++) r.push(Math.log(Number(closes[i]!) / Number(closes[i - 1]!)));
+      const mean = r.reduce((a, x) => a + x, 0) / r.length;
+      const variance = r.reduce((a, x) => a + (x - mean) * (x - mean), 0) / Math.max(1, r.length - 1);
+      vol = Math.sqrt(variance / 5);
+    }
+    this.volCache.set(symbol, { closed: b.closedCount, vol });
+    return vol;
   }
 
   tape(symbol: string, limit: number): MarketTrade[] {
@@ -141,7 +158,6 @@ export class MarketDataHub {
   candles(symbol: string, interval: CandleInterval, limit: number): CandleDto[] {
     const b = this.data.get(symbol)?.builders.get(interval);
     if (!b) return [];
-    const h = b.history({ includeCurrent: true });
-    return h.slice(Math.max(0, h.length - limit));
+    return b.recent(limit, true);
   }
 }

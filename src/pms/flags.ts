@@ -199,8 +199,23 @@ export function evaluateFlags(
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
   escalation: EscalationMatrix | EscalationOverrides = DEFAULT_ESCALATION,
 ): RaisedFlag[] {
+  return flagEvaluator(thresholds, escalation)(metrics);
+}
+
+/**
+ * `evaluateFlags` with the configuration checked and the escalation matrix built once (the PMS
+ * evaluates the same configuration every cycle). Throws here what evaluateFlags would throw.
+ */
+export function flagEvaluator(
+  thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
+  escalation: EscalationMatrix | EscalationOverrides = DEFAULT_ESCALATION,
+): (metrics: FlagMetrics) => RaisedFlag[] {
   checkThresholds(thresholds);
   const matrix = escalationMatrix(escalation);
+  return (metrics) => raiseFlags(metrics, thresholds, matrix);
+}
+
+function raiseFlags(metrics: FlagMetrics, thresholds: FlagThresholds, matrix: EscalationMatrix): RaisedFlag[] {
   const out: RaisedFlag[] = [];
   const raise = (code: FlagCode, subject: string | null, value: number, levels: Levels | undefined, describe: (v: string, t: string) => string, fmt: (x: number) => string): void => {
     if (!levels || Number.isNaN(value)) return;

@@ -1,13 +1,14 @@
 import type { ExposureRowDto, ImpactDto, RiskFlagDto, RiskMetricsDto, StressDto } from '../contract/risk-dto.ts';
 import { analysePanel } from './covariance.ts';
-import { evaluateFlags, flagMetrics } from './flags.ts';
-import type { RaisedFlag } from './flags.ts';
+import { flagEvaluator, flagMetrics } from './flags.ts';
+import type { FlagMetrics, RaisedFlag } from './flags.ts';
 import { finiteOr0, heldOf, navOf } from './held.ts';
 import type { Held, PmsPortfolio } from './held.ts';
 import { resolvePmsConfig } from './monitor-config.ts';
 import type { PmsConfig } from './monitor-config.ts';
 import { NavHistory } from './nav-history.ts';
-import { drawdownReport, portfolioMetrics, startOfDayNav } from './portfolio-metrics.ts';
+import { DrawdownTracker } from './drawdown-tracker.ts';
+import { portfolioMetrics } from './portfolio-metrics.ts';
 import type { DrawdownReport } from './portfolio-metrics.ts';
 import { PriceHistory } from './price-history.ts';
 import type { Observation } from './returns.ts';
@@ -84,6 +85,10 @@ export class PmsMonitor {
   private readonly stats = new Map<string, SymbolStats>();
   private readonly known = new Map<string, { version: number; known: boolean }>();
   private readonly since = new Map<string, number>();
+  /** Drawdowns and the day's opening NAV of `navs`, kept incrementally (a cycle ran them over the whole path). */
+  private readonly drawdowns: DrawdownTracker;
+  private evaluator: { thresholds: PmsConfig['thresholds']; escalation: PmsConfig['escalation']; evaluate: (fm: FlagMetrics) => RaisedFlag[] } | undefined;
+  private labels: { ms: number; periods: number; interval: string; scaling: string } | undefined;
   private lastFlagKeys = '';
   private lastFlags: RiskFlagDto[] = [];
   private problems: string[] = [];
@@ -92,6 +97,7 @@ export class PmsMonitor {
     this.config = resolvePmsConfig(config);
     this.prices = new PriceHistory(this.config);
     this.navs = new NavHistory(this.config);
+    this.drawdowns = new DrawdownTracker(this.config.dayOffsetMs);
   }
 
   // ---- inputs -----------------------------------------------------------------------------------
@@ -164,13 +170,13 @@ export class PmsMonitor {
     const held = heldOf(portfolio, this.problems);
 
     this.navs.record(ts, navOf(held));
-    const sod = this.attempt('start-of-day NAV', () => startOfDayNav(this.navs.points, ts, this.config.dayOffsetMs), null);
+    const sod = this.attempt('start-of-day NAV', () => this.drawdowns.startOfDay(this.navs, ts), null);
     const pm = portfolioMetrics({
       cash: held.cash,
       positions: Object.entries(held.values).map(([symbol, marketValue]) => ({ symbol, marketValue })),
       startOfDayNav: sod ?? undefined,
     });
-    const dd = this.navs.points.length > 0 ? this.attempt('drawdown', () => drawdownReport(this.navs.points, this.config.dayOffsetMs), null) : null;
+    const dd = this.navs.points.length > 0 ? this.attempt('drawdown', () => this.drawdowns.report(this.navs), null) : null;
     const nav = pm.nav;
     const positive = nav > 0;
 
@@ -213,7 +219,7 @@ export class PmsMonitor {
       () => {
         const fm = flagMetrics({ portfolio: pm, drawdowns: dd ?? undefined, volatility: volFlags, valueAtRisk: flagVar });
         fm.correlation = flaggedCorr;
-        return evaluateFlags(fm, this.config.thresholds, this.config.escalation);
+        return this.evaluateFlags(fm);
       },
       [] as RaisedFlag[],
     );
@@ -270,6 +276,19 @@ export class PmsMonitor {
 
   // ---- internals --------------------------------------------------------------------------------
 
+  /** Flags of `fm` under the configuration, checked once per configuration (not every cycle). */
+  private evaluateFlags(fm: FlagMetrics): RaisedFlag[] {
+    const { thresholds, escalation } = this.config;
+    const e = this.evaluator;
+    if (e === undefined || e.thresholds !== thresholds || e.escalation !== escalation) {
+      // A bad configuration throws here, every cycle, as before: the cycle reports it.
+      const evaluate = flagEvaluator(thresholds, escalation);
+      this.evaluator = { thresholds, escalation, evaluate };
+      return evaluate(fm);
+    }
+    return e.evaluate(fm);
+  }
+
   private attempt<T>(what: string, fn: () => T, fallback: T): T {
     try {
       return fn();
@@ -313,11 +332,21 @@ export class PmsMonitor {
     return this.attempt(what, () => volatilityRegime(tail, w, { lookback }), null);
   }
 
+  /** The VaR basis labels of the configuration, formatted once. */
+  private varLabels(): { interval: string; scaling: string } {
+    const c = this.config;
+    if (this.labels === undefined || this.labels.ms !== c.returnIntervalMs || this.labels.periods !== c.periodsPerDay) {
+      const interval = intervalLabel(c.returnIntervalMs);
+      const scaling = `1-day = ${interval} figure × √${Number(c.periodsPerDay.toFixed(4))} (square root of time, i.i.d. returns)`;
+      this.labels = { ms: c.returnIntervalMs, periods: c.periodsPerDay, interval, scaling };
+    }
+    return this.labels;
+  }
+
   private portfolioRisk(held: Held, nav: number): { estimates: (RiskEstimate & { method: 'historical' | 'parametric' })[]; basis: RiskMetricsDto['varBasis']; regime: VolatilityRegime | null } {
     const c = this.config;
-    const interval = intervalLabel(c.returnIntervalMs);
+    const { interval, scaling } = this.varLabels();
     const scale = Math.sqrt(c.periodsPerDay);
-    const scaling = `1-day = ${interval} figure × √${Number(c.periodsPerDay.toFixed(4))} (square root of time, i.i.d. returns)`;
     if (held.symbols.length === 0) {
       // A flat book has no market risk: zero, not unknown.
       const estimates = c.confidenceLevels.flatMap((a) => (['historical', 'parametric'] as const).map((method) => ({ method, confidence: a, valueAtRisk: 0, expectedShortfall: 0 })));

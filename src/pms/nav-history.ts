@@ -19,9 +19,16 @@ export class NavHistory {
   private readonly nav: Observation[] = [];
   private navBucket: NavBucket | null = null;
   private navTail = 0;
+  /** Moves when points are inserted or removed at the front (seed, trim): see DrawdownTracker. */
+  epoch = 0;
 
   constructor(config: { navSampleMs: number; navHistoryCap: number; navChartPoints: number }) {
     this.config = config;
+  }
+
+  /** Points at the front that no snapshot rewrites again: all but the open bucket's. */
+  get stableCount(): number {
+    return this.nav.length - this.navTail;
   }
 
   /** The path, oldest first. */
@@ -38,6 +45,7 @@ export class NavHistory {
       .filter((p, i, a) => i === 0 || p.time > a[i - 1]!.time)
       .map((p) => ({ time: p.time, value: p.nav }));
     this.nav.unshift(...earlier);
+    if (earlier.length > 0) this.epoch++;
     this.trim();
   }
 
@@ -70,7 +78,10 @@ export class NavHistory {
 
   private trim(): void {
     const cap = this.config.navHistoryCap;
-    if (this.nav.length > cap + Math.ceil(cap / 16)) this.nav.splice(0, this.nav.length - cap);
+    if (this.nav.length > cap + Math.ceil(cap / 16)) {
+      this.nav.splice(0, this.nav.length - cap);
+      this.epoch++;
+    }
   }
 
   /** The NAV path downsampled to ≤ navChartPoints points (the last always kept), with the drawdown from the running peak. */

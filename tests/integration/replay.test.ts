@@ -107,6 +107,33 @@ describe('replay session (SimClock, memory account)', () => {
     expect(sought.orders.some((o) => o.filled === 50)).toBe(false);
   });
 
+  it('when a client listens then the replay ends in the same state as with none (market data is built only for a listener)', async () => {
+    // The session follows the engine's feed only while someone listens; the state must not care.
+    const run = async (listen: boolean) => {
+      const s = await ReplaySession.open({ market, file: TAPE });
+      let seen = 0;
+      const off = listen ? s.subscribe(() => void seen++) : undefined;
+      const h = s.handlers();
+      await s.seek(market.start + HOUR / 2);
+      await h['orders.place']({ symbol: 'XRP/ETH', side: 'buy', qty: '1000', type: 'market', tif: 'gtc', source: 'manual', urgency: 'immediate' });
+      await s.seek(market.start + HOUR);
+      await h['orders.place']({ symbol: 'XRP/ETH', side: 'sell', qty: '400', type: 'market', tif: 'gtc', source: 'manual', urgency: 'immediate' });
+      await s.seek(market.start + 2 * HOUR);
+      const state = await snapshot(h);
+      const candles = await h['market.candles']({ symbol: 'XRP/ETH', interval: '1m', limit: 500 });
+      const metrics = await h['risk.metrics']({});
+      off?.();
+      await s.close();
+      return { state, candles, nav: metrics.nav, drawdown: metrics.drawdown, seen };
+    };
+    const quiet = await run(false);
+    const listened = await run(true);
+    expect(listened.seen).toBeGreaterThan(0);
+    expect(quiet.state.fills.length).toBeGreaterThan(0);
+    expect(quiet.candles.length).toBeGreaterThan(100);
+    expect({ ...listened, seen: 0 }).toEqual(quiet);
+  });
+
   it('when seeking back before every order then the replay account is as new', async () => {
     const s = await ReplaySession.open({ market, file: TAPE });
     try {

@@ -74,6 +74,8 @@ export class ReplaySession {
   private clock!: SimClock;
   private driver!: SimClockDriver;
   private unsubscribe: (() => void) | undefined;
+  /** The current engine is built and positioned (not mid-rebuild): its feed may be followed. */
+  private live = false;
   private readonly listeners = new Set<Listener>();
   private readonly conflater: MarketConflater;
   private actions: Action[] = [];
@@ -143,7 +145,12 @@ export class ReplaySession {
   /** Events of whichever engine is current, plus `replay.state`. */
   subscribe(l: Listener): () => void {
     this.listeners.add(l);
-    return () => this.listeners.delete(l);
+    this.follow();
+    return () => {
+      this.listeners.delete(l);
+      // Nobody left to tell: stop following the engine, so it builds no DTOs for nobody.
+      if (this.listeners.size === 0) this.unfollow();
+    };
   }
 
   state(): ReplayStateDto {
@@ -237,7 +244,8 @@ export class ReplaySession {
     await this.idle;
     this.stopLoop();
     this.closed = true;
-    this.unsubscribe?.();
+    this.live = false;
+    this.unfollow();
     await this.engine.stop();
     this.publishState();
     this.listeners.clear();
@@ -268,12 +276,28 @@ export class ReplaySession {
   }
 
   private attach(): void {
+    this.live = true;
+    this.follow();
+  }
+
+  /**
+   * The engine's feed is followed only while someone listens to the session: a follower makes the
+   * engine's bus want every event type, so each book, quote, trade, candle and account refresh
+   * would be built as a DTO (most of a full-speed seek's time) for a conflater with nobody behind it.
+   */
+  private follow(): void {
+    if (!this.live || this.unsubscribe !== undefined || this.listeners.size === 0) return;
     this.unsubscribe = this.engine.feed.subscribe((type, payload) => this.conflater.push(type, payload));
   }
 
-  private async rebuild(target: number): Promise<void> {
+  private unfollow(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+  }
+
+  private async rebuild(target: number): Promise<void> {
+    this.live = false;
+    this.unfollow();
     await this.engine.stop();
     this.generation++;
     this.actions = this.actions.filter((a) => a.at <= target);

@@ -2,7 +2,8 @@ import type { Side } from '../../contract/dto.ts';
 import type { Instrument } from '../../core/instrument.ts';
 import { divRound, pow10, toUnits } from '../../core/precision.ts';
 import type { BookSide, CrowdTrade, ImpactScale, MarketSource, MarketSourceFactory, SyntheticLevel } from './market-source.ts';
-import { bookLevels, qtyOf, tickSize } from './synthetic-book.ts';
+import { BookLevelsMemo } from './book-levels-memo.ts';
+import { qtyOf, tickSize } from './synthetic-book.ts';
 import type { BookShape } from './synthetic-book.ts';
 
 /**
@@ -70,6 +71,7 @@ export class TapeMarketSource implements MarketSource {
   /** Between two recorded trades the tape's market stands still (market-source.ts). */
   readonly eventDriven = true;
   private readonly volPerSqrtSecond: number;
+  private readonly book: BookLevelsMemo;
   /** Index of the next print to play. */
   private cursor = 0;
 
@@ -96,6 +98,7 @@ export class TapeMarketSource implements MarketSource {
       levelQty: this.calibration.medianQty * (opts.levelTrades ?? DEFAULT_LEVEL_TRADES),
     };
     this.volPerSqrtSecond = opts.volPerSqrtSecond ?? this.calibration.volPerSqrtSecond;
+    this.book = new BookLevelsMemo(inst, this.shape);
   }
 
   /** Time of the first and last recorded trade on the venue's clock. */
@@ -141,7 +144,7 @@ export class TapeMarketSource implements MarketSource {
   }
 
   levels(side: BookSide, centre: number): SyntheticLevel[] {
-    return bookLevels(this.inst, this.shape, centre, side);
+    return this.book.levels(centre, side);
   }
 
   impactScale(): ImpactScale {

@@ -172,3 +172,41 @@ describe('CandleBuilder properties', () => {
     );
   });
 });
+
+describe('CandleBuilder without a listener', () => {
+  it('when bars close with no one taking their DTOs then history, recent and the closes equal those of a builder that published every event', () => {
+    // Arrange: one builder through the event API, one through trade/advance with no close sink.
+    const opts = { symbol: 'XRP/ETH', interval: '5s' as const, priceDecimals: PD, qtyDecimals: QD, maxBars: 700 };
+    const published = new CandleBuilder(opts);
+    const quiet = new CandleBuilder(opts);
+    const closed: CandleEvent['candle'][] = [];
+    // Act: the first 3,000 prints, with the clock moving between them as book steps do.
+    for (const t of trades.slice(0, 3_000)) {
+      const price = toUnits(t.priceText, PD);
+      const qty = toUnits(t.amountText, QD);
+      for (const e of published.advanceTo(t.timestampMs - 1)) if (e.kind === 'close') closed.push(e.candle);
+      for (const e of published.addTrade(t.timestampMs, price, qty)) if (e.kind === 'close') closed.push(e.candle);
+      quiet.advance(t.timestampMs - 1);
+      quiet.trade(t.timestampMs, price, qty);
+    }
+    // Assert
+    expect(quiet.history()).toEqual(published.history());
+    expect(quiet.history({ includeCurrent: false })).toEqual(closed.slice(-700));
+    expect(quiet.recent(25)).toEqual(published.history().slice(-25));
+    expect(quiet.recent(0)).toEqual([]);
+    expect(quiet.closes(61)).toEqual(published.unitHistory(61).map((b) => b.close));
+    expect(quiet.volumes(30)).toEqual(published.unitHistory(30).map((b) => b.volume));
+    expect(quiet.closedCount).toBe(closed.length);
+  });
+
+  it('when a closed bar is read twice then the same frozen DTO is returned (built once)', () => {
+    const b = new CandleBuilder({ symbol: 'X', interval: '1s', priceDecimals: 2, qtyDecimals: 0 });
+    b.trade(1_000, 100n, 1n);
+    b.advance(5_500);
+    const [first] = b.recent(10, false);
+    const [again] = b.recent(10, false);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first).toEqual({ symbol: 'X', interval: '1s', time: 1_000, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+  });
+});
