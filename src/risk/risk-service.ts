@@ -189,7 +189,7 @@ export class RiskService {
    * after the structural checks (checkOrder) passed.
    */
   check(order: RiskOrder, now: number): RiskDecision {
-    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision, this.slotsReady);
+    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision, this.slotsReady, this.slotsReady);
     this.handle(this.breakers.recordOrderAttempt(now), now);
     if (decision.verdict === 'pass') this.rates.record(now, order.symbol);
     return decision;
@@ -200,7 +200,10 @@ export class RiskService {
    * runaway-breaker attempt): the ticket's what-if.
    */
   preview(order: RiskOrder, now: number): RiskDecision {
-    return this.evaluate(order, now, undefined);
+    // The slots when they can serve (syncing counts nothing): ProjectedStateCache, which clean
+    // passes no longer touch, may be many versions behind, and the ticket previews on every edit.
+    const fromSlots = this.deps.instrumentOf(order.symbol) !== undefined && this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book);
+    return this.evaluate(order, now, undefined, fromSlots, false);
   }
 
   /** The clean pass's notional, computed when read (a bigint product is an allocation per check). */
@@ -286,20 +289,23 @@ export class RiskService {
     inputs: undefined,
   };
 
-  private evaluate(order: RiskOrder, now: number, reuse: RiskDecision | undefined, fromSlots = false): RiskDecision {
+  /**
+   * The exact gate. fromSlots: the state is the slots' (synced and exact for this order);
+   * filled: the fast path has put this order's quote and rates in the scratch already.
+   */
+  private evaluate(order: RiskOrder, now: number, reuse: RiskDecision | undefined, fromSlots: boolean, filled: boolean): RiskDecision {
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
     const m = this.deps.market;
     const sc = this.scratch;
-    // After the fast path, its quote and rates for this order are in the scratch already.
-    if (!fromSlots) {
+    if (!filled) {
       sc.market.refPriceUnits = m.ref(order.symbol);
       sc.market.bidUnits = m.bid(order.symbol);
       sc.market.askUnits = m.ask(order.symbol);
       this.rates.ratesInto(now, order.symbol, sc.rates);
     }
-    // After the fast path synced the slots, they are the state (ProjectedStateCache may be many
-    // versions behind after a run of clean passes); preview() and a port without version() use the cache.
+    // Synced slots are the state (ProjectedStateCache may be many versions behind after a run of
+    // clean passes); a port without version() or a book beyond exact doubles uses the cache.
     const state = fromSlots ? this.slots.state() : this.projectedState();
     const inputs = (sc.inputs ??= { state, limits: this.book, mode: this.state.mode, market: sc.market, rates: sc.rates, loss: undefined });
     inputs.state = state;

@@ -178,6 +178,8 @@ function run(ops: readonly Op[]): { fast: number; exact: number } {
         parentId: parent ? parent.id : null,
         confirm: op.confirm,
       };
+      // The ticket's what-if, from the slots on one side and the rebuilt state on the other.
+      expect(plain(fast.preview(order, now))).toEqual(plain(exact.preview(order, now)));
       const a = plain(fast.check(order, now));
       const e = plain(exact.check(order, now));
       expect(a).toEqual(e);
@@ -197,7 +199,7 @@ function run(ops: readonly Op[]): { fast: number; exact: number } {
 }
 
 describe('RiskService.check: fast path and in-place slots against the exact path', () => {
-  it('when quotes move, orders are admitted, fill, take from their parents and cash moves then every decision and every reducing answer equals the exact path’s', () => {
+  it('when quotes move, orders are admitted, fill, take from their parents and cash moves then every decision, preview and reducing answer equals the exact path’s', () => {
     let fastTotal = 0;
     let exactTotal = 0;
     fc.assert(
