@@ -1,7 +1,7 @@
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import { groupMembers } from './limits.ts';
 import type { LimitBook } from './limits.ts';
-import { sumsFrom } from './projected-state.ts';
+import { SUMS_SOURCE } from './projected-state.ts';
 import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, ProjectedState, Sums, SymbolExposure, WorkingOrderView } from './projected-state.ts';
 
 /**
@@ -154,26 +154,11 @@ export class ExposureSlots {
   state(): ProjectedState {
     if (this.asState) return this.asState;
     const t = this.totals;
-    const unpricedOf = (): string[] => this.unpricedSymbols();
-    let unpriced: string[] | undefined;
-    const state = {
-      cashUnits: this.cashRead ?? 0n,
-      navUnits: BigInt(t[T_NAV]!),
-      projectedCashUnits: BigInt(t[T_PROJECTED_CASH]!),
-      symbols: new SlotExposures(this, this.index),
-      // The live map: the state is the exact gate's for one check and dropped when the slots change.
-      parents: this.parents,
-      // Not read by the gate: listed when someone asks.
-      get unpriced(): readonly string[] {
-        return (unpriced ??= unpricedOf());
-      },
-    } satisfies ProjectedState;
-    sumsFrom(state, (only) => this.sumsOf(only));
-    return (this.asState = state);
+    return (this.asState = new SlotState(this, this.cashRead ?? 0n, BigInt(t[T_NAV]!), BigInt(t[T_PROJECTED_CASH]!), new SlotExposures(this, this.index)));
   }
 
   /** The book's sums (only undefined) or a group's (only: the book's own member list), as bigints. */
-  private sumsOf(only: readonly string[] | undefined): Sums | undefined {
+  sumsOf(only: readonly string[] | undefined): Sums | undefined {
     let at: number;
     let a: Float64Array;
     if (only === undefined) {
@@ -189,7 +174,7 @@ export class ExposureSlots {
   }
 
   /** Present symbols with exposure and no reference price (ProjectedState.unpriced). */
-  private unpricedSymbols(): string[] {
+  unpricedSymbols(): string[] {
     const f = this.f;
     const out: string[] = [];
     for (let k = 0; k < this.symbols.length; k++) {
@@ -559,6 +544,38 @@ export class ExposureSlots {
     const out: number[] = [];
     for (let g = 0; g < this.groupLists.length; g++) if (this.groupLists[g]!.includes(symbol)) out.push(g);
     return out;
+  }
+}
+
+/**
+ * ExposureSlots.state(): the exact gate's state for one check, dropped when the slots change. Its
+ * parents are the slots' live map, its sums come from the slots' totals, its unpriced list is made
+ * when read (the gate does not read it).
+ */
+class SlotState implements ProjectedState {
+  readonly cashUnits: bigint;
+  readonly navUnits: bigint;
+  readonly projectedCashUnits: bigint;
+  readonly symbols: ReadonlyMap<string, SymbolExposure>;
+  readonly parents: ReadonlyMap<string, AlgoParentView>;
+  private readonly slots: ExposureSlots;
+  private unpricedList: readonly string[] | undefined;
+
+  constructor(slots: ExposureSlots, cash: bigint, nav: bigint, projectedCash: bigint, symbols: ReadonlyMap<string, SymbolExposure>) {
+    this.slots = slots;
+    this.cashUnits = cash;
+    this.navUnits = nav;
+    this.projectedCashUnits = projectedCash;
+    this.symbols = symbols;
+    this.parents = slots.parents;
+  }
+
+  get unpriced(): readonly string[] {
+    return (this.unpricedList ??= this.slots.unpricedSymbols());
+  }
+
+  [SUMS_SOURCE](only: readonly string[] | undefined): Sums | undefined {
+    return this.slots.sumsOf(only);
   }
 }
 

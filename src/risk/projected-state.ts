@@ -655,7 +655,7 @@ function addTo(acc: Sums, e: SymbolExposure | undefined, sign: 1 | -1): void {
  */
 function sumsOf(state: ProjectedState, only: readonly string[] | undefined): Sums {
   // A state that knows its sums answers first (and leaves nothing in the cache).
-  const known = (state as { [SUMS_SOURCE]?: SumsSource })[SUMS_SOURCE]?.(only);
+  const known = (state as { [SUMS_SOURCE]?: SumsSource })[SUMS_SOURCE]?.call(state, only);
   if (known) return known;
   const key = only ?? ALL;
   let perState = sumsCache.get(state);
@@ -693,17 +693,13 @@ function adjusted(base: Sums, from: ProjectedState, to: ProjectedState, changed:
 
 /** Where a state built elsewhere (ExposureSlots.state()) finds sums it already knows, asked on a miss. */
 export type SumsSource = (only: readonly string[] | undefined) => Sums | undefined;
-/** Kept on the state itself (not enumerable): a WeakMap entry per state cost more than the sums. */
-const SUMS_SOURCE = Symbol('sumsSource');
-
 /**
- * Lets exposureSums() on `state` answer from `source` (by the list asked with: the book's own
- * group lists, by identity; undefined for the whole book) without walking the symbols; a list the
- * source does not know is summed as usual.
+ * A state that knows its sums (ExposureSlots' state, a class) answers exposureSums() through a
+ * method under this key, by the list asked with (the book's own group lists, by identity;
+ * undefined for the whole book), without walking the symbols; a list it does not know (undefined
+ * back) is summed as usual. On the state itself: a WeakMap entry per state cost more than the sums.
  */
-export function sumsFrom(state: ProjectedState, source: SumsSource): void {
-  Object.defineProperty(state, SUMS_SOURCE, { value: source, enumerable: false });
-}
+export const SUMS_SOURCE: unique symbol = Symbol('sumsSource');
 
 /** Gives `to` every sum already known for `from`, adjusted for the symbols that changed. */
 function carrySums(from: ProjectedState, to: ProjectedState, changed: readonly string[]): void {
