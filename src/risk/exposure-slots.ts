@@ -1,7 +1,8 @@
 import { CASH_DECIMALS } from '../core/instrument.ts';
 import { groupMembers } from './limits.ts';
 import type { LimitBook } from './limits.ts';
-import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PriceOf } from './projected-state.ts';
+import { SUMS_SOURCE } from './projected-state.ts';
+import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, ProjectedState, Sums, SymbolExposure, WorkingOrderView } from './projected-state.ts';
 
 /**
  * The projected state as the L1 fast path reads it (gate-fast.ts): one preallocated slot of doubles
@@ -18,45 +19,45 @@ import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, Pr
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const MAX_BIG = BigInt(MAX);
+/** Kept rather than written -MAX_BIG: negating a bigint makes a new one on every comparison. */
+const MIN_BIG = -MAX_BIG;
 
 // Columns of a slot.
-const POS = 0;
-const W_BUY = 1;
-const W_SELL = 2;
-const A_BUY = 3;
-const A_SELL = 4;
+export const POS = 0;
+export const W_BUY = 1;
+export const W_SELL = 2;
+export const A_BUY = 3;
+export const A_SELL = 4;
 /** Cash of buys with a price of their own (at that price). */
 const PRICED = 5;
 /** Buy quantity with no price of its own (valued at the reference). */
 const UNPRICED = 6;
 /** 10^(cash - price - qty decimals) of the instrument; 0: unknown instrument (valued at 0). */
 const SCALE = 7;
-const POS_VALUE = 8;
-const LONG_VALUE = 9;
-const SHORT_VALUE = 10;
-const GROSS_VALUE = 11;
+export const POS_VALUE = 8;
+export const LONG_VALUE = 9;
+export const SHORT_VALUE = 10;
+export const GROSS_VALUE = 11;
 /** pendingBuyCashUnits: PRICED plus UNPRICED at the reference. */
-const PENDING = 12;
+export const PENDING = 12;
 /** 1 when every column above is an exact integer. */
 const EXACT = 13;
 /** 1 when the symbol is in the projected state (a position entry, or something working or unplaced). */
-const PRESENT = 14;
-const WIDTH = 16;
+export const PRESENT = 14;
+export const WIDTH = 16;
+
+export const T_NAV = 0;
+export const T_PROJECTED_CASH = 1;
+export const T_GROSS = 2;
+export const T_LONG = 3;
+export const T_SHORT = 4;
+/** The source's cash, as read at the last version change. */
+const T_CASH = 5;
 
 /** How sync() found the source last time: nothing read yet. */
 const UNSYNCED: unique symbol = Symbol('unsynced');
 /** More changed symbols than this re-read everything (as ProjectedStateCache does). */
 const MAX_CHANGED = 8;
-
-/** A bigint as a double, or NaN when it is not exactly representable. */
-function exactNumber(x: bigint): number {
-  return x <= MAX_BIG && x >= -MAX_BIG ? Number(x) : Number.NaN;
-}
-
-/** Whether a double is an exact integer in range (NaN is not). */
-function safe(x: number): boolean {
-  return x <= MAX && x >= -MAX;
-}
 
 export class ExposureSlots {
   private readonly index = new Map<string, number>();
@@ -69,6 +70,11 @@ export class ExposureSlots {
   private inexactSlots = 0;
   private totalsExact = false;
   private cashExact = false;
+  private cashRead: bigint | undefined;
+  /** The totals must be summed again from the slots (they could not follow a change exactly). */
+  private needSum = true;
+  /** state() until the slots change. */
+  private asState: ProjectedState | undefined;
   /** Parents as the source last gave them, by id (the gate moves a child's quantity out of its parent). */
   readonly parents = new Map<string, AlgoParentView>();
   /** Each symbol's parents in the source's order, for replacing them when the symbol changes. */
@@ -82,12 +88,12 @@ export class ExposureSlots {
   /** gross, long, short per group. */
   private groupSums = new Float64Array(0);
 
-  cash = 0;
-  nav = 0;
-  projectedCash = 0;
-  gross = 0;
-  long = 0;
-  short = 0;
+  /**
+   * NAV, projected cash and the book's gross/long/short (T_NAV ...), and per group gross, long,
+   * short (groupSums): typed arrays, so the gate reads them as raw doubles (a double read from an
+   * object field or returned from a call may be boxed).
+   */
+  readonly totals = new Float64Array(6);
 
   /** How often sync() read the whole source, for tests and benchmarks. */
   readonly stats = { fullReads: 0, symbolReads: 0 };
@@ -107,8 +113,14 @@ export class ExposureSlots {
       if (named === 'all' || named.length > MAX_CHANGED || !this.readNamed(by!, named, instrumentOf)) this.readAll(source, instrumentOf, book);
       else this.stats.symbolReads++;
       const cash = source.cashUnits();
-      this.cash = exactNumber(cash);
-      this.cashExact = safe(this.cash);
+      // Converted when it changes: Number() of a bigint beyond 2^30 makes a heap number, and the
+      // version moves with every order while the cash moves with fills only.
+      if (cash !== this.cashRead) {
+        this.cashRead = cash;
+        this.needSum = true;
+        this.cashExact = cash <= MAX_BIG && cash >= MIN_BIG;
+        this.totals[T_CASH] = this.cashExact ? Number(cash) : 0;
+      }
       this.version = v;
       dirty = true;
     }
@@ -125,8 +137,93 @@ export class ExposureSlots {
         dirty = true;
       }
     }
-    if (dirty) this.sumTotals();
+    if (dirty) {
+      if (this.needSum) this.sumTotals();
+      this.asState = undefined;
+    }
     return this.exact();
+  }
+
+  /**
+   * The slots as a ProjectedState (exact() must be true), for the exact gate when the fast path
+   * could not decide: equal, value for value, to what ProjectedStateCache would build from the same
+   * source and prices, with the exposure sums already known. Made once per change of the slots
+   * (a breach allocates; a clean pass never asks), so the exact path does not have to bring a
+   * cache that fell behind over many clean passes up to date.
+   */
+  state(): ProjectedState {
+    if (this.asState) return this.asState;
+    const t = this.totals;
+    return (this.asState = new SlotState(this, this.cashRead ?? 0n, BigInt(t[T_NAV]!), BigInt(t[T_PROJECTED_CASH]!), new SlotExposures(this, this.index)));
+  }
+
+  /** The book's sums (only undefined) or a group's (only: the book's own member list), as bigints. */
+  sumsOf(only: readonly string[] | undefined): Sums | undefined {
+    let at: number;
+    let a: Float64Array;
+    if (only === undefined) {
+      a = this.totals;
+      at = T_GROSS;
+    } else {
+      const g = this.groupLists.indexOf(only);
+      if (g < 0) return undefined;
+      a = this.groupSums;
+      at = g * 3;
+    }
+    return { gross: BigInt(a[at]!), long: BigInt(a[at + 1]!), short: BigInt(a[at + 2]!) };
+  }
+
+  /** Present symbols with exposure and no reference price (ProjectedState.unpriced). */
+  unpricedSymbols(): string[] {
+    const f = this.f;
+    const out: string[] = [];
+    for (let k = 0; k < this.symbols.length; k++) {
+      const base = k * WIDTH;
+      if (f[base + PRESENT] !== 1 || this.refs[k] !== undefined) continue;
+      const pos = f[base + POS]!;
+      if (pos + f[base + W_BUY]! + f[base + A_BUY]! !== 0 || pos - f[base + W_SELL]! - f[base + A_SELL]! !== 0) out.push(this.symbols[k]!);
+    }
+    return out;
+  }
+
+  /** Slot k as projected-state.ts's finish() makes it (slot k present and exact). */
+  exposureAt(k: number): SymbolExposure {
+    const f = this.f;
+    const base = k * WIDTH;
+    const pos = f[base + POS]!;
+    return {
+      symbol: this.symbols[k]!,
+      positionUnits: BigInt(pos),
+      workingBuyUnits: BigInt(f[base + W_BUY]!),
+      workingSellUnits: BigInt(f[base + W_SELL]!),
+      algoBuyUnits: BigInt(f[base + A_BUY]!),
+      algoSellUnits: BigInt(f[base + A_SELL]!),
+      refPriceUnits: this.refs[k],
+      longCaseUnits: BigInt(pos + f[base + W_BUY]! + f[base + A_BUY]!),
+      shortCaseUnits: BigInt(pos - f[base + W_SELL]! - f[base + A_SELL]!),
+      positionValueUnits: BigInt(f[base + POS_VALUE]!),
+      longCaseValueUnits: BigInt(f[base + LONG_VALUE]!),
+      shortCaseValueUnits: BigInt(f[base + SHORT_VALUE]!),
+      grossValueUnits: BigInt(f[base + GROSS_VALUE]!),
+      pendingBuyCashUnits: BigInt(f[base + PENDING]!),
+    };
+  }
+
+  /** sideReduces() for a symbol as it stands (exact() must be true): false when the symbol has nothing. */
+  reduces(symbol: string, side: 'buy' | 'sell'): boolean {
+    const k = this.slotOf(symbol);
+    if (k < 0 || !this.present(k)) return false;
+    const f = this.f;
+    const base = k * WIDTH;
+    const pos = f[base + POS]!;
+    return side === 'sell' ? pos > 0 && pos - f[base + W_SELL]! - f[base + A_SELL]! >= 0 : pos < 0 && pos + f[base + W_BUY]! + f[base + A_BUY]! <= 0;
+  }
+
+  /** Symbols of the present slots, in slot order. */
+  presentSymbols(): string[] {
+    const out: string[] = [];
+    for (let k = 0; k < this.symbols.length; k++) if (this.f[k * WIDTH + PRESENT] === 1) out.push(this.symbols[k]!);
+    return out;
   }
 
   /** Whether every slot and total is an exact integer (the fast path may decide). */
@@ -148,33 +245,9 @@ export class ExposureSlots {
     return this.refs[k];
   }
 
-  /** Column readers for the gate (slot k must exist). */
-  position(k: number): number {
-    return this.f[k * WIDTH + POS]!;
-  }
-  workingBuy(k: number): number {
-    return this.f[k * WIDTH + W_BUY]!;
-  }
-  workingSell(k: number): number {
-    return this.f[k * WIDTH + W_SELL]!;
-  }
-  algoBuy(k: number): number {
-    return this.f[k * WIDTH + A_BUY]!;
-  }
-  algoSell(k: number): number {
-    return this.f[k * WIDTH + A_SELL]!;
-  }
-  pendingBuyCash(k: number): number {
-    return this.f[k * WIDTH + PENDING]!;
-  }
-  longValue(k: number): number {
-    return this.f[k * WIDTH + LONG_VALUE]!;
-  }
-  shortValue(k: number): number {
-    return this.f[k * WIDTH + SHORT_VALUE]!;
-  }
-  grossValue(k: number): number {
-    return this.f[k * WIDTH + GROSS_VALUE]!;
+  /** The slots, WIDTH columns each (POS, W_BUY, ...): the gate reads them in place. */
+  get columns(): Float64Array {
+    return this.f;
   }
 
   /** The index of a limit group of the current book, or -1. */
@@ -182,14 +255,9 @@ export class ExposureSlots {
     const g = this.groupIndex.get(group);
     return g === undefined ? -1 : g;
   }
-  groupGross(g: number): number {
-    return this.groupSums[g * 3]!;
-  }
-  groupLong(g: number): number {
-    return this.groupSums[g * 3 + 1]!;
-  }
-  groupShort(g: number): number {
-    return this.groupSums[g * 3 + 2]!;
+  /** Gross, long and short of group g at g x 3 + 0, 1, 2. */
+  get groups(): Float64Array {
+    return this.groupSums;
   }
 
   private slotFor(symbol: string, instrumentOf: InstrumentOf): number {
@@ -234,21 +302,22 @@ export class ExposureSlots {
   private add(k: number, col: number, qty: bigint, buy: boolean, price: bigint | null): void {
     const f = this.f;
     const base = k * WIDTH;
-    const q = exactNumber(qty);
+    // Doubles stay local (no helper returns one: it would be boxed); NaN marks a bigint beyond 2^53.
+    const q = qty <= MAX_BIG && qty >= MIN_BIG ? Number(qty) : Number.NaN;
     const v = f[base + col]! + q;
     f[base + col] = v;
-    let ok = safe(v);
+    let ok = v <= MAX && v >= -MAX;
     if (buy) {
       const scale = f[base + SCALE]!;
       if (price !== null && scale > 0) {
-        const cash = exactNumber(price) * q * scale;
+        const cash = (price <= MAX_BIG && price >= MIN_BIG ? Number(price) : Number.NaN) * q * scale;
         const p = f[base + PRICED]! + cash;
         f[base + PRICED] = p;
-        ok = ok && safe(cash) && safe(p);
+        ok = ok && cash <= MAX && cash >= -MAX && p <= MAX && p >= -MAX;
       } else {
         const u = f[base + UNPRICED]! + q;
         f[base + UNPRICED] = u;
-        ok = ok && safe(u);
+        ok = ok && u <= MAX && u >= -MAX;
       }
     }
     // An inexact raw sum stays inexact until the symbol is read again (revalue keeps -2).
@@ -259,6 +328,7 @@ export class ExposureSlots {
   /** Reads everything again (readSource), every slot then revalued. */
   private readAll(source: ExposureSource, instrumentOf: InstrumentOf, book: LimitBook): void {
     this.stats.fullReads++;
+    this.needSum = true;
     if (book !== this.groupsBook) this.indexGroups(book);
     for (let k = 0; k < this.symbols.length; k++) this.clearRaw(k);
     for (const p of source.positions()) {
@@ -295,20 +365,28 @@ export class ExposureSlots {
       const symbol = named[i]!;
       const k = this.slotFor(symbol, instrumentOf);
       this.clearRaw(k);
-      const f = this.f;
-      for (const p of by.positions(symbol)) {
-        this.add(k, POS, p.qtyUnits, false, null);
-        f[k * WIDTH + PRESENT] = 1;
-      }
-      for (const o of by.workingOrders(symbol)) {
-        if (o.remainingUnits <= 0n) continue;
-        const buy = o.side === 'buy';
-        this.add(k, buy ? W_BUY : W_SELL, o.remainingUnits, buy, o.priceUnits);
-        f[k * WIDTH + PRESENT] = 1;
-      }
+      // Arrays (the usual answer) are walked by index: for..of made an iterator per list.
+      const positions = by.positions(symbol);
+      if (Array.isArray(positions)) for (let j = 0; j < positions.length; j++) this.addPosition(k, positions[j] as PositionView);
+      else for (const p of positions) this.addPosition(k, p);
+      const working = by.workingOrders(symbol);
+      if (Array.isArray(working)) for (let j = 0; j < working.length; j++) this.addWorking(k, working[j] as WorkingOrderView);
+      else for (const o of working) this.addWorking(k, o);
       if (!this.readParents(by, symbol, k)) return false;
     }
     return true;
+  }
+
+  private addPosition(k: number, p: PositionView): void {
+    this.add(k, POS, p.qtyUnits, false, null);
+    this.f[k * WIDTH + PRESENT] = 1;
+  }
+
+  private addWorking(k: number, o: WorkingOrderView): void {
+    if (o.remainingUnits <= 0n) return;
+    const buy = o.side === 'buy';
+    this.add(k, buy ? W_BUY : W_SELL, o.remainingUnits, buy, o.priceUnits);
+    this.f[k * WIDTH + PRESENT] = 1;
   }
 
   /** One symbol's parents replaced in the parents map, in place (a parent that stays keeps its key). */
@@ -319,7 +397,10 @@ export class ExposureSlots {
     const old = this.oldIds;
     for (let i = 0; i < before; i++) old[i] = list[i]!.id;
     let n = 0;
-    for (const p of by.algoParents(symbol)) {
+    const read = by.algoParents(symbol);
+    const arr = Array.isArray(read) ? (read as readonly AlgoParentView[]) : [...read];
+    for (let j = 0; j < arr.length; j++) {
+      const p = arr[j]!;
       if (p.symbol !== symbol) return false;
       const known = this.parents.get(p.id);
       if (known !== undefined && known.symbol !== symbol) return false;
@@ -347,10 +428,14 @@ export class ExposureSlots {
   private revalue(k: number): void {
     const f = this.f;
     const base = k * WIDTH;
-    if (f[base + EXACT] === -2) return;
+    if (f[base + EXACT] === -2) {
+      this.needSum = true;
+      return;
+    }
     const ref = this.refs[k];
     const scale = f[base + SCALE]!;
-    const unit = scale > 0 && ref !== undefined ? exactNumber(ref) * scale : 0;
+    // A reference beyond 2^53 makes the unit NaN: the slot is then inexact.
+    const unit = scale > 0 && ref !== undefined ? (ref <= MAX_BIG && ref >= MIN_BIG ? Number(ref) : Number.NaN) * scale : 0;
     const pos = f[base + POS]!;
     const longCase = pos + f[base + W_BUY]! + f[base + A_BUY]!;
     const shortCase = pos - f[base + W_SELL]! - f[base + A_SELL]!;
@@ -361,13 +446,42 @@ export class ExposureSlots {
     const absShort = shortValue < 0 ? -shortValue : shortValue;
     const unpricedCash = unit * f[base + UNPRICED]!;
     const pending = f[base + PRICED]! + unpricedCash;
+    const gross = absLong > absShort ? absLong : absShort;
+    const ok =
+      unit <= MAX && unit >= -MAX && longCase <= MAX && longCase >= -MAX && shortCase <= MAX && shortCase >= -MAX && posValue <= MAX && posValue >= -MAX &&
+      longValue <= MAX && longValue >= -MAX && shortValue <= MAX && shortValue >= -MAX && unpricedCash <= MAX && unpricedCash >= -MAX && pending <= MAX && pending >= -MAX;
+    // The totals follow the slot by its change (old values out, new in) while every step stays an
+    // exact integer; otherwise sync() sums them again from the slots.
+    if (ok && !this.needSum) {
+      const t = this.totals;
+      this.needSum = !(
+        this.shift(t, T_NAV, f[base + POS_VALUE]!, posValue) &&
+        this.shift(t, T_PROJECTED_CASH, -f[base + PENDING]!, -pending) &&
+        this.shift(t, T_GROSS, f[base + GROSS_VALUE]!, gross) &&
+        this.shift(t, T_LONG, f[base + LONG_VALUE]!, longValue) &&
+        this.shift(t, T_SHORT, f[base + SHORT_VALUE]!, shortValue)
+      );
+      const groups = this.slotGroups[k]!;
+      const gs = this.groupSums;
+      for (let i = 0; i < groups.length && !this.needSum; i++) {
+        const at = groups[i]! * 3;
+        this.needSum = !(this.shift(gs, at, f[base + GROSS_VALUE]!, gross) && this.shift(gs, at + 1, f[base + LONG_VALUE]!, longValue) && this.shift(gs, at + 2, f[base + SHORT_VALUE]!, shortValue));
+      }
+    } else this.needSum = true;
     f[base + POS_VALUE] = posValue;
     f[base + LONG_VALUE] = longValue;
     f[base + SHORT_VALUE] = shortValue;
-    f[base + GROSS_VALUE] = absLong > absShort ? absLong : absShort;
+    f[base + GROSS_VALUE] = gross;
     f[base + PENDING] = pending;
-    const ok = safe(unit) && safe(longCase) && safe(shortCase) && safe(posValue) && safe(longValue) && safe(shortValue) && safe(unpricedCash) && safe(pending);
     this.setExact(k, ok ? 1 : 0);
+  }
+
+  /** a[i] - old + now, in place; false when a step leaves exact integers (a[i] is then unusable). */
+  private shift(a: Float64Array, i: number, old: number, now: number): boolean {
+    const out = a[i]! - old;
+    const back = out + now;
+    a[i] = back;
+    return out <= MAX && out >= -MAX && back <= MAX && back >= -MAX;
   }
 
   /** NAV, projected cash and the exposure sums, re-summed from the slots (order-free: exact integers). */
@@ -375,7 +489,8 @@ export class ExposureSlots {
     const f = this.f;
     const gs = this.groupSums;
     gs.fill(0);
-    let nav = this.cash;
+    const cash = this.totals[T_CASH]!;
+    let nav = cash;
     let pending = 0;
     let gross = 0;
     let long = 0;
@@ -391,27 +506,33 @@ export class ExposureSlots {
       gross += g;
       long += l;
       short += s;
-      ok = ok && safe(nav) && safe(pending) && safe(gross) && safe(long) && safe(short);
+      ok = ok && nav <= MAX && nav >= -MAX && pending <= MAX && pending >= -MAX && gross <= MAX && long <= MAX && long >= -MAX && short <= MAX && short >= -MAX;
       const groups = this.slotGroups[k]!;
       for (let i = 0; i < groups.length; i++) {
         const at = groups[i]! * 3;
-        gs[at] = gs[at]! + g;
-        gs[at + 1] = gs[at + 1]! + l;
-        gs[at + 2] = gs[at + 2]! + s;
-        ok = ok && safe(gs[at]!) && safe(gs[at + 1]!) && safe(gs[at + 2]!);
+        const ga = gs[at]! + g;
+        const la = gs[at + 1]! + l;
+        const sa = gs[at + 2]! + s;
+        gs[at] = ga;
+        gs[at + 1] = la;
+        gs[at + 2] = sa;
+        ok = ok && ga <= MAX && la <= MAX && la >= -MAX && sa <= MAX && sa >= -MAX;
       }
     }
-    const projectedCash = this.cash - pending;
-    this.nav = nav;
-    this.projectedCash = projectedCash;
-    this.gross = gross;
-    this.long = long;
-    this.short = short;
-    this.totalsExact = ok && safe(projectedCash);
+    const projectedCash = cash - pending;
+    const t = this.totals;
+    t[T_NAV] = nav;
+    t[T_PROJECTED_CASH] = projectedCash;
+    t[T_GROSS] = gross;
+    t[T_LONG] = long;
+    t[T_SHORT] = short;
+    this.totalsExact = ok && projectedCash <= MAX && projectedCash >= -MAX;
+    this.needSum = !this.totalsExact;
   }
 
   private indexGroups(book: LimitBook): void {
     this.groupsBook = book;
+    this.needSum = true;
     const names = Object.keys(book.groups);
     this.groupIndex = new Map(names.map((g, i) => [g, i]));
     this.groupLists = names.map((g) => groupMembers(book, g) ?? []);
@@ -423,5 +544,103 @@ export class ExposureSlots {
     const out: number[] = [];
     for (let g = 0; g < this.groupLists.length; g++) if (this.groupLists[g]!.includes(symbol)) out.push(g);
     return out;
+  }
+}
+
+/**
+ * ExposureSlots.state(): the exact gate's state for one check, dropped when the slots change. Its
+ * parents are the slots' live map, its sums come from the slots' totals, its unpriced list is made
+ * when read (the gate does not read it).
+ */
+class SlotState implements ProjectedState {
+  readonly cashUnits: bigint;
+  readonly navUnits: bigint;
+  readonly projectedCashUnits: bigint;
+  readonly symbols: ReadonlyMap<string, SymbolExposure>;
+  readonly parents: ReadonlyMap<string, AlgoParentView>;
+  private readonly slots: ExposureSlots;
+  private unpricedList: readonly string[] | undefined;
+
+  constructor(slots: ExposureSlots, cash: bigint, nav: bigint, projectedCash: bigint, symbols: ReadonlyMap<string, SymbolExposure>) {
+    this.slots = slots;
+    this.cashUnits = cash;
+    this.navUnits = nav;
+    this.projectedCashUnits = projectedCash;
+    this.symbols = symbols;
+    this.parents = slots.parents;
+  }
+
+  get unpriced(): readonly string[] {
+    return (this.unpricedList ??= this.slots.unpricedSymbols());
+  }
+
+  [SUMS_SOURCE](only: readonly string[] | undefined): Sums | undefined {
+    return this.slots.sumsOf(only);
+  }
+}
+
+/**
+ * The symbols map of ExposureSlots.state(): each present slot's exposure, made when first asked
+ * for. The slots do not change while the state is in use (it is dropped at their next change);
+ * the state copies nothing else.
+ */
+class SlotExposures implements ReadonlyMap<string, SymbolExposure> {
+  private readonly slots: ExposureSlots;
+  private readonly index: ReadonlyMap<string, number>;
+  /** The order's symbol is usually the only one asked for: one entry before a map. */
+  private lastKey: string | undefined;
+  private lastMade: SymbolExposure | undefined;
+  private made: Map<string, SymbolExposure> | undefined;
+  private order: string[] | undefined;
+
+  constructor(slots: ExposureSlots, index: ReadonlyMap<string, number>) {
+    this.slots = slots;
+    this.index = index;
+  }
+
+  private keysInOrder(): string[] {
+    return (this.order ??= this.slots.presentSymbols());
+  }
+
+  get size(): number {
+    return this.keysInOrder().length;
+  }
+
+  get(k: string): SymbolExposure | undefined {
+    if (k === this.lastKey) return this.lastMade;
+    let e = this.made?.get(k);
+    if (e !== undefined) return e;
+    const i = this.index.get(k);
+    if (i === undefined || !this.slots.present(i)) return undefined;
+    e = this.slots.exposureAt(i);
+    if (this.lastKey !== undefined) (this.made ??= new Map()).set(this.lastKey, this.lastMade!);
+    this.lastKey = k;
+    this.lastMade = e;
+    return e;
+  }
+
+  has(k: string): boolean {
+    const i = this.index.get(k);
+    return i !== undefined && this.slots.present(i);
+  }
+
+  forEach(fn: (value: SymbolExposure, key: string, map: ReadonlyMap<string, SymbolExposure>) => void, thisArg?: unknown): void {
+    for (const k of this.keysInOrder()) fn.call(thisArg, this.get(k)!, k, this);
+  }
+
+  *entries(): MapIterator<[string, SymbolExposure]> {
+    for (const k of this.keysInOrder()) yield [k, this.get(k)!];
+  }
+
+  *keys(): MapIterator<string> {
+    yield* this.keysInOrder();
+  }
+
+  *values(): MapIterator<SymbolExposure> {
+    for (const k of this.keysInOrder()) yield this.get(k)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, SymbolExposure]> {
+    return this.entries();
   }
 }

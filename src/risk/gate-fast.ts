@@ -1,9 +1,10 @@
 import type { Urgency } from '../contract/dto.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { LossView } from './drawdown.ts';
+import { A_BUY, A_SELL, GROSS_VALUE, LONG_VALUE, PENDING, POS, SHORT_VALUE, T_GROSS, T_LONG, T_NAV, T_PROJECTED_CASH, T_SHORT, WIDTH, W_BUY, W_SELL } from './exposure-slots.ts';
 import type { ExposureSlots } from './exposure-slots.ts';
 import { LIMIT_DEFS, globalEntry, groupEntry, limitFor, sharedGroupsOf, symbolEntry } from './limits.ts';
-import type { CheckName, LimitBook, LimitEntry } from './limits.ts';
+import type { CheckName, LimitBook, LimitEntry, LimitLevels } from './limits.ts';
 import type { OrderRates } from './order-rate.ts';
 import { CHECK_BIT, NO_CHECKS, levelsOf } from './risk-gate.ts';
 import type { MarketView, RiskOrder } from './risk-gate.ts';
@@ -28,6 +29,8 @@ import type { TradingMode } from './trading-state.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const MAX_BIG = BigInt(MAX);
+/** Kept rather than written -MAX_BIG: negating a bigint makes a new one on every comparison. */
+const MIN_BIG = -MAX_BIG;
 const TOL = 2 ** -48;
 const PCT_ONE_HUNDRED = 1_000_000; // 100 % in pct units (limits.ts PCT_ONE_HUNDRED)
 const RATIO_ONE = 10_000; // limits.ts RATIO_ONE
@@ -37,41 +40,54 @@ const FEE_ONE = 1_000_000;
 /** What a clean pass decided here reports (read at once by the caller, overwritten by the next order). */
 export const FAST_PASS: { reducing: boolean; checked: number; price: bigint | null } = { reducing: false, checked: 0, price: null };
 
-/** Set by num() when a value is beyond exact doubles: the order then goes to the exact path. */
-let inexact = false;
 let strictness: Strictness = undefined as unknown as Strictness;
 
-/** A bigint as a double, marking the order inexact when it is beyond 2^53. */
-function num(x: bigint): number {
-  if (x > MAX_BIG || x < -MAX_BIG) inexact = true;
-  return Number(x);
+/**
+ * A limit test's observation, num / den (den 1: none), handed over in a typed array: a double
+ * passed to or returned from a call that is not inlined is boxed, and the gate makes a dozen tests.
+ */
+const OBS = new Float64Array(2);
+
+/** Levels as doubles (hard, soft or NaN) per levels object: books and scaled levels are never edited. */
+const levelDoubles = new WeakMap<LimitLevels, Float64Array>();
+
+function doublesOf(l: LimitLevels): Float64Array {
+  let d = levelDoubles.get(l);
+  if (d === undefined) {
+    d = new Float64Array([Number(l.hard), l.soft === null ? Number.NaN : Number(l.soft)]);
+    levelDoubles.set(l, d);
+  }
+  return d;
 }
 
-/** A computed double, marking the order inexact when it left exact integers. */
-function chk(x: number): number {
-  if (!(x <= MAX && x >= -MAX)) inexact = true;
-  return x;
+/** Whether a bigint converts to a double exactly. */
+function fits(x: bigint): boolean {
+  return x <= MAX_BIG && x >= MIN_BIG;
 }
 
-/** Whether num/den is surely within `level` (not beyond it in the limit's direction). */
-function within(max: boolean, n: number, den: number, level: bigint): boolean {
-  const l = Number(level);
-  const bound = den * l;
-  const an = n < 0 ? -n : n;
-  const ab = bound < 0 ? -bound : bound;
-  const m = an > ab ? an : ab;
-  if (m <= MAX && l <= MAX && l >= -MAX) return max ? n <= bound : n >= bound;
-  const tol = m * TOL;
-  return max ? n < bound - tol : n > bound + tol;
-}
-
-/** test() of risk-gate.ts without a breach: whether `entry` surely holds (den 1: none; den <= 0 is a breach). */
-function holds(entry: LimitEntry | undefined, n: number, den: number): boolean {
+/**
+ * test() of risk-gate.ts without a breach: whether `entry` surely holds for OBS (den <= 0 is a
+ * breach). Each level: an exact comparison when both sides are exact integers, else one with a
+ * margin of 2^-48 of their size (a product or a conversion beyond 2^53 is off by 2^-53 at most).
+ */
+function holds(entry: LimitEntry | undefined): boolean {
   if (entry === undefined) return true;
+  const n = OBS[0]!;
+  const den = OBS[1]!;
   if (!(den > 0)) return false;
-  const eff = levelsOf(entry, strictness);
+  const levels = doublesOf(levelsOf(entry, strictness));
   const max = LIMIT_DEFS[entry.name].direction === 'max';
-  return within(max, n, den, eff.hard) && (eff.soft === null || within(max, n, den, eff.soft));
+  for (let i = 0; i < 2; i++) {
+    const l = levels[i]!;
+    if (l !== l) break; // no soft level
+    const bound = den * l;
+    const an = n < 0 ? -n : n;
+    const ab = bound < 0 ? -bound : bound;
+    const m = an > ab ? an : ab;
+    const ok = m <= MAX && l <= MAX && l >= -MAX ? (max ? n <= bound : n >= bound) : max ? n < bound - m * TOL : n > bound + m * TOL;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 function runs(deferred: readonly CheckName[], c: CheckName): boolean {
@@ -122,12 +138,18 @@ export interface FastInputs {
   strictness: Strictness;
 }
 
+/** OBS = n / den and whether the entry surely holds for it (false: not certain). */
+function test(entry: LimitEntry | undefined): boolean {
+  return entry === undefined || holds(entry);
+}
+
 /**
- * Whether `order` is certainly a clean pass (FAST_PASS then says whether it reduces and which
- * checks ran); false: not certain, ask evaluateOrder. The slots must be synced and exact.
+ * Whether `order` is certainly a clean pass (FAST_PASS then says whether it reduces, which checks
+ * ran and the price); false: not certain, ask evaluateOrder. The slots must be synced and exact.
+ * Every double stays in this function or in a typed array (OBS, the slots): nothing is boxed.
+ * A value leaving exact integers returns false where it is made.
  */
 export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastInputs): boolean {
-  inexact = false;
   strictness = inputs.strictness;
   const slots = inputs.slots;
   const book = inputs.limits;
@@ -142,31 +164,38 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
   const price = order.limitPriceUnits ?? est ?? ref ?? null;
   // No price: a denial (NO_REFERENCE_PRICE), made by the exact path.
   if (price === null) return false;
+  const aRef = currentRef ?? ref ?? price;
+  if (!fits(price) || !fits(aRef) || !fits(order.qtyUnits)) return false;
   const buy = order.side === 'buy';
   const scale = 10 ** (8 - inst.priceDecimals - inst.qtyDecimals);
-  const priceD = num(price);
-  const aRef = currentRef ?? ref ?? price;
-  const aRefD = num(aRef);
+  const priceD = Number(price);
+  const aRefD = Number(aRef);
 
-  const pos = present ? slots.position(k) : 0;
-  let wBuy = present ? slots.workingBuy(k) : 0;
-  let wSell = present ? slots.workingSell(k) : 0;
-  let aBuy = present ? slots.algoBuy(k) : 0;
-  let aSell = present ? slots.algoSell(k) : 0;
-  const curPending = present ? slots.pendingBuyCash(k) : 0;
+  const f = slots.columns;
+  const base = present ? k * WIDTH : 0;
+  const pos = present ? f[base + POS]! : 0;
+  let wBuy = present ? f[base + W_BUY]! : 0;
+  let wSell = present ? f[base + W_SELL]! : 0;
+  let aBuy = present ? f[base + A_BUY]! : 0;
+  let aSell = present ? f[base + A_SELL]! : 0;
+  const curPending = present ? f[base + PENDING]! : 0;
   let pendingBuy = curPending;
-  const qtyAll = num(order.qtyUnits);
+  const qtyAll = Number(order.qtyUnits);
   let qty = qtyAll;
   const parent = order.kind === 'child' && order.parentId ? slots.parents.get(order.parentId) : undefined;
   if (parent !== undefined && parent.symbol === sym && parent.side === order.side && parent.unplacedUnits > 0n) {
-    const unplaced = num(parent.unplacedUnits);
+    if (!fits(parent.unplacedUnits)) return false;
+    const unplaced = Number(parent.unplacedUnits);
     const take = qty < unplaced ? qty : unplaced;
     if (buy) {
       aBuy -= take;
       wBuy += take;
       const parentPrice = parent.limitPriceUnits ?? aRef;
-      pendingBuy = chk(pendingBuy - chk(num(parentPrice) * take * scale));
-      pendingBuy = chk(pendingBuy + chk(priceD * take * scale));
+      if (!fits(parentPrice)) return false;
+      const out = Number(parentPrice) * take * scale;
+      const into = priceD * take * scale;
+      pendingBuy = pendingBuy - out + into;
+      if (!(out <= MAX && into <= MAX && pendingBuy <= MAX && pendingBuy >= -MAX)) return false;
     } else {
       aSell -= take;
       wSell += take;
@@ -178,20 +207,24 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
     if (buy) {
       if (asAlgo) aBuy += qty;
       else wBuy += qty;
-      pendingBuy = chk(pendingBuy + chk(priceD * qty * scale));
+      const into = priceD * qty * scale;
+      pendingBuy += into;
+      if (!(into <= MAX && pendingBuy <= MAX && pendingBuy >= -MAX)) return false;
     } else if (asAlgo) aSell += qty;
     else wSell += qty;
   }
-  const longCase = chk(pos + chk(wBuy) + chk(aBuy));
-  const shortCase = chk(pos - chk(wSell) - chk(aSell));
-  const unit = chk(aRefD * scale);
-  const longValue = chk(unit * longCase);
-  const shortValue = chk(unit * shortCase);
+  const longCase = pos + wBuy + aBuy;
+  const shortCase = pos - wSell - aSell;
+  const unit = aRefD * scale;
+  const longValue = unit * longCase;
+  const shortValue = unit * shortCase;
+  const notional = priceD * qtyAll * scale;
+  if (!(wBuy <= MAX && aBuy <= MAX && wSell <= MAX && aSell <= MAX && longCase <= MAX && longCase >= -MAX && shortCase <= MAX && shortCase >= -MAX)) return false;
+  if (!(unit <= MAX && unit >= -MAX && longValue <= MAX && longValue >= -MAX && shortValue <= MAX && shortValue >= -MAX && notional <= MAX && notional >= -MAX)) return false;
   const absLong = longValue < 0 ? -longValue : longValue;
   const absShort = shortValue < 0 ? -shortValue : shortValue;
   const grossAfter = absLong > absShort ? absLong : absShort;
   const reducing = qtyAll > 0 && (buy ? pos < 0 && longCase <= 0 : pos > 0 && shortCase >= 0);
-  const notional = chk(priceD * qtyAll * scale);
 
   // Trading state and breaker blocks: anything but a plain permit goes to the exact path.
   if (inputs.mode !== 'ACTIVE' && !(inputs.mode === 'REDUCING' && reducing)) return false;
@@ -200,8 +233,11 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
   let checked = 0;
   if (runs(deferred, 'order_size')) {
     checked |= CHECK_BIT.order_size;
-    if (!holds(limitFor(book, 'max_order_qty', sym), qtyAll * 10 ** (8 - inst.qtyDecimals), 1)) return false;
-    if (!holds(limitFor(book, 'max_order_notional', sym), notional, 1)) return false;
+    OBS[0] = qtyAll * 10 ** (8 - inst.qtyDecimals);
+    OBS[1] = 1;
+    if (!test(limitFor(book, 'max_order_qty', sym))) return false;
+    OBS[0] = notional;
+    if (!test(limitFor(book, 'max_order_notional', sym))) return false;
   }
 
   const bandPrice = order.limitPriceUnits ?? est;
@@ -211,10 +247,16 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
     const tickEntry = limitFor(book, 'price_band_ticks', sym);
     if ((pctEntry || tickEntry) && ref === undefined) return false;
     if (ref !== undefined && ref > 0n) {
-      const dev = buy ? bandPrice - ref : ref - bandPrice;
-      const d = dev > 0n ? num(dev) : 0;
-      if (!holds(pctEntry, d * PCT_ONE_HUNDRED, num(ref))) return false;
-      if (!holds(tickEntry, d, num(inst.tickUnits))) return false;
+      if (!fits(bandPrice) || !fits(ref) || !fits(inst.tickUnits)) return false;
+      const refD = Number(ref);
+      const dev = buy ? Number(bandPrice) - refD : refD - Number(bandPrice);
+      const d = dev > 0 ? dev : 0;
+      OBS[0] = d * PCT_ONE_HUNDRED;
+      OBS[1] = refD;
+      if (!test(pctEntry)) return false;
+      OBS[0] = d;
+      OBS[1] = Number(inst.tickUnits);
+      if (!test(tickEntry)) return false;
     }
   }
 
@@ -226,41 +268,55 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
     const entry = limitFor(book, 'max_spread_bps', sym);
     if (aggressive && entry) {
       checked |= CHECK_BIT.spread;
-      if (bid === undefined || ask === undefined) return false;
-      const bidD = num(bid);
-      const askD = num(ask);
-      const sum = chk(askD + bidD);
-      if (!(sum > 0)) return false;
-      if (!holds(entry, chk(askD - bidD) * SPREAD_SCALE, sum)) return false;
+      if (bid === undefined || ask === undefined || !fits(bid) || !fits(ask)) return false;
+      const bidD = Number(bid);
+      const askD = Number(ask);
+      const sum = askD + bidD;
+      if (!(sum > 0 && sum <= MAX)) return false;
+      OBS[0] = (askD - bidD) * SPREAD_SCALE;
+      OBS[1] = sum;
+      if (!holds(entry)) return false;
     }
   }
 
   if (runs(deferred, 'order_rate')) {
     checked |= CHECK_BIT.order_rate;
     const r = inputs.rates;
-    if (!holds(globalEntry(book, 'max_orders_per_minute'), r.minute + 1, 1)) return false;
-    if (!holds(symbolEntry(book, 'max_orders_per_minute', sym), r.symbolMinute + 1, 1)) return false;
-    if (!holds(globalEntry(book, 'max_orders_per_hour'), r.hour + 1, 1)) return false;
-    if (!holds(symbolEntry(book, 'max_orders_per_hour', sym), r.symbolHour + 1, 1)) return false;
+    OBS[1] = 1;
+    OBS[0] = r.minute + 1;
+    if (!test(globalEntry(book, 'max_orders_per_minute'))) return false;
+    OBS[0] = r.symbolMinute + 1;
+    if (!test(symbolEntry(book, 'max_orders_per_minute', sym))) return false;
+    OBS[0] = r.hour + 1;
+    if (!test(globalEntry(book, 'max_orders_per_hour'))) return false;
+    OBS[0] = r.symbolHour + 1;
+    if (!test(symbolEntry(book, 'max_orders_per_hour', sym))) return false;
   }
 
   if (!reducing) {
-    const nav = slots.nav;
-    const grossDelta = chk(grossAfter - (present ? slots.grossValue(k) : 0));
+    const t = slots.totals;
+    const nav = t[T_NAV]!;
+    const grossDelta = grossAfter - (present ? f[base + GROSS_VALUE]! : 0);
 
     if (runs(deferred, 'position')) {
       checked |= CHECK_BIT.position;
       if (grossDelta > 0) {
-        if (!holds(limitFor(book, 'max_position_pct_nav', sym), grossAfter * PCT_ONE_HUNDRED, nav)) return false;
-        if (!holds(limitFor(book, 'max_position_notional', sym), grossAfter, 1)) return false;
+        OBS[0] = grossAfter * PCT_ONE_HUNDRED;
+        OBS[1] = nav;
+        if (!test(limitFor(book, 'max_position_pct_nav', sym))) return false;
+        OBS[0] = grossAfter;
+        OBS[1] = 1;
+        if (!test(limitFor(book, 'max_position_notional', sym))) return false;
       }
     }
 
     if (runs(deferred, 'exposure')) {
       checked |= CHECK_BIT.exposure;
-      const longDelta = chk(longValue - (present ? slots.longValue(k) : 0));
-      const shortDelta = chk(shortValue - (present ? slots.shortValue(k) : 0));
+      const longDelta = longValue - (present ? f[base + LONG_VALUE]! : 0);
+      const shortDelta = shortValue - (present ? f[base + SHORT_VALUE]! : 0);
+      if (!(longDelta <= MAX && longDelta >= -MAX && shortDelta <= MAX && shortDelta >= -MAX)) return false;
       const groups = sharedGroupsOf(book, sym);
+      const gs = slots.groups;
       for (let g = -1; g < groups.length; g++) {
         const group = g < 0 ? undefined : groups[g]!;
         const gross = group === undefined ? globalEntry(book, 'max_gross_exposure') : groupEntry(book, 'max_gross_exposure', group);
@@ -270,26 +326,36 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
         if (!gross && !grossPct && !net && !netPct) continue;
         const gi = group === undefined ? -1 : slots.groupOf(group);
         if (group !== undefined && gi < 0) return false;
-        const sGross = gi < 0 ? slots.gross : slots.groupGross(gi);
-        const sLong = gi < 0 ? slots.long : slots.groupLong(gi);
-        const sShort = gi < 0 ? slots.short : slots.groupShort(gi);
+        const sGross = gi < 0 ? t[T_GROSS]! : gs[gi * 3]!;
+        const sLong = gi < 0 ? t[T_LONG]! : gs[gi * 3 + 1]!;
+        const sShort = gi < 0 ? t[T_SHORT]! : gs[gi * 3 + 2]!;
         if (grossDelta > 0 && (gross || grossPct)) {
-          const ga = chk(sGross + grossDelta);
-          if (!holds(grossPct, ga * PCT_ONE_HUNDRED, nav)) return false;
-          if (!holds(gross, ga, 1)) return false;
+          const ga = sGross + grossDelta;
+          if (!(ga <= MAX && ga >= -MAX)) return false;
+          OBS[0] = ga * PCT_ONE_HUNDRED;
+          OBS[1] = nav;
+          if (!test(grossPct)) return false;
+          OBS[0] = ga;
+          OBS[1] = 1;
+          if (!test(gross)) return false;
         }
         if (net || netPct) {
           const lb = sLong < 0 ? -sLong : sLong;
           const sb = sShort < 0 ? -sShort : sShort;
-          const la = chk(sLong + longDelta);
-          const sa = chk(sShort + shortDelta);
+          const la = sLong + longDelta;
+          const sa = sShort + shortDelta;
+          if (!(la <= MAX && la >= -MAX && sa <= MAX && sa >= -MAX)) return false;
           const laAbs = la < 0 ? -la : la;
           const saAbs = sa < 0 ? -sa : sa;
           const nb = lb > sb ? lb : sb;
           const na = laAbs > saAbs ? laAbs : saAbs;
           if (na > nb) {
-            if (!holds(netPct, na * PCT_ONE_HUNDRED, nav)) return false;
-            if (!holds(net, na, 1)) return false;
+            OBS[0] = na * PCT_ONE_HUNDRED;
+            OBS[1] = nav;
+            if (!test(netPct)) return false;
+            OBS[0] = na;
+            OBS[1] = 1;
+            if (!test(net)) return false;
           }
         }
       }
@@ -297,7 +363,11 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
 
     if (runs(deferred, 'leverage') && grossDelta > 0) {
       checked |= CHECK_BIT.leverage;
-      if (!holds(globalEntry(book, 'max_leverage'), chk(slots.gross + grossDelta) * RATIO_ONE, nav)) return false;
+      const g = t[T_GROSS]! + grossDelta;
+      if (!(g <= MAX && g >= -MAX)) return false;
+      OBS[0] = g * RATIO_ONE;
+      OBS[1] = nav;
+      if (!test(globalEntry(book, 'max_leverage'))) return false;
     }
 
     if (runs(deferred, 'cash_buffer') && buy) {
@@ -317,25 +387,50 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
         const q = Math.floor(loFee / FEE_ONE);
         const r = loFee - q * FEE_ONE;
         if (r < 0 || r >= FEE_ONE) return false;
-        const fee = chk(hi * feeRate + (r * 2 >= FEE_ONE ? q + 1 : q));
-        const cashAfter = chk(chk(chk(slots.projectedCash + curPending) - pendingBuy) - fee);
-        if (cashAfter < slots.projectedCash && !holds(entry, cashAfter, 1)) return false;
+        const fee = hi * feeRate + (r * 2 >= FEE_ONE ? q + 1 : q);
+        const projected = t[T_PROJECTED_CASH]!;
+        const freed = projected + curPending;
+        const spent = freed - pendingBuy;
+        const cashAfter = spent - fee;
+        if (!(fee <= MAX && freed <= MAX && freed >= -MAX && spent <= MAX && spent >= -MAX && cashAfter <= MAX && cashAfter >= -MAX)) return false;
+        if (cashAfter < projected) {
+          OBS[0] = cashAfter;
+          OBS[1] = 1;
+          if (!holds(entry)) return false;
+        }
       }
     }
 
     const loss = inputs.loss;
     if (runs(deferred, 'loss') && loss) {
       checked |= CHECK_BIT.loss;
-      if (!holds(globalEntry(book, 'max_daily_loss'), Number(loss.dailyLossUnits), 1)) return false;
-      if (!holds(globalEntry(book, 'max_drawdown_daily_pct'), Number(loss.drawdownPct.daily), 1)) return false;
-      if (!holds(globalEntry(book, 'max_drawdown_weekly_pct'), Number(loss.drawdownPct.weekly), 1)) return false;
-      if (!holds(globalEntry(book, 'max_drawdown_monthly_pct'), Number(loss.drawdownPct.monthly), 1)) return false;
+      const l = lossDoubles(loss);
+      OBS[1] = 1;
+      OBS[0] = l[0]!;
+      if (!test(globalEntry(book, 'max_daily_loss'))) return false;
+      OBS[0] = l[1]!;
+      if (!test(globalEntry(book, 'max_drawdown_daily_pct'))) return false;
+      OBS[0] = l[2]!;
+      if (!test(globalEntry(book, 'max_drawdown_weekly_pct'))) return false;
+      OBS[0] = l[3]!;
+      if (!test(globalEntry(book, 'max_drawdown_monthly_pct'))) return false;
     }
   }
 
-  if (inexact) return false;
   FAST_PASS.reducing = reducing;
   FAST_PASS.checked = checked;
   FAST_PASS.price = price;
   return true;
+}
+
+/** A loss view's daily loss and drawdowns as doubles, per view (EquityWatermarks keeps one view per observation). */
+const lossCache = new WeakMap<LossView, Float64Array>();
+
+function lossDoubles(v: LossView): Float64Array {
+  let d = lossCache.get(v);
+  if (d === undefined) {
+    d = new Float64Array([Number(v.dailyLossUnits), Number(v.drawdownPct.daily), Number(v.drawdownPct.weekly), Number(v.drawdownPct.monthly)]);
+    lossCache.set(v, d);
+  }
+  return d;
 }

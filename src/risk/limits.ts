@@ -296,12 +296,17 @@ export function sharedGroupsOf(book: LimitBook, symbol: string): readonly string
   }
   let groups = perBook.get(symbol);
   if (!groups) {
-    groups = Object.keys(book.groups)
-      .filter((g) => groupMembers(book, g)!.includes(symbol))
-      .sort();
+    groups = groupsContaining(book, symbol);
     perBook.set(symbol, groups);
   }
   return groups;
+}
+
+/** sharedGroupsOf's miss, apart: a closure over book and symbol in the asking function made a context on every call, hit or miss. */
+function groupsContaining(book: LimitBook, symbol: string): readonly string[] {
+  return Object.keys(book.groups)
+    .filter((g) => groupMembers(book, g)!.includes(symbol))
+    .sort();
 }
 
 /** Plain decimal text of a value ("250000", "2.5"): how values are stored and typed. */

@@ -34,7 +34,8 @@ class TimeQueue {
 
   push(t: number): void {
     const lk = this.head + this.len - 1;
-    const last = this.len > 0 ? this.buf[lk < this.buf.length ? lk : lk - this.buf.length] : undefined;
+    // -Infinity rather than undefined for "none": a double-or-undefined is boxed on every push.
+    const last = this.len > 0 ? this.buf[lk < this.buf.length ? lk : lk - this.buf.length]! : Number.NEGATIVE_INFINITY;
     if (this.len === this.buf.length) {
       const next = new Float64Array(this.buf.length * 2);
       for (let i = 0; i < this.len; i++) next[i] = this.at(i);
@@ -42,12 +43,13 @@ class TimeQueue {
       this.head = 0;
     }
     const k = this.head + this.len;
-    this.buf[k < this.buf.length ? k : k - this.buf.length] = last !== undefined && t < last ? last : t;
+    this.buf[k < this.buf.length ? k : k - this.buf.length] = t < last ? last : t;
     this.len++;
   }
 
-  /** Drops times at or before `cutoff`. */
-  prune(cutoff: number): void {
+  /** Drops times at or before CUTOFF[0]. */
+  prune(): void {
+    const cutoff = CUTOFF[0]!;
     while (this.len > 0 && this.buf[this.head]! <= cutoff) {
       this.head = this.head + 1 === this.buf.length ? 0 : this.head + 1;
       this.len--;
@@ -74,8 +76,14 @@ class TimeQueue {
   }
 }
 
-function pruneTo(this: number, q: TimeQueue): void {
-  q.prune(this);
+/**
+ * The cutoff a prune drops up to, in a typed array: a double handed to a call that is not inlined
+ * (or to forEach as its `this`) is boxed, and every recorded order prunes.
+ */
+const CUTOFF = new Float64Array(1);
+
+function pruneTo(q: TimeQueue): void {
+  q.prune();
 }
 
 export class OrderRateWindow {
@@ -132,15 +140,15 @@ export class OrderRateWindow {
    * sweep of every symbol on every order cost more than the rest of the gate's rate work.
    */
   private prune(now: number, symbol: string | undefined): void {
-    const cutoff = now - this.retainMs;
-    this.all.prune(cutoff);
+    CUTOFF[0] = now - this.retainMs;
+    this.all.prune();
     if (now - this.lastSweep < MINUTE_MS) {
-      if (symbol !== undefined) this.bySymbol.get(symbol)?.prune(cutoff);
+      if (symbol !== undefined) this.bySymbol.get(symbol)?.prune();
       return;
     }
     this.lastSweep = now;
     // An emptied queue stays (it is reused when the symbol trades again): deleting it made every
     // sparse symbol's next order allocate a new ring buffer. Queues are bounded by the instruments.
-    this.bySymbol.forEach(pruneTo, cutoff);
+    this.bySymbol.forEach(pruneTo);
   }
 }

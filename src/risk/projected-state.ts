@@ -654,6 +654,9 @@ function addTo(acc: Sums, e: SymbolExposure | undefined, sign: 1 | -1): void {
  * sums are exact, so every route gives the same numbers as summing afresh.
  */
 function sumsOf(state: ProjectedState, only: readonly string[] | undefined): Sums {
+  // A state that knows its sums answers first (and leaves nothing in the cache).
+  const known = (state as { [SUMS_SOURCE]?: SumsSource })[SUMS_SOURCE]?.call(state, only);
+  if (known) return known;
   const key = only ?? ALL;
   let perState = sumsCache.get(state);
   if (!perState) {
@@ -687,6 +690,16 @@ function adjusted(base: Sums, from: ProjectedState, to: ProjectedState, changed:
   }
   return out;
 }
+
+/** Where a state built elsewhere (ExposureSlots.state()) finds sums it already knows, asked on a miss. */
+export type SumsSource = (only: readonly string[] | undefined) => Sums | undefined;
+/**
+ * A state that knows its sums (ExposureSlots' state, a class) answers exposureSums() through a
+ * method under this key, by the list asked with (the book's own group lists, by identity;
+ * undefined for the whole book), without walking the symbols; a list it does not know (undefined
+ * back) is summed as usual. On the state itself: a WeakMap entry per state cost more than the sums.
+ */
+export const SUMS_SOURCE: unique symbol = Symbol('sumsSource');
 
 /** Gives `to` every sum already known for `from`, adjusted for the symbols that changed. */
 function carrySums(from: ProjectedState, to: ProjectedState, changed: readonly string[]): void {

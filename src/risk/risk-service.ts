@@ -166,6 +166,9 @@ export class RiskService {
    * answered by the same rule L1 applies to a new order (sideReduces).
    */
   reduces(symbol: string, side: 'buy' | 'sell'): boolean {
+    // The slots when they can answer: check() keeps them current, and ProjectedStateCache, which
+    // clean passes no longer touch, may be far behind (catching it up can be a full rebuild).
+    if (this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book)) return this.slots.reduces(symbol, side);
     const e = exposureOf(this.projectedState(), symbol);
     return sideReduces(e.positionUnits, e, side);
   }
@@ -186,7 +189,7 @@ export class RiskService {
    * after the structural checks (checkOrder) passed.
    */
   check(order: RiskOrder, now: number): RiskDecision {
-    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision);
+    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision, this.slotsReady, this.slotsReady);
     this.handle(this.breakers.recordOrderAttempt(now), now);
     if (decision.verdict === 'pass') this.rates.record(now, order.symbol);
     return decision;
@@ -197,21 +200,27 @@ export class RiskService {
    * runaway-breaker attempt): the ticket's what-if.
    */
   preview(order: RiskOrder, now: number): RiskDecision {
-    return this.evaluate(order, now, undefined);
+    // The slots when they can serve (syncing counts nothing): ProjectedStateCache, which clean
+    // passes no longer touch, may be many versions behind, and the ticket previews on every edit.
+    const fromSlots = this.deps.instrumentOf(order.symbol) !== undefined && this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book);
+    return this.evaluate(order, now, undefined, fromSlots, false);
   }
+
+  /** The clean pass's notional, computed when read (a bigint product is an allocation per check). */
+  private readonly notional: LazyNotional = { inst: undefined, price: 0n, qty: 0n, value: null, ready: true };
 
   /**
    * check()'s decision for a clean pass, overwritten by the next check(): the steady-state check
    * (every limit holds) then allocates nothing. Callers read a check's decision at once (the order
    * path turns it into its verdict); preview() and every breach return a decision of their own.
    */
-  /** The clean pass's notional, computed when read (a bigint product is an allocation per check). */
-  private readonly notional: LazyNotional = { inst: undefined, price: 0n, qty: 0n, value: null, ready: true };
   private readonly passDecision: RiskDecision = lazyNotional(blankDecision(), this.notional);
 
   /** The projected state in doubles, updated in place, for the fast path (gate-fast.ts). */
   private readonly slots = new ExposureSlots();
   private readonly strictnessMemo = new StrictnessMemo();
+  /** The slots were synced and exact for the order being checked: the exact path may read them (slots.state()). */
+  private slotsReady = false;
   private fastInputs: FastInputs | undefined;
   /** How check() decided: a clean pass settled by the fast path, or the exact path. For tests and benchmarks. */
   readonly checkStats = { fast: 0, exact: 0 };
@@ -222,9 +231,11 @@ export class RiskService {
    * exact path then decides.
    */
   private fastCheck(order: RiskOrder, now: number): RiskDecision | undefined {
+    this.slotsReady = false;
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) return undefined;
-    if (!this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book)) {
+    this.slotsReady = this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book);
+    if (!this.slotsReady) {
       this.checkStats.exact++;
       return undefined;
     }
@@ -278,16 +289,24 @@ export class RiskService {
     inputs: undefined,
   };
 
-  private evaluate(order: RiskOrder, now: number, reuse: RiskDecision | undefined): RiskDecision {
+  /**
+   * The exact gate. fromSlots: the state is the slots' (synced and exact for this order);
+   * filled: the fast path has put this order's quote and rates in the scratch already.
+   */
+  private evaluate(order: RiskOrder, now: number, reuse: RiskDecision | undefined, fromSlots: boolean, filled: boolean): RiskDecision {
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) throw new RangeError(`unknown instrument ${order.symbol}`);
     const m = this.deps.market;
     const sc = this.scratch;
-    sc.market.refPriceUnits = m.ref(order.symbol);
-    sc.market.bidUnits = m.bid(order.symbol);
-    sc.market.askUnits = m.ask(order.symbol);
-    this.rates.ratesInto(now, order.symbol, sc.rates);
-    const state = this.projectedState();
+    if (!filled) {
+      sc.market.refPriceUnits = m.ref(order.symbol);
+      sc.market.bidUnits = m.bid(order.symbol);
+      sc.market.askUnits = m.ask(order.symbol);
+      this.rates.ratesInto(now, order.symbol, sc.rates);
+    }
+    // Synced slots are the state (ProjectedStateCache may be many versions behind after a run of
+    // clean passes); a port without version() or a book beyond exact doubles uses the cache.
+    const state = fromSlots ? this.slots.state() : this.projectedState();
     const inputs = (sc.inputs ??= { state, limits: this.book, mode: this.state.mode, market: sc.market, rates: sc.rates, loss: undefined });
     inputs.state = state;
     inputs.limits = this.book;

@@ -142,6 +142,8 @@ function run(ops: readonly Op[]): { fast: number; exact: number } {
   let now = t0;
   for (const op of ops) {
     now += 700;
+    // The trading guard's question, answered from the slots on one side and a rebuilt state on the other.
+    for (const s of SYMBOLS) for (const side of ['buy', 'sell'] as const) expect(fast.reduces(s, side)).toBe(exact.reduces(s, side));
     if (op.kind === 'quote') {
       const s = SYMBOLS[op.s]!;
       const r = b.refs.get(s)!;
@@ -176,6 +178,8 @@ function run(ops: readonly Op[]): { fast: number; exact: number } {
         parentId: parent ? parent.id : null,
         confirm: op.confirm,
       };
+      // The ticket's what-if, from the slots on one side and the rebuilt state on the other.
+      expect(plain(fast.preview(order, now))).toEqual(plain(exact.preview(order, now)));
       const a = plain(fast.check(order, now));
       const e = plain(exact.check(order, now));
       expect(a).toEqual(e);
@@ -195,7 +199,7 @@ function run(ops: readonly Op[]): { fast: number; exact: number } {
 }
 
 describe('RiskService.check: fast path and in-place slots against the exact path', () => {
-  it('when quotes move, orders are admitted, fill, take from their parents and cash moves then every decision equals the exact path’s', () => {
+  it('when quotes move, orders are admitted, fill, take from their parents and cash moves then every decision, preview and reducing answer equals the exact path’s', () => {
     let fastTotal = 0;
     let exactTotal = 0;
     fc.assert(
