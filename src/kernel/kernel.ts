@@ -230,6 +230,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       return i && m !== undefined ? Number(fromUnits(m, i.priceDecimals)) : undefined;
     },
     portfolio: () => valuation.pmsPortfolio(),
+    // What pmsPortfolio reads of the ledger: the loop reuses its last snapshot while none of it (nor a mark) moved.
+    portfolioKey: () => [ledger.cashUnits, ledger.realizedUnits, ledger.feeUnits, ...ledger.allPositions().flatMap((p) => [p.symbol, p.qtyUnits, p.costUnits, p.realizedUnits, p.feeUnits])],
     seed: (s) => hub.candles(s, '1m', 1440).map((c) => ({ time: c.time + 60_000, price: c.close })),
     escalate: (action, f) => {
       const to = action === 'halt' ? 'HALTED' : 'REDUCING';

@@ -31,6 +31,12 @@ export interface PmsLoopDeps {
   symbols: () => readonly string[];
   markOf: (symbol: string) => number | undefined;
   portfolio: () => PmsPortfolio;
+  /**
+   * Everything `portfolio` reads besides the marks (cash, the P&L totals, each position's figures),
+   * as values compared with Object.is. With it, a cycle whose key and marks are those of the last
+   * reuses that snapshot instead of building it again (every 2 s of engine time, mostly unchanged).
+   */
+  portfolioKey?: () => readonly unknown[];
   /** Earlier 1-minute closes per symbol (the hub's candles) to start with. */
   seed: (symbol: string) => { time: number; price: number }[];
   escalate: (action: 'force_reduce' | 'halt', flag: RiskFlagDto) => void;
@@ -47,6 +53,7 @@ export class PmsLoop implements GuardLink {
   private timer: number | undefined;
   private last: RiskMetricsDto | undefined;
   private flags: RiskFlagDto[] = [];
+  private snap: { key: readonly unknown[]; portfolio: PmsPortfolio } | undefined;
 
   constructor(deps: PmsLoopDeps) {
     this.d = deps;
@@ -92,7 +99,7 @@ export class PmsLoop implements GuardLink {
     const t0 = performance.now();
     // Published without the NAV chart (every 2 s of engine time, it would walk the whole path each
     // time); risk.metrics asks for it (metrics()).
-    const r = this.monitor.cycle(this.d.clock.now(), this.d.portfolio(), { chart: false });
+    const r = this.monitor.cycle(this.d.clock.now(), this.portfolio(), { chart: false });
     r.metrics.cycleMs = performance.now() - t0;
     this.last = r.metrics;
     this.d.publish.metrics(r.metrics);
@@ -108,6 +115,18 @@ export class PmsLoop implements GuardLink {
       }
     }
     return r.metrics;
+  }
+
+  /** The portfolio snapshot; the last one again when neither the book nor a mark moved since. */
+  private portfolio(): PmsPortfolio {
+    const book = this.d.portfolioKey?.();
+    if (book === undefined) return this.d.portfolio();
+    const key = [...book, ...this.d.symbols().map((s) => this.d.markOf(s))];
+    const last = this.snap;
+    if (last !== undefined && last.key.length === key.length && last.key.every((k, i) => Object.is(k, key[i]))) return last.portfolio;
+    const portfolio = this.d.portfolio();
+    this.snap = { key, portfolio };
+    return portfolio;
   }
 
   metrics(): RiskMetricsDto {
