@@ -2,7 +2,7 @@ import type { Side } from '../../contract/dto.ts';
 import type { Instrument } from '../../core/instrument.ts';
 import { divRound, pow10, toUnits } from '../../core/precision.ts';
 import type { BookSide, CrowdTrade, ImpactScale, MarketSource, MarketSourceFactory, SyntheticLevel } from './market-source.ts';
-import { bookLevels, qtyOf, tickSize } from './synthetic-book.ts';
+import { bestBidUnits, bookLevels, qtyOf, tickSize } from './synthetic-book.ts';
 import type { BookShape } from './synthetic-book.ts';
 
 /**
@@ -72,6 +72,7 @@ export class TapeMarketSource implements MarketSource {
   private readonly volPerSqrtSecond: number;
   /** Index of the next print to play. */
   private cursor = 0;
+  private readonly levelMemo: Partial<Record<BookSide, { bid: bigint; levels: SyntheticLevel[] }>> = {};
 
   constructor(inst: Instrument, trades: readonly TapeTrade[], opts: TapeOptions = {}) {
     if (trades.length === 0) throw new RangeError('a tape needs at least one trade');
@@ -141,7 +142,14 @@ export class TapeMarketSource implements MarketSource {
   }
 
   levels(side: BookSide, centre: number): SyntheticLevel[] {
-    return bookLevels(this.inst, this.shape, centre, side);
+    // The levels depend on the centre only through the best bid it rounds to; the centre moves with
+    // every print, the best bid far less often. Read-only to every caller, so shared.
+    const bid = bestBidUnits(this.inst, this.shape, centre);
+    const memo = this.levelMemo[side];
+    if (memo !== undefined && memo.bid === bid) return memo.levels;
+    const levels = bookLevels(this.inst, this.shape, centre, side);
+    this.levelMemo[side] = { bid, levels };
+    return levels;
   }
 
   impactScale(): ImpactScale {
