@@ -54,6 +54,7 @@ export class PmsLoop implements GuardLink {
   private last: RiskMetricsDto | undefined;
   private flags: RiskFlagDto[] = [];
   private snap: { key: readonly unknown[]; portfolio: PmsPortfolio } | undefined;
+  private lastSample: { key: string; symbols: string[]; marks: (number | undefined)[] } | undefined;
 
   constructor(deps: PmsLoopDeps) {
     this.d = deps;
@@ -77,12 +78,24 @@ export class PmsLoop implements GuardLink {
 
   /** Called once a second by the engine's periodic tick. */
   sample(): void {
-    const prices: Record<string, number> = {};
-    for (const s of this.d.symbols()) {
-      const p = this.d.markOf(s);
-      if (p !== undefined && p > 0) prices[s] = p;
+    const now = this.d.clock.now();
+    const symbols = this.d.symbols();
+    const marks = symbols.map((s) => this.d.markOf(s));
+    const key = this.monitor.sampleKey(now);
+    const last = this.lastSample;
+    // The same marks in the same return bucket, nothing seeded since: the sample would change
+    // nothing but the sampling clock (the marks move on prints; this runs every second).
+    if (last !== undefined && last.key === key && last.symbols.length === symbols.length && last.symbols.every((s, i) => s === symbols[i] && Object.is(last.marks[i], marks[i]))) {
+      this.monitor.observeTime(now);
+      return;
     }
-    this.monitor.observePrices(this.d.clock.now(), prices);
+    const prices: Record<string, number> = {};
+    symbols.forEach((s, i) => {
+      const p = marks[i];
+      if (p !== undefined && p > 0) prices[s] = p;
+    });
+    this.monitor.observePrices(now, prices);
+    this.lastSample = { key: this.monitor.sampleKey(now), symbols: [...symbols], marks };
   }
 
   private runCycle(): void {

@@ -112,6 +112,19 @@ export class PmsMonitor {
   }
 
   /**
+   * Moves the sampling clock to `now` without a sample: what observePrices does when every mark is
+   * the one already sampled in now's bucket (the caller checks that with `sampleKey`).
+   */
+  observeTime(now: number): void {
+    if (Number.isFinite(now)) this.prices.advance(now);
+  }
+
+  /** Changes whenever a sample could land differently: a new return bucket or a seed (the prices' version), or a new bucket of `now`. */
+  sampleKey(now: number): string {
+    return `${this.prices.version}|${Math.floor(now / this.config.returnIntervalMs)}`;
+  }
+
+  /**
    * Loads earlier marks (e.g. one-minute candle closes at start), `time` inside the bucket it
    * prices (a bar's open time). Samples already held win over seeded ones for the same bucket.
    */

@@ -9,7 +9,7 @@ const T0 = Date.UTC(2019, 9, 11, 22);
 
 /**
  * A scripted market and book, the same for every loop built on it: marks move every 37 s, the
- * book trades every 10 min (long, then short, then flat), across a UTC midnight.
+ * book trades every 10 min (long, then short, then flat), across a UTC midnight, with a quiet hour.
  */
 function world() {
   const marks: Record<string, number> = { 'BTC/USDT': 60_000, 'ETH/USDT': 3_000 };
@@ -19,6 +19,8 @@ function world() {
   let step = 0;
   const move = () => {
     step++;
+    // An hour in which nothing trades: the marks stand still across many return buckets.
+    if (step > 100 && step < 200) return;
     for (const s of Object.keys(marks)) marks[s] = Math.round(marks[s]! * (1 + (rnd() - 0.5) * 0.004) * 100) / 100;
     if (step % 16 === 0) {
       const s = step % 32 === 0 ? 'BTC/USDT' : 'ETH/USDT';
@@ -36,7 +38,7 @@ function world() {
   return { marks, book, move, portfolio };
 }
 
-function run(withKey: boolean) {
+function run(withKey: boolean, plainSample = false) {
   const w = world();
   const clock = new SimClock(T0);
   const metrics: RiskMetricsDto[] = [];
@@ -58,7 +60,8 @@ function run(withKey: boolean) {
     options: { config: { minReturnsForVar: 20 } },
   });
   every(clock, 37_000, w.move);
-  every(clock, 1_000, () => l.sample());
+  // plainSample: every mark handed to the monitor each second, as the loop did before it skipped unchanged samples.
+  every(clock, 1_000, () => (plainSample ? l.monitor.observePrices(clock.now(), { ...w.marks }) : l.sample()));
   l.start();
   clock.advanceTo(T0 + 4 * 3_600_000);
   l.stop();
@@ -78,6 +81,13 @@ describe('PmsLoop snapshot reuse', () => {
     expect(reused.flags).toEqual(rebuilt.flags);
     expect(reused.diagnostics).toEqual(rebuilt.diagnostics);
     expect(reused.snapshots).toBeLessThan(rebuilt.snapshots / 5);
+  });
+
+  it('when the marks stand still within a return bucket then skipping the sample changes no metric or flag', () => {
+    const plain = run(false, true);
+    const skipping = run(false);
+    expect(skipping.metrics).toEqual(plain.metrics);
+    expect(skipping.flags).toEqual(plain.flags);
   });
 });
 
