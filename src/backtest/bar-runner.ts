@@ -87,6 +87,18 @@ export function executionFor(fidelity: Fidelity, bars: BarSeries, costs: CostPar
   }
 }
 
+/** The cost parameters of a run: the defaults, the run's own, and its commission. */
+export function costsOf(config: BarRunConfig): CostParams {
+  return { ...DEFAULT_COSTS, ...config.costs, commission: Number(config.commission) };
+}
+
+/**
+ * What runs a bar backtest to its result. The product's is the kernel's (src/kernel/backtest-bars.ts:
+ * orders through L1, the OMS and the bar venue); research code (sweeps, walk-forward, the look-ahead
+ * check) takes one as a parameter, since this level does not import the kernel.
+ */
+export type BarEngine = (bars: BarSeries, strategy: Strategy, config: BarRunConfig) => Promise<BarRunResult>;
+
 export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfig, port?: ExecutionPort): BarRunResult {
   const n = bars.time.length;
   const commissionRate = Number(config.commission);
@@ -106,8 +118,7 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
   }
   if (cash <= 0n) throw new BacktestConfigError(`cash must be positive, got ${config.cash}`);
   if (config.sizing.kind === 'fixed' && fixedQty <= 0n) throw new BacktestConfigError(`fixed size must be positive, got ${config.sizing.qty}`);
-  const costs: CostParams = { ...DEFAULT_COSTS, ...config.costs, commission: commissionRate };
-  const exec = port ?? executionFor(config.fidelity, bars, costs);
+  const exec = port ?? executionFor(config.fidelity, bars, costsOf(config));
 
   const rateScale = pow10(RATE_DECIMALS);
   const cashScale = 10 ** cd;

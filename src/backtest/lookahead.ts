@@ -1,5 +1,4 @@
-import type { BarRunConfig } from './bar-runner.ts';
-import { runBars } from './bar-runner.ts';
+import type { BarEngine, BarRunConfig } from './bar-runner.ts';
 import { sliceBars } from './data/series.ts';
 import type { BarSeries } from './data/series.ts';
 import type { StrategyDef, StrategyParams } from './strategies/strategy.ts';
@@ -27,14 +26,14 @@ export interface LookaheadReport {
   mismatches: LookaheadMismatch[];
 }
 
-export function lookaheadCheck(bars: BarSeries, def: StrategyDef, params: StrategyParams, config: BarRunConfig, cutFractions: readonly number[] = [0.3, 0.5, 0.7, 0.9]): LookaheadReport {
+export async function lookaheadCheck(bars: BarSeries, def: StrategyDef, params: StrategyParams, config: BarRunConfig, engine: BarEngine, cutFractions: readonly number[] = [0.3, 0.5, 0.7, 0.9]): Promise<LookaheadReport> {
   const n = bars.time.length;
-  const full = runBars(bars, def.create(params), config).decisions;
+  const full = (await engine(bars, def.create(params), config)).decisions;
   const cuts = [...new Set(cutFractions.map((f) => Math.max(2, Math.min(n - 1, Math.round(n * f)))))];
   const mismatches: LookaheadMismatch[] = [];
   let compared = 0;
   for (const cut of cuts) {
-    const part = runBars(sliceBars(bars, 0, cut), def.create(params), config).decisions;
+    const part = (await engine(sliceBars(bars, 0, cut), def.create(params), config)).decisions;
     for (let i = 0; i < cut; i++) {
       if (full[i] !== 0 || part[i] !== 0) compared++;
       if (full[i] !== part[i] && mismatches.length < 50) mismatches.push({ cut, bar: i, time: bars.time[i]!, full: full[i]!, truncated: part[i]! });

@@ -1,6 +1,6 @@
 import type { Urgency } from '../contract/dto.ts';
-import type { BarRunConfig, BarRunResult, Sizing } from './bar-runner.ts';
-import { BacktestConfigError, runBars } from './bar-runner.ts';
+import type { BarEngine, BarRunConfig, BarRunResult, Sizing } from './bar-runner.ts';
+import { BacktestConfigError } from './bar-runner.ts';
 import { barsBetween } from './data/series.ts';
 import type { BarSeries } from './data/series.ts';
 import type { PeriodReturn } from './metrics/metrics.ts';
@@ -103,12 +103,15 @@ export function tradeOut(t: RoundTrip): TradeOut {
   return { entryDate: day(t.entryTime)!, exitDate: day(t.exitTime), entryPrice: t.entryPrice, exitPrice: t.exitPrice, size: t.size, commission: t.commission, pnl: t.pnl, exitReason: t.exitReason };
 }
 
-/** Runs a spec on a bar series: the window, the strategy, the runner, the report. */
-export function runSpec(spec: RunSpec, all: BarSeries, trials?: { count: number; sharpeVariance: number }): { result: BarRunResult; report: BacktestReport } {
+/**
+ * Runs a spec on a bar series: the window, the strategy, the run on `engine` (the hosts pass the
+ * kernel's, src/kernel/backtest-bars.ts, whose orders pass L1 and the OMS), the report.
+ */
+export async function runSpec(spec: RunSpec, all: BarSeries, engine: BarEngine, trials?: { count: number; sharpeVariance: number }): Promise<{ result: BarRunResult; report: BacktestReport }> {
   const bars = barsBetween(all, spec.fromMs, spec.toMs);
   if (bars.time.length < 2) throw new BacktestConfigError(`the window has ${bars.time.length} bar(s); a backtest needs at least 2`);
   const strategy = strategyDef(spec.strategy).create(spec.params);
-  const result = runBars(bars, strategy, { ...configOf(spec), ...(trials ? { trials } : {}) });
+  const result = await engine(bars, strategy, { ...configOf(spec), ...(trials ? { trials } : {}) });
   return { result, report: reportOf(spec, bars, result) };
 }
 

@@ -1,6 +1,5 @@
 import { createRng } from '../core/rng.ts';
-import type { BarRunResult } from './bar-runner.ts';
-import { runBars } from './bar-runner.ts';
+import type { BarEngine, BarRunResult } from './bar-runner.ts';
 import { barsBetween } from './data/series.ts';
 import type { BarSeries } from './data/series.ts';
 import { strategyDef } from './strategies/index.ts';
@@ -83,13 +82,13 @@ export function sweepRow(index: number, params: Record<string, number>, result: 
   };
 }
 
-/** Runs one point of a sweep (what a worker does). */
-export function runPoint(base: RunSpec, bars: BarSeries, index: number, params: Record<string, number>): SweepRow {
+/** Runs one point of a sweep (what a worker does) on `engine`. */
+export async function runPoint(base: RunSpec, bars: BarSeries, index: number, params: Record<string, number>, engine: BarEngine): Promise<SweepRow> {
   try {
-    // The runner alone: a sweep row needs no report (breakdowns, trade list), only the figures.
+    // The run alone: a sweep row needs no report (breakdowns, trade list), only the figures.
     const spec = { ...base, params: { ...base.params, ...params } };
     const window = barsBetween(bars, spec.fromMs, spec.toMs);
-    const result = runBars(window, strategyDef(spec.strategy).create(spec.params), configOf(spec));
+    const result = await engine(window, strategyDef(spec.strategy).create(spec.params), configOf(spec));
     return sweepRow(index, params, result, null);
   } catch (err) {
     return sweepRow(index, params, null, err instanceof Error ? err.message : String(err));
@@ -97,7 +96,7 @@ export function runPoint(base: RunSpec, bars: BarSeries, index: number, params: 
 }
 
 /** The table, its best row by Sharpe, and that row's deflated Sharpe over all points tried. */
-export function summarise(rows: SweepRow[], bars: BarSeries, base: RunSpec): SweepSummary {
+export async function summarise(rows: SweepRow[], bars: BarSeries, base: RunSpec, engine: BarEngine): Promise<SweepSummary> {
   const sorted = [...rows].sort((a, b) => a.index - b.index);
   const ok = sorted.filter((r) => r.error === null && r.sharpe !== null);
   const best = ok.reduce<SweepRow | null>((b, r) => (b === null || r.sharpe! > b.sharpe! ? r : b), null);
@@ -106,7 +105,7 @@ export function summarise(rows: SweepRow[], bars: BarSeries, base: RunSpec): Swe
   if (best) {
     const srs = ok.map((r) => r.srPerPeriod!).filter((x) => x !== null);
     const sv = srs.length > 1 ? moments(srs).std ** 2 : 0;
-    const { result } = runSpec({ ...base, params: { ...base.params, ...best.params } }, bars);
+    const { result } = await runSpec({ ...base, params: { ...base.params, ...best.params } }, bars, engine);
     const m = moments(simpleReturns(result.equity, result.metrics.startEquity));
     const n = result.equity.length;
     psr = probabilisticSharpe(best.srPerPeriod!, 0, n, m.skew, m.kurtosis);
@@ -116,11 +115,11 @@ export function summarise(rows: SweepRow[], bars: BarSeries, base: RunSpec): Swe
 }
 
 /** Runs every point in this thread (tests, one core; the worker pool does the same per chunk). */
-export function sweepInline(base: RunSpec, bars: BarSeries, points: readonly Record<string, number>[], onProgress?: (done: number, total: number) => void, cancelled?: () => boolean): SweepRow[] {
+export async function sweepInline(base: RunSpec, bars: BarSeries, points: readonly Record<string, number>[], engine: BarEngine, onProgress?: (done: number, total: number) => void, cancelled?: () => boolean): Promise<SweepRow[]> {
   const rows: SweepRow[] = [];
   for (let i = 0; i < points.length; i++) {
     if (cancelled?.()) break;
-    rows.push(runPoint(base, bars, i, points[i]!));
+    rows.push(await runPoint(base, bars, i, points[i]!, engine));
     onProgress?.(i + 1, points.length);
   }
   return rows;

@@ -3,7 +3,7 @@ import { barsBetween, sliceBars } from './data/series.ts';
 import { computeMetrics } from './metrics/metrics.ts';
 import type { RunSpec } from './run-spec.ts';
 import { configOf } from './run-spec.ts';
-import { runBars } from './bar-runner.ts';
+import type { BarEngine } from './bar-runner.ts';
 import { strategyDef } from './strategies/index.ts';
 import type { Grid, SweepRow } from './sweep.ts';
 import { gridPoints, sweepInline } from './sweep.ts';
@@ -31,7 +31,15 @@ export interface WalkForwardReport {
   outOfSampleReturn: number;
 }
 
-export function walkForward(base: RunSpec, all: BarSeries, grid: Grid, inSample: number, outOfSample: number, sweep: (spec: RunSpec, bars: BarSeries, points: Record<string, number>[]) => SweepRow[] = sweepInline): WalkForwardReport {
+export async function walkForward(
+  base: RunSpec,
+  all: BarSeries,
+  grid: Grid,
+  inSample: number,
+  outOfSample: number,
+  engine: BarEngine,
+  sweep: (spec: RunSpec, bars: BarSeries, points: Record<string, number>[]) => Promise<SweepRow[]> = (s, b, p) => sweepInline(s, b, p, engine),
+): Promise<WalkForwardReport> {
   const bars = barsBetween(all, base.fromMs, base.toMs);
   const spec: RunSpec = { ...base };
   delete spec.fromMs;
@@ -42,7 +50,7 @@ export function walkForward(base: RunSpec, all: BarSeries, grid: Grid, inSample:
   let chained = 1;
   for (let start = 0; start + inSample + 1 < n; start += outOfSample) {
     const isBars = sliceBars(bars, start, start + inSample);
-    const rows = sweep(spec, isBars, points).filter((r) => r.error === null && r.sharpe !== null);
+    const rows = (await sweep(spec, isBars, points)).filter((r) => r.error === null && r.sharpe !== null);
     const best = rows.reduce<SweepRow | null>((b, r) => (b === null || r.sharpe! > b.sharpe! ? r : b), null);
     const oosEnd = Math.min(n, start + inSample + outOfSample);
     const w: WalkForwardWindow = {
@@ -57,7 +65,7 @@ export function walkForward(base: RunSpec, all: BarSeries, grid: Grid, inSample:
     if (best) {
       const params = { ...spec.params, ...best.params };
       const window = sliceBars(bars, start, oosEnd);
-      const result = runBars(window, strategyDef(spec.strategy).create(params), { ...configOf({ ...spec, params }), tradeFrom: inSample });
+      const result = await engine(window, strategyDef(spec.strategy).create(params), { ...configOf({ ...spec, params }), tradeFrom: inSample });
       const eq = result.equity.subarray(inSample - 1);
       const m = computeMetrics({ time: window.time.subarray(inSample), equity: eq.subarray(1), initialEquity: eq[0]!, exposure: new Float64Array(eq.length - 1), fills: [], trades: result.trades.filter((t) => t.entryBar >= inSample), assumptions: result.assumptions });
       w.outOfSampleReturn = m.totalReturn;

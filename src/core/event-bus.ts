@@ -48,11 +48,21 @@ export class EventBus<E extends Record<string, unknown>> {
   }
 
   publish<K extends keyof E>(type: K, payload: E[K]): void {
-    this.queueTypes.push(type);
-    this.queuePayloads.push(payload);
-    if (this.dispatching) return;
+    if (this.dispatching) {
+      this.queueTypes.push(type);
+      this.queuePayloads.push(payload);
+      return;
+    }
+    // Not dispatching, so it would be delivered now, to the handlers there are now: with none, there
+    // is nothing to do. Otherwise it goes out directly and only events it causes use the queue, which
+    // is not touched (its arrays not reallocated) on the common path of a backtest or a benchmark.
+    if (this.anyHandlers.length === 0) {
+      const list = this.handlers.get(type);
+      if (list === undefined || list.length === 0) return;
+    }
     this.dispatching = true;
     try {
+      this.deliver(type, payload as E[keyof E]);
       while (this.head < this.queueTypes.length) {
         const t = this.queueTypes[this.head]!;
         const p = this.queuePayloads[this.head];
@@ -60,8 +70,10 @@ export class EventBus<E extends Record<string, unknown>> {
         this.deliver(t, p as E[keyof E]);
       }
     } finally {
-      this.queueTypes.length = 0;
-      this.queuePayloads.length = 0;
+      if (this.queueTypes.length > 0) {
+        this.queueTypes.length = 0;
+        this.queuePayloads.length = 0;
+      }
       this.head = 0;
       this.dispatching = false;
     }

@@ -71,8 +71,19 @@ function numberToPlain(n: number): string {
   return String(n);
 }
 
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+/** 10^0 … 10^22: every one is an exact double (10^23 is not). */
+const POW10_NUMBER: number[] = [];
+for (let i = 0; i <= 22; i++) POW10_NUMBER.push(10 ** i);
+
 /** Units back to a JS number for display and JSON. Exact for up to ~15 significant digits. */
 export function fromUnits(units: bigint, decimals: number): number {
+  // Fast path, same result: when units and 10^decimals are both exact doubles, IEEE division rounds
+  // the exact quotient units/10^decimals to the nearest double, which is also what parsing its
+  // decimal text does. Prices, quantities and amounts are nearly always in this range; building
+  // the text for each one was the largest single cost of a DTO (bench/kernel.ts row a).
+  const p = POW10_NUMBER[decimals];
+  if (p !== undefined && units <= MAX_EXACT && units >= -MAX_EXACT) return Number(units) / p;
   return Number(toDecimalString(units, decimals));
 }
 
@@ -80,11 +91,18 @@ export function fromUnits(units: bigint, decimals: number): number {
 export function toDecimalString(units: bigint, decimals: number): string {
   const neg = units < 0n;
   const abs = neg ? -units : units;
+  const sign = neg ? '-' : '';
+  if (decimals === 0) return sign + abs.toString();
   const p = pow10(decimals);
   const int = abs / p;
-  let frac = decimals > 0 ? (abs % p).toString().padStart(decimals, '0') : '';
-  frac = frac.replace(/0+$/, '');
-  return (neg ? '-' : '') + int.toString() + (frac ? '.' + frac : '');
+  const rem = abs % p;
+  if (rem === 0n) return sign + int.toString();
+  let frac = rem.toString().padStart(decimals, '0');
+  // Trailing zeros trimmed by index, not by a regular expression (this runs for every DTO amount).
+  let end = frac.length;
+  while (frac.charCodeAt(end - 1) === 48) end--;
+  if (end < frac.length) frac = frac.slice(0, end);
+  return sign + int.toString() + '.' + frac;
 }
 
 /** Changes scale; rounding half away from zero when precision is lost. */

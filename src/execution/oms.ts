@@ -79,6 +79,14 @@ export class Oms {
   }
 
   /**
+   * The open orders of one symbol as a live view of the OMS's index, in openOrdersOf's order: for a
+   * reader that finishes before the OMS next changes (L1's exposure views), without a copy.
+   */
+  openValuesOf(symbol: string): Iterable<Order> {
+    return this.openBySymbol.get(symbol)?.values() ?? NO_ORDERS;
+  }
+
+  /**
    * Remaining quantity of working orders on one side of an instrument, counting a working algo by
    * its parent's whole remainder (its children are part of it, not in addition to it). A child
    * being checked may use its own parent's share: pass that parent as `except`.
@@ -88,14 +96,17 @@ export class Oms {
     // One-cancels-other members count once (the largest), and a member being checked (or its
     // child) leaves its whole group out: a bracket's take-profit and stop-loss close one position.
     const exceptGroup = except ? (this.orders.get(except)?.ocoGroup ?? null) : null;
-    const groups = new Map<string, bigint>();
-    for (const o of this.openBySymbol.get(symbol)?.values() ?? []) {
+    // Built only when a group is met: this runs on every order's structural check.
+    let groups: Map<string, bigint> | undefined;
+    const open = this.openBySymbol.get(symbol);
+    if (!open) return 0n;
+    for (const o of open.values()) {
       if (o.parentId !== null || o.id === except || o.side !== side || this.awaitingRelease.has(o.id)) continue;
       const rem = remainingUnits(o);
       if (o.ocoGroup === null) sum += rem;
-      else if (o.ocoGroup !== exceptGroup && rem > (groups.get(o.ocoGroup) ?? 0n)) groups.set(o.ocoGroup, rem);
+      else if (o.ocoGroup !== exceptGroup && rem > ((groups ??= new Map()).get(o.ocoGroup) ?? 0n)) groups.set(o.ocoGroup, rem);
     }
-    for (const v of groups.values()) sum += v;
+    if (groups) for (const v of groups.values()) sum += v;
     return sum;
   }
 
@@ -103,7 +114,7 @@ export class Oms {
   reservedCashUnits(except?: string | null): bigint {
     let sum = 0n;
     const exceptGroup = except ? (this.orders.get(except)?.ocoGroup ?? null) : null;
-    const groups = new Map<string, bigint>();
+    let groups: Map<string, bigint> | undefined;
     for (const o of this.open.values()) {
       if (o.side !== 'buy' || o.parentId !== null || o.id === except || this.awaitingRelease.has(o.id)) continue;
       const inst = this.deps.instruments.get(o.symbol);
@@ -112,9 +123,9 @@ export class Oms {
       const n = notionalUnits(inst, px, remainingUnits(o));
       const cash = n + divRound(n * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
       if (o.ocoGroup === null) sum += cash;
-      else if (o.ocoGroup !== exceptGroup && cash > (groups.get(o.ocoGroup) ?? 0n)) groups.set(o.ocoGroup, cash);
+      else if (o.ocoGroup !== exceptGroup && cash > ((groups ??= new Map()).get(o.ocoGroup) ?? 0n)) groups.set(o.ocoGroup, cash);
     }
-    for (const v of groups.values()) sum += v;
+    if (groups) for (const v of groups.values()) sum += v;
     return sum;
   }
 
@@ -125,7 +136,22 @@ export class Oms {
 
   /** A bracket entry's exits (take-profit, stop-loss), in the order they were journaled. */
   exitsOf(entryId: string): Order[] {
-    return (this.links.exitsOf.get(entryId) ?? []).map((id) => this.orders.get(id)).filter((o): o is Order => o !== undefined);
+    const ids = this.links.exitsOf.get(entryId);
+    if (!ids) return [];
+    const out: Order[] = [];
+    for (const id of ids) {
+      const o = this.orders.get(id);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+
+  /** Whether an order is a bracket entry with exits (asked for every order's DTO: no list built). */
+  hasExits(entryId: string): boolean {
+    const ids = this.links.exitsOf.get(entryId);
+    if (!ids) return false;
+    for (const id of ids) if (this.orders.has(id)) return true;
+    return false;
   }
 
   /** Open members of a one-cancels-other group other than `id`. */
@@ -381,22 +407,21 @@ export class Oms {
     if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
     const now = this.deps.clock.now();
     const seq = this.deps.journal.nextOrderSeq();
-    const order: Order = {
-      ...blankOrder(inst.symbol, req.side, type, tif, req.source, now),
-      id: id ?? `${this.deps.idPrefix}-${String(seq).padStart(6, '0')}`,
-      seq,
-      replacesId: replaces?.id ?? null,
-      rootId: replaces ? (replaces.rootId ?? replaces.id) : null,
-      requestedQty: String(req.qty),
-      requestedPrice: req.price === undefined ? null : String(req.price),
-      parentId,
-      urgency: req.urgency ?? 'immediate',
-      decisionPriceUnits: req.decisionPriceUnits ?? null,
-      decisionTs: req.decisionTs ?? null,
-      approvedBy: req.approvedBy ?? null,
-      proposalId: req.proposalId ?? null,
-      riskConfirmed: req.riskConfirmed ?? false,
-    };
+    // Filled in on the blank (same fields, same order) rather than spread into a second object.
+    const order: Order = blankOrder(inst.symbol, req.side, type, tif, req.source, now);
+    order.id = id ?? `${this.deps.idPrefix}-${String(seq).padStart(6, '0')}`;
+    order.seq = seq;
+    order.replacesId = replaces?.id ?? null;
+    order.rootId = replaces ? (replaces.rootId ?? replaces.id) : null;
+    order.requestedQty = String(req.qty);
+    order.requestedPrice = req.price === undefined ? null : String(req.price);
+    order.parentId = parentId;
+    order.urgency = req.urgency ?? 'immediate';
+    order.decisionPriceUnits = req.decisionPriceUnits ?? null;
+    order.decisionTs = req.decisionTs ?? null;
+    order.approvedBy = req.approvedBy ?? null;
+    order.proposalId = req.proposalId ?? null;
+    order.riskConfirmed = req.riskConfirmed ?? false;
     const amounts = req.amounts ?? parseAmounts(inst, req.qty, req.price);
     if (!amounts.ok) {
       order.qtyUnits = amounts.qtyUnits;
@@ -593,8 +618,9 @@ export class Oms {
   private close(order: Order): void {
     this.open.delete(order.id);
     this.cancelSentAt.delete(order.id);
-    const bySymbol = this.openBySymbol.get(order.symbol);
-    if (bySymbol?.delete(order.id) && bySymbol.size === 0) this.openBySymbol.delete(order.symbol);
+    // An emptied symbol keeps its (empty) map: symbols are the instruments', so nothing grows, and
+    // the next order there does not build a new one (it did, once per order, on a round trip).
+    this.openBySymbol.get(order.symbol)?.delete(order.id);
     if (order.parentId !== null) this.openChildrenOf.get(order.parentId)?.delete(order.id);
     this.reservePrice.delete(order.id);
   }
@@ -609,27 +635,38 @@ export class Oms {
     }
     const inst = this.deps.instruments.get(order.symbol);
     if (!inst) return false;
-    const next: Order = { ...order };
+    // The fill is applied in place (an order has some forty fields; cloning it twice per fill was a
+    // large share of a round trip, bench/kernel.ts row a) and undone if the journal refuses or throws,
+    // so the order in memory never gets ahead of the journal.
+    const undoOrder = fillUndo(order);
     try {
       // An exchange stamps a trade with its own clock, often before we processed the order's
       // acceptance: an order's state time never goes backwards (views keep the newest update).
-      applyFillToOrder(next, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, order.updatedAt));
+      applyFillToOrder(order, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, order.updatedAt));
     } catch (err) {
       this.deps.listener.anomaly(`fill ${f.fillId} refused: ${err instanceof Error ? err.message : String(err)}`);
       return false;
     }
-    if (order.venueOrderId === null) next.venueOrderId = f.venueOrderId;
+    if (order.venueOrderId === null) order.venueOrderId = f.venueOrderId;
     // A child's fill is also the parent's, committed in the same transaction.
     const parent = order.parentId !== null ? this.orders.get(order.parentId) : undefined;
-    let nextParent: Order | undefined;
-    if (parent) {
-      nextParent = { ...parent };
-      if (nextParent.filledUnits + f.qtyUnits > nextParent.qtyUnits) {
-        // The venue executed it, so it stands: positions follow the venue. Widen the parent and say so.
-        this.deps.listener.anomaly(`fill ${f.fillId} overfills parent ${parent.id} (${parent.filledUnits}+${f.qtyUnits} > ${parent.qtyUnits}); parent quantity raised`);
-        nextParent.qtyUnits = nextParent.filledUnits + f.qtyUnits;
+    const undoParent = parent ? fillUndo(parent) : undefined;
+    const undo = (): void => {
+      restoreFill(order, undoOrder);
+      if (parent && undoParent) restoreFill(parent, undoParent);
+    };
+    try {
+      if (parent) {
+        if (parent.filledUnits + f.qtyUnits > parent.qtyUnits) {
+          // The venue executed it, so it stands: positions follow the venue. Widen the parent and say so.
+          this.deps.listener.anomaly(`fill ${f.fillId} overfills parent ${parent.id} (${parent.filledUnits}+${f.qtyUnits} > ${parent.qtyUnits}); parent quantity raised`);
+          parent.qtyUnits = parent.filledUnits + f.qtyUnits;
+        }
+        applyFillToOrder(parent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, parent.updatedAt));
       }
-      applyFillToOrder(nextParent, f.qtyUnits, notionalUnits(inst, f.priceUnits, f.qtyUnits), f.feeUnits, Math.max(f.ts, nextParent.updatedAt));
+    } catch (err) {
+      undo();
+      throw err;
     }
     const record: FillRecord = {
       id: f.fillId,
@@ -643,18 +680,22 @@ export class Oms {
       ts: f.ts,
       midUnits: this.deps.midOf?.(order.symbol) ?? null,
     };
-    if (!this.deps.journal.recordFill(record, next, nextParent)) {
+    let recorded: boolean;
+    try {
+      recorded = this.deps.journal.recordFill(record, order, parent);
+    } catch (err) {
+      undo();
+      throw err;
+    }
+    if (!recorded) {
+      undo();
       this.fillIds.add(f.fillId);
       return false;
     }
-    Object.assign(order, next);
     this.fillIds.add(f.fillId);
     this.rememberFill(record);
     if (!isOpen(order.status)) this.close(order);
-    if (parent && nextParent) {
-      Object.assign(parent, nextParent);
-      if (!isOpen(parent.status)) this.close(parent);
-    }
+    if (parent && !isOpen(parent.status)) this.close(parent);
     const position = this.deps.ledger.apply(record);
     this.deps.listener.fillApplied(record, order, position);
     this.deps.listener.orderUpdated(order, orderEventOf('filled', order));
@@ -788,6 +829,33 @@ export class Oms {
     else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
     return applied;
   }
+}
+
+const NO_ORDERS: readonly Order[] = Object.freeze([]);
+
+/** What applying a fill changes on an order, kept to undo it when the journal does not take the fill. */
+interface FillUndo {
+  status: Order['status'];
+  updatedAt: number;
+  qtyUnits: bigint;
+  filledUnits: bigint;
+  filledNotionalUnits: bigint;
+  feeUnits: bigint;
+  venueOrderId: string | null;
+}
+
+function fillUndo(o: Order): FillUndo {
+  return { status: o.status, updatedAt: o.updatedAt, qtyUnits: o.qtyUnits, filledUnits: o.filledUnits, filledNotionalUnits: o.filledNotionalUnits, feeUnits: o.feeUnits, venueOrderId: o.venueOrderId };
+}
+
+function restoreFill(o: Order, u: FillUndo): void {
+  o.status = u.status;
+  o.updatedAt = u.updatedAt;
+  o.qtyUnits = u.qtyUnits;
+  o.filledUnits = u.filledUnits;
+  o.filledNotionalUnits = u.filledNotionalUnits;
+  o.feeUnits = u.feeUnits;
+  o.venueOrderId = u.venueOrderId;
 }
 
 export function orderOf(r: SubmitOutcome): Order {

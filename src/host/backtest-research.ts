@@ -8,6 +8,7 @@ import { gridPoints, randomPoints, summarise } from '../backtest/sweep.ts';
 import type { SweepRow } from '../backtest/sweep.ts';
 import type { SweepOutcome, SweepRecord } from '../backtest/runs.ts';
 import { sweepOnWorkers } from './backtest-sweep.ts';
+import { kernelBarEngine } from '../kernel/backtest-bars.ts';
 
 /**
  * The research jobs a serving host runs for the Backtest screen, off the engine's event loop: the
@@ -149,7 +150,7 @@ export function startSweep(
     });
     // The best point is rerun once here for its return moments (the deflated Sharpe): one run, not
     // the sweep, on this thread.
-    const s = summarise(r.rows, barsBetween(bars, spec.fromMs, spec.toMs), spec);
+    const s = await summarise(r.rows, barsBetween(bars, spec.fromMs, spec.toMs), spec, kernelBarEngine);
     const status = r.cancelled ? 'cancelled' : 'done';
     finished({ status, points: total, rows: s.rows, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, workers: r.workers, seconds: (performance.now() - t0) / 1000, error: null });
     publish(progress({ status, progress: r.rows.length / (total || 1), done: r.rows.length, etaMs: null }));

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { BarSeries } from '../backtest/data/series.ts';
 import { runSpec } from '../backtest/run-spec.ts';
 import type { RunSpec } from '../backtest/run-spec.ts';
+import { kernelBarEngine } from '../kernel/backtest-bars.ts';
 
 /**
  * One backtest off the engine's event loop (backtest.run from the UI): runs the spec on the bars
@@ -10,7 +11,7 @@ import type { RunSpec } from '../backtest/run-spec.ts';
 const { spec, bars } = workerData as { spec: RunSpec; bars: BarSeries };
 try {
   const t0 = performance.now();
-  const { result, report } = runSpec(spec, bars);
+  const { result, report } = await runSpec(spec, bars, kernelBarEngine);
   parentPort!.postMessage({ ok: true, report, time: new Float64Array(result.time), equity: result.equity, seconds: (performance.now() - t0) / 1000 });
 } catch (err) {
   const code = (err as { code?: unknown }).code;

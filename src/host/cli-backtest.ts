@@ -4,6 +4,7 @@ import { URGENCIES } from '../contract/dto.ts';
 import type { Urgency } from '../contract/dto.ts';
 import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, fields, intArg, table } from './cli-common.ts';
+import type { BacktestReport } from '../backtest/run-spec.ts';
 
 /**
  * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
@@ -236,8 +237,9 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
             seed: o.seed,
             instrument: d.info.name,
           };
+          const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
           const t0 = performance.now();
-          const { result, report } = runSpec(spec, d.series);
+          const { result, report } = await runSpec(spec, d.series, kernelBarEngine);
           const seconds = (performance.now() - t0) / 1000;
           const resultHash = createHash('sha256').update(JSON.stringify(report)).update(Buffer.from(result.equity.buffer, result.equity.byteOffset, result.equity.byteLength)).digest('hex');
           let runId: number | null = null;
@@ -479,7 +481,8 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         const [{ lookaheadCheck }, { configOf }, { barsBetween }] = await Promise.all([import('../backtest/lookahead.ts'), import('../backtest/run-spec.ts'), import('../backtest/data/series.ts')]);
         const { d, series } = await bars(o.data);
         const { def, spec } = await specFrom(o, d.info.name);
-        const r = lookaheadCheck(barsBetween(series, spec.fromMs, spec.toMs), def, spec.params, configOf(spec));
+        const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
+        const r = await lookaheadCheck(barsBetween(series, spec.fromMs, spec.toMs), def, spec.params, configOf(spec), kernelBarEngine);
         ctx.print(!!o.json, r, () =>
           r.biased
             ? [`LOOK-AHEAD BIAS: ${o.strategy} changed ${r.mismatches.length}${r.mismatches.length >= 50 ? '+' : ''} earlier decision(s) when later data was cut off`, table(['CUT AT BAR', 'BAR', 'DATE', 'FULL', 'TRUNCATED'], r.mismatches.slice(0, 10).map((m) => [m.cut, m.bar, iso(m.time), m.full, m.truncated]))].join('\n')
@@ -499,10 +502,12 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         const { d, series } = await bars(o.data);
         const { spec } = await specFrom(o, d.info.name);
         const levels = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || series.volume.some((v) => v > 0));
-        const out = levels.map((fidelity) => {
-          const r = runSpec({ ...spec, fidelity, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) }, series).report;
-          return { fidelity, finalValue: r.finalValue, fills: r.fills, metrics: r.metrics };
-        });
+        const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
+        const out: { fidelity: (typeof levels)[number]; finalValue: number; fills: number; metrics: BacktestReport['metrics'] }[] = [];
+        for (const fidelity of levels) {
+          const r = (await runSpec({ ...spec, fidelity, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) }, series, kernelBarEngine)).report;
+          out.push({ fidelity, finalValue: r.finalValue, fills: r.fills, metrics: r.metrics });
+        }
         ctx.print(!!o.json, out, () =>
           [
             table(
@@ -573,9 +578,10 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         }
         const seconds = (performance.now() - t0) / 1000;
         const { barsBetween } = await import('../backtest/data/series.ts');
+        const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
         let s;
         try {
-          s = summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec);
+          s = await summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec, kernelBarEngine);
         } catch (err) {
           await finish({ status: 'failed', points: points.length, rows: r.rows, best: null, deflatedSharpe: null, probabilisticSharpe: null, workers: r.workers, seconds, error: err instanceof Error ? err.message : String(err) });
           throw err;
@@ -672,7 +678,8 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         const { walkForward } = await import('../backtest/walk-forward.ts');
         const { d, series } = await bars(o.data);
         const { spec } = await specFrom(o, d.info.name);
-        const r = walkForward(spec, series, o.grid, o.inSample, o.outOfSample);
+        const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
+        const r = await walkForward(spec, series, o.grid, o.inSample, o.outOfSample, kernelBarEngine);
         ctx.print(!!o.json, r, () =>
           [
             table(

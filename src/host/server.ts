@@ -3,11 +3,13 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { Handlers } from '../contract/api.ts';
 import { serveEndpoint } from '../contract/rpc.ts';
 import type { EventFeed } from '../contract/rpc.ts';
+import { EventFanOut, parseEventFilter } from './event-fan-out.ts';
 import { wsEndpoint } from './ws-endpoint.ts';
 
 export interface ServerOptions {
@@ -77,6 +79,26 @@ export function contentSecurityPolicy(port: number): string {
 }
 
 /**
+ * Returns a function to call before each frame written to `socket`: the first one in a tick corks
+ * the socket, and it is uncorked once the tick's microtasks have run, so every frame written in
+ * between (a group commit releases dozens of replies at once, each event goes out with them) leaves
+ * in one writev instead of one system call per frame.
+ */
+export function writesPerTick(socket: Duplex): () => void {
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  return () => {
+    if (corked) return;
+    corked = true;
+    socket.cork();
+    process.nextTick(uncork);
+  };
+}
+
+/**
  * The web-mode host: serves the built UI and the contract over a WebSocket, bound to 127.0.0.1.
  * The UI files are public; the WebSocket needs the per-launch token.
  */
@@ -136,6 +158,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const fanOut = new EventFanOut(opts.feed);
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const origin = req.headers.origin;
@@ -147,8 +170,11 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!hostAllowed(req.headers.host, port)) return reject(403, 'Forbidden');
     if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return reject(403, 'Forbidden');
     if (!tokenMatches(url.searchParams.get('token'), opts.token)) return reject(401, 'Unauthorized');
+    const events = parseEventFilter(url.searchParams.get('events'));
+    if (events === 'invalid') return reject(400, 'Bad Request');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const endpoint = wsEndpoint(ws);
+      const batch = writesPerTick(socket);
       const guarded = {
         ...endpoint,
         send(frame: string) {
@@ -156,10 +182,14 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
             ws.terminate();
             return;
           }
+          batch();
           endpoint.send(frame);
         },
       };
-      serveEndpoint(guarded, opts.handlers, opts.feed, { onInternalError: opts.onInternalError, congested: () => ws.bufferedAmount > CONFLATE_ABOVE_BYTES });
+      // Events come from the server's one feed subscription (fanOut), not one per connection.
+      serveEndpoint(guarded, opts.handlers, undefined, { onInternalError: opts.onInternalError });
+      const leave = fanOut.join({ ws, events, maxBufferedBytes: MAX_BUFFERED_BYTES, conflateAboveBytes: CONFLATE_ABOVE_BYTES, beforeSend: batch });
+      ws.once('close', leave);
     });
   });
 
@@ -173,6 +203,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
         connections: () => wss.clients.size,
         close: () =>
           new Promise<void>((done) => {
+            fanOut.close();
             for (const c of wss.clients) c.terminate();
             wss.close();
             http.close(() => done());

@@ -79,7 +79,7 @@ export class ExecutionService {
   private links(o: Order): OrderLinks {
     const oms = this.d.oms;
     let bracket: BracketDto | null = null;
-    const entryId = o.trigger?.entryId ?? (oms.exitsOf(o.id).length > 0 ? o.id : null);
+    const entryId = o.trigger?.entryId ?? (oms.hasExits(o.id) ? o.id : null);
     if (entryId !== null) {
       const exits = oms.exitsOf(entryId);
       bracket = {

@@ -3,16 +3,24 @@ import type { Order } from '../core/order.ts';
 import type { Oms } from '../execution/oms.ts';
 import type { AlgoParentView, WorkingOrderView } from '../risk/projected-state.ts';
 
-/** What L1's exposure port reads from the OMS's open orders. */
+/**
+ * What L1's exposure port reads from the OMS's open orders. L1 reads these on every order it
+ * checks, so they are plain arrays built in one pass (generators cost an iterator result per item)
+ * and nothing is allocated for a symbol with no working order.
+ */
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /** Direct orders and algo children among `open` (the OMS's open orders, or one symbol's). */
-export function* workingOrderViews(open: Iterable<Order>): Iterable<WorkingOrderView> {
+export function workingOrderViews(open: Iterable<Order>): readonly WorkingOrderView[] {
+  let out: WorkingOrderView[] | undefined;
   for (const o of open) {
     if (worksChildren(o)) continue;
     const rem = remainingUnits(o);
     if (rem <= 0n) continue;
-    yield { id: o.id, symbol: o.symbol, side: o.side, remainingUnits: rem, priceUnits: o.priceUnits, parentId: o.parentId };
+    (out ??= []).push({ id: o.id, symbol: o.symbol, side: o.side, remainingUnits: rem, priceUnits: o.priceUnits, parentId: o.parentId });
   }
+  return out ?? NONE;
 }
 
 /**
@@ -20,15 +28,16 @@ export function* workingOrderViews(open: Iterable<Order>): Iterable<WorkingOrder
  * cover. One-cancels-other members close one position: together they count as the largest of them
  * (working children included), handed out in journal order.
  */
-export function* algoParentViews(open: Iterable<Order>, oms: Pick<Oms, 'openChildren'>): Iterable<AlgoParentView> {
-  const parents: { o: Order; working: bigint }[] = [];
-  const groups = new Map<string, { max: bigint; working: bigint }>();
+export function algoParentViews(open: Iterable<Order>, oms: Pick<Oms, 'openChildren'>): readonly AlgoParentView[] {
+  let parents: { o: Order; working: bigint }[] | undefined;
+  let groups: Map<string, { max: bigint; working: bigint }> | undefined;
   for (const o of open) {
     if (!worksChildren(o)) continue;
     let working = 0n;
     for (const c of oms.openChildren(o.id)) working += remainingUnits(c);
-    parents.push({ o, working });
+    (parents ??= []).push({ o, working });
     if (o.ocoGroup !== null) {
+      groups ??= new Map();
       const g = groups.get(o.ocoGroup) ?? { max: 0n, working: 0n };
       const rem = remainingUnits(o);
       if (rem > g.max) g.max = rem;
@@ -36,8 +45,10 @@ export function* algoParentViews(open: Iterable<Order>, oms: Pick<Oms, 'openChil
       groups.set(o.ocoGroup, g);
     }
   }
+  if (!parents) return NONE;
   const budget = new Map<string, bigint>();
-  for (const [k, g] of groups) budget.set(k, g.max > g.working ? g.max - g.working : 0n);
+  if (groups) for (const [k, g] of groups) budget.set(k, g.max > g.working ? g.max - g.working : 0n);
+  const out: AlgoParentView[] = [];
   for (const { o, working } of parents) {
     let unplaced = remainingUnits(o) - working;
     if (unplaced < 0n) unplaced = 0n;
@@ -46,6 +57,7 @@ export function* algoParentViews(open: Iterable<Order>, oms: Pick<Oms, 'openChil
       if (unplaced > left) unplaced = left;
       budget.set(o.ocoGroup, left - unplaced);
     }
-    yield { id: o.id, symbol: o.symbol, side: o.side, unplacedUnits: unplaced, limitPriceUnits: o.priceUnits };
+    out.push({ id: o.id, symbol: o.symbol, side: o.side, unplacedUnits: unplaced, limitPriceUnits: o.priceUnits });
   }
+  return out;
 }

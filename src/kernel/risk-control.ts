@@ -117,8 +117,9 @@ export class RiskControl {
       exposure.bySymbol = {
         changedSince: (since) => changedSince(since),
         positions: (s) => this.positionsOf(s),
-        workingOrders: (s) => workingOrderViews(this.d.oms().openOrdersOf(s)),
-        algoParents: (s) => algoParentViews(this.d.oms().openOrdersOf(s), this.d.oms()),
+        // The OMS's own per-symbol index, read in place (no copy): the views are built synchronously.
+        workingOrders: (s) => workingOrderViews(this.d.oms().openValuesOf(s)),
+        algoParents: (s) => algoParentViews(this.d.oms().openValuesOf(s), this.d.oms()),
       };
     }
     const market: RiskMarketPort = {

@@ -1,6 +1,9 @@
+import { simdCross } from './moments.ts';
+
 /**
  * Cross products of column-major data (one Float64Array per column, every column the same
- * length): AᵀB and the symmetric AᵀA. Every covariance estimator (sample, shrinkage, HRP's
+ * length): AᵀB and the symmetric AᵀA, on the SIMD Gram of wasm/kernels.wat when WebAssembly SIMD
+ * is there, otherwise on the pure-JS kernel below. Every covariance estimator (sample, shrinkage, HRP's
  * correlation) spends nearly all its time here, so the loops are written for V8:
  * - a 4 × 4 register tile: one pass over a row range reads 8 values and does 16 multiply-adds,
  *   where a pair-at-a-time dot product reads 2 values per multiply-add (memory-bound);
@@ -94,12 +97,13 @@ function tiled(a: readonly Float64Array[], b: readonly Float64Array[], t: number
 /** AᵀA of n columns over their first t rows, as a flat row-major n × n array (exactly symmetric). */
 export function gram(cols: readonly Float64Array[], t = cols[0]?.length ?? 0): Float64Array {
   checkLengths(cols, t);
-  return tiled(cols, cols, t, true);
+  return simdCross(cols, null, t) ?? tiled(cols, cols, t, true);
 }
 
 /** AᵀB of two column lists over their first t rows, as a flat row-major na × nb array. */
 export function crossGram(a: readonly Float64Array[], b: readonly Float64Array[], t = a[0]?.length ?? 0): Float64Array {
   checkLengths(a, t);
   checkLengths(b, t);
-  return tiled(a, b, t, false);
+  if (a.length === 0 || b.length === 0) return new Float64Array(a.length * b.length);
+  return simdCross(a, b, t) ?? tiled(a, b, t, false);
 }

@@ -5,6 +5,7 @@ import type { Mat } from './linalg.ts';
 import { zeros } from './linalg.ts';
 import { ewmLast, TRADING_DAYS } from './expected-returns.ts';
 import { crossGram, gram } from './gram.ts';
+import { ledoitWolfFlat, loadPrices, loadReturns, pairwiseFlat } from './moments.ts';
 
 /**
  * Risk models: annualised covariance estimators on daily returns (PyPortfolioOpt conventions).
@@ -71,6 +72,28 @@ export function covarianceMatrix(returns: Frame): Mat {
  * each pair's correlation from its own overlap, its own means and variances), in one pass.
  */
 export function pairwiseMoments(returns: Frame, withCorrelation = true): { cov: Mat; corr: Mat | null } {
+  const L = loadReturns(returns);
+  if (L) {
+    const r = pairwiseFlat(L, withCorrelation);
+    const n = L.n;
+    return { cov: flatToMat(r.cov, n, 1), corr: r.corr ? flatToMat(r.corr, n, 1) : null };
+  }
+  return pairwiseMomentsJs(returns, withCorrelation);
+}
+
+/** A flat row-major n × n array as rows, each entry times k. */
+export function flatToMat(flat: Float64Array, n: number, k: number): Mat {
+  const out: Mat = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(n);
+    for (let j = 0; j < n; j++) row[j] = flat[i * n + j]! * k;
+    out[i] = row;
+  }
+  return out;
+}
+
+/** The pure-JS path of `pairwiseMoments` (no WebAssembly SIMD, or gaps inside a listed range). */
+export function pairwiseMomentsJs(returns: Frame, withCorrelation = true): { cov: Mat; corr: Mat | null } {
   const cols = returns.columns;
   const n = cols.length;
   const t = returns.dates.length;
@@ -206,6 +229,13 @@ function checkReturnsMatrix(cov: Mat, tickers: readonly string[], what: string):
 
 /** Annualised sample covariance (ddof 1 × frequency). */
 export function sampleCov(prices: Frame, opts: RiskModelOptions = {}): Mat {
+  // Fast path: prices become returns inside the SIMD kernels' memory, no intermediate frame.
+  const L = opts.logReturns ? null : loadPrices(prices);
+  if (L) {
+    const cov = flatToMat(pairwiseFlat(L, false).cov, L.n, opts.frequency ?? TRADING_DAYS);
+    checkReturnsMatrix(cov, prices.tickers, 'sample covariance');
+    return cov;
+  }
   return sampleCovFromReturns(returnsFromPrices(prices, opts.logReturns ?? false), opts);
 }
 
@@ -366,6 +396,10 @@ function needRows(returns: Frame, what: string): void {
  * equal to the average one (Ledoit & Wolf 2003, 2004).
  */
 export function ledoitWolf(prices: Frame, opts: RiskModelOptions & { target?: ShrinkageTarget } = {}): Shrunk {
+  const target0 = opts.target ?? 'constant_variance';
+  const L = target0 === 'constant_variance' && !opts.logReturns ? loadPrices(prices) : null;
+  const fast = L ? ledoitWolfFlat(L) : null;
+  if (L && fast) return { cov: flatToMat(fast.cov, L.n, opts.frequency ?? TRADING_DAYS), delta: fast.delta };
   const returns = returnsFromPrices(prices, opts.logReturns ?? false);
   needRows(returns, 'Ledoit-Wolf shrinkage');
   const f = opts.frequency ?? TRADING_DAYS;

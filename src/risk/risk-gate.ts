@@ -135,7 +135,7 @@ function scopeLabel(scope: string): string {
 }
 
 /** The gate's only per-order allocations are the decision and what a breach needs: shared empties otherwise. */
-const NO_CHECKS: readonly CheckName[] = Object.freeze([]);
+export const NO_CHECKS: readonly CheckName[] = Object.freeze([]);
 const NAV_NOT_POSITIVE = 'n/a (NAV <= 0)';
 
 function runs(deferred: readonly CheckName[], c: CheckName): boolean {
@@ -149,7 +149,7 @@ function runs(deferred: readonly CheckName[], c: CheckName): boolean {
  */
 const scaledLevels = new WeakMap<Readonly<Record<LimitName, number>>, Map<LimitEntry, LimitLevels>>();
 
-function levelsOf(entry: LimitEntry, s: Strictness): LimitLevels {
+export function levelsOf(entry: LimitEntry, s: Strictness): LimitLevels {
   if (s.factors[entry.name] === 1) return entry;
   if (!Object.isFrozen(s.factors)) return effectiveLevels(entry, s);
   let m = scaledLevels.get(s.factors);
@@ -214,7 +214,7 @@ function breachOf(entry: LimitEntry, eff: LimitLevels, unit: LimitUnit, num: big
 
 /** The checks in the order the gate runs them; `checked` is kept as a bit mask of this list while the gate runs. */
 const CHECK_ORDER: readonly CheckName[] = CHECK_NAMES;
-const CHECK_BIT = Object.fromEntries(CHECK_ORDER.map((c, i) => [c, 1 << i])) as Readonly<Record<CheckName, number>>;
+export const CHECK_BIT = Object.fromEntries(CHECK_ORDER.map((c, i) => [c, 1 << i])) as Readonly<Record<CheckName, number>>;
 
 /** The checks of a mask, in the order they ran (a new array). */
 function checkedList(mask: number): CheckName[] {
@@ -226,7 +226,7 @@ function checkedList(mask: number): CheckName[] {
 /** One frozen list per mask, shared by the decisions reused for a clean pass (nobody writes to a decision's lists). */
 const CHECKED_BY_MASK: (readonly CheckName[] | undefined)[] = [];
 
-function sharedChecked(mask: number): CheckName[] {
+export function sharedChecked(mask: number): CheckName[] {
   return (CHECKED_BY_MASK[mask] ??= Object.freeze(checkedList(mask))) as CheckName[];
 }
 
@@ -471,7 +471,7 @@ export function evaluateOrder(order: RiskOrder, inst: Instrument, inputs: RiskIn
 /** A tier's deferred list, frozen once (in its own order): a reused decision hands it out without copying. */
 const frozenLists = new WeakMap<readonly CheckName[], readonly CheckName[]>();
 
-function frozenCopy(list: readonly CheckName[]): readonly CheckName[] {
+export function frozenCopy(list: readonly CheckName[]): readonly CheckName[] {
   if (Object.isFrozen(list)) return list;
   let f = frozenLists.get(list);
   if (!f) frozenLists.set(list, (f = Object.freeze([...list])));
@@ -488,7 +488,7 @@ export function blankDecision(): RiskDecision {
   return { verdict: 'pass', code: null, message: CLEAN_PASS, breaches: [], confirmable: false, confirmed: false, reducing: false, priceUnits: null, notionalUnits: null, strictness: strictnessFor('immediate', undefined), checked: [], deferred: [] };
 }
 
-const CLEAN_PASS = 'within every limit';
+export const CLEAN_PASS = 'within every limit';
 
 /** A denial before any limit is tested (trading state, instrument block, no price). */
 function denied(b: Breach, reducing: boolean, priceUnits: bigint | null, notionalUnits: bigint | null, strictness: Strictness, deferred: readonly CheckName[]): RiskDecision {
@@ -496,7 +496,7 @@ function denied(b: Breach, reducing: boolean, priceUnits: bigint | null, notiona
 }
 
 /** (ask - bid) * 2 * 10,000 bps in the bps unit: the spread over the mid, compared against (ask + bid). */
-const SPREAD_SCALE = 2n * 10_000n * BPS_ONE;
+export const SPREAD_SCALE = 2n * 10_000n * BPS_ONE;
 const NEW_REDUCING = { kind: 'new', reducing: true } as const;
 const NEW_ADDING = { kind: 'new', reducing: false } as const;
 

@@ -1,16 +1,21 @@
 import type { Urgency } from '../contract/dto.ts';
+import { notionalUnits } from '../core/instrument.ts';
+import type { Instrument } from '../core/instrument.ts';
 import { CircuitBreakers, DEFAULT_BREAKERS } from './circuit-breakers.ts';
 import type { BreakerConfig, BreakerEvent, BreakerStatus } from './circuit-breakers.ts';
 import { EquityWatermarks, watermarksFromJson, watermarksToJson } from './drawdown.ts';
 import type { LossView } from './drawdown.ts';
+import { ExposureSlots } from './exposure-slots.ts';
+import { FAST_PASS, StrictnessMemo, fastCleanPass } from './gate-fast.ts';
+import type { FastInputs } from './gate-fast.ts';
 import { EMPTY_LIMIT_BOOK, applyLimitCommand, defaultLimitBook, diffLimitBooks, parseLimitCommand, validateLimitBook } from './limits.ts';
-import type { AppliedCommand, LimitBook, LimitCommand } from './limits.ts';
+import type { AppliedCommand, CheckName, LimitBook, LimitCommand } from './limits.ts';
 import { OrderRateWindow } from './order-rate.ts';
 import type { OrderRates } from './order-rate.ts';
 import type { AuditMeta, RiskStorePort } from './ports.ts';
 import { ProjectedStateCache, exposureOf, sideReduces } from './projected-state.ts';
 import type { ExposureSource, InstrumentOf, ProjectedState } from './projected-state.ts';
-import { DEFAULT_GATE_CONFIG, blankDecision, evaluateOrder } from './risk-gate.ts';
+import { CLEAN_PASS, DEFAULT_GATE_CONFIG, NO_CHECKS, blankDecision, evaluateOrder, frozenCopy, sharedChecked } from './risk-gate.ts';
 import type { MarketView, RiskDecision, RiskGateConfig, RiskInputs, RiskOrder } from './risk-gate.ts';
 import { effectiveLimitTable, strictnessFor } from './tiers.ts';
 import type { EffectiveLimitRow, VolObservation } from './tiers.ts';
@@ -62,6 +67,39 @@ export interface RiskStatus {
   breakers: BreakerStatus[];
   blocked: { symbol: string; cause: string }[];
   loss: LossView | null;
+}
+
+/** The inputs of a clean pass's notional, and the notional once read. */
+interface LazyNotional {
+  inst: Instrument | undefined;
+  price: bigint;
+  qty: bigint;
+  value: bigint | null;
+  ready: boolean;
+}
+
+/**
+ * The decision with notionalUnits as an accessor: the fast path leaves the price and quantity,
+ * the notional is their product when someone reads it (the same bigint notionalUnits() gives),
+ * and the exact path writes it as before. It reads, spreads and serialises as a plain field.
+ */
+function lazyNotional(d: RiskDecision, n: LazyNotional): RiskDecision {
+  Object.defineProperty(d, 'notionalUnits', {
+    enumerable: true,
+    configurable: true,
+    get(): bigint | null {
+      if (!n.ready) {
+        n.value = notionalUnits(n.inst!, n.price, n.qty);
+        n.ready = true;
+      }
+      return n.value;
+    },
+    set(v: bigint | null): void {
+      n.value = v;
+      n.ready = true;
+    },
+  });
+  return d;
 }
 
 const WATERMARK_KEY = 'equity_watermarks';
@@ -148,7 +186,7 @@ export class RiskService {
    * after the structural checks (checkOrder) passed.
    */
   check(order: RiskOrder, now: number): RiskDecision {
-    const decision = this.evaluate(order, now, this.passDecision);
+    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision);
     this.handle(this.breakers.recordOrderAttempt(now), now);
     if (decision.verdict === 'pass') this.rates.record(now, order.symbol);
     return decision;
@@ -167,7 +205,68 @@ export class RiskService {
    * (every limit holds) then allocates nothing. Callers read a check's decision at once (the order
    * path turns it into its verdict); preview() and every breach return a decision of their own.
    */
-  private readonly passDecision: RiskDecision = blankDecision();
+  /** The clean pass's notional, computed when read (a bigint product is an allocation per check). */
+  private readonly notional: LazyNotional = { inst: undefined, price: 0n, qty: 0n, value: null, ready: true };
+  private readonly passDecision: RiskDecision = lazyNotional(blankDecision(), this.notional);
+
+  /** The projected state in doubles, updated in place, for the fast path (gate-fast.ts). */
+  private readonly slots = new ExposureSlots();
+  private readonly strictnessMemo = new StrictnessMemo();
+  private fastInputs: FastInputs | undefined;
+  /** How check() decided: a clean pass settled by the fast path, or the exact path. For tests and benchmarks. */
+  readonly checkStats = { fast: 0, exact: 0 };
+
+  /**
+   * check() on the fast path: a clean pass decided in doubles over the slots, into passDecision;
+   * undefined when the fast path cannot be sure (every breach and denial among them), and the
+   * exact path then decides.
+   */
+  private fastCheck(order: RiskOrder, now: number): RiskDecision | undefined {
+    const inst = this.deps.instrumentOf(order.symbol);
+    if (!inst) return undefined;
+    if (!this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book)) {
+      this.checkStats.exact++;
+      return undefined;
+    }
+    const m = this.deps.market;
+    const sc = this.scratch;
+    sc.market.refPriceUnits = m.ref(order.symbol);
+    sc.market.bidUnits = m.bid(order.symbol);
+    sc.market.askUnits = m.ask(order.symbol);
+    this.rates.ratesInto(now, order.symbol, sc.rates);
+    const strictness = this.strictnessMemo.get(order.urgency, m.volatility?.(order.symbol), this.gateConfig.tiers);
+    const fi = (this.fastInputs ??= { slots: this.slots, limits: this.book, mode: this.state.mode, blocked: undefined, market: sc.market, rates: sc.rates, loss: undefined, strictness });
+    fi.limits = this.book;
+    fi.mode = this.state.mode;
+    fi.blocked = this.breakers.blockedSymbols();
+    fi.loss = this.watermarks.view();
+    fi.strictness = strictness;
+    if (!fastCleanPass(order, inst, fi)) {
+      this.checkStats.exact++;
+      return undefined;
+    }
+    this.checkStats.fast++;
+    const price = FAST_PASS.price!;
+    const d = this.passDecision;
+    d.verdict = 'pass';
+    d.code = null;
+    d.message = CLEAN_PASS;
+    d.breaches.length = 0;
+    d.confirmable = false;
+    d.confirmed = false;
+    d.reducing = FAST_PASS.reducing;
+    d.priceUnits = price;
+    const n = this.notional;
+    n.inst = inst;
+    n.price = price;
+    n.qty = order.qtyUnits;
+    n.ready = false;
+    d.strictness = strictness;
+    d.checked = sharedChecked(FAST_PASS.checked);
+    const deferred = order.kind === 'parent' ? strictness.deferred : NO_CHECKS;
+    d.deferred = (deferred.length === 0 ? NO_CHECKS : frozenCopy(deferred)) as CheckName[];
+    return d;
+  }
 
   /**
    * The gate's inputs, reused from one check to the next: evaluateOrder reads them and keeps none

@@ -9,6 +9,7 @@ import type { RunSpec } from '../../src/backtest/run-spec.ts';
 import { runSpec } from '../../src/backtest/run-spec.ts';
 import { gridPoints, sweepInline } from '../../src/backtest/sweep.ts';
 import { sweepOnWorkers } from '../../src/host/backtest-sweep.ts';
+import { kernelBarEngine } from '../../src/kernel/backtest-bars.ts';
 import { ROOT, tempDataDir } from './harness.ts';
 
 /**
@@ -59,7 +60,7 @@ describe('strata backtest CLI', () => {
     const out = await json<{ runId: number; finalValue: number; finalCash: number; position: Record<string, number>; fills: number; trades: { entryDate: string; exitDate: string | null; entryPrice: number; size: number; commission: number; pnl: number }[]; metrics: { sharpe: number; assumptions: { fidelity: string } }; barsPerSecond: number; dataHash: string; engineVersion: string }>(
       'backtest', 'run', '--data', 'orcl', '--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--fidelity', 'bar', '--cash', '100000', '--commission', '0.001', '--sizing', 'all-in',
     );
-    const lib = runSpec({ ...spec, instrument: 'orcl', seed: 42 }, orcl).report;
+    const lib = (await runSpec({ ...spec, instrument: 'orcl', seed: 42 }, orcl, kernelBarEngine)).report;
     expect(out.finalValue).toBe(lib.finalValue);
     expect(out.finalCash).toBe(lib.finalCash);
     expect(out.position).toEqual({ orcl: lib.position['orcl'] });
@@ -116,7 +117,7 @@ describe('strata backtest CLI', () => {
 
   it('when a sweep runs on two workers then its table equals the inline one', async () => {
     const out = await json<{ rows: { params: Record<string, number>; finalValue: number }[]; done: number; workers: number }>('backtest', 'sweep', '--data', 'orcl', '--commission', '0.001', '--grid', 'fast=5,10', '--grid', 'slow=20:30:10', '--workers', '2', '--sort', 'index');
-    const inline = sweepInline({ ...spec, instrument: 'orcl', seed: 42 }, orcl, gridPoints({ fast: [5, 10], slow: [20, 30] }));
+    const inline = await sweepInline({ ...spec, instrument: 'orcl', seed: 42 }, orcl, gridPoints({ fast: [5, 10], slow: [20, 30] }), kernelBarEngine);
     expect(out.done).toBe(4);
     expect(out.rows.map((r) => [r.params, r.finalValue])).toEqual(inline.map((r) => [r.params, r.finalValue]));
   });
@@ -125,7 +126,7 @@ describe('strata backtest CLI', () => {
 describe('sweep worker pool', () => {
   it('when the same sweep runs on 1 and on 2 worker threads then the rows are identical to the inline run', { timeout: 60_000 }, async () => {
     const points = gridPoints({ fast: [5, 8, 10], slow: [20, 30] });
-    const inline = sweepInline(spec, orcl, points);
+    const inline = await sweepInline(spec, orcl, points, kernelBarEngine);
     const one = await sweepOnWorkers(spec, orcl, points, { workers: 1 });
     const two = await sweepOnWorkers(spec, orcl, points, { workers: 2 });
     expect(JSON.stringify(one.rows)).toBe(JSON.stringify(inline));

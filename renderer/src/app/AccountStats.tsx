@@ -67,12 +67,23 @@ export function AccountStats(): ReactNode {
   const measureRef = useRef<HTMLDivElement | null>(null);
   const [avail, setAvail] = useState<number | null>(null);
   const [widths, setWidths] = useState<Record<string, number>>({});
-  const [open, setOpen] = useState(false);
+  // While the popover is open, which figures sit in the bar and which in the popover is pinned to
+  // what it was when the operator opened it: a P&L that changes length as marks move would otherwise
+  // move a figure from the popover to the bar (or back) under the operator's eyes. A resize unpins
+  // (closes) it, since the pinned split may no longer fit.
+  const [pinned, setPinned] = useState<Set<string> | null>(null);
+  const open = pinned !== null;
 
   useLayoutEffect(() => {
     const el = boxRef.current;
     if (!el) return;
-    const measure = (): void => setAvail(el.clientWidth);
+    let last = -1;
+    const measure = (): void => {
+      if (el.clientWidth === last) return;
+      last = el.clientWidth;
+      setAvail(last);
+      setPinned(null);
+    };
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     measure();
@@ -90,11 +101,10 @@ export function AccountStats(): ReactNode {
     setWidths((cur) => (Object.keys(next).every((k) => cur[k] === next[k]) ? cur : next));
   }, [sig]);
 
-  const shown = avail === null ? new Set(specs.map((s) => s.key)) : fitStats(specs, widths, avail);
+  const fitted = avail === null ? new Set(specs.map((s) => s.key)) : fitStats(specs, widths, avail);
+  const shown = pinned ?? fitted;
   const rest = specs.filter((s) => !shown.has(s.key));
-  useEffect(() => {
-    if (rest.length === 0) setOpen(false);
-  }, [rest.length]);
+  const setOpen = (v: boolean): void => setPinned(v ? fitted : null);
 
   return (
     <div className="stats-box" ref={boxRef}>

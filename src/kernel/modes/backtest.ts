@@ -1,8 +1,13 @@
 import type { SimClock } from '../../core/clock.ts';
-import type { KernelParts } from '../parts.ts';
+import { InstrumentRegistry } from '../../core/instrument.ts';
+import type { InstrumentSpec } from '../../core/instrument.ts';
+import { BarVenue } from '../../venues/sim/bar-venue.ts';
+import type { BarClock } from '../../venues/sim/bar-venue.ts';
+import type { KernelParts, Log } from '../parts.ts';
 import type { SimMarket } from './markets.ts';
 import { simSessionParts } from './session.ts';
 import type { SimSessionOptions } from './session.ts';
+import { openStores } from './stores.ts';
 
 /**
  * Backtest: a historical market on a simulated clock run as fast as it goes, the simulated venue,
@@ -16,4 +21,34 @@ export interface BacktestOptions extends SimSessionOptions {
 
 export function backtestParts(o: BacktestOptions): KernelParts {
   return simSessionParts('backtest', o.clock, o.market, o, { durability: 'memory', groupCommit: false });
+}
+
+/** A backtest on bars (fidelities bar, l1, l2): one instrument, the bar venue, the bar clock, memory stores. */
+export interface BarBacktestOptions {
+  clock: BarClock;
+  instrument: InstrumentSpec;
+  /** The account currency. */
+  currency: string;
+  initialCash: string;
+  /** Commission as a fraction of traded value, 10^-8 units. */
+  commissionUnits: bigint;
+  idPrefix: string;
+  log: Log;
+}
+
+export function barBacktestParts(o: BarBacktestOptions): KernelParts & { venue: BarVenue } {
+  const instruments = new InstrumentRegistry([o.instrument]);
+  const stores = openStores('memory', undefined, false);
+  const venue = new BarVenue({ clock: o.clock, instruments, commissionUnits: o.commissionUnits });
+  return {
+    mode: 'backtest',
+    clock: o.clock,
+    venue,
+    // Bars carry no intraday profile and no history before the run: the strategy's own warm-up is in the bars.
+    marketData: { instruments, currency: o.currency, volumeProfile: () => undefined },
+    ...stores,
+    ids: { prefix: o.idPrefix, initialCash: o.initialCash },
+    log: o.log,
+    durability: 'memory',
+  };
 }

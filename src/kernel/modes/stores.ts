@@ -12,6 +12,7 @@ import { MemoryRiskStore } from '../../store/memory/risk-store.ts';
 import { SqliteOrderJournal } from '../../store/sqlite/order-journal.ts';
 import { SqliteRiskStore } from '../../store/sqlite/risk-store.ts';
 import { SqliteSimVenueStore } from '../../store/sqlite/sim-venue-store.ts';
+import type { WalSync } from '../../store/sqlite/wal-sync.ts';
 import { EphemeralSimVenueStore } from '../../venues/sim/sim-store.ts';
 import type { SimVenueStore } from '../../venues/sim/sim-store.ts';
 import type { Closable, CommitBarrier, IdsPart, L2Stores } from '../parts.ts';
@@ -37,12 +38,13 @@ export function memoryL2Stores(): L2Stores {
  * applies to `full` and only makes sense on a wall clock, where requests arrive concurrently (a
  * simulated clock runs synchronously and would never let a batch close).
  */
-export function openStores(durability: Durability, dataDir: string | undefined, groupCommit: boolean, simVenue = true): SessionStores {
+export function openStores(durability: Durability, dataDir: string | undefined, groupCommit: boolean, simVenue = true, opts: { walSync?: WalSync } = {}): SessionStores {
   if (durability === 'memory') return { journal: new MemoryOrderJournal(), riskStore: new MemoryRiskStore(), venueStore: new EphemeralSimVenueStore(), l2: memoryL2Stores() };
   if (dataDir === undefined) throw new Error(`durability '${durability}' needs a data directory`);
   const synchronous = durability === 'full' ? 'FULL' : 'NORMAL';
   const db = join(dataDir, 'strata.sqlite');
-  const journal = new SqliteOrderJournal(db, { synchronous, groupCommit: durability === 'full' && groupCommit });
+  // `walSync`: how a group commit makes the WAL durable (tests hold it to place a crash before it returns).
+  const journal = new SqliteOrderJournal(db, { synchronous, groupCommit: durability === 'full' && groupCommit, walSync: opts.walSync });
   // Opened before any journal write so its migrations never wait on a group-commit batch.
   const riskStore = new SqliteRiskStore(db, { synchronous });
   // Signals are intent, not money (NORMAL, as the signal journal chooses); an approval must be durable before its order leaves.

@@ -3,6 +3,8 @@ import type { OrderSourceDto as OrderSource } from '../../contract/risk-dto.ts';
 import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment, TriggerRecord } from '../../core/ports.ts';
 import { MetaTable, openDb } from './db.ts';
 import type { Db } from './db.ts';
+import { fileWalSync } from './wal-sync.ts';
+import type { WalSync } from './wal-sync.ts';
 
 /** Schema of the engine database. Append only: each entry is one migration. */
 export const ENGINE_MIGRATIONS: readonly string[] = [
@@ -165,47 +167,89 @@ interface FillRow {
   mid_units: bigint | null;
 }
 
-function orderParams(o: OrderRecord): Record<string, unknown> {
-  return {
-    id: o.id,
-    seq: o.seq,
-    venue_order_id: o.venueOrderId,
-    symbol: o.symbol,
-    side: o.side,
-    type: o.type,
-    tif: o.tif,
-    qty_units: o.qtyUnits,
-    price_units: o.priceUnits,
-    requested_qty: o.requestedQty,
-    requested_price: o.requestedPrice,
-    filled_units: o.filledUnits,
-    filled_notional_units: o.filledNotionalUnits,
-    fee_units: o.feeUnits,
-    status: o.status,
-    reason_code: o.reason?.code ?? null,
-    reason_message: o.reason?.message ?? null,
-    cancel_requested: o.cancelRequested ? 1 : 0,
-    source: o.source,
-    created_at: o.createdAt,
-    updated_at: o.updatedAt,
-    parent_id: o.parentId,
-    urgency: o.urgency,
-    algo: o.algo,
-    algo_params: o.algoParams,
-    algo_state: o.algoState,
-    paused: o.paused ? 1 : 0,
-    decision_price_units: o.decisionPriceUnits,
-    decision_ts: o.decisionTs,
-    arrival_price_units: o.arrivalPriceUnits,
-    arrival_ts: o.arrivalTs,
-    approved_by: o.approvedBy,
-    proposal_id: o.proposalId,
-    risk_confirmed: o.riskConfirmed ? 1 : 0,
-    trigger_json: triggerToJson(o.trigger),
-    oco_group: o.ocoGroup,
-    replaces_id: o.replacesId,
-    root_id: o.rootId,
-  };
+/** The `orders` columns in table order: inserts bind them by position (ORDER_COLS). */
+const ORDER_COLS =
+  'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at, ' +
+  'parent_id, urgency, algo, algo_params, algo_state, paused, decision_price_units, decision_ts, arrival_price_units, arrival_ts, ' +
+  'approved_by, proposal_id, risk_confirmed, ' +
+  'trigger_json, oco_group, replaces_id, root_id';
+
+type Bind = string | number | bigint | null;
+
+/**
+ * An order's row, positionally in ORDER_COLS order. Positional binds, not named ones: better-sqlite3
+ * looks every named parameter up by name on each run, and an order row has 38 of them.
+ */
+function orderRow(o: OrderRecord): Bind[] {
+  return [
+    o.id,
+    o.seq,
+    o.venueOrderId,
+    o.symbol,
+    o.side,
+    o.type,
+    o.tif,
+    o.qtyUnits,
+    o.priceUnits,
+    o.requestedQty,
+    o.requestedPrice,
+    o.filledUnits,
+    o.filledNotionalUnits,
+    o.feeUnits,
+    o.status,
+    o.reason?.code ?? null,
+    o.reason?.message ?? null,
+    o.cancelRequested ? 1 : 0,
+    o.source,
+    o.createdAt,
+    o.updatedAt,
+    o.parentId,
+    o.urgency,
+    o.algo,
+    o.algoParams,
+    o.algoState,
+    o.paused ? 1 : 0,
+    o.decisionPriceUnits,
+    o.decisionTs,
+    o.arrivalPriceUnits,
+    o.arrivalTs,
+    o.approvedBy,
+    o.proposalId,
+    o.riskConfirmed ? 1 : 0,
+    triggerToJson(o.trigger),
+    o.ocoGroup,
+    o.replacesId,
+    o.rootId,
+  ];
+}
+
+/** What an update may change, in UPDATE_ORDER_SQL's order, the id last. */
+const UPDATE_ORDER_SQL = `UPDATE orders SET venue_order_id=?, filled_units=?, filled_notional_units=?, fee_units=?, status=?,
+  reason_code=?, reason_message=?, cancel_requested=?, updated_at=?, qty_units=?, algo_state=?, paused=?,
+  arrival_price_units=?, arrival_ts=?, price_units=?, requested_qty=?, requested_price=?, trigger_json=? WHERE id=?`;
+
+function orderUpdate(o: OrderRecord): Bind[] {
+  return [
+    o.venueOrderId,
+    o.filledUnits,
+    o.filledNotionalUnits,
+    o.feeUnits,
+    o.status,
+    o.reason?.code ?? null,
+    o.reason?.message ?? null,
+    o.cancelRequested ? 1 : 0,
+    o.updatedAt,
+    o.qtyUnits,
+    o.algoState,
+    o.paused ? 1 : 0,
+    o.arrivalPriceUnits,
+    o.arrivalTs,
+    o.priceUnits,
+    o.requestedQty,
+    o.requestedPrice,
+    triggerToJson(o.trigger),
+    o.id,
+  ];
 }
 
 function rowToOrder(r: OrderRow): OrderRecord {
@@ -266,18 +310,27 @@ export interface JournalOptions {
   /** FULL (default): a commit survives power loss; NORMAL: it survives a crash of the process. */
   synchronous?: 'FULL' | 'NORMAL';
   /**
-   * Group commit: order, fill and TCA writes join one open transaction that is committed at the
-   * end of the current task (a microtask), so every order that arrives while a commit is in flight
-   * joins the next one and one fsync covers them all. Callers hold venue traffic and replies
-   * until `afterCommit` / `committed` say the batch is durable (src/kernel/durability.ts).
+   * Group commit: order, fill and TCA writes join one open transaction, committed at the end of the
+   * current task (a microtask) under synchronous=NORMAL, after which the WAL file is fdatasynced off
+   * the event loop. Writes that arrive while that sync is in flight join the next batch, committed
+   * and synced when it returns. Callers hold venue traffic and replies until `afterCommit` /
+   * `committed` say the batch is durable, i.e. its sync has returned (src/kernel/durability.ts).
    */
   groupCommit?: boolean;
+  /** How the WAL is made durable under group commit (default: fdatasync of the -wal file). */
+  walSync?: WalSync;
+}
+
+/** One group-commit batch: what waits for it to be durable. */
+interface Batch {
+  waiting: (() => void)[];
+  done?: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void };
 }
 
 /**
  * The order journal on SQLite with synchronous=FULL: every write is committed (and fsynced)
  * before the call returns, which is what lets the OMS send only what is already durable. With
- * group commit, writes are durable when the batch commits; nothing is sent before that.
+ * group commit, writes are durable when the batch's WAL sync returns; nothing is sent before that.
  */
 export class SqliteOrderJournal implements JournalPort {
   readonly db: Db;
@@ -286,25 +339,32 @@ export class SqliteOrderJournal implements JournalPort {
   private fillSeq: number;
   private orderSeq: number;
   private readonly groupCommit: boolean;
-  /** A group-commit batch is open (BEGIN issued, COMMIT scheduled). */
-  private inBatch = false;
-  private readonly waiting: (() => void)[] = [];
-  private batchDone: { promise: Promise<void>; resolve: () => void } | undefined;
+  private readonly walSync: WalSync | undefined;
+  /** The batch being written (BEGIN issued, not committed yet). */
+  private open: Batch | undefined;
+  /** Committed batches a sync has not started to cover yet, oldest first. */
+  private committedBatches: Batch[] = [];
+  /** The batches the sync in flight covers; undefined: no sync in flight. */
+  private syncing: Batch[] | undefined;
+  private closed = false;
+  /** A WAL sync failed: nothing journaled after it can be called durable (see failBatches). */
+  private syncError: Error | undefined;
   /** Commits counted, for benchmarks and tests of the batching. */
   commits = 0;
+  /** WAL syncs started under group commit, for benchmarks and tests. */
+  syncs = 0;
 
   constructor(path: string, opts: JournalOptions = {}) {
     this.groupCommit = opts.groupCommit ?? false;
-    this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous: opts.synchronous ?? 'FULL' });
+    // Under group commit the COMMIT itself does not fsync: the WAL sync after it makes it durable.
+    const synchronous = this.groupCommit ? 'NORMAL' : (opts.synchronous ?? 'FULL');
+    this.db = openDb(path, ENGINE_MIGRATIONS, { synchronous });
+    this.walSync = this.groupCommit ? (opts.walSync ?? fileWalSync(path)) : undefined;
     const db = this.db;
-    const cols =
-      'id, seq, venue_order_id, symbol, side, type, tif, qty_units, price_units, requested_qty, requested_price, filled_units, filled_notional_units, fee_units, status, reason_code, reason_message, cancel_requested, source, created_at, updated_at, ' +
-      'parent_id, urgency, algo, algo_params, algo_state, paused, decision_price_units, decision_ts, arrival_price_units, arrival_ts, ' +
-      'approved_by, proposal_id, risk_confirmed, ' +
-      'trigger_json, oco_group, replaces_id, root_id';
+    const cols = ORDER_COLS;
     const vals = cols
       .split(', ')
-      .map((c) => '@' + c)
+      .map(() => '?')
       .join(', ');
     this.meta = new MetaTable(db, 'meta');
     this.stmts = {
@@ -314,17 +374,11 @@ export class SqliteOrderJournal implements JournalPort {
       ),
       loadAdjustments: db.prepare(`SELECT id, ts, symbol, asset, qty_units, price_units, source, detail FROM position_adjustments ORDER BY seq`).safeIntegers(true),
       insertOrder: db.prepare(`INSERT INTO orders (${cols}) VALUES (${vals})`),
-      updateOrder: db.prepare(
-        `UPDATE orders SET venue_order_id=@venue_order_id, filled_units=@filled_units, filled_notional_units=@filled_notional_units,
-         fee_units=@fee_units, status=@status, reason_code=@reason_code, reason_message=@reason_message,
-         cancel_requested=@cancel_requested, updated_at=@updated_at, qty_units=@qty_units, algo_state=@algo_state,
-         paused=@paused, arrival_price_units=@arrival_price_units, arrival_ts=@arrival_ts,
-         price_units=@price_units, requested_qty=@requested_qty, requested_price=@requested_price, trigger_json=@trigger_json WHERE id=@id`,
-      ),
+      updateOrder: db.prepare(UPDATE_ORDER_SQL),
       insertEvent: db.prepare(`INSERT INTO order_events (order_id, ts, event, status, detail) VALUES (?, ?, ?, ?, ?)`),
       insertFill: db.prepare(
         `INSERT OR IGNORE INTO fills (id, seq, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts, mid_units)
-         VALUES (@id, @seq, @order_id, @symbol, @side, @price_units, @qty_units, @fee_units, @liquidity, @ts, @mid_units)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       loadOrders: db.prepare(`SELECT ${cols} FROM orders ORDER BY seq`).safeIntegers(true),
       loadFills: db.prepare(`SELECT id, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts, mid_units FROM fills ORDER BY seq`).safeIntegers(true),
@@ -335,6 +389,8 @@ export class SqliteOrderJournal implements JournalPort {
     };
     this.fillSeq = Number((this.stmts.maxFillSeq.get() as { m: number }).m);
     this.orderSeq = Number((this.stmts.maxOrderSeq.get() as { m: number }).m);
+    // The migrations ran under NORMAL: make them durable before the first order relies on them.
+    this.walSync?.now();
   }
 
   /**
@@ -348,47 +404,123 @@ export class SqliteOrderJournal implements JournalPort {
 
   /** Opens the group-commit batch if there is none (a no-op without group commit). */
   private batch(): void {
-    if (!this.groupCommit || this.inBatch) return;
+    if (!this.groupCommit || this.open) return;
+    if (this.syncError) throw new Error(`journal: an earlier WAL sync failed (${this.syncError.message}); nothing more is journaled`);
     this.db.exec('BEGIN IMMEDIATE');
-    this.inBatch = true;
+    this.open = { waiting: [] };
     // At the end of the current task: every request handled in it (all the frames one socket read
-    // delivered) joins this commit, and whatever arrives while the fsync blocks waits in the socket
-    // buffer for the next one. A microtask, not setImmediate, so no timer runs between a request
+    // delivered) joins this batch. A microtask, not setImmediate, so no timer runs between a request
     // and its commit: the engine's ordering of timers and requests stays what it was.
-    queueMicrotask(() => this.flush());
+    queueMicrotask(() => this.endOfTask());
   }
 
-  /** Commits the open batch, then releases what waited for it, in order. */
-  flush(): void {
-    if (!this.inBatch) return;
+  /**
+   * The task that opened the batch has ended. With no sync in flight the batch is committed and its
+   * sync starts; with one in flight it stays open, and whatever later tasks write joins it until
+   * that sync returns (group commit: one COMMIT and one fdatasync for everything that arrived
+   * during the previous one).
+   */
+  private endOfTask(): void {
+    if (this.syncing) return;
+    this.commitOpen();
+    this.startSync();
+  }
+
+  private commitOpen(): void {
+    const b = this.open;
+    if (!b) return;
     if (this.db.open) this.db.exec('COMMIT');
-    this.inBatch = false;
+    this.open = undefined;
     this.commits++;
-    const done = this.batchDone;
-    this.batchDone = undefined;
-    for (const fn of this.waiting.splice(0)) fn();
-    done?.resolve();
+    this.committedBatches.push(b);
+  }
+
+  private startSync(): void {
+    if (this.syncing || this.committedBatches.length === 0 || this.closed) return;
+    const covered = this.committedBatches;
+    this.committedBatches = [];
+    this.syncing = covered;
+    this.syncs++;
+    this.walSync!.begin((err) => {
+      // close() synced and released everything itself.
+      if (this.closed || this.syncing !== covered) return;
+      this.syncing = undefined;
+      if (err) {
+        this.failBatches(covered, err);
+        return;
+      }
+      this.release(covered);
+      this.commitOpen();
+      this.startSync();
+    });
+  }
+
+  /** Runs what waited, in journal order, then resolves the batches' promises. */
+  private release(batches: Batch[]): void {
+    for (const b of batches) {
+      for (const fn of b.waiting) fn();
+      b.done?.resolve();
+    }
+  }
+
+  /**
+   * A failed fsync leaves the WAL's state on disk unknown (the kernel may have dropped the dirty
+   * pages): no batch it covered, nor any later one, is called durable. Their venue traffic is never
+   * released and their requests fail; recovery at the next start reconciles those orders by client
+   * order id. The journal refuses further writes rather than run on a file it cannot trust.
+   */
+  private failBatches(covered: Batch[], err: Error): void {
+    this.syncError = err;
+    const all = [...covered, ...this.committedBatches, ...(this.open ? [this.open] : [])];
+    this.committedBatches = [];
+    for (const b of all) b.done?.reject(new Error(`journal: WAL sync failed: ${err.message}`));
+  }
+
+  /** The newest batch not yet durable, which everything journaled so far belongs to. */
+  private newest(): Batch | undefined {
+    return this.open ?? this.committedBatches.at(-1) ?? this.syncing?.at(-1);
+  }
+
+  /**
+   * Commits the open batch now (another connection is about to write, or the engine stops). Its
+   * durability still comes from a WAL sync: the next one, or close's.
+   */
+  flush(): void {
+    if (!this.open) return;
+    this.commitOpen();
+    this.startSync();
   }
 
   afterCommit(fn: () => void): void {
-    if (this.inBatch) this.waiting.push(fn);
+    const b = this.newest();
+    if (b) b.waiting.push(fn);
     else fn();
   }
 
   committed(): Promise<void> | undefined {
-    if (!this.inBatch) return undefined;
-    if (!this.batchDone) {
+    const b = this.newest();
+    if (!b) return undefined;
+    if (!b.done) {
       let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.batchDone = { promise, resolve };
+      let reject!: (err: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      b.done = { promise, resolve, reject };
     }
-    return this.batchDone.promise;
+    return b.done.promise;
+  }
+
+  /** A write outside any batch (group commit only): durable before the call returns, as under FULL. */
+  private syncLoose(): void {
+    if (this.walSync && !this.open) this.walSync.now();
   }
 
   insertOrder(order: OrderRecord, event: string): void {
     this.batch();
     this.db.transaction(() => {
-      this.stmts.insertOrder.run(orderParams(order));
+      this.stmts.insertOrder.run(orderRow(order));
       this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, order.reason ? `${order.reason.code}: ${order.reason.message}` : null);
     })();
   }
@@ -396,7 +528,7 @@ export class SqliteOrderJournal implements JournalPort {
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
     this.batch();
     this.db.transaction(() => {
-      this.stmts.updateOrder.run(orderParams(order));
+      this.stmts.updateOrder.run(orderUpdate(order));
       this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, detail ?? null);
     })();
   }
@@ -418,25 +550,13 @@ export class SqliteOrderJournal implements JournalPort {
     this.batch();
     return this.db.transaction(() => {
       const seq = this.fillSeq + 1;
-      const res = this.stmts.insertFill.run({
-        id: fill.id,
-        seq,
-        order_id: fill.orderId,
-        symbol: fill.symbol,
-        side: fill.side,
-        price_units: fill.priceUnits,
-        qty_units: fill.qtyUnits,
-        fee_units: fill.feeUnits,
-        liquidity: fill.liquidity,
-        ts: fill.ts,
-        mid_units: fill.midUnits,
-      });
+      const res = this.stmts.insertFill.run(fill.id, seq, fill.orderId, fill.symbol, fill.side, fill.priceUnits, fill.qtyUnits, fill.feeUnits, fill.liquidity, fill.ts, fill.midUnits);
       if (res.changes === 0) return false;
       this.fillSeq = seq;
-      this.stmts.updateOrder.run(orderParams(order));
+      this.stmts.updateOrder.run(orderUpdate(order));
       this.stmts.insertEvent.run(order.id, fill.ts, 'fill', order.status, fill.id);
       if (parent) {
-        this.stmts.updateOrder.run(orderParams(parent));
+        this.stmts.updateOrder.run(orderUpdate(parent));
         this.stmts.insertEvent.run(parent.id, fill.ts, 'child_fill', parent.status, fill.id);
       }
       return true;
@@ -463,7 +583,9 @@ export class SqliteOrderJournal implements JournalPort {
   }
 
   recordAdjustment(a: PositionAdjustment): boolean {
-    return this.stmts.insertAdjustment.run({ id: a.id, ts: a.ts, symbol: a.symbol, asset: a.asset, qty_units: a.qtyUnits, price_units: a.priceUnits, source: a.source, detail: a.detail }).changes > 0;
+    const added = this.stmts.insertAdjustment.run({ id: a.id, ts: a.ts, symbol: a.symbol, asset: a.asset, qty_units: a.qtyUnits, price_units: a.priceUnits, source: a.source, detail: a.detail }).changes > 0;
+    this.syncLoose();
+    return added;
   }
 
   loadAdjustments(): PositionAdjustment[] {
@@ -477,10 +599,26 @@ export class SqliteOrderJournal implements JournalPort {
 
   setMeta(key: string, value: string): void {
     this.meta.set(key, value);
+    this.syncLoose();
   }
 
+  /**
+   * Commits the open batch and syncs the WAL before closing, then releases what waited (in order):
+   * a sync still in flight is superseded by this one, and its late answer is ignored.
+   */
   close(): void {
-    this.flush();
+    if (this.open) this.commitOpen();
+    const pending = [...(this.syncing ?? []), ...this.committedBatches];
+    this.syncing = undefined;
+    this.committedBatches = [];
+    this.closed = true;
+    if (this.walSync) {
+      if (pending.length > 0 && this.db.open && !this.syncError) {
+        this.walSync.now();
+        this.release(pending);
+      }
+      this.walSync.close();
+    }
     if (this.db.open) this.db.close();
   }
 }

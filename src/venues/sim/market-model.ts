@@ -1,7 +1,8 @@
 import type { Instrument } from '../../core/instrument.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { BookSide, CrowdTrade, ImpactScale, MarketSource, SyntheticLevel } from './market-source.ts';
-import { bestBidUnits, bookLevels, tickSize, toLots } from './synthetic-book.ts';
+import { BookLevelsMemo } from './book-levels-memo.ts';
+import { bestBidUnits, tickSize, toLots } from './synthetic-book.ts';
 import type { BookShape } from './synthetic-book.ts';
 
 export type { CrowdTrade, SyntheticLevel } from './market-source.ts';
@@ -34,6 +35,7 @@ export class MarketModel implements MarketSource {
   private readonly rng: Rng;
   private readonly tick: number;
   private readonly shape: BookShape;
+  private readonly book: BookLevelsMemo;
   /** Model time of the last step; undefined until positioned. */
   private at: number | undefined;
 
@@ -44,6 +46,7 @@ export class MarketModel implements MarketSource {
     this.mid = startMid ?? params.startPrice;
     this.tick = tickSize(inst);
     this.shape = { spreadTicks: params.spreadTicks, levelSpacingTicks: params.levelSpacingTicks, levels: params.levels, levelQty: params.levelQty };
+    this.book = new BookLevelsMemo(inst, this.shape);
   }
 
   /** Advances the mid by dt and returns the crowd's trades in that interval. */
@@ -117,9 +120,9 @@ export class MarketModel implements MarketSource {
     return this.bestBidUnits(centre) + BigInt(this.p.spreadTicks) * this.inst.tickUnits;
   }
 
-  /** The crowd's resting liquidity on one side, best first (see synthetic-book.ts for the shape). */
+  /** The crowd's resting liquidity on one side, best first (see synthetic-book.ts for the shape). Shared: read-only. */
   levels(side: BookSide, centre: number = this.mid): SyntheticLevel[] {
-    return bookLevels(this.inst, this.shape, centre, side);
+    return this.book.levels(centre, side);
   }
 
   private poisson(lambda: number): number {

@@ -88,6 +88,8 @@ export class SimVenue implements VenuePort {
   /** Resting orders the crowd book has already swept through and still crosses. */
   private readonly crossedOrders = new Set<string>();
   private readonly fillsByOrder = new Map<string, VenueFill[]>();
+  /** Per symbol, each side of the book last published with none of ours in it, and the crowd levels it was built from. */
+  private readonly publishedSides = new Map<SymbolMarket, Record<BookSide, { net: SyntheticLevel[]; levels: BookLevel[] } | undefined>>();
   private readonly eventListeners = new Set<(e: VenueEvent) => void>();
   private readonly marketListeners = new Set<(e: MarketEvent) => void>();
   private readonly latencyRng: Rng;
@@ -572,6 +574,14 @@ export class SimVenue implements VenuePort {
     }
   }
 
+  /** Whether any of our resting orders is on one side of a symbol's book. */
+  private restingOn(st: SymbolMarket, s: BookSide): boolean {
+    for (const o of this.resting.values()) {
+      if (o.symbol === st.inst.symbol && o.priceUnits !== null && (s === 'bid') === (o.side === 'buy')) return true;
+    }
+    return false;
+  }
+
   private persistState(): void {
     for (const st of this.symbols.values()) st.persist(this.store, this.now());
   }
@@ -695,9 +705,28 @@ export class SimVenue implements VenuePort {
   /** The public book: crowd levels plus our resting orders at their prices, best first, 20 levels a side. */
   private composeBook(st: SymbolMarket): MarketBook {
     const side = (s: BookSide): BookLevel[] => {
+      const net = this.crowdLevels(st, s).net;
+      const ours = this.restingOn(st, s);
+      // With none of ours resting there, a side whose crowd levels did not change is the one last
+      // published (books are read-only once published): most books after a fill repeat one side.
+      const last = this.publishedSides.get(st)?.[s];
+      if (!ours && last?.net === net) return last.levels;
+      if (!ours) {
+        // Nothing of ours to merge: the crowd's level objects are published as they are (both are
+        // read-only from here on), and the list itself too when it needs no filtering or cut.
+        let out: BookLevel[] = net;
+        if (net.length > 20 || net.some((l) => l.qtyUnits <= 0n)) {
+          out = [];
+          for (const l of net) if (l.qtyUnits > 0n && out.length < 20) out.push(l);
+        }
+        let sides = this.publishedSides.get(st);
+        if (!sides) this.publishedSides.set(st, (sides = { bid: undefined, ask: undefined }));
+        sides[s] = { net, levels: out };
+        return out;
+      }
       // The crowd's levels come sorted best first; our few resting orders are merged into them.
       const levels: BookLevel[] = [];
-      for (const l of this.crowdLevels(st, s).net) if (l.qtyUnits > 0n) levels.push({ priceUnits: l.priceUnits, qtyUnits: l.qtyUnits });
+      for (const l of net) if (l.qtyUnits > 0n) levels.push({ priceUnits: l.priceUnits, qtyUnits: l.qtyUnits });
       let unsorted = false;
       for (const o of this.resting.values()) {
         if (o.symbol !== st.inst.symbol || o.priceUnits === null || (s === 'bid') !== (o.side === 'buy')) continue;

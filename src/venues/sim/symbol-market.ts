@@ -30,8 +30,12 @@ export class SymbolMarket {
   /** Pending timer for the source's next own event (a recorded trade), and its time. */
   eventTimer: number | undefined;
   eventAt: number | undefined;
-  /** The crowd's levels last computed per side, reused while neither the centre nor what we took changed. */
-  private readonly cache: Record<BookSide, (CrowdLevels & { centre: number; version: number }) | undefined> = { bid: undefined, ask: undefined };
+  /**
+   * The crowd's levels last computed per side, reused while neither the source's levels nor what we
+   * took changed. Keyed by the levels array, not the centre: a source returns the same array while
+   * its book stands still (BookLevelsMemo), which it does across the small moves our impact makes.
+   */
+  private readonly cache: Record<BookSide, (CrowdLevels & { version: number }) | undefined> = { bid: undefined, ask: undefined };
 
   constructor(inst: Instrument, source: MarketSource, impact: ImpactParams, now: number) {
     this.inst = inst;
@@ -51,11 +55,11 @@ export class SymbolMarket {
 
   /** The crowd's levels on one side, best first, untouched and net of what we took. Read-only. */
   levels(side: BookSide, now: number): CrowdLevels {
-    const centre = this.centre(now);
+    const raw = this.source.levels(side, this.centre(now));
     const cached = this.cache[side];
-    if (cached && cached.centre === centre && cached.version === this.taken.version) return cached;
-    const raw = this.source.levels(side, centre);
-    const fresh = { raw, net: this.taken.net(side, raw, this.inst.lotUnits), centre, version: this.taken.version };
+    const version = this.taken.sideVersion[side];
+    if (cached && cached.raw === raw && cached.version === version) return cached;
+    const fresh = { raw, net: this.taken.net(side, raw, this.inst.lotUnits), version };
     this.cache[side] = fresh;
     return fresh;
   }

@@ -2,7 +2,8 @@ import type { Side } from '../../contract/dto.ts';
 import type { Instrument } from '../../core/instrument.ts';
 import { divRound, pow10, toUnits } from '../../core/precision.ts';
 import type { BookSide, CrowdTrade, ImpactScale, MarketSource, MarketSourceFactory, SyntheticLevel } from './market-source.ts';
-import { bestBidUnits, bookLevels, qtyOf, tickSize } from './synthetic-book.ts';
+import { BookLevelsMemo } from './book-levels-memo.ts';
+import { qtyOf, tickSize } from './synthetic-book.ts';
 import type { BookShape } from './synthetic-book.ts';
 
 /**
@@ -70,9 +71,9 @@ export class TapeMarketSource implements MarketSource {
   /** Between two recorded trades the tape's market stands still (market-source.ts). */
   readonly eventDriven = true;
   private readonly volPerSqrtSecond: number;
+  private readonly book: BookLevelsMemo;
   /** Index of the next print to play. */
   private cursor = 0;
-  private readonly levelMemo: Partial<Record<BookSide, { bid: bigint; levels: SyntheticLevel[] }>> = {};
 
   constructor(inst: Instrument, trades: readonly TapeTrade[], opts: TapeOptions = {}) {
     if (trades.length === 0) throw new RangeError('a tape needs at least one trade');
@@ -97,6 +98,7 @@ export class TapeMarketSource implements MarketSource {
       levelQty: this.calibration.medianQty * (opts.levelTrades ?? DEFAULT_LEVEL_TRADES),
     };
     this.volPerSqrtSecond = opts.volPerSqrtSecond ?? this.calibration.volPerSqrtSecond;
+    this.book = new BookLevelsMemo(inst, this.shape);
   }
 
   /** Time of the first and last recorded trade on the venue's clock. */
@@ -142,14 +144,7 @@ export class TapeMarketSource implements MarketSource {
   }
 
   levels(side: BookSide, centre: number): SyntheticLevel[] {
-    // The levels depend on the centre only through the best bid it rounds to; the centre moves with
-    // every print, the best bid far less often. Read-only to every caller, so shared.
-    const bid = bestBidUnits(this.inst, this.shape, centre);
-    const memo = this.levelMemo[side];
-    if (memo !== undefined && memo.bid === bid) return memo.levels;
-    const levels = bookLevels(this.inst, this.shape, centre, side);
-    this.levelMemo[side] = { bid, levels };
-    return levels;
+    return this.book.levels(centre, side);
   }
 
   impactScale(): ImpactScale {

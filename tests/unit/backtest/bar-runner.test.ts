@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runBars } from '../../../src/backtest/bar-runner.ts';
 import type { BarRunConfig } from '../../../src/backtest/bar-runner.ts';
 import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
 import { toUnits } from '../../../src/core/precision.ts';
+import { runBarsOnKernel } from '../../../src/kernel/backtest-bars.ts';
+import type { Strategy } from '../../../src/backtest/strategies/strategy.ts';
 
 const fixture = (f: string) => readFileSync(new URL(`../../fixtures/data/backtrader/${f}`, import.meta.url), 'utf8');
 const ORCL_TEXT = fixture('orcl-1995-2014.txt');
@@ -66,13 +67,16 @@ function independentSmaCross(text: string, fast: number, slow: number, cash0: nu
   return { fills, cash, pos, value: cash + pos * close[n - 1]! };
 }
 
+/** The product's path: the bar loop with every order through the kernel (L1, OMS, bar venue). */
+const runK = async (bars: BarSeries, strategy: Strategy, config: BarRunConfig) => (await runBarsOnKernel(bars, strategy, config)).result;
+
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 describe('classic bar mode', () => {
   const config: BarRunConfig = { instrument: 'ORCL', fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' } };
 
-  it('when the SMA cross 10/30 runs on ORCL 1995-2014 all-in with 0.1% commission then fills, commissions and final value match an independent computation to 1e-8', () => {
-    const r = runBars(orcl, smaCross.create({ fast: 10, slow: 30 }), config);
+  it('when the SMA cross 10/30 runs on ORCL 1995-2014 all-in with 0.1% commission then fills, commissions and final value match an independent computation to 1e-8', async () => {
+    const r = await runK(orcl, smaCross.create({ fast: 10, slow: 30 }), config);
     const ref = independentSmaCross(ORCL_TEXT, 10, 30, 100_000, 0.001);
     expect(ref.fills.length).toBeGreaterThan(100);
     expect(r.fills.length).toBe(ref.fills.length);
@@ -86,8 +90,8 @@ describe('classic bar mode', () => {
     expect(Number(r.position['ORCL'])).toBe(ref.pos);
   });
 
-  it('when the last signal is a buy then the position stays open at the end, marked at the last close', () => {
-    const r = runBars(orcl, smaCross.create({ fast: 10, slow: 30 }), config);
+  it('when the last signal is a buy then the position stays open at the end, marked at the last close', async () => {
+    const r = await runK(orcl, smaCross.create({ fast: 10, slow: 30 }), config);
     const pos = Number(r.position['ORCL']);
     expect(pos).toBeGreaterThan(0);
     const last = r.trades.at(-1)!;
@@ -95,9 +99,9 @@ describe('classic bar mode', () => {
     expect(rel(r.equity.at(-1)!, Number(r.finalValue))).toBeLessThan(1e-12);
   });
 
-  it("when backtrader's own CrossOver(close, SMA15) test runs (2006-day-001, stake 1, no commission) then value, cash and every fill price are backtrader's", () => {
+  it("when backtrader's own CrossOver(close, SMA15) test runs (2006-day-001, stake 1, no commission) then value, cash and every fill price are backtrader's", async () => {
     const day = parseSeries(fixture('2006-day-001.txt'), '2006-day-001.txt') as BarSeries;
-    const r = runBars(day, smaCross.create({ fast: 1, slow: 15 }), { instrument: 'X', fidelity: 'bar', cash: '10000', commission: '0', sizing: { kind: 'fixed', qty: '1' } });
+    const r = await runK(day, smaCross.create({ fast: 1, slow: 15 }), { instrument: 'X', fidelity: 'bar', cash: '10000', commission: '0', sizing: { kind: 'fixed', qty: '1' } });
     // shared/refs/backtrader_cases.json, own_tests.strategy_unoptimized, stocklike.
     expect(Number(r.finalValue).toFixed(2)).toBe('10284.10');
     expect(Number(r.finalCash).toFixed(2)).toBe('6164.16');
@@ -105,16 +109,16 @@ describe('classic bar mode', () => {
     expect(r.fills.filter((f) => f.side === 'sell').map((f) => f.price.toFixed(2))).toEqual(['3763.95', '3811.85', '3822.35', '3822.57', '3829.82', '3598.58', '3545.92', '3766.80', '3782.15', '3979.73', '4045.05']);
   });
 
-  it('when a fixed size costs more than the cash then the entry is refused and nothing is bought', () => {
-    const r = runBars(orcl, smaCross.create({}), { ...config, cash: '10', sizing: { kind: 'fixed', qty: '100' } });
+  it('when a fixed size costs more than the cash then the entry is refused and nothing is bought', async () => {
+    const r = await runK(orcl, smaCross.create({}), { ...config, cash: '10', sizing: { kind: 'fixed', qty: '100' } });
     expect(r.fills).toHaveLength(0);
     expect(r.refused).toBeGreaterThan(0);
     expect(r.finalValue).toBe('10');
   });
 
-  it('when the same run is repeated then every number is identical, bit for bit', () => {
-    const a = runBars(orcl, smaCross.create({}), config);
-    const b = runBars(orcl, smaCross.create({}), config);
+  it('when the same run is repeated then every number is identical, bit for bit', async () => {
+    const a = await runK(orcl, smaCross.create({}), config);
+    const b = await runK(orcl, smaCross.create({}), config);
     expect(Buffer.from(a.equity.buffer).equals(Buffer.from(b.equity.buffer))).toBe(true);
     expect(JSON.stringify({ ...a, equity: null, time: null, decisions: null })).toBe(JSON.stringify({ ...b, equity: null, time: null, decisions: null }));
   });
@@ -123,9 +127,9 @@ describe('classic bar mode', () => {
 describe('fidelity levels', () => {
   const base: BarRunConfig = { instrument: 'ORCL', fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' }, costs: { haircutBps: 2, spreadBps: 4, impactK: 0.1 } };
 
-  it('when the same strategy runs at l1 and l2 then l1 costs per traded value are at most l2 costs, split into fees, spread and impact', () => {
-    const l1 = runBars(orcl, smaCross.create({}), { ...base, fidelity: 'l1' });
-    const l2 = runBars(orcl, smaCross.create({}), { ...base, fidelity: 'l2' });
+  it('when the same strategy runs at l1 and l2 then l1 costs per traded value are at most l2 costs, split into fees, spread and impact', async () => {
+    const l1 = await runK(orcl, smaCross.create({}), { ...base, fidelity: 'l1' });
+    const l2 = await runK(orcl, smaCross.create({}), { ...base, fidelity: 'l2' });
     const perValue = (r: typeof l1) => r.metrics.costs.total / r.fills.reduce((s, f) => s + f.qty * f.price, 0);
     expect(perValue(l1)).toBeLessThanOrEqual(perValue(l2));
     expect(l1.metrics.costs.impact).toBe(0);
@@ -135,8 +139,8 @@ describe('fidelity levels', () => {
     expect(l2.metrics.assumptions.costs).toContain('impact');
   });
 
-  it('when l1 fills then each fill is at the deciding close worse by the haircut', () => {
-    const r = runBars(orcl, smaCross.create({}), { ...base, fidelity: 'l1', costs: { haircutBps: 10 } });
+  it('when l1 fills then each fill is at the deciding close worse by the haircut', async () => {
+    const r = await runK(orcl, smaCross.create({}), { ...base, fidelity: 'l1', costs: { haircutBps: 10 } });
     for (const f of r.fills.slice(0, 10)) {
       const close = orcl.close[f.bar]!;
       const expected = f.side === 'buy' ? close * 1.001 : close * 0.999;
@@ -144,17 +148,17 @@ describe('fidelity levels', () => {
     }
   });
 
-  it('when l2 has a participation cap then no fill exceeds the cap of its bar volume', () => {
-    const r = runBars(orcl, smaCross.create({}), { ...base, cash: '100000000', fidelity: 'l2', costs: { participationCap: 0.01 } });
+  it('when l2 has a participation cap then no fill exceeds the cap of its bar volume', async () => {
+    const r = await runK(orcl, smaCross.create({}), { ...base, cash: '100000000', fidelity: 'l2', costs: { participationCap: 0.01 } });
     expect(r.fills.length).toBeGreaterThan(0);
     for (const f of r.fills) expect(f.qty).toBeLessThanOrEqual(orcl.volume[f.bar]! * 0.01 + 1e-9);
     // Big orders split: more fills than decisions.
     expect(r.fills.length).toBeGreaterThan(r.decisions.filter((d) => d !== 0).length);
   });
 
-  it('when urgency rises then l2 impact rises', () => {
-    const low = runBars(orcl, smaCross.create({}), { ...base, fidelity: 'l2', costs: { urgency: 'low' } });
-    const high = runBars(orcl, smaCross.create({}), { ...base, fidelity: 'l2', costs: { urgency: 'immediate' } });
+  it('when urgency rises then l2 impact rises', async () => {
+    const low = await runK(orcl, smaCross.create({}), { ...base, fidelity: 'l2', costs: { urgency: 'low' } });
+    const high = await runK(orcl, smaCross.create({}), { ...base, fidelity: 'l2', costs: { urgency: 'immediate' } });
     expect(high.metrics.costs.impact).toBeGreaterThan(low.metrics.costs.impact);
   });
 });
@@ -172,15 +176,15 @@ describe('ledger invariants', () => {
 
   it('property: at every fidelity, cash never goes negative when all-in, the position is never short, and final value = cash + position × last close exactly', async () => {
     const fc = (await import('fast-check')).default;
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.double({ min: -0.08, max: 0.08, noNaN: true }), { minLength: 40, maxLength: 200 }),
         fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 7 }),
         fc.constantFrom('bar' as const, 'l1' as const, 'l2' as const),
         fc.constantFrom('0', '0.001', '0.0025'),
-        (steps, vol, fidelity, commission) => {
+        async (steps, vol, fidelity, commission) => {
           const bars = barsOf(steps, vol.map((v) => v + 1));
-          const r = runBars(bars, smaCross.create({ fast: 3, slow: 8 }), { instrument: 'X', fidelity, cash: '10000', commission, sizing: { kind: 'all-in' }, costs: { haircutBps: 3 } });
+          const r = await runK(bars, smaCross.create({ fast: 3, slow: 8 }), { instrument: 'X', fidelity, cash: '10000', commission, sizing: { kind: 'all-in' }, costs: { haircutBps: 3 } });
           expect(Number(r.finalCash)).toBeGreaterThanOrEqual(0);
           let pos = 0;
           for (const f of r.fills) {

@@ -6,6 +6,7 @@ import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { attribute } from '../../../src/backtest/fidelity-attribution.ts';
 import type { RunSpec } from '../../../src/backtest/run-spec.ts';
 import { runSpec } from '../../../src/backtest/run-spec.ts';
+import { kernelBarEngine } from '../../../src/kernel/backtest-bars.ts';
 
 const ORCL = join(import.meta.dirname, '../../fixtures/data/backtrader/orcl-1995-2014.txt');
 
@@ -18,13 +19,15 @@ describe('fidelity attribution', () => {
     expect(s).toEqual({ from: 'l1', to: 'l2', change: -20, fees: -2, spread: -10, impact: -8, rest: 0 });
   });
 
-  it('when the SMA cross runs on ORCL at bar, L1 and L2 then each step’s parts sum to its change and L2 pays impact that L1 does not', () => {
+  it('when the SMA cross runs on ORCL at bar, L1 and L2 then each step’s parts sum to its change and L2 pays impact that L1 does not', async () => {
     const bars = parseSeries(readFileSync(ORCL, 'utf8')) as BarSeries;
     const base: RunSpec = { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' }, haircutBps: 5, seed: 1, instrument: 'ORCL' };
-    const levels = (['bar', 'l1', 'l2'] as const).map((fidelity) => {
-      const r = runSpec({ ...base, fidelity }, bars).report;
-      return { fidelity, finalValue: r.finalValue, costs: r.metrics.costs };
-    });
+    const levels = await Promise.all(
+      (['bar', 'l1', 'l2'] as const).map(async (fidelity) => {
+        const r = (await runSpec({ ...base, fidelity }, bars, kernelBarEngine)).report;
+        return { fidelity, finalValue: r.finalValue, costs: r.metrics.costs };
+      }),
+    );
     const steps = attribute(levels);
     expect(steps.map((x) => `${x.from}>${x.to}`)).toEqual(['bar>l1', 'l1>l2']);
     for (const x of steps) expect(x.fees + x.spread + x.impact + x.rest).toBeCloseTo(x.change, 6);

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runBars } from '../../../src/backtest/bar-runner.ts';
 import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { ExactSum, crossOver, sma } from '../../../src/backtest/indicators.ts';
@@ -11,6 +10,7 @@ import { peekAhead } from '../../../src/backtest/strategies/peek-ahead.ts';
 import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
 import { gridPoints, randomPoints, summarise, sweepInline } from '../../../src/backtest/sweep.ts';
 import { walkForward } from '../../../src/backtest/walk-forward.ts';
+import { kernelBarEngine } from '../../../src/kernel/backtest-bars.ts';
 
 const orcl = parseSeries(readFileSync(new URL('../../fixtures/data/backtrader/orcl-1995-2014.txt', import.meta.url), 'utf8')) as BarSeries;
 const spec: RunSpec = { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' }, haircutBps: 0, seed: 7, instrument: 'ORCL' };
@@ -34,27 +34,27 @@ describe('indicators', () => {
 
 describe('look-ahead check', () => {
   const config = configOf(spec);
-  it('when the SMA cross is checked then no decision changes with the future cut off', () => {
-    const r = lookaheadCheck(orcl, smaCross, { fast: 10, slow: 30 }, config);
+  it('when the SMA cross is checked then no decision changes with the future cut off', async () => {
+    const r = await lookaheadCheck(orcl, smaCross, { fast: 10, slow: 30 }, config, kernelBarEngine);
     expect(r.biased).toBe(false);
     expect(r.decisionsCompared).toBeGreaterThan(100);
   });
 
-  it('when a strategy reads the next close then it is caught', () => {
-    const r = lookaheadCheck(orcl, peekAhead, { lead: 1 }, config);
+  it('when a strategy reads the next close then it is caught', async () => {
+    const r = await lookaheadCheck(orcl, peekAhead, { lead: 1 }, config, kernelBarEngine);
     expect(r.biased).toBe(true);
     expect(r.mismatches[0]!.bar).toBe(r.mismatches[0]!.cut - 1);
   });
 });
 
 describe('sweeps', () => {
-  it('when a grid is expanded then every combination appears once, the first key slowest', () => {
+  it('when a grid is expanded then every combination appears once, the first key slowest', async () => {
     expect(gridPoints({ a: [1, 2], b: [3, 4, 5] })).toEqual([
       { a: 1, b: 3 }, { a: 1, b: 4 }, { a: 1, b: 5 }, { a: 2, b: 3 }, { a: 2, b: 4 }, { a: 2, b: 5 },
     ]);
   });
 
-  it('when random points are drawn with a seed then the same seed draws the same distinct points', () => {
+  it('when random points are drawn with a seed then the same seed draws the same distinct points', async () => {
     const grid = { a: [1, 2, 3, 4], b: [5, 6, 7] };
     const x = randomPoints(grid, 5, 11);
     expect(randomPoints(grid, 5, 11)).toEqual(x);
@@ -62,16 +62,16 @@ describe('sweeps', () => {
     expect(randomPoints(grid, 5, 12)).not.toEqual(x);
   });
 
-  it('when a point is invalid (fast ≥ slow) then its row carries the reason and the rest run', () => {
-    const rows = sweepInline(spec, orcl, [{ fast: 30, slow: 20 }, { fast: 5, slow: 20 }]);
+  it('when a point is invalid (fast ≥ slow) then its row carries the reason and the rest run', async () => {
+    const rows = await sweepInline(spec, orcl, [{ fast: 30, slow: 20 }, { fast: 5, slow: 20 }], kernelBarEngine);
     expect(rows[0]!.error).toContain('fast');
     expect(rows[1]!.error).toBeNull();
-    expect(rows[1]!.finalValue).toBe(Number(runSpec({ ...spec, params: { fast: 5, slow: 20 } }, orcl).report.finalValueExact));
+    expect(rows[1]!.finalValue).toBe(Number((await runSpec({ ...spec, params: { fast: 5, slow: 20 } }, orcl, kernelBarEngine)).report.finalValueExact));
   });
 
-  it('when the best of many points is deflated then its deflated Sharpe is below its probabilistic Sharpe', () => {
-    const rows = sweepInline(spec, orcl, gridPoints({ fast: [5, 10, 15], slow: [30, 40, 50] }));
-    const s = summarise(rows, orcl, spec);
+  it('when the best of many points is deflated then its deflated Sharpe is below its probabilistic Sharpe', async () => {
+    const rows = await sweepInline(spec, orcl, gridPoints({ fast: [5, 10, 15], slow: [30, 40, 50] }), kernelBarEngine);
+    const s = await summarise(rows, orcl, spec, kernelBarEngine);
     expect(s.best).not.toBeNull();
     expect(s.deflatedSharpe!).toBeLessThan(s.probabilisticSharpe!);
   });
@@ -79,8 +79,8 @@ describe('sweeps', () => {
 });
 
 describe('walk-forward', () => {
-  it('when windows roll then out-of-sample windows follow each other without overlap and the best point is chosen in sample', () => {
-    const r = walkForward(spec, orcl, { fast: [5, 10], slow: [30, 50] }, 1000, 500);
+  it('when windows roll then out-of-sample windows follow each other without overlap and the best point is chosen in sample', async () => {
+    const r = await walkForward(spec, orcl, { fast: [5, 10], slow: [30, 50] }, 1000, 500, kernelBarEngine);
     expect(r.windows.length).toBeGreaterThan(5);
     for (let i = 1; i < r.windows.length; i++) expect(r.windows[i]!.outOfSample.from).toBeGreaterThan(r.windows[i - 1]!.outOfSample.to);
     for (const w of r.windows) expect(w.outOfSample.from).toBeGreaterThan(w.inSample.to);
@@ -88,8 +88,8 @@ describe('walk-forward', () => {
     expect(r.outOfSampleReturn).toBeCloseTo(chained, 12);
   });
 
-  it('when tradeFrom is set then no fill happens before it', () => {
-    const r = runBars(orcl, smaCross.create({}), { ...configOf(spec), tradeFrom: 2000 });
+  it('when tradeFrom is set then no fill happens before it', async () => {
+    const r = await kernelBarEngine(orcl, smaCross.create({}), { ...configOf(spec), tradeFrom: 2000 });
     expect(r.fills.length).toBeGreaterThan(0);
     expect(Math.min(...r.fills.map((f) => f.bar))).toBeGreaterThan(2000);
   });

@@ -123,6 +123,20 @@ describe('fromUnits and toDecimalString', () => {
     );
   });
 
+  it('when any bigint is shown as a number then it equals the number its decimal text parses to (the fast path changes nothing)', () => {
+    const edge = BigInt(Number.MAX_SAFE_INTEGER);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.bigInt({ min: -edge - 5n, max: -edge + 5n }), fc.bigInt({ min: edge - 5n, max: edge + 5n })),
+        fc.integer({ min: 0, max: 30 }),
+        (u, decimals) => {
+          expect(Object.is(fromUnits(u, decimals), Number(toDecimalString(u, decimals)))).toBe(true);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
   it('when any bigint of any size goes to decimal text and back then it is unchanged', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 18 }), (u, decimals) => {

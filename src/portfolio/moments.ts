@@ -1,0 +1,278 @@
+import type { Frame } from './frame.ts';
+import type { SimdKernels } from './simd.ts';
+import { heap, simdKernels } from './simd.ts';
+
+/**
+ * Second moments on the SIMD kernels: the columns go once into the kernels' memory (prices turn
+ * into returns there, in place), are centred there, and one tiled Gram product gives every
+ * cross product; no intermediate matrices or per-column arrays. Each entry point returns null
+ * when its fast path does not apply (no WebAssembly SIMD, log returns, a gap or a bad value
+ * inside a column's listed range), and the caller then runs its pure-JS path, which gives the
+ * same figures and the same typed errors.
+ */
+
+/** Columns laid out for the kernels: column j at byte j·stride, `rows` rows, zero-padded. */
+export interface Loaded {
+  k: SimdKernels;
+  n: number;
+  /** n rounded up to a multiple of 4 (zero columns fill the Gram tile's spare lanes). */
+  n4: number;
+  /** Return rows (the real ones). */
+  rows: number;
+  /** Rows rounded up to a multiple of 4 (padding rows are zeros): the Gram steps four rows at a time. */
+  m: number;
+  /** Bytes between columns. */
+  stride: number;
+  /** Byte offsets: the n4 × n4 Gram output, the Gram's column-offset and start arrays, scratch. */
+  out: number;
+  cols: number;
+  colStarts: number;
+  scratch: number;
+  /** First valid row of each column (its listing). */
+  starts: Int32Array;
+  /** Σ of each column's valid returns. */
+  sums: Float64Array;
+}
+
+const up4 = (x: number): number => (x + 3) & ~3;
+
+function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number): Loaded {
+  const n4 = (n + 3) & ~3;
+  const m = up4(rows);
+  const stride = up4(Math.max(rowsPerColumn, m)) * 8;
+  const out = n4 * stride;
+  const cols = out + n4 * n4 * 8;
+  const colStarts = cols + n4 * 4;
+  const scratch = colStarts + n4 * 4;
+  heap(k, scratch + 32 + m * 8);
+  return { k, n, n4, m, rows, stride, out, cols, colStarts, scratch, starts: new Int32Array(n), sums: new Float64Array(n) };
+}
+
+/** Zeros the padding rows of every column and the padding columns. */
+function pad(L: Loaded, view: Float64Array): void {
+  const sr = L.stride / 8;
+  for (let j = 0; j < L.n; j++) view.fill(0, j * sr + L.rows, (j + 1) * sr);
+  view.fill(0, L.n * sr, L.n4 * sr);
+}
+
+/**
+ * Prices → simple returns in the kernels' memory. Null when a column has fewer than 2 returns or
+ * a NaN/∞ inside its listed range (the JS path then applies pandas' pairwise rules and errors).
+ */
+export function loadPrices(prices: Frame): Loaded | null {
+  const k = simdKernels();
+  if (!k) return null;
+  const n = prices.columns.length;
+  const t = prices.dates.length;
+  const rows = t - 1;
+  if (n === 0 || rows < 2) return null;
+  const L = layout(k, n, t, rows);
+  const view = new Float64Array(k.memory.buffer);
+  const i32 = new Int32Array(k.memory.buffer);
+  const sr = L.stride / 8;
+  for (let j = 0; j < n; j++) {
+    const c = prices.columns[j]!;
+    view.set(c.length === t ? c : c.subarray(0, t), j * sr);
+    const s = k.returns(j * L.stride, rows, L.scratch);
+    const start = i32[(L.scratch + 16) >> 2]!;
+    if (!Number.isFinite(s) || start > rows - 2) return null;
+    L.starts[j] = start;
+    L.sums[j] = s;
+  }
+  // Row `rows` still holds the last price, and the padding may hold anything from a past call.
+  pad(L, view);
+  return L;
+}
+
+/** Returns into the kernels' memory (missing values before a listing become zeros). */
+export function loadReturns(returns: Frame): Loaded | null {
+  const k = simdKernels();
+  if (!k) return null;
+  const n = returns.columns.length;
+  const rows = returns.dates.length;
+  if (n === 0 || rows < 2) return null;
+  const L = layout(k, n, rows, rows);
+  const view = new Float64Array(k.memory.buffer);
+  const i32 = new Int32Array(k.memory.buffer);
+  const sr = L.stride / 8;
+  for (let j = 0; j < n; j++) {
+    const c = returns.columns[j]!;
+    view.set(c.length === rows ? c : c.subarray(0, rows), j * sr);
+    const s = k.listed(j * L.stride, rows, L.scratch);
+    const start = i32[(L.scratch + 16) >> 2]!;
+    if (!Number.isFinite(s) || start > rows - 2) return null;
+    L.starts[j] = start;
+    L.sums[j] = s;
+  }
+  pad(L, view);
+  return L;
+}
+
+/** Rows per Gram block: a block of every column stays within ~1 MB of cache. */
+function blockRows(n4: number): number {
+  return Math.max(64, Math.floor(131072 / n4)) & ~3;
+}
+
+/**
+ * XᵀX of the loaded columns, taken in the order `order` (a permutation of 0..n−1; null: as loaded), with column
+ * o zero before row from[o]. Returns a view of the n4 × n4 output whose upper triangle holds
+ * (XᵀX)[order[a]][order[b]] at a·n4 + b, a ≤ b.
+ */
+function gramOf(L: Loaded, order: ArrayLike<number> | null, from: (j: number) => number): Float64Array {
+  const { k, n, n4 } = L;
+  const view = new Float64Array(k.memory.buffer);
+  const i32 = new Int32Array(k.memory.buffer);
+  for (let a = 0; a < n4; a++) {
+    const j = a < n && order ? order[a]! : a;
+    i32[(L.cols >> 2) + a] = j * L.stride;
+    i32[(L.colStarts >> 2) + a] = a < n ? from(j) : L.m;
+  }
+  const o = L.out / 8;
+  view.fill(0, o, o + n4 * n4);
+  k.gram(L.cols, L.colStarts, n4, L.m, blockRows(n4), L.out);
+  return view.subarray(o, o + n4 * n4);
+}
+
+/**
+ * Pairwise-complete covariance (ddof 1) and optionally correlation, flat n × n: pandas
+ * `DataFrame.cov()` / `.corr()` with each pair on its own overlap. A column is centred on its own
+ * mean; a pair's overlap mean differs by d, and Σ(x − mₓ)(y − m_y) over the overlap is
+ * Σx′y′ − k·dₓ·d_y, with x′ zero before the listing so the full-length product is the overlap's.
+ * Suffix sums of x′ and x′² at the distinct listing rows give d and the overlap variances; the
+ * same pass centres the column.
+ */
+export function pairwiseFlat(L: Loaded, withCorrelation: boolean): { cov: Float64Array; corr: Float64Array | null } {
+  const { k, n, rows, starts, sums, stride } = L;
+  const distinct = [...new Set(starts)].sort((a, b) => a - b);
+  const ns = distinct.length;
+  // Listing row → its index among the distinct listings (a typed array: the n² loop below reads it).
+  const slot = new Int32Array(rows + 1);
+  distinct.forEach((s, q) => (slot[s] = q));
+  const s1 = new Float64Array(n * ns);
+  const s2 = new Float64Array(n * ns);
+  const view = new Float64Array(k.memory.buffer);
+  const sc = L.scratch / 8;
+  for (let j = 0; j < n; j++) {
+    const mean = sums[j]! / (rows - starts[j]!);
+    let a1 = 0;
+    let a2 = 0;
+    for (let q = ns - 1; q >= slot[starts[j]!]!; q--) {
+      k.centre2(j * stride, distinct[q]!, q === ns - 1 ? rows : distinct[q + 1]!, mean, L.scratch);
+      a1 += view[sc]!;
+      a2 += view[sc + 1]!;
+      s1[j * ns + q] = a1;
+      s2[j * ns + q] = a2;
+    }
+  }
+  // Columns in listing order: a tile's columns then start close together and skip their zeros.
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => starts[a]! - starts[b]! || a - b);
+  const pos = new Int32Array(n);
+  order.forEach((j, a) => (pos[j] = a));
+  const G = gramOf(L, order, (j) => starts[j]!);
+  const n4 = L.n4;
+  const cov = new Float64Array(n * n);
+  const corr = withCorrelation ? new Float64Array(n * n) : null;
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      const from = Math.max(starts[a]!, starts[b]!);
+      const q = slot[from]!;
+      const kk = rows - from;
+      const da = s1[a * ns + q]! / kk;
+      const db = s1[b * ns + q]! / kk;
+      const pa = pos[a]!;
+      const pb = pos[b]!;
+      const dot = a === b ? s2[a * ns + q]! : pa < pb ? G[pa * n4 + pb]! : G[pb * n4 + pa]!;
+      const sxy = dot - kk * da * db;
+      const v = sxy / (kk - 1);
+      cov[a * n + b] = v;
+      cov[b * n + a] = v;
+      if (corr) {
+        let r = 1;
+        if (a !== b) {
+          const va = s2[a * ns + q]! - kk * da * da;
+          const vb = s2[b * ns + q]! - kk * db * db;
+          r = va > 0 && vb > 0 ? sxy / Math.sqrt(va * vb) : NaN;
+        }
+        corr[a * n + b] = r;
+        corr[b * n + a] = r;
+      }
+    }
+  }
+  return { cov, corr };
+}
+
+/**
+ * Ledoit-Wolf towards μ·I (Ledoit & Wolf 2004, as scikit-learn computes it) on returns with missing
+ * values as 0, each column demeaned over all rows: rows before the first listing are dropped
+ * (pandas' `dropna(how="all")`), later pre-listing rows count as zero returns. Returns the daily
+ * shrunk covariance (flat n × n, exactly symmetric) and the intensity.
+ */
+export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } | null {
+  const { k, n, rows, starts, sums, stride } = L;
+  let first = rows;
+  for (let j = 0; j < n; j++) first = Math.min(first, starts[j]!);
+  const t = rows - first;
+  if (t < 2) return null;
+  // Rows before `first` are zeros in every column, so they add nothing to the products below;
+  // after it, a later listing's earlier rows hold −mean, so every column starts at `first`.
+  for (let j = 0; j < n; j++) k.centre2(j * stride, first, rows, sums[j]! / t, L.scratch);
+  const beta_ = k.rowsq(0, stride, n, L.m, L.scratch + 32);
+  const G = gramOf(L, null, () => first);
+  const n4 = L.n4;
+  let trace = 0;
+  for (let i = 0; i < n; i++) trace += G[i * n4 + i]! / t;
+  const mu = trace / n;
+  let delta_ = 0;
+  for (let i = 0; i < n; i++) {
+    delta_ += G[i * n4 + i]! * G[i * n4 + i]!;
+    for (let j = i + 1; j < n; j++) delta_ += 2 * G[i * n4 + j]! * G[i * n4 + j]!;
+  }
+  delta_ /= t * t;
+  let beta = (beta_ / t - delta_) / (n * t);
+  const delta = (delta_ - 2 * mu * trace + n * mu * mu) / n;
+  beta = Math.min(beta, delta);
+  const shrinkage = beta === 0 ? 0 : beta / delta;
+  const cov = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const v = (1 - shrinkage) * (G[i * n4 + j]! / t) + (i === j ? shrinkage * mu : 0);
+      cov[i * n + j] = v;
+      cov[j * n + i] = v;
+    }
+  }
+  return { cov, delta: shrinkage };
+}
+
+/**
+ * AᵀB on the SIMD Gram for any column lists (the JS kernel of gram.ts otherwise): the columns of
+ * A then B go into the kernels' memory and one symmetric Gram of [A B] is read at its A × B
+ * block (with B omitted, AᵀA). Null without the kernels. Flat row-major na × nb.
+ */
+export function simdCross(a: readonly Float64Array[], b: readonly Float64Array[] | null, t: number): Float64Array | null {
+  const k = simdKernels();
+  if (!k) return null;
+  const all = b ? [...a, ...b] : a;
+  const n = all.length;
+  if (n === 0 || t === 0) return null;
+  const L = layout(k, n, t, t);
+  const view = new Float64Array(k.memory.buffer);
+  const sr = L.stride / 8;
+  for (let j = 0; j < n; j++) {
+    const c = all[j]!;
+    view.set(c.length === t ? c : c.subarray(0, t), j * sr);
+  }
+  pad(L, view);
+  const G = gramOf(L, null, () => 0);
+  const na = a.length;
+  const off = b ? na : 0;
+  const nb = b ? b.length : na;
+  const out = new Float64Array(na * nb);
+  for (let i = 0; i < na; i++) {
+    for (let j = 0; j < nb; j++) {
+      const p = i;
+      const q = off + j;
+      out[i * nb + j] = p <= q ? G[p * L.n4 + q]! : G[q * L.n4 + p]!;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels-wasm.ts';
+
+/**
+ * The WebAssembly SIMD kernels of wasm/kernels.wat, loaded once and synchronously (the module is
+ * under 2 KB, well inside every engine's limit for synchronous compilation). Where WebAssembly or
+ * its SIMD proposal is missing, `simdKernels()` returns null and the estimators keep their
+ * pure-JS paths (gram.ts), which compute the same figures.
+ */
+export interface SimdKernels {
+  readonly memory: WebAssembly.Memory;
+  /**
+   * In place: m + 1 prices → m simple returns, zeros before the listing; the listing row goes
+   * to the i32 at out + 16, and the result is the returns' sum (non-finite: a gap or bad price).
+   */
+  returns(p: number, m: number, out: number): number;
+  /** A column of m returns in place: zeros before its listing (i32 at out + 16); returns their sum. */
+  listed(p: number, m: number, out: number): number;
+  /** x −= mean over rows [from, to); writes Σx′ and Σx′² of the centred values at out, out + 8. */
+  centre2(p: number, from: number, to: number, mean: number, out: number): void;
+  /** Σ_i (Σ_j x_j[i]²)² over m rows (m even) of n columns `stride` bytes apart; tmp is m f64 of scratch. */
+  rowsq(base: number, stride: number, n: number, m: number, tmp: number): number;
+  /**
+   * Adds the upper tiles of XᵀX into the n × n f64 at out (n a multiple of 4, m a multiple of 4): column i at
+   * byte offset cols[i], zero before row starts[i] (two i32 arrays).
+   */
+  gram(cols: number, starts: number, n: number, m: number, block: number, out: number): void;
+}
+
+let kernels: SimdKernels | null | undefined;
+let enabled = true;
+let useFma = true;
+let fmaGram: SimdKernels['gram'] | null = null;
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** Instantiates a module when the engine validates it (false: a missing SIMD/relaxed-SIMD opcode). */
+function instantiate(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.Imports): WebAssembly.Exports | null {
+  if (!WebAssembly.validate(bytes)) return null;
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports;
+  } catch {
+    return null;
+  }
+}
+
+function load(): SimdKernels | null {
+  if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
+  // Without SIMD the JS paths run.
+  const base = instantiate(decode(KERNELS_WASM_BASE64), {}) as unknown as SimdKernels | null;
+  if (!base) return null;
+  // The fused-multiply-add Gram when relaxed SIMD is there; otherwise the plain one.
+  const fma = useFma ? (instantiate(decode(KERNELS_FMA_WASM_BASE64), { k: { memory: base.memory } }) as unknown as Pick<SimdKernels, 'gram'> | null) : null;
+  fmaGram = fma ? fma.gram : null;
+  return fma ? { ...base, gram: fma.gram } : base;
+}
+
+/** The kernels, or null where WebAssembly SIMD is unavailable (or switched off for a test). */
+export function simdKernels(): SimdKernels | null {
+  if (!enabled) return null;
+  if (kernels === undefined) kernels = load();
+  return kernels;
+}
+
+/** Turns the SIMD paths off (or back on): tests compare them with the pure-JS fallback. */
+export function setSimdEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Chooses the fused (relaxed SIMD) or the plain Gram kernel; reloads the kernels. Tests and benches. */
+export function setFmaEnabled(on: boolean): void {
+  useFma = on;
+  kernels = undefined;
+}
+
+/** True when the loaded kernels use the fused-multiply-add Gram. */
+export function fmaLoaded(): boolean {
+  const k = simdKernels();
+  return k !== null && fmaGram !== null && k.gram === fmaGram;
+}
+
+/**
+ * A Float64Array view of the kernels' memory at least `bytes` long, growing the memory when it is
+ * too small. Views are taken after growing (growth detaches the old buffer). The memory is kept
+ * between calls: the next estimate of the same size allocates nothing.
+ */
+export function heap(k: SimdKernels, bytes: number): Float64Array {
+  const have = k.memory.buffer.byteLength;
+  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  return new Float64Array(k.memory.buffer);
+}

@@ -1,0 +1,122 @@
+;; The Gram kernel of kernels.wat with relaxed SIMD's f64x2.relaxed_madd, which V8 turns into one
+;; fused multiply-add where the CPU has FMA: the 2 × 4 tile was bound by its 16 separate
+;; multiplies and adds per two rows, and fuses them into 8. A separate, optional module sharing
+;; the first one's memory: where relaxed SIMD is missing, simd.ts keeps the plain gram. Fused and
+;; unfused products differ only in rounding (one ulp per step, well inside every tolerance);
+;; on one machine the result is deterministic.
+(module
+  (import "k" "memory" (memory 1))
+  ;; As kernels.wat's gram, fused: XᵀX of n columns (n a multiple of 4; m rows, m a multiple of 4;
+  ;; zero padding), added into out (n × n f64, row-major, zeroed by the caller). Column i lives at byte offset
+  ;; cols[i] (an i32 array) and is zero before row starts[i] (i32): a tile starts at the first row
+  ;; where some product of its columns can be non-zero, so late listings cost only their own
+  ;; rows (the caller orders columns by listing, which keeps a tile's listings close).
+  ;; A 2 × 4 register tile of f64x2 accumulators: per two rows 6 loads and 8 multiply-adds (four rows a loop step),
+  ;; 14 vector registers of x64's 16. Only tiles reaching the diagonal or above are computed (the
+  ;; caller reads the upper triangle). Rows go in blocks of `block` (a multiple of 4) so a block
+  ;; of every column stays in cache while the tiles walk it.
+  (func (export "gram") (param $cols i32) (param $starts i32) (param $n i32) (param $m i32) (param $block i32) (param $out i32)
+    (local $r0 i32) (local $r1 i32) (local $i i32) (local $j i32) (local $k i32) (local $kend i32)
+    (local $a0 i32) (local $a1 i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $o i32)
+    (local $sa i32) (local $sb i32) (local $u i32)
+    (local $x0 v128) (local $x1 v128) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
+    (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
+    (block $rbd (loop $rbl
+      (br_if $rbd (i32.ge_u (local.get $r0) (local.get $m)))
+      (local.set $r1 (i32.add (local.get $r0) (local.get $block)))
+      (if (i32.gt_u (local.get $r1) (local.get $m)) (then (local.set $r1 (local.get $m))))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $a0 (i32.load (i32.add (local.get $cols) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $a1 (i32.load offset=4 (i32.add (local.get $cols) (i32.shl (local.get $i) (i32.const 2)))))
+        ;; sa = min(starts[i], starts[i+1]): the first row either left column is non-zero.
+        (local.set $sa (i32.load (i32.add (local.get $starts) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $u (i32.load offset=4 (i32.add (local.get $starts) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.lt_u (local.get $u) (local.get $sa)) (then (local.set $sa (local.get $u))))
+        (local.set $j (i32.and (local.get $i) (i32.const -4)))
+        (block $jd (loop $jl
+          (br_if $jd (i32.ge_u (local.get $j) (local.get $n)))
+          (local.set $o (i32.add (local.get $cols) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $b0 (i32.load offset=0 (local.get $o)))
+          (local.set $b1 (i32.load offset=4 (local.get $o)))
+          (local.set $b2 (i32.load offset=8 (local.get $o)))
+          (local.set $b3 (i32.load offset=12 (local.get $o)))
+          ;; sb = min of the four right columns' starts; the tile starts at max(sa, sb), rounded down to 4.
+          (local.set $o (i32.add (local.get $starts) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $sb (i32.load offset=0 (local.get $o)))
+          (local.set $u (i32.load offset=4 (local.get $o)))
+          (if (i32.lt_u (local.get $u) (local.get $sb)) (then (local.set $sb (local.get $u))))
+          (local.set $u (i32.load offset=8 (local.get $o)))
+          (if (i32.lt_u (local.get $u) (local.get $sb)) (then (local.set $sb (local.get $u))))
+          (local.set $u (i32.load offset=12 (local.get $o)))
+          (if (i32.lt_u (local.get $u) (local.get $sb)) (then (local.set $sb (local.get $u))))
+          (if (i32.lt_u (local.get $sb) (local.get $sa)) (then (local.set $sb (local.get $sa))))
+          (local.set $sb (i32.and (local.get $sb) (i32.const -4)))
+          (if (i32.lt_u (local.get $sb) (local.get $r0)) (then (local.set $sb (local.get $r0))))
+          (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
+          (local.set $s02 (v128.const i64x2 0 0)) (local.set $s03 (v128.const i64x2 0 0))
+          (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0))
+          (local.set $s12 (v128.const i64x2 0 0)) (local.set $s13 (v128.const i64x2 0 0))
+          (local.set $k (i32.shl (local.get $sb) (i32.const 3)))
+          (local.set $kend (i32.shl (local.get $r1) (i32.const 3)))
+          (block $kd (loop $kl
+            (br_if $kd (i32.ge_u (local.get $k) (local.get $kend)))
+            ;; Four rows a step: the second two read at offset 16 from the same addresses.
+            (local.set $x0 (v128.load (i32.add (local.get $a0) (local.get $k))))
+            (local.set $x1 (v128.load (i32.add (local.get $a1) (local.get $k))))
+            (local.set $y0 (v128.load (i32.add (local.get $b0) (local.get $k))))
+            (local.set $y1 (v128.load (i32.add (local.get $b1) (local.get $k))))
+            (local.set $y2 (v128.load (i32.add (local.get $b2) (local.get $k))))
+            (local.set $y3 (v128.load (i32.add (local.get $b3) (local.get $k))))
+            (local.set $s00 (f64x2.relaxed_madd (local.get $x0) (local.get $y0) (local.get $s00)))
+            (local.set $s01 (f64x2.relaxed_madd (local.get $x0) (local.get $y1) (local.get $s01)))
+            (local.set $s02 (f64x2.relaxed_madd (local.get $x0) (local.get $y2) (local.get $s02)))
+            (local.set $s03 (f64x2.relaxed_madd (local.get $x0) (local.get $y3) (local.get $s03)))
+            (local.set $s10 (f64x2.relaxed_madd (local.get $x1) (local.get $y0) (local.get $s10)))
+            (local.set $s11 (f64x2.relaxed_madd (local.get $x1) (local.get $y1) (local.get $s11)))
+            (local.set $s12 (f64x2.relaxed_madd (local.get $x1) (local.get $y2) (local.get $s12)))
+            (local.set $s13 (f64x2.relaxed_madd (local.get $x1) (local.get $y3) (local.get $s13)))
+            (local.set $x0 (v128.load offset=16 (i32.add (local.get $a0) (local.get $k))))
+            (local.set $x1 (v128.load offset=16 (i32.add (local.get $a1) (local.get $k))))
+            (local.set $y0 (v128.load offset=16 (i32.add (local.get $b0) (local.get $k))))
+            (local.set $y1 (v128.load offset=16 (i32.add (local.get $b1) (local.get $k))))
+            (local.set $y2 (v128.load offset=16 (i32.add (local.get $b2) (local.get $k))))
+            (local.set $y3 (v128.load offset=16 (i32.add (local.get $b3) (local.get $k))))
+            (local.set $s00 (f64x2.relaxed_madd (local.get $x0) (local.get $y0) (local.get $s00)))
+            (local.set $s01 (f64x2.relaxed_madd (local.get $x0) (local.get $y1) (local.get $s01)))
+            (local.set $s02 (f64x2.relaxed_madd (local.get $x0) (local.get $y2) (local.get $s02)))
+            (local.set $s03 (f64x2.relaxed_madd (local.get $x0) (local.get $y3) (local.get $s03)))
+            (local.set $s10 (f64x2.relaxed_madd (local.get $x1) (local.get $y0) (local.get $s10)))
+            (local.set $s11 (f64x2.relaxed_madd (local.get $x1) (local.get $y1) (local.get $s11)))
+            (local.set $s12 (f64x2.relaxed_madd (local.get $x1) (local.get $y2) (local.get $s12)))
+            (local.set $s13 (f64x2.relaxed_madd (local.get $x1) (local.get $y3) (local.get $s13)))
+            (local.set $k (i32.add (local.get $k) (i32.const 32)))
+            (br $kl)))
+          (local.set $o (i32.add (local.get $out)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
+          (f64.store offset=0 (local.get $o) (f64.add (f64.load offset=0 (local.get $o))
+            (f64.add (f64x2.extract_lane 0 (local.get $s00)) (f64x2.extract_lane 1 (local.get $s00)))))
+          (f64.store offset=8 (local.get $o) (f64.add (f64.load offset=8 (local.get $o))
+            (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))))
+          (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o))
+            (f64.add (f64x2.extract_lane 0 (local.get $s02)) (f64x2.extract_lane 1 (local.get $s02)))))
+          (f64.store offset=24 (local.get $o) (f64.add (f64.load offset=24 (local.get $o))
+            (f64.add (f64x2.extract_lane 0 (local.get $s03)) (f64x2.extract_lane 1 (local.get $s03)))))
+          (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 3))))
+          (f64.store offset=0 (local.get $o) (f64.add (f64.load offset=0 (local.get $o))
+            (f64.add (f64x2.extract_lane 0 (local.get $s10)) (f64x2.extract_lane 1 (local.get $s10)))))
+          (f64.store offset=8 (local.get $o) (f64.add (f64.load offset=8 (local.get $o))
+            (f64.add (f64x2.extract_lane 0 (local.get $s11)) (f64x2.extract_lane 1 (local.get $s11)))))
+          (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o))
+            (f64.add (f64x2.extract_lane 0 (local.get $s12)) (f64x2.extract_lane 1 (local.get $s12)))))
+          (f64.store offset=24 (local.get $o) (f64.add (f64.load offset=24 (local.get $o))
+            (f64.add (f64x2.extract_lane 0 (local.get $s13)) (f64x2.extract_lane 1 (local.get $s13)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $jl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $il)))
+      (local.set $r0 (local.get $r1))
+      (br $rbl))))
+)

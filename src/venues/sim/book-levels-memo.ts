@@ -1,0 +1,45 @@
+import type { Instrument } from '../../core/instrument.ts';
+import type { BookSide, SyntheticLevel } from './market-source.ts';
+import { bestBidUnits, bookLevels } from './synthetic-book.ts';
+import type { BookShape } from './synthetic-book.ts';
+
+/** Books kept per side: enough for a centre that swings between neighbouring ticks (buys then sells). */
+const SLOTS = 4;
+
+/**
+ * The synthetic book's levels (synthetic-book.ts) depend on the centre only through the best bid:
+ * sizes hash each level's price. So they are rebuilt only when the best bid moves to a price not
+ * seen lately. Our impact moves the centre a little with every aggressive order (up after a buy,
+ * down after a sell) and decays continuously, while the best bid stays on, or swings between, a
+ * few ticks: rebuilding per call was the venue's largest cost per order (bench/kernel.ts row a).
+ * The arrays returned are shared and read-only, as the venue treats them (SymbolMarket.levels).
+ */
+export class BookLevelsMemo {
+  private readonly inst: Instrument;
+  private readonly shape: BookShape;
+  /** Most recently used first. */
+  private readonly recent: Record<BookSide, { bid: bigint; levels: SyntheticLevel[] }[]> = { bid: [], ask: [] };
+
+  constructor(inst: Instrument, shape: BookShape) {
+    this.inst = inst;
+    this.shape = shape;
+  }
+
+  levels(centre: number, side: BookSide): SyntheticLevel[] {
+    const bid = bestBidUnits(this.inst, this.shape, centre);
+    const recent = this.recent[side];
+    for (let i = 0; i < recent.length; i++) {
+      const e = recent[i]!;
+      if (e.bid !== bid) continue;
+      if (i > 0) {
+        recent.splice(i, 1);
+        recent.unshift(e);
+      }
+      return e.levels;
+    }
+    const levels = bookLevels(this.inst, this.shape, centre, side);
+    recent.unshift({ bid, levels });
+    if (recent.length > SLOTS) recent.pop();
+    return levels;
+  }
+}
