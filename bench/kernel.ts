@@ -283,6 +283,8 @@ export interface TapeBench {
   eventsPerSecond: number;
   events: number;
   seconds: number;
+  /** CPU time of the process during the run (a loaded machine stretches wall time, not this). */
+  cpuSeconds: number;
 }
 
 /** The XRP/ETH tape through the whole kernel as a backtest in memory, no orders: market events/s. */
@@ -300,12 +302,14 @@ export async function benchKernelTape(runs = 1): Promise<TapeBench> {
       if (type === 'trade' || type === 'book') events++;
     });
     await engine.start();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     driver.runToEnd(last + 1_000);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
     off();
     await engine.stop();
-    out.push({ eventsPerSecond: events / seconds, events, seconds });
+    out.push({ eventsPerSecond: events / seconds, events, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   }
   const m = median(out.map((o) => o.eventsPerSecond));
   return out.find((o) => o.eventsPerSecond === m) ?? out[0]!;
@@ -327,7 +331,7 @@ export function kernelReport(rt: RoundTripBench[], burst: BurstBench[], tape: Ta
     const counts = b.groupCommit && b.commits !== undefined ? `  ${fmt(b.commits)} commits${b.syncs !== undefined ? `, ${fmt(b.syncs)} WAL syncs` : ''}` : '';
     lines.push(`  ${what.padEnd(58)} ${fmt(b.ordersPerSecond).padStart(6)} orders/s  p50 ${fmt(b.p50ms, 1)} ms  p99 ${fmt(b.p99ms, 1)} ms  CPU ${fmt(b.cpuMs)} ms (engine thread ${fmt(b.engineThreadMs)} ms)${counts}`);
   }
-  lines.push(`kernel: XRP/ETH tape (59 h) as a backtest in memory, PMS every 5 min: ${fmt(tape.eventsPerSecond)} market events/s (${fmt(tape.events)} events in ${fmt(tape.seconds, 2)} s)`);
+  lines.push(`kernel: XRP/ETH tape (59 h) as a backtest in memory, PMS every 5 min: ${fmt(tape.eventsPerSecond)} market events/s (${fmt(tape.events)} events in ${fmt(tape.seconds, 2)} s, CPU ${fmt(tape.cpuSeconds, 2)} s)`);
   return lines;
 }
 

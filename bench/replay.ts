@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpuUsage } from 'node:process';
+import { SimClock } from '../src/core/clock.ts';
 import { ReplaySession } from '../src/kernel/replay/session.ts';
 import { loadMarketFile } from '../src/marketdata/recording.ts';
 import { median } from './stats.ts';
@@ -60,4 +61,57 @@ export async function printReplayBench(json = process.argv.includes('--json')): 
   if (json) console.log(JSON.stringify({ replay: r }));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await printReplayBench();
+/**
+ * Where the time of a full-speed seek goes (`SPLIT=1`): every engine timer is wrapped and timed, and
+ * filed under the code that scheduled it (the first frame outside the clock). Taking a stack per
+ * schedule slows the run; the shares and the counts per simulated hour are what it is for.
+ */
+export async function replaySplit(hours = Number(process.env.HOURS ?? 59.4)): Promise<void> {
+  const rows = new Map<string, { count: number; ms: number }>();
+  const schedule = SimClock.prototype.schedule;
+  // The stack taken in schedule is measured and taken out of the timer that scheduled (a periodic
+  // timer schedules its next run inside its own callback).
+  let probeMs = 0;
+  SimClock.prototype.schedule = function (this: SimClock, at: number, fn: () => void): number {
+    const p0 = performance.now();
+    const frames = (new Error().stack ?? '').split('\n').slice(2);
+    const site = frames.find((f) => !f.includes('core/clock.ts')) ?? '?';
+    const where = /at (?:(\S+) \()?.*\/src\/([^:]+):(\d+)/.exec(site);
+    const key = where ? `${where[2]}:${where[3]} ${where[1] ?? ''}` : site.trim();
+    probeMs += performance.now() - p0;
+    return schedule.call(this, at, () => {
+      const probe0 = probeMs;
+      const t = performance.now();
+      fn();
+      const row = rows.get(key) ?? { count: 0, ms: 0 };
+      row.count++;
+      row.ms += performance.now() - t - (probeMs - probe0);
+      rows.set(key, row);
+    });
+  };
+  try {
+    const s = await ReplaySession.open({ market, file: 'bench', venueLatencyMs: 4 });
+    const target = Math.min(market.end, market.start + hours * 3_600_000);
+    rows.clear();
+    probeMs = 0;
+    const c0 = cpuUsage();
+    const t0 = performance.now();
+    const st = await s.seek(target);
+    const wall = performance.now() - t0 - probeMs;
+    const c = cpuUsage(c0);
+    await s.close();
+    const simHours = (target - market.start) / 3_600_000;
+    console.log(`replay split: ${st.played} events over ${simHours.toFixed(1)} simulated h, ${(wall / 1000).toFixed(2)} s wall, ${((c.user + c.system) / 1e6).toFixed(2)} s CPU (a stack per schedule, ${(probeMs / 1000).toFixed(2)} s of it, taken out of the figures below)`);
+    console.log('  timer (scheduled at)                                  per sim h     total ms   share   µs each');
+    for (const [k, r] of [...rows].sort((a, b) => b[1].ms - a[1].ms)) {
+      console.log(`  ${k.padEnd(52)} ${String(Math.round(r.count / simHours)).padStart(9)} ${r.ms.toFixed(0).padStart(12)} ${((100 * r.ms) / wall).toFixed(1).padStart(6)}% ${((1000 * r.ms) / r.count).toFixed(1).padStart(9)}`);
+    }
+  } finally {
+    SimClock.prototype.schedule = schedule;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.env.SPLIT === '1') await replaySplit();
+  else await printReplayBench();
+}

@@ -222,15 +222,24 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
           },
           watchdogOpts,
         );
+  const pmsMarks = new Map<string, { units: bigint; value: number }>();
   const pms = new PmsLoop({
     clock,
     symbols: () => symbols,
     markOf: (s) => {
       const i = inst(s);
       const m = hub.mark(s);
-      return i && m !== undefined ? Number(fromUnits(m, i.priceDecimals)) : undefined;
+      if (!i || m === undefined) return undefined;
+      // Asked every second per symbol; the mark moves only on a print, and the decimal round trip is not free.
+      const last = pmsMarks.get(s);
+      if (last !== undefined && last.units === m) return last.value;
+      const value = Number(fromUnits(m, i.priceDecimals));
+      pmsMarks.set(s, { units: m, value });
+      return value;
     },
     portfolio: () => valuation.pmsPortfolio(),
+    // What pmsPortfolio reads of the ledger: the loop reuses its last snapshot while none of it (nor a mark) moved.
+    portfolioKey: () => [ledger.cashUnits, ledger.realizedUnits, ledger.feeUnits, ...ledger.allPositions().flatMap((p) => [p.symbol, p.qtyUnits, p.costUnits, p.realizedUnits, p.feeUnits])],
     seed: (s) => hub.candles(s, '1m', 1440).map((c) => ({ time: c.time + 60_000, price: c.close })),
     escalate: (action, f) => {
       const to = action === 'halt' ? 'HALTED' : 'REDUCING';

@@ -62,6 +62,8 @@ export class CandleBuilder {
   /** The DTO of each closed bar in the ring, built at most once (slots match `#ring`). */
   readonly #dtos: (CandleDto | undefined)[];
   #head = 0;
+  #pxUnits = -1n;
+  #px = 0;
   /** Bars closed since construction (only grows). */
   #closed = 0;
   #count = 0;
@@ -284,11 +286,23 @@ export class CandleBuilder {
       symbol: this.symbol,
       interval: this.interval,
       time: b.time,
-      open: fromUnits(b.open, this.priceDecimals),
-      high: fromUnits(b.high, this.priceDecimals),
-      low: fromUnits(b.low, this.priceDecimals),
-      close: fromUnits(b.close, this.priceDecimals),
-      volume: fromUnits(b.volume, this.qtyDecimals),
+      open: this.#price(b.open),
+      high: this.#price(b.high),
+      low: this.#price(b.low),
+      close: this.#price(b.close),
+      volume: b.volume === 0n ? 0 : fromUnits(b.volume, this.qtyDecimals),
     };
+  }
+
+  /**
+   * A price in units as a number, the last one converted kept: a flat carry's four prices are one,
+   * and the 1 s bars close flat carries every second of a quiet market.
+   */
+  #price(units: bigint): number {
+    if (units !== this.#pxUnits) {
+      this.#pxUnits = units;
+      this.#px = fromUnits(units, this.priceDecimals);
+    }
+    return this.#px;
   }
 }

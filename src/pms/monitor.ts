@@ -87,7 +87,11 @@ export class PmsMonitor {
   private readonly since = new Map<string, number>();
   /** Drawdowns and the day's opening NAV of `navs`, kept incrementally (a cycle ran them over the whole path). */
   private readonly drawdowns: DrawdownTracker;
-  private evaluator: { thresholds: PmsConfig['thresholds']; escalation: PmsConfig['escalation']; evaluate: (fm: FlagMetrics) => RaisedFlag[] } | undefined;
+  private evaluator:
+    | { thresholds: PmsConfig['thresholds']; escalation: PmsConfig['escalation']; evaluate: (fm: FlagMetrics) => RaisedFlag[]; last: { fm: FlagMetrics; raised: RaisedFlag[] } | undefined }
+    | undefined;
+  private lastRaised: RaisedFlag[] | undefined;
+  private riskMemo: { version: number; positive: boolean; values: Record<string, number>; result: ReturnType<PmsMonitor['portfolioRisk']>; problems: string[] } | undefined;
   private labels: { ms: number; periods: number; interval: string; scaling: string } | undefined;
   private lastFlagKeys = '';
   private lastFlags: RiskFlagDto[] = [];
@@ -105,6 +109,19 @@ export class PmsMonitor {
   /** Samples marks (symbol → price); anything but a finite price > 0 is skipped. */
   observePrices(now: number, prices: Readonly<Record<string, number>>): void {
     this.prices.observe(now, prices);
+  }
+
+  /**
+   * Moves the sampling clock to `now` without a sample: what observePrices does when every mark is
+   * the one already sampled in now's bucket (the caller checks that with `sampleKey`).
+   */
+  observeTime(now: number): void {
+    if (Number.isFinite(now)) this.prices.advance(now);
+  }
+
+  /** Changes whenever a sample could land differently: a new return bucket or a seed (the prices' version), or a new bucket of `now`. */
+  sampleKey(now: number): string {
+    return `${this.prices.version}|${Math.floor(now / this.config.returnIntervalMs)}`;
   }
 
   /**
@@ -165,6 +182,7 @@ export class PmsMonitor {
    */
   cycle(now: number, portfolio: PmsPortfolio, opts: { chart?: boolean } = {}): CycleResult {
     this.problems = [];
+    let changed = false;
     if (Number.isFinite(now)) this.prices.advance(now);
     const ts = this.prices.timeOf(now);
     const held = heldOf(portfolio, this.problems);
@@ -206,7 +224,7 @@ export class PmsMonitor {
     exposures.sort((a, b) => Math.abs(b.marketValue) - Math.abs(a.marketValue) || (a.symbol < b.symbol ? -1 : 1));
 
     // VaR / ES of the held book, and the regime of its P&L.
-    const risk = this.portfolioRisk(held, nav);
+    const risk = this.portfolioRiskOf(held, nav);
     if (risk.regime) volFlags.push({ subject: PORTFOLIO_SUBJECT, percentile: risk.regime.percentile, current: risk.regime.current });
 
     // Correlation: of the instruments held; with fewer than two held, of every observed one (shown, never flagged).
@@ -223,11 +241,15 @@ export class PmsMonitor {
       },
       [] as RaisedFlag[],
     );
-    const flags = this.trackFlags(ts, raised);
-    const keys = flags.map((f) => `${f.code}|${f.subject ?? ''}|${f.severity}`).sort().join('\n');
-    const changed = keys !== this.lastFlagKeys;
-    this.lastFlagKeys = keys;
-    this.lastFlags = flags;
+    // The same raised flags as last cycle (the evaluation was reused): the same flags, since unchanged.
+    const flags = raised === this.lastRaised ? this.lastFlags : this.trackFlags(ts, raised);
+    this.lastRaised = raised;
+    if (flags !== this.lastFlags) {
+      const keys = flags.map((f) => `${f.code}|${f.subject ?? ''}|${f.severity}`).sort().join('\n');
+      changed = keys !== this.lastFlagKeys;
+      this.lastFlagKeys = keys;
+      this.lastFlags = flags;
+    }
 
     const metrics: RiskMetricsDto = {
       ts,
@@ -279,14 +301,18 @@ export class PmsMonitor {
   /** Flags of `fm` under the configuration, checked once per configuration (not every cycle). */
   private evaluateFlags(fm: FlagMetrics): RaisedFlag[] {
     const { thresholds, escalation } = this.config;
-    const e = this.evaluator;
+    let e = this.evaluator;
     if (e === undefined || e.thresholds !== thresholds || e.escalation !== escalation) {
       // A bad configuration throws here, every cycle, as before: the cycle reports it.
-      const evaluate = flagEvaluator(thresholds, escalation);
-      this.evaluator = { thresholds, escalation, evaluate };
-      return evaluate(fm);
+      e = { thresholds, escalation, evaluate: flagEvaluator(thresholds, escalation), last: undefined };
+      this.evaluator = e;
     }
-    return e.evaluate(fm);
+    // The same metrics as last cycle (a book and marks that did not move): the same flags, without
+    // formatting their messages again.
+    if (e.last !== undefined && sameData(e.last.fm, fm)) return e.last.raised;
+    const raised = e.evaluate(fm);
+    e.last = { fm, raised };
+    return raised;
   }
 
   private attempt<T>(what: string, fn: () => T, fallback: T): T {
@@ -341,6 +367,24 @@ export class PmsMonitor {
       this.labels = { ms: c.returnIntervalMs, periods: c.periodsPerDay, interval, scaling };
     }
     return this.labels;
+  }
+
+  /**
+   * portfolioRisk, reused while its inputs stand still: the same sampled returns (prices.version),
+   * the same held values and the same sign of NAV. Between two marks that moved, the PMS cycled
+   * every 2 s on exactly the same inputs. What it reported as problems is reported again.
+   */
+  private portfolioRiskOf(held: Held, nav: number): ReturnType<PmsMonitor['portfolioRisk']> {
+    const positive = nav > 0;
+    const m = this.riskMemo;
+    if (m !== undefined && m.version === this.prices.version && m.positive === positive && sameData(m.values, held.values)) {
+      this.problems.push(...m.problems);
+      return m.result;
+    }
+    const before = this.problems.length;
+    const result = this.portfolioRisk(held, nav);
+    this.riskMemo = { version: this.prices.version, positive, values: { ...held.values }, result, problems: this.problems.slice(before) };
+    return result;
   }
 
   private portfolioRisk(held: Held, nav: number): { estimates: (RiskEstimate & { method: 'historical' | 'parametric' })[]; basis: RiskMetricsDto['varBasis']; regime: VolatilityRegime | null } {
@@ -423,6 +467,24 @@ export class PmsMonitor {
     for (const [k, v] of next) this.since.set(k, v);
     return out;
   }
+}
+
+/** Plain data (numbers, strings, null, arrays, records) equal in every leaf; numbers by Object.is (so -0 ≠ 0, NaN = NaN). */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 function drawdownDto(d: DrawdownReport | null): RiskMetricsDto['drawdown'] {

@@ -69,8 +69,11 @@ export class NavHistory {
       cur.last = o;
       if (value > cur.max.value) cur.max = o;
       if (value < cur.min.value) cur.min = o;
-      const pts = [...new Set([cur.first, cur.max, cur.min, cur.last])].sort((a, b) => a.time - b.time);
-      this.nav.splice(this.nav.length - this.navTail, this.navTail, ...pts);
+      const pts = bucketPoints(cur);
+      const start = this.nav.length - this.navTail;
+      // In place when the tail keeps its length (the usual case: only `last` moved on).
+      if (pts.length === this.navTail) for (let i = 0; i < pts.length; i++) this.nav[start + i] = pts[i]!;
+      else this.nav.splice(start, this.navTail, ...pts);
       this.navTail = pts.length;
     }
     this.trim();
@@ -101,4 +104,16 @@ export class NavHistory {
     }
     return out;
   }
+}
+
+/** first, max, min and last of a bucket, each once, by time (what a `[...new Set(…)].sort` gave, without the set). */
+function bucketPoints(b: NavBucket): Observation[] {
+  const out: Observation[] = [b.first];
+  for (const o of [b.max, b.min, b.last]) {
+    if (out.includes(o)) continue;
+    let i = out.length;
+    while (i > 0 && out[i - 1]!.time > o.time) i--;
+    out.splice(i, 0, o);
+  }
+  return out;
 }

@@ -62,6 +62,14 @@ const MAX_SPEED_SLICE_MS = 25;
 const MAX_STEP_WALL_MS = 100;
 /** How often conflated market data reaches clients while playing, wall ms. */
 const FLUSH_EVERY_MS = 100;
+/**
+ * The PMS cycle of a replay, every 10 s of SIMULATED time (live and paper: 2 s of wall time). At
+ * full speed the 2 s cycle was a quarter of a replay's time: 1,800 cycles per simulated hour, most
+ * on a book and marks that had not moved. The cadence is on the replay's clock, the same at every
+ * speed, so a seek and a play to the same time still give the same state; the PMS buckets returns
+ * and NAV by the minute, so a cycle every 10 s still sees every bucket. `pms.intervalMs` overrides.
+ */
+const REPLAY_PMS_INTERVAL_MS = 10_000;
 /** How often a playing replay reports its position, wall ms. */
 const STATE_EVERY_MS = 250;
 
@@ -269,7 +277,7 @@ export class ReplaySession {
       market: { kind: 'tapes', tapes: this.market.tapes, currency: this.market.currency },
       ...(o.initialCash !== undefined ? { initialCash: o.initialCash } : {}),
       ...(o.risk ? { risk: o.risk } : {}),
-      ...(o.pms ? { pms: o.pms } : {}),
+      pms: { intervalMs: REPLAY_PMS_INTERVAL_MS, ...o.pms },
       log: o.log ?? (() => undefined),
     });
     await this.engine.start();

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_BARS_PER_FLUSH, MarketConflater } from '../../../../src/kernel/replay/conflate.ts';
+
+const candle = (interval: string, time: number, close: number) => ({ symbol: 'XRP/ETH', interval, time, open: close, high: close, low: close, close, volume: 0 });
+
+describe('MarketConflater', () => {
+  it('when active then each candle bar goes out once in its latest state, bars in time order, the newest MAX_BARS_PER_FLUSH per series, and orders at once', () => {
+    // Arrange
+    const out: [string, unknown][] = [];
+    const c = new MarketConflater((type, payload) => out.push([type, payload]));
+    c.active = true;
+    // Act: a long seek's worth of 1 s bars, a 1 m bar updated twice, quotes, and an order update.
+    c.push('quote', { symbol: 'XRP/ETH', bid: 1 });
+    for (let t = 0; t < 2 * MAX_BARS_PER_FLUSH; t++) c.push('candle', candle('1s', t * 1000, t));
+    c.push('candle', candle('1m', 0, 1));
+    c.push('order.updated', { id: 'A' });
+    c.push('candle', candle('1m', 0, 2));
+    c.push('quote', { symbol: 'XRP/ETH', bid: 2 });
+    expect(out).toEqual([['order.updated', { id: 'A' }]]);
+    c.flush();
+    // Assert
+    const candles = out.filter(([t]) => t === 'candle').map(([, p]) => p as ReturnType<typeof candle>);
+    const seconds = candles.filter((b) => b.interval === '1s');
+    expect(seconds).toHaveLength(MAX_BARS_PER_FLUSH);
+    expect(seconds.map((b) => b.time)).toEqual(Array.from({ length: MAX_BARS_PER_FLUSH }, (_, i) => (MAX_BARS_PER_FLUSH + i) * 1000));
+    expect(candles.filter((b) => b.interval === '1m')).toEqual([candle('1m', 0, 2)]);
+    expect(out.filter(([t]) => t === 'quote')).toEqual([['quote', { symbol: 'XRP/ETH', bid: 2 }]]);
+    // A second flush has nothing left.
+    const n = out.length;
+    c.flush();
+    expect(out).toHaveLength(n);
+  });
+
+  it('when inactive then everything passes at once', () => {
+    const out: string[] = [];
+    const c = new MarketConflater((type) => out.push(type));
+    c.push('candle', candle('1s', 0, 1));
+    c.push('quote', {});
+    expect(out).toEqual(['candle', 'quote']);
+  });
+});
