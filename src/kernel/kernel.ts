@@ -328,6 +328,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
 
   let periodic: number | undefined;
   let running = false;
+  const pmsOn = parts.pms !== 'off';
   let recovery: Engine['recovery'];
 
   function tickPeriodic(): void {
@@ -337,7 +338,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     if (bus.wants('position.updated')) for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
     exposureLog.changedAll();
     risk.tick();
-    pms.sample();
+    if (pmsOn) pms.sample();
     periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
   }
 
@@ -370,7 +371,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       if (held > 0) log('info', `holding ${held} stop / bracket order(s) again`);
       venue.start();
       venueSide.start();
-      pms.start();
+      if (pmsOn) pms.start();
       watchdog?.start();
       l2.start();
       clockFeed.start();
