@@ -24,7 +24,7 @@ export type WorkerReply = { ok: true; report: BacktestReport; time: Float64Array
 /** At most this often a sweep pushes its progress (a 10,000-point sweep would otherwise flood the socket). */
 const PROGRESS_EVERY_MS = 100;
 
-/** One spec on a worker thread (src/host/backtest-run-worker.ts); the worker ends with its reply. */
+/** One spec on a worker thread (src/host/backtest-run-worker.ts, then backtest-spec-worker.ts); the worker ends with its reply. */
 export function runOnWorker(spec: RunSpec, bars: BarSeries): { worker: Worker; reply: Promise<WorkerReply> } {
   const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, bars } });
   const reply = new Promise<WorkerReply>((resolve) => {
