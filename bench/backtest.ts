@@ -14,6 +14,8 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { runBars } from '../src/backtest/bar-runner.ts';
@@ -64,7 +66,10 @@ async function syntheticRun(): Promise<SyntheticRun> {
 
 function syntheticInChild(): Promise<SyntheticRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), SYNTHETIC_CHILD], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // With a compile cache, as `strata backtest run` starts (bin/strata.js turns one on): the first
+    // child fills it, and the engine's modules are then loaded without type-stripping them again.
+    const env = { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'strata-bench-compile-cache') };
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), SYNTHETIC_CHILD], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);

@@ -1,3 +1,4 @@
+import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { BacktestFidelitiesDto, BacktestFidelityDto, FidelityNotRun, BacktestLevel, BacktestProgressDto, BacktestSweepDto, BacktestSweepRowDto, Params } from '../contract/api.ts';
 import { barsBetween } from '../backtest/data/series.ts';
@@ -26,7 +27,7 @@ const PROGRESS_EVERY_MS = 100;
 
 /** One spec on a worker thread (src/host/backtest-run-worker.ts, then backtest-spec-worker.ts); the worker ends with its reply. */
 export function runOnWorker(spec: RunSpec, bars: BarSeries): { worker: Worker; reply: Promise<WorkerReply> } {
-  const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, bars } });
+  const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, bars, compileCacheDir: getCompileCacheDir() } });
   const reply = new Promise<WorkerReply>((resolve) => {
     worker.once('message', (r: WorkerReply) => {
       void worker.terminate();
