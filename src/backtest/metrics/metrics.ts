@@ -162,27 +162,34 @@ export function expectedMaxSharpe(count: number, sharpeVariance: number): number
 }
 
 export function drawdown(equity: ArrayLike<number>, time: ArrayLike<number>, initial: number): { max: number; bars: number; ms: number } {
-  let peak = initial;
+  // The double state (peak, its time, the deepest drawdown, the longest time under water) lives in
+  // a Float64Array: as locals they were boxed at each update, garbage on every new peak.
+  const st = new Float64Array(4);
+  st[PEAK] = initial;
+  st[PEAK_TIME] = time.length ? time[0]! : 0;
   let peakBar = -1;
-  let peakTime = time.length ? time[0]! : 0;
-  let max = 0;
   let longestBars = 0;
-  let longestMs = 0;
   for (let i = 0; i < equity.length; i++) {
     const e = equity[i]!;
-    if (e >= peak) {
-      peak = e;
+    if (e >= st[PEAK]!) {
+      st[PEAK] = e;
       peakBar = i;
-      peakTime = time[i]!;
+      st[PEAK_TIME] = time[i]!;
       continue;
     }
-    const dd = 1 - e / peak;
-    if (dd > max) max = dd;
+    const dd = 1 - e / st[PEAK]!;
+    if (dd > st[MAX]!) st[MAX] = dd;
     if (i - peakBar > longestBars) longestBars = i - peakBar;
-    if (time[i]! - peakTime > longestMs) longestMs = time[i]! - peakTime;
+    const under = time[i]! - st[PEAK_TIME]!;
+    if (under > st[LONGEST_MS]!) st[LONGEST_MS] = under;
   }
-  return { max, bars: longestBars, ms: longestMs };
+  return { max: st[MAX]!, bars: longestBars, ms: st[LONGEST_MS]! };
 }
+
+const PEAK = 0;
+const PEAK_TIME = 1;
+const MAX = 2;
+const LONGEST_MS = 3;
 
 /** Compounded return per calendar period (UTC): last equity of the period over the last of the previous. */
 export function periodReturns(time: ArrayLike<number>, equity: ArrayLike<number>, initial: number, period: Breakdown): PeriodReturn[] {
