@@ -182,7 +182,9 @@ export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, confi
     // into the trading state is an operator's desk policy, not part of the strategy's result.
     pms: { escalate: false },
     watchdog: false,
-    l2: { cycleEveryMs: 0 },
+    // No signal cycles, so nothing ever enters the approval queue: its expiry sweep (once a second,
+    // so at every order's jump) has nothing to expire. Once a simulated year keeps the timer honest.
+    l2: { cycleEveryMs: 0, sweepEveryMs: 365 * 86_400_000 },
   });
   await engine.start();
   try {
