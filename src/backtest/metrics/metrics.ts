@@ -162,34 +162,30 @@ export function expectedMaxSharpe(count: number, sharpeVariance: number): number
 }
 
 export function drawdown(equity: ArrayLike<number>, time: ArrayLike<number>, initial: number): { max: number; bars: number; ms: number } {
-  // The double state (peak, its time, the deepest drawdown, the longest time under water) lives in
-  // a Float64Array: as locals they were boxed at each update, garbage on every new peak.
+  // The double state lives in a Float64Array (0: peak, 1: its time, 2: deepest drawdown, 3: longest
+  // time under water): as locals they were boxed at each update, garbage on every new peak. Literal
+  // indices: module constants read here cost a context load and hole check per access.
   const st = new Float64Array(4);
-  st[PEAK] = initial;
-  st[PEAK_TIME] = time.length ? time[0]! : 0;
+  st[0] = initial;
+  st[1] = time.length ? time[0]! : 0;
   let peakBar = -1;
   let longestBars = 0;
   for (let i = 0; i < equity.length; i++) {
     const e = equity[i]!;
-    if (e >= st[PEAK]!) {
-      st[PEAK] = e;
+    if (e >= st[0]!) {
+      st[0] = e;
       peakBar = i;
-      st[PEAK_TIME] = time[i]!;
+      st[1] = time[i]!;
       continue;
     }
-    const dd = 1 - e / st[PEAK]!;
-    if (dd > st[MAX]!) st[MAX] = dd;
+    const dd = 1 - e / st[0]!;
+    if (dd > st[2]!) st[2] = dd;
     if (i - peakBar > longestBars) longestBars = i - peakBar;
-    const under = time[i]! - st[PEAK_TIME]!;
-    if (under > st[LONGEST_MS]!) st[LONGEST_MS] = under;
+    const under = time[i]! - st[1]!;
+    if (under > st[3]!) st[3] = under;
   }
-  return { max: st[MAX]!, bars: longestBars, ms: st[LONGEST_MS]! };
+  return { max: st[2]!, bars: longestBars, ms: st[3]! };
 }
-
-const PEAK = 0;
-const PEAK_TIME = 1;
-const MAX = 2;
-const LONGEST_MS = 3;
 
 /** Compounded return per calendar period (UTC): last equity of the period over the last of the previous. */
 export function periodReturns(time: ArrayLike<number>, equity: ArrayLike<number>, initial: number, period: Breakdown): PeriodReturn[] {
