@@ -23,7 +23,7 @@ export interface MetricsInput {
   time: ArrayLike<number>;
   equity: ArrayLike<number>;
   initialEquity: number;
-  /** Gross value of positions at each bar's close (≥ 0): exposure time and Herfindahl. */
+  /** Gross value of positions at each bar's close (≥ 0), or any positive flag: only whether it is > 0 is read (exposure time). */
   exposure: ArrayLike<number>;
   fills: readonly BacktestFill[];
   trades: readonly RoundTrip[];
