@@ -157,7 +157,8 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
   const trades: RoundTrip[] = [];
   let open: { entryBar: number; entryTime: number; bought: number; cost: number; sold: number; proceeds: number; fees: number } | null = null;
   const equity = new Float64Array(n);
-  const exposure = new Float64Array(n);
+  // Metrics read only whether a bar held a position (exposure time): one byte per bar, not eight.
+  const exposure = new Uint8Array(n);
   const decisions = new Int8Array(n);
 
   const book = (i: number, f: ProposedFill, exact: boolean) => {
@@ -210,7 +211,7 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
     }
     const close = bars.close[i]!;
     equity[i] = cashF + posF * close;
-    exposure[i] = Math.abs(posF * close);
+    exposure[i] = Math.abs(posF * close) > 0 ? 1 : 0;
   }
 
   if (open) {

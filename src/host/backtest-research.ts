@@ -1,3 +1,4 @@
+import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { BacktestFidelitiesDto, BacktestFidelityDto, FidelityNotRun, BacktestLevel, BacktestProgressDto, BacktestSweepDto, BacktestSweepRowDto, Params } from '../contract/api.ts';
 import { barsBetween } from '../backtest/data/series.ts';
@@ -24,9 +25,9 @@ export type WorkerReply = { ok: true; report: BacktestReport; time: Float64Array
 /** At most this often a sweep pushes its progress (a 10,000-point sweep would otherwise flood the socket). */
 const PROGRESS_EVERY_MS = 100;
 
-/** One spec on a worker thread (src/host/backtest-run-worker.ts); the worker ends with its reply. */
+/** One spec on a worker thread (src/host/backtest-run-worker.ts, then backtest-spec-worker.ts); the worker ends with its reply. */
 export function runOnWorker(spec: RunSpec, bars: BarSeries): { worker: Worker; reply: Promise<WorkerReply> } {
-  const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, bars } });
+  const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, bars, compileCacheDir: getCompileCacheDir() } });
   const reply = new Promise<WorkerReply>((resolve) => {
     worker.once('message', (r: WorkerReply) => {
       void worker.terminate();

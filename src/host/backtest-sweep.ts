@@ -1,3 +1,4 @@
+import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BarSeries } from '../backtest/data/series.ts';
@@ -49,7 +50,7 @@ export async function sweepOnWorkers(base: RunSpec, bars: BarSeries, points: rea
       }
     };
     for (let k = 0; k < count; k++) {
-      const w = new Worker(new URL('./backtest-worker.ts', import.meta.url), { workerData: { base, bars } });
+      const w = new Worker(new URL('./backtest-worker.ts', import.meta.url), { workerData: { base, bars, compileCacheDir: getCompileCacheDir() } });
       workers.push(w);
       w.on('message', (row: SweepRow) => {
         rows.push(row);

@@ -28,9 +28,8 @@ import { barBacktestParts } from './modes/backtest.ts';
  * cash to 1e-8, and agrees with the runner's exact one to that); an order L1 or the OMS refused is not
  * booked (an entry counts as refused, as a broker's margin refusal would).
  *
- * Cost, measured: on ORCL (195 orders) the kernel path takes ~12× the time of the model-only loop
- * (loaded-machine bench), about 40% of it the PMS cycle that runs at each order's jump (daily
- * bars: every order is a new simulated day).
+ * The PMS is off (the mode's parts say so): it is beside the order path and nothing in a bar run
+ * reads it; it reviews on request only.
  */
 
 const NO_BREAKERS: BreakerConfig = {
@@ -179,12 +178,13 @@ export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, confi
     // The run's own limits (none unless given: not the operator's live ones) and no breakers (a
     // textbook backtest holds through a 5% down day).
     risk: { limits: o.limits ?? EMPTY_LIMIT_BOOK, breakers: NO_BREAKERS },
-    // The PMS observes and flags as it does live, once a simulated day (on the bar clock: at most once
-    // per order); escalating its flags into the trading state is an operator's desk policy, not part
-    // of the strategy's result.
-    pms: { escalate: false, intervalMs: 86_400_000 },
+    // The PMS is off in the parts (barBacktestParts); were it asked to review, escalating its flags
+    // into the trading state is an operator's desk policy, not part of the strategy's result.
+    pms: { escalate: false },
     watchdog: false,
-    l2: { cycleEveryMs: 0 },
+    // No signal cycles, so nothing ever enters the approval queue: its expiry sweep (once a second,
+    // so at every order's jump) has nothing to expire. Once a simulated year keeps the timer honest.
+    l2: { cycleEveryMs: 0, sweepEveryMs: 365 * 86_400_000 },
   });
   await engine.start();
   try {

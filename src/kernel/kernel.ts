@@ -338,6 +338,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
 
   let periodic: number | undefined;
   let running = false;
+  const pmsOn = parts.pms !== 'off';
   let recovery: Engine['recovery'];
 
   function tickPeriodic(): void {
@@ -347,7 +348,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     if (bus.wants('position.updated')) for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
     exposureLog.changedAll();
     risk.tick();
-    pms.sample();
+    if (pmsOn) pms.sample();
     periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
   }
 
@@ -378,7 +379,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       if (held > 0) log('info', `holding ${held} stop / bracket order(s) again`);
       venue.start();
       venueSide.start();
-      pms.start();
+      if (pmsOn) pms.start();
       watchdog?.start();
       l2.start();
       clockFeed.start();

@@ -57,14 +57,15 @@ function cycleDto(c: CycleRecord): SignalCycleDto {
 
 export class L2Service {
   readonly queue: ApprovalQueue;
-  readonly registry: AlphaRegistry;
+  /** Built on first use: a session that never asks (a bar backtest) does not pay to validate every alpha's defaults. */
+  #registry: AlphaRegistry | undefined;
   readonly #ctx: EngineCore;
   readonly #stores: L2Stores;
   readonly #publish: L2Publish;
   readonly #log: Log;
   readonly #history = new BarHistory();
   readonly #view: AlphaView;
-  readonly #cycle: SignalCycle;
+  #cycleOnce: SignalCycle | undefined;
   readonly #everyMs: number;
   readonly #sweepMs: number;
   readonly #autoPropose: boolean;
@@ -92,24 +93,12 @@ export class L2Service {
     this.#autoPropose = o.autoPropose ?? true;
     this.#dailyHistory = o.dailyHistory;
     this.#portfolio = { ...DEFAULT_PORTFOLIO_OPTIONS, ...o.portfolio };
-    this.registry = defaultAlphaRegistry();
-    const saved = stores.signals.loadAlphaConfig();
-    if (saved) {
-      try {
-        this.registry.importConfig(saved);
-      } catch (err) {
-        log('warn', `saved alpha configuration refused (${err instanceof Error ? err.message : String(err)}); using the defaults`);
-        this.registry = new AlphaRegistry();
-        this.registry.importConfig(defaultAlphaRegistry().exportConfig());
-      }
-    }
     // A cycle sees one instant: on the wall clock time moves while alphas run, and a signal must
     // carry the cycle's time (SignalCycle refuses one that does not).
     this.#view = createAlphaView(this.#history, { now: () => this.#pinned ?? ctx.clock.now() }, () => {
       const b = bookOf(ctx);
       return b.nav > 0 ? { ...b.weights, CASH: b.cash / b.nav } : {};
     });
-    this.#cycle = new SignalCycle(this.registry, this.#view, stores.signals);
     this.queue = new ApprovalQueue({
       now: () => ctx.clock.now(),
       store: stores.approvals,
@@ -126,6 +115,26 @@ export class L2Service {
       onUpdated: (p) => publish.updated(p),
       options: o.queue,
     });
+  }
+
+  get registry(): AlphaRegistry {
+    if (this.#registry) return this.#registry;
+    let r = defaultAlphaRegistry();
+    const saved = this.#stores.signals.loadAlphaConfig();
+    if (saved) {
+      try {
+        r.importConfig(saved);
+      } catch (err) {
+        this.#log('warn', `saved alpha configuration refused (${err instanceof Error ? err.message : String(err)}); using the defaults`);
+        r = new AlphaRegistry();
+        r.importConfig(defaultAlphaRegistry().exportConfig());
+      }
+    }
+    return (this.#registry = r);
+  }
+
+  get #cycle(): SignalCycle {
+    return (this.#cycleOnce ??= new SignalCycle(this.registry, this.#view, this.#stores.signals));
   }
 
   start(): void {

@@ -132,6 +132,12 @@ export interface KernelParts {
   l2?: L2Stores;
   /** How engine time moves against wall time (a replay's driver); default: 1× on a wall clock, as fast as driven on a SimClock. */
   pace?: ClockPace;
+  /**
+   * `off`: the PMS loop neither samples prices nor reviews the book on its timer; it reviews only
+   * when asked (risk.metrics, risk.stress). It is beside the order path, so a mode whose run never
+   * reads it (a bar backtest: breakers off, flags not escalated) sets this. Default: on.
+   */
+  pms?: 'off';
 }
 
 /**

@@ -119,9 +119,16 @@ export class EquityWatermarks {
 
 /** JSON text of a snapshot (bigints as decimal strings), for the store's meta table. */
 export function watermarksToJson(s: WatermarkSnapshot): string {
-  const marks: Record<string, { start: number; startEquity: string; peakEquity: string }> = {};
-  for (const p of PERIODS) marks[p] = { start: s.marks[p].start, startEquity: s.marks[p].startEquityUnits.toString(), peakEquity: s.marks[p].peakEquityUnits.toString() };
-  return JSON.stringify({ marks, lastEquity: s.lastEquityUnits.toString(), at: s.at });
+  // Written out, not JSON.stringify of objects built for it: the engine persists this at each new
+  // day, which in a daily-bar backtest is every order (the top self time of such a run). The same
+  // text: keys in the same order, numbers as JSON writes them, bigints as decimal digit strings.
+  const num = (n: number) => (Number.isFinite(n) ? String(n) : 'null');
+  let marks = '';
+  for (const p of PERIODS) {
+    const m = s.marks[p];
+    marks += `${marks === '' ? '' : ','}"${p}":{"start":${num(m.start)},"startEquity":"${m.startEquityUnits}","peakEquity":"${m.peakEquityUnits}"}`;
+  }
+  return `{"marks":{${marks}},"lastEquity":"${s.lastEquityUnits}","at":${num(s.at)}}`;
 }
 
 export function watermarksFromJson(text: string): WatermarkSnapshot | undefined {

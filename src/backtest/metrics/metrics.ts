@@ -23,7 +23,7 @@ export interface MetricsInput {
   time: ArrayLike<number>;
   equity: ArrayLike<number>;
   initialEquity: number;
-  /** Gross value of positions at each bar's close (≥ 0): exposure time and Herfindahl. */
+  /** Gross value of positions at each bar's close (≥ 0), or any positive flag: only whether it is > 0 is read (exposure time). */
   exposure: ArrayLike<number>;
   fills: readonly BacktestFill[];
   trades: readonly RoundTrip[];
@@ -162,26 +162,29 @@ export function expectedMaxSharpe(count: number, sharpeVariance: number): number
 }
 
 export function drawdown(equity: ArrayLike<number>, time: ArrayLike<number>, initial: number): { max: number; bars: number; ms: number } {
-  let peak = initial;
+  // The double state lives in a Float64Array (0: peak, 1: its time, 2: deepest drawdown, 3: longest
+  // time under water): as locals they were boxed at each update, garbage on every new peak. Literal
+  // indices: module constants read here cost a context load and hole check per access.
+  const st = new Float64Array(4);
+  st[0] = initial;
+  st[1] = time.length ? time[0]! : 0;
   let peakBar = -1;
-  let peakTime = time.length ? time[0]! : 0;
-  let max = 0;
   let longestBars = 0;
-  let longestMs = 0;
   for (let i = 0; i < equity.length; i++) {
     const e = equity[i]!;
-    if (e >= peak) {
-      peak = e;
+    if (e >= st[0]!) {
+      st[0] = e;
       peakBar = i;
-      peakTime = time[i]!;
+      st[1] = time[i]!;
       continue;
     }
-    const dd = 1 - e / peak;
-    if (dd > max) max = dd;
+    const dd = 1 - e / st[0]!;
+    if (dd > st[2]!) st[2] = dd;
     if (i - peakBar > longestBars) longestBars = i - peakBar;
-    if (time[i]! - peakTime > longestMs) longestMs = time[i]! - peakTime;
+    const under = time[i]! - st[1]!;
+    if (under > st[3]!) st[3] = under;
   }
-  return { max, bars: longestBars, ms: longestMs };
+  return { max: st[2]!, bars: longestBars, ms: st[3]! };
 }
 
 /** Compounded return per calendar period (UTC): last equity of the period over the last of the previous. */
