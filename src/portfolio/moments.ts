@@ -1,6 +1,6 @@
 import type { Frame } from './frame.ts';
 import type { SimdKernels } from './simd.ts';
-import { heap, simdKernels } from './simd.ts';
+import { reserve, simdKernels } from './simd.ts';
 
 /**
  * Second moments on the SIMD kernels: the columns go once into the kernels' memory (prices turn
@@ -36,7 +36,8 @@ export interface Loaded {
 
 const up4 = (x: number): number => (x + 3) & ~3;
 
-function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number): Loaded {
+/** Byte offsets for n columns; null when the kernels' memory cannot hold them. */
+function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number): Loaded | null {
   const n4 = (n + 3) & ~3;
   const m = up4(rows);
   const stride = up4(Math.max(rowsPerColumn, m)) * 8;
@@ -44,7 +45,7 @@ function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number):
   const cols = out + n4 * n4 * 8;
   const colStarts = cols + n4 * 4;
   const scratch = colStarts + n4 * 4;
-  heap(k, scratch + 32 + m * 8);
+  if (!reserve(k, scratch + 32 + m * 8)) return null;
   return { k, n, n4, m, rows, stride, out, cols, colStarts, scratch, starts: new Int32Array(n), sums: new Float64Array(n) };
 }
 
@@ -67,6 +68,7 @@ export function loadPrices(prices: Frame): Loaded | null {
   const rows = t - 1;
   if (n === 0 || rows < 2) return null;
   const L = layout(k, n, t, rows);
+  if (!L) return null;
   const view = new Float64Array(k.memory.buffer);
   const i32 = new Int32Array(k.memory.buffer);
   const sr = L.stride / 8;
@@ -92,6 +94,7 @@ export function loadReturns(returns: Frame): Loaded | null {
   const rows = returns.dates.length;
   if (n === 0 || rows < 2) return null;
   const L = layout(k, n, rows, rows);
+  if (!L) return null;
   const view = new Float64Array(k.memory.buffer);
   const i32 = new Int32Array(k.memory.buffer);
   const sr = L.stride / 8;
@@ -255,6 +258,7 @@ export function simdCross(a: readonly Float64Array[], b: readonly Float64Array[]
   const n = all.length;
   if (n === 0 || t === 0) return null;
   const L = layout(k, n, t, t);
+  if (!L) return null;
   const view = new Float64Array(k.memory.buffer);
   const sr = L.stride / 8;
   for (let j = 0; j < n; j++) {

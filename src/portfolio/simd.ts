@@ -84,12 +84,19 @@ export function fmaLoaded(): boolean {
 }
 
 /**
- * A Float64Array view of the kernels' memory at least `bytes` long, growing the memory when it is
- * too small. Views are taken after growing (growth detaches the old buffer). The memory is kept
- * between calls: the next estimate of the same size allocates nothing.
+ * Makes the kernels' memory at least `bytes` long, growing it when it is too small; false when it
+ * cannot grow that far (a 32-bit memory tops out at 4 GB): the caller then takes its JS path.
+ * Views must be taken after this (growth detaches the old buffer). The memory is kept between
+ * calls: the next estimate of the same size allocates nothing.
  */
-export function heap(k: SimdKernels, bytes: number): Float64Array {
+export function reserve(k: SimdKernels, bytes: number): boolean {
   const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
-  return new Float64Array(k.memory.buffer);
+  if (have >= bytes) return true;
+  if (bytes > 2 ** 31) return false;
+  try {
+    k.memory.grow(Math.ceil((bytes - have) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
 }
