@@ -45,7 +45,8 @@ function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number):
   const cols = out + n4 * n4 * 8;
   const colStarts = cols + n4 * 4;
   const scratch = colStarts + n4 * 4;
-  if (!reserve(k, scratch + 32 + m * 8)) return null;
+  // Scratch: 32 bytes of results, then m f64 (row sums), then n4 f64 (column means).
+  if (!reserve(k, scratch + 32 + m * 8 + n4 * 8)) return null;
   return { k, n, n4, m, rows, stride, out, cols, colStarts, scratch, starts: new Int32Array(n), sums: new Float64Array(n) };
 }
 
@@ -209,6 +210,10 @@ export function pairwiseFlat(L: Loaded, withCorrelation: boolean): { cov: Float6
  * values as 0, each column demeaned over all rows: rows before the first listing are dropped
  * (pandas' `dropna(how="all")`), later pre-listing rows count as zero returns. Returns the daily
  * shrunk covariance (flat n × n, exactly symmetric) and the intensity.
+ * The columns stay uncentred (zero before their listing) so the Gram skips those zeros: with
+ * x = z − m over the T kept rows and Σz = T·m, XᵀX = ZᵀZ − T·m mᵀ. Returns' means are tiny next to
+ * their spread (|m| ≪ σ), so the subtraction loses nothing that matters; the β term centres on
+ * the fly.
  */
 export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } | null {
   const { k, n, rows, starts, sums, stride } = L;
@@ -216,19 +221,34 @@ export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } 
   for (let j = 0; j < n; j++) first = Math.min(first, starts[j]!);
   const t = rows - first;
   if (t < 2) return null;
-  // Rows before `first` are zeros in every column, so they add nothing to the products below;
-  // after it, a later listing's earlier rows hold −mean, so every column starts at `first`.
-  for (let j = 0; j < n; j++) k.centre2(j * stride, first, rows, sums[j]! / t, L.scratch);
-  const beta_ = k.rowsq(0, stride, n, L.m, L.scratch + 32);
-  const G = gramOf(L, null, () => first);
+  const mean = new Float64Array(n);
+  for (let j = 0; j < n; j++) mean[j] = sums[j]! / t;
+  const tmp = L.scratch + 32;
+  const means = tmp + L.m * 8;
+  new Float64Array(k.memory.buffer).set(mean, means / 8);
+  const beta_ = k.rowsqc(0, stride, n, first, rows, tmp, means);
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => starts[a]! - starts[b]! || a - b);
+  const pos = new Int32Array(n);
+  order.forEach((j, a) => (pos[j] = a));
+  const Z = gramOf(L, order, (j) => starts[j]!);
   const n4 = L.n4;
+  // The centred cross products, upper triangle, in the original column order.
+  const G = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const pi = pos[i]!;
+      const pj = pos[j]!;
+      const z = pi <= pj ? Z[pi * n4 + pj]! : Z[pj * n4 + pi]!;
+      G[i * n + j] = z - t * mean[i]! * mean[j]!;
+    }
+  }
   let trace = 0;
-  for (let i = 0; i < n; i++) trace += G[i * n4 + i]! / t;
+  for (let i = 0; i < n; i++) trace += G[i * n + i]! / t;
   const mu = trace / n;
   let delta_ = 0;
   for (let i = 0; i < n; i++) {
-    delta_ += G[i * n4 + i]! * G[i * n4 + i]!;
-    for (let j = i + 1; j < n; j++) delta_ += 2 * G[i * n4 + j]! * G[i * n4 + j]!;
+    delta_ += G[i * n + i]! * G[i * n + i]!;
+    for (let j = i + 1; j < n; j++) delta_ += 2 * G[i * n + j]! * G[i * n + j]!;
   }
   delta_ /= t * t;
   let beta = (beta_ / t - delta_) / (n * t);
@@ -238,7 +258,7 @@ export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } 
   const cov = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      const v = (1 - shrinkage) * (G[i * n4 + j]! / t) + (i === j ? shrinkage * mu : 0);
+      const v = (1 - shrinkage) * (G[i * n + j]! / t) + (i === j ? shrinkage * mu : 0);
       cov[i * n + j] = v;
       cov[j * n + i] = v;
     }

@@ -17,8 +17,11 @@ export interface SimdKernels {
   listed(p: number, m: number, out: number): number;
   /** x −= mean over rows [from, to); writes Σx′ and Σx′² of the centred values at out, out + 8. */
   centre2(p: number, from: number, to: number, mean: number, out: number): void;
-  /** Σ_i (Σ_j x_j[i]²)² over m rows (m even) of n columns `stride` bytes apart; tmp is m f64 of scratch. */
-  rowsq(base: number, stride: number, n: number, m: number, tmp: number): number;
+  /**
+   * Σ_i (Σ_j (z_j[i] − means[j])²)² over rows [from, to) of n columns `stride` bytes apart (means:
+   * n f64); tmp is an f64 array of at least `to` rows of scratch.
+   */
+  rowsqc(base: number, stride: number, n: number, from: number, to: number, tmp: number, means: number): number;
   /**
    * Adds the upper tiles of XᵀX into the n × n f64 at out (n a multiple of 4, m a multiple of 4): column i at
    * byte offset cols[i], zero before row starts[i] (two i32 arrays).

@@ -111,39 +111,53 @@
     (f64.store (local.get $out) (local.get $s1))
     (f64.store offset=8 (local.get $out) (local.get $s2)))
 
-  ;; Σ_i (Σ_j x_j[i]²)² over rows [0, m) of n columns (Ledoit-Wolf's β): the row sums of squares
-  ;; accumulate a column at a time into tmp (m f64), then one pass squares and sums them.
-  ;; m must be even (the caller pads rows with zeros).
-  (func (export "rowsq") (param $base i32) (param $stride i32) (param $n i32) (param $m i32) (param $tmp i32) (result f64)
-    (local $j i32) (local $q i32) (local $t i32) (local $end i32) (local $v v128) (local $acc v128)
-    (local.set $end (i32.add (local.get $tmp) (i32.shl (local.get $m) (i32.const 3))))
-    (local.set $t (local.get $tmp))
+  ;; Ledoit-Wolf's β term on uncentred columns: Σ_i (Σ_j (z_j[i] − mean_j)²)² over rows [from, to),
+  ;; z_j the column at base + j·stride, mean_j the f64 at means + 8j. The row sums accumulate a
+  ;; column at a time into tmp (rows [from, to) of an f64 array), then one pass squares and sums
+  ;; them. Centring on the fly leaves the columns untouched (zero before their listing) for the
+  ;; Gram, which then skips those zeros.
+  (func (export "rowsqc") (param $base i32) (param $stride i32) (param $n i32) (param $from i32) (param $to i32) (param $tmp i32) (param $means i32) (result f64)
+    (local $j i32) (local $q i32) (local $t i32) (local $t0 i32) (local $end i32) (local $v v128) (local $mv v128)
+    (local $acc v128) (local $m f64) (local $x f64) (local $s f64)
+    (local.set $t0 (i32.add (local.get $tmp) (i32.shl (local.get $from) (i32.const 3))))
+    (local.set $end (i32.add (local.get $tmp) (i32.shl (local.get $to) (i32.const 3))))
+    (local.set $t (local.get $t0))
     (block $zb (loop $zl
       (br_if $zb (i32.ge_u (local.get $t) (local.get $end)))
-      (v128.store (local.get $t) (v128.const i64x2 0 0))
-      (local.set $t (i32.add (local.get $t) (i32.const 16)))
+      (f64.store (local.get $t) (f64.const 0))
+      (local.set $t (i32.add (local.get $t) (i32.const 8)))
       (br $zl)))
     (block $jb (loop $jl
       (br_if $jb (i32.ge_u (local.get $j) (local.get $n)))
-      (local.set $q (i32.add (local.get $base) (i32.mul (local.get $j) (local.get $stride))))
-      (local.set $t (local.get $tmp))
+      (local.set $m (f64.load (i32.add (local.get $means) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $mv (f64x2.splat (local.get $m)))
+      (local.set $q (i32.add (i32.add (local.get $base) (i32.mul (local.get $j) (local.get $stride)))
+        (i32.shl (local.get $from) (i32.const 3))))
+      (local.set $t (local.get $t0))
       (block $b (loop $l
-        (br_if $b (i32.ge_u (local.get $t) (local.get $end)))
-        (local.set $v (v128.load (local.get $q)))
+        (br_if $b (i32.gt_u (i32.add (local.get $t) (i32.const 16)) (local.get $end)))
+        (local.set $v (f64x2.sub (v128.load (local.get $q)) (local.get $mv)))
         (v128.store (local.get $t) (f64x2.add (v128.load (local.get $t)) (f64x2.mul (local.get $v) (local.get $v))))
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (local.set $t (i32.add (local.get $t) (i32.const 16)))
         (br $l)))
+      (if (i32.lt_u (local.get $t) (local.get $end)) (then
+        (local.set $x (f64.sub (f64.load (local.get $q)) (local.get $m)))
+        (f64.store (local.get $t) (f64.add (f64.load (local.get $t)) (f64.mul (local.get $x) (local.get $x))))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jl)))
-    (local.set $t (local.get $tmp))
+    (local.set $t (local.get $t0))
     (block $sb (loop $sl
-      (br_if $sb (i32.ge_u (local.get $t) (local.get $end)))
+      (br_if $sb (i32.gt_u (i32.add (local.get $t) (i32.const 16)) (local.get $end)))
       (local.set $v (v128.load (local.get $t)))
       (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (local.get $v))))
       (local.set $t (i32.add (local.get $t) (i32.const 16)))
       (br $sl)))
-    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+    (if (i32.lt_u (local.get $t) (local.get $end)) (then
+      (local.set $x (f64.load (local.get $t)))
+      (local.set $s (f64.add (local.get $s) (f64.mul (local.get $x) (local.get $x))))))
+    (local.get $s))
 
   ;; Gram matrix XᵀX of n columns (n a multiple of 4; m rows, m a multiple of 4; padding rows are
   ;; zeros), added into out (n × n f64, row-major, zeroed by the caller). Column i lives at byte offset
