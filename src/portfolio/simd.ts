@@ -8,15 +8,15 @@ import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels-was
  */
 export interface SimdKernels {
   readonly memory: WebAssembly.Memory;
+  /** The first row of m holding a number (a listing), m when none. */
+  first(p: number, m: number): number;
   /**
-   * In place: m + 1 prices → m simple returns, zeros before the listing; the listing row goes
-   * to the i32 at out + 16, and the result is the returns' sum (non-finite: a gap or bad price).
+   * One pass over a column split at the distinct listing rows (segs: nseg i32, ascending; its own
+   * listing is segs[q0]): zeros before it, Σx and Σx² of each segment q ≥ q0 at out + 16q; with
+   * `prices` (1) the column's m + 1 prices become m simple returns in the same pass. Returns the
+   * listed rows' Σx (non-finite: a gap or bad value inside).
    */
-  returns(p: number, m: number, out: number): number;
-  /** A column of m returns in place: zeros before its listing (i32 at out + 16); returns their sum. */
-  listed(p: number, m: number, out: number): number;
-  /** x −= mean over rows [from, to); writes Σx′ and Σx′² of the centred values at out, out + 8. */
-  centre2(p: number, from: number, to: number, mean: number, out: number): void;
+  segments(p: number, m: number, segs: number, q0: number, nseg: number, out: number, prices: number): number;
   /**
    * Σ_i (Σ_j (z_j[i] − means[j])²)² over rows [from, to) of n columns `stride` bytes apart (means:
    * n f64); tmp is an f64 array of at least `to` rows of scratch.
