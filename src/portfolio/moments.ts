@@ -141,8 +141,8 @@ function blockRows(n4: number): number {
 }
 
 /**
- * XᵀX of the loaded columns, taken in the order `order` (a permutation of 0..n−1; null: as loaded), with column
- * o zero before row from[o]. Returns a view of the n4 × n4 output whose upper triangle holds
+ * XᵀX of the loaded columns, taken in the order `order` (a permutation of 0..n−1; null: as
+ * loaded), with column o zero before row from(o). Returns a view of the n4 × n4 output whose upper triangle holds
  * (XᵀX)[order[a]][order[b]] at a·n4 + b, a ≤ b.
  */
 function gramOf(L: Loaded, order: ArrayLike<number> | null, from: (j: number) => number): Float64Array {

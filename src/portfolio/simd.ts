@@ -23,7 +23,7 @@ export interface SimdKernels {
    */
   rowsqc(base: number, stride: number, n: number, from: number, to: number, tmp: number, means: number): number;
   /**
-   * Adds the upper tiles of XᵀX into the n × n f64 at out (n a multiple of 4, m a multiple of 4): column i at
+   * Adds the upper tiles of XᵀX into the n × n f64 at out (n and m multiples of 4): column i at
    * byte offset cols[i], zero before row starts[i] (two i32 arrays).
    */
   gram(cols: number, starts: number, n: number, m: number, block: number, out: number): void;
