@@ -1,14 +1,14 @@
 import type { Frame } from './frame.ts';
 import type { SimdKernels } from './simd.ts';
-import { heap, simdKernels } from './simd.ts';
+import { reserve, simdKernels } from './simd.ts';
 
 /**
- * Second moments on the SIMD kernels: the columns go once into the kernels' memory (prices turn
- * into returns there, in place), are centred there, and one tiled Gram product gives every
- * cross product; no intermediate matrices or per-column arrays. Each entry point returns null
- * when its fast path does not apply (no WebAssembly SIMD, log returns, a gap or a bad value
- * inside a column's listed range), and the caller then runs its pure-JS path, which gives the
- * same figures and the same typed errors.
+ * Second moments on the SIMD kernels: the columns go once into the kernels' memory, where one
+ * pass per column turns prices into returns in place and sums them (Σx, Σx²) between the
+ * distinct listing rows, and one tiled Gram product gives every cross product; no intermediate
+ * matrices or per-column arrays. Each entry point returns null when its fast path does not apply
+ * (no WebAssembly SIMD, log returns, a gap or a bad value inside a column's listed range), and
+ * the caller then runs its pure-JS path, which gives the same figures and the same typed errors.
  */
 
 /** Columns laid out for the kernels: column j at byte j·stride, `rows` rows, zero-padded. */
@@ -23,29 +23,48 @@ export interface Loaded {
   m: number;
   /** Bytes between columns. */
   stride: number;
-  /** Byte offsets: the n4 × n4 Gram output, the Gram's column-offset and start arrays, scratch. */
+  /**
+   * Byte offsets: the n4 × n4 Gram output, the Gram's column-offset and start arrays, the
+   * distinct listing rows (i32) and their per-segment sums, then f64 scratch for row sums (m) and
+   * column means (n4).
+   */
   out: number;
   cols: number;
   colStarts: number;
-  scratch: number;
-  /** First valid row of each column (its listing). */
+  segs: number;
+  segOut: number;
+  tmp: number;
+  means: number;
+  /** First valid row of each column (its listing), zeros before it in memory. */
   starts: Int32Array;
   /** Σ of each column's valid returns. */
   sums: Float64Array;
+  /** The distinct listing rows, ascending, and a row → index map for them. */
+  distinct: Int32Array;
+  slot: Int32Array;
+  /** Suffix sums Σx and Σx² of column j from distinct[q] on, at j·distinct.length + q. */
+  s1: Float64Array;
+  s2: Float64Array;
 }
 
 const up4 = (x: number): number => (x + 3) & ~3;
 
-function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number): Loaded {
+/** Byte offsets for n columns; null when the kernels' memory cannot hold them. */
+function layout(k: SimdKernels, n: number, rowsPerColumn: number, rows: number): Loaded | null {
   const n4 = (n + 3) & ~3;
   const m = up4(rows);
   const stride = up4(Math.max(rowsPerColumn, m)) * 8;
   const out = n4 * stride;
   const cols = out + n4 * n4 * 8;
   const colStarts = cols + n4 * 4;
-  const scratch = colStarts + n4 * 4;
-  heap(k, scratch + 32 + m * 8);
-  return { k, n, n4, m, rows, stride, out, cols, colStarts, scratch, starts: new Int32Array(n), sums: new Float64Array(n) };
+  const segs = colStarts + n4 * 4;
+  const segOut = segs + n4 * 4;
+  const tmp = segOut + n4 * 16;
+  const means = tmp + m * 8;
+  if (!reserve(k, means + n4 * 8)) return null;
+  const none = new Int32Array(0);
+  const empty = new Float64Array(0);
+  return { k, n, n4, m, rows, stride, out, cols, colStarts, segs, segOut, tmp, means, starts: new Int32Array(n), sums: new Float64Array(n), distinct: none, slot: none, s1: empty, s2: empty };
 }
 
 /** Zeros the padding rows of every column and the padding columns. */
@@ -56,56 +75,64 @@ function pad(L: Loaded, view: Float64Array): void {
 }
 
 /**
- * Prices → simple returns in the kernels' memory. Null when a column has fewer than 2 returns or
- * a NaN/∞ inside its listed range (the JS path then applies pandas' pairwise rules and errors).
+ * Copies the columns in, finds each listing row, then one `segments` pass per column (prices →
+ * returns when `prices`) fills the sums. Null when a column has fewer than 2 returns or a NaN/∞
+ * inside its listed range (the JS path then applies pandas' pairwise rules and errors).
  */
-export function loadPrices(prices: Frame): Loaded | null {
+function load(columns: readonly Float64Array[], len: number, rows: number, prices: boolean): Loaded | null {
   const k = simdKernels();
   if (!k) return null;
-  const n = prices.columns.length;
-  const t = prices.dates.length;
-  const rows = t - 1;
+  const n = columns.length;
   if (n === 0 || rows < 2) return null;
-  const L = layout(k, n, t, rows);
+  const L = layout(k, n, len, rows);
+  if (!L) return null;
   const view = new Float64Array(k.memory.buffer);
   const i32 = new Int32Array(k.memory.buffer);
   const sr = L.stride / 8;
   for (let j = 0; j < n; j++) {
-    const c = prices.columns[j]!;
-    view.set(c.length === t ? c : c.subarray(0, t), j * sr);
-    const s = k.returns(j * L.stride, rows, L.scratch);
-    const start = i32[(L.scratch + 16) >> 2]!;
-    if (!Number.isFinite(s) || start > rows - 2) return null;
+    const c = columns[j]!;
+    view.set(c.length === len ? c : c.subarray(0, len), j * sr);
+    const start = k.first(j * L.stride, rows);
+    if (start > rows - 2) return null;
     L.starts[j] = start;
-    L.sums[j] = s;
   }
-  // Row `rows` still holds the last price, and the padding may hold anything from a past call.
+  L.distinct = Int32Array.from(new Set(L.starts)).sort();
+  const ns = L.distinct.length;
+  i32.set(L.distinct, L.segs >> 2);
+  L.slot = new Int32Array(rows + 1);
+  L.distinct.forEach((s, q) => (L.slot[s] = q));
+  L.s1 = new Float64Array(n * ns);
+  L.s2 = new Float64Array(n * ns);
+  const so = L.segOut >> 3;
+  for (let j = 0; j < n; j++) {
+    const q0 = L.slot[L.starts[j]!]!;
+    const total = k.segments(j * L.stride, rows, L.segs, q0, ns, L.segOut, prices ? 1 : 0);
+    if (!Number.isFinite(total)) return null;
+    L.sums[j] = total;
+    let a1 = 0;
+    let a2 = 0;
+    for (let q = ns - 1; q >= q0; q--) {
+      a1 += view[so + 2 * q]!;
+      a2 += view[so + 2 * q + 1]!;
+      L.s1[j * ns + q] = a1;
+      L.s2[j * ns + q] = a2;
+    }
+  }
+  // With prices, row `rows` still holds the last price; the padding may hold a past call's data.
   pad(L, view);
   return L;
 }
 
+/** Prices → simple returns in the kernels' memory (see `load`). */
+export function loadPrices(prices: Frame): Loaded | null {
+  const t = prices.dates.length;
+  return load(prices.columns, t, t - 1, true);
+}
+
 /** Returns into the kernels' memory (missing values before a listing become zeros). */
 export function loadReturns(returns: Frame): Loaded | null {
-  const k = simdKernels();
-  if (!k) return null;
-  const n = returns.columns.length;
-  const rows = returns.dates.length;
-  if (n === 0 || rows < 2) return null;
-  const L = layout(k, n, rows, rows);
-  const view = new Float64Array(k.memory.buffer);
-  const i32 = new Int32Array(k.memory.buffer);
-  const sr = L.stride / 8;
-  for (let j = 0; j < n; j++) {
-    const c = returns.columns[j]!;
-    view.set(c.length === rows ? c : c.subarray(0, rows), j * sr);
-    const s = k.listed(j * L.stride, rows, L.scratch);
-    const start = i32[(L.scratch + 16) >> 2]!;
-    if (!Number.isFinite(s) || start > rows - 2) return null;
-    L.starts[j] = start;
-    L.sums[j] = s;
-  }
-  pad(L, view);
-  return L;
+  const t = returns.dates.length;
+  return load(returns.columns, t, t, false);
 }
 
 /** Rows per Gram block: a block of every column stays within ~1 MB of cache. */
@@ -114,8 +141,8 @@ function blockRows(n4: number): number {
 }
 
 /**
- * XᵀX of the loaded columns, taken in the order `order` (a permutation of 0..n−1; null: as loaded), with column
- * o zero before row from[o]. Returns a view of the n4 × n4 output whose upper triangle holds
+ * XᵀX of the loaded columns, taken in the order `order` (a permutation of 0..n−1; null: as
+ * loaded), with column o zero before row from(o). Returns a view of the n4 × n4 output whose upper triangle holds
  * (XᵀX)[order[a]][order[b]] at a·n4 + b, a ≤ b.
  */
 function gramOf(L: Loaded, order: ArrayLike<number> | null, from: (j: number) => number): Float64Array {
@@ -135,35 +162,15 @@ function gramOf(L: Loaded, order: ArrayLike<number> | null, from: (j: number) =>
 
 /**
  * Pairwise-complete covariance (ddof 1) and optionally correlation, flat n × n: pandas
- * `DataFrame.cov()` / `.corr()` with each pair on its own overlap. A column is centred on its own
- * mean; a pair's overlap mean differs by d, and Σ(x − mₓ)(y − m_y) over the overlap is
- * Σx′y′ − k·dₓ·d_y, with x′ zero before the listing so the full-length product is the overlap's.
- * Suffix sums of x′ and x′² at the distinct listing rows give d and the overlap variances; the
- * same pass centres the column.
+ * `DataFrame.cov()` / `.corr()` with each pair on its own overlap. Over a pair's overlap (k rows
+ * from the later listing), Σ(x − mₓ)(y − m_y) = Σxy − k·mₓ·m_y, the means from the suffix sums at
+ * that listing row, and Σxy is the full-length Gram entry (each column is zero before its
+ * listing). Returns' means are tiny next to their spread, so the uncentred products lose nothing
+ * that matters (the tests hold it to the two-pass JS path at 1e-10, a 1%-a-day drift included).
  */
 export function pairwiseFlat(L: Loaded, withCorrelation: boolean): { cov: Float64Array; corr: Float64Array | null } {
-  const { k, n, rows, starts, sums, stride } = L;
-  const distinct = [...new Set(starts)].sort((a, b) => a - b);
-  const ns = distinct.length;
-  // Listing row → its index among the distinct listings (a typed array: the n² loop below reads it).
-  const slot = new Int32Array(rows + 1);
-  distinct.forEach((s, q) => (slot[s] = q));
-  const s1 = new Float64Array(n * ns);
-  const s2 = new Float64Array(n * ns);
-  const view = new Float64Array(k.memory.buffer);
-  const sc = L.scratch / 8;
-  for (let j = 0; j < n; j++) {
-    const mean = sums[j]! / (rows - starts[j]!);
-    let a1 = 0;
-    let a2 = 0;
-    for (let q = ns - 1; q >= slot[starts[j]!]!; q--) {
-      k.centre2(j * stride, distinct[q]!, q === ns - 1 ? rows : distinct[q + 1]!, mean, L.scratch);
-      a1 += view[sc]!;
-      a2 += view[sc + 1]!;
-      s1[j * ns + q] = a1;
-      s2[j * ns + q] = a2;
-    }
-  }
+  const { n, rows, starts, slot, s1, s2 } = L;
+  const ns = L.distinct.length;
   // Columns in listing order: a tile's columns then start close together and skip their zeros.
   const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => starts[a]! - starts[b]! || a - b);
   const pos = new Int32Array(n);
@@ -206,6 +213,10 @@ export function pairwiseFlat(L: Loaded, withCorrelation: boolean): { cov: Float6
  * values as 0, each column demeaned over all rows: rows before the first listing are dropped
  * (pandas' `dropna(how="all")`), later pre-listing rows count as zero returns. Returns the daily
  * shrunk covariance (flat n × n, exactly symmetric) and the intensity.
+ * The columns stay uncentred (zero before their listing) so the Gram skips those zeros: with
+ * x = z − m over the T kept rows and Σz = T·m, XᵀX = ZᵀZ − T·m mᵀ. Returns' means are tiny next to
+ * their spread (|m| ≪ σ), so the subtraction loses nothing that matters; the β term centres on
+ * the fly.
  */
 export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } | null {
   const { k, n, rows, starts, sums, stride } = L;
@@ -213,19 +224,32 @@ export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } 
   for (let j = 0; j < n; j++) first = Math.min(first, starts[j]!);
   const t = rows - first;
   if (t < 2) return null;
-  // Rows before `first` are zeros in every column, so they add nothing to the products below;
-  // after it, a later listing's earlier rows hold −mean, so every column starts at `first`.
-  for (let j = 0; j < n; j++) k.centre2(j * stride, first, rows, sums[j]! / t, L.scratch);
-  const beta_ = k.rowsq(0, stride, n, L.m, L.scratch + 32);
-  const G = gramOf(L, null, () => first);
+  const mean = new Float64Array(n);
+  for (let j = 0; j < n; j++) mean[j] = sums[j]! / t;
+  new Float64Array(k.memory.buffer).set(mean, L.means / 8);
+  const beta_ = k.rowsqc(0, stride, n, first, rows, L.tmp, L.means);
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => starts[a]! - starts[b]! || a - b);
+  const pos = new Int32Array(n);
+  order.forEach((j, a) => (pos[j] = a));
+  const Z = gramOf(L, order, (j) => starts[j]!);
   const n4 = L.n4;
+  // The centred cross products, upper triangle, in the original column order.
+  const G = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const pi = pos[i]!;
+      const pj = pos[j]!;
+      const z = pi <= pj ? Z[pi * n4 + pj]! : Z[pj * n4 + pi]!;
+      G[i * n + j] = z - t * mean[i]! * mean[j]!;
+    }
+  }
   let trace = 0;
-  for (let i = 0; i < n; i++) trace += G[i * n4 + i]! / t;
+  for (let i = 0; i < n; i++) trace += G[i * n + i]! / t;
   const mu = trace / n;
   let delta_ = 0;
   for (let i = 0; i < n; i++) {
-    delta_ += G[i * n4 + i]! * G[i * n4 + i]!;
-    for (let j = i + 1; j < n; j++) delta_ += 2 * G[i * n4 + j]! * G[i * n4 + j]!;
+    delta_ += G[i * n + i]! * G[i * n + i]!;
+    for (let j = i + 1; j < n; j++) delta_ += 2 * G[i * n + j]! * G[i * n + j]!;
   }
   delta_ /= t * t;
   let beta = (beta_ / t - delta_) / (n * t);
@@ -235,7 +259,7 @@ export function ledoitWolfFlat(L: Loaded): { cov: Float64Array; delta: number } 
   const cov = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      const v = (1 - shrinkage) * (G[i * n4 + j]! / t) + (i === j ? shrinkage * mu : 0);
+      const v = (1 - shrinkage) * (G[i * n + j]! / t) + (i === j ? shrinkage * mu : 0);
       cov[i * n + j] = v;
       cov[j * n + i] = v;
     }
@@ -255,6 +279,7 @@ export function simdCross(a: readonly Float64Array[], b: readonly Float64Array[]
   const n = all.length;
   if (n === 0 || t === 0) return null;
   const L = layout(k, n, t, t);
+  if (!L) return null;
   const view = new Float64Array(k.memory.buffer);
   const sr = L.stride / 8;
   for (let j = 0; j < n; j++) {

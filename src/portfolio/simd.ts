@@ -8,19 +8,22 @@ import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels-was
  */
 export interface SimdKernels {
   readonly memory: WebAssembly.Memory;
+  /** The first row of m holding a number (a listing), m when none. */
+  first(p: number, m: number): number;
   /**
-   * In place: m + 1 prices → m simple returns, zeros before the listing; the listing row goes
-   * to the i32 at out + 16, and the result is the returns' sum (non-finite: a gap or bad price).
+   * One pass over a column split at the distinct listing rows (segs: nseg i32, ascending; its own
+   * listing is segs[q0]): zeros before it, Σx and Σx² of each segment q ≥ q0 at out + 16q; with
+   * `prices` (1) the column's m + 1 prices become m simple returns in the same pass. Returns the
+   * listed rows' Σx (non-finite: a gap or bad value inside).
    */
-  returns(p: number, m: number, out: number): number;
-  /** A column of m returns in place: zeros before its listing (i32 at out + 16); returns their sum. */
-  listed(p: number, m: number, out: number): number;
-  /** x −= mean over rows [from, to); writes Σx′ and Σx′² of the centred values at out, out + 8. */
-  centre2(p: number, from: number, to: number, mean: number, out: number): void;
-  /** Σ_i (Σ_j x_j[i]²)² over m rows (m even) of n columns `stride` bytes apart; tmp is m f64 of scratch. */
-  rowsq(base: number, stride: number, n: number, m: number, tmp: number): number;
+  segments(p: number, m: number, segs: number, q0: number, nseg: number, out: number, prices: number): number;
   /**
-   * Adds the upper tiles of XᵀX into the n × n f64 at out (n a multiple of 4, m a multiple of 4): column i at
+   * Σ_i (Σ_j (z_j[i] − means[j])²)² over rows [from, to) of n columns `stride` bytes apart (means:
+   * n f64); tmp is an f64 array of at least `to` rows of scratch.
+   */
+  rowsqc(base: number, stride: number, n: number, from: number, to: number, tmp: number, means: number): number;
+  /**
+   * Adds the upper tiles of XᵀX into the n × n f64 at out (n and m multiples of 4): column i at
    * byte offset cols[i], zero before row starts[i] (two i32 arrays).
    */
   gram(cols: number, starts: number, n: number, m: number, block: number, out: number): void;
@@ -84,12 +87,19 @@ export function fmaLoaded(): boolean {
 }
 
 /**
- * A Float64Array view of the kernels' memory at least `bytes` long, growing the memory when it is
- * too small. Views are taken after growing (growth detaches the old buffer). The memory is kept
- * between calls: the next estimate of the same size allocates nothing.
+ * Makes the kernels' memory at least `bytes` long, growing it when it is too small; false when it
+ * cannot grow that far (a 32-bit memory tops out at 4 GB): the caller then takes its JS path.
+ * Views must be taken after this (growth detaches the old buffer). The memory is kept between
+ * calls: the next estimate of the same size allocates nothing.
  */
-export function heap(k: SimdKernels, bytes: number): Float64Array {
+export function reserve(k: SimdKernels, bytes: number): boolean {
   const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
-  return new Float64Array(k.memory.buffer);
+  if (have >= bytes) return true;
+  if (bytes > 2 ** 31) return false;
+  try {
+    k.memory.grow(Math.ceil((bytes - have) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -7,7 +7,7 @@
 
   ;; The first row of the column at $p holding a number (a listing's first price or return), or
   ;; $len when there is none. Scalar: only the pre-listing prefix is read.
-  (func $first (param $p i32) (param $len i32) (result i32)
+  (func $first (export "first") (param $p i32) (param $len i32) (result i32)
     (local $i i32) (local $x f64)
     (block $b (loop $l
       (br_if $b (i32.ge_u (local.get $i) (local.get $len)))
@@ -27,69 +27,39 @@
       (local.set $p (i32.add (local.get $p) (i32.const 8)))
       (br $l))))
 
-  ;; In place, m + 1 prices → m simple returns: r[i] = p[i+1] / p[i] − 1 from the listing row
-  ;; `start` (first price, written as an i32 at $out + 16) on, r[i] = 0 before it (pre-listing rows add
-  ;; nothing to a cross product). Reading p[i+1] before r[i] overwrites p[i] makes the in-place
-  ;; update safe, four at a time too. Returns Σ r over [start, m): NaN or ±∞ tells the caller a gap
-  ;; or a bad price lies inside the listed range. Two accumulators halve the add latency chain.
-  (func (export "returns") (param $p i32) (param $m i32) (param $out i32) (result f64)
-    (local $start i32) (local $q i32) (local $end i32) (local $v v128) (local $w v128)
-    (local $acc v128) (local $acc2 v128) (local $s f64) (local $x f64)
-    (local.set $start (call $first (local.get $p) (local.get $m)))
-    (i32.store offset=16 (local.get $out) (local.get $start))
-    (call $zero (local.get $p) (local.get $start))
-    (local.set $q (i32.add (local.get $p) (i32.shl (local.get $start) (i32.const 3))))
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $m) (i32.const 3))))
+  ;; In place over bytes [q, end) of a price column: r = p[i+1] / p[i] − 1 (reading p[i+1] before
+  ;; r[i] overwrites p[i] keeps the update safe), with Σr and Σr² written at out, out + 8.
+  (func $segret (param $q i32) (param $end i32) (param $out i32)
+    (local $v v128) (local $a1 v128) (local $a2 v128) (local $s1 f64) (local $s2 f64) (local $x f64)
     (block $b (loop $l
-      (br_if $b (i32.gt_u (i32.add (local.get $q) (i32.const 32)) (local.get $end)))
+      (br_if $b (i32.gt_u (i32.add (local.get $q) (i32.const 16)) (local.get $end)))
       (local.set $v (f64x2.sub
         (f64x2.div (v128.load offset=8 (local.get $q)) (v128.load (local.get $q)))
         (v128.const f64x2 1 1)))
-      (local.set $w (f64x2.sub
-        (f64x2.div (v128.load offset=24 (local.get $q)) (v128.load offset=16 (local.get $q)))
-        (v128.const f64x2 1 1)))
       (v128.store (local.get $q) (local.get $v))
-      (v128.store offset=16 (local.get $q) (local.get $w))
-      (local.set $acc (f64x2.add (local.get $acc) (local.get $v)))
-      (local.set $acc2 (f64x2.add (local.get $acc2) (local.get $w)))
-      (local.set $q (i32.add (local.get $q) (i32.const 32)))
+      (local.set $a1 (f64x2.add (local.get $a1) (local.get $v)))
+      (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $v) (local.get $v))))
+      (local.set $q (i32.add (local.get $q) (i32.const 16)))
       (br $l)))
-    (local.set $acc (f64x2.add (local.get $acc) (local.get $acc2)))
-    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
-    (block $tb (loop $tl
-      (br_if $tb (i32.ge_u (local.get $q) (local.get $end)))
+    (local.set $s1 (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1))))
+    (local.set $s2 (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
+    (if (i32.lt_u (local.get $q) (local.get $end)) (then
       (local.set $x (f64.sub (f64.div (f64.load offset=8 (local.get $q)) (f64.load (local.get $q))) (f64.const 1)))
       (f64.store (local.get $q) (local.get $x))
-      (local.set $s (f64.add (local.get $s) (local.get $x)))
-      (local.set $q (i32.add (local.get $q) (i32.const 8)))
-      (br $tl)))
-    (local.get $s))
+      (local.set $s1 (f64.add (local.get $s1) (local.get $x)))
+      (local.set $s2 (f64.add (local.get $s2) (f64.mul (local.get $x) (local.get $x))))))
+    (f64.store (local.get $out) (local.get $s1))
+    (f64.store offset=8 (local.get $out) (local.get $s2)))
 
-  ;; A column of m returns in place: the listing row (first number, an i32 at $out + 16), zeros before
-  ;; it, and the return Σ over [start, m) as the result (non-finite when a gap lies inside).
-  (func (export "listed") (param $p i32) (param $m i32) (param $out i32) (result f64)
-    (local $start i32)
-    (local.set $start (call $first (local.get $p) (local.get $m)))
-    (call $zero (local.get $p) (local.get $start))
-    (call $centre2 (local.get $p) (local.get $start) (local.get $m) (f64.const 0) (local.get $out))
-    (i32.store offset=16 (local.get $out) (local.get $start))
-    (f64.load (local.get $out)))
-
-  ;; x[i] −= mean over rows [from, to) of the column at $p, and out[0] = Σ x′, out[1] = Σ x′² of
-  ;; the centred values: one pass serves centring and the segment sums. Four rows a step, two
-  ;; accumulators per sum.
-  (func $centre2 (export "centre2") (param $p i32) (param $from i32) (param $to i32) (param $mean f64) (param $out i32)
-    (local $q i32) (local $end i32) (local $mv v128) (local $v v128) (local $w v128)
-    (local $a1 v128) (local $b1 v128) (local $a2 v128) (local $b2 v128) (local $s1 f64) (local $s2 f64) (local $x f64)
-    (local.set $mv (f64x2.splat (local.get $mean)))
-    (local.set $q (i32.add (local.get $p) (i32.shl (local.get $from) (i32.const 3))))
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $to) (i32.const 3))))
+  ;; Σx and Σx² over bytes [q, end) of a column, written at out, out + 8 (read only; four rows a
+  ;; step, two accumulators per sum so the add latency does not serialise the loop).
+  (func $segsum (param $q i32) (param $end i32) (param $out i32)
+    (local $v v128) (local $w v128) (local $a1 v128) (local $b1 v128) (local $a2 v128) (local $b2 v128)
+    (local $s1 f64) (local $s2 f64) (local $x f64)
     (block $b (loop $l
       (br_if $b (i32.gt_u (i32.add (local.get $q) (i32.const 32)) (local.get $end)))
-      (local.set $v (f64x2.sub (v128.load (local.get $q)) (local.get $mv)))
-      (local.set $w (f64x2.sub (v128.load offset=16 (local.get $q)) (local.get $mv)))
-      (v128.store (local.get $q) (local.get $v))
-      (v128.store offset=16 (local.get $q) (local.get $w))
+      (local.set $v (v128.load (local.get $q)))
+      (local.set $w (v128.load offset=16 (local.get $q)))
       (local.set $a1 (f64x2.add (local.get $a1) (local.get $v)))
       (local.set $b1 (f64x2.add (local.get $b1) (local.get $w)))
       (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $v) (local.get $v))))
@@ -102,8 +72,7 @@
     (local.set $s2 (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
     (block $tb (loop $tl
       (br_if $tb (i32.ge_u (local.get $q) (local.get $end)))
-      (local.set $x (f64.sub (f64.load (local.get $q)) (local.get $mean)))
-      (f64.store (local.get $q) (local.get $x))
+      (local.set $x (f64.load (local.get $q)))
       (local.set $s1 (f64.add (local.get $s1) (local.get $x)))
       (local.set $s2 (f64.add (local.get $s2) (f64.mul (local.get $x) (local.get $x))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
@@ -111,39 +80,81 @@
     (f64.store (local.get $out) (local.get $s1))
     (f64.store offset=8 (local.get $out) (local.get $s2)))
 
-  ;; Σ_i (Σ_j x_j[i]²)² over rows [0, m) of n columns (Ledoit-Wolf's β): the row sums of squares
-  ;; accumulate a column at a time into tmp (m f64), then one pass squares and sums them.
-  ;; m must be even (the caller pads rows with zeros).
-  (func (export "rowsq") (param $base i32) (param $stride i32) (param $n i32) (param $m i32) (param $tmp i32) (result f64)
-    (local $j i32) (local $q i32) (local $t i32) (local $end i32) (local $v v128) (local $acc v128)
-    (local.set $end (i32.add (local.get $tmp) (i32.shl (local.get $m) (i32.const 3))))
-    (local.set $t (local.get $tmp))
+  ;; One pass over a column of m rows split at the distinct listing rows segs[0] < segs[1] < …
+  ;; (nseg i32s; the last segment ends at m). The column's own listing is segs[q0]: rows before it
+  ;; become zeros, and for each segment q ≥ q0 the sums Σx, Σx² go to out + 16q, out + 16q + 8.
+  ;; With $prices the column holds m + 1 prices and becomes m simple returns in the same pass.
+  ;; Returns Σx over the listed rows: NaN or ±∞ tells the caller a gap or bad value lies inside.
+  (func (export "segments") (param $p i32) (param $m i32) (param $segs i32) (param $q0 i32) (param $nseg i32) (param $out i32) (param $prices i32) (result f64)
+    (local $q i32) (local $lo i32) (local $hi i32) (local $o i32) (local $tot f64)
+    (call $zero (local.get $p) (i32.load (i32.add (local.get $segs) (i32.shl (local.get $q0) (i32.const 2)))))
+    (local.set $q (local.get $q0))
+    (block $b (loop $l
+      (br_if $b (i32.ge_u (local.get $q) (local.get $nseg)))
+      (local.set $lo (i32.load (i32.add (local.get $segs) (i32.shl (local.get $q) (i32.const 2)))))
+      (local.set $hi (local.get $m))
+      (if (i32.lt_u (i32.add (local.get $q) (i32.const 1)) (local.get $nseg)) (then
+        (local.set $hi (i32.load offset=4 (i32.add (local.get $segs) (i32.shl (local.get $q) (i32.const 2)))))))
+      (local.set $o (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 4))))
+      (if (local.get $prices)
+        (then (call $segret
+          (i32.add (local.get $p) (i32.shl (local.get $lo) (i32.const 3)))
+          (i32.add (local.get $p) (i32.shl (local.get $hi) (i32.const 3))) (local.get $o)))
+        (else (call $segsum
+          (i32.add (local.get $p) (i32.shl (local.get $lo) (i32.const 3)))
+          (i32.add (local.get $p) (i32.shl (local.get $hi) (i32.const 3))) (local.get $o))))
+      (local.set $tot (f64.add (local.get $tot) (f64.load (local.get $o))))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br $l)))
+    (local.get $tot))
+
+  ;; Ledoit-Wolf's β term on uncentred columns: Σ_i (Σ_j (z_j[i] − mean_j)²)² over rows [from, to),
+  ;; z_j the column at base + j·stride, mean_j the f64 at means + 8j. The row sums accumulate a
+  ;; column at a time into tmp (rows [from, to) of an f64 array), then one pass squares and sums
+  ;; them. Centring on the fly leaves the columns untouched (zero before their listing) for the
+  ;; Gram, which then skips those zeros.
+  (func (export "rowsqc") (param $base i32) (param $stride i32) (param $n i32) (param $from i32) (param $to i32) (param $tmp i32) (param $means i32) (result f64)
+    (local $j i32) (local $q i32) (local $t i32) (local $t0 i32) (local $end i32) (local $v v128) (local $mv v128)
+    (local $acc v128) (local $m f64) (local $x f64) (local $s f64)
+    (local.set $t0 (i32.add (local.get $tmp) (i32.shl (local.get $from) (i32.const 3))))
+    (local.set $end (i32.add (local.get $tmp) (i32.shl (local.get $to) (i32.const 3))))
+    (local.set $t (local.get $t0))
     (block $zb (loop $zl
       (br_if $zb (i32.ge_u (local.get $t) (local.get $end)))
-      (v128.store (local.get $t) (v128.const i64x2 0 0))
-      (local.set $t (i32.add (local.get $t) (i32.const 16)))
+      (f64.store (local.get $t) (f64.const 0))
+      (local.set $t (i32.add (local.get $t) (i32.const 8)))
       (br $zl)))
     (block $jb (loop $jl
       (br_if $jb (i32.ge_u (local.get $j) (local.get $n)))
-      (local.set $q (i32.add (local.get $base) (i32.mul (local.get $j) (local.get $stride))))
-      (local.set $t (local.get $tmp))
+      (local.set $m (f64.load (i32.add (local.get $means) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $mv (f64x2.splat (local.get $m)))
+      (local.set $q (i32.add (i32.add (local.get $base) (i32.mul (local.get $j) (local.get $stride)))
+        (i32.shl (local.get $from) (i32.const 3))))
+      (local.set $t (local.get $t0))
       (block $b (loop $l
-        (br_if $b (i32.ge_u (local.get $t) (local.get $end)))
-        (local.set $v (v128.load (local.get $q)))
+        (br_if $b (i32.gt_u (i32.add (local.get $t) (i32.const 16)) (local.get $end)))
+        (local.set $v (f64x2.sub (v128.load (local.get $q)) (local.get $mv)))
         (v128.store (local.get $t) (f64x2.add (v128.load (local.get $t)) (f64x2.mul (local.get $v) (local.get $v))))
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (local.set $t (i32.add (local.get $t) (i32.const 16)))
         (br $l)))
+      (if (i32.lt_u (local.get $t) (local.get $end)) (then
+        (local.set $x (f64.sub (f64.load (local.get $q)) (local.get $m)))
+        (f64.store (local.get $t) (f64.add (f64.load (local.get $t)) (f64.mul (local.get $x) (local.get $x))))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jl)))
-    (local.set $t (local.get $tmp))
+    (local.set $t (local.get $t0))
     (block $sb (loop $sl
-      (br_if $sb (i32.ge_u (local.get $t) (local.get $end)))
+      (br_if $sb (i32.gt_u (i32.add (local.get $t) (i32.const 16)) (local.get $end)))
       (local.set $v (v128.load (local.get $t)))
       (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (local.get $v))))
       (local.set $t (i32.add (local.get $t) (i32.const 16)))
       (br $sl)))
-    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+    (if (i32.lt_u (local.get $t) (local.get $end)) (then
+      (local.set $x (f64.load (local.get $t)))
+      (local.set $s (f64.add (local.get $s) (f64.mul (local.get $x) (local.get $x))))))
+    (local.get $s))
 
   ;; Gram matrix XᵀX of n columns (n a multiple of 4; m rows, m a multiple of 4; padding rows are
   ;; zeros), added into out (n × n f64, row-major, zeroed by the caller). Column i lives at byte offset

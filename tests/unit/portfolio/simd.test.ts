@@ -143,6 +143,26 @@ describe('WebAssembly SIMD kernels', () => {
     close(e.simd.flat(), e.js.flat());
   });
 
+  it('Ledoit-Wolf on uncentred columns keeps its precision when the mean return dwarfs its spread', () => {
+    let seed = 5;
+    const u = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646 - 0.5;
+    const columns = Array.from({ length: 8 }, (_, j) => {
+      const c = new Float64Array(500);
+      let p = 10;
+      for (let i = 0; i < 500; i++) {
+        p *= 1.01 + 1e-4 * u();
+        c[i] = i < j * 20 ? NaN : p;
+      }
+      return c;
+    });
+    const p: Frame = { dates: Array.from({ length: 500 }, (_, i) => String(i)), tickers: columns.map((_, j) => `D${j}`), columns };
+    const lw = both(() => ledoitWolf(p));
+    close(lw.simd.cov.flat(), lw.js.cov.flat());
+    expect(lw.simd.delta).toBeCloseTo(lw.js.delta, 12);
+    const S = both(() => sampleCov(p));
+    close(S.simd.flat(), S.js.flat());
+  });
+
   it('a gap inside a listed range, a zero price and log returns take the JS path and give its figures and errors', () => {
     const gap = walk(6, 80, () => 0, 5, [[2, 40]]);
     expect(loadPrices(gap), 'a gap takes the JS path').toBeNull();
