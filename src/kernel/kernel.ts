@@ -6,7 +6,7 @@ import type { Instrument } from '../core/instrument.ts';
 import type { Order } from '../core/order.ts';
 import { Ledger } from '../core/ledger.ts';
 import type { PreTradeDecision } from '../core/ports.ts';
-import { fromUnits, toUnits } from '../core/precision.ts';
+import { toUnits } from '../core/precision.ts';
 import { AlgoRunner } from '../execution/algo-runner.ts';
 import type { RunnerMarket } from '../execution/algo-runner.ts';
 import { createAlgo } from '../execution/algos/index.ts';
@@ -19,6 +19,7 @@ import type { EngineCore, KernelContext } from './context.ts';
 import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
 import { busFeed } from './bus-feed.ts';
 import { ClockFeed } from './clock-feed.ts';
+import { ledgerKey, memoMarkOf } from './pms-inputs.ts';
 import { bookDto, quoteDto, tradeDto } from './dto-mapping.ts';
 import { DomainBus } from './domain-bus.ts';
 import { projectAccountOnOrders, projectFills, projectOrders, projectRisk } from './projections.ts';
@@ -222,24 +223,12 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
           },
           watchdogOpts,
         );
-  const pmsMarks = new Map<string, { units: bigint; value: number }>();
   const pms = new PmsLoop({
     clock,
     symbols: () => symbols,
-    markOf: (s) => {
-      const i = inst(s);
-      const m = hub.mark(s);
-      if (!i || m === undefined) return undefined;
-      // Asked every second per symbol; the mark moves only on a print, and the decimal round trip is not free.
-      const last = pmsMarks.get(s);
-      if (last !== undefined && last.units === m) return last.value;
-      const value = Number(fromUnits(m, i.priceDecimals));
-      pmsMarks.set(s, { units: m, value });
-      return value;
-    },
+    markOf: memoMarkOf(inst, (s) => hub.mark(s)),
     portfolio: () => valuation.pmsPortfolio(),
-    // What pmsPortfolio reads of the ledger: the loop reuses its last snapshot while none of it (nor a mark) moved.
-    portfolioKey: () => [ledger.cashUnits, ledger.realizedUnits, ledger.feeUnits, ...ledger.allPositions().flatMap((p) => [p.symbol, p.qtyUnits, p.costUnits, p.realizedUnits, p.feeUnits])],
+    portfolioKey: () => ledgerKey(ledger),
     seed: (s) => hub.candles(s, '1m', 1440).map((c) => ({ time: c.time + 60_000, price: c.close })),
     escalate: (action, f) => {
       const to = action === 'halt' ? 'HALTED' : 'REDUCING';
