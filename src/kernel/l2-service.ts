@@ -3,7 +3,8 @@ import type { QueueOptions } from '../approval/queue.ts';
 import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalCycleDto, SignalDto, SignalsDto } from '../contract/l2-dto.ts';
 import { DomainError } from '../core/errors.ts';
 import type { DomainErrorCode } from '../core/errors.ts';
-import { aggregateDaily, DAY_MS, utcDayStart } from '../marketdata/daily.ts';
+import { utcDayStart } from '../marketdata/daily.ts';
+import { DailyBarSync } from '../marketdata/daily-sync.ts';
 import type { DailyBar } from '../marketdata/daily.ts';
 import { BarHistory } from '../signals/bars.ts';
 import { SignalCycle } from '../signals/cycle.ts';
@@ -72,7 +73,7 @@ export class L2Service {
   readonly #portfolio: PortfolioOptions;
   readonly #lastRun = new Map<string, number>();
   /** closeTime of each symbol's last daily bar held. */
-  readonly #lastBar = new Map<string, number>();
+  readonly #bars = new DailyBarSync();
   readonly #dailyHistory: L2Options['dailyHistory'];
   /** Where each symbol's daily history before the session came from (real, synthetic), for the operator. */
   readonly #dailySources = new Map<string, string>();
@@ -266,7 +267,7 @@ export class L2Service {
       try {
         for (const b of h.bars) if (b.closeTime <= today) this.#history.append(symbol, b);
         const last = h.bars.filter((b) => b.closeTime <= today).at(-1);
-        if (last) this.#lastBar.set(symbol, last.closeTime);
+        if (last) this.#bars.held(symbol, last.closeTime);
         this.#dailySources.set(symbol, h.source);
       } catch (err) {
         this.#log('warn', `daily history of ${symbol} not used: ${err instanceof Error ? err.message : String(err)}`);
@@ -283,12 +284,10 @@ export class L2Service {
     this.#seedDaily();
     const now = this.#ctx.clock.now();
     for (const i of this.#ctx.instruments.all()) {
-      const last = this.#lastBar.get(i.symbol) ?? -Infinity;
-      if (now - last < DAY_MS) continue;
-      for (const b of aggregateDaily(this.#ctx.hub.candles(i.symbol, '1m', 2000), now, last)) {
+      for (const b of this.#bars.next(i.symbol, now, () => this.#ctx.hub.candles(i.symbol, '1m', 2000))) {
         try {
           this.#history.append(i.symbol, b);
-          this.#lastBar.set(i.symbol, b.closeTime);
+          this.#bars.held(i.symbol, b.closeTime);
         } catch (err) {
           this.#log('warn', `daily bar of ${i.symbol} at ${b.time} not used: ${err instanceof Error ? err.message : String(err)}`);
         }
