@@ -1,3 +1,4 @@
+import { isPending } from '../approval/proposal.ts';
 import { ApprovalQueue } from '../approval/queue.ts';
 import type { QueueOptions } from '../approval/queue.ts';
 import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalCycleDto, SignalDto, SignalsDto } from '../contract/l2-dto.ts';
@@ -72,7 +73,7 @@ export class L2Service {
   readonly #autoPropose: boolean;
   readonly #portfolio: PortfolioOptions;
   readonly #lastRun = new Map<string, number>();
-  /** closeTime of each symbol's last daily bar held. */
+  /** The daily bars held per symbol and when the next can have closed. */
   readonly #bars = new DailyBarSync();
   readonly #dailyHistory: L2Options['dailyHistory'];
   /** Where each symbol's daily history before the session came from (real, synthetic), for the operator. */
@@ -83,6 +84,14 @@ export class L2Service {
   #pinned: number | undefined;
   #timers: number[] = [];
   #running = false;
+  /**
+   * The expiry sweep runs on the grid start + k·sweepMs, as a periodic timer would, but only while
+   * proposals wait: with none it idles (a replay or backtest without proposals would otherwise pay
+   * a timer and a store scan every simulated second) and is re-armed at the next grid time when one
+   * is created or becomes pending again, so a proposal expires at the same engine time.
+   */
+  #sweepOrigin = 0;
+  #lastSweepAt = -Infinity;
 
   constructor(ctx: EngineCore, stores: L2Stores, publish: L2Publish, log: Log, o: L2Options = {}) {
     this.#ctx = ctx;
@@ -112,8 +121,14 @@ export class L2Service {
         if (st.mode !== 'HALTED') return null;
         return `trading is HALTED${st.cause ? ` (${st.cause.code}: ${st.cause.message})` : ''}`;
       },
-      onCreated: (p) => publish.created(p),
-      onUpdated: (p) => publish.updated(p),
+      onCreated: (p) => {
+        if (isPending(p.status)) this.#armSweep();
+        publish.created(p);
+      },
+      onUpdated: (p) => {
+        if (isPending(p.status)) this.#armSweep();
+        publish.updated(p);
+      },
       options: o.queue,
     });
   }
@@ -148,11 +163,30 @@ export class L2Service {
       this.#guarded('signal cycle', () => this.runCycle(this.#autoPropose));
       this.#timers[0] = clock.schedule(clock.now() + this.#everyMs, cycleTick);
     };
-    const sweepTick = (): void => {
-      this.#guarded('approval expiry sweep', () => this.queue.expireDue());
-      this.#timers[1] = clock.schedule(clock.now() + this.#sweepMs, sweepTick);
-    };
-    this.#timers = [this.#everyMs > 0 ? clock.schedule(clock.now() + this.#everyMs, cycleTick) : -1, clock.schedule(clock.now() + this.#sweepMs, sweepTick)];
+    this.#sweepOrigin = clock.now();
+    this.#lastSweepAt = -Infinity;
+    // The first sweep runs whatever the queue holds: proposals may wait from before a restart.
+    this.#timers = [this.#everyMs > 0 ? clock.schedule(clock.now() + this.#everyMs, cycleTick) : -1, clock.schedule(clock.now() + this.#sweepMs, this.#sweepTick)];
+  }
+
+  readonly #sweepTick = (): void => {
+    const clock = this.#ctx.clock;
+    this.#timers[1] = -1;
+    this.#lastSweepAt = clock.now();
+    let waiting = 1;
+    this.#guarded('approval expiry sweep', () => (waiting = this.queue.sweep().waiting));
+    if (waiting > 0 && this.#running && this.#timers[1] === -1) this.#timers[1] = clock.schedule(clock.now() + this.#sweepMs, this.#sweepTick);
+  };
+
+  /** Re-arms an idle sweep at the next grid time it has not yet run at. */
+  #armSweep(): void {
+    if (!this.#running || this.#timers[1] !== -1) return;
+    const clock = this.#ctx.clock;
+    const now = clock.now();
+    const step = this.#sweepMs;
+    let at = this.#sweepOrigin + Math.max(1, Math.ceil((now - this.#sweepOrigin) / step)) * step;
+    if (at <= this.#lastSweepAt) at += step;
+    this.#timers[1] = clock.schedule(at, this.#sweepTick);
   }
 
   stop(): void {
