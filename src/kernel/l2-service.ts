@@ -3,6 +3,7 @@ import { ApprovalQueue } from '../approval/queue.ts';
 import type { QueueOptions } from '../approval/queue.ts';
 import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalCycleDto, SignalDto, SignalsDto } from '../contract/l2-dto.ts';
 import { DomainError } from '../core/errors.ts';
+import { UNIT_DECIMALS } from '../risk/limits.ts';
 import type { DomainErrorCode } from '../core/errors.ts';
 import { utcDayStart } from '../marketdata/daily.ts';
 import { DailyBarSync } from '../marketdata/daily-sync.ts';
@@ -235,7 +236,10 @@ export class L2Service {
   target(): PortfolioTargetDto {
     // No cycle yet this session, or alphas changed since: run one so the target reflects them now.
     if (this.#ranVersion !== this.registry.version) this.runCycle(false);
-    const drawdown = (this.#ctx.risk.status().loss?.drawdownPct.daily ?? 0) / 100;
+    // The daily drawdown as risk.status reports it (percent, from pct units), read without building
+    // that whole DTO: an auto-proposing cycle asks for the target every minute.
+    const dd = this.#ctx.risk.service.loss?.drawdownPct.daily;
+    const drawdown = (dd === undefined ? 0 : Number(dd) / 10 ** UNIT_DECIMALS.pct) / 100;
     return computeTargets(this.#ctx, this.#cycle.current(), this.#view, Math.max(0, drawdown), this.#stores.signals.lastCycle()?.id ?? null, this.#portfolio);
   }
 

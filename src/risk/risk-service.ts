@@ -418,6 +418,11 @@ export class RiskService {
     return r;
   }
 
+  /** The loss view (day P&L, drawdowns) as of the last equity observed; what status().loss holds, without building the rest. */
+  get loss(): LossView | undefined {
+    return this.watermarks.view();
+  }
+
   status(): RiskStatus {
     const t = this.state.current;
     return {

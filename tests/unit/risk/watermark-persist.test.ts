@@ -62,6 +62,15 @@ describe('RiskService: watermark persistence', () => {
     expect(drawdownPct(cash('1020000'), cash('990000'))).toBeGreaterThan(0n);
   });
 
+  it('when equity is observed then the loss accessor is what status reports', () => {
+    const svc = service(new MemoryRiskStore());
+    expect(svc.loss).toBeUndefined();
+    svc.onEquity(cash('1000000'), T0);
+    svc.onEquity(cash('970000'), T0 + 1000);
+    expect(svc.loss).toBe(svc.status().loss);
+    expect(svc.loss?.drawdownPct.daily).toBe(drawdownPct(cash('1000000'), cash('970000')));
+  });
+
   it('when a day rolls over then the new day is written at once', () => {
     const store = new CountingStore();
     const svc = service(store);
