@@ -234,12 +234,18 @@ export class ApprovalQueue {
 
   /** Expires every waiting proposal past its TTL or beyond its price band; returns them. */
   expireDue(): Proposal[] {
-    const out: Proposal[] = [];
-    for (const p of this.#d.store.pending()) {
+    return this.sweep().expired;
+  }
+
+  /** expireDue, and how many proposals still wait after it (the sweep's owner idles at none). */
+  sweep(): { expired: Proposal[]; waiting: number } {
+    const expired: Proposal[] = [];
+    const pending = this.#d.store.pending();
+    for (const p of pending) {
       const why = this.#staleness(p);
-      if (why) out.push(this.#expire(p, why));
+      if (why) expired.push(this.#expire(p, why));
     }
-    return out;
+    return { expired, waiting: pending.length - expired.length };
   }
 
   policies(): AutoApprovePolicyDto[] {

@@ -1,9 +1,12 @@
+import { isPending } from '../approval/proposal.ts';
 import { ApprovalQueue } from '../approval/queue.ts';
 import type { QueueOptions } from '../approval/queue.ts';
 import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalCycleDto, SignalDto, SignalsDto } from '../contract/l2-dto.ts';
 import { DomainError } from '../core/errors.ts';
+import { UNIT_DECIMALS } from '../risk/limits.ts';
 import type { DomainErrorCode } from '../core/errors.ts';
-import { aggregateDaily, DAY_MS, utcDayStart } from '../marketdata/daily.ts';
+import { utcDayStart } from '../marketdata/daily.ts';
+import { DailyBarSync } from '../marketdata/daily-sync.ts';
 import type { DailyBar } from '../marketdata/daily.ts';
 import { BarHistory } from '../signals/bars.ts';
 import { SignalCycle } from '../signals/cycle.ts';
@@ -71,8 +74,8 @@ export class L2Service {
   readonly #autoPropose: boolean;
   readonly #portfolio: PortfolioOptions;
   readonly #lastRun = new Map<string, number>();
-  /** closeTime of each symbol's last daily bar held. */
-  readonly #lastBar = new Map<string, number>();
+  /** The daily bars held per symbol and when the next can have closed. */
+  readonly #bars = new DailyBarSync();
   readonly #dailyHistory: L2Options['dailyHistory'];
   /** Where each symbol's daily history before the session came from (real, synthetic), for the operator. */
   readonly #dailySources = new Map<string, string>();
@@ -82,6 +85,14 @@ export class L2Service {
   #pinned: number | undefined;
   #timers: number[] = [];
   #running = false;
+  /**
+   * The expiry sweep runs on the grid start + k·sweepMs, as a periodic timer would, but only while
+   * proposals wait: with none it idles (a replay or backtest without proposals would otherwise pay
+   * a timer and a store scan every simulated second) and is re-armed at the next grid time when one
+   * is created or becomes pending again, so a proposal expires at the same engine time.
+   */
+  #sweepOrigin = 0;
+  #lastSweepAt = -Infinity;
 
   constructor(ctx: EngineCore, stores: L2Stores, publish: L2Publish, log: Log, o: L2Options = {}) {
     this.#ctx = ctx;
@@ -111,8 +122,14 @@ export class L2Service {
         if (st.mode !== 'HALTED') return null;
         return `trading is HALTED${st.cause ? ` (${st.cause.code}: ${st.cause.message})` : ''}`;
       },
-      onCreated: (p) => publish.created(p),
-      onUpdated: (p) => publish.updated(p),
+      onCreated: (p) => {
+        if (isPending(p.status)) this.#armSweep();
+        publish.created(p);
+      },
+      onUpdated: (p) => {
+        if (isPending(p.status)) this.#armSweep();
+        publish.updated(p);
+      },
       options: o.queue,
     });
   }
@@ -147,11 +164,30 @@ export class L2Service {
       this.#guarded('signal cycle', () => this.runCycle(this.#autoPropose));
       this.#timers[0] = clock.schedule(clock.now() + this.#everyMs, cycleTick);
     };
-    const sweepTick = (): void => {
-      this.#guarded('approval expiry sweep', () => this.queue.expireDue());
-      this.#timers[1] = clock.schedule(clock.now() + this.#sweepMs, sweepTick);
-    };
-    this.#timers = [this.#everyMs > 0 ? clock.schedule(clock.now() + this.#everyMs, cycleTick) : -1, clock.schedule(clock.now() + this.#sweepMs, sweepTick)];
+    this.#sweepOrigin = clock.now();
+    this.#lastSweepAt = -Infinity;
+    // The first sweep runs whatever the queue holds: proposals may wait from before a restart.
+    this.#timers = [this.#everyMs > 0 ? clock.schedule(clock.now() + this.#everyMs, cycleTick) : -1, clock.schedule(clock.now() + this.#sweepMs, this.#sweepTick)];
+  }
+
+  readonly #sweepTick = (): void => {
+    const clock = this.#ctx.clock;
+    this.#timers[1] = -1;
+    this.#lastSweepAt = clock.now();
+    let waiting = 1;
+    this.#guarded('approval expiry sweep', () => (waiting = this.queue.sweep().waiting));
+    if (waiting > 0 && this.#running && this.#timers[1] === -1) this.#timers[1] = clock.schedule(clock.now() + this.#sweepMs, this.#sweepTick);
+  };
+
+  /** Re-arms an idle sweep at the next grid time it has not yet run at. */
+  #armSweep(): void {
+    if (!this.#running || this.#timers[1] !== -1) return;
+    const clock = this.#ctx.clock;
+    const now = clock.now();
+    const step = this.#sweepMs;
+    let at = this.#sweepOrigin + Math.max(1, Math.ceil((now - this.#sweepOrigin) / step)) * step;
+    if (at <= this.#lastSweepAt) at += step;
+    this.#timers[1] = clock.schedule(at, this.#sweepTick);
   }
 
   stop(): void {
@@ -200,7 +236,10 @@ export class L2Service {
   target(): PortfolioTargetDto {
     // No cycle yet this session, or alphas changed since: run one so the target reflects them now.
     if (this.#ranVersion !== this.registry.version) this.runCycle(false);
-    const drawdown = (this.#ctx.risk.status().loss?.drawdownPct.daily ?? 0) / 100;
+    // The daily drawdown as risk.status reports it (percent, from pct units), read without building
+    // that whole DTO: an auto-proposing cycle asks for the target every minute.
+    const dd = this.#ctx.risk.service.loss?.drawdownPct.daily;
+    const drawdown = (dd === undefined ? 0 : Number(dd) / 10 ** UNIT_DECIMALS.pct) / 100;
     return computeTargets(this.#ctx, this.#cycle.current(), this.#view, Math.max(0, drawdown), this.#stores.signals.lastCycle()?.id ?? null, this.#portfolio);
   }
 
@@ -266,7 +305,7 @@ export class L2Service {
       try {
         for (const b of h.bars) if (b.closeTime <= today) this.#history.append(symbol, b);
         const last = h.bars.filter((b) => b.closeTime <= today).at(-1);
-        if (last) this.#lastBar.set(symbol, last.closeTime);
+        if (last) this.#bars.held(symbol, last.closeTime);
         this.#dailySources.set(symbol, h.source);
       } catch (err) {
         this.#log('warn', `daily history of ${symbol} not used: ${err instanceof Error ? err.message : String(err)}`);
@@ -283,12 +322,10 @@ export class L2Service {
     this.#seedDaily();
     const now = this.#ctx.clock.now();
     for (const i of this.#ctx.instruments.all()) {
-      const last = this.#lastBar.get(i.symbol) ?? -Infinity;
-      if (now - last < DAY_MS) continue;
-      for (const b of aggregateDaily(this.#ctx.hub.candles(i.symbol, '1m', 2000), now, last)) {
+      for (const b of this.#bars.next(i.symbol, now, () => this.#ctx.hub.candles(i.symbol, '1m', 2000))) {
         try {
           this.#history.append(i.symbol, b);
-          this.#lastBar.set(i.symbol, b.closeTime);
+          this.#bars.held(i.symbol, b.closeTime);
         } catch (err) {
           this.#log('warn', `daily bar of ${i.symbol} at ${b.time} not used: ${err instanceof Error ? err.message : String(err)}`);
         }

@@ -54,7 +54,7 @@ export class PmsLoop implements GuardLink {
   private last: RiskMetricsDto | undefined;
   private flags: RiskFlagDto[] = [];
   private snap: { key: readonly unknown[]; portfolio: PmsPortfolio } | undefined;
-  private lastSample: { key: string; symbols: string[]; marks: (number | undefined)[] } | undefined;
+  private lastSample: { version: number; bucket: number; symbols: string[]; marks: (number | undefined)[] } | undefined;
 
   constructor(deps: PmsLoopDeps) {
     this.d = deps;
@@ -80,22 +80,28 @@ export class PmsLoop implements GuardLink {
   sample(): void {
     const now = this.d.clock.now();
     const symbols = this.d.symbols();
-    const marks = symbols.map((s) => this.d.markOf(s));
-    const key = this.monitor.sampleKey(now);
+    const version = this.monitor.sampleVersion;
+    const bucket = this.monitor.sampleBucket(now);
     const last = this.lastSample;
     // The same marks in the same return bucket, nothing seeded since: the sample would change
-    // nothing but the sampling clock (the marks move on prints; this runs every second).
-    if (last !== undefined && last.key === key && last.symbols.length === symbols.length && last.symbols.every((s, i) => s === symbols[i] && Object.is(last.marks[i], marks[i]))) {
-      this.monitor.observeTime(now);
-      return;
+    // nothing but the sampling clock (the marks move on prints; this runs every second, so the
+    // check allocates nothing and stops at the first difference).
+    if (last !== undefined && last.version === version && last.bucket === bucket && last.symbols.length === symbols.length) {
+      let same = true;
+      for (let i = 0; same && i < symbols.length; i++) same = last.symbols[i] === symbols[i] && Object.is(last.marks[i], this.d.markOf(symbols[i]!));
+      if (same) {
+        this.monitor.observeTime(now);
+        return;
+      }
     }
+    const marks = symbols.map((s) => this.d.markOf(s));
     const prices: Record<string, number> = {};
     symbols.forEach((s, i) => {
       const p = marks[i];
       if (p !== undefined && p > 0) prices[s] = p;
     });
     this.monitor.observePrices(now, prices);
-    this.lastSample = { key: this.monitor.sampleKey(now), symbols: [...symbols], marks };
+    this.lastSample = { version: this.monitor.sampleVersion, bucket: this.monitor.sampleBucket(now), symbols: [...symbols], marks };
   }
 
   private runCycle(): void {

@@ -121,7 +121,16 @@ export class PmsMonitor {
 
   /** Changes whenever a sample could land differently: a new return bucket or a seed (the prices' version), or a new bucket of `now`. */
   sampleKey(now: number): string {
-    return `${this.prices.version}|${Math.floor(now / this.config.returnIntervalMs)}`;
+    return `${this.sampleVersion}|${this.sampleBucket(now)}`;
+  }
+
+  /** The two parts of `sampleKey`, as numbers: the loop compares them every second without building a string. */
+  get sampleVersion(): number {
+    return this.prices.version;
+  }
+
+  sampleBucket(now: number): number {
+    return Math.floor(now / this.config.returnIntervalMs);
   }
 
   /**

@@ -72,9 +72,35 @@ export class EquityWatermarks {
     this.dayOffsetMs = opts.dayOffsetMs ?? 0;
   }
 
+  /**
+   * Counts observations that changed the marks or the last equity (not the bare time): the owner
+   * persists the snapshot only when this moved, so an unchanged equity costs no write.
+   */
+  private changes = 0;
+
+  get changeCount(): number {
+    return this.changes;
+  }
+
   /** Feeds the current equity (cash + positions at mark); rolls periods over at their boundary. */
   observe(equityUnits: bigint, now: number): LossView {
     const prev = this.snap;
+    // Within the day of the last observation no period can roll over (weeks and months start at a
+    // day's start, in the same shifted time), so the three period starts need not be recomputed:
+    // the replay and backtest clocks call this once a simulated second.
+    if (prev && now >= prev.marks.daily.start && now < prev.marks.daily.start + DAY_MS && now >= prev.at) {
+      if (equityUnits === prev.lastEquityUnits) {
+        // Same equity, same periods: peaks and view stand; only the time moves.
+        this.snap = { marks: prev.marks, lastEquityUnits: equityUnits, at: now };
+        return this.view()!;
+      }
+      const pm = prev.marks;
+      const up = (m: PeriodMark): PeriodMark => (equityUnits > m.peakEquityUnits ? { start: m.start, startEquityUnits: m.startEquityUnits, peakEquityUnits: equityUnits } : m);
+      this.snap = { marks: { daily: up(pm.daily), weekly: up(pm.weekly), monthly: up(pm.monthly) }, lastEquityUnits: equityUnits, at: now };
+      this.viewOfSnap = undefined;
+      this.changes++;
+      return this.view()!;
+    }
     const marks = {} as Record<Period, PeriodMark>;
     for (const p of PERIODS) {
       const start = periodStart(p, now, this.dayOffsetMs);
@@ -89,6 +115,7 @@ export class EquityWatermarks {
     }
     this.snap = { marks, lastEquityUnits: equityUnits, at: now };
     this.viewOfSnap = undefined;
+    this.changes++;
     return this.view()!;
   }
 

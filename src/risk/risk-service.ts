@@ -119,6 +119,8 @@ export class RiskService {
   private readonly stateCache = new ProjectedStateCache();
   private lastPersist = -Infinity;
   private lastDayStart: number | undefined;
+  /** The watermarks' change count at the last write (-1: nothing written by this instance yet). */
+  private persistedChanges = -1;
 
   constructor(deps: RiskServiceDeps, now: number) {
     this.deps = deps;
@@ -357,12 +359,19 @@ export class RiskService {
   /** Equity now (cash + positions at mark): updates watermarks and the drawdown breaker. */
   onEquity(equityUnits: bigint, now: number): BreakerEvent[] {
     const view = this.watermarks.observe(equityUnits, now);
-    const snap = this.watermarks.snapshot()!;
-    const dayStart = snap.marks.daily.start;
-    if (dayStart !== this.lastDayStart || now - this.lastPersist >= WATERMARK_PERSIST_MS) {
-      this.deps.store.setMeta(WATERMARK_KEY, watermarksToJson(snap));
-      this.lastPersist = now;
-      this.lastDayStart = dayStart;
+    // Written only when the marks or the equity moved since the last write (a flat equity, most
+    // seconds of a replay or an idle account, costs no write), and then at most every few seconds
+    // unless a period rolled over; a change held back is written at the first call past the wait.
+    const changes = this.watermarks.changeCount;
+    if (changes !== this.persistedChanges) {
+      const snap = this.watermarks.snapshot()!;
+      const dayStart = snap.marks.daily.start;
+      if (dayStart !== this.lastDayStart || now - this.lastPersist >= WATERMARK_PERSIST_MS) {
+        this.deps.store.setMeta(WATERMARK_KEY, watermarksToJson(snap));
+        this.lastPersist = now;
+        this.lastDayStart = dayStart;
+        this.persistedChanges = changes;
+      }
     }
     return this.handle(this.breakers.observeDrawdown(view.drawdownPct.daily, now), now);
   }
@@ -407,6 +416,11 @@ export class RiskService {
     const r = this.state.resume(to, confirm, cause, now);
     if (r.ok && r.transition) this.logTransition(r.transition);
     return r;
+  }
+
+  /** The loss view (day P&L, drawdowns) as of the last equity observed; what status().loss holds, without building the rest. */
+  get loss(): LossView | undefined {
+    return this.watermarks.view();
   }
 
   status(): RiskStatus {
