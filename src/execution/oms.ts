@@ -9,7 +9,7 @@ import { applyFillInPlace, undoFill } from './fill-in-place.ts';
 import { blankOrder, externalOrder } from './order-draft.ts';
 import type { ExternalOrderSpec } from './order-draft.ts';
 import { orderEventOf } from './order-events.ts';
-import { ReservedCash, scanReservedCash, scanWorkingUnits } from './reserved-cash.ts';
+import { ReservedCash, scanReservedCash } from './reserved-cash.ts';
 import type { ReserveFacts } from './reserved-cash.ts';
 import type { ChildRequest, HeldOrder, HeldRequest, OmsDeps, ParentRequest, PlaceRequest, ReplaceRequest, SubmitOutcome } from './oms-types.ts';
 
@@ -91,7 +91,7 @@ export class Oms {
 
   /** Remaining quantity working on one side of an instrument (reserved-cash.ts); a child being checked passes its parent as `except`. */
   workingUnits(symbol: string, side: Side, except?: string | null): bigint {
-    return scanWorkingUnits(this.openValuesOf(symbol), side, except ? this.orders.get(except) : undefined, except ?? null, this.reserveFacts);
+    return this.reserved.workingUnits(symbol, side, except ? this.orders.get(except) : undefined, except ?? null);
   }
 
   /** Cash held back for working buys (direct orders and algo parents): remaining qty at the reserve price plus the taker fee (reserved-cash.ts). */

@@ -78,6 +78,13 @@ export class ReservedCash {
   private readonly flat = new Map<string, bigint>();
   private flatSum = 0n;
   private readonly grouped = new Map<string, { cash: bigint; group: string }>();
+  /**
+   * The same for scanWorkingUnits (structural check, per order): each order's counted remainder,
+   * sums per symbol and side outside one-cancels-other groups, and the group members apart.
+   */
+  private readonly units = new Map<string, { o: Order; rem: bigint }>();
+  private readonly unitSums = new Map<string, { buy: bigint; sell: bigint }>();
+  private readonly groupedUnits = new Map<string, Order>();
 
   private readonly instruments: InstrumentRegistry;
   private readonly facts: ReserveFacts;
@@ -91,6 +98,16 @@ export class ReservedCash {
   refresh(o: Order, open: boolean): void {
     this.drop(o.id);
     if (!open) return;
+    if (o.parentId === null && !this.facts.awaiting(o.id)) {
+      if (o.ocoGroup !== null) this.groupedUnits.set(o.id, o);
+      else {
+        const rem = remainingUnits(o);
+        this.units.set(o.id, { o, rem });
+        let sums = this.unitSums.get(o.symbol);
+        if (!sums) this.unitSums.set(o.symbol, (sums = { buy: 0n, sell: 0n }));
+        sums[o.side] += rem;
+      }
+    }
     const cash = cashHeldBy(o, this.instruments, this.facts);
     if (cash === undefined) return;
     if (o.ocoGroup === null) {
@@ -106,12 +123,34 @@ export class ReservedCash {
       this.flat.delete(id);
     }
     this.grouped.delete(id);
+    this.groupedUnits.delete(id);
+    const u = this.units.get(id);
+    if (u !== undefined) {
+      this.unitSums.get(u.o.symbol)![u.o.side] -= u.rem;
+      this.units.delete(id);
+    }
   }
 
   clear(): void {
     this.flat.clear();
     this.grouped.clear();
     this.flatSum = 0n;
+    this.units.clear();
+    this.unitSums.clear();
+    this.groupedUnits.clear();
+  }
+
+  /** scanWorkingUnits over one symbol's open orders, from the running sums. */
+  workingUnits(symbol: string, side: Side, except: Order | undefined, exceptId: string | null): bigint {
+    let sum = this.unitSums.get(symbol)?.[side] ?? 0n;
+    if (exceptId !== null) {
+      const u = this.units.get(exceptId);
+      if (u !== undefined && u.o.symbol === symbol && u.o.side === side) sum -= u.rem;
+    }
+    if (this.groupedUnits.size === 0) return sum;
+    const members: Order[] = [];
+    for (const o of this.groupedUnits.values()) if (o.symbol === symbol && o.side === side && o.id !== exceptId) members.push(o);
+    return sum + scanWorkingUnits(members, side, except, exceptId, this.facts);
   }
 
   total(except: Order | undefined): bigint {

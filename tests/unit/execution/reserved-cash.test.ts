@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Oms } from '../../../src/execution/oms.ts';
+import { scanWorkingUnits } from '../../../src/execution/reserved-cash.ts';
+import type { ReserveFacts } from '../../../src/execution/reserved-cash.ts';
+import { worksChildren } from '../../../src/core/order.ts';
 import { omsHarness } from '../../fixtures/engine/oms-harness.ts';
 import { makeFillRecord, makeOrder, makeVenueFill } from '../../fixtures/engine/orders.ts';
 
@@ -11,10 +14,21 @@ import { makeFillRecord, makeOrder, makeVenueFill } from '../../fixtures/engine/
 
 const SYMBOLS = ['BTC/USD', 'ETH/USD'] as const;
 
+
 function expectRunningEqualsScan(oms: Oms): void {
   expect(oms.reservedCashUnits()).toBe(oms.reservedCashUnitsByScan());
   for (const o of oms.openOrders()) expect(oms.reservedCashUnits(o.id)).toBe(oms.reservedCashUnitsByScan(o.id));
   expect(oms.reservedCashUnits('T-NOPE')).toBe(oms.reservedCashUnitsByScan('T-NOPE'));
+  // Working units per symbol and side (the structural check's), against the scan of that symbol's open orders.
+  const facts: ReserveFacts = { reservePrice: () => undefined, awaiting: (id) => oms.heldByStrata(oms.get(id)!) && !worksChildren(oms.get(id)!) };
+  for (const symbol of SYMBOLS) {
+    for (const side of ['buy', 'sell'] as const) {
+      for (const except of [undefined, 'T-NOPE', ...oms.openOrders().map((o) => o.id)]) {
+        const scan = scanWorkingUnits(oms.openOrdersOf(symbol), side, except ? oms.get(except) : undefined, except ?? null, facts);
+        expect(oms.workingUnits(symbol, side, except)).toBe(scan);
+      }
+    }
+  }
 }
 
 type Op =
@@ -42,8 +56,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('end' as const), pick: fc.nat(), how: fc.constantFrom('cancelled' as const, 'rejected' as const, 'expired' as const, 'cancel' as const) }),
 );
 
-describe('Oms.reservedCashUnits (running figure)', () => {
-  it('when orders are placed, held, replaced, filled, resized, cancelled and rejected in any order then the running reserved cash equals the full scan', () => {
+describe('Oms.reservedCashUnits and workingUnits (running figures)', () => {
+  it('when orders are placed, held, replaced, filled, resized, cancelled and rejected in any order then the running reserved cash and working units equal the full scans', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 40 }), (ops) => {
         const h = omsHarness({ initialCash: '100000000' });
