@@ -315,7 +315,7 @@ export async function benchKernelTape(runs = 1): Promise<TapeBench> {
   return out.find((o) => o.eventsPerSecond === m) ?? out[0]!;
 }
 
-export function kernelReport(rt: RoundTripBench[], burst: BurstBench[], tape: TapeBench): string[] {
+export function kernelReport(rt: RoundTripBench[], burst: BurstBench[], tape: TapeBench | undefined): string[] {
   const anchor = rt.find((r) => r.durability === 'full');
   const lines = ['kernel: in-process place → fill round trip on a SimClock (handlers called directly, venue latency 0):'];
   for (const r of rt) {
@@ -331,14 +331,17 @@ export function kernelReport(rt: RoundTripBench[], burst: BurstBench[], tape: Ta
     const counts = b.groupCommit && b.commits !== undefined ? `  ${fmt(b.commits)} commits${b.syncs !== undefined ? `, ${fmt(b.syncs)} WAL syncs` : ''}` : '';
     lines.push(`  ${what.padEnd(58)} ${fmt(b.ordersPerSecond).padStart(6)} orders/s  p50 ${fmt(b.p50ms, 1)} ms  p99 ${fmt(b.p99ms, 1)} ms  CPU ${fmt(b.cpuMs)} ms (engine thread ${fmt(b.engineThreadMs)} ms)${counts}`);
   }
-  lines.push(`kernel: XRP/ETH tape (59 h) as a backtest in memory, PMS every 5 min: ${fmt(tape.eventsPerSecond)} market events/s (${fmt(tape.events)} events in ${fmt(tape.seconds, 2)} s, CPU ${fmt(tape.cpuSeconds, 2)} s)`);
+  if (tape) lines.push(`kernel: XRP/ETH tape (59 h) as a backtest in memory, PMS every 5 min: ${fmt(tape.eventsPerSecond)} market events/s (${fmt(tape.events)} events in ${fmt(tape.seconds, 2)} s, CPU ${fmt(tape.cpuSeconds, 2)} s)`);
   return lines;
 }
 
-export async function benchKernel(): Promise<{ rt: RoundTripBench[]; burst: BurstBench[]; tape: TapeBench }> {
+/** Which rows to run: `--only=a`, `--only=b,c` (default all); a row left out is reported empty. */
+export type KernelRow = 'a' | 'b' | 'c';
+
+export async function benchKernel(rows: readonly KernelRow[] = ['a', 'b', 'c']): Promise<{ rt: RoundTripBench[]; burst: BurstBench[]; tape: TapeBench | undefined }> {
   const rt: RoundTripBench[] = [];
   const progress = (x: unknown) => process.stderr.write(`[bench kernel] ${JSON.stringify(x)}\n`);
-  for (const d of ['full', 'fast', 'memory'] as const) {
+  for (const d of rows.includes('a') ? (['full', 'fast', 'memory'] as const) : []) {
     // `memory` takes a fraction of a second a run: the median of three (by orders/s) is reported.
     const runs: RoundTripBench[] = [];
     for (let r = 0; r < (d === 'memory' ? 3 : 1); r++) runs.push(await benchRoundTripAt(d, d === 'full' ? 1_000 : 3_000));
@@ -356,20 +359,21 @@ export async function benchKernel(): Promise<{ rt: RoundTripBench[]; burst: Burs
     [true, ORDER_ENTRY_EVENTS, 'worker', 3],
     [true, null, 'process', 1],
   ];
-  for (const [g, events, clientsIn, runs] of cases) {
+  for (const [g, events, clientsIn, runs] of rows.includes('b') ? cases : []) {
     const rs: BurstBench[] = [];
     for (let r = 0; r < runs; r++) rs.push(await benchWsBurst(g, 1_000, 4, 64, events, clientsIn));
     const m = median(rs.map((r) => r.ordersPerSecond));
     burst.push(rs.find((r) => r.ordersPerSecond === m) ?? rs[0]!);
     progress(burst[burst.length - 1]);
   }
-  const tape = await benchKernelTape();
-  progress(tape);
+  const tape = rows.includes('c') ? await benchKernelTape() : undefined;
+  if (tape) progress(tape);
   return { rt, burst, tape };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await benchKernel();
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const r = await benchKernel(only?.filter((x): x is KernelRow => x === 'a' || x === 'b' || x === 'c'));
   for (const line of kernelReport(r.rt, r.burst, r.tape)) console.log(line);
   if (process.argv.includes('--json')) console.log(JSON.stringify({ kernel: r }));
 }

@@ -1,15 +1,16 @@
 import type { OrderType, Side, TimeInForce } from '../contract/dto.ts';
 import { DomainError } from '../core/errors.ts';
-import { notionalUnits } from '../core/instrument.ts';
-import { isOpen, remainingUnits, transition, worksChildren } from '../core/order.ts';
+import { isOpen, transition, worksChildren } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, VenueEvent, VenueFill, VenueOrderStatus } from '../core/ports.ts';
-import { divRound, fromUnits, toDecimalString, toUnits } from '../core/precision.ts';
+import { fromUnits, toDecimalString, toUnits } from '../core/precision.ts';
 import { parseAmounts } from './amounts.ts';
 import { applyFillInPlace, undoFill } from './fill-in-place.ts';
 import { blankOrder, externalOrder } from './order-draft.ts';
 import type { ExternalOrderSpec } from './order-draft.ts';
 import { orderEventOf } from './order-events.ts';
+import { ReservedCash, scanReservedCash } from './reserved-cash.ts';
+import type { ReserveFacts } from './reserved-cash.ts';
 import type { ChildRequest, HeldOrder, HeldRequest, OmsDeps, ParentRequest, PlaceRequest, ReplaceRequest, SubmitOutcome } from './oms-types.ts';
 
 export type { ChildRequest, HeldOrder, HeldRequest, OmsDeps, OmsListener, ParentRequest, PlaceRequest, ReplaceRequest, SubmitOutcome } from './oms-types.ts';
@@ -46,9 +47,13 @@ export class Oms {
   private readonly links: Links = { replacedBy: new Map(), exitsOf: new Map() };
   /** Replacements journaled but held until the order they replace is done at the venue. */
   private readonly awaitingRelease = new Set<string>();
+  private readonly reserveFacts: ReserveFacts = { reservePrice: (id) => this.reservePrice.get(id), awaiting: (id) => this.awaitingRelease.has(id) };
+  /** The running figure of reservedCashUnits(), kept per order as orders change. */
+  private readonly reserved: ReservedCash;
 
   constructor(deps: OmsDeps) {
     this.deps = deps;
+    this.reserved = new ReservedCash(deps.instruments, this.reserveFacts);
   }
 
   attach(): void {
@@ -84,44 +89,24 @@ export class Oms {
     return this.openBySymbol.get(symbol)?.values() ?? NO_ORDERS;
   }
 
-  /**
-   * Remaining quantity of working orders on one side of an instrument, counting a working algo by
-   * its parent's whole remainder (its children are part of it, not in addition to it). A child
-   * being checked may use its own parent's share: pass that parent as `except`.
-   */
+  /** Remaining quantity working on one side of an instrument (reserved-cash.ts); a child being checked passes its parent as `except`. */
   workingUnits(symbol: string, side: Side, except?: string | null): bigint {
-    let sum = 0n;
-    // One-cancels-other members count once (the largest), and a member being checked (or its
-    // child) leaves its whole group out: a bracket's take-profit and stop-loss close one position.
-    const exceptGroup = except ? (this.orders.get(except)?.ocoGroup ?? null) : null;
-    let groups: Map<string, bigint> | undefined; // built only when a group is met (this runs per order)
-    for (const o of this.openValuesOf(symbol)) {
-      if (o.parentId !== null || o.id === except || o.side !== side || this.awaitingRelease.has(o.id)) continue;
-      const rem = remainingUnits(o);
-      if (o.ocoGroup === null) sum += rem;
-      else if (o.ocoGroup !== exceptGroup && rem > ((groups ??= new Map()).get(o.ocoGroup) ?? 0n)) groups.set(o.ocoGroup, rem);
-    }
-    if (groups) for (const v of groups.values()) sum += v;
-    return sum;
+    return this.reserved.workingUnits(symbol, side, except ? this.orders.get(except) : undefined, except ?? null);
   }
 
-  /** Cash held back for working buys (direct orders and algo parents): remaining qty at the reserve price plus the taker fee. */
+  /** Cash held back for working buys (direct orders and algo parents): remaining qty at the reserve price plus the taker fee (reserved-cash.ts). */
   reservedCashUnits(except?: string | null): bigint {
-    let sum = 0n;
-    const exceptGroup = except ? (this.orders.get(except)?.ocoGroup ?? null) : null;
-    let groups: Map<string, bigint> | undefined;
-    for (const o of this.open.values()) {
-      if (o.side !== 'buy' || o.parentId !== null || o.id === except || this.awaitingRelease.has(o.id)) continue;
-      const inst = this.deps.instruments.get(o.symbol);
-      const px = this.reservePrice.get(o.id) ?? o.priceUnits ?? o.trigger?.stopPriceUnits;
-      if (!inst || px === undefined || px === null) continue;
-      const n = notionalUnits(inst, px, remainingUnits(o));
-      const cash = n + divRound(n * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
-      if (o.ocoGroup === null) sum += cash;
-      else if (o.ocoGroup !== exceptGroup && cash > ((groups ??= new Map()).get(o.ocoGroup) ?? 0n)) groups.set(o.ocoGroup, cash);
-    }
-    if (groups) for (const v of groups.values()) sum += v;
-    return sum;
+    return this.reserved.total(except ? this.orders.get(except) : undefined);
+  }
+
+  /** reservedCashUnits() by a full scan of the working orders: what the running figure must equal (tests). */
+  reservedCashUnitsByScan(except?: string | null): bigint {
+    return scanReservedCash(this.open.values(), this.deps.instruments, this.reserveFacts, except ? this.orders.get(except) : undefined);
+  }
+
+  /** Re-reads one order's reserved cash after anything it depends on may have changed. */
+  private refreshReserve(o: Order): void {
+    this.reserved.refresh(o, this.open.has(o.id));
   }
 
   /** The order that replaced `id` (cancel/replace), if any. */
@@ -203,6 +188,7 @@ export class Oms {
 
   private trackOpen(o: Order): void {
     this.open.set(o.id, o);
+    this.refreshReserve(o);
     let bySymbol = this.openBySymbol.get(o.symbol);
     if (!bySymbol) {
       bySymbol = new Map();
@@ -304,6 +290,7 @@ export class Oms {
     const next = nextId !== undefined ? this.orders.get(nextId) : undefined;
     if (!next || !this.awaitingRelease.has(next.id)) return;
     this.awaitingRelease.delete(next.id);
+    this.refreshReserve(next);
     if (!isOpen(next.status)) return;
     // requestedQty of a replacement is the lineage's total as the trader asked for it.
     const inst = this.deps.instruments.get(next.symbol)!;
@@ -433,8 +420,9 @@ export class Oms {
     this.deps.journal.insertOrder(order, order.replacesId !== null ? 'created_replacing' : 'created');
     this.orders.set(order.id, order);
     this.link(order);
-    this.trackOpen(order);
+    // The reserve price first: trackOpen reads it into the reserved cash.
     if (reserve !== undefined && order.side === 'buy') this.reservePrice.set(order.id, reserve);
+    this.trackOpen(order);
     this.deps.listener.orderUpdated(order, 'OrderSubmitted');
     beforeSend?.(order);
     if (send) this.send(order);
@@ -460,6 +448,8 @@ export class Oms {
   /** Persists an order's changed state (used by the algo runner for parents). */
   persist(order: Order, event: string, detail?: string): void {
     order.updatedAt = this.deps.clock.now();
+    // Callers persist after changing an order's quantity or price (algo runner, trigger book).
+    this.refreshReserve(order);
     this.deps.journal.updateOrder(order, event, detail);
     this.deps.listener.orderUpdated(order, orderEventOf(event, order));
   }
@@ -603,6 +593,7 @@ export class Oms {
 
   private close(order: Order): void {
     this.open.delete(order.id);
+    this.reserved.drop(order.id);
     this.cancelSentAt.delete(order.id);
     // An emptied symbol keeps its map (symbols are the instruments'): no new Map per order.
     this.openBySymbol.get(order.symbol)?.delete(order.id);
@@ -654,7 +645,9 @@ export class Oms {
     this.fillIds.add(f.fillId);
     this.rememberFill(record);
     if (!isOpen(order.status)) this.close(order);
+    else this.refreshReserve(order);
     if (parent && !isOpen(parent.status)) this.close(parent);
+    else if (parent) this.refreshReserve(parent);
     const position = this.deps.ledger.apply(record);
     this.deps.listener.fillApplied(record, order, position);
     this.deps.listener.orderUpdated(order, orderEventOf('filled', order));
@@ -680,6 +673,7 @@ export class Oms {
       const prev = o.replacesId !== null ? this.orders.get(o.replacesId) : undefined;
       if (prev && isOpen(prev.status) && o.status === 'NEW') this.awaitingRelease.add(o.id);
     }
+    this.rebuildReserve();
     const fills = this.deps.journal.loadFills();
     const filledByOrder = new Map<string, bigint>();
     for (const f of fills) {
@@ -721,7 +715,14 @@ export class Oms {
         this.finish(o, o.filledUnits > 0n ? 'EXPIRED' : 'REJECTED', 'lost', reason);
       }
     }
+    this.rebuildReserve();
     return { orders: orders.length, fills: fills.length, reconciled, fillsRecovered, unresolved };
+  }
+
+  /** Recovery sets orders up outside the paths that keep the reserved cash: read it afresh. */
+  private rebuildReserve(): void {
+    this.reserved.clear();
+    for (const o of this.open.values()) this.refreshReserve(o);
   }
 
   /**
@@ -758,8 +759,8 @@ export class Oms {
     const order = externalOrder(o, inst, this.deps.journal.nextOrderSeq(), this.deps.clock.now());
     this.deps.journal.insertOrder(order, 'adopted_external');
     this.orders.set(order.id, order);
-    this.trackOpen(order);
     if (order.side === 'buy' && order.priceUnits !== null) this.reservePrice.set(order.id, order.priceUnits);
+    this.trackOpen(order);
     this.deps.listener.orderUpdated(order, 'OrderAdopted');
     return order;
   }
@@ -786,6 +787,7 @@ export class Oms {
     else if (status.state === 'expired') this.onVenueEvent({ type: 'expired', clientOrderId: o.id, ts });
     else if (status.state === 'rejected') this.onVenueEvent({ type: 'rejected', clientOrderId: o.id, code: status.reason?.code ?? 'VENUE_REJECTED', message: status.reason?.message ?? 'rejected by the venue', ts });
     else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
+    this.refreshReserve(o);
     return applied;
   }
 }

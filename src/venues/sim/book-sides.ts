@@ -14,16 +14,28 @@ const DEPTH = 20;
  */
 export class BookSides {
   private readonly last = new Map<string, Record<BookSide, { net: SyntheticLevel[]; levels: BookLevel[] } | undefined>>();
+  /** What our resting orders leave, per symbol and side, by price: kept as they rest, fill and end (not a scan of every resting order per book). */
+  private readonly ours = new Map<string, Record<BookSide, Map<bigint, bigint>>>();
 
-  compose(symbol: string, s: BookSide, net: SyntheticLevel[], resting: ReadonlyMap<string, SimOrder>): BookLevel[] {
-    let ours = false;
-    for (const o of resting.values()) {
-      if (o.symbol === symbol && o.priceUnits !== null && (s === 'bid') === (o.side === 'buy')) {
-        ours = true;
-        break;
-      }
-    }
-    if (ours) return merged(symbol, s, net, resting);
+  /** One of our resting orders adds `qtyUnits` at its price (negative: it filled or ended). */
+  addOurs(o: Pick<SimOrder, 'symbol' | 'side' | 'priceUnits'>, qtyUnits: bigint): void {
+    if (o.priceUnits === null || qtyUnits === 0n) return;
+    let sides = this.ours.get(o.symbol);
+    if (!sides) this.ours.set(o.symbol, (sides = { bid: new Map(), ask: new Map() }));
+    const at = sides[o.side === 'buy' ? 'bid' : 'ask'];
+    const q = (at.get(o.priceUnits) ?? 0n) + qtyUnits;
+    if (q === 0n) at.delete(o.priceUnits);
+    else at.set(o.priceUnits, q);
+  }
+
+  /** What our resting orders leave on one side of a symbol, by price (read by tests against the orders themselves). */
+  oursOf(symbol: string, s: BookSide): ReadonlyMap<bigint, bigint> {
+    return this.ours.get(symbol)?.[s] ?? new Map();
+  }
+
+  compose(symbol: string, s: BookSide, net: SyntheticLevel[]): BookLevel[] {
+    const ours = this.ours.get(symbol)?.[s];
+    if (ours !== undefined && ours.size > 0) return merged(s, net, ours);
     let sides = this.last.get(symbol);
     const last = sides?.[s];
     if (last !== undefined && last.net === net) return last.levels;
@@ -40,19 +52,17 @@ export class BookSides {
   }
 }
 
-/** The crowd's levels with our resting orders merged in (copies: our quantities are added to them). */
-function merged(symbol: string, s: BookSide, net: SyntheticLevel[], resting: ReadonlyMap<string, SimOrder>): BookLevel[] {
-  // The crowd's levels come sorted best first; our few resting orders are merged into them.
+/** The crowd's levels with what our resting orders leave at each price merged in (copies: our quantities are added to them). */
+function merged(s: BookSide, net: SyntheticLevel[], ours: ReadonlyMap<bigint, bigint>): BookLevel[] {
+  // The crowd's levels come sorted best first; our few prices are merged into them.
   const levels: BookLevel[] = [];
   for (const l of net) if (l.qtyUnits > 0n) levels.push({ priceUnits: l.priceUnits, qtyUnits: l.qtyUnits });
   let unsorted = false;
-  for (const o of resting.values()) {
-    if (o.symbol !== symbol || o.priceUnits === null || (s === 'bid') !== (o.side === 'buy')) continue;
-    const left = o.qtyUnits - o.filledUnits;
-    const at = levels.find((l) => l.priceUnits === o.priceUnits);
+  for (const [priceUnits, left] of ours) {
+    const at = levels.find((l) => l.priceUnits === priceUnits);
     if (at) at.qtyUnits += left;
     else {
-      levels.push({ priceUnits: o.priceUnits, qtyUnits: left });
+      levels.push({ priceUnits, qtyUnits: left });
       unsorted = true;
     }
   }

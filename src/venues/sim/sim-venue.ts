@@ -138,7 +138,7 @@ export class SimVenue implements VenuePort {
         this.store.saveOrder(ord);
       }
       this.orders.set(ord.clientOrderId, ord);
-      if (ord.state === 'open' && ord.type === 'limit') this.resting.set(ord.clientOrderId, ord);
+      if (ord.state === 'open' && ord.type === 'limit') this.rest(ord);
       this.orderSeq = Math.max(this.orderSeq, Number(ord.venueOrderId.slice(1)) || 0);
     }
     for (const f of this.store.loadFills()) {
@@ -346,7 +346,7 @@ export class SimVenue implements VenuePort {
     const same = this.crowdLevels(st, order.side === 'buy' ? 'bid' : 'ask').net.find((l) => l.priceUnits === order.priceUnits);
     order.queueAheadUnits = same ? same.qtyUnits : 0n;
     this.store.saveOrder(order);
-    this.resting.set(order.clientOrderId, order);
+    this.rest(order);
     this.publishBook(st);
   }
 
@@ -366,9 +366,19 @@ export class SimVenue implements VenuePort {
     if (st) this.publishBook(st);
   }
 
+  /** Our order rests: in time priority, and in the public book at its price. */
+  private rest(o: SimOrder): void {
+    this.resting.set(o.clientOrderId, o);
+    this.bookSides.addOurs(o, o.qtyUnits - o.filledUnits);
+  }
+
+  private unrest(o: SimOrder): void {
+    if (this.resting.delete(o.clientOrderId)) this.bookSides.addOurs(o, -(o.qtyUnits - o.filledUnits));
+  }
+
   private finish(o: SimOrder, state: 'cancelled' | 'expired'): void {
     o.state = state;
-    this.resting.delete(o.clientOrderId);
+    this.unrest(o);
     this.store.saveOrder(o);
     this.emit({ type: state, clientOrderId: o.clientOrderId, ts: this.clock.now() });
   }
@@ -405,10 +415,11 @@ export class SimVenue implements VenuePort {
     const bps = liquidity === 'maker' ? st.inst.makerFeeBps : st.inst.takerFeeBps;
     const notional = notionalUnits(st.inst, priceUnits, qtyUnits);
     const fee = divRound(notional * BigInt(Math.round(bps * 100)), 1_000_000n);
+    if (this.resting.has(order.clientOrderId)) this.bookSides.addOurs(order, -qtyUnits);
     order.filledUnits += qtyUnits;
     if (order.filledUnits === order.qtyUnits) {
       order.state = 'filled';
-      this.resting.delete(order.clientOrderId);
+      this.unrest(order);
     }
     const f: VenueFill = {
       fillId: `SIM${++this.fillSeq}`,
@@ -701,8 +712,8 @@ export class SimVenue implements VenuePort {
     const symbol = st.inst.symbol;
     return {
       symbol,
-      bids: this.bookSides.compose(symbol, 'bid', this.crowdLevels(st, 'bid').net, this.resting),
-      asks: this.bookSides.compose(symbol, 'ask', this.crowdLevels(st, 'ask').net, this.resting),
+      bids: this.bookSides.compose(symbol, 'bid', this.crowdLevels(st, 'bid').net),
+      asks: this.bookSides.compose(symbol, 'ask', this.crowdLevels(st, 'ask').net),
       ts: this.now(),
     };
   }

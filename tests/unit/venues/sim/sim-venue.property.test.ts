@@ -21,6 +21,22 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 5_000 }) }),
 );
 
+/**
+ * The public book adds what our resting orders leave at each price from a running tally
+ * (book-sides.ts): it must equal the open limit orders' remainders as the venue reports them.
+ */
+async function expectOurLevelsAgree(h: VenueHarness, symbol: string, sent: readonly VenueOrderRequest[]): Promise<void> {
+  const want = { bid: new Map<bigint, bigint>(), ask: new Map<bigint, bigint>() };
+  for (const req of sent) {
+    const st = await h.venue.fetchOrder(req.clientOrderId);
+    if (!st || st.state !== 'open' || req.priceUnits === null) continue;
+    const m = want[req.side === 'buy' ? 'bid' : 'ask'];
+    m.set(req.priceUnits, (m.get(req.priceUnits) ?? 0n) + req.qtyUnits - st.filledUnits);
+  }
+  const sides = h.venue['bookSides'];
+  for (const s of ['bid', 'ask'] as const) expect(new Map(sides.oursOf(symbol, s))).toEqual(want[s]);
+}
+
 /** A lively BTC/USD model (volatile, crowd trades, impact on, crowd cancellations) or the same venue on a recorded tape. */
 function market(kind: 'model' | 'tape', seed: number): { h: VenueHarness; symbol: string; mid: bigint; lot: bigint } {
   if (kind === 'model') {
@@ -65,8 +81,10 @@ describe('SimVenue fills (property)', () => {
             sent.push(req);
             h.venue.submit(req);
           }
+          await expectOurLevelsAgree(h, symbol, sent);
         }
         h.clock.advanceBy(30_000);
+        await expectOurLevelsAgree(h, symbol, sent);
         h.venue.stop();
         for (const req of sent) {
           const status = await h.venue.fetchOrder(req.clientOrderId);
