@@ -11,7 +11,7 @@ import { DEFAULT_BREAKERS } from '../risk/circuit-breakers.ts';
 import type { BreakerConfig } from '../risk/circuit-breakers.ts';
 import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
 import type { LimitBook } from '../risk/limits.ts';
-import { BarClock } from '../venues/sim/bar-venue.ts';
+import { SimClock } from '../core/clock.ts';
 import type { BarVenue } from '../venues/sim/bar-venue.ts';
 import { buildKernel } from './kernel.ts';
 import type { Engine } from './kernel.ts';
@@ -99,13 +99,13 @@ export class KernelBarExecution implements ExecutionPort {
   /** Orders the venue filled. */
   orders = 0;
   private readonly engine: Engine;
-  private readonly clock: BarClock;
+  private readonly clock: SimClock;
   private readonly venue: BarVenue;
   private readonly bars: BarSeries;
   private readonly model: ExecutionPort;
   private readonly inst: Instrument;
 
-  constructor(engine: Engine, clock: BarClock, venue: BarVenue, bars: BarSeries, model: ExecutionPort, inst: Instrument) {
+  constructor(engine: Engine, clock: SimClock, venue: BarVenue, bars: BarSeries, model: ExecutionPort, inst: Instrument) {
     this.engine = engine;
     this.clock = clock;
     this.venue = venue;
@@ -170,7 +170,7 @@ export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, confi
   const model = executionFor(config.fidelity, bars, costsOf(config));
   const commissionUnits = rateUnits(config.commission);
   const spec = barInstrument(config, bars, Number(commissionUnits) / 1e4);
-  const clock = new BarClock(bars.time.length > 0 ? bars.time[0]! - 1 : 0);
+  const clock = new SimClock(bars.time.length > 0 ? bars.time[0]! - 1 : 0);
   const parts = barBacktestParts({ clock, instrument: spec, currency: 'CASH', initialCash: kernelCash(config.cash), commissionUnits, idPrefix: ID_PREFIX, log: () => undefined });
   const engine = buildKernel(parts, {
     seed: 1,

@@ -2,7 +2,6 @@ import type { SimClock } from '../../core/clock.ts';
 import { InstrumentRegistry } from '../../core/instrument.ts';
 import type { InstrumentSpec } from '../../core/instrument.ts';
 import { BarVenue } from '../../venues/sim/bar-venue.ts';
-import type { BarClock } from '../../venues/sim/bar-venue.ts';
 import type { KernelParts, Log } from '../parts.ts';
 import type { SimMarket } from './markets.ts';
 import { simSessionParts } from './session.ts';
@@ -25,7 +24,8 @@ export function backtestParts(o: BacktestOptions): KernelParts {
 
 /** A backtest on bars (fidelities bar, l1, l2): one instrument, the bar venue, the bar clock, memory stores. */
 export interface BarBacktestOptions {
-  clock: BarClock;
+  /** Moved by jumpTo: only to the bars where a decision produced an order. */
+  clock: SimClock;
   instrument: InstrumentSpec;
   /** The account currency. */
   currency: string;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SimClock } from '../../../src/core/clock.ts';
 import { runBars } from '../../../src/backtest/bar-runner.ts';
 import type { BarRunConfig } from '../../../src/backtest/bar-runner.ts';
 import { parseSeries } from '../../../src/backtest/data/formats.ts';
@@ -7,7 +8,6 @@ import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
 import { runBarsOnKernel } from '../../../src/kernel/backtest-bars.ts';
 import { groupRecord, parseLimitValue } from '../../../src/risk/limits.ts';
-import { BarClock } from '../../../src/venues/sim/bar-venue.ts';
 
 const orcl = parseSeries(readFileSync(new URL('../../fixtures/data/backtrader/orcl-1995-2014.txt', import.meta.url), 'utf8'), 'orcl-1995-2014.txt') as BarSeries;
 const base: BarRunConfig = { instrument: 'ORCL', fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' }, costs: { haircutBps: 2 } };
@@ -59,9 +59,9 @@ describe('bar backtests through the kernel', () => {
   }, 60_000);
 });
 
-describe('the bar clock', () => {
+describe('the bar clock (SimClock.jumpTo)', () => {
   it('when it jumps past several periods of a timer then the timer runs once, at the new time, and reschedules from there', () => {
-    const c = new BarClock(0);
+    const c = new SimClock(0);
     const seen: number[] = [];
     const tick = (): void => {
       seen.push(c.now());
@@ -77,7 +77,7 @@ describe('the bar clock', () => {
   });
 
   it('when timers are due at the same time then they run in scheduling order, and a cancelled one never runs', () => {
-    const c = new BarClock(0);
+    const c = new SimClock(0);
     const seen: string[] = [];
     c.schedule(5, () => seen.push('a'));
     const id = c.schedule(5, () => seen.push('x'));
