@@ -63,6 +63,19 @@ export function tapeBars(rows: readonly TradeRow[], barMs: number, priceDecimals
   return barsFromRows(out, priceDecimals);
 }
 
+const tickDecimals = (tickSize: string): number => {
+  const tick = tickSize.replace(/0+$/, '');
+  return tick.includes('.') ? tick.length - tick.indexOf('.') - 1 : 0;
+};
+
+/**
+ * The bars an L3 run decides on (prices at the venue's tick, inferred from the tape's texts): what
+ * bar, L1 and L2 run on when a comparison sets them beside L3, so every level sees the same bars.
+ */
+export function l3Bars(rows: readonly TradeRow[], symbol: string, barMs: number): BarSeries {
+  return tapeBars(rows, barMs, tickDecimals(inferTapeInstrument(symbol, rows).tickSize));
+}
+
 /** A buy is sized for the close plus this much, since its fill price is the venue's, not known in advance. */
 const BUY_PRICE_BUFFER = 0.01;
 
@@ -163,8 +176,7 @@ export async function runL3(strategy: Strategy, config: Omit<BarRunConfig, 'fide
   const commission = Number(config.commission);
   const feeBps = commission * 10_000;
   const instrument = inferTapeInstrument(o.symbol, o.rows, { makerFeeBps: feeBps, takerFeeBps: feeBps });
-  const tick = instrument.tickSize.replace(/0+$/, '');
-  const bars = tapeBars(o.rows, o.barMs, tick.includes('.') ? tick.length - tick.indexOf('.') - 1 : 0);
+  const bars = tapeBars(o.rows, o.barMs, tickDecimals(instrument.tickSize));
   const clock = new SimClock(o.rows[0]!.timestampMs - 1);
   const driver = new SimClockDriver(clock);
   const engine = createEngine({
