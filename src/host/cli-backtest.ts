@@ -4,7 +4,8 @@ import { URGENCIES } from '../contract/dto.ts';
 import type { Urgency } from '../contract/dto.ts';
 import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, fields, intArg, table } from './cli-common.ts';
-import type { BacktestReport } from '../backtest/run-spec.ts';
+import type { BacktestReport, L3Stats, RunSpec } from '../backtest/run-spec.ts';
+import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 
 /**
  * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
@@ -492,22 +493,46 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
       }),
     );
   specOptions(bt.command('fidelities'))
-    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains (l3 needs a trade tape: listed as not run, NO_TAPE)')
+    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains; on a trade tape l3 runs too, through the engine on the same tape (on a bar series l3 is listed as not run, NO_TAPE)')
     .option('--spread-bps <n>', 'L2 quoted spread, bps', numberArg('spread-bps', 0, 10_000))
     .option('--impact-k <k>', 'L2 impact coefficient', numberArg('impact-k', 0, 100))
+    .option('--bar <interval>', 'trade tape: bar length every level decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
+    .option('--symbol <s>', 'trade tape: its instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
+    .addOption(new Option('--urgency <u>', 'trade tape: urgency of l2 (impact scale) and l3 (routing picks the algorithm); default immediate').choices([...URGENCIES]))
     .option('--json', 'print JSON')
-    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; json?: boolean }) =>
+    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; json?: boolean }) =>
       guarded(async () => {
         const { runSpec } = await import('../backtest/run-spec.ts');
-        const { d, series } = await bars(o.data);
-        const { spec } = await specFrom(o, d.info.name);
+        const d = await load(await dataDir(), o.data, undefined, undefined);
+        const { spec: base } = await specFrom(o, d.info.name);
+        let spec: RunSpec = { ...base, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) };
+        let series: BarSeries;
+        let tape: TradeTape | null = null;
+        if (d.series.kind === 'bars') series = d.series;
+        else {
+          // A trade tape: every level decides on the bars an L3 run builds from it, and L3 runs too.
+          const [{ basename }, { symbolFromFileName }, { l3Bars, tapeRows }] = await Promise.all([import('node:path'), import('../marketdata/recording.ts'), import('../kernel/backtest-l3.ts')]);
+          const symbol = o.symbol ?? symbolFromFileName(d.info.name) ?? symbolFromFileName(basename(d.info.source));
+          if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${d.info.name} from its name; give --symbol BASE/QUOTE`);
+          spec = { ...spec, instrument: symbol, barMs: barArg(o.bar), urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4 };
+          tape = d.series;
+          series = l3Bars(tapeRows(tape, spec.fromMs, spec.toMs), symbol, spec.barMs!);
+        }
         const levels = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || series.volume.some((v) => v > 0));
         const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
-        const out: { fidelity: (typeof levels)[number]; finalValue: number; fills: number; metrics: BacktestReport['metrics'] }[] = [];
+        const out: { fidelity: 'bar' | 'l1' | 'l2' | 'l3'; finalValue: number; fills: number; metrics: BacktestReport['metrics']; l3?: L3Stats }[] = [];
         for (const fidelity of levels) {
-          const r = (await runSpec({ ...spec, fidelity, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) }, series, kernelBarEngine)).report;
+          const r = (await runSpec({ ...spec, fidelity }, series, kernelBarEngine)).report;
           out.push({ fidelity, finalValue: r.finalValue, fills: r.fills, metrics: r.metrics });
         }
+        if (tape) {
+          const { runL3Spec } = await import('../kernel/backtest-l3.ts');
+          const r = (await runL3Spec({ ...spec, fidelity: 'l3' }, tape)).report;
+          out.push({ fidelity: 'l3', finalValue: r.finalValue, fills: r.fills, metrics: r.metrics, l3: r.l3! });
+        }
+        const { attribute } = await import('../backtest/fidelity-attribution.ts');
+        const steps = attribute(out.map((x) => ({ fidelity: x.fidelity, finalValue: x.finalValue, costs: x.metrics.costs })));
         ctx.print(!!o.json, out, () =>
           [
             table(
@@ -517,7 +542,14 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
             ...out.map((x) => `${x.fidelity}: ${x.metrics.assumptions.costs}`),
             ...(levels.length < 3 ? ['l2 not run (NO_VOLUME): the series has no volume; L2 sizes impact and participation by bar volume'] : []),
             // The same typed reason the host's comparison gives (backtest.fidelities): L3 is never faked on bars.
-            `l3 not run (NO_TAPE): ${d.info.name} is a bar series; L3 drives the simulated venue from a recorded trade tape (run a tape with backtest run --fidelity l3)`,
+            ...(tape
+              ? [`l3 venue: ${venueCell(out[out.length - 1]!.l3)}; ${spec.instrument}, ${out[out.length - 1]!.l3!.tapeTrades} recorded trades, bars of ${o.bar}`]
+              : [`l3 not run (NO_TAPE): ${d.info.name} is a bar series; L3 drives the simulated venue from a recorded trade tape (run a tape with backtest run --fidelity l3)`]),
+            '',
+            table(
+              ['STEP', 'CHANGE', 'FEES', 'SPREAD', 'IMPACT', 'FILL PRICE & TIMING'],
+              steps.map((s) => [`${s.from} → ${s.to}`, num(s.change, 2), num(s.fees, 2), num(s.spread, 2), num(s.impact, 2), num(s.rest, 2)]),
+            ),
           ].join('\n'),
         );
       }),
@@ -715,9 +747,7 @@ async function runL3Command(
     import('./backtest-hash.ts'),
     import('../kernel/version.ts'),
   ]);
-  const m = /^(\d+)(s|m|h)$/.exec(o.bar);
-  if (!m || Number(m[1]) <= 0) throw new CliExit(EXIT.usage, `--bar must look like 30s, 1m, 5m or 1h, got "${o.bar}"`);
-  const barMs = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+  const barMs = barArg(o.bar);
   const d = await loadData(dir, o.data, o.format, o.name);
   if (d.series.kind !== 'trades') throw new CliExit(EXIT.usage, `--fidelity l3 needs a recorded trade tape (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); ${o.data} is a bar series (run it at bar, l1 or l2)`);
   const symbol = o.symbol ?? symbolFromFileName(d.info.name) ?? symbolFromFileName(basename(d.info.source));
@@ -771,6 +801,13 @@ async function runL3Command(
     eventsPerSecond: Math.round(l3.tapeTrades / seconds),
   };
   ctx.print(!!o.json, out, () => [reportText(out, true), l3Text(report, o.bar)].join('\n'));
+}
+
+/** `--bar 30s|1m|5m|1h` as ms. */
+function barArg(text: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(text);
+  if (!m || Number(m[1]) <= 0) throw new CliExit(EXIT.usage, `--bar must look like 30s, 1m, 5m or 1h, got "${text}"`);
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
 }
 
 /** The venue's side of an L3 run, under its report. */
