@@ -57,6 +57,14 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
                 </tr>
               ))}
               {fidelityRow('fills', String(run.fills))}
+              {run.l3 && (
+                <>
+                  {fidelityRow('venue fills', String(run.l3.venueFills))}
+                  {fidelityRow('orders filled in parts', String(run.l3.partiallyFilledOrders))}
+                  {fidelityRow('orders denied', String(run.l3.denied))}
+                  {fidelityRow('tape trades', String(run.l3.tapeTrades))}
+                </>
+              )}
             </tbody>
           </table>
           <p className="muted bt-assume">

@@ -1,4 +1,4 @@
-import type { ParamsIn } from '../../../../src/contract/index.ts';
+import type { BacktestFidelityDto, BacktestL3StatsDto, BacktestSeriesDto, ParamsIn } from '../../../../src/contract/index.ts';
 
 /** Formatting and inputs shared by the Backtest screen's views. */
 
@@ -42,3 +42,39 @@ export function parseAxis(text: string): number[] | string {
   if (parts.some((x) => x === '') || values.some((v) => !Number.isFinite(v))) return 'use a,b,c or from:to:step';
   return [...new Set(values)];
 }
+
+/** Fidelities backtest.run takes, as the form's Fidelity picker offers them. */
+export type RunFidelity = 'bar' | 'l1' | 'l2' | 'l3';
+
+export const FIDELITY_LABELS: Record<RunFidelity, string> = { bar: 'bar (next open, textbook)', l1: 'L1 signal + haircut', l2: 'L2 execution-aware', l3: 'L3 full simulation (tape)' };
+
+/**
+ * Why a fidelity cannot run on the picked data, or null when it can: L3 drives the simulated venue
+ * from a recorded trade tape, so it is offered (not hidden) on a bar series, disabled with this reason.
+ */
+export function fidelityUnavailable(f: RunFidelity, kind: BacktestSeriesDto['kind'] | undefined): string | null {
+  if (f !== 'l3' || kind === 'trades') return null;
+  return 'L3 needs a recorded trade tape (import one, e.g. binance_XRPETH_trades_20191011-13.csv); the picked data is a bar series';
+}
+
+/** The Data picker's label of a series: its name and what it holds. */
+export function seriesLabel(s: Pick<BacktestSeriesDto, 'name' | 'kind' | 'rows'>): string {
+  return s.kind === 'trades' ? `${s.name} (trade tape, ${s.rows} trades)` : `${s.name} (${s.rows} bars)`;
+}
+
+/** Bar lengths a tape's bars are built at, as the form offers them (ms). */
+export const TAPE_BARS: { label: string; ms: number }[] = [
+  { label: '30 s', ms: 30_000 },
+  { label: '1 min', ms: 60_000 },
+  { label: '5 min', ms: 300_000 },
+  { label: '15 min', ms: 900_000 },
+  { label: '1 h', ms: 3_600_000 },
+];
+
+/** The venue's side of an L3 run in one line: fills, orders filled in parts, denials. */
+export function venueText(v: BacktestL3StatsDto | undefined): string {
+  return v ? `${v.venueFills} fills (${v.partiallyFilledOrders} order(s) in parts, ${v.denied} denied) on ${v.tapeTrades} recorded trades` : '–';
+}
+
+/** A comparison level's venue line: only L3 that ran has one. */
+export const levelVenue = (l: Pick<BacktestFidelityDto, 'venue'>): string => venueText(l.venue);

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
+import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, levelVenue, parseAxis, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+
+describe('Backtest screen: fidelity picker and tape labels', () => {
+  it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
+    const why = BACKTEST_RUN_FIDELITIES.map((f) => [f, fidelityUnavailable(f, 'bars')]);
+    expect(why.filter(([, r]) => r !== null).map(([f]) => f)).toEqual(['l3']);
+    expect(fidelityUnavailable('l3', 'bars')).toMatch(/trade tape/);
+    // Nothing picked yet: L3 still says why rather than being offered.
+    expect(fidelityUnavailable('l3', undefined)).toMatch(/trade tape/);
+  });
+
+  it('when the data is a trade tape then every fidelity is available, and each has a label', () => {
+    for (const f of BACKTEST_RUN_FIDELITIES) {
+      expect(fidelityUnavailable(f, 'trades')).toBeNull();
+      expect(FIDELITY_LABELS[f]).not.toBe('');
+    }
+  });
+
+  it('when a series is listed then its label says whether it holds bars or recorded trades', () => {
+    expect(seriesLabel({ name: 'ORCL', kind: 'bars', rows: 5036 })).toBe('ORCL (5036 bars)');
+    expect(seriesLabel({ name: 'xrp', kind: 'trades', rows: 12477 })).toBe('xrp (trade tape, 12477 trades)');
+  });
+
+  it('when an L3 level ran then its venue line has fills, parts and denials; other levels show a dash', () => {
+    const v = { tapeTrades: 2140, venueFills: 167, partiallyFilledOrders: 26, denied: 0, kernelCash: 19.69 };
+    expect(venueText(v)).toBe('167 fills (26 order(s) in parts, 0 denied) on 2140 recorded trades');
+    expect(levelVenue({ venue: v })).toBe(venueText(v));
+    expect(levelVenue({})).toBe('–');
+  });
+
+  it('when the bar lengths are offered then they ascend and the contract accepts each (1 s to 1 day)', () => {
+    const ms = TAPE_BARS.map((b) => b.ms);
+    expect(ms).toEqual([...ms].sort((a, b) => a - b));
+    for (const m of ms) expect(m >= 1_000 && m <= 86_400_000 && Number.isInteger(m)).toBe(true);
+    expect(ms).toContain(60_000);
+  });
+
+  it('when a sweep axis is typed then parseAxis still reads lists and ranges', () => {
+    expect(parseAxis('5:15:5')).toEqual([5, 10, 15]);
+    expect(parseAxis('5,10')).toEqual([5, 10]);
+  });
+});
