@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MAX_SWEEP_POINTS } from '../contract/api.ts';
-import type { BacktestDataDto, BacktestFidelitiesDto, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSweepDto, Params } from '../contract/api.ts';
+import type { BacktestDataDto, BacktestFidelitiesDto, BacktestImportDto, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSweepDto, Params } from '../contract/api.ts';
+import { DataError } from '../backtest/data/errors.ts';
+import { detectFormat, parseSeries } from '../backtest/data/formats.ts';
 import { barsBetween } from '../backtest/data/series.ts';
 import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import type { SeriesInfo } from '../backtest/data/series-store.ts';
@@ -31,24 +35,62 @@ interface Job {
   kind: BacktestProgressDto['kind'];
 }
 
+/** The recorded trade tape the repository ships with its demo (a serving host from a checkout has it). */
+export const DEMO_TAPE = fileURLToPath(new URL('../../assets/demo/binance_XRPETH_trades_20191011-13.csv', import.meta.url));
+
 export class BacktestService {
   private readonly dataDir: string;
   private readonly publish: (p: BacktestProgressDto) => void;
+  private readonly demoTape: string | undefined;
   private readonly jobs = new Map<string, Job>();
   private seq = 0;
 
-  constructor(dataDir: string, publish: (p: BacktestProgressDto) => void) {
+  /** `demoTape`: the demo tape's path on this host (default the checkout's assets/demo copy, when present). */
+  constructor(dataDir: string, publish: (p: BacktestProgressDto) => void, demoTape: string | undefined = existsSync(DEMO_TAPE) ? DEMO_TAPE : undefined) {
     this.dataDir = dataDir;
     this.publish = publish;
+    this.demoTape = demoTape;
   }
 
   data(): BacktestDataDto {
     const store = new SqliteSeriesStore(join(this.dataDir, 'series.db'));
     try {
       return {
-        series: store.list().map((i) => ({ name: i.name, hash: i.hash, kind: i.kind, rows: i.rows, firstMs: i.firstMs, lastMs: i.lastMs })),
+        series: store.list().map(seriesDto),
         strategies: Object.values(STRATEGIES).map((d) => ({ name: d.name, description: d.description, defaults: { ...d.defaults } })),
+        ...(this.demoTape !== undefined ? { demoTape: this.demoTape } : {}),
       };
+    } finally {
+      store.close();
+    }
+  }
+
+  /**
+   * A file on this host into series.db, as `strata data import FILE` does (format detected, stored
+   * once by content hash). A file that cannot be read or parsed is refused BAD_FILE with the file,
+   * line and reason; nothing is stored then.
+   */
+  import(path: string, name?: string): BacktestImportDto {
+    const file = resolve(path);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new DomainError('BAD_FILE', `${file}: cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    }
+    let series;
+    let format;
+    try {
+      format = detectFormat(text, file);
+      series = parseSeries(text, file, format);
+    } catch (err) {
+      if (err instanceof DataError) throw new DomainError('BAD_FILE', err.message, [{ path: err.code, message: err.reason }]);
+      throw err;
+    }
+    const store = new SqliteSeriesStore(join(this.dataDir, 'series.db'));
+    try {
+      const { info, created } = store.put(name ?? basename(file), series, { format, source: file, importedAt: Date.now() });
+      return { series: seriesDto(info), created };
     } finally {
       store.close();
     }
@@ -276,6 +318,10 @@ function noTape(name: string): DomainError {
 /** A report's trade date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS for intraday bars, both UTC) as epoch ms. */
 function dateMs(d: string): number {
   return Date.parse(d.length === 10 ? `${d}T00:00:00Z` : `${d}Z`);
+}
+
+function seriesDto(i: SeriesInfo): BacktestDataDto['series'][number] {
+  return { name: i.name, hash: i.hash, kind: i.kind, rows: i.rows, firstMs: i.firstMs, lastMs: i.lastMs };
 }
 
 function summaryDto(s: RunSummary): BacktestRunSummaryDto {

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestProgressDto } from '../../src/contract/api.ts';
@@ -77,6 +77,22 @@ describe('L3 over the contract (in-memory transport)', () => {
   it('when the data lists a trade tape then it says so, with its trades', async () => {
     const data = await client.call('backtest.data', {});
     expect(data.series.find((s) => s.name === 'xrp-3h')).toMatchObject({ kind: 'trades' });
+  });
+
+  it('when the host’s demo tape is imported over the contract then it is listed as a trade tape, once; a bad file is refused BAD_FILE with its line', async () => {
+    const { demoTape } = await client.call('backtest.data', {});
+    expect(demoTape).toBe(join(ROOT, 'assets/demo/binance_XRPETH_trades_20191011-13.csv'));
+    const a = await client.call('backtest.import', { path: demoTape! });
+    expect(a).toMatchObject({ created: true, series: { name: 'binance_XRPETH_trades_20191011-13.csv', kind: 'trades', rows: 12477 } });
+    // The same content again: the name points at the stored copy, nothing new is stored.
+    const b = await client.call('backtest.import', { path: demoTape! });
+    expect(b).toMatchObject({ created: false, series: { hash: a.series.hash } });
+    const list = await client.call('backtest.data', {});
+    expect(list.series.filter((s) => s.hash === a.series.hash).map((s) => s.name)).toEqual(['binance_XRPETH_trades_20191011-13.csv']);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'time,open,high,low,close,volume\n1000,1,2,0.5,1.5,10\n900,1,2,0.5,1.5,10\n');
+    await expect(client.call('backtest.import', { path: bad })).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringContaining('bad.csv:3') });
+    await expect(client.call('backtest.import', { path: join(dir, 'missing.csv') })).rejects.toMatchObject({ code: 'BAD_FILE' });
   });
 
   it('when a trade tape is compared across fidelities then bar, L1, L2 run on its bars and L3 through the engine on the tape: L1 cost ≤ L2 cost, L3 has the venue’s fills, and each step’s parts sum to its change', { timeout: 120_000 }, async () => {

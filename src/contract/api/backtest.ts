@@ -50,6 +50,15 @@ export interface BacktestStrategyDto {
 export interface BacktestDataDto {
   series: BacktestSeriesDto[];
   strategies: BacktestStrategyDto[];
+  /** The demo trade tape this host ships (binance_XRPETH_trades_20191011-13.csv), to import with backtest.import; absent when it has none. */
+  demoTape?: string;
+}
+
+/** An imported file: the series as kept (by content hash: the same file again is not stored twice). */
+export interface BacktestImportDto {
+  series: BacktestSeriesDto;
+  /** False when the same content was already stored under that name. */
+  created: boolean;
 }
 
 export interface BacktestRunSummaryDto {
@@ -238,6 +247,12 @@ export const MAX_SWEEP_POINTS = 10_000;
 
 export const backtestSchemas = {
   'backtest.data': empty,
+  /**
+   * Imports a data file on the host (a candle CSV or a trade tape, format detected) into the data
+   * directory's series.db, as `strata data import FILE` does; a bad file is refused BAD_FILE with
+   * its file, line and reason. `name` defaults to the file's name.
+   */
+  'backtest.import': z.strictObject({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() }),
   'backtest.run': z.strictObject({ ...settings, fidelity: z.enum(BACKTEST_RUN_FIDELITIES).default('bar') }),
   /** The same run at every fidelity level the data allows, side by side (L3 on a trade tape). */
   'backtest.fidelities': z.strictObject(settings),
@@ -260,6 +275,7 @@ export const backtestSchemas = {
 
 export interface BacktestResults {
   'backtest.data': BacktestDataDto;
+  'backtest.import': BacktestImportDto;
   'backtest.run': BacktestProgressDto;
   'backtest.fidelities': BacktestFidelitiesDto;
   'backtest.sweep': BacktestProgressDto;

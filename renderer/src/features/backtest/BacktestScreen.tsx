@@ -58,15 +58,38 @@ export function BacktestScreen(): ReactNode {
       .catch(() => undefined);
   }, []);
 
+  const loadData = useCallback(async (pick?: string) => {
+    try {
+      const d = await call('backtest.data', {});
+      setData(d);
+      setSeries((cur) => pick ?? (cur || (d.series.find((x) => x.kind === 'bars')?.name ?? d.series[0]?.name ?? '')));
+    } catch (err) {
+      toast('warn', `Backtest data unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, []);
+
   useEffect(() => {
-    call('backtest.data', {})
-      .then((d) => {
-        setData(d);
-        setSeries((cur) => cur || (d.series.find((x) => x.kind === 'bars')?.name ?? ''));
-      })
-      .catch((err: unknown) => toast('warn', `Backtest data unavailable: ${err instanceof Error ? err.message : String(err)}`));
+    void loadData();
     refreshRuns();
-  }, [epoch, refreshRuns]);
+  }, [epoch, loadData, refreshRuns]);
+
+  // The host's demo trade tape, offered for import until it is in the list.
+  const demoName = data?.demoTape?.split(/[\\/]/).pop();
+  const demoImported = demoName !== undefined && (data?.series ?? []).some((x) => x.name === demoName);
+  const [importing, setImporting] = useState(false);
+  const importDemo = async () => {
+    if (!data?.demoTape) return;
+    setImporting(true);
+    try {
+      const r = await call('backtest.import', { path: data.demoTape });
+      await loadData(r.series.name);
+      toast('info', `Imported ${r.series.name}: ${r.series.rows} recorded trades`);
+    } catch (err) {
+      toast('error', `Import failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      setImporting(false);
+    }
+  };
 
   const def = data?.strategies.find((s) => s.name === strategy);
   const pickedSeries = data?.series.find((x) => x.name === series);
@@ -160,6 +183,11 @@ export function BacktestScreen(): ReactNode {
             ))}
           </select>
         </label>
+        {data?.demoTape && !demoImported && (
+          <button type="button" className="btn" disabled={importing} onClick={() => void importDemo()} title={`import ${data.demoTape} (a recorded XRP/ETH trade tape) to run L3 on`}>
+            Import demo tape
+          </button>
+        )}
         <label>
           Strategy
           <select aria-label="Strategy" value={strategy} onChange={(e) => (setStrategy(e.target.value), setParams({}))}>
