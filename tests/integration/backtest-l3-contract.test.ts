@@ -149,6 +149,16 @@ describe('L3 over the contract (in-memory transport)', () => {
     expect(shown.prices!.length).toBe(shown.bars);
   });
 
+  it('when a sweep runs on a tape then its points run on the tape’s bars and it finishes with every point', { timeout: 60_000 }, async () => {
+    const started = await client.call('backtest.sweep', { ...settings, fidelity: 'l1', grid: { fast: [5, 10] }, workers: 1 });
+    expect(await ended(started.jobId)).toMatchObject({ status: 'done', done: 2 });
+    const r = await client.call('backtest.sweepResult', { jobId: started.jobId });
+    expect(r.rows.map((x) => [x.params.fast, x.error])).toEqual([
+      [5, null],
+      [10, null],
+    ]);
+  });
+
   it('when L3 is asked of a bar series then backtest.run refuses it with the reason code NO_TAPE, and tape settings are refused on bars', async () => {
     const orcl = { ...settings, data: 'ORCL', cash: '100000', sizing: 'all-in', barMs: undefined };
     await expect(client.call('backtest.run', { ...orcl, fidelity: 'l3' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^NO_TAPE: ORCL is a bar series/), issues: [{ path: 'NO_TAPE' }] });

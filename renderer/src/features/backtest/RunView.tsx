@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto, BacktestTradeDto } from '../../../../src/contract/index.ts';
-import { fix, money, paramText } from './bt-format.ts';
+import { fix, money, paramText, price } from './bt-format.ts';
 import { EquityChart } from './EquityChart.tsx';
 import { MonthlyHeatmap } from './MonthlyHeatmap.tsx';
 import { TradesChart } from './TradesChart.tsx';
@@ -99,9 +99,9 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
                         {t.entryDate}
                       </button>
                     </td>
-                    <td>{fix(t.entryPrice, 4)}</td>
+                    <td>{price(t.entryPrice)}</td>
                     <td>{t.exitDate ?? 'open'}</td>
-                    <td>{fix(t.exitPrice, 4)}</td>
+                    <td>{price(t.exitPrice)}</td>
                     <td>{t.size}</td>
                     <td>{fix(t.commission)}</td>
                     <td className={t.pnl >= 0 ? 'pos' : 'neg'}>{money(t.pnl)}</td>

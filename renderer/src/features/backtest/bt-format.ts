@@ -3,6 +3,15 @@ import type { BacktestFidelityDto, BacktestL3StatsDto, BacktestSeriesDto, Params
 /** Formatting and inputs shared by the Backtest screen's views. */
 
 export const pct = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(d)}%`);
+/**
+ * A trade price at a precision that shows its moves: four decimals from 1 up (ORCL's dollars), else
+ * four significant digits (an XRP/ETH price of 0.0014126 reads 0.001413, not 0.0014).
+ */
+export const price = (x: number | null | undefined): string => {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  const a = Math.abs(x);
+  return a >= 1 || a === 0 ? x.toFixed(4) : x.toFixed(Math.min(12, 3 - Math.floor(Math.log10(a))));
+};
 export const fix = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
 /** Cash with thousands separators and cents. */
 export const money = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
-import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, levelVenue, parseAxis, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, levelVenue, parseAxis, price, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
 
 describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
@@ -35,6 +35,15 @@ describe('Backtest screen: fidelity picker and tape labels', () => {
     expect(ms).toEqual([...ms].sort((a, b) => a - b));
     for (const m of ms) expect(m >= 1_000 && m <= 86_400_000 && Number.isInteger(m)).toBe(true);
     expect(ms).toContain(60_000);
+  });
+
+  it('when a trade price is shown then a dollar price keeps four decimals and a small crypto price four significant digits', () => {
+    expect(price(31.5625)).toBe('31.5625');
+    expect(price(0.00141266)).toBe('0.001413');
+    expect(price(0.5)).toBe('0.5000');
+    expect(price(0)).toBe('0.0000');
+    expect(price(null)).toBe('–');
+    expect(price(Number.NaN)).toBe('–');
   });
 
   it('when a sweep axis is typed then parseAxis still reads lists and ranges', () => {
