@@ -172,8 +172,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--strategy <s>', 'strategy: sma-cross (fast, slow) or peek-ahead (a look-ahead example)', 'sma-cross')
     .option('--param <k=v>', 'strategy parameter, repeatable (sma-cross: fast=10 slow=30)', paramArg, {})
     .addOption(new Option('--fidelity <f>', 'bar: next-open fills, no slippage (the textbook mode); l1: signal close + haircut; l2: bar volume, spread, √-impact, participation cap; l3: the engine (L1, OMS, algos by --urgency) on the simulated venue driven by a trade tape').choices(['bar', 'l1', 'l2', 'l3']).default('bar'))
-    .option('--bar <interval>', 'l3: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
-    .option('--symbol <s>', 'l3: the tape\'s instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .option('--bar <interval>', 'trade tape: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
+    .option('--symbol <s>', 'trade tape: its instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
     .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
     .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
     .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
@@ -219,9 +219,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const dir = await dataDir();
           if (o.fidelity === 'l3') return runL3Command(o, ctx, dir);
           const d = await loadData(dir, o.data, o.format, o.name);
-          if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${o.data} is a trade tape; backtest run needs bars (the tape replays through exec simulate and, later, L3)`);
           const def = strategyDef(o.strategy);
-          const spec = {
+          let spec: RunSpec = {
             strategy: o.strategy,
             params: { ...def.defaults, ...o.param },
             fidelity: o.fidelity,
@@ -238,9 +237,17 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
             seed: o.seed,
             instrument: d.info.name,
           };
+          let series: BarSeries;
+          if (d.series.kind === 'bars') series = d.series;
+          else {
+            // A trade tape at a bar level: the bars an L3 run would decide on, as backtest.run does for the UI.
+            const tape = await tapeLevelSpec(spec, d.info, d.series, o);
+            spec = tape.spec;
+            series = tape.bars;
+          }
           const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
           const t0 = performance.now();
-          const { result, report } = await runSpec(spec, d.series, kernelBarEngine);
+          const { result, report } = await runSpec(spec, series, kernelBarEngine);
           const seconds = (performance.now() - t0) / 1000;
           const resultHash = createHash('sha256').update(JSON.stringify(report)).update(Buffer.from(result.equity.buffer, result.equity.byteOffset, result.equity.byteLength)).digest('hex');
           let runId: number | null = null;
@@ -512,12 +519,10 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         if (d.series.kind === 'bars') series = d.series;
         else {
           // A trade tape: every level decides on the bars an L3 run builds from it, and L3 runs too.
-          const [{ basename }, { symbolFromFileName }, { l3Bars, tapeRows }] = await Promise.all([import('node:path'), import('../marketdata/recording.ts'), import('../kernel/backtest-l3.ts')]);
-          const symbol = o.symbol ?? symbolFromFileName(d.info.name) ?? symbolFromFileName(basename(d.info.source));
-          if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${d.info.name} from its name; give --symbol BASE/QUOTE`);
-          spec = { ...spec, instrument: symbol, barMs: barArg(o.bar), urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4 };
+          const t = await tapeLevelSpec(spec, d.info, d.series, o);
+          spec = t.spec;
+          series = t.bars;
           tape = d.series;
-          series = l3Bars(tapeRows(tape, spec.fromMs, spec.toMs), symbol, spec.barMs!);
         }
         const levels = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || series.volume.some((v) => v > 0));
         const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
@@ -801,6 +806,26 @@ async function runL3Command(
     eventsPerSecond: Math.round(l3.tapeTrades / seconds),
   };
   ctx.print(!!o.json, out, () => [reportText(out, true), l3Text(report, o.bar)].join('\n'));
+}
+
+/**
+ * A bar-level spec on a trade tape: the tape's instrument (--symbol, or its name), the bar length,
+ * urgency (default immediate, as L3's) and latency recorded in the spec, and the bars an L3 run
+ * builds from the tape, so bar, l1 and l2 decide on exactly the bars L3 does.
+ */
+async function tapeLevelSpec(
+  spec: RunSpec,
+  info: { name: string; source: string },
+  tape: TradeTape,
+  o: { bar: string; symbol?: string; urgency?: Urgency; latencyMs?: number },
+): Promise<{ spec: RunSpec; bars: BarSeries }> {
+  const [{ basename }, { symbolFromFileName }, { l3Bars, tapeRows }] = await Promise.all([import('node:path'), import('../marketdata/recording.ts'), import('../kernel/backtest-l3.ts')]);
+  const symbol = o.symbol ?? symbolFromFileName(info.name) ?? symbolFromFileName(basename(info.source));
+  if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${info.name} from its name; give --symbol BASE/QUOTE`);
+  const out: RunSpec = { ...spec, instrument: symbol, barMs: barArg(o.bar), urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4 };
+  const rows = tapeRows(tape, out.fromMs, out.toMs);
+  if (rows.length < 2) throw new CliExit(EXIT.usage, `${info.name} holds ${rows.length} recorded trade(s) in the window; a backtest needs more`);
+  return { spec: out, bars: l3Bars(rows, symbol, out.barMs!) };
 }
 
 /** `--bar 30s|1m|5m|1h` as ms. */

@@ -127,5 +127,11 @@ describe('kept L3 backtest runs', () => {
     const run = await json<L3Out>('backtest', 'run', '--data', TAPE, ...ARGS, '--no-save');
     expect(l3!.finalValue).toBe(run.finalValue);
     expect(l3!.l3).toEqual(run.l3);
+    // A bar level on the tape through backtest run: the comparison's column, on the same bars.
+    const l2run = await json<L3Out>('backtest', 'run', '--data', TAPE, ...same, '--fidelity', 'l2', '--no-save');
+    expect(l2run.metrics.assumptions.fidelity).toBe('l2');
+    expect(l2run.finalValue).toBe(l2!.finalValue);
+    expect(l2run.spec).toMatchObject({ instrument: 'XRP/ETH', barMs: 60_000, urgency: 'immediate' });
+    expect(l2run.l3).toBeUndefined();
   });
 });
