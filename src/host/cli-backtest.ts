@@ -355,7 +355,17 @@ function sweepText(keys: string[], x: { jobId: string; points: number; cancelled
       `; kept as ${x.jobId}`,
   ].join('\n');
 }
-const venueCell = (x: import('../backtest/run-spec.ts').L3Stats | undefined) => (x ? `${x.venueFills} (${x.partiallyFilledOrders} in parts, ${x.denied} denied)` : null);
+const venueCell = (x: import('../backtest/run-spec.ts').L3Stats | undefined) => (x ? `${x.venueFills} (${x.partiallyFilledOrders} in parts, ${deniedCell(x)})` : null);
+/** `136 denied: REDUCING_ONLY ×136` (reason codes where the run recorded them). */
+const deniedCell = (x: import('../backtest/run-spec.ts').L3Stats) => {
+  const why = Object.entries(x.deniedBy ?? {})
+    .map(([c, n]) => `${c} ×${n}`)
+    .join(', ');
+  return `${x.denied} denied${why ? `: ${why}` : ''}`;
+};
+/** The engine's trading-state changes during an L3 run: why later orders were denied. */
+const stateCell = (x: import('../backtest/run-spec.ts').L3Stats) =>
+  (x.tradingState ?? []).map((c) => `${c.mode} from ${new Date(c.time).toISOString().slice(0, 16)}Z (${c.code}${c.message ? `: ${c.message}` : ''})`).join('; ') || 'ACTIVE throughout';
 
 interface ReportView {
   runId: number | null;
@@ -548,7 +558,7 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
             ...(levels.length < 3 ? ['l2 not run (NO_VOLUME): the series has no volume; L2 sizes impact and participation by bar volume'] : []),
             // The same typed reason the host's comparison gives (backtest.fidelities): L3 is never faked on bars.
             ...(tape
-              ? [`l3 venue: ${venueCell(out[out.length - 1]!.l3)}; ${spec.instrument}, ${out[out.length - 1]!.l3!.tapeTrades} recorded trades, bars of ${o.bar}`]
+              ? [`l3 venue: ${venueCell(out[out.length - 1]!.l3)}; ${spec.instrument}, ${out[out.length - 1]!.l3!.tapeTrades} recorded trades, bars of ${o.bar}`, `l3 trading state: ${stateCell(out[out.length - 1]!.l3!)}`]
               : [`l3 not run (NO_TAPE): ${d.info.name} is a bar series; L3 drives the simulated venue from a recorded trade tape (run a tape with backtest run --fidelity l3)`]),
             '',
             table(
@@ -843,7 +853,8 @@ function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec: { ins
     '',
     fields([
       ['tape', `${r.spec.instrument}, ${x.tapeTrades} recorded trades, bars of ${bar ?? `${(r.spec.barMs ?? 0) / 1000} s`}`],
-      ['venue', `${x.venueFills} fills (${x.partiallyFilledOrders} order(s) filled in parts), ${x.denied} order(s) denied, latency ${r.spec.latencyMs ?? 4} ms, urgency ${r.spec.urgency ?? 'immediate'}`],
+      ['venue', `${x.venueFills} fills (${x.partiallyFilledOrders} order(s) filled in parts), ${deniedCell(x)}, latency ${r.spec.latencyMs ?? 4} ms, urgency ${r.spec.urgency ?? 'immediate'}`],
+      ['trading state', stateCell(x)],
       ['kernel cash', x.kernelCash],
     ]),
   ].join('\n');

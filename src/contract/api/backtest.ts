@@ -30,6 +30,10 @@ export interface BacktestL3StatsDto {
   denied: number;
   /** The kernel's own cash at the end (it agrees with the run's ledger). */
   kernelCash: number;
+  /** Denied orders by reason code (e.g. REDUCING_ONLY); absent in runs kept before it was recorded. */
+  deniedBy?: Record<string, number>;
+  /** The engine's trading-state changes during the run (a PMS escalation to REDUCING, a breaker's HALT): why later orders were denied. */
+  tradingState?: { time: number; mode: string; code: string; message: string }[];
 }
 
 export interface BacktestSeriesDto {

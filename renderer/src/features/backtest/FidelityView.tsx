@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestFidelitiesDto, BacktestFidelityDto } from '../../../../src/contract/index.ts';
 import { call, errorText } from '../../state/index.ts';
-import { fix, levelVenue, money, pct, signed } from './bt-format.ts';
+import { fix, levelGuards, levelVenue, money, pct, signed } from './bt-format.ts';
 import type { RunSettings } from './bt-format.ts';
 import { LinesChart } from './LinesChart.tsx';
 
@@ -22,6 +22,7 @@ const ROWS: Row[] = [
   ['fills', (l) => (l.fills === null ? '–' : String(l.fills))],
   ['trades', (l) => (l.trades === null ? '–' : String(l.trades))],
   ['venue fills', levelVenue],
+  ['trading state', levelGuards],
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto, BacktestTradeDto } from '../../../../src/contract/index.ts';
-import { fix, money, paramText, price } from './bt-format.ts';
+import { deniedText, fix, guardText, money, paramText, price } from './bt-format.ts';
 import { EquityChart } from './EquityChart.tsx';
 import { MonthlyHeatmap } from './MonthlyHeatmap.tsx';
 import { TradesChart } from './TradesChart.tsx';
@@ -61,7 +61,8 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
                 <>
                   {fidelityRow('venue fills', String(run.l3.venueFills))}
                   {fidelityRow('orders filled in parts', String(run.l3.partiallyFilledOrders))}
-                  {fidelityRow('orders denied', String(run.l3.denied))}
+                  {fidelityRow('orders denied', deniedText(run.l3))}
+                  {fidelityRow('trading state', guardText(run.l3))}
                   {fidelityRow('tape trades', String(run.l3.tapeTrades))}
                 </>
               )}

@@ -82,8 +82,29 @@ export const TAPE_BARS: { label: string; ms: number }[] = [
 
 /** The venue's side of an L3 run in one line: fills, orders filled in parts, denials. */
 export function venueText(v: BacktestL3StatsDto | undefined): string {
-  return v ? `${v.venueFills} fills (${v.partiallyFilledOrders} order(s) in parts, ${v.denied} denied) on ${v.tapeTrades} recorded trades` : '–';
+  if (!v) return '–';
+  return `${v.venueFills} fills (${v.partiallyFilledOrders} order(s) in parts, ${deniedText(v)}) on ${v.tapeTrades} recorded trades`;
+}
+
+/** How many orders the engine denied, and by which reason codes: `136 denied: REDUCING_ONLY ×136`. */
+export function deniedText(v: Pick<BacktestL3StatsDto, 'denied' | 'deniedBy'>): string {
+  const why = Object.entries(v.deniedBy ?? {})
+    .map(([code, n]) => `${code} ×${n}`)
+    .join(', ');
+  return `${v.denied} denied${why ? `: ${why}` : ''}`;
+}
+
+/**
+ * The engine's trading-state changes during an L3 run (a PMS escalation to REDUCING, a breaker's
+ * HALT), the stated reason later orders were denied where L1 and L2 (no engine guards) kept trading.
+ */
+export function guardText(v: BacktestL3StatsDto | undefined): string {
+  if (!v) return '–';
+  const changes = v.tradingState ?? [];
+  if (changes.length === 0) return 'ACTIVE throughout';
+  return changes.map((c) => `${c.mode} from ${new Date(c.time).toISOString().slice(0, 16).replace('T', ' ')}Z (${c.code}${c.message ? `: ${c.message}` : ''})`).join('; ');
 }
 
 /** A comparison level's venue line: only L3 that ran has one. */
 export const levelVenue = (l: Pick<BacktestFidelityDto, 'venue'>): string => venueText(l.venue);
+export const levelGuards = (l: Pick<BacktestFidelityDto, 'venue'>): string => guardText(l.venue);

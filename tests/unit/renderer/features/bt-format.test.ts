@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
-import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, levelVenue, parseAxis, price, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, deniedText, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, price, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
 
 describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
@@ -28,6 +28,25 @@ describe('Backtest screen: fidelity picker and tape labels', () => {
     expect(venueText(v)).toBe('167 fills (26 order(s) in parts, 0 denied) on 2140 recorded trades');
     expect(levelVenue({ venue: v })).toBe(venueText(v));
     expect(levelVenue({})).toBe('–');
+  });
+
+  it('when the engine denied orders after a PMS escalation then the venue line names the reason codes and the trading state says when and why', () => {
+    const v = {
+      tapeTrades: 12477,
+      venueFills: 194,
+      partiallyFilledOrders: 30,
+      denied: 136,
+      kernelCash: 19.6,
+      deniedBy: { REDUCING_ONLY: 136 },
+      tradingState: [{ time: Date.UTC(2019, 9, 11, 6, 50, 11), mode: 'REDUCING', code: 'PMS_PNL_BREACH', message: 'daily loss 2.02% of start-of-day NAV reached 2.00%' }],
+    };
+    expect(deniedText(v)).toBe('136 denied: REDUCING_ONLY ×136');
+    expect(venueText(v)).toBe('194 fills (30 order(s) in parts, 136 denied: REDUCING_ONLY ×136) on 12477 recorded trades');
+    expect(guardText(v)).toBe('REDUCING from 2019-10-11 06:50Z (PMS_PNL_BREACH: daily loss 2.02% of start-of-day NAV reached 2.00%)');
+    expect(levelGuards({ venue: { ...v, tradingState: [] } })).toBe('ACTIVE throughout');
+    // A run kept before the reasons were recorded: counts only.
+    expect(deniedText({ denied: 0 })).toBe('0 denied');
+    expect(levelGuards({})).toBe('–');
   });
 
   it('when the bar lengths are offered then they ascend and the contract accepts each (1 s to 1 day)', () => {
