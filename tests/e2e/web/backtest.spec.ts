@@ -168,6 +168,8 @@ test('from the UI on a trade tape: the demo tape imports, L3 is offered only on 
   }
   const l3 = level('l3').l3!;
   expect(await bt.cell(bt.fidelityTable, 'venue fills', await bt.column(bt.fidelityTable, 'L3'))).toBe(`${l3.venueFills} fills (${l3.partiallyFilledOrders} order(s) in parts, ${l3.denied} denied) on ${l3.tapeTrades} recorded trades`);
+  // The engine's guards did not act on these three hours: nothing denied, ACTIVE throughout.
+  expect(await bt.cell(bt.fidelityTable, 'trading state', await bt.column(bt.fidelityTable, 'L3'))).toBe('ACTIVE throughout');
   await expect(bt.attribution.getByRole('row')).toHaveCount(4);
   await expect(bt.attribution.getByRole('rowheader', { name: /L2 execution-aware → L3 full simulation/ })).toBeVisible();
   await bt.page.screenshot({ path: 'test-results/screenshots/backtest-fidelities-tape-1600.png' });
@@ -180,6 +182,7 @@ test('from the UI on a trade tape: the demo tape imports, L3 is offered only on 
   await expect(bt.root.getByRole('heading', { name: /^Run 1: .* l3 · XRPETH-3h/ })).toBeVisible();
   await expect(bt.runs.getByRole('row')).toHaveCount(2);
   expect(await bt.metric('venue fills')).toBe(String(l3.venueFills));
+  expect(await bt.metric('orders denied')).toBe('0 denied');
   expect(await bt.metric('fills')).toBe(String(level('l3').fills));
   await bt.page.screenshot({ path: 'test-results/screenshots/backtest-run-l3-1600.png' });
 });
