@@ -105,6 +105,7 @@ export class BacktestService {
   private prepare(p: RunSettings, fidelity: RunSpec['fidelity']): { spec: RunSpec; bars: BarSeries; info: SeriesInfo; tape: TradeTape | null } {
     const def = STRATEGIES[p.strategy];
     if (!def) throw new DomainError('BAD_REQUEST', `unknown strategy "${p.strategy}" (${Object.keys(STRATEGIES).join(', ')})`);
+    if (p.fromMs !== undefined && p.toMs !== undefined && p.fromMs > p.toMs) throw new DomainError('BAD_REQUEST', `the window starts after it ends (fromMs ${p.fromMs} > toMs ${p.toMs})`, [{ path: 'fromMs', message: 'must not exceed toMs' }]);
     const params = { ...def.defaults, ...p.params };
     try {
       def.create(params);
@@ -137,6 +138,8 @@ export class BacktestService {
       seed: 42,
       instrument: got.info.name,
       ...(p.urgency !== undefined ? { urgency: p.urgency } : {}),
+      ...(p.fromMs !== undefined ? { fromMs: p.fromMs } : {}),
+      ...(p.toMs !== undefined ? { toMs: p.toMs } : {}),
     };
     if (got.series.kind === 'bars') return { spec, bars: got.series, info: got.info, tape: null };
     const tape = got.series;
@@ -144,7 +147,7 @@ export class BacktestService {
     if (!symbol) throw new DomainError('BAD_REQUEST', `cannot tell the instrument of ${got.info.name} from its name; give symbol BASE/QUOTE`, [{ path: 'symbol', message: 'required for this tape' }]);
     const barMs = p.barMs ?? 60_000;
     // L2 and L3 at the same urgency: L2 scales its impact by it, L3's routing picks the algorithm by it.
-    const tapeSpec: RunSpec = { ...spec, instrument: symbol, barMs, urgency: p.urgency ?? 'immediate', latencyMs: p.latencyMs ?? 4 };
+    const tapeSpec: RunSpec = { ...spec, instrument: symbol, barMs, urgency: p.urgency ?? 'immediate', latencyMs: p.latencyMs ?? 4, ...alignedFrom(spec.fromMs, barMs) };
     const rows = tapeRows(tape, tapeSpec.fromMs, tapeSpec.toMs);
     if (rows.length < 2) throw new DomainError('BAD_REQUEST', `${got.info.name} holds ${rows.length} recorded trade(s) in the window; a backtest needs more`);
     return { spec: tapeSpec, bars: l3Bars(rows, symbol, barMs), info: got.info, tape };
@@ -307,6 +310,14 @@ export class BacktestService {
     for (const j of this.jobs.values()) j.cancel();
     this.jobs.clear();
   }
+}
+
+/**
+ * A tape window starts on a bar boundary: the bar levels keep bars whose time is in the window, so a
+ * start inside a bar would drop that bar there while L3 (which windows the trades) kept it.
+ */
+export function alignedFrom(fromMs: number | undefined, barMs: number): { fromMs?: number } {
+  return fromMs === undefined ? {} : { fromMs: Math.floor(fromMs / barMs) * barMs };
 }
 
 /** L3 asked of a bar series: refused with its reason code, never run on bars in its place. */

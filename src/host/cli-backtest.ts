@@ -832,7 +832,9 @@ async function tapeLevelSpec(
   const [{ basename }, { symbolFromFileName }, { l3Bars, tapeRows }] = await Promise.all([import('node:path'), import('../marketdata/recording.ts'), import('../kernel/backtest-l3.ts')]);
   const symbol = o.symbol ?? symbolFromFileName(info.name) ?? symbolFromFileName(basename(info.source));
   if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${info.name} from its name; give --symbol BASE/QUOTE`);
-  const out: RunSpec = { ...spec, instrument: symbol, barMs: barArg(o.bar), urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4 };
+  const barMs = barArg(o.bar);
+  // Aligned to a bar boundary, as backtest.run does (alignedFrom): every level then sees the same first bar.
+  const out: RunSpec = { ...spec, instrument: symbol, barMs, urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4, ...(spec.fromMs !== undefined ? { fromMs: Math.floor(spec.fromMs / barMs) * barMs } : {}) };
   const rows = tapeRows(tape, out.fromMs, out.toMs);
   if (rows.length < 2) throw new CliExit(EXIT.usage, `${info.name} holds ${rows.length} recorded trade(s) in the window; a backtest needs more`);
   return { spec: out, bars: l3Bars(rows, symbol, out.barMs!) };

@@ -149,6 +149,17 @@ describe('L3 over the contract (in-memory transport)', () => {
     expect(shown.prices!.length).toBe(shown.bars);
   });
 
+  it('when a window is asked that starts inside a bar then every level starts at that bar: bar, L1, L2 and L3 see the same bars', { timeout: 120_000 }, async () => {
+    const t0 = Date.UTC(2019, 9, 11, 1, 0, 0);
+    const r = await client.call('backtest.fidelities', { ...settings, fromMs: t0 + 30_000, toMs: t0 + 3_600_000 - 1 });
+    expect(r.levels.map((l) => l.available)).toEqual([true, true, true, true]);
+    for (const l of r.levels) {
+      expect(l.equity).toHaveLength(60);
+      expect(l.equity[0]!.time).toBe(t0);
+    }
+    await expect(client.call('backtest.fidelities', { ...settings, fromMs: t0, toMs: t0 - 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST', issues: [{ path: 'fromMs' }] });
+  });
+
   it('when a sweep runs on a tape then its points run on the tape’s bars and it finishes with every point', { timeout: 60_000 }, async () => {
     const started = await client.call('backtest.sweep', { ...settings, fidelity: 'l1', grid: { fast: [5, 10] }, workers: 1 });
     expect(await ended(started.jobId)).toMatchObject({ status: 'done', done: 2 });

@@ -240,6 +240,9 @@ const settings = {
    * default immediate, and L2 prices impact at the same urgency) and the venue's median latency, ms
    * (default 4). On a bar series they are refused where they would be ignored.
    */
+  /** The window, inclusive, epoch ms: bar times on a bar series, trade times on a tape (default all of it). */
+  fromMs: z.number().int().min(0).optional(),
+  toMs: z.number().int().min(0).optional(),
   barMs: z.number().int().min(1_000).max(86_400_000).optional(),
   symbol: z.string().regex(/^[A-Z0-9]{1,12}\/[A-Z0-9]{1,12}$/).optional(),
   urgency: z.enum(URGENCIES).optional(),

@@ -4,7 +4,7 @@ import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/ind
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, pct, seriesLabel } from './bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, parseWhen, pct, seriesLabel } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -46,6 +46,11 @@ export function BacktestScreen(): ReactNode {
   const [spread, setSpread] = useState('');
   const [impact, setImpact] = useState('');
   const [sizing, setSizing] = useState('all-in');
+  // The window, typed in UTC (empty: all of the data).
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const fromMs = parseWhen(from);
+  const toMs = parseWhen(to);
   const [jobId, setJobId] = useState<string | null>(null);
   const [run, setRun] = useState<BacktestRunDto | null>(null);
   const [view, setView] = useState<View>('run');
@@ -123,7 +128,8 @@ export function BacktestScreen(): ReactNode {
 
   /** The form as the contract takes it (a run adds its fidelity, a sweep its grid). */
   const settings = useMemo((): RunSettings | null => {
-    if (!series) return null;
+    // A bound the form cannot read runs nothing rather than all of the data.
+    if (!series || fromMs === null || toMs === null) return null;
     const p: Record<string, number> = {};
     for (const [k, v] of Object.entries(params)) if (v.trim() !== '') p[k] = Number(v);
     return {
@@ -137,8 +143,10 @@ export function BacktestScreen(): ReactNode {
       ...(spread.trim() !== '' ? { spreadBps: Number(spread) } : {}),
       ...(impact.trim() !== '' ? { impactK: Number(impact) } : {}),
       ...(isTape ? { barMs, urgency, ...(latency.trim() !== '' ? { latencyMs: Number(latency) } : {}) } : {}),
+      ...(fromMs !== undefined ? { fromMs } : {}),
+      ...(toMs !== undefined ? { toMs } : {}),
     };
-  }, [series, strategy, params, cash, commission, haircut, sizing, spread, impact, isTape, barMs, urgency, latency]);
+  }, [series, strategy, params, cash, commission, haircut, sizing, spread, impact, isTape, barMs, urgency, latency, fromMs, toMs]);
 
   const submit = async () => {
     if (!settings) return;
@@ -274,6 +282,14 @@ export function BacktestScreen(): ReactNode {
         <label>
           Sizing
           <input aria-label="Sizing" value={sizing} onChange={(e) => setSizing(e.target.value)} title="all-in or fixed:N" />
+        </label>
+        <label>
+          From
+          <input aria-label="From" className="bt-when" value={from} placeholder="start" aria-invalid={fromMs === null} onChange={(e) => setFrom(e.target.value)} title="first bar or trade, UTC: 2019-10-11 or 2019-10-11 03:00 (empty: the start of the data)" />
+        </label>
+        <label>
+          To
+          <input aria-label="To" className="bt-when" value={to} placeholder="end" aria-invalid={toMs === null} onChange={(e) => setTo(e.target.value)} title="last bar or trade, inclusive, UTC (empty: the end of the data)" />
         </label>
         <button type="submit" className="btn btn-primary" disabled={running || !series}>
           Run backtest

@@ -108,3 +108,19 @@ export function guardText(v: BacktestL3StatsDto | undefined): string {
 /** A comparison level's venue line: only L3 that ran has one. */
 export const levelVenue = (l: Pick<BacktestFidelityDto, 'venue'>): string => venueText(l.venue);
 export const levelGuards = (l: Pick<BacktestFidelityDto, 'venue'>): string => guardText(l.venue);
+
+/**
+ * A window bound typed in the form, as epoch ms, read in UTC like the CLI's --from/--to:
+ * `2019-10-11` (midnight), `2019-10-11 03:00` or `2019-10-11T03:00:00` (no zone means UTC, never
+ * the browser's), an ISO time with its zone, or epoch ms. Empty is no bound (undefined); anything
+ * else is null, for the form to say it cannot read it.
+ */
+export function parseWhen(text: string): number | undefined | null {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^\d{9,}$/.test(t)) return Number(t);
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?))?(Z|[+-]\d{2}:\d{2})?$/.exec(t);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}${m[3] ?? 'Z'}`);
+  return Number.isNaN(ms) ? null : ms;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
-import { FIDELITY_LABELS, TAPE_BARS, deniedText, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, price, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, deniedText, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
 
 describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
@@ -63,6 +63,17 @@ describe('Backtest screen: fidelity picker and tape labels', () => {
     expect(price(0)).toBe('0.0000');
     expect(price(null)).toBe('–');
     expect(price(Number.NaN)).toBe('–');
+  });
+
+  it('when a window bound is typed then it reads in UTC like the CLI (no zone is UTC, never the browser’s), empty is no bound and nonsense is null', () => {
+    expect(parseWhen('')).toBeUndefined();
+    expect(parseWhen('2019-10-11')).toBe(Date.UTC(2019, 9, 11));
+    expect(parseWhen('2019-10-11 03:00')).toBe(Date.UTC(2019, 9, 11, 3));
+    expect(parseWhen('2019-10-11T03:00:30')).toBe(Date.UTC(2019, 9, 11, 3, 0, 30));
+    expect(parseWhen('2019-10-11T03:00:00+02:00')).toBe(Date.UTC(2019, 9, 11, 1));
+    expect(parseWhen('1570762800000')).toBe(1570762800000);
+    expect(parseWhen('yesterday')).toBeNull();
+    expect(parseWhen('2019-13-45')).toBeNull();
   });
 
   it('when a sweep axis is typed then parseAxis still reads lists and ranges', () => {
