@@ -94,6 +94,18 @@ export function exactUnits(p: number, d: number): bigint {
   return BigInt(t.slice(0, dot) + t.slice(dot + 1)) * pow10(d - frac);
 }
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Number(toDecimalString(u, d)) without the text: when u and 10^d are exact doubles (|u| ≤ 2^53 - 1,
+ * d ≤ 22), their IEEE quotient is the correctly rounded value of u / 10^d, which is what parsing
+ * the exact decimal text gives. Otherwise the text, as before.
+ */
+export function unitsToNumber(u: bigint, d: number): number {
+  if (d <= 22 && u <= SAFE && u >= -SAFE) return Number(u) / 10 ** d;
+  return Number(toDecimalString(u, d));
+}
+
 export class BacktestConfigError extends Error {
   readonly code = 'BAD_BACKTEST_CONFIG';
 }
@@ -201,7 +213,7 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
     cashF = Number(cash) / cashScale;
     posF = Number(position) / qtyScaleF;
     const qty = Number(f.qty) / qtyScaleF;
-    const price = Number(toDecimalString(pu, pd));
+    const price = unitsToNumber(pu, pd);
     const feeF = Number(fee) / cashScale;
     fills.push({ bar: i, time: bars.time[i]!, instrument: config.instrument, side: f.side, qty, price, fee: feeF, spreadCost: qty * f.priced.spreadPerUnit, impactCost: qty * f.priced.impactPerUnit, reason: f.reason });
     if (f.side === 'buy') {

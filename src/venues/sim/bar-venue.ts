@@ -27,8 +27,10 @@ export interface BarVenueOptions {
 export class BarVenue implements VenuePort {
   readonly name = 'bar';
   private readonly o: BarVenueOptions;
-  private readonly events = new Set<(e: VenueEvent) => void>();
-  private readonly market = new Set<(e: MarketEvent) => void>();
+  // Listener lists, replaced (not mutated) on subscribe/unsubscribe so an emit in progress walks the
+  // list it started with; indexed loops, no Set iterator per event (three events per order).
+  private events: ((e: VenueEvent) => void)[] = [];
+  private market: ((e: MarketEvent) => void)[] = [];
   private readonly books = new Map<string, MarketBook>();
   /**
    * Each order this venue made, by client order id, as its one fill: every order fills whole at
@@ -50,7 +52,10 @@ export class BarVenue implements VenuePort {
     const level = [{ priceUnits, qtyUnits: QUOTE_DEPTH_UNITS }];
     const book: MarketBook = { symbol, bids: level, asks: level, ts: this.o.clock.now() };
     this.books.set(symbol, book);
-    for (const l of this.market) l({ type: 'book', book });
+    const ls = this.market;
+    if (ls.length === 0) return;
+    const e: MarketEvent = { type: 'book', book };
+    for (let i = 0; i < ls.length; i++) ls[i]!(e);
   }
 
   submit(req: VenueOrderRequest): void {
@@ -109,13 +114,18 @@ export class BarVenue implements VenuePort {
   }
 
   onEvent(listener: (e: VenueEvent) => void): () => void {
-    this.events.add(listener);
-    return () => this.events.delete(listener);
+    // Added once, as a Set would: a second subscription of the same function is the first.
+    if (!this.events.includes(listener)) this.events = [...this.events, listener];
+    return () => {
+      this.events = this.events.filter((l) => l !== listener);
+    };
   }
 
   onMarket(listener: (e: MarketEvent) => void): () => void {
-    this.market.add(listener);
-    return () => this.market.delete(listener);
+    if (!this.market.includes(listener)) this.market = [...this.market, listener];
+    return () => {
+      this.market = this.market.filter((l) => l !== listener);
+    };
   }
 
   book(symbol: string): MarketBook | undefined {
@@ -127,6 +137,7 @@ export class BarVenue implements VenuePort {
   stop(): void {}
 
   private emit(e: VenueEvent): void {
-    for (const l of this.events) l(e);
+    const ls = this.events;
+    for (let i = 0; i < ls.length; i++) ls[i]!(e);
   }
 }
