@@ -404,16 +404,24 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
     const loss = inputs.loss;
     if (runs(deferred, 'loss') && loss) {
       checked |= CHECK_BIT.loss;
-      const l = lossDoubles(loss);
-      OBS[1] = 1;
-      OBS[0] = l[0]!;
-      if (!test(globalEntry(book, 'max_daily_loss'))) return false;
-      OBS[0] = l[1]!;
-      if (!test(globalEntry(book, 'max_drawdown_daily_pct'))) return false;
-      OBS[0] = l[2]!;
-      if (!test(globalEntry(book, 'max_drawdown_weekly_pct'))) return false;
-      OBS[0] = l[3]!;
-      if (!test(globalEntry(book, 'max_drawdown_monthly_pct'))) return false;
+      const daily = globalEntry(book, 'max_daily_loss');
+      const ddDay = globalEntry(book, 'max_drawdown_daily_pct');
+      const ddWeek = globalEntry(book, 'max_drawdown_weekly_pct');
+      const ddMonth = globalEntry(book, 'max_drawdown_monthly_pct');
+      // No loss limit, nothing to test (test(undefined) holds): a book without them (a bar backtest's)
+      // skips the doubles of a view that is new at every tick (a Float64Array and a WeakMap entry each).
+      if (daily || ddDay || ddWeek || ddMonth) {
+        const l = lossDoubles(loss);
+        OBS[1] = 1;
+        OBS[0] = l[0]!;
+        if (!test(daily)) return false;
+        OBS[0] = l[1]!;
+        if (!test(ddDay)) return false;
+        OBS[0] = l[2]!;
+        if (!test(ddWeek)) return false;
+        OBS[0] = l[3]!;
+        if (!test(ddMonth)) return false;
+      }
     }
   }
 
