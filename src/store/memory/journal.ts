@@ -3,8 +3,10 @@ import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment } from '.
 /**
  * The order journal in memory: the same port as the SQLite journal with nothing written anywhere.
  * For backtests, `exec simulate` and tests that need no recovery: a run is then a pure function
- * of its inputs and touches no filesystem. Records are copied in and out, as a database would,
- * so a caller mutating its order after a write cannot rewrite history.
+ * of its inputs and touches no filesystem. Orders are copied in and out, as a database would, so
+ * the OMS changing its order in place after a write cannot rewrite history. Fills are kept as
+ * given: a FillRecord is read-only (its type says so, and the type checker holds every writer to
+ * it), so the record the OMS made is the record written; they are still copied out.
  */
 export class MemoryOrderJournal implements JournalPort {
   private readonly orders = new Map<string, OrderRecord>();
@@ -36,7 +38,7 @@ export class MemoryOrderJournal implements JournalPort {
   recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean {
     if (this.fillIds.has(fill.id)) return false;
     this.fillIds.add(fill.id);
-    this.fills.push({ ...fill });
+    this.fills.push(fill);
     this.orders.set(order.id, copyOrder(order));
     this.events.push({ orderId: order.id, ts: fill.ts, event: 'fill', status: order.status, detail: fill.id });
     if (parent) {
