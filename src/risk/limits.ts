@@ -227,8 +227,16 @@ interface EntryIndex {
 }
 
 const entryIndex = new WeakMap<LimitBook, EntryIndex>();
+/**
+ * The book last looked up and its index: the gate asks for a dozen or more entries of the same book
+ * per order, and a WeakMap lookup each time was a visible share of a check. Strong references to
+ * one book and its index, replaced as soon as another book is asked about.
+ */
+let lastBook: LimitBook | undefined;
+let lastIndex: EntryIndex | undefined;
 
 function indexOf(book: LimitBook): EntryIndex {
+  if (book === lastBook) return lastIndex!;
   let idx = entryIndex.get(book);
   if (!idx) {
     idx = { global: new Map(), symbol: new Map(), group: new Map() };
@@ -246,6 +254,8 @@ function indexOf(book: LimitBook): EntryIndex {
     }
     entryIndex.set(book, idx);
   }
+  lastBook = book;
+  lastIndex = idx;
   return idx;
 }
 
