@@ -15,8 +15,13 @@ export class MemoryOrderJournal implements JournalPort {
   private readonly tca = new Map<string, string>();
   private readonly meta = new Map<string, string>();
   private orderSeq = 0;
-  /** Order events kept as the SQLite journal keeps them in order_events, for inspection in tests. */
-  readonly events: { orderId: string; ts: number; event: string; status: string; detail: string | null }[] = [];
+  /** Order events kept as the SQLite journal keeps them in order_events (read through `events`). */
+  private readonly log = new EventColumns();
+
+  /** The order events so far, oldest first, for inspection in tests (built when read). */
+  get events(): JournalEvent[] {
+    return this.log.rows();
+  }
 
   nextOrderSeq(): number {
     return ++this.orderSeq;
@@ -26,13 +31,13 @@ export class MemoryOrderJournal implements JournalPort {
     if (this.orders.has(order.id)) throw new Error(`order ${order.id} is already journaled`);
     if (order.seq > this.orderSeq) this.orderSeq = order.seq;
     this.orders.set(order.id, copyOrder(order));
-    this.events.push({ orderId: order.id, ts: order.updatedAt, event, status: order.status, detail: order.reason ? `${order.reason.code}: ${order.reason.message}` : null });
+    this.log.push(order.id, order.updatedAt, event, order.status, order.reason ? `${order.reason.code}: ${order.reason.message}` : null);
   }
 
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
     if (!this.orders.has(order.id)) throw new Error(`order ${order.id} is not journaled`);
     this.orders.set(order.id, copyOrder(order));
-    this.events.push({ orderId: order.id, ts: order.updatedAt, event, status: order.status, detail: detail ?? null });
+    this.log.push(order.id, order.updatedAt, event, order.status, detail ?? null);
   }
 
   recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean {
@@ -40,10 +45,10 @@ export class MemoryOrderJournal implements JournalPort {
     this.fillIds.add(fill.id);
     this.fills.push(fill);
     this.orders.set(order.id, copyOrder(order));
-    this.events.push({ orderId: order.id, ts: fill.ts, event: 'fill', status: order.status, detail: fill.id });
+    this.log.push(order.id, fill.ts, 'fill', order.status, fill.id);
     if (parent) {
       this.orders.set(parent.id, copyOrder(parent));
-      this.events.push({ orderId: parent.id, ts: fill.ts, event: 'child_fill', status: parent.status, detail: fill.id });
+      this.log.push(parent.id, fill.ts, 'child_fill', parent.status, fill.id);
     }
     return true;
   }
@@ -93,4 +98,39 @@ export class MemoryOrderJournal implements JournalPort {
 
 function copyOrder(o: OrderRecord): OrderRecord {
   return { ...o, reason: o.reason ? { ...o.reason } : null, trigger: o.trigger ? { ...o.trigger } : null };
+}
+
+export interface JournalEvent {
+  orderId: string;
+  ts: number;
+  event: string;
+  status: string;
+  detail: string | null;
+}
+
+/**
+ * Journal events as columns: a round trip writes three or four and keeps them for the life of the
+ * journal, and an object each (with its timestamp boxed as a heap number) was ~200 bytes per order
+ * for the young-generation collector to copy. The times sit unboxed in a number array.
+ */
+class EventColumns {
+  private readonly orderIds: string[] = [];
+  private readonly ts: number[] = [];
+  private readonly names: string[] = [];
+  private readonly statuses: string[] = [];
+  private readonly details: (string | null)[] = [];
+
+  push(orderId: string, ts: number, event: string, status: string, detail: string | null): void {
+    this.orderIds.push(orderId);
+    this.ts.push(ts);
+    this.names.push(event);
+    this.statuses.push(status);
+    this.details.push(detail);
+  }
+
+  rows(): JournalEvent[] {
+    const out: JournalEvent[] = [];
+    for (let i = 0; i < this.orderIds.length; i++) out.push({ orderId: this.orderIds[i]!, ts: this.ts[i]!, event: this.names[i]!, status: this.statuses[i]!, detail: this.details[i]! });
+    return out;
+  }
 }
