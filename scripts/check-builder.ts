@@ -89,7 +89,9 @@ export function validateBuilderConfig(cfg: unknown, exists: (relPath: string) =>
 /** Bare package names imported by a built ESM/CJS file (node:*, electron and relative ones left out). */
 export function importedPackages(code: string): string[] {
   const names = new Set<string>();
-  const re = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)["']([^"']+)["']/g;
+  // A keyword inside a name or a string ('backtest.import', obj.import(...)) is not an import, and
+  // a module specifier has no whitespace: both keep a method named import from reading as one.
+  const re = /(?<![\w$.'"`])(?:from\s*|import\s*\(?\s*|require\(\s*)["']([^"'\s]+)["']/g;
   for (const m of code.matchAll(re)) {
     const spec = m[1] ?? '';
     if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || spec === 'electron' || spec.startsWith('electron/')) continue;

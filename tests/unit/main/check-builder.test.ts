@@ -95,6 +95,12 @@ describe('package inspection', () => {
     ]);
   });
 
+  it('when a method or a contract key is named import then it is not read as an import', () => {
+    // The engine bundle's contract has 'backtest.import' and bt.import(...): neither names a package.
+    const code = "const h = { 'backtest.import': (p) => bt.import(p.path, p.name), x: 'y' };\nconst s = { import: z.strictObject({ path: 'a' }) };\nimport k from 'kept';";
+    expect(importedPackages(code)).toEqual(['kept']);
+  });
+
   it('when index.html links assets then their relative paths are listed', () => {
     expect(htmlAssets('<link rel="stylesheet" href="./assets/a.css"><script src="./assets/b.js?x"></script><a href="https://x.y/">')).toEqual([
       'assets/a.css',
