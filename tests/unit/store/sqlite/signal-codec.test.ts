@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { Aggregate } from '../../../../src/signals/aggregator.ts';
+import { decodeAggregate, encodeAggregate } from '../../../../src/store/sqlite/signal-codec.ts';
+
+const T = Date.UTC(2024, 0, 2);
+const agg: Aggregate = {
+  at: T,
+  totalWeight: 3,
+  targets: [
+    {
+      instrument: 'CASH',
+      target: 0.13333333333333333,
+      delta: 0,
+      support: 0.3333333333333333,
+      expectedReturn: null,
+      urgency: 'low',
+      horizonMs: null,
+      contributions: [
+        { alpha: 'strategic', kind: 'target', value: 0.4, conviction: 1, alphaWeight: 1, share: 0.3333333333333333, contribution: 0.13333333333333333, expectedReturn: null, urgency: 'low', time: T },
+      ],
+    },
+    {
+      instrument: 'S001',
+      target: null,
+      delta: -0.0125,
+      support: 0.25,
+      expectedReturn: 0.004,
+      urgency: 'high',
+      horizonMs: 86_400_000,
+      contributions: [
+        { alpha: 'model', kind: 'delta', value: -0.05, conviction: 0.75, alphaWeight: 1, share: 0.3333333333333333, contribution: -0.0125, expectedReturn: 0.004, urgency: 'high', time: T },
+      ],
+    },
+  ],
+  cash: 1,
+};
+
+describe('stored form of a cycle aggregate', () => {
+  it('when an aggregate is encoded then it is JSON arrays and decodes to the same objects with the same key order', () => {
+    const text = encodeAggregate(agg);
+    expect(text.startsWith('[')).toBe(true);
+    expect(text).not.toContain('"contribution"');
+    const back = decodeAggregate(text);
+    expect(back).toEqual(agg);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(agg));
+  });
+
+  it('when the aggregate has a field the stored form does not know then it is kept as a JSON object', () => {
+    const extra = { ...agg, note: 'later field' } as Aggregate;
+    const text = encodeAggregate(extra);
+    expect(text.startsWith('{')).toBe(true);
+    expect(decodeAggregate(text)).toEqual(extra);
+  });
+
+  it('when a row holds the JSON object an earlier journal wrote then it decodes as is', () => {
+    expect(decodeAggregate(JSON.stringify(agg))).toEqual(agg);
+  });
+
+  it('when there are no targets then it round-trips', () => {
+    const empty: Aggregate = { at: T, totalWeight: 0, targets: [], cash: 1 };
+    expect(decodeAggregate(encodeAggregate(empty))).toEqual(empty);
+  });
+});
