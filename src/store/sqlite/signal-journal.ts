@@ -195,7 +195,7 @@ export class SqliteSignalJournal implements SignalJournalPort {
       const s = signals[ord]!;
       values.push(seq, ord, s.id === derivedSignalId(cycleId, ord) ? null : s.id, s.alpha, s.instrument, s.kind, s.value, s.urgency, s.horizonMs, s.conviction, s.expectedReturn, s.time, JSON.stringify(s.inputs));
     }
-    const aggregate = encodeAggregate(cycle.aggregate);
+    const aggregate = encodeAggregate(cycle.aggregate, signals);
     this.db.transaction(() => {
       this.stmts.insertCycle!.run(seq, cycleId, cycle.at, JSON.stringify(cycle.ran), JSON.stringify(cycle.failed), aggregate);
       const step = CHUNK * SIGNAL_INSERT_COLUMNS;
@@ -225,15 +225,18 @@ export class SqliteSignalJournal implements SignalJournalPort {
   }
 
   cycles(limit = 20): CycleRecord[] {
-    return (this.stmts.cycles!.all(limit) as CycleRow[]).map((r) => ({
-      id: r.id,
-      seq: r.seq,
-      at: r.at,
-      ran: JSON.parse(r.ran) as string[],
-      failed: JSON.parse(r.failed) as AlphaFailure[],
-      signals: (this.stmts.cycleSignals!.all(r.seq) as SignalRow[]).map(rowToSignal),
-      aggregate: decodeAggregate(r.aggregate),
-    }));
+    return (this.stmts.cycles!.all(limit) as CycleRow[]).map((r) => {
+      const signals = (this.stmts.cycleSignals!.all(r.seq) as SignalRow[]).map(rowToSignal);
+      return {
+        id: r.id,
+        seq: r.seq,
+        at: r.at,
+        ran: JSON.parse(r.ran) as string[],
+        failed: JSON.parse(r.failed) as AlphaFailure[],
+        signals,
+        aggregate: decodeAggregate(r.aggregate, signals),
+      };
+    });
   }
 
   lastCycle(): CycleRecord | undefined {
