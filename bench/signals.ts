@@ -122,10 +122,13 @@ export function benchSignals(): SignalsBench {
 export function signalsReport(b: SignalsBench): string[] {
   const row = (f: CycleFigures, target: string): string =>
     `  ${f.label.padEnd(52)} ${fmt(f.medianMs, 2).padStart(6)} ms median  ${fmt(f.p99Ms, 2).padStart(6)} ms p99  ${fmt(f.cpuMedianMs, 2).padStart(6)} ms CPU median  (${fmt(f.signalsPerCycle)} signals/cycle)${target}`;
+  const vsTarget = (f: CycleFigures): string =>
+    `  target ≤ ${TARGET_MS} ms: wall ${fmt(f.medianMs / TARGET_MS, 2)}×, CPU ${fmt(f.cpuMedianMs / TARGET_MS, 2)}× ${f.cpuMedianMs <= TARGET_MS ? 'ok' : 'ABOVE'}`;
   return [
     `L2 signal cycle on ${N} instruments × ${DAYS} daily bars (median / p99 of ${b.memory.cycles} cycles, one new bar each):`,
-    row(b.memory, `  target ≤ ${TARGET_MS} ms: wall ${fmt(b.memory.medianMs / TARGET_MS, 2)}×, CPU ${fmt(b.memory.cpuMedianMs / TARGET_MS, 2)}× ${b.memory.cpuMedianMs <= TARGET_MS ? 'ok' : 'ABOVE'}`),
-    row(b.sqlite, ''),
+    row(b.memory, vsTarget(b.memory)),
+    // The engine journals every cycle to SQLite: this row is the one the target is about.
+    row(b.sqlite, vsTarget(b.sqlite)),
     row(b.model, ''),
     `  statistical model, first walk-forward over 2,000 bars × ${N} instruments: ${fmt(b.modelFirstWalkMs, 0)} ms`,
   ];

@@ -10,7 +10,9 @@ import { defaultAlphaRegistry } from '../../src/signals/registry.ts';
 import { createAlphaView } from '../../src/signals/view.ts';
 import { SqliteOrderJournal } from '../../src/store/sqlite/order-journal.ts';
 import { SqliteRiskStore } from '../../src/store/sqlite/risk-store.ts';
-import { SqliteSignalJournal } from '../../src/store/sqlite/signal-journal.ts';
+import { openDb } from '../../src/store/sqlite/db.ts';
+import { ENGINE_MIGRATIONS } from '../../src/store/sqlite/order-journal.ts';
+import { SIGNAL_MIGRATIONS, SqliteSignalJournal, migrateSignals } from '../../src/store/sqlite/signal-journal.ts';
 import { syntheticHistory } from '../fixtures/signals/bars.ts';
 
 const DAY = 86_400_000;
@@ -111,5 +113,51 @@ describe('signal journal: SQLite and memory implementations of one port', () => 
     const [c1] = runCycles(j);
     expect(() => j.appendCycle({ ...c1!, id: 'C-x' })).toThrow();
     expect(j.cycles(100)).toHaveLength(40);
+  });
+
+  it('when a database written by the first signal schema is opened then the cycles read back as they were written', () => {
+    const path = dbPath();
+    const cycles = runCycles(new MemorySignalJournal());
+    // The first schema and the rows as its journal wrote them: text signal ids, the aggregate as a JSON object.
+    const old = openDb(path, ENGINE_MIGRATIONS, { synchronous: 'NORMAL' });
+    migrateSignals(old, SIGNAL_MIGRATIONS.slice(0, 1));
+    const insertCycle = old.prepare('INSERT INTO signal_cycles (seq, id, at, ran, failed, aggregate) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertSignal = old.prepare(
+      'INSERT INTO signal_signals (id, cycle_seq, ord, alpha, instrument, kind, value, urgency, horizon_ms, conviction, expected_return, time, inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    old.transaction(() => {
+      for (const c of cycles) {
+        insertCycle.run(c.seq, c.id, c.at, JSON.stringify(c.ran), JSON.stringify(c.failed), JSON.stringify(c.aggregate));
+        c.signals.forEach((s, ord) => insertSignal.run(s.id, c.seq, ord, s.alpha, s.instrument, s.kind, s.value, s.urgency, s.horizonMs, s.conviction, s.expectedReturn, s.time, JSON.stringify(s.inputs)));
+      }
+    })();
+    old.close();
+
+    const mem = new MemorySignalJournal();
+    for (const c of cycles) mem.appendCycle(c);
+    const j = sqlite(path);
+    expect((j.db.prepare('SELECT version FROM signal_schema').get() as { version: number }).version).toBe(SIGNAL_MIGRATIONS.length);
+    expect(j.cycles(100)).toEqual(mem.cycles(100));
+    for (const q of [{}, { alpha: 'model' }, { instrument: 'S001', limit: 7 }, { alpha: 'strategic', instrument: 'CASH' }]) {
+      expect(j.signals(q)).toEqual(mem.signals(q));
+    }
+    // The upgraded journal goes on from where the old one stopped.
+    expect(j.nextCycleSeq()).toBe(cycles.length + 1);
+    const next = runCycles(new MemorySignalJournal())[0]!;
+    const appended = { ...next, seq: cycles.length + 1, id: `C-${cycles.length + 1}`, signals: next.signals.map((s, i) => ({ ...s, id: `C-${cycles.length + 1}-${i + 1}`, cycleId: `C-${cycles.length + 1}` })) };
+    j.appendCycle(appended);
+    expect(j.lastCycle()).toEqual(appended);
+  });
+
+  it('when a signal carries an id of its own then it is kept, and a second signal with that id is refused', () => {
+    const j = sqlite(dbPath());
+    const [c1, c2] = runCycles(new MemorySignalJournal());
+    const own = { ...c1!, signals: c1!.signals.map((s, i) => (i === 0 ? { ...s, id: 'manual-1' } : s)) };
+    j.appendCycle(own);
+    expect(j.cycles(1)[0]!.signals.map((s) => s.id)).toEqual(own.signals.map((s) => s.id));
+    expect(j.signals({ limit: 1000 }).find((s) => s.id === 'manual-1')).toEqual(own.signals[0]);
+    const clash = { ...c2!, signals: c2!.signals.map((s, i) => (i === 0 ? { ...s, id: 'manual-1' } : s)) };
+    expect(() => j.appendCycle(clash)).toThrow();
+    expect(j.cycles(100)).toHaveLength(1);
   });
 });

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Urgency } from '../../contract/dto.ts';
-import type { Aggregate } from '../../signals/aggregator.ts';
 import type { AlphaFailure, CycleRecord, SignalJournalPort, SignalQuery } from '../../signals/journal.ts';
 import type { AlphaConfig } from '../../signals/registry.ts';
 import type { JournaledSignal, SignalInputs, SignalKind } from '../../signals/signal.ts';
 import { MetaTable, openDb } from './db.ts';
+import { decodeAggregate, encodeAggregate } from './signal-codec.ts';
 import type { Db } from './db.ts';
 import { ENGINE_MIGRATIONS } from './order-journal.ts';
 
@@ -45,7 +45,44 @@ export const SIGNAL_MIGRATIONS: readonly string[] = [
   CREATE INDEX signal_signals_instrument ON signal_signals(instrument, cycle_seq);
   CREATE TABLE signal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // v2: a cycle's journal write was ~4 ms, most of it index upkeep: the text primary key and the three
+  // secondary indexes, and above all (instrument, cycle_seq), whose 100 instruments each put their
+  // newest entry on a different page, so every cycle dirtied ~100 index pages (written to the WAL
+  // and again at the checkpoint). No read needs them: the engine reads the newest signals and whole
+  // cycles, both ranges of the key (cycle_seq, ord), which is now the table's own order (WITHOUT
+  // ROWID: appends land on its last page). Filters by alpha or instrument walk that key backwards,
+  // as the memory journal does. A signal id is `<cycle id>-<ord + 1>` as the cycle makes it; only
+  // another id is stored (with its own uniqueness, the old primary key's promise).
+  `
+  CREATE TABLE signal_signals_v2 (
+    cycle_seq INTEGER NOT NULL REFERENCES signal_cycles(seq),
+    ord INTEGER NOT NULL,
+    id TEXT,
+    alpha TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('target', 'delta')),
+    value REAL NOT NULL,
+    urgency TEXT NOT NULL,
+    horizon_ms INTEGER,
+    conviction REAL NOT NULL CHECK (conviction >= 0 AND conviction <= 1),
+    expected_return REAL,
+    time INTEGER NOT NULL,
+    inputs TEXT NOT NULL,
+    PRIMARY KEY (cycle_seq, ord)
+  ) WITHOUT ROWID;
+  INSERT INTO signal_signals_v2 (cycle_seq, ord, id, alpha, instrument, kind, value, urgency, horizon_ms, conviction, expected_return, time, inputs)
+    SELECT s.cycle_seq, s.ord, CASE WHEN s.id = c.id || '-' || (s.ord + 1) THEN NULL ELSE s.id END,
+           s.alpha, s.instrument, s.kind, s.value, s.urgency, s.horizon_ms, s.conviction, s.expected_return, s.time, s.inputs
+    FROM signal_signals s JOIN signal_cycles c ON c.seq = s.cycle_seq;
+  DROP TABLE signal_signals;
+  ALTER TABLE signal_signals_v2 RENAME TO signal_signals;
+  CREATE UNIQUE INDEX signal_signals_id ON signal_signals(id) WHERE id IS NOT NULL;
+  `,
 ];
+
+/** Signals per multi-row INSERT: one statement per chunk instead of one per signal (13 values each). */
+const CHUNK = 32;
+const SIGNAL_INSERT_COLUMNS = 13;
 
 const ALPHA_CONFIG = 'alpha_config';
 
@@ -72,8 +109,9 @@ interface CycleRow {
   aggregate: string;
 }
 interface SignalRow {
-  id: string;
+  id: string | null;
   cycle_seq: number;
+  ord: number;
   alpha: string;
   instrument: string;
   kind: SignalKind;
@@ -89,7 +127,7 @@ interface SignalRow {
 
 function rowToSignal(r: SignalRow): JournaledSignal {
   return {
-    id: r.id,
+    id: r.id ?? derivedSignalId(r.cycle_id, r.ord),
     cycleId: r.cycle_id,
     instrument: r.instrument,
     kind: r.kind,
@@ -104,11 +142,18 @@ function rowToSignal(r: SignalRow): JournaledSignal {
   };
 }
 
-const SIGNAL_COLUMNS = 's.id, s.cycle_seq, s.alpha, s.instrument, s.kind, s.value, s.urgency, s.horizon_ms, s.conviction, s.expected_return, s.time, s.inputs, c.id AS cycle_id';
+/** The id the cycle gives its `ord`-th signal; ids of that form are not stored. */
+function derivedSignalId(cycleId: string, ord: number): string {
+  return `${cycleId}-${ord + 1}`;
+}
+
+const SIGNAL_COLUMNS = 's.id, s.cycle_seq, s.ord, s.alpha, s.instrument, s.kind, s.value, s.urgency, s.horizon_ms, s.conviction, s.expected_return, s.time, s.inputs, c.id AS cycle_id';
 
 export class SqliteSignalJournal implements SignalJournalPort {
   readonly db: Db;
   private readonly stmts: Record<string, Database.Statement>;
+  /** Multi-row signal INSERTs by row count (CHUNK, and the remainders met so far). */
+  private readonly inserts = new Map<number, Database.Statement>();
   private readonly meta: MetaTable;
 
   /** Opens (creating if needed) the database at `path`, normally the engine's strata.sqlite. */
@@ -119,11 +164,7 @@ export class SqliteSignalJournal implements SignalJournalPort {
     this.meta = new MetaTable(db, 'signal_meta');
     this.stmts = {
       maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM signal_cycles'),
-      insertCycle: db.prepare('INSERT INTO signal_cycles (seq, id, at, ran, failed, aggregate) VALUES (@seq, @id, @at, @ran, @failed, @aggregate)'),
-      insertSignal: db.prepare(
-        `INSERT INTO signal_signals (id, cycle_seq, ord, alpha, instrument, kind, value, urgency, horizon_ms, conviction, expected_return, time, inputs)
-         VALUES (@id, @cycle_seq, @ord, @alpha, @instrument, @kind, @value, @urgency, @horizon_ms, @conviction, @expected_return, @time, @inputs)`,
-      ),
+      insertCycle: db.prepare('INSERT INTO signal_cycles (seq, id, at, ran, failed, aggregate) VALUES (?, ?, ?, ?, ?, ?)'),
       cycles: db.prepare('SELECT * FROM signal_cycles ORDER BY seq DESC LIMIT ?'),
       cycleSignals: db.prepare(`SELECT ${SIGNAL_COLUMNS} FROM signal_signals s JOIN signal_cycles c ON c.seq = s.cycle_seq WHERE s.cycle_seq = ? ORDER BY s.ord`),
       signals: db.prepare(
@@ -148,26 +189,34 @@ export class SqliteSignalJournal implements SignalJournalPort {
   }
 
   appendCycle(cycle: CycleRecord): void {
+    const { seq, id: cycleId, signals } = cycle;
+    const values: unknown[] = [];
+    for (let ord = 0; ord < signals.length; ord++) {
+      const s = signals[ord]!;
+      values.push(seq, ord, s.id === derivedSignalId(cycleId, ord) ? null : s.id, s.alpha, s.instrument, s.kind, s.value, s.urgency, s.horizonMs, s.conviction, s.expectedReturn, s.time, JSON.stringify(s.inputs));
+    }
+    const aggregate = encodeAggregate(cycle.aggregate, signals);
     this.db.transaction(() => {
-      this.stmts.insertCycle!.run({ seq: cycle.seq, id: cycle.id, at: cycle.at, ran: JSON.stringify(cycle.ran), failed: JSON.stringify(cycle.failed), aggregate: JSON.stringify(cycle.aggregate) });
-      cycle.signals.forEach((s, ord) => {
-        this.stmts.insertSignal!.run({
-          id: s.id,
-          cycle_seq: cycle.seq,
-          ord,
-          alpha: s.alpha,
-          instrument: s.instrument,
-          kind: s.kind,
-          value: s.value,
-          urgency: s.urgency,
-          horizon_ms: s.horizonMs,
-          conviction: s.conviction,
-          expected_return: s.expectedReturn,
-          time: s.time,
-          inputs: JSON.stringify(s.inputs),
-        });
-      });
+      this.stmts.insertCycle!.run(seq, cycleId, cycle.at, JSON.stringify(cycle.ran), JSON.stringify(cycle.failed), aggregate);
+      const step = CHUNK * SIGNAL_INSERT_COLUMNS;
+      for (let i = 0; i < values.length; i += step) {
+        const chunk = i === 0 && values.length <= step ? values : values.slice(i, i + step);
+        this.insertSignals(chunk.length / SIGNAL_INSERT_COLUMNS).run(chunk);
+      }
     })();
+  }
+
+  private insertSignals(rows: number): Database.Statement {
+    let stmt = this.inserts.get(rows);
+    if (!stmt) {
+      const row = `(${Array.from({ length: SIGNAL_INSERT_COLUMNS }, () => '?').join(', ')})`;
+      stmt = this.db.prepare(
+        `INSERT INTO signal_signals (cycle_seq, ord, id, alpha, instrument, kind, value, urgency, horizon_ms, conviction, expected_return, time, inputs)
+         VALUES ${Array.from({ length: rows }, () => row).join(', ')}`,
+      );
+      this.inserts.set(rows, stmt);
+    }
+    return stmt;
   }
 
   signals(query: SignalQuery = {}): JournaledSignal[] {
@@ -176,15 +225,18 @@ export class SqliteSignalJournal implements SignalJournalPort {
   }
 
   cycles(limit = 20): CycleRecord[] {
-    return (this.stmts.cycles!.all(limit) as CycleRow[]).map((r) => ({
-      id: r.id,
-      seq: r.seq,
-      at: r.at,
-      ran: JSON.parse(r.ran) as string[],
-      failed: JSON.parse(r.failed) as AlphaFailure[],
-      signals: (this.stmts.cycleSignals!.all(r.seq) as SignalRow[]).map(rowToSignal),
-      aggregate: JSON.parse(r.aggregate) as Aggregate,
-    }));
+    return (this.stmts.cycles!.all(limit) as CycleRow[]).map((r) => {
+      const signals = (this.stmts.cycleSignals!.all(r.seq) as SignalRow[]).map(rowToSignal);
+      return {
+        id: r.id,
+        seq: r.seq,
+        at: r.at,
+        ran: JSON.parse(r.ran) as string[],
+        failed: JSON.parse(r.failed) as AlphaFailure[],
+        signals,
+        aggregate: decodeAggregate(r.aggregate, signals),
+      };
+    });
   }
 
   lastCycle(): CycleRecord | undefined {
