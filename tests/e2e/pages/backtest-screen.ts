@@ -17,6 +17,9 @@ export class BacktestScreenObject {
   readonly urgency: Locator;
   readonly latency: Locator;
   readonly importDemo: Locator;
+  /** The window, typed in UTC. */
+  readonly from: Locator;
+  readonly to: Locator;
   readonly run: Locator;
   readonly progress: Locator;
   readonly metrics: Locator;
@@ -44,6 +47,8 @@ export class BacktestScreenObject {
     this.urgency = this.root.getByLabel('Urgency', { exact: true });
     this.latency = this.root.getByLabel('Latency ms', { exact: true });
     this.importDemo = this.root.getByRole('button', { name: 'Import demo tape' });
+    this.from = this.root.getByLabel('From', { exact: true });
+    this.to = this.root.getByLabel('To', { exact: true });
     this.run = this.root.getByRole('button', { name: 'Run backtest' });
     this.progress = this.root.getByRole('progressbar', { name: 'Backtest progress' });
     this.metrics = this.root.getByRole('table', { name: 'Metrics' });
@@ -66,6 +71,15 @@ export class BacktestScreenObject {
   /** A Fidelity option (bar, l1, l2, l3), to read whether it is offered for the picked data. */
   fidelityOption(value: 'bar' | 'l1' | 'l2' | 'l3'): Locator {
     return this.fidelity.locator(`option[value="${value}"]`);
+  }
+
+  /**
+   * Waits for the form's (first) run to finish: its progress bar says done. A run is a worker thread
+   * that loads the engine, which on a loaded CI machine can take longer than the default 15 s bound
+   * (it did at a load average of 15 on 2 cores); the wait still ends as soon as the bar says done.
+   */
+  async waitForRun(): Promise<void> {
+    await expect(this.progress).toHaveAttribute('aria-valuetext', 'done', { timeout: 90_000 });
   }
 
   /** Imports the host's demo trade tape and waits until the Data picker has it selected. */

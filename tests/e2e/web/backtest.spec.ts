@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { expect, test } from '../fixtures.ts';
 import { BacktestScreenObject } from '../pages/backtest-screen.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const ORCL = resolve(root, 'tests', 'fixtures', 'data', 'backtrader', 'orcl-1995-2014.txt');
-const TAPE = resolve(root, 'tests', 'fixtures', 'data', 'crypto', 'binance_XRPETH_trades_20191011-13.csv');
+/** The demo trade tape the host offers for import (assets/demo), by the name it is stored under. */
+const DEMO = 'binance_XRPETH_trades_20191011-13.csv';
 
 function strata(dataDir: string, ...args: string[]): string {
   return execFileSync(process.execPath, ['src/host/main.ts', '--data-dir', dataDir, ...args], { cwd: root, encoding: 'utf8' });
@@ -29,7 +29,7 @@ test('a backtest run from the UI shows the same result as the CLI, with its metr
   await bt.commission.fill('0.001');
   await bt.run.click();
 
-  await expect(bt.progress).toHaveAttribute('aria-valuetext', 'done');
+  await bt.waitForRun();
   await expect(bt.progress).toHaveAttribute('aria-valuenow', '100');
   await expect(bt.metrics).toBeVisible();
   // The same run as the CLI's, to the cent, and its total return as the metrics table shows it.
@@ -124,24 +124,15 @@ interface CliTapeLevel extends CliLevel {
   l3?: { venueFills: number; partiallyFilledOrders: number; denied: number; tapeTrades: number };
 }
 
-test('from the UI on a trade tape: the demo tape imports, L3 is offered only on a tape, the comparison shows L3 through the engine beside bar, L1 and L2, and an L3 run is kept', async ({ terminal, engine, page }) => {
+test('from the UI on a trade tape: the demo tape imports, L3 is offered only on a tape, the comparison over a three-hour window shows L3 through the engine beside bar, L1 and L2, and an L3 run is kept', async ({ terminal, engine, page }) => {
   expect(terminal.page).toBe(page);
   test.setTimeout(120_000);
-  // A three-hour slice of the recorded XRP/ETH tape keeps the runs short; ORCL is the bar series L3 refuses.
-  const lines = readFileSync(TAPE, 'utf8').trimEnd().split('\n');
-  const t0 = Number(lines[1]!.split(',')[0]);
-  const slice = join(engine.dataDir, 'binance_XRPETH_trades_3h.csv');
-  writeFileSync(slice, [lines[0]!, ...lines.slice(1).filter((l) => Number(l.split(',')[0]) < t0 + 3 * 3_600_000)].join('\n') + '\n');
-  strata(engine.dataDir, 'data', 'import', slice, '--name', 'XRPETH-3h');
+  // ORCL is the bar series L3 refuses.
   strata(engine.dataDir, 'data', 'import', ORCL, '--name', 'ORCL');
-  const settings = ['--param', 'fast=5', '--param', 'slow=20', '--cash', '20', '--commission', '0.001', '--sizing', 'fixed:3000'];
-  const cli = JSON.parse(strata(engine.dataDir, 'backtest', 'fidelities', '--data', 'XRPETH-3h', ...settings, '--json')) as CliTapeLevel[];
-  const level = (f: string) => cli.find((x) => x.fidelity === f)!;
-  expect(cli.map((x) => x.fidelity)).toEqual(['bar', 'l1', 'l2', 'l3']);
 
   const bt = new BacktestScreenObject(page);
   await bt.open();
-  // The host's demo tape: one click imports it, and the picker lists it as a trade tape.
+  // The host's demo tape: one click imports it, and the picker lists it as a trade tape, selected.
   await bt.importDemoTape();
   await expect(bt.data.locator('option', { hasText: 'binance_XRPETH_trades_20191011-13.csv (trade tape, 12477 trades)' })).toHaveCount(1);
 
@@ -150,7 +141,7 @@ test('from the UI on a trade tape: the demo tape imports, L3 is offered only on 
   await expect(bt.fidelityOption('l3')).toBeDisabled();
   await expect(bt.fidelity).toHaveAccessibleDescription(/needs a recorded trade tape/);
   await expect(bt.barLength).toBeHidden();
-  await bt.data.selectOption('XRPETH-3h');
+  await bt.data.selectOption(DEMO);
   await expect(bt.fidelityOption('l3')).toBeEnabled();
   await expect(bt.barLength).toHaveValue('60000');
   await bt.param('fast').fill('5');
@@ -158,6 +149,14 @@ test('from the UI on a trade tape: the demo tape imports, L3 is offered only on 
   await bt.cash.fill('20');
   await bt.commission.fill('0.001');
   await bt.sizing.fill('fixed:3000');
+  // Three hours of the tape keep the runs short; typed in UTC like the CLI's --from/--to.
+  await bt.from.fill('2019-10-11 00:00');
+  await bt.to.fill('2019-10-11 03:00');
+
+  // The CLI's comparison of the same settings on the tape the UI imported, for the numbers the UI must show.
+  const cli = JSON.parse(strata(engine.dataDir, 'backtest', 'fidelities', '--data', DEMO, '--param', 'fast=5', '--param', 'slow=20', '--cash', '20', '--commission', '0.001', '--sizing', 'fixed:3000', '--from', '2019-10-11T00:00:00Z', '--to', '2019-10-11T03:00:00Z', '--json')) as CliTapeLevel[];
+  const level = (f: string) => cli.find((x) => x.fidelity === f)!;
+  expect(cli.map((x) => x.fidelity)).toEqual(['bar', 'l1', 'l2', 'l3']);
 
   // The comparison: four levels that ran, matching the CLI's, L3 with the venue's fills.
   await bt.compareFidelities();
@@ -167,6 +166,8 @@ test('from the UI on a trade tape: the demo tape imports, L3 is offered only on 
     expect(Number(await bt.cell(bt.fidelityTable, 'fills', col))).toBe(level(f).fills);
   }
   const l3 = level('l3').l3!;
+  expect(l3.tapeTrades).toBeGreaterThan(100);
+  expect(l3.tapeTrades).toBeLessThan(2000);
   expect(await bt.cell(bt.fidelityTable, 'venue fills', await bt.column(bt.fidelityTable, 'L3'))).toBe(`${l3.venueFills} fills (${l3.partiallyFilledOrders} order(s) in parts, ${l3.denied} denied) on ${l3.tapeTrades} recorded trades`);
   // The engine's guards did not act on these three hours: nothing denied, ACTIVE throughout.
   expect(await bt.cell(bt.fidelityTable, 'trading state', await bt.column(bt.fidelityTable, 'L3'))).toBe('ACTIVE throughout');
@@ -178,8 +179,8 @@ test('from the UI on a trade tape: the demo tape imports, L3 is offered only on 
   await bt.view('Run');
   await bt.fidelity.selectOption('l3');
   await bt.run.click();
-  await expect(bt.progress).toHaveAttribute('aria-valuetext', 'done');
-  await expect(bt.root.getByRole('heading', { name: /^Run 1: .* l3 · XRPETH-3h/ })).toBeVisible();
+  await bt.waitForRun();
+  await expect(bt.root.getByRole('heading', { name: `Run 1: sma-cross fast=5 slow=20 · l3 · ${DEMO}` })).toBeVisible();
   await expect(bt.runs.getByRole('row')).toHaveCount(2);
   expect(await bt.metric('venue fills')).toBe(String(l3.venueFills));
   expect(await bt.metric('orders denied')).toBe('0 denied');
