@@ -177,14 +177,15 @@ export class CircuitBreakers {
     const c = this.config.dailyDrawdown;
     if (!c.enabled) return this.tick(now);
     const out: BreakerEvent[] = [];
-    const shown = describeValue('pct', dailyDrawdownPctUnits);
-    const limit = describeValue('pct', this.haltPctUnits);
+    // The messages are formatted only for a trip or a reset: this runs once a second.
+    const shown = (): string => describeValue('pct', dailyDrawdownPctUnits);
+    const limit = (): string => describeValue('pct', this.haltPctUnits);
     if (this.drawdownTrip === null && dailyDrawdownPctUnits >= this.haltPctUnits) {
-      this.drawdownTrip = this.event('daily_drawdown', 'trip', now, `daily drawdown ${shown} reached ${limit}`, { kind: 'trading_state', to: 'HALTED' });
+      this.drawdownTrip = this.event('daily_drawdown', 'trip', now, `daily drawdown ${shown()} reached ${limit()}`, { kind: 'trading_state', to: 'HALTED' });
       out.push(this.drawdownTrip);
     } else if (this.drawdownTrip !== null && dailyDrawdownPctUnits < this.haltPctUnits) {
       this.drawdownTrip = null;
-      out.push(this.event('daily_drawdown', 'reset', now, `daily drawdown ${shown} is back under ${limit}`, { kind: 'none' }));
+      out.push(this.event('daily_drawdown', 'reset', now, `daily drawdown ${shown()} is back under ${limit()}`, { kind: 'none' }));
     }
     return [...this.tick(now), ...out];
   }
