@@ -68,13 +68,26 @@ function decimalsOf(text: string): number {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
+/** 10^d for d ≤ 22, each an exact double (written out, not computed). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+/** Below this |p × 10^d| the product's rounding error is under 2^-13: see fixedUnits. */
+const FAST_MAX = 2 ** 40;
+const HALF_GUARD = 2 ** -10;
+
 /**
- * Units (10^-d) of `p.toFixed(d)`, exactly what toUnits of that text gives: for |p| < 1e21 toFixed
- * writes [-]digits[.d digits], so the units are those digits without the dot, parsed once (toUnits'
- * general parse was ~3% of a daily-bar run: a few conversions per order). Anything else (NaN,
+ * Units (10^-d) of `p.toFixed(d)`, exactly what toUnits of that text gives (toUnits' general parse
+ * was ~3% of a daily-bar run: a few conversions per order).
+ * Fast path: s = p × 10^d in doubles is within 2^-13 of the exact product when |s| < 2^40 and
+ * 10^d is exact (d ≤ 22), so unless s's fraction is within 2^-10 of one half, rounding s gives the
+ * integer toFixed's exact decimal expansion rounds to. Else: for |p| < 1e21 toFixed writes
+ * [-]digits[.d digits] and the units are those digits without the dot; anything else (NaN,
  * infinities, exponent forms) goes to toUnits, which refuses or reads it as before.
  */
 export function fixedUnits(p: number, d: number): bigint {
+  if (d <= 22) {
+    const s = p * POW10[d]!;
+    if (Math.abs(s) < FAST_MAX && Math.abs(s - Math.floor(s) - 0.5) > HALF_GUARD) return BigInt(Math.round(s));
+  }
   const t = p.toFixed(d);
   if (!(Math.abs(p) < 1e21)) return toUnits(t, d);
   if (d === 0) return BigInt(t);
@@ -82,8 +95,18 @@ export function fixedUnits(p: number, d: number): bigint {
   return BigInt(t.slice(0, dot) + t.slice(dot + 1));
 }
 
-/** Units (10^-d) of String(p), as toUnits(String(p), d) gives them: the shortest text of a finite p without an exponent has its decimals after the one dot. */
+/**
+ * Units (10^-d) of String(p), as toUnits(String(p), d) gives them.
+ * Fast path: k = round(p × 10^d) with k / 10^d === p means the decimal k·10^-d reads back as p;
+ * below 2^40 units no other decimal with d places does (they are 10^-d apart, p's ulp is far
+ * smaller), so the shortest text of p is that decimal with its trailing zeros dropped. Else the
+ * text: without an exponent its decimals follow the one dot.
+ */
 export function exactUnits(p: number, d: number): bigint {
+  if (d <= 22) {
+    const k = Math.round(p * POW10[d]!);
+    if (Math.abs(k) < FAST_MAX && k / POW10[d]! === p) return BigInt(k);
+  }
   const t = String(p);
   if (!Number.isFinite(p) || t.includes('e')) return toUnits(t, d);
   const dot = t.indexOf('.');

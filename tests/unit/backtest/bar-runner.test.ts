@@ -229,7 +229,12 @@ describe('price units', () => {
     };
     fc.assert(fc.property(fc.double(), fc.integer({ min: 0, max: 10 }), (p, d) => same(p, d)), { numRuns: 3000 });
     fc.assert(fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 8 }), (k, e, d) => same(k / 10 ** e, d)), { numRuns: 3000 });
-    for (const p of [0, -0, 0.5, -0.5, 1.005, 2.675, 1e20, 1e21, -1e21, 123456789.123456789, NaN, Infinity, -Infinity, 5e-324, -1e-9]) for (const d of [0, 1, 2, 4, 8]) same(p, d);
+    // Halves at the rounding place (1.005, 2.675: binary just below or above), and around the fast path's 2^40 bound.
+    fc.assert(fc.property(fc.integer({ min: -1e7, max: 1e7 }), fc.integer({ min: 0, max: 8 }), (k, d) => {
+      same((k + 0.5) / 10 ** d, d);
+      same((k * 10 + 5) / 10 ** (d + 1), d);
+    }), { numRuns: 3000 });
+    for (const p of [0, -0, 0.5, -0.5, 1.005, 2.675, 1e20, 1e21, -1e21, 123456789.123456789, NaN, Infinity, -Infinity, 5e-324, -1e-9, 2 ** 40, 2 ** 40 - 0.5, 2 ** 40 + 1, -(2 ** 40), 1099511.6277755, 109951.16277755]) for (const d of [0, 1, 2, 4, 6, 8, 22, 23]) same(p, d);
   });
 
   it('property: unitsToNumber(u, d) is Number(toDecimalString(u, d))', async () => {
