@@ -1,7 +1,7 @@
 import { isMethodName, paramsSchemas, takesParams } from './api.ts';
 import type { EventName, Events, Handlers } from './api.ts';
 import type { Endpoint, RequestFrame, ResponseFrame } from './envelope.ts';
-import { requestFrameSchema } from './envelope.ts';
+import { isRequestFrame } from './envelope.ts';
 import { RpcError } from './errors.ts';
 import type { ErrorDto } from './errors.ts';
 
@@ -102,14 +102,12 @@ export function serveEndpoint(endpoint: Endpoint, handlers: Handlers, feed?: Eve
       endpoint.send(errorFrame(-1, { code: 'BAD_FRAME', message: 'frame is not valid JSON' }));
       return;
     }
-    const parsed = requestFrameSchema.safeParse(raw);
-    if (!parsed.success) {
+    if (!isRequestFrame(raw)) {
       const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : -1;
       endpoint.send(errorFrame(id, { code: 'BAD_FRAME', message: 'frame must be {t:"req", id, method, params}' }));
       return;
     }
-    const req = parsed.data as RequestFrame;
-    endpoint.send(await dispatch(req));
+    endpoint.send(await dispatch(raw));
   }
 
   async function dispatch(req: RequestFrame): Promise<string> {

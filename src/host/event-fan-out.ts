@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { EVENT_NAMES } from '../contract/api.ts';
 import type { EventName } from '../contract/api.ts';
@@ -15,6 +16,34 @@ export interface FanOutMember {
   conflateAboveBytes: number;
   /** Called before each frame is written (the server batches a tick's frames per socket). */
   beforeSend?: () => void;
+  /**
+   * The connection's socket under `ws` (server side, no extension negotiated): when given, an event
+   * is written to it as a WebSocket text frame built once for every client, instead of ws framing
+   * the same bytes again for each (a header and two writes per client per event).
+   */
+  socket?: Duplex;
+}
+
+/**
+ * One unmasked, final WebSocket text frame around `json` (RFC 6455 section 5.2), as ws's sender
+ * writes it for a server without extensions. Returns the frame and where the payload starts.
+ */
+export function textFrame(json: string): { frame: Buffer; payloadAt: number } {
+  const n = Buffer.byteLength(json);
+  const payloadAt = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(payloadAt + n);
+  frame[0] = 0x81; // FIN, opcode 1 (text)
+  if (n < 126) frame[1] = n;
+  else if (n < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(n, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+    frame.writeUInt32BE(n >>> 0, 6);
+  }
+  frame.write(json, payloadAt, 'utf8');
+  return { frame, payloadAt };
 }
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
@@ -90,6 +119,7 @@ export class EventFanOut {
   }
 
   private push(event: EventName, data: unknown): void {
+    let framed: { frame: Buffer; payloadAt: number } | undefined;
     let bytes: Buffer | undefined;
     const conflated = CONFLATED_EVENTS.has(event);
     for (const m of this.members) {
@@ -101,9 +131,14 @@ export class EventFanOut {
         ws.terminate();
         continue;
       }
-      bytes ??= Buffer.from(JSON.stringify({ t: 'evt', event, data }));
-      // A text frame from bytes already encoded: ws would otherwise encode the string per client.
+      framed ??= textFrame(JSON.stringify({ t: 'evt', event, data }));
       m.beforeSend?.();
+      if (m.socket !== undefined) {
+        m.socket.write(framed.frame);
+        continue;
+      }
+      // A text frame from bytes already encoded: ws would otherwise encode the string per client.
+      bytes ??= framed.frame.subarray(framed.payloadAt);
       ws.send(bytes, { binary: false });
     }
   }

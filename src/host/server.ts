@@ -164,7 +164,8 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     createReadStream(target).pipe(res);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // perMessageDeflate stays off (ws's default, named here because EventFanOut writes whole frames to the socket).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
   const fanOut = new EventFanOut(opts.feed);
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -195,7 +196,8 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       };
       // Events come from the server's one feed subscription (fanOut), not one per connection.
       serveEndpoint(guarded, opts.handlers, undefined, { onInternalError: opts.onInternalError });
-      const leave = fanOut.join({ ws, events, maxBufferedBytes: MAX_BUFFERED_BYTES, conflateAboveBytes: CONFLATE_ABOVE_BYTES, beforeSend: batch });
+      // No extension is negotiated (perMessageDeflate is off), so the fan-out may write its frames to the socket itself.
+      const leave = fanOut.join({ ws, events, maxBufferedBytes: MAX_BUFFERED_BYTES, conflateAboveBytes: CONFLATE_ABOVE_BYTES, beforeSend: batch, socket });
       ws.once('close', leave);
     });
   });

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import type { EventName, Events, Handlers } from '../../../src/contract/api.ts';
 import { createClient } from '../../../src/contract/rpc.ts';
 import type { EventFeed } from '../../../src/contract/rpc.ts';
-import { EventFanOut, parseEventFilter } from '../../../src/host/event-fan-out.ts';
+import { EventFanOut, parseEventFilter, textFrame } from '../../../src/host/event-fan-out.ts';
 import type { FanOutMember } from '../../../src/host/event-fan-out.ts';
 import { startServer } from '../../../src/host/server.ts';
 import { connectWs } from '../../../src/host/ws-endpoint.ts';
@@ -111,5 +111,42 @@ describe('the server pushes events through one feed subscription', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('when events of every frame-length class go out (7-bit, 16-bit and 64-bit lengths, multi-byte text) then a WebSocket client reads each, in order, between the replies', async () => {
+    const feed = new FakeFeed();
+    const handlers = { 'session.info': () => ({ n: 1 }) } as unknown as Handlers;
+    const server = await startServer({ handlers, feed, token: 't', port: 0, staticDir: mkdtempSync(join(tmpdir(), 'strata-fan-')) });
+    try {
+      const client = createClient(await connectWs(`ws://127.0.0.1:${server.port}/ws?token=t&events=order.updated`));
+      const sizes = [0, 1, 90, 125, 126, 300, 65_535, 65_536, 200_000];
+      const got: string[] = [];
+      const all = new Promise<void>((r) =>
+        client.on('order.updated', (o) => {
+          got.push((o as unknown as { id: string }).id);
+          if (got.length === sizes.length) r();
+        }),
+      );
+      await client.call('session.info');
+      // 'é' is two bytes in UTF-8: the frame's length is in bytes, not characters.
+      const sent = sizes.map((n, i) => `${i}:${'é'.repeat(n % 7)}${'x'.repeat(n)}`);
+      for (const id of sent) feed.publish('order.updated', { id });
+      await all;
+      expect(got).toEqual(sent);
+      expect(await client.call('session.info')).toEqual({ n: 1 });
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('textFrame puts the payload length in the header as RFC 6455 asks', () => {
+    const head = (n: number) => [...textFrame('x'.repeat(n)).frame.subarray(0, textFrame('x'.repeat(n)).payloadAt)];
+    expect(head(125)).toEqual([0x81, 125]);
+    expect(head(126)).toEqual([0x81, 126, 0, 126]);
+    expect(head(65_536)).toEqual([0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+    const { frame, payloadAt } = textFrame('{"a":"é"}');
+    expect(frame.length - payloadAt).toBe(10);
+    expect(frame.subarray(payloadAt).toString('utf8')).toBe('{"a":"é"}');
   });
 });
