@@ -240,8 +240,11 @@ export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip:
     prices[i.symbol] = priceOf(ctx, i.symbol);
     lotSizes[i.symbol] = i.lotSize;
   }
+  // NAV is equity (all cash + positions): the rebalancer adds the reserved cash back into NAV and
+  // lets buys spend only the free cash (auditor's item 1: sizing on free cash understated NAV).
   const acct = ctx.valuation.account();
   const free = Math.max(0, acct.cash - acct.reservedCash);
+  const reserved = Math.max(0, acct.cash - free);
   const holdings = Object.entries(book.qty)
     .filter(([, q]) => q > 0)
     .map(([symbol, q]) => ({ symbol, qty: toDecimalString(toUnits(String(q), dec), dec) }));
@@ -252,6 +255,7 @@ export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip:
       proposalId: 'batch',
       holdings,
       cash: free.toFixed(dec),
+      reservedCash: reserved.toFixed(dec),
       prices,
       targets: target.rows.map((r) => ({ symbol: r.symbol, weight: r.targetWeight, urgency: r.urgency })),
       options: { driftThreshold: o.driftThreshold, cashBuffer: o.cashBuffer, maxTradeWeight: o.maxTradeWeight, lotSizes, qtyDecimals: dec, minTradeValue: minTrade, cadence: 'on-drift' },

@@ -54,8 +54,13 @@ export interface RebalanceOptions {
 export interface RebalanceInput {
   proposalId: string;
   holdings: readonly Holding[];
-  /** Free cash, decimal string, quote currency. */
+  /** Free cash, decimal string, quote currency: what buys may spend. */
   cash: string;
+  /**
+   * Cash held against working orders (decimal string, default 0): still the book's, so it counts in
+   * NAV (every weight and trade is sized on equity), but buys cannot spend it.
+   */
+  reservedCash?: string;
   prices: Readonly<Record<string, number | undefined>>;
   targets: readonly TargetWeight[];
   options?: RebalanceOptions;
@@ -128,6 +133,8 @@ export function rebalance(input: RebalanceInput): RebalancePlan {
   const warnings: string[] = [];
   const cashUnits = parseQty(input.cash, dec, 'cash');
   const cash = fromUnits(cashUnits, dec);
+  const reservedUnits = parseQty(input.reservedCash ?? '0', dec, 'reserved cash');
+  if (reservedUnits < 0n) throw badInput(`reserved cash must be ≥ 0, got ${input.reservedCash}`);
   const held = new Map<string, bigint>();
   for (const h of input.holdings) {
     const u = parseQty(h.qty, dec, `holding of ${h.symbol}`);
@@ -145,7 +152,7 @@ export function rebalance(input: RebalanceInput): RebalancePlan {
     return p !== undefined && Number.isFinite(p) && p > 0 ? p : null;
   };
   const symbols = [...new Set([...held.keys(), ...targets.keys()])].sort();
-  let nav = cash;
+  let nav = cash + fromUnits(reservedUnits, dec);
   for (const s of symbols) {
     const p = priced(s);
     if (p === null) {

@@ -92,6 +92,30 @@ describe('L2 on the engine clock', () => {
     }
   });
 
+  it('a rebalance while an order is working sizes on equity: the same NAV and current weights as portfolio.target, buys within free cash', async () => {
+    const t = await session({ cycleEveryMs: 0 });
+    try {
+      await t.client.call('orders.place', { symbol: 'BTC/USDT', side: 'buy', qty: 0.5, type: 'market' });
+      const snap = await t.client.call('market.snapshot', { symbol: 'SPY' });
+      // A resting buy far below the market reserves cash for as long as it works.
+      const bid = Number(snap.book.bids[0]!.price);
+      await t.client.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 500, type: 'limit', price: Math.floor(bid * 0.8) });
+      const acct = await t.client.call('account.get', {});
+      expect(acct.reservedCash).toBeGreaterThan(20_000);
+      await t.client.call('signals.set', { name: 'strategic', key: 'targets', value: { 'BTC/USDT': 0.2, 'ETH/USDT': 0.05, CASH: 0.75 } });
+      const target = await t.client.call('portfolio.target', {});
+      const r = await t.client.call('portfolio.rebalance', { dryRun: true });
+      expect(r.nav).toBeCloseTo(target.nav, -1);
+      expect(Math.abs(r.nav - acct.equity) / acct.equity).toBeLessThan(1e-3);
+      const btc = r.proposals.find((p) => p.symbol === 'BTC/USDT')!;
+      expect(btc.currentWeight).toBeCloseTo(target.rows.find((x) => x.symbol === 'BTC/USDT')!.currentWeight, 3);
+      const buys = r.proposals.filter((p) => p.side === 'buy').reduce((a, p) => a + p.estimatedValue, 0);
+      expect(buys).toBeLessThanOrEqual(acct.cash - acct.reservedCash);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('the efficient frontier is drawn from the daily bars with the current and target books on it', async () => {
     const t = await session({ cycleEveryMs: 0 });
     try {

@@ -80,6 +80,19 @@ describe('rebalancer', () => {
     const plan = rebalance({ proposalId: 'P', holdings: [], cash: '1000', prices: { AAA: 1 }, targets: [{ symbol: 'AAA', weight: 1 }], options: { cashBuffer: 0.05 } });
     expect(plan.intents[0]!.qty).toBe('950');
   });
+  it('cash reserved against a working order counts in NAV (weights and trades on equity), buys spend only the free cash', () => {
+    // Equity 10,000: 2,000 held, 8,000 cash of which 3,000 reserved by a working order.
+    const base = { proposalId: 'P', holdings: [{ symbol: 'AAA', qty: '200' }], cash: '5000', reservedCash: '3000', prices: { AAA: 10, BBB: 10 } };
+    const plan = rebalance({ ...base, targets: [{ symbol: 'AAA', weight: 0.3 }] });
+    expect(plan.nav).toBe(10_000);
+    expect(plan.intents[0]!.currentWeight).toBeCloseTo(0.2, 12);
+    expect(plan.intents[0]!.qty).toBe('100'); // 10% of equity, not of free cash + holdings
+    const short = rebalance({ ...base, targets: [{ symbol: 'AAA', weight: 0.2 }, { symbol: 'BBB', weight: 0.7 }] });
+    expect(short.nav).toBe(10_000);
+    expect(short.intents.map((i) => [i.symbol, i.qty])).toEqual([['BBB', '500']]); // 7,000 wanted, 5,000 free
+    expect(short.warnings.join(' ')).toMatch(/cash short/);
+    expect(() => rebalance({ ...base, reservedCash: '-1', targets: [] })).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
+  });
   it('the turnover cap scales every trade', () => {
     const plan = rebalance({ proposalId: 'P', holdings: [{ symbol: 'AAA', qty: '1000' }], cash: '0', prices: { AAA: 1, BBB: 1 }, targets: [{ symbol: 'BBB', weight: 1 }], options: { turnoverCap: 0.5 } });
     expect(plan.turnover).toBeLessThanOrEqual(0.5 + 1e-12);
