@@ -58,8 +58,11 @@ export function HelpOverlay(): ReactNode {
 
 export function Toasts(): ReactNode {
   const toasts = useStore((s) => s.toasts);
+  // Trading: over the chart's upper area (the ticket and the Positions grid stay readable). Every
+  // other screen: the bottom-right corner above the status line, clear of the grids' columns.
+  const onChart = useStore((s) => s.screen) === 'trading';
   return (
-    <div className="toasts" role="status" aria-live="polite" aria-label="Notifications">
+    <div className={`toasts ${onChart ? 'toasts-chart' : 'toasts-corner'}`} role="status" aria-live="polite" aria-label="Notifications">
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : undefined}>
           <span className="toast-text">{t.text}</span>

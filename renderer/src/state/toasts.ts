@@ -3,7 +3,11 @@ import type { EngineAlertDto } from '../../../src/contract/index.ts';
 import type { SliceDef } from './slice.ts';
 import { set } from './store.ts';
 
-export const TOASTS_MAX = 5;
+/** At most this many toasts on screen: a burst never becomes a wall over the grids. */
+export const TOASTS_MAX = 3;
+/** Info and warning toasts go by themselves after these; errors stay until dismissed. */
+export const INFO_TTL_MS = 4000;
+export const WARN_TTL_MS = 8000;
 
 export interface Toast {
   id: number;
@@ -22,19 +26,41 @@ export function toastsInitial(): ToastsSlice {
 let toastSeq = 0;
 const toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
 
-export function toast(kind: Toast['kind'], text: string, ttlMs = kind === 'error' ? 8000 : 5000): void {
-  const id = ++toastSeq;
-  set((s) => ({ toasts: [...s.toasts, { id, kind, text }].slice(-TOASTS_MAX) }));
-  toastTimers.set(
-    id,
-    setTimeout(() => dismissToast(id), ttlMs),
-  );
+/**
+ * Keeps the newest `TOASTS_MAX`, dropping the oldest info or warning first: an error the operator
+ * has not read is not pushed out by chatter.
+ */
+export function capToasts(toasts: readonly Toast[], max = TOASTS_MAX): Toast[] {
+  const out = [...toasts];
+  while (out.length > max) {
+    const k = out.findIndex((t) => t.kind !== 'error');
+    out.splice(k >= 0 ? k : 0, 1);
+  }
+  return out;
 }
 
-export function dismissToast(id: number): void {
+/**
+ * `ttlMs`: how long it stays; errors default to staying until dismissed (Infinity), info and
+ * warnings go after a few seconds.
+ */
+export function toast(kind: Toast['kind'], text: string, ttlMs = kind === 'error' ? Number.POSITIVE_INFINITY : kind === 'warn' ? WARN_TTL_MS : INFO_TTL_MS): void {
+  const id = ++toastSeq;
+  set((s) => {
+    const toasts = capToasts([...s.toasts, { id, kind, text }]);
+    for (const t of s.toasts) if (!toasts.includes(t)) clearTimer(t.id);
+    return { toasts };
+  });
+  if (Number.isFinite(ttlMs)) toastTimers.set(id, setTimeout(() => dismissToast(id), ttlMs));
+}
+
+function clearTimer(id: number): void {
   const t = toastTimers.get(id);
   if (t) clearTimeout(t);
   toastTimers.delete(id);
+}
+
+export function dismissToast(id: number): void {
+  clearTimer(id);
   set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) }));
 }
 
@@ -55,9 +81,10 @@ export async function settle<T>(p: Promise<T>, what: string): Promise<T | null> 
   }
 }
 
-/** What the engine wants the operator to know now (watchdog, kill switch problems): a toast that stays longer. */
+/** What the engine wants the operator to know now (watchdog, kill switch problems): an error stays until dismissed, a warning longer than most. */
 function onEngineAlert(a: EngineAlertDto): void {
-  toast(a.severity === 'error' ? 'error' : 'warn', `${a.code}: ${a.message}`, a.severity === 'error' ? 30_000 : 10_000);
+  if (a.severity === 'error') toast('error', `${a.code}: ${a.message}`);
+  else toast('warn', `${a.code}: ${a.message}`, 10_000);
 }
 
 export const toastsSlice: SliceDef = {

@@ -13,6 +13,7 @@ import type { Column } from '../../shared/VirtualGrid.tsx';
 import { approveProposals, isWaiting, layoutId, layoutStorage, queueOrder, selectProposal, toast, useStore } from '../../state/index.ts';
 import { ModifyDialog, RejectDialog } from './ProposalDialogs.tsx';
 import { ProposalDetail, StatusChip } from './ProposalDetail.tsx';
+import { impliedWeight, proposedQty } from './weights.ts';
 
 /**
  * The approval queue: every signal-generated order waits here until the operator approves, modifies
@@ -36,12 +37,21 @@ function columns(inst: Record<string, InstrumentDto>, now: number): Column<Propo
       header: 'Weight',
       width: 'minmax(100px, 0.7fr)',
       align: 'right',
-      render: (p) => (
-        <span className="mono">
-          {weightPct(p.currentWeight)} → {weightPct(p.targetWeight)}
-        </span>
-      ),
-      title: (p) => `Current ${weightPct(p.currentWeight, 2)} of NAV, target ${weightPct(p.targetWeight, 2)}`,
+      render: (p) => {
+        const w = impliedWeight(p);
+        return (
+          <span className="mono">
+            {weightPct(p.currentWeight)} → {weightPct(w.weight)}
+            {w.modified && <span className="muted">*</span>}
+          </span>
+        );
+      },
+      title: (p) => {
+        const w = impliedWeight(p);
+        return w.modified
+          ? `Current ${weightPct(p.currentWeight, 2)} of NAV; the modified quantity ${p.qty} (proposed ${proposedQty(p)}) leads to ${weightPct(w.weight, 2)}; the rebalancer's target was ${weightPct(p.targetWeight, 2)}`
+          : `Current ${weightPct(p.currentWeight, 2)} of NAV, target ${weightPct(p.targetWeight, 2)}`;
+      },
     },
     { key: 'conv', priority: 4, header: 'Conv.', width: '52px', title: () => 'Conviction: Σ share × conviction of the alphas behind it', align: 'right', render: (p) => <span className="mono">{convictionPct(p.conviction)}</span> },
     {

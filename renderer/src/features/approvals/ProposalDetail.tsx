@@ -6,6 +6,7 @@ import { STYLE_LABELS, URGENCY_LABELS, VERDICT_TEXT, bps, convictionPct, weightD
 import { fmtAge, pct } from '../../shared/risk-format.ts';
 import { useEngineNow } from '../../shared/time.ts';
 import { isWaiting, useStore } from '../../state/index.ts';
+import { impliedWeight } from './weights.ts';
 
 /**
  * Everything the operator needs to decide on one proposal: the order and why (alphas, conviction,
@@ -101,6 +102,7 @@ export function ProposalDetail({ p, actions, note }: { p: ProposalDto | null; ac
     );
   }
   const v = p.verdict;
+  const implied = impliedWeight(p);
   const waiting = isWaiting(p);
   const cost = p.expectedCost;
   return (
@@ -127,7 +129,8 @@ export function ProposalDetail({ p, actions, note }: { p: ProposalDto | null; ac
               {p.algoChosen ? ' (chosen)' : ''}
             </Kv>
             <Kv label="Weight">
-              {weightPct(p.currentWeight)} → {weightPct(p.targetWeight)} <span className="muted">({weightDelta(p.targetWeight - p.currentWeight)})</span>
+              {weightPct(p.currentWeight)} → {weightPct(implied.weight)} <span className="muted">({weightDelta(implied.weight - p.currentWeight)})</span>
+              {implied.modified && <span className="muted"> (modified quantity; target was {weightPct(p.targetWeight)})</span>}
             </Kv>
             <Kv label="Conviction">{convictionPct(p.conviction)}</Kv>
             <Kv label="Value">
