@@ -90,4 +90,26 @@ describe('portfolio construction in the live path', () => {
       await t.close();
     }
   });
+
+  it('a weekly cadence proposes once a week; min-volatility takes the stay-close penalty and still funds the invested total', async () => {
+    const t = await session();
+    try {
+      await t.client.call('portfolio.configure', { method: 'min-volatility', sizing: 'none', constraints: { maxWeight: 0.14, stayClose: 0.5 }, rebalance: { cadence: 'weekly' } });
+      const x = await t.client.call('portfolio.target', {});
+      expect(x.constructionError).toBeUndefined();
+      const w = x.rows.filter((r) => r.symbol !== 'CASH').map((r) => r.targetWeight);
+      for (const v of w) expect(v).toBeLessThanOrEqual(0.14 + 1e-9);
+      expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(0.3, 6);
+      const first = await t.client.call('portfolio.rebalance', { dryRun: false });
+      expect(first.due).toBe(true);
+      expect(first.proposals.length).toBeGreaterThan(0);
+      for (const p of first.proposals) await t.client.call('approvals.reject', { id: p.id, reason: 'test' });
+      const second = await t.client.call('portfolio.rebalance', { dryRun: false });
+      expect(second.due).toBe(false);
+      expect(second.proposals).toEqual([]);
+      expect(second.notes.join(' ')).toMatch(/weekly rebalance already ran/);
+    } finally {
+      await t.close();
+    }
+  });
 });
