@@ -1,6 +1,7 @@
 /**
- * Backtest figures (issue 12), medians over repeated runs, all through the full engine path (every
- * order through L1, the OMS and its memory journal, and the bar venue: src/kernel/backtest-bars.ts):
+ * Backtest figures (issue 12), medians over repeated runs (41 of the ORCL run: its median over 7 moved by a
+ * third between runs on a loaded machine), all through the full engine path (every order through L1, the OMS
+ * and its memory journal, and the bar venue: src/kernel/backtest-bars.ts):
  *   - SMA cross 10/30 on ORCL 1995-2014 (5,036 daily bars) in classic bar mode, bars/s, against
  *     backtrader 1.9.78 measured on this machine: 0.22 s for the 5,036 bars (~22.9k bars/s, run only);
  *     target ≥ 100× that. "kernel path" is one run (kernel built, started and stopped included);
@@ -36,7 +37,7 @@ import { fmt, median } from './stats.ts';
 const BACKTRADER_BARS_PER_SECOND = 5036 / 0.22;
 
 export interface BacktestBench {
-  orcl: { runnerBarsPerSecond: number; runnerBarsPerCpuSecond: number; reportBarsPerSecond: number; vsBacktrader: number; modelOnlyBarsPerSecond: number; orders: number };
+  orcl: { runnerBarsPerSecond: number; runnerBarsPerCpuSecond: number; reportBarsPerSecond: number; vsBacktrader: number; modelOnlyBarsPerSecond: number; orders: number; engineCpuUsPerOrder: number };
   /** rssMb: the child's peak RSS (the engine loaded, the series built, the run); baseRssMb: before the run. */
   synthetic: { bars: number; barsPerSecond: number; barsPerCpuSecond: number; rssMb: number; baseRssMb: number; fills: number };
   sweep: { points: number; workers: number; seconds: number; cpuSeconds: number };
@@ -103,7 +104,7 @@ function synthetic(n: number, seed: number): BarSeries {
   return s;
 }
 
-export async function benchBacktest(runs = 7): Promise<BacktestBench> {
+export async function benchBacktest(runs = 41): Promise<BacktestBench> {
   const orcl = parseSeries(readFileSync(new URL('../tests/fixtures/data/backtrader/orcl-1995-2014.txt', import.meta.url), 'utf8')) as BarSeries;
   const config: BarRunConfig = { instrument: 'ORCL', fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' } };
   const spec: RunSpec = { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' }, haircutBps: 0, seed: 1, instrument: 'ORCL' };
@@ -114,6 +115,10 @@ export async function benchBacktest(runs = 7): Promise<BacktestBench> {
   const modelOnly: number[] = [];
   // On a loaded machine wall time counts other processes' turns; CPU time is what this run costs.
   const runnerCpu: number[] = [];
+  // CPU ms per run of the kernel path and of the model alone: their difference over the orders is
+  // what the engine path costs per order (its build, start and stop spread over them).
+  const runnerCpuMs: number[] = [];
+  const modelCpuMs: number[] = [];
   let orders = 0;
   for (let r = 0; r < runs; r++) {
     let t = performance.now();
@@ -122,12 +127,16 @@ export async function benchBacktest(runs = 7): Promise<BacktestBench> {
     runner.push(n / ((performance.now() - t) / 1000));
     const cu = process.cpuUsage(c);
     runnerCpu.push(n / ((cu.user + cu.system) / 1e6));
+    runnerCpuMs.push((cu.user + cu.system) / 1000);
     t = performance.now();
     await runSpec(spec, orcl, kernelBarEngine);
     report.push(n / ((performance.now() - t) / 1000));
     t = performance.now();
+    const mc = process.cpuUsage();
     runBars(orcl, smaCross.create({ fast: 10, slow: 30 }), config);
     modelOnly.push(n / ((performance.now() - t) / 1000));
+    const mcu = process.cpuUsage(mc);
+    modelCpuMs.push((mcu.user + mcu.system) / 1000);
   }
 
   // Each 1M-bar run in a fresh process: the RSS is that run's own peak, not what earlier runs left.
@@ -149,7 +158,7 @@ export async function benchBacktest(runs = 7): Promise<BacktestBench> {
 
   const runnerMedian = median(runner);
   return {
-    orcl: { runnerBarsPerSecond: runnerMedian, runnerBarsPerCpuSecond: median(runnerCpu), reportBarsPerSecond: median(report), vsBacktrader: runnerMedian / BACKTRADER_BARS_PER_SECOND, modelOnlyBarsPerSecond: median(modelOnly), orders },
+    orcl: { runnerBarsPerSecond: runnerMedian, runnerBarsPerCpuSecond: median(runnerCpu), reportBarsPerSecond: median(report), vsBacktrader: runnerMedian / BACKTRADER_BARS_PER_SECOND, modelOnlyBarsPerSecond: median(modelOnly), orders, engineCpuUsPerOrder: orders > 0 ? ((median(runnerCpuMs) - median(modelCpuMs)) * 1000) / orders : 0 },
     synthetic: { bars: SYNTHETIC_BARS, barsPerSecond: median(bigRates), barsPerCpuSecond: median(bigCpu), rssMb, baseRssMb, fills },
     sweep: { points: sw.rows.length, workers: sw.workers, seconds, cpuSeconds },
   };
@@ -157,7 +166,7 @@ export async function benchBacktest(runs = 7): Promise<BacktestBench> {
 
 export function backtestReport(b: BacktestBench): string[] {
   return [
-    `backtest: SMA cross on ORCL (5,036 bars, bar mode, ${b.orcl.orders} orders through L1 + OMS): kernel path ${fmt(b.orcl.runnerBarsPerSecond)} bars/s wall (${fmt(b.orcl.vsBacktrader, 1)}x backtrader's 22.9k; target 100x), ${fmt(b.orcl.runnerBarsPerCpuSecond)} bars per CPU second; with report ${fmt(b.orcl.reportBarsPerSecond)} bars/s; model only (no kernel) ${fmt(b.orcl.modelOnlyBarsPerSecond)} bars/s`,
+    `backtest: SMA cross on ORCL (5,036 bars, bar mode, ${b.orcl.orders} orders through L1 + OMS): kernel path ${fmt(b.orcl.runnerBarsPerSecond)} bars/s wall (${fmt(b.orcl.vsBacktrader, 1)}x backtrader's 22.9k; target 100x), ${fmt(b.orcl.runnerBarsPerCpuSecond)} bars per CPU second; with report ${fmt(b.orcl.reportBarsPerSecond)} bars/s; model only (no kernel) ${fmt(b.orcl.modelOnlyBarsPerSecond)} bars/s; engine path ${fmt(b.orcl.engineCpuUsPerOrder, 1)} µs CPU per order (kernel build/start/stop included)`,
     `backtest: 1M synthetic bars at L1 through the kernel: ${fmt(b.synthetic.barsPerSecond)} bars/s wall (target 2M), ${fmt(b.synthetic.barsPerCpuSecond)} per CPU second, ${fmt(b.synthetic.fills)} fills, peak RSS of a fresh process ${fmt(b.synthetic.rssMb)} MB (target ≤ 300; ${fmt(b.synthetic.baseRssMb)} MB of it before the run: engine loaded, series built)`,
     `backtest: ${b.sweep.points}-point sweep on ORCL, ${b.sweep.workers} workers: ${fmt(b.sweep.seconds, 2)} s wall (target ≤ 2 s), ${fmt(b.sweep.cpuSeconds, 2)} s CPU over all threads`,
   ];

@@ -47,6 +47,10 @@ export interface L3Stats {
   denied: number;
   /** The kernel's own cash at the end, to check against the runner's ledger. */
   kernelCash: number;
+  /** Denied orders by reason code (e.g. REDUCING_ONLY); absent in runs kept before it was recorded. */
+  deniedBy?: Record<string, number>;
+  /** The engine's trading-state changes during the run (a PMS escalation to REDUCING, a breaker's HALT): why later orders were denied. */
+  tradingState?: { time: number; mode: string; code: string; message: string }[];
 }
 
 export interface TradeOut {

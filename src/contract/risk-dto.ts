@@ -261,8 +261,24 @@ export interface ImpactDto {
   positionPctNav: number | null;
   grossExposure: number;
   leverage: number | null;
-  /** 1-day 99% parametric VaR (null until the PMS has enough returns). */
+  /** 1-day 99% VaR (null while no history covers the book); how it was measured is `varBasis`. */
   var99: number | null;
+  /**
+   * How `var99` was measured, when a caller says so (the approval queue does): the PMS's parametric
+   * figure on its one-minute returns scaled to a day, or — while the PMS has fewer returns than it
+   * needs — historical VaR on L2's daily closes.
+   */
+  varBasis?: VarBasisDto;
+}
+
+export interface VarBasisDto {
+  method: 'parametric' | 'historical';
+  /** The returns it was measured on. */
+  source: 'pms-1m-returns' | 'daily-closes';
+  /** Always a one-day VaR. */
+  horizon: '1d';
+  /** Return observations used (null: the PMS's own window). */
+  observations: number | null;
 }
 
 export interface WhatIfDto {

@@ -143,6 +143,31 @@ export class SimClock implements Clock {
     if (target > this.t) this.t = target;
   }
 
+  /**
+   * Runs up to `maxSteps` steps of simulated time, none past `until`: a step moves to the earliest
+   * pending timer and runs every timer due at that time (those its timers schedule for it too), as
+   * `advanceTo(nextAt())` would. One loop instead of the pair: a full-speed replay runs a few hundred
+   * thousand steps, each with one heap peek fewer. Returns the steps run.
+   */
+  runSteps(until: number, maxSteps = Number.POSITIVE_INFINITY): number {
+    let n = 0;
+    let stepAt = Number.NaN;
+    for (;;) {
+      this.dropCancelled();
+      const next = this.heap.peek();
+      if (!next) break;
+      if (next.at !== stepAt) {
+        if (next.at > until || n >= maxSteps) break;
+        stepAt = next.at;
+        n++;
+      }
+      this.heap.pop();
+      this.t = next.at;
+      next.fn();
+    }
+    return n;
+  }
+
   advanceBy(ms: number): void {
     this.advanceTo(this.t + ms);
   }
@@ -248,13 +273,7 @@ export class SimClockDriver implements ClockPace {
 
   /** Runs every timer up to `until` (or until none is left), as fast as possible. Returns the count. */
   runToEnd(until = Number.POSITIVE_INFINITY, maxTimers = Number.POSITIVE_INFINITY): number {
-    let n = 0;
-    for (;;) {
-      const next = this.clock.nextAt();
-      if (next === undefined || next > until || n >= maxTimers) break;
-      this.clock.advanceTo(next);
-      n++;
-    }
+    const n = this.clock.runSteps(until, maxTimers);
     if (Number.isFinite(until) && until > this.clock.now()) this.clock.advanceTo(until);
     return n;
   }

@@ -92,19 +92,22 @@ export interface VenuePort {
   stop(): void;
 }
 
-/** A fill as the engine keeps it. */
+/**
+ * A fill as the engine keeps it. Read-only: a fill never changes once made, so the OMS, the ledger
+ * and the in-memory journal share one record (the type checker holds every reader to that).
+ */
 export interface FillRecord {
-  id: string;
-  orderId: string;
-  symbol: string;
-  side: Side;
-  priceUnits: bigint;
-  qtyUnits: bigint;
-  feeUnits: bigint;
-  liquidity: Liquidity;
-  ts: number;
+  readonly id: string;
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly priceUnits: bigint;
+  readonly qtyUnits: bigint;
+  readonly feeUnits: bigint;
+  readonly liquidity: Liquidity;
+  readonly ts: number;
   /** Mid price when the fill happened, for splitting shortfall into impact and timing. */
-  midUnits: bigint | null;
+  readonly midUnits: bigint | null;
 }
 
 /**

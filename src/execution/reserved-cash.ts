@@ -122,8 +122,9 @@ export class ReservedCash {
       this.flatSum -= prev;
       this.flat.delete(id);
     }
-    this.grouped.delete(id);
-    this.groupedUnits.delete(id);
+    // One-cancels-other members are few and usually none: no hash lookup per order closed then.
+    if (this.grouped.size > 0) this.grouped.delete(id);
+    if (this.groupedUnits.size > 0) this.groupedUnits.delete(id);
     const u = this.units.get(id);
     if (u !== undefined) {
       this.unitSums.get(u.o.symbol)![u.o.side] -= u.rem;

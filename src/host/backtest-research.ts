@@ -2,7 +2,7 @@ import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { BacktestFidelitiesDto, BacktestFidelityDto, FidelityNotRun, BacktestLevel, BacktestProgressDto, BacktestSweepDto, BacktestSweepRowDto, Params } from '../contract/api.ts';
 import { barsBetween } from '../backtest/data/series.ts';
-import type { BarSeries } from '../backtest/data/series.ts';
+import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import { attribute } from '../backtest/fidelity-attribution.ts';
 import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
 import { gridPoints, randomPoints, summarise } from '../backtest/sweep.ts';
@@ -25,9 +25,13 @@ export type WorkerReply = { ok: true; report: BacktestReport; time: Float64Array
 /** At most this often a sweep pushes its progress (a 10,000-point sweep would otherwise flood the socket). */
 const PROGRESS_EVERY_MS = 100;
 
-/** One spec on a worker thread (src/host/backtest-run-worker.ts, then backtest-spec-worker.ts); the worker ends with its reply. */
-export function runOnWorker(spec: RunSpec, bars: BarSeries): { worker: Worker; reply: Promise<WorkerReply> } {
-  const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, bars, compileCacheDir: getCompileCacheDir() } });
+/**
+ * One spec on a worker thread (src/host/backtest-run-worker.ts, then backtest-spec-worker.ts); the
+ * worker ends with its reply. A spec at fidelity l3 runs on `data` as a trade tape; the others on bars.
+ */
+export function runOnWorker(spec: RunSpec, data: BarSeries | TradeTape): { worker: Worker; reply: Promise<WorkerReply> } {
+  const input = data.kind === 'trades' ? { tape: data } : { bars: data };
+  const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, ...input, compileCacheDir: getCompileCacheDir() } });
   const reply = new Promise<WorkerReply>((resolve) => {
     worker.once('message', (r: WorkerReply) => {
       void worker.terminate();
@@ -49,14 +53,17 @@ function unavailable(fidelity: BacktestLevel, reasonCode: FidelityNotRun, reason
 
 /**
  * bar, L1 and L2 on the same data and settings (L2 needs bar volume to size impact), each on a
- * worker thread; L3 is listed with the reason it did not run: it drives the simulated venue from a
- * recorded trade tape, and a bar series has none.
+ * worker thread. On a trade tape, `bars` are the bars built from it (src/kernel/backtest-l3.ts
+ * l3Bars) and L3 runs too, on its own worker: the same strategy deciding on those same bars, its
+ * orders through the engine on the simulated venue driven by the tape. On a bar series L3 is listed
+ * with the reason it did not run (NO_TAPE): it is never faked on bars.
  */
-export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName: string): Promise<BacktestFidelitiesDto> {
+export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName: string, tape?: TradeTape): Promise<BacktestFidelitiesDto> {
   const window = barsBetween(bars, base.fromMs, base.toMs);
   const hasVolume = window.volume.some((v) => v > 0);
-  const runnable = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || hasVolume);
-  const replies = await Promise.all(runnable.map((fidelity) => runOnWorker({ ...base, fidelity }, bars).reply.then((r) => ({ fidelity, r }))));
+  const runnable: BacktestLevel[] = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || hasVolume);
+  if (tape) runnable.push('l3');
+  const replies = await Promise.all(runnable.map((fidelity) => runOnWorker({ ...base, fidelity }, fidelity === 'l3' ? tape! : bars).reply.then((r) => ({ fidelity, r }))));
   const levels: BacktestFidelityDto[] = [];
   for (const { fidelity, r } of replies) {
     if (!r.ok) {
@@ -81,10 +88,11 @@ export async function compareFidelities(base: RunSpec, bars: BarSeries, dataName
       fills: r.report.fills,
       trades: r.report.trades.length,
       equity,
+      ...(r.report.l3 ? { venue: { ...r.report.l3 } } : {}),
     });
   }
-  if (!hasVolume) levels.push(unavailable('l2', 'NO_VOLUME', `${dataName} has no volume: L2 sizes impact and participation by bar volume`, 'next bar open, worse by half the spread and impact k·urgency·√(size / bar volume)'));
-  levels.push(unavailable('l3', 'NO_TAPE', `${dataName} is a bar series: L3 needs a recorded trade tape (and the book where the file has it)`, L3_ASSUMPTION));
+  if (!hasVolume) levels.splice(levels.findIndex((l) => l.fidelity === 'l1') + 1, 0, unavailable('l2', 'NO_VOLUME', `${dataName} has no volume: L2 sizes impact and participation by bar volume`, 'next bar open, worse by half the spread and impact k·urgency·√(size / bar volume)'));
+  if (!tape) levels.push(unavailable('l3', 'NO_TAPE', `${dataName} is a bar series: L3 needs a recorded trade tape (and the book where the file has it)`, L3_ASSUMPTION));
   const ran = levels.filter((l) => l.available && l.finalValue !== null && l.costs !== null).map((l) => ({ fidelity: l.fidelity, finalValue: l.finalValue!, costs: l.costs! }));
   return { levels, attribution: attribute(ran) };
 }

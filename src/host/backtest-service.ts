@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MAX_SWEEP_POINTS } from '../contract/api.ts';
-import type { BacktestDataDto, BacktestFidelitiesDto, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSweepDto, Params } from '../contract/api.ts';
+import type { BacktestDataDto, BacktestFidelitiesDto, BacktestImportDto, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSweepDto, Params } from '../contract/api.ts';
+import { DataError } from '../backtest/data/errors.ts';
+import { detectFormat, parseSeries } from '../backtest/data/formats.ts';
 import { barsBetween } from '../backtest/data/series.ts';
-import type { BarSeries } from '../backtest/data/series.ts';
+import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import type { SeriesInfo } from '../backtest/data/series-store.ts';
 import { metricRows } from '../backtest/metrics/metrics.ts';
 import type { RunSpec } from '../backtest/run-spec.ts';
@@ -11,7 +15,8 @@ import { sizingArg } from '../backtest/run-spec.ts';
 import type { RunRecord, RunSummary } from '../backtest/runs.ts';
 import { STRATEGIES } from '../backtest/strategies/index.ts';
 import { DomainError } from '../core/errors.ts';
-import { tapeBars, tapeRows } from '../kernel/backtest-l3.ts';
+import { l3Bars, tapeRows } from '../kernel/backtest-l3.ts';
+import { symbolFromFileName } from '../marketdata/recording.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { SqliteBacktestRunStore } from '../store/sqlite/backtest-run-store.ts';
 import { SqliteSeriesStore } from '../store/sqlite/series-store.ts';
@@ -30,33 +35,77 @@ interface Job {
   kind: BacktestProgressDto['kind'];
 }
 
+/** The recorded trade tape the repository ships with its demo (a serving host from a checkout has it). */
+export const DEMO_TAPE = fileURLToPath(new URL('../../assets/demo/binance_XRPETH_trades_20191011-13.csv', import.meta.url));
+
 export class BacktestService {
   private readonly dataDir: string;
   private readonly publish: (p: BacktestProgressDto) => void;
+  private readonly demoTape: string | undefined;
   private readonly jobs = new Map<string, Job>();
   private seq = 0;
 
-  constructor(dataDir: string, publish: (p: BacktestProgressDto) => void) {
+  /** `demoTape`: the demo tape's path on this host (default the checkout's assets/demo copy, when present). */
+  constructor(dataDir: string, publish: (p: BacktestProgressDto) => void, demoTape: string | undefined = existsSync(DEMO_TAPE) ? DEMO_TAPE : undefined) {
     this.dataDir = dataDir;
     this.publish = publish;
+    this.demoTape = demoTape;
   }
 
   data(): BacktestDataDto {
     const store = new SqliteSeriesStore(join(this.dataDir, 'series.db'));
     try {
       return {
-        series: store.list().map((i) => ({ name: i.name, hash: i.hash, kind: i.kind, rows: i.rows, firstMs: i.firstMs, lastMs: i.lastMs })),
+        series: store.list().map(seriesDto),
         strategies: Object.values(STRATEGIES).map((d) => ({ name: d.name, description: d.description, defaults: { ...d.defaults } })),
+        ...(this.demoTape !== undefined ? { demoTape: this.demoTape } : {}),
       };
     } finally {
       store.close();
     }
   }
 
-  /** The request's strategy checked, its bars loaded, and the spec every level or point starts from. */
-  private prepare(p: RunSettings, fidelity: RunSpec['fidelity']): { spec: RunSpec; bars: BarSeries; info: SeriesInfo } {
+  /**
+   * A file on this host into series.db, as `strata data import FILE` does (format detected, stored
+   * once by content hash). A file that cannot be read or parsed is refused BAD_FILE with the file,
+   * line and reason; nothing is stored then.
+   */
+  import(path: string, name?: string): BacktestImportDto {
+    const file = resolve(path);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new DomainError('BAD_FILE', `${file}: cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    }
+    let series;
+    let format;
+    try {
+      format = detectFormat(text, file);
+      series = parseSeries(text, file, format);
+    } catch (err) {
+      if (err instanceof DataError) throw new DomainError('BAD_FILE', err.message, [{ path: err.code, message: err.reason }]);
+      throw err;
+    }
+    const store = new SqliteSeriesStore(join(this.dataDir, 'series.db'));
+    try {
+      const { info, created } = store.put(name ?? basename(file), series, { format, source: file, importedAt: Date.now() });
+      return { series: seriesDto(info), created };
+    } finally {
+      store.close();
+    }
+  }
+
+  /**
+   * The request's strategy checked, its bars loaded, and the spec every level or point starts from.
+   * On a trade tape the bars are built from it (p.barMs, one minute by default) exactly as an L3 run
+   * builds them, the instrument is the tape's (p.symbol, or read from its name), and `tape` is kept
+   * for L3; the spec records the bar length, urgency and latency so a kept run can be repeated.
+   */
+  private prepare(p: RunSettings, fidelity: RunSpec['fidelity']): { spec: RunSpec; bars: BarSeries; info: SeriesInfo; tape: TradeTape | null } {
     const def = STRATEGIES[p.strategy];
     if (!def) throw new DomainError('BAD_REQUEST', `unknown strategy "${p.strategy}" (${Object.keys(STRATEGIES).join(', ')})`);
+    if (p.fromMs !== undefined && p.toMs !== undefined && p.fromMs > p.toMs) throw new DomainError('BAD_REQUEST', `the window starts after it ends (fromMs ${p.fromMs} > toMs ${p.toMs})`, [{ path: 'fromMs', message: 'must not exceed toMs' }]);
     const params = { ...def.defaults, ...p.params };
     try {
       def.create(params);
@@ -71,7 +120,11 @@ export class BacktestService {
       store.close();
     }
     if (!got) throw new DomainError('BAD_REQUEST', `no imported series named "${p.data}" (strata data import FILE)`);
-    if (got.series.kind !== 'bars') throw new DomainError('BAD_REQUEST', `${p.data} is a trade tape: a backtest runs on bars (replay the tape instead)`);
+    if (got.series.kind === 'bars') {
+      if (fidelity === 'l3') throw noTape(got.info.name);
+      const tapeOnly = (['barMs', 'symbol', 'latencyMs'] as const).filter((k) => p[k] !== undefined);
+      if (tapeOnly.length > 0) throw new DomainError('BAD_REQUEST', `${tapeOnly.join(', ')} apply to a trade tape; ${got.info.name} is a bar series`, tapeOnly.map((k) => ({ path: k, message: 'only on a trade tape' })));
+    }
     const spec: RunSpec = {
       strategy: p.strategy,
       params,
@@ -84,14 +137,26 @@ export class BacktestService {
       ...(p.impactK !== undefined ? { impactK: p.impactK } : {}),
       seed: 42,
       instrument: got.info.name,
+      ...(p.urgency !== undefined ? { urgency: p.urgency } : {}),
+      ...(p.fromMs !== undefined ? { fromMs: p.fromMs } : {}),
+      ...(p.toMs !== undefined ? { toMs: p.toMs } : {}),
     };
-    return { spec, bars: got.series, info: got.info };
+    if (got.series.kind === 'bars') return { spec, bars: got.series, info: got.info, tape: null };
+    const tape = got.series;
+    const symbol = p.symbol ?? symbolFromFileName(got.info.name) ?? symbolFromFileName(basename(got.info.source));
+    if (!symbol) throw new DomainError('BAD_REQUEST', `cannot tell the instrument of ${got.info.name} from its name; give symbol BASE/QUOTE`, [{ path: 'symbol', message: 'required for this tape' }]);
+    const barMs = p.barMs ?? 60_000;
+    // L2 and L3 at the same urgency: L2 scales its impact by it, L3's routing picks the algorithm by it.
+    const tapeSpec: RunSpec = { ...spec, instrument: symbol, barMs, urgency: p.urgency ?? 'immediate', latencyMs: p.latencyMs ?? 4, ...alignedFrom(spec.fromMs, barMs) };
+    const rows = tapeRows(tape, tapeSpec.fromMs, tapeSpec.toMs);
+    if (rows.length < 2) throw new DomainError('BAD_REQUEST', `${got.info.name} holds ${rows.length} recorded trade(s) in the window; a backtest needs more`);
+    return { spec: tapeSpec, bars: l3Bars(rows, symbol, barMs), info: got.info, tape };
   }
 
   run(p: Params<'backtest.run'>): BacktestProgressDto {
-    const { spec, bars, info } = this.prepare(p, p.fidelity);
+    const { spec, bars, info, tape } = this.prepare(p, p.fidelity);
     const jobId = `BT${++this.seq}`;
-    const { worker, reply } = runOnWorker(spec, bars);
+    const { worker, reply } = runOnWorker(spec, spec.fidelity === 'l3' ? tape! : bars);
     this.jobs.set(jobId, { kind: 'run', cancel: () => void worker.terminate() });
     const progress = (x: Partial<BacktestProgressDto>): BacktestProgressDto => ({ jobId, kind: 'run', status: 'running', progress: 0, done: 0, total: 1, etaMs: null, runId: null, error: null, ...x });
     void reply.then((r) => {
@@ -115,10 +180,10 @@ export class BacktestService {
     return started;
   }
 
-  /** The same run at bar, L1, L2 (and L3 where the data allows), each on its own worker thread. */
+  /** The same run at bar, L1, L2 (and L3 on a trade tape), each on its own worker thread. */
   fidelities(p: Params<'backtest.fidelities'>): Promise<BacktestFidelitiesDto> {
-    const { spec, bars, info } = this.prepare(p, 'bar');
-    return compareFidelities(spec, bars, info.name);
+    const { spec, bars, info, tape } = this.prepare(p, 'bar');
+    return compareFidelities(spec, bars, info.name, tape ?? undefined);
   }
 
   sweep(p: Params<'backtest.sweep'>): BacktestProgressDto {
@@ -216,6 +281,7 @@ export class BacktestService {
       costs: m.assumptions.costs,
       costSplit: { ...m.costs },
       prices: this.prices(r.dataHash, r.spec),
+      ...(r.report.l3 ? { l3: { ...r.report.l3 } } : {}),
     };
   }
 
@@ -231,8 +297,8 @@ export class BacktestService {
     if (!got) return null;
     let b: BarSeries;
     if (got.series.kind === 'bars') b = barsBetween(got.series, spec.fromMs, spec.toMs);
-    // An L3 run decided on bars built from its tape: the same bars, rebuilt.
-    else if (spec.barMs !== undefined) b = tapeBars(tapeRows(got.series, spec.fromMs, spec.toMs), spec.barMs, got.series.priceDecimals);
+    // A run on a tape decided on bars built from it: the same bars, rebuilt.
+    else if (spec.barMs !== undefined) b = l3Bars(tapeRows(got.series, spec.fromMs, spec.toMs), spec.instrument, spec.barMs);
     else return null;
     const out: NonNullable<BacktestRunDto['prices']> = [];
     for (let i = 0; i < b.time.length; i++) out.push({ time: b.time[i]!, open: b.open[i]!, high: b.high[i]!, low: b.low[i]!, close: b.close[i]! });
@@ -246,9 +312,27 @@ export class BacktestService {
   }
 }
 
+/**
+ * A tape window starts on a bar boundary: the bar levels keep bars whose time is in the window, so a
+ * start inside a bar would drop that bar there while L3 (which windows the trades) kept it.
+ */
+export function alignedFrom(fromMs: number | undefined, barMs: number): { fromMs?: number } {
+  return fromMs === undefined ? {} : { fromMs: Math.floor(fromMs / barMs) * barMs };
+}
+
+/** L3 asked of a bar series: refused with its reason code, never run on bars in its place. */
+function noTape(name: string): DomainError {
+  const message = `${name} is a bar series: L3 drives the simulated venue from a recorded trade tape (import one, e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv, with strata data import FILE)`;
+  return new DomainError('BAD_REQUEST', `NO_TAPE: ${message}`, [{ path: 'NO_TAPE', message }]);
+}
+
 /** A report's trade date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS for intraday bars, both UTC) as epoch ms. */
 function dateMs(d: string): number {
   return Date.parse(d.length === 10 ? `${d}T00:00:00Z` : `${d}Z`);
+}
+
+function seriesDto(i: SeriesInfo): BacktestDataDto['series'][number] {
+  return { name: i.name, hash: i.hash, kind: i.kind, rows: i.rows, firstMs: i.firstMs, lastMs: i.lastMs };
 }
 
 function summaryDto(s: RunSummary): BacktestRunSummaryDto {

@@ -1,18 +1,27 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BarSeries } from '../backtest/data/series.ts';
+import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import { runSpec } from '../backtest/run-spec.ts';
 import type { RunSpec } from '../backtest/run-spec.ts';
 import { kernelBarEngine } from '../kernel/backtest-bars.ts';
 
 /**
  * One backtest off the engine's event loop (backtest.run from the UI): runs the spec on the bars
- * and posts the report with the equity curve, or the error. The host keeps the run.
+ * (or, at fidelity l3, the engine on the recorded tape) and posts the report with the equity curve,
+ * or the error. The host keeps the run.
  */
-const { spec, bars } = workerData as { spec: RunSpec; bars: BarSeries };
+const { spec, bars, tape } = workerData as { spec: RunSpec; bars?: BarSeries; tape?: TradeTape };
 try {
   const t0 = performance.now();
-  const { result, report } = await runSpec(spec, bars, kernelBarEngine);
-  parentPort!.postMessage({ ok: true, report, time: new Float64Array(result.time), equity: result.equity, seconds: (performance.now() - t0) / 1000 });
+  if (spec.fidelity === 'l3') {
+    if (!tape) throw new Error('an L3 run needs its trade tape');
+    // Loaded only here: a bar run never pays for the tape venue's modules.
+    const { runL3Spec } = await import('../kernel/backtest-l3.ts');
+    const { run, report } = await runL3Spec(spec, tape);
+    parentPort!.postMessage({ ok: true, report, time: new Float64Array(run.result.time), equity: run.result.equity, seconds: (performance.now() - t0) / 1000 });
+  } else {
+    const { result, report } = await runSpec(spec, bars!, kernelBarEngine);
+    parentPort!.postMessage({ ok: true, report, time: new Float64Array(result.time), equity: result.equity, seconds: (performance.now() - t0) / 1000 });
+  }
 } catch (err) {
   const code = (err as { code?: unknown }).code;
   parentPort!.postMessage({ ok: false, error: `${typeof code === 'string' ? code + ': ' : ''}${err instanceof Error ? err.message : String(err)}` });

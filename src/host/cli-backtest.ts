@@ -4,7 +4,8 @@ import { URGENCIES } from '../contract/dto.ts';
 import type { Urgency } from '../contract/dto.ts';
 import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, fields, intArg, table } from './cli-common.ts';
-import type { BacktestReport } from '../backtest/run-spec.ts';
+import type { BacktestReport, L3Stats, RunSpec } from '../backtest/run-spec.ts';
+import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 
 /**
  * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
@@ -171,8 +172,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--strategy <s>', 'strategy: sma-cross (fast, slow) or peek-ahead (a look-ahead example)', 'sma-cross')
     .option('--param <k=v>', 'strategy parameter, repeatable (sma-cross: fast=10 slow=30)', paramArg, {})
     .addOption(new Option('--fidelity <f>', 'bar: next-open fills, no slippage (the textbook mode); l1: signal close + haircut; l2: bar volume, spread, √-impact, participation cap; l3: the engine (L1, OMS, algos by --urgency) on the simulated venue driven by a trade tape').choices(['bar', 'l1', 'l2', 'l3']).default('bar'))
-    .option('--bar <interval>', 'l3: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
-    .option('--symbol <s>', 'l3: the tape\'s instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .option('--bar <interval>', 'trade tape: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
+    .option('--symbol <s>', 'trade tape: its instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
     .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
     .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
     .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
@@ -218,9 +219,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const dir = await dataDir();
           if (o.fidelity === 'l3') return runL3Command(o, ctx, dir);
           const d = await loadData(dir, o.data, o.format, o.name);
-          if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${o.data} is a trade tape; backtest run needs bars (the tape replays through exec simulate and, later, L3)`);
           const def = strategyDef(o.strategy);
-          const spec = {
+          let spec: RunSpec = {
             strategy: o.strategy,
             params: { ...def.defaults, ...o.param },
             fidelity: o.fidelity,
@@ -237,9 +237,17 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
             seed: o.seed,
             instrument: d.info.name,
           };
+          let series: BarSeries;
+          if (d.series.kind === 'bars') series = d.series;
+          else {
+            // A trade tape at a bar level: the bars an L3 run would decide on, as backtest.run does for the UI.
+            const tape = await tapeLevelSpec(spec, d.info, d.series, o);
+            spec = tape.spec;
+            series = tape.bars;
+          }
           const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
           const t0 = performance.now();
-          const { result, report } = await runSpec(spec, d.series, kernelBarEngine);
+          const { result, report } = await runSpec(spec, series, kernelBarEngine);
           const seconds = (performance.now() - t0) / 1000;
           const resultHash = createHash('sha256').update(JSON.stringify(report)).update(Buffer.from(result.equity.buffer, result.equity.byteOffset, result.equity.byteLength)).digest('hex');
           let runId: number | null = null;
@@ -347,7 +355,17 @@ function sweepText(keys: string[], x: { jobId: string; points: number; cancelled
       `; kept as ${x.jobId}`,
   ].join('\n');
 }
-const venueCell = (x: import('../backtest/run-spec.ts').L3Stats | undefined) => (x ? `${x.venueFills} (${x.partiallyFilledOrders} in parts, ${x.denied} denied)` : null);
+const venueCell = (x: import('../backtest/run-spec.ts').L3Stats | undefined) => (x ? `${x.venueFills} (${x.partiallyFilledOrders} in parts, ${deniedCell(x)})` : null);
+/** `136 denied: REDUCING_ONLY ×136` (reason codes where the run recorded them). */
+const deniedCell = (x: import('../backtest/run-spec.ts').L3Stats) => {
+  const why = Object.entries(x.deniedBy ?? {})
+    .map(([c, n]) => `${c} ×${n}`)
+    .join(', ');
+  return `${x.denied} denied${why ? `: ${why}` : ''}`;
+};
+/** The engine's trading-state changes during an L3 run: why later orders were denied. */
+const stateCell = (x: import('../backtest/run-spec.ts').L3Stats) =>
+  (x.tradingState ?? []).map((c) => `${c.mode} from ${new Date(c.time).toISOString().slice(0, 16)}Z (${c.code}${c.message ? `: ${c.message}` : ''})`).join('; ') || 'ACTIVE throughout';
 
 interface ReportView {
   runId: number | null;
@@ -492,22 +510,44 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
       }),
     );
   specOptions(bt.command('fidelities'))
-    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains (l3 needs a trade tape: listed as not run, NO_TAPE)')
+    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains; on a trade tape l3 runs too, through the engine on the same tape (on a bar series l3 is listed as not run, NO_TAPE)')
     .option('--spread-bps <n>', 'L2 quoted spread, bps', numberArg('spread-bps', 0, 10_000))
     .option('--impact-k <k>', 'L2 impact coefficient', numberArg('impact-k', 0, 100))
+    .option('--bar <interval>', 'trade tape: bar length every level decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
+    .option('--symbol <s>', 'trade tape: its instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
+    .addOption(new Option('--urgency <u>', 'trade tape: urgency of l2 (impact scale) and l3 (routing picks the algorithm); default immediate').choices([...URGENCIES]))
     .option('--json', 'print JSON')
-    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; json?: boolean }) =>
+    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; json?: boolean }) =>
       guarded(async () => {
         const { runSpec } = await import('../backtest/run-spec.ts');
-        const { d, series } = await bars(o.data);
-        const { spec } = await specFrom(o, d.info.name);
+        const d = await load(await dataDir(), o.data, undefined, undefined);
+        const { spec: base } = await specFrom(o, d.info.name);
+        let spec: RunSpec = { ...base, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) };
+        let series: BarSeries;
+        let tape: TradeTape | null = null;
+        if (d.series.kind === 'bars') series = d.series;
+        else {
+          // A trade tape: every level decides on the bars an L3 run builds from it, and L3 runs too.
+          const t = await tapeLevelSpec(spec, d.info, d.series, o);
+          spec = t.spec;
+          series = t.bars;
+          tape = d.series;
+        }
         const levels = (['bar', 'l1', 'l2'] as const).filter((f) => f !== 'l2' || series.volume.some((v) => v > 0));
         const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
-        const out: { fidelity: (typeof levels)[number]; finalValue: number; fills: number; metrics: BacktestReport['metrics'] }[] = [];
+        const out: { fidelity: 'bar' | 'l1' | 'l2' | 'l3'; finalValue: number; fills: number; metrics: BacktestReport['metrics']; l3?: L3Stats }[] = [];
         for (const fidelity of levels) {
-          const r = (await runSpec({ ...spec, fidelity, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) }, series, kernelBarEngine)).report;
+          const r = (await runSpec({ ...spec, fidelity }, series, kernelBarEngine)).report;
           out.push({ fidelity, finalValue: r.finalValue, fills: r.fills, metrics: r.metrics });
         }
+        if (tape) {
+          const { runL3Spec } = await import('../kernel/backtest-l3.ts');
+          const r = (await runL3Spec({ ...spec, fidelity: 'l3' }, tape)).report;
+          out.push({ fidelity: 'l3', finalValue: r.finalValue, fills: r.fills, metrics: r.metrics, l3: r.l3! });
+        }
+        const { attribute } = await import('../backtest/fidelity-attribution.ts');
+        const steps = attribute(out.map((x) => ({ fidelity: x.fidelity, finalValue: x.finalValue, costs: x.metrics.costs })));
         ctx.print(!!o.json, out, () =>
           [
             table(
@@ -517,7 +557,14 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
             ...out.map((x) => `${x.fidelity}: ${x.metrics.assumptions.costs}`),
             ...(levels.length < 3 ? ['l2 not run (NO_VOLUME): the series has no volume; L2 sizes impact and participation by bar volume'] : []),
             // The same typed reason the host's comparison gives (backtest.fidelities): L3 is never faked on bars.
-            `l3 not run (NO_TAPE): ${d.info.name} is a bar series; L3 drives the simulated venue from a recorded trade tape (run a tape with backtest run --fidelity l3)`,
+            ...(tape
+              ? [`l3 venue: ${venueCell(out[out.length - 1]!.l3)}; ${spec.instrument}, ${out[out.length - 1]!.l3!.tapeTrades} recorded trades, bars of ${o.bar}`, `l3 trading state: ${stateCell(out[out.length - 1]!.l3!)}`]
+              : [`l3 not run (NO_TAPE): ${d.info.name} is a bar series; L3 drives the simulated venue from a recorded trade tape (run a tape with backtest run --fidelity l3)`]),
+            '',
+            table(
+              ['STEP', 'CHANGE', 'FEES', 'SPREAD', 'IMPACT', 'FILL PRICE & TIMING'],
+              steps.map((s) => [`${s.from} → ${s.to}`, num(s.change, 2), num(s.fees, 2), num(s.spread, 2), num(s.impact, 2), num(s.rest, 2)]),
+            ),
           ].join('\n'),
         );
       }),
@@ -715,9 +762,7 @@ async function runL3Command(
     import('./backtest-hash.ts'),
     import('../kernel/version.ts'),
   ]);
-  const m = /^(\d+)(s|m|h)$/.exec(o.bar);
-  if (!m || Number(m[1]) <= 0) throw new CliExit(EXIT.usage, `--bar must look like 30s, 1m, 5m or 1h, got "${o.bar}"`);
-  const barMs = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+  const barMs = barArg(o.bar);
   const d = await loadData(dir, o.data, o.format, o.name);
   if (d.series.kind !== 'trades') throw new CliExit(EXIT.usage, `--fidelity l3 needs a recorded trade tape (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); ${o.data} is a bar series (run it at bar, l1 or l2)`);
   const symbol = o.symbol ?? symbolFromFileName(d.info.name) ?? symbolFromFileName(basename(d.info.source));
@@ -773,6 +818,35 @@ async function runL3Command(
   ctx.print(!!o.json, out, () => [reportText(out, true), l3Text(report, o.bar)].join('\n'));
 }
 
+/**
+ * A bar-level spec on a trade tape: the tape's instrument (--symbol, or its name), the bar length,
+ * urgency (default immediate, as L3's) and latency recorded in the spec, and the bars an L3 run
+ * builds from the tape, so bar, l1 and l2 decide on exactly the bars L3 does.
+ */
+async function tapeLevelSpec(
+  spec: RunSpec,
+  info: { name: string; source: string },
+  tape: TradeTape,
+  o: { bar: string; symbol?: string; urgency?: Urgency; latencyMs?: number },
+): Promise<{ spec: RunSpec; bars: BarSeries }> {
+  const [{ basename }, { symbolFromFileName }, { l3Bars, tapeRows }] = await Promise.all([import('node:path'), import('../marketdata/recording.ts'), import('../kernel/backtest-l3.ts')]);
+  const symbol = o.symbol ?? symbolFromFileName(info.name) ?? symbolFromFileName(basename(info.source));
+  if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${info.name} from its name; give --symbol BASE/QUOTE`);
+  const barMs = barArg(o.bar);
+  // Aligned to a bar boundary, as backtest.run does (alignedFrom): every level then sees the same first bar.
+  const out: RunSpec = { ...spec, instrument: symbol, barMs, urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4, ...(spec.fromMs !== undefined ? { fromMs: Math.floor(spec.fromMs / barMs) * barMs } : {}) };
+  const rows = tapeRows(tape, out.fromMs, out.toMs);
+  if (rows.length < 2) throw new CliExit(EXIT.usage, `${info.name} holds ${rows.length} recorded trade(s) in the window; a backtest needs more`);
+  return { spec: out, bars: l3Bars(rows, symbol, out.barMs!) };
+}
+
+/** `--bar 30s|1m|5m|1h` as ms. */
+function barArg(text: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(text);
+  if (!m || Number(m[1]) <= 0) throw new CliExit(EXIT.usage, `--bar must look like 30s, 1m, 5m or 1h, got "${text}"`);
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+}
+
 /** The venue's side of an L3 run, under its report. */
 function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec: { instrument: string; barMs?: number; latencyMs?: number; urgency?: string } }, bar?: string): string {
   if (!r.l3) return '';
@@ -781,7 +855,8 @@ function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec: { ins
     '',
     fields([
       ['tape', `${r.spec.instrument}, ${x.tapeTrades} recorded trades, bars of ${bar ?? `${(r.spec.barMs ?? 0) / 1000} s`}`],
-      ['venue', `${x.venueFills} fills (${x.partiallyFilledOrders} order(s) filled in parts), ${x.denied} order(s) denied, latency ${r.spec.latencyMs ?? 4} ms, urgency ${r.spec.urgency ?? 'immediate'}`],
+      ['venue', `${x.venueFills} fills (${x.partiallyFilledOrders} order(s) filled in parts), ${deniedCell(x)}, latency ${r.spec.latencyMs ?? 4} ms, urgency ${r.spec.urgency ?? 'immediate'}`],
+      ['trading state', stateCell(x)],
       ['kernel cash', x.kernelCash],
     ]),
   ].join('\n');

@@ -88,7 +88,7 @@ export function registerPortfolioCommands(program: Command, ctx: CliContext): Co
         }
       };
       try {
-        const prices = pf.parseWidePriceCsv(read(o.prices));
+        const prices = pf.parseWidePriceCsv(read(o.prices), o.prices);
         let views;
         if (o.views !== undefined) {
           let json: unknown;

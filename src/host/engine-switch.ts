@@ -64,6 +64,7 @@ export class EngineSwitch {
       ...(bt
         ? {
             'backtest.data': () => bt.data(),
+            'backtest.import': (p: unknown) => bt.import((p as Params<'backtest.import'>).path, (p as Params<'backtest.import'>).name),
             'backtest.run': (p: unknown) => bt.run(p as Params<'backtest.run'>),
             'backtest.fidelities': (p: unknown) => bt.fidelities(p as Params<'backtest.fidelities'>),
             'backtest.sweep': (p: unknown) => bt.sweep(p as Params<'backtest.sweep'>),

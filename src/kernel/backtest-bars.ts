@@ -2,7 +2,7 @@ import type { Params } from '../contract/api.ts';
 import type { Instrument, InstrumentSpec } from '../core/instrument.ts';
 import { toDecimalString, toUnits } from '../core/precision.ts';
 import type { BarEngine, BarRunConfig, BarRunResult } from '../backtest/bar-runner.ts';
-import { BacktestConfigError, costsOf, executionFor, runBars } from '../backtest/bar-runner.ts';
+import { BacktestConfigError, costsOf, executionFor, fixedUnits, runBars } from '../backtest/bar-runner.ts';
 import type { BarSeries } from '../backtest/data/series.ts';
 import type { AccountView, ExecutionPort, OrderIntent, ProposedFill } from '../backtest/execution.ts';
 import type { Strategy } from '../backtest/strategies/strategy.ts';
@@ -130,7 +130,7 @@ export class KernelBarExecution implements ExecutionPort {
     const out: ProposedFill[] = [];
     for (const f of proposed) {
       const pd = this.inst.priceDecimals;
-      this.venue.quote(this.inst.symbol, toUnits(f.priced.price.toFixed(pd), pd));
+      this.venue.quote(this.inst.symbol, fixedUnits(f.priced.price, pd));
       const ticket = { symbol: this.inst.symbol, side: f.side, qty: toDecimalString(f.qty, account.qtyScale), type: 'market', tif: 'gtc', urgency: 'immediate', algo: 'market', source: 'api' } as Params<'orders.place'>;
       const r = this.engine.intake.submit({ order: ticket, origin: 'api', confirmSoft: false });
       if (r.kind !== 'admitted') {

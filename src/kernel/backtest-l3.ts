@@ -1,5 +1,6 @@
 import type { Params } from '../contract/api.ts';
 import type { FillDto, Urgency } from '../contract/dto.ts';
+import type { TradingStateDto } from '../contract/risk-dto.ts';
 import { SimClock, SimClockDriver } from '../core/clock.ts';
 import type { BarRunConfig, BarRunResult } from '../backtest/bar-runner.ts';
 import { runBars } from '../backtest/bar-runner.ts';
@@ -63,6 +64,19 @@ export function tapeBars(rows: readonly TradeRow[], barMs: number, priceDecimals
   return barsFromRows(out, priceDecimals);
 }
 
+const tickDecimals = (tickSize: string): number => {
+  const tick = tickSize.replace(/0+$/, '');
+  return tick.includes('.') ? tick.length - tick.indexOf('.') - 1 : 0;
+};
+
+/**
+ * The bars an L3 run decides on (prices at the venue's tick, inferred from the tape's texts): what
+ * bar, L1 and L2 run on when a comparison sets them beside L3, so every level sees the same bars.
+ */
+export function l3Bars(rows: readonly TradeRow[], symbol: string, barMs: number): BarSeries {
+  return tapeBars(rows, barMs, tickDecimals(inferTapeInstrument(symbol, rows).tickSize));
+}
+
 /** A buy is sized for the close plus this much, since its fill price is the venue's, not known in advance. */
 const BUY_PRICE_BUFFER = 0.01;
 
@@ -74,6 +88,8 @@ export class KernelExecution implements ExecutionPort {
   /** Orders the venue filled, by how many fills each took (partial fills show here). */
   readonly fillsPerOrder = new Map<string, number>();
   denied = 0;
+  /** Denied orders by reason code (REDUCING_ONLY after a PMS escalation, a limit's code, …). */
+  readonly deniedBy = new Map<string, number>();
   private readonly engine: Engine;
   private readonly driver: SimClockDriver;
   private readonly bars: BarSeries;
@@ -120,6 +136,8 @@ export class KernelExecution implements ExecutionPort {
     const r = this.engine.intake.submit({ order: ticket as Params<'orders.place'>, origin: 'api', confirmSoft: false });
     if (r.kind !== 'admitted') {
       this.denied++;
+      const code = r.kind === 'denied' ? r.code : 'HELD';
+      this.deniedBy.set(code, (this.deniedBy.get(code) ?? 0) + 1);
       if (intent.side === 'buy') account.refuse();
       return [];
     }
@@ -154,6 +172,9 @@ export interface L3Run {
   venueFills: number;
   fillsPerOrder: Map<string, number>;
   denied: number;
+  deniedBy: Record<string, number>;
+  /** The engine's trading-state changes during the run, in order (what denied later orders). */
+  tradingState: { time: number; mode: string; code: string; message: string }[];
   /** The kernel's own account at the end (cash in the quote currency), to check against the runner's ledger. */
   kernelCash: number;
 }
@@ -163,8 +184,7 @@ export async function runL3(strategy: Strategy, config: Omit<BarRunConfig, 'fide
   const commission = Number(config.commission);
   const feeBps = commission * 10_000;
   const instrument = inferTapeInstrument(o.symbol, o.rows, { makerFeeBps: feeBps, takerFeeBps: feeBps });
-  const tick = instrument.tickSize.replace(/0+$/, '');
-  const bars = tapeBars(o.rows, o.barMs, tick.includes('.') ? tick.length - tick.indexOf('.') - 1 : 0);
+  const bars = tapeBars(o.rows, o.barMs, tickDecimals(instrument.tickSize));
   const clock = new SimClock(o.rows[0]!.timestampMs - 1);
   const driver = new SimClockDriver(clock);
   const engine = createEngine({
@@ -185,14 +205,23 @@ export async function runL3(strategy: Strategy, config: Omit<BarRunConfig, 'fide
     log: () => undefined,
   });
   await engine.start();
+  // The engine's own guards act as live (a PMS escalation to REDUCING, a breaker's HALT): recorded
+  // so the run says why later orders were denied, rather than differing from L1/L2 silently.
+  const tradingState: L3Run['tradingState'] = [];
+  const offState = engine.feed.subscribe((type, payload) => {
+    if (type !== 'risk.state') return;
+    const s = payload as TradingStateDto;
+    tradingState.push({ time: s.since ?? clock.now(), mode: s.mode, code: s.cause?.code ?? '', message: s.cause?.message ?? '' });
+  });
   try {
     const port = new KernelExecution(engine, driver, bars, o, commission);
     const result = runBars(bars, strategy, { ...config, fidelity: 'l3' }, port);
     const account = await engine.handlers['account.get']({});
     let venueFills = 0;
     for (const n of port.fillsPerOrder.values()) venueFills += n;
-    return { result, bars, venueFills, fillsPerOrder: port.fillsPerOrder, denied: port.denied, kernelCash: account.cash };
+    return { result, bars, venueFills, fillsPerOrder: port.fillsPerOrder, denied: port.denied, deniedBy: Object.fromEntries(port.deniedBy), tradingState, kernelCash: account.cash };
   } finally {
+    offState();
     await engine.stop();
   }
 }
@@ -242,7 +271,7 @@ export async function runL3Spec(spec: RunSpec, tape: TradeTape): Promise<{ run: 
   for (const n of run.fillsPerOrder.values()) if (n > 1) partial++;
   const report: BacktestReport = {
     ...reportOf(spec, run.bars, run.result),
-    l3: { tapeTrades: rows.length, venueFills: run.venueFills, partiallyFilledOrders: partial, denied: run.denied, kernelCash: run.kernelCash },
+    l3: { tapeTrades: rows.length, venueFills: run.venueFills, partiallyFilledOrders: partial, denied: run.denied, kernelCash: run.kernelCash, deniedBy: run.deniedBy, tradingState: run.tradingState },
   };
   return { run, report };
 }

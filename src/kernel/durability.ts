@@ -1,3 +1,5 @@
+import type { EventName, Events } from '../contract/api.ts';
+import type { EventFeed } from '../contract/rpc.ts';
 import type { VenuePort } from '../core/ports.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
 import type { Closable, CommitBarrier, L2Stores, Log } from './parts.ts';
@@ -10,7 +12,8 @@ import type { Closable, CommitBarrier, L2Stores, Log } from './parts.ts';
  *   its end, and the -wal file is then fdatasynced off the event loop; every order that arrives while
  *   that sync is in flight joins the next batch (one COMMIT and one sync for all of them). The venue
  *   hears of a batch's orders and cancels, and each request is answered, only when the sync covering
- *   its batch has returned: a crash between COMMIT and sync loses only what nobody was told of.
+ *   its batch has returned, and so is every event pushed to the engine's subscribers (gateFeed): a
+ *   crash between COMMIT and sync loses only what nobody was told of.
  * - `fast`: SQLite with synchronous=NORMAL, one commit per write: survives a crash of the process,
  *   not a power loss. For replays that should be resumable.
  * - `memory`: the in-memory stores (src/store/memory): nothing on disk. Backtests, `exec simulate`.
@@ -40,6 +43,37 @@ export function gateVenue(venue: VenuePort, commits: CommitBarrier, log?: Log): 
     book: (s) => venue.book(s),
     start: () => venue.start(),
     stop: () => venue.stop(),
+  };
+}
+
+/**
+ * The engine's event feed with each event held until the journal has made durable everything
+ * journaled before it was published: a client is never told of an order (its NEW update, a fill)
+ * that a crash could still take back, as it is never answered before that. Events keep their order:
+ * one published while nothing is pending goes at once, and then nothing is held before it. Held
+ * events leave together when their batch's sync returns, with the replies it releases, so a
+ * server writes them to each socket in one go instead of once per request that caused them.
+ */
+export function gateFeed(feed: EventFeed, commits: CommitBarrier, log?: Log): EventFeed {
+  return {
+    subscribe(listener, events) {
+      let live = true;
+      const off = feed.subscribe(<E extends EventName>(event: E, data: Events[E]) => {
+        commits.afterCommit(() => {
+          if (!live) return;
+          try {
+            listener(event, data);
+          } catch (err) {
+            // Released among venue calls and replies that must still run.
+            log?.('error', `event ${event} subscriber failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        });
+      }, events);
+      return () => {
+        live = false;
+        off();
+      };
+    },
   };
 }
 

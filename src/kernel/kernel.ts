@@ -16,7 +16,7 @@ import { OrderWatchdog } from '../execution/order-watchdog.ts';
 import { TriggerBook } from '../execution/trigger-book.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import type { EngineCore, KernelContext } from './context.ts';
-import { gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
+import { gateFeed, gateVenue, guardL2Stores, guardRiskStore } from './durability.ts';
 import { busFeed } from './bus-feed.ts';
 import { ClockFeed } from './clock-feed.ts';
 import { ledgerKey, memoMarkOf } from './pms-inputs.ts';
@@ -345,7 +345,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     // A request is answered once what it journaled is committed (at once unless commits are grouped).
     handlers: wireHandlers(handlers, commits ? () => commits.committed() : undefined),
     intake,
-    feed: busFeed(bus),
+    // Events, like replies, wait for the durable commit of what they report (group commit).
+    feed: commits ? gateFeed(busFeed(bus), commits, log) : busFeed(bus),
     get recovery() {
       return recovery;
     },

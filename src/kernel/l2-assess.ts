@@ -1,11 +1,15 @@
 import type { Assessment, Proposal, ProposedOrder, SentOrder } from '../approval/proposal.ts';
 import type { ExpectedCostDto } from '../contract/l2-dto.ts';
+import type { ImpactDto, VarBasisDto } from '../contract/risk-dto.ts';
 import { DomainError } from '../core/errors.ts';
 import { fromUnits } from '../core/precision.ts';
 import type { EngineCore } from './context.ts';
 import { requireInstrument } from './context.ts';
 import { whatIf } from './what-if.ts';
 import { parseAmounts, plannedUnits } from '../execution/amounts.ts';
+import { historicalVaR } from '../pms/var.ts';
+import type { AlphaView } from '../signals/view.ts';
+import { alignedDailyCloses } from './l2-portfolio.ts';
 
 /**
  * The approval queue's view of L1 and L3, built from the kernel: the verdict and what-if for an
@@ -15,13 +19,58 @@ import { parseAmounts, plannedUnits } from '../execution/amounts.ts';
 
 const num = (u: bigint | undefined, d: number): number | undefined => (u === undefined ? undefined : Number(fromUnits(u, d)));
 
-export function assessOrder(ctx: EngineCore, o: ProposedOrder): Assessment {
+/**
+ * `daily` (L2's view of daily bars) lets the VaR fall back to daily history while the PMS has
+ * fewer one-minute returns than its parametric VaR needs (the first half hour of a session), so an
+ * early proposal still shows VaR before → after rather than "—".
+ */
+export function assessOrder(ctx: EngineCore, o: ProposedOrder, daily?: AlphaView): Assessment {
   const params = { symbol: o.symbol, side: o.side, qty: o.qty, type: 'market' as const, tif: 'gtc' as const, source: 'signal' as const, urgency: o.urgency, algo: o.algo };
   const w = whatIf(ctx, params);
   const i = requireInstrument(ctx, o.symbol);
   const { plan } = ctx.exec.plan(params, plannedUnits(parseAmounts(i, o.qty, undefined), o.qty, i.qtyDecimals));
   const horizonSec = plan.style === 'market' || plan.style === 'limit' ? 0 : Math.max(1, (plan.params.endAt - plan.params.startAt) / 1000);
-  return { verdict: w.check, before: w.before, after: w.after, algo: plan.style, routing: plan.rationale, expectedCost: expectedCost(ctx, o, plan.style, horizonSec) };
+  const { before, after } = withVar(ctx, o.symbol, w.before, w.after, daily);
+  return { verdict: w.check, before, after, algo: plan.style, routing: plan.rationale, expectedCost: expectedCost(ctx, o, plan.style, horizonSec) };
+}
+
+/** Daily returns the fallback VaR replays: one year, as a desk's historical VaR usually does. */
+export const DAILY_VAR_RETURNS = 250;
+/** Fewer daily returns than this and the 99% quantile is no more than the worst day: no figure. */
+export const MIN_DAILY_VAR_RETURNS = 100;
+
+const PMS_BASIS: VarBasisDto = { method: 'parametric', source: 'pms-1m-returns', horizon: '1d', observations: null };
+
+/**
+ * The PMS's VaR when it has both figures; otherwise, with daily history, both before and after from
+ * daily closes (never one of each: before → after must compare like with like).
+ */
+function withVar(ctx: EngineCore, symbol: string, before: ImpactDto, after: ImpactDto, daily: AlphaView | undefined): { before: ImpactDto; after: ImpactDto } {
+  if (before.var99 !== null && after.var99 !== null) return { before: { ...before, varBasis: PMS_BASIS }, after: { ...after, varBasis: PMS_BASIS } };
+  const d = daily ? dailyVar(ctx, daily, symbol, after.positionQty - before.positionQty) : null;
+  if (!d) return { before, after };
+  return { before: { ...before, var99: d.before, varBasis: d.basis }, after: { ...after, var99: d.after, varBasis: d.basis } };
+}
+
+/**
+ * 1-day 99% historical VaR of the book before and after buying (selling, when negative) `deltaQty`
+ * of `symbol` at its current price: the last `DAILY_VAR_RETURNS` simple returns between the daily
+ * closes all the instruments involved share, replayed on the signed market values. Null without
+ * a price or with fewer than `MIN_DAILY_VAR_RETURNS` common returns.
+ */
+export function dailyVar(ctx: EngineCore, daily: AlphaView, symbol: string, deltaQty: number): { before: number; after: number; basis: VarBasisDto } | null {
+  const px = priceOf(ctx, symbol);
+  if (px === undefined || !(px > 0) || !Number.isFinite(deltaQty)) return null;
+  const values: Record<string, number> = {};
+  for (const p of ctx.valuation.positions()) if (p.qty !== 0 && p.marketValue !== 0) values[p.symbol] = p.marketValue;
+  const afterValues = { ...values, [symbol]: (values[symbol] ?? 0) + deltaQty * px };
+  const symbols = [...new Set([...Object.keys(values), symbol])].sort();
+  const { rows } = alignedDailyCloses(ctx, daily, symbols, DAILY_VAR_RETURNS + 1);
+  const n = rows.length - 1;
+  if (n < MIN_DAILY_VAR_RETURNS) return null;
+  const returns = { symbols, times: rows.slice(1).map((_, k) => k), values: rows.slice(1).map((r, k) => r.map((c, j) => c / rows[k]![j]! - 1)) };
+  const varOf = (v: Record<string, number>): number => (Object.values(v).every((x) => x === 0) ? 0 : historicalVaR(v, returns, 0.99).valueAtRisk);
+  return { before: varOf(values), after: varOf(afterValues), basis: { method: 'historical', source: 'daily-closes', horizon: '1d', observations: n } };
 }
 
 /**

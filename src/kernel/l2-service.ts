@@ -125,7 +125,7 @@ export class L2Service {
     this.queue = new ApprovalQueue({
       now: () => ctx.clock.now(),
       store: stores.approvals,
-      assess: (order) => assessOrder(ctx, order),
+      assess: (order) => assessOrder(ctx, order, this.#view),
       // The approver (the operator, or auto:<alpha>) travels with the order into the intake's journal.
       send: (p) => sendProposal(ctx, p, p.decidedBy ?? 'operator'),
       price: (s) => priceOf(ctx, s),

@@ -139,7 +139,11 @@ export class MarketDataHub {
     if (cached !== undefined && cached.closed === b.closedCount) return cached.vol;
     const closes = b.closes(61);
     let vol = 0;
-    if (closes.length >= 5) {
+    // Every close the same (a quiet five minutes: flat carries): every return is log(1) = 0, so σ is
+    // 0, what the sums below give, without 60 logarithms.
+    let flat = true;
+    for (let i = 1; flat && i < closes.length; i++) flat = closes[i] === closes[0];
+    if (closes.length >= 5 && !flat) {
       const r: number[] = [];
       for (let i = 1; i < closes.length; i++) r.push(Math.log(Number(closes[i]!) / Number(closes[i - 1]!)));
       const mean = r.reduce((a, x) => a + x, 0) / r.length;

@@ -2,6 +2,7 @@ import type { WeightConstraints } from './constraints.ts';
 import { resolveConstraints, snapToBounds } from './constraints.ts';
 import { badInput, infeasible, PortfolioError } from './errors.ts';
 import type { Frame } from './frame.ts';
+import { requireHistory } from './frame.ts';
 import type { LinearRow, SolverLimits } from './qp.ts';
 import { DEFAULT_LIMITS, solveQp } from './qp.ts';
 
@@ -51,6 +52,7 @@ async function solveCvar(returns: Frame, opts: CvarOptions, mode: Mode): Promise
   if (!(beta > 0 && beta < 1)) throw badInput(`beta must be in (0, 1), got ${beta}`);
   const n = returns.tickers.length;
   const rc = resolveConstraints(n, opts);
+  requireHistory(returns, mode.kind === 'min' ? 'minimum CVaR' : mode.kind === 'return' ? 'CVaR efficient return' : 'CVaR efficient risk');
   const sc = scenarios(returns);
   const T = sc.length;
   // Variables: w (n), α, u (T).

@@ -3,8 +3,10 @@ import { badInput } from './errors.ts';
 /**
  * A wide table of prices or returns: one row per date, one column per ticker. Values are kept
  * column-major (one Float64Array per ticker) because every estimator walks a column at a time.
- * NaN means "no observation" (before a listing, or a gap) and is never filled: estimators use
- * the complete observations of each column or pair, as PyPortfolioOpt does.
+ * NaN means "no observation" and is never filled: estimators use the complete observations of each
+ * column or pair, as PyPortfolioOpt does (`pct_change` without fill). Leading NaN is an asset not yet
+ * listed; a NaN inside a listed series is a gap: the returns into and out of it are missing (no
+ * invented zero return, no return spanning the gap), every other observation is used.
  */
 export interface Frame {
   readonly dates: readonly string[];
@@ -33,9 +35,12 @@ export function frameFromRows(tickers: readonly string[], rows: readonly (readon
 
 /**
  * Parses a wide CSV of prices: first column the date, one column per ticker, empty cells missing.
- * A cell that is present but not a number is refused (a typo is not a missing price).
+ * A cell that is present but not a number is refused (a typo is not a missing price), and so is a
+ * price at or below zero: no return can be computed from it (−5 → 5 would read as a −200% day).
+ * `source` (the file name) ends every refusal about a cell so the operator knows where to look.
  */
-export function parseWidePriceCsv(text: string): Frame {
+export function parseWidePriceCsv(text: string, source?: string): Frame {
+  const where = source === undefined ? '' : ` in ${source}`;
   const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
   if (lines.length < 2) throw badInput('the price file needs a header and at least one row');
   const header = lines[0]!.split(',').map((s) => s.trim());
@@ -61,7 +66,8 @@ export function parseWidePriceCsv(text: string): Frame {
         continue;
       }
       const v = Number(c);
-      if (!Number.isFinite(v)) throw badInput(`line ${i + 2}, ${tickers[j]}: "${c}" is not a price`);
+      if (!Number.isFinite(v)) throw badInput(`line ${i + 2}, ${tickers[j]}: "${c}" is not a price${where}`);
+      if (v <= 0) throw badInput(`line ${i + 2} (${cells[0]!.trim()}), ${tickers[j]}: price ${c} is not positive${where}; a return cannot be computed from it`);
       columns[j]![i] = v;
     }
   }
@@ -122,7 +128,7 @@ export function latestPrices(prices: Frame): Record<string, number> {
   return out;
 }
 
-/** Refuses prices a return can't be computed from: infinite, zero, or a frame too short. */
+/** Refuses prices a return can't be computed from: infinite, zero or negative, or a frame too short. */
 export function checkPrices(prices: Frame, minRows = 2): void {
   if (prices.tickers.length === 0) throw badInput('no tickers');
   if (prices.dates.length < minRows) throw badInput(`${prices.dates.length} price rows; at least ${minRows} are needed`);
@@ -131,9 +137,33 @@ export function checkPrices(prices: Frame, minRows = 2): void {
     for (let i = 0; i < c.length; i++) {
       const v = c[i]!;
       if (Number.isNaN(v)) continue;
-      if (!Number.isFinite(v) || v === 0) throw badInput(`${prices.tickers[j]} has price ${v} on ${prices.dates[i]}: a return cannot be computed from it`);
+      if (!Number.isFinite(v) || v <= 0) throw badInput(`${prices.tickers[j]} has price ${v} on ${prices.dates[i]} (row ${i + 1}): a return cannot be computed from a price that is not positive`);
       valid++;
     }
     if (valid < 2) throw badInput(`${prices.tickers[j]} has ${valid} price(s): at least 2 are needed for a return`);
   });
+}
+
+/** Rows of a returns frame in which every ticker has a return (a complete scenario). */
+export function completeRows(returns: Frame): number {
+  let k = 0;
+  for (let i = 0; i < returns.dates.length; i++) {
+    if (returns.columns.every((c) => Number.isFinite(c[i]!))) k++;
+  }
+  return k;
+}
+
+/**
+ * Refuses an estimate from too little history. N assets need at least N + 1 return rows in which
+ * every asset has a return: T returns give a sample covariance of rank at most T − 1, so with
+ * fewer the risk model is singular (or, shrunk, mostly the shrinkage target) and the scenarios a
+ * CVaR programme fits can be hedged exactly; weights from it would be an artefact of the sample.
+ * PyPortfolioOpt computes anyway; here it is BAD_INPUT with the counts.
+ */
+export function requireHistory(returns: Frame, what: string): void {
+  const n = returns.tickers.length;
+  const k = completeRows(returns);
+  if (k < n + 1) {
+    throw badInput(`${what} on ${n} assets needs at least ${n + 1} return rows in which every asset has a return; the prices give ${k}${k < returns.dates.length ? ` (of ${returns.dates.length} rows with any return)` : ''}`);
+  }
 }

@@ -6,7 +6,7 @@ import { greedyAllocation } from './discrete.ts';
 import { badInput } from './errors.ts';
 import { capmReturn, emaHistoricalReturn, meanHistoricalReturn, TRADING_DAYS } from './expected-returns.ts';
 import type { Frame } from './frame.ts';
-import { checkPrices, latestPrices, returnsFromPrices } from './frame.ts';
+import { checkPrices, latestPrices, requireHistory, returnsFromPrices } from './frame.ts';
 import { efficientReturn, efficientRisk, maxQuadraticUtility, maxSharpe, minVolatility } from './frontier.ts';
 import type { LinkageName } from './hrp.ts';
 import { hrp } from './hrp.ts';
@@ -105,7 +105,11 @@ export async function optimize(req: OptimizeRequest): Promise<OptimizeResult> {
     ...(req.gamma ? { l2Gamma: req.gamma } : {}),
   };
   const cvarOpts = { ...constraints, ...(req.beta !== undefined ? { beta: req.beta } : {}) };
-  const returns = () => returnsFromPrices(prices);
+  const returnsFrame = returnsFromPrices(prices);
+  const returns = () => returnsFrame;
+  // Every method but equal weight estimates from history: too few rows is refused up front with
+  // the counts, not turned into weights (PyPortfolioOpt would compute anyway).
+  if (req.method !== 'equal') requireHistory(returnsFrame, req.method);
   let w: number[];
   let perfMu: number[] | null = null;
   let perfCov = cov;

@@ -119,6 +119,7 @@ export class ExposureSlots {
         this.cashRead = cash;
         this.needSum = true;
         this.cashExact = cash <= MAX_BIG && cash >= MIN_BIG;
+        // A cash beyond exact doubles is left out of the totals (see exactBesideCash).
         this.totals[T_CASH] = this.cashExact ? Number(cash) : 0;
       }
       this.version = v;
@@ -229,6 +230,21 @@ export class ExposureSlots {
   /** Whether every slot and total is an exact integer (the fast path may decide). */
   exact(): boolean {
     return this.inexactSlots === 0 && this.totalsExact && this.cashExact;
+  }
+
+  /**
+   * exact() but for the cash: every slot and the exposure sums are exact integers, while the cash
+   * may be beyond 2^53 units (an account over ~90M at 8 cash decimals). The totals then leave the
+   * cash out (T_NAV and T_PROJECTED_CASH are not the account's), so the fast path may decide only
+   * where it reads neither (cashKnown() false: it defers every NAV or cash-buffer limit).
+   */
+  exactBesideCash(): boolean {
+    return this.inexactSlots === 0 && this.totalsExact;
+  }
+
+  /** Whether the cash, and so NAV and projected cash in the totals, are exact. */
+  cashKnown(): boolean {
+    return this.cashExact;
   }
 
   /** The slot of a symbol, or -1. */

@@ -41,6 +41,11 @@ const FEE_ONE = 1_000_000;
 export const FAST_PASS: { reducing: boolean; checked: number; price: bigint | null } = { reducing: false, checked: 0, price: null };
 
 let strictness: Strictness = undefined as unknown as Strictness;
+/**
+ * Whether the slots' NAV and projected cash are the account's (ExposureSlots.cashKnown): false for
+ * a cash beyond 2^53 units, when every limit that reads them goes to the exact path.
+ */
+let navKnown = true;
 
 /**
  * A limit test's observation, num / den (den 1: none), handed over in a typed array: a double
@@ -143,15 +148,22 @@ function test(entry: LimitEntry | undefined): boolean {
   return entry === undefined || holds(entry);
 }
 
+/** test() of a limit over NAV (OBS[1] = NAV): not certain when the slots do not know the NAV. */
+function testNav(entry: LimitEntry | undefined): boolean {
+  return entry === undefined || (navKnown && holds(entry));
+}
+
 /**
  * Whether `order` is certainly a clean pass (FAST_PASS then says whether it reduces, which checks
- * ran and the price); false: not certain, ask evaluateOrder. The slots must be synced and exact.
+ * ran and the price); false: not certain, ask evaluateOrder.
  * Every double stays in this function or in a typed array (OBS, the slots): nothing is boxed.
- * A value leaving exact integers returns false where it is made.
+ * A value leaving exact integers returns false where it is made. The slots must be synced and
+ * exact beside the cash (exactBesideCash); a limit reading NAV or cash defers unless cashKnown().
  */
 export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastInputs): boolean {
   strictness = inputs.strictness;
   const slots = inputs.slots;
+  navKnown = slots.cashKnown();
   const book = inputs.limits;
   const market = inputs.market;
   const sym = order.symbol;
@@ -303,7 +315,7 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
       if (grossDelta > 0) {
         OBS[0] = grossAfter * PCT_ONE_HUNDRED;
         OBS[1] = nav;
-        if (!test(limitFor(book, 'max_position_pct_nav', sym))) return false;
+        if (!testNav(limitFor(book, 'max_position_pct_nav', sym))) return false;
         OBS[0] = grossAfter;
         OBS[1] = 1;
         if (!test(limitFor(book, 'max_position_notional', sym))) return false;
@@ -334,7 +346,7 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
           if (!(ga <= MAX && ga >= -MAX)) return false;
           OBS[0] = ga * PCT_ONE_HUNDRED;
           OBS[1] = nav;
-          if (!test(grossPct)) return false;
+          if (!testNav(grossPct)) return false;
           OBS[0] = ga;
           OBS[1] = 1;
           if (!test(gross)) return false;
@@ -352,7 +364,7 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
           if (na > nb) {
             OBS[0] = na * PCT_ONE_HUNDRED;
             OBS[1] = nav;
-            if (!test(netPct)) return false;
+            if (!testNav(netPct)) return false;
             OBS[0] = na;
             OBS[1] = 1;
             if (!test(net)) return false;
@@ -367,13 +379,14 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
       if (!(g <= MAX && g >= -MAX)) return false;
       OBS[0] = g * RATIO_ONE;
       OBS[1] = nav;
-      if (!test(globalEntry(book, 'max_leverage'))) return false;
+      if (!testNav(globalEntry(book, 'max_leverage'))) return false;
     }
 
     if (runs(deferred, 'cash_buffer') && buy) {
       checked |= CHECK_BIT.cash_buffer;
       const entry = globalEntry(book, 'min_cash_buffer');
       if (entry) {
+        if (!navKnown) return false;
         // divRound(notional x fee in hundredths of a bp, 10^6), half away from zero, in exact
         // integers: notional = hi x 10^6 + lo, so the fee is hi x fee + lo x fee / 10^6 rounded
         // (the product itself passes 2^53 for a notional of a few million).
@@ -404,16 +417,24 @@ export function fastCleanPass(order: RiskOrder, inst: Instrument, inputs: FastIn
     const loss = inputs.loss;
     if (runs(deferred, 'loss') && loss) {
       checked |= CHECK_BIT.loss;
-      const l = lossDoubles(loss);
-      OBS[1] = 1;
-      OBS[0] = l[0]!;
-      if (!test(globalEntry(book, 'max_daily_loss'))) return false;
-      OBS[0] = l[1]!;
-      if (!test(globalEntry(book, 'max_drawdown_daily_pct'))) return false;
-      OBS[0] = l[2]!;
-      if (!test(globalEntry(book, 'max_drawdown_weekly_pct'))) return false;
-      OBS[0] = l[3]!;
-      if (!test(globalEntry(book, 'max_drawdown_monthly_pct'))) return false;
+      const daily = globalEntry(book, 'max_daily_loss');
+      const ddDay = globalEntry(book, 'max_drawdown_daily_pct');
+      const ddWeek = globalEntry(book, 'max_drawdown_weekly_pct');
+      const ddMonth = globalEntry(book, 'max_drawdown_monthly_pct');
+      // No loss limit, nothing to test (test(undefined) holds): a book without them (a bar backtest's)
+      // skips the doubles of a view that is new at every tick (a Float64Array and a WeakMap entry each).
+      if (daily || ddDay || ddWeek || ddMonth) {
+        const l = lossDoubles(loss);
+        OBS[1] = 1;
+        OBS[0] = l[0]!;
+        if (!test(daily)) return false;
+        OBS[0] = l[1]!;
+        if (!test(ddDay)) return false;
+        OBS[0] = l[2]!;
+        if (!test(ddWeek)) return false;
+        OBS[0] = l[3]!;
+        if (!test(ddMonth)) return false;
+      }
     }
   }
 

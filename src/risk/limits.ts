@@ -227,8 +227,16 @@ interface EntryIndex {
 }
 
 const entryIndex = new WeakMap<LimitBook, EntryIndex>();
+/**
+ * The book last looked up and its index: the gate asks for a dozen or more entries of the same book
+ * per order, and a WeakMap lookup each time was a visible share of a check. Strong references to
+ * one book and its index, replaced as soon as another book is asked about.
+ */
+let lastBook: LimitBook | undefined;
+let lastIndex: EntryIndex | undefined;
 
 function indexOf(book: LimitBook): EntryIndex {
+  if (book === lastBook) return lastIndex!;
   let idx = entryIndex.get(book);
   if (!idx) {
     idx = { global: new Map(), symbol: new Map(), group: new Map() };
@@ -246,6 +254,8 @@ function indexOf(book: LimitBook): EntryIndex {
     }
     entryIndex.set(book, idx);
   }
+  lastBook = book;
+  lastIndex = idx;
   return idx;
 }
 
@@ -255,15 +265,20 @@ export function getEntry(book: LimitBook, name: LimitName, scope: LimitScope): L
   return groupEntry(book, name, scope.group);
 }
 
+// A book with no entries (a backtest's own limits, by default) has none to find: the gate's
+// dozen or more lookups per order then stop at the length.
 export function globalEntry(book: LimitBook, name: LimitName): LimitEntry | undefined {
+  if (book.entries.length === 0) return undefined;
   return indexOf(book).global.get(name);
 }
 
 export function symbolEntry(book: LimitBook, name: LimitName, symbol: string): LimitEntry | undefined {
+  if (book.entries.length === 0) return undefined;
   return indexOf(book).symbol.get(name)?.get(symbol);
 }
 
 export function groupEntry(book: LimitBook, name: LimitName, group: string): LimitEntry | undefined {
+  if (book.entries.length === 0) return undefined;
   return indexOf(book).group.get(name)?.get(group);
 }
 
@@ -272,6 +287,7 @@ export function groupEntry(book: LimitBook, name: LimitName, group: string): Lim
  * global one. For 'separate' limits this is the global entry only; ask getEntry for the symbol's.
  */
 export function limitFor(book: LimitBook, name: LimitName, symbol: string): LimitEntry | undefined {
+  if (book.entries.length === 0) return undefined;
   const idx = indexOf(book);
   if (LIMIT_DEFS[name].symbolMode === 'override') {
     const own = idx.symbol.get(name)?.get(symbol);
@@ -282,6 +298,8 @@ export function limitFor(book: LimitBook, name: LimitName, symbol: string): Limi
 
 /** Per book (books are never modified, only replaced), the groups of each symbol asked about. */
 const groupsCache = new WeakMap<LimitBook, Map<string, readonly string[]>>();
+let lastGroupsBook: LimitBook | undefined;
+let lastGroups: Map<string, readonly string[]> | undefined;
 
 export function groupsOf(book: LimitBook, symbol: string): string[] {
   return [...sharedGroupsOf(book, symbol)];
@@ -289,11 +307,14 @@ export function groupsOf(book: LimitBook, symbol: string): string[] {
 
 /** groupsOf() without the copy, for the gate's per-order read: never write to it. */
 export function sharedGroupsOf(book: LimitBook, symbol: string): readonly string[] {
-  let perBook = groupsCache.get(book);
+  // The last book's map first, as indexOf does: the gate asks once per order, of the same book.
+  let perBook = book === lastGroupsBook ? lastGroups : groupsCache.get(book);
   if (!perBook) {
     perBook = new Map();
     groupsCache.set(book, perBook);
   }
+  lastGroupsBook = book;
+  lastGroups = perBook;
   let groups = perBook.get(symbol);
   if (!groups) {
     groups = groupsContaining(book, symbol);

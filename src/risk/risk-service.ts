@@ -170,7 +170,8 @@ export class RiskService {
   reduces(symbol: string, side: 'buy' | 'sell'): boolean {
     // The slots when they can answer: check() keeps them current, and ProjectedStateCache, which
     // clean passes no longer touch, may be far behind (catching it up can be a full rebuild).
-    if (this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book)) return this.slots.reduces(symbol, side);
+    // Exact slots beside the cash answer too: reduces() reads positions and working orders only.
+    if (this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book) || this.slots.exactBesideCash()) return this.slots.reduces(symbol, side);
     const e = exposureOf(this.projectedState(), symbol);
     return sideReduces(e.positionUnits, e, side);
   }
@@ -191,7 +192,7 @@ export class RiskService {
    * after the structural checks (checkOrder) passed.
    */
   check(order: RiskOrder, now: number): RiskDecision {
-    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision, this.slotsReady, this.slotsReady);
+    const decision = this.fastCheck(order, now) ?? this.evaluate(order, now, this.passDecision, this.slotsReady, this.scratchFilled);
     this.handle(this.breakers.recordOrderAttempt(now), now);
     if (decision.verdict === 'pass') this.rates.record(now, order.symbol);
     return decision;
@@ -223,6 +224,8 @@ export class RiskService {
   private readonly strictnessMemo = new StrictnessMemo();
   /** The slots were synced and exact for the order being checked: the exact path may read them (slots.state()). */
   private slotsReady = false;
+  /** The fast path ran for the order being checked and put its quote and rates in the scratch. */
+  private scratchFilled = false;
   private fastInputs: FastInputs | undefined;
   /** How check() decided: a clean pass settled by the fast path, or the exact path. For tests and benchmarks. */
   readonly checkStats = { fast: 0, exact: 0 };
@@ -234,10 +237,14 @@ export class RiskService {
    */
   private fastCheck(order: RiskOrder, now: number): RiskDecision | undefined {
     this.slotsReady = false;
+    this.scratchFilled = false;
     const inst = this.deps.instrumentOf(order.symbol);
     if (!inst) return undefined;
     this.slotsReady = this.slots.sync(this.deps.exposure, this.deps.instrumentOf, this.refOf, this.book);
-    if (!this.slotsReady) {
+    // With a cash beyond exact doubles (an account over ~90M) the fast path still settles the
+    // limits that read neither NAV nor cash and defers the rest; the exact path then reads the
+    // cache, as the slots' state() needs the cash.
+    if (!this.slotsReady && !this.slots.exactBesideCash()) {
       this.checkStats.exact++;
       return undefined;
     }
@@ -247,6 +254,7 @@ export class RiskService {
     sc.market.bidUnits = m.bid(order.symbol);
     sc.market.askUnits = m.ask(order.symbol);
     this.rates.ratesInto(now, order.symbol, sc.rates);
+    this.scratchFilled = true;
     const strictness = this.strictnessMemo.get(order.urgency, m.volatility?.(order.symbol), this.gateConfig.tiers);
     const fi = (this.fastInputs ??= { slots: this.slots, limits: this.book, mode: this.state.mode, blocked: undefined, market: sc.market, rates: sc.rates, loss: undefined, strictness });
     fi.limits = this.book;

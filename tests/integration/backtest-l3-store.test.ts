@@ -117,4 +117,21 @@ describe('kept L3 backtest runs', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/needs a recorded trade tape/);
   });
+  it('when the CLI compares fidelities on the tape then bar, L1 and L2 run on its bars and L3 through the engine, the L3 level is the L3 run, and L1 cost ≤ L2 cost', { timeout: 180_000 }, async () => {
+    const same = ARGS.slice(2);
+    const out = await json<{ fidelity: string; finalValue: number; fills: number; metrics: { costs: { total: number }; assumptions: { fidelity: string } }; l3?: { venueFills: number; tapeTrades: number } }[]>('backtest', 'fidelities', '--data', TAPE, ...same);
+    expect(out.map((x) => x.metrics.assumptions.fidelity)).toEqual(['bar', 'l1', 'l2', 'l3']);
+    const [, l1, l2, l3] = out;
+    expect(l1!.metrics.costs.total).toBeLessThanOrEqual(l2!.metrics.costs.total);
+    expect(l3!.l3!.venueFills).toBe(l3!.fills);
+    const run = await json<L3Out>('backtest', 'run', '--data', TAPE, ...ARGS, '--no-save');
+    expect(l3!.finalValue).toBe(run.finalValue);
+    expect(l3!.l3).toEqual(run.l3);
+    // A bar level on the tape through backtest run: the comparison's column, on the same bars.
+    const l2run = await json<L3Out>('backtest', 'run', '--data', TAPE, ...same, '--fidelity', 'l2', '--no-save');
+    expect(l2run.metrics.assumptions.fidelity).toBe('l2');
+    expect(l2run.finalValue).toBe(l2!.finalValue);
+    expect(l2run.spec).toMatchObject({ instrument: 'XRP/ETH', barMs: 60_000, urgency: 'immediate' });
+    expect(l2run.l3).toBeUndefined();
+  });
 });

@@ -55,4 +55,17 @@ describe('backtest at fidelity L3 through the kernel', () => {
     expect(b.result.fills).toEqual(a.result.fills);
     expect(b.result.finalValue).toBe(a.result.finalValue);
   }, 600_000);
+  it('when the engine’s PMS escalates to REDUCING mid-run then later buys are denied with that reason code and the run records when and why', async () => {
+    // Nine hours: the daily loss reaches the PMS's 2% force_reduce level a little before 07:00 UTC.
+    const nine = all.filter((r) => r.timestampMs < all[0]!.timestampMs + 9 * 3_600_000);
+    const r = await runL3(strategy(), CONFIG, { rows: nine, symbol: 'XRP/ETH', barMs: 60_000, seed: 7 });
+    expect(r.tradingState[0]).toMatchObject({ mode: 'REDUCING', code: 'PMS_PNL_BREACH' });
+    expect(r.tradingState[0]!.message).toMatch(/daily loss/);
+    expect(r.denied).toBeGreaterThan(0);
+    expect(r.deniedBy).toEqual({ REDUCING_ONLY: r.denied });
+    // Before the escalation nothing was denied: the six-hour tape runs ACTIVE throughout.
+    const six = await runL3(strategy(), CONFIG, { rows, symbol: 'XRP/ETH', barMs: 60_000, seed: 7 });
+    expect(six.tradingState).toEqual([]);
+    expect(six.deniedBy).toEqual({});
+  }, 600_000);
 });

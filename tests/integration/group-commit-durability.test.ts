@@ -123,7 +123,10 @@ async function paperEngine() {
   const snap = await engine.handlers['market.snapshot']({ symbol: 'SPY' });
   // Far below the market: the orders rest, nothing fills.
   const price = Math.round(snap.book.bids[0]!.price * 0.8);
-  return { dir, path, sync, sent, place: () => place(price), journal: stores.journal as SqliteOrderJournal };
+  // What the engine's subscribers (a WebSocket server, the desktop UI) were told, in order.
+  const told: string[] = [];
+  engine.feed.subscribe((event, data) => told.push(`${event} ${(data as OrderDto).id} ${(data as OrderDto).status}`), ['order.updated']);
+  return { dir, path, sync, sent, told, place: () => place(price), journal: stores.journal as SqliteOrderJournal };
 }
 
 /** Acknowledged replies, recorded as they arrive. */
@@ -165,11 +168,14 @@ describe('full durability with group commit: the durable point is the WAL sync, 
     expect(countOn(e.path)).toBe(3);
     expect(e.sent.length).toBe(sentBefore);
     expect(replies.acked).toEqual([]);
+    // Nor was any subscriber told of them (journal before send holds for events too).
+    expect(e.told).toEqual([]);
 
     e.sync.release();
     await turn();
     await turn();
     expect(replies.acked).toHaveLength(3);
+    expect(e.told.slice(0, 3).sort()).toEqual(replies.acked.map((o) => `order.updated ${o.id} NEW`).sort());
     expect([...e.sent.slice(sentBefore)].sort()).toEqual(replies.acked.map((o) => o.id).sort());
   });
 
@@ -225,6 +231,7 @@ describe('full durability with group commit: the durable point is the WAL sync, 
     for (const id of round2Ids) {
       expect(onDisk).not.toContain(id);
       expect(e.sent).not.toContain(id);
+      expect(e.told.filter((t) => t.includes(id))).toEqual([]);
     }
   });
 });

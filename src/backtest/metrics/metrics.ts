@@ -92,9 +92,11 @@ const EULER_GAMMA = 0.5772156649015329;
 export function inferPeriodsPerYear(time: ArrayLike<number>): number {
   const n = time.length;
   if (n < 2) return 252;
-  const steps: number[] = [];
-  for (let i = 1; i < Math.min(n, 1001); i++) steps.push(time[i]! - time[i - 1]!);
-  steps.sort((a, b) => a - b);
+  // A typed array sorts numerically in native code: the same median as a comparator sort of a
+  // number[] (times are finite), without calling back into JS per comparison (~0.1 ms a run).
+  const steps = new Float64Array(Math.min(n, 1001) - 1);
+  for (let i = 1; i <= steps.length; i++) steps[i - 1] = time[i]! - time[i - 1]!;
+  steps.sort();
   const step = steps[steps.length >> 1]!;
   if (step >= DAY - 3_600_000 && step <= DAY + 3_600_000) return 252;
   if (step >= 6 * DAY && step <= 8 * DAY) return 52;
@@ -138,6 +140,10 @@ export function moments(x: ArrayLike<number>): Moments {
     m3 += d2 * d;
     m4 += d2 * d2;
   }
+  return momentsOf(n, mean, m2, m3, m4);
+}
+
+function momentsOf(n: number, mean: number, m2: number, m3: number, m4: number): Moments {
   const pvar = m2 / n;
   return {
     mean,
@@ -145,6 +151,61 @@ export function moments(x: ArrayLike<number>): Moments {
     skew: pvar > 0 ? m3 / n / pvar ** 1.5 : 0,
     kurtosis: pvar > 0 ? m4 / n / (pvar * pvar) : 3,
   };
+}
+
+interface SeriesStats {
+  /** moments(excess returns). */
+  excess: Moments;
+  /** moments(simple returns).std. */
+  returnsStd: number;
+  /** Σ excess² over the bars with a negative excess return. */
+  down: number;
+  equitySum: number;
+  exposed: number;
+}
+
+/**
+ * What computeMetrics reads of the per-bar series, in two passes and no returns array: the same
+ * sums, each in the same order, as moments(excess), moments(simpleReturns(...)), the downside sum,
+ * Σ equity and the exposed count made in eight passes over three arrays (a return is recomputed in
+ * the second pass, e / prev − 1 as simpleReturns writes it). Sums live in a Float64Array: this runs
+ * once per run, mostly before its loop is optimised, and a double local was boxed on each update
+ * (~20 MB of garbage on 1M bars).
+ */
+function seriesStats(equity: ArrayLike<number>, e0: number, rfPer: number, exposure: ArrayLike<number>): SeriesStats {
+  const n = equity.length;
+  // 0: Σ excess, 1: Σ returns, 2: down, 3: Σ equity, 4-6: excess m2 m3 m4, 7: returns m2.
+  const a = new Float64Array(8);
+  let exposed = 0;
+  let prev = e0;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    const r = e / prev - 1;
+    prev = e;
+    const x = rfPer === 0 ? r : r - rfPer;
+    a[0] = a[0]! + x;
+    a[1] = a[1]! + r;
+    if (x < 0) a[2] = a[2]! + x * x;
+    a[3] = a[3]! + e;
+    if (exposure[i]! > 0) exposed++;
+  }
+  const mean = n ? a[0]! / n : NaN;
+  const meanR = n ? a[1]! / n : NaN;
+  prev = e0;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    const r = e / prev - 1;
+    prev = e;
+    const x = rfPer === 0 ? r : r - rfPer;
+    const d = x - mean;
+    const d2 = d * d;
+    a[4] = a[4]! + d2;
+    a[5] = a[5]! + d2 * d;
+    a[6] = a[6]! + d2 * d2;
+    const dr = r - meanR;
+    a[7] = a[7]! + dr * dr;
+  }
+  return { excess: momentsOf(n, mean, a[4]!, a[5]!, a[6]!), returnsStd: n > 1 ? Math.sqrt(a[7]! / (n - 1)) : NaN, down: a[2]!, equitySum: a[3]!, exposed };
 }
 
 /** PSR: probability that the true Sharpe exceeds `benchmark` (both per period), given n returns. */
@@ -239,11 +300,9 @@ export function computeMetrics(input: MetricsInput): Metrics {
   const ppy = input.periodsPerYear ?? inferPeriodsPerYear(time);
   const rfPer = (input.riskFree ?? 0) / ppy;
   const endEquity = n ? equity[n - 1]! : e0;
-  const r = simpleReturns(equity, e0);
-  const excess = rfPer === 0 ? r : r.map((x) => x - rfPer);
-  const m = moments(excess);
-  let down = 0;
-  for (let i = 0; i < n; i++) if (excess[i]! < 0) down += excess[i]! * excess[i]!;
+  const st = seriesStats(equity, e0, rfPer, input.exposure);
+  const m = st.excess;
+  const down = st.down;
   const downside = n ? Math.sqrt(down / n) : NaN;
   const years = n > 1 ? (time[n - 1]! - time[0]!) / YEAR : 0;
   const cagr = years > 0 && endEquity > 0 ? (endEquity / e0) ** (1 / years) - 1 : null;
@@ -258,12 +317,8 @@ export function computeMetrics(input: MetricsInput): Metrics {
     costs.impact += f.impactCost;
   }
   costs.total = costs.fees + costs.spread + costs.impact;
-  let eqSum = 0;
-  for (let i = 0; i < n; i++) eqSum += equity[i]!;
-  const avgEquity = n ? eqSum / n : e0;
-
-  let exposed = 0;
-  for (let i = 0; i < n; i++) if (input.exposure[i]! > 0) exposed++;
+  const avgEquity = n ? st.equitySum / n : e0;
+  const exposed = st.exposed;
   let herfindahl: number | null = null;
   if (input.instrumentValues && input.instrumentValues.length > 0) {
     let sum = 0;
@@ -302,7 +357,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     endEquity,
     totalReturn: endEquity / e0 - 1,
     cagr,
-    volatility: finite(r.length > 1 ? moments(r).std * Math.sqrt(ppy) : NaN),
+    volatility: finite(n > 1 ? st.returnsStd * Math.sqrt(ppy) : NaN),
     sharpe: finite(srPer * Math.sqrt(ppy)),
     sortino: downside > 0 ? finite((m.mean / downside) * Math.sqrt(ppy)) : null,
     calmar: cagr !== null && dd.max > 0 ? cagr / dd.max : null,

@@ -1,5 +1,5 @@
 import type { BarSeries } from '../data/series.ts';
-import { crossOver, sma } from '../indicators.ts';
+import { smaCrossOver } from '../indicators.ts';
 import type { Strategy, StrategyDef, StrategyParams } from './strategy.ts';
 import { StrategyParamError } from './strategy.ts';
 
@@ -22,7 +22,7 @@ class SmaCross implements Strategy {
   }
 
   prepare(bars: BarSeries): void {
-    this.cross = crossOver(sma(bars.close, this.fast), sma(bars.close, this.slow));
+    this.cross = smaCrossOver(bars.close, this.fast, this.slow);
   }
 
   decide(i: number, long: boolean): 1 | 0 | null {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { empty } from './common.ts';
+import { URGENCIES } from '../dto.ts';
 
 /**
  * Backtests from the UI: the imported series and strategies to pick from, a run (in a worker
@@ -10,6 +11,30 @@ import { empty } from './common.ts';
  */
 
 export const BACKTEST_FIDELITIES = ['bar', 'l1', 'l2'] as const;
+
+/**
+ * What backtest.run takes: the bar-level fidelities, and L3 (the engine on the simulated venue
+ * driven by a recorded trade tape), which runs only on an imported trade tape. A sweep stays on the
+ * bar levels (BACKTEST_FIDELITIES).
+ */
+export const BACKTEST_RUN_FIDELITIES = ['bar', 'l1', 'l2', 'l3'] as const;
+
+/** The venue's view of an L3 run's orders (what only fidelity l3 has). */
+export interface BacktestL3StatsDto {
+  /** Recorded trades in the run's window of the tape. */
+  tapeTrades: number;
+  venueFills: number;
+  /** Orders the venue filled in more than one fill. */
+  partiallyFilledOrders: number;
+  /** Orders L1 or the OMS refused. */
+  denied: number;
+  /** The kernel's own cash at the end (it agrees with the run's ledger). */
+  kernelCash: number;
+  /** Denied orders by reason code (e.g. REDUCING_ONLY); absent in runs kept before it was recorded. */
+  deniedBy?: Record<string, number>;
+  /** The engine's trading-state changes during the run (a PMS escalation to REDUCING, a breaker's HALT): why later orders were denied. */
+  tradingState?: { time: number; mode: string; code: string; message: string }[];
+}
 
 export interface BacktestSeriesDto {
   name: string;
@@ -29,6 +54,15 @@ export interface BacktestStrategyDto {
 export interface BacktestDataDto {
   series: BacktestSeriesDto[];
   strategies: BacktestStrategyDto[];
+  /** The demo trade tape this host ships (binance_XRPETH_trades_20191011-13.csv), to import with backtest.import; absent when it has none. */
+  demoTape?: string;
+}
+
+/** An imported file: the series as kept (by content hash: the same file again is not stored twice). */
+export interface BacktestImportDto {
+  series: BacktestSeriesDto;
+  /** False when the same content was already stored under that name. */
+  created: boolean;
 }
 
 export interface BacktestRunSummaryDto {
@@ -73,6 +107,8 @@ export interface BacktestRunDto {
   costSplit: BacktestCostsDto;
   /** The run's bars (its window of the series), for the price chart; null if the series is no longer stored. */
   prices: { time: number; open: number; high: number; low: number; close: number }[] | null;
+  /** Fidelity l3: the venue's fills, partial fills and denials; absent at the other levels. */
+  l3?: BacktestL3StatsDto;
 }
 
 export interface BacktestCostsDto {
@@ -112,6 +148,8 @@ export interface BacktestFidelityDto {
   trades: number | null;
   /** Equity at each bar close (empty when not available). */
   equity: { time: number; value: number }[];
+  /** L3 that ran: the venue's fills, partial fills and denials; absent at the other levels. */
+  venue?: BacktestL3StatsDto;
 }
 
 /**
@@ -195,6 +233,20 @@ const settings = {
   spreadBps: num(0, 10_000).optional(),
   impactK: num(0, 100).optional(),
   sizing: z.string().regex(/^(all-in|fixed:\d+(\.\d+)?)$/).default('all-in'),
+  /**
+   * On a trade tape: the bar length the strategy decides on (bars are built from the tape), ms
+   * (default one minute); the tape's instrument, BASE/QUOTE (default: from its name, e.g.
+   * binance_XRPETH_… → XRP/ETH). L3 also takes the orders' urgency (routing picks the algorithm;
+   * default immediate, and L2 prices impact at the same urgency) and the venue's median latency, ms
+   * (default 4). On a bar series they are refused where they would be ignored.
+   */
+  /** The window, inclusive, epoch ms: bar times on a bar series, trade times on a tape (default all of it). */
+  fromMs: z.number().int().min(0).optional(),
+  toMs: z.number().int().min(0).optional(),
+  barMs: z.number().int().min(1_000).max(86_400_000).optional(),
+  symbol: z.string().regex(/^[A-Z0-9]{1,12}\/[A-Z0-9]{1,12}$/).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+  latencyMs: num(0, 60_000).optional(),
 };
 
 /** The most points one sweep may have: a 100 × 100 grid. */
@@ -202,8 +254,14 @@ export const MAX_SWEEP_POINTS = 10_000;
 
 export const backtestSchemas = {
   'backtest.data': empty,
-  'backtest.run': z.strictObject({ ...settings, fidelity: z.enum(BACKTEST_FIDELITIES).default('bar') }),
-  /** The same run at every fidelity level the data allows, side by side. */
+  /**
+   * Imports a data file on the host (a candle CSV or a trade tape, format detected) into the data
+   * directory's series.db, as `strata data import FILE` does; a bad file is refused BAD_FILE with
+   * its file, line and reason. `name` defaults to the file's name.
+   */
+  'backtest.import': z.strictObject({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() }),
+  'backtest.run': z.strictObject({ ...settings, fidelity: z.enum(BACKTEST_RUN_FIDELITIES).default('bar') }),
+  /** The same run at every fidelity level the data allows, side by side (L3 on a trade tape). */
   'backtest.fidelities': z.strictObject(settings),
   /** A grid of parameters (every combination, or `random` points of it), on the host's worker pool. */
   'backtest.sweep': z.strictObject({
@@ -224,6 +282,7 @@ export const backtestSchemas = {
 
 export interface BacktestResults {
   'backtest.data': BacktestDataDto;
+  'backtest.import': BacktestImportDto;
   'backtest.run': BacktestProgressDto;
   'backtest.fidelities': BacktestFidelitiesDto;
   'backtest.sweep': BacktestProgressDto;

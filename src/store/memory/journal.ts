@@ -3,8 +3,10 @@ import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment } from '.
 /**
  * The order journal in memory: the same port as the SQLite journal with nothing written anywhere.
  * For backtests, `exec simulate` and tests that need no recovery: a run is then a pure function
- * of its inputs and touches no filesystem. Records are copied in and out, as a database would,
- * so a caller mutating its order after a write cannot rewrite history.
+ * of its inputs and touches no filesystem. Orders are copied in and out, as a database would, so
+ * the OMS changing its order in place after a write cannot rewrite history. Fills are kept as
+ * given: a FillRecord is read-only (its type says so, and the type checker holds every writer to
+ * it), so the record the OMS made is the record written; they are still copied out.
  */
 export class MemoryOrderJournal implements JournalPort {
   private readonly orders = new Map<string, OrderRecord>();
@@ -13,8 +15,13 @@ export class MemoryOrderJournal implements JournalPort {
   private readonly tca = new Map<string, string>();
   private readonly meta = new Map<string, string>();
   private orderSeq = 0;
-  /** Order events kept as the SQLite journal keeps them in order_events, for inspection in tests. */
-  readonly events: { orderId: string; ts: number; event: string; status: string; detail: string | null }[] = [];
+  /** Order events kept as the SQLite journal keeps them in order_events (read through `events`). */
+  private readonly log = new EventColumns();
+
+  /** The order events so far, oldest first, for inspection in tests (built when read). */
+  get events(): JournalEvent[] {
+    return this.log.rows();
+  }
 
   nextOrderSeq(): number {
     return ++this.orderSeq;
@@ -24,24 +31,24 @@ export class MemoryOrderJournal implements JournalPort {
     if (this.orders.has(order.id)) throw new Error(`order ${order.id} is already journaled`);
     if (order.seq > this.orderSeq) this.orderSeq = order.seq;
     this.orders.set(order.id, copyOrder(order));
-    this.events.push({ orderId: order.id, ts: order.updatedAt, event, status: order.status, detail: order.reason ? `${order.reason.code}: ${order.reason.message}` : null });
+    this.log.push(order.id, order.updatedAt, event, order.status, order.reason ? `${order.reason.code}: ${order.reason.message}` : null);
   }
 
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
     if (!this.orders.has(order.id)) throw new Error(`order ${order.id} is not journaled`);
     this.orders.set(order.id, copyOrder(order));
-    this.events.push({ orderId: order.id, ts: order.updatedAt, event, status: order.status, detail: detail ?? null });
+    this.log.push(order.id, order.updatedAt, event, order.status, detail ?? null);
   }
 
   recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean {
     if (this.fillIds.has(fill.id)) return false;
     this.fillIds.add(fill.id);
-    this.fills.push({ ...fill });
+    this.fills.push(fill);
     this.orders.set(order.id, copyOrder(order));
-    this.events.push({ orderId: order.id, ts: fill.ts, event: 'fill', status: order.status, detail: fill.id });
+    this.log.push(order.id, fill.ts, 'fill', order.status, fill.id);
     if (parent) {
       this.orders.set(parent.id, copyOrder(parent));
-      this.events.push({ orderId: parent.id, ts: fill.ts, event: 'child_fill', status: parent.status, detail: fill.id });
+      this.log.push(parent.id, fill.ts, 'child_fill', parent.status, fill.id);
     }
     return true;
   }
@@ -91,4 +98,39 @@ export class MemoryOrderJournal implements JournalPort {
 
 function copyOrder(o: OrderRecord): OrderRecord {
   return { ...o, reason: o.reason ? { ...o.reason } : null, trigger: o.trigger ? { ...o.trigger } : null };
+}
+
+export interface JournalEvent {
+  orderId: string;
+  ts: number;
+  event: string;
+  status: string;
+  detail: string | null;
+}
+
+/**
+ * Journal events as columns: a round trip writes three or four and keeps them for the life of the
+ * journal, and an object each (with its timestamp boxed as a heap number) was ~200 bytes per order
+ * for the young-generation collector to copy. The times sit unboxed in a number array.
+ */
+class EventColumns {
+  private readonly orderIds: string[] = [];
+  private readonly ts: number[] = [];
+  private readonly names: string[] = [];
+  private readonly statuses: string[] = [];
+  private readonly details: (string | null)[] = [];
+
+  push(orderId: string, ts: number, event: string, status: string, detail: string | null): void {
+    this.orderIds.push(orderId);
+    this.ts.push(ts);
+    this.names.push(event);
+    this.statuses.push(status);
+    this.details.push(detail);
+  }
+
+  rows(): JournalEvent[] {
+    const out: JournalEvent[] = [];
+    for (let i = 0; i < this.orderIds.length; i++) out.push({ orderId: this.orderIds[i]!, ts: this.ts[i]!, event: this.names[i]!, status: this.statuses[i]!, detail: this.details[i]! });
+    return out;
+  }
 }

@@ -335,6 +335,8 @@ interface Batch {
 export class SqliteOrderJournal implements JournalPort {
   readonly db: Db;
   private readonly stmts;
+  /** Multi-statement writes outside a group-commit batch, each its own transaction (one commit). */
+  private readonly tx;
   private readonly meta: MetaTable;
   private fillSeq: number;
   private orderSeq: number;
@@ -385,6 +387,8 @@ export class SqliteOrderJournal implements JournalPort {
       insertOrder: db.prepare(`INSERT INTO orders (${cols}) VALUES (${vals})`),
       updateOrder: db.prepare(UPDATE_ORDER_SQL),
       insertEvent: db.prepare(`INSERT INTO order_events (order_id, ts, event, status, detail) VALUES (?, ?, ?, ?, ?)`),
+      deleteOrder: db.prepare(`DELETE FROM orders WHERE id = ?`),
+      deleteEvent: db.prepare(`DELETE FROM order_events WHERE seq = ?`),
       insertFill: db.prepare(
         `INSERT OR IGNORE INTO fills (id, seq, order_id, symbol, side, price_units, qty_units, fee_units, liquidity, ts, mid_units)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -395,6 +399,31 @@ export class SqliteOrderJournal implements JournalPort {
       loadTca: db.prepare(`SELECT json FROM tca WHERE parent_id = ?`),
       loadAllTca: db.prepare(`SELECT json FROM tca ORDER BY updated_at, parent_id`),
       maxFillSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS m FROM fills`),
+    };
+    const stmts = this.stmts;
+    // Made once: better-sqlite3 builds four wrapper functions for every db.transaction() call.
+    this.tx = {
+      insertOrder: db.transaction((row: Bind[], order: OrderRecord, event: string, detail: string | null) => {
+        stmts.insertOrder.run(row);
+        stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, detail);
+      }),
+      updateOrder: db.transaction((update: Bind[], order: OrderRecord, event: string, detail: string | null) => {
+        stmts.updateOrder.run(update);
+        stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, detail);
+      }),
+      recordFill: db.transaction((fill: FillRecord, order: OrderRecord, parent: OrderRecord | undefined): boolean => {
+        const seq = this.fillSeq + 1;
+        const res = stmts.insertFill.run(fill.id, seq, fill.orderId, fill.symbol, fill.side, fill.priceUnits, fill.qtyUnits, fill.feeUnits, fill.liquidity, fill.ts, fill.midUnits);
+        if (res.changes === 0) return false;
+        this.fillSeq = seq;
+        stmts.updateOrder.run(orderUpdate(order));
+        stmts.insertEvent.run(order.id, fill.ts, 'fill', order.status, fill.id);
+        if (parent) {
+          stmts.updateOrder.run(orderUpdate(parent));
+          stmts.insertEvent.run(parent.id, fill.ts, 'child_fill', parent.status, fill.id);
+        }
+        return true;
+      }),
     };
     this.fillSeq = Number((this.stmts.maxFillSeq.get() as { m: number }).m);
     this.orderSeq = Number((this.stmts.maxOrderSeq.get() as { m: number }).m);
@@ -526,20 +555,50 @@ export class SqliteOrderJournal implements JournalPort {
     if (this.walSync && !this.open) this.walSync.now();
   }
 
+  /*
+   * Inside a group-commit batch an order write is two statements run without a SAVEPOINT around
+   * them: the savepoint and its release cost twice what the two inserts do (measured with
+   * better-sqlite3 on a WAL file: ~4 µs a pair bare, ~9 µs in a cached db.transaction(), ~20 µs with
+   * the transaction function built per call, as this did). Each write is still all or nothing: the
+   * statement that can be refused runs so that a refusal changes nothing, and if the other one fails
+   * after it, what it wrote is deleted before the error is rethrown. Outside a batch (synchronous=FULL,
+   * one commit per write) the pair is its own transaction.
+   */
   insertOrder(order: OrderRecord, event: string): void {
     this.batch();
-    this.db.transaction(() => {
-      this.stmts.insertOrder.run(orderRow(order));
-      this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, order.reason ? `${order.reason.code}: ${order.reason.message}` : null);
-    })();
+    const row = orderRow(order);
+    const detail = order.reason ? `${order.reason.code}: ${order.reason.message}` : null;
+    if (!this.open) {
+      this.tx.insertOrder(row, order, event, detail);
+      return;
+    }
+    // In a group-commit batch, without a SAVEPOINT (see above): the order row first (a
+    // duplicate id or seq fails here, changing nothing), then its event; if that fails, the row goes.
+    this.stmts.insertOrder.run(row);
+    try {
+      this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, detail);
+    } catch (err) {
+      this.stmts.deleteOrder.run(order.id);
+      throw err;
+    }
   }
 
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
     this.batch();
-    this.db.transaction(() => {
-      this.stmts.updateOrder.run(orderUpdate(order));
-      this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, detail ?? null);
-    })();
+    const update = orderUpdate(order);
+    if (!this.open) {
+      this.tx.updateOrder(update, order, event, detail ?? null);
+      return;
+    }
+    // In a group-commit batch, without a SAVEPOINT: the event first (an unknown order id fails its
+    // foreign key here, changing nothing), then the row; if the row's checks refuse it, the event goes.
+    const ev = this.stmts.insertEvent.run(order.id, order.updatedAt, event, order.status, detail ?? null);
+    try {
+      this.stmts.updateOrder.run(update);
+    } catch (err) {
+      this.stmts.deleteEvent.run(ev.lastInsertRowid);
+      throw err;
+    }
   }
 
   saveTca(parentId: string, json: string, ts: number): void {
@@ -557,19 +616,7 @@ export class SqliteOrderJournal implements JournalPort {
 
   recordFill(fill: FillRecord, order: OrderRecord, parent?: OrderRecord): boolean {
     this.batch();
-    return this.db.transaction(() => {
-      const seq = this.fillSeq + 1;
-      const res = this.stmts.insertFill.run(fill.id, seq, fill.orderId, fill.symbol, fill.side, fill.priceUnits, fill.qtyUnits, fill.feeUnits, fill.liquidity, fill.ts, fill.midUnits);
-      if (res.changes === 0) return false;
-      this.fillSeq = seq;
-      this.stmts.updateOrder.run(orderUpdate(order));
-      this.stmts.insertEvent.run(order.id, fill.ts, 'fill', order.status, fill.id);
-      if (parent) {
-        this.stmts.updateOrder.run(orderUpdate(parent));
-        this.stmts.insertEvent.run(parent.id, fill.ts, 'child_fill', parent.status, fill.id);
-      }
-      return true;
-    })();
+    return this.tx.recordFill(fill, order, parent);
   }
 
   loadOrders(): OrderRecord[] {

@@ -64,6 +64,8 @@ interface FillRow {
 export class SqliteSimVenueStore implements SimVenueStore {
   private readonly db: Db;
   private readonly stmts;
+  /** A fill and its order's row together; made once (db.transaction() builds its wrappers per call). */
+  private readonly fillTx: (fill: VenueFill, order: SimOrder) => void;
   private readonly meta: MetaTable;
   private inTask = false;
   /** Commits counted, for benchmarks and tests of the batching. */
@@ -81,6 +83,11 @@ export class SqliteSimVenueStore implements SimVenueStore {
       loadOrders: db.prepare(`SELECT * FROM venue_orders ORDER BY created_at, venue_order_id`).safeIntegers(true),
       loadFills: db.prepare(`SELECT * FROM venue_fills ORDER BY rowid`).safeIntegers(true),
     };
+    const stmts = this.stmts;
+    this.fillTx = db.transaction((fill: VenueFill, order: SimOrder) => {
+      stmts.insertFill.run(fill.fillId, fill.clientOrderId, fill.venueOrderId, fill.symbol, fill.side, fill.priceUnits, fill.qtyUnits, fill.feeUnits, fill.liquidity, fill.ts);
+      stmts.upsertOrder.run(this.orderParams(order));
+    });
   }
 
   /** A venue_orders row by position, in the table's column order. */
@@ -162,10 +169,7 @@ export class SqliteSimVenueStore implements SimVenueStore {
 
   recordFill(fill: VenueFill, order: SimOrder): void {
     this.write();
-    this.db.transaction(() => {
-      this.stmts.insertFill.run(fill.fillId, fill.clientOrderId, fill.venueOrderId, fill.symbol, fill.side, fill.priceUnits, fill.qtyUnits, fill.feeUnits, fill.liquidity, fill.ts);
-      this.stmts.upsertOrder.run(this.orderParams(order));
-    })();
+    this.fillTx(fill, order);
   }
 
   getMeta(key: string): string | undefined {

@@ -10,6 +10,13 @@ export class BacktestScreenObject {
   readonly fidelity: Locator;
   readonly commission: Locator;
   readonly haircut: Locator;
+  readonly cash: Locator;
+  readonly sizing: Locator;
+  /** A trade tape's settings (shown only when the picked data is a tape). */
+  readonly barLength: Locator;
+  readonly urgency: Locator;
+  readonly latency: Locator;
+  readonly importDemo: Locator;
   readonly run: Locator;
   readonly progress: Locator;
   readonly metrics: Locator;
@@ -31,6 +38,12 @@ export class BacktestScreenObject {
     this.fidelity = this.root.getByLabel('Fidelity', { exact: true });
     this.commission = this.root.getByLabel('Commission', { exact: true });
     this.haircut = this.root.getByLabel('Haircut bps', { exact: true });
+    this.cash = this.root.getByLabel('Cash', { exact: true });
+    this.sizing = this.root.getByLabel('Sizing', { exact: true });
+    this.barLength = this.root.getByLabel('Bar length', { exact: true });
+    this.urgency = this.root.getByLabel('Urgency', { exact: true });
+    this.latency = this.root.getByLabel('Latency ms', { exact: true });
+    this.importDemo = this.root.getByRole('button', { name: 'Import demo tape' });
     this.run = this.root.getByRole('button', { name: 'Run backtest' });
     this.progress = this.root.getByRole('progressbar', { name: 'Backtest progress' });
     this.metrics = this.root.getByRole('table', { name: 'Metrics' });
@@ -48,6 +61,18 @@ export class BacktestScreenObject {
   async open(): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Backtest', exact: true }).click();
     await expect(this.root).toBeVisible();
+  }
+
+  /** A Fidelity option (bar, l1, l2, l3), to read whether it is offered for the picked data. */
+  fidelityOption(value: 'bar' | 'l1' | 'l2' | 'l3'): Locator {
+    return this.fidelity.locator(`option[value="${value}"]`);
+  }
+
+  /** Imports the host's demo trade tape and waits until the Data picker has it selected. */
+  async importDemoTape(): Promise<void> {
+    await this.importDemo.click();
+    await expect(this.data).toHaveValue('binance_XRPETH_trades_20191011-13.csv');
+    await expect(this.importDemo).toBeHidden();
   }
 
   param(name: string): Locator {

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { expect, test } from '../fixtures.ts';
 import { BacktestScreenObject } from '../pages/backtest-screen.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const ORCL = resolve(root, 'tests', 'fixtures', 'data', 'backtrader', 'orcl-1995-2014.txt');
+const TAPE = resolve(root, 'tests', 'fixtures', 'data', 'crypto', 'binance_XRPETH_trades_20191011-13.csv');
 
 function strata(dataDir: string, ...args: string[]): string {
   return execFileSync(process.execPath, ['src/host/main.ts', '--data-dir', dataDir, ...args], { cwd: root, encoding: 'utf8' });
@@ -116,4 +118,71 @@ test('from the UI: the same settings at every fidelity level, a small sweep with
     await bt.view(v);
     await bt.page.screenshot({ path: `test-results/screenshots/backtest-${v.toLowerCase()}-1280.png` });
   }
+});
+
+interface CliTapeLevel extends CliLevel {
+  l3?: { venueFills: number; partiallyFilledOrders: number; denied: number; tapeTrades: number };
+}
+
+test('from the UI on a trade tape: the demo tape imports, L3 is offered only on a tape, the comparison shows L3 through the engine beside bar, L1 and L2, and an L3 run is kept', async ({ terminal, engine, page }) => {
+  expect(terminal.page).toBe(page);
+  test.setTimeout(120_000);
+  // A three-hour slice of the recorded XRP/ETH tape keeps the runs short; ORCL is the bar series L3 refuses.
+  const lines = readFileSync(TAPE, 'utf8').trimEnd().split('\n');
+  const t0 = Number(lines[1]!.split(',')[0]);
+  const slice = join(engine.dataDir, 'binance_XRPETH_trades_3h.csv');
+  writeFileSync(slice, [lines[0]!, ...lines.slice(1).filter((l) => Number(l.split(',')[0]) < t0 + 3 * 3_600_000)].join('\n') + '\n');
+  strata(engine.dataDir, 'data', 'import', slice, '--name', 'XRPETH-3h');
+  strata(engine.dataDir, 'data', 'import', ORCL, '--name', 'ORCL');
+  const settings = ['--param', 'fast=5', '--param', 'slow=20', '--cash', '20', '--commission', '0.001', '--sizing', 'fixed:3000'];
+  const cli = JSON.parse(strata(engine.dataDir, 'backtest', 'fidelities', '--data', 'XRPETH-3h', ...settings, '--json')) as CliTapeLevel[];
+  const level = (f: string) => cli.find((x) => x.fidelity === f)!;
+  expect(cli.map((x) => x.fidelity)).toEqual(['bar', 'l1', 'l2', 'l3']);
+
+  const bt = new BacktestScreenObject(page);
+  await bt.open();
+  // The host's demo tape: one click imports it, and the picker lists it as a trade tape.
+  await bt.importDemoTape();
+  await expect(bt.data.locator('option', { hasText: 'binance_XRPETH_trades_20191011-13.csv (trade tape, 12477 trades)' })).toHaveCount(1);
+
+  // On a bar series L3 is listed but disabled, with its reason; on a tape it can be picked.
+  await bt.data.selectOption('ORCL');
+  await expect(bt.fidelityOption('l3')).toBeDisabled();
+  await expect(bt.fidelity).toHaveAccessibleDescription(/needs a recorded trade tape/);
+  await expect(bt.barLength).toBeHidden();
+  await bt.data.selectOption('XRPETH-3h');
+  await expect(bt.fidelityOption('l3')).toBeEnabled();
+  await expect(bt.barLength).toHaveValue('60000');
+  await bt.param('fast').fill('5');
+  await bt.param('slow').fill('20');
+  await bt.cash.fill('20');
+  await bt.commission.fill('0.001');
+  await bt.sizing.fill('fixed:3000');
+
+  // The comparison: four levels that ran, matching the CLI's, L3 with the venue's fills.
+  await bt.compareFidelities();
+  for (const [f, head] of [['bar', 'bar'], ['l1', 'L1'], ['l2', 'L2'], ['l3', 'L3']] as const) {
+    const col = await bt.column(bt.fidelityTable, head);
+    expect(Number((await bt.cell(bt.fidelityTable, 'final value', col)).replace(/,/g, ''))).toBeCloseTo(level(f).finalValue, 2);
+    expect(Number(await bt.cell(bt.fidelityTable, 'fills', col))).toBe(level(f).fills);
+  }
+  const l3 = level('l3').l3!;
+  expect(await bt.cell(bt.fidelityTable, 'venue fills', await bt.column(bt.fidelityTable, 'L3'))).toBe(`${l3.venueFills} fills (${l3.partiallyFilledOrders} order(s) in parts, ${l3.denied} denied) on ${l3.tapeTrades} recorded trades`);
+  // The engine's guards did not act on these three hours: nothing denied, ACTIVE throughout.
+  expect(await bt.cell(bt.fidelityTable, 'trading state', await bt.column(bt.fidelityTable, 'L3'))).toBe('ACTIVE throughout');
+  await expect(bt.attribution.getByRole('row')).toHaveCount(4);
+  await expect(bt.attribution.getByRole('rowheader', { name: /L2 execution-aware → L3 full simulation/ })).toBeVisible();
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-fidelities-tape-1600.png' });
+
+  // An L3 run from the form: kept in the runs list, its metrics labelled l3 with the venue's stats.
+  await bt.view('Run');
+  await bt.fidelity.selectOption('l3');
+  await bt.run.click();
+  await expect(bt.progress).toHaveAttribute('aria-valuetext', 'done');
+  await expect(bt.root.getByRole('heading', { name: /^Run 1: .* l3 · XRPETH-3h/ })).toBeVisible();
+  await expect(bt.runs.getByRole('row')).toHaveCount(2);
+  expect(await bt.metric('venue fills')).toBe(String(l3.venueFills));
+  expect(await bt.metric('orders denied')).toBe('0 denied');
+  expect(await bt.metric('fills')).toBe(String(level('l3').fills));
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-run-l3-1600.png' });
 });

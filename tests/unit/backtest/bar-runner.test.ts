@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BarRunConfig } from '../../../src/backtest/bar-runner.ts';
+import { exactUnits, fixedUnits, unitsToNumber } from '../../../src/backtest/bar-runner.ts';
 import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
-import { toUnits } from '../../../src/core/precision.ts';
+import { toDecimalString, toUnits } from '../../../src/core/precision.ts';
 import { runBarsOnKernel } from '../../../src/kernel/backtest-bars.ts';
 import type { Strategy } from '../../../src/backtest/strategies/strategy.ts';
 
@@ -201,5 +202,47 @@ describe('ledger invariants', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('price units', () => {
+  it('property: fixedUnits(p, d) is toUnits(p.toFixed(d), d) and exactUnits(p, d) is toUnits(String(p), d), refusing what toUnits refuses', async () => {
+    const fc = (await import('fast-check')).default;
+    const same = (p: number, d: number) => {
+      check(p, d, fixedUnits, (x) => x.toFixed(d));
+      check(p, d, exactUnits, (x) => String(x));
+    };
+    const check = (p: number, d: number, fast: (p: number, d: number) => bigint, text: (p: number) => string) => {
+      let want: bigint | string;
+      try {
+        want = toUnits(text(p), d);
+      } catch (err) {
+        want = (err as Error).message;
+      }
+      let got: bigint | string;
+      try {
+        got = fast(p, d);
+      } catch (err) {
+        got = (err as Error).message;
+      }
+      expect(got).toBe(want);
+    };
+    fc.assert(fc.property(fc.double(), fc.integer({ min: 0, max: 10 }), (p, d) => same(p, d)), { numRuns: 3000 });
+    fc.assert(fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 8 }), (k, e, d) => same(k / 10 ** e, d)), { numRuns: 3000 });
+    for (const p of [0, -0, 0.5, -0.5, 1.005, 2.675, 1e20, 1e21, -1e21, 123456789.123456789, NaN, Infinity, -Infinity, 5e-324, -1e-9]) for (const d of [0, 1, 2, 4, 8]) same(p, d);
+  });
+
+  it('property: unitsToNumber(u, d) is Number(toDecimalString(u, d))', async () => {
+    const fc = (await import('fast-check')).default;
+    const check = (u: bigint, d: number) => {
+      expect(Object.is(unitsToNumber(u, d), Number(toDecimalString(u, d)))).toBe(true);
+    };
+    fc.assert(fc.property(fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }), fc.integer({ min: 0, max: 30 }), (u, d) => {
+      check(u, d);
+    }), { numRuns: 5000 });
+    fc.assert(fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 10 }), (u, d) => {
+      check(BigInt(u), d);
+    }), { numRuns: 5000 });
+    for (const u of [0n, 1n, -1n, 5n, 15n, 2n ** 53n - 1n, -(2n ** 53n - 1n), 2n ** 53n, 2n ** 53n + 1n, 10n ** 22n]) for (const d of [0, 1, 2, 4, 8, 16, 22, 23]) check(u, d);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
-import { ExactSum, crossOver, sma } from '../../../src/backtest/indicators.ts';
+import { ExactSum, crossOver, sma, smaCrossOver } from '../../../src/backtest/indicators.ts';
 import { lookaheadCheck } from '../../../src/backtest/lookahead.ts';
 import type { RunSpec } from '../../../src/backtest/run-spec.ts';
 import { configOf, runSpec } from '../../../src/backtest/run-spec.ts';
@@ -29,6 +29,23 @@ describe('indicators', () => {
     expect([...crossOver([1, 2, 2, 1, 2, 3], [2, 2, 2, 2, 2, 2])]).toEqual([0, 0, 0, 0, 0, 1]);
     expect([...crossOver([1, 2, 3], [2, 2, 2])]).toEqual([0, 0, 1]);
     expect([...sma([1, 2, 3, 4], 2)].slice(1)).toEqual([1.5, 2.5, 3.5]);
+  });
+
+  it('property: smaCrossOver(x, fast, slow) is crossOver(sma(x, fast), sma(x, slow)) element for element', async () => {
+    const fc = (await import('fast-check')).default;
+    const same = (x: number[], fast: number, slow: number): void => {
+      expect([...smaCrossOver(x, fast, slow)]).toEqual([...crossOver(sma(x, fast), sma(x, slow))]);
+    };
+    // Prices on a coarse grid make touches (equal averages) common; any doubles, NaN and infinities included, for the edges.
+    const grid = fc.array(fc.integer({ min: 1, max: 6 }).map((k) => k * 0.25), { maxLength: 120 });
+    fc.assert(fc.property(grid, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), (x, a, b) => {
+      same(x, a, b);
+    }), { numRuns: 1500 });
+    fc.assert(fc.property(fc.array(fc.double(), { maxLength: 60 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), (x, a, b) => {
+      same(x, a, b);
+    }), { numRuns: 800 });
+    same([...orcl.close], 10, 30);
+    same([...orcl.close], 1, 30);
   });
 });
 

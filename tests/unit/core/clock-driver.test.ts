@@ -16,6 +16,28 @@ describe('SimClockDriver', () => {
     expect(clock.now()).toBe(2_000);
   });
 
+  it('when run in bounded steps then a step runs every timer due at its time, even ones scheduled during it, and a cancelled one never', () => {
+    const clock = new SimClock(0);
+    const seen: string[] = [];
+    clock.schedule(100, () => {
+      seen.push(`a@${clock.now()}`);
+      clock.schedule(100, () => seen.push(`a2@${clock.now()}`));
+    });
+    clock.schedule(100, () => seen.push(`b@${clock.now()}`));
+    const dropped = clock.schedule(150, () => seen.push('cancelled'));
+    clock.cancel(dropped);
+    clock.schedule(200, () => seen.push(`c@${clock.now()}`));
+    clock.schedule(300, () => seen.push(`d@${clock.now()}`));
+    expect(clock.runSteps(Number.POSITIVE_INFINITY, 2)).toBe(2);
+    expect(seen).toEqual(['a@100', 'b@100', 'a2@100', 'c@200']);
+    expect(clock.now()).toBe(200);
+    // Bounded by time: nothing past `until` runs and the clock stays at the last step.
+    expect(clock.runSteps(250)).toBe(0);
+    expect(clock.now()).toBe(200);
+    expect(clock.runSteps(300)).toBe(1);
+    expect(seen.at(-1)).toBe('d@300');
+  });
+
   it('when paced at 10x then simulated time follows wall time times ten, and pause stops it', () => {
     vi.useFakeTimers();
     let wall = 0;

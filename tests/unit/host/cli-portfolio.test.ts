@@ -82,4 +82,19 @@ describe('strata portfolio optimize', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/BAD_INPUT: line 3, A: "x" is not a price/);
   });
+  it('a negative price is BAD_INPUT naming the line, the column and the file; 9 rows for 3+ assets is refused with the counts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-prices-'));
+    const f = join(dir, 'neg.csv');
+    writeFileSync(f, 'date,A,B\n2020-01-01,1,2\n2020-01-02,-5,2\n2020-01-03,1,2\n');
+    const r = await cli(['portfolio', 'optimize', '--prices', f, '--method', 'equal']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/BAD_INPUT: line 3 \(2020-01-02\), A: price -5 is not positive in .*neg\.csv/);
+    const g = join(dir, 'short.csv');
+    const lines = ['date,A,B,C,D'];
+    for (let i = 0; i < 4; i++) lines.push(`2020-01-0${i + 1},${10 + i},${20 - i},${30 + (i % 2)},${40 + i * i}`);
+    writeFileSync(g, lines.join('\n') + '\n');
+    const h = await cli(['portfolio', 'optimize', '--prices', g, '--method', 'hrp']);
+    expect(h.code).toBe(1);
+    expect(h.err).toMatch(/BAD_INPUT: hrp on 4 assets needs at least 5 return rows in which every asset has a return; the prices give 3/);
+  });
 });

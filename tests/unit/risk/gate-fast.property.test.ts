@@ -126,6 +126,34 @@ describe('L1 fast path (gate-fast.ts) against the exact gate', () => {
     );
   });
 
+  it('when the cash is beyond exact doubles (either sign) then a clean pass the fast path decides on the slots exact beside the cash is the exact gate’s', () => {
+    let fast = 0;
+    const bigCash = fc.oneof(fc.bigInt({ min: 2n ** 53n, max: 10n ** 20n }), fc.bigInt({ min: -(10n ** 20n), max: -(2n ** 53n) }));
+    fc.assert(
+      fc.property(fc.oneof(smallCaseArb, calmCaseArb), fc.oneof(bookArb, looseBookArb, roomyBookArb), bigCash, (c0, limits, cash) => {
+        const c = { ...c0, world: { ...c0.world, cash } };
+        const w = c.world;
+        const slots = new ExposureSlots();
+        expect(slots.sync({ cashUnits: () => w.cash, positions: () => w.positions, workingOrders: () => w.working, algoParents: () => w.parents, version: () => 1 }, instrumentOf, (s) => w.refs[s], limits)).toBe(false);
+        expect(slots.cashKnown()).toBe(false);
+        if (!slots.exactBesideCash()) return;
+        const x = inputsOf(c, limits);
+        const strictness = strictnessFor(c.order.urgency, c.vol, DEFAULT_GATE_CONFIG.tiers);
+        if (!fastCleanPass(c.order, inst(c.order.symbol), { slots, limits, mode: x.mode, blocked: x.blocked, market: x.market, rates: x.rates, loss: x.loss, strictness })) return;
+        fast++;
+        const exact = evaluateOrder(c.order, inst(c.order.symbol), x);
+        expect(exact.verdict).toBe('pass');
+        expect(exact.code).toBeNull();
+        expect(exact.breaches).toEqual([]);
+        expect(FAST_PASS.reducing).toBe(exact.reducing);
+        expect(FAST_PASS.price).toBe(exact.priceUnits);
+        expect(checkedOf(FAST_PASS.checked)).toEqual(exact.checked);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(fast).toBeGreaterThan(0);
+  });
+
   it('when a limit sits exactly at, one unit under or one unit over what the order makes then the fast path agrees with the exact gate or defers', () => {
     fc.assert(
       fc.property(smallCaseArb, fc.constantFrom(-1n, 0n, 1n), fc.constantFrom('max_order_notional', 'max_position_notional', 'max_gross_exposure', 'min_cash_buffer') as fc.Arbitrary<LimitName>, (c, nudge, name) => {

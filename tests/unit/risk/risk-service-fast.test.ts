@@ -99,11 +99,17 @@ function sources(b: Book): { fast: ExposureSource; exact: ExposureSource } {
 
 const plain = (d: RiskDecision): unknown => JSON.parse(JSON.stringify({ ...d }, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
 
-function run(ops: readonly Op[]): { fast: number; exact: number } {
+/** BOOK without the limits that read NAV or cash (position % NAV, gross % NAV, leverage, cash buffer). */
+const BOOK_NO_NAV: LimitBook = {
+  groups: BOOK.groups,
+  entries: BOOK.entries.filter((e) => !['max_position_pct_nav', 'max_gross_exposure_pct_nav', 'max_net_exposure_pct_nav', 'max_leverage', 'min_cash_buffer'].includes(e.name)),
+};
+
+function run(ops: readonly Op[], limits: LimitBook = BOOK, cash = '2000000'): { fast: number; exact: number } {
   const b: Book = {
     version: 1,
     changed: [],
-    cash: toUnits('2000000', 8),
+    cash: toUnits(cash, 8),
     positions: new Map([
       ['BTC/USD', 3_000n],
       ['ETH/USD', -40_00n],
@@ -129,7 +135,7 @@ function run(ops: readonly Op[]): { fast: number; exact: number } {
   };
   const t0 = Date.UTC(2026, 0, 5, 14, 0);
   const make = (exposure: ExposureSource): RiskService => {
-    const s = new RiskService({ store: new MemoryRiskStore(), instrumentOf, exposure, market, defaults: BOOK }, t0);
+    const s = new RiskService({ store: new MemoryRiskStore(), instrumentOf, exposure, market, defaults: limits }, t0);
     s.onEquity(b.cash, t0);
     return s;
   };
@@ -212,5 +218,22 @@ describe('RiskService.check: fast path and in-place slots against the exact path
     );
     // The sequences exercise the fast path, not only the fallback.
     expect(fastTotal).toBeGreaterThan(exactTotal / 2);
+  });
+
+  it('when the cash moves across 2^53 units (an account of ~90M) then every decision still equals the exact path’s, and without NAV or cash limits the fast path decides beyond it', () => {
+    for (const limits of [BOOK, BOOK_NO_NAV]) {
+      let fastTotal = 0;
+      let exactTotal = 0;
+      fc.assert(
+        fc.property(fc.array(opArb, { minLength: 20, maxLength: 80, size: 'max' }), fc.constantFrom('90060000', '90071000', '90080000', '150000000'), (ops, cash) => {
+          const s = run(ops, limits, cash);
+          fastTotal += s.fast;
+          exactTotal += s.exact;
+        }),
+        { numRuns: 100 },
+      );
+      // Without NAV or cash limits the fast path keeps deciding above 2^53 (as often as the first property asks).
+      if (limits === BOOK_NO_NAV) expect(fastTotal).toBeGreaterThan(exactTotal / 2);
+    }
   });
 });

@@ -45,6 +45,14 @@ function ImpactRow({ label, before, after, worse }: { label: string; before: str
   );
 }
 
+/** The VaR row says how the figure was measured: early in a session it comes from daily closes. */
+function varLabel(a: ImpactDto): string {
+  const v = a.varBasis;
+  if (v?.source === 'daily-closes') return `VaR 99% 1d (historical, ${v.observations ?? ''} daily returns)`;
+  if (v?.source === 'pms-1m-returns') return 'VaR 99% 1d (parametric, 1m returns)';
+  return 'VaR 99% 1d';
+}
+
 function WhatIf({ b, a, qtyDecimals, cur }: { b: ImpactDto; a: ImpactDto; qtyDecimals: number | undefined; cur: string }): ReactNode {
   return (
     <table className="table l2-table" aria-label="What-if before and after">
@@ -62,7 +70,7 @@ function WhatIf({ b, a, qtyDecimals, cur }: { b: ImpactDto; a: ImpactDto; qtyDec
         <ImpactRow label="Position" before={fmtNum(b.positionQty, qtyDecimals)} after={fmtNum(a.positionQty, qtyDecimals)} worse={false} />
         <ImpactRow label={`Gross exposure ${cur}`.trim()} before={fmtMoney(b.grossExposure, 0)} after={fmtMoney(a.grossExposure, 0)} worse={a.grossExposure > b.grossExposure} />
         <ImpactRow label="Leverage" before={lev(b.leverage)} after={lev(a.leverage)} worse={(a.leverage ?? 0) > (b.leverage ?? 0)} />
-        <ImpactRow label="VaR 99% 1d" before={fmtMoney(b.var99, 0)} after={fmtMoney(a.var99, 0)} worse={(a.var99 ?? 0) > (b.var99 ?? 0)} />
+        <ImpactRow label={varLabel(a)} before={fmtMoney(b.var99, 0)} after={fmtMoney(a.var99, 0)} worse={(a.var99 ?? 0) > (b.var99 ?? 0)} />
       </tbody>
     </table>
   );

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { BACKTEST_FIDELITIES } from '../../../../src/contract/index.ts';
+import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/index.ts';
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { fix, paramText, pct } from './bt-format.ts';
-import type { RunSettings } from './bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, parseWhen, pct, seriesLabel } from './bt-format.ts';
+import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
 import { RunView } from './RunView.tsx';
@@ -35,13 +35,22 @@ export function BacktestScreen(): ReactNode {
   const [series, setSeries] = useState('');
   const [strategy, setStrategy] = useState('sma-cross');
   const [params, setParams] = useState<Record<string, string>>({});
-  const [fidelity, setFidelity] = useState<(typeof BACKTEST_FIDELITIES)[number]>('bar');
+  const [fidelity, setFidelity] = useState<RunFidelity>('bar');
+  // A trade tape's settings: the bar length its bars are built at, L2/L3 urgency, the venue's latency.
+  const [barMs, setBarMs] = useState(60_000);
+  const [urgency, setUrgency] = useState<(typeof URGENCIES)[number]>('immediate');
+  const [latency, setLatency] = useState('4');
   const [cash, setCash] = useState('100000');
   const [commission, setCommission] = useState('0.001');
   const [haircut, setHaircut] = useState('0');
   const [spread, setSpread] = useState('');
   const [impact, setImpact] = useState('');
   const [sizing, setSizing] = useState('all-in');
+  // The window, typed in UTC (empty: all of the data).
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const fromMs = parseWhen(from);
+  const toMs = parseWhen(to);
   const [jobId, setJobId] = useState<string | null>(null);
   const [run, setRun] = useState<BacktestRunDto | null>(null);
   const [view, setView] = useState<View>('run');
@@ -54,17 +63,47 @@ export function BacktestScreen(): ReactNode {
       .catch(() => undefined);
   }, []);
 
+  const loadData = useCallback(async (pick?: string) => {
+    try {
+      const d = await call('backtest.data', {});
+      setData(d);
+      setSeries((cur) => pick ?? (cur || (d.series.find((x) => x.kind === 'bars')?.name ?? d.series[0]?.name ?? '')));
+    } catch (err) {
+      toast('warn', `Backtest data unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, []);
+
   useEffect(() => {
-    call('backtest.data', {})
-      .then((d) => {
-        setData(d);
-        setSeries((cur) => cur || (d.series.find((x) => x.kind === 'bars')?.name ?? ''));
-      })
-      .catch((err: unknown) => toast('warn', `Backtest data unavailable: ${err instanceof Error ? err.message : String(err)}`));
+    void loadData();
     refreshRuns();
-  }, [epoch, refreshRuns]);
+  }, [epoch, loadData, refreshRuns]);
+
+  // The host's demo trade tape, offered for import until it is in the list.
+  const demoName = data?.demoTape?.split(/[\\/]/).pop();
+  const demoImported = demoName !== undefined && (data?.series ?? []).some((x) => x.name === demoName);
+  const [importing, setImporting] = useState(false);
+  const importDemo = async () => {
+    if (!data?.demoTape) return;
+    setImporting(true);
+    try {
+      const r = await call('backtest.import', { path: data.demoTape });
+      await loadData(r.series.name);
+      toast('info', `Imported ${r.series.name}: ${r.series.rows} recorded trades`);
+    } catch (err) {
+      toast('error', `Import failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      setImporting(false);
+    }
+  };
 
   const def = data?.strategies.find((s) => s.name === strategy);
+  const pickedSeries = data?.series.find((x) => x.name === series);
+  const isTape = pickedSeries?.kind === 'trades';
+  const l3Reason = fidelityUnavailable('l3', pickedSeries?.kind);
+  // L3 picked, then a bar series: back to the textbook level rather than a run the host refuses.
+  useEffect(() => {
+    if (fidelity === 'l3' && !isTape) setFidelity('bar');
+  }, [fidelity, isTape]);
   const paramNames = useMemo(() => Object.keys(def?.defaults ?? {}), [def]);
   const job = jobId ? jobs[jobId] : undefined;
   const running = job?.status === 'running';
@@ -89,7 +128,8 @@ export function BacktestScreen(): ReactNode {
 
   /** The form as the contract takes it (a run adds its fidelity, a sweep its grid). */
   const settings = useMemo((): RunSettings | null => {
-    if (!series) return null;
+    // A bound the form cannot read runs nothing rather than all of the data.
+    if (!series || fromMs === null || toMs === null) return null;
     const p: Record<string, number> = {};
     for (const [k, v] of Object.entries(params)) if (v.trim() !== '') p[k] = Number(v);
     return {
@@ -102,8 +142,11 @@ export function BacktestScreen(): ReactNode {
       sizing,
       ...(spread.trim() !== '' ? { spreadBps: Number(spread) } : {}),
       ...(impact.trim() !== '' ? { impactK: Number(impact) } : {}),
+      ...(isTape ? { barMs, urgency, ...(latency.trim() !== '' ? { latencyMs: Number(latency) } : {}) } : {}),
+      ...(fromMs !== undefined ? { fromMs } : {}),
+      ...(toMs !== undefined ? { toMs } : {}),
     };
-  }, [series, strategy, params, cash, commission, haircut, sizing, spread, impact]);
+  }, [series, strategy, params, cash, commission, haircut, sizing, spread, impact, isTape, barMs, urgency, latency, fromMs, toMs]);
 
   const submit = async () => {
     if (!settings) return;
@@ -141,13 +184,18 @@ export function BacktestScreen(): ReactNode {
         <label>
           Data
           <select aria-label="Data" value={series} onChange={(e) => setSeries(e.target.value)}>
-            {(data?.series ?? []).filter((x) => x.kind === 'bars').map((x) => (
+            {(data?.series ?? []).map((x) => (
               <option key={x.hash} value={x.name}>
-                {x.name} ({x.rows} bars)
+                {seriesLabel(x)}
               </option>
             ))}
           </select>
         </label>
+        {data?.demoTape && !demoImported && (
+          <button type="button" className="btn" disabled={importing} onClick={() => void importDemo()} title={`import ${data.demoTape} (a recorded XRP/ETH trade tape) to run L3 on`}>
+            Import demo tape
+          </button>
+        )}
         <label>
           Strategy
           <select aria-label="Strategy" value={strategy} onChange={(e) => (setStrategy(e.target.value), setParams({}))}>
@@ -166,14 +214,51 @@ export function BacktestScreen(): ReactNode {
         ))}
         <label>
           Fidelity
-          <select aria-label="Fidelity" value={fidelity} onChange={(e) => setFidelity(e.target.value as typeof fidelity)}>
-            {BACKTEST_FIDELITIES.map((f) => (
-              <option key={f} value={f}>
-                {f === 'bar' ? 'bar (next open, textbook)' : f === 'l1' ? 'L1 signal + haircut' : 'L2 execution-aware'}
-              </option>
-            ))}
+          <select aria-label="Fidelity" aria-describedby={l3Reason ? 'bt-l3-reason' : undefined} value={fidelity} onChange={(e) => setFidelity(e.target.value as RunFidelity)}>
+            {BACKTEST_RUN_FIDELITIES.map((f) => {
+              const why = fidelityUnavailable(f, pickedSeries?.kind);
+              return (
+                <option key={f} value={f} disabled={why !== null} title={why ?? undefined}>
+                  {FIDELITY_LABELS[f]}
+                  {why ? ' — needs a trade tape' : ''}
+                </option>
+              );
+            })}
           </select>
+          {l3Reason && (
+            <span id="bt-l3-reason" className="sr-only">
+              {l3Reason}
+            </span>
+          )}
         </label>
+        {isTape && (
+          <>
+            <label>
+              Bar length
+              <select aria-label="Bar length" value={barMs} onChange={(e) => setBarMs(Number(e.target.value))} title="the strategy decides on bars built from the tape">
+                {TAPE_BARS.map((b) => (
+                  <option key={b.ms} value={b.ms}>
+                    {b.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Urgency
+              <select aria-label="Urgency" value={urgency} onChange={(e) => setUrgency(e.target.value as typeof urgency)} title="L2 impact scale; L3 routing picks the algorithm by it">
+                {URGENCIES.map((u) => (
+                  <option key={u} value={u}>
+                    {u}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Latency ms
+              <input aria-label="Latency ms" inputMode="decimal" value={latency} onChange={(e) => setLatency(e.target.value)} title="L3: the simulated venue's median message latency" />
+            </label>
+          </>
+        )}
         <label>
           Cash
           <input aria-label="Cash" value={cash} onChange={(e) => setCash(e.target.value)} />
@@ -198,6 +283,14 @@ export function BacktestScreen(): ReactNode {
           Sizing
           <input aria-label="Sizing" value={sizing} onChange={(e) => setSizing(e.target.value)} title="all-in or fixed:N" />
         </label>
+        <label>
+          From
+          <input aria-label="From" className="bt-when" value={from} placeholder="start" aria-invalid={fromMs === null} onChange={(e) => setFrom(e.target.value)} title="first bar or trade, UTC: 2019-10-11 or 2019-10-11 03:00 (empty: the start of the data)" />
+        </label>
+        <label>
+          To
+          <input aria-label="To" className="bt-when" value={to} placeholder="end" aria-invalid={toMs === null} onChange={(e) => setTo(e.target.value)} title="last bar or trade, inclusive, UTC (empty: the end of the data)" />
+        </label>
         <button type="submit" className="btn btn-primary" disabled={running || !series}>
           Run backtest
         </button>
@@ -218,10 +311,11 @@ export function BacktestScreen(): ReactNode {
             {run ? <RunView run={run} /> : <p className="muted">Pick data and a strategy, then Run backtest. Import data with <code>strata data import FILE</code>.</p>}
           </div>
           <div className="bt-results" id="tabpanel-bt-fidelities" role="tabpanel" aria-labelledby="tab-bt-fidelities" hidden={view !== 'fidelities'}>
-            <FidelityView settings={settings} />
+            <FidelityView settings={settings} tape={isTape} />
           </div>
           <div className="bt-results" id="tabpanel-bt-sweep" role="tabpanel" aria-labelledby="tab-bt-sweep" hidden={view !== 'sweep'}>
-            <SweepView settings={settings} fidelity={fidelity} paramNames={paramNames} onPick={(p) => setParams(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])))} />
+            {/* A sweep runs at the bar levels; with L3 picked it sweeps the textbook level. */}
+            <SweepView settings={settings} fidelity={fidelity === 'l3' ? 'bar' : fidelity} paramNames={paramNames} onPick={(p) => setParams(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])))} />
           </div>
           <div className="bt-results" id="tabpanel-bt-compare" role="tabpanel" aria-labelledby="tab-bt-compare" hidden={view !== 'compare'}>
             {pair ? <CompareView a={pair[0]} b={pair[1]} /> : <p className="muted">Tick two runs in the Runs list, then Compare runs.</p>}

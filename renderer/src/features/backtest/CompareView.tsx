@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto } from '../../../../src/contract/index.ts';
-import { fix, paramText } from './bt-format.ts';
+import { fix, paramText, venueText } from './bt-format.ts';
 import { LinesChart } from './LinesChart.tsx';
 
 /** Two kept runs side by side: their settings, every metric, and both equity curves on one axis. */
@@ -47,6 +47,13 @@ export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }):
             <td>{a.fills}</td>
             <td>{b.fills}</td>
           </tr>
+          {(a.l3 ?? b.l3) && (
+            <tr>
+              <th scope="row">venue fills (L3)</th>
+              <td>{venueText(a.l3)}</td>
+              <td>{venueText(b.l3)}</td>
+            </tr>
+          )}
           {names.map((n) => (
             <tr key={n}>
               <th scope="row">{n}</th>

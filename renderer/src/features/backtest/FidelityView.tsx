@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestFidelitiesDto, BacktestFidelityDto } from '../../../../src/contract/index.ts';
 import { call, errorText } from '../../state/index.ts';
-import { fix, money, pct, signed } from './bt-format.ts';
+import { fix, levelGuards, levelVenue, money, pct, signed } from './bt-format.ts';
 import type { RunSettings } from './bt-format.ts';
 import { LinesChart } from './LinesChart.tsx';
 
@@ -21,6 +21,8 @@ const ROWS: Row[] = [
   ['costs: total', (l) => money(l.costs?.total)],
   ['fills', (l) => (l.fills === null ? '–' : String(l.fills))],
   ['trades', (l) => (l.trades === null ? '–' : String(l.trades))],
+  ['venue fills', levelVenue],
+  ['trading state', levelGuards],
 ];
 
 /**
@@ -28,7 +30,7 @@ const ROWS: Row[] = [
  * with its fill assumption, and for each step up the ladder how much of the change in final value
  * the extra fees, spread and impact explain, and how much the fill price and timing do.
  */
-export function FidelityView({ settings }: { settings: RunSettings | null }): ReactNode {
+export function FidelityView({ settings, tape }: { settings: RunSettings | null; tape: boolean }): ReactNode {
   const [result, setResult] = useState<BacktestFidelitiesDto | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -54,7 +56,15 @@ export function FidelityView({ settings }: { settings: RunSettings | null }): Re
         <button type="button" className="btn btn-primary" disabled={!settings || busy} onClick={() => void compare()}>
           Compare fidelities
         </button>
-        <span className="muted">{busy ? 'running bar, L1 and L2 on worker threads…' : 'Runs the settings above at every fidelity level the data allows.'}</span>
+        <span className="muted">
+          {busy
+            ? tape
+              ? 'running bar, L1 and L2 on the tape’s bars and L3 through the engine on the tape, on worker threads…'
+              : 'running bar, L1 and L2 on worker threads…'
+            : tape
+              ? 'Runs the settings above at bar, L1 and L2 on the tape’s bars, and at L3 through the engine on the same tape.'
+              : 'Runs the settings above at every fidelity level the data allows (L3 needs a trade tape).'}
+        </span>
         {error && (
           <span role="alert" className="neg">
             {error}

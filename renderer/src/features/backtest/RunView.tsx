@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto, BacktestTradeDto } from '../../../../src/contract/index.ts';
-import { fix, money, paramText } from './bt-format.ts';
+import { deniedText, fix, guardText, money, paramText, price } from './bt-format.ts';
 import { EquityChart } from './EquityChart.tsx';
 import { MonthlyHeatmap } from './MonthlyHeatmap.tsx';
 import { TradesChart } from './TradesChart.tsx';
@@ -57,6 +57,15 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
                 </tr>
               ))}
               {fidelityRow('fills', String(run.fills))}
+              {run.l3 && (
+                <>
+                  {fidelityRow('venue fills', String(run.l3.venueFills))}
+                  {fidelityRow('orders filled in parts', String(run.l3.partiallyFilledOrders))}
+                  {fidelityRow('orders denied', deniedText(run.l3))}
+                  {fidelityRow('trading state', guardText(run.l3))}
+                  {fidelityRow('tape trades', String(run.l3.tapeTrades))}
+                </>
+              )}
             </tbody>
           </table>
           <p className="muted bt-assume">
@@ -91,9 +100,9 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
                         {t.entryDate}
                       </button>
                     </td>
-                    <td>{fix(t.entryPrice, 4)}</td>
+                    <td>{price(t.entryPrice)}</td>
                     <td>{t.exitDate ?? 'open'}</td>
-                    <td>{fix(t.exitPrice, 4)}</td>
+                    <td>{price(t.exitPrice)}</td>
                     <td>{t.size}</td>
                     <td>{fix(t.commission)}</td>
                     <td className={t.pnl >= 0 ? 'pos' : 'neg'}>{money(t.pnl)}</td>

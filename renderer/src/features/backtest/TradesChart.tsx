@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { CandlestickSeries, ColorType, CrosshairMode, createChart, createSeriesMarkers } from 'lightweight-charts';
 import type { IChartApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
 import type { BacktestRunDto, BacktestTradeDto } from '../../../../src/contract/index.ts';
-import { fix, money } from './bt-format.ts';
+import { money, price } from './bt-format.ts';
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
@@ -94,12 +94,12 @@ export function TradesChart({ run, focus }: { run: BacktestRunDto; focus: Backte
             <b>{new Date(hover.time).toISOString().slice(0, 10)}</b>
             {hover.ev.entries.map((t, i) => (
               <span key={`e${i}`}>
-                ▲ entry {t.size} @ {fix(t.entryPrice, 4)}
+                ▲ entry {t.size} @ {price(t.entryPrice)}
               </span>
             ))}
             {hover.ev.exits.map((t, i) => (
               <span key={`x${i}`} className={t.pnl >= 0 ? 'pos' : 'neg'}>
-                ▼ exit {t.size} @ {fix(t.exitPrice, 4)} · P&amp;L {money(t.pnl)}
+                ▼ exit {t.size} @ {price(t.exitPrice)} · P&amp;L {money(t.pnl)}
               </span>
             ))}
           </>

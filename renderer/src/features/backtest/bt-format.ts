@@ -1,8 +1,17 @@
-import type { ParamsIn } from '../../../../src/contract/index.ts';
+import type { BacktestFidelityDto, BacktestL3StatsDto, BacktestSeriesDto, ParamsIn } from '../../../../src/contract/index.ts';
 
 /** Formatting and inputs shared by the Backtest screen's views. */
 
 export const pct = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(d)}%`);
+/**
+ * A trade price at a precision that shows its moves: four decimals from 1 up (ORCL's dollars), else
+ * four significant digits (an XRP/ETH price of 0.0014126 reads 0.001413, not 0.0014).
+ */
+export const price = (x: number | null | undefined): string => {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  const a = Math.abs(x);
+  return a >= 1 || a === 0 ? x.toFixed(4) : x.toFixed(Math.min(12, 3 - Math.floor(Math.log10(a))));
+};
 export const fix = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
 /** Cash with thousands separators and cents. */
 export const money = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
@@ -41,4 +50,77 @@ export function parseAxis(text: string): number[] | string {
   const values = parts.map(Number);
   if (parts.some((x) => x === '') || values.some((v) => !Number.isFinite(v))) return 'use a,b,c or from:to:step';
   return [...new Set(values)];
+}
+
+/** Fidelities backtest.run takes, as the form's Fidelity picker offers them. */
+export type RunFidelity = 'bar' | 'l1' | 'l2' | 'l3';
+
+export const FIDELITY_LABELS: Record<RunFidelity, string> = { bar: 'bar (next open, textbook)', l1: 'L1 signal + haircut', l2: 'L2 execution-aware', l3: 'L3 full simulation (tape)' };
+
+/**
+ * Why a fidelity cannot run on the picked data, or null when it can: L3 drives the simulated venue
+ * from a recorded trade tape, so it is offered (not hidden) on a bar series, disabled with this reason.
+ */
+export function fidelityUnavailable(f: RunFidelity, kind: BacktestSeriesDto['kind'] | undefined): string | null {
+  if (f !== 'l3' || kind === 'trades') return null;
+  return 'L3 needs a recorded trade tape (import one, e.g. binance_XRPETH_trades_20191011-13.csv); the picked data is a bar series';
+}
+
+/** The Data picker's label of a series: its name and what it holds. */
+export function seriesLabel(s: Pick<BacktestSeriesDto, 'name' | 'kind' | 'rows'>): string {
+  return s.kind === 'trades' ? `${s.name} (trade tape, ${s.rows} trades)` : `${s.name} (${s.rows} bars)`;
+}
+
+/** Bar lengths a tape's bars are built at, as the form offers them (ms). */
+export const TAPE_BARS: { label: string; ms: number }[] = [
+  { label: '30 s', ms: 30_000 },
+  { label: '1 min', ms: 60_000 },
+  { label: '5 min', ms: 300_000 },
+  { label: '15 min', ms: 900_000 },
+  { label: '1 h', ms: 3_600_000 },
+];
+
+/** The venue's side of an L3 run in one line: fills, orders filled in parts, denials. */
+export function venueText(v: BacktestL3StatsDto | undefined): string {
+  if (!v) return '–';
+  return `${v.venueFills} fills (${v.partiallyFilledOrders} order(s) in parts, ${deniedText(v)}) on ${v.tapeTrades} recorded trades`;
+}
+
+/** How many orders the engine denied, and by which reason codes: `136 denied: REDUCING_ONLY ×136`. */
+export function deniedText(v: Pick<BacktestL3StatsDto, 'denied' | 'deniedBy'>): string {
+  const why = Object.entries(v.deniedBy ?? {})
+    .map(([code, n]) => `${code} ×${n}`)
+    .join(', ');
+  return `${v.denied} denied${why ? `: ${why}` : ''}`;
+}
+
+/**
+ * The engine's trading-state changes during an L3 run (a PMS escalation to REDUCING, a breaker's
+ * HALT), the stated reason later orders were denied where L1 and L2 (no engine guards) kept trading.
+ */
+export function guardText(v: BacktestL3StatsDto | undefined): string {
+  if (!v) return '–';
+  const changes = v.tradingState ?? [];
+  if (changes.length === 0) return 'ACTIVE throughout';
+  return changes.map((c) => `${c.mode} from ${new Date(c.time).toISOString().slice(0, 16).replace('T', ' ')}Z (${c.code}${c.message ? `: ${c.message}` : ''})`).join('; ');
+}
+
+/** A comparison level's venue line: only L3 that ran has one. */
+export const levelVenue = (l: Pick<BacktestFidelityDto, 'venue'>): string => venueText(l.venue);
+export const levelGuards = (l: Pick<BacktestFidelityDto, 'venue'>): string => guardText(l.venue);
+
+/**
+ * A window bound typed in the form, as epoch ms, read in UTC like the CLI's --from/--to:
+ * `2019-10-11` (midnight), `2019-10-11 03:00` or `2019-10-11T03:00:00` (no zone means UTC, never
+ * the browser's), an ISO time with its zone, or epoch ms. Empty is no bound (undefined); anything
+ * else is null, for the form to say it cannot read it.
+ */
+export function parseWhen(text: string): number | undefined | null {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^\d{9,}$/.test(t)) return Number(t);
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?))?(Z|[+-]\d{2}:\d{2})?$/.exec(t);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}${m[3] ?? 'Z'}`);
+  return Number.isNaN(ms) ? null : ms;
 }

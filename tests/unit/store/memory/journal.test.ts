@@ -39,6 +39,30 @@ describe('MemoryOrderJournal', () => {
     expect(j.loadOrders()[0]).toMatchObject({ status: 'NEW', reason: { code: 'X' } });
   });
 
+  it('when orders are denied, updated and filled (a child with its parent) then the events read back in order, as order_events keeps them', () => {
+    const j = new MemoryOrderJournal();
+    const p = orderRecord('P', 1, { updatedAt: 1_700_000_000_123 });
+    const d = orderRecord('D', 2, { status: 'DENIED', reason: { code: 'RISK_DENIED', message: 'too big' } });
+    j.insertOrder(p, 'created');
+    j.insertOrder(d, 'denied');
+    const c = orderRecord('C', 3, { parentId: 'P' });
+    j.insertOrder(c, 'created');
+    c.status = 'PENDING';
+    c.updatedAt = 1_500;
+    j.updateOrder(c, 'accepted', 'V1');
+    c.status = 'FILLED';
+    p.status = 'PARTIALLY_FILLED';
+    expect(j.recordFill(fillRecord('F1', 'C', 1000n), c, p)).toBe(true);
+    expect(j.events).toEqual([
+      { orderId: 'P', ts: 1_700_000_000_123, event: 'created', status: 'NEW', detail: null },
+      { orderId: 'D', ts: 1_000, event: 'denied', status: 'DENIED', detail: 'RISK_DENIED: too big' },
+      { orderId: 'C', ts: 1_000, event: 'created', status: 'NEW', detail: null },
+      { orderId: 'C', ts: 1_500, event: 'accepted', status: 'PENDING', detail: 'V1' },
+      { orderId: 'C', ts: 2_000, event: 'fill', status: 'FILLED', detail: 'F1' },
+      { orderId: 'P', ts: 2_000, event: 'child_fill', status: 'PARTIALLY_FILLED', detail: 'F1' },
+    ]);
+  });
+
   it('when an order id is inserted twice or an unknown one updated then it throws', () => {
     const j = new MemoryOrderJournal();
     j.insertOrder(orderRecord('A', 1), 'placed');

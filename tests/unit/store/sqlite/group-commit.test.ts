@@ -159,4 +159,37 @@ describe('SqliteOrderJournal with group commit', () => {
     sync.answer();
     expect(sent).toEqual(['A', 'B']);
   });
+
+  it('when one statement of an order write is refused inside a batch then the write leaves nothing behind and the batch goes on', async () => {
+    const path = file();
+    const j = new SqliteOrderJournal(path, { groupCommit: true });
+    const events = () => (j.db.prepare('SELECT order_id, event, status FROM order_events ORDER BY seq').all() as { order_id: string; event: string; status: string }[]).map((e) => `${e.order_id} ${e.event} ${e.status}`);
+    j.insertOrder(orderRecord('A', j.nextOrderSeq()), 'placed');
+    // The order row is written, then its event is refused (NOT NULL): the row must not stay.
+    expect(() => j.insertOrder(orderRecord('B', j.nextOrderSeq()), null as unknown as string)).toThrow(/NOT NULL/);
+    // A duplicate id is refused by the first statement.
+    expect(() => j.insertOrder(orderRecord('A', j.nextOrderSeq()), 'placed')).toThrow(/UNIQUE/);
+    // The event is written, then the row's CHECK refuses more filled than ordered: the event must not stay.
+    expect(() => j.updateOrder(orderRecord('A', 1, { filledUnits: 5000n, status: 'FILLED' }), 'fill')).toThrow(/CHECK/);
+    // An unknown order: its event's foreign key refuses it.
+    expect(() => j.updateOrder(orderRecord('Z', 99, { status: 'PENDING' }), 'accepted')).toThrow(/FOREIGN KEY/);
+    j.updateOrder(orderRecord('A', 1, { status: 'PENDING', venueOrderId: 'V1' }), 'accepted', 'V1');
+    j.insertOrder(orderRecord('C', j.nextOrderSeq()), 'placed');
+    await j.committed();
+    expect(j.commits).toBe(1);
+    expect(j.loadOrders().map((o) => `${o.id} ${o.status} ${o.filledUnits}`)).toEqual(['A PENDING 0', 'C NEW 0']);
+    expect(events()).toEqual(['A placed NEW', 'A accepted PENDING', 'C placed NEW']);
+    j.close();
+    expect(countOn(path)).toBe(2);
+  });
+
+  it('when an order write is refused outside a batch (one commit per write) then it leaves nothing behind either', () => {
+    const j = new SqliteOrderJournal(file());
+    j.insertOrder(orderRecord('A', j.nextOrderSeq()), 'placed');
+    expect(() => j.insertOrder(orderRecord('B', j.nextOrderSeq()), null as unknown as string)).toThrow(/NOT NULL/);
+    expect(() => j.updateOrder(orderRecord('A', 1, { filledUnits: 5000n, status: 'FILLED' }), 'fill')).toThrow(/CHECK/);
+    expect(j.loadOrders().map((o) => `${o.id} ${o.status}`)).toEqual(['A NEW']);
+    expect(j.db.prepare('SELECT COUNT(*) AS n FROM order_events').get()).toEqual({ n: 1 });
+    j.close();
+  });
 });
