@@ -164,6 +164,11 @@ export interface PortfolioTargetDto {
   cycleId: string | null;
   /** Risk contributions of the current and target books (the renderer only displays them). */
   risk: RiskContributionsDto;
+  /**
+   * Present only when the configured construction method could not build the book (infeasible
+   * constraints, too little history): the targets then keep the current weights and nothing is proposed.
+   */
+  constructionError?: { code: 'INFEASIBLE' | 'BAD_INPUT'; message: string };
 }
 
 export interface FrontierPointDto {
@@ -304,4 +309,6 @@ export interface RebalanceDto {
   warnings: string[];
   /** The proposals made (for a dry run: what would be proposed, not queued). */
   proposals: ProposalDto[];
+  /** Present only when portfolio construction failed: the batch proposes nothing. */
+  constructionError?: { code: 'INFEASIBLE' | 'BAD_INPUT'; message: string };
 }

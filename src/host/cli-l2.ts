@@ -3,6 +3,8 @@ import { InvalidArgumentError, Option } from 'commander';
 import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
 import type { ExecutionStyle, Urgency } from '../contract/dto.ts';
 import type { AlphaDto, ApprovalQueueDto, ApprovalResultDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalsDto } from '../contract/l2-dto.ts';
+import { CONSTRUCTION_METHODS, REBALANCE_CADENCES, SIZING_CHOICES } from '../contract/api/portfolio.ts';
+import type { PortfolioConfigureInput, PortfolioSettingsDto } from '../contract/api/portfolio.ts';
 import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, fields, isoTime, table } from './cli-common.ts';
 
@@ -65,7 +67,85 @@ function targetText(t: PortfolioTargetDto): string {
     [undefined, 'r', 'r', 'r', 'r', undefined, undefined],
   );
   const sized = t.rows.filter((r) => r.sizing.length > 0).map((r) => `  ${r.symbol}: ${r.sizing.map((f) => `${f.name} ×${f.effect.toFixed(3)}`).join(', ')}`);
-  return [head, rows, ...(sized.length ? ['sizing:', ...sized] : [])].join('\n');
+  const failed = t.constructionError ? [`construction failed (${t.constructionError.code}): ${t.constructionError.message}; targets held at the current weights`] : [];
+  return [head, ...failed, rows, ...(sized.length ? ['sizing:', ...sized] : [])].join('\n');
+}
+
+function settingsText(s: PortfolioSettingsDto): string {
+  const c = s.constraints;
+  const r = s.rebalance;
+  const groups = Object.entries(c.groupCaps).map(([g, cap]) => `${g} ≤ ${pct(cap)} (${Object.entries(c.groups).filter(([, x]) => x === g).map(([sym]) => sym).join(', ')})`);
+  return fields([
+    ['method', s.method],
+    ['lookback', `${s.lookbackDays} daily bars`],
+    ['risk-free rate', pct(s.riskFreeRate)],
+    ['weight bounds', `${pct(c.minWeight)} … ${c.maxWeight === null ? 'no max' : pct(c.maxWeight)}`],
+    ['cash buffer', pct(c.cashBuffer)],
+    ['group caps', groups.join('; ') || 'none'],
+    ['stay close', c.stayClose > 0 ? `turnover penalty ${c.stayClose}` : 'off'],
+    ['sizing', s.sizing],
+    ['min trade', r.minTradeValue === null ? "instruments' minimum notional" : money(r.minTradeValue)],
+    ['drift threshold', pct(r.driftThreshold)],
+    ['turnover cap', r.turnoverCap === null ? 'none' : pct(r.turnoverCap)],
+    ['max trade', `${pct(r.maxTradeWeight)} of NAV per rebalance`],
+    ['cadence', r.cadence],
+  ]);
+}
+
+const numberArg = (flag: string, lo: number, hi: number, nullable = false) => (v: string): number | null => {
+  if (nullable && v === 'none') return null;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) throw new InvalidArgumentError(`${flag} must be a number in [${lo}, ${hi}]${nullable ? " or 'none'" : ''}`);
+  return n;
+};
+
+const pairArg = (flag: string) => (v: string, prev: Record<string, string> = {}): Record<string, string> => {
+  const m = /^([^=]+)=(.+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`${flag} takes KEY=VALUE, got ${v}`);
+  return { ...prev, [m[1]!]: m[2]! };
+};
+
+interface ConfigureOpts {
+  method?: PortfolioConfigureInput['method'];
+  lookback?: number;
+  riskFree?: number;
+  minWeight?: number;
+  maxWeight?: number | null;
+  cashBuffer?: number;
+  group?: Record<string, string>;
+  groupCap?: Record<string, string>;
+  stayClose?: number;
+  sizing?: PortfolioConfigureInput['sizing'];
+  minTrade?: number | null;
+  drift?: number;
+  turnoverCap?: number | null;
+  maxTrade?: number;
+  cadence?: NonNullable<PortfolioConfigureInput['rebalance']>['cadence'];
+  json?: boolean;
+}
+
+/** Only what was given: the engine keeps the rest. */
+function configureInput(o: ConfigureOpts): PortfolioConfigureInput {
+  const def = <T>(v: T | undefined): v is T => v !== undefined;
+  const constraints = Object.fromEntries(
+    Object.entries({
+      minWeight: o.minWeight,
+      maxWeight: o.maxWeight,
+      cashBuffer: o.cashBuffer,
+      groups: o.group,
+      groupCaps: o.groupCap ? Object.fromEntries(Object.entries(o.groupCap).map(([g, v]) => [g, Number(v)])) : undefined,
+      stayClose: o.stayClose,
+    }).filter(([, v]) => def(v)),
+  );
+  const rebalance = Object.fromEntries(Object.entries({ minTradeValue: o.minTrade, driftThreshold: o.drift, turnoverCap: o.turnoverCap, maxTradeWeight: o.maxTrade, cadence: o.cadence }).filter(([, v]) => def(v)));
+  return {
+    ...(def(o.method) ? { method: o.method } : {}),
+    ...(def(o.lookback) ? { lookbackDays: o.lookback } : {}),
+    ...(def(o.riskFree) ? { riskFreeRate: o.riskFree } : {}),
+    ...(def(o.sizing) ? { sizing: o.sizing } : {}),
+    ...(Object.keys(constraints).length ? { constraints } : {}),
+    ...(Object.keys(rebalance).length ? { rebalance } : {}),
+  };
 }
 
 function proposalsTable(ps: ProposalDto[]): string {
@@ -94,6 +174,7 @@ function proposalsTable(ps: ProposalDto[]): string {
 function rebalanceText(r: RebalanceDto): string {
   const head = r.dryRun ? 'dry run: nothing queued' : r.batchId ? `batch ${r.batchId} queued for approval` : 'nothing to propose';
   const lines = [`${head}; NAV ${money(r.nav)}, turnover ${pct(r.turnover)}`, proposalsTable(r.proposals)];
+  if (r.constructionError) lines.push(`construction failed (${r.constructionError.code}): ${r.constructionError.message}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   if (r.batchId) lines.push(`approve all: strata approvals approve --batch ${r.batchId}`);
@@ -138,6 +219,39 @@ export function registerPortfolioEngineCommands(portfolio: Command, ctx: CliCont
     .action(async (o: { dryRun?: boolean; json?: boolean }) => {
       const r = await call('portfolio.rebalance', { dryRun: !!o.dryRun });
       print(!!o.json, r, () => rebalanceText(r));
+    });
+  portfolio
+    .command('settings')
+    .description('how the live book is built: construction method, constraints, sizing, rebalancer (engine)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const s = await call('portfolio.settings', {});
+      print(!!o.json, s, () => settingsText(s));
+    });
+  portfolio
+    .command('configure')
+    .description('change how the live book is built (saved across restarts; options not given are kept)')
+    .addOption(new Option('--method <m>', 'construction method').choices(CONSTRUCTION_METHODS))
+    .option('--lookback <days>', 'daily bars the optimisers estimate on', numberArg('--lookback', 22, 5000))
+    .option('--risk-free <r>', 'annual risk-free rate (max-sharpe)', numberArg('--risk-free', -1, 1))
+    .option('--min-weight <w>', 'lower bound of each targeted weight (fraction of NAV)', numberArg('--min-weight', 0, 1))
+    .option('--max-weight <w>', "upper bound of any one weight, or 'none'", numberArg('--max-weight', 0, 1, true))
+    .option('--cash-buffer <f>', 'fraction of NAV always kept in cash', numberArg('--cash-buffer', 0, 0.99))
+    .option('--group <symbol=group>', 'put an instrument in a group (repeatable; replaces the groups)', pairArg('--group'))
+    .option('--group-cap <group=cap>', 'cap a group (repeatable; replaces the caps)', pairArg('--group-cap'))
+    .option('--stay-close <k>', 'turnover penalty towards the current weights (min-volatility)', numberArg('--stay-close', 0, 10))
+    .addOption(new Option('--sizing <s>', 'dynamic sizing of risk-adding trades, or none').choices(SIZING_CHOICES))
+    .option('--min-trade <value>', "smallest order value, or 'none' for the instruments' minimum notional", numberArg('--min-trade', 0, 1e12, true))
+    .option('--drift <d>', 'weight drift below which nothing trades', numberArg('--drift', 0, 1))
+    .option('--turnover-cap <t>', "max two-sided turnover per rebalance, or 'none'", numberArg('--turnover-cap', 0, 2, true))
+    .option('--max-trade <w>', 'largest trade per instrument per rebalance (fraction of NAV)', numberArg('--max-trade', 0, 1))
+    .addOption(new Option('--cadence <c>', 'when a rebalance is due').choices(REBALANCE_CADENCES))
+    .option('--json', 'print JSON')
+    .action(async (o: ConfigureOpts) => {
+      const input = configureInput(o);
+      if (Object.keys(input).length === 0) throw new CliExit(EXIT.usage, 'nothing to configure: give at least one option (see --help)');
+      const s = await call('portfolio.configure', input);
+      print(!!o.json, s, () => settingsText(s));
     });
 }
 

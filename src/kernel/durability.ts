@@ -114,7 +114,9 @@ export function guardL2Stores(stores: L2Stores, commits: CommitBarrier): L2Store
     };
   const s = stores.signals;
   const a = stores.approvals;
+  const p = stores.portfolio;
   return {
+    ...(p ? { portfolio: { load: () => p.load(), save: flushed((v: unknown) => p.save(v)) } } : {}),
     signals: {
       nextCycleSeq: () => s.nextCycleSeq(),
       appendCycle: flushed((c) => s.appendCycle(c)),

@@ -5,7 +5,7 @@ import type { TradingCalendar } from '../marketdata/daily.ts';
 import { DomainError } from '../core/errors.ts';
 import { toDecimalString, toUnits } from '../core/precision.ts';
 import { byTicker, dynamicSize, efficientFrontierPoints, frameFromRows, meanHistoricalReturnFromReturns, portfolioPerformance, PortfolioError, rebalance, returnsFromPrices, sampleCovFromReturns, volatilityContributions } from '../portfolio/index.ts';
-import type { RebalancePlan } from '../portfolio/index.ts';
+import type { Cadence, RebalancePlan } from '../portfolio/index.ts';
 import { CASH } from '../signals/signal.ts';
 import type { Aggregate } from '../signals/aggregator.ts';
 import type { AlphaView } from '../signals/view.ts';
@@ -36,6 +36,25 @@ export interface PortfolioOptions {
    * max_order_qty soft 300 ≈ 15%) — a choice of pacing, not a limit: L1 stays the only gate.
    */
   maxTradeWeight: number;
+}
+
+/** The rebalancer's options the operator's settings add (portfolio.configure); absent: as before settings existed. */
+export interface LiveRebalanceOptions {
+  /** null: the instruments' largest minimum notional. */
+  minTradeValue?: number | null;
+  turnoverCap?: number | null;
+  cadence?: Cadence;
+  lastRebalanceAt?: number | null;
+  groups?: { of: Readonly<Record<string, string>>; caps: Readonly<Record<string, number>> };
+}
+
+/** How computeTargets builds the wanted weights: the constructed ones (null: the aggregator's), and whether risk-adding trades are dynamically sized. */
+export interface Construction {
+  weights: ReadonlyMap<string, number> | null;
+  /** false: the constructed targets as they are (the gate still holds a refused instrument at its weight). */
+  dynamicSizing: boolean;
+  /** Set when construction failed: every target stays at its current weight and the error is reported. */
+  error?: { code: 'INFEASIBLE' | 'BAD_INPUT'; message: string };
 }
 
 export const DEFAULT_PORTFOLIO_OPTIONS: PortfolioOptions = { driftThreshold: 0.01, cashBuffer: 0.01, referenceVolatility: 0.8, maxParticipation: 0.1, maxTradeWeight: 0.08 };
@@ -176,7 +195,7 @@ function gate(ctx: EngineCore, symbol: string, price: number): GateDto {
 }
 
 /** Combined targets, gated and sized, per instrument (held instruments no alpha speaks of keep their weight). */
-export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView, drawdown: number, cycleId: string | null, o: PortfolioOptions): PortfolioTargetDto {
+export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView, drawdown: number, cycleId: string | null, o: PortfolioOptions, k: Construction = { weights: null, dynamicSizing: true }): PortfolioTargetDto {
   const book = bookOf(ctx);
   const rows: TargetRowDto[] = [];
   const seen = new Set<string>();
@@ -186,14 +205,18 @@ export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView,
     const current = book.weights[t.instrument] ?? 0;
     // The rebalancer is long-only: a negative combined target is held at zero.
     const combined = t.target ?? current + t.delta;
-    const wanted = Math.max(0, combined);
+    const wanted = k.error ? current : (k.weights?.get(t.instrument) ?? Math.max(0, combined));
     const delta = wanted - current;
     const price = priceOf(ctx, t.instrument);
     const adds = wanted > current;
     let g: GateDto = { refused: false, codes: [], message: null };
     let sizing: SizingFactorDto[] = [];
     let target = wanted;
-    if (adds && price !== undefined && book.nav > 0) {
+    if (adds && price !== undefined && book.nav > 0 && !k.dynamicSizing) {
+      g = gate(ctx, t.instrument, price);
+      if (g.refused) target = current;
+      sizing = [{ name: 'confidence', input: 1, effect: 1, note: g.refused ? 'L1 would refuse it now: held at the current weight' : 'sizing off: the constructed target as it is' }];
+    } else if (adds && price !== undefined && book.nav > 0) {
       g = gate(ctx, t.instrument, price);
       const vol = annualVol(ctx, view, t.instrument);
       const vps = ctx.hub.volumePerSecond(t.instrument);
@@ -226,11 +249,11 @@ export function computeTargets(ctx: EngineCore, agg: Aggregate, view: AlphaView,
   rows.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   const invested = rows.reduce((a, r) => a + r.targetWeight, 0);
   const risk = bookRisk(ctx, view, Object.fromEntries(rows.map((r) => [r.symbol, r.currentWeight])), Object.fromEntries(rows.map((r) => [r.symbol, r.targetWeight])));
-  return { at: ctx.clock.now(), nav: book.nav, currency: ctx.currency, cash: 1 - invested, currentCash: book.nav > 0 ? book.cash / book.nav : 1, rows, cycleId, risk };
+  return { at: ctx.clock.now(), nav: book.nav, currency: ctx.currency, cash: 1 - invested, currentCash: book.nav > 0 ? book.cash / book.nav : 1, rows, cycleId, risk, ...(k.error ? { constructionError: k.error } : {}) };
 }
 
 /** The rebalancer over the sized targets; intents for symbols in `skip` (already waiting or working) are dropped. */
-export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip: ReadonlySet<string>, o: PortfolioOptions): { plan: RebalancePlan; drafts: ProposalDraft[] } {
+export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip: ReadonlySet<string>, o: PortfolioOptions, live: LiveRebalanceOptions = {}): { plan: RebalancePlan; drafts: ProposalDraft[] } {
   const book = bookOf(ctx);
   const insts = ctx.instruments.all();
   const dec = Math.max(0, ...insts.map((i) => i.qtyDecimals));
@@ -248,7 +271,7 @@ export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip:
   const holdings = Object.entries(book.qty)
     .filter(([, q]) => q > 0)
     .map(([symbol, q]) => ({ symbol, qty: toDecimalString(toUnits(String(q), dec), dec) }));
-  const minTrade = Math.max(0, ...insts.map((i) => Number(i.minNotional)));
+  const minTrade = live.minTradeValue ?? Math.max(0, ...insts.map((i) => Number(i.minNotional)));
   let plan: RebalancePlan;
   try {
     plan = rebalance({
@@ -258,7 +281,19 @@ export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip:
       reservedCash: reserved.toFixed(dec),
       prices,
       targets: target.rows.map((r) => ({ symbol: r.symbol, weight: r.targetWeight, urgency: r.urgency })),
-      options: { driftThreshold: o.driftThreshold, cashBuffer: o.cashBuffer, maxTradeWeight: o.maxTradeWeight, lotSizes, qtyDecimals: dec, minTradeValue: minTrade, cadence: 'on-drift' },
+      options: {
+        driftThreshold: o.driftThreshold,
+        cashBuffer: o.cashBuffer,
+        maxTradeWeight: o.maxTradeWeight,
+        lotSizes,
+        qtyDecimals: dec,
+        minTradeValue: minTrade,
+        cadence: live.cadence ?? 'on-drift',
+        ...(live.turnoverCap != null ? { turnoverCap: live.turnoverCap } : {}),
+        ...(live.groups ? { groups: live.groups } : {}),
+        lastRebalanceAt: live.lastRebalanceAt ?? null,
+        now: ctx.clock.now(),
+      },
     });
   } catch (err) {
     if (err instanceof PortfolioError) throw new DomainError(err.code === 'INFEASIBLE' ? 'INFEASIBLE' : 'BAD_INPUT', err.message);

@@ -19,8 +19,13 @@ import { createAlphaView } from '../signals/view.ts';
 import type { AlphaView } from '../signals/view.ts';
 import type { EngineCore } from './context.ts';
 import { assessOrder, priceOf, sendProposal } from './l2-assess.ts';
+import type { PortfolioConfigureInput, PortfolioSettingsDto } from '../contract/api/portfolio.ts';
+import { PortfolioError } from '../portfolio/errors.ts';
+import { construct } from './l2-construct.ts';
+import type { Constructed } from './l2-construct.ts';
 import { bookOf, computeFrontier, computeTargets, DEFAULT_PORTFOLIO_OPTIONS, planRebalance } from './l2-portfolio.ts';
-import type { PortfolioOptions } from './l2-portfolio.ts';
+import type { Construction, PortfolioOptions } from './l2-portfolio.ts';
+import { defaultSettings, loadSettings, mergeSettings, validateSettings } from './l2-settings.ts';
 import type { L2Stores, Log } from './parts.ts';
 
 /**
@@ -73,6 +78,10 @@ export class L2Service {
   readonly #sweepMs: number;
   readonly #autoPropose: boolean;
   readonly #portfolio: PortfolioOptions;
+  /** The operator's construction settings (portfolio.configure), journaled in the engine database. */
+  #settings: PortfolioSettingsDto;
+  /** Engine time of the last rebalance that was due (for the daily/weekly/monthly cadences). */
+  #lastRebalanceAt: number | null = null;
   readonly #lastRun = new Map<string, number>();
   /** The daily bars held per symbol and when the next can have closed. */
   readonly #bars = new DailyBarSync();
@@ -104,6 +113,9 @@ export class L2Service {
     this.#autoPropose = o.autoPropose ?? true;
     this.#dailyHistory = o.dailyHistory;
     this.#portfolio = { ...DEFAULT_PORTFOLIO_OPTIONS, ...o.portfolio };
+    const loaded = loadSettings(stores.portfolio?.load(), defaultSettings(this.#portfolio), (sym) => ctx.instruments.get(sym) !== undefined);
+    if (loaded.refused !== null) log('warn', `saved portfolio settings refused (${loaded.refused}); using the defaults`);
+    this.#settings = loaded.settings;
     // A cycle sees one instant: on the wall clock time moves while alphas run, and a signal must
     // carry the cycle's time (SignalCycle refuses one that does not).
     this.#view = createAlphaView(this.#history, { now: () => this.#pinned ?? ctx.clock.now() }, () => {
@@ -210,7 +222,10 @@ export class L2Service {
     for (const a of rec.ran) this.#lastRun.set(a, rec.at);
     if (rec.signals.length > 0) this.#publish.signals(cycleDto(rec));
     for (const f of rec.failed) this.#log('warn', `alpha ${f.alpha} failed in ${rec.id}: ${f.code} ${f.message}`);
-    if (propose && rec.ran.length > 0) this.rebalance(false);
+    if (propose && rec.ran.length > 0) {
+      const r = this.rebalance(false);
+      if (r instanceof Promise) r.catch((err: unknown) => this.#log('error', `rebalance after ${rec.id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+    }
     return rec;
   }
 
@@ -233,26 +248,88 @@ export class L2Service {
   }
 
   // ── portfolio.* ──
-  target(): PortfolioTargetDto {
+  settings(): PortfolioSettingsDto {
+    return structuredClone(this.#settings);
+  }
+
+  /** Validates and journals new settings; the next cycle (or portfolio.target) builds with them. */
+  configure(change: PortfolioConfigureInput): PortfolioSettingsDto {
+    const next = mergeSettings(this.#settings, change);
+    validateSettings(next, (sym) => this.#ctx.instruments.get(sym) !== undefined);
+    this.#stores.portfolio?.save(next);
+    this.#settings = next;
+    this.#log('info', `portfolio settings: method ${next.method}, ${JSON.stringify(next.constraints)}, sizing ${next.sizing}, rebalance ${JSON.stringify(next.rebalance)}`);
+    return this.settings();
+  }
+
+  /** The engine's PortfolioOptions with the operator's settings laid over them. */
+  #options(): PortfolioOptions {
+    const s = this.#settings;
+    return { ...this.#portfolio, driftThreshold: s.rebalance.driftThreshold, cashBuffer: s.constraints.cashBuffer, maxTradeWeight: s.rebalance.maxTradeWeight };
+  }
+
+  /**
+   * The sized target. Synchronous for every method but the QP optimisers (min-volatility,
+   * max-sharpe), so that the default path (and a backtest's cycle on its SimClock) proposes in the
+   * same timer callback as before; a failed construction keeps every weight and reports why.
+   */
+  target(): PortfolioTargetDto | Promise<PortfolioTargetDto> {
     // No cycle yet this session, or alphas changed since: run one so the target reflects them now.
     if (this.#ranVersion !== this.registry.version) this.runCycle(false);
     // The daily drawdown as risk.status reports it (percent, from pct units), read without building
     // that whole DTO: an auto-proposing cycle asks for the target every minute.
     const dd = this.#ctx.risk.service.loss?.drawdownPct.daily;
     const drawdown = (dd === undefined ? 0 : Number(dd) / 10 ** UNIT_DECIMALS.pct) / 100;
-    return computeTargets(this.#ctx, this.#cycle.current(), this.#view, Math.max(0, drawdown), this.#stores.signals.lastCycle()?.id ?? null, this.#portfolio);
+    const agg = this.#cycle.current();
+    const settings = this.#settings;
+    const options = this.#options();
+    const cycleId = this.#stores.signals.lastCycle()?.id ?? null;
+    const dynamicSizing = settings.sizing === 'dynamic';
+    const build = (k: Construction): PortfolioTargetDto => computeTargets(this.#ctx, agg, this.#view, Math.max(0, drawdown), cycleId, options, k);
+    const built = (c: Constructed | null): PortfolioTargetDto => build({ weights: c?.weights ?? null, dynamicSizing });
+    const failed = (err: unknown): PortfolioTargetDto => {
+      if (!(err instanceof PortfolioError || err instanceof DomainError)) throw err;
+      const code = err.code === 'INFEASIBLE' ? 'INFEASIBLE' : 'BAD_INPUT';
+      this.#log('warn', `portfolio construction (${settings.method}) failed: ${code} ${err.message}; nothing proposed`);
+      return build({ weights: null, dynamicSizing, error: { code, message: `${settings.method}: ${err.message}` } });
+    };
+    let c: ReturnType<typeof construct>;
+    try {
+      const book = bookOf(this.#ctx);
+      c = construct(this.#ctx, this.#view, agg, book.weights, settings);
+    } catch (err) {
+      return failed(err);
+    }
+    return c instanceof Promise ? c.then(built, failed) : built(c);
   }
 
-  rebalance(dryRun: boolean): RebalanceDto {
+  rebalance(dryRun: boolean): RebalanceDto | Promise<RebalanceDto> {
     const t = this.target();
-    const { plan, drafts } = planRebalance(this.#ctx, t, this.#busySymbols(), this.#portfolio);
+    return t instanceof Promise ? t.then((x) => this.#rebalanceFrom(x, dryRun)) : this.#rebalanceFrom(t, dryRun);
+  }
+
+  #rebalanceFrom(t: PortfolioTargetDto, dryRun: boolean): RebalanceDto {
+    if (t.constructionError) {
+      const e = t.constructionError;
+      return { dryRun, batchId: null, due: false, nav: t.nav, turnover: 0, notes: [], warnings: [`portfolio construction failed (${e.code}): ${e.message}; nothing proposed`], proposals: [], constructionError: e };
+    }
+    const s = this.#settings;
+    const groups = Object.keys(s.constraints.groupCaps).length > 0 ? { of: s.constraints.groups, caps: s.constraints.groupCaps } : undefined;
+    const { plan, drafts } = planRebalance(this.#ctx, t, this.#busySymbols(), this.#options(), {
+      minTradeValue: s.rebalance.minTradeValue,
+      turnoverCap: s.rebalance.turnoverCap,
+      cadence: s.rebalance.cadence,
+      lastRebalanceAt: this.#lastRebalanceAt,
+      ...(groups ? { groups } : {}),
+    });
     const made = this.queue.propose(drafts, { dryRun });
+    if (!dryRun && plan.due) this.#lastRebalanceAt = this.#ctx.clock.now();
     return { dryRun, batchId: made.batchId, due: plan.due, nav: plan.nav, turnover: plan.turnover, notes: plan.notes, warnings: plan.warnings, proposals: made.proposals };
   }
 
   async frontier(points: number, riskFreeRate: number): Promise<FrontierDto> {
     this.#syncBars();
-    const t = this.target();
+    const t = await this.target();
     const current = Object.fromEntries(t.rows.map((r) => [r.symbol, r.currentWeight]));
     const target = Object.fromEntries(t.rows.map((r) => [r.symbol, r.targetWeight]));
     return computeFrontier(this.#ctx, this.#view, this.#ctx.instruments.all().map((i) => i.symbol), current, target, points, riskFreeRate);

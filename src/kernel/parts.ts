@@ -107,10 +107,18 @@ export interface VenueLink {
   openingPrice?(symbol: string): bigint | undefined;
 }
 
-/** L2's stores: the signal journal (cycles, signals, alpha configuration) and the approval journal. */
+/** Where the live book's portfolio-construction settings are journaled (JSON; validated on load). */
+export interface PortfolioSettingsPort {
+  load(): unknown;
+  save(settings: unknown): void;
+}
+
+/** L2's stores: the signal journal (cycles, signals, alpha configuration), the approval journal, the portfolio settings. */
 export interface L2Stores {
   signals: SignalJournalPort & Closable;
   approvals: ApprovalStorePort & Closable;
+  /** Absent: the settings live for the session only. */
+  portfolio?: PortfolioSettingsPort;
 }
 
 export interface KernelParts {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PortfolioSettingsDto } from '../../src/contract/api/portfolio.ts';
 import type { AlphaDto, ApprovalQueueDto, ApprovalResultDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalsDto } from '../../src/contract/l2-dto.ts';
 import type { ServeProcess } from './harness.ts';
 import { ROOT, killHard, spawnServe, tempDataDir } from './harness.ts';
@@ -113,5 +114,25 @@ describe('strata L2 CLI', () => {
     expect(again.results[0]).toMatchObject({ ok: true, code: 'ALREADY_APPROVED', orderId: approved.orderId });
     const orders = await json<{ id: string; source: string; parentId: string | null }[]>('orders', 'list');
     expect(orders.filter((o) => o.source === 'signal' && o.parentId === null).map((o) => o.id)).toEqual([approved.orderId]);
+  });
+
+  it('portfolio settings and configure: only the options given change, refusals are typed, and a killed engine keeps them', async () => {
+    const d = await json<PortfolioSettingsDto>('portfolio', 'settings');
+    expect(d).toMatchObject({ method: 'signal-weighted', sizing: 'dynamic', constraints: { maxWeight: null } });
+    const s = await json<PortfolioSettingsDto>('portfolio', 'configure', '--method', 'min-volatility', '--max-weight', '0.04', '--group', 'BTC/USDT=crypto', '--group', 'ETH/USDT=crypto', '--group-cap', 'crypto=0.05', '--cadence', 'weekly');
+    expect(s).toMatchObject({ method: 'min-volatility', constraints: { maxWeight: 0.04, groups: { 'BTC/USDT': 'crypto', 'ETH/USDT': 'crypto' }, groupCaps: { crypto: 0.05 } }, rebalance: { ...d.rebalance, cadence: 'weekly' } });
+    const human = await cli('portfolio', 'settings');
+    expect(human.stdout).toMatch(/method\s+min-volatility/);
+    expect(human.stdout).toMatch(/crypto ≤ 5.00% \(BTC\/USDT, ETH\/USDT\)/);
+    const infeasible = await cli('portfolio', 'configure', '--min-weight', '0.05');
+    expect(infeasible.code).toBe(1);
+    expect(infeasible.stderr).toContain('INFEASIBLE');
+    const bad = await cli('portfolio', 'configure', '--method', 'hrp', '--stay-close', '0.5');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('BAD_PARAM');
+    expect((await cli('portfolio', 'configure')).code).toBe(2);
+    await killHard(p);
+    p = await spawnServe(dir, ['--signal-cycle', '0']);
+    expect(await json<PortfolioSettingsDto>('portfolio', 'settings')).toEqual(s);
   });
 });

@@ -1,7 +1,7 @@
 import type { Handlers } from '../../contract/api.ts';
 import type { KernelContext } from '../context.ts';
 
-type PortfolioMethods = 'portfolio.target' | 'portfolio.rebalance' | 'portfolio.frontier';
+type PortfolioMethods = 'portfolio.target' | 'portfolio.rebalance' | 'portfolio.frontier' | 'portfolio.settings' | 'portfolio.configure';
 
 /** L2 portfolio over the contract: the sized combined target, the rebalance into proposals, the frontier. */
 export function portfolioHandlers(ctx: KernelContext): Pick<Handlers, PortfolioMethods> {
@@ -10,5 +10,7 @@ export function portfolioHandlers(ctx: KernelContext): Pick<Handlers, PortfolioM
     'portfolio.target': () => l2.target(),
     'portfolio.rebalance': ({ dryRun }) => l2.rebalance(dryRun),
     'portfolio.frontier': ({ points, riskFreeRate }) => l2.frontier(points, riskFreeRate),
+    'portfolio.settings': () => l2.settings(),
+    'portfolio.configure': (change) => l2.configure(change),
   };
 }

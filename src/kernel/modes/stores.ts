@@ -6,6 +6,7 @@ import type { RiskStorePort } from '../../risk/ports.ts';
 import { MemorySignalJournal } from '../../signals/journal.ts';
 import { MemoryApprovalStore } from '../../store/memory/approval-store.ts';
 import { SqliteApprovalStore } from '../../store/sqlite/approval-store.ts';
+import { MemoryPortfolioSettingsStore, SqlitePortfolioSettingsStore } from '../../store/sqlite/portfolio-settings.ts';
 import { SqliteSignalJournal } from '../../store/sqlite/signal-journal.ts';
 import { MemoryOrderJournal } from '../../store/memory/journal.ts';
 import { MemoryRiskStore } from '../../store/memory/risk-store.ts';
@@ -30,7 +31,7 @@ export interface SessionStores {
 /** L2 in memory: nothing survives the session (backtests, tests). */
 export function memoryL2Stores(): L2Stores {
   const signals = new MemorySignalJournal();
-  return { signals: Object.assign(signals, { close: () => undefined }), approvals: new MemoryApprovalStore() };
+  return { signals: Object.assign(signals, { close: () => undefined }), approvals: new MemoryApprovalStore(), portfolio: new MemoryPortfolioSettingsStore() };
 }
 
 /**
@@ -48,7 +49,8 @@ export function openStores(durability: Durability, dataDir: string | undefined, 
   // Opened before any journal write so its migrations never wait on a group-commit batch.
   const riskStore = new SqliteRiskStore(db, { synchronous });
   // Signals are intent, not money (NORMAL, as the signal journal chooses); an approval must be durable before its order leaves.
-  const l2: L2Stores = { signals: new SqliteSignalJournal(db), approvals: new SqliteApprovalStore(db, { synchronous }) };
+  const approvals = new SqliteApprovalStore(db, { synchronous });
+  const l2: L2Stores = { signals: new SqliteSignalJournal(db), approvals, portfolio: new SqlitePortfolioSettingsStore(approvals.db) };
   // A real venue keeps its own books: no sim-venue file is created beside its journal.
   const venueStore = simVenue ? new SqliteSimVenueStore(join(dataDir, 'sim-venue.sqlite')) : new EphemeralSimVenueStore();
   return { journal, riskStore, venueStore, commits: durability === 'full' && groupCommit ? journal : undefined, l2 };

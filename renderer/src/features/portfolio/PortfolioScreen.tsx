@@ -8,6 +8,7 @@ import { registerFocus } from '../../shared/focus.ts';
 import { URGENCY_LABELS, STYLE_LABELS, convictionPct, weightDelta, weightPct } from '../../shared/l2-format.ts';
 import { PanelBoundary } from '../../shared/Panel.tsx';
 import { layoutId, layoutStorage, rebalance, refreshFrontier, setScreen, useStore, watchPortfolio } from '../../state/index.ts';
+import { ConstructionSettings } from './ConstructionSettings.tsx';
 import { FrontierChart } from './FrontierChart.tsx';
 import type { FrontierMarker } from './FrontierChart.tsx';
 
@@ -283,8 +284,14 @@ export function PortfolioScreen(): ReactNode {
                 </div>
               </header>
               <div className="panel-body scroll pf-left">
+                <ConstructionSettings />
                 {t ? (
                   <>
+                    {t.constructionError && (
+                      <div role="alert" className="pf-error">
+                        Construction failed ({t.constructionError.code}): {t.constructionError.message}. Targets are held at the current weights; nothing is proposed.
+                      </div>
+                    )}
                     {t.cycleId === null && <div className="l2-empty muted">No signal cycle has run yet: the target is all cash until the alphas signal.</div>}
                     <WeightsTable t={t} />
                     <TargetDetails t={t} />
