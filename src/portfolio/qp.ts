@@ -125,7 +125,10 @@ export function solveQpWith(highs: Highs, p: QpProblem, limits: SolverLimits = D
   // method (dense-qp.ts) solves it, with a ridge where the Hessian is only semidefinite; its answer
   // is polished on its active set and kept only if the Frank–Wolfe gap proves it optimal for the
   // exact problem. The sizing property test found problems HiGHS 1.x fails on every time.
-  const tries: [number, 'choose' | 'off'][] = p.hessian ? [[s, 'choose'], [s, 'off'], [1, 'choose'], [s * 10, 'off'], [s / 10, 'off']] : [[s, 'choose']];
+  // An LP is retried too: HiGHS's run also fails (status -1, or 15 "unknown") on small feasible LPs
+  // with group rows now and then, depending on presolve and the cost's scale (the max-Sharpe
+  // property test found both, in the feasibility LP and in the optimality check's).
+  const tries: [number, 'choose' | 'off'][] = p.hessian ? [[s, 'choose'], [s, 'off'], [1, 'choose'], [s * 10, 'off'], [s / 10, 'off']] : [[s, 'choose'], [s, 'off'], [1, 'off'], [s * 10, 'choose']];
   let r: { status: number; x: number[] | null; error?: string } = { status: 0, x: null };
   for (const [scale, presolve] of tries) {
     r = attempt(scale, presolve);
