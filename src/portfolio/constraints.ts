@@ -82,11 +82,44 @@ export function resolveConstraints(n: number, c: WeightConstraints = {}): Resolv
   return { lower, upper, sum, l2Gamma, groupRows, stayClose };
 }
 
-/** Snaps weights within 1e-9 of a bound onto it (a discrete allocation depends on exact zeros). */
+/**
+ * Solver output to a feasible portfolio. HiGHS stops at its primal feasibility tolerance, so a weight
+ * can sit up to ~1e-7 outside its bound (a property test found −0.3000000100 against a −0.3 bound):
+ * weights within SOLVER_SLACK outside a bound are put on it, weights within 1e-9 of a bound snap onto
+ * it (a discrete allocation depends on exact zeros), and what that moved off the budget is given back
+ * to the weights strictly inside their bounds, in proportion to their room, preferring assets whose
+ * groups have room. A weight further outside than SOLVER_SLACK is left as it is: that is not noise.
+ */
+const SOLVER_SLACK = 1e-6;
+
 export function snapToBounds(w: readonly number[], rc: ResolvedConstraints): number[] {
-  return w.map((x, i) => {
-    if (Math.abs(x - rc.lower[i]!) < 1e-9) return rc.lower[i]! === 0 ? 0 : rc.lower[i]!;
-    if (Math.abs(x - rc.upper[i]!) < 1e-9) return rc.upper[i]!;
+  const out = w.map((x, i) => {
+    const lo = rc.lower[i]!;
+    const hi = rc.upper[i]!;
+    if (x < lo + 1e-9 && x > lo - SOLVER_SLACK) return lo === 0 ? 0 : lo;
+    if (x > hi - 1e-9 && x < hi + SOLVER_SLACK) return hi;
     return x === 0 ? 0 : x;
   });
+  const residual = rc.sum - out.reduce((s, x) => s + x, 0);
+  if (residual === 0 || Math.abs(residual) > out.length * SOLVER_SLACK) return out;
+  const up = residual > 0;
+  const groupRoom = (i: number): number => {
+    let room = Infinity;
+    for (const g of rc.groupRows) {
+      if (!g.members.includes(i)) continue;
+      const total = g.members.reduce((s, j) => s + out[j]!, 0);
+      room = Math.min(room, up ? g.hi - total : total - g.lo);
+    }
+    return room;
+  };
+  const roomOf = (i: number): number => (up ? rc.upper[i]! - out[i]! : out[i]! - rc.lower[i]!);
+  let free = out.map((_, i) => i).filter((i) => roomOf(i) > 1e-12 && groupRoom(i) >= Math.abs(residual));
+  if (free.length === 0) free = out.map((_, i) => i).filter((i) => roomOf(i) > 1e-12);
+  const total = free.reduce((s, i) => s + roomOf(i), 0);
+  if (!(total >= Math.abs(residual))) return out;
+  const shares = free.map((i) => roomOf(i) / total);
+  free.forEach((i, k) => {
+    out[i] = out[i]! + residual * shares[k]!;
+  });
+  return out;
 }

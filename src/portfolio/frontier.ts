@@ -253,6 +253,21 @@ export async function maxSharpe(mu: readonly number[], cov: Mat, riskFreeRate = 
   if (opts.stayClose) throw badInput('maximum Sharpe does not take a stay-close penalty (it is not scale-invariant); use max quadratic utility or efficient risk');
   const n = cov.length;
   if (!mu.some((m) => m > riskFreeRate)) throw infeasible(`no asset has an expected return above the risk-free rate ${riskFreeRate}: the maximum Sharpe portfolio does not exist`);
+  // The best excess return the constraints allow (an LP). Where it is not positive no portfolio beats
+  // the risk-free rate and the maximum Sharpe portfolio does not exist; where it is positive but tiny
+  // (bounds forcing weight into assets below the rate), y = k·w grows like 1/excess (k reached 2.4e10
+  // on a property-test case) and neither solver can work at that scale. Pinning (μ − rf)'y to that
+  // best excess instead of 1 leaves the weights unchanged (every term is quadratic in y, so the
+  // minimiser scales with the right-hand side) and keeps k = best / achieved excess near 1.
+  const excess = mu.map((m) => m - riskFreeRate);
+  const budgetRows: LinearRow[] = [{ coeffs: new Array<number>(n).fill(1), lo: rc.sum, hi: rc.sum }];
+  for (const g of rc.groupRows) budgetRows.push({ coeffs: Array.from({ length: n }, (_, i) => (g.members.includes(i) ? 1 : 0)), lo: g.lo, hi: g.hi });
+  const best = await solveQp({ c: excess.map((e) => -e), lower: rc.lower, upper: rc.upper, rows: budgetRows, what: 'maximum Sharpe (best excess return)' }, opts.limits ?? DEFAULT_LIMITS);
+  const bestExcess = -best.objective;
+  const excessScale = excess.reduce((m, e) => Math.max(m, Math.abs(e)), 0);
+  if (!(bestExcess > 1e-9 * Math.max(1, excessScale))) {
+    throw infeasible(`no portfolio within these constraints has an expected return above the risk-free rate ${riskFreeRate} (the best is ${bestExcess.toExponential(2)} above it): the maximum Sharpe portfolio does not exist`);
+  }
   const nv = n + 1;
   const hessian: Mat = Array.from({ length: nv }, () => new Array<number>(nv).fill(0));
   for (let i = 0; i < n; i++) {
@@ -264,7 +279,7 @@ export async function maxSharpe(mu: readonly number[], cov: Mat, riskFreeRate = 
     const coeffs = Array.from({ length: nv }, (_, i) => (i < n ? f(i) : kCoeff));
     rows.push({ coeffs, lo, hi });
   };
-  row((i) => mu[i]! - riskFreeRate, 0, 1, 1);
+  row((i) => excess[i]!, 0, bestExcess, bestExcess);
   row(() => 1, -rc.sum, 0, 0);
   for (let j = 0; j < n; j++) {
     row((i) => (i === j ? 1 : 0), -rc.lower[j]!, 0, INF);

@@ -175,7 +175,16 @@ function optimalByGap(highs: Highs, p: QpProblem, x: readonly number[], limits: 
   const n = x.length;
   const g = [...p.c];
   if (p.hessian) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) g[i]! += p.hessian[i]![j]! * x[j]!;
-  const y = solveQpWith(highs, { c: g, lower: p.lower, upper: p.upper, rows: p.rows, what: `${p.what} (optimality check)` }, limits).x;
+  // The LP runs over the feasible set cut by a box around x. For a convex problem that is still a
+  // certificate: if g'(y − x) ≥ 0 for every feasible y near x, then for any feasible z the point
+  // x + t(z − x) is feasible and near x for a small t, so g'(z − x) ≥ 0 too. The box keeps the LP
+  // bounded where the feasible set is not (max Sharpe's transformed set is a cone in k), on which
+  // HiGHS stopped with status 15 and max Sharpe threw SOLVER on feasible problems.
+  let reach = 1;
+  for (const v of x) reach = Math.max(reach, Math.abs(v));
+  const lower = p.lower.map((lo, j) => Math.max(lo, x[j]! - reach));
+  const upper = p.upper.map((hi, j) => Math.min(hi, x[j]! + reach));
+  const y = solveQpWith(highs, { c: g, lower, upper, rows: p.rows, what: `${p.what} (optimality check)` }, limits).x;
   let gap = 0;
   let size = 0;
   for (let j = 0; j < n; j++) {
