@@ -80,7 +80,7 @@ export class L2Service {
   readonly #portfolio: PortfolioOptions;
   /** The operator's construction settings (portfolio.configure), journaled in the engine database. */
   #settings: PortfolioSettingsDto;
-  /** Engine time of the last rebalance that was due (for the daily/weekly/monthly cadences). */
+  /** Engine time of the last rebalance that was due (for the daily/weekly/monthly cadences), journaled. */
   #lastRebalanceAt: number | null = null;
   readonly #lastRun = new Map<string, number>();
   /** The daily bars held per symbol and when the next can have closed. */
@@ -116,6 +116,7 @@ export class L2Service {
     const loaded = loadSettings(stores.portfolio?.load(), defaultSettings(this.#portfolio), (sym) => ctx.instruments.get(sym) !== undefined);
     if (loaded.refused !== null) log('warn', `saved portfolio settings refused (${loaded.refused}); using the defaults`);
     this.#settings = loaded.settings;
+    this.#lastRebalanceAt = stores.portfolio?.lastRebalanceAt() ?? null;
     // A cycle sees one instant: on the wall clock time moves while alphas run, and a signal must
     // carry the cycle's time (SignalCycle refuses one that does not).
     this.#view = createAlphaView(this.#history, { now: () => this.#pinned ?? ctx.clock.now() }, () => {
@@ -323,7 +324,11 @@ export class L2Service {
       ...(groups ? { groups } : {}),
     });
     const made = this.queue.propose(drafts, { dryRun });
-    if (!dryRun && plan.due) this.#lastRebalanceAt = this.#ctx.clock.now();
+    if (!dryRun && plan.due) {
+      this.#lastRebalanceAt = this.#ctx.clock.now();
+      // Journaled: after a restart a daily/weekly/monthly cadence is not due again in the same period.
+      this.#stores.portfolio?.saveLastRebalanceAt(this.#lastRebalanceAt);
+    }
     return { dryRun, batchId: made.batchId, due: plan.due, nav: plan.nav, turnover: plan.turnover, notes: plan.notes, warnings: plan.warnings, proposals: made.proposals };
   }
 
