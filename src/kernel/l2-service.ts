@@ -5,7 +5,7 @@ import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceD
 import { DomainError } from '../core/errors.ts';
 import { UNIT_DECIMALS } from '../risk/limits.ts';
 import type { DomainErrorCode } from '../core/errors.ts';
-import { SignalCycle } from '../signals/cycle.ts';
+import { cycleIdOf, SignalCycle } from '../signals/cycle.ts';
 import { SignalError } from '../signals/errors.ts';
 import type { CycleRecord } from '../signals/journal.ts';
 import { AlphaRegistry, defaultAlphaRegistry } from '../signals/registry.ts';
@@ -277,7 +277,10 @@ export class L2Service {
     const agg = this.#cycle.current();
     const settings = this.#settings;
     const options = this.#options();
-    const cycleId = this.#stores.signals.lastCycle()?.id ?? null;
+    // The newest cycle's id from its sequence number: decoding the whole cycle (its ~200 signals) to
+    // read the id cost more than the rest of target() on an auto-proposing minute cycle.
+    const lastSeq = this.#stores.signals.nextCycleSeq() - 1;
+    const cycleId = lastSeq >= 1 ? cycleIdOf(lastSeq) : null;
     const dynamicSizing = settings.sizing === 'dynamic';
     const build = (k: Construction): PortfolioTargetDto => computeTargets(this.#ctx, agg, this.#view, Math.max(0, drawdown), cycleId, options, k);
     const built = (c: Constructed | null): PortfolioTargetDto => build({ weights: c?.weights ?? null, dynamicSizing });
