@@ -3,12 +3,13 @@ import type { ReplaySpeed, ReplayStateDto } from '../../contract/api/replay.ts';
 import { SimClock, SimClockDriver } from '../../core/clock.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { LoadedMarket } from '../../marketdata/recording.ts';
-import { createEngine } from '../engine.ts';
 import type { Engine } from '../engine.ts';
-import type { Log } from '../parts.ts';
-import type { PmsLoopOptions } from '../../pms/loop.ts';
-import type { RiskControlOptions } from '../risk-control.ts';
 import { MarketConflater } from './conflate.ts';
+import { ActionLog, TapeTimes } from './action-log.ts';
+import { createReplayEngine } from './replay-engine.ts';
+import type { ReplaySessionOptions } from './replay-engine.ts';
+
+export type { ReplaySessionOptions } from './replay-engine.ts';
 
 /**
  * A replay: the live engine (L1, OMS, algos, PMS, the simulated venue) driven by a recorded market
@@ -24,34 +25,6 @@ import { MarketConflater } from './conflate.ts';
  * gives the same state, and seeking to a time gives the state of playing to it.
  */
 
-export interface ReplaySessionOptions {
-  market: LoadedMarket;
-  /** The file as the operator named it (shown in the status). */
-  file: string;
-  seed?: number;
-  speed?: ReplaySpeed;
-  /** Start here (epoch ms) instead of the first recorded trade; the recording before it plays at full speed. */
-  from?: number;
-  initialCash?: string;
-  risk?: RiskControlOptions;
-  pms?: PmsLoopOptions;
-  /** Median venue latency in ms (default 4). */
-  venueLatencyMs?: number;
-  log?: Log;
-  /** Wall clock for pacing (tests inject one); default performance.now. */
-  wallNow?: () => number;
-  /** Wall ms between two pacing steps (default 20). */
-  tickMs?: number;
-}
-
-/** Requests that only read: never re-applied on a rebuild. Everything else changes state and is. */
-const READ_ONLY = /\.(list|get|snapshot|candles|info|status|log|audit|preview|whatIf|stress|children|tca|metrics|routing)$/;
-
-interface Action {
-  at: number;
-  method: MethodName;
-  params: unknown;
-}
 
 type Listener = (type: string, payload: unknown) => void;
 type AnyHandler = (p: unknown) => unknown;
@@ -62,14 +35,6 @@ const MAX_SPEED_SLICE_MS = 25;
 const MAX_STEP_WALL_MS = 100;
 /** How often conflated market data reaches clients while playing, wall ms. */
 const FLUSH_EVERY_MS = 100;
-/**
- * The PMS cycle of a replay, every 10 s of SIMULATED time (live and paper: 2 s of wall time). At
- * full speed the 2 s cycle was a quarter of a replay's time: 1,800 cycles per simulated hour, most
- * on a book and marks that had not moved. The cadence is on the replay's clock, the same at every
- * speed, so a seek and a play to the same time still give the same state; the PMS buckets returns
- * and NAV by the minute, so a cycle every 10 s still sees every bucket. `pms.intervalMs` overrides.
- */
-const REPLAY_PMS_INTERVAL_MS = 10_000;
 /** How often a playing replay reports its position, wall ms. */
 const STATE_EVERY_MS = 250;
 
@@ -77,7 +42,7 @@ export class ReplaySession {
   readonly file: string;
   readonly market: LoadedMarket;
   private readonly o: ReplaySessionOptions;
-  private readonly times: Float64Array;
+  private readonly times: TapeTimes;
   private engine!: Engine;
   private clock!: SimClock;
   private driver!: SimClockDriver;
@@ -86,7 +51,7 @@ export class ReplaySession {
   private live = false;
   private readonly listeners = new Set<Listener>();
   private readonly conflater: MarketConflater;
-  private actions: Action[] = [];
+  private readonly actions = new ActionLog();
   private speed: ReplaySpeed;
   private playing = false;
   private generation = 0;
@@ -106,10 +71,7 @@ export class ReplaySession {
     this.market = o.market;
     this.speed = o.speed ?? '1';
     this.wallNow = o.wallNow ?? (() => performance.now());
-    const times = new Float64Array(o.market.events);
-    let k = 0;
-    for (const t of o.market.tapes) for (const tr of t.trades) times[k++] = tr.timestampMs;
-    this.times = times.sort();
+    this.times = new TapeTimes(o.market.tapes, o.market.events);
     this.conflater = new MarketConflater((type, payload) => {
       for (const l of this.listeners) l(type, payload);
     });
@@ -143,7 +105,7 @@ export class ReplaySession {
       out[name] = async (params: unknown) => {
         await this.idle;
         if (this.closed) throw new DomainError('REPLAY_NOT_LOADED', 'the replay was stopped');
-        if (!READ_ONLY.test(name)) this.actions.push({ at: this.clock.now(), method: name, params: structuredClone(params) });
+        this.actions.record(this.clock.now(), name, params);
         return (this.engine.handlers[name] as AnyHandler)(params);
       };
     }
@@ -175,7 +137,7 @@ export class ReplaySession {
       speed: this.speed,
       playing: this.playing,
       events: this.times.length,
-      played: this.playedAt(now),
+      played: this.times.playedAt(now),
       generation: this.generation,
       ended: now >= this.end,
     };
@@ -222,9 +184,9 @@ export class ReplaySession {
   /** Plays the next `n` recorded trades (and what the engine does meanwhile), then pauses. */
   step(n = 1): ReplayStateDto {
     this.pause();
-    const i = this.playedAt(this.clock.now());
+    const i = this.times.playedAt(this.clock.now());
     if (i >= this.times.length) return this.publishState();
-    const target = this.times[Math.min(this.times.length - 1, i + n - 1)]!;
+    const target = this.times.at(Math.min(this.times.length - 1, i + n - 1));
     // A few steps show every print; a long run of them is a jump like a seek.
     if (n > 1_000) this.runConflated(target);
     else this.runTo(target);
@@ -265,21 +227,7 @@ export class ReplaySession {
     const o = this.o;
     this.clock = new SimClock(this.start - 1);
     this.driver = new SimClockDriver(this.clock);
-    this.engine = createEngine({
-      mode: 'replay',
-      durability: 'memory',
-      clock: this.clock,
-      seed: o.seed ?? 42,
-      // Fixed: the same actions give the same order ids on every rebuild.
-      idPrefix: 'RPL',
-      warmUpMinutes: 0,
-      venueLatencyMs: o.venueLatencyMs,
-      market: { kind: 'tapes', tapes: this.market.tapes, currency: this.market.currency },
-      ...(o.initialCash !== undefined ? { initialCash: o.initialCash } : {}),
-      ...(o.risk ? { risk: o.risk } : {}),
-      pms: { intervalMs: REPLAY_PMS_INTERVAL_MS, ...o.pms },
-      log: o.log ?? (() => undefined),
-    });
+    this.engine = createReplayEngine(o, this.clock, this.market);
     await this.engine.start();
   }
 
@@ -308,10 +256,10 @@ export class ReplaySession {
     this.unfollow();
     await this.engine.stop();
     this.generation++;
-    this.actions = this.actions.filter((a) => a.at <= target);
+    const actions = this.actions.keepUntil(target);
     await this.build();
     const h = this.engine.handlers as unknown as Record<MethodName, AnyHandler>;
-    for (const a of this.actions) {
+    for (const a of actions) {
       this.runTo(a.at);
       try {
         await h[a.method](a.params);
@@ -333,17 +281,6 @@ export class ReplaySession {
     this.runTo(t);
     this.conflater.flush();
     this.conflater.active = was;
-  }
-
-  private playedAt(now: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.times[mid]! <= now) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   private schedule(): void {
