@@ -25,6 +25,8 @@ export interface ReplaySessionOptions {
   wallNow?: () => number;
   /** Wall ms between two pacing steps (default 20). */
   tickMs?: number;
+  /** Full-speed runs jump the kernel's tick over idle seconds (default true; false steps each, for tests). */
+  idleJumps?: boolean;
 }
 
 /**

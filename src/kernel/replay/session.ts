@@ -31,6 +31,12 @@ type AnyHandler = (p: unknown) => unknown;
 
 /** Wall ms one full-speed chunk may take before the event loop gets a turn (requests, sockets). */
 const MAX_SPEED_SLICE_MS = 25;
+/**
+ * Simulated ms run at a time at max speed, the wall clock checked between: each run goes to its end
+ * before a request gets a turn, so the kernel's tick may jump idle seconds inside it (a run bounded
+ * by a count of steps could stop inside a jump).
+ */
+const MAX_SPEED_CHUNK_MS = 600_000;
 /** The most wall time one paced step plays (see advancePaced). */
 const MAX_STEP_WALL_MS = 100;
 /** How often conflated market data reaches clients while playing, wall ms. */
@@ -227,6 +233,8 @@ export class ReplaySession {
     const o = this.o;
     this.clock = new SimClock(this.start - 1);
     this.driver = new SimClockDriver(this.clock);
+    // Full-speed runs let the kernel's tick jump idle seconds (same state as stepping each).
+    this.clock.jumps = o.idleJumps ?? true;
     this.engine = createReplayEngine(o, this.clock, this.market);
     await this.engine.start();
   }
@@ -317,13 +325,11 @@ export class ReplaySession {
     try {
       if (this.speed === 'max') {
         const until = this.wallNow() + MAX_SPEED_SLICE_MS;
-        // 2,000 steps at a time (not runToEnd(end), which would run to the end in one go), checking the wall clock between.
+        // Ten simulated minutes at a time (not runToEnd(end), which would run to the end in one go), checking the wall clock between.
         for (;;) {
-          if (this.clock.runSteps(this.end, 2_000) < 2_000) {
-            this.runTo(this.end);
-            break;
-          }
-          if (this.wallNow() >= until) break;
+          const to = Math.min(this.end, this.clock.now() + MAX_SPEED_CHUNK_MS);
+          this.runTo(to);
+          if (to >= this.end || this.wallNow() >= until) break;
         }
         this.lastWall = this.wallNow();
       } else {
