@@ -145,13 +145,20 @@ export class SimClock implements Clock {
   }
 
   advanceTo(target: number): void {
-    for (;;) {
-      this.dropCancelled();
-      const next = this.heap.peek();
-      if (!next || next.at > target) break;
-      this.heap.pop();
-      this.t = next.at;
-      next.fn();
+    // Timers it runs never jump, even when called from a timer of a run that allows it.
+    const outer = this.runUntil;
+    this.runUntil = Number.NEGATIVE_INFINITY;
+    try {
+      for (;;) {
+        this.dropCancelled();
+        const next = this.heap.peek();
+        if (!next || next.at > target) break;
+        this.heap.pop();
+        this.t = next.at;
+        next.fn();
+      }
+    } finally {
+      this.runUntil = outer;
     }
     if (target > this.t) this.t = target;
   }
@@ -219,12 +226,18 @@ export class SimClock implements Clock {
    */
   jumpTo(target: number): void {
     if (target > this.t) this.t = target;
-    for (;;) {
-      this.dropCancelled();
-      const next = this.heap.peek();
-      if (!next || next.at > this.t) break;
-      this.heap.pop();
-      next.fn();
+    const outer = this.runUntil;
+    this.runUntil = Number.NEGATIVE_INFINITY;
+    try {
+      for (;;) {
+        this.dropCancelled();
+        const next = this.heap.peek();
+        if (!next || next.at > this.t) break;
+        this.heap.pop();
+        next.fn();
+      }
+    } finally {
+      this.runUntil = outer;
     }
   }
 

@@ -37,6 +37,14 @@ describe('SimClock.jumpHorizon', () => {
     clock.schedule(300, () => seen.push(clock.jumpHorizon()));
     clock.runSteps(10_000, 5);
     expect(seen.at(-1)).toBe(300);
+    // advanceTo called from a timer of a run that allows jumps: what it runs does not jump.
+    const t = clock.now();
+    clock.schedule(t + 400, () => {
+      clock.schedule(t + 450, () => seen.push(clock.jumpHorizon()));
+      clock.advanceTo(t + 500);
+    });
+    new SimClockDriver(clock).runToEnd(t + 20_000);
+    expect(seen.at(-1)).toBe(t + 450);
   });
 
   it('when a run without a step limit is under way then the horizon is the next other timer or the run end, whichever comes first', () => {
