@@ -6,6 +6,7 @@ import type { LoadedMarket } from '../../marketdata/recording.ts';
 import type { Engine } from '../engine.ts';
 import { MarketConflater } from './conflate.ts';
 import { ActionLog, TapeTimes } from './action-log.ts';
+import { SliceRunner } from './slices.ts';
 import { createReplayEngine } from './replay-engine.ts';
 import type { ReplaySessionOptions } from './replay-engine.ts';
 
@@ -29,14 +30,6 @@ export type { ReplaySessionOptions } from './replay-engine.ts';
 type Listener = (type: string, payload: unknown) => void;
 type AnyHandler = (p: unknown) => unknown;
 
-/** Wall ms one full-speed chunk may take before the event loop gets a turn (requests, sockets). */
-const MAX_SPEED_SLICE_MS = 25;
-/**
- * Simulated ms run at a time at max speed, the wall clock checked between: each run goes to its end
- * before a request gets a turn, so the kernel's tick may jump idle seconds inside it (a run bounded
- * by a count of steps could stop inside a jump).
- */
-const MAX_SPEED_CHUNK_MS = 600_000;
 /** The most wall time one paced step plays (see advancePaced). */
 const MAX_STEP_WALL_MS = 100;
 /** How often conflated market data reaches clients while playing, wall ms. */
@@ -62,6 +55,12 @@ export class ReplaySession {
   private playing = false;
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+  /** Full-speed runs in slices of a few ms of work (max speed, seeks): requests get a turn between. */
+  private readonly runner: SliceRunner;
+  /** A seek is under way (sliced): stepping waits for it; play and pause set what follows it. */
+  private seeking = false;
+  private resumeAfterSeek = false;
   private lastWall = 0;
   private lastStateAt = 0;
   private lastFlush = 0;
@@ -78,6 +77,7 @@ export class ReplaySession {
     this.speed = o.speed ?? '1';
     this.wallNow = o.wallNow ?? (() => performance.now());
     this.times = new TapeTimes(o.market.tapes, o.market.events);
+    this.runner = new SliceRunner(() => this.clock, () => this.driver, this.wallNow);
     this.conflater = new MarketConflater((type, payload) => {
       for (const l of this.listeners) l(type, payload);
     });
@@ -91,7 +91,7 @@ export class ReplaySession {
     if (from < s.start || from > s.end) throw new DomainError('BAD_REQUEST', `--from ${new Date(from).toISOString()} is outside the recording (${new Date(s.start).toISOString()} .. ${new Date(s.end).toISOString()})`);
     s.attach();
     // Positioned just before the first trade: the first step, or play, prints it.
-    if (from > s.start) s.runConflated(from);
+    if (from > s.start) await s.runConflated(from);
     return s;
   }
 
@@ -154,7 +154,16 @@ export class ReplaySession {
     return this.clock.now();
   }
 
+  /** Slices run so far at full speed (max-speed play, seeks); tests count them. */
+  get slices(): number {
+    return this.runner.slices;
+  }
+
   play(): ReplayStateDto {
+    if (this.seeking) {
+      this.resumeAfterSeek = true;
+      return this.publishState();
+    }
     if (this.clock.now() >= this.end) return this.publishState();
     if (!this.playing) {
       this.playing = true;
@@ -166,6 +175,7 @@ export class ReplaySession {
   }
 
   pause(): ReplayStateDto {
+    this.resumeAfterSeek = false;
     if (this.playing) {
       this.advancePaced();
       this.stopLoop();
@@ -189,13 +199,18 @@ export class ReplaySession {
 
   /** Plays the next `n` recorded trades (and what the engine does meanwhile), then pauses. */
   step(n = 1): ReplayStateDto {
+    if (this.seeking) throw new DomainError('BAD_REQUEST', 'a seek is under way: step after it');
     this.pause();
     const i = this.times.playedAt(this.clock.now());
     if (i >= this.times.length) return this.publishState();
     const target = this.times.at(Math.min(this.times.length - 1, i + n - 1));
     // A few steps show every print; a long run of them is a jump like a seek.
-    if (n > 1_000) this.runConflated(target);
-    else this.runTo(target);
+    if (n > 1_000) {
+      this.conflater.active = true;
+      this.runTo(target);
+      this.conflater.flush();
+      this.conflater.active = false;
+    } else this.runTo(target);
     return this.publishState();
   }
 
@@ -204,14 +219,18 @@ export class ReplaySession {
     const target = Math.min(this.end, Math.max(this.start, time));
     const wasPlaying = this.playing;
     this.pause();
-    if (target >= this.clock.now()) {
-      this.runConflated(target);
-    } else {
-      const rebuilt = this.rebuild(target);
-      this.idle = rebuilt.catch(() => undefined);
-      await rebuilt;
+    this.resumeAfterSeek = wasPlaying;
+    this.seeking = true;
+    // Sliced (the event loop serves requests between slices); requests that change state wait for it.
+    const work = target >= this.clock.now() ? this.runConflated(target) : this.rebuild(target);
+    this.idle = work.catch(() => undefined);
+    try {
+      await work;
+    } finally {
+      this.seeking = false;
     }
-    if (wasPlaying && target < this.end) return this.play();
+    if (this.resumeAfterSeek && target < this.end) return this.play();
+    this.resumeAfterSeek = false;
     return this.publishState();
   }
 
@@ -268,14 +287,14 @@ export class ReplaySession {
     await this.build();
     const h = this.engine.handlers as unknown as Record<MethodName, AnyHandler>;
     for (const a of actions) {
-      this.runTo(a.at);
+      await this.runner.runTo(a.at);
       try {
         await h[a.method](a.params);
       } catch {
         // It failed the first time too (a refusal is an answer, not a change): nothing to re-apply.
       }
     }
-    this.runTo(target);
+    await this.runner.runTo(target);
     this.attach();
   }
 
@@ -283,23 +302,29 @@ export class ReplaySession {
     if (t > this.clock.now()) this.driver.runToEnd(t);
   }
 
-  private runConflated(t: number): void {
+  private async runConflated(t: number): Promise<void> {
     const was = this.conflater.active;
     this.conflater.active = true;
-    this.runTo(t);
-    this.conflater.flush();
-    this.conflater.active = was;
+    try {
+      await this.runner.runTo(t);
+    } finally {
+      this.conflater.flush();
+      this.conflater.active = was;
+    }
   }
 
   private schedule(): void {
-    const delay = this.speed === 'max' ? 0 : (this.o.tickMs ?? 20);
-    this.timer = setTimeout(() => this.loopStep(), delay);
+    // Max speed: the next slice right after pending I/O (a request is served between two slices).
+    if (this.speed === 'max') this.immediate = setImmediate(() => this.loopStep());
+    else this.timer = setTimeout(() => this.loopStep(), this.o.tickMs ?? 20);
   }
 
   private stopLoop(): void {
     this.playing = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     this.conflater.flush();
     this.conflater.active = false;
   }
@@ -321,16 +346,12 @@ export class ReplaySession {
 
   private loopStep(): void {
     this.timer = undefined;
+    this.immediate = undefined;
     if (!this.playing) return;
     try {
       if (this.speed === 'max') {
-        const until = this.wallNow() + MAX_SPEED_SLICE_MS;
-        // Ten simulated minutes at a time (not runToEnd(end), which would run to the end in one go), checking the wall clock between.
-        for (;;) {
-          const to = Math.min(this.end, this.clock.now() + MAX_SPEED_CHUNK_MS);
-          this.runTo(to);
-          if (to >= this.end || this.wallNow() >= until) break;
-        }
+        // One slice (a few ms of work), not runToEnd(end), which would run to the end in one go.
+        this.runner.slice(this.end);
         this.lastWall = this.wallNow();
       } else {
         this.advancePaced();
