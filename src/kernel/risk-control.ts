@@ -266,6 +266,26 @@ export class RiskControl {
     this.service.tick(now);
   }
 
+  /**
+   * The kernel's idle jump (periodic-tick.ts): after tick() at `now`, ticks in idle seconds (the
+   * same equity, marks, volatility and venue state) before this time only note the time, which the
+   * next real tick notes again, and feed the volatility baseline (`idle`).
+   */
+  quietUntil(now: number): number {
+    return this.service.quietUntil(now);
+  }
+
+  /** What `n` idle ticks add: the same short-term volatility, n more times, to each baseline. */
+  idle(n: number): void {
+    for (const s of this.d.symbols()) {
+      const v = this.d.market.shortTermVol(s);
+      const samples = this.volSamples.get(s);
+      if (!(v > 0) || samples === undefined) continue;
+      for (let i = 0; i < n; i++) samples.push(v);
+      if (samples.count >= VOL_MIN_BASELINE_SAMPLES) this.volBaseline.set(s, samples.mean());
+    }
+  }
+
   private onStateChanged(t: StateTransition): void {
     this.d.log(t.to === 'ACTIVE' ? 'info' : 'warn', `trading state ${t.from} → ${t.to} (${t.cause.code}: ${t.cause.message})`);
     this.d.publish.state(this.stateDto());
