@@ -62,12 +62,63 @@ export class ExactSum {
   }
 }
 
+/**
+ * 2^k such that the sum of any n + 1 values of `x` splits exactly into two double sums: of each
+ * value's part on the 2^k grid, hi = floor(v / 2^k)·2^k, and of its rest lo = v - hi in [0, 2^k);
+ * 0 when no such k exists (then ExactSum). Every value is a finite double in [2^e, 2^(E+1)) with
+ * e = emin, E = emax, so a multiple of u = 2^(e-52); with 2^c ≥ n + 1 and k = E + 1 + c - 53, the hi
+ * sums are multiples of 2^k below 2^(53+k) and the lo sums multiples of u below 2^(53)·u when
+ * 2c + E - e ≤ 53: both exact, and one IEEE addition of the two exact sums is the correctly rounded
+ * window sum, which is what ExactSum.value() (fsum) gives. Prices span a few binades, so windows up to
+ * 2^20 bars qualify; an exact sum of partials per bar was a tenth of a daily-bar run.
+ */
+export function windowScale(x: ArrayLike<number>, n: number): number {
+  let min = Infinity;
+  let max = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    // Positive and finite only (NaN fails both): zeros, signs and non-finite sums go to ExactSum.
+    if (!(v > 0 && v < Infinity)) return 0;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!(min >= 2 ** -500 && max <= 2 ** 500)) return 0;
+  // One binade of slack each way: log2 may round across a power of two.
+  const e = Math.floor(Math.log2(min)) - 1;
+  const E = Math.floor(Math.log2(max)) + 1;
+  let c = 0;
+  while (2 ** c < n + 1) c++;
+  if (2 * c + E - e > 53) return 0;
+  return 2 ** (E + 1 + c - 53);
+}
+
 /** SMA(n) = fsum(last n) / n, first valid at index n-1 (NaN before), as backtrader computes it. */
 export function sma(x: ArrayLike<number>, n: number): Float64Array {
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`SMA period must be an integer ≥ 1, got ${n}`);
   const out = new Float64Array(x.length).fill(NaN);
   if (n === 1) {
     for (let i = 0; i < x.length; i++) out[i] = x[i]!;
+    return out;
+  }
+  const scale = windowScale(x, n);
+  if (scale > 0) {
+    // The two exact sums live in a Float64Array: as double locals they were boxed on each update
+    // before the loop is optimised (this runs once per run).
+    const inv = 1 / scale;
+    const st = new Float64Array(2);
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      const h = Math.floor(v * inv) * scale;
+      st[0] = st[0]! + h;
+      st[1] = st[1]! + (v - h);
+      if (i >= n) {
+        const w = x[i - n]!;
+        const hw = Math.floor(w * inv) * scale;
+        st[0] = st[0]! - hw;
+        st[1] = st[1]! - (w - hw);
+      }
+      if (i >= n - 1) out[i] = (st[0]! + st[1]!) / n;
+    }
     return out;
   }
   const sum = new ExactSum();
@@ -126,6 +177,43 @@ export function smaCrossOver(x: ArrayLike<number>, fast: number, slow: number): 
   const b = sma(x, slow);
   const n = x.length;
   const out = new Int8Array(n);
+  const scale = windowScale(x, fast);
+  if (scale === 0) return crossOverExact(x, fast, b, out);
+  const inv = 1 / scale;
+  // The fast window's two exact sums (see windowScale), in a Float64Array as in sma.
+  const st = new Float64Array(2);
+  // nzd's sign as in crossOver (2: unset or NaN).
+  let sign = 2;
+  for (let t = 0; t < n; t++) {
+    const v = x[t]!;
+    const h = Math.floor(v * inv) * scale;
+    st[0] = st[0]! + h;
+    st[1] = st[1]! + (v - h);
+    if (t >= fast) {
+      const w = x[t - fast]!;
+      const hw = Math.floor(w * inv) * scale;
+      st[0] = st[0]! - hw;
+      st[1] = st[1]! - (w - hw);
+    }
+    if (t < fast - 1) continue;
+    const at = (st[0]! + st[1]!) / fast;
+    const bt = b[t]!;
+    if (Number.isNaN(at) || Number.isNaN(bt)) continue;
+    const d = at - bt;
+    if (sign !== 2) {
+      if (sign < 0 && at > bt) out[t] = 1;
+      else if (sign > 0 && at < bt) out[t] = -1;
+      if (d !== 0) sign = d > 0 ? 1 : d < 0 ? -1 : 2;
+    } else {
+      sign = d > 0 ? 1 : d < 0 ? -1 : d === 0 ? 0 : 2;
+    }
+  }
+  return out;
+}
+
+/** smaCrossOver's loop with the fast window summed by ExactSum: any series (zeros, signs, NaN, infinities). */
+function crossOverExact(x: ArrayLike<number>, fast: number, b: Float64Array, out: Int8Array): Int8Array {
+  const n = x.length;
   const fs = new ExactSum();
   // nzd's sign as in crossOver (2: unset or NaN).
   let sign = 2;
