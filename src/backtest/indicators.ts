@@ -73,15 +73,10 @@ export class ExactSum {
  * 2^20 bars qualify; an exact sum of partials per bar was a tenth of a daily-bar run.
  */
 export function windowScale(x: ArrayLike<number>, n: number): number {
-  let min = Infinity;
-  let max = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    // Positive and finite only (NaN fails both): zeros, signs and non-finite sums go to ExactSum.
-    if (!(v > 0 && v < Infinity)) return 0;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const mm = new Float64Array(2);
+  if (!positiveRange(x, mm)) return 0;
+  const min = mm[0]!;
+  const max = mm[1]!;
   if (!(min >= 2 ** -500 && max <= 2 ** 500)) return 0;
   // One binade of slack each way: log2 may round across a power of two.
   const e = Math.floor(Math.log2(min)) - 1;
@@ -90,6 +85,24 @@ export function windowScale(x: ArrayLike<number>, n: number): number {
   while (2 ** c < n + 1) c++;
   if (2 * c + E - e > 53) return 0;
   return 2 ** (E + 1 + c - 53);
+}
+
+/**
+ * The least and greatest value into mm[0], mm[1]; false at the first value that is not positive and
+ * finite. Its own function with a plain return after the loop: code V8 compiles inside a once-a-run
+ * loop knows nothing yet of what follows it, and deoptimised there.
+ */
+function positiveRange(x: ArrayLike<number>, mm: Float64Array): boolean {
+  mm[0] = Infinity;
+  mm[1] = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    // Positive and finite only (NaN fails both): zeros, signs and non-finite sums go to ExactSum.
+    if (!(v > 0 && v < Infinity)) return false;
+    if (v < mm[0]!) mm[0] = v;
+    if (v > mm[1]!) mm[1] = v;
+  }
+  return x.length > 0;
 }
 
 /** SMA(n) = fsum(last n) / n, first valid at index n-1 (NaN before), as backtrader computes it. */
