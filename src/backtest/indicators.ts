@@ -174,27 +174,36 @@ export function crossOver(a: ArrayLike<number>, b: ArrayLike<number>): Int8Array
 }
 
 /**
- * crossOver(sma(x, fast), sma(x, slow)) with one SMA series instead of two: the fast average is
- * computed as sma computes it (the exact window sum over n, NaN before index n-1) and fed at once
- * to crossOver's rule. A 1M-bar run allocates (and fills with NaN) one 8 MB array, not two; the
- * answer is the same array, bit for bit.
+ * crossOver(sma(x, fast), sma(x, slow)) without the SMA series: on a positive series both window
+ * sums stream into crossOver's rule in one loop (two plain sums each, see windowScale), so a 1M-bar
+ * run allocates no 8 MB average and fills none with NaN; otherwise the slower average is written as
+ * sma writes it and the faster one streams from an ExactSum. The answer is the same array, bit for bit.
  */
 export function smaCrossOver(x: ArrayLike<number>, fast: number, slow: number): Int8Array {
   if (!(Number.isInteger(fast) && fast >= 1)) throw new RangeError(`SMA period must be an integer ≥ 1, got ${fast}`);
   if (!(Number.isInteger(slow) && slow >= 1)) throw new RangeError(`SMA period must be an integer ≥ 1, got ${slow}`);
   // A period of 1 is the input itself (backtrader's CrossOver(close, SMA)): rare, composed as defined.
   if (fast === 1 || slow === 1) return crossOver(sma(x, fast), sma(x, slow));
-  // The slower average as sma writes it; the other one streams into crossOver's rule. One loop per
-  // average keeps each running sum's add inlined in its loop (two sums in one loop were called, and
-  // every double argument boxed).
-  const b = sma(x, slow);
+  const out = new Int8Array(x.length);
+  // One scale serves both windows: chosen for the longer one, it keeps the shorter one's sums exact
+  // too, and any 2^k that does gives the same correctly rounded window sum.
+  const scale = windowScale(x, Math.max(fast, slow));
+  if (scale === 0) return crossOverExact(x, fast, sma(x, slow), out);
+  crossOverSplit(x, fast, slow, scale, out);
+  return out;
+}
+
+/**
+ * smaCrossOver's loop on two plain sums per window (0-1 the fast window's, 2-3 the slow one's, in a
+ * Float64Array: double locals were boxed before the loop is optimised). Its own function, ending in
+ * a plain return (see seriesStats in metrics.ts). Both averages exist from index max(fast, slow) - 1,
+ * where crossOver's rule starts (before it one of them was NaN); on a positive series neither is NaN.
+ */
+function crossOverSplit(x: ArrayLike<number>, fast: number, slow: number, scale: number, out: Int8Array): void {
   const n = x.length;
-  const out = new Int8Array(n);
-  const scale = windowScale(x, fast);
-  if (scale === 0) return crossOverExact(x, fast, b, out);
   const inv = 1 / scale;
-  // The fast window's two exact sums (see windowScale), in a Float64Array as in sma.
-  const st = new Float64Array(2);
+  const st = new Float64Array(4);
+  const first = Math.max(fast, slow) - 1;
   // nzd's sign as in crossOver (2: unset or NaN).
   let sign = 2;
   for (let t = 0; t < n; t++) {
@@ -202,16 +211,23 @@ export function smaCrossOver(x: ArrayLike<number>, fast: number, slow: number): 
     const h = Math.floor(v * inv) * scale;
     st[0] = st[0]! + h;
     st[1] = st[1]! + (v - h);
+    st[2] = st[2]! + h;
+    st[3] = st[3]! + (v - h);
     if (t >= fast) {
       const w = x[t - fast]!;
       const hw = Math.floor(w * inv) * scale;
       st[0] = st[0]! - hw;
       st[1] = st[1]! - (w - hw);
     }
-    if (t < fast - 1) continue;
+    if (t >= slow) {
+      const w = x[t - slow]!;
+      const hw = Math.floor(w * inv) * scale;
+      st[2] = st[2]! - hw;
+      st[3] = st[3]! - (w - hw);
+    }
+    if (t < first) continue;
     const at = (st[0]! + st[1]!) / fast;
-    const bt = b[t]!;
-    if (Number.isNaN(at) || Number.isNaN(bt)) continue;
+    const bt = (st[2]! + st[3]!) / slow;
     const d = at - bt;
     if (sign !== 2) {
       if (sign < 0 && at > bt) out[t] = 1;
@@ -221,7 +237,6 @@ export function smaCrossOver(x: ArrayLike<number>, fast: number, slow: number): 
       sign = d > 0 ? 1 : d < 0 ? -1 : d === 0 ? 0 : 2;
     }
   }
-  return out;
 }
 
 /** smaCrossOver's loop with the fast window summed by ExactSum: any series (zeros, signs, NaN, infinities). */
