@@ -373,7 +373,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       watchdog?.start();
       l2.start();
       clockFeed.start();
-      periodic = clock.schedule(clock.now() + TICK_MS, tickPeriodic);
+      if (parts.tick !== 'off') periodic = clock.schedule(clock.now() + TICK_MS, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
     async stop() {
