@@ -104,9 +104,9 @@ export class Oms {
     this.open.refresh(o);
   }
 
-  /** The symbol's open orders holding a trigger (working-sums.ts); live, read in place. */
-  openHeldOf(symbol: string): Iterable<Order> {
-    return this.open.heldOf(symbol);
+  /** openValuesOf(symbol) narrowed to algo parents and held triggers (worksChildren), same order; live, read in place. */
+  openParentsOf(symbol: string): Iterable<Order> {
+    return this.open.parentsOf(symbol);
   }
 
   /** One symbol's working direct orders and children, summed (working-sums.ts); live, read in place. */

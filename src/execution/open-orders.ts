@@ -3,15 +3,15 @@ import type { InstrumentRegistry } from '../core/instrument.ts';
 import type { Order } from '../core/order.ts';
 import { ReservedCash, scanReservedCash } from './reserved-cash.ts';
 import type { ReserveFacts } from './reserved-cash.ts';
-import { HeldTriggers, WorkingSumsIndex } from './working-sums.ts';
+import { OpenParents, WorkingSumsIndex } from './working-sums.ts';
 import type { WorkingSums } from './working-sums.ts';
 
 const NO_ORDERS: readonly Order[] = Object.freeze([]);
 
 /**
  * The OMS's working orders and the running figures kept over them: the open set, its per-symbol
- * and per-parent indexes, the cash working buys reserve, L1's working-order sums and the orders
- * holding a trigger. The OMS decides when an order opens, changes and closes (oms.ts); this keeps
+ * and per-parent indexes, the cash working buys reserve, L1's working-order sums and the open algo
+ * parents and held triggers. The OMS decides when an order opens, changes and closes (oms.ts); this keeps
  * every index in step with those three calls, so readers (L1, the algos, the trigger book) get
  * their answer without walking every working order.
  */
@@ -25,8 +25,8 @@ export class OpenOrders {
   private readonly reserved: ReservedCash;
   /** L1's working-order sums per symbol, kept beside the reserved cash (same refresh points). */
   private readonly working = new WorkingSumsIndex();
-  /** Open orders with a trigger per symbol (the trigger book's market check), kept the same way. */
-  private readonly held = new HeldTriggers();
+  /** Open algo parents and held triggers per symbol (L1's parent views, the trigger book's market check), kept the same way. */
+  private readonly parents = new OpenParents();
   private readonly instruments: InstrumentRegistry;
   private readonly facts: ReserveFacts;
 
@@ -60,7 +60,7 @@ export class OpenOrders {
     this.byId.delete(o.id);
     this.reserved.drop(o.id);
     this.working.drop(o.id);
-    this.held.drop(o);
+    this.parents.drop(o);
     // An emptied symbol keeps its map (symbols are the instruments'): no new Map per order.
     this.bySymbol.get(o.symbol)?.delete(o.id);
     if (o.parentId !== null) this.childrenOf.get(o.parentId)?.delete(o.id);
@@ -71,14 +71,14 @@ export class OpenOrders {
     const open = this.byId.has(o.id);
     this.reserved.refresh(o, open);
     this.working.refresh(o, open);
-    this.held.refresh(o, open);
+    this.parents.refresh(o, open);
   }
 
   /** Recovery sets orders up outside the paths that keep the figures: read them afresh. */
   rebuild(): void {
     this.reserved.clear();
     this.working.clear();
-    this.held.clear();
+    this.parents.clear();
     for (const o of this.byId.values()) this.refresh(o);
   }
 
@@ -112,9 +112,9 @@ export class OpenOrders {
     return out;
   }
 
-  /** The symbol's open orders holding a trigger (working-sums.ts); live, read in place. */
-  heldOf(symbol: string): Iterable<Order> {
-    return this.held.of(symbol);
+  /** The symbol's open algo parents and held triggers, in the order they opened (working-sums.ts); live, read in place. */
+  parentsOf(symbol: string): Iterable<Order> {
+    return this.parents.of(symbol);
   }
 
   /** One symbol's working direct orders and children, summed (working-sums.ts); live, read in place. */

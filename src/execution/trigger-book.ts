@@ -59,8 +59,8 @@ export class TriggerBook {
   }
 
   private anyWaiting(symbol: string): boolean {
-    // The OMS's open orders with a trigger (few, usually none), not every open order of the symbol.
-    for (const o of this.d.oms.openHeldOf(symbol)) if (o.trigger !== null && o.trigger.triggeredAt === null) return true;
+    // The OMS's open parents and held triggers (few, usually none), not every open order of the symbol.
+    for (const o of this.d.oms.openParentsOf(symbol)) if (o.trigger !== null && o.trigger.triggeredAt === null) return true;
     return false;
   }
 

@@ -112,21 +112,21 @@ export class WorkingSumsIndex {
   }
 }
 
-const NO_HELD: ReadonlySet<Order> = new Set();
+const NO_PARENTS: ReadonlySet<Order> = new Set();
 
 /**
- * The open orders holding a trigger (stops, trailing stops, bracket exits), per symbol: the trigger
- * book looks at every book and trade of a symbol for a waiting trigger, and walking all the
- * symbol's open orders for it made each market event O(working orders). Refreshed where
- * WorkingSumsIndex is; an order's trigger is set before the OMS first tracks it and only replaced
- * (never removed) while it is open, and a refresh too many is harmless.
+ * The open orders Strata works itself (algo parents and held triggers: worksChildren), per symbol,
+ * in the order they opened. L1 reads one symbol's parents on every check of it and the trigger
+ * book looks for a waiting trigger on every book and trade of it; walking all the symbol's open
+ * orders for those few made each O(working orders). Refreshed where WorkingSumsIndex is; an order's
+ * algo or trigger is set before the OMS first tracks it, and a refresh too many is harmless.
  */
-export class HeldTriggers {
+export class OpenParents {
   private readonly bySymbol = new Map<string, Set<Order>>();
 
   refresh(o: Order, open: boolean): void {
     let set = this.bySymbol.get(o.symbol);
-    if (open && o.trigger !== null) {
+    if (open && worksChildren(o)) {
       if (!set) this.bySymbol.set(o.symbol, (set = new Set()));
       set.add(o);
     } else set?.delete(o);
@@ -140,8 +140,8 @@ export class HeldTriggers {
     this.bySymbol.clear();
   }
 
-  /** The symbol's open orders with a trigger, in the order the OMS first tracked them; live, read in place. */
+  /** The symbol's open parents and held triggers, in the order the OMS first tracked them; live, read in place. */
   of(symbol: string): ReadonlySet<Order> {
-    return this.bySymbol.get(symbol) ?? NO_HELD;
+    return this.bySymbol.get(symbol) ?? NO_PARENTS;
   }
 }

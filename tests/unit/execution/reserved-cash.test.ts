@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Oms } from '../../../src/execution/oms.ts';
 import { scanWorkingUnits } from '../../../src/execution/reserved-cash.ts';
 import { scanWorkingSums } from '../../../src/execution/working-sums.ts';
-import { workingOrderViews } from '../../../src/kernel/exposure-views.ts';
+import { algoParentViews, workingOrderViews } from '../../../src/kernel/exposure-views.ts';
 import type { ReserveFacts } from '../../../src/execution/reserved-cash.ts';
 import { worksChildren } from '../../../src/core/order.ts';
 import { omsHarness } from '../../fixtures/engine/oms-harness.ts';
@@ -30,9 +30,10 @@ function expectRunningEqualsScan(oms: Oms): void {
     const views = workingOrderViews(oms.openOrdersOf(symbol));
     expect(scan.count).toBe(views.length);
     expect(scan.buyUnits + scan.sellUnits).toBe(views.reduce((a, v) => a + v.remainingUnits, 0n));
-    // The open orders holding a trigger (the trigger book's market check), against the symbol's open orders.
-    const held = [...oms.openHeldOf(symbol)].map((o) => o.id).sort();
-    expect(held).toEqual(oms.openOrdersOf(symbol).filter((o) => o.trigger !== null).map((o) => o.id).sort());
+    // The open parents and held triggers (L1's parent views, the trigger book's market check): the
+    // symbol's open orders that work children, in the same order, and the same views from them.
+    expect([...oms.openParentsOf(symbol)]).toEqual(oms.openOrdersOf(symbol).filter((o) => worksChildren(o)));
+    expect(algoParentViews(oms.openParentsOf(symbol), oms)).toEqual(algoParentViews(oms.openOrdersOf(symbol), oms));
     for (const side of ['buy', 'sell'] as const) {
       for (const except of [undefined, 'T-NOPE', ...oms.openOrders().map((o) => o.id)]) {
         const scan = scanWorkingUnits(oms.openOrdersOf(symbol), side, except ? oms.get(except) : undefined, except ?? null, facts);
