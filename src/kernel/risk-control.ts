@@ -119,7 +119,8 @@ export class RiskControl {
         positions: (s) => this.positionsOf(s),
         // The OMS's own per-symbol index, read in place (no copy): the views are built synchronously.
         workingOrders: (s) => workingOrderViews(this.d.oms().openValuesOf(s)),
-        algoParents: (s) => algoParentViews(this.d.oms().openValuesOf(s), this.d.oms()),
+        algoParents: (s) => algoParentViews(this.d.oms().openParentsOf(s), this.d.oms()),
+        workingSums: (s) => this.d.oms().workingSumsOf(s),
       };
     }
     const market: RiskMarketPort = {
