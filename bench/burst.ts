@@ -6,13 +6,14 @@
  * acknowledged ones, and the p50/p99 acknowledgement time. Three in four orders rest far from the
  * market, one in four is a small market buy. Bounded: a temp data dir, at most 30 s of waiting.
  *
- * `node bench/burst.ts --ack [--orders 1000] [--clients 4] [--in-flight 64] [--runs 5] [--profile]`:
+ * `node bench/burst.ts --ack [--orders 1000] [--clients 4] [--in-flight 64] [--runs 5] [--warm N] [--profile]`:
  * issue 9's burst against the real host, measured from outside: resting limit orders from C clients
  * that follow their order events, N in flight in total, a fresh `strata serve` (`full` durability,
  * group commit) per run. Per run: acknowledged orders/s, p50/p99 reply time, and CPU per order of the
  * server process (every thread, and its event loop's thread) and of the clients (this process),
  * so a loaded machine or hungry clients cannot pass for the server's cost. `--profile` samples
  * the server's last run with V8's profiler and prints its self time by module and by function.
+ * `--warm N`: N orders placed and cancelled first on the same server (a server that has run a while).
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,55 +125,72 @@ interface AckRun {
   serverMs: number;
   serverMainMs: number;
   clientMs: number;
+  /** The server's other threads, CPU ms per order by thread name. */
+  threads: string;
 }
 
 async function ackBursts(): Promise<void> {
   const runs = arg('runs', 5);
   const inFlight = arg('in-flight', 64);
   const profile = process.argv.includes('--profile');
+  const warm = arg('warm', 0);
   const out: AckRun[] = [];
   for (let r = 0; r < runs; r++) {
     const last = r === runs - 1;
-    const run = await ackBurst(inFlight, profile && last);
+    const run = await ackBurst(inFlight, warm, profile && last);
     out.push(run);
     console.log(
       `run ${r + 1}: ${run.ordersPerSecond.toFixed(0)} orders/s, p50 ${run.p50ms.toFixed(1)} ms, p99 ${run.p99ms.toFixed(1)} ms; ` +
-        `CPU per order: server ${run.serverMs.toFixed(3)} ms (event loop ${run.serverMainMs.toFixed(3)}), clients ${run.clientMs.toFixed(3)} ms`,
+        `CPU per order: server ${run.serverMs.toFixed(3)} ms (event loop ${run.serverMainMs.toFixed(3)}; other threads ${run.threads}), clients ${run.clientMs.toFixed(3)} ms`,
     );
   }
   const med = (f: (x: AckRun) => number) => percentile(out.map(f), 50);
   console.log(
-    `median of ${runs} (${ORDERS} limit orders, ${CLIENTS} clients, ${inFlight} in flight, full durability, group commit): ` +
+    `median of ${runs} (${ORDERS} limit orders, ${CLIENTS} clients, ${inFlight} in flight, full durability, group commit${warm > 0 ? `, after ${warm} warm-up orders` : ''}): ` +
       `${med((x) => x.ordersPerSecond).toFixed(0)} orders/s, p50 ${med((x) => x.p50ms).toFixed(1)} ms, p99 ${med((x) => x.p99ms).toFixed(1)} ms; ` +
       `CPU per order: server ${med((x) => x.serverMs).toFixed(3)} ms (event loop ${med((x) => x.serverMainMs).toFixed(3)}), clients ${med((x) => x.clientMs).toFixed(3)} ms`,
   );
 }
 
-async function ackBurst(inFlight: number, profile: boolean): Promise<AckRun> {
+async function ackBurst(inFlight: number, warm: number, profile: boolean): Promise<AckRun> {
   const engine = await startServeChild('burst-ack', [], RISK_FILES, { inspect: profile });
   try {
     const admin = createClient(await connectWs(`${engine.url}&events=`), { timeoutMs: 30_000 });
     await admin.call('risk.limits.set', { name: 'max_orders_per_minute', hard: '1000000', soft: 'none', reason: 'burst benchmark' });
     await admin.call('risk.limits.set', { name: 'max_orders_per_hour', hard: '1000000', soft: 'none', reason: 'burst benchmark' });
     const snap = await admin.call('market.snapshot', { symbol: 'BTC/USDT' });
-    admin.close();
     // Far below the market: every order rests, so the figure is acknowledgement, not matching.
     const price = Math.floor((snap.quote.bid ?? snap.quote.last ?? 50_000) * 0.5);
-    const clients = await connectBurstClients({
+    const plan = (orders: number) => ({
       url: `${engine.url}&events=${encodeURIComponent(ORDER_EVENTS)}`,
       clients: CLIENTS,
-      per: Math.ceil(ORDERS / CLIENTS),
+      per: Math.ceil(orders / CLIENTS),
       perInFlight: Math.max(1, Math.floor(inFlight / CLIENTS)),
       price,
       symbol: 'BTC/USDT',
       qty: '0.001',
     });
+    if (warm > 0) {
+      // A server that has run a while: V8 has compiled the order path (its compiler threads cost
+      // as much CPU as GC in a first burst). The warm-up's orders are cancelled, so the measured
+      // burst starts with no order resting, as a fresh server does.
+      const w = await connectBurstClients(plan(warm));
+      await w.run();
+      w.close();
+      await admin.call('orders.cancelAll', {});
+    }
+    admin.close();
+    const clients = await connectBurstClients(plan(ORDERS));
     const cpu0 = engine.cpuMs();
+    const threads0 = engine.threadCpuMs();
     const measured = profile ? await engine.cpuProfile(() => clients.run()) : { result: await clients.run(), profile: undefined };
     const cpu1 = engine.cpuMs();
+    const threads1 = engine.threadCpuMs();
     clients.close();
     const { latencies, elapsedMs, cpuMs } = measured.result;
     const n = latencies.length;
+    const others = [...threads1].filter(([name]) => name !== 'main').map(([name, ms]) => [name, (ms - (threads0.get(name) ?? 0)) / n] as const);
+    const threads = others.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${ms.toFixed(3)}`);
     if (measured.profile) {
       const file = join(tmpdir(), `strata-burst-${engine.child.pid}.cpuprofile`);
       writeFileSync(file, JSON.stringify(measured.profile));
@@ -186,6 +204,7 @@ async function ackBurst(inFlight: number, profile: boolean): Promise<AckRun> {
       serverMs: (cpu1.process - cpu0.process) / n,
       serverMainMs: (cpu1.main - cpu0.main) / n,
       clientMs: (cpuMs ?? Number.NaN) / n,
+      threads: threads.join(', ') || 'none',
     };
   } finally {
     await engine.stop();

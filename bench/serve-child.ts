@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -30,6 +30,8 @@ export interface ServeChild {
    * thread (the WAL syncs on libuv's pool, V8's GC helpers), `main` the event loop's thread alone.
    */
   cpuMs(): { process: number; main: number };
+  /** CPU time so far per thread name (libuv's pool, V8's workers, ...), ms, summed over threads of one name. */
+  threadCpuMs(): Map<string, number>;
   /**
    * Runs `during` under V8's sampling profiler in the engine (only with `{ inspect: true }`) and
    * returns the profile (the `.cpuprofile` JSON): the server's own cost, without its clients'.
@@ -81,6 +83,18 @@ export async function startServeChild(tag: string, extra: string[] = [], files: 
       return inspectHeapAfterGc(m[1]!);
     },
     cpuMs: () => ({ process: statCpuMs(`/proc/${pid}/stat`), main: statCpuMs(`/proc/${pid}/task/${pid}/stat`) }),
+    threadCpuMs() {
+      const out = new Map<string, number>();
+      try {
+        for (const tid of readdirSync(`/proc/${pid}/task`)) {
+          const name = tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+          out.set(name, (out.get(name) ?? 0) + statCpuMs(`/proc/${pid}/task/${tid}/stat`));
+        }
+      } catch {
+        /* a thread ended between the listing and its read, or no /proc */
+      }
+      return out;
+    },
     async cpuProfile(during) {
       const m = /Debugger listening on (ws:\/\/\S+)/.exec(out);
       if (!m) throw new Error('cpuProfile needs startServeChild(..., { inspect: true })');
