@@ -35,7 +35,9 @@ interface Job {
   kind: BacktestProgressDto['kind'];
 }
 
-/** The recorded trade tape the repository ships with its demo (a serving host from a checkout has it). */
+/** The file name of the recorded trade tape the product ships with its demo (assets/demo; packaged, resources/demo). */
+export const DEMO_TAPE_FILE = 'binance_XRPETH_trades_20191011-13.csv';
+/** The demo tape in a checkout (a serving host from a checkout has it). A literal URL: bundlers read these statically. */
 export const DEMO_TAPE = fileURLToPath(new URL('../../assets/demo/binance_XRPETH_trades_20191011-13.csv', import.meta.url));
 
 export class BacktestService {
