@@ -23,7 +23,7 @@ export async function runL3Command(
   ctx: CliContext,
   dir: string,
 ): Promise<void> {
-  const [{ basename }, { symbolFromFileName }, { runL3Spec }, { strategyDef }, { sizingArg }, { resultHashOf }, { ENGINE_VERSION }] = await Promise.all([
+  const [{ basename }, { symbolFromFileName }, { alignedFrom, runL3Spec }, { strategyDef }, { sizingArg }, { resultHashOf }, { ENGINE_VERSION }] = await Promise.all([
     import('node:path'),
     import('../marketdata/recording.ts'),
     import('../kernel/backtest-l3.ts'),
@@ -47,7 +47,8 @@ export async function runL3Command(
     sizing: sizingArg(o.sizing),
     haircutBps: 0,
     urgency: o.urgency ?? 'immediate',
-    ...(o.from !== undefined ? { fromMs: o.from } : {}),
+    // On the bar boundary, as every other level on a tape starts (tapeLevelSpec) and the kept spec says so.
+    ...alignedFrom(o.from, barMs),
     ...(o.to !== undefined ? { toMs: o.to } : {}),
     seed: o.seed,
     instrument: symbol,
@@ -99,12 +100,12 @@ export async function tapeLevelSpec(
   tape: TradeTape,
   o: { bar: string; symbol?: string; urgency?: Urgency; latencyMs?: number },
 ): Promise<{ spec: RunSpec; bars: BarSeries }> {
-  const [{ basename }, { symbolFromFileName }, { l3Bars, tapeRows }] = await Promise.all([import('node:path'), import('../marketdata/recording.ts'), import('../kernel/backtest-l3.ts')]);
+  const [{ basename }, { symbolFromFileName }, { alignedFrom, l3Bars, tapeRows }] = await Promise.all([import('node:path'), import('../marketdata/recording.ts'), import('../kernel/backtest-l3.ts')]);
   const symbol = o.symbol ?? symbolFromFileName(info.name) ?? symbolFromFileName(basename(info.source));
   if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${info.name} from its name; give --symbol BASE/QUOTE`);
   const barMs = barArg(o.bar);
-  // Aligned to a bar boundary, as backtest.run does (alignedFrom): every level then sees the same first bar.
-  const out: RunSpec = { ...spec, instrument: symbol, barMs, urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4, ...(spec.fromMs !== undefined ? { fromMs: Math.floor(spec.fromMs / barMs) * barMs } : {}) };
+  // Aligned to a bar boundary, as backtest.run and the l3 run do (alignedFrom): every level then sees the same first bar.
+  const out: RunSpec = { ...spec, instrument: symbol, barMs, urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4, ...alignedFrom(spec.fromMs, barMs) };
   const rows = tapeRows(tape, out.fromMs, out.toMs);
   if (rows.length < 2) throw new CliExit(EXIT.usage, `${info.name} holds ${rows.length} recorded trade(s) in the window; a backtest needs more`);
   return { spec: out, bars: l3Bars(rows, symbol, out.barMs!) };

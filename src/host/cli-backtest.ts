@@ -50,6 +50,9 @@ function timeArg(name: string) {
   };
 }
 
+/** What `backtest run --from` does on a trade tape, said in its --help (src/kernel/backtest-l3.ts alignedFrom). */
+const TAPE_FROM = '; on a trade tape rounded down to the start of its --bar bar, at every fidelity (l3 too), so all start on the same bar';
+
 function decimalArg(name: string, min: number, max: number) {
   return (v: string): string => {
     if (!/^\d+(?:\.\d+)?$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a plain decimal in [${min}, ${max}], got "${v}"`);
@@ -136,7 +139,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .addOption(new Option('--urgency <u>', 'L2 urgency (impact scale immediate 3, high 2, medium 1, low 0.5)').choices([...URGENCIES]))
     .option('--participation <p>', 'L2 cap on the fraction of a bar volume one order takes', numberArg('participation', 0.0001, 1))
     .option('--sizing <s>', 'all-in (floor(cash / (next open × (1 + commission)))) or fixed:N', 'all-in')
-    .option('--from <date>', 'first bar (YYYY-MM-DD or ISO)', timeArg('--from'))
+    .option('--from <date>', `first bar (YYYY-MM-DD or ISO)${TAPE_FROM}`, timeArg('--from'))
     .option('--to <date>', 'last bar (inclusive)', timeArg('--to'))
     .option('--seed <n>', 'seed recorded with the run', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--name <n>', 'name to store the data under when --data is a file')

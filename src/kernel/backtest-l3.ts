@@ -247,6 +247,16 @@ export function tapeRows(tape: TradeTape, fromMs?: number, toMs?: number): Trade
 }
 
 /**
+ * A tape window starts on a bar boundary, whoever asks (the host's backtest.*, every `strata
+ * backtest` command, every fidelity): the bar levels keep bars whose time is in the window, so a
+ * start inside a bar would drop that bar there while L3 (which windows the trades) kept a partial
+ * one. Rounded down, so the bar holding the asked start is in.
+ */
+export function alignedFrom(fromMs: number | undefined, barMs: number): { fromMs?: number } {
+  return fromMs === undefined ? {} : { fromMs: Math.floor(fromMs / barMs) * barMs };
+}
+
+/**
  * A kept-run spec at fidelity l3 on a stored tape: the window's trades, the strategy, the kernel
  * run, and the same report the other fidelities keep, with the venue's counts beside it. The spec
  * carries everything that decides the result (bar length, latency, urgency, seed), so the run can be
