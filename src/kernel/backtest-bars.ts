@@ -32,7 +32,8 @@ import { barBacktestParts } from './modes/backtest.ts';
  * reads it; it reviews on request only.
  */
 
-const NO_BREAKERS: BreakerConfig = {
+/** Every breaker off: a backtest's result is the strategy's, not the desk's (also the L3 run's default, backtest-l3.ts). */
+export const NO_BREAKERS: BreakerConfig = {
   dailyDrawdown: { ...DEFAULT_BREAKERS.dailyDrawdown, enabled: false },
   instrumentMove: { ...DEFAULT_BREAKERS.instrumentMove, enabled: false },
   venueDisconnect: { ...DEFAULT_BREAKERS.venueDisconnect, enabled: false },
