@@ -90,6 +90,22 @@ test('from the UI: the same settings at every fidelity level, a small sweep with
   expect(desc).toEqual([...desc].sort((a, b) => b - a));
   await bt.page.screenshot({ path: 'test-results/screenshots/backtest-sweep-1600.png' });
 
+  // A 10 × 10 sweep at 1500 × 1000 (issue 12 D7): the results table sits beside or below the
+  // heatmap, never over it; the last column (fast=14) can be clicked.
+  await bt.page.setViewportSize({ width: 1500, height: 1000 });
+  await bt.sweep('fast', '5:14:1', 'slow', '20:65:5');
+  await expect(bt.heatmap.locator('tbody td button')).toHaveCount(100);
+  const heatBox = (await bt.heatmap.boundingBox())!;
+  const tableBox = (await bt.sweepResults.boundingBox())!;
+  const apart = heatBox.x + heatBox.width <= tableBox.x || tableBox.y >= heatBox.y + heatBox.height;
+  expect(apart, `heatmap ${JSON.stringify(heatBox)} vs results ${JSON.stringify(tableBox)}`).toBe(true);
+  const lastColumn = bt.heatmap.getByRole('button', { name: /^fast=14 slow=20: / });
+  await lastColumn.scrollIntoViewIfNeeded();
+  // A trial click fails when another element would receive it.
+  await lastColumn.click({ trial: true, timeout: 5_000 });
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-sweep-100-1500.png' });
+  await bt.page.setViewportSize({ width: 1600, height: 960 });
+
   // Two runs (bar, then L2), their trades on the price chart, then both side by side.
   await bt.view('Run');
   await bt.fidelity.selectOption('bar');
