@@ -49,3 +49,15 @@ export function intraday(series: readonly (readonly ReturnPoint[])[]): boolean {
   }
   return last > first && last - first < 7 * 86_400;
 }
+
+/**
+ * The price format of a candle chart for its prices: cents from 1 up (ORCL), five significant
+ * digits below (XRP/ETH at 0.0014174). The library's default, 2 decimals, drew a tape's axis as
+ * 0.00 throughout.
+ */
+export function priceFormatFor(prices: readonly { low: number }[]): { type: 'price'; precision: number; minMove: number } {
+  let low = Infinity;
+  for (const p of prices) if (p.low > 0 && p.low < low) low = p.low;
+  const precision = !Number.isFinite(low) || low >= 1 ? 2 : Math.min(10, 4 - Math.floor(Math.log10(low)));
+  return { type: 'price', precision, minMove: 10 ** -precision };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PERCENT_FORMAT, intraday, lastReturnText, returnSeries } from '../../../../renderer/src/features/backtest/return-lines.ts';
+import { PERCENT_FORMAT, intraday, lastReturnText, priceFormatFor, returnSeries } from '../../../../renderer/src/features/backtest/return-lines.ts';
 
 const t0 = Date.UTC(2019, 9, 11);
 const curve = (values: number[]) => values.map((value, i) => ({ time: t0 + i * 60_000, value }));
@@ -36,5 +36,11 @@ describe('Backtest charts: equity curves as returns, their legend and axis forma
     const daily = [0, 400].map((d) => ({ time: t0 + d * 86_400_000, value: 100 }));
     expect(intraday([returnSeries(daily)])).toBe(false);
     expect(intraday([[]])).toBe(false);
+  });
+
+  it('when the prices are a tape’s fractions of a unit then the candle axis shows five significant digits; from 1 up, cents', () => {
+    expect(priceFormatFor([{ low: 0.00141739 }, { low: 0.0014 }])).toEqual({ type: 'price', precision: 7, minMove: 1e-7 });
+    expect(priceFormatFor([{ low: 21.5 }])).toMatchObject({ precision: 2 });
+    expect(priceFormatFor([])).toMatchObject({ precision: 2 });
   });
 });
