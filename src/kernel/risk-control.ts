@@ -19,6 +19,7 @@ import type { VolObservation } from '../risk/tiers.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
 import { KillSwitchCheck } from './kill-switch-check.ts';
 import { algoParentViews, workingOrderViews } from './exposure-views.ts';
+import { RollingMean } from './rolling-mean.ts';
 
 /**
  * L1 in the engine: the RiskService fed from the OMS, the ledger and the market data hub. Every
@@ -377,38 +378,5 @@ export class RiskControl {
   /** Limits with what each one measures now (usage), for the panel and the CLI. */
   limitsDto(): LimitsDto {
     return limitsDto(this.service, this.d.symbols(), this.d.clock.now());
-  }
-}
-
-/**
- * The mean of the last `size` samples in a ring, with a running sum (re-summed exactly each time the
- * ring wraps, so rounding never accumulates past one window).
- */
-class RollingMean {
-  private readonly ring: Float64Array;
-  private head = 0;
-  private sum = 0;
-  count = 0;
-
-  constructor(size: number) {
-    this.ring = new Float64Array(size);
-  }
-
-  push(x: number): void {
-    const size = this.ring.length;
-    if (this.count === size) this.sum -= this.ring[this.head]!;
-    else this.count++;
-    this.ring[this.head] = x;
-    this.sum += x;
-    this.head = (this.head + 1) % size;
-    if (this.head === 0) {
-      let exact = 0;
-      for (let i = 0; i < this.count; i++) exact += this.ring[i]!;
-      this.sum = exact;
-    }
-  }
-
-  mean(): number {
-    return this.count > 0 ? this.sum / this.count : 0;
   }
 }
