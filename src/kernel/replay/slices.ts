@@ -4,10 +4,11 @@ import type { SimClock, SimClockDriver } from '../../core/clock.ts';
 export const SLICE_WALL_MS = 5;
 /**
  * Simulated ms run between two looks at the wall clock. Each such run goes to its end before a
- * request gets a turn, so the kernel's tick may jump idle seconds inside it; its end is no event
- * (the timers run in the same order however the run is cut), so slicing changes no state.
+ * request gets a turn, so the kernel's tick may jump idle seconds inside it (a run's end bounds a
+ * jump: a minute, the L2 cycle's period, cuts few); its end is no event (the timers run in the same
+ * order however the run is cut), so slicing changes no state.
  */
-export const SLICE_SIM_MS = 10_000;
+export const SLICE_SIM_MS = 60_000;
 
 /**
  * Full-speed runs of the replay's clock in slices of a few ms of work, so a max-speed play or a long
