@@ -91,6 +91,26 @@ describe('bar backtests through the kernel', () => {
     }
   }, 120_000);
 
+  it('when a fine-tick run has a money limit then L1 reads it in the quote currency (the account counts in a power of ten of it)', async () => {
+    const name = 'binance_XRPETH_trades_20191011-13.csv';
+    const tape = parseSeries(readFileSync(new URL(`../../../assets/demo/${name}`, import.meta.url), 'utf8'), name) as TradeTape;
+    const bars = l3Bars(tapeRows(tape), 'XRP/ETH', 60_000);
+    const config: BarRunConfig = { instrument: 'XRP/ETH', fidelity: 'l1', cash: '10', commission: '0.001', sizing: { kind: 'fixed', qty: '5000' }, costs: { haircutBps: 5 } };
+    const free = await runBarsOnKernel(bars, smaCross.create({}), config);
+    // A limit at the median entry's notional (in ETH): some entries above it, some below.
+    const entries = free.result.fills.filter((f) => f.side === 'buy').map((f) => f.qty * f.price).sort((a, b) => a - b);
+    const cap = entries[entries.length >> 1]!;
+    const hard = parseLimitValue('max_order_notional', cap.toFixed(8));
+    if (!hard.ok) throw new Error('limit');
+    const limits = { entries: [{ name: 'max_order_notional' as const, scope: { kind: 'global' as const }, soft: null, hard: hard.units }], groups: groupRecord() };
+    const capped = await runBarsOnKernel(bars, smaCross.create({}), config, { limits });
+    expect(capped.denied).toBeGreaterThan(0);
+    expect(capped.result.fills.length).toBeLessThan(free.result.fills.length);
+    for (const f of capped.result.fills) if (f.side === 'buy') expect(f.qty * f.price).toBeLessThanOrEqual(cap + 1e-8);
+    expect(capped.result.fills.some((f) => f.side === 'buy')).toBe(true);
+    expect(Math.abs(capped.kernelCash - Number(capped.result.finalCash))).toBeLessThan(1e-6);
+  }, 120_000);
+
   it('when the run is repeated then the kernel path gives the same result, bit for bit', async () => {
     const a = await runBarsOnKernel(orcl, smaCross.create({}), { ...base, fidelity: 'l2' });
     const b = await runBarsOnKernel(orcl, smaCross.create({}), { ...base, fidelity: 'l2' });
