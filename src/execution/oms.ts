@@ -9,8 +9,9 @@ import { applyFillInPlace, undoFill } from './fill-in-place.ts';
 import { blankOrder, externalOrder } from './order-draft.ts';
 import type { ExternalOrderSpec } from './order-draft.ts';
 import { orderEventOf } from './order-events.ts';
-import { ReservedCash, scanReservedCash } from './reserved-cash.ts';
+import { OpenOrders } from './open-orders.ts';
 import type { ReserveFacts } from './reserved-cash.ts';
+import type { WorkingSums } from './working-sums.ts';
 import type { ChildRequest, HeldOrder, HeldRequest, OmsDeps, ParentRequest, PlaceRequest, ReplaceRequest, SubmitOutcome } from './oms-types.ts';
 
 export type { ChildRequest, HeldOrder, HeldRequest, OmsDeps, OmsListener, ParentRequest, PlaceRequest, ReplaceRequest, SubmitOutcome } from './oms-types.ts';
@@ -29,15 +30,10 @@ interface Links {
  */
 export class Oms {
   private readonly orders = new Map<string, Order>();
-  private readonly open = new Map<string, Order>();
   private readonly fillIds = new Set<string>();
   private readonly childrenOf = new Map<string, string[]>();
   private readonly fillsByOrder = new Map<string, FillRecord[]>();
   private readonly fillLog: FillRecord[] = [];
-  /** Open orders per symbol, in the order they opened: L1 reads one symbol's book after a change. */
-  private readonly openBySymbol = new Map<string, Map<string, Order>>();
-  /** Working children per parent: algorithms ask for them on every decision. */
-  private readonly openChildrenOf = new Map<string, Set<string>>();
   /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
   private readonly reservePrice = new Map<string, bigint>();
   /** When the last cancel of each open order went to the venue (not persisted: a restart re-sends). */
@@ -48,12 +44,12 @@ export class Oms {
   /** Replacements journaled but held until the order they replace is done at the venue. */
   private readonly awaitingRelease = new Set<string>();
   private readonly reserveFacts: ReserveFacts = { reservePrice: (id) => this.reservePrice.get(id), awaiting: (id) => this.awaitingRelease.has(id) };
-  /** The running figure of reservedCashUnits(), kept per order as orders change. */
-  private readonly reserved: ReservedCash;
+  /** The working orders, their indexes and the running figures over them (open-orders.ts). */
+  private readonly open: OpenOrders;
 
   constructor(deps: OmsDeps) {
     this.deps = deps;
-    this.reserved = new ReservedCash(deps.instruments, this.reserveFacts);
+    this.open = new OpenOrders(deps.instruments, this.reserveFacts);
   }
 
   attach(): void {
@@ -80,33 +76,42 @@ export class Oms {
 
   /** openOrders() of one symbol, in the same order. */
   openOrdersOf(symbol: string): Order[] {
-    const m = this.openBySymbol.get(symbol);
-    return m ? [...m.values()] : [];
+    return [...this.open.valuesOf(symbol)];
   }
 
   /** openOrdersOf() as a live view, not a copy: for a reader done before the OMS next changes (L1's exposure views). */
   openValuesOf(symbol: string): Iterable<Order> {
-    return this.openBySymbol.get(symbol)?.values() ?? NO_ORDERS;
+    return this.open.valuesOf(symbol);
   }
 
   /** Remaining quantity working on one side of an instrument (reserved-cash.ts); a child being checked passes its parent as `except`. */
   workingUnits(symbol: string, side: Side, except?: string | null): bigint {
-    return this.reserved.workingUnits(symbol, side, except ? this.orders.get(except) : undefined, except ?? null);
+    return this.open.workingUnits(symbol, side, except ? this.orders.get(except) : undefined, except ?? null);
   }
 
   /** Cash held back for working buys (direct orders and algo parents): remaining qty at the reserve price plus the taker fee (reserved-cash.ts). */
   reservedCashUnits(except?: string | null): bigint {
-    return this.reserved.total(except ? this.orders.get(except) : undefined);
+    return this.open.reservedCash(except ? this.orders.get(except) : undefined);
   }
 
   /** reservedCashUnits() by a full scan of the working orders: what the running figure must equal (tests). */
   reservedCashUnitsByScan(except?: string | null): bigint {
-    return scanReservedCash(this.open.values(), this.deps.instruments, this.reserveFacts, except ? this.orders.get(except) : undefined);
+    return this.open.reservedCashByScan(except ? this.orders.get(except) : undefined);
   }
 
   /** Re-reads one order's reserved cash after anything it depends on may have changed. */
   private refreshReserve(o: Order): void {
-    this.reserved.refresh(o, this.open.has(o.id));
+    this.open.refresh(o);
+  }
+
+  /** openValuesOf(symbol) narrowed to algo parents and held triggers (worksChildren), same order; live, read in place. */
+  openParentsOf(symbol: string): Iterable<Order> {
+    return this.open.parentsOf(symbol);
+  }
+
+  /** One symbol's working direct orders and children, summed (working-sums.ts); live, read in place. */
+  workingSumsOf(symbol: string): Readonly<WorkingSums> | undefined {
+    return this.open.sumsOf(symbol);
   }
 
   /** The order that replaced `id` (cancel/replace), if any. */
@@ -129,7 +134,7 @@ export class Oms {
   ocoSiblings(o: Order): Order[] {
     if (o.ocoGroup === null) return [];
     const out: Order[] = [];
-    for (const x of this.openBySymbol.get(o.symbol)?.values() ?? []) if (x.ocoGroup === o.ocoGroup && x.id !== o.id) out.push(x);
+    for (const x of this.open.valuesOf(o.symbol)) if (x.ocoGroup === o.ocoGroup && x.id !== o.id) out.push(x);
     return out;
   }
 
@@ -175,32 +180,11 @@ export class Oms {
 
   /** Working (open) children of a parent, oldest first; O(working), not O(all children). */
   openChildren(parentId: string): Order[] {
-    const ids = this.openChildrenOf.get(parentId);
-    if (!ids) return [];
-    const out: Order[] = [];
-    for (const id of ids) {
-      const o = this.open.get(id);
-      if (o) out.push(o);
-    }
-    return out;
+    return this.open.children(parentId);
   }
 
   private trackOpen(o: Order): void {
-    this.open.set(o.id, o);
-    this.refreshReserve(o);
-    let bySymbol = this.openBySymbol.get(o.symbol);
-    if (!bySymbol) {
-      bySymbol = new Map();
-      this.openBySymbol.set(o.symbol, bySymbol);
-    }
-    bySymbol.set(o.id, o);
-    if (o.parentId === null) return;
-    let set = this.openChildrenOf.get(o.parentId);
-    if (!set) {
-      set = new Set();
-      this.openChildrenOf.set(o.parentId, set);
-    }
-    set.add(o.id);
+    this.open.track(o);
   }
 
   /** Children of a parent, oldest first. */
@@ -591,13 +575,9 @@ export class Oms {
   }
 
   private close(order: Order): void {
-    this.open.delete(order.id);
-    this.reserved.drop(order.id);
+    this.open.untrack(order);
     // Cancels outstanding are few and usually none: no hash lookup per order closed then.
     if (this.cancelSentAt.size > 0) this.cancelSentAt.delete(order.id);
-    // An emptied symbol keeps its map (symbols are the instruments'): no new Map per order.
-    this.openBySymbol.get(order.symbol)?.delete(order.id);
-    if (order.parentId !== null) this.openChildrenOf.get(order.parentId)?.delete(order.id);
     this.reservePrice.delete(order.id);
   }
 
@@ -724,8 +704,7 @@ export class Oms {
 
   /** Recovery sets orders up outside the paths that keep the reserved cash: read it afresh. */
   private rebuildReserve(): void {
-    this.reserved.clear();
-    for (const o of this.open.values()) this.refreshReserve(o);
+    this.open.rebuild();
   }
 
   /**
@@ -795,7 +774,6 @@ export class Oms {
   }
 }
 
-const NO_ORDERS: readonly Order[] = Object.freeze([]);
 
 export function orderOf(r: SubmitOutcome): Order {
   if ('held' in r) throw new Error(`order held for confirmation (${r.held.code}): this caller cannot hold orders; submit through the intake`);

@@ -59,7 +59,8 @@ export class TriggerBook {
   }
 
   private anyWaiting(symbol: string): boolean {
-    for (const o of this.d.oms.openValuesOf(symbol)) if (o.trigger !== null && o.trigger.triggeredAt === null) return true;
+    // The OMS's open parents and held triggers (few, usually none), not every open order of the symbol.
+    for (const o of this.d.oms.openParentsOf(symbol)) if (o.trigger !== null && o.trigger.triggeredAt === null) return true;
     return false;
   }
 

@@ -41,7 +41,8 @@ import { barBacktestParts } from './modes/backtest.ts';
  * read the loss view (its equity watermarks): with breakers off nothing else reads what it feeds.
  */
 
-const NO_BREAKERS: BreakerConfig = {
+/** Every breaker off: a backtest's result is the strategy's, not the desk's (also the L3 run's default, backtest-l3.ts). */
+export const NO_BREAKERS: BreakerConfig = {
   dailyDrawdown: { ...DEFAULT_BREAKERS.dailyDrawdown, enabled: false },
   instrumentMove: { ...DEFAULT_BREAKERS.instrumentMove, enabled: false },
   venueDisconnect: { ...DEFAULT_BREAKERS.venueDisconnect, enabled: false },

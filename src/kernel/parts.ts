@@ -111,6 +111,9 @@ export interface VenueLink {
 export interface PortfolioSettingsPort {
   load(): unknown;
   save(settings: unknown): void;
+  /** Engine time of the last due rebalance, so a daily/weekly/monthly cadence holds across a restart. */
+  lastRebalanceAt(): number | null;
+  saveLastRebalanceAt(t: number): void;
 }
 
 /** L2's stores: the signal journal (cycles, signals, alpha configuration), the approval journal, the portfolio settings. */

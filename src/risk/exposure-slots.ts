@@ -2,7 +2,7 @@ import { CASH_DECIMALS } from '../core/instrument.ts';
 import { groupMembers } from './limits.ts';
 import type { LimitBook } from './limits.ts';
 import { SUMS_SOURCE } from './projected-state.ts';
-import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, ProjectedState, Sums, SymbolExposure, WorkingOrderView } from './projected-state.ts';
+import type { AlgoParentView, ExposureBySymbol, ExposureSource, InstrumentOf, PositionView, PriceOf, ProjectedState, Sums, SymbolExposure, WorkingOrderView, WorkingSums } from './projected-state.ts';
 
 /**
  * The projected state as the L1 fast path reads it (gate-fast.ts): one preallocated slot of doubles
@@ -385,9 +385,14 @@ export class ExposureSlots {
       const positions = by.positions(symbol);
       if (Array.isArray(positions)) for (let j = 0; j < positions.length; j++) this.addPosition(k, positions[j] as PositionView);
       else for (const p of positions) this.addPosition(k, p);
-      const working = by.workingOrders(symbol);
-      if (Array.isArray(working)) for (let j = 0; j < working.length; j++) this.addWorking(k, working[j] as WorkingOrderView);
-      else for (const o of working) this.addWorking(k, o);
+      if (by.workingSums !== undefined) {
+        const sums = by.workingSums(symbol);
+        if (sums !== undefined && sums.count > 0) this.addWorkingSums(k, sums);
+      } else {
+        const working = by.workingOrders(symbol);
+        if (Array.isArray(working)) for (let j = 0; j < working.length; j++) this.addWorking(k, working[j] as WorkingOrderView);
+        else for (const o of working) this.addWorking(k, o);
+      }
       if (!this.readParents(by, symbol, k)) return false;
     }
     return true;
@@ -403,6 +408,39 @@ export class ExposureSlots {
     const buy = o.side === 'buy';
     this.add(k, buy ? W_BUY : W_SELL, o.remainingUnits, buy, o.priceUnits);
     this.f[k * WIDTH + PRESENT] = 1;
+  }
+
+  /**
+   * addWorking over every working order of the symbol, from the source's sums: the same columns.
+   * Every share is a positive integer, so the sums are exact exactly when every running sum of the
+   * one-by-one adds was, and then equal to them.
+   */
+  private addWorkingSums(k: number, s: Readonly<WorkingSums>): void {
+    const f = this.f;
+    const base = k * WIDTH;
+    const sell = s.sellUnits <= MAX_BIG ? Number(s.sellUnits) : Number.NaN;
+    const buy = s.buyUnits <= MAX_BIG ? Number(s.buyUnits) : Number.NaN;
+    const ws = f[base + W_SELL]! + sell;
+    const wb = f[base + W_BUY]! + buy;
+    f[base + W_SELL] = ws;
+    f[base + W_BUY] = wb;
+    let ok = ws <= MAX && ws >= -MAX && wb <= MAX && wb >= -MAX;
+    const scale = f[base + SCALE]!;
+    // A buy with no price, or any buy of an instrument with no scale, counts as unpriced (add()).
+    const unpricedUnits = scale > 0 ? s.buyUnits - s.buyPricedUnits : s.buyUnits;
+    const unpriced = unpricedUnits <= MAX_BIG ? Number(unpricedUnits) : Number.NaN;
+    const u = f[base + UNPRICED]! + unpriced;
+    f[base + UNPRICED] = u;
+    ok = ok && u <= MAX && u >= -MAX;
+    if (scale > 0) {
+      const cash = (s.buyPriceQty <= MAX_BIG ? Number(s.buyPriceQty) : Number.NaN) * scale;
+      const p = f[base + PRICED]! + cash;
+      f[base + PRICED] = p;
+      ok = ok && cash <= MAX && cash >= -MAX && p <= MAX && p >= -MAX;
+    }
+    f[base + PRESENT] = 1;
+    if (!ok) this.setExact(k, -2);
+    else if (f[base + EXACT] !== -2) this.setExact(k, -1);
   }
 
   /** One symbol's parents replaced in the parents map, in place (a parent that stays keeps its key). */

@@ -81,6 +81,23 @@ export interface ExposureBySymbol {
   positions(symbol: string): Iterable<PositionView>;
   workingOrders(symbol: string): Iterable<WorkingOrderView>;
   algoParents(symbol: string): Iterable<AlgoParentView>;
+  /**
+   * Optional: workingOrders(symbol) summed, kept by the source as orders change (the OMS's
+   * running figures), so the fast path's read of a changed symbol does not walk every working
+   * order of it. Must equal summing workingOrders(symbol); undefined: nothing working there.
+   */
+  workingSums?(symbol: string): Readonly<WorkingSums> | undefined;
+}
+
+/** workingOrders(symbol) summed (ExposureBySymbol.workingSums). */
+export interface WorkingSums {
+  /** Working orders with quantity left. */
+  count: number;
+  buyUnits: bigint;
+  sellUnits: bigint;
+  /** Quantity of the buys with a price of their own, and the sum of price × quantity over them. */
+  buyPricedUnits: bigint;
+  buyPriceQty: bigint;
 }
 
 export interface SymbolExposure {

@@ -4,6 +4,8 @@ import type { SimOrder } from './sim-store.ts';
 
 /** Levels a side of the public book shows. */
 const DEPTH = 20;
+/** oursOf() of a side with nothing of ours (shared, read-only: no map per question). */
+const NONE_OF_OURS: ReadonlyMap<bigint, bigint> = new Map();
 
 /**
  * One side of a symbol's public book: the crowd's levels (net of what we took) plus our resting
@@ -30,7 +32,7 @@ export class BookSides {
 
   /** What our resting orders leave on one side of a symbol, by price (read by tests against the orders themselves). */
   oursOf(symbol: string, s: BookSide): ReadonlyMap<bigint, bigint> {
-    return this.ours.get(symbol)?.[s] ?? new Map();
+    return this.ours.get(symbol)?.[s] ?? NONE_OF_OURS;
   }
 
   compose(symbol: string, s: BookSide, net: SyntheticLevel[]): BookLevel[] {

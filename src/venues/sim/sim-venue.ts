@@ -455,6 +455,9 @@ export class SimVenue implements VenuePort {
 
   /** Runs fn on our open resting orders of a symbol on one side at one price, in time priority; saves those it changed. */
   private forOurs(st: SymbolMarket, side: Side, priceUnits: bigint, fn: (o: SimOrder) => boolean): void {
+    // The running tally by price (book-sides.ts) has every price where something of ours rests:
+    // with none at this one (the usual case) the scan of every resting order is skipped.
+    if (!this.bookSides.oursOf(st.inst.symbol, side === 'buy' ? 'bid' : 'ask').has(priceUnits)) return;
     for (const o of this.resting.values()) {
       if (o.symbol === st.inst.symbol && o.side === side && o.priceUnits === priceUnits && fn(o)) this.store.saveOrder(o);
     }

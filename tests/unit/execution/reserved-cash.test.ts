@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Oms } from '../../../src/execution/oms.ts';
 import { scanWorkingUnits } from '../../../src/execution/reserved-cash.ts';
+import { scanWorkingSums } from '../../../src/execution/working-sums.ts';
+import { algoParentViews, workingOrderViews } from '../../../src/kernel/exposure-views.ts';
 import type { ReserveFacts } from '../../../src/execution/reserved-cash.ts';
 import { worksChildren } from '../../../src/core/order.ts';
 import { omsHarness } from '../../fixtures/engine/oms-harness.ts';
@@ -22,6 +24,16 @@ function expectRunningEqualsScan(oms: Oms): void {
   // Working units per symbol and side (the structural check's), against the scan of that symbol's open orders.
   const facts: ReserveFacts = { reservePrice: () => undefined, awaiting: (id) => oms.heldByStrata(oms.get(id)!) && !worksChildren(oms.get(id)!) };
   for (const symbol of SYMBOLS) {
+    // L1's working-order sums (working-sums.ts), against the scan and against L1's views of the symbol.
+    const scan = scanWorkingSums(oms.openOrdersOf(symbol));
+    expect(oms.workingSumsOf(symbol) ?? scanWorkingSums([])).toEqual(scan);
+    const views = workingOrderViews(oms.openOrdersOf(symbol));
+    expect(scan.count).toBe(views.length);
+    expect(scan.buyUnits + scan.sellUnits).toBe(views.reduce((a, v) => a + v.remainingUnits, 0n));
+    // The open parents and held triggers (L1's parent views, the trigger book's market check): the
+    // symbol's open orders that work children, in the same order, and the same views from them.
+    expect([...oms.openParentsOf(symbol)]).toEqual(oms.openOrdersOf(symbol).filter((o) => worksChildren(o)));
+    expect(algoParentViews(oms.openParentsOf(symbol), oms)).toEqual(algoParentViews(oms.openOrdersOf(symbol), oms));
     for (const side of ['buy', 'sell'] as const) {
       for (const except of [undefined, 'T-NOPE', ...oms.openOrders().map((o) => o.id)]) {
         const scan = scanWorkingUnits(oms.openOrdersOf(symbol), side, except ? oms.get(except) : undefined, except ?? null, facts);

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMIT_DEFS, UNIT_DECIMALS } from '../../../src/risk/limits.ts';
 import type { LimitBook, LimitEntry, LimitName, LimitScope } from '../../../src/risk/limits.ts';
-import type { AlgoParentView, ExposureSource, PositionView, WorkingOrderView } from '../../../src/risk/projected-state.ts';
+import type { AlgoParentView, ExposureSource, PositionView, WorkingOrderView, WorkingSums } from '../../../src/risk/projected-state.ts';
 import type { RiskDecision, RiskOrder } from '../../../src/risk/risk-gate.ts';
+import { ExposureSlots } from '../../../src/risk/exposure-slots.ts';
 import { RiskService } from '../../../src/risk/risk-service.ts';
 import { toUnits } from '../../../src/core/precision.ts';
 import { MemoryRiskStore } from '../../../src/store/memory/risk-store.ts';
@@ -81,7 +82,25 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 /** Quantity scale per symbol (lot units): BTC 0.001, ETH 0.01, ACME 1. */
 const LOT: Record<string, bigint> = { 'BTC/USD': 10n, 'ETH/USD': 1n, ACME: 1n };
 
-function sources(b: Book): { fast: ExposureSource; exact: ExposureSource } {
+/** workingOrders(symbol) summed as the OMS's running figures are (ExposureBySymbol.workingSums), by a scan here. */
+function sumViews(views: readonly WorkingOrderView[]): WorkingSums | undefined {
+  const s: WorkingSums = { count: 0, buyUnits: 0n, sellUnits: 0n, buyPricedUnits: 0n, buyPriceQty: 0n };
+  for (const o of views) {
+    if (o.remainingUnits <= 0n) continue;
+    s.count++;
+    if (o.side === 'sell') s.sellUnits += o.remainingUnits;
+    else {
+      s.buyUnits += o.remainingUnits;
+      if (o.priceUnits !== null) {
+        s.buyPricedUnits += o.remainingUnits;
+        s.buyPriceQty += o.priceUnits * o.remainingUnits;
+      }
+    }
+  }
+  return s.count > 0 ? s : undefined;
+}
+
+function sources(b: Book): { fast: ExposureSource; summed: ExposureSource; exact: ExposureSource } {
   const positions = (): PositionView[] => [...b.positions].map(([symbol, qtyUnits]) => ({ symbol, qtyUnits }));
   const base = { cashUnits: () => b.cash, positions, workingOrders: () => b.working, algoParents: () => b.parents };
   const fast: ExposureSource = {
@@ -94,7 +113,9 @@ function sources(b: Book): { fast: ExposureSource; exact: ExposureSource } {
       algoParents: (s) => b.parents.filter((p) => p.symbol === s),
     },
   };
-  return { fast, exact: base };
+  // The same port with the working orders' sums (the OMS's): the slots add those instead of each order.
+  const summed: ExposureSource = { ...fast, bySymbol: { ...fast.bySymbol!, workingSums: (s) => sumViews(b.working.filter((o) => o.symbol === s)) } };
+  return { fast, summed, exact: base };
 }
 
 const plain = (d: RiskDecision): unknown => JSON.parse(JSON.stringify({ ...d }, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
@@ -141,15 +162,24 @@ function run(ops: readonly Op[], limits: LimitBook = BOOK, cash = '2000000'): { 
   };
   const fast = make(src.fast);
   const exact = make(src.exact);
+  const summed = make(src.summed);
   const bump = (...symbols: string[]): void => {
     b.version++;
     b.changed = symbols;
   };
+  // The slots themselves, read with each order added and with the sums: every column and total the same.
+  const byOrder = new ExposureSlots();
+  const bySums = new ExposureSlots();
+  const refOf = (s: string): bigint | undefined => b.refs.get(s);
   let now = t0;
   for (const op of ops) {
     now += 700;
+    expect(bySums.sync(src.summed, instrumentOf, refOf, limits)).toBe(byOrder.sync(src.fast, instrumentOf, refOf, limits));
+    expect(Array.from(bySums.columns)).toEqual(Array.from(byOrder.columns));
+    expect(Array.from(bySums.totals)).toEqual(Array.from(byOrder.totals));
     // The trading guard's question, answered from the slots on one side and a rebuilt state on the other.
     for (const s of SYMBOLS) for (const side of ['buy', 'sell'] as const) expect(fast.reduces(s, side)).toBe(exact.reduces(s, side));
+    for (const s of SYMBOLS) for (const side of ['buy', 'sell'] as const) expect(summed.reduces(s, side)).toBe(exact.reduces(s, side));
     if (op.kind === 'quote') {
       const s = SYMBOLS[op.s]!;
       const r = b.refs.get(s)!;
@@ -186,9 +216,11 @@ function run(ops: readonly Op[], limits: LimitBook = BOOK, cash = '2000000'): { 
       };
       // The ticket's what-if, from the slots on one side and the rebuilt state on the other.
       expect(plain(fast.preview(order, now))).toEqual(plain(exact.preview(order, now)));
+      expect(plain(summed.preview(order, now))).toEqual(plain(exact.preview(order, now)));
       const a = plain(fast.check(order, now));
       const e = plain(exact.check(order, now));
       expect(a).toEqual(e);
+      expect(plain(summed.check(order, now))).toEqual(e);
       if ((a as { verdict: string }).verdict !== 'pass') continue;
       // A pass joins the book: a child takes its quantity from its parent.
       if (parent) {

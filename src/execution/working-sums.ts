@@ -1,0 +1,147 @@
+import { remainingUnits, worksChildren } from '../core/order.ts';
+import type { Order } from '../core/order.ts';
+
+/**
+ * One symbol's working direct orders and algo children (what L1 counts as working, not parents or
+ * held triggers), summed: the figures L1's exposure slots add for the symbol. Kept by the OMS as it
+ * changes orders, so a check reads them in O(1) instead of walking every working order of the
+ * symbol (with hundreds resting, that walk and its views were most of a round trip's CPU).
+ */
+export interface WorkingSums {
+  /** Working orders with quantity left (the symbol is present in L1's projected state when > 0). */
+  count: number;
+  buyUnits: bigint;
+  sellUnits: bigint;
+  /** Quantity of the buys with a price of their own, and the sum of price × quantity over them. */
+  buyPricedUnits: bigint;
+  buyPriceQty: bigint;
+}
+
+/** What one order adds to its symbol's sums (kept to take it back out when the order changes). */
+interface Share {
+  sums: WorkingSums;
+  buy: boolean;
+  rem: bigint;
+  price: bigint | null;
+}
+
+function emptySums(): WorkingSums {
+  return { count: 0, buyUnits: 0n, sellUnits: 0n, buyPricedUnits: 0n, buyPriceQty: 0n };
+}
+
+function apply(s: WorkingSums, buy: boolean, rem: bigint, price: bigint | null, sign: 1 | -1): void {
+  const q = sign === 1 ? rem : -rem;
+  s.count += sign;
+  if (!buy) {
+    s.sellUnits += q;
+    return;
+  }
+  s.buyUnits += q;
+  if (price !== null) {
+    s.buyPricedUnits += q;
+    s.buyPriceQty += price * q;
+  }
+}
+
+/**
+ * The sums of one symbol's open orders by a full scan: what the running figures must equal (tests).
+ * The same selection as L1's working-order views (src/kernel/exposure-views.ts): not a parent or
+ * held trigger, quantity left.
+ */
+export function scanWorkingSums(open: Iterable<Order>): WorkingSums {
+  const s = emptySums();
+  for (const o of open) {
+    if (worksChildren(o)) continue;
+    const rem = remainingUnits(o);
+    if (rem > 0n) apply(s, o.side === 'buy', rem, o.priceUnits, 1);
+  }
+  return s;
+}
+
+/**
+ * The running figures of scanWorkingSums per symbol. The OMS calls `refresh` wherever it calls
+ * ReservedCash.refresh (opened, filled, persisted after a change, replaced, recovered: everything
+ * these read), and `drop` when an order closes; each order's share is taken out and put back, so a
+ * refresh too many is harmless.
+ */
+export class WorkingSumsIndex {
+  private readonly bySymbol = new Map<string, WorkingSums>();
+  private readonly shares = new Map<string, Share>();
+
+  /** Recomputes one order's share (`open`: whether the OMS holds it as working). */
+  refresh(o: Order, open: boolean): void {
+    const rem = open && !worksChildren(o) ? remainingUnits(o) : 0n;
+    const had = this.shares.get(o.id);
+    if (rem <= 0n) {
+      if (had !== undefined) this.drop(o.id);
+      return;
+    }
+    const buy = o.side === 'buy';
+    const price = o.priceUnits;
+    if (had !== undefined) {
+      // Unchanged (the usual refresh of a parent-less order persisted again): nothing to move.
+      if (had.rem === rem && had.price === price && had.buy === buy) return;
+      apply(had.sums, had.buy, had.rem, had.price, -1);
+      had.buy = buy;
+      had.rem = rem;
+      had.price = price;
+      apply(had.sums, buy, rem, price, 1);
+      return;
+    }
+    let sums = this.bySymbol.get(o.symbol);
+    if (!sums) this.bySymbol.set(o.symbol, (sums = emptySums()));
+    apply(sums, buy, rem, price, 1);
+    this.shares.set(o.id, { sums, buy, rem, price });
+  }
+
+  drop(id: string): void {
+    const had = this.shares.get(id);
+    if (had === undefined) return;
+    apply(had.sums, had.buy, had.rem, had.price, -1);
+    this.shares.delete(id);
+  }
+
+  clear(): void {
+    this.shares.clear();
+    this.bySymbol.clear();
+  }
+
+  /** The symbol's sums, read in place (the caller must not keep or change them). */
+  of(symbol: string): Readonly<WorkingSums> | undefined {
+    return this.bySymbol.get(symbol);
+  }
+}
+
+const NO_PARENTS: ReadonlySet<Order> = new Set();
+
+/**
+ * The open orders Strata works itself (algo parents and held triggers: worksChildren), per symbol,
+ * in the order they opened. L1 reads one symbol's parents on every check of it and the trigger
+ * book looks for a waiting trigger on every book and trade of it; walking all the symbol's open
+ * orders for those few made each O(working orders). Refreshed where WorkingSumsIndex is; an order's
+ * algo or trigger is set before the OMS first tracks it, and a refresh too many is harmless.
+ */
+export class OpenParents {
+  private readonly bySymbol = new Map<string, Set<Order>>();
+
+  refresh(o: Order, open: boolean): void {
+    let set = this.bySymbol.get(o.symbol);
+    if (open && worksChildren(o)) {
+      if (!set) this.bySymbol.set(o.symbol, (set = new Set()));
+      set.add(o);
+    } else set?.delete(o);
+  }
+
+  drop(o: Order): void {
+    this.bySymbol.get(o.symbol)?.delete(o);
+  }
+
+  clear(): void {
+    this.bySymbol.clear();
+  }
+
+  /** The symbol's open parents and held triggers, in the order the OMS first tracked them; live, read in place. */
+  of(symbol: string): ReadonlySet<Order> {
+    return this.bySymbol.get(symbol) ?? NO_PARENTS;
+  }
+}
