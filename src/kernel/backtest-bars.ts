@@ -1,8 +1,8 @@
 import type { Params } from '../contract/api.ts';
 import type { Instrument, InstrumentSpec } from '../core/instrument.ts';
-import { toDecimalString, toUnits } from '../core/precision.ts';
+import { divFloor, pow10, toDecimalString, toUnits } from '../core/precision.ts';
 import type { BarEngine, BarRunConfig, BarRunResult } from '../backtest/bar-runner.ts';
-import { BacktestConfigError, costsOf, executionFor, fixedUnits, runBars } from '../backtest/bar-runner.ts';
+import { BacktestConfigError, costsOf, exactUnits, executionFor, fixedUnits, runBars } from '../backtest/bar-runner.ts';
 import type { BarSeries } from '../backtest/data/series.ts';
 import type { AccountView, ExecutionPort, OrderIntent, ProposedFill } from '../backtest/execution.ts';
 import type { Strategy } from '../backtest/strategies/strategy.ts';
@@ -27,6 +27,14 @@ import { barBacktestParts } from './modes/backtest.ts';
  * exact price (the same number as the venue's on the instrument's grid; the engine's own ledger keeps
  * cash to 1e-8, and agrees with the runner's exact one to that); an order L1 or the OMS refused is not
  * booked (an entry counts as refused, as a broker's margin refusal would).
+ *
+ * Prices finer than the engine's grid (a tape's 8-decimal prices + 2, an ETH-quoted pair at l1): the
+ * engine keeps cash to 8 decimals and needs price decimals + quantity decimals <= 8, so its account is
+ * kept in 10^s of the quote currency (s = the decimals beyond that; 0 for ORCL's 4-decimal prices),
+ * where the model's price units are exactly the instrument's: every fill is at the model's price, the
+ * venue's fee rounds down to the cash scale and the cash starts rounded up, so the engine's cash is
+ * never below the model's exact cash and L1 admits every order the model sized (a coarser price,
+ * rounded to the nearest, left it short by a few 10^-8 and refused entries: audit D6).
  *
  * The PMS is off (the mode's parts say so): it is beside the order path and nothing in a bar run
  * reads it; it reviews on request only. So is the kernel's once-a-second tick unless the run's limits
@@ -54,14 +62,31 @@ function decimalsOf(text: string): number {
 const step = (d: number): string => (d === 0 ? '1' : `0.${'0'.repeat(d - 1)}1`);
 
 /**
- * The instrument the kernel trades: the runner's price grid (the data's decimals + 2) and lot (whole
- * units for all-in sizing, a fixed size's decimals), within the kernel's 8-decimal cash scale
- * (price decimals give way first; the runner's own ledger keeps the exact price either way).
+ * The grids of a run: the runner's price decimals (the data's + 2), the lot's decimals (whole units
+ * for all-in sizing, a fixed size's own), and the power of ten s of the quote currency the engine's
+ * account counts in, so that the runner's price units are the instrument's on the engine's
+ * 8-decimal cash scale (price decimals + lot decimals <= 8).
  */
-function barInstrument(config: BarRunConfig, bars: BarSeries, feeBps: number): InstrumentSpec {
+interface BarGrid {
+  runnerPd: number;
+  qd: number;
+  /** The engine's price decimals: runnerPd - scale. */
+  pd: number;
+  scale: number;
+}
+
+function barGrid(config: BarRunConfig, bars: BarSeries): BarGrid {
   const qd = config.sizing.kind === 'fixed' ? decimalsOf(config.sizing.qty) : 0;
   if (qd > 8) throw new BacktestConfigError(`a fixed size has at most 8 decimals (the engine keeps quantities and cash to 1e-8), got ${config.sizing.kind === 'fixed' ? config.sizing.qty : ''}`);
-  const pd = Math.min(bars.priceDecimals + 2, 8 - qd);
+  const runnerPd = bars.priceDecimals + 2;
+  const scale = Math.max(0, runnerPd + qd - 8);
+  return { runnerPd, qd, pd: runnerPd - scale, scale };
+}
+
+/** The instrument the kernel trades: the runner's price units on the grid of g (see BarGrid), its lot. */
+function barInstrument(config: BarRunConfig, g: BarGrid, feeBps: number): InstrumentSpec {
+  const pd = g.pd;
+  const qd = g.qd;
   return {
     symbol: config.instrument,
     base: config.instrument,
@@ -76,11 +101,29 @@ function barInstrument(config: BarRunConfig, bars: BarSeries, feeBps: number): I
   };
 }
 
-/** Cash text the kernel's ledger can hold (8 decimals); the runner checks the run's own text. */
-function kernelCash(text: string): string {
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (!m) return '0';
-  return m[2] ? `${m[1]}.${m[2].slice(0, 8)}` : m[1]!;
+/**
+ * The run's cash in the engine's account (10^s of the quote currency, 8 decimals), rounded up: the
+ * engine's cash is then never below the runner's exact cash. The runner refuses bad cash text with
+ * its own message.
+ */
+function kernelCash(text: string, g: BarGrid): string {
+  // The runner's cash scale: 10^-(qd + runnerPd + 8).
+  let units: bigint;
+  try {
+    units = toUnits(text, g.qd + g.runnerPd + 8);
+  } catch {
+    return '0';
+  }
+  if (units <= 0n) return '0';
+  const d = pow10(g.qd + g.pd);
+  return toDecimalString(-divFloor(-units, d), 8);
+}
+
+/** Money limits (cash units) in the engine's account currency, 10^s of the quote currency. */
+function scaledLimits(book: LimitBook, scale: number): LimitBook {
+  if (scale === 0) return book;
+  const f = pow10(scale);
+  return { ...book, entries: book.entries.map((e) => (LIMIT_DEFS[e.name].unit === 'money' ? { ...e, hard: e.hard * f, soft: e.soft === null ? null : e.soft * f } : e)) };
 }
 
 function rateUnits(text: string): bigint {
@@ -107,7 +150,11 @@ export class KernelBarExecution implements ExecutionPort {
   private readonly model: ExecutionPort;
   private readonly inst: Instrument;
 
-  constructor(engine: Engine, clock: SimClock, venue: BarVenue, bars: BarSeries, model: ExecutionPort, inst: Instrument) {
+  /** The runner's price decimals, and whether it reads fills at the open as exact prices (fidelity bar). */
+  private readonly runnerPd: number;
+  private readonly exactAtOpen: boolean;
+
+  constructor(engine: Engine, clock: SimClock, venue: BarVenue, bars: BarSeries, model: ExecutionPort, inst: Instrument, runnerPd: number, exactAtOpen: boolean) {
     this.engine = engine;
     this.clock = clock;
     this.venue = venue;
@@ -115,24 +162,28 @@ export class KernelBarExecution implements ExecutionPort {
     this.model = model;
     this.inst = inst;
     this.assumptions = model.assumptions;
+    this.runnerPd = runnerPd;
+    this.exactAtOpen = exactAtOpen;
   }
 
   submit(intent: OrderIntent, account: AccountView): readonly ProposedFill[] {
     const proposed = this.model.submit(intent, account);
-    return proposed.length === 0 ? proposed : this.execute(intent.bar, proposed, account);
+    return proposed.length === 0 ? proposed : this.execute(intent.bar, proposed, account, false);
   }
 
   atOpen(i: number, account: AccountView): readonly ProposedFill[] {
     const proposed = this.model.atOpen(i, account);
-    return proposed.length === 0 ? proposed : this.execute(i, proposed, account);
+    return proposed.length === 0 ? proposed : this.execute(i, proposed, account, this.exactAtOpen);
   }
 
-  private execute(bar: number, proposed: readonly ProposedFill[], account: AccountView): ProposedFill[] {
+  private execute(bar: number, proposed: readonly ProposedFill[], account: AccountView, exact: boolean): ProposedFill[] {
     this.clock.jumpTo(this.bars.time[bar]!);
     const out: ProposedFill[] = [];
     for (const f of proposed) {
-      const pd = this.inst.priceDecimals;
-      this.venue.quote(this.inst.symbol, fixedUnits(f.priced.price, pd));
+      // The price units the runner books, as the runner computes them: the same integer is the
+      // instrument's price on the engine's grid (see BarGrid).
+      const p = f.priced.price;
+      this.venue.quote(this.inst.symbol, exact ? exactUnits(p, this.runnerPd) : fixedUnits(p, this.runnerPd));
       const ticket = { symbol: this.inst.symbol, side: f.side, qty: toDecimalString(f.qty, account.qtyScale), type: 'market', tif: 'gtc', urgency: 'immediate', algo: 'market', source: 'api' } as Params<'orders.place'>;
       const r = this.engine.intake.submit({ order: ticket, origin: 'api', confirmSoft: false });
       if (r.kind !== 'admitted') {
@@ -156,7 +207,7 @@ export interface KernelBarRun {
   /** Orders L1 or the OMS refused, and orders the venue filled. */
   denied: number;
   orders: number;
-  /** The kernel's own account at the end, to check against the runner's exact ledger. */
+  /** The kernel's own account at the end (in the quote currency), to check against the runner's exact ledger. */
   kernelCash: number;
   kernelPosition: number;
 }
@@ -171,11 +222,14 @@ export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, confi
   // The model first: a bad fidelity or missing volume is refused before any kernel is built.
   const model = executionFor(config.fidelity, bars, costsOf(config));
   const commissionUnits = rateUnits(config.commission);
-  const spec = barInstrument(config, bars, Number(commissionUnits) / 1e4);
+  const grid = barGrid(config, bars);
+  // L1's cash check estimates the fee at the instrument's taker rate, which it reads to 10^-6: rounded
+  // down here, so the estimate never exceeds the commission the venue charges.
+  const spec = barInstrument(config, grid, Math.floor(Number(commissionUnits) / 100) / 100);
   const clock = new SimClock(bars.time.length > 0 ? bars.time[0]! - 1 : 0);
-  const limits = o.limits ?? EMPTY_LIMIT_BOOK;
+  const limits = scaledLimits(o.limits ?? EMPTY_LIMIT_BOOK, grid.scale);
   const limitsReadLoss = limits.entries.some((e) => LIMIT_DEFS[e.name].check === 'loss');
-  const parts = barBacktestParts({ clock, instrument: spec, currency: 'CASH', initialCash: kernelCash(config.cash), commissionUnits, idPrefix: ID_PREFIX, log: () => undefined, limitsReadLoss });
+  const parts = barBacktestParts({ clock, instrument: spec, currency: 'CASH', initialCash: kernelCash(config.cash, grid), commissionUnits, idPrefix: ID_PREFIX, log: () => undefined, limitsReadLoss });
   const engine = buildKernel(parts, {
     seed: 1,
     warmUpMinutes: 0,
@@ -192,11 +246,11 @@ export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, confi
   });
   await engine.start();
   try {
-    const port = new KernelBarExecution(engine, clock, parts.venue, bars, model, parts.marketData.instruments.get(spec.symbol)!);
+    const port = new KernelBarExecution(engine, clock, parts.venue, bars, model, parts.marketData.instruments.get(spec.symbol)!, grid.runnerPd, config.fidelity === 'bar');
     const result = runBars(bars, strategy, config, port);
     const account = await engine.handlers['account.get']({});
     const positions = await engine.handlers['positions.list']({});
-    return { result, denied: port.denied, orders: port.orders, kernelCash: account.cash, kernelPosition: positions.find((p) => p.symbol === spec.symbol)?.qty ?? 0 };
+    return { result, denied: port.denied, orders: port.orders, kernelCash: account.cash / 10 ** grid.scale, kernelPosition: positions.find((p) => p.symbol === spec.symbol)?.qty ?? 0 };
   } finally {
     await engine.stop();
   }

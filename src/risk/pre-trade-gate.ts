@@ -47,8 +47,15 @@ function deny(code: DenialCode, message: string): GateDecision {
   return { ok: false, code, message };
 }
 
-function money(units: bigint): string {
-  return toDecimalString(divRound(units, 10n ** BigInt(CASH_DECIMALS - 2)), 2);
+function money(units: bigint, decimals = 2): string {
+  return toDecimalString(divRound(units, 10n ** BigInt(CASH_DECIMALS - decimals)), decimals);
+}
+
+/** The fewest decimals (2 to the cash scale) at which two amounts read differently: "needs 9.82 but only 9.82" said nothing. */
+function distinctDecimals(a: bigint, b: bigint): number {
+  let d = 2;
+  while (d < CASH_DECIMALS && money(a, d) === money(b, d)) d++;
+  return d;
 }
 
 /** Average price of walking `levels` for qty; undefined if the book is empty. */
@@ -119,7 +126,8 @@ export function checkOrder(order: GateOrder, inst: Instrument, limits: RiskLimit
     const need = notional + fee;
     const available = state.availableCashUnits();
     if (need > available) {
-      return deny('INSUFFICIENT_CASH', `order needs ${money(need)} but only ${money(available)} is available`);
+      const d = distinctDecimals(need, available);
+      return deny('INSUFFICIENT_CASH', `order needs ${money(need, d)} but only ${money(available, d)} is available`);
     }
   } else {
     // Cash account: no short selling; working sells already claim part of the position.

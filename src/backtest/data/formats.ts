@@ -208,6 +208,8 @@ export function parseBars(text: string, format: BarFormat, file = 'input'): BarS
   const shifted = format === 'backtrader' && cols.clock === undefined && header !== undefined && body[0] !== undefined && body[0].cells.length === header.cells.length + 1 && TIME_OF_DAY_RE.test(body[0].cells[1] ?? '');
   const off = (i: number) => (shifted && i > cols.time ? i + 1 : i);
   const n = body.length;
+  // A header and nothing else is a file without data, not an empty series to back-test.
+  if (n === 0) throw new DataError('FILE_EMPTY', file, header?.no ?? 0, 'the file has a header but no rows of data');
   const s = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
   let last = -Infinity;
   let lastLine = 0;
@@ -261,6 +263,7 @@ export function parseTrades(text: string, format: 'binance-trades' | 'trades', f
     };
   }
   const n = body.length;
+  if (n === 0) throw new DataError('FILE_EMPTY', file, rows[0]!.no, 'the file has a header but no trades');
   const time = new Float64Array(n);
   const price = new Float64Array(n);
   const qty = new Float64Array(n);

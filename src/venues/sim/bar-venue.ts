@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.ts';
 import { notionalUnits } from '../../core/instrument.ts';
 import type { InstrumentRegistry } from '../../core/instrument.ts';
 import type { MarketBook, MarketEvent, VenueEvent, VenueFill, VenueOrderRequest, VenueOrderStatus, VenuePort } from '../../core/ports.ts';
-import { divRound, pow10 } from '../../core/precision.ts';
+import { divFloor, pow10 } from '../../core/precision.ts';
 
 /**
  * The venue of a bar backtest (fidelities bar, l1 and l2). A bar file has no book and no tape, so
@@ -87,8 +87,10 @@ export class BarVenue implements VenuePort {
       side: req.side,
       priceUnits: price,
       qtyUnits: req.qtyUnits,
-      // Commission is a percentage of traded value, to the cash scale.
-      feeUnits: divRound(notional * this.o.commissionUnits, pow10(8)),
+      // Commission is a percentage of traded value, to the cash scale, rounded down: the engine's
+      // account then never pays more than the backtest's exact ledger (its cash stays >= the
+      // model's, so L1 admits every order the model sized; src/kernel/backtest-bars.ts).
+      feeUnits: divFloor(notional * this.o.commissionUnits, pow10(8)),
       liquidity: 'taker',
       ts,
     };

@@ -7,6 +7,8 @@ import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
 import { runBarsOnKernel } from '../../../src/kernel/backtest-bars.ts';
+import { l3Bars, tapeRows } from '../../../src/kernel/backtest-l3.ts';
+import type { TradeTape } from '../../../src/backtest/data/series.ts';
 import { groupRecord, parseLimitValue } from '../../../src/risk/limits.ts';
 
 const orcl = parseSeries(readFileSync(new URL('../../fixtures/data/backtrader/orcl-1995-2014.txt', import.meta.url), 'utf8'), 'orcl-1995-2014.txt') as BarSeries;
@@ -66,6 +68,48 @@ describe('bar backtests through the kernel', () => {
     expect(capped.orders).toBe(capped.result.fills.length);
     expect(Math.abs(capped.kernelCash - Number(capped.result.finalCash))).toBeLessThan(1e-6);
   }, 60_000);
+
+  it('when all-in sizing trades a fine-tick ETH-quoted tape (XRP/ETH, 8-decimal prices) then L1 admits every order the model sized and the result is the model\'s, bit for bit', async () => {
+    // The audit's case (D6): at l1 with a haircut the model's price has 10 decimals, finer than the
+    // engine's grid at 8-decimal cash; the kernel refused 19 of 184 entries for cash it was short by
+    // less than a cent's display.
+    const name = 'binance_XRPETH_trades_20191011-13.csv';
+    const tape = parseSeries(readFileSync(new URL(`../../../assets/demo/${name}`, import.meta.url), 'utf8'), name) as TradeTape;
+    const bars = l3Bars(tapeRows(tape), 'XRP/ETH', 60_000);
+    for (const [fidelity, haircutBps] of [['l1', 5], ['l1', 0], ['bar', 0], ['l2', 5]] as const) {
+      const config: BarRunConfig = { instrument: 'XRP/ETH', fidelity, cash: '10', commission: '0.001', sizing: { kind: 'all-in' }, costs: { haircutBps } };
+      const k = await runBarsOnKernel(bars, smaCross.create({}), config);
+      const model = runBars(bars, smaCross.create({}), config);
+      expect(k.denied).toBe(0);
+      expect(k.result.refused).toBe(model.refused);
+      expect(strip(k.result)).toBe(strip(model));
+      expect(k.orders).toBe(k.result.fills.length);
+      expect(k.result.fills.length).toBeGreaterThan(100);
+      // The engine's own ledger (fees to its cash scale) agrees with the runner's exact one.
+      expect(Math.abs(k.kernelCash - Number(k.result.finalCash))).toBeLessThan(1e-6);
+      expect(k.kernelPosition).toBe(Number(k.result.position['XRP/ETH']));
+    }
+  }, 120_000);
+
+  it('when a fine-tick run has a money limit then L1 reads it in the quote currency (the account counts in a power of ten of it)', async () => {
+    const name = 'binance_XRPETH_trades_20191011-13.csv';
+    const tape = parseSeries(readFileSync(new URL(`../../../assets/demo/${name}`, import.meta.url), 'utf8'), name) as TradeTape;
+    const bars = l3Bars(tapeRows(tape), 'XRP/ETH', 60_000);
+    const config: BarRunConfig = { instrument: 'XRP/ETH', fidelity: 'l1', cash: '10', commission: '0.001', sizing: { kind: 'fixed', qty: '5000' }, costs: { haircutBps: 5 } };
+    const free = await runBarsOnKernel(bars, smaCross.create({}), config);
+    // A limit at the median entry's notional (in ETH): some entries above it, some below.
+    const entries = free.result.fills.filter((f) => f.side === 'buy').map((f) => f.qty * f.price).sort((a, b) => a - b);
+    const cap = entries[entries.length >> 1]!;
+    const hard = parseLimitValue('max_order_notional', cap.toFixed(8));
+    if (!hard.ok) throw new Error('limit');
+    const limits = { entries: [{ name: 'max_order_notional' as const, scope: { kind: 'global' as const }, soft: null, hard: hard.units }], groups: groupRecord() };
+    const capped = await runBarsOnKernel(bars, smaCross.create({}), config, { limits });
+    expect(capped.denied).toBeGreaterThan(0);
+    expect(capped.result.fills.length).toBeLessThan(free.result.fills.length);
+    for (const f of capped.result.fills) if (f.side === 'buy') expect(f.qty * f.price).toBeLessThanOrEqual(cap + 1e-8);
+    expect(capped.result.fills.some((f) => f.side === 'buy')).toBe(true);
+    expect(Math.abs(capped.kernelCash - Number(capped.result.finalCash))).toBeLessThan(1e-6);
+  }, 120_000);
 
   it('when the run is repeated then the kernel path gives the same result, bit for bit', async () => {
     const a = await runBarsOnKernel(orcl, smaCross.create({}), { ...base, fidelity: 'l2' });

@@ -149,6 +149,9 @@ describe('checkOrder: one denial per code', () => {
   it('when a buy needs more cash than available including the taker fee then INSUFFICIENT_CASH', () => {
     // 10 x 100 = 1000 plus 5 bps fee = 0.50: needs 1000.50.
     expect(codeOf(check(limitOrder('buy', '10', '100'), view({ available: cash('1000.49999999') })))).toBe('INSUFFICIENT_CASH');
+    // Short by 10^-8: the message shows the decimals that tell the two amounts apart (it said "1000.5 but only 1000.5").
+    const short = check(limitOrder('buy', '10', '100'), view({ available: cash('1000.49999999') }));
+    expect(short.ok ? '' : short.message).toBe('order needs 1000.5 but only 1000.49999999 is available');
     expect(codeOf(check(limitOrder('buy', '10', '100'), view({ available: cash('1000.5') })))).toBe('OK');
     // Without the fee it would have fit: the fee is what denies it.
     expect(codeOf(check(limitOrder('buy', '10', '100'), view({ available: cash('1000') })))).toBe('INSUFFICIENT_CASH');

@@ -107,6 +107,12 @@ describe('refusals name file, line and reason', () => {
 
   it('when a file is empty or its format unknown then it is refused', () => {
     expect(refusal(() => parseSeries('\n\n', 'e.csv')).code).toBe('FILE_EMPTY');
+    // A header alone (audit D6): refused with the file and the header's line, at every format.
+    const bars = refusal(() => parseSeries('Date,Open,High,Low,Close,Adj Close,Volume\n', 'h.csv'));
+    expect([bars.code, bars.file, bars.line]).toEqual(['FILE_EMPTY', 'h.csv', 1]);
+    expect(refusal(() => parseSeries('time,open,high,low,close,volume\n\n', 'g.csv')).code).toBe('FILE_EMPTY');
+    const trades = refusal(() => parseSeries('timestamp_ms,trade_id,taker_side,price,amount\n', 't.csv'));
+    expect([trades.code, trades.file, trades.line]).toEqual(['FILE_EMPTY', 't.csv', 1]);
     expect(refusal(() => parseSeries('a,b,c\n1,2,3', 'u.csv')).code).toBe('UNKNOWN_FORMAT');
   });
 
