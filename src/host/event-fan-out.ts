@@ -72,7 +72,8 @@ export function parseEventFilter(param: string | null): ReadonlySet<EventName> |
  * the engine builds no DTO for an event nobody wants (its bus asks before building one).
  */
 export class EventFanOut {
-  private readonly members = new Set<FanOutMember>();
+  /** Each member with the snapshot events it skipped while behind, newest per key (heldKey). */
+  private readonly members = new Map<FanOutMember, Map<string, [EventName, unknown]>>();
   private off: (() => void) | undefined;
   /** The subscription's events: '*' for all, '' for none (no subscription), else sorted names. */
   private key = '';
@@ -84,9 +85,15 @@ export class EventFanOut {
 
   /** Adds a connection; returns its leave(). */
   join(m: FanOutMember): () => void {
-    this.members.add(m);
+    const held = new Map<string, [EventName, unknown]>();
+    this.members.set(m, held);
+    // A client that catches up while the market is quiet (a paused replay) gets what it skipped
+    // once its socket has drained, not at the next event, which may never come.
+    const onDrain = () => this.sendHeld(m, held);
+    m.socket?.on('drain', onDrain);
     this.resubscribe();
     return () => {
+      m.socket?.off('drain', onDrain);
       this.members.delete(m);
       this.resubscribe();
     };
@@ -104,7 +111,7 @@ export class EventFanOut {
   private resubscribe(): void {
     let all = false;
     const union = new Set<EventName>();
-    for (const m of this.members) {
+    for (const m of this.members.keys()) {
       if (m.events === undefined) all = true;
       else for (const e of m.events) union.add(e);
     }
@@ -122,15 +129,21 @@ export class EventFanOut {
     let framed: { frame: Buffer; payloadAt: number } | undefined;
     let bytes: Buffer | undefined;
     const conflated = CONFLATED_EVENTS.has(event);
-    for (const m of this.members) {
+    for (const [m, held] of this.members) {
       if (m.events !== undefined && !m.events.has(event)) continue;
       const ws = m.ws;
       if (ws.readyState !== WebSocket.OPEN) continue;
-      if (conflated && ws.bufferedAmount > m.conflateAboveBytes) continue;
+      if (conflated && ws.bufferedAmount > m.conflateAboveBytes) {
+        // Skipped while behind, but not lost: the newest of each stream is kept and sent once the
+        // client catches up, so every screen converges on the engine's current market.
+        held.set(heldKey(event, data), [event, data]);
+        continue;
+      }
       if (ws.bufferedAmount > m.maxBufferedBytes) {
         ws.terminate();
         continue;
       }
+      if (held.size > 0) this.sendHeld(m, held);
       framed ??= textFrame(JSON.stringify({ t: 'evt', event, data }));
       m.beforeSend?.();
       if (m.socket !== undefined) {
@@ -142,4 +155,28 @@ export class EventFanOut {
       ws.send(bytes, { binary: false });
     }
   }
+
+  /** Sends what `m` skipped while behind (oldest first), once it no longer is. */
+  private sendHeld(m: FanOutMember, held: Map<string, [EventName, unknown]>): void {
+    if (held.size === 0 || m.ws.readyState !== WebSocket.OPEN || m.ws.bufferedAmount > m.conflateAboveBytes) return;
+    const events = [...held.values()];
+    held.clear();
+    for (const [event, data] of events) {
+      const { frame, payloadAt } = textFrame(JSON.stringify({ t: 'evt', event, data }));
+      m.beforeSend?.();
+      if (m.socket !== undefined) m.socket.write(frame);
+      else m.ws.send(frame.subarray(payloadAt), { binary: false });
+    }
+  }
+}
+
+/**
+ * Which earlier snapshot event a newer one replaces: the same event for the same symbol (and
+ * candle interval); the clock, the account and the risk metrics have one stream each.
+ */
+export function heldKey(event: EventName, data: unknown): string {
+  const d = data as { symbol?: unknown; interval?: unknown } | null;
+  const symbol = typeof d?.symbol === 'string' ? d.symbol : '';
+  const interval = typeof d?.interval === 'string' ? d.interval : '';
+  return `${event}\u0000${symbol}\u0000${interval}`;
 }

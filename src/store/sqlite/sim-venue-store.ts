@@ -61,6 +61,11 @@ interface FillRow {
  * share one transaction, committed at the end of that task: a commit per write cost more than the
  * writes themselves in a burst of resting orders.
  */
+type Bind = string | number | bigint | null;
+
+/** Positions in orderParams of the columns upsertOrder's DO UPDATE sets (filled, state, reason, queue ahead). */
+const UPSERT_UPDATED = [8, 9, 10, 11, 12] as const;
+
 export class SqliteSimVenueStore implements SimVenueStore {
   private readonly db: Db;
   private readonly stmts;
@@ -68,6 +73,15 @@ export class SqliteSimVenueStore implements SimVenueStore {
   private readonly fillTx: (fill: VenueFill, order: SimOrder) => void;
   private readonly meta: MetaTable;
   private inTask = false;
+  /**
+   * Order rows saved in this task and not written yet, by client order id. The venue saves an
+   * order two or more times in one task (accepted, then resting in the book; queue updates), and
+   * every save but the task's last was overwritten before its commit: the row is written once, at
+   * the commit. Exactly what the upserts in turn would leave: the first save's row (an insert, or
+   * nothing new for a row already stored) with the last save's values in the columns the upsert
+   * updates (UPSERT_UPDATED).
+   */
+  private readonly held = new Map<string, Bind[]>();
   /** Commits counted, for benchmarks and tests of the batching. */
   commits = 0;
 
@@ -91,7 +105,7 @@ export class SqliteSimVenueStore implements SimVenueStore {
   }
 
   /** A venue_orders row by position, in the table's column order. */
-  private orderParams(o: SimOrder): (string | number | bigint | null)[] {
+  private orderParams(o: SimOrder): Bind[] {
     return [
       o.clientOrderId,
       o.venueOrderId,
@@ -111,6 +125,7 @@ export class SqliteSimVenueStore implements SimVenueStore {
   }
 
   loadOrders(): SimOrder[] {
+    this.writeHeld();
     return (this.stmts.loadOrders.all() as OrderRow[]).map((r) => ({
       clientOrderId: r.client_order_id,
       venueOrderId: r.venue_order_id,
@@ -129,6 +144,7 @@ export class SqliteSimVenueStore implements SimVenueStore {
   }
 
   loadFills(): VenueFill[] {
+    this.writeHeld();
     return (this.stmts.loadFills.all() as FillRow[]).map((r) => ({
       fillId: r.id,
       clientOrderId: r.client_order_id,
@@ -158,17 +174,48 @@ export class SqliteSimVenueStore implements SimVenueStore {
   private commit(): void {
     if (!this.inTask) return;
     this.inTask = false;
-    if (this.db.open) this.db.exec('COMMIT');
-    this.commits++;
+    try {
+      if (this.db.open) this.writeHeld();
+    } finally {
+      // As when each save ran its upsert at once: a row that could not be written does not keep
+      // the task's other writes from their commit.
+      if (this.db.open) this.db.exec('COMMIT');
+      this.commits++;
+    }
+  }
+
+  /** Writes the held order rows, in the order of their first save. */
+  private writeHeld(): void {
+    if (this.held.size === 0) return;
+    const rows = [...this.held.values()];
+    this.held.clear();
+    let failed: unknown;
+    for (const row of rows) {
+      try {
+        this.stmts.upsertOrder.run(row);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+    if (failed !== undefined) throw failed;
   }
 
   saveOrder(order: SimOrder): void {
     this.write();
-    this.stmts.upsertOrder.run(this.orderParams(order));
+    const row = this.orderParams(order);
+    const held = this.held.get(order.clientOrderId);
+    if (held === undefined) {
+      this.held.set(order.clientOrderId, row);
+      return;
+    }
+    for (const i of UPSERT_UPDATED) held[i] = row[i]!;
   }
 
   recordFill(fill: VenueFill, order: SimOrder): void {
     this.write();
+    // The order's earlier saves first: the fill refers to its row, and the fill's own upsert must
+    // not be overwritten by an older state at the commit.
+    this.writeHeld();
     this.fillTx(fill, order);
   }
 

@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EventName, Events, Handlers } from '../../../src/contract/api.ts';
@@ -76,6 +78,55 @@ describe('the server pushes events through one feed subscription', () => {
     feed.publish('book', { symbol: 'SPY' });
     feed.publish('order.updated', { id: 'X' });
     expect(slow.sent).toHaveLength(1);
+  });
+
+  it('when a slow client drains after skipping market events then it receives the newest of each stream once, after what it was sent', () => {
+    const feed = new FakeFeed();
+    const fan = new EventFanOut(feed);
+    const slow = fakeWs(2 << 20);
+    // The server's socket under the client: frames written to it, and its 'drain' once emptied.
+    const socket = Object.assign(new EventEmitter(), { written: [] as Buffer[], write(b: Buffer) { this.written.push(b); return true; } });
+    fan.join({ ...member(slow.ws, undefined), socket: socket as unknown as Duplex });
+    feed.publish('book', { symbol: 'SPY', v: 1 });
+    feed.publish('quote', { symbol: 'SPY', v: 1 });
+    feed.publish('book', { symbol: 'QQQ', v: 1 });
+    feed.publish('order.updated', { id: 'X' });
+    feed.publish('book', { symbol: 'SPY', v: 2 });
+    feed.publish('candle', { symbol: 'SPY', interval: '1m', v: 1 });
+    feed.publish('candle', { symbol: 'SPY', interval: '1h', v: 1 });
+    feed.publish('candle', { symbol: 'SPY', interval: '1m', v: 2 });
+    const read = () => socket.written.map((b) => JSON.parse(b.subarray(2).toString('utf8')) as { event: string; data: unknown });
+    expect(read()).toEqual([{ t: 'evt', event: 'order.updated', data: { id: 'X' } }]);
+    // Still behind: a drain that leaves it over the limit sends nothing yet.
+    socket.emit('drain');
+    expect(read()).toHaveLength(1);
+    (slow.ws as { bufferedAmount: number }).bufferedAmount = 0;
+    socket.emit('drain');
+    expect(read().slice(1)).toEqual([
+      { t: 'evt', event: 'book', data: { symbol: 'SPY', v: 2 } },
+      { t: 'evt', event: 'quote', data: { symbol: 'SPY', v: 1 } },
+      { t: 'evt', event: 'book', data: { symbol: 'QQQ', v: 1 } },
+      { t: 'evt', event: 'candle', data: { symbol: 'SPY', interval: '1m', v: 2 } },
+      { t: 'evt', event: 'candle', data: { symbol: 'SPY', interval: '1h', v: 1 } },
+    ]);
+    // Sent once: a second drain has nothing left to send.
+    socket.emit('drain');
+    expect(read()).toHaveLength(6);
+  });
+
+  it('when a client that skipped market events catches up then the next event goes out after the newest of what it skipped', () => {
+    const feed = new FakeFeed();
+    const fan = new EventFanOut(feed);
+    const slow = fakeWs(2 << 20);
+    fan.join(member(slow.ws, undefined));
+    feed.publish('quote', { symbol: 'SPY', v: 1 });
+    feed.publish('quote', { symbol: 'SPY', v: 2 });
+    (slow.ws as { bufferedAmount: number }).bufferedAmount = 0;
+    feed.publish('trade', { symbol: 'SPY', v: 1 });
+    expect(slow.sent.map((b) => JSON.parse((b as Buffer).toString('utf8')) as unknown)).toEqual([
+      { t: 'evt', event: 'quote', data: { symbol: 'SPY', v: 2 } },
+      { t: 'evt', event: 'trade', data: { symbol: 'SPY', v: 1 } },
+    ]);
   });
 
   it('the events parameter: absent is all, empty is none, an unknown name is refused', () => {
