@@ -39,6 +39,25 @@ describe('MemoryOrderJournal', () => {
     expect(j.loadOrders()[0]).toMatchObject({ status: 'NEW', reason: { code: 'X' } });
   });
 
+  it('when an order is updated and filled in place then each load is what was last written, and neither the caller nor an earlier load shares its fields', () => {
+    const j = new MemoryOrderJournal();
+    const a = orderRecord('A', 1);
+    j.insertOrder(a, 'placed');
+    const first = j.loadOrders()[0]!;
+    a.status = 'PENDING';
+    a.reason = { code: 'R', message: 'r' };
+    j.updateOrder(a, 'accepted');
+    a.status = 'FILLED';
+    a.reason.code = 'Z';
+    expect(j.loadOrders()[0]).toEqual({ ...a, status: 'PENDING', reason: { code: 'R', message: 'r' } });
+    expect(first).toMatchObject({ status: 'NEW', reason: null });
+    a.filledUnits = a.qtyUnits;
+    a.reason = null;
+    expect(j.recordFill(fillRecord('F1', 'A', a.qtyUnits), a)).toBe(true);
+    a.status = 'CANCELLED';
+    expect(j.loadOrders()[0]).toEqual({ ...a, status: 'FILLED' });
+  });
+
   it('when orders are denied, updated and filled (a child with its parent) then the events read back in order, as order_events keeps them', () => {
     const j = new MemoryOrderJournal();
     const p = orderRecord('P', 1, { updatedAt: 1_700_000_000_123 });
