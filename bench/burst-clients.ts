@@ -18,11 +18,16 @@ export interface BurstPlan {
   /** Orders each client keeps in flight. */
   perInFlight: number;
   price: number;
+  /** SPY and 1 unless given (bench/kernel.ts's in-process market). */
+  symbol?: string;
+  qty?: number | string;
 }
 
 export interface BurstRun {
   latencies: number[];
   elapsedMs: number;
+  /** CPU time of the process that ran the clients, during the run, ms (process.cpuUsage: every thread of it). */
+  cpuMs?: number;
 }
 
 export interface BurstClients {
@@ -38,6 +43,8 @@ export async function connectBurstClients(plan: BurstPlan): Promise<BurstClients
   return {
     async run() {
       const latencies: number[] = [];
+      const params = { symbol: plan.symbol ?? 'SPY', side: 'buy', qty: plan.qty ?? 1, type: 'limit', price: plan.price } as const;
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await Promise.all(
         conns.map(async (client) => {
@@ -46,14 +53,16 @@ export async function connectBurstClients(plan: BurstPlan): Promise<BurstClients
             while (next < plan.per) {
               next++;
               const s = performance.now();
-              await client.call('orders.place', { symbol: 'SPY', side: 'buy', qty: 1, type: 'limit', price: plan.price });
+              await client.call('orders.place', params);
               latencies.push(performance.now() - s);
             }
           };
           await Promise.all(Array.from({ length: plan.perInFlight }, worker));
         }),
       );
-      return { latencies, elapsedMs: performance.now() - t0 };
+      const elapsedMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      return { latencies, elapsedMs, cpuMs: (cpu.user + cpu.system) / 1000 };
     },
     close() {
       for (const c of conns) c.close();

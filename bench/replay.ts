@@ -11,7 +11,8 @@ import { median } from './stats.ts';
  * trades per wall second, simulated hours per wall second and the CPU time of the process during
  * the seek (on a loaded machine wall time overstates the cost; CPU time does not), medians over
  * runs. `HOURS` bounds the stretch of tape (default the whole 59 h). `LISTEN=1` attaches a client
- * (a listener on the session, as the UI is) so market data is built and conflated for it.
+ * (a listener on the session, as the UI is) so market data is built and conflated for it. `JUMPS=0`
+ * steps the kernel's tick through every idle second (the jump's before/after).
  */
 const file = new URL('../assets/demo/binance_XRPETH_trades_20191011-13.csv', import.meta.url);
 const market = loadMarketFile(readFileSync(file, 'utf8'), file.pathname);
@@ -30,7 +31,7 @@ export interface ReplayBench {
 export async function benchReplay(runs = 3, hours = Number(process.env.HOURS ?? 59.4), listen = process.env.LISTEN === '1'): Promise<ReplayBench> {
   const out: ReplayBench[] = [];
   for (let r = 0; r < runs; r++) {
-    const s = await ReplaySession.open({ market, file: 'bench', venueLatencyMs: 4, ...(process.env.PMS_MS ? { pms: { intervalMs: Number(process.env.PMS_MS) } } : {}) });
+    const s = await ReplaySession.open({ market, file: 'bench', venueLatencyMs: 4, idleJumps: process.env.JUMPS !== '0', ...(process.env.PMS_MS ? { pms: { intervalMs: Number(process.env.PMS_MS) } } : {}) });
     let seen = 0;
     const off = listen ? s.subscribe(() => void seen++) : undefined;
     const target = Math.min(market.end, market.start + hours * 3_600_000);
@@ -90,7 +91,7 @@ export async function replaySplit(hours = Number(process.env.HOURS ?? 59.4)): Pr
     });
   };
   try {
-    const s = await ReplaySession.open({ market, file: 'bench', venueLatencyMs: 4 });
+    const s = await ReplaySession.open({ market, file: 'bench', venueLatencyMs: 4, idleJumps: process.env.JUMPS !== '0' });
     const target = Math.min(market.end, market.start + hours * 3_600_000);
     rows.clear();
     probeMs = 0;

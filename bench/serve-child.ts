@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -25,6 +25,18 @@ export interface ServeChild {
    * peak; the live heap after a forced collection can.
    */
   heapAfterGcMb(): Promise<number>;
+  /**
+   * CPU time the engine process has used so far, ms (Linux /proc, 10 ms ticks): `process` is every
+   * thread (the WAL syncs on libuv's pool, V8's GC helpers), `main` the event loop's thread alone.
+   */
+  cpuMs(): { process: number; main: number };
+  /** CPU time so far per thread name (libuv's pool, V8's workers, ...), ms, summed over threads of one name. */
+  threadCpuMs(): Map<string, number>;
+  /**
+   * Runs `during` under V8's sampling profiler in the engine (only with `{ inspect: true }`) and
+   * returns the profile (the `.cpuprofile` JSON): the server's own cost, without its clients'.
+   */
+  cpuProfile<T>(during: () => Promise<T>): Promise<{ result: T; profile: unknown }>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +81,35 @@ export async function startServeChild(tag: string, extra: string[] = [], files: 
       const m = /Debugger listening on (ws:\/\/\S+)/.exec(out);
       if (!m) throw new Error('heapAfterGcMb needs startServeChild(..., { inspect: true })');
       return inspectHeapAfterGc(m[1]!);
+    },
+    cpuMs: () => ({ process: statCpuMs(`/proc/${pid}/stat`), main: statCpuMs(`/proc/${pid}/task/${pid}/stat`) }),
+    threadCpuMs() {
+      const out = new Map<string, number>();
+      try {
+        for (const tid of readdirSync(`/proc/${pid}/task`)) {
+          const name = tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+          out.set(name, (out.get(name) ?? 0) + statCpuMs(`/proc/${pid}/task/${tid}/stat`));
+        }
+      } catch {
+        /* a thread ended between the listing and its read, or no /proc */
+      }
+      return out;
+    },
+    async cpuProfile(during) {
+      const m = /Debugger listening on (ws:\/\/\S+)/.exec(out);
+      if (!m) throw new Error('cpuProfile needs startServeChild(..., { inspect: true })');
+      const s = await inspectorSession(m[1]!);
+      try {
+        await s.call('Profiler.enable');
+        // 250 us between samples (V8's default is 1 ms): a 1,000-order burst lasts well under a second.
+        await s.call('Profiler.setSamplingInterval', { interval: 250 });
+        await s.call('Profiler.start');
+        const result = await during();
+        const { profile } = (await s.call('Profiler.stop')) as { profile: unknown };
+        return { result, profile };
+      } finally {
+        s.close();
+      }
     },
     stop: () =>
       new Promise<void>((r) => {
@@ -135,9 +176,35 @@ export function rawConnect(url: string): Promise<RawConn> {
   });
 }
 
+/** utime + stime of a /proc stat file, ms (ticks of 10 ms); NaN where there is no /proc. */
+function statCpuMs(file: string): number {
+  try {
+    const stat = readFileSync(file, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) of proc(5); f starts at field 3.
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Collects garbage in the inspected process, then reads its `process.memoryUsage().heapUsed`. */
 async function inspectHeapAfterGc(inspectorUrl: string): Promise<number> {
-  const ws = new WebSocket(inspectorUrl);
+  const s = await inspectorSession(inspectorUrl);
+  try {
+    // Twice: the first pass can leave objects whose finalizers free more on the second.
+    await s.call('HeapProfiler.collectGarbage');
+    await s.call('HeapProfiler.collectGarbage');
+    const r = (await s.call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true })) as { result: { value: number } };
+    return r.result.value / 1024 / 1024;
+  } finally {
+    s.close();
+  }
+}
+
+/** A DevTools protocol session with the inspected engine. */
+async function inspectorSession(inspectorUrl: string): Promise<{ call(method: string, params?: Record<string, unknown>): Promise<unknown>; close(): void }> {
+  const ws = new WebSocket(inspectorUrl, { maxPayload: 512 * 1024 * 1024 });
   await new Promise<void>((res, rej) => {
     ws.once('open', () => res());
     ws.once('error', rej);
@@ -156,13 +223,5 @@ async function inspectHeapAfterGc(inspectorUrl: string): Promise<number> {
       ws.on('message', onMsg);
       ws.send(JSON.stringify({ id, method, params }));
     });
-  try {
-    // Twice: the first pass can leave objects whose finalizers free more on the second.
-    await call('HeapProfiler.collectGarbage');
-    await call('HeapProfiler.collectGarbage');
-    const r = (await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true })) as { result: { value: number } };
-    return r.result.value / 1024 / 1024;
-  } finally {
-    ws.close();
-  }
+  return { call, close: () => ws.close() };
 }

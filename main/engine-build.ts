@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BacktestService } from '../src/host/backtest-service.ts';
+import { BacktestService, DEMO_TAPE, DEMO_TAPE_FILE } from '../src/host/backtest-service.ts';
 import { DataDirError, prepareDataDir } from '../src/host/data-dir.ts';
 import { EngineSwitch } from '../src/host/engine-switch.ts';
 import { loadDailyHistory } from '../src/host/history.ts';
@@ -44,6 +45,7 @@ export async function buildProcessEngine(options: EngineOptions, deps: ProcessEn
   prepareDataDir(options.dataDir, { say: deps.say });
   const cfg = loadRiskConfig(options.dataDir);
   const historyDir = deps.resources ? join(deps.resources, 'demo', 'history') : undefined;
+  const demoTape = demoTapeOf(deps.resources);
   const log: Log = deps.log ?? (() => undefined);
   const seed = options.seed ?? 42;
   const venues = new VenueEngines({
@@ -83,8 +85,20 @@ export async function buildProcessEngine(options: EngineOptions, deps: ProcessEn
     ...(deps.log ? { log: deps.log } : {}),
     // Relative replay paths are the data directory's (the app's working directory is not the user's).
     cwd: options.dataDir,
-    backtests: (publish) => new BacktestService(options.dataDir, publish),
+    backtests: (publish) => new BacktestService(options.dataDir, publish, demoTape),
   });
   venues.attach(sw);
   return { sw, venues };
+}
+
+/**
+ * The demo trade tape the Backtest screen offers to import ("Import demo tape"). Packaged, the
+ * checkout path BacktestService defaults to (beside src/) does not exist: the tape ships in
+ * resources/demo (electron-builder.yml extraResources). In development Electron's own resources
+ * directory has no demo folder, so the checkout copy is used; neither there: no offer.
+ */
+export function demoTapeOf(resources: string | undefined): string | undefined {
+  const packed = resources ? join(resources, 'demo', DEMO_TAPE_FILE) : undefined;
+  if (packed !== undefined && existsSync(packed)) return packed;
+  return existsSync(DEMO_TAPE) ? DEMO_TAPE : undefined;
 }

@@ -213,7 +213,13 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
   };
 
   // Average prices on the price grid: one fill's price comes back as written, not as cost/qty noise.
-  const vwap = (value: number, qty: number) => Number((value / qty).toFixed(pd));
+  // Number(x.toFixed(pd)) without the text for a non-negative x below 1e21 (an average of positive
+  // prices always is): fixedUnits gives toFixed's digits as units and unitsToNumber parses them as
+  // Number does (both property-tested against the text); toFixed was 1.5% of a daily-bar run.
+  const vwap = (value: number, qty: number): number => {
+    const x = value / qty;
+    return x >= 0 && x < 1e21 ? unitsToNumber(fixedUnits(x, pd), pd) : Number(x.toFixed(pd));
+  };
   const fills: BacktestFill[] = [];
   const trades: RoundTrip[] = [];
   let open: { entryBar: number; entryTime: number; bought: number; cost: number; sold: number; proceeds: number; fees: number } | null = null;

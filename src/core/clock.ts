@@ -111,6 +111,14 @@ export class SimClock implements Clock {
   private nextId = 1;
   private readonly heap = new TimerHeap();
   private readonly cancelled = new Set<number>();
+  /**
+   * Idle jumps (off unless the driver turns them on: the replay at full speed). While on, a timer
+   * run by `runSteps` without a step limit may ask `jumpHorizon()` how far nothing else can happen,
+   * and cover the idle periods up to there at once (the kernel's once-a-second tick).
+   */
+  jumps = false;
+  /** The `until` of the runSteps call running now without a step limit; -Infinity otherwise. */
+  private runUntil = Number.NEGATIVE_INFINITY;
 
   constructor(startMs: number) {
     this.t = startMs;
@@ -137,13 +145,20 @@ export class SimClock implements Clock {
   }
 
   advanceTo(target: number): void {
-    for (;;) {
-      this.dropCancelled();
-      const next = this.heap.peek();
-      if (!next || next.at > target) break;
-      this.heap.pop();
-      this.t = next.at;
-      next.fn();
+    // Timers it runs never jump, even when called from a timer of a run that allows it.
+    const outer = this.runUntil;
+    this.runUntil = Number.NEGATIVE_INFINITY;
+    try {
+      for (;;) {
+        this.dropCancelled();
+        const next = this.heap.peek();
+        if (!next || next.at > target) break;
+        this.heap.pop();
+        this.t = next.at;
+        next.fn();
+      }
+    } finally {
+      this.runUntil = outer;
     }
     if (target > this.t) this.t = target;
   }
@@ -155,6 +170,31 @@ export class SimClock implements Clock {
    * thousand steps, each with one heap peek fewer. Returns the steps run.
    */
   runSteps(until: number, maxSteps = Number.POSITIVE_INFINITY): number {
+    const outer = this.runUntil;
+    // Only a run without a step limit surely runs every timer up to `until` before anyone else
+    // (a request) gets a turn: only there may a timer jump.
+    this.runUntil = maxSteps === Number.POSITIVE_INFINITY ? until : Number.NEGATIVE_INFINITY;
+    try {
+      return this.runStepsIn(until, maxSteps);
+    } finally {
+      this.runUntil = outer;
+    }
+  }
+
+  /**
+   * For the timer running now: the latest time it may schedule its next run at while treating the
+   * periods in between as idle, i.e. no other timer is due before it (one due AT it runs first, as
+   * it would have), the running loop will surely run it, and no request can come in between.
+   * `now()` when jumps are off or the timer does not run under `runSteps` without a step limit.
+   */
+  jumpHorizon(): number {
+    if (!this.jumps || this.runUntil === Number.NEGATIVE_INFINITY) return this.t;
+    this.dropCancelled();
+    const next = this.heap.peek();
+    return Math.min(this.runUntil, next === undefined ? Number.POSITIVE_INFINITY : next.at);
+  }
+
+  private runStepsIn(until: number, maxSteps: number): number {
     let n = 0;
     let stepAt = Number.NaN;
     for (;;) {
@@ -186,12 +226,18 @@ export class SimClock implements Clock {
    */
   jumpTo(target: number): void {
     if (target > this.t) this.t = target;
-    for (;;) {
-      this.dropCancelled();
-      const next = this.heap.peek();
-      if (!next || next.at > this.t) break;
-      this.heap.pop();
-      next.fn();
+    const outer = this.runUntil;
+    this.runUntil = Number.NEGATIVE_INFINITY;
+    try {
+      for (;;) {
+        this.dropCancelled();
+        const next = this.heap.peek();
+        if (!next || next.at > this.t) break;
+        this.heap.pop();
+        next.fn();
+      }
+    } finally {
+      this.runUntil = outer;
     }
   }
 

@@ -15,7 +15,7 @@ import { sizingArg } from '../backtest/run-spec.ts';
 import type { RunRecord, RunSummary } from '../backtest/runs.ts';
 import { STRATEGIES } from '../backtest/strategies/index.ts';
 import { DomainError } from '../core/errors.ts';
-import { l3Bars, tapeRows } from '../kernel/backtest-l3.ts';
+import { alignedFrom, l3Bars, tapeRows } from '../kernel/backtest-l3.ts';
 import { symbolFromFileName } from '../marketdata/recording.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { SqliteBacktestRunStore } from '../store/sqlite/backtest-run-store.ts';
@@ -35,7 +35,9 @@ interface Job {
   kind: BacktestProgressDto['kind'];
 }
 
-/** The recorded trade tape the repository ships with its demo (a serving host from a checkout has it). */
+/** The file name of the recorded trade tape the product ships with its demo (assets/demo; packaged, resources/demo). */
+export const DEMO_TAPE_FILE = 'binance_XRPETH_trades_20191011-13.csv';
+/** The demo tape in a checkout (a serving host from a checkout has it). A literal URL: bundlers read these statically. */
 export const DEMO_TAPE = fileURLToPath(new URL('../../assets/demo/binance_XRPETH_trades_20191011-13.csv', import.meta.url));
 
 export class BacktestService {
@@ -310,14 +312,6 @@ export class BacktestService {
     for (const j of this.jobs.values()) j.cancel();
     this.jobs.clear();
   }
-}
-
-/**
- * A tape window starts on a bar boundary: the bar levels keep bars whose time is in the window, so a
- * start inside a bar would drop that bar there while L3 (which windows the trades) kept it.
- */
-export function alignedFrom(fromMs: number | undefined, barMs: number): { fromMs?: number } {
-  return fromMs === undefined ? {} : { fromMs: Math.floor(fromMs / barMs) * barMs };
 }
 
 /** L3 asked of a bar series: refused with its reason code, never run on bars in its place. */

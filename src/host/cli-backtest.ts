@@ -6,14 +6,17 @@ import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, fields, intArg, table } from './cli-common.ts';
 import type { BacktestReport, L3Stats, RunSpec } from '../backtest/run-spec.ts';
 import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
+import { FORMATS, guarded, iso, loadData, num, openStores, pct, reportText } from './cli-backtest-data.ts';
+import type { Io } from './cli-backtest-data.ts';
+import { l3Text, runL3Command, stateCell, tapeLevelSpec, venueCell } from './cli-backtest-l3.ts';
 
 /**
  * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
  * the data directory's SQLite files (series.db, backtests.db) and need no serving engine. Every
- * heavy module is imported inside the action, so the rest of the CLI does not pay for them.
+ * heavy module is imported inside the action, so the rest of the CLI does not pay for them. The
+ * L3 run on a trade tape is cli-backtest-l3.ts; stores, data loading and the report text are
+ * cli-backtest-data.ts.
  */
-
-type Io = CliContext['io'];
 
 function paramArg(v: string, prev: Record<string, number> = {}): Record<string, number> {
   const m = /^([A-Za-z_][\w-]*)=(-?\d+(?:\.\d+)?)$/.exec(v.trim());
@@ -47,6 +50,9 @@ function timeArg(name: string) {
   };
 }
 
+/** What `backtest run --from` does on a trade tape, said in its --help (src/kernel/backtest-l3.ts alignedFrom). */
+const TAPE_FROM = '; on a trade tape rounded down to the start of its --bar bar, at every fidelity (l3 too), so all start on the same bar';
+
 function decimalArg(name: string, min: number, max: number) {
   return (v: string): string => {
     if (!/^\d+(?:\.\d+)?$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a plain decimal in [${min}, ${max}], got "${v}"`);
@@ -60,56 +66,6 @@ function numberArg(name: string, min: number, max: number) {
     if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}]`);
     return n;
   };
-}
-
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? null : `${(x * 100).toFixed(2)}%`);
-const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? null : x.toFixed(d));
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, 10));
-
-async function openStores(dataDir: string) {
-  const [{ join }, { SqliteSeriesStore }, { SqliteBacktestRunStore }] = await Promise.all([import('node:path'), import('../store/sqlite/series-store.ts'), import('../store/sqlite/backtest-run-store.ts')]);
-  return { series: () => new SqliteSeriesStore(join(dataDir, 'series.db')), runs: () => new SqliteBacktestRunStore(join(dataDir, 'backtests.db')) };
-}
-
-/** Turns the library's typed errors into exits with their code. */
-async function guarded(fn: () => Promise<void>): Promise<void> {
-  const [{ DataError }, { BacktestConfigError }, { StrategyParamError }] = await Promise.all([import('../backtest/data/errors.ts'), import('../backtest/bar-runner.ts'), import('../backtest/strategies/strategy.ts')]);
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof DataError) throw new CliExit(EXIT.failed, `${err.code}: ${err.file}${err.line > 0 ? `:${err.line}` : ''}: ${err.reason}`);
-    if (err instanceof BacktestConfigError || err instanceof StrategyParamError) throw new CliExit(EXIT.usage, `${err.code}: ${err.message}`);
-    throw err;
-  }
-}
-
-const FORMATS = ['yahoo', 'backtrader', 'binance-klines', 'generic', 'binance-trades', 'trades'] as const;
-
-/** A file path (parsed and stored) or the name / hash of an imported series. */
-async function loadData(dataDir: string, data: string, format: (typeof FORMATS)[number] | undefined, name: string | undefined) {
-  const [{ existsSync, readFileSync }, { basename }, { parseSeries, detectFormat }, { findGaps }, { DataError }] = await Promise.all([
-    import('node:fs'),
-    import('node:path'),
-    import('../backtest/data/formats.ts'),
-    import('../backtest/data/gaps.ts'),
-    import('../backtest/data/errors.ts'),
-  ]);
-  const stores = await openStores(dataDir);
-  const store = stores.series();
-  try {
-    if (existsSync(data)) {
-      const text = readFileSync(data, 'utf8');
-      const fmt = format ?? detectFormat(text, data);
-      const series = parseSeries(text, data, fmt);
-      const { info, created } = store.put(name ?? basename(data), series, { format: fmt, source: data, importedAt: Date.now() });
-      return { info, created, series, gaps: findGaps(series.time) };
-    }
-    const got = store.get(data);
-    if (!got) throw new DataError('SERIES_NOT_FOUND', data, 0, 'no such file, and no imported series has this name or hash (see strata data list)');
-    return { info: got.info, created: false, series: got.series, gaps: findGaps(got.series.time) };
-  } finally {
-    store.close();
-  }
 }
 
 export function registerBacktestCommands(program: Command, ctx: CliContext): void {
@@ -183,7 +139,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .addOption(new Option('--urgency <u>', 'L2 urgency (impact scale immediate 3, high 2, medium 1, low 0.5)').choices([...URGENCIES]))
     .option('--participation <p>', 'L2 cap on the fraction of a bar volume one order takes', numberArg('participation', 0.0001, 1))
     .option('--sizing <s>', 'all-in (floor(cash / (next open × (1 + commission)))) or fixed:N', 'all-in')
-    .option('--from <date>', 'first bar (YYYY-MM-DD or ISO)', timeArg('--from'))
+    .option('--from <date>', `first bar (YYYY-MM-DD or ISO)${TAPE_FROM}`, timeArg('--from'))
     .option('--to <date>', 'last bar (inclusive)', timeArg('--to'))
     .option('--seed <n>', 'seed recorded with the run', intArg('seed', 0, 2 ** 31 - 1), 42)
     .option('--name <n>', 'name to store the data under when --data is a file')
@@ -354,85 +310,6 @@ function sweepText(keys: string[], x: { jobId: string; points: number; cancelled
       (x.best ? `; best ${paramText(x.best.params)}: Sharpe ${num(x.best.sharpe)}, probabilistic ${num(x.probabilisticSharpe, 4)}, deflated over ${ok} trials ${num(x.deflatedSharpe, 4)}` : '') +
       `; kept as ${x.jobId}`,
   ].join('\n');
-}
-const venueCell = (x: import('../backtest/run-spec.ts').L3Stats | undefined) => (x ? `${x.venueFills} (${x.partiallyFilledOrders} in parts, ${deniedCell(x)})` : null);
-/** `136 denied: REDUCING_ONLY ×136` (reason codes where the run recorded them). */
-const deniedCell = (x: import('../backtest/run-spec.ts').L3Stats) => {
-  const why = Object.entries(x.deniedBy ?? {})
-    .map(([c, n]) => `${c} ×${n}`)
-    .join(', ');
-  return `${x.denied} denied${why ? `: ${why}` : ''}`;
-};
-/** The engine's trading-state changes during an L3 run: why later orders were denied. */
-const stateCell = (x: import('../backtest/run-spec.ts').L3Stats) =>
-  (x.tradingState ?? []).map((c) => `${c.mode} from ${new Date(c.time).toISOString().slice(0, 16)}Z (${c.code}${c.message ? `: ${c.message}` : ''})`).join('; ') || 'ACTIVE throughout';
-
-interface ReportView {
-  runId: number | null;
-  dataName: string;
-  dataHash: string;
-  bars: number;
-  firstBar: string | null;
-  lastBar: string | null;
-  finalValueExact: string;
-  finalCashExact: string;
-  position: Record<string, number>;
-  fills: number;
-  refused: number;
-  trades: { entryDate: string; exitDate: string | null; entryPrice: number; exitPrice: number | null; size: number; commission: number; pnl: number }[];
-  metrics: import('../backtest/metrics/metrics.ts').Metrics;
-  periods: { year: { period: string; return: number }[] };
-  barsPerSecond?: number;
-  spec: { strategy: string; params: Record<string, number>; fidelity: string };
-}
-
-function reportText(r: ReportView, withTrades = true): string {
-  const m = r.metrics;
-  const lines = [
-    fields([
-      ['run', r.runId === null ? 'not kept (--no-save)' : r.runId],
-      ['strategy', `${r.spec.strategy} ${Object.entries(r.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
-      ['data', `${r.dataName} (${r.dataHash.slice(0, 12)}), ${r.bars} bars ${r.firstBar} .. ${r.lastBar}`],
-      ['fidelity', `${m.assumptions.fidelity}: ${m.assumptions.fills}`],
-      ['costs', m.assumptions.costs],
-      ['final value', r.finalValueExact],
-      ['final cash', r.finalCashExact],
-      ['position', Object.entries(r.position).map(([k, v]) => `${k} ${v}`).join(', ')],
-      ['fills', `${r.fills}${r.refused ? ` (${r.refused} entries refused: not enough cash)` : ''}`],
-      ...(r.barsPerSecond !== undefined ? ([['bars/s', Math.round(r.barsPerSecond).toLocaleString('en-US')]] as [string, number | string][]) : []),
-    ]),
-    '',
-    table(['METRIC', 'VALUE'], metricRowsLite(m)),
-    `(every metric: fidelity ${m.assumptions.fidelity}; ${m.assumptions.fills}; ${m.assumptions.costs})`,
-    '',
-    table(['YEAR', 'RETURN'], r.periods.year.map((p) => [p.period, pct(p.return)]), [undefined, 'r']),
-  ];
-  if (withTrades && r.trades.length > 0) {
-    lines.push('', table(['ENTRY', 'EXIT', 'ENTRY PRICE', 'EXIT PRICE', 'SIZE', 'COMMISSION', 'PNL'], r.trades.map((t) => [t.entryDate, t.exitDate ?? 'open', t.entryPrice, t.exitPrice, t.size, Number(t.commission.toFixed(2)), Number(t.pnl.toFixed(2))])));
-  }
-  return lines.join('\n');
-}
-
-function metricRowsLite(m: ReportView['metrics']): (string | null)[][] {
-  return [
-    ['total return', pct(m.totalReturn)],
-    ['CAGR', pct(m.cagr)],
-    ['volatility', pct(m.volatility)],
-    ['Sharpe', num(m.sharpe)],
-    ['Sortino', num(m.sortino)],
-    ['Calmar', num(m.calmar)],
-    ['max drawdown', `${pct(m.maxDrawdown)} over ${m.maxDrawdownBars} bars`],
-    ['turnover', num(m.turnover, 2)],
-    ['costs fees / spread / impact', `${num(m.costs.fees, 2)} / ${num(m.costs.spread, 2)} / ${num(m.costs.impact, 2)}`],
-    ['trades (closed / open)', `${m.trades} / ${m.openTrades}`],
-    ['win rate', pct(m.winRate)],
-    ['profit factor', num(m.profitFactor)],
-    ['avg win / loss', `${num(m.avgWin, 2)} / ${num(m.avgLoss, 2)}`],
-    ['exposure time', pct(m.exposureTime)],
-    ['avg holding (bars)', num(m.avgHoldingBars, 1)],
-    ['Herfindahl', num(m.herfindahl)],
-    ['probabilistic Sharpe', num(m.probabilisticSharpe, 4)],
-  ];
 }
 
 interface SpecOpts {
@@ -741,123 +618,3 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
 }
 
 export { gridArg, paramArg };
-
-/**
- * `backtest run --fidelity l3`: the strategy decides on bars built from a trade tape and its orders
- * run through the engine (src/kernel/backtest-l3.ts). The tape is stored in series.db like any
- * imported series (once, by content hash) and the run always reads it from there, so a kept run's
- * data hash names exactly what it ran on; the run is kept in backtests.db like the other fidelities.
- */
-async function runL3Command(
-  o: { data: string; format?: (typeof FORMATS)[number]; name?: string; symbol?: string; strategy: string; param: Record<string, number>; bar: string; latencyMs?: number; cash: string; commission: string; urgency?: Urgency; sizing: string; from?: number; to?: number; seed: number; save: boolean; json?: boolean },
-  ctx: CliContext,
-  dir: string,
-): Promise<void> {
-  const [{ basename }, { symbolFromFileName }, { runL3Spec }, { strategyDef }, { sizingArg }, { resultHashOf }, { ENGINE_VERSION }] = await Promise.all([
-    import('node:path'),
-    import('../marketdata/recording.ts'),
-    import('../kernel/backtest-l3.ts'),
-    import('../backtest/strategies/index.ts'),
-    import('../backtest/run-spec.ts'),
-    import('./backtest-hash.ts'),
-    import('../kernel/version.ts'),
-  ]);
-  const barMs = barArg(o.bar);
-  const d = await loadData(dir, o.data, o.format, o.name);
-  if (d.series.kind !== 'trades') throw new CliExit(EXIT.usage, `--fidelity l3 needs a recorded trade tape (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); ${o.data} is a bar series (run it at bar, l1 or l2)`);
-  const symbol = o.symbol ?? symbolFromFileName(d.info.name) ?? symbolFromFileName(basename(d.info.source));
-  if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${d.info.name} from its name; give --symbol BASE/QUOTE`);
-  const def = strategyDef(o.strategy);
-  const spec = {
-    strategy: o.strategy,
-    params: { ...def.defaults, ...o.param },
-    fidelity: 'l3' as const,
-    cash: o.cash,
-    commission: o.commission,
-    sizing: sizingArg(o.sizing),
-    haircutBps: 0,
-    urgency: o.urgency ?? 'immediate',
-    ...(o.from !== undefined ? { fromMs: o.from } : {}),
-    ...(o.to !== undefined ? { toMs: o.to } : {}),
-    seed: o.seed,
-    instrument: symbol,
-    barMs,
-    latencyMs: o.latencyMs ?? 4,
-  };
-  const t0 = performance.now();
-  const { run, report } = await runL3Spec(spec, d.series);
-  const seconds = Math.max((performance.now() - t0) / 1000, 1e-9);
-  const equity = run.result.equity;
-  const resultHash = resultHashOf(report, equity);
-  let runId: number | null = null;
-  if (o.save) {
-    const runs = (await openStores(dir)).runs();
-    try {
-      runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, report, resultHash, time: new Float64Array(run.result.time), equity }).id;
-    } finally {
-      runs.close();
-    }
-  }
-  const l3 = report.l3!;
-  const out = {
-    runId,
-    engineVersion: ENGINE_VERSION,
-    dataName: d.info.name,
-    dataHash: d.info.hash,
-    resultHash,
-    fidelity: 'l3' as const,
-    instrument: symbol,
-    strategy: o.strategy,
-    params: spec.params,
-    ...report,
-    partiallyFilledOrders: l3.partiallyFilledOrders,
-    denied: l3.denied,
-    barsPerSecond: Math.round(report.bars / seconds),
-    eventsPerSecond: Math.round(l3.tapeTrades / seconds),
-  };
-  ctx.print(!!o.json, out, () => [reportText(out, true), l3Text(report, o.bar)].join('\n'));
-}
-
-/**
- * A bar-level spec on a trade tape: the tape's instrument (--symbol, or its name), the bar length,
- * urgency (default immediate, as L3's) and latency recorded in the spec, and the bars an L3 run
- * builds from the tape, so bar, l1 and l2 decide on exactly the bars L3 does.
- */
-async function tapeLevelSpec(
-  spec: RunSpec,
-  info: { name: string; source: string },
-  tape: TradeTape,
-  o: { bar: string; symbol?: string; urgency?: Urgency; latencyMs?: number },
-): Promise<{ spec: RunSpec; bars: BarSeries }> {
-  const [{ basename }, { symbolFromFileName }, { l3Bars, tapeRows }] = await Promise.all([import('node:path'), import('../marketdata/recording.ts'), import('../kernel/backtest-l3.ts')]);
-  const symbol = o.symbol ?? symbolFromFileName(info.name) ?? symbolFromFileName(basename(info.source));
-  if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${info.name} from its name; give --symbol BASE/QUOTE`);
-  const barMs = barArg(o.bar);
-  // Aligned to a bar boundary, as backtest.run does (alignedFrom): every level then sees the same first bar.
-  const out: RunSpec = { ...spec, instrument: symbol, barMs, urgency: o.urgency ?? 'immediate', latencyMs: o.latencyMs ?? 4, ...(spec.fromMs !== undefined ? { fromMs: Math.floor(spec.fromMs / barMs) * barMs } : {}) };
-  const rows = tapeRows(tape, out.fromMs, out.toMs);
-  if (rows.length < 2) throw new CliExit(EXIT.usage, `${info.name} holds ${rows.length} recorded trade(s) in the window; a backtest needs more`);
-  return { spec: out, bars: l3Bars(rows, symbol, out.barMs!) };
-}
-
-/** `--bar 30s|1m|5m|1h` as ms. */
-function barArg(text: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(text);
-  if (!m || Number(m[1]) <= 0) throw new CliExit(EXIT.usage, `--bar must look like 30s, 1m, 5m or 1h, got "${text}"`);
-  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
-}
-
-/** The venue's side of an L3 run, under its report. */
-function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec: { instrument: string; barMs?: number; latencyMs?: number; urgency?: string } }, bar?: string): string {
-  if (!r.l3) return '';
-  const x = r.l3;
-  return [
-    '',
-    fields([
-      ['tape', `${r.spec.instrument}, ${x.tapeTrades} recorded trades, bars of ${bar ?? `${(r.spec.barMs ?? 0) / 1000} s`}`],
-      ['venue', `${x.venueFills} fills (${x.partiallyFilledOrders} order(s) filled in parts), ${deniedCell(x)}, latency ${r.spec.latencyMs ?? 4} ms, urgency ${r.spec.urgency ?? 'immediate'}`],
-      ['trading state', stateCell(x)],
-      ['kernel cash', x.kernelCash],
-    ]),
-  ].join('\n');
-}

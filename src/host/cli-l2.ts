@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { EXECUTION_STYLES, URGENCIES } from '../contract/dto.ts';
 import type { ExecutionStyle, Urgency } from '../contract/dto.ts';
-import type { AlphaDto, ApprovalQueueDto, ApprovalResultDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalsDto } from '../contract/l2-dto.ts';
+import type { AlphaDto, ApprovalQueueDto, ApprovalResultDto, PortfolioTargetDto, RebalanceDto, SignalsDto } from '../contract/l2-dto.ts';
 import { CONSTRUCTION_METHODS, REBALANCE_CADENCES, SIZING_CHOICES } from '../contract/api/portfolio.ts';
 import type { PortfolioConfigureInput, PortfolioSettingsDto } from '../contract/api/portfolio.ts';
+import { proposalsTable } from './cli-approvals.ts';
 import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, fields, isoTime, table } from './cli-common.ts';
 
@@ -16,7 +17,6 @@ import { CliExit, EXIT, fields, isoTime, table } from './cli-common.ts';
 const pct = (f: number | null, digits = 2) => (f === null ? null : `${(f * 100).toFixed(digits)}%`);
 const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const cadence = (c: AlphaDto['cadence']) => (typeof c === 'string' ? c : `every ${c.everyMs} ms`);
-const codes = (p: ProposalDto) => (p.verdict.breaches.length > 0 ? p.verdict.breaches.map((b) => `${b.level === 'hard' ? '' : 'soft '}${b.code}`).join(',') : null);
 
 function alphasTable(alphas: AlphaDto[]): string {
   return table(
@@ -146,29 +146,6 @@ function configureInput(o: ConfigureOpts): PortfolioConfigureInput {
     ...(Object.keys(constraints).length ? { constraints } : {}),
     ...(Object.keys(rebalance).length ? { rebalance } : {}),
   };
-}
-
-function proposalsTable(ps: ProposalDto[]): string {
-  if (ps.length === 0) return 'no proposals';
-  return table(
-    ['ID', 'STATUS', 'SYMBOL', 'SIDE', 'QTY', 'URGENCY', 'ALGO', 'WEIGHT', 'L1', 'CODES', 'COST bps', 'EXPIRES', 'ORDER'],
-    ps.map((p) => [
-      p.id,
-      p.status,
-      p.symbol,
-      p.side,
-      p.qty,
-      p.urgency,
-      p.algo,
-      `${pct(p.currentWeight)} → ${pct(p.targetWeight)}`,
-      p.verdict.verdict,
-      codes(p),
-      p.expectedCost ? p.expectedCost.bps.toFixed(1) : null,
-      p.status === 'PROPOSED' || p.status === 'MODIFIED' ? isoTime(p.expiresAt) : null,
-      p.orderId ?? p.reason,
-    ]),
-    [undefined, undefined, undefined, undefined, 'r', undefined, undefined, 'r', undefined, undefined, 'r', undefined, undefined],
-  );
 }
 
 function rebalanceText(r: RebalanceDto): string {

@@ -13,7 +13,8 @@ import { CliExit, EXIT, fields, intArg } from './cli-common.ts';
 
 /** "10", "10x", "max" → a replay speed. */
 export function speedArg(v: string): ReplaySpeed {
-  const s = v.trim().toLowerCase().replace(/x$/, '');
+  // Only a number takes the "x" suffix: stripping any trailing x turned "max" into "ma".
+  const s = v.trim().toLowerCase().replace(/(?<=\d)x$/, '');
   if (!(REPLAY_SPEEDS as readonly string[]).includes(s)) throw new InvalidArgumentError(`speed must be one of ${REPLAY_SPEEDS.join(', ')}`);
   return s as ReplaySpeed;
 }

@@ -5,11 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, resolve, sep } from 'node:path';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { Handlers } from '../contract/api.ts';
 import { serveEndpoint } from '../contract/rpc.ts';
 import type { EventFeed } from '../contract/rpc.ts';
-import { EventFanOut, parseEventFilter } from './event-fan-out.ts';
+import { EventFanOut, parseEventFilter, textFrame } from './event-fan-out.ts';
 import { wsEndpoint } from './ws-endpoint.ts';
 
 export interface ServerOptions {
@@ -190,8 +190,12 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
             ws.terminate();
             return;
           }
+          if (ws.readyState !== WebSocket.OPEN) return;
           batch();
-          endpoint.send(frame);
+          // A reply as one buffer, framed here as the fan-out frames events (same bytes; no
+          // extension is negotiated): ws's sender would encode the string, then write a header
+          // and the payload separately.
+          socket.write(textFrame(frame).frame);
         },
       };
       // Events come from the server's one feed subscription (fanOut), not one per connection.

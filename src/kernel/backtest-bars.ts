@@ -9,7 +9,7 @@ import type { Strategy } from '../backtest/strategies/strategy.ts';
 import type { FillAssumptions } from '../backtest/types.ts';
 import { DEFAULT_BREAKERS } from '../risk/circuit-breakers.ts';
 import type { BreakerConfig } from '../risk/circuit-breakers.ts';
-import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
+import { EMPTY_LIMIT_BOOK, LIMIT_DEFS } from '../risk/limits.ts';
 import type { LimitBook } from '../risk/limits.ts';
 import { SimClock } from '../core/clock.ts';
 import type { BarVenue } from '../venues/sim/bar-venue.ts';
@@ -29,10 +29,12 @@ import { barBacktestParts } from './modes/backtest.ts';
  * booked (an entry counts as refused, as a broker's margin refusal would).
  *
  * The PMS is off (the mode's parts say so): it is beside the order path and nothing in a bar run
- * reads it; it reviews on request only.
+ * reads it; it reviews on request only. So is the kernel's once-a-second tick unless the run's limits
+ * read the loss view (its equity watermarks): with breakers off nothing else reads what it feeds.
  */
 
-const NO_BREAKERS: BreakerConfig = {
+/** Every breaker off: a backtest's result is the strategy's, not the desk's (also the L3 run's default, backtest-l3.ts). */
+export const NO_BREAKERS: BreakerConfig = {
   dailyDrawdown: { ...DEFAULT_BREAKERS.dailyDrawdown, enabled: false },
   instrumentMove: { ...DEFAULT_BREAKERS.instrumentMove, enabled: false },
   venueDisconnect: { ...DEFAULT_BREAKERS.venueDisconnect, enabled: false },
@@ -171,13 +173,15 @@ export async function runBarsOnKernel(bars: BarSeries, strategy: Strategy, confi
   const commissionUnits = rateUnits(config.commission);
   const spec = barInstrument(config, bars, Number(commissionUnits) / 1e4);
   const clock = new SimClock(bars.time.length > 0 ? bars.time[0]! - 1 : 0);
-  const parts = barBacktestParts({ clock, instrument: spec, currency: 'CASH', initialCash: kernelCash(config.cash), commissionUnits, idPrefix: ID_PREFIX, log: () => undefined });
+  const limits = o.limits ?? EMPTY_LIMIT_BOOK;
+  const limitsReadLoss = limits.entries.some((e) => LIMIT_DEFS[e.name].check === 'loss');
+  const parts = barBacktestParts({ clock, instrument: spec, currency: 'CASH', initialCash: kernelCash(config.cash), commissionUnits, idPrefix: ID_PREFIX, log: () => undefined, limitsReadLoss });
   const engine = buildKernel(parts, {
     seed: 1,
     warmUpMinutes: 0,
     // The run's own limits (none unless given: not the operator's live ones) and no breakers (a
     // textbook backtest holds through a 5% down day).
-    risk: { limits: o.limits ?? EMPTY_LIMIT_BOOK, breakers: NO_BREAKERS },
+    risk: { limits, breakers: NO_BREAKERS },
     // The PMS is off in the parts (barBacktestParts); were it asked to review, escalating its flags
     // into the trading state is an operator's desk policy, not part of the strategy's result.
     pms: { escalate: false },

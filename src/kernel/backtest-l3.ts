@@ -17,6 +17,7 @@ import type { TradeRow } from '../marketdata/csv.ts';
 import { decimalText } from '../marketdata/recording.ts';
 import { inferTapeInstrument } from '../marketdata/tape-instrument.ts';
 import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
+import { NO_BREAKERS } from './backtest-bars.ts';
 import { createEngine } from './engine.ts';
 import type { Engine } from './engine.ts';
 
@@ -40,6 +41,13 @@ export interface L3Options {
   seed?: number;
   /** Median venue message latency, ms (default 4). */
   latencyMs?: number;
+  /**
+   * The desk's own guards as live money has them: the PMS escalating a daily loss into REDUCING and
+   * the circuit breakers. Off by default, as at bar, L1 and L2 (backtest-bars.ts), so the levels
+   * compare like for like: a textbook run holds through a 2% losing day. L1's checks on each order
+   * (cash, lot, the run's own limits) act either way, and the report counts what they denied.
+   */
+  deskGuards?: boolean;
 }
 
 /** Time bars (OHLCV) of a tape; a bar in which nothing traded carries the last close with no volume. */
@@ -79,6 +87,34 @@ export function l3Bars(rows: readonly TradeRow[], symbol: string, barMs: number)
 
 /** A buy is sized for the close plus this much, since its fill price is the venue's, not known in advance. */
 const BUY_PRICE_BUFFER = 0.01;
+/** What L1 adds beyond the visible book when it prices a market order (risk/pre-trade-gate.ts MARKET_SLIPPAGE_BUFFER_BPS). */
+const GATE_BEYOND_BOOK = 0.01;
+/**
+ * Room for the gate rounding its average price to the instrument's price units (at XRP/ETH's 8
+ * decimals, half a unit of 0.0015 is 3.4e-6 of it; 1e-6 left 2 of 65 entries short by 0.02).
+ */
+const GATE_ROUNDING = 1e-4;
+
+/**
+ * The average price L1 will price a market buy of `qty` at: the venue's asks walked in order, the
+ * rest at the last ask plus its 1% buffer (risk/pre-trade-gate.ts estimateFillPrice). Undefined
+ * without asks.
+ */
+export function gateBuyEstimate(asks: readonly { price: number; qty: number }[], qty: number): number | undefined {
+  if (asks.length === 0 || !(qty > 0)) return undefined;
+  let left = qty;
+  let cost = 0;
+  let last = asks[0]!.price;
+  for (const l of asks) {
+    if (left <= 0) break;
+    const take = Math.min(l.qty, left);
+    cost += take * l.price;
+    left -= take;
+    last = l.price;
+  }
+  if (left > 0) cost += left * last * (1 + GATE_BEYOND_BOOK);
+  return cost / qty;
+}
 
 /** The bar runner's execution port over a running kernel on a SimClock. */
 export class KernelExecution implements ExecutionPort {
@@ -130,6 +166,19 @@ export class KernelExecution implements ExecutionPort {
         account.refuse();
         return [];
       }
+      // L1 prices a market buy by walking the venue's book, the rest at its last level + 1%: an
+      // all-in size at the close + 1% can need more cash than the account has at that price (the
+      // demo tape's default run: every entry denied INSUFFICIENT_CASH, 100,736 needed of 100,000).
+      // Size down to what L1's own estimate affords; a larger size walks further, so it fits.
+      const est = gateBuyEstimate(this.asks(), Number(units) / scale);
+      if (est !== undefined && est * (1 + GATE_ROUNDING) > price) {
+        const fits = account.maxBuy(est * (1 + GATE_ROUNDING));
+        if (units > fits) units = fits;
+        if (units <= 0n) {
+          account.refuse();
+          return [];
+        }
+      }
     }
     if (units <= 0n) return [];
     const ticket: Omit<Params<'orders.place'>, 'source' | 'confirm'> = { symbol: this.o.symbol, side: intent.side, qty: String(Number(units) / scale), type: 'market', tif: 'gtc', urgency: this.o.urgency ?? 'immediate' };
@@ -156,6 +205,12 @@ export class KernelExecution implements ExecutionPort {
       out.push({ side: fill.side, qty: BigInt(Math.round(fill.qty * scale)), priced: { price: fill.price, spreadPerUnit: 0, impactPerUnit: Math.max(0, slip) }, reason });
     }
     return out;
+  }
+
+  /** The venue's asks now (the market snapshot answers at once on the kernel's in-memory hub). */
+  private asks(): readonly { price: number; qty: number }[] {
+    const snap = this.engine.handlers['market.snapshot']({ symbol: this.o.symbol });
+    return snap instanceof Promise ? [] : snap.book.asks;
   }
 
   /** An algo child's fills count for its parent's decision (`{parentId}-C{n}`). */
@@ -197,16 +252,18 @@ export async function runL3(strategy: Strategy, config: Omit<BarRunConfig, 'fide
     venueLatencyMs: o.latencyMs ?? 4,
     market: { kind: 'tape', instrument, trades: o.rows },
     initialCash: config.cash,
-    // The run's own limits: the strategy's account, with no operator limits configured.
-    risk: { limits: EMPTY_LIMIT_BOOK },
+    // The run's own limits: the strategy's account, with no operator limits configured; the desk's
+    // breakers and PMS escalation only when asked (deskGuards), as at the other levels.
+    risk: o.deskGuards ? { limits: EMPTY_LIMIT_BOOK } : { limits: EMPTY_LIMIT_BOOK, breakers: NO_BREAKERS },
     // The PMS watches a book the run does not need flagged every 2 s; no signal cycle of its own.
-    pms: { intervalMs: 300_000 },
+    pms: { intervalMs: 300_000, escalate: o.deskGuards === true },
     l2: { cycleEveryMs: 0 },
     log: () => undefined,
   });
   await engine.start();
-  // The engine's own guards act as live (a PMS escalation to REDUCING, a breaker's HALT): recorded
-  // so the run says why later orders were denied, rather than differing from L1/L2 silently.
+  // With deskGuards the engine's own guards act as live (a PMS escalation to REDUCING, a breaker's
+  // HALT): recorded so the run says why later orders were denied; without, nothing escalates and
+  // the record stays empty unless an operator-style state change happens another way.
   const tradingState: L3Run['tradingState'] = [];
   const offState = engine.feed.subscribe((type, payload) => {
     if (type !== 'risk.state') return;
@@ -244,6 +301,16 @@ export function tapeRows(tape: TradeTape, fromMs?: number, toMs?: number): Trade
     out.push({ timestampMs: t, tradeId: String(i + 1), side: tape.side[i]! > 0 ? 'buy' : 'sell', price, amount, priceText: decimalText(price, tape.priceDecimals), amountText: amountText.includes('e') ? decimalText(amount, 12) : amountText });
   }
   return out;
+}
+
+/**
+ * A tape window starts on a bar boundary, whoever asks (the host's backtest.*, every `strata
+ * backtest` command, every fidelity): the bar levels keep bars whose time is in the window, so a
+ * start inside a bar would drop that bar there while L3 (which windows the trades) kept a partial
+ * one. Rounded down, so the bar holding the asked start is in.
+ */
+export function alignedFrom(fromMs: number | undefined, barMs: number): { fromMs?: number } {
+  return fromMs === undefined ? {} : { fromMs: Math.floor(fromMs / barMs) * barMs };
 }
 
 /**

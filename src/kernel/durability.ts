@@ -116,7 +116,7 @@ export function guardL2Stores(stores: L2Stores, commits: CommitBarrier): L2Store
   const a = stores.approvals;
   const p = stores.portfolio;
   return {
-    ...(p ? { portfolio: { load: () => p.load(), save: flushed((v: unknown) => p.save(v)) } } : {}),
+    ...(p ? { portfolio: { load: () => p.load(), save: flushed((v: unknown) => p.save(v)), lastRebalanceAt: () => p.lastRebalanceAt(), saveLastRebalanceAt: flushed((t: number) => p.saveLastRebalanceAt(t)) } } : {}),
     signals: {
       nextCycleSeq: () => s.nextCycleSeq(),
       appendCycle: flushed((c) => s.appendCycle(c)),

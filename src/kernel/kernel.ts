@@ -26,6 +26,7 @@ import { projectAccountOnOrders, projectFills, projectOrders, projectRisk } from
 import { ExecutionService } from './execution-service.ts';
 import { wireExecQuality } from './exec-quality-wiring.ts';
 import { ExposureLog } from './exposure-log.ts';
+import { TICK_MS, eachTick, nextTickAt } from './periodic-tick.ts';
 import { approvalsHandlers } from './handlers/approvals.ts';
 import { marketHandlers } from './handlers/market.ts';
 import { orderHandlers } from './handlers/orders.ts';
@@ -48,7 +49,6 @@ import { wireVenue } from './venue-wiring.ts';
 import { wireHandlers } from './wire.ts';
 import { structuralChecker } from './structural-check.ts';
 import type { Engine } from './engine-port.ts';
-
 export type { Engine } from './engine-port.ts';
 
 /**
@@ -324,10 +324,10 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     ...replayHandlers(ctx),
     ...backtestHandlers(ctx),
   };
-
   let periodic: number | undefined;
   let running = false;
   const pmsOn = parts.pms !== 'off';
+  const idleParts = [eachTick(() => exposureLog.changedAll()), risk, ...(pmsOn ? [pms] : [])];
   let recovery: Engine['recovery'];
 
   function tickPeriodic(): void {
@@ -338,7 +338,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     exposureLog.changedAll();
     risk.tick();
     if (pmsOn) pms.sample();
-    periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
+    periodic = clock.schedule(nextTickAt(clock, idleParts), tickPeriodic);
   }
 
   return {
@@ -373,7 +373,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       watchdog?.start();
       l2.start();
       clockFeed.start();
-      periodic = clock.schedule(clock.now() + 1000, tickPeriodic);
+      if (parts.tick !== 'off') periodic = clock.schedule(clock.now() + TICK_MS, tickPeriodic);
       if (recovery.orders > 0) log('info', `recovered ${recovery.orders} orders, ${recovery.fills} fills; reconciled ${recovery.reconciled} open orders (${recovery.fillsRecovered} fills recovered from the venue)`);
     },
     async stop() {

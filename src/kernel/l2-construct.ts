@@ -11,7 +11,8 @@ import { alignedDailyCloses } from './l2-portfolio.ts';
  * much of the book to invest (Σ of the long combined targets, at most 1 − cash buffer); the
  * configured method decides how that total is split between them, on L2's daily bars. Caps: a max
  * single weight and group caps move the excess to cash (a cap is never broken, and a book that
- * cannot be filled stays partly in cash rather than getting weights outside its bounds).
+ * cannot be filled stays partly in cash rather than getting weights outside its bounds). The QP
+ * methods take the group caps as constraints; the others are capped after they split.
  *
  * Returns null for `signal-weighted` without caps: the targets are then exactly the aggregator's,
  * as before settings existed. The QP methods (min-volatility, max-sharpe) solve asynchronously.
@@ -100,7 +101,6 @@ export function construct(ctx: EngineCore, view: AlphaView, agg: Aggregate, curr
   const invest = c.maxWeight !== null ? Math.min(budget, n * c.maxWeight) : budget;
   if (invest < budget - 1e-9) notes.push(`${n} instruments at the max weight ${c.maxWeight} hold at most ${invest.toFixed(4)} of NAV: the rest of the ${budget.toFixed(4)} the signals invest stays in cash`);
   const lo = Math.min(1, c.minWeight / invest);
-  const hi = c.maxWeight !== null ? Math.min(1, c.maxWeight / invest) : 1;
   const scale = (u: readonly number[]): Constructed => finish(symbols, u.map((x) => x * invest));
   // The heuristic methods take no bounds: the min weight is met by mixing with the floor (Σ stays 1, the order is kept).
   const floored = (u: readonly number[]): Constructed => scale(lo > 0 ? u.map((x) => lo + (1 - n * lo) * x) : u);
@@ -114,12 +114,41 @@ export function construct(ctx: EngineCore, view: AlphaView, agg: Aggregate, curr
   const cov = sampleCovFromReturns(returns, { frequency });
   if (s.method === 'inverse-vol') return floored(inverseVolatility(cov));
   if (s.method === 'risk-parity') return floored(riskParity(cov));
-  const bounds: readonly [number, number] = [lo, hi];
+  // The QP methods take the group caps as constraints on the split (cap / invested total): they find
+  // the best portfolio inside the caps instead of having it scaled down afterwards. The total is
+  // then what the caps can hold (each group at most its cap, each instrument at most the max weight).
+  const split = groupedSplit(symbols, c.groups, c.groupCaps, c.maxWeight ?? Infinity);
+  const qpInvest = Math.min(invest, split.room);
+  if (qpInvest < invest - 1e-9) notes.push(`the group caps hold at most ${qpInvest.toFixed(4)} of NAV: the rest of the ${invest.toFixed(4)} stays in cash`);
+  if (!(qpInvest > 0)) return finish(symbols, symbols.map(() => 0));
+  const bounds: readonly [number, number] = [Math.min(1, c.minWeight / qpInvest), c.maxWeight !== null ? Math.min(1, c.maxWeight / qpInvest) : 1];
+  const groups = split.of ? { of: split.of, limits: Object.fromEntries(Object.entries(split.caps).map(([g, cap]) => [g, [0, Math.min(1, cap / qpInvest)] as const])) } : undefined;
+  const scaleQp = (u: readonly number[]): Constructed => finish(symbols, u.map((x) => x * qpInvest));
   if (s.method === 'min-volatility') {
-    const base = symbols.map((x) => (current[x] ?? 0) / invest);
-    return minVolatility(cov, { bounds, ...(c.stayClose > 0 ? { stayClose: { base, k: c.stayClose, kind: 'l1' as const } } : {}) }).then(scale);
+    const base = symbols.map((x) => (current[x] ?? 0) / qpInvest);
+    return minVolatility(cov, { bounds, ...(groups ? { groups } : {}), ...(c.stayClose > 0 ? { stayClose: { base, k: c.stayClose, kind: 'l1' as const } } : {}) }).then(scaleQp);
   }
   // max-sharpe
   const mu = meanHistoricalReturnFromReturns(returns, { compounding: false, frequency });
-  return maxSharpe(mu, cov, s.riskFreeRate, { bounds }).then(scale);
+  return maxSharpe(mu, cov, s.riskFreeRate, { bounds, ...(groups ? { groups } : {}) }).then(scaleQp);
+}
+
+/** The group of each symbol with a capped group (null otherwise), those caps, and the total the caps can hold. */
+function groupedSplit(symbols: readonly string[], groupOf: Readonly<Record<string, string>>, groupCaps: Readonly<Record<string, number>>, perName: number): { of: (string | null)[] | null; caps: Record<string, number>; room: number } {
+  const of = symbols.map((x) => {
+    const g = groupOf[x];
+    return g !== undefined && groupCaps[g] !== undefined ? g : null;
+  });
+  const caps: Record<string, number> = {};
+  const count = new Map<string, number>();
+  let room = 0;
+  for (const g of of) {
+    if (g === null) room += perName;
+    else count.set(g, (count.get(g) ?? 0) + 1);
+  }
+  for (const [g, k] of count) {
+    caps[g] = groupCaps[g]!;
+    room += Math.min(groupCaps[g]!, k * perName);
+  }
+  return { of: count.size > 0 ? of : null, caps, room };
 }

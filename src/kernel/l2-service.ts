@@ -5,11 +5,7 @@ import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceD
 import { DomainError } from '../core/errors.ts';
 import { UNIT_DECIMALS } from '../risk/limits.ts';
 import type { DomainErrorCode } from '../core/errors.ts';
-import { utcDayStart } from '../marketdata/daily.ts';
-import { DailyBarSync } from '../marketdata/daily-sync.ts';
-import type { DailyBar } from '../marketdata/daily.ts';
-import { BarHistory } from '../signals/bars.ts';
-import { SignalCycle } from '../signals/cycle.ts';
+import { cycleIdOf, SignalCycle } from '../signals/cycle.ts';
 import { SignalError } from '../signals/errors.ts';
 import type { CycleRecord } from '../signals/journal.ts';
 import { AlphaRegistry, defaultAlphaRegistry } from '../signals/registry.ts';
@@ -19,6 +15,8 @@ import { createAlphaView } from '../signals/view.ts';
 import type { AlphaView } from '../signals/view.ts';
 import type { EngineCore } from './context.ts';
 import { assessOrder, priceOf, sendProposal } from './l2-assess.ts';
+import { L2DailyBars } from './l2-daily.ts';
+import type { DailyHistory } from './l2-daily.ts';
 import type { PortfolioConfigureInput, PortfolioSettingsDto } from '../contract/api/portfolio.ts';
 import { PortfolioError } from '../portfolio/errors.ts';
 import { construct } from './l2-construct.ts';
@@ -44,7 +42,7 @@ export interface L2Options {
   queue?: Partial<QueueOptions>;
   portfolio?: Partial<PortfolioOptions>;
   /** Daily bars before the session (the kernel asks the market for them); absent: daily bars only from the live market. */
-  dailyHistory?: (endTime: number, endPrice: (symbol: string) => number | undefined) => Record<string, { bars: DailyBar[]; source: string }>;
+  dailyHistory?: DailyHistory;
 }
 
 export interface L2Publish {
@@ -71,7 +69,6 @@ export class L2Service {
   readonly #stores: L2Stores;
   readonly #publish: L2Publish;
   readonly #log: Log;
-  readonly #history = new BarHistory();
   readonly #view: AlphaView;
   #cycleOnce: SignalCycle | undefined;
   readonly #everyMs: number;
@@ -80,15 +77,11 @@ export class L2Service {
   readonly #portfolio: PortfolioOptions;
   /** The operator's construction settings (portfolio.configure), journaled in the engine database. */
   #settings: PortfolioSettingsDto;
-  /** Engine time of the last rebalance that was due (for the daily/weekly/monthly cadences). */
+  /** Engine time of the last rebalance that was due (for the daily/weekly/monthly cadences), journaled. */
   #lastRebalanceAt: number | null = null;
   readonly #lastRun = new Map<string, number>();
-  /** The daily bars held per symbol and when the next can have closed. */
-  readonly #bars = new DailyBarSync();
-  readonly #dailyHistory: L2Options['dailyHistory'];
-  /** Where each symbol's daily history before the session came from (real, synthetic), for the operator. */
-  readonly #dailySources = new Map<string, string>();
-  #seeded = false;
+  /** L2's daily bars: the history before the session, then each closed UTC day from the hub's 1m candles. */
+  readonly #daily: L2DailyBars;
   /** Registry version the last cycle ran with (-1: none this session). */
   #ranVersion = -1;
   #pinned: number | undefined;
@@ -111,14 +104,15 @@ export class L2Service {
     this.#everyMs = o.cycleEveryMs ?? 60_000;
     this.#sweepMs = o.sweepEveryMs ?? 1000;
     this.#autoPropose = o.autoPropose ?? true;
-    this.#dailyHistory = o.dailyHistory;
+    this.#daily = new L2DailyBars(ctx, log, o.dailyHistory);
     this.#portfolio = { ...DEFAULT_PORTFOLIO_OPTIONS, ...o.portfolio };
     const loaded = loadSettings(stores.portfolio?.load(), defaultSettings(this.#portfolio), (sym) => ctx.instruments.get(sym) !== undefined);
     if (loaded.refused !== null) log('warn', `saved portfolio settings refused (${loaded.refused}); using the defaults`);
     this.#settings = loaded.settings;
+    this.#lastRebalanceAt = stores.portfolio?.lastRebalanceAt() ?? null;
     // A cycle sees one instant: on the wall clock time moves while alphas run, and a signal must
     // carry the cycle's time (SignalCycle refuses one that does not).
-    this.#view = createAlphaView(this.#history, { now: () => this.#pinned ?? ctx.clock.now() }, () => {
+    this.#view = createAlphaView(this.#daily.history, { now: () => this.#pinned ?? ctx.clock.now() }, () => {
       const b = bookOf(ctx);
       return b.nav > 0 ? { ...b.weights, CASH: b.cash / b.nav } : {};
     });
@@ -170,7 +164,7 @@ export class L2Service {
     if (this.#running) return;
     this.#running = true;
     this.#settleInterrupted();
-    this.#seedDaily();
+    this.#daily.seed();
     const clock = this.#ctx.clock;
     const cycleTick = (): void => {
       this.#guarded('signal cycle', () => this.runCycle(this.#autoPropose));
@@ -210,7 +204,7 @@ export class L2Service {
 
   /** One cycle now: new closed bars in, due alphas run, the cycle journaled; proposals if asked. */
   runCycle(propose: boolean): CycleRecord {
-    this.#syncBars();
+    this.#daily.sync();
     this.#pinned = this.#ctx.clock.now();
     let rec: CycleRecord;
     try {
@@ -283,7 +277,10 @@ export class L2Service {
     const agg = this.#cycle.current();
     const settings = this.#settings;
     const options = this.#options();
-    const cycleId = this.#stores.signals.lastCycle()?.id ?? null;
+    // The newest cycle's id from its sequence number: decoding the whole cycle (its ~200 signals) to
+    // read the id cost more than the rest of target() on an auto-proposing minute cycle.
+    const lastSeq = this.#stores.signals.nextCycleSeq() - 1;
+    const cycleId = lastSeq >= 1 ? cycleIdOf(lastSeq) : null;
     const dynamicSizing = settings.sizing === 'dynamic';
     const build = (k: Construction): PortfolioTargetDto => computeTargets(this.#ctx, agg, this.#view, Math.max(0, drawdown), cycleId, options, k);
     const built = (c: Constructed | null): PortfolioTargetDto => build({ weights: c?.weights ?? null, dynamicSizing });
@@ -323,12 +320,16 @@ export class L2Service {
       ...(groups ? { groups } : {}),
     });
     const made = this.queue.propose(drafts, { dryRun });
-    if (!dryRun && plan.due) this.#lastRebalanceAt = this.#ctx.clock.now();
+    if (!dryRun && plan.due) {
+      this.#lastRebalanceAt = this.#ctx.clock.now();
+      // Journaled: after a restart a daily/weekly/monthly cadence is not due again in the same period.
+      this.#stores.portfolio?.saveLastRebalanceAt(this.#lastRebalanceAt);
+    }
     return { dryRun, batchId: made.batchId, due: plan.due, nav: plan.nav, turnover: plan.turnover, notes: plan.notes, warnings: plan.warnings, proposals: made.proposals };
   }
 
   async frontier(points: number, riskFreeRate: number): Promise<FrontierDto> {
-    this.#syncBars();
+    this.#daily.sync();
     const t = await this.target();
     const current = Object.fromEntries(t.rows.map((r) => [r.symbol, r.currentWeight]));
     const target = Object.fromEntries(t.rows.map((r) => [r.symbol, r.targetWeight]));
@@ -356,58 +357,7 @@ export class L2Service {
 
   /** Where each symbol's daily history before the session came from. */
   dailySources(): Record<string, string> {
-    return Object.fromEntries(this.#dailySources);
-  }
-
-  /**
-   * Daily history up to the session's start, once: it ends with the day before today and at the
-   * price today's first 1m candle opened at, so the live days continue it without a jump.
-   */
-  #seedDaily(): void {
-    if (this.#seeded) return;
-    this.#seeded = true;
-    if (!this.#dailyHistory) return;
-    const now = this.#ctx.clock.now();
-    const today = utcDayStart(now);
-    const opened = (symbol: string): number | undefined => this.#ctx.hub.candles(symbol, '1m', 2000).find((c) => c.time >= today)?.open ?? priceOf(this.#ctx, symbol);
-    let seeded: Record<string, { bars: DailyBar[]; source: string }>;
-    try {
-      seeded = this.#dailyHistory(now, opened);
-    } catch (err) {
-      this.#log('warn', `daily history before the session not loaded: ${err instanceof Error ? err.message : String(err)}`);
-      return;
-    }
-    for (const [symbol, h] of Object.entries(seeded)) {
-      if (!this.#ctx.instruments.get(symbol)) continue;
-      try {
-        for (const b of h.bars) if (b.closeTime <= today) this.#history.append(symbol, b);
-        const last = h.bars.filter((b) => b.closeTime <= today).at(-1);
-        if (last) this.#bars.held(symbol, last.closeTime);
-        this.#dailySources.set(symbol, h.source);
-      } catch (err) {
-        this.#log('warn', `daily history of ${symbol} not used: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  }
-
-  /**
-   * Appends the UTC days that have closed since the last daily bar, aggregated from the hub's 1m
-   * candles (today's bar stays out until midnight UTC). The hub keeps ~33 h of candles, so the
-   * engine's own cycle (every minute by default) sees every day whole.
-   */
-  #syncBars(): void {
-    this.#seedDaily();
-    const now = this.#ctx.clock.now();
-    for (const i of this.#ctx.instruments.all()) {
-      for (const b of this.#bars.next(i.symbol, now, () => this.#ctx.hub.candles(i.symbol, '1m', 2000))) {
-        try {
-          this.#history.append(i.symbol, b);
-          this.#bars.held(i.symbol, b.closeTime);
-        } catch (err) {
-          this.#log('warn', `daily bar of ${i.symbol} at ${b.time} not used: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-    }
+    return this.#daily.sources();
   }
 
   #alphaDto(a: AlphaInfo): AlphaDto {

@@ -111,6 +111,9 @@ export interface VenueLink {
 export interface PortfolioSettingsPort {
   load(): unknown;
   save(settings: unknown): void;
+  /** Engine time of the last due rebalance, so a daily/weekly/monthly cadence holds across a restart. */
+  lastRebalanceAt(): number | null;
+  saveLastRebalanceAt(t: number): void;
 }
 
 /** L2's stores: the signal journal (cycles, signals, alpha configuration), the approval journal, the portfolio settings. */
@@ -146,6 +149,12 @@ export interface KernelParts {
    * reads it (a bar backtest: breakers off, flags not escalated) sets this. Default: on.
    */
   pms?: 'off';
+  /**
+   * `off`: no once-a-second tick (clock feed, account and position pushes, L1's equity watermarks,
+   * breaker feeds, the volatility baseline). For a mode whose run reads none of them: a bar backtest
+   * with breakers and the PMS off and no loss limit, whose clock jumps from order to order. Default: on.
+   */
+  tick?: 'off';
 }
 
 /**

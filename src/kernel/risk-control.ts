@@ -19,6 +19,7 @@ import type { VolObservation } from '../risk/tiers.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
 import { KillSwitchCheck } from './kill-switch-check.ts';
 import { algoParentViews, workingOrderViews } from './exposure-views.ts';
+import { RollingMean } from './rolling-mean.ts';
 
 /**
  * L1 in the engine: the RiskService fed from the OMS, the ledger and the market data hub. Every
@@ -267,6 +268,26 @@ export class RiskControl {
     this.service.tick(now);
   }
 
+  /**
+   * The kernel's idle jump (periodic-tick.ts): after tick() at `now`, ticks in idle seconds (the
+   * same equity, marks, volatility and venue state) before this time only note the time, which the
+   * next real tick notes again, and feed the volatility baseline (`idle`).
+   */
+  quietUntil(now: number): number {
+    return this.service.quietUntil(now);
+  }
+
+  /** What `n` idle ticks add: the same short-term volatility, n more times, to each baseline. */
+  idle(n: number): void {
+    for (const s of this.d.symbols()) {
+      const v = this.d.market.shortTermVol(s);
+      const samples = this.volSamples.get(s);
+      if (!(v > 0) || samples === undefined) continue;
+      for (let i = 0; i < n; i++) samples.push(v);
+      if (samples.count >= VOL_MIN_BASELINE_SAMPLES) this.volBaseline.set(s, samples.mean());
+    }
+  }
+
   private onStateChanged(t: StateTransition): void {
     this.d.log(t.to === 'ACTIVE' ? 'info' : 'warn', `trading state ${t.from} → ${t.to} (${t.cause.code}: ${t.cause.message})`);
     this.d.publish.state(this.stateDto());
@@ -357,38 +378,5 @@ export class RiskControl {
   /** Limits with what each one measures now (usage), for the panel and the CLI. */
   limitsDto(): LimitsDto {
     return limitsDto(this.service, this.d.symbols(), this.d.clock.now());
-  }
-}
-
-/**
- * The mean of the last `size` samples in a ring, with a running sum (re-summed exactly each time the
- * ring wraps, so rounding never accumulates past one window).
- */
-class RollingMean {
-  private readonly ring: Float64Array;
-  private head = 0;
-  private sum = 0;
-  count = 0;
-
-  constructor(size: number) {
-    this.ring = new Float64Array(size);
-  }
-
-  push(x: number): void {
-    const size = this.ring.length;
-    if (this.count === size) this.sum -= this.ring[this.head]!;
-    else this.count++;
-    this.ring[this.head] = x;
-    this.sum += x;
-    this.head = (this.head + 1) % size;
-    if (this.head === 0) {
-      let exact = 0;
-      for (let i = 0; i < this.count; i++) exact += this.ring[i]!;
-      this.sum = exact;
-    }
-  }
-
-  mean(): number {
-    return this.count > 0 ? this.sum / this.count : 0;
   }
 }

@@ -104,6 +104,19 @@ export class PmsLoop implements GuardLink {
     this.lastSample = { version: this.monitor.sampleVersion, bucket: this.monitor.sampleBucket(now), symbols: [...symbols], marks };
   }
 
+  /**
+   * The kernel's idle jump: after sample() at `now`, samples in idle seconds (the same marks) only
+   * move the sampling clock, which the next sample moves again, until the return bucket ends.
+   */
+  quietUntil(now: number): number {
+    const last = this.lastSample;
+    if (last === undefined || last.version !== this.monitor.sampleVersion || last.bucket !== this.monitor.sampleBucket(now)) return now;
+    return (last.bucket + 1) * this.monitor.config.returnIntervalMs;
+  }
+
+  /** Idle samples leave nothing for the next sample to do (see quietUntil). */
+  idle(): void {}
+
   private runCycle(): void {
     try {
       this.cycle();

@@ -10,6 +10,7 @@ import { NavHistory } from './nav-history.ts';
 import { DrawdownTracker } from './drawdown-tracker.ts';
 import { portfolioMetrics } from './portfolio-metrics.ts';
 import type { DrawdownReport } from './portfolio-metrics.ts';
+import { dayStart } from './periods.ts';
 import { PriceHistory } from './price-history.ts';
 import type { Observation } from './returns.ts';
 import { stressReport } from './stress-report.ts';
@@ -96,6 +97,17 @@ export class PmsMonitor {
   private lastFlagKeys = '';
   private lastFlags: RiskFlagDto[] = [];
   private problems: string[] = [];
+  /**
+   * The last cycle without the chart, for the next one: on the same portfolio snapshot (the loop
+   * hands the same object while neither the book nor a mark moved), the same sampled prices, in the
+   * same NAV bucket and day, every figure is a function of the same inputs, so the cycle only notes
+   * the time (the NAV path's last point, the metrics' ts). Most PMS cycles of a quiet replay.
+   */
+  private repeat: { portfolio: PmsPortfolio; version: number; navBucket: number; day: number; ts: number; nav: number; metrics: RiskMetricsDto; problems: string[] } | undefined;
+  /** Tests turn the repeat off to compare against full cycles. */
+  reuseRepeats = true;
+  /** Cycles answered as a repeat of the last (diagnostics, tests). */
+  repeatedCycles = 0;
 
   constructor(config: Partial<PmsConfig> = {}) {
     this.config = resolvePmsConfig(config);
@@ -194,9 +206,21 @@ export class PmsMonitor {
     let changed = false;
     if (Number.isFinite(now)) this.prices.advance(now);
     const ts = this.prices.timeOf(now);
+    const navBucket = Math.floor(ts / this.config.navSampleMs);
+    const day = dayStart(ts, this.config.dayOffsetMs);
+    const last = this.repeat;
+    if (opts.chart === false && this.reuseRepeats && last !== undefined && last.portfolio === portfolio && last.version === this.prices.version && last.navBucket === navBucket && last.day === day && ts > last.ts) {
+      this.navs.record(ts, last.nav);
+      this.problems = last.problems.slice();
+      last.ts = ts;
+      this.repeatedCycles++;
+      return { metrics: { ...last.metrics, ts, cycleMs: 0 }, flags: this.lastFlags, changed: false };
+    }
+    this.repeat = undefined;
     const held = heldOf(portfolio, this.problems);
 
-    this.navs.record(ts, navOf(held));
+    const navPoint = navOf(held);
+    this.navs.record(ts, navPoint);
     const sod = this.attempt('start-of-day NAV', () => this.drawdowns.startOfDay(this.navs, ts), null);
     const pm = portfolioMetrics({
       cash: held.cash,
@@ -283,6 +307,7 @@ export class PmsMonitor {
       navHistory: opts.chart === false ? [] : this.navs.chart(),
       cycleMs: 0,
     };
+    if (opts.chart === false) this.repeat = { portfolio, version: this.prices.version, navBucket, day, ts, nav: navPoint, metrics, problems: this.problems.slice() };
     return { metrics, flags, changed };
   }
 

@@ -278,6 +278,23 @@ export class CircuitBreakers {
     return out ?? NO_EVENTS;
   }
 
+  /**
+   * After a round of observations at `now` (drawdown, every symbol's price, venue, tick): the time
+   * before which the same observations again (same drawdown, prices and venue state, no order
+   * attempt) can neither trip nor reset anything. A block ends at its `until`; a disconnection trips
+   * once it lasts longer than the threshold; a tripped order-rate breaker may reset any time. A
+   * price seen again cannot trip the move breaker: the window only loses older prices, so its low
+   * only rises and its high only falls while the price stays inside (the kernel's idle jump).
+   */
+  quietUntil(now: number): number {
+    let q = Number.POSITIVE_INFINITY;
+    for (const b of this.blocks.values()) if (b.until < q) q = b.until;
+    const d = this.config.venueDisconnect;
+    if (d.enabled && this.disconnectedSince !== null && this.disconnectTrip === null) q = Math.min(q, this.disconnectedSince + d.maxDisconnectedMs);
+    if (this.config.orderRate.enabled && this.rateTrip !== null) q = now;
+    return q;
+  }
+
   /** Why new exposure in one symbol is blocked, or undefined (the trading guard asks per child: no map built). */
   blockOf(symbol: string): string | undefined {
     return this.blocks.get(symbol)?.trip.cause;

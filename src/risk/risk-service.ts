@@ -3,7 +3,7 @@ import { notionalUnits } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { CircuitBreakers, DEFAULT_BREAKERS } from './circuit-breakers.ts';
 import type { BreakerConfig, BreakerEvent, BreakerStatus } from './circuit-breakers.ts';
-import { EquityWatermarks, watermarksFromJson, watermarksToJson } from './drawdown.ts';
+import { DAY_MS, EquityWatermarks, watermarksFromJson, watermarksToJson } from './drawdown.ts';
 import type { LossView } from './drawdown.ts';
 import { ExposureSlots } from './exposure-slots.ts';
 import { FAST_PASS, StrictnessMemo, fastCleanPass } from './gate-fast.ts';
@@ -382,6 +382,18 @@ export class RiskService {
       }
     }
     return this.handle(this.breakers.observeDrawdown(view.drawdownPct.daily, now), now);
+  }
+
+  /**
+   * After onEquity, onPrice for every symbol, onVenue and tick at `now` (the kernel's tick): the
+   * time before which the same calls with the same equity, prices and venue state change nothing
+   * but the times they note (see CircuitBreakers.quietUntil): within the day of the last
+   * observation, with no watermark write held back.
+   */
+  quietUntil(now: number): number {
+    const snap = this.watermarks.snapshot();
+    if (snap === undefined || this.watermarks.changeCount !== this.persistedChanges) return now;
+    return Math.min(snap.marks.daily.start + DAY_MS, this.breakers.quietUntil(now));
   }
 
   onPrice(symbol: string, priceUnits: bigint, now: number): BreakerEvent[] {

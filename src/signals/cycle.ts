@@ -10,6 +10,11 @@ import { signalStands } from './signal.ts';
 import type { JournaledSignal, Signal } from './signal.ts';
 import type { AlphaView } from './view.ts';
 
+/** A cycle's id from its journal sequence number. */
+export function cycleIdOf(seq: number): string {
+  return `C-${seq}`;
+}
+
 /**
  * One signal cycle: run the enabled alphas that are due (by cadence, or triggered), keep each one's
  * standing intent per instrument, aggregate, journal. Called by the engine on its clock (after a bar
@@ -38,7 +43,7 @@ export class SignalCycle {
   run(): CycleRecord {
     const at = this.#view.now();
     const seq = this.#journal.nextCycleSeq();
-    const id = `C-${seq}`;
+    const id = cycleIdOf(seq);
     const ran: string[] = [];
     const failed: AlphaFailure[] = [];
     const signals: JournaledSignal[] = [];

@@ -19,7 +19,7 @@ afterEach(async () => {
 const SLOW_CYCLE = { cycleEveryMs: 3_600_000, autoPropose: false };
 
 describe('portfolio construction settings in the engine', () => {
-  it('min-volatility with a max weight: proposals follow the optimiser, the book converges within the drift threshold, restart keeps the settings', async () => {
+  it('min-volatility with a max weight: proposals follow the optimiser, the book converges within the drift threshold, restart keeps the settings and the weekly cadence\u2019s last rebalance', async () => {
     const dir = tempDataDir('approvals-construction');
     c = await connect('memory', dir, { l2: SLOW_CYCLE });
     await c.client.call('signals.set', { name: 'strategic', key: 'targets', value: { SPY: 0.03, 'BTC/USDT': 0.03, 'ETH/USDT': 0.03, CASH: 0.91 } });
@@ -47,9 +47,16 @@ describe('portfolio construction settings in the engine', () => {
     for (const r of after.rows) expect(Math.abs(r.currentWeight - w[r.symbol]!)).toBeLessThan(settings.rebalance.driftThreshold);
     const again = await c.client.call('portfolio.rebalance', { dryRun: true });
     expect(again.proposals).toEqual([]);
+    // A weekly cadence: the rebalance above was this week's, so another is not due, and a restart
+    // must not make it due again (the last rebalance time is journaled, not kept in memory).
+    const weekly = await c.client.call('portfolio.configure', { rebalance: { cadence: 'weekly' } });
+    const notDue = await c.client.call('portfolio.rebalance', { dryRun: false });
+    expect([notDue.due, notDue.notes.join(' ')]).toEqual([false, expect.stringMatching(/weekly rebalance already ran/)]);
     await c.close();
 
     c = await connect('memory', dir, { l2: SLOW_CYCLE });
-    expect(await c.client.call('portfolio.settings', {})).toEqual(settings);
+    expect(await c.client.call('portfolio.settings', {})).toEqual(weekly);
+    const afterRestart = await c.client.call('portfolio.rebalance', { dryRun: false });
+    expect([afterRestart.due, afterRestart.proposals]).toEqual([false, []]);
   });
 });

@@ -134,4 +134,21 @@ describe('kept L3 backtest runs', () => {
     expect(l2run.spec).toMatchObject({ instrument: 'XRP/ETH', barMs: 60_000, urgency: 'immediate' });
     expect(l2run.l3).toBeUndefined();
   });
+
+  it('when --from falls inside a bar then an l3 run starts at that bar, as the bar levels do: the same run as from the boundary, its kept spec says the boundary, and --help says so (issue 12)', { timeout: 180_000 }, async () => {
+    // 01:00:30 is inside the 01:00 bar, and the tape has trades in 01:00:00..01:00:30 (an unrounded
+    // start would leave them out of L3's first bar while the bar levels keep the whole bar).
+    const win = ARGS.filter((_, i, a) => a[i] !== '--to' && a[i - 1] !== '--to');
+    const inside = await json<L3Out>('backtest', 'run', '--data', TAPE, ...win, '--from', '2019-10-11T01:00:30Z', '--to', TO, '--no-save');
+    const boundary = await json<L3Out>('backtest', 'run', '--data', TAPE, ...win, '--from', '2019-10-11T01:00:00Z', '--to', TO, '--no-save');
+    expect(inside.spec.fromMs).toBe(Date.parse('2019-10-11T01:00:00Z'));
+    expect(inside.l3!.tapeTrades).toBe(boundary.l3!.tapeTrades);
+    expect(inside.resultHash).toBe(boundary.resultHash);
+    // The bar fidelity on the same tape and window decides on the same bars.
+    const bar = await json<L3Out>('backtest', 'run', '--data', TAPE, ...win.slice(2), '--from', '2019-10-11T01:00:30Z', '--to', TO, '--fidelity', 'bar', '--no-save');
+    expect(bar.spec.fromMs).toBe(inside.spec.fromMs);
+    expect([bar.bars, bar.firstBar, bar.lastBar]).toEqual([inside.bars, inside.firstBar, inside.lastBar]);
+    const help = await cli('backtest', 'run', '--help');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('on a trade tape rounded down to the start of its --bar bar, at every fidelity (l3 too)');
+  });
 });

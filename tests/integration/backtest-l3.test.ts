@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runBars } from '../../src/backtest/bar-runner.ts';
 import type { BarRunConfig, BarRunResult } from '../../src/backtest/bar-runner.ts';
 import { strategyDef } from '../../src/backtest/strategies/index.ts';
-import { runL3 } from '../../src/kernel/backtest-l3.ts';
+import { runL3, tapeBars } from '../../src/kernel/backtest-l3.ts';
 import { parseTradesCsv } from '../../src/marketdata/csv.ts';
 
 const TAPE = join(import.meta.dirname, '..', 'fixtures', 'data', 'crypto', 'binance_XRPETH_trades_20191011-13.csv');
@@ -55,10 +55,33 @@ describe('backtest at fidelity L3 through the kernel', () => {
     expect(b.result.fills).toEqual(a.result.fills);
     expect(b.result.finalValue).toBe(a.result.finalValue);
   }, 600_000);
+  it('when a run has the default settings (all-in on 100,000 of the quote currency) then L3 trades as bar does: no entry denied for cash it has (issue 12 D4)', async () => {
+    // Before: every all-in entry was sized at the close + 1% while L1 priced it by walking the
+    // venue's book (the rest at the last level + 1%), so each needed ~100,736 of 100,000: 0 fills.
+    const three = all.filter((r) => r.timestampMs < all[0]!.timestampMs + 3 * 3_600_000);
+    const config: Omit<BarRunConfig, 'fidelity'> = { instrument: 'XRP/ETH', cash: '100000', commission: '0', sizing: { kind: 'all-in' } };
+    const bar = runBars(tapeBars(three, 60_000, 8), strategy(), { ...config, fidelity: 'bar' });
+    expect(bar.fills.length).toBeGreaterThan(0);
+    const l3 = await runL3(strategy(), config, { rows: three, symbol: 'XRP/ETH', barMs: 60_000, seed: 7 });
+    expect(l3.deniedBy).toEqual({});
+    expect(l3.venueFills).toBeGreaterThan(0);
+    expect(l3.result.trades.length).toBeGreaterThan(0);
+    expect(l3.result.fills.filter((f) => f.side === 'buy').length).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('when the desk guards are left at their default then a losing day does not escalate: nine hours run ACTIVE, nothing denied, like the bar levels (issue 12 D5)', async () => {
+    const nine = all.filter((r) => r.timestampMs < all[0]!.timestampMs + 9 * 3_600_000);
+    const r = await runL3(strategy(), CONFIG, { rows: nine, symbol: 'XRP/ETH', barMs: 60_000, seed: 7 });
+    expect(r.tradingState).toEqual([]);
+    expect(r.deniedBy).toEqual({});
+    expect(r.denied).toBe(0);
+  }, 600_000);
+
   it('when the engine’s PMS escalates to REDUCING mid-run then later buys are denied with that reason code and the run records when and why', async () => {
     // Nine hours: the daily loss reaches the PMS's 2% force_reduce level a little before 07:00 UTC.
     const nine = all.filter((r) => r.timestampMs < all[0]!.timestampMs + 9 * 3_600_000);
-    const r = await runL3(strategy(), CONFIG, { rows: nine, symbol: 'XRP/ETH', barMs: 60_000, seed: 7 });
+    // The desk's guards as live money has them, asked for (off by default since issue 12 D5, below).
+    const r = await runL3(strategy(), CONFIG, { rows: nine, symbol: 'XRP/ETH', barMs: 60_000, seed: 7, deskGuards: true });
     expect(r.tradingState[0]).toMatchObject({ mode: 'REDUCING', code: 'PMS_PNL_BREACH' });
     expect(r.tradingState[0]!.message).toMatch(/daily loss/);
     expect(r.denied).toBeGreaterThan(0);

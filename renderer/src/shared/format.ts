@@ -45,8 +45,30 @@ export function fmtQty(x: unknown, inst: { qtyDecimals: number } | undefined): s
   return nf(0, 8, false).format(x);
 }
 
-/** A signed amount (P&L): "+12.30", "−4.00", "0.00". */
-export function fmtSigned(x: unknown, decimals = 2): string {
+/**
+ * Decimals of money shown without a precision of its own: the account currency's. 2 for USD and
+ * the dollar stablecoins, a fiat currency's minor units (JPY 0), 8 for BTC and 6 for any other
+ * crypto: a replay account in ETH made 0.0004 ETH, which two decimals showed as "−0.00".
+ */
+let moneyDefault = 2;
+const STABLE = new Set(['USDT', 'USDC', 'BUSD', 'DAI', 'TUSD', 'FDUSD', 'USDP']);
+
+export function currencyDecimals(currency: string): number {
+  const c = currency.trim().toUpperCase();
+  if (c === '' || STABLE.has(c)) return 2;
+  if (c === 'BTC') return 8;
+  const fiat = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('currency').includes(c) : /^(USD|EUR|GBP|CHF|JPY|CAD|AUD)$/.test(c);
+  if (!fiat) return 6;
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: c }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Called when a session arrives: money without its own precision follows the account currency. */
+export function setMoneyCurrency(currency: string): void {
+  moneyDefault = currencyDecimals(currency);
+}
+
+/** A signed amount (P&L) in the account currency: "+12.30", "−4.00", "0.00". */
+export function fmtSigned(x: unknown, decimals = moneyDefault): string {
   if (!isNum(x)) return DASH;
   const d = clampDecimals(decimals, 2);
   // Avoid "-0.00".
@@ -54,7 +76,7 @@ export function fmtSigned(x: unknown, decimals = 2): string {
   return nf(d, d, true).format(rounded === 0 ? 0 : rounded).replace('-', '\u2212');
 }
 
-export function fmtMoney(x: unknown, decimals = 2): string {
+export function fmtMoney(x: unknown, decimals = moneyDefault): string {
   if (!isNum(x)) return DASH;
   const d = clampDecimals(decimals, 2);
   const rounded = Number(x.toFixed(d));

@@ -6,6 +6,7 @@ import type { State } from './store.ts';
 import { settle } from './toasts.ts';
 import { call } from './client.ts';
 import { operatorId } from './layout.ts';
+import { setMoneyCurrency } from '../shared/format.ts';
 
 /**
  * Instruments, quotes, books, trades and candles. Market data is coalesced and flushed at most
@@ -126,6 +127,7 @@ export function applySession(session: SessionDto): void {
   for (const i of list) if (i && typeof i.symbol === 'string') instruments[i.symbol] = i;
   const symbols = list.map((i) => i.symbol);
   const cur = get().selected;
+  setMoneyCurrency(typeof session.currency === 'string' ? session.currency : '');
   set({ session, instruments, symbols, selected: cur && instruments[cur] ? cur : (symbols[0] ?? null) });
 }
 

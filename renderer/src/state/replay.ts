@@ -55,6 +55,23 @@ export const replaySpeed = (speed: ReplaySpeed): Promise<void> => control(call('
 export const replaySeek = (time: number): Promise<void> => control(call('replay.seek', { time: Math.round(time) }), 'seek');
 export const replayStop = (): Promise<void> => control(call('replay.stop', {}), 'stop');
 
+/**
+ * Loads a recording (a trade tape or a Strata recording, a path on the engine's machine) into the
+ * running engine: the terminal switches to the replay account. Throws the engine's error (the form
+ * shows it beside the field, with its code).
+ */
+export async function replayLoad(p: { path: string; speed: ReplaySpeed; from?: number }): Promise<ReplayStateDto> {
+  const r = await call('replay.load', { path: p.path, speed: p.speed, ...(p.from !== undefined ? { from: p.from } : {}) });
+  apply(r);
+  return r;
+}
+
+/** The demo trade tape this engine's host ships, if any (offered as the default recording). */
+export async function demoTapePath(): Promise<string | undefined> {
+  const d = await call('backtest.data', {});
+  return d.demoTape;
+}
+
 export const replaySlice: SliceDef = {
   name: 'replay',
   events: { 'replay.state': apply },

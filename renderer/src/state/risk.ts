@@ -76,7 +76,7 @@ function onRiskState(d: TradingStateDto): void {
   const check = d.killSwitchCheck ?? null;
   if (check && check.status !== 'verifying' && prev?.killSwitchCheck?.status === 'verifying') {
     if (check.status === 'confirmed') toast('info', 'Kill switch: every cancel confirmed by the venue');
-    else toast('error', `Kill switch: ${check.pending.length} order(s) still open after ${check.rounds} checks: ${check.pending.join(', ')}`, 30_000);
+    else toast('error', `Kill switch: ${check.pending.length} order(s) still open after ${check.rounds} checks: ${check.pending.join(', ')}`);
   }
   if (prev && prev.mode !== d.mode) {
     const why = d.cause ? ` (${d.cause.code}${d.cause.message ? `: ${d.cause.message}` : ''})` : '';

@@ -170,12 +170,25 @@ interface SeriesStats {
  * Σ equity and the exposed count made in eight passes over three arrays (a return is recomputed in
  * the second pass, e / prev − 1 as simpleReturns writes it). Sums live in a Float64Array: this runs
  * once per run, mostly before its loop is optimised, and a double local was boxed on each update
- * (~20 MB of garbage on 1M bars).
+ * (~20 MB of garbage on 1M bars). Each pass is its own function whose loop is followed by a plain
+ * return: V8 optimises a once-a-run loop on stack replacement, and code compiled inside the first
+ * pass knew nothing yet of what follows it; it deoptimised there, on some runs at every run, and the
+ * second pass then ran unoptimised (boxing a double per read: ~150 KB and ~0.1 ms a daily-bar run).
  */
 function seriesStats(equity: ArrayLike<number>, e0: number, rfPer: number, exposure: ArrayLike<number>): SeriesStats {
   const n = equity.length;
   // 0: Σ excess, 1: Σ returns, 2: down, 3: Σ equity, 4-6: excess m2 m3 m4, 7: returns m2.
   const a = new Float64Array(8);
+  const exposed = seriesSums(equity, e0, rfPer, exposure, a);
+  const mean = n ? a[0]! / n : NaN;
+  const meanR = n ? a[1]! / n : NaN;
+  seriesDeviations(equity, e0, rfPer, mean, meanR, a);
+  return { excess: momentsOf(n, mean, a[4]!, a[5]!, a[6]!), returnsStd: n > 1 ? Math.sqrt(a[7]! / (n - 1)) : NaN, down: a[2]!, equitySum: a[3]!, exposed };
+}
+
+/** seriesStats' first pass: Σ excess, Σ returns, the downside sum and Σ equity into a[0..3]; the exposed count. */
+function seriesSums(equity: ArrayLike<number>, e0: number, rfPer: number, exposure: ArrayLike<number>, a: Float64Array): number {
+  const n = equity.length;
   let exposed = 0;
   let prev = e0;
   for (let i = 0; i < n; i++) {
@@ -189,9 +202,13 @@ function seriesStats(equity: ArrayLike<number>, e0: number, rfPer: number, expos
     a[3] = a[3]! + e;
     if (exposure[i]! > 0) exposed++;
   }
-  const mean = n ? a[0]! / n : NaN;
-  const meanR = n ? a[1]! / n : NaN;
-  prev = e0;
+  return exposed;
+}
+
+/** seriesStats' second pass: the excess return's central moments into a[4..6], the returns' m2 into a[7]. */
+function seriesDeviations(equity: ArrayLike<number>, e0: number, rfPer: number, mean: number, meanR: number, a: Float64Array): void {
+  const n = equity.length;
+  let prev = e0;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     const r = e / prev - 1;
@@ -205,7 +222,6 @@ function seriesStats(equity: ArrayLike<number>, e0: number, rfPer: number, expos
     const dr = r - meanR;
     a[7] = a[7]! + dr * dr;
   }
-  return { excess: momentsOf(n, mean, a[4]!, a[5]!, a[6]!), returnsStd: n > 1 ? Math.sqrt(a[7]! / (n - 1)) : NaN, down: a[2]!, equitySum: a[3]!, exposed };
 }
 
 /** PSR: probability that the true Sharpe exceeds `benchmark` (both per period), given n returns. */
@@ -224,11 +240,19 @@ export function expectedMaxSharpe(count: number, sharpeVariance: number): number
 
 export function drawdown(equity: ArrayLike<number>, time: ArrayLike<number>, initial: number): { max: number; bars: number; ms: number } {
   // The double state lives in a Float64Array (0: peak, 1: its time, 2: deepest drawdown, 3: longest
-  // time under water): as locals they were boxed at each update, garbage on every new peak. Literal
-  // indices: module constants read here cost a context load and hole check per access.
+  // time under water): as locals they were boxed at each update, garbage on every new peak. The loop
+  // is its own function ending in a plain return, as seriesStats' passes are (the result literal
+  // after it deoptimised code compiled inside it).
   const st = new Float64Array(4);
   st[0] = initial;
   st[1] = time.length ? time[0]! : 0;
+  const bars = drawdownPass(equity, time, st);
+  return { max: st[2]!, bars, ms: st[3]! };
+}
+
+/** drawdown's loop: updates st, returns the longest run of bars under water. */
+function drawdownPass(equity: ArrayLike<number>, time: ArrayLike<number>, st: Float64Array): number {
+  // Literal indices: module constants read here cost a context load and hole check per access.
   let peakBar = -1;
   let longestBars = 0;
   for (let i = 0; i < equity.length; i++) {
@@ -245,7 +269,7 @@ export function drawdown(equity: ArrayLike<number>, time: ArrayLike<number>, ini
     const under = time[i]! - st[1]!;
     if (under > st[3]!) st[3] = under;
   }
-  return { max: st[2]!, bars: longestBars, ms: st[3]! };
+  return longestBars;
 }
 
 /** Compounded return per calendar period (UTC): last equity of the period over the last of the previous. */

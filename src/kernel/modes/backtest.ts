@@ -34,6 +34,11 @@ export interface BarBacktestOptions {
   commissionUnits: bigint;
   idPrefix: string;
   log: Log;
+  /**
+   * Whether the run's L1 limits read the loss view (max_daily_loss, max_drawdown_*): its equity
+   * watermarks are fed by the kernel's once-a-second tick, so such a run keeps the tick.
+   */
+  limitsReadLoss: boolean;
 }
 
 export function barBacktestParts(o: BarBacktestOptions): KernelParts & { venue: BarVenue } {
@@ -53,5 +58,10 @@ export function barBacktestParts(o: BarBacktestOptions): KernelParts & { venue: 
     // The PMS is beside the order path: with breakers off and its flags not escalated nothing in the
     // run reads it, and its once-a-day review was ~40% of a daily-bar run. It reviews if asked.
     pms: 'off',
+    // The once-a-second tick feeds what no bar run reads unless a loss limit does: breakers are off,
+    // the PMS samples nothing, no one subscribes to pushes, and every order and fill already names its
+    // symbol to L1 (the tick's re-read of all of them is a backstop). Its equity watermarks, written
+    // at each jump (every jump is a new day on daily bars), were a fifth of a daily-bar run.
+    ...(o.limitsReadLoss ? {} : { tick: 'off' as const }),
   };
 }

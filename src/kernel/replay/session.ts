@@ -3,12 +3,14 @@ import type { ReplaySpeed, ReplayStateDto } from '../../contract/api/replay.ts';
 import { SimClock, SimClockDriver } from '../../core/clock.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { LoadedMarket } from '../../marketdata/recording.ts';
-import { createEngine } from '../engine.ts';
 import type { Engine } from '../engine.ts';
-import type { Log } from '../parts.ts';
-import type { PmsLoopOptions } from '../../pms/loop.ts';
-import type { RiskControlOptions } from '../risk-control.ts';
 import { MarketConflater } from './conflate.ts';
+import { ActionLog, TapeTimes } from './action-log.ts';
+import { SliceRunner } from './slices.ts';
+import { createReplayEngine } from './replay-engine.ts';
+import type { ReplaySessionOptions } from './replay-engine.ts';
+
+export type { ReplaySessionOptions } from './replay-engine.ts';
 
 /**
  * A replay: the live engine (L1, OMS, algos, PMS, the simulated venue) driven by a recorded market
@@ -24,52 +26,14 @@ import { MarketConflater } from './conflate.ts';
  * gives the same state, and seeking to a time gives the state of playing to it.
  */
 
-export interface ReplaySessionOptions {
-  market: LoadedMarket;
-  /** The file as the operator named it (shown in the status). */
-  file: string;
-  seed?: number;
-  speed?: ReplaySpeed;
-  /** Start here (epoch ms) instead of the first recorded trade; the recording before it plays at full speed. */
-  from?: number;
-  initialCash?: string;
-  risk?: RiskControlOptions;
-  pms?: PmsLoopOptions;
-  /** Median venue latency in ms (default 4). */
-  venueLatencyMs?: number;
-  log?: Log;
-  /** Wall clock for pacing (tests inject one); default performance.now. */
-  wallNow?: () => number;
-  /** Wall ms between two pacing steps (default 20). */
-  tickMs?: number;
-}
-
-/** Requests that only read: never re-applied on a rebuild. Everything else changes state and is. */
-const READ_ONLY = /\.(list|get|snapshot|candles|info|status|log|audit|preview|whatIf|stress|children|tca|metrics|routing)$/;
-
-interface Action {
-  at: number;
-  method: MethodName;
-  params: unknown;
-}
 
 type Listener = (type: string, payload: unknown) => void;
 type AnyHandler = (p: unknown) => unknown;
 
-/** Wall ms one full-speed chunk may take before the event loop gets a turn (requests, sockets). */
-const MAX_SPEED_SLICE_MS = 25;
 /** The most wall time one paced step plays (see advancePaced). */
 const MAX_STEP_WALL_MS = 100;
 /** How often conflated market data reaches clients while playing, wall ms. */
 const FLUSH_EVERY_MS = 100;
-/**
- * The PMS cycle of a replay, every 10 s of SIMULATED time (live and paper: 2 s of wall time). At
- * full speed the 2 s cycle was a quarter of a replay's time: 1,800 cycles per simulated hour, most
- * on a book and marks that had not moved. The cadence is on the replay's clock, the same at every
- * speed, so a seek and a play to the same time still give the same state; the PMS buckets returns
- * and NAV by the minute, so a cycle every 10 s still sees every bucket. `pms.intervalMs` overrides.
- */
-const REPLAY_PMS_INTERVAL_MS = 10_000;
 /** How often a playing replay reports its position, wall ms. */
 const STATE_EVERY_MS = 250;
 
@@ -77,7 +41,7 @@ export class ReplaySession {
   readonly file: string;
   readonly market: LoadedMarket;
   private readonly o: ReplaySessionOptions;
-  private readonly times: Float64Array;
+  private readonly times: TapeTimes;
   private engine!: Engine;
   private clock!: SimClock;
   private driver!: SimClockDriver;
@@ -86,11 +50,17 @@ export class ReplaySession {
   private live = false;
   private readonly listeners = new Set<Listener>();
   private readonly conflater: MarketConflater;
-  private actions: Action[] = [];
+  private readonly actions = new ActionLog();
   private speed: ReplaySpeed;
   private playing = false;
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+  /** Full-speed runs in slices of a few ms of work (max speed, seeks): requests get a turn between. */
+  private readonly runner: SliceRunner;
+  /** A seek is under way (sliced): stepping waits for it; play and pause set what follows it. */
+  private seeking = false;
+  private resumeAfterSeek = false;
   private lastWall = 0;
   private lastStateAt = 0;
   private lastFlush = 0;
@@ -106,10 +76,8 @@ export class ReplaySession {
     this.market = o.market;
     this.speed = o.speed ?? '1';
     this.wallNow = o.wallNow ?? (() => performance.now());
-    const times = new Float64Array(o.market.events);
-    let k = 0;
-    for (const t of o.market.tapes) for (const tr of t.trades) times[k++] = tr.timestampMs;
-    this.times = times.sort();
+    this.times = new TapeTimes(o.market.tapes, o.market.events);
+    this.runner = new SliceRunner(() => this.clock, () => this.driver, this.wallNow);
     this.conflater = new MarketConflater((type, payload) => {
       for (const l of this.listeners) l(type, payload);
     });
@@ -123,7 +91,7 @@ export class ReplaySession {
     if (from < s.start || from > s.end) throw new DomainError('BAD_REQUEST', `--from ${new Date(from).toISOString()} is outside the recording (${new Date(s.start).toISOString()} .. ${new Date(s.end).toISOString()})`);
     s.attach();
     // Positioned just before the first trade: the first step, or play, prints it.
-    if (from > s.start) s.runConflated(from);
+    if (from > s.start) await s.runConflated(from);
     return s;
   }
 
@@ -143,7 +111,7 @@ export class ReplaySession {
       out[name] = async (params: unknown) => {
         await this.idle;
         if (this.closed) throw new DomainError('REPLAY_NOT_LOADED', 'the replay was stopped');
-        if (!READ_ONLY.test(name)) this.actions.push({ at: this.clock.now(), method: name, params: structuredClone(params) });
+        this.actions.record(this.clock.now(), name, params);
         return (this.engine.handlers[name] as AnyHandler)(params);
       };
     }
@@ -175,7 +143,7 @@ export class ReplaySession {
       speed: this.speed,
       playing: this.playing,
       events: this.times.length,
-      played: this.playedAt(now),
+      played: this.times.playedAt(now),
       generation: this.generation,
       ended: now >= this.end,
     };
@@ -186,7 +154,16 @@ export class ReplaySession {
     return this.clock.now();
   }
 
+  /** Slices run so far at full speed (max-speed play, seeks); tests count them. */
+  get slices(): number {
+    return this.runner.slices;
+  }
+
   play(): ReplayStateDto {
+    if (this.seeking) {
+      this.resumeAfterSeek = true;
+      return this.publishState();
+    }
     if (this.clock.now() >= this.end) return this.publishState();
     if (!this.playing) {
       this.playing = true;
@@ -198,6 +175,7 @@ export class ReplaySession {
   }
 
   pause(): ReplayStateDto {
+    this.resumeAfterSeek = false;
     if (this.playing) {
       this.advancePaced();
       this.stopLoop();
@@ -221,13 +199,18 @@ export class ReplaySession {
 
   /** Plays the next `n` recorded trades (and what the engine does meanwhile), then pauses. */
   step(n = 1): ReplayStateDto {
+    if (this.seeking) throw new DomainError('BAD_REQUEST', 'a seek is under way: step after it');
     this.pause();
-    const i = this.playedAt(this.clock.now());
+    const i = this.times.playedAt(this.clock.now());
     if (i >= this.times.length) return this.publishState();
-    const target = this.times[Math.min(this.times.length - 1, i + n - 1)]!;
+    const target = this.times.at(Math.min(this.times.length - 1, i + n - 1));
     // A few steps show every print; a long run of them is a jump like a seek.
-    if (n > 1_000) this.runConflated(target);
-    else this.runTo(target);
+    if (n > 1_000) {
+      this.conflater.active = true;
+      this.runTo(target);
+      this.conflater.flush();
+      this.conflater.active = false;
+    } else this.runTo(target);
     return this.publishState();
   }
 
@@ -236,14 +219,18 @@ export class ReplaySession {
     const target = Math.min(this.end, Math.max(this.start, time));
     const wasPlaying = this.playing;
     this.pause();
-    if (target >= this.clock.now()) {
-      this.runConflated(target);
-    } else {
-      const rebuilt = this.rebuild(target);
-      this.idle = rebuilt.catch(() => undefined);
-      await rebuilt;
+    this.resumeAfterSeek = wasPlaying;
+    this.seeking = true;
+    // Sliced (the event loop serves requests between slices); requests that change state wait for it.
+    const work = target >= this.clock.now() ? this.runConflated(target) : this.rebuild(target);
+    this.idle = work.catch(() => undefined);
+    try {
+      await work;
+    } finally {
+      this.seeking = false;
     }
-    if (wasPlaying && target < this.end) return this.play();
+    if (this.resumeAfterSeek && target < this.end) return this.play();
+    this.resumeAfterSeek = false;
     return this.publishState();
   }
 
@@ -265,21 +252,9 @@ export class ReplaySession {
     const o = this.o;
     this.clock = new SimClock(this.start - 1);
     this.driver = new SimClockDriver(this.clock);
-    this.engine = createEngine({
-      mode: 'replay',
-      durability: 'memory',
-      clock: this.clock,
-      seed: o.seed ?? 42,
-      // Fixed: the same actions give the same order ids on every rebuild.
-      idPrefix: 'RPL',
-      warmUpMinutes: 0,
-      venueLatencyMs: o.venueLatencyMs,
-      market: { kind: 'tapes', tapes: this.market.tapes, currency: this.market.currency },
-      ...(o.initialCash !== undefined ? { initialCash: o.initialCash } : {}),
-      ...(o.risk ? { risk: o.risk } : {}),
-      pms: { intervalMs: REPLAY_PMS_INTERVAL_MS, ...o.pms },
-      log: o.log ?? (() => undefined),
-    });
+    // Full-speed runs let the kernel's tick jump idle seconds (same state as stepping each).
+    this.clock.jumps = o.idleJumps ?? true;
+    this.engine = createReplayEngine(o, this.clock, this.market);
     await this.engine.start();
   }
 
@@ -308,18 +283,18 @@ export class ReplaySession {
     this.unfollow();
     await this.engine.stop();
     this.generation++;
-    this.actions = this.actions.filter((a) => a.at <= target);
+    const actions = this.actions.keepUntil(target);
     await this.build();
     const h = this.engine.handlers as unknown as Record<MethodName, AnyHandler>;
-    for (const a of this.actions) {
-      this.runTo(a.at);
+    for (const a of actions) {
+      await this.runner.runTo(a.at);
       try {
         await h[a.method](a.params);
       } catch {
         // It failed the first time too (a refusal is an answer, not a change): nothing to re-apply.
       }
     }
-    this.runTo(target);
+    await this.runner.runTo(target);
     this.attach();
   }
 
@@ -327,34 +302,29 @@ export class ReplaySession {
     if (t > this.clock.now()) this.driver.runToEnd(t);
   }
 
-  private runConflated(t: number): void {
+  private async runConflated(t: number): Promise<void> {
     const was = this.conflater.active;
     this.conflater.active = true;
-    this.runTo(t);
-    this.conflater.flush();
-    this.conflater.active = was;
-  }
-
-  private playedAt(now: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.times[mid]! <= now) lo = mid + 1;
-      else hi = mid;
+    try {
+      await this.runner.runTo(t);
+    } finally {
+      this.conflater.flush();
+      this.conflater.active = was;
     }
-    return lo;
   }
 
   private schedule(): void {
-    const delay = this.speed === 'max' ? 0 : (this.o.tickMs ?? 20);
-    this.timer = setTimeout(() => this.loopStep(), delay);
+    // Max speed: the next slice right after pending I/O (a request is served between two slices).
+    if (this.speed === 'max') this.immediate = setImmediate(() => this.loopStep());
+    else this.timer = setTimeout(() => this.loopStep(), this.o.tickMs ?? 20);
   }
 
   private stopLoop(): void {
     this.playing = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     this.conflater.flush();
     this.conflater.active = false;
   }
@@ -376,18 +346,12 @@ export class ReplaySession {
 
   private loopStep(): void {
     this.timer = undefined;
+    this.immediate = undefined;
     if (!this.playing) return;
     try {
       if (this.speed === 'max') {
-        const until = this.wallNow() + MAX_SPEED_SLICE_MS;
-        // 2,000 steps at a time (not runToEnd(end), which would run to the end in one go), checking the wall clock between.
-        for (;;) {
-          if (this.clock.runSteps(this.end, 2_000) < 2_000) {
-            this.runTo(this.end);
-            break;
-          }
-          if (this.wallNow() >= until) break;
-        }
+        // One slice (a few ms of work), not runToEnd(end), which would run to the end in one go.
+        this.runner.slice(this.end);
         this.lastWall = this.wallNow();
       } else {
         this.advancePaced();

@@ -4,9 +4,10 @@ import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment } from '.
  * The order journal in memory: the same port as the SQLite journal with nothing written anywhere.
  * For backtests, `exec simulate` and tests that need no recovery: a run is then a pure function
  * of its inputs and touches no filesystem. Orders are copied in and out, as a database would, so
- * the OMS changing its order in place after a write cannot rewrite history. Fills are kept as
- * given: a FillRecord is read-only (its type says so, and the type checker holds every writer to
- * it), so the record the OMS made is the record written; they are still copied out.
+ * the OMS changing its order in place after a write cannot rewrite history (an update copies into
+ * the journal's own row: copyInto). Fills are kept as given: a FillRecord is read-only (its type
+ * says so, and the type checker holds every writer to it), so the record the OMS made is the
+ * record written; they are still copied out.
  */
 export class MemoryOrderJournal implements JournalPort {
   private readonly orders = new Map<string, OrderRecord>();
@@ -35,8 +36,9 @@ export class MemoryOrderJournal implements JournalPort {
   }
 
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
-    if (!this.orders.has(order.id)) throw new Error(`order ${order.id} is not journaled`);
-    this.orders.set(order.id, copyOrder(order));
+    const had = this.orders.get(order.id);
+    if (had === undefined) throw new Error(`order ${order.id} is not journaled`);
+    copyInto(had, order);
     this.log.push(order.id, order.updatedAt, event, order.status, detail ?? null);
   }
 
@@ -44,13 +46,20 @@ export class MemoryOrderJournal implements JournalPort {
     if (this.fillIds.has(fill.id)) return false;
     this.fillIds.add(fill.id);
     this.fills.push(fill);
-    this.orders.set(order.id, copyOrder(order));
+    this.rewrite(order);
     this.log.push(order.id, fill.ts, 'fill', order.status, fill.id);
     if (parent) {
-      this.orders.set(parent.id, copyOrder(parent));
+      this.rewrite(parent);
       this.log.push(parent.id, fill.ts, 'child_fill', parent.status, fill.id);
     }
     return true;
+  }
+
+  /** The journal's row of an order written again (a fill: the SQLite journal updates or inserts it). */
+  private rewrite(order: OrderRecord): void {
+    const had = this.orders.get(order.id);
+    if (had === undefined) this.orders.set(order.id, copyOrder(order));
+    else copyInto(had, order);
   }
 
   saveTca(parentId: string, json: string): void {
@@ -98,6 +107,19 @@ export class MemoryOrderJournal implements JournalPort {
 
 function copyOrder(o: OrderRecord): OrderRecord {
   return { ...o, reason: o.reason ? { ...o.reason } : null, trigger: o.trigger ? { ...o.trigger } : null };
+}
+
+/**
+ * copyOrder into the journal's own row of the order, rewritten in place: the row is private
+ * (reads copy it out), so nothing else sees it change, and an update allocates no new record (two
+ * per round trip were short-lived garbage of ~40 fields each). Records never lose a field (no
+ * optional fields in OrderRecord, no delete anywhere in the engine), so the row ends with exactly
+ * the fields copyOrder would give it.
+ */
+function copyInto(row: OrderRecord, o: OrderRecord): void {
+  Object.assign(row, o);
+  row.reason = o.reason ? { ...o.reason } : null;
+  row.trigger = o.trigger ? { ...o.trigger } : null;
 }
 
 export interface JournalEvent {

@@ -2,6 +2,7 @@ import { MetaTable } from './db.ts';
 import type { Db } from './db.ts';
 
 const KEY = 'portfolio_settings';
+const LAST_REBALANCE = 'last_rebalance_at';
 
 /**
  * The live book's portfolio-construction settings, journaled in the engine database beside the
@@ -24,15 +25,32 @@ export class SqlitePortfolioSettingsStore {
   save(settings: unknown): void {
     this.#meta.set(KEY, JSON.stringify(settings));
   }
+
+  lastRebalanceAt(): number | null {
+    const v = this.#meta.get(LAST_REBALANCE);
+    const t = v === undefined ? NaN : Number(v);
+    return Number.isSafeInteger(t) ? t : null;
+  }
+
+  saveLastRebalanceAt(t: number): void {
+    this.#meta.set(LAST_REBALANCE, String(t));
+  }
 }
 
 /** The same in memory (backtests, tests): nothing survives the session. */
 export class MemoryPortfolioSettingsStore {
   #v: string | undefined;
+  #last: number | null = null;
   load(): unknown {
     return this.#v === undefined ? undefined : (JSON.parse(this.#v) as unknown);
   }
   save(settings: unknown): void {
     this.#v = JSON.stringify(settings);
+  }
+  lastRebalanceAt(): number | null {
+    return this.#last;
+  }
+  saveLastRebalanceAt(t: number): void {
+    this.#last = t;
   }
 }

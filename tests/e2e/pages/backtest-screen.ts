@@ -28,6 +28,8 @@ export class BacktestScreenObject {
   readonly tradeTip: Locator;
   readonly fidelityTable: Locator;
   readonly attribution: Locator;
+  /** Fidelities view: the equity chart's figure (the chart and its legend). */
+  readonly fidelityChart: Locator;
   readonly sweepProgress: Locator;
   readonly heatmap: Locator;
   readonly sweepResults: Locator;
@@ -57,6 +59,7 @@ export class BacktestScreenObject {
     this.tradeTip = this.root.getByRole('status', { name: 'Trade at cursor' });
     this.fidelityTable = this.root.getByRole('table', { name: 'Fidelity comparison' });
     this.attribution = this.root.getByRole('table', { name: 'Fidelity attribution' });
+    this.fidelityChart = this.root.locator('figure').filter({ has: page.getByRole('img', { name: 'Equity at each fidelity level (return %)' }) });
     this.sweepProgress = this.root.getByRole('progressbar', { name: 'Sweep progress' });
     this.heatmap = this.root.getByRole('table', { name: 'Sweep heatmap' });
     this.sweepResults = this.root.getByRole('table', { name: 'Sweep results' });
@@ -124,6 +127,19 @@ export class BacktestScreenObject {
     await this.view('Fidelities');
     await this.root.getByRole('button', { name: 'Compare fidelities' }).click();
     await expect(this.fidelityTable).toBeVisible({ timeout: 60_000 });
+  }
+
+  /**
+   * The price axis a line chart drew, in % (LinesChart writes it on its figure once it has painted),
+   * and its legend's entries.
+   */
+  async chartAxis(figure: Locator): Promise<{ min: number; max: number }> {
+    await expect(figure).toHaveAttribute('data-axis-min', /\d/);
+    return { min: Number(await figure.getAttribute('data-axis-min')), max: Number(await figure.getAttribute('data-axis-max')) };
+  }
+
+  legendEntries(figure: Locator): Locator {
+    return figure.locator('figcaption > span');
   }
 
   /** Sweep view: one or two parameters, then waits for the sweep to finish and its heatmap. */

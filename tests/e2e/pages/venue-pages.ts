@@ -7,12 +7,23 @@ export class SettingsObject {
   readonly root: Locator;
   readonly venueForm: Locator;
   readonly keysForm: Locator;
+  readonly replayForm: Locator;
 
   constructor(page: Page) {
     this.page = page;
     this.root = page.getByRole('region', { name: 'Settings' });
     this.venueForm = this.root.getByRole('form', { name: 'Venue configuration' });
     this.keysForm = this.root.getByRole('form', { name: 'API keys' });
+    this.replayForm = this.root.getByRole('form', { name: 'Replay a recorded market' });
+  }
+
+  /** Loads a recording from the Replay form; `path` undefined keeps the path the form offers (the demo tape). */
+  async loadReplay(o: { path?: string; speed?: string; from?: string }): Promise<void> {
+    const f = this.replayForm;
+    if (o.path !== undefined) await f.getByLabel('Recording file').fill(o.path);
+    if (o.speed !== undefined) await f.getByLabel('Replay speed').selectOption(o.speed);
+    if (o.from !== undefined) await f.getByLabel('Start at (UTC)').fill(o.from);
+    await f.getByRole('button', { name: /^Load (another )?replay$/ }).click();
   }
 
   async open(): Promise<void> {

@@ -43,7 +43,7 @@ interface CliLevel {
   fidelity: string;
   finalValue: number;
   fills: number;
-  metrics: { sharpe: number; costs: { fees: number; spread: number; impact: number } };
+  metrics: { sharpe: number; totalReturn: number; costs: { fees: number; spread: number; impact: number } };
 }
 
 test('from the UI: the same settings at every fidelity level, a small sweep with its heatmap and sortable table, trades on the price chart, and two runs side by side', async ({ terminal, engine, page }) => {
@@ -89,6 +89,22 @@ test('from the UI: the same settings at every fidelity level, a small sweep with
   expect(asc).toEqual([...desc].reverse());
   expect(desc).toEqual([...desc].sort((a, b) => b - a));
   await bt.page.screenshot({ path: 'test-results/screenshots/backtest-sweep-1600.png' });
+
+  // A 10 × 10 sweep at 1500 × 1000 (issue 12 D7): the results table sits beside or below the
+  // heatmap, never over it; the last column (fast=14) can be clicked.
+  await bt.page.setViewportSize({ width: 1500, height: 1000 });
+  await bt.sweep('fast', '5:14:1', 'slow', '20:65:5');
+  await expect(bt.heatmap.locator('tbody td button')).toHaveCount(100);
+  const heatBox = (await bt.heatmap.boundingBox())!;
+  const tableBox = (await bt.sweepResults.boundingBox())!;
+  const apart = heatBox.x + heatBox.width <= tableBox.x || tableBox.y >= heatBox.y + heatBox.height;
+  expect(apart, `heatmap ${JSON.stringify(heatBox)} vs results ${JSON.stringify(tableBox)}`).toBe(true);
+  const lastColumn = bt.heatmap.getByRole('button', { name: /^fast=14 slow=20: / });
+  await lastColumn.scrollIntoViewIfNeeded();
+  // A trial click fails when another element would receive it.
+  await lastColumn.click({ trial: true, timeout: 5_000 });
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-sweep-100-1500.png' });
+  await bt.page.setViewportSize({ width: 1600, height: 960 });
 
   // Two runs (bar, then L2), their trades on the price chart, then both side by side.
   await bt.view('Run');
@@ -174,6 +190,28 @@ test('from the UI on a trade tape: the demo tape imports, L3 is offered only on 
   await expect(bt.attribution.getByRole('row')).toHaveCount(4);
   await expect(bt.attribution.getByRole('rowheader', { name: /L2 execution-aware → L3 full simulation/ })).toBeVisible();
   await bt.page.screenshot({ path: 'test-results/screenshots/backtest-fidelities-tape-1600.png' });
+
+  // The equity chart (issue 12): L2 falls to −7.5% while the others stay near 0. Its price scale spans
+  // every level's curve (each starts at 0 and ends at its total return), and the legend names every
+  // level with that return, wherever its line ends.
+  // On opening at 1600 × 960 the chart and its legend are in full view, above the tables.
+  await expect(bt.fidelityChart).toBeInViewport({ ratio: 1 });
+  const names = { bar: 'bar (textbook)', l1: 'L1 signal-only', l2: 'L2 execution-aware', l3: 'L3 full simulation' } as const;
+  const legendReturn = (r: number) => `${r * 100 > 0.005 ? '+' : r * 100 < -0.005 ? '−' : ''}${Math.abs(r * 100).toFixed(2)}%`;
+  await expect(bt.legendEntries(bt.fidelityChart)).toHaveText(cli.map((x) => `${names[x.fidelity as keyof typeof names]} ${legendReturn(x.metrics.totalReturn)}`));
+  for (const entry of await bt.legendEntries(bt.fidelityChart).all()) await expect(entry).toBeInViewport();
+  const ends = cli.map((x) => x.metrics.totalReturn * 100);
+  expect(Math.min(...ends)).toBeLessThan(-5);
+  const axis = await bt.chartAxis(bt.fidelityChart);
+  // (1e-9: the chart's returns are the curve's last value over its first, the CLI's the final value over the cash.)
+  expect(axis.min).toBeLessThanOrEqual(Math.min(0, ...ends) + 1e-9);
+  expect(axis.max).toBeGreaterThanOrEqual(Math.max(0, ...ends) - 1e-9);
+  await bt.fidelityChart.screenshot({ path: 'test-results/screenshots/backtest-fidelities-tape-chart-1600.png' });
+  await bt.page.setViewportSize({ width: 1280, height: 720 });
+  await bt.fidelityChart.scrollIntoViewIfNeeded();
+  for (const entry of await bt.legendEntries(bt.fidelityChart).all()) await expect(entry).toBeInViewport();
+  await bt.page.screenshot({ path: 'test-results/screenshots/backtest-fidelities-tape-chart-1280.png' });
+  await bt.page.setViewportSize({ width: 1600, height: 960 });
 
   // An L3 run from the form: kept in the runs list, its metrics labelled l3 with the venue's stats.
   await bt.view('Run');

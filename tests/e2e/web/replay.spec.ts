@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { apiClient, expect, test } from '../fixtures.ts';
 import { num } from '../pages/grid.ts';
 import { ReplayBarObject } from '../pages/replay-bar.ts';
+import { SettingsObject } from '../pages/venue-pages.ts';
 
 const TAPE = resolve(import.meta.dirname, '..', '..', 'fixtures', 'data', 'crypto', 'binance_XRPETH_trades_20191011-13.csv');
 
@@ -63,4 +64,32 @@ test('a replay loads into the running terminal: play, pause, speed, seek, and a 
   await expect(bar.root).toHaveCount(0);
   await expect(page.getByLabel(/^Mode: paper/)).toBeVisible();
   await expect.poll(async () => (await terminal.quote('BTC/USDT')).bid).toBeGreaterThan(0);
+});
+
+test('a replay loads from Settings: the demo tape is offered, a bad path is refused with its code, and Stop goes back to paper', async ({ terminal, page }) => {
+  const bar = new ReplayBarObject(page);
+  const settings = new SettingsObject(page);
+  await settings.open();
+  const path = settings.replayForm.getByLabel('Recording file');
+  await expect(path).toHaveValue(/binance_XRPETH_trades_20191011-13\.csv$/);
+  const demo = await path.inputValue();
+
+  await settings.loadReplay({ path: '/nonexistent/tape.csv' });
+  await expect(settings.replayForm.getByRole('alert')).toContainText(/^[A-Z_]+: /);
+  await expect(bar.root).toHaveCount(0);
+
+  await settings.loadReplay({ path: demo, speed: '10', from: '2019-10-11T01:00:00Z' });
+  await expect(bar.root).toBeVisible();
+  await expect(settings.root.getByTestId('replay-loaded')).toContainText('XRP/ETH');
+  expect(await bar.timeMs()).toBe(Date.parse('2019-10-11T01:00:00Z'));
+  await expect(bar.speed).toHaveValue('10');
+  await expect(page.getByLabel(/^Mode: replay/)).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/settings-replay-1600.png' });
+
+  await settings.replayForm.getByRole('button', { name: 'Stop replay' }).click();
+  await expect(bar.root).toHaveCount(0);
+  await expect(page.getByLabel(/^Mode: replay/)).toHaveCount(0);
+  // Back on the paper account: the ticket offers the demo market's instruments again.
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Trading', exact: true }).click();
+  await expect(terminal.ticket.symbol.locator('option')).toContainText(['BTC/USDT']);
 });

@@ -237,6 +237,19 @@ describe('price units', () => {
     for (const p of [0, -0, 0.5, -0.5, 1.005, 2.675, 1e20, 1e21, -1e21, 123456789.123456789, NaN, Infinity, -Infinity, 5e-324, -1e-9, 2 ** 40, 2 ** 40 - 0.5, 2 ** 40 + 1, -(2 ** 40), 1099511.6277755, 109951.16277755]) for (const d of [0, 1, 2, 4, 6, 8, 22, 23]) same(p, d);
   });
 
+  it('property: unitsToNumber(fixedUnits(x, d), d) is Number(x.toFixed(d)) for x in [0, 1e21) (the runner\'s average prices)', async () => {
+    const fc = (await import('fast-check')).default;
+    const runs = Number(process.env.PROPERTY_RUNS_X ?? 1);
+    const check = (x: number, d: number) => {
+      expect(Object.is(unitsToNumber(fixedUnits(x, d), d), Number(x.toFixed(d)))).toBe(true);
+    };
+    fc.assert(fc.property(fc.double({ min: 0, max: 1e21, maxExcluded: true, noNaN: true }), fc.integer({ min: 0, max: 12 }), (x, d) => check(x, d)), { numRuns: 3000 * runs });
+    // Averages of prices on a grid (cost / qty), and halves at the rounding place.
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e8 }), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 8 }), (c, q, d) => check(c / 100 / q, d)), { numRuns: 3000 * runs });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1e7 }), fc.integer({ min: 0, max: 8 }), (k, d) => check((k + 0.5) / 10 ** d, d)), { numRuns: 2000 * runs });
+    for (const x of [0, -0, 0.5, 1.005, 2.675, 2 ** 40, 2 ** 40 - 0.5, 1e20, 5e-324]) for (const d of [0, 2, 4, 6, 8, 22, 23]) check(x, d);
+  });
+
   it('property: unitsToNumber(u, d) is Number(toDecimalString(u, d))', async () => {
     const fc = (await import('fast-check')).default;
     const check = (u: bigint, d: number) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
-import { ExactSum, crossOver, sma, smaCrossOver } from '../../../src/backtest/indicators.ts';
+import { ExactSum, crossOver, sma, smaCrossOver, windowScale } from '../../../src/backtest/indicators.ts';
 import { lookaheadCheck } from '../../../src/backtest/lookahead.ts';
 import type { RunSpec } from '../../../src/backtest/run-spec.ts';
 import { configOf, runSpec } from '../../../src/backtest/run-spec.ts';
@@ -46,6 +46,47 @@ describe('indicators', () => {
     }), { numRuns: 800 });
     same([...orcl.close], 10, 30);
     same([...orcl.close], 1, 30);
+  });
+
+  it('property: sma and smaCrossOver on two plain sums (positive series within windowScale) equal the ExactSum (fsum) window, bit for bit', async () => {
+    const fc = (await import('fast-check')).default;
+    const runs = Number(process.env.PROPERTY_RUNS_X ?? 1);
+    // The reference: fsum of each window over n, as backtrader's SMA and sma's ExactSum path compute it.
+    const reference = (x: readonly number[], n: number): Float64Array => {
+      const out = new Float64Array(x.length).fill(NaN);
+      for (let i = n - 1; i < x.length; i++) {
+        const s = new ExactSum();
+        for (let j = i - n + 1; j <= i; j++) s.add(x[j]!);
+        out[i] = s.value() / n;
+      }
+      return out;
+    };
+    const same = (x: number[], n: number, other: number): void => {
+      const want = reference(x, n);
+      expect([...sma(x, n)].map((v) => Object.is(v, NaN) ? 'NaN' : v)).toEqual([...want].map((v) => Object.is(v, NaN) ? 'NaN' : v));
+      if (n !== other) expect([...smaCrossOver(x, Math.min(n, other), Math.max(n, other))]).toEqual([...crossOver(reference(x, Math.min(n, other)), reference(x, Math.max(n, other)))]);
+    };
+    // Random mantissas over a few binades (prices), over many (up to the 2c + E - e ≤ 53 edge and past
+    // it, where ExactSum takes over), and decimal grids (ties between the averages).
+    const price = fc.double({ min: 0.5, max: 4096, noNaN: true, noDefaultInfinity: true });
+    fc.assert(fc.property(fc.array(price, { maxLength: 80 }), fc.integer({ min: 2, max: 40 }), fc.integer({ min: 2, max: 40 }), (x, n, o) => {
+      same(x, n, o);
+    }), { numRuns: 600 * runs });
+    const wide = fc.tuple(fc.double({ min: 1, max: 2, noNaN: true }), fc.integer({ min: -30, max: 50 })).map(([m, e]) => m * 2 ** e);
+    fc.assert(fc.property(fc.array(wide, { maxLength: 40 }), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 2, max: 9 }), (x, n, o) => {
+      same(x, n, o);
+    }), { numRuns: 600 * runs });
+    const cents = fc.array(fc.integer({ min: 1, max: 400_000 }).map((k) => k / 100), { maxLength: 80 });
+    fc.assert(fc.property(cents, fc.integer({ min: 2, max: 30 }), fc.integer({ min: 2, max: 30 }), (x, n, o) => {
+      same(x, n, o);
+    }), { numRuns: 400 * runs });
+    // At the edge: values in [1, 2) and [2^s, 2^(s+1)) with n = 3 (c = 2) give e = -1, E = s + 1 (one
+    // binade of slack each way), so 2c + E - e = s + 6: s = 47 takes the two sums, s = 48 does not.
+    const edge = (span: number): number[] => Array.from({ length: 24 }, (_, i) => (1 + ((i * 0.3819660112501051) % 1)) * 2 ** ((i % 2) * span));
+    expect(windowScale(edge(47), 3)).toBeGreaterThan(0);
+    expect(windowScale(edge(48), 3)).toBe(0);
+    for (const span of [40, 46, 47, 48]) same(edge(span), 3, 2);
+    for (const n of [2, 10, 30, 200]) same([...orcl.close], n, 30);
   });
 });
 

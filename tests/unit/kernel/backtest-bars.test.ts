@@ -52,6 +52,21 @@ describe('bar backtests through the kernel', () => {
     expect(Math.abs(capped.kernelCash - Number(capped.result.finalCash))).toBeLessThan(1e-6);
   }, 60_000);
 
+  it("when the run's L1 limits read the loss view then the engine keeps feeding its equity watermarks and a drawdown limit denies entries", async () => {
+    // Without a loss limit the bar mode turns the once-a-second tick off (nothing reads it); a
+    // drawdown limit reads the watermarks the tick writes, so such a run keeps it and is bounded by it.
+    const hard = parseLimitValue('max_drawdown_monthly_pct', '0.5');
+    if (!hard.ok) throw new Error('limit');
+    const limits = { entries: [{ name: 'max_drawdown_monthly_pct' as const, scope: { kind: 'global' as const }, soft: null, hard: hard.units }], groups: groupRecord() };
+    const free = await runBarsOnKernel(orcl, smaCross.create({}), base);
+    const capped = await runBarsOnKernel(orcl, smaCross.create({}), base, { limits });
+    expect(free.denied).toBe(0);
+    expect(capped.denied).toBeGreaterThan(0);
+    expect(capped.result.refused).toBe(capped.denied);
+    expect(capped.orders).toBe(capped.result.fills.length);
+    expect(Math.abs(capped.kernelCash - Number(capped.result.finalCash))).toBeLessThan(1e-6);
+  }, 60_000);
+
   it('when the run is repeated then the kernel path gives the same result, bit for bit', async () => {
     const a = await runBarsOnKernel(orcl, smaCross.create({}), { ...base, fidelity: 'l2' });
     const b = await runBarsOnKernel(orcl, smaCross.create({}), { ...base, fidelity: 'l2' });

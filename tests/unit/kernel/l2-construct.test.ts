@@ -112,4 +112,26 @@ describe('portfolio construction in the live path', () => {
       await t.close();
     }
   });
+
+  it('min-volatility and max-Sharpe take group caps as constraints: the capped group sits at its cap and the rest of the invested total goes to the other instruments, not to cash', async () => {
+    const t = await session();
+    try {
+      for (const method of ['min-volatility', 'max-sharpe'] as const) {
+        await t.client.call('portfolio.configure', { method, sizing: 'none', riskFreeRate: -0.5, constraints: { maxWeight: null, groups: { SPY: 'equity', 'BTC/USDT': 'crypto', 'ETH/USDT': 'crypto' }, groupCaps: { equity: 0.05 } } });
+        const x = await t.client.call('portfolio.target', {});
+        expect([method, x.constructionError?.message]).toEqual([method, undefined]);
+        const w = Object.fromEntries(x.rows.filter((r) => SYMBOLS.includes(r.symbol)).map((r) => [r.symbol, r.targetWeight]));
+        expect(w.SPY!).toBeLessThanOrEqual(0.05 + 1e-9);
+        // Scaling the optimiser's split down afterwards would leave the capped excess in cash.
+        expect(w.SPY! + w['BTC/USDT']! + w['ETH/USDT']!).toBeCloseTo(0.3, 6);
+        expect(w['BTC/USDT']! + w['ETH/USDT']!).toBeGreaterThanOrEqual(0.25 - 1e-9);
+      }
+      // min-volatility wants the equity most (the test above): the cap binds.
+      await t.client.call('portfolio.configure', { method: 'min-volatility' });
+      const mv = await t.client.call('portfolio.target', {});
+      expect(mv.rows.find((r) => r.symbol === 'SPY')!.targetWeight).toBeCloseTo(0.05, 6);
+    } finally {
+      await t.close();
+    }
+  });
 });

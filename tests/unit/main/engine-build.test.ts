@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, createMemoryPair } from '../../../src/contract/index.ts';
 import type { Endpoint } from '../../../src/contract/index.ts';
 import type { ReplayStateDto } from '../../../src/contract/api/replay.ts';
-import { buildProcessEngine } from '../../../main/engine-build.ts';
+import { buildProcessEngine, demoTapeOf } from '../../../main/engine-build.ts';
+import { DEMO_TAPE, DEMO_TAPE_FILE } from '../../../src/host/backtest-service.ts';
 import { runEngineHost } from '../../../main/engine-host.ts';
 import type { ParentPortLike, PortLike } from '../../../main/engine-host.ts';
 import type { FromEngine } from '../../../main/messages.ts';
@@ -116,6 +118,50 @@ describe('the Electron engine process on the EngineSwitch', () => {
       rendererEnd.close();
     } finally {
       await host.shutdown(0);
+    }
+  }, 120_000);
+});
+
+describe('the packaged app offers the demo tape from its resources (issue 12)', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+
+  it('when electron-builder packs assets/demo as resources/demo then the tape is in what it packs', () => {
+    const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+    const cfg = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as { extraResources?: { from: string; to: string; filter?: string[] }[] };
+    const demo = (cfg.extraResources ?? []).find((r) => r.from === 'assets/demo');
+    expect(demo?.to).toBe('demo');
+    // Everything under assets/demo (the tape sits at its top level) goes in.
+    expect(demo?.filter ?? ['**/*']).toContain('**/*');
+    expect(readFileSync(join(root, 'assets', 'demo', DEMO_TAPE_FILE), 'utf8').length).toBeGreaterThan(0);
+  });
+
+  it('when resources/demo holds the tape then the engine offers that copy; without it the checkout copy', () => {
+    const resources = mkdtempSync(join(tmpdir(), 'strata-resources-'));
+    dirs.push(resources);
+    // Development: Electron's own resources directory has no demo folder.
+    expect(demoTapeOf(resources)).toBe(DEMO_TAPE);
+    expect(demoTapeOf(undefined)).toBe(DEMO_TAPE);
+    mkdirSync(join(resources, 'demo'));
+    copyFileSync(TAPE, join(resources, 'demo', DEMO_TAPE_FILE));
+    expect(demoTapeOf(resources)).toBe(join(resources, 'demo', DEMO_TAPE_FILE));
+  });
+
+  it('when the utility process is built with the resources directory then backtest.data names the packed tape and it imports', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'strata-engine-build-'));
+    const resources = mkdtempSync(join(tmpdir(), 'strata-resources-'));
+    dirs.push(dataDir, resources);
+    mkdirSync(join(resources, 'demo'));
+    copyFileSync(TAPE, join(resources, 'demo', DEMO_TAPE_FILE));
+    const { sw } = await buildProcessEngine({ dataDir, seed: 7 }, { resources, say: () => undefined, log: () => undefined });
+    const engine = sw.hosted();
+    try {
+      const packed = join(resources, 'demo', DEMO_TAPE_FILE);
+      expect((await engine.handlers['backtest.data']({})).demoTape).toBe(packed);
+      // What "Import demo tape" sends: the path backtest.data offered.
+      const imported = await engine.handlers['backtest.import']({ path: packed });
+      expect(imported.series).toMatchObject({ name: DEMO_TAPE_FILE, kind: 'trades', rows: 12_477 });
+    } finally {
+      await engine.stop();
     }
   }, 120_000);
 });

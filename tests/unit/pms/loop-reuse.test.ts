@@ -38,7 +38,7 @@ function world() {
   return { marks, book, move, portfolio };
 }
 
-function run(withKey: boolean, plainSample = false) {
+function run(withKey: boolean, plainSample = false, repeats = true, navSampleMs?: number) {
   const w = world();
   const clock = new SimClock(T0);
   const metrics: RiskMetricsDto[] = [];
@@ -57,15 +57,16 @@ function run(withKey: boolean, plainSample = false) {
     escalate: () => undefined,
     publish: { metrics: (m) => metrics.push({ ...m, cycleMs: 0 }), flags: (f) => flags.push(f) },
     log: () => undefined,
-    options: { config: { minReturnsForVar: 20 } },
+    options: { config: { minReturnsForVar: 20, ...(navSampleMs !== undefined ? { navSampleMs } : {}) } },
   });
+  l.monitor.reuseRepeats = repeats;
   every(clock, 37_000, w.move);
   // plainSample: every mark handed to the monitor each second, as the loop did before it skipped unchanged samples.
   every(clock, 1_000, () => (plainSample ? l.monitor.observePrices(clock.now(), { ...w.marks }) : l.sample()));
   l.start();
   clock.advanceTo(T0 + 4 * 3_600_000);
   l.stop();
-  return { metrics, flags, snapshots, diagnostics: l.monitor.diagnostics() };
+  return { metrics, flags, snapshots, diagnostics: l.monitor.diagnostics(), chart: l.monitor.navChart(), repeated: l.monitor.repeatedCycles };
 }
 
 describe('PmsLoop snapshot reuse', () => {
@@ -88,6 +89,28 @@ describe('PmsLoop snapshot reuse', () => {
     const skipping = run(false);
     expect(skipping.metrics).toEqual(plain.metrics);
     expect(skipping.flags).toEqual(plain.flags);
+  });
+});
+
+describe('PmsMonitor repeated cycles', () => {
+  it('when a cycle has the snapshot, sampled prices, NAV bucket and day of the last then answering it as a repeat gives every metric, flag, diagnostic and NAV point of a full cycle', () => {
+    const full = run(true, false, false);
+    const repeated = run(true);
+    expect(full.repeated).toBe(0);
+    // Most cycles of the scripted world repeat (marks move every 37 s, cycles run every 2 s).
+    expect(repeated.repeated).toBeGreaterThan(repeated.metrics.length / 2);
+    expect(repeated.metrics).toEqual(full.metrics);
+    expect(repeated.flags).toEqual(full.flags);
+    expect(repeated.diagnostics).toEqual(full.diagnostics);
+    expect(repeated.chart).toEqual(full.chart);
+  });
+
+  it('when NAV buckets are shorter than return buckets then a cycle in a new NAV bucket is a full one, and the NAV path is that of full cycles', () => {
+    const full = run(true, false, false, 10_000);
+    const repeated = run(true, false, true, 10_000);
+    expect(repeated.repeated).toBeGreaterThan(0);
+    expect(repeated.metrics).toEqual(full.metrics);
+    expect(repeated.chart).toEqual(full.chart);
   });
 });
 

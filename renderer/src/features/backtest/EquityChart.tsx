@@ -3,6 +3,10 @@ import type { ReactNode } from 'react';
 import { AreaSeries, ColorType, LineSeries, createChart } from 'lightweight-charts';
 import type { UTCTimestamp } from 'lightweight-charts';
 import type { BacktestRunDto } from '../../../../src/contract/index.ts';
+import { PERCENT_FORMAT } from './return-lines.ts';
+
+/** Times on the axis for a run shorter than a week (a tape's minute bars would all read the same day). */
+const intradayRun = (run: BacktestRunDto): boolean => run.equity.length > 1 && run.equity.at(-1)!.time - run.equity[0]!.time < 7 * 86_400_000;
 
 /** Equity (top) and drawdown from the running peak (bottom, %) of one run, on one time axis. */
 export function EquityChart({ run }: { run: BacktestRunDto }): ReactNode {
@@ -16,10 +20,10 @@ export function EquityChart({ run }: { run: BacktestRunDto }): ReactNode {
       grid: { vertLines: { color: '#1f2530' }, horzLines: { color: '#1f2530' } },
       rightPriceScale: { scaleMargins: { top: 0.05, bottom: 0.35 } },
       // The whole history stays in view when the window resizes (the default keeps bar spacing and cuts the left off).
-      timeScale: { timeVisible: false, lockVisibleTimeRangeOnResize: true },
+      timeScale: { timeVisible: intradayRun(run), lockVisibleTimeRangeOnResize: true },
     });
     const equity = chart.addSeries(LineSeries, { color: '#4ea1ff', lineWidth: 2, priceLineVisible: false });
-    const dd = chart.addSeries(AreaSeries, { priceScaleId: 'dd', lineColor: '#e5534b', topColor: 'rgba(229,83,75,0.05)', bottomColor: 'rgba(229,83,75,0.4)', lineWidth: 1, priceLineVisible: false, priceFormat: { type: 'percent' } });
+    const dd = chart.addSeries(AreaSeries, { priceScaleId: 'dd', lineColor: '#e5534b', topColor: 'rgba(229,83,75,0.05)', bottomColor: 'rgba(229,83,75,0.4)', lineWidth: 1, priceLineVisible: false, priceFormat: PERCENT_FORMAT });
     chart.priceScale('dd').applyOptions({ scaleMargins: { top: 0.7, bottom: 0 } });
     // One point per second at most: daily bars never collide; intraday ones keep their last value.
     const seen = new Map<number, { v: number; d: number }>();

@@ -73,6 +73,8 @@ export function FidelityView({ settings, tape }: { settings: RunSettings | null;
       </div>
       {result && (
         <>
+          {/* The picture first: in full on opening at 1600 × 960 (below the tables it was cut at the fold). */}
+          <LinesChart lines={lines} label="Equity at each fidelity level (return %)" />
           <table className="bt-metrics bt-fid-table" aria-label="Fidelity comparison">
             <thead>
               <tr>
@@ -140,7 +142,6 @@ export function FidelityView({ settings, tape }: { settings: RunSettings | null;
             </tbody>
           </table>
           <p className="muted bt-assume">Each step’s parts sum to its change: costs are what the next level paid beyond the previous one; the rest is what its fill prices and timing changed.</p>
-          <LinesChart lines={lines} label="Equity at each fidelity level (return %)" />
         </>
       )}
     </div>

@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { ColorType, LineSeries, createChart } from 'lightweight-charts';
 import type { UTCTimestamp } from 'lightweight-charts';
 import { LINE_COLOURS } from './bt-format.ts';
+import { PERCENT_FORMAT, intraday, lastReturnText, returnSeries } from './return-lines.ts';
 
 export interface Line {
   label: string;
@@ -11,10 +12,16 @@ export interface Line {
 
 /**
  * Several equity curves on one time axis, as % return from their own start so runs with different
- * cash compare; a legend names each colour.
+ * cash compare. They share the right price scale, whose autoscale spans every curve in view. The
+ * legend names each colour with its last return, so no curve loses its name wherever its line
+ * ends (the chart's own last-value labels sit at the line's end, below the fold when the chart is,
+ * and are stacked when ends are close). The price range the chart drew is written on the figure
+ * (data-axis-min/max, %) for the e2e test.
  */
 export function LinesChart({ lines, label }: { lines: Line[]; label: string }): ReactNode {
   const el = useRef<HTMLDivElement | null>(null);
+  const fig = useRef<HTMLElement | null>(null);
+  const series = useMemo(() => lines.map((l) => returnSeries(l.points)), [lines]);
   useEffect(() => {
     const node = el.current;
     if (!node) return;
@@ -22,28 +29,42 @@ export function LinesChart({ lines, label }: { lines: Line[]; label: string }): 
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa4b2', attributionLogo: false },
       grid: { vertLines: { color: '#1f2530' }, horzLines: { color: '#1f2530' } },
+      rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.08 } },
       // The whole history stays in view when the window resizes (the default keeps bar spacing and cuts the left off).
-      timeScale: { timeVisible: false, lockVisibleTimeRangeOnResize: true },
+      timeScale: { timeVisible: intraday(series), lockVisibleTimeRangeOnResize: true },
     });
-    lines.forEach((l, i) => {
-      const s = chart.addSeries(LineSeries, { color: LINE_COLOURS[i % LINE_COLOURS.length]!, lineWidth: 2, priceLineVisible: false, priceFormat: { type: 'percent' }, title: l.label });
-      const start = l.points[0]?.value ?? 0;
-      // One point per second at most: the library refuses duplicate times.
-      const seen = new Map<number, number>();
-      for (const p of l.points) seen.set(Math.floor(p.time / 1000), start > 0 ? (p.value / start - 1) * 100 : 0);
-      s.setData([...seen.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ time: t as UTCTimestamp, value: v })));
+    series.forEach((pts, i) => {
+      const s = chart.addSeries(LineSeries, { color: LINE_COLOURS[i % LINE_COLOURS.length]!, lineWidth: 2, priceLineVisible: false, priceFormat: PERCENT_FORMAT });
+      s.setData(pts.map((p) => ({ time: p.time as UTCTimestamp, value: p.value })));
     });
     chart.timeScale().fitContent();
-    return () => chart.remove();
-  }, [lines]);
+    const note = () => {
+      const r = chart.priceScale('right').getVisibleRange();
+      if (!r || !fig.current) return;
+      fig.current.dataset.axisMin = String(Math.min(r.from, r.to));
+      fig.current.dataset.axisMax = String(Math.max(r.from, r.to));
+    };
+    // The scale exists once the chart has a size (autoSize measures it, then the chart paints on a frame).
+    let frame = 0;
+    const later = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => (frame = requestAnimationFrame(note)));
+    };
+    later();
+    chart.timeScale().subscribeSizeChange(later);
+    return () => {
+      cancelAnimationFrame(frame);
+      chart.remove();
+    };
+  }, [series]);
   return (
-    <figure className="bt-lines">
+    <figure className="bt-lines" ref={fig}>
       <div className="bt-chart bt-chart-short" ref={el} role="img" aria-label={label} />
       <figcaption className="bt-legend">
         {lines.map((l, i) => (
           <span key={l.label}>
             <i style={{ background: LINE_COLOURS[i % LINE_COLOURS.length] }} />
-            {l.label}
+            {l.label} <span className="mono">{lastReturnText(series[i] ?? [])}</span>
           </span>
         ))}
       </figcaption>

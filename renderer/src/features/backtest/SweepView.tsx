@@ -164,7 +164,7 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
       </form>
       {result && heat && (
         <div className="bt-sweep-body">
-          <div>
+          <div className="bt-sweep-heatbox">
             <div className="bt-toolbar">
               <label>
                 Heatmap metric

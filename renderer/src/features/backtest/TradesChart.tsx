@@ -4,6 +4,7 @@ import { CandlestickSeries, ColorType, CrosshairMode, createChart, createSeriesM
 import type { IChartApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
 import type { BacktestRunDto, BacktestTradeDto } from '../../../../src/contract/index.ts';
 import { money, price } from './bt-format.ts';
+import { priceFormatFor } from './return-lines.ts';
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
@@ -46,9 +47,9 @@ export function TradesChart({ run, focus }: { run: BacktestRunDto; focus: Backte
       grid: { vertLines: { color: '#1f2530' }, horzLines: { color: '#1f2530' } },
       crosshair: { mode: CrosshairMode.Normal },
       // The whole history stays in view when the window resizes (the default keeps bar spacing and cuts the left off).
-      timeScale: { timeVisible: false, lockVisibleTimeRangeOnResize: true },
+      timeScale: { timeVisible: run.prices.length > 1 && run.prices.at(-1)!.time - run.prices[0]!.time < 7 * 86_400_000, lockVisibleTimeRangeOnResize: true },
     });
-    const candles = chart.addSeries(CandlestickSeries, { upColor: '#26a69a', downColor: '#ef5350', borderVisible: false, wickUpColor: '#26a69a', wickDownColor: '#ef5350' });
+    const candles = chart.addSeries(CandlestickSeries, { upColor: '#26a69a', downColor: '#ef5350', borderVisible: false, wickUpColor: '#26a69a', wickDownColor: '#ef5350', priceFormat: priceFormatFor(run.prices) });
     const seen = new Map<number, { open: number; high: number; low: number; close: number }>();
     for (const p of run.prices) seen.set(sec(p.time), p);
     candles.setData([...seen.entries()].sort((a, b) => a[0] - b[0]).map(([t, p]) => ({ time: t as UTCTimestamp, open: p.open, high: p.high, low: p.low, close: p.close })));

@@ -1,9 +1,10 @@
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { RpcError } from '../../../../src/contract/index.ts';
-import type { VenueMode } from '../../../../src/contract/index.ts';
+import { REPLAY_SPEEDS } from '../../../../src/contract/index.ts';
+import type { ReplaySpeed, VenueMode } from '../../../../src/contract/index.ts';
 import { PanelBoundary } from '../../shared/Panel.tsx';
-import { saveVenueConfig, storeKeys, toast, useStore } from '../../state/index.ts';
+import { demoTapePath, replayLoad, replayStop, saveVenueConfig, storeKeys, toast, useStore } from '../../state/index.ts';
 import './settings.css';
 
 function failure(err: unknown): string {
@@ -198,7 +199,94 @@ function KeysForm(): ReactNode {
   );
 }
 
-/** The Settings screen: the venue the engine trades on, its configuration and keys. */
+/**
+ * Replay a recorded market through the engine (as `strata replay load FILE` does): a trade tape or a
+ * Strata recording, by its path on the engine's machine (the demo tape is offered when the host has
+ * it), a speed and an optional start. The VCR bar under the top bar then drives it.
+ */
+function ReplayForm(): ReactNode {
+  const replay = useStore((s) => s.replay);
+  const id = useId();
+  const [path, setPath] = useState('');
+  const [speed, setSpeed] = useState<ReplaySpeed>('1');
+  const [from, setFrom] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    demoTapePath().then(
+      (p) => {
+        if (live && p) setPath((cur) => (cur === '' ? p : cur));
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    let start: number | undefined;
+    if (from.trim() !== '') {
+      start = Date.parse(from.trim());
+      if (Number.isNaN(start)) {
+        setError(`Start: cannot read "${from.trim()}" as a time (e.g. 2019-10-11T01:00:00Z)`);
+        return;
+      }
+    }
+    setBusy(true);
+    try {
+      const r = await replayLoad({ path: path.trim(), speed, ...(start !== undefined ? { from: start } : {}) });
+      toast('info', `Replay loaded: ${r.symbols.join(', ')}, ${r.events.toLocaleString('en-US')} recorded trades`);
+    } catch (err) {
+      setError(err instanceof RpcError ? `${err.code}: ${failure(err)}` : failure(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="st-sec" aria-label="Replay a recorded market" onSubmit={(e) => void onSubmit(e)}>
+      <h3>Replay a recorded market</h3>
+      {replay?.loaded ? (
+        <p data-testid="replay-loaded">
+          Replaying <span className="mono">{(replay.file ?? '').split(/[\\/]/).pop()}</span> ({replay.symbols.join(', ')}) on a replay account apart from paper.{' '}
+          <button type="button" className="btn" onClick={() => void replayStop()}>
+            Stop replay
+          </button>
+        </p>
+      ) : (
+        <p className="muted">A trade tape (Binance trades CSV) or a Strata recording, on the engine&apos;s machine. Orders go to a separate replay account.</p>
+      )}
+      <div className="st-grid">
+        <label htmlFor={`${id}-path`}>Recording file</label>
+        <input id={`${id}-path`} value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} autoComplete="off" placeholder="/path/to/trades.csv" />
+        <label htmlFor={`${id}-speed`}>Replay speed</label>
+        <select id={`${id}-speed`} value={speed} onChange={(e) => setSpeed(e.target.value as ReplaySpeed)}>
+          {REPLAY_SPEEDS.map((x) => (
+            <option key={x} value={x}>
+              {x === 'max' ? 'max' : `${x}×`}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-from`}>Start at (UTC)</label>
+        <input id={`${id}-from`} value={from} onChange={(e) => setFrom(e.target.value)} spellCheck={false} placeholder="the first recorded trade" />
+      </div>
+      {error && (
+        <p className="st-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="st-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy || path.trim() === ''}>
+          {replay?.loaded ? 'Load another replay' : 'Load replay'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The Settings screen: the venue the engine trades on, its configuration and keys, and replay. */
 export function SettingsScreen(): ReactNode {
   return (
     <div className="st scroll" role="region" aria-label="Settings">
@@ -206,6 +294,7 @@ export function SettingsScreen(): ReactNode {
         <CurrentVenue />
         <VenueForm />
         <KeysForm />
+        <ReplayForm />
       </PanelBoundary>
     </div>
   );
