@@ -89,6 +89,24 @@ export interface ExposureBySymbol {
   workingSums?(symbol: string): Readonly<WorkingSums> | undefined;
 }
 
+/** workingOrders(symbol) summed by a scan: what ExposureBySymbol.workingSums must return (undefined: nothing working). */
+export function sumWorkingViews(views: Iterable<WorkingOrderView>): WorkingSums | undefined {
+  const s: WorkingSums = { count: 0, buyUnits: 0n, sellUnits: 0n, buyPricedUnits: 0n, buyPriceQty: 0n };
+  for (const o of views) {
+    if (o.remainingUnits <= 0n) continue;
+    s.count++;
+    if (o.side === 'sell') s.sellUnits += o.remainingUnits;
+    else {
+      s.buyUnits += o.remainingUnits;
+      if (o.priceUnits !== null) {
+        s.buyPricedUnits += o.remainingUnits;
+        s.buyPriceQty += o.priceUnits * o.remainingUnits;
+      }
+    }
+  }
+  return s.count > 0 ? s : undefined;
+}
+
 /** workingOrders(symbol) summed (ExposureBySymbol.workingSums). */
 export interface WorkingSums {
   /** Working orders with quantity left. */
@@ -229,6 +247,20 @@ function addWorking(r: Raw, o: WorkingOrderView, inst: Instrument | undefined): 
     r.workingBuyUnits += o.remainingUnits;
     addBuyCash(r, inst, o.remainingUnits, o.priceUnits);
   } else r.workingSellUnits += o.remainingUnits;
+}
+
+/**
+ * addWorking over every working order of a symbol, from their sums: notionalUnits is price × qty
+ * × one scale per instrument, so the pending cash of the priced buys is that scale times their
+ * summed price × qty, exactly.
+ */
+function addWorkingSums(r: Raw, s: Readonly<WorkingSums>, inst: Instrument | undefined): void {
+  r.workingBuyUnits += s.buyUnits;
+  r.workingSellUnits += s.sellUnits;
+  if (inst) {
+    r.pendingBuyCashUnits += s.buyPriceQty * pow10(CASH_DECIMALS - inst.priceDecimals - inst.qtyDecimals);
+    r.unpricedBuyUnits += s.buyUnits - s.buyPricedUnits;
+  } else r.unpricedBuyUnits += s.buyUnits;
 }
 
 /** Adds a parent's unplaced remainder (the caller skips parents with nothing unplaced). */
@@ -434,10 +466,19 @@ export class ProjectedStateCache {
         r.positionUnits += p.qtyUnits;
         present = true;
       }
-      for (const o of by.workingOrders(symbol)) {
-        if (o.remainingUnits <= 0n) continue;
-        addWorking(r, o, inst);
-        present = true;
+      if (by.workingSums !== undefined) {
+        // The source's running sums: the same figures without a view per working order.
+        const sums = by.workingSums(symbol);
+        if (sums !== undefined && sums.count > 0) {
+          addWorkingSums(r, sums, inst);
+          present = true;
+        }
+      } else {
+        for (const o of by.workingOrders(symbol)) {
+          if (o.remainingUnits <= 0n) continue;
+          addWorking(r, o, inst);
+          present = true;
+        }
       }
       const parents: AlgoParentView[] = [];
       for (const p of by.algoParents(symbol)) {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMIT_DEFS, UNIT_DECIMALS } from '../../../src/risk/limits.ts';
 import type { LimitBook, LimitEntry, LimitName, LimitScope } from '../../../src/risk/limits.ts';
-import type { AlgoParentView, ExposureSource, PositionView, WorkingOrderView, WorkingSums } from '../../../src/risk/projected-state.ts';
+import { sumWorkingViews } from '../../../src/risk/projected-state.ts';
+import type { AlgoParentView, ExposureSource, PositionView, WorkingOrderView } from '../../../src/risk/projected-state.ts';
 import type { RiskDecision, RiskOrder } from '../../../src/risk/risk-gate.ts';
 import { ExposureSlots } from '../../../src/risk/exposure-slots.ts';
 import { RiskService } from '../../../src/risk/risk-service.ts';
@@ -82,24 +83,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 /** Quantity scale per symbol (lot units): BTC 0.001, ETH 0.01, ACME 1. */
 const LOT: Record<string, bigint> = { 'BTC/USD': 10n, 'ETH/USD': 1n, ACME: 1n };
 
-/** workingOrders(symbol) summed as the OMS's running figures are (ExposureBySymbol.workingSums), by a scan here. */
-function sumViews(views: readonly WorkingOrderView[]): WorkingSums | undefined {
-  const s: WorkingSums = { count: 0, buyUnits: 0n, sellUnits: 0n, buyPricedUnits: 0n, buyPriceQty: 0n };
-  for (const o of views) {
-    if (o.remainingUnits <= 0n) continue;
-    s.count++;
-    if (o.side === 'sell') s.sellUnits += o.remainingUnits;
-    else {
-      s.buyUnits += o.remainingUnits;
-      if (o.priceUnits !== null) {
-        s.buyPricedUnits += o.remainingUnits;
-        s.buyPriceQty += o.priceUnits * o.remainingUnits;
-      }
-    }
-  }
-  return s.count > 0 ? s : undefined;
-}
-
 function sources(b: Book): { fast: ExposureSource; summed: ExposureSource; exact: ExposureSource } {
   const positions = (): PositionView[] => [...b.positions].map(([symbol, qtyUnits]) => ({ symbol, qtyUnits }));
   const base = { cashUnits: () => b.cash, positions, workingOrders: () => b.working, algoParents: () => b.parents };
@@ -114,7 +97,7 @@ function sources(b: Book): { fast: ExposureSource; summed: ExposureSource; exact
     },
   };
   // The same port with the working orders' sums (the OMS's): the slots add those instead of each order.
-  const summed: ExposureSource = { ...fast, bySymbol: { ...fast.bySymbol!, workingSums: (s) => sumViews(b.working.filter((o) => o.symbol === s)) } };
+  const summed: ExposureSource = { ...fast, bySymbol: { ...fast.bySymbol!, workingSums: (s) => sumWorkingViews(b.working.filter((o) => o.symbol === s)) } };
   return { fast, summed, exact: base };
 }
 
