@@ -1,4 +1,5 @@
 import type { ProposalDto } from '../contract/l2-dto.ts';
+import { impliedWeight, proposedQty } from '../contract/proposal-weight.ts';
 import { isoTime, table } from './cli-common.ts';
 
 /**
@@ -6,25 +7,11 @@ import { isoTime, table } from './cli-common.ts';
  * WEIGHT column is the weight the order would leave as the operator last set it: the rebalancer's
  * target belongs to the proposed quantity, so a modified quantity moves the weight by the same
  * fraction of the planned change (the queue scales the estimated value the same way). Marked `*`,
- * as the Approvals screen marks it (renderer/src/features/approvals/weights.ts computes the same;
- * the renderer and the host share only src/contract, so the two stay side by side).
+ * as the Approvals screen marks it; both read src/contract/proposal-weight.ts.
  */
 
 const pct = (f: number | null, digits = 2) => (f === null ? null : `${(f * 100).toFixed(digits)}%`);
 const codes = (p: ProposalDto) => (p.verdict.breaches.length > 0 ? p.verdict.breaches.map((b) => `${b.level === 'hard' ? '' : 'soft '}${b.code}`).join(',') : null);
-
-/** The quantity the rebalancer proposed (the operator may have changed it since). */
-export function proposedQty(p: Pick<ProposalDto, 'qty' | 'audit'>): string {
-  return p.audit.find((a) => a.action === 'created')?.shown.qty ?? p.qty;
-}
-
-/** The weight the proposal's order would leave at its current quantity, and whether that is the operator's change. */
-export function impliedWeight(p: Pick<ProposalDto, 'qty' | 'audit' | 'currentWeight' | 'targetWeight'>): { weight: number; modified: boolean } {
-  const planned = Number(proposedQty(p));
-  const qty = Number(p.qty);
-  if (!(planned > 0) || !Number.isFinite(qty) || qty === planned) return { weight: p.targetWeight, modified: false };
-  return { weight: p.currentWeight + (p.targetWeight - p.currentWeight) * (qty / planned), modified: true };
-}
 
 /** `2.00% → 6.00%*` for a modified quantity, `2.00% → 10.00%` otherwise. */
 export function weightCell(p: Pick<ProposalDto, 'qty' | 'audit' | 'currentWeight' | 'targetWeight'>): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProposalAuditDto, ProposalDto } from '../../../src/contract/l2-dto.ts';
-import { impliedWeight, proposalsTable, weightCell } from '../../../src/host/cli-approvals.ts';
+import { impliedWeight } from '../../../src/contract/proposal-weight.ts';
+import { proposalsTable, weightCell } from '../../../src/host/cli-approvals.ts';
 
 const created = (qty: string): ProposalAuditDto => ({ at: 1, by: 'l2', action: 'created', shown: { qty, urgency: 'medium', algo: 'twap', verdict: 'pass', codes: [], price: 100 }, note: null });
 const modified = (qty: string): ProposalAuditDto => ({ ...created(qty), action: 'modified', by: 'operator' });

@@ -13,7 +13,7 @@ import type { Column } from '../../shared/VirtualGrid.tsx';
 import { approveProposals, isWaiting, layoutId, layoutStorage, queueOrder, selectProposal, toast, useStore } from '../../state/index.ts';
 import { ModifyDialog, RejectDialog } from './ProposalDialogs.tsx';
 import { ProposalDetail, StatusChip } from './ProposalDetail.tsx';
-import { impliedWeight, proposedQty } from './weights.ts';
+import { impliedWeight, proposedQty } from '../../../../src/contract/index.ts';
 
 /**
  * The approval queue: every signal-generated order waits here until the operator approves, modifies

@@ -6,7 +6,7 @@ import { STYLE_LABELS, URGENCY_LABELS, VERDICT_TEXT, bps, convictionPct, weightD
 import { fmtAge, pct } from '../../shared/risk-format.ts';
 import { useEngineNow } from '../../shared/time.ts';
 import { isWaiting, useStore } from '../../state/index.ts';
-import { impliedWeight } from './weights.ts';
+import { impliedWeight } from '../../../../src/contract/index.ts';
 
 /**
  * Everything the operator needs to decide on one proposal: the order and why (alphas, conviction,
