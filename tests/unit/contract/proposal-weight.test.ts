@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProposalAuditDto } from '../../../../src/contract/index.ts';
+import type { ProposalAuditDto } from '../../../src/contract/index.ts';
 import { impliedWeight, proposedQty } from '../../../src/contract/proposal-weight.ts';
 
 const created = (qty: string): ProposalAuditDto => ({ at: 1, by: 'l2', action: 'created', shown: { qty, urgency: 'medium', algo: 'twap', verdict: 'pass', codes: [], price: 100 }, note: null });
