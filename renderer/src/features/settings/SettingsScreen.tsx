@@ -12,6 +12,15 @@ function failure(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A form's refusal, read out when it appears. */
+function FormError({ error }: { error: string | null }): ReactNode {
+  return error ? (
+    <p className="st-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
 /** What the engine runs on now: venue, account, mode, connection, the venue's alerts. */
 function CurrentVenue(): ReactNode {
   const info = useStore((s) => s.venueInfo);
@@ -133,11 +142,7 @@ function VenueForm(): ReactNode {
           I understand live mode sends real orders with real money
         </label>
       )}
-      {error && (
-        <p className="st-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="st-actions">
         <button type="button" className="btn" disabled={busy || switching} onClick={() => void submit(false)}>
           Save
@@ -185,11 +190,7 @@ function KeysForm(): ReactNode {
         <label htmlFor={`${id}-secret`}>API secret</label>
         <input id={`${id}-secret`} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" spellCheck={false} />
       </div>
-      {error && (
-        <p className="st-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="st-actions">
         <button type="submit" className="btn btn-primary" disabled={busy || apiKey.trim() === '' || secret.trim() === ''}>
           Store keys
@@ -272,11 +273,7 @@ function ReplayForm(): ReactNode {
         <label htmlFor={`${id}-from`}>Start at (UTC)</label>
         <input id={`${id}-from`} value={from} onChange={(e) => setFrom(e.target.value)} spellCheck={false} placeholder="the first recorded trade" />
       </div>
-      {error && (
-        <p className="st-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="st-actions">
         <button type="submit" className="btn btn-primary" disabled={busy || path.trim() === ''}>
           {replay?.loaded ? 'Load another replay' : 'Load replay'}
