@@ -1,21 +1,8 @@
 import { remainingUnits, worksChildren } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
+import type { WorkingSums } from '../core/working-sums.ts';
 
-/**
- * One symbol's working direct orders and algo children (what L1 counts as working, not parents or
- * held triggers), summed: the figures L1's exposure slots add for the symbol. Kept by the OMS as it
- * changes orders, so a check reads them in O(1) instead of walking every working order of the
- * symbol (with hundreds resting, that walk and its views were most of a round trip's CPU).
- */
-export interface WorkingSums {
-  /** Working orders with quantity left (the symbol is present in L1's projected state when > 0). */
-  count: number;
-  buyUnits: bigint;
-  sellUnits: bigint;
-  /** Quantity of the buys with a price of their own, and the sum of price × quantity over them. */
-  buyPricedUnits: bigint;
-  buyPriceQty: bigint;
-}
+export type { WorkingSums };
 
 /** What one order adds to its symbol's sums (kept to take it back out when the order changes). */
 interface Share {

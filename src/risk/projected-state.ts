@@ -3,6 +3,7 @@ import { CASH_DECIMALS, notionalUnits } from '../core/instrument.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { absBig, maxBig, pow10 } from '../core/precision.ts';
 import { OrderedExposures, OverlayMap } from './exposure-maps.ts';
+import type { WorkingSums } from '../core/working-sums.ts';
 
 /**
  * The projected state L1 checks against: positions plus everything already committed to change
@@ -108,15 +109,7 @@ export function sumWorkingViews(views: Iterable<WorkingOrderView>): WorkingSums 
 }
 
 /** workingOrders(symbol) summed (ExposureBySymbol.workingSums). */
-export interface WorkingSums {
-  /** Working orders with quantity left. */
-  count: number;
-  buyUnits: bigint;
-  sellUnits: bigint;
-  /** Quantity of the buys with a price of their own, and the sum of price × quantity over them. */
-  buyPricedUnits: bigint;
-  buyPriceQty: bigint;
-}
+export type { WorkingSums };
 
 export interface SymbolExposure {
   symbol: string;
