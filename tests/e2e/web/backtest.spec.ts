@@ -37,6 +37,10 @@ test('a backtest run from the UI shows the same result as the CLI, with its metr
   expect(await bt.metric('total return')).toBe(`${(cli.metrics.totalReturn * 100).toFixed(2)}%`);
   await expect(bt.root.getByRole('table', { name: 'Monthly returns' })).toBeVisible();
   await expect(bt.runs.getByRole('row')).toHaveCount(2);
+  // The equity chart opens on the whole run, 1995 to 2014 (it opened on its last ~3 years).
+  const equity = bt.root.getByRole('img', { name: /^Equity curve and drawdown of run/ });
+  await expect.poll(async () => Number(await equity.getAttribute('data-visible-from'))).toBeLessThanOrEqual(Date.UTC(1995, 11, 31));
+  await expect.poll(async () => Number(await equity.getAttribute('data-visible-to'))).toBeGreaterThanOrEqual(Date.UTC(2014, 11, 1));
 });
 
 interface CliLevel {

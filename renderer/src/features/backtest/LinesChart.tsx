@@ -4,6 +4,7 @@ import { ColorType, LineSeries, createChart } from 'lightweight-charts';
 import type { UTCTimestamp } from 'lightweight-charts';
 import { LINE_COLOURS } from './bt-format.ts';
 import { PERCENT_FORMAT, intraday, lastReturnText, returnSeries } from './return-lines.ts';
+import { fitWhenSized } from './chart-fit.ts';
 
 export interface Line {
   label: string;
@@ -31,13 +32,13 @@ export function LinesChart({ lines, label }: { lines: Line[]; label: string }): 
       grid: { vertLines: { color: '#1f2530' }, horzLines: { color: '#1f2530' } },
       rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.08 } },
       // The whole history stays in view when the window resizes (the default keeps bar spacing and cuts the left off).
-      timeScale: { timeVisible: intraday(series), lockVisibleTimeRangeOnResize: true },
+      timeScale: { timeVisible: intraday(series), lockVisibleTimeRangeOnResize: true, minBarSpacing: 0.01 },
     });
     series.forEach((pts, i) => {
       const s = chart.addSeries(LineSeries, { color: LINE_COLOURS[i % LINE_COLOURS.length]!, lineWidth: 2, priceLineVisible: false, priceFormat: PERCENT_FORMAT });
       s.setData(pts.map((p) => ({ time: p.time as UTCTimestamp, value: p.value })));
     });
-    chart.timeScale().fitContent();
+    fitWhenSized(chart);
     const note = () => {
       const r = chart.priceScale('right').getVisibleRange();
       if (!r || !fig.current) return;
