@@ -34,6 +34,12 @@ export interface RunSpec {
   barMs?: number;
   /** L3: the venue's median message latency (ms). */
   latencyMs?: number;
+  /**
+   * L3: the desk's own guards as live money has them (PMS escalation, circuit breakers); see
+   * L3Options.deskGuards in src/kernel/backtest-l3.ts. Only written when on, so the specs (and
+   * result hashes) of runs kept without it are unchanged.
+   */
+  deskGuards?: true;
 }
 
 /** What only an L3 run has: the venue's view of the orders (src/kernel/backtest-l3.ts). */

@@ -333,6 +333,7 @@ export async function runL3Spec(spec: RunSpec, tape: TradeTape): Promise<{ run: 
     urgency: spec.urgency ?? 'immediate',
     seed: spec.seed,
     ...(spec.latencyMs !== undefined ? { latencyMs: spec.latencyMs } : {}),
+    deskGuards: spec.deskGuards === true,
   });
   let partial = 0;
   for (const n of run.fillsPerOrder.values()) if (n > 1) partial++;
