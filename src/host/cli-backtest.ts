@@ -131,6 +131,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--bar <interval>', 'trade tape: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
     .option('--symbol <s>', 'trade tape: its instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
     .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
+    .option('--desk-guards', "l3: the desk's own guards act as live (the PMS escalating a daily loss to REDUCING, the circuit breakers); off by default, as at bar, l1 and l2, so levels compare like for like; kept in the run's spec")
     .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
     .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
     .option('--haircut-bps <n>', 'L1 haircut against the signal price, bps', numberArg('haircut-bps', 0, 10_000), 0)
@@ -155,6 +156,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
         bar: string;
         symbol?: string;
         latencyMs?: number;
+        deskGuards?: boolean;
         cash: string;
         commission: string;
         haircutBps: number;
@@ -174,6 +176,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const [{ runSpec, sizingArg }, { strategyDef }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto')]);
           const dir = await dataDir();
           if (o.fidelity === 'l3') return runL3Command(o, ctx, dir);
+          // The bar levels run with the desk's guards off and have no PMS loop to escalate: refused, not ignored.
+          if (o.deskGuards) throw new CliExit(EXIT.usage, `--desk-guards applies to --fidelity l3 (the engine's PMS and breakers on a trade tape); the ${o.fidelity} level runs without them`);
           const d = await loadData(dir, o.data, o.format, o.name);
           const def = strategyDef(o.strategy);
           let spec: RunSpec = {
