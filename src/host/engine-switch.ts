@@ -9,6 +9,7 @@ import { DomainError } from '../core/errors.ts';
 import type { Engine } from '../kernel/engine.ts';
 import type { Log } from '../kernel/parts.ts';
 import type { PmsLoopOptions } from '../pms/loop.ts';
+import { defaultReplayCash, limitsForCash } from '../kernel/replay/replay-cash.ts';
 import { ReplaySession } from '../kernel/replay/session.ts';
 import type { RiskControlOptions } from '../kernel/risk-control.ts';
 import { toWireError } from '../kernel/wire.ts';
@@ -41,6 +42,8 @@ export interface ReplayLoad {
   symbol?: string;
   speed?: ReplayStateDto['speed'];
   from?: number;
+  /** Starting cash of the replay account (default: replay-cash.ts defaultReplayCash). */
+  cash?: string;
 }
 
 export class EngineSwitch {
@@ -143,14 +146,17 @@ export class EngineSwitch {
     }
     const market = loadMarketFile(text, p.path, p.symbol);
     // Opened before the old one closes: a bad --from refuses the load and leaves the current one playing.
-    const next = await ReplaySession.open({ market, file: p.path, seed: this.o.seed, speed: p.speed, from: p.from, risk: this.o.risk, pms: this.o.pms, log: this.o.log });
+    // The account in the tape's quote currency, and the default limits' money levels sized to it.
+    const initialCash = p.cash ?? defaultReplayCash(market);
+    const risk = this.o.risk?.limits ? this.o.risk : { ...this.o.risk, limits: limitsForCash(initialCash) };
+    const next = await ReplaySession.open({ market, file: p.path, seed: this.o.seed, speed: p.speed, from: p.from, initialCash, risk, pms: this.o.pms, log: this.o.log });
     await this.closeReplay();
     this.replay = next;
     this.replayHandlers = next.handlers();
     next.subscribe((type, data) => {
       if (this.replay === next) this.emit(type, type === 'replay.state' ? this.adj(data as ReplayStateDto) : data);
     });
-    this.o.log?.('info', `replay loaded: ${p.path} (${market.events} trades, ${market.tapes.map((t) => t.instrument.symbol).join(', ')})`);
+    this.o.log?.('info', `replay loaded: ${p.path} (${market.events} trades, ${market.tapes.map((t) => t.instrument.symbol).join(', ')}; account ${initialCash} ${market.currency})`);
     return this.announce(next.state());
   }
 

@@ -47,6 +47,17 @@ export const replaySchemas = {
     speed: speed.default('1'),
     /** Where to start (epoch ms); default the first recorded trade. */
     from: time.optional(),
+    /**
+     * The replay account's starting cash, in the recording's quote currency (decimal text, > 0).
+     * Default: 1,000,000 on a fiat or stablecoin quote, otherwise 1,000 × the recording's median
+     * trade notional to one significant digit (100 ETH on the XRP/ETH tape); see
+     * src/kernel/replay/replay-cash.ts, which also scales the default limits' money levels to it.
+     */
+    cash: z
+      .string()
+      .regex(/^\d{1,15}(\.\d{1,8})?$/, 'cash must be a plain decimal with at most 8 decimals')
+      .refine((c) => Number(c) > 0, 'cash must be positive')
+      .optional(),
   }),
   'replay.play': empty,
   'replay.pause': empty,
