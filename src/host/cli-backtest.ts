@@ -9,6 +9,7 @@ import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import { FORMATS, guarded, iso, loadData, num, openStores, pct, reportText } from './cli-backtest-data.ts';
 import type { Io } from './cli-backtest-data.ts';
 import { l3Text, runL3Command, stateCell, tapeLevelSpec, venueCell } from './cli-backtest-l3.ts';
+import { registerDataDownload } from './cli-data-download.ts';
 
 /**
  * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
@@ -75,7 +76,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     return resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env);
   };
 
-  const data = program.command('data').description('historical data for backtests: import files into the data directory (series.db), list them');
+  const data = program.command('data').description('historical data for backtests: download candles, import files into the data directory (series.db), list them');
+  registerDataDownload(data, ctx);
   data
     .command('import <file>')
     .description('parse a CSV (Yahoo/backtrader daily, Binance klines or trades, generic time,open,high,low,close,volume), refuse bad rows with file, line and reason, report gaps, store it once by content hash')
