@@ -19,7 +19,8 @@ export interface ReplayStateDto {
   loaded: boolean;
   /** The file replayed (as given), or null. */
   file: string | null;
-  format: 'trades-csv' | 'recording' | null;
+  /** 'candles': a candle file, each bar replayed as four prints (open, nearer extreme, other extreme, close). */
+  format: 'trades-csv' | 'recording' | 'candles' | null;
   symbols: string[];
   /** Engine time of the replay (epoch ms); start ≤ position ≤ end. */
   position: number;
@@ -42,7 +43,7 @@ export interface ReplayStateDto {
 export const replaySchemas = {
   'replay.load': z.strictObject({
     path: z.string().min(1).max(4096),
-    /** The instrument of a single-instrument trade tape; default read from the file name. */
+    /** The instrument of a single-instrument trade tape or candle file; default read from the file name. */
     symbol: symbol.optional(),
     speed: speed.default('1'),
     /** Where to start (epoch ms); default the first recorded trade. */
