@@ -56,8 +56,8 @@ export function registerReplayCommands(program: Command, ctx: CliContext): void 
   const show = (json: boolean | undefined, s: ReplayStateDto) => ctx.print(!!json, s, () => replayStateText(s));
   const rp = program.command('replay').description('replay a recorded market through the engine and the UI on a replay account of its own (VCR controls)');
   rp.command('load <file>')
-    .description('load a trade tape CSV or a Strata recording into the running engine (the UI switches to the replay account)')
-    .option('--symbol <s>', 'instrument of a single-instrument tape (default: read from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .description('load a trade tape CSV, a candle CSV (each bar replays as four prints: open, the extreme nearer the open, the other, close) or a Strata recording into the running engine (the UI switches to the replay account)')
+    .option('--symbol <s>', 'instrument of a single-instrument tape or candle file (default: read from the file name, e.g. binance_XRPETH_… → XRP/ETH, orcl-… → ORCL/USD)')
     .addOption(new Option('--speed <x>', `speed: ${REPLAY_SPEEDS.join(', ')}`).argParser(speedArg).default('1'))
     .option('--from <t>', 'start here: ISO time, epoch ms, or an offset into the recording (+30m); what precedes it plays at full speed')
     .option('--cash <n>', "the replay account's starting cash in the recording's quote currency (default: 1,000,000 on a fiat or stablecoin quote, else 1,000 x the median trade's notional, e.g. 100 ETH on the XRP/ETH tape)", cashArg)
