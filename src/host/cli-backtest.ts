@@ -400,8 +400,9 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
     .option('--symbol <s>', 'trade tape: its instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
     .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
     .addOption(new Option('--urgency <u>', 'trade tape: urgency of l2 (impact scale) and l3 (routing picks the algorithm); default immediate').choices([...URGENCIES]))
+    .option('--desk-guards', "trade tape: l3 runs with the desk's own guards (PMS escalation, breakers), as backtest run --desk-guards; the bar levels never have them")
     .option('--json', 'print JSON')
-    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; json?: boolean }) =>
+    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; deskGuards?: boolean; json?: boolean }) =>
       guarded(async () => {
         const { runSpec } = await import('../backtest/run-spec.ts');
         const d = await load(await dataDir(), o.data, undefined, undefined);
@@ -409,8 +410,10 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         let spec: RunSpec = { ...base, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) };
         let series: BarSeries;
         let tape: TradeTape | null = null;
-        if (d.series.kind === 'bars') series = d.series;
-        else {
+        if (d.series.kind === 'bars') {
+          if (o.deskGuards) throw new CliExit(EXIT.usage, `--desk-guards applies to l3, which runs on a trade tape; ${d.info.name} is a bar series`);
+          series = d.series;
+        } else {
           // A trade tape: every level decides on the bars an L3 run builds from it, and L3 runs too.
           const t = await tapeLevelSpec(spec, d.info, d.series, o);
           spec = t.spec;
@@ -426,7 +429,7 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         }
         if (tape) {
           const { runL3Spec } = await import('../kernel/backtest-l3.ts');
-          const r = (await runL3Spec({ ...spec, fidelity: 'l3' }, tape)).report;
+          const r = (await runL3Spec({ ...spec, fidelity: 'l3', ...(o.deskGuards ? { deskGuards: true as const } : {}) }, tape)).report;
           out.push({ fidelity: 'l3', finalValue: r.finalValue, fills: r.fills, metrics: r.metrics, l3: r.l3! });
         }
         const { attribute } = await import('../backtest/fidelity-attribution.ts');

@@ -49,10 +49,13 @@ describe('backtest run --desk-guards', () => {
     expect((await cli('backtest', 'show', String(b.runId))).stdout).toMatch(/desk guards +off/);
   });
 
-  it('when --desk-guards is given at a bar level then the command is refused with the reason, exit 2', { timeout: 60_000 }, async () => {
+  it('when --desk-guards is given at a bar level or to fidelities on bars then the command is refused with the reason, exit 2', { timeout: 60_000 }, async () => {
     const r = await cli('backtest', 'run', '--data', ORCL, '--fidelity', 'bar', '--desk-guards', '--no-save');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--desk-guards applies to --fidelity l3/);
+    const f = await cli('backtest', 'fidelities', '--data', ORCL, '--desk-guards');
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/--desk-guards applies to l3, which runs on a trade tape/);
   });
 
   it('when the host is asked for deskGuards where it would be ignored then it refuses BAD_REQUEST naming the field', () => {
