@@ -200,7 +200,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     // The real connection state on an exchange (the venue-disconnect breaker reads it).
     venueConnected: () => running && venueSide.connected(),
     guardChanged: () => guard.enforce(),
-    cancelAll: () => exec.cancelAll(),
+    cancelAll: (reason) => exec.cancelAll(undefined, reason),
     publish: {
       state: (state) => domain.publish('TradingStateChanged', { state }),
       breaker: (event) => domain.publish('BreakerTripped', { event }),
