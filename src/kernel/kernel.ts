@@ -93,7 +93,6 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     wantsCandles: () => bus.wants('candle'),
   });
   venue.onMarket((e) => hub.on(e));
-
   /**
    * Moved by every order update and fill (the only ways positions, cash, working orders and algo
    * remainders change), naming the symbol, and once a second for every symbol as a backstop: L1
@@ -235,10 +234,11 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       risk.service.tighten(to, { source: 'breaker', code: `PMS_${f.code.toUpperCase()}`, message: `PMS escalation (${f.severity} ${f.code}${f.subject ? ` on ${f.subject}` : ''}): ${f.message}` }, clock.now());
     },
     publish: {
-      metrics: (m) => bus.publish('risk.metrics', m),
+      metrics: (m, d) => bus.publish('risk.metrics', d.cycleMs === 0 ? m : { ...m, cycleMs: d.cycleMs }),
       flags: (flags) => domain.publish('FlagsChanged', { flags }),
     },
-    log,
+    log, // A cycle's wall time is measured on a wall clock only: simulated runs stay bit-for-bit repeatable.
+    ...(clock instanceof WallClock ? { stopwatch: () => performance.now() } : {}),
     options: { ...config.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...config.pms?.config } },
   });
   /** One chain, assembled here once: the trading state, the breakers' instrument blocks, the PMS flags. */
