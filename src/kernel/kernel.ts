@@ -39,7 +39,7 @@ import { sessionHandlers } from './handlers/session.ts';
 import { venueHandlers } from './handlers/venue.ts';
 import { signalsHandlers } from './handlers/signals.ts';
 import { L2Service } from './l2-service.ts';
-import { memoryL2Stores } from './modes/stores.ts';
+import { memoryL2Stores } from './modes/memory-stores.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
 import { PmsLoop } from '../pms/loop.ts';
 import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
