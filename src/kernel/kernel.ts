@@ -27,17 +27,7 @@ import { ExecutionService } from './execution-service.ts';
 import { wireExecQuality } from './exec-quality-wiring.ts';
 import { ExposureLog } from './exposure-log.ts';
 import { TICK_MS, eachTick, nextTickAt } from './periodic-tick.ts';
-import { approvalsHandlers } from './handlers/approvals.ts';
-import { marketHandlers } from './handlers/market.ts';
-import { orderHandlers } from './handlers/orders.ts';
-import { pmsHandlers } from './handlers/pms.ts';
-import { portfolioHandlers } from './handlers/portfolio.ts';
-import { backtestHandlers } from './handlers/backtest.ts';
-import { replayHandlers } from './handlers/replay.ts';
-import { riskHandlers } from './handlers/risk.ts';
-import { sessionHandlers } from './handlers/session.ts';
-import { venueHandlers } from './handlers/venue.ts';
-import { signalsHandlers } from './handlers/signals.ts';
+import { domainHandlers } from './handler-table.ts';
 import { L2Service } from './l2-service.ts';
 import { memoryL2Stores } from './modes/memory-stores.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
@@ -311,19 +301,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     dailyHistory: config.l2?.dailyHistory ?? (marketData.dailyHistory ? (endTime, endPrice) => marketData.dailyHistory!({ endTime, endPrice, real: config.pms?.dailyHistory ?? {} }) : undefined),
   });
   const ctx: KernelContext = { ...core, l2 };
-  const handlers: Handlers = {
-    ...sessionHandlers(ctx),
-    ...marketHandlers(ctx),
-    ...orderHandlers(ctx),
-    ...riskHandlers(ctx),
-    ...pmsHandlers(ctx),
-    ...venueHandlers(ctx),
-    ...signalsHandlers(ctx),
-    ...portfolioHandlers(ctx),
-    ...approvalsHandlers(ctx),
-    ...replayHandlers(ctx),
-    ...backtestHandlers(ctx),
-  };
+  const handlers: Handlers = domainHandlers(ctx);
   let periodic: number | undefined;
   let running = false;
   const pmsOn = parts.pms !== 'off';
