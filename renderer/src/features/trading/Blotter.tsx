@@ -38,8 +38,16 @@ export function FlagMarker({ symbol, flags }: { symbol: string; flags: readonly 
 }
 
 /** Status as the blotter prints it: the contract's display name (one mapping for UI and CLI). */
+/**
+ * The two in-flight states say it short on the chip: they last until the venue answers (ms in paper),
+ * but the grid's column widths only grow, so "PENDING NEW" kept the Status column ~30 px wider than
+ * any resting order needs, which at 1280 px pushed Qty and Filled out. The engine's status is in the
+ * cell's title.
+ */
+const CHIP_LABELS: Partial<Record<OrderDto['displayStatus'], string>> = { 'pending-new': 'Pending', 'pending-cancel': 'Cancelling' };
+
 function statusText(o: OrderDto): string {
-  return (DISPLAY_STATUS_LABELS[o.displayStatus] ?? o.status.replace('_', ' ')).toUpperCase();
+  return (CHIP_LABELS[o.displayStatus] ?? DISPLAY_STATUS_LABELS[o.displayStatus] ?? o.status.replace('_', ' ')).toUpperCase();
 }
 
 function TypeCell({ o }: { o: OrderDto }): ReactNode {
@@ -154,7 +162,8 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
         </span>
       ),
     },
-    { key: 'side', header: 'Side', width: '40px', priority: 1, render: (o) => <SideCell side={o.side} /> },
+    // A floor only: the grid widens it to "SELL" as measured.
+    { key: 'side', header: 'Side', width: '34px', priority: 1, render: (o) => <SideCell side={o.side} /> },
     {
       key: 'type',
       header: 'Type',
