@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BACKTEST_FIDELITIES, BacktestSweepDto, BacktestSweepRowDto } from '../../../../src/contract/index.ts';
 import { call, errorText, useStore } from '../../state/index.ts';
-import { fix, money, paramText, parseAxis, pct } from './bt-format.ts';
+import { etaText, fix, money, paramText, parseAxis, pct } from './bt-format.ts';
 import type { RunSettings } from './bt-format.ts';
 
 type MetricKey = 'sharpe' | 'totalReturn' | 'maxDrawdown' | 'finalValue';
@@ -154,7 +154,7 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
         )}
         <div className="bt-progress" role="progressbar" aria-label="Sweep progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct0} aria-valuetext={job ? job.status : 'idle'}>
           <div className="bt-progress-fill" style={{ width: `${pct0}%` }} />
-          <span className="bt-progress-text">{job ? (running ? `${job.done}/${job.total}${job.etaMs !== null ? ` · ETA ${(job.etaMs / 1000).toFixed(1)} s` : ''}` : `${job.status} ${job.done}/${job.total}`) : ''}</span>
+          <span className="bt-progress-text">{job ? (running ? `${job.done}/${job.total}${job.etaMs !== null ? ` · ETA ${etaText(job.etaMs)}` : ''}` : `${job.status} ${job.done}/${job.total}`) : ''}</span>
         </div>
         {(axisError ?? error) && (
           <span role="alert" className="neg">
