@@ -4,7 +4,7 @@ import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/ind
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, seriesLabel } from './bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, seriesLabel, seriesOptions } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -184,8 +184,8 @@ export function BacktestScreen(): ReactNode {
         <label>
           Data
           <select aria-label="Data" value={series} onChange={(e) => setSeries(e.target.value)}>
-            {(data?.series ?? []).map((x) => (
-              <option key={x.hash} value={x.name}>
+            {seriesOptions(data?.series ?? []).map((x) => (
+              <option key={x.name} value={x.name}>
                 {seriesLabel(x)}
               </option>
             ))}

@@ -17,6 +17,16 @@ export const fix = (x: number | null | undefined, d = 2): string => (x === null 
 export const money = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 /** A signed cash change (+1,234.50 / −12.00). */
 export const signed = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ''}${money(Math.abs(x))}`;
+/**
+ * The Data picker's series: each name once, in the host's order. Two names can hold one content
+ * (the same file imported as orcl and as orcl-1995-2014.txt): keyed by hash, React showed four options
+ * for three series, one name twice.
+ */
+export function seriesOptions<S extends { name: string }>(series: readonly S[]): S[] {
+  const seen = new Set<string>();
+  return series.filter((x) => !seen.has(x.name) && (seen.add(x.name), true));
+}
+
 /** Time left as a trader reads it: 8.4 s, 2 min 05 s, 1 h 04 min. */
 export function etaText(ms: number): string {
   const s = Math.max(0, ms) / 1000;

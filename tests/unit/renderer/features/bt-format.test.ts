@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
-import { FIDELITY_LABELS, TAPE_BARS, deniedText, etaText, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, deniedText, etaText, seriesOptions, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
 
 describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
@@ -96,5 +96,12 @@ describe('Backtest screen: a run or sweep progress text', () => {
     expect(etaText(125_000)).toBe('2 min 05 s');
     expect(etaText(3_840_000)).toBe('1 h 04 min');
     expect(etaText(-5)).toBe('0.0 s');
+  });
+});
+
+describe('Backtest screen: the Data picker', () => {
+  it('when two names hold one content hash then each name is listed once, in the host order', () => {
+    const s = (name: string, hash: string) => ({ name, hash });
+    expect(seriesOptions([s('orcl', 'h1'), s('orcl-1995-2014.txt', 'h1'), s('spy', 'h2'), s('orcl', 'h1')]).map((x) => x.name)).toEqual(['orcl', 'orcl-1995-2014.txt', 'spy']);
   });
 });
