@@ -162,9 +162,13 @@ export class BacktestService {
     if (p.deskGuards === true && p.fidelity !== 'l3') throw new DomainError('BAD_REQUEST', `deskGuards applies to fidelity l3 (the engine's PMS and breakers); the ${p.fidelity} level runs without them`, [{ path: 'deskGuards', message: 'only at fidelity l3' }]);
     const { spec, bars, info, tape } = this.prepare(p, p.fidelity);
     const jobId = `BT${++this.seq}`;
-    const { worker, reply } = runOnWorker(spec, spec.fidelity === 'l3' ? tape! : bars);
-    this.jobs.set(jobId, { kind: 'run', cancel: () => void worker.terminate() });
     const progress = (x: Partial<BacktestProgressDto>): BacktestProgressDto => ({ jobId, kind: 'run', status: 'running', progress: 0, done: 0, total: 1, etaMs: null, runId: null, error: null, ...x });
+    // The ETA from the run's own pace so far (the worker's start-up left out).
+    const { worker, reply } = runOnWorker(spec, spec.fidelity === 'l3' ? tape! : bars, (m) => {
+      if (!this.jobs.has(jobId) || !(m.progress > 0)) return;
+      this.publish(progress({ progress: m.progress, etaMs: Math.round((m.elapsedMs / m.progress) * (1 - m.progress)) }));
+    });
+    this.jobs.set(jobId, { kind: 'run', cancel: () => void worker.terminate() });
     void reply.then((r) => {
       // Cancelled: cancel() answered and published already.
       if (!this.jobs.delete(jobId)) return;

@@ -6,7 +6,7 @@ import type { FillDto, InstrumentDto, OrderDto, RiskFlagDto } from '../../../../
 import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.ts';
 import { fmtMoney, fmtNum, fmtQty, fmtTime } from '../../shared/format.ts';
 import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
-import { orderStatusText } from '../../shared/order-status.ts';
+import { orderChipText } from '../../shared/order-status.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useEngineNow } from '../../shared/time.ts';
 import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, savedTab, selectOrder, setExpanded, setSavedTab, useStore } from '../../state/index.ts';
@@ -151,7 +151,8 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
         </span>
       ),
     },
-    { key: 'side', header: 'Side', width: '40px', priority: 1, render: (o) => <SideCell side={o.side} /> },
+    // A floor only: the grid widens it to "SELL" as measured.
+    { key: 'side', header: 'Side', width: '34px', priority: 1, render: (o) => <SideCell side={o.side} /> },
     {
       key: 'type',
       header: 'Type',
@@ -204,7 +205,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
             // A paused parent says so first; how much is filled shows beside it.
             <span className="status st-PAUSED">PAUSED</span>
           ) : (
-            <span className={`status st-${o.status}`}>{orderStatusText(o)}</span>
+            <span className={`status st-${o.status}`}>{orderChipText(o)}</span>
           )}
           {o.cancelRequested && !isTerminal(o.status) && <span className="muted"> cancelling…</span>}
         </>
