@@ -22,11 +22,13 @@ export function backtestParts(o: BacktestOptions): KernelParts {
   return simSessionParts('backtest', o.clock, o.market, o, { durability: 'memory', groupCommit: false });
 }
 
-/** A backtest on bars (fidelities bar, l1, l2): one instrument, the bar venue, the bar clock, memory stores. */
+/** A backtest on bars (fidelities bar, l1, l2): one instrument (or a target run's several), the bar venue, the bar clock, memory stores. */
 export interface BarBacktestOptions {
   /** Moved by jumpTo: only to the bars where a decision produced an order. */
   clock: SimClock;
   instrument: InstrumentSpec;
+  /** More instruments on the same venue and account (a target run over several, src/kernel/backtest-targets.ts). */
+  more?: readonly InstrumentSpec[];
   /** The account currency. */
   currency: string;
   initialCash: string;
@@ -42,7 +44,7 @@ export interface BarBacktestOptions {
 }
 
 export function barBacktestParts(o: BarBacktestOptions): KernelParts & { venue: BarVenue } {
-  const instruments = new InstrumentRegistry([o.instrument]);
+  const instruments = new InstrumentRegistry([o.instrument, ...(o.more ?? [])]);
   const stores = openStores('memory', undefined, false);
   const venue = new BarVenue({ clock: o.clock, instruments, commissionUnits: o.commissionUnits });
   return {
