@@ -107,12 +107,13 @@ async function targetSpec(o: TargetRunOpts, names: readonly string[]): Promise<R
 }
 
 export async function runTargetCommand(o: TargetRunOpts, ctx: CliContext, dir: string): Promise<void> {
-  const [{ runTargetSpec }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../kernel/version.ts'), import('node:crypto')]);
+  const [{ runTargetSpecOnKernel }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../kernel/backtest-targets.ts'), import('../kernel/version.ts'), import('node:crypto')]);
   const { series, names, dataName, dataHash } = await loadAll(dir, o.data, o.format);
   const spec = await targetSpec(o, names);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const { result, report } = runTargetSpec(spec, series);
+  // Every order through the kernel: intake, L1, the OMS and its journal, the bar venue.
+  const { result, report, orders, denied, kernelCash } = await runTargetSpecOnKernel(spec, series);
   const cpu = process.cpuUsage(c0);
   const seconds = (performance.now() - t0) / 1000;
   const resultHash = createHash('sha256').update(JSON.stringify(report)).update(Buffer.from(result.equity.buffer, result.equity.byteOffset, result.equity.byteLength)).digest('hex');
@@ -125,8 +126,8 @@ export async function runTargetCommand(o: TargetRunOpts, ctx: CliContext, dir: s
       runs.close();
     }
   }
-  const out = { runId, engineVersion: ENGINE_VERSION, dataName, dataHash, resultHash, barsPerSecond: Math.round(report.bars / Math.max(seconds, 1e-9)), cpuSeconds: (cpu.user + cpu.system) / 1e6, ...report };
-  ctx.print(!!o.json, out, () => reportText(out) + attributionText(report));
+  const out = { runId, engineVersion: ENGINE_VERSION, dataName, dataHash, resultHash, barsPerSecond: Math.round(report.bars / Math.max(seconds, 1e-9)), cpuSeconds: (cpu.user + cpu.system) / 1e6, kernel: { orders, denied, cash: kernelCash }, ...report };
+  ctx.print(!!o.json, out, () => `${reportText(out)}${attributionText(report)}\nkernel: ${orders} orders filled by the bar venue, ${denied} denied by L1 or the OMS; engine cash ${kernelCash.toFixed(8)}`);
 }
 
 /** The per-alpha and per-instrument tables of a target run ('' for any other run). */

@@ -64,7 +64,10 @@ describe('strata backtest with target strategies', () => {
 
   for (const strategy of ['strategic', 'tactical', 'stat-model', 'l2']) {
     it(`when ${strategy} runs on a directory of four stocks then its orders, per-alpha and per-instrument attribution are printed and kept`, async () => {
-      const out = await json<RunOut>('backtest', 'run', '--data', stocks, '--strategy', strategy, '--commission', '0.001');
+      const out = await json<RunOut & { kernel: { orders: number; denied: number; cash: number } }>('backtest', 'run', '--data', stocks, '--strategy', strategy, '--commission', '0.001');
+      // Every order went through the kernel (intake, L1, OMS, bar venue) and was filled there.
+      expect(out.kernel.denied).toBe(0);
+      expect(out.kernel.orders).toBe(out.fills);
       expect(out.spec).toMatchObject({ strategy, sizing: { kind: 'target' }, instruments: TICKERS.slice().sort() });
       expect(out.dataName).toBe('AAPL+GE+WMT+XOM');
       expect(out.fills).toBeGreaterThan(0);
