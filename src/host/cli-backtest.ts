@@ -9,7 +9,7 @@ import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import { FORMATS, guarded, iso, loadData, num, openStores, pct, reportText } from './cli-backtest-data.ts';
 import type { Io } from './cli-backtest-data.ts';
 import { l3Text, runL3Command, stateCell, tapeLevelSpec, venueCell } from './cli-backtest-l3.ts';
-import { attributionText, collect, runTargetCommand, TARGET_PARAMS_HELP, targetLookaheadCommand } from './cli-backtest-targets.ts';
+import { attributionText, collect, runTargetCommand, TARGET_PARAMS_HELP, targetFidelitiesCommand, targetLookaheadCommand } from './cli-backtest-targets.ts';
 
 /**
  * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
@@ -393,8 +393,8 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         if (r.biased) throw new CliExit(EXIT.failed, 'LOOKAHEAD_BIAS: the strategy reads data after the bar it decides on');
       }),
     );
-  specOptions(bt.command('fidelities'))
-    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains; on a trade tape l3 runs too, through the engine on the same tape (on a bar series l3 is listed as not run, NO_TAPE)')
+  specOptions(bt.command('fidelities'), true)
+    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains; on a trade tape l3 runs too, through the engine on the same tape (on a bar series l3 is listed as not run, NO_TAPE); a target strategy over several --data runs bar, l1 and l2')
     .option('--spread-bps <n>', 'L2 quoted spread, bps', numberArg('spread-bps', 0, 10_000))
     .option('--impact-k <k>', 'L2 impact coefficient', numberArg('impact-k', 0, 100))
     .option('--bar <interval>', 'trade tape: bar length every level decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
@@ -402,10 +402,13 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
     .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
     .addOption(new Option('--urgency <u>', 'trade tape: urgency of l2 (impact scale) and l3 (routing picks the algorithm); default immediate').choices([...URGENCIES]))
     .option('--json', 'print JSON')
-    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; json?: boolean }) =>
+    .action((o: SpecOpts & { data: string[]; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; json?: boolean }) =>
       guarded(async () => {
+        const { isTargetStrategy } = await import('../backtest/strategies/index.ts');
+        if (isTargetStrategy(o.strategy)) return targetFidelitiesCommand({ ...o, sizing: 'target' }, ctx, await dataDir());
+        if (o.data.length !== 1) throw new CliExit(EXIT.usage, `${o.strategy} trades one instrument: give one --data`);
         const { runSpec } = await import('../backtest/run-spec.ts');
-        const d = await load(await dataDir(), o.data, undefined, undefined);
+        const d = await load(await dataDir(), o.data[0]!, undefined, undefined);
         const { spec: base } = await specFrom(o, d.info.name);
         let spec: RunSpec = { ...base, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) };
         let series: BarSeries;

@@ -102,6 +102,19 @@ describe('strata backtest with target strategies', () => {
     expect(out.metrics.costs.impact).toBeGreaterThan(0);
   });
 
+  it('when tactical runs at the three fidelities on ORCL then each is labelled, l1 pays the haircut and only l2 pays impact; l3 is listed as not run', async () => {
+    const out = await json<{ fidelity: string; denied: number; metrics: { costs: { impact: number; spread: number }; assumptions: { fidelity: string } } }[]>('backtest', 'fidelities', '--data', ORCL, '--strategy', 'tactical', '--to', '2003-12-31', '--commission', '0.001', '--haircut-bps', '5');
+    expect(out.map((x) => x.fidelity)).toEqual(['bar', 'l1', 'l2']);
+    expect(out.map((x) => x.metrics.assumptions.fidelity)).toEqual(['bar', 'l1', 'l2']);
+    expect(out.map((x) => x.denied)).toEqual([0, 0, 0]);
+    expect(out[0]!.metrics.costs.spread).toBe(0);
+    expect(out[1]!.metrics.costs.spread).toBeGreaterThan(0);
+    expect(out[1]!.metrics.costs.impact).toBe(0);
+    expect(out[2]!.metrics.costs.impact).toBeGreaterThan(0);
+    const text = await cli('backtest', 'fidelities', '--data', ORCL, '--strategy', 'tactical', '--to', '2003-12-31');
+    expect(text.stdout).toContain('l3 not run (NO_TAPE)');
+  });
+
   it('when each target strategy is checked for look-ahead then it passes', async () => {
     for (const strategy of ['strategic', 'tactical', 'stat-model', 'l2']) {
       const r = await cli('backtest', 'lookahead', '--data', join(stocks, 'AAPL.csv'), '--data', join(stocks, 'XOM.csv'), '--strategy', strategy, '--from', '2007-01-01', '--to', '2009-12-31');
