@@ -345,7 +345,9 @@ function specOptions(c: Command, several = false): Command {
 }
 
 async function specFrom(o: SpecOpts, instrument: string) {
-  const [{ sizingArg }, { strategyDef }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts')]);
+  const [{ sizingArg }, { strategyDef, isTargetStrategy }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts')]);
+  // Sweeps and walk-forward run the one-instrument bar strategies; the target strategies have run, fidelities and lookahead.
+  if (isTargetStrategy(o.strategy)) throw new CliExit(EXIT.usage, `${o.strategy} is a target strategy: backtest run, fidelities and lookahead take it (several --data); sweep and walkforward run sma-cross and peek-ahead`);
   const def = strategyDef(o.strategy);
   return {
     def,

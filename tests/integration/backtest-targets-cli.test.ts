@@ -136,6 +136,9 @@ describe('strata backtest with target strategies', () => {
     const bad = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'fast=3');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('BAD_STRATEGY_PARAM');
+    const sweep = await cli('backtest', 'sweep', '--data', ORCL, '--strategy', 'tactical', '--grid', 'lookback=100,200');
+    expect(sweep.code).not.toBe(0);
+    expect(sweep.stderr).toMatch(/target strategy/);
     const two = await cli('backtest', 'run', '--data', ORCL, '--data', join(stocks, 'GE.csv'), '--strategy', 'sma-cross');
     expect(two.code).not.toBe(0);
     expect(two.stderr).toMatch(/one instrument/);
