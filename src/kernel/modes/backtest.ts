@@ -24,11 +24,13 @@ export function backtestParts(o: BacktestOptions, open: OpenStores = openMemoryS
   return simSessionParts('backtest', o.clock, o.market, o, { durability: 'memory', groupCommit: false }, open);
 }
 
-/** A backtest on bars (fidelities bar, l1, l2): one instrument, the bar venue, the bar clock, memory stores. */
+/** A backtest on bars (fidelities bar, l1, l2): one instrument (or a target run's several), the bar venue, the bar clock, memory stores. */
 export interface BarBacktestOptions {
   /** Moved by jumpTo: only to the bars where a decision produced an order. */
   clock: SimClock;
   instrument: InstrumentSpec;
+  /** More instruments on the same venue and account (a target run over several, src/kernel/backtest-targets.ts). */
+  more?: readonly InstrumentSpec[];
   /** The account currency. */
   currency: string;
   initialCash: string;
@@ -44,7 +46,7 @@ export interface BarBacktestOptions {
 }
 
 export function barBacktestParts(o: BarBacktestOptions): KernelParts & { venue: BarVenue } {
-  const instruments = new InstrumentRegistry([o.instrument]);
+  const instruments = new InstrumentRegistry([o.instrument, ...(o.more ?? [])]);
   const stores = memoryStores();
   const venue = new BarVenue({ clock: o.clock, instruments, commissionUnits: o.commissionUnits });
   return {
