@@ -176,6 +176,10 @@ export class KernelBarExecution implements ExecutionPort {
     return proposed.length === 0 ? proposed : this.execute(i, proposed, account, this.exactAtOpen);
   }
 
+  idle(): boolean {
+    return this.model.idle?.() ?? false;
+  }
+
   private execute(bar: number, proposed: readonly ProposedFill[], account: AccountView, exact: boolean): ProposedFill[] {
     this.clock.jumpTo(this.bars.time[bar]!);
     const out: ProposedFill[] = [];
