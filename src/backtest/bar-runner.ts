@@ -227,16 +227,26 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
   const priceUnits = (p: number, exact: boolean) => (exact ? exactUnits(p, pd) : fixedUnits(p, pd));
   // qty(units 10^-qd) × price(10^-pd) × 10^8 → cash units (10^-cd).
   const grossUnits = (qty: bigint, price: bigint) => qty * price * rateScale;
+  const ratePlusOne = rateScale + rateUnits;
+  // maxBuy's last answer: an all-in entry asks it twice at one price and cash (the size, then
+  // whether the cash pays for it), each a few bigint products and a division.
+  let maxBuyPrice = Number.NaN;
+  let maxBuyCash = -1n;
+  let maxBuyQty = 0n;
   const account: AccountView = {
     qtyScale: qd,
     position: () => position,
     maxBuy(price: number): bigint {
       if (!(price > 0)) return 0n;
+      if (price === maxBuyPrice && cash === maxBuyCash) return maxBuyQty;
       const pu = priceUnits(price, false);
-      const perUnit = pu * (rateScale + rateUnits); // cash units per qty unit
+      const perUnit = pu * ratePlusOne; // cash units per qty unit
       const q = divFloor(cash, perUnit);
       // Whole units when all-in; a fixed size keeps its own decimals.
-      return q > 0n ? q : 0n;
+      maxBuyPrice = price;
+      maxBuyCash = cash;
+      maxBuyQty = q > 0n ? q : 0n;
+      return maxBuyQty;
     },
     entrySize(price: number): bigint {
       return config.sizing.kind === 'fixed' ? fixedQty : this.maxBuy(price);
@@ -264,8 +274,9 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
 
   const book = (i: number, f: ProposedFill, exact: boolean) => {
     const pu = priceUnits(f.priced.price, exact);
-    const gross = grossUnits(f.qty, pu);
-    const fee = f.qty * pu * rateUnits;
+    const notional = f.qty * pu;
+    const gross = notional * rateScale;
+    const fee = notional * rateUnits;
     if (f.side === 'buy') {
       cash -= gross + fee;
       position += f.qty;
