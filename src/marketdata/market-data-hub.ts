@@ -145,7 +145,8 @@ export class MarketDataHub {
     for (let i = 1; flat && i < closes.length; i++) flat = closes[i] === closes[0];
     if (closes.length >= 5 && !flat) {
       const r: number[] = [];
-      for (let i = 1; i < closes.length; i++) r.push(Math.log(Number(closes[i]!) / Number(closes[i - 1]!)));
+      // A flat carry's return is log(1) = 0 exactly: most of a replay's 5 s bars between prints.
+      for (let i = 1; i < closes.length; i++) r.push(closes[i] === closes[i - 1] ? 0 : Math.log(Number(closes[i]!) / Number(closes[i - 1]!)));
       const mean = r.reduce((a, x) => a + x, 0) / r.length;
       const variance = r.reduce((a, x) => a + (x - mean) * (x - mean), 0) / Math.max(1, r.length - 1);
       vol = Math.sqrt(variance / 5);
