@@ -31,6 +31,22 @@ interface SymbolData {
 
 const TAPE_SIZE = 200;
 
+/**
+ * A book that can tell a side's best price without building the side: the simulated venue's
+ * lazily built tape book (src/venues/sim/lazy-book.ts), found by this method's name. The answer is
+ * the price `bids[0]` / `asks[0]` would hold.
+ */
+interface BookTop {
+  bestPrice(side: 'bid' | 'ask'): bigint | undefined;
+}
+
+function bestOf(b: MarketBook | undefined, side: 'bid' | 'ask'): bigint | undefined {
+  if (b === undefined) return undefined;
+  const top = (b as MarketBook & Partial<BookTop>).bestPrice;
+  if (typeof top === 'function') return top.call(b, side);
+  return (side === 'bid' ? b.bids : b.asks)[0]?.priceUnits;
+}
+
 export class MarketDataHub {
   private readonly data = new Map<string, SymbolData>();
   private readonly listener: HubListener;
@@ -100,8 +116,8 @@ export class MarketDataHub {
   /** Mid of the best bid and ask, else the mark (used for decision/arrival prices and TCA). */
   mid(symbol: string): bigint | undefined {
     const b = this.data.get(symbol)?.book;
-    const bid = b?.bids[0]?.priceUnits;
-    const ask = b?.asks[0]?.priceUnits;
+    const bid = bestOf(b, 'bid');
+    const ask = bestOf(b, 'ask');
     return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : this.mark(symbol);
   }
 
@@ -110,8 +126,8 @@ export class MarketDataHub {
     const d = this.data.get(symbol);
     if (!d) return undefined;
     if (d.last !== undefined) return d.last;
-    const bid = d.book?.bids[0]?.priceUnits;
-    const ask = d.book?.asks[0]?.priceUnits;
+    const bid = bestOf(d.book, 'bid');
+    const ask = bestOf(d.book, 'ask');
     if (bid !== undefined && ask !== undefined) return (bid + ask) / 2n;
     return bid ?? ask;
   }

@@ -5,6 +5,7 @@ import { crowdSide } from './book-sides.ts';
 /** What builds the crowd's levels of one side around a centre (MarketSource.levels: a pure function of both). */
 export interface LevelsAt {
   levels(side: BookSide, centre: number): SyntheticLevel[];
+  bestPrice?(side: BookSide, centre: number): bigint | undefined;
 }
 
 /**
@@ -40,6 +41,17 @@ export class LazyBook implements MarketBook {
 
   get asks(): BookLevel[] {
     return (this.#asks ??= crowdSide(this.#source.levels('ask', this.#centre)));
+  }
+
+  /**
+   * The best price of a side (what `bids[0]` / `asks[0]` hold) without building it when the source
+   * can tell (the hub's mid: the L2 cycle prices every instrument each minute). The hub finds this
+   * method by name (BookTop in src/marketdata/market-data-hub.ts).
+   */
+  bestPrice(side: BookSide): bigint | undefined {
+    const built = side === 'bid' ? this.#bids : this.#asks;
+    if (built === undefined && this.#source.bestPrice !== undefined) return this.#source.bestPrice(side, this.#centre);
+    return (side === 'bid' ? this.bids : this.asks)[0]?.priceUnits;
   }
 
   toJSON(): MarketBook {

@@ -4,6 +4,7 @@ import { resolveInstrument } from '../../../../src/core/instrument.ts';
 import { toUnits } from '../../../../src/core/precision.ts';
 import type { MarketBook } from '../../../../src/core/ports.ts';
 import { parseTradesCsv } from '../../../../src/marketdata/csv.ts';
+import { MarketDataHub } from '../../../../src/marketdata/market-data-hub.ts';
 import { crowdSide } from '../../../../src/venues/sim/book-sides.ts';
 import { LazyBook } from '../../../../src/venues/sim/lazy-book.ts';
 import { TapeMarketSource, tapeSource } from '../../../../src/venues/sim/tape-source.ts';
@@ -13,6 +14,7 @@ import { XRP_ETH, limitOrder, venueHarness } from './harness.ts';
 const XRP = resolveInstrument(XRP_ETH);
 const TAPE = parseTradesCsv(readFileSync(new URL('../../../fixtures/data/crypto/binance_XRPETH_trades_20191011-13.csv', import.meta.url), 'utf8')).slice(0, 400);
 const T0 = SIM_START_MS;
+const QUIET = { book: () => undefined, trade: () => undefined, candle: () => undefined, wantsCandles: () => false };
 
 const text = (b: MarketBook): string => JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
@@ -49,8 +51,19 @@ describe('SimVenue lazy books on a tape', () => {
       atOnce.push(text(book));
       if (!(book instanceof LazyBook)) return;
       // A lazy book only while nothing of ours or taken by us is in it: the crowd around the centre.
+      // Its best prices (the hub's mid reads them) are those of the sides, before and after they are built.
+      const best = [book.bestPrice('bid'), book.bestPrice('ask')];
+      expect(best).toEqual([crowdSide(fresh.levels('bid', centre))[0]!.priceUnits, crowdSide(fresh.levels('ask', centre))[0]!.priceUnits]);
       expect(book.bids).toEqual(crowdSide(fresh.levels('bid', centre)));
       expect(book.asks).toEqual(crowdSide(fresh.levels('ask', centre)));
+      expect([book.bestPrice('bid'), book.bestPrice('ask')]).toEqual(best);
+      // The hub's mid and mark of the lazy book are those of the same book built at once.
+      const lazyHub = new MarketDataHub([XRP], QUIET);
+      const plainHub = new MarketDataHub([XRP], QUIET);
+      lazyHub.on({ type: 'book', book });
+      plainHub.on({ type: 'book', book: { symbol: book.symbol, bids: book.bids, asks: book.asks, ts: book.ts } });
+      expect([lazyHub.mid('XRP/ETH'), lazyHub.mark('XRP/ETH')]).toEqual([plainHub.mid('XRP/ETH'), plainHub.mark('XRP/ETH')]);
+      expect(lazyHub.mid('XRP/ETH')).toBeDefined();
       checked++;
     });
     const kept = play(() => undefined);
