@@ -124,7 +124,7 @@ export class PmsLoop implements GuardLink {
     if (this.timer === undefined) return samples;
     const at = this.timerAt;
     if (samples <= at) return samples;
-    const repeats = this.monitor.repeatsUntil(this.portfolio());
+    const repeats = this.monitor.repeatsUntil(() => this.portfolio());
     return Math.min(samples, repeats > at ? repeats : at);
   }
 

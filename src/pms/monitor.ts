@@ -204,9 +204,10 @@ export class PmsMonitor {
    * be a repeat. The loop's idle jump runs only the last of such cycles (their other effects are
    * the time noted, which the last notes again, and the count, `skippedRepeats`).
    */
-  repeatsUntil(portfolio: PmsPortfolio): number {
+  repeatsUntil(portfolio: () => PmsPortfolio): number {
     const last = this.repeat;
-    if (!this.reuseRepeats || last === undefined || last.portfolio !== portfolio || last.version !== this.prices.version) return Number.NEGATIVE_INFINITY;
+    // The snapshot last: the loop builds its key to answer.
+    if (!this.reuseRepeats || last === undefined || last.version !== this.prices.version || last.portfolio !== portfolio()) return Number.NEGATIVE_INFINITY;
     return Math.min(this.prices.bucketEnd(), (last.navBucket + 1) * this.config.navSampleMs, last.day + MS_PER_DAY);
   }
 
