@@ -30,6 +30,9 @@ interface SymbolData {
 }
 
 const TAPE_SIZE = 200;
+/** shortTermVol's window: 61 closes of 5 s bars (60 returns, five minutes), and its returns. Shared scratch: the engine is single-threaded. */
+const VOL_CLOSES = new Float64Array(61);
+const VOL_RETURNS = new Float64Array(60);
 
 /**
  * A book that can tell a side's best price without building the side: the simulated venue's
@@ -153,18 +156,27 @@ export class MarketDataHub {
     if (!b) return 0;
     const cached = this.volCache.get(symbol);
     if (cached !== undefined && cached.closed === b.closedCount) return cached.vol;
-    const closes = b.closes(61);
+    // The closes as numbers, into scratch arrays (this runs after every print): each return is
+    // log(Number(close) / Number(previous)), so comparing the numbers is what the log sees.
+    const c = VOL_CLOSES;
+    const n = b.closeValues(VOL_CLOSES.length, c);
     let vol = 0;
     // Every close the same (a quiet five minutes: flat carries): every return is log(1) = 0, so σ is
     // 0, what the sums below give, without 60 logarithms.
     let flat = true;
-    for (let i = 1; flat && i < closes.length; i++) flat = closes[i] === closes[0];
-    if (closes.length >= 5 && !flat) {
-      const r: number[] = [];
+    for (let i = 1; flat && i < n; i++) flat = c[i] === c[0];
+    if (n >= 5 && !flat) {
+      const r = VOL_RETURNS;
+      const m = n - 1;
       // A flat carry's return is log(1) = 0 exactly: most of a replay's 5 s bars between prints.
-      for (let i = 1; i < closes.length; i++) r.push(closes[i] === closes[i - 1] ? 0 : Math.log(Number(closes[i]!) / Number(closes[i - 1]!)));
-      const mean = r.reduce((a, x) => a + x, 0) / r.length;
-      const variance = r.reduce((a, x) => a + (x - mean) * (x - mean), 0) / Math.max(1, r.length - 1);
+      for (let i = 1; i < n; i++) r[i - 1] = c[i] === c[i - 1] ? 0 : Math.log(c[i]! / c[i - 1]!);
+      // Summed left to right from 0, as reduce did: the same figure to the bit.
+      let sum = 0;
+      for (let i = 0; i < m; i++) sum += r[i]!;
+      const mean = sum / m;
+      let sq = 0;
+      for (let i = 0; i < m; i++) sq += (r[i]! - mean) * (r[i]! - mean);
+      const variance = sq / Math.max(1, m - 1);
       vol = Math.sqrt(variance / 5);
     }
     this.volCache.set(symbol, { closed: b.closedCount, vol });
