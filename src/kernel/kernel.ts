@@ -292,7 +292,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     quality: quality.tracker,
   };
   const l2 = new L2Service(core, l2Stores, {
-    signals: (c) => bus.publish('signal.generated', c),
+    signals: (c) => bus.publish('signal.generated', c), wantsSignals: () => bus.wants('signal.generated'),
     created: (p) => bus.publish('proposal.created', p),
     updated: (p) => bus.publish('proposal.updated', p),
   }, log, {

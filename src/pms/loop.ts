@@ -64,6 +64,8 @@ export class PmsLoop implements GuardLink {
   private readonly d: PmsLoopDeps;
   private readonly intervalMs: number;
   private timer: number | undefined;
+  /** When the pending cycle timer is due. */
+  private timerAt = 0;
   private last: RiskMetricsDto | undefined;
   private lastDiagnostics: PmsCycleDiagnostics = { cycleMs: 0 };
   private flags: RiskFlagDto[] = [];
@@ -88,6 +90,11 @@ export class PmsLoop implements GuardLink {
   stop(): void {
     if (this.timer !== undefined) this.d.clock.cancel(this.timer);
     this.timer = undefined;
+  }
+
+  private arm(at: number): void {
+    this.timerAt = at;
+    this.timer = this.d.clock.schedule(at, () => this.runCycle());
   }
 
   /** Called once a second by the engine's periodic tick. */
@@ -120,33 +127,65 @@ export class PmsLoop implements GuardLink {
 
   /**
    * The kernel's idle jump: after sample() at `now`, samples in idle seconds (the same marks) only
-   * move the sampling clock, which the next sample moves again, until the return bucket ends.
+   * move the sampling clock, which the next sample moves again, until the return bucket ends. The
+   * cycle timer (which the jump looks past, `covers`) bounds it too, unless the cycles due in the
+   * idle seconds would all repeat the last one (monitor.repeatsUntil): those `idle` covers.
    */
   quietUntil(now: number): number {
     const last = this.lastSample;
     if (last === undefined || last.version !== this.monitor.sampleVersion || last.bucket !== this.monitor.sampleBucket(now)) return now;
-    return (last.bucket + 1) * this.monitor.config.returnIntervalMs;
+    const samples = (last.bucket + 1) * this.monitor.config.returnIntervalMs;
+    if (this.timer === undefined) return samples;
+    const at = this.timerAt;
+    if (samples <= at) return samples;
+    const repeats = this.monitor.repeatsUntil(() => this.portfolio());
+    return Math.min(samples, repeats > at ? repeats : at);
   }
 
-  /** Idle samples leave nothing for the next sample to do (see quietUntil). */
-  idle(): void {}
+  /** The pending cycle timer: the idle jump may pass it (see quietUntil and idle). */
+  covers(): number | undefined {
+    return this.timer;
+  }
+
+  /**
+   * Idle samples leave nothing for the next sample to do (see quietUntil). The cycles due by `to`,
+   * the last idle second, are repeats of the last (quietUntil bounds the jump so): each would note
+   * its time, which the last notes again, so only the last runs, now, at its own time, and the timer
+   * moves to the cycle after it. Created here, before the tick's next timer, as the step-by-step
+   * run creates it after every timer then pending (at the skipped cycle before it).
+   */
+  idle(_n: number, to = Number.NEGATIVE_INFINITY): void {
+    if (this.timer === undefined || this.timerAt > to) return;
+    const m = Math.floor((to - this.timerAt) / this.intervalMs) + 1;
+    const at = this.timerAt + (m - 1) * this.intervalMs;
+    this.d.clock.cancel(this.timer);
+    this.timer = undefined;
+    this.monitor.skippedRepeats(m - 1);
+    this.cycleAt(at);
+    this.arm(at + this.intervalMs);
+  }
 
   private runCycle(): void {
+    const now = this.d.clock.now();
+    this.cycleAt(now);
+    this.arm(now + this.intervalMs);
+  }
+
+  private cycleAt(now: number): void {
     try {
-      this.cycle();
+      this.cycle(now);
     } catch (err) {
       // The monitor watches; it must never take the engine down with it.
       this.d.log('error', `PMS cycle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
-    this.timer = this.d.clock.schedule(this.d.clock.now() + this.intervalMs, () => this.runCycle());
   }
 
-  cycle(): RiskMetricsDto {
+  cycle(now = this.d.clock.now()): RiskMetricsDto {
     const watch = this.d.stopwatch;
     const t0 = watch?.() ?? 0;
     // Published without the NAV chart (every 2 s of engine time, it would walk the whole path each
     // time); risk.metrics asks for it (metrics()).
-    const r = this.monitor.cycle(this.d.clock.now(), this.portfolio(), { chart: false });
+    const r = this.monitor.cycle(now, this.portfolio(), { chart: false });
     this.lastDiagnostics = { cycleMs: watch ? watch() - t0 : 0 };
     this.last = r.metrics;
     this.d.publish.metrics(r.metrics, this.lastDiagnostics);
