@@ -89,7 +89,6 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
    * reuses its projected state in between and reads back only the symbols named since.
    */
   const exposureLog = new ExposureLog();
-  const structuralCheck = structuralChecker({ ledger, book: (s) => hub.book(s), mark: (s) => hub.mark(s), oms: () => oms });
 
   const oms: Oms = new Oms({
     midOf: (s) => hub.mid(s),
@@ -99,6 +98,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     instruments,
     ledger,
     idPrefix: parts.ids.prefix,
+    // L1 in two steps (structure, then limits), both built just below from the OMS itself: the OMS
+    // calls this port only when it drafts an order, after construction, so nothing reads a getter.
     check: (order, exceptId): PreTradeDecision => {
       const i = inst(order.symbol);
       if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
@@ -115,6 +116,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       anomaly: (m) => log('warn', m),
     },
   });
+  const structuralCheck = structuralChecker({ ledger, book: (s) => hub.book(s), mark: (s) => hub.mark(s), orders: oms });
   const valuation = new PortfolioValuation({
     clock,
     ledger,
@@ -174,7 +176,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   const risk: RiskControl = new RiskControl({
     clock,
     store: riskStore,
-    oms: () => oms,
+    oms,
     instrumentOf: inst,
     positions: () => ledger.allPositions(),
     positionUnits: (s) => ledger.qtyUnits(s),
