@@ -34,6 +34,7 @@ import type { KernelConfig, KernelParts } from './parts.ts';
 import { PmsLoop } from '../pms/loop.ts';
 import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
 import { RiskControl } from './risk-control.ts';
+import { RiskUsageFeed } from './risk-usage-feed.ts';
 import { PortfolioValuation } from './valuation.ts';
 import { wireVenue } from './venue-wiring.ts';
 import { wireHandlers } from './wire.ts';
@@ -309,6 +310,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   const pmsOn = parts.pms !== 'off';
   const idleParts = [eachTick(() => exposureLog.changedAll()), risk, ...(pmsOn ? [pms] : [])];
   let recovery: Engine['recovery'];
+  const usageFeed = new RiskUsageFeed({ clock, wants: () => bus.wants('risk.usage'), limits: () => risk.limitsDto(), status: () => risk.status(), publish: (u) => bus.publish('risk.usage', u) });
 
   function tickPeriodic(): void {
     clockFeed.tick();
@@ -317,6 +319,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     if (bus.wants('position.updated')) for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
     exposureLog.changedAll();
     risk.tick();
+    usageFeed.tick();
     if (pmsOn) pms.sample();
     periodic = clock.schedule(nextTickAt(clock, idleParts), tickPeriodic);
   }
