@@ -67,6 +67,17 @@ export default tseslint.config(
     },
   },
   {
+    // The memory path (tests/unit/kernel/memory-mode-graph.test.ts checks it at run time): the kernel,
+    // the backtest mode and its session parts reach the SQLite stores only through an opener handed in.
+    files: ['src/kernel/kernel.ts', 'src/kernel/modes/memory-stores.ts', 'src/kernel/modes/backtest.ts', 'src/kernel/modes/session.ts', 'src/kernel/backtest-bars.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: nativeOnly(), patterns: [{ group: ['**/store/sqlite/**', '**/modes/stores.ts', './stores.ts', '**/modes/live.ts', './live.ts'], message: 'the memory path loads no SQLite module: take the store opener as a parameter' }] },
+      ],
+    },
+  },
+  {
     files: ['src/venues/ccxt/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnly('ccxt') }] },
   },

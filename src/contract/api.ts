@@ -86,6 +86,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'risk.flags',
   'risk.metrics',
   'risk.limits',
+  'risk.usage',
   'signal.generated',
   'proposal.created',
   'proposal.updated',

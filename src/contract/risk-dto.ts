@@ -289,3 +289,15 @@ export interface WhatIfDto {
   before: ImpactDto;
   after: ImpactDto;
 }
+
+/**
+ * What L1's limits and loss view measure now (limit usage, loss and drawdown, breakers): pushed as
+ * `risk.usage` when it changed, at most every few seconds of engine time, so a risk view never
+ * polls risk.status and risk.limits.get for it.
+ */
+export interface RiskUsageDto {
+  /** Engine time of the reading. */
+  at: number;
+  limits: LimitsDto;
+  status: RiskStatusDto;
+}

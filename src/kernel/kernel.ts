@@ -34,6 +34,7 @@ import type { KernelConfig, KernelParts } from './parts.ts';
 import { PmsLoop } from '../pms/loop.ts';
 import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
 import { RiskControl } from './risk-control.ts';
+import { RiskUsageFeed } from './risk-usage-feed.ts';
 import { PortfolioValuation } from './valuation.ts';
 import { wireVenue } from './venue-wiring.ts';
 import { wireHandlers } from './wire.ts';
@@ -89,7 +90,6 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
    * reuses its projected state in between and reads back only the symbols named since.
    */
   const exposureLog = new ExposureLog();
-  const structuralCheck = structuralChecker({ ledger, book: (s) => hub.book(s), mark: (s) => hub.mark(s), oms: () => oms });
 
   const oms: Oms = new Oms({
     midOf: (s) => hub.mid(s),
@@ -99,6 +99,8 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     instruments,
     ledger,
     idPrefix: parts.ids.prefix,
+    // L1 in two steps (structure, then limits), both built just below from the OMS itself: the OMS
+    // calls this port only when it drafts an order, after construction, so nothing reads a getter.
     check: (order, exceptId): PreTradeDecision => {
       const i = inst(order.symbol);
       if (!i) return { ok: false, code: 'INSTRUMENT_UNKNOWN', message: `unknown instrument ${order.symbol}` };
@@ -115,6 +117,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       anomaly: (m) => log('warn', m),
     },
   });
+  const structuralCheck = structuralChecker({ ledger, book: (s) => hub.book(s), mark: (s) => hub.mark(s), orders: oms });
   const valuation = new PortfolioValuation({
     clock,
     ledger,
@@ -174,7 +177,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   const risk: RiskControl = new RiskControl({
     clock,
     store: riskStore,
-    oms: () => oms,
+    oms,
     instrumentOf: inst,
     positions: () => ledger.allPositions(),
     positionUnits: (s) => ledger.qtyUnits(s),
@@ -307,6 +310,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   const pmsOn = parts.pms !== 'off';
   const idleParts = [eachTick(() => exposureLog.changedAll()), risk, ...(pmsOn ? [pms] : [])];
   let recovery: Engine['recovery'];
+  const usageFeed = new RiskUsageFeed({ clock, wants: () => bus.wants('risk.usage'), limits: () => risk.limitsDto(), status: () => risk.status(), publish: (u) => bus.publish('risk.usage', u) });
 
   function tickPeriodic(): void {
     clockFeed.tick();
@@ -315,6 +319,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     if (bus.wants('position.updated')) for (const p of valuation.positions()) if (p.qty !== 0) bus.publish('position.updated', p);
     exposureLog.changedAll();
     risk.tick();
+    usageFeed.tick();
     if (pmsOn) pms.sample();
     periodic = clock.schedule(nextTickAt(clock, idleParts), tickPeriodic);
   }

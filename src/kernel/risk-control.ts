@@ -30,6 +30,9 @@ import { RollingMean } from './rolling-mean.ts';
  * persisted in the engine database through SqliteRiskStore.
  */
 
+/** What L1 reads of the OMS: its working orders (whole book and per symbol), and what the kill-switch check re-sends. */
+export type OmsOrderView = Pick<Oms, 'openOrders' | 'openValuesOf' | 'openParentsOf' | 'openChildren' | 'workingSumsOf' | 'cancel' | 'settle'>;
+
 export interface RiskControlOptions {
   limits?: LimitBook;
   gate?: RiskGateConfig;
@@ -39,7 +42,12 @@ export interface RiskControlOptions {
 export interface RiskControlDeps {
   clock: Clock;
   store: RiskStorePort;
-  oms: () => Oms;
+  /**
+   * The OMS's working orders as L1 reads them, handed over built: the kernel builds the OMS first and
+   * L1 after it, so L1 holds no getter. (The OMS asks L1 through its `check` port, only when it
+   * drafts an order, which no construction does.)
+   */
+  oms: OmsOrderView;
   instrumentOf: (symbol: string) => Instrument | undefined;
   positions: () => Iterable<PositionView>;
   /** Signed quantity held in one symbol, 0 when flat or never traded; without it one symbol's position is found among all. */
@@ -98,9 +106,9 @@ export class RiskControl {
     this.d = deps;
     this.killCheck = new KillSwitchCheck({
       clock: deps.clock,
-      openOrders: () => this.d.oms().openOrders(),
-      cancelAgain: (id) => this.d.oms().cancel(id),
-      settle: (id) => this.d.oms().settle(id, false),
+      openOrders: () => this.d.oms.openOrders(),
+      cancelAgain: (id) => this.d.oms.cancel(id),
+      settle: (id) => this.d.oms.settle(id, false),
       publish: () => this.d.publish.state(this.stateDto()),
       log: deps.log,
       alert: (code, message) => deps.alert?.(code, message),
@@ -109,8 +117,8 @@ export class RiskControl {
     const exposure: ExposureSource = {
       cashUnits: () => deps.cashUnits(),
       positions: () => deps.positions(),
-      workingOrders: () => workingOrderViews(this.d.oms().openOrders()),
-      algoParents: () => algoParentViews(this.d.oms().openOrders(), this.d.oms()),
+      workingOrders: () => workingOrderViews(this.d.oms.openOrders()),
+      algoParents: () => algoParentViews(this.d.oms.openOrders(), this.d.oms),
       version: () => deps.exposureVersion(),
     };
     const changedSince = deps.exposureChangedSince;
@@ -119,9 +127,9 @@ export class RiskControl {
         changedSince: (since) => changedSince(since),
         positions: (s) => this.positionsOf(s),
         // The OMS's own per-symbol index, read in place (no copy): the views are built synchronously.
-        workingOrders: (s) => workingOrderViews(this.d.oms().openValuesOf(s)),
-        algoParents: (s) => algoParentViews(this.d.oms().openParentsOf(s), this.d.oms()),
-        workingSums: (s) => this.d.oms().workingSumsOf(s),
+        workingOrders: (s) => workingOrderViews(this.d.oms.openValuesOf(s)),
+        algoParents: (s) => algoParentViews(this.d.oms.openParentsOf(s), this.d.oms),
+        workingSums: (s) => this.d.oms.workingSumsOf(s),
       };
     }
     const market: RiskMarketPort = {

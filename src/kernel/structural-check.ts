@@ -13,8 +13,8 @@ export interface StructuralDeps {
   ledger: Ledger;
   book(symbol: string): MarketBook | undefined;
   mark(symbol: string): bigint | undefined;
-  /** The OMS is built after the check it uses: read it late. */
-  oms(): Oms;
+  /** What is already working and the cash it holds back: the OMS's running figures, read per check. */
+  orders: Pick<Oms, 'workingUnits' | 'reservedCashUnits'>;
 }
 
 /** Lot, tick, minimum notional, cash and no-short checks for one order (a child may use its parent's share). */
@@ -24,8 +24,8 @@ export function structuralChecker(d: StructuralDeps): (order: GateOrder, i: Inst
   let parentId: string | null = null;
   const state: GateStateView = {
     positionUnits: (s) => d.ledger.qtyUnits(s),
-    workingUnits: (s, side) => d.oms().workingUnits(s, side, parentId),
-    availableCashUnits: () => d.ledger.cashUnits - d.oms().reservedCashUnits(parentId),
+    workingUnits: (s, side) => d.orders.workingUnits(s, side, parentId),
+    availableCashUnits: () => d.ledger.cashUnits - d.orders.reservedCashUnits(parentId),
     oppositeLevels: (s, side) => {
       const b = d.book(s);
       return b ? (side === 'buy' ? b.asks : b.bids) : [];

@@ -18,6 +18,14 @@ export interface ValuationDeps {
 /**
  * The one valuation of the account: cash, positions at their marks, equity. The DTOs, the PMS
  * portfolio and L1's drawdown feed all read it here, so they cannot disagree on a mark.
+ *
+ * L1's pre-trade check keeps a second NAV in its projected state (src/risk/projected-state.ts,
+ * navUnits), because that check must not allocate: it is moved by the symbols that changed, where
+ * this walks every position, and it sits beside what only L1 projects (the hypothetical order, each
+ * symbol's long and short cases with working orders and algo remainders filled). Working orders are
+ * in neither NAV; their cash is `reservedCashUnits`. The two are equal whenever every held symbol has
+ * a mark (tests/unit/kernel/valuation-nav.test.ts); with none, this counts a holding at cost and L1
+ * at 0, listing it as unpriced.
  */
 export class PortfolioValuation {
   private readonly d: ValuationDeps;

@@ -138,7 +138,12 @@ export interface SymbolExposure {
 
 export interface ProjectedState {
   cashUnits: bigint;
-  /** Net asset value: cash plus positions at the reference price. */
+  /**
+   * Net asset value: cash plus positions at the reference price. The account's valuation is
+   * PortfolioValuation (src/kernel/valuation.ts); this copy is moved per changed symbol so the check
+   * allocates nothing, and equals it whenever every held symbol has a mark (an unmarked one is 0 here
+   * and listed in `unpriced`, at cost there).
+   */
   navUnits: bigint;
   /** Cash left if every buy fills and no sell does. */
   projectedCashUnits: bigint;

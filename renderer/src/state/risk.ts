@@ -6,6 +6,7 @@ import type {
   RiskFlagDto,
   RiskMetricsDto,
   RiskStatusDto,
+  RiskUsageDto,
   StateTransitionDto,
   TradingModeDto,
   TradingStateDto,
@@ -18,17 +19,15 @@ import type { State } from './store.ts';
 import { errorText, settle, toast } from './toasts.ts';
 
 /**
- * L1 risk (trading state, limits, breakers) and the PMS view (flags, metrics). Everything the contract
- * pushes is applied from its event; what it does not push (limit usage, the breaker and loss view)
- * is refreshed when the book changes (account and position events), only while a risk view is shown.
+ * L1 risk (trading state, limits, breakers) and the PMS view (flags, metrics). Everything is applied
+ * from its pushed event, limit usage and the loss view included (`risk.usage`, which the engine
+ * pushes when they change, throttled): nothing is polled. A risk view coming on screen reads once.
  */
 
 export const BREAKER_LOG_CAP = 200;
 export const STATE_LOG_CAP = 100;
 /** NAV points kept for the drawdown chart (the full history comes from risk.metrics). */
 const NAV_POINTS_CAP = 2000;
-/** At most one usage refresh per this many ms however fast the account moves (the old poll's period, now only when something changed). */
-const USAGE_REFRESH_MS = 5000;
 
 export interface RiskSlice {
   /** L1 trading state (ACTIVE / REDUCING / HALTED); null until loaded. */
@@ -117,45 +116,22 @@ function onRiskLimits(d: LimitsDto): void {
   set((s) => ({ riskLimits: d, limitsRev: s.limitsRev + 1 }));
 }
 
-// ---------------------------------------------------------------------------------------------
-// What the contract does not push: refreshed on book changes while a risk view watches.
-
-let watchers = 0;
-let usageTimer: ReturnType<typeof setTimeout> | null = null;
-let usageAt = 0;
-
-function refreshUsage(): void {
-  usageAt = Date.now();
-  void refreshRiskStatus();
-  void refreshLimits();
-}
-
-/** The book moved (account or position pushed): limit usage and loss changed with it. */
-function onBookChanged(): void {
-  if (watchers === 0 || usageTimer !== null) return;
-  const wait = Math.max(0, usageAt + USAGE_REFRESH_MS - Date.now());
-  usageTimer = setTimeout(() => {
-    usageTimer = null;
-    if (watchers > 0) refreshUsage();
-  }, wait);
+/** Limit usage and the loss view moved (pushed by the engine when they change, throttled). */
+function onRiskUsage(d: RiskUsageDto): void {
+  if (hasKeys<LimitsDto>(d.limits, PAYLOAD_KEYS['risk.limits'])) onRiskLimits(d.limits);
+  if (hasKeys<RiskStatusDto>(d.status, ['breakers']) && isState(d.status.state)) set({ riskStatus: d.status, tradingState: d.status.state });
 }
 
 /**
- * A risk view is on screen: bring what has no event up to date now, and keep it so on book changes.
- * Returns the unwatch function (for a React effect's cleanup).
+ * A risk view came on screen: read once what it shows (a view opened late may hold a stale
+ * snapshot); from then on the pushed events keep it current. Returns the cleanup for a React effect.
  */
 export function watchRisk(): () => void {
-  watchers++;
-  refreshUsage();
+  void refreshRiskStatus();
+  void refreshLimits();
   void refreshStateLog();
   void refreshMetrics();
-  return () => {
-    watchers = Math.max(0, watchers - 1);
-    if (watchers === 0 && usageTimer !== null) {
-      clearTimeout(usageTimer);
-      usageTimer = null;
-    }
-  };
+  return () => undefined;
 }
 
 /** Quiet refreshers: failures leave the last good view. */
@@ -227,8 +203,7 @@ export const riskSlice: SliceDef = {
     'risk.flags': onRiskFlags,
     'risk.metrics': onRiskMetrics,
     'risk.limits': onRiskLimits,
-    'account.updated': onBookChanged,
-    'position.updated': onBookChanged,
+    'risk.usage': onRiskUsage,
   },
   load,
   reset: () => set({ riskMetrics: null, breakerLog: [], stateLog: [] }),

@@ -42,6 +42,7 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'risk.flags': ['code', 'severity'],
   'risk.metrics': ['ts', 'nav', 'exposures', 'var'],
   'risk.limits': ['limits'],
+  'risk.usage': ['at', 'limits', 'status'],
   'engine.alert': ['code', 'message'],
   'signal.generated': ['id', 'at', 'signals'],
   'proposal.created': ['id', 'status', 'symbol', 'updatedAt'],

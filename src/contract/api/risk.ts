@@ -5,6 +5,7 @@ import type {
   LimitAuditDto,
   LimitsDto,
   RiskStatusDto,
+  RiskUsageDto,
   StateTransitionDto,
   TradingStateDto,
   WhatIfDto,
@@ -61,6 +62,8 @@ export interface RiskEvents {
   'risk.breaker': BreakerEventDto;
   /** Limits changed (any source). */
   'risk.limits': LimitsDto;
+  /** Limit usage, loss or breakers moved (marks, fills): throttled, only while someone listens. */
+  'risk.usage': RiskUsageDto;
   /** Something the operator must see now: an order not acknowledged, a cancel not confirmed. */
   'engine.alert': EngineAlertDto;
 }

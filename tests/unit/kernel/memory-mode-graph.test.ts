@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -43,5 +44,11 @@ describe('the memory path loads no SQLite module', { timeout: 60_000 }, () => {
     const r = probe(['src/kernel/modes/stores.ts']);
     expect(r.loaded).toBeGreaterThan(0);
     expect(r.sqliteModules).toBeGreaterThan(0);
+  });
+
+  it('when a memory-path module imports the SQLite stores then lint refuses it', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const [res] = await eslint.lintText("import { openStores } from './stores.ts';\nexport const x = openStores;\n", { filePath: resolve(root, 'src/kernel/modes/backtest.ts') });
+    expect((res?.messages ?? []).map((m) => m.message)).toEqual([expect.stringContaining('the memory path loads no SQLite module')]);
   });
 });

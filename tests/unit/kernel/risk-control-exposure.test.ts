@@ -75,7 +75,7 @@ function rig() {
   const base: RiskControlDeps = {
     clock,
     store,
-    oms: () => oms,
+    oms,
     instrumentOf: (s) => instruments.get(s),
     positions: () => ledger.allPositions(),
     positionUnits: (s) => ledger.qtyUnits(s),

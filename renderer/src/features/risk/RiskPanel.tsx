@@ -21,7 +21,7 @@ import { StressSection } from './StressSection.tsx';
  * screen (L1 controls beside the PMS view, in resizable columns).
  */
 
-/** Keeps what has no event fresh while `on`; re-armed on every new connection. */
+/** Reads what the view shows once when it comes on (and on every new connection); pushed events keep it current. */
 function useRiskWatch(on: boolean): void {
   const epoch = useStore((s) => s.epoch);
   const connected = useStore((s) => s.conn.phase === 'open');
