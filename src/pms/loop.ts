@@ -40,9 +40,22 @@ export interface PmsLoopDeps {
   /** Earlier 1-minute closes per symbol (the hub's candles) to start with. */
   seed: (symbol: string) => { time: number; price: number }[];
   escalate: (action: 'force_reduce' | 'halt', flag: RiskFlagDto) => void;
-  publish: { metrics(m: RiskMetricsDto): void; flags(f: RiskFlagDto[]): void };
+  /**
+   * `metrics` is the domain output: a function of the engine clock and the book only (cycleMs 0), so
+   * two identical runs publish equal metrics. What a cycle cost in wall time is a diagnostic beside it
+   * (`cycleMs`, measured with `stopwatch`), which the host may add at its edge.
+   */
+  publish: { metrics(m: RiskMetricsDto, diagnostics: PmsCycleDiagnostics): void; flags(f: RiskFlagDto[]): void };
+  /** A wall-time reading in ms (performance.now) for the cycle diagnostic; without it nothing is measured. */
+  stopwatch?: () => number;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
   options?: PmsLoopOptions;
+}
+
+/** What a PMS cycle cost, outside the domain output: wall time is not repeatable from run to run. */
+export interface PmsCycleDiagnostics {
+  /** Wall-clock ms of the last cycle, 0 when no stopwatch was given. */
+  cycleMs: number;
 }
 
 export class PmsLoop implements GuardLink {
@@ -54,6 +67,7 @@ export class PmsLoop implements GuardLink {
   /** When the pending cycle timer is due. */
   private timerAt = 0;
   private last: RiskMetricsDto | undefined;
+  private lastDiagnostics: PmsCycleDiagnostics = { cycleMs: 0 };
   private flags: RiskFlagDto[] = [];
   private snap: { key: readonly unknown[]; portfolio: PmsPortfolio } | undefined;
   private lastSample: { version: number; bucket: number; symbols: string[]; marks: (number | undefined)[] } | undefined;
@@ -167,13 +181,14 @@ export class PmsLoop implements GuardLink {
   }
 
   cycle(now = this.d.clock.now()): RiskMetricsDto {
-    const t0 = performance.now();
+    const watch = this.d.stopwatch;
+    const t0 = watch?.() ?? 0;
     // Published without the NAV chart (every 2 s of engine time, it would walk the whole path each
     // time); risk.metrics asks for it (metrics()).
     const r = this.monitor.cycle(now, this.portfolio(), { chart: false });
-    r.metrics.cycleMs = performance.now() - t0;
+    this.lastDiagnostics = { cycleMs: watch ? watch() - t0 : 0 };
     this.last = r.metrics;
-    this.d.publish.metrics(r.metrics);
+    this.d.publish.metrics(r.metrics, this.lastDiagnostics);
     if (r.changed) {
       const raisedNow = r.flags.filter((f) => !this.flags.some((o) => o.code === f.code && o.subject === f.subject && o.severity === f.severity));
       this.flags = r.flags;
@@ -203,6 +218,11 @@ export class PmsLoop implements GuardLink {
   metrics(): RiskMetricsDto {
     const m = this.last ?? this.cycle();
     return { ...m, navHistory: this.monitor.navChart() };
+  }
+
+  /** The last cycle's wall-time cost (not part of the metrics: see PmsLoopDeps.publish). */
+  diagnostics(): PmsCycleDiagnostics {
+    return this.lastDiagnostics;
   }
 
   currentFlags(): RiskFlagDto[] {
