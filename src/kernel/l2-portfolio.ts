@@ -1,4 +1,5 @@
 import type { ProposalDraft } from '../approval/proposal.ts';
+import type { AccountDto } from '../contract/dto.ts';
 import type { BookRiskDto, FrontierDto, FrontierPointDto, GateDto, PortfolioTargetDto, RiskContributionsDto, SizingFactorDto, TargetRowDto } from '../contract/l2-dto.ts';
 import { annualisedVolatility, calendarOf, DAY_MS, periodsPerYear } from '../marketdata/daily.ts';
 import type { TradingCalendar } from '../marketdata/daily.ts';
@@ -70,8 +71,40 @@ interface Book {
   qty: Record<string, number>;
 }
 
+/**
+ * The account and book a signal cycle reads, kept while it runs (holdCycleBook .. dropCycleBook):
+ * one engine instant in one timer callback, before it proposes anything, so nothing can move the
+ * ledger, a mark or a reservation in between; the alphas' view, the construction, the sizing and
+ * the rebalancer read the book six times a cycle (each an account DTO in decimals), every simulated
+ * minute of a replay. The objects are shared read-only, as each reader already treats them.
+ */
+const cycleBooks = new WeakMap<EngineCore, { account?: AccountDto; book?: Book }>();
+
+export function holdCycleBook(ctx: EngineCore): void {
+  cycleBooks.set(ctx, {});
+}
+
+export function dropCycleBook(ctx: EngineCore): void {
+  cycleBooks.delete(ctx);
+}
+
+/** The account as the valuation reports it now (the cycle's while one is held). */
+export function accountOf(ctx: EngineCore): AccountDto {
+  const held = cycleBooks.get(ctx);
+  if (held === undefined) return ctx.valuation.account();
+  return (held.account ??= ctx.valuation.account());
+}
+
 export function bookOf(ctx: EngineCore): Book {
-  const a = ctx.valuation.account();
+  const held = cycleBooks.get(ctx);
+  if (held?.book !== undefined) return held.book;
+  const book = buildBook(ctx);
+  if (held !== undefined) held.book = book;
+  return book;
+}
+
+function buildBook(ctx: EngineCore): Book {
+  const a = accountOf(ctx);
   const nav = a.equity;
   const weights: Record<string, number> = {};
   const qty: Record<string, number> = {};
@@ -265,7 +298,7 @@ export function planRebalance(ctx: EngineCore, target: PortfolioTargetDto, skip:
   }
   // NAV is equity (all cash + positions): the rebalancer adds the reserved cash back into NAV and
   // lets buys spend only the free cash (auditor's item 1: sizing on free cash understated NAV).
-  const acct = ctx.valuation.account();
+  const acct = accountOf(ctx);
   const free = Math.max(0, acct.cash - acct.reservedCash);
   const reserved = Math.max(0, acct.cash - free);
   const holdings = Object.entries(book.qty)

@@ -21,7 +21,7 @@ import type { PortfolioConfigureInput, PortfolioSettingsDto } from '../contract/
 import { PortfolioError } from '../portfolio/errors.ts';
 import { construct } from './l2-construct.ts';
 import type { Constructed } from './l2-construct.ts';
-import { bookOf, computeFrontier, computeTargets, DEFAULT_PORTFOLIO_OPTIONS, planRebalance } from './l2-portfolio.ts';
+import { bookOf, computeFrontier, computeTargets, DEFAULT_PORTFOLIO_OPTIONS, dropCycleBook, holdCycleBook, planRebalance } from './l2-portfolio.ts';
 import type { Construction, PortfolioOptions } from './l2-portfolio.ts';
 import { defaultSettings, loadSettings, mergeSettings, validateSettings } from './l2-settings.ts';
 import type { L2Stores, Log } from './parts.ts';
@@ -47,10 +47,7 @@ export interface L2Options {
 
 export interface L2Publish {
   signals(c: SignalCycleDto): void;
-  /**
-   * Whether anyone takes `signals` now (default: yes). With no one, the cycle's DTO (a copy of every
-   * signal and its inputs, each minute of a replay) is not built.
-   */
+  /** Whether anyone takes `signals` now (default yes); with no one, the cycle's DTO (a copy of every signal) is not built. */
   wantsSignals?(): boolean;
   created(p: ProposalDto): void;
   updated(p: ProposalDto): void;
@@ -209,6 +206,15 @@ export class L2Service {
 
   /** One cycle now: new closed bars in, due alphas run, the cycle journaled; proposals if asked. */
   runCycle(propose: boolean): CycleRecord {
+    holdCycleBook(this.#ctx);
+    try {
+      return this.#runCycle(propose);
+    } finally {
+      dropCycleBook(this.#ctx);
+    }
+  }
+
+  #runCycle(propose: boolean): CycleRecord {
     this.#daily.sync();
     this.#pinned = this.#ctx.clock.now();
     let rec: CycleRecord;
@@ -324,6 +330,8 @@ export class L2Service {
       lastRebalanceAt: this.#lastRebalanceAt,
       ...(groups ? { groups } : {}),
     });
+    // Proposing may send orders (auto-approval): the cycle's book is not held past here.
+    dropCycleBook(this.#ctx);
     const made = this.queue.propose(drafts, { dryRun });
     if (!dryRun && plan.due) {
       this.#lastRebalanceAt = this.#ctx.clock.now();
