@@ -292,6 +292,15 @@ export class BacktestService {
       costSplit: { ...m.costs },
       prices: this.prices(r.dataHash, r.spec),
       ...(r.report.l3 ? { l3: { ...r.report.l3 } } : {}),
+      ...(r.report.attribution
+        ? {
+            attribution: {
+              rule: r.report.attribution.rule,
+              alphas: r.report.attribution.alphas.map((a) => ({ alpha: a.alpha, pnl: a.pnl, returnContribution: a.returnContribution })),
+              instruments: r.report.attribution.instruments.map((x) => ({ instrument: x.instrument, pnl: x.pnl, fees: x.fees, fills: x.fills, finalWeight: x.finalWeight })),
+            },
+          }
+        : {}),
     };
   }
 

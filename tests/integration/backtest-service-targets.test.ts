@@ -51,6 +51,10 @@ describe('BacktestService with target strategies (host)', () => {
     expect(end, end.error ?? '').toMatchObject({ kind: 'run', status: 'done' });
     const run = svc.show(end.runId!);
     expect(run.summary.strategy).toBe('tactical');
+    // The screen's Attribution table reads these.
+    expect(run.attribution!.alphas.map((a) => a.alpha)).toEqual(['tactical']);
+    expect(run.attribution!.instruments.map((x) => x.instrument)).toEqual(['ORCL']);
+    expect(run.attribution!.rule).toMatch(/contribution/);
     const store = new SqliteBacktestRunStore(join(dir, 'backtests.db'));
     try {
       const kept = store.get(end.runId!)!;
