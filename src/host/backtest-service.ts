@@ -13,7 +13,7 @@ import { metricRows } from '../backtest/metrics/metrics.ts';
 import type { RunSpec } from '../backtest/run-spec.ts';
 import { sizingArg } from '../backtest/run-spec.ts';
 import type { RunRecord, RunSummary } from '../backtest/runs.ts';
-import { STRATEGIES } from '../backtest/strategies/index.ts';
+import { STRATEGIES, TARGET_STRATEGIES } from '../backtest/strategies/index.ts';
 import { DomainError } from '../core/errors.ts';
 import { alignedFrom, l3Bars, tapeRows } from '../kernel/backtest-l3.ts';
 import { symbolFromFileName } from '../marketdata/recording.ts';
@@ -59,7 +59,8 @@ export class BacktestService {
     try {
       return {
         series: store.list().map(seriesDto),
-        strategies: Object.values(STRATEGIES).map((d) => ({ name: d.name, description: d.description, defaults: { ...d.defaults } })),
+        // The target strategies (the live L2 alphas through the rebalancer) run on the picked series from backtest.run; several instruments: strata backtest run --data A --data B.
+        strategies: [...Object.values(STRATEGIES), ...Object.values(TARGET_STRATEGIES)].map((d) => ({ name: d.name, description: d.description, defaults: { ...d.defaults } })),
         ...(this.demoTape !== undefined ? { demoTape: this.demoTape } : {}),
       };
     } finally {
@@ -106,11 +107,14 @@ export class BacktestService {
    */
   private prepare(p: RunSettings, fidelity: RunSpec['fidelity']): { spec: RunSpec; bars: BarSeries; info: SeriesInfo; tape: TradeTape | null } {
     const def = STRATEGIES[p.strategy];
-    if (!def) throw new DomainError('BAD_REQUEST', `unknown strategy "${p.strategy}" (${Object.keys(STRATEGIES).join(', ')})`);
+    const target = TARGET_STRATEGIES[p.strategy];
+    if (!def && !target) throw new DomainError('BAD_REQUEST', `unknown strategy "${p.strategy}" (${[...Object.keys(STRATEGIES), ...Object.keys(TARGET_STRATEGIES)].join(', ')})`);
     if (p.fromMs !== undefined && p.toMs !== undefined && p.fromMs > p.toMs) throw new DomainError('BAD_REQUEST', `the window starts after it ends (fromMs ${p.fromMs} > toMs ${p.toMs})`, [{ path: 'fromMs', message: 'must not exceed toMs' }]);
-    const params = { ...def.defaults, ...p.params };
+    const params = { ...(def ?? target)!.defaults, ...p.params };
     try {
-      def.create(params);
+      // A target strategy's alpha parameters are checked when its run starts (on the worker); its rebalancer's here.
+      if (def) def.create(params);
+      else target!.rebalance(params);
     } catch (err) {
       throw new DomainError('BAD_REQUEST', err instanceof Error ? err.message : String(err));
     }
@@ -134,7 +138,8 @@ export class BacktestService {
       fidelity,
       cash: p.cash,
       commission: String(p.commission),
-      sizing: sizingArg(p.sizing),
+      // A target strategy's weights go through the rebalancer whatever the bar sizing says.
+      sizing: target ? { kind: 'target' } : sizingArg(p.sizing),
       haircutBps: p.haircutBps,
       ...(p.spreadBps !== undefined ? { spreadBps: p.spreadBps } : {}),
       ...(p.impactK !== undefined ? { impactK: p.impactK } : {}),
@@ -147,6 +152,7 @@ export class BacktestService {
       ...(p.deskGuards === true ? { deskGuards: true as const } : {}),
     };
     if (got.series.kind === 'bars') return { spec, bars: got.series, info: got.info, tape: null };
+    if (target) throw new DomainError('BAD_REQUEST', `${p.strategy} is a target strategy: it runs on bar series (fidelity bar, l1, l2), and ${got.info.name} is a trade tape`);
     const tape = got.series;
     const symbol = p.symbol ?? symbolFromFileName(got.info.name) ?? symbolFromFileName(basename(got.info.source));
     if (!symbol) throw new DomainError('BAD_REQUEST', `cannot tell the instrument of ${got.info.name} from its name; give symbol BASE/QUOTE`, [{ path: 'symbol', message: 'required for this tape' }]);
@@ -192,12 +198,14 @@ export class BacktestService {
 
   /** The same run at bar, L1, L2 (and L3 on a trade tape), each on its own worker thread. */
   fidelities(p: Params<'backtest.fidelities'>): Promise<BacktestFidelitiesDto> {
+    if (TARGET_STRATEGIES[p.strategy]) throw new DomainError('BAD_REQUEST', `${p.strategy} is a target strategy: compare its fidelities with strata backtest fidelities --strategy ${p.strategy}`);
     const { spec, bars, info, tape } = this.prepare(p, 'bar');
     return compareFidelities(spec, bars, info.name, tape ?? undefined);
   }
 
   sweep(p: Params<'backtest.sweep'>): BacktestProgressDto {
     if (p.deskGuards === true) throw new DomainError('BAD_REQUEST', 'deskGuards applies to fidelity l3; a sweep runs at bar, l1 or l2', [{ path: 'deskGuards', message: 'only at fidelity l3' }]);
+    if (TARGET_STRATEGIES[p.strategy]) throw new DomainError('BAD_REQUEST', `${p.strategy} is a target strategy: sweeps run sma-cross and peek-ahead`);
     const { spec, bars, info } = this.prepare(p, p.fidelity);
     const known = Object.keys(STRATEGIES[p.strategy]!.defaults);
     const unknown = Object.keys(p.grid).filter((k) => !known.includes(k));
@@ -293,6 +301,15 @@ export class BacktestService {
       costSplit: { ...m.costs },
       prices: this.prices(r.dataHash, r.spec),
       ...(r.report.l3 ? { l3: { ...r.report.l3 } } : {}),
+      ...(r.report.attribution
+        ? {
+            attribution: {
+              rule: r.report.attribution.rule,
+              alphas: r.report.attribution.alphas.map((a) => ({ alpha: a.alpha, pnl: a.pnl, returnContribution: a.returnContribution })),
+              instruments: r.report.attribution.instruments.map((x) => ({ instrument: x.instrument, pnl: x.pnl, fees: x.fees, fills: x.fills, finalWeight: x.finalWeight })),
+            },
+          }
+        : {}),
     };
   }
 

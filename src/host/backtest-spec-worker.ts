@@ -37,6 +37,11 @@ try {
     const { runL3Spec } = await import('../kernel/backtest-l3.ts');
     const { run, report } = await runL3Spec(spec, tape, { onBar: progressEvery(PROGRESS_EVERY_MS, performance.now()) });
     parentPort!.postMessage({ ok: true, report, time: new Float64Array(run.result.time), equity: run.result.equity, seconds: (performance.now() - t0) / 1000 });
+  } else if (spec.sizing.kind === 'target') {
+    // A target strategy (the live alphas through the rebalancer) on the one series the UI picked, its orders through the kernel.
+    const { runTargetSpecOnKernel } = await import('../kernel/backtest-targets.ts');
+    const { result, report } = await runTargetSpecOnKernel(spec, [{ name: spec.instrument, bars: bars! }]);
+    parentPort!.postMessage({ ok: true, report, time: new Float64Array(result.time), equity: result.equity, seconds: (performance.now() - t0) / 1000 });
   } else {
     const { result, report } = await runSpec(spec, bars!, kernelBarEngine);
     parentPort!.postMessage({ ok: true, report, time: new Float64Array(result.time), equity: result.equity, seconds: (performance.now() - t0) / 1000 });

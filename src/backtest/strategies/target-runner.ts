@@ -228,6 +228,10 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
   }
   if (cash <= 0n) throw new BacktestConfigError(`cash must be positive, got ${config.cash}`);
 
+  // One bar length for all: a daily bar stamped at its open and marked at a one-minute clock step
+  // would show its close to the alphas (and the book's weights) a day early.
+  const lengths = series.filter((s) => s.bars.time.length > 1).map((s) => ({ name: s.name, ms: barLength(s.bars.time) }));
+  if (lengths.some((x) => x.ms !== lengths[0]!.ms)) throw new BacktestConfigError(`the instruments have different bar lengths (${lengths.map((x) => `${x.name} ${x.ms / 1000} s`).join(', ')}); give them all on one bar length`);
   const clock = alignBars(series.map((s) => ({ name: s.name, bars: s.bars })));
   const n = clock.time.length;
   const k = series.length;

@@ -109,6 +109,14 @@ export interface BacktestRunDto {
   prices: { time: number; open: number; high: number; low: number; close: number }[] | null;
   /** Fidelity l3: the venue's fills, partial fills and denials; absent at the other levels. */
   l3?: BacktestL3StatsDto;
+  /** A target strategy's run (strategic, tactical, stat-model, l2): P&L per alpha and per instrument, and the rule that splits it. */
+  attribution?: BacktestAlphaAttributionDto;
+}
+
+export interface BacktestAlphaAttributionDto {
+  rule: string;
+  alphas: { alpha: string; pnl: number; returnContribution: number }[];
+  instruments: { instrument: string; pnl: number; fees: number; fills: number; finalWeight: number }[];
 }
 
 export interface BacktestCostsDto {

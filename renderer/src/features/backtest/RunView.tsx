@@ -71,6 +71,38 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
           <p className="muted bt-assume">
             Fills: {run.metrics[0]?.fills ?? '–'}. Costs: {run.costs}
           </p>
+          {run.attribution && (
+            <>
+              <table className="bt-metrics" aria-label="Attribution">
+                <thead>
+                  <tr>
+                    <th scope="col">Alpha / instrument</th>
+                    <th scope="col">P&amp;L</th>
+                    <th scope="col">Fees / weight</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {run.attribution.alphas.map((a) => (
+                    <tr key={`a-${a.alpha}`}>
+                      <th scope="row">{a.alpha}</th>
+                      <td className={a.pnl >= 0 ? 'pos' : 'neg'}>{money(a.pnl)}</td>
+                      <td>{(a.returnContribution * 100).toFixed(2)}% of start</td>
+                    </tr>
+                  ))}
+                  {run.attribution.instruments.map((x) => (
+                    <tr key={`i-${x.instrument}`}>
+                      <th scope="row">{x.instrument}</th>
+                      <td className={x.pnl >= 0 ? 'pos' : 'neg'}>{money(x.pnl)}</td>
+                      <td>
+                        {fix(x.fees)} / {(x.finalWeight * 100).toFixed(1)}%
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="muted bt-assume">Attribution: {run.attribution.rule}.</p>
+            </>
+          )}
         </div>
         <div className="bt-side-tables">
           <h3>Monthly returns (%)</h3>

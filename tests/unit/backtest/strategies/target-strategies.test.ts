@@ -130,6 +130,11 @@ describe('target runner: the rebalancer\'s trades, checked by hand', () => {
     expect(r.fills.map((f) => f.qty)).toEqual([50, 25]);
   });
 
+  it('when the instruments have different bar lengths then the run is refused (a daily close would show at the first minute)', () => {
+    const minute = { name: 'M', bars: barsFromRows([0, 1, 2].map((i) => ({ time: T0 + i * 60_000, open: 10, high: 10, low: 10, close: 10, volume: 1 })), 2) };
+    expect(() => runTargets([two[0]!, minute], TARGET_STRATEGIES['strategic']!, params, { fidelity: 'bar', cash: '10000', commission: '0' })).toThrow(/different bar lengths/);
+  });
+
   it('when fidelity l3 is asked then it is refused: L3 needs a recorded tape', () => {
     expect(() => runTargets(two, TARGET_STRATEGIES['strategic']!, params, { fidelity: 'l3', cash: '10000', commission: '0' })).toThrow(/L3_NEEDS_TAPE/);
   });
