@@ -4,7 +4,7 @@ import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/ind
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, seriesLabel, seriesOptions } from './bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, seriesLabel, seriesOptions, shortBuild } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -344,6 +344,7 @@ export function BacktestScreen(): ReactNode {
                 <th scope="col">Return</th>
                 <th scope="col">Sharpe</th>
                 <th scope="col">Max DD</th>
+                <th scope="col" title="the engine build that made the run (a hash of its source)">Build</th>
               </tr>
             </thead>
             <tbody>
@@ -370,6 +371,9 @@ export function BacktestScreen(): ReactNode {
                   <td>{pct(r.totalReturn)}</td>
                   <td>{fix(r.sharpe, 3)}</td>
                   <td>{pct(r.maxDrawdown)}</td>
+                  <td className="mono" title={engineLabel(r)}>
+                    {shortBuild(r.engineBuild)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto } from '../../../../src/contract/index.ts';
-import { fix, paramText, venueText } from './bt-format.ts';
+import { engineLabel, fix, paramText, venueText } from './bt-format.ts';
 import { LinesChart } from './LinesChart.tsx';
 
 /** Two kept runs side by side: their settings, every metric, and both equity curves on one axis. */
@@ -31,6 +31,11 @@ export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }):
             <th scope="row">config</th>
             <td>{config(a)}</td>
             <td>{config(b)}</td>
+          </tr>
+          <tr>
+            <th scope="row">engine</th>
+            <td>{engineLabel(a.summary).replace(/^engine /, '')}</td>
+            <td>{engineLabel(b.summary).replace(/^engine /, '')}</td>
           </tr>
           <tr>
             <th scope="row">fidelity</th>
