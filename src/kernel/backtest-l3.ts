@@ -339,6 +339,7 @@ export async function runL3Spec(spec: RunSpec, tape: TradeTape, hooks: Pick<L3Op
     urgency: spec.urgency ?? 'immediate',
     seed: spec.seed,
     ...(spec.latencyMs !== undefined ? { latencyMs: spec.latencyMs } : {}),
+    deskGuards: spec.deskGuards === true,
     ...hooks,
   });
   let partial = 0;

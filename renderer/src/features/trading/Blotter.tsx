@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import { DISPLAY_STATUS_LABELS, isTerminal } from '../../../../src/contract/index.ts';
+import { isTerminal } from '../../../../src/contract/index.ts';
 import type { FillDto, InstrumentDto, OrderDto, RiskFlagDto } from '../../../../src/contract/index.ts';
 import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.ts';
 import { fmtMoney, fmtNum, fmtQty, fmtTime } from '../../shared/format.ts';
 import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
+import { orderChipText } from '../../shared/order-status.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useEngineNow } from '../../shared/time.ts';
 import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, savedTab, selectOrder, setExpanded, setSavedTab, useStore } from '../../state/index.ts';
@@ -37,18 +38,6 @@ export function FlagMarker({ symbol, flags }: { symbol: string; flags: readonly 
   );
 }
 
-/** Status as the blotter prints it: the contract's display name (one mapping for UI and CLI). */
-/**
- * The two in-flight states say it short on the chip: they last until the venue answers (ms in paper),
- * but the grid's column widths only grow, so "PENDING NEW" kept the Status column ~30 px wider than
- * any resting order needs, which at 1280 px pushed Qty and Filled out. The engine's status is in the
- * cell's title.
- */
-const CHIP_LABELS: Partial<Record<OrderDto['displayStatus'], string>> = { 'pending-new': 'Pending', 'pending-cancel': 'Cancelling' };
-
-function statusText(o: OrderDto): string {
-  return (CHIP_LABELS[o.displayStatus] ?? DISPLAY_STATUS_LABELS[o.displayStatus] ?? o.status.replace('_', ' ')).toUpperCase();
-}
 
 function TypeCell({ o }: { o: OrderDto }): ReactNode {
   if (o.execution) return <span className="algo-tag small">{STYLE_LABEL[o.execution.algo] ?? o.execution.algo}</span>;
@@ -216,7 +205,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
             // A paused parent says so first; how much is filled shows beside it.
             <span className="status st-PAUSED">PAUSED</span>
           ) : (
-            <span className={`status st-${o.status}`}>{statusText(o)}</span>
+            <span className={`status st-${o.status}`}>{orderChipText(o)}</span>
           )}
           {o.cancelRequested && !isTerminal(o.status) && <span className="muted"> cancelling…</span>}
         </>
