@@ -2,14 +2,19 @@ import type { BacktestReport, RunSpec } from './run-spec.ts';
 import type { SweepRow } from './sweep.ts';
 
 /**
- * Kept runs: config, data name and content hash, seed, engine version, the report, the equity
- * curve, and a hash of the report (same inputs → same hash, bit for bit). Implementations: SQLite
+ * Kept runs: config, data name and content hash, seed, engine version and build, the report, the
+ * equity curve, and a hash of the report (same inputs → same hash, bit for bit). Implementations: SQLite
  * (src/store/sqlite/backtest-run-store.ts) and in memory (src/store/memory/backtest-run-store.ts).
  */
 export interface RunRecord {
   id: number;
   createdAt: number;
   engineVersion: string;
+  /**
+   * The engine build that made it (src/kernel/build-id.ts: a hash of the engine's source), so runs of
+   * two builds of one version can be told apart; null for a run kept before builds were recorded.
+   */
+  engineBuild: string | null;
   dataName: string;
   dataHash: string;
   spec: RunSpec;
@@ -20,11 +25,14 @@ export interface RunRecord {
   equity: Float64Array;
 }
 
-export type NewRun = Omit<RunRecord, 'id'>;
+/** A run to keep; without engineBuild it is kept as not recorded (null). */
+export type NewRun = Omit<RunRecord, 'id' | 'engineBuild'> & { engineBuild?: string };
 
 export interface RunSummary {
   id: number;
   createdAt: number;
+  engineVersion: string;
+  engineBuild: string | null;
   strategy: string;
   params: Record<string, number>;
   fidelity: string;
@@ -48,6 +56,8 @@ export interface SweepRecord {
   id: number;
   createdAt: number;
   engineVersion: string;
+  /** As RunRecord.engineBuild. */
+  engineBuild: string | null;
   dataName: string;
   dataHash: string;
   spec: RunSpec;
@@ -57,7 +67,7 @@ export interface SweepRecord {
   outcome: SweepOutcome | null;
 }
 
-export type NewSweep = Omit<SweepRecord, 'id' | 'status' | 'outcome'>;
+export type NewSweep = Omit<SweepRecord, 'id' | 'status' | 'outcome' | 'engineBuild'> & { engineBuild?: string };
 
 /**
  * How a sweep ended. Rows are kept as JSON: a non-finite figure (a Sharpe of a flat run) reads back
@@ -127,10 +137,12 @@ export function sweepSummaryOf(r: SweepRecord): SweepSummaryRow {
   };
 }
 
-export function summaryOf(r: Pick<RunRecord, 'id' | 'createdAt' | 'dataName' | 'dataHash' | 'spec' | 'report' | 'resultHash'>): RunSummary {
+export function summaryOf(r: Pick<RunRecord, 'id' | 'createdAt' | 'engineVersion' | 'engineBuild' | 'dataName' | 'dataHash' | 'spec' | 'report' | 'resultHash'>): RunSummary {
   return {
     id: r.id,
     createdAt: r.createdAt,
+    engineVersion: r.engineVersion,
+    engineBuild: r.engineBuild,
     strategy: r.spec.strategy,
     params: r.spec.params,
     fidelity: r.spec.fidelity,

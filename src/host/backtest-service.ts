@@ -17,6 +17,7 @@ import { STRATEGIES, TARGET_STRATEGIES } from '../backtest/strategies/index.ts';
 import { DomainError } from '../core/errors.ts';
 import { alignedFrom, l3Bars, tapeRows } from '../kernel/backtest-l3.ts';
 import { symbolFromFileName } from '../marketdata/recording.ts';
+import { engineBuild } from '../kernel/build-id.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { SqliteBacktestRunStore } from '../store/sqlite/backtest-run-store.ts';
 import { SqliteSeriesStore } from '../store/sqlite/series-store.ts';
@@ -183,7 +184,7 @@ export class BacktestService {
       try {
         const equity = new Float64Array(r.equity);
         const resultHash = createHash('sha256').update(JSON.stringify(r.report)).update(Buffer.from(equity.buffer, equity.byteOffset, equity.byteLength)).digest('hex');
-        const saved = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: info.name, dataHash: info.hash, spec, report: r.report, resultHash, time: new Float64Array(r.time), equity });
+        const saved = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName: info.name, dataHash: info.hash, spec, report: r.report, resultHash, time: new Float64Array(r.time), equity });
         this.publish(progress({ status: 'done', progress: 1, done: 1, runId: saved.id }));
       } catch (err) {
         this.publish(progress({ status: 'failed', error: err instanceof Error ? err.message : String(err) }));
@@ -214,7 +215,7 @@ export class BacktestService {
     // Random draws shuffle the whole grid, so even then the grid itself is bounded.
     if (size > (p.random !== undefined ? 100 * MAX_SWEEP_POINTS : MAX_SWEEP_POINTS)) throw new DomainError('BAD_REQUEST', `the grid has ${size} points; a sweep takes at most ${MAX_SWEEP_POINTS} (narrow it, or draw some with random)`);
     // Kept from its start: its id in backtests.db is its job id, so the result outlives this host.
-    const kept = this.withRuns((runs) => runs.startSweep({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: info.name, dataHash: info.hash, spec, grid: p.grid, random: p.random ?? null }));
+    const kept = this.withRuns((runs) => runs.startSweep({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName: info.name, dataHash: info.hash, spec, grid: p.grid, random: p.random ?? null }));
     const jobId = `SW${kept.id}`;
     const job = startSweep(jobId, spec, bars, p, this.publish, (outcome) => {
       this.jobs.delete(jobId);
@@ -289,7 +290,7 @@ export class BacktestService {
     }
     const m = r.report.metrics;
     return {
-      summary: summaryDto({ id: r.id, createdAt: r.createdAt, strategy: r.spec.strategy, params: r.spec.params, fidelity: r.spec.fidelity, dataName: r.dataName, dataHash: r.dataHash, finalValue: r.report.finalValue, totalReturn: m.totalReturn, sharpe: m.sharpe, maxDrawdown: m.maxDrawdown, resultHash: r.resultHash }),
+      summary: summaryDto({ id: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, engineBuild: r.engineBuild, strategy: r.spec.strategy, params: r.spec.params, fidelity: r.spec.fidelity, dataName: r.dataName, dataHash: r.dataHash, finalValue: r.report.finalValue, totalReturn: m.totalReturn, sharpe: m.sharpe, maxDrawdown: m.maxDrawdown, resultHash: r.resultHash }),
       metrics: metricRows(m).map(([name, value, fidelity, fills]) => ({ name, value, fidelity, fills })),
       equity,
       monthly: r.report.periods.month.map((x) => ({ period: x.period, return: x.return })),
@@ -356,5 +357,5 @@ function seriesDto(i: SeriesInfo): BacktestDataDto['series'][number] {
 }
 
 function summaryDto(s: RunSummary): BacktestRunSummaryDto {
-  return { id: s.id, createdAt: s.createdAt, strategy: s.strategy, params: s.params, fidelity: s.fidelity, dataName: s.dataName, finalValue: s.finalValue, totalReturn: s.totalReturn, sharpe: s.sharpe, maxDrawdown: s.maxDrawdown };
+  return { id: s.id, createdAt: s.createdAt, strategy: s.strategy, params: s.params, fidelity: s.fidelity, dataName: s.dataName, finalValue: s.finalValue, totalReturn: s.totalReturn, sharpe: s.sharpe, maxDrawdown: s.maxDrawdown, engineVersion: s.engineVersion, engineBuild: s.engineBuild };
 }

@@ -59,8 +59,15 @@ export async function loadData(dataDir: string, data: string, format: (typeof FO
     store.close();
   }
 }
+/** The engine that made a run: its version and build (a run kept before builds were recorded says so). */
+export function engineText(version: string, build: string | null | undefined): string {
+  return `${version} build ${build ?? '(not recorded)'}`;
+}
+
 export interface ReportView {
   runId: number | null;
+  engineVersion?: string;
+  engineBuild?: string | null;
   dataName: string;
   dataHash: string;
   bars: number;
@@ -83,6 +90,7 @@ export function reportText(r: ReportView, withTrades = true): string {
   const lines = [
     fields([
       ['run', r.runId === null ? 'not kept (--no-save)' : r.runId],
+      ...(r.engineVersion !== undefined ? ([['engine', engineText(r.engineVersion, r.engineBuild)]] as [string, string][]) : []),
       ['strategy', `${r.spec.strategy} ${Object.entries(r.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
       ['data', `${r.dataName} (${r.dataHash.slice(0, 12)}), ${r.bars} bars ${r.firstBar} .. ${r.lastBar}`],
       ['fidelity', `${m.assumptions.fidelity}: ${m.assumptions.fills}`],

@@ -23,7 +23,7 @@ export async function runL3Command(
   ctx: CliContext,
   dir: string,
 ): Promise<void> {
-  const [{ basename }, { symbolFromFileName }, { alignedFrom, runL3Spec }, { strategyDef }, { sizingArg }, { resultHashOf }, { ENGINE_VERSION }] = await Promise.all([
+  const [{ basename }, { symbolFromFileName }, { alignedFrom, runL3Spec }, { strategyDef }, { sizingArg }, { resultHashOf }, { ENGINE_VERSION }, { engineBuild }] = await Promise.all([
     import('node:path'),
     import('../marketdata/recording.ts'),
     import('../kernel/backtest-l3.ts'),
@@ -31,6 +31,7 @@ export async function runL3Command(
     import('../backtest/run-spec.ts'),
     import('./backtest-hash.ts'),
     import('../kernel/version.ts'),
+    import('../kernel/build-id.ts'),
   ]);
   const barMs = barArg(o.bar);
   const d = await loadData(dir, o.data, o.format, o.name);
@@ -65,7 +66,7 @@ export async function runL3Command(
   if (o.save) {
     const runs = (await openStores(dir)).runs();
     try {
-      runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, report, resultHash, time: new Float64Array(run.result.time), equity }).id;
+      runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName: d.info.name, dataHash: d.info.hash, spec, report, resultHash, time: new Float64Array(run.result.time), equity }).id;
     } finally {
       runs.close();
     }
@@ -74,6 +75,7 @@ export async function runL3Command(
   const out = {
     runId,
     engineVersion: ENGINE_VERSION,
+    engineBuild: engineBuild(),
     dataName: d.info.name,
     dataHash: d.info.hash,
     resultHash,

@@ -107,7 +107,7 @@ async function targetSpec(o: TargetRunOpts, names: readonly string[]): Promise<R
 }
 
 export async function runTargetCommand(o: TargetRunOpts, ctx: CliContext, dir: string): Promise<void> {
-  const [{ runTargetSpecOnKernel }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../kernel/backtest-targets.ts'), import('../kernel/version.ts'), import('node:crypto')]);
+  const [{ runTargetSpecOnKernel }, { ENGINE_VERSION }, { createHash }, { engineBuild }] = await Promise.all([import('../kernel/backtest-targets.ts'), import('../kernel/version.ts'), import('node:crypto'), import('../kernel/build-id.ts')]);
   const { series, names, dataName, dataHash } = await loadAll(dir, o.data, o.format);
   const spec = await targetSpec(o, names);
   const t0 = performance.now();
@@ -121,12 +121,12 @@ export async function runTargetCommand(o: TargetRunOpts, ctx: CliContext, dir: s
   if (o.save !== false) {
     const runs = (await openStores(dir)).runs();
     try {
-      runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName, dataHash, spec, report, resultHash, time: new Float64Array(result.time), equity: result.equity }).id;
+      runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName, dataHash, spec, report, resultHash, time: new Float64Array(result.time), equity: result.equity }).id;
     } finally {
       runs.close();
     }
   }
-  const out = { runId, engineVersion: ENGINE_VERSION, dataName, dataHash, resultHash, barsPerSecond: Math.round(report.bars / Math.max(seconds, 1e-9)), cpuSeconds: (cpu.user + cpu.system) / 1e6, kernel: { orders, denied, cash: kernelCash }, ...report };
+  const out = { runId, engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName, dataHash, resultHash, barsPerSecond: Math.round(report.bars / Math.max(seconds, 1e-9)), cpuSeconds: (cpu.user + cpu.system) / 1e6, kernel: { orders, denied, cash: kernelCash }, ...report };
   ctx.print(!!o.json, out, () => `${reportText(out)}${attributionText(report)}\nkernel: ${orders} orders filled by the bar venue, ${denied} denied by L1 or the OMS; engine cash ${kernelCash.toFixed(8)}`);
 }
 

@@ -6,7 +6,7 @@ import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, fields, intArg, table } from './cli-common.ts';
 import type { BacktestReport, L3Stats, RunSpec } from '../backtest/run-spec.ts';
 import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
-import { FORMATS, guarded, iso, loadData, num, openStores, pct, reportText } from './cli-backtest-data.ts';
+import { FORMATS, engineText, guarded, iso, loadData, num, openStores, pct, reportText } from './cli-backtest-data.ts';
 import type { Io } from './cli-backtest-data.ts';
 import { l3Text, runL3Command, stateCell, tapeLevelSpec, venueCell } from './cli-backtest-l3.ts';
 import { registerDataDownload } from './cli-data-download.ts';
@@ -176,7 +176,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
         json?: boolean;
       }) =>
         guarded(async () => {
-          const [{ runSpec, sizingArg }, { strategyDef, isTargetStrategy }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto')]);
+          const [{ runSpec, sizingArg }, { strategyDef, isTargetStrategy }, { ENGINE_VERSION }, { createHash }, { engineBuild }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto'), import('../kernel/build-id.ts')]);
           const dir = await dataDir();
           // The bar levels run with the desk's guards off and have no PMS loop to escalate: refused, not ignored.
           if (o.deskGuards && o.fidelity !== 'l3') throw new CliExit(EXIT.usage, `--desk-guards applies to --fidelity l3 (the engine's PMS and breakers on a trade tape); the ${o.fidelity} level runs without them`);
@@ -221,12 +221,12 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           if (o.save) {
             const runs = (await openStores(dir)).runs();
             try {
-              runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, report, resultHash, time: new Float64Array(result.time), equity: result.equity }).id;
+              runId = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName: d.info.name, dataHash: d.info.hash, spec, report, resultHash, time: new Float64Array(result.time), equity: result.equity }).id;
             } finally {
               runs.close();
             }
           }
-          const out = { runId, engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, resultHash, barsPerSecond: Math.round(report.bars / Math.max(seconds, 1e-9)), ...report };
+          const out = { runId, engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName: d.info.name, dataHash: d.info.hash, resultHash, barsPerSecond: Math.round(report.bars / Math.max(seconds, 1e-9)), ...report };
           ctx.print(!!o.json, out, () => reportText(out));
         }),
     );
@@ -241,8 +241,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const list = runs.list(o.limit);
           ctx.print(!!o.json, list, () =>
             table(
-              ['ID', 'CREATED', 'STRATEGY', 'PARAMS', 'FIDELITY', 'DATA', 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD'],
-              list.map((r) => [r.id, new Date(r.createdAt).toISOString().slice(0, 19) + 'Z', r.strategy, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '), r.fidelity, r.dataName, num(r.finalValue, 2), pct(r.totalReturn), num(r.sharpe), pct(r.maxDrawdown)]),
+              ['ID', 'CREATED', 'STRATEGY', 'PARAMS', 'FIDELITY', 'DATA', 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'ENGINE'],
+              list.map((r) => [r.id, new Date(r.createdAt).toISOString().slice(0, 19) + 'Z', r.strategy, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '), r.fidelity, r.dataName, num(r.finalValue, 2), pct(r.totalReturn), num(r.sharpe), pct(r.maxDrawdown), engineText(r.engineVersion, r.engineBuild)]),
             ),
           );
         } finally {
@@ -263,7 +263,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const r = runs.get(Number(id));
           if (!r) throw new CliExit(EXIT.failed, `RUN_NOT_FOUND: no run ${id} (see strata backtest list)`);
           const byPeriod = o.period ? periodReturns(r.time, r.equity, r.report.metrics.startEquity, o.period) : undefined;
-          const out = { runId: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, dataName: r.dataName, dataHash: r.dataHash, resultHash: r.resultHash, ...r.report, ...(byPeriod ? { byPeriod } : {}) };
+          const out = { runId: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, engineBuild: r.engineBuild, dataName: r.dataName, dataHash: r.dataHash, resultHash: r.resultHash, ...r.report, ...(byPeriod ? { byPeriod } : {}) };
           ctx.print(!!o.json, o.trades ? out : { ...out, trades: undefined, tradeCount: out.trades.length }, () =>
             [reportText(out, !!o.trades) + attributionText(r.report), ...(r.report.l3 ? [l3Text(r.report)] : []), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
           );
@@ -482,11 +482,12 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         const { spec } = await specFrom(o, d.info.name);
         const points = o.random !== undefined ? randomPoints(o.grid, o.random, o.seed) : gridPoints(o.grid);
         const { ENGINE_VERSION } = await import('../kernel/version.ts');
+        const { engineBuild } = await import('../kernel/build-id.ts');
         // Kept from its start (status running): a sweep cut short by a kill reads as interrupted.
         const store = (await openStores(await dataDir())).runs();
         const kept = (() => {
           try {
-            return store.startSweep({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, dataName: d.info.name, dataHash: d.info.hash, spec, grid: o.grid, random: o.random ?? null });
+            return store.startSweep({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName: d.info.name, dataHash: d.info.hash, spec, grid: o.grid, random: o.random ?? null });
           } finally {
             store.close();
           }
@@ -575,6 +576,7 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
             jobId: `SW${r.id}`,
             createdAt: r.createdAt,
             engineVersion: r.engineVersion,
+            engineBuild: r.engineBuild,
             dataName: r.dataName,
             dataHash: r.dataHash,
             spec: r.spec,
@@ -599,7 +601,7 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
                 ['strategy', `${r.spec.strategy} ${paramText(r.spec.params)}, fidelity ${r.spec.fidelity}`],
                 ['grid', Object.entries(r.grid).map(([k, v]) => `${k}=${v.join(',')}`).join(' ') + (r.random !== null ? ` (${r.random} random points)` : '')],
                 ['data', `${r.dataName} (${r.dataHash.slice(0, 12)})`],
-                ['engine', r.engineVersion],
+                ['engine', engineText(r.engineVersion, r.engineBuild)],
                 ...(out.error ? ([['error', out.error]] as [string, string][]) : []),
               ]),
               '',

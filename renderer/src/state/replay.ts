@@ -60,8 +60,8 @@ export const replayStop = (): Promise<void> => control(call('replay.stop', {}), 
  * running engine: the terminal switches to the replay account. Throws the engine's error (the form
  * shows it beside the field, with its code).
  */
-export async function replayLoad(p: { path: string; speed: ReplaySpeed; from?: number }): Promise<ReplayStateDto> {
-  const r = await call('replay.load', { path: p.path, speed: p.speed, ...(p.from !== undefined ? { from: p.from } : {}) });
+export async function replayLoad(p: { path: string; speed: ReplaySpeed; from?: number; cash?: string }): Promise<ReplayStateDto> {
+  const r = await call('replay.load', { path: p.path, speed: p.speed, ...(p.from !== undefined ? { from: p.from } : {}), ...(p.cash !== undefined ? { cash: p.cash } : {}) });
   apply(r);
   return r;
 }

@@ -76,6 +76,9 @@ export interface BacktestRunSummaryDto {
   totalReturn: number;
   sharpe: number | null;
   maxDrawdown: number;
+  /** The engine version and build (a hash of its source) that made the run; build null for a run kept before builds were recorded. */
+  engineVersion: string;
+  engineBuild: string | null;
 }
 
 export interface BacktestTradeDto {

@@ -7,7 +7,7 @@ export class MemoryBacktestRunStore implements BacktestRunStore {
   private readonly sweeps: SweepRecord[] = [];
 
   save(run: NewRun): RunRecord {
-    const r = { ...run, id: this.runs.length + 1 };
+    const r: RunRecord = { ...run, engineBuild: run.engineBuild ?? null, id: this.runs.length + 1 };
     this.runs.push(r);
     return r;
   }
@@ -21,7 +21,7 @@ export class MemoryBacktestRunStore implements BacktestRunStore {
   }
 
   startSweep(s: NewSweep): SweepRecord {
-    const r: SweepRecord = { ...s, id: this.sweeps.length + 1, status: 'running', outcome: null };
+    const r: SweepRecord = { ...s, engineBuild: s.engineBuild ?? null, id: this.sweeps.length + 1, status: 'running', outcome: null };
     this.sweeps.push(r);
     return r;
   }

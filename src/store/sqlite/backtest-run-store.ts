@@ -24,12 +24,18 @@ const MIGRATIONS: readonly string[] = [
     status TEXT NOT NULL, outcome TEXT
   );
   `,
+  // The engine build (a hash of its source) beside its version; NULL for what was kept before.
+  `
+  ALTER TABLE runs ADD COLUMN engine_build TEXT;
+  ALTER TABLE sweeps ADD COLUMN engine_build TEXT;
+  `,
 ];
 
 interface SweepRow {
   id: number;
   created_at: number;
   engine_version: string;
+  engine_build: string | null;
   data_name: string;
   data_hash: string;
   spec: string;
@@ -44,6 +50,7 @@ function toSweep(r: SweepRow): SweepRecord {
     id: r.id,
     createdAt: r.created_at,
     engineVersion: r.engine_version,
+    engineBuild: r.engine_build,
     dataName: r.data_name,
     dataHash: r.data_hash,
     spec: JSON.parse(r.spec) as RunSpec,
@@ -58,6 +65,7 @@ interface Row {
   id: number;
   created_at: number;
   engine_version: string;
+  engine_build: string | null;
   data_name: string;
   data_hash: string;
   seed: number;
@@ -80,6 +88,7 @@ function toRecord(r: Row): RunRecord {
     id: r.id,
     createdAt: r.created_at,
     engineVersion: r.engine_version,
+    engineBuild: r.engine_build,
     dataName: r.data_name,
     dataHash: r.data_hash,
     spec: JSON.parse(r.spec) as RunSpec,
@@ -98,10 +107,10 @@ export class SqliteBacktestRunStore implements BacktestRunStore {
   constructor(path: string) {
     this.db = openDb(path, MIGRATIONS, { synchronous: 'NORMAL' });
     this.stmts = {
-      insert: this.db.prepare(`INSERT INTO runs (created_at, engine_version, data_name, data_hash, seed, spec, report, result_hash, time, equity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insert: this.db.prepare(`INSERT INTO runs (created_at, engine_version, engine_build, data_name, data_hash, seed, spec, report, result_hash, time, equity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       get: this.db.prepare(`SELECT * FROM runs WHERE id = ?`),
-      list: this.db.prepare(`SELECT id, created_at, engine_version, data_name, data_hash, seed, spec, report, result_hash FROM runs ORDER BY id DESC LIMIT ?`),
-      insertSweep: this.db.prepare(`INSERT INTO sweeps (created_at, engine_version, data_name, data_hash, seed, spec, grid, random, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')`),
+      list: this.db.prepare(`SELECT id, created_at, engine_version, engine_build, data_name, data_hash, seed, spec, report, result_hash FROM runs ORDER BY id DESC LIMIT ?`),
+      insertSweep: this.db.prepare(`INSERT INTO sweeps (created_at, engine_version, engine_build, data_name, data_hash, seed, spec, grid, random, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`),
       finishSweep: this.db.prepare(`UPDATE sweeps SET status = ?, outcome = ? WHERE id = ?`),
       getSweep: this.db.prepare(`SELECT * FROM sweeps WHERE id = ?`),
       listSweeps: this.db.prepare(`SELECT * FROM sweeps ORDER BY id DESC LIMIT ?`),
@@ -109,8 +118,9 @@ export class SqliteBacktestRunStore implements BacktestRunStore {
   }
 
   save(run: NewRun): RunRecord {
-    const info = this.stmts.insert.run(run.createdAt, run.engineVersion, run.dataName, run.dataHash, run.spec.seed, JSON.stringify(run.spec), JSON.stringify(run.report), run.resultHash, bytes(run.time), bytes(run.equity));
-    return { ...run, id: Number(info.lastInsertRowid) };
+    const engineBuild = run.engineBuild ?? null;
+    const info = this.stmts.insert.run(run.createdAt, run.engineVersion, engineBuild, run.dataName, run.dataHash, run.spec.seed, JSON.stringify(run.spec), JSON.stringify(run.report), run.resultHash, bytes(run.time), bytes(run.equity));
+    return { ...run, engineBuild, id: Number(info.lastInsertRowid) };
   }
 
   get(id: number): RunRecord | undefined {
@@ -120,13 +130,14 @@ export class SqliteBacktestRunStore implements BacktestRunStore {
 
   list(limit: number): RunSummary[] {
     return (this.stmts.list.all(limit) as Omit<Row, 'time' | 'equity'>[]).map((r) =>
-      summaryOf({ id: r.id, createdAt: r.created_at, dataName: r.data_name, dataHash: r.data_hash, spec: JSON.parse(r.spec) as RunSpec, report: JSON.parse(r.report) as BacktestReport, resultHash: r.result_hash }),
+      summaryOf({ id: r.id, createdAt: r.created_at, engineVersion: r.engine_version, engineBuild: r.engine_build, dataName: r.data_name, dataHash: r.data_hash, spec: JSON.parse(r.spec) as RunSpec, report: JSON.parse(r.report) as BacktestReport, resultHash: r.result_hash }),
     );
   }
 
   startSweep(s: NewSweep): SweepRecord {
-    const info = this.stmts.insertSweep.run(s.createdAt, s.engineVersion, s.dataName, s.dataHash, s.spec.seed, JSON.stringify(s.spec), JSON.stringify(s.grid), s.random);
-    return { ...s, id: Number(info.lastInsertRowid), status: 'running', outcome: null };
+    const engineBuild = s.engineBuild ?? null;
+    const info = this.stmts.insertSweep.run(s.createdAt, s.engineVersion, engineBuild, s.dataName, s.dataHash, s.spec.seed, JSON.stringify(s.spec), JSON.stringify(s.grid), s.random);
+    return { ...s, engineBuild, id: Number(info.lastInsertRowid), status: 'running', outcome: null };
   }
 
   finishSweep(id: number, outcome: SweepOutcome): void {

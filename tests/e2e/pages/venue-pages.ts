@@ -18,11 +18,12 @@ export class SettingsObject {
   }
 
   /** Loads a recording from the Replay form; `path` undefined keeps the path the form offers (the demo tape). */
-  async loadReplay(o: { path?: string; speed?: string; from?: string }): Promise<void> {
+  async loadReplay(o: { path?: string; speed?: string; from?: string; cash?: string }): Promise<void> {
     const f = this.replayForm;
     if (o.path !== undefined) await f.getByLabel('Recording file').fill(o.path);
     if (o.speed !== undefined) await f.getByLabel('Replay speed').selectOption(o.speed);
     if (o.from !== undefined) await f.getByLabel('Start at (UTC)').fill(o.from);
+    if (o.cash !== undefined) await f.getByLabel('Cash', { exact: true }).fill(o.cash);
     await f.getByRole('button', { name: /^Load (another )?replay$/ }).click();
   }
 

@@ -4,7 +4,7 @@ import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/ind
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, seriesLabel, seriesOptions } from './bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, seriesLabel, seriesOptions, shortBuild } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -13,6 +13,9 @@ import { SweepView } from './SweepView.tsx';
 import './backtest.css';
 
 type View = 'run' | 'fidelities' | 'sweep' | 'compare';
+
+const DESK_GUARDS_TITLE =
+  "L3: the desk's own guards as live money has them: the PMS escalating a daily loss to REDUCING and the circuit breakers. Off (default): only the run's own limits, as at the bar levels, so the levels compare like for like.";
 const VIEWS: { id: View; label: string }[] = [
   { id: 'run', label: 'Run' },
   { id: 'fidelities', label: 'Fidelities' },
@@ -40,6 +43,8 @@ export function BacktestScreen(): ReactNode {
   const [barMs, setBarMs] = useState(60_000);
   const [urgency, setUrgency] = useState<(typeof URGENCIES)[number]>('immediate');
   const [latency, setLatency] = useState('4');
+  // L3: the desk's own guards (PMS escalation, breakers), off as at the bar levels; kept in the run's spec.
+  const [deskGuards, setDeskGuards] = useState(false);
   const [cash, setCash] = useState('100000');
   const [commission, setCommission] = useState('0.001');
   const [haircut, setHaircut] = useState('0');
@@ -151,7 +156,8 @@ export function BacktestScreen(): ReactNode {
   const submit = async () => {
     if (!settings) return;
     try {
-      const started = await call('backtest.run', { ...settings, fidelity });
+      // Only an L3 run has the desk's guards to switch on (the host refuses them elsewhere).
+      const started = await call('backtest.run', { ...settings, fidelity, ...(fidelity === 'l3' && deskGuards ? { deskGuards: true } : {}) });
       setJobId(started.jobId);
     } catch (err) {
       toast('error', `Backtest refused: ${err instanceof Error ? err.message : String(err)}`);
@@ -259,6 +265,12 @@ export function BacktestScreen(): ReactNode {
             </label>
           </>
         )}
+        {fidelity === 'l3' && (
+          <label className="bt-check" title={DESK_GUARDS_TITLE}>
+            <input type="checkbox" checked={deskGuards} onChange={(e) => setDeskGuards(e.target.checked)} />
+            Desk guards
+          </label>
+        )}
         <label>
           Cash
           <input aria-label="Cash" value={cash} onChange={(e) => setCash(e.target.value)} />
@@ -317,7 +329,8 @@ export function BacktestScreen(): ReactNode {
             {run ? <RunView run={run} /> : <p className="muted">Pick data and a strategy, then Run backtest. Import data with <code>strata data import FILE</code>.</p>}
           </div>
           <div className="bt-results" id="tabpanel-bt-fidelities" role="tabpanel" aria-labelledby="tab-bt-fidelities" hidden={view !== 'fidelities'}>
-            <FidelityView settings={settings} tape={isTape} />
+            {/* The comparison's L3 row runs with the guards when they are on for an L3 run. */}
+            <FidelityView settings={settings && isTape && fidelity === 'l3' && deskGuards ? { ...settings, deskGuards: true } : settings} tape={isTape} />
           </div>
           <div className="bt-results" id="tabpanel-bt-sweep" role="tabpanel" aria-labelledby="tab-bt-sweep" hidden={view !== 'sweep'}>
             {/* A sweep runs at the bar levels; with L3 picked it sweeps the textbook level. */}
@@ -344,6 +357,7 @@ export function BacktestScreen(): ReactNode {
                 <th scope="col">Return</th>
                 <th scope="col">Sharpe</th>
                 <th scope="col">Max DD</th>
+                <th scope="col" title="the engine build that made the run (a hash of its source)">Build</th>
               </tr>
             </thead>
             <tbody>
@@ -370,6 +384,9 @@ export function BacktestScreen(): ReactNode {
                   <td>{pct(r.totalReturn)}</td>
                   <td>{fix(r.sharpe, 3)}</td>
                   <td>{pct(r.maxDrawdown)}</td>
+                  <td className="mono" title={engineLabel(r)}>
+                    {shortBuild(r.engineBuild)}
+                  </td>
                 </tr>
               ))}
             </tbody>

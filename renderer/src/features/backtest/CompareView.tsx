@@ -1,10 +1,18 @@
 import { useMemo } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto } from '../../../../src/contract/index.ts';
-import { fix, paramText, venueText } from './bt-format.ts';
+import { engineLabel, fix, paramText, venueText } from './bt-format.ts';
 import { LinesChart } from './LinesChart.tsx';
+import { returnSeries, samePeriod } from './return-lines.ts';
 
-/** Two kept runs side by side: their settings, every metric, and both equity curves on one axis. */
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** A run's period: first to last equity point, UTC days. */
+const span = (r: BacktestRunDto) => (r.equity.length > 0 ? `${day(r.equity[0]!.time)} – ${day(r.equity.at(-1)!.time)}` : 'no bars');
+
+/**
+ * Two kept runs side by side: their settings, every metric, and both equity curves on one axis, by
+ * date when they share their period, else by time from each run's start (with a note saying so).
+ */
 export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }): ReactNode {
   const lines = useMemo(
     () => [
@@ -13,6 +21,7 @@ export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }):
     ],
     [a, b],
   );
+  const same = useMemo(() => samePeriod(returnSeries(a.equity), returnSeries(b.equity)), [a, b]);
   const config = (r: BacktestRunDto) => `${r.summary.strategy} ${paramText(r.summary.params)} · ${r.summary.dataName}`;
   const valueOf = (r: BacktestRunDto, name: string) => r.metrics.find((m) => m.name === name)?.value ?? '–';
   const names = [...new Set([...a.metrics.map((m) => m.name), ...b.metrics.map((m) => m.name)])];
@@ -31,6 +40,11 @@ export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }):
             <th scope="row">config</th>
             <td>{config(a)}</td>
             <td>{config(b)}</td>
+          </tr>
+          <tr>
+            <th scope="row">engine</th>
+            <td>{engineLabel(a.summary).replace(/^engine /, '')}</td>
+            <td>{engineLabel(b.summary).replace(/^engine /, '')}</td>
           </tr>
           <tr>
             <th scope="row">fidelity</th>
@@ -65,7 +79,12 @@ export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }):
       </table>
       <div className="bt-compare-chart">
         <h3>Equity (return %)</h3>
-        <LinesChart lines={lines} label={`Equity of runs ${a.summary.id} and ${b.summary.id} (return %)`} />
+        <LinesChart lines={lines} byElapsed={!same} label={`Equity of runs ${a.summary.id} and ${b.summary.id} (return %${same ? '' : ', by time from each run’s start'})`} />
+        {!same && (
+          <p className="muted bt-assume" role="note">
+            Runs {a.summary.id} and {b.summary.id} cover different periods ({span(a)} and {span(b)}): drawn by time from each run’s start.
+          </p>
+        )}
         <p className="muted bt-assume">
           Run {a.summary.id}: {a.costs}
           <br />

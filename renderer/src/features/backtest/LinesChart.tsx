@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { ColorType, LineSeries, createChart } from 'lightweight-charts';
-import type { UTCTimestamp } from 'lightweight-charts';
+import type { Time, UTCTimestamp } from 'lightweight-charts';
 import { LINE_COLOURS } from './bt-format.ts';
-import { PERCENT_FORMAT, intraday, lastReturnText, returnSeries } from './return-lines.ts';
+import { PERCENT_FORMAT, elapsedText, fromStart, intraday, lastReturnText, returnSeries } from './return-lines.ts';
 import { fitWhenSized } from './chart-fit.ts';
 
 export interface Line {
@@ -19,10 +19,11 @@ export interface Line {
  * and are stacked when ends are close). The price range the chart drew is written on the figure
  * (data-axis-min/max, %) for the e2e test.
  */
-export function LinesChart({ lines, label }: { lines: Line[]; label: string }): ReactNode {
+export function LinesChart({ lines, label, byElapsed = false }: { lines: Line[]; label: string; byElapsed?: boolean }): ReactNode {
   const el = useRef<HTMLDivElement | null>(null);
   const fig = useRef<HTMLElement | null>(null);
-  const series = useMemo(() => lines.map((l) => returnSeries(l.points)), [lines]);
+  // byElapsed: each curve on time from its own start (runs of different periods), the axis in +d / +y.
+  const series = useMemo(() => lines.map((l) => (byElapsed ? fromStart(returnSeries(l.points)) : returnSeries(l.points))), [lines, byElapsed]);
   useEffect(() => {
     const node = el.current;
     if (!node) return;
@@ -32,7 +33,8 @@ export function LinesChart({ lines, label }: { lines: Line[]; label: string }): 
       grid: { vertLines: { color: '#1f2530' }, horzLines: { color: '#1f2530' } },
       rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.08 } },
       // The whole history stays in view when the window resizes (the default keeps bar spacing and cuts the left off).
-      timeScale: { timeVisible: intraday(series), lockVisibleTimeRangeOnResize: true, minBarSpacing: 0.01 },
+      timeScale: { timeVisible: intraday(series), lockVisibleTimeRangeOnResize: true, minBarSpacing: 0.01, ...(byElapsed ? { tickMarkFormatter: (t: Time) => elapsedText(t as number) } : {}) },
+      ...(byElapsed ? { localization: { timeFormatter: (t: Time) => elapsedText(t as number) } } : {}),
     });
     series.forEach((pts, i) => {
       const s = chart.addSeries(LineSeries, { color: LINE_COLOURS[i % LINE_COLOURS.length]!, lineWidth: 2, priceLineVisible: false, priceFormat: PERCENT_FORMAT });
@@ -57,9 +59,9 @@ export function LinesChart({ lines, label }: { lines: Line[]; label: string }): 
       cancelAnimationFrame(frame);
       chart.remove();
     };
-  }, [series]);
+  }, [series, byElapsed]);
   return (
-    <figure className="bt-lines" ref={fig}>
+    <figure className="bt-lines" ref={fig} data-axis={byElapsed ? 'elapsed' : 'time'}>
       <div className="bt-chart bt-chart-short" ref={el} role="img" aria-label={label} />
       <figcaption className="bt-legend">
         {lines.map((l, i) => (

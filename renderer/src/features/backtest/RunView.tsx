@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto, BacktestTradeDto } from '../../../../src/contract/index.ts';
-import { deniedText, fix, guardText, money, paramText, price } from './bt-format.ts';
+import { deniedText, engineLabel, fix, guardText, money, paramText, price } from './bt-format.ts';
 import { EquityChart } from './EquityChart.tsx';
 import { MonthlyHeatmap } from './MonthlyHeatmap.tsx';
 import { TradesChart } from './TradesChart.tsx';
@@ -27,6 +27,7 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
       <h2>
         Run {run.summary.id}: {run.summary.strategy} {paramText(run.summary.params)} · {run.summary.fidelity} · {run.summary.dataName}
       </h2>
+      <p className="muted bt-engine">{engineLabel(run.summary)}</p>
       <div className="bt-charts">
         <section aria-label="Equity and drawdown">
           <h3>Equity and drawdown</h3>

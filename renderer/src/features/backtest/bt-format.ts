@@ -27,6 +27,11 @@ export function seriesOptions<S extends { name: string }>(series: readonly S[]):
   return series.filter((x) => !seen.has(x.name) && (seen.add(x.name), true));
 }
 
+/** The engine that made a run: version and build (a hash of its source; runs kept before builds were recorded have none). */
+export const engineLabel = (s: { engineVersion: string; engineBuild: string | null }): string => `engine ${s.engineVersion} build ${s.engineBuild ?? 'not recorded'}`;
+/** A build id as the runs list shows it: its first 7 digits, as git shortens a commit. */
+export const shortBuild = (b: string | null): string => (b === null ? '–' : b.slice(0, 7));
+
 /** Time left as a trader reads it: 8.4 s, 2 min 05 s, 1 h 04 min. */
 export function etaText(ms: number): string {
   const s = Math.max(0, ms) / 1000;

@@ -61,3 +61,33 @@ export function priceFormatFor(prices: readonly { low: number }[]): { type: 'pri
   const precision = !Number.isFinite(low) || low >= 1 ? 2 : Math.min(10, 4 - Math.floor(Math.log10(low)));
   return { type: 'price', precision, minMove: 10 ** -precision };
 }
+
+/**
+ * Whether two curves share their period: the overlap of their spans is at least half the shorter
+ * span. Runs over different periods (ORCL 1995–2014 beside an October 2019 tape) drawn on one time
+ * axis left each squeezed at one end of it: they are compared by time from their own start instead.
+ */
+export function samePeriod(a: readonly ReturnPoint[], b: readonly ReturnPoint[]): boolean {
+  if (a.length < 2 || b.length < 2) return true;
+  const [a0, a1, b0, b1] = [a[0]!.time, a.at(-1)!.time, b[0]!.time, b.at(-1)!.time];
+  const overlap = Math.min(a1, b1) - Math.max(a0, b0);
+  return overlap >= 0.5 * Math.min(a1 - a0, b1 - b0);
+}
+
+/** A curve on time from its own start (seconds from 0), for curves of different periods. */
+export function fromStart(s: readonly ReturnPoint[]): ReturnPoint[] {
+  const t0 = s[0]?.time ?? 0;
+  return s.map((p) => ({ time: p.time - t0, value: p.value }));
+}
+
+/** Time from a run's start as the axis reads it: +45 d, +2.5 y, +3 h 20 min. */
+export function elapsedText(seconds: number): string {
+  const s = Math.max(0, seconds);
+  const day = 86_400;
+  // From ~a year on, in years (a tick at day 365 read "+365 d").
+  if (s >= 360 * day) return `+${(s / (365.25 * day)).toFixed(1)} y`;
+  if (s >= day) return `+${Math.round(s / day)} d`;
+  const h = Math.floor(s / 3600);
+  const m = Math.round((s % 3600) / 60);
+  return h > 0 ? `+${h} h${m > 0 ? ` ${m} min` : ''}` : `+${m} min`;
+}

@@ -211,6 +211,8 @@ function ReplayForm(): ReactNode {
   const [path, setPath] = useState('');
   const [speed, setSpeed] = useState<ReplaySpeed>('1');
   const [from, setFrom] = useState('');
+  // The replay account's starting cash in the recording's quote currency; empty: the host's default.
+  const [cash, setCash] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -236,9 +238,14 @@ function ReplayForm(): ReactNode {
         return;
       }
     }
+    const startCash = cash.trim().replace(/,/g, '');
+    if (startCash !== '' && !(/^\d+(\.\d+)?$/.test(startCash) && Number(startCash) > 0)) {
+      setError(`Cash: "${cash.trim()}" is not a positive amount (e.g. 100 or 2500.50)`);
+      return;
+    }
     setBusy(true);
     try {
-      const r = await replayLoad({ path: path.trim(), speed, ...(start !== undefined ? { from: start } : {}) });
+      const r = await replayLoad({ path: path.trim(), speed, ...(start !== undefined ? { from: start } : {}), ...(startCash !== '' ? { cash: startCash } : {}) });
       toast('info', `Replay loaded: ${r.symbols.join(', ')}, ${r.events.toLocaleString('en-US')} recorded trades`);
     } catch (err) {
       setError(err instanceof RpcError ? `${err.code}: ${failure(err)}` : failure(err));
@@ -272,6 +279,17 @@ function ReplayForm(): ReactNode {
         </select>
         <label htmlFor={`${id}-from`}>Start at (UTC)</label>
         <input id={`${id}-from`} value={from} onChange={(e) => setFrom(e.target.value)} spellCheck={false} placeholder="the first recorded trade" />
+        <label htmlFor={`${id}-cash`}>Cash</label>
+        <input
+          id={`${id}-cash`}
+          value={cash}
+          onChange={(e) => setCash(e.target.value)}
+          inputMode="decimal"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="from the recording"
+          title="The replay account's starting cash, in the recording's quote currency (ETH on XRP/ETH). Empty: 1,000,000 on a fiat or stablecoin quote, else 1,000 × the median trade's notional (100 ETH on the demo tape)."
+        />
       </div>
       <FormError error={error} />
       <div className="st-actions">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PERCENT_FORMAT, intraday, lastReturnText, priceFormatFor, returnSeries } from '../../../../renderer/src/features/backtest/return-lines.ts';
+import { PERCENT_FORMAT, elapsedText, fromStart, intraday, lastReturnText, priceFormatFor, returnSeries, samePeriod } from '../../../../renderer/src/features/backtest/return-lines.ts';
 
 const t0 = Date.UTC(2019, 9, 11);
 const curve = (values: number[]) => values.map((value, i) => ({ time: t0 + i * 60_000, value }));
@@ -42,5 +42,27 @@ describe('Backtest charts: equity curves as returns, their legend and axis forma
     expect(priceFormatFor([{ low: 0.00141739 }, { low: 0.0014 }])).toEqual({ type: 'price', precision: 7, minMove: 1e-7 });
     expect(priceFormatFor([{ low: 21.5 }])).toMatchObject({ precision: 2 });
     expect(priceFormatFor([])).toMatchObject({ precision: 2 });
+  });
+});
+
+describe('compare: runs of different periods', () => {
+  const day = 86_400;
+  const curve = (from: number, days: number) => Array.from({ length: days + 1 }, (_, i) => ({ time: from + i * day, value: i }));
+  it('when two curves overlap for at least half the shorter one then they share their period, else not', () => {
+    expect(samePeriod(curve(0, 100), curve(10 * day, 100))).toBe(true);
+    expect(samePeriod(curve(0, 100), curve(60 * day, 100))).toBe(false);
+    // ORCL 1995–2014 beside three days of 2019.
+    expect(samePeriod(curve(788_918_400, 7300), curve(1_570_752_000, 3))).toBe(false);
+    // A short run inside a long one shares its period.
+    expect(samePeriod(curve(0, 7300), curve(100 * day, 3))).toBe(true);
+  });
+
+  it('when a curve is drawn from its start then its times start at 0 and keep their gaps; the axis reads the time elapsed', () => {
+    expect(fromStart(curve(5 * day, 2)).map((p) => p.time)).toEqual([0, day, 2 * day]);
+    expect(elapsedText(0)).toBe('+0 min');
+    expect(elapsedText(3 * 3600 + 20 * 60)).toBe('+3 h 20 min');
+    expect(elapsedText(45 * day)).toBe('+45 d');
+    expect(elapsedText(913 * day)).toBe('+2.5 y');
+    expect(elapsedText(365 * day)).toBe('+1.0 y');
   });
 });
