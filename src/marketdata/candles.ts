@@ -85,8 +85,12 @@ export class CandleBuilder {
     this.priceDecimals = priceDecimals;
     this.qtyDecimals = qtyDecimals;
     this.maxBars = maxBars;
-    this.#ring = new Array<UnitCandle | undefined>(maxBars);
-    this.#dtos = new Array<CandleDto | undefined>(maxBars);
+    // Grown as bars close (written in order at #head, which wraps only once they are full), not
+    // allocated at maxBars: every kernel builds four per instrument, and a bar backtest builds a
+    // kernel per run that closes none (the 8 x 2,000 slots were ~0.1 ms of each). Unwritten slots
+    // read as undefined either way.
+    this.#ring = [];
+    this.#dtos = [];
   }
 
   /** Moves on every change of the bars (a trade, a bar opened): readers cache on it. */

@@ -219,10 +219,13 @@ function seriesStats(equity: ArrayLike<number>, e0: number, rfPer: number, expos
   const n = equity.length;
   // 0: Σ excess, 1: Σ returns, 2: down, 3: Σ equity, 4-6: excess m2 m3 m4, 7: returns m2.
   const a = new Float64Array(8);
-  const exposed = seriesSums(equity, e0, rfPer, exposure, a);
+  // Without a risk-free rate the excess return is the return: loops of their own for that case (the
+  // default), ~3x faster than the shared loop choosing x = r on each bar, and the same sums in the same order.
+  const exposed = rfPer === 0 ? seriesSumsNoRf(equity, e0, exposure, a) : seriesSums(equity, e0, rfPer, exposure, a);
   const mean = n ? a[0]! / n : NaN;
   const meanR = n ? a[1]! / n : NaN;
-  seriesDeviations(equity, e0, rfPer, mean, meanR, a);
+  if (rfPer === 0) seriesDeviationsNoRf(equity, e0, mean, meanR, a);
+  else seriesDeviations(equity, e0, rfPer, mean, meanR, a);
   return { excess: momentsOf(n, mean, a[4]!, a[5]!, a[6]!), returnsStd: n > 1 ? Math.sqrt(a[7]! / (n - 1)) : NaN, down: a[2]!, equitySum: a[3]!, exposed };
 }
 
@@ -243,6 +246,42 @@ function seriesSums(equity: ArrayLike<number>, e0: number, rfPer: number, exposu
     if (exposure[i]! > 0) exposed++;
   }
   return exposed;
+}
+
+/** seriesSums with a risk-free rate of 0: x is r. */
+function seriesSumsNoRf(equity: ArrayLike<number>, e0: number, exposure: ArrayLike<number>, a: Float64Array): number {
+  const n = equity.length;
+  let exposed = 0;
+  let prev = e0;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    const r = e / prev - 1;
+    prev = e;
+    a[0] = a[0]! + r;
+    a[1] = a[1]! + r;
+    if (r < 0) a[2] = a[2]! + r * r;
+    a[3] = a[3]! + e;
+    if (exposure[i]! > 0) exposed++;
+  }
+  return exposed;
+}
+
+/** seriesDeviations with a risk-free rate of 0: x is r. */
+function seriesDeviationsNoRf(equity: ArrayLike<number>, e0: number, mean: number, meanR: number, a: Float64Array): void {
+  const n = equity.length;
+  let prev = e0;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    const r = e / prev - 1;
+    prev = e;
+    const d = r - mean;
+    const d2 = d * d;
+    a[4] = a[4]! + d2;
+    a[5] = a[5]! + d2 * d;
+    a[6] = a[6]! + d2 * d2;
+    const dr = r - meanR;
+    a[7] = a[7]! + dr * dr;
+  }
 }
 
 /** seriesStats' second pass: the excess return's central moments into a[4..6], the returns' m2 into a[7]. */

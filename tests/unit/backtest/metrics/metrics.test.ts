@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, expectedMaxSharpe, middleOf, periodReturns } from '../../../../src/backtest/metrics/metrics.ts';
+import { computeMetrics, expectedMaxSharpe, middleOf, moments, periodReturns, probabilisticSharpe, simpleReturns } from '../../../../src/backtest/metrics/metrics.ts';
 import { periodKey } from '../../../../src/backtest/metrics/periods.ts';
 import type { BacktestFill, RoundTrip } from '../../../../src/backtest/types.ts';
 
@@ -150,6 +150,32 @@ describe('metrics', () => {
         expect(got === sorted[sorted.length >> 1]).toBe(true);
       }),
       { numRuns: 300 * Number(process.env.PROPERTY_RUNS_X ?? 1) },
+    );
+  });
+
+  it('property: volatility, Sharpe, Sortino and the probabilistic Sharpe are, to the bit, the textbook passes over the returns array (moments of simple returns less the risk-free rate), with and without a risk-free rate', () => {
+    const curve = fc.array(fc.double({ min: 0.8, max: 1.25, noNaN: true }), { minLength: 2, maxLength: 300 });
+    fc.assert(
+      fc.property(curve, fc.constantFrom(0, 0.02, -0.01), fc.constantFrom(252, 12), (steps, riskFree, ppy) => {
+        let e = 1000;
+        const eq = Float64Array.from(steps.map((s) => (e *= s)));
+        const t = Array.from(eq, (_, i) => t0 + i * DAY);
+        const m = computeMetrics({ time: t, equity: eq, initialEquity: 1000, exposure: new Uint8Array(eq.length), fills: [], trades: [], assumptions, periodsPerYear: ppy, riskFree });
+        const r = simpleReturns(eq, 1000);
+        const rfPer = riskFree / ppy;
+        const x = rfPer === 0 ? r : r.map((v) => v - rfPer);
+        const mx = moments(x);
+        let down = 0;
+        for (const v of x) if (v < 0) down += v * v;
+        const downside = Math.sqrt(down / x.length);
+        const sr = mx.std > 0 ? mx.mean / mx.std : NaN;
+        const fin = (v: number) => (Number.isFinite(v) ? v : null);
+        expect(m.volatility).toBe(fin(moments(r).std * Math.sqrt(ppy)));
+        expect(m.sharpe).toBe(fin(sr * Math.sqrt(ppy)));
+        expect(m.sortino).toBe(downside > 0 ? fin((mx.mean / downside) * Math.sqrt(ppy)) : null);
+        expect(m.probabilisticSharpe).toBe(probabilisticSharpe(sr, 0, x.length, mx.skew, mx.kurtosis));
+      }),
+      { numRuns: 200 * Number(process.env.PROPERTY_RUNS_X ?? 1) },
     );
   });
 });
