@@ -14,6 +14,21 @@ export class FillSlots<O, F> {
   private readonly lists: (F[] | undefined)[] = [];
   private readonly owners: (O | undefined)[] = [];
   private readonly byId = new Map<string, F[]>();
+  /**
+   * The first handle filed is slot 0: a session on a long journal starts numbering where it left
+   * off, far past what a dense array may skip. A handle below it has no slot.
+   */
+  private base = -1;
+
+  /** The slot of a handle, or -1. */
+  private slotOf(handle: number, filing: boolean): number {
+    if (!Number.isInteger(handle) || handle < 0) return -1;
+    if (this.base < 0) {
+      if (!filing) return -1;
+      this.base = handle;
+    }
+    return handle >= this.base ? handle - this.base : -1;
+  }
 
   /** `handle`: a non-negative integer, or -1 for none. */
   add(f: F, orderId: string, order: O | undefined, handle: number): void {
@@ -25,17 +40,18 @@ export class FillSlots<O, F> {
         return;
       }
     }
-    if (order !== undefined && Number.isInteger(handle) && handle >= 0) {
-      const owner = this.owners[handle];
+    const k = order !== undefined ? this.slotOf(handle, true) : -1;
+    if (k >= 0) {
+      const owner = this.owners[k];
       if (owner === order) {
-        this.lists[handle]!.push(f);
+        this.lists[k]!.push(f);
         return;
       }
-      if (owner === undefined && handle <= this.owners.length + MAX_SLOT_GAP) {
-        this.owners[handle] = order;
+      if (owner === undefined && k <= this.owners.length + MAX_SLOT_GAP) {
+        this.owners[k] = order;
         // Most orders fill once: a one-element list, not [] then push (which reserves 16 slots,
         // kept as long as the list: ~150 bytes per order).
-        this.lists[handle] = [f];
+        this.lists[k] = [f];
         return;
       }
     }
@@ -44,7 +60,8 @@ export class FillSlots<O, F> {
 
   /** The order's fills in arrival order, live (undefined: none); `order` is the one `add` was given for that id, if any. */
   of(orderId: string, order: O | undefined, handle: number): F[] | undefined {
-    if (order !== undefined && Number.isInteger(handle) && handle >= 0 && this.owners[handle] === order) return this.lists[handle];
+    const k = order !== undefined ? this.slotOf(handle, false) : -1;
+    if (k >= 0 && this.owners[k] === order) return this.lists[k];
     return this.byId.get(orderId);
   }
 }

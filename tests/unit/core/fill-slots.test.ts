@@ -36,4 +36,12 @@ describe('FillSlots', () => {
       undefined,
     ]);
   });
+
+  it('when the first handle is far from zero (a session on a long journal) then handles from it on get slots, and one below it goes by id', () => {
+    const s = new FillSlots<O, F>();
+    const orders = [1_000_000, 1_000_001, 1_000_003, 999_999].map((h) => ({ o: { id: `o${h}` }, h }));
+    for (const { o, h } of orders) s.add({ id: `f${h}` }, o.id, o, h);
+    for (const { o, h } of orders) s.add({ id: `g${h}` }, o.id, o, h);
+    expect(orders.map(({ o, h }) => s.of(o.id, o, h)?.map((f) => f.id))).toEqual(orders.map(({ h }) => [`f${h}`, `g${h}`]));
+  });
 });
