@@ -1,5 +1,6 @@
 import type { OrderType, Side, TimeInForce } from '../contract/dto.ts';
 import { DomainError } from '../core/errors.ts';
+import { FillSlots } from '../core/fill-slots.ts';
 import { isOpen, transition, worksChildren } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { FillRecord, VenueEvent, VenueFill, VenueOrderStatus } from '../core/ports.ts';
@@ -32,7 +33,8 @@ export class Oms {
   private readonly orders = new Map<string, Order>();
   private readonly fillIds = new Set<string>();
   private readonly childrenOf = new Map<string, string[]>();
-  private readonly fillsByOrder = new Map<string, FillRecord[]>();
+  /** Fills per order, by the order's journal sequence number as its handle (fill-slots.ts). */
+  private readonly fillsByOrder = new FillSlots<Order, FillRecord>();
   private readonly fillLog: FillRecord[] = [];
   /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
   private readonly reservePrice = new Map<string, bigint>();
@@ -161,7 +163,8 @@ export class Oms {
 
   /** Fills of one order, in arrival order. */
   fillsOf(orderId: string): FillRecord[] {
-    return this.fillsByOrder.get(orderId) ?? [];
+    const o = this.orders.get(orderId);
+    return this.fillsByOrder.of(orderId, o, o?.seq ?? -1) ?? [];
   }
 
   /** Every fill in arrival order (journal order after a restart). */
@@ -169,13 +172,9 @@ export class Oms {
     return this.fillLog;
   }
 
-  private rememberFill(f: FillRecord): void {
+  private rememberFill(f: FillRecord, order: Order | undefined): void {
     this.fillLog.push(f);
-    const l = this.fillsByOrder.get(f.orderId);
-    // Most orders fill once: a one-element list, not [] then push (which reserves 16 slots, kept
-    // for the life of the OMS: ~150 bytes per order).
-    if (l) l.push(f);
-    else this.fillsByOrder.set(f.orderId, [f]);
+    this.fillsByOrder.add(f, f.orderId, order, order?.seq ?? -1);
   }
 
   /** Working (open) children of a parent, oldest first; O(working), not O(all children). */
@@ -626,7 +625,7 @@ export class Oms {
       return false;
     }
     this.fillIds.add(f.fillId);
-    this.rememberFill(record);
+    this.rememberFill(record, order);
     if (!isOpen(order.status)) this.close(order);
     else this.refreshReserve(order);
     if (parent && !isOpen(parent.status)) this.close(parent);
@@ -661,7 +660,7 @@ export class Oms {
     const filledByOrder = new Map<string, bigint>();
     for (const f of fills) {
       this.fillIds.add(f.id);
-      this.rememberFill(f);
+      this.rememberFill(f, this.orders.get(f.orderId));
       this.deps.ledger.apply(f);
       filledByOrder.set(f.orderId, (filledByOrder.get(f.orderId) ?? 0n) + f.qtyUnits);
       // A child's fill is also its parent's.

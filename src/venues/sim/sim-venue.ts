@@ -1,6 +1,7 @@
 import type { Side } from '../../contract/dto.ts';
 import type { Clock } from '../../core/clock.ts';
 import { notionalUnits } from '../../core/instrument.ts';
+import { FillSlots } from '../../core/fill-slots.ts';
 import type { InstrumentRegistry } from '../../core/instrument.ts';
 import type {
   MarketBook,
@@ -67,6 +68,19 @@ const PERSIST_EVERY_MS = 5_000;
  */
 const IMPACT_IDLE = 1e-9;
 
+/** The n of a venue order id V<n> (this venue's own, a fill slot: fill-slots.ts), or -1 for any other id; parsed without allocating. */
+function orderHandle(venueOrderId: string): number {
+  const len = venueOrderId.length;
+  if (len < 2 || len > 10 || venueOrderId.charCodeAt(0) !== 86) return -1;
+  let n = 0;
+  for (let i = 1; i < len; i++) {
+    const d = venueOrderId.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 /**
  * A simulated exchange over pluggable market sources (market-source.ts): the demo's stochastic
  * model or a recorded tape. Market orders walk the crowd's book, which our buying pushes up by a
@@ -88,7 +102,8 @@ export class SimVenue implements VenuePort {
   private readonly resting = new Map<string, SimOrder>();
   /** Resting orders the crowd book has already swept through and still crosses. */
   private readonly crossedOrders = new Set<string>();
-  private readonly fillsByOrder = new Map<string, VenueFill[]>();
+  /** Fills per order, by the n of our venue order id V<n> as its handle (fill-slots.ts). */
+  private readonly fillsByOrder = new FillSlots<SimOrder, VenueFill>();
   private readonly bookSides = new BookSides();
   private readonly eventListeners = new Set<(e: VenueEvent) => void>();
   private readonly marketListeners = new Set<(e: MarketEvent) => void>();
@@ -143,7 +158,7 @@ export class SimVenue implements VenuePort {
       this.orderSeq = Math.max(this.orderSeq, Number(ord.venueOrderId.slice(1)) || 0);
     }
     for (const f of this.store.loadFills()) {
-      this.rememberFill(f);
+      this.rememberFill(f, this.orders.get(f.clientOrderId));
       this.fillSeq = Math.max(this.fillSeq, Number(f.fillId.slice(3)) || 0);
     }
   }
@@ -238,7 +253,8 @@ export class SimVenue implements VenuePort {
   }
 
   async fetchFills(clientOrderId: string): Promise<VenueFill[]> {
-    return [...(this.fillsByOrder.get(clientOrderId) ?? [])];
+    const o = this.orders.get(clientOrderId);
+    return [...(this.fillsByOrder.of(clientOrderId, o, o ? orderHandle(o.venueOrderId) : -1) ?? [])];
   }
 
   private now(): number {
@@ -436,16 +452,12 @@ export class SimVenue implements VenuePort {
       ts: this.clock.now(),
     };
     this.store.recordFill(f, order);
-    this.rememberFill(f);
+    this.rememberFill(f, order);
     this.emit({ type: 'fill', fill: f });
   }
 
-  private rememberFill(f: VenueFill): void {
-    const l = this.fillsByOrder.get(f.clientOrderId);
-    // Most orders fill once: a one-element list, not [] then push (which reserves 16 slots, kept
-    // for the life of the venue: ~150 bytes per order).
-    if (l) l.push(f);
-    else this.fillsByOrder.set(f.clientOrderId, [f]);
+  private rememberFill(f: VenueFill, order: SimOrder | undefined): void {
+    this.fillsByOrder.add(f, f.clientOrderId, order, order ? orderHandle(order.venueOrderId) : -1);
   }
 
   private print(st: SymbolMarket, priceUnits: bigint, qtyUnits: bigint, side: Side, ts: number): void {

@@ -266,6 +266,27 @@ describe('Oms working orders and reserved cash', () => {
 });
 
 describe('Oms.recover', () => {
+  it('when orders fill then fillsOf gives each its own fills in arrival order, also for orders sharing a sequence number and fills of an order the journal lacks', async () => {
+    const h = omsHarness({ initialCash: '1000' });
+    // Hand-made journal rows may share a sequence number: the second order's fills are kept by id.
+    h.journal.seedOrder(makeOrder({ id: 'H-1', seq: 1, status: 'FILLED', qtyUnits: 500n, filledUnits: 500n }));
+    h.journal.seedOrder(makeOrder({ id: 'H-2', seq: 1, status: 'FILLED', qtyUnits: 500n, filledUnits: 500n }));
+    h.journal.seedFill(makeFillRecord({ id: 'F1', orderId: 'H-1', qtyUnits: 500n }));
+    h.journal.seedFill(makeFillRecord({ id: 'F2', orderId: 'H-2', qtyUnits: 500n }));
+    h.journal.seedFill(makeFillRecord({ id: 'F3', orderId: 'GONE', qtyUnits: 100n }));
+    await h.oms.recover();
+    const ids = (id: string) => h.oms.fillsOf(id).map((f) => f.id);
+    expect([ids('H-1'), ids('H-2'), ids('GONE')]).toEqual([['F1'], ['F2'], ['F3']]);
+    // New orders take seq 2 and 3: two partial fills of one, one of the other.
+    const a = h.oms.place(req({ qty: '2' }));
+    const b = h.oms.place(req({ qty: '1' }));
+    h.oms.applyFill(makeVenueFill({ fillId: 'F4', clientOrderId: a.id, qtyUnits: 500n }));
+    h.oms.applyFill(makeVenueFill({ fillId: 'F5', clientOrderId: b.id, qtyUnits: 1000n }));
+    h.oms.applyFill(makeVenueFill({ fillId: 'F6', clientOrderId: a.id, qtyUnits: 1500n }));
+    expect([ids(a.id), ids(b.id), ids('H-1'), ids('H-2'), ids('NONE')]).toEqual([['F4', 'F6'], ['F5'], ['F1'], ['F2'], []]);
+    expect(h.oms.fills().map((f) => f.id)).toEqual(['F1', 'F2', 'F3', 'F4', 'F5', 'F6']);
+  });
+
   it('when restarting then orders and the ledger are rebuilt from the journal', async () => {
     const h = omsHarness({ initialCash: '1000' });
     h.journal.seedOrder(makeOrder({ id: 'T-000001', seq: 1, status: 'FILLED', qtyUnits: 2000n, filledUnits: 2000n }));
