@@ -34,6 +34,8 @@ export interface EngineSwitchOptions {
   cwd?: string;
   /** Answers backtest.* (the data directory's series and runs); without it the kernel refuses them. */
   backtests?: (publish: (p: BacktestProgressDto) => void) => BacktestService;
+  /** The host's event clients behind (RunningServer.backpressure): a max-speed replay waits on it between slices. */
+  backpressure?: () => Promise<void> | undefined;
 }
 
 export interface ReplayLoad {
@@ -144,6 +146,7 @@ export class EngineSwitch {
     const market = loadMarketFile(text, p.path, p.symbol);
     // Opened before the old one closes: a bad --from refuses the load and leaves the current one playing.
     const next = await ReplaySession.open({ market, file: p.path, seed: this.o.seed, speed: p.speed, from: p.from, risk: this.o.risk, pms: this.o.pms, log: this.o.log });
+    next.backpressure = this.o.backpressure;
     await this.closeReplay();
     this.replay = next;
     this.replayHandlers = next.handlers();

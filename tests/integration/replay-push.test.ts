@@ -9,6 +9,9 @@ import { startServer } from '../../src/host/server.ts';
 import { connectWs } from '../../src/host/ws-endpoint.ts';
 import { createEngine } from '../../src/kernel/engine.ts';
 import { EVENT_NAMES } from '../../src/contract/api.ts';
+import { ReplaySession } from '../../src/kernel/replay/session.ts';
+import { loadMarketFile } from '../../src/marketdata/recording.ts';
+import { readFileSync } from 'node:fs';
 
 const TAPE = join(import.meta.dirname, '..', 'fixtures', 'data', 'crypto', 'binance_XRPETH_trades_20191011-13.csv');
 const HOUR = 3_600_000;
@@ -141,4 +144,44 @@ describe('replay pushed to a WebSocket client with every event', () => {
       await r.close();
     }
   }, 120_000);
+
+  it('when the clients are behind then a max-speed play runs no slice until they caught up, and a Pause meanwhile leaves nothing to run', async () => {
+    let wall = 0;
+    const market = loadMarketFile(readFileSync(TAPE, 'utf8'), TAPE);
+    const s = await ReplaySession.open({ market, file: TAPE, speed: 'max', wallNow: () => (wall += 1) });
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      let release: () => void = () => undefined;
+      let behind = false;
+      s.backpressure = () => (behind ? new Promise<void>((resolve) => (release = resolve)) : undefined);
+      s.play();
+      await turn();
+      await turn();
+      expect(s.slices).toBeGreaterThan(0);
+      behind = true;
+      await turn();
+      const held = s.slices;
+      for (let i = 0; i < 5; i++) await turn();
+      expect(s.slices - held).toBeLessThanOrEqual(1);
+      const stalled = s.slices;
+      behind = false;
+      release();
+      await turn();
+      await turn();
+      expect(s.slices).toBeGreaterThan(stalled);
+      // Behind again, and paused while waiting: the wait's end runs nothing.
+      behind = true;
+      await turn();
+      await turn();
+      s.pause();
+      const atPause = s.slices;
+      behind = false;
+      release();
+      for (let i = 0; i < 3; i++) await turn();
+      expect(s.slices).toBe(atPause);
+      expect(s.state().playing).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -68,6 +68,9 @@ export class ReplaySession {
   /** Settles when no rebuild is under way; requests wait on it. */
   private idle: Promise<void> = Promise.resolve();
   private readonly wallNow: () => number;
+  /** The host's clients behind (undefined: none): a max-speed play waits on it before a slice. */
+  backpressure: (() => Promise<void> | undefined) | undefined;
+  private loops = 0; // bumped when the play loop stops: a slice waiting on backpressure then does not run
 
   private constructor(o: ReplaySessionOptions) {
     this.o = o;
@@ -245,8 +248,6 @@ export class ReplaySession {
     this.listeners.clear();
   }
 
-  // ---- internals ----
-
   private async build(): Promise<void> {
     const o = this.o;
     this.clock = new SimClock(this.start - 1);
@@ -298,10 +299,8 @@ export class ReplaySession {
   }
 
   /**
-   * Forwards, unfollowed as a rebuild is, and a new generation: clients load every snapshot again
-   * after it (as a fresh client does; orders and fills made on the way are in them). Followed, a
-   * seek across the 59 h demo tape built and pushed 39,868 clock and account frames, 21,355 risk
-   * metrics and 3,559 signal cycles (36 MB) no screen shows, and building them doubled its CPU.
+   * Forwards, unfollowed as a rebuild is, and a new generation: clients load every snapshot again after it,
+   * as a fresh client does. Followed, a seek across the demo tape pushed 106k frames (36 MB) and took 2x the CPU.
    */
   private async seekForward(target: number): Promise<void> {
     this.live = false;
@@ -320,13 +319,19 @@ export class ReplaySession {
   }
 
   private schedule(): void {
-    // Max speed: the next slice right after pending I/O (a request is served between two slices).
-    if (this.speed === 'max') this.immediate = setImmediate(() => this.loopStep());
-    else this.timer = setTimeout(() => this.loopStep(), this.o.tickMs ?? 20);
+    // Max speed: the next slice after pending I/O (requests are served between slices), once the clients caught up.
+    if (this.speed !== 'max') this.timer = setTimeout(() => this.loopStep(), this.o.tickMs ?? 20);
+    else {
+      const loop = this.loops;
+      const behind = this.backpressure?.();
+      if (behind === undefined) this.immediate = setImmediate(() => this.loopStep());
+      else void behind.then(() => loop === this.loops && this.playing && this.schedule());
+    }
   }
 
   private stopLoop(): void {
     this.playing = false;
+    this.loops++;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
