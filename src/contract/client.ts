@@ -15,12 +15,22 @@ export interface Client {
 }
 
 export interface ClientOptions {
+  /** How long a request waits for its reply (default 15 s), unless METHOD_TIMEOUT_MS names its method. */
   timeoutMs?: number;
 }
 
+/**
+ * Methods whose reply may legitimately come after many seconds, with their own bound. A replay seek
+ * runs the recording to its target at full speed: across the 59 h demo tape with a position held
+ * that is ~8 s of engine CPU, tens of seconds of wall time on a loaded laptop, and it pushes its
+ * progress (replay.state) while it runs. At 15 s the UI reported "Replay seek failed" for seeks
+ * that then succeeded.
+ */
+export const METHOD_TIMEOUT_MS: Partial<Record<MethodName, number>> = { 'replay.seek': 300_000 };
+
 /** The caller side: typed calls and event listeners over any endpoint. */
 export function createClient(endpoint: Endpoint, opts: ClientOptions = {}): Client {
-  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const defaultTimeoutMs = opts.timeoutMs ?? 15_000;
   let nextId = 1;
   let closed = false;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: RpcError) => void; timer: ReturnType<typeof setTimeout> }>();
@@ -60,6 +70,8 @@ export function createClient(endpoint: Endpoint, opts: ClientOptions = {}): Clie
     call(method, params) {
       if (closed) return Promise.reject(new RpcError('NOT_CONNECTED', 'connection to the engine is closed'));
       const id = nextId++;
+      // A caller's longer bound (a test's) stands; a method's own bound only lengthens the default.
+      const timeoutMs = Math.max(defaultTimeoutMs, METHOD_TIMEOUT_MS[method] ?? 0);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);

@@ -35,6 +35,8 @@ export interface EngineSwitchOptions {
   cwd?: string;
   /** Answers backtest.* (the data directory's series and runs); without it the kernel refuses them. */
   backtests?: (publish: (p: BacktestProgressDto) => void) => BacktestService;
+  /** The host's event clients behind (RunningServer.backpressure): a max-speed replay waits on it between slices. */
+  backpressure?: () => Promise<void> | undefined;
 }
 
 export interface ReplayLoad {
@@ -151,6 +153,7 @@ export class EngineSwitch {
     const initialCash = p.cash ?? defaultReplayCash(market);
     const risk = this.o.risk?.limits ? this.o.risk : { ...this.o.risk, limits: limitsForCash(initialCash) };
     const next = await ReplaySession.open({ market, file: p.path, seed: this.o.seed, speed: p.speed, from: p.from, initialCash, risk, pms: this.o.pms, log: this.o.log });
+    next.backpressure = this.o.backpressure;
     await this.closeReplay();
     this.replay = next;
     this.replayHandlers = next.handlers();

@@ -105,6 +105,37 @@ export class EventFanOut {
   }
 
   /**
+   * Undefined while every client is within `bytes` of its socket; else a promise that settles once
+   * each one behind has drained to within `bytes` (or closed), or after `maxWaitMs`. A producer that
+   * can run ahead of the clients (a max-speed replay) waits on it before its next step, so it makes
+   * no more than the slowest screen takes in; the bound keeps a frozen client from stalling it for
+   * good (that one is conflated, then cut, as before).
+   */
+  behind(bytes: number, maxWaitMs: number): Promise<void> | undefined {
+    const late = [...this.members.keys()].filter((m) => m.socket !== undefined && m.ws.readyState === WebSocket.OPEN && m.ws.bufferedAmount > bytes);
+    if (late.length === 0) return undefined;
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        if (late.some((m) => m.ws.readyState === WebSocket.OPEN && m.ws.bufferedAmount > bytes)) return;
+        done();
+      };
+      const timer = setTimeout(() => done(), maxWaitMs);
+      const done = () => {
+        clearTimeout(timer);
+        for (const m of late) {
+          m.socket?.off('drain', check);
+          m.ws.off('close', check);
+        }
+        resolve();
+      };
+      for (const m of late) {
+        m.socket?.on('drain', check);
+        m.ws.on('close', check);
+      }
+    });
+  }
+
+  /**
    * Subscribes to the union of what the members want: everything if one wants everything, nothing
    * if none wants anything. Renewed only when that union changes.
    */

@@ -148,7 +148,16 @@ export async function serve(opts: ServeOptions): Promise<void> {
   try {
     const paper = await venues.build();
     await paper.start();
-    const sw = new EngineSwitch({ paper, seed: opts.seed, risk: cfg.risk, pms: cfg.pms, log: engineLog, backtests: (publish) => new BacktestService(opts.dataDir, publish) });
+    const sw = new EngineSwitch({
+      paper,
+      seed: opts.seed,
+      risk: cfg.risk,
+      pms: cfg.pms,
+      log: engineLog,
+      backtests: (publish) => new BacktestService(opts.dataDir, publish),
+      // A max-speed replay produces no faster than the browsers drain their sockets.
+      backpressure: () => server.backpressure(),
+    });
     venues.attach(sw);
     sw.feed.subscribe((event, data) => {
       for (const l of listeners) l(event, data);

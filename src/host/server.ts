@@ -28,6 +28,11 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
   connections(): number;
+  /**
+   * Undefined while every event client keeps up; else settles once they have drained (bounded):
+   * a producer that can outrun them (a max-speed replay) waits on it between steps.
+   */
+  backpressure(): Promise<void> | undefined;
 }
 
 const TYPES: Record<string, string> = {
@@ -49,6 +54,13 @@ const TYPES: Record<string, string> = {
 const CONFLATE_ABOVE_BYTES = 1024 * 1024;
 /** A stuck client is cut off rather than buffering order events without bound. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/**
+ * Beyond this many bytes queued for a client, a producer that waits on backpressure() holds its
+ * next step until the socket drains, at most BACKPRESSURE_MAX_WAIT_MS a step (a frozen tab must not
+ * stall a replay for good). Well under CONFLATE_ABOVE_BYTES: the producer slows before anything is skipped.
+ */
+const BACKPRESSURE_ABOVE_BYTES = 256 * 1024;
+const BACKPRESSURE_MAX_WAIT_MS = 1000;
 
 export function tokenMatches(given: string | null, expected: string): boolean {
   if (given === null) return false;
@@ -214,6 +226,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
         port,
         url: `http://127.0.0.1:${port}/?token=${opts.token}`,
         connections: () => wss.clients.size,
+        backpressure: () => fanOut.behind(BACKPRESSURE_ABOVE_BYTES, BACKPRESSURE_MAX_WAIT_MS),
         close: () =>
           new Promise<void>((done) => {
             fanOut.close();

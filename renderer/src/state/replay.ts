@@ -40,20 +40,23 @@ async function load(c: Client, current: () => boolean): Promise<void> {
   followClock(r);
 }
 
-async function control(p: Promise<ReplayStateDto>, what: string): Promise<void> {
+/** Applies the engine's answer; true once applied, false (with a toast) if the engine refused or did not answer. */
+async function control(p: Promise<ReplayStateDto>, what: string): Promise<boolean> {
   try {
     apply(await p);
+    return true;
   } catch (err) {
     toast('error', `Replay ${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
   }
 }
 
-export const replayPlay = (): Promise<void> => control(call('replay.play', {}), 'play');
-export const replayPause = (): Promise<void> => control(call('replay.pause', {}), 'pause');
-export const replayStep = (): Promise<void> => control(call('replay.step', { events: 1 }), 'step');
-export const replaySpeed = (speed: ReplaySpeed): Promise<void> => control(call('replay.speed', { speed }), 'speed');
-export const replaySeek = (time: number): Promise<void> => control(call('replay.seek', { time: Math.round(time) }), 'seek');
-export const replayStop = (): Promise<void> => control(call('replay.stop', {}), 'stop');
+export const replayPlay = (): Promise<boolean> => control(call('replay.play', {}), 'play');
+export const replayPause = (): Promise<boolean> => control(call('replay.pause', {}), 'pause');
+export const replayStep = (): Promise<boolean> => control(call('replay.step', { events: 1 }), 'step');
+export const replaySpeed = (speed: ReplaySpeed): Promise<boolean> => control(call('replay.speed', { speed }), 'speed');
+export const replaySeek = (time: number): Promise<boolean> => control(call('replay.seek', { time: Math.round(time) }), 'seek');
+export const replayStop = (): Promise<boolean> => control(call('replay.stop', {}), 'stop');
 
 /**
  * Loads a recording (a trade tape or a Strata recording, a path on the engine's machine) into the

@@ -4,7 +4,7 @@ import { SimClock, SimClockDriver } from '../../core/clock.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { LoadedMarket } from '../../marketdata/recording.ts';
 import type { Engine } from '../engine.ts';
-import { MarketConflater } from './conflate.ts';
+import { FULL_FLUSH, MAX_SPEED_FLUSH, MarketConflater } from './conflate.ts';
 import { ActionLog, TapeTimes } from './action-log.ts';
 import { SliceRunner } from './slices.ts';
 import { createReplayEngine } from './replay-engine.ts';
@@ -25,7 +25,6 @@ export type { ReplaySessionOptions } from './replay-engine.ts';
  * plays on. Either way the state at a time depends only on the actions before it, so the same seek
  * gives the same state, and seeking to a time gives the state of playing to it.
  */
-
 
 type Listener = (type: string, payload: unknown) => void;
 type AnyHandler = (p: unknown) => unknown;
@@ -69,6 +68,9 @@ export class ReplaySession {
   /** Settles when no rebuild is under way; requests wait on it. */
   private idle: Promise<void> = Promise.resolve();
   private readonly wallNow: () => number;
+  /** The host's clients behind (undefined: none): a max-speed play waits on it before a slice. */
+  backpressure: (() => Promise<void> | undefined) | undefined;
+  private loops = 0; // bumped when the play loop stops: a slice waiting on backpressure then does not run
 
   private constructor(o: ReplaySessionOptions) {
     this.o = o;
@@ -91,7 +93,7 @@ export class ReplaySession {
     if (from < s.start || from > s.end) throw new DomainError('BAD_REQUEST', `--from ${new Date(from).toISOString()} is outside the recording (${new Date(s.start).toISOString()} .. ${new Date(s.end).toISOString()})`);
     s.attach();
     // Positioned just before the first trade: the first step, or play, prints it.
-    if (from > s.start) await s.runConflated(from);
+    if (from > s.start) await s.runner.runTo(from);
     return s;
   }
 
@@ -222,7 +224,7 @@ export class ReplaySession {
     this.resumeAfterSeek = wasPlaying;
     this.seeking = true;
     // Sliced (the event loop serves requests between slices); requests that change state wait for it.
-    const work = target >= this.clock.now() ? this.runConflated(target) : this.rebuild(target);
+    const work = target >= this.clock.now() ? this.seekForward(target) : this.rebuild(target);
     this.idle = work.catch(() => undefined);
     try {
       await work;
@@ -245,8 +247,6 @@ export class ReplaySession {
     this.publishState();
     this.listeners.clear();
   }
-
-  // ---- internals ----
 
   private async build(): Promise<void> {
     const o = this.o;
@@ -287,45 +287,57 @@ export class ReplaySession {
     await this.build();
     const h = this.engine.handlers as unknown as Record<MethodName, AnyHandler>;
     for (const a of actions) {
-      await this.runner.runTo(a.at);
+      await this.runner.runTo(a.at, this.progress);
       try {
         await h[a.method](a.params);
       } catch {
         // It failed the first time too (a refusal is an answer, not a change): nothing to re-apply.
       }
     }
-    await this.runner.runTo(target);
+    await this.runner.runTo(target, this.progress);
     this.attach();
   }
+
+  /**
+   * Forwards, unfollowed as a rebuild is, and a new generation: clients load every snapshot again after it,
+   * as a fresh client does. Followed, a seek across the demo tape pushed 106k frames (36 MB) and took 2x the CPU.
+   */
+  private async seekForward(target: number): Promise<void> {
+    this.live = false;
+    this.unfollow();
+    this.generation++;
+    await this.runner.runTo(target, this.progress).finally(() => this.attach());
+  }
+
+  /** Between a seek's slices: its position goes out as progress (a long seek takes seconds). */
+  private readonly progress = (): void => {
+    if (this.wallNow() - this.lastStateAt >= STATE_EVERY_MS) this.publishState();
+  };
 
   private runTo(t: number): void {
     if (t > this.clock.now()) this.driver.runToEnd(t);
   }
 
-  private async runConflated(t: number): Promise<void> {
-    const was = this.conflater.active;
-    this.conflater.active = true;
-    try {
-      await this.runner.runTo(t);
-    } finally {
-      this.conflater.flush();
-      this.conflater.active = was;
-    }
-  }
-
   private schedule(): void {
-    // Max speed: the next slice right after pending I/O (a request is served between two slices).
-    if (this.speed === 'max') this.immediate = setImmediate(() => this.loopStep());
-    else this.timer = setTimeout(() => this.loopStep(), this.o.tickMs ?? 20);
+    // Max speed: the next slice after pending I/O (requests are served between slices), once the clients caught up.
+    if (this.speed !== 'max') this.timer = setTimeout(() => this.loopStep(), this.o.tickMs ?? 20);
+    else {
+      const loop = this.loops;
+      const behind = this.backpressure?.();
+      if (behind === undefined) this.immediate = setImmediate(() => this.loopStep());
+      else void behind.then(() => loop === this.loops && this.playing && this.schedule());
+    }
   }
 
   private stopLoop(): void {
     this.playing = false;
+    this.loops++;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    this.conflater.flush();
+    // What the last play step kept, bounded as each step's is (a pause must not burst hours of bars).
+    this.conflater.flush(this.speed === 'max' ? MAX_SPEED_FLUSH : FULL_FLUSH);
     this.conflater.active = false;
   }
 
@@ -367,7 +379,7 @@ export class ReplaySession {
     const flushWall = this.wallNow();
     if (flushWall - this.lastFlush >= FLUSH_EVERY_MS) {
       this.lastFlush = flushWall;
-      this.conflater.flush();
+      this.conflater.flush(this.speed === 'max' ? MAX_SPEED_FLUSH : FULL_FLUSH);
     }
     if (this.clock.now() >= this.end) {
       this.stopLoop();

@@ -44,8 +44,11 @@ export class SliceRunner {
     }
   }
 
-  /** Runs to `t` slice by slice, giving the event loop a turn (setImmediate) between slices. */
-  async runTo(t: number): Promise<void> {
-    while (!this.slice(t)) await new Promise<void>((resolve) => setImmediate(resolve));
+  /** Runs to `t` slice by slice, giving the event loop a turn (setImmediate) between slices, after `between` (progress). */
+  async runTo(t: number, between?: () => void): Promise<void> {
+    while (!this.slice(t)) {
+      between?.();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 }

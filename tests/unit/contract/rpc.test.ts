@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { paramsSchemas } from '../../../src/contract/api.ts';
 import type { EventName, Events, Handlers, MethodName, Params, ParamsIn } from '../../../src/contract/api.ts';
 import type { OrderDto } from '../../../src/contract/dto.ts';
 import type { Endpoint } from '../../../src/contract/envelope.ts';
 import { RpcError } from '../../../src/contract/errors.ts';
+import { METHOD_TIMEOUT_MS } from '../../../src/contract/client.ts';
 import { createMemoryPair } from '../../../src/contract/memory.ts';
 import { CONFLATED_EVENTS, MAX_FRAME_BYTES, createClient, jsonDepthExceeds, serveEndpoint } from '../../../src/contract/rpc.ts';
 import type { Client, EventFeed } from '../../../src/contract/rpc.ts';
@@ -353,6 +354,24 @@ describe('events and connection lifecycle', () => {
     const err = await rejection(client.call('session.info'));
     expect(err.code).toBe('TIMEOUT');
     client.close();
+  });
+
+  it('when a replay seek runs past the default bound then it still waits for its reply, up to its own bound (issue 12)', async () => {
+    vi.useFakeTimers();
+    try {
+      const [, c] = createMemoryPair();
+      const client = createClient(c);
+      const outcomes: string[] = [];
+      client.call('session.info').catch((e: RpcError) => outcomes.push(`info ${e.code}`));
+      client.call('replay.seek', { time: 1 }).catch((e: RpcError) => outcomes.push(`seek ${e.code}`));
+      await vi.advanceTimersByTimeAsync(15_001);
+      expect(outcomes).toEqual(['info TIMEOUT']);
+      await vi.advanceTimersByTimeAsync(METHOD_TIMEOUT_MS['replay.seek'] ?? 0);
+      expect(outcomes).toEqual(['info TIMEOUT', 'seek TIMEOUT']);
+      client.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

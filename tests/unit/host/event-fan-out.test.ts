@@ -201,3 +201,41 @@ describe('the server pushes events through one feed subscription', () => {
     expect(frame.subarray(payloadAt).toString('utf8')).toBe('{"a":"é"}');
   });
 });
+
+describe('backpressure: a producer waits for clients behind (issue 12)', () => {
+  /** A client whose socket the test fills and drains. */
+  function laggard(buffered: number) {
+    const ws = Object.assign(new EventEmitter(), { readyState: WebSocket.OPEN as number, bufferedAmount: buffered, send: () => undefined, terminate: () => undefined });
+    const socket = Object.assign(new EventEmitter(), { write: () => true });
+    return { ws, socket, m: { ...member(ws as unknown as WebSocket, undefined), socket: socket as unknown as Duplex } };
+  }
+
+  it('when every client is within the bound then there is nothing to wait for; when one is behind then the wait ends once its socket drained under the bound, or it closed', async () => {
+    const fan = new EventFanOut(new FakeFeed());
+    const quick = laggard(10);
+    const slow = laggard(600_000);
+    fan.join(quick.m);
+    expect(fan.behind(256 * 1024, 60_000)).toBeUndefined();
+    fan.join(slow.m);
+    const wait = fan.behind(256 * 1024, 60_000);
+    expect(wait).toBeInstanceOf(Promise);
+    let done = false;
+    void wait?.then(() => (done = true));
+    // A drain that leaves it over the bound: still waiting.
+    slow.ws.bufferedAmount = 300_000;
+    slow.socket.emit('drain');
+    await Promise.resolve();
+    expect(done).toBe(false);
+    slow.ws.bufferedAmount = 0;
+    slow.socket.emit('drain');
+    await wait;
+    expect(done).toBe(true);
+    expect(slow.socket.listenerCount('drain')).toBe(1); // the fan-out's own (held events), not the wait's
+
+    slow.ws.bufferedAmount = 600_000;
+    const closing = fan.behind(256 * 1024, 60_000);
+    slow.ws.readyState = WebSocket.CLOSED;
+    slow.ws.emit('close');
+    await closing;
+  });
+});

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 import type { ReactNode } from 'react';
 import { REPLAY_SPEEDS } from '../../../../src/contract/index.ts';
 import type { ReplaySpeed } from '../../../../src/contract/index.ts';
 import { replayPause, replayPlay, replaySeek, replaySpeed, replayStep, replayStop, useStore } from '../../state/index.ts';
+import { SeekDrag } from './seek-drag.ts';
 import './replay.css';
 
 /** UTC, to the second: a recording's times are the venue's, not the viewer's zone. */
@@ -10,35 +11,20 @@ function fmt(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z';
 }
 
-/** Wall ms a dragged slider waits for the hand to rest before it seeks (each seek back rebuilds the account). */
-const SEEK_SETTLE_MS = 200;
-
 /**
  * The VCR of a loaded replay, under the top bar: play, pause, step, speed, a position slider and the
  * replay's time. Shown only while a replay is loaded; the rest of the terminal is the replay account.
  */
 export function ReplayBar(): ReactNode {
   const r = useStore((s) => s.replay);
-  const [drag, setDrag] = useState<number | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current);
-    },
-    [],
-  );
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const [drag] = useState(() => new SeekDrag(replaySeek, rerender));
+  useEffect(() => () => drag.dispose(), [drag]);
   if (!r || !r.loaded) return null;
-  const position = drag ?? r.position;
+  const position = drag.shown(r.position);
   const span = Math.max(1, r.end - r.start);
   const pct = ((position - r.start) / span) * 100;
-  const onSlide = (v: number) => {
-    setDrag(v);
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void replaySeek(v).finally(() => setDrag(null));
-    }, SEEK_SETTLE_MS);
-  };
+  const progress = drag.progress(r.position, r.start);
   return (
     <section className="replay-bar" role="region" aria-label="Replay">
       <span className="replay-tag" title={`Replaying ${r.file ?? ''} (${r.symbols.join(', ')}) on a replay account apart from paper`}>
@@ -75,12 +61,17 @@ export function ReplayBar(): ReactNode {
         max={r.end}
         step="any"
         value={position}
-        onChange={(e) => onSlide(Number(e.target.value))}
+        onChange={(e) => drag.slide(Number(e.target.value), r.position)}
         style={{ ['--pct' as string]: `${pct}%` }}
       />
       <output className="replay-time mono" aria-label="Replay time" title={`${fmt(r.start)} .. ${fmt(r.end)}`}>
         {fmt(position)}
       </output>
+      {progress !== null ? (
+        <span className="replay-seeking muted mono" role="status" aria-label="Seek progress">
+          seeking {Math.round(progress * 100)}%
+        </span>
+      ) : null}
       <span className="replay-count muted mono" title="Recorded trades played">
         {r.played.toLocaleString('en-US')}/{r.events.toLocaleString('en-US')}
         {r.ended ? ' · ended' : ''}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BARS_PER_FLUSH, MarketConflater } from '../../../../src/kernel/replay/conflate.ts';
+import { MAX_BARS_PER_FLUSH, MAX_SIGNAL_CYCLES_PER_FLUSH, MarketConflater } from '../../../../src/kernel/replay/conflate.ts';
 
 const candle = (interval: string, time: number, close: number) => ({ symbol: 'XRP/ETH', interval, time, open: close, high: close, low: close, close, volume: 0 });
 
@@ -26,6 +26,44 @@ describe('MarketConflater', () => {
     expect(candles.filter((b) => b.interval === '1m')).toEqual([candle('1m', 0, 2)]);
     expect(out.filter(([t]) => t === 'quote')).toEqual([['quote', { symbol: 'XRP/ETH', bid: 2 }]]);
     // A second flush has nothing left.
+    const n = out.length;
+    c.flush();
+    expect(out).toHaveLength(n);
+  });
+
+  it('when active then the clock, account, risk metrics and each position go out once in their latest state, the last signal cycles, and fills and risk state at once', () => {
+    // Arrange
+    const out: [string, unknown][] = [];
+    const c = new MarketConflater((type, payload) => out.push([type, payload]));
+    c.active = true;
+    // Act: what a kernel tick and a PMS cycle push, many times over, with a fill and a risk state among them.
+    for (let i = 1; i <= 100; i++) {
+      c.push('clock', { serverTime: i });
+      c.push('account.updated', { equity: String(i) });
+      c.push('risk.metrics', { at: i });
+      c.push('position.updated', { symbol: 'XRP/ETH', qty: String(i) });
+      c.push('position.updated', { symbol: 'BTC/USDT', qty: String(-i) });
+      c.push('signal.generated', { id: `C${i}`, at: i, signals: [] });
+      if (i === 50) {
+        c.push('fill', { id: 'F1' });
+        c.push('risk.state', { state: 'REDUCING' });
+      }
+    }
+    expect(out).toEqual([
+      ['fill', { id: 'F1' }],
+      ['risk.state', { state: 'REDUCING' }],
+    ]);
+    c.flush();
+    // Assert
+    const of = (type: string) => out.filter(([t]) => t === type).map(([, p]) => p);
+    expect(of('clock')).toEqual([{ serverTime: 100 }]);
+    expect(of('account.updated')).toEqual([{ equity: '100' }]);
+    expect(of('risk.metrics')).toEqual([{ at: 100 }]);
+    expect(of('position.updated')).toEqual([
+      { symbol: 'XRP/ETH', qty: '100' },
+      { symbol: 'BTC/USDT', qty: '-100' },
+    ]);
+    expect(of('signal.generated').map((s) => (s as { id: string }).id)).toEqual(Array.from({ length: MAX_SIGNAL_CYCLES_PER_FLUSH }, (_, i) => `C${100 - MAX_SIGNAL_CYCLES_PER_FLUSH + 1 + i}`));
     const n = out.length;
     c.flush();
     expect(out).toHaveLength(n);
