@@ -4,7 +4,9 @@ import { CASH } from '../signals/signal.ts';
 import type { Aggregate } from '../signals/aggregator.ts';
 import type { AlphaView } from '../signals/view.ts';
 import type { EngineCore } from './context.ts';
-import { alignedDailyCloses } from './l2-portfolio.ts';
+import { calendarOf } from '../marketdata/daily.ts';
+import type { TradingCalendar } from '../marketdata/daily.ts';
+import { alignedCloses } from './l2-portfolio.ts';
 
 /**
  * Portfolio construction in the live path. The aggregator says which instruments to hold and how
@@ -64,14 +66,24 @@ function applyGroupCaps(symbols: readonly string[], w: number[], s: PortfolioSet
 }
 
 export function construct(ctx: EngineCore, view: AlphaView, agg: Aggregate, current: Readonly<Record<string, number>>, s: PortfolioSettingsDto): Result {
-  const c = s.constraints;
-  const capped = c.maxWeight !== null || Object.keys(c.groupCaps).length > 0;
-  if (s.method === 'signal-weighted' && !capped) return null;
   const wanted: { symbol: string; w: number }[] = [];
   for (const t of agg.targets) {
     if (t.instrument === CASH || !ctx.instruments.get(t.instrument)) continue;
     wanted.push({ symbol: t.instrument, w: Math.max(0, t.target ?? (current[t.instrument] ?? 0) + t.delta) });
   }
+  return constructWeights(wanted, view, current, s, (x) => calendarOf(ctx.instruments.get(x)?.kind ?? 'equity'));
+}
+
+/**
+ * The construction step without the engine: the signals' long-only wanted weights (as construct
+ * reads them off the aggregate), the view the daily closes come from, and each symbol's calendar.
+ * The backtest's target strategies call it on their own view, so a run builds its book with the
+ * code live builds it with.
+ */
+export function constructWeights(wanted: readonly { symbol: string; w: number }[], view: AlphaView, current: Readonly<Record<string, number>>, s: PortfolioSettingsDto, calendarOfSymbol: (symbol: string) => TradingCalendar): Result {
+  const c = s.constraints;
+  const capped = c.maxWeight !== null || Object.keys(c.groupCaps).length > 0;
+  if (s.method === 'signal-weighted' && !capped) return null;
   const notes: string[] = [];
   const finish = (symbols: readonly string[], w: number[]): Constructed => {
     if (c.maxWeight !== null) {
@@ -106,7 +118,7 @@ export function construct(ctx: EngineCore, view: AlphaView, agg: Aggregate, curr
   const floored = (u: readonly number[]): Constructed => scale(lo > 0 ? u.map((x) => lo + (1 - n * lo) * x) : u);
   if (n === 1) return scale([1]);
   if (s.method === 'equal') return scale(equalWeight(n));
-  const { rows, periodsPerYear: frequency } = alignedDailyCloses(ctx, view, symbols, s.lookbackDays + 1);
+  const { rows, periodsPerYear: frequency } = alignedCloses(view, symbols, s.lookbackDays + 1, calendarOfSymbol);
   const need = Math.max(21, n + 1);
   if (rows.length - 1 < need) throw bad('BAD_INPUT', `${s.method} needs ${need} daily returns on dates all of ${symbols.join(', ')} share; ${Math.max(0, rows.length - 1)} are held`);
   const returns = returnsFromPrices(frameFromRows(symbols, rows));

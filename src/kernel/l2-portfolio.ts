@@ -103,6 +103,11 @@ function annualVol(ctx: EngineCore, view: AlphaView, symbol: string): number | n
  * the weekend for both), and the number of bars a year of that common calendar.
  */
 export function alignedDailyCloses(ctx: EngineCore, view: AlphaView, symbols: readonly string[], maxRows: number): { rows: number[][]; periodsPerYear: number } {
+  return alignedCloses(view, symbols, maxRows, (s) => calendarOfSymbol(ctx, s));
+}
+
+/** alignedDailyCloses on a view alone, each symbol's calendar told: the backtest's construction calls it with no engine. */
+export function alignedCloses(view: AlphaView, symbols: readonly string[], maxRows: number, calendarOfSymbol: (symbol: string) => TradingCalendar): { rows: number[][]; periodsPerYear: number } {
   const maps = symbols.map((s) => {
     const m = new Map<number, number>();
     for (const b of view.bars(s)) m.set(b.closeTime, b.close);
@@ -111,7 +116,7 @@ export function alignedDailyCloses(ctx: EngineCore, view: AlphaView, symbols: re
   const first = maps[0];
   const times = first ? [...first.keys()].filter((t) => maps.every((m) => m.has(t))).sort((a, b) => a - b).slice(-maxRows) : [];
   const rows = times.map((t) => maps.map((m) => m.get(t)!));
-  const calendar: TradingCalendar = symbols.every((s) => calendarOfSymbol(ctx, s) === 'every-day') ? 'every-day' : 'weekdays';
+  const calendar: TradingCalendar = symbols.every((s) => calendarOfSymbol(s) === 'every-day') ? 'every-day' : 'weekdays';
   return { rows, periodsPerYear: periodsPerYear(DAY_MS, calendar) };
 }
 
