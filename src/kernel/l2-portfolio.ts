@@ -1,10 +1,11 @@
 import type { ProposalDraft } from '../approval/proposal.ts';
 import type { AccountDto } from '../contract/dto.ts';
 import type { BookRiskDto, FrontierDto, FrontierPointDto, GateDto, PortfolioTargetDto, RiskContributionsDto, SizingFactorDto, TargetRowDto } from '../contract/l2-dto.ts';
-import { annualisedVolatility, calendarOf, DAY_MS, periodsPerYear } from '../marketdata/daily.ts';
+import { annualisedVolatility, calendarOf, DAY_MS } from '../marketdata/daily.ts';
 import type { TradingCalendar } from '../marketdata/daily.ts';
 import { DomainError } from '../core/errors.ts';
 import { toDecimalString, toUnits } from '../core/precision.ts';
+import { alignedCloses } from '../portfolio/construction.ts';
 import { byTicker, dynamicSize, efficientFrontierPoints, frameFromRows, meanHistoricalReturnFromReturns, portfolioPerformance, PortfolioError, rebalance, returnsFromPrices, sampleCovFromReturns, volatilityContributions } from '../portfolio/index.ts';
 import type { Cadence, RebalancePlan } from '../portfolio/index.ts';
 import { CASH } from '../signals/signal.ts';
@@ -136,16 +137,7 @@ function annualVol(ctx: EngineCore, view: AlphaView, symbol: string): number | n
  * the weekend for both), and the number of bars a year of that common calendar.
  */
 export function alignedDailyCloses(ctx: EngineCore, view: AlphaView, symbols: readonly string[], maxRows: number): { rows: number[][]; periodsPerYear: number } {
-  const maps = symbols.map((s) => {
-    const m = new Map<number, number>();
-    for (const b of view.bars(s)) m.set(b.closeTime, b.close);
-    return m;
-  });
-  const first = maps[0];
-  const times = first ? [...first.keys()].filter((t) => maps.every((m) => m.has(t))).sort((a, b) => a - b).slice(-maxRows) : [];
-  const rows = times.map((t) => maps.map((m) => m.get(t)!));
-  const calendar: TradingCalendar = symbols.every((s) => calendarOfSymbol(ctx, s) === 'every-day') ? 'every-day' : 'weekdays';
-  return { rows, periodsPerYear: periodsPerYear(DAY_MS, calendar) };
+  return alignedCloses(view, symbols, maxRows, (s) => calendarOfSymbol(ctx, s));
 }
 
 /** Correlation of a symbol's daily returns with the held book's (weight-weighted), on common dates; 0 without history. */
