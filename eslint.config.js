@@ -1,4 +1,5 @@
 // Import boundaries of the architecture, enforced in CI (see README "Architecture").
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
 const LEVELS = ['risk', 'signals', 'portfolio', 'approval', 'execution', 'pms', 'marketdata', 'backtest'];
@@ -9,8 +10,14 @@ const nativeOnly = (except) =>
     { name: 'electron', message: 'only main/ may import electron' },
   ].filter((p) => p.name !== except);
 
-/** Renderer feature rooms (renderer/src/features/*); a new room is one entry here. */
-const RENDERER_FEATURES = ['trading', 'risk', 'signals', 'portfolio', 'approvals', 'backtest', 'replay', 'settings', 'reconciliation'];
+/**
+ * Renderer feature rooms: every folder under renderer/src/features, read from the disk so a new room
+ * is fenced the moment it exists (a hand-kept list had left out `execution`).
+ */
+const RENDERER_FEATURES = readdirSync(new URL('./renderer/src/features/', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 const rendererPatterns = [
   { group: ['**/src/*', '!**/src/contract', '!**/src/contract/*'], message: 'the renderer imports only src/contract' },
   { group: ['node:*'], message: 'the renderer runs in a browser' },

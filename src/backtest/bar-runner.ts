@@ -160,6 +160,40 @@ export function costsOf(config: BarRunConfig): CostParams {
  */
 export type BarEngine = (bars: BarSeries, strategy: Strategy, config: BarRunConfig) => Promise<BarRunResult>;
 
+/** What quietBars reads and writes of a run; `target` is the decision it stopped at. */
+interface QuietRun {
+  readonly strategy: Strategy;
+  readonly firstDecision: number;
+  readonly close: Float64Array;
+  readonly equity: Float64Array;
+  readonly exposure: Uint8Array;
+  target: 1 | 0;
+}
+
+/**
+ * Bars from `from` on with nothing working at the open (the port is idle): each is marked at its
+ * close as the runner's loop marks it, and the strategy asked once per bar from the first decision,
+ * until it answers (that bar is returned, unmarked, its answer in q.target) or the series ends (n).
+ * Most bars of a run are these: its own small loop compiles on its own, and the runner's loop (the
+ * fills, the port, the ledger) runs once per decision instead of once per bar.
+ */
+function quietBars(q: QuietRun, from: number, n: number, long: boolean, markCash: number, markPos: number): number {
+  const { strategy, firstDecision, close, equity, exposure } = q;
+  for (let i = from; i < n; i++) {
+    if (i >= firstDecision) {
+      const target = strategy.decide(i, long);
+      if (target !== null) {
+        q.target = target;
+        return i;
+      }
+    }
+    const held = markPos * close[i]!;
+    equity[i] = markCash + held;
+    exposure[i] = Math.abs(held) > 0 ? 1 : 0;
+  }
+  return n;
+}
+
 export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfig, port?: ExecutionPort): BarRunResult {
   const n = bars.time.length;
   const commissionRate = Number(config.commission);
@@ -193,16 +227,26 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
   const priceUnits = (p: number, exact: boolean) => (exact ? exactUnits(p, pd) : fixedUnits(p, pd));
   // qty(units 10^-qd) × price(10^-pd) × 10^8 → cash units (10^-cd).
   const grossUnits = (qty: bigint, price: bigint) => qty * price * rateScale;
+  const ratePlusOne = rateScale + rateUnits;
+  // maxBuy's last answer: an all-in entry asks it twice at one price and cash (the size, then
+  // whether the cash pays for it), each a few bigint products and a division.
+  let maxBuyPrice = Number.NaN;
+  let maxBuyCash = -1n;
+  let maxBuyQty = 0n;
   const account: AccountView = {
     qtyScale: qd,
     position: () => position,
     maxBuy(price: number): bigint {
       if (!(price > 0)) return 0n;
+      if (price === maxBuyPrice && cash === maxBuyCash) return maxBuyQty;
       const pu = priceUnits(price, false);
-      const perUnit = pu * (rateScale + rateUnits); // cash units per qty unit
+      const perUnit = pu * ratePlusOne; // cash units per qty unit
       const q = divFloor(cash, perUnit);
       // Whole units when all-in; a fixed size keeps its own decimals.
-      return q > 0n ? q : 0n;
+      maxBuyPrice = price;
+      maxBuyCash = cash;
+      maxBuyQty = q > 0n ? q : 0n;
+      return maxBuyQty;
     },
     entrySize(price: number): bigint {
       return config.sizing.kind === 'fixed' ? fixedQty : this.maxBuy(price);
@@ -230,8 +274,9 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
 
   const book = (i: number, f: ProposedFill, exact: boolean) => {
     const pu = priceUnits(f.priced.price, exact);
-    const gross = grossUnits(f.qty, pu);
-    const fee = f.qty * pu * rateUnits;
+    const notional = f.qty * pu;
+    const gross = notional * rateScale;
+    const fee = notional * rateUnits;
     if (f.side === 'buy') {
       cash -= gross + fee;
       position += f.qty;
@@ -270,31 +315,40 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
   let markCash = cashF;
   let markPos = posF;
   let long = false;
-  for (let i = 0; i < n; i++) {
-    const atOpen = exec.atOpen(i, account);
-    if (atOpen.length > 0) {
-      for (let k = 0; k < atOpen.length; k++) book(i, atOpen[k]!, exactPrices);
-      markCash = cashF;
-      markPos = posF;
-      long = position > 0n;
+  const quiet: QuietRun = { strategy, firstDecision, close: bars.close, equity, exposure, target: 0 };
+  let i = 0;
+  while (i < n) {
+    let target: 1 | 0 | null = null;
+    if (exec.idle?.() === true) {
+      // Nothing working: the bars up to the strategy's next decision are marked in one tight loop.
+      i = quietBars(quiet, i, n, long, markCash, markPos);
+      if (i >= n) break;
+      target = quiet.target;
+    } else {
+      const atOpen = exec.atOpen(i, account);
+      if (atOpen.length > 0) {
+        for (let k = 0; k < atOpen.length; k++) book(i, atOpen[k]!, exactPrices);
+        markCash = cashF;
+        markPos = posF;
+        long = position > 0n;
+      }
+      if (i >= firstDecision) target = strategy.decide(i, long);
     }
-    if (i >= firstDecision) {
-      const target = strategy.decide(i, long);
-      if (target !== null) {
-        decisions[i] = target === 1 ? 1 : -1;
-        const side = target === 1 ? 'buy' : 'sell';
-        const now = exec.submit({ bar: i, side, reason: target === 1 ? 'entry' : 'exit', reference: bars.close[i]! }, account);
-        if (now.length > 0) {
-          for (let k = 0; k < now.length; k++) book(i, now[k]!, false);
-          markCash = cashF;
-          markPos = posF;
-          long = position > 0n;
-        }
+    if (target !== null) {
+      decisions[i] = target === 1 ? 1 : -1;
+      const side = target === 1 ? 'buy' : 'sell';
+      const now = exec.submit({ bar: i, side, reason: target === 1 ? 'entry' : 'exit', reference: bars.close[i]! }, account);
+      if (now.length > 0) {
+        for (let k = 0; k < now.length; k++) book(i, now[k]!, false);
+        markCash = cashF;
+        markPos = posF;
+        long = position > 0n;
       }
     }
     const held = markPos * bars.close[i]!;
     equity[i] = markCash + held;
     exposure[i] = Math.abs(held) > 0 ? 1 : 0;
+    i++;
   }
 
   if (open) {

@@ -50,6 +50,12 @@ export interface ExecutionPort {
   submit(intent: OrderIntent, account: AccountView): readonly ProposedFill[];
   /** Fills of the working order at bar i's open. */
   atOpen(i: number, account: AccountView): readonly ProposedFill[];
+  /**
+   * Nothing is working: atOpen answers no fill, and changes nothing, until the next submit. The
+   * runner then marks bars in a tight loop without asking atOpen at each (most bars of a run). A
+   * port without it is asked at every bar.
+   */
+  idle?(): boolean;
 }
 
 function costsText(c: CostParams, fidelity: 'bar' | 'l1' | 'l2'): string {
@@ -91,6 +97,10 @@ export class ClassicBarExecution implements ExecutionPort {
     }
     return [{ side: 'buy', qty, priced: barFill(open), reason: p.reason }];
   }
+
+  idle(): boolean {
+    return this.pending === null;
+  }
 }
 
 /** L1 signal-only: filled whole at the signal's reference price (the close) worse by a flat haircut. */
@@ -119,6 +129,10 @@ export class SignalOnlyExecution implements ExecutionPort {
 
   atOpen(): readonly ProposedFill[] {
     return NONE;
+  }
+
+  idle(): boolean {
+    return true;
   }
 }
 
@@ -178,5 +192,9 @@ export class ExecutionAwareExecution implements ExecutionPort {
     w.remaining -= qty;
     if (w.remaining <= 0n) this.working = null;
     return [{ side: w.intent.side, qty, priced, reason: w.intent.reason }];
+  }
+
+  idle(): boolean {
+    return this.working === null;
   }
 }

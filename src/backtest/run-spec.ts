@@ -5,8 +5,16 @@ import { barsBetween } from './data/series.ts';
 import type { BarSeries } from './data/series.ts';
 import type { PeriodReturn } from './metrics/metrics.ts';
 import { periodReturns } from './metrics/metrics.ts';
-import { strategyDef } from './strategies/index.ts';
+import { strategyDef, targetStrategyDef } from './strategies/index.ts';
+import { StrategyParamError } from './strategies/strategy.ts';
+import { runTargets } from './strategies/target-runner.ts';
+import type { InstrumentSeries, TargetAttribution, TargetOrderRoute, TargetRunConfig, TargetRunResult } from './strategies/target-runner.ts';
 import type { Fidelity, RoundTrip } from './types.ts';
+
+/** `--sizing target`: the strategy's target weights through the rebalancer (several instruments). */
+export interface TargetSizing {
+  kind: 'target';
+}
 
 /**
  * One backtest as data: everything that decides its result (with the data's content hash), so a
@@ -18,7 +26,7 @@ export interface RunSpec {
   fidelity: Fidelity;
   cash: string;
   commission: string;
-  sizing: Sizing;
+  sizing: Sizing | TargetSizing;
   haircutBps: number;
   spreadBps?: number;
   impactK?: number;
@@ -29,11 +37,20 @@ export interface RunSpec {
   toMs?: number;
   /** Recorded with the run; the bar strategies are deterministic and do not draw from it. */
   seed: number;
+  /** One instrument's name; with several (a target run), their names joined by '+'. */
   instrument: string;
+  /** A target run's instruments, in the order given (absent: the one `instrument`). */
+  instruments?: string[];
   /** L3: the bar length the strategy decides on, built from the tape (ms). */
   barMs?: number;
   /** L3: the venue's median message latency (ms). */
   latencyMs?: number;
+  /**
+   * L3: the desk's own guards as live money has them (PMS escalation, circuit breakers); see
+   * L3Options.deskGuards in src/kernel/backtest-l3.ts. Only written when on, so the specs (and
+   * result hashes) of runs kept without it are unchanged.
+   */
+  deskGuards?: true;
 }
 
 /** What only an L3 run has: the venue's view of the orders (src/kernel/backtest-l3.ts). */
@@ -83,6 +100,10 @@ export interface BacktestReport {
   periods: { month: PeriodReturn[]; year: PeriodReturn[] };
   /** Only at fidelity l3. */
   l3?: L3Stats;
+  /** Only for a target run (--sizing target): per-alpha and per-instrument P&L, and the rule. */
+  attribution?: TargetAttribution;
+  /** A target run: alpha failures and rebalancer refusals, each once. */
+  notes?: string[];
 }
 
 const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, ms % 86_400_000 === 0 ? 10 : 19));
@@ -90,17 +111,41 @@ const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function sizingArg(text: string): Sizing {
   if (text === 'all-in') return { kind: 'all-in' };
   const m = /^fixed:(\d+(?:\.\d+)?)$/.exec(text);
-  if (!m) throw new BacktestConfigError(`sizing must be all-in or fixed:N, got "${text}"`);
+  if (!m) throw new BacktestConfigError(`sizing must be all-in or fixed:N${text === 'target' ? ' for a bar strategy (target sizing is for strategic, tactical, stat-model and l2)' : ''}, got "${text}"`);
   return { kind: 'fixed', qty: m[1]! };
 }
 
 export function configOf(spec: RunSpec): BarRunConfig {
+  if (spec.sizing.kind === 'target') throw new BacktestConfigError(`${spec.strategy} with --sizing target runs on the target runner (runTargetSpec), not the bar runner`);
   const costs: BarRunConfig['costs'] = { haircutBps: spec.haircutBps };
   if (spec.spreadBps !== undefined) costs.spreadBps = spec.spreadBps;
   if (spec.impactK !== undefined) costs.impactK = spec.impactK;
   if (spec.urgency !== undefined) costs.urgency = spec.urgency;
   if (spec.participationCap !== undefined) costs.participationCap = spec.participationCap;
   return { instrument: spec.instrument, fidelity: spec.fidelity, cash: spec.cash, commission: spec.commission, sizing: spec.sizing, costs };
+}
+
+/** The target runner's config of a spec: its fidelity, cash, commission and costs as the bar runner reads them. */
+export function configOfTarget(spec: RunSpec): TargetRunConfig {
+  const costs = configOf({ ...spec, sizing: { kind: 'all-in' } }).costs;
+  return { fidelity: spec.fidelity, cash: spec.cash, commission: spec.commission, ...(costs ? { costs } : {}) };
+}
+
+/**
+ * Runs a target spec (strategic, tactical, stat-model, l2 with --sizing target) on several
+ * instruments: each cut to the window, aligned on one clock, the live alphas and rebalancer
+ * (src/backtest/strategies/target-runner.ts); `route` sends each order through the kernel.
+ */
+export function runTargetSpec(spec: RunSpec, all: readonly InstrumentSeries[], route?: TargetOrderRoute): { result: TargetRunResult; report: BacktestReport } {
+  const def = targetStrategyDef(spec.strategy);
+  if (!def) throw new StrategyParamError(`${spec.strategy} is not a target strategy (strategic, tactical, stat-model, l2)`);
+  if (spec.sizing.kind !== 'target') throw new BacktestConfigError(`${spec.strategy} produces target weights: run it with --sizing target`);
+  const series = all.map((s) => ({ name: s.name, bars: barsBetween(s.bars, spec.fromMs, spec.toMs) }));
+  const steps = new Set<number>();
+  for (const s of series) for (const t of s.bars.time) steps.add(t);
+  if (steps.size < 2) throw new BacktestConfigError(`the window has ${steps.size} bar(s); a backtest needs at least 2`);
+  const result = runTargets(series, def, spec.params, configOfTarget(spec), route);
+  return { result, report: { ...reportFromTime(spec, result.time, result), attribution: result.attribution, notes: result.notes } };
 }
 
 export function tradeOut(t: RoundTrip): TradeOut {
@@ -121,7 +166,15 @@ export async function runSpec(spec: RunSpec, all: BarSeries, engine: BarEngine, 
 
 /** The report of a finished run on `bars` (the run's window), at any fidelity. */
 export function reportOf(spec: RunSpec, bars: BarSeries, result: BarRunResult): BacktestReport {
-  const n = bars.time.length;
+  return reportFromTime(spec, bars.time, result);
+}
+
+type Reported = Pick<BarRunResult, 'finalValue' | 'finalCash' | 'position' | 'fills' | 'refused' | 'trades' | 'metrics' | 'equity'>;
+
+/** The report of a run over the clock `time` (one series' bars, or several aligned). */
+function reportFromTime(spec: RunSpec, time: Float64Array, result: Reported): BacktestReport {
+  const n = time.length;
+  const bars = { time };
   return {
     spec,
     bars: n,

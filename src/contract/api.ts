@@ -4,8 +4,12 @@ import { backtestSchemas } from './api/backtest.ts';
 import { empty } from './api/common.ts';
 import type { MarketEvents, MarketResults } from './api/market.ts';
 import { marketSchemas } from './api/market.ts';
+import type { ExecResults } from './api/exec.ts';
+import { execSchemas } from './api/exec.ts';
 import type { OrdersEvents, OrdersResults } from './api/orders.ts';
 import { ordersSchemas } from './api/orders.ts';
+import type { PmsEvents, PmsResults } from './api/pms.ts';
+import { pmsSchemas } from './api/pms.ts';
 import type { ReplayEvents, ReplayResults } from './api/replay.ts';
 import { replaySchemas } from './api/replay.ts';
 import type { RiskEvents, RiskResults } from './api/risk.ts';
@@ -37,7 +41,9 @@ export const paramsSchemas = {
   ...sessionSchemas,
   ...marketSchemas,
   ...ordersSchemas,
+  ...execSchemas,
   ...riskSchemas,
+  ...pmsSchemas,
   ...venueSchemas,
   ...signalsSchemas,
   ...portfolioSchemas,
@@ -54,12 +60,12 @@ export type ParamsIn<M extends MethodName> = z.input<(typeof paramsSchemas)[M]>;
 export type Params<M extends MethodName> = z.output<(typeof paramsSchemas)[M]>;
 
 /** Each method's result. */
-export interface Results extends SessionResults, MarketResults, OrdersResults, RiskResults, SignalsResults, PortfolioResults, ApprovalsResults, VenueResults, ReplayResults, BacktestResults {}
+export interface Results extends SessionResults, MarketResults, OrdersResults, ExecResults, RiskResults, PmsResults, SignalsResults, PortfolioResults, ApprovalsResults, VenueResults, ReplayResults, BacktestResults {}
 
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends SessionEvents, MarketEvents, OrdersEvents, RiskEvents, SignalsEvents, ApprovalsEvents, VenueEvents, ReplayEvents, BacktestEvents {}
+export interface Events extends SessionEvents, MarketEvents, OrdersEvents, RiskEvents, PmsEvents, SignalsEvents, ApprovalsEvents, VenueEvents, ReplayEvents, BacktestEvents {}
 
 export type EventName = keyof Events;
 

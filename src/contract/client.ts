@@ -51,7 +51,7 @@ export function createClient(endpoint: Endpoint, opts: ClientOptions = {}): Clie
       pending.delete(f.id);
       clearTimeout(p.timer);
       if (f.ok) p.resolve(f.result);
-      else p.reject(new RpcError(f.error?.code ?? 'INTERNAL', f.error?.message ?? 'request failed', f.error?.issues));
+      else p.reject(new RpcError(f.error?.code ?? 'INTERNAL', f.error?.message ?? 'request failed', f.error?.issues, f.error?.retryable));
     } else if (f.t === 'evt' && typeof f.event === 'string') {
       const set = listeners.get(f.event);
       if (set) for (const l of set) (l as (d: unknown) => void)(f.data);

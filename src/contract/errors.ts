@@ -48,20 +48,29 @@ export interface ErrorDto {
   message: string;
   /** Field-level problems for BAD_REQUEST: path and message. */
   issues?: { path: string; message: string }[];
+  /**
+   * Whether the same request may succeed when tried again unchanged (a timeout, a lost connection),
+   * as the domain decided it; absent on errors the contract edge made itself (a malformed frame).
+   */
+  retryable?: boolean;
 }
 
 /** Thrown by handlers and rejected by clients; carries a code so callers can branch on it. */
 export class RpcError extends Error {
   readonly code: ErrorCode;
   readonly issues: ErrorDto['issues'];
-  constructor(code: ErrorCode, message: string, issues?: ErrorDto['issues']) {
+  readonly retryable: boolean | undefined;
+  constructor(code: ErrorCode, message: string, issues?: ErrorDto['issues'], retryable?: boolean) {
     super(message);
     this.name = 'RpcError';
     this.code = code;
     this.issues = issues;
+    this.retryable = retryable;
   }
 
   toDto(): ErrorDto {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    const dto: ErrorDto = this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    if (this.retryable !== undefined) dto.retryable = this.retryable;
+    return dto;
   }
 }

@@ -174,7 +174,8 @@ export interface PortfolioTargetDto {
 export interface FrontierPointDto {
   expectedReturn: number;
   volatility: number;
-  sharpe: number;
+  /** Null where it is undefined: a book with no volatility (JSON has no NaN). */
+  sharpe: number | null;
   weights: Record<string, number>;
 }
 

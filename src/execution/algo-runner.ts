@@ -148,10 +148,16 @@ export class AlgoRunner {
     return r.parent;
   }
 
-  cancel(parentId: string): Order {
+  /**
+   * Cancels a parent. Its reason becomes why it was cancelled (`reason`, or none for the operator's
+   * own cancel): a parent the guard had paused on the kill switch's HALT read "CANCELLED ·
+   * GUARD_PAUSED algo paused", which contradicts itself.
+   */
+  cancel(parentId: string, reason?: { code: string; message: string }): Order {
     const r = this.require(parentId);
     if (!r.parent.cancelRequested) {
       r.parent.cancelRequested = true;
+      r.parent.reason = reason ?? null;
       this.deps.oms.persist(r.parent, 'cancel_requested');
       this.cancelWorking(r);
     }
@@ -159,11 +165,11 @@ export class AlgoRunner {
     return r.parent;
   }
 
-  cancelAll(symbol?: string): string[] {
+  cancelAll(symbol?: string, reason?: { code: string; message: string }): string[] {
     const ids: string[] = [];
     for (const r of [...this.running.values()]) {
       if (symbol !== undefined && r.parent.symbol !== symbol) continue;
-      this.cancel(r.parent.id);
+      this.cancel(r.parent.id, reason);
       ids.push(r.parent.id);
     }
     return ids;

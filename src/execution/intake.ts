@@ -78,8 +78,10 @@ export class OrderIntake {
 
   submit(req: IntakeRequest): IntakeOutcome {
     const t = req.order;
-    const approvedBy = approvalField(req, 'approvedBy');
-    const proposalId = approvalField(req, 'proposalId');
+    // Each field read by name: req[key] with a variable key was a keyed load that misses (the
+    // fields are absent on every order but a signal's), ~1% of the memory round trip.
+    const approvedBy = approvalField(req, 'approvedBy', req.approvedBy);
+    const proposalId = approvalField(req, 'proposalId', req.proposalId);
     const inst = this.d.instruments.get(t.symbol);
     if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${t.symbol}"`);
     if (isStopKind(t.type)) return this.submitStop(req, t.type, inst, approvedBy, proposalId);
@@ -155,8 +157,7 @@ function withoutPrice(a: ParsedAmounts): ParsedAmounts {
   return a.field === 'price' ? { ok: true, qtyUnits: a.qtyUnits, priceUnits: null } : a;
 }
 
-function approvalField(req: IntakeRequest, key: 'approvedBy' | 'proposalId'): string | null {
-  const v = req[key];
+function approvalField(req: IntakeRequest, key: 'approvedBy' | 'proposalId', v: unknown): string | null {
   if (v === undefined) return null;
   if (req.origin !== 'signal') throw new DomainError('BAD_REQUEST', `${key} is only for signal orders approved by the operator (origin is ${req.origin})`, [{ path: key, message: 'only for origin signal' }]);
   if (typeof v !== 'string' || v.length === 0 || v.length > MAX_ID_TEXT) throw new DomainError('BAD_REQUEST', `${key} must be a non-empty text of at most ${MAX_ID_TEXT} characters`, [{ path: key, message: 'bad value' }]);

@@ -98,5 +98,6 @@ export function route(req: RouteRequest, ctx: RouteContext, table: RoutingTable 
     params.volumeProfile = ctx.volumeProfile.profile;
     params.profileBucketMinutes = ctx.volumeProfile.bucketMinutes;
   }
-  return { style, params, rationale: why.join('; '), expectedParticipation: expected };
+  // One reason is the usual case (every direct order): no join per order.
+  return { style, params, rationale: why.length === 1 ? why[0]! : why.join('; '), expectedParticipation: expected };
 }

@@ -22,6 +22,15 @@ export type RunSettings = Params<'backtest.fidelities'>;
 
 export type WorkerReply = { ok: true; report: BacktestReport; time: Float64Array; equity: Float64Array; seconds: number } | { ok: false; error: string };
 
+/** A run worker's word while it runs (an L3 run only: the bar levels end before one would matter). */
+export interface RunProgressMessage {
+  kind: 'progress';
+  /** Bars played / bars in all. */
+  progress: number;
+  /** Wall ms the run itself has taken so far. */
+  elapsedMs: number;
+}
+
 /** At most this often a sweep pushes its progress (a 10,000-point sweep would otherwise flood the socket). */
 const PROGRESS_EVERY_MS = 100;
 
@@ -29,14 +38,17 @@ const PROGRESS_EVERY_MS = 100;
  * One spec on a worker thread (src/host/backtest-run-worker.ts, then backtest-spec-worker.ts); the
  * worker ends with its reply. A spec at fidelity l3 runs on `data` as a trade tape; the others on bars.
  */
-export function runOnWorker(spec: RunSpec, data: BarSeries | TradeTape): { worker: Worker; reply: Promise<WorkerReply> } {
+export function runOnWorker(spec: RunSpec, data: BarSeries | TradeTape, onProgress?: (p: RunProgressMessage) => void): { worker: Worker; reply: Promise<WorkerReply> } {
   const input = data.kind === 'trades' ? { tape: data } : { bars: data };
   const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, ...input, compileCacheDir: getCompileCacheDir() } });
   const reply = new Promise<WorkerReply>((resolve) => {
-    worker.once('message', (r: WorkerReply) => {
+    const onMessage = (m: WorkerReply | RunProgressMessage): void => {
+      if ('kind' in m) return onProgress?.(m);
+      worker.off('message', onMessage);
       void worker.terminate();
-      resolve(r);
-    });
+      resolve(m);
+    };
+    worker.on('message', onMessage);
     worker.once('error', (err) => resolve({ ok: false, error: err.message }));
     // Terminated (cancelled) before it answered; a promise resolves once, so after a reply this is a no-op.
     worker.once('exit', () => resolve({ ok: false, error: 'CANCELLED: the run was stopped' }));

@@ -126,6 +126,7 @@ export class BacktestService {
       if (fidelity === 'l3') throw noTape(got.info.name);
       const tapeOnly = (['barMs', 'symbol', 'latencyMs'] as const).filter((k) => p[k] !== undefined);
       if (tapeOnly.length > 0) throw new DomainError('BAD_REQUEST', `${tapeOnly.join(', ')} apply to a trade tape; ${got.info.name} is a bar series`, tapeOnly.map((k) => ({ path: k, message: 'only on a trade tape' })));
+      if (p.deskGuards === true) throw new DomainError('BAD_REQUEST', `deskGuards applies to L3 on a trade tape; ${got.info.name} is a bar series`, [{ path: 'deskGuards', message: 'only on a trade tape' }]);
     }
     const spec: RunSpec = {
       strategy: p.strategy,
@@ -142,6 +143,8 @@ export class BacktestService {
       ...(p.urgency !== undefined ? { urgency: p.urgency } : {}),
       ...(p.fromMs !== undefined ? { fromMs: p.fromMs } : {}),
       ...(p.toMs !== undefined ? { toMs: p.toMs } : {}),
+      // Only written when on: the bar levels ignore it, L3 (run, or the fidelities' L3 row) reads it.
+      ...(p.deskGuards === true ? { deskGuards: true as const } : {}),
     };
     if (got.series.kind === 'bars') return { spec, bars: got.series, info: got.info, tape: null };
     const tape = got.series;
@@ -156,11 +159,16 @@ export class BacktestService {
   }
 
   run(p: Params<'backtest.run'>): BacktestProgressDto {
+    if (p.deskGuards === true && p.fidelity !== 'l3') throw new DomainError('BAD_REQUEST', `deskGuards applies to fidelity l3 (the engine's PMS and breakers); the ${p.fidelity} level runs without them`, [{ path: 'deskGuards', message: 'only at fidelity l3' }]);
     const { spec, bars, info, tape } = this.prepare(p, p.fidelity);
     const jobId = `BT${++this.seq}`;
-    const { worker, reply } = runOnWorker(spec, spec.fidelity === 'l3' ? tape! : bars);
-    this.jobs.set(jobId, { kind: 'run', cancel: () => void worker.terminate() });
     const progress = (x: Partial<BacktestProgressDto>): BacktestProgressDto => ({ jobId, kind: 'run', status: 'running', progress: 0, done: 0, total: 1, etaMs: null, runId: null, error: null, ...x });
+    // The ETA from the run's own pace so far (the worker's start-up left out).
+    const { worker, reply } = runOnWorker(spec, spec.fidelity === 'l3' ? tape! : bars, (m) => {
+      if (!this.jobs.has(jobId) || !(m.progress > 0)) return;
+      this.publish(progress({ progress: m.progress, etaMs: Math.round((m.elapsedMs / m.progress) * (1 - m.progress)) }));
+    });
+    this.jobs.set(jobId, { kind: 'run', cancel: () => void worker.terminate() });
     void reply.then((r) => {
       // Cancelled: cancel() answered and published already.
       if (!this.jobs.delete(jobId)) return;
@@ -189,6 +197,7 @@ export class BacktestService {
   }
 
   sweep(p: Params<'backtest.sweep'>): BacktestProgressDto {
+    if (p.deskGuards === true) throw new DomainError('BAD_REQUEST', 'deskGuards applies to fidelity l3; a sweep runs at bar, l1 or l2', [{ path: 'deskGuards', message: 'only at fidelity l3' }]);
     const { spec, bars, info } = this.prepare(p, p.fidelity);
     const known = Object.keys(STRATEGIES[p.strategy]!.defaults);
     const unknown = Object.keys(p.grid).filter((k) => !known.includes(k));

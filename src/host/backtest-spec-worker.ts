@@ -3,6 +3,7 @@ import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import { runSpec } from '../backtest/run-spec.ts';
 import type { RunSpec } from '../backtest/run-spec.ts';
 import { kernelBarEngine } from '../kernel/backtest-bars.ts';
+import type { RunProgressMessage } from './backtest-research.ts';
 
 /**
  * One backtest off the engine's event loop (backtest.run from the UI): runs the spec on the bars
@@ -10,13 +11,31 @@ import { kernelBarEngine } from '../kernel/backtest-bars.ts';
  * or the error. The host keeps the run.
  */
 const { spec, bars, tape } = workerData as { spec: RunSpec; bars?: BarSeries; tape?: TradeTape };
+
+/** At most this often a run says how far it is (the host turns it into percent and ETA). */
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * Posts `{progress, elapsedMs}` at most every `everyMs` of wall time: the fraction of bars played and
+ * the time the run itself took so far (from after this worker loaded, so the ETA leaves out its start).
+ */
+function progressEvery(everyMs: number, t0: number): (index: number, bars: number) => void {
+  let last = t0;
+  return (index, n) => {
+    const now = performance.now();
+    if (now - last < everyMs || index === 0) return;
+    last = now;
+    const msg: RunProgressMessage = { kind: 'progress', progress: index / n, elapsedMs: now - t0 };
+    parentPort!.postMessage(msg);
+  };
+}
 try {
   const t0 = performance.now();
   if (spec.fidelity === 'l3') {
     if (!tape) throw new Error('an L3 run needs its trade tape');
     // Loaded only here: a bar run never pays for the tape venue's modules.
     const { runL3Spec } = await import('../kernel/backtest-l3.ts');
-    const { run, report } = await runL3Spec(spec, tape);
+    const { run, report } = await runL3Spec(spec, tape, { onBar: progressEvery(PROGRESS_EVERY_MS, performance.now()) });
     parentPort!.postMessage({ ok: true, report, time: new Float64Array(run.result.time), equity: run.result.equity, seconds: (performance.now() - t0) / 1000 });
   } else {
     const { result, report } = await runSpec(spec, bars!, kernelBarEngine);

@@ -19,7 +19,7 @@ import { FORMATS, loadData, openStores, reportText } from './cli-backtest-data.t
  * data hash names exactly what it ran on; the run is kept in backtests.db like the other fidelities.
  */
 export async function runL3Command(
-  o: { data: string; format?: (typeof FORMATS)[number]; name?: string; symbol?: string; strategy: string; param: Record<string, number>; bar: string; latencyMs?: number; cash: string; commission: string; urgency?: Urgency; sizing: string; from?: number; to?: number; seed: number; save: boolean; json?: boolean },
+  o: { data: string; format?: (typeof FORMATS)[number]; name?: string; symbol?: string; strategy: string; param: Record<string, number>; bar: string; latencyMs?: number; deskGuards?: boolean; cash: string; commission: string; urgency?: Urgency; sizing: string; from?: number; to?: number; seed: number; save: boolean; json?: boolean },
   ctx: CliContext,
   dir: string,
 ): Promise<void> {
@@ -54,6 +54,7 @@ export async function runL3Command(
     instrument: symbol,
     barMs,
     latencyMs: o.latencyMs ?? 4,
+    ...(o.deskGuards ? { deskGuards: true as const } : {}),
   };
   const t0 = performance.now();
   const { run, report } = await runL3Spec(spec, d.series);
@@ -119,7 +120,7 @@ function barArg(text: string): number {
 }
 
 /** The venue's side of an L3 run, under its report. */
-export function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec: { instrument: string; barMs?: number; latencyMs?: number; urgency?: string } }, bar?: string): string {
+export function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec: { instrument: string; barMs?: number; latencyMs?: number; urgency?: string; deskGuards?: true } }, bar?: string): string {
   if (!r.l3) return '';
   const x = r.l3;
   return [
@@ -127,6 +128,7 @@ export function l3Text(r: { l3?: import('../backtest/run-spec.ts').L3Stats; spec
     fields([
       ['tape', `${r.spec.instrument}, ${x.tapeTrades} recorded trades, bars of ${bar ?? `${(r.spec.barMs ?? 0) / 1000} s`}`],
       ['venue', `${x.venueFills} fills (${x.partiallyFilledOrders} order(s) filled in parts), ${deniedCell(x)}, latency ${r.spec.latencyMs ?? 4} ms, urgency ${r.spec.urgency ?? 'immediate'}`],
+      ['desk guards', r.spec.deskGuards ? 'on (PMS escalation, circuit breakers)' : 'off (--desk-guards turns them on)'],
       ['trading state', stateCell(x)],
       ['kernel cash', x.kernelCash],
     ]),

@@ -9,6 +9,8 @@ import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import { FORMATS, guarded, iso, loadData, num, openStores, pct, reportText } from './cli-backtest-data.ts';
 import type { Io } from './cli-backtest-data.ts';
 import { l3Text, runL3Command, stateCell, tapeLevelSpec, venueCell } from './cli-backtest-l3.ts';
+import { registerDataDownload } from './cli-data-download.ts';
+import { attributionText, collect, runTargetCommand, TARGET_PARAMS_HELP, targetFidelitiesCommand, targetLookaheadCommand } from './cli-backtest-targets.ts';
 
 /**
  * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
@@ -75,7 +77,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     return resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env);
   };
 
-  const data = program.command('data').description('historical data for backtests: import files into the data directory (series.db), list them');
+  const data = program.command('data').description('historical data for backtests: download candles, import files into the data directory (series.db), list them');
+  registerDataDownload(data, ctx);
   data
     .command('import <file>')
     .description('parse a CSV (Yahoo/backtrader daily, Binance klines or trades, generic time,open,high,low,close,volume), refuse bad rows with file, line and reason, report gaps, store it once by content hash')
@@ -123,14 +126,15 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
   const bt = program.command('backtest').description('backtests on historical bars (offline; runs kept in backtests.db)');
   bt.command('run')
     .description('run a strategy on bars at a fidelity level and keep the run')
-    .requiredOption('--data <file>', 'a CSV file, or the name or hash of an imported series')
+    .requiredOption('--data <file>', 'a CSV file, a directory of them, or the name or hash of an imported series; repeatable (several instruments on one clock, for the target strategies)', collect, [])
     .addOption(new Option('--format <f>', 'file format (default: detected)').choices([...FORMATS]))
-    .option('--strategy <s>', 'strategy: sma-cross (fast, slow) or peek-ahead (a look-ahead example)', 'sma-cross')
-    .option('--param <k=v>', 'strategy parameter, repeatable (sma-cross: fast=10 slow=30)', paramArg, {})
+    .option('--strategy <s>', 'strategy: sma-cross (fast, slow), peek-ahead (a look-ahead example), or the live L2 alphas as target weights: strategic, tactical, stat-model, l2 (the three aggregated)', 'sma-cross')
+    .option('--param <k=v>', `strategy parameter, repeatable (sma-cross: fast=10 slow=30; ${TARGET_PARAMS_HELP})`, paramArg, {})
     .addOption(new Option('--fidelity <f>', 'bar: next-open fills, no slippage (the textbook mode); l1: signal close + haircut; l2: bar volume, spread, √-impact, participation cap; l3: the engine (L1, OMS, algos by --urgency) on the simulated venue driven by a trade tape').choices(['bar', 'l1', 'l2', 'l3']).default('bar'))
     .option('--bar <interval>', 'trade tape: bar length the strategy decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
     .option('--symbol <s>', 'trade tape: its instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
     .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
+    .option('--desk-guards', "l3: the desk's own guards act as live (the PMS escalating a daily loss to REDUCING, the circuit breakers); off by default, as at bar, l1 and l2, so levels compare like for like; kept in the run's spec")
     .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
     .option('--commission <c>', 'commission, fraction of traded value', decimalArg('commission', 0, 0.5), '0')
     .option('--haircut-bps <n>', 'L1 haircut against the signal price, bps', numberArg('haircut-bps', 0, 10_000), 0)
@@ -138,7 +142,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--impact-k <k>', 'L2 impact coefficient k in k·urgency·√(size/volume)', numberArg('impact-k', 0, 100))
     .addOption(new Option('--urgency <u>', 'L2 urgency (impact scale immediate 3, high 2, medium 1, low 0.5)').choices([...URGENCIES]))
     .option('--participation <p>', 'L2 cap on the fraction of a bar volume one order takes', numberArg('participation', 0.0001, 1))
-    .option('--sizing <s>', 'all-in (floor(cash / (next open × (1 + commission)))) or fixed:N', 'all-in')
+    .option('--sizing <s>', 'all-in (floor(cash / (next open × (1 + commission)))) or fixed:N for a bar strategy (default all-in); target for strategic, tactical, stat-model, l2 (their weights through the live rebalancer; the default for them)')
     .option('--from <date>', `first bar (YYYY-MM-DD or ISO)${TAPE_FROM}`, timeArg('--from'))
     .option('--to <date>', 'last bar (inclusive)', timeArg('--to'))
     .option('--seed <n>', 'seed recorded with the run', intArg('seed', 0, 2 ** 31 - 1), 42)
@@ -147,7 +151,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print JSON')
     .action(
       (o: {
-        data: string;
+        data: string[];
         format?: (typeof FORMATS)[number];
         strategy: string;
         param: Record<string, number>;
@@ -155,6 +159,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
         bar: string;
         symbol?: string;
         latencyMs?: number;
+        deskGuards?: boolean;
         cash: string;
         commission: string;
         haircutBps: number;
@@ -162,7 +167,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
         impactK?: number;
         urgency?: Urgency;
         participation?: number;
-        sizing: string;
+        sizing?: string;
         from?: number;
         to?: number;
         seed: number;
@@ -171,10 +176,16 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
         json?: boolean;
       }) =>
         guarded(async () => {
-          const [{ runSpec, sizingArg }, { strategyDef }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto')]);
+          const [{ runSpec, sizingArg }, { strategyDef, isTargetStrategy }, { ENGINE_VERSION }, { createHash }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto')]);
           const dir = await dataDir();
-          if (o.fidelity === 'l3') return runL3Command(o, ctx, dir);
-          const d = await loadData(dir, o.data, o.format, o.name);
+          // The bar levels run with the desk's guards off and have no PMS loop to escalate: refused, not ignored.
+          if (o.deskGuards && o.fidelity !== 'l3') throw new CliExit(EXIT.usage, `--desk-guards applies to --fidelity l3 (the engine's PMS and breakers on a trade tape); the ${o.fidelity} level runs without them`);
+          if (isTargetStrategy(o.strategy) || o.sizing === 'target') return runTargetCommand(o, ctx, dir);
+          if (o.data.length !== 1) throw new CliExit(EXIT.usage, `${o.strategy} trades one instrument: give one --data (several are for the target strategies: strategic, tactical, stat-model, l2)`);
+          const data = o.data[0]!;
+          const sizing = o.sizing ?? 'all-in';
+          if (o.fidelity === 'l3') return runL3Command({ ...o, data, sizing }, ctx, dir);
+          const d = await loadData(dir, data, o.format, o.name);
           const def = strategyDef(o.strategy);
           let spec: RunSpec = {
             strategy: o.strategy,
@@ -182,7 +193,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
             fidelity: o.fidelity,
             cash: o.cash,
             commission: o.commission,
-            sizing: sizingArg(o.sizing),
+            sizing: sizingArg(sizing),
             haircutBps: o.haircutBps,
             ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}),
             ...(o.impactK !== undefined ? { impactK: o.impactK } : {}),
@@ -254,7 +265,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           const byPeriod = o.period ? periodReturns(r.time, r.equity, r.report.metrics.startEquity, o.period) : undefined;
           const out = { runId: r.id, createdAt: r.createdAt, engineVersion: r.engineVersion, dataName: r.dataName, dataHash: r.dataHash, resultHash: r.resultHash, ...r.report, ...(byPeriod ? { byPeriod } : {}) };
           ctx.print(!!o.json, o.trades ? out : { ...out, trades: undefined, tradeCount: out.trades.length }, () =>
-            [reportText(out, !!o.trades), ...(r.report.l3 ? [l3Text(r.report)] : []), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
+            [reportText(out, !!o.trades) + attributionText(r.report), ...(r.report.l3 ? [l3Text(r.report)] : []), ...(byPeriod ? ['', table([o.period!.toUpperCase(), 'START', 'END', 'RETURN'], byPeriod.map((p) => [p.period, num(p.startEquity, 2), num(p.endEquity, 2), pct(p.return)]), [undefined, 'r', 'r', 'r'])] : [])].join('\n'),
           );
         } finally {
           runs.close();
@@ -325,10 +336,9 @@ interface SpecOpts {
   seed: number;
 }
 
-function specOptions(c: Command): Command {
-  return c
-    .requiredOption('--data <file>', 'a CSV file, or the name or hash of an imported series')
-    .option('--strategy <s>', 'strategy (sma-cross, peek-ahead)', 'sma-cross')
+function specOptions(c: Command, several = false): Command {
+  return (several ? c.requiredOption('--data <file>', 'a CSV file, a directory of them, or the name or hash of an imported series; repeatable for the target strategies (several instruments on one clock)', collect, []) : c.requiredOption('--data <file>', 'a CSV file, or the name or hash of an imported series'))
+    .option('--strategy <s>', several ? 'strategy (sma-cross, peek-ahead; target weights: strategic, tactical, stat-model, l2)' : 'strategy (sma-cross, peek-ahead)', 'sma-cross')
     .option('--param <k=v>', 'strategy parameter, repeatable', paramArg, {})
     .addOption(new Option('--fidelity <f>', 'bar, l1 or l2').choices(['bar', 'l1', 'l2']).default('bar'))
     .option('--cash <c>', 'starting cash', decimalArg('cash', 0, 1e15), '100000')
@@ -341,7 +351,9 @@ function specOptions(c: Command): Command {
 }
 
 async function specFrom(o: SpecOpts, instrument: string) {
-  const [{ sizingArg }, { strategyDef }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts')]);
+  const [{ sizingArg }, { strategyDef, isTargetStrategy }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts')]);
+  // Sweeps and walk-forward run the one-instrument bar strategies; the target strategies have run, fidelities and lookahead.
+  if (isTargetStrategy(o.strategy)) throw new CliExit(EXIT.usage, `${o.strategy} is a target strategy: backtest run, fidelities and lookahead take it (several --data); sweep and walkforward run sma-cross and peek-ahead`);
   const def = strategyDef(o.strategy);
   return {
     def,
@@ -368,13 +380,16 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
     if (d.series.kind !== 'bars') throw new CliExit(EXIT.usage, `${data} is a trade tape; this command needs bars`);
     return { d, series: d.series };
   };
-  specOptions(bt.command('lookahead'))
+  specOptions(bt.command('lookahead'), true)
     .description('run the strategy on the data cut off at several points and check that no decision before a cut changes (exit 1 when one does)')
     .option('--json', 'print JSON')
-    .action((o: SpecOpts & { data: string; json?: boolean }) =>
+    .action((o: SpecOpts & { data: string[]; json?: boolean }) =>
       guarded(async () => {
+        const { isTargetStrategy } = await import('../backtest/strategies/index.ts');
+        if (isTargetStrategy(o.strategy)) return targetLookaheadCommand({ ...o, sizing: 'target' }, ctx, await dataDir());
+        if (o.data.length !== 1) throw new CliExit(EXIT.usage, `${o.strategy} trades one instrument: give one --data`);
         const [{ lookaheadCheck }, { configOf }, { barsBetween }] = await Promise.all([import('../backtest/lookahead.ts'), import('../backtest/run-spec.ts'), import('../backtest/data/series.ts')]);
-        const { d, series } = await bars(o.data);
+        const { d, series } = await bars(o.data[0]!);
         const { def, spec } = await specFrom(o, d.info.name);
         const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
         const r = await lookaheadCheck(barsBetween(series, spec.fromMs, spec.toMs), def, spec.params, configOf(spec), kernelBarEngine);
@@ -386,25 +401,31 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         if (r.biased) throw new CliExit(EXIT.failed, 'LOOKAHEAD_BIAS: the strategy reads data after the bar it decides on');
       }),
     );
-  specOptions(bt.command('fidelities'))
-    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains; on a trade tape l3 runs too, through the engine on the same tape (on a bar series l3 is listed as not run, NO_TAPE)')
+  specOptions(bt.command('fidelities'), true)
+    .description('the same run at bar, l1 and l2 side by side: how much of the result each fill assumption explains; on a trade tape l3 runs too, through the engine on the same tape (on a bar series l3 is listed as not run, NO_TAPE); a target strategy over several --data runs bar, l1 and l2')
     .option('--spread-bps <n>', 'L2 quoted spread, bps', numberArg('spread-bps', 0, 10_000))
     .option('--impact-k <k>', 'L2 impact coefficient', numberArg('impact-k', 0, 100))
     .option('--bar <interval>', 'trade tape: bar length every level decides on, built from the tape (30s, 1m, 5m, 1h)', '1m')
     .option('--symbol <s>', 'trade tape: its instrument (default: from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
     .option('--latency-ms <n>', 'l3: the venue\'s median message latency, ms', numberArg('latency-ms', 0, 60_000), 4)
     .addOption(new Option('--urgency <u>', 'trade tape: urgency of l2 (impact scale) and l3 (routing picks the algorithm); default immediate').choices([...URGENCIES]))
+    .option('--desk-guards', "trade tape: l3 runs with the desk's own guards (PMS escalation, breakers), as backtest run --desk-guards; the bar levels never have them")
     .option('--json', 'print JSON')
-    .action((o: SpecOpts & { data: string; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; json?: boolean }) =>
+    .action((o: SpecOpts & { data: string[]; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; deskGuards?: boolean; json?: boolean }) =>
       guarded(async () => {
+        const { isTargetStrategy } = await import('../backtest/strategies/index.ts');
+        if (isTargetStrategy(o.strategy)) return targetFidelitiesCommand({ ...o, sizing: 'target' }, ctx, await dataDir());
+        if (o.data.length !== 1) throw new CliExit(EXIT.usage, `${o.strategy} trades one instrument: give one --data`);
         const { runSpec } = await import('../backtest/run-spec.ts');
-        const d = await load(await dataDir(), o.data, undefined, undefined);
+        const d = await load(await dataDir(), o.data[0]!, undefined, undefined);
         const { spec: base } = await specFrom(o, d.info.name);
         let spec: RunSpec = { ...base, ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}), ...(o.impactK !== undefined ? { impactK: o.impactK } : {}) };
         let series: BarSeries;
         let tape: TradeTape | null = null;
-        if (d.series.kind === 'bars') series = d.series;
-        else {
+        if (d.series.kind === 'bars') {
+          if (o.deskGuards) throw new CliExit(EXIT.usage, `--desk-guards applies to l3, which runs on a trade tape; ${d.info.name} is a bar series`);
+          series = d.series;
+        } else {
           // A trade tape: every level decides on the bars an L3 run builds from it, and L3 runs too.
           const t = await tapeLevelSpec(spec, d.info, d.series, o);
           spec = t.spec;
@@ -420,7 +441,7 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         }
         if (tape) {
           const { runL3Spec } = await import('../kernel/backtest-l3.ts');
-          const r = (await runL3Spec({ ...spec, fidelity: 'l3' }, tape)).report;
+          const r = (await runL3Spec({ ...spec, fidelity: 'l3', ...(o.deskGuards ? { deskGuards: true as const } : {}) }, tape)).report;
           out.push({ fidelity: 'l3', finalValue: r.finalValue, fills: r.fills, metrics: r.metrics, l3: r.l3! });
         }
         const { attribute } = await import('../backtest/fidelity-attribution.ts');

@@ -19,6 +19,13 @@ export function speedArg(v: string): ReplaySpeed {
   return s as ReplaySpeed;
 }
 
+/** A positive plain decimal (the ledger keeps 8 decimals of cash). */
+function cashArg(v: string): string {
+  const s = v.trim().replace(/_/g, '');
+  if (!/^\d{1,15}(\.\d{1,8})?$/.test(s) || !(Number(s) > 0)) throw new InvalidArgumentError(`cash must be a positive decimal with at most 8 decimals, got "${v}"`);
+  return s;
+}
+
 /** An ISO time, epoch ms, or an offset from the recording's start ("+30m", "+2h"). */
 function timeWithin(v: string, start: number): number {
   const off = /^\+(\d+(?:\.\d+)?)(s|m|h)?$/.exec(v.trim());
@@ -49,16 +56,17 @@ export function registerReplayCommands(program: Command, ctx: CliContext): void 
   const show = (json: boolean | undefined, s: ReplayStateDto) => ctx.print(!!json, s, () => replayStateText(s));
   const rp = program.command('replay').description('replay a recorded market through the engine and the UI on a replay account of its own (VCR controls)');
   rp.command('load <file>')
-    .description('load a trade tape CSV or a Strata recording into the running engine (the UI switches to the replay account)')
-    .option('--symbol <s>', 'instrument of a single-instrument tape (default: read from the file name, e.g. binance_XRPETH_… → XRP/ETH)')
+    .description('load a trade tape CSV, a candle CSV (each bar replays as four prints: open, the extreme nearer the open, the other, close) or a Strata recording into the running engine (the UI switches to the replay account)')
+    .option('--symbol <s>', 'instrument of a single-instrument tape or candle file (default: read from the file name, e.g. binance_XRPETH_… → XRP/ETH, orcl-… → ORCL/USD)')
     .addOption(new Option('--speed <x>', `speed: ${REPLAY_SPEEDS.join(', ')}`).argParser(speedArg).default('1'))
     .option('--from <t>', 'start here: ISO time, epoch ms, or an offset into the recording (+30m); what precedes it plays at full speed')
+    .option('--cash <n>', "the replay account's starting cash in the recording's quote currency (default: 1,000,000 on a fiat or stablecoin quote, else 1,000 x the median trade's notional, e.g. 100 ETH on the XRP/ETH tape)", cashArg)
     .option('--play', 'start playing at once')
     .option('--json', 'print JSON')
-    .action(async (file: string, o: { symbol?: string; speed: ReplaySpeed; from?: string; play?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: { symbol?: string; speed: ReplaySpeed; from?: string; cash?: string; play?: boolean; json?: boolean }) => {
       const { resolve } = await import('node:path');
       // The engine resolves paths against its own directory: send an absolute one.
-      let s = await ctx.call('replay.load', { path: resolve(file), speed: o.speed, ...(o.symbol ? { symbol: o.symbol } : {}) });
+      let s = await ctx.call('replay.load', { path: resolve(file), speed: o.speed, ...(o.symbol ? { symbol: o.symbol } : {}), ...(o.cash !== undefined ? { cash: o.cash } : {}) });
       if (o.from !== undefined) s = await ctx.call('replay.seek', { time: timeWithin(o.from, s.start) });
       if (o.play) s = await ctx.call('replay.play', {});
       show(o.json, s);

@@ -9,10 +9,11 @@ import { DomainError } from '../core/errors.ts';
 import type { Engine } from '../kernel/engine.ts';
 import type { Log } from '../kernel/parts.ts';
 import type { PmsLoopOptions } from '../pms/loop.ts';
+import { loadReplayMarket } from '../kernel/replay/candle-tape.ts';
+import { defaultReplayCash, limitsForCash } from '../kernel/replay/replay-cash.ts';
 import { ReplaySession } from '../kernel/replay/session.ts';
 import type { RiskControlOptions } from '../kernel/risk-control.ts';
 import { toWireError } from '../kernel/wire.ts';
-import { loadMarketFile } from '../marketdata/recording.ts';
 
 /**
  * What a serving host exposes: the paper engine, and while a replay is loaded, the replay's engine
@@ -43,6 +44,8 @@ export interface ReplayLoad {
   symbol?: string;
   speed?: ReplayStateDto['speed'];
   from?: number;
+  /** Starting cash of the replay account (default: replay-cash.ts defaultReplayCash). */
+  cash?: string;
 }
 
 export class EngineSwitch {
@@ -143,9 +146,13 @@ export class EngineSwitch {
     } catch (err) {
       throw new DomainError('BAD_FILE', `cannot read ${p.path}: ${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err))}`);
     }
-    const market = loadMarketFile(text, p.path, p.symbol);
+    // A candle file, a trade tape or a Strata recording (candle-tape.ts says how bars replay).
+    const market = loadReplayMarket(text, p.path, p.symbol);
     // Opened before the old one closes: a bad --from refuses the load and leaves the current one playing.
-    const next = await ReplaySession.open({ market, file: p.path, seed: this.o.seed, speed: p.speed, from: p.from, risk: this.o.risk, pms: this.o.pms, log: this.o.log });
+    // The account in the tape's quote currency, and the default limits' money levels sized to it.
+    const initialCash = p.cash ?? defaultReplayCash(market);
+    const risk = this.o.risk?.limits ? this.o.risk : { ...this.o.risk, limits: limitsForCash(initialCash) };
+    const next = await ReplaySession.open({ market, file: p.path, seed: this.o.seed, speed: p.speed, from: p.from, initialCash, risk, pms: this.o.pms, log: this.o.log });
     next.backpressure = this.o.backpressure;
     await this.closeReplay();
     this.replay = next;
@@ -153,7 +160,7 @@ export class EngineSwitch {
     next.subscribe((type, data) => {
       if (this.replay === next) this.emit(type, type === 'replay.state' ? this.adj(data as ReplayStateDto) : data);
     });
-    this.o.log?.('info', `replay loaded: ${p.path} (${market.events} trades, ${market.tapes.map((t) => t.instrument.symbol).join(', ')})`);
+    this.o.log?.('info', `replay loaded: ${p.path} (${market.events} ${market.format === 'candles' ? 'prints from candles' : 'trades'}, ${market.tapes.map((t) => t.instrument.symbol).join(', ')}; account ${initialCash} ${market.currency})`);
     return this.announce(next.state());
   }
 

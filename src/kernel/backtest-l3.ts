@@ -48,6 +48,11 @@ export interface L3Options {
    * (cash, lot, the run's own limits) act either way, and the report counts what they denied.
    */
   deskGuards?: boolean;
+  /**
+   * Told before each bar is played (bar index, bars in all): a host shows a run's progress and ETA
+   * from it. An L3 run is the slow level (seconds on the demo tape), the one worth an ETA.
+   */
+  onBar?: (index: number, bars: number) => void;
 }
 
 /** Time bars (OHLCV) of a tape; a bar in which nothing traded carries the last close with no volume. */
@@ -196,6 +201,7 @@ export class KernelExecution implements ExecutionPort {
 
   /** Plays the tape through bar i and hands the runner the fills that happened in it. */
   atOpen(i: number, account: AccountView): readonly ProposedFill[] {
+    this.o.onBar?.(i, this.bars.time.length);
     this.driver.runToEnd(this.bars.time[i]! + this.o.barMs);
     if (this.fills.length === 0) return [];
     const scale = 10 ** account.qtyScale;
@@ -319,7 +325,7 @@ export function alignedFrom(fromMs: number | undefined, barMs: number): { fromMs
  * carries everything that decides the result (bar length, latency, urgency, seed), so the run can be
  * stored, shown, compared and repeated.
  */
-export async function runL3Spec(spec: RunSpec, tape: TradeTape): Promise<{ run: L3Run; report: BacktestReport }> {
+export async function runL3Spec(spec: RunSpec, tape: TradeTape, hooks: Pick<L3Options, 'onBar'> = {}): Promise<{ run: L3Run; report: BacktestReport }> {
   if (spec.fidelity !== 'l3') throw new BacktestConfigError(`runL3Spec runs fidelity l3, got ${spec.fidelity}`);
   if (spec.barMs === undefined || !(spec.barMs > 0)) throw new BacktestConfigError('an L3 run needs its bar length (barMs > 0)');
   const rows = tapeRows(tape, spec.fromMs, spec.toMs);
@@ -333,6 +339,8 @@ export async function runL3Spec(spec: RunSpec, tape: TradeTape): Promise<{ run: 
     urgency: spec.urgency ?? 'immediate',
     seed: spec.seed,
     ...(spec.latencyMs !== undefined ? { latencyMs: spec.latencyMs } : {}),
+    deskGuards: spec.deskGuards === true,
+    ...hooks,
   });
   let partial = 0;
   for (const n of run.fillsPerOrder.values()) if (n > 1) partial++;

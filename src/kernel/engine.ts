@@ -10,6 +10,7 @@ import { backtestParts } from './modes/backtest.ts';
 import type { SimMarket } from './modes/markets.ts';
 import { paperParts } from './modes/paper.ts';
 import { replayParts } from './modes/replay.ts';
+import { openStores } from './modes/stores.ts';
 import type { L2Options } from './l2-service.ts';
 import type { KernelParts, Log, VenueAdmin } from './parts.ts';
 import type { PmsLoopOptions } from '../pms/loop.ts';
@@ -85,7 +86,7 @@ export function engineParts(opts: EngineOptions): KernelParts {
   const mode = opts.mode ?? (market.kind !== 'demo' ? 'replay' : 'paper');
   if (mode === 'backtest') {
     if (!(opts.clock instanceof SimClock)) throw new Error('a backtest runs on a SimClock');
-    return backtestParts({ ...opts, clock: opts.clock, market });
+    return backtestParts({ ...opts, clock: opts.clock, market }, openStores);
   }
   if (mode === 'replay') {
     if (!opts.clock) throw new Error('a replay runs on a simulated clock');

@@ -253,8 +253,9 @@ export class ExecutionService {
     return this.dto(this.d.oms.cancel(id));
   }
 
-  cancelAll(symbol?: string): string[] {
-    return [...this.d.runner.cancelAll(symbol), ...this.d.triggers.cancelAll(symbol), ...this.d.oms.cancelAll(symbol)];
+  /** `reason` (the kill switch's) is kept on the cancelled parents. */
+  cancelAll(symbol?: string, reason?: { code: string; message: string }): string[] {
+    return [...this.d.runner.cancelAll(symbol, reason), ...this.d.triggers.cancelAll(symbol), ...this.d.oms.cancelAll(symbol)];
   }
 
   children(id: string): OrderDto[] {

@@ -27,19 +27,9 @@ import { ExecutionService } from './execution-service.ts';
 import { wireExecQuality } from './exec-quality-wiring.ts';
 import { ExposureLog } from './exposure-log.ts';
 import { TICK_MS, eachTick, nextTickAt } from './periodic-tick.ts';
-import { approvalsHandlers } from './handlers/approvals.ts';
-import { marketHandlers } from './handlers/market.ts';
-import { orderHandlers } from './handlers/orders.ts';
-import { pmsHandlers } from './handlers/pms.ts';
-import { portfolioHandlers } from './handlers/portfolio.ts';
-import { backtestHandlers } from './handlers/backtest.ts';
-import { replayHandlers } from './handlers/replay.ts';
-import { riskHandlers } from './handlers/risk.ts';
-import { sessionHandlers } from './handlers/session.ts';
-import { venueHandlers } from './handlers/venue.ts';
-import { signalsHandlers } from './handlers/signals.ts';
+import { domainHandlers } from './handler-table.ts';
 import { L2Service } from './l2-service.ts';
-import { memoryL2Stores } from './modes/stores.ts';
+import { memoryL2Stores } from './modes/memory-stores.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
 import { PmsLoop } from '../pms/loop.ts';
 import { TradingGuard, instrumentBlockLink, tradingStateLink } from '../risk/trading-guard.ts';
@@ -93,7 +83,6 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     wantsCandles: () => bus.wants('candle'),
   });
   venue.onMarket((e) => hub.on(e));
-
   /**
    * Moved by every order update and fill (the only ways positions, cash, working orders and algo
    * remainders change), naming the symbol, and once a second for every symbol as a backstop: L1
@@ -200,7 +189,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     // The real connection state on an exchange (the venue-disconnect breaker reads it).
     venueConnected: () => running && venueSide.connected(),
     guardChanged: () => guard.enforce(),
-    cancelAll: () => exec.cancelAll(),
+    cancelAll: (reason) => exec.cancelAll(undefined, reason),
     publish: {
       state: (state) => domain.publish('TradingStateChanged', { state }),
       breaker: (event) => domain.publish('BreakerTripped', { event }),
@@ -235,10 +224,11 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
       risk.service.tighten(to, { source: 'breaker', code: `PMS_${f.code.toUpperCase()}`, message: `PMS escalation (${f.severity} ${f.code}${f.subject ? ` on ${f.subject}` : ''}): ${f.message}` }, clock.now());
     },
     publish: {
-      metrics: (m) => bus.publish('risk.metrics', m),
+      metrics: (m, d) => bus.publish('risk.metrics', d.cycleMs === 0 ? m : { ...m, cycleMs: d.cycleMs }),
       flags: (flags) => domain.publish('FlagsChanged', { flags }),
     },
-    log,
+    log, // A cycle's wall time is measured on a wall clock only: simulated runs stay bit-for-bit repeatable.
+    ...(clock instanceof WallClock ? { stopwatch: () => performance.now() } : {}),
     options: { ...config.pms, config: { groups: Object.fromEntries(instruments.all().map((i) => [i.symbol, i.kind])), ...config.pms?.config } },
   });
   /** One chain, assembled here once: the trading state, the breakers' instrument blocks, the PMS flags. */
@@ -302,7 +292,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     quality: quality.tracker,
   };
   const l2 = new L2Service(core, l2Stores, {
-    signals: (c) => bus.publish('signal.generated', c),
+    signals: (c) => bus.publish('signal.generated', c), wantsSignals: () => bus.wants('signal.generated'),
     created: (p) => bus.publish('proposal.created', p),
     updated: (p) => bus.publish('proposal.updated', p),
   }, log, {
@@ -311,19 +301,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     dailyHistory: config.l2?.dailyHistory ?? (marketData.dailyHistory ? (endTime, endPrice) => marketData.dailyHistory!({ endTime, endPrice, real: config.pms?.dailyHistory ?? {} }) : undefined),
   });
   const ctx: KernelContext = { ...core, l2 };
-  const handlers: Handlers = {
-    ...sessionHandlers(ctx),
-    ...marketHandlers(ctx),
-    ...orderHandlers(ctx),
-    ...riskHandlers(ctx),
-    ...pmsHandlers(ctx),
-    ...venueHandlers(ctx),
-    ...signalsHandlers(ctx),
-    ...portfolioHandlers(ctx),
-    ...approvalsHandlers(ctx),
-    ...replayHandlers(ctx),
-    ...backtestHandlers(ctx),
-  };
+  const handlers: Handlers = domainHandlers(ctx);
   let periodic: number | undefined;
   let running = false;
   const pmsOn = parts.pms !== 'off';

@@ -341,7 +341,8 @@ export async function computeFrontier(ctx: EngineCore, view: AlphaView, symbols:
     const pts = await efficientFrontierPoints(mu, cov, points, { bounds: [0, 1] });
     const point = (w: number[]): FrontierPointDto => {
       const perf = portfolioPerformance(w, mu, cov, riskFreeRate);
-      return { expectedReturn: perf.expectedReturn, volatility: perf.volatility, sharpe: perf.sharpe, weights: byTicker(usable, w) };
+      return { expectedReturn: perf.expectedReturn, volatility: perf.volatility, // A flat book sits at the origin, where the Sharpe ratio is 0/0: null, as JSON would send NaN.
+      sharpe: Number.isFinite(perf.sharpe) ? perf.sharpe : null, weights: byTicker(usable, w) };
     };
     const book = (weights: Record<string, number>): FrontierPointDto | null => (Object.keys(weights).length === 0 ? null : point(usable.map((s) => weights[s] ?? 0)));
     return { symbols: usable, observations: rows.length - 1, barMs: DAY_MS, riskFreeRate, points: pts.map((p) => point(p.weights)), current: book(current), target: book(target), unavailable: null };

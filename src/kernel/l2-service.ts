@@ -47,6 +47,11 @@ export interface L2Options {
 
 export interface L2Publish {
   signals(c: SignalCycleDto): void;
+  /**
+   * Whether anyone takes `signals` now (default: yes). With no one, the cycle's DTO (a copy of every
+   * signal and its inputs, each minute of a replay) is not built.
+   */
+  wantsSignals?(): boolean;
   created(p: ProposalDto): void;
   updated(p: ProposalDto): void;
 }
@@ -214,7 +219,7 @@ export class L2Service {
     }
     this.#ranVersion = this.registry.version;
     for (const a of rec.ran) this.#lastRun.set(a, rec.at);
-    if (rec.signals.length > 0) this.#publish.signals(cycleDto(rec));
+    if (rec.signals.length > 0 && (this.#publish.wantsSignals?.() ?? true)) this.#publish.signals(cycleDto(rec));
     for (const f of rec.failed) this.#log('warn', `alpha ${f.alpha} failed in ${rec.id}: ${f.code} ${f.message}`);
     if (propose && rec.ran.length > 0) {
       const r = this.rebalance(false);

@@ -187,3 +187,6 @@ export interface KernelConfig {
   /** Execution-quality deterioration band (bps), minimum parents before it can fire, recent window. */
   execQuality?: Partial<ExecQualityConfigDto>;
 }
+
+/** Journal meta key of the balances a journal started from on its exchange (written by the live mode, read by the kernel). */
+export const VENUE_BASELINE_KEY = 'venue_baseline';

@@ -14,7 +14,14 @@ const MAX_IDLE_TICKS = 86_400;
  */
 export interface IdleTicker {
   quietUntil(now: number): number;
-  idle(n: number): void;
+  /** `n` idle seconds, the last of them at `to`. */
+  idle(n: number, to: number): void;
+  /**
+   * A pending timer of the part's own that the jump may pass (its id), because `quietUntil` bounds
+   * the jump before that timer unless what it would do in the idle seconds is what `idle` applies
+   * (the PMS loop's cycles that would only repeat the last). Undefined: none.
+   */
+  covers?(): number | undefined;
 }
 
 /**
@@ -27,7 +34,12 @@ export interface IdleTicker {
 export function nextTickAt(clock: Clock, parts: readonly IdleTicker[]): number {
   const now = clock.now();
   if (!(clock instanceof SimClock)) return now + TICK_MS;
-  const horizon = clock.jumpHorizon();
+  const covered: number[] = [];
+  for (const p of parts) {
+    const id = p.covers?.();
+    if (id !== undefined) covered.push(id);
+  }
+  const horizon = clock.jumpHorizon(covered);
   // The tick at now + k s runs before anything else is due (at most at the horizon's time, where a
   // timer scheduled earlier runs first, as it would have).
   let k = Math.min(MAX_IDLE_TICKS, Math.floor((horizon - now) / TICK_MS));
@@ -37,7 +49,7 @@ export function nextTickAt(clock: Clock, parts: readonly IdleTicker[]): number {
     k = Math.min(k, Math.ceil((p.quietUntil(now) - now) / TICK_MS));
     if (k < 2) return now + TICK_MS;
   }
-  for (const p of parts) p.idle(k - 1);
+  for (const p of parts) p.idle(k - 1, now + (k - 1) * TICK_MS);
   return now + k * TICK_MS;
 }
 

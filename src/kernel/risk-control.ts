@@ -66,7 +66,7 @@ export interface RiskControlDeps {
   /** The trading state changed or a breaker tripped: the guard chain re-asks every working algo now. */
   guardChanged?: () => void;
   /** Cancels every working order and algo (the kill switch). */
-  cancelAll: () => string[];
+  cancelAll: (reason: { code: string; message: string }) => string[];
   publish: {
     state(s: TradingStateDto): void;
     breaker(e: BreakerEventDto): void;
@@ -316,8 +316,9 @@ export class RiskControl {
   }
 
   killSwitch(reason: string | undefined, actor: string): { state: TradingStateDto; cancelled: string[] } {
-    this.service.killSwitch({ source: 'operator', code: 'KILL_SWITCH', message: reason ?? 'kill switch', actor }, this.d.clock.now());
-    const cancelled = this.d.cancelAll();
+    const message = reason ?? 'kill switch';
+    this.service.killSwitch({ source: 'operator', code: 'KILL_SWITCH', message, actor }, this.d.clock.now());
+    const cancelled = this.d.cancelAll({ code: 'KILL_SWITCH', message });
     this.d.log('warn', `kill switch: trading HALTED, ${cancelled.length} order(s) and algo(s) cancelled`);
     this.killCheck.begin();
     return { state: this.stateDto(), cancelled };

@@ -10,7 +10,7 @@ import type { Oms } from '../execution/oms.ts';
 import { reconcile } from '../venues/ccxt/reconcile.ts';
 import type { BalanceView, ReconcileAction, ReconcileDifference } from '../venues/ccxt/reconcile.ts';
 import type { JournalSnapshot } from '../venues/ccxt/reconcile-run.ts';
-import { VENUE_BASELINE_KEY } from './modes/live.ts';
+import { VENUE_BASELINE_KEY } from './parts.ts';
 import type { Log, VenueLink } from './parts.ts';
 import type { PositionAdjuster } from './position-adjuster.ts';
 import type { PositionAdjustment } from '../core/ports.ts';

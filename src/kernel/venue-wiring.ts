@@ -9,7 +9,7 @@ import type { Oms } from '../execution/oms.ts';
 import type { VenueContext } from './context.ts';
 import type { KernelConfig, KernelParts } from './parts.ts';
 import type { Ledger } from '../core/ledger.ts';
-import { VENUE_BASELINE_KEY } from './modes/live.ts';
+import { VENUE_BASELINE_KEY } from './parts.ts';
 import { PositionAdjuster } from './position-adjuster.ts';
 import { VenueReconciler } from './venue-reconciler.ts';
 

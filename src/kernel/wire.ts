@@ -6,9 +6,10 @@ import { DomainError } from '../core/errors.ts';
  * The contract edge: domain code throws DomainError; the wire carries RpcError. Every handler is
  * wrapped once so that a domain refusal reaches the client with its code and issues, while the
  * handlers themselves (and everything below them) never import the transport's error type.
+ * Whether a retry may succeed travels with it, so a client can decide without a table of codes.
  */
 export function toWireError(err: unknown): unknown {
-  if (err instanceof DomainError) return new RpcError(err.code, err.message, err.issues);
+  if (err instanceof DomainError) return new RpcError(err.code, err.message, err.issues, err.retryable);
   return err;
 }
 

@@ -252,6 +252,14 @@ export class CandleBuilder {
     return out;
   }
 
+  /** `closes(last)` as numbers (Number of each), written into `out` from index 0; returns how many (at most out.length). */
+  closeValues(last: number, out: Float64Array): number {
+    const n = Math.min(this.#count, Math.max(0, Math.floor(last)), out.length);
+    const start = (this.#head - n + this.maxBars) % this.maxBars;
+    for (let i = 0; i < n; i++) out[i] = Number(this.#ring[(start + i) % this.maxBars]!.close);
+    return n;
+  }
+
   /** Volumes of the newest `last` closed bars in units, oldest first. */
   volumes(last: number): bigint[] {
     const n = Math.min(this.#count, Math.max(0, Math.floor(last)));

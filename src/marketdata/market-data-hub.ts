@@ -30,6 +30,25 @@ interface SymbolData {
 }
 
 const TAPE_SIZE = 200;
+/** shortTermVol's window: 61 closes of 5 s bars (60 returns, five minutes), and its returns. Shared scratch: the engine is single-threaded. */
+const VOL_CLOSES = new Float64Array(61);
+const VOL_RETURNS = new Float64Array(60);
+
+/**
+ * A book that can tell a side's best price without building the side: the simulated venue's
+ * lazily built tape book (src/venues/sim/lazy-book.ts), found by this method's name. The answer is
+ * the price `bids[0]` / `asks[0]` would hold.
+ */
+interface BookTop {
+  bestPrice(side: 'bid' | 'ask'): bigint | undefined;
+}
+
+function bestOf(b: MarketBook | undefined, side: 'bid' | 'ask'): bigint | undefined {
+  if (b === undefined) return undefined;
+  const top = (b as MarketBook & Partial<BookTop>).bestPrice;
+  if (typeof top === 'function') return top.call(b, side);
+  return (side === 'bid' ? b.bids : b.asks)[0]?.priceUnits;
+}
 
 export class MarketDataHub {
   private readonly data = new Map<string, SymbolData>();
@@ -100,8 +119,8 @@ export class MarketDataHub {
   /** Mid of the best bid and ask, else the mark (used for decision/arrival prices and TCA). */
   mid(symbol: string): bigint | undefined {
     const b = this.data.get(symbol)?.book;
-    const bid = b?.bids[0]?.priceUnits;
-    const ask = b?.asks[0]?.priceUnits;
+    const bid = bestOf(b, 'bid');
+    const ask = bestOf(b, 'ask');
     return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : this.mark(symbol);
   }
 
@@ -110,8 +129,8 @@ export class MarketDataHub {
     const d = this.data.get(symbol);
     if (!d) return undefined;
     if (d.last !== undefined) return d.last;
-    const bid = d.book?.bids[0]?.priceUnits;
-    const ask = d.book?.asks[0]?.priceUnits;
+    const bid = bestOf(d.book, 'bid');
+    const ask = bestOf(d.book, 'ask');
     if (bid !== undefined && ask !== undefined) return (bid + ask) / 2n;
     return bid ?? ask;
   }
@@ -137,17 +156,27 @@ export class MarketDataHub {
     if (!b) return 0;
     const cached = this.volCache.get(symbol);
     if (cached !== undefined && cached.closed === b.closedCount) return cached.vol;
-    const closes = b.closes(61);
+    // The closes as numbers, into scratch arrays (this runs after every print): each return is
+    // log(Number(close) / Number(previous)), so comparing the numbers is what the log sees.
+    const c = VOL_CLOSES;
+    const n = b.closeValues(VOL_CLOSES.length, c);
     let vol = 0;
     // Every close the same (a quiet five minutes: flat carries): every return is log(1) = 0, so σ is
     // 0, what the sums below give, without 60 logarithms.
     let flat = true;
-    for (let i = 1; flat && i < closes.length; i++) flat = closes[i] === closes[0];
-    if (closes.length >= 5 && !flat) {
-      const r: number[] = [];
-      for (let i = 1; i < closes.length; i++) r.push(Math.log(Number(closes[i]!) / Number(closes[i - 1]!)));
-      const mean = r.reduce((a, x) => a + x, 0) / r.length;
-      const variance = r.reduce((a, x) => a + (x - mean) * (x - mean), 0) / Math.max(1, r.length - 1);
+    for (let i = 1; flat && i < n; i++) flat = c[i] === c[0];
+    if (n >= 5 && !flat) {
+      const r = VOL_RETURNS;
+      const m = n - 1;
+      // A flat carry's return is log(1) = 0 exactly: most of a replay's 5 s bars between prints.
+      for (let i = 1; i < n; i++) r[i - 1] = c[i] === c[i - 1] ? 0 : Math.log(c[i]! / c[i - 1]!);
+      // Summed left to right from 0, as reduce did: the same figure to the bit.
+      let sum = 0;
+      for (let i = 0; i < m; i++) sum += r[i]!;
+      const mean = sum / m;
+      let sq = 0;
+      for (let i = 0; i < m; i++) sq += (r[i]! - mean) * (r[i]! - mean);
+      const variance = sq / Math.max(1, m - 1);
       vol = Math.sqrt(variance / 5);
     }
     this.volCache.set(symbol, { closed: b.closedCount, vol });

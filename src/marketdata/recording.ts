@@ -35,7 +35,8 @@ export interface LoadedTape {
 }
 
 export interface LoadedMarket {
-  format: 'trades-csv' | 'recording';
+  /** 'candles': bars turned into synthetic prints (src/kernel/replay/candle-tape.ts). */
+  format: 'trades-csv' | 'recording' | 'candles';
   currency: string;
   tapes: LoadedTape[];
   /** First and last trade time over every tape. */
@@ -134,7 +135,7 @@ function parseRecording(text: string, file: string): LoadedMarket {
   return summarise('recording', header.currency, tapes, file);
 }
 
-function summarise(format: LoadedMarket['format'], currency: string, tapes: LoadedTape[], file: string): LoadedMarket {
+function summarise(format: 'trades-csv' | 'recording', currency: string, tapes: LoadedTape[], file: string): LoadedMarket {
   if (tapes.length === 0) throw bad(file, 0, 'no trades to replay');
   let start = Infinity;
   let end = -Infinity;

@@ -40,9 +40,22 @@ export interface PmsLoopDeps {
   /** Earlier 1-minute closes per symbol (the hub's candles) to start with. */
   seed: (symbol: string) => { time: number; price: number }[];
   escalate: (action: 'force_reduce' | 'halt', flag: RiskFlagDto) => void;
-  publish: { metrics(m: RiskMetricsDto): void; flags(f: RiskFlagDto[]): void };
+  /**
+   * `metrics` is the domain output: a function of the engine clock and the book only (cycleMs 0), so
+   * two identical runs publish equal metrics. What a cycle cost in wall time is a diagnostic beside it
+   * (`cycleMs`, measured with `stopwatch`), which the host may add at its edge.
+   */
+  publish: { metrics(m: RiskMetricsDto, diagnostics: PmsCycleDiagnostics): void; flags(f: RiskFlagDto[]): void };
+  /** A wall-time reading in ms (performance.now) for the cycle diagnostic; without it nothing is measured. */
+  stopwatch?: () => number;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
   options?: PmsLoopOptions;
+}
+
+/** What a PMS cycle cost, outside the domain output: wall time is not repeatable from run to run. */
+export interface PmsCycleDiagnostics {
+  /** Wall-clock ms of the last cycle, 0 when no stopwatch was given. */
+  cycleMs: number;
 }
 
 export class PmsLoop implements GuardLink {
@@ -51,7 +64,10 @@ export class PmsLoop implements GuardLink {
   private readonly d: PmsLoopDeps;
   private readonly intervalMs: number;
   private timer: number | undefined;
+  /** When the pending cycle timer is due. */
+  private timerAt = 0;
   private last: RiskMetricsDto | undefined;
+  private lastDiagnostics: PmsCycleDiagnostics = { cycleMs: 0 };
   private flags: RiskFlagDto[] = [];
   private snap: { key: readonly unknown[]; portfolio: PmsPortfolio } | undefined;
   private lastSample: { version: number; bucket: number; symbols: string[]; marks: (number | undefined)[] } | undefined;
@@ -74,6 +90,11 @@ export class PmsLoop implements GuardLink {
   stop(): void {
     if (this.timer !== undefined) this.d.clock.cancel(this.timer);
     this.timer = undefined;
+  }
+
+  private arm(at: number): void {
+    this.timerAt = at;
+    this.timer = this.d.clock.schedule(at, () => this.runCycle());
   }
 
   /** Called once a second by the engine's periodic tick. */
@@ -106,35 +127,68 @@ export class PmsLoop implements GuardLink {
 
   /**
    * The kernel's idle jump: after sample() at `now`, samples in idle seconds (the same marks) only
-   * move the sampling clock, which the next sample moves again, until the return bucket ends.
+   * move the sampling clock, which the next sample moves again, until the return bucket ends. The
+   * cycle timer (which the jump looks past, `covers`) bounds it too, unless the cycles due in the
+   * idle seconds would all repeat the last one (monitor.repeatsUntil): those `idle` covers.
    */
   quietUntil(now: number): number {
     const last = this.lastSample;
     if (last === undefined || last.version !== this.monitor.sampleVersion || last.bucket !== this.monitor.sampleBucket(now)) return now;
-    return (last.bucket + 1) * this.monitor.config.returnIntervalMs;
+    const samples = (last.bucket + 1) * this.monitor.config.returnIntervalMs;
+    if (this.timer === undefined) return samples;
+    const at = this.timerAt;
+    if (samples <= at) return samples;
+    const repeats = this.monitor.repeatsUntil(() => this.portfolio());
+    return Math.min(samples, repeats > at ? repeats : at);
   }
 
-  /** Idle samples leave nothing for the next sample to do (see quietUntil). */
-  idle(): void {}
+  /** The pending cycle timer: the idle jump may pass it (see quietUntil and idle). */
+  covers(): number | undefined {
+    return this.timer;
+  }
+
+  /**
+   * Idle samples leave nothing for the next sample to do (see quietUntil). The cycles due by `to`,
+   * the last idle second, are repeats of the last (quietUntil bounds the jump so): each would note
+   * its time, which the last notes again, so only the last runs, now, at its own time, and the timer
+   * moves to the cycle after it. Created here, before the tick's next timer, as the step-by-step
+   * run creates it after every timer then pending (at the skipped cycle before it).
+   */
+  idle(_n: number, to = Number.NEGATIVE_INFINITY): void {
+    if (this.timer === undefined || this.timerAt > to) return;
+    const m = Math.floor((to - this.timerAt) / this.intervalMs) + 1;
+    const at = this.timerAt + (m - 1) * this.intervalMs;
+    this.d.clock.cancel(this.timer);
+    this.timer = undefined;
+    this.monitor.skippedRepeats(m - 1);
+    this.cycleAt(at);
+    this.arm(at + this.intervalMs);
+  }
 
   private runCycle(): void {
+    const now = this.d.clock.now();
+    this.cycleAt(now);
+    this.arm(now + this.intervalMs);
+  }
+
+  private cycleAt(now: number): void {
     try {
-      this.cycle();
+      this.cycle(now);
     } catch (err) {
       // The monitor watches; it must never take the engine down with it.
       this.d.log('error', `PMS cycle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
-    this.timer = this.d.clock.schedule(this.d.clock.now() + this.intervalMs, () => this.runCycle());
   }
 
-  cycle(): RiskMetricsDto {
-    const t0 = performance.now();
+  cycle(now = this.d.clock.now()): RiskMetricsDto {
+    const watch = this.d.stopwatch;
+    const t0 = watch?.() ?? 0;
     // Published without the NAV chart (every 2 s of engine time, it would walk the whole path each
     // time); risk.metrics asks for it (metrics()).
-    const r = this.monitor.cycle(this.d.clock.now(), this.portfolio(), { chart: false });
-    r.metrics.cycleMs = performance.now() - t0;
+    const r = this.monitor.cycle(now, this.portfolio(), { chart: false });
+    this.lastDiagnostics = { cycleMs: watch ? watch() - t0 : 0 };
     this.last = r.metrics;
-    this.d.publish.metrics(r.metrics);
+    this.d.publish.metrics(r.metrics, this.lastDiagnostics);
     if (r.changed) {
       const raisedNow = r.flags.filter((f) => !this.flags.some((o) => o.code === f.code && o.subject === f.subject && o.severity === f.severity));
       this.flags = r.flags;
@@ -164,6 +218,11 @@ export class PmsLoop implements GuardLink {
   metrics(): RiskMetricsDto {
     const m = this.last ?? this.cycle();
     return { ...m, navHistory: this.monitor.navChart() };
+  }
+
+  /** The last cycle's wall-time cost (not part of the metrics: see PmsLoopDeps.publish). */
+  diagnostics(): PmsCycleDiagnostics {
+    return this.lastDiagnostics;
   }
 
   currentFlags(): RiskFlagDto[] {

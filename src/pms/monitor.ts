@@ -10,7 +10,7 @@ import { NavHistory } from './nav-history.ts';
 import { DrawdownTracker } from './drawdown-tracker.ts';
 import { portfolioMetrics } from './portfolio-metrics.ts';
 import type { DrawdownReport } from './portfolio-metrics.ts';
-import { dayStart } from './periods.ts';
+import { MS_PER_DAY, dayStart } from './periods.ts';
 import { PriceHistory } from './price-history.ts';
 import type { Observation } from './returns.ts';
 import { stressReport } from './stress-report.ts';
@@ -196,6 +196,25 @@ export class PmsMonitor {
   }
 
   // ---- the cycle --------------------------------------------------------------------------------
+
+  /**
+   * The time before which a cycle on `portfolio` (with no sample in between) is answered as a repeat
+   * of the last: the sampled prices keep their version until the return bucket of the latest time
+   * ends, and the NAV bucket and day of the last cycle end. -Infinity when the next cycle would not
+   * be a repeat. The loop's idle jump runs only the last of such cycles (their other effects are
+   * the time noted, which the last notes again, and the count, `skippedRepeats`).
+   */
+  repeatsUntil(portfolio: () => PmsPortfolio): number {
+    const last = this.repeat;
+    // The snapshot last: the loop builds its key to answer.
+    if (!this.reuseRepeats || last === undefined || last.version !== this.prices.version || last.portfolio !== portfolio()) return Number.NEGATIVE_INFINITY;
+    return Math.min(this.prices.bucketEnd(), (last.navBucket + 1) * this.config.navSampleMs, last.day + MS_PER_DAY);
+  }
+
+  /** Counts repeats the loop's idle jump covered without running them (see repeatsUntil). */
+  skippedRepeats(n: number): void {
+    this.repeatedCycles += n;
+  }
 
   /**
    * One monitoring cycle on a portfolio snapshot at `now`. `metrics.cycleMs` is 0: the monitor has

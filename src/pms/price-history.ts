@@ -109,6 +109,11 @@ export class PriceHistory {
     return Math.floor(time / this.config.returnIntervalMs);
   }
 
+  /** The end of the latest time's return bucket: advancing to a time before it changes no version. */
+  bucketEnd(): number {
+    return (this.clockBucket + 1) * this.config.returnIntervalMs;
+  }
+
   advance(now: number): void {
     if (now > this.latest) this.latest = now;
     const b = this.bucketOf(this.latest);

@@ -54,13 +54,24 @@ export interface SignalJournalPort {
 
 /** Freezes a cycle record all the way down: once journaled it is a fact, shared without copies. */
 export function freezeCycle(c: CycleRecord): CycleRecord {
-  const freeze = (v: unknown): void => {
-    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
-    Object.freeze(v);
-    for (const x of Object.values(v)) freeze(x);
-  };
-  freeze(c);
+  deepFreeze(c);
   return c;
+}
+
+/**
+ * Object.freeze all the way down. Arrays by index and records by for-in (a record here is plain
+ * data: own enumerable keys only), not an Object.values array per object: an engine cycles every
+ * simulated minute of a replay, and the copies were half of the freeze.
+ */
+function deepFreeze(v: unknown): void {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (Object.hasOwn(o, k)) deepFreeze(o[k]);
 }
 
 /**

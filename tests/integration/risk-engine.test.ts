@@ -107,7 +107,10 @@ describe('L1 risk in the engine', () => {
     expect(r.state.mode).toBe('HALTED');
     expect(r.cancelled).toEqual(expect.arrayContaining([resting.id, twap.id]));
     await waitFor(async () => (await c!.client.call('orders.get', { orderId: resting.id })).status === 'CANCELLED' || undefined);
-    expect((await c.client.call('orders.get', { orderId: twap.id })).status).toBe('CANCELLED');
+    const cancelledTwap = await c.client.call('orders.get', { orderId: twap.id });
+    expect(cancelledTwap.status).toBe('CANCELLED');
+    // It says why: the kill switch, not the guard's "algo paused" that the HALT set first.
+    expect(cancelledTwap.reason).toEqual({ code: 'KILL_SWITCH', message: 'test kill' });
     const denied = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 1, type: 'market' });
     expect(denied.reason?.code).toBe('TRADING_HALTED');
 

@@ -35,7 +35,8 @@ function StatusLine(): ReactNode {
   const maxOrder = useMemo(() => orderNotionalLimit(riskLimits, null), [riskLimits]);
   return (
     <footer className="statusline">
-      <span>{phase === 'open' ? (loading ? 'Loading snapshots…' : 'Live') : (detail ?? 'Offline')}</span>
+      {/* "Live" read as the live account even on a replay: say connected, and which account the engine trades. */}
+      <span>{phase === 'open' ? (loading ? 'Loading snapshots…' : `Connected${session ? ` · ${session.mode}` : ''}`) : (detail ?? 'Offline')}</span>
       {session && (
         <span className="muted">
           {session.venue} · {session.instruments.length} instruments

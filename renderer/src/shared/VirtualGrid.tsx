@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { gridPrefs, setGridPrefs, useStore } from '../state/index.ts';
 import { EMPTY_GRID_PREFS } from '../state/index.ts';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
-import { MENU_TRACK_PX as MENU_TRACK, minPx, moveBefore, orderColumns, planColumns } from './grid-layout.ts';
+import { minPx, moveBefore, orderColumns, planColumns } from './grid-layout.ts';
 
 export interface Column<T> {
   key: string;
@@ -64,6 +64,8 @@ export interface VirtualGridProps<T> {
 
 /** Content wider than this is not worth widening a column for (free text): it is cut with a title. */
 const NEED_CAP_PX = 420;
+/** Where grids go compact (tighter cells, no header tracking): keep in step with the @media rules in features/trading/execution.css. */
+export const COMPACT_MEDIA = '(max-width: 1400px)';
 const RESIZE_STEP_PX = 8;
 /** Room added when a column widens, so a price ticking one digit wider does not widen it again at once. */
 const GROW_SLACK_PX = 2;
@@ -167,7 +169,7 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   const effPrefs = drag ? { ...prefs, widths: { ...prefs.widths, [drag.key]: drag.width } } : prefs;
   const plan = planColumns(props.columns, effPrefs, need, avail);
   const columns = plan.shown;
-  const template = `${plan.tracks.join(' ')} ${MENU_TRACK}px`;
+  const template = plan.menuTrack > 0 ? `${plan.tracks.join(' ')} ${plan.menuTrack}px` : plan.tracks.join(' ');
   // Below the columns' minimum widths the grid scrolls sideways instead of squashing cells.
   const minWidth = plan.minWidth;
 
@@ -197,6 +199,19 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
   // Only when what is shown changed (rows, room, columns): a re-render for the clock is not measured.
   const measureSig = `${rev}|${rowCount}|${avail ?? 0}|${plan.tracks.join(' ')}`;
   const measuredSig = useRef('');
+  // Crossing the compact breakpoint changes cell padding and header tracking (CSS), so widths measured
+  // on the other side are stale: measured again from nothing (widths only grow otherwise, and the
+  // 1600 px widths kept Filled out of the Orders grid at 1280 px).
+  useEffect(() => {
+    const mq = window.matchMedia(COMPACT_MEDIA);
+    const remeasure = (): void => {
+      grows.current = {};
+      measuredSig.current = '';
+      setNeed({});
+    };
+    mq.addEventListener('change', remeasure);
+    return () => mq.removeEventListener('change', remeasure);
+  }, []);
   useEffect(() => {
     if (measureReq.current || measuredSig.current === measureSig) return;
     measuredSig.current = measureSig;
@@ -214,7 +229,11 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
         const over = overflowOf(cell, range);
         let want = Math.ceil(naturalWidth(cell, range) + 1);
         if (over > 0.05) {
-          want = Math.max(want, Math.ceil(cell.clientWidth + over) + GROW_SLACK_PX);
+          // The content's own extent explains the cut: that much (plus slack) is what it needs. Only
+          // when it does not (a part that clips inside) is the cut added to the present width: that
+          // overshot a cut symbol by ~11 px (79 px for ETH/USDT), in both Orders and Positions.
+          const extent = want - 1;
+          want = extent > cell.clientWidth + 0.05 ? want + GROW_SLACK_PX : Math.max(want, Math.ceil(cell.clientWidth + over) + GROW_SLACK_PX);
           cut.add(key);
         }
         if (want > 0) found[key] = Math.max(found[key] ?? 0, Math.min(capOf.current[key] ?? NEED_CAP_PX, want));

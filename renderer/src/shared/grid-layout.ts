@@ -17,6 +17,8 @@ export interface ColumnSpec {
   priority?: number;
   /** The operator cannot hide it from the Columns menu (it may still be the last to give way: see priority). */
   required?: boolean;
+  /** Its header shows no text (an actions column): the Columns button may sit over it. */
+  hideHeader?: boolean;
 }
 
 /** Extra trailing track under the Columns button. */
@@ -63,6 +65,11 @@ export interface ColumnPlan<C> {
   squeezed: string[];
   /** Per shown column, its CSS track. */
   tracks: string[];
+  /**
+   * The trailing track under the Columns button: MENU_TRACK_PX, or 0 when the last column's header
+   * is blank (the button sits over it, and the 22 px go to the columns: at 1280 px that is Filled).
+   */
+  menuTrack: number;
   /** Sum of the shown columns' minimums plus the menu track: below it the grid scrolls sideways. */
   minWidth: number;
   /**
@@ -85,8 +92,10 @@ export function planColumns<C extends ColumnSpec>(
   const min = (c: C): number => prefs.widths[c.key] ?? Math.max(minPx(c.width), need[c.key] ?? 0);
   let shown = visible;
   const squeezed: string[] = [];
+  // The last column is priority 1 where it matters (actions): what it is before squeezing, it stays.
+  const menuTrack = visible.at(-1)?.hideHeader ? 0 : MENU_TRACK_PX;
   if (avail !== null) {
-    let total = shown.reduce((s, c) => s + min(c), MENU_TRACK_PX);
+    let total = shown.reduce((s, c) => s + min(c), menuTrack);
     while (total > avail) {
       let drop: C | undefined;
       for (const c of shown) if ((c.priority ?? 5) > 1 && (drop === undefined || (c.priority ?? 5) >= (drop.priority ?? 5))) drop = c;
@@ -103,7 +112,7 @@ export function planColumns<C extends ColumnSpec>(
     const fr = frOf(c.width);
     return fr > 0 ? `minmax(${min(c)}px, ${fr}fr)` : `${min(c)}px`;
   });
-  return { shown, squeezed, tracks, minWidth: shown.reduce((s, c) => s + min(c), MENU_TRACK_PX), wantWidth: visible.reduce((s, c) => s + min(c), MENU_TRACK_PX) };
+  return { shown, squeezed, tracks, menuTrack, minWidth: shown.reduce((s, c) => s + min(c), menuTrack), wantWidth: visible.reduce((s, c) => s + min(c), menuTrack) };
 }
 
 /** The order after moving `key` one place left (-1) or right (+1) among the given order. */

@@ -92,16 +92,56 @@ const EULER_GAMMA = 0.5772156649015329;
 export function inferPeriodsPerYear(time: ArrayLike<number>): number {
   const n = time.length;
   if (n < 2) return 252;
-  // A typed array sorts numerically in native code: the same median as a comparator sort of a
-  // number[] (times are finite), without calling back into JS per comparison (~0.1 ms a run).
   const steps = new Float64Array(Math.min(n, 1001) - 1);
-  for (let i = 1; i <= steps.length; i++) steps[i - 1] = time[i]! - time[i - 1]!;
-  steps.sort();
-  const step = steps[steps.length >> 1]!;
+  let nan = false;
+  for (let i = 1; i <= steps.length; i++) {
+    const s = time[i]! - time[i - 1]!;
+    steps[i - 1] = s;
+    if (s !== s) nan = true;
+  }
+  const step = nan ? sortedMiddle(steps) : middleOf(steps);
   if (step >= DAY - 3_600_000 && step <= DAY + 3_600_000) return 252;
   if (step >= 6 * DAY && step <= 8 * DAY) return 52;
   if (step >= 27 * DAY && step <= 32 * DAY) return 12;
   return step > 0 ? YEAR / step : 252;
+}
+
+/** The element at index length >> 1 of the sorted array (a typed array sorts numerically, NaN last). */
+function sortedMiddle(a: Float64Array): number {
+  a.sort();
+  return a[a.length >> 1]!;
+}
+
+/**
+ * sortedMiddle without the sort, for an array without NaN: Hoare's selection, O(n) on average (the
+ * sort of a daily-bar run's 1,000 steps was ~1% of its run through the kernel). It rearranges `a`.
+ * The same value as the sort's (a -0 may stand for a +0 there: every reader compares it with > 0).
+ */
+export function middleOf(a: Float64Array): number {
+  const k = a.length >> 1;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // a[lo..j] <= pivot <= a[i..hi], and everything between equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 export function simpleReturns(equity: ArrayLike<number>, initial: number): Float64Array {

@@ -247,6 +247,12 @@ const settings = {
   symbol: z.string().regex(/^[A-Z0-9]{1,12}\/[A-Z0-9]{1,12}$/).optional(),
   urgency: z.enum(URGENCIES).optional(),
   latencyMs: num(0, 60_000).optional(),
+  /**
+   * L3: the desk's own guards as live money has them (the PMS escalating a daily loss to REDUCING,
+   * the circuit breakers); off by default, as at the bar levels. Kept in the run's spec. Refused on
+   * a bar-level run, where it would be ignored.
+   */
+  deskGuards: z.boolean().optional(),
 };
 
 /** The most points one sweep may have: a 100 × 100 grid. */

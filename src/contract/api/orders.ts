@@ -6,11 +6,9 @@ import type {
   FillDto,
   OrderDto,
   PositionDto,
-  RoutingDto,
-  ExecQualityDto,
   TcaDto,
 } from '../dto.ts';
-import { ALGO_KINDS, EXECUTION_STYLES, ORDER_KINDS, TRIGGER_SOURCES, URGENCIES } from '../dto.ts';
+import { EXECUTION_STYLES, ORDER_KINDS, TRIGGER_SOURCES, URGENCIES } from '../dto.ts';
 import { ORDER_SOURCES } from '../risk-dto.ts';
 import { empty, fraction, MAX_EPOCH_MS, orderId, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX, positiveDecimal, symbol } from './common.ts';
 
@@ -112,13 +110,6 @@ export const ordersSchemas = {
     .refine((p) => p.qty !== undefined || p.price !== undefined || p.stopPrice !== undefined, { message: 'give qty, price or stopPrice', path: ['qty'] }),
   'orders.children': z.strictObject({ orderId }),
   'orders.tca': z.strictObject({ orderId }),
-  'exec.routing': empty,
-  /** Finished parents' shortfall over time, per algorithm and instrument; `limit`: newest points kept. */
-  'exec.quality': z.strictObject({
-    algo: z.enum(ALGO_KINDS).optional(),
-    symbol: symbol.optional(),
-    limit: z.number().int().min(1).max(10000).optional(),
-  }),
   'orders.cancel': z.strictObject({ orderId }),
   'orders.cancelAll': z.strictObject({ symbol: symbol.optional() }),
   'orders.get': z.strictObject({ orderId }),
@@ -148,8 +139,6 @@ export interface OrdersResults {
   'orders.modify': OrderDto;
   'orders.children': OrderDto[];
   'orders.tca': TcaDto;
-  'exec.routing': RoutingDto;
-  'exec.quality': ExecQualityDto;
   'orders.cancel': OrderDto;
   'orders.cancelAll': CancelAllResultDto;
   'orders.get': OrderDto;

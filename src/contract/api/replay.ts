@@ -19,7 +19,8 @@ export interface ReplayStateDto {
   loaded: boolean;
   /** The file replayed (as given), or null. */
   file: string | null;
-  format: 'trades-csv' | 'recording' | null;
+  /** 'candles': a candle file, each bar replayed as four prints (open, nearer extreme, other extreme, close). */
+  format: 'trades-csv' | 'recording' | 'candles' | null;
   symbols: string[];
   /** Engine time of the replay (epoch ms); start ≤ position ≤ end. */
   position: number;
@@ -42,11 +43,22 @@ export interface ReplayStateDto {
 export const replaySchemas = {
   'replay.load': z.strictObject({
     path: z.string().min(1).max(4096),
-    /** The instrument of a single-instrument trade tape; default read from the file name. */
+    /** The instrument of a single-instrument trade tape or candle file; default read from the file name. */
     symbol: symbol.optional(),
     speed: speed.default('1'),
     /** Where to start (epoch ms); default the first recorded trade. */
     from: time.optional(),
+    /**
+     * The replay account's starting cash, in the recording's quote currency (decimal text, > 0).
+     * Default: 1,000,000 on a fiat or stablecoin quote, otherwise 1,000 × the recording's median
+     * trade notional to one significant digit (100 ETH on the XRP/ETH tape); see
+     * src/kernel/replay/replay-cash.ts, which also scales the default limits' money levels to it.
+     */
+    cash: z
+      .string()
+      .regex(/^\d{1,15}(\.\d{1,8})?$/, 'cash must be a plain decimal with at most 8 decimals')
+      .refine((c) => Number(c) > 0, 'cash must be positive')
+      .optional(),
   }),
   'replay.play': empty,
   'replay.pause': empty,

@@ -4,11 +4,8 @@ import type {
   EngineAlertDto,
   LimitAuditDto,
   LimitsDto,
-  RiskFlagDto,
-  RiskMetricsDto,
   RiskStatusDto,
   StateTransitionDto,
-  StressDto,
   TradingStateDto,
   WhatIfDto,
 } from '../risk-dto.ts';
@@ -16,7 +13,7 @@ import { TRADING_MODES } from '../risk-dto.ts';
 import { empty, symbol } from './common.ts';
 import { placeSchema } from './orders.ts';
 
-/** L1 risk (limits, trading state, kill switch, breakers) and the PMS's read side. */
+/** L1 risk (limits, trading state, kill switch, breakers) and the what-if (L1's verdict with the PMS's view); the PMS itself is ./pms.ts. */
 export const riskSchemas = {
   'risk.status': empty,
   'risk.limits.get': empty,
@@ -40,26 +37,6 @@ export const riskSchemas = {
   /** Halts trading and cancels every working order and algo in one action. */
   'risk.killSwitch': z.strictObject({ reason: z.string().max(200).optional() }),
   'risk.breakers.log': z.strictObject({ limit: z.number().int().min(1).max(10000).default(100) }),
-  'risk.flags': empty,
-  'risk.metrics': empty,
-  'risk.stress': z.strictObject({
-    /** Reverse stress targets: losses as fractions of NAV (default 5%, 10%, 20%). */
-    lossFractions: z.array(z.number().positive().max(1)).min(1).max(10).optional(),
-    /** Extra hypothetical shocks; `all` moves every instrument, `shocks` named ones (fractions, ≥ −1). */
-    scenarios: z
-      .array(
-        z.strictObject({
-          name: z.string().min(1).max(64),
-          all: z.number().min(-1).max(10).optional(),
-          shocks: z
-            .record(symbol, z.number().min(-1).max(10))
-            .refine((r) => Object.keys(r).length <= 100, 'at most 100 shocked symbols')
-            .optional(),
-        }),
-      )
-      .max(20)
-      .optional(),
-  }),
   /** The order's effect on position, exposure, leverage and VaR, and L1's verdict, without placing it. */
   'risk.whatIf': placeSchema,
 } as const;
@@ -74,9 +51,6 @@ export interface RiskResults {
   'risk.state.log': StateTransitionDto[];
   'risk.killSwitch': { state: TradingStateDto; cancelled: string[] };
   'risk.breakers.log': BreakerEventDto[];
-  'risk.flags': RiskFlagDto[];
-  'risk.metrics': RiskMetricsDto;
-  'risk.stress': StressDto;
   'risk.whatIf': WhatIfDto;
 }
 
@@ -85,10 +59,6 @@ export interface RiskEvents {
   'risk.state': TradingStateDto;
   /** A circuit breaker tripped or reset. */
   'risk.breaker': BreakerEventDto;
-  /** The current set of PMS flags, whenever it changes. */
-  'risk.flags': RiskFlagDto[];
-  /** One PMS cycle's metrics (navHistory left empty; ask risk.metrics for it). */
-  'risk.metrics': RiskMetricsDto;
   /** Limits changed (any source). */
   'risk.limits': LimitsDto;
   /** Something the operator must see now: an order not acknowledged, a cancel not confirmed. */

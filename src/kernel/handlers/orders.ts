@@ -15,8 +15,6 @@ type OrderMethods =
   | 'orders.modify'
   | 'orders.children'
   | 'orders.tca'
-  | 'exec.routing'
-  | 'exec.quality'
   | 'orders.get'
   | 'orders.list'
   | 'fills.list'
@@ -61,11 +59,6 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
     },
     'orders.children': ({ orderId }) => exec.children(orderId),
     'orders.tca': ({ orderId }) => exec.tca(orderId),
-    'exec.routing': () => exec.routing,
-    'exec.quality': ({ algo, symbol, limit }) => {
-      if (symbol !== undefined) requireInstrument(ctx, symbol);
-      return ctx.quality.query({ algo, symbol, limit });
-    },
     'orders.get': ({ orderId }) => {
       const o = oms.get(orderId);
       if (!o) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);

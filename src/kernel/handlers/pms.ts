@@ -7,7 +7,8 @@ export function pmsHandlers(ctx: KernelContext): Pick<Handlers, 'risk.flags' | '
   const { pms } = ctx;
   return {
     'risk.flags': () => pms.currentFlags(),
-    'risk.metrics': () => pms.metrics(),
+    // The cycle's wall time is a diagnostic the loop keeps beside its metrics: added here, at the edge.
+    'risk.metrics': () => ({ ...pms.metrics(), cycleMs: pms.diagnostics().cycleMs }),
     'risk.stress': (p) => pms.stress(p),
     'risk.whatIf': (p) => whatIf(ctx, p),
   };

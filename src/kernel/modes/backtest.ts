@@ -6,7 +6,8 @@ import type { KernelParts, Log } from '../parts.ts';
 import type { SimMarket } from './markets.ts';
 import { simSessionParts } from './session.ts';
 import type { SimSessionOptions } from './session.ts';
-import { openStores } from './stores.ts';
+import { memoryStores, openMemoryStores } from './memory-stores.ts';
+import type { OpenStores } from './memory-stores.ts';
 
 /**
  * Backtest: a historical market on a simulated clock run as fast as it goes, the simulated venue,
@@ -18,15 +19,18 @@ export interface BacktestOptions extends SimSessionOptions {
   market: SimMarket;
 }
 
-export function backtestParts(o: BacktestOptions): KernelParts {
-  return simSessionParts('backtest', o.clock, o.market, o, { durability: 'memory', groupCommit: false });
+/** `open` is asked for the stores: a backtest at `full` or `fast` durability passes openStores (./stores.ts). */
+export function backtestParts(o: BacktestOptions, open: OpenStores = openMemoryStores): KernelParts {
+  return simSessionParts('backtest', o.clock, o.market, o, { durability: 'memory', groupCommit: false }, open);
 }
 
-/** A backtest on bars (fidelities bar, l1, l2): one instrument, the bar venue, the bar clock, memory stores. */
+/** A backtest on bars (fidelities bar, l1, l2): one instrument (or a target run's several), the bar venue, the bar clock, memory stores. */
 export interface BarBacktestOptions {
   /** Moved by jumpTo: only to the bars where a decision produced an order. */
   clock: SimClock;
   instrument: InstrumentSpec;
+  /** More instruments on the same venue and account (a target run over several, src/kernel/backtest-targets.ts). */
+  more?: readonly InstrumentSpec[];
   /** The account currency. */
   currency: string;
   initialCash: string;
@@ -42,8 +46,8 @@ export interface BarBacktestOptions {
 }
 
 export function barBacktestParts(o: BarBacktestOptions): KernelParts & { venue: BarVenue } {
-  const instruments = new InstrumentRegistry([o.instrument]);
-  const stores = openStores('memory', undefined, false);
+  const instruments = new InstrumentRegistry([o.instrument, ...(o.more ?? [])]);
+  const stores = memoryStores();
   const venue = new BarVenue({ clock: o.clock, instruments, commissionUnits: o.commissionUnits });
   return {
     mode: 'backtest',

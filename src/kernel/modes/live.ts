@@ -1,6 +1,7 @@
 import { WallClock } from '../../core/clock.ts';
 import type { InstrumentRegistry } from '../../core/instrument.ts';
 import type { VenuePort } from '../../core/ports.ts';
+import { VENUE_BASELINE_KEY } from '../parts.ts';
 import type { KernelParts, Log, VenueLink } from '../parts.ts';
 import { volumeProfile } from './markets.ts';
 import { stderrLog } from './session.ts';
@@ -30,8 +31,8 @@ export interface LiveOptions {
   baseline?: Record<string, string>;
 }
 
-/** Journal meta key of the balances a journal started from on its exchange. */
-export const VENUE_BASELINE_KEY = 'venue_baseline';
+// Declared with the parts (the kernel reads it too, and must not load this module's SQLite stores).
+export { VENUE_BASELINE_KEY } from '../parts.ts';
 
 export function liveParts(o: LiveOptions): KernelParts {
   const stores = openStores('full', o.dataDir, true, false);

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { KernelParts } from '../parts.ts';
 import type { SimMarket } from './markets.ts';
 import { simSessionParts } from './session.ts';
+import { openStores } from './stores.ts';
 import type { SimSessionOptions } from './session.ts';
 
 /**
@@ -18,5 +19,5 @@ export interface PaperOptions extends SimSessionOptions {
 export function paperParts(o: PaperOptions): KernelParts {
   const clock = o.clock ?? new WallClock();
   // Grouping needs concurrent arrivals on real time; a simulated clock runs synchronously.
-  return simSessionParts('paper', clock, o.market ?? { kind: 'demo' }, o, { durability: 'full', groupCommit: clock instanceof WallClock });
+  return simSessionParts('paper', clock, o.market ?? { kind: 'demo' }, o, { durability: 'full', groupCommit: clock instanceof WallClock }, openStores);
 }

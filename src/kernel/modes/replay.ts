@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { KernelParts } from '../parts.ts';
 import type { SimMarket } from './markets.ts';
 import { simSessionParts } from './session.ts';
+import { openStores } from './stores.ts';
 import type { SimSessionOptions } from './session.ts';
 
 /**
@@ -15,5 +16,5 @@ export interface ReplayOptions extends SimSessionOptions {
 }
 
 export function replayParts(o: ReplayOptions): KernelParts {
-  return simSessionParts('replay', o.clock, o.market, o, { durability: 'fast', groupCommit: false });
+  return simSessionParts('replay', o.clock, o.market, o, { durability: 'fast', groupCommit: false }, openStores);
 }

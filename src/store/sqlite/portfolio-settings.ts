@@ -36,21 +36,3 @@ export class SqlitePortfolioSettingsStore {
     this.#meta.set(LAST_REBALANCE, String(t));
   }
 }
-
-/** The same in memory (backtests, tests): nothing survives the session. */
-export class MemoryPortfolioSettingsStore {
-  #v: string | undefined;
-  #last: number | null = null;
-  load(): unknown {
-    return this.#v === undefined ? undefined : (JSON.parse(this.#v) as unknown);
-  }
-  save(settings: unknown): void {
-    this.#v = JSON.stringify(settings);
-  }
-  lastRebalanceAt(): number | null {
-    return this.#last;
-  }
-  saveLastRebalanceAt(t: number): void {
-    this.#last = t;
-  }
-}

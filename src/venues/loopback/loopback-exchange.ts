@@ -8,6 +8,8 @@ import { verifySigned } from './auth.ts';
 import { ENDPOINTS, own } from './binance-api.ts';
 import type { ApiAnswer } from './binance-api.ts';
 import { LoopbackEngine } from './engine.ts';
+import { KlineHistory } from './klines-history.ts';
+import type { KlineHistoryOptions } from './klines-history.ts';
 import { WeightCounter } from './weights.ts';
 
 /**
@@ -51,6 +53,8 @@ export interface LoopbackOptions {
   /** Minutes of market history generated before start (for a demo's charts). */
   warmUpMinutes?: number;
   adminToken?: string;
+  /** Recorded candles answered on GET /api/v3/klines for the symbols it holds (klines-history.ts). */
+  klines?: KlineHistoryOptions;
 }
 
 export const LOOPBACK_INSTRUMENTS: readonly InstrumentSpec[] = [
@@ -88,6 +92,7 @@ export class LoopbackExchange {
   private skewMs = 0;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private boundPort = 0;
+  private readonly history: KlineHistory | undefined;
   /** Every request seen (after admin routes), for tests: method, path, status. */
   readonly requests: { at: number; method: string; path: string; status: number }[] = [];
 
@@ -104,6 +109,7 @@ export class LoopbackExchange {
       this.secrets.set(a.apiKey, a.secret);
       this.engine.openAccount(a.apiKey, a.balances);
     }
+    this.history = opts.klines ? new KlineHistory(opts.klines) : undefined;
     this.weights = new WeightCounter({ limit: opts.weights?.limit ?? 6000, windowMs: opts.weights?.windowMs ?? 60_000, banSeconds: opts.weights?.banSeconds ?? 120 });
     if (opts.warmUpMinutes) this.engine.warmUp(opts.warmUpMinutes * 60_000);
     this.engine.start();
@@ -235,7 +241,8 @@ export class LoopbackExchange {
       if (!auth.ok) return send(auth);
       account = auth.apiKey;
     }
-    const answer = endpoint.handle({ method, path: url.pathname, params, ...(account ? { account } : {}) }, this.engine, { serverTime: this.serverTime() });
+    const recorded = this.history && url.pathname === '/api/v3/klines' ? this.history.answer(this.engine.symbolOf(params.get('symbol')) ?? '', params) : undefined;
+    const answer = recorded ?? endpoint.handle({ method, path: url.pathname, params, ...(account ? { account } : {}) }, this.engine, { serverTime: this.serverTime() });
     if (fault?.action.kind === 'hang_after_process') {
       // The order exists now; the client hears nothing until its timeout.
       this.held.add(res);

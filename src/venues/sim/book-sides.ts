@@ -41,17 +41,21 @@ export class BookSides {
     let sides = this.last.get(symbol);
     const last = sides?.[s];
     if (last !== undefined && last.net === net) return last.levels;
-    let out: BookLevel[] = net;
-    let cut = net.length > DEPTH;
-    for (let i = 0; !cut && i < net.length; i++) if (net[i]!.qtyUnits <= 0n) cut = true;
-    if (cut) {
-      out = [];
-      for (const l of net) if (l.qtyUnits > 0n && out.length < DEPTH) out.push(l);
-    }
+    const out = crowdSide(net);
     if (!sides) this.last.set(symbol, (sides = { bid: undefined, ask: undefined }));
     sides[s] = { net, levels: out };
     return out;
   }
+}
+
+/** A side with none of ours in it: the crowd's levels with something left, best first, DEPTH of them (the list itself when it has nothing to drop). */
+export function crowdSide(net: SyntheticLevel[]): BookLevel[] {
+  let cut = net.length > DEPTH;
+  for (let i = 0; !cut && i < net.length; i++) if (net[i]!.qtyUnits <= 0n) cut = true;
+  if (!cut) return net;
+  const out: BookLevel[] = [];
+  for (const l of net) if (l.qtyUnits > 0n && out.length < DEPTH) out.push(l);
+  return out;
 }
 
 /** The crowd's levels with what our resting orders leave at each price merged in (copies: our quantities are added to them). */

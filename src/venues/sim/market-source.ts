@@ -68,6 +68,11 @@ export interface MarketSource {
    * base). A pure function of its arguments: the venue reuses the result while the centre stays put.
    */
   levels(side: BookSide, centre: number): SyntheticLevel[];
+  /**
+   * The price of the first level of `levels(side, centre)` that has a size (the side's best),
+   * without building them; optional (a lazily built book then builds the side to answer).
+   */
+  bestPrice?(side: BookSide, centre: number): bigint | undefined;
   impactScale(): ImpactScale;
   /** State to persist across venue restarts (opaque text), and its restore. */
   save(): string;

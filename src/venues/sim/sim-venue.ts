@@ -23,6 +23,7 @@ import type { MarketModelParams } from './market-model.ts';
 import type { BookSide, CrowdTrade, MarketSourceFactory, SyntheticLevel } from './market-source.ts';
 import { DEFAULT_CROWD_CANCEL_PER_SECOND, cancelledAhead, shrinkAhead } from './queue-position.ts';
 import type { SimOrder, SimVenueStore } from './sim-store.ts';
+import { LazyBook } from './lazy-book.ts';
 import { SymbolMarket } from './symbol-market.ts';
 import type { CrowdLevels } from './symbol-market.ts';
 import { qtyOf } from './synthetic-book.ts';
@@ -288,7 +289,7 @@ export class SimVenue implements VenuePort {
   }
 
   private publishBook(st: SymbolMarket): void {
-    st.book = this.composeBook(st);
+    st.book = this.lazyBook(st) ?? this.composeBook(st);
     this.emitMarket({ type: 'book', book: st.book });
   }
 
@@ -708,6 +709,16 @@ export class SimVenue implements VenuePort {
     this.fill(st, o, o.priceUnits!, take, 'maker');
     this.print(st, o.priceUnits!, take, aggressor, ts);
     return left - take;
+  }
+
+  /**
+   * The public book built on first read (lazy-book.ts), for a tape's book while it is a pure function
+   * of its centre: nothing of ours rests in it and nothing we took is out of it. Else undefined.
+   */
+  private lazyBook(st: SymbolMarket): LazyBook | undefined {
+    const symbol = st.inst.symbol;
+    if (st.source.eventDriven !== true || !st.taken.empty || this.bookSides.oursOf(symbol, 'bid').size > 0 || this.bookSides.oursOf(symbol, 'ask').size > 0) return undefined;
+    return new LazyBook(symbol, this.now(), st.centre(this.now()), st.source);
   }
 
   /** The public book: crowd levels plus our resting orders at their prices, best first, 20 levels a side (book-sides.ts). */

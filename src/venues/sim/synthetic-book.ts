@@ -31,6 +31,16 @@ export function bestBidTicks(inst: Instrument, shape: BookShape, centre: number)
   return Math.max(1, Math.floor((centre - half) / tick + 1e-9));
 }
 
+/**
+ * The price of bookLevels(...)[0] without building the side: the best bid (at least one tick) or a
+ * spread above it, whose size is at least one lot; undefined for a shape with no levels.
+ */
+export function bestLevelUnits(inst: Instrument, shape: BookShape, centre: number, side: BookSide): bigint | undefined {
+  if (shape.levels <= 0) return undefined;
+  const bid = bestBidUnits(inst, shape, centre);
+  return side === 'bid' ? bid : bid + BigInt(shape.spreadTicks) * inst.tickUnits;
+}
+
 export function bookLevels(inst: Instrument, shape: BookShape, centre: number, side: BookSide): SyntheticLevel[] {
   const out: SyntheticLevel[] = [];
   const bid = bestBidUnits(inst, shape, centre);

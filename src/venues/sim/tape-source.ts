@@ -3,7 +3,7 @@ import type { Instrument } from '../../core/instrument.ts';
 import { divRound, pow10, toUnits } from '../../core/precision.ts';
 import type { BookSide, CrowdTrade, ImpactScale, MarketSource, MarketSourceFactory, SyntheticLevel } from './market-source.ts';
 import { BookLevelsMemo } from './book-levels-memo.ts';
-import { qtyOf, tickSize } from './synthetic-book.ts';
+import { bestLevelUnits, qtyOf, tickSize } from './synthetic-book.ts';
 import type { BookShape } from './synthetic-book.ts';
 
 /**
@@ -145,6 +145,10 @@ export class TapeMarketSource implements MarketSource {
 
   levels(side: BookSide, centre: number): SyntheticLevel[] {
     return this.book.levels(centre, side);
+  }
+
+  bestPrice(side: BookSide, centre: number): bigint | undefined {
+    return bestLevelUnits(this.inst, this.shape, centre, side);
   }
 
   impactScale(): ImpactScale {

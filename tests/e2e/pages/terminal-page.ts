@@ -155,6 +155,8 @@ export class TerminalPage {
   readonly chartOrders: ChartOrdersObject;
   readonly watchlist: Locator;
   readonly connection: Locator;
+  /** The status line at the foot of the window: connection, account mode, venue, open orders. */
+  readonly statusLine: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -166,6 +168,7 @@ export class TerminalPage {
     this.chartOrders = new ChartOrdersObject(page, this.chart);
     this.watchlist = page.getByRole('table', { name: 'Watchlist' });
     this.connection = page.getByRole('status', { name: /^Connection:/ });
+    this.statusLine = page.getByRole('contentinfo');
   }
 
   /** Opens the terminal and waits until it is connected and has live prices. */

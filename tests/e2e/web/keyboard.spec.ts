@@ -28,7 +28,7 @@ test('keyboard only: F2, type, Enter, Esc, arrows through rows, Delete cancels',
   await expect(ticket.limitPrice).toBeFocused();
   await kb.type((Math.floor(bid * 0.6 * 100) / 100).toFixed(2));
   await kb.press('Enter');
-  await expect(ticket.status).toContainText('PENDING');
+  await expect(ticket.status).toContainText('WORKING');
   const limitId = await ticket.lastOrderId();
 
   // Alt+O focuses Orders; arrows move the selection (newest first).

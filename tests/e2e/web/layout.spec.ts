@@ -31,7 +31,7 @@ async function trade(terminal: TerminalPage): Promise<{ limitId: string; deniedI
   await expect(ticket.status).toContainText('FILLED');
   const { bid } = await terminal.quote('BTC/USDT');
   const limitId = await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.01', type: 'Limit', limitPrice: (Math.floor(bid * 0.97 * 100) / 100).toFixed(2) });
-  await expect(ticket.status).toContainText(/PENDING|NEW|WORKING/);
+  await expect(ticket.status).toContainText(/PENDING NEW|WORKING/);
   const deniedId = await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.00001', type: 'Market' });
   await expect(ticket.alert).toContainText('BELOW_MIN_NOTIONAL');
   return { limitId, deniedId };

@@ -44,6 +44,8 @@ test('a replay loads into the running terminal: play, pause, speed, seek, and a 
   api.close();
   await expect(bar.root).toBeVisible();
   await expect(page.getByLabel(/^Mode: replay/)).toBeVisible();
+  // The status line names the replay account (it said "Live").
+  await expect(terminal.statusLine).toContainText('Connected · replay');
   await expect(terminal.ticket.symbol.locator('option')).toHaveText(['XRP/ETH']);
   expect(await bar.timeMs()).toBe(Math.floor(loaded.start / 1000) * 1000);
 

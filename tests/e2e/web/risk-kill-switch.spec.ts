@@ -21,7 +21,7 @@ test('kill switch: a resting limit and a TWAP are cancelled, trading HALTED, new
   // A limit order resting well under the market, and a TWAP that will still be working.
   const { bid } = await terminal.quote('BTC/USDT');
   const limitId = await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.05', type: 'Limit', limitPrice: (Math.floor(bid * 0.97 * 100) / 100).toFixed(2) });
-  await expect(ticket.status).toContainText(/PENDING|NEW/);
+  await expect(ticket.status).toContainText(/PENDING NEW|WORKING/);
   await ticket.fill({ symbol: 'ETH/USDT', side: 'Buy', quantity: '5', urgency: 'Low', algorithm: 'TWAP', duration: '600', slices: '10' });
   await ticket.submitButton.click();
   const twapId = await ticket.lastOrderId();

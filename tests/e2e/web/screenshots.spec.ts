@@ -30,7 +30,7 @@ test('screenshots of the terminal after some trading', async ({ terminal }) => {
   await expect(ticket.status).toContainText('FILLED');
   const { bid } = await terminal.quote('BTC/USDT');
   await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.05', type: 'Limit', limitPrice: (Math.floor(bid * 0.98 * 100) / 100).toFixed(2) });
-  await expect(ticket.status).toContainText('PENDING');
+  await expect(ticket.status).toContainText('WORKING');
   await ticket.place({ symbol: 'BTC/USDT', side: 'Buy', quantity: '0.00001', type: 'Market' });
   await expect(ticket.alert).toContainText('BELOW_MIN_NOTIONAL');
   await terminal.screenshot('denied');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BarRunConfig } from '../../../src/backtest/bar-runner.ts';
-import { exactUnits, fixedUnits, unitsToNumber } from '../../../src/backtest/bar-runner.ts';
+import { costsOf, exactUnits, executionFor, fixedUnits, runBars, unitsToNumber } from '../../../src/backtest/bar-runner.ts';
+import type { ExecutionPort } from '../../../src/backtest/execution.ts';
 import { parseSeries } from '../../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../../src/backtest/data/series.ts';
 import { smaCross } from '../../../src/backtest/strategies/sma-cross.ts';
@@ -123,6 +124,33 @@ describe('classic bar mode', () => {
     expect(Buffer.from(a.equity.buffer).equals(Buffer.from(b.equity.buffer))).toBe(true);
     expect(JSON.stringify({ ...a, equity: null, time: null, decisions: null })).toBe(JSON.stringify({ ...b, equity: null, time: null, decisions: null }));
   });
+});
+
+describe('quiet bars', () => {
+  /** The SMA cross, counting the bars it was asked at: the runner asks once per bar from the warm-up on. */
+  const counted = (): Strategy & { asked: number[] } => {
+    const inner = smaCross.create({ fast: 10, slow: 30 });
+    const asked: number[] = [];
+    return { name: inner.name, warmup: inner.warmup, asked, prepare: (b) => inner.prepare(b), decide: (i, long) => (asked.push(i), inner.decide(i, long)) };
+  };
+  /** The fidelity's own port without idle(): the runner asks its atOpen at every bar, as before the quiet loop. */
+  const askedEveryBar = (p: ExecutionPort): ExecutionPort => ({ assumptions: p.assumptions, submit: (intent, account) => p.submit(intent, account), atOpen: (i, account) => p.atOpen(i, account) });
+
+  for (const fidelity of ['bar', 'l1', 'l2'] as const) {
+    it(`when the ${fidelity} port says it is idle then the run is the one asking atOpen at every bar, bit for bit, and the strategy is asked once per bar`, () => {
+      const config: BarRunConfig = { instrument: 'ORCL', fidelity, cash: '100000', commission: '0.001', sizing: { kind: 'all-in' }, tradeFrom: 40 };
+      const sa = counted();
+      const sb = counted();
+      const a = runBars(orcl, sa, config);
+      const b = runBars(orcl, sb, config, askedEveryBar(executionFor(fidelity, orcl, costsOf(config))));
+      expect(a.fills.length).toBeGreaterThan(100);
+      expect(Buffer.from(a.equity.buffer).equals(Buffer.from(b.equity.buffer))).toBe(true);
+      expect(Buffer.from(a.decisions.buffer).equals(Buffer.from(b.decisions.buffer))).toBe(true);
+      expect(JSON.stringify({ ...a, equity: null, decisions: null, time: null })).toBe(JSON.stringify({ ...b, equity: null, decisions: null, time: null }));
+      expect(sa.asked).toEqual(sb.asked);
+      expect(sa.asked).toEqual(Array.from({ length: orcl.time.length - 40 }, (_, k) => 40 + k));
+    });
+  }
 });
 
 describe('fidelity levels', () => {

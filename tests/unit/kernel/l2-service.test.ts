@@ -132,6 +132,10 @@ describe('L2 on the engine clock', () => {
       expect(f.target!.weights['BTC/USDT']).toBeGreaterThan(0);
       expect(f.target!.weights['BTC/USDT']).toBeLessThanOrEqual(0.2 + 1e-12);
       expect(f.current).not.toBeNull();
+      // The account is flat: its book sits at the origin, where the Sharpe ratio is undefined (the
+      // Portfolio screen crashed on the NaN that JSON sent as null).
+      expect(f.current!.volatility).toBe(0);
+      expect(f.current!.sharpe).toBeNull();
     } finally {
       await t.close();
     }

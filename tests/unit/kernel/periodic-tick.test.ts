@@ -62,7 +62,81 @@ describe('SimClock.jumpHorizon', () => {
   });
 });
 
+describe('SimClock.jumpHorizon past covered timers', () => {
+  it('when the next timers are ones the caller covers then the horizon is the first after them, and every timer still runs in (time, order of scheduling)', () => {
+    const clock = new SimClock(0);
+    clock.jumps = true;
+    const ran: string[] = [];
+    const seen: number[] = [];
+    let covered: number[] = [];
+    clock.schedule(100, () => {
+      seen.push(clock.jumpHorizon(covered), clock.jumpHorizon([]));
+    });
+    covered = [clock.schedule(3_000, () => ran.push('a@3000')), clock.schedule(3_000, () => ran.push('b@3000'))];
+    clock.schedule(3_000, () => ran.push('c@3000'));
+    clock.schedule(2_000, () => ran.push('d@2000'));
+    clock.schedule(9_000, () => ran.push('e@9000'));
+    new SimClockDriver(clock).runToEnd(60_000);
+    // Past d@2000 nothing is looked past (it is not covered); then the order is untouched.
+    expect(seen).toEqual([2_000, 2_000]);
+    expect(ran).toEqual(['d@2000', 'a@3000', 'b@3000', 'c@3000', 'e@9000']);
+    const again: number[] = [];
+    const c2 = new SimClock(0);
+    c2.jumps = true;
+    const order: string[] = [];
+    const ids: number[] = [];
+    c2.schedule(100, () => again.push(c2.jumpHorizon(ids)));
+    ids.push(c2.schedule(3_000, () => order.push('a')), c2.schedule(4_000, () => order.push('b')));
+    c2.schedule(3_000, () => order.push('c'));
+    c2.schedule(7_000, () => order.push('d'));
+    new SimClockDriver(c2).runToEnd(60_000);
+    // a (covered) is looked past; c, due at the same time but not covered, is the horizon.
+    expect(again).toEqual([3_000]);
+    expect(order).toEqual(['a', 'c', 'b', 'd']);
+  });
+});
+
 describe('nextTickAt', () => {
+  it('when a part covers a timer of its own then the jump passes it as far as the part is quiet, and the part re-arms it in idle', () => {
+    const clock = new SimClock(0);
+    clock.jumps = true;
+    const real: number[] = [];
+    const cycles: number[] = [];
+    let timer: number | undefined;
+    let at = 0;
+    // A cycle every 10 s that would repeat until 35 s (quiet), then must run for real.
+    const arm = (t: number): void => {
+      at = t;
+      timer = clock.schedule(t, () => {
+        cycles.push(clock.now());
+        arm(clock.now() + 10_000);
+      });
+    };
+    const part: IdleTicker = {
+      quietUntil: () => (at < 35_000 ? 35_000 : at),
+      covers: () => timer,
+      idle: (_n, to) => {
+        if (at > to || timer === undefined) return;
+        const m = Math.floor((to - at) / 10_000) + 1;
+        const last = at + (m - 1) * 10_000;
+        clock.cancel(timer);
+        cycles.push(-last);
+        arm(last + 10_000);
+      },
+    };
+    const tick = (): void => {
+      real.push(clock.now());
+      clock.schedule(nextTickAt(clock, [part]), tick);
+    };
+    arm(10_000);
+    clock.schedule(TICK_MS, tick);
+    new SimClockDriver(clock).runToEnd(60_500);
+    // The tick at 1 s covers 2..34 s (the cycles at 10, 20 and 30 s answered at once by the last,
+    // noted negative); the cycle at 40 s runs as a timer before the tick of the same second.
+    expect(real).toEqual([1_000, 35_000, 40_000, 50_000, 60_000]);
+    expect(cycles).toEqual([-30_000, 40_000, 50_000, 60_000]);
+  });
+
   it('when jumps are on then the tick runs where stepping would, in fewer real runs, and covers the rest through idle', () => {
     const stepped = rig(false);
     stepped.driver.runToEnd(30_500);
@@ -101,7 +175,7 @@ describe('nextTickAt', () => {
   it('when a part does the same every second then eachTick repeats it for the covered seconds', () => {
     let n = 0;
     const p = eachTick(() => void n++);
-    p.idle(4);
+    p.idle(4, 4 * TICK_MS);
     expect(n).toBe(4);
     expect(p.quietUntil(0)).toBe(Number.POSITIVE_INFINITY);
   });

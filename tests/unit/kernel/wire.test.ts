@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Handlers } from '../../../src/contract/api.ts';
+import { createClient } from '../../../src/contract/client.ts';
 import { RpcError } from '../../../src/contract/errors.ts';
+import { createMemoryPair } from '../../../src/contract/memory.ts';
+import { serveEndpoint } from '../../../src/contract/rpc.ts';
 import { DomainError } from '../../../src/core/errors.ts';
 import { wireHandlers } from '../../../src/kernel/wire.ts';
 
@@ -46,5 +49,26 @@ describe('wireHandlers (the contract edge)', () => {
     expect(new DomainError('TIMEOUT', 't').retryable).toBe(true);
     expect(new DomainError('NOT_CONNECTED', 'n').retryable).toBe(true);
     expect(new DomainError('UNKNOWN_ORDER', 'u').retryable).toBe(false);
+  });
+
+  it('when a DomainError says whether a retry may succeed then the wire error carries it to the client', async () => {
+    const h = wireHandlers(
+      fake({
+        'orders.get': () => Promise.reject(new DomainError('TIMEOUT', 'venue slow')),
+        'orders.cancel': () => {
+          throw new DomainError('UNKNOWN_ORDER', 'unknown order "x"');
+        },
+      }),
+    );
+    await expect(h['orders.get']({ orderId: 'x' })).rejects.toMatchObject({ retryable: true });
+    expect(() => h['orders.cancel']({ orderId: 'x' })).toThrow(expect.objectContaining({ retryable: false }) as Error);
+    const [server, clientEnd] = createMemoryPair();
+    serveEndpoint(server, h);
+    const client = createClient(clientEnd);
+    await expect(client.call('orders.get', { orderId: 'x' })).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
+    await expect(client.call('orders.cancel', { orderId: 'x' })).rejects.toMatchObject({ code: 'UNKNOWN_ORDER', retryable: false });
+    expect(new RpcError('TIMEOUT', 't', undefined, true).toDto()).toEqual({ code: 'TIMEOUT', message: 't', retryable: true });
+    expect(new RpcError('BAD_FRAME', 'b').toDto()).toEqual({ code: 'BAD_FRAME', message: 'b' });
+    clientEnd.close();
   });
 });

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,19 @@ describe('renderer import boundaries', { timeout: 60_000 }, () => {
       const up = '../'.repeat(depth);
       expect(await restricted(file, `import { createEngine } from '${up}src/kernel/engine.ts';\nexport const x = createEngine;\n`), file).toHaveLength(1);
     }
+  });
+
+  it('when any feature folder imports any other then lint refuses it: every folder under features/ is fenced, execution included', async () => {
+    const features = readdirSync(resolve(root, 'renderer/src/features'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(features).toContain('execution');
+    for (const f of features) {
+      const other = features.find((o) => o !== f) ?? f;
+      const msgs = await restricted(`renderer/src/features/${f}/X.tsx`, `import { Y } from '../${other}/Y.tsx';\nexport const x = Y;\n`);
+      expect(msgs, `${f} -> ${other}`).toEqual([expect.stringContaining('renderer features do not import each other')]);
+    }
+    expect(await restricted('renderer/src/features/execution/X.tsx', "import { RiskPanel } from '../risk/RiskPanel.tsx';\nexport const x = RiskPanel;\n")).toHaveLength(1);
+    expect(await restricted('renderer/src/features/trading/X.tsx', "import { E } from '../execution/E.tsx';\nexport const x = E;\n")).toHaveLength(1);
   });
 });

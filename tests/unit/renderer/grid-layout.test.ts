@@ -36,6 +36,21 @@ describe('planColumns', () => {
     expect(planColumns(cols, { ...none, hidden: ['progress'] }, {}, 280).wantWidth).toBe(100 + 60 + 60 + 90 + MENU_TRACK_PX);
   });
 
+  it('when the last column has a blank header (actions), then no menu track is kept: the Columns button sits over it and the room goes to the columns', () => {
+    const withActions: ColumnSpec[] = [...cols, { key: 'actions', width: '44px', priority: 1, required: true, hideHeader: true }];
+    const p = planColumns(withActions, none, {}, 434);
+    expect(p.menuTrack).toBe(0);
+    expect(p.squeezed).toEqual([]);
+    expect(p.minWidth).toBe(390 + 44);
+    // A pixel less and a column gives way, as before.
+    expect(planColumns(withActions, none, {}, 433).squeezed).toEqual(['progress']);
+    // Moved away from the end, the track comes back.
+    const moved = planColumns(withActions, { ...none, order: ['actions', 'id', 'time', 'qty', 'progress', 'status'] }, {}, 1000);
+    expect(moved.menuTrack).toBe(MENU_TRACK_PX);
+    expect(moved.minWidth).toBe(390 + 44 + MENU_TRACK_PX);
+    expect(planColumns(cols, none, {}, 1000).menuTrack).toBe(MENU_TRACK_PX);
+  });
+
   it('when a cell was measured wider than its declared minimum, then the column keeps that width', () => {
     const p = planColumns(cols, none, { time: 75, id: 130 }, 1000);
     expect(p.tracks[0]).toBe('minmax(130px, 1fr)');

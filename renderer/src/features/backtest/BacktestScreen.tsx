@@ -4,7 +4,7 @@ import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/ind
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, parseWhen, pct, seriesLabel } from './bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, seriesLabel, seriesOptions } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -184,8 +184,8 @@ export function BacktestScreen(): ReactNode {
         <label>
           Data
           <select aria-label="Data" value={series} onChange={(e) => setSeries(e.target.value)}>
-            {(data?.series ?? []).map((x) => (
-              <option key={x.hash} value={x.name}>
+            {seriesOptions(data?.series ?? []).map((x) => (
+              <option key={x.name} value={x.name}>
                 {seriesLabel(x)}
               </option>
             ))}
@@ -294,15 +294,21 @@ export function BacktestScreen(): ReactNode {
         <button type="submit" className="btn btn-primary" disabled={running || !series}>
           Run backtest
         </button>
-        {running && (
-          <button type="button" className="btn" onClick={() => jobId && void call('backtest.cancel', { jobId }).catch(() => undefined)}>
-            Cancel
-          </button>
+        {/* Only once a run started (idle, an empty bar read as an input): percent and ETA while it
+            runs (an L3 run reports as it plays the tape), then how it ended. */}
+        {job && (
+          <div className="bt-run-progress">
+            <div className="bt-progress" role="progressbar" aria-label="Backtest progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={runPct} aria-valuetext={running && job.progress > 0 ? `running: ${progressText(job)}` : job.status}>
+              <div className="bt-progress-fill" style={{ width: `${runPct}%` }} />
+              <span className="bt-progress-text">{progressText(job)}</span>
+            </div>
+            {running && (
+              <button type="button" className="btn" onClick={() => jobId && void call('backtest.cancel', { jobId }).catch(() => undefined)}>
+                Cancel
+              </button>
+            )}
+          </div>
         )}
-        <div className="bt-progress" role="progressbar" aria-label="Backtest progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={runPct} aria-valuetext={job ? job.status : 'idle'}>
-          <div className="bt-progress-fill" style={{ width: `${runPct}%` }} />
-          <span className="bt-progress-text">{job ? (job.status === 'running' ? 'running…' : job.status) : ''}</span>
-        </div>
       </form>
       <div className="bt-body">
         <div className="bt-main">

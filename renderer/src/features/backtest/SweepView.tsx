@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BACKTEST_FIDELITIES, BacktestSweepDto, BacktestSweepRowDto } from '../../../../src/contract/index.ts';
 import { call, errorText, useStore } from '../../state/index.ts';
-import { fix, money, paramText, parseAxis, pct } from './bt-format.ts';
+import { etaText, fix, money, paramText, parseAxis, pct } from './bt-format.ts';
 import type { RunSettings } from './bt-format.ts';
 
 type MetricKey = 'sharpe' | 'totalReturn' | 'maxDrawdown' | 'finalValue';
@@ -44,10 +44,14 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
   const job = useStore((s) => (jobId ? s.backtestJobs[jobId] : undefined));
   const running = job?.status === 'running';
 
-  // A strategy with other parameters: the axes follow.
+  // The operator picked "(none)" for Y: a one-parameter sweep stays so until a strategy change.
+  const yNone = useRef(false);
+  // A strategy with other parameters (or the first one, once the host's list arrives: at mount there
+  // is none): the axes follow. Y defaults to the second parameter, as its values are prefilled; it
+  // stayed "(none)", so the default sweep was one-dimensional.
   useEffect(() => {
     setXKey((k) => (paramNames.includes(k) ? k : (paramNames[0] ?? '')));
-    setYKey((k) => (k === '' || paramNames.includes(k) ? k : (paramNames[1] ?? '')));
+    setYKey((k) => (paramNames.includes(k) || (k === '' && yNone.current) ? k : (paramNames[1] ?? '')));
   }, [paramNames]);
 
   // The job ended (done, cancelled with the rows finished, or failed): read its table once.
@@ -133,7 +137,14 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
         </label>
         <label>
           Y parameter
-          <select aria-label="Sweep Y parameter" value={yKey} onChange={(e) => setYKey(e.target.value)}>
+          <select
+            aria-label="Sweep Y parameter"
+            value={yKey}
+            onChange={(e) => {
+              yNone.current = e.target.value === '';
+              setYKey(e.target.value);
+            }}
+          >
             <option value="">(none)</option>
             {paramNames.map((k) => (
               <option key={k}>{k}</option>
@@ -152,10 +163,13 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
             Cancel sweep
           </button>
         )}
-        <div className="bt-progress" role="progressbar" aria-label="Sweep progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct0} aria-valuetext={job ? job.status : 'idle'}>
-          <div className="bt-progress-fill" style={{ width: `${pct0}%` }} />
-          <span className="bt-progress-text">{job ? (running ? `${job.done}/${job.total}${job.etaMs !== null ? ` · ETA ${(job.etaMs / 1000).toFixed(1)} s` : ''}` : `${job.status} ${job.done}/${job.total}`) : ''}</span>
-        </div>
+        {/* As the run's: only once a sweep started (idle, an empty bar read as an input). */}
+        {job && (
+          <div className="bt-progress" role="progressbar" aria-label="Sweep progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct0} aria-valuetext={job.status}>
+            <div className="bt-progress-fill" style={{ width: `${pct0}%` }} />
+            <span className="bt-progress-text">{running ? `${job.done}/${job.total}${job.etaMs !== null ? ` · ETA ${etaText(job.etaMs)}` : ''}` : `${job.status} ${job.done}/${job.total}`}</span>
+          </div>
+        )}
         {(axisError ?? error) && (
           <span role="alert" className="neg">
             {axisError ?? error}

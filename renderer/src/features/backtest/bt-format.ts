@@ -17,6 +17,35 @@ export const fix = (x: number | null | undefined, d = 2): string => (x === null 
 export const money = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 /** A signed cash change (+1,234.50 / −12.00). */
 export const signed = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ''}${money(Math.abs(x))}`;
+/**
+ * The Data picker's series: each name once, in the host's order. Two names can hold one content
+ * (the same file imported as orcl and as orcl-1995-2014.txt): keyed by hash, React showed four options
+ * for three series, one name twice.
+ */
+export function seriesOptions<S extends { name: string }>(series: readonly S[]): S[] {
+  const seen = new Set<string>();
+  return series.filter((x) => !seen.has(x.name) && (seen.add(x.name), true));
+}
+
+/** Time left as a trader reads it: 8.4 s, 2 min 05 s, 1 h 04 min. */
+export function etaText(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const whole = Math.round(s);
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+  return `${Math.floor(whole / 3600)} h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/**
+ * A job's progress as its bar says it: while running, percent done and the ETA once the host has one
+ * (an L3 run, a sweep); after, how it ended.
+ */
+export function progressText(job: { status: string; progress: number; etaMs: number | null }): string {
+  if (job.status !== 'running') return job.status;
+  const pctDone = `${Math.floor(job.progress * 100)}%`;
+  return job.etaMs !== null ? `${pctDone} · ETA ${etaText(job.etaMs)}` : job.progress > 0 ? pctDone : 'running…';
+}
+
 export const paramText = (p: Record<string, number>): string =>
   Object.entries(p)
     .map(([k, v]) => `${k}=${v}`)

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import type { FrontierDto, PortfolioTargetDto, RebalanceDto } from '../../../../src/contract/index.ts';
 import { ContributionsTable, SizingTable } from '../../shared/Contributions.tsx';
-import { DASH, fmtMoney, fmtTime } from '../../shared/format.ts';
+import { DASH, fmtMoney, fmtNum, fmtTime } from '../../shared/format.ts';
 import { registerFocus } from '../../shared/focus.ts';
 import { URGENCY_LABELS, STYLE_LABELS, convictionPct, weightDelta, weightPct } from '../../shared/l2-format.ts';
 import { PanelBoundary } from '../../shared/Panel.tsx';
@@ -183,8 +183,8 @@ function Frontier({ f, busy, error }: { f: FrontierDto | null; busy: boolean; er
           <FrontierChart points={f.points} markers={markers} label={`Efficient frontier of ${f.symbols.join(', ')} with the current and target portfolios`} />
           <div className="muted pf-note">
             {f.symbols.join(', ')} · {f.observations} bars · risk-free {weightPct(f.riskFreeRate, 1)}
-            {f.current ? ` · current Sharpe ${f.current.sharpe.toFixed(2)}` : ''}
-            {f.target ? ` · target Sharpe ${f.target.sharpe.toFixed(2)}` : ''}
+            {f.current ? ` · current Sharpe ${fmtNum(f.current.sharpe, 2)}` : ''}
+            {f.target ? ` · target Sharpe ${fmtNum(f.target.sharpe, 2)}` : ''}
           </div>
         </>
       ) : (

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import { DISPLAY_STATUS_LABELS, isTerminal } from '../../../../src/contract/index.ts';
+import { isTerminal } from '../../../../src/contract/index.ts';
 import type { FillDto, InstrumentDto, OrderDto, RiskFlagDto } from '../../../../src/contract/index.ts';
 import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.ts';
 import { fmtMoney, fmtNum, fmtQty, fmtTime } from '../../shared/format.ts';
 import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
+import { orderChipText } from '../../shared/order-status.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useEngineNow } from '../../shared/time.ts';
 import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, savedTab, selectOrder, setExpanded, setSavedTab, useStore } from '../../state/index.ts';
@@ -37,10 +38,6 @@ export function FlagMarker({ symbol, flags }: { symbol: string; flags: readonly 
   );
 }
 
-/** Status as the blotter prints it: the contract's display name (one mapping for UI and CLI). */
-function statusText(o: OrderDto): string {
-  return (DISPLAY_STATUS_LABELS[o.displayStatus] ?? o.status.replace('_', ' ')).toUpperCase();
-}
 
 function TypeCell({ o }: { o: OrderDto }): ReactNode {
   if (o.execution) return <span className="algo-tag small">{STYLE_LABEL[o.execution.algo] ?? o.execution.algo}</span>;
@@ -154,7 +151,8 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
         </span>
       ),
     },
-    { key: 'side', header: 'Side', width: '40px', priority: 1, render: (o) => <SideCell side={o.side} /> },
+    // A floor only: the grid widens it to "SELL" as measured.
+    { key: 'side', header: 'Side', width: '34px', priority: 1, render: (o) => <SideCell side={o.side} /> },
     {
       key: 'type',
       header: 'Type',
@@ -207,7 +205,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
             // A paused parent says so first; how much is filled shows beside it.
             <span className="status st-PAUSED">PAUSED</span>
           ) : (
-            <span className={`status st-${o.status}`}>{statusText(o)}</span>
+            <span className={`status st-${o.status}`}>{orderChipText(o)}</span>
           )}
           {o.cancelRequested && !isTerminal(o.status) && <span className="muted"> cancelling…</span>}
         </>

@@ -7,6 +7,7 @@ import type { AlgoCheck } from './exec.ts';
 import { fmtMoney, fmtNum, fmtSigned, fmtTime, isNum, onStep, parseDecimal, pnlClass, roundToStep } from '../../shared/format.ts';
 import { engineNow } from '../../shared/time.ts';
 import { registerFocus } from '../../shared/focus.ts';
+import { orderStatusText } from '../../shared/order-status.ts';
 import { applyOrder, call, clearTicket, errorText, orderNotionalLimit, orders, selectSymbol, setOrderType, updateTicket, useStore } from '../../state/index.ts';
 import { WhatIfView, useWhatIf, whatIfGate } from './WhatIf.tsx';
 import type { HeldBreaches } from './WhatIf.tsx';
@@ -119,7 +120,7 @@ function OutcomeView({ outcome }: { outcome: Outcome | null }): ReactNode {
           </span>
         )}{' '}
         {ex && <span className="algo-tag">{STYLE_LABEL[ex.algo] ?? ex.algo}</span>}
-        {o && <span className={`status st-${o.status}`}>{o.status.replace('_', ' ')}</span>}
+        {o && <span className={`status st-${o.status}`}>{orderStatusText(o)}</span>}
         {ex?.paused && o && !isTerminal(o.status) && <span className="status st-PAUSED">PAUSED</span>}
       </div>
       {o && o.filledQty > 0 && (

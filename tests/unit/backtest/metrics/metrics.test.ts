@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, expectedMaxSharpe, periodReturns } from '../../../../src/backtest/metrics/metrics.ts';
+import { computeMetrics, expectedMaxSharpe, middleOf, periodReturns } from '../../../../src/backtest/metrics/metrics.ts';
 import { periodKey } from '../../../../src/backtest/metrics/periods.ts';
 import type { BacktestFill, RoundTrip } from '../../../../src/backtest/types.ts';
 
@@ -134,5 +134,22 @@ describe('metrics', () => {
     expect(periodKey('week', Date.UTC(2021, 0, 4))).toBe('2021-W01');
     expect(periodKey('week', Date.UTC(2019, 11, 30))).toBe('2020-W01');
     expect(periodKey('year', Date.UTC(2019, 11, 30))).toBe('2019');
+  });
+
+  it('property: middleOf(a) is the middle element of a sorted copy of a (bar steps: few distinct values, ties, any doubles without NaN)', () => {
+    const steps = fc.oneof(
+      fc.array(fc.constantFrom(DAY, 3 * DAY, 4 * DAY, 60_000, 0, -DAY), { minLength: 1, maxLength: 1000 }),
+      fc.array(fc.double({ noNaN: true }), { minLength: 1, maxLength: 300 }),
+      fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 50 }),
+    );
+    fc.assert(
+      fc.property(steps, (xs) => {
+        const sorted = Float64Array.from(xs).sort();
+        const got = middleOf(Float64Array.from(xs));
+        // Equal as numbers (a -0 may stand for a +0 among ties; readers compare it with > 0).
+        expect(got === sorted[sorted.length >> 1]).toBe(true);
+      }),
+      { numRuns: 300 * Number(process.env.PROPERTY_RUNS_X ?? 1) },
+    );
   });
 });

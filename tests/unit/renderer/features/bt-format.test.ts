@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
-import { FIDELITY_LABELS, TAPE_BARS, deniedText, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, deniedText, etaText, seriesOptions, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
 
 describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
@@ -79,5 +79,29 @@ describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when a sweep axis is typed then parseAxis still reads lists and ranges', () => {
     expect(parseAxis('5:15:5')).toEqual([5, 10, 15]);
     expect(parseAxis('5,10')).toEqual([5, 10]);
+  });
+});
+
+describe('Backtest screen: a run or sweep progress text', () => {
+  it('when a job runs then the bar says its percent and the ETA once the host has one', () => {
+    expect(progressText({ status: 'running', progress: 0, etaMs: null })).toBe('running…');
+    expect(progressText({ status: 'running', progress: 0.426, etaMs: null })).toBe('42%');
+    expect(progressText({ status: 'running', progress: 0.426, etaMs: 8_440 })).toBe('42% · ETA 8.4 s');
+    expect(progressText({ status: 'done', progress: 1, etaMs: null })).toBe('done');
+    expect(progressText({ status: 'cancelled', progress: 0, etaMs: null })).toBe('cancelled');
+  });
+
+  it('when the time left is long then the ETA reads in minutes or hours', () => {
+    expect(etaText(59_949)).toBe('59.9 s');
+    expect(etaText(125_000)).toBe('2 min 05 s');
+    expect(etaText(3_840_000)).toBe('1 h 04 min');
+    expect(etaText(-5)).toBe('0.0 s');
+  });
+});
+
+describe('Backtest screen: the Data picker', () => {
+  it('when two names hold one content hash then each name is listed once, in the host order', () => {
+    const s = (name: string, hash: string) => ({ name, hash });
+    expect(seriesOptions([s('orcl', 'h1'), s('orcl-1995-2014.txt', 'h1'), s('spy', 'h2'), s('orcl', 'h1')]).map((x) => x.name)).toEqual(['orcl', 'orcl-1995-2014.txt', 'spy']);
   });
 });
