@@ -1,7 +1,8 @@
 import { flushSync } from 'react-dom';
 import { URGENCIES } from '../../../src/contract/index.ts';
 import { focusTarget } from '../shared/focus.ts';
-import { focusTicket, pressKillSwitch, setHelp, setOrderType, setScreen, updateTicket, useStore } from '../state/index.ts';
+import { replayKeyAction } from '../features/replay/replay-keys.ts';
+import { focusTicket, pressKillSwitch, replayPause, replayPlay, setHelp, setOrderType, setScreen, updateTicket, useStore } from '../state/index.ts';
 import { SCREENS, screenShortcut, switchToScreen } from './screens.tsx';
 
 /**
@@ -24,6 +25,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Alt+D', 'Show the order detail of the selected order'],
   ['Alt+R', 'Show and focus the Risk panel'],
   ['Ctrl+Shift+K', 'Kill switch: halt trading, cancel every order and algo'],
+  ['Space  /  Ctrl+Shift+P', 'Replay: play / pause (while a replay is loaded)'],
   ['Alt+W', 'Focus the watchlist (↑ / ↓ change symbol)'],
   ['↑ ↓ Home End PgUp PgDn', 'Move through grid rows'],
   ['Delete', 'Cancel the selected open order'],
@@ -38,6 +40,12 @@ function isEditable(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
   const tag = el.tagName;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+}
+
+/** Where Space already means something: a field, a button, a checkbox, a grid or a focusable row. */
+function isInteractive(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  return isEditable(el) || el.closest('button, a[href], summary, [role="button"], [role="checkbox"], [role="switch"], [role="slider"], [role="grid"], [role="listbox"], [role="tab"], [tabindex]') !== null;
 }
 
 function cycleUrgency(): void {
@@ -60,6 +68,12 @@ export function onGlobalKey(e: KeyboardEvent): void {
   if (e.ctrlKey && e.shiftKey && !e.altKey && !e.metaKey && e.code === 'KeyK') {
     e.preventDefault();
     void pressKillSwitch('Kill switch (Ctrl+Shift+K)');
+    return;
+  }
+  const replay = replayKeyAction(e, useStore.getState().replay, isInteractive(e.target));
+  if (replay !== null) {
+    e.preventDefault();
+    void (replay === 'play' ? replayPlay() : replayPause());
     return;
   }
   // Ctrl+1…9: screens (by physical key, so any keyboard layout works).

@@ -9,6 +9,31 @@ const TAPE = resolve(import.meta.dirname, '..', '..', 'fixtures', 'data', 'crypt
 // A replay rebuilds its account on a seek back and plays a 59 h tape: more engine work than the other specs.
 test.setTimeout(300_000);
 
+test('at max speed a Pause stops the replay time at once, where the engine stopped (issue 12)', async ({ terminal, engine, page }) => {
+  await expect(terminal.ticket.symbol).toBeVisible();
+  const bar = new ReplayBarObject(page);
+  const api = await apiClient(engine);
+  try {
+    const loaded = await api.call('replay.load', { path: TAPE, speed: 'max' });
+    await expect(bar.root).toBeVisible();
+    await bar.play.click();
+    // Hours of tape go by (the UI gets the replay's state a few times a second, not every tick).
+    await expect.poll(() => bar.timeMs(), { timeout: 60_000 }).toBeGreaterThan(loaded.start + 3_600_000);
+    await bar.pause.click();
+    // The engine's answer is back within a bound (20-30 s before: it queued behind ~20k pushed frames).
+    await expect(bar.play).toBeEnabled({ timeout: 3_000 });
+    const engineAt = (await api.call('replay.status', {})).position;
+    expect(engineAt).toBeLessThan(loaded.end);
+    // The time display shows where the engine stopped, and stays there.
+    await expect.poll(() => bar.timeMs(), { timeout: 3_000 }).toBe(Math.floor(engineAt / 1000) * 1000);
+    await page.screenshot({ path: test.info().outputPath('replay-max-pause.png') });
+    expect(await bar.timeMs()).toBe(Math.floor(engineAt / 1000) * 1000);
+    expect((await api.call('replay.status', {})).position).toBe(engineAt);
+  } finally {
+    api.close();
+  }
+});
+
 test('a replay loads into the running terminal: play, pause, speed, seek, and a manual order fills against the recorded flow', async ({ terminal, engine, page }) => {
   const bar = new ReplayBarObject(page);
   await expect(bar.root).toHaveCount(0);
