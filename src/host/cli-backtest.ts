@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { CONSTRUCTION_METHODS } from '../contract/api/portfolio.ts';
 import { URGENCIES } from '../contract/dto.ts';
 import type { Urgency } from '../contract/dto.ts';
 import type { CliContext } from './cli-common.ts';
@@ -21,6 +22,13 @@ import { attributionText, collect, runTargetCommand, TARGET_PARAMS_HELP, targetF
  */
 
 function paramArg(v: string, prev: Record<string, number> = {}): Record<string, number> {
+  // A target strategy's construction method by name: params are numbers, the method its index.
+  const named = /^method=([a-z-]+)$/.exec(v.trim());
+  if (named) {
+    const i = (CONSTRUCTION_METHODS as readonly string[]).indexOf(named[1]!);
+    if (i < 0) throw new InvalidArgumentError(`--param method must be one of ${CONSTRUCTION_METHODS.join(', ')}, got "${named[1]}"`);
+    return { ...prev, method: i };
+  }
   const m = /^([A-Za-z_][\w-]*)=(-?\d+(?:\.\d+)?)$/.exec(v.trim());
   if (!m) throw new InvalidArgumentError(`--param must look like K=V with a number V, got "${v}"`);
   return { ...prev, [m[1]!]: Number(m[2]) };

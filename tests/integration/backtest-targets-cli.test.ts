@@ -123,6 +123,20 @@ describe('strata backtest with target strategies', () => {
     }
   });
 
+  it('when a target run takes --param method=inverse-vol then the live construction builds its book: a different run, named in its assumptions; a QP method and an unknown name are refused', async () => {
+    const base = await json<RunOut>('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001');
+    const iv = await json<RunOut>('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001', '--param', 'method=inverse-vol');
+    expect(base.metrics.assumptions.fills).toContain('construction signal-weighted');
+    expect(iv.metrics.assumptions.fills).toContain('construction inverse-vol, 252 bars of history');
+    expect(iv.finalValue).not.toBe(base.finalValue);
+    const qp = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'method=max-sharpe');
+    expect(qp.code).not.toBe(0);
+    expect(qp.stderr).toContain('QP_ASYNC');
+    const unknown = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'method=magic');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('--param method must be one of');
+  });
+
   it('when the run is impossible then it exits non-zero with the reason: l3 without a tape, a bar sizing, a target sizing for sma-cross, an unknown parameter', async () => {
     const l3 = await cli('backtest', 'run', '--data', stocks, '--strategy', 'l2', '--fidelity', 'l3');
     expect(l3.code).not.toBe(0);

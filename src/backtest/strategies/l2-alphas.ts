@@ -4,6 +4,8 @@ import { MemorySignalJournal } from '../../signals/journal.ts';
 import { AlphaRegistry } from '../../signals/registry.ts';
 import { CASH } from '../../signals/signal.ts';
 import type { AlphaView } from '../../signals/view.ts';
+import type { PortfolioSettingsDto } from '../../contract/api/portfolio.ts';
+import { CONSTRUCTION_KEYS, constructTargets, settingsOf } from './construction.ts';
 import { StrategyParamError } from './strategy.ts';
 import type { StrategyParams } from './strategy.ts';
 import type { AlphaPart, RebalanceParams, TargetDecision, TargetStrategy, TargetStrategyDef } from './target.ts';
@@ -15,10 +17,12 @@ import { REBALANCE_DEFAULTS } from './target.ts';
  * (cadence, standing intent, horizons, the aggregator) on the run's AlphaView, exactly as the
  * engine's L2Service runs them on its clock. What this file adds is the mapping of `--param K=V`
  * onto each alpha's parameters, and of the aggregate onto long-only target weights the way the
- * live construction's default (`signal-weighted`) does: max(0, combined target, or current + delta).
+ * live construction reads them: max(0, combined target, or current + delta), then the live
+ * construction step (construction.ts: method, min/max weight, on the run's own bars).
  *
  * Parameters (numbers; the alpha's own names): see PARAMS below. Every target strategy also takes
- * the rebalancer's driftThreshold, cashBuffer, minTrade and lot (REBALANCE_DEFAULTS).
+ * the rebalancer's driftThreshold, cashBuffer, minTrade and lot (REBALANCE_DEFAULTS), and the
+ * construction's method, lookbackDays, minWeight and maxWeight (CONSTRUCTION_KEYS).
  */
 
 type AlphaKind = 'strategic-allocation' | 'tactical-regime' | 'statistical-model';
@@ -32,6 +36,8 @@ const PARAMS: Readonly<Record<AlphaKind, readonly string[]>> = {
 };
 
 const REBALANCE_KEYS = Object.keys(REBALANCE_DEFAULTS) as (keyof RebalanceParams)[];
+/** Keys every target strategy takes besides its alphas'. */
+const COMMON_KEYS: readonly string[] = [...REBALANCE_KEYS, ...CONSTRUCTION_KEYS];
 
 /** The alpha's parameter object from the run's numbers (the registry's zod schema validates it). */
 function alphaParams(kind: AlphaKind, p: StrategyParams, instruments: readonly string[], weight: number): Record<string, unknown> {
@@ -80,9 +86,15 @@ class AlphaTargets implements TargetStrategy {
   readonly #cycle: SignalCycle;
   readonly #view: AlphaView;
   readonly #universe: ReadonlySet<string>;
+  readonly #settings: PortfolioSettingsDto;
+  readonly #noted = new Set<string>();
+  readonly construction: string;
 
-  constructor(name: string, registry: AlphaRegistry, view: AlphaView, instruments: readonly string[]) {
+  constructor(name: string, registry: AlphaRegistry, view: AlphaView, instruments: readonly string[], settings: PortfolioSettingsDto) {
     this.name = name;
+    this.#settings = settings;
+    const c = settings.constraints;
+    this.construction = [settings.method, c.minWeight > 0 ? `min weight ${c.minWeight}` : '', c.maxWeight !== null ? `max weight ${c.maxWeight}` : '', settings.method !== 'signal-weighted' && settings.method !== 'equal' ? `${settings.lookbackDays} bars of history` : ''].filter((x) => x !== '').join(', ');
     this.alphas = registry.enabled().map((a) => a.name);
     this.#view = view;
     this.#universe = new Set(instruments);
@@ -98,11 +110,20 @@ class AlphaTargets implements TargetStrategy {
     const parts: Record<string, AlphaPart[]> = {};
     for (const t of rec.aggregate.targets) {
       if (t.instrument === CASH || !this.#universe.has(t.instrument)) continue;
-      // As the live construction's signal-weighted default (src/kernel/l2-construct.ts): long-only.
+      // As the live construction reads the aggregate (src/kernel/l2-construct.ts): long-only.
       weights[t.instrument] = Math.max(0, t.target ?? (current[t.instrument] ?? 0) + t.delta);
       parts[t.instrument] = t.contributions.map((c) => ({ alpha: c.alpha, contribution: c.contribution, support: c.share * c.conviction }));
     }
-    return { weights, parts, ran: [...rec.ran], failed };
+    const built = constructTargets(weights, this.#view, current, this.#settings);
+    const all = built.error !== null ? [`construction ${built.error}: every target held at its current weight (as live)`, ...built.notes] : built.notes;
+    // A note says its figures (cash left by a cap): one per kind, its first, not one per decision.
+    const notes = all.filter((x) => {
+      const key = x.replace(/\d+(\.\d+)?/g, '#');
+      if (this.#noted.has(key)) return false;
+      this.#noted.add(key);
+      return true;
+    });
+    return { weights: built.weights, parts, ran: [...rec.ran], failed, notes };
   }
 }
 
@@ -121,7 +142,7 @@ function addAlpha(r: AlphaRegistry, name: string, kind: AlphaKind, params: Recor
 }
 
 function single(name: string, alpha: string, kind: AlphaKind, description: string): TargetStrategyDef {
-  const allowed = new Set([...PARAMS[kind], ...REBALANCE_KEYS]);
+  const allowed = new Set([...PARAMS[kind], ...COMMON_KEYS]);
   return {
     kind: 'target',
     name,
@@ -133,7 +154,7 @@ function single(name: string, alpha: string, kind: AlphaKind, description: strin
       if (instruments.length === 0) throw new StrategyParamError(`${name}: no instruments`);
       const r = new AlphaRegistry();
       addAlpha(r, alpha, kind, alphaParams(kind, p, instruments, 1));
-      return new AlphaTargets(name, r, view, instruments);
+      return new AlphaTargets(name, r, view, instruments, settingsOf(p, name, rebalanceOf(p, name).cashBuffer));
     },
   };
 }
@@ -156,7 +177,7 @@ const composite: TargetStrategyDef = {
   defaults: { strategic: 1, tactical: 1, model: 1 },
   rebalance: (p) => rebalanceOf(p, 'l2'),
   create(p, instruments, view) {
-    const allowed = new Set<string>(REBALANCE_KEYS);
+    const allowed = new Set<string>(COMMON_KEYS);
     for (const c of COMPOSITE) {
       allowed.add(c.alpha);
       for (const k of PARAMS[c.kind]) allowed.add(`${c.alpha}_${k}`);
@@ -172,7 +193,7 @@ const composite: TargetStrategyDef = {
       addAlpha(r, c.alpha, c.kind, alphaParams(c.kind, own, instruments, w));
     }
     if (r.enabled().length === 0) throw new StrategyParamError('l2: every alpha weight is 0');
-    return new AlphaTargets('l2', r, view, instruments);
+    return new AlphaTargets('l2', r, view, instruments, settingsOf(p, 'l2', rebalanceOf(p, 'l2').cashBuffer));
   },
 };
 

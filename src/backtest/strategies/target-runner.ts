@@ -145,7 +145,7 @@ function decimalsOf(text: string): number {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
-function assumptionsOf(fidelity: Fidelity, c: CostParams): FillAssumptions {
+function assumptionsOf(fidelity: Fidelity, c: CostParams, construction: string): FillAssumptions {
   const costs = [`commission ${c.commission * 100}% of value`];
   if (fidelity === 'l1') costs.push(`haircut ${c.haircutBps} bps`);
   if (fidelity === 'l2') costs.push(`spread ${c.spreadBps} bps (half paid)`, `impact ${c.impactK}·${c.urgencyScale[c.urgency]}(${c.urgency})·√(size/bar volume)`, `participation ≤ ${c.participationCap * 100}% of bar volume`);
@@ -155,7 +155,7 @@ function assumptionsOf(fidelity: Fidelity, c: CostParams): FillAssumptions {
       : fidelity === 'l1'
         ? 'rebalancer orders filled at the deciding close plus a flat haircut'
         : 'rebalancer orders from each instrument\'s next bar open, capped by bar volume, with spread and square-root impact';
-  return { fidelity, fills: `${fills}; targets from the live alphas and aggregator (construction signal-weighted, dynamic sizing off)`, costs: costs.join('; ') };
+  return { fidelity, fills: `${fills}; targets from the live alphas and aggregator (construction ${construction}, dynamic sizing off)`, costs: costs.join('; ') };
 }
 
 /** The shortest step between two clock times: every bar closes within it (a daily clock: one day). */
@@ -422,6 +422,7 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
     const d = strategy.decide();
     if (!d) return;
     for (const f of d.failed) notes.add(`alpha ${f}`);
+    for (const x of d.notes ?? []) notes.add(x);
     if (d.ran.length === 0) return;
     decisions[s] = 1;
     // The P&L so far belongs to the targets in force until now.
@@ -502,7 +503,7 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
 
   let finalUnits = cash;
   for (let j = 0; j < k; j++) if (pos[j] !== 0n) finalUnits += pos[j]! * toUnits(String(lastClose[j]!), pd) * rateScale;
-  const assumptions = assumptionsOf(config.fidelity, costs);
+  const assumptions = assumptionsOf(config.fidelity, costs, strategy.construction ?? 'signal-weighted');
   const metrics = computeMetrics({
     time: clock.time,
     equity,

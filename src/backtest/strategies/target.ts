@@ -27,12 +27,16 @@ export interface TargetDecision {
   ran: string[];
   /** Alphas that threw or emitted a malformed signal (their previous intent stands), as "name: code message". */
   failed: string[];
+  /** Construction notes (caps that left cash, a construction error), each reported once by the run. */
+  notes?: string[];
 }
 
 export interface TargetStrategy {
   readonly name: string;
   /** The alphas, in registry order: the keys of the per-alpha attribution. */
   readonly alphas: readonly string[];
+  /** How the weights are constructed, in words (the method and its constraints), for the run's assumptions. */
+  readonly construction?: string;
   /**
    * The decision at the close the view's clock stands at (the view shows only bars closed by then,
    * and the book's current weights, CASH included, as the live view reports them). null: no alpha
