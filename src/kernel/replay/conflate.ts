@@ -62,6 +62,8 @@ export class MarketConflater {
   private readonly emit: Emit;
   /** While false, everything passes straight through (1× to 10×: a few events per tick). */
   active = false;
+  /** A flush of this run left bars or prints out (endRun). */
+  private thinned = false;
 
   constructor(emit: Emit) {
     this.emit = emit;
@@ -109,8 +111,21 @@ export class MarketConflater {
     }
   }
 
+  /**
+   * Ends a conflated run: inactive again, and whether a flush since the run began left bars or
+   * prints out (a max-speed run's bounded flushes do), so that a client's chart and tape miss them
+   * until it loads its snapshots again.
+   */
+  endRun(): boolean {
+    const thinned = this.thinned;
+    this.thinned = false;
+    this.active = false;
+    return thinned;
+  }
+
   /** Emits what was kept: the last trades and signal cycles, then each stream's latest and each candle series' newest bars. */
   flush(bounds: FlushBounds = FULL_FLUSH): void {
+    if (this.trades.length > bounds.trades) this.thinned = true;
     for (const t of this.trades.slice(-bounds.trades)) this.emit('trade', t);
     this.trades = [];
     for (const c of this.signals.slice(-bounds.signals)) this.emit('signal.generated', c);
@@ -118,6 +133,7 @@ export class MarketConflater {
     for (const { type, payload } of this.latest.values()) {
       if (type === 'candles') {
         const bars = [...(payload as Map<unknown, unknown>).values()];
+        if (bars.length > bounds.bars) this.thinned = true;
         for (const bar of bars.slice(-bounds.bars)) this.emit('candle', bar);
       } else this.emit(type, payload);
     }

@@ -338,7 +338,7 @@ export class ReplaySession {
     this.immediate = undefined;
     // What the last play step kept, bounded as each step's is (a pause must not burst hours of bars).
     this.conflater.flush(this.speed === 'max' ? MAX_SPEED_FLUSH : FULL_FLUSH);
-    this.conflater.active = false;
+    if (this.conflater.endRun()) this.generation++; // bars left out: clients load their snapshots again
   }
 
   /** Simulated time follows wall time × speed since the last step, never past the end. */

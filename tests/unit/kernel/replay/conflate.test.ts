@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BARS_PER_FLUSH, MAX_SIGNAL_CYCLES_PER_FLUSH, MarketConflater } from '../../../../src/kernel/replay/conflate.ts';
+import { MAX_BARS_PER_FLUSH, MAX_SIGNAL_CYCLES_PER_FLUSH, MAX_SPEED_FLUSH, MarketConflater } from '../../../../src/kernel/replay/conflate.ts';
 
 const candle = (interval: string, time: number, close: number) => ({ symbol: 'XRP/ETH', interval, time, open: close, high: close, low: close, close, volume: 0 });
 
@@ -75,5 +75,24 @@ describe('MarketConflater', () => {
     c.push('candle', candle('1s', 0, 1));
     c.push('quote', {});
     expect(out).toEqual(['candle', 'quote']);
+  });
+
+  it('when a bounded flush leaves bars out then ending the run says so (clients must reload), and a run whose flushes sent every bar does not', () => {
+    // Arrange
+    const c = new MarketConflater(() => undefined);
+    c.active = true;
+    // Act: flushes that each carry at most the bound, then one that carries more.
+    for (let t = 0; t < MAX_SPEED_FLUSH.bars; t++) c.push('candle', candle('1s', t * 1000, t));
+    c.flush(MAX_SPEED_FLUSH);
+    // Assert
+    expect(c.endRun()).toBe(false);
+    expect(c.active).toBe(false);
+    c.active = true;
+    for (let t = 0; t <= MAX_SPEED_FLUSH.bars; t++) c.push('candle', candle('1s', (100 + t) * 1000, t));
+    c.flush(MAX_SPEED_FLUSH);
+    c.flush(MAX_SPEED_FLUSH);
+    expect(c.endRun()).toBe(true);
+    // The next run starts clean.
+    expect(c.endRun()).toBe(false);
   });
 });
