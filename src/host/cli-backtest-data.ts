@@ -1,5 +1,6 @@
 import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, fields, table } from './cli-common.ts';
+import { strategyParamsText } from '../contract/strategy-params.ts';
 
 /**
  * What every `strata data` / `strata backtest` command shares: the data directory's stores, a data
@@ -35,7 +36,7 @@ export const FORMATS = ['yahoo', 'backtrader', 'binance-klines', 'generic', 'bin
 
 /** A file path (parsed and stored) or the name / hash of an imported series. */
 export async function loadData(dataDir: string, data: string, format: (typeof FORMATS)[number] | undefined, name: string | undefined) {
-  const [{ existsSync, readFileSync }, { basename }, { parseSeries, detectFormat }, { findGaps }, { DataError }] = await Promise.all([
+  const [{ existsSync, readFileSync, statSync }, { basename }, { parseSeries, detectFormat }, { findGaps }, { DataError }] = await Promise.all([
     import('node:fs'),
     import('node:path'),
     import('../backtest/data/formats.ts'),
@@ -46,6 +47,8 @@ export async function loadData(dataDir: string, data: string, format: (typeof FO
   const store = stores.series();
   try {
     if (existsSync(data)) {
+      // A directory is several instruments: the target strategies take it (cli-backtest-targets.ts).
+      if (statSync(data).isDirectory()) throw new CliExit(EXIT.usage, `${data} is a directory: a directory of CSVs is for the target strategies (strategic, tactical, stat-model, l2); give one file or series here`);
       const text = readFileSync(data, 'utf8');
       const fmt = format ?? detectFormat(text, data);
       const series = parseSeries(text, data, fmt);
@@ -91,14 +94,15 @@ export function reportText(r: ReportView, withTrades = true): string {
     fields([
       ['run', r.runId === null ? 'not kept (--no-save)' : r.runId],
       ...(r.engineVersion !== undefined ? ([['engine', engineText(r.engineVersion, r.engineBuild)]] as [string, string][]) : []),
-      ['strategy', `${r.spec.strategy} ${Object.entries(r.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
+      ['strategy', `${r.spec.strategy} ${strategyParamsText(r.spec.params)}`],
       ['data', `${r.dataName} (${r.dataHash.slice(0, 12)}), ${r.bars} bars ${r.firstBar} .. ${r.lastBar}`],
       ['fidelity', `${m.assumptions.fidelity}: ${m.assumptions.fills}`],
       ['costs', m.assumptions.costs],
       ['final value', r.finalValueExact],
       ['final cash', r.finalCashExact],
       ['position', Object.entries(r.position).map(([k, v]) => `${k} ${v}`).join(', ')],
-      ['fills', `${r.fills}${r.refused ? ` (${r.refused} entries refused: not enough cash)` : ''}`],
+      // At l3 the refusals are L1's or the OMS's, whatever the reason (the venue line names the codes).
+      ['fills', `${r.fills}${r.refused ? (r.spec.fidelity === 'l3' ? ` (${r.refused} order(s) denied by L1 or the OMS: see venue)` : ` (${r.refused} entries refused: not enough cash)`) : ''}`],
       ...(r.barsPerSecond !== undefined ? ([['bars/s', Math.round(r.barsPerSecond).toLocaleString('en-US')]] as [string, number | string][]) : []),
     ]),
     '',
@@ -127,7 +131,7 @@ function metricRowsLite(m: ReportView['metrics']): (string | null)[][] {
     ['trades (closed / open)', `${m.trades} / ${m.openTrades}`],
     ['win rate', pct(m.winRate)],
     ['profit factor', num(m.profitFactor)],
-    ['avg win / loss', `${num(m.avgWin, 2)} / ${num(m.avgLoss, 2)}`],
+    ['avg win / loss', `${num(m.avgWin, 2) ?? '-'} / ${num(m.avgLoss, 2) ?? '-'}`],
     ['exposure time', pct(m.exposureTime)],
     ['avg holding (bars)', num(m.avgHoldingBars, 1)],
     ['Herfindahl', num(m.herfindahl)],

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { CONSTRUCTION_METHODS } from '../contract/api/portfolio.ts';
+import { strategyParamsText } from '../contract/strategy-params.ts';
 import { URGENCIES } from '../contract/dto.ts';
 import type { Urgency } from '../contract/dto.ts';
 import type { CliContext } from './cli-common.ts';
@@ -31,6 +32,7 @@ function paramArg(v: string, prev: Record<string, number> = {}): Record<string, 
   }
   const m = /^([A-Za-z_][\w-]*)=(-?\d+(?:\.\d+)?)$/.exec(v.trim());
   if (!m) throw new InvalidArgumentError(`--param must look like K=V with a number V, got "${v}"`);
+  if (m[1] === 'method') throw new InvalidArgumentError(`--param method takes a name: ${CONSTRUCTION_METHODS.join(', ')}`);
   return { ...prev, [m[1]!]: Number(m[2]) };
 }
 
@@ -250,7 +252,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           ctx.print(!!o.json, list, () =>
             table(
               ['ID', 'CREATED', 'STRATEGY', 'PARAMS', 'FIDELITY', 'DATA', 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'ENGINE'],
-              list.map((r) => [r.id, new Date(r.createdAt).toISOString().slice(0, 19) + 'Z', r.strategy, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '), r.fidelity, r.dataName, num(r.finalValue, 2), pct(r.totalReturn), num(r.sharpe), pct(r.maxDrawdown), engineText(r.engineVersion, r.engineBuild)]),
+              list.map((r) => [r.id, new Date(r.createdAt).toISOString().slice(0, 19) + 'Z', r.strategy, strategyParamsText(r.params), r.fidelity, r.dataName, num(r.finalValue, 2), pct(r.totalReturn), num(r.sharpe), pct(r.maxDrawdown), engineText(r.engineVersion, r.engineBuild)]),
             ),
           );
         } finally {
@@ -293,7 +295,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           if (!ra || !rb) throw new CliExit(EXIT.failed, `RUN_NOT_FOUND: no run ${ra ? b : a}`);
           const ma = metricRows(ra.report.metrics);
           const mb = metricRows(rb.report.metrics);
-          const cfg = (r: typeof ra) => `${r.spec.strategy} ${Object.entries(r.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')} ${r.spec.fidelity} ${r.dataName}`;
+          const cfg = (r: typeof ra) => `${r.spec.strategy} ${strategyParamsText(r.spec.params)} ${r.spec.fidelity} ${r.dataName}`;
           const rows = [['config', cfg(ra), cfg(rb)], ['data hash', ra.dataHash.slice(0, 12), rb.dataHash.slice(0, 12)], ['fills', r0(ra.report.metrics.assumptions.fills), r0(rb.report.metrics.assumptions.fills)], ['costs model', ra.report.metrics.assumptions.costs, rb.report.metrics.assumptions.costs], ['final value', ra.report.finalValueExact, rb.report.finalValueExact], ...(ra.report.l3 || rb.report.l3 ? [['venue fills (l3)', venueCell(ra.report.l3), venueCell(rb.report.l3)]] : []), ...ma.map((m, i) => [m[0], m[1], mb[i]![1]])];
           ctx.print(!!o.json, { a: { id: ra.id, spec: ra.spec, metrics: ra.report.metrics, finalValue: ra.report.finalValue }, b: { id: rb.id, spec: rb.spec, metrics: rb.report.metrics, finalValue: rb.report.finalValue }, sameResult: ra.resultHash === rb.resultHash }, () =>
             [table(['', `RUN ${ra.id}`, `RUN ${rb.id}`], rows as (string | null)[][]), ra.resultHash === rb.resultHash ? '(identical results, bit for bit)' : ''].join('\n').trimEnd(),
@@ -307,7 +309,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
 }
 
 const r0 = (s: string) => s;
-const paramText = (p: Record<string, number>) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ');
+const paramText = strategyParamsText;
 
 type SweepRowOut = import('../backtest/sweep.ts').SweepRow;
 
@@ -422,6 +424,8 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
     .action((o: SpecOpts & { data: string[]; spreadBps?: number; impactK?: number; bar: string; symbol?: string; latencyMs?: number; urgency?: Urgency; deskGuards?: boolean; json?: boolean }) =>
       guarded(async () => {
         const { isTargetStrategy } = await import('../backtest/strategies/index.ts');
+        // Refused, not ignored: target strategies run on bar series, where no level has the desk's guards.
+        if (isTargetStrategy(o.strategy) && o.deskGuards) throw new CliExit(EXIT.usage, `--desk-guards applies to l3 on a trade tape; ${o.strategy} runs on bar series (bar, l1, l2)`);
         if (isTargetStrategy(o.strategy)) return targetFidelitiesCommand({ ...o, sizing: 'target' }, ctx, await dataDir());
         if (o.data.length !== 1) throw new CliExit(EXIT.usage, `${o.strategy} trades one instrument: give one --data`);
         const { runSpec } = await import('../backtest/run-spec.ts');

@@ -129,6 +129,12 @@ describe('strata backtest with target strategies', () => {
     expect(base.metrics.assumptions.fills).toContain('construction signal-weighted');
     expect(iv.metrics.assumptions.fills).toContain('construction inverse-vol, 252 bars of history');
     expect(iv.finalValue).not.toBe(base.finalValue);
+    // The kept run prints its method by name (params keep its index), and a bare index is refused.
+    const shown = await cli('backtest', 'show', String(iv.runId));
+    expect(shown.stdout).toMatch(/strategy\s+strategic\b.*method=inverse-vol/);
+    const index = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'method=2');
+    expect(index.code).not.toBe(0);
+    expect(index.stderr).toContain('--param method takes a name');
     const qp = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'method=max-sharpe');
     expect(qp.code).not.toBe(0);
     expect(qp.stderr).toContain('QP_ASYNC');
@@ -156,5 +162,11 @@ describe('strata backtest with target strategies', () => {
     const two = await cli('backtest', 'run', '--data', ORCL, '--data', join(stocks, 'GE.csv'), '--strategy', 'sma-cross');
     expect(two.code).not.toBe(0);
     expect(two.stderr).toMatch(/one instrument/);
+    const dirForSma = await cli('backtest', 'run', '--data', stocks, '--strategy', 'sma-cross');
+    expect(dirForSma.code).toBe(2);
+    expect(dirForSma.stderr).toMatch(/is a directory: a directory of CSVs is for the target strategies/);
+    const guards = await cli('backtest', 'fidelities', '--data', stocks, '--strategy', 'l2', '--desk-guards');
+    expect(guards.code).toBe(2);
+    expect(guards.stderr).toMatch(/--desk-guards applies to l3 on a trade tape/);
   });
 });

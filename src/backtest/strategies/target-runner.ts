@@ -189,14 +189,19 @@ interface Working {
   step: number;
 }
 
-interface OpenTrade {
+/**
+ * A buy still held: sells close the oldest first (FIFO), each match a closed trade of the matched
+ * size. A rebalancing strategy is rarely flat, so closing a trade only when the position went flat
+ * left every trade open (win rate, profit factor and holding time empty) with the sum of all buys
+ * as its size.
+ */
+interface Lot {
   entryBar: number;
   entryTime: number;
-  bought: number;
-  cost: number;
-  sold: number;
-  proceeds: number;
-  fees: number;
+  price: number;
+  /** Quantity left, in quantity units (exact), and the buy's fee not yet charged to a closed trade. */
+  qty: bigint;
+  fee: number;
 }
 
 export function runTargets(series: readonly InstrumentSeries[], def: TargetStrategyDef, params: StrategyParams, config: TargetRunConfig, route?: TargetOrderRoute): TargetRunResult {
@@ -290,7 +295,7 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
   const stats = names.map(() => ({ fees: 0, spread: 0, impact: 0, fills: 0, buys: 0, sells: 0, traded: 0 }));
   const fills: BacktestFill[] = [];
   const trades: RoundTrip[] = [];
-  const open: (OpenTrade | null)[] = names.map(() => null);
+  const lots: Lot[][] = names.map(() => []);
   const equity = new Float64Array(n);
   const exposure = new Uint8Array(n);
   const instrumentValues = names.map(() => new Float64Array(n));
@@ -357,19 +362,22 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
     if (side === 'buy') st.buys++;
     else st.sells++;
     fills.push({ bar: step, time: t, instrument: names[j]!, side, qty: q, price, fee: feeF, spreadCost: q * priced.spreadPerUnit, impactCost: q * priced.impactPerUnit, reason });
-    let o = open[j]!;
-    if (side === 'buy') {
-      o ??= open[j] = { entryBar: step, entryTime: t, bought: 0, cost: 0, sold: 0, proceeds: 0, fees: 0 };
-      o.bought += q;
-      o.cost += q * price;
-      o.fees += feeF;
-    } else if (o) {
-      o.sold += q;
-      o.proceeds += q * price;
-      o.fees += feeF;
-      if (pos[j] === 0n) {
-        trades.push({ instrument: names[j]!, entryBar: o.entryBar, entryTime: o.entryTime, entryPrice: vwap(o.cost, o.bought), exitBar: step, exitTime: t, exitPrice: vwap(o.proceeds, o.sold), size: o.bought, commission: o.fees, pnl: o.proceeds - o.cost - o.fees, exitReason: reason });
-        open[j] = null;
+    const held = lots[j]!;
+    if (side === 'buy') held.push({ entryBar: step, entryTime: t, price, qty, fee: feeF });
+    else {
+      // FIFO: the sell's quantity and fee split over the lots it closes, pro rata to quantity.
+      let left = qty;
+      while (left > 0n && held.length > 0) {
+        const lot = held[0]!;
+        const m = lot.qty < left ? lot.qty : left;
+        const mq = Number(m) / qtyScale;
+        const buyFee = m === lot.qty ? lot.fee : (lot.fee * Number(m)) / Number(lot.qty);
+        const sellFee = (feeF * Number(m)) / Number(qty);
+        trades.push({ instrument: names[j]!, entryBar: lot.entryBar, entryTime: lot.entryTime, entryPrice: lot.price, exitBar: step, exitTime: t, exitPrice: price, size: mq, commission: buyFee + sellFee, pnl: (price - lot.price) * mq - buyFee - sellFee, exitReason: reason });
+        lot.qty -= m;
+        lot.fee -= buyFee;
+        left -= m;
+        if (lot.qty === 0n) held.shift();
       }
     }
     return qty;
@@ -494,11 +502,21 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
   }
   for (let j = 0; j < k; j++) flush(j);
 
+  // What is still held: one open trade per instrument (its lots at their average price), marked at the last close.
   for (let j = 0; j < k; j++) {
-    const o = open[j];
-    if (!o) continue;
+    const held = lots[j]!;
+    if (held.length === 0) continue;
+    let units = 0n;
+    let cost = 0;
+    let fees = 0;
+    for (const lot of held) {
+      units += lot.qty;
+      cost += (Number(lot.qty) / qtyScale) * lot.price;
+      fees += lot.fee;
+    }
+    const size = Number(units) / qtyScale;
     const last = lastClose[j]!;
-    trades.push({ instrument: names[j]!, entryBar: o.entryBar, entryTime: o.entryTime, entryPrice: vwap(o.cost, o.bought), exitBar: null, exitTime: null, exitPrice: null, size: o.bought, commission: o.fees, pnl: o.proceeds + (o.bought - o.sold) * last - o.cost - o.fees, exitReason: null });
+    trades.push({ instrument: names[j]!, entryBar: held[0]!.entryBar, entryTime: held[0]!.entryTime, entryPrice: vwap(cost, size), exitBar: null, exitTime: null, exitPrice: null, size, commission: fees, pnl: size * last - cost - fees, exitReason: null });
   }
 
   let finalUnits = cash;

@@ -1,4 +1,5 @@
 import type { BacktestFidelityDto, BacktestL3StatsDto, BacktestSeriesDto, ParamsIn } from '../../../../src/contract/index.ts';
+import { strategyParamsText } from '../../../../src/contract/strategy-params.ts';
 
 /** Formatting and inputs shared by the Backtest screen's views. */
 
@@ -51,10 +52,8 @@ export function progressText(job: { status: string; progress: number; etaMs: num
   return job.etaMs !== null ? `${pctDone} · ETA ${etaText(job.etaMs)}` : job.progress > 0 ? pctDone : 'running…';
 }
 
-export const paramText = (p: Record<string, number>): string =>
-  Object.entries(p)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
+/** A run's parameters, the construction method by name (src/contract/strategy-params.ts). */
+export const paramText = (p: Record<string, number>): string => strategyParamsText(p);
 
 /** What a run, a fidelity comparison and a sweep share: the form's settings. */
 export type RunSettings = ParamsIn<'backtest.fidelities'>;

@@ -64,6 +64,15 @@ describe('target runner invariants (property)', () => {
           const pnl = Number(r.finalValue) - 10000;
           near(r.attribution.alphas.reduce((a, x) => a + x.pnl, 0), pnl);
           near(r.attribution.instruments.reduce((a, x) => a + x.pnl, 0), pnl);
+          // The trades (FIFO lots: closed matches plus what is held, marked at the last close) add up
+          // to the run's P&L, and per instrument the open trade holds exactly the position.
+          near(r.trades.reduce((a, x) => a + x.pnl, 0), pnl);
+          for (const s of series) {
+            const open = r.trades.filter((x) => x.instrument === s.name && x.exitBar === null);
+            expect(open.length).toBeLessThanOrEqual(1);
+            expect(open[0]?.size ?? 0).toBeCloseTo(Number(r.position[s.name]), 9);
+            for (const x of r.trades) expect(x.size).toBeGreaterThan(0);
+          }
         },
       ),
       { numRuns: Number(process.env['TARGET_PROPERTY_RUNS'] ?? 40) },
