@@ -61,7 +61,11 @@ export class BacktestService {
       return {
         series: store.list().map(seriesDto),
         // The target strategies (the live L2 alphas through the rebalancer) run on the picked series from backtest.run; several instruments: strata backtest run --data A --data B.
-        strategies: [...Object.values(STRATEGIES), ...Object.values(TARGET_STRATEGIES)].map((d) => ({ name: d.name, description: d.description, defaults: { ...d.defaults } })),
+        strategies: [
+          ...Object.values(STRATEGIES).map((d) => ({ name: d.name, description: d.description, defaults: { ...d.defaults } })),
+          // Flagged so the screen sizes them as the host does and does not offer what the host refuses for them.
+          ...Object.values(TARGET_STRATEGIES).map((d) => ({ name: d.name, description: d.description, defaults: { ...d.defaults }, target: true as const })),
+        ],
         ...(this.demoTape !== undefined ? { demoTape: this.demoTape } : {}),
       };
     } finally {

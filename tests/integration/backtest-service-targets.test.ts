@@ -45,6 +45,10 @@ describe('BacktestService with target strategies (host)', () => {
     expect(svc.data().strategies.map((s) => s.name)).toEqual(['sma-cross', 'peek-ahead', 'strategic', 'tactical', 'stat-model', 'l2']);
   });
 
+  it('when the screen asks for its data then only the target strategies are flagged target (the screen sizes them as the host does)', () => {
+    expect(svc.data().strategies.filter((s) => s.target === true).map((s) => s.name)).toEqual(['strategic', 'tactical', 'stat-model', 'l2']);
+  });
+
   it('when tactical runs from the screen then it is done, kept with its per-alpha attribution, and its fills are the kernel\'s', async () => {
     const started = svc.run({ data: 'ORCL', strategy: 'tactical', params: {}, cash: '100000', commission: 0.001, haircutBps: 0, sizing: 'all-in', fidelity: 'l2', toMs: Date.parse('2004-12-31T00:00:00Z') });
     const end = await when((p) => p.jobId === started.jobId && p.status !== 'running');

@@ -49,6 +49,12 @@ export interface BacktestStrategyDto {
   name: string;
   description: string;
   defaults: Record<string, number>;
+  /**
+   * A target strategy (strategic, tactical, stat-model, l2): the live rebalancer sizes its orders
+   * (the run's sizing does not apply), backtest.run takes it, backtest.fidelities and backtest.sweep
+   * refuse it (the CLI's strata backtest fidelities runs its levels). Absent for a bar strategy.
+   */
+  target?: true;
 }
 
 export interface BacktestDataDto {

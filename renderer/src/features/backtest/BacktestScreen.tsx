@@ -4,7 +4,7 @@ import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/ind
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, seriesLabel, seriesOptions, shortBuild } from './bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, requestSizing, seriesLabel, seriesOptions, shortBuild, targetForm } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -102,6 +102,8 @@ export function BacktestScreen(): ReactNode {
   };
 
   const def = data?.strategies.find((s) => s.name === strategy);
+  // A target strategy: sized by the live rebalancer, no fidelity comparison or sweep from the screen.
+  const target = useMemo(() => targetForm(def), [def]);
   const pickedSeries = data?.series.find((x) => x.name === series);
   const isTape = pickedSeries?.kind === 'trades';
   const l3Reason = fidelityUnavailable('l3', pickedSeries?.kind);
@@ -144,14 +146,14 @@ export function BacktestScreen(): ReactNode {
       cash,
       commission: Number(commission),
       haircutBps: Number(haircut),
-      sizing,
+      ...requestSizing(target, sizing),
       ...(spread.trim() !== '' ? { spreadBps: Number(spread) } : {}),
       ...(impact.trim() !== '' ? { impactK: Number(impact) } : {}),
       ...(isTape ? { barMs, urgency, ...(latency.trim() !== '' ? { latencyMs: Number(latency) } : {}) } : {}),
       ...(fromMs !== undefined ? { fromMs } : {}),
       ...(toMs !== undefined ? { toMs } : {}),
     };
-  }, [series, strategy, params, cash, commission, haircut, sizing, spread, impact, isTape, barMs, urgency, latency, fromMs, toMs]);
+  }, [series, strategy, params, cash, commission, haircut, target, sizing, spread, impact, isTape, barMs, urgency, latency, fromMs, toMs]);
 
   const submit = async () => {
     if (!settings) return;
@@ -293,7 +295,8 @@ export function BacktestScreen(): ReactNode {
         </label>
         <label>
           Sizing
-          <input aria-label="Sizing" value={sizing} onChange={(e) => setSizing(e.target.value)} title="all-in or fixed:N" />
+          {/* The typed sizing is kept for when a bar strategy is picked again. */}
+          <input aria-label="Sizing" value={target ? target.sizingValue : sizing} disabled={target !== null} onChange={(e) => setSizing(e.target.value)} title={target ? target.sizingTitle : 'all-in or fixed:N'} />
         </label>
         <label>
           From
@@ -330,11 +333,11 @@ export function BacktestScreen(): ReactNode {
           </div>
           <div className="bt-results" id="tabpanel-bt-fidelities" role="tabpanel" aria-labelledby="tab-bt-fidelities" hidden={view !== 'fidelities'}>
             {/* The comparison's L3 row runs with the guards when they are on for an L3 run. */}
-            <FidelityView settings={settings && isTape && fidelity === 'l3' && deskGuards ? { ...settings, deskGuards: true } : settings} tape={isTape} />
+            <FidelityView settings={settings && isTape && fidelity === 'l3' && deskGuards ? { ...settings, deskGuards: true } : settings} tape={isTape} refused={target?.fidelitiesHint ?? null} />
           </div>
           <div className="bt-results" id="tabpanel-bt-sweep" role="tabpanel" aria-labelledby="tab-bt-sweep" hidden={view !== 'sweep'}>
             {/* A sweep runs at the bar levels; with L3 picked it sweeps the textbook level. */}
-            <SweepView settings={settings} fidelity={fidelity === 'l3' ? 'bar' : fidelity} paramNames={paramNames} onPick={(p) => setParams(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])))} />
+            <SweepView settings={settings} refused={target?.sweepHint ?? null} fidelity={fidelity === 'l3' ? 'bar' : fidelity} paramNames={paramNames} onPick={(p) => setParams(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])))} />
           </div>
           <div className="bt-results" id="tabpanel-bt-compare" role="tabpanel" aria-labelledby="tab-bt-compare" hidden={view !== 'compare'}>
             {pair ? <CompareView a={pair[0]} b={pair[1]} /> : <p className="muted">Tick two runs in the Runs list, then Compare runs.</p>}

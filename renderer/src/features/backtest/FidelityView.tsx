@@ -26,18 +26,21 @@ const ROWS: Row[] = [
 ];
 
 /**
+ * `refused`: why the host would refuse the comparison for the picked strategy (a target strategy),
+ * shown beside the disabled button and read as its description; null when it runs.
+ *
  * The same strategy, data and costs at every fidelity level side by side, each column labelled
  * with its fill assumption, and for each step up the ladder how much of the change in final value
  * the extra fees, spread and impact explain, and how much the fill price and timing do.
  */
-export function FidelityView({ settings, tape }: { settings: RunSettings | null; tape: boolean }): ReactNode {
+export function FidelityView({ settings, tape, refused }: { settings: RunSettings | null; tape: boolean; refused: string | null }): ReactNode {
   const [result, setResult] = useState<BacktestFidelitiesDto | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const lines = useMemo(() => (result?.levels ?? []).filter((l) => l.available).map((l) => ({ label: LEVEL_NAMES[l.fidelity] ?? l.fidelity, points: l.equity })), [result]);
 
   const compare = async () => {
-    if (!settings) return;
+    if (!settings || refused) return;
     setBusy(true);
     setError(null);
     try {
@@ -53,19 +56,21 @@ export function FidelityView({ settings, tape }: { settings: RunSettings | null;
   return (
     <div className="bt-fidelity">
       <div className="bt-toolbar">
-        <button type="button" className="btn btn-primary" disabled={!settings || busy} onClick={() => void compare()}>
+        <button type="button" className="btn btn-primary" disabled={!settings || busy || refused !== null} aria-describedby={refused ? 'bt-fid-refused' : undefined} onClick={() => void compare()}>
           Compare fidelities
         </button>
-        <span className="muted">
-          {busy
-            ? tape
-              ? 'running bar, L1 and L2 on the tape’s bars and L3 through the engine on the tape, on worker threads…'
-              : 'running bar, L1 and L2 on worker threads…'
-            : tape
-              ? 'Runs the settings above at bar, L1 and L2 on the tape’s bars, and at L3 through the engine on the same tape.'
-              : 'Runs the settings above at every fidelity level the data allows (L3 needs a trade tape).'}
+        {/* For a target strategy, why the button is off (the host refuses its comparison) in place of what it runs. */}
+        <span className="muted" id={refused ? 'bt-fid-refused' : undefined}>
+          {refused ??
+            (busy
+              ? tape
+                ? 'running bar, L1 and L2 on the tape’s bars and L3 through the engine on the tape, on worker threads…'
+                : 'running bar, L1 and L2 on worker threads…'
+              : tape
+                ? 'Runs the settings above at bar, L1 and L2 on the tape’s bars, and at L3 through the engine on the same tape.'
+                : 'Runs the settings above at every fidelity level the data allows (L3 needs a trade tape).')}
         </span>
-        {error && (
+        {error && !refused && (
           <span role="alert" className="neg">
             {error}
           </span>

@@ -30,8 +30,10 @@ function cellColour(v: number | null, min: number, max: number, higherIsBetter: 
  * Parameter sweeps: one or two parameters over a list or a range, on the host's worker pool, with a
  * progress bar (ETA) and cancel; then a heatmap of the chosen metric over the two parameters (a
  * cell picks that point into the form) and a sortable results table with the deflated Sharpe.
+ * `refused`: why the host would refuse a sweep of the picked strategy (a target strategy), shown
+ * beside the disabled button and read as its description; null when it runs.
  */
-export function SweepView({ settings, fidelity, paramNames, onPick }: { settings: RunSettings | null; fidelity: (typeof BACKTEST_FIDELITIES)[number]; paramNames: string[]; onPick: (p: Record<string, number>) => void }): ReactNode {
+export function SweepView({ settings, refused, fidelity, paramNames, onPick }: { settings: RunSettings | null; refused: string | null; fidelity: (typeof BACKTEST_FIDELITIES)[number]; paramNames: string[]; onPick: (p: Record<string, number>) => void }): ReactNode {
   const [xKey, setXKey] = useState(paramNames[0] ?? '');
   const [yKey, setYKey] = useState(paramNames[1] ?? '');
   const [xText, setXText] = useState('5:20:5');
@@ -67,7 +69,7 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
   const axisError = typeof xs === 'string' ? `${xKey}: ${xs}` : typeof ys === 'string' ? `${yKey}: ${ys}` : yKey && yKey === xKey ? 'pick two different parameters' : null;
 
   const start = async () => {
-    if (!settings || typeof xs === 'string' || typeof ys === 'string' || axisError) return;
+    if (!settings || refused || typeof xs === 'string' || typeof ys === 'string' || axisError) return;
     setError(null);
     setResult(null);
     try {
@@ -155,9 +157,14 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
           Y values
           <input aria-label="Sweep Y values" value={yText} disabled={!yKey} onChange={(e) => setYText(e.target.value)} title="a,b,c or from:to:step" />
         </label>
-        <button type="submit" className="btn btn-primary" disabled={!settings || running || !!axisError}>
+        <button type="submit" className="btn btn-primary" disabled={!settings || running || !!axisError || refused !== null} aria-describedby={refused ? 'bt-sweep-refused' : undefined}>
           Run sweep
         </button>
+        {refused && (
+          <span className="muted" id="bt-sweep-refused">
+            {refused}
+          </span>
+        )}
         {running && (
           <button type="button" className="btn" onClick={() => jobId && void call('backtest.cancel', { jobId }).catch(() => undefined)}>
             Cancel sweep
@@ -170,7 +177,8 @@ export function SweepView({ settings, fidelity, paramNames, onPick }: { settings
             <span className="bt-progress-text">{running ? `${job.done}/${job.total}${job.etaMs !== null ? ` · ETA ${etaText(job.etaMs)}` : ''}` : `${job.status} ${job.done}/${job.total}`}</span>
           </div>
         )}
-        {(axisError ?? error) && (
+        {/* A refused strategy's axes are not the point: its hint says why nothing runs. */}
+        {!refused && (axisError ?? error) && (
           <span role="alert" className="neg">
             {axisError ?? error}
           </span>

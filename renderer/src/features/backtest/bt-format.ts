@@ -58,6 +58,35 @@ export const paramText = (p: Record<string, number>): string => strategyParamsTe
 /** What a run, a fidelity comparison and a sweep share: the form's settings. */
 export type RunSettings = ParamsIn<'backtest.fidelities'>;
 
+/**
+ * What the form does differently for a target strategy (the host flags them in backtest.data): the
+ * live rebalancer sizes its orders, so the Sizing field reads `target` and is not editable; and the
+ * host refuses its fidelity comparison and sweep, so those buttons are disabled with why beside them.
+ * Null for a bar strategy (or none picked yet): the form as it was.
+ */
+export interface TargetForm {
+  sizingValue: 'target';
+  sizingTitle: string;
+  fidelitiesHint: string;
+  sweepHint: string;
+}
+
+export function targetForm(strategy: { name: string; target?: true } | undefined): TargetForm | null {
+  if (strategy?.target !== true) return null;
+  return {
+    sizingValue: 'target',
+    sizingTitle: `${strategy.name} is a target strategy: the live rebalancer sizes its orders from the target weights, so all-in and fixed:N do not apply`,
+    fidelitiesHint: `${strategy.name} is a target strategy: compare its fidelities from the CLI, strata backtest fidelities --strategy ${strategy.name}`,
+    sweepHint: `${strategy.name} is a target strategy: sweeps run sma-cross and peek-ahead`,
+  };
+}
+
+/**
+ * The sizing a request sends: the typed one for a bar strategy; none for a target strategy (the
+ * contract's pattern refuses 'target' and the host sizes it by the rebalancer whatever it is sent).
+ */
+export const requestSizing = (target: TargetForm | null, typed: string): { sizing?: string } => (target ? {} : { sizing: typed });
+
 /** Line colours of overlaid curves (run A, run B; bar, L1, L2, L3). */
 export const LINE_COLOURS = ['#4ea1ff', '#f0b90b', '#2ebd85', '#c678dd'];
 
