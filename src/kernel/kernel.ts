@@ -310,7 +310,10 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
   const pmsOn = parts.pms !== 'off';
   const idleParts = [eachTick(() => exposureLog.changedAll()), risk, ...(pmsOn ? [pms] : [])];
   let recovery: Engine['recovery'];
-  const usageFeed = new RiskUsageFeed({ clock, wants: () => bus.wants('risk.usage'), limits: () => risk.limitsDto(), status: () => risk.status(), publish: (u) => bus.publish('risk.usage', u) });
+  const usageFeed = new RiskUsageFeed({ clock, wants: () => bus.wants('risk.usage'), limits: () => risk.limitsDto(), status: () => risk.status(), publish: (u) => bus.publish('risk.usage', u), exposed: () => oms.openOrders().length > 0 || ledger.allPositions().some((p) => p.qtyUnits !== 0n) });
+  const usageChanged = (): void => usageFeed.invalidate();
+  domain.onOrder(usageChanged);
+  for (const e of ['FillReceived', 'TradingStateChanged', 'BreakerTripped', 'LimitsChanged', 'FlagsChanged'] as const) domain.on(e, usageChanged);
 
   function tickPeriodic(): void {
     clockFeed.tick();

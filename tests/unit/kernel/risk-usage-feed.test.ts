@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LimitsDto, RiskStatusDto, RiskUsageDto } from '../../../src/contract/risk-dto.ts';
 import { SimClock } from '../../../src/core/clock.ts';
-import { RiskUsageFeed, USAGE_PUSH_MS } from '../../../src/kernel/risk-usage-feed.ts';
+import { RiskUsageFeed, USAGE_HEARTBEAT_MS, USAGE_PUSH_MS } from '../../../src/kernel/risk-usage-feed.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
 
@@ -10,6 +10,8 @@ function rig() {
   let used = 0;
   let listening = true;
   let reads = 0;
+  // Held by default (marks move the readings); flat() makes the feed read only on a change or the heartbeat.
+  let exposed = true;
   const pushed: RiskUsageDto[] = [];
   const feed = new RiskUsageFeed({
     clock,
@@ -20,12 +22,13 @@ function rig() {
     },
     status: () => ({ loss: { dayPnl: -used } }) as unknown as RiskStatusDto,
     publish: (u) => pushed.push(u),
+    exposed: () => exposed,
   });
   const second = () => {
     clock.advanceTo(clock.now() + 1_000);
     feed.tick();
   };
-  return { feed, pushed, second, set: (u: number) => (used = u), listen: (on: boolean) => (listening = on), reads: () => reads };
+  return { feed, pushed, second, set: (u: number) => (used = u), listen: (on: boolean) => (listening = on), reads: () => reads, flat: () => (exposed = false) };
 }
 
 describe('RiskUsageFeed (limit usage pushed, not polled)', () => {
@@ -57,5 +60,23 @@ describe('RiskUsageFeed (limit usage pushed, not polled)', () => {
     r.listen(true);
     r.second();
     expect(r.pushed.map((p) => p.limits.limits[0]!.used)).toEqual([7]);
+  });
+
+  it('when flat and nothing happens then it reads only at the heartbeat; an order, fill or state event makes the next interval read', () => {
+    const r = rig();
+    r.flat();
+    r.second();
+    expect(r.reads()).toBe(1);
+    const ticks = USAGE_HEARTBEAT_MS / 1000;
+    for (let s = 1; s < ticks; s++) r.second();
+    expect(r.reads()).toBe(1);
+    r.second();
+    expect(r.reads()).toBe(2);
+    // A change (the kernel calls invalidate on its domain events): read at the next interval, pushed if it differs.
+    r.set(42);
+    r.feed.invalidate();
+    for (let s = 0; s < USAGE_PUSH_MS / 1000; s++) r.second();
+    expect(r.reads()).toBe(3);
+    expect(r.pushed.at(-1)!.limits.limits[0]!.used).toBe(42);
   });
 });
