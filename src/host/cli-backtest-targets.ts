@@ -60,7 +60,8 @@ async function loadAll(dir: string, data: readonly string[], format: (typeof FOR
   return { series, names, dataName: names.join('+'), dataHash };
 }
 
-interface TargetRunOpts {
+/** `backtest run`'s options that a target run reads (the run command's own options extend them). */
+export interface TargetRunOpts {
   data: string[];
   format?: (typeof FORMATS)[number];
   strategy: string;

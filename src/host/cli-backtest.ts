@@ -13,6 +13,7 @@ import type { Io } from './cli-backtest-data.ts';
 import { l3Text, runL3Command, stateCell, tapeLevelSpec, venueCell } from './cli-backtest-l3.ts';
 import { registerDataDownload } from './cli-data-download.ts';
 import { attributionText, collect, runTargetCommand, TARGET_PARAMS_HELP, targetFidelitiesCommand, targetLookaheadCommand } from './cli-backtest-targets.ts';
+import type { TargetRunOpts } from './cli-backtest-targets.ts';
 
 /**
  * `strata data …` and `strata backtest …`: offline research commands. They run in this process on
@@ -160,31 +161,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--no-save', 'do not keep the run')
     .option('--json', 'print JSON')
     .action(
-      (o: {
-        data: string[];
-        format?: (typeof FORMATS)[number];
-        strategy: string;
-        param: Record<string, number>;
-        fidelity: 'bar' | 'l1' | 'l2' | 'l3';
-        bar: string;
-        symbol?: string;
-        latencyMs?: number;
-        deskGuards?: boolean;
-        cash: string;
-        commission: string;
-        haircutBps: number;
-        spreadBps?: number;
-        impactK?: number;
-        urgency?: Urgency;
-        participation?: number;
-        sizing?: string;
-        from?: number;
-        to?: number;
-        seed: number;
-        name?: string;
-        save: boolean;
-        json?: boolean;
-      }) =>
+      (o: TargetRunOpts & { bar: string; symbol?: string; latencyMs?: number; deskGuards?: boolean; name?: string; save: boolean }) =>
         guarded(async () => {
           const [{ runSpec, sizingArg }, { strategyDef, isTargetStrategy }, { ENGINE_VERSION }, { createHash }, { engineBuild }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts'), import('../kernel/version.ts'), import('node:crypto'), import('../kernel/build-id.ts')]);
           const dir = await dataDir();
