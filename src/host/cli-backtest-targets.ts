@@ -82,6 +82,27 @@ export interface TargetRunOpts {
   json?: boolean;
 }
 
+/**
+ * A run spec's fields from `backtest run`'s options, between the strategy and the instrument (the
+ * bar and target runs share them; the key order is the spec's, which its hash reads).
+ */
+export function runSpecFields(o: TargetRunOpts, sizing: RunSpec['sizing']) {
+  return {
+    fidelity: o.fidelity,
+    cash: o.cash,
+    commission: o.commission,
+    sizing,
+    haircutBps: o.haircutBps,
+    ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}),
+    ...(o.impactK !== undefined ? { impactK: o.impactK } : {}),
+    ...(o.urgency !== undefined ? { urgency: o.urgency } : {}),
+    ...(o.participation !== undefined ? { participationCap: o.participation } : {}),
+    ...(o.from !== undefined ? { fromMs: o.from } : {}),
+    ...(o.to !== undefined ? { toMs: o.to } : {}),
+    seed: o.seed,
+  };
+}
+
 async function targetSpec(o: TargetRunOpts, names: readonly string[]): Promise<RunSpec> {
   const [{ targetStrategyDef }, { BacktestConfigError }] = await Promise.all([import('../backtest/strategies/index.ts'), import('../backtest/bar-runner.ts')]);
   const def = targetStrategyDef(o.strategy);
@@ -91,18 +112,7 @@ async function targetSpec(o: TargetRunOpts, names: readonly string[]): Promise<R
   return {
     strategy: o.strategy,
     params: { ...def.defaults, ...o.param },
-    fidelity: o.fidelity,
-    cash: o.cash,
-    commission: o.commission,
-    sizing: { kind: 'target' },
-    haircutBps: o.haircutBps,
-    ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}),
-    ...(o.impactK !== undefined ? { impactK: o.impactK } : {}),
-    ...(o.urgency !== undefined ? { urgency: o.urgency } : {}),
-    ...(o.participation !== undefined ? { participationCap: o.participation } : {}),
-    ...(o.from !== undefined ? { fromMs: o.from } : {}),
-    ...(o.to !== undefined ? { toMs: o.to } : {}),
-    seed: o.seed,
+    ...runSpecFields(o, { kind: 'target' }),
     instrument: names.join('+'),
     instruments: [...names],
   };

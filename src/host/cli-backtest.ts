@@ -12,7 +12,7 @@ import { FORMATS, engineText, guarded, iso, loadData, num, openStores, pct, repo
 import type { Io } from './cli-backtest-data.ts';
 import { l3Text, runL3Command, stateCell, tapeLevelSpec, venueCell } from './cli-backtest-l3.ts';
 import { registerDataDownload } from './cli-data-download.ts';
-import { attributionText, collect, runTargetCommand, TARGET_PARAMS_HELP, targetFidelitiesCommand, targetLookaheadCommand } from './cli-backtest-targets.ts';
+import { attributionText, collect, runSpecFields, runTargetCommand, TARGET_PARAMS_HELP, targetFidelitiesCommand, targetLookaheadCommand } from './cli-backtest-targets.ts';
 import type { TargetRunOpts } from './cli-backtest-targets.ts';
 
 /**
@@ -177,18 +177,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           let spec: RunSpec = {
             strategy: o.strategy,
             params: { ...def.defaults, ...o.param },
-            fidelity: o.fidelity,
-            cash: o.cash,
-            commission: o.commission,
-            sizing: sizingArg(sizing),
-            haircutBps: o.haircutBps,
-            ...(o.spreadBps !== undefined ? { spreadBps: o.spreadBps } : {}),
-            ...(o.impactK !== undefined ? { impactK: o.impactK } : {}),
-            ...(o.urgency !== undefined ? { urgency: o.urgency } : {}),
-            ...(o.participation !== undefined ? { participationCap: o.participation } : {}),
-            ...(o.from !== undefined ? { fromMs: o.from } : {}),
-            ...(o.to !== undefined ? { toMs: o.to } : {}),
-            seed: o.seed,
+            ...runSpecFields(o, sizingArg(sizing)),
             instrument: d.info.name,
           };
           let series: BarSeries;
