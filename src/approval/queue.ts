@@ -13,8 +13,11 @@ import type { ApprovalStorePort } from './store.ts';
  * Invariants:
  * - a proposal's order is sent at most once: APPROVED is journaled before the send, and an
  *   APPROVED proposal is never sent again (approving twice, or after a restart, sends nothing);
- * - nothing stale is sent: past its TTL, or with the price beyond the band from the decision price,
- *   a proposal expires (expiry means reject) — checked by the sweep and again at approval;
+ * - nothing stale is sent: past its TTL, with the price beyond the band from the decision price, or
+ *   with the symbol's position no longer the one its quantity was sized from (a manual trade, a
+ *   fill of another order), a proposal expires (expiry means reject) — checked by the sweep and
+ *   again at approval. The rebalancer does not propose a symbol while a proposal for it waits, so
+ *   an expired one makes room for the next cycle to size again from the position as it is;
  * - while the trading state is HALTED (the kill switch included) the queue is frozen: no approval,
  *   manual or automatic, goes through, and the refusal says why. Reject and modify still work.
  */
@@ -40,6 +43,8 @@ export interface QueueDeps {
   send(p: Proposal): SentOrder;
   /** The current reference price (mid), undefined when the market has none. */
   price(symbol: string): number | undefined;
+  /** The symbol's position now (signed quantity, 0 when flat): a proposal's quantity is sized from it. */
+  position(symbol: string): number;
   /** Why the queue is frozen (HALTED, kill switch), or null. */
   frozen(): string | null;
   onCreated?(p: Proposal): void;
@@ -109,6 +114,7 @@ export class ApprovalQueue {
         // Without a price the band cannot be measured: 0 makes every approval refuse until one exists.
         decisionPrice: price ?? 0,
         priceBand: this.#o.priceBand,
+        basisQty: this.#d.position(d.symbol),
         estimatedValue: d.estimatedValue,
         verdict: a.verdict,
         checkedAt: now,
@@ -280,7 +286,7 @@ export class ApprovalQueue {
     const stale = this.#staleness(p);
     if (stale) {
       const e = this.#expire(p, stale);
-      return { id, ok: false, status: e.status, orderId: null, code: 'PROPOSAL_EXPIRED', message: `${id} expired: ${stale}` };
+      return { id, ok: false, status: e.status, orderId: null, code: stale.startsWith('POSITION_CHANGED') ? 'POSITION_CHANGED' : 'PROPOSAL_EXPIRED', message: `${id} expired: ${stale}` };
     }
     // L1 again, now: the verdict shown when the proposal was made may no longer hold.
     const a = this.#d.assess(orderOf(p));
@@ -326,7 +332,21 @@ export class ApprovalQueue {
     if (!(p.decisionPrice > 0)) return 'PRICE_BAND: there was no price when it was proposed';
     const move = Math.abs(px / p.decisionPrice - 1);
     if (move > p.priceBand) return `PRICE_BAND: price ${px} moved ${(move * 100).toFixed(2)}% from the decision price ${p.decisionPrice} (band ${(p.priceBand * 100).toFixed(2)}%)`;
-    return null;
+    return this.#positionMoved(p);
+  }
+
+  /**
+   * Whether the position its quantity was sized from has changed. Approving it anyway would trade
+   * the old difference to the target on top of the new position and overshoot (or undo the manual
+   * trade); the next cycle proposes afresh. A proposal saved before the basis was kept has none
+   * (undefined) and is not checked. Float sums of fills drift in the last bits: 1e-9 relative.
+   */
+  #positionMoved(p: Proposal): string | null {
+    const was = p.basisQty;
+    if (was === undefined || was === null) return null;
+    const now = this.#d.position(p.symbol);
+    if (Math.abs(now - was) <= 1e-9 * Math.max(1, Math.abs(was))) return null;
+    return `POSITION_CHANGED: ${p.symbol} position was ${was} when proposed and is ${now} now; its quantity ${p.qty} was sized from the old position (the next signal cycle proposes again from this one)`;
   }
 
   #expire(p: Proposal, why: string): Proposal {

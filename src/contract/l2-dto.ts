@@ -250,6 +250,11 @@ export interface ProposalDto {
   decisionPrice: number;
   /** Fraction: a move beyond it from the decision price expires the proposal. */
   priceBand: number;
+  /**
+   * The symbol's position (signed quantity) when it was proposed: its quantity was sized from it,
+   * and a change expires the proposal (POSITION_CHANGED). Absent on proposals saved before it was kept.
+   */
+  basisQty?: number | null;
   estimatedValue: number;
   /** L1's verdict as of `checkedAt`. */
   verdict: RiskCheckDto;

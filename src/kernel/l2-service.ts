@@ -125,6 +125,7 @@ export class L2Service {
       // The approver (the operator, or auto:<alpha>) travels with the order into the intake's journal.
       send: (p) => sendProposal(ctx, p, p.decidedBy ?? 'operator'),
       price: (s) => priceOf(ctx, s),
+      position: (s) => ctx.valuation.qty(s),
       frozen: () => {
         const st = ctx.risk.stateDto();
         if (st.mode !== 'HALTED') return null;

@@ -2,6 +2,7 @@ import type { AccountDto, PositionDto } from '../contract/dto.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { Ledger } from '../core/ledger.ts';
+import { fromUnits } from '../core/precision.ts';
 import type { PmsPortfolio } from '../pms/monitor.ts';
 import { accountDto, positionDto } from './dto-mapping.ts';
 
@@ -62,6 +63,12 @@ export class PortfolioValuation {
       feeUnits: ledger.feeUnits,
       ts: this.d.clock.now(),
     });
+  }
+
+  /** One symbol's position (signed quantity, 0 when flat or unknown), without valuing the rest. */
+  qty(symbol: string): number {
+    const i = this.d.instrumentOf(symbol);
+    return i ? fromUnits(this.d.ledger.qtyUnits(symbol), i.qtyDecimals) : 0;
   }
 
   /** Every position (flat ones included) valued at its mark, sorted by symbol. */

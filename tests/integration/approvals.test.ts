@@ -146,4 +146,30 @@ describe('the approval queue in the engine', () => {
     expect(again.results[0]).toMatchObject({ ok: true, code: 'ALREADY_APPROVED', orderId: first.results[0]!.orderId });
     expect((await signalOrders()).map((o) => o.id)).toEqual([first.results[0]!.orderId]);
   });
+
+  it('when the operator trades the symbol by hand while a proposal waits then approving it sends nothing (POSITION_CHANGED) and the next rebalance sizes from the new position', async () => {
+    c = await connect('memory', tempDataDir('approvals-basis'), { l2: SLOW_CYCLE });
+    await useTargets({ 'ETH/USDT': 0.05, CASH: 0.95 });
+    const updated: ProposalDto[] = [];
+    c.client.on('proposal.updated', (p) => updated.push(p));
+    const batch = await c.client.call('portfolio.rebalance', { dryRun: false });
+    const eth = batch.proposals.find((p) => p.symbol === 'ETH/USDT')!;
+    expect(eth).toMatchObject({ status: 'PROPOSED', side: 'buy', basisQty: 0 });
+
+    const manual = await c.client.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: '3', type: 'market' });
+    await waitFor(async () => ((await c!.client.call('orders.get', { orderId: manual.id })).status === 'FILLED' ? true : undefined), 10_000, 'the manual buy to fill');
+    // The sweep (every engine second) expires it as soon as the fill moves the position.
+    await waitFor(() => (updated.some((p) => p.id === eth.id && p.status === 'EXPIRED') ? true : undefined), 10_000, 'the proposal to expire');
+    const r = await c.client.call('approvals.approve', { ids: [eth.id] });
+    expect(r.results[0]).toMatchObject({ ok: false, code: 'PROPOSAL_NOT_PENDING', status: 'EXPIRED' });
+    const all = await c.client.call('approvals.list', { scope: 'all' });
+    expect(all.proposals.find((p) => p.id === eth.id)?.reason).toMatch(/^POSITION_CHANGED: ETH\/USDT position was 0 when proposed and is 3 now/);
+    expect(await signalOrders()).toEqual([]);
+
+    const next = await c.client.call('portfolio.rebalance', { dryRun: false });
+    const again = next.proposals.find((p) => p.symbol === 'ETH/USDT')!;
+    expect(again.basisQty).toBe(3);
+    expect(again.currentWeight).toBeGreaterThan(0);
+    expect(Number(again.qty)).toBeLessThan(Number(eth.qty) - 2.5);
+  });
 });

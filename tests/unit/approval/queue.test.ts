@@ -35,6 +35,7 @@ function harness(opts: { ttlMs?: number; priceBand?: number; store?: MemoryAppro
     sent: [] as string[],
     assessed: [] as ProposedOrder[],
     updated: [] as Proposal[],
+    position: new Map<string, number>(),
   };
   const store = opts.store ?? new MemoryApprovalStore();
   const queue = new ApprovalQueue({
@@ -49,6 +50,7 @@ function harness(opts: { ttlMs?: number; priceBand?: number; store?: MemoryAppro
       return { orderId: `O-${w.sent.length}`, status: 'NEW', reason: null };
     },
     price: () => w.price,
+    position: (s) => w.position.get(s) ?? 0,
     frozen: () => w.halted,
     onUpdated: (p) => w.updated.push(p),
     options: { ttlMs: opts.ttlMs ?? 60_000, priceBand: opts.priceBand ?? 0.02 },
@@ -133,6 +135,37 @@ describe('approval queue', () => {
     w.price = 97.9;
     expect(queue.expireDue().map((x) => x.id)).toEqual([q!.id]);
     expect(w.sent).toEqual([]);
+  });
+
+  it('when the position its quantity was sized from changes then the sweep and approval expire it (POSITION_CHANGED) instead of overshooting', () => {
+    const { queue, w, store } = harness();
+    w.position.set('ETH/USDT', 2);
+    const [eth, spy] = queue.propose([draft('ETH/USDT', '15'), draft('SPY')]).proposals;
+    expect(eth!.basisQty).toBe(2);
+    expect(spy!.basisQty).toBe(0);
+    // Float sums of fills drift in the last bits: not a change.
+    w.position.set('ETH/USDT', 2 + 1e-12);
+    expect(queue.expireDue()).toEqual([]);
+    // The operator buys 10 by hand while the proposal waits.
+    w.position.set('ETH/USDT', 12);
+    const r = queue.approve([eth!.id, spy!.id], 'op');
+    expect(r.results.map((x) => [x.id, x.ok, x.code, x.status])).toEqual([
+      [eth!.id, false, 'POSITION_CHANGED', 'EXPIRED'],
+      [spy!.id, true, null, 'APPROVED'],
+    ]);
+    expect(queue.get(eth!.id).reason).toMatch(/^POSITION_CHANGED: ETH\/USDT position was 2 when proposed and is 12 now/);
+    expect(w.sent).toEqual([spy!.id]);
+    // The sweep finds it too, before anyone approves: a second batch, then a fill by another order.
+    const [again] = queue.propose([draft('ETH/USDT', '3')]).proposals;
+    w.position.set('ETH/USDT', 11);
+    expect(queue.expireDue().map((x) => [x.id, x.status])).toEqual([[again!.id, 'EXPIRED']]);
+    expect(queue.pendingSymbols().has('ETH/USDT')).toBe(false);
+    // A proposal saved before the basis was kept is not checked against it.
+    const [old] = queue.propose([draft('BTC/USDT', '1')]).proposals;
+    const { basisQty: _dropped, ...legacy } = queue.get(old!.id);
+    store.save([legacy]);
+    w.position.set('BTC/USDT', 5);
+    expect(queue.approve([old!.id], 'op').results[0]).toMatchObject({ ok: true, code: null });
   });
 
   it('when trading is HALTED then the queue is frozen, says why, and nothing is approved until it resumes', () => {
