@@ -1,4 +1,6 @@
+import { isTerminal } from '../contract/dto.ts';
 import type { FillDto, InstrumentDto, OrderDto, PositionDto } from '../contract/dto.ts';
+import { currencyDecimals } from '../contract/money.ts';
 import { table } from './cli-common.ts';
 
 /**
@@ -18,7 +20,8 @@ function fmt(v: number | null | undefined, decimals: number | undefined): string
 }
 
 function typeOf(o: OrderDto): string {
-  if (o.execution) return `${o.execution.algo}${o.execution.paused ? ' (paused)' : ''}`;
+  // A finished parent keeps its last paused flag (a kill switch pauses, then cancels): not "paused".
+  if (o.execution) return `${o.execution.algo}${o.execution.paused && !isTerminal(o.status) ? ' (paused)' : ''}`;
   const kind = o.orderKind ?? o.type;
   const by = o.trigger && o.trigger.kind !== 'take-profit' && o.trigger.by === 'bid-ask' ? ' (bid/ask)' : '';
   return `${kind}${by}`;
@@ -71,13 +74,17 @@ export function fillRows(fills: FillDto[], prec: Precision): string {
   );
 }
 
-/** Realized P&L is net of fees everywhere (ledger, contract, UI, CLI), as TWS books commissions; FEES shows what they were. */
-export function positionRows(ps: PositionDto[], prec: Precision): string {
+/**
+ * Realized P&L is net of fees everywhere (ledger, contract, UI, CLI), as TWS books commissions; FEES
+ * shows what they were. Money is at the account currency's decimals (an ETH replay account: 6).
+ */
+export function positionRows(ps: PositionDto[], prec: Precision, currency = 'USD'): string {
+  const cents = currencyDecimals(currency);
   return table(
     ['SYMBOL', 'QTY', 'AVG', 'MARK', 'VALUE', 'REALIZED (net of fees)', 'UNREALIZED', 'FEES'],
     ps.map((p) => {
       const d = prec.get(p.symbol);
-      const money = (v: number) => v.toFixed(2);
+      const money = (v: number) => v.toFixed(cents);
       return [p.symbol, fmt(p.qty, d?.qtyDecimals), fmt(p.avgPrice, d === undefined ? undefined : d.priceDecimals + 2), fmt(p.markPrice, d?.priceDecimals), money(p.marketValue), money(p.realizedPnl), money(p.unrealizedPnl), money(p.fees)];
     }),
     [LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],

@@ -323,26 +323,32 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .description('execution quality of an algo order (implementation shortfall and its parts, bps)')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
+      const pp = prec(o.json);
       const t = await call('orders.tca', { orderId: id });
+      const d = (await pp).get(t.symbol);
+      // Prices at the instrument's precision (an average keeps two more digits), bps at 0.01, participation in %.
+      const px = (v: number | null, extra = 0) => (v === null ? null : d === undefined ? v : v.toFixed(d.priceDecimals + extra));
+      const qty = (v: number) => (d === undefined ? String(v) : v.toFixed(d.qtyDecimals));
+      const bps = (v: number | null | undefined) => (v === null || v === undefined ? null : v.toFixed(2));
       print(!!o.json, t, () =>
         table(
           ['FIELD', 'VALUE'],
           [
             ['algo', t.algo],
-            ['filled', `${t.filledQty} / ${t.qty}`],
-            ['decision price', t.decisionPrice],
-            ['arrival price', t.arrivalPrice],
-            ['avg fill price', t.avgFillPrice],
-            ['interval VWAP', t.intervalVwap],
-            ['shortfall bps', t.shortfallBps],
-            ['  delay', t.delayBps],
-            ['  impact', t.impactBps],
-            ['  timing', t.timingBps],
-            ['  opportunity', t.opportunityBps],
-            ['  fees', t.feesBps],
-            ['vs VWAP bps', t.slippageVsVwapBps],
-            ['participation', t.participation],
-            ['estimate bps (at start)', t.estimatedBps ?? null],
+            ['filled', `${qty(t.filledQty)} / ${qty(t.qty)}`],
+            ['decision price', px(t.decisionPrice)],
+            ['arrival price', px(t.arrivalPrice)],
+            ['avg fill price', px(t.avgFillPrice, 2)],
+            ['interval VWAP', px(t.intervalVwap, 2)],
+            ['shortfall bps', bps(t.shortfallBps)],
+            ['  delay', bps(t.delayBps)],
+            ['  impact', bps(t.impactBps)],
+            ['  timing', bps(t.timingBps)],
+            ['  opportunity', bps(t.opportunityBps)],
+            ['  fees', bps(t.feesBps)],
+            ['vs VWAP bps', bps(t.slippageVsVwapBps)],
+            ['participation', t.participation === null ? null : `${(t.participation * 100).toFixed(2)}%`],
+            ['estimate bps (at start)', bps(t.estimatedBps)],
             ['final', String(t.final)],
           ],
         ),
@@ -474,9 +480,9 @@ export async function runCli(argv: string[], io: CliIo = { out: (s) => process.s
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const pp = prec(o.json);
-      const ps: PositionDto[] = await call('positions.list', {});
+      const [ps, a] = await Promise.all([call('positions.list', {}) as Promise<PositionDto[]>, o.json ? undefined : (call('account.get', {}) as Promise<AccountDto>)]);
       const p = await pp;
-      print(!!o.json, ps, () => positionRows(ps, p));
+      print(!!o.json, ps, () => positionRows(ps, p, a?.currency));
     });
   program
     .command('account')

@@ -146,6 +146,13 @@ describe('web host and CLI', () => {
     const tca = await cli('orders', 'tca', parent.id);
     expect(tca.code).toBe(0);
     expect(tca.stdout).toMatch(/shortfall bps/);
+    // Human output at the instrument's precision: no float tails such as 3173.1348555000004.
+    expect(tca.stdout).not.toMatch(/\d\.\d{9,}/);
+    expect(tca.stdout).toMatch(/participation\s+\d+\.\d{2}%/);
+    // A parent's fills are its children's.
+    const fills = JSON.parse((await cli('fills', '--order', parent.id, '--json')).stdout) as { orderId: string }[];
+    expect(fills.length).toBeGreaterThan(0);
+    expect(fills.every((f) => f.orderId.startsWith(`${parent.id}-C`))).toBe(true);
     const notAlgo = await cli('orders', 'pause', 'nope');
     expect(notAlgo.stderr).toContain('UNKNOWN_ORDER');
   });

@@ -1,4 +1,5 @@
 /** Number and time formatting. Every function accepts bad input and returns a dash instead of throwing. */
+import { currencyDecimals } from '../../../src/contract/money.ts';
 
 const cache = new Map<string, Intl.NumberFormat>();
 
@@ -45,22 +46,9 @@ export function fmtQty(x: unknown, inst: { qtyDecimals: number } | undefined): s
   return nf(0, 8, false).format(x);
 }
 
-/**
- * Decimals of money shown without a precision of its own: the account currency's. 2 for USD and
- * the dollar stablecoins, a fiat currency's minor units (JPY 0), 8 for BTC and 6 for any other
- * crypto: a replay account in ETH made 0.0004 ETH, which two decimals showed as "−0.00".
- */
+/** Decimals of money shown without a precision of its own: the account currency's (src/contract/money.ts). */
 let moneyDefault = 2;
-const STABLE = new Set(['USDT', 'USDC', 'BUSD', 'DAI', 'TUSD', 'FDUSD', 'USDP']);
-
-export function currencyDecimals(currency: string): number {
-  const c = currency.trim().toUpperCase();
-  if (c === '' || STABLE.has(c)) return 2;
-  if (c === 'BTC') return 8;
-  const fiat = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('currency').includes(c) : /^(USD|EUR|GBP|CHF|JPY|CAD|AUD)$/.test(c);
-  if (!fiat) return 6;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: c }).resolvedOptions().maximumFractionDigits ?? 2;
-}
+export { currencyDecimals };
 
 /** Called when a session arrives: money without its own precision follows the account currency. */
 export function setMoneyCurrency(currency: string): void {

@@ -124,6 +124,7 @@ export const ordersSchemas = {
     before: orderId.optional(),
   }),
   'fills.list': z.strictObject({
+    /** Only this order's fills; an algo parent's are its children's (each fill names its child). */
     orderId: orderId.optional(),
     limit: z.number().int().min(1).max(10000).default(500),
   }),

@@ -80,11 +80,13 @@ export function orderHandlers(ctx: KernelContext): Pick<Handlers, OrderMethods> 
     },
     'fills.list': ({ orderId, limit }) => {
       if (orderId !== undefined && !oms.get(orderId)) throw new DomainError('UNKNOWN_ORDER', `unknown order "${orderId}"`);
+      // An algo parent is never filled itself: its fills are its children's.
+      const ids = orderId === undefined ? undefined : new Set([orderId, ...oms.children(orderId).map((c) => c.id)]);
       const out = [];
       const all = oms.fills();
       for (let k = all.length - 1; k >= 0 && out.length < limit; k--) {
         const f = all[k]!;
-        if (orderId !== undefined && f.orderId !== orderId) continue;
+        if (ids !== undefined && !ids.has(f.orderId)) continue;
         const i = ctx.instruments.get(f.symbol);
         if (i) out.push(fillDto(f, i));
       }
