@@ -26,13 +26,23 @@ function cashArg(v: string): string {
   return s;
 }
 
-/** An ISO time, epoch ms, or an offset from the recording's start ("+30m", "+2h"). */
-function timeWithin(v: string, start: number): number {
-  const off = /^\+(\d+(?:\.\d+)?)(s|m|h)?$/.exec(v.trim());
-  if (off) return start + Number(off[1]) * (off[2] === 'h' ? 3_600_000 : off[2] === 'm' ? 60_000 : 1000);
-  if (/^\d+$/.test(v)) return Number(v);
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new CliExit(EXIT.usage, `cannot read "${v}" as a time (ISO, epoch ms or +30m)`);
+/**
+ * An ISO time, epoch ms, an offset from the recording's start ("+30m", "+2h"), or with `now` (the
+ * replay's position, when given) an offset from where it is ("now-5m", "now+1h").
+ */
+export function timeWithin(v: string, start: number, position?: number): number {
+  const t0 = v.trim();
+  const unit = (u: string | undefined) => (u === 'h' ? 3_600_000 : u === 'm' ? 60_000 : 1000);
+  const off = /^\+(\d+(?:\.\d+)?)(s|m|h)?$/.exec(t0);
+  if (off) return start + Number(off[1]) * unit(off[2]);
+  const rel = /^now(?:([+-])(\d+(?:\.\d+)?)(s|m|h)?)?$/.exec(t0);
+  if (rel) {
+    if (position === undefined) throw new CliExit(EXIT.usage, `"${v}": now±N is for seek, from where the replay is`);
+    return rel[1] === undefined ? position : position + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * unit(rel[3]);
+  }
+  if (/^\d+$/.test(t0)) return Number(t0);
+  const t = Date.parse(t0);
+  if (Number.isNaN(t)) throw new CliExit(EXIT.usage, `cannot read "${v}" as a time (ISO, epoch ms, +30m from the start, or now-5m from where the replay is)`);
   return t;
 }
 
@@ -100,11 +110,11 @@ export function registerReplayCommands(program: Command, ctx: CliContext): void 
       show(o.json, await ctx.call('replay.speed', { speed }));
     });
   rp.command('seek <time>')
-    .description('move to a time (ISO, epoch ms, or +30m from the start); backwards resets the replay account to what it held then')
+    .description('move to a time: ISO, epoch ms, +30m (from the start of the recording) or now-5m / now+1h (from where the replay is); backwards resets the replay account to what it held then')
     .option('--json', 'print JSON')
     .action(async (t: string, o: { json?: boolean }) => {
       const st = await ctx.call('replay.status', {});
       if (!st.loaded) throw new CliExit(EXIT.failed, 'REPLAY_NOT_LOADED: no replay is loaded');
-      show(o.json, await ctx.call('replay.seek', { time: timeWithin(t, st.start) }));
+      show(o.json, await ctx.call('replay.seek', { time: timeWithin(t, st.start, st.position) }));
     });
 }
