@@ -31,10 +31,10 @@ export class BookLevelsMemo {
     for (let i = 0; i < recent.length; i++) {
       const e = recent[i]!;
       if (e.bid !== bid) continue;
-      if (i > 0) {
-        recent.splice(i, 1);
-        recent.unshift(e);
-      }
+      // Moved to the front in place: splice and unshift built an array per hit, and a centre
+      // swinging between two ticks (a buy, then a sell) hits the second slot on every order.
+      for (let j = i; j > 0; j--) recent[j] = recent[j - 1]!;
+      recent[0] = e;
       return e.levels;
     }
     const levels = bookLevels(this.inst, this.shape, centre, side);
