@@ -38,12 +38,20 @@ export class ExposureLog {
   changedSince(since: unknown): readonly string[] | 'all' {
     if (typeof since !== 'number' || !Number.isInteger(since) || since > this.v || this.v - since > REMEMBERED) return 'all';
     const out = this.named;
-    if (out.length > 0) out.length = 0;
+    // Written by index and cut to length at the end: emptying the list (length = 0) drops its
+    // storage, and the next push would allocate it again.
+    let n = 0;
     for (let k = since + 1; k <= this.v; k++) {
       const s = this.steps[k % REMEMBERED]!;
       if (s === null) return 'all';
-      if (!out.includes(s)) out.push(s);
+      let seen = false;
+      for (let i = 0; i < n && !seen; i++) seen = out[i] === s;
+      if (seen) continue;
+      if (n < out.length) out[n] = s;
+      else out.push(s);
+      n++;
     }
+    if (out.length !== n) out.length = n;
     return out;
   }
 }
