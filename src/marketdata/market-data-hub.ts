@@ -33,6 +33,9 @@ interface SymbolData {
    */
   list: CandleBuilder[];
   dirty: boolean[];
+  /** The book mid() last answered for and its two-sided mid (undefined: one-sided, the mark answers): the OMS asks per order. */
+  midOf: MarketBook | undefined;
+  mid: bigint | undefined;
 }
 
 const TAPE_SIZE = 200;
@@ -70,7 +73,7 @@ export class MarketDataHub {
       for (const interval of CANDLE_INTERVALS) {
         builders.set(interval, new CandleBuilder({ symbol: inst.symbol, interval, priceDecimals: inst.priceDecimals, qtyDecimals: inst.qtyDecimals, maxBars }));
       }
-      this.data.set(inst.symbol, { inst, book: undefined, tape: [], last: undefined, builders, list: [...builders.values()], dirty: CANDLE_INTERVALS.map(() => false) });
+      this.data.set(inst.symbol, { inst, book: undefined, tape: [], last: undefined, builders, list: [...builders.values()], dirty: CANDLE_INTERVALS.map(() => false), midOf: undefined, mid: undefined });
     }
   }
 
@@ -127,10 +130,17 @@ export class MarketDataHub {
 
   /** Mid of the best bid and ask, else the mark (used for decision/arrival prices and TCA). */
   mid(symbol: string): bigint | undefined {
-    const b = this.data.get(symbol)?.book;
-    const bid = bestOf(b, 'bid');
-    const ask = bestOf(b, 'ask');
-    return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : this.mark(symbol);
+    const d = this.data.get(symbol);
+    if (d === undefined) return undefined;
+    const b = d.book;
+    // Published books are read-only: the same book has the same mid (two bigint operations saved per ask).
+    if (b === undefined || b !== d.midOf) {
+      const bid = bestOf(b, 'bid');
+      const ask = bestOf(b, 'ask');
+      d.midOf = b;
+      d.mid = bid !== undefined && ask !== undefined ? (bid + ask) / 2n : undefined;
+    }
+    return d.mid ?? this.mark(symbol);
   }
 
   /** Mark price: last trade, else mid of the book. */
