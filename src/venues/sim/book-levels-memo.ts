@@ -1,6 +1,6 @@
 import type { Instrument } from '../../core/instrument.ts';
 import type { BookSide, SyntheticLevel } from './market-source.ts';
-import { bestBidTicks, bookLevels } from './synthetic-book.ts';
+import { bidTicksAt, bookLevels, halfSpread, tickSize } from './synthetic-book.ts';
 import type { BookShape } from './synthetic-book.ts';
 
 /** Books kept per side: enough for a centre that swings between neighbouring ticks (buys then sells). */
@@ -17,17 +17,23 @@ const SLOTS = 4;
 export class BookLevelsMemo {
   private readonly inst: Instrument;
   private readonly shape: BookShape;
-  /** Most recently used first. */
-  private readonly recent: Record<BookSide, { bid: number; levels: SyntheticLevel[] }[]> = { bid: [], ask: [] };
+  /** Most recently used first, per side (two fields, not a record read with the side as key: this runs several times per order). */
+  private readonly bids: { bid: number; levels: SyntheticLevel[] }[] = [];
+  private readonly asks: { bid: number; levels: SyntheticLevel[] }[] = [];
+  /** The tick and half the spread as bestBidTicks computes them (the same doubles), once: a bigint to number and a power per call otherwise. */
+  private readonly tick: number;
+  private readonly half: number;
 
   constructor(inst: Instrument, shape: BookShape) {
     this.inst = inst;
     this.shape = shape;
+    this.tick = tickSize(inst);
+    this.half = halfSpread(shape, this.tick);
   }
 
   levels(centre: number, side: BookSide): SyntheticLevel[] {
-    const bid = bestBidTicks(this.inst, this.shape, centre);
-    const recent = this.recent[side];
+    const bid = bidTicksAt(this.tick, this.half, centre);
+    const recent = side === 'bid' ? this.bids : this.asks;
     for (let i = 0; i < recent.length; i++) {
       const e = recent[i]!;
       if (e.bid !== bid) continue;

@@ -56,8 +56,9 @@ export class SymbolMarket {
   /** The crowd's levels on one side, best first, untouched and net of what we took. Read-only, and read at once: the next call may rewrite it. */
   levels(side: BookSide, now: number): CrowdLevels {
     const raw = this.source.levels(side, this.centre(now));
-    const cached = this.cache[side];
-    const version = this.taken.sideVersion[side];
+    const bid = side === 'bid';
+    const cached = bid ? this.cache.bid : this.cache.ask;
+    const version = bid ? this.taken.sideVersion.bid : this.taken.sideVersion.ask;
     if (cached && cached.raw === raw && cached.version === version) return cached;
     const net = this.taken.net(side, raw, this.inst.lotUnits);
     // The side's entry is rewritten, not replaced: callers read raw and net at once and keep
