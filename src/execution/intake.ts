@@ -71,9 +71,12 @@ const MAX_ID_TEXT = 200;
  */
 export class OrderIntake {
   private readonly d: IntakeDeps;
+  /** Where a bracket's exits are placed: one function for every order, not a closure per submit. */
+  private readonly placeExit: (h: HeldRequest) => void;
 
   constructor(deps: IntakeDeps) {
     this.d = deps;
+    this.placeExit = (h) => void deps.triggers.submit(h);
   }
 
   submit(req: IntakeRequest): IntakeOutcome {
@@ -86,12 +89,38 @@ export class OrderIntake {
     if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${t.symbol}"`);
     if (isStopKind(t.type)) return this.submitStop(req, t.type, inst, approvedBy, proposalId);
     // A bracket's exits are validated before anything is journaled, and journaled with the entry.
-    const exits = bracketExits(t, inst, (h) => void this.d.triggers.submit(h));
+    const exits = bracketExits(t, inst, this.placeExit);
     const amounts = parseAmounts(inst, t.qty, t.price);
     if (!amounts.ok && amounts.malformed) throw new DomainError('BAD_REQUEST', `${amounts.field}: ${amounts.message}`, [{ path: amounts.field, message: amounts.message }]);
     if (amounts.ok && amounts.qtyUnits <= 0n) throw new DomainError('BAD_REQUEST', `qty must be greater than zero (got ${String(t.qty)})`, [{ path: 'qty', message: 'must be greater than zero' }]);
     const plan = this.d.route(t, inst, plannedUnits(amounts, t.qty, inst.qtyDecimals));
-    const common = {
+    // Only the operator at the ticket can confirm soft breaches (as the gate's soft policy says).
+    const riskConfirmed = req.confirmSoft && req.origin === 'manual';
+    if (plan.style === 'market' || plan.style === 'limit') {
+      const market = plan.style === 'market';
+      // The request written out rather than spread from the parent's fields: one object per order.
+      const r = this.d.oms.submit(
+        {
+          symbol: inst.symbol,
+          side: t.side,
+          qty: t.qty,
+          price: market ? undefined : t.price,
+          source: req.origin,
+          urgency: t.urgency,
+          decisionPriceUnits: decisionUnits(inst, t.decisionPrice),
+          decisionTs: t.decisionTs ?? null,
+          approvedBy,
+          proposalId,
+          riskConfirmed,
+          amounts: market ? withoutPrice(amounts) : amounts,
+          type: plan.style,
+          tif: market ? 'gtc' : t.tif,
+        },
+        exits,
+      );
+      return outcome(r);
+    }
+    const r = this.d.oms.submitParent({
       symbol: inst.symbol,
       side: t.side,
       qty: t.qty,
@@ -102,16 +131,11 @@ export class OrderIntake {
       decisionTs: t.decisionTs ?? null,
       approvedBy,
       proposalId,
-      // Only the operator at the ticket can confirm soft breaches (as the gate's soft policy says).
-      riskConfirmed: req.confirmSoft && req.origin === 'manual',
+      riskConfirmed,
       amounts,
-    };
-    if (plan.style === 'market' || plan.style === 'limit') {
-      const market = plan.style === 'market';
-      const r = this.d.oms.submit({ ...common, type: plan.style, tif: market ? 'gtc' : t.tif, price: market ? undefined : t.price, amounts: market ? withoutPrice(amounts) : amounts }, exits);
-      return outcome(r);
-    }
-    const r = this.d.oms.submitParent({ ...common, algo: plan.style, algoParams: JSON.stringify(plan.params) });
+      algo: plan.style,
+      algoParams: JSON.stringify(plan.params),
+    });
     if ('order' in r && r.order.status !== 'DENIED') {
       exits?.(r.order);
       this.d.startAlgo(r.order);
@@ -153,7 +177,8 @@ function outcome(r: SubmitOutcome): IntakeOutcome {
 
 /** A market order takes no price: what was parsed for one (if anything) does not apply. */
 function withoutPrice(a: ParsedAmounts): ParsedAmounts {
-  if (a.ok) return { ...a, priceUnits: null };
+  // A market ticket has no price as a rule: its parsed amounts serve as they are.
+  if (a.ok) return a.priceUnits === null ? a : { ...a, priceUnits: null };
   return a.field === 'price' ? { ok: true, qtyUnits: a.qtyUnits, priceUnits: null } : a;
 }
 

@@ -62,20 +62,20 @@ export interface RoutePlan {
 export function route(req: RouteRequest, ctx: RouteContext, table: RoutingTable = DEFAULT_ROUTING): RoutePlan {
   const rule = table.byUrgency[req.urgency];
   let style: ExecutionStyle = req.override ?? (rule.algo === 'market' && req.limitGiven ? 'limit' : rule.algo);
-  const why: string[] = [req.override ? `${style} chosen by the trader` : `${req.urgency} urgency → ${style}`];
-  const p = req.params ?? {};
+  const first = req.override ? `${style} chosen by the trader` : `${req.urgency} urgency → ${style}`;
+  // Further reasons only when routing changes its mind (a large order): a direct order builds no list.
+  let why: string[] | undefined;
+  const p = req.params ?? NO_PARAMS;
   let horizonSec = p.durationSec ?? (p.endAt !== undefined ? Math.max(1, (p.endAt - (p.startAt ?? ctx.now)) / 1000) : rule.horizonSec || DEFAULT_ROUTING.byUrgency.high.horizonSec);
-  const qty = Number(req.qtyUnits);
-  const partOf = (sec: number): number | null => (ctx.volumePerSec && ctx.volumePerSec > 0 ? qty / (ctx.volumePerSec * sec) : null);
-  let expected = style === 'market' || style === 'limit' ? null : partOf(horizonSec);
+  let expected = style === 'market' || style === 'limit' ? null : partOf(req.qtyUnits, ctx, horizonSec);
 
   // Large against recent volume: stretch the horizon, then hand it to POV (only when routing chose).
   if (!req.override && p.durationSec === undefined && p.endAt === undefined && expected !== null && expected > table.maxParticipation && (style === 'twap' || style === 'vwap' || style === 'adaptive')) {
     const needed = horizonSec * (expected / table.maxParticipation);
     const stretched = Math.min(needed, horizonSec * table.maxHorizonMultiple);
-    why.push(`large vs recent volume (${(expected * 100).toFixed(1)}% of it): horizon ${Math.round(horizonSec)}s → ${Math.round(stretched)}s`);
+    why = [first, `large vs recent volume (${(expected * 100).toFixed(1)}% of it): horizon ${Math.round(horizonSec)}s → ${Math.round(stretched)}s`];
     horizonSec = stretched;
-    expected = partOf(horizonSec);
+    expected = partOf(req.qtyUnits, ctx, horizonSec);
     if (expected !== null && expected > table.maxParticipation) {
       style = 'pov';
       horizonSec = needed * 1.5;
@@ -99,5 +99,14 @@ export function route(req: RouteRequest, ctx: RouteContext, table: RoutingTable 
     params.profileBucketMinutes = ctx.volumeProfile.bucketMinutes;
   }
   // One reason is the usual case (every direct order): no join per order.
-  return { style, params, rationale: why.length === 1 ? why[0]! : why.join('; '), expectedParticipation: expected };
+  return { style, params, rationale: why === undefined ? first : why.join('; '), expectedParticipation: expected };
+}
+
+/** A request without algo parameters reads this one (shared, never written). */
+const NO_PARAMS: NonNullable<RouteRequest['params']> = Object.freeze({});
+
+/** Share of the market's recent volume an order of `qtyUnits` takes over `sec`, if the volume is known. */
+function partOf(qtyUnits: bigint, ctx: RouteContext, sec: number): number | null {
+  const v = ctx.volumePerSec;
+  return v && v > 0 ? Number(qtyUnits) / (v * sec) : null;
 }

@@ -23,6 +23,9 @@ import type { OrderLinks } from './dto-mapping.ts';
 
 type PlaceParams = OrderTicket;
 
+/** An order nobody replaced and no bracket holds (shared: orderDto only reads it). */
+const NO_LINKS: OrderLinks = Object.freeze({ replacedBy: null, bracket: null });
+
 function safeUnits(v: number | string, decimals: number): bigint | undefined {
   try {
     return toUnits(v, decimals);
@@ -89,7 +92,9 @@ export class ExecutionService {
         stopLossId: exits.find((x) => x.trigger?.role === 'stop-loss')?.id ?? null,
       };
     }
-    return { replacedBy: oms.replacedBy(o.id) ?? null, bracket };
+    const replacedBy = oms.replacedBy(o.id) ?? null;
+    // Most orders have neither (two DTOs per order on the API's round trip): one shared answer.
+    return replacedBy === null && bracket === null ? NO_LINKS : { replacedBy, bracket };
   }
 
   private inst(symbol: string): Instrument {

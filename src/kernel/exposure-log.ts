@@ -28,15 +28,30 @@ export class ExposureLog {
     this.steps[this.v % REMEMBERED] = null;
   }
 
-  /** The symbols changed since the version was `since`; 'all' when unknown or too far back. */
+  /**
+   * The list changedSince hands out, rewritten by the next call: L1 asks once per order checked
+   * (the version moves with every order) and walks the answer at once, keeping none of it.
+   */
+  private readonly named: string[] = [];
+
+  /** The symbols changed since the version was `since`; 'all' when unknown or too far back. Read it at once: the next call rewrites the list. */
   changedSince(since: unknown): readonly string[] | 'all' {
     if (typeof since !== 'number' || !Number.isInteger(since) || since > this.v || this.v - since > REMEMBERED) return 'all';
-    const out: string[] = [];
+    const out = this.named;
+    // Written by index and cut to length at the end: emptying the list (length = 0) drops its
+    // storage, and the next push would allocate it again.
+    let n = 0;
     for (let k = since + 1; k <= this.v; k++) {
       const s = this.steps[k % REMEMBERED]!;
       if (s === null) return 'all';
-      if (!out.includes(s)) out.push(s);
+      let seen = false;
+      for (let i = 0; i < n && !seen; i++) seen = out[i] === s;
+      if (seen) continue;
+      if (n < out.length) out[n] = s;
+      else out.push(s);
+      n++;
     }
+    if (out.length !== n) out.length = n;
     return out;
   }
 }

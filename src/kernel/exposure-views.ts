@@ -1,7 +1,8 @@
 import { remainingUnits, worksChildren } from '../core/order.ts';
 import type { Order } from '../core/order.ts';
 import type { Oms } from '../execution/oms.ts';
-import type { AlgoParentView, WorkingOrderView } from '../risk/projected-state.ts';
+import type { OrderSource } from '../core/enums.ts';
+import type { AlgoParentView, PositionView, WorkingOrderView } from '../risk/projected-state.ts';
 
 /**
  * What L1's exposure port reads from the OMS's open orders. L1 reads these on every order it
@@ -60,4 +61,37 @@ export function algoParentViews(open: Iterable<Order>, oms: Pick<Oms, 'openChild
     out.push({ id: o.id, symbol: o.symbol, side: o.side, unplacedUnits: unplaced, limitPriceUnits: o.priceUnits });
   }
   return out;
+}
+
+/**
+ * A held position as the exposure port's one-element answer, rewritten per read: L1 reads a changed
+ * symbol's position once per order checked and sums it at once (its readers keep no view).
+ */
+export class HeldPosition {
+  private readonly view: PositionView = { symbol: '', qtyUnits: 0n };
+  private readonly list: readonly PositionView[] = [this.view];
+
+  of(symbol: string, qtyUnits: bigint): readonly PositionView[] {
+    this.view.symbol = symbol;
+    this.view.qtyUnits = qtyUnits;
+    return this.list;
+  }
+}
+
+/** L1's verdict on an order that passed (shared: callers only read it). */
+export const PASSED: { readonly ok: true } = Object.freeze({ ok: true });
+
+/** What L1 adds to a journaled order to check it (riskOrderFromRecord's extra fields, all given). */
+export interface RecordExtra {
+  estimatedPriceUnits: bigint | null;
+  confirm: boolean;
+  source: OrderSource;
+}
+
+/** `x` rewritten for one order: its estimate, and its own confirmation and origin columns. */
+export function recordExtra(x: RecordExtra, estimatedPriceUnits: bigint | null, order: { riskConfirmed: boolean; source: OrderSource }): RecordExtra {
+  x.estimatedPriceUnits = estimatedPriceUnits;
+  x.confirm = order.riskConfirmed;
+  x.source = order.source;
+  return x;
 }

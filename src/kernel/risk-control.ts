@@ -18,7 +18,8 @@ import type { StateCause, StateTransition, TradingMode } from '../risk/trading-s
 import type { VolObservation } from '../risk/tiers.ts';
 import type { RiskStorePort } from '../risk/ports.ts';
 import { KillSwitchCheck } from './kill-switch-check.ts';
-import { algoParentViews, workingOrderViews } from './exposure-views.ts';
+import { HeldPosition, PASSED, algoParentViews, recordExtra, workingOrderViews } from './exposure-views.ts';
+import type { RecordExtra } from './exposure-views.ts';
 import { RollingMean } from './rolling-mean.ts';
 
 /**
@@ -164,9 +165,11 @@ export class RiskControl {
 
   // -- exposure port ------------------------------------------------------------------------
 
+  private readonly held = new HeldPosition();
+
   private positionsOf(symbol: string): Iterable<PositionView> {
     const q = this.d.positionUnits?.(symbol);
-    if (q !== undefined && q !== 0n) return [{ symbol, qtyUnits: q }];
+    if (q !== undefined && q !== 0n) return this.held.of(symbol, q);
     // Flat and never traded look alike by quantity, but a flat position still puts the symbol in the book.
     const out: PositionView[] = [];
     for (const p of this.d.positions()) if (p.symbol === symbol) out.push(p);
@@ -190,6 +193,9 @@ export class RiskControl {
 
   private readonly volScratch: VolObservation = { baseline: 0, current: 0 };
 
+  /** riskOrderFromRecord's extra fields, rewritten per check (it copies them into the order it builds). */
+  private readonly recordExtra: RecordExtra = { estimatedPriceUnits: null, confirm: false, source: 'api' };
+
   // -- order path -----------------------------------------------------------------------------
 
   /**
@@ -200,9 +206,9 @@ export class RiskControl {
    * request context travels beside it.
    */
   check(order: OrderRecord, estimatedPriceUnits: bigint | null): PreTradeDecision | { ok: true } {
-    const ro: RiskOrder = riskOrderFromRecord(order, { estimatedPriceUnits, confirm: order.riskConfirmed, source: order.source });
+    const ro: RiskOrder = riskOrderFromRecord(order, recordExtra(this.recordExtra, estimatedPriceUnits, order));
     const d = this.service.check(ro, this.d.clock.now());
-    if (d.verdict === 'pass') return { ok: true };
+    if (d.verdict === 'pass') return PASSED;
     if (d.verdict === 'soft_breach') return { ok: false, code: d.code ?? 'RISK_SOFT_BREACH', message: d.message, held: d.breaches.map((b) => ({ code: b.code, message: b.message })) };
     return { ok: false, code: d.code ?? 'RISK_DENIED', message: d.message };
   }

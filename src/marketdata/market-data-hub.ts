@@ -26,7 +26,16 @@ interface SymbolData {
   tape: MarketTrade[];
   last: bigint | undefined;
   builders: Map<CandleInterval, CandleBuilder>;
-  dirty: Set<CandleInterval>;
+  /**
+   * The same builders in CANDLE_INTERVALS order, and which of them have an update to publish: the
+   * hub walks these on every trade and book (a Map's entries and a Set built iterator results per
+   * step), and publishes in interval order, as the Set's insertion order always was.
+   */
+  list: CandleBuilder[];
+  dirty: boolean[];
+  /** The book mid() last answered for and its two-sided mid (undefined: one-sided, the mark answers): the OMS asks per order. */
+  midOf: MarketBook | undefined;
+  mid: bigint | undefined;
 }
 
 const TAPE_SIZE = 200;
@@ -64,7 +73,7 @@ export class MarketDataHub {
       for (const interval of CANDLE_INTERVALS) {
         builders.set(interval, new CandleBuilder({ symbol: inst.symbol, interval, priceDecimals: inst.priceDecimals, qtyDecimals: inst.qtyDecimals, maxBars }));
       }
-      this.data.set(inst.symbol, { inst, book: undefined, tape: [], last: undefined, builders, dirty: new Set() });
+      this.data.set(inst.symbol, { inst, book: undefined, tape: [], last: undefined, builders, list: [...builders.values()], dirty: CANDLE_INTERVALS.map(() => false), midOf: undefined, mid: undefined });
     }
   }
 
@@ -80,10 +89,11 @@ export class MarketDataHub {
     d.tape.push(t);
     if (d.tape.length > TAPE_SIZE * 2) d.tape.splice(0, d.tape.length - TAPE_SIZE);
     const want = this.wantsCandles();
-    for (const [interval, b] of d.builders) {
+    const onClose = want ? this.closed : undefined;
+    for (let k = 0; k < d.list.length; k++) {
       // A trade always changes the open bar; its update goes out with the next book step.
-      b.trade(t.ts, t.priceUnits, t.qtyUnits, want ? this.closed : undefined);
-      if (want) d.dirty.add(interval);
+      d.list[k]!.trade(t.ts, t.priceUnits, t.qtyUnits, onClose);
+      if (want) d.dirty[k] = true;
     }
     this.listener.trade(t);
   }
@@ -93,14 +103,16 @@ export class MarketDataHub {
     if (!d) return;
     d.book = book;
     const want = this.wantsCandles();
-    for (const [interval, b] of d.builders) {
-      if (b.advance(book.ts, want ? this.closed : undefined) && want) d.dirty.add(interval);
+    const onClose = want ? this.closed : undefined;
+    for (let k = 0; k < d.list.length; k++) {
+      if (d.list[k]!.advance(book.ts, onClose) && want) d.dirty[k] = true;
     }
-    for (const interval of d.dirty) {
-      const c = d.builders.get(interval)?.current();
+    for (let k = 0; k < d.list.length; k++) {
+      if (!d.dirty[k]) continue;
+      d.dirty[k] = false;
+      const c = d.list[k]!.current();
       if (c) this.listener.candle(c);
     }
-    d.dirty.clear();
     this.listener.book(book, d.last);
   }
 
@@ -118,10 +130,17 @@ export class MarketDataHub {
 
   /** Mid of the best bid and ask, else the mark (used for decision/arrival prices and TCA). */
   mid(symbol: string): bigint | undefined {
-    const b = this.data.get(symbol)?.book;
-    const bid = bestOf(b, 'bid');
-    const ask = bestOf(b, 'ask');
-    return bid !== undefined && ask !== undefined ? (bid + ask) / 2n : this.mark(symbol);
+    const d = this.data.get(symbol);
+    if (d === undefined) return undefined;
+    const b = d.book;
+    // Published books are read-only: the same book has the same mid (two bigint operations saved per ask).
+    if (b === undefined || b !== d.midOf) {
+      const bid = bestOf(b, 'bid');
+      const ask = bestOf(b, 'ask');
+      d.midOf = b;
+      d.mid = bid !== undefined && ask !== undefined ? (bid + ask) / 2n : undefined;
+    }
+    return d.mid ?? this.mark(symbol);
   }
 
   /** Mark price: last trade, else mid of the book. */

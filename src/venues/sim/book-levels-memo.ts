@@ -1,6 +1,6 @@
 import type { Instrument } from '../../core/instrument.ts';
 import type { BookSide, SyntheticLevel } from './market-source.ts';
-import { bestBidTicks, bookLevels } from './synthetic-book.ts';
+import { bidTicksAt, bookLevels, halfSpread, tickSize } from './synthetic-book.ts';
 import type { BookShape } from './synthetic-book.ts';
 
 /** Books kept per side: enough for a centre that swings between neighbouring ticks (buys then sells). */
@@ -17,24 +17,30 @@ const SLOTS = 4;
 export class BookLevelsMemo {
   private readonly inst: Instrument;
   private readonly shape: BookShape;
-  /** Most recently used first. */
-  private readonly recent: Record<BookSide, { bid: number; levels: SyntheticLevel[] }[]> = { bid: [], ask: [] };
+  /** Most recently used first, per side (two fields, not a record read with the side as key: this runs several times per order). */
+  private readonly bids: { bid: number; levels: SyntheticLevel[] }[] = [];
+  private readonly asks: { bid: number; levels: SyntheticLevel[] }[] = [];
+  /** The tick and half the spread as bestBidTicks computes them (the same doubles), once: a bigint to number and a power per call otherwise. */
+  private readonly tick: number;
+  private readonly half: number;
 
   constructor(inst: Instrument, shape: BookShape) {
     this.inst = inst;
     this.shape = shape;
+    this.tick = tickSize(inst);
+    this.half = halfSpread(shape, this.tick);
   }
 
   levels(centre: number, side: BookSide): SyntheticLevel[] {
-    const bid = bestBidTicks(this.inst, this.shape, centre);
-    const recent = this.recent[side];
+    const bid = bidTicksAt(this.tick, this.half, centre);
+    const recent = side === 'bid' ? this.bids : this.asks;
     for (let i = 0; i < recent.length; i++) {
       const e = recent[i]!;
       if (e.bid !== bid) continue;
-      if (i > 0) {
-        recent.splice(i, 1);
-        recent.unshift(e);
-      }
+      // Moved to the front in place: splice and unshift built an array per hit, and a centre
+      // swinging between two ticks (a buy, then a sell) hits the second slot on every order.
+      for (let j = i; j > 0; j--) recent[j] = recent[j - 1]!;
+      recent[0] = e;
       return e.levels;
     }
     const levels = bookLevels(this.inst, this.shape, centre, side);

@@ -53,13 +53,23 @@ export class SymbolMarket {
     return this.source.referencePrice() * this.impact.factor(now);
   }
 
-  /** The crowd's levels on one side, best first, untouched and net of what we took. Read-only. */
+  /** The crowd's levels on one side, best first, untouched and net of what we took. Read-only, and read at once: the next call may rewrite it. */
   levels(side: BookSide, now: number): CrowdLevels {
     const raw = this.source.levels(side, this.centre(now));
-    const cached = this.cache[side];
-    const version = this.taken.sideVersion[side];
+    const bid = side === 'bid';
+    const cached = bid ? this.cache.bid : this.cache.ask;
+    const version = bid ? this.taken.sideVersion.bid : this.taken.sideVersion.ask;
     if (cached && cached.raw === raw && cached.version === version) return cached;
-    const fresh = { raw, net: this.taken.net(side, raw, this.inst.lotUnits), version };
+    const net = this.taken.net(side, raw, this.inst.lotUnits);
+    // The side's entry is rewritten, not replaced: callers read raw and net at once and keep
+    // neither the entry nor a reference to it (the levels arrays themselves are never changed).
+    if (cached) {
+      cached.raw = raw;
+      cached.net = net;
+      cached.version = version;
+      return cached;
+    }
+    const fresh = { raw, net, version };
     this.cache[side] = fresh;
     return fresh;
   }

@@ -27,7 +27,16 @@ export function bestBidUnits(inst: Instrument, shape: BookShape, centre: number)
 /** bestBidUnits in whole ticks, as a plain number (what BookLevelsMemo keys on: no bigint per call). */
 export function bestBidTicks(inst: Instrument, shape: BookShape, centre: number): number {
   const tick = tickSize(inst);
-  const half = (shape.spreadTicks * tick) / 2;
+  return bidTicksAt(tick, halfSpread(shape, tick), centre);
+}
+
+/** Half the spread in quote currency, for a tick of `tick`. */
+export function halfSpread(shape: BookShape, tick: number): number {
+  return (shape.spreadTicks * tick) / 2;
+}
+
+/** bestBidTicks from the tick and half-spread (for a caller that keeps them: BookLevelsMemo). */
+export function bidTicksAt(tick: number, half: number, centre: number): number {
   return Math.max(1, Math.floor((centre - half) / tick + 1e-9));
 }
 

@@ -30,13 +30,19 @@ export class TakenLiquidity {
   net(side: BookSide, levels: SyntheticLevel[], lotUnits: bigint): SyntheticLevel[] {
     const t = this.taken[side];
     if (t.size === 0) return levels;
-    return levels.map((l, depth) => {
+    // A loop, not map with a closure: this runs after every fill that took from the side.
+    const out: SyntheticLevel[] = [];
+    for (let depth = 0; depth < levels.length; depth++) {
+      const l = levels[depth]!;
       const f = t.get(depth);
-      if (f === undefined) return l;
-      if (f >= 1) return { priceUnits: l.priceUnits, qtyUnits: 0n };
-      const lots = Math.floor(Number(l.qtyUnits / lotUnits) * (1 - f) + 1e-9);
-      return { priceUnits: l.priceUnits, qtyUnits: BigInt(Math.max(0, lots)) * lotUnits };
-    });
+      if (f === undefined) out.push(l);
+      else if (f >= 1) out.push({ priceUnits: l.priceUnits, qtyUnits: 0n });
+      else {
+        const lots = Math.floor(Number(l.qtyUnits / lotUnits) * (1 - f) + 1e-9);
+        out.push({ priceUnits: l.priceUnits, qtyUnits: BigInt(Math.max(0, lots)) * lotUnits });
+      }
+    }
+    return out;
   }
 
   /** Records `qtyUnits` taken out of the level at `depth` whose whole size is `levelUnits`. */
