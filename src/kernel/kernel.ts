@@ -303,7 +303,7 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     // L2 reads daily bars: the market's history before the session (real where the host loaded it), then the live days.
     dailyHistory: config.l2?.dailyHistory ?? (marketData.dailyHistory ? (endTime, endPrice) => marketData.dailyHistory!({ endTime, endPrice, real: config.pms?.dailyHistory ?? {} }) : undefined),
   });
-  const ctx: KernelContext = { ...core, l2 };
+  const ctx: KernelContext = { ...core, l2, portfolioConfigured: (s) => bus.publish('portfolio.configured', s) };
   const handlers: Handlers = domainHandlers(ctx);
   let periodic: number | undefined;
   let running = false;
