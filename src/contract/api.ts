@@ -16,7 +16,7 @@ import type { RiskEvents, RiskResults } from './api/risk.ts';
 import { riskSchemas } from './api/risk.ts';
 import type { ApprovalsEvents, ApprovalsResults } from './api/approvals.ts';
 import { approvalsSchemas } from './api/approvals.ts';
-import type { PortfolioResults } from './api/portfolio.ts';
+import type { PortfolioEvents, PortfolioResults } from './api/portfolio.ts';
 import { portfolioSchemas } from './api/portfolio.ts';
 import type { SignalsEvents, SignalsResults } from './api/signals.ts';
 import { signalsSchemas } from './api/signals.ts';
@@ -65,36 +65,45 @@ export interface Results extends SessionResults, MarketResults, OrdersResults, E
 export type Result<M extends MethodName> = Results[M];
 
 /** Pushed events. Names are past tense or nouns of state, payloads plain JSON. */
-export interface Events extends SessionEvents, MarketEvents, OrdersEvents, RiskEvents, PmsEvents, SignalsEvents, ApprovalsEvents, VenueEvents, ReplayEvents, BacktestEvents {}
+export interface Events extends SessionEvents, MarketEvents, OrdersEvents, RiskEvents, PmsEvents, SignalsEvents, PortfolioEvents, ApprovalsEvents, VenueEvents, ReplayEvents, BacktestEvents {}
 
 export type EventName = keyof Events;
 
-export const EVENT_NAMES: readonly EventName[] = [
-  'clock',
-  'order.updated',
-  'order.denied',
-  'fill',
-  'position.updated',
-  'account.updated',
-  'quote',
-  'book',
-  'trade',
-  'candle',
-  'tca',
-  'risk.state',
-  'risk.breaker',
-  'risk.flags',
-  'risk.metrics',
-  'risk.limits',
-  'risk.usage',
-  'signal.generated',
-  'proposal.created',
-  'proposal.updated',
-  'venue.reconciled',
-  'venue.info',
-  'replay.state',
-  'backtest.progress',
-];
+/**
+ * Every pushed event, keyed so the type makes the list exhaustive: an event added to a domain's
+ * map and not here fails to compile (engine.alert was missing from the old array, so a WebSocket
+ * client could not ask for it by name in `?events=`).
+ */
+const EVENT_TABLE: Record<EventName, true> = {
+  clock: true,
+  'order.updated': true,
+  'order.denied': true,
+  fill: true,
+  'position.updated': true,
+  'account.updated': true,
+  quote: true,
+  book: true,
+  trade: true,
+  candle: true,
+  tca: true,
+  'risk.state': true,
+  'risk.breaker': true,
+  'risk.flags': true,
+  'risk.metrics': true,
+  'risk.limits': true,
+  'risk.usage': true,
+  'engine.alert': true,
+  'signal.generated': true,
+  'portfolio.configured': true,
+  'proposal.created': true,
+  'proposal.updated': true,
+  'venue.reconciled': true,
+  'venue.info': true,
+  'replay.state': true,
+  'backtest.progress': true,
+};
+
+export const EVENT_NAMES: readonly EventName[] = Object.keys(EVENT_TABLE) as EventName[];
 
 /** The engine side of the contract: one handler per method. */
 export type Handlers = { [M in MethodName]: (params: Params<M>) => Result<M> | Promise<Result<M>> };

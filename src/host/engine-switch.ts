@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Handlers, MethodName } from '../contract/api.ts';
+import type { EventName, Handlers, MethodName } from '../contract/api.ts';
 import type { BacktestProgressDto, Params } from '../contract/api.ts';
 import type { ReplayStateDto } from '../contract/api/replay.ts';
 import type { BacktestService } from './backtest-service.ts';
@@ -20,6 +20,14 @@ import { toWireError } from '../kernel/wire.ts';
  * instead. Every contract method but `replay.*` goes to whichever is current, and only its events
  * reach the clients, so the UI shows the replay account exactly as it shows paper. The paper engine
  * keeps running underneath, untouched: its orders, fills and files never meet the replay's.
+ *
+ * The switch subscribes to the paper engine for the union of what its subscribers named (the
+ * server's fan-out names what its clients asked for in `?events=`), and not at all while a replay
+ * holds the screen: subscribed to everything, the paper engine built a DTO for every book, quote,
+ * trade and account refresh even when every client had asked for its orders alone, or when the
+ * replay's events were the only ones shown. The replay session's feed takes no event list (it
+ * follows its engine whole for its conflater, src/kernel/replay/session.ts), so its events are
+ * filtered here, per subscriber.
  */
 
 type AnyHandler = (p: unknown) => unknown;
@@ -52,9 +60,12 @@ export class EngineSwitch {
   private readonly o: EngineSwitchOptions;
   private replay: ReplaySession | undefined;
   private current: Engine;
-  private unsubscribePaper: () => void;
+  private unsubscribePaper: (() => void) | undefined;
+  /** What the paper subscription names: '*' all, '' none (not subscribed), else the sorted names. */
+  private paperKey = '';
   private replayHandlers: Handlers | undefined;
-  private readonly listeners = new Set<Listener>();
+  /** Each subscriber with the events it named (undefined: all of them). */
+  private readonly listeners = new Map<Listener, ReadonlySet<EventName> | undefined>();
   private generation = 0;
   private readonly backtests: BacktestService | undefined;
   readonly handlers: Handlers;
@@ -63,7 +74,6 @@ export class EngineSwitch {
   constructor(o: EngineSwitchOptions) {
     this.o = o;
     this.current = o.paper;
-    this.unsubscribePaper = this.listenTo(o.paper);
     const bt = (this.backtests = o.backtests?.((p) => this.emit('backtest.progress', p)));
     const own: Partial<Record<MethodName, AnyHandler>> = {
       ...(bt
@@ -107,9 +117,13 @@ export class EngineSwitch {
       },
     });
     this.feed = {
-      subscribe: (l) => {
-        this.listeners.add(l);
-        return () => this.listeners.delete(l);
+      subscribe: (l, events) => {
+        this.listeners.set(l, events === undefined ? undefined : new Set(events));
+        this.followPaper();
+        return () => {
+          this.listeners.delete(l);
+          this.followPaper();
+        };
       },
     };
   }
@@ -123,15 +137,40 @@ export class EngineSwitch {
    * events move to the new one; a loaded replay keeps the screen until it stops.
    */
   replacePaper(next: Engine): void {
-    this.unsubscribePaper();
+    this.unfollowPaper();
     this.current = next;
-    this.unsubscribePaper = this.listenTo(next);
+    this.followPaper();
   }
 
-  private listenTo(e: Engine): () => void {
-    return e.feed.subscribe((type, data) => {
-      if (!this.replay) this.emit(type, data);
-    });
+  /**
+   * Subscribes to the paper engine for the union of what the subscribers want (everything if one
+   * named nothing), none while a replay is loaded; renewed only when that changes.
+   */
+  private followPaper(): void {
+    let all = false;
+    const union = new Set<EventName>();
+    if (!this.replay) {
+      for (const events of this.listeners.values()) {
+        if (events === undefined) all = true;
+        else for (const e of events) union.add(e);
+      }
+    }
+    const key = all ? '*' : [...union].sort().join(',');
+    if (key === this.paperKey) return;
+    this.unfollowPaper();
+    this.paperKey = key;
+    if (key === '') return;
+    const paper = this.current;
+    const push = <E extends EventName>(type: E, data: unknown): void => {
+      if (!this.replay && this.current === paper) this.emit(type, data);
+    };
+    this.unsubscribePaper = all ? paper.feed.subscribe(push) : paper.feed.subscribe(push, [...union]);
+  }
+
+  private unfollowPaper(): void {
+    this.unsubscribePaper?.();
+    this.unsubscribePaper = undefined;
+    this.paperKey = '';
   }
 
   get replaySession(): ReplaySession | undefined {
@@ -157,6 +196,7 @@ export class EngineSwitch {
     await this.closeReplay();
     this.replay = next;
     this.replayHandlers = next.handlers();
+    this.followPaper();
     next.subscribe((type, data) => {
       if (this.replay === next) this.emit(type, type === 'replay.state' ? this.adj(data as ReplayStateDto) : data);
     });
@@ -196,6 +236,7 @@ export class EngineSwitch {
     if (!r) return;
     this.replay = undefined;
     this.replayHandlers = undefined;
+    this.followPaper();
     await r.close();
   }
 
@@ -220,6 +261,6 @@ export class EngineSwitch {
   }
 
   private emit(type: string, data: unknown): void {
-    for (const l of this.listeners) l(type as never, data as never);
+    for (const [l, events] of this.listeners) if (events === undefined || events.has(type as EventName)) l(type as never, data as never);
   }
 }

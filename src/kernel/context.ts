@@ -1,3 +1,4 @@
+import type { PortfolioSettingsDto } from '../contract/api/portfolio.ts';
 import type { VenueInfoDto } from '../contract/api/venue.ts';
 import type { QualityTracker } from '../execution/exec-quality.ts';
 import type { ClockDto } from '../contract/api/session.ts';
@@ -65,6 +66,8 @@ export interface EngineCore {
 /** The core plus L2 (signal cycle, portfolio target, rebalance, approval queue), which is built on the core. */
 export interface KernelContext extends EngineCore {
   l2: L2Service;
+  /** Pushes `portfolio.configured` (the settings a change left): every window shows them at once. */
+  portfolioConfigured(settings: PortfolioSettingsDto): void;
 }
 
 /** Who changes limits and the trading state over the contract: one operator per terminal. */

@@ -303,14 +303,14 @@ export function buildKernel(parts: KernelParts, config: KernelConfig = {}): Engi
     // L2 reads daily bars: the market's history before the session (real where the host loaded it), then the live days.
     dailyHistory: config.l2?.dailyHistory ?? (marketData.dailyHistory ? (endTime, endPrice) => marketData.dailyHistory!({ endTime, endPrice, real: config.pms?.dailyHistory ?? {} }) : undefined),
   });
-  const ctx: KernelContext = { ...core, l2 };
+  const ctx: KernelContext = { ...core, l2, portfolioConfigured: (s) => bus.publish('portfolio.configured', s) };
   const handlers: Handlers = domainHandlers(ctx);
   let periodic: number | undefined;
   let running = false;
   const pmsOn = parts.pms !== 'off';
-  const idleParts = [eachTick(() => exposureLog.changedAll()), risk, ...(pmsOn ? [pms] : [])];
   let recovery: Engine['recovery'];
   const usageFeed = new RiskUsageFeed({ clock, wants: () => bus.wants('risk.usage'), limits: () => risk.limitsDto(), status: () => risk.status(), publish: (u) => bus.publish('risk.usage', u), exposed: () => oms.openOrders().length > 0 || ledger.allPositions().some((p) => p.qtyUnits !== 0n) });
+  const idleParts = [eachTick(() => exposureLog.changedAll()), risk, ...(pmsOn ? [pms] : []), usageFeed];
   const usageChanged = (): void => usageFeed.invalidate();
   domain.onOrder(usageChanged);
   for (const e of ['FillReceived', 'TradingStateChanged', 'BreakerTripped', 'LimitsChanged', 'FlagsChanged'] as const) domain.on(e, usageChanged);

@@ -1,5 +1,6 @@
 import type { LimitsDto, RiskStatusDto, RiskUsageDto } from '../contract/risk-dto.ts';
 import type { Clock } from '../core/clock.ts';
+import type { IdleTicker } from './periodic-tick.ts';
 
 /** At most one usage push per this much engine time, however fast marks and fills move it. */
 export const USAGE_PUSH_MS = 5_000;
@@ -17,8 +18,9 @@ export interface RiskUsageFeedDeps {
 }
 
 /**
- * Flat and with nothing changed, the readings are read again only this often (a symbol block that
- * expires changes them with no event). Reading them every 5 s of engine time cost a replay with a
+ * Flat and with nothing changed, the readings are read again only this often: a safety net, since
+ * what changes them comes with an event the kernel passes to invalidate() (a symbol block that
+ * expires too: the breaker's reset). Reading them every 5 s of engine time cost a replay with a
  * screen attached ~40% of its speed (the XRP/ETH tape in bench/kernel.ts: ~19k → ~12k events/s).
  */
 export const USAGE_HEARTBEAT_MS = 900_000;
@@ -30,7 +32,7 @@ export const USAGE_HEARTBEAT_MS = 900_000;
  * when what they say changed since the last push (engine time, so a replay pushes the same readings
  * on every run, and a fast replay reads them once per interval of its own time, not per tick).
  */
-export class RiskUsageFeed {
+export class RiskUsageFeed implements IdleTicker {
   private readonly d: RiskUsageFeedDeps;
   private lastKey: string | undefined;
   private lastReadAt = Number.NEGATIVE_INFINITY;
@@ -67,4 +69,19 @@ export class RiskUsageFeed {
     this.lastKey = key;
     this.d.publish({ at, limits, status });
   }
+
+  /**
+   * The kernel's idle jump (periodic-tick.ts) must not pass a read that is due: a change that came
+   * within `minIntervalMs` of the last read (a block that ends 3 s after the screen was told of it)
+   * is read at the first tick past the interval, and on a SimClock with nothing else pending that
+   * tick could be a day of engine time later, the ended block still on the screen until then.
+   * Marks move only with prices, timers the jump stops at anyway, so being exposed does not bound it.
+   */
+  quietUntil(): number {
+    if (!this.d.wants()) return Number.POSITIVE_INFINITY;
+    return this.lastReadAt + (this.stale ? (this.d.minIntervalMs ?? USAGE_PUSH_MS) : USAGE_HEARTBEAT_MS);
+  }
+
+  /** Idle seconds read nothing: reads happen at real ticks, which quietUntil places. */
+  idle(): void {}
 }

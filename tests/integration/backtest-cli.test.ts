@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeries } from '../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../src/backtest/data/series.ts';
@@ -10,36 +8,20 @@ import { runSpec } from '../../src/backtest/run-spec.ts';
 import { gridPoints, sweepInline } from '../../src/backtest/sweep.ts';
 import { sweepOnWorkers } from '../../src/host/backtest-sweep.ts';
 import { kernelBarEngine } from '../../src/kernel/backtest-bars.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ROOT, strataCli, tempDataDir } from './harness.ts';
 
 /**
  * `strata data …` and `strata backtest …` as the real command, offline (no engine serving), on real
  * SQLite files in a temporary data directory; and the sweep's worker_threads pool.
  */
 
-const run = promisify(execFile);
 const ORCL = join(ROOT, 'tests/fixtures/data/backtrader/orcl-1995-2014.txt');
 const orcl = parseSeries(readFileSync(ORCL, 'utf8')) as BarSeries;
 const spec: RunSpec = { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'all-in' }, haircutBps: 0, seed: 7, instrument: 'ORCL' };
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe('strata backtest CLI', () => {
   let dir: string;
-  const cli = (...args: string[]): Promise<CliResult> =>
-    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
-  const json = async <T,>(...args: string[]): Promise<T> => {
-    const r = await cli(...args, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as T;
-  };
+  const { cli, json } = strataCli(() => dir);
 
   beforeAll(() => {
     dir = tempDataDir('backtest-cli');

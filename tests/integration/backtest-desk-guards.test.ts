@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestReport } from '../../src/backtest/run-spec.ts';
 import { backtestSchemas } from '../../src/contract/api/backtest.ts';
 import { BacktestService } from '../../src/host/backtest-service.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ROOT, strataCli, tempDataDir } from './harness.ts';
 
 /**
  * `backtest run --desk-guards`: the L3 run's desk guards (PMS escalation, circuit breakers) as a
@@ -14,18 +12,13 @@ import { ROOT, tempDataDir } from './harness.ts';
  * What the guards do inside a run is tests/integration/backtest-l3.test.ts (REDUCING mid-run).
  */
 
-const run = promisify(execFile);
 const TAPE = join(ROOT, 'tests/fixtures/data/crypto/binance_XRPETH_trades_20191011-13.csv');
 const ORCL = join(ROOT, 'tests/fixtures/data/backtrader/orcl-1995-2014.txt');
 const ARGS = ['--fidelity', 'l3', '--strategy', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--cash', '20', '--commission', '0.001', '--sizing', 'fixed:3000', '--to', '2019-10-11T01:00:00Z', '--seed', '3'];
 
 describe('backtest run --desk-guards', () => {
   let dir: string;
-  const cli = (...args: string[]) =>
-    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const { cli } = strataCli(() => dir);
 
   beforeAll(() => {
     dir = tempDataDir('backtest-desk-guards');

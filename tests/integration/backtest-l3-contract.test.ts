@@ -1,7 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BacktestProgressDto } from '../../src/contract/api.ts';
 import { createMemoryPair } from '../../src/contract/memory.ts';
 import { createClient, serveEndpoint } from '../../src/contract/rpc.ts';
 import type { Client } from '../../src/contract/rpc.ts';
@@ -11,7 +10,7 @@ import { BacktestService } from '../../src/host/backtest-service.ts';
 import { EngineSwitch } from '../../src/host/engine-switch.ts';
 import { createEngine } from '../../src/kernel/engine.ts';
 import { SqliteSeriesStore } from '../../src/store/sqlite/series-store.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ProgressLog, ROOT, tempDataDir } from './harness.ts';
 
 /**
  * L3 over the contract, as the Backtest screen reaches it: a serving host's surface (EngineSwitch
@@ -35,20 +34,8 @@ describe('L3 over the contract (in-memory transport)', () => {
   let dir: string;
   let client: Client;
   let close: () => Promise<void>;
-  const progress: BacktestProgressDto[] = [];
-  /** Resolves once the job's progress says it ended (the host's event, not a timer). */
-  const ended = (jobId: string) =>
-    new Promise<BacktestProgressDto>((resolve) => {
-      const check = () => progress.find((p) => p.jobId === jobId && p.status !== 'running');
-      const seen = check();
-      if (seen) return resolve(seen);
-      const off = client.on('backtest.progress', () => {
-        const p = check();
-        if (!p) return;
-        off();
-        resolve(p);
-      });
-    });
+  const progress = new ProgressLog();
+  const ended = (jobId: string) => progress.ended(jobId);
 
   beforeAll(async () => {
     dir = tempDataDir('backtest-l3-contract');
@@ -63,7 +50,7 @@ describe('L3 over the contract (in-memory transport)', () => {
     const [server, end] = createMemoryPair();
     serveEndpoint(server, sw.handlers, sw.feed);
     client = createClient(end);
-    client.on('backtest.progress', (p) => progress.push(p));
+    client.on('backtest.progress', progress.push);
     close = async () => {
       client.close();
       await sw.close();
@@ -176,6 +163,6 @@ describe('L3 over the contract (in-memory transport)', () => {
     await expect(client.call('backtest.run', { ...orcl, fidelity: 'bar', barMs: 60_000 })).rejects.toMatchObject({ code: 'BAD_REQUEST', issues: [{ path: 'barMs' }] });
     // An unknown fidelity is a schema refusal, before any data is read.
     await expect(client.call('backtest.run', { ...orcl, fidelity: 'l4' as 'l3' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    expect(progress.filter((p) => p.status === 'failed')).toEqual([]);
+    expect(progress.events.filter((p) => p.status === 'failed')).toEqual([]);
   });
 });

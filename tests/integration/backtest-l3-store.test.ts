@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeries } from '../../src/backtest/data/formats.ts';
 import type { TradeTape } from '../../src/backtest/data/series.ts';
@@ -11,7 +9,7 @@ import { BacktestService } from '../../src/host/backtest-service.ts';
 import { runL3 } from '../../src/kernel/backtest-l3.ts';
 import { parseTradesCsv } from '../../src/marketdata/csv.ts';
 import { SqliteBacktestRunStore } from '../../src/store/sqlite/backtest-run-store.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ROOT, strataCli, tempDataDir } from './harness.ts';
 
 /**
  * L3 runs are kept like the other fidelities: `strata backtest run --fidelity l3` stores the tape in
@@ -20,7 +18,6 @@ import { ROOT, tempDataDir } from './harness.ts';
  * files in a temporary data directory.
  */
 
-const run = promisify(execFile);
 const TAPE = join(ROOT, 'tests/fixtures/data/crypto/binance_XRPETH_trades_20191011-13.csv');
 const TO = '2019-10-11T02:00:00Z';
 const ARGS = ['--fidelity', 'l3', '--strategy', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--cash', '20', '--commission', '0.001', '--sizing', 'fixed:3000', '--to', TO, '--seed', '3'];
@@ -35,16 +32,7 @@ interface L3Out extends BacktestReport {
 
 describe('kept L3 backtest runs', () => {
   let dir: string;
-  const cli = (...args: string[]) =>
-    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
-  const json = async <T,>(...args: string[]): Promise<T> => {
-    const r = await cli(...args, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as T;
-  };
+  const { cli, json } = strataCli(() => dir);
 
   beforeAll(() => {
     dir = tempDataDir('backtest-l3-store');

@@ -1,13 +1,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BacktestProgressDto } from '../../src/contract/api.ts';
 import { parseSeries } from '../../src/backtest/data/formats.ts';
 import { DomainError } from '../../src/core/errors.ts';
 import { BacktestService } from '../../src/host/backtest-service.ts';
 import { SqliteBacktestRunStore } from '../../src/store/sqlite/backtest-run-store.ts';
 import { SqliteSeriesStore } from '../../src/store/sqlite/series-store.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ProgressLog, ROOT, tempDataDir } from './harness.ts';
 
 /** The Backtest screen's picker offers the target strategies; backtest.run runs one on the picked series through the kernel and keeps its attribution. */
 const ORCL = join(ROOT, 'tests/fixtures/data/backtrader/orcl-1995-2014.txt');
@@ -15,26 +14,14 @@ const ORCL = join(ROOT, 'tests/fixtures/data/backtrader/orcl-1995-2014.txt');
 describe('BacktestService with target strategies (host)', () => {
   let dir: string;
   let svc: BacktestService;
-  const events: BacktestProgressDto[] = [];
-  const waiters: { test: (p: BacktestProgressDto) => boolean; resolve: (p: BacktestProgressDto) => void }[] = [];
-  const when = (test: (p: BacktestProgressDto) => boolean): Promise<BacktestProgressDto> => {
-    const seen = events.find(test);
-    return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ test, resolve }));
-  };
+  const progress = new ProgressLog();
 
   beforeAll(() => {
     dir = tempDataDir('backtest-service-targets');
     const store = new SqliteSeriesStore(join(dir, 'series.db'));
     store.put('ORCL', parseSeries(readFileSync(ORCL, 'utf8')), { format: 'backtrader', source: ORCL, importedAt: 0 });
     store.close();
-    svc = new BacktestService(dir, (p) => {
-      events.push(p);
-      for (const w of [...waiters]) {
-        if (!w.test(p)) continue;
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(p);
-      }
-    });
+    svc = new BacktestService(dir, progress.push);
   });
   afterAll(() => {
     svc.close();
@@ -51,7 +38,7 @@ describe('BacktestService with target strategies (host)', () => {
 
   it('when tactical runs from the screen then it is done, kept with its per-alpha attribution, and its fills are the kernel\'s', async () => {
     const started = svc.run({ data: 'ORCL', strategy: 'tactical', params: {}, cash: '100000', commission: 0.001, haircutBps: 0, sizing: 'all-in', fidelity: 'l2', toMs: Date.parse('2004-12-31T00:00:00Z') });
-    const end = await when((p) => p.jobId === started.jobId && p.status !== 'running');
+    const end = await progress.when((p) => p.jobId === started.jobId && p.status !== 'running');
     expect(end, end.error ?? '').toMatchObject({ kind: 'run', status: 'done' });
     const run = svc.show(end.runId!);
     expect(run.summary.strategy).toBe('tactical');

@@ -1,12 +1,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BacktestProgressDto, Params } from '../../src/contract/api.ts';
+import type { Params } from '../../src/contract/api.ts';
 import { parseSeries } from '../../src/backtest/data/formats.ts';
 import { DomainError } from '../../src/core/errors.ts';
 import { BacktestService } from '../../src/host/backtest-service.ts';
 import { SqliteSeriesStore } from '../../src/store/sqlite/series-store.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ProgressLog, ROOT, tempDataDir } from './harness.ts';
 
 /**
  * backtest.* as the serving host answers it for the Backtest screen, on real SQLite files and real
@@ -20,27 +20,14 @@ const settings = { data: 'ORCL', strategy: 'sma-cross', params: { fast: 10, slow
 describe('BacktestService (host)', () => {
   let dir: string;
   let svc: BacktestService;
-  const events: BacktestProgressDto[] = [];
-  const waiters: { test: (p: BacktestProgressDto) => boolean; resolve: (p: BacktestProgressDto) => void }[] = [];
-  /** Resolves on the first progress event (already seen or to come) that passes `test`. */
-  const when = (test: (p: BacktestProgressDto) => boolean): Promise<BacktestProgressDto> => {
-    const seen = events.find(test);
-    return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ test, resolve }));
-  };
+  const progress = new ProgressLog();
 
   beforeAll(() => {
     dir = tempDataDir('backtest-service');
     const store = new SqliteSeriesStore(join(dir, 'series.db'));
     store.put('ORCL', parseSeries(readFileSync(ORCL, 'utf8')), { format: 'backtrader', source: ORCL, importedAt: 0 });
     store.close();
-    svc = new BacktestService(dir, (p) => {
-      events.push(p);
-      for (const w of [...waiters]) {
-        if (!w.test(p)) continue;
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(p);
-      }
-    });
+    svc = new BacktestService(dir, progress.push);
   });
   afterAll(() => {
     svc.close();
@@ -76,7 +63,7 @@ describe('BacktestService (host)', () => {
   it('when a sweep runs then progress ends done and the result has every point in grid order, the best by Sharpe and its deflated Sharpe', async () => {
     const started = svc.sweep({ ...settings, fidelity: 'bar', grid: { fast: [5, 10, 15], slow: [20, 30] }, workers: 2 });
     expect(started).toMatchObject({ kind: 'sweep', status: 'running', total: 6 });
-    const end = await when((p) => p.jobId === started.jobId && p.status !== 'running');
+    const end = await progress.when((p) => p.jobId === started.jobId && p.status !== 'running');
     expect(end).toMatchObject({ status: 'done', done: 6, total: 6, progress: 1 });
     const r = svc.sweepResult(started.jobId);
     expect(r.keys).toEqual(['fast', 'slow']);
@@ -87,7 +74,7 @@ describe('BacktestService (host)', () => {
     expect(r.best!.sharpe).toBe(best);
     expect(r.deflatedSharpe).not.toBeNull();
     // The progress a client sees never goes back.
-    const mine = events.filter((p) => p.jobId === started.jobId).map((p) => p.done);
+    const mine = progress.events.filter((p) => p.jobId === started.jobId).map((p) => p.done);
     expect([...mine].sort((a, b) => a - b)).toEqual(mine);
   });
 
@@ -95,9 +82,9 @@ describe('BacktestService (host)', () => {
     const fast = Array.from({ length: 40 }, (_, i) => i + 2);
     const slow = Array.from({ length: 40 }, (_, i) => i + 45);
     const started = svc.sweep({ ...settings, fidelity: 'l2', grid: { fast, slow }, workers: 1 });
-    await when((p) => p.jobId === started.jobId && p.status === 'running' && p.done > 0);
+    await progress.when((p) => p.jobId === started.jobId && p.status === 'running' && p.done > 0);
     expect(svc.cancel(started.jobId)).toMatchObject({ status: 'cancelled' });
-    const end = await when((p) => p.jobId === started.jobId && p.status !== 'running');
+    const end = await progress.when((p) => p.jobId === started.jobId && p.status !== 'running');
     expect(end.status).toBe('cancelled');
     const r = svc.sweepResult(started.jobId);
     expect(r.status).toBe('cancelled');
@@ -123,7 +110,7 @@ describe('BacktestService (host)', () => {
 
   it('when a run is kept then show gives its price bars and trades whose entry and exit times are bars of the chart', async () => {
     const started = svc.run({ ...settings, fidelity: 'bar' });
-    const end = await when((p) => p.jobId === started.jobId && p.status !== 'running');
+    const end = await progress.when((p) => p.jobId === started.jobId && p.status !== 'running');
     expect(end).toMatchObject({ kind: 'run', status: 'done', done: 1 });
     const run = svc.show(end.runId!);
     expect(run.prices).toHaveLength(5036);

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestProgressDto, BacktestSweepDto } from '../../src/contract/api.ts';
 import { parseSeries } from '../../src/backtest/data/formats.ts';
@@ -11,7 +9,7 @@ import { EngineSwitch } from '../../src/host/engine-switch.ts';
 import { createEngine } from '../../src/kernel/engine.ts';
 import { SqliteBacktestRunStore } from '../../src/store/sqlite/backtest-run-store.ts';
 import { SqliteSeriesStore } from '../../src/store/sqlite/series-store.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ProgressLog, ROOT, strataCli, tempDataDir } from './harness.ts';
 
 /**
  * Sweeps are kept in backtests.db: the grid, every point's metrics, the best point and its deflated
@@ -20,7 +18,6 @@ import { ROOT, tempDataDir } from './harness.ts';
  * as interrupted; a CLI sweep is readable over the contract.
  */
 
-const run = promisify(execFile);
 const ORCL = join(ROOT, 'tests/fixtures/data/backtrader/orcl-1995-2014.txt');
 const settings = { data: 'ORCL', strategy: 'sma-cross', params: {}, cash: '100000', commission: 0.001, haircutBps: 0, sizing: 'all-in' };
 
@@ -29,33 +26,14 @@ async function host(dir: string) {
   const paper = createEngine({ durability: 'memory', clock: new SimClock(Date.UTC(2026, 0, 5)), seed: 7, warmUpMinutes: 0, log: () => undefined });
   await paper.start();
   const sw = new EngineSwitch({ paper, seed: 7, backtests: (publish) => new BacktestService(dir, publish) });
-  const progress: BacktestProgressDto[] = [];
-  sw.feed.subscribe((type, data) => {
-    if (type === 'backtest.progress') progress.push(data as BacktestProgressDto);
-  });
-  /** Resolves once the job's progress says it ended (the engine's event, not a timer). */
-  const ended = (jobId: string) =>
-    new Promise<BacktestProgressDto>((resolve) => {
-      const seen = progress.find((p) => p.jobId === jobId && p.status !== 'running');
-      if (seen) return resolve(seen);
-      const off = sw.feed.subscribe((type, data) => {
-        const p = data as BacktestProgressDto;
-        if (type === 'backtest.progress' && p.jobId === jobId && p.status !== 'running') {
-          off();
-          resolve(p);
-        }
-      });
-    });
-  return { h: sw.handlers, ended, close: () => sw.close() };
+  const progress = new ProgressLog();
+  sw.feed.subscribe((_type, data) => progress.push(data as BacktestProgressDto), ['backtest.progress']);
+  return { h: sw.handlers, ended: (jobId: string) => progress.ended(jobId), close: () => sw.close() };
 }
 
 describe('kept sweeps', () => {
   let dir: string;
-  const cli = (...args: string[]) =>
-    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const { cli } = strataCli(() => dir);
 
   beforeAll(() => {
     dir = tempDataDir('backtest-sweep-store');

@@ -1,25 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stockCsv } from '../fixtures/backtest/stocks.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ROOT, strataCli, tempDataDir } from './harness.ts';
 
 /**
  * `strata backtest run|show|lookahead` with the target strategies (the live L2 alphas and the
  * rebalancer) on the fixture stocks, as the real command in a temporary data directory.
  */
 
-const run = promisify(execFile);
 const ORCL = join(ROOT, 'tests/fixtures/data/backtrader/orcl-1995-2014.txt');
 const TICKERS = ['AAPL', 'GE', 'XOM', 'WMT'];
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 interface Attribution {
   rule: string;
@@ -43,16 +34,7 @@ interface RunOut {
 describe('strata backtest with target strategies', () => {
   let dir: string;
   let stocks: string;
-  const cli = (...args: string[]): Promise<CliResult> =>
-    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
-  const json = async <T,>(...args: string[]): Promise<T> => {
-    const r = await cli(...args, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as T;
-  };
+  const { cli, json } = strataCli(() => dir);
 
   beforeAll(() => {
     dir = tempDataDir('backtest-targets');

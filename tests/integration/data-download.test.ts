@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseSeries } from '../../src/backtest/data/formats.ts';
 import type { BarSeries } from '../../src/backtest/data/series.ts';
@@ -10,7 +8,7 @@ import { candleGaps } from '../../src/marketdata/download.ts';
 import type { DownloadProvenance } from '../../src/marketdata/download.ts';
 import { LOOPBACK_INSTRUMENTS, LoopbackExchange, stillModels } from '../../src/venues/loopback/loopback-exchange.ts';
 import type { HistoryBar } from '../../src/venues/loopback/klines-history.ts';
-import { ROOT, tempDataDir } from './harness.ts';
+import { ROOT, strataCli, tempDataDir } from './harness.ts';
 
 /**
  * `strata data download` as the real command against the loopback Binance on 127.0.0.1 (never a
@@ -18,7 +16,6 @@ import { ROOT, tempDataDir } from './harness.ts';
  * candles (tests/fixtures/data/crypto/binance_XRPETH_1m_20191011-13.csv, gaps included).
  */
 
-const run = promisify(execFile);
 const KLINES = join(ROOT, 'tests/fixtures/data/crypto/binance_XRPETH_1m_20191011-13.csv');
 const fixture = parseSeries(readFileSync(KLINES, 'utf8'), KLINES) as BarSeries;
 const bars: HistoryBar[] = Array.from(fixture.time, (t, i) => ({ time: t, open: fixture.open[i]!, high: fixture.high[i]!, low: fixture.low[i]!, close: fixture.close[i]!, volume: fixture.volume[i]! }));
@@ -33,11 +30,7 @@ describe('strata data download (loopback Binance)', () => {
   let lb: LoopbackExchange;
   let url: string;
   let dir: string;
-  const cli = (...args: string[]) =>
-    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const { cli } = strataCli(() => dir);
   const download = (out: string, ...args: string[]) => cli('data', 'download', '--exchange', 'binance', '--symbol', 'XRP/ETH', '--venue-url', url, '--out', out, ...args);
   const klineRequests = () => lb.requests.filter((r) => r.path === '/api/v3/klines');
 

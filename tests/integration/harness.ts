@@ -1,8 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'vitest';
+import type { BacktestProgressDto } from '../../src/contract/api.ts';
 import type { Client } from '../../src/contract/rpc.ts';
 import { createClient, serveEndpoint } from '../../src/contract/rpc.ts';
 import { createMemoryPair } from '../../src/contract/memory.ts';
@@ -15,6 +18,34 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 
 export function tempDataDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `strata-${tag}-`));
+}
+
+/** What a `strata` command left: its exit code and output. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * `strata --data-dir DIR …` as an operator runs it, for a suite whose data directory is made in
+ * beforeAll (hence the getter). `cli` resolves with the exit code whatever it is, so a test asserts
+ * refusals (codes 1-3) as plainly as successes; `json` adds `--json`, expects exit 0 and parses.
+ */
+export function strataCli(dataDir: () => string): { cli(...args: string[]): Promise<CliResult>; json<T>(...args: string[]): Promise<T> } {
+  const cli = (...args: string[]): Promise<CliResult> =>
+    execFileAsync(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dataDir(), ...args]).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: CliResult) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+  const json = async <T>(...args: string[]): Promise<T> => {
+    const r = await cli(...args, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as T;
+  };
+  return { cli, json };
 }
 
 export interface Connected {
@@ -108,4 +139,34 @@ export function killHard(p: ServeProcess): Promise<void> {
     p.child.once('exit', () => r());
     p.child.kill('SIGKILL');
   });
+}
+
+/**
+ * A backtest job's progress as the host publishes it, in order: `push` is what BacktestService takes
+ * as its publish (or a client's `backtest.progress` listener), and a test waits on the events, never
+ * on a timer. A wait is answered by an event already seen, too.
+ */
+export class ProgressLog {
+  readonly events: BacktestProgressDto[] = [];
+  private readonly waiters: { test: (p: BacktestProgressDto) => boolean; resolve: (p: BacktestProgressDto) => void }[] = [];
+
+  readonly push = (p: BacktestProgressDto): void => {
+    this.events.push(p);
+    for (const w of [...this.waiters]) {
+      if (!w.test(p)) continue;
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.resolve(p);
+    }
+  };
+
+  /** The first progress event (already seen or to come) that passes `test`. */
+  when(test: (p: BacktestProgressDto) => boolean): Promise<BacktestProgressDto> {
+    const seen = this.events.find(test);
+    return seen ? Promise.resolve(seen) : new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  /** The job's end: its first progress that is no longer running (done, failed or cancelled). */
+  ended(jobId: string): Promise<BacktestProgressDto> {
+    return this.when((p) => p.jobId === jobId && p.status !== 'running');
+  }
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from './harness.ts';
-import { ROOT, killHard, spawnServe, tempDataDir } from './harness.ts';
+import { ROOT, killHard, spawnServe, strataCli, tempDataDir } from './harness.ts';
 
 const run = promisify(execFile);
 
@@ -80,10 +80,7 @@ describe('web host and CLI', () => {
   });
 
   it('when the CLI runs against the engine then it places, lists and reports with exit codes', async () => {
-    const cli = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+    const { cli } = strataCli(() => dir);
     const placed = await cli('orders', 'place', '--symbol', 'SPY', '--side', 'buy', '--qty', '3', '--json');
     expect(placed.code).toBe(0);
     const order = JSON.parse(placed.stdout) as { id: string; symbol: string };
@@ -110,18 +107,15 @@ describe('web host and CLI', () => {
     expect(usage.code).toBe(2);
     const unknown = await cli('orders', 'cancel', 'nope');
     expect(unknown.stderr).toContain('UNKNOWN_ORDER');
-    const none = await run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', tempDataDir('none'), 'account']).catch((e: { code: number; stderr: string }) => e);
-    expect((none as { code: number }).code).toBe(2);
-    expect((none as { stderr: string }).stderr).toContain('no running engine');
+    const none = await strataCli(() => tempDataDir('none')).cli('account');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no running engine');
     const cancelAll = await cli('orders', 'cancel-all', '--json');
     expect(cancelAll.code).toBe(0);
   });
 
   it('when the CLI places an algo order then children, pause/resume and TCA are reachable', async () => {
-    const cli = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+    const { cli } = strataCli(() => dir);
     const placed = await cli('orders', 'place', '--symbol', 'ETH/USDT', '--side', 'buy', '--qty', '2', '--algo', 'twap', '--duration', '30s', '--slices', '3', '--json');
     expect(placed.code).toBe(0);
     const parent = JSON.parse(placed.stdout) as { id: string; execution: { algo: string } | null };

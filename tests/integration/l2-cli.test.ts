@@ -1,29 +1,15 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortfolioSettingsDto } from '../../src/contract/api/portfolio.ts';
 import type { AlphaDto, ApprovalQueueDto, ApprovalResultDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalsDto } from '../../src/contract/l2-dto.ts';
 import type { ServeProcess } from './harness.ts';
-import { ROOT, killHard, spawnServe, tempDataDir } from './harness.ts';
+import { killHard, spawnServe, strataCli, tempDataDir } from './harness.ts';
 
 /** `strata signals|portfolio target|portfolio rebalance|approvals …` against a real engine process, as an operator runs them. */
-
-const run = promisify(execFile);
 
 describe('strata L2 CLI', () => {
   let dir: string;
   let p: ServeProcess;
-  const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
-  const json = async <T,>(...args: string[]): Promise<T> => {
-    const r = await cli(...args, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as T;
-  };
+  const { cli, json } = strataCli(() => dir);
 
   beforeAll(async () => {
     dir = tempDataDir('l2-cli');

@@ -1,39 +1,19 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDto } from '../../src/contract/dto.ts';
 import type { BreakerEventDto, BreakerStatusDto, LimitAuditDto, LimitsDto, RiskFlagDto, RiskMetricsDto, RiskStatusDto, StressDto, TradingStateDto, WhatIfDto } from '../../src/contract/risk-dto.ts';
 import type { ServeProcess } from './harness.ts';
-import { ROOT, clientFor, killHard, spawnServe, tempDataDir, waitFor } from './harness.ts';
+import { clientFor, killHard, spawnServe, strataCli, tempDataDir, waitFor } from './harness.ts';
 
 /**
  * `strata risk …` and the risk side of `strata orders place`, run as the real command against a
  * real engine process on a real SQLite file, as an operator would.
  */
 
-const run = promisify(execFile);
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe('strata risk CLI', () => {
   let dir: string;
   let p: ServeProcess;
 
-  const cli = (...args: string[]): Promise<CliResult> =>
-    run(process.execPath, [join(ROOT, 'bin/strata.js'), '--data-dir', dir, ...args]).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
-  const json = async <T,>(...args: string[]): Promise<T> => {
-    const r = await cli(...args, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as T;
-  };
+  const { cli, json } = strataCli(() => dir);
   const limitRow = (l: LimitsDto, name: string, scope: string) => l.limits.find((r) => r.name === name && r.scope === scope);
   const spyPrice = async (): Promise<number> => {
     const c = await clientFor(p);

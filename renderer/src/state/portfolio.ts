@@ -1,3 +1,4 @@
+import type { PortfolioConfigureInput, PortfolioSettingsDto } from '../../../src/contract/api/portfolio.ts';
 import type { FrontierDto, PortfolioTargetDto, RebalanceDto } from '../../../src/contract/index.ts';
 import { call } from './client.ts';
 import type { SliceDef } from './slice.ts';
@@ -10,7 +11,9 @@ import { errorText, toast } from './toasts.ts';
  * pushes none of these, and the first target of an engine run costs a signal cycle: nothing is
  * asked at connect. While a view showing the target is up (watchTarget) it is asked again after a
  * signal cycle and when the book moves, at most every TARGET_REFRESH_MS. The frontier costs an
- * optimisation per point, so it is computed when the Portfolio view opens and on request.
+ * optimisation per point, so it is computed when the Portfolio view opens and on request. The
+ * construction settings are asked when the settings view opens and then follow `portfolio.configured`,
+ * which the engine pushes on every change, from this window or another.
  */
 
 const TARGET_REFRESH_MS = 3000;
@@ -23,10 +26,12 @@ export interface PortfolioSlice {
   /** The last rebalance asked from this terminal (dry run or real). */
   lastRebalance: RebalanceDto | null;
   rebalanceBusy: boolean;
+  /** How the live book is built (portfolio.settings); null until a view asked for it. */
+  portfolioSettings: PortfolioSettingsDto | null;
 }
 
 export function portfolioInitial(): PortfolioSlice {
-  return { portfolioTarget: null, frontier: null, frontierBusy: false, frontierError: null, lastRebalance: null, rebalanceBusy: false };
+  return { portfolioTarget: null, frontier: null, frontierBusy: false, frontierError: null, lastRebalance: null, rebalanceBusy: false, portfolioSettings: null };
 }
 
 let watchers = 0;
@@ -96,9 +101,33 @@ export function watchPortfolio(): () => void {
   return unwatch;
 }
 
+/** Asks the engine for the construction settings (a refusal is thrown to the view that asked). */
+export async function loadPortfolioSettings(): Promise<PortfolioSettingsDto> {
+  const s = await call('portfolio.settings', {});
+  set({ portfolioSettings: s });
+  return s;
+}
+
+/**
+ * Changes the construction settings; the engine's answer is applied (its push, which every other
+ * window gets, says the same). A refusal (BAD_PARAM, INFEASIBLE) is thrown and changes nothing.
+ */
+export async function configurePortfolio(change: PortfolioConfigureInput): Promise<PortfolioSettingsDto> {
+  const s = await call('portfolio.configure', change);
+  set({ portfolioSettings: s });
+  // The target is built with the new settings.
+  void refreshTarget();
+  return s;
+}
+
+function onConfigured(s: PortfolioSettingsDto): void {
+  set({ portfolioSettings: s });
+  onTargetInputs();
+}
+
 export const portfolioSlice: SliceDef = {
   name: 'portfolio',
-  events: { 'signal.generated': onTargetInputs, 'position.updated': onTargetInputs, 'account.updated': onTargetInputs },
+  events: { 'signal.generated': onTargetInputs, 'position.updated': onTargetInputs, 'account.updated': onTargetInputs, 'portfolio.configured': onConfigured },
   reset: () => set(portfolioInitial()),
 };
 

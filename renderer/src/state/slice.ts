@@ -45,6 +45,7 @@ export const PAYLOAD_KEYS: { [E in EventName]?: readonly (keyof Row<Events[E]>)[
   'risk.usage': ['at', 'limits', 'status'],
   'engine.alert': ['code', 'message'],
   'signal.generated': ['id', 'at', 'signals'],
+  'portfolio.configured': ['method', 'constraints', 'rebalance'],
   'proposal.created': ['id', 'status', 'symbol', 'updatedAt'],
   'proposal.updated': ['id', 'status', 'symbol', 'updatedAt'],
   'venue.reconciled': ['id', 'items'],

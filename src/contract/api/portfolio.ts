@@ -94,6 +94,14 @@ export const portfolioSchemas = {
   'portfolio.configure': portfolioConfigureSchema,
 } as const;
 
+/**
+ * Pushed to every subscriber when the settings change, so another window (or a CLI watching) shows
+ * the construction the next cycle uses without asking portfolio.settings again.
+ */
+export interface PortfolioEvents {
+  'portfolio.configured': PortfolioSettingsDto;
+}
+
 export interface PortfolioResults {
   'portfolio.target': PortfolioTargetDto;
   'portfolio.rebalance': RebalanceDto;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryPair } from '../../../src/contract/memory.ts';
 import { CONSTRUCTION_METHODS } from '../../../src/contract/api/portfolio.ts';
+import type { PortfolioSettingsDto } from '../../../src/contract/api/portfolio.ts';
 import { createClient, serveEndpoint } from '../../../src/contract/rpc.ts';
 import { SimClock } from '../../../src/core/clock.ts';
 import { createEngine } from '../../../src/kernel/engine.ts';
@@ -18,7 +19,7 @@ async function session() {
   serveEndpoint(s, engine.handlers, engine.feed);
   const client = createClient(c);
   await client.call('signals.set', { name: 'strategic', key: 'targets', value: { SPY: 0.1, 'BTC/USDT': 0.1, 'ETH/USDT': 0.1, CASH: 0.7 } });
-  return { client, close: async () => { client.close(); await engine.stop(); } };
+  return { client, engine, close: async () => { client.close(); await engine.stop(); } };
 }
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SPY'];
@@ -74,6 +75,33 @@ describe('portfolio construction in the live path', () => {
       // A refused change leaves the settings as they were.
       expect((await t.client.call('portfolio.settings', {})).constraints).toMatchObject({ minWeight: 0.2, maxWeight: null, stayClose: 0 });
     } finally {
+      await t.close();
+    }
+  });
+
+  it('when one window changes the settings then another is pushed them (portfolio.configured); a refused change pushes nothing', async () => {
+    const t = await session();
+    const [s, c] = createMemoryPair();
+    serveEndpoint(s, t.engine.handlers, t.engine.feed);
+    const other = createClient(c);
+    try {
+      const pushed: PortfolioSettingsDto[] = [];
+      const first = new Promise<void>((resolve) => other.on('portfolio.configured', (x) => void (pushed.push(x) === 1 && resolve())));
+      const reply = await t.client.call('portfolio.configure', { method: 'hrp', constraints: { maxWeight: 0.2 } });
+      await first;
+      expect(pushed).toEqual([reply]);
+      expect(pushed[0]).toMatchObject({ method: 'hrp', constraints: { maxWeight: 0.2 } });
+      await expect(t.client.call('portfolio.configure', { constraints: { minWeight: 0.3, maxWeight: 0.1 } })).rejects.toMatchObject({ code: 'INFEASIBLE' });
+      // A later change is pushed in order after the first: the refused one in between sent nothing.
+      const second = new Promise<void>((resolve) => other.on('portfolio.configured', () => resolve()));
+      await t.client.call('portfolio.configure', { sizing: 'none' });
+      await second;
+      expect(pushed.map((x) => [x.method, x.sizing, x.constraints.minWeight])).toEqual([
+        ['hrp', 'dynamic', 0],
+        ['hrp', 'none', 0],
+      ]);
+    } finally {
+      other.close();
       await t.close();
     }
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LimitsDto, RiskStatusDto, RiskUsageDto } from '../../../src/contract/risk-dto.ts';
-import { SimClock } from '../../../src/core/clock.ts';
+import { SimClock, SimClockDriver } from '../../../src/core/clock.ts';
+import { TICK_MS, nextTickAt } from '../../../src/kernel/periodic-tick.ts';
+import type { IdleTicker } from '../../../src/kernel/periodic-tick.ts';
 import { RiskUsageFeed, USAGE_HEARTBEAT_MS, USAGE_PUSH_MS } from '../../../src/kernel/risk-usage-feed.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
@@ -78,5 +80,74 @@ describe('RiskUsageFeed (limit usage pushed, not polled)', () => {
     for (let s = 0; s < USAGE_PUSH_MS / 1000; s++) r.second();
     expect(r.reads()).toBe(3);
     expect(r.pushed.at(-1)!.limits.limits[0]!.used).toBe(42);
+  });
+
+  /**
+   * The kernel's tick on a SimClock that jumps idle seconds (a replay or backtest with nothing else
+   * pending): a symbol block that ends at `blockUntil` (the breakers' reset calls invalidate, as the
+   * kernel does on BreakerTripped), the feed and the tick loop of kernel.ts with both as idle parts.
+   */
+  function jumpingKernel(blockUntil: number) {
+    const clock = new SimClock(T0);
+    clock.jumps = true;
+    let blocked = ['BTC/USDT'];
+    let reads = 0;
+    let realTicks = 0;
+    const pushed: { at: number; blocked: string[] }[] = [];
+    const feed = new RiskUsageFeed({
+      clock,
+      wants: () => true,
+      limits: () => {
+        reads++;
+        return { limits: [], groups: {}, catalogue: [] } as unknown as LimitsDto;
+      },
+      status: () => ({ blocked: blocked.map((symbol) => ({ symbol, cause: 'moved' })) }) as unknown as RiskStatusDto,
+      publish: (u) => pushed.push({ at: u.at - T0, blocked: u.status.blocked.map((b) => b.symbol) }),
+      exposed: () => false,
+    });
+    const breakers: IdleTicker & { tick(): void } = {
+      quietUntil: () => (blocked.length > 0 ? blockUntil : Number.POSITIVE_INFINITY),
+      idle: () => undefined,
+      tick: () => {
+        if (blocked.length > 0 && clock.now() >= blockUntil) {
+          blocked = [];
+          feed.invalidate();
+        }
+      },
+    };
+    const tick = (): void => {
+      realTicks++;
+      breakers.tick();
+      feed.tick();
+      clock.schedule(nextTickAt(clock, [breakers, feed]), tick);
+    };
+    clock.schedule(T0 + TICK_MS, tick);
+    return { pushed, reads: () => reads, realTicks: () => realTicks, runFor: (ms: number) => new SimClockDriver(clock).runToEnd(T0 + ms) };
+  }
+
+  it('when a block ends within the push interval of the last read, flat and with nothing else pending, then it is read and cleared at the interval, not a jump of a day later', () => {
+    const k = jumpingKernel(T0 + 3_000);
+    k.runFor(86_400_000);
+    expect(k.pushed).toEqual([
+      { at: 1_000, blocked: ['BTC/USDT'] },
+      { at: 1_000 + USAGE_PUSH_MS, blocked: [] },
+    ]);
+  });
+
+  it('when a block ends after the push interval then it is read at the tick it ends', () => {
+    const k = jumpingKernel(T0 + 600_000);
+    k.runFor(3_600_000);
+    expect(k.pushed).toEqual([
+      { at: 1_000, blocked: ['BTC/USDT'] },
+      { at: 600_000, blocked: [] },
+    ]);
+  });
+
+  it('when flat and nothing changes on a jumping clock then it reads at each heartbeat and the hour costs a handful of real ticks', () => {
+    const k = jumpingKernel(Number.POSITIVE_INFINITY);
+    k.runFor(3_600_000);
+    // 1 s, then 1 s + 15, 30, 45 min.
+    expect(k.reads()).toBe(4);
+    expect(k.realTicks()).toBeLessThanOrEqual(6);
   });
 });

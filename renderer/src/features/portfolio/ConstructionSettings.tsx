@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { CONSTRUCTION_METHODS, REBALANCE_CADENCES, SIZING_CHOICES } from '../../../../src/contract/api/portfolio.ts';
 import type { PortfolioSettingsDto } from '../../../../src/contract/api/portfolio.ts';
-import { call, errorText, refreshTarget, toast, useStore } from '../../state/index.ts';
+import { configurePortfolio, errorText, loadPortfolioSettings, toast, useStore } from '../../state/index.ts';
 import { formOf, inputOf, pctText } from './construction-form.ts';
 import type { Form } from './construction-form.ts';
 import './construction.css';
@@ -11,7 +11,9 @@ import './construction.css';
  * How the live book is built (portfolio.settings), and a form to change it (portfolio.configure):
  * the construction method, the weight constraints, sizing and the rebalancer. Percent fields are
  * typed as percent; an empty optional field means "none". The engine validates and journals the
- * change; a refusal (BAD_PARAM, INFEASIBLE) is shown with its sentence and changes nothing.
+ * change; a refusal (BAD_PARAM, INFEASIBLE) is shown with its sentence and changes nothing. A
+ * change made elsewhere (another window, the CLI) arrives as `portfolio.configured`: the heading
+ * shows it at once, and the form follows unless the operator has edited it.
  */
 
 const METHOD_LABELS: Record<(typeof CONSTRUCTION_METHODS)[number], string> = {
@@ -27,28 +29,30 @@ const METHOD_LABELS: Record<(typeof CONSTRUCTION_METHODS)[number], string> = {
 export function ConstructionSettings(): ReactNode {
   const connected = useStore((s) => s.conn.phase === 'open');
   const epoch = useStore((s) => s.epoch);
-  const [settings, setSettings] = useState<PortfolioSettingsDto | null>(null);
+  const settings = useStore((s) => s.portfolioSettings);
   const [form, setForm] = useState<Form | null>(null);
+  /** The settings the form was last filled from: the form is the operator's once it differs from them. */
+  const [formFrom, setFormFrom] = useState<PortfolioSettingsDto | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (!connected) return;
     let live = true;
-    call('portfolio.settings', {}).then(
-      (s) => {
-        if (!live) return;
-        setSettings(s);
-        setForm(formOf(s));
-      },
-      (err: unknown) => {
-        if (live) setError(`${errorText(err).code}: ${errorText(err).message}`);
-      },
-    );
+    loadPortfolioSettings().catch((err: unknown) => {
+      if (live) setError(`${errorText(err).code}: ${errorText(err).message}`);
+    });
     return () => {
       live = false;
     };
   }, [connected, epoch]);
+
+  // New settings (loaded, applied here, or pushed from elsewhere) refill a form nobody has edited.
+  if (settings !== null && settings !== formFrom) {
+    const untouched = form === null || formFrom === null || JSON.stringify(form) === JSON.stringify(formOf(formFrom));
+    setFormFrom(settings);
+    if (untouched) setForm(formOf(settings));
+  }
 
   if (!settings || !form) return <section className="pf-sec" aria-label="Construction">{error ? <div role="alert">{error}</div> : <div className="muted">Loading construction settings…</div>}</section>;
 
@@ -61,12 +65,11 @@ export function ConstructionSettings(): ReactNode {
     }
     setBusy(true);
     try {
-      const s = await call('portfolio.configure', input);
-      setSettings(s);
+      const s = await configurePortfolio(input);
       setForm(formOf(s));
+      setFormFrom(s);
       setError(null);
       toast('info', `Portfolio construction: ${METHOD_LABELS[s.method]}`);
-      void refreshTarget();
     } catch (err) {
       const e = errorText(err);
       setError(`${e.code}: ${e.message}`);

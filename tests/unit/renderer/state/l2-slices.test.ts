@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PortfolioSettingsDto } from '../../../../src/contract/api/portfolio.ts';
 import { RpcError, createClient, createMemoryPair, serveEndpoint } from '../../../../src/contract/index.ts';
 import type {
   AlphaDto,
@@ -19,7 +20,9 @@ import {
   SLICES,
   approveProposals,
   attach,
+  configurePortfolio,
   detach,
+  loadPortfolioSettings,
   modifyProposal,
   queueOrder,
   rebalance,
@@ -101,6 +104,15 @@ function signal(id: string, time: number, patch: Partial<SignalDto> = {}): Signa
   return { id, cycleId: 'C1', instrument: 'SPY', kind: 'target', value: 0.6, urgency: 'medium', horizonMs: null, alpha: 'strategic', conviction: 1, expectedReturn: null, time, inputs: {}, ...patch };
 }
 
+const SETTINGS: PortfolioSettingsDto = {
+  method: 'signal-weighted',
+  lookbackDays: 252,
+  riskFreeRate: 0,
+  constraints: { minWeight: 0, maxWeight: null, cashBuffer: 0.02, groups: {}, groupCaps: {}, stayClose: 0 },
+  sizing: 'dynamic',
+  rebalance: { minTradeValue: null, driftThreshold: 0.02, turnoverCap: null, maxTradeWeight: 0.1, cadence: 'daily' },
+};
+
 function target(at: number): PortfolioTargetDto {
   return { at, nav: 1_000_000, currency: 'USDT', cash: 0.4, currentCash: 1, rows: [], cycleId: 'C1', risk: { symbols: [], observations: 0, barMs: 86_400_000, periodsPerYear: 0, current: null, target: null, missing: [], unavailable: null } };
 }
@@ -128,6 +140,7 @@ function fakeEngine(): FakeEngine {
     ['P2', proposal('P2', { createdAt: 200, updatedAt: 200, symbol: 'BTC/USDT' })],
     ['P0', proposal('P0', { createdAt: 50, updatedAt: 300, status: 'REJECTED', reason: 'no' })],
   ]);
+  let settings = SETTINGS;
   let alphas = [alpha('strategic'), alpha('sma', { kind: 'sma-cross', enabled: false })];
   const queueDto = (scope: 'pending' | 'all'): ApprovalQueueDto => {
     const list = [...queue.values()].filter((p) => scope === 'all' || p.status === 'PROPOSED' || p.status === 'MODIFIED');
@@ -147,6 +160,12 @@ function fakeEngine(): FakeEngine {
     },
     'signals.set': (p) => {
       throw new RpcError('BAD_PARAM', `${p.name}: ${p.key} refused`, [{ path: p.key, message: 'must be ≤ 1' }]);
+    },
+    'portfolio.settings': () => settings,
+    'portfolio.configure': (p) => {
+      if (p.method === 'max-sharpe') throw new RpcError('INFEASIBLE', 'no portfolio above the risk-free rate');
+      settings = { ...settings, ...(p.method ? { method: p.method } : {}) };
+      return settings;
     },
     'portfolio.target': () => target(calls.filter((c) => c.method === 'portfolio.target').length),
     'portfolio.rebalance': (p) => ({ dryRun: p.dryRun, batchId: p.dryRun ? null : 'B2', due: true, nav: 1e6, turnover: 0.6, notes: [], warnings: [], proposals: [proposal('P9')] }),
@@ -305,6 +324,23 @@ describe('signals slice', () => {
 });
 
 describe('portfolio slice', () => {
+  it('when the settings are asked, changed here, or pushed from another window then the store shows the engine\u2019s; a malformed push or a refusal changes nothing', async () => {
+    const eng = await connected();
+    expect(useStore.getState().portfolioSettings).toBeNull();
+    await loadPortfolioSettings();
+    expect(useStore.getState().portfolioSettings?.method).toBe('signal-weighted');
+    await configurePortfolio({ method: 'hrp' });
+    expect(useStore.getState().portfolioSettings?.method).toBe('hrp');
+    expect(eng.calls.find((c) => c.method === 'portfolio.configure')?.params).toEqual({ method: 'hrp' });
+    // Another window changed them: the engine pushes the settings it now builds with.
+    eng.emit('portfolio.configured', { ...SETTINGS, method: 'risk-parity', sizing: 'none' });
+    await vi.waitFor(() => expect(useStore.getState().portfolioSettings).toMatchObject({ method: 'risk-parity', sizing: 'none' }));
+    eng.emit('portfolio.configured', { method: 'equal' });
+    await expect(configurePortfolio({ method: 'max-sharpe' })).rejects.toMatchObject({ code: 'INFEASIBLE' });
+    expect(useStore.getState().portfolioSettings?.method).toBe('risk-parity');
+  });
+
+
   it('when a view watches the target then it is asked, and again after a signal cycle; a rebalance keeps its result', async () => {
     const eng = await connected();
     const asked = (): number => eng.calls.filter((c) => c.method === 'portfolio.target').length;
