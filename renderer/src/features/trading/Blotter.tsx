@@ -7,6 +7,7 @@ import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.
 import { fmtMoney, fmtNum, fmtQty, fmtTime } from '../../shared/format.ts';
 import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
 import { orderChipText } from '../../shared/order-status.ts';
+import { orderShownPrice, orderTypeLong, orderTypeShort } from '../../shared/order-kind.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useEngineNow } from '../../shared/time.ts';
 import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, savedTab, selectOrder, setExpanded, setSavedTab, useStore } from '../../state/index.ts';
@@ -43,10 +44,17 @@ function TypeCell({ o }: { o: OrderDto }): ReactNode {
   if (o.execution) return <span className="algo-tag small">{STYLE_LABEL[o.execution.algo] ?? o.execution.algo}</span>;
   return (
     <span className="muted">
-      {o.type === 'limit' ? 'LMT' : 'MKT'}
+      {orderTypeShort(o)}
       {o.tif === 'ioc' ? ' IOC' : ''}
     </span>
   );
+}
+
+/** A direct order's price: a held stop's stop price until it triggers, the limit price, or MKT. */
+function DirectPrice({ o, decimals }: { o: OrderDto; decimals: number | undefined }): ReactNode {
+  const shown = orderShownPrice(o);
+  if (!shown) return <span className="muted">MKT</span>;
+  return fmtNum(shown.price, decimals);
 }
 
 /** Filled share of a parent, what its children have working, and where the schedule is now. */
@@ -162,7 +170,7 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       title: (o) =>
         o.execution
           ? `${STYLE_LABEL[o.execution.algo] ?? o.execution.algo} · ${o.urgency} urgency · ${fmtDuration((o.execution.endAt - o.execution.startAt) / 1000)}`
-          : `${o.type} ${o.tif.toUpperCase()}${o.source === 'api' ? ' · via API' : ''}`,
+          : `${orderTypeLong(o).toLowerCase()} ${o.tif.toUpperCase()}${o.trigger && o.trigger.kind !== 'take-profit' ? ` · triggers on ${o.trigger.by === 'bid-ask' ? 'bid/ask' : 'last'}` : ''}${o.source === 'api' ? ' · via API' : ''}`,
     },
     { key: 'qty', header: 'Qty', width: 'minmax(40px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
     { key: 'filled', header: 'Filled', width: 'minmax(40px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
@@ -186,11 +194,10 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           ) : (
             <span className="muted">no cap</span>
           )
-        ) : o.type === 'market' ? (
-          <span className="muted">MKT</span>
         ) : (
-          fmtNum(o.price, pd(inst, o.symbol))
+          <DirectPrice o={o} decimals={pd(inst, o.symbol)} />
         ),
+      title: (o) => (o.trigger?.stopPrice != null ? `Stop ${fmtNum(o.trigger.stopPrice, pd(inst, o.symbol))}${o.price !== null ? ` · limit ${fmtNum(o.price, pd(inst, o.symbol))}` : ''}` : undefined),
     },
     { key: 'avg', header: 'Avg price', width: 'minmax(56px, 0.7fr)', priority: 2, align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
     {
