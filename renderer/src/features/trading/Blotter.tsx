@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useContext, useEffect, useMemo, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { isTerminal } from '../../../../src/contract/index.ts';
@@ -13,6 +13,7 @@ import { useEngineNow } from '../../shared/time.ts';
 import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, savedTab, selectOrder, setExpanded, setSavedTab, useStore } from '../../state/index.ts';
 import { flagsBySymbol } from '../../shared/risk-format.ts';
 import { VirtualGrid } from '../../shared/VirtualGrid.tsx';
+import { BlotterKeepContext } from './panel-fit.ts';
 import type { Column } from '../../shared/VirtualGrid.tsx';
 
 type Tab = 'orders' | 'fills';
@@ -172,8 +173,10 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           ? `${STYLE_LABEL[o.execution.algo] ?? o.execution.algo} · ${o.urgency} urgency · ${fmtDuration((o.execution.endAt - o.execution.startAt) / 1000)}`
           : `${orderTypeLong(o).toLowerCase()} ${o.tif.toUpperCase()}${o.trigger && o.trigger.kind !== 'take-profit' ? ` · triggers on ${o.trigger.by === 'bid-ask' ? 'bid/ask' : 'last'}` : ''}${o.source === 'api' ? ' · via API' : ''}`,
     },
-    { key: 'qty', header: 'Qty', width: 'minmax(40px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
-    { key: 'filled', header: 'Filled', width: 'minmax(40px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
+    // Quantity and filled are read on every order: they never give way for room (algo parents' wider
+    // ID and Price columns squeezed them out at 1280 px); the layout keeps the blotter room for them.
+    { key: 'qty', header: 'Qty', width: 'minmax(40px, 0.6fr)', priority: 1, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
+    { key: 'filled', header: 'Filled', width: 'minmax(40px, 0.6fr)', priority: 1, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
     // An algo's progress against its schedule and the average fill price are what a trader watches.
     { key: 'progress', header: 'Progress', width: 'minmax(64px, 1.4fr)', priority: 2, render: (o) => <ProgressBar o={o} now={now} /> },
     {
@@ -431,6 +434,7 @@ export function OrdersGrid({ openOnly }: { openOnly: boolean }): ReactNode {
     }
   };
 
+  const tellKeep = useContext(BlotterKeepContext);
   return (
     <VirtualGrid<OrderDto>
       label="Orders"
@@ -453,6 +457,7 @@ export function OrdersGrid({ openOnly }: { openOnly: boolean }): ReactNode {
       rowClassName={(o) => `${isTerminal(o.status) ? 'done' : 'open'}${o.parentId ? ' child-row' : o.execution ? ' parent-row' : ''}`}
       emptyText={openOnly ? 'No open orders' : 'No orders yet — use the ticket (F2) to place one'}
       gridRef={(el) => registerFocus('orders', el)}
+      onKeepWidth={tellKeep ?? undefined}
     />
   );
 }
