@@ -60,6 +60,8 @@ export interface VirtualGridProps<T> {
    * it changes: a panel sized from its content (Positions) follows it.
    */
   onWantWidth?: (px: number) => void;
+  /** Told the width its priority-1 columns need (plus a scrollbar): a neighbour panel sized from its own content leaves it that much. */
+  onKeepWidth?: (px: number) => void;
 }
 
 /** Content wider than this is not worth widening a column for (free text): it is cut with a title. */
@@ -265,6 +267,14 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>): ReactNode {
     if (!el || !onWant.current || avail === null) return;
     onWant.current(wantWidth + (el.offsetWidth - el.clientWidth));
   }, [wantWidth, avail, rowCount]);
+  const onKeep = useRef(props.onKeepWidth);
+  onKeep.current = props.onKeepWidth;
+  const keepWidth = plan.keepWidth;
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !onKeep.current || avail === null) return;
+    onKeep.current(keepWidth + (el.offsetWidth - el.clientWidth));
+  }, [keepWidth, avail, rowCount]);
 
   const virtualizer = useVirtualizer({
     count: rowCount,

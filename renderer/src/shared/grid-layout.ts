@@ -77,6 +77,11 @@ export interface ColumnPlan<C> {
    * asked for is left out (a panel sized from its content asks for this much).
    */
   wantWidth: number;
+  /**
+   * Sum of the visible priority-1 columns' minimums plus the menu track: the least width at which the
+   * grid neither scrolls sideways nor loses a column it must keep (a neighbour panel leaves it this).
+   */
+  keepWidth: number;
 }
 
 export function planColumns<C extends ColumnSpec>(
@@ -112,7 +117,15 @@ export function planColumns<C extends ColumnSpec>(
     const fr = frOf(c.width);
     return fr > 0 ? `minmax(${min(c)}px, ${fr}fr)` : `${min(c)}px`;
   });
-  return { shown, squeezed, tracks, menuTrack, minWidth: shown.reduce((s, c) => s + min(c), menuTrack), wantWidth: visible.reduce((s, c) => s + min(c), menuTrack) };
+  return {
+    shown,
+    squeezed,
+    tracks,
+    menuTrack,
+    minWidth: shown.reduce((s, c) => s + min(c), menuTrack),
+    wantWidth: visible.reduce((s, c) => s + min(c), menuTrack),
+    keepWidth: visible.reduce((s, c) => s + ((c.priority ?? 5) <= 1 ? min(c) : 0), menuTrack),
+  };
 }
 
 /** The order after moving `key` one place left (-1) or right (+1) among the given order. */

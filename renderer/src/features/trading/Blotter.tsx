@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useContext, useEffect, useMemo, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { isTerminal } from '../../../../src/contract/index.ts';
@@ -7,11 +7,13 @@ import { STYLE_LABEL, fmtDuration, isWorkingParent, scheduledNow } from './exec.
 import { fmtMoney, fmtNum, fmtQty, fmtTime } from '../../shared/format.ts';
 import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
 import { orderChipText } from '../../shared/order-status.ts';
+import { orderShownPrice, orderTypeLong, orderTypeShort } from '../../shared/order-kind.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useEngineNow } from '../../shared/time.ts';
 import { cancelAll, cancelOrder, childrenOf, fills, findOrder, orders, pauseOrder, resumeOrder, savedTab, selectOrder, setExpanded, setSavedTab, useStore } from '../../state/index.ts';
 import { flagsBySymbol } from '../../shared/risk-format.ts';
 import { VirtualGrid } from '../../shared/VirtualGrid.tsx';
+import { BlotterKeepContext } from './panel-fit.ts';
 import type { Column } from '../../shared/VirtualGrid.tsx';
 
 type Tab = 'orders' | 'fills';
@@ -43,10 +45,17 @@ function TypeCell({ o }: { o: OrderDto }): ReactNode {
   if (o.execution) return <span className="algo-tag small">{STYLE_LABEL[o.execution.algo] ?? o.execution.algo}</span>;
   return (
     <span className="muted">
-      {o.type === 'limit' ? 'LMT' : 'MKT'}
+      {orderTypeShort(o)}
       {o.tif === 'ioc' ? ' IOC' : ''}
     </span>
   );
+}
+
+/** A direct order's price: a held stop's stop price until it triggers, the limit price, or MKT. */
+function DirectPrice({ o, decimals }: { o: OrderDto; decimals: number | undefined }): ReactNode {
+  const shown = orderShownPrice(o);
+  if (!shown) return <span className="muted">MKT</span>;
+  return fmtNum(shown.price, decimals);
 }
 
 /** Filled share of a parent, what its children have working, and where the schedule is now. */
@@ -162,10 +171,12 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
       title: (o) =>
         o.execution
           ? `${STYLE_LABEL[o.execution.algo] ?? o.execution.algo} · ${o.urgency} urgency · ${fmtDuration((o.execution.endAt - o.execution.startAt) / 1000)}`
-          : `${o.type} ${o.tif.toUpperCase()}${o.source === 'api' ? ' · via API' : ''}`,
+          : `${orderTypeLong(o).toLowerCase()} ${o.tif.toUpperCase()}${o.trigger && o.trigger.kind !== 'take-profit' ? ` · triggers on ${o.trigger.by === 'bid-ask' ? 'bid/ask' : 'last'}` : ''}${o.source === 'api' ? ' · via API' : ''}`,
     },
-    { key: 'qty', header: 'Qty', width: 'minmax(40px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
-    { key: 'filled', header: 'Filled', width: 'minmax(40px, 0.6fr)', priority: 2, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
+    // Quantity and filled are read on every order: they never give way for room (algo parents' wider
+    // ID and Price columns squeezed them out at 1280 px); the layout keeps the blotter room for them.
+    { key: 'qty', header: 'Qty', width: 'minmax(40px, 0.6fr)', priority: 1, align: 'right', render: (o) => fmtQty(o.qty, inst[o.symbol]) },
+    { key: 'filled', header: 'Filled', width: 'minmax(40px, 0.6fr)', priority: 1, align: 'right', render: (o) => fmtQty(o.filledQty, inst[o.symbol]) },
     // An algo's progress against its schedule and the average fill price are what a trader watches.
     { key: 'progress', header: 'Progress', width: 'minmax(64px, 1.4fr)', priority: 2, render: (o) => <ProgressBar o={o} now={now} /> },
     {
@@ -186,11 +197,10 @@ function orderColumns(inst: Record<string, InstrumentDto>, now: number, expanded
           ) : (
             <span className="muted">no cap</span>
           )
-        ) : o.type === 'market' ? (
-          <span className="muted">MKT</span>
         ) : (
-          fmtNum(o.price, pd(inst, o.symbol))
+          <DirectPrice o={o} decimals={pd(inst, o.symbol)} />
         ),
+      title: (o) => (o.trigger?.stopPrice != null ? `Stop ${fmtNum(o.trigger.stopPrice, pd(inst, o.symbol))}${o.price !== null ? ` · limit ${fmtNum(o.price, pd(inst, o.symbol))}` : ''}` : undefined),
     },
     { key: 'avg', header: 'Avg price', width: 'minmax(56px, 0.7fr)', priority: 2, align: 'right', render: (o) => fmtNum(o.avgPrice, pd(inst, o.symbol)) },
     {
@@ -424,6 +434,7 @@ export function OrdersGrid({ openOnly }: { openOnly: boolean }): ReactNode {
     }
   };
 
+  const tellKeep = useContext(BlotterKeepContext);
   return (
     <VirtualGrid<OrderDto>
       label="Orders"
@@ -446,6 +457,7 @@ export function OrdersGrid({ openOnly }: { openOnly: boolean }): ReactNode {
       rowClassName={(o) => `${isTerminal(o.status) ? 'done' : 'open'}${o.parentId ? ' child-row' : o.execution ? ' parent-row' : ''}`}
       emptyText={openOnly ? 'No open orders' : 'No orders yet — use the ticket (F2) to place one'}
       gridRef={(el) => registerFocus('orders', el)}
+      onKeepWidth={tellKeep ?? undefined}
     />
   );
 }

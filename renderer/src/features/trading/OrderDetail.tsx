@@ -7,6 +7,8 @@ import { STYLE_LABEL, URGENCY_LABEL, fmtDuration, isWorkingParent, scheduledNow 
 import { DASH, fmtMoney, fmtNum, fmtTime, isNum } from '../../shared/format.ts';
 import { onBeforeFocus, registerFocus } from '../../shared/focus.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
+import { orderTypeLong } from '../../shared/order-kind.ts';
+import { orderStatusText } from '../../shared/order-status.ts';
 import { useEngineNow } from '../../shared/time.ts';
 import { call, childrenOf, errorText, findOrder, loadChildren, selectOrder, setSideTab, useStore } from '../../state/index.ts';
 import { PositionsGrid, PositionsTotals } from './Positions.tsx';
@@ -169,7 +171,10 @@ function Detail({ o, inst }: { o: OrderDto; inst: InstrumentDto | undefined }): 
           {fmtNum(o.qty, qd)} {o.symbol}
         </span>
         {ex ? <span className="algo-tag">{STYLE_LABEL[ex.algo] ?? ex.algo}</span> : <span className="muted">{o.parentId ? 'child' : 'direct'}</span>}
-        <span className={`status st-${o.status}`}>{o.status.replace('_', ' ')}</span>
+        {/* The same display status as the blotter's (WORKING, WAITING FOR TRIGGER), not the engine's PENDING. */}
+        <span className={`status st-${o.status}`} title={o.status} data-testid="detail-status">
+          {orderStatusText(o)}
+        </span>
         {ex?.paused && !isTerminal(o.status) && <span className="status st-PAUSED">PAUSED</span>}
       </div>
       {o.reason && (
@@ -187,7 +192,13 @@ function Detail({ o, inst }: { o: OrderDto; inst: InstrumentDto | undefined }): 
         <Field label="Avg price">
           <span className="mono">{fmtNum(o.avgPrice, pd)}</span>
         </Field>
-        <Field label={ex ? 'Price cap' : 'Price'}>
+        {o.trigger?.stopPrice != null && (
+          <Field label={o.trigger.kind === 'trailing-stop' ? 'Stop (trailing)' : 'Stop price'}>
+            <span className="mono">{fmtNum(o.trigger.stopPrice, pd)}</span>{' '}
+            <span className="muted">{o.trigger.triggeredAt !== null ? `triggered ${fmtTime(o.trigger.triggeredAt)}` : `on ${o.trigger.by === 'bid-ask' ? 'bid/ask' : 'last'}`}</span>
+          </Field>
+        )}
+        <Field label={ex ? 'Price cap' : o.trigger?.stopPrice != null ? 'Limit price' : 'Price'}>
           <span className="mono">{o.price !== null ? fmtNum(o.price, pd) : ex ? 'none' : 'market'}</span>
         </Field>
         <Field label="Fees">
@@ -196,14 +207,16 @@ function Detail({ o, inst }: { o: OrderDto; inst: InstrumentDto | undefined }): 
         <Field label="Urgency">{URGENCY_LABEL[o.urgency] ?? o.urgency}</Field>
         {!ex && (
           <Field label="Type">
-            {o.type.toUpperCase()} {o.tif.toUpperCase()}
+            {orderTypeLong(o)} {o.tif.toUpperCase()}
           </Field>
         )}
         <Field label="Created">
           <span className="mono">{fmtTime(o.createdAt)}</span>
         </Field>
         <Field label="Updated">
-          <span className="mono">{fmtTime(o.updatedAt)}</span>
+          <span className="mono" title={new Date(o.updatedAt).toString()} data-testid="detail-updated">
+            {fmtTime(o.updatedAt)}
+          </span>
         </Field>
         {o.parentId && (
           <Field label="Parent">

@@ -7,7 +7,7 @@ import { Blotter } from './Blotter.tsx';
 import { DepthBook } from './DepthBook.tsx';
 import { SidePanel } from './OrderDetail.tsx';
 import { OrderTicket } from './OrderTicket.tsx';
-import { PositionsWidthContext } from './panel-fit.ts';
+import { BlotterKeepContext, PositionsWidthContext } from './panel-fit.ts';
 import { PriceChart } from './PriceChart.tsx';
 import { TradeTape } from './TradeTape.tsx';
 import { Watchlist } from './Watchlist.tsx';
@@ -21,7 +21,10 @@ function useLayout(group: string): ReturnType<typeof useDefaultLayout> {
   return useDefaultLayout({ id: layoutId('trading', group), storage: layoutStorage, onlySaveAfterUserInteractions: true });
 }
 
-/** The blotter keeps at least this much beside Positions: its priority-1 columns (id, symbol, side, price, status, actions). */
+/**
+ * The blotter keeps at least this much beside Positions before its grid has measured what its
+ * priority-1 columns need (it then tells, and keeps that: see BlotterKeepContext).
+ */
 const BLOTTER_KEEP_PX = 470;
 /** Positions never narrower than this, whatever its content says. */
 const POSITIONS_MIN_PX = 300;
@@ -42,9 +45,10 @@ function useWindowWidth(): number {
  * the operator drags the split: then (and after a reload, from the saved layout) their size rules.
  * Re-applied when the window's width changes, as the panel otherwise keeps its pixels.
  */
-function usePositionsFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>; tell: (px: number) => void; userResized: () => void } {
+function usePositionsFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>; tell: (px: number) => void; tellKeep: (px: number) => void; userResized: () => void } {
   const ref = usePanelRef();
   const [want, setWant] = useState<number | null>(null);
+  const [keep, setKeep] = useState(BLOTTER_KEEP_PX);
   const winW = useWindowWidth();
   const userSized = useRef(saved);
   useEffect(() => {
@@ -53,18 +57,20 @@ function usePositionsFit(saved: boolean): { ref: ReturnType<typeof usePanelRef>;
     // Its box: the grid plus the panel's 1 px borders.
     const size = panel.getSize();
     const group = size.asPercentage > 0 ? (size.inPixels * 100) / size.asPercentage : 0;
-    // Positions' columns are all priority 1, but so are the blotter's id, status and actions: past
-    // what leaves the blotter those, Positions scrolls rather than the blotter losing them.
-    const room = group > 0 ? group - 4 - BLOTTER_KEEP_PX : Infinity;
+    // Positions' columns are all priority 1, but so are the blotter's id, qty, filled, price, status
+    // and actions: past what leaves the blotter those (as its grid measured them: algo parents widen
+    // the id and price), Positions scrolls rather than the blotter losing Qty and Filled.
+    const room = group > 0 ? group - 4 - keep : Infinity;
     const target = Math.max(POSITIONS_MIN_PX, Math.min(Math.ceil(want) + 2, room));
     const cur = size.inPixels;
     if (Math.abs(cur - target) >= 1) panel.resize(`${target}px`);
-  }, [want, winW, ref]);
+  }, [want, keep, winW, ref]);
   const tell = useCallback((px: number) => setWant((cur) => (cur === px ? cur : px)), []);
+  const tellKeep = useCallback((px: number) => setKeep(Math.max(BLOTTER_KEEP_PX, Math.ceil(px) + 2)), []);
   const userResized = useCallback(() => {
     userSized.current = true;
   }, []);
-  return { ref, tell, userResized };
+  return { ref, tell, tellKeep, userResized };
 }
 
 /** The watchlist and ticket column: narrower up to 1700 px windows, where the bottom row needs the room. */
@@ -103,6 +109,7 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
   const leftFit = useLeftFit(main.defaultLayout !== undefined);
   return (
     <PositionsWidthContext.Provider value={fit.tell}>
+    <BlotterKeepContext.Provider value={fit.tellKeep}>
     <Group
       orientation="horizontal"
       id="g-main"
@@ -184,6 +191,7 @@ export function TradingScreen({ risk }: { risk: (visible: boolean) => ReactNode 
         </Group>
       </Panel>
     </Group>
+    </BlotterKeepContext.Provider>
     </PositionsWidthContext.Provider>
   );
 }

@@ -6,3 +6,9 @@ import { createContext } from 'react';
  * guess, and the blotter gets the rest (its columns give way by priority). Null outside that screen.
  */
 export const PositionsWidthContext = createContext<((px: number) => void) | null>(null);
+
+/**
+ * How the Orders grid tells the trading screen the width its priority-1 columns need (id with an
+ * algo's expander, symbol, side, qty, filled, price, status, actions): Positions gives way past that.
+ */
+export const BlotterKeepContext = createContext<((px: number) => void) | null>(null);
