@@ -4,6 +4,7 @@ import { DEFAULT_COSTS } from './costs.ts';
 import type { BarSeries } from './data/series.ts';
 import type { AccountView, ExecutionPort, ProposedFill } from './execution.ts';
 import { ClassicBarExecution, ExecutionAwareExecution, SignalOnlyExecution } from './execution.ts';
+import { FillColumns } from './fill-columns.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { computeMetrics } from './metrics/metrics.ts';
 import type { Strategy } from './strategies/strategy.ts';
@@ -264,7 +265,7 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
     const x = value / qty;
     return x >= 0 && x < 1e21 ? unitsToNumber(fixedUnits(x, pd), pd) : Number(x.toFixed(pd));
   };
-  const fills: BacktestFill[] = [];
+  const fillColumns = new FillColumns(config.instrument);
   const trades: RoundTrip[] = [];
   let open: { entryBar: number; entryTime: number; bought: number; cost: number; sold: number; proceeds: number; fees: number } | null = null;
   const equity = new Float64Array(n);
@@ -289,7 +290,7 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
     const qty = Number(f.qty) / qtyScaleF;
     const price = unitsToNumber(pu, pd);
     const feeF = Number(fee) / cashScale;
-    fills.push({ bar: i, time: bars.time[i]!, instrument: config.instrument, side: f.side, qty, price, fee: feeF, spreadCost: qty * f.priced.spreadPerUnit, impactCost: qty * f.priced.impactPerUnit, reason: f.reason });
+    fillColumns.push(i, bars.time[i]!, f.side, qty, price, feeF, qty * f.priced.spreadPerUnit, qty * f.priced.impactPerUnit, f.reason);
     if (f.side === 'buy') {
       open ??= { entryBar: i, entryTime: bars.time[i]!, bought: 0, cost: 0, sold: 0, proceeds: 0, fees: 0 };
       open.bought += qty;
@@ -358,6 +359,7 @@ export function runBars(bars: BarSeries, strategy: Strategy, config: BarRunConfi
     trades.push({ instrument: config.instrument, entryBar: o.entryBar, entryTime: o.entryTime, entryPrice: vwap(o.cost, o.bought), exitBar: null, exitTime: null, exitPrice: null, size: o.bought, commission: o.fees, pnl: o.proceeds + held * last - o.cost - o.fees, exitReason: null });
   }
 
+  const fills = fillColumns.toArray();
   const lastClose = n > 0 ? toUnits(String(bars.close[n - 1]!), pd) : 0n;
   const finalValueUnits = cash + grossUnits(position, lastClose);
   const assumptions = exec.assumptions;

@@ -40,7 +40,9 @@ export class MemoryApprovalStore implements ApprovalStorePort {
   }
 
   loadPolicies(): AutoApprovePolicyDto[] {
-    return structuredClone(this.#policies);
+    // A fresh empty list is already a copy: every kernel's ApprovalQueue loads the policies when it is
+    // built, and a backtest's store has none, where structuredClone's serializer was ~0.4% of a daily-bar run.
+    return this.#policies.length === 0 ? [] : structuredClone(this.#policies);
   }
 
   savePolicies(policies: readonly AutoApprovePolicyDto[]): void {
