@@ -8,7 +8,10 @@
  *     "with report" adds the month/year breakdowns; "model only" is the same bar loop and execution
  *     model without the kernel, for how much the engine path costs.
  *   - a 1,000,000-bar synthetic random walk at L1: bars/s (target ≥ 2M) and the peak RSS (target
- *     ≤ 300 MB), each run in a fresh child process (this file with --synthetic-child);
+ *     ≤ 300 MB), each run in a fresh child process (this file with --synthetic-child); beside it the
+ *     same run without the kernel (the bar loop and the execution model alone, also each in a fresh
+ *     process: --synthetic-child model), so the figure splits into the bar side and the order path
+ *     (engine CPU per order: the difference of the two runs' main-thread CPU over the fills);
  *   - a 100-point sweep (fast 5..14 × slow 20..65) on ORCL on worker_threads (2 workers), wall time
  *     including worker start-up (target ≤ 2 s on 2 cores). Workers load the engine through Node's
  *     compile cache (src/host/backtest-worker.ts): the first sweep after a source change fills it and
@@ -44,7 +47,11 @@ export interface BacktestBench {
    * ~0.4-0.5 s on V8's compiler and GC threads, which an idle 2-core machine runs beside the run (so
    * its wall time follows the main thread) and a loaded one charges to the process.
    */
-  synthetic: { bars: number; barsPerSecond: number; barsPerCpuSecond: number; barsPerMainThreadCpuSecond: number; rssMb: number; baseRssMb: number; fills: number };
+  /**
+   * modelOnly*: the same run without the kernel (fresh processes too); engineCpuUsPerOrder: the
+   * kernel run's main-thread CPU less the model's, per fill (every L1 order fills once).
+   */
+  synthetic: { bars: number; barsPerSecond: number; barsPerCpuSecond: number; barsPerMainThreadCpuSecond: number; rssMb: number; baseRssMb: number; fills: number; modelOnlyBarsPerSecond: number; modelOnlyBarsPerMainThreadCpuSecond: number; engineCpuUsPerOrder: number };
   sweep: { points: number; workers: number; seconds: number; cpuSeconds: number };
 }
 
@@ -60,14 +67,18 @@ interface SyntheticRun {
   peakRssMb: number;
 }
 
-/** One 1M-bar L1 run through the kernel in this (fresh) process; the child side of syntheticInChild. */
-async function syntheticRun(): Promise<SyntheticRun> {
+/**
+ * One 1M-bar L1 run in this (fresh) process, through the kernel or (modelOnly) the bar loop and its
+ * execution model alone; the child side of syntheticInChild.
+ */
+async function syntheticRun(modelOnly: boolean): Promise<SyntheticRun> {
   const big = synthetic(SYNTHETIC_BARS, 7);
   const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
   const t = performance.now();
   const c = process.cpuUsage();
   const m = process.threadCpuUsage();
-  const res = (await runBarsOnKernel(big, smaCross.create({ fast: 10, slow: 30 }), SYNTHETIC_L1)).result;
+  const strategy = smaCross.create({ fast: 10, slow: 30 });
+  const res = modelOnly ? runBars(big, strategy, SYNTHETIC_L1) : (await runBarsOnKernel(big, strategy, SYNTHETIC_L1)).result;
   const wall = (performance.now() - t) / 1000;
   const mu = process.threadCpuUsage(m);
   const cu = process.cpuUsage(c);
@@ -75,12 +86,12 @@ async function syntheticRun(): Promise<SyntheticRun> {
   return { barsPerSecond: big.time.length / wall, barsPerCpuSecond: big.time.length / ((cu.user + cu.system) / 1e6), barsPerMainThreadCpuSecond: big.time.length / ((mu.user + mu.system) / 1e6), fills: res.fills.length, rssBeforeMb, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function syntheticInChild(): Promise<SyntheticRun> {
+function syntheticInChild(modelOnly = false): Promise<SyntheticRun> {
   return new Promise((resolve, reject) => {
     // With a compile cache, as `strata backtest run` starts (bin/strata.js turns one on): the first
     // child fills it, and the engine's modules are then loaded without type-stripping them again.
     const env = { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'strata-bench-compile-cache') };
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), SYNTHETIC_CHILD], { stdio: ['ignore', 'pipe', 'inherit'], env });
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), SYNTHETIC_CHILD, ...(modelOnly ? [MODEL_ONLY] : [])], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -93,6 +104,7 @@ function syntheticInChild(): Promise<SyntheticRun> {
 }
 
 const SYNTHETIC_CHILD = '--synthetic-child';
+const MODEL_ONLY = 'model';
 
 function synthetic(n: number, seed: number): BarSeries {
   const rng = createRng(seed);
@@ -156,6 +168,11 @@ export async function benchBacktest(runs = 41): Promise<BacktestBench> {
   const fills = children[0]!.fills;
   const rssMb = median(children.map((c) => c.peakRssMb));
   const baseRssMb = median(children.map((c) => c.rssBeforeMb));
+  const models = [];
+  for (let r = 0; r < 3; r++) models.push(await syntheticInChild(true));
+  const modelMain = median(models.map((c) => c.barsPerMainThreadCpuSecond));
+  // Main-thread CPU µs of each run: bars / (bars per CPU second) s.
+  const engineCpuUsPerOrder = fills > 0 ? ((SYNTHETIC_BARS / median(bigMain) - SYNTHETIC_BARS / modelMain) * 1e6) / fills : 0;
 
   const points = gridPoints({ fast: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14], slow: [20, 25, 30, 35, 40, 45, 50, 55, 60, 65] });
   const t = performance.now();
@@ -168,7 +185,7 @@ export async function benchBacktest(runs = 41): Promise<BacktestBench> {
   const runnerMedian = median(runner);
   return {
     orcl: { runnerBarsPerSecond: runnerMedian, runnerBarsPerCpuSecond: median(runnerCpu), reportBarsPerSecond: median(report), vsBacktrader: runnerMedian / BACKTRADER_BARS_PER_SECOND, modelOnlyBarsPerSecond: median(modelOnly), orders, engineCpuUsPerOrder: orders > 0 ? ((median(runnerCpuMs) - median(modelCpuMs)) * 1000) / orders : 0 },
-    synthetic: { bars: SYNTHETIC_BARS, barsPerSecond: median(bigRates), barsPerCpuSecond: median(bigCpu), barsPerMainThreadCpuSecond: median(bigMain), rssMb, baseRssMb, fills },
+    synthetic: { bars: SYNTHETIC_BARS, barsPerSecond: median(bigRates), barsPerCpuSecond: median(bigCpu), barsPerMainThreadCpuSecond: median(bigMain), rssMb, baseRssMb, fills, modelOnlyBarsPerSecond: median(models.map((c) => c.barsPerSecond)), modelOnlyBarsPerMainThreadCpuSecond: modelMain, engineCpuUsPerOrder },
     sweep: { points: sw.rows.length, workers: sw.workers, seconds, cpuSeconds },
   };
 }
@@ -176,7 +193,7 @@ export async function benchBacktest(runs = 41): Promise<BacktestBench> {
 export function backtestReport(b: BacktestBench): string[] {
   return [
     `backtest: SMA cross on ORCL (5,036 bars, bar mode, ${b.orcl.orders} orders through L1 + OMS): kernel path ${fmt(b.orcl.runnerBarsPerSecond)} bars/s wall (${fmt(b.orcl.vsBacktrader, 1)}x backtrader's 22.9k; target 100x), ${fmt(b.orcl.runnerBarsPerCpuSecond)} bars per CPU second; with report ${fmt(b.orcl.reportBarsPerSecond)} bars/s; model only (no kernel) ${fmt(b.orcl.modelOnlyBarsPerSecond)} bars/s; engine path ${fmt(b.orcl.engineCpuUsPerOrder, 1)} µs CPU per order (kernel build/start/stop included)`,
-    `backtest: 1M synthetic bars at L1 through the kernel: ${fmt(b.synthetic.barsPerSecond)} bars/s wall (target 2M), ${fmt(b.synthetic.barsPerCpuSecond)} per CPU second (${fmt(b.synthetic.barsPerMainThreadCpuSecond)} per CPU second of the run's thread), ${fmt(b.synthetic.fills)} fills, peak RSS of a fresh process ${fmt(b.synthetic.rssMb)} MB (target ≤ 300; ${fmt(b.synthetic.baseRssMb)} MB of it before the run: engine loaded, series built)`,
+    `backtest: 1M synthetic bars at L1 through the kernel: ${fmt(b.synthetic.barsPerSecond)} bars/s wall (target 2M), ${fmt(b.synthetic.barsPerCpuSecond)} per CPU second (${fmt(b.synthetic.barsPerMainThreadCpuSecond)} per CPU second of the run's thread), ${fmt(b.synthetic.fills)} fills, peak RSS of a fresh process ${fmt(b.synthetic.rssMb)} MB (target ≤ 300; ${fmt(b.synthetic.baseRssMb)} MB of it before the run: engine loaded, series built); model only (no kernel, fresh process) ${fmt(b.synthetic.modelOnlyBarsPerSecond)} bars/s wall, ${fmt(b.synthetic.modelOnlyBarsPerMainThreadCpuSecond)} per CPU second of its thread; engine path ${fmt(b.synthetic.engineCpuUsPerOrder, 1)} µs main-thread CPU per order`,
     `backtest: ${b.sweep.points}-point sweep on ORCL, ${b.sweep.workers} workers: ${fmt(b.sweep.seconds, 2)} s wall (target ≤ 2 s), ${fmt(b.sweep.cpuSeconds, 2)} s CPU over all threads`,
   ];
 }
@@ -190,6 +207,6 @@ export async function printBacktestBench(json = process.argv.includes('--json'))
 }
 
 if (import.meta.main) {
-  if (process.argv.includes(SYNTHETIC_CHILD)) console.log(JSON.stringify(await syntheticRun()));
+  if (process.argv.includes(SYNTHETIC_CHILD)) console.log(JSON.stringify(await syntheticRun(process.argv.includes(MODEL_ONLY))));
   else await printBacktestBench();
 }
