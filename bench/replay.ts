@@ -13,7 +13,7 @@ import { median } from './stats.ts';
  * runs. `HOURS` bounds the stretch of tape (default the whole 59 h). `LISTEN=1` attaches a client
  * (a listener on the session, as the UI is) so market data is built and conflated for it. `JUMPS=0`
  * steps the kernel's tick through every idle second (the jump's before/after). `HOLD=1` buys 2,000
- * XRP at the first trade, so the account holds a position whose marks move all through the tape.
+ * XRP at the fifth trade, so the account holds a position whose marks move all through the tape.
  */
 const file = new URL('../assets/demo/binance_XRPETH_trades_20191011-13.csv', import.meta.url);
 const market = loadMarketFile(readFileSync(file, 'utf8'), file.pathname);
@@ -32,6 +32,7 @@ export interface ReplayBench {
 /** `HOLD=1`: a market buy at the start, so the seek plays with a position held (marks move the book). */
 async function holdIfAsked(s: ReplaySession): Promise<void> {
   if (process.env.HOLD !== '1') return;
+  s.step(5); // a market to buy in
   const o = await s.handlers()['orders.place']({ symbol: 'XRP/ETH', side: 'buy', qty: '2000', type: 'market', tif: 'gtc', source: 'manual', urgency: 'immediate' });
   if (o.status === 'DENIED') throw new Error(`HOLD=1: the buy was denied (${o.reason?.code ?? ''})`);
 }
