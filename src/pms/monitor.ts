@@ -15,7 +15,7 @@ import { PriceHistory } from './price-history.ts';
 import type { Observation } from './returns.ts';
 import { stressReport } from './stress-report.ts';
 import type { StressOptions } from './stress-report.ts';
-import { historicalFromLosses, parametricVaR, scenarioPnl } from './var.ts';
+import { historicalFromSorted, parametricVaR, scenarioPnl, sortLosses } from './var.ts';
 import type { RiskEstimate } from './var.ts';
 import { DEFAULT_EWMA_SEED, annualiseVolatility, ewmaVolatility, hasRegimeHistory, volatilityRegime } from './volatility.ts';
 import type { VolatilityRegime } from './volatility.ts';
@@ -463,8 +463,9 @@ export class PmsMonitor {
         const losses = pnl.map((p) => -p);
         const cov = { symbols: entry.panel.symbols, matrix: analysePanel(entry, this.config).cov };
         const estimates: (RiskEstimate & { method: 'historical' | 'parametric' })[] = [];
+        const sorted = sortLosses(losses);
         for (const a of c.confidenceLevels) {
-          const h = historicalFromLosses(losses, a);
+          const h = historicalFromSorted(sorted, a);
           estimates.push({ method: 'historical', confidence: a, valueAtRisk: h.valueAtRisk * scale, expectedShortfall: h.expectedShortfall * scale });
         }
         for (const a of c.confidenceLevels) {

@@ -93,7 +93,24 @@ export function scenarioPnl(positions: Positions, returns: Panel, kind: ReturnKi
 export function historicalFromLosses(losses: readonly number[], confidence: number): HistoricalRiskEstimate {
   checkConfidence(confidence);
   if (losses.length === 0) throw new RangeError('historical VaR needs at least one scenario');
-  const sorted = [...losses].sort((a, b) => a - b);
+  return historicalFromSorted(sortLosses(losses), confidence);
+}
+
+/**
+ * The losses in ascending order, for `historicalFromSorted`: a typed array's numeric sort, without
+ * a comparator call per comparison (the PMS sorts thousands of scenarios per cycle while a position
+ * is held; the comparator was most of a replay's time). It differs from `sort((a, b) => a - b)` only
+ * in putting −0 before 0, which no figure below can tell (each ends with `+ 0`).
+ */
+export function sortLosses(losses: readonly number[]): Float64Array {
+  for (const l of losses) if (Number.isNaN(l)) throw new RangeError('a scenario loss is NaN');
+  return Float64Array.from(losses).sort();
+}
+
+/** `historicalFromLosses` over losses already sorted by `sortLosses` (one sort for every confidence level). */
+export function historicalFromSorted(sorted: Float64Array, confidence: number): HistoricalRiskEstimate {
+  checkConfidence(confidence);
+  if (sorted.length === 0) throw new RangeError('historical VaR needs at least one scenario');
   const valueAtRisk = quantileSorted(sorted, confidence);
   let excess = 0;
   let tailCount = 0;
@@ -178,8 +195,9 @@ export function varReport(positions: Positions, returns: Panel, opts?: VarReport
   const losses = scenarioPnl(positions, returns, kind).map((p) => -p);
   const matrix = opts?.covariance === 'ewma' ? ewmaCovarianceMatrix(returns.values, opts.ewma) : sampleCovarianceMatrix(returns.values);
   const covariance: CovarianceInput = { symbols: returns.symbols, matrix };
+  const sorted = losses.length > 0 ? sortLosses(losses) : undefined;
   return {
-    historical: levels.map((a) => historicalFromLosses(losses, a)),
+    historical: levels.map((a) => (sorted ? historicalFromSorted(sorted, a) : historicalFromLosses(losses, a))),
     parametric: levels.map((a) => parametricVaR(positions, covariance, a)),
     covariance,
   };
