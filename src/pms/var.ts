@@ -107,6 +107,21 @@ export function sortLosses(losses: readonly number[]): Float64Array {
   return Float64Array.from(losses).sort();
 }
 
+/**
+ * What `sortLosses` gives for the simple-return scenarios of ONE position of value `v`
+ * (losses −(0 + v·r), as scenarioPnl and the negation compute them), from its returns sorted
+ * ascending, in one pass instead of a sort: rounding keeps v·r monotone in r, so the losses are
+ * in order walking the returns down (v ≥ 0) or up (v < 0). A book of one instrument re-sorted its
+ * scenarios on every cycle because the mark moved; the returns' order only changes with a sample.
+ */
+export function sortedLossesOfOne(v: number, sortedReturns: Float64Array): Float64Array {
+  const n = sortedReturns.length;
+  const out = new Float64Array(n);
+  if (v >= 0) for (let k = 0; k < n; k++) out[k] = -(0 + v * sortedReturns[n - 1 - k]!);
+  else for (let k = 0; k < n; k++) out[k] = -(0 + v * sortedReturns[k]!);
+  return out;
+}
+
 /** `historicalFromLosses` over losses already sorted by `sortLosses` (one sort for every confidence level). */
 export function historicalFromSorted(sorted: Float64Array, confidence: number): HistoricalRiskEstimate {
   checkConfidence(confidence);
