@@ -12,7 +12,8 @@ import { median } from './stats.ts';
  * the seek (on a loaded machine wall time overstates the cost; CPU time does not), medians over
  * runs. `HOURS` bounds the stretch of tape (default the whole 59 h). `LISTEN=1` attaches a client
  * (a listener on the session, as the UI is) so market data is built and conflated for it. `JUMPS=0`
- * steps the kernel's tick through every idle second (the jump's before/after).
+ * steps the kernel's tick through every idle second (the jump's before/after). `HOLD=1` buys 2,000
+ * XRP at the fifth trade, so the account holds a position whose marks move all through the tape.
  */
 const file = new URL('../assets/demo/binance_XRPETH_trades_20191011-13.csv', import.meta.url);
 const market = loadMarketFile(readFileSync(file, 'utf8'), file.pathname);
@@ -28,10 +29,19 @@ export interface ReplayBench {
   listening: boolean;
 }
 
+/** `HOLD=1`: a market buy at the start, so the seek plays with a position held (marks move the book). */
+async function holdIfAsked(s: ReplaySession): Promise<void> {
+  if (process.env.HOLD !== '1') return;
+  s.step(5); // a market to buy in
+  const o = await s.handlers()['orders.place']({ symbol: 'XRP/ETH', side: 'buy', qty: '2000', type: 'market', tif: 'gtc', source: 'manual', urgency: 'immediate' });
+  if (o.status === 'DENIED') throw new Error(`HOLD=1: the buy was denied (${o.reason?.code ?? ''})`);
+}
+
 export async function benchReplay(runs = 3, hours = Number(process.env.HOURS ?? 59.4), listen = process.env.LISTEN === '1'): Promise<ReplayBench> {
   const out: ReplayBench[] = [];
   for (let r = 0; r < runs; r++) {
     const s = await ReplaySession.open({ market, file: 'bench', venueLatencyMs: 4, idleJumps: process.env.JUMPS !== '0', ...(process.env.PMS_MS ? { pms: { intervalMs: Number(process.env.PMS_MS) } } : {}) });
+    await holdIfAsked(s);
     let seen = 0;
     const off = listen ? s.subscribe(() => void seen++) : undefined;
     const target = Math.min(market.end, market.start + hours * 3_600_000);
@@ -57,7 +67,7 @@ export async function printReplayBench(json = process.argv.includes('--json')): 
   const r = await benchReplay(Number(process.env.RUNS ?? 3));
   console.log('');
   console.log(
-    `replay: XRP/ETH tape at max speed through the replay session (whole engine, memory account${r.listening ? ', one client listening' : ', no client'}): ${Math.round(r.tradesPerSecond)} recorded events/s (target ≥ 500,000), ${r.simHoursPerSecond.toFixed(2)} simulated h/s, CPU ${r.cpuSeconds.toFixed(2)} s (${Math.round(r.tradesPerCpuSecond)} events per CPU s) (${r.trades} events in ${r.seconds.toFixed(2)} s, median)`,
+    `replay: XRP/ETH tape at max speed through the replay session (whole engine, memory account${process.env.HOLD === '1' ? ' holding 2,000 XRP' : ''}${r.listening ? ', one client listening' : ', no client'}): ${Math.round(r.tradesPerSecond)} recorded events/s (target ≥ 500,000), ${r.simHoursPerSecond.toFixed(2)} simulated h/s, CPU ${r.cpuSeconds.toFixed(2)} s (${Math.round(r.tradesPerCpuSecond)} events per CPU s) (${r.trades} events in ${r.seconds.toFixed(2)} s, median)`,
   );
   if (json) console.log(JSON.stringify({ replay: r }));
 }
@@ -92,6 +102,7 @@ export async function replaySplit(hours = Number(process.env.HOURS ?? 59.4)): Pr
   };
   try {
     const s = await ReplaySession.open({ market, file: 'bench', venueLatencyMs: 4, idleJumps: process.env.JUMPS !== '0' });
+    await holdIfAsked(s);
     const target = Math.min(market.end, market.start + hours * 3_600_000);
     rows.clear();
     probeMs = 0;

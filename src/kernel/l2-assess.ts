@@ -3,7 +3,9 @@ import type { ExpectedCostDto } from '../contract/l2-dto.ts';
 import type { ImpactDto, VarBasisDto } from '../contract/risk-dto.ts';
 import { DomainError } from '../core/errors.ts';
 import { fromUnits } from '../core/precision.ts';
+import type { ApprovalQueue } from '../approval/queue.ts';
 import type { EngineCore } from './context.ts';
+import type { Log } from './parts.ts';
 import { requireInstrument } from './context.ts';
 import { whatIf } from './what-if.ts';
 import { parseAmounts, plannedUnits } from '../execution/amounts.ts';
@@ -133,4 +135,14 @@ export function priceOf(ctx: EngineCore, symbol: string): number | undefined {
   const i = ctx.instruments.get(symbol);
   if (!i) return undefined;
   return num(ctx.market.mid(symbol) ?? ctx.hub.mark(symbol), i.priceDecimals);
+}
+
+/** Approvals a stopped engine left without an order: linked to the order the journal holds for them, or waiting again (the kernel starts L2 after the order journal is recovered). */
+export function settleInterrupted(ctx: EngineCore, queue: ApprovalQueue, log: Log): void {
+  const settled = queue.settleInterrupted((proposalId) => {
+    const o = ctx.oms.list('all', Number.MAX_SAFE_INTEGER).find((x) => x.proposalId === proposalId && x.parentId === null);
+    if (!o) return undefined;
+    return { orderId: o.id, status: o.status, reason: o.status === 'DENIED' || o.status === 'REJECTED' ? `${o.reason?.code ?? o.status}: ${o.reason?.message ?? ''}` : null };
+  });
+  for (const p of settled) log('warn', `approval of ${p.id} was interrupted by a stop: ${p.orderId !== null ? `linked to order ${p.orderId}` : `no order was created; ${p.id} is ${p.status} again`}`);
 }

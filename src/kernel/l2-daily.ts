@@ -23,11 +23,17 @@ export class L2DailyBars {
   /** Where each symbol's daily history before the session came from (real, synthetic), for the operator. */
   readonly #sources = new Map<string, string>();
   #seeded = false;
+  #appended = 0;
 
   constructor(ctx: EngineCore, log: Log, before: DailyHistory | undefined) {
     this.#ctx = ctx;
     this.#log = log;
     this.#before = before;
+  }
+
+  /** Bars appended so far: what the alphas read changed when it did (a quiet cycle compares it). */
+  get appended(): number {
+    return this.#appended;
   }
 
   sources(): Record<string, string> {
@@ -55,7 +61,11 @@ export class L2DailyBars {
     for (const [symbol, h] of Object.entries(seeded)) {
       if (!this.#ctx.instruments.get(symbol)) continue;
       try {
-        for (const b of h.bars) if (b.closeTime <= today) this.history.append(symbol, b);
+        for (const b of h.bars) {
+          if (b.closeTime > today) continue;
+          this.history.append(symbol, b);
+          this.#appended++;
+        }
         const last = h.bars.filter((b) => b.closeTime <= today).at(-1);
         if (last) this.#bars.held(symbol, last.closeTime);
         this.#sources.set(symbol, h.source);
@@ -77,6 +87,7 @@ export class L2DailyBars {
       for (const b of this.#bars.next(i.symbol, now, () => this.#ctx.hub.candles(i.symbol, '1m', 2000))) {
         try {
           this.history.append(i.symbol, b);
+          this.#appended++;
           this.#bars.held(i.symbol, b.closeTime);
         } catch (err) {
           this.#log('warn', `daily bar of ${i.symbol} at ${b.time} not used: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,7 +1,7 @@
 import { isPending } from '../approval/proposal.ts';
 import { ApprovalQueue } from '../approval/queue.ts';
 import type { QueueOptions } from '../approval/queue.ts';
-import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalCycleDto, SignalDto, SignalsDto } from '../contract/l2-dto.ts';
+import type { AlphaDto, FrontierDto, PortfolioTargetDto, ProposalDto, RebalanceDto, SignalCycleDto, SignalsDto } from '../contract/l2-dto.ts';
 import { DomainError } from '../core/errors.ts';
 import { UNIT_DECIMALS } from '../risk/limits.ts';
 import type { DomainErrorCode } from '../core/errors.ts';
@@ -10,12 +10,14 @@ import { SignalError } from '../signals/errors.ts';
 import type { CycleRecord } from '../signals/journal.ts';
 import { AlphaRegistry, defaultAlphaRegistry } from '../signals/registry.ts';
 import type { AlphaInfo } from '../signals/registry.ts';
-import type { JournaledSignal } from '../signals/signal.ts';
 import { createAlphaView } from '../signals/view.ts';
 import type { AlphaView } from '../signals/view.ts';
 import type { EngineCore } from './context.ts';
-import { assessOrder, priceOf, sendProposal } from './l2-assess.ts';
+import { assessOrder, priceOf, sendProposal, settleInterrupted } from './l2-assess.ts';
 import { L2DailyBars } from './l2-daily.ts';
+import { QuietCycles } from './l2-quiet.ts';
+import type { CycleBuilt } from './l2-quiet.ts';
+import { cycleDto, signalDto } from './l2-signal-dto.ts';
 import type { DailyHistory } from './l2-daily.ts';
 import type { PortfolioConfigureInput, PortfolioSettingsDto } from '../contract/api/portfolio.ts';
 import { PortfolioError } from '../portfolio/errors.ts';
@@ -43,6 +45,8 @@ export interface L2Options {
   portfolio?: Partial<PortfolioOptions>;
   /** Daily bars before the session (the kernel asks the market for them); absent: daily bars only from the live market. */
   dailyHistory?: DailyHistory;
+  /** Repeat a timer cycle whose inputs did not change instead of running and journaling it (default true; see l2-quiet.ts). */
+  quietCycles?: boolean;
 }
 
 export interface L2Publish {
@@ -54,14 +58,6 @@ export interface L2Publish {
 }
 
 const SIGNAL_CODES: Record<string, DomainErrorCode> = { UNKNOWN_ALPHA: 'UNKNOWN_ALPHA', UNKNOWN_PARAM: 'UNKNOWN_PARAM', BAD_PARAM: 'BAD_PARAM', DUPLICATE_ALPHA: 'BAD_PARAM', BAD_INPUT: 'BAD_INPUT' };
-
-function signalDto(s: JournaledSignal): SignalDto {
-  return { ...s, inputs: Object.fromEntries(Object.entries(s.inputs).map(([k, v]) => [k, Array.isArray(v) ? [...(v as number[])] : (v as SignalDto['inputs'][string])])) };
-}
-
-function cycleDto(c: CycleRecord): SignalCycleDto {
-  return { id: c.id, at: c.at, ran: [...c.ran], failed: c.failed.map((f) => ({ ...f })), signals: c.signals.map(signalDto) };
-}
 
 export class L2Service {
   readonly queue: ApprovalQueue;
@@ -97,6 +93,7 @@ export class L2Service {
    */
   #sweepOrigin = 0;
   #lastSweepAt = -Infinity;
+  readonly quiet: QuietCycles;
 
   constructor(ctx: EngineCore, stores: L2Stores, publish: L2Publish, log: Log, o: L2Options = {}) {
     this.#ctx = ctx;
@@ -107,6 +104,7 @@ export class L2Service {
     this.#sweepMs = o.sweepEveryMs ?? 1000;
     this.#autoPropose = o.autoPropose ?? true;
     this.#daily = new L2DailyBars(ctx, log, o.dailyHistory);
+    this.quiet = new QuietCycles(ctx, o.quietCycles ?? true, () => ({ registryVersion: this.registry.version, dailyBars: this.#daily.appended, pending: this.queue.pendingSymbols().size }));
     this.#portfolio = { ...DEFAULT_PORTFOLIO_OPTIONS, ...o.portfolio };
     const loaded = loadSettings(stores.portfolio?.load(), defaultSettings(this.#portfolio), (sym) => ctx.instruments.get(sym) !== undefined);
     if (loaded.refused !== null) log('warn', `saved portfolio settings refused (${loaded.refused}); using the defaults`);
@@ -166,11 +164,11 @@ export class L2Service {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#settleInterrupted();
+    this.#guarded('settling interrupted approvals', () => settleInterrupted(this.#ctx, this.queue, this.#log));
     this.#daily.seed();
     const clock = this.#ctx.clock;
     const cycleTick = (): void => {
-      this.#guarded('signal cycle', () => this.runCycle(this.#autoPropose));
+      this.#guarded('signal cycle', () => this.#timerCycle());
       this.#timers[0] = clock.schedule(clock.now() + this.#everyMs, cycleTick);
     };
     this.#sweepOrigin = clock.now();
@@ -205,17 +203,24 @@ export class L2Service {
     this.#timers = [];
   }
 
-  /** One cycle now: new closed bars in, due alphas run, the cycle journaled; proposals if asked. */
-  runCycle(propose: boolean): CycleRecord {
+  /** The timer's cycle: repeated when quiet (see l2-quiet.ts), else run, and its outcome noted for the next. */
+  #timerCycle(): void {
+    this.#daily.sync();
+    if (this.#autoPropose && this.quiet.quiet(this.#cycle)) for (const a of this.#cycle.repeat()) this.#lastRun.set(a, this.#ctx.clock.now());
+    else this.runCycle(this.#autoPropose, (built) => this.quiet.noteCycle(built, this.#settings.rebalance.cadence === 'on-drift'));
+  }
+
+  /** One cycle now: new closed bars in, due alphas run, the cycle journaled; proposals if asked (`built` hears what they were built from). */
+  runCycle(propose: boolean, built?: (b: CycleBuilt) => void): CycleRecord {
     holdCycleBook(this.#ctx);
     try {
-      return this.#runCycle(propose);
+      return this.#runCycle(propose, built);
     } finally {
       dropCycleBook(this.#ctx);
     }
   }
 
-  #runCycle(propose: boolean): CycleRecord {
+  #runCycle(propose: boolean, built?: (b: CycleBuilt) => void): CycleRecord {
     this.#daily.sync();
     this.#pinned = this.#ctx.clock.now();
     let rec: CycleRecord;
@@ -229,9 +234,12 @@ export class L2Service {
     if (rec.signals.length > 0 && (this.#publish.wantsSignals?.() ?? true)) this.#publish.signals(cycleDto(rec));
     for (const f of rec.failed) this.#log('warn', `alpha ${f.alpha} failed in ${rec.id}: ${f.code} ${f.message}`);
     if (propose && rec.ran.length > 0) {
-      const r = this.rebalance(false);
-      if (r instanceof Promise) r.catch((err: unknown) => this.#log('error', `rebalance after ${rec.id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
-    }
+      const t = this.target();
+      if (t instanceof Promise) {
+        built?.(undefined);
+        t.then((x) => this.#rebalanceFrom(x, false)).catch((err: unknown) => this.#log('error', `rebalance after ${rec.id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+      } else built?.({ target: t, rebalance: this.#rebalanceFrom(t, false) });
+    } else built?.(rec.failed.length === 0 ? null : undefined);
     return rec;
   }
 
@@ -264,6 +272,7 @@ export class L2Service {
     validateSettings(next, (sym) => this.#ctx.instruments.get(sym) !== undefined);
     this.#stores.portfolio?.save(next);
     this.#settings = next;
+    this.quiet.forget();
     this.#log('info', `portfolio settings: method ${next.method}, ${JSON.stringify(next.constraints)}, sizing ${next.sizing}, rebalance ${JSON.stringify(next.rebalance)}`);
     return this.settings();
   }
@@ -355,18 +364,6 @@ export class L2Service {
     const busy = this.queue.pendingSymbols();
     for (const o of this.#ctx.oms.openOrders()) if (o.source === 'signal' && o.parentId === null) busy.add(o.symbol);
     return busy;
-  }
-
-  /** Approvals a stopped engine left without an order: linked to the order the journal holds for them, or waiting again (the kernel starts L2 after the order journal is recovered). */
-  #settleInterrupted(): void {
-    this.#guarded('settling interrupted approvals', () => {
-      const settled = this.queue.settleInterrupted((proposalId) => {
-        const o = this.#ctx.oms.list('all', Number.MAX_SAFE_INTEGER).find((x) => x.proposalId === proposalId && x.parentId === null);
-        if (!o) return undefined;
-        return { orderId: o.id, status: o.status, reason: o.status === 'DENIED' || o.status === 'REJECTED' ? `${o.reason?.code ?? o.status}: ${o.reason?.message ?? ''}` : null };
-      });
-      for (const p of settled) this.#log('warn', `approval of ${p.id} was interrupted by a stop: ${p.orderId !== null ? `linked to order ${p.orderId}` : `no order was created; ${p.id} is ${p.status} again`}`);
-    });
   }
 
   /** Where each symbol's daily history before the session came from. */

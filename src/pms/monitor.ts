@@ -15,7 +15,7 @@ import { PriceHistory } from './price-history.ts';
 import type { Observation } from './returns.ts';
 import { stressReport } from './stress-report.ts';
 import type { StressOptions } from './stress-report.ts';
-import { historicalFromLosses, parametricVaR, scenarioPnl } from './var.ts';
+import { historicalFromSorted, parametricVaR, scenarioPnl, sortedLossesOfOne, sortLosses } from './var.ts';
 import type { RiskEstimate } from './var.ts';
 import { DEFAULT_EWMA_SEED, annualiseVolatility, ewmaVolatility, hasRegimeHistory, volatilityRegime } from './volatility.ts';
 import type { VolatilityRegime } from './volatility.ts';
@@ -463,8 +463,11 @@ export class PmsMonitor {
         const losses = pnl.map((p) => -p);
         const cov = { symbols: entry.panel.symbols, matrix: analysePanel(entry, this.config).cov };
         const estimates: (RiskEstimate & { method: 'historical' | 'parametric' })[] = [];
+        // One holding: its losses in order from the panel's sorted returns (sorted once per sample).
+        const one = entry.panel.symbols.length === 1 ? entry.panel.symbols[0]! : undefined;
+        const sorted = one === undefined ? sortLosses(losses) : sortedLossesOfOne(held.values[one] ?? 0, (entry.sortedReturns ??= Float64Array.from(entry.panel.values, (row) => row[0]!).sort()));
         for (const a of c.confidenceLevels) {
-          const h = historicalFromLosses(losses, a);
+          const h = historicalFromSorted(sorted, a);
           estimates.push({ method: 'historical', confidence: a, valueAtRisk: h.valueAtRisk * scale, expectedShortfall: h.expectedShortfall * scale });
         }
         for (const a of c.confidenceLevels) {

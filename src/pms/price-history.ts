@@ -23,6 +23,8 @@ export interface PanelEntry {
   panel: Panel;
   cov?: Matrix;
   corr?: { matrix: Matrix; current: number; baseline: number | null } | null;
+  /** A one-instrument panel's returns sorted ascending (the PMS's historical VaR of a single holding). */
+  sortedReturns?: Float64Array;
 }
 
 const PANEL_CACHE = 6;

@@ -51,7 +51,7 @@ export function quantileLinear(xs: readonly number[], q: number): number {
 }
 
 /** `quantileLinear` on a list already sorted ascending (not checked). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   const h = (n - 1) * q;
   if (h >= n - 1) return sorted[n - 1]!;

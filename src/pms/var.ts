@@ -93,7 +93,39 @@ export function scenarioPnl(positions: Positions, returns: Panel, kind: ReturnKi
 export function historicalFromLosses(losses: readonly number[], confidence: number): HistoricalRiskEstimate {
   checkConfidence(confidence);
   if (losses.length === 0) throw new RangeError('historical VaR needs at least one scenario');
-  const sorted = [...losses].sort((a, b) => a - b);
+  return historicalFromSorted(sortLosses(losses), confidence);
+}
+
+/**
+ * The losses in ascending order, for `historicalFromSorted`: a typed array's numeric sort, without
+ * a comparator call per comparison (the PMS sorts thousands of scenarios per cycle while a position
+ * is held; the comparator was most of a replay's time). It differs from `sort((a, b) => a - b)` only
+ * in putting −0 before 0, which no figure below can tell (each ends with `+ 0`).
+ */
+export function sortLosses(losses: readonly number[]): Float64Array {
+  for (const l of losses) if (Number.isNaN(l)) throw new RangeError('a scenario loss is NaN');
+  return Float64Array.from(losses).sort();
+}
+
+/**
+ * What `sortLosses` gives for the simple-return scenarios of ONE position of value `v`
+ * (losses −(0 + v·r), as scenarioPnl and the negation compute them), from its returns sorted
+ * ascending, in one pass instead of a sort: rounding keeps v·r monotone in r, so the losses are
+ * in order walking the returns down (v ≥ 0) or up (v < 0). A book of one instrument re-sorted its
+ * scenarios on every cycle because the mark moved; the returns' order only changes with a sample.
+ */
+export function sortedLossesOfOne(v: number, sortedReturns: Float64Array): Float64Array {
+  const n = sortedReturns.length;
+  const out = new Float64Array(n);
+  if (v >= 0) for (let k = 0; k < n; k++) out[k] = -(0 + v * sortedReturns[n - 1 - k]!);
+  else for (let k = 0; k < n; k++) out[k] = -(0 + v * sortedReturns[k]!);
+  return out;
+}
+
+/** `historicalFromLosses` over losses already sorted by `sortLosses` (one sort for every confidence level). */
+export function historicalFromSorted(sorted: Float64Array, confidence: number): HistoricalRiskEstimate {
+  checkConfidence(confidence);
+  if (sorted.length === 0) throw new RangeError('historical VaR needs at least one scenario');
   const valueAtRisk = quantileSorted(sorted, confidence);
   let excess = 0;
   let tailCount = 0;
@@ -178,8 +210,9 @@ export function varReport(positions: Positions, returns: Panel, opts?: VarReport
   const losses = scenarioPnl(positions, returns, kind).map((p) => -p);
   const matrix = opts?.covariance === 'ewma' ? ewmaCovarianceMatrix(returns.values, opts.ewma) : sampleCovarianceMatrix(returns.values);
   const covariance: CovarianceInput = { symbols: returns.symbols, matrix };
+  const sorted = losses.length > 0 ? sortLosses(losses) : undefined;
   return {
-    historical: levels.map((a) => historicalFromLosses(losses, a)),
+    historical: levels.map((a) => (sorted ? historicalFromSorted(sorted, a) : historicalFromLosses(losses, a))),
     parametric: levels.map((a) => parametricVaR(positions, covariance, a)),
     covariance,
   };

@@ -44,6 +44,13 @@ export interface Alpha<P extends AlphaBaseParams = AlphaBaseParams> {
   generate(view: AlphaView): Signal[];
   /** Run now even if the cadence says not yet (a threshold-triggered rebalance). */
   triggered?(view: AlphaView): boolean;
+  /**
+   * True when `triggered` and `generate` read only the view's bars, symbols and weights, and the
+   * engine time only to stamp each signal's `time`: on the same view contents at a later time they
+   * give the same answer, restamped. A quiet cycle (nothing it reads changed) may then repeat the
+   * alpha's last output instead of running it (SignalCycle.repeat). Absent: the alpha always runs.
+   */
+  readonly repeatable?: boolean;
   diagnostics?(): AlphaDiagnostics;
 }
 

@@ -33,6 +33,12 @@ export class SignalCycle {
   readonly #standing = new Map<string, Map<string, Signal>>();
   /** alpha name → (instance that ran, when). A rebuilt instance (new params) is due at once. */
   readonly #lastRun = new Map<string, { alpha: Alpha; at: number }>();
+  /**
+   * The last run, when a repeat could stand for the next one: no alpha failed, none emitted a delta
+   * (a delta counts only in its own cycle) and none ran by cadence (whether it would have been
+   * triggered too is unknown); the alphas that ran (triggered) and the instruments each restated.
+   */
+  #repeatable: { version: number; ran: { alpha: Alpha; instruments: string[] }[] } | undefined;
 
   constructor(registry: AlphaRegistry, view: AlphaView, journal: SignalJournalPort) {
     this.#registry = registry;
@@ -49,23 +55,28 @@ export class SignalCycle {
     const signals: JournaledSignal[] = [];
     const deltas = new Map<string, Signal[]>();
     const enabled = this.#registry.enabled();
+    const restated: { alpha: Alpha; instruments: string[] }[] = [];
+    let repeatable = true;
     const enabledNames = new Set(enabled.map((a) => a.name));
     for (const name of [...this.#standing.keys()]) if (!enabledNames.has(name)) this.#standing.delete(name);
 
     for (const alpha of enabled) {
       const last = this.#lastRun.get(alpha.name);
       const lastAt = last && last.alpha === alpha ? last.at : undefined;
-      let due: boolean;
+      let byCadence = false;
       let emitted: Signal[];
       try {
-        due = isDue(alpha.params.cadence, lastAt, at) || (alpha.triggered?.(this.#view) ?? false);
-        if (!due) continue;
+        byCadence = isDue(alpha.params.cadence, lastAt, at);
+        if (!byCadence && !(alpha.triggered?.(this.#view) ?? false)) continue;
         emitted = alpha.generate(this.#view);
         for (const s of emitted) checkSignal(alpha.name, s, at);
       } catch (err) {
         failed.push({ alpha: alpha.name, code: err instanceof SignalError ? err.code : 'ALPHA_FAILED', message: err instanceof Error ? err.message : String(err) });
+        repeatable = false;
         continue;
       }
+      if (byCadence || emitted.some((s) => s.kind !== 'target')) repeatable = false;
+      restated.push({ alpha, instruments: emitted.map((s) => s.instrument) });
       ran.push(alpha.name);
       this.#lastRun.set(alpha.name, { alpha, at });
       let standing = this.#standing.get(alpha.name);
@@ -94,7 +105,47 @@ export class SignalCycle {
     // Frozen: the record is journaled and returned, and neither reader may change the other's copy.
     const record = freezeCycle({ id, seq, at, ran, failed, signals, aggregate: aggregate(inputs, at) });
     this.#journal.appendCycle(record);
+    this.#repeatable = repeatable ? { version: this.#registry.version, ran: restated } : undefined;
     return record;
+  }
+
+  /**
+   * Whether a run now may be replaced by `repeat()`, given that the view's bars and weights are what
+   * they were at the last run (the caller answers for those): the last run is repeatable, the
+   * registry unchanged, every enabled alpha repeatable and not due by its cadence, and no standing
+   * signal has a horizon (its expiry would change the aggregate). The alphas then decide as they
+   * did, and those that ran restate the same signals, stamped now.
+   */
+  canRepeat(): boolean {
+    const last = this.#repeatable;
+    if (last === undefined || last.version !== this.#registry.version) return false;
+    const at = this.#view.now();
+    for (const alpha of this.#registry.enabled()) {
+      const run = this.#lastRun.get(alpha.name);
+      if (alpha.repeatable !== true || run === undefined || run.alpha !== alpha || isDue(alpha.params.cadence, run.at, at)) return false;
+      for (const s of this.#standing.get(alpha.name)?.values() ?? []) if (s.horizonMs !== null) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A quiet cycle (see canRepeat): the state a run now would leave — the alphas that ran last time
+   * ran now, their restated signals stand stamped now — without generating, aggregating or
+   * journaling a record whose output is the last one's. Returns the alphas that ran.
+   */
+  repeat(): string[] {
+    const at = this.#view.now();
+    const names: string[] = [];
+    for (const r of this.#repeatable?.ran ?? []) {
+      this.#lastRun.set(r.alpha.name, { alpha: r.alpha, at });
+      const standing = this.#standing.get(r.alpha.name);
+      for (const i of r.instruments) {
+        const s = standing?.get(i);
+        if (s) standing!.set(i, { ...s, time: at });
+      }
+      names.push(r.alpha.name);
+    }
+    return names;
   }
 
   /** The combined targets over the standing intent now, without running any alpha. */

@@ -27,6 +27,8 @@ export interface ReplaySessionOptions {
   tickMs?: number;
   /** Full-speed runs jump the kernel's tick over idle seconds (default true; false steps each, for tests). */
   idleJumps?: boolean;
+  /** L2 repeats a signal cycle whose inputs did not change instead of running it (default true; false runs each, for tests). */
+  quietCycles?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export function createReplayEngine(o: ReplaySessionOptions, clock: Clock, market
     ...(o.initialCash !== undefined ? { initialCash: o.initialCash } : {}),
     ...(o.risk ? { risk: o.risk } : {}),
     pms: { intervalMs: REPLAY_PMS_INTERVAL_MS, ...o.pms },
+    ...(o.quietCycles !== undefined ? { l2: { quietCycles: o.quietCycles } } : {}),
     log: o.log ?? (() => undefined),
   });
 }

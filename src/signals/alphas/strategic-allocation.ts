@@ -42,6 +42,8 @@ function maxDrift(targets: Readonly<Record<string, number>>, current: Readonly<R
 
 export class StrategicAllocationAlpha implements Alpha<StrategicAllocationParams> {
   readonly kind = 'strategic-allocation';
+  /** Its drift test and targets read only the view's weights; `now` only stamps the signals. */
+  readonly repeatable = true;
   readonly name: string;
   readonly params: Readonly<StrategicAllocationParams>;
   constructor(name: string, params: StrategicAllocationParams) {
