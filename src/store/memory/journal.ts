@@ -4,10 +4,15 @@ import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment } from '.
  * The order journal in memory: the same port as the SQLite journal with nothing written anywhere.
  * For backtests, `exec simulate` and tests that need no recovery: a run is then a pure function
  * of its inputs and touches no filesystem. Orders are copied in and out, as a database would, so
- * the OMS changing its order in place after a write cannot rewrite history (an update replaces the
- * journal's row with a fresh copy: copyOrder). Fills are kept as given: a FillRecord is read-only (its type
+ * the OMS changing its order in place after a write cannot rewrite history (an update copies its
+ * fields into the journal's own row: writeRow). Fills are kept as given: a FillRecord is read-only (its type
  * says so, and the type checker holds every writer to it), so the record the OMS made is the
  * record written; they are still copied out.
+ *
+ * One row per order, written once at insert and overwritten in place afterwards (writeRow): an
+ * update or fill used to replace the row with a fresh copy, two ~40-field objects per round trip
+ * for the young-generation collector (bench/kernel.ts row a). Rows never leave the journal (loads
+ * copy them out), so nothing outside can see one change.
  */
 export class MemoryOrderJournal implements JournalPort {
   private readonly orders = new Map<string, OrderRecord>();
@@ -36,9 +41,9 @@ export class MemoryOrderJournal implements JournalPort {
   }
 
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
-    if (!this.orders.has(order.id)) throw new Error(`order ${order.id} is not journaled`);
-    // A new row replaces the old (Map.set of a present key allocates nothing beyond the row).
-    this.orders.set(order.id, copyOrder(order));
+    const row = this.orders.get(order.id);
+    if (!row) throw new Error(`order ${order.id} is not journaled`);
+    writeRow(row, order);
     this.log.push(order.id, order.updatedAt, event, order.status, detail ?? null);
   }
 
@@ -57,7 +62,10 @@ export class MemoryOrderJournal implements JournalPort {
 
   /** The journal's row of an order written again (a fill: the SQLite journal updates or inserts it). */
   private rewrite(order: OrderRecord): void {
-    this.orders.set(order.id, copyOrder(order));
+    const row = this.orders.get(order.id);
+    // A fill of an order never journaled (a caller's bug, or a test's shortcut) inserts its row, as an upsert would.
+    if (row) writeRow(row, order);
+    else this.orders.set(order.id, copyOrder(order));
   }
 
   saveTca(parentId: string, json: string): void {
@@ -149,6 +157,55 @@ function copyOrder(o: OrderRecord): OrderRecord {
     replacesId: o.replacesId,
     rootId: o.rootId,
   };
+}
+
+/**
+ * copyOrder into an existing row, field by field (monomorphic stores, nothing allocated unless the
+ * reason or trigger changed). Unlike copyOrder the type checker cannot see a field missed here:
+ * tests/unit/store/memory/journal.test.ts changes every field of an order between writes and
+ * holds the row equal to it.
+ */
+function writeRow(r: OrderRecord, o: OrderRecord): void {
+  r.id = o.id;
+  r.seq = o.seq;
+  r.venueOrderId = o.venueOrderId;
+  r.symbol = o.symbol;
+  r.side = o.side;
+  r.type = o.type;
+  r.tif = o.tif;
+  r.qtyUnits = o.qtyUnits;
+  r.priceUnits = o.priceUnits;
+  r.requestedQty = o.requestedQty;
+  r.requestedPrice = o.requestedPrice;
+  r.filledUnits = o.filledUnits;
+  r.filledNotionalUnits = o.filledNotionalUnits;
+  r.feeUnits = o.feeUnits;
+  r.status = o.status;
+  // The row's reason is its own copy: kept while the caller's still says the same.
+  if (o.reason === null) r.reason = null;
+  else if (r.reason === null || r.reason.code !== o.reason.code || r.reason.message !== o.reason.message) r.reason = { code: o.reason.code, message: o.reason.message };
+  r.cancelRequested = o.cancelRequested;
+  r.source = o.source;
+  r.createdAt = o.createdAt;
+  r.updatedAt = o.updatedAt;
+  r.parentId = o.parentId;
+  r.urgency = o.urgency;
+  r.algo = o.algo;
+  r.algoParams = o.algoParams;
+  r.algoState = o.algoState;
+  r.paused = o.paused;
+  r.decisionPriceUnits = o.decisionPriceUnits;
+  r.decisionTs = o.decisionTs;
+  r.arrivalPriceUnits = o.arrivalPriceUnits;
+  r.arrivalTs = o.arrivalTs;
+  r.approvedBy = o.approvedBy;
+  r.proposalId = o.proposalId;
+  r.riskConfirmed = o.riskConfirmed;
+  // Triggers are few (stops, bracket exits) and change in place (a trailing stop): copied each write.
+  r.trigger = o.trigger ? { ...o.trigger } : null;
+  r.ocoGroup = o.ocoGroup;
+  r.replacesId = o.replacesId;
+  r.rootId = o.rootId;
 }
 
 export interface JournalEvent {
