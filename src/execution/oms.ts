@@ -36,8 +36,6 @@ export class Oms {
   /** Fills per order, by the order's journal sequence number as its handle (fill-slots.ts). */
   private readonly fillsByOrder = new FillSlots<Order, FillRecord>();
   private readonly fillLog: FillRecord[] = [];
-  /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
-  private readonly reservePrice = new Map<string, bigint>();
   /** When the last cancel of each open order went to the venue (not persisted: a restart re-sends). */
   private readonly cancelSentAt = new Map<string, number>();
   private readonly deps: OmsDeps;
@@ -45,7 +43,8 @@ export class Oms {
   private readonly links: Links = { replacedBy: new Map(), exitsOf: new Map() };
   /** Replacements journaled but held until the order they replace is done at the venue. */
   private readonly awaitingRelease = new Set<string>();
-  private readonly reserveFacts: ReserveFacts = { reservePrice: (id) => this.reservePrice.get(id), awaiting: (id) => this.awaitingRelease.has(id) };
+  /** Each working buy's reserve price (limit price, or the gate's estimate for market orders) sits on its open entry (open-orders.ts). */
+  private readonly reserveFacts: ReserveFacts = { reservePrice: (id) => this.open.reservePriceOf(id), awaiting: (id) => this.awaitingRelease.has(id) };
   /** The working orders, their indexes and the running figures over them (open-orders.ts). */
   private readonly open: OpenOrders;
 
@@ -182,8 +181,8 @@ export class Oms {
     return this.open.children(parentId);
   }
 
-  private trackOpen(o: Order): void {
-    this.open.track(o);
+  private trackOpen(o: Order, reservePrice?: bigint): void {
+    this.open.track(o, reservePrice);
   }
 
   /** Children of a parent, oldest first. */
@@ -199,7 +198,7 @@ export class Oms {
     const d = this.draft(req, req.type, req.tif, null);
     if ('denied' in d) return { order: d.denied };
     if ('held' in d) return d;
-    return { order: this.admit(d.order, true, undefined, beforeSend) };
+    return { order: this.admit(d.order, true, d.reserve, beforeSend) };
   }
 
   /** submit() for a caller whose check never holds (tools, tests): a held order is a programming error there. */
@@ -219,7 +218,7 @@ export class Oms {
     const o = d.order;
     o.trigger = req.trigger;
     o.ocoGroup = req.ocoGroup ?? null;
-    this.admit(o, false);
+    this.admit(o, false, d.reserve);
     this.startParent(o);
     return { order: o };
   }
@@ -261,7 +260,7 @@ export class Oms {
     const next = d.order;
     next.requestedQty = toDecimalString(total, inst.qtyDecimals);
     this.awaitingRelease.add(next.id);
-    this.admit(next, false);
+    this.admit(next, false, d.reserve);
     this.cancel(old.id);
     return next;
   }
@@ -310,7 +309,7 @@ export class Oms {
     parent.algoState = '{}';
     parent.arrivalTs = this.deps.clock.now();
     parent.arrivalPriceUnits = this.deps.midOf?.(parent.symbol) ?? null;
-    return { order: this.admit(parent, false) };
+    return { order: this.admit(parent, false, d.reserve) };
   }
 
   /** Places a child of a working parent: id {parentId}-C{n}, checked by L1, journaled, sent. */
@@ -357,7 +356,7 @@ export class Oms {
     check = true,
     id?: string,
     replaces?: Order,
-  ): { order: Order } | { denied: Order } | { held: HeldOrder } {
+  ): { order: Order; reserve: bigint | undefined } | { denied: Order } | { held: HeldOrder } {
     const inst = this.deps.instruments.get(req.symbol);
     if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
     const now = this.deps.clock.now();
@@ -384,17 +383,19 @@ export class Oms {
     }
     order.qtyUnits = amounts.qtyUnits;
     order.priceUnits = amounts.priceUnits;
+    // The price a buy's cash is reserved at, handed to admit (the open set keeps it).
+    let reserve: bigint | undefined;
     if (check) {
       const decision = this.deps.check(order, replaces?.id);
       if (!decision.ok && decision.held) return { held: { code: decision.code, message: decision.message, breaches: decision.held } };
       if (!decision.ok) return { denied: this.deny(order, decision.code, decision.message) };
-      if (order.side === 'buy') this.reservePrice.set(order.id, decision.reservePriceUnits);
+      if (order.side === 'buy') reserve = decision.reservePriceUnits;
     }
     if (order.decisionPriceUnits === null) {
       order.decisionPriceUnits = this.deps.midOf?.(order.symbol) ?? null;
       order.decisionTs = now;
     }
-    return { order };
+    return { order, reserve };
   }
 
   /** Journal before send, then (for venue orders) submit. */
@@ -402,9 +403,7 @@ export class Oms {
     this.deps.journal.insertOrder(order, order.replacesId !== null ? 'created_replacing' : 'created');
     this.orders.set(order.id, order);
     this.link(order);
-    // The reserve price first: trackOpen reads it into the reserved cash.
-    if (reserve !== undefined && order.side === 'buy') this.reservePrice.set(order.id, reserve);
-    this.trackOpen(order);
+    this.trackOpen(order, order.side === 'buy' ? reserve : undefined);
     this.deps.listener.orderUpdated(order, 'OrderSubmitted');
     beforeSend?.(order);
     if (send) this.send(order);
@@ -450,7 +449,6 @@ export class Oms {
   }
 
   private deny(order: Order, code: string, message: string): Order {
-    this.reservePrice.delete(order.id);
     transition(order, 'DENIED', this.deps.clock.now(), { code, message });
     this.deps.journal.insertOrder(order, 'denied');
     this.orders.set(order.id, order);
@@ -577,7 +575,6 @@ export class Oms {
     this.open.untrack(order);
     // Cancels outstanding are few and usually none: no hash lookup per order closed then.
     if (this.cancelSentAt.size > 0) this.cancelSentAt.delete(order.id);
-    this.reservePrice.delete(order.id);
   }
 
   /** The listener's anomaly report, bound once (not a closure per fill). */
@@ -740,8 +737,7 @@ export class Oms {
     const order = externalOrder(o, inst, this.deps.journal.nextOrderSeq(), this.deps.clock.now());
     this.deps.journal.insertOrder(order, 'adopted_external');
     this.orders.set(order.id, order);
-    if (order.side === 'buy' && order.priceUnits !== null) this.reservePrice.set(order.id, order.priceUnits);
-    this.trackOpen(order);
+    this.trackOpen(order, order.side === 'buy' && order.priceUnits !== null ? order.priceUnits : undefined);
     this.deps.listener.orderUpdated(order, 'OrderAdopted');
     return order;
   }
@@ -767,7 +763,7 @@ export class Oms {
     if (status.state === 'cancelled') this.onVenueEvent({ type: 'cancelled', clientOrderId: o.id, ts });
     else if (status.state === 'expired') this.onVenueEvent({ type: 'expired', clientOrderId: o.id, ts });
     else if (status.state === 'rejected') this.onVenueEvent({ type: 'rejected', clientOrderId: o.id, code: status.reason?.code ?? 'VENUE_REJECTED', message: status.reason?.message ?? 'rejected by the venue', ts });
-    else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
+    else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.open.setReservePrice(o, o.priceUnits);
     this.refreshReserve(o);
     return applied;
   }
