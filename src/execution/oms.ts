@@ -65,6 +65,14 @@ export class Oms {
     return this.orders.get(id);
   }
 
+  /**
+   * get() for a venue event: it almost always concerns a working order, found in the small map of
+   * those (open-orders.ts) rather than by hashing into the map of every order ever placed.
+   */
+  private working(id: string): Order | undefined {
+    return this.open.get(id) ?? this.orders.get(id);
+  }
+
   list(scope: 'open' | 'all', limit: number, includeChildren = false): Order[] {
     const src = scope === 'open' ? this.open : this.orders;
     const all = [...src.values()].filter((o) => includeChildren || o.parentId === null).sort((a, b) => b.seq - a.seq);
@@ -505,7 +513,7 @@ export class Oms {
       this.applyFill(e.fill);
       return;
     }
-    const order = this.orders.get(e.clientOrderId);
+    const order = this.working(e.clientOrderId);
     if (!order) {
       this.deps.listener.anomaly(`venue event ${e.type} for unknown order ${e.clientOrderId}`);
       return;
@@ -583,7 +591,7 @@ export class Oms {
   /** Applies a venue fill exactly once: dedupe by fill id, journal, then ledger, then tell. */
   applyFill(f: VenueFill): boolean {
     if (this.fillIds.has(f.fillId)) return false;
-    const order = this.orders.get(f.clientOrderId);
+    const order = this.working(f.clientOrderId);
     if (!order) {
       this.deps.listener.anomaly(`fill ${f.fillId} for unknown order ${f.clientOrderId}`);
       return false;
@@ -591,7 +599,7 @@ export class Oms {
     const inst = this.deps.instruments.get(order.symbol);
     if (!inst) return false;
     // A child's fill is also the parent's, committed in the same transaction (fill-in-place.ts).
-    const parent = order.parentId !== null ? this.orders.get(order.parentId) : undefined;
+    const parent = order.parentId !== null ? this.working(order.parentId) : undefined;
     const applied = applyFillInPlace(order, parent, f, inst, this.anomaly);
     if (typeof applied === 'string') {
       this.deps.listener.anomaly(`fill ${f.fillId} refused: ${applied}`);

@@ -16,6 +16,14 @@ import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment } from '.
  */
 export class MemoryOrderJournal implements JournalPort {
   private readonly orders = new Map<string, OrderRecord>();
+  /**
+   * The same rows by sequence number (from the first inserted): an update or fill finds its row
+   * here, next to the last one written, instead of hashing its id into a map of every order the
+   * journal ever took (a lookup that misses the cache, twice per round trip). The map stays the
+   * index of ids (duplicates, loads); a row found here is used only when its id matches.
+   */
+  private readonly bySeq: (OrderRecord | undefined)[] = [];
+  private seqBase = -1;
   private readonly fills: FillRecord[] = [];
   private readonly fillIds = new Set<string>();
   private readonly tca = new Map<string, string>();
@@ -36,12 +44,14 @@ export class MemoryOrderJournal implements JournalPort {
   insertOrder(order: OrderRecord, event: string): void {
     if (this.orders.has(order.id)) throw new Error(`order ${order.id} is already journaled`);
     if (order.seq > this.orderSeq) this.orderSeq = order.seq;
-    this.orders.set(order.id, copyOrder(order));
+    const row = copyOrder(order);
+    this.orders.set(order.id, row);
+    this.fileBySeq(row);
     this.log.push(order.id, order.updatedAt, event, order.status, order.reason ? `${order.reason.code}: ${order.reason.message}` : null);
   }
 
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
-    const row = this.orders.get(order.id);
+    const row = this.rowOf(order);
     if (!row) throw new Error(`order ${order.id} is not journaled`);
     writeRow(row, order);
     this.log.push(order.id, order.updatedAt, event, order.status, detail ?? null);
@@ -62,10 +72,28 @@ export class MemoryOrderJournal implements JournalPort {
 
   /** The journal's row of an order written again (a fill: the SQLite journal updates or inserts it). */
   private rewrite(order: OrderRecord): void {
-    const row = this.orders.get(order.id);
+    const row = this.rowOf(order);
     // A fill of an order never journaled (a caller's bug, or a test's shortcut) inserts its row, as an upsert would.
     if (row) writeRow(row, order);
-    else this.orders.set(order.id, copyOrder(order));
+    else {
+      const fresh = copyOrder(order);
+      this.orders.set(order.id, fresh);
+      this.fileBySeq(fresh);
+    }
+  }
+
+  /** Files a new row by its sequence number when that keeps the array dense (sequence numbers come in order; a gap or a number taken keeps it out). */
+  private fileBySeq(row: OrderRecord): void {
+    if (!Number.isInteger(row.seq) || row.seq < 0) return;
+    if (this.seqBase < 0) this.seqBase = row.seq;
+    const k = row.seq - this.seqBase;
+    if (k >= 0 && k <= this.bySeq.length && this.bySeq[k] === undefined) this.bySeq[k] = row;
+  }
+
+  private rowOf(order: OrderRecord): OrderRecord | undefined {
+    const k = order.seq - this.seqBase;
+    const row = this.seqBase >= 0 && k >= 0 ? this.bySeq[k] : undefined;
+    return row !== undefined && row.id === order.id ? row : this.orders.get(order.id);
   }
 
   saveTca(parentId: string, json: string): void {
