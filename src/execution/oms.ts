@@ -6,7 +6,7 @@ import type { Order } from '../core/order.ts';
 import type { FillRecord, VenueEvent, VenueFill, VenueOrderStatus } from '../core/ports.ts';
 import { fromUnits, toDecimalString, toUnits } from '../core/precision.ts';
 import { parseAmounts } from './amounts.ts';
-import { applyFillInPlace, undoFill } from './fill-in-place.ts';
+import { AppliedFill, applyFillInPlace, undoFill } from './fill-in-place.ts';
 import { blankOrder, externalOrder } from './order-draft.ts';
 import type { ExternalOrderSpec } from './order-draft.ts';
 import { orderEventOf } from './order-events.ts';
@@ -65,10 +65,7 @@ export class Oms {
     return this.orders.get(id);
   }
 
-  /**
-   * get() for a venue event: it almost always concerns a working order, found in the small map of
-   * those (open-orders.ts) rather than by hashing into the map of every order ever placed.
-   */
+  /** get() for a venue event: almost always a working order, found in the small map of those (not the map of every order). */
   private working(id: string): Order | undefined {
     return this.open.get(id) ?? this.orders.get(id);
   }
@@ -585,6 +582,10 @@ export class Oms {
     if (this.cancelSentAt.size > 0) this.cancelSentAt.delete(order.id);
   }
 
+  /** The undo record of the fill being applied (fill-in-place.ts), and whether a fill is using it. */
+  private readonly undo = new AppliedFill();
+  private undoInUse = false;
+
   /** The listener's anomaly report, bound once (not a closure per fill). */
   private readonly anomaly = (m: string): void => this.deps.listener.anomaly(m);
 
@@ -600,34 +601,46 @@ export class Oms {
     if (!inst) return false;
     // A child's fill is also the parent's, committed in the same transaction (fill-in-place.ts).
     const parent = order.parentId !== null ? this.working(order.parentId) : undefined;
-    const applied = applyFillInPlace(order, parent, f, inst, this.anomaly);
-    if (typeof applied === 'string') {
-      this.deps.listener.anomaly(`fill ${f.fillId} refused: ${applied}`);
-      return false;
-    }
-    const record: FillRecord = {
-      id: f.fillId,
-      orderId: order.id,
-      symbol: order.symbol,
-      side: order.side,
-      priceUnits: f.priceUnits,
-      qtyUnits: f.qtyUnits,
-      feeUnits: f.feeUnits,
-      liquidity: f.liquidity,
-      ts: f.ts,
-      midUnits: this.deps.midOf?.(order.symbol) ?? null,
-    };
-    let recorded: boolean;
+    // One undo record, reused: its life ends with the journal's answer below. A fill applied from
+    // inside that window (a listener called back into the OMS) gets a fresh one.
+    const own = !this.undoInUse;
+    const undo = own ? this.undo : new AppliedFill();
+    this.undoInUse = true;
+    let record: FillRecord;
     try {
-      recorded = this.deps.journal.recordFill(record, order, parent);
-    } catch (err) {
-      undoFill(applied);
-      throw err;
-    }
-    if (!recorded) {
-      undoFill(applied);
-      this.fillIds.add(f.fillId);
-      return false;
+      const applied = applyFillInPlace(order, parent, f, inst, this.anomaly, undo);
+      if (typeof applied === 'string') {
+        this.deps.listener.anomaly(`fill ${f.fillId} refused: ${applied}`);
+        return false;
+      }
+      record = {
+        id: f.fillId,
+        orderId: order.id,
+        symbol: order.symbol,
+        side: order.side,
+        priceUnits: f.priceUnits,
+        qtyUnits: f.qtyUnits,
+        feeUnits: f.feeUnits,
+        liquidity: f.liquidity,
+        ts: f.ts,
+        midUnits: this.deps.midOf?.(order.symbol) ?? null,
+      };
+      let recorded: boolean;
+      try {
+        recorded = this.deps.journal.recordFill(record, order, parent);
+      } catch (err) {
+        undoFill(applied);
+        throw err;
+      }
+      if (!recorded) {
+        undoFill(applied);
+        this.fillIds.add(f.fillId);
+        return false;
+      }
+    } finally {
+      undo.order = undefined;
+      undo.parent = undefined;
+      if (own) this.undoInUse = false;
     }
     this.fillIds.add(f.fillId);
     this.rememberFill(record, order);
