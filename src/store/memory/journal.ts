@@ -244,29 +244,47 @@ export interface JournalEvent {
   detail: string | null;
 }
 
+/** Events per block of columns. */
+const EVENT_BLOCK = 4096;
+
+/** One block of EventColumns. */
+class EventBlock {
+  readonly orderIds: string[] = [];
+  readonly ts: number[] = [];
+  readonly names: string[] = [];
+  readonly statuses: string[] = [];
+  readonly details: (string | null)[] = [];
+}
+
 /**
  * Journal events as columns: a round trip writes three or four and keeps them for the life of the
  * journal, and an object each (with its timestamp boxed as a heap number) was ~200 bytes per order
- * for the young-generation collector to copy. The times sit unboxed in a number array.
+ * for the young-generation collector to copy. The times sit unboxed in a number array. The columns
+ * come in blocks of EVENT_BLOCK: five arrays of every event ever written grew by copying themselves
+ * whole, ever larger, and the pushes were ~5% of a long in-memory run (bench/kernel.ts row a).
  */
 class EventColumns {
-  private readonly orderIds: string[] = [];
-  private readonly ts: number[] = [];
-  private readonly names: string[] = [];
-  private readonly statuses: string[] = [];
-  private readonly details: (string | null)[] = [];
+  private readonly blocks: EventBlock[] = [];
+  private block: EventBlock | undefined;
 
   push(orderId: string, ts: number, event: string, status: string, detail: string | null): void {
-    this.orderIds.push(orderId);
-    this.ts.push(ts);
-    this.names.push(event);
-    this.statuses.push(status);
-    this.details.push(detail);
+    let b = this.block;
+    if (b === undefined || b.ts.length >= EVENT_BLOCK) {
+      b = this.block = new EventBlock();
+      this.blocks.push(b);
+    }
+    b.orderIds.push(orderId);
+    b.ts.push(ts);
+    b.names.push(event);
+    b.statuses.push(status);
+    b.details.push(detail);
   }
 
   rows(): JournalEvent[] {
     const out: JournalEvent[] = [];
-    for (let i = 0; i < this.orderIds.length; i++) out.push({ orderId: this.orderIds[i]!, ts: this.ts[i]!, event: this.names[i]!, status: this.statuses[i]!, detail: this.details[i]! });
+    for (const b of this.blocks) {
+      for (let i = 0; i < b.ts.length; i++) out.push({ orderId: b.orderIds[i]!, ts: b.ts[i]!, event: b.names[i]!, status: b.statuses[i]!, detail: b.details[i]! });
+    }
     return out;
   }
 }

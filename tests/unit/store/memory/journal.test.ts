@@ -137,6 +137,16 @@ describe('MemoryOrderJournal', () => {
     expect(j.loadOrders()[0]).toEqual({ ...a, reason: { code: 'C', message: 'later' }, trigger: { ...a.trigger, stopPriceUnits: 10n } });
   });
 
+  it('when more events are written than one block of columns holds then they all read back in order', () => {
+    const j = new MemoryOrderJournal();
+    const n = 9_000;
+    for (let i = 1; i <= n; i++) j.insertOrder(orderRecord(`O${i}`, i, { updatedAt: i }), 'created');
+    const events = j.events;
+    expect(events).toHaveLength(n);
+    expect(events.map((e) => e.ts)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(events[n - 1]).toEqual({ orderId: `O${n}`, ts: n, event: 'created', status: 'NEW', detail: null });
+  });
+
   it('when an order id is inserted twice or an unknown one updated then it throws', () => {
     const j = new MemoryOrderJournal();
     j.insertOrder(orderRecord('A', 1), 'placed');
