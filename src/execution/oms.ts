@@ -6,7 +6,7 @@ import type { Order } from '../core/order.ts';
 import type { FillRecord, VenueEvent, VenueFill, VenueOrderStatus } from '../core/ports.ts';
 import { fromUnits, toDecimalString, toUnits } from '../core/precision.ts';
 import { parseAmounts } from './amounts.ts';
-import { applyFillInPlace, undoFill } from './fill-in-place.ts';
+import { AppliedFill, applyFillInPlace, undoFill } from './fill-in-place.ts';
 import { blankOrder, externalOrder } from './order-draft.ts';
 import type { ExternalOrderSpec } from './order-draft.ts';
 import { orderEventOf } from './order-events.ts';
@@ -36,8 +36,6 @@ export class Oms {
   /** Fills per order, by the order's journal sequence number as its handle (fill-slots.ts). */
   private readonly fillsByOrder = new FillSlots<Order, FillRecord>();
   private readonly fillLog: FillRecord[] = [];
-  /** Price each working buy reserves cash at (limit price, or the gate's estimate for market orders). */
-  private readonly reservePrice = new Map<string, bigint>();
   /** When the last cancel of each open order went to the venue (not persisted: a restart re-sends). */
   private readonly cancelSentAt = new Map<string, number>();
   private readonly deps: OmsDeps;
@@ -45,7 +43,8 @@ export class Oms {
   private readonly links: Links = { replacedBy: new Map(), exitsOf: new Map() };
   /** Replacements journaled but held until the order they replace is done at the venue. */
   private readonly awaitingRelease = new Set<string>();
-  private readonly reserveFacts: ReserveFacts = { reservePrice: (id) => this.reservePrice.get(id), awaiting: (id) => this.awaitingRelease.has(id) };
+  /** Each working buy's reserve price (limit price, or the gate's estimate for market orders) sits on its open entry (open-orders.ts). */
+  private readonly reserveFacts: ReserveFacts = { reservePrice: (id) => this.open.reservePriceOf(id), awaiting: (id) => this.awaitingRelease.has(id) };
   /** The working orders, their indexes and the running figures over them (open-orders.ts). */
   private readonly open: OpenOrders;
 
@@ -64,6 +63,11 @@ export class Oms {
 
   get(id: string): Order | undefined {
     return this.orders.get(id);
+  }
+
+  /** get() for a venue event: almost always a working order, found in the small map of those (not the map of every order). */
+  private working(id: string): Order | undefined {
+    return this.open.get(id) ?? this.orders.get(id);
   }
 
   list(scope: 'open' | 'all', limit: number, includeChildren = false): Order[] {
@@ -182,8 +186,8 @@ export class Oms {
     return this.open.children(parentId);
   }
 
-  private trackOpen(o: Order): void {
-    this.open.track(o);
+  private trackOpen(o: Order, reservePrice?: bigint): void {
+    this.open.track(o, reservePrice);
   }
 
   /** Children of a parent, oldest first. */
@@ -199,7 +203,7 @@ export class Oms {
     const d = this.draft(req, req.type, req.tif, null);
     if ('denied' in d) return { order: d.denied };
     if ('held' in d) return d;
-    return { order: this.admit(d.order, true, undefined, beforeSend) };
+    return { order: this.admit(d.order, true, d.reserve, beforeSend) };
   }
 
   /** submit() for a caller whose check never holds (tools, tests): a held order is a programming error there. */
@@ -219,7 +223,7 @@ export class Oms {
     const o = d.order;
     o.trigger = req.trigger;
     o.ocoGroup = req.ocoGroup ?? null;
-    this.admit(o, false);
+    this.admit(o, false, d.reserve);
     this.startParent(o);
     return { order: o };
   }
@@ -261,7 +265,7 @@ export class Oms {
     const next = d.order;
     next.requestedQty = toDecimalString(total, inst.qtyDecimals);
     this.awaitingRelease.add(next.id);
-    this.admit(next, false);
+    this.admit(next, false, d.reserve);
     this.cancel(old.id);
     return next;
   }
@@ -310,7 +314,7 @@ export class Oms {
     parent.algoState = '{}';
     parent.arrivalTs = this.deps.clock.now();
     parent.arrivalPriceUnits = this.deps.midOf?.(parent.symbol) ?? null;
-    return { order: this.admit(parent, false) };
+    return { order: this.admit(parent, false, d.reserve) };
   }
 
   /** Places a child of a working parent: id {parentId}-C{n}, checked by L1, journaled, sent. */
@@ -357,7 +361,7 @@ export class Oms {
     check = true,
     id?: string,
     replaces?: Order,
-  ): { order: Order } | { denied: Order } | { held: HeldOrder } {
+  ): { order: Order; reserve: bigint | undefined } | { denied: Order } | { held: HeldOrder } {
     const inst = this.deps.instruments.get(req.symbol);
     if (!inst) throw new DomainError('UNKNOWN_SYMBOL', `unknown symbol "${req.symbol}"`);
     const now = this.deps.clock.now();
@@ -384,17 +388,19 @@ export class Oms {
     }
     order.qtyUnits = amounts.qtyUnits;
     order.priceUnits = amounts.priceUnits;
+    // The price a buy's cash is reserved at, handed to admit (the open set keeps it).
+    let reserve: bigint | undefined;
     if (check) {
       const decision = this.deps.check(order, replaces?.id);
       if (!decision.ok && decision.held) return { held: { code: decision.code, message: decision.message, breaches: decision.held } };
       if (!decision.ok) return { denied: this.deny(order, decision.code, decision.message) };
-      if (order.side === 'buy') this.reservePrice.set(order.id, decision.reservePriceUnits);
+      if (order.side === 'buy') reserve = decision.reservePriceUnits;
     }
     if (order.decisionPriceUnits === null) {
       order.decisionPriceUnits = this.deps.midOf?.(order.symbol) ?? null;
       order.decisionTs = now;
     }
-    return { order };
+    return { order, reserve };
   }
 
   /** Journal before send, then (for venue orders) submit. */
@@ -402,9 +408,7 @@ export class Oms {
     this.deps.journal.insertOrder(order, order.replacesId !== null ? 'created_replacing' : 'created');
     this.orders.set(order.id, order);
     this.link(order);
-    // The reserve price first: trackOpen reads it into the reserved cash.
-    if (reserve !== undefined && order.side === 'buy') this.reservePrice.set(order.id, reserve);
-    this.trackOpen(order);
+    this.trackOpen(order, order.side === 'buy' ? reserve : undefined);
     this.deps.listener.orderUpdated(order, 'OrderSubmitted');
     beforeSend?.(order);
     if (send) this.send(order);
@@ -450,7 +454,6 @@ export class Oms {
   }
 
   private deny(order: Order, code: string, message: string): Order {
-    this.reservePrice.delete(order.id);
     transition(order, 'DENIED', this.deps.clock.now(), { code, message });
     this.deps.journal.insertOrder(order, 'denied');
     this.orders.set(order.id, order);
@@ -507,7 +510,7 @@ export class Oms {
       this.applyFill(e.fill);
       return;
     }
-    const order = this.orders.get(e.clientOrderId);
+    const order = this.working(e.clientOrderId);
     if (!order) {
       this.deps.listener.anomaly(`venue event ${e.type} for unknown order ${e.clientOrderId}`);
       return;
@@ -577,8 +580,11 @@ export class Oms {
     this.open.untrack(order);
     // Cancels outstanding are few and usually none: no hash lookup per order closed then.
     if (this.cancelSentAt.size > 0) this.cancelSentAt.delete(order.id);
-    this.reservePrice.delete(order.id);
   }
+
+  /** The undo record of the fill being applied (fill-in-place.ts), and whether a fill is using it. */
+  private readonly undo = new AppliedFill();
+  private undoInUse = false;
 
   /** The listener's anomaly report, bound once (not a closure per fill). */
   private readonly anomaly = (m: string): void => this.deps.listener.anomaly(m);
@@ -586,7 +592,7 @@ export class Oms {
   /** Applies a venue fill exactly once: dedupe by fill id, journal, then ledger, then tell. */
   applyFill(f: VenueFill): boolean {
     if (this.fillIds.has(f.fillId)) return false;
-    const order = this.orders.get(f.clientOrderId);
+    const order = this.working(f.clientOrderId);
     if (!order) {
       this.deps.listener.anomaly(`fill ${f.fillId} for unknown order ${f.clientOrderId}`);
       return false;
@@ -594,35 +600,47 @@ export class Oms {
     const inst = this.deps.instruments.get(order.symbol);
     if (!inst) return false;
     // A child's fill is also the parent's, committed in the same transaction (fill-in-place.ts).
-    const parent = order.parentId !== null ? this.orders.get(order.parentId) : undefined;
-    const applied = applyFillInPlace(order, parent, f, inst, this.anomaly);
-    if (typeof applied === 'string') {
-      this.deps.listener.anomaly(`fill ${f.fillId} refused: ${applied}`);
-      return false;
-    }
-    const record: FillRecord = {
-      id: f.fillId,
-      orderId: order.id,
-      symbol: order.symbol,
-      side: order.side,
-      priceUnits: f.priceUnits,
-      qtyUnits: f.qtyUnits,
-      feeUnits: f.feeUnits,
-      liquidity: f.liquidity,
-      ts: f.ts,
-      midUnits: this.deps.midOf?.(order.symbol) ?? null,
-    };
-    let recorded: boolean;
+    const parent = order.parentId !== null ? this.working(order.parentId) : undefined;
+    // One undo record, reused: its life ends with the journal's answer below. A fill applied from
+    // inside that window (a listener called back into the OMS) gets a fresh one.
+    const own = !this.undoInUse;
+    const undo = own ? this.undo : new AppliedFill();
+    this.undoInUse = true;
+    let record: FillRecord;
     try {
-      recorded = this.deps.journal.recordFill(record, order, parent);
-    } catch (err) {
-      undoFill(applied);
-      throw err;
-    }
-    if (!recorded) {
-      undoFill(applied);
-      this.fillIds.add(f.fillId);
-      return false;
+      const applied = applyFillInPlace(order, parent, f, inst, this.anomaly, undo);
+      if (typeof applied === 'string') {
+        this.deps.listener.anomaly(`fill ${f.fillId} refused: ${applied}`);
+        return false;
+      }
+      record = {
+        id: f.fillId,
+        orderId: order.id,
+        symbol: order.symbol,
+        side: order.side,
+        priceUnits: f.priceUnits,
+        qtyUnits: f.qtyUnits,
+        feeUnits: f.feeUnits,
+        liquidity: f.liquidity,
+        ts: f.ts,
+        midUnits: this.deps.midOf?.(order.symbol) ?? null,
+      };
+      let recorded: boolean;
+      try {
+        recorded = this.deps.journal.recordFill(record, order, parent);
+      } catch (err) {
+        undoFill(applied);
+        throw err;
+      }
+      if (!recorded) {
+        undoFill(applied);
+        this.fillIds.add(f.fillId);
+        return false;
+      }
+    } finally {
+      undo.order = undefined;
+      undo.parent = undefined;
+      if (own) this.undoInUse = false;
     }
     this.fillIds.add(f.fillId);
     this.rememberFill(record, order);
@@ -740,8 +758,7 @@ export class Oms {
     const order = externalOrder(o, inst, this.deps.journal.nextOrderSeq(), this.deps.clock.now());
     this.deps.journal.insertOrder(order, 'adopted_external');
     this.orders.set(order.id, order);
-    if (order.side === 'buy' && order.priceUnits !== null) this.reservePrice.set(order.id, order.priceUnits);
-    this.trackOpen(order);
+    this.trackOpen(order, order.side === 'buy' && order.priceUnits !== null ? order.priceUnits : undefined);
     this.deps.listener.orderUpdated(order, 'OrderAdopted');
     return order;
   }
@@ -767,7 +784,7 @@ export class Oms {
     if (status.state === 'cancelled') this.onVenueEvent({ type: 'cancelled', clientOrderId: o.id, ts });
     else if (status.state === 'expired') this.onVenueEvent({ type: 'expired', clientOrderId: o.id, ts });
     else if (status.state === 'rejected') this.onVenueEvent({ type: 'rejected', clientOrderId: o.id, code: status.reason?.code ?? 'VENUE_REJECTED', message: status.reason?.message ?? 'rejected by the venue', ts });
-    else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.reservePrice.set(o.id, o.priceUnits);
+    else if (o.type === 'limit' && o.side === 'buy' && o.priceUnits !== null) this.open.setReservePrice(o, o.priceUnits);
     this.refreshReserve(o);
     return applied;
   }

@@ -2,11 +2,39 @@ import type { Side } from '../contract/dto.ts';
 import type { InstrumentRegistry } from '../core/instrument.ts';
 import type { Order } from '../core/order.ts';
 import { ReservedCash, scanReservedCash } from './reserved-cash.ts';
-import type { ReserveFacts } from './reserved-cash.ts';
+import type { CashShare, ReserveFacts, UnitSums } from './reserved-cash.ts';
 import { OpenParents, WorkingSumsIndex } from './working-sums.ts';
-import type { WorkingSums } from './working-sums.ts';
+import type { SumsShare, WorkingSums } from './working-sums.ts';
 
 const NO_ORDERS: readonly Order[] = Object.freeze([]);
+
+/**
+ * One working order and what it adds to the running figures (reserved-cash.ts, working-sums.ts):
+ * one object per open order, found by id in one map, where the figures used to sit in four maps
+ * keyed by order id (and the OMS's reserve prices in a fifth). Made when the order opens, dropped
+ * when it closes; every field is set in the constructor (one hidden class).
+ */
+class OpenEntry implements CashShare, SumsShare {
+  readonly order: Order;
+  reservePrice: bigint | undefined;
+  cash: bigint | undefined = undefined;
+  units: bigint | undefined = undefined;
+  unitSums: UnitSums | undefined = undefined;
+  shareSums: WorkingSums | undefined = undefined;
+  shareBuy = false;
+  shareRem = 0n;
+  sharePrice: bigint | null = null;
+
+  constructor(order: Order, reservePrice: bigint | undefined) {
+    this.order = order;
+    this.reservePrice = reservePrice;
+  }
+}
+
+/** Open entries' orders, for the readers that want orders (a map's values, mapped as they go). */
+function* ordersOf(entries: Iterable<OpenEntry>): IterableIterator<Order> {
+  for (const e of entries) yield e.order;
+}
 
 /**
  * The OMS's working orders and the running figures kept over them: the open set, its per-symbol
@@ -16,7 +44,7 @@ const NO_ORDERS: readonly Order[] = Object.freeze([]);
  * their answer without walking every working order.
  */
 export class OpenOrders {
-  private readonly byId = new Map<string, Order>();
+  private readonly byId = new Map<string, OpenEntry>();
   /** Open orders per symbol, in the order they opened: L1 reads one symbol's book after a change. */
   private readonly bySymbol = new Map<string, Map<string, Order>>();
   /** Working children per parent: algorithms ask for them on every decision. */
@@ -36,10 +64,17 @@ export class OpenOrders {
     this.reserved = new ReservedCash(instruments, facts);
   }
 
-  /** An order starts working (the reserve price, if any, is already known: the reserve reads it). */
-  track(o: Order): void {
-    this.byId.set(o.id, o);
-    this.refresh(o);
+  /** An order starts working; `reservePrice`: the price its cash is reserved at, when L1 gave one (a buy's). */
+  track(o: Order, reservePrice?: bigint): void {
+    const was = this.byId.get(o.id);
+    if (was !== undefined) {
+      // Tracked again (recovery): its figures are counted once.
+      this.reserved.drop(was);
+      this.working.drop(was);
+    }
+    const e = new OpenEntry(o, reservePrice);
+    this.byId.set(o.id, e);
+    this.refreshEntry(e);
     let bySymbol = this.bySymbol.get(o.symbol);
     if (!bySymbol) {
       bySymbol = new Map();
@@ -57,9 +92,12 @@ export class OpenOrders {
 
   /** An order stops working. */
   untrack(o: Order): void {
-    this.byId.delete(o.id);
-    this.reserved.drop(o.id);
-    this.working.drop(o.id);
+    const e = this.byId.get(o.id);
+    if (e !== undefined) {
+      this.byId.delete(o.id);
+      this.reserved.drop(e);
+      this.working.drop(e);
+    }
     this.parents.drop(o);
     // An emptied symbol keeps its map (symbols are the instruments'): no new Map per order.
     this.bySymbol.get(o.symbol)?.delete(o.id);
@@ -68,18 +106,35 @@ export class OpenOrders {
 
   /** Re-reads one order's figures after anything they depend on may have changed (quantity, fills, price, trigger, hold). */
   refresh(o: Order): void {
-    const open = this.byId.has(o.id);
-    this.reserved.refresh(o, open);
-    this.working.refresh(o, open);
-    this.parents.refresh(o, open);
+    const e = this.byId.get(o.id);
+    // Not open: its figures went when it closed (untrack), and it never had an entry otherwise.
+    if (e === undefined) this.parents.refresh(o, false);
+    else this.refreshEntry(e);
+  }
+
+  private refreshEntry(e: OpenEntry): void {
+    this.reserved.refresh(e, true);
+    this.working.refresh(e, true);
+    this.parents.refresh(e.order, true);
+  }
+
+  /** The reserve price of an open order changed (the venue showed a limit buy working after a restart). */
+  setReservePrice(o: Order, reservePrice: bigint): void {
+    const e = this.byId.get(o.id);
+    if (e !== undefined) e.reservePrice = reservePrice;
+  }
+
+  /** An open order's reserve price, when L1 or the venue gave one. */
+  reservePriceOf(id: string): bigint | undefined {
+    return this.byId.get(id)?.reservePrice;
   }
 
   /** Recovery sets orders up outside the paths that keep the figures: read them afresh. */
   rebuild(): void {
-    this.reserved.clear();
-    this.working.clear();
+    this.reserved.clear(this.byId.values());
+    this.working.clear(this.byId.values());
     this.parents.clear();
-    for (const o of this.byId.values()) this.refresh(o);
+    for (const e of this.byId.values()) this.refreshEntry(e);
   }
 
   has(id: string): boolean {
@@ -87,12 +142,12 @@ export class OpenOrders {
   }
 
   get(id: string): Order | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id)?.order;
   }
 
   /** Every open order, live (the caller copies before changing the OMS). */
   values(): IterableIterator<Order> {
-    return this.byId.values();
+    return ordersOf(this.byId.values());
   }
 
   /** One symbol's open orders, in the order they opened; live, not a copy. */
@@ -106,8 +161,8 @@ export class OpenOrders {
     if (!ids) return [];
     const out: Order[] = [];
     for (const id of ids) {
-      const o = this.byId.get(id);
-      if (o) out.push(o);
+      const e = this.byId.get(id);
+      if (e) out.push(e.order);
     }
     return out;
   }
@@ -124,16 +179,16 @@ export class OpenOrders {
 
   /** Remaining quantity working on one side of an instrument (reserved-cash.ts). */
   workingUnits(symbol: string, side: Side, except: Order | undefined, exceptId: string | null): bigint {
-    return this.reserved.workingUnits(symbol, side, except, exceptId);
+    return this.reserved.workingUnits(symbol, side, except, exceptId, exceptId !== null ? this.byId.get(exceptId) : undefined);
   }
 
   /** Cash held back for working buys (reserved-cash.ts). */
   reservedCash(except: Order | undefined): bigint {
-    return this.reserved.total(except);
+    return this.reserved.total(except, except !== undefined ? this.byId.get(except.id) : undefined);
   }
 
   /** reservedCash() by a full scan of the working orders: what the running figure must equal (tests). */
   reservedCashByScan(except: Order | undefined): bigint {
-    return scanReservedCash(this.byId.values(), this.instruments, this.facts, except);
+    return scanReservedCash(this.values(), this.instruments, this.facts, except);
   }
 }

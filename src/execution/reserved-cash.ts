@@ -18,9 +18,14 @@ export interface ReserveFacts {
  * Undefined when the order holds nothing back.
  */
 export function cashHeldBy(o: Order, instruments: InstrumentRegistry, facts: ReserveFacts): bigint | undefined {
+  return cashHeldAt(o, instruments, facts, facts.reservePrice(o.id));
+}
+
+/** cashHeldBy with the order's reserve price already in hand (the running figure keeps it on the order's entry). */
+function cashHeldAt(o: Order, instruments: InstrumentRegistry, facts: ReserveFacts, reserve: bigint | undefined): bigint | undefined {
   if (o.side !== 'buy' || o.parentId !== null || facts.awaiting(o.id)) return undefined;
   const inst = instruments.get(o.symbol);
-  const px = facts.reservePrice(o.id) ?? o.priceUnits ?? o.trigger?.stopPriceUnits;
+  const px = reserve ?? o.priceUnits ?? o.trigger?.stopPriceUnits;
   if (!inst || px === undefined || px === null) return undefined;
   const n = notionalUnits(inst, px, remainingUnits(o));
   return n + divRound(n * BigInt(Math.round(inst.takerFeeBps * 100)), 1_000_000n);
@@ -67,23 +72,42 @@ export function scanWorkingUnits(open: Iterable<Order>, side: Side, except: Orde
   return sum;
 }
 
+/** Running sums of remaining units per symbol and side. */
+export interface UnitSums {
+  buy: bigint;
+  sell: bigint;
+}
+
+/**
+ * What one working order adds to ReservedCash's running figures, kept on the order's own entry
+ * in the open set (open-orders.ts) rather than in maps keyed by order id: an order opening and
+ * closing set and deleted a key in three such maps, and a map emptied by its delete shrinks (a new
+ * table) and grows again at the next order, ~500 bytes per round trip (bench/kernel.ts row a).
+ */
+export interface CashShare {
+  readonly order: Order;
+  /** The price its cash is reserved at when L1 gave one (a market buy's estimate, a limit price). */
+  reservePrice: bigint | undefined;
+  /** Cash it holds outside a one-cancels-other group (counted in the flat sum). */
+  cash: bigint | undefined;
+  /** Remaining units it adds to its symbol's side (outside a group), and the sums it was added to. */
+  units: bigint | undefined;
+  unitSums: UnitSums | undefined;
+}
+
 /**
  * The running figure of scanReservedCash over the OMS's open orders. L1's structural check reads it
  * for every order; a scan of every working order per order was O(n²) over a burst of resting limit
  * orders (bench/kernel.ts row b). The OMS calls `refresh` whenever something cashHeldBy reads may
  * have changed (opened, closed, filled, persisted after a change, reserve price or hold changed);
- * orders outside a one-cancels-other group are kept as a sum, group members (few) are scanned.
+ * orders outside a one-cancels-other group are kept as a sum (each one's share on its CashShare),
+ * group members (few) are scanned.
  */
 export class ReservedCash {
-  private readonly flat = new Map<string, bigint>();
   private flatSum = 0n;
   private readonly grouped = new Map<string, { cash: bigint; group: string }>();
-  /**
-   * The same for scanWorkingUnits (structural check, per order): each order's counted remainder,
-   * sums per symbol and side outside one-cancels-other groups, and the group members apart.
-   */
-  private readonly units = new Map<string, { o: Order; rem: bigint }>();
-  private readonly unitSums = new Map<string, { buy: bigint; sell: bigint }>();
+  /** The same for scanWorkingUnits (structural check, per order): sums per symbol and side outside one-cancels-other groups, and the group members apart. */
+  private readonly unitSums = new Map<string, UnitSums>();
   private readonly groupedUnits = new Map<string, Order>();
 
   private readonly instruments: InstrumentRegistry;
@@ -95,68 +119,71 @@ export class ReservedCash {
   }
 
   /** Recomputes one order's share (`open`: whether the OMS holds it as working). */
-  refresh(o: Order, open: boolean): void {
-    this.drop(o.id);
+  refresh(e: CashShare, open: boolean): void {
+    this.drop(e);
     if (!open) return;
+    const o = e.order;
     if (o.parentId === null && !this.facts.awaiting(o.id)) {
       if (o.ocoGroup !== null) this.groupedUnits.set(o.id, o);
       else {
         const rem = remainingUnits(o);
-        this.units.set(o.id, { o, rem });
         let sums = this.unitSums.get(o.symbol);
         if (!sums) this.unitSums.set(o.symbol, (sums = { buy: 0n, sell: 0n }));
         sums[o.side] += rem;
+        e.units = rem;
+        e.unitSums = sums;
       }
     }
-    const cash = cashHeldBy(o, this.instruments, this.facts);
+    const cash = cashHeldAt(o, this.instruments, this.facts, e.reservePrice);
     if (cash === undefined) return;
     if (o.ocoGroup === null) {
-      this.flat.set(o.id, cash);
+      e.cash = cash;
       this.flatSum += cash;
     } else this.grouped.set(o.id, { cash, group: o.ocoGroup });
   }
 
-  drop(id: string): void {
-    const prev = this.flat.get(id);
-    if (prev !== undefined) {
-      this.flatSum -= prev;
-      this.flat.delete(id);
+  drop(e: CashShare): void {
+    if (e.cash !== undefined) {
+      this.flatSum -= e.cash;
+      e.cash = undefined;
     }
     // One-cancels-other members are few and usually none: no hash lookup per order closed then.
-    if (this.grouped.size > 0) this.grouped.delete(id);
-    if (this.groupedUnits.size > 0) this.groupedUnits.delete(id);
-    const u = this.units.get(id);
-    if (u !== undefined) {
-      this.unitSums.get(u.o.symbol)![u.o.side] -= u.rem;
-      this.units.delete(id);
+    if (this.grouped.size > 0) this.grouped.delete(e.order.id);
+    if (this.groupedUnits.size > 0) this.groupedUnits.delete(e.order.id);
+    if (e.units !== undefined) {
+      e.unitSums![e.order.side] -= e.units;
+      e.units = undefined;
+      e.unitSums = undefined;
     }
   }
 
-  clear(): void {
-    this.flat.clear();
+  /** Forgets every figure, the shares kept on `entries` too (recovery reads them afresh). */
+  clear(entries: Iterable<CashShare>): void {
+    for (const e of entries) {
+      e.cash = undefined;
+      e.units = undefined;
+      e.unitSums = undefined;
+    }
     this.grouped.clear();
     this.flatSum = 0n;
-    this.units.clear();
     this.unitSums.clear();
     this.groupedUnits.clear();
   }
 
-  /** scanWorkingUnits over one symbol's open orders, from the running sums. */
-  workingUnits(symbol: string, side: Side, except: Order | undefined, exceptId: string | null): bigint {
+  /** scanWorkingUnits over one symbol's open orders, from the running sums; `exceptShare`: the open entry of `exceptId`, if it has one. */
+  workingUnits(symbol: string, side: Side, except: Order | undefined, exceptId: string | null, exceptShare: CashShare | undefined): bigint {
     let sum = this.unitSums.get(symbol)?.[side] ?? 0n;
-    if (exceptId !== null) {
-      const u = this.units.get(exceptId);
-      if (u !== undefined && u.o.symbol === symbol && u.o.side === side) sum -= u.rem;
-    }
+    if (exceptShare?.units !== undefined && exceptShare.order.symbol === symbol && exceptShare.order.side === side) sum -= exceptShare.units;
     if (this.groupedUnits.size === 0) return sum;
     const members: Order[] = [];
     for (const o of this.groupedUnits.values()) if (o.symbol === symbol && o.side === side && o.id !== exceptId) members.push(o);
     return sum + scanWorkingUnits(members, side, except, exceptId, this.facts);
   }
 
-  total(except: Order | undefined): bigint {
+  /** `exceptShare`: the open entry of `except`, if it has one. */
+  total(except: Order | undefined, exceptShare: CashShare | undefined): bigint {
     let sum = this.flatSum;
-    if (except !== undefined) sum -= this.flat.get(except.id) ?? 0n;
+    if (exceptShare?.cash !== undefined) sum -= exceptShare.cash;
     if (this.grouped.size === 0) return sum;
     const exceptGroup = except?.ocoGroup ?? null;
     const groups = new Map<string, bigint>();

@@ -4,12 +4,17 @@ import type { WorkingSums } from '../core/working-sums.ts';
 
 export type { WorkingSums };
 
-/** What one order adds to its symbol's sums (kept to take it back out when the order changes). */
-interface Share {
-  sums: WorkingSums;
-  buy: boolean;
-  rem: bigint;
-  price: bigint | null;
+/**
+ * What one working order adds to its symbol's sums (kept to take it back out when the order
+ * changes), on the order's own entry in the open set (open-orders.ts), not in a map by order id:
+ * see CashShare in reserved-cash.ts. `shareSums` undefined: it adds nothing.
+ */
+export interface SumsShare {
+  readonly order: Order;
+  shareSums: WorkingSums | undefined;
+  shareBuy: boolean;
+  shareRem: bigint;
+  sharePrice: bigint | null;
 }
 
 function emptySums(): WorkingSums {
@@ -53,43 +58,47 @@ export function scanWorkingSums(open: Iterable<Order>): WorkingSums {
  */
 export class WorkingSumsIndex {
   private readonly bySymbol = new Map<string, WorkingSums>();
-  private readonly shares = new Map<string, Share>();
 
   /** Recomputes one order's share (`open`: whether the OMS holds it as working). */
-  refresh(o: Order, open: boolean): void {
+  refresh(e: SumsShare, open: boolean): void {
+    const o = e.order;
     const rem = open && !worksChildren(o) ? remainingUnits(o) : 0n;
-    const had = this.shares.get(o.id);
+    const had = e.shareSums;
     if (rem <= 0n) {
-      if (had !== undefined) this.drop(o.id);
+      if (had !== undefined) this.drop(e);
       return;
     }
     const buy = o.side === 'buy';
     const price = o.priceUnits;
     if (had !== undefined) {
       // Unchanged (the usual refresh of a parent-less order persisted again): nothing to move.
-      if (had.rem === rem && had.price === price && had.buy === buy) return;
-      apply(had.sums, had.buy, had.rem, had.price, -1);
-      had.buy = buy;
-      had.rem = rem;
-      had.price = price;
-      apply(had.sums, buy, rem, price, 1);
+      if (e.shareRem === rem && e.sharePrice === price && e.shareBuy === buy) return;
+      apply(had, e.shareBuy, e.shareRem, e.sharePrice, -1);
+      e.shareBuy = buy;
+      e.shareRem = rem;
+      e.sharePrice = price;
+      apply(had, buy, rem, price, 1);
       return;
     }
     let sums = this.bySymbol.get(o.symbol);
     if (!sums) this.bySymbol.set(o.symbol, (sums = emptySums()));
     apply(sums, buy, rem, price, 1);
-    this.shares.set(o.id, { sums, buy, rem, price });
+    e.shareSums = sums;
+    e.shareBuy = buy;
+    e.shareRem = rem;
+    e.sharePrice = price;
   }
 
-  drop(id: string): void {
-    const had = this.shares.get(id);
+  drop(e: SumsShare): void {
+    const had = e.shareSums;
     if (had === undefined) return;
-    apply(had.sums, had.buy, had.rem, had.price, -1);
-    this.shares.delete(id);
+    apply(had, e.shareBuy, e.shareRem, e.sharePrice, -1);
+    e.shareSums = undefined;
   }
 
-  clear(): void {
-    this.shares.clear();
+  /** Forgets every figure, the shares kept on `entries` too (recovery reads them afresh). */
+  clear(entries: Iterable<SumsShare>): void {
+    for (const e of entries) e.shareSums = undefined;
     this.bySymbol.clear();
   }
 

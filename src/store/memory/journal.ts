@@ -4,13 +4,26 @@ import type { FillRecord, JournalPort, OrderRecord, PositionAdjustment } from '.
  * The order journal in memory: the same port as the SQLite journal with nothing written anywhere.
  * For backtests, `exec simulate` and tests that need no recovery: a run is then a pure function
  * of its inputs and touches no filesystem. Orders are copied in and out, as a database would, so
- * the OMS changing its order in place after a write cannot rewrite history (an update replaces the
- * journal's row with a fresh copy: copyOrder). Fills are kept as given: a FillRecord is read-only (its type
+ * the OMS changing its order in place after a write cannot rewrite history (an update copies its
+ * fields into the journal's own row: writeRow). Fills are kept as given: a FillRecord is read-only (its type
  * says so, and the type checker holds every writer to it), so the record the OMS made is the
  * record written; they are still copied out.
+ *
+ * One row per order, written once at insert and overwritten in place afterwards (writeRow): an
+ * update or fill used to replace the row with a fresh copy, two ~40-field objects per round trip
+ * for the young-generation collector (bench/kernel.ts row a). Rows never leave the journal (loads
+ * copy them out), so nothing outside can see one change.
  */
 export class MemoryOrderJournal implements JournalPort {
   private readonly orders = new Map<string, OrderRecord>();
+  /**
+   * The same rows by sequence number (from the first inserted): an update or fill finds its row
+   * here, next to the last one written, instead of hashing its id into a map of every order the
+   * journal ever took (a lookup that misses the cache, twice per round trip). The map stays the
+   * index of ids (duplicates, loads); a row found here is used only when its id matches.
+   */
+  private readonly bySeq: (OrderRecord | undefined)[] = [];
+  private seqBase = -1;
   private readonly fills: FillRecord[] = [];
   private readonly fillIds = new Set<string>();
   private readonly tca = new Map<string, string>();
@@ -31,14 +44,16 @@ export class MemoryOrderJournal implements JournalPort {
   insertOrder(order: OrderRecord, event: string): void {
     if (this.orders.has(order.id)) throw new Error(`order ${order.id} is already journaled`);
     if (order.seq > this.orderSeq) this.orderSeq = order.seq;
-    this.orders.set(order.id, copyOrder(order));
+    const row = copyOrder(order);
+    this.orders.set(order.id, row);
+    this.fileBySeq(row);
     this.log.push(order.id, order.updatedAt, event, order.status, order.reason ? `${order.reason.code}: ${order.reason.message}` : null);
   }
 
   updateOrder(order: OrderRecord, event: string, detail?: string): void {
-    if (!this.orders.has(order.id)) throw new Error(`order ${order.id} is not journaled`);
-    // A new row replaces the old (Map.set of a present key allocates nothing beyond the row).
-    this.orders.set(order.id, copyOrder(order));
+    const row = this.rowOf(order);
+    if (!row) throw new Error(`order ${order.id} is not journaled`);
+    writeRow(row, order);
     this.log.push(order.id, order.updatedAt, event, order.status, detail ?? null);
   }
 
@@ -57,7 +72,28 @@ export class MemoryOrderJournal implements JournalPort {
 
   /** The journal's row of an order written again (a fill: the SQLite journal updates or inserts it). */
   private rewrite(order: OrderRecord): void {
-    this.orders.set(order.id, copyOrder(order));
+    const row = this.rowOf(order);
+    // A fill of an order never journaled (a caller's bug, or a test's shortcut) inserts its row, as an upsert would.
+    if (row) writeRow(row, order);
+    else {
+      const fresh = copyOrder(order);
+      this.orders.set(order.id, fresh);
+      this.fileBySeq(fresh);
+    }
+  }
+
+  /** Files a new row by its sequence number when that keeps the array dense (sequence numbers come in order; a gap or a number taken keeps it out). */
+  private fileBySeq(row: OrderRecord): void {
+    if (!Number.isInteger(row.seq) || row.seq < 0) return;
+    if (this.seqBase < 0) this.seqBase = row.seq;
+    const k = row.seq - this.seqBase;
+    if (k >= 0 && k <= this.bySeq.length && this.bySeq[k] === undefined) this.bySeq[k] = row;
+  }
+
+  private rowOf(order: OrderRecord): OrderRecord | undefined {
+    const k = order.seq - this.seqBase;
+    const row = this.seqBase >= 0 && k >= 0 ? this.bySeq[k] : undefined;
+    return row !== undefined && row.id === order.id ? row : this.orders.get(order.id);
   }
 
   saveTca(parentId: string, json: string): void {
@@ -151,6 +187,55 @@ function copyOrder(o: OrderRecord): OrderRecord {
   };
 }
 
+/**
+ * copyOrder into an existing row, field by field (monomorphic stores, nothing allocated unless the
+ * reason or trigger changed). Unlike copyOrder the type checker cannot see a field missed here:
+ * tests/unit/store/memory/journal.test.ts changes every field of an order between writes and
+ * holds the row equal to it.
+ */
+function writeRow(r: OrderRecord, o: OrderRecord): void {
+  r.id = o.id;
+  r.seq = o.seq;
+  r.venueOrderId = o.venueOrderId;
+  r.symbol = o.symbol;
+  r.side = o.side;
+  r.type = o.type;
+  r.tif = o.tif;
+  r.qtyUnits = o.qtyUnits;
+  r.priceUnits = o.priceUnits;
+  r.requestedQty = o.requestedQty;
+  r.requestedPrice = o.requestedPrice;
+  r.filledUnits = o.filledUnits;
+  r.filledNotionalUnits = o.filledNotionalUnits;
+  r.feeUnits = o.feeUnits;
+  r.status = o.status;
+  // The row's reason is its own copy: kept while the caller's still says the same.
+  if (o.reason === null) r.reason = null;
+  else if (r.reason === null || r.reason.code !== o.reason.code || r.reason.message !== o.reason.message) r.reason = { code: o.reason.code, message: o.reason.message };
+  r.cancelRequested = o.cancelRequested;
+  r.source = o.source;
+  r.createdAt = o.createdAt;
+  r.updatedAt = o.updatedAt;
+  r.parentId = o.parentId;
+  r.urgency = o.urgency;
+  r.algo = o.algo;
+  r.algoParams = o.algoParams;
+  r.algoState = o.algoState;
+  r.paused = o.paused;
+  r.decisionPriceUnits = o.decisionPriceUnits;
+  r.decisionTs = o.decisionTs;
+  r.arrivalPriceUnits = o.arrivalPriceUnits;
+  r.arrivalTs = o.arrivalTs;
+  r.approvedBy = o.approvedBy;
+  r.proposalId = o.proposalId;
+  r.riskConfirmed = o.riskConfirmed;
+  // Triggers are few (stops, bracket exits) and change in place (a trailing stop): copied each write.
+  r.trigger = o.trigger ? { ...o.trigger } : null;
+  r.ocoGroup = o.ocoGroup;
+  r.replacesId = o.replacesId;
+  r.rootId = o.rootId;
+}
+
 export interface JournalEvent {
   orderId: string;
   ts: number;
@@ -159,29 +244,47 @@ export interface JournalEvent {
   detail: string | null;
 }
 
+/** Events per block of columns. */
+const EVENT_BLOCK = 4096;
+
+/** One block of EventColumns. */
+class EventBlock {
+  readonly orderIds: string[] = [];
+  readonly ts: number[] = [];
+  readonly names: string[] = [];
+  readonly statuses: string[] = [];
+  readonly details: (string | null)[] = [];
+}
+
 /**
  * Journal events as columns: a round trip writes three or four and keeps them for the life of the
  * journal, and an object each (with its timestamp boxed as a heap number) was ~200 bytes per order
- * for the young-generation collector to copy. The times sit unboxed in a number array.
+ * for the young-generation collector to copy. The times sit unboxed in a number array. The columns
+ * come in blocks of EVENT_BLOCK: five arrays of every event ever written grew by copying themselves
+ * whole, ever larger, and the pushes were ~5% of a long in-memory run (bench/kernel.ts row a).
  */
 class EventColumns {
-  private readonly orderIds: string[] = [];
-  private readonly ts: number[] = [];
-  private readonly names: string[] = [];
-  private readonly statuses: string[] = [];
-  private readonly details: (string | null)[] = [];
+  private readonly blocks: EventBlock[] = [];
+  private block: EventBlock | undefined;
 
   push(orderId: string, ts: number, event: string, status: string, detail: string | null): void {
-    this.orderIds.push(orderId);
-    this.ts.push(ts);
-    this.names.push(event);
-    this.statuses.push(status);
-    this.details.push(detail);
+    let b = this.block;
+    if (b === undefined || b.ts.length >= EVENT_BLOCK) {
+      b = this.block = new EventBlock();
+      this.blocks.push(b);
+    }
+    b.orderIds.push(orderId);
+    b.ts.push(ts);
+    b.names.push(event);
+    b.statuses.push(status);
+    b.details.push(detail);
   }
 
   rows(): JournalEvent[] {
     const out: JournalEvent[] = [];
-    for (let i = 0; i < this.orderIds.length; i++) out.push({ orderId: this.orderIds[i]!, ts: this.ts[i]!, event: this.names[i]!, status: this.statuses[i]!, detail: this.details[i]! });
+    for (const b of this.blocks) {
+      for (let i = 0; i < b.ts.length; i++) out.push({ orderId: b.orderIds[i]!, ts: b.ts[i]!, event: b.names[i]!, status: b.statuses[i]!, detail: b.details[i]! });
+    }
     return out;
   }
 }

@@ -82,6 +82,71 @@ describe('MemoryOrderJournal', () => {
     ]);
   });
 
+  it('when every field of an order changes between writes then the row written in place reads back equal, and a later change does not reach it', () => {
+    const j = new MemoryOrderJournal();
+    const a = orderRecord('A', 1);
+    j.insertOrder(a, 'placed');
+    // A value unlike the inserted one for every field: a field the in-place write missed keeps its old value.
+    const changed = orderRecord('A', 1, {
+      venueOrderId: 'V9',
+      symbol: 'ETH/USDT',
+      side: 'sell',
+      type: 'market',
+      tif: 'ioc',
+      qtyUnits: 2000n,
+      priceUnits: null,
+      requestedQty: '0.002',
+      requestedPrice: null,
+      filledUnits: 500n,
+      filledNotionalUnits: 25n,
+      feeUnits: 3n,
+      status: 'PARTIALLY_FILLED',
+      reason: { code: 'C', message: 'm' },
+      cancelRequested: true,
+      source: 'api',
+      createdAt: 2_000,
+      updatedAt: 3_000,
+      parentId: 'P',
+      urgency: 'low',
+      algo: 'twap',
+      algoParams: '{}',
+      algoState: '{"n":1}',
+      paused: true,
+      decisionPriceUnits: 7n,
+      decisionTs: 4_000,
+      arrivalPriceUnits: 8n,
+      arrivalTs: 5_000,
+      approvedBy: 'op',
+      proposalId: 'PR1',
+      riskConfirmed: true,
+      trigger: { kind: 'stop', by: 'last', stopPriceUnits: 9n, trailPercent: null, trailUnits: null, triggeredAt: null, entryId: null, role: null },
+      ocoGroup: 'G',
+      replacesId: 'R',
+      rootId: 'R0',
+    });
+    for (const k of Object.keys(a) as (keyof typeof a)[]) if (k !== 'id' && k !== 'seq') expect(changed[k], k).not.toEqual(a[k]);
+    Object.assign(a, changed);
+    j.updateOrder(a, 'accepted');
+    expect(j.loadOrders()[0]).toEqual(changed);
+    a.reason!.message = 'later';
+    a.trigger!.stopPriceUnits = 10n;
+    expect(j.loadOrders()[0]).toMatchObject({ reason: { message: 'm' }, trigger: { stopPriceUnits: 9n } });
+    a.filledUnits = 2000n;
+    a.status = 'FILLED';
+    expect(j.recordFill(fillRecord('F1', 'A', 1500n), a)).toBe(true);
+    expect(j.loadOrders()[0]).toEqual({ ...a, reason: { code: 'C', message: 'later' }, trigger: { ...a.trigger, stopPriceUnits: 10n } });
+  });
+
+  it('when more events are written than one block of columns holds then they all read back in order', () => {
+    const j = new MemoryOrderJournal();
+    const n = 9_000;
+    for (let i = 1; i <= n; i++) j.insertOrder(orderRecord(`O${i}`, i, { updatedAt: i }), 'created');
+    const events = j.events;
+    expect(events).toHaveLength(n);
+    expect(events.map((e) => e.ts)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(events[n - 1]).toEqual({ orderId: `O${n}`, ts: n, event: 'created', status: 'NEW', detail: null });
+  });
+
   it('when an order id is inserted twice or an unknown one updated then it throws', () => {
     const j = new MemoryOrderJournal();
     j.insertOrder(orderRecord('A', 1), 'placed');
