@@ -20,7 +20,7 @@ export function collect(v: string, prev: string[] = []): string[] {
 }
 
 export const TARGET_PARAMS_HELP =
-  'strategic: cash, policyDrift; tactical: lookback, skip, trendPeriod, volWindow, volHistory, highVolPercentile, highVolExposure, topN, grossExposure, momentumScale, horizonDays; stat-model: lags, volWindow, fitWindow, minFitSamples, refitEvery, horizonBars, lambda, feeBps, thresholdBps, convictionScaleBps, targetWeight, logistic; l2: strategic, tactical, model (conviction weights) and <alpha>_<param>; every target strategy: driftThreshold, cashBuffer, minTrade, lot, and the live construction: method=' + CONSTRUCTION_METHODS.filter((m) => m !== 'min-volatility' && m !== 'max-sharpe').join('|') + ' (default signal-weighted), lookbackDays, minWeight, maxWeight';
+  'strategic: cash, policyDrift; tactical: lookback, skip, trendPeriod, volWindow, volHistory, highVolPercentile, highVolExposure, topN, grossExposure, momentumScale, horizonDays; stat-model: lags, volWindow, fitWindow, minFitSamples, refitEvery, horizonBars, lambda, feeBps, thresholdBps, convictionScaleBps, targetWeight, logistic; l2: strategic, tactical, model (conviction weights) and <alpha>_<param>; every target strategy: driftThreshold, cashBuffer, minTrade, lot, and the live construction: method=' + CONSTRUCTION_METHODS.join('|') + ' (default signal-weighted), lookbackDays, minWeight, maxWeight';
 
 /** The --data values with each directory replaced by its CSV/TXT files, sorted. */
 async function expand(data: readonly string[]): Promise<string[]> {

@@ -4,7 +4,7 @@ import { SimClock } from '../core/clock.ts';
 import { divFloor, pow10, toDecimalString, toUnits } from '../core/precision.ts';
 import { BacktestConfigError } from '../backtest/bar-runner.ts';
 import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
-import { runTargetSpec } from '../backtest/run-spec.ts';
+import { runTargetSpecAsync } from '../backtest/run-spec.ts';
 import { targetStrategyDef } from '../backtest/strategies/index.ts';
 import type { InstrumentSeries, TargetOrderRoute, TargetRunResult } from '../backtest/strategies/target-runner.ts';
 import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
@@ -104,7 +104,7 @@ export async function runTargetSpecOnKernel(spec: RunSpec, series: readonly Inst
         return filled;
       },
     };
-    const { result, report } = runTargetSpec(spec, series, route);
+    const { result, report } = await runTargetSpecAsync(spec, series, route);
     const account = await engine.handlers['account.get']({});
     return { result, report, orders, denied, kernelCash: account.cash / 10 ** scale };
   } finally {
