@@ -157,10 +157,13 @@ export function runTargetSpec(spec: RunSpec, all: readonly InstrumentSeries[], r
   return targetReport(spec, runTargets(series, def, spec.params, configOfTarget(spec), route));
 }
 
-/** runTargetSpec that awaits the construction where it solves asynchronously (every method; the others run as fast as runTargetSpec). */
-export async function runTargetSpecAsync(spec: RunSpec, all: readonly InstrumentSeries[], route?: TargetOrderRoute): Promise<{ result: TargetRunResult; report: BacktestReport }> {
+/**
+ * runTargetSpec that awaits the construction where it solves asynchronously (every method; the
+ * others run as fast as runTargetSpec). `tradeFromMs`: no decision before it (a walk-forward's warm-up).
+ */
+export async function runTargetSpecAsync(spec: RunSpec, all: readonly InstrumentSeries[], route?: TargetOrderRoute, tradeFromMs?: number): Promise<{ result: TargetRunResult; report: BacktestReport }> {
   const { def, series } = targetWindow(spec, all);
-  return targetReport(spec, await runTargetsAsync(series, def, spec.params, configOfTarget(spec), route));
+  return targetReport(spec, await runTargetsAsync(series, def, spec.params, { ...configOfTarget(spec), ...(tradeFromMs !== undefined ? { tradeFromMs } : {}) }, route));
 }
 
 export function tradeOut(t: RoundTrip): TradeOut {

@@ -2,6 +2,7 @@ import { CONSTRUCTION_METHODS } from '../contract/api/portfolio.ts';
 import type { Urgency } from '../contract/dto.ts';
 import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
 import type { InstrumentSeries, TargetAttribution } from '../backtest/strategies/target-runner.ts';
+import type { TargetSpecEngine } from '../backtest/sweep.ts';
 import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, table } from './cli-common.ts';
 import { iso, loadData, num, openStores, pct, reportText } from './cli-backtest-data.ts';
@@ -116,6 +117,16 @@ async function targetSpec(o: TargetRunOpts, names: readonly string[]): Promise<R
     instrument: names.join('+'),
     instruments: [...names],
   };
+}
+
+/**
+ * A target sweep's (and walk-forward's) inputs: the instruments, the base spec, the data's name and
+ * hash as a run keeps them, and the engine the best point is run again on (the kernel's target run).
+ */
+export async function targetSweepInputs(o: TargetRunOpts, dir: string): Promise<{ series: InstrumentSeries[]; spec: RunSpec; dataName: string; dataHash: string; engine: TargetSpecEngine }> {
+  const { runTargetSpecOnKernel } = await import('../kernel/backtest-targets.ts');
+  const { series, names, dataName, dataHash } = await loadAll(dir, o.data, o.format);
+  return { series, spec: await targetSpec(o, names), dataName, dataHash, engine: async (spec, s) => (await runTargetSpecOnKernel(spec, s)).result };
 }
 
 export async function runTargetCommand(o: TargetRunOpts, ctx: CliContext, dir: string): Promise<void> {

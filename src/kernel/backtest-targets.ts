@@ -48,8 +48,8 @@ export interface KernelTargetRun {
   kernelCash: number;
 }
 
-/** Runs a target spec with its orders through the kernel (memory durability, the bar clock). */
-export async function runTargetSpecOnKernel(spec: RunSpec, series: readonly InstrumentSeries[]): Promise<KernelTargetRun> {
+/** Runs a target spec with its orders through the kernel (memory durability, the bar clock); `tradeFromMs`: no decision before it. */
+export async function runTargetSpecOnKernel(spec: RunSpec, series: readonly InstrumentSeries[], opts: { tradeFromMs?: number } = {}): Promise<KernelTargetRun> {
   const def = targetStrategyDef(spec.strategy);
   if (!def || spec.sizing.kind !== 'target') throw new BacktestConfigError(`${spec.strategy} is not a target run (strategic, tactical, stat-model, l2 with --sizing target)`);
   const lot = String(def.rebalance(spec.params).lot);
@@ -104,7 +104,7 @@ export async function runTargetSpecOnKernel(spec: RunSpec, series: readonly Inst
         return filled;
       },
     };
-    const { result, report } = await runTargetSpecAsync(spec, series, route);
+    const { result, report } = await runTargetSpecAsync(spec, series, route, opts.tradeFromMs);
     const account = await engine.handlers['account.get']({});
     return { result, report, orders, denied, kernelCash: account.cash / 10 ** scale };
   } finally {

@@ -144,6 +144,40 @@ describe('strata backtest with target strategies', () => {
     expect(unknown.stderr).toContain('--param method must be one of');
   });
 
+  it('when a target strategy is swept over methods and drift thresholds then the table is the same on 1 and 2 workers, each row is the run of its point, and the best has a deflated Sharpe', async () => {
+    interface Row { index: number; params: Record<string, number>; finalValue: number; sharpe: number | null; error: string | null }
+    interface SweepOut { points: number; workers: number; rows: Row[]; best: Row | null; deflatedSharpe: number | null }
+    const args = ['backtest', 'sweep', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001', '--from', '2007-01-01', '--to', '2009-12-31', '--grid', 'method=equal,inverse-vol,min-volatility', '--grid', 'driftThreshold=0.01,0.05', '--sort', 'index'];
+    const one = await json<SweepOut>(...args, '--workers', '1');
+    const two = await json<SweepOut>(...args, '--workers', '2');
+    expect(one.points).toBe(6);
+    expect(two.workers).toBe(2);
+    expect(two.rows).toEqual(one.rows);
+    expect(one.rows.every((r) => r.error === null)).toBe(true);
+    expect(new Set(one.rows.map((r) => r.finalValue)).size).toBe(6);
+    expect(one.deflatedSharpe).not.toBeNull();
+    // A row is the run of its point (min-volatility: the QP solved at each rebalance).
+    const mv = one.rows.find((r) => r.params['driftThreshold'] === 0.05 && r.params['method'] === 5)!;
+    const run = await json<RunOut>('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001', '--from', '2007-01-01', '--to', '2009-12-31', '--param', 'method=min-volatility', '--param', 'driftThreshold=0.05');
+    expect(mv.finalValue).toBe(run.finalValue);
+    // The text table names the methods.
+    const text = await cli(...args, '--workers', '2');
+    expect(text.stdout).toMatch(/min-volatility\s+0\.05/);
+    const bad = await cli('backtest', 'sweep', '--data', stocks, '--strategy', 'strategic', '--grid', 'method=magic');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--grid method takes names');
+  });
+
+  it('when a target strategy is walked forward then each window names its best method and the out-of-sample returns chain', async () => {
+    interface Wf { windows: { best: Record<string, number> | null; outOfSampleReturn: number }[]; outOfSampleReturn: number }
+    const r = await json<Wf>('backtest', 'walkforward', '--data', stocks, '--strategy', 'tactical', '--commission', '0.001', '--grid', 'method=equal,inverse-vol', '--in-sample', '500', '--out-of-sample', '250');
+    expect(r.windows.length).toBeGreaterThanOrEqual(3);
+    expect(r.windows.every((w) => w.best !== null && [1, 2].includes(w.best['method']!))).toBe(true);
+    expect(r.outOfSampleReturn).toBeCloseTo(r.windows.reduce((a, w) => a * (1 + w.outOfSampleReturn), 1) - 1, 10);
+    const text = await cli('backtest', 'walkforward', '--data', stocks, '--strategy', 'tactical', '--grid', 'method=equal,inverse-vol', '--in-sample', '500', '--out-of-sample', '250');
+    expect(text.stdout).toMatch(/method=(equal|inverse-vol)/);
+  });
+
   it('when the run is impossible then it exits non-zero with the reason: l3 without a tape, a bar sizing, a target sizing for sma-cross, an unknown parameter', async () => {
     const l3 = await cli('backtest', 'run', '--data', stocks, '--strategy', 'l2', '--fidelity', 'l3');
     expect(l3.code).not.toBe(0);
@@ -157,9 +191,9 @@ describe('strata backtest with target strategies', () => {
     const bad = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'fast=3');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('BAD_STRATEGY_PARAM');
-    const sweep = await cli('backtest', 'sweep', '--data', ORCL, '--strategy', 'tactical', '--grid', 'lookback=100,200');
+    const sweep = await cli('backtest', 'sweep', '--data', ORCL, '--data', join(stocks, 'GE.csv'), '--strategy', 'sma-cross', '--grid', 'fast=5,10');
     expect(sweep.code).not.toBe(0);
-    expect(sweep.stderr).toMatch(/target strategy/);
+    expect(sweep.stderr).toMatch(/one instrument/);
     const two = await cli('backtest', 'run', '--data', ORCL, '--data', join(stocks, 'GE.csv'), '--strategy', 'sma-cross');
     expect(two.code).not.toBe(0);
     expect(two.stderr).toMatch(/one instrument/);

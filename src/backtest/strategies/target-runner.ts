@@ -53,6 +53,11 @@ export interface TargetRunConfig {
   commission: string;
   costs?: BarRunConfig['costs'];
   periodsPerYear?: number;
+  /**
+   * Epoch ms before which the strategy does not decide (nothing trades): its alphas warm up on the
+   * bars before it, as a walk-forward's out-of-sample window warms up on the in-sample bars.
+   */
+  tradeFromMs?: number;
 }
 
 export interface InstrumentSeries {
@@ -520,15 +525,18 @@ function* targetSteps(series: readonly InstrumentSeries[], def: TargetStrategyDe
     }
   };
 
+  const tradeFrom = config.tradeFromMs;
   for (let s = 0; s < n; s++) {
     atOpen(s);
     for (let j = 0; j < k; j++) {
       const i = clock.index[j]![s]!;
       if (i >= 0) lastClose[j] = series[j]!.bars.close[i]!;
     }
-    now = clock.time[s]! + barMs;
-    const decided = strategy.decide();
-    apply(s, decided instanceof Promise ? yield decided : decided);
+    if (tradeFrom === undefined || clock.time[s]! >= tradeFrom) {
+      now = clock.time[s]! + barMs;
+      const decided = strategy.decide();
+      apply(s, decided instanceof Promise ? yield decided : decided);
+    }
     let held = 0;
     let total = Number(cash) / cashScale;
     for (let j = 0; j < k; j++) {
