@@ -108,6 +108,9 @@ async function targetSpec(o: TargetRunOpts, names: readonly string[]): Promise<R
   const [{ targetStrategyDef }, { BacktestConfigError }] = await Promise.all([import('../backtest/strategies/index.ts'), import('../backtest/bar-runner.ts')]);
   const def = targetStrategyDef(o.strategy);
   if (!def) throw new BacktestConfigError(`--sizing target turns target weights into orders; ${o.strategy} is a bar strategy (use all-in or fixed:N), the target strategies are strategic, tactical, stat-model, l2`);
+  // Seed 001's dynamic sizing (confidence, volatility, drawdown, correlation, capacity: src/portfolio/sizing.ts) is
+  // not run on the backtest's book: refused by name rather than run unsized under a label that says otherwise.
+  if (o.sizing !== undefined && /^(dynamic|kelly|vol-target|volatility-target)$/.test(o.sizing)) throw new BacktestConfigError(`DYNAMIC_SIZING_OFF: a target run sizes by its construction method (--param method=...) and the rebalancer (driftThreshold, cashBuffer, maxWeight); dynamic sizing (${o.sizing}) is not applied in backtests: run without --sizing`);
   if (o.sizing !== undefined && o.sizing !== 'target') throw new BacktestConfigError(`${o.strategy} produces target weights over instruments: its sizing is target (the live rebalancer), not ${o.sizing}`);
   if (o.fidelity === 'l3') throw new BacktestConfigError('L3_NEEDS_TAPE: fidelity l3 drives the simulated venue from a recorded trade tape of one instrument; the target strategies run at bar, l1 or l2');
   return {

@@ -185,6 +185,12 @@ describe('strata backtest with target strategies', () => {
     const allIn = await cli('backtest', 'run', '--data', stocks, '--strategy', 'tactical', '--sizing', 'all-in');
     expect(allIn.code).not.toBe(0);
     expect(allIn.stderr).toMatch(/its sizing is target/);
+    // Dynamic sizing is refused by name, with its code, not run unsized.
+    for (const sizing of ['dynamic', 'kelly', 'vol-target']) {
+      const dyn = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--sizing', sizing);
+      expect(dyn.code).not.toBe(0);
+      expect(dyn.stderr).toContain('DYNAMIC_SIZING_OFF');
+    }
     const sma = await cli('backtest', 'run', '--data', ORCL, '--strategy', 'sma-cross', '--sizing', 'target');
     expect(sma.code).not.toBe(0);
     expect(sma.stderr).toMatch(/bar strategy/);
