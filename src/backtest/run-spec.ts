@@ -159,11 +159,12 @@ export function runTargetSpec(spec: RunSpec, all: readonly InstrumentSeries[], r
 
 /**
  * runTargetSpec that awaits the construction where it solves asynchronously (every method; the
- * others run as fast as runTargetSpec). `tradeFromMs`: no decision before it (a walk-forward's warm-up).
+ * others run as fast as runTargetSpec). `tradeFromMs`: no decision before it (a walk-forward's warm-up);
+ * `onStep`: progress.
  */
-export async function runTargetSpecAsync(spec: RunSpec, all: readonly InstrumentSeries[], route?: TargetOrderRoute, tradeFromMs?: number): Promise<{ result: TargetRunResult; report: BacktestReport }> {
+export async function runTargetSpecAsync(spec: RunSpec, all: readonly InstrumentSeries[], route?: TargetOrderRoute, opts: Pick<TargetRunConfig, 'tradeFromMs' | 'onStep'> = {}): Promise<{ result: TargetRunResult; report: BacktestReport }> {
   const { def, series } = targetWindow(spec, all);
-  return targetReport(spec, await runTargetsAsync(series, def, spec.params, { ...configOfTarget(spec), ...(tradeFromMs !== undefined ? { tradeFromMs } : {}) }, route));
+  return targetReport(spec, await runTargetsAsync(series, def, spec.params, { ...configOfTarget(spec), ...opts }, route));
 }
 
 export function tradeOut(t: RoundTrip): TradeOut {

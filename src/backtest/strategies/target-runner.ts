@@ -58,6 +58,8 @@ export interface TargetRunConfig {
    * bars before it, as a walk-forward's out-of-sample window warms up on the in-sample bars.
    */
   tradeFromMs?: number;
+  /** Called after each clock step (index, steps in all): the host turns it into a progress bar and ETA. */
+  onStep?: (index: number, steps: number) => void;
 }
 
 export interface InstrumentSeries {
@@ -526,6 +528,7 @@ function* targetSteps(series: readonly InstrumentSeries[], def: TargetStrategyDe
   };
 
   const tradeFrom = config.tradeFromMs;
+  const onStep = config.onStep;
   for (let s = 0; s < n; s++) {
     atOpen(s);
     for (let j = 0; j < k; j++) {
@@ -547,6 +550,7 @@ function* targetSteps(series: readonly InstrumentSeries[], def: TargetStrategyDe
     }
     equity[s] = total;
     exposure[s] = held > 0 ? 1 : 0;
+    onStep?.(s, n);
   }
   for (let j = 0; j < k; j++) flush(j);
 

@@ -15,7 +15,7 @@ const stocks = stockBars(TICKERS, '2007-01-01', '2009-12-31');
 const method = (m: (typeof CONSTRUCTION_METHODS)[number]): number => CONSTRUCTION_METHODS.indexOf(m);
 const base: RunSpec = { strategy: 'strategic', params: {}, fidelity: 'bar', cash: '100000', commission: '0.001', sizing: { kind: 'target' }, haircutBps: 0, seed: 42, instrument: TICKERS.join('+'), instruments: TICKERS };
 const plain: TargetSpecEngine = async (spec, series) => (await runTargetSpecAsync(spec, series)).result;
-const windowed: TargetWindowEngine = async (spec, series, tradeFromMs) => (await runTargetSpecAsync(spec, series, undefined, tradeFromMs)).result;
+const windowed: TargetWindowEngine = async (spec, series, tradeFromMs) => (await runTargetSpecAsync(spec, series, undefined, tradeFromMs !== undefined ? { tradeFromMs } : {})).result;
 
 describe('sweeps and walk-forward of target strategies', () => {
   it('when a target point is swept then its row is the run of the base spec with the point\'s params; a bad point is a row with its error', async () => {
@@ -32,7 +32,11 @@ describe('sweeps and walk-forward of target strategies', () => {
 
   it('when a run trades only from a time then nothing fills before it and its equity stays at the cash until then', async () => {
     const from = Date.parse('2008-06-02T00:00:00Z');
-    const r = await runTargetsAsync(stocks, TARGET_STRATEGIES['strategic']!, {}, { fidelity: 'bar', cash: '100000', commission: '0.001', tradeFromMs: from });
+    const steps: number[] = [];
+    const r = await runTargetsAsync(stocks, TARGET_STRATEGIES['strategic']!, {}, { fidelity: 'bar', cash: '100000', commission: '0.001', tradeFromMs: from, onStep: (i, n) => steps.push(i / n) });
+    // Progress after every clock step (the host's progress bar and ETA for a target run).
+    expect(steps).toHaveLength(r.time.length);
+    expect(steps[steps.length - 1]).toBeCloseTo(1 - 1 / r.time.length, 12);
     expect(r.fills.length).toBeGreaterThan(0);
     expect(Math.min(...r.fills.map((f) => f.time))).toBeGreaterThan(from);
     const before = r.time.findIndex((t) => t >= from);
