@@ -7,7 +7,8 @@ import type { PeriodReturn } from './metrics/metrics.ts';
 import { periodReturns } from './metrics/metrics.ts';
 import { strategyDef, targetStrategyDef } from './strategies/index.ts';
 import { StrategyParamError } from './strategies/strategy.ts';
-import { runTargets } from './strategies/target-runner.ts';
+import { runTargets, runTargetsAsync } from './strategies/target-runner.ts';
+import type { TargetStrategyDef } from './strategies/target.ts';
 import type { InstrumentSeries, TargetAttribution, TargetOrderRoute, TargetRunConfig, TargetRunResult } from './strategies/target-runner.ts';
 import type { Fidelity, RoundTrip } from './types.ts';
 
@@ -131,12 +132,8 @@ export function configOfTarget(spec: RunSpec): TargetRunConfig {
   return { fidelity: spec.fidelity, cash: spec.cash, commission: spec.commission, ...(costs ? { costs } : {}) };
 }
 
-/**
- * Runs a target spec (strategic, tactical, stat-model, l2 with --sizing target) on several
- * instruments: each cut to the window, aligned on one clock, the live alphas and rebalancer
- * (src/backtest/strategies/target-runner.ts); `route` sends each order through the kernel.
- */
-export function runTargetSpec(spec: RunSpec, all: readonly InstrumentSeries[], route?: TargetOrderRoute): { result: TargetRunResult; report: BacktestReport } {
+/** A target spec's instruments cut to its window (at least 2 clock steps). */
+function targetWindow(spec: RunSpec, all: readonly InstrumentSeries[]): { def: TargetStrategyDef; series: InstrumentSeries[] } {
   const def = targetStrategyDef(spec.strategy);
   if (!def) throw new StrategyParamError(`${spec.strategy} is not a target strategy (strategic, tactical, stat-model, l2)`);
   if (spec.sizing.kind !== 'target') throw new BacktestConfigError(`${spec.strategy} produces target weights: run it with --sizing target`);
@@ -144,8 +141,30 @@ export function runTargetSpec(spec: RunSpec, all: readonly InstrumentSeries[], r
   const steps = new Set<number>();
   for (const s of series) for (const t of s.bars.time) steps.add(t);
   if (steps.size < 2) throw new BacktestConfigError(`the window has ${steps.size} bar(s); a backtest needs at least 2`);
-  const result = runTargets(series, def, spec.params, configOfTarget(spec), route);
-  return { result, report: { ...reportFromTime(spec, result.time, result), attribution: result.attribution, notes: result.notes } };
+  return { def, series };
+}
+
+const targetReport = (spec: RunSpec, result: TargetRunResult): { result: TargetRunResult; report: BacktestReport } => ({ result, report: { ...reportFromTime(spec, result.time, result), attribution: result.attribution, notes: result.notes } });
+
+/**
+ * Runs a target spec (strategic, tactical, stat-model, l2 with --sizing target) on several
+ * instruments: each cut to the window, aligned on one clock, the live alphas and rebalancer
+ * (src/backtest/strategies/target-runner.ts); `route` sends each order through the kernel. The
+ * QP construction methods (min-volatility, max-sharpe) are refused here (QP_ASYNC): runTargetSpecAsync runs them.
+ */
+export function runTargetSpec(spec: RunSpec, all: readonly InstrumentSeries[], route?: TargetOrderRoute): { result: TargetRunResult; report: BacktestReport } {
+  const { def, series } = targetWindow(spec, all);
+  return targetReport(spec, runTargets(series, def, spec.params, configOfTarget(spec), route));
+}
+
+/**
+ * runTargetSpec that awaits the construction where it solves asynchronously (every method; the
+ * others run as fast as runTargetSpec). `tradeFromMs`: no decision before it (a walk-forward's warm-up);
+ * `onStep`: progress.
+ */
+export async function runTargetSpecAsync(spec: RunSpec, all: readonly InstrumentSeries[], route?: TargetOrderRoute, opts: Pick<TargetRunConfig, 'tradeFromMs' | 'onStep'> = {}): Promise<{ result: TargetRunResult; report: BacktestReport }> {
+  const { def, series } = targetWindow(spec, all);
+  return targetReport(spec, await runTargetsAsync(series, def, spec.params, { ...configOfTarget(spec), ...opts }, route));
 }
 
 export function tradeOut(t: RoundTrip): TradeOut {

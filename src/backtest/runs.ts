@@ -1,3 +1,4 @@
+import { CONSTRUCTION_METHODS } from '../contract/api/portfolio.ts';
 import type { BacktestReport, RunSpec } from './run-spec.ts';
 import type { SweepRow } from './sweep.ts';
 
@@ -154,4 +155,27 @@ export function summaryOf(r: Pick<RunRecord, 'id' | 'createdAt' | 'engineVersion
     maxDrawdown: r.report.metrics.maxDrawdown,
     resultHash: r.resultHash,
   };
+}
+
+/**
+ * A spec as a run record keeps it: a target strategy's construction `method` by name. In memory
+ * params are numbers and the method its index into CONSTRUCTION_METHODS; kept as an index, a run
+ * would read as another method once that list changed. Records kept before hold the index: the
+ * runs store's migration renames them, and specFromStored reads either.
+ */
+export type StoredSpec = Omit<RunSpec, 'params'> & { params: Record<string, number | string> };
+
+export function specToStored(spec: RunSpec): StoredSpec {
+  const m = spec?.params?.['method'];
+  const name = m !== undefined ? CONSTRUCTION_METHODS[m] : undefined;
+  return name === undefined ? spec : { ...spec, params: { ...spec.params, method: name } };
+}
+
+export function specFromStored(x: StoredSpec): RunSpec {
+  // A record read as kept, whatever it lacks (a minimal report from an old build has no spec).
+  const m = x?.params?.['method'];
+  if (typeof m !== 'string') return x as RunSpec;
+  const i = (CONSTRUCTION_METHODS as readonly string[]).indexOf(m);
+  // A name this build does not know stays readable: the run shows it, and a rerun refuses it.
+  return { ...x, params: { ...x.params, method: i >= 0 ? i : Number.NaN } };
 }

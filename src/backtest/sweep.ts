@@ -6,6 +6,7 @@ import { strategyDef } from './strategies/index.ts';
 import { expectedMaxSharpe, moments, probabilisticSharpe, simpleReturns } from './metrics/metrics.ts';
 import type { RunSpec } from './run-spec.ts';
 import { configOf, runSpec } from './run-spec.ts';
+import type { InstrumentSeries } from './strategies/target-runner.ts';
 
 /**
  * Parameter sweeps: the points (a grid, or random draws from it with a seed), one run per point,
@@ -62,7 +63,10 @@ export function randomPoints(grid: Grid, count: number, seed: number): Record<st
   return all.slice(0, Math.min(count, all.length));
 }
 
-export function sweepRow(index: number, params: Record<string, number>, result: BarRunResult | null, error: string | null): SweepRow {
+/** What a row reads of a finished run (a bar run's result or a target run's). */
+export type SweptRun = Pick<BarRunResult, 'finalValue' | 'metrics' | 'equity'>;
+
+export function sweepRow(index: number, params: Record<string, number>, result: SweptRun | null, error: string | null): SweepRow {
   if (!result) return { index, params, finalValue: NaN, totalReturn: NaN, cagr: null, sharpe: null, sortino: null, maxDrawdown: NaN, trades: 0, winRate: null, srPerPeriod: null, error };
   const m = result.metrics;
   const r = moments(simpleReturns(result.equity, m.startEquity));
@@ -95,8 +99,26 @@ export async function runPoint(base: RunSpec, bars: BarSeries, index: number, pa
   }
 }
 
-/** The table, its best row by Sharpe, and that row's deflated Sharpe over all points tried. */
-export async function summarise(rows: SweepRow[], bars: BarSeries, base: RunSpec, engine: BarEngine): Promise<SweepSummary> {
+/**
+ * Runs one point of a target sweep (strategic, tactical, stat-model, l2 over several instruments):
+ * `engine` runs the spec (the hosts pass the kernel's target run, src/kernel/backtest-targets.ts).
+ */
+export async function runTargetPoint(base: RunSpec, series: readonly InstrumentSeries[], index: number, params: Record<string, number>, engine: TargetSpecEngine): Promise<SweepRow> {
+  try {
+    return sweepRow(index, params, await engine({ ...base, params: { ...base.params, ...params } }, series), null);
+  } catch (err) {
+    return sweepRow(index, params, null, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Runs a target spec on its instruments (the window is the spec's). */
+export type TargetSpecEngine = (spec: RunSpec, series: readonly InstrumentSeries[]) => Promise<SweptRun>;
+
+/**
+ * The table in point order, its best row by Sharpe, and that row's deflated Sharpe over all points
+ * tried; `rerun` runs the best point again for its returns' skew and kurtosis.
+ */
+export async function summariseRows(rows: SweepRow[], rerun: (params: Record<string, number>) => Promise<SweptRun>): Promise<SweepSummary> {
   const sorted = [...rows].sort((a, b) => a.index - b.index);
   const ok = sorted.filter((r) => r.error === null && r.sharpe !== null);
   const best = ok.reduce<SweepRow | null>((b, r) => (b === null || r.sharpe! > b.sharpe! ? r : b), null);
@@ -105,13 +127,23 @@ export async function summarise(rows: SweepRow[], bars: BarSeries, base: RunSpec
   if (best) {
     const srs = ok.map((r) => r.srPerPeriod!).filter((x) => x !== null);
     const sv = srs.length > 1 ? moments(srs).std ** 2 : 0;
-    const { result } = await runSpec({ ...base, params: { ...base.params, ...best.params } }, bars, engine);
+    const result = await rerun(best.params);
     const m = moments(simpleReturns(result.equity, result.metrics.startEquity));
     const n = result.equity.length;
     psr = probabilisticSharpe(best.srPerPeriod!, 0, n, m.skew, m.kurtosis);
     dsr = probabilisticSharpe(best.srPerPeriod!, expectedMaxSharpe(ok.length, sv), n, m.skew, m.kurtosis);
   }
   return { rows: sorted, best, deflatedSharpe: dsr, probabilisticSharpe: psr };
+}
+
+/** summariseRows for a bar strategy's sweep on `bars`. */
+export async function summarise(rows: SweepRow[], bars: BarSeries, base: RunSpec, engine: BarEngine): Promise<SweepSummary> {
+  return summariseRows(rows, async (params) => (await runSpec({ ...base, params: { ...base.params, ...params } }, bars, engine)).result);
+}
+
+/** summariseRows for a target strategy's sweep on its instruments. */
+export async function summariseTargets(rows: SweepRow[], series: readonly InstrumentSeries[], base: RunSpec, engine: TargetSpecEngine): Promise<SweepSummary> {
+  return summariseRows(rows, (params) => engine({ ...base, params: { ...base.params, ...params } }, series));
 }
 
 /** Runs every point in this thread (tests, one core; the worker pool does the same per chunk). */

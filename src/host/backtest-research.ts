@@ -5,7 +5,9 @@ import { barsBetween } from '../backtest/data/series.ts';
 import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import { attribute } from '../backtest/fidelity-attribution.ts';
 import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
-import { gridPoints, randomPoints, summarise } from '../backtest/sweep.ts';
+import { gridPoints, randomPoints, summarise, summariseTargets } from '../backtest/sweep.ts';
+import type { TargetSpecEngine } from '../backtest/sweep.ts';
+import type { InstrumentSeries } from '../backtest/strategies/target-runner.ts';
 import type { SweepRow } from '../backtest/sweep.ts';
 import type { SweepOutcome, SweepRecord } from '../backtest/runs.ts';
 import { sweepOnWorkers } from './backtest-sweep.ts';
@@ -31,6 +33,9 @@ export interface RunProgressMessage {
   elapsedMs: number;
 }
 
+/** A target sweep's best point, run again through the kernel (imported on first use: a bar sweep does not load it). */
+const targetEngine: TargetSpecEngine = async (spec, series) => (await (await import('../kernel/backtest-targets.ts')).runTargetSpecOnKernel(spec, series)).result;
+
 /** At most this often a sweep pushes its progress (a 10,000-point sweep would otherwise flood the socket). */
 const PROGRESS_EVERY_MS = 100;
 
@@ -38,8 +43,8 @@ const PROGRESS_EVERY_MS = 100;
  * One spec on a worker thread (src/host/backtest-run-worker.ts, then backtest-spec-worker.ts); the
  * worker ends with its reply. A spec at fidelity l3 runs on `data` as a trade tape; the others on bars.
  */
-export function runOnWorker(spec: RunSpec, data: BarSeries | TradeTape, onProgress?: (p: RunProgressMessage) => void): { worker: Worker; reply: Promise<WorkerReply> } {
-  const input = data.kind === 'trades' ? { tape: data } : { bars: data };
+export function runOnWorker(spec: RunSpec, data: BarSeries | TradeTape | readonly InstrumentSeries[], onProgress?: (p: RunProgressMessage) => void): { worker: Worker; reply: Promise<WorkerReply> } {
+  const input = Array.isArray(data) ? { series: data } : (data as BarSeries | TradeTape).kind === 'trades' ? { tape: data } : { bars: data };
   const worker = new Worker(new URL('./backtest-run-worker.ts', import.meta.url), { workerData: { spec, ...input, compileCacheDir: getCompileCacheDir() } });
   const reply = new Promise<WorkerReply>((resolve) => {
     const onMessage = (m: WorkerReply | RunProgressMessage): void => {
@@ -147,7 +152,7 @@ export function sweepDto(jobId: string, r: SweepRecord): BacktestSweepDto {
 export function startSweep(
   jobId: string,
   spec: RunSpec,
-  bars: BarSeries,
+  bars: BarSeries | readonly InstrumentSeries[],
   p: Pick<Params<'backtest.sweep'>, 'grid' | 'random' | 'workers'>,
   publish: (x: BacktestProgressDto) => void,
   finished: (r: SweepOutcome) => void,
@@ -171,7 +176,7 @@ export function startSweep(
     });
     // The best point is rerun once here for its return moments (the deflated Sharpe): one run, not
     // the sweep, on this thread.
-    const s = await summarise(r.rows, barsBetween(bars, spec.fromMs, spec.toMs), spec, kernelBarEngine);
+    const s = Array.isArray(bars) ? await summariseTargets(r.rows, bars, spec, targetEngine) : await summarise(r.rows, barsBetween(bars as BarSeries, spec.fromMs, spec.toMs), spec, kernelBarEngine);
     const status = r.cancelled ? 'cancelled' : 'done';
     finished({ status, points: total, rows: s.rows, best: s.best, deflatedSharpe: s.deflatedSharpe, probabilisticSharpe: s.probabilisticSharpe, workers: r.workers, seconds: (performance.now() - t0) / 1000, error: null });
     publish(progress({ status, progress: r.rows.length / (total || 1), done: r.rows.length, etaMs: null }));

@@ -11,6 +11,7 @@ import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import type { SeriesInfo } from '../backtest/data/series-store.ts';
 import { metricRows } from '../backtest/metrics/metrics.ts';
 import type { RunSpec } from '../backtest/run-spec.ts';
+import type { InstrumentSeries } from '../backtest/strategies/target-runner.ts';
 import { sizingArg } from '../backtest/run-spec.ts';
 import type { RunRecord, RunSummary } from '../backtest/runs.ts';
 import { STRATEGIES, TARGET_STRATEGIES } from '../backtest/strategies/index.ts';
@@ -110,7 +111,7 @@ export class BacktestService {
    * builds them, the instrument is the tape's (p.symbol, or read from its name), and `tape` is kept
    * for L3; the spec records the bar length, urgency and latency so a kept run can be repeated.
    */
-  private prepare(p: RunSettings, fidelity: RunSpec['fidelity']): { spec: RunSpec; bars: BarSeries; info: SeriesInfo; tape: TradeTape | null } {
+  private prepare(p: RunSettings, fidelity: RunSpec['fidelity']): { spec: RunSpec; bars: BarSeries | InstrumentSeries[]; info: SeriesInfo; tape: TradeTape | null } {
     const def = STRATEGIES[p.strategy];
     const target = TARGET_STRATEGIES[p.strategy];
     if (!def && !target) throw new DomainError('BAD_REQUEST', `unknown strategy "${p.strategy}" (${[...Object.keys(STRATEGIES), ...Object.keys(TARGET_STRATEGIES)].join(', ')})`);
@@ -123,14 +124,19 @@ export class BacktestService {
     } catch (err) {
       throw new DomainError('BAD_REQUEST', err instanceof Error ? err.message : String(err));
     }
+    const names = typeof p.data === 'string' ? [p.data] : p.data;
+    if (!target && names.length !== 1) throw new DomainError('BAD_REQUEST', `${p.strategy} trades one instrument: pick one series (several are for the target strategies: strategic, tactical, stat-model, l2)`, [{ path: 'data', message: 'one series' }]);
     const store = new SqliteSeriesStore(join(this.dataDir, 'series.db'));
-    let got;
+    let all;
     try {
-      got = store.get(p.data);
+      all = names.map((n) => store.get(n));
     } finally {
       store.close();
     }
-    if (!got) throw new DomainError('BAD_REQUEST', `no imported series named "${p.data}" (strata data import FILE)`);
+    const missing = names.filter((_, i) => !all[i]);
+    if (missing.length > 0) throw new DomainError('BAD_REQUEST', `no imported series named "${missing.join('", "')}" (strata data import FILE)`);
+    if (all.length > 1) return this.prepareSeveral(p, fidelity, params, all.map((x) => x!));
+    const got = all[0]!;
     if (got.series.kind === 'bars') {
       if (fidelity === 'l3') throw noTape(got.info.name);
       const tapeOnly = (['barMs', 'symbol', 'latencyMs'] as const).filter((k) => p[k] !== undefined);
@@ -169,6 +175,42 @@ export class BacktestService {
     return { spec: tapeSpec, bars: l3Bars(rows, symbol, barMs), info: got.info, tape };
   }
 
+  /**
+   * A target strategy on several series: each a bar series with its own name, on one clock (the
+   * runner aligns them); the kept run's data is their names joined by '+' and the hash of their
+   * hashes in order, as `strata backtest run --data A --data B` keeps it.
+   */
+  private prepareSeveral(p: RunSettings, fidelity: RunSpec['fidelity'], params: Record<string, number>, all: readonly { info: SeriesInfo; series: BarSeries | TradeTape }[]): { spec: RunSpec; bars: InstrumentSeries[]; info: SeriesInfo; tape: null } {
+    const tape = all.find((x) => x.series.kind !== 'bars');
+    if (tape) throw new DomainError('BAD_REQUEST', `${p.strategy} is a target strategy: it runs on bar series (fidelity bar, l1, l2), and ${tape.info.name} is a trade tape`);
+    if (fidelity === 'l3') throw noTape(all.map((x) => x.info.name).join('+'));
+    const names = all.map((x) => x.info.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) throw new DomainError('BAD_REQUEST', `the series ${dup} is picked twice`, [{ path: 'data', message: 'each series once' }]);
+    const tapeOnly = (['barMs', 'symbol', 'latencyMs', 'deskGuards'] as const).filter((k) => p[k] !== undefined);
+    if (tapeOnly.length > 0) throw new DomainError('BAD_REQUEST', `${tapeOnly.join(', ')} apply to a trade tape; a target run takes bar series`, tapeOnly.map((k) => ({ path: k, message: 'only on a trade tape' })));
+    const spec: RunSpec = {
+      strategy: p.strategy,
+      params,
+      fidelity,
+      cash: p.cash,
+      commission: String(p.commission),
+      sizing: { kind: 'target' },
+      haircutBps: p.haircutBps,
+      ...(p.spreadBps !== undefined ? { spreadBps: p.spreadBps } : {}),
+      ...(p.impactK !== undefined ? { impactK: p.impactK } : {}),
+      seed: 42,
+      instrument: names.join('+'),
+      instruments: names,
+      ...(p.urgency !== undefined ? { urgency: p.urgency } : {}),
+      ...(p.fromMs !== undefined ? { fromMs: p.fromMs } : {}),
+      ...(p.toMs !== undefined ? { toMs: p.toMs } : {}),
+    };
+    const hash = createHash('sha256').update(all.map((x) => x.info.hash).join('\n')).digest('hex');
+    const info: SeriesInfo = { ...all[0]!.info, name: names.join('+'), hash };
+    return { spec, bars: all.map((x) => ({ name: x.info.name, bars: x.series as BarSeries })), info, tape: null };
+  }
+
   run(p: Params<'backtest.run'>): BacktestProgressDto {
     if (p.deskGuards === true && p.fidelity !== 'l3') throw new DomainError('BAD_REQUEST', `deskGuards applies to fidelity l3 (the engine's PMS and breakers); the ${p.fidelity} level runs without them`, [{ path: 'deskGuards', message: 'only at fidelity l3' }]);
     const { spec, bars, info, tape } = this.prepare(p, p.fidelity);
@@ -205,16 +247,20 @@ export class BacktestService {
   fidelities(p: Params<'backtest.fidelities'>): Promise<BacktestFidelitiesDto> {
     if (TARGET_STRATEGIES[p.strategy]) throw new DomainError('BAD_REQUEST', `${p.strategy} is a target strategy: compare its fidelities with strata backtest fidelities --strategy ${p.strategy}`);
     const { spec, bars, info, tape } = this.prepare(p, 'bar');
-    return compareFidelities(spec, bars, info.name, tape ?? undefined);
+    // A bar strategy takes one series (prepare refuses several); a target strategy was refused above.
+    return compareFidelities(spec, bars as BarSeries, info.name, tape ?? undefined);
   }
 
   sweep(p: Params<'backtest.sweep'>): BacktestProgressDto {
     if (p.deskGuards === true) throw new DomainError('BAD_REQUEST', 'deskGuards applies to fidelity l3; a sweep runs at bar, l1 or l2', [{ path: 'deskGuards', message: 'only at fidelity l3' }]);
-    if (TARGET_STRATEGIES[p.strategy]) throw new DomainError('BAD_REQUEST', `${p.strategy} is a target strategy: sweeps run sma-cross and peek-ahead`);
-    const { spec, bars, info } = this.prepare(p, p.fidelity);
-    const known = Object.keys(STRATEGIES[p.strategy]!.defaults);
-    const unknown = Object.keys(p.grid).filter((k) => !known.includes(k));
-    if (unknown.length > 0) throw new DomainError('BAD_REQUEST', `${p.strategy} has no parameter ${unknown.join(', ')} (it has ${known.join(', ')})`);
+    const { spec, bars: one, info } = this.prepare(p, p.fidelity);
+    // A target strategy sweeps over its instruments, each point through the kernel's target run;
+    // a point whose params it refuses is a row with its reason.
+    const target = TARGET_STRATEGIES[p.strategy];
+    const bars = target && !Array.isArray(one) ? [{ name: spec.instrument, bars: one as BarSeries }] : one;
+    const known = target ? null : Object.keys(STRATEGIES[p.strategy]!.defaults);
+    const unknown = known ? Object.keys(p.grid).filter((k) => !known.includes(k)) : [];
+    if (unknown.length > 0) throw new DomainError('BAD_REQUEST', `${p.strategy} has no parameter ${unknown.join(', ')} (it has ${known!.join(', ')})`);
     const size = Object.values(p.grid).reduce((n, v) => n * v.length, 1);
     // Random draws shuffle the whole grid, so even then the grid itself is bounded.
     if (size > (p.random !== undefined ? 100 * MAX_SWEEP_POINTS : MAX_SWEEP_POINTS)) throw new DomainError('BAD_REQUEST', `the grid has ${size} points; a sweep takes at most ${MAX_SWEEP_POINTS} (narrow it, or draw some with random)`);

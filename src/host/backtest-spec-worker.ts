@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { BarSeries, TradeTape } from '../backtest/data/series.ts';
 import { runSpec } from '../backtest/run-spec.ts';
 import type { RunSpec } from '../backtest/run-spec.ts';
+import type { InstrumentSeries } from '../backtest/strategies/target-runner.ts';
 import { kernelBarEngine } from '../kernel/backtest-bars.ts';
 import type { RunProgressMessage } from './backtest-research.ts';
 
@@ -10,7 +11,7 @@ import type { RunProgressMessage } from './backtest-research.ts';
  * (or, at fidelity l3, the engine on the recorded tape) and posts the report with the equity curve,
  * or the error. The host keeps the run.
  */
-const { spec, bars, tape } = workerData as { spec: RunSpec; bars?: BarSeries; tape?: TradeTape };
+const { spec, bars, tape, series } = workerData as { spec: RunSpec; bars?: BarSeries; tape?: TradeTape; series?: InstrumentSeries[] };
 
 /** At most this often a run says how far it is (the host turns it into percent and ETA). */
 const PROGRESS_EVERY_MS = 100;
@@ -38,9 +39,10 @@ try {
     const { run, report } = await runL3Spec(spec, tape, { onBar: progressEvery(PROGRESS_EVERY_MS, performance.now()) });
     parentPort!.postMessage({ ok: true, report, time: new Float64Array(run.result.time), equity: run.result.equity, seconds: (performance.now() - t0) / 1000 });
   } else if (spec.sizing.kind === 'target') {
-    // A target strategy (the live alphas through the rebalancer) on the one series the UI picked, its orders through the kernel.
+    // A target strategy (the live alphas through the rebalancer) on the series the UI picked, its orders through the kernel.
     const { runTargetSpecOnKernel } = await import('../kernel/backtest-targets.ts');
-    const { result, report } = await runTargetSpecOnKernel(spec, [{ name: spec.instrument, bars: bars! }]);
+    const onStep = progressEvery(PROGRESS_EVERY_MS, performance.now());
+    const { result, report } = await runTargetSpecOnKernel(spec, series ?? [{ name: spec.instrument, bars: bars! }], { onStep });
     parentPort!.postMessage({ ok: true, report, time: new Float64Array(result.time), equity: result.equity, seconds: (performance.now() - t0) / 1000 });
   } else {
     const { result, report } = await runSpec(spec, bars!, kernelBarEngine);

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { BarSeries } from '../backtest/data/series.ts';
 import type { RunSpec } from '../backtest/run-spec.ts';
 import type { SweepRow } from '../backtest/sweep.ts';
+import type { InstrumentSeries } from '../backtest/strategies/target-runner.ts';
 
 export interface SweepProgress {
   done: number;
@@ -19,9 +20,11 @@ export interface PoolResult {
 /**
  * Runs sweep points on worker_threads (one per core by default). Rows come back in any order and
  * are sorted by point index, so the table does not depend on the number of workers. `signal`
- * cancels: the workers are terminated and the rows finished so far are returned.
+ * cancels: the workers are terminated and the rows finished so far are returned. `bars`: one
+ * series for a bar strategy, or a target strategy's instruments (each worker runs its points through
+ * the kernel's target run).
  */
-export async function sweepOnWorkers(base: RunSpec, bars: BarSeries, points: readonly Record<string, number>[], opts: { workers?: number; signal?: AbortSignal; onProgress?: (p: SweepProgress) => void } = {}): Promise<PoolResult> {
+export async function sweepOnWorkers(base: RunSpec, bars: BarSeries | readonly InstrumentSeries[], points: readonly Record<string, number>[], opts: { workers?: number; signal?: AbortSignal; onProgress?: (p: SweepProgress) => void } = {}): Promise<PoolResult> {
   const total = points.length;
   const count = Math.max(1, Math.min(opts.workers ?? availableParallelism(), total || 1));
   const rows: SweepRow[] = [];

@@ -2,6 +2,7 @@ import { CONSTRUCTION_METHODS } from '../contract/api/portfolio.ts';
 import type { Urgency } from '../contract/dto.ts';
 import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
 import type { InstrumentSeries, TargetAttribution } from '../backtest/strategies/target-runner.ts';
+import type { TargetSpecEngine } from '../backtest/sweep.ts';
 import type { CliContext } from './cli-common.ts';
 import { CliExit, EXIT, table } from './cli-common.ts';
 import { iso, loadData, num, openStores, pct, reportText } from './cli-backtest-data.ts';
@@ -20,7 +21,7 @@ export function collect(v: string, prev: string[] = []): string[] {
 }
 
 export const TARGET_PARAMS_HELP =
-  'strategic: cash, policyDrift; tactical: lookback, skip, trendPeriod, volWindow, volHistory, highVolPercentile, highVolExposure, topN, grossExposure, momentumScale, horizonDays; stat-model: lags, volWindow, fitWindow, minFitSamples, refitEvery, horizonBars, lambda, feeBps, thresholdBps, convictionScaleBps, targetWeight, logistic; l2: strategic, tactical, model (conviction weights) and <alpha>_<param>; every target strategy: driftThreshold, cashBuffer, minTrade, lot, and the live construction: method=' + CONSTRUCTION_METHODS.filter((m) => m !== 'min-volatility' && m !== 'max-sharpe').join('|') + ' (default signal-weighted), lookbackDays, minWeight, maxWeight';
+  'strategic: cash, policyDrift; tactical: lookback, skip, trendPeriod, volWindow, volHistory, highVolPercentile, highVolExposure, topN, grossExposure, momentumScale, horizonDays; stat-model: lags, volWindow, fitWindow, minFitSamples, refitEvery, horizonBars, lambda, feeBps, thresholdBps, convictionScaleBps, targetWeight, logistic; l2: strategic, tactical, model (conviction weights) and <alpha>_<param>; every target strategy: driftThreshold, cashBuffer, minTrade, lot, and the live construction: method=' + CONSTRUCTION_METHODS.join('|') + ' (default signal-weighted), lookbackDays, minWeight, maxWeight';
 
 /** The --data values with each directory replaced by its CSV/TXT files, sorted. */
 async function expand(data: readonly string[]): Promise<string[]> {
@@ -107,6 +108,9 @@ async function targetSpec(o: TargetRunOpts, names: readonly string[]): Promise<R
   const [{ targetStrategyDef }, { BacktestConfigError }] = await Promise.all([import('../backtest/strategies/index.ts'), import('../backtest/bar-runner.ts')]);
   const def = targetStrategyDef(o.strategy);
   if (!def) throw new BacktestConfigError(`--sizing target turns target weights into orders; ${o.strategy} is a bar strategy (use all-in or fixed:N), the target strategies are strategic, tactical, stat-model, l2`);
+  // Seed 001's dynamic sizing (confidence, volatility, drawdown, correlation, capacity: src/portfolio/sizing.ts) is
+  // not run on the backtest's book: refused by name rather than run unsized under a label that says otherwise.
+  if (o.sizing !== undefined && /^(dynamic|kelly|vol-target|volatility-target)$/.test(o.sizing)) throw new BacktestConfigError(`DYNAMIC_SIZING_OFF: a target run sizes by its construction method (--param method=...) and the rebalancer (driftThreshold, cashBuffer, maxWeight); dynamic sizing (${o.sizing}) is not applied in backtests: run without --sizing`);
   if (o.sizing !== undefined && o.sizing !== 'target') throw new BacktestConfigError(`${o.strategy} produces target weights over instruments: its sizing is target (the live rebalancer), not ${o.sizing}`);
   if (o.fidelity === 'l3') throw new BacktestConfigError('L3_NEEDS_TAPE: fidelity l3 drives the simulated venue from a recorded trade tape of one instrument; the target strategies run at bar, l1 or l2');
   return {
@@ -116,6 +120,16 @@ async function targetSpec(o: TargetRunOpts, names: readonly string[]): Promise<R
     instrument: names.join('+'),
     instruments: [...names],
   };
+}
+
+/**
+ * A target sweep's (and walk-forward's) inputs: the instruments, the base spec, the data's name and
+ * hash as a run keeps them, and the engine the best point is run again on (the kernel's target run).
+ */
+export async function targetSweepInputs(o: TargetRunOpts, dir: string): Promise<{ series: InstrumentSeries[]; spec: RunSpec; dataName: string; dataHash: string; engine: TargetSpecEngine }> {
+  const { runTargetSpecOnKernel } = await import('../kernel/backtest-targets.ts');
+  const { series, names, dataName, dataHash } = await loadAll(dir, o.data, o.format);
+  return { series, spec: await targetSpec(o, names), dataName, dataHash, engine: async (spec, s) => (await runTargetSpecOnKernel(spec, s)).result };
 }
 
 export async function runTargetCommand(o: TargetRunOpts, ctx: CliContext, dir: string): Promise<void> {

@@ -12,7 +12,7 @@ import { FORMATS, engineText, guarded, iso, loadData, num, openStores, pct, repo
 import type { Io } from './cli-backtest-data.ts';
 import { l3Text, runL3Command, stateCell, tapeLevelSpec, venueCell } from './cli-backtest-l3.ts';
 import { registerDataDownload } from './cli-data-download.ts';
-import { attributionText, collect, runSpecFields, runTargetCommand, TARGET_PARAMS_HELP, targetFidelitiesCommand, targetLookaheadCommand } from './cli-backtest-targets.ts';
+import { attributionText, collect, runSpecFields, runTargetCommand, TARGET_PARAMS_HELP, targetFidelitiesCommand, targetLookaheadCommand, targetSweepInputs } from './cli-backtest-targets.ts';
 import type { TargetRunOpts } from './cli-backtest-targets.ts';
 
 /**
@@ -42,6 +42,12 @@ function gridArg(v: string, prev: Record<string, number[]> = {}): Record<string,
   if (!m) throw new InvalidArgumentError(`--grid must look like K=a,b,c or K=from:to:step, got "${v}"`);
   const spec = m[2]!;
   let values: number[];
+  // A target strategy's construction methods by name (kept as their indices, as --param keeps one).
+  if (m[1] === 'method') {
+    values = spec.split(',').map((x) => (CONSTRUCTION_METHODS as readonly string[]).indexOf(x.trim()));
+    if (values.some((i) => i < 0)) throw new InvalidArgumentError(`--grid method takes names: ${CONSTRUCTION_METHODS.join(', ')}; got "${spec}"`);
+    return { ...prev, method: values };
+  }
   const range = /^(-?\d+(?:\.\d+)?):(-?\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(spec);
   if (range) {
     const [a, b, s] = [Number(range[1]), Number(range[2]), Number(range[3])];
@@ -291,7 +297,7 @@ function sweepText(keys: string[], x: { jobId: string; points: number; cancelled
   return [
     table(
       [...keys.map((k) => k.toUpperCase()), 'FINAL VALUE', 'RETURN', 'SHARPE', 'MAX DD', 'TRADES', 'NOTE'],
-      x.rows.map((r) => [...keys.map((k) => r.params[k] ?? null), r.error ? null : num(r.finalValue, 2), r.error ? null : pct(r.totalReturn), num(r.sharpe), r.error ? null : pct(r.maxDrawdown), r.trades, r.error]),
+      x.rows.map((r) => [...keys.map((k) => (k === 'method' ? (CONSTRUCTION_METHODS[r.params[k] ?? -1] ?? null) : (r.params[k] ?? null))), r.error ? null : num(r.finalValue, 2), r.error ? null : pct(r.totalReturn), num(r.sharpe), r.error ? null : pct(r.maxDrawdown), r.trades, r.error]),
     ),
     `${x.rows.length}/${x.points} points${x.cancelled ? ' (CANCELLED)' : ''} on ${x.workers} worker(s) in ${x.seconds.toFixed(2)} s` +
       (x.best ? `; best ${paramText(x.best.params)}: Sharpe ${num(x.best.sharpe)}, probabilistic ${num(x.probabilisticSharpe, 4)}, deflated over ${ok} trials ${num(x.deflatedSharpe, 4)}` : '') +
@@ -329,7 +335,7 @@ function specOptions(c: Command, several = false): Command {
 async function specFrom(o: SpecOpts, instrument: string) {
   const [{ sizingArg }, { strategyDef, isTargetStrategy }] = await Promise.all([import('../backtest/run-spec.ts'), import('../backtest/strategies/index.ts')]);
   // Sweeps and walk-forward run the one-instrument bar strategies; the target strategies have run, fidelities and lookahead.
-  if (isTargetStrategy(o.strategy)) throw new CliExit(EXIT.usage, `${o.strategy} is a target strategy: backtest run, fidelities and lookahead take it (several --data); sweep and walkforward run sma-cross and peek-ahead`);
+  if (isTargetStrategy(o.strategy)) throw new CliExit(EXIT.usage, `${o.strategy} is a target strategy: give it several --data (its inputs are read by targetSweepInputs)`);
   const def = strategyDef(o.strategy);
   return {
     def,
@@ -445,19 +451,22 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         );
       }),
     );
-  specOptions(bt.command('sweep'))
+  specOptions(bt.command('sweep'), true)
     .description('run a grid (or --random N points of it) of parameters on worker_threads; Ctrl-C cancels and keeps the rows done')
     .option('--grid <k=spec>', 'K=a,b,c or K=from:to:step, repeatable', gridArg, {})
     .option('--random <n>', 'draw N points of the grid at random (by --seed) instead of all', intArg('random', 1, 1_000_000))
     .option('--workers <n>', 'worker threads (default: one per core)', intArg('workers', 1, 256))
     .addOption(new Option('--sort <m>', 'sort the table by').choices(['sharpe', 'return', 'drawdown', 'index']).default('sharpe'))
     .option('--json', 'print JSON')
-    .action((o: SpecOpts & { data: string; grid: Record<string, number[]>; random?: number; workers?: number; sort: string; json?: boolean }) =>
+    .action((o: SpecOpts & { data: string[]; grid: Record<string, number[]>; random?: number; workers?: number; sort: string; json?: boolean }) =>
       guarded(async () => {
         if (Object.keys(o.grid).length === 0) throw new CliExit(EXIT.usage, 'give at least one --grid K=values');
-        const [{ gridPoints, randomPoints, summarise }, { sweepOnWorkers }] = await Promise.all([import('../backtest/sweep.ts'), import('./backtest-sweep.ts')]);
-        const { d, series } = await bars(o.data);
-        const { spec } = await specFrom(o, d.info.name);
+        const [{ gridPoints, randomPoints, summarise, summariseTargets }, { sweepOnWorkers }, { isTargetStrategy }] = await Promise.all([import('../backtest/sweep.ts'), import('./backtest-sweep.ts'), import('../backtest/strategies/index.ts')]);
+        // A target strategy sweeps over its instruments (several --data), each point through the kernel's target run.
+        const target = isTargetStrategy(o.strategy) ? await targetSweepInputs({ ...o, sizing: 'target' }, await dataDir()) : null;
+        if (!target && o.data.length !== 1) throw new CliExit(EXIT.usage, `${o.strategy} trades one instrument: give one --data`);
+        const { d, series } = target ? { d: { info: { name: target.dataName, hash: target.dataHash } }, series: target.series } : await bars(o.data[0]!);
+        const { spec } = target ?? (await specFrom(o, d.info.name));
         const points = o.random !== undefined ? randomPoints(o.grid, o.random, o.seed) : gridPoints(o.grid);
         const { ENGINE_VERSION } = await import('../kernel/version.ts');
         const { engineBuild } = await import('../kernel/build-id.ts');
@@ -505,7 +514,7 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
         let s;
         try {
-          s = await summarise(r.rows, barsBetween(series, spec.fromMs, spec.toMs), spec, kernelBarEngine);
+          s = Array.isArray(series) ? await summariseTargets(r.rows, series, spec, target!.engine) : await summarise(r.rows, barsBetween(series as BarSeries, spec.fromMs, spec.toMs), spec, kernelBarEngine);
         } catch (err) {
           await finish({ status: 'failed', points: points.length, rows: r.rows, best: null, deflatedSharpe: null, probabilisticSharpe: null, workers: r.workers, seconds, error: err instanceof Error ? err.message : String(err) });
           throw err;
@@ -591,25 +600,34 @@ function registerResearchCommands(bt: Command, ctx: CliContext, dataDir: () => P
         }
       }),
     );
-  specOptions(bt.command('walkforward'))
+  specOptions(bt.command('walkforward'), true)
     .description('walk-forward: sweep the grid on each in-sample window, trade the best point on the next out-of-sample window')
     .option('--grid <k=spec>', 'K=a,b,c or K=from:to:step, repeatable', gridArg, {})
     .requiredOption('--in-sample <n>', 'bars per in-sample window', intArg('in-sample', 10, 10_000_000))
     .requiredOption('--out-of-sample <n>', 'bars per out-of-sample window', intArg('out-of-sample', 2, 10_000_000))
     .option('--json', 'print JSON')
-    .action((o: SpecOpts & { data: string; grid: Record<string, number[]>; inSample: number; outOfSample: number; json?: boolean }) =>
+    .action((o: SpecOpts & { data: string[]; grid: Record<string, number[]>; inSample: number; outOfSample: number; json?: boolean }) =>
       guarded(async () => {
         if (Object.keys(o.grid).length === 0) throw new CliExit(EXIT.usage, 'give at least one --grid K=values');
-        const { walkForward } = await import('../backtest/walk-forward.ts');
-        const { d, series } = await bars(o.data);
-        const { spec } = await specFrom(o, d.info.name);
-        const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
-        const r = await walkForward(spec, series, o.grid, o.inSample, o.outOfSample, kernelBarEngine);
+        const [{ walkForward, walkForwardTargets }, { isTargetStrategy }] = await Promise.all([import('../backtest/walk-forward.ts'), import('../backtest/strategies/index.ts')]);
+        let r;
+        if (isTargetStrategy(o.strategy)) {
+          // The instruments on one clock; the windows count its steps; every run through the kernel's target run.
+          const t = await targetSweepInputs({ ...o, sizing: 'target' }, await dataDir());
+          const { runTargetSpecOnKernel } = await import('../kernel/backtest-targets.ts');
+          r = await walkForwardTargets(t.spec, t.series, o.grid, o.inSample, o.outOfSample, async (spec, series, tradeFromMs) => (await runTargetSpecOnKernel(spec, series, tradeFromMs !== undefined ? { tradeFromMs } : {})).result);
+        } else {
+          if (o.data.length !== 1) throw new CliExit(EXIT.usage, `${o.strategy} trades one instrument: give one --data`);
+          const { d, series } = await bars(o.data[0]!);
+          const { spec } = await specFrom(o, d.info.name);
+          const { kernelBarEngine } = await import('../kernel/backtest-bars.ts');
+          r = await walkForward(spec, series, o.grid, o.inSample, o.outOfSample, kernelBarEngine);
+        }
         ctx.print(!!o.json, r, () =>
           [
             table(
               ['IN-SAMPLE', 'OUT-OF-SAMPLE', 'BEST', 'IS SHARPE', 'OOS RETURN', 'OOS SHARPE', 'OOS TRADES'],
-              r.windows.map((w) => [`${iso(w.inSample.from)}..${iso(w.inSample.to)}`, `${iso(w.outOfSample.from)}..${iso(w.outOfSample.to)}`, w.best ? Object.entries(w.best).map(([k, v]) => `${k}=${v}`).join(' ') : null, num(w.inSampleSharpe), pct(w.outOfSampleReturn), num(w.outOfSampleSharpe), w.outOfSampleTrades]),
+              r.windows.map((w) => [`${iso(w.inSample.from)}..${iso(w.inSample.to)}`, `${iso(w.outOfSample.from)}..${iso(w.outOfSample.to)}`, w.best ? paramText(w.best) : null, num(w.inSampleSharpe), pct(w.outOfSampleReturn), num(w.outOfSampleSharpe), w.outOfSampleTrades]),
             ),
             `out-of-sample return, chained over ${r.windows.length} windows: ${pct(r.outOfSampleReturn)}`,
           ].join('\n'),

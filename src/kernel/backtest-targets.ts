@@ -4,9 +4,9 @@ import { SimClock } from '../core/clock.ts';
 import { divFloor, pow10, toDecimalString, toUnits } from '../core/precision.ts';
 import { BacktestConfigError } from '../backtest/bar-runner.ts';
 import type { BacktestReport, RunSpec } from '../backtest/run-spec.ts';
-import { runTargetSpec } from '../backtest/run-spec.ts';
+import { runTargetSpecAsync } from '../backtest/run-spec.ts';
 import { targetStrategyDef } from '../backtest/strategies/index.ts';
-import type { InstrumentSeries, TargetOrderRoute, TargetRunResult } from '../backtest/strategies/target-runner.ts';
+import type { InstrumentSeries, TargetOrderRoute, TargetRunConfig, TargetRunResult } from '../backtest/strategies/target-runner.ts';
 import { EMPTY_LIMIT_BOOK } from '../risk/limits.ts';
 import { buildKernel } from './kernel.ts';
 import { NO_BREAKERS } from './backtest-bars.ts';
@@ -48,8 +48,8 @@ export interface KernelTargetRun {
   kernelCash: number;
 }
 
-/** Runs a target spec with its orders through the kernel (memory durability, the bar clock). */
-export async function runTargetSpecOnKernel(spec: RunSpec, series: readonly InstrumentSeries[]): Promise<KernelTargetRun> {
+/** Runs a target spec with its orders through the kernel (memory durability, the bar clock); `tradeFromMs`: no decision before it. */
+export async function runTargetSpecOnKernel(spec: RunSpec, series: readonly InstrumentSeries[], opts: Pick<TargetRunConfig, 'tradeFromMs' | 'onStep'> = {}): Promise<KernelTargetRun> {
   const def = targetStrategyDef(spec.strategy);
   if (!def || spec.sizing.kind !== 'target') throw new BacktestConfigError(`${spec.strategy} is not a target run (strategic, tactical, stat-model, l2 with --sizing target)`);
   const lot = String(def.rebalance(spec.params).lot);
@@ -104,7 +104,7 @@ export async function runTargetSpecOnKernel(spec: RunSpec, series: readonly Inst
         return filled;
       },
     };
-    const { result, report } = runTargetSpec(spec, series, route);
+    const { result, report } = await runTargetSpecAsync(spec, series, route, opts);
     const account = await engine.handlers['account.get']({});
     return { result, report, orders, denied, kernelCash: account.cash / 10 ** scale };
   } finally {

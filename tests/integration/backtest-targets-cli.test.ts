@@ -105,7 +105,7 @@ describe('strata backtest with target strategies', () => {
     }
   });
 
-  it('when a target run takes --param method=inverse-vol then the live construction builds its book: a different run, named in its assumptions; a QP method and an unknown name are refused', async () => {
+  it('when a target run takes --param method=inverse-vol then the live construction builds its book: a different run, named in its assumptions; a QP method runs; an unknown name is refused', async () => {
     const base = await json<RunOut>('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001');
     const iv = await json<RunOut>('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001', '--param', 'method=inverse-vol');
     expect(base.metrics.assumptions.fills).toContain('construction signal-weighted');
@@ -117,12 +117,47 @@ describe('strata backtest with target strategies', () => {
     const index = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'method=2');
     expect(index.code).not.toBe(0);
     expect(index.stderr).toContain('--param method takes a name');
-    const qp = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'method=max-sharpe');
-    expect(qp.code).not.toBe(0);
-    expect(qp.stderr).toContain('QP_ASYNC');
+    // The QP methods run too: the kernel's target run awaits the solver at each rebalance.
+    const qp = await json<RunOut>('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001', '--param', 'method=min-volatility');
+    expect(qp.metrics.assumptions.fills).toContain('construction min-volatility, 252 bars of history');
+    expect(qp.finalValue).not.toBe(iv.finalValue);
     const unknown = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'method=magic');
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('--param method must be one of');
+  });
+
+  it('when a target strategy is swept over methods and drift thresholds then the table is the same on 1 and 2 workers, each row is the run of its point, and the best has a deflated Sharpe', async () => {
+    interface Row { index: number; params: Record<string, number>; finalValue: number; sharpe: number | null; error: string | null }
+    interface SweepOut { points: number; workers: number; rows: Row[]; best: Row | null; deflatedSharpe: number | null }
+    const args = ['backtest', 'sweep', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001', '--from', '2007-01-01', '--to', '2009-12-31', '--grid', 'method=equal,inverse-vol,min-volatility', '--grid', 'driftThreshold=0.01,0.05', '--sort', 'index'];
+    const one = await json<SweepOut>(...args, '--workers', '1');
+    const two = await json<SweepOut>(...args, '--workers', '2');
+    expect(one.points).toBe(6);
+    expect(two.workers).toBe(2);
+    expect(two.rows).toEqual(one.rows);
+    expect(one.rows.every((r) => r.error === null)).toBe(true);
+    expect(new Set(one.rows.map((r) => r.finalValue)).size).toBe(6);
+    expect(one.deflatedSharpe).not.toBeNull();
+    // A row is the run of its point (min-volatility: the QP solved at each rebalance).
+    const mv = one.rows.find((r) => r.params['driftThreshold'] === 0.05 && r.params['method'] === 5)!;
+    const run = await json<RunOut>('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--commission', '0.001', '--from', '2007-01-01', '--to', '2009-12-31', '--param', 'method=min-volatility', '--param', 'driftThreshold=0.05');
+    expect(mv.finalValue).toBe(run.finalValue);
+    // The text table names the methods.
+    const text = await cli(...args, '--workers', '2');
+    expect(text.stdout).toMatch(/min-volatility\s+0\.05/);
+    const bad = await cli('backtest', 'sweep', '--data', stocks, '--strategy', 'strategic', '--grid', 'method=magic');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--grid method takes names');
+  });
+
+  it('when a target strategy is walked forward then each window names its best method and the out-of-sample returns chain', async () => {
+    interface Wf { windows: { best: Record<string, number> | null; outOfSampleReturn: number }[]; outOfSampleReturn: number }
+    const r = await json<Wf>('backtest', 'walkforward', '--data', stocks, '--strategy', 'tactical', '--commission', '0.001', '--grid', 'method=equal,inverse-vol', '--in-sample', '500', '--out-of-sample', '250');
+    expect(r.windows.length).toBeGreaterThanOrEqual(3);
+    expect(r.windows.every((w) => w.best !== null && [1, 2].includes(w.best['method']!))).toBe(true);
+    expect(r.outOfSampleReturn).toBeCloseTo(r.windows.reduce((a, w) => a * (1 + w.outOfSampleReturn), 1) - 1, 10);
+    const text = await cli('backtest', 'walkforward', '--data', stocks, '--strategy', 'tactical', '--grid', 'method=equal,inverse-vol', '--in-sample', '500', '--out-of-sample', '250');
+    expect(text.stdout).toMatch(/method=(equal|inverse-vol)/);
   });
 
   it('when the run is impossible then it exits non-zero with the reason: l3 without a tape, a bar sizing, a target sizing for sma-cross, an unknown parameter', async () => {
@@ -132,15 +167,21 @@ describe('strata backtest with target strategies', () => {
     const allIn = await cli('backtest', 'run', '--data', stocks, '--strategy', 'tactical', '--sizing', 'all-in');
     expect(allIn.code).not.toBe(0);
     expect(allIn.stderr).toMatch(/its sizing is target/);
+    // Dynamic sizing is refused by name, with its code, not run unsized.
+    for (const sizing of ['dynamic', 'kelly', 'vol-target']) {
+      const dyn = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--sizing', sizing);
+      expect(dyn.code).not.toBe(0);
+      expect(dyn.stderr).toContain('DYNAMIC_SIZING_OFF');
+    }
     const sma = await cli('backtest', 'run', '--data', ORCL, '--strategy', 'sma-cross', '--sizing', 'target');
     expect(sma.code).not.toBe(0);
     expect(sma.stderr).toMatch(/bar strategy/);
     const bad = await cli('backtest', 'run', '--data', stocks, '--strategy', 'strategic', '--param', 'fast=3');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('BAD_STRATEGY_PARAM');
-    const sweep = await cli('backtest', 'sweep', '--data', ORCL, '--strategy', 'tactical', '--grid', 'lookback=100,200');
+    const sweep = await cli('backtest', 'sweep', '--data', ORCL, '--data', join(stocks, 'GE.csv'), '--strategy', 'sma-cross', '--grid', 'fast=5,10');
     expect(sweep.code).not.toBe(0);
-    expect(sweep.stderr).toMatch(/target strategy/);
+    expect(sweep.stderr).toMatch(/one instrument/);
     const two = await cli('backtest', 'run', '--data', ORCL, '--data', join(stocks, 'GE.csv'), '--strategy', 'sma-cross');
     expect(two.code).not.toBe(0);
     expect(two.stderr).toMatch(/one instrument/);

@@ -2,6 +2,7 @@ import { CONSTRUCTION_METHODS } from '../../contract/api/portfolio.ts';
 import type { ConstructionMethod, PortfolioSettingsDto } from '../../contract/api/portfolio.ts';
 import { PortfolioError } from '../../portfolio/errors.ts';
 import { constructWeights } from '../../portfolio/construction.ts';
+import type { Constructed } from '../../portfolio/construction.ts';
 import type { AlphaView } from '../../signals/view.ts';
 import { StrategyParamError } from './strategy.ts';
 import type { StrategyParams } from './strategy.ts';
@@ -18,14 +19,10 @@ import type { StrategyParams } from './strategy.ts';
  */
 export const CONSTRUCTION_KEYS = ['method', 'lookbackDays', 'minWeight', 'maxWeight'] as const;
 
-/** The QP methods solve asynchronously (src/portfolio/frontier.ts); the target runner is synchronous. */
-const ASYNC_METHODS: ReadonlySet<ConstructionMethod> = new Set(['min-volatility', 'max-sharpe']);
-
 export function methodOf(p: StrategyParams, name: string): ConstructionMethod {
   const i = p['method'] ?? 0;
   const m = Number.isInteger(i) ? CONSTRUCTION_METHODS[i] : undefined;
   if (m === undefined) throw new StrategyParamError(`${name}: method must be one of ${CONSTRUCTION_METHODS.map((x, k) => `${k}=${x}`).join(', ')}, got ${i}`);
-  if (ASYNC_METHODS.has(m)) throw new StrategyParamError(`${name}: QP_ASYNC: ${m} solves asynchronously and a target backtest decides synchronously; the methods run are ${CONSTRUCTION_METHODS.filter((x) => !ASYNC_METHODS.has(x)).join(', ')}`);
   return m;
 }
 
@@ -48,13 +45,32 @@ export function settingsOf(p: StrategyParams, name: string, cashBuffer: number):
   };
 }
 
+/** What one decision's construction gave: the weights, or the current ones and the error when it failed. */
+export interface ConstructedTargets {
+  weights: Record<string, number>;
+  error: string | null;
+  notes: string[];
+}
+
 /**
  * The constructed weights for the signals' wanted ones. As live (l2-service): when construction
  * fails (too little common history, infeasible bounds) every target stays at its current weight and
  * the error is reported. The data's instruments are taken on the equity calendar, as live takes an
- * instrument of unknown kind.
+ * instrument of unknown kind. A promise for the QP methods (min-volatility, max-sharpe), which
+ * solve asynchronously (src/portfolio/frontier.ts); the target runner awaits it (runTargetsAsync).
  */
-export function constructTargets(wanted: Record<string, number>, view: AlphaView, current: Readonly<Record<string, number>>, s: PortfolioSettingsDto): { weights: Record<string, number>; error: string | null; notes: string[] } {
+export function constructTargets(wanted: Record<string, number>, view: AlphaView, current: Readonly<Record<string, number>>, s: PortfolioSettingsDto): ConstructedTargets | Promise<ConstructedTargets> {
+  const held = (err: unknown): ConstructedTargets => {
+    if (!(err instanceof PortfolioError)) throw err;
+    const weights: Record<string, number> = {};
+    for (const sym of Object.keys(wanted)) weights[sym] = current[sym] ?? 0;
+    return { weights, error: `${s.method}: ${err.code}`, notes: [] };
+  };
+  const done = (c: Constructed): ConstructedTargets => {
+    const weights: Record<string, number> = {};
+    for (const sym of Object.keys(wanted)) weights[sym] = c.weights.get(sym) ?? 0;
+    return { weights, error: null, notes: c.notes };
+  };
   try {
     const c = constructWeights(
       Object.entries(wanted).map(([symbol, w]) => ({ symbol, w })),
@@ -64,14 +80,8 @@ export function constructTargets(wanted: Record<string, number>, view: AlphaView
       () => 'weekdays',
     );
     if (c === null) return { weights: wanted, error: null, notes: [] };
-    if (c instanceof Promise) throw new Error(`${s.method} solved asynchronously in a synchronous run`);
-    const weights: Record<string, number> = {};
-    for (const sym of Object.keys(wanted)) weights[sym] = c.weights.get(sym) ?? 0;
-    return { weights, error: null, notes: c.notes };
+    return c instanceof Promise ? c.then(done, held) : done(c);
   } catch (err) {
-    if (!(err instanceof PortfolioError)) throw err;
-    const weights: Record<string, number> = {};
-    for (const sym of Object.keys(wanted)) weights[sym] = current[sym] ?? 0;
-    return { weights, error: `${s.method}: ${err.code}`, notes: [] };
+    return held(err);
   }
 }

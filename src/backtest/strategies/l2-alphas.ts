@@ -6,6 +6,7 @@ import { CASH } from '../../signals/signal.ts';
 import type { AlphaView } from '../../signals/view.ts';
 import type { PortfolioSettingsDto } from '../../contract/api/portfolio.ts';
 import { CONSTRUCTION_KEYS, constructTargets, settingsOf } from './construction.ts';
+import type { ConstructedTargets } from './construction.ts';
 import { StrategyParamError } from './strategy.ts';
 import type { StrategyParams } from './strategy.ts';
 import type { AlphaPart, RebalanceParams, TargetDecision, TargetStrategy, TargetStrategyDef } from './target.ts';
@@ -101,7 +102,7 @@ class AlphaTargets implements TargetStrategy {
     this.#cycle = new SignalCycle(registry, view, new MemorySignalJournal());
   }
 
-  decide(): TargetDecision | null {
+  decide(): TargetDecision | null | Promise<TargetDecision | null> {
     const rec = this.#cycle.run();
     const failed = rec.failed.map((f) => `${f.alpha}: ${f.code} ${f.message}`);
     if (rec.ran.length === 0) return failed.length > 0 ? { weights: {}, parts: {}, ran: [], failed } : null;
@@ -114,16 +115,19 @@ class AlphaTargets implements TargetStrategy {
       weights[t.instrument] = Math.max(0, t.target ?? (current[t.instrument] ?? 0) + t.delta);
       parts[t.instrument] = t.contributions.map((c) => ({ alpha: c.alpha, contribution: c.contribution, support: c.share * c.conviction }));
     }
+    const decided = (built: ConstructedTargets): TargetDecision => {
+      const all = built.error !== null ? [`construction ${built.error}: every target held at its current weight (as live)`, ...built.notes] : built.notes;
+      // A note says its figures (cash left by a cap): one per kind, its first, not one per decision.
+      const notes = all.filter((x) => {
+        const key = x.replace(/\d+(\.\d+)?/g, '#');
+        if (this.#noted.has(key)) return false;
+        this.#noted.add(key);
+        return true;
+      });
+      return { weights: built.weights, parts, ran: [...rec.ran], failed, notes };
+    };
     const built = constructTargets(weights, this.#view, current, this.#settings);
-    const all = built.error !== null ? [`construction ${built.error}: every target held at its current weight (as live)`, ...built.notes] : built.notes;
-    // A note says its figures (cash left by a cap): one per kind, its first, not one per decision.
-    const notes = all.filter((x) => {
-      const key = x.replace(/\d+(\.\d+)?/g, '#');
-      if (this.#noted.has(key)) return false;
-      this.#noted.add(key);
-      return true;
-    });
-    return { weights: built.weights, parts, ran: [...rec.ran], failed, notes };
+    return built instanceof Promise ? built.then(decided) : decided(built);
   }
 }
 

@@ -13,7 +13,8 @@ import type { BarSeries } from '../data/series.ts';
 import { computeMetrics } from '../metrics/metrics.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { StrategyParams } from './strategy.ts';
-import type { AlphaPart, TargetStrategyDef } from './target.ts';
+import type { AlphaPart, TargetDecision, TargetStrategyDef } from './target.ts';
+import { StrategyParamError } from './strategy.ts';
 import type { BacktestFill, Fidelity, FillAssumptions, RoundTrip } from '../types.ts';
 
 /**
@@ -52,6 +53,13 @@ export interface TargetRunConfig {
   commission: string;
   costs?: BarRunConfig['costs'];
   periodsPerYear?: number;
+  /**
+   * Epoch ms before which the strategy does not decide (nothing trades): its alphas warm up on the
+   * bars before it, as a walk-forward's out-of-sample window warms up on the in-sample bars.
+   */
+  tradeFromMs?: number;
+  /** Called after each clock step (index, steps in all): the host turns it into a progress bar and ETA. */
+  onStep?: (index: number, steps: number) => void;
 }
 
 export interface InstrumentSeries {
@@ -204,7 +212,45 @@ interface Lot {
   fee: number;
 }
 
+/**
+ * A target run's steps as a generator: it yields only where a decision's construction solves
+ * asynchronously (the QP methods, min-volatility and max-sharpe) and resumes with the decision.
+ * The synchronous runner drives it without awaiting anything, so the other methods pay nothing
+ * for the QP ones; the asynchronous runner awaits each yielded decision.
+ */
+type TargetSteps = Generator<Promise<TargetDecision | null>, TargetRunResult, TargetDecision | null>;
+
+/** Runs a target strategy synchronously; a method that solves asynchronously is refused (QP_ASYNC): use runTargetsAsync. */
 export function runTargets(series: readonly InstrumentSeries[], def: TargetStrategyDef, params: StrategyParams, config: TargetRunConfig, route?: TargetOrderRoute): TargetRunResult {
+  const steps = targetSteps(series, def, params, config, route);
+  const r = steps.next();
+  if (!r.done) {
+    // Nothing is left pending: the promise's rejection (if any) is not reported twice.
+    r.value.catch(() => undefined);
+    steps.return(undefined as unknown as TargetRunResult);
+    throw new StrategyParamError(`${def.name}: QP_ASYNC: the construction method solves asynchronously; run it with runTargetsAsync (the kernel's target run does)`);
+  }
+  return r.value;
+}
+
+/** Runs a target strategy, awaiting the construction at each rebalance where it solves asynchronously (min-volatility, max-sharpe). */
+export async function runTargetsAsync(series: readonly InstrumentSeries[], def: TargetStrategyDef, params: StrategyParams, config: TargetRunConfig, route?: TargetOrderRoute): Promise<TargetRunResult> {
+  const steps = targetSteps(series, def, params, config, route);
+  let r = steps.next();
+  while (!r.done) {
+    let d: TargetDecision | null;
+    try {
+      d = await r.value;
+    } catch (err) {
+      r = steps.throw(err);
+      continue;
+    }
+    r = steps.next(d);
+  }
+  return r.value;
+}
+
+function* targetSteps(series: readonly InstrumentSeries[], def: TargetStrategyDef, params: StrategyParams, config: TargetRunConfig, route?: TargetOrderRoute): TargetSteps {
   if (series.length === 0) throw new BacktestConfigError('a target run needs at least one instrument');
   const names = series.map((s) => s.name);
   if (new Set(names).size !== names.length) throw new BacktestConfigError(`two instruments share a name: ${names.join(', ')}`);
@@ -425,9 +471,8 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
     working = still;
   };
 
-  const decide = (s: number): void => {
-    now = clock.time[s]! + barMs;
-    const d = strategy.decide();
+  /** Applies the decision taken at step s's close (null: no alpha was due). */
+  const apply = (s: number, d: TargetDecision | null): void => {
     if (!d) return;
     for (const f of d.failed) notes.add(`alpha ${f}`);
     for (const x of d.notes ?? []) notes.add(x);
@@ -482,13 +527,19 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
     }
   };
 
+  const tradeFrom = config.tradeFromMs;
+  const onStep = config.onStep;
   for (let s = 0; s < n; s++) {
     atOpen(s);
     for (let j = 0; j < k; j++) {
       const i = clock.index[j]![s]!;
       if (i >= 0) lastClose[j] = series[j]!.bars.close[i]!;
     }
-    decide(s);
+    if (tradeFrom === undefined || clock.time[s]! >= tradeFrom) {
+      now = clock.time[s]! + barMs;
+      const decided = strategy.decide();
+      apply(s, decided instanceof Promise ? yield decided : decided);
+    }
     let held = 0;
     let total = Number(cash) / cashScale;
     for (let j = 0; j < k; j++) {
@@ -499,6 +550,7 @@ export function runTargets(series: readonly InstrumentSeries[], def: TargetStrat
     }
     equity[s] = total;
     exposure[s] = held > 0 ? 1 : 0;
+    onStep?.(s, n);
   }
   for (let j = 0; j < k; j++) flush(j);
 

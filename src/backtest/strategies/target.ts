@@ -41,8 +41,10 @@ export interface TargetStrategy {
    * The decision at the close the view's clock stands at (the view shows only bars closed by then,
    * and the book's current weights, CASH included, as the live view reports them). null: no alpha
    * was due, so nothing is rebalanced (as live: a cycle in which no alpha ran proposes nothing).
+   * A promise when the construction solves asynchronously (min-volatility, max-sharpe): the
+   * runner awaits it before the book moves on (runTargetsAsync).
    */
-  decide(): TargetDecision | null;
+  decide(): TargetDecision | null | Promise<TargetDecision | null>;
 }
 
 /** The rebalancer's options a target run takes as parameters (shared by every target strategy). */

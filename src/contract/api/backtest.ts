@@ -240,8 +240,11 @@ const num = (min: number, max: number) => z.number().min(min).max(max);
 
 /** What decides a run besides its fidelity: the data, the strategy and its parameters, the costs. */
 const settings = {
-  /** Name or hash of an imported series (strata data import FILE). */
-  data: z.string().min(1).max(200),
+  /**
+   * Name or hash of an imported series (strata data import FILE); a target strategy (strategic,
+   * tactical, stat-model, l2) takes a list of them, several instruments on one clock.
+   */
+  data: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(32)]),
   strategy: z.string().min(1).max(64),
   params: z.record(z.string().max(64), z.number().finite()).default({}),
   cash: z.string().regex(/^\d{1,15}(\.\d{1,8})?$/).default('100000'),

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { BacktestReport, RunSpec } from '../../backtest/run-spec.ts';
-import type { BacktestRunStore, NewRun, NewSweep, RunRecord, RunSummary, SweepOutcome, SweepRecord, SweepSummaryRow } from '../../backtest/runs.ts';
-import { summaryOf, sweepSummaryOf } from '../../backtest/runs.ts';
+import type { BacktestReport } from '../../backtest/run-spec.ts';
+import type { BacktestRunStore, StoredSpec, NewRun, NewSweep, RunRecord, RunSummary, SweepOutcome, SweepRecord, SweepSummaryRow } from '../../backtest/runs.ts';
+import { specFromStored, specToStored, summaryOf, sweepSummaryOf } from '../../backtest/runs.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
 
@@ -29,6 +29,16 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN engine_build TEXT;
   ALTER TABLE sweeps ADD COLUMN engine_build TEXT;
   `,
+  // A target run's construction method by name, not its index into the list of methods (which
+  // would name another method once the list changed): kept runs and sweeps renamed, here once.
+  `
+  UPDATE runs SET spec = json_set(spec, '$.params.method', CASE json_extract(spec, '$.params.method') WHEN 0 THEN 'signal-weighted' WHEN 1 THEN 'equal' WHEN 2 THEN 'inverse-vol' WHEN 3 THEN 'risk-parity' WHEN 4 THEN 'hrp' WHEN 5 THEN 'min-volatility' WHEN 6 THEN 'max-sharpe' END)
+    WHERE json_extract(spec, '$.sizing.kind') = 'target' AND json_type(spec, '$.params.method') = 'integer' AND json_extract(spec, '$.params.method') BETWEEN 0 AND 6;
+  UPDATE runs SET report = json_set(report, '$.spec.params.method', CASE json_extract(report, '$.spec.params.method') WHEN 0 THEN 'signal-weighted' WHEN 1 THEN 'equal' WHEN 2 THEN 'inverse-vol' WHEN 3 THEN 'risk-parity' WHEN 4 THEN 'hrp' WHEN 5 THEN 'min-volatility' WHEN 6 THEN 'max-sharpe' END)
+    WHERE json_extract(report, '$.spec.sizing.kind') = 'target' AND json_type(report, '$.spec.params.method') = 'integer' AND json_extract(report, '$.spec.params.method') BETWEEN 0 AND 6;
+  UPDATE sweeps SET spec = json_set(spec, '$.params.method', CASE json_extract(spec, '$.params.method') WHEN 0 THEN 'signal-weighted' WHEN 1 THEN 'equal' WHEN 2 THEN 'inverse-vol' WHEN 3 THEN 'risk-parity' WHEN 4 THEN 'hrp' WHEN 5 THEN 'min-volatility' WHEN 6 THEN 'max-sharpe' END)
+    WHERE json_extract(spec, '$.sizing.kind') = 'target' AND json_type(spec, '$.params.method') = 'integer' AND json_extract(spec, '$.params.method') BETWEEN 0 AND 6;
+  `,
 ];
 
 interface SweepRow {
@@ -53,12 +63,18 @@ function toSweep(r: SweepRow): SweepRecord {
     engineBuild: r.engine_build,
     dataName: r.data_name,
     dataHash: r.data_hash,
-    spec: JSON.parse(r.spec) as RunSpec,
+    spec: specFromStored(JSON.parse(r.spec) as StoredSpec),
     grid: JSON.parse(r.grid) as Record<string, number[]>,
     random: r.random,
     status: r.status as SweepRecord['status'],
     outcome: r.outcome === null ? null : (JSON.parse(r.outcome) as SweepOutcome),
   };
+}
+
+/** A kept report, its spec's method read back as the in-memory index. */
+function reportFromStored(text: string): BacktestReport {
+  const r = JSON.parse(text) as Omit<BacktestReport, 'spec'> & { spec: StoredSpec };
+  return { ...r, spec: specFromStored(r.spec) };
 }
 
 interface Row {
@@ -91,8 +107,8 @@ function toRecord(r: Row): RunRecord {
     engineBuild: r.engine_build,
     dataName: r.data_name,
     dataHash: r.data_hash,
-    spec: JSON.parse(r.spec) as RunSpec,
-    report: JSON.parse(r.report) as BacktestReport,
+    spec: specFromStored(JSON.parse(r.spec) as StoredSpec),
+    report: reportFromStored(r.report),
     resultHash: r.result_hash,
     time: f64(r.time),
     equity: f64(r.equity),
@@ -119,7 +135,7 @@ export class SqliteBacktestRunStore implements BacktestRunStore {
 
   save(run: NewRun): RunRecord {
     const engineBuild = run.engineBuild ?? null;
-    const info = this.stmts.insert.run(run.createdAt, run.engineVersion, engineBuild, run.dataName, run.dataHash, run.spec.seed, JSON.stringify(run.spec), JSON.stringify(run.report), run.resultHash, bytes(run.time), bytes(run.equity));
+    const info = this.stmts.insert.run(run.createdAt, run.engineVersion, engineBuild, run.dataName, run.dataHash, run.spec.seed, JSON.stringify(specToStored(run.spec)), JSON.stringify({ ...run.report, spec: specToStored(run.report.spec) }), run.resultHash, bytes(run.time), bytes(run.equity));
     return { ...run, engineBuild, id: Number(info.lastInsertRowid) };
   }
 
@@ -130,13 +146,13 @@ export class SqliteBacktestRunStore implements BacktestRunStore {
 
   list(limit: number): RunSummary[] {
     return (this.stmts.list.all(limit) as Omit<Row, 'time' | 'equity'>[]).map((r) =>
-      summaryOf({ id: r.id, createdAt: r.created_at, engineVersion: r.engine_version, engineBuild: r.engine_build, dataName: r.data_name, dataHash: r.data_hash, spec: JSON.parse(r.spec) as RunSpec, report: JSON.parse(r.report) as BacktestReport, resultHash: r.result_hash }),
+      summaryOf({ id: r.id, createdAt: r.created_at, engineVersion: r.engine_version, engineBuild: r.engine_build, dataName: r.data_name, dataHash: r.data_hash, spec: specFromStored(JSON.parse(r.spec) as StoredSpec), report: reportFromStored(r.report), resultHash: r.result_hash }),
     );
   }
 
   startSweep(s: NewSweep): SweepRecord {
     const engineBuild = s.engineBuild ?? null;
-    const info = this.stmts.insertSweep.run(s.createdAt, s.engineVersion, engineBuild, s.dataName, s.dataHash, s.spec.seed, JSON.stringify(s.spec), JSON.stringify(s.grid), s.random);
+    const info = this.stmts.insertSweep.run(s.createdAt, s.engineVersion, engineBuild, s.dataName, s.dataHash, s.spec.seed, JSON.stringify(specToStored(s.spec)), JSON.stringify(s.grid), s.random);
     return { ...s, engineBuild, id: Number(info.lastInsertRowid), status: 'running', outcome: null };
   }
 

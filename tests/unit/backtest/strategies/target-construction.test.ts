@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CONSTRUCTION_METHODS } from '../../../../src/contract/api/portfolio.ts';
 import { TARGET_STRATEGIES } from '../../../../src/backtest/strategies/index.ts';
 import { targetLookahead } from '../../../../src/backtest/strategies/target-lookahead.ts';
-import { runTargets } from '../../../../src/backtest/strategies/target-runner.ts';
+import { runTargets, runTargetsAsync } from '../../../../src/backtest/strategies/target-runner.ts';
 import { alignedCloses } from '../../../../src/portfolio/construction.ts';
+import { meanHistoricalReturnFromReturns } from '../../../../src/portfolio/expected-returns.ts';
 import { frameFromRows, returnsFromPrices } from '../../../../src/portfolio/frame.ts';
+import { maxSharpe, minVolatility } from '../../../../src/portfolio/frontier.ts';
 import { sampleCovFromReturns } from '../../../../src/portfolio/risk-models.ts';
 import { inverseVolatility } from '../../../../src/portfolio/simple.ts';
 import { BarHistory } from '../../../../src/signals/bars.ts';
@@ -31,9 +33,9 @@ function stdev(closes: readonly number[]): number {
 }
 
 describe('target backtests construct the book as live does', () => {
-  it('when strategic runs with method inverse-vol then its weights are the live inverse-vol split of the invested 0.99 on the last 252 returns up to the decision', () => {
+  it('when strategic runs with method inverse-vol then its weights are the live inverse-vol split of the invested 0.99 on the last 252 returns up to the decision', async () => {
     const date = '2008-06-30';
-    const d = TARGET_STRATEGIES['strategic']!.create({ method: method('inverse-vol') }, TICKERS, viewAt(date)).decide()!;
+    const d = (await TARGET_STRATEGIES['strategic']!.create({ method: method('inverse-vol') }, TICKERS, viewAt(date)).decide())!;
     expect(d.ran).toEqual(['strategic']);
     // The live primitives on the same closes: the aligned window, the sample covariance, 1/σ.
     const { rows } = alignedCloses(viewAt(date), TICKERS, 253, () => 'weekdays');
@@ -76,9 +78,48 @@ describe('target backtests construct the book as live does', () => {
     expect(capped.notes.filter((n) => n.startsWith('max weight 0.2')).length).toBe(1);
   });
 
-  it('when a QP method or an unknown method is asked for then the run refuses it with a reason', () => {
+  it('when strategic runs with method min-volatility or max-sharpe then its decision is the live QP solve of the same 252 returns, split of the invested 0.99', async () => {
+    const date = '2008-06-30';
+    const { rows } = alignedCloses(viewAt(date), TICKERS, 253, () => 'weekdays');
+    const returns = returnsFromPrices(frameFromRows(TICKERS, rows));
+    const cov = sampleCovFromReturns(returns, { frequency: 252 });
+    // The live solvers (checked against PyPortfolioOpt's own cases in tests/unit/portfolio/frontier.test.ts) on the window the decision saw.
+    const live = {
+      'min-volatility': await minVolatility(cov, { bounds: [0, 1] }),
+      'max-sharpe': await maxSharpe(meanHistoricalReturnFromReturns(returns, { compounding: false, frequency: 252 }), cov, 0, { bounds: [0, 1] }),
+    };
+    for (const m of ['min-volatility', 'max-sharpe'] as const) {
+      const decided = TARGET_STRATEGIES['strategic']!.create({ method: method(m) }, TICKERS, viewAt(date)).decide();
+      // The QP solves asynchronously: the decision is a promise the runner awaits.
+      expect(decided).toBeInstanceOf(Promise);
+      const d = (await decided)!;
+      TICKERS.forEach((t, j) => expect(d.weights[t]).toBeCloseTo(0.99 * live[m][j]!, 10));
+      expect(TICKERS.reduce((a, t) => a + d.weights[t]!, 0)).toBeCloseTo(0.99, 10);
+    }
+    // Not the same book: min-volatility and max-sharpe differ.
+    expect(Math.max(...TICKERS.map((_, j) => Math.abs(live['min-volatility'][j]! - live['max-sharpe'][j]!)))).toBeGreaterThan(0.01);
+  });
+
+  it('when a QP method runs on the synchronous runner then it is refused with QP_ASYNC; the asynchronous runner runs it and books the solved weights', async () => {
+    const short = stockBars(TICKERS, '2007-01-01', '2009-12-31');
+    const config = { fidelity: 'bar', cash: '100000', commission: '0.001' } as const;
+    const def = TARGET_STRATEGIES['strategic']!;
+    expect(() => runTargets(short, def, { method: method('min-volatility') }, config)).toThrow(/QP_ASYNC/);
+    const mv = await runTargetsAsync(short, def, { method: method('min-volatility') }, config);
+    const ew = await runTargetsAsync(short, def, { method: method('equal') }, config);
+    expect(mv.assumptions.fills).toContain('construction min-volatility');
+    expect(mv.attribution.rebalances).toBeGreaterThan(0);
+    expect(mv.fills.length).toBeGreaterThan(0);
+    expect(mv.finalValue).not.toBe(ew.finalValue);
+    // The asynchronous runner gives the synchronous one's result bit for bit where nothing solves asynchronously.
+    const iv = runTargets(short, def, { method: method('inverse-vol') }, config);
+    const ivAsync = await runTargetsAsync(short, def, { method: method('inverse-vol') }, config);
+    expect(ivAsync.finalValue).toBe(iv.finalValue);
+    expect([...ivAsync.equity]).toEqual([...iv.equity]);
+  });
+
+  it('when an unknown method or a short lookback is asked for then the run refuses it with a reason', () => {
     const view = viewAt('2008-06-30');
-    expect(() => TARGET_STRATEGIES['strategic']!.create({ method: method('min-volatility') }, TICKERS, view)).toThrow(/QP_ASYNC/);
     expect(() => TARGET_STRATEGIES['l2']!.create({ method: 9 }, TICKERS, view)).toThrow(/method must be one of/);
     expect(() => TARGET_STRATEGIES['tactical']!.create({ lookbackDays: 5 }, TICKERS, view)).toThrow(/lookbackDays/);
   });

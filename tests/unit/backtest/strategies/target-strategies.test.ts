@@ -25,9 +25,9 @@ function viewAt(date: string) {
 const sum = (w: Record<string, number>) => Object.values(w).reduce((a, x) => a + x, 0);
 
 describe('target strategies: the live alphas as backtest weights', () => {
-  it('when strategic runs with cash=0.1 on four instruments then each gets 0.225, all of it the strategic alpha\'s', () => {
+  it('when strategic runs with cash=0.1 on four instruments then each gets 0.225, all of it the strategic alpha\'s', async () => {
     const s = TARGET_STRATEGIES['strategic']!.create({ cash: 0.1 }, TICKERS, viewAt('2008-06-30'));
-    const d = s.decide()!;
+    const d = (await s.decide())!;
     expect(d.ran).toEqual(['strategic']);
     for (const t of TICKERS) {
       expect(d.weights[t]).toBeCloseTo(0.225, 12);
@@ -36,10 +36,10 @@ describe('target strategies: the live alphas as backtest weights', () => {
     expect(sum(d.weights)).toBeCloseTo(0.9, 12);
   });
 
-  it('when tactical decides then it holds only instruments with positive 12-1 momentum and an up trend, equally, within gross exposure 1', () => {
+  it('when tactical decides then it holds only instruments with positive 12-1 momentum and an up trend, equally, within gross exposure 1', async () => {
     const s = TARGET_STRATEGIES['tactical']!.create({}, TICKERS, viewAt('2010-06-30'));
     const v = viewAt('2010-06-30');
-    const d = s.decide()!;
+    const d = (await s.decide())!;
     const p = tacticalRegimeSchema.parse({});
     const held = TICKERS.filter((t) => d.weights[t]! > 0);
     for (const t of TICKERS) {
@@ -50,9 +50,9 @@ describe('target strategies: the live alphas as backtest weights', () => {
     expect(sum(d.weights)).toBeLessThanOrEqual(1 + 1e-12);
   });
 
-  it('when stat-model decides then every weight is 0 or its equal share of the book (long only), scaled by conviction', () => {
+  it('when stat-model decides then every weight is 0 or its equal share of the book (long only), scaled by conviction', async () => {
     const s = TARGET_STRATEGIES['stat-model']!.create({}, TICKERS, viewAt('2009-03-31'));
-    const d = s.decide()!;
+    const d = (await s.decide())!;
     for (const [t, w] of Object.entries(d.weights)) {
       expect(w).toBeGreaterThanOrEqual(0);
       expect(w).toBeLessThanOrEqual(0.25 + 1e-12);
@@ -62,10 +62,10 @@ describe('target strategies: the live alphas as backtest weights', () => {
     }
   });
 
-  it('when l2 combines the three alphas then each weight is the sum of their contributions, each alpha a third of the book', () => {
+  it('when l2 combines the three alphas then each weight is the sum of their contributions, each alpha a third of the book', async () => {
     const s = TARGET_STRATEGIES['l2']!.create({}, TICKERS, viewAt('2010-06-30'));
     expect(s.alphas).toEqual(['strategic', 'tactical', 'model']);
-    const d = s.decide()!;
+    const d = (await s.decide())!;
     for (const t of TICKERS) {
       const parts = d.parts[t]!;
       expect(Math.max(0, parts.reduce((a, p) => a + p.contribution, 0))).toBeCloseTo(d.weights[t]!, 12);
