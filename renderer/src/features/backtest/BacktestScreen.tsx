@@ -4,7 +4,7 @@ import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/ind
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, requestSizing, seriesLabel, seriesOptions, shortBuild, targetForm } from './bt-format.ts';
+import { FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, jobResultText, paramText, parseWhen, pct, progressText, requestSizing, seriesLabel, seriesOptions, shortBuild, targetForm } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -157,6 +157,8 @@ export function BacktestScreen(): ReactNode {
 
   const submit = async () => {
     if (!settings) return;
+    // The last job's line goes at once: it must not read as this run's while the host answers.
+    setJobId(null);
     try {
       // Only an L3 run has the desk's guards to switch on (the host refuses them elsewhere).
       const started = await call('backtest.run', { ...settings, fidelity, ...(fidelity === 'l3' && deskGuards ? { deskGuards: true } : {}) });
@@ -309,27 +311,37 @@ export function BacktestScreen(): ReactNode {
         <button type="submit" className="btn btn-primary" disabled={running || !series}>
           Run backtest
         </button>
-        {/* Only once a run started (idle, an empty bar read as an input): percent and ETA while it
-            runs (an L3 run reports as it plays the tape), then how it ended. */}
-        {job && (
+        {/* Only while a run goes (idle, an empty bar read as an input): percent and ETA (an L3 run
+            reports as it plays the tape) and Cancel. Once it ends the bar goes and one line says
+            how: finished in N s, cancelled, or failed with the code and message. */}
+        {running && (
           <div className="bt-run-progress">
-            <div className="bt-progress" role="progressbar" aria-label="Backtest progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={runPct} aria-valuetext={running && job.progress > 0 ? `running: ${progressText(job)}` : job.status}>
+            <div className="bt-progress" role="progressbar" aria-label="Backtest progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={runPct} aria-valuetext={job.progress > 0 ? `running: ${progressText(job)}` : 'running'}>
               <div className="bt-progress-fill" style={{ width: `${runPct}%` }} />
               <span className="bt-progress-text">{progressText(job)}</span>
             </div>
-            {running && (
-              <button type="button" className="btn" onClick={() => jobId && void call('backtest.cancel', { jobId }).catch(() => undefined)}>
-                Cancel
-              </button>
-            )}
+            <button type="button" className="btn" onClick={() => jobId && void call('backtest.cancel', { jobId }).catch(() => undefined)}>
+              Cancel
+            </button>
           </div>
+        )}
+        {job && !running && (
+          <span role="status" aria-label="Backtest result" className={`bt-job-result ${job.status === 'failed' ? 'neg' : 'muted'}`}>
+            {jobResultText(job)}
+          </span>
         )}
       </form>
       <div className="bt-body">
         <div className="bt-main">
           <Tabs label="Backtest views" tabs={VIEWS} active={view} onSelect={setView} idPrefix="bt-" />
           <div className="bt-results" id="tabpanel-bt-run" role="tabpanel" aria-labelledby="tab-bt-run" hidden={view !== 'run'}>
-            {run ? <RunView run={run} /> : <p className="muted">Pick data and a strategy, then Run backtest. Import data with <code>strata data import FILE</code>.</p>}
+            {/* A new run going: the last one stays, marked previous, until the new one replaces it. */}
+            {run && running && (
+              <p className="bt-previous-note" role="note">
+                Showing run {run.summary.id} (previous) until the new run finishes.
+              </p>
+            )}
+            {run ? <RunView run={run} previous={running} /> : <p className="muted">Pick data and a strategy, then Run backtest. Import data with <code>strata data import FILE</code>.</p>}
           </div>
           <div className="bt-results" id="tabpanel-bt-fidelities" role="tabpanel" aria-labelledby="tab-bt-fidelities" hidden={view !== 'fidelities'}>
             {/* The comparison's L3 row runs with the guards when they are on for an L3 run. */}
