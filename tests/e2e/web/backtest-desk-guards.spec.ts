@@ -30,7 +30,7 @@ test('an L3 run with Desk guards ticked keeps them in its spec; the switch is of
   // The run view says so with its other assumptions, cash in the tape's quote currency.
   await expect(bt.root.getByRole('heading', { name: /^Run 1: / })).toBeVisible();
   expect(await bt.assumption('desk guards')).toBe('on (PMS escalation, circuit breakers)');
-  expect(await bt.assumption('cash')).toBe('100,000.00 ETH');
+  expect(await bt.assumption('cash')).toBe('3.00 ETH');
   expect(await bt.assumption('seed')).toBe('42');
   expect(await bt.assumption('fidelity')).toBe('l3');
 

@@ -13,6 +13,9 @@ test('an L3 run shows its percent and ETA while it plays the tape, and Cancel st
   await bt.open();
   await bt.importDemoTape();
   await expect(bt.progress).toHaveCount(0);
+  // On the tape, Cash is in its quote currency and sized to its flow (3 ETH, not the bar default's 100,000).
+  await expect(bt.cash).toHaveValue('3');
+  await expect(bt.cash).toHaveAccessibleDescription('ETH');
 
   // A short run first: once it ends its bar goes, and one line says it finished and how long it took.
   await bt.fidelity.selectOption('l3');

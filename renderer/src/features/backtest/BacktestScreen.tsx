@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/index.ts';
+import { BACKTEST_RUN_FIDELITIES, URGENCIES, quoteOf, symbolFromFileName } from '../../../../src/contract/index.ts';
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, jobResultText, paramText, parseWhen, pct, progressText, requestSizing, seriesLabel, seriesOptions, shortBuild, targetForm } from './bt-format.ts';
+import { BAR_CASH, FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, jobResultText, paramText, parseWhen, pct, progressText, requestSizing, seriesLabel, seriesOptions, shortBuild, tapeCash, targetForm } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -45,7 +45,8 @@ export function BacktestScreen(): ReactNode {
   const [latency, setLatency] = useState('4');
   // L3: the desk's own guards (PMS escalation, breakers), off as at the bar levels; kept in the run's spec.
   const [deskGuards, setDeskGuards] = useState(false);
-  const [cash, setCash] = useState('100000');
+  // Null until typed: the default follows the data (a tape's quote currency and its flow; tapeCash).
+  const [typedCash, setCash] = useState<string | null>(null);
   const [commission, setCommission] = useState('0.001');
   const [haircut, setHaircut] = useState('0');
   const [spread, setSpread] = useState('');
@@ -107,6 +108,9 @@ export function BacktestScreen(): ReactNode {
   const pickedSeries = data?.series.find((x) => x.name === series);
   const isTape = pickedSeries?.kind === 'trades';
   const l3Reason = fidelityUnavailable('l3', pickedSeries?.kind);
+  // A tape's cash is in its quote currency (XRP/ETH: ETH), read from its name as the host reads it.
+  const tapeQuote = isTape ? quoteOf(symbolFromFileName(series) ?? '') : undefined;
+  const cash = typedCash ?? (isTape ? tapeCash(tapeQuote) : BAR_CASH);
   // L3 picked, then a bar series: back to the textbook level rather than a run the host refuses.
   useEffect(() => {
     if (fidelity === 'l3' && !isTape) setFidelity('bar');
@@ -277,7 +281,12 @@ export function BacktestScreen(): ReactNode {
         )}
         <label>
           Cash
-          <input aria-label="Cash" value={cash} onChange={(e) => setCash(e.target.value)} />
+          <span className="bt-amount">
+            <input aria-label="Cash" aria-describedby="bt-cash-unit" value={cash} onChange={(e) => setCash(e.target.value)} title={isTape ? `starting cash in ${tapeQuote ?? 'the tape’s quote currency'}; the default is sized to the tape’s flow (an order far larger than the recorded trades pays its impact)` : 'starting cash, in the data’s currency'} />
+            <span id="bt-cash-unit" className="bt-unit">
+              {isTape ? (tapeQuote ?? 'quote') : 'data ccy'}
+            </span>
+          </span>
         </label>
         <label>
           Commission

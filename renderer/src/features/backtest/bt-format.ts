@@ -243,3 +243,20 @@ export function sweepResultText(job: { status: string; done: number; total: numb
   if (job.status === 'cancelled') return result ? `cancelled: ${result.rows.length} of ${result.points} points${took}` : 'cancelled';
   return result ? `finished: ${result.points} points${took}` : `finished: ${job.done}/${job.total} points`;
 }
+
+/** The Cash field's default on a bar series (the textbook runs' 100,000 in the data's currency). */
+export const BAR_CASH = '100000';
+
+/**
+ * The Cash field's default on a trade tape, in its quote currency. At L3 an order walks the recorded
+ * flow, so cash sized for bars buys far more than the tape trades: on the demo XRP/ETH tape 100,000
+ * ETH all-in sent ~185k XRP a signal and paid ~2.0% a side in impact (sma-cross, 1-min bars, 63
+ * trades). 3 ETH (~1,600 XRP a trade) pays ~0.14% a side, about the 0.1% fee, so a default run
+ * shows the strategy rather than the cost of an order larger than the market. A fiat or stablecoin
+ * quote gets a like amount of value (about 500 in 2019 prices: 3 ETH).
+ */
+export function tapeCash(quote: string | undefined): string {
+  if (quote === 'BTC') return '0.05';
+  if (quote === 'ETH' || quote === 'BNB') return '3';
+  return '500';
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
-import { FIDELITY_LABELS, TAPE_BARS, assumptionRows, cashText, deskGuardsText, jobResultText, sweepResultText, deniedText, etaText, seriesOptions, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+import { BAR_CASH, FIDELITY_LABELS, TAPE_BARS, assumptionRows, tapeCash, cashText, deskGuardsText, jobResultText, sweepResultText, deniedText, etaText, seriesOptions, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
 
 describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
@@ -129,5 +129,15 @@ describe('Backtest screen: a run’s assumptions and a job’s end', () => {
     expect(jobResultText({ status: 'running', error: null })).toBeNull();
     expect(sweepResultText({ status: 'done', done: 4, total: 4, error: null }, { points: 4, rows: [1, 2, 3, 4], seconds: 1.5 })).toBe('finished: 4 points in 1.5 s');
     expect(sweepResultText({ status: 'cancelled', done: 2, total: 4, error: null }, { points: 4, rows: [1, 2], seconds: 1 })).toBe('cancelled: 2 of 4 points in 1.0 s');
+  });
+});
+
+describe('Backtest screen: the Cash default follows the data', () => {
+  it('when a tape is picked then its default cash is a small amount of its quote, never the bar default', () => {
+    expect(tapeCash('ETH')).toBe('3');
+    expect(tapeCash('BTC')).toBe('0.05');
+    expect(tapeCash('USDT')).toBe('500');
+    expect(tapeCash(undefined)).toBe('500');
+    expect(BAR_CASH).toBe('100000');
   });
 });
