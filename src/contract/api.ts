@@ -27,7 +27,7 @@ import { venueSchemas } from './api/venue.ts';
 
 export type { ClockDto, SessionInfoDto } from './api/session.ts';
 export { BACKTEST_FIDELITIES, BACKTEST_RUN_FIDELITIES, MAX_SWEEP_POINTS } from './api/backtest.ts';
-export type { BacktestAttributionDto, BacktestCostsDto, BacktestL3StatsDto, BacktestDataDto, BacktestFidelitiesDto, BacktestFidelityDto, BacktestImportDto, BacktestLevel, FidelityNotRun, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSeriesDto, BacktestStrategyDto, BacktestSweepDto, BacktestSweepRowDto, BacktestTradeDto } from './api/backtest.ts';
+export type { BacktestAssumptionsDto, BacktestAttributionDto, BacktestCostsDto, BacktestL3StatsDto, BacktestDataDto, BacktestFidelitiesDto, BacktestFidelityDto, BacktestImportDto, BacktestLevel, FidelityNotRun, BacktestProgressDto, BacktestRunDto, BacktestRunSummaryDto, BacktestSeriesDto, BacktestStrategyDto, BacktestSweepDto, BacktestSweepRowDto, BacktestTradeDto } from './api/backtest.ts';
 export { REPLAY_SPEEDS } from './api/replay.ts';
 export type { ReplaySpeed, ReplayStateDto } from './api/replay.ts';
 export { MAX_DECIMAL_VALUE, MAX_FRACTION_DIGITS, MAX_INT_DIGITS, ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from './api/common.ts';

@@ -4,6 +4,7 @@ export * from './l2-dto.ts';
 export * from './proposal-weight.ts';
 export * from './strategy-params.ts';
 export * from './money.ts';
+export * from './symbol-name.ts';
 export * from './errors.ts';
 export * from './api.ts';
 export * from './envelope.ts';

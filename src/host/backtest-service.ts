@@ -22,6 +22,7 @@ import { engineBuild } from '../kernel/build-id.ts';
 import { ENGINE_VERSION } from '../kernel/version.ts';
 import { SqliteBacktestRunStore } from '../store/sqlite/backtest-run-store.ts';
 import { SqliteSeriesStore } from '../store/sqlite/series-store.ts';
+import { assumptionsOf, codedError } from './backtest-assumptions.ts';
 import { compareFidelities, runOnWorker, startSweep, sweepDto } from './backtest-research.ts';
 import type { RunSettings } from './backtest-research.ts';
 
@@ -34,6 +35,8 @@ import type { RunSettings } from './backtest-research.ts';
 
 interface Job {
   cancel(): void;
+  /** Wall ms at start (a run's): a cancel says how long it ran. */
+  startedAt?: number;
   kind: BacktestProgressDto['kind'];
 }
 
@@ -215,25 +218,28 @@ export class BacktestService {
     if (p.deskGuards === true && p.fidelity !== 'l3') throw new DomainError('BAD_REQUEST', `deskGuards applies to fidelity l3 (the engine's PMS and breakers); the ${p.fidelity} level runs without them`, [{ path: 'deskGuards', message: 'only at fidelity l3' }]);
     const { spec, bars, info, tape } = this.prepare(p, p.fidelity);
     const jobId = `BT${++this.seq}`;
+    const startedAt = Date.now();
     const progress = (x: Partial<BacktestProgressDto>): BacktestProgressDto => ({ jobId, kind: 'run', status: 'running', progress: 0, done: 0, total: 1, etaMs: null, runId: null, error: null, ...x });
+    // How long it took, wall time, for the screen's "finished in N s" once the bar is gone.
+    const ended = (x: Partial<BacktestProgressDto>): BacktestProgressDto => progress({ ...x, elapsedMs: Date.now() - startedAt });
     // The ETA from the run's own pace so far (the worker's start-up left out).
     const { worker, reply } = runOnWorker(spec, spec.fidelity === 'l3' ? tape! : bars, (m) => {
       if (!this.jobs.has(jobId) || !(m.progress > 0)) return;
       this.publish(progress({ progress: m.progress, etaMs: Math.round((m.elapsedMs / m.progress) * (1 - m.progress)) }));
     });
-    this.jobs.set(jobId, { kind: 'run', cancel: () => void worker.terminate() });
+    this.jobs.set(jobId, { kind: 'run', startedAt, cancel: () => void worker.terminate() });
     void reply.then((r) => {
       // Cancelled: cancel() answered and published already.
       if (!this.jobs.delete(jobId)) return;
-      if (!r.ok) return this.publish(progress({ status: 'failed', error: r.error }));
+      if (!r.ok) return this.publish(ended({ status: 'failed', error: codedError(r.error) }));
       const runs = new SqliteBacktestRunStore(join(this.dataDir, 'backtests.db'));
       try {
         const equity = new Float64Array(r.equity);
         const resultHash = createHash('sha256').update(JSON.stringify(r.report)).update(Buffer.from(equity.buffer, equity.byteOffset, equity.byteLength)).digest('hex');
         const saved = runs.save({ createdAt: Date.now(), engineVersion: ENGINE_VERSION, engineBuild: engineBuild(), dataName: info.name, dataHash: info.hash, spec, report: r.report, resultHash, time: new Float64Array(r.time), equity });
-        this.publish(progress({ status: 'done', progress: 1, done: 1, runId: saved.id }));
+        this.publish(ended({ status: 'done', progress: 1, done: 1, runId: saved.id }));
       } catch (err) {
-        this.publish(progress({ status: 'failed', error: err instanceof Error ? err.message : String(err) }));
+        this.publish(ended({ status: 'failed', error: `STORE_FAILED: ${err instanceof Error ? err.message : String(err)}` }));
       } finally {
         runs.close();
       }
@@ -308,7 +314,7 @@ export class BacktestService {
     }
     this.jobs.delete(jobId);
     job.cancel();
-    const out: BacktestProgressDto = { jobId, kind: 'run', status: 'cancelled', progress: 0, done: 0, total: 1, etaMs: null, runId: null, error: null };
+    const out: BacktestProgressDto = { jobId, kind: 'run', status: 'cancelled', progress: 0, done: 0, total: 1, etaMs: null, runId: null, error: null, ...(job.startedAt !== undefined ? { elapsedMs: Date.now() - job.startedAt } : {}) };
     this.publish(out);
     return out;
   }
@@ -351,6 +357,7 @@ export class BacktestService {
       costs: m.assumptions.costs,
       costSplit: { ...m.costs },
       prices: this.prices(r.dataHash, r.spec),
+      assumptions: assumptionsOf(r.spec),
       ...(r.report.l3 ? { l3: { ...r.report.l3 } } : {}),
       ...(r.report.attribution
         ? {

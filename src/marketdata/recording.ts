@@ -2,6 +2,7 @@ import { DomainError } from '../core/errors.ts';
 import type { InstrumentSpec } from '../core/instrument.ts';
 import { CsvParseError, parseTradesCsv } from './csv.ts';
 import { inferTapeInstrument } from './tape-instrument.ts';
+import { symbolFromFileName } from '../contract/symbol-name.ts';
 
 /**
  * The replayable market file. Two formats load into the same thing, a set of recorded trade tapes
@@ -70,18 +71,8 @@ export function decimalText(x: number, decimals: number): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-const QUOTES = ['USDT', 'USDC', 'BUSD', 'TUSD', 'BTC', 'ETH', 'BNB', 'EUR', 'USD', 'GBP', 'JPY'];
-
-/** "binance_XRPETH_trades_20191011-13.csv" → "XRP/ETH", when the file name says so. */
-export function symbolFromFileName(name: string): string | undefined {
-  const base = name.split(/[\\/]/).pop() ?? name;
-  for (const part of base.split(/[_.\-\s]+/)) {
-    const m = /^([A-Z0-9]{2,10})$/.exec(part);
-    if (!m) continue;
-    for (const q of QUOTES) if (part.endsWith(q) && part.length > q.length) return `${part.slice(0, -q.length)}/${q}`;
-  }
-  return undefined;
-}
+// Shared with the UI (it names the replay cash's currency from the file name before loading).
+export { symbolFromFileName };
 
 function bad(file: string, line: number, reason: string): DomainError {
   return new DomainError('BAD_FILE', `${file}${line > 0 ? `:${line}` : ''}: ${reason}`);

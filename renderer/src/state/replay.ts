@@ -1,4 +1,5 @@
 import type { Client, ReplaySpeed, ReplayStateDto } from '../../../src/contract/index.ts';
+import { quoteOf, symbolFromFileName } from '../../../src/contract/index.ts';
 import { call } from './client.ts';
 import { applyClock } from './clock.ts';
 import { requestResync } from './resync.ts';
@@ -73,6 +74,23 @@ export async function replayLoad(p: { path: string; speed: ReplaySpeed; from?: n
 export async function demoTapePath(): Promise<string | undefined> {
   const d = await call('backtest.data', {});
   return d.demoTape;
+}
+
+/**
+ * The currency of a replay account's cash: the recording's quote. Once the file is loaded it is the
+ * loaded instruments' quote; before, the file name's (binance_XRPETH_… → ETH, as the engine reads it);
+ * a name that says none gets null, and the form says it will be the quote named once loaded.
+ */
+export function replayCashCurrency(path: string, loaded: Pick<ReplayStateDto, 'loaded' | 'file' | 'symbols'> | null): { currency: string | null; from: string } {
+  const name = path.trim();
+  if (loaded?.loaded && loaded.file !== null && (name === '' || name === loaded.file)) {
+    const quotes = [...new Set(loaded.symbols.map(quoteOf).filter((q): q is string => q !== undefined))];
+    if (quotes.length > 0) return { currency: quotes.join(', '), from: `the quote of ${loaded.symbols.join(', ')}` };
+  }
+  const symbol = name === '' ? undefined : symbolFromFileName(name);
+  const quote = symbol === undefined ? undefined : quoteOf(symbol);
+  if (symbol !== undefined && quote !== undefined) return { currency: quote, from: `the quote of ${symbol}, read from the file name` };
+  return { currency: null, from: 'the recording’s quote currency, named once it is loaded' };
 }
 
 export const replaySlice: SliceDef = {

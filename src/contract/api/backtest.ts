@@ -120,6 +120,32 @@ export interface BacktestRunDto {
   l3?: BacktestL3StatsDto;
   /** A target strategy's run (strategic, tactical, stat-model, l2): P&L per alpha and per instrument, and the rule that splits it. */
   attribution?: BacktestAlphaAttributionDto;
+  /** What the run assumed besides its fidelity, from its kept spec (the run view and the comparison list them). */
+  assumptions: BacktestAssumptionsDto;
+}
+
+/**
+ * A kept run's assumptions as its spec recorded them. deskGuards is null below L3 (the bar levels
+ * have no desk guards to switch on); the tape-only fields are null on a bar series.
+ */
+export interface BacktestAssumptionsDto {
+  /** Starting cash, decimal text, in `currency` (a tape's quote currency; null on a bar series, whose files name none). */
+  cash: string;
+  currency: string | null;
+  /** Fraction of traded value. */
+  commission: string;
+  sizing: string;
+  haircutBps: number;
+  spreadBps: number | null;
+  impactK: number | null;
+  seed: number;
+  deskGuards: boolean | null;
+  instrument: string;
+  urgency: string | null;
+  barMs: number | null;
+  latencyMs: number | null;
+  fromMs: number | null;
+  toMs: number | null;
 }
 
 export interface BacktestAlphaAttributionDto {
@@ -233,7 +259,10 @@ export interface BacktestProgressDto {
   /** Estimated wall ms left while running, else null. */
   etaMs: number | null;
   runId: number | null;
+  /** Why it failed, `CODE: message`; null otherwise. */
   error: string | null;
+  /** Wall ms from start to the end (done, failed or cancelled); absent while running. */
+  elapsedMs?: number;
 }
 
 const num = (min: number, max: number) => z.number().min(min).max(max);

@@ -22,7 +22,10 @@ export class BacktestScreenObject {
   readonly to: Locator;
   readonly run: Locator;
   readonly progress: Locator;
+  /** The line that replaces the progress bar once a run ends: finished in N s / cancelled / failed. */
+  readonly result: Locator;
   readonly metrics: Locator;
+  readonly assumptions: Locator;
   readonly runs: Locator;
   readonly trades: Locator;
   readonly tradeTip: Locator;
@@ -31,6 +34,7 @@ export class BacktestScreenObject {
   /** Fidelities view: the equity chart's figure (the chart and its legend). */
   readonly fidelityChart: Locator;
   readonly sweepProgress: Locator;
+  readonly sweepResult: Locator;
   readonly heatmap: Locator;
   readonly sweepResults: Locator;
   readonly comparison: Locator;
@@ -53,7 +57,9 @@ export class BacktestScreenObject {
     this.to = this.root.getByLabel('To', { exact: true });
     this.run = this.root.getByRole('button', { name: 'Run backtest' });
     this.progress = this.root.getByRole('progressbar', { name: 'Backtest progress' });
+    this.result = this.root.getByRole('status', { name: 'Backtest result' });
     this.metrics = this.root.getByRole('table', { name: 'Metrics' });
+    this.assumptions = this.root.getByRole('table', { name: 'Assumptions' });
     this.runs = this.root.getByRole('table', { name: 'Runs' });
     this.trades = this.root.getByRole('table', { name: 'Trades' });
     this.tradeTip = this.root.getByRole('status', { name: 'Trade at cursor' });
@@ -61,6 +67,7 @@ export class BacktestScreenObject {
     this.attribution = this.root.getByRole('table', { name: 'Fidelity attribution' });
     this.fidelityChart = this.root.locator('figure').filter({ has: page.getByRole('img', { name: 'Equity at each fidelity level (return %)' }) });
     this.sweepProgress = this.root.getByRole('progressbar', { name: 'Sweep progress' });
+    this.sweepResult = this.root.getByRole('status', { name: 'Sweep result' });
     this.heatmap = this.root.getByRole('table', { name: 'Sweep heatmap' });
     this.sweepResults = this.root.getByRole('table', { name: 'Sweep results' });
     this.comparison = this.root.getByRole('table', { name: 'Run comparison' });
@@ -77,12 +84,18 @@ export class BacktestScreenObject {
   }
 
   /**
-   * Waits for the form's (first) run to finish: its progress bar says done. A run is a worker thread
+   * Waits for the form's run to finish: its progress bar gives way to "finished in N s". A run is a worker thread
    * that loads the engine, which on a loaded CI machine can take longer than the default 15 s bound
    * (it did at a load average of 15 on 2 cores); the wait still ends as soon as the bar says done.
    */
   async waitForRun(): Promise<void> {
-    await expect(this.progress).toHaveAttribute('aria-valuetext', 'done', { timeout: 90_000 });
+    await expect(this.result).toHaveText(/^finished in \d/, { timeout: 90_000 });
+    await expect(this.progress).toHaveCount(0);
+  }
+
+  /** An assumption of the shown run (the Assumptions table under its metrics). */
+  async assumption(name: string): Promise<string> {
+    return this.cell(this.assumptions, name, 1);
   }
 
   /** Imports the host's demo trade tape and waits until the Data picker has it selected. */
@@ -150,7 +163,8 @@ export class BacktestScreenObject {
     await this.root.getByLabel('Sweep Y parameter').selectOption(y);
     if (y) await this.root.getByLabel('Sweep Y values').fill(yValues);
     await this.root.getByRole('button', { name: 'Run sweep' }).click();
-    await expect(this.sweepProgress).toHaveAttribute('aria-valuetext', 'done', { timeout: 120_000 });
+    await expect(this.sweepResult).toHaveText(/^finished: \d+ points in /, { timeout: 120_000 });
+    await expect(this.sweepProgress).toHaveCount(0);
     await expect(this.heatmap).toBeVisible();
   }
 

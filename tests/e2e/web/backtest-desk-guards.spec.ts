@@ -27,6 +27,12 @@ test('an L3 run with Desk guards ticked keeps them in its spec; the switch is of
   await terminal.screenshotOf(bt.root.locator('form').first(), 'backtest-desk-guards');
   const kept = JSON.parse(strata(engine.dataDir, 'backtest', 'show', '1', '--json')) as { spec: { fidelity: string; deskGuards?: boolean } };
   expect(kept.spec).toMatchObject({ fidelity: 'l3', deskGuards: true });
+  // The run view says so with its other assumptions, cash in the tape's quote currency.
+  await expect(bt.root.getByRole('heading', { name: /^Run 1: / })).toBeVisible();
+  expect(await bt.assumption('desk guards')).toBe('on (PMS escalation, circuit breakers)');
+  expect(await bt.assumption('cash')).toBe('3.00 ETH');
+  expect(await bt.assumption('seed')).toBe('42');
+  expect(await bt.assumption('fidelity')).toBe('l3');
 
   // Unticked, the next L3 run is kept without them (the spec omits the switch when off).
   await guards.uncheck();
@@ -34,6 +40,16 @@ test('an L3 run with Desk guards ticked keeps them in its spec; the switch is of
   await expect(bt.runs.getByRole('row')).toHaveCount(3, { timeout: 90_000 });
   const second = JSON.parse(strata(engine.dataDir, 'backtest', 'show', '2', '--json')) as { spec: { deskGuards?: boolean } };
   expect(second.spec.deskGuards).toBeUndefined();
+  await expect(bt.root.getByRole('heading', { name: /^Run 2: / })).toBeVisible();
+  expect(await bt.assumption('desk guards')).toBe('off');
+  // Side by side, the one assumption they differ in.
+  await bt.pickRun(1);
+  await bt.pickRun(2);
+  await bt.compareRuns();
+  expect(await bt.cell(bt.comparison, 'desk guards', 1)).toBe('on (PMS escalation, circuit breakers)');
+  expect(await bt.cell(bt.comparison, 'desk guards', 2)).toBe('off');
+  await terminal.screenshotOf(bt.root, 'backtest-compare-desk-guards');
+  await bt.view('Run');
   await bt.fidelity.selectOption('bar');
   await expect(guards).toHaveCount(0);
 });

@@ -11,7 +11,19 @@ test('a replay loaded from Settings with Cash starts its account with that cash;
   const settings = new SettingsObject(page);
   await settings.open();
   await expect(settings.replayForm.getByLabel('Recording file')).toHaveValue(/binance_XRPETH_trades_20191011-13\.csv$/);
-  await expect(settings.replayForm.getByLabel('Cash', { exact: true })).toHaveAttribute('placeholder', 'from the recording');
+  const cash = settings.replayForm.getByLabel('Cash', { exact: true });
+  await expect(cash).toHaveAttribute('placeholder', 'from the recording');
+  // Its currency is named before the file is loaded: the tape's quote, read from its name.
+  await expect(cash).toHaveAccessibleDescription('ETH');
+  await expect(settings.replayForm).toContainText('the quote of XRP/ETH, read from the file name');
+  // A name that says no instrument: the form says the currency comes with the file, and claims none.
+  const file = settings.replayForm.getByLabel('Recording file');
+  const demo = await file.inputValue();
+  await file.fill('/tmp/session.jsonl');
+  await expect(cash).toHaveAccessibleDescription('quote currency');
+  await expect(settings.replayForm).toContainText('the recording’s quote currency, named once it is loaded');
+  await file.fill(demo);
+  await terminal.screenshotOf(settings.replayForm, 'settings-replay-cash-currency');
 
   await settings.loadReplay({ cash: '-5' });
   await expect(settings.replayForm.getByRole('alert')).toContainText('Cash: "-5" is not a positive amount');
@@ -22,5 +34,8 @@ test('a replay loaded from Settings with Cash starts its account with that cash;
   await expect(page.getByLabel(/^Mode: replay/)).toBeVisible();
   const account = terminal.topBar().getByLabel('Account', { exact: true });
   await expect(account).toContainText('250.00');
+  // Loaded: named by the loaded instrument.
+  await expect(settings.replayForm).toContainText('the quote of XRP/ETH');
+  await expect(cash).toHaveAccessibleDescription('ETH');
   await terminal.screenshot('settings-replay-cash');
 });

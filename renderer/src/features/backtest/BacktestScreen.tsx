@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { BACKTEST_RUN_FIDELITIES, URGENCIES } from '../../../../src/contract/index.ts';
+import { BACKTEST_RUN_FIDELITIES, URGENCIES, quoteOf, symbolFromFileName } from '../../../../src/contract/index.ts';
 import type { BacktestDataDto, BacktestRunDto, BacktestRunSummaryDto } from '../../../../src/contract/index.ts';
 import { call, toast, useStore } from '../../state/index.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
-import { FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, paramText, parseWhen, pct, progressText, requestSizing, seriesLabel, seriesOptions, shortBuild, targetForm } from './bt-format.ts';
+import { BAR_CASH, FIDELITY_LABELS, TAPE_BARS, engineLabel, fidelityUnavailable, fix, jobResultText, paramText, parseWhen, pct, progressText, requestSizing, seriesLabel, seriesOptions, shortBuild, tapeCash, targetForm } from './bt-format.ts';
 import type { RunFidelity, RunSettings } from './bt-format.ts';
 import { CompareView } from './CompareView.tsx';
 import { FidelityView } from './FidelityView.tsx';
@@ -45,7 +45,8 @@ export function BacktestScreen(): ReactNode {
   const [latency, setLatency] = useState('4');
   // L3: the desk's own guards (PMS escalation, breakers), off as at the bar levels; kept in the run's spec.
   const [deskGuards, setDeskGuards] = useState(false);
-  const [cash, setCash] = useState('100000');
+  // Null until typed: the default follows the data (a tape's quote currency and its flow; tapeCash).
+  const [typedCash, setCash] = useState<string | null>(null);
   const [commission, setCommission] = useState('0.001');
   const [haircut, setHaircut] = useState('0');
   const [spread, setSpread] = useState('');
@@ -107,6 +108,9 @@ export function BacktestScreen(): ReactNode {
   const pickedSeries = data?.series.find((x) => x.name === series);
   const isTape = pickedSeries?.kind === 'trades';
   const l3Reason = fidelityUnavailable('l3', pickedSeries?.kind);
+  // A tape's cash is in its quote currency (XRP/ETH: ETH), read from its name as the host reads it.
+  const tapeQuote = isTape ? quoteOf(symbolFromFileName(series) ?? '') : undefined;
+  const cash = typedCash ?? (isTape ? tapeCash(tapeQuote) : BAR_CASH);
   // L3 picked, then a bar series: back to the textbook level rather than a run the host refuses.
   useEffect(() => {
     if (fidelity === 'l3' && !isTape) setFidelity('bar');
@@ -157,6 +161,8 @@ export function BacktestScreen(): ReactNode {
 
   const submit = async () => {
     if (!settings) return;
+    // The last job's line goes at once: it must not read as this run's while the host answers.
+    setJobId(null);
     try {
       // Only an L3 run has the desk's guards to switch on (the host refuses them elsewhere).
       const started = await call('backtest.run', { ...settings, fidelity, ...(fidelity === 'l3' && deskGuards ? { deskGuards: true } : {}) });
@@ -275,7 +281,12 @@ export function BacktestScreen(): ReactNode {
         )}
         <label>
           Cash
-          <input aria-label="Cash" value={cash} onChange={(e) => setCash(e.target.value)} />
+          <span className="bt-amount">
+            <input aria-label="Cash" aria-describedby="bt-cash-unit" value={cash} onChange={(e) => setCash(e.target.value)} title={isTape ? `starting cash in ${tapeQuote ?? 'the tape’s quote currency'}; the default is sized to the tape’s flow (an order far larger than the recorded trades pays its impact)` : 'starting cash, in the data’s currency'} />
+            <span id="bt-cash-unit" className="bt-unit">
+              {isTape ? (tapeQuote ?? 'quote') : 'data ccy'}
+            </span>
+          </span>
         </label>
         <label>
           Commission
@@ -309,27 +320,37 @@ export function BacktestScreen(): ReactNode {
         <button type="submit" className="btn btn-primary" disabled={running || !series}>
           Run backtest
         </button>
-        {/* Only once a run started (idle, an empty bar read as an input): percent and ETA while it
-            runs (an L3 run reports as it plays the tape), then how it ended. */}
-        {job && (
+        {/* Only while a run goes (idle, an empty bar read as an input): percent and ETA (an L3 run
+            reports as it plays the tape) and Cancel. Once it ends the bar goes and one line says
+            how: finished in N s, cancelled, or failed with the code and message. */}
+        {running && (
           <div className="bt-run-progress">
-            <div className="bt-progress" role="progressbar" aria-label="Backtest progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={runPct} aria-valuetext={running && job.progress > 0 ? `running: ${progressText(job)}` : job.status}>
+            <div className="bt-progress" role="progressbar" aria-label="Backtest progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={runPct} aria-valuetext={job.progress > 0 ? `running: ${progressText(job)}` : 'running'}>
               <div className="bt-progress-fill" style={{ width: `${runPct}%` }} />
               <span className="bt-progress-text">{progressText(job)}</span>
             </div>
-            {running && (
-              <button type="button" className="btn" onClick={() => jobId && void call('backtest.cancel', { jobId }).catch(() => undefined)}>
-                Cancel
-              </button>
-            )}
+            <button type="button" className="btn" onClick={() => jobId && void call('backtest.cancel', { jobId }).catch(() => undefined)}>
+              Cancel
+            </button>
           </div>
+        )}
+        {job && !running && (
+          <span role="status" aria-label="Backtest result" className={`bt-job-result ${job.status === 'failed' ? 'neg' : 'muted'}`}>
+            {jobResultText(job)}
+          </span>
         )}
       </form>
       <div className="bt-body">
         <div className="bt-main">
           <Tabs label="Backtest views" tabs={VIEWS} active={view} onSelect={setView} idPrefix="bt-" />
           <div className="bt-results" id="tabpanel-bt-run" role="tabpanel" aria-labelledby="tab-bt-run" hidden={view !== 'run'}>
-            {run ? <RunView run={run} /> : <p className="muted">Pick data and a strategy, then Run backtest. Import data with <code>strata data import FILE</code>.</p>}
+            {/* A new run going: the last one stays, marked previous, until the new one replaces it. */}
+            {run && running && (
+              <p className="bt-previous-note" role="note">
+                Showing run {run.summary.id} (previous) until the new run finishes.
+              </p>
+            )}
+            {run ? <RunView run={run} previous={running} /> : <p className="muted">Pick data and a strategy, then Run backtest. Import data with <code>strata data import FILE</code>.</p>}
           </div>
           <div className="bt-results" id="tabpanel-bt-fidelities" role="tabpanel" aria-labelledby="tab-bt-fidelities" hidden={view !== 'fidelities'}>
             {/* The comparison's L3 row runs with the guards when they are on for an L3 run. */}

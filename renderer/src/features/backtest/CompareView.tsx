@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto } from '../../../../src/contract/index.ts';
-import { engineLabel, fix, paramText, venueText } from './bt-format.ts';
+import { assumptionRows, fix, paramText, venueText } from './bt-format.ts';
 import { LinesChart } from './LinesChart.tsx';
 import { returnSeries, samePeriod } from './return-lines.ts';
 
@@ -24,6 +24,12 @@ export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }):
   const same = useMemo(() => samePeriod(returnSeries(a.equity), returnSeries(b.equity)), [a, b]);
   const config = (r: BacktestRunDto) => `${r.summary.strategy} ${paramText(r.summary.params)} · ${r.summary.dataName}`;
   const valueOf = (r: BacktestRunDto, name: string) => r.metrics.find((m) => m.name === name)?.value ?? '–';
+  const assumptions = useMemo(() => {
+    const rb = new Map(assumptionRows(b));
+    const ra = new Map(assumptionRows(a));
+    const labels = [...new Set([...ra.keys(), ...rb.keys()])];
+    return labels.map((n): [string, string, string] => [n, ra.get(n) ?? '–', rb.get(n) ?? '–']);
+  }, [a, b]);
   const names = [...new Set([...a.metrics.map((m) => m.name), ...b.metrics.map((m) => m.name)])];
   return (
     <div className="bt-compare">
@@ -41,16 +47,14 @@ export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }):
             <td>{config(a)}</td>
             <td>{config(b)}</td>
           </tr>
-          <tr>
-            <th scope="row">engine</th>
-            <td>{engineLabel(a.summary).replace(/^engine /, '')}</td>
-            <td>{engineLabel(b.summary).replace(/^engine /, '')}</td>
-          </tr>
-          <tr>
-            <th scope="row">fidelity</th>
-            <td title={a.metrics[0]?.fills}>{a.summary.fidelity}</td>
-            <td title={b.metrics[0]?.fills}>{b.summary.fidelity}</td>
-          </tr>
+          {/* Each run's assumptions (fidelity, fills, costs, desk guards, cash, sizing, seed, build), a row each. */}
+          {assumptions.map(([name, va, vb]) => (
+            <tr key={`assume-${name}`} className={va !== vb ? 'bt-differs' : undefined}>
+              <th scope="row">{name}</th>
+              <td>{va}</td>
+              <td>{vb}</td>
+            </tr>
+          ))}
           <tr>
             <th scope="row">final value</th>
             <td>{fix(a.finalValue)}</td>
@@ -85,11 +89,6 @@ export function CompareView({ a, b }: { a: BacktestRunDto; b: BacktestRunDto }):
             Runs {a.summary.id} and {b.summary.id} cover different periods ({span(a)} and {span(b)}): drawn by time from each run’s start.
           </p>
         )}
-        <p className="muted bt-assume">
-          Run {a.summary.id}: {a.costs}
-          <br />
-          Run {b.summary.id}: {b.costs}
-        </p>
       </div>
     </div>
   );

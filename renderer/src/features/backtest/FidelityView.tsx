@@ -76,8 +76,13 @@ export function FidelityView({ settings, tape, refused }: { settings: RunSetting
           </span>
         )}
       </div>
+      {result && busy && (
+        <p className="bt-previous-note" role="note">
+          Showing the previous comparison until the new one finishes.
+        </p>
+      )}
       {result && (
-        <>
+        <div className={busy ? 'bt-previous' : undefined}>
           {/* The picture first: in full on opening at 1600 × 960 (below the tables it was cut at the fold). */}
           <LinesChart lines={lines} label="Equity at each fidelity level (return %)" />
           <table className="bt-metrics bt-fid-table" aria-label="Fidelity comparison">
@@ -147,7 +152,7 @@ export function FidelityView({ settings, tape, refused }: { settings: RunSetting
             </tbody>
           </table>
           <p className="muted bt-assume">Each step’s parts sum to its change: costs are what the next level paid beyond the previous one; the rest is what its fill prices and timing changed.</p>
-        </>
+        </div>
       )}
     </div>
   );

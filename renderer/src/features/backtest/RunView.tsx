@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BacktestRunDto, BacktestTradeDto } from '../../../../src/contract/index.ts';
-import { deniedText, engineLabel, fix, guardText, money, paramText, price } from './bt-format.ts';
+import { assumptionRows, deniedText, engineLabel, fix, guardText, money, paramText, price } from './bt-format.ts';
 import { EquityChart } from './EquityChart.tsx';
 import { MonthlyHeatmap } from './MonthlyHeatmap.tsx';
 import { TradesChart } from './TradesChart.tsx';
@@ -13,7 +13,7 @@ const TRADE_ROWS = 500;
  * One kept run: equity and drawdown, prices with the trades marked, the metrics (each labelled with
  * the fidelity and fill assumption that produced it), monthly returns and the trades.
  */
-export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
+export function RunView({ run, previous = false }: { run: BacktestRunDto; previous?: boolean }): ReactNode {
   const [focus, setFocus] = useState<BacktestTradeDto | null>(null);
   const fidelityRow = (name: string, value: string) => (
     <tr>
@@ -23,9 +23,9 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
     </tr>
   );
   return (
-    <div className="bt-run">
+    <div className={previous ? 'bt-run bt-previous' : 'bt-run'}>
       <h2>
-        Run {run.summary.id}: {run.summary.strategy} {paramText(run.summary.params)} · {run.summary.fidelity} · {run.summary.dataName}
+        {previous ? 'Previous: ' : ''}Run {run.summary.id}: {run.summary.strategy} {paramText(run.summary.params)} · {run.summary.fidelity} · {run.summary.dataName}
       </h2>
       <p className="muted bt-engine">{engineLabel(run.summary)}</p>
       <div className="bt-charts">
@@ -69,9 +69,18 @@ export function RunView({ run }: { run: BacktestRunDto }): ReactNode {
               )}
             </tbody>
           </table>
-          <p className="muted bt-assume">
-            Fills: {run.metrics[0]?.fills ?? '–'}. Costs: {run.costs}
-          </p>
+          {/* What produced the numbers above, as the CLI prints them: fidelity, fills, costs, desk guards, cash, seed, build. */}
+          <table className="bt-metrics bt-assumptions" aria-label="Assumptions">
+            <caption>Assumptions</caption>
+            <tbody>
+              {assumptionRows(run).map(([name, value]) => (
+                <tr key={name}>
+                  <th scope="row">{name}</th>
+                  <td>{value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
           {run.attribution && (
             <>
               <table className="bt-metrics" aria-label="Attribution">

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { BACKTEST_FIDELITIES, BacktestSweepDto, BacktestSweepRowDto } from '../../../../src/contract/index.ts';
 import { call, errorText, useStore } from '../../state/index.ts';
-import { etaText, fix, money, paramText, parseAxis, pct } from './bt-format.ts';
+import { etaText, fix, money, paramText, parseAxis, pct, sweepResultText } from './bt-format.ts';
 import type { RunSettings } from './bt-format.ts';
 
 type MetricKey = 'sharpe' | 'totalReturn' | 'maxDrawdown' | 'finalValue';
@@ -71,7 +71,8 @@ export function SweepView({ settings, refused, fidelity, paramNames, onPick }: {
   const start = async () => {
     if (!settings || refused || typeof xs === 'string' || typeof ys === 'string' || axisError) return;
     setError(null);
-    setResult(null);
+    setJobId(null);
+    // The last sweep's table stays (marked previous) until the new one's can be read.
     try {
       const grid: Record<string, number[]> = { [xKey]: xs };
       if (yKey) grid[yKey] = ys;
@@ -170,12 +171,17 @@ export function SweepView({ settings, refused, fidelity, paramNames, onPick }: {
             Cancel sweep
           </button>
         )}
-        {/* As the run's: only once a sweep started (idle, an empty bar read as an input). */}
-        {job && (
-          <div className="bt-progress" role="progressbar" aria-label="Sweep progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct0} aria-valuetext={job.status}>
+        {/* As the run's: a bar only while the sweep goes; once it ends, one line says how it ended. */}
+        {running && job && (
+          <div className="bt-progress" role="progressbar" aria-label="Sweep progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct0} aria-valuetext={`running: ${job.done}/${job.total}`}>
             <div className="bt-progress-fill" style={{ width: `${pct0}%` }} />
-            <span className="bt-progress-text">{running ? `${job.done}/${job.total}${job.etaMs !== null ? ` · ETA ${etaText(job.etaMs)}` : ''}` : `${job.status} ${job.done}/${job.total}`}</span>
+            <span className="bt-progress-text">{`${job.done}/${job.total}${job.etaMs !== null ? ` · ETA ${etaText(job.etaMs)}` : ''}`}</span>
           </div>
+        )}
+        {job && !running && (
+          <span role="status" aria-label="Sweep result" className={`bt-job-result ${job.status === 'failed' ? 'neg' : 'muted'}`}>
+            {sweepResultText(job, result?.jobId === jobId ? result : null)}
+          </span>
         )}
         {/* A refused strategy's axes are not the point: its hint says why nothing runs. */}
         {!refused && (axisError ?? error) && (
@@ -184,8 +190,13 @@ export function SweepView({ settings, refused, fidelity, paramNames, onPick }: {
           </span>
         )}
       </form>
+      {result && heat && running && (
+        <p className="bt-previous-note" role="note">
+          Showing the previous sweep ({result.jobId}) until the new one finishes.
+        </p>
+      )}
       {result && heat && (
-        <div className="bt-sweep-body">
+        <div className={running ? 'bt-sweep-body bt-previous' : 'bt-sweep-body'}>
           <div className="bt-sweep-heatbox">
             <div className="bt-toolbar">
               <label>

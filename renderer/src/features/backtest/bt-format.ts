@@ -1,4 +1,4 @@
-import type { BacktestFidelityDto, BacktestL3StatsDto, BacktestSeriesDto, ParamsIn } from '../../../../src/contract/index.ts';
+import type { BacktestAssumptionsDto, BacktestFidelityDto, BacktestL3StatsDto, BacktestRunDto, BacktestSeriesDto, ParamsIn } from '../../../../src/contract/index.ts';
 import { strategyParamsText } from '../../../../src/contract/strategy-params.ts';
 
 /** Formatting and inputs shared by the Backtest screen's views. */
@@ -185,4 +185,78 @@ export function parseWhen(text: string): number | undefined | null {
   if (!m) return null;
   const ms = Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}${m[3] ?? 'Z'}`);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** Whether the desk's guards were on: only an L3 run has them to switch on. */
+export function deskGuardsText(on: boolean | null): string {
+  if (on === null) return 'n/a (below L3)';
+  return on ? 'on (PMS escalation, circuit breakers)' : 'off';
+}
+
+/** Starting cash with its currency when the run's data names one (a tape's quote). */
+export const cashText = (a: Pick<BacktestAssumptionsDto, 'cash' | 'currency'>): string => {
+  const n = Number(a.cash);
+  const amount = Number.isFinite(n) ? money(n) : a.cash;
+  return a.currency ? `${amount} ${a.currency}` : `${amount} (the data's currency)`;
+};
+
+const barText = (ms: number): string => TAPE_BARS.find((b) => b.ms === ms)?.label ?? `${ms / 1000} s`;
+
+/**
+ * A run's assumptions besides its metrics, as label and value, in the order a trader reads them:
+ * the run view lists them under its metrics, the comparison puts two runs' side by side.
+ */
+export function assumptionRows(run: Pick<BacktestRunDto, 'summary' | 'metrics' | 'costs' | 'assumptions'>): [string, string][] {
+  const a = run.assumptions;
+  const rows: [string, string][] = [
+    ['fidelity', run.summary.fidelity],
+    ['fill assumption', run.metrics[0]?.fills ?? '–'],
+    ['cost model', run.costs],
+    ['desk guards', deskGuardsText(a.deskGuards)],
+    ['cash', cashText(a)],
+    ['commission', `${(Number(a.commission) * 100).toFixed(3).replace(/\.?0+$/, '')}% of traded value`],
+    ['sizing', a.sizing],
+  ];
+  if (a.barMs !== null) rows.push(['bar length', barText(a.barMs)]);
+  if (a.urgency !== null) rows.push(['urgency', a.urgency]);
+  if (a.latencyMs !== null) rows.push(['latency', `${a.latencyMs} ms`]);
+  rows.push(['seed', String(a.seed)], ['build', engineLabel(run.summary).replace(/^engine /, '')]);
+  return rows;
+}
+
+/**
+ * How an ended job finished, in the short line that replaces its progress bar: `finished in 2.4 s`,
+ * `cancelled after 3.1 s`, `failed: CODE: message`. Null while it runs (the bar says it then).
+ */
+export function jobResultText(job: { status: string; elapsedMs?: number; error: string | null }): string | null {
+  const took = job.elapsedMs !== undefined ? etaText(job.elapsedMs) : null;
+  if (job.status === 'done') return took ? `finished in ${took}` : 'finished';
+  if (job.status === 'cancelled') return took ? `cancelled after ${took}` : 'cancelled';
+  if (job.status === 'failed') return `failed: ${job.error ?? 'BACKTEST_FAILED: no reason given'}`;
+  return null;
+}
+
+/** A sweep's line once its bar is gone: points done and the time its table records. */
+export function sweepResultText(job: { status: string; done: number; total: number; error: string | null }, result: { points: number; rows: unknown[]; seconds: number } | null): string {
+  if (job.status === 'failed') return `failed: ${job.error ?? 'BACKTEST_FAILED: no reason given'}`;
+  const took = result ? ` in ${etaText(result.seconds * 1000)}` : '';
+  if (job.status === 'cancelled') return result ? `cancelled: ${result.rows.length} of ${result.points} points${took}` : 'cancelled';
+  return result ? `finished: ${result.points} points${took}` : `finished: ${job.done}/${job.total} points`;
+}
+
+/** The Cash field's default on a bar series (the textbook runs' 100,000 in the data's currency). */
+export const BAR_CASH = '100000';
+
+/**
+ * The Cash field's default on a trade tape, in its quote currency. At L3 an order walks the recorded
+ * flow, so cash sized for bars buys far more than the tape trades: on the demo XRP/ETH tape 100,000
+ * ETH all-in sent ~185k XRP a signal and paid ~2.0% a side in impact (sma-cross, 1-min bars, 63
+ * trades). 3 ETH (~1,600 XRP a trade) pays ~0.14% a side, about the 0.1% fee, so a default run
+ * shows the strategy rather than the cost of an order larger than the market. A fiat or stablecoin
+ * quote gets a like amount of value (about 500 in 2019 prices: 3 ETH).
+ */
+export function tapeCash(quote: string | undefined): string {
+  if (quote === 'BTC') return '0.05';
+  if (quote === 'ETH' || quote === 'BNB') return '3';
+  return '500';
 }

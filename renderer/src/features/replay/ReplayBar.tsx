@@ -73,7 +73,8 @@ export function ReplayBar(): ReactNode {
         </span>
       ) : null}
       <span className="replay-count muted mono" title="Recorded trades played">
-        {r.played.toLocaleString('en-US')}/{r.events.toLocaleString('en-US')}
+        {/* With its unit: a bare 283/12,477 read as nothing in particular. */}
+        {r.played.toLocaleString('en-US')}/{r.events.toLocaleString('en-US')} trades
         {r.ended ? ' · ended' : ''}
       </span>
       <button type="button" className="btn replay-stop" onClick={() => void replayStop()} title="Unload the replay and go back to the paper account">

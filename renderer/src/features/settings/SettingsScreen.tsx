@@ -4,7 +4,7 @@ import { RpcError } from '../../../../src/contract/index.ts';
 import { REPLAY_SPEEDS } from '../../../../src/contract/index.ts';
 import type { ReplaySpeed, VenueMode } from '../../../../src/contract/index.ts';
 import { PanelBoundary } from '../../shared/Panel.tsx';
-import { demoTapePath, replayLoad, replayStop, saveVenueConfig, storeKeys, toast, useStore } from '../../state/index.ts';
+import { demoTapePath, replayCashCurrency, replayLoad, replayStop, saveVenueConfig, storeKeys, toast, useStore } from '../../state/index.ts';
 import './settings.css';
 
 function failure(err: unknown): string {
@@ -215,6 +215,7 @@ function ReplayForm(): ReactNode {
   const [cash, setCash] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const cashUnit = replayCashCurrency(path, replay);
   useEffect(() => {
     let live = true;
     demoTapePath().then(
@@ -280,16 +281,24 @@ function ReplayForm(): ReactNode {
         <label htmlFor={`${id}-from`}>Start at (UTC)</label>
         <input id={`${id}-from`} value={from} onChange={(e) => setFrom(e.target.value)} spellCheck={false} placeholder="the first recorded trade" />
         <label htmlFor={`${id}-cash`}>Cash</label>
-        <input
-          id={`${id}-cash`}
-          value={cash}
-          onChange={(e) => setCash(e.target.value)}
-          inputMode="decimal"
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="from the recording"
-          title="The replay account's starting cash, in the recording's quote currency (ETH on XRP/ETH). Empty: 1,000,000 on a fiat or stablecoin quote, else 1,000 × the median trade's notional (100 ETH on the demo tape)."
-        />
+        {/* The amount's currency beside it, before the file is loaded too: the tape's quote. */}
+        <div className="st-amount">
+          <input
+            id={`${id}-cash`}
+            value={cash}
+            onChange={(e) => setCash(e.target.value)}
+            inputMode="decimal"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="from the recording"
+            aria-describedby={`${id}-cash-unit`}
+            title="The replay account's starting cash, in the recording's quote currency (ETH on XRP/ETH). Empty: 1,000,000 on a fiat or stablecoin quote, else 1,000 × the median trade's notional (100 ETH on the demo tape)."
+          />
+          <span id={`${id}-cash-unit`} className="st-unit" data-testid="replay-cash-currency" title={cashUnit.from}>
+            {cashUnit.currency ?? 'quote currency'}
+          </span>
+          <span className="muted st-unit-note">{cashUnit.from}</span>
+        </div>
       </div>
       <FormError error={error} />
       <div className="st-actions">

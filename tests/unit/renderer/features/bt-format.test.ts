@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
-import { FIDELITY_LABELS, TAPE_BARS, deniedText, etaText, seriesOptions, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+import { BAR_CASH, FIDELITY_LABELS, TAPE_BARS, assumptionRows, tapeCash, cashText, deskGuardsText, jobResultText, sweepResultText, deniedText, etaText, seriesOptions, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
 
 describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
@@ -103,5 +103,41 @@ describe('Backtest screen: the Data picker', () => {
   it('when two names hold one content hash then each name is listed once, in the host order', () => {
     const s = (name: string, hash: string) => ({ name, hash });
     expect(seriesOptions([s('orcl', 'h1'), s('orcl-1995-2014.txt', 'h1'), s('spy', 'h2'), s('orcl', 'h1')]).map((x) => x.name)).toEqual(['orcl', 'orcl-1995-2014.txt', 'spy']);
+  });
+});
+
+describe('Backtest screen: a run’s assumptions and a job’s end', () => {
+  const run = {
+    summary: { id: 3, createdAt: 0, strategy: 'sma-cross', params: {}, fidelity: 'l3', dataName: 'xrp', finalValue: 1, totalReturn: 0, sharpe: null, maxDrawdown: 0, engineVersion: '0.1.0', engineBuild: 'abcdef123456' },
+    metrics: [{ name: 'total return', value: '0%', fidelity: 'l3', fills: 'venue fills at the recorded flow' }],
+    costs: 'fees 0.1%',
+    assumptions: { cash: '20', currency: 'ETH', commission: '0.001', sizing: 'fixed:3000', haircutBps: 0, spreadBps: null, impactK: null, seed: 3, deskGuards: true, instrument: 'XRP/ETH', urgency: 'immediate', barMs: 60_000, latencyMs: 4, fromMs: null, toMs: null },
+  };
+
+  it('when a run is shown then its assumptions name desk guards, cash with its currency, seed and build beside fidelity, fills and costs', () => {
+    const rows = Object.fromEntries(assumptionRows(run));
+    expect(rows).toMatchObject({ fidelity: 'l3', 'fill assumption': 'venue fills at the recorded flow', 'cost model': 'fees 0.1%', 'desk guards': 'on (PMS escalation, circuit breakers)', cash: '20.00 ETH', commission: '0.1% of traded value', 'bar length': '1 min', latency: '4 ms', seed: '3', build: '0.1.0 build abcdef123456' });
+    expect(Object.fromEntries(assumptionRows({ ...run, assumptions: { ...run.assumptions, deskGuards: false } }))['desk guards']).toBe('off');
+    expect(deskGuardsText(null)).toBe('n/a (below L3)');
+    expect(cashText({ cash: '100000', currency: null })).toBe("100,000.00 (the data's currency)");
+  });
+
+  it('when a job ends then one line says how: finished or cancelled with the time, failed with its code and message; nothing while it runs', () => {
+    expect(jobResultText({ status: 'done', elapsedMs: 2400, error: null })).toBe('finished in 2.4 s');
+    expect(jobResultText({ status: 'cancelled', elapsedMs: 65_000, error: null })).toBe('cancelled after 1 min 05 s');
+    expect(jobResultText({ status: 'failed', error: 'BAD_FILE: line 3: NaN' })).toBe('failed: BAD_FILE: line 3: NaN');
+    expect(jobResultText({ status: 'running', error: null })).toBeNull();
+    expect(sweepResultText({ status: 'done', done: 4, total: 4, error: null }, { points: 4, rows: [1, 2, 3, 4], seconds: 1.5 })).toBe('finished: 4 points in 1.5 s');
+    expect(sweepResultText({ status: 'cancelled', done: 2, total: 4, error: null }, { points: 4, rows: [1, 2], seconds: 1 })).toBe('cancelled: 2 of 4 points in 1.0 s');
+  });
+});
+
+describe('Backtest screen: the Cash default follows the data', () => {
+  it('when a tape is picked then its default cash is a small amount of its quote, never the bar default', () => {
+    expect(tapeCash('ETH')).toBe('3');
+    expect(tapeCash('BTC')).toBe('0.05');
+    expect(tapeCash('USDT')).toBe('500');
+    expect(tapeCash(undefined)).toBe('500');
+    expect(BAR_CASH).toBe('100000');
   });
 });
