@@ -398,7 +398,12 @@ export function OrderTicket(): ReactNode {
                 onChange={(e) => {
                   const v = e.target.value;
                   const algo: TicketState['algo'] = v === 'market' || v === 'limit' ? v : (ALGO_KINDS.find((a) => a === v) ?? 'auto');
-                  updateTicket(algo === 'market' || algo === 'limit' ? { algo, type: algo } : { algo });
+                  const patch: Partial<TicketState> = algo === 'market' || algo === 'limit' ? { algo, type: algo } : { algo };
+                  // The price field is a limit price for a direct order and a cap for an algorithm: a
+                  // price typed as one is not silently kept as the other (a 3000 limit became a TWAP's
+                  // cap 5% under the market, and the TWAP never filled).
+                  const toAlgo = isAlgo(formStyle({ ...ticket, ...patch }, routing));
+                  updateTicket(toAlgo !== algoMode && ticket.price.trim() !== '' ? { ...patch, price: '' } : patch);
                 }}
               >
                 <option value="auto" title="Auto: the algorithm the order's urgency routes to">Auto{routed !== null ? `: ${STYLE_LABEL[routed]}` : ''}</option>

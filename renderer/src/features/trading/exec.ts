@@ -164,6 +164,8 @@ export function checkAlgoParams(t: TicketState, style: ExecutionStyle): AlgoChec
       }
     }
   }
+  // The engine refuses an iceberg without it (BAD_REQUEST ... algoParams.displayQty): say so in words first.
+  if (style === 'iceberg' && t.displayQty.trim() === '') errors.push('Display quantity is required: an iceberg shows that much of the order at a time.');
   if (params.minChildQty !== undefined && params.maxChildQty !== undefined && Number(params.minChildQty) > Number(params.maxChildQty)) {
     errors.push('Min child must not exceed max child.');
   }
