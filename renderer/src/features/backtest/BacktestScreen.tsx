@@ -32,6 +32,9 @@ const VIEWS: { id: View; label: string }[] = [
  */
 export function BacktestScreen(): ReactNode {
   const epoch = useStore((s) => s.epoch);
+  // Asked before the first connection opens, backtest.data fails with "not connected" and the
+  // screen toasted an error while the status line said Connected a moment later: wait for it.
+  const open = useStore((s) => s.conn.phase === 'open');
   const jobs = useStore((s) => s.backtestJobs);
   const [data, setData] = useState<BacktestDataDto | null>(null);
   const [runs, setRuns] = useState<BacktestRunSummaryDto[]>([]);
@@ -80,9 +83,10 @@ export function BacktestScreen(): ReactNode {
   }, []);
 
   useEffect(() => {
+    if (!open) return;
     void loadData();
     refreshRuns();
-  }, [epoch, loadData, refreshRuns]);
+  }, [epoch, open, loadData, refreshRuns]);
 
   // The host's demo trade tape, offered for import until it is in the list.
   const demoName = data?.demoTape?.split(/[\\/]/).pop();
