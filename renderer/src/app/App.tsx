@@ -39,7 +39,7 @@ function StatusLine(): ReactNode {
       <span>{phase === 'open' ? (loading ? 'Loading snapshots…' : `Connected${session ? ` · ${session.mode}` : ''}`) : (detail ?? 'Offline')}</span>
       {session && (
         <span className="muted">
-          {session.venue} · {session.instruments.length} instruments
+          {session.venue} · {session.instruments.length} instrument{session.instruments.length === 1 ? '' : 's'}
           {maxOrder ? ` · max order ${maxOrder.hard.toLocaleString('en-US')} ${session.currency}` : ''}
           {maxOrder && maxOrder.soft !== null ? ` (confirm above ${maxOrder.soft.toLocaleString('en-US')})` : ''}
         </span>
