@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { fixed } from './bt-format.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -35,7 +36,7 @@ export function MonthlyHeatmap({ monthly }: { monthly: { period: string; return:
             <th scope="row">{y}</th>
             {byYear.get(y)!.map((r, i) => (
               <td key={i} style={r === null ? undefined : { background: colour(r) }} title={r === null ? '' : `${y}-${MONTHS[i]}: ${(r * 100).toFixed(2)}%`}>
-                {r === null ? '' : (r * 100).toFixed(1)}
+                {r === null ? '' : fixed(r * 100, 1)}
               </td>
             ))}
           </tr>

@@ -3,7 +3,12 @@ import { strategyParamsText } from '../../../../src/contract/strategy-params.ts'
 
 /** Formatting and inputs shared by the Backtest screen's views. */
 
-export const pct = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(d)}%`);
+/** `toFixed` without the sign of a value that rounds to zero: −0.0003 at one decimal reads "0.0", not "-0.0". */
+export function fixed(x: number, d: number): string {
+  const s = x.toFixed(d);
+  return s.startsWith('-') && Number(s) === 0 ? s.slice(1) : s;
+}
+export const pct = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${fixed(x * 100, d)}%`);
 /**
  * A trade price at a precision that shows its moves: four decimals from 1 up (ORCL's dollars), else
  * four significant digits (an XRP/ETH price of 0.0014126 reads 0.001413, not 0.0014).
@@ -13,7 +18,7 @@ export const price = (x: number | null | undefined): string => {
   const a = Math.abs(x);
   return a >= 1 || a === 0 ? x.toFixed(4) : x.toFixed(Math.min(12, 3 - Math.floor(Math.log10(a))));
 };
-export const fix = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+export const fix = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : fixed(x, d));
 /** Cash with thousands separators and cents. */
 export const money = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 /** A signed cash change (+1,234.50 / −12.00). */

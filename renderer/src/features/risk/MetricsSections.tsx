@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { ReactNode } from 'react';
 import type { RiskMetricsDto } from '../../../../src/contract/index.ts';
-import { DASH, fmtMoney, fmtNum, fmtSigned, fmtTime, isNum, pnlClass } from '../../shared/format.ts';
+import { DASH, fmtMoney, fmtNum, fmtPct, fmtSigned, fmtTime, isNum, pnlClass } from '../../shared/format.ts';
 import { corrColor, pct } from '../../shared/risk-format.ts';
 import { useStore } from '../../state/index.ts';
 import { Section, Kv } from './common.tsx';
@@ -43,7 +43,7 @@ export function MetricsSection({ m }: { m: RiskMetricsDto | null }): ReactNode {
         </Kv>
         <Kv label="Day P&L">
           <span className={`mono ${pnlClass(m.dailyPnl)}`}>
-            {fmtSigned(m.dailyPnl)} {isNum(m.dailyPnlPct) ? `(${(m.dailyPnlPct * 100).toFixed(2)}%)` : ''}
+            {fmtSigned(m.dailyPnl)} {isNum(m.dailyPnlPct) ? `(${fmtPct(m.dailyPnlPct)})` : ''}
           </span>
         </Kv>
         <Kv label="Drawdown now / worst">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKTEST_RUN_FIDELITIES } from '../../../../src/contract/index.ts';
-import { BAR_CASH, FIDELITY_LABELS, TAPE_BARS, assumptionRows, tapeCash, cashText, deskGuardsText, jobResultText, sweepResultText, deniedText, etaText, seriesOptions, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
+import { BAR_CASH, FIDELITY_LABELS, TAPE_BARS, assumptionRows, fix, fixed, pct, tapeCash, cashText, deskGuardsText, jobResultText, sweepResultText, deniedText, etaText, seriesOptions, fidelityUnavailable, guardText, levelGuards, levelVenue, parseAxis, parseWhen, price, progressText, seriesLabel, venueText } from '../../../../renderer/src/features/backtest/bt-format.ts';
 
 describe('Backtest screen: fidelity picker and tape labels', () => {
   it('when the data is a bar series then only L3 is unavailable, with the reason that it needs a trade tape', () => {
@@ -139,5 +139,16 @@ describe('Backtest screen: the Cash default follows the data', () => {
     expect(tapeCash('USDT')).toBe('500');
     expect(tapeCash(undefined)).toBe('500');
     expect(BAR_CASH).toBe('100000');
+  });
+});
+
+describe('numbers that round to zero', () => {
+  it('read without a minus sign: a heatmap cell of −0.03% at one decimal is "0.0", and a real loss keeps its sign', () => {
+    expect(fixed(-0.0003, 1)).toBe('0.0');
+    expect(fixed(-0, 2)).toBe('0.00');
+    expect(fixed(-0.06, 1)).toBe('-0.1');
+    expect(pct(-0.0000268)).toBe('0.00%');
+    expect(fix(-0.004)).toBe('0.00');
+    expect(fix(-0.006)).toBe('-0.01');
   });
 });
