@@ -35,7 +35,7 @@ export async function runL3Command(
   ]);
   const barMs = barArg(o.bar);
   const d = await loadData(dir, o.data, o.format, o.name);
-  if (d.series.kind !== 'trades') throw new CliExit(EXIT.usage, `--fidelity l3 needs a recorded trade tape (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); ${o.data} is a bar series (run it at bar, l1 or l2)`);
+  if (d.series.kind !== 'trades') throw new CliExit(EXIT.usage, `NO_TAPE: --fidelity l3 needs a recorded trade tape (e.g. assets/demo/binance_XRPETH_trades_20191011-13.csv); ${o.data} is a bar series (run it at bar, l1 or l2)`);
   const symbol = o.symbol ?? symbolFromFileName(d.info.name) ?? symbolFromFileName(basename(d.info.source));
   if (!symbol) throw new CliExit(EXIT.usage, `cannot tell the instrument of ${d.info.name} from its name; give --symbol BASE/QUOTE`);
   const def = strategyDef(o.strategy);

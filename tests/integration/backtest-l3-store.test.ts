@@ -103,7 +103,7 @@ describe('kept L3 backtest runs', () => {
   it('when --fidelity l3 is given a bar series then it is refused with the reason', { timeout: 60_000 }, async () => {
     const r = await cli('backtest', 'run', '--data', join(ROOT, 'tests/fixtures/data/backtrader/orcl-1995-2014.txt'), '--fidelity', 'l3');
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/needs a recorded trade tape/);
+    expect(r.stderr).toMatch(/NO_TAPE: --fidelity l3 needs a recorded trade tape/);
   });
   it('when the CLI compares fidelities on the tape then bar, L1 and L2 run on its bars and L3 through the engine, the L3 level is the L3 run, and L1 cost ≤ L2 cost', { timeout: 180_000 }, async () => {
     const same = ARGS.slice(2);
