@@ -63,7 +63,8 @@ function AddInstrument({ shown }: { shown: readonly string[] }): ReactNode {
         if (e.target.value) addToWatchlist(e.target.value);
       }}
     >
-      <option value="">＋ Add</option>
+      {/* An ASCII plus: the fullwidth one had no glyph in Debian's Chromium fonts and read "▯Add". */}
+      <option value="">+ Add</option>
       {choices.map((i) => (
         <option key={i.symbol} value={i.symbol}>
           {i.symbol}
@@ -127,7 +128,7 @@ export function Watchlist(): ReactNode {
             ))}
           </tbody>
         </table>
-        {symbols.length === 0 && <div className="empty">{all.length ? 'No instruments: add one with ＋ Add' : 'Waiting for instruments…'}</div>}
+        {symbols.length === 0 && <div className="empty">{all.length ? 'No instruments: add one with + Add' : 'Waiting for instruments…'}</div>}
       </div>
     </section>
   );
