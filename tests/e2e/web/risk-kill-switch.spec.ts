@@ -45,6 +45,9 @@ test('kill switch: a resting limit and a TWAP are cancelled, trading HALTED, new
   await risk.open();
   await expect(risk.mode).toHaveText('HALTED');
   await expect(risk.root).toContainText('KILL_SWITCH');
+  // Who did it, once: the operator's kill switch read "(operator, operator)".
+  await expect(risk.root).toContainText('(operator)');
+  await expect(risk.root).not.toContainText('operator, operator');
   await expect(risk.halt).toBeDisabled();
   await expect(risk.resume).toBeEnabled();
 

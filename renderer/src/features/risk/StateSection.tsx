@@ -48,7 +48,8 @@ export function StateSection(): ReactNode {
               <span className="muted">Cause</span> <strong className="mono">{st.cause.code}</strong> {st.cause.message}{' '}
               <span className="muted">
                 ({st.cause.source}
-                {st.cause.actor ? `, ${st.cause.actor}` : ''})
+                {/* An operator's action has source and actor both "operator": say it once. */}
+                {st.cause.actor && st.cause.actor !== st.cause.source ? `, ${st.cause.actor}` : ''})
               </span>
             </div>
           )}
