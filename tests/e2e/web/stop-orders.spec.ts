@@ -11,7 +11,9 @@ test('a held stop shows STP and its stop price in the blotter and the Order Deta
   const api = await apiClient(engine);
   try {
     const { bid } = await terminal.quote('ETH/USDT');
-    await api.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 2, type: 'market' });
+    const buy = await api.call('orders.place', { symbol: 'ETH/USDT', side: 'buy', qty: 2, type: 'market' });
+    // A sell stop needs a sellable position: the market buy's fill arrives after its acknowledgement.
+    await expect.poll(async () => (await api.call('orders.get', { orderId: buy.id })).status, { timeout: 30_000 }).toBe('FILLED');
     // Inside the price band (1% for immediate urgency), far enough from the market not to trigger.
     const stopPrice = Math.floor(bid * 0.992);
     const stop = await api.call('orders.place', { symbol: 'ETH/USDT', side: 'sell', qty: 2, type: 'stop', stopPrice });
