@@ -117,10 +117,18 @@ test('eval is blocked by the CSP', async () => {
 test('navigation away and new windows are refused', async () => {
   const opened = await page.evaluate(() => window.open('file:///etc/hostname') === null);
   expect(opened).toBe(true);
+  // Wait on the main process's own will-navigate (the app's handler, registered first, refuses it)
+  // rather than on wall time: once it has run, a navigation that was let through would be under way.
+  const attempted = app.evaluate(
+    ({ BrowserWindow }) =>
+      new Promise<string>((resolve) => {
+        BrowserWindow.getAllWindows()[0]!.webContents.once('will-navigate', (_event, url) => setImmediate(() => resolve(url)));
+      }),
+  );
   await page.evaluate(() => {
     window.location.href = 'https://example.com/';
   });
-  await page.waitForTimeout(500);
+  expect(await attempted).toBe('https://example.com/');
   expect(page.url()).toBe('app://strata/index.html');
   expect(app.windows()).toHaveLength(1);
 });

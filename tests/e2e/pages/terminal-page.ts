@@ -171,6 +171,20 @@ export class TerminalPage {
     this.statusLine = page.getByRole('contentinfo');
   }
 
+  /**
+   * The engine's time of day in seconds, as the top bar shows it (pushed by the engine, so it has
+   * reached that time: a wait on it is a wait on the engine, not on the page's wall clock).
+   */
+  async engineSeconds(): Promise<number> {
+    const [h, m, s] = (await this.page.getByTitle('Engine time').innerText()).trim().split(':').map(Number);
+    return (h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0);
+  }
+
+  /** Waits until the engine's clock is at least `seconds` past `from` (engineSeconds; across midnight too). */
+  async engineTimePassed(from: number, seconds: number, timeout = 60_000): Promise<void> {
+    await expect.poll(async () => ((await this.engineSeconds()) - from + 86_400) % 86_400, { timeout }).toBeGreaterThanOrEqual(seconds);
+  }
+
   /** Opens the terminal and waits until it is connected and has live prices. */
   async open(url: string): Promise<void> {
     await this.page.goto(url);

@@ -61,7 +61,13 @@ test('a TWAP from the ticket: preview, progress and children, pause, resume, FIL
   await expect(detail.root).toContainText('PAUSED');
   const whilePaused = await blotter.childRows(id).count();
   expect(await detail.childCount()).toBe(whilePaused);
-  await page.waitForTimeout(9_000); // longer than a slice: absence can only be shown by waiting
+  // Absence can only be shown by letting time pass: the next slice comes due on the schedule (a
+  // step in engine time), and the engine's clock then runs a second past it, longer than a slice in all.
+  const pausedAt = await terminal.engineSeconds();
+  const schedulePct = async (): Promise<number> => Number(/schedule at (\d+)%/.exec((await blotter.progress(id).getAttribute('aria-valuetext')) ?? '')?.[1] ?? NaN);
+  const due0 = await schedulePct();
+  await expect.poll(schedulePct, { timeout: 30_000 }).toBeGreaterThan(due0);
+  await terminal.engineTimePassed(pausedAt, 9);
   await expect(blotter.childRows(id)).toHaveCount(whilePaused);
   await terminal.screenshotOf(page.getByRole('region', { name: 'Blotter' }), 'blotter-twap-paused-closeup');
   expect(await detail.childCount()).toBe(whilePaused);
