@@ -60,6 +60,8 @@ describe('prepareDataDir', () => {
     expect(again).toEqual([]);
   });
 
+  // Skipped as root (CI's container runs as root): root writes into a mode-0500 directory, so the
+  // read-only case cannot be made there; it runs for any other user.
   it.skipIf(process.getuid?.() === 0)('when the data dir is read-only then one line says so and names it', () => {
     const d = tmp();
     chmodSync(d, 0o500);
